@@ -1,0 +1,1 @@
+"""万商 Wanshang: a multi-merchant (B2B2C) mall platform."""

@@ -1,0 +1,43 @@
+import hashlib
+
+from django.utils import timezone
+
+from wanshang.accounts.models import Address, ApiToken, User
+from wanshang.common.errors import NotFound
+
+
+def normalize_login(login: str) -> str:
+    return (login or "").strip().lower()
+
+
+def user_find_by_login(*, login: str) -> User | None:
+    login = normalize_login(login)
+    if not login:
+        return None
+    field = "email" if "@" in login else ("phone" if login.isdigit() else "username")
+    return User.objects.filter(**{field: login}).first()
+
+
+def address_list(*, user) -> list[Address]:
+    return list(Address.objects.filter(user=user))
+
+
+def address_get(*, user, address_id: int) -> Address:
+    """An address of this user; another user's id is NotFound."""
+    address = Address.objects.filter(user=user, pk=address_id).first()
+    if address is None:
+        raise NotFound("收货地址不存在")
+    return address
+
+
+def address_default(*, user) -> Address | None:
+    return Address.objects.filter(user=user).first()
+
+
+def user_by_token(*, key: str) -> User | None:
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -1,0 +1,59 @@
+"""The JSON API (django-ninja): OpenAPI schema at /api/openapi.json, docs at /api/docs.
+
+Routers live with their faces: storefront (buyers), sellercenter (merchant staff), platform (operators),
+payments (gateway notifications). They call the same services and selectors as the web pages.
+"""
+
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError as NinjaValidationError
+
+from wanshang.common.api_auth import AUTH
+from wanshang.common.errors import DomainError
+
+api = NinjaAPI(
+    title="万商 Wanshang API",
+    version="1.0",
+    description="多商户商城 JSON API：前台（商品、购物车、结算、订单、支付）与卖家中心（商品、SKU、库存、订单、发货）。"
+    "认证：登录会话（需 CSRF）或 `Authorization: Bearer <token>`。",
+    auth=AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(
+        request, {"detail": exc.message, "code": exc.code, "field": exc.field}, status=exc.status_code
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def input_error(request, exc: NinjaValidationError):
+    problems = []
+    for err in exc.errors:
+        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query"))
+        problems.append(f"{where}: {err.get('msg')}" if where else err.get("msg"))
+    return api.create_response(
+        request, {"detail": "请求参数有误：" + "；".join(problems), "code": "invalid", "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(request, {"detail": "请先登录或提供有效的 API 令牌", "code": "unauthorized"}, status=401)
+
+
+def _mount():
+    from wanshang.payments.api import router as payments_router
+    from wanshang.platform.api import router as platform_router
+    from wanshang.sellercenter.api import router as seller_router
+    from wanshang.storefront.api import router as store_router
+
+    api.add_router("/store", store_router, tags=["storefront"])
+    api.add_router("/seller", seller_router, tags=["seller center"])
+    api.add_router("/platform", platform_router, tags=["platform"])
+    api.add_router("/payments", payments_router, tags=["payments"])
+
+
+_mount()

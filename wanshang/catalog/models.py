@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from wanshang.common.scoping import ShopOwnedManager
+
+
+class Category(models.Model):
+    """Platform category tree, three levels. `path` ('/1/5/17/') orders and filters subtrees."""
+
+    name = models.CharField("类目名称", max_length=40)
+    slug = models.SlugField(max_length=60, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    level = models.PositiveSmallIntegerField(default=1)
+    path = models.CharField(max_length=60, db_index=True, default="")
+    sort = models.IntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort", "id"]
+        verbose_name = "类目"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.level == 3
+
+
+class AttributeTemplate(models.Model):
+    """An attribute a category's products describe (材质, 产地 …); `options` empty means free text."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attribute_templates")
+    name = models.CharField("属性名", max_length=30)
+    options = models.JSONField("可选值", default=list, blank=True)
+    required = models.BooleanField("必填", default=False)
+    sort = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "name"], name="uniq_category_attribute")]
+
+
+class Brand(models.Model):
+    name = models.CharField("品牌", max_length=60, unique=True)
+    name_en = models.CharField(max_length=60, blank=True)
+    logo_url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    """SPU. Buyable only when on sale in an open shop; see `catalog.selectors.buyable_skus`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        ON_SALE = "on_sale", "出售中"
+        OFF_SHELF = "off_shelf", "已下架"
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField("商品标题", max_length=60)
+    subtitle = models.CharField("副标题", max_length=120, blank=True)
+    images = models.JSONField("商品图片", default=list, blank=True)
+    video_url = models.CharField("主图视频", max_length=300, blank=True)
+    detail_html = models.TextField("商品详情", blank=True)
+    tags = models.JSONField("标签", default=list, blank=True)
+    attributes = models.JSONField("商品属性", default=dict, blank=True)
+    spec_axes = models.JSONField("规格", default=list, blank=True)  # [{"name": "颜色", "values": [...]}]
+    is_wholesale = models.BooleanField("批发商品", default=False)
+    min_order_qty = models.PositiveIntegerField("起批量", default=1)
+    freight_template = models.ForeignKey(
+        "fulfillment.FreightTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    min_price_fen = models.BigIntegerField(default=0)  # lowest active SKU price, kept by catalog services
+    sales_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            models.Index(fields=["shop", "status"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def main_image(self) -> str:
+        return self.images[0] if self.images else ""
+
+
+class Sku(models.Model):
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
+    spec_values = models.JSONField("规格值", default=list)
+    spec_key = models.CharField(max_length=200)  # "黑色/M": unique within the product
+    price_fen = models.BigIntegerField("售价(分)")
+    original_price_fen = models.BigIntegerField("划线价(分)", null=True, blank=True)
+    cost_fen = models.BigIntegerField("成本(分)", default=0)
+    barcode = models.CharField("条形码", max_length=32, blank=True)
+    weight_g = models.PositiveIntegerField("重量(克)", default=0)
+    safety_stock = models.PositiveIntegerField("安全库存", default=0)
+    is_active = models.BooleanField(default=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "spec_key"], name="uniq_sku_spec"),
+            models.CheckConstraint(condition=Q(price_fen__gt=0), name="sku_price_positive"),
+            models.CheckConstraint(condition=Q(cost_fen__gte=0), name="sku_cost_nonnegative"),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id}:{self.spec_key or '默认'}"
+
+    @property
+    def spec_text(self) -> str:
+        return " ".join(self.spec_values) if self.spec_values else "默认规格"
+
+
+class PriceHistory(models.Model):
+    """Every price a SKU has had, written in the same transaction as the change (price-fraud rules read it)."""
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="price_history")
+    price_fen = models.BigIntegerField()
+    original_price_fen = models.BigIntegerField(null=True, blank=True)
+    old_price_fen = models.BigIntegerField(null=True, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]

@@ -1,0 +1,184 @@
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+
+from wanshang.catalog.models import AttributeTemplate, Brand, Category, PriceHistory, Product, Sku
+from wanshang.common.errors import NotFound
+
+PUBLIC_SORTS = {
+    "default": ["-sales_count", "-id"],
+    "sales": ["-sales_count", "-id"],
+    "new": ["-id"],
+    "price_asc": ["min_price_fen", "id"],
+    "price_desc": ["-min_price_fen", "-id"],
+}
+
+
+# --- categories and brands -------------------------------------------------------------------------
+
+def category_tree() -> list[Category]:
+    """Top-level categories with `.kids` (and their `.kids`) attached, in two queries' worth of rows."""
+    nodes = list(Category.objects.filter(is_active=True).order_by("level", "sort", "id"))
+    by_id = {c.pk: c for c in nodes}
+    for c in nodes:
+        c.kids = []
+    roots = []
+    for c in nodes:
+        if c.parent_id and c.parent_id in by_id:
+            by_id[c.parent_id].kids.append(c)
+        elif c.level == 1:
+            roots.append(c)
+    return roots
+
+
+def category_get(*, category_id=None, slug=None) -> Category:
+    qs = Category.objects.select_related("parent__parent")
+    category = qs.filter(pk=category_id).first() if category_id is not None else qs.filter(slug=slug).first()
+    if category is None:
+        raise NotFound("类目不存在")
+    return category
+
+
+def category_ancestors(category: Category) -> list[Category]:
+    chain, node = [], category
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def categories_by_ids(*, ids) -> list[Category]:
+    try:
+        ids = [int(i) for i in ids]
+    except (TypeError, ValueError):
+        return []
+    return list(Category.objects.filter(pk__in=ids, is_active=True))
+
+
+def leaf_categories(*, shop=None) -> list[Category]:
+    """Leaf categories; for a shop, only those under the categories it was approved for."""
+    qs = Category.objects.filter(level=3, is_active=True).select_related("parent__parent")
+    if shop is not None:
+        allowed = list(shop.categories.values_list("path", flat=True))
+        if allowed:
+            cond = Q()
+            for path in allowed:
+                cond |= Q(path__startswith=path)
+            qs = qs.filter(cond)
+    return list(qs.order_by("path"))
+
+
+def attribute_templates(*, category) -> list[AttributeTemplate]:
+    return list(AttributeTemplate.objects.filter(category=category))
+
+
+def brand_list() -> list[Brand]:
+    return list(Brand.objects.all())
+
+
+# --- storefront (public) ------------------------------------------------------------------------------
+
+def _public_products():
+    return Product.objects.filter(status=Product.Status.ON_SALE, shop__status="open")
+
+
+def product_search(*, q: str = "", category: Category | None = None, shop=None, sort: str = "default",
+                   min_price_fen: int | None = None, max_price_fen: int | None = None):
+    """Public product queryset: on sale, open shops only. Keywords match title, subtitle, brand and tags."""
+    qs = _public_products().select_related("shop", "brand")
+    if category is not None:
+        qs = qs.filter(category__path__startswith=category.path)
+    if shop is not None:
+        qs = qs.filter(shop=shop)
+    for word in (q or "").split()[:8]:
+        qs = qs.filter(
+            Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(brand__name__icontains=word)
+            | Q(category__name__icontains=word)
+        )
+    if min_price_fen is not None:
+        qs = qs.filter(min_price_fen__gte=min_price_fen)
+    if max_price_fen is not None:
+        qs = qs.filter(min_price_fen__lte=max_price_fen)
+    return qs.order_by(*PUBLIC_SORTS.get(sort, PUBLIC_SORTS["default"]))
+
+
+def paginate(qs, *, page, per_page: int = 40):
+    return Paginator(qs, per_page).get_page(page)
+
+
+def product_get_public(*, product_id) -> Product:
+    """A product a buyer may look at (on sale in an open shop), with active SKUs prefetched."""
+    product = (
+        _public_products()
+        .select_related("shop", "brand", "category__parent__parent")
+        .prefetch_related(Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
+        .filter(pk=product_id)
+        .first()
+    )
+    if product is None:
+        raise NotFound("商品不存在或已下架")
+    return product
+
+
+@dataclass(frozen=True)
+class BuyableSku:
+    sku: Sku
+    product: Product
+    ok: bool
+    reason: str  # why not buyable, in words for the buyer
+
+
+def skus_for_purchase(*, sku_ids) -> dict[int, BuyableSku]:
+    """Every requested SKU with whether it can be bought now and why not. Unknown ids are absent."""
+    skus = Sku.objects.select_related("product__shop", "product__category").filter(pk__in=list(sku_ids))
+    out = {}
+    for sku in skus:
+        product = sku.product
+        if not sku.is_active:
+            reason = "该规格已失效"
+        elif product.status != Product.Status.ON_SALE:
+            reason = "商品已下架"
+        elif product.shop.status != "open":
+            reason = "店铺已暂停营业"
+        else:
+            reason = ""
+        out[sku.pk] = BuyableSku(sku=sku, product=product, ok=not reason, reason=reason)
+    return out
+
+
+# --- seller center (shop-scoped) ------------------------------------------------------------------------
+
+def seller_product_list(*, shop, status: str | None = None, q: str = "", category_id=None):
+    qs = Product.objects.for_shop(shop).select_related("category").prefetch_related("skus")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(skus__barcode=q)).distinct()
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    return qs.order_by("-id")
+
+
+def seller_product_get(*, shop, product_id) -> Product:
+    product = (
+        Product.objects.for_shop(shop)
+        .select_related("category__parent__parent", "brand", "freight_template")
+        .prefetch_related(Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
+        .filter(pk=product_id)
+        .first()
+    )
+    if product is None:
+        raise NotFound("商品不存在")
+    return product
+
+
+def seller_sku_get(*, shop, sku_id) -> Sku:
+    sku = Sku.objects.for_shop(shop).select_related("product").filter(pk=sku_id).first()
+    if sku is None:
+        raise NotFound("SKU 不存在")
+    return sku
+
+
+def price_history(*, shop, sku_id, limit: int = 50) -> list[PriceHistory]:
+    return list(PriceHistory.objects.for_shop(shop).filter(sku_id=sku_id).select_related("changed_by")[:limit])

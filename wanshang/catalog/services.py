@@ -1,0 +1,406 @@
+"""Catalog writes: products with their SKU matrix, shelf status, prices (with history), platform taxonomy."""
+
+import itertools
+from dataclasses import dataclass, field
+
+import nh3
+from django.db import transaction
+from django.db.models import Min
+
+from wanshang.catalog.models import AttributeTemplate, Brand, Category, PriceHistory, Product, Sku
+from wanshang.catalog.selectors import category_ancestors, category_get
+from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from wanshang.common.money import MAX_FEN
+
+MAX_AXES = 3
+MAX_SKUS = 600
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "img", "table", "thead",
+                "tbody", "tr", "td", "th", "span", "div", "blockquote"}
+
+
+def sanitize_html(html: str) -> str:
+    """Rich-text detail: keep formatting and images, drop scripts, handlers and javascript: URLs."""
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes={"img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"}, "th": {"colspan"}},
+        url_schemes={"https", "http"},
+        link_rel=None,
+    )
+
+
+@dataclass
+class SkuInput:
+    spec_values: list[str]
+    price_fen: int
+    original_price_fen: int | None = None
+    cost_fen: int = 0
+    barcode: str = ""
+    weight_g: int = 0
+    safety_stock: int = 0
+    stock: int | None = None  # set the default warehouse's on-hand to this, when given
+
+
+@dataclass
+class ProductInput:
+    title: str
+    category_id: int
+    skus: list[SkuInput]
+    subtitle: str = ""
+    brand_id: int | None = None
+    images: list[str] = field(default_factory=list)
+    video_url: str = ""
+    detail_html: str = ""
+    tags: list[str] = field(default_factory=list)
+    attributes: dict = field(default_factory=dict)
+    spec_axes: list[dict] = field(default_factory=list)
+    is_wholesale: bool = False
+    min_order_qty: int = 1
+    freight_template_id: int | None = None
+
+
+def _check_url(url: str, *, field_name: str) -> str:
+    url = (url or "").strip()
+    if url and not (url.startswith("https://") or url.startswith("http://") or url.startswith("/")):
+        raise ValidationError("图片和视频地址须以 https:// 或 / 开头", field=field_name)
+    return url[:300]
+
+
+def _check_money(value, *, label: str, field_name: str, allow_zero: bool = False) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{label}须为整数（分）", field=field_name)
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValidationError(f"{label}须大于 0", field=field_name)
+    if value > MAX_FEN:
+        raise ValidationError(f"{label}过大", field=field_name)
+    return value
+
+
+def _clean_axes(axes) -> list[dict]:
+    cleaned = []
+    names = set()
+    for axis in axes or []:
+        name = str(axis.get("name", "")).strip()
+        values = [str(v).strip() for v in axis.get("values", []) if str(v).strip()]
+        if not name and not values:
+            continue
+        if not name or len(name) > 20:
+            raise ValidationError("规格名不能为空且不超过 20 字", field="spec_axes")
+        if name in names:
+            raise ValidationError(f"规格名“{name}”重复", field="spec_axes")
+        if not values:
+            raise ValidationError(f"规格“{name}”至少要有一个值", field="spec_axes")
+        if len(set(values)) != len(values):
+            raise ValidationError(f"规格“{name}”有重复的值", field="spec_axes")
+        if any("/" in v or len(v) > 30 for v in values):
+            raise ValidationError("规格值不超过 30 字且不能含“/”", field="spec_axes")
+        names.add(name)
+        cleaned.append({"name": name, "values": values})
+    if len(cleaned) > MAX_AXES:
+        raise ValidationError(f"最多 {MAX_AXES} 个规格维度", field="spec_axes")
+    return cleaned
+
+
+def _clean_skus(axes: list[dict], skus: list[SkuInput]) -> list[SkuInput]:
+    if not skus:
+        raise ValidationError("至少需要一个 SKU", field="skus")
+    if len(skus) > MAX_SKUS:
+        raise ValidationError(f"SKU 不能超过 {MAX_SKUS} 个", field="skus")
+    allowed = {tuple(c) for c in itertools.product(*[a["values"] for a in axes])} if axes else {()}
+    seen = set()
+    for sku in skus:
+        values = tuple(str(v).strip() for v in sku.spec_values)
+        if values not in allowed:
+            raise ValidationError(f"SKU 规格“{'/'.join(values) or '默认'}”与规格表不一致", field="skus")
+        if values in seen:
+            raise ValidationError(f"SKU 规格“{'/'.join(values)}”重复", field="skus")
+        seen.add(values)
+        sku.spec_values = list(values)
+        label = "/".join(values) or "默认规格"
+        _check_money(sku.price_fen, label=f"{label} 售价", field_name="skus")
+        if sku.original_price_fen is not None:
+            _check_money(sku.original_price_fen, label=f"{label} 划线价", field_name="skus")
+            if sku.original_price_fen <= sku.price_fen:
+                raise ValidationError(f"{label} 的划线价须高于售价（或留空）", field="skus")
+        _check_money(sku.cost_fen or 0, label=f"{label} 成本", field_name="skus", allow_zero=True)
+        for attr, label2 in (("weight_g", "重量"), ("safety_stock", "安全库存")):
+            value = getattr(sku, attr) or 0
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000_000:
+                raise ValidationError(f"{label} 的{label2}须为 0–10000000 的整数", field="skus")
+        if sku.stock is not None and (not isinstance(sku.stock, int) or not 0 <= sku.stock <= 10_000_000):
+            raise ValidationError(f"{label} 的库存须为 0–10000000 的整数", field="skus")
+        sku.barcode = (sku.barcode or "").strip()[:32]
+    return skus
+
+
+def _clean_attributes(category: Category, attributes: dict) -> dict:
+    cleaned = {}
+    for tpl in AttributeTemplate.objects.filter(category=category):
+        value = str((attributes or {}).get(tpl.name, "")).strip()
+        if not value:
+            if tpl.required:
+                raise ValidationError(f"请填写商品属性“{tpl.name}”", field="attributes")
+            continue
+        if tpl.options and value not in tpl.options:
+            raise ValidationError(f"属性“{tpl.name}”须从给定选项中选择", field="attributes")
+        cleaned[tpl.name] = value[:60]
+    return cleaned
+
+
+def _check_category(shop, category_id) -> Category:
+    category = category_get(category_id=category_id)
+    if not category.is_leaf or not category.is_active:
+        raise ValidationError("请选择三级类目", field="category_id")
+    allowed = set(shop.categories.values_list("pk", flat=True))
+    if allowed and not allowed & {c.pk for c in category_ancestors(category)}:
+        raise ValidationError(f"店铺未获准经营“{category.name}”类目", field="category_id")
+    return category
+
+
+def _spec_key(values) -> str:
+    return "/".join(values)
+
+
+def product_save(*, staff, data: ProductInput, product_id: int | None = None) -> Product:
+    """Create or update a product and its whole SKU matrix in one transaction.
+
+    SKUs missing from the new matrix are deactivated (orders keep pointing at them). Price changes need the
+    price permission and are written to the price history. Raises ValidationError, NotFound, PermissionDenied.
+    """
+    from wanshang.fulfillment.selectors import freight_template_get
+    from wanshang.inventory.services import stock_set_default_warehouse
+    from wanshang.merchants.permissions import PRICE_EDIT, PRODUCT_EDIT, role_can
+
+    shop = staff.shop
+    if not role_can(staff.role, PRODUCT_EDIT):
+        raise PermissionDenied("你的角色没有编辑商品的权限")
+    title = (data.title or "").strip()
+    if not 2 <= len(title) <= 60:
+        raise ValidationError("商品标题须为 2–60 字", field="title")
+    subtitle = (data.subtitle or "").strip()
+    if len(subtitle) > 120:
+        raise ValidationError("副标题不超过 120 字", field="subtitle")
+    category = _check_category(shop, data.category_id)
+    brand = None
+    if data.brand_id:
+        brand = Brand.objects.filter(pk=data.brand_id).first()
+        if brand is None:
+            raise ValidationError("品牌不存在", field="brand_id")
+    images = [_check_url(u, field_name="images") for u in (data.images or []) if str(u).strip()][:10]
+    tags = [str(t).strip()[:12] for t in (data.tags or []) if str(t).strip()][:10]
+    if not isinstance(data.min_order_qty, int) or not 1 <= data.min_order_qty <= 100000:
+        raise ValidationError("起批量须为 1–100000 的整数", field="min_order_qty")
+    axes = _clean_axes(data.spec_axes)
+    skus = _clean_skus(axes, list(data.skus))
+    attributes = _clean_attributes(category, data.attributes)
+    template = freight_template_get(shop=shop, template_id=data.freight_template_id) if data.freight_template_id else None
+    can_price = role_can(staff.role, PRICE_EDIT)
+
+    fields = dict(
+        title=title, subtitle=subtitle, category=category, brand=brand, images=images,
+        video_url=_check_url(data.video_url, field_name="video_url"), detail_html=sanitize_html(data.detail_html),
+        tags=tags, attributes=attributes, spec_axes=axes, is_wholesale=bool(data.is_wholesale),
+        min_order_qty=data.min_order_qty if data.is_wholesale else 1, freight_template=template,
+    )
+    with transaction.atomic():
+        if product_id is None:
+            if not can_price:
+                raise PermissionDenied("你的角色没有设置价格的权限")
+            product = Product.objects.create(shop=shop, **fields)
+            existing: dict[str, Sku] = {}
+        else:
+            product = Product.objects.for_shop(shop).select_for_update().filter(pk=product_id).first()
+            if product is None:
+                raise NotFound("商品不存在")
+            for key, value in fields.items():
+                setattr(product, key, value)
+            existing = {s.spec_key: s for s in Sku.objects.filter(product=product)}
+        keep = set()
+        for item in skus:
+            key = _spec_key(item.spec_values)
+            keep.add(key)
+            sku = existing.get(key)
+            if sku is None:
+                if not can_price:
+                    raise PermissionDenied("你的角色没有设置价格的权限")
+                sku = Sku.objects.create(
+                    shop=shop, product=product, spec_values=item.spec_values, spec_key=key,
+                    price_fen=item.price_fen, original_price_fen=item.original_price_fen, cost_fen=item.cost_fen or 0,
+                    barcode=item.barcode, weight_g=item.weight_g or 0, safety_stock=item.safety_stock or 0,
+                )
+                PriceHistory.objects.create(shop=shop, sku=sku, price_fen=sku.price_fen,
+                                            original_price_fen=sku.original_price_fen, changed_by=staff.user)
+            else:
+                price_changed = (sku.price_fen, sku.original_price_fen) != (item.price_fen, item.original_price_fen)
+                if price_changed and not can_price:
+                    raise PermissionDenied("你的角色没有修改价格的权限")
+                if price_changed:
+                    PriceHistory.objects.create(shop=shop, sku=sku, price_fen=item.price_fen,
+                                                original_price_fen=item.original_price_fen,
+                                                old_price_fen=sku.price_fen, changed_by=staff.user)
+                sku.price_fen = item.price_fen
+                sku.original_price_fen = item.original_price_fen
+                sku.cost_fen = item.cost_fen or 0
+                sku.barcode = item.barcode
+                sku.weight_g = item.weight_g or 0
+                sku.safety_stock = item.safety_stock or 0
+                sku.is_active = True
+                sku.save()
+            if item.stock is not None:
+                stock_set_default_warehouse(shop=shop, sku=sku, on_hand=item.stock, actor=staff.user,
+                                            reason="商品编辑")
+        Sku.objects.filter(product=product).exclude(spec_key__in=keep).update(is_active=False)
+        _refresh_min_price(product)
+    return product
+
+
+def _refresh_min_price(product: Product) -> None:
+    low = Sku.objects.filter(product=product, is_active=True).aggregate(m=Min("price_fen"))["m"] or 0
+    product.min_price_fen = low
+    product.save()
+
+
+def sku_price_update(*, staff, sku_id, price_fen: int, original_price_fen: int | None = None) -> Sku:
+    """Change one SKU's price (quick edit), recorded in the price history."""
+    from wanshang.merchants.permissions import PRICE_EDIT, role_can
+
+    if not role_can(staff.role, PRICE_EDIT):
+        raise PermissionDenied("你的角色没有修改价格的权限")
+    _check_money(price_fen, label="售价", field_name="price_fen")
+    if original_price_fen is not None:
+        _check_money(original_price_fen, label="划线价", field_name="original_price_fen")
+        if original_price_fen <= price_fen:
+            raise ValidationError("划线价须高于售价（或留空）", field="original_price_fen")
+    with transaction.atomic():
+        sku = Sku.objects.for_shop(staff.shop).select_for_update().filter(pk=sku_id, is_active=True).first()
+        if sku is None:
+            raise NotFound("SKU 不存在")
+        if (sku.price_fen, sku.original_price_fen) != (price_fen, original_price_fen):
+            PriceHistory.objects.create(shop=staff.shop, sku=sku, price_fen=price_fen,
+                                        original_price_fen=original_price_fen, old_price_fen=sku.price_fen,
+                                        changed_by=staff.user)
+            sku.price_fen = price_fen
+            sku.original_price_fen = original_price_fen
+            sku.save(update_fields=["price_fen", "original_price_fen"])
+            _refresh_min_price(sku.product)
+    return sku
+
+
+SHELF_TRANSITIONS = {
+    Product.Status.ON_SALE: {Product.Status.DRAFT, Product.Status.OFF_SHELF},
+    Product.Status.OFF_SHELF: {Product.Status.ON_SALE},
+}
+
+
+def product_set_status(*, staff, product_ids, status: str) -> int:
+    """Bulk 上架/下架. Draft → on sale and off shelf ↔ on sale; anything else is refused for the whole batch."""
+    from wanshang.merchants.permissions import PRODUCT_EDIT, role_can
+
+    if not role_can(staff.role, PRODUCT_EDIT):
+        raise PermissionDenied("你的角色没有上下架商品的权限")
+    if status not in SHELF_TRANSITIONS:
+        raise ValidationError("目标状态只能是出售中或已下架", field="status")
+    try:
+        ids = sorted({int(i) for i in product_ids})
+    except (TypeError, ValueError):
+        raise ValidationError("商品编号无效", field="product_ids")
+    if not ids:
+        raise ValidationError("请选择商品", field="product_ids")
+    with transaction.atomic():
+        products = list(Product.objects.for_shop(staff.shop).select_for_update().filter(pk__in=ids).order_by("pk"))
+        if len(products) != len(ids):
+            raise NotFound("部分商品不存在")
+        label = Product.Status(status).label
+        for p in products:
+            if p.status == status:
+                continue
+            if p.status not in SHELF_TRANSITIONS[status]:
+                raise Conflict(f"“{p.title}”当前为{p.get_status_display()}，不能改为{label}")
+            if status == Product.Status.ON_SALE and not Sku.objects.filter(product=p, is_active=True).exists():
+                raise Conflict(f"“{p.title}”没有可售 SKU，不能上架")
+        changed = Product.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
+    return changed
+
+
+# --- platform taxonomy ------------------------------------------------------------------------------------
+
+def category_create(*, name: str, slug: str, parent_id: int | None = None, sort: int = 0) -> Category:
+    name = (name or "").strip()
+    slug = (slug or "").strip().lower()
+    if not 1 <= len(name) <= 40:
+        raise ValidationError("类目名称须为 1–40 字", field="name")
+    if not slug or not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
+        raise ValidationError("标识只能包含小写字母、数字和“-”", field="slug")
+    if Category.objects.filter(slug=slug).exists():
+        raise ValidationError("标识已被使用", field="slug")
+    parent = None
+    level = 1
+    if parent_id:
+        parent = category_get(category_id=parent_id)
+        if parent.level >= 3:
+            raise ValidationError("类目最多三级", field="parent_id")
+        level = parent.level + 1
+    with transaction.atomic():
+        category = Category.objects.create(name=name, slug=slug, parent=parent, level=level, sort=sort)
+        category.path = f"{parent.path if parent else '/'}{category.pk}/"
+        category.save(update_fields=["path"])
+    return category
+
+
+def category_rename(*, category_id, name: str, is_active: bool | None = None) -> Category:
+    category = category_get(category_id=category_id)
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 40:
+        raise ValidationError("类目名称须为 1–40 字", field="name")
+    category.name = name
+    if is_active is not None:
+        category.is_active = is_active
+    category.save()
+    return category
+
+
+def attribute_template_save(*, category_id, name: str, options: list[str], required: bool,
+                            template_id: int | None = None) -> AttributeTemplate:
+    category = category_get(category_id=category_id)
+    if not category.is_leaf:
+        raise ValidationError("属性模板只能挂在三级类目上", field="category_id")
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 30:
+        raise ValidationError("属性名须为 1–30 字", field="name")
+    options = [o.strip() for o in options or [] if o.strip()]
+    if len(set(options)) != len(options):
+        raise ValidationError("可选值有重复", field="options")
+    if AttributeTemplate.objects.filter(category=category, name=name).exclude(pk=template_id).exists():
+        raise ValidationError("该类目已有同名属性", field="name")
+    if template_id:
+        tpl = AttributeTemplate.objects.filter(category=category, pk=template_id).first()
+        if tpl is None:
+            raise NotFound("属性不存在")
+        tpl.name, tpl.options, tpl.required = name, options, bool(required)
+        tpl.save()
+        return tpl
+    return AttributeTemplate.objects.create(category=category, name=name, options=options, required=bool(required))
+
+
+def attribute_template_delete(*, category_id, template_id) -> None:
+    deleted, _ = AttributeTemplate.objects.filter(category_id=category_id, pk=template_id).delete()
+    if not deleted:
+        raise NotFound("属性不存在")
+
+
+def brand_create(*, name: str, name_en: str = "") -> Brand:
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 60:
+        raise ValidationError("品牌名须为 1–60 字", field="name")
+    brand, created = Brand.objects.get_or_create(name=name, defaults={"name_en": (name_en or "").strip()[:60]})
+    if not created:
+        raise ValidationError("品牌已存在", field="name")
+    return brand
+
+
+def product_sales_add(*, product_quantities: dict[int, int]) -> None:
+    """Bump denormalised sales counts after payment (list sorting)."""
+    from django.db.models import F
+
+    for product_id, qty in sorted(product_quantities.items()):
+        Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + qty)

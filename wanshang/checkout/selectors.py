@@ -1,0 +1,22 @@
+from wanshang.checkout.models import CartItem
+from wanshang.pricing.engine import PricedCart, price_items
+
+
+def cart_items(*, user) -> list[CartItem]:
+    return list(CartItem.objects.filter(user=user).order_by("added_at", "id"))
+
+
+def cart_count(*, user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return CartItem.objects.filter(user=user).count()
+
+
+def cart_priced(*, user, district_code: str | None = None, selected_only: bool = False) -> PricedCart:
+    """The cart through the pricing pipeline; invalid lines come back flagged, not dropped."""
+    items = [(i.sku_id, i.quantity) for i in cart_items(user=user) if i.selected or not selected_only]
+    cart = price_items(buyer=user, items=items, district_code=district_code)
+    selected = {i.sku_id: i.selected for i in cart_items(user=user)}
+    for line in cart.lines:
+        line.selected = selected.get(line.sku_id, False)
+    return cart

@@ -1,0 +1,45 @@
+"""Domain errors. Services raise these; views turn them into form errors, the API into 4xx JSON."""
+
+
+class DomainError(Exception):
+    """A business rule refused the operation. `message` is shown to a person as is."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class ValidationError(DomainError):
+    status_code = 400
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    """The state changed under the caller (a duplicate submit in flight, stock gone, a transition raced)."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class OutOfStock(Conflict):
+    code = "out_of_stock"

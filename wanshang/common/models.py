@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.db import models
+
+
+class IdempotencyKey(models.Model):
+    """A client-chosen key that makes a submit happen once. Written in the same transaction as the work."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=100)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="uniq_idempotency_key")]
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job: what it did, for operators and for catching up."""
+
+    name = models.CharField(max_length=80, db_index=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    processed = models.IntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]

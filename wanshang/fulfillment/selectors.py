@@ -1,0 +1,60 @@
+from wanshang.common.errors import NotFound, ValidationError
+from wanshang.fulfillment.models import Carrier, FreightTemplate, Region
+
+
+def region_path(*, code: str) -> list[Region]:
+    """[province, city, district] for a district code. Raises ValidationError for an unknown or non-district code."""
+    region = Region.objects.select_related("parent__parent").filter(code=str(code or "").strip()).first()
+    if region is None or region.level != 3:
+        raise ValidationError("请选择省/市/区", field="district_code")
+    return [region.parent.parent, region.parent, region]
+
+
+def region_children(*, parent_code: str | None) -> list[Region]:
+    qs = Region.objects.filter(parent_id=parent_code) if parent_code else Region.objects.filter(level=1)
+    return list(qs.order_by("code"))
+
+
+def carrier_choices() -> list[tuple[str, str]]:
+    return list(Carrier.choices)
+
+
+def freight_template_list(*, shop) -> list[FreightTemplate]:
+    return list(FreightTemplate.objects.for_shop(shop).prefetch_related("rules"))
+
+
+def freight_template_get(*, shop, template_id) -> FreightTemplate:
+    template = FreightTemplate.objects.for_shop(shop).filter(pk=template_id).first()
+    if template is None:
+        raise NotFound("运费模板不存在")
+    return template
+
+
+def freight_for_shop(*, shop_id: int, items: list[tuple], district_code: str | None) -> tuple[int, str]:
+    """Freight of one shop's lines. `items`: (product, quantity, weight_g, subtotal_fen).
+
+    Lines are grouped by their product's template (the shop default when unset) and the groups summed.
+    Returns (fen, problem) where problem is a message when a line cannot be delivered there.
+    """
+    from wanshang.fulfillment.freight import FreightLine, NotDeliverable, quote
+
+    if not district_code:
+        return 0, ""
+    templates = {t.pk: t for t in FreightTemplate.objects.filter(shop_id=shop_id).prefetch_related("rules")}
+    default = next((t for t in templates.values() if t.is_default), None)
+    groups: dict[int | None, list] = {}
+    for product, quantity, weight_g, subtotal in items:
+        template = templates.get(product.freight_template_id) or default
+        groups.setdefault(template.pk if template else None, []).append(
+            FreightLine(quantity=quantity, weight_g=weight_g, subtotal_fen=subtotal)
+        )
+    total = 0
+    for template_id, lines in groups.items():
+        if template_id is None:
+            continue  # a shop without any template ships free
+        template = templates[template_id]
+        try:
+            total += quote(template, list(template.rules.all()), lines, district_code)
+        except NotDeliverable:
+            return 0, "部分商品不支持配送到该地区"
+    return total, ""

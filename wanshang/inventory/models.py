@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from wanshang.common.scoping import ShopOwnedManager
+
+
+class Warehouse(models.Model):
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="warehouses")
+    name = models.CharField("仓库名称", max_length=60)
+    district_code = models.CharField("所在地区", max_length=12, blank=True)
+    region_text = models.CharField(max_length=120, blank=True)
+    detail = models.CharField("详细地址（发货地址）", max_length=200, blank=True)
+    contact = models.CharField("联系人", max_length=40, blank=True)
+    phone = models.CharField("电话", max_length=20, blank=True)
+    is_default = models.BooleanField("默认发货仓", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-is_default", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop"], condition=Q(is_default=True), name="one_default_warehouse"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Stock(models.Model):
+    """Stock of one SKU in one warehouse. available = on_hand − reserved, never negative."""
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="stocks")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stocks")
+    on_hand = models.IntegerField("实物库存", default=0)
+    reserved = models.IntegerField("已占用", default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "warehouse"], name="uniq_stock_sku_warehouse"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="stock_reserved_nonnegative"),
+            models.CheckConstraint(condition=Q(on_hand__gte=F("reserved")), name="stock_on_hand_covers_reserved"),
+        ]
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockMovement(models.Model):
+    """The stock ledger: every change of on_hand or reserved, with its reason. Sums equal the Stock row."""
+
+    class Kind(models.TextChoices):
+        ADJUST = "adjust", "手工调整"
+        INBOUND = "inbound", "入库"
+        RESERVE = "reserve", "下单占用"
+        RELEASE = "release", "取消释放"
+        CONFIRM = "confirm", "付款扣减"
+        RETURN = "return", "退款回库"
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    on_hand_delta = models.IntegerField(default=0)
+    reserved_delta = models.IntegerField(default=0)
+    order_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]

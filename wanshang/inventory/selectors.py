@@ -1,0 +1,68 @@
+from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from wanshang.common.errors import NotFound
+from wanshang.inventory.models import Stock, StockMovement, Warehouse
+
+
+def available_by_sku(*, sku_ids) -> dict[int, int]:
+    """Units a buyer can still order, per SKU, over all warehouses."""
+    rows = (
+        Stock.objects.filter(sku_id__in=list(sku_ids))
+        .values("sku_id")
+        .annotate(avail=Sum(F("on_hand") - F("reserved")))
+    )
+    return {r["sku_id"]: max(r["avail"] or 0, 0) for r in rows}
+
+
+def warehouse_list(*, shop) -> list[Warehouse]:
+    return list(Warehouse.objects.for_shop(shop))
+
+
+def warehouse_get(*, shop, warehouse_id) -> Warehouse:
+    warehouse = Warehouse.objects.for_shop(shop).filter(pk=warehouse_id).first()
+    if warehouse is None:
+        raise NotFound("仓库不存在")
+    return warehouse
+
+
+def seller_stock_list(*, shop, q: str = "", warehouse_id=None, low_only: bool = False):
+    """Stock rows of the shop with SKU and product, optionally only those at or below safety stock."""
+    qs = Stock.objects.for_shop(shop).select_related("sku__product", "warehouse").filter(sku__is_active=True)
+    if warehouse_id:
+        qs = qs.filter(warehouse_id=warehouse_id)
+    if q:
+        qs = qs.filter(sku__product__title__icontains=q) | qs.filter(sku__barcode=q)
+    qs = qs.annotate(available=F("on_hand") - F("reserved"))
+    if low_only:
+        qs = qs.filter(available__lte=F("sku__safety_stock"))
+    return qs.order_by("sku__product_id", "sku_id", "warehouse_id")
+
+
+def low_stock_skus(*, shop):
+    """SKUs whose total available stock is at or below their safety stock (safety stock > 0 or sold out)."""
+    from wanshang.catalog.models import Sku
+
+    total = (
+        Stock.objects.filter(sku_id=OuterRef("pk"))
+        .values("sku_id")
+        .annotate(t=Sum(F("on_hand") - F("reserved")))
+        .values("t")
+    )
+    return (
+        Sku.objects.for_shop(shop)
+        .filter(is_active=True, product__status="on_sale")
+        .select_related("product")
+        .annotate(available=Coalesce(Subquery(total, output_field=IntegerField()), 0))
+        .filter(available__lte=F("safety_stock"))
+        .order_by("available", "pk")
+    )
+
+
+def movement_list(*, shop, sku_id=None, order_id=None, limit: int = 200):
+    qs = StockMovement.objects.for_shop(shop).select_related("sku__product", "warehouse", "actor")
+    if sku_id:
+        qs = qs.filter(sku_id=sku_id)
+    if order_id:
+        qs = qs.filter(order_id=order_id)
+    return qs[:limit]

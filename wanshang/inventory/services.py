@@ -1,0 +1,193 @@
+"""Stock writes. Everything that moves stock runs inside the caller's transaction with the rows locked."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from wanshang.common.errors import Conflict, NotFound, OutOfStock, ValidationError
+from wanshang.inventory.locks import stock_rows_for_update, stocks_for_update
+from wanshang.inventory.models import Stock, StockMovement, Warehouse
+
+MAX_STOCK = 10_000_000
+
+
+@dataclass(frozen=True)
+class Allocation:
+    sku_id: int
+    warehouse_id: int
+    quantity: int
+
+
+# --- warehouses -------------------------------------------------------------------------------------------
+
+def _warehouse_fields(*, name, district_code, detail, contact="", phone="") -> dict:
+    from wanshang.fulfillment.selectors import region_path
+
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 60:
+        raise ValidationError("仓库名称须为 1–60 字", field="name")
+    region_text = ""
+    if district_code:
+        region_text = " ".join(r.name for r in region_path(code=district_code))
+    return {
+        "name": name, "district_code": district_code or "", "region_text": region_text,
+        "detail": (detail or "").strip()[:200], "contact": (contact or "").strip()[:40],
+        "phone": (phone or "").strip()[:20],
+    }
+
+
+@transaction.atomic
+def warehouse_create(*, shop, name, district_code=None, detail="", contact="", phone="", is_default=False) -> Warehouse:
+    fields = _warehouse_fields(name=name, district_code=district_code, detail=detail, contact=contact, phone=phone)
+    first = not Warehouse.objects.for_shop(shop).exists()
+    if is_default or first:
+        Warehouse.objects.for_shop(shop).filter(is_default=True).update(is_default=False)
+    return Warehouse.objects.create(shop=shop, is_default=bool(is_default or first), **fields)
+
+
+@transaction.atomic
+def warehouse_update(*, shop, warehouse_id, name, district_code=None, detail="", contact="", phone="",
+                     is_default=False) -> Warehouse:
+    warehouse = Warehouse.objects.for_shop(shop).filter(pk=warehouse_id).first()
+    if warehouse is None:
+        raise NotFound("仓库不存在")
+    for key, value in _warehouse_fields(name=name, district_code=district_code, detail=detail, contact=contact,
+                                        phone=phone).items():
+        setattr(warehouse, key, value)
+    if is_default and not warehouse.is_default:
+        Warehouse.objects.for_shop(shop).filter(is_default=True).update(is_default=False)
+        warehouse.is_default = True
+    warehouse.save()
+    return warehouse
+
+
+def _default_warehouse(shop) -> Warehouse:
+    warehouse = Warehouse.objects.for_shop(shop).filter(is_default=True).first()
+    if warehouse is None:
+        warehouse = warehouse_create(shop=shop, name="默认仓", is_default=True)
+    return warehouse
+
+
+# --- merchant adjustments -----------------------------------------------------------------------------
+
+def stock_set(*, shop, sku, warehouse, on_hand: int, actor, reason: str) -> Stock:
+    """Set the on-hand count of a SKU in a warehouse (盘点). Refuses to go below what open orders hold."""
+    if isinstance(on_hand, bool) or not isinstance(on_hand, int) or not 0 <= on_hand <= MAX_STOCK:
+        raise ValidationError(f"库存须为 0–{MAX_STOCK} 的整数", field="on_hand")
+    if sku.shop_id != shop.pk or warehouse.shop_id != shop.pk:
+        raise NotFound("SKU 或仓库不存在")
+    reason = (reason or "").strip()[:200] or "手工调整"
+    with transaction.atomic():
+        Stock.objects.get_or_create(shop=shop, sku=sku, warehouse=warehouse)
+        stock = stocks_for_update_one(sku.pk, warehouse.pk)
+        if on_hand < stock.reserved:
+            raise Conflict(f"有 {stock.reserved} 件被未付款订单占用，库存不能低于此数")
+        delta = on_hand - stock.on_hand
+        if delta:
+            Stock.objects.filter(pk=stock.pk).update(on_hand=on_hand)
+            StockMovement.objects.create(shop=shop, sku=sku, warehouse=warehouse, kind=StockMovement.Kind.ADJUST,
+                                         on_hand_delta=delta, actor=actor, reason=reason)
+            stock.on_hand = on_hand
+    return stock
+
+
+def stocks_for_update_one(sku_id, warehouse_id) -> Stock:
+    return Stock.objects.select_for_update().get(sku_id=sku_id, warehouse_id=warehouse_id)
+
+
+def stock_set_default_warehouse(*, shop, sku, on_hand: int, actor, reason: str) -> Stock:
+    return stock_set(shop=shop, sku=sku, warehouse=_default_warehouse(shop), on_hand=on_hand, actor=actor,
+                     reason=reason)
+
+
+def stock_adjust(*, shop, sku_id, warehouse_id, on_hand: int, actor, reason: str) -> Stock:
+    """Seller-center entry: look up both rows in the shop's scope, then set."""
+    from wanshang.catalog.selectors import seller_sku_get
+
+    sku = seller_sku_get(shop=shop, sku_id=sku_id)
+    warehouse = Warehouse.objects.for_shop(shop).filter(pk=warehouse_id).first()
+    if warehouse is None:
+        raise NotFound("仓库不存在")
+    return stock_set(shop=shop, sku=sku, warehouse=warehouse, on_hand=on_hand, actor=actor, reason=reason)
+
+
+# --- order flows (called inside the orders' transaction) ---------------------------------------------------
+
+def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: dict[int, str]) -> list[Allocation]:
+    """Reserve `needs` {sku_id: qty}; each SKU from one warehouse (default first, then by id).
+
+    `order_ids` maps sku_id → order id for the ledger. Must run inside a transaction.
+    Raises OutOfStock naming the product when any SKU lacks stock; the caller's transaction then rolls back.
+    """
+    rows = stocks_for_update(sku_ids=needs.keys())
+    by_sku: dict[int, list[Stock]] = {}
+    for row in rows:
+        by_sku.setdefault(row.sku_id, []).append(row)
+    default_ids = set(Warehouse.objects.filter(pk__in={r.warehouse_id for r in rows}, is_default=True)
+                      .values_list("pk", flat=True))
+    allocations, movements = [], []
+    for sku_id in sorted(needs):
+        qty = needs[sku_id]
+        candidates = sorted(by_sku.get(sku_id, []), key=lambda r: (r.warehouse_id not in default_ids, r.pk))
+        chosen = next((r for r in candidates if r.on_hand - r.reserved >= qty), None)
+        if chosen is None:
+            left = sum(max(r.on_hand - r.reserved, 0) for r in candidates)
+            raise OutOfStock(f"“{names.get(sku_id, sku_id)}”库存不足（剩余 {left} 件）")
+        updated = Stock.objects.filter(pk=chosen.pk, on_hand__gte=F("reserved") + qty).update(
+            reserved=F("reserved") + qty
+        )
+        if updated != 1:  # cannot happen under the row lock; the guard keeps SQLite and PostgreSQL honest
+            raise OutOfStock(f"“{names.get(sku_id, sku_id)}”库存不足")
+        chosen.reserved += qty
+        allocations.append(Allocation(sku_id=sku_id, warehouse_id=chosen.warehouse_id, quantity=qty))
+        movements.append(StockMovement(shop_id=chosen.shop_id, sku_id=sku_id, warehouse_id=chosen.warehouse_id,
+                                       kind=StockMovement.Kind.RESERVE, reserved_delta=qty,
+                                       order_id=order_ids.get(sku_id), reason="下单占用"))
+    StockMovement.objects.bulk_create(movements)
+    return allocations
+
+
+def _apply(allocations: list[Allocation], *, kind: str, order_id: int, actor=None, reason: str):
+    """Apply a confirm/release/return to locked rows. Inside the caller's transaction."""
+    stock_ids = {}
+    for a in allocations:
+        row = Stock.objects.filter(sku_id=a.sku_id, warehouse_id=a.warehouse_id).values_list("pk", flat=True).first()
+        if row is None:
+            raise Conflict("库存记录缺失")
+        stock_ids[(a.sku_id, a.warehouse_id)] = row
+    locked = {(r.sku_id, r.warehouse_id): r for r in stock_rows_for_update(stock_ids=stock_ids.values())}
+    movements = []
+    for a in sorted(allocations, key=lambda x: stock_ids[(x.sku_id, x.warehouse_id)]):
+        row = locked[(a.sku_id, a.warehouse_id)]
+        if kind == StockMovement.Kind.CONFIRM:
+            on_hand_delta, reserved_delta = -a.quantity, -a.quantity
+        elif kind == StockMovement.Kind.RELEASE:
+            on_hand_delta, reserved_delta = 0, -a.quantity
+        elif kind == StockMovement.Kind.RETURN:
+            on_hand_delta, reserved_delta = a.quantity, 0
+        else:
+            raise ValueError(kind)
+        if row.reserved + reserved_delta < 0:
+            raise Conflict("库存占用数据不一致，已拒绝操作")
+        Stock.objects.filter(pk=row.pk).update(on_hand=F("on_hand") + on_hand_delta,
+                                               reserved=F("reserved") + reserved_delta)
+        movements.append(StockMovement(shop_id=row.shop_id, sku_id=a.sku_id, warehouse_id=a.warehouse_id, kind=kind,
+                                       on_hand_delta=on_hand_delta, reserved_delta=reserved_delta,
+                                       order_id=order_id, actor=actor, reason=reason))
+    StockMovement.objects.bulk_create(movements)
+
+
+def stock_confirm(*, allocations: list[Allocation], order_id: int) -> None:
+    """Payment received: reserved units leave on-hand stock."""
+    _apply(allocations, kind=StockMovement.Kind.CONFIRM, order_id=order_id, reason="付款扣减")
+
+
+def stock_release(*, allocations: list[Allocation], order_id: int, actor=None, reason: str = "订单取消") -> None:
+    """Unpaid order cancelled or timed out: the reservation is given back."""
+    _apply(allocations, kind=StockMovement.Kind.RELEASE, order_id=order_id, actor=actor, reason=reason)
+
+
+def stock_return(*, allocations: list[Allocation], order_id: int, actor=None, reason: str = "退款回库") -> None:
+    """Paid, unshipped order refunded: the units go back on hand."""
+    _apply(allocations, kind=StockMovement.Kind.RETURN, order_id=order_id, actor=actor, reason=reason)

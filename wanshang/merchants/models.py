@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.db import models
+
+from wanshang.common.scoping import ShopOwnedManager
+
+
+class MerchantApplication(models.Model):
+    """入驻申请: a person asks to open a shop; the platform approves or rejects it with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "已驳回"
+
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merchant_applications")
+    company_name = models.CharField("公司名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    contact_name = models.CharField("联系人", max_length=40)
+    contact_phone = models.CharField("联系电话", max_length=11)
+    shop_name = models.CharField("店铺名称", max_length=60)
+    categories = models.ManyToManyField("catalog.Category", verbose_name="申请经营类目", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reject_reason = models.CharField("驳回原因", max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    shop = models.OneToOneField("Shop", null=True, blank=True, on_delete=models.SET_NULL, related_name="application")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Shop(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "营业中"
+        SUSPENDED = "suspended", "已暂停"
+
+    name = models.CharField("店铺名称", max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    logo_url = models.CharField("店铺标志", max_length=300, blank=True)
+    description = models.TextField("店铺简介", blank=True)
+    company_name = models.CharField("公司名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    suspend_reason = models.CharField(max_length=300, blank=True)
+    categories = models.ManyToManyField("catalog.Category", verbose_name="经营类目", blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class StaffRole(models.TextChoices):
+    OWNER = "owner", "店主"
+    OPERATIONS = "operations", "运营"
+    SERVICE = "service", "客服"
+    WAREHOUSE = "warehouse", "仓库"
+    FINANCE = "finance", "财务"
+
+
+class ShopStaff(models.Model):
+    """A user working for a shop, with one role. A user works for at most one shop."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="staff")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_staff")
+    role = models.CharField(max_length=12, choices=StaffRole.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class CommissionRate(models.Model):
+    """Platform commission per top-level (or any) category, in basis points (500 = 5.00%)."""
+
+    category = models.OneToOneField("catalog.Category", on_delete=models.CASCADE, related_name="commission")
+    rate_bps = models.PositiveIntegerField("佣金比例(万分之)")
+    updated_at = models.DateTimeField(auto_now=True)

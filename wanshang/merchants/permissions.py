@@ -1,0 +1,37 @@
+"""What each seller-center role may do. One table, checked by `merchants.selectors.staff_require`."""
+
+from wanshang.merchants.models import StaffRole
+
+PRODUCT_EDIT = "product.edit"
+PRICE_EDIT = "price.edit"
+STOCK_EDIT = "stock.edit"
+ORDER_VIEW = "order.view"
+ORDER_SHIP = "order.ship"
+REFUND_HANDLE = "refund.handle"
+FINANCE_VIEW = "finance.view"
+FREIGHT_EDIT = "freight.edit"
+SHOP_EDIT = "shop.edit"
+STAFF_MANAGE = "staff.manage"
+
+ALL = {
+    PRODUCT_EDIT, PRICE_EDIT, STOCK_EDIT, ORDER_VIEW, ORDER_SHIP, REFUND_HANDLE,
+    FINANCE_VIEW, FREIGHT_EDIT, SHOP_EDIT, STAFF_MANAGE,
+}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    StaffRole.OWNER: ALL,
+    StaffRole.OPERATIONS: {PRODUCT_EDIT, PRICE_EDIT, STOCK_EDIT, ORDER_VIEW, FREIGHT_EDIT},
+    StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE},
+    StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP},
+    StaffRole.FINANCE: {ORDER_VIEW, FINANCE_VIEW},
+}
+
+LABELS = {
+    PRODUCT_EDIT: "编辑商品", PRICE_EDIT: "修改价格", STOCK_EDIT: "调整库存", ORDER_VIEW: "查看订单",
+    ORDER_SHIP: "订单发货", REFUND_HANDLE: "处理退款", FINANCE_VIEW: "查看结算", FREIGHT_EDIT: "运费模板",
+    SHOP_EDIT: "店铺设置", STAFF_MANAGE: "员工管理",
+}
+
+
+def role_can(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, set())

@@ -1,0 +1,89 @@
+from django.db.models import Q
+
+from wanshang.common.errors import NotFound, PermissionDenied
+from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop, ShopStaff
+from wanshang.merchants.permissions import LABELS, role_can
+
+
+def staff_for_user(*, user) -> ShopStaff | None:
+    """The active staff membership of a logged-in user, or None (buyers, operators)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ShopStaff.objects.select_related("shop").filter(user=user, is_active=True).first()
+
+
+def staff_require(*, user, perm: str | None = None) -> ShopStaff:
+    """The seller-side entry: the staff membership that scopes every seller query.
+
+    Raises PermissionDenied when the user is not shop staff or the role lacks `perm`.
+    """
+    staff = staff_for_user(user=user)
+    if staff is None:
+        raise PermissionDenied("该账号不是商家员工，无法进入卖家中心")
+    if perm and not role_can(staff.role, perm):
+        raise PermissionDenied(f"你的角色（{staff.get_role_display()}）没有“{LABELS.get(perm, perm)}”权限")
+    return staff
+
+
+def staff_list(*, shop) -> list[ShopStaff]:
+    return list(ShopStaff.objects.for_shop(shop).select_related("user"))
+
+
+def shop_get_public(*, slug: str) -> Shop:
+    shop = Shop.objects.filter(slug=slug, status=Shop.Status.OPEN).first()
+    if shop is None:
+        raise NotFound("店铺不存在或已暂停营业")
+    return shop
+
+
+def shop_get(*, shop_id: int) -> Shop:
+    shop = Shop.objects.filter(pk=shop_id).first()
+    if shop is None:
+        raise NotFound("店铺不存在")
+    return shop
+
+
+def shop_list(*, status: str | None = None, q: str = ""):
+    qs = Shop.objects.all()
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(company_name__icontains=q))
+    return qs
+
+
+def shop_list_open():
+    return Shop.objects.filter(status=Shop.Status.OPEN)
+
+
+def application_list(*, status: str | None = None):
+    qs = MerchantApplication.objects.select_related("applicant", "shop").prefetch_related("categories")
+    return qs.filter(status=status) if status else qs
+
+
+def application_get(*, application_id: int) -> MerchantApplication:
+    app = application_list().filter(pk=application_id).first()
+    if app is None:
+        raise NotFound("入驻申请不存在")
+    return app
+
+
+def applications_of_user(*, user) -> list[MerchantApplication]:
+    return list(application_list().filter(applicant=user))
+
+
+def commission_bps_for_category(*, category) -> int:
+    """Commission of the nearest category up the tree with a rate, else the platform default."""
+    from django.conf import settings
+
+    node = category
+    while node is not None:
+        rate = CommissionRate.objects.filter(category_id=node.pk).values_list("rate_bps", flat=True).first()
+        if rate is not None:
+            return rate
+        node = node.parent
+    return settings.WANSHANG["DEFAULT_COMMISSION_BPS"]
+
+
+def commission_rate_list():
+    return CommissionRate.objects.select_related("category").order_by("category__path")

@@ -1,0 +1,199 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from wanshang.accounts.selectors import user_find_by_login
+from wanshang.accounts.services import check_phone
+from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop, ShopStaff, StaffRole
+from wanshang.merchants.validators import credit_code_is_valid
+
+
+def _clean_text(value, *, field, label, max_len, min_len=1) -> str:
+    value = (value or "").strip()
+    if len(value) < min_len:
+        raise ValidationError(f"请填写{label}", field=field)
+    if len(value) > max_len:
+        raise ValidationError(f"{label}不能超过 {max_len} 字", field=field)
+    return value
+
+
+def application_submit(
+    *, user, company_name, credit_code, contact_name, contact_phone, shop_name, category_ids
+) -> MerchantApplication:
+    """入驻申请. Raises ValidationError for bad fields, Conflict for a pending application or existing shop."""
+    from wanshang.catalog.selectors import categories_by_ids
+
+    company_name = _clean_text(company_name, field="company_name", label="公司名称", max_len=100, min_len=2)
+    credit_code = (credit_code or "").strip().upper()
+    if not credit_code_is_valid(credit_code):
+        raise ValidationError("统一社会信用代码格式或校验位不正确（18 位）", field="credit_code")
+    contact_name = _clean_text(contact_name, field="contact_name", label="联系人", max_len=40)
+    contact_phone = check_phone(contact_phone, field="contact_phone")
+    shop_name = _clean_text(shop_name, field="shop_name", label="店铺名称", max_len=60, min_len=2)
+    categories = categories_by_ids(ids=category_ids or [])
+    if not categories:
+        raise ValidationError("请至少选择一个经营类目", field="category_ids")
+    with transaction.atomic():
+        if ShopStaff.objects.filter(user=user).exists():
+            raise Conflict("你已是商家员工，不能再申请入驻")
+        if MerchantApplication.objects.select_for_update().filter(
+            applicant=user, status=MerchantApplication.Status.PENDING
+        ).exists():
+            raise Conflict("你已有一份待审核的入驻申请")
+        if Shop.objects.filter(name=shop_name).exists():
+            raise ValidationError("店铺名称已被使用", field="shop_name")
+        app = MerchantApplication.objects.create(
+            applicant=user, company_name=company_name, credit_code=credit_code, contact_name=contact_name,
+            contact_phone=contact_phone, shop_name=shop_name,
+        )
+        app.categories.set(categories)
+    return app
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=False) or "shop"
+    slug, n = base, 1
+    while Shop.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def application_approve(*, application_id, reviewer, slug: str | None = None) -> Shop:
+    """Open the shop, make the applicant its owner, give it a default warehouse and freight template."""
+    from wanshang.fulfillment.services import freight_template_create_default
+    from wanshang.inventory.services import warehouse_create
+
+    with transaction.atomic():
+        app = MerchantApplication.objects.select_for_update().filter(pk=application_id).first()
+        if app is None:
+            raise NotFound("入驻申请不存在")
+        if app.status != MerchantApplication.Status.PENDING:
+            raise Conflict(f"该申请已{app.get_status_display()}，不能重复审核")
+        if ShopStaff.objects.filter(user_id=app.applicant_id).exists():
+            raise Conflict("申请人已是其他店铺的员工")
+        try:
+            with transaction.atomic():
+                shop = Shop.objects.create(
+                    name=app.shop_name, slug=slug or _unique_slug(f"shop-{app.pk}"),
+                    company_name=app.company_name, credit_code=app.credit_code,
+                )
+        except IntegrityError:
+            raise Conflict("店铺名称已被使用，请驳回并让申请人修改")
+        shop.categories.set(app.categories.all())
+        ShopStaff.objects.create(shop=shop, user_id=app.applicant_id, role=StaffRole.OWNER)
+        warehouse_create(shop=shop, name="默认仓", district_code=None, detail="", is_default=True)
+        freight_template_create_default(shop=shop)
+        app.status = MerchantApplication.Status.APPROVED
+        app.reviewed_by = reviewer
+        app.reviewed_at = timezone.now()
+        app.shop = shop
+        app.save()
+    return shop
+
+
+def application_reject(*, application_id, reviewer, reason: str) -> MerchantApplication:
+    reason = _clean_text(reason, field="reason", label="驳回原因", max_len=300, min_len=2)
+    with transaction.atomic():
+        app = MerchantApplication.objects.select_for_update().filter(pk=application_id).first()
+        if app is None:
+            raise NotFound("入驻申请不存在")
+        if app.status != MerchantApplication.Status.PENDING:
+            raise Conflict(f"该申请已{app.get_status_display()}，不能重复审核")
+        app.status = MerchantApplication.Status.REJECTED
+        app.reject_reason = reason
+        app.reviewed_by = reviewer
+        app.reviewed_at = timezone.now()
+        app.save()
+    return app
+
+
+def shop_suspend(*, shop_id, reason: str) -> Shop:
+    reason = _clean_text(reason, field="reason", label="暂停原因", max_len=300, min_len=2)
+    updated = Shop.objects.filter(pk=shop_id, status=Shop.Status.OPEN).update(
+        status=Shop.Status.SUSPENDED, suspend_reason=reason
+    )
+    shop = Shop.objects.filter(pk=shop_id).first()
+    if shop is None:
+        raise NotFound("店铺不存在")
+    if not updated:
+        raise Conflict("店铺已处于暂停状态")
+    return shop
+
+
+def shop_restore(*, shop_id) -> Shop:
+    updated = Shop.objects.filter(pk=shop_id, status=Shop.Status.SUSPENDED).update(
+        status=Shop.Status.OPEN, suspend_reason=""
+    )
+    shop = Shop.objects.filter(pk=shop_id).first()
+    if shop is None:
+        raise NotFound("店铺不存在")
+    if not updated:
+        raise Conflict("店铺正在营业，无需恢复")
+    return shop
+
+
+def shop_update_settings(*, shop, name, description, logo_url="") -> Shop:
+    name = _clean_text(name, field="name", label="店铺名称", max_len=60, min_len=2)
+    description = (description or "").strip()[:2000]
+    logo_url = (logo_url or "").strip()
+    if logo_url and not (logo_url.startswith("https://") or logo_url.startswith("/")):
+        raise ValidationError("店铺标志地址须以 https:// 或 / 开头", field="logo_url")
+    if Shop.objects.filter(name=name).exclude(pk=shop.pk).exists():
+        raise ValidationError("店铺名称已被使用", field="name")
+    Shop.objects.filter(pk=shop.pk).update(name=name, description=description, logo_url=logo_url[:300])
+    shop.refresh_from_db()
+    return shop
+
+
+def staff_add(*, shop, login: str, role: str) -> ShopStaff:
+    """Add an existing user (by phone or e-mail) as staff. The owner role cannot be given."""
+    if role not in StaffRole.values or role == StaffRole.OWNER:
+        raise ValidationError("请选择角色：运营、客服、仓库或财务", field="role")
+    user = user_find_by_login(login=login)
+    if user is None:
+        raise ValidationError("找不到该手机号或邮箱对应的用户，请先让对方注册", field="login")
+    if user.is_staff:
+        raise ValidationError("平台运营账号不能成为商家员工", field="login")
+    try:
+        with transaction.atomic():
+            return ShopStaff.objects.create(shop=shop, user=user, role=role)
+    except IntegrityError:
+        raise ValidationError("该用户已是商家员工", field="login")
+
+
+def _staff_of_shop(shop, staff_id) -> ShopStaff:
+    member = ShopStaff.objects.for_shop(shop).filter(pk=staff_id).first()
+    if member is None:
+        raise NotFound("员工不存在")
+    if member.role == StaffRole.OWNER:
+        raise PermissionDenied("不能修改店主")
+    return member
+
+
+def staff_change_role(*, shop, staff_id, role: str) -> ShopStaff:
+    if role not in StaffRole.values or role == StaffRole.OWNER:
+        raise ValidationError("请选择角色：运营、客服、仓库或财务", field="role")
+    member = _staff_of_shop(shop, staff_id)
+    member.role = role
+    member.save(update_fields=["role"])
+    return member
+
+
+def staff_remove(*, shop, staff_id) -> None:
+    _staff_of_shop(shop, staff_id).delete()
+
+
+def commission_set(*, category_id, rate_bps: int) -> CommissionRate:
+    from wanshang.catalog.selectors import category_get
+
+    try:
+        rate_bps = int(rate_bps)
+    except (TypeError, ValueError):
+        raise ValidationError("佣金比例须为整数（万分之）", field="rate_bps")
+    if not 0 <= rate_bps <= 5000:
+        raise ValidationError("佣金比例须在 0%–50% 之间", field="rate_bps")
+    category = category_get(category_id=category_id)
+    rate, _ = CommissionRate.objects.update_or_create(category=category, defaults={"rate_bps": rate_bps})
+    return rate

@@ -1,0 +1,139 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from wanshang.common.scoping import ShopOwnedManager
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "待付款"
+    PAID = "paid", "待发货"
+    SHIPPED = "shipped", "已发货"
+    RECEIVED = "received", "已收货"
+    COMPLETED = "completed", "交易成功"
+    CANCELLED = "cancelled", "已取消"
+    REFUNDED = "refunded", "已退款"
+
+
+class Order(models.Model):
+    """One shop's part of a checkout (拆单). All orders of one checkout share a payment."""
+
+    no = models.CharField("订单号", max_length=32, unique=True)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="orders")
+    payment = models.ForeignKey("payments.Payment", on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT,
+                              db_index=True)
+    address = models.JSONField("收货地址快照")
+    buyer_note = models.CharField("买家留言", max_length=200, blank=True)
+    goods_fen = models.BigIntegerField("商品金额")
+    discount_fen = models.BigIntegerField("优惠", default=0)
+    freight_fen = models.BigIntegerField("运费", default=0)
+    total_fen = models.BigIntegerField("实付金额")
+    adjustments = models.JSONField("优惠明细", default=list, blank=True)
+    carrier = models.CharField("快递公司", max_length=10, blank=True)
+    tracking_no = models.CharField("运单号", max_length=40, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    pay_deadline = models.DateTimeField("付款截止")
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["shop", "status", "-id"]),
+            models.Index(fields=["status", "pay_deadline"]),
+            models.Index(fields=["status", "shipped_at"]),
+            models.Index(fields=["buyer", "-id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_fen__gte=0), name="order_total_nonnegative"),
+        ]
+
+    def __str__(self):
+        return self.no
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+")
+    product_id = models.BigIntegerField(db_index=True)
+    category_id = models.BigIntegerField()
+    title = models.CharField(max_length=60)
+    spec_text = models.CharField(max_length=200, blank=True)
+    image = models.CharField(max_length=300, blank=True)
+    unit_price_fen = models.BigIntegerField()
+    quantity = models.PositiveIntegerField()
+    subtotal_fen = models.BigIntegerField()
+    discount_fen = models.BigIntegerField(default=0)
+    payable_fen = models.BigIntegerField()
+    warehouse_id = models.BigIntegerField()
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class OrderEvent(models.Model):
+    """Audit of every status change: who, when, from what to what. Written with the change."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_kind = models.CharField(max_length=10)  # buyer / seller / platform / system / gateway
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Refund(models.Model):
+    """A buyer's refund request for a paid, unshipped order (仅退款)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "待商家处理"
+        PROCESSING = "processing", "退款中"
+        REFUNDED = "refunded", "已退款"
+        REJECTED = "rejected", "已拒绝"
+        WITHDRAWN = "withdrawn", "已撤销"
+
+    no = models.CharField(max_length=32, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.BigIntegerField()
+    reason = models.CharField("退款原因", max_length=200)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    seller_note = models.CharField(max_length=200, blank=True)
+    gateway_refund_no = models.CharField(max_length=64, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status__in=["requested", "processing", "refunded"]),
+                name="one_open_refund_per_order",
+            ),
+        ]

@@ -1,0 +1,107 @@
+from datetime import datetime, time
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+
+from wanshang.common.errors import NotFound
+from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Refund
+
+PAID_STATES = [OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.RECEIVED, OrderStatus.COMPLETED,
+               OrderStatus.REFUNDED]
+
+
+def _with_lines(qs):
+    return qs.select_related("shop", "payment").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+    )
+
+
+def buyer_order_list(*, buyer, status: str | None = None):
+    qs = _with_lines(Order.objects.filter(buyer=buyer))
+    return qs.filter(status=status) if status else qs
+
+
+def buyer_order_get(*, buyer, order_id) -> Order:
+    """The buyer's own order; anyone else's id is NotFound."""
+    order = _with_lines(Order.objects.filter(buyer=buyer, pk=order_id)).prefetch_related("events", "refunds").first()
+    if order is None:
+        raise NotFound("订单不存在")
+    return order
+
+
+def seller_order_list(*, shop, status: str | None = None, q: str = "", date_from=None, date_to=None):
+    qs = _with_lines(Order.objects.for_shop(shop)).select_related("buyer")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(no=q) | Q(tracking_no=q) | Q(lines__title__icontains=q) | Q(address__receiver=q)).distinct()
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs
+
+
+def seller_order_get(*, shop, order_id) -> Order:
+    order = (
+        _with_lines(Order.objects.for_shop(shop).filter(pk=order_id))
+        .select_related("buyer")
+        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.select_related("actor")), "refunds")
+        .first()
+    )
+    if order is None:
+        raise NotFound("订单不存在")
+    return order
+
+
+def seller_status_counts(*, shop) -> dict[str, int]:
+    rows = Order.objects.for_shop(shop).values("status").annotate(n=Count("id"))
+    counts = {s: 0 for s in OrderStatus.values}
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def seller_today(*, shop, now=None) -> dict:
+    """Dashboard: today's orders placed, orders paid and paid amount (支付金额 includes freight)."""
+    now = timezone.localtime(now or timezone.now())
+    start = timezone.make_aware(datetime.combine(now.date(), time.min))
+    placed = Order.objects.for_shop(shop).filter(created_at__gte=start).count()
+    paid = Order.objects.for_shop(shop).filter(paid_at__gte=start, status__in=PAID_STATES).aggregate(
+        n=Count("id"), amount=Sum("total_fen"), buyers=Count("buyer", distinct=True)
+    )
+    return {
+        "placed": placed,
+        "paid_orders": paid["n"] or 0,
+        "paid_fen": paid["amount"] or 0,
+        "paid_buyers": paid["buyers"] or 0,
+        "to_ship": Order.objects.for_shop(shop).filter(status=OrderStatus.PAID).count(),
+        "refunds_open": Refund.objects.for_shop(shop).filter(status=Refund.Status.REQUESTED).count(),
+    }
+
+
+def seller_refund_list(*, shop, status: str | None = None):
+    qs = Refund.objects.for_shop(shop).select_related("order", "buyer")
+    return qs.filter(status=status) if status else qs
+
+
+def seller_refund_get(*, shop, refund_id) -> Refund:
+    refund = Refund.objects.for_shop(shop).select_related("order", "buyer").filter(pk=refund_id).first()
+    if refund is None:
+        raise NotFound("退款申请不存在")
+    return refund
+
+
+def platform_order_list(*, status: str | None = None, shop_id=None, q: str = ""):
+    qs = Order.objects.select_related("shop", "buyer")
+    if status:
+        qs = qs.filter(status=status)
+    if shop_id:
+        qs = qs.filter(shop_id=shop_id)
+    if q:
+        qs = qs.filter(no=q)
+    return qs
+
+
+def platform_totals() -> dict:
+    agg = Order.objects.filter(status__in=PAID_STATES).aggregate(n=Count("id"), amount=Sum("total_fen"))
+    return {"paid_orders": agg["n"] or 0, "paid_fen": agg["amount"] or 0, "all_orders": Order.objects.count()}

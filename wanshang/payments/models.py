@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+
+from wanshang.common.scoping import ShopOwnedManager
+
+
+class Payment(models.Model):
+    """One payment for one checkout, covering one order per shop."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待支付"
+        PAID = "paid", "已支付"
+        CLOSED = "closed", "已关闭"
+
+    no = models.CharField("支付单号", max_length=32, unique=True)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
+    amount_fen = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    gateway = models.CharField(max_length=20, blank=True)
+    gateway_trade_no = models.CharField(max_length=64, blank=True)
+    refunded_fen = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.no
+
+
+class PaymentNotification(models.Model):
+    """Every asynchronous notification received, verified or not, and what we did with it."""
+
+    gateway = models.CharField(max_length=20)
+    payment_no = models.CharField(max_length=64, blank=True, db_index=True)
+    verified = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=30)  # applied / duplicate / bad_signature / amount_mismatch / ...
+    detail = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+
+class GatewayRefund(models.Model):
+    """Money sent back through the gateway: for an order refund, or a payment that arrived after close."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "处理中"
+        SUCCEEDED = "succeeded", "成功"
+        FAILED = "failed", "失败"
+
+    no = models.CharField(max_length=32, unique=True)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    order_refund_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    amount_fen = models.BigIntegerField()
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    gateway_refund_no = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+
+class SettlementEntry(models.Model):
+    """结算台账: what the platform owes a shop for one completed order, after commission."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待结算"
+        SETTLEABLE = "settleable", "可结算"
+        SETTLED = "settled", "已结算"
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="settlements")
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="settlement")
+    gross_fen = models.BigIntegerField("订单实付")
+    commission_fen = models.BigIntegerField("平台佣金")
+    net_fen = models.BigIntegerField("应结金额")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    settleable_at = models.DateTimeField("可结算时间")
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]

@@ -1,0 +1,27 @@
+from django.db.models import Sum
+
+from wanshang.common.errors import NotFound
+from wanshang.payments.models import Payment, PaymentNotification, SettlementEntry
+
+
+def payment_get_for_buyer(*, buyer, payment_no: str) -> Payment:
+    payment = Payment.objects.filter(no=payment_no, buyer=buyer).prefetch_related("orders__shop").first()
+    if payment is None:
+        raise NotFound("支付单不存在")
+    return payment
+
+
+def settlement_list(*, shop, status: str | None = None):
+    qs = SettlementEntry.objects.for_shop(shop).select_related("order")
+    return qs.filter(status=status) if status else qs
+
+
+def settlement_totals(*, shop) -> dict[str, int]:
+    rows = SettlementEntry.objects.for_shop(shop).values("status").annotate(net=Sum("net_fen"))
+    totals = {s: 0 for s in SettlementEntry.Status.values}
+    totals.update({r["status"]: r["net"] or 0 for r in rows})
+    return totals
+
+
+def notification_list(*, limit: int = 100):
+    return PaymentNotification.objects.all()[:limit]

@@ -1,0 +1,196 @@
+"""Payment writes: create, apply verified notifications (idempotently), close, refund through the gateway."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification
+
+log = logging.getLogger("wanshang.payments")
+
+
+def payment_create(*, buyer, amount_fen: int, now=None) -> Payment:
+    from wanshang.orders.services import new_no
+
+    return Payment.objects.create(no=new_no("P", now), buyer=buyer, amount_fen=amount_fen)
+
+
+def payment_close_if_all_cancelled(*, payment_id) -> None:
+    from wanshang.orders.models import Order, OrderStatus
+
+    if not Order.objects.filter(payment_id=payment_id).exclude(status=OrderStatus.CANCELLED).exists():
+        Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).update(status=Payment.Status.CLOSED)
+
+
+def payment_start(*, buyer, payment_no: str, gateway_code: str, return_url: str, notify_url: str):
+    """The buyer picks a gateway at the cashier. Returns the gateway's PaymentAction."""
+    from wanshang.payments.gateways import GatewayError, available_gateways, get_gateway
+
+    if gateway_code not in {code for code, _ in available_gateways()}:
+        raise ValidationError("不支持的支付方式", field="gateway")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(no=payment_no, buyer=buyer).first()
+        if payment is None:
+            raise NotFound("支付单不存在")
+        if payment.status != Payment.Status.PENDING:
+            raise Conflict(f"支付单{payment.get_status_display()}，无需再次支付")
+        payment.gateway = gateway_code
+        payment.save(update_fields=["gateway"])
+    try:
+        return get_gateway(gateway_code).create_payment(
+            payment_no=payment.no, amount_fen=payment.amount_fen, subject=f"万商订单 {payment.no}",
+            return_url=return_url, notify_url=notify_url,
+        )
+    except GatewayError as exc:
+        raise Conflict(f"支付渠道暂不可用：{exc}")
+
+
+def _record(gateway, *, payment_no="", verified, outcome, detail="", body=b"") -> None:
+    PaymentNotification.objects.create(
+        gateway=gateway, payment_no=payment_no[:64], verified=verified, outcome=outcome, detail=detail[:300],
+        body=body.decode("utf-8", "replace")[:4000] if isinstance(body, bytes) else str(body)[:4000],
+    )
+
+
+def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers: dict) -> str:
+    """Apply an asynchronous payment notification. Returns the outcome.
+
+    Verifies the signature first; refuses (ValidationError, logged) forged notifications and amount
+    mismatches. Duplicates and late or out-of-order notifications change nothing twice.
+    """
+    from wanshang.orders.services import orders_mark_paid
+    from wanshang.payments.gateways import GatewayError, SignatureError, get_gateway
+
+    try:
+        gateway = get_gateway(gateway_code)
+    except GatewayError as exc:
+        _record(gateway_code, verified=False, outcome="unknown_gateway", detail=str(exc), body=body)
+        raise NotFound("未知的支付渠道")
+    try:
+        note = gateway.parse_notification(body=body, content_type=content_type, headers=headers)
+    except SignatureError as exc:
+        log.warning("payment notification refused: bad signature (%s): %s", gateway_code, exc)
+        _record(gateway_code, verified=False, outcome="bad_signature", detail=str(exc), body=body)
+        raise ValidationError("支付通知签名校验失败", field="sign")
+
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(no=note.payment_no).first()
+        if payment is None:
+            _record(gateway_code, payment_no=note.payment_no, verified=True, outcome="unknown_payment", body=body)
+            raise NotFound("支付单不存在")
+        if note.amount_fen != payment.amount_fen:
+            log.warning("payment %s: amount mismatch %s != %s", payment.no, note.amount_fen, payment.amount_fen)
+            _record(gateway_code, payment_no=payment.no, verified=True, outcome="amount_mismatch",
+                    detail=f"通知金额 {note.amount_fen} 分，应付 {payment.amount_fen} 分", body=body)
+            raise ValidationError("支付金额与订单不符", field="amount")
+        if not note.paid:
+            _record(gateway_code, payment_no=payment.no, verified=True, outcome="not_paid", body=body)
+            return "not_paid"
+        if payment.status == Payment.Status.PAID:
+            _record(gateway_code, payment_no=payment.no, verified=True, outcome="duplicate", body=body)
+            return "duplicate"
+        now = timezone.now()
+        late = payment.status == Payment.Status.CLOSED
+        payment.status = Payment.Status.PAID
+        payment.gateway = gateway_code
+        payment.gateway_trade_no = note.gateway_trade_no[:64]
+        payment.paid_at = now
+        payment.save()
+        paid_orders = [] if late else orders_mark_paid(payment=payment, now=now)
+        unpaid_fen = payment.amount_fen - sum(o.total_fen for o in paid_orders)
+        outcome = "applied" if unpaid_fen == 0 else "paid_after_cancel"
+        _record(gateway_code, payment_no=payment.no, verified=True, outcome=outcome, body=body)
+        refund_row = None
+        if unpaid_fen > 0:
+            # Money arrived for orders already cancelled (timeout raced the payment): give it back.
+            refund_row = _gateway_refund_row(payment=payment, amount_fen=unpaid_fen,
+                                             reason="付款时订单已超时取消，自动退款")
+    if refund_row is not None:
+        _gateway_refund_send(refund_row.pk)
+    return outcome
+
+
+def sandbox_pay(*, buyer, payment_no: str) -> str:
+    """The sandbox cashier's 'pay' button: the sandbox gateway signs a notification and we apply it."""
+    from wanshang.payments.gateways import get_gateway
+
+    payment = Payment.objects.filter(no=payment_no, buyer=buyer).first()
+    if payment is None:
+        raise NotFound("支付单不存在")
+    if payment.status != Payment.Status.PENDING:
+        raise Conflict(f"支付单{payment.get_status_display()}，不能支付")
+    body = get_gateway("sandbox").build_notification(payment.no, payment.amount_fen)
+    return payment_notify(gateway_code="sandbox", body=body, content_type="application/x-www-form-urlencoded",
+                          headers={})
+
+
+def _gateway_refund_row(*, payment, amount_fen, reason, order_refund_id=None) -> GatewayRefund:
+    from wanshang.orders.services import new_no
+
+    if order_refund_id is not None:
+        existing = GatewayRefund.objects.filter(order_refund_id=order_refund_id).first()
+        if existing:
+            return existing
+    refunded = sum(GatewayRefund.objects.filter(payment=payment).exclude(status=GatewayRefund.Status.FAILED)
+                   .values_list("amount_fen", flat=True))
+    if refunded + amount_fen > payment.amount_fen:
+        raise Conflict("退款金额超过实付金额")
+    return GatewayRefund.objects.create(no=new_no("G"), payment=payment, amount_fen=amount_fen, reason=reason[:200],
+                                        order_refund_id=order_refund_id)
+
+
+def _gateway_refund_send(refund_row_id) -> GatewayRefund:
+    """Call the gateway for one refund row, outside any transaction. Safe to repeat: done rows are skipped."""
+    from django.db.models import F
+
+    from wanshang.payments.gateways import GatewayError, get_gateway
+
+    row = GatewayRefund.objects.select_related("payment").get(pk=refund_row_id)
+    if row.status == GatewayRefund.Status.SUCCEEDED:
+        return row
+    payment = row.payment
+    try:
+        result = get_gateway(payment.gateway or "sandbox").refund(
+            payment_no=payment.no, gateway_trade_no=payment.gateway_trade_no, refund_no=row.no,
+            amount_fen=row.amount_fen, total_fen=payment.amount_fen, reason=row.reason,
+        )
+        ok, gateway_no, error = result.ok, result.gateway_refund_no, result.message
+    except GatewayError as exc:
+        ok, gateway_no, error = False, "", str(exc)
+    with transaction.atomic():
+        row = GatewayRefund.objects.select_for_update().get(pk=row.pk)
+        if row.status == GatewayRefund.Status.SUCCEEDED:
+            return row
+        row.attempts += 1
+        if ok:
+            row.status = GatewayRefund.Status.SUCCEEDED
+            row.gateway_refund_no = gateway_no[:64]
+            row.succeeded_at = timezone.now()
+            Payment.objects.filter(pk=payment.pk).update(refunded_fen=F("refunded_fen") + row.amount_fen)
+        else:
+            row.last_error = (error or "退款失败")[:300]
+        row.save()
+    return row
+
+
+def gateway_refund(*, payment_id, amount_fen: int, reason: str, order_refund_id: int) -> tuple[bool, str, str]:
+    """Refund `amount_fen` of a payment for an order refund. Returns (ok, gateway refund no, error)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+        if payment is None or payment.status != Payment.Status.PAID:
+            return False, "", "支付单未支付，无法退款"
+        row = _gateway_refund_row(payment=payment, amount_fen=amount_fen, reason=reason,
+                                  order_refund_id=order_refund_id)
+    row = _gateway_refund_send(row.pk)
+    return row.status == GatewayRefund.Status.SUCCEEDED, row.gateway_refund_no, row.last_error
+
+
+def gateway_refunds_retry(*, now=None) -> int:
+    done = 0
+    for row_id in GatewayRefund.objects.filter(status=GatewayRefund.Status.PENDING, order_refund_id__isnull=True,
+                                               attempts__lt=20).values_list("pk", flat=True)[:200]:
+        if _gateway_refund_send(row_id).status == GatewayRefund.Status.SUCCEEDED:
+            done += 1
+    return done

@@ -1,0 +1,42 @@
+"""Settlement ledger: per completed order, what the shop is owed after the platform's commission."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from wanshang.common.money import percent_of
+from wanshang.payments.models import SettlementEntry
+
+
+def settlement_record(*, order, now=None) -> SettlementEntry:
+    """Write the entry for a completed order (inside its transaction). Idempotent per order.
+
+    Commission is charged on each line's paid goods amount at its category's rate; freight is not commissioned.
+    """
+    from wanshang.catalog.selectors import category_get
+    from wanshang.merchants.selectors import commission_bps_for_category
+
+    existing = SettlementEntry.objects.filter(order=order).first()
+    if existing:
+        return existing
+    now = now or timezone.now()
+    commission = 0
+    rates: dict[int, int] = {}
+    for line in order.lines.all():
+        if line.category_id not in rates:
+            rates[line.category_id] = commission_bps_for_category(category=category_get(category_id=line.category_id))
+        commission += percent_of(line.payable_fen, rates[line.category_id])
+    return SettlementEntry.objects.create(
+        shop_id=order.shop_id, order=order, gross_fen=order.total_fen, commission_fen=commission,
+        net_fen=order.total_fen - commission,
+        settleable_at=now + timedelta(days=settings.WANSHANG["SETTLEMENT_DELAY_DAYS"]),
+    )
+
+
+def settlements_mature(*, now=None) -> int:
+    """Entries past their settleable date become settleable. Idempotent."""
+    now = now or timezone.now()
+    return SettlementEntry.objects.filter(status=SettlementEntry.Status.PENDING, settleable_at__lte=now).update(
+        status=SettlementEntry.Status.SETTLEABLE
+    )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlatformConfig(AppConfig):
+    name = "wanshang.platform"
+    label = "platform"
+    verbose_name = "平台管理"

@@ -1,0 +1,228 @@
+"""The pricing pipeline: one function prices every cart, checkout and order (web and API alike).
+
+    base prices → item steps → shop steps → platform steps → freight → totals
+
+Promotions plug in as steps (`register_step`): an item step may lower a line's unit price (member price,
+flash sale …); a shop or platform step adds an `Adjustment` to a shop group or the whole cart, and the
+engine allocates it over the lines with exact fen rounding. Today no promotion steps are registered.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from wanshang.common.errors import ValidationError
+from wanshang.common.money import allocate
+
+STAGES = ("item", "shop", "platform")
+
+
+@dataclass
+class Adjustment:
+    code: str           # e.g. "coupon:42"
+    label: str          # shown to the buyer: "满200减20"
+    amount_fen: int     # discount, positive
+    stage: str
+
+
+@dataclass
+class PricedLine:
+    sku: object
+    product: object
+    quantity: int
+    unit_price_fen: int
+    ok: bool = True
+    problem: str = ""
+    available: int = 0
+    discount_fen: int = 0
+    adjustments: list[Adjustment] = field(default_factory=list)
+
+    @property
+    def sku_id(self) -> int:
+        return self.sku.pk
+
+    @property
+    def subtotal_fen(self) -> int:
+        return self.unit_price_fen * self.quantity
+
+    @property
+    def payable_fen(self) -> int:
+        return self.subtotal_fen - self.discount_fen
+
+
+@dataclass
+class ShopGroup:
+    shop: object
+    lines: list[PricedLine]
+    adjustments: list[Adjustment] = field(default_factory=list)
+    freight_fen: int = 0
+    problem: str = ""
+
+    @property
+    def valid_lines(self) -> list[PricedLine]:
+        return [line for line in self.lines if line.ok]
+
+    @property
+    def subtotal_fen(self) -> int:
+        return sum(line.subtotal_fen for line in self.valid_lines)
+
+    @property
+    def discount_fen(self) -> int:
+        return sum(line.discount_fen for line in self.valid_lines)
+
+    @property
+    def total_fen(self) -> int:
+        return self.subtotal_fen - self.discount_fen + self.freight_fen
+
+
+@dataclass
+class PricedCart:
+    buyer: object
+    groups: list[ShopGroup]
+    district_code: str | None
+    adjustments: list[Adjustment] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[PricedLine]:
+        return [line for g in self.groups for line in g.lines]
+
+    @property
+    def valid_lines(self) -> list[PricedLine]:
+        return [line for line in self.lines if line.ok]
+
+    @property
+    def goods_fen(self) -> int:
+        return sum(g.subtotal_fen for g in self.groups)
+
+    @property
+    def discount_fen(self) -> int:
+        return sum(g.discount_fen for g in self.groups)
+
+    @property
+    def freight_fen(self) -> int:
+        return sum(g.freight_fen for g in self.groups)
+
+    @property
+    def payable_fen(self) -> int:
+        return sum(g.total_fen for g in self.groups if g.valid_lines)
+
+    @property
+    def problems(self) -> list[str]:
+        out = [f"{line.product.title}：{line.problem}" for line in self.lines if not line.ok]
+        out += [f"{g.shop.name}：{g.problem}" for g in self.groups if g.problem]
+        return out
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: str
+    order: int
+    name: str
+    func: Callable
+
+
+_STEPS: list[Step] = []
+
+
+def register_step(*, stage: str, order: int = 100, name: str | None = None):
+    """Register a promotion step. `func(cart: PricedCart, now) -> None` adds discounts to the cart."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown pricing stage {stage}")
+
+    def deco(func):
+        _STEPS.append(Step(stage=stage, order=order, name=name or func.__name__, func=func))
+        _STEPS.sort(key=lambda s: (STAGES.index(s.stage), s.order, s.name))
+        return func
+
+    return deco
+
+
+def apply_group_discount(group: ShopGroup, adjustment: Adjustment) -> None:
+    """Spread a shop-level discount over the group's lines by payable amount; parts sum to the whole."""
+    lines = group.valid_lines
+    amount = min(adjustment.amount_fen, sum(line.payable_fen for line in lines))
+    if amount <= 0:
+        return
+    adjustment.amount_fen = amount
+    group.adjustments.append(adjustment)
+    for line, share in zip(lines, allocate(amount, [line.payable_fen for line in lines]), strict=True):
+        line.discount_fen += share
+
+
+def check_quantity(quantity) -> int:
+    limit = settings.WANSHANG["MAX_LINE_QUANTITY"]
+    if isinstance(quantity, bool):
+        raise ValidationError("购买数量须为整数", field="quantity")
+    try:
+        quantity = int(quantity)
+    except (TypeError, ValueError):
+        raise ValidationError("购买数量须为整数", field="quantity")
+    if quantity < 1:
+        raise ValidationError("购买数量至少为 1", field="quantity")
+    if quantity > limit:
+        raise ValidationError(f"单个商品最多购买 {limit} 件", field="quantity")
+    return quantity
+
+
+def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | None = None, now=None) -> PricedCart:
+    """Price (sku_id, quantity) pairs for `buyer`, shipping to `district_code` when known.
+
+    Unknown SKUs raise ValidationError; SKUs that exist but cannot be bought come back as lines with
+    `ok=False` and a `problem` the buyer can read (下架, 库存不足 …).
+    """
+    from wanshang.catalog.selectors import skus_for_purchase
+    from wanshang.fulfillment.selectors import freight_for_shop
+    from wanshang.inventory.selectors import available_by_sku
+
+    now = now or timezone.now()
+    merged: dict[int, int] = {}
+    order: list[int] = []
+    for sku_id, quantity in items:
+        try:
+            sku_id = int(sku_id)
+        except (TypeError, ValueError):
+            raise ValidationError("商品规格无效", field="sku_id")
+        if sku_id not in merged:
+            order.append(sku_id)
+        merged[sku_id] = merged.get(sku_id, 0) + check_quantity(quantity)
+    for sku_id in order:
+        check_quantity(merged[sku_id])
+    found = skus_for_purchase(sku_ids=order)
+    missing = [i for i in order if i not in found]
+    if missing:
+        raise ValidationError(f"商品规格不存在：{missing[0]}", field="sku_id")
+    stock = available_by_sku(sku_ids=order)
+
+    groups: dict[int, ShopGroup] = {}
+    for sku_id in order:
+        info = found[sku_id]
+        qty = merged[sku_id]
+        line = PricedLine(sku=info.sku, product=info.product, quantity=qty, unit_price_fen=info.sku.price_fen,
+                          available=stock.get(sku_id, 0))
+        if not info.ok:
+            line.ok, line.problem = False, info.reason
+        elif line.available <= 0:
+            line.ok, line.problem = False, "已售罄"
+        elif qty > line.available:
+            line.ok, line.problem = False, f"库存不足，仅剩 {line.available} 件"
+        elif info.product.is_wholesale and qty < info.product.min_order_qty:
+            line.ok, line.problem = False, f"批发商品 {info.product.min_order_qty} 件起批"
+        shop = info.product.shop
+        groups.setdefault(shop.pk, ShopGroup(shop=shop, lines=[])).lines.append(line)
+
+    cart = PricedCart(buyer=buyer, groups=list(groups.values()), district_code=district_code)
+    for step in _STEPS:
+        step.func(cart, now)
+    for group in cart.groups:
+        valid = group.valid_lines
+        if not valid:
+            continue
+        fen, problem = freight_for_shop(
+            shop_id=group.shop.pk,
+            items=[(line.product, line.quantity, line.sku.weight_g, line.payable_fen) for line in valid],
+            district_code=district_code,
+        )
+        group.freight_fen, group.problem = fen, problem
+    return cart

@@ -1,0 +1,2 @@
+app_name = "sellercenter"
+urlpatterns: list = []

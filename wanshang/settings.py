@@ -1,0 +1,174 @@
+"""Django settings. Everything a deployment changes comes from the environment."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("WANSHANG_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    # shared kernel
+    "wanshang.common",
+    # bounded contexts
+    "wanshang.accounts",
+    "wanshang.merchants",
+    "wanshang.catalog",
+    "wanshang.inventory",
+    "wanshang.fulfillment",
+    "wanshang.pricing",
+    "wanshang.checkout",
+    "wanshang.orders",
+    "wanshang.payments",
+    "wanshang.search",
+    # web faces
+    "wanshang.storefront",
+    "wanshang.sellercenter",
+    "wanshang.platform",
+    "wanshang.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "wanshang.urls"
+WSGI_APPLICATION = "wanshang.wsgi.application"
+ASGI_APPLICATION = "wanshang.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "wanshang" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "wanshang.common.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'wanshang.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout let the web process and the worker share the file safely.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["wanshang.accounts.backends.PhoneOrEmailBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "storefront:home"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "wanshang" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"wanshang": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")}},
+}
+
+# --- Business settings (platform rules). Durations in minutes/days. ---
+WANSHANG = {
+    "ORDER_PAYMENT_TIMEOUT_MINUTES": int(os.environ.get("ORDER_PAYMENT_TIMEOUT_MINUTES", "30")),
+    "ORDER_AUTO_RECEIVE_DAYS": int(os.environ.get("ORDER_AUTO_RECEIVE_DAYS", "10")),
+    "SETTLEMENT_DELAY_DAYS": int(os.environ.get("SETTLEMENT_DELAY_DAYS", "7")),
+    "DEFAULT_COMMISSION_BPS": int(os.environ.get("DEFAULT_COMMISSION_BPS", "500")),  # 5.00%
+    "MAX_LINE_QUANTITY": 9999,
+    "PAYMENT_GATEWAYS": ["sandbox", "alipay", "wechat"],
+    "SANDBOX_GATEWAY_SECRET": os.environ.get("SANDBOX_GATEWAY_SECRET", SECRET_KEY),
+    # Real gateways are configured with their keys; left empty they are offered only when set.
+    "ALIPAY": {
+        "APP_ID": os.environ.get("ALIPAY_APP_ID", ""),
+        "APP_PRIVATE_KEY_PATH": os.environ.get("ALIPAY_APP_PRIVATE_KEY_PATH", ""),
+        "ALIPAY_PUBLIC_KEY_PATH": os.environ.get("ALIPAY_PUBLIC_KEY_PATH", ""),
+        "SANDBOX": env_bool("ALIPAY_SANDBOX", True),
+    },
+    "WECHAT": {
+        "MCH_ID": os.environ.get("WECHAT_MCH_ID", ""),
+        "APP_ID": os.environ.get("WECHAT_APP_ID", ""),
+        "APIV3_KEY": os.environ.get("WECHAT_APIV3_KEY", ""),
+        "CERT_SERIAL_NO": os.environ.get("WECHAT_CERT_SERIAL_NO", ""),
+        "PRIVATE_KEY_PATH": os.environ.get("WECHAT_PRIVATE_KEY_PATH", ""),
+        "PLATFORM_CERT_DIR": os.environ.get("WECHAT_PLATFORM_CERT_DIR", ""),
+    },
+    "SCHEDULER_INTERVAL_SECONDS": int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30")),
+}
+
+# Celery (production worker). The embedded default runs the same jobs in-process: `manage.py runworker`.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_TASK_ALWAYS_EAGER = not bool(REDIS_URL or os.environ.get("CELERY_BROKER_URL"))
+CELERY_TIMEZONE = TIME_ZONE
