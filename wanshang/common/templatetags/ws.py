@@ -1,0 +1,26 @@
+from django import template
+from django.utils.http import urlencode
+
+from wanshang.common.money import fen_to_yuan_str
+
+register = template.Library()
+
+
+@register.filter
+def yuan(fen) -> str:
+    """12345 → '123.45' (fen to yuan text, no float)."""
+    if fen in (None, ""):
+        return ""
+    return fen_to_yuan_str(int(fen))
+
+
+@register.simple_tag(takes_context=True)
+def qs(context, **changes) -> str:
+    """The current query string with some keys replaced: {% qs page=3 %}."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True)
