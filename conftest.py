@@ -1,0 +1,118 @@
+"""Shared test fixtures: small factories that go through the real services."""
+
+import itertools
+
+import pytest
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    from wanshang.accounts.services import user_register
+
+    def make(login=None, password="Wanshang#2026", **extra):
+        login = login or f"139{next(_seq):08d}"
+        user = user_register(login=login, password=password)
+        for key, value in extra.items():
+            setattr(user, key, value)
+        if extra:
+            user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def buyer(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def operator(make_user):
+    return make_user(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def make_address():
+    from wanshang.accounts.services import address_create
+
+    def make(user, district_code="110105", **kw):
+        return address_create(user=user, receiver=kw.get("receiver", "张三"), phone=kw.get("phone", "13800138000"),
+                              district_code=district_code, detail=kw.get("detail", "望京街道阜通东大街6号"),
+                              is_default=kw.get("is_default", False))
+
+    return make
+
+
+@pytest.fixture
+def make_category(db):
+    from wanshang.catalog.services import category_create
+
+    def make(names=("服饰内衣", "女装", "连衣裙")):
+        n = next(_seq)
+        parent = None
+        for level, name in enumerate(names, start=1):
+            parent = category_create(name=name, slug=f"c{n}-{level}", parent_id=parent.pk if parent else None)
+        return parent
+
+    return make
+
+
+@pytest.fixture
+def make_shop(make_user, operator, make_category):
+    """An approved shop with its owner (the applicant) and a default warehouse and freight template."""
+    from wanshang.merchants.selectors import staff_for_user
+    from wanshang.merchants.services import application_approve, application_submit
+
+    def make(name=None, category=None):
+        n = next(_seq)
+        owner = make_user()
+        category = category or make_category()
+        app = application_submit(
+            user=owner, company_name=f"测试公司{n}", credit_code="91350100M000100Y43", contact_name="李四",
+            contact_phone="13900001111", shop_name=name or f"测试店铺{n}", category_ids=[category.parent.parent.pk],
+        )
+        shop = application_approve(application_id=app.pk, reviewer=operator)
+        shop.owner = owner
+        shop.owner_staff = staff_for_user(user=owner)
+        shop.test_category = category
+        return shop
+
+    return make
+
+
+@pytest.fixture
+def make_product():
+    """A product on sale with SKUs: make(shop, prices=[9900], stock=10, axes=None)."""
+    from wanshang.catalog.services import ProductInput, SkuInput, product_save, product_set_status
+
+    def make(shop, *, title=None, prices=(9900,), stock=10, on_sale=True, weight_g=500, **fields):
+        n = next(_seq)
+        if len(prices) == 1:
+            axes, specs = [], [[]]
+        else:
+            values = [f"款{i + 1}" for i in range(len(prices))]
+            axes, specs = [{"name": "款式", "values": values}], [[v] for v in values]
+        data = ProductInput(
+            title=title or f"测试商品{n}", category_id=shop.test_category.pk, spec_axes=axes,
+            skus=[SkuInput(spec_values=s, price_fen=p, cost_fen=p // 2, stock=stock, weight_g=weight_g)
+                  for s, p in zip(specs, prices, strict=True)],
+            **fields,
+        )
+        product = product_save(staff=shop.owner_staff, data=data)
+        if on_sale:
+            product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="on_sale")
+            product.refresh_from_db()
+        return product
+
+    return make
+
+
+@pytest.fixture
+def login_client(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
