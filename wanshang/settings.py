@@ -148,7 +148,9 @@ WANSHANG = {
     "SETTLEMENT_DELAY_DAYS": int(os.environ.get("SETTLEMENT_DELAY_DAYS", "7")),
     "DEFAULT_COMMISSION_BPS": int(os.environ.get("DEFAULT_COMMISSION_BPS", "500")),  # 5.00%
     "MAX_LINE_QUANTITY": 9999,
-    "PAYMENT_GATEWAYS": ["sandbox", "alipay", "wechat"],
+    # The sandbox gateway pays without money: offered only in development unless asked for explicitly.
+    "PAYMENT_GATEWAYS": [g for g in os.environ.get(
+        "PAYMENT_GATEWAYS", "sandbox,alipay,wechat" if DEBUG else "alipay,wechat").split(",") if g],
     "SANDBOX_GATEWAY_SECRET": os.environ.get("SANDBOX_GATEWAY_SECRET", SECRET_KEY),
     # Real gateways are configured with their keys; left empty they are offered only when set.
     "ALIPAY": {

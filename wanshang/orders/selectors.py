@@ -105,3 +105,49 @@ def platform_order_list(*, status: str | None = None, shop_id=None, q: str = "")
 def platform_totals() -> dict:
     agg = Order.objects.filter(status__in=PAID_STATES).aggregate(n=Count("id"), amount=Sum("total_fen"))
     return {"paid_orders": agg["n"] or 0, "paid_fen": agg["amount"] or 0, "all_orders": Order.objects.count()}
+
+
+ORDER_STATUSES = OrderStatus.choices
+
+
+def platform_order_get(*, order_id) -> Order:
+    """Any order with lines, events and refunds, for operators (read-only)."""
+    order = (
+        _with_lines(Order.objects.filter(pk=order_id))
+        .select_related("buyer")
+        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.select_related("actor")), "refunds")
+        .first()
+    )
+    if order is None:
+        raise NotFound("订单不存在")
+    return order
+
+
+# --- buyer order tabs (storefront "我的订单") ---------------------------------------------------------------
+
+ORDER_STATUS_LABELS: dict[str, str] = dict(OrderStatus.choices)
+REFUND_STATUS_LABELS: dict[str, str] = dict(Refund.Status.choices)
+BUYER_ORDER_TABS: dict[str, list[str]] = {
+    "all": [],
+    "unpaid": [OrderStatus.PENDING_PAYMENT],
+    "to_ship": [OrderStatus.PAID],
+    "to_receive": [OrderStatus.SHIPPED],
+    "done": [OrderStatus.RECEIVED, OrderStatus.COMPLETED],
+    "refund": [],  # orders with a refund request (any state) or refunded
+}
+
+
+def buyer_orders_by_tab(*, buyer, tab: str = "all"):
+    """The buyer's orders for one "我的订单" tab, with lines, shop and refunds prefetched. Unknown tab → all."""
+    qs = _with_lines(Order.objects.filter(buyer=buyer)).prefetch_related("refunds")
+    if tab == "refund":
+        return qs.filter(Q(status=OrderStatus.REFUNDED) | Q(refunds__isnull=False)).distinct()
+    statuses = BUYER_ORDER_TABS.get(tab) or []
+    return qs.filter(status__in=statuses) if statuses else qs
+
+
+def buyer_tab_counts(*, buyer) -> dict[str, int]:
+    """Badge counts of the tabs that ask for action (待付款, 待发货, 待收货)."""
+    rows = dict(Order.objects.filter(buyer=buyer).values_list("status").annotate(n=Count("id")))
+    return {tab: sum(rows.get(s, 0) for s in statuses) for tab, statuses in BUYER_ORDER_TABS.items()
+            if tab in ("unpaid", "to_ship", "to_receive")}

@@ -1,3 +1,27 @@
+"""Gateway notification endpoints (server to server): no session, no CSRF; the signature is the auth."""
+
+from django.http import HttpResponse
 from ninja import Router
 
+from wanshang.common.errors import DomainError
+
 router = Router()
+
+
+@router.post("/notify/{gateway}", auth=None, include_in_schema=True, summary="支付渠道异步通知")
+def notify(request, gateway: str):
+    from wanshang.payments.gateways import GatewayError, get_gateway
+    from wanshang.payments.services import payment_notify
+
+    headers = {k: v for k, v in request.headers.items()}
+    try:
+        outcome = payment_notify(gateway_code=gateway, body=request.body,
+                                 content_type=request.content_type or "", headers=headers)
+        ok, status = True, 200
+    except DomainError as exc:
+        outcome, ok, status = exc.message, False, exc.status_code
+    try:
+        ack_status, content_type, body = get_gateway(gateway).ack(ok)
+    except GatewayError:
+        return HttpResponse(outcome, status=404, content_type="text/plain; charset=utf-8")
+    return HttpResponse(body, status=status if not ok else ack_status, content_type=content_type)

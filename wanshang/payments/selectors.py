@@ -25,3 +25,18 @@ def settlement_totals(*, shop) -> dict[str, int]:
 
 def notification_list(*, limit: int = 100):
     return PaymentNotification.objects.all()[:limit]
+
+
+# Outcomes of a notification we accepted; anything else was refused (forged, unknown, amount mismatch …).
+NOTIFICATION_ACCEPTED_OUTCOMES = ("applied", "duplicate", "not_paid", "paid_after_cancel")
+
+
+def notification_refused_list(*, limit: int = 10):
+    return PaymentNotification.objects.exclude(outcome__in=NOTIFICATION_ACCEPTED_OUTCOMES)[:limit]
+
+
+def notification_refused_count() -> int:
+    return PaymentNotification.objects.exclude(outcome__in=NOTIFICATION_ACCEPTED_OUTCOMES).count()
+
+
+SETTLEMENT_STATUSES = SettlementEntry.Status.choices

@@ -64,6 +64,7 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
     from wanshang.payments.gateways import GatewayError, SignatureError, get_gateway
 
     try:
+        _check_sandbox_allowed(gateway_code)
         gateway = get_gateway(gateway_code)
     except GatewayError as exc:
         _record(gateway_code, verified=False, outcome="unknown_gateway", detail=str(exc), body=body)
@@ -75,46 +76,67 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
         _record(gateway_code, verified=False, outcome="bad_signature", detail=str(exc), body=body)
         raise ValidationError("支付通知签名校验失败", field="sign")
 
+    refusal = None
+    refund_row = None
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(no=note.payment_no).first()
         if payment is None:
-            _record(gateway_code, payment_no=note.payment_no, verified=True, outcome="unknown_payment", body=body)
-            raise NotFound("支付单不存在")
-        if note.amount_fen != payment.amount_fen:
+            refusal = ("unknown_payment", "", NotFound("支付单不存在"))
+        elif note.amount_fen != payment.amount_fen:
             log.warning("payment %s: amount mismatch %s != %s", payment.no, note.amount_fen, payment.amount_fen)
-            _record(gateway_code, payment_no=payment.no, verified=True, outcome="amount_mismatch",
-                    detail=f"通知金额 {note.amount_fen} 分，应付 {payment.amount_fen} 分", body=body)
-            raise ValidationError("支付金额与订单不符", field="amount")
-        if not note.paid:
-            _record(gateway_code, payment_no=payment.no, verified=True, outcome="not_paid", body=body)
-            return "not_paid"
-        if payment.status == Payment.Status.PAID:
-            _record(gateway_code, payment_no=payment.no, verified=True, outcome="duplicate", body=body)
-            return "duplicate"
-        now = timezone.now()
-        late = payment.status == Payment.Status.CLOSED
-        payment.status = Payment.Status.PAID
-        payment.gateway = gateway_code
-        payment.gateway_trade_no = note.gateway_trade_no[:64]
-        payment.paid_at = now
-        payment.save()
-        paid_orders = [] if late else orders_mark_paid(payment=payment, now=now)
-        unpaid_fen = payment.amount_fen - sum(o.total_fen for o in paid_orders)
-        outcome = "applied" if unpaid_fen == 0 else "paid_after_cancel"
-        _record(gateway_code, payment_no=payment.no, verified=True, outcome=outcome, body=body)
-        refund_row = None
-        if unpaid_fen > 0:
-            # Money arrived for orders already cancelled (timeout raced the payment): give it back.
-            refund_row = _gateway_refund_row(payment=payment, amount_fen=unpaid_fen,
-                                             reason="付款时订单已超时取消，自动退款")
+            refusal = ("amount_mismatch", f"通知金额 {note.amount_fen} 分，应付 {payment.amount_fen} 分",
+                       ValidationError("支付金额与订单不符", field="amount"))
+        elif not note.paid:
+            outcome = "not_paid"
+        elif payment.status == Payment.Status.PAID:
+            outcome = "duplicate"
+        else:
+            now = timezone.now()
+            late = payment.status == Payment.Status.CLOSED
+            payment.status = Payment.Status.PAID
+            payment.gateway = gateway_code
+            payment.gateway_trade_no = note.gateway_trade_no[:64]
+            payment.paid_at = now
+            payment.save()
+            paid_orders = [] if late else orders_mark_paid(payment=payment, now=now)
+            unpaid_fen = payment.amount_fen - sum(o.total_fen for o in paid_orders)
+            outcome = "applied" if unpaid_fen == 0 else "paid_after_cancel"
+            if unpaid_fen > 0:
+                # Money arrived for orders already cancelled (the timeout raced the payment): give it back.
+                refund_row = _gateway_refund_row(payment=payment, amount_fen=unpaid_fen,
+                                                 reason="付款时订单已超时取消，自动退款")
+        if refusal is None:
+            _record(gateway_code, payment_no=payment.no, verified=True, outcome=outcome, body=body)
+    if refusal is not None:
+        # Logged outside the (rolled back) transaction so the refusal stays on record.
+        _record(gateway_code, payment_no=note.payment_no, verified=True, outcome=refusal[0], detail=refusal[1],
+                body=body)
+        raise refusal[2]
     if refund_row is not None:
         _gateway_refund_send(refund_row.pk)
     return outcome
 
 
+def _check_sandbox_allowed(gateway_code: str) -> None:
+    from django.conf import settings
+
+    from wanshang.payments.gateways import GatewayError
+
+    if gateway_code == "sandbox" and "sandbox" not in settings.WANSHANG["PAYMENT_GATEWAYS"]:
+        raise GatewayError("沙箱支付未启用")
+
+
 def sandbox_pay(*, buyer, payment_no: str) -> str:
-    """The sandbox cashier's 'pay' button: the sandbox gateway signs a notification and we apply it."""
-    from wanshang.payments.gateways import get_gateway
+    """The sandbox cashier's 'pay' button: the sandbox gateway signs a notification and we apply it.
+
+    Refused unless the sandbox gateway is enabled (PAYMENT_GATEWAYS), so production cannot pay for free.
+    """
+    from wanshang.payments.gateways import GatewayError, get_gateway
+
+    try:
+        _check_sandbox_allowed("sandbox")
+    except GatewayError as exc:
+        raise ValidationError(str(exc), field="gateway")
 
     payment = Payment.objects.filter(no=payment_no, buyer=buyer).first()
     if payment is None:

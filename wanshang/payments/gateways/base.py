@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
 
 class GatewayError(Exception):
@@ -76,7 +77,9 @@ class Gateway(abc.ABC):
         """Start a payment. Raises GatewayError when the gateway cannot be reached or refuses."""
 
     @abc.abstractmethod
-    def parse_notification(self, *, body: bytes, content_type: str, headers: Mapping[str, str]) -> Notification:
+    def parse_notification(
+        self, *, body: bytes, content_type: str, headers: Mapping[str, str]
+    ) -> Notification:
         """Verify the signature first, then normalize. Raises SignatureError on any failure."""
 
     @abc.abstractmethod
@@ -85,7 +88,14 @@ class Gateway(abc.ABC):
 
     @abc.abstractmethod
     def refund(
-        self, *, payment_no: str, gateway_trade_no: str, refund_no: str, amount_fen: int, total_fen: int, reason: str
+        self,
+        *,
+        payment_no: str,
+        gateway_trade_no: str,
+        refund_no: str,
+        amount_fen: int,
+        total_fen: int,
+        reason: str,
     ) -> RefundResult:
         """Refund part or all of a payment. A refusal is RefundResult(ok=False); GatewayError if unreachable."""
 
@@ -98,6 +108,13 @@ def fen_to_yuan(fen: int) -> str:
     if not isinstance(fen, int) or isinstance(fen, bool) or fen < 0:
         raise ValueError(f"amount must be a non-negative int of fen, got {fen!r}")
     return f"{fen // 100}.{fen % 100:02d}"
+
+
+def require_positive_fen(amount_fen: int) -> int:
+    """The amount of a new payment. Raises ValueError unless it is an int of at least 1 fen."""
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        raise ValueError(f"amount must be a positive int of fen, got {amount_fen!r}")
+    return amount_fen
 
 
 def yuan_to_fen(text: str) -> int:
@@ -119,3 +136,15 @@ def header(headers: Mapping[str, str], name: str) -> str:
         if key.lower() == wanted or key == meta:
             return value
     return ""
+
+
+def parse_form(body: bytes) -> dict[str, str]:
+    """Decode a UTF-8 urlencoded body. Raises SignatureError if undecodable or a key repeats (ambiguous)."""
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SignatureError(f"通知格式无效：{exc}")
+    fields = dict(pairs)
+    if len(fields) != len(pairs):
+        raise SignatureError("通知含重复字段")
+    return fields
