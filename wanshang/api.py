@@ -5,7 +5,8 @@ payments (gateway notifications). They call the same services and selectors as t
 """
 
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError as NinjaValidationError
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from wanshang.common.api_auth import AUTH
 from wanshang.common.errors import DomainError

@@ -41,3 +41,8 @@ def user_by_token(*, key: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def api_token_list(*, user) -> list[ApiToken]:
+    """The user's API tokens (prefix only; the key itself is never stored)."""
+    return list(ApiToken.objects.filter(user=user).order_by("-id"))

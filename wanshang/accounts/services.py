@@ -118,3 +118,12 @@ def api_token_create(*, user, name: str = "api") -> str:
         user=user, name=(name or "api")[:60], prefix=key[:8], key_hash=hashlib.sha256(key.encode()).hexdigest()
     )
     return key
+
+
+def api_token_revoke(*, user, token_id) -> None:
+    """Delete one of the user's API tokens. Another user's token id is NotFound."""
+    from wanshang.common.errors import NotFound
+
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise NotFound("令牌不存在")

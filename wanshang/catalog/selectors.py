@@ -182,3 +182,52 @@ def seller_sku_get(*, shop, sku_id) -> Sku:
 
 def price_history(*, shop, sku_id, limit: int = 50) -> list[PriceHistory]:
     return list(PriceHistory.objects.for_shop(shop).filter(sku_id=sku_id).select_related("changed_by")[:limit])
+
+
+# --- platform (operators) ---------------------------------------------------------------------------------
+
+def category_tree_all() -> list[Category]:
+    """The whole tree for operators, disabled categories included; each node has `.kids`."""
+    nodes = list(Category.objects.order_by("level", "sort", "id"))
+    by_id = {c.pk: c for c in nodes}
+    for c in nodes:
+        c.kids = []
+    roots = []
+    for c in nodes:
+        if c.parent_id and c.parent_id in by_id:
+            by_id[c.parent_id].kids.append(c)
+        elif c.level == 1:
+            roots.append(c)
+    return roots
+
+
+def product_counts_of_shop(*, shop) -> dict[str, int]:
+    """Products of a shop per status, plus `all` (platform shop detail)."""
+    from django.db.models import Count
+
+    rows = Product.objects.for_shop(shop).values("status").annotate(n=Count("id"))
+    counts = {s: 0 for s in Product.Status.values}
+    counts.update({r["status"]: r["n"] for r in rows})
+    counts["all"] = sum(r["n"] for r in rows)
+    return counts
+
+
+def product_on_sale_count() -> int:
+    """Products a buyer can see: on sale in an open shop."""
+    return _public_products().count()
+
+
+# --- seller center: product list tabs ------------------------------------------------------------------------
+
+SELLER_PRODUCT_TABS: dict[str, list[str]] = {
+    "on_sale": [Product.Status.ON_SALE],                              # 出售中
+    "warehouse": [Product.Status.DRAFT, Product.Status.OFF_SHELF],    # 仓库中
+    "all": [],
+}
+
+
+def seller_products_in_tab(*, shop, tab: str = "all", q: str = ""):
+    """The shop's products of one list tab (unknown tab → all), newest first, category and SKUs prefetched."""
+    qs = seller_product_list(shop=shop, q=q)
+    statuses = SELLER_PRODUCT_TABS.get(tab) or []
+    return qs.filter(status__in=statuses) if statuses else qs

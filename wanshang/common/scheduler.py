@@ -40,9 +40,10 @@ def jobs() -> list[Job]:
 
 
 def _load_task_modules():
+    import importlib
+
     from django.apps import apps
     from django.utils.module_loading import module_has_submodule
-    import importlib
 
     for config in apps.get_app_configs():
         if config.name.startswith("wanshang.") and module_has_submodule(config.module, "tasks"):

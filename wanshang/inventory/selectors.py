@@ -66,3 +66,11 @@ def movement_list(*, shop, sku_id=None, order_id=None, limit: int = 200):
     if order_id:
         qs = qs.filter(order_id=order_id)
     return qs[:limit]
+
+
+def seller_sku_stocks(*, shop, sku_id) -> list[Stock]:
+    """Stock rows of one of the shop's SKUs, one per warehouse that has a row, with `available`."""
+    return list(
+        Stock.objects.for_shop(shop).filter(sku_id=sku_id).select_related("warehouse")
+        .annotate(available=F("on_hand") - F("reserved")).order_by("warehouse_id")
+    )

@@ -191,3 +191,16 @@ def stock_release(*, allocations: list[Allocation], order_id: int, actor=None, r
 def stock_return(*, allocations: list[Allocation], order_id: int, actor=None, reason: str = "退款回库") -> None:
     """Paid, unshipped order refunded: the units go back on hand."""
     _apply(allocations, kind=StockMovement.Kind.RETURN, order_id=order_id, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def warehouse_set_default(*, shop, warehouse_id) -> Warehouse:
+    """Make one of the shop's warehouses the default one (orders reserve from it first)."""
+    warehouse = Warehouse.objects.for_shop(shop).select_for_update().filter(pk=warehouse_id).first()
+    if warehouse is None:
+        raise NotFound("仓库不存在")
+    if not warehouse.is_default:
+        Warehouse.objects.for_shop(shop).filter(is_default=True).update(is_default=False)
+        warehouse.is_default = True
+        warehouse.save(update_fields=["is_default"])
+    return warehouse

@@ -87,3 +87,37 @@ def commission_bps_for_category(*, category) -> int:
 
 def commission_rate_list():
     return CommissionRate.objects.select_related("category").order_by("category__path")
+
+
+# --- platform (operators) ---------------------------------------------------------------------------------
+
+APPLICATION_STATUSES = MerchantApplication.Status.choices
+SHOP_STATUSES = Shop.Status.choices
+
+
+def application_status_counts() -> dict[str, int]:
+    """Applications per status, for the review tabs."""
+    from django.db.models import Count
+
+    rows = MerchantApplication.objects.values("status").annotate(n=Count("id"))
+    counts = {s: 0 for s in MerchantApplication.Status.values}
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def shop_status_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = Shop.objects.values("status").annotate(n=Count("id"))
+    counts = {s: 0 for s in Shop.Status.values}
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def shop_application(*, shop) -> MerchantApplication | None:
+    """The application a shop was opened from (None for shops created otherwise)."""
+    return application_list().filter(shop=shop).first()
+
+
+# Staff roles (value, 中文) for seller-center forms; the owner role is never given through them.
+STAFF_ROLES = list(ShopStaff._meta.get_field("role").choices)

@@ -1,2 +1,37 @@
+from django.urls import path
+
+from wanshang.platform.views import catalog, merchants, orders, overview
+
 app_name = "platform"
-urlpatterns: list = []
+urlpatterns = [
+    path("", overview.overview, name="overview"),
+    # 入驻审核
+    path("applications/", merchants.application_index, name="applications"),
+    path("applications/<int:application_id>/", merchants.application_detail, name="application_detail"),
+    path("applications/<int:application_id>/approve/", merchants.application_approve_view,
+         name="application_approve"),
+    path("applications/<int:application_id>/reject/", merchants.application_reject_view, name="application_reject"),
+    # 店铺
+    path("shops/", merchants.shop_index, name="shops"),
+    path("shops/<int:shop_id>/", merchants.shop_detail, name="shop_detail"),
+    path("shops/<int:shop_id>/suspend/", merchants.shop_suspend_view, name="shop_suspend"),
+    path("shops/<int:shop_id>/restore/", merchants.shop_restore_view, name="shop_restore"),
+    # 类目、属性模板、品牌、佣金
+    path("categories/", catalog.category_index, name="categories"),
+    path("categories/new/", catalog.category_new, name="category_new"),
+    path("categories/<int:category_id>/edit/", catalog.category_edit, name="category_edit"),
+    path("categories/<int:category_id>/attributes/", catalog.attribute_index, name="attributes"),
+    path("categories/<int:category_id>/attributes/<int:template_id>/edit/", catalog.attribute_edit,
+         name="attribute_edit"),
+    path("categories/<int:category_id>/attributes/<int:template_id>/delete/", catalog.attribute_delete,
+         name="attribute_delete"),
+    path("brands/", catalog.brand_index, name="brands"),
+    path("commission/", catalog.commission_index, name="commission"),
+    # 订单、支付通知、定时任务
+    path("orders/", orders.order_index, name="orders"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
+    path("notifications/", overview.notifications, name="notifications"),
+    path("jobs/", overview.job_list, name="jobs"),
+    path("jobs/run-due/", overview.job_run_due, name="job_run_due"),
+    path("jobs/<str:name>/run/", overview.job_run_one, name="job_run"),
+]

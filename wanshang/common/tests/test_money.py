@@ -1,7 +1,6 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from wanshang.common.errors import ValidationError
 from wanshang.common.money import allocate, fen_to_yuan_str, percent_of, yuan_to_fen
