@@ -34,8 +34,11 @@ def operator(make_user):
 
 
 @pytest.fixture
-def make_address():
+def make_address(db):
     from wanshang.accounts.services import address_create
+    from wanshang.fulfillment.services import regions_ensure_loaded
+
+    regions_ensure_loaded()  # transactional tests truncate the tables the migration filled
 
     def make(user, district_code="110105", **kw):
         return address_create(user=user, receiver=kw.get("receiver", "张三"), phone=kw.get("phone", "13800138000"),

@@ -93,3 +93,19 @@ def freight_template_delete(*, shop, template_id) -> None:
     if template.is_default:
         raise ValidationError("默认模板不能删除，请先把其他模板设为默认", field="template_id")
     template.delete()  # products fall back to the shop's default template (SET_NULL)
+
+
+def regions_ensure_loaded() -> int:
+    """Load the shipped region data if the table is empty (the migration normally does it). Returns rows added."""
+    import json
+    from pathlib import Path
+
+    if Region.objects.exists():
+        return 0
+    rows = json.loads((Path(__file__).resolve().parent / "data" / "regions.json").read_text(encoding="utf-8"))
+    Region.objects.bulk_create(
+        [Region(code=code, name=name, parent_id=parent, level=level)
+         for code, name, parent, level in sorted(rows, key=lambda r: (r[3], r[0]))],
+        batch_size=1000,
+    )
+    return len(rows)

@@ -105,9 +105,16 @@ def order_cancel(*, order_id, actor=None, actor_kind: str, reason: str, buyer=No
     """Cancel an unpaid order and release its stock. A buyer may cancel only their own order."""
     from wanshang.payments.services import payment_close_if_all_cancelled
 
+    from wanshang.payments.services import payment_lock
+
     reason = (reason or "").strip()[:200] or "买家取消"
+    scope = {"buyer": buyer} if buyer is not None else {}
+    payment_id = Order.objects.filter(pk=order_id, **scope).values_list("payment_id", flat=True).first()
+    if payment_id is None:
+        raise NotFound("订单不存在")
     with transaction.atomic():
-        scope = {"buyer": buyer} if buyer is not None else {}
+        # Lock order: payment, then order, then stock — the same order as a payment notification takes.
+        payment_lock(payment_id=payment_id)
         order = _lock_order(order_id, **scope)
         transition(order, S.CANCELLED, actor=actor, actor_kind=actor_kind, note=reason, now=now,
                    extra_fields={"cancel_reason": reason})

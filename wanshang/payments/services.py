@@ -17,6 +17,11 @@ def payment_create(*, buyer, amount_fen: int, now=None) -> Payment:
     return Payment.objects.create(no=new_no("P", now), buyer=buyer, amount_fen=amount_fen)
 
 
+def payment_lock(*, payment_id) -> Payment:
+    """Lock a payment row (inside the caller's transaction). Payments are locked before their orders."""
+    return Payment.objects.select_for_update().get(pk=payment_id)
+
+
 def payment_close_if_all_cancelled(*, payment_id) -> None:
     from wanshang.orders.models import Order, OrderStatus
 
