@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "wanshang.checkout",
     "wanshang.orders",
     "wanshang.payments",
-    "wanshang.search",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",

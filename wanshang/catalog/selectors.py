@@ -17,8 +17,21 @@ PUBLIC_SORTS = {
 
 # --- categories and brands -------------------------------------------------------------------------
 
+TREE_CACHE_KEY = "catalog:category-tree:v1"
+
+
 def category_tree() -> list[Category]:
-    """Top-level categories with `.kids` (and their `.kids`) attached, in two queries' worth of rows."""
+    """Top-level categories with `.kids` (and their `.kids`) attached. Cached; catalog services invalidate it."""
+    from django.core.cache import cache
+
+    tree = cache.get(TREE_CACHE_KEY)
+    if tree is None:
+        tree = _build_category_tree()
+        cache.set(TREE_CACHE_KEY, tree, 3600)
+    return tree
+
+
+def _build_category_tree() -> list[Category]:
     nodes = list(Category.objects.filter(is_active=True).order_by("level", "sort", "id"))
     by_id = {c.pk: c for c in nodes}
     for c in nodes:

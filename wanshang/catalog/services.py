@@ -324,6 +324,16 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
 
 # --- platform taxonomy ------------------------------------------------------------------------------------
 
+def _tree_changed() -> None:
+    from django.core.cache import cache
+
+    from wanshang.catalog.selectors import TREE_CACHE_KEY
+
+    cache.delete(TREE_CACHE_KEY)
+    # and again after commit: a reader between the two could have cached the old tree
+    transaction.on_commit(lambda: cache.delete(TREE_CACHE_KEY))
+
+
 def category_create(*, name: str, slug: str, parent_id: int | None = None, sort: int = 0) -> Category:
     name = (name or "").strip()
     slug = (slug or "").strip().lower()
@@ -344,6 +354,7 @@ def category_create(*, name: str, slug: str, parent_id: int | None = None, sort:
         category = Category.objects.create(name=name, slug=slug, parent=parent, level=level, sort=sort)
         category.path = f"{parent.path if parent else '/'}{category.pk}/"
         category.save(update_fields=["path"])
+        _tree_changed()
     return category
 
 
@@ -355,7 +366,9 @@ def category_rename(*, category_id, name: str, is_active: bool | None = None) ->
     category.name = name
     if is_active is not None:
         category.is_active = is_active
-    category.save()
+    with transaction.atomic():
+        category.save()
+        _tree_changed()
     return category
 
 
