@@ -70,7 +70,7 @@ def application_approve(*, application_id, reviewer, slug: str | None = None) ->
         if app is None:
             raise NotFound("入驻申请不存在")
         if app.status != MerchantApplication.Status.PENDING:
-            raise Conflict(f"该申请已{app.get_status_display()}，不能重复审核")
+            raise Conflict(f"该申请{app.get_status_display()}，不能重复审核")
         if ShopStaff.objects.filter(user_id=app.applicant_id).exists():
             raise Conflict("申请人已是其他店铺的员工")
         try:
@@ -100,7 +100,7 @@ def application_reject(*, application_id, reviewer, reason: str) -> MerchantAppl
         if app is None:
             raise NotFound("入驻申请不存在")
         if app.status != MerchantApplication.Status.PENDING:
-            raise Conflict(f"该申请已{app.get_status_display()}，不能重复审核")
+            raise Conflict(f"该申请{app.get_status_display()}，不能重复审核")
         app.status = MerchantApplication.Status.REJECTED
         app.reject_reason = reason
         app.reviewed_by = reviewer

@@ -1,0 +1,36 @@
+"""订单总览: every shop's orders, read-only for operators."""
+
+from django.shortcuts import render
+
+from wanshang.common.errors import DomainError
+from wanshang.common.web import error_page
+from wanshang.merchants.selectors import shop_list
+from wanshang.orders.selectors import ORDER_STATUSES, platform_order_get, platform_order_list
+from wanshang.platform.access import operator_view
+from wanshang.platform.views._util import page_of
+
+ORDER_STATUS_VALUES = {value for value, _ in ORDER_STATUSES}
+
+
+@operator_view
+def order_index(request):
+    status = request.GET.get("status", "")
+    if status not in ORDER_STATUS_VALUES:
+        status = ""
+    shop_id = request.GET.get("shop", "")
+    shop_id = int(shop_id) if shop_id.isdigit() else None
+    q = request.GET.get("q", "").strip()[:40]
+    rows = platform_order_list(status=status or None, shop_id=shop_id, q=q)
+    return render(request, "platform/orders.html", {
+        "nav": "orders", "status": status, "statuses": ORDER_STATUSES, "shop_id": shop_id, "q": q,
+        "shops": shop_list(), "page": page_of(request, rows),
+    })
+
+
+@operator_view
+def order_detail(request, order_id):
+    try:
+        order = platform_order_get(order_id=order_id)
+    except DomainError as exc:
+        return error_page(request, exc)
+    return render(request, "platform/order_detail.html", {"nav": "orders", "order": order})
