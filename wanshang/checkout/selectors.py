@@ -20,3 +20,16 @@ def cart_priced(*, user, district_code: str | None = None, selected_only: bool =
     for line in cart.lines:
         line.selected = selected.get(line.sku_id, False)
     return cart
+
+
+def checkout_payment_for_key(*, user, idempotency_key: str):
+    """The payment an earlier, completed checkout with this Idempotency-Key created, or None.
+
+    Lets a client replay a `from_cart` submit after its cart was emptied and get the original answer.
+    """
+    from wanshang.common.models import IdempotencyKey
+    from wanshang.payments.models import Payment
+
+    done = IdempotencyKey.objects.filter(user=user, scope="checkout", key=(idempotency_key or "").strip()).first()
+    payment_id = (done.result or {}).get("payment_id") if done else None
+    return Payment.objects.filter(pk=payment_id, buyer=user).first() if payment_id else None

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from wanshang.checkout.models import CartItem
+from wanshang.checkout.selectors import checkout_payment_for_key
 from wanshang.common.errors import Conflict, ValidationError
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.pricing.engine import check_quantity, price_items
@@ -75,12 +76,14 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
     from wanshang.accounts.selectors import address_get
     from wanshang.common.models import IdempotencyKey
     from wanshang.orders.services import orders_create
-    from wanshang.payments.models import Payment
     from wanshang.payments.services import payment_create
 
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 100:
         raise ValidationError("缺少或无效的幂等键（Idempotency-Key，8–100 字符）", field="idempotency_key")
+    done = checkout_payment_for_key(user=user, idempotency_key=key)
+    if done is not None:  # a replay: answer with what the first submit created, whatever the cart is now
+        return done
     if not items:
         raise ValidationError("请选择要结算的商品", field="items")
     if address_id in (None, ""):
@@ -90,8 +93,7 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
             with transaction.atomic():
                 idem = IdempotencyKey.objects.create(user=user, scope="checkout", key=key)
         except IntegrityError:
-            done = IdempotencyKey.objects.filter(user=user, scope="checkout", key=key).first()
-            payment = Payment.objects.filter(pk=(done.result or {}).get("payment_id")).first() if done else None
+            payment = checkout_payment_for_key(user=user, idempotency_key=key)
             if payment is None:
                 raise Conflict("相同的提交正在处理中，请稍候")
             return payment

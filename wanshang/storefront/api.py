@@ -1,3 +1,301 @@
-from ninja import Router
+"""Storefront JSON API (/api/store): catalog (public), cart, checkout, orders, payments, addresses, tokens.
+
+Handlers are thin: parse with the schemas, call services/selectors, shape with `serializers`. Domain errors
+become `{detail, code, field}` with their status (wanshang/api.py); schema errors are 422.
+"""
+
+from django.contrib.auth import authenticate
+from ninja import Query, Router
+from ninja.throttling import AnonRateThrottle
+
+from wanshang.common.errors import NotFound, ValidationError
+from wanshang.storefront import serializers as out
+from wanshang.storefront.schemas import (
+    AddressIn,
+    AddressOut,
+    CancelIn,
+    CartItemIn,
+    CartItemPatch,
+    CartOut,
+    CategoryOut,
+    Error,
+    OrderCreateIn,
+    OrderDetailOut,
+    OrderPage,
+    PaymentOut,
+    PreviewOut,
+    ProductOut,
+    ProductPage,
+    RefundIn,
+    RefundOut,
+    RegionOut,
+    SandboxPayOut,
+    ShopOut,
+    TokenIn,
+    TokenOut,
+)
 
 router = Router()
+
+ERRORS = {400: Error, 404: Error, 409: Error}
+SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
+
+
+# --- catalog (public) ---------------------------------------------------------------------------------------
+
+@router.get("/categories", auth=None, response=list[CategoryOut], summary="类目树")
+def categories(request):
+    from wanshang.catalog.selectors import category_tree
+
+    return [out.category_node(root) for root in category_tree()]
+
+
+@router.get("/products", auth=None, response={200: ProductPage, 404: Error}, summary="商品搜索/列表")
+def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = 1,
+             page_size: int = Query(20, ge=1, le=100), min_price_fen: int | None = Query(None, ge=0),
+             max_price_fen: int | None = Query(None, ge=0)):
+    """`category`: id or slug; `shop`: shop slug; `sort`: default / sales / new / price_asc / price_desc."""
+    from wanshang.catalog.selectors import category_get, product_search
+    from wanshang.merchants.selectors import shop_get_public
+
+    cat = None
+    if category:
+        cat = category_get(category_id=int(category)) if category.isdigit() else category_get(slug=category)
+    the_shop = shop_get_public(slug=shop) if shop else None
+    qs = product_search(q=q[:60], category=cat, shop=the_shop, sort=sort if sort in SORTS else "default",
+                        min_price_fen=min_price_fen, max_price_fen=max_price_fen)
+    return out.page_of(qs, page=page, per_page=page_size, item=out.product_card)
+
+
+@router.get("/products/{product_id}", auth=None, response={200: ProductOut, 404: Error}, summary="商品详情（含 SKU 与库存）")
+def product(request, product_id: int):
+    from wanshang.catalog.selectors import product_get_public
+    from wanshang.inventory.selectors import available_by_sku
+
+    item = product_get_public(product_id=product_id)
+    skus = list(item.skus.all())
+    return out.product_detail(item, skus=skus, stock=available_by_sku(sku_ids=[s.pk for s in skus]))
+
+
+@router.get("/shops/{slug}", auth=None, response={200: ShopOut, 404: Error}, summary="店铺信息")
+def shop(request, slug: str):
+    from wanshang.catalog.selectors import product_search
+    from wanshang.merchants.selectors import shop_get_public
+
+    the_shop = shop_get_public(slug=slug)
+    return {**out.shop_brief(the_shop), "description": the_shop.description, "company_name": the_shop.company_name,
+            "product_count": product_search(shop=the_shop).count()}
+
+
+@router.get("/regions", auth=None, response=list[RegionOut], summary="行政区划（省/市/区）")
+def regions(request, parent: str = ""):
+    from wanshang.fulfillment.selectors import region_children
+
+    return [{"code": r.code, "name": r.name, "level": r.level}
+            for r in region_children(parent_code=parent.strip()[:12] or None)]
+
+
+# --- auth ---------------------------------------------------------------------------------------------------
+
+@router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error},
+             summary="用手机号/邮箱和密码换取 API 令牌")
+def token_create(request, payload: TokenIn):
+    from wanshang.accounts.services import api_token_create
+
+    user = authenticate(request, username=payload.login, password=payload.password)
+    if user is None:
+        return 401, {"detail": "登录名或密码错误", "code": "bad_credentials", "field": "password"}
+    key = api_token_create(user=user, name=payload.name)
+    return 201, {"token": key, "token_type": "Bearer", "user_id": user.pk, "display_name": user.display_name}
+
+
+# --- cart ---------------------------------------------------------------------------------------------------
+
+def _cart(request):
+    from wanshang.checkout.selectors import cart_priced
+
+    return out.cart(cart_priced(user=request.user))
+
+
+@router.get("/cart", response=CartOut, summary="购物车（按店铺分组，失效商品带原因）")
+def cart(request):
+    return _cart(request)
+
+
+@router.post("/cart/items", response={201: CartOut, **ERRORS}, summary="加入购物车")
+def cart_item_add(request, payload: CartItemIn):
+    from wanshang.checkout.services import cart_add
+
+    cart_add(user=request.user, sku_id=payload.sku_id, quantity=payload.quantity)
+    return 201, _cart(request)
+
+
+@router.patch("/cart/items/{sku_id}", response={200: CartOut, **ERRORS}, summary="修改数量 / 勾选")
+def cart_item_update(request, sku_id: int, payload: CartItemPatch):
+    from wanshang.checkout.selectors import cart_items
+    from wanshang.checkout.services import cart_select, cart_set_quantity
+
+    if payload.quantity is None and payload.selected is None:
+        raise ValidationError("请提供 quantity 或 selected", field="quantity")
+    if sku_id not in {i.sku_id for i in cart_items(user=request.user)}:
+        raise NotFound("购物车里没有这个商品")
+    if payload.quantity is not None:
+        cart_set_quantity(user=request.user, sku_id=sku_id, quantity=payload.quantity)
+    if payload.selected is not None:
+        cart_select(user=request.user, sku_ids=[sku_id], selected=payload.selected)
+    return _cart(request)
+
+
+@router.delete("/cart/items/{sku_id}", response={204: None, 404: Error}, summary="移出购物车")
+def cart_item_remove(request, sku_id: int):
+    from wanshang.checkout.services import cart_remove
+
+    if not cart_remove(user=request.user, sku_ids=[sku_id]):
+        raise NotFound("购物车里没有这个商品")
+    return 204, None
+
+
+# --- checkout and orders ------------------------------------------------------------------------------------
+
+@router.get("/checkout/preview", response={200: PreviewOut, **ERRORS}, summary="结算预览（运费、优惠、应付）")
+def checkout_preview(request, address_id: int | None = None, sku_id: int | None = None, quantity: int = 1):
+    """Without `sku_id`: the selected cart items. With it: a direct buy of `quantity`."""
+    from wanshang.checkout.services import checkout_preview as preview
+    from wanshang.checkout.services import selected_cart_items
+
+    items = [(sku_id, quantity)] if sku_id is not None else selected_cart_items(user=request.user)
+    if not items:
+        raise ValidationError("购物车中没有已勾选的商品", field="items")
+    priced, address = preview(user=request.user, items=items, address_id=address_id)
+    return out.preview(priced, address)
+
+
+def _payment_out(request, payment_no):
+    from wanshang.payments.gateways import available_gateways
+    from wanshang.payments.selectors import payment_get_for_buyer
+
+    payment = payment_get_for_buyer(buyer=request.user, payment_no=payment_no)
+    return out.payment(payment, gateways=available_gateways())
+
+
+@router.post("/orders", response={201: PaymentOut, **ERRORS}, summary="下单（按店铺拆单，一次支付）",
+             openapi_extra={"parameters": [{"in": "header", "name": "Idempotency-Key", "required": True,
+                                            "schema": {"type": "string", "minLength": 8, "maxLength": 100},
+                                            "description": "客户端生成的唯一键（如 UUID）；重试时使用同一个键不会重复下单"}]})
+def order_create(request, payload: OrderCreateIn):
+    """Body: `items` or `from_cart: true`. Returns the payment (payment_no, amount_fen) and its orders."""
+    from wanshang.checkout.services import checkout_submit, selected_cart_items
+
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not key:
+        raise ValidationError("缺少 Idempotency-Key 请求头：请为每次下单生成一个唯一键（如 UUID），重试时复用",
+                              code="idempotency_key_required", field="Idempotency-Key")
+    if payload.from_cart and payload.items:
+        raise ValidationError("items 与 from_cart 只能二选一", field="items")
+    # A replay with the same key returns the first answer even after that submit emptied the cart.
+    items = (selected_cart_items(user=request.user) if payload.from_cart
+             else [(i.sku_id, i.quantity) for i in payload.items])
+    payment = checkout_submit(
+        user=request.user, items=items, address_id=payload.address_id, idempotency_key=key,
+        buyer_note=payload.buyer_note, expected_payable_fen=payload.expected_payable_fen,
+        from_cart=payload.from_cart,
+    )
+    return 201, _payment_out(request, payment.no)
+
+
+@router.get("/orders", response=OrderPage, summary="我的订单")
+def orders(request, tab: str = "all", status: str = "", page: int = 1, page_size: int = Query(10, ge=1, le=50)):
+    """`tab`: all / unpaid / to_ship / to_receive / done / refund; or an exact `status`."""
+    from wanshang.orders.selectors import buyer_order_list, buyer_orders_by_tab
+
+    qs = buyer_order_list(buyer=request.user, status=status) if status else \
+        buyer_orders_by_tab(buyer=request.user, tab=tab)
+    return out.page_of(qs, page=page, per_page=page_size, item=out.order)
+
+
+def _order_detail(request, order_id):
+    from wanshang.orders.refunds import order_for_refund
+    from wanshang.orders.selectors import buyer_order_get
+
+    order = buyer_order_get(buyer=request.user, order_id=order_id)
+    return out.order_detail(order, current_refund=order_for_refund(order))
+
+
+@router.get("/orders/{order_id}", response={200: OrderDetailOut, 404: Error}, summary="订单详情")
+def order_detail(request, order_id: int):
+    return _order_detail(request, order_id)
+
+
+@router.post("/orders/{order_id}/cancel", response={200: OrderDetailOut, **ERRORS}, summary="取消未付款订单")
+def order_cancel(request, order_id: int, payload: CancelIn | None = None):
+    from wanshang.orders.services import order_cancel as cancel
+
+    reason = (payload.reason if payload else "") or "买家取消"
+    cancel(order_id=order_id, buyer=request.user, actor=request.user, actor_kind="buyer", reason=reason)
+    return _order_detail(request, order_id)
+
+
+@router.post("/orders/{order_id}/confirm-receipt", response={200: OrderDetailOut, **ERRORS}, summary="确认收货")
+def order_confirm_receipt(request, order_id: int):
+    from wanshang.orders.services import order_confirm_receipt as confirm
+
+    confirm(buyer=request.user, order_id=order_id)
+    return _order_detail(request, order_id)
+
+
+@router.post("/orders/{order_id}/refund", response={201: RefundOut, **ERRORS}, summary="申请退款（已付款未发货）")
+def order_refund(request, order_id: int, payload: RefundIn):
+    from wanshang.orders.refunds import refund_request
+
+    return 201, out.refund(refund_request(buyer=request.user, order_id=order_id, reason=payload.reason))
+
+
+@router.post("/orders/{order_id}/refund/withdraw", response={200: RefundOut, **ERRORS}, summary="撤销退款申请")
+def order_refund_withdraw(request, order_id: int):
+    from wanshang.orders.refunds import order_for_refund, refund_withdraw
+    from wanshang.orders.selectors import buyer_order_get
+
+    current = order_for_refund(buyer_order_get(buyer=request.user, order_id=order_id))
+    if current is None:
+        raise NotFound("该订单没有退款申请")
+    return out.refund(refund_withdraw(buyer=request.user, refund_id=current.pk))
+
+
+# --- payments -----------------------------------------------------------------------------------------------
+
+@router.get("/payments/{payment_no}", response={200: PaymentOut, 404: Error}, summary="支付单（收银台）")
+def payment(request, payment_no: str):
+    return _payment_out(request, payment_no)
+
+
+@router.post("/payments/{payment_no}/sandbox-pay", response={200: SandboxPayOut, **ERRORS},
+             summary="沙箱支付（演示环境）")
+def payment_sandbox_pay(request, payment_no: str):
+    from wanshang.payments.services import sandbox_pay
+
+    outcome = sandbox_pay(buyer=request.user, payment_no=payment_no)
+    return {"outcome": outcome, "payment": _payment_out(request, payment_no)}
+
+
+# --- addresses ----------------------------------------------------------------------------------------------
+
+@router.get("/addresses", response=list[AddressOut], summary="收货地址")
+def addresses(request):
+    from wanshang.accounts.selectors import address_list
+
+    return [out.address(a) for a in address_list(user=request.user)]
+
+
+@router.post("/addresses", response={201: AddressOut, **ERRORS}, summary="新增收货地址")
+def address_create(request, payload: AddressIn):
+    from wanshang.accounts.services import address_create as create
+
+    return 201, out.address(create(user=request.user, **payload.model_dump()))
+
+
+@router.delete("/addresses/{address_id}", response={204: None, 404: Error}, summary="删除收货地址")
+def address_delete(request, address_id: int):
+    from wanshang.accounts.services import address_delete as delete
+
+    delete(user=request.user, address_id=address_id)
+    return 204, None

@@ -1,2 +1,31 @@
+from django.urls import path
+
+from wanshang.storefront.views import cart, catalog, checkout, orders
+
 app_name = "storefront"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", catalog.home, name="home"),
+    path("categories/", catalog.categories, name="categories"),
+    path("c/<slug:slug>/", catalog.category, name="category"),
+    path("search/", catalog.search, name="search"),
+    path("shop/<slug:slug>/", catalog.shop, name="shop"),
+    path("p/<int:product_id>/", catalog.product, name="product"),
+    path("cart/", cart.cart, name="cart"),
+    path("cart/add/", cart.cart_add, name="cart_add"),
+    path("cart/update/", cart.cart_update, name="cart_update"),
+    path("cart/remove/", cart.cart_remove, name="cart_remove"),
+    path("cart/select/", cart.cart_select, name="cart_select"),
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("pay/<str:payment_no>/", checkout.cashier, name="cashier"),
+    path("pay/<str:payment_no>/sandbox/", checkout.pay_sandbox, name="pay_sandbox"),
+    path("pay/<str:payment_no>/start/", checkout.pay_start, name="pay_start"),
+    path("pay/<str:payment_no>/status/", checkout.pay_status, name="pay_status"),
+    path("pay/<str:payment_no>/done/", checkout.pay_done, name="pay_done"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/cancel/", orders.order_cancel_view, name="order_cancel"),
+    path("orders/<int:order_id>/confirm/", orders.order_confirm_view, name="order_confirm"),
+    path("orders/<int:order_id>/refund/", orders.order_refund_view, name="order_refund"),
+    path("orders/<int:order_id>/refund/withdraw/", orders.order_refund_withdraw_view, name="order_refund_withdraw"),
+]

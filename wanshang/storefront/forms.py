@@ -1,0 +1,96 @@
+"""Plain forms of the storefront. They parse input; the services decide what is allowed."""
+
+from django import forms
+
+from wanshang.common.errors import ValidationError as DomainValidationError
+from wanshang.common.money import yuan_to_fen
+
+SORTS = [("default", "综合"), ("sales", "销量"), ("new", "新品"), ("price_asc", "价格从低到高"),
+         ("price_desc", "价格从高到低")]
+
+
+class PriceFilterForm(forms.Form):
+    """The price range on listing pages, typed in yuan."""
+
+    min_price = forms.CharField(required=False, max_length=14)
+    max_price = forms.CharField(required=False, max_length=14)
+
+    def _fen(self, name):
+        text = (self.cleaned_data.get(name) or "").strip()
+        if not text:
+            return None
+        try:
+            return yuan_to_fen(text, field=name)
+        except DomainValidationError as exc:
+            raise forms.ValidationError(exc.message)
+
+    def clean_min_price(self):
+        return self._fen("min_price")
+
+    def clean_max_price(self):
+        return self._fen("max_price")
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise forms.ValidationError("最低价不能高于最高价")
+        return data
+
+
+class CartAddForm(forms.Form):
+    sku_id = forms.IntegerField(min_value=1, error_messages={"required": "请选择商品规格", "invalid": "请选择商品规格"})
+    quantity = forms.IntegerField(initial=1, error_messages={"required": "请填写购买数量", "invalid": "购买数量须为整数"})
+
+
+class CartQuantityForm(forms.Form):
+    sku_id = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(error_messages={"required": "请填写购买数量", "invalid": "购买数量须为整数"})
+
+
+def parse_items(text: str) -> list[tuple[int, int]]:
+    """'12:2,15:1' → [(12, 2), (15, 1)]. Raises forms.ValidationError for anything else."""
+    items = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        sku, _, qty = part.partition(":")
+        if not (sku.isdigit() and qty.lstrip("-").isdigit()):
+            raise forms.ValidationError("结算商品无效，请返回购物车重新结算")
+        items.append((int(sku), int(qty)))
+    if not items:
+        raise forms.ValidationError("请选择要结算的商品")
+    return items
+
+
+def format_items(items) -> str:
+    return ",".join(f"{sku_id}:{qty}" for sku_id, qty in items)
+
+
+class CheckoutForm(forms.Form):
+    """The order confirmation. `items` and `expected_payable_fen` echo exactly what the buyer was shown."""
+
+    mode = forms.ChoiceField(choices=[("cart", "购物车"), ("direct", "立即购买")])
+    items = forms.CharField(max_length=4000)
+    address_id = forms.IntegerField(error_messages={"required": "请选择收货地址", "invalid": "请选择收货地址"})
+    buyer_note = forms.CharField(required=False, max_length=200, label="买家留言")
+    idempotency_key = forms.CharField(min_length=8, max_length=100)
+    expected_payable_fen = forms.IntegerField(min_value=0)
+
+    def clean_items(self):
+        return parse_items(self.cleaned_data["items"])
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=200, label="取消原因")
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="退款原因",
+                             error_messages={"required": "请填写退款原因"},
+                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": "例如：拍错了 / 不想要了"}))
+
+
+class GatewayForm(forms.Form):
+    gateway = forms.CharField(max_length=20, error_messages={"required": "请选择支付方式"})

@@ -1,0 +1,71 @@
+"""Storefront template helpers: the mall header (cart count, category menu) and small display filters."""
+
+from django import template
+
+register = template.Library()
+
+ACTOR_LABELS = {"buyer": "买家", "seller": "商家", "platform": "平台", "system": "系统", "gateway": "支付"}
+
+
+def category_menu(request) -> list:
+    """The category tree, loaded once per request (header menu and page side bars share it)."""
+    from wanshang.catalog.selectors import category_tree
+
+    tree = getattr(request, "_ws_category_tree", None)
+    if tree is None:
+        tree = category_tree()
+        request._ws_category_tree = tree
+    return tree
+
+
+@register.inclusion_tag("storefront/_header.html", takes_context=True)
+def store_header(context, compact: bool = False):
+    from wanshang.checkout.selectors import cart_count
+
+    request = context["request"]
+    user = request.user
+    return {
+        "request": request,
+        "user": user,
+        "compact": compact,
+        "categories": category_menu(request),
+        "cart_count": cart_count(user=user),
+        "q": request.GET.get("q", "") if request.resolver_match and request.resolver_match.url_name == "search" else "",
+    }
+
+
+@register.filter
+def actor_label(kind: str) -> str:
+    return ACTOR_LABELS.get(kind, kind)
+
+
+@register.filter
+def initial(text) -> str:
+    """First character, for image placeholders."""
+    text = str(text or "").strip()
+    return text[:1] or "商"
+
+
+_ICONS = {
+    "cart": '<path d="M3 4h2l2.4 10.2a1 1 0 0 0 1 .8h8.9a1 1 0 0 0 1-.8L20 8H6.2"/><circle cx="9" cy="19" r="1.4"/>'
+            '<circle cx="17" cy="19" r="1.4"/>',
+    "shop": '<path d="M4 9l1.5-5h13L20 9M4 9v11h16V9M4 9c0 1.7 1.3 3 3 3s3-1.3 3-3c0 1.7 1.3 3 2 3s2-1.3 2-3'
+            'c0 1.7 1.3 3 3 3s3-1.3 3-3M10 20v-5h4v5"/>',
+    "home": '<path d="M3 11l9-7 9 7M5 9.5V20h5v-6h4v6h5V9.5"/>',
+    "grid": '<rect x="4" y="4" width="6.5" height="6.5" rx="1"/><rect x="13.5" y="4" width="6.5" height="6.5" rx="1"/>'
+            '<rect x="4" y="13.5" width="6.5" height="6.5" rx="1"/><rect x="13.5" y="13.5" width="6.5" height="6.5" rx="1"/>',
+    "user": '<circle cx="12" cy="8" r="4"/><path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7"/>',
+}
+
+
+@register.simple_tag
+def icon(name: str, size: int = 18):
+    """A small inline SVG icon (no icon font, no emoji: renders the same everywhere)."""
+    from django.utils.safestring import mark_safe
+
+    body = _ICONS.get(name, "")
+    return mark_safe(
+        f'<svg class="icon" width="{int(size)}" height="{int(size)}" viewBox="0 0 24 24" fill="none" '
+        f'stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" '
+        f'aria-hidden="true">{body}</svg>'
+    )

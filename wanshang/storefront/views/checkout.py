@@ -1,0 +1,183 @@
+"""Checkout (order confirmation) and the cashier (收银台): pick a gateway, pay, see the result."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from wanshang.accounts.selectors import address_list
+from wanshang.checkout.services import checkout_preview, checkout_submit, selected_cart_items
+from wanshang.common.errors import DomainError, NotFound
+from wanshang.common.web import error_page
+from wanshang.payments.selectors import payment_get_for_buyer
+from wanshang.storefront.forms import CheckoutForm, GatewayForm, format_items
+from wanshang.storefront.views._common import buyer_required, int_or_none, is_htmx
+
+
+def _render(request, *, mode: str, items, address_id=None, key: str | None = None, note: str = "",
+            error: str | None = None):
+    try:
+        cart, address = checkout_preview(user=request.user, items=items, address_id=address_id)
+    except DomainError as exc:
+        if mode == "cart" and not isinstance(exc, NotFound):
+            messages.error(request, exc.message)
+            return redirect("storefront:cart")
+        return error_page(request, exc)
+    form = CheckoutForm(initial={
+        "mode": mode,
+        "items": format_items((line.sku_id, line.quantity) for line in cart.lines),
+        "address_id": address.pk if address else "",
+        "buyer_note": note,
+        "idempotency_key": key or uuid.uuid4().hex,
+        "expected_payable_fen": cart.payable_fen,
+    })
+    return render(request, "storefront/checkout.html", {
+        "cart": cart,
+        "address": address,
+        "addresses": address_list(user=request.user),
+        "form": form,
+        "mode": mode,
+        "error": error,
+        "can_submit": bool(address) and bool(cart.valid_lines) and not cart.problems,
+        "back_url": request.get_full_path(),
+    })
+
+
+@buyer_required
+def checkout(request):
+    if request.method == "POST":
+        return _submit(request)
+    address_id = int_or_none(request.GET.get("address"))
+    if "sku" in request.GET:
+        return _render(request, mode="direct", items=[(request.GET.get("sku"), request.GET.get("qty") or 1)],
+                       address_id=address_id)
+    items = selected_cart_items(user=request.user)
+    if not items:
+        messages.error(request, "请先在购物车中选择要结算的商品")
+        return redirect("storefront:cart")
+    return _render(request, mode="cart", items=items, address_id=address_id)
+
+
+def _submit(request):
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        if "items" in form.errors or "mode" in form.errors:
+            messages.error(request, "结算信息已失效，请重新结算")
+            return redirect("storefront:cart")
+        mode = form.cleaned_data["mode"]
+        message = "；".join(e for errors in form.errors.values() for e in errors)
+        return _render(request, mode=mode, items=form.cleaned_data["items"],
+                       address_id=int_or_none(request.POST.get("address_id")), error=message,
+                       note=request.POST.get("buyer_note", "")[:200])
+    data = form.cleaned_data
+    try:
+        payment = checkout_submit(
+            user=request.user, items=data["items"], address_id=data["address_id"],
+            idempotency_key=data["idempotency_key"], buyer_note=data["buyer_note"],
+            expected_payable_fen=data["expected_payable_fen"], from_cart=data["mode"] == "cart",
+        )
+    except DomainError as exc:
+        return _render(request, mode=data["mode"], items=data["items"], address_id=data["address_id"],
+                       key=data["idempotency_key"], note=data["buyer_note"], error=exc.message)
+    return redirect("storefront:cashier", payment_no=payment.no)
+
+
+# --- cashier ---------------------------------------------------------------------------------------------------
+
+def _payment(request, payment_no):
+    return payment_get_for_buyer(buyer=request.user, payment_no=payment_no)
+
+
+@buyer_required
+def cashier(request, payment_no):
+    from wanshang.payments.gateways import available_gateways
+
+    try:
+        payment = _payment(request, payment_no)
+    except DomainError as exc:
+        return error_page(request, exc)
+    if payment.status == "paid":
+        return redirect("storefront:pay_done", payment_no=payment.no)
+    orders = list(payment.orders.all())
+    pending = [o.pay_deadline for o in orders if o.status == "pending_payment"]
+    return render(request, "storefront/cashier.html", {
+        "payment": payment,
+        "orders": orders,
+        "deadline": min(pending) if pending else None,
+        "gateways": available_gateways(),
+        "payable": payment.status == "pending" and bool(pending),
+    })
+
+
+@buyer_required
+@require_POST
+def pay_sandbox(request, payment_no):
+    from wanshang.payments.services import sandbox_pay
+
+    try:
+        sandbox_pay(buyer=request.user, payment_no=payment_no)
+    except NotFound as exc:
+        return error_page(request, exc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("storefront:cashier", payment_no=payment_no)
+    return redirect("storefront:pay_done", payment_no=payment_no)
+
+
+@buyer_required
+@require_POST
+def pay_start(request, payment_no):
+    from wanshang.payments.services import payment_start
+
+    form = GatewayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择支付方式")
+        return redirect("storefront:cashier", payment_no=payment_no)
+    code = form.cleaned_data["gateway"]
+    try:
+        action = payment_start(
+            buyer=request.user, payment_no=payment_no, gateway_code=code,
+            return_url=request.build_absolute_uri(reverse("storefront:pay_done", args=[payment_no])),
+            notify_url=request.build_absolute_uri(reverse("api:notify", kwargs={"gateway": code})),
+        )
+    except NotFound as exc:
+        return error_page(request, exc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("storefront:cashier", payment_no=payment_no)
+    if action.kind == "redirect" and action.url:
+        return redirect(action.url)
+    if action.kind == "qrcode":
+        payment = _payment(request, payment_no)
+        return render(request, "storefront/pay_qrcode.html", {"payment": payment, "action": action, "gateway": code})
+    messages.info(request, "请在收银台点击“确认支付（沙箱）”完成支付")
+    return redirect("storefront:cashier", payment_no=payment_no)
+
+
+@buyer_required
+def pay_status(request, payment_no):
+    """Polled by the cashier (htmx): sends the browser to the result page once the payment is in."""
+    try:
+        payment = _payment(request, payment_no)
+    except DomainError:
+        return HttpResponse(status=404)
+    if payment.status == "pending":
+        return HttpResponse(status=204)
+    response = HttpResponse(status=204)
+    target = reverse("storefront:pay_done", args=[payment.no])
+    if is_htmx(request):
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+@buyer_required
+def pay_done(request, payment_no):
+    try:
+        payment = _payment(request, payment_no)
+    except DomainError as exc:
+        return error_page(request, exc)
+    return render(request, "storefront/pay_done.html", {"payment": payment, "orders": list(payment.orders.all())})

@@ -1,0 +1,105 @@
+"""我的订单: the list with status tabs, the detail with its timeline, and the buyer's actions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from wanshang.common.errors import DomainError, NotFound
+from wanshang.common.web import error_page
+from wanshang.fulfillment.selectors import carrier_choices
+from wanshang.orders.refunds import order_for_refund, refund_request, refund_withdraw
+from wanshang.orders.selectors import buyer_order_get, buyer_orders_by_tab, buyer_tab_counts
+from wanshang.orders.services import order_cancel, order_confirm_receipt
+from wanshang.storefront.forms import CancelForm, RefundForm
+from wanshang.storefront.views._common import buyer_required
+
+TABS = [("all", "全部"), ("unpaid", "待付款"), ("to_ship", "待发货"), ("to_receive", "待收货"), ("done", "已完成"),
+        ("refund", "退款/售后")]
+TAB_KEYS = {key for key, _ in TABS}
+
+
+@buyer_required
+def order_list(request):
+    tab = request.GET.get("tab", "all")
+    tab = tab if tab in TAB_KEYS else "all"
+    page = Paginator(buyer_orders_by_tab(buyer=request.user, tab=tab), 10).get_page(request.GET.get("page"))
+    counts = buyer_tab_counts(buyer=request.user)
+    return render(request, "storefront/orders.html", {
+        "tabs": [(key, label, counts.get(key, 0)) for key, label in TABS],
+        "tab": tab,
+        "page": page,
+        "orders": page.object_list,
+    })
+
+
+@buyer_required
+def order_detail(request, order_id):
+    try:
+        order = buyer_order_get(buyer=request.user, order_id=order_id)
+    except DomainError as exc:
+        return error_page(request, exc)
+    return render(request, "storefront/order_detail.html", {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "events": list(order.events.all()),
+        "refund": order_for_refund(order),
+        "carrier_label": dict(carrier_choices()).get(order.carrier, order.carrier),
+        "refund_form": RefundForm(),
+        "cancel_form": CancelForm(),
+    })
+
+
+def _act(request, order_id, action, success: str):
+    """Run one buyer action; NotFound (not theirs) is a 404 page, other refusals a message on the order."""
+    try:
+        action()
+    except NotFound as exc:
+        return error_page(request, exc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("storefront:order_detail", order_id=order_id)
+
+
+@buyer_required
+@require_POST
+def order_cancel_view(request, order_id):
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(request, order_id, lambda: order_cancel(
+        order_id=order_id, buyer=request.user, actor=request.user, actor_kind="buyer", reason=reason or "买家取消",
+    ), "订单已取消")
+
+
+@buyer_required
+@require_POST
+def order_confirm_view(request, order_id):
+    return _act(request, order_id, lambda: order_confirm_receipt(buyer=request.user, order_id=order_id),
+                "已确认收货，交易成功")
+
+
+@buyer_required
+@require_POST
+def order_refund_view(request, order_id):
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+        return redirect("storefront:order_detail", order_id=order_id)
+    return _act(request, order_id, lambda: refund_request(
+        buyer=request.user, order_id=order_id, reason=form.cleaned_data["reason"],
+    ), "退款申请已提交，等待商家处理")
+
+
+@buyer_required
+@require_POST
+def order_refund_withdraw_view(request, order_id):
+    def withdraw():
+        order = buyer_order_get(buyer=request.user, order_id=order_id)
+        refund = order_for_refund(order)
+        if refund is None:
+            raise DomainError("该订单没有可撤销的退款申请")
+        refund_withdraw(buyer=request.user, refund_id=refund.pk)
+
+    return _act(request, order_id, withdraw, "退款申请已撤销")
