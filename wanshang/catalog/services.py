@@ -148,7 +148,10 @@ def _clean_attributes(category: Category, attributes: dict) -> dict:
 
 
 def _check_category(shop, category_id) -> Category:
-    category = category_get(category_id=category_id)
+    try:
+        category = category_get(category_id=category_id)
+    except NotFound:
+        raise ValidationError("类目不存在，请重新选择", field="category_id")
     if not category.is_leaf or not category.is_active:
         raise ValidationError("请选择三级类目", field="category_id")
     allowed = set(shop.categories.values_list("pk", flat=True))

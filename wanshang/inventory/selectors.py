@@ -33,9 +33,10 @@ def seller_stock_list(*, shop, q: str = "", warehouse_id=None, low_only: bool = 
         qs = qs.filter(warehouse_id=warehouse_id)
     if q:
         qs = qs.filter(sku__product__title__icontains=q) | qs.filter(sku__barcode=q)
-    qs = qs.annotate(available=F("on_hand") - F("reserved"))
+    # not "available": that name is Stock's read-only property (same value), which the annotation cannot set
+    qs = qs.annotate(available_units=F("on_hand") - F("reserved"))
     if low_only:
-        qs = qs.filter(available__lte=F("sku__safety_stock"))
+        qs = qs.filter(available_units__lte=F("sku__safety_stock"))
     return qs.order_by("sku__product_id", "sku_id", "warehouse_id")
 
 
@@ -69,8 +70,5 @@ def movement_list(*, shop, sku_id=None, order_id=None, limit: int = 200):
 
 
 def seller_sku_stocks(*, shop, sku_id) -> list[Stock]:
-    """Stock rows of one of the shop's SKUs, one per warehouse that has a row, with `available`."""
-    return list(
-        Stock.objects.for_shop(shop).filter(sku_id=sku_id).select_related("warehouse")
-        .annotate(available=F("on_hand") - F("reserved")).order_by("warehouse_id")
-    )
+    """Stock rows of one of the shop's SKUs, one per warehouse that has a row (`.available` is a property)."""
+    return list(Stock.objects.for_shop(shop).filter(sku_id=sku_id).select_related("warehouse").order_by("warehouse_id"))

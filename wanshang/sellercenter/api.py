@@ -1,3 +1,292 @@
+"""Seller center JSON API (/api/seller/…): the same services and selectors as the pages.
+
+Every handler starts from the caller's staff membership (`staff_require`): the shop is never taken from the
+request, so another shop's ids are 404. Non-staff and roles without the permission get 403 with the reason.
+"""
+
+from django.core.paginator import Paginator
 from ninja import Router
 
+from wanshang.catalog.selectors import SELLER_PRODUCT_TABS, seller_product_get, seller_products_in_tab
+from wanshang.catalog.services import (
+    ProductInput,
+    SkuInput,
+    product_save,
+    product_set_status,
+    sku_price_update,
+)
+from wanshang.common.errors import ValidationError
+from wanshang.inventory.selectors import available_by_sku, seller_stock_list, warehouse_list
+from wanshang.inventory.services import stock_adjust
+from wanshang.merchants import permissions as P
+from wanshang.merchants.selectors import staff_require
+from wanshang.orders.refunds import refund_approve, refund_reject
+from wanshang.orders.selectors import (
+    ORDER_STATUS_LABELS,
+    REFUND_STATUS_LABELS,
+    seller_order_get,
+    seller_order_list,
+    seller_refund_get,
+    seller_refund_list,
+)
+from wanshang.orders.services import order_ship
+from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
+from wanshang.sellercenter.schemas import (
+    Changed,
+    Message,
+    OrderOut,
+    OrderPage,
+    PriceIn,
+    ProductIn,
+    ProductOut,
+    ProductPage,
+    RefundOut,
+    RefundPage,
+    RejectIn,
+    SettlementPage,
+    ShipIn,
+    SkuOut,
+    StatusIn,
+    StockAdjustIn,
+    StockOut,
+    StockPage,
+    WarehouseOut,
+)
+
 router = Router()
+
+ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message}
+MAX_PAGE_SIZE = 100
+
+
+def _staff(request, perm=None):
+    """The caller's staff membership; raises PermissionDenied (403) for non-staff or a role without `perm`."""
+    return staff_require(user=request.user, perm=perm)
+
+
+def _paged(qs, page: int, size: int) -> tuple[dict, list]:
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    paginator = Paginator(qs, size)
+    current = paginator.get_page(page)
+    return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages}, list(current)
+
+
+# --- serializers -------------------------------------------------------------------------------------------
+
+def _sku_out(sku, available: dict[int, int]) -> dict:
+    return {
+        "id": sku.pk, "spec_values": list(sku.spec_values), "spec_key": sku.spec_key, "price_fen": sku.price_fen,
+        "original_price_fen": sku.original_price_fen, "cost_fen": sku.cost_fen, "barcode": sku.barcode,
+        "weight_g": sku.weight_g, "safety_stock": sku.safety_stock, "available": available.get(sku.pk, 0),
+    }
+
+
+def _product_out(product) -> dict:
+    skus = list(product.skus.all())
+    available = available_by_sku(sku_ids=[s.pk for s in skus])
+    return {
+        "id": product.pk, "title": product.title, "subtitle": product.subtitle, "status": product.status,
+        "category_id": product.category_id, "brand_id": product.brand_id, "images": list(product.images or []),
+        "video_url": product.video_url, "detail_html": product.detail_html, "tags": list(product.tags or []),
+        "attributes": dict(product.attributes or {}), "spec_axes": list(product.spec_axes or []),
+        "is_wholesale": product.is_wholesale, "min_order_qty": product.min_order_qty,
+        "freight_template_id": product.freight_template_id, "min_price_fen": product.min_price_fen,
+        "skus": [_sku_out(s, available) for s in skus],
+    }
+
+
+def _product_summary(product) -> dict:
+    return {
+        "id": product.pk, "title": product.title, "status": product.status,
+        "status_label": product.get_status_display(), "category_id": product.category_id,
+        "category_name": product.category.name, "min_price_fen": product.min_price_fen,
+        "sales_count": product.sales_count, "sku_count": len([s for s in product.skus.all() if s.is_active]),
+        "main_image": product.main_image, "updated_at": product.updated_at,
+    }
+
+
+def _order_out(order, *, with_events: bool = False) -> dict:
+    out = {
+        "id": order.pk, "no": order.no, "status": order.status,
+        "status_label": ORDER_STATUS_LABELS.get(order.status, order.status), "goods_fen": order.goods_fen,
+        "discount_fen": order.discount_fen, "freight_fen": order.freight_fen, "total_fen": order.total_fen,
+        "address": order.address, "buyer_note": order.buyer_note, "carrier": order.carrier,
+        "tracking_no": order.tracking_no, "created_at": order.created_at, "paid_at": order.paid_at,
+        "shipped_at": order.shipped_at,
+        "lines": [{
+            "id": line.pk, "sku_id": line.sku_id, "product_id": line.product_id, "title": line.title,
+            "spec_text": line.spec_text, "unit_price_fen": line.unit_price_fen, "quantity": line.quantity,
+            "subtotal_fen": line.subtotal_fen, "discount_fen": line.discount_fen, "payable_fen": line.payable_fen,
+        } for line in order.lines.all()],
+    }
+    if with_events:
+        out["events"] = [{"from_status": e.from_status, "to_status": e.to_status, "actor_kind": e.actor_kind,
+                          "note": e.note, "created_at": e.created_at} for e in order.events.all()]
+    return out
+
+
+def _refund_out(refund) -> dict:
+    return {
+        "id": refund.pk, "no": refund.no, "order_id": refund.order_id, "order_no": refund.order.no,
+        "amount_fen": refund.amount_fen, "reason": refund.reason, "status": refund.status,
+        "status_label": REFUND_STATUS_LABELS.get(refund.status, refund.status), "seller_note": refund.seller_note,
+        "last_error": refund.last_error, "created_at": refund.created_at, "decided_at": refund.decided_at,
+        "refunded_at": refund.refunded_at,
+    }
+
+
+def _product_input(payload: ProductIn) -> ProductInput:
+    data = payload.model_dump()
+    skus = [SkuInput(**sku) for sku in data.pop("skus")]
+    return ProductInput(skus=skus, **data)
+
+
+# --- products ----------------------------------------------------------------------------------------------
+
+@router.get("/products", response={200: ProductPage, **ERRORS}, summary="商品列表")
+def products_list(request, tab: str = "all", q: str = "", page: int = 1, page_size: int = 20):
+    """`tab`: on_sale 出售中 / warehouse 仓库中（草稿与已下架）/ all."""
+    staff = _staff(request, P.PRODUCT_EDIT)
+    if tab not in SELLER_PRODUCT_TABS:
+        raise ValidationError("tab 只能是 on_sale、warehouse 或 all", field="tab")
+    meta, items = _paged(seller_products_in_tab(shop=staff.shop, tab=tab, q=q.strip()[:60]), page, page_size)
+    return {**meta, "items": [_product_summary(p) for p in items]}
+
+
+@router.post("/products", response={201: ProductOut, **ERRORS}, summary="发布商品（含 SKU 矩阵）")
+def products_create(request, payload: ProductIn):
+    staff = _staff(request, P.PRODUCT_EDIT)
+    product = product_save(staff=staff, data=_product_input(payload))
+    return 201, _product_out(seller_product_get(shop=staff.shop, product_id=product.pk))
+
+
+@router.post("/products/status", response={200: Changed, **ERRORS}, summary="批量上架/下架")
+def products_status(request, payload: StatusIn):
+    staff = _staff(request, P.PRODUCT_EDIT)
+    return {"changed": product_set_status(staff=staff, product_ids=payload.product_ids, status=payload.status)}
+
+
+@router.get("/products/{product_id}", response={200: ProductOut, **ERRORS}, summary="商品详情（含 SKU 矩阵）")
+def products_get(request, product_id: int):
+    staff = _staff(request, P.PRODUCT_EDIT)
+    return _product_out(seller_product_get(shop=staff.shop, product_id=product_id))
+
+
+@router.put("/products/{product_id}", response={200: ProductOut, **ERRORS}, summary="修改商品（整体替换 SKU 矩阵）")
+def products_update(request, product_id: int, payload: ProductIn):
+    staff = _staff(request, P.PRODUCT_EDIT)
+    seller_product_get(shop=staff.shop, product_id=product_id)  # another shop's id: 404 before anything else
+    product_save(staff=staff, data=_product_input(payload), product_id=product_id)
+    return _product_out(seller_product_get(shop=staff.shop, product_id=product_id))
+
+
+@router.patch("/skus/{sku_id}/price", response={200: SkuOut, **ERRORS}, summary="修改 SKU 价格")
+def skus_price(request, sku_id: int, payload: PriceIn):
+    staff = _staff(request)  # the service checks the price permission and says so
+    sku = sku_price_update(staff=staff, sku_id=sku_id, price_fen=payload.price_fen,
+                           original_price_fen=payload.original_price_fen)
+    return _sku_out(sku, available_by_sku(sku_ids=[sku.pk]))
+
+
+# --- stock ---------------------------------------------------------------------------------------------------
+
+def _stock_out(row) -> dict:
+    return {
+        "id": row.pk, "sku_id": row.sku_id, "product_id": row.sku.product_id, "title": row.sku.product.title,
+        "spec_text": row.sku.spec_text, "warehouse_id": row.warehouse_id, "warehouse_name": row.warehouse.name,
+        "on_hand": row.on_hand, "reserved": row.reserved, "available": row.on_hand - row.reserved,
+        "safety_stock": row.sku.safety_stock,
+    }
+
+
+@router.get("/stock", response={200: StockPage, **ERRORS}, summary="库存列表（SKU × 仓库）")
+def stock_list(request, q: str = "", warehouse_id: int | None = None, low_only: bool = False, page: int = 1,
+               page_size: int = 50):
+    staff = _staff(request, P.STOCK_EDIT)
+    rows = seller_stock_list(shop=staff.shop, q=q.strip()[:60], warehouse_id=warehouse_id, low_only=low_only)
+    meta, items = _paged(rows, page, page_size)
+    return {**meta, "items": [_stock_out(r) for r in items]}
+
+
+@router.post("/stock/adjust", response={200: StockOut, **ERRORS}, summary="设置实物库存（盘点）")
+def stock_adjust_api(request, payload: StockAdjustIn):
+    staff = _staff(request, P.STOCK_EDIT)
+    row = stock_adjust(shop=staff.shop, sku_id=payload.sku_id, warehouse_id=payload.warehouse_id,
+                       on_hand=payload.on_hand, actor=request.user, reason=payload.reason)
+    return _stock_out(row)
+
+
+@router.get("/warehouses", response={200: list[WarehouseOut], **ERRORS}, summary="仓库列表")
+def warehouses(request):
+    staff = _staff(request, P.STOCK_EDIT)
+    return [{"id": w.pk, "name": w.name, "district_code": w.district_code, "region_text": w.region_text,
+             "detail": w.detail, "contact": w.contact, "phone": w.phone, "is_default": w.is_default}
+            for w in warehouse_list(shop=staff.shop)]
+
+
+# --- orders and refunds ----------------------------------------------------------------------------------
+
+@router.get("/orders", response={200: OrderPage, **ERRORS}, summary="订单列表")
+def orders_list(request, status: str = "", q: str = "", page: int = 1, page_size: int = 20):
+    staff = _staff(request, P.ORDER_VIEW)
+    if status and status not in ORDER_STATUS_LABELS:
+        raise ValidationError(f"未知的订单状态：{status}", field="status")
+    meta, items = _paged(seller_order_list(shop=staff.shop, status=status or None, q=q.strip()[:60]), page, page_size)
+    return {**meta, "items": [_order_out(o) for o in items]}
+
+
+@router.get("/orders/{order_id}", response={200: OrderOut, **ERRORS}, summary="订单详情")
+def orders_get(request, order_id: int):
+    staff = _staff(request, P.ORDER_VIEW)
+    return _order_out(seller_order_get(shop=staff.shop, order_id=order_id), with_events=True)
+
+
+@router.post("/orders/{order_id}/ship", response={200: OrderOut, **ERRORS}, summary="发货")
+def orders_ship(request, order_id: int, payload: ShipIn):
+    staff = _staff(request, P.ORDER_SHIP)
+    order = seller_order_get(shop=staff.shop, order_id=order_id)
+    order_ship(shop=staff.shop, order_id=order.pk, carrier=payload.carrier, tracking_no=payload.tracking_no,
+               actor=request.user)
+    return _order_out(seller_order_get(shop=staff.shop, order_id=order.pk), with_events=True)
+
+
+@router.get("/refunds", response={200: RefundPage, **ERRORS}, summary="退款列表")
+def refunds_list(request, status: str = "", page: int = 1, page_size: int = 20):
+    staff = _staff(request, P.ORDER_VIEW)
+    if status and status not in REFUND_STATUS_LABELS:
+        raise ValidationError(f"未知的退款状态：{status}", field="status")
+    meta, items = _paged(seller_refund_list(shop=staff.shop, status=status or None), page, page_size)
+    return {**meta, "items": [_refund_out(r) for r in items]}
+
+
+@router.post("/refunds/{refund_id}/approve", response={200: RefundOut, **ERRORS}, summary="同意退款")
+def refunds_approve(request, refund_id: int):
+    staff = _staff(request, P.REFUND_HANDLE)
+    refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
+    refund_approve(shop=staff.shop, refund_id=refund.pk, actor=request.user)
+    return _refund_out(seller_refund_get(shop=staff.shop, refund_id=refund.pk))
+
+
+@router.post("/refunds/{refund_id}/reject", response={200: RefundOut, **ERRORS}, summary="拒绝退款")
+def refunds_reject(request, refund_id: int, payload: RejectIn):
+    staff = _staff(request, P.REFUND_HANDLE)
+    refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
+    refund_reject(shop=staff.shop, refund_id=refund.pk, actor=request.user, note=payload.note)
+    return _refund_out(seller_refund_get(shop=staff.shop, refund_id=refund.pk))
+
+
+# --- settlements -------------------------------------------------------------------------------------------
+
+@router.get("/settlements", response={200: SettlementPage, **ERRORS}, summary="结算台账")
+def settlements(request, status: str = "", page: int = 1, page_size: int = 20):
+    staff = _staff(request, P.FINANCE_VIEW)
+    labels = dict(SETTLEMENT_STATUSES)
+    if status and status not in labels:
+        raise ValidationError(f"未知的结算状态：{status}", field="status")
+    meta, items = _paged(settlement_list(shop=staff.shop, status=status or None), page, page_size)
+    return {**meta, "totals": settlement_totals(shop=staff.shop), "items": [{
+        "id": e.pk, "order_id": e.order_id, "order_no": e.order.no, "gross_fen": e.gross_fen,
+        "commission_fen": e.commission_fen, "net_fen": e.net_fen, "status": e.status,
+        "status_label": labels.get(e.status, e.status), "settleable_at": e.settleable_at, "settled_at": e.settled_at,
+    } for e in items]}
+

@@ -1,2 +1,47 @@
+from django.urls import path
+
+from wanshang.sellercenter.views import freight, home, inventory, orders, products, shop
+
 app_name = "sellercenter"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", home.dashboard, name="dashboard"),
+    path("apply/", home.apply, name="apply"),
+    path("apply/status/", home.apply_status, name="apply_status"),
+    path("regions/", home.regions, name="regions"),
+    # 商品
+    path("products/", products.product_list, name="product_list"),
+    path("products/new/", products.product_create, name="product_create"),
+    path("products/status/", products.product_bulk_status, name="product_bulk_status"),
+    path("products/attributes/", products.product_attributes, name="product_attributes"),
+    path("products/<int:product_id>/", products.product_edit, name="product_edit"),
+    path("skus/<int:sku_id>/prices/", products.sku_prices, name="sku_prices"),
+    # 库存与仓库
+    path("stock/", inventory.stock_list, name="stock_list"),
+    path("stock/adjust/", inventory.stock_adjust_page, name="stock_adjust"),
+    path("stock/low/", inventory.low_stock, name="low_stock"),
+    path("stock/movements/", inventory.movements, name="movements"),
+    path("warehouses/", inventory.warehouse_list_view, name="warehouse_list"),
+    path("warehouses/new/", inventory.warehouse_create_view, name="warehouse_create"),
+    path("warehouses/<int:warehouse_id>/", inventory.warehouse_edit, name="warehouse_edit"),
+    path("warehouses/<int:warehouse_id>/default/", inventory.warehouse_default, name="warehouse_default"),
+    # 订单与退款
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/ship/", orders.order_ship_view, name="order_ship"),
+    path("refunds/", orders.refund_list, name="refund_list"),
+    path("refunds/<int:refund_id>/", orders.refund_detail, name="refund_detail"),
+    path("refunds/<int:refund_id>/approve/", orders.refund_approve_view, name="refund_approve"),
+    path("refunds/<int:refund_id>/reject/", orders.refund_reject_view, name="refund_reject"),
+    # 运费模板
+    path("freight/", freight.freight_list, name="freight_list"),
+    path("freight/new/", freight.freight_create, name="freight_create"),
+    path("freight/<int:template_id>/", freight.freight_edit, name="freight_edit"),
+    path("freight/<int:template_id>/delete/", freight.freight_delete, name="freight_delete"),
+    # 店铺
+    path("settings/", shop.shop_settings, name="shop_settings"),
+    path("staff/", shop.staff_page, name="staff_list"),
+    path("staff/<int:staff_id>/role/", shop.staff_role, name="staff_role"),
+    path("staff/<int:staff_id>/remove/", shop.staff_delete, name="staff_remove"),
+    path("settlements/", shop.settlements, name="settlements"),
+]

@@ -1,0 +1,125 @@
+"""Who may enter the seller center, and what the sidebar shows them.
+
+Every page goes through `seller_view`: anonymous users are sent to log in, non-staff and roles lacking the
+page's permission get a 403 page that says why, and the view gets `request.staff` / `request.shop` — the only
+source of the shop for every seller-side read and write.
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from wanshang.common.errors import DomainError, PermissionDenied
+from wanshang.merchants import permissions as P
+from wanshang.merchants.selectors import staff_for_user, staff_require
+
+# (group, [(label, url name, perm or None, "active" key)])
+NAV = [
+    ("概览", [("工作台", "sellercenter:dashboard", None, "dashboard")]),
+    ("商品", [
+        ("商品管理", "sellercenter:product_list", P.PRODUCT_EDIT, "products"),
+        ("发布商品", "sellercenter:product_create", P.PRODUCT_EDIT, "product_new"),
+    ]),
+    ("库存", [
+        ("库存管理", "sellercenter:stock_list", P.STOCK_EDIT, "stock"),
+        ("低库存预警", "sellercenter:low_stock", P.STOCK_EDIT, "low_stock"),
+        ("库存流水", "sellercenter:movements", P.STOCK_EDIT, "movements"),
+        ("仓库管理", "sellercenter:warehouse_list", P.STOCK_EDIT, "warehouses"),
+    ]),
+    ("交易", [
+        ("订单管理", "sellercenter:order_list", P.ORDER_VIEW, "orders"),
+        ("退款管理", "sellercenter:refund_list", P.ORDER_VIEW, "refunds"),
+        ("运费模板", "sellercenter:freight_list", P.FREIGHT_EDIT, "freight"),
+    ]),
+    ("店铺", [
+        ("店铺设置", "sellercenter:shop_settings", P.SHOP_EDIT, "settings"),
+        ("员工与角色", "sellercenter:staff_list", P.STAFF_MANAGE, "staff"),
+        ("结算台账", "sellercenter:settlements", P.FINANCE_VIEW, "settlements"),
+    ]),
+]
+
+
+def can(staff, perm) -> bool:
+    return perm is None or P.role_can(staff.role, perm)
+
+
+def nav_for(staff) -> list[tuple[str, list[dict]]]:
+    """The sidebar of a staff member: only the entries their role may use."""
+    groups = []
+    for title, items in NAV:
+        visible = [{"label": label, "url": reverse(name), "key": key}
+                   for label, name, perm, key in items if can(staff, perm)]
+        if visible:
+            groups.append((title, visible))
+    return groups
+
+
+def login_url(next_path: str) -> str:
+    try:
+        base = reverse("accounts:login")
+    except NoReverseMatch:  # the accounts face may not be mounted (yet); its path is fixed by wanshang/urls.py
+        base = "/accounts/login/"
+    return f"{base}?{urlencode({'next': next_path}, safe='/')}"
+
+
+def forbidden(request, message: str):
+    """403: inside the seller layout for staff whose role lacks the permission, standalone for non-staff."""
+    if getattr(request, "staff", None) is not None:
+        return seller_render(request, "sellercenter/forbidden.html", {"message": message}, status=403)
+    return render(request, "sellercenter/not_staff.html", {"message": message}, status=403)
+
+
+def seller_error(request, exc: DomainError):
+    """A domain error escaping a view (another shop's id, a refused action): its message, its status."""
+    if getattr(request, "staff", None) is not None:
+        return seller_render(request, "sellercenter/error.html", {"message": exc.message}, status=exc.status_code)
+    return render(request, "error.html", {"message": exc.message}, status=exc.status_code)
+
+
+def seller_view(perm: str | None = None):
+    """Require login and an active staff membership (with `perm`); put `request.staff` / `request.shop`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect(login_url(request.get_full_path()))
+            member = staff_for_user(user=request.user)
+            if member is not None:
+                request.staff, request.shop = member, member.shop
+            try:
+                staff_require(user=request.user, perm=perm)
+            except PermissionDenied as exc:
+                return forbidden(request, exc.message)
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as exc:
+                return seller_error(request, exc)
+
+        wrapper.seller_perm = perm
+        return wrapper
+
+    return decorator
+
+
+def seller_context(request) -> dict:
+    """Layout context: sidebar, role, and what the current role may do (for buttons)."""
+    staff = request.staff
+    return {
+        "staff": staff,
+        "shop": request.shop,
+        "nav": nav_for(staff),
+        "allowed": {name: P.role_can(staff.role, perm) for name, perm in (
+            ("product", P.PRODUCT_EDIT), ("price", P.PRICE_EDIT), ("stock", P.STOCK_EDIT),
+            ("order", P.ORDER_VIEW), ("ship", P.ORDER_SHIP), ("refund", P.REFUND_HANDLE),
+            ("finance", P.FINANCE_VIEW), ("freight", P.FREIGHT_EDIT), ("shop", P.SHOP_EDIT),
+            ("staff", P.STAFF_MANAGE),
+        )},
+    }
+
+
+def seller_render(request, template: str, context: dict | None = None, *, status: int = 200, active: str = ""):
+    return render(request, template, {**seller_context(request), "active": active, **(context or {})},
+                  status=status)

@@ -1,0 +1,250 @@
+"""Seller API schemas (django-ninja / pydantic). Money is integer fen; inputs refuse unknown fields."""
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, StrictInt
+
+
+class In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SpecAxisIn(In):
+    name: str = Field(max_length=20)
+    values: list[str] = Field(max_length=100)
+
+
+class SkuIn(In):
+    spec_values: list[str] = Field(default_factory=list, max_length=3)
+    price_fen: StrictInt
+    original_price_fen: StrictInt | None = None
+    cost_fen: StrictInt = 0
+    barcode: str = Field(default="", max_length=32)
+    weight_g: StrictInt = 0
+    safety_stock: StrictInt = 0
+    stock: StrictInt | None = None
+
+
+class ProductIn(In):
+    title: str = Field(max_length=60)
+    category_id: StrictInt
+    skus: list[SkuIn] = Field(min_length=1, max_length=600)
+    subtitle: str = Field(default="", max_length=120)
+    brand_id: StrictInt | None = None
+    images: list[str] = Field(default_factory=list, max_length=10)
+    video_url: str = Field(default="", max_length=300)
+    detail_html: str = Field(default="", max_length=100_000)
+    tags: list[str] = Field(default_factory=list, max_length=10)
+    attributes: dict[str, str] = Field(default_factory=dict)
+    spec_axes: list[SpecAxisIn] = Field(default_factory=list, max_length=3)
+    is_wholesale: bool = False
+    min_order_qty: StrictInt = 1
+    freight_template_id: StrictInt | None = None
+
+
+class StatusIn(In):
+    product_ids: list[StrictInt] = Field(min_length=1, max_length=200)
+    status: str
+
+
+class PriceIn(In):
+    price_fen: StrictInt
+    original_price_fen: StrictInt | None = None
+
+
+class StockAdjustIn(In):
+    sku_id: StrictInt
+    warehouse_id: StrictInt
+    on_hand: StrictInt
+    reason: str = Field(default="", max_length=200)
+
+
+class ShipIn(In):
+    carrier: str = Field(max_length=10)
+    tracking_no: str = Field(default="", max_length=40)
+
+
+class RejectIn(In):
+    note: str = Field(max_length=200)
+
+
+# --- outputs -------------------------------------------------------------------------------------------------
+
+class SkuOut(Schema):
+    id: int
+    spec_values: list[str]
+    spec_key: str
+    price_fen: int
+    original_price_fen: int | None
+    cost_fen: int
+    barcode: str
+    weight_g: int
+    safety_stock: int
+    available: int = 0
+
+
+class ProductSummaryOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    category_id: int
+    category_name: str
+    min_price_fen: int
+    sales_count: int
+    sku_count: int
+    main_image: str
+    updated_at: datetime
+
+
+class ProductOut(Schema):
+    id: int
+    title: str
+    subtitle: str
+    status: str
+    category_id: int
+    brand_id: int | None
+    images: list[str]
+    video_url: str
+    detail_html: str
+    tags: list[str]
+    attributes: dict
+    spec_axes: list[dict]
+    is_wholesale: bool
+    min_order_qty: int
+    freight_template_id: int | None
+    min_price_fen: int
+    skus: list[SkuOut]
+
+
+class StockOut(Schema):
+    id: int
+    sku_id: int
+    product_id: int
+    title: str
+    spec_text: str
+    warehouse_id: int
+    warehouse_name: str
+    on_hand: int
+    reserved: int
+    available: int
+    safety_stock: int
+
+
+class WarehouseOut(Schema):
+    id: int
+    name: str
+    district_code: str
+    region_text: str
+    detail: str
+    contact: str
+    phone: str
+    is_default: bool
+
+
+class OrderLineOut(Schema):
+    id: int
+    sku_id: int
+    product_id: int
+    title: str
+    spec_text: str
+    unit_price_fen: int
+    quantity: int
+    subtotal_fen: int
+    discount_fen: int
+    payable_fen: int
+
+
+class OrderEventOut(Schema):
+    from_status: str
+    to_status: str
+    actor_kind: str
+    note: str
+    created_at: datetime
+
+
+class OrderOut(Schema):
+    id: int
+    no: str
+    status: str
+    status_label: str
+    goods_fen: int
+    discount_fen: int
+    freight_fen: int
+    total_fen: int
+    address: dict
+    buyer_note: str
+    carrier: str
+    tracking_no: str
+    created_at: datetime
+    paid_at: datetime | None
+    shipped_at: datetime | None
+    lines: list[OrderLineOut]
+    events: list[OrderEventOut] | None = None
+
+
+class RefundOut(Schema):
+    id: int
+    no: str
+    order_id: int
+    order_no: str
+    amount_fen: int
+    reason: str
+    status: str
+    status_label: str
+    seller_note: str
+    last_error: str
+    created_at: datetime
+    decided_at: datetime | None
+    refunded_at: datetime | None
+
+
+class SettlementOut(Schema):
+    id: int
+    order_id: int
+    order_no: str
+    gross_fen: int
+    commission_fen: int
+    net_fen: int
+    status: str
+    status_label: str
+    settleable_at: datetime
+    settled_at: datetime | None
+
+
+class Page(Schema):
+    count: int
+    page: int
+    pages: int
+
+
+class ProductPage(Page):
+    items: list[ProductSummaryOut]
+
+
+class StockPage(Page):
+    items: list[StockOut]
+
+
+class OrderPage(Page):
+    items: list[OrderOut]
+
+
+class RefundPage(Page):
+    items: list[RefundOut]
+
+
+class SettlementPage(Page):
+    items: list[SettlementOut]
+    totals: dict[str, int]
+
+
+class Changed(Schema):
+    changed: int
+
+
+class Message(Schema):
+    detail: str
+    code: str = ""
+    field: str | None = None

@@ -1,0 +1,80 @@
+"""入驻申请 (for logged-in non-staff), the 工作台 dashboard, and the region lookup used by address pickers."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from wanshang.catalog.selectors import category_tree
+from wanshang.common.errors import DomainError
+from wanshang.common.web import add_domain_error
+from wanshang.fulfillment.selectors import region_children
+from wanshang.inventory.selectors import low_stock_skus
+from wanshang.merchants.selectors import applications_of_user, staff_for_user
+from wanshang.merchants.services import application_submit
+from wanshang.orders.selectors import seller_today
+from wanshang.sellercenter.access import login_url, seller_render, seller_view
+from wanshang.sellercenter.forms import ApplyForm
+
+
+def _applicant_gate(request):
+    """Anonymous → login; staff → their dashboard; otherwise None (may apply)."""
+    if not request.user.is_authenticated:
+        return redirect(login_url(request.get_full_path()))
+    if staff_for_user(user=request.user) is not None:
+        return redirect("sellercenter:dashboard")
+    return None
+
+
+def apply(request):
+    gate = _applicant_gate(request)
+    if gate is not None:
+        return gate
+    applications = applications_of_user(user=request.user)
+    pending = next((a for a in applications if a.status == "pending"), None)
+    if pending is not None and request.method != "POST":
+        return redirect("sellercenter:apply_status")
+    categories = category_tree()
+    form = ApplyForm(request.POST or None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application_submit(
+                user=request.user, company_name=data["company_name"], credit_code=data["credit_code"],
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                shop_name=data["shop_name"], category_ids=data["category_ids"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "入驻申请已提交，平台审核后会在这里显示结果")
+            return redirect("sellercenter:apply_status")
+    return render(request, "sellercenter/apply.html", {"form": form, "applications": applications},
+                  status=400 if form.errors else 200)
+
+
+def apply_status(request):
+    gate = _applicant_gate(request)
+    if gate is not None:
+        return gate
+    applications = applications_of_user(user=request.user)
+    can_apply = not any(a.status == "pending" for a in applications)
+    return render(request, "sellercenter/apply_status.html", {"applications": applications, "can_apply": can_apply})
+
+
+@seller_view()
+def dashboard(request):
+    shop = request.shop
+    return seller_render(request, "sellercenter/dashboard.html", {
+        "today": seller_today(shop=shop),
+        "low_stock": low_stock_skus(shop=shop).count(),
+    }, active="dashboard")
+
+
+@require_GET
+def regions(request):
+    """Children of a region code (provinces without `parent`): [{code, name}]. Public reference data."""
+    parent = (request.GET.get("parent") or "").strip() or None
+    if parent is not None and not parent.isdigit():
+        return JsonResponse([], safe=False)
+    return JsonResponse([{"code": r.code, "name": r.name} for r in region_children(parent_code=parent)], safe=False)

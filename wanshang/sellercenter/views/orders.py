@@ -1,0 +1,140 @@
+"""订单 (list, detail, 发货) and 退款 (list, detail, 同意/拒绝)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from wanshang.common.errors import DomainError, NotFound
+from wanshang.common.money import fen_to_yuan_str
+from wanshang.common.web import add_domain_error
+from wanshang.fulfillment.selectors import carrier_choices
+from wanshang.merchants import permissions as P
+from wanshang.orders.refunds import refund_approve, refund_reject
+from wanshang.orders.selectors import (
+    ORDER_STATUSES,
+    REFUND_STATUS_LABELS,
+    seller_order_get,
+    seller_order_list,
+    seller_refund_get,
+    seller_refund_list,
+    seller_status_counts,
+)
+from wanshang.orders.services import order_ship
+from wanshang.sellercenter.access import can, seller_render, seller_view
+from wanshang.sellercenter.forms import OrderFilterForm, RefundRejectForm, ShipForm
+
+ACTOR_KINDS = {"buyer": "买家", "seller": "商家", "platform": "平台", "system": "系统", "gateway": "支付渠道"}
+
+
+@seller_view(P.ORDER_VIEW)
+def order_list(request):
+    form = OrderFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or ""
+    status = status if status in dict(ORDER_STATUSES) else ""
+    orders = seller_order_list(shop=request.shop, status=status or None, q=(data.get("q") or "").strip(),
+                               date_from=data.get("date_from"), date_to=data.get("date_to"))
+    page = Paginator(orders, 20).get_page(request.GET.get("page"))
+    counts = seller_status_counts(shop=request.shop)
+    tabs = [("", "全部", sum(counts.values()))] + [(value, label, counts.get(value, 0))
+                                                  for value, label in ORDER_STATUSES]
+    return seller_render(request, "sellercenter/orders/list.html", {
+        "form": form, "page": page, "status": status, "tabs": tabs,
+    }, active="orders")
+
+
+def _order_page(request, order, *, ship_form=None, status=200):
+    refunds = list(order.refunds.all())
+    open_refund = next((r for r in refunds if r.status == "requested"), None)
+    can_ship = order.status == "paid" and can(request.staff, P.ORDER_SHIP)
+    return seller_render(request, "sellercenter/orders/detail.html", {
+        "order": order, "refunds": refunds, "open_refund": open_refund, "can_ship": can_ship,
+        "ship_form": ship_form or ShipForm(carriers=carrier_choices()),
+        "events": [{"event": e, "who": ACTOR_KINDS.get(e.actor_kind, e.actor_kind)} for e in order.events.all()],
+    }, status=status, active="orders")
+
+
+@seller_view(P.ORDER_VIEW)
+def order_detail(request, order_id: int):
+    return _order_page(request, seller_order_get(shop=request.shop, order_id=order_id))
+
+
+@require_POST
+@seller_view(P.ORDER_SHIP)
+def order_ship_view(request, order_id: int):
+    order = seller_order_get(shop=request.shop, order_id=order_id)
+    form = ShipForm(request.POST, carriers=carrier_choices())
+    if form.is_valid():
+        try:
+            order_ship(shop=request.shop, order_id=order.pk, carrier=form.cleaned_data["carrier"],
+                       tracking_no=form.cleaned_data["tracking_no"], actor=request.user)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return _order_page(request, order, ship_form=form, status=exc.status_code)
+        messages.success(request, f"订单 {order.no} 已发货")
+        return redirect("sellercenter:order_detail", order_id=order.pk)
+    return _order_page(request, order, ship_form=form, status=400)
+
+
+# --- refunds ----------------------------------------------------------------------------------------------
+
+@seller_view(P.ORDER_VIEW)
+def refund_list(request):
+    status = request.GET.get("status") or ""
+    status = status if status in REFUND_STATUS_LABELS else ""
+    page = Paginator(seller_refund_list(shop=request.shop, status=status or None), 20).get_page(request.GET.get("page"))
+    tabs = [("", "全部")] + list(REFUND_STATUS_LABELS.items())
+    return seller_render(request, "sellercenter/orders/refunds.html", {
+        "page": page, "status": status, "tabs": tabs,
+    }, active="refunds")
+
+
+def _refund_page(request, refund, *, reject_form=None, status=200):
+    return seller_render(request, "sellercenter/orders/refund_detail.html", {
+        "refund": refund, "order": refund.order, "reject_form": reject_form or RefundRejectForm(),
+        "can_handle": refund.status == "requested" and can(request.staff, P.REFUND_HANDLE),
+    }, status=status, active="refunds")
+
+
+@seller_view(P.ORDER_VIEW)
+def refund_detail(request, refund_id: int):
+    return _refund_page(request, seller_refund_get(shop=request.shop, refund_id=refund_id))
+
+
+@require_POST
+@seller_view(P.REFUND_HANDLE)
+def refund_approve_view(request, refund_id: int):
+    refund = seller_refund_get(shop=request.shop, refund_id=refund_id)
+    try:
+        refund = refund_approve(shop=request.shop, refund_id=refund.pk, actor=request.user)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, f"操作未完成：{exc.message}")
+        return redirect("sellercenter:refund_detail", refund_id=refund.pk)
+    if refund.status == "refunded":
+        messages.success(request, f"已同意退款，¥{fen_to_yuan_str(refund.amount_fen)} 已原路退回，库存已回补")
+    else:
+        messages.warning(request, f"已同意退款，支付渠道处理中：{refund.last_error or '稍后自动重试'}")
+    return redirect("sellercenter:refund_detail", refund_id=refund.pk)
+
+
+@require_POST
+@seller_view(P.REFUND_HANDLE)
+def refund_reject_view(request, refund_id: int):
+    refund = seller_refund_get(shop=request.shop, refund_id=refund_id)
+    form = RefundRejectForm(request.POST)
+    if form.is_valid():
+        try:
+            refund_reject(shop=request.shop, refund_id=refund.pk, actor=request.user, note=form.cleaned_data["note"])
+        except NotFound:
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return _refund_page(request, refund, reject_form=form, status=exc.status_code)
+        messages.success(request, "已拒绝该退款申请")
+        return redirect("sellercenter:refund_detail", refund_id=refund.pk)
+    return _refund_page(request, refund, reject_form=form, status=400)

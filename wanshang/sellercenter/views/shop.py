@@ -1,0 +1,107 @@
+"""店铺设置, 员工与角色 (owner only), 结算台账 (finance and owner)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from wanshang.common.errors import DomainError
+from wanshang.common.web import add_domain_error
+from wanshang.merchants import permissions as P
+from wanshang.merchants.selectors import staff_list
+from wanshang.merchants.services import shop_update_settings, staff_add, staff_change_role, staff_remove
+from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
+from wanshang.sellercenter.access import seller_render, seller_view
+from wanshang.sellercenter.forms import ShopSettingsForm, StaffAddForm, StaffRoleForm
+
+
+@seller_view(P.SHOP_EDIT)
+def shop_settings(request):
+    shop = request.shop
+    status = 200
+    if request.method == "POST":
+        form = ShopSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                shop_update_settings(shop=shop, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, "店铺设置已保存")
+                return redirect("sellercenter:shop_settings")
+        else:
+            status = 400
+    else:
+        form = ShopSettingsForm(initial={"name": shop.name, "logo_url": shop.logo_url,
+                                         "description": shop.description})
+    return seller_render(request, "sellercenter/shop/settings.html", {"form": form}, status=status,
+                        active="settings")
+
+
+def _staff_page(request, add_form=None, status=200):
+    return seller_render(request, "sellercenter/shop/staff.html", {
+        "members": staff_list(shop=request.shop), "add_form": add_form or StaffAddForm(),
+        "role_form": StaffRoleForm(), "perm_labels": P.LABELS,
+        "role_perms": [(value, label, sorted(P.LABELS[p] for p in P.ROLE_PERMISSIONS.get(value, ())))
+                       for value, label in StaffRoleForm.base_fields["role"].choices],
+    }, status=status, active="staff")
+
+
+@seller_view(P.STAFF_MANAGE)
+def staff_page(request):
+    if request.method == "POST":
+        form = StaffAddForm(request.POST)
+        if form.is_valid():
+            try:
+                member = staff_add(shop=request.shop, login=form.cleaned_data["login"], role=form.cleaned_data["role"])
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                return _staff_page(request, form, status=exc.status_code)
+            messages.success(request, f"已添加员工 {member.user.display_name}（{member.get_role_display()}）")
+            return redirect("sellercenter:staff_list")
+        return _staff_page(request, form, status=400)
+    return _staff_page(request)
+
+
+@require_POST
+@seller_view(P.STAFF_MANAGE)
+def staff_role(request, staff_id: int):
+    form = StaffRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择角色：运营、客服、仓库或财务")
+        return redirect("sellercenter:staff_list")
+    try:
+        member = staff_change_role(shop=request.shop, staff_id=staff_id, role=form.cleaned_data["role"])
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{member.user.display_name} 的角色已改为{member.get_role_display()}")
+    return redirect("sellercenter:staff_list")
+
+
+@require_POST
+@seller_view(P.STAFF_MANAGE)
+def staff_delete(request, staff_id: int):
+    try:
+        staff_remove(shop=request.shop, staff_id=staff_id)
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已移除该员工")
+    return redirect("sellercenter:staff_list")
+
+
+@seller_view(P.FINANCE_VIEW)
+def settlements(request):
+    status = request.GET.get("status") or ""
+    status = status if status in dict(SETTLEMENT_STATUSES) else ""
+    page = Paginator(settlement_list(shop=request.shop, status=status or None), 30).get_page(request.GET.get("page"))
+    return seller_render(request, "sellercenter/shop/settlements.html", {
+        "page": page, "status": status, "tabs": [("", "全部")] + list(SETTLEMENT_STATUSES),
+        "totals": settlement_totals(shop=request.shop),
+    }, active="settlements")
