@@ -103,9 +103,7 @@ def orders_mark_paid(*, payment, now=None) -> list[Order]:
 
 def order_cancel(*, order_id, actor=None, actor_kind: str, reason: str, buyer=None, now=None) -> Order:
     """Cancel an unpaid order and release its stock. A buyer may cancel only their own order."""
-    from wanshang.payments.services import payment_close_if_all_cancelled
-
-    from wanshang.payments.services import payment_lock
+    from wanshang.payments.services import payment_close_if_all_cancelled, payment_lock
 
     reason = (reason or "").strip()[:200] or "买家取消"
     scope = {"buyer": buyer} if buyer is not None else {}
