@@ -8,6 +8,13 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow and the tests create hundreds of users; tests/test_passwords.py
+    checks the real configuration hashes with argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the local-memory cache outlives a test's rolled-back rows)."""
     from django.core.cache import cache

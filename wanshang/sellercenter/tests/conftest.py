@@ -90,7 +90,3 @@ FOUR_ROWS = {
     "黑色/L": {"price": "109.9", "stock": "3", "cost": "50"},
 }
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -62,8 +62,3 @@ def orders_of():
 
     return do
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 is deliberately slow; these tests create many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
