@@ -1,0 +1,154 @@
+"""Demo products: each shop lists its content.products_for_shop() through catalog.services.product_save,
+stocks its second warehouse, puts most products on sale and leaves a few as drafts or taken off the shelf."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from wanshang.demo import content
+
+DRAFTS_PER_SHOP = 2
+OFF_SHELF_PER_SHOP = 1
+
+
+@dataclass
+class SkuRef:
+    sku_id: int
+    product_id: int
+    price_fen: int
+    original_price_fen: int | None
+    wholesale_qty: int  # 0 for retail products, else the minimum order quantity
+
+
+def products_create(*, shops, categories: dict, brands: dict, per_shop: int, seed: int, now, rng, log) -> dict:
+    """List every shop's products. Returns shop slug → list of SkuRef of its products on sale."""
+    from wanshang.catalog.models import Sku
+    from wanshang.catalog.services import ProductInput, SkuInput, product_save, product_set_status
+    from wanshang.demo.backdate import products_backdate, stock_movements_backdate
+    on_sale: dict[str, list[SkuRef]] = {}
+    totals = {"products": 0, "skus": 0, "leaves": set(), "draft": 0, "off_shelf": 0}
+    for demo in shops:
+        spec = demo.spec
+        staff = demo.member("operations")
+        items = content.products_for_shop(spec["slug"], content.leaf_categories(spec["categories"]),
+                                          content.brands_for_shop(spec), per_shop, seed)
+        opened = demo.opened or now - timedelta(days=90)
+        product_ids = []
+        initial: dict[tuple[int, str], int] = {}
+        for item in items:
+            data = ProductInput(
+                title=item["title"], subtitle=item["subtitle"], category_id=categories[item["category_slug"]].pk,
+                brand_id=brands[item["brand"]].pk if item["brand"] else None, detail_html=item["detail_html"],
+                tags=item["tags"], attributes=item["attributes"], spec_axes=item["spec_axes"],
+                is_wholesale=item["is_wholesale"], min_order_qty=item["min_order_qty"],
+                skus=[SkuInput(spec_values=s["spec_values"], price_fen=s["price_fen"],
+                               original_price_fen=s["original_price_fen"], cost_fen=s["cost_fen"],
+                               barcode=s["barcode"], weight_g=s["weight_g"])
+                      for s in item["skus"]],
+            )
+            product = product_save(staff=staff, data=data)
+            product_ids.append(product.pk)
+            initial.update({(product.pk, "/".join(s["spec_values"])): s["stock"] for s in item["skus"]})
+            totals["skus"] += len(item["skus"])
+            totals["leaves"].add(item["category_slug"])
+        totals["products"] += len(product_ids)
+        skus = list(Sku.objects.for_shop(demo.shop).filter(product_id__in=product_ids).order_by("pk"))
+        stock_initial(shop=demo.shop, warehouse=demo.warehouses[0], actor=staff.user, reason="初始库存",
+                      quantities={s.pk: initial[(s.product_id, s.spec_key)] for s in skus})
+
+        # The newest products are still drafts; one older product was taken off the shelf again.
+        drafts = DRAFTS_PER_SHOP if len(product_ids) >= 20 else int(len(product_ids) >= 4)
+        keep_draft = set(product_ids[len(product_ids) - drafts:]) if drafts else set()
+        listed = [pk for pk in product_ids if pk not in keep_draft]
+        if listed:
+            product_set_status(staff=staff, product_ids=listed, status="on_sale")
+        off = listed[:OFF_SHELF_PER_SHOP] if len(listed) >= 3 else []
+        if off:
+            product_set_status(staff=staff, product_ids=off, status="off_shelf")
+        totals["draft"] += len(keep_draft)
+        totals["off_shelf"] += len(off)
+
+        # Listed over the shop's life, oldest first.
+        span = max((now - opened).total_seconds() - 86400 * 32, 86400)
+        products_backdate(created={
+            pk: opened + timedelta(seconds=span * n / max(len(product_ids), 1) + rng.uniform(0, 3600))
+            for n, pk in enumerate(product_ids)
+        })
+
+        # The second warehouse holds part of the range.
+        if len(demo.warehouses) > 1:
+            from wanshang.demo.shops import SECOND_WAREHOUSES
+
+            second = demo.warehouses[1]
+            share = SECOND_WAREHOUSES[spec["slug"]][5]
+            new_ids = stock_initial(shop=demo.shop, warehouse=second, actor=demo.member("warehouse").user,
+                                    reason=f"{second.name}入库",
+                                    quantities={s.pk: rng.randint(20, 300) for s in skus if rng.random() < share})
+            stock_movements_backdate(movement_ids=new_ids, when=now - timedelta(days=31, hours=rng.uniform(0, 48)))
+
+        excluded = keep_draft | set(off)
+        on_sale[spec["slug"]] = [
+            SkuRef(sku_id=s.pk, product_id=s.product_id, price_fen=s.price_fen,
+                   original_price_fen=s.original_price_fen,
+                   wholesale_qty=s.product.min_order_qty if s.product.is_wholesale else 0)
+            for s in Sku.objects.for_shop(demo.shop).select_related("product")
+            .filter(product_id__in=[pk for pk in product_ids if pk not in excluded], is_active=True).order_by("pk")
+        ]
+        log(f"  {spec['name']}：商品 {len(product_ids)} 个")
+    log(f"  共 {totals['products']} 个商品、{totals['skus']} 个 SKU，覆盖 {len(totals['leaves'])} 个三级类目；"
+        f"草稿 {totals['draft']} 个，已下架 {totals['off_shelf']} 个")
+    return on_sale
+
+
+def stock_initial(*, shop, warehouse, quantities: dict[int, int], actor, reason: str) -> list[int]:
+    """First stock of brand-new SKUs in one warehouse; returns the ledger rows' ids.
+
+    A demo-only bulk speed-up of `inventory.services.stock_set` (which costs ~7 queries per SKU): the SKUs have
+    no stock row yet, so this is two bulk inserts that keep the invariant stock_set keeps — one ADJUST ledger
+    row per non-zero change, so the ledger of every SKU sums to its stock row.
+    """
+    from wanshang.inventory.models import Stock, StockMovement
+
+    Stock.objects.bulk_create([Stock(shop=shop, sku_id=sku_id, warehouse=warehouse, on_hand=qty)
+                               for sku_id, qty in quantities.items()])
+    rows = StockMovement.objects.bulk_create([
+        StockMovement(shop=shop, sku_id=sku_id, warehouse=warehouse, kind=StockMovement.Kind.ADJUST,
+                      on_hand_delta=qty, actor=actor, reason=reason)
+        for sku_id, qty in quantities.items() if qty
+    ])
+    return [row.pk for row in rows]
+
+
+def price_changes_plan(*, shops, on_sale: dict, now, rng, per_shop: int = 3) -> list[tuple]:
+    """Price changes spread over the last weeks: (when, shop DemoShop, SkuRef, new price, new original).
+
+    Some are a promotion that ends later (the price goes back up), so those SKUs have two changes.
+    """
+    from wanshang.demo.content import nice_price_fen
+
+    events = []
+    for demo in shops:
+        refs = [r for r in on_sale.get(demo.spec["slug"], []) if not r.wholesale_qty]
+        for ref in rng.sample(refs, min(per_shop, len(refs))):
+            start = now - timedelta(days=rng.uniform(3, 26), hours=rng.uniform(0, 12))
+            cut = nice_price_fen(ref.price_fen * rng.uniform(0.78, 0.92))
+            if cut >= ref.price_fen:
+                cut = max(100, ref.price_fen - 1000)
+            original = ref.original_price_fen or ref.price_fen  # the old price becomes the struck-through one
+            if original <= cut:
+                original = None
+            events.append((start, demo, ref, cut, original))
+            if rng.random() < 0.5:
+                end = start + timedelta(days=rng.uniform(2, 7))
+                if end < now - timedelta(hours=1):
+                    events.append((end, demo, ref, ref.price_fen, ref.original_price_fen))
+    return sorted(events, key=lambda e: (e[0], e[2].sku_id))
+
+
+def price_change_apply(event) -> None:
+    from wanshang.catalog.services import sku_price_update
+    from wanshang.demo.backdate import price_change_backdate
+
+    when, demo, ref, price, original = event
+    sku_price_update(staff=demo.member("operations"), sku_id=ref.sku_id, price_fen=price,
+                     original_price_fen=original)
+    price_change_backdate(sku_id=ref.sku_id, when=when)

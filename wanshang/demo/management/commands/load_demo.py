@@ -1,0 +1,66 @@
+"""`python manage.py load_demo`: a deterministic demo marketplace (shops, products, buyers, a month of
+orders).
+
+Safe to re-run: when the demo is already loaded it only prints the URLs and log-ins.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wanshang.common.errors import DomainError
+from wanshang.demo.services import (
+    DEFAULT_SEED,
+    DemoOptions,
+    demo_banner,
+    demo_counts_lines,
+    demo_load,
+    demo_status,
+)
+
+
+def _positive(name, low, high):
+    def parse(text):
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be {low}–{high}")
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
+class Command(BaseCommand):
+    help = "加载演示商城数据（确定性随机，默认种子 2026）；已加载时只打印访问地址与演示账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认 2026）")
+        parser.add_argument("--products-per-shop", type=_positive("products-per-shop", 1, 500), default=60,
+                            help="每家店铺的商品数（默认 60）")
+        parser.add_argument("--orders", type=_positive("orders", 0, 20000), default=400,
+                            help="历史订单数（默认 400）")
+        parser.add_argument("--buyers", type=_positive("buyers", 1, 2000), default=40,
+                            help="买家数（默认 40，另有一个演示买家）")
+
+    def handle(self, *args, **options):
+        status = demo_status()
+        if status == "partial":
+            raise CommandError("数据库中已有部分演示店铺，但演示数据不完整。请换一个空数据库"
+                               "（例如删除 var/wanshang.sqlite3 后 migrate）再运行 load_demo。")
+        if status == "empty":
+            started = time.monotonic()
+            try:
+                counts = demo_load(
+                    options=DemoOptions(seed=options["seed"], products_per_shop=options["products_per_shop"],
+                                        orders=options["orders"], buyers=options["buyers"]),
+                    log=lambda line: self.stdout.write(line),
+                )
+            except DomainError as exc:  # e.g. a demo phone number already works for another shop
+                raise CommandError(f"加载失败，已全部回滚：{exc.message}")
+            self.stdout.write(self.style.SUCCESS(f"演示数据加载完成，用时 {time.monotonic() - started:.1f} 秒"))
+            for line in demo_counts_lines(counts):
+                self.stdout.write(line)
+        else:
+            self.stdout.write("演示数据已加载，跳过（不会重复创建）。")
+        for line in demo_banner():
+            self.stdout.write(line)

@@ -1,0 +1,202 @@
+"""The demo marketplace loader: `demo_load` builds a deterministic, lived-in marketplace through the real
+services; `demo_status` tells whether it is already there; `demo_banner` is what to print for people.
+
+Everything random comes from `random.Random` instances derived from the seed (never the global RNG), so the
+same seed gives the same catalogue, shops, buyers and order history (times are relative to the load time).
+"""
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from wanshang.demo import content
+from wanshang.demo.people import DEMO_BUYER, DEMO_PASSWORD, OPERATOR_PHONE
+
+DEFAULT_SEED = 2026
+BASE_URL = "http://127.0.0.1:8000"
+URLS = [
+    ("商城首页（买家）", "/"),
+    ("卖家中心", "/seller/"),
+    ("平台运营后台", "/platform/"),
+    ("API 文档", "/api/docs"),
+    ("Django 管理后台", "/django-admin/"),
+]
+
+
+class DemoConflict(Exception):
+    """The database holds part of the demo (or data in its way); loading on top would duplicate or fail."""
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    seed: int = DEFAULT_SEED
+    products_per_shop: int = 60
+    orders: int = 400
+    buyers: int = 40
+
+
+def demo_status() -> str:
+    """"loaded" when the operator and every demo shop exist, "empty" when none of the demo shops does,
+    "partial" otherwise."""
+    from wanshang.accounts.selectors import user_find_by_login
+    from wanshang.merchants.selectors import shop_list
+
+    slugs = {s["slug"] for s in content.SHOPS}
+    present = set(shop_list().filter(slug__in=slugs).values_list("slug", flat=True))
+    operator = user_find_by_login(login=OPERATOR_PHONE)
+    if present == slugs and operator is not None and operator.is_staff:
+        return "loaded"
+    return "empty" if not present else "partial"
+
+
+def _rng(seed: int, phase: str) -> random.Random:
+    """One independent stream per phase, so resizing one phase does not reshuffle the others."""
+    return random.Random(f"wanshang-demo:{seed}:{phase}")
+
+
+def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> dict:
+    """Load the demo marketplace in one transaction (all or nothing). Returns the counts.
+
+    Raises DemoConflict when the demo is already (partly) there: check `demo_status()` first.
+    """
+    from wanshang.demo.catalog import price_changes_plan, products_create
+    from wanshang.demo.orders import OrderMaker, cart_fill
+    from wanshang.demo.people import buyers_create, operator_ensure, shared_password_hash
+    from wanshang.demo.shops import (
+        applications_pending,
+        brands_create,
+        categories_create,
+        commissions_set,
+        shops_open,
+    )
+    from wanshang.fulfillment.services import regions_ensure_loaded
+    from wanshang.payments.settlement import settlements_mature
+
+    status = demo_status()
+    if status != "empty":
+        raise DemoConflict("演示数据已存在" if status == "loaded" else "数据库中已有部分演示店铺，请换一个空数据库再加载")
+    seed = options.seed
+    now = timezone.now().replace(microsecond=0)
+    started = time.monotonic()
+
+    def phase(title: str):
+        log(f"[{time.monotonic() - started:5.1f}s] {title}")
+
+    regions_ensure_loaded()
+    with shared_password_hash(DEMO_PASSWORD), transaction.atomic():
+        phase("平台：运营账号、类目、佣金、品牌")
+        operator = operator_ensure()
+        categories = categories_create(log=log)
+        commissions_set(categories=categories, log=log)
+        brands = brands_create(log=log)
+
+        phase("商家：入驻申请 → 审核开店、店员、仓库、运费模板")
+        shops = shops_open(operator=operator, categories=categories, now=now, rng=_rng(seed, "shops"), log=log)
+        applications_pending(operator=operator, categories=categories, now=now, rng=_rng(seed, "applications"),
+                             log=log)
+
+        phase("商品：SPU 与 SKU 矩阵、库存、上下架")
+        on_sale = products_create(shops=shops, categories=categories, brands=brands,
+                                  per_shop=options.products_per_shop, seed=seed, now=now,
+                                  rng=_rng(seed, "catalog"), log=log)
+
+        phase("买家与收货地址")
+        buyers = buyers_create(count=options.buyers, seed=seed, now=now, rng=_rng(seed, "buyers"), log=log)
+
+        phase(f"订单：约 {options.orders} 个历史订单（近 30 天）与调价记录")
+        order_rng = _rng(seed, "orders")
+        maker = OrderMaker(shops=shops, buyers=buyers, on_sale=on_sale, seed=seed, now=now, rng=order_rng, log=log)
+        checkouts = maker.plan(options.orders)
+        price_events = price_changes_plan(shops=shops, on_sale=on_sale, now=now, rng=_rng(seed, "prices"))
+        maker.run(checkouts, price_events)
+        log(f"  下单 {maker.placed} 个订单（{len(checkouts) - maker.failed} 次结算），调价 {len(price_events)} 次")
+        matured = settlements_mature(now=now)
+        log(f"  结算单已到期可结算 {matured} 笔")
+        if buyers:
+            cart_fill(buyer=buyers[0], on_sale=on_sale, rng=order_rng)
+    phase("完成")
+    return demo_counts()
+
+
+def demo_counts() -> dict:
+    """What the demo database holds, for the banner and the report."""
+    from django.db.models import Count
+
+    from wanshang.accounts.models import User
+    from wanshang.catalog.models import Category, PriceHistory, Product, Sku
+    from wanshang.merchants.models import MerchantApplication, Shop
+    from wanshang.orders.models import Order, Refund
+    from wanshang.payments.models import SettlementEntry
+
+    def by(qs, field):
+        return dict(qs.values_list(field).annotate(n=Count("id")).order_by(field))
+
+    return {
+        "shops": Shop.objects.count(),
+        "applications": by(MerchantApplication.objects, "status"),
+        "categories": Category.objects.count(),
+        "leaf_categories_used": Product.objects.filter(status="on_sale").values("category").distinct().count(),
+        "products": by(Product.objects, "status"),
+        "skus": Sku.objects.filter(is_active=True).count(),
+        "price_history": PriceHistory.objects.count(),
+        "buyers": User.objects.filter(is_staff=False, shop_staff__isnull=True).count(),
+        "orders": by(Order.objects, "status"),
+        "refunds": by(Refund.objects, "status"),
+        "settlements": by(SettlementEntry.objects, "status"),
+    }
+
+
+def demo_counts_lines(counts: dict) -> list[str]:
+    """The counts in words, one line per kind of thing."""
+    from wanshang.catalog.models import Product
+    from wanshang.merchants.models import MerchantApplication
+    from wanshang.orders.models import OrderStatus, Refund
+    from wanshang.payments.models import SettlementEntry
+
+    def words(values: dict, labels) -> str:
+        total = sum(values.values())
+        parts = "，".join(f"{choice.label} {values[choice.value]}" for choice in labels if values.get(choice.value))
+        return f"{total}（{parts}）" if parts else "0"
+
+    return [
+        f"  店铺 {counts['shops']} 家；入驻申请 {words(counts['applications'], MerchantApplication.Status)}",
+        f"  商品 {words(counts['products'], Product.Status)}；SKU {counts['skus']} 个；"
+        f"在售商品覆盖三级类目 {counts['leaf_categories_used']} 个；价格记录 {counts['price_history']} 条",
+        f"  订单 {words(counts['orders'], OrderStatus)}",
+        f"  退款 {words(counts['refunds'], Refund.Status)}；结算单 {words(counts['settlements'], SettlementEntry.Status)}",
+    ]
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, phone, who) for the banner: a buyer, two owners, a warehouse and a service staff member, the
+    operator."""
+    first, second = content.SHOPS[0], content.SHOPS[1]
+
+    def staff(shop, role):
+        return next((m for m in shop.get("staff", []) if m["role"] == role), None)
+
+    rows = [("买家", DEMO_BUYER["phone"], DEMO_BUYER["nickname"]),
+            ("店主", first["owner"]["phone"], f"{first['name']} · {first['owner']['nickname']}"),
+            ("店主", second["owner"]["phone"], f"{second['name']} · {second['owner']['nickname']}")]
+    for role, label in (("warehouse", "仓库"), ("service", "客服")):
+        member = staff(first, role)
+        if member:
+            rows.append((label, member["phone"], f"{first['name']} · {member['nickname']}"))
+    rows.append(("平台运营", OPERATOR_PHONE, "平台运营后台 /platform/（也可进 /django-admin/）"))
+    return rows
+
+
+def demo_banner() -> list[str]:
+    line = "=" * 72
+    out = [line, " 万商演示商城已就绪 · Wanshang demo marketplace", line]
+    out += [f"  {BASE_URL + path:<38}{label}" for label, path in URLS]
+    out.append("-" * 72)
+    out.append(f" 演示账号（手机号登录，统一密码 {DEMO_PASSWORD}）：")
+    out += [f"  {phone}  {role}：{who}" for role, phone, who in demo_logins()]
+    out.append(f" 登录页：{BASE_URL}/accounts/login/")
+    out.append(line)
+    return out

@@ -1,0 +1,173 @@
+"""`manage.py load_demo` at a small scale, loaded once for the module (and rolled back afterwards)."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from wanshang.demo import content
+from wanshang.demo.people import DEMO_BUYER_PHONE, DEMO_PASSWORD, OPERATOR_PHONE
+
+SMALL = ["--products-per-shop", "6", "--orders", "40", "--buyers", "8"]
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """Run the command once; every test of the module reads the result inside its own savepoint."""
+    out = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", *SMALL, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(loaded, db):
+    return loaded
+
+
+def _counts() -> dict:
+    from wanshang.accounts.models import Address, User
+    from wanshang.catalog.models import Category, PriceHistory, Product, Sku
+    from wanshang.inventory.models import Stock, StockMovement
+    from wanshang.merchants.models import MerchantApplication, Shop, ShopStaff
+    from wanshang.orders.models import Order, OrderEvent, Refund
+    from wanshang.payments.models import Payment, SettlementEntry
+
+    models = [User, Address, Category, Product, Sku, PriceHistory, Stock, StockMovement, MerchantApplication, Shop,
+              ShopStaff, Order, OrderEvent, Refund, Payment, SettlementEntry]
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_every_demo_shop_is_open_with_its_owner_and_staff(demo):
+    from wanshang.merchants.models import Shop, ShopStaff
+
+    for spec in content.SHOPS:
+        shop = Shop.objects.get(slug=spec["slug"])
+        assert shop.is_open and shop.name == spec["name"] and shop.application.status == "approved"
+        roles = {(m.user.phone, m.role) for m in ShopStaff.objects.for_shop(shop).select_related("user")}
+        assert (spec["owner"]["phone"], "owner") in roles
+        assert {(m["phone"], m["role"]) for m in spec.get("staff", [])} <= roles
+        assert shop.warehouses.filter(is_default=True).exclude(district_code="").exists()
+
+
+def test_products_are_on_sale_across_many_leaf_categories_with_a_few_drafts(demo):
+    from wanshang.catalog.models import Product
+
+    on_sale = Product.objects.filter(status="on_sale")
+    assert on_sale.count() >= 8 * 3
+    assert on_sale.values("category").distinct().count() >= 20
+    assert not on_sale.exclude(category__level=3).exists()
+    assert Product.objects.filter(status="draft").exists()
+    assert Product.objects.filter(status="off_shelf").exists()
+    assert Product.objects.filter(brand__isnull=False).exists()
+
+
+def test_orders_exist_in_every_state_with_open_and_rejected_refunds(demo):
+    from wanshang.orders.models import Order, Refund
+
+    states = set(Order.objects.values_list("status", flat=True))
+    assert {"pending_payment", "paid", "shipped", "completed", "cancelled", "refunded"} <= states
+    assert Order.objects.count() >= 40
+    refunds = set(Refund.objects.values_list("status", flat=True))
+    assert {"requested", "rejected", "refunded"} <= refunds
+    for refund in Refund.objects.filter(status="requested"):
+        assert refund.order.status == "paid"
+
+
+def test_the_demo_buyer_has_an_order_in_every_state(demo):
+    from wanshang.orders.models import Order
+
+    states = set(Order.objects.filter(buyer__phone=DEMO_BUYER_PHONE).values_list("status", flat=True))
+    assert {"pending_payment", "paid", "shipped", "completed", "cancelled", "refunded"} <= states
+
+
+def test_stock_ledger_of_every_sku_sums_to_its_stock_row(demo):
+    from wanshang.inventory.models import Stock, StockMovement
+
+    ledger = {
+        (row["sku_id"], row["warehouse_id"]): (row["on_hand"], row["reserved"])
+        for row in StockMovement.objects.values("sku_id", "warehouse_id")
+        .annotate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))
+    }
+    stocks = list(Stock.objects.all())
+    assert stocks
+    for stock in stocks:
+        assert ledger.get((stock.sku_id, stock.warehouse_id), (0, 0)) == (stock.on_hand, stock.reserved), stock.pk
+    assert Stock.objects.filter(reserved__gt=0).exists()  # pending orders hold stock
+
+
+def test_price_history_records_first_prices_and_later_changes(demo):
+    from wanshang.catalog.models import PriceHistory, Sku
+
+    assert PriceHistory.objects.filter(old_price_fen__isnull=True).count() == Sku.objects.count()
+    changes = PriceHistory.objects.filter(old_price_fen__isnull=False)
+    assert changes.exists()
+    for change in changes:
+        assert change.changed_at < timezone.now()
+
+
+def test_completed_orders_have_settlement_entries_some_already_settleable(demo):
+    from wanshang.orders.models import Order
+    from wanshang.payments.models import SettlementEntry
+
+    completed = Order.objects.filter(status="completed")
+    assert completed.exists()
+    for order in completed:
+        entry = SettlementEntry.objects.get(order=order)
+        assert entry.gross_fen == order.total_fen
+        assert entry.net_fen == entry.gross_fen - entry.commission_fen
+        assert entry.settleable_at == order.completed_at + timedelta(days=7)
+    assert SettlementEntry.objects.filter(status="settleable").exists()
+    assert not SettlementEntry.objects.exclude(order__status="completed").exists()
+
+
+def test_history_is_back_dated_over_the_last_month_in_order(demo):
+    from wanshang.orders.models import Order
+
+    now = timezone.now()
+    orders = list(Order.objects.prefetch_related("events"))
+    created = [o.created_at for o in orders]
+    assert max(created) <= now and min(created) >= now - timedelta(days=31)
+    assert max(created) - min(created) > timedelta(days=14)
+    for order in orders:
+        assert order.no[1:7] == f"{timezone.localtime(order.created_at):%y%m%d}"
+        steps = [t for t in (order.created_at, order.paid_at, order.shipped_at, order.received_at) if t]
+        assert steps == sorted(steps) and steps[-1] <= now
+        events = [e.created_at for e in order.events.all()]
+        assert events == sorted(events) and events[0] == order.created_at
+    for order in Order.objects.filter(status="pending_payment"):
+        assert order.pay_deadline > now  # recent: not expired the moment the demo is up
+
+
+def test_pending_and_rejected_merchant_applications(demo):
+    from wanshang.merchants.models import MerchantApplication
+
+    pending = MerchantApplication.objects.filter(status="pending")
+    assert set(pending.values_list("shop_name", flat=True)) == {a["name"] for a in content.PENDING_APPLICATIONS}
+    rejected = MerchantApplication.objects.get(status="rejected")
+    assert rejected.reject_reason
+
+
+def test_demo_accounts_log_in_with_the_printed_password(demo):
+    from django.contrib.auth import authenticate
+
+    assert f"统一密码 {DEMO_PASSWORD}" in demo
+    for url in ("http://127.0.0.1:8000/", "/seller/", "/platform/", "/api/docs"):
+        assert url in demo
+    operator = authenticate(username=OPERATOR_PHONE, password=DEMO_PASSWORD)
+    assert operator is not None and operator.is_staff
+    assert OPERATOR_PHONE in demo and DEMO_BUYER_PHONE in demo
+    assert content.SHOPS[0]["owner"]["phone"] in demo and content.SHOPS[1]["owner"]["phone"] in demo
+
+
+def test_running_again_adds_nothing(demo):
+    before = _counts()
+    out = io.StringIO()
+    call_command("load_demo", *SMALL, stdout=out)
+    assert _counts() == before
+    assert "已加载" in out.getvalue() and "13800000000" in out.getvalue()

@@ -1,0 +1,40 @@
+"""The same seed gives the same demo (timestamps aside, which follow the load time)."""
+
+import io
+
+from django.core.management import call_command
+from django.db import transaction
+
+
+def _snapshot() -> dict:
+    from wanshang.catalog.models import Product, Sku
+    from wanshang.orders.models import Order, OrderLine
+
+    lines: dict[int, list] = {}
+    for line in OrderLine.objects.order_by("pk"):
+        lines.setdefault(line.order_id, []).append((line.title, line.spec_text, line.quantity))
+    return {
+        "titles": list(Product.objects.order_by("pk").values_list("title", "status")),
+        "skus": list(Sku.objects.order_by("pk").values_list("spec_key", "barcode", "cost_fen")),
+        "orders": [(o.buyer.phone, o.shop.slug, o.status, lines[o.pk])
+                   for o in Order.objects.select_related("buyer", "shop").order_by("pk")],
+    }
+
+
+def _load(seed: int) -> dict:
+    with transaction.atomic():
+        call_command("load_demo", "--seed", str(seed), "--products-per-shop", "3", "--orders", "12",
+                     "--buyers", "3", stdout=io.StringIO())
+        snapshot = _snapshot()
+        transaction.set_rollback(True)
+    return snapshot
+
+
+def test_same_seed_gives_the_same_products_and_orders(db):
+    first, second = _load(7), _load(7)
+    assert first["titles"] and first["orders"]
+    assert first == second
+
+
+def test_another_seed_gives_other_titles(db):
+    assert [t for t, _ in _load(7)["titles"]] != [t for t, _ in _load(8)["titles"]]
