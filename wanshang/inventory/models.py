@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
 
@@ -56,12 +57,12 @@ class StockMovement(models.Model):
     """The stock ledger: every change of on_hand or reserved, with its reason. Sums equal the Stock row."""
 
     class Kind(models.TextChoices):
-        ADJUST = "adjust", "手工调整"
-        INBOUND = "inbound", "入库"
-        RESERVE = "reserve", "下单占用"
-        RELEASE = "release", "取消释放"
-        CONFIRM = "confirm", "付款扣减"
-        RETURN = "return", "退款回库"
+        ADJUST = "adjust", _("手工调整")
+        INBOUND = "inbound", _("入库")
+        RESERVE = "reserve", _("下单占用")
+        RELEASE = "release", _("取消释放")
+        CONFIRM = "confirm", _("付款扣减")
+        RETURN = "return", _("退款回库")
 
     shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
     sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")

@@ -115,7 +115,8 @@ def stock_adjust(*, shop, sku_id, warehouse_id, on_hand: int, actor, reason: str
 # --- order flows (called inside the orders' transaction) ---------------------------------------------------
 
 def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: dict[int, str]) -> list[Allocation]:
-    """Reserve `needs` {sku_id: qty}; each SKU from one warehouse (default first, then by id).
+    """Reserve `needs` {sku_id: qty}: from the default warehouse first, then the others by id, splitting a
+    line over warehouses when no single one holds enough (the sum is what the storefront shows).
 
     `order_ids` maps sku_id → order id for the ledger. Must run inside a transaction.
     Raises OutOfStock naming the product when any SKU lacks stock; the caller's transaction then rolls back.
@@ -130,20 +131,27 @@ def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: di
     for sku_id in sorted(needs):
         qty = needs[sku_id]
         candidates = sorted(by_sku.get(sku_id, []), key=lambda r: (r.warehouse_id not in default_ids, r.pk))
-        chosen = next((r for r in candidates if r.on_hand - r.reserved >= qty), None)
-        if chosen is None:
-            left = sum(max(r.on_hand - r.reserved, 0) for r in candidates)
+        left = sum(max(r.on_hand - r.reserved, 0) for r in candidates)
+        if left < qty:
             raise OutOfStock(f"“{names.get(sku_id, sku_id)}”库存不足（剩余 {left} 件）")
-        updated = Stock.objects.filter(pk=chosen.pk, on_hand__gte=F("reserved") + qty).update(
-            reserved=F("reserved") + qty
-        )
-        if updated != 1:  # cannot happen under the row lock; the guard keeps SQLite and PostgreSQL honest
-            raise OutOfStock(f"“{names.get(sku_id, sku_id)}”库存不足")
-        chosen.reserved += qty
-        allocations.append(Allocation(sku_id=sku_id, warehouse_id=chosen.warehouse_id, quantity=qty))
-        movements.append(StockMovement(shop_id=chosen.shop_id, sku_id=sku_id, warehouse_id=chosen.warehouse_id,
-                                       kind=StockMovement.Kind.RESERVE, reserved_delta=qty,
-                                       order_id=order_ids.get(sku_id), reason="下单占用"))
+        remaining = qty
+        for row in candidates:
+            take = min(remaining, row.on_hand - row.reserved)
+            if take <= 0:
+                continue
+            updated = Stock.objects.filter(pk=row.pk, on_hand__gte=F("reserved") + take).update(
+                reserved=F("reserved") + take
+            )
+            if updated != 1:  # cannot happen under the row lock; the guard keeps SQLite and PostgreSQL honest
+                raise OutOfStock(f"“{names.get(sku_id, sku_id)}”库存不足")
+            row.reserved += take
+            remaining -= take
+            allocations.append(Allocation(sku_id=sku_id, warehouse_id=row.warehouse_id, quantity=take))
+            movements.append(StockMovement(shop_id=row.shop_id, sku_id=sku_id, warehouse_id=row.warehouse_id,
+                                           kind=StockMovement.Kind.RESERVE, reserved_delta=take,
+                                           order_id=order_ids.get(sku_id), reason="下单占用"))
+            if remaining == 0:
+                break
     StockMovement.objects.bulk_create(movements)
     return allocations
 

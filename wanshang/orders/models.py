@@ -1,18 +1,19 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
 
 
 class OrderStatus(models.TextChoices):
-    PENDING_PAYMENT = "pending_payment", "待付款"
-    PAID = "paid", "待发货"
-    SHIPPED = "shipped", "已发货"
-    RECEIVED = "received", "已收货"
-    COMPLETED = "completed", "交易成功"
-    CANCELLED = "cancelled", "已取消"
-    REFUNDED = "refunded", "已退款"
+    PENDING_PAYMENT = "pending_payment", _("待付款")
+    PAID = "paid", _("待发货")
+    SHIPPED = "shipped", _("已发货")
+    RECEIVED = "received", _("已收货")
+    COMPLETED = "completed", _("交易成功")
+    CANCELLED = "cancelled", _("已取消")
+    REFUNDED = "refunded", _("已退款")
 
 
 class Order(models.Model):
@@ -75,7 +76,7 @@ class OrderLine(models.Model):
     subtotal_fen = models.BigIntegerField()
     discount_fen = models.BigIntegerField(default=0)
     payable_fen = models.BigIntegerField()
-    warehouse_id = models.BigIntegerField()
+    allocations = models.JSONField(default=list)  # [[warehouse_id, quantity], ...] the stock reserved for this line
 
     objects = ShopOwnedManager()
 
@@ -105,11 +106,11 @@ class Refund(models.Model):
     """A buyer's refund request for a paid, unshipped order (仅退款)."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "待商家处理"
-        PROCESSING = "processing", "退款中"
-        REFUNDED = "refunded", "已退款"
-        REJECTED = "rejected", "已拒绝"
-        WITHDRAWN = "withdrawn", "已撤销"
+        REQUESTED = "requested", _("待商家处理")
+        PROCESSING = "processing", _("退款中")
+        REFUNDED = "refunded", _("已退款")
+        REJECTED = "rejected", _("已拒绝")
+        WITHDRAWN = "withdrawn", _("已撤销")
 
     no = models.CharField(max_length=32, unique=True)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")

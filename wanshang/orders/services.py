@@ -23,8 +23,8 @@ def new_no(prefix: str, now=None) -> str:
 
 
 def allocations_of(order: Order) -> list[Allocation]:
-    return [Allocation(sku_id=line.sku_id, warehouse_id=line.warehouse_id, quantity=line.quantity)
-            for line in order.lines.all()]
+    return [Allocation(sku_id=line.sku_id, warehouse_id=warehouse_id, quantity=quantity)
+            for line in order.lines.all() for warehouse_id, quantity in line.allocations]
 
 
 def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=None) -> list[Order]:
@@ -52,7 +52,9 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
             sku_order[line.sku_id] = order.pk
     needs = {line.sku_id: line.quantity for order in orders for line in order._priced_lines}
     names = {line.sku_id: line.product.title for order in orders for line in order._priced_lines}
-    allocations = {a.sku_id: a for a in stock_reserve(needs=needs, order_ids=sku_order, names=names)}
+    allocations: dict[int, list] = {}
+    for a in stock_reserve(needs=needs, order_ids=sku_order, names=names):
+        allocations.setdefault(a.sku_id, []).append([a.warehouse_id, a.quantity])
     rows = []
     for order in orders:
         for line in order._priced_lines:
@@ -61,7 +63,7 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
                 category_id=line.product.category_id, title=line.product.title, spec_text=line.sku.spec_text,
                 image=line.product.main_image, unit_price_fen=line.unit_price_fen, quantity=line.quantity,
                 subtotal_fen=line.subtotal_fen, discount_fen=line.discount_fen, payable_fen=line.payable_fen,
-                warehouse_id=allocations[line.sku_id].warehouse_id,
+                allocations=allocations[line.sku_id],
             ))
     OrderLine.objects.bulk_create(rows)
     from wanshang.orders.models import OrderEvent
