@@ -3,19 +3,7 @@
 from django.contrib import admin
 
 from wanshang.accounts.models import Address, ApiToken, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A plain list for operators: changes go through the platform pages and services, not here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from wanshang.common.admin import ReadOnlyAdmin
 
 
 @admin.register(User)

@@ -26,13 +26,13 @@ def category_tree() -> list[Category]:
 
     tree = cache.get(TREE_CACHE_KEY)
     if tree is None:
-        tree = _build_category_tree()
+        tree = _build_category_tree(Category.objects.filter(is_active=True))
         cache.set(TREE_CACHE_KEY, tree, 3600)
     return tree
 
 
-def _build_category_tree() -> list[Category]:
-    nodes = list(Category.objects.filter(is_active=True).order_by("level", "sort", "id"))
+def _build_category_tree(qs) -> list[Category]:
+    nodes = list(qs.order_by("level", "sort", "id"))
     by_id = {c.pk: c for c in nodes}
     for c in nodes:
         c.kids = []
@@ -201,17 +201,7 @@ def price_history(*, shop, sku_id, limit: int = 50) -> list[PriceHistory]:
 
 def category_tree_all() -> list[Category]:
     """The whole tree for operators, disabled categories included; each node has `.kids`."""
-    nodes = list(Category.objects.order_by("level", "sort", "id"))
-    by_id = {c.pk: c for c in nodes}
-    for c in nodes:
-        c.kids = []
-    roots = []
-    for c in nodes:
-        if c.parent_id and c.parent_id in by_id:
-            by_id[c.parent_id].kids.append(c)
-        elif c.level == 1:
-            roots.append(c)
-    return roots
+    return _build_category_tree(Category.objects.all())
 
 
 def product_counts_of_shop(*, shop) -> dict[str, int]:
