@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -21,8 +22,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Buyers, merchant staff and platform operators (is_staff) are all users."""
 
     class AccountType(models.TextChoices):
-        RETAIL = "retail", "零售买家"
-        WHOLESALE = "wholesale", "批发买家"
+        RETAIL = "retail", _("零售买家")
+        WHOLESALE = "wholesale", _("批发买家")
 
     username = models.CharField("登录名", max_length=150, unique=True)
     phone = models.CharField("手机号", max_length=11, null=True, blank=True)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wanshang.accounts import selectors, services
@@ -38,7 +39,7 @@ def signup(request):
             add_domain_error(form, exc)
         else:
             auth_login(request, user, backend=BACKEND)
-            messages.success(request, "注册成功，欢迎来到万商！")
+            messages.success(request, _("注册成功，欢迎来到万商！"))
             return redirect(_next_url(request))
     return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)})
 
@@ -56,7 +57,7 @@ def login(request):
 @require_POST
 def logout(request):
     auth_logout(request)
-    messages.info(request, "你已退出登录")
+    messages.info(request, _("你已退出登录"))
     return redirect("storefront:home")
 
 
@@ -116,7 +117,7 @@ def address_create(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "收货地址已保存")
+            messages.success(request, _("收货地址已保存"))
             return redirect(_next_url(request, default="accounts:addresses"))
     return _address_page(request, form)
 
@@ -136,7 +137,7 @@ def address_edit(request, address_id):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "收货地址已更新")
+            messages.success(request, _("收货地址已更新"))
             return redirect(_next_url(request, default="accounts:addresses"))
     return _address_page(request, form, address=address)
 
@@ -157,14 +158,14 @@ def _address_action(request, action, success: str):
 @require_POST
 def address_delete(request, address_id):
     return _address_action(request, lambda: services.address_delete(user=request.user, address_id=address_id),
-                           "收货地址已删除")
+                           _("收货地址已删除"))
 
 
 @login_required
 @require_POST
 def address_set_default(request, address_id):
     return _address_action(request, lambda: services.address_set_default(user=request.user, address_id=address_id),
-                           "已设为默认地址")
+                           _("已设为默认地址"))
 
 
 @require_GET
@@ -202,5 +203,5 @@ def token_revoke(request, token_id):
         services.api_token_revoke(user=request.user, token_id=token_id)
     except DomainError as exc:
         return error_page(request, exc)
-    messages.success(request, "令牌已删除，使用它的程序将无法再访问")
+    messages.success(request, _("令牌已删除，使用它的程序将无法再访问"))
     return redirect("accounts:tokens")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
 
@@ -58,9 +59,9 @@ class Product(models.Model):
     """SPU. Buyable only when on sale in an open shop; see `catalog.selectors.buyable_skus`."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        ON_SALE = "on_sale", "出售中"
-        OFF_SHELF = "off_shelf", "已下架"
+        DRAFT = "draft", _("草稿")
+        ON_SALE = "on_sale", _("出售中")
+        OFF_SHELF = "off_shelf", _("已下架")
 
     shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="products")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
 
@@ -34,8 +35,8 @@ class FreightTemplate(models.Model):
     """How a shop charges shipping. Default rule plus per-region overrides."""
 
     class Mode(models.TextChoices):
-        PIECE = "piece", "按件数"
-        WEIGHT = "weight", "按重量"
+        PIECE = "piece", _("按件数")
+        WEIGHT = "weight", _("按重量")
 
     shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="freight_templates")
     name = models.CharField("模板名称", max_length=60)

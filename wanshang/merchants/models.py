@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
 
@@ -8,9 +9,9 @@ class MerchantApplication(models.Model):
     """入驻申请: a person asks to open a shop; the platform approves or rejects it with a reason."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待审核"
-        APPROVED = "approved", "已通过"
-        REJECTED = "rejected", "已驳回"
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("已驳回")
 
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merchant_applications")
     company_name = models.CharField("公司名称", max_length=100)
@@ -34,8 +35,8 @@ class MerchantApplication(models.Model):
 
 class Shop(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "营业中"
-        SUSPENDED = "suspended", "已暂停"
+        OPEN = "open", _("营业中")
+        SUSPENDED = "suspended", _("已暂停")
 
     name = models.CharField("店铺名称", max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -60,11 +61,11 @@ class Shop(models.Model):
 
 
 class StaffRole(models.TextChoices):
-    OWNER = "owner", "店主"
-    OPERATIONS = "operations", "运营"
-    SERVICE = "service", "客服"
-    WAREHOUSE = "warehouse", "仓库"
-    FINANCE = "finance", "财务"
+    OWNER = "owner", _("店主")
+    OPERATIONS = "operations", _("运营")
+    SERVICE = "service", _("客服")
+    WAREHOUSE = "warehouse", _("仓库")
+    FINANCE = "finance", _("财务")
 
 
 class ShopStaff(models.Model):

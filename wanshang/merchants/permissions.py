@@ -1,5 +1,7 @@
 """What each seller-center role may do. One table, checked by `merchants.selectors.staff_require`."""
 
+from django.utils.translation import gettext_lazy as _
+
 from wanshang.merchants.models import StaffRole
 
 PRODUCT_EDIT = "product.edit"
@@ -27,9 +29,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 LABELS = {
-    PRODUCT_EDIT: "编辑商品", PRICE_EDIT: "修改价格", STOCK_EDIT: "调整库存", ORDER_VIEW: "查看订单",
-    ORDER_SHIP: "订单发货", REFUND_HANDLE: "处理退款", FINANCE_VIEW: "查看结算", FREIGHT_EDIT: "运费模板",
-    SHOP_EDIT: "店铺设置", STAFF_MANAGE: "员工管理",
+    PRODUCT_EDIT: _("编辑商品"), PRICE_EDIT: _("修改价格"), STOCK_EDIT: _("调整库存"), ORDER_VIEW: _("查看订单"),
+    ORDER_SHIP: _("订单发货"), REFUND_HANDLE: _("处理退款"), FINANCE_VIEW: _("查看结算"), FREIGHT_EDIT: _("运费模板"),
+    SHOP_EDIT: _("店铺设置"), STAFF_MANAGE: _("员工管理"),
 }
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
 
@@ -8,9 +9,9 @@ class Payment(models.Model):
     """One payment for one checkout, covering one order per shop."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待支付"
-        PAID = "paid", "已支付"
-        CLOSED = "closed", "已关闭"
+        PENDING = "pending", _("待支付")
+        PAID = "paid", _("已支付")
+        CLOSED = "closed", _("已关闭")
 
     no = models.CharField("支付单号", max_length=32, unique=True)
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
@@ -48,9 +49,9 @@ class GatewayRefund(models.Model):
     """Money sent back through the gateway: for an order refund, or a payment that arrived after close."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "处理中"
-        SUCCEEDED = "succeeded", "成功"
-        FAILED = "failed", "失败"
+        PENDING = "pending", _("处理中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
 
     no = models.CharField(max_length=32, unique=True)
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
@@ -69,9 +70,9 @@ class SettlementEntry(models.Model):
     """结算台账: what the platform owes a shop for one completed order, after commission."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待结算"
-        SETTLEABLE = "settleable", "可结算"
-        SETTLED = "settled", "已结算"
+        PENDING = "pending", _("待结算")
+        SETTLEABLE = "settleable", _("可结算")
+        SETTLED = "settled", _("已结算")
 
     shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="settlements")
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="settlement")

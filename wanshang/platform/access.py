@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from ninja.security import SessionAuth
 
 from wanshang.common.api_auth import BearerToken
 from wanshang.common.errors import PermissionDenied
 
-FORBIDDEN_MESSAGE = "该页面仅限平台运营人员访问，你的账号没有平台管理权限。"
+FORBIDDEN_MESSAGE = _("该页面仅限平台运营人员访问，你的账号没有平台管理权限。")
 API_FORBIDDEN_MESSAGE = "需要平台运营权限（is_staff）"
 
 

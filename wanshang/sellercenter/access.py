@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wanshang.common.errors import DomainError, PermissionDenied
 from wanshang.merchants import permissions as P
@@ -17,26 +19,26 @@ from wanshang.merchants.selectors import staff_for_user, staff_require
 
 # (group, [(label, url name, perm or None, "active" key)])
 NAV = [
-    ("概览", [("工作台", "sellercenter:dashboard", None, "dashboard")]),
-    ("商品", [
-        ("商品管理", "sellercenter:product_list", P.PRODUCT_EDIT, "products"),
-        ("发布商品", "sellercenter:product_create", P.PRODUCT_EDIT, "product_new"),
+    (_("概览"), [(_("工作台"), "sellercenter:dashboard", None, "dashboard")]),
+    (pgettext_lazy("seller nav group", "商品"), [
+        (_("商品管理"), "sellercenter:product_list", P.PRODUCT_EDIT, "products"),
+        (_("发布商品"), "sellercenter:product_create", P.PRODUCT_EDIT, "product_new"),
     ]),
-    ("库存", [
-        ("库存管理", "sellercenter:stock_list", P.STOCK_EDIT, "stock"),
-        ("低库存预警", "sellercenter:low_stock", P.STOCK_EDIT, "low_stock"),
-        ("库存流水", "sellercenter:movements", P.STOCK_EDIT, "movements"),
-        ("仓库管理", "sellercenter:warehouse_list", P.STOCK_EDIT, "warehouses"),
+    (pgettext_lazy("seller nav group", "库存"), [
+        (_("库存管理"), "sellercenter:stock_list", P.STOCK_EDIT, "stock"),
+        (_("低库存预警"), "sellercenter:low_stock", P.STOCK_EDIT, "low_stock"),
+        (_("库存流水"), "sellercenter:movements", P.STOCK_EDIT, "movements"),
+        (_("仓库管理"), "sellercenter:warehouse_list", P.STOCK_EDIT, "warehouses"),
     ]),
-    ("交易", [
-        ("订单管理", "sellercenter:order_list", P.ORDER_VIEW, "orders"),
-        ("退款管理", "sellercenter:refund_list", P.ORDER_VIEW, "refunds"),
-        ("运费模板", "sellercenter:freight_list", P.FREIGHT_EDIT, "freight"),
+    (_("交易"), [
+        (_("订单管理"), "sellercenter:order_list", P.ORDER_VIEW, "orders"),
+        (_("退款管理"), "sellercenter:refund_list", P.ORDER_VIEW, "refunds"),
+        (_("运费模板"), "sellercenter:freight_list", P.FREIGHT_EDIT, "freight"),
     ]),
-    ("店铺", [
-        ("店铺设置", "sellercenter:shop_settings", P.SHOP_EDIT, "settings"),
-        ("员工与角色", "sellercenter:staff_list", P.STAFF_MANAGE, "staff"),
-        ("结算台账", "sellercenter:settlements", P.FINANCE_VIEW, "settlements"),
+    (_("店铺"), [
+        (_("店铺设置"), "sellercenter:shop_settings", P.SHOP_EDIT, "settings"),
+        (_("员工与角色"), "sellercenter:staff_list", P.STAFF_MANAGE, "staff"),
+        (_("结算台账"), "sellercenter:settlements", P.FINANCE_VIEW, "settlements"),
     ]),
 ]
 

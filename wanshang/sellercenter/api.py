@@ -108,7 +108,7 @@ def _product_summary(product) -> dict:
 def _order_out(order, *, with_events: bool = False) -> dict:
     out = {
         "id": order.pk, "no": order.no, "status": order.status,
-        "status_label": ORDER_STATUS_LABELS.get(order.status, order.status), "goods_fen": order.goods_fen,
+        "status_label": str(ORDER_STATUS_LABELS.get(order.status, order.status)), "goods_fen": order.goods_fen,
         "discount_fen": order.discount_fen, "freight_fen": order.freight_fen, "total_fen": order.total_fen,
         "address": order.address, "buyer_note": order.buyer_note, "carrier": order.carrier,
         "tracking_no": order.tracking_no, "created_at": order.created_at, "paid_at": order.paid_at,
@@ -129,7 +129,7 @@ def _refund_out(refund) -> dict:
     return {
         "id": refund.pk, "no": refund.no, "order_id": refund.order_id, "order_no": refund.order.no,
         "amount_fen": refund.amount_fen, "reason": refund.reason, "status": refund.status,
-        "status_label": REFUND_STATUS_LABELS.get(refund.status, refund.status), "seller_note": refund.seller_note,
+        "status_label": str(REFUND_STATUS_LABELS.get(refund.status, refund.status)), "seller_note": refund.seller_note,
         "last_error": refund.last_error, "created_at": refund.created_at, "decided_at": refund.decided_at,
         "refunded_at": refund.refunded_at,
     }
@@ -287,6 +287,6 @@ def settlements(request, status: str = "", page: int = 1, page_size: int = 20):
     return {**meta, "totals": settlement_totals(shop=staff.shop), "items": [{
         "id": e.pk, "order_id": e.order_id, "order_no": e.order.no, "gross_fen": e.gross_fen,
         "commission_fen": e.commission_fen, "net_fen": e.net_fen, "status": e.status,
-        "status_label": labels.get(e.status, e.status), "settleable_at": e.settleable_at, "settled_at": e.settled_at,
+        "status_label": str(labels.get(e.status, e.status)), "settleable_at": e.settleable_at, "settled_at": e.settled_at,
     } for e in items]}
 

@@ -1,6 +1,7 @@
 """Plain forms of the seller center. They parse and type-check input; business rules live in the services."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
@@ -8,8 +9,8 @@ from wanshang.merchants.selectors import STAFF_ROLES
 
 TEXT = forms.TextInput
 ROLE_CHOICES = [(value, label) for value, label in STAFF_ROLES if value != "owner"]
-INT_ERRORS = {"invalid": "请输入整数", "required": "此项必填", "min_value": "不能小于 %(limit_value)s",
-              "max_value": "不能大于 %(limit_value)s"}
+INT_ERRORS = {"invalid": _("请输入整数"), "required": _("此项必填"), "min_value": _("不能小于 %(limit_value)s"),
+              "max_value": _("不能大于 %(limit_value)s")}
 
 
 class YuanField(forms.CharField):
@@ -40,14 +41,14 @@ def int_field(label, *, required=True, min_value=0, max_value=10_000_000, **kw):
 
 
 class ApplyForm(forms.Form):
-    company_name = forms.CharField(label="公司名称", max_length=100)
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, min_length=18,
-                                  widget=TEXT(attrs={"placeholder": "18 位，如 91350100M000100Y43"}))
-    contact_name = forms.CharField(label="联系人", max_length=40)
-    contact_phone = forms.CharField(label="联系电话", max_length=11, widget=forms.TextInput(attrs={"type": "tel"}))
-    shop_name = forms.CharField(label="店铺名称", max_length=60)
-    category_ids = forms.MultipleChoiceField(label="申请经营类目", widget=forms.CheckboxSelectMultiple,
-                                             error_messages={"required": "请至少选择一个经营类目"})
+    company_name = forms.CharField(label=_("公司名称"), max_length=100)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18,
+                                  widget=TEXT(attrs={"placeholder": _("18 位，如 91350100M000100Y43")}))
+    contact_name = forms.CharField(label=_("联系人"), max_length=40)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=11, widget=forms.TextInput(attrs={"type": "tel"}))
+    shop_name = forms.CharField(label=_("店铺名称"), max_length=60)
+    category_ids = forms.MultipleChoiceField(label=_("申请经营类目"), widget=forms.CheckboxSelectMultiple,
+                                             error_messages={"required": _("请至少选择一个经营类目")})
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,29 +58,29 @@ class ApplyForm(forms.Form):
 class ProductForm(forms.Form):
     """The basic-information part of the product form; attributes and the SKU matrix are parsed beside it."""
 
-    title = forms.CharField(label="商品标题", max_length=60)
-    subtitle = forms.CharField(label="副标题", max_length=120, required=False)
-    category_id = forms.TypedChoiceField(label="商品类目", coerce=int, error_messages={
-        "required": "请选择类目", "invalid_choice": "请选择店铺可经营的三级类目"})
-    brand_id = forms.TypedChoiceField(label="品牌", coerce=int, required=False, empty_value=None)
-    images = forms.CharField(label="商品图片（每行一个地址）", required=False,
+    title = forms.CharField(label=_("商品标题"), max_length=60)
+    subtitle = forms.CharField(label=_("副标题"), max_length=120, required=False)
+    category_id = forms.TypedChoiceField(label=_("商品类目"), coerce=int, error_messages={
+        "required": _("请选择类目"), "invalid_choice": _("请选择店铺可经营的三级类目")})
+    brand_id = forms.TypedChoiceField(label=_("品牌"), coerce=int, required=False, empty_value=None)
+    images = forms.CharField(label=_("商品图片（每行一个地址）"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://…/1.jpg"}))
-    video_url = forms.CharField(label="主图视频地址", max_length=300, required=False)
-    detail_html = forms.CharField(label="商品详情（HTML）", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    tags = forms.CharField(label="标签（逗号分隔）", max_length=200, required=False)
-    is_wholesale = forms.BooleanField(label="批发商品", required=False)
-    min_order_qty = int_field("起批量", min_value=1, max_value=100000, initial=1)
-    freight_template_id = forms.TypedChoiceField(label="运费模板", coerce=int, required=False, empty_value=None)
+    video_url = forms.CharField(label=_("主图视频地址"), max_length=300, required=False)
+    detail_html = forms.CharField(label=_("商品详情（HTML）"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    tags = forms.CharField(label=_("标签（逗号分隔）"), max_length=200, required=False)
+    is_wholesale = forms.BooleanField(label=_("批发商品"), required=False)
+    min_order_qty = int_field(_("起批量"), min_value=1, max_value=100000, initial=1)
+    freight_template_id = forms.TypedChoiceField(label=_("运费模板"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, categories=(), brands=(), templates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category_id"].choices = [("", "请选择类目")] + [
+        self.fields["category_id"].choices = [("", _("请选择类目"))] + [
             (c.pk, " / ".join(filter(None, [getattr(getattr(c.parent, "parent", None), "name", ""),
                                              getattr(c.parent, "name", ""), c.name])))
             for c in categories
         ]
-        self.fields["brand_id"].choices = [("", "无品牌")] + [(b.pk, b.name) for b in brands]
-        self.fields["freight_template_id"].choices = [("", "店铺默认模板")] + [(t.pk, t.name) for t in templates]
+        self.fields["brand_id"].choices = [("", _("无品牌"))] + [(b.pk, b.name) for b in brands]
+        self.fields["freight_template_id"].choices = [("", _("店铺默认模板"))] + [(t.pk, t.name) for t in templates]
 
     def image_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("images", "").splitlines() if line.strip()]
@@ -92,76 +93,76 @@ class ProductForm(forms.Form):
 class StatusBulkForm(forms.Form):
     """上架/下架 of the ticked products; the ids themselves are checked by the service in the shop's scope."""
 
-    action = forms.ChoiceField(choices=[("on_sale", "上架"), ("off_shelf", "下架")],
-                               error_messages={"invalid_choice": "请选择上架或下架", "required": "请选择上架或下架"})
+    action = forms.ChoiceField(choices=[("on_sale", _("上架")), ("off_shelf", _("下架"))],
+                               error_messages={"invalid_choice": _("请选择上架或下架"), "required": _("请选择上架或下架")})
 
 
 class SkuPriceForm(forms.Form):
-    price = YuanField(label="售价（元）")
-    original_price = YuanField(label="划线价（元）", required=False)
+    price = YuanField(label=_("售价（元）"))
+    original_price = YuanField(label=_("划线价（元）"), required=False)
 
 
 class StockAdjustForm(forms.Form):
     sku_id = forms.IntegerField(widget=forms.HiddenInput)
-    warehouse_id = forms.IntegerField(label="仓库")
-    on_hand = int_field("实物库存")
-    reason = forms.CharField(label="调整原因", max_length=200, required=False)
+    warehouse_id = forms.IntegerField(label=_("仓库"))
+    on_hand = int_field(_("实物库存"))
+    reason = forms.CharField(label=_("调整原因"), max_length=200, required=False)
 
 
 class StockFilterForm(forms.Form):
-    q = forms.CharField(label="关键词", required=False)
-    warehouse = forms.TypedChoiceField(label="仓库", coerce=int, required=False, empty_value=None)
-    low = forms.BooleanField(label="只看低库存", required=False)
+    q = forms.CharField(label=_("关键词"), required=False)
+    warehouse = forms.TypedChoiceField(label=_("仓库"), coerce=int, required=False, empty_value=None)
+    low = forms.BooleanField(label=_("只看低库存"), required=False)
 
     def __init__(self, *args, warehouses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].choices = [("", "全部仓库")] + [(w.pk, w.name) for w in warehouses]
+        self.fields["warehouse"].choices = [("", _("全部仓库"))] + [(w.pk, w.name) for w in warehouses]
 
 
 class WarehouseForm(forms.Form):
-    name = forms.CharField(label="仓库名称", max_length=60)
-    district_code = forms.CharField(label="所在地区", max_length=12, required=False)
-    detail = forms.CharField(label="详细地址", max_length=200, required=False)
-    contact = forms.CharField(label="联系人", max_length=40, required=False)
-    phone = forms.CharField(label="电话", max_length=20, required=False)
-    is_default = forms.BooleanField(label="设为默认发货仓", required=False)
+    name = forms.CharField(label=_("仓库名称"), max_length=60)
+    district_code = forms.CharField(label=_("所在地区"), max_length=12, required=False)
+    detail = forms.CharField(label=_("详细地址"), max_length=200, required=False)
+    contact = forms.CharField(label=_("联系人"), max_length=40, required=False)
+    phone = forms.CharField(label=_("电话"), max_length=20, required=False)
+    is_default = forms.BooleanField(label=_("设为默认发货仓"), required=False)
 
 
 class OrderFilterForm(forms.Form):
     status = forms.CharField(required=False)
-    q = forms.CharField(label="搜索", required=False, max_length=60)
-    date_from = forms.DateField(label="下单起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="下单止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label=_("搜索"), required=False, max_length=60)
+    date_from = forms.DateField(label=_("下单起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("下单止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ShipForm(forms.Form):
-    carrier = forms.ChoiceField(label="快递公司", error_messages={"required": "请选择快递公司",
-                                                              "invalid_choice": "请选择快递公司"})
-    tracking_no = forms.CharField(label="运单号", max_length=40, required=False)
+    carrier = forms.ChoiceField(label=_("快递公司"), error_messages={"required": _("请选择快递公司"),
+                                                              "invalid_choice": _("请选择快递公司")})
+    tracking_no = forms.CharField(label=_("运单号"), max_length=40, required=False)
 
     def __init__(self, *args, carriers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["carrier"].choices = [("", "请选择")] + list(carriers)
+        self.fields["carrier"].choices = [("", _("请选择"))] + list(carriers)
 
 
 class RefundRejectForm(forms.Form):
-    note = forms.CharField(label="拒绝理由", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": "请填写拒绝理由"})
+    note = forms.CharField(label=_("拒绝理由"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _("请填写拒绝理由")})
 
 
 class FreightTemplateForm(forms.Form):
-    name = forms.CharField(label="模板名称", max_length=60)
-    mode = forms.ChoiceField(label="计价方式", choices=[("piece", "按件数"), ("weight", "按重量")],
+    name = forms.CharField(label=_("模板名称"), max_length=60)
+    mode = forms.ChoiceField(label=_("计价方式"), choices=[("piece", _("按件数")), ("weight", _("按重量"))],
                              widget=forms.RadioSelect)
-    first_units = int_field("首件（件）/首重（克）", min_value=1, max_value=10**9)
-    first_price = YuanField(label="首费（元）")
-    additional_units = int_field("续件（件）/续重（克）", min_value=1, max_value=10**9)
-    additional_price = YuanField(label="续费（元）")
-    free_threshold = YuanField(label="满额包邮（元，留空不包邮）", required=False,
-                               widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "留空则不包邮"}))
-    excluded_regions = forms.MultipleChoiceField(label="不配送地区", required=False,
+    first_units = int_field(_("首件（件）/首重（克）"), min_value=1, max_value=10**9)
+    first_price = YuanField(label=_("首费（元）"))
+    additional_units = int_field(_("续件（件）/续重（克）"), min_value=1, max_value=10**9)
+    additional_price = YuanField(label=_("续费（元）"))
+    free_threshold = YuanField(label=_("满额包邮（元，留空不包邮）"), required=False,
+                               widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("留空则不包邮")}))
+    excluded_regions = forms.MultipleChoiceField(label=_("不配送地区"), required=False,
                                                  widget=forms.CheckboxSelectMultiple)
-    is_default = forms.BooleanField(label="设为店铺默认模板", required=False)
+    is_default = forms.BooleanField(label=_("设为店铺默认模板"), required=False)
 
     def __init__(self, *args, provinces=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,16 +170,16 @@ class FreightTemplateForm(forms.Form):
 
 
 class ShopSettingsForm(forms.Form):
-    name = forms.CharField(label="店铺名称", max_length=60)
-    logo_url = forms.CharField(label="店铺标志地址", max_length=300, required=False)
-    description = forms.CharField(label="店铺简介", required=False, max_length=2000,
+    name = forms.CharField(label=_("店铺名称"), max_length=60)
+    logo_url = forms.CharField(label=_("店铺标志地址"), max_length=300, required=False)
+    description = forms.CharField(label=_("店铺简介"), required=False, max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class StaffAddForm(forms.Form):
-    login = forms.CharField(label="手机号或邮箱", max_length=150)
-    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
+    login = forms.CharField(label=_("手机号或邮箱"), max_length=150)
+    role = forms.ChoiceField(label=_("角色"), choices=ROLE_CHOICES)
 
 
 class StaffRoleForm(forms.Form):
-    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("角色"), choices=ROLE_CHOICES)

@@ -1,12 +1,13 @@
 """Plain forms of the storefront. They parse input; the services decide what is allowed."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.money import yuan_to_fen
 
-SORTS = [("default", "综合"), ("sales", "销量"), ("new", "新品"), ("price_asc", "价格从低到高"),
-         ("price_desc", "价格从高到低")]
+SORTS = [("default", _("综合")), ("sales", _("销量")), ("new", _("新品")), ("price_asc", _("价格从低到高")),
+         ("price_desc", _("价格从高到低"))]
 
 
 class PriceFilterForm(forms.Form):
@@ -34,18 +35,18 @@ class PriceFilterForm(forms.Form):
         data = super().clean()
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
-            raise forms.ValidationError("最低价不能高于最高价")
+            raise forms.ValidationError(_("最低价不能高于最高价"))
         return data
 
 
 class CartAddForm(forms.Form):
-    sku_id = forms.IntegerField(min_value=1, error_messages={"required": "请选择商品规格", "invalid": "请选择商品规格"})
-    quantity = forms.IntegerField(initial=1, error_messages={"required": "请填写购买数量", "invalid": "购买数量须为整数"})
+    sku_id = forms.IntegerField(min_value=1, error_messages={"required": _("请选择商品规格"), "invalid": _("请选择商品规格")})
+    quantity = forms.IntegerField(initial=1, error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")})
 
 
 class CartQuantityForm(forms.Form):
     sku_id = forms.IntegerField(min_value=1)
-    quantity = forms.IntegerField(error_messages={"required": "请填写购买数量", "invalid": "购买数量须为整数"})
+    quantity = forms.IntegerField(error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")})
 
 
 def parse_items(text: str) -> list[tuple[int, int]]:
@@ -55,12 +56,12 @@ def parse_items(text: str) -> list[tuple[int, int]]:
         part = part.strip()
         if not part:
             continue
-        sku, _, qty = part.partition(":")
+        sku, _sep, qty = part.partition(":")
         if not (sku.isdigit() and qty.lstrip("-").isdigit()):
-            raise forms.ValidationError("结算商品无效，请返回购物车重新结算")
+            raise forms.ValidationError(_("结算商品无效，请返回购物车重新结算"))
         items.append((int(sku), int(qty)))
     if not items:
-        raise forms.ValidationError("请选择要结算的商品")
+        raise forms.ValidationError(_("请选择要结算的商品"))
     return items
 
 
@@ -71,10 +72,10 @@ def format_items(items) -> str:
 class CheckoutForm(forms.Form):
     """The order confirmation. `items` and `expected_payable_fen` echo exactly what the buyer was shown."""
 
-    mode = forms.ChoiceField(choices=[("cart", "购物车"), ("direct", "立即购买")])
+    mode = forms.ChoiceField(choices=[("cart", _("购物车")), ("direct", _("立即购买"))])
     items = forms.CharField(max_length=4000)
-    address_id = forms.IntegerField(error_messages={"required": "请选择收货地址", "invalid": "请选择收货地址"})
-    buyer_note = forms.CharField(required=False, max_length=200, label="买家留言")
+    address_id = forms.IntegerField(error_messages={"required": _("请选择收货地址"), "invalid": _("请选择收货地址")})
+    buyer_note = forms.CharField(required=False, max_length=200, label=_("买家留言"))
     idempotency_key = forms.CharField(min_length=8, max_length=100)
     expected_payable_fen = forms.IntegerField(min_value=0)
 
@@ -83,14 +84,14 @@ class CheckoutForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=200, label="取消原因")
+    reason = forms.CharField(required=False, max_length=200, label=_("取消原因"))
 
 
 class RefundForm(forms.Form):
-    reason = forms.CharField(max_length=200, label="退款原因",
-                             error_messages={"required": "请填写退款原因"},
-                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": "例如：拍错了 / 不想要了"}))
+    reason = forms.CharField(max_length=200, label=_("退款原因"),
+                             error_messages={"required": _("请填写退款原因")},
+                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("例如：拍错了 / 不想要了")}))
 
 
 class GatewayForm(forms.Form):
-    gateway = forms.CharField(max_length=20, error_messages={"required": "请选择支付方式"})
+    gateway = forms.CharField(max_length=20, error_messages={"required": _("请选择支付方式")})

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.catalog.selectors import (
@@ -182,7 +183,7 @@ def attribute_delete(request, category_id, template_id):
         attribute_template_delete(category_id=category_id, template_id=template_id)
     except DomainError as exc:
         return error_page(request, exc)
-    messages.success(request, "属性已删除")
+    messages.success(request, _("属性已删除"))
     return redirect("platform:attributes", category_id=category_id)
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.catalog.selectors import product_on_sale_count
@@ -56,7 +57,7 @@ def job_run_due(request):
         summary = "，".join(f"{name} 处理 {n} 条" for name, n in done.items())
         messages.success(request, f"已运行 {len(done)} 个到期任务：{summary}")
     else:
-        messages.info(request, "当前没有到期的任务")
+        messages.info(request, _("当前没有到期的任务"))
     return redirect("platform:jobs")
 
 

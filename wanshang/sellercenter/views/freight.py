@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError, ValidationError
@@ -82,7 +83,7 @@ def _freight_form(request, template=None):
                 add_domain_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, "运费模板已保存")
+                messages.success(request, _("运费模板已保存"))
                 return redirect("sellercenter:freight_list")
         else:
             status = 400

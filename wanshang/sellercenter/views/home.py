@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from wanshang.catalog.selectors import category_tree
@@ -47,7 +48,7 @@ def apply(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "入驻申请已提交，平台审核后会在这里显示结果")
+            messages.success(request, _("入驻申请已提交，平台审核后会在这里显示结果"))
             return redirect("sellercenter:apply_status")
     return render(request, "sellercenter/apply.html", {"form": form, "applications": applications},
                   status=400 if form.errors else 200)

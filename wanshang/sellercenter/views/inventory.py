@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.catalog.selectors import seller_sku_get
@@ -140,7 +141,7 @@ def _warehouse_form(request, warehouse=None):
                 add_domain_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, "仓库已保存")
+                messages.success(request, _("仓库已保存"))
                 return redirect("sellercenter:warehouse_list")
         else:
             status = 400

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError, NotFound
@@ -24,7 +25,7 @@ from wanshang.orders.services import order_ship
 from wanshang.sellercenter.access import can, seller_render, seller_view
 from wanshang.sellercenter.forms import OrderFilterForm, RefundRejectForm, ShipForm
 
-ACTOR_KINDS = {"buyer": "买家", "seller": "商家", "platform": "平台", "system": "系统", "gateway": "支付渠道"}
+ACTOR_KINDS = {"buyer": _("买家"), "seller": _("商家"), "platform": _("平台"), "system": _("系统"), "gateway": _("支付渠道")}
 
 
 @seller_view(P.ORDER_VIEW)
@@ -37,7 +38,7 @@ def order_list(request):
                                date_from=data.get("date_from"), date_to=data.get("date_to"))
     page = Paginator(orders, 20).get_page(request.GET.get("page"))
     counts = seller_status_counts(shop=request.shop)
-    tabs = [("", "全部", sum(counts.values()))] + [(value, label, counts.get(value, 0))
+    tabs = [("", _("全部"), sum(counts.values()))] + [(value, label, counts.get(value, 0))
                                                   for value, label in ORDER_STATUSES]
     return seller_render(request, "sellercenter/orders/list.html", {
         "form": form, "page": page, "status": status, "tabs": tabs,
@@ -86,7 +87,7 @@ def refund_list(request):
     status = request.GET.get("status") or ""
     status = status if status in REFUND_STATUS_LABELS else ""
     page = Paginator(seller_refund_list(shop=request.shop, status=status or None), 20).get_page(request.GET.get("page"))
-    tabs = [("", "全部")] + list(REFUND_STATUS_LABELS.items())
+    tabs = [("", _("全部"))] + list(REFUND_STATUS_LABELS.items())
     return seller_render(request, "sellercenter/orders/refunds.html", {
         "page": page, "status": status, "tabs": tabs,
     }, active="refunds")
@@ -135,6 +136,6 @@ def refund_reject_view(request, refund_id: int):
         except DomainError as exc:
             add_domain_error(form, exc)
             return _refund_page(request, refund, reject_form=form, status=exc.status_code)
-        messages.success(request, "已拒绝该退款申请")
+        messages.success(request, _("已拒绝该退款申请"))
         return redirect("sellercenter:refund_detail", refund_id=refund.pk)
     return _refund_page(request, refund, reject_form=form, status=400)

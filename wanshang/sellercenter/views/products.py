@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wanshang.catalog.selectors import (
@@ -34,7 +35,7 @@ from wanshang.sellercenter.matrix import (
     product_input,
 )
 
-TABS = [("on_sale", "出售中"), ("warehouse", "仓库中"), ("all", "全部")]
+TABS = [("on_sale", _("出售中")), ("warehouse", _("仓库中")), ("all", _("全部"))]
 
 
 def safe_next(request, default: str) -> str:
@@ -65,10 +66,10 @@ def product_bulk_status(request):
     form = StatusBulkForm(request.POST)
     ids = request.POST.getlist("product_ids")
     if not form.is_valid():
-        messages.error(request, "请选择上架或下架")
+        messages.error(request, _("请选择上架或下架"))
         return redirect(back)
     if not ids:
-        messages.error(request, "请先勾选商品")
+        messages.error(request, _("请先勾选商品"))
         return redirect(back)
     action = form.cleaned_data["action"]
     try:
@@ -137,7 +138,7 @@ def _product_form(request, product=None):
                 add_domain_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, "商品已保存" if product else "商品已创建，可在“仓库中”上架")
+                messages.success(request, _("商品已保存") if product else _("商品已创建，可在“仓库中”上架"))
                 return redirect("sellercenter:product_edit", product_id=saved.pk)
         else:
             status = 400
@@ -202,7 +203,7 @@ def sku_prices(request, sku_id: int):
                 add_domain_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, "价格已更新")
+                messages.success(request, _("价格已更新"))
                 return redirect("sellercenter:sku_prices", sku_id=sku.pk)
         else:
             status = 400

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError
@@ -28,7 +29,7 @@ def shop_settings(request):
                 add_domain_error(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, "店铺设置已保存")
+                messages.success(request, _("店铺设置已保存"))
                 return redirect("sellercenter:shop_settings")
         else:
             status = 400
@@ -69,7 +70,7 @@ def staff_page(request):
 def staff_role(request, staff_id: int):
     form = StaffRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择角色：运营、客服、仓库或财务")
+        messages.error(request, _("请选择角色：运营、客服、仓库或财务"))
         return redirect("sellercenter:staff_list")
     try:
         member = staff_change_role(shop=request.shop, staff_id=staff_id, role=form.cleaned_data["role"])
@@ -92,7 +93,7 @@ def staff_delete(request, staff_id: int):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已移除该员工")
+        messages.success(request, _("已移除该员工"))
     return redirect("sellercenter:staff_list")
 
 
@@ -102,6 +103,6 @@ def settlements(request):
     status = status if status in dict(SETTLEMENT_STATUSES) else ""
     page = Paginator(settlement_list(shop=request.shop, status=status or None), 30).get_page(request.GET.get("page"))
     return seller_render(request, "sellercenter/shop/settlements.html", {
-        "page": page, "status": status, "tabs": [("", "全部")] + list(SETTLEMENT_STATUSES),
+        "page": page, "status": status, "tabs": [("", _("全部"))] + list(SETTLEMENT_STATUSES),
         "totals": settlement_totals(shop=request.shop),
     }, active="settlements")

@@ -1,10 +1,11 @@
 """Storefront template helpers: the mall header (cart count, category menu) and small display filters."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-ACTOR_LABELS = {"buyer": "买家", "seller": "商家", "platform": "平台", "system": "系统", "gateway": "支付"}
+ACTOR_LABELS = {"buyer": _("买家"), "seller": _("商家"), "platform": _("平台"), "system": _("系统"), "gateway": _("支付")}
 
 
 def category_menu(request) -> list:

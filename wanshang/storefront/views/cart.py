@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.checkout.selectors import cart_items, cart_priced
@@ -73,7 +74,7 @@ def cart_add(request):
     if error:
         messages.error(request, error)
         return redirect(safe_next(request, request.POST.get("next"), default="storefront:cart"))
-    messages.success(request, "已加入购物车")
+    messages.success(request, _("已加入购物车"))
     return redirect("storefront:cart")
 
 

@@ -1,6 +1,7 @@
 """Browsing: home, category tree, category / search / shop listings, product detail."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from wanshang.catalog.selectors import (
     category_ancestors,
@@ -91,7 +92,7 @@ def category(request, slug):
 def search(request):
     q = (request.GET.get("q") or "").strip()[:60]
     return _listing(request, template="storefront/listing.html", q=q, extra={
-        "title": f"“{q}”的搜索结果" if q else "全部商品", "side_tree": category_menu(request),
+        "title": _("“%(q)s”的搜索结果") % {"q": q} if q else _("全部商品"), "side_tree": category_menu(request),
     })
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.accounts.selectors import address_list
@@ -56,7 +57,7 @@ def checkout(request):
                        address_id=address_id)
     items = selected_cart_items(user=request.user)
     if not items:
-        messages.error(request, "请先在购物车中选择要结算的商品")
+        messages.error(request, _("请先在购物车中选择要结算的商品"))
         return redirect("storefront:cart")
     return _render(request, mode="cart", items=items, address_id=address_id)
 
@@ -65,7 +66,7 @@ def _submit(request):
     form = CheckoutForm(request.POST)
     if not form.is_valid():
         if "items" in form.errors or "mode" in form.errors:
-            messages.error(request, "结算信息已失效，请重新结算")
+            messages.error(request, _("结算信息已失效，请重新结算"))
             return redirect("storefront:cart")
         mode = form.cleaned_data["mode"]
         message = "；".join(e for errors in form.errors.values() for e in errors)
@@ -134,7 +135,7 @@ def pay_start(request, payment_no):
 
     form = GatewayForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择支付方式")
+        messages.error(request, _("请选择支付方式"))
         return redirect("storefront:cashier", payment_no=payment_no)
     code = form.cleaned_data["gateway"]
     try:
@@ -153,7 +154,7 @@ def pay_start(request, payment_no):
     if action.kind == "qrcode":
         payment = _payment(request, payment_no)
         return render(request, "storefront/pay_qrcode.html", {"payment": payment, "action": action, "gateway": code})
-    messages.info(request, "请在收银台点击“确认支付（沙箱）”完成支付")
+    messages.info(request, _("请在收银台点击“确认支付（沙箱）”完成支付"))
     return redirect("storefront:cashier", payment_no=payment_no)
 
 

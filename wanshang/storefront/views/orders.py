@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError, NotFound
@@ -14,8 +15,8 @@ from wanshang.orders.services import order_cancel, order_confirm_receipt
 from wanshang.storefront.forms import CancelForm, RefundForm
 from wanshang.storefront.views._common import buyer_required
 
-TABS = [("all", "全部"), ("unpaid", "待付款"), ("to_ship", "待发货"), ("to_receive", "待收货"), ("done", "已完成"),
-        ("refund", "退款/售后")]
+TABS = [("all", _("全部")), ("unpaid", _("待付款")), ("to_ship", _("待发货")), ("to_receive", _("待收货")), ("done", _("已完成")),
+        ("refund", _("退款/售后"))]
 TAB_KEYS = {key for key, _ in TABS}
 
 
@@ -70,14 +71,14 @@ def order_cancel_view(request, order_id):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _act(request, order_id, lambda: order_cancel(
         order_id=order_id, buyer=request.user, actor=request.user, actor_kind="buyer", reason=reason or "买家取消",
-    ), "订单已取消")
+    ), _("订单已取消"))
 
 
 @buyer_required
 @require_POST
 def order_confirm_view(request, order_id):
     return _act(request, order_id, lambda: order_confirm_receipt(buyer=request.user, order_id=order_id),
-                "已确认收货，交易成功")
+                _("已确认收货，交易成功"))
 
 
 @buyer_required
@@ -89,7 +90,7 @@ def order_refund_view(request, order_id):
         return redirect("storefront:order_detail", order_id=order_id)
     return _act(request, order_id, lambda: refund_request(
         buyer=request.user, order_id=order_id, reason=form.cleaned_data["reason"],
-    ), "退款申请已提交，等待商家处理")
+    ), _("退款申请已提交，等待商家处理"))
 
 
 @buyer_required
@@ -99,7 +100,7 @@ def order_refund_withdraw_view(request, order_id):
         order = buyer_order_get(buyer=request.user, order_id=order_id)
         refund = order_for_refund(order)
         if refund is None:
-            raise DomainError("该订单没有可撤销的退款申请")
+            raise DomainError(_("该订单没有可撤销的退款申请"))
         refund_withdraw(buyer=request.user, refund_id=refund.pk)
 
-    return _act(request, order_id, withdraw, "退款申请已撤销")
+    return _act(request, order_id, withdraw, _("退款申请已撤销"))
