@@ -18,6 +18,29 @@ PUBLIC_SORTS = {
 # --- categories and brands -------------------------------------------------------------------------
 
 TREE_CACHE_KEY = "catalog:category-tree:v1"
+TREE_VERSION_KEY = "catalog:category-tree:version"
+
+
+LISTING_VERSION_KEY = "catalog:listing:version"
+
+
+def listing_version() -> int:
+    """Changes whenever a product list could show something else (prices, shelf status, shops, categories).
+
+    Sales counts are not part of it: a cached list may show them up to its TTL late.
+    """
+    from django.core.cache import cache
+
+    cache.add(LISTING_VERSION_KEY, 1, None)
+    return cache.get(LISTING_VERSION_KEY) or 1
+
+
+def category_tree_version() -> int:
+    """A number that changes whenever the tree does: a cache key for rendered category menus."""
+    from django.core.cache import cache
+
+    cache.add(TREE_VERSION_KEY, 1, None)
+    return cache.get(TREE_VERSION_KEY) or 1
 
 
 def category_tree() -> list[Category]:

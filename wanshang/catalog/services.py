@@ -254,6 +254,7 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
                                             reason="商品编辑")
         Sku.objects.filter(product=product).exclude(spec_key__in=keep).update(is_active=False)
         _refresh_min_price(product)
+        listings_changed()
     return product
 
 
@@ -286,6 +287,7 @@ def sku_price_update(*, staff, sku_id, price_fen: int, original_price_fen: int |
             sku.original_price_fen = original_price_fen
             sku.save(update_fields=["price_fen", "original_price_fen"])
             _refresh_min_price(sku.product)
+            listings_changed()
     return sku
 
 
@@ -322,19 +324,42 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
             if status == Product.Status.ON_SALE and not Sku.objects.filter(product=p, is_active=True).exists():
                 raise Conflict(f"“{p.title}”没有可售 SKU，不能上架")
         changed = Product.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
+        listings_changed()
     return changed
 
 
 # --- platform taxonomy ------------------------------------------------------------------------------------
 
+def _bump(key: str) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(key)
+    except ValueError:  # never read yet
+        cache.set(key, 2, None)
+
+
+def listings_changed() -> None:
+    """Public product lists must be rendered afresh (now and after the caller's commit)."""
+    from wanshang.catalog.selectors import LISTING_VERSION_KEY
+
+    _bump(LISTING_VERSION_KEY)
+    transaction.on_commit(lambda: _bump(LISTING_VERSION_KEY))
+
+
 def _tree_changed() -> None:
     from django.core.cache import cache
 
-    from wanshang.catalog.selectors import TREE_CACHE_KEY
+    from wanshang.catalog.selectors import TREE_CACHE_KEY, TREE_VERSION_KEY
 
-    cache.delete(TREE_CACHE_KEY)
+    def forget():
+        cache.delete(TREE_CACHE_KEY)
+        _bump(TREE_VERSION_KEY)
+
+    forget()
+    listings_changed()
     # and again after commit: a reader between the two could have cached the old tree
-    transaction.on_commit(lambda: cache.delete(TREE_CACHE_KEY))
+    transaction.on_commit(forget)
 
 
 def category_create(*, name: str, slug: str, parent_id: int | None = None, sort: int = 0) -> Category:

@@ -4,6 +4,7 @@ from django.utils.text import slugify
 
 from wanshang.accounts.selectors import user_find_by_login
 from wanshang.accounts.services import check_phone
+from wanshang.catalog.services import listings_changed
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop, ShopStaff, StaffRole
 from wanshang.merchants.validators import credit_code_is_valid
@@ -119,6 +120,7 @@ def shop_suspend(*, shop_id, reason: str) -> Shop:
         raise NotFound("店铺不存在")
     if not updated:
         raise Conflict("店铺已处于暂停状态")
+    listings_changed()
     return shop
 
 
@@ -131,6 +133,7 @@ def shop_restore(*, shop_id) -> Shop:
         raise NotFound("店铺不存在")
     if not updated:
         raise Conflict("店铺正在营业，无需恢复")
+    listings_changed()
     return shop
 
 
@@ -143,6 +146,7 @@ def shop_update_settings(*, shop, name, description, logo_url="") -> Shop:
     if Shop.objects.filter(name=name).exclude(pk=shop.pk).exists():
         raise ValidationError("店铺名称已被使用", field="name")
     Shop.objects.filter(pk=shop.pk).update(name=name, description=description, logo_url=logo_url[:300])
+    listings_changed()  # cards show the shop name
     shop.refresh_from_db()
     return shop
 

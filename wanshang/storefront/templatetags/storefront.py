@@ -21,6 +21,7 @@ def category_menu(request) -> list:
 
 @register.inclusion_tag("storefront/_header.html", takes_context=True)
 def store_header(context, compact: bool = False):
+    from wanshang.catalog.selectors import category_tree_version
     from wanshang.checkout.selectors import cart_count
 
     request = context["request"]
@@ -30,6 +31,7 @@ def store_header(context, compact: bool = False):
         "user": user,
         "compact": compact,
         "categories": category_menu(request),
+        "catnav_version": category_tree_version(),
         "cart_count": cart_count(user=user),
         "q": request.GET.get("q", "") if request.resolver_match and request.resolver_match.url_name == "search" else "",
     }

@@ -1,11 +1,18 @@
 """Browsing: home, category tree, category / search / shop listings, product detail."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wanshang.catalog.selectors import (
     category_ancestors,
     category_get,
+    listing_version,
     paginate,
     product_get_public,
     product_search,
@@ -42,26 +49,33 @@ def categories(request):
     return render(request, "storefront/categories.html", {"categories": category_menu(request)})
 
 
-def _listing(request, *, template: str, category=None, shop=None, q: str = "", extra=None):
+LISTING_TTL = 120
+
+
+def _listing(request, *, template: str, category=None, shop=None, q: str = "", extra=None,
+             results_template: str | None = "storefront/_listing_results.html"):
+    """A product list page. The results block (count, grid, pagination) is the same for every visitor, so it
+    is cached per URL and language, keyed by the catalog's listing version: any price, shelf or shop change
+    renders it afresh; sales counts may lag by up to LISTING_TTL seconds."""
     form = PriceFilterForm(request.GET or None)
     low = high = None
     if form.is_bound and form.is_valid():
         low, high = form.cleaned_data["min_price"], form.cleaned_data["max_price"]
     sort = request.GET.get("sort", "default")
     sort = sort if sort in SORT_KEYS else "default"
-    qs = product_search(q=q, category=category, shop=shop, sort=sort, min_price_fen=low, max_price_fen=high)
-    page = paginate(qs, page=request.GET.get("page"), per_page=PER_PAGE)
-    context = {
-        "page": page,
-        "products": page.object_list,
-        "sort": sort,
-        "price_form": form,
-        "q": q,
-        "category": category,
-        "shop": shop,
-        **(extra or {}),
-    }
-    return render(request, template, context)
+    context = {"sort": sort, "price_form": form, "q": q, "category": category, "shop": shop, **(extra or {})}
+    path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"storefront:listing:{listing_version()}:{get_language()}:{path_hash}"
+    results_html = cache.get(key) if results_template else None
+    if results_html is None:
+        qs = product_search(q=q, category=category, shop=shop, sort=sort, min_price_fen=low, max_price_fen=high)
+        page = paginate(qs, page=request.GET.get("page"), per_page=PER_PAGE)
+        context.update(page=page, products=page.object_list)
+        if not results_template:  # the page lays the results out itself (shop page)
+            return render(request, template, context)
+        results_html = render_to_string(results_template, context, request=request)
+        cache.set(key, results_html, LISTING_TTL)
+    return render(request, template, {**context, "results_html": mark_safe(results_html)})  # noqa: S308
 
 
 def _find_node(tree, category_id):
@@ -101,7 +115,8 @@ def shop(request, slug):
         the_shop = shop_get_public(slug=slug)
     except DomainError as exc:
         return error_page(request, exc)
-    return _listing(request, template="storefront/shop.html", shop=the_shop, extra={"title": the_shop.name})
+    return _listing(request, template="storefront/shop.html", shop=the_shop, extra={"title": the_shop.name},
+                    results_template=None)
 
 
 def product(request, product_id):

@@ -1,0 +1,47 @@
+"""Product lists are cached per URL, but never show a stale price, shelf status or shop."""
+
+import pytest
+
+from wanshang.catalog.services import product_set_status, sku_price_update
+from wanshang.merchants.services import shop_restore, shop_suspend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def listed(make_shop, make_product):
+    shop = make_shop()
+    product = make_product(shop, title="冰丝凉感睡衣套装", prices=(19900,))
+    return shop, product
+
+
+def search(client):
+    return client.get("/search/", {"q": "睡衣"}).content.decode()
+
+
+def test_price_change_shows_at_once(client, listed):
+    shop, product = listed
+    assert "199.00" in search(client)
+    assert "199.00" in search(client)  # served from the cache
+    sku_price_update(staff=shop.owner_staff, sku_id=product.skus.get().pk, price_fen=17900)
+    page = search(client)
+    assert "179.00" in page and "199.00" not in page
+
+
+def test_off_shelf_and_suspended_shop_disappear_at_once(client, listed):
+    shop, product = listed
+    assert "冰丝凉感睡衣套装" in search(client)
+    product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="off_shelf")
+    assert "冰丝凉感睡衣套装" not in search(client)
+    product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="on_sale")
+    assert "冰丝凉感睡衣套装" in search(client)
+    shop_suspend(shop_id=shop.pk, reason="资质过期")
+    assert "冰丝凉感睡衣套装" not in search(client)
+    shop_restore(shop_id=shop.pk)
+    assert "冰丝凉感睡衣套装" in search(client)
+
+
+def test_cached_list_is_per_language(client, listed, settings):
+    assert "共 1 件" in search(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "共 1 件" not in search(client)
