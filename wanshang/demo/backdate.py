@@ -39,7 +39,7 @@ class NumberMaker:
     def make(self, prefix: str, when: datetime) -> str:
         stamp = f"{prefix}{timezone.localtime(when):%y%m%d%H%M%S}"
         while True:
-            no = f"{stamp}{self.rng.randrange(10**6):06d}"
+            no = f"{stamp}{self.rng.randrange(10**10):010d}"
             if no not in self.used:
                 self.used.add(no)
                 return no

@@ -18,8 +18,13 @@ TRACKING_RE = re.compile(r"^[A-Za-z0-9-]{6,40}$")
 
 
 def new_no(prefix: str, now=None) -> str:
+    """A readable, time-ordered number: prefix + yymmddHHMMSS + 10 random digits.
+
+    Six random digits collided in a benchmark at ~70 orders/s (birthday odds within one second); ten make a
+    collision in the same second about one in 10^8 even at 100 numbers/s.
+    """
     now = timezone.localtime(now or timezone.now())
-    return f"{prefix}{now:%y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
+    return f"{prefix}{now:%y%m%d%H%M%S}{secrets.randbelow(10**10):010d}"
 
 
 def allocations_of(order: Order) -> list[Allocation]:
