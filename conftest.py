@@ -15,10 +15,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache (the local-memory cache outlives a test's rolled-back rows)."""
+def _fresh_cache(settings):
+    """Each test starts with an empty cache of its own: local memory instead of the shared file cache
+    (a real Redis when the run sets REDIS_URL), cleared because it outlives a test's rolled-back rows."""
     from django.core.cache import cache
 
+    if not settings.REDIS_URL:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield
 
