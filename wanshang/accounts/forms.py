@@ -36,6 +36,10 @@ class LoginForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("login") and data.get("password"):
+            from wanshang.accounts.selectors import login_locked
+
+            if login_locked(login=data["login"]):
+                raise forms.ValidationError(_("密码错误次数过多，请 15 分钟后再试"))
             self.user = authenticate(self.request, username=data["login"], password=data["password"])
             if self.user is None:
                 raise forms.ValidationError(_("账号或密码错误，请重新输入"))

@@ -46,3 +46,18 @@ def user_by_token(*, key: str) -> User | None:
 def api_token_list(*, user) -> list[ApiToken]:
     """The user's API tokens (prefix only; the key itself is never stored)."""
     return list(ApiToken.objects.filter(user=user).order_by("-id"))
+
+
+LOGIN_MAX_FAILURES = 10
+LOGIN_LOCK_SECONDS = 15 * 60
+
+
+def _login_failure_key(login: str) -> str:
+    return "accounts:login-failures:" + hashlib.sha256(normalize_login(login).encode()).hexdigest()
+
+
+def login_locked(*, login: str) -> bool:
+    """Too many wrong passwords for this login recently: refuse to check more for a while."""
+    from django.core.cache import cache
+
+    return (cache.get(_login_failure_key(login)) or 0) >= LOGIN_MAX_FAILURES

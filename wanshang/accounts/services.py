@@ -143,3 +143,25 @@ def operator_grant(*, user, superuser: bool = False) -> User:
         user.is_superuser = True
     user.save(update_fields=["is_staff", "is_superuser"])
     return user
+
+
+def login_failure_record(*, login: str) -> None:
+    """Count a wrong password for `login`; the count expires LOGIN_LOCK_SECONDS after the first failure."""
+    from django.core.cache import cache
+
+    from wanshang.accounts.selectors import LOGIN_LOCK_SECONDS, _login_failure_key
+
+    key = _login_failure_key(login)
+    cache.add(key, 0, LOGIN_LOCK_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, LOGIN_LOCK_SECONDS)
+
+
+def login_failures_clear(*, login: str) -> None:
+    from django.core.cache import cache
+
+    from wanshang.accounts.selectors import _login_failure_key
+
+    cache.delete(_login_failure_key(login))

@@ -97,11 +97,14 @@ def regions(request, parent: str = ""):
 
 # --- auth ---------------------------------------------------------------------------------------------------
 
-@router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error},
+@router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error, 429: Error},
              summary="用手机号/邮箱和密码换取 API 令牌")
 def token_create(request, payload: TokenIn):
+    from wanshang.accounts.selectors import login_locked
     from wanshang.accounts.services import api_token_create
 
+    if login_locked(login=payload.login):
+        return 429, {"detail": "密码错误次数过多，请 15 分钟后再试", "code": "locked", "field": "password"}
     user = authenticate(request, username=payload.login, password=payload.password)
     if user is None:
         return 401, {"detail": "登录名或密码错误", "code": "bad_credentials", "field": "password"}
