@@ -15,3 +15,7 @@ def stocks_for_update(*, sku_ids) -> list[Stock]:
 def stock_rows_for_update(*, stock_ids) -> list[Stock]:
     ids = sorted(set(stock_ids))
     return list(Stock.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def stock_row_for_update(*, sku_id, warehouse_id) -> Stock:
+    return Stock.objects.select_for_update().get(sku_id=sku_id, warehouse_id=warehouse_id)

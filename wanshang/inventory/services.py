@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from wanshang.common.errors import Conflict, NotFound, OutOfStock, ValidationError
-from wanshang.inventory.locks import stock_rows_for_update, stocks_for_update
+from wanshang.inventory.locks import stock_row_for_update, stock_rows_for_update, stocks_for_update
 from wanshang.inventory.models import Stock, StockMovement, Warehouse
 
 MAX_STOCK = 10_000_000
@@ -80,7 +80,7 @@ def stock_set(*, shop, sku, warehouse, on_hand: int, actor, reason: str) -> Stoc
     reason = (reason or "").strip()[:200] or "手工调整"
     with transaction.atomic():
         Stock.objects.get_or_create(shop=shop, sku=sku, warehouse=warehouse)
-        stock = stocks_for_update_one(sku.pk, warehouse.pk)
+        stock = stock_row_for_update(sku_id=sku.pk, warehouse_id=warehouse.pk)
         if on_hand < stock.reserved:
             raise Conflict(f"有 {stock.reserved} 件被未付款订单占用，库存不能低于此数")
         delta = on_hand - stock.on_hand
@@ -90,10 +90,6 @@ def stock_set(*, shop, sku, warehouse, on_hand: int, actor, reason: str) -> Stoc
                                          on_hand_delta=delta, actor=actor, reason=reason)
             stock.on_hand = on_hand
     return stock
-
-
-def stocks_for_update_one(sku_id, warehouse_id) -> Stock:
-    return Stock.objects.select_for_update().get(sku_id=sku_id, warehouse_id=warehouse_id)
 
 
 def stock_set_default_warehouse(*, shop, sku, on_hand: int, actor, reason: str) -> Stock:

@@ -24,9 +24,9 @@ from .base import (
     RefundResult,
     SignatureError,
     fen_to_yuan,
+    notification_from_form,
     parse_form,
     require_positive_fen,
-    yuan_to_fen,
 )
 
 PRODUCTION_URL = "https://openapi.alipay.com/gateway.do"
@@ -115,18 +115,7 @@ class AlipayGateway(Gateway):
         # A genuine notification for another app signed by the same Alipay key is still not ours.
         if fields.get("app_id") != self.app_id:
             raise SignatureError(f"app_id 不匹配：{fields.get('app_id')!r}")
-        try:
-            return Notification(
-                payment_no=fields["out_trade_no"],
-                gateway_trade_no=fields["trade_no"],
-                amount_fen=yuan_to_fen(fields["total_amount"]),
-                paid=fields["trade_status"] in PAID_STATES,
-                raw=fields,
-            )
-        except KeyError as exc:
-            raise SignatureError(f"通知缺少字段 {exc.args[0]}")
-        except ValueError as exc:
-            raise SignatureError(f"通知金额无效：{exc}")
+        return notification_from_form(fields, paid_states=PAID_STATES)
 
     def ack(self, ok: bool) -> tuple[int, str, str]:
         return 200, "text/plain", "success" if ok else "failure"

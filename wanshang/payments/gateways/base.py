@@ -148,3 +148,22 @@ def parse_form(body: bytes) -> dict[str, str]:
     if len(fields) != len(pairs):
         raise SignatureError("通知含重复字段")
     return fields
+
+
+def notification_from_form(fields: dict[str, str], *, paid_states: set[str] | frozenset[str]) -> Notification:
+    """Map Alipay-style form fields (out_trade_no, trade_no, total_amount in yuan, trade_status).
+
+    Raises SignatureError for a missing field or a malformed amount: such a notification is unusable.
+    """
+    try:
+        return Notification(
+            payment_no=fields["out_trade_no"],
+            gateway_trade_no=fields["trade_no"],
+            amount_fen=yuan_to_fen(fields["total_amount"]),
+            paid=fields["trade_status"] in paid_states,
+            raw=dict(fields),
+        )
+    except KeyError as exc:
+        raise SignatureError(f"通知缺少字段 {exc.args[0]}")
+    except ValueError as exc:
+        raise SignatureError(f"通知金额无效：{exc}")

@@ -21,9 +21,9 @@ from .base import (
     RefundResult,
     SignatureError,
     fen_to_yuan,
+    notification_from_form,
     parse_form,
     require_positive_fen,
-    yuan_to_fen,
 )
 
 
@@ -75,18 +75,7 @@ class SandboxGateway(Gateway):
             raise SignatureError("缺少签名 sign")
         if not hmac.compare_digest(sign.encode(), self._sign(fields).encode()):
             raise SignatureError("签名不匹配")
-        try:
-            return Notification(
-                payment_no=fields["out_trade_no"],
-                gateway_trade_no=fields["trade_no"],
-                amount_fen=yuan_to_fen(fields["total_amount"]),
-                paid=fields["trade_status"] == "SUCCESS",
-                raw=dict(fields),
-            )
-        except KeyError as exc:
-            raise SignatureError(f"通知缺少字段 {exc.args[0]}")
-        except ValueError as exc:
-            raise SignatureError(f"通知金额无效：{exc}")
+        return notification_from_form(fields, paid_states={"SUCCESS"})
 
     def ack(self, ok: bool) -> tuple[int, str, str]:
         return 200, "text/plain", "success" if ok else "fail"
