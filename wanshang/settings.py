@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "wanshang.checkout",
     "wanshang.orders",
     "wanshang.payments",
+    "wanshang.marketing",
+    "wanshang.compliance",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",
@@ -150,6 +152,13 @@ WANSHANG = {
     "SETTLEMENT_DELAY_DAYS": int(os.environ.get("SETTLEMENT_DELAY_DAYS", "7")),
     "DEFAULT_COMMISSION_BPS": int(os.environ.get("DEFAULT_COMMISSION_BPS", "500")),  # 5.00%
     "MAX_LINE_QUANTITY": 9999,
+    # Points: earned per yuan paid on completed orders; N points = ¥1 at checkout, up to a share of the goods.
+    "POINTS_EARN_PER_YUAN": int(os.environ.get("POINTS_EARN_PER_YUAN", "1")),
+    "POINTS_PER_YUAN": int(os.environ.get("POINTS_PER_YUAN", "100")),
+    "POINTS_MAX_RATIO_BPS": int(os.environ.get("POINTS_MAX_RATIO_BPS", "5000")),
+    # 先提价后打折 (§17): a rise of at least this share within this many days before a promotion is flagged.
+    "PRICE_RAISE_WINDOW_DAYS": int(os.environ.get("PRICE_RAISE_WINDOW_DAYS", "30")),
+    "PRICE_RAISE_FLAG_BPS": int(os.environ.get("PRICE_RAISE_FLAG_BPS", "1000")),
     # The sandbox gateway pays without money: offered only in development unless asked for explicitly.
     "PAYMENT_GATEWAYS": [g for g in os.environ.get(
         "PAYMENT_GATEWAYS", "sandbox,alipay,wechat" if DEBUG else "alipay,wechat").split(",") if g],

@@ -61,3 +61,7 @@ def login_locked(*, login: str) -> bool:
     from django.core.cache import cache
 
     return (cache.get(_login_failure_key(login)) or 0) >= LOGIN_MAX_FAILURES
+
+
+def users_by_ids(*, ids) -> dict[int, User]:
+    return {u.pk: u for u in User.objects.filter(pk__in=list(ids), is_active=True)}

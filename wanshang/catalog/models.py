@@ -76,6 +76,8 @@ class Product(models.Model):
     spec_axes = models.JSONField("规格", default=list, blank=True)  # [{"name": "颜色", "values": [...]}]
     is_wholesale = models.BooleanField("批发商品", default=False)
     min_order_qty = models.PositiveIntegerField("起批量", default=1)
+    # §16: a manufacturer's suggested price is shown labelled 厂商指导价, not as a struck-through price.
+    original_price_is_msrp = models.BooleanField("划线价为厂商指导价", default=False)
     freight_template = models.ForeignKey(
         "fulfillment.FreightTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
     )

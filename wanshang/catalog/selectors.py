@@ -216,6 +216,45 @@ def seller_sku_get(*, shop, sku_id) -> Sku:
     return sku
 
 
+def seller_skus_by_id(*, shop, sku_ids) -> dict[int, Sku]:
+    """The shop's own SKUs among `sku_ids` (another shop's ids are simply absent)."""
+    return {s.pk: s for s in Sku.objects.for_shop(shop).select_related("product").filter(pk__in=list(sku_ids))}
+
+
+def active_skus_of_products(*, product_ids) -> list[Sku]:
+    return list(Sku.objects.filter(product_id__in=list(product_ids), is_active=True).select_related("product__category"))
+
+
+def skus_by_ids(*, sku_ids) -> dict[int, Sku]:
+    return {s.pk: s for s in Sku.objects.filter(pk__in=list(sku_ids)).select_related("product")}
+
+
+def price_changes_between(*, sku_ids, start, end) -> dict[int, list[dict]]:
+    """Per SKU, the list price in force at `start` followed by every change up to `end`, oldest first."""
+    sku_ids = list(sku_ids)
+    out: dict[int, list[dict]] = {i: [] for i in sku_ids}
+    before = {}
+    for row in (PriceHistory.objects.filter(sku_id__in=sku_ids, changed_at__lt=start)
+                .order_by("sku_id", "-changed_at", "-id").values("sku_id", "price_fen", "old_price_fen", "changed_at")):
+        before.setdefault(row["sku_id"], row)
+    for sku_id, row in before.items():
+        out[sku_id].append(row)
+    for row in (PriceHistory.objects.filter(sku_id__in=sku_ids, changed_at__gte=start, changed_at__lt=end)
+                .order_by("changed_at", "id").values("sku_id", "price_fen", "old_price_fen", "changed_at")):
+        out[row["sku_id"]].append(row)
+    return out
+
+
+def listed_prices_between(*, sku_ids, start, end) -> dict[int, int]:
+    """The lowest list price each SKU had between `start` and `end` (current price if no history)."""
+    out = {sku_id: min(r["price_fen"] for r in rows)
+           for sku_id, rows in price_changes_between(sku_ids=sku_ids, start=start, end=end).items() if rows}
+    missing = [i for i in sku_ids if i not in out]
+    if missing:
+        out.update(dict(Sku.objects.filter(pk__in=missing).values_list("pk", "price_fen")))
+    return out
+
+
 def price_history(*, shop, sku_id, limit: int = 50) -> list[PriceHistory]:
     return list(PriceHistory.objects.for_shop(shop).filter(sku_id=sku_id).select_related("changed_by")[:limit])
 

@@ -57,6 +57,7 @@ class ProductInput:
     is_wholesale: bool = False
     min_order_qty: int = 1
     freight_template_id: int | None = None
+    original_price_is_msrp: bool = False
 
 
 def _check_url(url: str, *, field_name: str) -> str:
@@ -204,6 +205,7 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
         video_url=_check_url(data.video_url, field_name="video_url"), detail_html=sanitize_html(data.detail_html),
         tags=tags, attributes=attributes, spec_axes=axes, is_wholesale=bool(data.is_wholesale),
         min_order_qty=data.min_order_qty if data.is_wholesale else 1, freight_template=template,
+        original_price_is_msrp=bool(data.original_price_is_msrp),
     )
     with transaction.atomic():
         if product_id is None:

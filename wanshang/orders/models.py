@@ -32,6 +32,9 @@ class Order(models.Model):
     freight_fen = models.BigIntegerField("运费", default=0)
     total_fen = models.BigIntegerField("实付金额")
     adjustments = models.JSONField("优惠明细", default=list, blank=True)
+    item_discount_fen = models.BigIntegerField("单品优惠", default=0)  # list price − promotion price, all lines
+    platform_fen = models.BigIntegerField("平台补贴", default=0)       # the platform's share of the discounts
+    points_used = models.PositiveIntegerField("使用积分", default=0)
     carrier = models.CharField("快递公司", max_length=10, blank=True)
     tracking_no = models.CharField("运单号", max_length=40, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
@@ -71,7 +74,13 @@ class OrderLine(models.Model):
     title = models.CharField(max_length=60)
     spec_text = models.CharField(max_length=200, blank=True)
     image = models.CharField(max_length=300, blank=True)
+    list_price_fen = models.BigIntegerField(default=0)       # before item-level promotions
     unit_price_fen = models.BigIntegerField()
+    promotion_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # item-level promotion applied
+    promotion_item_id = models.BigIntegerField(null=True, blank=True)
+    promotion_label = models.CharField(max_length=40, blank=True)
+    discounts = models.JSONField(default=list, blank=True)     # this line's share of each order-level discount
+    platform_fen = models.BigIntegerField(default=0)
     quantity = models.PositiveIntegerField()
     subtotal_fen = models.BigIntegerField()
     discount_fen = models.BigIntegerField(default=0)

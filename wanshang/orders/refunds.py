@@ -78,6 +78,30 @@ def refund_approve(*, shop, refund_id, actor) -> Refund:
     return _refund_pay_back(refund, actor=actor)
 
 
+def refund_by_system(*, order_id, reason: str) -> Refund:
+    """Refund a paid order in full without a merchant decision (a group buy that did not fill).
+
+    An open buyer request on the order is taken over; otherwise a new refund is opened. The money goes back
+    through the gateway like any refund and is retried by `refunds_retry` if the gateway fails.
+    """
+    with transaction.atomic():
+        order = _lock_order(order_id)
+        if order.status != S.PAID:
+            raise Conflict(f"订单当前为“{S(order.status).label}”，不能退款")
+        refund = Refund.objects.select_for_update().filter(
+            order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING]).first()
+        if refund is None:
+            refund = Refund(no=new_no("R"), order=order, shop_id=order.shop_id, buyer_id=order.buyer_id,
+                            amount_fen=order.total_fen, reason=reason[:200])
+        if refund.status == Refund.Status.PROCESSING and refund.pk:
+            return refund  # already on its way; the retry job finishes it
+        refund.status = Refund.Status.PROCESSING
+        refund.seller_note = reason[:200]
+        refund.decided_at = timezone.now()
+        refund.save()
+    return _refund_pay_back(refund)
+
+
 def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
     from wanshang.payments.services import gateway_refund
 
@@ -97,6 +121,9 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
         transition(order, S.REFUNDED, actor=actor, actor_kind="seller" if actor else "system",
                    note=f"退款 {refund.no} 已原路退回")
         stock_return(allocations=allocations_of(order), order_id=order.pk, actor=actor)
+        from wanshang.marketing.lifecycle import order_released
+
+        order_released(order=order, refunded=True)
         refund.status = Refund.Status.REFUNDED
         refund.gateway_refund_no = gateway_no
         refund.refunded_at = timezone.now()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.common.money import allocate
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve
 from wanshang.orders.models import Order, OrderLine, OrderStatus, Refund
 from wanshang.orders.transitions import transition
@@ -36,6 +37,8 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
     """Create one order per shop group of `cart` under `payment` and reserve their stock.
 
     Must run inside the caller's transaction. Raises OutOfStock (the transaction then rolls back).
+    Promotions the cart used (coupons, flash-sale stock, points, group buys) are committed by the caller
+    (`marketing.services.promotions_commit`) in the same transaction.
     """
     now = now or timezone.now()
     deadline = now + timedelta(minutes=settings.WANSHANG["ORDER_PAYMENT_TIMEOUT_MINUTES"])
@@ -49,7 +52,9 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
             no=new_no("W", now), buyer=buyer, shop=group.shop, payment=payment, address=address.snapshot(),
             buyer_note=(buyer_note or "").strip()[:200], goods_fen=group.subtotal_fen,
             discount_fen=group.discount_fen, freight_fen=group.freight_fen, total_fen=group.total_fen,
-            adjustments=[a.__dict__ for a in group.adjustments], pay_deadline=deadline,
+            adjustments=[a.__dict__ for a in group.breakdown], pay_deadline=deadline,
+            item_discount_fen=group.item_discount_fen, platform_fen=group.platform_fen,
+            points_used=_points_share(cart, group),
         )
         order._priced_lines = lines
         orders.append(order)
@@ -68,7 +73,11 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
                 category_id=line.product.category_id, title=line.product.title, spec_text=line.sku.spec_text,
                 image=line.product.main_image, unit_price_fen=line.unit_price_fen, quantity=line.quantity,
                 subtotal_fen=line.subtotal_fen, discount_fen=line.discount_fen, payable_fen=line.payable_fen,
-                allocations=allocations[line.sku_id],
+                allocations=allocations[line.sku_id], list_price_fen=line.list_price_fen,
+                promotion_id=line.item_price.promotion_id if line.item_price else None,
+                promotion_item_id=(line.item_price.item_id or None) if line.item_price else None,
+                promotion_label=line.item_price.label[:40] if line.item_price else "",
+                discounts=[a.__dict__ for a in line.adjustments], platform_fen=line.platform_fen,
             ))
     OrderLine.objects.bulk_create(rows)
     from wanshang.orders.models import OrderEvent
@@ -78,6 +87,17 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
                    actor_kind="buyer", note="买家下单") for o in orders
     ])
     return orders
+
+
+def _points_share(cart, group) -> int:
+    """The points spent on this shop's goods: the cart's points split by each group's points discount."""
+    if not cart.points_used:
+        return 0
+    groups = [g for g in cart.groups if g.valid_lines]
+    weights = [sum(a.amount_fen for a in g.breakdown if a.code == "points") for g in groups]
+    if not sum(weights):
+        return 0
+    return allocate(cart.points_used, weights)[groups.index(group)]
 
 
 def _lock_order(order_id, **scope) -> Order:
@@ -105,6 +125,12 @@ def orders_mark_paid(*, payment, now=None) -> list[Order]:
             sales[line.product_id] = sales.get(line.product_id, 0) + line.quantity
         paid.append(order)
     product_sales_add(product_quantities=sales)
+    if paid:
+        from wanshang.compliance.services import transaction_prices_record
+        from wanshang.marketing.lifecycle import orders_paid
+
+        orders_paid(orders=paid, now=now)
+        transaction_prices_record(orders=paid, now=now)
     return paid
 
 
@@ -124,6 +150,9 @@ def order_cancel(*, order_id, actor=None, actor_kind: str, reason: str, buyer=No
         transition(order, S.CANCELLED, actor=actor, actor_kind=actor_kind, note=reason, now=now,
                    extra_fields={"cancel_reason": reason})
         stock_release(allocations=allocations_of(order), order_id=order.pk, actor=actor, reason=reason)
+        from wanshang.marketing.lifecycle import order_released
+
+        order_released(order=order)
         payment_close_if_all_cancelled(payment_id=order.payment_id)
     return order
 
@@ -158,6 +187,11 @@ def order_ship(*, shop, order_id, carrier: str, tracking_no: str, actor) -> Orde
         order = _lock_order(order_id, shop=shop)
         if Refund.objects.filter(order=order, status=Refund.Status.REQUESTED).exists():
             raise Conflict("买家已申请退款，请先处理退款申请")
+        from wanshang.marketing.lifecycle import shipping_blocked_reason
+
+        blocked = shipping_blocked_reason(order=order)
+        if blocked:
+            raise Conflict(blocked)
         transition(order, S.SHIPPED, actor=actor, actor_kind="seller",
                    note=f"{Carrier(carrier).label} {tracking_no}".strip(),
                    extra_fields={"carrier": carrier, "tracking_no": tracking_no})
@@ -171,6 +205,9 @@ def _complete(order: Order, *, actor=None, actor_kind: str, now=None) -> None:
                note="买家确认收货" if actor_kind == "buyer" else "超时自动确认收货", now=now)
     transition(order, S.COMPLETED, actor_kind="system", note="交易成功", now=now)
     settlement_record(order=order, now=now)
+    from wanshang.marketing.lifecycle import order_completed
+
+    order_completed(order=order)
 
 
 def order_confirm_receipt(*, buyer, order_id) -> Order:

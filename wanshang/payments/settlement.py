@@ -12,7 +12,9 @@ from wanshang.payments.models import SettlementEntry
 def settlement_record(*, order, now=None) -> SettlementEntry:
     """Write the entry for a completed order (inside its transaction). Idempotent per order.
 
-    Commission is charged on each line's paid goods amount at its category's rate; freight is not commissioned.
+    The shop is owed what the buyer paid plus the platform's share of the discounts (platform coupons, points).
+    Commission is charged on each line's goods amount (paid + platform share) at its category's rate; freight
+    is not commissioned.
     """
     from wanshang.catalog.selectors import category_get
     from wanshang.merchants.selectors import commission_bps_for_category
@@ -26,10 +28,11 @@ def settlement_record(*, order, now=None) -> SettlementEntry:
     for line in order.lines.all():
         if line.category_id not in rates:
             rates[line.category_id] = commission_bps_for_category(category=category_get(category_id=line.category_id))
-        commission += percent_of(line.payable_fen, rates[line.category_id])
+        commission += percent_of(line.payable_fen + line.platform_fen, rates[line.category_id])
+    gross = order.total_fen + order.platform_fen
     return SettlementEntry.objects.create(
-        shop_id=order.shop_id, order=order, gross_fen=order.total_fen, commission_fen=commission,
-        net_fen=order.total_fen - commission,
+        shop_id=order.shop_id, order=order, gross_fen=gross, commission_fen=commission,
+        net_fen=gross - commission,
         settleable_at=now + timedelta(days=settings.WANSHANG["SETTLEMENT_DELAY_DAYS"]),
     )
 

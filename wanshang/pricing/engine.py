@@ -4,7 +4,8 @@
 
 Promotions plug in as steps (`register_step`): an item step may lower a line's unit price (member price,
 flash sale …); a shop or platform step adds an `Adjustment` to a shop group or the whole cart, and the
-engine allocates it over the lines with exact fen rounding. Today no promotion steps are registered.
+engine allocates it over the lines with exact fen rounding. The marketing app registers its steps
+(`wanshang/marketing/steps.py`); this module knows no promotion kind.
 """
 
 from collections.abc import Callable
@@ -25,6 +26,28 @@ class Adjustment:
     label: str          # shown to the buyer: "满200减20"
     amount_fen: int     # discount, positive
     stage: str
+    platform_fen: int = 0   # the part the platform pays (platform coupons, points); the shop pays the rest
+
+
+@dataclass
+class PricingOptions:
+    """What the buyer chose: coupons (None: the engine picks the best), points, a group-buy team."""
+
+    coupon_ids: list[int] | None = None
+    use_points: bool = False
+    group_buy: dict[int, int] = field(default_factory=dict)  # sku_id -> team id (0: open a new team)
+
+
+@dataclass
+class ItemPrice:
+    """The item-level price a line got (member price, flash sale …) and what it may combine with."""
+
+    code: str
+    label: str
+    kind: str
+    promotion_id: int
+    item_id: int
+    combine_with: tuple = ()
 
 
 @dataclass
@@ -38,6 +61,24 @@ class PricedLine:
     available: int = 0
     discount_fen: int = 0
     adjustments: list[Adjustment] = field(default_factory=list)
+    list_price_fen: int = 0          # the price before item-level promotions
+    item_price: ItemPrice | None = None
+    notes: list[str] = field(default_factory=list)  # "限购2件，超出按原价" …
+
+    @property
+    def platform_fen(self) -> int:
+        return sum(a.platform_fen for a in self.adjustments)
+
+    @property
+    def item_discount_fen(self) -> int:
+        return (self.list_price_fen - self.unit_price_fen) * self.quantity
+
+    def allows(self, token: str) -> bool:
+        return self.item_price is None or token in self.item_price.combine_with
+
+    def add_discount(self, adjustment: Adjustment, share: int, platform_share: int = 0) -> None:
+        self.discount_fen += share
+        self.adjustments.append(Adjustment(adjustment.code, adjustment.label, share, adjustment.stage, platform_share))
 
     @property
     def sku_id(self) -> int:
@@ -59,10 +100,24 @@ class ShopGroup:
     adjustments: list[Adjustment] = field(default_factory=list)
     freight_fen: int = 0
     problem: str = ""
+    hints: list[str] = field(default_factory=list)   # "再买¥38减50" …
+
+    @property
+    def platform_fen(self) -> int:
+        return sum(line.platform_fen for line in self.valid_lines)
+
+    @property
+    def item_discount_fen(self) -> int:
+        return sum(line.item_discount_fen for line in self.valid_lines)
 
     @property
     def valid_lines(self) -> list[PricedLine]:
         return [line for line in self.lines if line.ok]
+
+    @property
+    def breakdown(self) -> list[Adjustment]:
+        """Every discount on this shop's lines, summed by promotion (a platform coupon: this shop's share)."""
+        return summarise(self.valid_lines)
 
     @property
     def subtotal_fen(self) -> int:
@@ -83,6 +138,12 @@ class PricedCart:
     groups: list[ShopGroup]
     district_code: str | None
     adjustments: list[Adjustment] = field(default_factory=list)
+    options: PricingOptions = field(default_factory=PricingOptions)
+    coupons: list = field(default_factory=list)   # every coupon of the buyer that touches this cart, with why
+    points_used: int = 0
+    points_available: int = 0
+    points_max: int = 0
+    context: dict = field(default_factory=dict)    # data steps share (loaded promotions …)
 
     @property
     def lines(self) -> list[PricedLine]:
@@ -109,10 +170,30 @@ class PricedCart:
         return sum(g.total_fen for g in self.groups if g.valid_lines)
 
     @property
+    def platform_fen(self) -> int:
+        return sum(g.platform_fen for g in self.groups)
+
+    @property
+    def item_discount_fen(self) -> int:
+        return sum(g.item_discount_fen for g in self.groups)
+
+    @property
     def problems(self) -> list[str]:
         out = [f"{line.product.title}：{line.problem}" for line in self.lines if not line.ok]
         out += [f"{g.shop.name}：{g.problem}" for g in self.groups if g.problem]
         return out
+
+
+def summarise(lines: list[PricedLine]) -> list[Adjustment]:
+    out: dict[str, Adjustment] = {}
+    for line in lines:
+        for a in line.adjustments:
+            if a.code in out:
+                out[a.code].amount_fen += a.amount_fen
+                out[a.code].platform_fen += a.platform_fen
+            else:
+                out[a.code] = Adjustment(a.code, a.label, a.amount_fen, a.stage, a.platform_fen)
+    return list(out.values())
 
 
 @dataclass(frozen=True)
@@ -139,16 +220,28 @@ def register_step(*, stage: str, order: int = 100, name: str | None = None):
     return deco
 
 
-def apply_group_discount(group: ShopGroup, adjustment: Adjustment) -> None:
-    """Spread a shop-level discount over the group's lines by payable amount; parts sum to the whole."""
-    lines = group.valid_lines
-    amount = min(adjustment.amount_fen, sum(line.payable_fen for line in lines))
+def apply_discount(lines: list[PricedLine], adjustment: Adjustment, *, platform_bps: int = 0) -> int:
+    """Spread a discount over `lines` by their payable amount; parts sum to the whole, no line goes below 0.
+
+    The amount is capped at what the lines still cost less one fen (a payment is never for nothing: gateways
+    take at least ¥0.01). `platform_bps` of each share is paid by the platform. Returns the amount applied.
+    """
+    lines = [line for line in lines if line.payable_fen > 0]
+    amount = min(adjustment.amount_fen, sum(line.payable_fen for line in lines) - 1)
     if amount <= 0:
-        return
+        return 0
     adjustment.amount_fen = amount
-    group.adjustments.append(adjustment)
-    for line, share in zip(lines, allocate(amount, [line.payable_fen for line in lines]), strict=True):
-        line.discount_fen += share
+    shares = allocate(amount, [line.payable_fen for line in lines])
+    platform = allocate(amount * platform_bps // 10000, shares) if platform_bps else [0] * len(shares)
+    for line, share, plat in zip(lines, shares, platform, strict=True):
+        line.add_discount(adjustment, share, plat)
+    return amount
+
+
+def apply_group_discount(group: ShopGroup, adjustment: Adjustment) -> None:
+    """Spread a shop-level discount over the group's valid lines."""
+    if apply_discount(group.valid_lines, adjustment):
+        group.adjustments.append(adjustment)
 
 
 def check_quantity(quantity) -> int:
@@ -166,7 +259,8 @@ def check_quantity(quantity) -> int:
     return quantity
 
 
-def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | None = None, now=None) -> PricedCart:
+def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | None = None, now=None,
+                options: PricingOptions | None = None) -> PricedCart:
     """Price (sku_id, quantity) pairs for `buyer`, shipping to `district_code` when known.
 
     Unknown SKUs raise ValidationError; SKUs that exist but cannot be bought come back as lines with
@@ -200,7 +294,7 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
         info = found[sku_id]
         qty = merged[sku_id]
         line = PricedLine(sku=info.sku, product=info.product, quantity=qty, unit_price_fen=info.sku.price_fen,
-                          available=stock.get(sku_id, 0))
+                          available=stock.get(sku_id, 0), list_price_fen=info.sku.price_fen)
         if not info.ok:
             line.ok, line.problem = False, info.reason
         elif line.available <= 0:
@@ -212,7 +306,8 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
         shop = info.product.shop
         groups.setdefault(shop.pk, ShopGroup(shop=shop, lines=[])).lines.append(line)
 
-    cart = PricedCart(buyer=buyer, groups=list(groups.values()), district_code=district_code)
+    cart = PricedCart(buyer=buyer, groups=list(groups.values()), district_code=district_code,
+                      options=options or PricingOptions())
     for step in _STEPS:
         step.func(cart, now)
     for group in cart.groups:

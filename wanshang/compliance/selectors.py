@@ -1,0 +1,16 @@
+"""Price-rule reads for the seller center and the platform."""
+
+from wanshang.compliance.models import PriceAlert
+
+
+def price_alerts(*, shop=None, include_resolved: bool = False, limit: int = 200):
+    """Flags for one shop (seller center) or all shops (platform, `shop=None`)."""
+    qs = PriceAlert.objects.for_shop(shop) if shop is not None else PriceAlert.objects.select_related("shop")
+    if not include_resolved:
+        qs = qs.filter(resolved=False)
+    return list(qs.select_related("sku__product")[:limit])
+
+
+def open_price_alert_count(*, shop=None) -> int:
+    qs = PriceAlert.objects.for_shop(shop) if shop is not None else PriceAlert.objects.all()
+    return qs.filter(resolved=False).count()

@@ -1,0 +1,203 @@
+"""What orders do to promotions: placed (coupons used, flash stock and points taken, group joined), paid
+(group progress), cancelled or refunded (given back by the rules below), completed (points earned).
+
+Give-back rules (shown to buyers on the coupon and points pages):
+- Points spent on an order come back in full when that order is cancelled or refunded.
+- A shop coupon comes back when its order is cancelled or refunded; a platform coupon when every order it
+  was spread over is. A coupon that comes back keeps its own validity (an expired one stays expired).
+- Flash-sale units go back to the flash stock; a buyer's per-person count goes down with them.
+- Points earned on a completed order are not taken back (refunds happen before completion here).
+Every function runs inside the caller's transaction.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.marketing import flash
+from wanshang.marketing.kinds import Kind
+from wanshang.marketing.models import (
+    Coupon,
+    FlashClaim,
+    GroupMember,
+    GroupTeam,
+    PointsAccount,
+    PointsEntry,
+    Promotion,
+    PromotionItem,
+)
+
+FLASH_PAYMENT_MINUTES = 15
+
+
+# --- points ledger ---------------------------------------------------------------------------------------------
+
+def points_change(*, user, delta: int, reason: str, order=None, note: str = "") -> PointsEntry | None:
+    """Add (or with a negative delta, take) points; the balance never goes below zero. Idempotent per order+reason."""
+    if delta == 0:
+        return None
+    if order is not None and PointsEntry.objects.filter(order=order, reason=reason).exists():
+        return None
+    PointsAccount.objects.get_or_create(user=user)
+    qs = PointsAccount.objects.filter(user=user)
+    if delta < 0:
+        qs = qs.filter(balance__gte=-delta)
+    if not qs.update(balance=F("balance") + delta):
+        raise Conflict("积分余额不足，请刷新后重试")
+    balance = PointsAccount.objects.get(user=user).balance
+    return PointsEntry.objects.create(user=user, delta=delta, balance_after=balance, reason=reason, order=order,
+                                      note=note[:100])
+
+
+# --- placing ---------------------------------------------------------------------------------------------------
+
+def promotions_commit(*, buyer, cart, orders, payment, redis_claims: list, now=None) -> None:
+    """Take what the priced cart used: coupons, flash-sale stock, points, group-buy places.
+
+    Raises Conflict when something ran out since the buyer priced the cart (the caller's transaction rolls
+    back; Redis units taken are listed in `redis_claims` for the caller to give back).
+    """
+    now = now or timezone.now()
+    by_shop = {o.shop_id: o for o in orders}
+    chosen = cart.context.get("chosen_coupons", [])
+    for coupon in chosen:
+        updated = Coupon.objects.filter(pk=coupon.pk, buyer=buyer, status=Coupon.Status.UNUSED,
+                                        valid_until__gt=now).update(status=Coupon.Status.USED, payment=payment,
+                                                                    used_at=now)
+        if not updated:
+            raise Conflict("优惠券已被使用或已过期，请刷新后重试")
+        Promotion.objects.filter(pk=coupon.promotion_id).update(used_count=F("used_count") + 1)
+    for line in cart.valid_lines:
+        info = line.item_price
+        if info is None:
+            continue
+        if info.kind == Kind.FLASH_SALE:
+            item = PromotionItem.objects.select_related("promotion").get(pk=info.item_id)
+            claim = flash.redis_claim(item=item, buyer_id=buyer.pk, quantity=line.quantity)
+            if claim is not None:
+                redis_claims.append(claim)
+            flash.db_claim(item=item, buyer=buyer, quantity=line.quantity)
+            order = by_shop[line.product.shop_id]
+            short = now + timedelta(minutes=FLASH_PAYMENT_MINUTES)
+            if order.pay_deadline > short:
+                order.pay_deadline = short
+                order.save(update_fields=["pay_deadline"])
+        elif info.kind == Kind.GROUP_BUY:
+            _group_join(buyer=buyer, line=line, order=by_shop[line.product.shop_id],
+                        team_id=cart.options.group_buy.get(line.sku_id) or 0, now=now)
+    if cart.points_used:
+        points_change(user=buyer, delta=-cart.points_used, reason="redeem", note=f"支付单 {payment.no} 抵扣")
+
+
+def _group_join(*, buyer, line, order, team_id: int, now) -> GroupMember:
+    item = PromotionItem.objects.select_related("promotion").get(pk=line.item_price.item_id)
+    promo = item.promotion
+    if team_id:
+        team = GroupTeam.objects.select_for_update().filter(pk=team_id, item=item).first()
+        if team is None:
+            raise NotFound("拼团不存在")
+        if team.status != GroupTeam.Status.OPEN or team.expires_at <= now:
+            raise Conflict("该团已结束，请开一个新团")
+        if GroupMember.objects.filter(team=team, buyer=buyer).exists():
+            raise Conflict("您已在这个团里")
+        if GroupMember.objects.filter(team=team).count() >= team.size:
+            raise Conflict("该团人数已满，请开一个新团或加入其他团")
+    else:
+        hours = promo.config["hours"]
+        team = GroupTeam.objects.create(promotion=promo, shop_id=promo.shop_id, item=item, leader=buyer,
+                                        size=promo.config["size"], expires_at=min(now + timedelta(hours=hours),
+                                                                                  promo.ends_at))
+    return GroupMember.objects.create(team=team, shop_id=team.shop_id, buyer=buyer, order=order)
+
+
+# --- paid, completed --------------------------------------------------------------------------------------------
+
+def orders_paid(*, orders, now=None) -> None:
+    """Group-buy members who paid count towards their team; the team completes at its size."""
+    now = now or timezone.now()
+    for member in GroupMember.objects.filter(order__in=[o.pk for o in orders], paid=False).order_by("team_id"):
+        team = GroupTeam.objects.select_for_update().get(pk=member.team_id)
+        member.paid = True
+        member.save(update_fields=["paid"])
+        team.paid_count += 1
+        if team.paid_count >= team.size and team.status == GroupTeam.Status.OPEN:
+            team.status, team.completed_at = GroupTeam.Status.COMPLETE, now
+        team.save(update_fields=["paid_count", "status", "completed_at"])
+
+
+def order_completed(*, order) -> None:
+    """Points earned: POINTS_EARN_PER_YUAN per whole yuan the buyer paid for goods (freight excluded)."""
+    goods_paid = order.total_fen - order.freight_fen
+    points = goods_paid // 100 * settings.WANSHANG["POINTS_EARN_PER_YUAN"]
+    if points > 0:
+        points_change(user=order.buyer, delta=points, reason="earn", order=order, note=f"订单 {order.no} 完成")
+
+
+def shipping_blocked_reason(*, order) -> str:
+    """Why a paid order may not ship yet ('' if it may): a group buy that has not completed."""
+    member = GroupMember.objects.filter(order=order).select_related("team").first()
+    if member and member.team.status != GroupTeam.Status.COMPLETE:
+        return "拼团尚未成功，成团后才能发货"
+    return ""
+
+
+# --- cancelled or refunded ---------------------------------------------------------------------------------------
+
+def order_released(*, order, refunded: bool = False) -> None:
+    """Give back what the order took (see the module rules). Idempotent."""
+    from wanshang.orders.models import OrderStatus
+
+    for line in order.lines.all():
+        if line.promotion_item_id:  # only flash-sale items have claims
+            if FlashClaim.objects.filter(item_id=line.promotion_item_id, buyer_id=order.buyer_id).exists():
+                flash.db_release(item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity)
+    if order.points_used:
+        points_change(user=order.buyer, delta=order.points_used, reason="return", order=order,
+                      note=f"订单 {order.no} {'退款' if refunded else '取消'}退回")
+    ended = {OrderStatus.CANCELLED, OrderStatus.REFUNDED}
+    siblings = list(order.payment.orders.values_list("shop_id", "status"))
+    for coupon in Coupon.objects.filter(payment_id=order.payment_id, status=Coupon.Status.USED):
+        if coupon.shop_id is not None and coupon.shop_id != order.shop_id:
+            continue
+        if coupon.shop_id is None and not all(status in ended for _, status in siblings):
+            continue
+        Coupon.objects.filter(pk=coupon.pk, status=Coupon.Status.USED).update(
+            status=Coupon.Status.UNUSED, payment=None, used_at=None)
+        Promotion.objects.filter(pk=coupon.promotion_id, used_count__gt=0).update(used_count=F("used_count") - 1)
+    if not refunded:
+        GroupMember.objects.filter(order=order, paid=False).delete()  # frees the place in the team
+
+
+# --- group buys that did not fill ---------------------------------------------------------------------------------
+
+def group_teams_expire(*, now=None) -> int:
+    """Teams past their time without enough payers fail; their unpaid orders are cancelled, paid ones refunded.
+
+    Works from state, so it is idempotent and catches up; a payment that lands after the team failed is
+    refunded on the next run. A refund whose gateway call fails is retried by the refund job.
+    """
+    from wanshang.common.errors import InvalidTransition
+    from wanshang.orders.models import OrderStatus
+    from wanshang.orders.refunds import refund_by_system
+    from wanshang.orders.services import order_cancel
+
+    now = now or timezone.now()
+    failed = GroupTeam.objects.filter(status=GroupTeam.Status.OPEN, expires_at__lte=now).update(
+        status=GroupTeam.Status.FAILED)
+    members = (GroupMember.objects.filter(team__status=GroupTeam.Status.FAILED,
+                                          order__status__in=[OrderStatus.PENDING_PAYMENT, OrderStatus.PAID])
+               .exclude(order__refunds__status__in=["processing", "refunded"])
+               .select_related("order").order_by("pk")[:500])
+    for member in list(members):
+        order = member.order
+        try:
+            if order.status == OrderStatus.PENDING_PAYMENT:
+                order_cancel(order_id=order.pk, actor_kind="system", reason="拼团未成功，订单自动取消", now=now)
+            else:
+                refund_by_system(order_id=order.pk, reason="拼团未成功，自动退款")
+        except (InvalidTransition, Conflict, ValidationError, NotFound):
+            continue
+    return failed

@@ -1,0 +1,237 @@
+"""Promotions (营销): one table for every kind, the SKUs each applies to, and what buyers hold of them.
+
+A promotion's kind-specific rules live in `config` (validated by its kind in `kinds.py`); per-SKU prices,
+flash-sale stock and wholesale tiers live in `PromotionItem`. Platform promotions have no shop.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from wanshang.common.scoping import ShopOwnedManager
+from wanshang.marketing.kinds import Kind, Scope
+
+
+class FlashSlot(models.Model):
+    """A platform flash-sale session (秒杀场次): merchants enrol SKUs, the storefront shows its countdown."""
+
+    name = models.CharField("场次名称", max_length=40)
+    starts_at = models.DateTimeField("开始时间", db_index=True)
+    ends_at = models.DateTimeField("结束时间")
+    is_open = models.BooleanField("开放报名", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_end_after_start")]
+
+    def __str__(self):
+        return self.name
+
+
+class Promotion(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "生效"
+        PAUSED = "paused", "已暂停"
+        ENDED = "ended", "已结束"
+
+    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="promotions")  # null: a platform promotion
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    name = models.CharField("活动名称", max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    scope = models.CharField("适用范围", max_length=12, choices=Scope.choices, default=Scope.ALL)
+    scope_ids = models.JSONField("范围 ID", default=list, blank=True)
+    config = models.JSONField("规则", default=dict)
+    per_buyer_limit = models.PositiveIntegerField("每人限购/限领", default=0)  # 0: no limit
+    total_quantity = models.PositiveIntegerField("发放总量", default=0)     # coupons; 0: no limit
+    issued_count = models.PositiveIntegerField(default=0)
+    used_count = models.PositiveIntegerField(default=0)
+    platform_share_bps = models.PositiveIntegerField("平台承担比例(万分比)", default=0)
+    slot = models.ForeignKey(FlashSlot, null=True, blank=True, on_delete=models.PROTECT, related_name="promotions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["kind", "status", "ends_at"]),
+            models.Index(fields=["shop", "kind", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="promo_end_after_start"),
+            models.CheckConstraint(condition=Q(total_quantity=0) | Q(issued_count__lte=models.F("total_quantity")),
+                                   name="promo_issued_within_total"),
+            models.CheckConstraint(condition=Q(platform_share_bps__lte=10000), name="promo_share_at_most_all"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_platform(self) -> bool:
+        return self.shop_id is None
+
+    def phase(self, now) -> str:
+        """What a person calls its state now: 未开始 / 进行中 / 已暂停 / 已结束."""
+        if self.status == self.Status.ENDED or now >= self.ends_at:
+            return "ended"
+        if self.status == self.Status.PAUSED:
+            return "paused"
+        return "scheduled" if now < self.starts_at else "running"
+
+
+class PromotionItem(models.Model):
+    """A SKU in a promotion, with its promotion price (or discount), flash-sale stock, tiers or bundle count."""
+
+    promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="items")
+    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
+    product_id = models.BigIntegerField(db_index=True)
+    price_fen = models.BigIntegerField("活动价", null=True, blank=True)
+    discount_bps = models.PositiveIntegerField("折扣(万分比)", null=True, blank=True)  # 8500 = 8.5 折
+    level_prices = models.JSONField("会员等级价", default=dict, blank=True)  # {"1": fen, ...}
+    tiers = models.JSONField("阶梯价", default=list, blank=True)             # [[min_qty, fen], ...]
+    quantity = models.PositiveIntegerField("套餐件数", default=1)
+    stock = models.PositiveIntegerField("活动库存", default=0)
+    sold = models.PositiveIntegerField("已抢", default=0)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["promotion", "sku"], name="uniq_promo_sku"),
+            models.CheckConstraint(condition=Q(sold__lte=models.F("stock")) | Q(stock=0), name="promo_item_no_oversell"),
+            models.CheckConstraint(condition=Q(price_fen__isnull=True) | Q(price_fen__gt=0), name="promo_item_price_positive"),
+        ]
+
+
+class FlashClaim(models.Model):
+    """How many units of a flash-sale SKU one buyer holds (per-buyer limit; released with the order)."""
+
+    item = models.ForeignKey(PromotionItem, on_delete=models.CASCADE, related_name="claims")
+    shop = models.ForeignKey("merchants.Shop", null=True, on_delete=models.CASCADE, related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(default=0)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "buyer"], name="uniq_flash_claim")]
+
+
+class Coupon(models.Model):
+    """A coupon a buyer holds: claimed in the coupon center or issued to them (定向发放)."""
+
+    class Status(models.TextChoices):
+        UNUSED = "unused", "未使用"
+        USED = "used", "已使用"
+        VOID = "void", "已作废"
+
+    promotion = models.ForeignKey(Promotion, on_delete=models.PROTECT, related_name="coupons")
+    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coupons")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.UNUSED)
+    source = models.CharField(max_length=8, default="claim")  # claim / issued
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(db_index=True)
+    payment = models.ForeignKey("payments.Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["valid_until", "id"]
+        indexes = [models.Index(fields=["buyer", "status", "valid_until"])]
+
+
+class MemberLevel(models.Model):
+    """A shop's membership level (店铺会员): reached by spend in the shop or by points."""
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="member_levels")
+    rank = models.PositiveSmallIntegerField("等级")
+    name = models.CharField("等级名称", max_length=20)
+    min_spend_fen = models.BigIntegerField("累计消费满(分)", default=0)
+    min_points = models.PositiveIntegerField("积分满", default=0)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [models.UniqueConstraint(fields=["shop", "rank"], name="uniq_member_level_rank")]
+
+
+class PointsAccount(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points")
+    balance = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="points_nonnegative")]
+
+
+class PointsEntry(models.Model):
+    """Points ledger: every earn, spend and return, with the balance after it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries")
+    delta = models.BigIntegerField()
+    balance_after = models.BigIntegerField()
+    reason = models.CharField(max_length=20)  # earn / redeem / return / reverse
+    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "reason"], condition=Q(order__isnull=False),
+                                    name="uniq_points_per_order_reason"),
+        ]
+
+
+class GroupTeam(models.Model):
+    """One group of a group buy (一个团): completes when `size` members have paid before `expires_at`."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "拼团中"
+        COMPLETE = "complete", "拼团成功"
+        FAILED = "failed", "拼团失败"
+
+    promotion = models.ForeignKey(Promotion, on_delete=models.PROTECT, related_name="teams")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(PromotionItem, on_delete=models.PROTECT, related_name="+")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    size = models.PositiveSmallIntegerField()
+    paid_count = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    expires_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=Q(paid_count__lte=models.F("size")), name="team_not_overfull")]
+
+
+class GroupMember(models.Model):
+    team = models.ForeignKey(GroupTeam, on_delete=models.CASCADE, related_name="members")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="group_member")
+    paid = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["team", "buyer"], name="uniq_team_buyer")]
