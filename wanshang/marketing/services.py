@@ -426,3 +426,70 @@ def coupons_expire_cleanup(*, now=None) -> int:
     now = now or timezone.now()
     return Coupon.objects.filter(Q(status=Coupon.Status.UNUSED) & Q(valid_until__lte=now - timedelta(days=180))).update(
         status=Coupon.Status.VOID)
+
+
+# --- buying at a flash-sale or group price -----------------------------------------------------------------------
+
+def _fast_sold_out(item) -> None:
+    """Turn most losers away before pricing anything: one Redis GET, or one indexed read."""
+    from wanshang.marketing.flash import _keys, redis_client
+
+    client = redis_client()
+    if client is not None:
+        left = client.get(_keys(item)[0])
+        if left is not None and int(left) <= 0:
+            raise Conflict("手慢了，秒杀商品已抢光")
+    elif item.sold >= item.stock:
+        raise Conflict("手慢了，秒杀商品已抢光")
+
+
+def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key: str, buyer_note: str = "",
+              now=None):
+    """立即抢购: order one flash-sale SKU at the flash price or not at all. Returns the Payment.
+
+    Raises Conflict (not started, ended, sold out, over the per-buyer limit), ValidationError, NotFound.
+    """
+    from wanshang.checkout.services import checkout_submit
+    from wanshang.marketing.selectors import flash_item_get
+    from wanshang.pricing.engine import check_quantity
+
+    now = now or timezone.now()
+    quantity = check_quantity(quantity)
+    item = flash_item_get(item_id=item_id)
+    promo = item.promotion
+    if promo.status != Promotion.Status.ACTIVE or promo.ends_at <= now:
+        raise Conflict("秒杀已结束")
+    if promo.starts_at > now:
+        raise Conflict("秒杀尚未开始，请在开始后抢购")
+    _fast_sold_out(item)
+    return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
+                           idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
+                           require_item_kind=Kind.FLASH_SALE)
+
+
+def group_buy(*, buyer, item_id, address_id, idempotency_key: str, team_id=None, quantity: int = 1,
+              buyer_note: str = "", now=None):
+    """Open a new group (team_id None) or join one at the group price. Returns the Payment.
+
+    The group completes when `size` members have paid; if time runs out first every member is refunded.
+    """
+    from wanshang.checkout.services import checkout_submit
+    from wanshang.marketing.selectors import group_item_get
+    from wanshang.pricing.engine import PricingOptions, check_quantity
+
+    now = now or timezone.now()
+    quantity = check_quantity(quantity)
+    item = group_item_get(item_id=item_id)
+    promo = item.promotion
+    if promo.status != Promotion.Status.ACTIVE or not promo.starts_at <= now < promo.ends_at:
+        raise Conflict("拼团活动未在进行中")
+    if promo.per_buyer_limit and quantity > promo.per_buyer_limit:
+        raise ValidationError(f"拼团每人限购 {promo.per_buyer_limit} 件", field="quantity")
+    try:
+        team_id = int(team_id) if team_id not in (None, "", 0, "0") else 0
+    except (TypeError, ValueError):
+        raise ValidationError("拼团编号无效", field="team_id")
+    return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
+                           idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
+                           options=PricingOptions(group_buy={item.sku_id: team_id}),
+                           require_item_kind=Kind.GROUP_BUY)

@@ -1,0 +1,15 @@
+"""Scheduled marketing jobs. Thin: each calls a service that selects its work from the database state."""
+
+from wanshang.common.scheduler import register
+from wanshang.marketing.lifecycle import group_teams_expire
+from wanshang.marketing.services import coupons_expire_cleanup
+
+
+@register("marketing.group_teams_expire", every_seconds=60)
+def expire_group_teams(now):
+    return group_teams_expire(now=now)
+
+
+@register("marketing.coupons_void_old", every_seconds=86400)
+def void_old_coupons(now):
+    return coupons_expire_cleanup(now=now)
