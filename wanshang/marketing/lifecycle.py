@@ -35,11 +35,14 @@ FLASH_PAYMENT_MINUTES = 15
 
 # --- points ledger ---------------------------------------------------------------------------------------------
 
-def points_change(*, user, delta: int, reason: str, order=None, note: str = "") -> PointsEntry | None:
-    """Add (or with a negative delta, take) points; the balance never goes below zero. Idempotent per order+reason."""
+def points_change(*, user, delta: int, reason: str, order=None, note: str = "", ref: str = "") -> PointsEntry | None:
+    """Add (or with a negative delta, take) points; the balance never goes below zero.
+
+    `ref` ("earn:<order id>", "refund:<refund id>" …) makes an entry happen once however often it is called.
+    """
     if delta == 0:
         return None
-    if order is not None and PointsEntry.objects.filter(order=order, reason=reason).exists():
+    if ref and PointsEntry.objects.filter(ref=ref).exists():
         return None
     PointsAccount.objects.get_or_create(user=user)
     qs = PointsAccount.objects.filter(user=user)
@@ -49,7 +52,11 @@ def points_change(*, user, delta: int, reason: str, order=None, note: str = "") 
         raise Conflict("积分余额不足，请刷新后重试")
     balance = PointsAccount.objects.get(user=user).balance
     return PointsEntry.objects.create(user=user, delta=delta, balance_after=balance, reason=reason, order=order,
-                                      note=note[:100])
+                                      note=note[:100], ref=ref)
+
+
+def points_returned(*, order) -> int:
+    return sum(PointsEntry.objects.filter(order=order, reason="return").values_list("delta", flat=True))
 
 
 # --- placing ---------------------------------------------------------------------------------------------------
@@ -133,7 +140,8 @@ def order_completed(*, order) -> None:
     goods_paid = order.total_fen - order.freight_fen
     points = goods_paid // 100 * settings.WANSHANG["POINTS_EARN_PER_YUAN"]
     if points > 0:
-        points_change(user=order.buyer, delta=points, reason="earn", order=order, note=f"订单 {order.no} 完成")
+        points_change(user=order.buyer, delta=points, reason="earn", order=order, note=f"订单 {order.no} 完成",
+                      ref=f"earn:{order.pk}")
 
 
 def shipping_blocked_reason(*, order) -> str:
@@ -154,9 +162,10 @@ def order_released(*, order, refunded: bool = False) -> None:
         if line.promotion_item_id:  # only flash-sale items have claims
             if FlashClaim.objects.filter(item_id=line.promotion_item_id, buyer_id=order.buyer_id).exists():
                 flash.db_release(item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity)
-    if order.points_used:
-        points_change(user=order.buyer, delta=order.points_used, reason="return", order=order,
-                      note=f"订单 {order.no} {'退款' if refunded else '取消'}退回")
+    left = order.points_used - points_returned(order=order)
+    if left > 0:
+        points_change(user=order.buyer, delta=left, reason="return", order=order,
+                      note=f"订单 {order.no} {'退款' if refunded else '取消'}退回", ref=f"return:{order.pk}")
     ended = {OrderStatus.CANCELLED, OrderStatus.REFUNDED}
     siblings = list(order.payment.orders.values_list("shop_id", "status"))
     for coupon in Coupon.objects.filter(payment_id=order.payment_id, status=Coupon.Status.USED):
@@ -169,6 +178,22 @@ def order_released(*, order, refunded: bool = False) -> None:
         Promotion.objects.filter(pk=coupon.promotion_id, used_count__gt=0).update(used_count=F("used_count") - 1)
     if not refunded:
         GroupMember.objects.filter(order=order, paid=False).delete()  # frees the place in the team
+
+
+def partial_refund_released(*, order, refund, goods_fen: int) -> None:
+    """A partial refund of `goods_fen` of goods: the points spent come back in that proportion (coupons stay used
+    until the whole order is refunded)."""
+    from wanshang.common.money import allocate
+
+    if not order.points_used:
+        return
+    goods_total = sum(order.lines.values_list("payable_fen", flat=True))
+    refunded_goods = sum(order.lines.values_list("refunded_fen", flat=True))  # includes this refund
+    due = allocate(order.points_used, [refunded_goods, max(goods_total - refunded_goods, 0)])[0]
+    give = due - points_returned(order=order)
+    if give > 0:
+        points_change(user=order.buyer, delta=give, reason="return", order=order,
+                      note=f"退款 {refund.no} 按比例退回", ref=f"refund:{refund.pk}")
 
 
 # --- group buys that did not fill ---------------------------------------------------------------------------------

@@ -186,13 +186,13 @@ class PointsEntry(models.Model):
     reason = models.CharField(max_length=20)  # earn / redeem / return / reverse
     order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=100, blank=True)
+    ref = models.CharField(max_length=40, blank=True)  # "earn:<order>", "refund:<refund>": makes each entry once
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "reason"], condition=Q(order__isnull=False),
-                                    name="uniq_points_per_order_reason"),
+            models.UniqueConstraint(fields=["ref"], condition=~Q(ref=""), name="uniq_points_ref"),
         ]
 
 

@@ -82,6 +82,8 @@ class OrderLine(models.Model):
     discounts = models.JSONField(default=list, blank=True)     # this line's share of each order-level discount
     platform_fen = models.BigIntegerField(default=0)
     quantity = models.PositiveIntegerField()
+    refunded_qty = models.PositiveIntegerField(default=0)
+    refunded_fen = models.BigIntegerField(default=0)
     subtotal_fen = models.BigIntegerField()
     discount_fen = models.BigIntegerField(default=0)
     payable_fen = models.BigIntegerField()
@@ -126,6 +128,8 @@ class Refund(models.Model):
     shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     amount_fen = models.BigIntegerField()
+    lines = models.JSONField(default=list, blank=True)  # [[line_id, quantity, amount_fen]]; freight in full refunds
+    is_full = models.BooleanField(default=True)          # the rest of the order: order → refunded, coupons back
     reason = models.CharField("退款原因", max_length=200)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True)
     seller_note = models.CharField(max_length=200, blank=True)
@@ -143,7 +147,7 @@ class Refund(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order"], condition=Q(status__in=["requested", "processing", "refunded"]),
+                fields=["order"], condition=Q(status__in=["requested", "processing"]),
                 name="one_open_refund_per_order",
             ),
         ]

@@ -4,19 +4,76 @@ Money goes back through the gateway outside any transaction; a refund whose gate
 `processing` and the scheduler retries it (`refunds_retry`).
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
 from wanshang.common.errors import Conflict, NotFound, ValidationError
-from wanshang.inventory.services import stock_return
-from wanshang.orders.models import Order, OrderStatus, Refund
-from wanshang.orders.services import _lock_order, allocations_of, new_no
+from wanshang.common.money import allocate, fen_to_yuan_str
+from wanshang.inventory.services import Allocation, stock_return
+from wanshang.orders.models import Order, OrderEvent, OrderStatus, Refund
+from wanshang.orders.services import _lock_order, new_no
 from wanshang.orders.transitions import transition
 
 S = OrderStatus
 
 
-def refund_request(*, buyer, order_id, reason: str) -> Refund:
+@dataclass
+class RefundQuote:
+    lines: list[list[int]]   # [[line_id, quantity, amount_fen]]
+    amount_fen: int
+    is_full: bool
+
+
+def _cumulative_share(line, units: int) -> int:
+    """What the first `units` units of a line were paid: exact fen, and all units sum to the line's payable."""
+    if units >= line.quantity:
+        return line.payable_fen
+    return allocate(line.payable_fen, [units, line.quantity - units])[0]
+
+
+def refund_quote(*, order, lines=None) -> RefundQuote:
+    """How much a refund of `lines` ([(line_id, quantity)], None: everything not yet refunded) returns.
+
+    Each unit gets back its share of what its line was paid (the line's part of every coupon, 满减 and points
+    already taken off); freight comes back only when the refund takes the rest of the order.
+    """
+    order_lines = list(order.lines.all())
+    by_id = {line.pk: line for line in order_lines}
+    wanted: dict[int, int] = {}
+    if lines is None:
+        wanted = {line.pk: line.quantity - line.refunded_qty for line in order_lines if line.quantity > line.refunded_qty}
+    else:
+        for raw in lines:
+            try:
+                line_id, qty = int(raw[0]), int(raw[1])
+            except (TypeError, ValueError, IndexError):
+                raise ValidationError("退款商品格式错误", field="lines")
+            line = by_id.get(line_id)
+            if line is None:
+                raise ValidationError("退款商品不属于该订单", field="lines")
+            left = line.quantity - line.refunded_qty - wanted.get(line_id, 0)
+            if not 1 <= qty <= left:
+                raise ValidationError(f"“{line.title}”可退数量为 1–{left} 件" if left else f"“{line.title}”已全部退款",
+                                      field="lines")
+            wanted[line_id] = wanted.get(line_id, 0) + qty
+    if not wanted:
+        raise ValidationError("没有可退款的商品", field="lines")
+    out, total = [], 0
+    for line_id, qty in wanted.items():
+        line = by_id[line_id]
+        amount = _cumulative_share(line, line.refunded_qty + qty) - line.refunded_fen
+        out.append([line_id, qty, amount])
+        total += amount
+    is_full = all(line.quantity - line.refunded_qty == wanted.get(line.pk, 0) for line in order_lines)
+    if is_full:
+        total += order.freight_fen
+    return RefundQuote(lines=out, amount_fen=total, is_full=is_full)
+
+
+def refund_request(*, buyer, order_id, reason: str, lines=None) -> Refund:
+    """The buyer asks for money back on a paid, unshipped order: all of it, or some units (`lines`)."""
     reason = (reason or "").strip()
     if not 2 <= len(reason) <= 200:
         raise ValidationError("请填写退款原因（2–200 字）", field="reason")
@@ -26,8 +83,10 @@ def refund_request(*, buyer, order_id, reason: str) -> Refund:
             raise Conflict(f"订单当前为“{S(order.status).label}”，只有已付款未发货的订单可以申请退款")
         if Refund.objects.filter(order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING]).exists():
             raise Conflict("该订单已有进行中的退款申请")
+        quote = refund_quote(order=order, lines=lines)
         return Refund.objects.create(no=new_no("R"), order=order, shop_id=order.shop_id, buyer=buyer,
-                                     amount_fen=order.total_fen, reason=reason)
+                                     amount_fen=quote.amount_fen, lines=quote.lines, is_full=quote.is_full,
+                                     reason=reason)
 
 
 def refund_withdraw(*, buyer, refund_id) -> Refund:
@@ -91,8 +150,12 @@ def refund_by_system(*, order_id, reason: str) -> Refund:
         refund = Refund.objects.select_for_update().filter(
             order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING]).first()
         if refund is None:
+            quote = refund_quote(order=order)
             refund = Refund(no=new_no("R"), order=order, shop_id=order.shop_id, buyer_id=order.buyer_id,
-                            amount_fen=order.total_fen, reason=reason[:200])
+                            amount_fen=quote.amount_fen, lines=quote.lines, is_full=True, reason=reason[:200])
+        elif not refund.is_full:  # take over a partial request as a full one
+            quote = refund_quote(order=order)
+            refund.amount_fen, refund.lines, refund.is_full = quote.amount_fen, quote.lines, True
         if refund.status == Refund.Status.PROCESSING and refund.pk:
             return refund  # already on its way; the retry job finishes it
         refund.status = Refund.Status.PROCESSING
@@ -118,18 +181,52 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
             refund.save(update_fields=["last_error"])
             return refund
         order = _lock_order(refund.order_id)
-        transition(order, S.REFUNDED, actor=actor, actor_kind="seller" if actor else "system",
-                   note=f"退款 {refund.no} 已原路退回")
-        stock_return(allocations=allocations_of(order), order_id=order.pk, actor=actor)
-        from wanshang.marketing.lifecycle import order_released
+        from wanshang.marketing.lifecycle import order_released, partial_refund_released
 
-        order_released(order=order, refunded=True)
+        units = _refund_units(order, refund)
+        if refund.is_full:
+            transition(order, S.REFUNDED, actor=actor, actor_kind="seller" if actor else "system",
+                       note=f"退款 {refund.no} 已原路退回")
+        else:
+            OrderEvent.objects.create(order=order, shop_id=order.shop_id, from_status=order.status,
+                                      to_status=order.status, actor=actor, actor_kind="seller" if actor else "system",
+                                      note=f"部分退款 {refund.no} ¥{fen_to_yuan_str(refund.amount_fen)} 已原路退回")
+        stock_return(allocations=units, order_id=order.pk, actor=actor)
+        if refund.is_full:
+            order_released(order=order, refunded=True)
+        else:
+            partial_refund_released(order=order, refund=refund,
+                                    goods_fen=sum(amount for _, _, amount in refund.lines))
         refund.status = Refund.Status.REFUNDED
         refund.gateway_refund_no = gateway_no
         refund.refunded_at = timezone.now()
         refund.last_error = ""
         refund.save()
     return refund
+
+
+def _refund_units(order, refund) -> list[Allocation]:
+    """Mark the refunded units on their lines and say which stock they came from (units taken in order)."""
+    out = []
+    lines = {line.pk: line for line in order.lines.all()}
+    for line_id, qty, amount in refund.lines:
+        line = lines[line_id]
+        skip, take = line.refunded_qty, qty
+        for warehouse_id, allocated in line.allocations:
+            if skip >= allocated:
+                skip -= allocated
+                continue
+            n = min(allocated - skip, take)
+            skip = 0
+            if n:
+                out.append(Allocation(sku_id=line.sku_id, warehouse_id=warehouse_id, quantity=n))
+                take -= n
+            if not take:
+                break
+        line.refunded_qty += qty
+        line.refunded_fen += amount
+        line.save(update_fields=["refunded_qty", "refunded_fen"])
+    return out
 
 
 def refunds_retry(*, now=None) -> int:

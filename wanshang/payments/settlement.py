@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from wanshang.common.money import percent_of
+from wanshang.common.money import allocate, percent_of
 from wanshang.payments.models import SettlementEntry
 
 
@@ -24,12 +24,16 @@ def settlement_record(*, order, now=None) -> SettlementEntry:
         return existing
     now = now or timezone.now()
     commission = 0
+    gross = order.freight_fen
     rates: dict[int, int] = {}
     for line in order.lines.all():
         if line.category_id not in rates:
             rates[line.category_id] = commission_bps_for_category(category=category_get(category_id=line.category_id))
-        commission += percent_of(line.payable_fen + line.platform_fen, rates[line.category_id])
-    gross = order.total_fen + order.platform_fen
+        kept = line.quantity - line.refunded_qty  # units partly refunded before shipping are not settled
+        platform = allocate(line.platform_fen, [kept, line.refunded_qty])[0] if line.refunded_qty else line.platform_fen
+        goods = line.payable_fen - line.refunded_fen + platform
+        commission += percent_of(goods, rates[line.category_id])
+        gross += goods
     return SettlementEntry.objects.create(
         shop_id=order.shop_id, order=order, gross_fen=gross, commission_fen=commission,
         net_fen=gross - commission,

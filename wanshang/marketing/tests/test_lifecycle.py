@@ -127,3 +127,39 @@ def test_coupon_held_stays_usable_after_the_merchant_pauses_the_promotion(buyer,
     promotion_pause(shop=shop, promotion_id=c.pk)
     assert place(buyer, address, [(sku.pk, 1)]).orders.get().discount_fen == 1000
     assert Coupon.objects.get().status == "used"
+
+
+def test_partial_refund_returns_the_units_allocated_share_and_points_in_proportion(
+        buyer, address, shop, make_product, promo, place):
+    from wanshang.inventory.models import Stock
+    from wanshang.marketing.models import PointsEntry
+    from wanshang.orders.refunds import refund_quote
+
+    a = make_product(shop, prices=(10000,), stock=10).skus.get()
+    b = make_product(shop, prices=(5000,), stock=10).skus.get()
+    promo(shop, "full_reduction", config={"mode": "tiers", "tiers": [[30000, 3000]]})
+    points_change(user=buyer, delta=1000, reason="grant")
+    payment = place(buyer, address, [(a.pk, 3), (b.pk, 1)], options=PricingOptions(use_points=True))
+    order = payment.orders.get()
+    sandbox_pay(buyer=buyer, payment_no=payment.no)
+    line_a = order.lines.get(sku=a)
+    # 满300减30 and 1000 points (¥10) spread over ¥350 of goods: line A (¥300) carries 30×300/350 + 10×300/350
+    assert line_a.discount_fen == sum(d["amount_fen"] for d in line_a.discounts)
+    quote = refund_quote(order=order, lines=[(line_a.pk, 1)])
+    assert not quote.is_full and quote.amount_fen * 3 in range(line_a.payable_fen - 2, line_a.payable_fen + 3)
+    refund = refund_request(buyer=buyer, order_id=order.pk, reason="多买了一件", lines=[(line_a.pk, 1)])
+    refund_approve(shop=shop, refund_id=refund.pk, actor=shop.owner)
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert Stock.objects.get(sku=a).on_hand == 10 - 3 + 1
+    returned = sum(PointsEntry.objects.filter(order=order, reason="return").values_list("delta", flat=True))
+    assert 0 < returned < 1000
+    # the rest of the order: everything else, freight, the remaining points, order refunded
+    rest = refund_request(buyer=buyer, order_id=order.pk, reason="不要了")
+    refund_approve(shop=shop, refund_id=rest.pk, actor=shop.owner)
+    order.refresh_from_db()
+    assert order.status == "refunded"
+    assert refund.amount_fen + rest.amount_fen == order.total_fen
+    assert balance(buyer) == 1000
+    with pytest.raises(Exception, match="只有已付款未发货"):
+        refund_request(buyer=buyer, order_id=order.pk, reason="再退一次")
