@@ -35,6 +35,11 @@ NAV = [
         (_("退款管理"), "sellercenter:refund_list", P.ORDER_VIEW, "refunds"),
         (_("运费模板"), "sellercenter:freight_list", P.FREIGHT_EDIT, "freight"),
     ]),
+    (_("营销"), [
+        (_("营销中心"), "sellercenter:marketing", P.MARKETING, "marketing"),
+        (_("会员等级"), "sellercenter:member_levels", P.MARKETING, "member_levels"),
+        (_("价格合规提醒"), "sellercenter:price_alerts", P.MARKETING, "price_alerts"),
+    ]),
     (_("店铺"), [
         (_("店铺设置"), "sellercenter:shop_settings", P.SHOP_EDIT, "settings"),
         (_("员工与角色"), "sellercenter:staff_list", P.STAFF_MANAGE, "staff"),
@@ -117,7 +122,7 @@ def seller_context(request) -> dict:
             ("product", P.PRODUCT_EDIT), ("price", P.PRICE_EDIT), ("stock", P.STOCK_EDIT),
             ("order", P.ORDER_VIEW), ("ship", P.ORDER_SHIP), ("refund", P.REFUND_HANDLE),
             ("finance", P.FINANCE_VIEW), ("freight", P.FREIGHT_EDIT), ("shop", P.SHOP_EDIT),
-            ("staff", P.STAFF_MANAGE),
+            ("staff", P.STAFF_MANAGE), ("marketing", P.MARKETING),
         )},
     }
 

@@ -5,6 +5,7 @@ request, so another shop's ids are 404. Non-staff and roles without the permissi
 """
 
 from django.core.paginator import Paginator
+from django.utils import timezone
 from ninja import Router
 
 from wanshang.catalog.selectors import SELLER_PRODUCT_TABS, seller_product_get, seller_products_in_tab
@@ -16,8 +17,27 @@ from wanshang.catalog.services import (
     sku_price_update,
 )
 from wanshang.common.errors import ValidationError
+from wanshang.compliance.selectors import price_alerts
+from wanshang.compliance.services import price_alert_resolve
 from wanshang.inventory.selectors import available_by_sku, seller_stock_list, warehouse_list
 from wanshang.inventory.services import stock_adjust
+from wanshang.marketing.kinds import Kind
+from wanshang.marketing.selectors import (
+    member_levels,
+    promotion_get,
+    promotion_list,
+    promotion_phase_label,
+    promotion_preview,
+)
+from wanshang.marketing.services import (
+    PromotionInput,
+    coupon_issue,
+    member_levels_save,
+    promotion_end,
+    promotion_pause,
+    promotion_resume,
+    promotion_save,
+)
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.orders.refunds import refund_approve, refund_reject
@@ -33,13 +53,22 @@ from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
 from wanshang.sellercenter.schemas import (
     Changed,
+    CouponIssueIn,
+    IssuedOut,
+    MemberLevelOut,
+    MemberLevelsIn,
     Message,
     OrderOut,
     OrderPage,
+    PreviewOut,
+    PriceAlertOut,
     PriceIn,
     ProductIn,
     ProductOut,
     ProductPage,
+    PromotionIn,
+    PromotionOut,
+    PromotionPage,
     RefundOut,
     RefundPage,
     RejectIn,
@@ -290,3 +319,158 @@ def settlements(request, status: str = "", page: int = 1, page_size: int = 20):
         "status_label": str(labels.get(e.status, e.status)), "settleable_at": e.settleable_at, "settled_at": e.settled_at,
     } for e in items]}
 
+
+
+# --- marketing (营销中心) ---------------------------------------------------------------------------------------
+
+PHASES = ("running", "scheduled", "paused", "ended")
+
+
+def _aware(value):
+    """A time sent without a zone is read in the shop's time zone (Asia/Shanghai)."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _promotion_input(payload: PromotionIn) -> PromotionInput:
+    return PromotionInput(
+        kind=payload.kind, name=payload.name, starts_at=_aware(payload.starts_at), ends_at=_aware(payload.ends_at),
+        scope=payload.scope, scope_ids=list(payload.scope_ids), config=dict(payload.config),
+        per_buyer_limit=payload.per_buyer_limit, total_quantity=payload.total_quantity, slot_id=payload.slot_id,
+        items=[item.model_dump(exclude_none=True) for item in payload.items],
+    )
+
+
+def _promotion_out(promo, now=None) -> dict:
+    now = now or timezone.now()
+    return {
+        "id": promo.pk, "kind": promo.kind, "kind_label": promo.get_kind_display(), "name": promo.name,
+        "status": promo.status, "phase": promo.phase(now), "phase_label": promotion_phase_label(promo, now),
+        "starts_at": promo.starts_at, "ends_at": promo.ends_at, "scope": promo.scope,
+        "scope_ids": list(promo.scope_ids or []), "config": dict(promo.config or {}),
+        "per_buyer_limit": promo.per_buyer_limit, "total_quantity": promo.total_quantity,
+        "issued_count": promo.issued_count, "used_count": promo.used_count, "slot_id": promo.slot_id,
+        "items": [{
+            "id": i.pk, "sku_id": i.sku_id, "product_id": i.product_id, "price_fen": i.price_fen,
+            "discount_bps": i.discount_bps, "level_prices": dict(i.level_prices or {}), "tiers": list(i.tiers or []),
+            "quantity": i.quantity, "stock": i.stock, "sold": i.sold,
+        } for i in promo.items.all()],
+    }
+
+
+def _promotion(staff, promotion_id) -> dict:
+    return _promotion_out(promotion_get(shop=staff.shop, promotion_id=promotion_id))
+
+
+@router.get("/promotions", response={200: PromotionPage, **ERRORS}, summary="营销活动列表")
+def promotions_list(request, kind: str = "", phase: str = "", page: int = 1, page_size: int = 20):
+    """`phase`: running 进行中 / scheduled 未开始 / paused 已暂停 / ended 已结束; `kind`: coupon, full_reduction, …"""
+    staff = _staff(request, P.MARKETING)
+    if kind and kind not in Kind.values:
+        raise ValidationError(f"未知的活动类型：{kind}", field="kind")
+    if phase and phase not in PHASES:
+        raise ValidationError("phase 只能是 running、scheduled、paused 或 ended", field="phase")
+    now = timezone.now()
+    rows = promotion_list(shop=staff.shop, kind=kind or None, phase=phase or None, now=now).prefetch_related("items")
+    meta, items = _paged(rows, page, page_size)
+    return {**meta, "items": [_promotion_out(p, now) for p in items]}
+
+
+@router.post("/promotions", response={201: PromotionOut, **ERRORS}, summary="创建营销活动（任一类型）")
+def promotions_create(request, payload: PromotionIn):
+    staff = _staff(request, P.MARKETING)
+    promo = promotion_save(shop=staff.shop, actor=request.user, data=_promotion_input(payload))
+    return 201, _promotion(staff, promo.pk)
+
+
+@router.get("/promotions/{promotion_id}", response={200: PromotionOut, **ERRORS}, summary="营销活动详情")
+def promotions_get(request, promotion_id: int):
+    staff = _staff(request, P.MARKETING)
+    return _promotion(staff, promotion_id)
+
+
+@router.put("/promotions/{promotion_id}", response={200: PromotionOut, **ERRORS}, summary="修改未开始的营销活动")
+def promotions_update(request, promotion_id: int, payload: PromotionIn):
+    staff = _staff(request, P.MARKETING)
+    promotion_get(shop=staff.shop, promotion_id=promotion_id)  # another shop's id: 404 before anything else
+    promotion_save(shop=staff.shop, actor=request.user, data=_promotion_input(payload), promotion_id=promotion_id)
+    return _promotion(staff, promotion_id)
+
+
+def _transition(request, promotion_id: int, service) -> dict:
+    staff = _staff(request, P.MARKETING)
+    promotion_get(shop=staff.shop, promotion_id=promotion_id)
+    service(shop=staff.shop, promotion_id=promotion_id, actor=request.user)
+    return _promotion(staff, promotion_id)
+
+
+@router.post("/promotions/{promotion_id}/pause", response={200: PromotionOut, **ERRORS}, summary="暂停活动")
+def promotions_pause(request, promotion_id: int):
+    return _transition(request, promotion_id, promotion_pause)
+
+
+@router.post("/promotions/{promotion_id}/resume", response={200: PromotionOut, **ERRORS}, summary="恢复活动")
+def promotions_resume(request, promotion_id: int):
+    return _transition(request, promotion_id, promotion_resume)
+
+
+@router.post("/promotions/{promotion_id}/end", response={200: PromotionOut, **ERRORS}, summary="结束活动")
+def promotions_end(request, promotion_id: int):
+    return _transition(request, promotion_id, promotion_end)
+
+
+@router.get("/promotions/{promotion_id}/preview", response={200: list[PreviewOut], **ERRORS},
+            summary="活动价格预览（§16 划线价、§17 提价提醒）")
+def promotions_preview(request, promotion_id: int):
+    staff = _staff(request, P.MARKETING)
+    return [{"sku_id": r.sku.pk, "title": r.sku.product.title, "spec_text": r.sku.spec_text, "price_fen": r.price_fen,
+             "promo_price_fen": r.promo_price_fen, "original_fen": r.original_fen, "reference_fen": r.reference_fen,
+             "strike_ok": r.strike_ok, "warnings": list(r.warnings)}
+            for r in promotion_preview(shop=staff.shop, promotion_id=promotion_id)]
+
+
+@router.post("/promotions/{promotion_id}/issue", response={200: IssuedOut, **ERRORS}, summary="优惠券定向发放")
+def promotions_issue(request, promotion_id: int, payload: CouponIssueIn):
+    """Buyers already at the per-buyer limit are skipped; `issued` is how many coupons were sent."""
+    staff = _staff(request, P.MARKETING)
+    promotion_get(shop=staff.shop, promotion_id=promotion_id)
+    return {"issued": coupon_issue(shop=staff.shop, actor=request.user, promotion_id=promotion_id,
+                                   buyer_ids=payload.buyer_ids)}
+
+
+def _levels(shop) -> list[dict]:
+    return [{"rank": lv.rank, "name": lv.name, "min_spend_fen": lv.min_spend_fen, "min_points": lv.min_points}
+            for lv in member_levels(shop=shop)]
+
+
+@router.get("/member-levels", response={200: list[MemberLevelOut], **ERRORS}, summary="会员等级")
+def member_levels_get(request):
+    staff = _staff(request, P.MARKETING)
+    return _levels(staff.shop)
+
+
+@router.put("/member-levels", response={200: list[MemberLevelOut], **ERRORS}, summary="保存会员等级（整体替换）")
+def member_levels_put(request, payload: MemberLevelsIn):
+    staff = _staff(request, P.MARKETING)
+    member_levels_save(shop=staff.shop, levels=[lv.model_dump() for lv in payload.levels])
+    return _levels(staff.shop)
+
+
+def _alert_out(alert) -> dict:
+    return {"id": alert.pk, "rule": alert.rule, "rule_label": alert.get_rule_display(), "sku_id": alert.sku_id,
+            "product_title": alert.sku.product.title, "spec_text": alert.sku.spec_text,
+            "promotion_id": alert.promotion_id, "message": alert.message, "evidence": list(alert.evidence or []),
+            "resolved": alert.resolved, "created_at": alert.created_at}
+
+
+@router.get("/price-alerts", response={200: list[PriceAlertOut], **ERRORS}, summary="价格合规提醒（未处理）")
+def price_alerts_list(request):
+    staff = _staff(request, P.MARKETING)
+    return [_alert_out(a) for a in price_alerts(shop=staff.shop)]
+
+
+@router.post("/price-alerts/{alert_id}/resolve", response={200: PriceAlertOut, **ERRORS}, summary="标记提醒已处理")
+def price_alerts_resolve(request, alert_id: int):
+    staff = _staff(request, P.MARKETING)
+    return _alert_out(price_alert_resolve(alert_id=alert_id, shop=staff.shop))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
+from wanshang.marketing.kinds import Kind
 from wanshang.merchants.selectors import STAFF_ROLES
 
 TEXT = forms.TextInput
@@ -33,6 +34,15 @@ class YuanField(forms.CharField):
             return yuan_to_fen(value)
         except DomainValidationError as exc:
             raise forms.ValidationError(exc.message)
+
+
+def id_list(text: str) -> list[int]:
+    """Ids typed as "101, 102" (commas, Chinese commas or new lines) → [101, 102]."""
+    parts = [p.strip() for p in (text or "").replace("，", ",").replace("\n", ",").split(",") if p.strip()]
+    bad = [p for p in parts if not p.isdigit()]
+    if bad:
+        raise forms.ValidationError(f"编号须为数字，“{bad[0]}” 无效")
+    return [int(p) for p in parts]
 
 
 def int_field(label, *, required=True, min_value=0, max_value=10_000_000, **kw):
@@ -183,3 +193,69 @@ class StaffAddForm(forms.Form):
 
 class StaffRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=ROLE_CHOICES)
+
+
+# --- 营销中心 (the promotion form of each kind is in promoforms.py) ----------------------------------------------
+
+class CouponIssueForm(forms.Form):
+    """定向发放: buyer ids typed as a list."""
+
+    buyer_ids = forms.CharField(label=_("买家编号（逗号或换行分隔）"), max_length=100_000,
+                                widget=forms.Textarea(attrs={"rows": 3, "placeholder": "10001, 10002"}),
+                                error_messages={"required": _("请填写买家编号")})
+
+    def clean_buyer_ids(self):
+        ids = id_list(self.cleaned_data["buyer_ids"].replace(" ", ","))
+        if not ids:
+            raise forms.ValidationError(_("请填写买家编号"))
+        return ids
+
+
+class PromotionFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型"))] + list(Kind.choices))
+    phase = forms.ChoiceField(label=_("状态"), required=False, choices=[
+        ("", _("全部")), ("running", _("进行中")), ("scheduled", _("未开始")), ("paused", _("已暂停")),
+        ("ended", _("已结束"))])
+
+
+class MemberLevelRowsForm:
+    """会员等级: 9 rows `level_rank`, `level_name`, `level_spend` (yuan), `level_points` → member_levels_save's list."""
+
+    ROWS = 9
+
+    def __init__(self, post=None, levels=()):
+        if post is not None:
+            cols = [post.getlist(n) for n in ("level_rank", "level_name", "level_spend", "level_points")]
+            self.rows = [{k: (col[i] if i < len(col) else "").strip()
+                          for k, col in zip(("rank", "name", "spend", "points"), cols, strict=True)}
+                         for i in range(max(len(c) for c in cols))] if any(cols) else []
+        else:
+            self.rows = [{"rank": str(lv.rank), "name": lv.name,
+                          "spend": fen_to_yuan_str(lv.min_spend_fen) if lv.min_spend_fen else "",
+                          "points": str(lv.min_points or "")} for lv in levels]
+        self.rows = self.rows[: self.ROWS]
+        self.errors: list[str] = []
+
+    def padded(self) -> list[dict]:
+        return self.rows + [{"rank": "", "name": "", "spend": "", "points": ""} for _ in range(self.ROWS - len(self.rows))]
+
+    def levels(self) -> list[dict]:
+        """The typed levels in the service's shape; bad rows go to `errors` (blank rows are skipped)."""
+        out = []
+        for n, row in enumerate(self.rows, start=1):
+            if not any(row.values()):
+                continue
+            if not row["rank"] or not row["name"]:
+                self.errors.append(f"第{n}行：请填写等级和名称")
+                continue
+            if not row["rank"].isdigit() or not (row["points"] or "0").isdigit():
+                self.errors.append(f"第{n}行：等级和积分须为整数")
+                continue
+            try:
+                spend = yuan_to_fen(row["spend"]) if row["spend"] else 0
+            except DomainValidationError as exc:
+                self.errors.append(f"第{n}行：累计消费：{exc.message}")
+                continue
+            out.append({"rank": int(row["rank"]), "name": row["name"], "min_spend_fen": spend,
+                        "min_points": int(row["points"] or 0)})
+        return out

@@ -69,6 +69,51 @@ class RejectIn(In):
     note: str = Field(max_length=200)
 
 
+class PromotionItemIn(In):
+    """One SKU of a promotion; which fields apply depends on the kind (money in fen, discounts in 万分比)."""
+
+    sku_id: StrictInt
+    price_fen: StrictInt | None = None
+    discount_bps: StrictInt | None = None
+    stock: StrictInt | None = None
+    quantity: StrictInt | None = None
+    tiers: list[list[StrictInt]] | None = Field(default=None, max_length=5)
+    level_prices: dict[str, StrictInt] | None = None
+
+
+class PromotionIn(In):
+    """A promotion of any kind: `config` holds the kind's rules as `marketing.kinds` validates them (fen, 万分比),
+    e.g. coupon {"type": "amount", "amount_fen": 2000, "threshold_fen": 19900}; 满减 {"mode": "tiers",
+    "tiers": [[30000, 3000]]}; 拼团 {"size": 3, "hours": 24}; 套餐 {"price_fen": 29900}; all kinds "combine_with"."""
+
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=40)
+    starts_at: datetime
+    ends_at: datetime | None = None
+    scope: str = Field(default="all", max_length=12)
+    scope_ids: list[StrictInt] = Field(default_factory=list, max_length=500)
+    config: dict = Field(default_factory=dict)
+    per_buyer_limit: StrictInt = 0
+    total_quantity: StrictInt = 0
+    slot_id: StrictInt | None = None
+    items: list[PromotionItemIn] = Field(default_factory=list, max_length=200)
+
+
+class CouponIssueIn(In):
+    buyer_ids: list[StrictInt] = Field(min_length=1, max_length=10000)
+
+
+class MemberLevelIn(In):
+    rank: StrictInt
+    name: str = Field(max_length=20)
+    min_spend_fen: StrictInt = 0
+    min_points: StrictInt = 0
+
+
+class MemberLevelsIn(In):
+    levels: list[MemberLevelIn] = Field(max_length=9)
+
+
 # --- outputs -------------------------------------------------------------------------------------------------
 
 class SkuOut(Schema):
@@ -213,6 +258,77 @@ class SettlementOut(Schema):
     settled_at: datetime | None
 
 
+class PromotionItemOut(Schema):
+    id: int
+    sku_id: int
+    product_id: int
+    price_fen: int | None
+    discount_bps: int | None
+    level_prices: dict
+    tiers: list
+    quantity: int
+    stock: int
+    sold: int
+
+
+class PromotionOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    status: str
+    phase: str
+    phase_label: str
+    starts_at: datetime
+    ends_at: datetime
+    scope: str
+    scope_ids: list[int]
+    config: dict
+    per_buyer_limit: int
+    total_quantity: int
+    issued_count: int
+    used_count: int
+    slot_id: int | None
+    items: list[PromotionItemOut]
+
+
+class PreviewOut(Schema):
+    sku_id: int
+    title: str
+    spec_text: str
+    price_fen: int
+    promo_price_fen: int | None
+    original_fen: int | None
+    reference_fen: int | None
+    strike_ok: bool
+    warnings: list[str]
+
+
+class IssuedOut(Schema):
+    issued: int
+
+
+class MemberLevelOut(Schema):
+    rank: int
+    name: str
+    min_spend_fen: int
+    min_points: int
+
+
+class PriceAlertOut(Schema):
+    id: int
+    rule: str
+    rule_label: str
+    sku_id: int
+    product_title: str
+    spec_text: str
+    promotion_id: int | None
+    message: str
+    evidence: list[dict]
+    resolved: bool
+    created_at: datetime
+
+
 class Page(Schema):
     count: int
     page: int
@@ -233,6 +349,10 @@ class OrderPage(Page):
 
 class RefundPage(Page):
     items: list[RefundOut]
+
+
+class PromotionPage(Page):
+    items: list[PromotionOut]
 
 
 class SettlementPage(Page):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wanshang.sellercenter.views import freight, home, inventory, orders, products, shop
+from wanshang.sellercenter.views import freight, home, inventory, marketing, orders, products, shop
 
 app_name = "sellercenter"
 
@@ -38,6 +38,19 @@ urlpatterns = [
     path("freight/new/", freight.freight_create, name="freight_create"),
     path("freight/<int:template_id>/", freight.freight_edit, name="freight_edit"),
     path("freight/<int:template_id>/delete/", freight.freight_delete, name="freight_delete"),
+    # 营销中心
+    path("marketing/", marketing.marketing, name="marketing"),
+    path("marketing/new/<str:kind>/", marketing.promotion_create, name="promotion_create"),
+    path("marketing/skus/", marketing.promotion_skus, name="promotion_skus"),
+    path("marketing/levels/", marketing.member_levels_view, name="member_levels"),
+    path("marketing/alerts/", marketing.price_alerts_view, name="price_alerts"),
+    path("marketing/alerts/<int:alert_id>/resolve/", marketing.price_alert_resolve_view, name="price_alert_resolve"),
+    path("marketing/<int:promotion_id>/", marketing.promotion_detail, name="promotion_detail"),
+    path("marketing/<int:promotion_id>/edit/", marketing.promotion_edit, name="promotion_edit"),
+    path("marketing/<int:promotion_id>/pause/", marketing.promotion_pause_view, name="promotion_pause"),
+    path("marketing/<int:promotion_id>/resume/", marketing.promotion_resume_view, name="promotion_resume"),
+    path("marketing/<int:promotion_id>/end/", marketing.promotion_end_view, name="promotion_end"),
+    path("marketing/<int:promotion_id>/issue/", marketing.coupon_issue_view, name="coupon_issue"),
     # 店铺
     path("settings/", shop.shop_settings, name="shop_settings"),
     path("staff/", shop.staff_page, name="staff_list"),

@@ -78,4 +78,32 @@ document.addEventListener("alpine:init", () => {
     },
     remove(i) { this.rules.splice(i, 1); },
   }));
+
+  // Promotion SKU rows: search the shop's products, add SKUs as rows, type each row's price / stock / tiers.
+  Alpine.data("promoItems", (initial, url) => ({
+    columns: initial.columns || [],
+    rows: [],
+    next: 0,
+    q: "", results: [], searching: false, searched: false,
+    init() {
+      this.rows = (initial.rows || []).map((r) => Object.assign({ key: this.next++ }, r));
+      if (this.$refs.staticRows) this.$refs.staticRows.remove();
+    },
+    async search() {
+      this.searching = true;
+      const res = await fetch(url + "?q=" + encodeURIComponent(this.q.trim()), { headers: { Accept: "application/json" } });
+      this.results = res.ok ? (await res.json()).products : [];
+      this.searching = false;
+      this.searched = true;
+    },
+    has(id) { return this.rows.some((r) => String(r.sku_id) === String(id)); },
+    add(sku) {
+      if (this.has(sku.id)) return;
+      const row = { key: this.next++, sku_id: String(sku.id), label: sku.label, error: "" };
+      for (const c of this.columns) row[c.key] = "";
+      this.rows.push(row);
+    },
+    addAll(product) { for (const s of product.skus) this.add(s); },
+    remove(i) { this.rows.splice(i, 1); },
+  }));
 });
