@@ -151,3 +151,10 @@ def buyer_tab_counts(*, buyer) -> dict[str, int]:
     rows = dict(Order.objects.filter(buyer=buyer).values_list("status").annotate(n=Count("id")))
     return {tab: sum(rows.get(s, 0) for s in statuses) for tab, statuses in BUYER_ORDER_TABS.items()
             if tab in ("unpaid", "to_ship", "to_receive")}
+
+
+def refund_items(*, refund) -> list[dict]:
+    """The units a refund covers, for display: title, spec, quantity, amount (fen)."""
+    lines = {line.pk: line for line in refund.order.lines.all()}
+    return [{"title": lines[line_id].title, "spec_text": lines[line_id].spec_text, "quantity": qty, "amount_fen": amount}
+            for line_id, qty, amount in refund.lines if line_id in lines]

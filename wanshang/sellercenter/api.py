@@ -44,6 +44,7 @@ from wanshang.orders.refunds import refund_approve, refund_reject
 from wanshang.orders.selectors import (
     ORDER_STATUS_LABELS,
     REFUND_STATUS_LABELS,
+    refund_items,
     seller_order_get,
     seller_order_list,
     seller_refund_get,
@@ -160,7 +161,7 @@ def _refund_out(refund) -> dict:
         "amount_fen": refund.amount_fen, "reason": refund.reason, "status": refund.status,
         "status_label": str(REFUND_STATUS_LABELS.get(refund.status, refund.status)), "seller_note": refund.seller_note,
         "last_error": refund.last_error, "created_at": refund.created_at, "decided_at": refund.decided_at,
-        "refunded_at": refund.refunded_at,
+        "refunded_at": refund.refunded_at, "is_full": refund.is_full, "items": refund_items(refund=refund),
     }
 
 

@@ -229,6 +229,13 @@ class OrderOut(Schema):
     events: list[OrderEventOut] | None = None
 
 
+class RefundItemOut(Schema):
+    title: str
+    spec_text: str
+    quantity: int
+    amount_fen: int
+
+
 class RefundOut(Schema):
     id: int
     no: str
@@ -243,6 +250,8 @@ class RefundOut(Schema):
     created_at: datetime
     decided_at: datetime | None
     refunded_at: datetime | None
+    is_full: bool = True
+    items: list["RefundItemOut"] = []
 
 
 class SettlementOut(Schema):

@@ -15,6 +15,7 @@ from wanshang.orders.refunds import refund_approve, refund_reject
 from wanshang.orders.selectors import (
     ORDER_STATUSES,
     REFUND_STATUS_LABELS,
+    refund_items,
     seller_order_get,
     seller_order_list,
     seller_refund_get,
@@ -96,6 +97,7 @@ def refund_list(request):
 def _refund_page(request, refund, *, reject_form=None, status=200):
     return seller_render(request, "sellercenter/orders/refund_detail.html", {
         "refund": refund, "order": refund.order, "reject_form": reject_form or RefundRejectForm(),
+        "items": refund_items(refund=refund),
         "can_handle": refund.status == "requested" and can(request.staff, P.REFUND_HANDLE),
     }, status=status, active="refunds")
 
