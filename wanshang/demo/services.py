@@ -64,6 +64,7 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
     Raises DemoConflict when the demo is already (partly) there: check `demo_status()` first.
     """
     from wanshang.demo.catalog import price_changes_plan, products_create
+    from wanshang.demo.marketing import marketing_create
     from wanshang.demo.orders import OrderMaker, cart_fill
     from wanshang.demo.people import buyers_create, operator_ensure, shared_password_hash
     from wanshang.demo.shops import (
@@ -118,6 +119,10 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         log(f"  结算单已到期可结算 {matured} 笔")
         if buyers:
             cart_fill(buyer=buyers[0], on_sale=on_sale, rng=order_rng)
+
+        phase("营销：店铺活动、平台券、秒杀场次、领券与积分")
+        marketing_create(operator=operator, shops=shops, on_sale=on_sale, buyers=buyers, now=timezone.now(),
+                         rng=_rng(seed, "marketing"), log=log)
     phase("完成")
     return demo_counts()
 
@@ -128,6 +133,7 @@ def demo_counts() -> dict:
 
     from wanshang.accounts.models import User
     from wanshang.catalog.models import Category, PriceHistory, Product, Sku
+    from wanshang.marketing.models import Coupon, FlashSlot, PointsAccount, Promotion
     from wanshang.merchants.models import MerchantApplication, Shop
     from wanshang.orders.models import Order, Refund
     from wanshang.payments.models import SettlementEntry
@@ -147,12 +153,17 @@ def demo_counts() -> dict:
         "orders": by(Order.objects, "status"),
         "refunds": by(Refund.objects, "status"),
         "settlements": by(SettlementEntry.objects, "status"),
+        "promotions": by(Promotion.objects.exclude(status=Promotion.Status.ENDED), "kind"),
+        "flash_slots": FlashSlot.objects.count(),
+        "coupons_held": Coupon.objects.count(),
+        "points_holders": PointsAccount.objects.filter(balance__gt=0).count(),
     }
 
 
 def demo_counts_lines(counts: dict) -> list[str]:
     """The counts in words, one line per kind of thing."""
     from wanshang.catalog.models import Product
+    from wanshang.marketing.kinds import Kind
     from wanshang.merchants.models import MerchantApplication
     from wanshang.orders.models import OrderStatus, Refund
     from wanshang.payments.models import SettlementEntry
@@ -168,6 +179,8 @@ def demo_counts_lines(counts: dict) -> list[str]:
         f"在售商品覆盖三级类目 {counts['leaf_categories_used']} 个；价格记录 {counts['price_history']} 条",
         f"  订单 {words(counts['orders'], OrderStatus)}",
         f"  退款 {words(counts['refunds'], Refund.Status)}；结算单 {words(counts['settlements'], SettlementEntry.Status)}",
+        f"  营销活动 {words(counts.get('promotions', {}), Kind)}；秒杀场次 {counts.get('flash_slots', 0)} 个；"
+        f"买家持有优惠券 {counts.get('coupons_held', 0)} 张，有积分的买家 {counts.get('points_holders', 0)} 位",
     ]
 
 

@@ -175,3 +175,12 @@ def commission_rate_set(request: HttpRequest, payload: CommissionIn):
     rate = commission_set(category_id=payload.category_id, rate_bps=payload.rate_bps)
     return {"category_id": rate.category_id, "rate_bps": rate.rate_bps,
             "rate_percent": f"{rate.rate_bps // 100}.{rate.rate_bps % 100:02d}"}
+
+
+def _mount_marketing():
+    from wanshang.platform.api_marketing import router as marketing_router
+
+    router.add_router("", marketing_router)
+
+
+_mount_marketing()

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from wanshang.platform.views import catalog, merchants, orders, overview
+from wanshang.platform.views import catalog, compliance, flash, marketing, merchants, orders, overview
 
 app_name = "platform"
 urlpatterns = [
@@ -27,6 +27,24 @@ urlpatterns = [
          name="attribute_delete"),
     path("brands/", catalog.brand_index, name="brands"),
     path("commission/", catalog.commission_index, name="commission"),
+    # 平台券
+    path("coupons/", marketing.coupon_index, name="coupons"),
+    path("coupons/new/", marketing.coupon_new, name="coupon_new"),
+    path("coupons/<int:promotion_id>/", marketing.coupon_detail, name="coupon_detail"),
+    path("coupons/<int:promotion_id>/edit/", marketing.coupon_edit, name="coupon_edit"),
+    path("coupons/<int:promotion_id>/issue/", marketing.coupon_issue_view, name="coupon_issue"),
+    re_path(r"^coupons/(?P<promotion_id>[0-9]+)/(?P<action>pause|resume|end)/$", marketing.coupon_action,
+            name="coupon_action"),
+    # 秒杀场次
+    path("flash-slots/", flash.slot_index, name="flash_slots"),
+    path("flash-slots/<int:slot_id>/", flash.slot_detail, name="flash_slot_detail"),
+    path("flash-slots/<int:slot_id>/promotions/<int:promotion_id>/remove/", flash.slot_remove_promotion,
+         name="flash_slot_remove"),
+    re_path(r"^flash-slots/(?P<slot_id>[0-9]+)/(?P<action>open|close)/$", flash.slot_toggle,
+            name="flash_slot_toggle"),
+    # 价格合规
+    path("price-alerts/", compliance.alert_index, name="price_alerts"),
+    path("price-alerts/<int:alert_id>/resolve/", compliance.alert_resolve, name="price_alert_resolve"),
     # 订单、支付通知、定时任务
     path("orders/", orders.order_index, name="orders"),
     path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),

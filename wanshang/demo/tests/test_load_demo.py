@@ -34,12 +34,21 @@ def _counts() -> dict:
     from wanshang.accounts.models import Address, User
     from wanshang.catalog.models import Category, PriceHistory, Product, Sku
     from wanshang.inventory.models import Stock, StockMovement
+    from wanshang.marketing.models import (
+        Coupon,
+        FlashSlot,
+        MemberLevel,
+        PointsEntry,
+        Promotion,
+        PromotionItem,
+    )
     from wanshang.merchants.models import MerchantApplication, Shop, ShopStaff
     from wanshang.orders.models import Order, OrderEvent, Refund
     from wanshang.payments.models import Payment, SettlementEntry
 
     models = [User, Address, Category, Product, Sku, PriceHistory, Stock, StockMovement, MerchantApplication, Shop,
-              ShopStaff, Order, OrderEvent, Refund, Payment, SettlementEntry]
+              ShopStaff, Order, OrderEvent, Refund, Payment, SettlementEntry, Promotion, PromotionItem, Coupon,
+              FlashSlot, MemberLevel, PointsEntry]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -175,3 +184,64 @@ def test_running_again_adds_nothing(demo):
     call_command("load_demo", *SMALL, stdout=out)
     assert _counts() == before
     assert "已加载" in out.getvalue() and "13800000000" in out.getvalue()
+
+
+def test_every_shop_runs_promotions_of_several_kinds_and_the_platform_a_shared_coupon(demo):
+    from wanshang.catalog.models import Product
+    from wanshang.marketing.models import MemberLevel, Promotion
+    from wanshang.merchants.models import Shop
+
+    now = timezone.now()
+    running = [p for p in Promotion.objects.select_related("shop") if p.phase(now) == "running"]
+    kinds = {p.kind for p in running}
+    assert {"coupon", "full_reduction", "time_discount", "member_price", "group_buy", "bundle", "flash_sale"} <= kinds
+    if Product.objects.filter(status="on_sale", is_wholesale=True).exists():
+        assert "wholesale" in kinds
+    for shop in Shop.objects.all():
+        own = {p.kind for p in running if p.shop_id == shop.pk}
+        assert {"coupon", "full_reduction", "time_discount", "member_price"} <= own, shop.slug
+        assert own & {"group_buy", "bundle"}, shop.slug
+        assert MemberLevel.objects.for_shop(shop).count() == 3
+    full = next(p for p in running if p.kind == "full_reduction")
+    assert len(full.config["tiers"]) == 3
+    member = next(p for p in running if p.kind == "member_price")
+    assert all(len(item.level_prices) == 3 for item in member.items.all())
+
+    [platform] = [p for p in running if p.shop_id is None]
+    assert platform.kind == "coupon" and platform.platform_share_bps == 5000 and platform.config["public"]
+    assert platform.config["threshold_fen"] > platform.config["amount_fen"]
+    # every promotion passed the services' rules: item prices below the SKU's price
+    for promo in running:
+        for item in promo.items.select_related("sku"):
+            prices = [item.price_fen] if item.price_fen else []
+            prices += list(item.level_prices.values()) + [t[1] for t in item.tiers]
+            assert all(p < item.sku.price_fen for p in prices), promo.name
+
+
+def test_two_flash_slots_one_running_one_later_with_enrolled_flash_sales(demo):
+    from wanshang.marketing.selectors import flash_sale_board, flash_slots
+
+    now = timezone.now()
+    running, later = flash_slots()
+    assert running.starts_at <= now < running.ends_at
+    assert now + timedelta(hours=2) < later.starts_at <= now + timedelta(hours=5)
+    for slot in (running, later):
+        promos = list(slot.promotions.all())
+        assert promos and all(p.kind == "flash_sale" and p.status == "active" for p in promos)
+        assert all(0 < item.stock and item.sold == 0 for p in promos for item in p.items.all())
+    board = flash_sale_board(now=now)
+    assert [s["running"] for s in board] == [True, False]
+
+
+def test_demo_buyers_hold_coupons_and_points(demo):
+    from wanshang.accounts.selectors import user_find_by_login
+    from wanshang.marketing.selectors import my_coupons, points_of
+
+    buyer = user_find_by_login(login=DEMO_BUYER_PHONE)
+    held = my_coupons(buyer=buyer)
+    assert any(c.shop_id is None for c in held) and sum(1 for c in held if c.shop_id) >= 1
+    balance, entries = points_of(user=buyer)
+    assert balance >= 3000 and any(e.note == "新用户注册奖励" for e in entries)
+    from wanshang.marketing.models import Coupon
+
+    assert Coupon.objects.exclude(buyer=buyer).exists()  # other buyers claimed some too

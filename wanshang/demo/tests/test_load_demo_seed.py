@@ -8,6 +8,7 @@ from django.db import transaction
 
 def _snapshot() -> dict:
     from wanshang.catalog.models import Product, Sku
+    from wanshang.marketing.models import Promotion
     from wanshang.orders.models import Order, OrderLine
 
     lines: dict[int, list] = {}
@@ -18,6 +19,10 @@ def _snapshot() -> dict:
         "skus": list(Sku.objects.order_by("pk").values_list("spec_key", "barcode", "cost_fen")),
         "orders": [(o.buyer.phone, o.shop.slug, o.status, lines[o.pk])
                    for o in Order.objects.select_related("buyer", "shop").order_by("pk")],
+        "promotions": [(p.shop.slug if p.shop else "", p.kind, p.name, p.config,
+                        [(i.sku.spec_key, i.sku.product.title, i.price_fen, i.discount_bps, i.level_prices, i.tiers,
+                          i.stock) for i in p.items.select_related("sku__product").order_by("pk")])
+                       for p in Promotion.objects.select_related("shop").order_by("pk")],
     }
 
 
@@ -32,7 +37,7 @@ def _load(seed: int) -> dict:
 
 def test_same_seed_gives_the_same_products_and_orders(db):
     first, second = _load(7), _load(7)
-    assert first["titles"] and first["orders"]
+    assert first["titles"] and first["orders"] and first["promotions"]
     assert first == second
 
 

@@ -22,3 +22,10 @@ def pending_application_count() -> int:
     from wanshang.merchants.selectors import application_status_counts
 
     return application_status_counts().get("pending", 0)
+
+
+@register.simple_tag
+def open_price_alert_count() -> int:
+    from wanshang.compliance.selectors import open_price_alert_count as count
+
+    return count()

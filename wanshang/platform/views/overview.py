@@ -2,12 +2,16 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.catalog.selectors import product_on_sale_count
 from wanshang.common.scheduler import jobs, run_job
 from wanshang.common.selectors import job_runs, job_states
+from wanshang.compliance.selectors import open_price_alert_count
+from wanshang.marketing.kinds import Kind
+from wanshang.marketing.selectors import flash_slots, platform_promotions
 from wanshang.merchants.selectors import application_status_counts, shop_status_counts
 from wanshang.orders.selectors import platform_totals
 from wanshang.payments.selectors import (
@@ -21,6 +25,7 @@ from wanshang.platform.access import operator_view
 
 @operator_view
 def overview(request):
+    now = timezone.now()
     return render(request, "platform/overview.html", {
         "nav": "overview",
         "applications": application_status_counts(),
@@ -29,6 +34,9 @@ def overview(request):
         "totals": platform_totals(),
         "refused": notification_refused_list(limit=10),
         "refused_count": notification_refused_count(),
+        "price_alerts_open": open_price_alert_count(),
+        "coupons_running": sum(1 for p in platform_promotions(kind=Kind.COUPON) if p.phase(now) == "running"),
+        "flash_slots_upcoming": len(flash_slots(upcoming_only=True, now=now)),
     })
 
 

@@ -1,5 +1,5 @@
 """`python manage.py load_demo`: a deterministic demo marketplace (shops, products, buyers, a month of
-orders).
+orders, running promotions, flash-sale sessions, coupons and points).
 
 Safe to re-run: when the demo is already loaded it only prints the URLs and log-ins.
 """
