@@ -10,6 +10,9 @@ from ninja.throttling import AnonRateThrottle
 
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.storefront import serializers as out
+from wanshang.storefront.api_promotions import OPTIONAL_AUTH
+from wanshang.storefront.api_promotions import router as promotions_router
+from wanshang.storefront.promo_display import card_overlay
 from wanshang.storefront.schemas import (
     AddressIn,
     AddressOut,
@@ -36,6 +39,7 @@ from wanshang.storefront.schemas import (
 )
 
 router = Router()
+router.add_router("", promotions_router)  # coupons, points, flash sales, group buys
 
 ERRORS = {400: Error, 404: Error, 409: Error}
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
@@ -50,7 +54,7 @@ def categories(request):
     return [out.category_node(root) for root in category_tree()]
 
 
-@router.get("/products", auth=None, response={200: ProductPage, 404: Error}, summary="商品搜索/列表")
+@router.get("/products", auth=OPTIONAL_AUTH, response={200: ProductPage, 404: Error}, summary="商品搜索/列表")
 def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = 1,
              page_size: int = Query(20, ge=1, le=100), min_price_fen: int | None = Query(None, ge=0),
              max_price_fen: int | None = Query(None, ge=0)):
@@ -64,17 +68,22 @@ def products(request, q: str = "", category: str = "", shop: str = "", sort: str
     the_shop = shop_get_public(slug=shop) if shop else None
     qs = product_search(q=q[:60], category=cat, shop=the_shop, sort=sort if sort in SORTS else "default",
                         min_price_fen=min_price_fen, max_price_fen=max_price_fen)
-    return out.page_of(qs, page=page, per_page=page_size, item=out.product_card)
+    data = out.page_of(qs, page=page, per_page=page_size, item=lambda p: p)
+    overlay = card_overlay(buyer=request.user, products=data["items"])  # §20: the price this buyer pays now
+    data["items"] = [out.product_card(p, overlay) for p in data["items"]]
+    return data
 
 
-@router.get("/products/{product_id}", auth=None, response={200: ProductOut, 404: Error}, summary="商品详情（含 SKU 与库存）")
+@router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: ProductOut, 404: Error},
+            summary="商品详情（含 SKU 与库存；各 SKU 的促销价见 /products/{product_id}/promotions）")
 def product(request, product_id: int):
     from wanshang.catalog.selectors import product_get_public
     from wanshang.inventory.selectors import available_by_sku
 
     item = product_get_public(product_id=product_id)
     skus = list(item.skus.all())
-    return out.product_detail(item, skus=skus, stock=available_by_sku(sku_ids=[s.pk for s in skus]))
+    return out.product_detail(item, skus=skus, stock=available_by_sku(sku_ids=[s.pk for s in skus]),
+                              overlay=card_overlay(buyer=request.user, products=[item]))
 
 
 @router.get("/shops/{slug}", auth=None, response={200: ShopOut, 404: Error}, summary="店铺信息")
@@ -160,16 +169,32 @@ def cart_item_remove(request, sku_id: int):
 
 # --- checkout and orders ------------------------------------------------------------------------------------
 
-@router.get("/checkout/preview", response={200: PreviewOut, **ERRORS}, summary="结算预览（运费、优惠、应付）")
-def checkout_preview(request, address_id: int | None = None, sku_id: int | None = None, quantity: int = 1):
-    """Without `sku_id`: the selected cart items. With it: a direct buy of `quantity`."""
+def _coupon_ids(text: str | None) -> list[int] | None:
+    from wanshang.storefront.promo_display import parse_ids
+
+    try:
+        return parse_ids(text)
+    except ValueError:
+        raise ValidationError("coupon_ids 须为逗号分隔的优惠券 id（最多 20 个），如 12,15", field="coupon_ids")
+
+
+@router.get("/checkout/preview", response={200: PreviewOut, **ERRORS}, summary="结算预览（运费、优惠明细、可用券、积分、应付）")
+def checkout_preview(request, address_id: int | None = None, sku_id: int | None = None, quantity: int = 1,
+                     coupon_ids: str | None = None, use_points: bool = False):
+    """Without `sku_id`: the selected cart items. With it: a direct buy of `quantity`.
+
+    `coupon_ids`: comma-separated coupon ids to use ("" = none); omitted, the best combination is chosen.
+    The answer's `coupon_ids`, `use_points` and `payable_fen` sent back to `POST /orders` place exactly this.
+    """
     from wanshang.checkout.services import checkout_preview as preview
     from wanshang.checkout.services import selected_cart_items
+    from wanshang.pricing.engine import PricingOptions
 
+    options = PricingOptions(coupon_ids=_coupon_ids(coupon_ids), use_points=use_points)
     items = [(sku_id, quantity)] if sku_id is not None else selected_cart_items(user=request.user)
     if not items:
         raise ValidationError("购物车中没有已勾选的商品", field="items")
-    priced, address = preview(user=request.user, items=items, address_id=address_id)
+    priced, address = preview(user=request.user, items=items, address_id=address_id, options=options)
     return out.preview(priced, address)
 
 
@@ -186,8 +211,10 @@ def _payment_out(request, payment_no):
                                             "schema": {"type": "string", "minLength": 8, "maxLength": 100},
                                             "description": "客户端生成的唯一键（如 UUID）；重试时使用同一个键不会重复下单"}]})
 def order_create(request, payload: OrderCreateIn):
-    """Body: `items` or `from_cart: true`. Returns the payment (payment_no, amount_fen) and its orders."""
+    """Body: `items` or `from_cart: true`; `coupon_ids` / `use_points` as in the preview. Returns the payment
+    (payment_no, amount_fen) and its orders."""
     from wanshang.checkout.services import checkout_submit, selected_cart_items
+    from wanshang.pricing.engine import PricingOptions
 
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key:
@@ -202,6 +229,7 @@ def order_create(request, payload: OrderCreateIn):
         user=request.user, items=items, address_id=payload.address_id, idempotency_key=key,
         buyer_note=payload.buyer_note, expected_payable_fen=payload.expected_payable_fen,
         from_cart=payload.from_cart,
+        options=PricingOptions(coupon_ids=payload.coupon_ids, use_points=payload.use_points),
     )
     return 201, _payment_out(request, payment.no)
 
@@ -302,3 +330,4 @@ def address_delete(request, address_id: int):
 
     delete(user=request.user, address_id=address_id)
     return 204, None
+

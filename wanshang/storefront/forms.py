@@ -70,7 +70,8 @@ def format_items(items) -> str:
 
 
 class CheckoutForm(forms.Form):
-    """The order confirmation. `items` and `expected_payable_fen` echo exactly what the buyer was shown."""
+    """The order confirmation. `items`, the coupons, points and `expected_payable_fen` echo exactly what the
+    buyer was shown: the order is priced with the same choices, and a different total is refused."""
 
     mode = forms.ChoiceField(choices=[("cart", _("购物车")), ("direct", _("立即购买"))])
     items = forms.CharField(max_length=4000)
@@ -78,9 +79,56 @@ class CheckoutForm(forms.Form):
     buyer_note = forms.CharField(required=False, max_length=200, label=_("买家留言"))
     idempotency_key = forms.CharField(min_length=8, max_length=100)
     expected_payable_fen = forms.IntegerField(min_value=0)
+    coupon_ids = forms.CharField(required=False, max_length=400)  # the coupons applied on the page; "" = none
+    use_points = forms.BooleanField(required=False)
 
     def clean_items(self):
         return parse_items(self.cleaned_data["items"])
+
+    def clean_coupon_ids(self):
+        """A list of coupon ids; None (the field was not sent at all) lets the engine pick the best."""
+        if self.data.get("coupon_ids") is None:
+            return None
+        return coupon_ids_field(self.cleaned_data["coupon_ids"])
+
+
+def coupon_ids_field(text) -> list[int] | None:
+    from wanshang.storefront.promo_display import parse_ids
+
+    try:
+        return parse_ids(text)
+    except ValueError:
+        raise forms.ValidationError(_("优惠券选择无效，请重新选择"))
+
+
+class CouponClaimForm(forms.Form):
+    promotion_id = forms.IntegerField(min_value=1, error_messages={"required": _("优惠券不存在"),
+                                                                   "invalid": _("优惠券不存在")})
+
+
+class _PromoBuyForm(forms.Form):
+    """立即抢购 / 拼团: one SKU at the promotion price, to the chosen (or default) address."""
+
+    item_id = forms.IntegerField(min_value=1, error_messages={"required": _("活动商品不存在"), "invalid": _("活动商品不存在")})
+    quantity = forms.IntegerField(initial=1, error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")})
+    address_id = forms.IntegerField(required=False, error_messages={"invalid": _("请选择收货地址")})
+    idempotency_key = forms.CharField(min_length=8, max_length=100,
+                                      error_messages={"required": _("页面已过期，请刷新后重试"),
+                                                      "min_length": _("页面已过期，请刷新后重试")})
+
+
+class FlashBuyForm(_PromoBuyForm):
+    pass
+
+
+class GroupBuyForm(_PromoBuyForm):
+    team_id = forms.IntegerField(required=False, min_value=1, error_messages={"invalid": _("拼团编号无效"),
+                                                                              "min_value": _("拼团编号无效")})
+
+
+class BundleAddForm(forms.Form):
+    product_id = forms.IntegerField(min_value=1, error_messages={"required": _("套餐不存在"), "invalid": _("套餐不存在")})
+    bundle_id = forms.IntegerField(min_value=1, error_messages={"required": _("套餐不存在"), "invalid": _("套餐不存在")})
 
 
 class CancelForm(forms.Form):

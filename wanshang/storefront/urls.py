@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wanshang.storefront.views import cart, catalog, checkout, orders
+from wanshang.storefront.views import cart, catalog, checkout, orders, promotions
 
 app_name = "storefront"
 
@@ -16,6 +16,15 @@ urlpatterns = [
     path("cart/update/", cart.cart_update, name="cart_update"),
     path("cart/remove/", cart.cart_remove, name="cart_remove"),
     path("cart/select/", cart.cart_select, name="cart_select"),
+    path("cart/bundle/", promotions.bundle_add, name="bundle_add"),
+    path("coupons/", promotions.coupon_center, name="coupon_center"),
+    path("coupons/claim/", promotions.coupon_claim, name="coupon_claim"),
+    path("flash/", promotions.flash_board, name="flash_board"),
+    path("flash/buy/", promotions.flash_buy, name="flash_buy"),
+    path("group/buy/", promotions.group_buy, name="group_buy"),
+    path("group/<int:team_id>/", promotions.group_team, name="group_team"),
+    path("me/coupons/", promotions.my_coupons, name="my_coupons"),
+    path("me/points/", promotions.my_points, name="my_points"),
     path("checkout/", checkout.checkout, name="checkout"),
     path("pay/<str:payment_no>/", checkout.cashier, name="cashier"),
     path("pay/<str:payment_no>/sandbox/", checkout.pay_sandbox, name="pay_sandbox"),

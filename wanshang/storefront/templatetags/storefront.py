@@ -72,3 +72,32 @@ def icon(name: str, size: int = 18):
         f'stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" '
         f'aria-hidden="true">{body}</svg>'
     )
+
+
+@register.simple_tag(takes_context=True)
+def card_price(context, product):
+    """A product card's price: this buyer's promotion price when the page computed one (`card_overlay`),
+    otherwise the product's own price marked for the per-request overlay of cached lists (promo_display)."""
+    from wanshang.storefront.promo_display import card_marker
+
+    overlay = context.get("card_overlay")
+    if overlay is None:
+        return card_marker(product)
+    return overlay.html(product.pk, product.min_price_fen)
+
+
+@register.filter
+def masked(name) -> str:
+    """A buyer's name as other buyers see it: 张** / 139****0001."""
+    from wanshang.storefront.promo_display import mask_name
+
+    return mask_name(name)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ mapping|get_item:key }} — a dict lookup with a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

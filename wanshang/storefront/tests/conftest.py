@@ -62,3 +62,45 @@ def orders_of():
 
     return do
 
+
+
+# --- promotions ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def promo():
+    """Set up a promotion through the seller's service: promo(shop, kind, items=[...], config={...}, **fields).
+    Running from a minute ago for a day unless `starts` / `ends` say otherwise; shop=None: a platform coupon."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wanshang.marketing.services import PromotionInput, promotion_save
+
+    def make(shop, kind, *, actor=None, items=(), config=None, name=None, starts=None, ends=None, **fields):
+        now = timezone.now()
+        data = PromotionInput(kind=kind, name=name or f"测试{kind}", starts_at=starts or now - timedelta(minutes=1),
+                              ends_at=ends if ends is not None else now + timedelta(days=1), config=config or {},
+                              items=list(items), **fields)
+        return promotion_save(shop=shop, actor=actor or (shop.owner if shop else None), data=data)
+
+    return make
+
+
+@pytest.fixture
+def grant_points():
+    from wanshang.marketing.lifecycle import points_change
+
+    def do(user, points):
+        return points_change(user=user, delta=points, reason="grant", note="测试赠送")
+
+    return do
+
+
+@pytest.fixture
+def pay():
+    from wanshang.payments.services import sandbox_pay
+
+    def do(user, payment_no):
+        return sandbox_pay(buyer=user, payment_no=payment_no)
+
+    return do

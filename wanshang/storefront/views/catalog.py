@@ -5,6 +5,7 @@ import hashlib
 from django.core.cache import cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from wanshang.common.web import error_page
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.merchants.selectors import shop_get_public, shop_list_open
 from wanshang.storefront.forms import SORTS, PriceFilterForm
+from wanshang.storefront.promo_display import card_overlay, splice_card_prices
 from wanshang.storefront.templatetags.storefront import category_menu
 
 PER_PAGE = 40
@@ -36,12 +38,15 @@ def home(request):
         products = list(product_search(category=root, sort="sales")[:5])
         if products:
             floors.append((root, products))
+    hot, new = list(product_search(sort="sales")[:10]), list(product_search(sort="new")[:10])
+    shown = {p.pk: p for p in [*hot, *new, *(p for _root, ps in floors for p in ps)]}
     return render(request, "storefront/home.html", {
         "categories": tree,
-        "hot": list(product_search(sort="sales")[:10]),
-        "new": list(product_search(sort="new")[:10]),
+        "hot": hot,
+        "new": new,
         "floors": floors,
         "shops": list(shop_list_open().order_by("-id")[:12]),
+        "card_overlay": card_overlay(buyer=request.user, products=shown.values()),
     })
 
 
@@ -56,7 +61,11 @@ def _listing(request, *, template: str, category=None, shop=None, q: str = "", e
              results_template: str | None = "storefront/_listing_results.html"):
     """A product list page. The results block (count, grid, pagination) is the same for every visitor, so it
     is cached per URL and language, keyed by the catalog's listing version: any price, shelf or shop change
-    renders it afresh; sales counts may lag by up to LISTING_TTL seconds."""
+    renders it afresh; sales counts may lag by up to LISTING_TTL seconds.
+
+    Promotion prices are NOT part of the cached block: a promotion reaching its end time bumps no version, so
+    a cached price could outlive it (§20). Cards carry marked list prices and `splice_card_prices` puts this
+    buyer's current price in on every request, cached or not (see promo_display.py)."""
     form = PriceFilterForm(request.GET or None)
     low = high = None
     if form.is_bound and form.is_valid():
@@ -71,10 +80,12 @@ def _listing(request, *, template: str, category=None, shop=None, q: str = "", e
         qs = product_search(q=q, category=category, shop=shop, sort=sort, min_price_fen=low, max_price_fen=high)
         page = paginate(qs, page=request.GET.get("page"), per_page=PER_PAGE)
         context.update(page=page, products=page.object_list)
-        if not results_template:  # the page lays the results out itself (shop page)
+        if not results_template:  # the page lays the results out itself (shop page): not cached
+            context["card_overlay"] = card_overlay(buyer=request.user, products=page.object_list)
             return render(request, template, context)
         results_html = render_to_string(results_template, context, request=request)
         cache.set(key, results_html, LISTING_TTL)
+    results_html = splice_card_prices(results_html, buyer=request.user)
     return render(request, template, {**context, "results_html": mark_safe(results_html)})  # noqa: S308
 
 
@@ -120,37 +131,79 @@ def shop(request, slug):
 
 
 def product(request, product_id):
+    from wanshang.marketing.selectors import claimed_counts, product_promotions
+    from wanshang.storefront.promo_display import short_tags, sku_displays
+
     try:
         item = product_get_public(product_id=product_id)
     except DomainError as exc:
         return error_page(request, exc)
+    now = timezone.now()
     skus = list(item.skus.all())
     stock = available_by_sku(sku_ids=[s.pk for s in skus])
-    prices = [s.price_fen for s in skus] or [item.min_price_fen]
-    originals = [s.original_price_fen for s in skus if s.original_price_fen]
+    promos = product_promotions(buyer=request.user, product=item, skus=skus, now=now)
+    rows = sku_displays(product=item, skus=skus, prices=promos.prices, stock=stock, now=now)
+    prices = [r.price.price_fen for r in rows] or [item.min_price_fen]
     min_qty = item.min_order_qty if item.is_wholesale else 1
     sku_data = {
         "axes": item.spec_axes,
         "minQty": min_qty,
         "skus": [{
-            "id": s.pk, "specs": s.spec_values, "price": fen_to_yuan_str(s.price_fen),
-            "original": fen_to_yuan_str(s.original_price_fen) if s.original_price_fen else "",
-            "stock": stock.get(s.pk, 0),
-        } for s in skus],
+            "id": r.sku.pk, "specs": r.sku.spec_values, "price": fen_to_yuan_str(r.price.price_fen),
+            "label": r.price.label if r.promoted else "",
+            "original": fen_to_yuan_str(r.original_fen) if r.original_fen else "",
+            "msrp": fen_to_yuan_str(r.msrp_fen) if r.msrp_fen else "",
+            "stock": r.stock,
+        } for r in rows],
     }
-    single = skus[0] if len(skus) == 1 else None
+    single = rows[0] if len(rows) == 1 else None
+    related = list(product_search(shop=item.shop, sort="sales").exclude(pk=item.pk)[:6])
+    labels = list({r.price.label if r.promoted else "" for r in rows})  # shown before a SKU is picked if all share it
     return render(request, "storefront/product.html", {
         "product": item,
         "shop": item.shop,
         "chain": category_ancestors(item.category),
         "skus": skus,
+        "sku_rows": rows,
         "sku_data": sku_data,
-        "single_sku": single,
+        "single_sku": single.sku if single else None,
+        "single_row": single,
+        "price_label": labels[0] if len(labels) == 1 else "",
         "min_price_fen": min(prices),
         "max_price_fen": max(prices),
-        "original_fen": max(originals) if originals else None,
         "total_stock": sum(stock.values()),
         "min_qty": min_qty,
         "attributes": list((item.attributes or {}).items()),
-        "related": list(product_search(shop=item.shop, sort="sales").exclude(pk=item.pk)[:6]),
+        "related": related,
+        "card_overlay": card_overlay(buyer=request.user, products=related[:4]),
+        "promos": promos,
+        "promo_tags": short_tags(promos.tags),
+        "claimed": claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in promos.coupons])
+        if promos.coupons else {},
+        **_buy_context(request, promos, skus, now),
     })
+
+
+def _buy_context(request, promos, skus, now) -> dict:
+    """The flash-sale, group-buy and bundle blocks: rows to render, a fresh idempotency key for their forms."""
+    import uuid
+
+    from wanshang.accounts.selectors import address_default
+
+    by_id = {s.pk: s for s in skus}
+    return {
+        "flash": promos.flash,
+        "flash_running": bool(promos.flash and promos.flash.starts_at <= now),
+        "flash_rows": [{"item": it, "sku": by_id[sku_id], "left": max(it.stock - it.sold, 0),
+                        "sold_out": it.sold >= it.stock}
+                       for sku_id, it in promos.flash_items.items() if sku_id in by_id],
+        "group_rows": [{"item": it, "sku": by_id[sku_id]} for sku_id, it in promos.group_items.items()
+                       if sku_id in by_id],
+        "open_teams": [{"team": t, "missing": max(t.size - t.paid_count, 0)} for t in promos.open_teams],
+        "bundles": [{"promotion": b, "members": members, "whole_fen": whole, "price_fen": b.config["price_fen"],
+                     "save_fen": whole - b.config["price_fen"]}
+                    for b, members, whole in promos.bundles],
+        "buy_address": address_default(user=request.user)
+        if request.user.is_authenticated and (promos.flash_items or promos.group_items) else None,
+        "buy_key": uuid.uuid4().hex,
+    }

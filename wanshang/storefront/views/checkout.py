@@ -14,14 +14,29 @@ from wanshang.checkout.services import checkout_preview, checkout_submit, select
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import error_page
 from wanshang.payments.selectors import payment_get_for_buyer
+from wanshang.pricing.engine import PricingOptions
 from wanshang.storefront.forms import CheckoutForm, GatewayForm, format_items
+from wanshang.storefront.promo_display import parse_ids
 from wanshang.storefront.views._common import buyer_required, int_or_none, is_htmx
 
 
+def _options_from_query(request) -> PricingOptions:
+    """The buyer's coupon and points choice on the page: `pick=1` with the ticked `coupon`s (possibly none);
+    without `pick` the engine chooses the best coupons. `points=1` uses points."""
+    coupon_ids = None
+    if request.GET.get("pick") == "1":
+        try:
+            coupon_ids = parse_ids(",".join(request.GET.getlist("coupon")))
+        except ValueError:
+            coupon_ids = None
+    return PricingOptions(coupon_ids=coupon_ids, use_points=request.GET.get("points") == "1")
+
+
 def _render(request, *, mode: str, items, address_id=None, key: str | None = None, note: str = "",
-            error: str | None = None):
+            error: str | None = None, options: PricingOptions | None = None):
+    options = options or PricingOptions()
     try:
-        cart, address = checkout_preview(user=request.user, items=items, address_id=address_id)
+        cart, address = checkout_preview(user=request.user, items=items, address_id=address_id, options=options)
     except DomainError as exc:
         if mode == "cart" and not isinstance(exc, NotFound):
             messages.error(request, exc.message)
@@ -34,7 +49,14 @@ def _render(request, *, mode: str, items, address_id=None, key: str | None = Non
         "buyer_note": note,
         "idempotency_key": key or uuid.uuid4().hex,
         "expected_payable_fen": cart.payable_fen,
+        # what was applied, not what was asked: the order is priced with exactly these (engine re-checks them)
+        "coupon_ids": ",".join(str(v.coupon.pk) for v in cart.coupons if v.chosen),
+        "use_points": bool(cart.points_used),
     })
+    # the coupon/points form reloads this page: it carries what the page is about (a direct buy, the address)
+    keep = [("sku", items[0][0]), ("qty", items[0][1])] if mode == "direct" and items else []
+    if address:
+        keep.append(("address", address.pk))
     return render(request, "storefront/checkout.html", {
         "cart": cart,
         "address": address,
@@ -44,6 +66,10 @@ def _render(request, *, mode: str, items, address_id=None, key: str | None = Non
         "error": error,
         "can_submit": bool(address) and bool(cart.valid_lines) and not cart.problems,
         "back_url": request.get_full_path(),
+        "keep_params": keep,
+        "options": options,
+        "chosen_ids": {v.coupon.pk for v in cart.coupons if v.chosen},
+        "points_value_fen": next((a.amount_fen for a in cart.adjustments if a.code == "points"), 0),
     })
 
 
@@ -52,14 +78,15 @@ def checkout(request):
     if request.method == "POST":
         return _submit(request)
     address_id = int_or_none(request.GET.get("address"))
+    options = _options_from_query(request)
     if "sku" in request.GET:
         return _render(request, mode="direct", items=[(request.GET.get("sku"), request.GET.get("qty") or 1)],
-                       address_id=address_id)
+                       address_id=address_id, options=options)
     items = selected_cart_items(user=request.user)
     if not items:
         messages.error(request, _("请先在购物车中选择要结算的商品"))
         return redirect("storefront:cart")
-    return _render(request, mode="cart", items=items, address_id=address_id)
+    return _render(request, mode="cart", items=items, address_id=address_id, options=options)
 
 
 def _submit(request):
@@ -74,15 +101,17 @@ def _submit(request):
                        address_id=int_or_none(request.POST.get("address_id")), error=message,
                        note=request.POST.get("buyer_note", "")[:200])
     data = form.cleaned_data
+    options = PricingOptions(coupon_ids=data["coupon_ids"], use_points=data["use_points"])
     try:
         payment = checkout_submit(
             user=request.user, items=data["items"], address_id=data["address_id"],
             idempotency_key=data["idempotency_key"], buyer_note=data["buyer_note"],
             expected_payable_fen=data["expected_payable_fen"], from_cart=data["mode"] == "cart",
+            options=options,
         )
     except DomainError as exc:
         return _render(request, mode=data["mode"], items=data["items"], address_id=data["address_id"],
-                       key=data["idempotency_key"], note=data["buyer_note"], error=exc.message)
+                       key=data["idempotency_key"], note=data["buyer_note"], error=exc.message, options=options)
     return redirect("storefront:cashier", payment_no=payment.no)
 
 

@@ -27,6 +27,12 @@
         return lo === hi ? fmt(lo) : fmt(lo) + "-" + fmt(hi);
       },
       get original() { return this.sku ? this.sku.original : ""; },
+      get msrp() { return this.sku ? this.sku.msrp || "" : ""; },
+      get label() {  /* the promotion price's name (限时折扣 / 会员价 / 秒杀价 …) of the chosen SKU, or the one all share */
+        if (this.sku) { return this.sku.label || ""; }
+        var labels = skus.map(function (s) { return s.label || ""; });
+        return labels.length && labels.every(function (l) { return l === labels[0]; }) ? labels[0] : "";
+      },
       get stockText() {
         if (this.sku) { return this.sku.stock > 0 ? "库存 " + this.sku.stock + " 件" : "该规格已售罄"; }
         return "请选择规格";
@@ -89,6 +95,41 @@
             }
           })
           .finally(function () { self.loading = false; });
+      }
+    };
+  };
+
+  /* Promotion countdown: x-data="promoCountdown(startIso, endIso)"; before the start it counts to it (即将开始),
+     then to the end (抢购中), then says 已结束. An empty startIso means it has started. */
+  window.promoCountdown = function (startIso, endIso) {
+    var start = startIso ? new Date(startIso).getTime() : 0;
+    var end = new Date(endIso).getTime();
+    var fmt = function (s) {
+      var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60), sec = s % 60;
+      var two = function (n) { return (n < 10 ? "0" : "") + n; };
+      return (d ? d + " 天 " : "") + two(h) + ":" + two(m) + ":" + two(sec);
+    };
+    return {
+      left: "",
+      phase: "",
+      get phaseText() { return { upcoming: "即将开始", running: "抢购中", ended: "已结束" }[this.phase] || ""; },
+      start: function () {
+        var self = this;
+        var tick = function () {
+          var now = Date.now();
+          if (now < start) {
+            self.phase = "upcoming";
+            self.left = "距开始 " + fmt(Math.floor((start - now) / 1000));
+          } else if (now < end) {
+            self.phase = "running";
+            self.left = "距结束 " + fmt(Math.floor((end - now) / 1000));
+          } else {
+            self.phase = "ended";
+            self.left = "已结束";
+          }
+        };
+        tick();
+        setInterval(tick, 1000);
       }
     };
   };
