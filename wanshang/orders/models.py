@@ -94,6 +94,10 @@ class OrderLine(models.Model):
     class Meta:
         ordering = ["id"]
 
+    @property
+    def refundable_qty(self) -> int:
+        return self.quantity - self.refunded_qty
+
 
 class OrderEvent(models.Model):
     """Audit of every status change: who, when, from what to what. Written with the change."""

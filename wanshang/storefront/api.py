@@ -278,7 +278,8 @@ def order_confirm_receipt(request, order_id: int):
 def order_refund(request, order_id: int, payload: RefundIn):
     from wanshang.orders.refunds import refund_request
 
-    return 201, out.refund(refund_request(buyer=request.user, order_id=order_id, reason=payload.reason))
+    lines = [(item.line_id, item.quantity) for item in payload.lines] if payload.lines is not None else None
+    return 201, out.refund(refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines))
 
 
 @router.post("/orders/{order_id}/refund/withdraw", response={200: RefundOut, **ERRORS}, summary="撤销退款申请")

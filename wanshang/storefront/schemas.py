@@ -44,8 +44,14 @@ class CancelIn(In):
     reason: str = Field("", max_length=200)
 
 
+class RefundLineIn(In):
+    line_id: int
+    quantity: int = Field(..., ge=1)
+
+
 class RefundIn(In):
     reason: str = Field(..., max_length=200)
+    lines: list[RefundLineIn] | None = Field(None, description="部分退款：订单行与件数；不传则退整单（含运费）")
 
 
 class AddressIn(In):
@@ -236,6 +242,7 @@ class PreviewOut(Schema):
 
 
 class OrderLineOut(Schema):
+    id: int
     sku_id: int
     product_id: int
     title: str
@@ -249,6 +256,8 @@ class OrderLineOut(Schema):
     list_price_fen: int = 0
     promotion_label: str = ""
     discounts: list[dict] = Field(default_factory=list, description="本行分摊到的各项优惠")
+    refunded_qty: int = 0
+    refunded_fen: int = 0
 
 
 class OrderEventOut(Schema):
@@ -268,6 +277,7 @@ class RefundOut(Schema):
     reason: str
     seller_note: str
     created_at: datetime
+    is_full: bool = True
 
 
 class OrderOut(Schema):

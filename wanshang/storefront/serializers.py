@@ -119,6 +119,7 @@ def order(o) -> dict:
         "discount_fen": o.discount_fen, "freight_fen": o.freight_fen, "total_fen": o.total_fen,
         "created_at": o.created_at, "pay_deadline": o.pay_deadline,
         "lines": [{
+            "id": line.pk, "refunded_qty": line.refunded_qty, "refunded_fen": line.refunded_fen,
             "sku_id": line.sku_id, "product_id": line.product_id, "title": line.title, "spec_text": line.spec_text,
             "image": line.image, "unit_price_fen": line.unit_price_fen, "quantity": line.quantity,
             "subtotal_fen": line.subtotal_fen, "discount_fen": line.discount_fen, "payable_fen": line.payable_fen,
@@ -132,7 +133,8 @@ def refund(r) -> dict | None:
     if r is None:
         return None
     return {"id": r.pk, "no": r.no, "status": r.status, "status_label": r.get_status_display(),
-            "amount_fen": r.amount_fen, "reason": r.reason, "seller_note": r.seller_note, "created_at": r.created_at}
+            "amount_fen": r.amount_fen, "reason": r.reason, "seller_note": r.seller_note, "created_at": r.created_at,
+            "is_full": r.is_full}
 
 
 def order_detail(o, *, current_refund) -> dict:

@@ -88,8 +88,21 @@ def order_refund_view(request, order_id):
     if not form.is_valid():
         messages.error(request, form.errors["reason"][0])
         return redirect("storefront:order_detail", order_id=order_id)
+    lines = []
+    for key, value in request.POST.items():
+        if key.startswith("qty_"):
+            try:
+                line_id, qty = int(key[4:]), int(value or 0)
+            except ValueError:
+                messages.error(request, _("退款数量须为整数"))
+                return redirect("storefront:order_detail", order_id=order_id)
+            if qty:
+                lines.append((line_id, qty))
+    if not lines and any(k.startswith("qty_") for k in request.POST):
+        messages.error(request, _("请填写要退款的商品数量"))
+        return redirect("storefront:order_detail", order_id=order_id)
     return _act(request, order_id, lambda: refund_request(
-        buyer=request.user, order_id=order_id, reason=form.cleaned_data["reason"],
+        buyer=request.user, order_id=order_id, reason=form.cleaned_data["reason"], lines=lines or None,
     ), _("退款申请已提交，等待商家处理"))
 
 
