@@ -123,14 +123,18 @@ def _group_join(*, buyer, line, order, team_id: int, now) -> GroupMember:
 # --- paid, completed --------------------------------------------------------------------------------------------
 
 def orders_paid(*, orders, now=None) -> None:
-    """Group-buy members who paid count towards their team; the team completes at its size."""
+    """Group-buy members who paid count towards their team; the team completes at its size before it expires.
+
+    A payment after the team's time ran out does not complete it (whether or not `group_teams_expire` has run yet):
+    the job fails the team and refunds every paid member.
+    """
     now = now or timezone.now()
     for member in GroupMember.objects.filter(order__in=[o.pk for o in orders], paid=False).order_by("team_id"):
         team = GroupTeam.objects.select_for_update().get(pk=member.team_id)
         member.paid = True
         member.save(update_fields=["paid"])
         team.paid_count += 1
-        if team.paid_count >= team.size and team.status == GroupTeam.Status.OPEN:
+        if team.paid_count >= team.size and team.status == GroupTeam.Status.OPEN and now < team.expires_at:
             team.status, team.completed_at = GroupTeam.Status.COMPLETE, now
         team.save(update_fields=["paid_count", "status", "completed_at"])
 

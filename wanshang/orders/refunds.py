@@ -168,10 +168,15 @@ def refund_by_system(*, order_id, reason: str) -> Refund:
 def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
     from wanshang.payments.services import gateway_refund
 
-    ok, gateway_no, error = gateway_refund(
-        payment_id=refund.order.payment_id, amount_fen=refund.amount_fen, reason=refund.reason,
-        order_refund_id=refund.pk,
-    )
+    if refund.amount_fen == 0:
+        # Discounts took everything these units cost (a line can pay less than a fen per unit): there is no money
+        # to send back, and gateways refuse a 0-fen refund, which would leave the refund processing forever.
+        ok, gateway_no, error = True, "", ""
+    else:
+        ok, gateway_no, error = gateway_refund(
+            payment_id=refund.order.payment_id, amount_fen=refund.amount_fen, reason=refund.reason,
+            order_refund_id=refund.pk,
+        )
     with transaction.atomic():
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if refund.status != Refund.Status.PROCESSING:

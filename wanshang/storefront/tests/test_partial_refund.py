@@ -5,7 +5,6 @@ import uuid
 import pytest
 
 from wanshang.checkout.services import checkout_submit
-from wanshang.orders.models import Refund
 from wanshang.payments.services import sandbox_pay
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ def test_buyer_refunds_two_of_three_cups_on_the_order_page(login_client, buyer, 
     page = client.get(f"/orders/{paid_order.pk}/").content.decode()
     assert f'name="qty_{cup.pk}"' in page
     client.post(f"/orders/{paid_order.pk}/refund/", {"reason": "买多了", f"qty_{cup.pk}": "2", f"qty_{cards.pk}": "0"})
-    refund = Refund.objects.get()
+    refund = paid_order.refunds.get()
     assert refund.amount_fen == 6000 and not refund.is_full and refund.lines == [[cup.pk, 2, 6000]]
 
 
@@ -39,7 +38,7 @@ def test_api_partial_refund_and_bad_quantity(login_client, buyer, paid_order):
     bad = client.post(f"/api/store/orders/{paid_order.pk}/refund",
                       {"reason": "买多了", "lines": [{"line_id": cup.pk, "quantity": 4}]}, content_type="application/json")
     assert bad.status_code == 400 and "1–3" in bad.json()["detail"]
-    assert not Refund.objects.exists()
+    assert not paid_order.refunds.exists()
     ok = client.post(f"/api/store/orders/{paid_order.pk}/refund",
                      {"reason": "买多了", "lines": [{"line_id": cup.pk, "quantity": 1}]}, content_type="application/json")
     assert ok.status_code == 201 and ok.json()["amount_fen"] == 3000 and ok.json()["is_full"] is False
