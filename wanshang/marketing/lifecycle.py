@@ -117,6 +117,9 @@ def _group_join(*, buyer, line, order, team_id: int, now) -> GroupMember:
         team = GroupTeam.objects.create(promotion=promo, shop_id=promo.shop_id, item=item, leader=buyer,
                                         size=promo.config["size"], expires_at=min(now + timedelta(hours=hours),
                                                                                   promo.ends_at))
+    if order.pay_deadline > team.expires_at:  # nobody pays into a team after its time is up
+        order.pay_deadline = team.expires_at
+        order.save(update_fields=["pay_deadline"])
     return GroupMember.objects.create(team=team, shop_id=team.shop_id, buyer=buyer, order=order)
 
 

@@ -430,6 +430,34 @@ def coupons_expire_cleanup(*, now=None) -> int:
 
 # --- buying at a flash-sale or group price -----------------------------------------------------------------------
 
+_FLASH_ITEMS: dict[int, tuple[float, object]] = {}
+FLASH_ITEM_TTL = 2.0  # seconds a process trusts its copy of a flash item's rules (never its stock)
+
+
+def _flash_item(item_id):
+    """The flash item, from a 2-second in-process copy when Redis is the gate (losers then never reach the
+    database); read fresh without Redis, where the database row is the gate."""
+    import time
+
+    from wanshang.marketing.flash import redis_client
+    from wanshang.marketing.selectors import flash_item_get
+
+    if redis_client() is None:
+        return flash_item_get(item_id=item_id)
+    try:
+        key = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound("秒杀商品不存在")
+    hit = _FLASH_ITEMS.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    item = flash_item_get(item_id=key)
+    if len(_FLASH_ITEMS) > 5000:
+        _FLASH_ITEMS.clear()
+    _FLASH_ITEMS[key] = (time.monotonic() + FLASH_ITEM_TTL, item)
+    return item
+
+
 def _fast_sold_out(item) -> None:
     """Turn most losers away before pricing anything: one Redis GET, or one indexed read."""
     from wanshang.marketing.flash import _keys, redis_client
@@ -448,14 +476,15 @@ def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key:
     """立即抢购: order one flash-sale SKU at the flash price or not at all. Returns the Payment.
 
     Raises Conflict (not started, ended, sold out, over the per-buyer limit), ValidationError, NotFound.
+    The rules may come from a copy up to 2 s old; the checkout behind re-prices from the database, so a sale
+    paused meanwhile is still refused there.
     """
     from wanshang.checkout.services import checkout_submit
-    from wanshang.marketing.selectors import flash_item_get
     from wanshang.pricing.engine import check_quantity
 
     now = now or timezone.now()
     quantity = check_quantity(quantity)
-    item = flash_item_get(item_id=item_id)
+    item = _flash_item(item_id)
     promo = item.promotion
     if promo.status != Promotion.Status.ACTIVE or promo.ends_at <= now:
         raise Conflict("秒杀已结束")

@@ -437,37 +437,48 @@ def choose(groups: list, ctx: Context, coupons: list, now) -> tuple[list[list[Of
             platform_offers.append(Offer(coupon.promotion, scoped, off, label, coupon=coupon,
                                          platform_bps=coupon.promotion.platform_share_bps))
     payable = {id(line): line.payable_fen for line in all_lines}
+    # Each shop's combinations are simulated once; a platform choice only filters them and reads what they
+    # leave on its lines. Shops touch only their own lines, so a joint choice is scored by arithmetic:
+    # Σ saved + what the platform coupon can still take (as `simulate` would: capped, keeping one fen).
+    shop_scores = []
+    for (frs, cps, _), g in zip(per_shop, groups, strict=True):
+        own = {id(line): payable[id(line)] for line in g.valid_lines}
+        shop_scores.append([(combo, *simulate(own, combo)) for combo in shop_combos(frs, cps, None)])
     best = None
     for p_offer in platform_offers:
+        eligible = {id(line) for line in p_offer.lines if payable[id(line)] > 0} if p_offer else set()
         fronts = []
-        for (frs, cps, _), g in zip(per_shop, groups, strict=True):
-            own = {id(line): payable[id(line)] for line in g.valid_lines}
+        for scores in shop_scores:
             scored = []
-            eligible = {id(line) for line in p_offer.lines} if p_offer else set()
-            for combo in shop_combos(frs, cps, p_offer):
-                saved, left = simulate(own, combo)
-                outside = saved - sum(own[k] - left[k] for k in own if k in eligible)
-                scored.append((saved, outside, combo))
-            front = [s for s in scored if not any((o[0] >= s[0] and o[1] >= s[1] and (o[0], o[1]) != (s[0], s[1]))
+            for combo, saved, left in scores:
+                if p_offer is not None and not all(combinable(o.promotion, p_offer.promotion) for o in combo):
+                    continue
+                inside = sum(payable[k] - left[k] for k in left if k in eligible)
+                scored.append((saved, saved - inside, combo))
+            front = [x for x in scored if not any((o[0] >= x[0] and o[1] >= x[1] and (o[0], o[1]) != (x[0], x[1]))
                                                   for o in scored)]
             # among equal scores keep the one with fewer coupons, then the earliest-expiring coupon
-            front.sort(key=lambda s: (-s[0], -s[1], len(s[2]), _expiry_key(s[2])))
+            front.sort(key=lambda x: (-x[0], -x[1], len(x[2]), _expiry_key(x[2])))
             dedup, seen = [], set()
-            for s in front:
-                if (s[0], s[1]) not in seen:
-                    seen.add((s[0], s[1]))
-                    dedup.append(s)
+            for x in front:
+                if (x[0], x[1]) not in seen:
+                    seen.add((x[0], x[1]))
+                    dedup.append(x)
             fronts.append(dedup)
         size = 1
         for f in fronts:
             size *= len(f)
         choices = cartesian(*fronts) if size <= MAX_JOINT else [tuple(f[0] for f in fronts)]
+        room = sum(payable[k] for k in eligible)
         for choice in choices:
-            offers = [o for s in choice for o in s[2]] + ([p_offer] if p_offer else [])
-            saved, _ = simulate(payable, offers)
+            saved = sum(x[0] for x in choice)
+            if p_offer is not None:
+                taken_inside = sum(x[0] - x[1] for x in choice)
+                saved += max(0, min(p_offer.amount, room - taken_inside - 1))
+            offers = [o for x in choice for o in x[2]] + ([p_offer] if p_offer else [])
             key = (saved, -len(offers), -_expiry_key(offers)[0] if offers else 0)
             if best is None or key > best[0]:
-                best = (key, [list(s[2]) for s in choice], p_offer)
+                best = (key, [list(x[2]) for x in choice], p_offer)
     if best is None:
         return [[] for _ in groups], None, views
     return best[1], best[2], views
