@@ -225,8 +225,14 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
 
 
 def _changed() -> None:
+    """A promotion changed: list pages and every process's copy of the shops' promotions are refreshed."""
     from wanshang.catalog.services import listings_changed
+    from wanshang.marketing.steps import snapshot_bump
 
+    # Now, for reads in this transaction, and again after commit, for a process that copied the old rows
+    # between the two.
+    snapshot_bump()
+    transaction.on_commit(snapshot_bump)
     listings_changed()
 
 
@@ -377,9 +383,11 @@ def member_levels_save(*, shop, levels: list[dict]) -> list[MemberLevel]:
             raise ValidationError(f"“{n2}”的门槛不能低于上一等级", field="levels")
     with transaction.atomic():
         MemberLevel.objects.for_shop(shop).delete()
-        return MemberLevel.objects.bulk_create([
+        levels = MemberLevel.objects.bulk_create([
             MemberLevel(shop=shop, rank=r, name=n, min_spend_fen=s, min_points=p) for r, n, s, p in cleaned
         ])
+        _changed()
+    return levels
 
 
 def flash_slot_save(*, actor, name: str, starts_at, ends_at, slot_id=None, is_open: bool = True) -> FlashSlot:

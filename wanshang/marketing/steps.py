@@ -63,49 +63,117 @@ class Context:
     ranks: dict = field(default_factory=dict)             # shop_id -> (rank, level name)
     used: dict = field(default_factory=dict)              # promotion_id -> units the buyer already bought
     flash_held: dict = field(default_factory=dict)        # item_id -> units the buyer holds
+    flash_sold: dict = field(default_factory=dict)        # item_id -> units sold (read fresh)
     coupons: list = field(default_factory=list)
     points_balance: int = 0
 
 
+# --- the shops' promotions, kept per process until a promotion changes ----------------------------------------
+# Promotions change seldom and are read on every price, so each process keeps the shops' running and coming
+# promotions (with their items and member levels) and drops them when `snapshot_bump` (called by every
+# marketing write) changes the token in the shared cache. Time is applied when reading, so a promotion that
+# starts or ends needs no bump; flash-sale stock is never taken from here.
+
+SNAPSHOT_KEY = "marketing:snapshot-token"
+_snapshot: dict = {"token": None, "shops": {}}
+
+
+@dataclass
+class ShopPromotions:
+    promotions: list                                   # active or paused, not ended
+    items: list                                        # their PromotionItems, `.promotion` attached
+    levels: list                                       # MemberLevel rows, by rank
+
+
+def snapshot_bump() -> None:
+    import uuid
+
+    from django.core.cache import cache
+
+    cache.set(SNAPSHOT_KEY, uuid.uuid4().hex, None)
+
+
+def _snapshot_token() -> str:
+    import uuid
+
+    from django.core.cache import cache
+
+    token = cache.get(SNAPSHOT_KEY)
+    if token is None:  # a fresh cache: nothing a process holds can be trusted
+        cache.add(SNAPSHOT_KEY, uuid.uuid4().hex, None)
+        token = cache.get(SNAPSHOT_KEY)
+    return token
+
+
+def shop_promotions(shop_ids, now, fresh: set | None = None) -> dict[int, ShopPromotions]:
+    """The shops' promotions; ids of shops read from the database by this call are added to `fresh`."""
+    from wanshang.marketing.models import MemberLevel, Promotion, PromotionItem
+
+    token = _snapshot_token()
+    if _snapshot["token"] != token or len(_snapshot["shops"]) > 5000:
+        _snapshot["token"], _snapshot["shops"] = token, {}
+    held = _snapshot["shops"]
+    missing = [sid for sid in shop_ids if sid not in held]
+    if missing:
+        loaded = {sid: ShopPromotions([], [], []) for sid in missing}
+        promos = {p.pk: p for p in Promotion.objects.filter(
+            shop_id__in=missing, status__in=[Promotion.Status.ACTIVE, Promotion.Status.PAUSED], ends_at__gt=now)}
+        for promo in promos.values():
+            loaded[promo.shop_id].promotions.append(promo)
+        for item in PromotionItem.objects.filter(promotion_id__in=list(promos)).order_by("id"):
+            item.promotion = promos[item.promotion_id]
+            loaded[item.promotion.shop_id].items.append(item)
+        for level in MemberLevel.objects.filter(shop_id__in=missing).order_by("rank"):
+            loaded[level.shop_id].levels.append(level)
+        held.update(loaded)  # whole entries only: other threads may read `held` meanwhile
+        if fresh is not None:
+            fresh.update(missing)
+    return {sid: held[sid] for sid in shop_ids}
+
+
+def _running_now(promo, now) -> bool:
+    return promo.status == "active" and promo.starts_at <= now < promo.ends_at
+
+
 def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = True) -> Context:
-    from wanshang.marketing.models import (
-        Coupon,
-        FlashClaim,
-        MemberLevel,
-        PointsAccount,
-        Promotion,
-        PromotionItem,
-    )
+    from wanshang.marketing.models import Coupon, FlashClaim, PointsAccount, PromotionItem
 
     ctx = Context(now=now)
     if not lines:
         return ctx
     sku_ids = {line.sku_id for line in lines}
-    shop_ids = {line.product.shop_id for line in lines}
-    running = Q(promotion__status=Promotion.Status.ACTIVE, promotion__starts_at__lte=now, promotion__ends_at__gt=now)
-    bundle_ids = set()
-    for item in PromotionItem.objects.filter(running, sku_id__in=sku_ids).select_related("promotion"):
-        if item.promotion.kind == Kind.BUNDLE:
-            bundle_ids.add(item.promotion_id)
-        else:
-            ctx.items_by_sku.setdefault(item.sku_id, []).append(item)
-    for promo in Promotion.objects.filter(shop_id__in=shop_ids, kind__in=[Kind.FULL_REDUCTION, Kind.MEMBER_PRICE],
-                                          status=Promotion.Status.ACTIVE, starts_at__lte=now, ends_at__gt=now):
-        if promo.kind == Kind.MEMBER_PRICE and not promo.config.get("level_bps"):
-            continue
-        ctx.shop_promotions.setdefault(promo.shop_id, []).append(promo)
-    if bundle_ids:
-        by_promo: dict = {}
-        for item in PromotionItem.objects.filter(promotion_id__in=bundle_ids).select_related("promotion").order_by("id"):
-            by_promo.setdefault(item.promotion_id, (item.promotion, []))[1].append(item)
-        ctx.bundles = sorted(by_promo.values(), key=lambda pair: pair[0].pk)
+    fresh: set = set()
+    snapshot = shop_promotions({line.product.shop_id for line in lines}, now, fresh)
+    shop_ids = set(snapshot)
+    bundles: dict = {}
+    flash_ids = []
+    for held in snapshot.values():
+        for item in held.items:
+            promo = item.promotion
+            if not _running_now(promo, now):
+                continue
+            if promo.kind == Kind.BUNDLE:
+                bundles.setdefault(promo.pk, (promo, []))[1].append(item)
+            elif item.sku_id in sku_ids:
+                ctx.items_by_sku.setdefault(item.sku_id, []).append(item)
+                if promo.kind == Kind.FLASH_SALE and promo.shop_id not in fresh:
+                    flash_ids.append(item.pk)
+        for promo in held.promotions:
+            if promo.kind not in (Kind.FULL_REDUCTION, Kind.MEMBER_PRICE) or not _running_now(promo, now):
+                continue
+            if promo.kind == Kind.MEMBER_PRICE and not promo.config.get("level_bps"):
+                continue
+            ctx.shop_promotions.setdefault(promo.shop_id, []).append(promo)
+    ctx.bundles = sorted(bundles.values(), key=lambda pair: pair[0].pk)
+    if flash_ids:  # flash stock moves all the time: always read it fresh
+        ctx.flash_sold = dict(PromotionItem.objects.filter(pk__in=flash_ids).values_list("pk", "sold"))
     if not _authenticated(buyer):
         return ctx
     member_shops = {sid for sid, promos in ctx.shop_promotions.items() if any(p.kind == Kind.MEMBER_PRICE for p in promos)}
     member_shops |= {i.promotion.shop_id for items in ctx.items_by_sku.values() for i in items
                      if i.promotion.kind == Kind.MEMBER_PRICE}
     if member_shops:
-        levels = list(MemberLevel.objects.filter(shop_id__in=member_shops).order_by("shop_id", "rank"))
+        levels = [level for sid in sorted(member_shops) for level in snapshot[sid].levels]
         if levels:
             ctx.points_balance = PointsAccount.objects.filter(user=buyer).values_list("balance", flat=True).first() or 0
             spend = buyer_spend_by_shop(buyer=buyer, shop_ids=member_shops)
@@ -169,7 +237,7 @@ def item_candidates(line: PricedLine, ctx: Context, *, buyer, group_buy: dict) -
             if prices:
                 price, label = min(prices), f"会员价（{rank[1]}）"
         elif kind == Kind.FLASH_SALE:
-            left = item.stock - item.sold
+            left = item.stock - ctx.flash_sold.get(item.pk, item.sold)
             held = ctx.flash_held.get(item.pk, 0)
             if left < qty:
                 line.notes.append("秒杀已抢光，按原价购买" if left <= 0 else f"秒杀仅剩 {left} 件，超出按原价购买")
