@@ -30,17 +30,28 @@ def freight_template_get(*, shop, template_id) -> FreightTemplate:
     return template
 
 
-def freight_for_shop(*, shop_id: int, items: list[tuple], district_code: str | None) -> tuple[int, str]:
+def freight_templates_of_shops(*, shop_ids) -> dict[int, dict[int, FreightTemplate]]:
+    """Every template (with its rules) of these shops, in two queries: {shop_id: {template_id: template}}."""
+    out: dict[int, dict[int, FreightTemplate]] = {sid: {} for sid in shop_ids}
+    for t in FreightTemplate.objects.filter(shop_id__in=list(shop_ids)).prefetch_related("rules"):
+        out[t.shop_id][t.pk] = t
+    return out
+
+
+def freight_for_shop(*, shop_id: int, items: list[tuple], district_code: str | None,
+                     templates: dict | None = None) -> tuple[int, str]:
     """Freight of one shop's lines. `items`: (product, quantity, weight_g, subtotal_fen).
 
     Lines are grouped by their product's template (the shop default when unset) and the groups summed.
     Returns (fen, problem) where problem is a message when a line cannot be delivered there.
+    `templates` (from `freight_templates_of_shops`) saves the queries when pricing several shops.
     """
     from wanshang.fulfillment.freight import FreightLine, NotDeliverable, quote
 
     if not district_code:
         return 0, ""
-    templates = {t.pk: t for t in FreightTemplate.objects.filter(shop_id=shop_id).prefetch_related("rules")}
+    if templates is None:
+        templates = freight_templates_of_shops(shop_ids=[shop_id])[shop_id]
     default = next((t for t in templates.values() if t.is_default), None)
     groups: dict[int | None, list] = {}
     for product, quantity, weight_g, subtotal in items:

@@ -344,6 +344,18 @@ def combinable(a, b) -> bool:
     return token_of(b) in a.config.get("combine_with", ()) and token_of(a) in b.config.get("combine_with", ())
 
 
+def _combinable_memo():
+    seen: dict = {}
+
+    def check(a, b) -> bool:
+        key = (id(a), id(b))
+        if key not in seen:
+            seen[key] = combinable(a, b)
+        return seen[key]
+
+    return check
+
+
 def full_reduction_offer(promo, base_fen: int, qty: int) -> tuple[int, str, str]:
     """(discount, label, hint to reach the next tier) of a 满减 on `base_fen` of goods / `qty` pieces."""
     c = promo.config
@@ -513,13 +525,14 @@ def choose(groups: list, ctx: Context, coupons: list, now) -> tuple[list[list[Of
         own = {id(line): payable[id(line)] for line in g.valid_lines}
         shop_scores.append([(combo, *simulate(own, combo)) for combo in shop_combos(frs, cps, None)])
     best = None
+    allowed = _combinable_memo()
     for p_offer in platform_offers:
         eligible = {id(line) for line in p_offer.lines if payable[id(line)] > 0} if p_offer else set()
         fronts = []
         for scores in shop_scores:
             scored = []
             for combo, saved, left in scores:
-                if p_offer is not None and not all(combinable(o.promotion, p_offer.promotion) for o in combo):
+                if p_offer is not None and not all(allowed(o.promotion, p_offer.promotion) for o in combo):
                     continue
                 inside = sum(payable[k] - left[k] for k in left if k in eligible)
                 scored.append((saved, saved - inside, combo))

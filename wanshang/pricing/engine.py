@@ -267,7 +267,7 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
     `ok=False` and a `problem` the buyer can read (下架, 库存不足 …).
     """
     from wanshang.catalog.selectors import skus_for_purchase
-    from wanshang.fulfillment.selectors import freight_for_shop
+    from wanshang.fulfillment.selectors import freight_for_shop, freight_templates_of_shops
     from wanshang.inventory.selectors import available_by_sku
 
     now = now or timezone.now()
@@ -310,14 +310,14 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
                       options=options or PricingOptions())
     for step in _STEPS:
         step.func(cart, now)
-    for group in cart.groups:
+    shipping = [g for g in cart.groups if g.valid_lines]
+    templates = freight_templates_of_shops(shop_ids=[g.shop.pk for g in shipping]) if district_code and shipping else {}
+    for group in shipping:
         valid = group.valid_lines
-        if not valid:
-            continue
         fen, problem = freight_for_shop(
             shop_id=group.shop.pk,
             items=[(line.product, line.quantity, line.sku.weight_g, line.payable_fen) for line in valid],
-            district_code=district_code,
+            district_code=district_code, templates=templates.get(group.shop.pk, {}),
         )
         group.freight_fen, group.problem = fen, problem
     return cart
