@@ -7,8 +7,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from wanshang.common.errors import ValidationError as DomainValidationError
-from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
+from wanshang.common.forms import YuanField  # noqa: F401  (re-exported for the platform views)
 
 MAX_COMMISSION_BPS = 5000  # 50%: the same ceiling as merchants.services.commission_set
 OPTION_SPLIT = re.compile(r"[,，、;；\n]+")
@@ -120,27 +119,6 @@ def int_field(label, *, required=True, min_value=0, max_value=10_000_000, **kwar
                               error_messages=INT_ERRORS, **kwargs)
 
 
-class YuanField(forms.CharField):
-    """A yuan amount typed by a person ("199.90") cleaned to integer fen (None when empty and optional)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00",
-                                                           "maxlength": "16"}))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return fen_to_yuan_str(value)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return yuan_to_fen(value)
-        except DomainValidationError as exc:
-            raise forms.ValidationError(exc.message)
 
 
 def _decimal(text, message) -> Decimal:

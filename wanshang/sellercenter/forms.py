@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import ValidationError as DomainValidationError
+from wanshang.common.forms import YuanField  # noqa: F401  (re-exported for the seller views)
 from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
 from wanshang.marketing.kinds import Kind
 from wanshang.merchants.selectors import STAFF_ROLES
@@ -14,26 +15,6 @@ INT_ERRORS = {"invalid": _("请输入整数"), "required": _("此项必填"), "m
               "max_value": _("不能大于 %(limit_value)s")}
 
 
-class YuanField(forms.CharField):
-    """A yuan amount typed by a person ("199.90") cleaned to integer fen (None when empty and optional)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return fen_to_yuan_str(value)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return yuan_to_fen(value)
-        except DomainValidationError as exc:
-            raise forms.ValidationError(exc.message)
 
 
 def id_list(text: str) -> list[int]:
