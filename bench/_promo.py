@@ -135,10 +135,12 @@ def bulk_buyers(n: int, *, prefix: str = "1350") -> list[tuple]:
 
 
 def stock_consistent(sku_ids) -> tuple[bool, str]:
-    """Every stock row of these SKUs equals the sum of its ledger; reserved equals the units of unpaid orders."""
+    """Every stock row of these SKUs equals the sum of its ledger; reserved equals the units of unpaid orders plus
+    what flash sales still set aside there."""
     from django.db.models import Sum
 
     from wanshang.inventory.models import Stock, StockMovement
+    from wanshang.marketing.models import PromotionItem
     from wanshang.orders.models import OrderLine
 
     problems = []
@@ -149,6 +151,8 @@ def stock_consistent(sku_ids) -> tuple[bool, str]:
             problems.append(f"SKU {row.sku_id}: row {row.on_hand}/{row.reserved} ≠ ledger {moves}")
         unpaid = OrderLine.objects.filter(sku_id=row.sku_id, order__status="pending_payment").aggregate(
             n=Sum("quantity"))["n"] or 0
-        if unpaid != row.reserved:
-            problems.append(f"SKU {row.sku_id}: reserved {row.reserved} ≠ unpaid units {unpaid}")
+        held = PromotionItem.objects.filter(sku_id=row.sku_id, hold_warehouse_id=row.warehouse_id).aggregate(
+            n=Sum("held"))["n"] or 0
+        if unpaid + held != row.reserved:
+            problems.append(f"SKU {row.sku_id}: reserved {row.reserved} ≠ unpaid {unpaid} + set aside {held}")
     return not problems, "; ".join(problems[:3])

@@ -15,7 +15,7 @@ idempotency key.
 The gates: **db**: REDIS_URL unset, so every attempt reads the flash stock in PostgreSQL and winners take it with a
 conditional UPDATE; **redis**: the Lua script at the Redis gate turns losers away and only winners reach
 PostgreSQL. Prints attempts/s, winners' and losers' latency p50/p99, and the checks: orders = units exactly,
-`sold` = units, claims sum to units, nobody over the limit, the stock rows equal their ledger, reserved = unpaid
+`sold` = units, claims sum to units, nobody over the limit, the stock rows equal their ledger, reserved = unpaid + set aside
 units, and (redis) the Redis counter at 0. Exits 1 if a check fails. One `RESULT {json}` line per gate.
 """
 
@@ -193,7 +193,7 @@ def one_gate(gate: str, args, shop, leaf, buyers) -> dict:
     redis_text = f", Redis left {c['redis_left']}" if gate == "redis" else ""
     print(f"[{label}] checks: orders {c['orders']} (must be {args.units}), sold {c['sold']}, claimed {c['claimed']}, "
           f"buyers over the limit {c['buyers_over_limit']}, most orders by one buyer {c['max_orders_per_buyer']}, "
-          f"stock = ledger and reserved = unpaid: {c['ledger_consistent']}{redis_text} → "
+          f"stock = ledger and reserved = unpaid + set aside: {c['ledger_consistent']}{redis_text} → "
           f"{'OK' if c['ok'] else 'FAILED ' + c.get('ledger_problem', '')} "
           f"(1-min load average before/after {load_before}/{out['loadavg_after']})", flush=True)
     for err in r["errors"]:

@@ -152,6 +152,36 @@ def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: di
     return allocations
 
 
+def stock_hold(*, sku_id: int, quantity: int, reason: str, warehouse_id: int | None = None) -> int:
+    """Set units aside (a flash sale's own stock): reserved in one warehouse, no order. Returns the warehouse id.
+
+    Takes the warehouse with the most available units unless one is named; raises OutOfStock when no single
+    warehouse has `quantity` available.
+    """
+    rows = [r for r in stocks_for_update(sku_ids=[sku_id]) if warehouse_id in (None, r.warehouse_id)]
+    rows.sort(key=lambda r: (-(r.on_hand - r.reserved), r.pk))
+    if not rows or rows[0].on_hand - rows[0].reserved < quantity:
+        best = rows[0].on_hand - rows[0].reserved if rows else 0
+        raise OutOfStock(f"单个仓库可售库存不足（最多 {best} 件），请减少活动库存")
+    row = rows[0]
+    if not Stock.objects.filter(pk=row.pk, on_hand__gte=F("reserved") + quantity).update(reserved=F("reserved") + quantity):
+        raise OutOfStock("可售库存不足")
+    StockMovement.objects.create(shop_id=row.shop_id, sku_id=sku_id, warehouse_id=row.warehouse_id,
+                                 kind=StockMovement.Kind.RESERVE, reserved_delta=quantity, reason=reason[:200])
+    return row.warehouse_id
+
+
+def stock_unhold(*, sku_id: int, warehouse_id: int, quantity: int, reason: str) -> None:
+    """Give set-aside units back to normal sale."""
+    if quantity <= 0:
+        return
+    (row,) = [r for r in stocks_for_update(sku_ids=[sku_id]) if r.warehouse_id == warehouse_id]
+    if not Stock.objects.filter(pk=row.pk, reserved__gte=quantity).update(reserved=F("reserved") - quantity):
+        raise Conflict("库存占用数据不一致，已拒绝操作")
+    StockMovement.objects.create(shop_id=row.shop_id, sku_id=sku_id, warehouse_id=warehouse_id,
+                                 kind=StockMovement.Kind.RELEASE, reserved_delta=-quantity, reason=reason[:200])
+
+
 def _apply(allocations: list[Allocation], *, kind: str, order_id: int, actor=None, reason: str):
     """Apply a confirm/release/return to locked rows. Inside the caller's transaction."""
     stock_ids = {}

@@ -115,7 +115,8 @@ def db_claim(*, item, buyer, quantity: int) -> None:
     because the caller's transaction rolls back."""
     from wanshang.marketing.models import FlashClaim, PromotionItem
 
-    taken = PromotionItem.objects.filter(pk=item.pk, sold__lte=F("stock") - quantity).update(sold=F("sold") + quantity)
+    taken = PromotionItem.objects.filter(pk=item.pk, sold__lte=F("stock") - quantity, held__gte=quantity).update(
+        sold=F("sold") + quantity, held=F("held") - quantity)
     if not taken:
         raise Conflict("手慢了，秒杀商品已抢光")
     claim, _ = FlashClaim.objects.get_or_create(item_id=item.pk, buyer=buyer, defaults={"shop_id": item.shop_id})
@@ -127,10 +128,47 @@ def db_claim(*, item, buyer, quantity: int) -> None:
         raise Conflict(f"秒杀商品每人限购 {limit} 件")
 
 
-def db_release(*, item_id: int, buyer, quantity: int) -> None:
-    from wanshang.marketing.models import FlashClaim, PromotionItem
+def db_release(*, item_id: int, buyer, quantity: int, now=None) -> bool:
+    """Give a cancelled order's units back to the sale. Returns True when they went back into the set-aside
+    stock (the sale is still on: the inventory reservation stays), False when the sale is over (the caller
+    releases the reservation to normal stock)."""
+    from django.utils import timezone
 
-    PromotionItem.objects.filter(pk=item_id, sold__gte=quantity).update(sold=F("sold") - quantity)
+    from wanshang.marketing.models import FlashClaim, Promotion, PromotionItem
+
+    now = now or timezone.now()
+    item = PromotionItem.objects.select_for_update().select_related("promotion").get(pk=item_id)
+    promo = item.promotion
+    open_hold = (item.hold_warehouse_id is not None and promo.status != Promotion.Status.ENDED
+                 and promo.ends_at > now and item.sold >= quantity)
+    changes = {"sold": F("sold") - quantity}
+    if open_hold:
+        changes["held"] = F("held") + quantity
+    PromotionItem.objects.filter(pk=item_id, sold__gte=quantity).update(**changes)
     FlashClaim.objects.filter(item_id=item_id, buyer=buyer, quantity__gte=quantity).update(quantity=F("quantity") - quantity)
-    item = PromotionItem.objects.select_related("promotion").get(pk=item_id)
     transaction.on_commit(lambda: redis_release([RedisClaim(item=item, buyer_id=buyer.pk, quantity=quantity)]))
+    return open_hold
+
+
+def hold_set_aside(*, item, reason: str) -> None:
+    """Reserve the sale's stock in one warehouse (at set-up)."""
+    from wanshang.inventory.services import stock_hold
+    from wanshang.marketing.models import PromotionItem
+
+    warehouse_id = stock_hold(sku_id=item.sku_id, quantity=item.stock, reason=reason)
+    PromotionItem.objects.filter(pk=item.pk).update(hold_warehouse_id=warehouse_id, held=item.stock)
+    item.hold_warehouse_id, item.held = warehouse_id, item.stock
+
+
+def hold_give_back(*, item_id: int, reason: str) -> int:
+    """The sale is over (or its items are replaced): what is still set aside goes back to normal sale."""
+    from wanshang.inventory.services import stock_unhold
+    from wanshang.marketing.models import PromotionItem
+
+    item = PromotionItem.objects.select_for_update().get(pk=item_id)
+    if not item.held or item.hold_warehouse_id is None:
+        return 0
+    stock_unhold(sku_id=item.sku_id, warehouse_id=item.hold_warehouse_id, quantity=item.held, reason=reason)
+    given = item.held
+    PromotionItem.objects.filter(pk=item.pk).update(held=0)
+    return given

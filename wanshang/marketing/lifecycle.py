@@ -161,14 +161,21 @@ def shipping_blocked_reason(*, order) -> str:
 
 # --- cancelled or refunded ---------------------------------------------------------------------------------------
 
-def order_released(*, order, refunded: bool = False) -> None:
-    """Give back what the order took (see the module rules). Idempotent."""
+def order_released(*, order, refunded: bool = False, now=None) -> set[int]:
+    """Give back what the order took (see the module rules). Idempotent.
+
+    Returns the ids of flash-sale lines whose reserved units went back into the sale's set-aside stock (the
+    caller must not release those to normal stock). A refund leaves flash units with normal stock.
+    """
     from wanshang.orders.models import OrderStatus
 
-    for line in order.lines.all():
-        if line.promotion_item_id:  # only flash-sale items have claims
-            if FlashClaim.objects.filter(item_id=line.promotion_item_id, buyer_id=order.buyer_id).exists():
-                flash.db_release(item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity)
+    kept: set[int] = set()
+    if not refunded:
+        for line in order.lines.all():
+            if line.promotion_item_id and FlashClaim.objects.filter(  # only flash-sale items have claims
+                    item_id=line.promotion_item_id, buyer_id=order.buyer_id).exists():
+                if flash.db_release(item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity, now=now):
+                    kept.add(line.pk)
     left = order.points_used - points_returned(order=order)
     if left > 0:
         points_change(user=order.buyer, delta=left, reason="return", order=order,
@@ -185,6 +192,7 @@ def order_released(*, order, refunded: bool = False) -> None:
         Promotion.objects.filter(pk=coupon.promotion_id, used_count__gt=0).update(used_count=F("used_count") - 1)
     if not refunded:
         GroupMember.objects.filter(order=order, paid=False).delete()  # frees the place in the team
+    return kept
 
 
 def partial_refund_released(*, order, refund, goods_fen: int) -> None:

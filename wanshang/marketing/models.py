@@ -101,6 +101,10 @@ class PromotionItem(models.Model):
     quantity = models.PositiveIntegerField("套餐件数", default=1)
     stock = models.PositiveIntegerField("活动库存", default=0)
     sold = models.PositiveIntegerField("已抢", default=0)
+    # Flash-sale stock is set aside in one warehouse (reserved there) from set-up until the sale ends:
+    # `held` units are reserved for the sale and not yet in an order.
+    hold_warehouse_id = models.BigIntegerField(null=True, blank=True)
+    held = models.PositiveIntegerField("锁定库存", default=0)
 
     objects = ShopOwnedManager()
 
@@ -109,6 +113,8 @@ class PromotionItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["promotion", "sku"], name="uniq_promo_sku"),
             models.CheckConstraint(condition=Q(sold__lte=models.F("stock")) | Q(stock=0), name="promo_item_no_oversell"),
+            models.CheckConstraint(condition=Q(held__lte=models.F("stock") - models.F("sold")) | Q(held=0),
+                                   name="promo_item_held_within_left"),
             models.CheckConstraint(condition=Q(price_fen__isnull=True) | Q(price_fen__gt=0), name="promo_item_price_positive"),
         ]
 

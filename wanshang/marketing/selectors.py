@@ -359,6 +359,11 @@ def flash_item_get(*, item_id) -> PromotionItem:
     return item
 
 
+def flash_hold_warehouses(*, item_ids) -> dict[int, int | None]:
+    """Where each flash-sale item's stock is set aside."""
+    return dict(PromotionItem.objects.filter(pk__in=list(item_ids)).values_list("pk", "hold_warehouse_id"))
+
+
 def group_item_get(*, item_id) -> PromotionItem:
     item = PromotionItem.objects.select_related("promotion", "sku__product").filter(
         pk=item_id, promotion__kind=Kind.GROUP_BUY).first()

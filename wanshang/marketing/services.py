@@ -210,14 +210,21 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
         promo.platform_share_bps, promo.slot = data.platform_share_bps, slot
         promo.status = Promotion.Status.ACTIVE
         promo.save()
+        from wanshang.marketing.flash import hold_give_back, hold_set_aside
+
+        for old_item in promo.items.filter(held__gt=0).values_list("pk", flat=True) if promo.pk else []:
+            hold_give_back(item_id=old_item, reason=f"秒杀修改，释放锁定：{promo.name}")
         promo.items.all().delete()
-        PromotionItem.objects.bulk_create([
+        created = PromotionItem.objects.bulk_create([
             PromotionItem(promotion=promo, shop=shop, sku_id=i["sku_id"], product_id=i["product_id"],
                           price_fen=i.get("price_fen"), discount_bps=i.get("discount_bps"),
                           level_prices=i.get("level_prices", {}), tiers=i.get("tiers", []),
                           quantity=i.get("quantity", 1), stock=i.get("stock", 0))
             for i in items
         ])
+        if data.kind == Kind.FLASH_SALE:  # the sale's own stock, set aside until it ends
+            for item in sorted(created, key=lambda x: x.sku_id):
+                hold_set_aside(item=item, reason=f"秒杀锁定：{promo.name}")
         if data.kind in ITEM_KINDS and not platform:
             price_rise_check(promotion=promo, now=now)
     _changed()
@@ -282,6 +289,11 @@ def promotion_end(*, shop, promotion_id, actor=None, platform: bool = False, now
         if promo.ends_at > now:
             promo.ends_at = max(now, promo.starts_at + timedelta(seconds=1))
         promo.save(update_fields=["status", "ends_at", "updated_at"])
+        if promo.kind == Kind.FLASH_SALE:
+            from wanshang.marketing.flash import hold_give_back
+
+            for item_id in promo.items.filter(held__gt=0).order_by("sku_id").values_list("pk", flat=True):
+                hold_give_back(item_id=item_id, reason=f"秒杀结束，释放锁定：{promo.name}")
     _changed()
     return promo
 
@@ -427,6 +439,21 @@ def flash_slot_remove_promotion(*, actor, promotion_id) -> Promotion:
     if promo is None:
         raise NotFound("报名记录不存在")
     return promotion_end(shop=promo.shop, promotion_id=promo.pk, actor=actor)
+
+
+def flash_holds_release(*, now=None) -> int:
+    """Flash sales past their end give what is still set aside back to normal sale. Idempotent, catches up."""
+    from wanshang.marketing.flash import hold_give_back
+
+    now = now or timezone.now()
+    done = 0
+    for item_id in list(PromotionItem.objects.filter(held__gt=0, promotion__kind=Kind.FLASH_SALE)
+                        .filter(Q(promotion__ends_at__lte=now) | Q(promotion__status=Promotion.Status.ENDED))
+                        .order_by("pk").values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            if hold_give_back(item_id=item_id, reason="秒杀结束，释放锁定"):
+                done += 1
+    return done
 
 
 def coupons_expire_cleanup(*, now=None) -> int:

@@ -64,6 +64,7 @@ class Context:
     used: dict = field(default_factory=dict)              # promotion_id -> units the buyer already bought
     flash_held: dict = field(default_factory=dict)        # item_id -> units the buyer holds
     flash_sold: dict = field(default_factory=dict)        # item_id -> units sold (read fresh)
+    flash_held_units: dict = field(default_factory=dict)  # item_id -> units set aside, not in an order (fresh)
     coupons: list = field(default_factory=list)
     points_balance: int = 0
 
@@ -156,8 +157,11 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
                 bundles.setdefault(promo.pk, (promo, []))[1].append(item)
             elif item.sku_id in sku_ids:
                 ctx.items_by_sku.setdefault(item.sku_id, []).append(item)
-                if promo.kind == Kind.FLASH_SALE and promo.shop_id not in fresh:
-                    flash_ids.append(item.pk)
+                if promo.kind == Kind.FLASH_SALE:
+                    if promo.shop_id in fresh:
+                        ctx.flash_held_units[item.pk] = item.held
+                    else:
+                        flash_ids.append(item.pk)
         for promo in held.promotions:
             if promo.kind not in (Kind.FULL_REDUCTION, Kind.MEMBER_PRICE) or not _running_now(promo, now):
                 continue
@@ -166,7 +170,8 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
             ctx.shop_promotions.setdefault(promo.shop_id, []).append(promo)
     ctx.bundles = sorted(bundles.values(), key=lambda pair: pair[0].pk)
     if flash_ids:  # flash stock moves all the time: always read it fresh
-        ctx.flash_sold = dict(PromotionItem.objects.filter(pk__in=flash_ids).values_list("pk", "sold"))
+        for pk, sold, held in PromotionItem.objects.filter(pk__in=flash_ids).values_list("pk", "sold", "held"):
+            ctx.flash_sold[pk], ctx.flash_held_units[pk] = sold, held
     if not _authenticated(buyer):
         return ctx
     member_shops = {sid for sid, promos in ctx.shop_promotions.items() if any(p.kind == Kind.MEMBER_PRICE for p in promos)}
@@ -285,6 +290,8 @@ def best_item_price(line: PricedLine, ctx: Context, *, buyer, group_buy: dict) -
         return
     price, info = min(candidates, key=lambda c: (c[0], KIND_ORDER.get(c[1].kind, 9), c[1].promotion_id))
     line.unit_price_fen, line.item_price = price, info
+    if info.kind == Kind.FLASH_SALE:  # the units set aside for the sale are this buyer's to take
+        line.available += ctx.flash_held_units.get(info.item_id, 0)
 
 
 def apply_bundles(lines: list[PricedLine], ctx: Context) -> list[tuple[Adjustment, list[PricedLine]]]:

@@ -2,7 +2,7 @@
 
 from wanshang.common.scheduler import register
 from wanshang.marketing.lifecycle import group_teams_expire
-from wanshang.marketing.services import coupons_expire_cleanup
+from wanshang.marketing.services import coupons_expire_cleanup, flash_holds_release
 
 
 @register("marketing.group_teams_expire", every_seconds=60)
@@ -13,3 +13,8 @@ def expire_group_teams(now):
 @register("marketing.coupons_void_old", every_seconds=86400)
 def void_old_coupons(now):
     return coupons_expire_cleanup(now=now)
+
+
+@register("marketing.flash_holds_release", every_seconds=60)
+def release_flash_holds(now):
+    return flash_holds_release(now=now)

@@ -60,10 +60,24 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
         orders.append(order)
         for line in lines:
             sku_order[line.sku_id] = order.pk
-    needs = {line.sku_id: line.quantity for order in orders for line in order._priced_lines}
-    names = {line.sku_id: line.product.title for order in orders for line in order._priced_lines}
+    from wanshang.marketing.selectors import flash_hold_warehouses
+
+    flash = {line.sku_id: line.item_price.item_id for order in orders for line in order._priced_lines
+             if line.item_price is not None and line.item_price.kind == "flash_sale"}
+    holds = flash_hold_warehouses(item_ids=flash.values()) if flash else {}
     allocations: dict[int, list] = {}
-    for a in stock_reserve(needs=needs, order_ids=sku_order, names=names):
+    for sku_id, item_id in flash.items():  # units set aside for the sale: already reserved in that warehouse
+        if holds.get(item_id) is None:
+            raise Conflict("秒杀库存未锁定，请稍后再试")
+        allocations[sku_id] = []
+    needs = {line.sku_id: line.quantity for order in orders for line in order._priced_lines}
+    for order in orders:
+        for line in order._priced_lines:
+            if line.sku_id in flash:
+                allocations[line.sku_id].append([holds[flash[line.sku_id]], line.quantity])
+                needs.pop(line.sku_id)
+    names = {line.sku_id: line.product.title for order in orders for line in order._priced_lines}
+    for a in stock_reserve(needs=needs, order_ids=sku_order, names=names) if needs else []:
         allocations.setdefault(a.sku_id, []).append([a.warehouse_id, a.quantity])
     rows = []
     for order in orders:
@@ -149,10 +163,21 @@ def order_cancel(*, order_id, actor=None, actor_kind: str, reason: str, buyer=No
         order = _lock_order(order_id, **scope)
         transition(order, S.CANCELLED, actor=actor, actor_kind=actor_kind, note=reason, now=now,
                    extra_fields={"cancel_reason": reason})
-        stock_release(allocations=allocations_of(order), order_id=order.pk, actor=actor, reason=reason)
         from wanshang.marketing.lifecycle import order_released
 
-        order_released(order=order)
+        # Stock rows before promotion rows, as checkout takes them; flash-sale units may go back to the sale
+        # (still reserved), so lines with a promotion item are released after the promotions have spoken.
+        lines = list(order.lines.all())
+
+        def release(selected):
+            allocations = [Allocation(sku_id=line.sku_id, warehouse_id=w, quantity=q)
+                           for line in selected for w, q in line.allocations]
+            if allocations:
+                stock_release(allocations=allocations, order_id=order.pk, actor=actor, reason=reason)
+
+        release([line for line in lines if not line.promotion_item_id])
+        kept = order_released(order=order, now=now)
+        release([line for line in lines if line.promotion_item_id and line.pk not in kept])
         payment_close_if_all_cancelled(payment_id=order.payment_id)
     return order
 

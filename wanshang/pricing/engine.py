@@ -297,10 +297,6 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
                           available=stock.get(sku_id, 0), list_price_fen=info.sku.price_fen)
         if not info.ok:
             line.ok, line.problem = False, info.reason
-        elif line.available <= 0:
-            line.ok, line.problem = False, "已售罄"
-        elif qty > line.available:
-            line.ok, line.problem = False, f"库存不足，仅剩 {line.available} 件"
         elif info.product.is_wholesale and qty < info.product.min_order_qty:
             line.ok, line.problem = False, f"批发商品 {info.product.min_order_qty} 件起批"
         shop = info.product.shop
@@ -308,8 +304,19 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
 
     cart = PricedCart(buyer=buyer, groups=list(groups.values()), district_code=district_code,
                       options=options or PricingOptions())
+    # Item-level steps run before the stock check: a flash-sale price brings the units set aside for it
+    # (`line.available` is raised by the step), which normal buyers cannot take.
     for step in _STEPS:
-        step.func(cart, now)
+        if step.stage == "item":
+            step.func(cart, now)
+    for line in cart.valid_lines:
+        if line.available <= 0:
+            line.ok, line.problem = False, "已售罄"
+        elif line.quantity > line.available:
+            line.ok, line.problem = False, f"库存不足，仅剩 {line.available} 件"
+    for step in _STEPS:
+        if step.stage != "item":
+            step.func(cart, now)
     shipping = [g for g in cart.groups if g.valid_lines]
     templates = freight_templates_of_shops(shop_ids=[g.shop.pk for g in shipping]) if district_code and shipping else {}
     for group in shipping:

@@ -163,3 +163,48 @@ def test_partial_refund_returns_the_units_allocated_share_and_points_in_proporti
     assert balance(buyer) == 1000
     with pytest.raises(Exception, match="只有已付款未发货"):
         refund_request(buyer=buyer, order_id=order.pk, reason="再退一次")
+
+
+def test_flash_sale_stock_is_set_aside_from_normal_sale_until_it_ends(buyer, make_user, make_address, address, shop,
+                                                                       make_product, promo):
+    from wanshang.inventory.selectors import available_by_sku
+    from wanshang.marketing.models import PromotionItem
+    from wanshang.marketing.services import flash_holds_release, promotion_end
+    from wanshang.pricing.engine import price_items
+
+    sku = make_product(shop, prices=(5000,), stock=8).skus.get()
+    f = promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 5}], per_buyer_limit=5,
+              ends=timezone.now() + timedelta(hours=1))
+    assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 3          # normal buyers see 3
+    other = make_user()
+    line = price_items(buyer=other, items=[(sku.pk, 4)]).lines[0]   # 4 at the flash price: the 5 set aside count
+    assert line.ok and line.unit_price_fen == 990
+    item = f.items.get()
+    flash_buy(buyer=buyer, item_id=item.pk, quantity=5, address_id=address.pk, idempotency_key="hold-0001")
+    item.refresh_from_db()
+    assert (item.sold, item.held) == (5, 0)
+    line = price_items(buyer=other, items=[(sku.pk, 4)]).lines[0]   # sold out at the flash price, 3 left at ¥50
+    assert not line.ok and "仅剩 3 件" in line.problem
+    # an unpaid flash order times out during the sale: its units go back to the sale, not to normal stock
+    assert orders_cancel_expired(now=timezone.now() + timedelta(minutes=16)) == 1
+    item.refresh_from_db()
+    assert (item.sold, item.held) == (0, 5) and available_by_sku(sku_ids=[sku.pk])[sku.pk] == 3
+    # the job gives the rest back once the sale is over; ending it by hand does the same at once
+    assert flash_holds_release(now=timezone.now()) == 0
+    assert flash_holds_release(now=timezone.now() + timedelta(hours=2)) == 1
+    assert PromotionItem.objects.get(pk=item.pk).held == 0 and available_by_sku(sku_ids=[sku.pk])[sku.pk] == 8
+    g = promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 6}], name="第二场秒杀",
+              starts=timezone.now() + timedelta(hours=3), ends=timezone.now() + timedelta(hours=4))
+    assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 2
+    promotion_end(shop=shop, promotion_id=g.pk)
+    assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 8
+
+
+def test_a_flash_sale_larger_than_any_warehouse_can_set_aside_is_refused(shop, make_product, promo):
+    from wanshang.common.errors import ValidationError as VE
+    from wanshang.marketing.models import Promotion
+
+    sku = make_product(shop, prices=(5000,), stock=3).skus.get()
+    with pytest.raises((VE, Exception), match="库存"):
+        promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 4}])
+    assert not Promotion.objects.exists()
