@@ -84,9 +84,6 @@ class KindSpec:
     exclusive = True        # the same SKU may not sit in two overlapping promotions of this kind
     needs_end = True
 
-    def token(self, promotion) -> str:
-        return self.kind if self.stage == "item" else self.kind
-
     def clean_config(self, config: dict, *, platform: bool) -> dict:
         return {}
 
@@ -128,10 +125,6 @@ def spec_for(kind_name: str) -> KindSpec:
         raise ValidationError("未知的活动类型", field="kind")
 
 
-def stage_of(kind_name: str) -> str:
-    return spec_for(kind_name).stage
-
-
 @kind
 class CouponSpec(KindSpec):
     kind = Kind.COUPON
@@ -155,9 +148,6 @@ class CouponSpec(KindSpec):
         out["public"] = bool(config.get("public", True))
         out["combine_with"] = self.clean_combine(config, "platform_coupon" if platform else "coupon")
         return out
-
-    def token(self, promotion):
-        return "platform_coupon" if promotion.shop_id is None else "coupon"
 
 
 @kind
@@ -330,6 +320,3 @@ class BundleSpec(KindSpec):
         if config["price_fen"] >= whole:
             raise ValidationError(f"套餐价 ¥{yuan(config['price_fen'])} 须低于单买合计 ¥{yuan(whole)}", field="price_fen")
 
-
-KIND_CHOICES = Kind.choices
-SCOPE_CHOICES = Scope.choices

@@ -195,8 +195,8 @@ def order_released(*, order, refunded: bool = False, now=None) -> set[int]:
     return kept
 
 
-def partial_refund_released(*, order, refund, goods_fen: int) -> None:
-    """A partial refund of `goods_fen` of goods: the points spent come back in that proportion (coupons stay used
+def partial_refund_released(*, order, refund) -> None:
+    """A partial refund: the points spent come back in proportion to the goods refunded so far (coupons stay used
     until the whole order is refunded)."""
     from wanshang.common.money import allocate
 

@@ -26,6 +26,7 @@ from wanshang.marketing.steps import (
     best_item_price,
     coupon_label,
     full_reduction_offer,
+    in_scope,
     load_context,
 )
 from wanshang.pricing.engine import PricedLine
@@ -215,8 +216,6 @@ def product_promotions(*, buyer, product, skus, now=None) -> ProductPromotions:
     fr_labels = []
     for promo in Promotion.objects.filter(_running(now), shop_id=product.shop_id, kind=Kind.FULL_REDUCTION):
         line = PricedLine(sku=skus[0], product=product, quantity=1, unit_price_fen=0) if skus else None
-        from wanshang.marketing.steps import in_scope
-
         if line is None or not in_scope(promo, line):
             continue
         c = promo.config
@@ -296,8 +295,6 @@ def coupon_center(*, shop=None, platform_only: bool = False, now=None, product=N
         if promo.total_quantity and promo.issued_count >= promo.total_quantity:
             continue
         if product is not None and sku is not None:
-            from wanshang.marketing.steps import in_scope
-
             if not in_scope(promo, PricedLine(sku=sku, product=product, quantity=1, unit_price_fen=0)):
                 continue
         promo.label = coupon_label(promo)

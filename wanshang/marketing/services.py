@@ -151,7 +151,8 @@ def _check_exclusive(*, shop, kind: str, starts_at, ends_at, scope: str, scope_i
                 raise Conflict(f"与进行中或已排期的满减活动“{other.name}”时间和商品范围重叠，同一商品同一时间只能参加一个满减")
         return
     if kind == Kind.MEMBER_PRICE and not items:
-        for other in others.filter(items__isnull=True):
+        other = others.filter(items__isnull=True).first()
+        if other is not None:
             raise Conflict(f"与会员价活动“{other.name}”时间重叠")
     sku_ids = [i["sku_id"] for i in items]
     clash = (PromotionItem.objects.filter(promotion__in=others, sku_id__in=sku_ids)
@@ -457,7 +458,8 @@ def flash_holds_release(*, now=None) -> int:
 
 
 def coupons_expire_cleanup(*, now=None) -> int:
-    """Nothing to write: expiry is read from `valid_until`. Kept as a job so 'my coupons' counts stay cheap."""
+    """Mark coupons that expired over 180 days ago void. Expiry itself is read from `valid_until`; this only
+    keeps the buyer's unused-coupon index small."""
     now = now or timezone.now()
     return Coupon.objects.filter(Q(status=Coupon.Status.UNUSED) & Q(valid_until__lte=now - timedelta(days=180))).update(
         status=Coupon.Status.VOID)

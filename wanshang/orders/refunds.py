@@ -200,8 +200,7 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
         if refund.is_full:
             order_released(order=order, refunded=True)
         else:
-            partial_refund_released(order=order, refund=refund,
-                                    goods_fen=sum(amount for _, _, amount in refund.lines))
+            partial_refund_released(order=order, refund=refund)
         refund.status = Refund.Status.REFUNDED
         refund.gateway_refund_no = gateway_no
         refund.refunded_at = timezone.now()
