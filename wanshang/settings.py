@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wanshang.payments",
     "wanshang.marketing",
     "wanshang.compliance",
+    "wanshang.analytics",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wanshang.analytics.tracking.TrackingMiddleware",
 ]
 
 ROOT_URLCONF = "wanshang.urls"
@@ -178,6 +180,10 @@ WANSHANG = {
         "PRIVATE_KEY_PATH": os.environ.get("WECHAT_PRIVATE_KEY_PATH", ""),
         "PLATFORM_CERT_DIR": os.environ.get("WECHAT_PLATFORM_CERT_DIR", ""),
     },
+    # 数据中心: page-side events are spooled here per process and inserted in batches by analytics.ingest.
+    "ANALYTICS_SPOOL_DIR": os.environ.get("ANALYTICS_SPOOL_DIR", str(VAR_DIR / "events")),
+    # An hour is a payment gap when its paid orders fall below this share of the usual level for that hour.
+    "ANOMALY_DROP_RATIO": float(os.environ.get("ANOMALY_DROP_RATIO", "0.3")),
     "SCHEDULER_INTERVAL_SECONDS": int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30")),
 }
 

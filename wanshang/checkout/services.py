@@ -22,6 +22,7 @@ def cart_add(*, user, sku_id, quantity=1) -> CartItem:
         raise ValidationError(line.problem, field="sku_id")
     if existing is None and CartItem.objects.filter(user=user).count() >= MAX_CART_LINES:
         raise ValidationError(f"购物车最多 {MAX_CART_LINES} 种商品", field="sku_id")
+    _track_cart_add(user, line, quantity)
     if existing:
         existing.quantity = total
         existing.selected = True
@@ -32,6 +33,15 @@ def cart_add(*, user, sku_id, quantity=1) -> CartItem:
             return CartItem.objects.create(user=user, sku_id=line.sku_id, quantity=total)
     except IntegrityError:  # a concurrent add of the same SKU
         return cart_set_quantity(user=user, sku_id=line.sku_id, quantity=total)
+
+
+def _track_cart_add(user, line, quantity) -> None:
+    from wanshang.analytics.services import cart_add_record
+
+    product = line.product
+    transaction.on_commit(lambda: cart_add_record(
+        user_id=user.pk, shop_id=product.shop_id, product_id=product.pk, category_id=product.category_id,
+        quantity=quantity))
 
 
 def cart_set_quantity(*, user, sku_id, quantity) -> CartItem:

@@ -35,6 +35,7 @@ class Order(models.Model):
     item_discount_fen = models.BigIntegerField("单品优惠", default=0)  # list price − promotion price, all lines
     platform_fen = models.BigIntegerField("平台补贴", default=0)       # the platform's share of the discounts
     points_used = models.PositiveIntegerField("使用积分", default=0)
+    visitor = models.CharField("下单访客", max_length=32, blank=True)  # the 数据中心 visitor id of the checkout
     carrier = models.CharField("快递公司", max_length=10, blank=True)
     tracking_no = models.CharField("运单号", max_length=40, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)

@@ -201,6 +201,9 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
             order_released(order=order, refunded=True)
         else:
             partial_refund_released(order=order, refund=refund)
+        from wanshang.analytics.services import refund_record
+
+        refund_record(order=order, amount_fen=refund.amount_fen)
         refund.status = Refund.Status.REFUNDED
         refund.gateway_refund_no = gateway_no
         refund.refunded_at = timezone.now()

@@ -40,8 +40,12 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
     Promotions the cart used (coupons, flash-sale stock, points, group buys) are committed by the caller
     (`marketing.services.promotions_commit`) in the same transaction.
     """
+    from wanshang.analytics.services import orders_placed_record
+    from wanshang.analytics.tracking import visitor_of
+
     now = now or timezone.now()
     deadline = now + timedelta(minutes=settings.WANSHANG["ORDER_PAYMENT_TIMEOUT_MINUTES"])
+    visitor = visitor_of(user_id=buyer.pk)[:32]
     orders: list[Order] = []
     sku_order: dict[int, int] = {}
     for group in cart.groups:
@@ -54,7 +58,7 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
             discount_fen=group.discount_fen, freight_fen=group.freight_fen, total_fen=group.total_fen,
             adjustments=[a.__dict__ for a in group.breakdown], pay_deadline=deadline,
             item_discount_fen=group.item_discount_fen, platform_fen=group.platform_fen,
-            points_used=_points_share(cart, group),
+            points_used=_points_share(cart, group), visitor=visitor,
         )
         order._priced_lines = lines
         orders.append(order)
@@ -100,6 +104,7 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
         OrderEvent(order=o, shop_id=o.shop_id, from_status="", to_status=S.PENDING_PAYMENT, actor=buyer,
                    actor_kind="buyer", note="买家下单") for o in orders
     ])
+    orders_placed_record(orders=orders, now=now)
     return orders
 
 
@@ -140,11 +145,13 @@ def orders_mark_paid(*, payment, now=None) -> list[Order]:
         paid.append(order)
     product_sales_add(product_quantities=sales)
     if paid:
+        from wanshang.analytics.services import orders_paid_record
         from wanshang.compliance.services import transaction_prices_record
         from wanshang.marketing.lifecycle import orders_paid
 
         orders_paid(orders=paid, now=now)
         transaction_prices_record(orders=paid, now=now)
+        orders_paid_record(orders=paid, now=now)
     return paid
 
 

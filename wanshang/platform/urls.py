@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from wanshang.platform.views import catalog, compliance, flash, marketing, merchants, orders, overview
 
@@ -52,4 +52,6 @@ urlpatterns = [
     path("jobs/", overview.job_list, name="jobs"),
     path("jobs/run-due/", overview.job_run_due, name="job_run_due"),
     path("jobs/<str:name>/run/", overview.job_run_one, name="job_run"),
+    # 数据中心 (see urls_data.py)
+    path("data/", include("wanshang.platform.urls_data")),
 ]

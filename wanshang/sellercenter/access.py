@@ -40,6 +40,17 @@ NAV = [
         (_("会员等级"), "sellercenter:member_levels", P.MARKETING, "member_levels"),
         (_("价格合规提醒"), "sellercenter:price_alerts", P.MARKETING, "price_alerts"),
     ]),
+    (_("数据中心"), [
+        (_("实时概况"), "sellercenter:data_overview", P.DATA_VIEW, "data_overview"),
+        (_("流量与转化"), "sellercenter:data_traffic", P.DATA_VIEW, "data_traffic"),
+        (_("商品分析"), "sellercenter:data_products", P.DATA_VIEW, "data_products"),
+        (_("竞争情报"), "sellercenter:data_competition", P.DATA_VIEW, "data_competition"),
+        (_("交易报表"), "sellercenter:data_trade", P.DATA_VIEW, "data_trade"),
+        (_("异常提醒"), "sellercenter:data_alerts", P.DATA_VIEW, "data_alerts"),
+        (_("客户分析"), "sellercenter:data_customers", P.DATA_VIEW, "data_customers"),
+        (_("人群包"), "sellercenter:data_crowds", P.DATA_VIEW, "data_crowds"),
+        (_("A/B 实验"), "sellercenter:data_experiments", P.DATA_VIEW, "data_experiments"),
+    ]),
     (_("店铺"), [
         (_("店铺设置"), "sellercenter:shop_settings", P.SHOP_EDIT, "settings"),
         (_("员工与角色"), "sellercenter:staff_list", P.STAFF_MANAGE, "staff"),
@@ -122,7 +133,7 @@ def seller_context(request) -> dict:
             ("product", P.PRODUCT_EDIT), ("price", P.PRICE_EDIT), ("stock", P.STOCK_EDIT),
             ("order", P.ORDER_VIEW), ("ship", P.ORDER_SHIP), ("refund", P.REFUND_HANDLE),
             ("finance", P.FINANCE_VIEW), ("freight", P.FREIGHT_EDIT), ("shop", P.SHOP_EDIT),
-            ("staff", P.STAFF_MANAGE), ("marketing", P.MARKETING),
+            ("staff", P.STAFF_MANAGE), ("marketing", P.MARKETING), ("data", P.DATA_VIEW),
         )},
     }
 

@@ -475,3 +475,12 @@ def price_alerts_list(request):
 def price_alerts_resolve(request, alert_id: int):
     staff = _staff(request, P.MARKETING)
     return _alert_out(price_alert_resolve(alert_id=alert_id, shop=staff.shop))
+
+
+def _mount_data():
+    from wanshang.sellercenter.api_data import router as data_router
+
+    router.add_router("/data", data_router, tags=["seller data center"])
+
+
+_mount_data()

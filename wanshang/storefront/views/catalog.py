@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from wanshang.analytics.tracking import track_page
 from wanshang.catalog.selectors import (
     category_ancestors,
     category_get,
@@ -126,6 +127,7 @@ def shop(request, slug):
         the_shop = shop_get_public(slug=slug)
     except DomainError as exc:
         return error_page(request, exc)
+    track_page(request, shop_id=the_shop.pk)
     return _listing(request, template="storefront/shop.html", shop=the_shop, extra={"title": the_shop.name},
                     results_template=None)
 
@@ -138,6 +140,7 @@ def product(request, product_id):
         item = product_get_public(product_id=product_id)
     except DomainError as exc:
         return error_page(request, exc)
+    track_page(request, shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
     now = timezone.now()
     skus = list(item.skus.all())
     stock = available_by_sku(sku_ids=[s.pk for s in skus])

@@ -1,0 +1,202 @@
+"""数据中心 data: the raw event log, the daily visitor rollup, alerts, crowd packs and A/B experiments.
+
+Events are facts, appended and never edited (a buyer's deletion request removes theirs). Page-side events
+arrive through the spool (`collector.py`) in batches; money events (order placed, paid, refunded) are
+written in the same transaction as the order change, so a payment and its event are never half-written.
+Metric definitions are in `metrics.py` and docs/data-center.md.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wanshang.common.scoping import ShopOwnedManager
+
+
+class EventKind(models.TextChoices):
+    PAGE_VIEW = "pv", _("浏览")            # every page; page_type product = 商品浏览, search (with query) = 搜索
+    STAY = "stay", _("停留")               # the client beacon: time on one page, in duration_ms
+    CART_ADD = "cart", _("加购")
+    FAVOURITE = "fav", _("收藏")
+    ORDER_PLACED = "order", _("下单")      # one per order; amount = the order's total (goods + freight − discounts)
+    ORDER_PAID = "paid", _("支付")         # one per order; amount = what was paid, freight included
+    ITEM_PAID = "item_paid", _("商品支付")  # one per order line; amount = the line's payable, no freight
+    REFUND = "refund", _("退款")           # one per completed refund; amount = refunded
+
+
+class PageType(models.TextChoices):
+    HOME = "home", _("首页")
+    SEARCH = "search", _("搜索结果")
+    CATEGORY = "category", _("类目页")
+    PRODUCT = "product", _("商品详情")
+    SHOP = "shop", _("店铺首页")
+    ACTIVITY = "activity", _("活动页")
+    CART = "cart", _("购物车")
+    CHECKOUT = "checkout", _("结算")
+    ORDER = "order", _("订单")
+    MINE = "mine", _("我的")
+    OTHER = "other", _("其它")
+
+
+class Event(models.Model):
+    """One thing a visitor did. `shop` is set when it happened on (or to) that shop's pages or orders."""
+
+    ts = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=EventKind.choices)
+    visitor = models.CharField(max_length=32, blank=True)   # random id from the `wsv` cookie; "" for the API
+    session = models.CharField(max_length=32, blank=True)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.DO_NOTHING,
+                             db_constraint=False, related_name="+")
+    product_id = models.BigIntegerField(null=True, blank=True)
+    category_id = models.BigIntegerField(null=True, blank=True)
+    page_type = models.CharField(max_length=10, blank=True)
+    source = models.CharField(max_length=12, blank=True)     # level-2 source code, see sources.py
+    ref_host = models.CharField(max_length=100, blank=True)  # external referrers only
+    query = models.CharField(max_length=100, blank=True)
+    terminal = models.CharField(max_length=3, blank=True)    # pc / h5
+    order_id = models.BigIntegerField(null=True, blank=True)
+    amount_fen = models.BigIntegerField(default=0)
+    quantity = models.IntegerField(default=0)
+    duration_ms = models.IntegerField(default=0)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["shop", "kind", "ts"], name="event_shop_kind_ts"),
+            models.Index(fields=["kind", "ts"], name="event_kind_ts"),
+            models.Index(fields=["ts"], name="event_ts"),
+            models.Index(fields=["user_id"], name="event_user"),
+        ]
+
+
+class SpoolCursor(models.Model):
+    """How far the ingester has read one spool file; moved in the same transaction as the rows it inserted."""
+
+    name = models.CharField(max_length=200, unique=True)
+    offset = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class VisitorDay(models.Model):
+    """Rollup: one visitor's day in one scope. shop NULL = the whole marketplace; product set = that
+    product's page within the shop. Rebuilt per day from the events (`rollup.py`), so it can always be
+    recomputed; today is read from the events directly."""
+
+    day = models.DateField()
+    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.DO_NOTHING,
+                             db_constraint=False, related_name="+")
+    product_id = models.BigIntegerField(null=True, blank=True)
+    visitor = models.CharField(max_length=40)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    pv = models.IntegerField(default=0)
+    product_pv = models.IntegerField(default=0)
+    stay_ms = models.BigIntegerField(default=0)
+    carts = models.IntegerField(default=0)
+    favs = models.IntegerField(default=0)
+    source = models.CharField(max_length=12, blank=True)  # of the day's first page view in this scope
+    terminal = models.CharField(max_length=3, blank=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["shop", "product_id", "day"], name="vday_scope_day"),
+            models.Index(fields=["day"], name="vday_day"),
+        ]
+
+
+class RollupState(models.Model):
+    """Which days are rolled up, and up to which event id (a day with newer events is rebuilt)."""
+
+    day = models.DateField(unique=True)
+    max_event_id = models.BigIntegerField(default=0)
+    built_at = models.DateTimeField(auto_now=True)
+
+
+class Alert(models.Model):
+    """A 数据中心 notification: e.g. an hour whose paid orders fell far below its usual level."""
+
+    class Kind(models.TextChoices):
+        PAYMENT_GAP = "payment_gap", _("支付异常下跌")
+
+    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")  # NULL = a marketplace-wide alert for the platform
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    hour = models.DateTimeField()                     # start of the hour it is about
+    observed = models.IntegerField(default=0)
+    expected = models.FloatField(default=0)          # a statistic, never money
+    detail = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-hour", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "kind", "hour"], name="alert_once_per_hour"),
+            models.UniqueConstraint(fields=["kind", "hour"], condition=Q(shop__isnull=True),
+                                    name="platform_alert_once_per_hour"),
+        ]
+
+
+class CrowdPack(models.Model):
+    """人群包: a saved set of a shop's buyers (e.g. an RFM segment), for coupons and, later, ads."""
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField("人群包名称", max_length=40)
+    rule = models.JSONField(default=dict, blank=True)  # how it was built, e.g. {"rfm_segment": "重要价值"}
+    buyer_ids = models.JSONField(default=list)
+    size = models.IntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["shop", "name"], name="crowd_name_per_shop")]
+
+
+class Experiment(models.Model):
+    """An A/B test: visitors hashed into variants; the metric is payment conversion or revenue per visitor."""
+
+    class Metric(models.TextChoices):
+        CONVERSION = "conversion", _("支付转化率")
+        REVENUE = "revenue", _("UV价值（每访客支付金额）")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        RUNNING = "running", _("进行中")
+        STOPPED = "stopped", _("已结束")
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField("实验标识", max_length=40)
+    name = models.CharField("实验名称", max_length=60)
+    metric = models.CharField(max_length=12, choices=Metric.choices, default=Metric.CONVERSION)
+    variants = models.JSONField(default=list)  # [{"key": "A", "name": "原版", "weight": 50}, ...]
+    product_ids = models.JSONField(default=list, blank=True)  # where it applies; empty = the whole shop
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    planned_per_arm = models.IntegerField(default=0)  # fixed horizon from the sample-size formula
+    started_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["shop", "key"], name="experiment_key_per_shop")]
+
+
+class ExperimentView(models.Model):
+    """Each time someone looked at an experiment's results before its planned sample: the peeking count."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="views")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()

@@ -1,0 +1,99 @@
+"""数据中心 writes: money events written with the order change, page-side actions, deletion on request."""
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from wanshang.analytics.models import Event, EventKind
+from wanshang.analytics.tracking import current_visit, track
+from wanshang.common.errors import ValidationError
+
+STAY_SALT = "wanshang.analytics.stay"
+MAX_STAY_MS = 30 * 60 * 1000
+
+
+def _visit_fields(order_visitor: str, buyer_id: int) -> dict:
+    return {"visitor": order_visitor or f"u{buyer_id}", "user_id": buyer_id}
+
+
+def orders_placed_record(*, orders, now=None) -> None:
+    """Inside the placing transaction (`orders_create` stamped each order's visitor): record 下单."""
+    now = now or timezone.now()
+    visit = current_visit()
+    rows = []
+    for order in orders:
+        rows.append(Event(ts=visit.now() if visit and visit.clock else now, kind=EventKind.ORDER_PLACED,
+                          session=visit.session if visit else "", terminal=visit.terminal if visit else "",
+                          shop_id=order.shop_id, order_id=order.pk, amount_fen=order.total_fen,
+                          **_visit_fields(order.visitor, order.buyer_id)))
+    Event.objects.bulk_create(rows)
+
+
+def orders_paid_record(*, orders, now=None) -> None:
+    """Inside the payment transaction: 支付 per order (freight included) and per line (no freight)."""
+    now = now or timezone.now()
+    rows = []
+    for order in orders:
+        who = _visit_fields(order.visitor, order.buyer_id)
+        rows.append(Event(ts=now, kind=EventKind.ORDER_PAID, shop_id=order.shop_id, order_id=order.pk,
+                          amount_fen=order.total_fen, quantity=sum(line.quantity for line in order.lines.all()),
+                          **who))
+        rows.extend(Event(ts=now, kind=EventKind.ITEM_PAID, shop_id=order.shop_id, order_id=order.pk,
+                          product_id=line.product_id, category_id=line.category_id, quantity=line.quantity,
+                          amount_fen=line.payable_fen, **who) for line in order.lines.all())
+    Event.objects.bulk_create(rows)
+
+
+def refund_record(*, order, amount_fen: int, now=None) -> None:
+    """Inside the refund's transaction: 退款 (a metric of its own; 支付金额 is never reduced)."""
+    Event.objects.create(ts=now or timezone.now(), kind=EventKind.REFUND, shop_id=order.shop_id,
+                         order_id=order.pk, amount_fen=amount_fen, **_visit_fields(order.visitor, order.buyer_id))
+
+
+def cart_add_record(*, user_id, shop_id, product_id, category_id, quantity) -> None:
+    track(EventKind.CART_ADD, user_id=user_id, shop_id=shop_id, product_id=product_id, category_id=category_id,
+          quantity=quantity)
+
+
+def favourite_record(*, user_id, shop_id, product_id, category_id) -> None:
+    track(EventKind.FAVOURITE, user_id=user_id, shop_id=shop_id, product_id=product_id, category_id=category_id)
+
+
+def stay_token(*, page_type: str, shop_id=None, product_id=None, category_id=None) -> str:
+    """What a page embeds for the time-on-page beacon: its own context, signed so it cannot be forged."""
+    return signing.dumps([page_type, shop_id, product_id, category_id], salt=STAY_SALT, compress=False)
+
+
+def stay_record(*, token: str, duration_ms) -> None:
+    """The beacon: time spent on one page. Raises ValidationError for a bad token or duration."""
+    try:
+        page_type, shop_id, product_id, category_id = signing.loads(token or "", salt=STAY_SALT,
+                                                                    max_age=24 * 3600)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise ValidationError("页面标识无效", field="t")
+    try:
+        ms = int(duration_ms)
+    except (TypeError, ValueError):
+        raise ValidationError("停留时长无效", field="ms")
+    if ms <= 0:
+        raise ValidationError("停留时长必须大于 0", field="ms")
+    track(EventKind.STAY, shop_id=shop_id, product_id=product_id, category_id=category_id,
+          page_type=page_type, duration_ms=min(ms, MAX_STAY_MS))
+
+
+def buyer_events_delete(*, user_id: int) -> int:
+    """A buyer's request to delete their behaviour data: every event and rollup row of theirs, and of the
+    visitor ids they used while logged in. Money records (orders, payments) stay; their events go."""
+    from wanshang.analytics.models import VisitorDay
+    from wanshang.orders.models import Order
+
+    with transaction.atomic():
+        visitors = set(Event.objects.filter(user_id=user_id).exclude(visitor="")
+                       .values_list("visitor", flat=True).distinct())
+        visitors.add(f"u{user_id}")
+        deleted, _ = Event.objects.filter(user_id=user_id).delete()
+        more, _ = Event.objects.filter(visitor__in=visitors).delete()
+        VisitorDay.objects.filter(user_id=user_id).delete()
+        VisitorDay.objects.filter(visitor__in=visitors).delete()
+        Order.objects.filter(buyer_id=user_id).exclude(visitor="").update(visitor="")
+    return deleted + more

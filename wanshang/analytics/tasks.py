@@ -1,0 +1,10 @@
+"""数据中心 jobs: insert spooled events, roll up days that changed."""
+
+from wanshang.common.scheduler import register
+
+
+@register("analytics.ingest", every_seconds=10)
+def ingest_events(now):
+    from wanshang.analytics.collector import ingest
+
+    return ingest(now=now.timestamp())

@@ -1,0 +1,10 @@
+"""数据中心 pages under /seller/data/: each area keeps its views and its urlpatterns in one module."""
+
+from wanshang.sellercenter.views import data_customers, data_experiments, data_overview, data_trade
+
+urlpatterns = [
+    *data_overview.urlpatterns,     # 实时概况, 流量与转化, 商品分析, 竞争情报
+    *data_trade.urlpatterns,        # 交易报表 (hourly, Excel/CSV), 异常提醒
+    *data_customers.urlpatterns,    # RFM, 复购与同期群, 人群包
+    *data_experiments.urlpatterns,  # A/B 实验
+]
