@@ -26,6 +26,12 @@ def _fresh_cache(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _own_event_spool(settings, tmp_path):
+    """Each test spools its 数据中心 events into a folder of its own (tests/analytics read them with ingest())."""
+    settings.WANSHANG = {**settings.WANSHANG, "ANALYTICS_SPOOL_DIR": str(tmp_path / "events")}
+
+
 @pytest.fixture
 def make_user(db):
     from wanshang.accounts.services import user_register
