@@ -8,3 +8,10 @@ def ingest_events(now):
     from wanshang.analytics.collector import ingest
 
     return ingest(now=now.timestamp())
+
+
+@register("analytics.rollup", every_seconds=60)
+def rollup_events(now):
+    from wanshang.analytics.rollup import rollup_pending
+
+    return rollup_pending(now=now)
