@@ -1,0 +1,351 @@
+"""客户分析 reads: RFM scores and segments, 复购率, monthly cohorts, and the shop's 人群包.
+
+Everything is computed from the shop's raw `paid` events (`Event.objects.for_shop(shop)`), one per paid order:
+user_id = the buyer, amount_fen = what was paid (freight included, never reduced by refunds), ts = when.
+
+RFM over a window of `window_days` (90 / 180 / 365) ending now; only buyers with a paid order in the window count:
+- R = whole days (24-hour periods, rounded down) since the buyer's last paid order, as of now; lower is better.
+- F = paid orders in the window; M = paid fen in the window; higher is better.
+- Score 1–5 per dimension, rank-based so equal values always get equal scores:
+  score = 1 + floor(5 × w / n), w = buyers strictly worse on that dimension, n = buyers in the window.
+  For R "worse" means more days, so the most recent buyers get 5.
+- High on a dimension = score ≥ the mean score of the shop's buyers on it (compared exactly: score × n ≥ Σ).
+  When every buyer has the same value, all share one score and are all high on that dimension.
+"""
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wanshang.analytics.models import CrowdPack, Event, EventKind
+from wanshang.common.errors import NotFound, ValidationError
+
+WINDOWS = (90, 180, 365)
+DEFAULT_WINDOW = 365
+COHORT_OFFSETS = 6          # months +0 … +5
+COHORT_MONTHS = (6, 12)     # how many first-purchase months the cohort table shows
+DEFAULT_COHORT_MONTHS = 12
+
+SCORE_RULE = _("得分按排名计算：得分 = 1 + ⌊5 × 该维度上严格更差的买家数 ÷ 买家总数⌋，取值相同的买家得分相同；"
+               "R 越小越好（最近购买的得 5 分），F、M 越大越好。")
+HIGH_RULE = _("“高”= 该维度得分 ≥ 本店窗口内全部买家在该维度的平均分；若全部买家取值相同，则全部记为“高”。")
+R_RULE = _("R = 距最近一次支付的整天数（截至现在，按 24 小时向下取整）；F = 窗口内支付订单数；"
+           "M = 窗口内支付金额（含运费，不扣退款）。")
+
+
+@dataclass(frozen=True)
+class Segment:
+    code: str
+    name: str
+    r_high: bool
+    f_high: bool
+    m_high: bool
+    action: str
+
+
+SEGMENTS = [
+    Segment("important_value", _("重要价值"), True, True, True,
+            _("最近常买且花得多：专属权益、新品优先体验，以维护为主，避免过度打折")),
+    Segment("important_develop", _("重要发展"), True, False, True,
+            _("最近买过且金额高但次数少：推荐关联商品、发放复购券，培养购买习惯")),
+    Segment("important_keep", _("重要保持"), False, True, True,
+            _("常买且金额高但近期没来：消息唤醒，推送新品和专属券")),
+    Segment("important_retain", _("重要挽留"), False, False, True,
+            _("金额高但久未购买且次数少：重点召回，大额定向券或回访了解流失原因")),
+    Segment("general_value", _("一般价值"), True, True, False,
+            _("最近常买但金额低：满减、套餐凑单，提升客单价")),
+    Segment("general_develop", _("一般发展"), True, False, False,
+            _("新近的低频低额买家：新客券、关注店铺引导，促成第二单")),
+    Segment("general_keep", _("一般保持"), False, True, False,
+            _("买得勤但金额低且近期没来：低成本触达，推送店铺活动")),
+    Segment("general_retain", _("一般挽留"), False, False, False,
+            _("久未购买、低频低额：低成本批量触达，不宜投入过多")),
+]
+SEGMENT_BY_CODE = {s.code: s for s in SEGMENTS}
+SEGMENT_BY_FLAGS = {(s.r_high, s.f_high, s.m_high): s for s in SEGMENTS}
+
+# 人群包 sources: an RFM segment, or the window's repurchasers / one-time buyers
+SOURCE_RFM = "rfm"
+SOURCE_REPURCHASERS = "repurchasers"
+SOURCE_ONE_TIME = "one_time"
+SOURCES = {SOURCE_RFM: _("RFM 分群"), SOURCE_REPURCHASERS: _("复购买家（窗口内支付 ≥ 2 笔）"),
+           SOURCE_ONE_TIME: _("仅购买一次的买家（窗口内支付 1 笔）")}
+
+
+def window_check(value, *, field_name: str = "window") -> int:
+    """90 / 180 / 365 (days) from a query value; None or "" is the default. Raises ValidationError."""
+    if value in (None, ""):
+        return DEFAULT_WINDOW
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if days not in WINDOWS:
+        raise ValidationError(f"统计窗口只能是 {' / '.join(str(w) for w in WINDOWS)} 天", field=field_name)
+    return days
+
+
+def segment_check(code, *, field_name: str = "segment") -> Segment:
+    """An RFM segment by its code (or its Chinese name). Raises ValidationError for anything else."""
+    code = str(code or "").strip()
+    segment = SEGMENT_BY_CODE.get(code) or next((s for s in SEGMENTS if str(s.name) == code), None)
+    if segment is None:
+        raise ValidationError("未知的客户分群", field=field_name)
+    return segment
+
+
+def quintile_scores(values: list, *, higher_is_better: bool = True) -> list[int]:
+    """1–5 per value: 1 + floor(5 × (values strictly worse) / n). Equal values get equal scores."""
+    n = len(values)
+    ordered = sorted(values)
+    scores = []
+    for v in values:
+        worse = bisect_left(ordered, v) if higher_is_better else n - bisect_right(ordered, v)
+        scores.append(1 + (5 * worse) // n)
+    return scores
+
+
+@dataclass
+class BuyerRfm:
+    user_id: int
+    last_paid_at: datetime
+    r_days: int
+    f: int
+    m_fen: int
+    r_score: int = 0
+    f_score: int = 0
+    m_score: int = 0
+    segment: Segment | None = None
+    login: str = ""
+
+
+@dataclass
+class Rfm:
+    window_days: int
+    as_of: datetime
+    since: datetime
+    buyers: list[BuyerRfm] = field(default_factory=list)
+    score_sums: tuple[int, int, int] = (0, 0, 0)   # Σ R, Σ F, Σ M scores (mean = Σ / n)
+
+    @property
+    def n(self) -> int:
+        return len(self.buyers)
+
+    @property
+    def means(self) -> dict:
+        """Mean score per dimension, for display (the high/low test uses exact integers)."""
+        n = self.n
+        return {k: (round(s / n, 2) if n else None) for k, s in zip("rfm", self.score_sums, strict=True)}
+
+
+def _window(window_days: int, now) -> tuple[datetime, datetime]:
+    now = now or timezone.now()
+    return now - timedelta(days=window_days), now
+
+
+def _paid(shop):
+    return Event.objects.for_shop(shop).filter(kind=EventKind.ORDER_PAID, user_id__isnull=False)
+
+
+def _window_rows(shop, since, now) -> list[dict]:
+    return list(_paid(shop).filter(ts__gt=since, ts__lte=now).values("user_id")
+                .annotate(last=Max("ts"), orders=Count("id"), fen=Sum("amount_fen")).order_by("user_id"))
+
+
+def rfm_compute(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> Rfm:
+    """R/F/M, scores and segment of every buyer with a paid order in the shop in the window (see module doc)."""
+    window_days = window_check(window_days)
+    since, now = _window(window_days, now)
+    buyers = [BuyerRfm(user_id=row["user_id"], last_paid_at=row["last"], r_days=(now - row["last"]).days,
+                       f=row["orders"], m_fen=row["fen"] or 0) for row in _window_rows(shop, since, now)]
+    result = Rfm(window_days=window_days, as_of=now, since=since, buyers=buyers)
+    if not buyers:
+        return result
+    r = quintile_scores([b.r_days for b in buyers], higher_is_better=False)
+    f = quintile_scores([b.f for b in buyers])
+    m = quintile_scores([b.m_fen for b in buyers])
+    sums = (sum(r), sum(f), sum(m))
+    n = len(buyers)
+    for b, rs, fs, ms in zip(buyers, r, f, m, strict=True):
+        b.r_score, b.f_score, b.m_score = rs, fs, ms
+        b.segment = SEGMENT_BY_FLAGS[(rs * n >= sums[0], fs * n >= sums[1], ms * n >= sums[2])]
+    result.score_sums = sums
+    return result
+
+
+def _one_decimal(total: int, n: int) -> float | None:
+    return round(total / n, 1) if n else None
+
+
+def rfm_segment_rows(rfm: Rfm) -> list[dict]:
+    """The segment table: buyers, share, average R (days) / F / M (fen, rounded half up), paid fen, action."""
+    rows = []
+    for seg in SEGMENTS:
+        members = [b for b in rfm.buyers if b.segment is seg]
+        k = len(members)
+        fen = sum(b.m_fen for b in members)
+        rows.append({
+            "code": seg.code, "name": str(seg.name), "action": str(seg.action),
+            "r_high": seg.r_high, "f_high": seg.f_high, "m_high": seg.m_high,
+            "buyers": k, "share": k / rfm.n if rfm.n else None,
+            "avg_r_days": _one_decimal(sum(b.r_days for b in members), k),
+            "avg_f": _one_decimal(sum(b.f for b in members), k),
+            "avg_m_fen": (2 * fen + k) // (2 * k) if k else None,
+            "amount_fen": fen,
+        })
+    return rows
+
+
+def mask_login(login: str) -> str:
+    """A login as the seller sees it: 139****0001, ab****@example.com, 张**."""
+    login = str(login or "").strip()
+    if not login:
+        return "-"
+    if "@" in login:
+        local, _at, domain = login.partition("@")
+        return f"{local[:2]}****@{domain}"
+    if len(login) >= 7:
+        return f"{login[:3]}****{login[-4:]}"
+    return login[0] + "*" * max(1, len(login) - 1)
+
+
+def buyer_logins(*, ids) -> dict[int, str]:
+    """Masked logins (phone, else username) of the given users; unknown or inactive users are left out."""
+    from wanshang.accounts.selectors import users_by_ids
+
+    return {pk: mask_login(u.phone or u.username) for pk, u in users_by_ids(ids=ids).items()}
+
+
+def rfm_segment_buyers(rfm: Rfm, segment: Segment) -> list[BuyerRfm]:
+    """A segment's buyers, highest M first (then most recent, then id), with their masked logins."""
+    members = sorted((b for b in rfm.buyers if b.segment is segment),
+                     key=lambda b: (-b.m_fen, b.r_days, b.user_id))
+    logins = buyer_logins(ids=[b.user_id for b in members])
+    for b in members:
+        b.login = logins.get(b.user_id, "-")
+    return members
+
+
+# --- 复购率 and cohorts ----------------------------------------------------------------------------------------
+
+def repurchase(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> dict:
+    """复购率 = buyers with ≥ 2 paid orders in the window / buyers with ≥ 1 (None when there are none)."""
+    window_days = window_check(window_days)
+    since, now = _window(window_days, now)
+    rows = _window_rows(shop, since, now)
+    repeat = sum(1 for row in rows if row["orders"] >= 2)
+    return {"window_days": window_days, "since": since, "as_of": now, "buyers": len(rows),
+            "repeat_buyers": repeat, "rate": repeat / len(rows) if rows else None}
+
+
+def _month_index(ts) -> int:
+    local = timezone.localtime(ts)
+    return local.year * 12 + local.month - 1
+
+
+def _month_label(index: int) -> str:
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def _month_start(index: int):
+    return timezone.make_aware(datetime(index // 12, index % 12 + 1, 1))
+
+
+def cohort_months_check(value) -> int:
+    if value in (None, ""):
+        return DEFAULT_COHORT_MONTHS
+    try:
+        months = int(value)
+    except (TypeError, ValueError):
+        months = 0
+    if months not in COHORT_MONTHS:
+        raise ValidationError(f"同期群月数只能是 {' / '.join(str(m) for m in COHORT_MONTHS)}", field="months")
+    return months
+
+
+def cohorts(*, shop, months: int = DEFAULT_COHORT_MONTHS, now=None) -> list[dict]:
+    """Monthly cohorts (local calendar months): buyers grouped by the month of their first paid order in the
+    shop, for the last `months` months including this one. Cell +k (k = 1…5) = share of the cohort with a paid
+    order in month first+k; cell +0 = share with a second paid order in their first month. Months that have not
+    begun are None; the current month is still filling."""
+    months = cohort_months_check(months)
+    now = now or timezone.now()
+    current = _month_index(now)
+    first_month = current - months + 1
+    start = _month_start(first_month)
+    paid = _paid(shop).filter(ts__lte=now)
+    firsts = {row["user_id"]: _month_index(row["first"])
+              for row in paid.values("user_id").annotate(first=Min("ts")).filter(first__gte=start)}
+    orders_in_month: dict[tuple[int, int], int] = {}
+    for user_id, ts in paid.filter(ts__gte=start).values_list("user_id", "ts"):
+        if user_id not in firsts:
+            continue
+        key = (user_id, _month_index(ts))
+        orders_in_month[key] = orders_in_month.get(key, 0) + 1
+    out = []
+    for month in range(first_month, current + 1):
+        members = [u for u, m in firsts.items() if m == month]
+        cells = []
+        for k in range(COHORT_OFFSETS):
+            if month + k > current:
+                cells.append({"offset": k, "buyers": None, "rate": None})
+                continue
+            need = 2 if k == 0 else 1
+            again = sum(1 for u in members if orders_in_month.get((u, month + k), 0) >= need)
+            cells.append({"offset": k, "buyers": again, "rate": again / len(members) if members else None})
+        out.append({"month": _month_label(month), "size": len(members), "cells": cells})
+    return out
+
+
+# --- 人群包 ---------------------------------------------------------------------------------------------------
+
+def rule_buyer_ids(*, shop, rule: dict, now=None) -> list[int]:
+    """The buyers a 人群包 rule selects now (sorted ids). Raises ValidationError for a rule it cannot read."""
+    source = (rule or {}).get("source")
+    window_days = window_check((rule or {}).get("window_days"), field_name="window_days")
+    if source == SOURCE_RFM:
+        segment = segment_check(rule.get("segment"))
+        rfm = rfm_compute(shop=shop, window_days=window_days, now=now)
+        return sorted(b.user_id for b in rfm.buyers if b.segment is segment)
+    if source in (SOURCE_REPURCHASERS, SOURCE_ONE_TIME):
+        since, now = _window(window_days, now)
+        rows = _window_rows(shop, since, now)
+        keep = (lambda n: n >= 2) if source == SOURCE_REPURCHASERS else (lambda n: n == 1)
+        return sorted(row["user_id"] for row in rows if keep(row["orders"]))
+    raise ValidationError("未知的人群来源", field="source")
+
+
+def rule_label(rule: dict) -> str:
+    """How a pack was built, as a person reads it: “RFM 分群：重要价值 · 近 365 天”."""
+    rule = rule or {}
+    window = rule.get("window_days")
+    suffix = f" · 近 {window} 天" if window else ""
+    if rule.get("source") == SOURCE_RFM:
+        seg = SEGMENT_BY_CODE.get(rule.get("segment"))
+        return f"{SOURCES[SOURCE_RFM]}：{seg.name if seg else rule.get('segment')}{suffix}"
+    if rule.get("source") in SOURCES:
+        return f"{SOURCES[rule['source']]}{suffix}"
+    return str(_("自定义"))
+
+
+def crowd_packs(*, shop):
+    """The shop's 人群包, newest first."""
+    return CrowdPack.objects.for_shop(shop).select_related("created_by").order_by("-id")
+
+
+def crowd_pack_get(*, shop, pack_id) -> CrowdPack:
+    """One of the shop's 人群包; another shop's id (or none) raises NotFound."""
+    pack = CrowdPack.objects.for_shop(shop).filter(pk=pack_id).select_related("created_by").first()
+    if pack is None:
+        raise NotFound("人群包不存在")
+    return pack
+
+
+def crowd_pack_buyer_ids(shop, pack_id) -> list[int]:
+    """The buyer ids saved in one of the shop's 人群包 (the snapshot of its last build or refresh), for coupons
+    and ads. Another shop's pack raises NotFound."""
+    return [int(i) for i in crowd_pack_get(shop=shop, pack_id=pack_id).buyer_ids]
