@@ -177,9 +177,13 @@ class Experiment(models.Model):
     key = models.SlugField("实验标识", max_length=40)
     name = models.CharField("实验名称", max_length=60)
     metric = models.CharField(max_length=12, choices=Metric.choices, default=Metric.CONVERSION)
-    variants = models.JSONField(default=list)  # [{"key": "A", "name": "原版", "weight": 50}, ...]
-    product_ids = models.JSONField(default=list, blank=True)  # where it applies; empty = the whole shop
+    # [{"key": "A", "name": "原版", "weight": 50, "title": "", "image": ""}, ...]: the first is the control
+    # (the product as it is); the others may show another title and/or main image. Weights sum to 100.
+    variants = models.JSONField(default=list)
+    product_ids = models.JSONField(default=list, blank=True)  # the shop's products it applies to (at least one)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    baseline_bps = models.IntegerField("基线转化率（万分比）", default=0)
+    mde_bps = models.IntegerField("最小可检测提升（百分点，万分比）", default=0)  # absolute: 1000 → 1200 is 200
     planned_per_arm = models.IntegerField(default=0)  # fixed horizon from the sample-size formula
     started_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
