@@ -304,3 +304,12 @@ def sources(scope, period: Period) -> dict:
                "share": _ratio(level1[code]["visitors"], total),
                "conversion": _ratio(level1[code]["paying"], level1[code]["visitors"])} for code in LEVEL1_ORDER]
     return {"level1": groups, "level2": level2, "total": total}
+
+
+def paid_by_shop(period: Period, shop_ids=None) -> dict[int, int]:
+    """{shop id: 支付金额} in the period (the platform's ranking; peers use it with their ids)."""
+    end = period.live_end or day_bounds(period.end)[1]
+    rows = Event.objects.filter(kind=EventKind.ORDER_PAID, ts__gte=day_bounds(period.start)[0], ts__lt=end)
+    if shop_ids is not None:
+        rows = rows.filter(shop_id__in=list(shop_ids))
+    return dict(rows.values("shop_id").annotate(s=Sum("amount_fen")).values_list("shop_id", "s"))

@@ -121,3 +121,17 @@ def shop_application(*, shop) -> MerchantApplication | None:
 
 # Staff roles (value, 中文) for seller-center forms; the owner role is never given through them.
 STAFF_ROLES = list(ShopStaff._meta.get_field("role").choices)
+
+
+def shops_main_category() -> dict[int, int]:
+    """{shop id: its main category} for open shops: the first (lowest id) of its 经营类目."""
+    rows = (Shop.categories.through.objects.filter(shop__status=Shop.Status.OPEN)
+            .values_list("shop_id", "category_id").order_by("shop_id", "category_id"))
+    main: dict[int, int] = {}
+    for shop_id, category_id in rows:
+        main.setdefault(shop_id, category_id)
+    return main
+
+
+def shops_by_ids(*, ids) -> dict[int, Shop]:
+    return {s.pk: s for s in Shop.objects.filter(pk__in=list(ids))}

@@ -24,3 +24,25 @@ def qs(context, **changes) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.filter
+def pct(value, digits=2) -> str:
+    """0.1234 → '12.34%'; None → '—' (no base to divide by)."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def figure(value, kind: str) -> str:
+    """A 数据中心 figure by its kind: count, fen (shown in yuan), rate, seconds."""
+    if value is None:
+        return "—"
+    if kind == "fen":
+        return "¥" + yuan(round(value))
+    if kind == "rate":
+        return pct(value)
+    if kind == "seconds":
+        return f"{float(value):.1f}s"
+    return f"{int(value):,}"

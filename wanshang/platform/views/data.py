@@ -1,16 +1,26 @@
-"""Platform 数据中心 (placeholder until this area is built)."""
+"""Platform 数据中心: the marketplace's figures (every shop), funnel, sources, and shops by paid amount."""
 
-from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import path
 
+from wanshang.analytics import selectors as data
+from wanshang.analytics.metrics import MARKETPLACE
+from wanshang.common import charts
 from wanshang.platform.access import operator_view
 
 
 @operator_view
-def data(request):
-    return HttpResponse("data")
+def data_home(request):
+    key = request.GET.get("period", "today")
+    key = key if key in data.PERIODS else "today"
+    board = data.dashboard(scope=MARKETPLACE, period_key=key)
+    return render(request, "platform/data.html", {
+        **board, "nav": "data", "top_shops": data.top_shops(period_key=key),
+        "trend_chart": charts.trend(board["trend"]), "funnel_chart": charts.funnel(board["funnel"]),
+        "source_chart": charts.pie(board["sources"]["level1"], name="来源"),
+    })
 
 
 urlpatterns = [
-    path("", data, name="data"),
+    path("", data_home, name="data"),
 ]

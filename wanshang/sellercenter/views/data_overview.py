@@ -1,30 +1,60 @@
-"""数据中心 (placeholder until this area is built)."""
+"""数据中心: 实时概况 (figures vs previous period and category average, trend), 流量与转化 (funnel, sources),
+商品分析, 竞争情报. Thin views over wanshang.analytics.selectors; the JSON API serves the same dicts."""
 
-from django.http import HttpResponse
 from django.urls import path
 
+from wanshang.analytics import selectors as data
+from wanshang.common import charts
 from wanshang.merchants import permissions as P
-from wanshang.sellercenter.access import seller_view
+from wanshang.sellercenter.access import seller_render, seller_view
+
+
+def _period_key(request, default: str) -> str:
+    key = request.GET.get("period", default)
+    return key if key in data.PERIODS else default
+
+
+def _alerts(shop) -> dict:
+    try:
+        from wanshang.analytics.anomaly import alerts_recent, alerts_unread_count
+    except ImportError:  # the alert module lands separately
+        return {"alerts": [], "alerts_unread": 0}
+    return {"alerts": alerts_recent(shop=shop, limit=5), "alerts_unread": alerts_unread_count(shop=shop)}
 
 
 @seller_view(P.DATA_VIEW)
 def data_overview(request):
-    return HttpResponse("data_overview")
+    board = data.dashboard(scope=request.shop, period_key=_period_key(request, "today"))
+    return seller_render(request, "sellercenter/data/overview.html", {
+        **board, **_alerts(request.shop), "trend_chart": charts.trend(board["trend"]),
+    }, active="data_overview")
 
 
 @seller_view(P.DATA_VIEW)
 def data_traffic(request):
-    return HttpResponse("data_traffic")
+    board = data.dashboard(scope=request.shop, period_key=_period_key(request, "7d"))
+    return seller_render(request, "sellercenter/data/traffic.html", {
+        **board, "funnel_chart": charts.funnel(board["funnel"]),
+        "source_chart": charts.pie(board["sources"]["level1"], name="来源"),
+    }, active="data_traffic")
 
 
 @seller_view(P.DATA_VIEW)
 def data_products(request):
-    return HttpResponse("data_products")
+    return seller_render(request, "sellercenter/data/products.html",
+                         data.products(shop=request.shop, period_key=_period_key(request, "7d")),
+                         active="data_products")
 
 
 @seller_view(P.DATA_VIEW)
 def data_competition(request):
-    return HttpResponse("data_competition")
+    board = data.competition(shop=request.shop, period_key=_period_key(request, "7d"))
+    chart = None
+    if board["top"]:
+        chart = charts.share_bars(board["mix_rows"], left="mine", right="top", left_name="本店",
+                                  right_name=f"同类目 TOP{board['top_n']} 合计")
+    return seller_render(request, "sellercenter/data/competition.html", {**board, "mix_chart": chart},
+                         active="data_competition")
 
 
 urlpatterns = [

@@ -1,0 +1,82 @@
+"""Comparisons with other shops, anonymised: the category average and the top shops of the category.
+
+Peers are the open shops whose main category (first 经营类目) is the shop's. No single competitor's figures
+are shown: an average is shown only over at least MIN_PEERS shops.
+"""
+
+from django.core.cache import cache
+
+from wanshang.analytics.metrics import METRICS, Period, counts_for, paid_by_shop, sources
+
+MIN_PEERS = 3
+TOP_N = 5
+CACHE_SECONDS = 600
+
+
+def peer_ids(shop) -> list[int]:
+    from wanshang.merchants.selectors import shops_main_category
+
+    main = shops_main_category()
+    mine = main.get(shop.pk)
+    return sorted(pk for pk, cat in main.items() if cat == mine and pk != shop.pk) if mine else []
+
+
+def _cache_key(name, shop, period: Period) -> str:
+    live = int(period.live_end.timestamp() // 300) if period.live_end else 0
+    return f"analytics:{name}:{shop.pk}:{period.key}:{period.start}:{period.end}:{live}"
+
+
+def category_average(*, shop, period: Period) -> dict | None:
+    """{metric: the average over peer shops} (each shop's figure averaged, shops without a base left out),
+    or None with fewer than MIN_PEERS peers."""
+    key = _cache_key("avg", shop, period)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit or None
+    from wanshang.merchants.selectors import shops_by_ids
+
+    peers = list(shops_by_ids(ids=peer_ids(shop)).values())
+    result: dict = {}
+    if len(peers) >= MIN_PEERS:
+        per_shop = [counts_for(p, period) for p in peers]
+        values = {}
+        for attr, _label, _kind in METRICS:
+            xs = [getattr(c, attr) for c in per_shop if getattr(c, attr) is not None]
+            values[attr] = sum(xs) / len(xs) if xs else None
+        result = {"peers": len(peers), "values": values}
+    cache.set(key, result, CACHE_SECONDS)
+    return result or None
+
+
+def _pooled(shops, period: Period) -> dict:
+    """Source mix and conversion of a group of shops, pooled (sums over the group, never one shop's)."""
+    uv = buyers = paid = 0
+    mix: dict[str, int] = {}
+    for s in shops:
+        c = counts_for(s, period)
+        uv, buyers, paid = uv + c.uv, buyers + c.paid_buyers, paid + c.paid_fen
+        for row in sources(s, period)["level1"]:
+            mix[row["code"]] = mix.get(row["code"], 0) + row["visitors"]
+    total = sum(mix.values())
+    return {"uv": uv, "conversion": buyers / uv if uv else None, "uv_value_fen": paid / uv if uv else None,
+            "per_buyer_fen": paid / buyers if buyers else None,
+            "mix": {code: (n / total if total else None) for code, n in mix.items()}}
+
+
+def competition(*, shop, period: Period) -> dict:
+    """The shop's traffic-source mix and conversion against the pooled top shops of its category."""
+    from wanshang.merchants.selectors import shops_by_ids
+
+    mine = _pooled([shop], period)
+    peers = peer_ids(shop)
+    paid = paid_by_shop(period, peers)
+    top_ids = sorted(peers, key=lambda pk: (-paid.get(pk, 0), pk))[:TOP_N]
+    top_ids = [pk for pk in top_ids if paid.get(pk, 0) > 0]
+    if len(top_ids) < MIN_PEERS:
+        return {"mine": mine, "top": None, "top_n": len(top_ids), "min_peers": MIN_PEERS}
+    key = _cache_key("top", shop, period)
+    top = cache.get(key)
+    if top is None:
+        top = _pooled(list(shops_by_ids(ids=top_ids).values()), period)
+        cache.set(key, top, CACHE_SECONDS)
+    return {"mine": mine, "top": top, "top_n": len(top_ids), "min_peers": MIN_PEERS}

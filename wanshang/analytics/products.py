@@ -1,0 +1,90 @@
+"""商品分析: each product's visitors, add-to-cart and payment conversion, and what to look at.
+
+A product is flagged 'high intent, low conversion' when, among the shop's products with enough visitors to
+judge (MIN_VISITORS), its add-to-cart rate is in the top third and its payment conversion in the bottom third
+(by rank: at most ⌈n/3⌉ of those products are at least as high, resp. at most as low).
+"""
+
+from django.db.models import Count, Q, Sum
+
+from wanshang.analytics.metrics import Period, _ratio
+from wanshang.analytics.models import Event, EventKind, VisitorDay
+from wanshang.analytics.rollup import day_bounds
+
+MIN_VISITORS = 10
+HINTS = [
+    "价格：与同类商品比是否偏高，优惠是否在详情页写清楚",
+    "主图与详情：主图是否清晰、卖点是否在首屏",
+    "评价：差评和问答是否让人犹豫",
+    "库存与规格：热门规格是否缺货、发货时间是否写明",
+]
+
+
+def _traffic(shop, period: Period) -> dict[int, dict]:
+    if period.live_end is None:
+        rows = (VisitorDay.objects.for_shop(shop).filter(product_id__isnull=False, day__gte=period.start,
+                                                         day__lte=period.end)
+                .values("product_id").annotate(
+                    uv=Count("visitor", distinct=True, filter=Q(pv__gt=0)), pv=Sum("pv"),
+                    cart_visitors=Count("visitor", distinct=True, filter=Q(carts__gt=0))))
+    else:
+        rows = (Event.objects.for_shop(shop).filter(
+            product_id__isnull=False, ts__gte=day_bounds(period.start)[0], ts__lt=period.live_end,
+            kind__in=[EventKind.PAGE_VIEW, EventKind.CART_ADD]).exclude(visitor="")
+            .values("product_id").annotate(
+                uv=Count("visitor", distinct=True, filter=Q(kind=EventKind.PAGE_VIEW)),
+                pv=Count("id", filter=Q(kind=EventKind.PAGE_VIEW)),
+                cart_visitors=Count("visitor", distinct=True, filter=Q(kind=EventKind.CART_ADD))))
+    return {r["product_id"]: r for r in rows}
+
+
+def _sales(shop, period: Period) -> dict[int, dict]:
+    end = period.live_end or day_bounds(period.end)[1]
+    rows = (Event.objects.for_shop(shop).filter(kind=EventKind.ITEM_PAID, ts__gte=day_bounds(period.start)[0],
+                                                ts__lt=end)
+            .values("product_id").annotate(buyers=Count("user_id", distinct=True), paid_fen=Sum("amount_fen"),
+                                           quantity=Sum("quantity")))
+    return {r["product_id"]: r for r in rows}
+
+
+def _in_third(value: float, values: list[float], *, top: bool) -> bool:
+    """Whether `value` is in the top (or bottom) third: at most ⌈n/3⌉ products are at least (at most) as
+    good, so a value shared by many products is not in a third just because one product beats it."""
+    limit = -(-len(values) // 3)
+    return sum(1 for v in values if (v >= value if top else v <= value)) <= limit
+
+
+def product_analysis(*, shop, period: Period, limit: int = 50) -> list[dict]:
+    """Products by paid amount (then visitors): UV, PV, 加购率, paid buyers/amount/units, 支付转化率, flags."""
+    from wanshang.catalog.selectors import active_skus_of_products, seller_product_list
+    from wanshang.inventory.selectors import available_by_sku
+
+    traffic, sales = _traffic(shop, period), _sales(shop, period)
+    ids = set(traffic) | set(sales)
+    titles = dict(seller_product_list(shop=shop).filter(pk__in=ids).values_list("pk", "title"))
+    rows = []
+    for pid in ids:
+        t, s = traffic.get(pid, {}), sales.get(pid, {})
+        uv = t.get("uv", 0)
+        rows.append({"product_id": pid, "title": titles.get(pid, f"#{pid}"), "uv": uv, "pv": t.get("pv") or 0,
+                     "cart_visitors": t.get("cart_visitors", 0), "cart_rate": _ratio(t.get("cart_visitors", 0), uv),
+                     "paid_buyers": s.get("buyers", 0), "paid_fen": s.get("paid_fen") or 0,
+                     "quantity": s.get("quantity") or 0, "conversion": _ratio(s.get("buyers", 0), uv),
+                     "flag": False, "hints": []})
+    judged = [r for r in rows if r["uv"] >= MIN_VISITORS]
+    if len(judged) >= 3:
+        carts, convs = [r["cart_rate"] for r in judged], [r["conversion"] for r in judged]
+        flagged = [r for r in judged if _in_third(r["cart_rate"], carts, top=True)
+                   and _in_third(r["conversion"], convs, top=False)]
+        skus = active_skus_of_products(product_ids=[r["product_id"] for r in flagged])
+        stock = available_by_sku(sku_ids=[s.pk for s in skus])
+        left: dict[int, int] = {}
+        for sku in skus:
+            left[sku.product_id] = left.get(sku.product_id, 0) + stock.get(sku.pk, 0)
+        for r in flagged:
+            r["flag"] = True
+            r["hints"] = list(HINTS)
+            if left.get(r["product_id"], 0) <= 0:
+                r["hints"].insert(0, "当前可售库存为 0：买家加购后无法下单")
+    rows.sort(key=lambda r: (-r["paid_fen"], -r["uv"], r["product_id"]))
+    return rows[:limit]
