@@ -26,6 +26,19 @@ def _fresh_cache(settings):
     yield
 
 
+@pytest.fixture
+def require_postgres():
+    """For concurrency and locking tests: skip off PostgreSQL, but under CI=true fail instead."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI: these tests need PostgreSQL (set DATABASE_URL)")
+        pytest.skip("needs PostgreSQL: run scripts/test with a reachable server")
+
+
 @pytest.fixture(autouse=True)
 def _own_event_spool(settings, tmp_path):
     """Each test spools its 数据中心 events into a folder of its own (tests/analytics read them with ingest())."""

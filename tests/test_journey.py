@@ -22,7 +22,8 @@ def hidden_inputs(html: str) -> dict[str, str]:
     return fields
 
 
-def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, make_product):
+def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, make_product,
+                                                                   django_capture_on_commit_callbacks):
     from wanshang.orders.selectors import buyer_order_list
     from wanshang.payments.selectors import settlement_list
 
@@ -53,7 +54,8 @@ def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, mak
     # cart: one SKU of each shop
     dress_sku = dress.skus.order_by("price_fen").last()
     for sku_id, qty in ((dress_sku.pk, 2), (buds.skus.get().pk, 1)):
-        assert buyer.post("/cart/add/", {"sku_id": sku_id, "quantity": qty}).status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):  # the add-to-cart event is recorded after commit
+            assert buyer.post("/cart/add/", {"sku_id": sku_id, "quantity": qty}).status_code == 302
     r = buyer.get("/cart/")
     assert "青禾服饰旗舰店" in r.content.decode() and "澜芯数码专营店" in r.content.decode()
 
@@ -107,3 +109,19 @@ def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, mak
         seller = Client()
         seller.force_login(shop.owner)
         assert order.no in seller.get("/seller/settlements/").content.decode()
+
+    # 数据中心: the journey is in each shop's figures for today — the buyer's page views, the cart adds,
+    # one paying buyer and exactly what was paid (freight included)
+    from wanshang.analytics.collector import ingest
+
+    ingest()
+    for shop in (shop_a, shop_b):
+        order = next(o for o in orders if o.shop_id == shop.pk)
+        seller = Client()
+        seller.force_login(shop.owner)
+        figures = {m["key"]: m["value"] for m in seller.get("/api/seller/data/overview").json()["metrics"]}
+        assert figures["paid_buyers"] == 1 and figures["paid_orders"] == 1
+        assert figures["paid_fen"] == order.total_fen
+        assert figures["uv"] == (1 if shop is shop_a else 0)  # the buyer opened the dress page, not the earbuds'
+        funnel = seller.get("/api/seller/data/overview").json()["funnel"]
+        assert [s["count"] for s in funnel][2:] == [1, 1, 1]  # added to cart, ordered, paid

@@ -3,13 +3,12 @@
 Under CI=true these fail (not skip) when the database is not PostgreSQL.
 """
 
-import os
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from wanshang.common.errors import DomainError
 
@@ -17,11 +16,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def require_postgres():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI: these tests need PostgreSQL (set DATABASE_URL)")
-        pytest.skip("needs PostgreSQL: run scripts/test with a reachable server")
+def _postgres_only(require_postgres):
+    """See conftest.require_postgres: skipped off PostgreSQL, failed under CI."""
 
 
 def _in_thread(fn):
