@@ -104,3 +104,15 @@ def test_a_missed_rollup_catches_up_and_a_repeat_changes_nothing(small_market):
     save(more)
     assert rollup_pending() == 1
     assert counts_days(a, DAY1, DAY1).uv == expected(ev + more, shop_id=a.pk, days={DAY1})["uv"]
+
+
+def test_ingest_command_inserts_the_spool(make_shop):
+    from django.core.management import call_command
+
+    from wanshang.analytics.models import Event
+    from wanshang.analytics.tracking import track
+
+    shop = make_shop()
+    track("pv", shop_id=shop.pk, page_type="shop", source="direct")
+    call_command("ingest_events")
+    assert Event.objects.filter(shop=shop, kind="pv").count() == 1
