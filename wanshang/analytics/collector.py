@@ -11,6 +11,7 @@ window's file, so a file whose window is over (plus a grace period) and that is 
 """
 
 import json
+import logging
 import os
 import socket
 import threading
@@ -25,6 +26,8 @@ from django.db import transaction
 WINDOW_SECONDS = 300
 GRACE_SECONDS = 120
 BATCH = 5000
+log = logging.getLogger("wanshang.analytics")
+
 FIELDS = ("ts", "kind", "visitor", "session", "user_id", "shop_id", "product_id", "category_id", "page_type",
           "source", "ref_host", "query", "terminal", "order_id", "amount_fen", "quantity", "duration_ms")
 
@@ -56,12 +59,41 @@ class _Writer:
                 self.path = directory / f"{stamp}-{socket.gethostname()}-{pid}.jsonl"
                 self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
                 self.window, self.pid = window, pid
-            os.write(self.fd, line)
+                if _ends_torn(self.path):
+                    # An earlier process with our pid (pids repeat after a container restart) died mid-write:
+                    # end its torn line, or our first line would be glued to it and skipped as unreadable.
+                    line = b"\n" + line
+            view = memoryview(line)
+            try:
+                while view:  # a regular file takes all of it unless the disk is full or a signal cut it short
+                    written = os.write(self.fd, view)
+                    if written <= 0:
+                        raise OSError("the event spool took no bytes")
+                    view = view[written:]
+            except OSError:
+                self._close()  # reopened on the next event, which then ends the torn line first
+                raise
 
     def _close(self):
-        if self.fd is not None and self.pid == os.getpid():
-            os.close(self.fd)
+        if self.fd is not None:
+            try:
+                os.close(self.fd)  # after a fork this closes only the child's copy
+            except OSError:
+                pass
         self.fd = None
+
+
+def _ends_torn(path: Path) -> bool:
+    """Whether the file ends with an unfinished line."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            if fh.tell() == 0:
+                return False
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) != b"\n"
+    except OSError:
+        return False
 
 
 _writer = _Writer()
@@ -97,14 +129,43 @@ def spool(records: list[EventRecord]) -> None:
         row = [getattr(r, f) for f in FIELDS]
         row[0] = r.ts.timestamp()
         lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
-    _writer.write(("\n".join(lines) + "\n").encode(), time.time())
+    try:
+        _writer.write(("\n".join(lines) + "\n").encode(), time.time())
+    except OSError:  # a full disk loses these events; it must not fail the buyer's page or cart
+        log.exception("event spool write failed; %d event(s) dropped", len(records))
+
+
+_TEXT = {"kind": 10, "visitor": 32, "session": 32, "page_type": 10, "source": 12, "ref_host": 100, "query": 100,
+         "terminal": 3}
+_COUNTS = ("amount_fen", "quantity", "duration_ms")
+_LIMITS = {"quantity": 2**31, "duration_ms": 2**31}  # IntegerField; the other numbers are 64-bit
 
 
 def _row_to_event(row: list):
+    """An Event from one spooled line; ValueError for a line that is not one of ours (it is skipped, because a
+    row the database refuses would fail its whole batch and stop the file from ever being read further)."""
     from wanshang.analytics.models import Event
 
+    if not isinstance(row, list):
+        raise ValueError("not a row")
     values = dict(zip(FIELDS, row, strict=True))
-    values["ts"] = datetime.fromtimestamp(values["ts"], UTC)
+    for name, value in values.items():
+        if name in _TEXT:
+            if not isinstance(value, str):
+                raise ValueError(name)
+            values[name] = value[:_TEXT[name]]
+        elif name == "ts":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(name)
+        elif value is None:
+            if name in _COUNTS:
+                raise ValueError(name)
+        elif isinstance(value, bool) or not isinstance(value, int) or abs(value) >= _LIMITS.get(name, 2**63):
+            raise ValueError(name)
+    try:
+        values["ts"] = datetime.fromtimestamp(values["ts"], UTC)
+    except (OverflowError, OSError) as exc:
+        raise ValueError("ts") from exc
     return Event(**values)
 
 
