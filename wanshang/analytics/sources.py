@@ -54,8 +54,20 @@ def level1_of(code: str) -> str:
     return SOURCES.get(code, SOURCES["other"])[0]
 
 
+def _is_own(host: str, own_hosts) -> bool:
+    """`own_hosts` as in ALLOWED_HOSTS: exact names, or ".example.com" for the domain and its subdomains."""
+    for own in own_hosts:
+        if own.startswith("."):
+            if host == own[1:] or host.endswith(own):
+                return True
+        elif host == own:
+            return True
+    return False
+
+
 def classify(*, url_query: dict, referrer: str, own_hosts: set[str]) -> tuple[str, str]:
-    """(level-2 source code, external host or "") for one page view."""
+    """(level-2 source code, external host or "") for one page view. `own_hosts`: our site's host names
+    (lower case; ".example.com" also covers its subdomains)."""
     if url_query.get("ad"):
         return "ads", ""
     if url_query.get("aff"):
@@ -69,7 +81,7 @@ def classify(*, url_query: dict, referrer: str, own_hosts: set[str]) -> tuple[st
     host = (ref.hostname or "").lower()
     if not host:
         return "other", ""
-    if host not in own_hosts:
+    if not _is_own(host, own_hosts):
         return "external", host[:100]
     path = ref.path or "/"
     if path == "/":
