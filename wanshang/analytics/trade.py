@@ -1,0 +1,219 @@
+"""交易报表: paid orders and amounts per local hour, daily totals, buyers and refunds, for a shop or the marketplace.
+
+Definitions follow docs/data-center.md: 支付订单数 = `paid` events, 支付金额 = their amounts (freight included,
+never reduced by refunds), 支付买家数 = distinct `user_id` of `paid` events (deduplicated over the whole period
+for the total, per day for a day), 退款金额 = `refund` amounts. Hours and days are local (settings.TIME_ZONE).
+Everything here is integer fen; yuan appears only at display and export.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate, TruncHour
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wanshang.analytics.models import Event, EventKind
+from wanshang.common.errors import ValidationError
+
+DEFAULT_DAYS = 7
+MAX_DAYS = 92
+TRADE_KINDS = (EventKind.ORDER_PAID, EventKind.REFUND)
+
+
+@dataclass(frozen=True)
+class TradeRange:
+    """Local calendar days `start`..`end`, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """[first instant, instant after the last day) as aware datetimes."""
+        tz = timezone.get_current_timezone()
+        return (datetime.combine(self.start, time.min, tzinfo=tz),
+                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz))
+
+    def each_day(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
+
+
+def _parse_day(value, *, field_name: str, label: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(_("%(label)s格式应为 YYYY-MM-DD") % {"label": label}, field=field_name)
+
+
+def trade_range(*, start=None, end=None, today: date | None = None) -> TradeRange:
+    """The report's days from request text or dates. Defaults: `end` today, `start` six days before `end`
+    (the last 7 days, today included so the current day's hours show).
+
+    Raises ValidationError for a malformed date, start after end, an end after today, or more than 92 days.
+    """
+    today = today or timezone.localdate()
+    start_day = _parse_day(start, field_name="start", label=_("开始日期"))
+    end_day = _parse_day(end, field_name="end", label=_("结束日期"))
+    end_day = end_day or today
+    start_day = start_day or end_day - timedelta(days=DEFAULT_DAYS - 1)
+    if end_day > today:
+        raise ValidationError(_("结束日期不能晚于今天"), field="end")
+    if start_day > end_day:
+        raise ValidationError(_("开始日期不能晚于结束日期"), field="start")
+    if (end_day - start_day).days + 1 > MAX_DAYS:
+        raise ValidationError(_("查询范围最长 %(n)d 天，请缩短日期范围") % {"n": MAX_DAYS}, field="start")
+    return TradeRange(start=start_day, end=end_day)
+
+
+@dataclass
+class HourRow:
+    start: datetime  # aware, local
+    orders: int = 0
+    amount_fen: int = 0
+    refund_fen: int = 0
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+    @property
+    def hour(self) -> int:
+        return self.start.hour
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.hour:02d}:00–{self.start.hour + 1:02d}:00"
+
+
+@dataclass
+class DayRow:
+    day: date
+    orders: int = 0
+    amount_fen: int = 0
+    buyers: int = 0
+    refund_fen: int = 0
+    hours: list[HourRow] = field(default_factory=list)
+
+
+@dataclass
+class Totals:
+    orders: int = 0
+    amount_fen: int = 0
+    buyers: int = 0   # distinct over the whole range, not the sum of the days
+    refund_fen: int = 0
+
+
+@dataclass
+class ShopRow:
+    shop_id: int | None
+    shop_name: str
+    orders: int = 0
+    amount_fen: int = 0
+    buyers: int = 0
+    refund_fen: int = 0
+
+
+@dataclass
+class TradeReport:
+    range: TradeRange
+    shop: object | None          # the shop, or None for the marketplace
+    hours: list[HourRow]          # every local hour of the range that has begun, oldest first
+    days: list[DayRow]            # every day of the range, oldest first
+    totals: Totals
+    shops: list[ShopRow] | None = None  # platform only: the range per shop, highest 支付金额 first
+
+
+def _paid(**extra) -> Q:
+    return Q(kind=EventKind.ORDER_PAID, **extra)
+
+
+def _build(qs, rng: TradeRange, *, now: datetime, shop) -> TradeReport:
+    tz = timezone.get_current_timezone()
+    lo, hi = rng.bounds()
+    qs = qs.filter(kind__in=TRADE_KINDS, ts__gte=lo, ts__lt=hi).order_by()
+
+    by_hour = {}
+    hourly = (qs.annotate(h=TruncHour("ts", tzinfo=tz)).values("h")
+              .annotate(orders=Count("id", filter=_paid()), amount=Sum("amount_fen", filter=_paid()),
+                        refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND))))
+    for row in hourly:
+        local = timezone.localtime(row["h"], tz)
+        by_hour[(local.date(), local.hour)] = row
+    buyers_by_day = {
+        row["d"]: row["buyers"]
+        for row in qs.filter(kind=EventKind.ORDER_PAID).annotate(d=TruncDate("ts", tzinfo=tz)).values("d")
+        .annotate(buyers=Count("user_id", distinct=True))
+    }
+    total_buyers = qs.filter(kind=EventKind.ORDER_PAID).aggregate(n=Count("user_id", distinct=True))["n"] or 0
+
+    hours, days, totals = [], [], Totals(buyers=total_buyers)
+    for day in rng.each_day():
+        day_row = DayRow(day=day, buyers=buyers_by_day.get(day, 0))
+        for hour in range(24):
+            start = datetime.combine(day, time(hour), tzinfo=tz)
+            row = by_hour.get((day, hour))
+            if start > now and row is None:
+                continue  # an hour that has not begun yet
+            hr = HourRow(start=start)
+            if row:
+                hr.orders, hr.amount_fen, hr.refund_fen = row["orders"], row["amount"] or 0, row["refund"] or 0
+            day_row.hours.append(hr)
+            day_row.orders += hr.orders
+            day_row.amount_fen += hr.amount_fen
+            day_row.refund_fen += hr.refund_fen
+        hours.extend(day_row.hours)
+        days.append(day_row)
+        totals.orders += day_row.orders
+        totals.amount_fen += day_row.amount_fen
+        totals.refund_fen += day_row.refund_fen
+    return TradeReport(range=rng, shop=shop, hours=hours, days=days, totals=totals)
+
+
+def trade_report(*, shop, rng: TradeRange, now: datetime | None = None) -> TradeReport:
+    """One shop's trade report (seller side: the shop comes from the staff membership)."""
+    return _build(Event.objects.for_shop(shop), rng, now=now or timezone.now(), shop=shop)
+
+
+def platform_trade_report(*, rng: TradeRange, shop_id: int | None = None,
+                          now: datetime | None = None) -> TradeReport:
+    """The marketplace's trade report (every event), or one shop's when `shop_id` is given, with the range
+    per shop. Raises NotFound for an unknown shop id."""
+    from wanshang.merchants.selectors import shop_get, shop_list
+
+    now = now or timezone.now()
+    shop = shop_get(shop_id=shop_id) if shop_id else None
+    qs = Event.objects.all() if shop is None else Event.objects.for_shop(shop)
+    report = _build(qs, rng, now=now, shop=shop)
+
+    lo, hi = rng.bounds()
+    per_shop = (qs.filter(kind__in=TRADE_KINDS, ts__gte=lo, ts__lt=hi).order_by().values("shop_id")
+                .annotate(orders=Count("id", filter=_paid()), amount=Sum("amount_fen", filter=_paid()),
+                          buyers=Count("user_id", distinct=True, filter=_paid()),
+                          refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND))))
+    rows = list(per_shop)
+    names = dict(shop_list().filter(pk__in=[r["shop_id"] for r in rows if r["shop_id"]]).values_list("pk", "name"))
+    report.shops = sorted(
+        (ShopRow(shop_id=r["shop_id"], shop_name=names.get(r["shop_id"], _("（无店铺）")), orders=r["orders"],
+                 amount_fen=r["amount"] or 0, buyers=r["buyers"], refund_fen=r["refund"] or 0) for r in rows),
+        key=lambda s: (-s.amount_fen, -s.orders, s.shop_id or 0),
+    )
+    return report
+
+
+def trade_chart(report: TradeReport) -> dict:
+    """What the hourly ECharts chart plots: one label per hour, orders and amounts in fen."""
+    multi_day = report.range.days > 1
+    return {
+        "labels": [f"{h.start:%m-%d} {h.hour:02d}时" if multi_day else f"{h.hour:02d}:00" for h in report.hours],
+        "orders": [h.orders for h in report.hours],
+        "amount_fen": [h.amount_fen for h in report.hours],
+    }
