@@ -184,3 +184,17 @@ def test_non_operator_cannot_read_platform_figures(market, buyer, client):
     client.force_login(buyer)
     assert client.get("/api/platform/data/overview").status_code == 403
     assert client.get("/platform/data/").status_code == 403
+
+
+def test_payment_gap_alert_shows_on_the_overview(market, login_client):
+    a, b, _ev = market
+    from wanshang.analytics.models import Alert
+
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+    Alert.objects.create(shop=a, kind="payment_gap", hour=hour, observed=0, expected=12.0,
+                         detail="支付订单 0 笔，同期通常约 12 笔")
+    html = login_client(a.owner).get("/seller/data/").content.decode()
+    assert 'data-testid="alerts"' in html and "通常约 12 笔" in html
+    assert 'data-testid="alerts-unread">1<' in html
+    other = login_client(b.owner).get("/seller/data/").content.decode()
+    assert "通常约 12 笔" not in other

@@ -4,6 +4,7 @@
 from django.urls import path
 
 from wanshang.analytics import selectors as data
+from wanshang.analytics.anomaly import alerts_recent, alerts_unread_count
 from wanshang.common import charts
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
@@ -15,11 +16,7 @@ def _period_key(request, default: str) -> str:
 
 
 def _alerts(shop) -> dict:
-    try:
-        from wanshang.analytics.anomaly import alerts_recent, alerts_unread_count
-    except ImportError:  # the alert module lands separately
-        return {"alerts": [], "alerts_unread": 0}
-    return {"alerts": alerts_recent(shop=shop, limit=5), "alerts_unread": alerts_unread_count(shop=shop)}
+    return {"alerts": alerts_recent(shop, limit=5), "alerts_unread": alerts_unread_count(shop)}
 
 
 @seller_view(P.DATA_VIEW)
