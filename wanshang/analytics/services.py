@@ -72,9 +72,11 @@ def stay_record(*, token: str, duration_ms) -> None:
     except (signing.BadSignature, ValueError, TypeError):
         raise ValidationError("页面标识无效", field="t")
     try:
+        if isinstance(duration_ms, bool):
+            raise TypeError
         ms = int(duration_ms)
-    except (TypeError, ValueError):
-        raise ValidationError("停留时长无效", field="ms")
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError("停留时长须为毫秒整数", field="ms")
     if ms <= 0:
         raise ValidationError("停留时长必须大于 0", field="ms")
     track(EventKind.STAY, shop_id=shop_id, product_id=product_id, category_id=category_id,
@@ -82,18 +84,26 @@ def stay_record(*, token: str, duration_ms) -> None:
 
 
 def buyer_events_delete(*, user_id: int) -> int:
-    """A buyer's request to delete their behaviour data: every event and rollup row of theirs, and of the
-    visitor ids they used while logged in. Money records (orders, payments) stay; their events go."""
+    """A buyer's request to delete their behaviour data. Deleted: every event with their user id (page views,
+    stays, carts, favourites, and the order/payment/refund events), the anonymous events of the visitor ids
+    they used while logged in, and the same rollup rows. Kept: other people's events, even from a browser they
+    shared; the orders, payments and refunds themselves (only their link to a visitor id is cleared).
+    Events still in the spool are inserted first, so nothing of theirs arrives after the deletion.
+    Returns how many events were deleted."""
+    from wanshang.analytics.collector import ingest
     from wanshang.analytics.models import VisitorDay
     from wanshang.orders.models import Order
 
+    ingest()
     with transaction.atomic():
         visitors = set(Event.objects.filter(user_id=user_id).exclude(visitor="")
                        .values_list("visitor", flat=True).distinct())
+        visitors.update(Order.objects.filter(buyer_id=user_id).exclude(visitor="")
+                        .values_list("visitor", flat=True).distinct())
         visitors.add(f"u{user_id}")
         deleted, _ = Event.objects.filter(user_id=user_id).delete()
-        more, _ = Event.objects.filter(visitor__in=visitors).delete()
+        anonymous, _ = Event.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
         VisitorDay.objects.filter(user_id=user_id).delete()
-        VisitorDay.objects.filter(visitor__in=visitors).delete()
+        VisitorDay.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
         Order.objects.filter(buyer_id=user_id).exclude(visitor="").update(visitor="")
-    return deleted + more
+    return deleted + anonymous

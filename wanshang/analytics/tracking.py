@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.http.request import split_domain_port
 from django.utils import timezone
 
 from wanshang.analytics.collector import EventRecord, spool
@@ -28,7 +29,7 @@ PAGE_TYPES = {
     "home": "home", "search": "search", "category": "category", "categories": "category", "product": "product",
     "shop": "shop", "flash_board": "activity", "coupon_center": "activity", "group_team": "activity",
     "cart": "cart", "checkout": "checkout", "cashier": "checkout", "orders": "order", "order_detail": "order",
-    "my_coupons": "mine", "my_points": "mine", "my_favourites": "mine",
+    "my_coupons": "mine", "my_points": "mine", "my_favourites": "mine", "my_privacy": "mine",
 }
 _MOBILE_HINTS = ("Mobile", "Android", "iPhone", "MicroMessenger")
 
@@ -92,8 +93,30 @@ def track_page(request, **about) -> None:
         visit.page.update({k: v for k, v in about.items() if v is not None})
 
 
+def page_source(request) -> tuple[str, str]:
+    """(level-2 source, external host) of the page a request shows, from its URL markers and its referrer."""
+    host, _port = split_domain_port(request.get_host())
+    own = {host.lower(), *(h.lower() for h in settings.ALLOWED_HOSTS if h != "*")}
+    return classify(url_query=request.GET, referrer=request.headers.get("Referer", ""), own_hosts=own)
+
+
+def track_view(request, *, page_type: str, shop_id=None, product_id=None, category_id=None, query: str = "") -> None:
+    """A page view read through the JSON API (a product, a search): the same `pv` a storefront page records.
+    Outside a cookie visit the buyer stands in as the visitor (`u<id>`), or "" for an anonymous caller."""
+    user = getattr(request, "user", None)
+    visit = _current.get()
+    user_id = visit.user_id if visit else (user.pk if user is not None and user.is_authenticated else None)
+    source, ref_host = page_source(request)
+    track("pv", user_id=user_id, shop_id=shop_id, product_id=product_id, category_id=category_id,
+          page_type=page_type, source=source, ref_host=ref_host, query=(query or "").strip())
+
+
 def _new_id() -> str:
     return secrets.token_hex(16)
+
+
+def _valid_id(value: str) -> bool:
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
 
 
 def _is_page(request, response) -> bool:
@@ -117,11 +140,11 @@ class TrackingMiddleware:
         if path.startswith(("/static/", "/media/", "/api/", "/django-admin/")):
             return self.get_response(request)
         visitor = request.COOKIES.get(VISITOR_COOKIE, "")
-        new_visitor = not (len(visitor) == 32 and visitor.isalnum())
+        new_visitor = not _valid_id(visitor)
         if new_visitor:
             visitor = _new_id()
         session = request.COOKIES.get(SESSION_COOKIE, "")
-        if not (len(session) == 32 and session.isalnum()):
+        if not _valid_id(session):
             session = _new_id()
         agent = request.headers.get("User-Agent", "")
         user = getattr(request, "user", None)
@@ -132,24 +155,26 @@ class TrackingMiddleware:
         token = visit_begin(visit)
         try:
             response = self.get_response(request)
-            if user is not None and user.is_authenticated:  # logged in during this request
+            user = getattr(request, "user", None)  # login() during the view replaces request.user
+            if user is not None and user.is_authenticated:
                 visit.user_id = user.pk
             if _is_page(request, response):
                 self._page_view(request, visit)
         finally:
             visit_end(token)
+        secure = settings.SESSION_COOKIE_SECURE
         if new_visitor:
-            response.set_cookie(VISITOR_COOKIE, visitor, max_age=VISITOR_SECONDS, httponly=True, samesite="Lax")
-        response.set_cookie(SESSION_COOKIE, session, max_age=SESSION_SECONDS, httponly=True, samesite="Lax")
+            response.set_cookie(VISITOR_COOKIE, visitor, max_age=VISITOR_SECONDS, httponly=True, samesite="Lax",
+                                secure=secure)
+        response.set_cookie(SESSION_COOKIE, session, max_age=SESSION_SECONDS, httponly=True, samesite="Lax",
+                            secure=secure)
         return response
 
     @staticmethod
     def _page_view(request, visit: Visit) -> None:
         page_type = PAGE_TYPES[request.resolver_match.url_name]
-        own = {request.get_host().split(":")[0].lower(), *(h.lower().lstrip(".") for h in settings.ALLOWED_HOSTS)}
-        source, ref_host = classify(url_query=request.GET, referrer=request.headers.get("Referer", ""),
-                                    own_hosts=own)
+        source, ref_host = page_source(request)
         about = visit.page
         track("pv", user_id=visit.user_id, shop_id=about.get("shop_id"), product_id=about.get("product_id"),
               category_id=about.get("category_id"), page_type=page_type, source=source, ref_host=ref_host,
-              query=request.GET.get("q", "") if page_type == "search" else "")
+              query=request.GET.get("q", "").strip() if page_type == "search" else "")
