@@ -150,3 +150,19 @@ class PriceHistory(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+
+class Favourite(models.Model):
+    """A buyer's 收藏: a product kept to come back to. `shop` is the product's, so a shop can count its own."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "收藏"
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="uniq_favourite_user_product")]

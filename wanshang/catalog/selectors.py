@@ -1,9 +1,9 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
-from wanshang.catalog.models import AttributeTemplate, Brand, Category, PriceHistory, Product, Sku
+from wanshang.catalog.models import AttributeTemplate, Brand, Category, Favourite, PriceHistory, Product, Sku
 from wanshang.common.errors import NotFound
 
 PUBLIC_SORTS = {
@@ -143,18 +143,43 @@ def paginate(qs, *, page, per_page: int = 40):
     return Paginator(qs, per_page).get_page(page)
 
 
-def product_get_public(*, product_id) -> Product:
-    """A product a buyer may look at (on sale in an open shop), with active SKUs prefetched."""
-    product = (
+def product_get_public(*, product_id, buyer=None) -> Product:
+    """A product a buyer may look at (on sale in an open shop), with active SKUs prefetched. With `buyer`,
+    `.is_favourite` says whether they have it in 收藏 (read in the same query)."""
+    qs = (
         _public_products()
         .select_related("shop", "brand", "category__parent__parent")
         .prefetch_related(Prefetch("skus", queryset=Sku.objects.filter(is_active=True)))
-        .filter(pk=product_id)
-        .first()
     )
+    signed_in = buyer is not None and buyer.is_authenticated
+    if signed_in:
+        qs = qs.annotate(is_favourite=Exists(Favourite.objects.filter(user=buyer, product=OuterRef("pk"))))
+    product = qs.filter(pk=product_id).first()
     if product is None:
         raise NotFound("商品不存在或已下架")
+    if not signed_in:
+        product.is_favourite = False
     return product
+
+
+def favourite_list(*, user):
+    """A buyer's favourites, newest first, with the product and its shop; `.buyable` says whether the product
+    is still on sale in an open shop (the others are shown as 已失效 and can only be removed)."""
+    return (
+        Favourite.objects.filter(user=user)
+        .select_related("product__shop")
+        .annotate(buyable=ExpressionWrapper(Q(product__status=Product.Status.ON_SALE, product__shop__status="open"),
+                                            output_field=BooleanField()))
+        .order_by("-created_at", "-id")
+    )
+
+
+def favourite_product_ids(*, user, product_ids) -> set[int]:
+    """Which of these products the buyer has in 收藏 (empty for a visitor)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(Favourite.objects.filter(user=user, product_id__in=list(product_ids))
+               .values_list("product_id", flat=True))
 
 
 @dataclass(frozen=True)

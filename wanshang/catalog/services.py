@@ -4,10 +4,10 @@ import itertools
 from dataclasses import dataclass, field
 
 import nh3
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Min
 
-from wanshang.catalog.models import AttributeTemplate, Brand, Category, PriceHistory, Product, Sku
+from wanshang.catalog.models import AttributeTemplate, Brand, Category, Favourite, PriceHistory, Product, Sku
 from wanshang.catalog.selectors import category_ancestors, category_get
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.common.money import MAX_FEN
@@ -447,3 +447,57 @@ def product_sales_add(*, product_quantities: dict[int, int]) -> None:
 
     for product_id, qty in sorted(product_quantities.items()):
         Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + qty)
+
+
+# --- favourites (收藏) -------------------------------------------------------------------------------------------
+
+def _product_id(product_id) -> int:
+    try:
+        value = int(str(product_id).strip())
+    except (TypeError, ValueError):
+        raise NotFound("商品不存在", field="product_id")
+    if value <= 0:
+        raise NotFound("商品不存在", field="product_id")
+    return value
+
+
+def favourite_add(*, user, product_id) -> tuple[Favourite, bool]:
+    """收藏 a product; (favourite, newly added). Adding it again keeps the one favourite and records nothing.
+    Only a product on sale in an open shop can be added: NotFound for an unknown product (or a draft),
+    ValidationError for one off the shelf or in a paused shop. The `fav` event is recorded after commit."""
+    pid = _product_id(product_id)
+    product = Product.objects.select_related("shop").filter(pk=pid).first()
+    if product is None or product.status == Product.Status.DRAFT:
+        raise NotFound("商品不存在", field="product_id")
+    existing = Favourite.objects.filter(user=user, product_id=pid).first()
+    if existing is not None:
+        return existing, False
+    if product.status != Product.Status.ON_SALE:
+        raise ValidationError("商品已下架，暂不能收藏", field="product_id")
+    if product.shop.status != "open":
+        raise ValidationError("店铺已暂停营业，暂不能收藏", field="product_id")
+    try:
+        with transaction.atomic():
+            favourite = Favourite.objects.create(user=user, product=product, shop_id=product.shop_id)
+    except IntegrityError:  # the same buyer added it twice at once: one favourite, one event
+        return Favourite.objects.get(user=user, product_id=pid), False
+    _track_favourite(user, product)
+    return favourite, True
+
+
+def _track_favourite(user, product) -> None:
+    from wanshang.analytics.services import favourite_record
+
+    transaction.on_commit(lambda: favourite_record(
+        user_id=user.pk, shop_id=product.shop_id, product_id=product.pk, category_id=product.category_id))
+
+
+def favourite_remove(*, user, product_id) -> bool:
+    """Take a product out of the buyer's favourites (any product, also one no longer on sale). Removing one
+    that is not there does nothing. Returns whether one was removed."""
+    try:
+        pid = _product_id(product_id)
+    except NotFound:
+        return False
+    deleted, _ = Favourite.objects.filter(user=user, product_id=pid).delete()
+    return bool(deleted)
