@@ -8,8 +8,10 @@ from django.contrib.auth import authenticate
 from ninja import Query, Router
 from ninja.throttling import AnonRateThrottle
 
+from wanshang.analytics.tracking import track_view
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.storefront import serializers as out
+from wanshang.storefront.api_favourites import router as favourites_router
 from wanshang.storefront.api_promotions import OPTIONAL_AUTH
 from wanshang.storefront.api_promotions import router as promotions_router
 from wanshang.storefront.promo_display import card_overlay
@@ -40,6 +42,7 @@ from wanshang.storefront.schemas import (
 
 router = Router()
 router.add_router("", promotions_router)  # coupons, points, flash sales, group buys
+router.add_router("", favourites_router)  # 我的收藏, deleting my behaviour data
 
 ERRORS = {400: Error, 404: Error, 409: Error}
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
@@ -69,9 +72,23 @@ def products(request, q: str = "", category: str = "", shop: str = "", sort: str
     qs = product_search(q=q[:60], category=cat, shop=the_shop, sort=sort if sort in SORTS else "default",
                         min_price_fen=min_price_fen, max_price_fen=max_price_fen)
     data = out.page_of(qs, page=page, per_page=page_size, item=lambda p: p)
+    if page <= 1:  # one page view per list; further pages are scrolling (like the web's htmx partials)
+        _track_list(request, q=q[:60].strip(), category=cat, shop=the_shop)
     overlay = card_overlay(buyer=request.user, products=data["items"])  # §20: the price this buyer pays now
     data["items"] = [out.product_card(p, overlay) for p in data["items"]]
     return data
+
+
+def _track_list(request, *, q: str, category, shop) -> None:
+    """The page view of a product list read through the API: a search (keywords, or no filter at all, like
+    the web's /search/), else the category's or the shop's page."""
+    if q or (category is None and shop is None):
+        track_view(request, page_type="search", query=q, shop_id=shop.pk if shop else None,
+                   category_id=category.pk if category else None)
+    elif shop is not None:
+        track_view(request, page_type="shop", shop_id=shop.pk, category_id=category.pk if category else None)
+    else:
+        track_view(request, page_type="category", category_id=category.pk)
 
 
 @router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: ProductOut, 404: Error},
@@ -81,6 +98,7 @@ def product(request, product_id: int):
     from wanshang.inventory.selectors import available_by_sku
 
     item = product_get_public(product_id=product_id)
+    track_view(request, page_type="product", shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
     skus = list(item.skus.all())
     return out.product_detail(item, skus=skus, stock=available_by_sku(sku_ids=[s.pk for s in skus]),
                               overlay=card_overlay(buyer=request.user, products=[item]))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wanshang.storefront.views import cart, catalog, checkout, orders, promotions
+from wanshang.storefront.views import beacon, cart, catalog, checkout, favourites, orders, privacy, promotions
 
 app_name = "storefront"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("group/<int:team_id>/", promotions.group_team, name="group_team"),
     path("me/coupons/", promotions.my_coupons, name="my_coupons"),
     path("me/points/", promotions.my_points, name="my_points"),
+    path("me/favourites/", favourites.my_favourites, name="my_favourites"),
+    path("me/favourites/toggle/", favourites.favourite_toggle, name="favourite_toggle"),
+    path("me/privacy/", privacy.my_privacy, name="my_privacy"),
+    path("me/privacy/delete-events/", privacy.events_delete, name="privacy_events_delete"),
+    path("t/stay/", beacon.stay_beacon, name="stay_beacon"),
     path("checkout/", checkout.checkout, name="checkout"),
     path("pay/<str:payment_no>/", checkout.cashier, name="cashier"),
     path("pay/<str:payment_no>/sandbox/", checkout.pay_sandbox, name="pay_sandbox"),

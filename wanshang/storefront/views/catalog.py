@@ -107,6 +107,7 @@ def category(request, slug):
         return error_page(request, exc)
     if not cat.is_active:
         return error_page(request, NotFound("类目不存在"))
+    track_page(request, category_id=cat.pk)
     tree = category_menu(request)
     chain = category_ancestors(cat)
     root = _find_node(tree, chain[0].pk)
@@ -137,7 +138,7 @@ def product(request, product_id):
     from wanshang.storefront.promo_display import short_tags, sku_displays
 
     try:
-        item = product_get_public(product_id=product_id)
+        item = product_get_public(product_id=product_id, buyer=request.user)
     except DomainError as exc:
         return error_page(request, exc)
     track_page(request, shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
