@@ -60,13 +60,13 @@ def crowd_pack_create(*, shop, actor, name, source, segment=None, window_days=DE
     if not ids:
         raise _empty_error()
     if CrowdPack.objects.for_shop(shop).filter(name=name).exists():
-        raise Conflict(f"人群包“{name}”已存在，请换一个名称")
+        raise Conflict(f"人群包“{name}”已存在，请换一个名称", field="name")
     try:
         with transaction.atomic():
             return CrowdPack.objects.create(shop=shop, name=name, rule=rule, buyer_ids=ids, size=len(ids),
                                             created_by=actor)
     except IntegrityError:  # the same name saved at the same moment by someone else
-        raise Conflict(f"人群包“{name}”已存在，请换一个名称")
+        raise Conflict(f"人群包“{name}”已存在，请换一个名称", field="name")
 
 
 def _lock(shop, pack_id) -> CrowdPack:
