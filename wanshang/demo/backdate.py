@@ -2,9 +2,10 @@
 
 The demo builds a month of history in a few seconds: every order, payment, refund and stock change is made
 by the real services at the current time, and then its timestamps are rewritten here with queryset
-`.update()` calls (which skip `auto_now`/`auto_now_add`). Rewriting history like this is acceptable for demo
-data only; nothing outside `wanshang.demo` may do it. The human-facing numbers (order/payment/refund no)
-embed the creation time, so they are rewritten too, deterministically from the demo's seeded RNG.
+`.update()` calls (which skip `auto_now`/`auto_now_add`), with the 数据中心 money events written alongside.
+Rewriting history like this is acceptable for demo data only; nothing outside `wanshang.demo` may do it.
+The human-facing numbers (order/payment/refund no) embed the creation time, so they are rewritten too,
+deterministically from the demo's seeded RNG.
 """
 
 from dataclasses import dataclass
@@ -107,6 +108,21 @@ def checkout_backdate(*, buyer_id: int, idempotency_key: str, payment_id: int, p
     if t.received:
         SettlementEntry.objects.filter(order_id__in=order_ids).update(created_at=t.received,
                                                                       settleable_at=t.received + delay)
+    money_events_backdate(buyer_id=buyer_id, order_ids=order_ids, t=t)
+
+
+def money_events_backdate(*, buyer_id: int, order_ids: list[int], t: Timeline) -> int:
+    """The 数据中心 money events of these orders (下单, 支付, 商品支付, 退款), written with the real time in
+    the order's transactions, happened on the timeline instead. Returns the rows moved.
+
+    Events have no index on the order: the buyer's (indexed) narrows the rows first."""
+    from wanshang.analytics.models import Event, EventKind
+
+    moves = {EventKind.ORDER_PLACED: t.created, EventKind.ORDER_PAID: t.paid, EventKind.ITEM_PAID: t.paid,
+             EventKind.REFUND: t.refunded}
+    kinds = [kind for kind, when in moves.items() if when is not None]
+    return Event.objects.filter(user_id=buyer_id, order_id__in=order_ids, kind__in=kinds).update(
+        ts=_case("kind", moves, "ts"))
 
 
 def products_backdate(*, created: dict[int, datetime]) -> None:
