@@ -8,6 +8,7 @@ from wanshang.analytics.models import Event, EventKind
 from wanshang.analytics.tracking import current_visit, track
 from wanshang.common.errors import ValidationError
 
+BEHAVIOUR_KINDS = (EventKind.PAGE_VIEW, EventKind.STAY, EventKind.CART_ADD, EventKind.FAVOURITE)
 STAY_SALT = "wanshang.analytics.stay"
 MAX_STAY_MS = 30 * 60 * 1000
 
@@ -84,10 +85,11 @@ def stay_record(*, token: str, duration_ms) -> None:
 
 
 def buyer_events_delete(*, user_id: int) -> int:
-    """A buyer's request to delete their behaviour data. Deleted: every event with their user id (page views,
-    stays, carts, favourites, and the order/payment/refund events), the anonymous events of the visitor ids
-    they used while logged in, and the same rollup rows. Kept: other people's events, even from a browser they
-    shared; the orders, payments and refunds themselves (only their link to a visitor id is cleared).
+    """A buyer's request to delete their behaviour data. Deleted: their page views, stays, carts and favourites,
+    the anonymous events of the visitor ids they used while logged in, and the same rollup rows. Kept: other
+    people's events, even from a browser they shared; the orders, payments and refunds, and their order/paid/
+    refund events — the shops' trade records, so a shop's past 支付金额 does not change — unlinked from any
+    browser (their visitor becomes the buyer stand-in `u<id>`, as for the API).
     Events still in the spool are inserted first, so nothing of theirs arrives after the deletion.
     Returns how many events were deleted."""
     from wanshang.analytics.collector import ingest
@@ -101,8 +103,9 @@ def buyer_events_delete(*, user_id: int) -> int:
         visitors.update(Order.objects.filter(buyer_id=user_id).exclude(visitor="")
                         .values_list("visitor", flat=True).distinct())
         visitors.add(f"u{user_id}")
-        deleted, _ = Event.objects.filter(user_id=user_id).delete()
+        deleted, _ = Event.objects.filter(user_id=user_id, kind__in=BEHAVIOUR_KINDS).delete()
         anonymous, _ = Event.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
+        Event.objects.filter(user_id=user_id).update(visitor=f"u{user_id}", session="")
         VisitorDay.objects.filter(user_id=user_id).delete()
         VisitorDay.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
         Order.objects.filter(buyer_id=user_id).exclude(visitor="").update(visitor="")

@@ -367,9 +367,13 @@ def test_buyer_deletion_removes_their_events_and_rollup_rows_only(make_user, mak
 
     deleted = buyer_events_delete(user_id=alice.pk)
 
-    assert deleted == 7  # 3 page views (one still in the spool), order + paid + item_paid, the API cart add
-    assert not Event.objects.filter(user_id=alice.pk).exists()
-    assert sorted((e.visitor, e.user_id) for e in Event.objects.all()) == [(shared, bob.pk), (elsewhere, None)]
+    assert deleted == 4  # 3 page views (one still in the spool) and the API cart add
+    # the shop's trade records stay, no longer linked to her browser
+    kept = Event.objects.filter(user_id=alice.pk)
+    assert sorted(kept.values_list("kind", flat=True)) == ["item_paid", "order", "paid"]
+    assert {e.visitor for e in kept} == {f"u{alice.pk}"}
+    others = Event.objects.exclude(user_id=alice.pk)
+    assert sorted((e.visitor, e.user_id) for e in others) == [(shared, bob.pk), (elsewhere, None)]
     assert sorted((r.visitor, r.user_id) for r in VisitorDay.objects.all()) == [(shared, bob.pk), (elsewhere, None)]
     order.refresh_from_db()
     assert order.status == "paid" and order.visitor == ""  # the order stays, unlinked from the browser
