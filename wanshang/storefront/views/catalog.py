@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from wanshang.analytics.experiments import experiment_variant_for
 from wanshang.analytics.tracking import track_page
 from wanshang.catalog.selectors import (
     category_ancestors,
@@ -142,6 +143,7 @@ def product(request, product_id):
     except DomainError as exc:
         return error_page(request, exc)
     track_page(request, shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
+    shown = experiment_variant_for(product=item, visitor=getattr(getattr(request, "visit", None), "visitor", ""))
     now = timezone.now()
     skus = list(item.skus.all())
     stock = available_by_sku(sku_ids=[s.pk for s in skus])
@@ -165,6 +167,9 @@ def product(request, product_id):
     labels = list({r.price.label if r.promoted else "" for r in rows})  # shown before a SKU is picked if all share it
     return render(request, "storefront/product.html", {
         "product": item,
+        # an A/B experiment's variant for this visitor may show another title and main image
+        "display_title": shown.title if shown and shown.title else item.title,
+        "display_images": [shown.image, *item.images[1:]] if shown and shown.image else item.images,
         "shop": item.shop,
         "chain": category_ancestors(item.category),
         "skus": skus,
