@@ -1,5 +1,6 @@
 """The demo marketplace loader: `demo_load` builds a deterministic, lived-in marketplace through the real
-services; `demo_status` tells whether it is already there; `demo_banner` is what to print for people.
+services; `demo_status` tells whether it is already there; `demo_simulate` gives the 数据中心 a month of
+simulated visitors and trade (once); `demo_banner` is what to print for people.
 
 Everything random comes from `random.Random` instances derived from the seed (never the global RNG), so the
 same seed gives the same catalogue, shops, buyers and order history (times are relative to the load time).
@@ -17,6 +18,10 @@ from wanshang.demo import content
 from wanshang.demo.people import DEMO_BUYER, DEMO_PASSWORD, OPERATOR_PHONE
 
 DEFAULT_SEED = 2026
+SIMULATE_DAYS = 30
+# Visits per simulated day in the demo: 30 days of this add about a minute to the load on SQLite (measured,
+# see README); `manage.py simulate_market` takes more.
+SIMULATE_VISITORS_PER_DAY = 200
 BASE_URL = "http://127.0.0.1:8000"
 URLS = [
     ("商城首页（买家）", "/"),
@@ -125,6 +130,45 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
                          rng=_rng(seed, "marketing"), log=log)
     phase("完成")
     return demo_counts()
+
+
+def demo_history_present() -> bool:
+    """Whether the 数据中心 already has history: page views from more than an hour ago (the simulator ran, or
+    people have been browsing)."""
+    from datetime import timedelta
+
+    from wanshang.analytics.models import Event, EventKind
+
+    return Event.objects.filter(kind=EventKind.PAGE_VIEW, ts__lt=timezone.now() - timedelta(hours=1)).exists()
+
+
+def demo_simulate(*, days: int, visitors_per_day: int, seed: int, log: Callable[[str], None] = print):
+    """Give the 数据中心 history: `days` days of simulated marketplace life ending now (demo/simulator.py),
+    then what the scheduler would do next: mature settlements, and the analytics jobs that digest the events
+    (the rollup, the anomaly scan) when they are registered. Does nothing when `days` is 0 or there is
+    history already. Runs outside a transaction (see market_simulate). Returns the report, or None."""
+    from wanshang.demo.simulator import SimOptions, market_simulate
+    from wanshang.payments.settlement import settlements_mature
+
+    if days <= 0 or demo_history_present():
+        return None
+    report = market_simulate(options=SimOptions(days=days, seed=seed, visitors_per_day=visitors_per_day), log=log)
+    settlements_mature(now=timezone.now())  # orders received over a week ago may be settled, as in demo_load
+    analytics_jobs_run(log=log)
+    return report
+
+
+def analytics_jobs_run(*, log: Callable[[str], None] = print) -> None:
+    """Run the 数据中心 jobs that digest new events now, as the scheduler would on its next tick."""
+    from wanshang.common.scheduler import jobs, run_job
+
+    registered = {job.name: job for job in jobs()}
+    for name in ("analytics.rollup", "analytics.anomaly_scan"):
+        job = registered.get(name)
+        if job is not None:
+            started = time.monotonic()
+            done = run_job(job)
+            log(f"  {name}：处理 {done} 项，用时 {time.monotonic() - started:.1f} 秒")
 
 
 def demo_counts() -> dict:

@@ -54,7 +54,7 @@ ORDER_RATE = 0.45        # a visit with a cart ends in an order, times the shops
 PAY_RATE = 0.9           # the rest leave the order unpaid; the order timeout cancels it
 REFUND_RATE = 0.05       # of paid checkouts, divided by the shops' quality
 EXPIRE_REASON = "超时未付款，系统自动取消"  # what orders_cancel_expired writes
-DEFAULT_INCIDENT_HOUR, DEFAULT_INCIDENT_HOURS = 20, 3  # the evening peak, where a gap shows most
+DEFAULT_INCIDENT_HOUR, DEFAULT_INCIDENT_HOURS = 17, 6  # through the evening peak, where a gap shows most
 
 
 @dataclass(frozen=True)

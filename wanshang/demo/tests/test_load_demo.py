@@ -12,14 +12,19 @@ from django.utils import timezone
 from wanshang.demo import content
 from wanshang.demo.people import DEMO_BUYER_PHONE, DEMO_PASSWORD, OPERATOR_PHONE
 
-SMALL = ["--products-per-shop", "6", "--orders", "40", "--buyers", "8"]
+SMALL = ["--products-per-shop", "6", "--orders", "40", "--buyers", "8", "--simulate-days", "2",
+         "--visitors-per-day", "40"]
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
+def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
     """Run the command once; every test of the module reads the result inside its own savepoint."""
+    from django.conf import settings
+    from django.test import override_settings
+
     out = io.StringIO()
-    with django_db_blocker.unblock(), transaction.atomic():
+    spool = {**settings.WANSHANG, "ANALYTICS_SPOOL_DIR": str(tmp_path_factory.mktemp("events"))}
+    with override_settings(WANSHANG=spool), django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", *SMALL, stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
@@ -245,3 +250,26 @@ def test_demo_buyers_hold_coupons_and_points(demo):
     from wanshang.marketing.models import Coupon
 
     assert Coupon.objects.exclude(buyer=buyer).exists()  # other buyers claimed some too
+
+
+def test_the_data_center_has_simulated_history_of_visits_and_payments(demo):
+    from wanshang.analytics.models import Event
+
+    now = timezone.now()
+    views = Event.objects.filter(kind="pv")
+    assert views.filter(ts__lt=now - timedelta(days=1)).exists() and not views.filter(ts__gt=now).exists()
+    assert Event.objects.filter(kind="paid", visitor__regex=r"^[0-9a-f]{32}$").exists()  # simulated buyers paid
+    assert "数据中心历史模拟完成" in demo and "注入事故" in demo
+
+
+def test_money_events_are_at_the_times_of_the_back_dated_orders(demo):
+    from wanshang.analytics.models import Event
+    from wanshang.orders.models import Order, Refund
+
+    orders = {o.pk: o for o in Order.objects.all()}
+    for event in Event.objects.filter(kind__in=["order", "paid", "item_paid"]):
+        order = orders[event.order_id]
+        assert event.ts == (order.created_at if event.kind == "order" else order.paid_at), (event.kind, order.no)
+    refunded = {r.order_id: r.refunded_at for r in Refund.objects.filter(status="refunded")}
+    for event in Event.objects.filter(kind="refund"):
+        assert event.ts == refunded[event.order_id]

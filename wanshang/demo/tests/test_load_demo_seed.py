@@ -29,7 +29,7 @@ def _snapshot() -> dict:
 def _load(seed: int) -> dict:
     with transaction.atomic():
         call_command("load_demo", "--seed", str(seed), "--products-per-shop", "3", "--orders", "12",
-                     "--buyers", "3", stdout=io.StringIO())
+                     "--buyers", "3", "--simulate-days", "0", stdout=io.StringIO())
         snapshot = _snapshot()
         transaction.set_rollback(True)
     return snapshot

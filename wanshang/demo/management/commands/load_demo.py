@@ -1,7 +1,9 @@
 """`python manage.py load_demo`: a deterministic demo marketplace (shops, products, buyers, a month of
-orders, running promotions, flash-sale sessions, coupons and points).
+orders, running promotions, flash-sale sessions, coupons and points), then a month of simulated visitors and
+trade for the 数据中心 (demo/simulator.py).
 
-Safe to re-run: when the demo is already loaded it only prints the URLs and log-ins.
+Safe to re-run: when the demo is already loaded it only prints the URLs and log-ins (and simulates the
+数据中心 history if it has none yet).
 """
 
 import time
@@ -11,10 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 from wanshang.common.errors import DomainError
 from wanshang.demo.services import (
     DEFAULT_SEED,
+    SIMULATE_DAYS,
+    SIMULATE_VISITORS_PER_DAY,
     DemoOptions,
     demo_banner,
     demo_counts_lines,
     demo_load,
+    demo_simulate,
     demo_status,
 )
 
@@ -41,6 +46,12 @@ class Command(BaseCommand):
                             help="历史订单数（默认 400）")
         parser.add_argument("--buyers", type=_positive("buyers", 1, 2000), default=40,
                             help="买家数（默认 40，另有一个演示买家）")
+        parser.add_argument("--simulate-days", type=_positive("simulate-days", 0, 120), default=SIMULATE_DAYS,
+                            help=f"数据中心历史：模拟最近几天的访客与交易（默认 {SIMULATE_DAYS}，0 = 不模拟；"
+                                 "已有历史时跳过）")
+        parser.add_argument("--visitors-per-day", type=_positive("visitors-per-day", 1, 200000),
+                            default=SIMULATE_VISITORS_PER_DAY,
+                            help=f"模拟时平均每天的访问次数（默认 {SIMULATE_VISITORS_PER_DAY}）")
 
     def handle(self, *args, **options):
         status = demo_status()
@@ -62,5 +73,12 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         else:
             self.stdout.write("演示数据已加载，跳过（不会重复创建）。")
+        started = time.monotonic()
+        report = demo_simulate(days=options["simulate_days"], visitors_per_day=options["visitors_per_day"],
+                               seed=options["seed"], log=lambda line: self.stdout.write(line))
+        if report is not None:
+            self.stdout.write(self.style.SUCCESS(f"数据中心历史模拟完成，用时 {time.monotonic() - started:.1f} 秒"))
+            for line in report.lines():
+                self.stdout.write(line)
         for line in demo_banner():
             self.stdout.write(line)
