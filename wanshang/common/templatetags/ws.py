@@ -45,4 +45,6 @@ def figure(value, kind: str) -> str:
         return pct(value)
     if kind == "seconds":
         return f"{float(value):.1f}s"
+    if isinstance(value, float) and not value.is_integer():  # an average of counts
+        return f"{value:,.1f}"
     return f"{int(value):,}"

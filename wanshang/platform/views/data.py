@@ -15,7 +15,7 @@ def data_home(request):
     key = key if key in data.PERIODS else "today"
     board = data.dashboard(scope=MARKETPLACE, period_key=key)
     return render(request, "platform/data.html", {
-        **board, "nav": "data", "top_shops": data.top_shops(period_key=key),
+        **board, "nav": "data", "marketplace": True, "top_shops": data.top_shops(period_key=key),
         "trend_chart": charts.trend(board["trend"]), "funnel_chart": charts.funnel(board["funnel"]),
         "source_chart": charts.pie(board["sources"]["level1"], name="来源"),
     })

@@ -192,3 +192,20 @@ def test_payment_gap_alert_shows_on_the_overview(market, login_client):
     assert 'data-testid="alerts-unread">1<' in html
     other = login_client(b.owner).get("/seller/data/").content.decode()
     assert "通常约 12 笔" not in other
+
+
+def test_category_average_shows_with_three_peers(make_shop, make_category, login_client):
+    category = make_category()
+    shops = [make_shop(category=category) for _ in range(4)]
+    day = timezone.localdate() - timedelta(days=1)
+    ev: list = []
+    for i, shop in enumerate(shops):  # shop i has 2 + i visitors
+        for v in range(2 + i):
+            add(ev, ts=local(day, 9, v), kind="pv", visitor=f"c{i}v{v}", shop=shop, page_type="shop", source="direct")
+    save(ev)
+    from wanshang.analytics.rollup import rollup_pending
+
+    rollup_pending()
+    html = login_client(shops[0].owner).get("/seller/data/?period=7d").content.decode()
+    assert 'data-testid="avg-uv">4<' in html  # (3 + 4 + 5) / 3 peers
+    assert "3 家店铺各自指标的平均值" in html
