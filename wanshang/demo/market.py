@@ -81,7 +81,6 @@ class Catalog:
         self.products = products
         self.all = Weighted(products, [p.weight for p in products])
         self._groups: dict[tuple, Weighted] = {}
-        self.words = sorted({w for p in products for w in p.words})
 
     def _group(self, key: tuple, match) -> Weighted:
         group = self._groups.get(key)
@@ -156,9 +155,8 @@ class Buyer:
 class People:
     """The buyers (logged in) and the anonymous visitors a run draws its visits from."""
 
-    def __init__(self, *, buyers: list[Buyer], activity: list[float], rng: random.Random):
+    def __init__(self, *, buyers: list[Buyer], activity: list[float]):
         self.buyers = Weighted(buyers, activity)
-        self.rng = rng
         self.seen: deque[tuple[str, str]] = deque(maxlen=5000)
 
     def buyer(self, rng: random.Random) -> Shopper:
@@ -226,4 +224,4 @@ def people_ensure(*, count: int, seed: int, joined_before, log) -> People:
         # Some buyers come back every other day, most now and then: repurchase and RFM have something to find.
         activity.append(rng.paretovariate(1.4))
         buyer.devices = [(hex_id(rng), "pc" if rng.random() < PC_SHARE else "h5") for _ in range(2)]
-    return People(buyers=buyers, activity=activity, rng=rng)
+    return People(buyers=buyers, activity=activity)

@@ -196,6 +196,8 @@ class MarketSimulator:
     def run(self) -> SimReport:
         from wanshang.analytics.collector import ingest
 
+        if "sandbox" not in settings.WANSHANG["PAYMENT_GATEWAYS"]:
+            raise ValueError("模拟需要沙箱支付：PAYMENT_GATEWAYS 须包含 sandbox（仅限演示与测试环境）")
         began = wall.monotonic()
         report = self.report
         self.catalog = catalog_load(seed=self.seed)
@@ -568,5 +570,6 @@ def _favourite(user, product) -> bool:
 def market_simulate(*, options: SimOptions, log: Callable[[str], None] = print) -> SimReport:
     """Simulate `options.days` days of the marketplace ending at `options.end` (now). Must run outside a
     transaction, like a web request: the services record carts and favourites after their commit, and the
-    visit's clock must still be current then. Raises ValueError for an incident in an unknown shop."""
+    visit's clock must still be current then. Raises ValueError for an incident in an unknown shop, or
+    when the sandbox payment gateway is off."""
     return MarketSimulator(options=options, log=log).run()

@@ -188,3 +188,12 @@ def test_incident_text_names_a_shop_a_day_an_hour_and_a_length():
 def test_an_incident_in_an_unknown_shop_is_refused(market):
     with pytest.raises(ValueError):
         _run(visitors=5, incidents=(Incident("no-such-shop", date(2026, 3, 5), 8, 2),))
+
+
+def test_without_the_sandbox_gateway_nothing_is_simulated(market, settings):
+    from wanshang.analytics.models import Event
+
+    settings.WANSHANG = {**settings.WANSHANG, "PAYMENT_GATEWAYS": ["alipay", "wechat"]}
+    with pytest.raises(ValueError, match="沙箱"):
+        _run(visitors=5)
+    assert not Event.objects.exists()
