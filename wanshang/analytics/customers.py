@@ -326,10 +326,11 @@ def rule_label(rule: dict) -> str:
     """How a pack was built, as a person reads it: “RFM 分群：重要价值 · 近 365 天”."""
     rule = rule or {}
     window = rule.get("window_days")
-    suffix = f" · 近 {window} 天" if window else ""
+    suffix = " · " + _("近 %(w)s 天") % {"w": window} if window else ""
     if rule.get("source") == SOURCE_RFM:
         seg = SEGMENT_BY_CODE.get(rule.get("segment"))
-        return f"{SOURCES[SOURCE_RFM]}：{seg.name if seg else rule.get('segment')}{suffix}"
+        return _("%(source)s：%(segment)s") % {"source": SOURCES[SOURCE_RFM],
+                                             "segment": seg.name if seg else rule.get("segment")} + suffix
     if rule.get("source") in SOURCES:
         return f"{SOURCES[rule['source']]}{suffix}"
     return str(_("自定义"))

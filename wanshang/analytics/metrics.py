@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from wanshang.analytics.models import Event, EventKind, VisitorDay
 from wanshang.analytics.rollup import TRAFFIC_KINDS, day_bounds
@@ -102,12 +102,14 @@ class Counts:
 
 # (attribute, label, kind) of every figure on the dashboard; kind: count / fen / rate / seconds
 METRICS = [
-    ("uv", N_("访客数"), "count"), ("pv", N_("浏览量"), "count"), ("bounce_rate", N_("跳失率"), "rate"),
-    ("avg_stay_seconds", N_("平均停留时长"), "seconds"), ("paid_buyers", N_("支付买家数"), "count"),
-    ("paid_fen", N_("支付金额"), "fen"), ("pay_conversion", N_("支付转化率"), "rate"), ("per_buyer_fen", N_("客单价"), "fen"),
-    ("uv_value_fen", N_("UV价值"), "fen"), ("cart_rate", N_("加购率"), "rate"), ("fav_rate", N_("收藏率"), "rate"),
-    ("refund_rate", N_("退款率"), "rate"), ("paid_orders", N_("支付订单数"), "count"), ("per_order_fen", N_("笔单价"), "fen"),
-    ("refund_fen", N_("退款金额"), "fen"),
+    ("uv", gettext_noop("访客数"), "count"), ("pv", gettext_noop("浏览量"), "count"),
+    ("bounce_rate", gettext_noop("跳失率"), "rate"), ("avg_stay_seconds", gettext_noop("平均停留时长"), "seconds"),
+    ("paid_buyers", gettext_noop("支付买家数"), "count"), ("paid_fen", gettext_noop("支付金额"), "fen"),
+    ("pay_conversion", gettext_noop("支付转化率"), "rate"), ("per_buyer_fen", gettext_noop("客单价"), "fen"),
+    ("uv_value_fen", gettext_noop("UV价值"), "fen"), ("cart_rate", gettext_noop("加购率"), "rate"),
+    ("fav_rate", gettext_noop("收藏率"), "rate"), ("refund_rate", gettext_noop("退款率"), "rate"),
+    ("paid_orders", gettext_noop("支付订单数"), "count"), ("per_order_fen", gettext_noop("笔单价"), "fen"),
+    ("refund_fen", gettext_noop("退款金额"), "fen"),
 ]
 METRIC_NAMES = [m[0] for m in METRICS if m[0] not in TRAFFIC_FIELDS + TRADE_FIELDS]
 
@@ -162,7 +164,7 @@ def counts_live(scope, start: datetime, end: datetime) -> Counts:
 
 # --- periods -------------------------------------------------------------------------------------------------
 
-PERIODS = {"today": N_("今日实时"), "7d": N_("最近7天"), "30d": N_("最近30天")}
+PERIODS = {"today": gettext_noop("今日实时"), "7d": gettext_noop("最近7天"), "30d": gettext_noop("最近30天")}
 
 
 @dataclass
@@ -188,10 +190,10 @@ def period_for(key: str, *, now=None) -> Period:
         n = 7 if key == "7d" else 30
         end = today - timedelta(days=1)
         start = end - timedelta(days=n - 1)
-        prev = Period(key, N_("上一周期"), start - timedelta(days=n), start - timedelta(days=1))
+        prev = Period(key, gettext_noop("上一周期"), start - timedelta(days=n), start - timedelta(days=1))
         return Period(key, PERIODS[key], start, end, previous=prev)
     yesterday = today - timedelta(days=1)
-    prev = Period("today", N_("昨日同时段"), yesterday, yesterday, live_end=now - timedelta(days=1))
+    prev = Period("today", gettext_noop("昨日同时段"), yesterday, yesterday, live_end=now - timedelta(days=1))
     return Period("today", PERIODS["today"], today, today, live_end=now, previous=prev)
 
 
@@ -230,8 +232,9 @@ def daily_series(scope, start: date, end: date) -> list[dict]:
     return out
 
 
-FUNNEL = [("uv", N_("访客")), ("product_visitors", N_("浏览商品")), ("cart_visitors", N_("加购")),
-          ("ordered_buyers", N_("下单")), ("paid_buyers", N_("支付"))]
+FUNNEL = [("uv", gettext_noop("访客")), ("product_visitors", gettext_noop("浏览商品")),
+          ("cart_visitors", gettext_noop("加购")), ("ordered_buyers", gettext_noop("下单")),
+          ("paid_buyers", gettext_noop("支付"))]
 
 
 def funnel(counts: Counts) -> list[dict]:

@@ -6,7 +6,7 @@ judge (MIN_VISITORS), its add-to-cart rate is in the top third and its payment c
 """
 
 from django.db.models import Count, Q, Sum
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from wanshang.analytics.metrics import Period, _ratio
 from wanshang.analytics.models import Event, EventKind, VisitorDay
@@ -14,10 +14,10 @@ from wanshang.analytics.rollup import day_bounds
 
 MIN_VISITORS = 10
 HINTS = [
-    N_("价格：与同类商品比是否偏高，优惠是否在详情页写清楚"),
-    N_("主图与详情：主图是否清晰、卖点是否在首屏"),
-    N_("评价：差评和问答是否让人犹豫"),
-    N_("库存与规格：热门规格是否缺货、发货时间是否写明"),
+    gettext_noop("价格：与同类商品比是否偏高，优惠是否在详情页写清楚"),
+    gettext_noop("主图与详情：主图是否清晰、卖点是否在首屏"),
+    gettext_noop("评价：差评和问答是否让人犹豫"),
+    gettext_noop("库存与规格：热门规格是否缺货、发货时间是否写明"),
 ]
 
 
@@ -86,6 +86,6 @@ def product_analysis(*, shop, period: Period, limit: int = 50) -> list[dict]:
             r["flag"] = True
             r["hints"] = list(HINTS)
             if left.get(r["product_id"], 0) <= 0:
-                r["hints"].insert(0, N_("当前可售库存为 0：买家加购后无法下单"))
+                r["hints"].insert(0, gettext_noop("当前可售库存为 0：买家加购后无法下单"))
     rows.sort(key=lambda r: (-r["paid_fen"], -r["uv"], r["product_id"]))
     return rows[:limit]

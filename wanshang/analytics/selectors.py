@@ -6,12 +6,12 @@
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from wanshang.analytics import metrics
 from wanshang.analytics.metrics import MARKETPLACE, METRICS, PERIODS, counts_for, period_for
 
-BOUNCE_DEFINITION = N_("跳失率 = 统计期内只浏览了一个页面就离开的访客数 ÷ 访客数（按访客去重，“无后续点击”口径）")
+BOUNCE_DEFINITION = gettext_noop("跳失率 = 统计期内只浏览了一个页面就离开的访客数 ÷ 访客数（按访客去重，“无后续点击”口径）")
 
 
 def _change(now, before):

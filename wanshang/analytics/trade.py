@@ -212,8 +212,10 @@ def platform_trade_report(*, rng: TradeRange, shop_id: int | None = None,
 def trade_chart(report: TradeReport) -> dict:
     """What the hourly ECharts chart plots: one label per hour, orders and amounts in fen."""
     multi_day = report.range.days > 1
+    day_hour = _("%(day)s %(hour)s时")
     return {
-        "labels": [f"{h.start:%m-%d} {h.hour:02d}时" if multi_day else f"{h.hour:02d}:00" for h in report.hours],
+        "labels": [day_hour % {"day": f"{h.start:%m-%d}", "hour": f"{h.hour:02d}"} if multi_day else f"{h.hour:02d}:00"
+                   for h in report.hours],
         "orders": [h.orders for h in report.hours],
         "amount_fen": [h.amount_fen for h in report.hours],
     }

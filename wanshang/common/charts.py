@@ -1,5 +1,7 @@
 """ECharts options built on the server (rendered with json_script, drawn by static/js/charts.js)."""
 
+from django.utils.translation import gettext
+
 from wanshang.common.money import fen_to_yuan_str
 
 
@@ -9,16 +11,17 @@ def _yuan(fen) -> float:
 
 def trend(rows: list[dict]) -> dict:
     days = [r["day"].strftime("%m-%d") for r in rows]
+    uv, buyers, amount = gettext("访客数"), gettext("支付买家数"), gettext("支付金额(元)")
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["访客数", "支付买家数", "支付金额(元)"]},
+        "legend": {"data": [uv, buyers, amount]},
         "grid": {"left": 48, "right": 56, "top": 36, "bottom": 28},
         "xAxis": {"type": "category", "data": days},
-        "yAxis": [{"type": "value", "name": "人"}, {"type": "value", "name": "元"}],
+        "yAxis": [{"type": "value", "name": gettext("人")}, {"type": "value", "name": gettext("元")}],
         "series": [
-            {"name": "访客数", "type": "line", "smooth": True, "data": [r["uv"] for r in rows]},
-            {"name": "支付买家数", "type": "line", "smooth": True, "data": [r["paid_buyers"] for r in rows]},
-            {"name": "支付金额(元)", "type": "bar", "yAxisIndex": 1, "data": [_yuan(r["paid_fen"]) for r in rows],
+            {"name": uv, "type": "line", "smooth": True, "data": [r["uv"] for r in rows]},
+            {"name": buyers, "type": "line", "smooth": True, "data": [r["paid_buyers"] for r in rows]},
+            {"name": amount, "type": "bar", "yAxisIndex": 1, "data": [_yuan(r["paid_fen"]) for r in rows],
              "itemStyle": {"opacity": 0.45}},
         ],
     }
@@ -29,7 +32,7 @@ def funnel(steps: list[dict]) -> dict:
         "tooltip": {"trigger": "item", "formatter": "{b}: {c}"},
         "series": [{"type": "funnel", "sort": "none", "left": "10%", "width": "80%", "minSize": "8%",
                     "label": {"show": True, "position": "inside", "formatter": "{b} {c}"},
-                    "data": [{"name": s["label"], "value": s["count"]} for s in steps]}],
+                    "data": [{"name": gettext(s["label"]), "value": s["count"]} for s in steps]}],
     }
 
 

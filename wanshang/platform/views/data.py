@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext
 
 from wanshang.analytics import selectors as data
 from wanshang.analytics.metrics import MARKETPLACE
@@ -17,7 +18,7 @@ def data_home(request):
     return render(request, "platform/data.html", {
         **board, "nav": "data", "marketplace": True, "top_shops": data.top_shops(period_key=key),
         "trend_chart": charts.trend(board["trend"]), "funnel_chart": charts.funnel(board["funnel"]),
-        "source_chart": charts.pie(board["sources"]["level1"], name="来源"),
+        "source_chart": charts.pie(board["sources"]["level1"], name=gettext("来源")),
     })
 
 

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -116,8 +116,8 @@ def running_coupons(shop) -> list[dict]:
     """The shop's running coupons, as the 定向发放 list shows them: name, rule, how many are left."""
     out = []
     for promo in promotion_list(shop=shop, kind=Kind.COUPON, phase="running"):
-        left = (_g("剩余 %(n)s 张") % {"n": promo.total_quantity - promo.issued_count}
-                if promo.total_quantity else _g("不限量"))
+        left = (gettext("剩余 %(n)s 张") % {"n": promo.total_quantity - promo.issued_count}
+                if promo.total_quantity else gettext("不限量"))
         out.append({"id": promo.pk, "label": f"{promo.name}（{coupon_label(promo)}，{left}）"})
     return out
 
@@ -131,8 +131,8 @@ def _rfm_chart(rows: list[dict]) -> dict:
             "tooltip": {"trigger": "axis"},
             "grid": {"left": 48, "right": 24, "top": 24, "bottom": 40},
             "xAxis": {"type": "category", "data": [r["name"] for r in rows], "axisLabel": {"interval": 0}},
-            "yAxis": {"type": "value", "name": _g("买家数"), "minInterval": 1},
-            "series": [{"name": _g("买家数"), "type": "bar", "data": [r["buyers"] for r in rows],
+            "yAxis": {"type": "value", "name": gettext("买家数"), "minInterval": 1},
+            "series": [{"name": gettext("买家数"), "type": "bar", "data": [r["buyers"] for r in rows],
                         "itemStyle": {"color": "#e2231a"}, "label": {"show": True, "position": "top"}}],
         },
     }
@@ -200,7 +200,7 @@ def data_crowd_create(request):
     except DomainError as exc:
         add_domain_error(form, exc)
         return _crowds_page(request, form, status=exc.status_code)
-    messages.success(request, _g("人群包“%(name)s”已保存，共 %(n)s 位买家") % {"name": pack.name, "n": pack.size})
+    messages.success(request, gettext("人群包“%(name)s”已保存，共 %(n)s 位买家") % {"name": pack.name, "n": pack.size})
     return redirect("sellercenter:data_crowd_detail", pack_id=pack.pk)
 
 
@@ -211,7 +211,7 @@ def _crowd_page(request, pack, *, coupon_form=None, status=200):
     logins = buyer_logins(ids=list(page))
     return seller_render(request, "sellercenter/data/crowds_detail.html", {
         "pack": pack, "rule": rule_label(pack.rule), "built_at": _built_at(pack), "page": page,
-        "buyers": [{"id": i, "login": logins.get(i, _g("（账号已注销）"))} for i in page],
+        "buyers": [{"id": i, "login": logins.get(i, gettext("（账号已注销）"))} for i in page],
         "may_issue": may_issue, "coupons": coupons,
         "coupon_form": coupon_form or CrowdCouponForm(coupons=coupons),
     }, status=status, active="data_crowds")
@@ -231,9 +231,9 @@ def data_crowd_refresh(request, pack_id: int):
     except NotFound:
         raise
     except DomainError as exc:
-        messages.error(request, _g("未更新：%(msg)s") % {"msg": exc.message})
+        messages.error(request, gettext("未更新：%(msg)s") % {"msg": exc.message})
     else:
-        messages.success(request, _g("已按规则重新计算，现有 %(n)s 位买家") % {"n": pack.size})
+        messages.success(request, gettext("已按规则重新计算，现有 %(n)s 位买家") % {"n": pack.size})
     return redirect("sellercenter:data_crowd_detail", pack_id=pack.pk)
 
 
@@ -242,7 +242,7 @@ def data_crowd_refresh(request, pack_id: int):
 def data_crowd_delete(request, pack_id: int):
     pack = crowd_pack_get(shop=request.shop, pack_id=pack_id)
     crowd_pack_delete(shop=request.shop, pack_id=pack.pk)
-    messages.success(request, _g("人群包“%(name)s”已删除") % {"name": pack.name})
+    messages.success(request, gettext("人群包“%(name)s”已删除") % {"name": pack.name})
     return redirect("sellercenter:data_crowds")
 
 
@@ -265,11 +265,11 @@ def data_crowd_issue(request, pack_id: int):
     except DomainError as exc:
         add_domain_error(form, exc)
         return _crowd_page(request, pack, coupon_form=form, status=exc.status_code)
-    text = _g("“%(coupon)s”已发放 %(n)s 张") % {"coupon": result["promotion_name"], "n": result["issued"]}
+    text = gettext("“%(coupon)s”已发放 %(n)s 张") % {"coupon": result["promotion_name"], "n": result["issued"]}
     if result["at_limit"]:
-        text += _g("，%(n)s 位买家已达每人限领数，已跳过") % {"n": result["at_limit"]}
+        text += gettext("，%(n)s 位买家已达每人限领数，已跳过") % {"n": result["at_limit"]}
     if result["inactive"]:
-        text += _g("，%(n)s 位买家账号已注销，已跳过") % {"n": result["inactive"]}
+        text += gettext("，%(n)s 位买家账号已注销，已跳过") % {"n": result["inactive"]}
     messages.success(request, text)
     return redirect(reverse("sellercenter:data_crowd_detail", args=[pack.pk]))
 

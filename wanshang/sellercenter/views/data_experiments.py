@@ -110,8 +110,8 @@ def _service_error(form, exc: DomainError) -> None:
     form.add_error(name if name in form.fields else None, exc.message)
 
 
-NEW_VARIANTS = [{"key": "A", "name": "对照组（原商品）", "weight": "50", "title": "", "image": ""},
-                {"key": "B", "name": "新标题", "weight": "50", "title": "", "image": ""}]
+NEW_VARIANTS = [{"key": "A", "name": gettext_lazy("对照组（原商品）"), "weight": "50", "title": "", "image": ""},
+                {"key": "B", "name": gettext_lazy("新标题"), "weight": "50", "title": "", "image": ""}]
 
 
 def _form_page(request, exp=None):

@@ -2,6 +2,7 @@
 商品分析, 竞争情报. Thin views over wanshang.analytics.selectors; the JSON API serves the same dicts."""
 
 from django.urls import path
+from django.utils.translation import gettext
 
 from wanshang.analytics import selectors as data
 from wanshang.analytics.anomaly import alerts_recent, alerts_unread_count
@@ -32,7 +33,7 @@ def data_traffic(request):
     board = data.dashboard(scope=request.shop, period_key=_period_key(request, "7d"))
     return seller_render(request, "sellercenter/data/traffic.html", {
         **board, "funnel_chart": charts.funnel(board["funnel"]),
-        "source_chart": charts.pie(board["sources"]["level1"], name="来源"),
+        "source_chart": charts.pie(board["sources"]["level1"], name=gettext("来源")),
     }, active="data_traffic")
 
 
@@ -48,8 +49,8 @@ def data_competition(request):
     board = data.competition(shop=request.shop, period_key=_period_key(request, "7d"))
     chart = None
     if board["top"]:
-        chart = charts.share_bars(board["mix_rows"], left="mine", right="top", left_name="本店",
-                                  right_name=f"同类目 TOP{board['top_n']} 合计")
+        chart = charts.share_bars(board["mix_rows"], left="mine", right="top", left_name=gettext("本店"),
+                                  right_name=gettext("同类目 TOP%(n)s 合计") % {"n": board["top_n"]})
     return seller_render(request, "sellercenter/data/competition.html", {**board, "mix_chart": chart},
                          active="data_competition")
 
