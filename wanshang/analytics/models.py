@@ -116,6 +116,13 @@ class RollupState(models.Model):
     built_at = models.DateTimeField(auto_now=True)
 
 
+class RollupCursor(models.Model):
+    """One row: every traffic event with an id up to `event_id` has had its (complete) day rolled up."""
+
+    event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
 class Alert(models.Model):
     """A 数据中心 notification: e.g. an hour whose paid orders fell far below its usual level."""
 

@@ -1,7 +1,8 @@
 """The daily visitor rollup: `VisitorDay` rows rebuilt from the events of each day that changed.
 
-A day is rebuilt whole (delete + insert in one transaction) whenever events newer than the last build
-arrived for it, so the rollup can always be recomputed and a missed run catches up. Each event feeds up to
+A day is rebuilt whole (delete + insert in one transaction) once it is over, and again whenever events newer
+than the last build arrive for it, so the rollup can always be recomputed and a missed run catches up. Today
+is never rolled up: every figure about today is counted from the events directly. Each event feeds up to
 three scopes: the marketplace (shop NULL), its shop, and its product within the shop. A visitor's source
 and terminal for a day and scope are those of the first page view there that day.
 """
@@ -9,11 +10,11 @@ and terminal for a day and scope are those of the first page view there that day
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from wanshang.analytics.models import Event, EventKind, RollupState, VisitorDay
+from wanshang.analytics.models import Event, EventKind, RollupCursor, RollupState, VisitorDay
 
 TRAFFIC_KINDS = (EventKind.PAGE_VIEW, EventKind.STAY, EventKind.CART_ADD, EventKind.FAVOURITE)
 BATCH = 5000
@@ -75,19 +76,37 @@ def rollup_day(day: date, *, upto_id: int | None = None) -> int:
     return len(objs)
 
 
-def pending_days(*, upto_id: int) -> list[date]:
-    """Days with traffic events newer than the last build (a missed run leaves them here until built)."""
-    done = RollupState.objects.aggregate(m=Max("max_event_id"))["m"] or 0
-    days = (Event.objects.filter(id__gt=done, id__lte=upto_id, kind__in=TRAFFIC_KINDS)
-            .annotate(d=TruncDate("ts", tzinfo=timezone.get_current_timezone()))
-            .values_list("d", flat=True).distinct())
-    return sorted(set(days))
+def _new_days(*, after_id: int, upto_id: int) -> dict:
+    """{local day: smallest new event id of that day} for traffic events after the cursor, leaving out days
+    whose last build already included every one of them."""
+    rows = list(Event.objects.filter(id__gt=after_id, id__lte=upto_id, kind__in=TRAFFIC_KINDS)
+                .annotate(d=TruncDate("ts", tzinfo=timezone.get_current_timezone()))
+                .values("d").annotate(first=Min("id"), last=Max("id")).values_list("d", "first", "last"))
+    built = dict(RollupState.objects.filter(day__in=[d for d, _f, _l in rows]).values_list("day", "max_event_id"))
+    return {d: first for d, first, last in rows if built.get(d, 0) < last}
 
 
 def rollup_pending(*, now=None) -> int:
-    """Rebuild every day that has new events. Returns the number of days rebuilt."""
+    """Rebuild every complete day that has new events. Returns the number of days rebuilt.
+
+    The cursor moves past everything it built; new events of today (or a later day) hold it back, so they
+    are looked at again once their day is over."""
+    today = local_day(now or timezone.now())
     upto = Event.objects.aggregate(m=Max("id"))["m"] or 0
-    days = pending_days(upto_id=upto)
-    for day in days:
+    cursor, _ = RollupCursor.objects.get_or_create(pk=1)
+    new = _new_days(after_id=cursor.event_id, upto_id=upto)
+    done = sorted(d for d in new if d < today)
+    for day in done:  # each day in its own transaction: a long backfill never blocks the ingest for long
         rollup_day(day, upto_id=upto)
-    return len(days)
+    waiting = [first for d, first in new.items() if d >= today]
+    # a concurrent builder may have moved the cursor meanwhile: it only moves forward
+    RollupCursor.objects.filter(pk=1, event_id__lt=upto).update(
+        event_id=min(waiting) - 1 if waiting else upto, updated_at=timezone.now())
+    return len(done)
+
+
+def pending_days(*, upto_id: int, now=None) -> list[date]:
+    """Complete days with traffic events newer than the cursor (what the next run will build)."""
+    today = local_day(now or timezone.now())
+    cursor = RollupCursor.objects.filter(pk=1).values_list("event_id", flat=True).first() or 0
+    return sorted(d for d in _new_days(after_id=cursor, upto_id=upto_id) if d < today)

@@ -116,3 +116,21 @@ def test_ingest_command_inserts_the_spool(make_shop):
     track("pv", shop_id=shop.pk, page_type="shop", source="direct")
     call_command("ingest_events")
     assert Event.objects.filter(shop=shop, kind="pv").count() == 1
+
+
+def test_today_is_not_rolled_up_until_it_is_over(make_shop):
+    from wanshang.analytics.models import VisitorDay
+
+    shop = make_shop()
+    ev: list = []
+    add(ev, ts=local(DAY2, 10), kind="pv", visitor="x", shop=shop, page_type="shop", source="direct")
+    save(ev)
+    assert rollup_pending(now=local(DAY2, 12)) == 0          # still today: counted live, not rolled up
+    assert not VisitorDay.objects.filter(day=DAY2).exists()
+    more: list = []
+    add(more, ts=local(DAY1, 23), kind="pv", visitor="y", shop=shop, page_type="shop", source="direct")  # late
+    save(more)
+    assert rollup_pending(now=local(DAY2, 13)) == 1          # yesterday's late event: that day is rebuilt
+    assert rollup_pending(now=local(DAY2 + timedelta(days=1), 0, 5)) == 1  # after midnight, DAY2 is built
+    assert counts_days(shop, DAY2, DAY2).uv == 1
+    assert rollup_pending(now=local(DAY2 + timedelta(days=1), 0, 6)) == 0
