@@ -123,7 +123,7 @@ def test_an_ingester_crash_before_commit_reads_again_from_the_cursor(monkeypatch
     def boom(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(Event.objects, "bulk_create", boom)
+    monkeypatch.setattr(collector, "_insert", boom)
     with pytest.raises(RuntimeError):
         ingest(now=NOW)
     monkeypatch.undo()
