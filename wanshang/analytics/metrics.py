@@ -1,4 +1,5 @@
-"""生意参谋 figures for a shop or the whole marketplace: the counts, the ratios, trends, funnel and sources.
+"""生意参谋 figures for a shop or the whole marketplace: the counts, the ratios, trends and sources (the
+funnel is in funnel.py).
 
 Definitions are in docs/data-center.md. Every seller-side read goes through `Model.objects.for_shop(shop)`;
 the platform passes `MARKETPLACE` instead of a shop. Whole days are read from the rollup (`VisitorDay`);
@@ -203,7 +204,7 @@ def counts_for(scope, period: Period) -> Counts:
     return counts_days(scope, period.start, period.end)
 
 
-# --- trends, funnel, sources ---------------------------------------------------------------------------------
+# --- trends and sources ---------------------------------------------------------------------------------------
 
 def daily_series(scope, start: date, end: date) -> list[dict]:
     """One row per day: the day's counts and ratios (each day's visitors deduplicated within that day)."""
@@ -230,26 +231,6 @@ def daily_series(scope, start: date, end: date) -> list[dict]:
         out.append({"day": day, **c.as_dict()})
         day += timedelta(days=1)
     return out
-
-
-FUNNEL = [("uv", gettext_noop("访客")), ("product_visitors", gettext_noop("浏览商品")),
-          ("cart_visitors", gettext_noop("加购")), ("ordered_buyers", gettext_noop("下单")),
-          ("paid_buyers", gettext_noop("支付"))]
-
-
-def funnel(counts: Counts) -> list[dict]:
-    """Visit → product view → add to cart → order → pay, with each step's share of the one before.
-    The first three steps count visitors, the last two buyers (a buyer is one person on any device)."""
-    steps = []
-    previous = None
-    for attr, label in FUNNEL:
-        n = getattr(counts, attr)
-        steps.append({"key": attr, "label": label, "count": n,
-                      "of_previous": _ratio(n, previous) if previous is not None else None,
-                      "drop_off": (1 - _ratio(n, previous)) if previous else None,
-                      "of_visitors": _ratio(n, counts.uv)})
-        previous = n
-    return steps
 
 
 def _source_rows(scope, period: Period):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from wanshang.analytics import metrics
+from wanshang.analytics.funnel import funnel
 from wanshang.analytics.metrics import MARKETPLACE, METRICS, PERIODS, counts_for, period_for
 
 BOUNCE_DEFINITION = gettext_noop("跳失率 = 统计期内只浏览了一个页面就离开的访客数 ÷ 访客数（按访客去重，“无后续点击”口径）")
@@ -46,7 +47,7 @@ def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
     return {
         "period": period, "periods": PERIODS, "counts": current, "previous": previous,
         "cards": metric_cards(current, previous, average), "category_avg": average,
-        "funnel": metrics.funnel(current), "trend": trend, "sources": metrics.sources(scope, period),
+        "funnel": funnel(scope, period), "trend": trend, "sources": metrics.sources(scope, period),
         "bounce_definition": BOUNCE_DEFINITION, "now": now,
     }
 

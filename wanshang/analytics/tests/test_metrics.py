@@ -67,11 +67,14 @@ def test_daily_series_counts_each_day_on_its_own(small_market):
         assert {k: row[k] for k in want} == want
 
 
-def test_funnel_steps_and_drop_off(small_market):
+def test_funnel_follows_the_same_visitors(small_market):
+    from wanshang.analytics.funnel import funnel
+
     a, _b, _ev = small_market
-    steps = metrics.funnel(counts_days(a, DAY1, DAY2))
-    assert [s["count"] for s in steps] == [3, 3, 1, 1, 1]
-    assert steps[2]["drop_off"] == pytest.approx(2 / 3)
+    steps = funnel(a, metrics.Period("7d", "", DAY1, DAY2))
+    # v1, v2, v3 visit and view products; v1 adds to cart; v3 orders (without the cart) and pays twice
+    assert [s["count"] for s in steps] == [3, 3, 2, 1, 1]
+    assert steps[2]["drop_off"] == pytest.approx(1 / 3)
 
 
 def test_sources_count_each_visitor_per_entry_source(small_market):
