@@ -14,8 +14,8 @@ def trend(rows: list[dict]) -> dict:
     uv, buyers, amount = gettext("访客数"), gettext("支付买家数"), gettext("支付金额(元)")
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [uv, buyers, amount]},
-        "grid": {"left": 48, "right": 56, "top": 36, "bottom": 28},
+        "legend": {"data": [uv, buyers, amount], "top": 0},
+        "grid": {"left": 48, "right": 56, "top": 56, "bottom": 28},
         "xAxis": {"type": "category", "data": days},
         "yAxis": [{"type": "value", "name": gettext("人")}, {"type": "value", "name": gettext("元")}],
         "series": [
