@@ -1,5 +1,12 @@
 """JSON shapes of the 数据中心 dicts, shared by the seller and platform APIs (dates ISO, money in fen)."""
 
+from datetime import date, datetime
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
 from wanshang.analytics.metrics import METRICS
 
 
@@ -24,3 +31,89 @@ def dashboard_out(board: dict) -> dict:
         "definitions": {"bounce_rate": board["bounce_definition"],
                         "units": {m[0]: m[2] for m in METRICS}},
     }
+
+
+# --- 交易报表 and 异常提醒: the seller's shapes; the platform adds the shop ---------------------------------------
+
+class In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RangeQuery(In):
+    start: str | None = Field(None, description="开始日期 YYYY-MM-DD（默认结束日期前 6 天）")
+    end: str | None = Field(None, description="结束日期 YYYY-MM-DD（默认今天；最长 92 天）")
+
+
+class TotalsOut(Schema):
+    orders: int
+    amount_fen: int
+    buyers: int = Field(description="支付买家数：整个范围内去重")
+    refund_fen: int
+
+
+class HourOut(Schema):
+    start: datetime
+    day: date
+    hour: int
+    label: str
+    orders: int
+    amount_fen: int
+    refund_fen: int
+
+
+class DayOut(Schema):
+    day: date
+    orders: int
+    amount_fen: int
+    buyers: int
+    refund_fen: int
+
+
+class TradeOut(Schema):
+    start: date
+    end: date
+    totals: TotalsOut
+    days: list[DayOut]
+    hours: list[HourOut]
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    hour: datetime
+    observed: int
+    expected: float
+    detail: str
+    read: bool
+    read_at: datetime | None
+    created_at: datetime
+
+
+def trade_out(report) -> dict:
+    """A `TradeReport` (analytics.trade) as TradeOut."""
+    t = report.totals
+    return {
+        "start": report.range.start, "end": report.range.end,
+        "totals": {"orders": t.orders, "amount_fen": t.amount_fen, "buyers": t.buyers, "refund_fen": t.refund_fen},
+        "days": [{"day": d.day, "orders": d.orders, "amount_fen": d.amount_fen, "buyers": d.buyers,
+                  "refund_fen": d.refund_fen} for d in report.days],
+        "hours": [{"start": h.start, "day": h.day, "hour": h.hour, "label": h.label, "orders": h.orders,
+                   "amount_fen": h.amount_fen, "refund_fen": h.refund_fen} for h in report.hours],
+    }
+
+
+def alert_out(alert) -> dict:
+    """An `Alert` as AlertOut."""
+    return {
+        "id": alert.pk, "kind": alert.kind, "kind_label": alert.get_kind_display(), "hour": alert.hour,
+        "observed": alert.observed, "expected": alert.expected, "detail": alert.detail,
+        "read": alert.read_at is not None, "read_at": alert.read_at, "created_at": alert.created_at,
+    }
+
+
+def export_response(export) -> HttpResponse:
+    """A trade export (analytics.exports) as a download."""
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    return response

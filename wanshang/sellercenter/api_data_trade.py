@@ -4,16 +4,20 @@ The shop comes from the caller's staff membership (data.view), never from the re
 is 404. Money is integer fen; dates are local (Asia/Shanghai) calendar days, both ends included.
 """
 
-from datetime import date, datetime
-
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
 from wanshang.analytics.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
 from wanshang.analytics.exports import trade_export
 from wanshang.analytics.trade import trade_range, trade_report
+from wanshang.common.datacenter_api import (
+    AlertOut,
+    In,
+    RangeQuery,
+    TradeOut,
+    alert_out,
+    export_response,
+    trade_out,
+)
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.sellercenter.schemas import Message
@@ -24,15 +28,6 @@ ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 
 MAX_LIMIT = 100
 
 
-class In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RangeQuery(In):
-    start: str | None = Field(None, description="开始日期 YYYY-MM-DD（默认结束日期前 6 天）")
-    end: str | None = Field(None, description="结束日期 YYYY-MM-DD（默认今天；最长 92 天）")
-
-
 class ExportQuery(RangeQuery):
     report: str = Field("hours", description="CSV 导出哪张表：hours（按小时）或 days（按日）；xlsx 含全部")
 
@@ -41,52 +36,6 @@ class AlertQuery(In):
     unread: bool = False
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0)
-
-
-class TotalsOut(Schema):
-    orders: int
-    amount_fen: int
-    buyers: int = Field(description="支付买家数：整个范围内去重")
-    refund_fen: int
-
-
-class HourOut(Schema):
-    start: datetime
-    day: date
-    hour: int
-    label: str
-    orders: int
-    amount_fen: int
-    refund_fen: int
-
-
-class DayOut(Schema):
-    day: date
-    orders: int
-    amount_fen: int
-    buyers: int
-    refund_fen: int
-
-
-class TradeOut(Schema):
-    start: date
-    end: date
-    totals: TotalsOut
-    days: list[DayOut]
-    hours: list[HourOut]
-
-
-class AlertOut(Schema):
-    id: int
-    kind: str
-    kind_label: str
-    hour: datetime
-    observed: int
-    expected: float
-    detail: str
-    read: bool
-    read_at: datetime | None
-    created_at: datetime
 
 
 class AlertPage(Schema):
@@ -103,32 +52,6 @@ def _shop(request):
     return staff_require(user=request.user, perm=P.DATA_VIEW).shop
 
 
-def trade_out(report) -> dict:
-    t = report.totals
-    return {
-        "start": report.range.start, "end": report.range.end,
-        "totals": {"orders": t.orders, "amount_fen": t.amount_fen, "buyers": t.buyers, "refund_fen": t.refund_fen},
-        "days": [{"day": d.day, "orders": d.orders, "amount_fen": d.amount_fen, "buyers": d.buyers,
-                  "refund_fen": d.refund_fen} for d in report.days],
-        "hours": [{"start": h.start, "day": h.day, "hour": h.hour, "label": h.label, "orders": h.orders,
-                   "amount_fen": h.amount_fen, "refund_fen": h.refund_fen} for h in report.hours],
-    }
-
-
-def alert_out(alert) -> dict:
-    return {
-        "id": alert.pk, "kind": alert.kind, "kind_label": alert.get_kind_display(), "hour": alert.hour,
-        "observed": alert.observed, "expected": alert.expected, "detail": alert.detail,
-        "read": alert.read_at is not None, "read_at": alert.read_at, "created_at": alert.created_at,
-    }
-
-
-def file_response(export) -> HttpResponse:
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    return response
-
-
 @router.get("/trade", response={200: TradeOut, **ERRORS}, summary="交易报表（按小时、按日）")
 def trade(request, q: Query[RangeQuery]):
     shop = _shop(request)
@@ -138,7 +61,7 @@ def trade(request, q: Query[RangeQuery]):
 def _export(request, q: ExportQuery, fmt: str):
     shop = _shop(request)
     report = trade_report(shop=shop, rng=trade_range(start=q.start, end=q.end))
-    return file_response(trade_export(report, fmt=fmt, table=q.report))
+    return export_response(trade_export(report, fmt=fmt, table=q.report))
 
 
 @router.get("/trade/export.xlsx", summary="导出交易报表 Excel（按小时、按日两张表）")
