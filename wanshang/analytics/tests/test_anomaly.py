@@ -25,7 +25,7 @@ from wanshang.analytics.tests.factories import add, local, save
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.common.scheduler import jobs, run_job
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 
 INCIDENT_DAY = date(2026, 3, 11)  # a Wednesday
 INCIDENT_HOURS = (14, 15, 16)

@@ -33,7 +33,7 @@ from wanshang.analytics.customers import (
 from wanshang.analytics.models import CrowdPack, Event, EventKind
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 
 NOW = timezone.make_aware(datetime(2025, 6, 15, 12, 0))
 

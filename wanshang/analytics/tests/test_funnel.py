@@ -7,7 +7,7 @@ from wanshang.analytics.metrics import Period
 from wanshang.analytics.rollup import day_bounds, rollup_pending
 from wanshang.analytics.tests.factories import DAY1, add, local, save
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from wanshang.analytics.metrics import MARKETPLACE, counts_days, counts_live, pe
 from wanshang.analytics.rollup import rollup_pending
 from wanshang.analytics.tests.factories import DAY1, DAY2, add, expected, local, save, small_market_events
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 
 @pytest.fixture
 def small_market(make_shop):

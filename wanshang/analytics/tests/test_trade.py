@@ -14,7 +14,7 @@ from wanshang.analytics.tests.factories import add, local, save
 from wanshang.analytics.trade import platform_trade_report, trade_range, trade_report
 from wanshang.common.errors import ValidationError
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 
 
 def days_ago(n: int) -> date:
