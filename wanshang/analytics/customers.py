@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.analytics.models import CrowdPack, Event, EventKind
@@ -334,6 +335,11 @@ def rule_label(rule: dict) -> str:
     if rule.get("source") in SOURCES:
         return f"{SOURCES[rule['source']]}{suffix}"
     return str(_("自定义"))
+
+
+def crowd_pack_built_at(pack) -> datetime:
+    """When the pack's buyers were last computed (`built_at` in its rule), else when it was created."""
+    return parse_datetime(str((pack.rule or {}).get("built_at") or "")) or pack.created_at
 
 
 def crowd_packs(*, shop):

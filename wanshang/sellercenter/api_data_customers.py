@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
@@ -28,6 +27,7 @@ from wanshang.analytics.customers import (
     REPURCHASE_RULE,
     SCORE_RULE,
     cohorts,
+    crowd_pack_built_at,
     crowd_pack_get,
     crowd_packs,
     repurchase,
@@ -178,9 +178,8 @@ def _staff(request, *perms):
 
 
 def _crowd_out(pack, *, with_ids: bool = False) -> dict:
-    built = parse_datetime(str((pack.rule or {}).get("built_at") or "")) or pack.created_at
     out = {"id": pack.pk, "name": pack.name, "rule": dict(pack.rule or {}), "rule_label": rule_label(pack.rule),
-           "size": pack.size, "built_at": built, "created_at": pack.created_at,
+           "size": pack.size, "built_at": crowd_pack_built_at(pack), "created_at": pack.created_at,
            "created_by_id": pack.created_by_id}
     if with_ids:
         out["buyer_ids"] = [int(i) for i in pack.buyer_ids]

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +41,7 @@ from wanshang.analytics.customers import (
     buyer_logins,
     cohort_months_check,
     cohorts,
+    crowd_pack_built_at,
     crowd_pack_get,
     crowd_packs,
     repurchase,
@@ -170,13 +170,9 @@ def data_customers(request):
 
 # --- 人群包 ------------------------------------------------------------------------------------------------------
 
-def _built_at(pack):
-    when = parse_datetime(str((pack.rule or {}).get("built_at") or ""))
-    return timezone.localtime(when) if when else pack.created_at
-
-
 def _crowds_page(request, form=None, *, status=200):
-    packs = [{"pack": p, "rule": rule_label(p.rule), "built_at": _built_at(p)} for p in crowd_packs(shop=request.shop)]
+    packs = [{"pack": p, "rule": rule_label(p.rule), "built_at": crowd_pack_built_at(p)}
+             for p in crowd_packs(shop=request.shop)]
     return seller_render(request, "sellercenter/data/crowds.html", {
         "packs": packs, "form": form or CrowdPackForm(initial={"window_days": DEFAULT_WINDOW}),
     }, status=status, active="data_crowds")
@@ -210,7 +206,7 @@ def _crowd_page(request, pack, *, coupon_form=None, status=200):
     page = Paginator(list(pack.buyer_ids), BUYERS_PER_PAGE).get_page(request.GET.get("page"))
     logins = buyer_logins(ids=list(page))
     return seller_render(request, "sellercenter/data/crowds_detail.html", {
-        "pack": pack, "rule": rule_label(pack.rule), "built_at": _built_at(pack), "page": page,
+        "pack": pack, "rule": rule_label(pack.rule), "built_at": crowd_pack_built_at(pack), "page": page,
         "buyers": [{"id": i, "login": logins.get(i, gettext("（账号已注销）"))} for i in page],
         "may_issue": may_issue, "coupons": coupons,
         "coupon_form": coupon_form or CrowdCouponForm(coupons=coupons),
