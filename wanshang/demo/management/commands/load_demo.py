@@ -11,6 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from wanshang.common.errors import DomainError
+from wanshang.demo.management.arguments import bounded_int
 from wanshang.demo.services import (
     DEFAULT_SEED,
     SIMULATE_DAYS,
@@ -24,32 +25,21 @@ from wanshang.demo.services import (
 )
 
 
-def _positive(name, low, high):
-    def parse(text):
-        value = int(text)
-        if not low <= value <= high:
-            raise ValueError(f"{name} must be {low}–{high}")
-        return value
-
-    parse.__name__ = name
-    return parse
-
-
 class Command(BaseCommand):
     help = "加载演示商城数据（确定性随机，默认种子 2026）；已加载时只打印访问地址与演示账号。"
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认 2026）")
-        parser.add_argument("--products-per-shop", type=_positive("products-per-shop", 1, 500), default=60,
+        parser.add_argument("--products-per-shop", type=bounded_int("products-per-shop", 1, 500), default=60,
                             help="每家店铺的商品数（默认 60）")
-        parser.add_argument("--orders", type=_positive("orders", 0, 20000), default=400,
+        parser.add_argument("--orders", type=bounded_int("orders", 0, 20000), default=400,
                             help="历史订单数（默认 400）")
-        parser.add_argument("--buyers", type=_positive("buyers", 1, 2000), default=40,
+        parser.add_argument("--buyers", type=bounded_int("buyers", 1, 2000), default=40,
                             help="买家数（默认 40，另有一个演示买家）")
-        parser.add_argument("--simulate-days", type=_positive("simulate-days", 0, 120), default=SIMULATE_DAYS,
+        parser.add_argument("--simulate-days", type=bounded_int("simulate-days", 0, 120), default=SIMULATE_DAYS,
                             help=f"数据中心历史：模拟最近几天的访客与交易（默认 {SIMULATE_DAYS}，0 = 不模拟；"
                                  "已有历史时跳过）")
-        parser.add_argument("--visitors-per-day", type=_positive("visitors-per-day", 1, 200000),
+        parser.add_argument("--visitors-per-day", type=bounded_int("visitors-per-day", 1, 200000),
                             default=SIMULATE_VISITORS_PER_DAY,
                             help=f"模拟时平均每天的访问次数（默认 {SIMULATE_VISITORS_PER_DAY}）")
 

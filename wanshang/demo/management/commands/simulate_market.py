@@ -4,18 +4,8 @@ services (see wanshang/demo/simulator.py), so the 数据中心 has history to sh
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from wanshang.demo.management.arguments import bounded_int
 from wanshang.demo.simulator import SimOptions, incident_parse, market_simulate
-
-
-def _bounded(name, low, high):
-    def parse(text):
-        value = int(text)
-        if not low <= value <= high:
-            raise ValueError(f"{name} must be {low}–{high}")
-        return value
-
-    parse.__name__ = name
-    return parse
 
 
 class Command(BaseCommand):
@@ -23,9 +13,9 @@ class Command(BaseCommand):
             "默认在倒数第二个完整日为一家店铺注入一次支付中断。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=_bounded("days", 1, 120), default=30, help="模拟天数（默认 30）")
+        parser.add_argument("--days", type=bounded_int("days", 1, 120), default=30, help="模拟天数（默认 30）")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
-        parser.add_argument("--visitors-per-day", type=_bounded("visitors-per-day", 1, 200000), default=400,
+        parser.add_argument("--visitors-per-day", type=bounded_int("visitors-per-day", 1, 200000), default=400,
                             help="平均每天访问次数（默认 400）")
         parser.add_argument("--incident", action="append", default=None, metavar="SHOP_SLUG:DAY:HOUR:HOURS",
                             help="注入支付中断：店铺标识:日期(2026-05-01)或几天前(1=昨天):开始小时:持续小时；可重复")
