@@ -17,3 +17,12 @@ def test_api_errors_are_json_with_a_message(client):
     r = client.get("/api/store/orders")
     assert r.status_code == 401
     assert r.json()["detail"]
+
+
+def test_seller_and_platform_trade_schemas_keep_their_own_names():
+    """Two routers' schemas with one name collapse into one in the OpenAPI document (one shape shown for both)."""
+    from wanshang.api import api
+
+    components = api.get_openapi_schema()["components"]["schemas"]
+    assert "shops" not in components["TradeOut"]["properties"]       # the seller's report has no shop table
+    assert "shops" in components["PlatformTradeOut"]["properties"]

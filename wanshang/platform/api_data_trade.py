@@ -17,15 +17,15 @@ router = Router()
 MAX_LIMIT = 200
 
 
-class RangeQuery(shared.RangeQuery):
+class PlatformRangeQuery(shared.RangeQuery):
     shop_id: int | None = Field(None, description="只看一个店铺；留空为全平台")
 
 
-class ExportQuery(RangeQuery):
+class PlatformExportQuery(PlatformRangeQuery):
     report: str = Field("hours", description="CSV 导出哪张表：hours、days 或 shops；xlsx 含全部")
 
 
-class AlertQuery(shared.In):
+class PlatformAlertQuery(shared.In):
     scope: str = Field("all", description="all 全部、platform 仅全平台、shops 仅店铺")
     shop_id: int | None = None
     unread: bool = False
@@ -33,7 +33,7 @@ class AlertQuery(shared.In):
     offset: int = Field(0, ge=0)
 
 
-class ShopRowOut(Schema):
+class PlatformShopRowOut(Schema):
     shop_id: int | None
     shop_name: str
     orders: int
@@ -42,23 +42,23 @@ class ShopRowOut(Schema):
     refund_fen: int
 
 
-class TradeOut(shared.TradeOut):
+class PlatformTradeOut(shared.TradeOut):
     shop_id: int | None
-    shops: list[ShopRowOut]
+    shops: list[PlatformShopRowOut]
 
 
-class AlertOut(shared.AlertOut):
+class PlatformAlertOut(shared.AlertOut):
     shop_id: int | None
     shop_name: str
 
 
-class AlertPage(Schema):
+class PlatformAlertPage(Schema):
     count: int
     platform_unread_count: int
-    items: list[AlertOut]
+    items: list[PlatformAlertOut]
 
 
-def _report(q: RangeQuery):
+def _report(q: PlatformRangeQuery):
     return platform_trade_report(rng=trade_range(start=q.start, end=q.end), shop_id=q.shop_id)
 
 
@@ -67,8 +67,8 @@ def _alert(alert) -> dict:
             "shop_id": alert.shop_id, "shop_name": alert.shop.name if alert.shop_id else ""}
 
 
-@router.get("/trade", response=TradeOut, summary="交易报表（全平台或单个店铺，按小时、按日、按店铺）")
-def trade(request, q: Query[RangeQuery]):
+@router.get("/trade", response=PlatformTradeOut, summary="交易报表（全平台或单个店铺，按小时、按日、按店铺）")
+def trade(request, q: Query[PlatformRangeQuery]):
     report = _report(q)
     return {
         **shared.trade_out(report), "shop_id": report.shop.pk if report.shop else None,
@@ -77,28 +77,28 @@ def trade(request, q: Query[RangeQuery]):
     }
 
 
-def _export(q: ExportQuery, fmt: str):
+def _export(q: PlatformExportQuery, fmt: str):
     return shared.export_response(trade_export(_report(q), fmt=fmt, table=q.report))
 
 
 @router.get("/trade/export.xlsx", summary="导出交易报表 Excel（按小时、按日、按店铺三张表）")
-def trade_export_xlsx(request, q: Query[ExportQuery]):
+def trade_export_xlsx(request, q: Query[PlatformExportQuery]):
     return _export(q, "xlsx")
 
 
 @router.get("/trade/export.csv", summary="导出交易报表 CSV（UTF-8 BOM；report=hours|days|shops）")
-def trade_export_csv(request, q: Query[ExportQuery]):
+def trade_export_csv(request, q: Query[PlatformExportQuery]):
     return _export(q, "csv")
 
 
-@router.get("/alerts", response=AlertPage, summary="异常提醒（各店铺与全平台）")
-def alerts(request, q: Query[AlertQuery]):
+@router.get("/alerts", response=PlatformAlertPage, summary="异常提醒（各店铺与全平台）")
+def alerts(request, q: Query[PlatformAlertQuery]):
     qs = platform_alert_list(scope=q.scope, shop_id=q.shop_id, unread_only=q.unread)
     return {"count": qs.count(), "platform_unread_count": platform_alerts_unread_count(),
             "items": [_alert(a) for a in qs[q.offset:q.offset + q.limit]]}
 
 
-@router.post("/alerts/{alert_id}/read", response=AlertOut, summary="标记全平台提醒已读（店铺的提醒由店铺处理）")
+@router.post("/alerts/{alert_id}/read", response=PlatformAlertOut, summary="标记全平台提醒已读（店铺的提醒由店铺处理）")
 def alert_read(request, alert_id: int):
     alert = platform_alert_mark_read(alert_id=alert_id)
     return _alert(alert)
