@@ -177,6 +177,13 @@ def _insert(rows: list[dict]) -> None:
     meta = Event._meta
     columns = [meta.get_field("shop" if f == "shop_id" else f).column for f in FIELDS]
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":  # COPY: one stream instead of a round trip per row
+        connection.ensure_connection()
+        with connection.connection.cursor() as raw:
+            with raw.copy(f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([r[f] for f in FIELDS])
+        return
     sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
            f"VALUES ({', '.join(['%s'] * len(columns))})")
     adapt = connection.ops.adapt_datetimefield_value
