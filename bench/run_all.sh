@@ -56,6 +56,8 @@ if $PY -c "import sys; sys.path.insert(0, 'bench'); import _common; sys.exit(0 i
 else
   echo "== PostgreSQL at 127.0.0.1:5432 is not reachable: skipped"
 fi
+# optional: EVENTS=1 adds the 数据中心 ingestion benchmark (the 10 M-event dashboard run is separate, docs/benchmarks.md run 7)
+if [ "${EVENTS:-0}" = 1 ]; then for db in sqlite postgres; do timeout 600 $PY bench/events_ingest.py --db "$db" --events 25000 || echo "events_ingest $db failed"; done; fi
 echo
 echo "== summary"
 $PY bench/summarize.py "${logs[@]}"
