@@ -112,7 +112,7 @@ def make_shop(make_user, operator, make_category):
         category = category or make_category()
         app = application_submit(
             user=owner, company_name=f"测试公司{n}", credit_code="91350100M000100Y43", contact_name="李四",
-            contact_phone="13900001111", shop_name=name or f"测试店铺{n}", category_ids=[category.parent.parent.pk],
+            contact_phone="13900001111", shop_name=name or f"测试店铺{n}", categories=[category.parent.parent],
         )
         shop = application_approve(application_id=app.pk, reviewer=operator)
         shop.owner = owner

@@ -128,7 +128,7 @@ def seed_catalog(seed: int) -> dict:
         owner = user_register(login=f"1361000{rank:04d}", password=_common.BENCH_PASSWORD)
         app = application_submit(user=owner, company_name=f"数据压测公司{rank + 1}", credit_code="91350100M000100Y43",
                                  contact_name="李四", contact_phone="13900001111", shop_name=f"数据压测店{rank + 1}",
-                                 category_ids=[tops[cat].pk])
+                                 categories=[tops[cat]])
         shop = application_approve(application_id=app.pk, reviewer=operator)
         warehouse = Warehouse.objects.get(shop=shop, is_default=True)
         n = PRODUCTS_BY_RANK[rank]

@@ -72,7 +72,7 @@ def open_shop(n: int, leaf, reviewer):
     owner = user_register(login=f"1360000{n:04d}", password=_common.BENCH_PASSWORD)
     app = application_submit(user=owner, company_name=f"压测公司{n}", credit_code="91350100M000100Y43",
                              contact_name="李四", contact_phone="13900001111", shop_name=f"压测店铺{n}",
-                             category_ids=[leaf.parent.parent.pk])
+                             categories=[leaf.parent.parent])
     shop = application_approve(application_id=app.pk, reviewer=reviewer)
     shop.owner = owner
     shop.owner_staff = staff_for_user(user=owner)

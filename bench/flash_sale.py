@@ -78,8 +78,8 @@ def run(item_id: int, attempts: list, threads: int) -> dict:
     """Every attempt through flash_buy on `threads` threads (each its own DB connection)."""
     from django.db import connection
 
+    from wanshang.checkout.services import flash_buy
     from wanshang.common.errors import DomainError
-    from wanshang.marketing.services import flash_buy
 
     lock = threading.Lock()
     nxt = iter(range(len(attempts)))

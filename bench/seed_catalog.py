@@ -87,7 +87,7 @@ def seed_shops(n_shops: int, categories: dict):
         app = application_submit(
             user=owner, company_name=spec["company"], credit_code=spec["credit_code"],
             contact_name=spec["owner"]["name"], contact_phone=spec["owner"]["phone"], shop_name=spec["name"],
-            category_ids=[categories[slug].pk for slug in spec["categories"]],
+            categories=[categories[slug] for slug in spec["categories"]],
         )
         shop = application_approve(application_id=app.pk, reviewer=operator, slug=spec["slug"])
         Shop.objects.filter(pk=shop.pk).update(description=spec["description"])

@@ -18,37 +18,37 @@ def _visit_fields(order_visitor: str, buyer_id: int) -> dict:
 
 
 def orders_placed_record(*, orders, now=None) -> None:
-    """Inside the placing transaction (`orders_create` stamped each order's visitor): record 下单."""
+    """Inside the placing transaction (OrdersPlaced; `orders_create` stamped each order's visitor): 下单."""
     now = now or timezone.now()
     visit = current_visit()
     rows = []
     for order in orders:
         rows.append(Event(ts=visit.now() if visit and visit.clock else now, kind=EventKind.ORDER_PLACED,
                           session=visit.session if visit else "", terminal=visit.terminal if visit else "",
-                          shop_id=order.shop_id, order_id=order.pk, amount_fen=order.total_fen,
+                          shop_id=order.shop_id, order_id=order.order_id, amount_fen=order.total_fen,
                           **_visit_fields(order.visitor, order.buyer_id)))
     Event.objects.bulk_create(rows)
 
 
 def orders_paid_record(*, orders, now=None) -> None:
-    """Inside the payment transaction: 支付 per order (freight included) and per line (no freight)."""
+    """Inside the payment transaction (OrdersPaid): 支付 per order (freight included) and per line (no freight)."""
     now = now or timezone.now()
     rows = []
     for order in orders:
         who = _visit_fields(order.visitor, order.buyer_id)
-        rows.append(Event(ts=now, kind=EventKind.ORDER_PAID, shop_id=order.shop_id, order_id=order.pk,
-                          amount_fen=order.total_fen, quantity=sum(line.quantity for line in order.lines.all()),
-                          **who))
-        rows.extend(Event(ts=now, kind=EventKind.ITEM_PAID, shop_id=order.shop_id, order_id=order.pk,
+        rows.append(Event(ts=now, kind=EventKind.ORDER_PAID, shop_id=order.shop_id, order_id=order.order_id,
+                          amount_fen=order.total_fen, quantity=sum(line.quantity for line in order.lines), **who))
+        rows.extend(Event(ts=now, kind=EventKind.ITEM_PAID, shop_id=order.shop_id, order_id=order.order_id,
                           product_id=line.product_id, category_id=line.category_id, quantity=line.quantity,
-                          amount_fen=line.payable_fen, **who) for line in order.lines.all())
+                          amount_fen=line.payable_fen, **who) for line in order.lines)
     Event.objects.bulk_create(rows)
 
 
 def refund_record(*, order, amount_fen: int, now=None) -> None:
-    """Inside the refund's transaction: 退款 (a metric of its own; 支付金额 is never reduced)."""
+    """Inside the refund's transaction (RefundCompleted): 退款 (a metric of its own; 支付金额 is never reduced)."""
     Event.objects.create(ts=now or timezone.now(), kind=EventKind.REFUND, shop_id=order.shop_id,
-                         order_id=order.pk, amount_fen=amount_fen, **_visit_fields(order.visitor, order.buyer_id))
+                         order_id=order.order_id, amount_fen=amount_fen,
+                         **_visit_fields(order.visitor, order.buyer_id))
 
 
 def cart_add_record(*, user_id, shop_id, product_id, category_id, quantity) -> None:

@@ -4,13 +4,25 @@ import itertools
 from dataclasses import dataclass, field
 
 import nh3
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import F, Min
 
+from wanshang.analytics.services import favourite_record
 from wanshang.catalog.models import AttributeTemplate, Brand, Category, Favourite, PriceHistory, Product, Sku
-from wanshang.catalog.selectors import category_ancestors, category_get
+from wanshang.catalog.selectors import (
+    LISTING_VERSION_KEY,
+    TREE_CACHE_KEY,
+    TREE_VERSION_KEY,
+    category_ancestors,
+    category_get,
+)
+from wanshang.common import events
+from wanshang.common.domain_events import ProductSaved, SkuPriceChanged, SkuStock
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.common.money import MAX_FEN
+from wanshang.fulfillment.selectors import freight_template_get
+from wanshang.merchants.permissions import PRICE_EDIT, PRODUCT_EDIT, role_can
 
 MAX_AXES = 3
 MAX_SKUS = 600
@@ -170,11 +182,8 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
 
     SKUs missing from the new matrix are deactivated (orders keep pointing at them). Price changes need the
     price permission and are written to the price history. Raises ValidationError, NotFound, PermissionDenied.
+    Publishes ProductSaved (inventory sets the typed stock in the default warehouse) and SkuPriceChanged.
     """
-    from wanshang.fulfillment.selectors import freight_template_get
-    from wanshang.inventory.services import stock_set_default_warehouse
-    from wanshang.merchants.permissions import PRICE_EDIT, PRODUCT_EDIT, role_can
-
     shop = staff.shop
     if not role_can(staff.role, PRODUCT_EDIT):
         raise PermissionDenied("你的角色没有编辑商品的权限")
@@ -221,6 +230,8 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
                 setattr(product, key, value)
             existing = {s.spec_key: s for s in Sku.objects.filter(product=product)}
         keep = set()
+        stock: list[SkuStock] = []
+        price_events: list[SkuPriceChanged] = []
         for item in skus:
             key = _spec_key(item.spec_values)
             keep.add(key)
@@ -243,6 +254,8 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
                     PriceHistory.objects.create(shop=shop, sku=sku, price_fen=item.price_fen,
                                                 original_price_fen=item.original_price_fen,
                                                 old_price_fen=sku.price_fen, changed_by=staff.user)
+                    price_events.append(SkuPriceChanged(sku_id=sku.pk, product_id=product.pk, shop_id=shop.pk,
+                                                        old_price_fen=sku.price_fen, price_fen=item.price_fen))
                 sku.price_fen = item.price_fen
                 sku.original_price_fen = item.original_price_fen
                 sku.cost_fen = item.cost_fen or 0
@@ -252,11 +265,14 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
                 sku.is_active = True
                 sku.save()
             if item.stock is not None:
-                stock_set_default_warehouse(shop=shop, sku=sku, on_hand=item.stock, actor=staff.user,
-                                            reason="商品编辑")
+                stock.append(SkuStock(sku_id=sku.pk, on_hand=item.stock))
         Sku.objects.filter(product=product).exclude(spec_key__in=keep).update(is_active=False)
         _refresh_min_price(product)
         listings_changed()
+        events.publish(ProductSaved(product_id=product.pk, shop_id=shop.pk, created=product_id is None,
+                                    actor_id=staff.user_id, stock=tuple(stock)))
+        for event in price_events:
+            events.publish(event)
     return product
 
 
@@ -267,9 +283,7 @@ def _refresh_min_price(product: Product) -> None:
 
 
 def sku_price_update(*, staff, sku_id, price_fen: int, original_price_fen: int | None = None) -> Sku:
-    """Change one SKU's price (quick edit), recorded in the price history."""
-    from wanshang.merchants.permissions import PRICE_EDIT, role_can
-
+    """Change one SKU's price (quick edit), recorded in the price history. Publishes SkuPriceChanged."""
     if not role_can(staff.role, PRICE_EDIT):
         raise PermissionDenied("你的角色没有修改价格的权限")
     _check_money(price_fen, label="售价", field_name="price_fen")
@@ -285,6 +299,8 @@ def sku_price_update(*, staff, sku_id, price_fen: int, original_price_fen: int |
             PriceHistory.objects.create(shop=staff.shop, sku=sku, price_fen=price_fen,
                                         original_price_fen=original_price_fen, old_price_fen=sku.price_fen,
                                         changed_by=staff.user)
+            events.publish(SkuPriceChanged(sku_id=sku.pk, product_id=sku.product_id, shop_id=sku.shop_id,
+                                           old_price_fen=sku.price_fen, price_fen=price_fen))
             sku.price_fen = price_fen
             sku.original_price_fen = original_price_fen
             sku.save(update_fields=["price_fen", "original_price_fen"])
@@ -301,8 +317,6 @@ SHELF_TRANSITIONS = {
 
 def product_set_status(*, staff, product_ids, status: str) -> int:
     """Bulk 上架/下架. Draft → on sale and off shelf ↔ on sale; anything else is refused for the whole batch."""
-    from wanshang.merchants.permissions import PRODUCT_EDIT, role_can
-
     if not role_can(staff.role, PRODUCT_EDIT):
         raise PermissionDenied("你的角色没有上下架商品的权限")
     if status not in SHELF_TRANSITIONS:
@@ -333,8 +347,6 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
 # --- platform taxonomy ------------------------------------------------------------------------------------
 
 def _bump(key: str) -> None:
-    from django.core.cache import cache
-
     try:
         cache.incr(key)
     except ValueError:  # never read yet
@@ -343,17 +355,11 @@ def _bump(key: str) -> None:
 
 def listings_changed() -> None:
     """Public product lists must be rendered afresh (now and after the caller's commit)."""
-    from wanshang.catalog.selectors import LISTING_VERSION_KEY
-
     _bump(LISTING_VERSION_KEY)
     transaction.on_commit(lambda: _bump(LISTING_VERSION_KEY))
 
 
 def _tree_changed() -> None:
-    from django.core.cache import cache
-
-    from wanshang.catalog.selectors import TREE_CACHE_KEY, TREE_VERSION_KEY
-
     def forget():
         cache.delete(TREE_CACHE_KEY)
         _bump(TREE_VERSION_KEY)
@@ -443,8 +449,6 @@ def brand_create(*, name: str, name_en: str = "") -> Brand:
 
 def product_sales_add(*, product_quantities: dict[int, int]) -> None:
     """Bump denormalised sales counts after payment (list sorting)."""
-    from django.db.models import F
-
     for product_id, qty in sorted(product_quantities.items()):
         Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + qty)
 
@@ -486,7 +490,6 @@ def favourite_add(*, user, product_id) -> tuple[Favourite, bool]:
 
 
 def _track_favourite(user, product) -> None:
-    from wanshang.analytics.services import favourite_record
 
     transaction.on_commit(lambda: favourite_record(
         user_id=user.pk, shop_id=product.shop_id, product_id=product.pk, category_id=product.category_id))

@@ -2,10 +2,20 @@
 
 from django.db import IntegrityError, transaction
 
+from wanshang.accounts.selectors import address_default, address_get
+from wanshang.analytics.services import cart_add_record
 from wanshang.checkout.models import CartItem
 from wanshang.checkout.selectors import checkout_payment_for_key
 from wanshang.common.errors import Conflict, ValidationError
+from wanshang.common.models import IdempotencyKey
 from wanshang.common.money import fen_to_yuan_str
+from wanshang.marketing.flash import redis_release
+from wanshang.marketing.kinds import Kind
+from wanshang.marketing.lifecycle import promotions_commit
+from wanshang.marketing.selectors import flash_hold_warehouses
+from wanshang.marketing.services import flash_buy_check, group_buy_check
+from wanshang.orders.services import orders_create
+from wanshang.payments.services import payment_create
 from wanshang.pricing.engine import PricingOptions, check_quantity, price_items
 
 MAX_CART_LINES = 120
@@ -36,8 +46,6 @@ def cart_add(*, user, sku_id, quantity=1) -> CartItem:
 
 
 def _track_cart_add(user, line, quantity) -> None:
-    from wanshang.analytics.services import cart_add_record
-
     product = line.product
     transaction.on_commit(lambda: cart_add_record(
         user_id=user.pk, shop_id=product.shop_id, product_id=product.pk, category_id=product.category_id,
@@ -65,8 +73,6 @@ def cart_select(*, user, sku_ids, selected: bool) -> int:
 
 def checkout_preview(*, user, items: list[tuple[int, int]], address_id=None, options: PricingOptions | None = None):
     """Price what would be ordered: to the chosen (or default) address. Returns (PricedCart, address)."""
-    from wanshang.accounts.selectors import address_default, address_get
-
     address = address_get(user=user, address_id=address_id) if address_id else address_default(user=user)
     cart = price_items(buyer=user, items=items, district_code=address.district_code if address else None,
                        options=options)
@@ -87,11 +93,6 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
     a coupon or flash-sale unit taken meanwhile). `require_item_kind` ("flash_sale", "group_buy"): every
     line must get that promotion's price, or nothing is ordered.
     """
-    from wanshang.accounts.selectors import address_get
-    from wanshang.common.models import IdempotencyKey
-    from wanshang.orders.services import orders_create
-    from wanshang.payments.services import payment_create
-
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 100:
         raise ValidationError("缺少或无效的幂等键（Idempotency-Key，8–100 字符）", field="idempotency_key")
@@ -102,9 +103,6 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
         raise ValidationError("请选择要结算的商品", field="items")
     if address_id in (None, ""):
         raise ValidationError("请选择收货地址", field="address_id")
-    from wanshang.marketing.flash import redis_release
-    from wanshang.marketing.lifecycle import promotions_commit
-
     redis_claims: list = []
     try:
         with transaction.atomic():
@@ -127,7 +125,10 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
             if expected_payable_fen is not None and expected_payable_fen != cart.payable_fen:
                 raise Conflict(f"价格已变化，应付金额为 ¥{fen_to_yuan_str(cart.payable_fen)}，请确认后重新提交")
             payment = payment_create(buyer=user, amount_fen=cart.payable_fen)
-            orders = orders_create(buyer=user, cart=cart, address=address, payment=payment, buyer_note=buyer_note)
+            flash_items = [line.item_price.item_id for line in cart.valid_lines
+                           if line.item_price is not None and line.item_price.kind == Kind.FLASH_SALE]
+            orders = orders_create(buyer=user, cart=cart, address=address, payment=payment, buyer_note=buyer_note,
+                                   flash_holds=flash_hold_warehouses(item_ids=flash_items) if flash_items else {})
             promotions_commit(buyer=user, cart=cart, orders=orders, payment=payment, redis_claims=redis_claims)
             if from_cart:
                 CartItem.objects.filter(user=user, sku_id__in=[line.sku_id for line in cart.valid_lines]).delete()
@@ -137,3 +138,30 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
         redis_release(redis_claims)  # the order was not written: the units go back to the Redis gate
         raise
     return payment
+
+
+def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key: str, buyer_note: str = "",
+              now=None):
+    """立即抢购: order one flash-sale SKU at the flash price or not at all. Returns the Payment.
+
+    Raises Conflict (not started, ended, sold out, over the per-buyer limit), ValidationError, NotFound.
+    """
+    quantity = check_quantity(quantity)
+    item = flash_buy_check(item_id=item_id, quantity=quantity, now=now)
+    return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
+                           idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
+                           require_item_kind=Kind.FLASH_SALE)
+
+
+def group_buy(*, buyer, item_id, address_id, idempotency_key: str, team_id=None, quantity: int = 1,
+              buyer_note: str = "", now=None):
+    """Open a new group (team_id None) or join one at the group price. Returns the Payment.
+
+    The group completes when `size` members have paid; if time runs out first every member is refunded.
+    """
+    quantity = check_quantity(quantity)
+    item, team_id = group_buy_check(item_id=item_id, quantity=quantity, team_id=team_id, now=now)
+    return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
+                           idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
+                           options=PricingOptions(group_buy={item.sku_id: team_id}),
+                           require_item_kind=Kind.GROUP_BUY)

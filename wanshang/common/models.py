@@ -26,3 +26,19 @@ class JobRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+
+class OutboxEntry(models.Model):
+    """An after-commit event handler still to run (see common/events.py). Written in the publisher's
+    transaction; deleted when the handler succeeds; retried with a growing delay while it fails."""
+
+    event = models.CharField(max_length=80)
+    handler = models.CharField(max_length=200)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_attempt_at"], name="outbox_due_idx")]

@@ -16,13 +16,14 @@ from wanshang.compliance.models import PriceAlert, SkuDailyPrice
 
 
 def transaction_prices_record(*, orders, now=None) -> None:
-    """Paid orders: keep each SKU's lowest unit price of the day (the price after item-level promotions)."""
+    """Paid orders (OrderFacts): keep each SKU's lowest unit price of the day (the price after item-level
+    promotions)."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     for order in orders:
-        for line in order.lines.all():
+        for line in order.lines:
             row, created = SkuDailyPrice.objects.get_or_create(
-                sku_id=line.sku_id, day=day, defaults={"shop_id": line.shop_id, "min_price_fen": line.unit_price_fen})
+                sku_id=line.sku_id, day=day, defaults={"shop_id": order.shop_id, "min_price_fen": line.unit_price_fen})
             if not created:
                 SkuDailyPrice.objects.filter(pk=row.pk, min_price_fen__gt=line.unit_price_fen).update(
                     min_price_fen=line.unit_price_fen)

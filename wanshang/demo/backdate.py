@@ -31,7 +31,7 @@ class Timeline:
 
 
 class NumberMaker:
-    """Order/payment/refund numbers shaped like `orders.services.new_no` but from the demo's RNG."""
+    """Order/payment/refund numbers shaped like `common.numbers.new_no` but from the demo's RNG."""
 
     def __init__(self, rng):
         self.rng = rng

@@ -73,7 +73,7 @@ def commissions_set(*, categories: dict, log) -> None:
 
     rates = {**COMMISSION_BPS, **COMMISSION_OVERRIDES_BPS}
     for slug, bps in rates.items():
-        commission_set(category_id=categories[slug].pk, rate_bps=bps)
+        commission_set(category=categories[slug], rate_bps=bps)
     log("  佣金比例：" + "，".join(f"{categories[s].name} {b / 100:g}%" for s, b in rates.items()))
 
 
@@ -98,7 +98,7 @@ def _submit(spec: dict, *, categories: dict):
     return user, application_submit(
         user=user, company_name=spec["company"], credit_code=spec["credit_code"], contact_name=owner["name"],
         contact_phone=owner["phone"], shop_name=spec["name"],
-        category_ids=[categories[slug].pk for slug in spec["categories"]],
+        categories=[categories[slug] for slug in spec["categories"]],
     )
 
 

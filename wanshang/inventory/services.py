@@ -87,7 +87,7 @@ def stock_set(*, shop, sku, warehouse, on_hand: int, actor, reason: str) -> Stoc
         if delta:
             Stock.objects.filter(pk=stock.pk).update(on_hand=on_hand)
             StockMovement.objects.create(shop=shop, sku=sku, warehouse=warehouse, kind=StockMovement.Kind.ADJUST,
-                                         on_hand_delta=delta, actor=actor, reason=reason)
+                                         on_hand_delta=delta, actor_id=getattr(actor, "pk", actor), reason=reason)
             stock.on_hand = on_hand
     return stock
 
@@ -183,7 +183,10 @@ def stock_unhold(*, sku_id: int, warehouse_id: int, quantity: int, reason: str) 
 
 
 def _apply(allocations: list[Allocation], *, kind: str, order_id: int, actor=None, reason: str):
-    """Apply a confirm/release/return to locked rows. Inside the caller's transaction."""
+    """Apply a confirm/release/return to locked rows. Inside the caller's transaction.
+
+    `actor`: the user who caused it, or their id (an event handler knows only the id), or None."""
+    actor_id = getattr(actor, "pk", actor)
     stock_ids = {}
     for a in allocations:
         row = Stock.objects.filter(sku_id=a.sku_id, warehouse_id=a.warehouse_id).values_list("pk", flat=True).first()
@@ -208,7 +211,7 @@ def _apply(allocations: list[Allocation], *, kind: str, order_id: int, actor=Non
                                                reserved=F("reserved") + reserved_delta)
         movements.append(StockMovement(shop_id=row.shop_id, sku_id=a.sku_id, warehouse_id=a.warehouse_id, kind=kind,
                                        on_hand_delta=on_hand_delta, reserved_delta=reserved_delta,
-                                       order_id=order_id, actor=actor, reason=reason))
+                                       order_id=order_id, actor_id=actor_id, reason=reason))
     StockMovement.objects.bulk_create(movements)
 
 

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from wanshang.common import events
+
 
 class MarketingConfig(AppConfig):
     name = "wanshang.marketing"
@@ -9,3 +11,5 @@ class MarketingConfig(AppConfig):
     def ready(self):
         # Promotion kinds plug into the pricing pipeline here; pricing itself knows nothing of them.
         from wanshang.marketing import steps  # noqa: F401
+
+        events.register_app(self)  # subscribers.py

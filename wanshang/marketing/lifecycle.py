@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from wanshang.common.money import allocate
 from wanshang.marketing import flash
 from wanshang.marketing.kinds import Kind
 from wanshang.marketing.models import (
@@ -29,6 +30,9 @@ from wanshang.marketing.models import (
     Promotion,
     PromotionItem,
 )
+from wanshang.orders.models import OrderStatus
+from wanshang.orders.refunds import refund_by_system
+from wanshang.orders.services import order_cancel
 
 FLASH_PAYMENT_MINUTES = 15
 
@@ -125,14 +129,14 @@ def _group_join(*, buyer, line, order, team_id: int, now) -> GroupMember:
 
 # --- paid, completed --------------------------------------------------------------------------------------------
 
-def orders_paid(*, orders, now=None) -> None:
+def orders_paid(*, order_ids, now=None) -> None:
     """Group-buy members who paid count towards their team; the team completes at its size before it expires.
 
     A payment after the team's time ran out does not complete it (whether or not `group_teams_expire` has run yet):
     the job fails the team and refunds every paid member.
     """
     now = now or timezone.now()
-    for member in GroupMember.objects.filter(order__in=[o.pk for o in orders], paid=False).order_by("team_id"):
+    for member in GroupMember.objects.filter(order__in=list(order_ids), paid=False).order_by("team_id"):
         team = GroupTeam.objects.select_for_update().get(pk=member.team_id)
         member.paid = True
         member.save(update_fields=["paid"])
@@ -151,9 +155,9 @@ def order_completed(*, order) -> None:
                       ref=f"earn:{order.pk}")
 
 
-def shipping_blocked_reason(*, order) -> str:
+def shipping_blocked_reason(*, order_id) -> str:
     """Why a paid order may not ship yet ('' if it may): a group buy that has not completed."""
-    member = GroupMember.objects.filter(order=order).select_related("team").first()
+    member = GroupMember.objects.filter(order_id=order_id).select_related("team").first()
     if member and member.team.status != GroupTeam.Status.COMPLETE:
         return "拼团尚未成功，成团后才能发货"
     return ""
@@ -167,8 +171,6 @@ def order_released(*, order, refunded: bool = False, now=None) -> set[int]:
     Returns the ids of flash-sale lines whose reserved units went back into the sale's set-aside stock (the
     caller must not release those to normal stock). A refund leaves flash units with normal stock.
     """
-    from wanshang.orders.models import OrderStatus
-
     kept: set[int] = set()
     if not refunded:
         for line in order.lines.all():
@@ -195,11 +197,9 @@ def order_released(*, order, refunded: bool = False, now=None) -> set[int]:
     return kept
 
 
-def partial_refund_released(*, order, refund) -> None:
+def partial_refund_released(*, order, refund_no: str, refund_id: int) -> None:
     """A partial refund: the points spent come back in proportion to the goods refunded so far (coupons stay used
     until the whole order is refunded)."""
-    from wanshang.common.money import allocate
-
     if not order.points_used:
         return
     goods_total = sum(order.lines.values_list("payable_fen", flat=True))
@@ -208,7 +208,7 @@ def partial_refund_released(*, order, refund) -> None:
     give = due - points_returned(order=order)
     if give > 0:
         points_change(user=order.buyer, delta=give, reason="return", order=order,
-                      note=f"退款 {refund.no} 按比例退回", ref=f"refund:{refund.pk}")
+                      note=f"退款 {refund_no} 按比例退回", ref=f"refund:{refund_id}")
 
 
 # --- group buys that did not fill ---------------------------------------------------------------------------------
@@ -219,11 +219,6 @@ def group_teams_expire(*, now=None) -> int:
     Works from state, so it is idempotent and catches up; a payment that lands after the team failed is
     refunded on the next run. A refund whose gateway call fails is retried by the refund job.
     """
-    from wanshang.common.errors import InvalidTransition
-    from wanshang.orders.models import OrderStatus
-    from wanshang.orders.refunds import refund_by_system
-    from wanshang.orders.services import order_cancel
-
     now = now or timezone.now()
     failed = GroupTeam.objects.filter(status=GroupTeam.Status.OPEN, expires_at__lte=now).update(
         status=GroupTeam.Status.FAILED)

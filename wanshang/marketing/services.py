@@ -13,6 +13,7 @@ from django.utils import timezone
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.marketing.kinds import ITEM_KINDS, Kind, Scope, spec_for
 from wanshang.marketing.models import Coupon, FlashSlot, MemberLevel, Promotion, PromotionItem
+from wanshang.marketing.selectors import group_item_get
 
 MAX_ITEMS = 200
 MAX_DAYS = {Kind.FLASH_SALE: 7, Kind.GROUP_BUY: 90, Kind.TIME_DISCOUNT: 90, Kind.COUPON: 365, Kind.FULL_REDUCTION: 90,
@@ -508,19 +509,13 @@ def _fast_sold_out(item) -> None:
         raise Conflict("手慢了，秒杀商品已抢光")
 
 
-def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key: str, buyer_note: str = "",
-              now=None):
-    """立即抢购: order one flash-sale SKU at the flash price or not at all. Returns the Payment.
+def flash_buy_check(*, item_id, quantity: int, now=None):
+    """Whether 立即抢购 may go on to checkout: the flash item, or Conflict (not started, ended, sold out).
 
-    Raises Conflict (not started, ended, sold out, over the per-buyer limit), ValidationError, NotFound.
     The rules may come from a copy up to 2 s old; the checkout behind re-prices from the database, so a sale
-    paused meanwhile is still refused there.
+    paused meanwhile is still refused there. Checkout's `flash_buy` calls this first.
     """
-    from wanshang.checkout.services import checkout_submit
-    from wanshang.pricing.engine import check_quantity
-
     now = now or timezone.now()
-    quantity = check_quantity(quantity)
     item = _flash_item(item_id)
     promo = item.promotion
     if promo.status != Promotion.Status.ACTIVE or promo.ends_at <= now:
@@ -528,23 +523,15 @@ def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key:
     if promo.starts_at > now:
         raise Conflict("秒杀尚未开始，请在开始后抢购")
     _fast_sold_out(item)
-    return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
-                           idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
-                           require_item_kind=Kind.FLASH_SALE)
+    return item
 
 
-def group_buy(*, buyer, item_id, address_id, idempotency_key: str, team_id=None, quantity: int = 1,
-              buyer_note: str = "", now=None):
-    """Open a new group (team_id None) or join one at the group price. Returns the Payment.
+def group_buy_check(*, item_id, quantity: int, team_id=None, now=None):
+    """Whether a group buy may go on to checkout: (the group item, the team id or 0 for a new team).
 
-    The group completes when `size` members have paid; if time runs out first every member is refunded.
+    Raises Conflict (not running), ValidationError (over the per-buyer limit, bad team id), NotFound.
     """
-    from wanshang.checkout.services import checkout_submit
-    from wanshang.marketing.selectors import group_item_get
-    from wanshang.pricing.engine import PricingOptions, check_quantity
-
     now = now or timezone.now()
-    quantity = check_quantity(quantity)
     item = group_item_get(item_id=item_id)
     promo = item.promotion
     if promo.status != Promotion.Status.ACTIVE or not promo.starts_at <= now < promo.ends_at:
@@ -555,7 +542,4 @@ def group_buy(*, buyer, item_id, address_id, idempotency_key: str, team_id=None,
         team_id = int(team_id) if team_id not in (None, "", 0, "0") else 0
     except (TypeError, ValueError):
         raise ValidationError("拼团编号无效", field="team_id")
-    return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
-                           idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
-                           options=PricingOptions(group_buy={item.sku_id: team_id}),
-                           require_item_kind=Kind.GROUP_BUY)
+    return item, team_id

@@ -4,8 +4,10 @@ from django.utils.text import slugify
 
 from wanshang.accounts.selectors import user_find_by_login
 from wanshang.accounts.services import check_phone
-from wanshang.catalog.services import listings_changed
+from wanshang.common import events
+from wanshang.common.domain_events import ShopChanged, ShopOpened
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from wanshang.fulfillment.services import freight_template_create_default
 from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop, ShopStaff, StaffRole
 from wanshang.merchants.validators import credit_code_is_valid
 
@@ -20,11 +22,13 @@ def _clean_text(value, *, field, label, max_len, min_len=1) -> str:
 
 
 def application_submit(
-    *, user, company_name, credit_code, contact_name, contact_phone, shop_name, category_ids
+    *, user, company_name, credit_code, contact_name, contact_phone, shop_name, categories
 ) -> MerchantApplication:
-    """入驻申请. Raises ValidationError for bad fields, Conflict for a pending application or existing shop."""
-    from wanshang.catalog.selectors import categories_by_ids
+    """入驻申请. Raises ValidationError for bad fields, Conflict for a pending application or existing shop.
 
+    `categories`: the 经营类目 as catalog categories (the face looks the chosen ids up in the catalog, which
+    sits above merchants in the layer order).
+    """
     company_name = _clean_text(company_name, field="company_name", label="公司名称", max_len=100, min_len=2)
     credit_code = (credit_code or "").strip().upper()
     if not credit_code_is_valid(credit_code):
@@ -32,7 +36,7 @@ def application_submit(
     contact_name = _clean_text(contact_name, field="contact_name", label="联系人", max_len=40)
     contact_phone = check_phone(contact_phone, field="contact_phone")
     shop_name = _clean_text(shop_name, field="shop_name", label="店铺名称", max_len=60, min_len=2)
-    categories = categories_by_ids(ids=category_ids or [])
+    categories = list(categories or [])
     if not categories:
         raise ValidationError("请至少选择一个经营类目", field="category_ids")
     with transaction.atomic():
@@ -62,10 +66,8 @@ def _unique_slug(name: str) -> str:
 
 
 def application_approve(*, application_id, reviewer, slug: str | None = None) -> Shop:
-    """Open the shop, make the applicant its owner, give it a default warehouse and freight template."""
-    from wanshang.fulfillment.services import freight_template_create_default
-    from wanshang.inventory.services import warehouse_create
-
+    """Open the shop, make the applicant its owner, give it a default freight template; publishes ShopOpened
+    (inventory gives it a default warehouse)."""
     with transaction.atomic():
         app = MerchantApplication.objects.select_for_update().filter(pk=application_id).first()
         if app is None:
@@ -84,8 +86,8 @@ def application_approve(*, application_id, reviewer, slug: str | None = None) ->
             raise Conflict("店铺名称已被使用，请驳回并让申请人修改")
         shop.categories.set(app.categories.all())
         ShopStaff.objects.create(shop=shop, user_id=app.applicant_id, role=StaffRole.OWNER)
-        warehouse_create(shop=shop, name="默认仓", district_code=None, detail="", is_default=True)
         freight_template_create_default(shop=shop)
+        events.publish(ShopOpened(shop_id=shop.pk, owner_id=app.applicant_id))
         app.status = MerchantApplication.Status.APPROVED
         app.reviewed_by = reviewer
         app.reviewed_at = timezone.now()
@@ -120,7 +122,7 @@ def shop_suspend(*, shop_id, reason: str) -> Shop:
         raise NotFound("店铺不存在")
     if not updated:
         raise Conflict("店铺已处于暂停状态")
-    listings_changed()
+    events.publish(ShopChanged(shop_id=shop.pk))
     return shop
 
 
@@ -133,7 +135,7 @@ def shop_restore(*, shop_id) -> Shop:
         raise NotFound("店铺不存在")
     if not updated:
         raise Conflict("店铺正在营业，无需恢复")
-    listings_changed()
+    events.publish(ShopChanged(shop_id=shop.pk))
     return shop
 
 
@@ -146,7 +148,7 @@ def shop_update_settings(*, shop, name, description, logo_url="") -> Shop:
     if Shop.objects.filter(name=name).exclude(pk=shop.pk).exists():
         raise ValidationError("店铺名称已被使用", field="name")
     Shop.objects.filter(pk=shop.pk).update(name=name, description=description, logo_url=logo_url[:300])
-    listings_changed()  # cards show the shop name
+    events.publish(ShopChanged(shop_id=shop.pk))  # cards show the shop name
     shop.refresh_from_db()
     return shop
 
@@ -189,15 +191,13 @@ def staff_remove(*, shop, staff_id) -> None:
     _staff_of_shop(shop, staff_id).delete()
 
 
-def commission_set(*, category_id, rate_bps: int) -> CommissionRate:
-    from wanshang.catalog.selectors import category_get
-
+def commission_set(*, category, rate_bps: int) -> CommissionRate:
+    """The platform's commission for a category (`category` looked up in the catalog by the face)."""
     try:
         rate_bps = int(rate_bps)
     except (TypeError, ValueError):
         raise ValidationError("佣金比例须为整数（万分之）", field="rate_bps")
     if not 0 <= rate_bps <= 5000:
         raise ValidationError("佣金比例须在 0%–50% 之间", field="rate_bps")
-    category = category_get(category_id=category_id)
     rate, _ = CommissionRate.objects.update_or_create(category=category, defaults={"rate_bps": rate_bps})
     return rate

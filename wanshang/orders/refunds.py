@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from wanshang.common import events
+from wanshang.common.domain_events import RefundCompleted
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.common.money import allocate, fen_to_yuan_str
+from wanshang.common.numbers import new_no
 from wanshang.inventory.services import Allocation, stock_return
 from wanshang.orders.models import Order, OrderEvent, OrderStatus, Refund
-from wanshang.orders.services import _lock_order, new_no
+from wanshang.orders.selectors import order_facts
+from wanshang.orders.services import _lock_order
 from wanshang.orders.transitions import transition
+from wanshang.payments.services import gateway_refund
 
 S = OrderStatus
 
@@ -166,8 +171,6 @@ def refund_by_system(*, order_id, reason: str) -> Refund:
 
 
 def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
-    from wanshang.payments.services import gateway_refund
-
     if refund.amount_fen == 0:
         # Discounts took everything these units cost (a line can pay less than a fen per unit): there is no money
         # to send back, and gateways refuse a 0-fen refund, which would leave the refund processing forever.
@@ -186,8 +189,6 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
             refund.save(update_fields=["last_error"])
             return refund
         order = _lock_order(refund.order_id)
-        from wanshang.marketing.lifecycle import order_released, partial_refund_released
-
         units = _refund_units(order, refund)
         if refund.is_full:
             transition(order, S.REFUNDED, actor=actor, actor_kind="seller" if actor else "system",
@@ -197,13 +198,8 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
                                       to_status=order.status, actor=actor, actor_kind="seller" if actor else "system",
                                       note=f"部分退款 {refund.no} ¥{fen_to_yuan_str(refund.amount_fen)} 已原路退回")
         stock_return(allocations=units, order_id=order.pk, actor=actor)
-        if refund.is_full:
-            order_released(order=order, refunded=True)
-        else:
-            partial_refund_released(order=order, refund=refund)
-        from wanshang.analytics.services import refund_record
-
-        refund_record(order=order, amount_fen=refund.amount_fen)
+        events.publish(RefundCompleted(refund_id=refund.pk, refund_no=refund.no, amount_fen=refund.amount_fen,
+                                       is_full=refund.is_full, order=order_facts(order)))
         refund.status = Refund.Status.REFUNDED
         refund.gateway_refund_no = gateway_no
         refund.refunded_at = timezone.now()

@@ -3,6 +3,7 @@ from datetime import datetime, time
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
+from wanshang.common.domain_events import LineFacts, OrderFacts
 from wanshang.common.errors import NotFound
 from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Refund
 
@@ -14,6 +15,33 @@ def _with_lines(qs):
     return qs.select_related("shop", "payment").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
     )
+
+
+def order_facts(order: Order) -> OrderFacts:
+    """The order as the payload of a domain event (its lines read once, in id order)."""
+    lines = tuple(
+        LineFacts(line_id=line.pk, sku_id=line.sku_id, product_id=line.product_id, category_id=line.category_id,
+                  quantity=line.quantity, unit_price_fen=line.unit_price_fen, payable_fen=line.payable_fen,
+                  platform_fen=line.platform_fen, refunded_qty=line.refunded_qty, refunded_fen=line.refunded_fen,
+                  promotion_item_id=line.promotion_item_id)
+        for line in sorted(order.lines.all(), key=lambda line: line.pk)
+    )
+    return OrderFacts(order_id=order.pk, no=order.no, shop_id=order.shop_id, buyer_id=order.buyer_id,
+                      payment_id=order.payment_id, status=order.status, total_fen=order.total_fen,
+                      freight_fen=order.freight_fen, points_used=order.points_used, visitor=order.visitor,
+                      lines=lines)
+
+
+def order_get(*, order_id) -> Order:
+    """Any order by id, for apps reacting to an order event (the publisher's transaction holds its lock)."""
+    order = Order.objects.select_related("buyer", "payment").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("订单不存在")
+    return order
+
+
+def orders_by_ids(*, ids) -> list[Order]:
+    return list(Order.objects.filter(pk__in=list(ids)).order_by("pk"))
 
 
 def buyer_order_list(*, buyer, status: str | None = None):

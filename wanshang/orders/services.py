@@ -1,31 +1,40 @@
-"""Order writes: create from a priced cart (拆单), pay, cancel, ship, confirm receipt. Refunds: refunds.py."""
+"""Order writes: create from a priced cart (拆单), pay, cancel, ship, confirm receipt. Refunds: refunds.py.
+
+Other apps react through domain events (common/domain_events.py), published here inside each change's
+transaction: OrdersPlaced, OrdersPaid, OrderCancelled, OrderShipping (may be refused), OrderShipped,
+OrderReceived, OrderCompleted. This module reacts to PaymentSucceeded (subscribers.py).
+"""
 
 import re
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.analytics.tracking import visitor_of
+from wanshang.common import events
+from wanshang.common.domain_events import (
+    OrderCancelled,
+    OrderCompleted,
+    OrderReceived,
+    OrderShipped,
+    OrderShipping,
+    OrdersPaid,
+    OrdersPlaced,
+)
+from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import allocate
+from wanshang.common.numbers import new_no
+from wanshang.fulfillment.models import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve
-from wanshang.orders.models import Order, OrderLine, OrderStatus, Refund
+from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Refund
+from wanshang.orders.selectors import order_facts
 from wanshang.orders.transitions import transition
+from wanshang.payments.services import payment_close, payment_lock, payment_refund_unclaimed
 
 S = OrderStatus
 TRACKING_RE = re.compile(r"^[A-Za-z0-9-]{6,40}$")
-
-
-def new_no(prefix: str, now=None) -> str:
-    """A readable, time-ordered number: prefix + yymmddHHMMSS + 10 random digits.
-
-    Six random digits collided in a benchmark at ~70 orders/s (birthday odds within one second); ten make a
-    collision in the same second about one in 10^8 even at 100 numbers/s.
-    """
-    now = timezone.localtime(now or timezone.now())
-    return f"{prefix}{now:%y%m%d%H%M%S}{secrets.randbelow(10**10):010d}"
 
 
 def allocations_of(order: Order) -> list[Allocation]:
@@ -33,16 +42,14 @@ def allocations_of(order: Order) -> list[Allocation]:
             for line in order.lines.all() for warehouse_id, quantity in line.allocations]
 
 
-def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=None) -> list[Order]:
+def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", flash_holds=None, now=None) -> list[Order]:
     """Create one order per shop group of `cart` under `payment` and reserve their stock.
 
-    Must run inside the caller's transaction. Raises OutOfStock (the transaction then rolls back).
-    Promotions the cart used (coupons, flash-sale stock, points, group buys) are committed by the caller
-    (`marketing.services.promotions_commit`) in the same transaction.
+    `flash_holds` maps each flash-sale promotion item of the cart to the warehouse its units are set aside in
+    (they are reserved already). Must run inside the caller's transaction. Raises OutOfStock (the transaction
+    then rolls back). Promotions the cart used (coupons, flash-sale stock, points, group buys) are committed by
+    the caller (`marketing.services.promotions_commit`) in the same transaction.
     """
-    from wanshang.analytics.services import orders_placed_record
-    from wanshang.analytics.tracking import visitor_of
-
     now = now or timezone.now()
     deadline = now + timedelta(minutes=settings.WANSHANG["ORDER_PAYMENT_TIMEOUT_MINUTES"])
     visitor = visitor_of(user_id=buyer.pk)[:32]
@@ -64,11 +71,9 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
         orders.append(order)
         for line in lines:
             sku_order[line.sku_id] = order.pk
-    from wanshang.marketing.selectors import flash_hold_warehouses
-
     flash = {line.sku_id: line.item_price.item_id for order in orders for line in order._priced_lines
              if line.item_price is not None and line.item_price.kind == "flash_sale"}
-    holds = flash_hold_warehouses(item_ids=flash.values()) if flash else {}
+    holds = flash_holds or {}
     allocations: dict[int, list] = {}
     for sku_id, item_id in flash.items():  # units set aside for the sale: already reserved in that warehouse
         if holds.get(item_id) is None:
@@ -98,14 +103,13 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", now=No
                 discounts=[a.__dict__ for a in line.adjustments], platform_fen=line.platform_fen,
             ))
     OrderLine.objects.bulk_create(rows)
-    from wanshang.orders.models import OrderEvent
-
     OrderEvent.objects.bulk_create([
         OrderEvent(order=o, shop_id=o.shop_id, from_status="", to_status=S.PENDING_PAYMENT, actor=buyer,
                    actor_kind="buyer", note="买家下单") for o in orders
     ])
-    orders_placed_record(orders=orders, now=now)
+    events.publish(OrdersPlaced(payment_id=payment.pk, orders=tuple(order_facts(o) for o in orders), at=now))
     return orders
+
 
 
 def _points_share(cart, group) -> int:
@@ -126,39 +130,35 @@ def _lock_order(order_id, **scope) -> Order:
     return order
 
 
-def orders_mark_paid(*, payment, now=None) -> list[Order]:
-    """The payment arrived: every pending order of it becomes paid and its stock is confirmed.
+def orders_mark_paid(*, payment_id, amount_fen: int, gateway: str, now=None) -> list[Order]:
+    """The payment arrived (PaymentSucceeded, inside the payment's transaction with its row locked): every
+    pending order of it becomes paid and its stock is confirmed; publishes OrdersPaid.
 
-    Inside the payment's transaction, with the payment row locked.
+    An order past its payment deadline is cancelled instead (the timeout job may not have run: the worker was
+    down), and money that paid for no order goes back (`payments.payment_refund_unclaimed`).
     """
-    from wanshang.catalog.services import product_sales_add
-
+    now = now or timezone.now()
     paid = []
-    sales: dict[int, int] = {}
-    for order in Order.objects.select_for_update().filter(payment=payment).order_by("pk"):
+    for order in Order.objects.select_for_update().filter(payment_id=payment_id).order_by("pk"):
         if order.status != S.PENDING_PAYMENT:
             continue
-        transition(order, S.PAID, actor_kind="gateway", note=f"支付成功（{payment.gateway}）", now=now)
+        if order.pay_deadline and order.pay_deadline <= now:
+            _cancel_locked(order, actor=None, actor_kind="system", reason="超时未付款，系统自动取消", now=now)
+            continue
+        transition(order, S.PAID, actor_kind="gateway", note=f"支付成功（{gateway}）", now=now)
         stock_confirm(allocations=allocations_of(order), order_id=order.pk)
-        for line in order.lines.all():
-            sales[line.product_id] = sales.get(line.product_id, 0) + line.quantity
         paid.append(order)
-    product_sales_add(product_quantities=sales)
     if paid:
-        from wanshang.analytics.services import orders_paid_record
-        from wanshang.compliance.services import transaction_prices_record
-        from wanshang.marketing.lifecycle import orders_paid
-
-        orders_paid(orders=paid, now=now)
-        transaction_prices_record(orders=paid, now=now)
-        orders_paid_record(orders=paid, now=now)
+        events.publish(OrdersPaid(payment_id=payment_id, orders=tuple(order_facts(o) for o in paid), at=now))
+    unclaimed = amount_fen - sum(o.total_fen for o in paid)
+    if unclaimed > 0:
+        # Money arrived for orders already cancelled (the timeout raced the payment): give it back.
+        payment_refund_unclaimed(payment_id=payment_id, amount_fen=unclaimed, reason="付款时订单已超时取消，自动退款")
     return paid
 
 
 def order_cancel(*, order_id, actor=None, actor_kind: str, reason: str, buyer=None, now=None) -> Order:
     """Cancel an unpaid order and release its stock. A buyer may cancel only their own order."""
-    from wanshang.payments.services import payment_close_if_all_cancelled, payment_lock
-
     reason = (reason or "").strip()[:200] or "买家取消"
     scope = {"buyer": buyer} if buyer is not None else {}
     payment_id = Order.objects.filter(pk=order_id, **scope).values_list("payment_id", flat=True).first()
@@ -168,31 +168,28 @@ def order_cancel(*, order_id, actor=None, actor_kind: str, reason: str, buyer=No
         # Lock order: payment, then order, then stock — the same order as a payment notification takes.
         payment_lock(payment_id=payment_id)
         order = _lock_order(order_id, **scope)
-        transition(order, S.CANCELLED, actor=actor, actor_kind=actor_kind, note=reason, now=now,
-                   extra_fields={"cancel_reason": reason})
-        from wanshang.marketing.lifecycle import order_released
-
-        # Stock rows before promotion rows, as checkout takes them; flash-sale units may go back to the sale
-        # (still reserved), so lines with a promotion item are released after the promotions have spoken.
-        lines = list(order.lines.all())
-
-        def release(selected):
-            allocations = [Allocation(sku_id=line.sku_id, warehouse_id=w, quantity=q)
-                           for line in selected for w, q in line.allocations]
-            if allocations:
-                stock_release(allocations=allocations, order_id=order.pk, actor=actor, reason=reason)
-
-        release([line for line in lines if not line.promotion_item_id])
-        kept = order_released(order=order, now=now)
-        release([line for line in lines if line.promotion_item_id and line.pk not in kept])
-        payment_close_if_all_cancelled(payment_id=order.payment_id)
+        _cancel_locked(order, actor=actor, actor_kind=actor_kind, reason=reason, now=now)
     return order
+
+
+def _cancel_locked(order: Order, *, actor, actor_kind: str, reason: str, now=None) -> None:
+    """Cancel a locked order (its payment row locked first). Stock rows before promotion rows, as checkout
+    takes them: lines without a promotion item go back here; OrderCancelled's subscribers (marketing) decide
+    where flash-sale units go and release the other promotion lines."""
+    transition(order, S.CANCELLED, actor=actor, actor_kind=actor_kind, note=reason, now=now,
+               extra_fields={"cancel_reason": reason})
+    plain = [Allocation(sku_id=line.sku_id, warehouse_id=w, quantity=q)
+             for line in order.lines.all() if not line.promotion_item_id for w, q in line.allocations]
+    if plain:
+        stock_release(allocations=plain, order_id=order.pk, actor=actor, reason=reason)
+    events.publish(OrderCancelled(order=order_facts(order), reason=reason,
+                                  actor_id=actor.pk if getattr(actor, "pk", None) else None, at=now))
+    if not Order.objects.filter(payment_id=order.payment_id).exclude(status=S.CANCELLED).exists():
+        payment_close(payment_id=order.payment_id)
 
 
 def orders_cancel_expired(*, now=None) -> int:
     """Cancel unpaid orders past their deadline. Idempotent; a missed run catches up."""
-    from wanshang.common.errors import InvalidTransition
-
     now = now or timezone.now()
     ids = list(Order.objects.filter(status=S.PENDING_PAYMENT, pay_deadline__lte=now)
                .order_by("pk").values_list("pk", flat=True)[:1000])
@@ -207,9 +204,8 @@ def orders_cancel_expired(*, now=None) -> int:
 
 
 def order_ship(*, shop, order_id, carrier: str, tracking_no: str, actor) -> Order:
-    """Merchant ships a paid order. Refused while the buyer's refund request is open."""
-    from wanshang.fulfillment.models import Carrier
-
+    """Merchant ships a paid order. Refused while the buyer's refund request is open, or when an OrderShipping
+    subscriber refuses (a group buy that has not completed)."""
     if carrier not in Carrier.values:
         raise ValidationError("请选择快递公司", field="carrier")
     tracking_no = (tracking_no or "").strip()
@@ -219,27 +215,22 @@ def order_ship(*, shop, order_id, carrier: str, tracking_no: str, actor) -> Orde
         order = _lock_order(order_id, shop=shop)
         if Refund.objects.filter(order=order, status=Refund.Status.REQUESTED).exists():
             raise Conflict("买家已申请退款，请先处理退款申请")
-        from wanshang.marketing.lifecycle import shipping_blocked_reason
-
-        blocked = shipping_blocked_reason(order=order)
-        if blocked:
-            raise Conflict(blocked)
+        events.publish(OrderShipping(order=order_facts(order)))
         transition(order, S.SHIPPED, actor=actor, actor_kind="seller",
                    note=f"{Carrier(carrier).label} {tracking_no}".strip(),
                    extra_fields={"carrier": carrier, "tracking_no": tracking_no})
+        events.publish(OrderShipped(order=order_facts(order), carrier=carrier, tracking_no=tracking_no))
     return order
 
 
 def _complete(order: Order, *, actor=None, actor_kind: str, now=None) -> None:
-    from wanshang.payments.settlement import settlement_record
-
+    """Receipt confirmed, then 交易成功: settlement and points follow from OrderCompleted's subscribers."""
     transition(order, S.RECEIVED, actor=actor, actor_kind=actor_kind,
                note="买家确认收货" if actor_kind == "buyer" else "超时自动确认收货", now=now)
+    facts = order_facts(order)
+    events.publish(OrderReceived(order=facts, by_buyer=actor_kind == "buyer", at=now))
     transition(order, S.COMPLETED, actor_kind="system", note="交易成功", now=now)
-    settlement_record(order=order, now=now)
-    from wanshang.marketing.lifecycle import order_completed
-
-    order_completed(order=order)
+    events.publish(OrderCompleted(order=order_facts(order), at=now))
 
 
 def order_confirm_receipt(*, buyer, order_id) -> Order:
@@ -251,8 +242,6 @@ def order_confirm_receipt(*, buyer, order_id) -> Order:
 
 def orders_auto_receive(*, now=None) -> int:
     """Shipped orders confirm receipt after N days. Idempotent; catches up after downtime."""
-    from wanshang.common.errors import InvalidTransition
-
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.WANSHANG["ORDER_AUTO_RECEIVE_DAYS"])
     ids = list(Order.objects.filter(status=S.SHIPPED, shipped_at__lte=cutoff)

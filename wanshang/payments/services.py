@@ -5,15 +5,16 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from wanshang.common import events
+from wanshang.common.domain_events import PaymentSucceeded
 from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.common.numbers import new_no
 from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification
 
 log = logging.getLogger("wanshang.payments")
 
 
 def payment_create(*, buyer, amount_fen: int, now=None) -> Payment:
-    from wanshang.orders.services import new_no
-
     return Payment.objects.create(no=new_no("P", now), buyer=buyer, amount_fen=amount_fen)
 
 
@@ -22,11 +23,17 @@ def payment_lock(*, payment_id) -> Payment:
     return Payment.objects.select_for_update().get(pk=payment_id)
 
 
-def payment_close_if_all_cancelled(*, payment_id) -> None:
-    from wanshang.orders.models import Order, OrderStatus
+def payment_close(*, payment_id) -> None:
+    """Every order of a pending payment was cancelled: nothing is left to pay. A payment arriving later is
+    refunded in full."""
+    Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).update(status=Payment.Status.CLOSED)
 
-    if not Order.objects.filter(payment_id=payment_id).exclude(status=OrderStatus.CANCELLED).exists():
-        Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).update(status=Payment.Status.CLOSED)
+
+def payment_refund_unclaimed(*, payment_id, amount_fen: int, reason: str) -> GatewayRefund:
+    """Inside the payment's transaction: money that paid for no order goes back. The gateway is called after
+    the transaction (`payment_notify`), and by `gateway_refunds_retry` if that call fails."""
+    payment = Payment.objects.get(pk=payment_id)
+    return _gateway_refund_row(payment=payment, amount_fen=amount_fen, reason=reason)
 
 
 def payment_start(*, buyer, payment_no: str, gateway_code: str, return_url: str, notify_url: str):
@@ -63,9 +70,10 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
     """Apply an asynchronous payment notification. Returns the outcome.
 
     Verifies the signature first; refuses (ValidationError, logged) forged notifications and amount
-    mismatches. Duplicates and late or out-of-order notifications change nothing twice.
+    mismatches. Duplicates and late or out-of-order notifications change nothing twice. A payment applied
+    publishes PaymentSucceeded (orders become paid in the same transaction); money that paid for no order
+    (its orders were cancelled first) is sent back once the transaction is over.
     """
-    from wanshang.orders.services import orders_mark_paid
     from wanshang.payments.gateways import GatewayError, SignatureError, get_gateway
 
     try:
@@ -82,7 +90,7 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
         raise ValidationError("支付通知签名校验失败", field="sign")
 
     refusal = None
-    refund_row = None
+    refund_rows = []
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(no=note.payment_no).first()
         if payment is None:
@@ -97,19 +105,17 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
             outcome = "duplicate"
         else:
             now = timezone.now()
-            late = payment.status == Payment.Status.CLOSED
+            was_closed = payment.status == Payment.Status.CLOSED
             payment.status = Payment.Status.PAID
             payment.gateway = gateway_code
             payment.gateway_trade_no = note.gateway_trade_no[:64]
             payment.paid_at = now
             payment.save()
-            paid_orders = [] if late else orders_mark_paid(payment=payment, now=now)
-            unpaid_fen = payment.amount_fen - sum(o.total_fen for o in paid_orders)
-            outcome = "applied" if unpaid_fen == 0 else "paid_after_cancel"
-            if unpaid_fen > 0:
-                # Money arrived for orders already cancelled (the timeout raced the payment): give it back.
-                refund_row = _gateway_refund_row(payment=payment, amount_fen=unpaid_fen,
-                                                 reason="付款时订单已超时取消，自动退款")
+            before = set(payment.refunds.values_list("pk", flat=True))
+            events.publish(PaymentSucceeded(payment_id=payment.pk, payment_no=payment.no, amount_fen=payment.amount_fen,
+                                            gateway=gateway_code, was_closed=was_closed, at=now))
+            refund_rows = [row for row in payment.refunds.all() if row.pk not in before]
+            outcome = "paid_after_cancel" if refund_rows else "applied"
         if refusal is None:
             _record(gateway_code, payment_no=payment.no, verified=True, outcome=outcome, body=body)
     if refusal is not None:
@@ -117,8 +123,8 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
         _record(gateway_code, payment_no=note.payment_no, verified=True, outcome=refusal[0], detail=refusal[1],
                 body=body)
         raise refusal[2]
-    if refund_row is not None:
-        _gateway_refund_send(refund_row.pk)
+    for row in refund_rows:
+        _gateway_refund_send(row.pk)
     return outcome
 
 
@@ -154,8 +160,6 @@ def sandbox_pay(*, buyer, payment_no: str) -> str:
 
 
 def _gateway_refund_row(*, payment, amount_fen, reason, order_refund_id=None) -> GatewayRefund:
-    from wanshang.orders.services import new_no
-
     if order_refund_id is not None:
         existing = GatewayRefund.objects.filter(order_refund_id=order_refund_id).first()
         if existing:

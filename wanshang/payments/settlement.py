@@ -5,28 +5,32 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from wanshang.catalog.selectors import category_get
+from wanshang.common.domain_events import OrderCompleted, OrderFacts
 from wanshang.common.money import allocate, percent_of
+from wanshang.merchants.selectors import commission_bps_for_category
 from wanshang.payments.models import SettlementEntry
 
 
-def settlement_record(*, order, now=None) -> SettlementEntry:
+def on_order_completed(event: OrderCompleted) -> None:
+    settlement_record(order=event.order, now=event.at)
+
+
+def settlement_record(*, order: OrderFacts, now=None) -> SettlementEntry:
     """Write the entry for a completed order (inside its transaction). Idempotent per order.
 
     The shop is owed what the buyer paid plus the platform's share of the discounts (platform coupons, points).
     Commission is charged on each line's goods amount (paid + platform share) at its category's rate; freight
     is not commissioned.
     """
-    from wanshang.catalog.selectors import category_get
-    from wanshang.merchants.selectors import commission_bps_for_category
-
-    existing = SettlementEntry.objects.filter(order=order).first()
+    existing = SettlementEntry.objects.filter(order_id=order.order_id).first()
     if existing:
         return existing
     now = now or timezone.now()
     commission = 0
     gross = order.freight_fen
     rates: dict[int, int] = {}
-    for line in order.lines.all():
+    for line in order.lines:
         if line.category_id not in rates:
             rates[line.category_id] = commission_bps_for_category(category=category_get(category_id=line.category_id))
         kept = line.quantity - line.refunded_qty  # units partly refunded before shipping are not settled
@@ -35,7 +39,7 @@ def settlement_record(*, order, now=None) -> SettlementEntry:
         commission += percent_of(goods, rates[line.category_id])
         gross += goods
     return SettlementEntry.objects.create(
-        shop_id=order.shop_id, order=order, gross_fen=gross, commission_fen=commission,
+        shop_id=order.shop_id, order_id=order.order_id, gross_fen=gross, commission_fen=commission,
         net_fen=gross - commission,
         settleable_at=now + timedelta(days=settings.WANSHANG["SETTLEMENT_DELAY_DAYS"]),
     )

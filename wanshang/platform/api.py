@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
-from wanshang.catalog.selectors import category_tree_all
+from wanshang.catalog.selectors import category_get, category_tree_all
 from wanshang.catalog.services import category_create
 from wanshang.merchants.selectors import APPLICATION_STATUSES, SHOP_STATUSES, application_list, shop_list
 from wanshang.merchants.services import (
@@ -172,7 +172,7 @@ def category_create_api(request: HttpRequest, payload: CategoryIn):
 
 @router.post("/commission-rates", response=CommissionOut, summary="设置类目佣金比例")
 def commission_rate_set(request: HttpRequest, payload: CommissionIn):
-    rate = commission_set(category_id=payload.category_id, rate_bps=payload.rate_bps)
+    rate = commission_set(category=category_get(category_id=payload.category_id), rate_bps=payload.rate_bps)
     return {"category_id": rate.category_id, "rate_bps": rate.rate_bps,
             "rate_percent": f"{rate.rate_bps // 100}.{rate.rate_bps % 100:02d}"}
 

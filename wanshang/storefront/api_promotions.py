@@ -133,7 +133,7 @@ def flash_board(request):
 @router.post("/flash-sales/items/{item_id}/buy", response={201: PaymentOut, **ERRORS}, openapi_extra=IDEMPOTENCY_HEADER,
              summary="立即抢购（按秒杀价下单，返回支付单）")
 def flash_buy(request, item_id: int, payload: FlashBuyIn):
-    from wanshang.marketing.services import flash_buy as buy
+    from wanshang.checkout.services import flash_buy as buy
 
     payment = buy(buyer=request.user, item_id=item_id, quantity=payload.quantity, address_id=payload.address_id,
                   idempotency_key=_idempotency_key(request), buyer_note=payload.buyer_note)
@@ -145,7 +145,7 @@ def flash_buy(request, item_id: int, payload: FlashBuyIn):
 @router.post("/group-buys/items/{item_id}", response={201: PaymentOut, **ERRORS}, openapi_extra=IDEMPOTENCY_HEADER,
              summary="拼团下单：发起新团（不传 team_id）或参加一个团")
 def group_buy(request, item_id: int, payload: GroupBuyIn):
-    from wanshang.marketing.services import group_buy as buy
+    from wanshang.checkout.services import group_buy as buy
 
     payment = buy(buyer=request.user, item_id=item_id, team_id=payload.team_id, quantity=payload.quantity,
                   address_id=payload.address_id, idempotency_key=_idempotency_key(request),

@@ -67,7 +67,7 @@ def _buyers(make_user, make_address, n):
 
 def _race(item_id, attempts, threads=THREADS):
     """Every attempt through flash_buy; returns (payments, domain refusals by message, unexpected errors)."""
-    from wanshang.marketing.services import flash_buy
+    from wanshang.checkout.services import flash_buy
 
     @_in_thread
     def attempt(buyer_address):

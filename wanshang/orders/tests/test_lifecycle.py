@@ -129,6 +129,25 @@ def test_payment_after_timeout_cancel_is_refunded_not_applied(buyer, address, sh
     assert payment.orders.get().status == "cancelled"
 
 
+def test_payment_past_the_deadline_is_refunded_even_when_the_timeout_job_never_ran(
+        buyer, address, shop, make_product, place):
+    # given an unpaid order whose deadline passed while the worker was down (no orders_cancel_expired run)
+    product = make_product(shop, stock=2)
+    sku = product.skus.first()
+    payment = place(buyer, address, [(sku.pk, 1)])
+    order = payment.orders.get()
+    Order.objects.filter(pk=order.pk).update(pay_deadline=timezone.now() - timedelta(minutes=1))
+    # when the buyer's money arrives
+    assert sandbox_pay(buyer=buyer, payment_no=payment.no) == "paid_after_cancel"
+    # then the order is cancelled as timed out, its stock is back, and the money goes back in full
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == "cancelled" and "超时" in order.cancel_reason
+    assert payment.refunded_fen == payment.amount_fen
+    assert stock_of(sku) == (2, 0)
+    assert ledger_matches(sku)
+
+
 def test_shipped_orders_auto_confirm_after_n_days(buyer, address, shop, make_product, place, settings):
     product = make_product(shop)
     payment = place(buyer, address, [(product.skus.first().pk, 1)])

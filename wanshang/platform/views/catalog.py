@@ -218,7 +218,7 @@ def commission_index(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                rate = commission_set(category_id=form.cleaned_data["category_id"],
+                rate = commission_set(category=category_get(category_id=form.cleaned_data["category_id"]),
                                       rate_bps=form.cleaned_data["rate"])
             except DomainError as exc:
                 if exc.field == "rate_bps":

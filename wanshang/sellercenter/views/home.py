@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from wanshang.catalog.selectors import category_tree
+from wanshang.catalog.selectors import categories_by_ids, category_tree
 from wanshang.common.errors import DomainError
 from wanshang.common.web import add_domain_error
 from wanshang.fulfillment.selectors import region_children
@@ -43,7 +43,7 @@ def apply(request):
             application_submit(
                 user=request.user, company_name=data["company_name"], credit_code=data["credit_code"],
                 contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                shop_name=data["shop_name"], category_ids=data["category_ids"],
+                shop_name=data["shop_name"], categories=categories_by_ids(ids=data["category_ids"]),
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -128,13 +128,15 @@ def test_product_page_strikes_an_original_price_only_when_the_7_day_rule_allows_
     from wanshang.catalog.services import sku_price_update
     from wanshang.checkout.services import checkout_submit
     from wanshang.compliance.services import transaction_prices_record
+    from wanshang.orders.selectors import order_facts
 
     sold = make_product(shop, title="羊毛大衣", prices=(12900,))
     never_sold = make_product(shop, title="羊绒围巾", prices=(9900,))
     sku = sold.skus.get()
     payment = checkout_submit(user=buyer, items=[(sku.pk, 1)], address_id=address.pk,
                               idempotency_key=uuid.uuid4().hex, from_cart=False)
-    transaction_prices_record(orders=payment.orders.all(), now=timezone.now() - timedelta(days=2))
+    transaction_prices_record(orders=[order_facts(o) for o in payment.orders.all()],
+                              now=timezone.now() - timedelta(days=2))
     sku_price_update(staff=shop.owner_staff, sku_id=sku.pk, price_fen=9900, original_price_fen=12900)
     sku_price_update(staff=shop.owner_staff, sku_id=never_sold.skus.get().pk, price_fen=9900,
                      original_price_fen=15900)

@@ -138,7 +138,7 @@ def _promo_buy(request, form, back: str, buy):
 @buyer_required
 @require_POST
 def flash_buy(request):
-    from wanshang.marketing.services import flash_buy as buy
+    from wanshang.checkout.services import flash_buy as buy
 
     form = FlashBuyForm(request.POST)
     back = safe_next(request, request.POST.get("next"), default="storefront:flash_board")
@@ -150,7 +150,7 @@ def flash_buy(request):
 @buyer_required
 @require_POST
 def group_buy(request):
-    from wanshang.marketing.services import group_buy as buy
+    from wanshang.checkout.services import group_buy as buy
 
     form = GroupBuyForm(request.POST)
     back = safe_next(request, request.POST.get("next"))

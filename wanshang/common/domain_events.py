@@ -1,0 +1,183 @@
+"""The domain events every app may publish or subscribe to (the published language of the monolith).
+
+They live in the shared kernel, not beside their publishers, so that an app lower in the layer order (catalog,
+payments, the analytics event log) can react to a change made higher up (an order paid) without importing
+the app that made it. Payloads are plain values: ids, integer fen, text and tuples of the small records below,
+so an after-commit handler can be replayed from the outbox. A handler that needs more than the payload reads
+it through the owning app's selectors — only an app above the publisher may do that.
+
+docs/architecture.md lists each event with its publisher and subscribers.
+"""
+
+from dataclasses import dataclass
+
+from wanshang.common.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """One order line as it stands when the event is published."""
+
+    line_id: int
+    sku_id: int
+    product_id: int
+    category_id: int
+    quantity: int
+    unit_price_fen: int
+    payable_fen: int
+    platform_fen: int = 0
+    refunded_qty: int = 0
+    refunded_fen: int = 0
+    promotion_item_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """One order as it stands when the event is published."""
+
+    order_id: int
+    no: str
+    shop_id: int
+    buyer_id: int
+    payment_id: int
+    status: str
+    total_fen: int
+    freight_fen: int
+    points_used: int
+    visitor: str
+    lines: tuple[LineFacts, ...] = ()
+
+
+# --- orders ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class OrdersPlaced(DomainEvent):
+    """Checkout wrote one order per shop under one payment; their stock is reserved."""
+
+    payment_id: int
+    orders: tuple[OrderFacts, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrdersPaid(DomainEvent):
+    """A payment arrived and these orders (all of the payment's that were still unpaid) became paid."""
+
+    payment_id: int
+    orders: tuple[OrderFacts, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCancelled(DomainEvent):
+    """An unpaid order was cancelled (by the buyer, the merchant or the payment timeout).
+
+    Published after the stock of its lines WITHOUT a promotion item went back. An in-transaction subscriber
+    that owns promotion items (flash sales) decides where the other lines' units go, and releases them.
+    """
+
+    order: OrderFacts
+    reason: str
+    actor_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderShipping(DomainEvent):
+    """A merchant is about to ship a paid order. An in-transaction subscriber may refuse by raising a
+    DomainError (a group buy that has not completed yet)."""
+
+    order: OrderFacts
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderShipped(DomainEvent):
+    order: OrderFacts
+    carrier: str
+    tracking_no: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderReceived(DomainEvent):
+    """The buyer confirmed receipt (or the auto-receive timeout did)."""
+
+    order: OrderFacts
+    by_buyer: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCompleted(DomainEvent):
+    """交易成功: the order is complete and settles with the shop."""
+
+    order: OrderFacts
+
+
+# --- payments --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentSucceeded(DomainEvent):
+    """A verified notification says the buyer paid. `was_closed`: every order of it had been cancelled
+    before the money arrived (the money then goes back)."""
+
+    payment_id: int
+    payment_no: str
+    amount_fen: int
+    gateway: str
+    was_closed: bool
+
+
+# --- after-sales -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class RefundCompleted(DomainEvent):
+    """Money of a refund went back to the buyer; the order's lines carry the refunded units. `is_full`: the
+    whole order is refunded (its status is now refunded)."""
+
+    refund_id: int
+    refund_no: str
+    amount_fen: int
+    is_full: bool
+    order: OrderFacts
+
+
+# --- catalog and merchants ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SkuStock:
+    sku_id: int
+    on_hand: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductSaved(DomainEvent):
+    """A merchant created or edited a product and its SKU matrix. `stock` holds the on-hand figures typed
+    into the matrix, to be set in the shop's default warehouse."""
+
+    product_id: int
+    shop_id: int
+    created: bool
+    actor_id: int | None
+    stock: tuple[SkuStock, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShopOpened(DomainEvent):
+    """The platform approved an application: the shop exists and its owner is staff."""
+
+    shop_id: int
+    owner_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShopChanged(DomainEvent):
+    """A shop's status or public details changed (suspended, restored, renamed)."""
+
+    shop_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkuPriceChanged(DomainEvent):
+    """A SKU's price changed (quick edit or the product form); the change is in the price history."""
+
+    sku_id: int
+    product_id: int
+    shop_id: int
+    old_price_fen: int
+    price_fen: int
