@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wanshang.checkout",
     "wanshang.orders",
     "wanshang.payments",
+    "wanshang.aftersales",
     "wanshang.marketing",
     "wanshang.compliance",
     "wanshang.analytics",

@@ -64,7 +64,7 @@ def renumber_order(*, order_id: int, no: str) -> None:
 
 
 def renumber_refund(*, refund_id: int, no: str) -> None:
-    from wanshang.orders.models import Refund
+    from wanshang.aftersales.models import Refund
 
     Refund.objects.filter(pk=refund_id).update(no=no)
 
@@ -78,9 +78,10 @@ def renumber_gateway_refund(*, order_refund_id: int, no: str) -> None:
 def checkout_backdate(*, buyer_id: int, idempotency_key: str, payment_id: int, payment_no: str,
                       order_ids: list[int], t: Timeline, refund_ids: list[int]) -> None:
     """Rewrite every timestamp a checkout and what followed it left behind."""
+    from wanshang.aftersales.models import Refund
     from wanshang.common.models import IdempotencyKey
     from wanshang.inventory.models import StockMovement
-    from wanshang.orders.models import Order, OrderEvent, Refund
+    from wanshang.orders.models import Order, OrderEvent
     from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification, SettlementEntry
 
     timeout = timedelta(minutes=settings.WANSHANG["ORDER_PAYMENT_TIMEOUT_MINUTES"])

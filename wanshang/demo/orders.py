@@ -309,8 +309,13 @@ class OrderMaker:
         self._refresh_avail(sku_ids)
 
     def _after_payment(self, ck: Checkout, order, rng) -> list[int]:
+        from wanshang.aftersales.services import (
+            refund_approve,
+            refund_reject,
+            refund_request,
+            refund_withdraw,
+        )
         from wanshang.demo.backdate import renumber_gateway_refund, renumber_refund
-        from wanshang.orders.refunds import refund_approve, refund_reject, refund_request, refund_withdraw
         from wanshang.orders.services import order_confirm_receipt, order_ship
 
         t = ck.timeline

@@ -176,10 +176,11 @@ def demo_counts() -> dict:
     from django.db.models import Count
 
     from wanshang.accounts.models import User
+    from wanshang.aftersales.models import Refund
     from wanshang.catalog.models import Category, PriceHistory, Product, Sku
     from wanshang.marketing.models import Coupon, FlashSlot, PointsAccount, Promotion
     from wanshang.merchants.models import MerchantApplication, Shop
-    from wanshang.orders.models import Order, Refund
+    from wanshang.orders.models import Order
     from wanshang.payments.models import SettlementEntry
 
     def by(qs, field):
@@ -206,10 +207,11 @@ def demo_counts() -> dict:
 
 def demo_counts_lines(counts: dict) -> list[str]:
     """The counts in words, one line per kind of thing."""
+    from wanshang.aftersales.models import Refund
     from wanshang.catalog.models import Product
     from wanshang.marketing.kinds import Kind
     from wanshang.merchants.models import MerchantApplication
-    from wanshang.orders.models import OrderStatus, Refund
+    from wanshang.orders.models import OrderStatus
     from wanshang.payments.models import SettlementEntry
 
     def words(values: dict, labels) -> str:

@@ -340,9 +340,9 @@ class MarketSimulator:
     def _after_payment(self, who: Shopper, orders: list, t: Timeline, after: random.Random) -> list[int]:
         """A few paid checkouts are refunded before shipping (more at worse shops); the rest are shipped
         within working hours and received days later — each step only if its time has come by the end."""
+        from wanshang.aftersales.services import refund_approve, refund_request
         from wanshang.demo.backdate import renumber_gateway_refund, renumber_refund
         from wanshang.demo.orders import _working_hours
-        from wanshang.orders.refunds import refund_approve, refund_request
         from wanshang.orders.services import order_confirm_receipt, order_ship
 
         shops = [self.catalog.shops[shop_id] for _, shop_id, _ in orders]

@@ -31,7 +31,6 @@ from wanshang.marketing.models import (
     PromotionItem,
 )
 from wanshang.orders.models import OrderStatus
-from wanshang.orders.refunds import refund_by_system
 from wanshang.orders.services import order_cancel
 
 FLASH_PAYMENT_MINUTES = 15
@@ -214,25 +213,20 @@ def partial_refund_released(*, order, refund_no: str, refund_id: int) -> None:
 # --- group buys that did not fill ---------------------------------------------------------------------------------
 
 def group_teams_expire(*, now=None) -> int:
-    """Teams past their time without enough payers fail; their unpaid orders are cancelled, paid ones refunded.
+    """Teams past their time without enough payers fail, and their unpaid orders are cancelled. Their paid
+    orders are refunded by after-sales (`aftersales.services.group_refunds_due`, its own job).
 
-    Works from state, so it is idempotent and catches up; a payment that lands after the team failed is
-    refunded on the next run. A refund whose gateway call fails is retried by the refund job.
+    Works from state, so it is idempotent and catches up.
     """
     now = now or timezone.now()
     failed = GroupTeam.objects.filter(status=GroupTeam.Status.OPEN, expires_at__lte=now).update(
         status=GroupTeam.Status.FAILED)
-    members = (GroupMember.objects.filter(team__status=GroupTeam.Status.FAILED,
-                                          order__status__in=[OrderStatus.PENDING_PAYMENT, OrderStatus.PAID])
-               .exclude(order__refunds__status__in=["processing", "refunded"])
-               .select_related("order").order_by("pk")[:500])
-    for member in list(members):
-        order = member.order
+    unpaid = (GroupMember.objects.filter(team__status=GroupTeam.Status.FAILED,
+                                         order__status=OrderStatus.PENDING_PAYMENT)
+              .order_by("pk").values_list("order_id", flat=True)[:500])
+    for order_id in list(unpaid):
         try:
-            if order.status == OrderStatus.PENDING_PAYMENT:
-                order_cancel(order_id=order.pk, actor_kind="system", reason="拼团未成功，订单自动取消", now=now)
-            else:
-                refund_by_system(order_id=order.pk, reason="拼团未成功，自动退款")
+            order_cancel(order_id=order_id, actor_kind="system", reason="拼团未成功，订单自动取消", now=now)
         except (InvalidTransition, Conflict, ValidationError, NotFound):
             continue
     return failed

@@ -29,6 +29,7 @@ from wanshang.marketing.steps import (
     in_scope,
     load_context,
 )
+from wanshang.orders.models import OrderStatus
 from wanshang.pricing.engine import PricedLine
 
 PHASE_LABELS = {"scheduled": "未开始", "running": "进行中", "paused": "已暂停", "ended": "已结束"}
@@ -414,3 +415,10 @@ def flash_slot_get(*, slot_id) -> FlashSlot:
 
 def promotion_phase_label(promotion, now=None) -> str:
     return PHASE_LABELS[promotion.phase(now or timezone.now())]
+
+
+def failed_group_orders_to_refund(*, limit: int = 500) -> list[int]:
+    """Paid orders of group-buy teams that failed, with no refund under way or done (after-sales refunds them)."""
+    return list(GroupMember.objects.filter(team__status=GroupTeam.Status.FAILED, order__status=OrderStatus.PAID)
+                .exclude(order__refunds__status__in=["processing", "refunded"])
+                .order_by("pk").values_list("order_id", flat=True)[:limit])

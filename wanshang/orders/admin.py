@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from wanshang.common.admin import ReadOnlyAdmin
 from wanshang.common.money import fen_to_yuan_str
-from wanshang.orders.models import Order, OrderEvent, OrderLine, Refund
+from wanshang.orders.models import Order, OrderEvent, OrderLine
 
 
 class OrderLineInline(admin.TabularInline):
@@ -38,15 +38,3 @@ class OrderAdmin(ReadOnlyAdmin):
     @admin.display(description="实付(元)", ordering="total_fen")
     def total(self, obj):
         return fen_to_yuan_str(obj.total_fen)
-
-
-@admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["no", "order", "shop", "buyer", "amount", "status", "created_at", "refunded_at"]
-    list_filter = ["status"]
-    search_fields = ["no", "order__no", "buyer__username"]
-    list_select_related = ["order", "shop", "buyer"]
-
-    @admin.display(description="金额(元)", ordering="amount_fen")
-    def amount(self, obj):
-        return fen_to_yuan_str(obj.amount_fen)

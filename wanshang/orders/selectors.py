@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from wanshang.common.domain_events import LineFacts, OrderFacts
 from wanshang.common.errors import NotFound
-from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Refund
+from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 
 PAID_STATES = [OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.RECEIVED, OrderStatus.COMPLETED,
                OrderStatus.REFUNDED]
@@ -103,20 +103,7 @@ def seller_today(*, shop, now=None) -> dict:
         "paid_fen": paid["amount"] or 0,
         "paid_buyers": paid["buyers"] or 0,
         "to_ship": Order.objects.for_shop(shop).filter(status=OrderStatus.PAID).count(),
-        "refunds_open": Refund.objects.for_shop(shop).filter(status=Refund.Status.REQUESTED).count(),
     }
-
-
-def seller_refund_list(*, shop, status: str | None = None):
-    qs = Refund.objects.for_shop(shop).select_related("order", "buyer")
-    return qs.filter(status=status) if status else qs
-
-
-def seller_refund_get(*, shop, refund_id) -> Refund:
-    refund = Refund.objects.for_shop(shop).select_related("order", "buyer").filter(pk=refund_id).first()
-    if refund is None:
-        raise NotFound("退款申请不存在")
-    return refund
 
 
 def platform_order_list(*, status: str | None = None, shop_id=None, q: str = ""):
@@ -154,7 +141,6 @@ def platform_order_get(*, order_id) -> Order:
 # --- buyer order tabs (storefront "我的订单") ---------------------------------------------------------------
 
 ORDER_STATUS_LABELS: dict[str, str] = dict(OrderStatus.choices)
-REFUND_STATUS_LABELS: dict[str, str] = dict(Refund.Status.choices)
 BUYER_ORDER_TABS: dict[str, list[str]] = {
     "all": [],
     "unpaid": [OrderStatus.PENDING_PAYMENT],
@@ -179,10 +165,3 @@ def buyer_tab_counts(*, buyer) -> dict[str, int]:
     rows = dict(Order.objects.filter(buyer=buyer).values_list("status").annotate(n=Count("id")))
     return {tab: sum(rows.get(s, 0) for s in statuses) for tab, statuses in BUYER_ORDER_TABS.items()
             if tab in ("unpaid", "to_ship", "to_receive")}
-
-
-def refund_items(*, refund) -> list[dict]:
-    """The units a refund covers, for display: title, spec, quantity, amount (fen)."""
-    lines = {line.pk: line for line in refund.order.lines.all()}
-    return [{"title": lines[line_id].title, "spec_text": lines[line_id].spec_text, "quantity": qty, "amount_fen": amount}
-            for line_id, qty, amount in refund.lines if line_id in lines]

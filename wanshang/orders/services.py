@@ -24,11 +24,11 @@ from wanshang.common.domain_events import (
     OrdersPlaced,
 )
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from wanshang.common.money import allocate
+from wanshang.common.money import allocate, fen_to_yuan_str
 from wanshang.common.numbers import new_no
 from wanshang.fulfillment.models import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve
-from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Refund
+from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from wanshang.orders.selectors import order_facts
 from wanshang.orders.transitions import transition
 from wanshang.payments.services import payment_close, payment_lock, payment_refund_unclaimed
@@ -123,7 +123,8 @@ def _points_share(cart, group) -> int:
     return allocate(cart.points_used, weights)[groups.index(group)]
 
 
-def _lock_order(order_id, **scope) -> Order:
+def order_lock(order_id, **scope) -> Order:
+    """Lock one order (inside the caller's transaction); `scope` narrows it (buyer=…, shop=…). NotFound."""
     order = Order.objects.select_for_update().filter(pk=order_id, **scope).first()
     if order is None:
         raise NotFound("订单不存在")
@@ -167,7 +168,7 @@ def order_cancel(*, order_id, actor=None, actor_kind: str, reason: str, buyer=No
     with transaction.atomic():
         # Lock order: payment, then order, then stock — the same order as a payment notification takes.
         payment_lock(payment_id=payment_id)
-        order = _lock_order(order_id, **scope)
+        order = order_lock(order_id, **scope)
         _cancel_locked(order, actor=actor, actor_kind=actor_kind, reason=reason, now=now)
     return order
 
@@ -204,17 +205,15 @@ def orders_cancel_expired(*, now=None) -> int:
 
 
 def order_ship(*, shop, order_id, carrier: str, tracking_no: str, actor) -> Order:
-    """Merchant ships a paid order. Refused while the buyer's refund request is open, or when an OrderShipping
-    subscriber refuses (a group buy that has not completed)."""
+    """Merchant ships a paid order. Refused when an OrderShipping subscriber refuses: an open refund request
+    (after-sales), a group buy that has not completed (marketing)."""
     if carrier not in Carrier.values:
         raise ValidationError("请选择快递公司", field="carrier")
     tracking_no = (tracking_no or "").strip()
     if carrier != Carrier.SELF and not TRACKING_RE.match(tracking_no):
         raise ValidationError("运单号须为 6–40 位字母、数字或“-”", field="tracking_no")
     with transaction.atomic():
-        order = _lock_order(order_id, shop=shop)
-        if Refund.objects.filter(order=order, status=Refund.Status.REQUESTED).exists():
-            raise Conflict("买家已申请退款，请先处理退款申请")
+        order = order_lock(order_id, shop=shop)
         events.publish(OrderShipping(order=order_facts(order)))
         transition(order, S.SHIPPED, actor=actor, actor_kind="seller",
                    note=f"{Carrier(carrier).label} {tracking_no}".strip(),
@@ -235,7 +234,7 @@ def _complete(order: Order, *, actor=None, actor_kind: str, now=None) -> None:
 
 def order_confirm_receipt(*, buyer, order_id) -> Order:
     with transaction.atomic():
-        order = _lock_order(order_id, buyer=buyer)
+        order = order_lock(order_id, buyer=buyer)
         _complete(order, actor=buyer, actor_kind="buyer")
     return order
 
@@ -250,9 +249,48 @@ def orders_auto_receive(*, now=None) -> int:
     for order_id in ids:
         try:
             with transaction.atomic():
-                order = _lock_order(order_id)
+                order = order_lock(order_id)
                 _complete(order, actor_kind="system", now=now)
             done += 1
         except InvalidTransition:
             continue
     return done
+
+
+def order_refunded(*, order: Order, refund_no: str, amount_fen: int, is_full: bool, refund_lines, actor=None
+                   ) -> list[Allocation]:
+    """After-sales sent a refund's money back: mark the refunded units on their lines (`refund_lines`:
+    [[line_id, quantity, amount_fen]]), move a full refund's order to 已退款 or note a partial one on its
+    timeline, and return which stock the units came from (units taken in order). The order must be locked."""
+    actor_kind = "seller" if actor else "system"
+    out = _refund_units(order, refund_lines)
+    if is_full:
+        transition(order, S.REFUNDED, actor=actor, actor_kind=actor_kind, note=f"退款 {refund_no} 已原路退回")
+    else:
+        OrderEvent.objects.create(order=order, shop_id=order.shop_id, from_status=order.status,
+                                  to_status=order.status, actor=actor, actor_kind=actor_kind,
+                                  note=f"部分退款 {refund_no} ¥{fen_to_yuan_str(amount_fen)} 已原路退回")
+    return out
+
+
+def _refund_units(order: Order, refund_lines) -> list[Allocation]:
+    out = []
+    lines = {line.pk: line for line in order.lines.all()}
+    for line_id, qty, amount in refund_lines:
+        line = lines[line_id]
+        skip, take = line.refunded_qty, qty
+        for warehouse_id, allocated in line.allocations:
+            if skip >= allocated:
+                skip -= allocated
+                continue
+            n = min(allocated - skip, take)
+            skip = 0
+            if n:
+                out.append(Allocation(sku_id=line.sku_id, warehouse_id=warehouse_id, quantity=n))
+                take -= n
+            if not take:
+                break
+        line.refunded_qty += qty
+        line.refunded_fen += amount
+        line.save(update_fields=["refunded_qty", "refunded_fen"])
+    return out

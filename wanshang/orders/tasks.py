@@ -1,7 +1,6 @@
 """Scheduled order jobs. Thin: each calls a service that selects its work from the database state."""
 
 from wanshang.common.scheduler import register
-from wanshang.orders.refunds import refunds_retry
 from wanshang.orders.services import orders_auto_receive, orders_cancel_expired
 
 
@@ -13,8 +12,3 @@ def cancel_expired(now):
 @register("orders.auto_receive", every_seconds=600)
 def auto_receive(now):
     return orders_auto_receive(now=now)
-
-
-@register("orders.refunds_retry", every_seconds=120)
-def retry_refunds(now):
-    return refunds_retry(now=now)

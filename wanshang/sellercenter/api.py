@@ -8,6 +8,13 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from ninja import Router
 
+from wanshang.aftersales.selectors import (
+    REFUND_STATUS_LABELS,
+    refund_items,
+    seller_refund_get,
+    seller_refund_list,
+)
+from wanshang.aftersales.services import refund_approve, refund_reject
 from wanshang.catalog.selectors import SELLER_PRODUCT_TABS, seller_product_get, seller_products_in_tab
 from wanshang.catalog.services import (
     ProductInput,
@@ -40,16 +47,7 @@ from wanshang.marketing.services import (
 )
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
-from wanshang.orders.refunds import refund_approve, refund_reject
-from wanshang.orders.selectors import (
-    ORDER_STATUS_LABELS,
-    REFUND_STATUS_LABELS,
-    refund_items,
-    seller_order_get,
-    seller_order_list,
-    seller_refund_get,
-    seller_refund_list,
-)
+from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list
 from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
 from wanshang.sellercenter.schemas import (

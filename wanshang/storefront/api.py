@@ -263,7 +263,7 @@ def orders(request, tab: str = "all", status: str = "", page: int = 1, page_size
 
 
 def _order_detail(request, order_id):
-    from wanshang.orders.refunds import order_for_refund
+    from wanshang.aftersales.selectors import order_for_refund
     from wanshang.orders.selectors import buyer_order_get
 
     order = buyer_order_get(buyer=request.user, order_id=order_id)
@@ -294,7 +294,7 @@ def order_confirm_receipt(request, order_id: int):
 
 @router.post("/orders/{order_id}/refund", response={201: RefundOut, **ERRORS}, summary="申请退款（已付款未发货）")
 def order_refund(request, order_id: int, payload: RefundIn):
-    from wanshang.orders.refunds import refund_request
+    from wanshang.aftersales.services import refund_request
 
     lines = [(item.line_id, item.quantity) for item in payload.lines] if payload.lines is not None else None
     return 201, out.refund(refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines))
@@ -302,7 +302,8 @@ def order_refund(request, order_id: int, payload: RefundIn):
 
 @router.post("/orders/{order_id}/refund/withdraw", response={200: RefundOut, **ERRORS}, summary="撤销退款申请")
 def order_refund_withdraw(request, order_id: int):
-    from wanshang.orders.refunds import order_for_refund, refund_withdraw
+    from wanshang.aftersales.selectors import order_for_refund
+    from wanshang.aftersales.services import refund_withdraw
     from wanshang.orders.selectors import buyer_order_get
 
     current = order_for_refund(buyer_order_get(buyer=request.user, order_id=order_id))

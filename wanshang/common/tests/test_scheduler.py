@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {"orders.cancel_expired", "orders.auto_receive", "orders.refunds_retry",
             "payments.settlements_mature", "payments.gateway_refunds_retry", "marketing.group_teams_expire",
-            "marketing.coupons_void_old", "marketing.flash_holds_release"}
+            "marketing.coupons_void_old", "marketing.flash_holds_release", "aftersales.group_refunds", "events.retry"}
 
 
 def test_every_time_based_job_is_registered():

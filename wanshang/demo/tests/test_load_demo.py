@@ -37,6 +37,7 @@ def demo(loaded, db):
 
 def _counts() -> dict:
     from wanshang.accounts.models import Address, User
+    from wanshang.aftersales.models import Refund
     from wanshang.catalog.models import Category, PriceHistory, Product, Sku
     from wanshang.inventory.models import Stock, StockMovement
     from wanshang.marketing.models import (
@@ -48,7 +49,7 @@ def _counts() -> dict:
         PromotionItem,
     )
     from wanshang.merchants.models import MerchantApplication, Shop, ShopStaff
-    from wanshang.orders.models import Order, OrderEvent, Refund
+    from wanshang.orders.models import Order, OrderEvent
     from wanshang.payments.models import Payment, SettlementEntry
 
     models = [User, Address, Category, Product, Sku, PriceHistory, Stock, StockMovement, MerchantApplication, Shop,
@@ -82,7 +83,8 @@ def test_products_are_on_sale_across_many_leaf_categories_with_a_few_drafts(demo
 
 
 def test_orders_exist_in_every_state_with_open_and_rejected_refunds(demo):
-    from wanshang.orders.models import Order, Refund
+    from wanshang.aftersales.models import Refund
+    from wanshang.orders.models import Order
 
     states = set(Order.objects.values_list("status", flat=True))
     assert {"pending_payment", "paid", "shipped", "completed", "cancelled", "refunded"} <= states
@@ -264,8 +266,9 @@ def test_the_data_center_has_simulated_history_of_visits_and_payments(demo):
 
 
 def test_money_events_are_at_the_times_of_the_back_dated_orders(demo):
+    from wanshang.aftersales.models import Refund
     from wanshang.analytics.models import Event
-    from wanshang.orders.models import Order, Refund
+    from wanshang.orders.models import Order
 
     orders = {o.pk: o for o in Order.objects.all()}
     for event in Event.objects.filter(kind__in=["order", "paid", "item_paid"]):

@@ -147,8 +147,9 @@ def test_an_incident_leaves_the_shop_with_placed_but_no_paid_orders_in_its_windo
 
 def test_every_paid_event_matches_a_paid_order_and_its_lines(market):
     """An independent check of the money events against the orders, payments and refunds themselves."""
+    from wanshang.aftersales.models import Refund
     from wanshang.analytics.models import Event
-    from wanshang.orders.models import Order, Refund
+    from wanshang.orders.models import Order
     from wanshang.payments.models import Payment
 
     report = _run(visitors=300, seed=3)

@@ -6,12 +6,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from wanshang.aftersales.models import Refund
+from wanshang.aftersales.services import group_refunds_due
 from wanshang.checkout.services import group_buy
 from wanshang.common.errors import Conflict
 from wanshang.inventory.models import Stock
 from wanshang.marketing.lifecycle import group_teams_expire
 from wanshang.marketing.models import GroupMember, GroupTeam
-from wanshang.orders.models import OrderStatus, Refund
+from wanshang.orders.models import OrderStatus
 from wanshang.orders.services import order_ship
 from wanshang.payments.models import GatewayRefund, Payment
 from wanshang.payments.services import payment_notify, sandbox_pay
@@ -19,6 +21,15 @@ from wanshang.payments.services import payment_notify, sandbox_pay
 pytestmark = pytest.mark.django_db
 
 PRICE, GROUP_PRICE, STOCK = 10000, 6000, 10
+
+
+
+def run_group_jobs(now=None) -> int:
+    """What the scheduler runs every minute: marketing fails expired teams (and cancels their unpaid orders),
+    after-sales refunds their paid ones. Returns how many teams failed."""
+    failed = group_teams_expire(now=now)
+    group_refunds_due(now=now)
+    return failed
 
 
 @pytest.fixture
@@ -89,9 +100,9 @@ def test_expired_team_refunds_every_payer_cancels_the_rest_and_the_job_is_idempo
         ship(shop, paid[1])
     assert available(sku) == STOCK - 3  # two sold, one reserved
 
-    assert group_teams_expire(now=team.expires_at - timedelta(seconds=1)) == 0  # not yet
+    assert run_group_jobs(now=team.expires_at - timedelta(seconds=1)) == 0  # not yet
     after = team.expires_at + timedelta(seconds=1)
-    assert group_teams_expire(now=after) == 1
+    assert run_group_jobs(now=after) == 1
     team.refresh_from_db()
     assert team.status == GroupTeam.Status.FAILED
     for order in paid:
@@ -107,8 +118,8 @@ def test_expired_team_refunds_every_payer_cancels_the_rest_and_the_job_is_idempo
     assert available(sku) == STOCK  # every unit back on sale
 
     # the job again (and again): nothing more happens
-    assert group_teams_expire(now=after + timedelta(minutes=1)) == 0
-    group_teams_expire(now=after + timedelta(minutes=2))
+    assert run_group_jobs(now=after + timedelta(minutes=1)) == 0
+    run_group_jobs(now=after + timedelta(minutes=2))
     assert Refund.objects.count() == 2 and GatewayRefund.objects.count() == 2
     assert available(sku) == STOCK
     with pytest.raises(Conflict):
@@ -123,7 +134,7 @@ def test_payment_after_the_team_failed_is_refunded_and_changes_nothing(shop, sal
     team = GroupTeam.objects.get()
     late, second = member(team)
     pay(leader, first)
-    group_teams_expire(now=team.expires_at + timedelta(seconds=1))
+    run_group_jobs(now=team.expires_at + timedelta(seconds=1))
     assert second.orders.get().status == OrderStatus.CANCELLED
 
     body = get_gateway("sandbox").build_notification(second.no, second.amount_fen)
@@ -134,7 +145,7 @@ def test_payment_after_the_team_failed_is_refunded_and_changes_nothing(shop, sal
     assert second.orders.get().status == OrderStatus.CANCELLED
     team.refresh_from_db()
     assert (team.status, team.paid_count) == (GroupTeam.Status.FAILED, 1)
-    group_teams_expire(now=team.expires_at + timedelta(minutes=5))
+    run_group_jobs(now=team.expires_at + timedelta(minutes=5))
     assert Refund.objects.filter(order__payment=second).count() == 0
     assert GatewayRefund.objects.filter(payment=second).count() == 1
 
@@ -154,7 +165,7 @@ def test_payment_after_time_ran_out_but_before_the_job_does_not_complete_the_tea
     with pytest.raises(Conflict, match="拼团尚未成功"):
         ship(shop, paid[2])
 
-    group_teams_expire()
+    run_group_jobs()
     team.refresh_from_db()
     assert team.status == GroupTeam.Status.FAILED
     for order in paid:

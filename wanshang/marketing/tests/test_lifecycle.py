@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from wanshang.aftersales.services import refund_approve, refund_request
 from wanshang.checkout.services import flash_buy
 from wanshang.common.errors import Conflict
 from wanshang.marketing.lifecycle import points_change
 from wanshang.marketing.models import Coupon, FlashClaim, PointsAccount, PromotionItem
 from wanshang.marketing.services import coupon_claim
 from wanshang.orders.models import Order
-from wanshang.orders.refunds import refund_approve, refund_request
 from wanshang.orders.services import order_cancel, order_confirm_receipt, order_ship, orders_cancel_expired
 from wanshang.payments.models import SettlementEntry
 from wanshang.payments.services import sandbox_pay
@@ -132,9 +132,9 @@ def test_coupon_held_stays_usable_after_the_merchant_pauses_the_promotion(buyer,
 
 def test_partial_refund_returns_the_units_allocated_share_and_points_in_proportion(
         buyer, address, shop, make_product, promo, place):
+    from wanshang.aftersales.services import refund_quote
     from wanshang.inventory.models import Stock
     from wanshang.marketing.models import PointsEntry
-    from wanshang.orders.refunds import refund_quote
 
     a = make_product(shop, prices=(10000,), stock=10).skus.get()
     b = make_product(shop, prices=(5000,), stock=10).skus.get()

@@ -394,13 +394,14 @@ def test_refunds_never_return_more_than_was_paid_and_give_back_by_the_rules(
 def _refund_scenario(scenario, shops, operator, make_user, make_address, make_product, promo):
     import uuid
 
+    from wanshang.aftersales.models import Refund
+    from wanshang.aftersales.services import refund_approve, refund_by_system, refund_request
     from wanshang.checkout.services import checkout_submit
     from wanshang.inventory.models import Stock
     from wanshang.marketing.lifecycle import points_change, points_returned
     from wanshang.marketing.models import Coupon, PointsAccount
     from wanshang.marketing.services import coupon_claim
-    from wanshang.orders.models import OrderStatus, Refund
-    from wanshang.orders.refunds import refund_approve, refund_by_system, refund_request
+    from wanshang.orders.models import OrderStatus
     from wanshang.orders.services import order_cancel
     from wanshang.payments.models import Payment
     from wanshang.payments.services import sandbox_pay
@@ -496,10 +497,10 @@ def test_a_refund_of_units_that_cost_nothing_completes_without_the_gateway(buyer
                                                                            place):
     """Found by the property above: 3 units at ¥0.01 with a 0.01折 coupon pay 1 fen together, so the first unit's
     share is 0 fen. Gateways refuse 0-fen refunds; the refund used to stay 'processing' for ever."""
+    from wanshang.aftersales.models import Refund
+    from wanshang.aftersales.services import refund_approve, refund_request
     from wanshang.inventory.models import Stock
     from wanshang.marketing.services import coupon_claim
-    from wanshang.orders.models import Refund
-    from wanshang.orders.refunds import refund_approve, refund_request
     from wanshang.payments.services import sandbox_pay
 
     sku = make_product(shop, prices=(1,), stock=10).skus.get()

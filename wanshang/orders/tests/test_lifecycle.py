@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from wanshang.aftersales.models import Refund
+from wanshang.aftersales.services import refund_approve, refund_reject, refund_request
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, OutOfStock, ValidationError
 from wanshang.inventory.models import Stock, StockMovement
-from wanshang.orders.models import Order, OrderEvent, Refund
-from wanshang.orders.refunds import refund_approve, refund_reject, refund_request
+from wanshang.orders.models import Order, OrderEvent
 from wanshang.orders.services import (
     order_cancel,
     order_confirm_receipt,

@@ -57,7 +57,7 @@ def paid_order(buyer, address):
 
 @pytest.fixture
 def refund_requested(buyer):
-    from wanshang.orders.refunds import refund_request
+    from wanshang.aftersales.services import refund_request
 
     def make(order, reason="不想要了"):
         return refund_request(buyer=buyer, order_id=order.pk, reason=reason)

@@ -2,9 +2,10 @@
 
 import pytest
 
+from wanshang.aftersales.selectors import seller_refund_get
 from wanshang.fulfillment.selectors import freight_template_list
 from wanshang.inventory.selectors import available_by_sku, warehouse_list
-from wanshang.orders.selectors import seller_order_get, seller_refund_get
+from wanshang.orders.selectors import seller_order_get
 from wanshang.sellercenter.tests.conftest import matrix_post
 
 pytestmark = pytest.mark.django_db

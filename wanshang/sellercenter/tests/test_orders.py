@@ -2,8 +2,9 @@
 
 import pytest
 
+from wanshang.aftersales.selectors import seller_refund_get
 from wanshang.inventory.selectors import available_by_sku
-from wanshang.orders.selectors import seller_order_get, seller_refund_get
+from wanshang.orders.selectors import seller_order_get
 
 pytestmark = pytest.mark.django_db
 

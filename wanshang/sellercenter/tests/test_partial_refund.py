@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
+from wanshang.aftersales.services import refund_request
 from wanshang.checkout.services import checkout_submit
-from wanshang.orders.refunds import refund_request
 from wanshang.payments.services import sandbox_pay
 
 pytestmark = pytest.mark.django_db

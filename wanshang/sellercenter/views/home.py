@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from wanshang.aftersales.selectors import seller_refunds_open
 from wanshang.catalog.selectors import categories_by_ids, category_tree
 from wanshang.common.errors import DomainError
 from wanshang.common.web import add_domain_error
@@ -67,7 +68,7 @@ def apply_status(request):
 def dashboard(request):
     shop = request.shop
     return seller_render(request, "sellercenter/dashboard.html", {
-        "today": seller_today(shop=shop),
+        "today": {**seller_today(shop=shop), "refunds_open": seller_refunds_open(shop=shop)},
         "low_stock": low_stock_skus(shop=shop).count(),
     }, active="dashboard")
 

@@ -6,20 +6,22 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from wanshang.aftersales.selectors import (
+    REFUND_STATUS_LABELS,
+    refund_items,
+    seller_refund_get,
+    seller_refund_list,
+)
+from wanshang.aftersales.services import refund_approve, refund_reject
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import add_domain_error
 from wanshang.fulfillment.selectors import carrier_choices
 from wanshang.merchants import permissions as P
-from wanshang.orders.refunds import refund_approve, refund_reject
 from wanshang.orders.selectors import (
     ORDER_STATUSES,
-    REFUND_STATUS_LABELS,
-    refund_items,
     seller_order_get,
     seller_order_list,
-    seller_refund_get,
-    seller_refund_list,
     seller_status_counts,
 )
 from wanshang.orders.services import order_ship

@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from wanshang.aftersales.selectors import order_for_refund
+from wanshang.aftersales.services import refund_request, refund_withdraw
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import error_page
 from wanshang.fulfillment.selectors import carrier_choices
-from wanshang.orders.refunds import order_for_refund, refund_request, refund_withdraw
 from wanshang.orders.selectors import buyer_order_get, buyer_orders_by_tab, buyer_tab_counts
 from wanshang.orders.services import order_cancel, order_confirm_receipt
 from wanshang.storefront.forms import CancelForm, RefundForm

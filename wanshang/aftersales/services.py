@@ -1,7 +1,9 @@
 """Refunds of paid, unshipped orders (仅退款): buyer requests, merchant approves or rejects.
 
 Money goes back through the gateway outside any transaction; a refund whose gateway call failed stays
-`processing` and the scheduler retries it (`refunds_retry`).
+`processing` and the scheduler retries it (`refunds_retry`). When the money is back, the order marks its
+refunded units (`orders.services.order_refunded`), the units go back on hand, and RefundCompleted tells
+marketing (coupons, points) and the 数据中心.
 """
 
 from dataclasses import dataclass
@@ -9,16 +11,17 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from wanshang.aftersales.models import Refund
 from wanshang.common import events
 from wanshang.common.domain_events import RefundCompleted
 from wanshang.common.errors import Conflict, NotFound, ValidationError
-from wanshang.common.money import allocate, fen_to_yuan_str
+from wanshang.common.money import allocate
 from wanshang.common.numbers import new_no
-from wanshang.inventory.services import Allocation, stock_return
-from wanshang.orders.models import Order, OrderEvent, OrderStatus, Refund
+from wanshang.inventory.services import stock_return
+from wanshang.marketing.selectors import failed_group_orders_to_refund
+from wanshang.orders.models import OrderStatus
 from wanshang.orders.selectors import order_facts
-from wanshang.orders.services import _lock_order
-from wanshang.orders.transitions import transition
+from wanshang.orders.services import order_lock, order_refunded
 from wanshang.payments.services import gateway_refund
 
 S = OrderStatus
@@ -83,7 +86,7 @@ def refund_request(*, buyer, order_id, reason: str, lines=None) -> Refund:
     if not 2 <= len(reason) <= 200:
         raise ValidationError("请填写退款原因（2–200 字）", field="reason")
     with transaction.atomic():
-        order = _lock_order(order_id, buyer=buyer)
+        order = order_lock(order_id, buyer=buyer)
         if order.status != S.PAID:
             raise Conflict(f"订单当前为“{S(order.status).label}”，只有已付款未发货的订单可以申请退款")
         if Refund.objects.filter(order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING]).exists():
@@ -132,7 +135,7 @@ def refund_approve(*, shop, refund_id, actor) -> Refund:
             raise NotFound("退款申请不存在")
         if refund.status != Refund.Status.REQUESTED:
             raise Conflict(f"退款当前为“{refund.get_status_display()}”，不能同意")
-        order = _lock_order(refund.order_id)
+        order = order_lock(refund.order_id)
         if order.status != S.PAID:
             raise Conflict(f"订单当前为“{S(order.status).label}”，不能退款")
         refund.status = Refund.Status.PROCESSING
@@ -149,7 +152,7 @@ def refund_by_system(*, order_id, reason: str) -> Refund:
     through the gateway like any refund and is retried by `refunds_retry` if the gateway fails.
     """
     with transaction.atomic():
-        order = _lock_order(order_id)
+        order = order_lock(order_id)
         if order.status != S.PAID:
             raise Conflict(f"订单当前为“{S(order.status).label}”，不能退款")
         refund = Refund.objects.select_for_update().filter(
@@ -188,15 +191,9 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
             refund.last_error = (error or "")[:300]
             refund.save(update_fields=["last_error"])
             return refund
-        order = _lock_order(refund.order_id)
-        units = _refund_units(order, refund)
-        if refund.is_full:
-            transition(order, S.REFUNDED, actor=actor, actor_kind="seller" if actor else "system",
-                       note=f"退款 {refund.no} 已原路退回")
-        else:
-            OrderEvent.objects.create(order=order, shop_id=order.shop_id, from_status=order.status,
-                                      to_status=order.status, actor=actor, actor_kind="seller" if actor else "system",
-                                      note=f"部分退款 {refund.no} ¥{fen_to_yuan_str(refund.amount_fen)} 已原路退回")
+        order = order_lock(refund.order_id)
+        units = order_refunded(order=order, refund_no=refund.no, amount_fen=refund.amount_fen, is_full=refund.is_full,
+                               refund_lines=refund.lines, actor=actor)
         stock_return(allocations=units, order_id=order.pk, actor=actor)
         events.publish(RefundCompleted(refund_id=refund.pk, refund_no=refund.no, amount_fen=refund.amount_fen,
                                        is_full=refund.is_full, order=order_facts(order)))
@@ -208,30 +205,6 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
     return refund
 
 
-def _refund_units(order, refund) -> list[Allocation]:
-    """Mark the refunded units on their lines and say which stock they came from (units taken in order)."""
-    out = []
-    lines = {line.pk: line for line in order.lines.all()}
-    for line_id, qty, amount in refund.lines:
-        line = lines[line_id]
-        skip, take = line.refunded_qty, qty
-        for warehouse_id, allocated in line.allocations:
-            if skip >= allocated:
-                skip -= allocated
-                continue
-            n = min(allocated - skip, take)
-            skip = 0
-            if n:
-                out.append(Allocation(sku_id=line.sku_id, warehouse_id=warehouse_id, quantity=n))
-                take -= n
-            if not take:
-                break
-        line.refunded_qty += qty
-        line.refunded_fen += amount
-        line.save(update_fields=["refunded_qty", "refunded_fen"])
-    return out
-
-
 def refunds_retry(*, now=None) -> int:
     """Retry refunds whose gateway call failed. Idempotent: the gateway refund row is keyed by refund."""
     done = 0
@@ -241,5 +214,15 @@ def refunds_retry(*, now=None) -> int:
     return done
 
 
-def order_for_refund(order: Order) -> Refund | None:
-    return order.refunds.exclude(status=Refund.Status.WITHDRAWN).first()
+def group_refunds_due(*, now=None) -> int:
+    """Paid orders of group buys that did not fill are refunded in full (marketing's `group_teams_expire` fails
+    the teams and cancels their unpaid orders). Works from state: idempotent, catches up, and refunds a payment
+    that landed after its team failed on the next run. A gateway failure is retried by `refunds_retry`."""
+    done = 0
+    for order_id in failed_group_orders_to_refund(limit=500):
+        try:
+            refund_by_system(order_id=order_id, reason="拼团未成功，自动退款")
+            done += 1
+        except (Conflict, ValidationError, NotFound):
+            continue
+    return done
