@@ -129,21 +129,6 @@ def api_token_revoke(*, user, token_id) -> None:
         raise NotFound("令牌不存在")
 
 
-def operator_grant(*, user, superuser: bool = False) -> User:
-    """Make a user a platform operator (is_staff; optionally a Django superuser for /django-admin/).
-
-    An operator cannot also be shop staff: raises ValidationError when the user works for a shop.
-    """
-    from wanshang.merchants.selectors import staff_for_user
-
-    if staff_for_user(user=user) is not None:
-        raise ValidationError("商家员工不能成为平台运营", field="user")
-    user.is_staff = True
-    if superuser:
-        user.is_superuser = True
-    user.save(update_fields=["is_staff", "is_superuser"])
-    return user
-
 
 def login_failure_record(*, login: str) -> None:
     """Count a wrong password for `login`; the count expires LOGIN_LOCK_SECONDS after the first failure."""

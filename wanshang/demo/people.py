@@ -56,7 +56,7 @@ def user_ensure(*, login: str, nickname: str):
 
 
 def operator_ensure():
-    from wanshang.accounts.services import operator_grant
+    from wanshang.merchants.services import operator_grant
 
     user = user_ensure(login=OPERATOR_PHONE, nickname=OPERATOR_NICKNAME)
     if not user.is_staff:

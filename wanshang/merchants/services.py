@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from wanshang.accounts.models import User
 from wanshang.accounts.selectors import user_find_by_login
 from wanshang.accounts.services import check_phone
 from wanshang.common import events
@@ -9,6 +10,7 @@ from wanshang.common.domain_events import ShopChanged, ShopOpened
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.fulfillment.services import freight_template_create_default
 from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop, ShopStaff, StaffRole
+from wanshang.merchants.selectors import staff_for_user
 from wanshang.merchants.validators import credit_code_is_valid
 
 
@@ -201,3 +203,17 @@ def commission_set(*, category, rate_bps: int) -> CommissionRate:
         raise ValidationError("佣金比例须在 0%–50% 之间", field="rate_bps")
     rate, _ = CommissionRate.objects.update_or_create(category=category, defaults={"rate_bps": rate_bps})
     return rate
+
+
+def operator_grant(*, user, superuser: bool = False) -> User:
+    """Make a user a platform operator (is_staff; optionally a Django superuser for /django-admin/).
+
+    An operator cannot also be shop staff: raises ValidationError when the user works for a shop.
+    """
+    if staff_for_user(user=user) is not None:
+        raise ValidationError("商家员工不能成为平台运营", field="user")
+    user.is_staff = True
+    if superuser:
+        user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
