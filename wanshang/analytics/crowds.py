@@ -17,8 +17,8 @@ from wanshang.analytics.customers import (
     segment_check,
     window_check,
 )
-from wanshang.analytics.models import CrowdPack
 from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.insights.models import CrowdPack
 
 NAME_MAX = 40
 COUPON_BATCH_MAX = 10000  # what coupon_issue accepts in one go

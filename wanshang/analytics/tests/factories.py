@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from wanshang.analytics.models import Alert, Event
+from wanshang.analytics.models import Event
 from wanshang.analytics.rollup import rollup_pending
+from wanshang.insights.models import Alert
 
 DAY1 = date(2026, 11, 2)
 DAY2 = date(2026, 11, 3)

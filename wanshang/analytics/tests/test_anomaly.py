@@ -20,10 +20,10 @@ from wanshang.analytics.anomaly import (
     platform_alerts_unread_count,
     poisson_cdf,
 )
-from wanshang.analytics.models import Alert
 from wanshang.analytics.tests.factories import add, local, save
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.common.scheduler import jobs, run_job
+from wanshang.insights.models import Alert
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 

@@ -30,8 +30,9 @@ from wanshang.analytics.customers import (
     segment_check,
     window_check,
 )
-from wanshang.analytics.models import CrowdPack, Event, EventKind
+from wanshang.analytics.models import Event, EventKind
 from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.insights.models import CrowdPack
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 

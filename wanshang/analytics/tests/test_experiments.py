@@ -18,8 +18,9 @@ from wanshang.analytics.experiments import (
     experiment_variant_for,
     variant_index,
 )
-from wanshang.analytics.models import Event, Experiment, ExperimentView
+from wanshang.analytics.models import Event
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from wanshang.insights.models import Experiment, ExperimentView
 
 VARIANTS = [
     {"key": "A", "name": "原版", "weight": 50},
