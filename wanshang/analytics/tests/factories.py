@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from wanshang.analytics.models import Event
 from wanshang.analytics.rollup import rollup_pending
-from wanshang.insights.models import Alert
 
 DAY1 = date(2026, 11, 2)
 DAY2 = date(2026, 11, 3)
@@ -28,10 +27,6 @@ def add(events: list, **fields) -> Event:
 def save(events: list) -> list[Event]:
     Event.objects.bulk_create(events)
     return events
-
-
-def make_alert(**fields) -> Alert:
-    return Alert.objects.create(**fields)
 
 
 def minutes(ts, n):
