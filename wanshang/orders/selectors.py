@@ -158,3 +158,9 @@ def refund_items(*, refund) -> list[dict]:
     lines = {line.pk: line for line in refund.order.lines.all()}
     return [{"title": lines[line_id].title, "spec_text": lines[line_id].spec_text, "quantity": qty, "amount_fen": amount}
             for line_id, qty, amount in refund.lines if line_id in lines]
+
+
+def order_visitors_of(*, buyer_id: int) -> set[str]:
+    """The visitor ids (the `wsv` browser cookie) the buyer's orders were placed from; for 数据中心 deletion."""
+    return set(Order.objects.filter(buyer_id=buyer_id).exclude(visitor="")
+               .values_list("visitor", flat=True).distinct())

@@ -267,3 +267,9 @@ def orders_auto_receive(*, now=None) -> int:
         except InvalidTransition:
             continue
     return done
+
+
+def orders_forget_visitor(*, buyer_id: int) -> int:
+    """Unlink the buyer's orders from the browsers they were placed in (their data-deletion request); the orders
+    themselves stay. Returns how many orders changed."""
+    return Order.objects.filter(buyer_id=buyer_id).exclude(visitor="").update(visitor="")
