@@ -166,8 +166,8 @@ def cmd_rollup(args) -> dict:
 
 def reads(meta: dict) -> list[tuple[str, object, bool]]:
     """(name, call, uses the cache) of every read measured."""
-    from wanshang.analytics import selectors
-    from wanshang.analytics.metrics import MARKETPLACE
+    from wanshang.insights import selectors
+    from wanshang.insights.metrics import MARKETPLACE
     from wanshang.merchants.models import Shop
 
     now = datetime.fromisoformat(meta["anchor"])
@@ -188,7 +188,7 @@ def reads(meta: dict) -> list[tuple[str, object, bool]]:
                     lambda k=key: selectors.dashboard(scope=MARKETPLACE, period_key=k, now=now), False))
         out.append((f"platform_top_shops.{key}", lambda k=key: selectors.top_shops(period_key=k, now=now), False))
     try:
-        from wanshang.analytics import trade
+        from wanshang.insights import trade
     except ImportError:
         trade = None
     if trade is not None:
@@ -197,7 +197,7 @@ def reads(meta: dict) -> list[tuple[str, object, bool]]:
             out.append((f"trade_shop.{days}d", lambda r=rng: trade.trade_report(shop=big, rng=r, now=now), False))
             out.append((f"trade_platform.{days}d", lambda r=rng: trade.platform_trade_report(rng=r, now=now), False))
     try:
-        from wanshang.analytics import customers
+        from wanshang.insights import customers
     except ImportError:
         customers = None
     if customers is not None:
@@ -210,7 +210,7 @@ def reads(meta: dict) -> list[tuple[str, object, bool]]:
         out.append(("rfm.365d", lambda: customers.rfm_compute(shop=big, window_days=365, now=now), False))
         out.append(("customers_page.365d", customers_page, False))
     try:
-        from wanshang.analytics import anomaly
+        from wanshang.insights import anomaly
     except ImportError:
         anomaly = None
     if anomaly is not None:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wanshang.marketing",
     "wanshang.compliance",
     "wanshang.analytics",
+    "wanshang.insights",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",

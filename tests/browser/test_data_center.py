@@ -21,7 +21,7 @@ def _ingest_until(predicate, timeout=5.0):
 
 
 def test_visitor_clicks_show_up_in_the_seller_data_center(new_page, login, shot, make_shop, make_product):
-    from wanshang.analytics.selectors import dashboard
+    from wanshang.insights.selectors import dashboard
 
     shop = make_shop(name="青禾服饰旗舰店")
     dress = make_product(shop, title="法式复古碎花连衣裙", prices=(15900,), stock=5)

@@ -1,14 +1,13 @@
-"""数据中心 data: the raw event log, the daily visitor rollup, alerts, crowd packs and A/B experiments.
+"""数据中心 data: the raw event log and the daily visitor rollup (with their ingest and rollup bookkeeping).
 
 Events are facts, appended and never edited (a buyer's deletion request removes theirs). Page-side events
 arrive through the spool (`collector.py`) in batches; money events (order placed, paid, refunded) are
 written in the same transaction as the order change, so a payment and its event are never half-written.
-Metric definitions are in `metrics.py` and docs/data-center.md.
+Metric definitions are in `wanshang/insights/metrics.py` and docs/data-center.md; alerts, crowd packs and
+A/B experiments are insights' models.
 """
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
@@ -121,93 +120,3 @@ class RollupCursor(models.Model):
 
     event_id = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
-
-
-class Alert(models.Model):
-    """A 数据中心 notification: e.g. an hour whose paid orders fell far below its usual level."""
-
-    class Kind(models.TextChoices):
-        PAYMENT_GAP = "payment_gap", _("支付异常下跌")
-
-    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")  # NULL = a marketplace-wide alert for the platform
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    hour = models.DateTimeField()                     # start of the hour it is about
-    observed = models.IntegerField(default=0)
-    expected = models.FloatField(default=0)          # a statistic, never money
-    detail = models.CharField(max_length=300, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ShopOwnedManager()
-
-    class Meta:
-        ordering = ["-hour", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["shop", "kind", "hour"], name="alert_once_per_hour"),
-            models.UniqueConstraint(fields=["kind", "hour"], condition=Q(shop__isnull=True),
-                                    name="platform_alert_once_per_hour"),
-        ]
-
-
-class CrowdPack(models.Model):
-    """人群包: a saved set of a shop's buyers (e.g. an RFM segment), for coupons and, later, ads."""
-
-    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField("人群包名称", max_length=40)
-    rule = models.JSONField(default=dict, blank=True)  # how it was built, e.g. {"rfm_segment": "重要价值"}
-    buyer_ids = models.JSONField(default=list)
-    size = models.IntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ShopOwnedManager()
-
-    class Meta:
-        ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["shop", "name"], name="crowd_name_per_shop")]
-
-
-class Experiment(models.Model):
-    """An A/B test: visitors hashed into variants; the metric is payment conversion or revenue per visitor."""
-
-    class Metric(models.TextChoices):
-        CONVERSION = "conversion", _("支付转化率")
-        REVENUE = "revenue", _("UV价值（每访客支付金额）")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        RUNNING = "running", _("进行中")
-        STOPPED = "stopped", _("已结束")
-
-    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
-    key = models.SlugField("实验标识", max_length=40)
-    name = models.CharField("实验名称", max_length=60)
-    metric = models.CharField(max_length=12, choices=Metric.choices, default=Metric.CONVERSION)
-    # [{"key": "A", "name": "原版", "weight": 50, "title": "", "image": ""}, ...]: the first is the control
-    # (the product as it is); the others may show another title and/or main image. Weights sum to 100.
-    variants = models.JSONField(default=list)
-    product_ids = models.JSONField(default=list, blank=True)  # the shop's products it applies to (at least one)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    baseline_bps = models.IntegerField("基线转化率（万分比）", default=0)
-    mde_bps = models.IntegerField("最小可检测提升（百分点，万分比）", default=0)  # absolute: 1000 → 1200 is 200
-    planned_per_arm = models.IntegerField(default=0)  # fixed horizon from the sample-size formula
-    started_at = models.DateTimeField(null=True, blank=True)
-    stopped_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ShopOwnedManager()
-
-    class Meta:
-        ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["shop", "key"], name="experiment_key_per_shop")]
-
-
-class ExperimentView(models.Model):
-    """Each time someone looked at an experiment's results before its planned sample: the peeking count."""
-
-    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="views")
-    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
-    viewed_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ShopOwnedManager()

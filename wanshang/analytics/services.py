@@ -1,7 +1,6 @@
-"""数据中心 writes: money events written with the order change, page-side actions, deletion on request."""
+"""数据中心 writes: money events written with the order change, page-side actions (deletion: insights.privacy)."""
 
 from django.core import signing
-from django.db import transaction
 from django.utils import timezone
 
 from wanshang.analytics.models import Event, EventKind
@@ -83,30 +82,3 @@ def stay_record(*, token: str, duration_ms) -> None:
     track(EventKind.STAY, shop_id=shop_id, product_id=product_id, category_id=category_id,
           page_type=page_type, duration_ms=min(ms, MAX_STAY_MS))
 
-
-def buyer_events_delete(*, user_id: int) -> int:
-    """A buyer's request to delete their behaviour data. Deleted: their page views, stays, carts and favourites,
-    the anonymous events of the visitor ids they used while logged in, and the same rollup rows. Kept: other
-    people's events, even from a browser they shared; the orders, payments and refunds, and their order/paid/
-    refund events — the shops' trade records, so a shop's past 支付金额 does not change — unlinked from any
-    browser (their visitor becomes the buyer stand-in `u<id>`, as for the API).
-    Events still in the spool are inserted first, so nothing of theirs arrives after the deletion.
-    Returns how many events were deleted."""
-    from wanshang.analytics.collector import ingest
-    from wanshang.analytics.models import VisitorDay
-    from wanshang.orders.models import Order
-
-    ingest()
-    with transaction.atomic():
-        visitors = set(Event.objects.filter(user_id=user_id).exclude(visitor="")
-                       .values_list("visitor", flat=True).distinct())
-        visitors.update(Order.objects.filter(buyer_id=user_id).exclude(visitor="")
-                        .values_list("visitor", flat=True).distinct())
-        visitors.add(f"u{user_id}")
-        deleted, _ = Event.objects.filter(user_id=user_id, kind__in=BEHAVIOUR_KINDS).delete()
-        anonymous, _ = Event.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
-        Event.objects.filter(user_id=user_id).update(visitor=f"u{user_id}", session="")
-        VisitorDay.objects.filter(user_id=user_id).delete()
-        VisitorDay.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
-        Order.objects.filter(buyer_id=user_id).exclude(visitor="").update(visitor="")
-    return deleted + anonymous

@@ -15,11 +15,3 @@ def rollup_events(now):
     from wanshang.analytics.rollup import rollup_pending
 
     return rollup_pending(now=now)
-
-
-@register("analytics.anomaly_scan", every_seconds=300)
-def anomaly_scan(now):
-    """支付异常下跌: flag the complete hours since the previous successful run (see anomaly.py)."""
-    from wanshang.analytics.anomaly import anomaly_scan_due
-
-    return anomaly_scan_due(now=now)

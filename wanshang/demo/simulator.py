@@ -14,7 +14,7 @@ database with the same end time gives the same visits, orders and amounts (only 
 themselves differ; order, payment and refund numbers are redrawn from the seed as in the demo).
 
 Incidents. A shop's payments can break for some hours: its orders are still placed, none is paid, and the
-order-timeout cancels them — the gap the 支付异常 detector (analytics/anomaly.py) is there to find.
+order-timeout cancels them — the gap the 支付异常 detector (insights/anomaly.py) is there to find.
 """
 
 import heapq

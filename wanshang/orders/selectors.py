@@ -165,3 +165,9 @@ def buyer_tab_counts(*, buyer) -> dict[str, int]:
     rows = dict(Order.objects.filter(buyer=buyer).values_list("status").annotate(n=Count("id")))
     return {tab: sum(rows.get(s, 0) for s in statuses) for tab, statuses in BUYER_ORDER_TABS.items()
             if tab in ("unpaid", "to_ship", "to_receive")}
+
+
+def order_visitors_of(*, buyer_id: int) -> set[str]:
+    """The visitor ids (the `wsv` browser cookie) the buyer's orders were placed from; for 数据中心 deletion."""
+    return set(Order.objects.filter(buyer_id=buyer_id).exclude(visitor="")
+               .values_list("visitor", flat=True).distinct())

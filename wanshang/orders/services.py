@@ -294,3 +294,9 @@ def _refund_units(order: Order, refund_lines) -> list[Allocation]:
         line.refunded_fen += amount
         line.save(update_fields=["refunded_qty", "refunded_fen"])
     return out
+
+
+def orders_forget_visitor(*, buyer_id: int) -> int:
+    """Unlink the buyer's orders from the browsers they were placed in (their data-deletion request); the orders
+    themselves stay. Returns how many orders changed."""
+    return Order.objects.filter(buyer_id=buyer_id).exclude(visitor="").update(visitor="")

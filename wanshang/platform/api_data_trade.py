@@ -3,14 +3,14 @@
 
 from ninja import Field, Query, Router, Schema
 
-from wanshang.analytics.anomaly import (
+from wanshang.common import datacenter_api as shared
+from wanshang.insights.anomaly import (
     platform_alert_list,
     platform_alert_mark_read,
     platform_alerts_unread_count,
 )
-from wanshang.analytics.exports import trade_export
-from wanshang.analytics.trade import platform_trade_report, trade_range
-from wanshang.common import datacenter_api as shared
+from wanshang.insights.exports import trade_export
+from wanshang.insights.trade import platform_trade_report, trade_range
 
 router = Router()
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
-from wanshang.analytics.crowds import (
+from wanshang.insights.crowds import (
     crowd_pack_create,
     crowd_pack_delete,
     crowd_pack_issue_coupon,
     crowd_pack_refresh,
 )
-from wanshang.analytics.customers import (
+from wanshang.insights.customers import (
     COHORT_RULE,
     DEFAULT_COHORT_MONTHS,
     DEFAULT_WINDOW,

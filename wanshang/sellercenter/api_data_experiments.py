@@ -10,7 +10,8 @@ from datetime import datetime
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
-from wanshang.analytics.experiments import (
+from wanshang.common.errors import ValidationError
+from wanshang.insights.experiments import (
     ExperimentInput,
     experiment_get,
     experiment_list,
@@ -20,7 +21,6 @@ from wanshang.analytics.experiments import (
     experiment_start,
     experiment_stop,
 )
-from wanshang.common.errors import ValidationError
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.sellercenter.schemas import In, Message

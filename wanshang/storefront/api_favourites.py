@@ -1,7 +1,7 @@
 """Storefront JSON API for 我的收藏 and the buyer's behaviour data (/api/store/…). Mounted into `api.router`.
 
 Same services as the web pages: `catalog.services.favourite_add/remove` (the `fav` event is recorded after
-commit) and `analytics.services.buyer_events_delete`.
+commit) and `insights.privacy.buyer_events_delete`.
 """
 
 from datetime import datetime
@@ -89,6 +89,6 @@ def favourite_delete(request, product_id: int):
 def my_events_delete(request):
     """Deletes the buyer's page views, searches, time on page, cart and favourite actions and the statistics
     events of their orders, payments and refunds. The orders, payments and refunds themselves are kept."""
-    from wanshang.analytics.services import buyer_events_delete
+    from wanshang.insights.privacy import buyer_events_delete
 
     return {"deleted": buyer_events_delete(user_id=request.user.pk)}

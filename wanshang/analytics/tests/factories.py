@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from wanshang.analytics.models import Alert, Event
+from wanshang.analytics.models import Event
 from wanshang.analytics.rollup import rollup_pending
 
 DAY1 = date(2026, 11, 2)
@@ -27,10 +27,6 @@ def add(events: list, **fields) -> Event:
 def save(events: list) -> list[Event]:
     Event.objects.bulk_create(events)
     return events
-
-
-def make_alert(**fields) -> Alert:
-    return Alert.objects.create(**fields)
 
 
 def minutes(ts, n):

@@ -1,17 +1,16 @@
-"""Storefront tracking end to end: cookies, page views with their source, actions, the beacon, the API, and a
-buyer's request to delete their behaviour data. Each test flushes the spool with `ingest()` and reads Event."""
+"""Storefront tracking end to end: cookies, page views with their source, actions, the beacon and the API.
+Each test flushes the spool with `ingest()` and reads Event. A buyer's deletion request is tested in
+wanshang/insights/tests/test_privacy.py."""
 
 import re
-import uuid
-from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from wanshang.analytics.collector import ingest
-from wanshang.analytics.models import Event, VisitorDay
-from wanshang.analytics.services import MAX_STAY_MS, buyer_events_delete, stay_token
-from wanshang.analytics.tracking import SESSION_COOKIE, VISITOR_COOKIE, Visit, visit_begin, visit_end
+from wanshang.analytics.models import Event
+from wanshang.analytics.services import MAX_STAY_MS, stay_token
+from wanshang.analytics.tracking import SESSION_COOKIE, VISITOR_COOKIE
 
 pytestmark = pytest.mark.django_db
 
@@ -323,58 +322,3 @@ def test_api_cart_add_falls_back_to_the_buyer_as_visitor(login_client, buyer, pr
     [cart] = events(kind="cart")
     assert (cart.visitor, cart.user_id, cart.product_id) == (f"u{buyer.pk}", buyer.pk, product.pk)
 
-
-# --- deleting a buyer's behaviour data -----------------------------------------------------------------------------
-
-def test_buyer_deletion_removes_their_events_and_rollup_rows_only(make_user, make_address, shop, product):
-    from wanshang.analytics.collector import spool
-    from wanshang.analytics.tracking import track
-    from wanshang.checkout.services import checkout_submit
-    from wanshang.payments.services import sandbox_pay
-
-    alice, bob = make_user(), make_user()
-    shared, elsewhere = "a" * 32, "b" * 32  # a family computer, and a visitor alice never was
-
-    def as_visitor(visitor, user_id, action):
-        token = visit_begin(Visit(visitor=visitor, session="s" * 32, user_id=user_id, terminal="pc"))
-        try:
-            return action()
-        finally:
-            visit_end(token)
-
-    as_visitor(shared, None, lambda: track("pv", page_type="home"))  # before alice logged in
-    as_visitor(shared, alice.pk, lambda: track("pv", page_type="product", shop_id=shop.pk, product_id=product.pk))
-    payment = as_visitor(shared, alice.pk, lambda: checkout_submit(
-        user=alice, items=[(product.skus.get().pk, 1)], address_id=make_address(alice).pk,
-        idempotency_key=uuid.uuid4().hex, from_cart=False))
-    sandbox_pay(buyer=alice, payment_no=payment.no)
-    track("cart", user_id=alice.pk, shop_id=shop.pk, product_id=product.pk)  # through the API: u<id>
-    as_visitor(shared, bob.pk, lambda: track("pv", page_type="home"))  # bob on the same browser
-    as_visitor(elsewhere, None, lambda: track("pv", page_type="home"))
-    spool([])
-    ingest()
-    order = payment.orders.get()
-    assert order.visitor == shared
-    assert Event.objects.filter(user_id=alice.pk, kind__in=["order", "paid", "item_paid"]).count() == 3
-    day = date(2026, 11, 2)
-    VisitorDay.objects.bulk_create([
-        VisitorDay(day=day, visitor=shared, user_id=alice.pk, pv=2),
-        VisitorDay(day=day, visitor=f"u{alice.pk}", user_id=alice.pk, carts=1),
-        VisitorDay(day=day, visitor=shared, user_id=bob.pk, pv=1, shop_id=shop.pk),
-        VisitorDay(day=day, visitor=elsewhere, pv=1),
-    ])
-    as_visitor(shared, alice.pk, lambda: track("pv", page_type="mine"))  # still in the spool when she asks
-
-    deleted = buyer_events_delete(user_id=alice.pk)
-
-    assert deleted == 4  # 3 page views (one still in the spool) and the API cart add
-    # the shop's trade records stay, no longer linked to her browser
-    kept = Event.objects.filter(user_id=alice.pk)
-    assert sorted(kept.values_list("kind", flat=True)) == ["item_paid", "order", "paid"]
-    assert {e.visitor for e in kept} == {f"u{alice.pk}"}
-    others = Event.objects.exclude(user_id=alice.pk)
-    assert sorted((e.visitor, e.user_id) for e in others) == [(shared, bob.pk), (elsewhere, None)]
-    assert sorted((r.visitor, r.user_id) for r in VisitorDay.objects.all()) == [(shared, bob.pk), (elsewhere, None)]
-    order.refresh_from_db()
-    assert order.status == "paid" and order.visitor == ""  # the order stays, unlinked from the browser
-    assert ingest() == 0

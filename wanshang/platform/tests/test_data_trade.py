@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from wanshang.analytics.anomaly import (
+from wanshang.analytics.tests.factories import add, local, save
+from wanshang.insights.anomaly import (
     alerts_recent,
     alerts_unread_count,
     payment_gaps_scan,
     platform_alert_list,
 )
-from wanshang.analytics.tests.factories import add, local, save
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext
 
-from wanshang.analytics import selectors as data
-from wanshang.analytics.metrics import MARKETPLACE
 from wanshang.common import charts
+from wanshang.insights import selectors as data
+from wanshang.insights.metrics import MARKETPLACE
 from wanshang.platform.access import operator_view
 
 

@@ -13,15 +13,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wanshang.analytics.anomaly import (
+from wanshang.common.errors import DomainError
+from wanshang.common.web import error_page
+from wanshang.insights.anomaly import (
     platform_alert_list,
     platform_alert_mark_read,
     platform_alerts_unread_count,
 )
-from wanshang.analytics.exports import trade_export
-from wanshang.analytics.trade import MAX_DAYS, platform_trade_report, trade_chart, trade_range
-from wanshang.common.errors import DomainError
-from wanshang.common.web import error_page
+from wanshang.insights.exports import trade_export
+from wanshang.insights.trade import MAX_DAYS, platform_trade_report, trade_chart, trade_range
 from wanshang.merchants.selectors import shop_list
 from wanshang.platform.access import operator_view
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from wanshang.analytics.customers import crowd_packs
-from wanshang.analytics.tests.test_customers import paid as paid_at
+from wanshang.insights.customers import crowd_packs
+from wanshang.insights.tests.test_customers import paid as paid_at
 from wanshang.marketing.selectors import claimed_counts, coupon_stats
 from wanshang.marketing.services import promotion_end
 
@@ -232,7 +232,7 @@ def test_other_shops_crowd_is_404_and_its_buyers_never_show(owner_client, shop, 
 
 
 def _pack_of(shop):
-    from wanshang.analytics.crowds import crowd_pack_create
+    from wanshang.insights.crowds import crowd_pack_create
 
     return crowd_pack_create(shop=shop, actor=shop.owner, name="别家复购", source="repurchasers")
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from wanshang.analytics.collector import ingest
-from wanshang.analytics.experiments import (
+from wanshang.analytics.tracking import Visit, visit_begin, visit_end
+from wanshang.insights.experiments import (
     ExperimentInput,
     experiment_get,
     experiment_list,
@@ -15,7 +16,6 @@ from wanshang.analytics.experiments import (
     experiment_start,
     variant_index,
 )
-from wanshang.analytics.tracking import Visit, visit_begin, visit_end
 
 pytestmark = pytest.mark.django_db
 

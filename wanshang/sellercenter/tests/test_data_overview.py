@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from wanshang.analytics.tests.factories import add, expected, local, make_alert, save, small_market_events
+from wanshang.analytics.tests.factories import add, expected, local, save, small_market_events
+from wanshang.insights.tests.factories import make_alert
 from wanshang.merchants.services import staff_add
 
 pytestmark = pytest.mark.django_db

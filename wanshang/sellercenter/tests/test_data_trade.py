@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from wanshang.analytics.anomaly import alerts_recent, alerts_unread_count, payment_gaps_scan
 from wanshang.analytics.tests.factories import add, local, save
+from wanshang.insights.anomaly import alerts_recent, alerts_unread_count, payment_gaps_scan
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 a segment or from the repurchasers / one-time buyers, refreshed, deleted, and given one of the shop's running
 coupons.
 
-Reads go through `analytics.customers`, writes through `analytics.crowds`, always with `request.shop`: another
+Reads go through `insights.customers`, writes through `insights.crowds`, always with `request.shop`: another
 shop's pack id is a 404 page. Issuing a coupon also needs the marketing permission. Bad input is shown on the
 form (4xx) and changes nothing.
 """
@@ -18,13 +18,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from wanshang.analytics.crowds import (
+from wanshang.common.errors import DomainError, NotFound, PermissionDenied
+from wanshang.common.web import add_domain_error
+from wanshang.insights.crowds import (
     crowd_pack_create,
     crowd_pack_delete,
     crowd_pack_issue_coupon,
     crowd_pack_refresh,
 )
-from wanshang.analytics.customers import (
+from wanshang.insights.customers import (
     COHORT_MONTHS,
     COHORT_OFFSETS,
     COHORT_RULE,
@@ -52,8 +54,6 @@ from wanshang.analytics.customers import (
     segment_check,
     window_check,
 )
-from wanshang.common.errors import DomainError, NotFound, PermissionDenied
-from wanshang.common.web import add_domain_error
 from wanshang.marketing.kinds import Kind
 from wanshang.marketing.selectors import promotion_list
 from wanshang.marketing.steps import coupon_label

@@ -2,7 +2,7 @@
 results per variant and a chart, start and stop).
 
 Reading needs the data permission, changing needs the marketing one. Everything goes through
-`wanshang.analytics.experiments` with `request.shop`: another shop's experiment id is a 404 page. Opening the
+`wanshang.insights.experiments` with `request.shop`: another shop's experiment id is a 404 page. Opening the
 detail page of a running experiment below its planned sample counts as a peek (the service records it).
 """
 
@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wanshang.analytics.experiments import (
+from wanshang.common.errors import DomainError, NotFound
+from wanshang.common.money import fen_to_yuan_str
+from wanshang.insights.experiments import (
     MAX_VARIANTS,
     ExperimentInput,
     experiment_get,
@@ -27,8 +29,6 @@ from wanshang.analytics.experiments import (
     experiment_start,
     experiment_stop,
 )
-from wanshang.common.errors import DomainError, NotFound
-from wanshang.common.money import fen_to_yuan_str
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import can, seller_render, seller_view
 

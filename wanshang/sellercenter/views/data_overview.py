@@ -1,12 +1,12 @@
 """数据中心: 实时概况 (figures vs previous period and category average, trend), 流量与转化 (funnel, sources),
-商品分析, 竞争情报. Thin views over wanshang.analytics.selectors; the JSON API serves the same dicts."""
+商品分析, 竞争情报. Thin views over wanshang.insights.selectors; the JSON API serves the same dicts."""
 
 from django.urls import path
 from django.utils.translation import gettext
 
-from wanshang.analytics import selectors as data
-from wanshang.analytics.anomaly import alerts_recent, alerts_unread_count
 from wanshang.common import charts
+from wanshang.insights import selectors as data
+from wanshang.insights.anomaly import alerts_recent, alerts_unread_count
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
 

@@ -12,10 +12,10 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wanshang.analytics.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
-from wanshang.analytics.exports import trade_export
-from wanshang.analytics.trade import MAX_DAYS, trade_chart, trade_range, trade_report
 from wanshang.common.errors import ValidationError
+from wanshang.insights.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
+from wanshang.insights.exports import trade_export
+from wanshang.insights.trade import MAX_DAYS, trade_chart, trade_range, trade_report
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
 

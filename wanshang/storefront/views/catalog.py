@@ -10,7 +10,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wanshang.analytics.experiments import experiment_variant_for
 from wanshang.analytics.tracking import track_page
 from wanshang.catalog.selectors import (
     category_ancestors,
@@ -23,6 +22,7 @@ from wanshang.catalog.selectors import (
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import error_page
+from wanshang.insights.experiments import experiment_variant_for
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.merchants.selectors import shop_get_public, shop_list_open
 from wanshang.storefront.forms import SORTS, PriceFilterForm

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wanshang.analytics.services import buyer_events_delete
 from wanshang.analytics.tracking import VISITOR_COOKIE
+from wanshang.insights.privacy import buyer_events_delete
 from wanshang.storefront.views._common import buyer_required
 
 

@@ -6,7 +6,7 @@ are shown: an average is shown only over at least MIN_PEERS shops.
 
 from django.core.cache import cache
 
-from wanshang.analytics.metrics import METRICS, Period, counts_for, paid_by_shop, sources
+from wanshang.insights.metrics import METRICS, Period, counts_for, paid_by_shop, sources
 
 MIN_PEERS = 3
 TOP_N = 5

@@ -4,7 +4,7 @@ from math import ceil, erfc, sqrt
 
 import pytest
 
-from wanshang.analytics import stats
+from wanshang.insights import stats
 
 Z975 = 1.959963984540054  # z_{0.975}, from tables
 Z80 = 0.8416212335729143  # z_{0.80}

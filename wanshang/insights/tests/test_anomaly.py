@@ -6,7 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from wanshang.analytics.anomaly import (
+from wanshang.analytics.tests.factories import add, local, save
+from wanshang.common.errors import NotFound, ValidationError
+from wanshang.common.scheduler import jobs, run_job
+from wanshang.insights.anomaly import (
     alert_mark_read,
     alerts_mark_all_read,
     alerts_recent,
@@ -20,10 +23,7 @@ from wanshang.analytics.anomaly import (
     platform_alerts_unread_count,
     poisson_cdf,
 )
-from wanshang.analytics.models import Alert
-from wanshang.analytics.tests.factories import add, local, save
-from wanshang.common.errors import NotFound, ValidationError
-from wanshang.common.scheduler import jobs, run_job
+from wanshang.insights.models import Alert
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 

@@ -8,13 +8,15 @@ from fractions import Fraction
 import pytest
 from django.utils import timezone
 
-from wanshang.analytics.crowds import (
+from wanshang.analytics.models import Event, EventKind
+from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.insights.crowds import (
     crowd_pack_create,
     crowd_pack_delete,
     crowd_pack_issue_coupon,
     crowd_pack_refresh,
 )
-from wanshang.analytics.customers import (
+from wanshang.insights.customers import (
     SEGMENT_BY_CODE,
     SEGMENT_BY_FLAGS,
     cohorts,
@@ -30,8 +32,7 @@ from wanshang.analytics.customers import (
     segment_check,
     window_check,
 )
-from wanshang.analytics.models import CrowdPack, Event, EventKind
-from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.insights.models import CrowdPack
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 

@@ -8,9 +8,9 @@ judge (MIN_VISITORS), its add-to-cart rate is in the top third and its payment c
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics.metrics import Period, _ratio
 from wanshang.analytics.models import Event, EventKind, VisitorDay
 from wanshang.analytics.rollup import day_bounds
+from wanshang.insights.metrics import Period, _ratio
 
 MIN_VISITORS = 10
 HINTS = [

@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from wanshang.analytics.models import CrowdPack, Event, EventKind
+from wanshang.analytics.models import Event, EventKind
 from wanshang.common.errors import NotFound, ValidationError
+from wanshang.insights.models import CrowdPack
 
 WINDOWS = (90, 180, 365)
 DEFAULT_WINDOW = 365

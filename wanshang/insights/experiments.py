@@ -24,10 +24,11 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wanshang.analytics import stats
-from wanshang.analytics.models import Event, EventKind, Experiment, ExperimentView
+from wanshang.analytics.models import Event, EventKind
 from wanshang.catalog.selectors import seller_product_list
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from wanshang.insights import stats
+from wanshang.insights.models import Experiment, ExperimentView
 
 Status = Experiment.Status
 Metric = Experiment.Metric

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from wanshang.analytics.exports import trade_csv, trade_export, trade_xlsx
 from wanshang.analytics.tests.factories import add, local, save
-from wanshang.analytics.trade import platform_trade_report, trade_range, trade_report
 from wanshang.common.errors import ValidationError
+from wanshang.insights.exports import trade_csv, trade_export, trade_xlsx
+from wanshang.insights.trade import platform_trade_report, trade_range, trade_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 

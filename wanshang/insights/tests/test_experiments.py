@@ -6,8 +6,10 @@ from hashlib import sha256
 import pytest
 from django.utils import timezone
 
-from wanshang.analytics import stats
-from wanshang.analytics.experiments import (
+from wanshang.analytics.models import Event
+from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from wanshang.insights import stats
+from wanshang.insights.experiments import (
     ExperimentInput,
     experiment_get,
     experiment_results,
@@ -18,8 +20,7 @@ from wanshang.analytics.experiments import (
     experiment_variant_for,
     variant_index,
 )
-from wanshang.analytics.models import Event, Experiment, ExperimentView
-from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from wanshang.insights.models import Experiment, ExperimentView
 
 VARIANTS = [
     {"key": "A", "name": "原版", "weight": 50},

@@ -32,8 +32,9 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wanshang.analytics.models import Alert, Event, EventKind
+from wanshang.analytics.models import Event, EventKind
 from wanshang.common.errors import NotFound, ValidationError
+from wanshang.insights.models import Alert
 
 JOB_NAME = "analytics.anomaly_scan"
 HOUR = timedelta(hours=1)

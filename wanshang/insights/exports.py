@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from wanshang.analytics.trade import TradeReport
 from wanshang.common.errors import ValidationError
 from wanshang.common.money import fen_to_yuan_str
+from wanshang.insights.trade import TradeReport
 
 YUAN_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"

@@ -2,10 +2,10 @@
 
 import pytest
 
-from wanshang.analytics.funnel import funnel, funnel_counts
-from wanshang.analytics.metrics import Period
 from wanshang.analytics.rollup import day_bounds, rollup_pending
 from wanshang.analytics.tests.factories import DAY1, add, local, save
+from wanshang.insights.funnel import funnel, funnel_counts
+from wanshang.insights.metrics import Period
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 

@@ -9,7 +9,8 @@ so the time of the last build is kept in the rule as `built_at`.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from wanshang.analytics.customers import (
+from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.insights.customers import (
     DEFAULT_WINDOW,
     SOURCE_RFM,
     SOURCES,
@@ -17,8 +18,7 @@ from wanshang.analytics.customers import (
     segment_check,
     window_check,
 )
-from wanshang.analytics.models import CrowdPack
-from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.insights.models import CrowdPack
 
 NAME_MAX = 40
 COUPON_BATCH_MAX = 10000  # what coupon_issue accepts in one go

@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics import metrics
-from wanshang.analytics.funnel import funnel
-from wanshang.analytics.metrics import MARKETPLACE, METRICS, PERIODS, counts_for, period_for
+from wanshang.insights import metrics
+from wanshang.insights.funnel import funnel
+from wanshang.insights.metrics import MARKETPLACE, METRICS, PERIODS, counts_for, period_for
 
 BOUNCE_DEFINITION = gettext_noop("跳失率 = 统计期内只浏览了一个页面就离开的访客数 ÷ 访客数（按访客去重，“无后续点击”口径）")
 
@@ -33,7 +33,7 @@ def metric_cards(current, previous, average: dict | None) -> list[dict]:
 
 def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
     """Figures of a period against the previous one and the category average, funnel, trend, source mix."""
-    from wanshang.analytics.peers import category_average
+    from wanshang.insights.peers import category_average
 
     now = now or timezone.now()
     period = period_for(period_key, now=now)
@@ -53,7 +53,7 @@ def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
 
 
 def products(*, shop, period_key: str = "7d", now=None) -> dict:
-    from wanshang.analytics.products import MIN_VISITORS, product_analysis
+    from wanshang.insights.products import MIN_VISITORS, product_analysis
 
     period = period_for(period_key, now=now)
     return {"period": period, "periods": PERIODS, "rows": product_analysis(shop=shop, period=period),
@@ -61,8 +61,8 @@ def products(*, shop, period_key: str = "7d", now=None) -> dict:
 
 
 def competition(*, shop, period_key: str = "7d", now=None) -> dict:
-    from wanshang.analytics.peers import competition as compare
     from wanshang.analytics.sources import LEVEL1, LEVEL1_ORDER
+    from wanshang.insights.peers import competition as compare
 
     period = period_for(period_key, now=now)
     data = compare(shop=shop, period=period)

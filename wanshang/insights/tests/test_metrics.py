@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from wanshang.analytics import metrics
-from wanshang.analytics.metrics import MARKETPLACE, counts_days, counts_live, period_for
 from wanshang.analytics.rollup import rollup_pending
 from wanshang.analytics.tests.factories import DAY1, DAY2, add, expected, local, save, small_market_events
+from wanshang.insights import metrics
+from wanshang.insights.metrics import MARKETPLACE, counts_days, counts_live, period_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 
@@ -68,7 +68,7 @@ def test_daily_series_counts_each_day_on_its_own(small_market):
 
 
 def test_funnel_follows_the_same_visitors(small_market):
-    from wanshang.analytics.funnel import funnel
+    from wanshang.insights.funnel import funnel
 
     a, _b, _ev = small_market
     steps = funnel(a, metrics.Period("7d", "", DAY1, DAY2))

@@ -9,9 +9,9 @@ placed with no visit in the scope (through the API without a page view) is not i
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics.metrics import Period, _ratio, days_of, events_of
 from wanshang.analytics.models import EventKind
 from wanshang.analytics.rollup import TRAFFIC_KINDS, day_bounds
+from wanshang.insights.metrics import Period, _ratio, days_of, events_of
 
 STEPS = [("visit", gettext_noop("访客")), ("product", gettext_noop("浏览商品")), ("cart", gettext_noop("加购")),
          ("order", gettext_noop("下单")), ("pay", gettext_noop("支付"))]

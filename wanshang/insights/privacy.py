@@ -1,0 +1,37 @@
+"""A buyer's request to delete their behaviour data (我的 → 隐私, and DELETE /api/store/me/events).
+
+It lives here rather than in the event-recording app because it reaches across contexts: besides the events
+and rollup rows (analytics) it unlinks the buyer's orders from the browsers they were placed in (orders, through
+`order_visitors_of` and `orders_forget_visitor`), in the same transaction.
+"""
+
+from django.db import transaction
+
+from wanshang.analytics.collector import ingest
+from wanshang.analytics.models import Event, VisitorDay
+from wanshang.analytics.services import BEHAVIOUR_KINDS
+from wanshang.orders.selectors import order_visitors_of
+from wanshang.orders.services import orders_forget_visitor
+
+
+def buyer_events_delete(*, user_id: int) -> int:
+    """A buyer's request to delete their behaviour data. Deleted: their page views, stays, carts and favourites,
+    the anonymous events of the visitor ids they used while logged in, and the same rollup rows. Kept: other
+    people's events, even from a browser they shared; the orders, payments and refunds, and their order/paid/
+    refund events — the shops' trade records, so a shop's past 支付金额 does not change — unlinked from any
+    browser (their visitor becomes the buyer stand-in `u<id>`, as for the API).
+    Events still in the spool are inserted first, so nothing of theirs arrives after the deletion.
+    Returns how many events were deleted."""
+    ingest()
+    with transaction.atomic():
+        visitors = set(Event.objects.filter(user_id=user_id).exclude(visitor="")
+                       .values_list("visitor", flat=True).distinct())
+        visitors.update(order_visitors_of(buyer_id=user_id))
+        visitors.add(f"u{user_id}")
+        deleted, _ = Event.objects.filter(user_id=user_id, kind__in=BEHAVIOUR_KINDS).delete()
+        anonymous, _ = Event.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
+        Event.objects.filter(user_id=user_id).update(visitor=f"u{user_id}", session="")
+        VisitorDay.objects.filter(user_id=user_id).delete()
+        VisitorDay.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
+        orders_forget_visitor(buyer_id=user_id)
+    return deleted + anonymous
