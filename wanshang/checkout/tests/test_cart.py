@@ -113,6 +113,19 @@ def test_cart_add_takes_a_wholesale_sku_below_its_minimum_and_pricing_flags_it(b
     assert line.ok and line.quantity == 10
 
 
+@pytest.mark.parametrize("stock, quantity, message", [(0, 1, "已售罄"), (5, 8, "库存不足，仅剩 5 件")])
+def test_cart_add_refuses_a_wholesale_sku_below_its_minimum_that_is_also_out_of_stock(buyer, shop, make_product,
+                                                                                      stock, quantity, message):
+    # given a wholesale product sold from 10 pieces, with fewer in stock than the buyer adds
+    sku = make_product(shop, stock=stock, is_wholesale=True, min_order_qty=10).skus.get()
+
+    # when the buyer adds them, then the stock is checked like for any product (not only the minimum)
+    with pytest.raises(ValidationError) as exc:
+        cart_add(user=buyer, sku_id=sku.pk, quantity=quantity)
+    assert exc.value.message == message and exc.value.field == "sku_id"
+    assert cart_items(user=buyer) == []
+
+
 def test_cart_keeps_at_most_the_line_limit(buyer, shop, make_product, monkeypatch):
     # given a cart limit of two lines (lowered to keep the test small) and a full cart
     from wanshang.checkout import services
