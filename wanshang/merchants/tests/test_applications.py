@@ -166,6 +166,32 @@ def test_application_approve_uses_the_given_slug_or_makes_a_unique_one(operator,
     assert second.slug.startswith("shop-") and len({first.slug, second.slug, third.slug}) == 3
 
 
+def test_application_approve_refuses_a_slug_already_used_on_the_slug_not_the_name(operator, apply):
+    # given a shop at /shop/wanshang-store/
+    application_approve(application_id=apply().pk, reviewer=operator, slug="wanshang-store")
+    app = apply()
+
+    # when another application is approved with the same slug
+    with pytest.raises(ValidationError) as exc:
+        application_approve(application_id=app.pk, reviewer=operator, slug="wanshang-store")
+
+    # then the operator is told the slug is taken (the name is fine: no reason to reject), and it stays pending
+    assert exc.value.field == "slug" and "标识" in exc.value.message
+    assert application_get(application_id=app.pk).status == "pending"
+
+
+@pytest.mark.parametrize("slug", ["wanshang store", "万商", "shop/1", "a.b", "x" * 61])
+def test_application_approve_refuses_a_slug_a_shop_address_cannot_use(operator, apply, slug):
+    # given a slug that the shop's address (/shop/<slug>/) cannot hold
+    app = apply()
+
+    with pytest.raises(ValidationError) as exc:
+        application_approve(application_id=app.pk, reviewer=operator, slug=slug)
+
+    assert exc.value.field == "slug"
+    assert application_get(application_id=app.pk).status == "pending"
+
+
 def test_a_decided_application_cannot_be_decided_again(operator, apply):
     # given one approved and one rejected application
     approved, rejected = apply(), apply()
