@@ -30,6 +30,9 @@ def cart_add(*, user, sku_id, quantity=1) -> CartItem:
     line = cart.lines[0]
     if not line.ok and not line.problem.startswith("批发商品"):
         raise ValidationError(line.problem, field="sku_id")
+    if not line.ok and total > line.available:  # below the wholesale minimum, pricing skipped the stock check
+        raise ValidationError("已售罄" if line.available <= 0 else f"库存不足，仅剩 {line.available} 件",
+                              field="sku_id")
     if existing is None and CartItem.objects.filter(user=user).count() >= MAX_CART_LINES:
         raise ValidationError(f"购物车最多 {MAX_CART_LINES} 种商品", field="sku_id")
     _track_cart_add(user, line, quantity)

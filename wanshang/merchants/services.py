@@ -1,3 +1,4 @@
+from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -67,9 +68,23 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _check_slug(slug: str) -> str:
+    """An operator's chosen slug: usable in the shop's address (/shop/<slug>/) and not taken."""
+    slug = slug.strip()
+    if len(slug) > 60 or not slug_re.fullmatch(slug):
+        raise ValidationError("店铺标识只能包含字母、数字、“-”和“_”，不超过 60 个字符", field="slug")
+    if Shop.objects.filter(slug=slug).exists():
+        raise ValidationError("店铺标识已被使用，请换一个", field="slug")
+    return slug
+
+
 def application_approve(*, application_id, reviewer, slug: str | None = None) -> Shop:
     """Open the shop, make the applicant its owner, give it a default freight template; publishes ShopOpened
-    (inventory gives it a default warehouse)."""
+    (inventory gives it a default warehouse).
+
+    `slug` (the shop's address) is generated when not given. Raises NotFound, Conflict (already decided, the
+    applicant now works for a shop, the shop name taken meanwhile), ValidationError (a bad or taken slug).
+    """
     with transaction.atomic():
         app = MerchantApplication.objects.select_for_update().filter(pk=application_id).first()
         if app is None:
@@ -78,10 +93,11 @@ def application_approve(*, application_id, reviewer, slug: str | None = None) ->
             raise Conflict(f"该申请{app.get_status_display()}，不能重复审核")
         if ShopStaff.objects.filter(user_id=app.applicant_id).exists():
             raise Conflict("申请人已是其他店铺的员工")
+        slug = _check_slug(slug) if slug and slug.strip() else _unique_slug(f"shop-{app.pk}")
         try:
             with transaction.atomic():
                 shop = Shop.objects.create(
-                    name=app.shop_name, slug=slug or _unique_slug(f"shop-{app.pk}"),
+                    name=app.shop_name, slug=slug,
                     company_name=app.company_name, credit_code=app.credit_code,
                 )
         except IntegrityError:

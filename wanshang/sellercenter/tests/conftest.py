@@ -2,6 +2,8 @@ import uuid
 
 import pytest
 
+from wanshang.merchants.tests.conftest import make_staff  # noqa: F401
+
 
 @pytest.fixture
 def shop(make_shop):
@@ -17,19 +19,6 @@ def other_shop(make_shop):
 def owner_client(client, shop):
     client.force_login(shop.owner)
     return client
-
-
-@pytest.fixture
-def make_staff(make_user):
-    """make_staff(shop, "warehouse") → a user working for the shop with that role."""
-    from wanshang.merchants.services import staff_add
-
-    def make(shop, role):
-        user = make_user()
-        staff_add(shop=shop, login=user.phone, role=role)
-        return user
-
-    return make
 
 
 @pytest.fixture
