@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from wanshang.common.api_auth import AUTH
+from wanshang.accounts.api_auth import AUTH
 from wanshang.common.errors import DomainError
 
 api = NinjaAPI(

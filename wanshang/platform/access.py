@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from ninja.security import SessionAuth
 
-from wanshang.common.api_auth import BearerToken
+from wanshang.accounts.api_auth import BearerToken
 from wanshang.common.errors import PermissionDenied
 
 FORBIDDEN_MESSAGE = _("该页面仅限平台运营人员访问，你的账号没有平台管理权限。")

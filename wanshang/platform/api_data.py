@@ -4,9 +4,9 @@ from typing import Literal
 
 from ninja import Router
 
-from wanshang.common.datacenter_api import dashboard_out
 from wanshang.insights import selectors as data
 from wanshang.insights.metrics import MARKETPLACE
+from wanshang.insights.schemas import dashboard_out
 from wanshang.platform.api_data_trade import router as trade_router
 
 router = Router()

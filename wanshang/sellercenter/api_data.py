@@ -8,8 +8,8 @@ from typing import Literal
 
 from ninja import Router
 
-from wanshang.common.datacenter_api import dashboard_out, period_out
 from wanshang.insights import selectors as data
+from wanshang.insights.schemas import dashboard_out, period_out
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.sellercenter.api_data_customers import router as customers_router

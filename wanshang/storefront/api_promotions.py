@@ -8,7 +8,7 @@ purchases need an `Idempotency-Key` header and answer like `POST /orders` (201 w
 from django.utils import timezone
 from ninja import Router
 
-from wanshang.common.api_auth import AUTH
+from wanshang.accounts.api_auth import AUTH
 from wanshang.common.errors import ValidationError
 from wanshang.storefront import serializers as out
 from wanshang.storefront.schemas import (
