@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from wanshang.common.errors import Conflict, NotFound, OutOfStock, PermissionDenied, ValidationError
 from wanshang.marketing.kinds import ITEM_KINDS, Kind, Scope, spec_for
 from wanshang.marketing.models import Coupon, FlashSlot, MemberLevel, Promotion, PromotionItem
 
@@ -523,22 +523,23 @@ def _flash_item(item_id):
 
 def _fast_sold_out(item) -> None:
     """Turn most losers away before pricing anything: one Redis GET, or one indexed read."""
-    from wanshang.marketing.flash import _keys, redis_client
+    from wanshang.marketing.flash import SOLD_OUT, _keys, redis_client
 
     client = redis_client()
     if client is not None:
         left = client.get(_keys(item)[0])
         if left is not None and int(left) <= 0:
-            raise Conflict("手慢了，秒杀商品已抢光")
+            raise OutOfStock(SOLD_OUT)
     elif item.sold >= item.stock:
-        raise Conflict("手慢了，秒杀商品已抢光")
+        raise OutOfStock(SOLD_OUT)
 
 
 def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key: str, buyer_note: str = "",
               now=None):
     """立即抢购: order one flash-sale SKU at the flash price or not at all. Returns the Payment.
 
-    Raises Conflict (not started, ended, sold out, over the per-buyer limit), ValidationError, NotFound.
+    Raises OutOfStock (sold out, whichever step finds it), Conflict (not started, ended, over the per-buyer
+    limit), ValidationError, NotFound.
     The rules may come from a copy up to 2 s old; the checkout behind re-prices from the database, so a sale
     paused meanwhile is still refused there.
     """
