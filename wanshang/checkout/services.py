@@ -6,10 +6,10 @@ from wanshang.accounts.selectors import address_default, address_get
 from wanshang.analytics.services import cart_add_record
 from wanshang.checkout.models import CartItem
 from wanshang.checkout.selectors import checkout_payment_for_key
-from wanshang.common.errors import Conflict, ValidationError
+from wanshang.common.errors import Conflict, OutOfStock, ValidationError
 from wanshang.common.models import IdempotencyKey
 from wanshang.common.money import fen_to_yuan_str
-from wanshang.marketing.flash import redis_release
+from wanshang.marketing.flash import SOLD_OUT, redis_release
 from wanshang.marketing.kinds import Kind
 from wanshang.marketing.lifecycle import promotions_commit
 from wanshang.marketing.selectors import flash_hold_warehouses
@@ -86,14 +86,33 @@ def selected_cart_items(*, user) -> list[tuple[int, int]]:
     return [(i.sku_id, i.quantity) for i in CartItem.objects.filter(user=user, selected=True).order_by("id")]
 
 
+def _check_priced(cart, require_item_kind: str | None) -> None:
+    """Refuse a cart that cannot be ordered as priced. Stock gone (another buyer took the last units before
+    this submit priced them) is OutOfStock, as when the reservation under the lock finds it: the buyer gets
+    the same 409 and message whichever step lost the race."""
+    short = [line for line in cart.lines if line.stock_short]
+    if short:
+        raise OutOfStock("；".join(OutOfStock.of(line.product.title, line.available).message for line in short),
+                         field="items")
+    if cart.problems:
+        raise ValidationError("；".join(cart.problems), field="items")
+    missed = [line for line in cart.valid_lines
+              if require_item_kind and (line.item_price is None or line.item_price.kind != require_item_kind)]
+    if any(line.promo_sold_out for line in missed):
+        raise OutOfStock(SOLD_OUT, field="items")
+    if missed:
+        notes = "；".join(n for line in cart.valid_lines for n in line.notes)
+        raise Conflict(notes or "活动价已不可用（活动未开始、已结束或已抢光）")
+
+
 def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempotency_key: str,
                     buyer_note: str = "", expected_payable_fen: int | None = None, from_cart: bool = True,
                     options: PricingOptions | None = None, require_item_kind: str | None = None):
     """Place one order per shop under one payment. Returns the Payment.
 
     The same `idempotency_key` returns the same payment and creates nothing twice. Raises ValidationError
-    (bad input, undeliverable, invalid lines), Conflict (price changed since the buyer saw it, stock gone,
-    a coupon or flash-sale unit taken meanwhile). `require_item_kind` ("flash_sale", "group_buy"): every
+    (bad input, undeliverable, invalid lines), OutOfStock (stock or a flash sale's units gone, found while
+    pricing or while reserving), Conflict (price changed since the buyer saw it, a coupon taken meanwhile). `require_item_kind` ("flash_sale", "group_buy"): every
     line must get that promotion's price, or nothing is ordered.
     """
     key = (idempotency_key or "").strip()
@@ -119,12 +138,7 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
                 return payment
             address = address_get(user=user, address_id=address_id)
             cart = price_items(buyer=user, items=items, district_code=address.district_code, options=options)
-            if cart.problems:
-                raise ValidationError("；".join(cart.problems), field="items")
-            if require_item_kind and any(line.item_price is None or line.item_price.kind != require_item_kind
-                                         for line in cart.valid_lines):
-                notes = "；".join(n for line in cart.valid_lines for n in line.notes)
-                raise Conflict(notes or "活动价已不可用（活动未开始、已结束或已抢光）")
+            _check_priced(cart, require_item_kind)
             if expected_payable_fen is not None and expected_payable_fen != cart.payable_fen:
                 raise Conflict(f"价格已变化，应付金额为 ¥{fen_to_yuan_str(cart.payable_fen)}，请确认后重新提交")
             payment = payment_create(buyer=user, amount_fen=cart.payable_fen)
@@ -147,7 +161,8 @@ def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key:
               now=None):
     """立即抢购: order one flash-sale SKU at the flash price or not at all. Returns the Payment.
 
-    Raises Conflict (not started, ended, sold out, over the per-buyer limit), ValidationError, NotFound.
+    Raises OutOfStock (sold out, whichever step finds it), Conflict (not started, ended, over the per-buyer
+    limit), ValidationError, NotFound.
     """
     quantity = check_quantity(quantity)
     item = flash_buy_check(item_id=item_id, quantity=quantity, now=now)

@@ -42,4 +42,12 @@ class InvalidTransition(Conflict):
 
 
 class OutOfStock(Conflict):
+    """The stock ran out, typically to another buyer who took the last units first: 409 `out_of_stock`
+    whichever path found out (the checkout's pricing, the stock reservation, a flash sale's gate)."""
+
     code = "out_of_stock"
+
+    @classmethod
+    def of(cls, name: str, left: int) -> "OutOfStock":
+        """The one message for a product whose stock cannot cover the order."""
+        return cls(f"“{name}”已售罄" if left <= 0 else f"“{name}”库存不足，仅剩 {left} 件", field="items")

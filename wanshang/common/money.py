@@ -1,10 +1,15 @@
 """Money is integer fen (分). These helpers are the only place fen meets yuan text."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+import unicodedata
+from decimal import Decimal
 
 from wanshang.common.errors import ValidationError
 
 MAX_FEN = 10**12  # 100 亿元: far above any single price, well inside BigIntegerField
+_MAX_YUAN = Decimal(MAX_FEN) / 100
+# A plain amount after cleaning: digits with an optional sign and decimal point; no exponent, NaN or infinity.
+_AMOUNT_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def fen_to_yuan_str(fen: int) -> str:
@@ -15,22 +20,48 @@ def fen_to_yuan_str(fen: int) -> str:
 
 
 def yuan_to_fen(text: str | int | Decimal, *, field: str = "price") -> int:
-    """Parse a yuan amount typed by a person ('199', '199.9', '199.90') into fen.
+    """Parse a yuan amount typed by a person ('199', '199.9', '1,299.00', '¥12.30', full-width '１９９') into fen.
 
-    Raises ValidationError for text that is not a non-negative amount with at most two decimals.
+    Raises ValidationError for anything but a plain non-negative amount of at most MAX_FEN fen with at most two
+    decimals: exponents ('1e30'), NaN and infinity are refused as text, never passed on to Decimal arithmetic
+    (whose 28-digit context raises InvalidOperation on large values).
     """
-    try:
-        value = Decimal(str(text).strip().replace(",", "").replace("¥", "").replace("￥", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"“{text}” 不是有效的金额", field=field)
-    if not value.is_finite() or value < 0:
+    if isinstance(text, int | Decimal) and not isinstance(text, bool):
+        value = Decimal(text)
+        if not value.is_finite():
+            raise ValidationError(f"“{text}” 不是有效的金额", field=field)
+    else:
+        cleaned = unicodedata.normalize("NFKC", str(text)).strip()
+        cleaned = cleaned.replace(",", "").replace("¥", "").replace(" ", "")
+        if not _AMOUNT_RE.fullmatch(cleaned):
+            shown = str(text) if len(str(text)) <= 20 else str(text)[:20] + "…"
+            raise ValidationError(f"“{shown}” 不是有效的金额，请填写如 199 或 199.90", field=field)
+        value = Decimal(cleaned)
+    if value < 0:
         raise ValidationError("金额不能为负数", field=field)
-    if value != value.quantize(Decimal("0.01")):
+    if value > _MAX_YUAN:
+        raise ValidationError(f"金额过大（最多 {fen_to_yuan_str(MAX_FEN)} 元）", field=field)
+    fen = _exact_fen(value)
+    if fen is None:
         raise ValidationError("金额最多两位小数", field=field)
-    fen = int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-    if fen > MAX_FEN:
-        raise ValidationError("金额过大", field=field)
     return fen
+
+
+def _exact_fen(value: Decimal) -> int | None:
+    """A non-negative amount of at most MAX_FEN fen × 100 as an int, or None with more than two decimals.
+
+    Exact integer arithmetic on the digits: Decimal's context would round a long '1.000…0001' to 1.
+    """
+    _sign, digits, exp = value.as_tuple()
+    digits = list(digits)
+    while exp < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+        exp += 1
+    if not any(digits):
+        return 0
+    if exp < -2:
+        return None
+    return int("".join(map(str, digits))) * 10 ** (exp + 2)
 
 
 def allocate(total: int, weights: list[int]) -> list[int]:

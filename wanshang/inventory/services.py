@@ -129,7 +129,7 @@ def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: di
         candidates = sorted(by_sku.get(sku_id, []), key=lambda r: (r.warehouse_id not in default_ids, r.pk))
         left = sum(max(r.on_hand - r.reserved, 0) for r in candidates)
         if left < qty:
-            raise OutOfStock(f"“{names.get(sku_id, sku_id)}”库存不足（剩余 {left} 件）")
+            raise OutOfStock.of(names.get(sku_id, sku_id), left)
         remaining = qty
         for row in candidates:
             take = min(remaining, row.on_hand - row.reserved)
@@ -139,7 +139,7 @@ def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: di
                 reserved=F("reserved") + take
             )
             if updated != 1:  # cannot happen under the row lock; the guard keeps SQLite and PostgreSQL honest
-                raise OutOfStock(f"“{names.get(sku_id, sku_id)}”库存不足")
+                raise OutOfStock.of(names.get(sku_id, sku_id), 0)
             row.reserved += take
             remaining -= take
             allocations.append(Allocation(sku_id=sku_id, warehouse_id=row.warehouse_id, quantity=take))

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from wanshang.common.errors import Conflict
+from wanshang.common.errors import Conflict, OutOfStock
 
 log = logging.getLogger(__name__)
+
+SOLD_OUT = "手慢了，秒杀商品已抢光"  # every path that finds the sale's units gone says this (409 out_of_stock)
 
 CLAIM_LUA = """
 local left = redis.call('GET', KEYS[1])
@@ -71,7 +73,7 @@ class RedisClaim:
 
 
 def redis_claim(*, item, buyer_id: int, quantity: int) -> RedisClaim | None:
-    """Take `quantity` units at the Redis gate. Raises Conflict when sold out or over the buyer's limit."""
+    """Take `quantity` units at the Redis gate. Raises OutOfStock when sold out, Conflict over the buyer's limit."""
     client = redis_client()
     if client is None:
         return None
@@ -91,7 +93,7 @@ def redis_claim(*, item, buyer_id: int, quantity: int) -> RedisClaim | None:
             client.expire(buyers_key, ttl)
         result = _scripts["claim"](keys=[left_key, buyers_key], args=args)
     if result == -1:
-        raise Conflict("手慢了，秒杀商品已抢光")
+        raise OutOfStock(SOLD_OUT)
     if result == -2:
         raise Conflict(f"秒杀商品每人限购 {limit} 件")
     return RedisClaim(item=item, buyer_id=buyer_id, quantity=quantity)
@@ -111,14 +113,14 @@ def redis_release(claims: list[RedisClaim]) -> None:
 
 
 def db_claim(*, item, buyer, quantity: int) -> None:
-    """Take the units in the database (inside the caller's transaction). Raises Conflict; nothing is left half-done
-    because the caller's transaction rolls back."""
+    """Take the units in the database (inside the caller's transaction). Raises OutOfStock (sold out) or Conflict
+    (over the buyer's limit); nothing is left half-done because the caller's transaction rolls back."""
     from wanshang.marketing.models import FlashClaim, PromotionItem
 
     taken = PromotionItem.objects.filter(pk=item.pk, sold__lte=F("stock") - quantity, held__gte=quantity).update(
         sold=F("sold") + quantity, held=F("held") - quantity)
     if not taken:
-        raise Conflict("手慢了，秒杀商品已抢光")
+        raise OutOfStock(SOLD_OUT)
     claim, _ = FlashClaim.objects.get_or_create(item_id=item.pk, buyer=buyer, defaults={"shop_id": item.shop_id})
     limit = item.promotion.per_buyer_limit
     qs = FlashClaim.objects.filter(pk=claim.pk)

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from wanshang.common.errors import Conflict, NotFound, OutOfStock, PermissionDenied, ValidationError
 from wanshang.marketing.kinds import ITEM_KINDS, Kind, Scope, spec_for
 from wanshang.marketing.models import Coupon, FlashSlot, MemberLevel, Promotion, PromotionItem
 from wanshang.marketing.selectors import group_item_get
@@ -128,6 +128,29 @@ def _clean_items(data: PromotionInput, *, shop, config: dict) -> list[dict]:
     return cleaned
 
 
+def _check_shop_scope(*, shop, scope: str, scope_ids: list[int]) -> None:
+    """A shop promotion's scope names the shop's own products, or categories the shop may sell (at any level
+    under the categories it was approved for). Raises NotFound for a product that is not the shop's (another
+    shop's reads like an unknown one, as for SKUs), ValidationError for an unknown or unapproved category.
+    Platform coupons are checked by platform.marketing.check_scope."""
+    from wanshang.catalog.selectors import categories_by_ids, seller_product_list
+
+    if scope == Scope.PRODUCTS:
+        own = set(seller_product_list(shop=shop).filter(pk__in=scope_ids).values_list("pk", flat=True))
+        missing = [i for i in scope_ids if i not in own]
+        if missing:
+            raise NotFound(f"商品编号 {missing[0]} 不存在", field="scope_ids")
+    elif scope == Scope.CATEGORIES:
+        categories = {c.pk: c for c in categories_by_ids(ids=scope_ids)}
+        missing = [i for i in scope_ids if i not in categories]
+        if missing:
+            raise ValidationError(f"类目编号 {missing[0]} 不存在", field="scope_ids")
+        allowed = set(shop.categories.values_list("pk", flat=True))
+        for category in (categories[i] for i in scope_ids):
+            if allowed and not any(f"/{pk}/" in category.path for pk in allowed):
+                raise ValidationError(f"店铺未获准经营“{category.name}”类目", field="scope_ids")
+
+
 def _overlaps(promo_scope: str, ids_a: list, other) -> bool:
     if promo_scope == Scope.ALL or other.scope == Scope.ALL:
         return True
@@ -165,7 +188,8 @@ def _check_exclusive(*, shop, kind: str, starts_at, ends_at, scope: str, scope_i
 def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=None) -> Promotion:
     """Create a promotion, or edit one that has not started. `shop=None` is a platform promotion (operators only).
 
-    Raises ValidationError (bad rules: a discount above the price, an end before its start …), Conflict
+    Raises ValidationError (bad rules: a discount above the price, an end before its start, a scope naming
+    another shop's products or a category the shop may not sell …), Conflict
     (overlaps an exclusive promotion; already started), NotFound (another shop's promotion or SKU).
     """
     from wanshang.compliance.services import price_rise_check
@@ -179,6 +203,8 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
     if platform and data.kind == Kind.FLASH_SALE:
         raise ValidationError("平台秒杀请设置秒杀场次，由商家报名", field="kind")
     common = _clean_common(data, platform=platform, now=now)
+    if not platform:
+        _check_shop_scope(shop=shop, scope=data.scope, scope_ids=common["scope_ids"])
     starts_at, ends_at = data.starts_at, common["ends_at"]
     slot = None
     if data.slot_id:
@@ -498,19 +524,20 @@ def _flash_item(item_id):
 
 def _fast_sold_out(item) -> None:
     """Turn most losers away before pricing anything: one Redis GET, or one indexed read."""
-    from wanshang.marketing.flash import _keys, redis_client
+    from wanshang.marketing.flash import SOLD_OUT, _keys, redis_client
 
     client = redis_client()
     if client is not None:
         left = client.get(_keys(item)[0])
         if left is not None and int(left) <= 0:
-            raise Conflict("手慢了，秒杀商品已抢光")
+            raise OutOfStock(SOLD_OUT)
     elif item.sold >= item.stock:
-        raise Conflict("手慢了，秒杀商品已抢光")
+        raise OutOfStock(SOLD_OUT)
 
 
 def flash_buy_check(*, item_id, quantity: int, now=None):
-    """Whether 立即抢购 may go on to checkout: the flash item, or Conflict (not started, ended, sold out).
+    """Whether 立即抢购 may go on to checkout: the flash item, or OutOfStock (sold out, whichever step finds
+    it), Conflict (not started, ended), NotFound.
 
     The rules may come from a copy up to 2 s old; the checkout behind re-prices from the database, so a sale
     paused meanwhile is still refused there. Checkout's `flash_buy` calls this first.

@@ -246,6 +246,7 @@ def item_candidates(line: PricedLine, ctx: Context, *, buyer, group_buy: dict) -
             held = ctx.flash_held.get(item.pk, 0)
             if left < qty:
                 line.notes.append("秒杀已抢光，按原价购买" if left <= 0 else f"秒杀仅剩 {left} 件，超出按原价购买")
+                line.promo_sold_out = True
                 continue
             if limit and held + qty > limit:
                 line.notes.append(f"秒杀每人限购 {limit} 件" + (f"，您已抢 {held} 件" if held else "") + "，超出按原价购买")

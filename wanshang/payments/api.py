@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from ninja import Router
 
-from wanshang.common.errors import DomainError
+from wanshang.common.errors import DomainError, ValidationError
 
 router = Router()
 
@@ -11,10 +11,15 @@ router = Router()
 @router.post("/notify/{gateway}", auth=None, include_in_schema=True, summary="支付渠道异步通知")
 def notify(request, gateway: str):
     from wanshang.payments.gateways import GatewayError, get_gateway
-    from wanshang.payments.services import payment_notify
+    from wanshang.payments.services import _record, payment_notify
 
     headers = {k: v for k, v in request.headers.items()}
     try:
+        if b"\x00" in request.body:
+            # Refused before any lookup (PostgreSQL text cannot hold NUL) but recorded, unlike other requests
+            # with a NUL, which common.middleware turns away before they get here.
+            _record(gateway, verified=False, outcome="bad_body", detail="通知含有 NUL 控制字符", body=request.body)
+            raise ValidationError("支付通知含有不允许的控制字符（NUL）")
         outcome = payment_notify(gateway_code=gateway, body=request.body,
                                  content_type=request.content_type or "", headers=headers)
         ok, status = True, 200

@@ -60,9 +60,14 @@ def payment_start(*, buyer, payment_no: str, gateway_code: str, return_url: str,
 
 
 def _record(gateway, *, payment_no="", verified, outcome, detail="", body=b"") -> None:
+    def text(value, limit: int) -> str:
+        # PostgreSQL text cannot hold NUL: keep the row (a refusal must stay on record), mark where it was.
+        value = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        return value[:limit].replace("\x00", "\ufffd")
+
     PaymentNotification.objects.create(
-        gateway=gateway, payment_no=payment_no[:64], verified=verified, outcome=outcome, detail=detail[:300],
-        body=body.decode("utf-8", "replace")[:4000] if isinstance(body, bytes) else str(body)[:4000],
+        gateway=text(gateway, 20), payment_no=text(payment_no, 64), verified=verified, outcome=outcome,
+        detail=text(detail, 300), body=text(body, 4000),
     )
 
 

@@ -62,12 +62,12 @@ def parse_percent_to_bps(text) -> int:
         raise forms.ValidationError(_("“%(text)s” 不是有效的百分比，请输入数字，例如 5.00") % {"text": text})
     if not value.is_finite():
         raise forms.ValidationError(_("“%(text)s” 不是有效的百分比，请输入数字，例如 5.00") % {"text": text})
+    # The range first: quantize raises InvalidOperation on values past Decimal's 28 digits ('1e30').
+    if not 0 <= value <= Decimal(MAX_COMMISSION_BPS) / 100:
+        raise forms.ValidationError(_("佣金比例须在 0%–50% 之间"))
     if value != value.quantize(Decimal("0.01")):
         raise forms.ValidationError(_("佣金比例最多两位小数"))
-    bps = int(value * 100)
-    if not 0 <= bps <= MAX_COMMISSION_BPS:
-        raise forms.ValidationError(_("佣金比例须在 0%–50% 之间"))
-    return bps
+    return int(value * 100)
 
 
 class CommissionForm(forms.Form):
@@ -134,20 +134,20 @@ def _decimal(text, message) -> Decimal:
 def parse_share_to_bps(text) -> int:
     """The platform's share typed as a percentage: '50' / '50%' → 5000; 0–100, at most two decimals."""
     value = _decimal(text, _("“%(text)s” 不是有效的百分比，请输入 0–100 之间的数字，例如 50") % {"text": text})
-    if value != value.quantize(Decimal("0.01")):
-        raise forms.ValidationError(_("平台承担比例最多两位小数"))
     if not Decimal(0) <= value <= Decimal(100):
         raise forms.ValidationError(_("平台承担比例须在 0%–100% 之间"))
+    if value != value.quantize(Decimal("0.01")):
+        raise forms.ValidationError(_("平台承担比例最多两位小数"))
     return int(value * 100)
 
 
 def parse_discount_to_bps(text) -> int:
     """A discount typed in 折: '8.5' → 8500 (万分比 of the price); more than 0 and less than 10 折."""
     value = _decimal(text, _("“%(text)s” 不是有效的折扣，请输入如 8.5（表示 8.5 折）") % {"text": text})
-    if value != value.quantize(Decimal("0.01")):
-        raise forms.ValidationError(_("折扣最多两位小数，如 8.85"))
     if not Decimal(0) < value < Decimal(10):
         raise forms.ValidationError(_("折扣须大于 0 折且小于 10 折，如 8.5"))
+    if value != value.quantize(Decimal("0.01")):
+        raise forms.ValidationError(_("折扣最多两位小数，如 8.85"))
     return int(value * 1000)
 
 

@@ -64,6 +64,8 @@ class PricedLine:
     list_price_fen: int = 0          # the price before item-level promotions
     item_price: ItemPrice | None = None
     notes: list[str] = field(default_factory=list)  # "限购2件，超出按原价" …
+    stock_short: bool = False        # the stock cannot cover the quantity (the problem says how many are left)
+    promo_sold_out: bool = False     # a flash sale's own units could not cover it: the line fell back to list price
 
     @property
     def platform_fen(self) -> int:
@@ -311,9 +313,9 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
             step.func(cart, now)
     for line in cart.valid_lines:
         if line.available <= 0:
-            line.ok, line.problem = False, "已售罄"
+            line.ok, line.problem, line.stock_short = False, "已售罄", True
         elif line.quantity > line.available:
-            line.ok, line.problem = False, f"库存不足，仅剩 {line.available} 件"
+            line.ok, line.problem, line.stock_short = False, f"库存不足，仅剩 {line.available} 件", True
     for step in _STEPS:
         if step.stage != "item":
             step.func(cart, now)

@@ -126,6 +126,8 @@ def test_commission_page_sets_rate_as_percentage(op_client, make_category):
     ("-1", "佣金比例须在 0%–50% 之间"),
     ("5.555", "最多两位小数"),
     ("", "请填写佣金比例"),
+    ("1e30", "佣金比例须在 0%–50% 之间"),
+    ("1e999999", "佣金比例须在 0%–50% 之间"),
 ])
 def test_invalid_commission_is_refused_with_a_message(op_client, make_category, text, message):
     top = make_category().parent.parent

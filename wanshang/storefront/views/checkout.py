@@ -33,7 +33,7 @@ def _options_from_query(request) -> PricingOptions:
 
 
 def _render(request, *, mode: str, items, address_id=None, key: str | None = None, note: str = "",
-            error: str | None = None, options: PricingOptions | None = None):
+            error: str | None = None, options: PricingOptions | None = None, status: int = 200):
     options = options or PricingOptions()
     try:
         cart, address = checkout_preview(user=request.user, items=items, address_id=address_id, options=options)
@@ -70,7 +70,7 @@ def _render(request, *, mode: str, items, address_id=None, key: str | None = Non
         "options": options,
         "chosen_ids": {v.coupon.pk for v in cart.coupons if v.chosen},
         "points_value_fen": next((a.amount_fen for a in cart.adjustments if a.code == "points"), 0),
-    })
+    }, status=status)
 
 
 @buyer_required
@@ -111,7 +111,8 @@ def _submit(request):
         )
     except DomainError as exc:
         return _render(request, mode=data["mode"], items=data["items"], address_id=data["address_id"],
-                       key=data["idempotency_key"], note=data["buyer_note"], error=exc.message, options=options)
+                       key=data["idempotency_key"], note=data["buyer_note"], error=exc.message, options=options,
+                       status=exc.status_code)
     return redirect("storefront:cashier", payment_no=payment.no)
 
 
