@@ -125,7 +125,7 @@ def flash(shop, make_product, promo):
 
 
 def flash_rival(rival, item):
-    return lambda: marketing_services.flash_buy(buyer=rival, item_id=item.pk, address_id=rival.address.pk,
+    return lambda: checkout_services.flash_buy(buyer=rival, item_id=item.pk, address_id=rival.address.pk,
                                                 idempotency_key=uuid.uuid4().hex)
 
 
