@@ -47,7 +47,7 @@ class CommissionIn(In):
     rate_bps: int = Field(..., description="佣金比例，万分之（500 = 5.00%），0–5000")
 
 
-class ListFilter(Schema):
+class PlatformListFilter(Schema):
     status: str | None = None
     q: str = ""
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
@@ -71,7 +71,7 @@ class ApplicationOut(Schema):
     reviewed_at: datetime | None
 
 
-class ShopOut(Schema):
+class PlatformShopOut(Schema):
     id: int
     name: str
     slug: str
@@ -126,12 +126,12 @@ def _status(value, choices) -> str | None:
 
 
 @router.get("/applications", response=list[ApplicationOut], summary="入驻申请列表")
-def applications(request: HttpRequest, filters: Query[ListFilter]):
+def applications(request: HttpRequest, filters: Query[PlatformListFilter]):
     rows = application_list(status=_status(filters.status, APPLICATION_STATUSES))
     return [_application(app) for app in rows[filters.offset:filters.offset + filters.limit]]
 
 
-@router.post("/applications/{application_id}/approve", response=ShopOut, summary="通过入驻申请（开店）")
+@router.post("/applications/{application_id}/approve", response=PlatformShopOut, summary="通过入驻申请（开店）")
 def application_approve_api(request: HttpRequest, application_id: int, payload: ApproveIn | None = None):
     slug = (payload.slug or "").strip() if payload else ""
     return _shop(application_approve(application_id=application_id, reviewer=request.auth, slug=slug or None))
@@ -143,18 +143,18 @@ def application_reject_api(request: HttpRequest, application_id: int, payload: R
     return _application(app)
 
 
-@router.get("/shops", response=list[ShopOut], summary="店铺列表")
-def shops(request: HttpRequest, filters: Query[ListFilter]):
+@router.get("/shops", response=list[PlatformShopOut], summary="店铺列表")
+def shops(request: HttpRequest, filters: Query[PlatformListFilter]):
     rows = shop_list(status=_status(filters.status, SHOP_STATUSES), q=filters.q.strip()[:60])
     return [_shop(shop) for shop in rows[filters.offset:filters.offset + filters.limit]]
 
 
-@router.post("/shops/{shop_id}/suspend", response=ShopOut, summary="暂停店铺")
+@router.post("/shops/{shop_id}/suspend", response=PlatformShopOut, summary="暂停店铺")
 def shop_suspend_api(request: HttpRequest, shop_id: int, payload: ReasonIn):
     return _shop(shop_suspend(shop_id=shop_id, reason=payload.reason))
 
 
-@router.post("/shops/{shop_id}/restore", response=ShopOut, summary="恢复店铺")
+@router.post("/shops/{shop_id}/restore", response=PlatformShopOut, summary="恢复店铺")
 def shop_restore_api(request: HttpRequest, shop_id: int):
     return _shop(shop_restore(shop_id=shop_id))
 

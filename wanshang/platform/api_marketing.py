@@ -67,7 +67,7 @@ class SlotIn(In):
     is_open: bool = True
 
 
-class ListFilter(Schema):
+class PlatformPageFilter(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0)
 
@@ -101,7 +101,7 @@ class IssueOut(Schema):
     skipped: int
 
 
-class FlashItemOut(Schema):
+class PlatformFlashItemOut(Schema):
     id: int
     sku_id: int
     product_id: int
@@ -121,7 +121,7 @@ class EnrolmentOut(Schema):
     status: str
     phase_label: str
     per_buyer_limit: int
-    items: list[FlashItemOut]
+    items: list[PlatformFlashItemOut]
 
 
 class SlotOut(Schema):
@@ -145,7 +145,7 @@ class EvidenceOut(Schema):
     old_price_fen: int | None
 
 
-class AlertOut(Schema):
+class PlatformPriceAlertOut(Schema):
     id: int
     shop_id: int
     shop_name: str
@@ -189,7 +189,7 @@ def _save(request, payload: CouponIn, promotion_id=None):
 
 
 @router.get("/coupons", response=list[CouponOut], summary="平台券列表")
-def coupons(request: HttpRequest, filters: Query[ListFilter]):
+def coupons(request: HttpRequest, filters: Query[PlatformPageFilter]):
     rows = platform_promotions(kind=Kind.COUPON)[filters.offset:filters.offset + filters.limit]
     return [_coupon(p) for p in rows]
 
@@ -325,11 +325,11 @@ def _alert(alert) -> dict:
     }
 
 
-@router.get("/price-alerts", response=list[AlertOut], summary="价格合规提醒（全部店铺）")
+@router.get("/price-alerts", response=list[PlatformPriceAlertOut], summary="价格合规提醒（全部店铺）")
 def alerts(request: HttpRequest, filters: Query[AlertFilter]):
     return [_alert(a) for a in price_alerts(shop=None, include_resolved=filters.include_resolved)]
 
 
-@router.post("/price-alerts/{alert_id}/resolve", response=AlertOut, summary="标记价格提醒为已处理")
+@router.post("/price-alerts/{alert_id}/resolve", response=PlatformPriceAlertOut, summary="标记价格提醒为已处理")
 def alert_resolve(request: HttpRequest, alert_id: int):
     return _alert(price_alert_resolve(alert_id=alert_id))

@@ -59,23 +59,23 @@ from wanshang.sellercenter.schemas import (
     MemberLevelOut,
     MemberLevelsIn,
     Message,
-    OrderOut,
-    OrderPage,
-    PreviewOut,
     PriceAlertOut,
     PriceIn,
     ProductIn,
-    ProductOut,
-    ProductPage,
     PromotionIn,
     PromotionOut,
     PromotionPage,
-    RefundOut,
     RefundPage,
     RejectIn,
+    SellerOrderOut,
+    SellerOrderPage,
+    SellerProductOut,
+    SellerProductPage,
+    SellerPromotionPreviewOut,
+    SellerRefundOut,
+    SellerSkuOut,
     SettlementPage,
     ShipIn,
-    SkuOut,
     StatusIn,
     StockAdjustIn,
     StockOut,
@@ -173,7 +173,7 @@ def _product_input(payload: ProductIn) -> ProductInput:
 
 # --- products ----------------------------------------------------------------------------------------------
 
-@router.get("/products", response={200: ProductPage, **ERRORS}, summary="商品列表")
+@router.get("/products", response={200: SellerProductPage, **ERRORS}, summary="商品列表")
 def products_list(request, tab: str = "all", q: str = "", page: int = 1, page_size: int = 20):
     """`tab`: on_sale 出售中 / warehouse 仓库中（草稿与已下架）/ all."""
     staff = _staff(request, P.PRODUCT_EDIT)
@@ -183,7 +183,7 @@ def products_list(request, tab: str = "all", q: str = "", page: int = 1, page_si
     return {**meta, "items": [_product_summary(p) for p in items]}
 
 
-@router.post("/products", response={201: ProductOut, **ERRORS}, summary="发布商品（含 SKU 矩阵）")
+@router.post("/products", response={201: SellerProductOut, **ERRORS}, summary="发布商品（含 SKU 矩阵）")
 def products_create(request, payload: ProductIn):
     staff = _staff(request, P.PRODUCT_EDIT)
     product = product_save(staff=staff, data=_product_input(payload))
@@ -196,13 +196,13 @@ def products_status(request, payload: StatusIn):
     return {"changed": product_set_status(staff=staff, product_ids=payload.product_ids, status=payload.status)}
 
 
-@router.get("/products/{product_id}", response={200: ProductOut, **ERRORS}, summary="商品详情（含 SKU 矩阵）")
+@router.get("/products/{product_id}", response={200: SellerProductOut, **ERRORS}, summary="商品详情（含 SKU 矩阵）")
 def products_get(request, product_id: int):
     staff = _staff(request, P.PRODUCT_EDIT)
     return _product_out(seller_product_get(shop=staff.shop, product_id=product_id))
 
 
-@router.put("/products/{product_id}", response={200: ProductOut, **ERRORS}, summary="修改商品（整体替换 SKU 矩阵）")
+@router.put("/products/{product_id}", response={200: SellerProductOut, **ERRORS}, summary="修改商品（整体替换 SKU 矩阵）")
 def products_update(request, product_id: int, payload: ProductIn):
     staff = _staff(request, P.PRODUCT_EDIT)
     seller_product_get(shop=staff.shop, product_id=product_id)  # another shop's id: 404 before anything else
@@ -210,7 +210,7 @@ def products_update(request, product_id: int, payload: ProductIn):
     return _product_out(seller_product_get(shop=staff.shop, product_id=product_id))
 
 
-@router.patch("/skus/{sku_id}/price", response={200: SkuOut, **ERRORS}, summary="修改 SKU 价格")
+@router.patch("/skus/{sku_id}/price", response={200: SellerSkuOut, **ERRORS}, summary="修改 SKU 价格")
 def skus_price(request, sku_id: int, payload: PriceIn):
     staff = _staff(request)  # the service checks the price permission and says so
     sku = sku_price_update(staff=staff, sku_id=sku_id, price_fen=payload.price_fen,
@@ -256,7 +256,7 @@ def warehouses(request):
 
 # --- orders and refunds ----------------------------------------------------------------------------------
 
-@router.get("/orders", response={200: OrderPage, **ERRORS}, summary="订单列表")
+@router.get("/orders", response={200: SellerOrderPage, **ERRORS}, summary="订单列表")
 def orders_list(request, status: str = "", q: str = "", page: int = 1, page_size: int = 20):
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in ORDER_STATUS_LABELS:
@@ -265,13 +265,13 @@ def orders_list(request, status: str = "", q: str = "", page: int = 1, page_size
     return {**meta, "items": [_order_out(o) for o in items]}
 
 
-@router.get("/orders/{order_id}", response={200: OrderOut, **ERRORS}, summary="订单详情")
+@router.get("/orders/{order_id}", response={200: SellerOrderOut, **ERRORS}, summary="订单详情")
 def orders_get(request, order_id: int):
     staff = _staff(request, P.ORDER_VIEW)
     return _order_out(seller_order_get(shop=staff.shop, order_id=order_id), with_events=True)
 
 
-@router.post("/orders/{order_id}/ship", response={200: OrderOut, **ERRORS}, summary="发货")
+@router.post("/orders/{order_id}/ship", response={200: SellerOrderOut, **ERRORS}, summary="发货")
 def orders_ship(request, order_id: int, payload: ShipIn):
     staff = _staff(request, P.ORDER_SHIP)
     order = seller_order_get(shop=staff.shop, order_id=order_id)
@@ -289,7 +289,7 @@ def refunds_list(request, status: str = "", page: int = 1, page_size: int = 20):
     return {**meta, "items": [_refund_out(r) for r in items]}
 
 
-@router.post("/refunds/{refund_id}/approve", response={200: RefundOut, **ERRORS}, summary="同意退款")
+@router.post("/refunds/{refund_id}/approve", response={200: SellerRefundOut, **ERRORS}, summary="同意退款")
 def refunds_approve(request, refund_id: int):
     staff = _staff(request, P.REFUND_HANDLE)
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
@@ -297,7 +297,7 @@ def refunds_approve(request, refund_id: int):
     return _refund_out(seller_refund_get(shop=staff.shop, refund_id=refund.pk))
 
 
-@router.post("/refunds/{refund_id}/reject", response={200: RefundOut, **ERRORS}, summary="拒绝退款")
+@router.post("/refunds/{refund_id}/reject", response={200: SellerRefundOut, **ERRORS}, summary="拒绝退款")
 def refunds_reject(request, refund_id: int, payload: RejectIn):
     staff = _staff(request, P.REFUND_HANDLE)
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
@@ -421,7 +421,7 @@ def promotions_end(request, promotion_id: int):
     return _transition(request, promotion_id, promotion_end)
 
 
-@router.get("/promotions/{promotion_id}/preview", response={200: list[PreviewOut], **ERRORS},
+@router.get("/promotions/{promotion_id}/preview", response={200: list[SellerPromotionPreviewOut], **ERRORS},
             summary="活动价格预览（§16 划线价、§17 提价提醒）")
 def promotions_preview(request, promotion_id: int):
     staff = _staff(request, P.MARKETING)

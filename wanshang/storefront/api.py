@@ -26,16 +26,16 @@ from wanshang.storefront.schemas import (
     Error,
     OrderCreateIn,
     OrderDetailOut,
-    OrderPage,
     PaymentOut,
-    PreviewOut,
-    ProductOut,
-    ProductPage,
     RefundIn,
-    RefundOut,
     RegionOut,
     SandboxPayOut,
-    ShopOut,
+    StoreOrderPage,
+    StorePreviewOut,
+    StoreProductOut,
+    StoreProductPage,
+    StoreRefundOut,
+    StoreShopOut,
     TokenIn,
     TokenOut,
 )
@@ -57,7 +57,7 @@ def categories(request):
     return [out.category_node(root) for root in category_tree()]
 
 
-@router.get("/products", auth=OPTIONAL_AUTH, response={200: ProductPage, 404: Error}, summary="商品搜索/列表")
+@router.get("/products", auth=OPTIONAL_AUTH, response={200: StoreProductPage, 404: Error}, summary="商品搜索/列表")
 def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = 1,
              page_size: int = Query(20, ge=1, le=100), min_price_fen: int | None = Query(None, ge=0),
              max_price_fen: int | None = Query(None, ge=0)):
@@ -91,7 +91,7 @@ def _track_list(request, *, q: str, category, shop) -> None:
         track_view(request, page_type="category", category_id=category.pk)
 
 
-@router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: ProductOut, 404: Error},
+@router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: StoreProductOut, 404: Error},
             summary="商品详情（含 SKU 与库存；各 SKU 的促销价见 /products/{product_id}/promotions）")
 def product(request, product_id: int):
     from wanshang.catalog.selectors import product_get_public
@@ -104,7 +104,7 @@ def product(request, product_id: int):
                               overlay=card_overlay(buyer=request.user, products=[item]))
 
 
-@router.get("/shops/{slug}", auth=None, response={200: ShopOut, 404: Error}, summary="店铺信息")
+@router.get("/shops/{slug}", auth=None, response={200: StoreShopOut, 404: Error}, summary="店铺信息")
 def shop(request, slug: str):
     from wanshang.catalog.selectors import product_search
     from wanshang.merchants.selectors import shop_get_public
@@ -196,7 +196,7 @@ def _coupon_ids(text: str | None) -> list[int] | None:
         raise ValidationError("coupon_ids 须为逗号分隔的优惠券 id（最多 20 个），如 12,15", field="coupon_ids")
 
 
-@router.get("/checkout/preview", response={200: PreviewOut, **ERRORS}, summary="结算预览（运费、优惠明细、可用券、积分、应付）")
+@router.get("/checkout/preview", response={200: StorePreviewOut, **ERRORS}, summary="结算预览（运费、优惠明细、可用券、积分、应付）")
 def checkout_preview(request, address_id: int | None = None, sku_id: int | None = None, quantity: int = 1,
                      coupon_ids: str | None = None, use_points: bool = False):
     """Without `sku_id`: the selected cart items. With it: a direct buy of `quantity`.
@@ -252,7 +252,7 @@ def order_create(request, payload: OrderCreateIn):
     return 201, _payment_out(request, payment.no)
 
 
-@router.get("/orders", response=OrderPage, summary="我的订单")
+@router.get("/orders", response=StoreOrderPage, summary="我的订单")
 def orders(request, tab: str = "all", status: str = "", page: int = 1, page_size: int = Query(10, ge=1, le=50)):
     """`tab`: all / unpaid / to_ship / to_receive / done / refund; or an exact `status`."""
     from wanshang.orders.selectors import buyer_order_list, buyer_orders_by_tab
@@ -292,7 +292,7 @@ def order_confirm_receipt(request, order_id: int):
     return _order_detail(request, order_id)
 
 
-@router.post("/orders/{order_id}/refund", response={201: RefundOut, **ERRORS}, summary="申请退款（已付款未发货）")
+@router.post("/orders/{order_id}/refund", response={201: StoreRefundOut, **ERRORS}, summary="申请退款（已付款未发货）")
 def order_refund(request, order_id: int, payload: RefundIn):
     from wanshang.orders.refunds import refund_request
 
@@ -300,7 +300,7 @@ def order_refund(request, order_id: int, payload: RefundIn):
     return 201, out.refund(refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines))
 
 
-@router.post("/orders/{order_id}/refund/withdraw", response={200: RefundOut, **ERRORS}, summary="撤销退款申请")
+@router.post("/orders/{order_id}/refund/withdraw", response={200: StoreRefundOut, **ERRORS}, summary="撤销退款申请")
 def order_refund_withdraw(request, order_id: int):
     from wanshang.orders.refunds import order_for_refund, refund_withdraw
     from wanshang.orders.selectors import buyer_order_get
