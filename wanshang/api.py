@@ -28,12 +28,40 @@ def domain_error(request, exc: DomainError):
     )
 
 
+# pydantic's error types → what a person reads; anything else keeps pydantic's (English) message
+_PROBLEMS = {
+    "missing": lambda c: "必填",
+    "less_than_equal": lambda c: f"不能大于 {c['le']}",
+    "less_than": lambda c: f"须小于 {c['lt']}",
+    "greater_than_equal": lambda c: f"不能小于 {c['ge']}",
+    "greater_than": lambda c: f"须大于 {c['gt']}",
+    "int_parsing": lambda c: "须为整数",
+    "int_type": lambda c: "须为整数",
+    "int_from_float": lambda c: "须为整数",
+    "bool_parsing": lambda c: "须为 true 或 false",
+    "bool_type": lambda c: "须为 true 或 false",
+    "string_too_long": lambda c: f"最多 {c['max_length']} 个字符",
+    "too_long": lambda c: f"最多 {c['max_length']} 项",
+    "too_short": lambda c: f"至少 {c['min_length']} 项",
+    "extra_forbidden": lambda c: "不是可用的字段",
+    "literal_error": lambda c: f"只能是 {c['expected']}",
+}
+
+
+def _problem(err: dict) -> str:
+    explain = _PROBLEMS.get(err.get("type", ""))
+    try:
+        return explain(err.get("ctx") or {}) if explain else err.get("msg", "")
+    except KeyError:
+        return err.get("msg", "")
+
+
 @api.exception_handler(NinjaValidationError)
 def input_error(request, exc: NinjaValidationError):
     problems = []
     for err in exc.errors:
         where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query"))
-        problems.append(f"{where}: {err.get('msg')}" if where else err.get("msg"))
+        problems.append(f"{where}: {_problem(err)}" if where else _problem(err))
     return api.create_response(
         request, {"detail": "请求参数有误：" + "；".join(problems), "code": "invalid", "errors": exc.errors},
         status=422,

@@ -8,6 +8,7 @@ from pydantic import ConfigDict
 
 from wanshang.catalog.selectors import category_tree_all
 from wanshang.catalog.services import category_create
+from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.merchants.selectors import APPLICATION_STATUSES, SHOP_STATUSES, application_list, shop_list
 from wanshang.merchants.services import (
     application_approve,
@@ -51,7 +52,7 @@ class PlatformListFilter(Schema):
     status: str | None = None
     q: str = ""
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ApplicationOut(Schema):

@@ -11,6 +11,7 @@ from wanshang.analytics.anomaly import (
 from wanshang.analytics.exports import trade_export
 from wanshang.analytics.trade import platform_trade_report, trade_range
 from wanshang.common import datacenter_api as shared
+from wanshang.common.api_paging import MAX_OFFSET
 
 router = Router()
 
@@ -30,7 +31,7 @@ class PlatformAlertQuery(shared.In):
     shop_id: int | None = None
     unread: bool = False
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class PlatformShopRowOut(Schema):

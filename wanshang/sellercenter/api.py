@@ -16,6 +16,7 @@ from wanshang.catalog.services import (
     product_set_status,
     sku_price_update,
 )
+from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import ValidationError
 from wanshang.compliance.selectors import price_alerts
 from wanshang.compliance.services import price_alert_resolve
@@ -86,7 +87,6 @@ from wanshang.sellercenter.schemas import (
 router = Router()
 
 ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message}
-MAX_PAGE_SIZE = 100
 
 
 def _staff(request, perm=None):
@@ -95,7 +95,6 @@ def _staff(request, perm=None):
 
 
 def _paged(qs, page: int, size: int) -> tuple[dict, list]:
-    size = max(1, min(size, MAX_PAGE_SIZE))
     paginator = Paginator(qs, size)
     current = paginator.get_page(page)
     return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages}, list(current)
@@ -174,7 +173,7 @@ def _product_input(payload: ProductIn) -> ProductInput:
 # --- products ----------------------------------------------------------------------------------------------
 
 @router.get("/products", response={200: SellerProductPage, **ERRORS}, summary="商品列表")
-def products_list(request, tab: str = "all", q: str = "", page: int = 1, page_size: int = 20):
+def products_list(request, tab: str = "all", q: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     """`tab`: on_sale 出售中 / warehouse 仓库中（草稿与已下架）/ all."""
     staff = _staff(request, P.PRODUCT_EDIT)
     if tab not in SELLER_PRODUCT_TABS:
@@ -230,8 +229,8 @@ def _stock_out(row) -> dict:
 
 
 @router.get("/stock", response={200: StockPage, **ERRORS}, summary="库存列表（SKU × 仓库）")
-def stock_list(request, q: str = "", warehouse_id: int | None = None, low_only: bool = False, page: int = 1,
-               page_size: int = 50):
+def stock_list(request, q: str = "", warehouse_id: int | None = None, low_only: bool = False, page: int = page_query(),
+               page_size: int = page_size_query(50)):
     staff = _staff(request, P.STOCK_EDIT)
     rows = seller_stock_list(shop=staff.shop, q=q.strip()[:60], warehouse_id=warehouse_id, low_only=low_only)
     meta, items = _paged(rows, page, page_size)
@@ -257,7 +256,7 @@ def warehouses(request):
 # --- orders and refunds ----------------------------------------------------------------------------------
 
 @router.get("/orders", response={200: SellerOrderPage, **ERRORS}, summary="订单列表")
-def orders_list(request, status: str = "", q: str = "", page: int = 1, page_size: int = 20):
+def orders_list(request, status: str = "", q: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in ORDER_STATUS_LABELS:
         raise ValidationError(f"未知的订单状态：{status}", field="status")
@@ -281,7 +280,7 @@ def orders_ship(request, order_id: int, payload: ShipIn):
 
 
 @router.get("/refunds", response={200: RefundPage, **ERRORS}, summary="退款列表")
-def refunds_list(request, status: str = "", page: int = 1, page_size: int = 20):
+def refunds_list(request, status: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in REFUND_STATUS_LABELS:
         raise ValidationError(f"未知的退款状态：{status}", field="status")
@@ -308,7 +307,7 @@ def refunds_reject(request, refund_id: int, payload: RejectIn):
 # --- settlements -------------------------------------------------------------------------------------------
 
 @router.get("/settlements", response={200: SettlementPage, **ERRORS}, summary="结算台账")
-def settlements(request, status: str = "", page: int = 1, page_size: int = 20):
+def settlements(request, status: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     staff = _staff(request, P.FINANCE_VIEW)
     labels = dict(SETTLEMENT_STATUSES)
     if status and status not in labels:
@@ -365,7 +364,7 @@ def _promotion(staff, promotion_id) -> dict:
 
 
 @router.get("/promotions", response={200: PromotionPage, **ERRORS}, summary="营销活动列表")
-def promotions_list(request, kind: str = "", phase: str = "", page: int = 1, page_size: int = 20):
+def promotions_list(request, kind: str = "", phase: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     """`phase`: running 进行中 / scheduled 未开始 / paused 已暂停 / ended 已结束; `kind`: coupon, full_reduction, …"""
     staff = _staff(request, P.MARKETING)
     if kind and kind not in Kind.values:

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from wanshang.analytics.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
 from wanshang.analytics.exports import trade_export
 from wanshang.analytics.trade import trade_range, trade_report
+from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.common.datacenter_api import (
     AlertOut,
     In,
@@ -35,7 +36,7 @@ class ExportQuery(RangeQuery):
 class AlertQuery(In):
     unread: bool = False
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class AlertPage(Schema):

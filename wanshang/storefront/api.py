@@ -9,6 +9,7 @@ from ninja import Query, Router
 from ninja.throttling import AnonRateThrottle
 
 from wanshang.analytics.tracking import track_view
+from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.storefront import serializers as out
 from wanshang.storefront.api_favourites import router as favourites_router
@@ -58,8 +59,8 @@ def categories(request):
 
 
 @router.get("/products", auth=OPTIONAL_AUTH, response={200: StoreProductPage, 404: Error}, summary="商品搜索/列表")
-def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = 1,
-             page_size: int = Query(20, ge=1, le=100), min_price_fen: int | None = Query(None, ge=0),
+def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = page_query(),
+             page_size: int = page_size_query(20), min_price_fen: int | None = Query(None, ge=0),
              max_price_fen: int | None = Query(None, ge=0)):
     """`category`: id or slug; `shop`: shop slug; `sort`: default / sales / new / price_asc / price_desc."""
     from wanshang.catalog.selectors import category_get, product_search
@@ -253,7 +254,8 @@ def order_create(request, payload: OrderCreateIn):
 
 
 @router.get("/orders", response=StoreOrderPage, summary="我的订单")
-def orders(request, tab: str = "all", status: str = "", page: int = 1, page_size: int = Query(10, ge=1, le=50)):
+def orders(request, tab: str = "all", status: str = "", page: int = page_query(),
+           page_size: int = page_size_query(10, 50)):
     """`tab`: all / unpaid / to_ship / to_receive / done / refund; or an exact `status`."""
     from wanshang.orders.selectors import buyer_order_list, buyer_orders_by_tab
 

@@ -7,8 +7,9 @@ commit) and `analytics.services.buyer_events_delete`.
 from datetime import datetime
 
 from ninja import Field as SchemaField
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
+from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import NotFound
 from wanshang.storefront import serializers as out
 from wanshang.storefront.promo_display import card_overlay
@@ -48,7 +49,7 @@ def _favourite(fav, overlay=None) -> dict:
 
 
 @router.get("/favourites", response=FavouritePage, summary="我的收藏（最新在前；已失效的商品 buyable=false）")
-def favourites(request, page: int = 1, page_size: int = Query(20, ge=1, le=100)):
+def favourites(request, page: int = page_query(), page_size: int = page_size_query(20)):
     from wanshang.catalog.selectors import favourite_list
 
     data = out.page_of(favourite_list(user=request.user), page=page, per_page=page_size, item=lambda f: f)
