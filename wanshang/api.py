@@ -5,7 +5,7 @@ payments (gateway notifications). They call the same services and selectors as t
 """
 
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from wanshang.common.api_auth import AUTH
@@ -66,6 +66,18 @@ def input_error(request, exc: NinjaValidationError):
         request, {"detail": "请求参数有误：" + "；".join(problems), "code": "invalid", "errors": exc.errors},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """ninja's own refusals (CSRF, throttling) in the shape and language of the others."""
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        detail, code = "CSRF 校验失败：请刷新页面后重试（表单须带 CSRF 令牌），或改用 API 令牌", "csrf_failed"
+    elif exc.status_code == 429:
+        detail, code = "请求过于频繁，请稍后再试", "throttled"
+    else:
+        detail, code = str(exc), "error"
+    return api.create_response(request, {"detail": detail, "code": code}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

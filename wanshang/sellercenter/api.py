@@ -53,6 +53,7 @@ from wanshang.orders.selectors import (
 )
 from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
+from wanshang.sellercenter.access import SELLER_AUTH
 from wanshang.sellercenter.schemas import (
     Changed,
     CouponIssueIn,
@@ -84,7 +85,7 @@ from wanshang.sellercenter.schemas import (
     WarehouseOut,
 )
 
-router = Router()
+router = Router(auth=SELLER_AUTH)
 
 ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message}
 

@@ -11,11 +11,13 @@ from wanshang.analytics.exports import trade_export
 from wanshang.analytics.trade import trade_range, trade_report
 from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.common.datacenter_api import (
+    XLSX,
     AlertOut,
     In,
     RangeQuery,
     TradeOut,
     alert_out,
+    export_doc,
     export_response,
     trade_out,
 )
@@ -65,12 +67,14 @@ def _export(request, q: ExportQuery, fmt: str):
     return export_response(trade_export(report, fmt=fmt, table=q.report))
 
 
-@router.get("/trade/export.xlsx", summary="导出交易报表 Excel（按小时、按日两张表）")
+@router.get("/trade/export.xlsx", response={200: None, **ERRORS}, openapi_extra=export_doc(XLSX),
+            summary="导出交易报表 Excel（按小时、按日两张表）")
 def trade_export_xlsx(request, q: Query[ExportQuery]):
     return _export(request, q, "xlsx")
 
 
-@router.get("/trade/export.csv", summary="导出交易报表 CSV（UTF-8 BOM）")
+@router.get("/trade/export.csv", response={200: None, **ERRORS},
+            openapi_extra=export_doc("text/csv; charset=utf-8"), summary="导出交易报表 CSV（UTF-8 BOM）")
 def trade_export_csv(request, q: Query[ExportQuery]):
     return _export(request, q, "csv")
 

@@ -377,3 +377,4 @@ class Message(Schema):
     detail: str
     code: str = ""
     field: str | None = None
+    errors: list[dict] | None = Field(None, description="422：每个有误参数的位置（loc）、类型与原因")

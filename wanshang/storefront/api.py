@@ -17,6 +17,9 @@ from wanshang.storefront.api_promotions import OPTIONAL_AUTH
 from wanshang.storefront.api_promotions import router as promotions_router
 from wanshang.storefront.promo_display import card_overlay
 from wanshang.storefront.schemas import (
+    AUTHED_ERRORS,
+    ERRORS,
+    PUBLIC_ERRORS,
     AddressIn,
     AddressOut,
     CancelIn,
@@ -45,7 +48,6 @@ router = Router()
 router.add_router("", promotions_router)  # coupons, points, flash sales, group buys
 router.add_router("", favourites_router)  # 我的收藏, deleting my behaviour data
 
-ERRORS = {400: Error, 404: Error, 409: Error}
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 
 
@@ -58,7 +60,7 @@ def categories(request):
     return [out.category_node(root) for root in category_tree()]
 
 
-@router.get("/products", auth=OPTIONAL_AUTH, response={200: StoreProductPage, 404: Error}, summary="商品搜索/列表")
+@router.get("/products", auth=OPTIONAL_AUTH, response={200: StoreProductPage, **PUBLIC_ERRORS}, summary="商品搜索/列表")
 def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = page_query(),
              page_size: int = page_size_query(20), min_price_fen: int | None = Query(None, ge=0),
              max_price_fen: int | None = Query(None, ge=0)):
@@ -92,7 +94,7 @@ def _track_list(request, *, q: str, category, shop) -> None:
         track_view(request, page_type="category", category_id=category.pk)
 
 
-@router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: StoreProductOut, 404: Error},
+@router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: StoreProductOut, **PUBLIC_ERRORS},
             summary="商品详情（含 SKU 与库存；各 SKU 的促销价见 /products/{product_id}/promotions）")
 def product(request, product_id: int):
     from wanshang.catalog.selectors import product_get_public
@@ -105,7 +107,7 @@ def product(request, product_id: int):
                               overlay=card_overlay(buyer=request.user, products=[item]))
 
 
-@router.get("/shops/{slug}", auth=None, response={200: StoreShopOut, 404: Error}, summary="店铺信息")
+@router.get("/shops/{slug}", auth=None, response={200: StoreShopOut, **PUBLIC_ERRORS}, summary="店铺信息")
 def shop(request, slug: str):
     from wanshang.catalog.selectors import product_search
     from wanshang.merchants.selectors import shop_get_public
@@ -115,7 +117,7 @@ def shop(request, slug: str):
             "product_count": product_search(shop=the_shop).count()}
 
 
-@router.get("/regions", auth=None, response=list[RegionOut], summary="行政区划（省/市/区）")
+@router.get("/regions", auth=None, response={200: list[RegionOut], 422: Error}, summary="行政区划（省/市/区）")
 def regions(request, parent: str = ""):
     from wanshang.fulfillment.selectors import region_children
 
@@ -125,7 +127,7 @@ def regions(request, parent: str = ""):
 
 # --- auth ---------------------------------------------------------------------------------------------------
 
-@router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error, 429: Error},
+@router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error, 422: Error, 429: Error},
              summary="用手机号/邮箱和密码换取 API 令牌")
 def token_create(request, payload: TokenIn):
     from wanshang.accounts.selectors import login_locked
@@ -148,7 +150,7 @@ def _cart(request):
     return out.cart(cart_priced(user=request.user))
 
 
-@router.get("/cart", response=CartOut, summary="购物车（按店铺分组，失效商品带原因）")
+@router.get("/cart", response={200: CartOut, 401: Error}, summary="购物车（按店铺分组，失效商品带原因）")
 def cart(request):
     return _cart(request)
 
@@ -177,7 +179,7 @@ def cart_item_update(request, sku_id: int, payload: CartItemPatch):
     return _cart(request)
 
 
-@router.delete("/cart/items/{sku_id}", response={204: None, 404: Error}, summary="移出购物车")
+@router.delete("/cart/items/{sku_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="移出购物车")
 def cart_item_remove(request, sku_id: int):
     from wanshang.checkout.services import cart_remove
 
@@ -253,7 +255,7 @@ def order_create(request, payload: OrderCreateIn):
     return 201, _payment_out(request, payment.no)
 
 
-@router.get("/orders", response=StoreOrderPage, summary="我的订单")
+@router.get("/orders", response={200: StoreOrderPage, **AUTHED_ERRORS}, summary="我的订单")
 def orders(request, tab: str = "all", status: str = "", page: int = page_query(),
            page_size: int = page_size_query(10, 50)):
     """`tab`: all / unpaid / to_ship / to_receive / done / refund; or an exact `status`."""
@@ -272,7 +274,7 @@ def _order_detail(request, order_id):
     return out.order_detail(order, current_refund=order_for_refund(order))
 
 
-@router.get("/orders/{order_id}", response={200: OrderDetailOut, 404: Error}, summary="订单详情")
+@router.get("/orders/{order_id}", response={200: OrderDetailOut, 404: Error, **AUTHED_ERRORS}, summary="订单详情")
 def order_detail(request, order_id: int):
     return _order_detail(request, order_id)
 
@@ -315,7 +317,7 @@ def order_refund_withdraw(request, order_id: int):
 
 # --- payments -----------------------------------------------------------------------------------------------
 
-@router.get("/payments/{payment_no}", response={200: PaymentOut, 404: Error}, summary="支付单（收银台）")
+@router.get("/payments/{payment_no}", response={200: PaymentOut, 404: Error, **AUTHED_ERRORS}, summary="支付单（收银台）")
 def payment(request, payment_no: str):
     return _payment_out(request, payment_no)
 
@@ -331,7 +333,7 @@ def payment_sandbox_pay(request, payment_no: str):
 
 # --- addresses ----------------------------------------------------------------------------------------------
 
-@router.get("/addresses", response=list[AddressOut], summary="收货地址")
+@router.get("/addresses", response={200: list[AddressOut], 401: Error}, summary="收货地址")
 def addresses(request):
     from wanshang.accounts.selectors import address_list
 
@@ -345,7 +347,7 @@ def address_create(request, payload: AddressIn):
     return 201, out.address(create(user=request.user, **payload.model_dump()))
 
 
-@router.delete("/addresses/{address_id}", response={204: None, 404: Error}, summary="删除收货地址")
+@router.delete("/addresses/{address_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="删除收货地址")
 def address_delete(request, address_id: int):
     from wanshang.accounts.services import address_delete as delete
 

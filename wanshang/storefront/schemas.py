@@ -74,6 +74,14 @@ class Error(Schema):
     detail: str
     code: str = "invalid"
     field: str | None = None
+    errors: list[dict] | None = Field(None, description="422：每个有误参数的位置（loc）、类型与原因")
+
+
+# The error answers each kind of endpoint documents (`response={200: …, **ERRORS}`): 401 not logged in,
+# 422 a parameter or body field out of its schema; the rest from the services' domain errors.
+PUBLIC_ERRORS = {404: Error, 422: Error}
+AUTHED_ERRORS = {401: Error, 422: Error}
+ERRORS = {400: Error, 404: Error, 409: Error, **AUTHED_ERRORS}
 
 
 class CategoryOut(Schema):
