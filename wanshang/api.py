@@ -70,6 +70,14 @@ def input_error(request, exc: NinjaValidationError):
     )
 
 
+@api.exception_handler(OverflowError)
+def number_too_large(request, exc: OverflowError):
+    """An id past the 64-bit range (e.g. ?warehouse_id=9223372036854775808) cannot be bound as an SQLite
+    integer; PostgreSQL just finds nothing. Either way it is the caller's number, not our fault: 422."""
+    return api.create_response(
+        request, {"detail": "请求参数有误：数值超出范围（最大 9223372036854775807）", "code": "invalid"}, status=422)
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     """ninja's own refusals (CSRF, throttling) in the shape and language of the others."""
