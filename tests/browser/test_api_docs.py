@@ -23,7 +23,9 @@ def test_api_docs_render_offline_from_our_own_static_files(page, live_server, sh
 
     page.goto("/api/docs")
 
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("万商 Wanshang API")
+    # Swagger UI renders once it has fetched /api/openapi.json, which ninja builds on each request (~1 s, more
+    # on a loaded machine)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("万商 Wanshang API", timeout=30_000)
     expect(page.locator(".opblock-tag-section").first).to_be_visible()
     assert page.locator(".opblock").count() > 100  # every endpoint of the three faces is listed
     page.locator(".opblock-summary", has_text="/api/store/products/{product_id}").first.click()
