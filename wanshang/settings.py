@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # /api/docs serves Swagger UI from ninja's own static files, not a CDN (works offline)
     # shared kernel
     "wanshang.common",
     # bounded contexts

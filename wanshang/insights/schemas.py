@@ -112,6 +112,15 @@ def alert_out(alert) -> dict:
     }
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_doc(media_type: str) -> dict:
+    """`openapi_extra` of an export endpoint: its 200 is a file download, not JSON."""
+    return {"responses": {200: {"description": "文件下载（Content-Disposition: attachment）",
+                                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
 def export_response(export) -> HttpResponse:
     """A trade export (analytics.exports) as a download."""
     response = HttpResponse(export.content, content_type=export.content_type)

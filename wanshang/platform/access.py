@@ -7,9 +7,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from ninja.security import SessionAuth
 
-from wanshang.accounts.api_auth import BearerToken
+from wanshang.accounts.api_auth import BearerToken, Session
 from wanshang.common.errors import PermissionDenied
 
 FORBIDDEN_MESSAGE = _("该页面仅限平台运营人员访问，你的账号没有平台管理权限。")
@@ -51,7 +50,7 @@ class OperatorBearer(BearerToken):
         return _operator_or_403(super().authenticate(request, token))
 
 
-class OperatorSession(SessionAuth):
+class OperatorSession(Session):
     def authenticate(self, request, key):
         return _operator_or_403(super().authenticate(request, key))
 

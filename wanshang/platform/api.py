@@ -8,6 +8,7 @@ from pydantic import ConfigDict
 
 from wanshang.catalog.selectors import category_get, category_tree_all
 from wanshang.catalog.services import category_create
+from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.merchants.selectors import APPLICATION_STATUSES, SHOP_STATUSES, application_list, shop_list
 from wanshang.merchants.services import (
     application_approve,
@@ -17,6 +18,7 @@ from wanshang.merchants.services import (
     shop_suspend,
 )
 from wanshang.platform.access import OPERATOR_AUTH
+from wanshang.platform.api_errors import ERRORS
 
 router = Router(auth=OPERATOR_AUTH)
 
@@ -47,11 +49,11 @@ class CommissionIn(In):
     rate_bps: int = Field(..., description="佣金比例，万分之（500 = 5.00%），0–5000")
 
 
-class ListFilter(Schema):
+class PlatformListFilter(Schema):
     status: str | None = None
     q: str = ""
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ApplicationOut(Schema):
@@ -71,7 +73,7 @@ class ApplicationOut(Schema):
     reviewed_at: datetime | None
 
 
-class ShopOut(Schema):
+class PlatformShopOut(Schema):
     id: int
     name: str
     slug: str
@@ -80,6 +82,20 @@ class ShopOut(Schema):
     status_label: str
     suspend_reason: str
     created_at: datetime
+
+
+class PlatformCategoryOut(Schema):
+    id: int
+    name: str
+    slug: str
+    level: int
+    sort: int
+    is_active: bool
+    parent_id: int | None
+    children: list["PlatformCategoryOut"] = []
+
+
+PlatformCategoryOut.model_rebuild()
 
 
 class CommissionOut(Schema):
@@ -125,52 +141,52 @@ def _status(value, choices) -> str | None:
     return value
 
 
-@router.get("/applications", response=list[ApplicationOut], summary="入驻申请列表")
-def applications(request: HttpRequest, filters: Query[ListFilter]):
+@router.get("/applications", response={200: list[ApplicationOut], **ERRORS}, summary="入驻申请列表")
+def applications(request: HttpRequest, filters: Query[PlatformListFilter]):
     rows = application_list(status=_status(filters.status, APPLICATION_STATUSES))
     return [_application(app) for app in rows[filters.offset:filters.offset + filters.limit]]
 
 
-@router.post("/applications/{application_id}/approve", response=ShopOut, summary="通过入驻申请（开店）")
+@router.post("/applications/{application_id}/approve", response={200: PlatformShopOut, **ERRORS}, summary="通过入驻申请（开店）")
 def application_approve_api(request: HttpRequest, application_id: int, payload: ApproveIn | None = None):
     slug = (payload.slug or "").strip() if payload else ""
     return _shop(application_approve(application_id=application_id, reviewer=request.auth, slug=slug or None))
 
 
-@router.post("/applications/{application_id}/reject", response=ApplicationOut, summary="驳回入驻申请")
+@router.post("/applications/{application_id}/reject", response={200: ApplicationOut, **ERRORS}, summary="驳回入驻申请")
 def application_reject_api(request: HttpRequest, application_id: int, payload: ReasonIn):
     app = application_reject(application_id=application_id, reviewer=request.auth, reason=payload.reason)
     return _application(app)
 
 
-@router.get("/shops", response=list[ShopOut], summary="店铺列表")
-def shops(request: HttpRequest, filters: Query[ListFilter]):
+@router.get("/shops", response={200: list[PlatformShopOut], **ERRORS}, summary="店铺列表")
+def shops(request: HttpRequest, filters: Query[PlatformListFilter]):
     rows = shop_list(status=_status(filters.status, SHOP_STATUSES), q=filters.q.strip()[:60])
     return [_shop(shop) for shop in rows[filters.offset:filters.offset + filters.limit]]
 
 
-@router.post("/shops/{shop_id}/suspend", response=ShopOut, summary="暂停店铺")
+@router.post("/shops/{shop_id}/suspend", response={200: PlatformShopOut, **ERRORS}, summary="暂停店铺")
 def shop_suspend_api(request: HttpRequest, shop_id: int, payload: ReasonIn):
     return _shop(shop_suspend(shop_id=shop_id, reason=payload.reason))
 
 
-@router.post("/shops/{shop_id}/restore", response=ShopOut, summary="恢复店铺")
+@router.post("/shops/{shop_id}/restore", response={200: PlatformShopOut, **ERRORS}, summary="恢复店铺")
 def shop_restore_api(request: HttpRequest, shop_id: int):
     return _shop(shop_restore(shop_id=shop_id))
 
 
-@router.get("/categories", summary="类目树（含已停用）")
+@router.get("/categories", response={200: list[PlatformCategoryOut], **ERRORS}, summary="类目树（含已停用）")
 def categories(request: HttpRequest):
     return [_category(root) for root in category_tree_all()]
 
 
-@router.post("/categories", response={201: dict}, summary="新建类目")
+@router.post("/categories", response={201: PlatformCategoryOut, **ERRORS}, summary="新建类目")
 def category_create_api(request: HttpRequest, payload: CategoryIn):
     category = category_create(name=payload.name, slug=payload.slug, parent_id=payload.parent_id, sort=payload.sort)
     return 201, _category(category)
 
 
-@router.post("/commission-rates", response=CommissionOut, summary="设置类目佣金比例")
+@router.post("/commission-rates", response={200: CommissionOut, **ERRORS}, summary="设置类目佣金比例")
 def commission_rate_set(request: HttpRequest, payload: CommissionIn):
     rate = commission_set(category=category_get(category_id=payload.category_id), rate_bps=payload.rate_bps)
     return {"category_id": rate.category_id, "rate_bps": rate.rate_bps,

@@ -3,6 +3,7 @@
 
 from ninja import Field, Query, Router, Schema
 
+from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.insights import schemas as shared
 from wanshang.insights.anomaly import (
     platform_alert_list,
@@ -11,6 +12,7 @@ from wanshang.insights.anomaly import (
 )
 from wanshang.insights.exports import trade_export
 from wanshang.insights.trade import platform_trade_report, trade_range
+from wanshang.platform.api_errors import ERRORS
 
 router = Router()
 
@@ -30,7 +32,7 @@ class PlatformAlertQuery(shared.In):
     shop_id: int | None = None
     unread: bool = False
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class PlatformShopRowOut(Schema):
@@ -67,7 +69,7 @@ def _alert(alert) -> dict:
             "shop_id": alert.shop_id, "shop_name": alert.shop.name if alert.shop_id else ""}
 
 
-@router.get("/trade", response=PlatformTradeOut, summary="交易报表（全平台或单个店铺，按小时、按日、按店铺）")
+@router.get("/trade", response={200: PlatformTradeOut, **ERRORS}, summary="交易报表（全平台或单个店铺，按小时、按日、按店铺）")
 def trade(request, q: Query[PlatformRangeQuery]):
     report = _report(q)
     return {
@@ -81,24 +83,26 @@ def _export(q: PlatformExportQuery, fmt: str):
     return shared.export_response(trade_export(_report(q), fmt=fmt, table=q.report))
 
 
-@router.get("/trade/export.xlsx", summary="导出交易报表 Excel（按小时、按日、按店铺三张表）")
+@router.get("/trade/export.xlsx", response={200: None, **ERRORS}, openapi_extra=shared.export_doc(shared.XLSX),
+            summary="导出交易报表 Excel（按小时、按日、按店铺三张表）")
 def trade_export_xlsx(request, q: Query[PlatformExportQuery]):
     return _export(q, "xlsx")
 
 
-@router.get("/trade/export.csv", summary="导出交易报表 CSV（UTF-8 BOM；report=hours|days|shops）")
+@router.get("/trade/export.csv", response={200: None, **ERRORS},
+            openapi_extra=shared.export_doc("text/csv; charset=utf-8"), summary="导出交易报表 CSV（UTF-8 BOM；report=hours|days|shops）")
 def trade_export_csv(request, q: Query[PlatformExportQuery]):
     return _export(q, "csv")
 
 
-@router.get("/alerts", response=PlatformAlertPage, summary="异常提醒（各店铺与全平台）")
+@router.get("/alerts", response={200: PlatformAlertPage, **ERRORS}, summary="异常提醒（各店铺与全平台）")
 def alerts(request, q: Query[PlatformAlertQuery]):
     qs = platform_alert_list(scope=q.scope, shop_id=q.shop_id, unread_only=q.unread)
     return {"count": qs.count(), "platform_unread_count": platform_alerts_unread_count(),
             "items": [_alert(a) for a in qs[q.offset:q.offset + q.limit]]}
 
 
-@router.post("/alerts/{alert_id}/read", response=PlatformAlertOut, summary="标记全平台提醒已读（店铺的提醒由店铺处理）")
+@router.post("/alerts/{alert_id}/read", response={200: PlatformAlertOut, **ERRORS}, summary="标记全平台提醒已读（店铺的提醒由店铺处理）")
 def alert_read(request, alert_id: int):
     alert = platform_alert_mark_read(alert_id=alert_id)
     return _alert(alert)

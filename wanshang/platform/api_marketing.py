@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
+from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.common.errors import NotFound
 from wanshang.compliance.selectors import price_alerts
 from wanshang.compliance.services import price_alert_resolve
@@ -26,6 +27,7 @@ from wanshang.marketing.services import (
     promotion_save,
 )
 from wanshang.platform.access import OPERATOR_AUTH
+from wanshang.platform.api_errors import ERRORS
 from wanshang.platform.marketing import SLOT_PHASES, aware, coupon_input, decorate, evidence_rows, slot_phase
 
 router = Router(auth=OPERATOR_AUTH)
@@ -67,9 +69,9 @@ class SlotIn(In):
     is_open: bool = True
 
 
-class ListFilter(Schema):
+class PlatformPageFilter(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class AlertFilter(Schema):
@@ -101,7 +103,7 @@ class IssueOut(Schema):
     skipped: int
 
 
-class FlashItemOut(Schema):
+class PlatformFlashItemOut(Schema):
     id: int
     sku_id: int
     product_id: int
@@ -121,7 +123,7 @@ class EnrolmentOut(Schema):
     status: str
     phase_label: str
     per_buyer_limit: int
-    items: list[FlashItemOut]
+    items: list[PlatformFlashItemOut]
 
 
 class SlotOut(Schema):
@@ -145,7 +147,7 @@ class EvidenceOut(Schema):
     old_price_fen: int | None
 
 
-class AlertOut(Schema):
+class PlatformPriceAlertOut(Schema):
     id: int
     shop_id: int
     shop_name: str
@@ -188,23 +190,23 @@ def _save(request, payload: CouponIn, promotion_id=None):
     return promotion_save(shop=None, actor=request.auth, data=data, promotion_id=promotion_id)
 
 
-@router.get("/coupons", response=list[CouponOut], summary="平台券列表")
-def coupons(request: HttpRequest, filters: Query[ListFilter]):
+@router.get("/coupons", response={200: list[CouponOut], **ERRORS}, summary="平台券列表")
+def coupons(request: HttpRequest, filters: Query[PlatformPageFilter]):
     rows = platform_promotions(kind=Kind.COUPON)[filters.offset:filters.offset + filters.limit]
     return [_coupon(p) for p in rows]
 
 
-@router.post("/coupons", response={201: CouponOut}, summary="新建平台券")
+@router.post("/coupons", response={201: CouponOut, **ERRORS}, summary="新建平台券")
 def coupon_create(request: HttpRequest, payload: CouponIn):
     return 201, _coupon(_save(request, payload))
 
 
-@router.get("/coupons/{promotion_id}", response=CouponOut, summary="平台券详情（含已领、已用、总量）")
+@router.get("/coupons/{promotion_id}", response={200: CouponOut, **ERRORS}, summary="平台券详情（含已领、已用、总量）")
 def coupon_get(request: HttpRequest, promotion_id: int):
     return _coupon(_platform_coupon(promotion_id))
 
 
-@router.put("/coupons/{promotion_id}", response=CouponOut, summary="修改平台券（仅未开始的）")
+@router.put("/coupons/{promotion_id}", response={200: CouponOut, **ERRORS}, summary="修改平台券（仅未开始的）")
 def coupon_update(request: HttpRequest, promotion_id: int, payload: CouponIn):
     _platform_coupon(promotion_id)
     return _coupon(_save(request, payload, promotion_id=promotion_id))
@@ -215,22 +217,22 @@ def _transition(service, request, promotion_id):
     return _coupon(service(shop=None, promotion_id=promo.pk, actor=request.auth, platform=True))
 
 
-@router.post("/coupons/{promotion_id}/pause", response=CouponOut, summary="暂停平台券（已领的仍可用）")
+@router.post("/coupons/{promotion_id}/pause", response={200: CouponOut, **ERRORS}, summary="暂停平台券（已领的仍可用）")
 def coupon_pause(request: HttpRequest, promotion_id: int):
     return _transition(promotion_pause, request, promotion_id)
 
 
-@router.post("/coupons/{promotion_id}/resume", response=CouponOut, summary="恢复平台券")
+@router.post("/coupons/{promotion_id}/resume", response={200: CouponOut, **ERRORS}, summary="恢复平台券")
 def coupon_resume(request: HttpRequest, promotion_id: int):
     return _transition(promotion_resume, request, promotion_id)
 
 
-@router.post("/coupons/{promotion_id}/end", response=CouponOut, summary="结束平台券")
+@router.post("/coupons/{promotion_id}/end", response={200: CouponOut, **ERRORS}, summary="结束平台券")
 def coupon_end(request: HttpRequest, promotion_id: int):
     return _transition(promotion_end, request, promotion_id)
 
 
-@router.post("/coupons/{promotion_id}/issue", response=IssueOut, summary="定向发放平台券")
+@router.post("/coupons/{promotion_id}/issue", response={200: IssueOut, **ERRORS}, summary="定向发放平台券")
 def coupon_issue_api(request: HttpRequest, promotion_id: int, payload: IssueIn):
     promo = _platform_coupon(promotion_id)
     issued = coupon_issue(shop=None, actor=request.auth, promotion_id=promo.pk, buyer_ids=payload.buyer_ids,
@@ -262,25 +264,25 @@ def _slot_detail(slot) -> dict:
     return {**_slot(slot, now), "enrolments": [_enrolment(p, now) for p in slot.promotions.all()]}
 
 
-@router.get("/flash-slots", response=list[SlotOut], summary="秒杀场次列表")
+@router.get("/flash-slots", response={200: list[SlotOut], **ERRORS}, summary="秒杀场次列表")
 def slots(request: HttpRequest, upcoming_only: bool = False):
     now = timezone.now()
     return [_slot(s, now) for s in flash_slots(upcoming_only=upcoming_only, now=now)]
 
 
-@router.post("/flash-slots", response={201: SlotDetailOut}, summary="新建秒杀场次")
+@router.post("/flash-slots", response={201: SlotDetailOut, **ERRORS}, summary="新建秒杀场次")
 def slot_create(request: HttpRequest, payload: SlotIn):
     slot = flash_slot_save(actor=request.auth, name=payload.name, starts_at=aware(payload.starts_at),
                            ends_at=aware(payload.ends_at), is_open=payload.is_open)
     return 201, _slot_detail(slot)
 
 
-@router.get("/flash-slots/{slot_id}", response=SlotDetailOut, summary="秒杀场次详情（含商家报名的秒杀）")
+@router.get("/flash-slots/{slot_id}", response={200: SlotDetailOut, **ERRORS}, summary="秒杀场次详情（含商家报名的秒杀）")
 def slot_get(request: HttpRequest, slot_id: int):
     return _slot_detail(flash_slot_get(slot_id=slot_id))
 
 
-@router.put("/flash-slots/{slot_id}", response=SlotDetailOut, summary="修改秒杀场次（已有报名时不能改时间）")
+@router.put("/flash-slots/{slot_id}", response={200: SlotDetailOut, **ERRORS}, summary="修改秒杀场次（已有报名时不能改时间）")
 def slot_update(request: HttpRequest, slot_id: int, payload: SlotIn):
     slot = flash_slot_save(actor=request.auth, name=payload.name, starts_at=aware(payload.starts_at),
                            ends_at=aware(payload.ends_at), slot_id=flash_slot_get(slot_id=slot_id).pk,
@@ -295,17 +297,17 @@ def _toggle(request, slot_id: int, is_open: bool) -> dict:
     return _slot_detail(slot)
 
 
-@router.post("/flash-slots/{slot_id}/open", response=SlotDetailOut, summary="开放报名")
+@router.post("/flash-slots/{slot_id}/open", response={200: SlotDetailOut, **ERRORS}, summary="开放报名")
 def slot_open(request: HttpRequest, slot_id: int):
     return _toggle(request, slot_id, True)
 
 
-@router.post("/flash-slots/{slot_id}/close", response=SlotDetailOut, summary="停止报名")
+@router.post("/flash-slots/{slot_id}/close", response={200: SlotDetailOut, **ERRORS}, summary="停止报名")
 def slot_close(request: HttpRequest, slot_id: int):
     return _toggle(request, slot_id, False)
 
 
-@router.post("/flash-promotions/{promotion_id}/remove", response=EnrolmentOut, summary="撤下商家报名的秒杀（立即结束）")
+@router.post("/flash-promotions/{promotion_id}/remove", response={200: EnrolmentOut, **ERRORS}, summary="撤下商家报名的秒杀（立即结束）")
 def flash_remove(request: HttpRequest, promotion_id: int):
     return _enrolment(flash_slot_remove_promotion(actor=request.auth, promotion_id=promotion_id), timezone.now())
 
@@ -325,11 +327,11 @@ def _alert(alert) -> dict:
     }
 
 
-@router.get("/price-alerts", response=list[AlertOut], summary="价格合规提醒（全部店铺）")
+@router.get("/price-alerts", response={200: list[PlatformPriceAlertOut], **ERRORS}, summary="价格合规提醒（全部店铺）")
 def alerts(request: HttpRequest, filters: Query[AlertFilter]):
     return [_alert(a) for a in price_alerts(shop=None, include_resolved=filters.include_resolved)]
 
 
-@router.post("/price-alerts/{alert_id}/resolve", response=AlertOut, summary="标记价格提醒为已处理")
+@router.post("/price-alerts/{alert_id}/resolve", response={200: PlatformPriceAlertOut, **ERRORS}, summary="标记价格提醒为已处理")
 def alert_resolve(request: HttpRequest, alert_id: int):
     return _alert(price_alert_resolve(alert_id=alert_id))

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wanshang.accounts.api_auth import BearerToken, Session
 from wanshang.common.errors import DomainError, PermissionDenied
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_for_user, staff_require
@@ -141,3 +142,27 @@ def seller_context(request) -> dict:
 def seller_render(request, template: str, context: dict | None = None, *, status: int = 200, active: str = ""):
     return render(request, template, {**seller_context(request), "active": active, **(context or {})},
                   status=status)
+
+
+# --- the JSON API (/api/seller/…) ---------------------------------------------------------------------------------
+
+def _staff_or_403(user):
+    if user is None:
+        return None  # not authenticated by this method: the next one is tried, then 401
+    staff_require(user=user)  # not shop staff: PermissionDenied, 403 through the API's DomainError handler
+    return user
+
+
+class StaffBearer(BearerToken):
+    def authenticate(self, request, token):
+        return _staff_or_403(super().authenticate(request, token))
+
+
+class StaffSession(Session):
+    def authenticate(self, request, key):
+        return _staff_or_403(super().authenticate(request, key))
+
+
+# The seller API's auth: shop staff only, checked before the body or the query is parsed, so a buyer gets 403
+# and not a 422 about fields of a form they may not use. Each handler still checks its own permission.
+SELLER_AUTH = [StaffBearer(), StaffSession(csrf=True)]

@@ -23,6 +23,7 @@ from wanshang.catalog.services import (
     product_set_status,
     sku_price_update,
 )
+from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import ValidationError
 from wanshang.compliance.selectors import price_alerts
 from wanshang.compliance.services import price_alert_resolve
@@ -50,6 +51,7 @@ from wanshang.merchants.selectors import staff_require
 from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list
 from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
+from wanshang.sellercenter.access import SELLER_AUTH
 from wanshang.sellercenter.schemas import (
     Changed,
     CouponIssueIn,
@@ -57,23 +59,23 @@ from wanshang.sellercenter.schemas import (
     MemberLevelOut,
     MemberLevelsIn,
     Message,
-    OrderOut,
-    OrderPage,
-    PreviewOut,
     PriceAlertOut,
     PriceIn,
     ProductIn,
-    ProductOut,
-    ProductPage,
     PromotionIn,
     PromotionOut,
     PromotionPage,
-    RefundOut,
     RefundPage,
     RejectIn,
+    SellerOrderOut,
+    SellerOrderPage,
+    SellerProductOut,
+    SellerProductPage,
+    SellerPromotionPreviewOut,
+    SellerRefundOut,
+    SellerSkuOut,
     SettlementPage,
     ShipIn,
-    SkuOut,
     StatusIn,
     StockAdjustIn,
     StockOut,
@@ -81,10 +83,9 @@ from wanshang.sellercenter.schemas import (
     WarehouseOut,
 )
 
-router = Router()
+router = Router(auth=SELLER_AUTH)
 
 ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message}
-MAX_PAGE_SIZE = 100
 
 
 def _staff(request, perm=None):
@@ -93,7 +94,6 @@ def _staff(request, perm=None):
 
 
 def _paged(qs, page: int, size: int) -> tuple[dict, list]:
-    size = max(1, min(size, MAX_PAGE_SIZE))
     paginator = Paginator(qs, size)
     current = paginator.get_page(page)
     return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages}, list(current)
@@ -171,8 +171,8 @@ def _product_input(payload: ProductIn) -> ProductInput:
 
 # --- products ----------------------------------------------------------------------------------------------
 
-@router.get("/products", response={200: ProductPage, **ERRORS}, summary="商品列表")
-def products_list(request, tab: str = "all", q: str = "", page: int = 1, page_size: int = 20):
+@router.get("/products", response={200: SellerProductPage, **ERRORS}, summary="商品列表")
+def products_list(request, tab: str = "all", q: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     """`tab`: on_sale 出售中 / warehouse 仓库中（草稿与已下架）/ all."""
     staff = _staff(request, P.PRODUCT_EDIT)
     if tab not in SELLER_PRODUCT_TABS:
@@ -181,7 +181,7 @@ def products_list(request, tab: str = "all", q: str = "", page: int = 1, page_si
     return {**meta, "items": [_product_summary(p) for p in items]}
 
 
-@router.post("/products", response={201: ProductOut, **ERRORS}, summary="发布商品（含 SKU 矩阵）")
+@router.post("/products", response={201: SellerProductOut, **ERRORS}, summary="发布商品（含 SKU 矩阵）")
 def products_create(request, payload: ProductIn):
     staff = _staff(request, P.PRODUCT_EDIT)
     product = product_save(staff=staff, data=_product_input(payload))
@@ -194,13 +194,13 @@ def products_status(request, payload: StatusIn):
     return {"changed": product_set_status(staff=staff, product_ids=payload.product_ids, status=payload.status)}
 
 
-@router.get("/products/{product_id}", response={200: ProductOut, **ERRORS}, summary="商品详情（含 SKU 矩阵）")
+@router.get("/products/{product_id}", response={200: SellerProductOut, **ERRORS}, summary="商品详情（含 SKU 矩阵）")
 def products_get(request, product_id: int):
     staff = _staff(request, P.PRODUCT_EDIT)
     return _product_out(seller_product_get(shop=staff.shop, product_id=product_id))
 
 
-@router.put("/products/{product_id}", response={200: ProductOut, **ERRORS}, summary="修改商品（整体替换 SKU 矩阵）")
+@router.put("/products/{product_id}", response={200: SellerProductOut, **ERRORS}, summary="修改商品（整体替换 SKU 矩阵）")
 def products_update(request, product_id: int, payload: ProductIn):
     staff = _staff(request, P.PRODUCT_EDIT)
     seller_product_get(shop=staff.shop, product_id=product_id)  # another shop's id: 404 before anything else
@@ -208,7 +208,7 @@ def products_update(request, product_id: int, payload: ProductIn):
     return _product_out(seller_product_get(shop=staff.shop, product_id=product_id))
 
 
-@router.patch("/skus/{sku_id}/price", response={200: SkuOut, **ERRORS}, summary="修改 SKU 价格")
+@router.patch("/skus/{sku_id}/price", response={200: SellerSkuOut, **ERRORS}, summary="修改 SKU 价格")
 def skus_price(request, sku_id: int, payload: PriceIn):
     staff = _staff(request)  # the service checks the price permission and says so
     sku = sku_price_update(staff=staff, sku_id=sku_id, price_fen=payload.price_fen,
@@ -228,8 +228,8 @@ def _stock_out(row) -> dict:
 
 
 @router.get("/stock", response={200: StockPage, **ERRORS}, summary="库存列表（SKU × 仓库）")
-def stock_list(request, q: str = "", warehouse_id: int | None = None, low_only: bool = False, page: int = 1,
-               page_size: int = 50):
+def stock_list(request, q: str = "", warehouse_id: int | None = None, low_only: bool = False, page: int = page_query(),
+               page_size: int = page_size_query(50)):
     staff = _staff(request, P.STOCK_EDIT)
     rows = seller_stock_list(shop=staff.shop, q=q.strip()[:60], warehouse_id=warehouse_id, low_only=low_only)
     meta, items = _paged(rows, page, page_size)
@@ -254,8 +254,8 @@ def warehouses(request):
 
 # --- orders and refunds ----------------------------------------------------------------------------------
 
-@router.get("/orders", response={200: OrderPage, **ERRORS}, summary="订单列表")
-def orders_list(request, status: str = "", q: str = "", page: int = 1, page_size: int = 20):
+@router.get("/orders", response={200: SellerOrderPage, **ERRORS}, summary="订单列表")
+def orders_list(request, status: str = "", q: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in ORDER_STATUS_LABELS:
         raise ValidationError(f"未知的订单状态：{status}", field="status")
@@ -263,13 +263,13 @@ def orders_list(request, status: str = "", q: str = "", page: int = 1, page_size
     return {**meta, "items": [_order_out(o) for o in items]}
 
 
-@router.get("/orders/{order_id}", response={200: OrderOut, **ERRORS}, summary="订单详情")
+@router.get("/orders/{order_id}", response={200: SellerOrderOut, **ERRORS}, summary="订单详情")
 def orders_get(request, order_id: int):
     staff = _staff(request, P.ORDER_VIEW)
     return _order_out(seller_order_get(shop=staff.shop, order_id=order_id), with_events=True)
 
 
-@router.post("/orders/{order_id}/ship", response={200: OrderOut, **ERRORS}, summary="发货")
+@router.post("/orders/{order_id}/ship", response={200: SellerOrderOut, **ERRORS}, summary="发货")
 def orders_ship(request, order_id: int, payload: ShipIn):
     staff = _staff(request, P.ORDER_SHIP)
     order = seller_order_get(shop=staff.shop, order_id=order_id)
@@ -279,7 +279,7 @@ def orders_ship(request, order_id: int, payload: ShipIn):
 
 
 @router.get("/refunds", response={200: RefundPage, **ERRORS}, summary="退款列表")
-def refunds_list(request, status: str = "", page: int = 1, page_size: int = 20):
+def refunds_list(request, status: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in REFUND_STATUS_LABELS:
         raise ValidationError(f"未知的退款状态：{status}", field="status")
@@ -287,7 +287,7 @@ def refunds_list(request, status: str = "", page: int = 1, page_size: int = 20):
     return {**meta, "items": [_refund_out(r) for r in items]}
 
 
-@router.post("/refunds/{refund_id}/approve", response={200: RefundOut, **ERRORS}, summary="同意退款")
+@router.post("/refunds/{refund_id}/approve", response={200: SellerRefundOut, **ERRORS}, summary="同意退款")
 def refunds_approve(request, refund_id: int):
     staff = _staff(request, P.REFUND_HANDLE)
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
@@ -295,7 +295,7 @@ def refunds_approve(request, refund_id: int):
     return _refund_out(seller_refund_get(shop=staff.shop, refund_id=refund.pk))
 
 
-@router.post("/refunds/{refund_id}/reject", response={200: RefundOut, **ERRORS}, summary="拒绝退款")
+@router.post("/refunds/{refund_id}/reject", response={200: SellerRefundOut, **ERRORS}, summary="拒绝退款")
 def refunds_reject(request, refund_id: int, payload: RejectIn):
     staff = _staff(request, P.REFUND_HANDLE)
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
@@ -306,7 +306,7 @@ def refunds_reject(request, refund_id: int, payload: RejectIn):
 # --- settlements -------------------------------------------------------------------------------------------
 
 @router.get("/settlements", response={200: SettlementPage, **ERRORS}, summary="结算台账")
-def settlements(request, status: str = "", page: int = 1, page_size: int = 20):
+def settlements(request, status: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     staff = _staff(request, P.FINANCE_VIEW)
     labels = dict(SETTLEMENT_STATUSES)
     if status and status not in labels:
@@ -363,7 +363,7 @@ def _promotion(staff, promotion_id) -> dict:
 
 
 @router.get("/promotions", response={200: PromotionPage, **ERRORS}, summary="营销活动列表")
-def promotions_list(request, kind: str = "", phase: str = "", page: int = 1, page_size: int = 20):
+def promotions_list(request, kind: str = "", phase: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     """`phase`: running 进行中 / scheduled 未开始 / paused 已暂停 / ended 已结束; `kind`: coupon, full_reduction, …"""
     staff = _staff(request, P.MARKETING)
     if kind and kind not in Kind.values:
@@ -419,7 +419,7 @@ def promotions_end(request, promotion_id: int):
     return _transition(request, promotion_id, promotion_end)
 
 
-@router.get("/promotions/{promotion_id}/preview", response={200: list[PreviewOut], **ERRORS},
+@router.get("/promotions/{promotion_id}/preview", response={200: list[SellerPromotionPreviewOut], **ERRORS},
             summary="活动价格预览（§16 划线价、§17 提价提醒）")
 def promotions_preview(request, promotion_id: int):
     staff = _staff(request, P.MARKETING)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
+from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.insights.crowds import (
     crowd_pack_create,
     crowd_pack_delete,
@@ -44,7 +45,6 @@ from wanshang.sellercenter.schemas import In, Message
 router = Router()
 
 ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message}
-MAX_PAGE_SIZE = 100
 
 
 # --- schemas ---------------------------------------------------------------------------------------------------
@@ -197,12 +197,13 @@ def rfm(request, window: int = DEFAULT_WINDOW):
 
 
 @router.get("/rfm/buyers", response={200: BuyerPage, **ERRORS}, summary="RFM 分群的买家明细")
-def rfm_buyers(request, segment: str, window: int = DEFAULT_WINDOW, page: int = 1, page_size: int = 50):
+def rfm_buyers(request, segment: str, window: int = DEFAULT_WINDOW, page: int = page_query(),
+               page_size: int = page_size_query(50)):
     """`segment`: a code from /rfm (important_value, …) or its Chinese name; highest M first; logins masked."""
     staff = _staff(request, P.DATA_VIEW)
     seg = segment_check(segment)
     result = rfm_compute(shop=staff.shop, window_days=window)
-    paginator = Paginator(rfm_segment_buyers(result, seg), max(1, min(page_size, MAX_PAGE_SIZE)))
+    paginator = Paginator(rfm_segment_buyers(result, seg), page_size)
     current = paginator.get_page(page)
     return {"window_days": result.window_days, "segment": seg.code, "segment_name": str(seg.name),
             "count": paginator.count, "page": current.number, "pages": paginator.num_pages,

@@ -6,14 +6,17 @@ is 404. Money is integer fen; dates are local (Asia/Shanghai) calendar days, bot
 
 from ninja import Field, Query, Router, Schema
 
+from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.insights.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
 from wanshang.insights.exports import trade_export
 from wanshang.insights.schemas import (
+    XLSX,
     AlertOut,
     In,
     RangeQuery,
     TradeOut,
     alert_out,
+    export_doc,
     export_response,
     trade_out,
 )
@@ -35,7 +38,7 @@ class ExportQuery(RangeQuery):
 class AlertQuery(In):
     unread: bool = False
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class AlertPage(Schema):
@@ -64,12 +67,14 @@ def _export(request, q: ExportQuery, fmt: str):
     return export_response(trade_export(report, fmt=fmt, table=q.report))
 
 
-@router.get("/trade/export.xlsx", summary="导出交易报表 Excel（按小时、按日两张表）")
+@router.get("/trade/export.xlsx", response={200: None, **ERRORS}, openapi_extra=export_doc(XLSX),
+            summary="导出交易报表 Excel（按小时、按日两张表）")
 def trade_export_xlsx(request, q: Query[ExportQuery]):
     return _export(request, q, "xlsx")
 
 
-@router.get("/trade/export.csv", summary="导出交易报表 CSV（UTF-8 BOM）")
+@router.get("/trade/export.csv", response={200: None, **ERRORS},
+            openapi_extra=export_doc("text/csv; charset=utf-8"), summary="导出交易报表 CSV（UTF-8 BOM）")
 def trade_export_csv(request, q: Query[ExportQuery]):
     return _export(request, q, "csv")
 

@@ -116,7 +116,7 @@ class MemberLevelsIn(In):
 
 # --- outputs -------------------------------------------------------------------------------------------------
 
-class SkuOut(Schema):
+class SellerSkuOut(Schema):
     id: int
     spec_values: list[str]
     spec_key: str
@@ -143,7 +143,7 @@ class ProductSummaryOut(Schema):
     updated_at: datetime
 
 
-class ProductOut(Schema):
+class SellerProductOut(Schema):
     id: int
     title: str
     subtitle: str
@@ -160,7 +160,7 @@ class ProductOut(Schema):
     min_order_qty: int
     freight_template_id: int | None
     min_price_fen: int
-    skus: list[SkuOut]
+    skus: list[SellerSkuOut]
 
 
 class StockOut(Schema):
@@ -188,7 +188,7 @@ class WarehouseOut(Schema):
     is_default: bool
 
 
-class OrderLineOut(Schema):
+class SellerOrderLineOut(Schema):
     id: int
     sku_id: int
     product_id: int
@@ -201,7 +201,7 @@ class OrderLineOut(Schema):
     payable_fen: int
 
 
-class OrderEventOut(Schema):
+class SellerOrderEventOut(Schema):
     from_status: str
     to_status: str
     actor_kind: str
@@ -209,7 +209,7 @@ class OrderEventOut(Schema):
     created_at: datetime
 
 
-class OrderOut(Schema):
+class SellerOrderOut(Schema):
     id: int
     no: str
     status: str
@@ -225,8 +225,8 @@ class OrderOut(Schema):
     created_at: datetime
     paid_at: datetime | None
     shipped_at: datetime | None
-    lines: list[OrderLineOut]
-    events: list[OrderEventOut] | None = None
+    lines: list[SellerOrderLineOut]
+    events: list[SellerOrderEventOut] | None = None
 
 
 class RefundItemOut(Schema):
@@ -236,7 +236,7 @@ class RefundItemOut(Schema):
     amount_fen: int
 
 
-class RefundOut(Schema):
+class SellerRefundOut(Schema):
     id: int
     no: str
     order_id: int
@@ -301,7 +301,7 @@ class PromotionOut(Schema):
     items: list[PromotionItemOut]
 
 
-class PreviewOut(Schema):
+class SellerPromotionPreviewOut(Schema):
     sku_id: int
     title: str
     spec_text: str
@@ -344,7 +344,7 @@ class Page(Schema):
     pages: int
 
 
-class ProductPage(Page):
+class SellerProductPage(Page):
     items: list[ProductSummaryOut]
 
 
@@ -352,12 +352,12 @@ class StockPage(Page):
     items: list[StockOut]
 
 
-class OrderPage(Page):
-    items: list[OrderOut]
+class SellerOrderPage(Page):
+    items: list[SellerOrderOut]
 
 
 class RefundPage(Page):
-    items: list[RefundOut]
+    items: list[SellerRefundOut]
 
 
 class PromotionPage(Page):
@@ -377,3 +377,4 @@ class Message(Schema):
     detail: str
     code: str = ""
     field: str | None = None
+    errors: list[dict] | None = Field(None, description="422：每个有误参数的位置（loc）、类型与原因")

@@ -9,6 +9,7 @@ from ninja import Query, Router
 from ninja.throttling import AnonRateThrottle
 
 from wanshang.analytics.tracking import track_view
+from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.storefront import serializers as out
 from wanshang.storefront.api_favourites import router as favourites_router
@@ -16,6 +17,9 @@ from wanshang.storefront.api_promotions import OPTIONAL_AUTH
 from wanshang.storefront.api_promotions import router as promotions_router
 from wanshang.storefront.promo_display import card_overlay
 from wanshang.storefront.schemas import (
+    AUTHED_ERRORS,
+    ERRORS,
+    PUBLIC_ERRORS,
     AddressIn,
     AddressOut,
     CancelIn,
@@ -26,16 +30,16 @@ from wanshang.storefront.schemas import (
     Error,
     OrderCreateIn,
     OrderDetailOut,
-    OrderPage,
     PaymentOut,
-    PreviewOut,
-    ProductOut,
-    ProductPage,
     RefundIn,
-    RefundOut,
     RegionOut,
     SandboxPayOut,
-    ShopOut,
+    StoreOrderPage,
+    StorePreviewOut,
+    StoreProductOut,
+    StoreProductPage,
+    StoreRefundOut,
+    StoreShopOut,
     TokenIn,
     TokenOut,
 )
@@ -44,7 +48,6 @@ router = Router()
 router.add_router("", promotions_router)  # coupons, points, flash sales, group buys
 router.add_router("", favourites_router)  # 我的收藏, deleting my behaviour data
 
-ERRORS = {400: Error, 404: Error, 409: Error}
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 
 
@@ -57,9 +60,9 @@ def categories(request):
     return [out.category_node(root) for root in category_tree()]
 
 
-@router.get("/products", auth=OPTIONAL_AUTH, response={200: ProductPage, 404: Error}, summary="商品搜索/列表")
-def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = 1,
-             page_size: int = Query(20, ge=1, le=100), min_price_fen: int | None = Query(None, ge=0),
+@router.get("/products", auth=OPTIONAL_AUTH, response={200: StoreProductPage, **PUBLIC_ERRORS}, summary="商品搜索/列表")
+def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = page_query(),
+             page_size: int = page_size_query(20), min_price_fen: int | None = Query(None, ge=0),
              max_price_fen: int | None = Query(None, ge=0)):
     """`category`: id or slug; `shop`: shop slug; `sort`: default / sales / new / price_asc / price_desc."""
     from wanshang.catalog.selectors import category_get, product_search
@@ -91,7 +94,7 @@ def _track_list(request, *, q: str, category, shop) -> None:
         track_view(request, page_type="category", category_id=category.pk)
 
 
-@router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: ProductOut, 404: Error},
+@router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: StoreProductOut, **PUBLIC_ERRORS},
             summary="商品详情（含 SKU 与库存；各 SKU 的促销价见 /products/{product_id}/promotions）")
 def product(request, product_id: int):
     from wanshang.catalog.selectors import product_get_public
@@ -104,7 +107,7 @@ def product(request, product_id: int):
                               overlay=card_overlay(buyer=request.user, products=[item]))
 
 
-@router.get("/shops/{slug}", auth=None, response={200: ShopOut, 404: Error}, summary="店铺信息")
+@router.get("/shops/{slug}", auth=None, response={200: StoreShopOut, **PUBLIC_ERRORS}, summary="店铺信息")
 def shop(request, slug: str):
     from wanshang.catalog.selectors import product_search
     from wanshang.merchants.selectors import shop_get_public
@@ -114,7 +117,7 @@ def shop(request, slug: str):
             "product_count": product_search(shop=the_shop).count()}
 
 
-@router.get("/regions", auth=None, response=list[RegionOut], summary="行政区划（省/市/区）")
+@router.get("/regions", auth=None, response={200: list[RegionOut], 422: Error}, summary="行政区划（省/市/区）")
 def regions(request, parent: str = ""):
     from wanshang.fulfillment.selectors import region_children
 
@@ -124,7 +127,7 @@ def regions(request, parent: str = ""):
 
 # --- auth ---------------------------------------------------------------------------------------------------
 
-@router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error, 429: Error},
+@router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error, 422: Error, 429: Error},
              summary="用手机号/邮箱和密码换取 API 令牌")
 def token_create(request, payload: TokenIn):
     from wanshang.accounts.selectors import login_locked
@@ -147,7 +150,7 @@ def _cart(request):
     return out.cart(cart_priced(user=request.user))
 
 
-@router.get("/cart", response=CartOut, summary="购物车（按店铺分组，失效商品带原因）")
+@router.get("/cart", response={200: CartOut, 401: Error}, summary="购物车（按店铺分组，失效商品带原因）")
 def cart(request):
     return _cart(request)
 
@@ -176,7 +179,7 @@ def cart_item_update(request, sku_id: int, payload: CartItemPatch):
     return _cart(request)
 
 
-@router.delete("/cart/items/{sku_id}", response={204: None, 404: Error}, summary="移出购物车")
+@router.delete("/cart/items/{sku_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="移出购物车")
 def cart_item_remove(request, sku_id: int):
     from wanshang.checkout.services import cart_remove
 
@@ -196,7 +199,7 @@ def _coupon_ids(text: str | None) -> list[int] | None:
         raise ValidationError("coupon_ids 须为逗号分隔的优惠券 id（最多 20 个），如 12,15", field="coupon_ids")
 
 
-@router.get("/checkout/preview", response={200: PreviewOut, **ERRORS}, summary="结算预览（运费、优惠明细、可用券、积分、应付）")
+@router.get("/checkout/preview", response={200: StorePreviewOut, **ERRORS}, summary="结算预览（运费、优惠明细、可用券、积分、应付）")
 def checkout_preview(request, address_id: int | None = None, sku_id: int | None = None, quantity: int = 1,
                      coupon_ids: str | None = None, use_points: bool = False):
     """Without `sku_id`: the selected cart items. With it: a direct buy of `quantity`.
@@ -252,8 +255,9 @@ def order_create(request, payload: OrderCreateIn):
     return 201, _payment_out(request, payment.no)
 
 
-@router.get("/orders", response=OrderPage, summary="我的订单")
-def orders(request, tab: str = "all", status: str = "", page: int = 1, page_size: int = Query(10, ge=1, le=50)):
+@router.get("/orders", response={200: StoreOrderPage, **AUTHED_ERRORS}, summary="我的订单")
+def orders(request, tab: str = "all", status: str = "", page: int = page_query(),
+           page_size: int = page_size_query(10, 50)):
     """`tab`: all / unpaid / to_ship / to_receive / done / refund; or an exact `status`."""
     from wanshang.orders.selectors import buyer_order_list, buyer_orders_by_tab
 
@@ -270,7 +274,7 @@ def _order_detail(request, order_id):
     return out.order_detail(order, current_refund=order_for_refund(order))
 
 
-@router.get("/orders/{order_id}", response={200: OrderDetailOut, 404: Error}, summary="订单详情")
+@router.get("/orders/{order_id}", response={200: OrderDetailOut, 404: Error, **AUTHED_ERRORS}, summary="订单详情")
 def order_detail(request, order_id: int):
     return _order_detail(request, order_id)
 
@@ -292,7 +296,7 @@ def order_confirm_receipt(request, order_id: int):
     return _order_detail(request, order_id)
 
 
-@router.post("/orders/{order_id}/refund", response={201: RefundOut, **ERRORS}, summary="申请退款（已付款未发货）")
+@router.post("/orders/{order_id}/refund", response={201: StoreRefundOut, **ERRORS}, summary="申请退款（已付款未发货）")
 def order_refund(request, order_id: int, payload: RefundIn):
     from wanshang.aftersales.services import refund_request
 
@@ -300,7 +304,7 @@ def order_refund(request, order_id: int, payload: RefundIn):
     return 201, out.refund(refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines))
 
 
-@router.post("/orders/{order_id}/refund/withdraw", response={200: RefundOut, **ERRORS}, summary="撤销退款申请")
+@router.post("/orders/{order_id}/refund/withdraw", response={200: StoreRefundOut, **ERRORS}, summary="撤销退款申请")
 def order_refund_withdraw(request, order_id: int):
     from wanshang.aftersales.selectors import order_for_refund
     from wanshang.aftersales.services import refund_withdraw
@@ -314,7 +318,7 @@ def order_refund_withdraw(request, order_id: int):
 
 # --- payments -----------------------------------------------------------------------------------------------
 
-@router.get("/payments/{payment_no}", response={200: PaymentOut, 404: Error}, summary="支付单（收银台）")
+@router.get("/payments/{payment_no}", response={200: PaymentOut, 404: Error, **AUTHED_ERRORS}, summary="支付单（收银台）")
 def payment(request, payment_no: str):
     return _payment_out(request, payment_no)
 
@@ -330,7 +334,7 @@ def payment_sandbox_pay(request, payment_no: str):
 
 # --- addresses ----------------------------------------------------------------------------------------------
 
-@router.get("/addresses", response=list[AddressOut], summary="收货地址")
+@router.get("/addresses", response={200: list[AddressOut], 401: Error}, summary="收货地址")
 def addresses(request):
     from wanshang.accounts.selectors import address_list
 
@@ -344,7 +348,7 @@ def address_create(request, payload: AddressIn):
     return 201, out.address(create(user=request.user, **payload.model_dump()))
 
 
-@router.delete("/addresses/{address_id}", response={204: None, 404: Error}, summary="删除收货地址")
+@router.delete("/addresses/{address_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="删除收货地址")
 def address_delete(request, address_id: int):
     from wanshang.accounts.services import address_delete as delete
 

@@ -7,12 +7,13 @@ commit) and `insights.privacy.buyer_events_delete`.
 from datetime import datetime
 
 from ninja import Field as SchemaField
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
+from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import NotFound
 from wanshang.storefront import serializers as out
 from wanshang.storefront.promo_display import card_overlay
-from wanshang.storefront.schemas import Error, ProductCard
+from wanshang.storefront.schemas import AUTHED_ERRORS, Error, ProductCard
 
 router = Router()
 
@@ -47,8 +48,8 @@ def _favourite(fav, overlay=None) -> dict:
             "product": out.product_card(fav.product, overlay if buyable else None)}
 
 
-@router.get("/favourites", response=FavouritePage, summary="我的收藏（最新在前；已失效的商品 buyable=false）")
-def favourites(request, page: int = 1, page_size: int = Query(20, ge=1, le=100)):
+@router.get("/favourites", response={200: FavouritePage, **AUTHED_ERRORS}, summary="我的收藏（最新在前；已失效的商品 buyable=false）")
+def favourites(request, page: int = page_query(), page_size: int = page_size_query(20)):
     from wanshang.catalog.selectors import favourite_list
 
     data = out.page_of(favourite_list(user=request.user), page=page, per_page=page_size, item=lambda f: f)
@@ -57,7 +58,7 @@ def favourites(request, page: int = 1, page_size: int = Query(20, ge=1, le=100))
     return data
 
 
-@router.get("/favourites/{product_id}", response={200: FavouriteOut, 404: Error}, summary="是否已收藏该商品")
+@router.get("/favourites/{product_id}", response={200: FavouriteOut, 404: Error, **AUTHED_ERRORS}, summary="是否已收藏该商品")
 def favourite_get(request, product_id: int):
     from wanshang.catalog.selectors import favourite_list
 
@@ -67,7 +68,7 @@ def favourite_get(request, product_id: int):
     return _favourite(fav, card_overlay(buyer=request.user, products=[fav.product] if fav.buyable else []))
 
 
-@router.post("/favourites", response={200: FavouriteOut, 201: FavouriteOut, 400: Error, 404: Error},
+@router.post("/favourites", response={200: FavouriteOut, 201: FavouriteOut, 400: Error, 404: Error, **AUTHED_ERRORS},
              summary="收藏商品（重复收藏不报错：已收藏时返回 200，新收藏 201）")
 def favourite_create(request, payload: FavouriteIn):
     from wanshang.catalog.services import favourite_add
@@ -76,7 +77,7 @@ def favourite_create(request, payload: FavouriteIn):
     return (201 if created else 200), _favourite(fav, card_overlay(buyer=request.user, products=[fav.product]))
 
 
-@router.delete("/favourites/{product_id}", response={204: None}, summary="取消收藏（未收藏时同样返回 204）")
+@router.delete("/favourites/{product_id}", response={204: None, **AUTHED_ERRORS}, summary="取消收藏（未收藏时同样返回 204）")
 def favourite_delete(request, product_id: int):
     from wanshang.catalog.services import favourite_remove
 
@@ -84,7 +85,7 @@ def favourite_delete(request, product_id: int):
     return 204, None
 
 
-@router.delete("/me/events", response=EventsDeletedOut,
+@router.delete("/me/events", response={200: EventsDeletedOut, 401: Error},
                summary="删除我的浏览和行为记录（订单、支付、退款记录保留）")
 def my_events_delete(request):
     """Deletes the buyer's page views, searches, time on page, cart and favourite actions and the statistics

@@ -12,6 +12,9 @@ from wanshang.accounts.api_auth import AUTH
 from wanshang.common.errors import ValidationError
 from wanshang.storefront import serializers as out
 from wanshang.storefront.schemas import (
+    AUTHED_ERRORS,
+    ERRORS,
+    PUBLIC_ERRORS,
     CouponOfferOut,
     Error,
     FlashBuyIn,
@@ -26,7 +29,6 @@ from wanshang.storefront.schemas import (
 
 router = Router()
 
-ERRORS = {400: Error, 404: Error, 409: Error}
 IDEMPOTENCY_HEADER = {"parameters": [{"in": "header", "name": "Idempotency-Key", "required": True,
                                       "schema": {"type": "string", "minLength": 8, "maxLength": 100},
                                       "description": "客户端生成的唯一键（如 UUID）；重试时使用同一个键不会重复下单"}]}
@@ -59,7 +61,7 @@ def _payment_out(request, payment_no):
 
 # --- product page ------------------------------------------------------------------------------------------------
 
-@router.get("/products/{product_id}/promotions", auth=OPTIONAL_AUTH, response={200: ProductPromotionsOut, 404: Error},
+@router.get("/products/{product_id}/promotions", auth=OPTIONAL_AUTH, response={200: ProductPromotionsOut, **PUBLIC_ERRORS},
             summary="商品促销：该买家的各 SKU 价格、标签、满减、可领券、秒杀、拼团、套餐")
 def product_promotions(request, product_id: int):
     from wanshang.catalog.selectors import product_get_public
@@ -80,7 +82,7 @@ def product_promotions(request, product_id: int):
 
 # --- coupons -----------------------------------------------------------------------------------------------------
 
-@router.get("/coupons/center", auth=OPTIONAL_AUTH, response=list[CouponOfferOut], summary="领券中心：可领取的优惠券")
+@router.get("/coupons/center", auth=OPTIONAL_AUTH, response={200: list[CouponOfferOut], **PUBLIC_ERRORS}, summary="领券中心：可领取的优惠券")
 def coupon_center(request, shop: str = ""):
     """`shop`: a shop slug — that shop's coupons and the platform's."""
     from wanshang.marketing.selectors import claimed_counts
@@ -102,7 +104,7 @@ def coupon_claim(request, promotion_id: int):
     return 201, out.my_coupon(labelled)
 
 
-@router.get("/coupons", response={200: list[MyCouponOut], 400: Error}, summary="我的优惠券")
+@router.get("/coupons", response={200: list[MyCouponOut], 400: Error, **AUTHED_ERRORS}, summary="我的优惠券")
 def my_coupons(request, state: str = "unused"):
     """`state`: unused（未使用）/ used（已使用）/ expired（已过期）."""
     from wanshang.marketing.selectors import my_coupons as coupons_of
@@ -112,7 +114,7 @@ def my_coupons(request, state: str = "unused"):
     return [out.my_coupon(c) for c in coupons_of(buyer=request.user, state=state)]
 
 
-@router.get("/points", response=PointsOut, summary="我的积分：余额与明细")
+@router.get("/points", response={200: PointsOut, 401: Error}, summary="我的积分：余额与明细")
 def points(request):
     from wanshang.marketing.selectors import points_of
     from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS
@@ -153,7 +155,7 @@ def group_buy(request, item_id: int, payload: GroupBuyIn):
     return 201, _payment_out(request, payment.no)
 
 
-@router.get("/group-teams/{team_id}", auth=OPTIONAL_AUTH, response={200: GroupTeamOut, 404: Error},
+@router.get("/group-teams/{team_id}", auth=OPTIONAL_AUTH, response={200: GroupTeamOut, **PUBLIC_ERRORS},
             summary="拼团详情（分享页）：成员（昵称打码）、剩余名额、截止时间、状态")
 def group_team(request, team_id: int):
     from wanshang.marketing.selectors import group_team_get

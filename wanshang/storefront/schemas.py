@@ -74,6 +74,14 @@ class Error(Schema):
     detail: str
     code: str = "invalid"
     field: str | None = None
+    errors: list[dict] | None = Field(None, description="422：每个有误参数的位置（loc）、类型与原因")
+
+
+# The error answers each kind of endpoint documents (`response={200: …, **ERRORS}`): 401 not logged in,
+# 422 a parameter or body field out of its schema; the rest from the services' domain errors.
+PUBLIC_ERRORS = {404: Error, 422: Error}
+AUTHED_ERRORS = {401: Error, 422: Error}
+ERRORS = {400: Error, 404: Error, 409: Error, **AUTHED_ERRORS}
 
 
 class CategoryOut(Schema):
@@ -94,7 +102,7 @@ class ShopBrief(Schema):
     logo_url: str = ""
 
 
-class ShopOut(ShopBrief):
+class StoreShopOut(ShopBrief):
     description: str
     company_name: str
     product_count: int
@@ -115,14 +123,14 @@ class ProductCard(Schema):
     shop: ShopBrief
 
 
-class ProductPage(Schema):
+class StoreProductPage(Schema):
     count: int
     page: int
     pages: int
     items: list[ProductCard]
 
 
-class SkuOut(Schema):
+class StoreSkuOut(Schema):
     id: int
     spec_values: list[str]
     spec_text: str
@@ -131,7 +139,7 @@ class SkuOut(Schema):
     available: int
 
 
-class ProductOut(ProductCard):
+class StoreProductOut(ProductCard):
     images: list[str]
     video_url: str
     detail_html: str
@@ -139,7 +147,7 @@ class ProductOut(ProductCard):
     spec_axes: list[dict]
     category_id: int
     brand: str | None
-    skus: list[SkuOut]
+    skus: list[StoreSkuOut]
 
 
 class AdjustmentOut(Schema):
@@ -223,7 +231,7 @@ class AddressOut(Schema):
     is_default: bool
 
 
-class PreviewOut(Schema):
+class StorePreviewOut(Schema):
     groups: list[GroupOut]
     address: AddressOut | None
     adjustments: list[AdjustmentOut]
@@ -241,7 +249,7 @@ class PreviewOut(Schema):
     points_max: int = Field(0, description="本单最多可用积分")
 
 
-class OrderLineOut(Schema):
+class StoreOrderLineOut(Schema):
     id: int
     sku_id: int
     product_id: int
@@ -260,7 +268,7 @@ class OrderLineOut(Schema):
     refunded_fen: int = 0
 
 
-class OrderEventOut(Schema):
+class StoreOrderEventOut(Schema):
     from_status: str
     to_status: str
     actor_kind: str
@@ -268,7 +276,7 @@ class OrderEventOut(Schema):
     created_at: datetime
 
 
-class RefundOut(Schema):
+class StoreRefundOut(Schema):
     id: int
     no: str
     status: str
@@ -280,7 +288,7 @@ class RefundOut(Schema):
     is_full: bool = True
 
 
-class OrderOut(Schema):
+class StoreOrderOut(Schema):
     id: int
     no: str
     status: str
@@ -293,12 +301,12 @@ class OrderOut(Schema):
     total_fen: int
     created_at: datetime
     pay_deadline: datetime
-    lines: list[OrderLineOut]
+    lines: list[StoreOrderLineOut]
     item_discount_fen: int = 0
     points_used: int = 0
 
 
-class OrderDetailOut(OrderOut):
+class OrderDetailOut(StoreOrderOut):
     address: dict
     buyer_note: str
     adjustments: list[dict]
@@ -309,15 +317,15 @@ class OrderDetailOut(OrderOut):
     completed_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str
-    events: list[OrderEventOut]
-    refund: RefundOut | None
+    events: list[StoreOrderEventOut]
+    refund: StoreRefundOut | None
 
 
-class OrderPage(Schema):
+class StoreOrderPage(Schema):
     count: int
     page: int
     pages: int
-    items: list[OrderOut]
+    items: list[StoreOrderOut]
 
 
 class PaymentOrderOut(Schema):
@@ -412,7 +420,7 @@ class MyCouponOut(Schema):
     used_at: datetime | None
 
 
-class FlashItemOut(Schema):
+class StoreFlashItemOut(Schema):
     item_id: int
     sku_id: int
     product_id: int
@@ -433,7 +441,7 @@ class FlashOut(Schema):
     ends_at: datetime
     running: bool
     per_buyer_limit: int
-    items: list[FlashItemOut]
+    items: list[StoreFlashItemOut]
 
 
 class FlashSessionOut(Schema):
@@ -441,7 +449,7 @@ class FlashSessionOut(Schema):
     starts_at: datetime
     ends_at: datetime
     running: bool
-    items: list[FlashItemOut]
+    items: list[StoreFlashItemOut]
 
 
 class GroupItemOut(Schema):
