@@ -316,7 +316,7 @@ def test_seller_answers_match_the_documented_schemas(contract, buyer, make_user,
     to_ship = _paid_order(buyer, address, sku_a)
     to_refund = _paid_order(buyer, address, sku_b)
     to_reject = _paid_order(buyer, address, sku_a)
-    from wanshang.orders.refunds import refund_request
+    from wanshang.aftersales.services import refund_request
 
     refund = refund_request(buyer=buyer, order_id=to_refund.pk, reason="不想要了")
     rejected = refund_request(buyer=buyer, order_id=to_reject.pk, reason="拍错了")
@@ -456,7 +456,7 @@ def test_platform_answers_match_the_documented_schemas(contract, buyer, operator
     category = make_category()
     applications = [application_submit(
         user=make_user(), company_name=f"平台测试公司{n}", credit_code="91350100M000100Y43", contact_name="王五",
-        contact_phone="13900002222", shop_name=f"平台测试店{n}", category_ids=[category.parent.parent.pk])
+        contact_phone="13900002222", shop_name=f"平台测试店{n}", categories=[category.parent.parent])
         for n in (1, 2)]
     now = timezone.now()
     slot = flash_slot_save(actor=operator, name="午间场", starts_at=now + timedelta(hours=1),

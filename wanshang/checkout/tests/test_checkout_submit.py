@@ -7,7 +7,7 @@ import pytest
 from wanshang.catalog.services import product_set_status
 from wanshang.checkout.selectors import cart_items, checkout_payment_for_key
 from wanshang.checkout.services import cart_add, cart_select, checkout_preview, checkout_submit
-from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.common.errors import Conflict, NotFound, OutOfStock, ValidationError
 from wanshang.inventory.selectors import available_by_sku
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_an_idempotency_key_is_the_buyers_own(buyer, make_user, make_address, ad
 def test_a_refused_checkout_does_not_use_up_its_key(buyer, address, shop, make_product):
     # given a checkout refused because the buyer asked for more than in stock
     sku = make_product(shop, stock=2).skus.get()
-    with pytest.raises(ValidationError):
+    with pytest.raises(OutOfStock):
         _submit(buyer, address, [(sku.pk, 3)], key="retry-after-fix", from_cart=False)
 
     # when the buyer fixes the quantity and submits with the same key
