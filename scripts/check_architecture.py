@@ -3,7 +3,10 @@
 
 1. No cycle between apps: the app graph of every import in non-test code (imports inside functions
    included) has no strongly connected component of two or more apps.
-2. Imports at the top of modules (ruff PLC0415): no file may have more function-level imports than
+2. Public surfaces: code outside an app uses it through its public modules (PUBLIC below: services,
+   selectors and small shared-type modules); the shared kernel `common` is public as a whole. Existing
+   exceptions are listed in scripts/private-imports.baseline, which may only shrink.
+3. Imports at the top of modules (ruff PLC0415): no file may have more function-level imports than
    scripts/function-imports.baseline allows. The baseline may only shrink: when a file gets below its number,
    `scripts/check_architecture.py --update` writes the smaller number (and drops files at zero). Each entry
    keeps the reason why those imports stay where they are.
@@ -21,6 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "wanshang"
 BASELINE = ROOT / "scripts" / "function-imports.baseline"
+PRIVATE_BASELINE = ROOT / "scripts" / "private-imports.baseline"
+PUBLIC = {"services", "selectors", "schemas", "types", "permissions", "api_auth", "api", "subscribers", "tasks",
+          "apps"}
+TOOLS = {"demo"}  # the demo loader sets up and back-dates whole marketplaces: it may reach into any app
+KERNEL = "common"
 
 
 def is_test(path: Path) -> bool:
@@ -56,6 +64,34 @@ def app_graph() -> dict[str, dict[str, list[str]]]:
                 if app and app != source and app in apps:
                     graph[source][app].append(f"{rel}:{node.lineno}")
     return graph
+
+
+def private_imports() -> set[str]:
+    """"importer.py -> wanshang.app.module" for every import of another app's non-public module."""
+    apps = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    found = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if is_test(path):
+            continue
+        rel = path.relative_to(ROOT)
+        source = rel.parts[1] if len(rel.parts) > 2 else None
+        if source in TOOLS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                parts = node.module.split(".")
+                targets = [parts + [a.name] for a in node.names] if len(parts) == 2 else [parts]
+            elif isinstance(node, ast.Import):
+                targets = [a.name.split(".") for a in node.names]
+            else:
+                continue
+            for t in targets:
+                if len(t) < 3 or t[0] != "wanshang" or t[1] not in apps or t[1] in (source, KERNEL):
+                    continue
+                if t[2] not in PUBLIC and (PACKAGE / t[1] / f"{t[2]}.py").exists() or (
+                        t[2] not in PUBLIC and (PACKAGE / t[1] / t[2]).is_dir()):
+                    found.add(f"{rel} -> {'.'.join(t[:3])}")
+    return found
 
 
 def cycles(graph) -> list[list[str]]:
@@ -134,6 +170,14 @@ def main(argv: list[str]) -> int:
         edges = [f"{a} → {b} ({graph[a][b][0]})" for a in component for b in component if b in graph.get(a, {})]
         problems.append("apps import each other in a cycle: " + ", ".join(component) + "\n    " + "\n    ".join(edges))
 
+    private = private_imports()
+    allowed_private = set()
+    if PRIVATE_BASELINE.exists():
+        allowed_private = {line.strip() for line in PRIVATE_BASELINE.read_text(encoding="utf-8").splitlines()
+                           if line.strip() and not line.startswith("#")}
+    for item in sorted(private - allowed_private):
+        problems.append(f"{item}: another app's private module — use its services, selectors or types")
+
     counts = function_imports()
     baseline = read_baseline()
     for path, count in sorted(counts.items()):
@@ -143,12 +187,16 @@ def main(argv: list[str]) -> int:
                             "ones to the top of the module (or, if an import cycle forces it, say why in the baseline)")
     if "--update" in argv:
         write_baseline({path: (min(counts.get(path, 0), n), reason) for path, (n, reason) in baseline.items()})
-    elif any(counts.get(path, 0) < n for path, (n, _) in baseline.items()):
-        problems.append("the function-import baseline can shrink: run scripts/check_architecture.py --update")
+        PRIVATE_BASELINE.write_text(
+            "# Imports of another app's private modules that remain (may only shrink): importer -> module\n"
+            + "".join(f"{item}\n" for item in sorted(private & allowed_private)), encoding="utf-8")
+    elif any(counts.get(path, 0) < n for path, (n, _) in baseline.items()) or allowed_private - private:
+        problems.append("a baseline can shrink: run scripts/check_architecture.py --update")
 
     total = sum(counts.values())
     print(f"apps: {len(graph)} with imports, cycles: {len(cycles(graph))}; function-level imports: {total} "
-          f"(baseline {sum(n for n, _ in baseline.values())})")
+          f"(baseline {sum(n for n, _ in baseline.values())}); imports of private modules: {len(private)} "
+          f"(baseline {len(allowed_private)})")
     for problem in problems:
         print("ERROR:", problem)
     return 1 if problems else 0
