@@ -111,10 +111,8 @@ def seller_view(perm: str | None = None):
                 staff_require(user=request.user, perm=perm)
             except PermissionDenied as exc:
                 return forbidden(request, exc.message)
-            try:
-                return view(request, *args, **kwargs)
-            except DomainError as exc:
-                return seller_error(request, exc)
+            request.domain_error_page = seller_error  # DomainErrorMiddleware shows it inside the layout
+            return view(request, *args, **kwargs)
 
         wrapper.seller_perm = perm
         return wrapper
