@@ -56,7 +56,6 @@ from wanshang.sellercenter.views.products import safe_next
 
 PHASE_TABS = [("", _("全部")), ("running", _("进行中")), ("scheduled", _("未开始")), ("paused", _("已暂停")),
               ("ended", _("已结束"))]
-PHASE_BADGES = {"running": "badge-ok", "scheduled": "badge-info", "paused": "badge-warn", "ended": "badge-gray"}
 
 
 def has_items(kind: str) -> bool:
@@ -118,7 +117,7 @@ def marketing(request):
     page = Paginator(promotion_list(shop=request.shop, kind=kind or None, phase=phase or None, now=now),
                      20).get_page(request.GET.get("page"))
     rows = [{"promo": p, "kind_label": p.get_kind_display(), "phase": p.phase(now),
-             "phase_label": promotion_phase_label(p, now), "badge": PHASE_BADGES[p.phase(now)],
+             "phase_label": promotion_phase_label(p, now),
              "can_edit": editable(p, now)} for p in page]
     return seller_render(request, "sellercenter/marketing/list.html", {
         "form": form, "page": page, "rows": rows, "kind": kind, "phase": phase, "tabs": PHASE_TABS,
@@ -215,7 +214,7 @@ def _detail_page(request, promo, *, issue_form=None, status=200):
     phase = promo.phase(now)
     return seller_render(request, "sellercenter/marketing/detail.html", {
         "promo": promo, "kind_label": promo.get_kind_display(), "phase": phase,
-        "phase_label": promotion_phase_label(promo, now), "badge": PHASE_BADGES[phase], "rules": rule_lines(promo),
+        "phase_label": promotion_phase_label(promo, now), "rules": rule_lines(promo),
         "can_edit": editable(promo, now), "preview": promotion_preview(shop=request.shop, promotion_id=promo.pk)
         if has_items(promo.kind) else [],
         "stats": coupon_stats(shop=request.shop, promotion_id=promo.pk) if promo.kind == Kind.COUPON else None,
