@@ -3,7 +3,7 @@
 
 from ninja import Field, Query, Router, Schema
 
-from wanshang.common import datacenter_api as shared
+from wanshang.faces_common import datacenter_api as shared
 from wanshang.insights.anomaly import (
     platform_alert_list,
     platform_alert_mark_read,

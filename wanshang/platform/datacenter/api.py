@@ -4,10 +4,10 @@ from typing import Literal
 
 from ninja import Router
 
-from wanshang.common.datacenter_api import dashboard_out
+from wanshang.faces_common.datacenter_api import dashboard_out
 from wanshang.insights import selectors as data
 from wanshang.insights.metrics import MARKETPLACE
-from wanshang.platform.api_data_trade import router as trade_router
+from wanshang.platform.datacenter.api_trade import router as trade_router
 
 router = Router()
 PeriodKey = Literal["today", "7d", "30d"]

@@ -6,7 +6,7 @@ is 404. Money is integer fen; dates are local (Asia/Shanghai) calendar days, bot
 
 from ninja import Field, Query, Router, Schema
 
-from wanshang.common.datacenter_api import (
+from wanshang.faces_common.datacenter_api import (
     AlertOut,
     In,
     RangeQuery,
