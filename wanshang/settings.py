@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wanshang.analytics.tracking.TrackingMiddleware",
+    "wanshang.common.web.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "wanshang.urls"

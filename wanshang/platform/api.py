@@ -197,7 +197,7 @@ def _mount_marketing():
     from wanshang.platform.api_marketing import router as marketing_router
 
     router.add_router("", marketing_router)
-    from wanshang.platform.api_data import router as data_router
+    from wanshang.platform.datacenter.api import router as data_router
 
     router.add_router("/data", data_router)
 

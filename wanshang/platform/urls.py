@@ -52,6 +52,6 @@ urlpatterns = [
     path("jobs/", overview.job_list, name="jobs"),
     path("jobs/run-due/", overview.job_run_due, name="job_run_due"),
     path("jobs/<str:name>/run/", overview.job_run_one, name="job_run"),
-    # 数据中心 (see urls_data.py)
-    path("data/", include("wanshang.platform.urls_data")),
+    # 数据中心 (see datacenter/urls.py)
+    path("data/", include("wanshang.platform.datacenter.urls")),
 ]

@@ -5,11 +5,12 @@ page's permission get a 403 page that says why, and the view gets `request.staff
 source of the shop for every seller-side read and write.
 """
 
-from functools import wraps
+from functools import cache, wraps
 from urllib.parse import urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,58 +19,69 @@ from wanshang.common.errors import DomainError, PermissionDenied
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_for_user, staff_require
 
-# (group, [(label, url name, perm or None, "active" key)])
+# (group, [(label, url name, "active" key)]). Who sees an entry is not written here: it is the permission the
+# entry's view declared with @seller_view (see `view_perm`), so the menu and the page cannot disagree.
 NAV = [
-    (_("概览"), [(_("工作台"), "sellercenter:dashboard", None, "dashboard")]),
+    (_("概览"), [(_("工作台"), "sellercenter:dashboard", "dashboard")]),
     (pgettext_lazy("seller nav group", "商品"), [
-        (_("商品管理"), "sellercenter:product_list", P.PRODUCT_EDIT, "products"),
-        (_("发布商品"), "sellercenter:product_create", P.PRODUCT_EDIT, "product_new"),
+        (_("商品管理"), "sellercenter:product_list", "products"),
+        (_("发布商品"), "sellercenter:product_create", "product_new"),
     ]),
     (pgettext_lazy("seller nav group", "库存"), [
-        (_("库存管理"), "sellercenter:stock_list", P.STOCK_EDIT, "stock"),
-        (_("低库存预警"), "sellercenter:low_stock", P.STOCK_EDIT, "low_stock"),
-        (_("库存流水"), "sellercenter:movements", P.STOCK_EDIT, "movements"),
-        (_("仓库管理"), "sellercenter:warehouse_list", P.STOCK_EDIT, "warehouses"),
+        (_("库存管理"), "sellercenter:stock_list", "stock"),
+        (_("低库存预警"), "sellercenter:low_stock", "low_stock"),
+        (_("库存流水"), "sellercenter:movements", "movements"),
+        (_("仓库管理"), "sellercenter:warehouse_list", "warehouses"),
     ]),
     (_("交易"), [
-        (_("订单管理"), "sellercenter:order_list", P.ORDER_VIEW, "orders"),
-        (_("退款管理"), "sellercenter:refund_list", P.ORDER_VIEW, "refunds"),
-        (_("运费模板"), "sellercenter:freight_list", P.FREIGHT_EDIT, "freight"),
+        (_("订单管理"), "sellercenter:order_list", "orders"),
+        (_("退款管理"), "sellercenter:refund_list", "refunds"),
+        (_("运费模板"), "sellercenter:freight_list", "freight"),
     ]),
     (_("营销"), [
-        (_("营销中心"), "sellercenter:marketing", P.MARKETING, "marketing"),
-        (_("会员等级"), "sellercenter:member_levels", P.MARKETING, "member_levels"),
-        (_("价格合规提醒"), "sellercenter:price_alerts", P.MARKETING, "price_alerts"),
+        (_("营销中心"), "sellercenter:marketing", "marketing"),
+        (_("会员等级"), "sellercenter:member_levels", "member_levels"),
+        (_("价格合规提醒"), "sellercenter:price_alerts", "price_alerts"),
     ]),
     (_("数据中心"), [
-        (_("实时概况"), "sellercenter:data_overview", P.DATA_VIEW, "data_overview"),
-        (_("流量与转化"), "sellercenter:data_traffic", P.DATA_VIEW, "data_traffic"),
-        (_("商品分析"), "sellercenter:data_products", P.DATA_VIEW, "data_products"),
-        (_("竞争情报"), "sellercenter:data_competition", P.DATA_VIEW, "data_competition"),
-        (_("交易报表"), "sellercenter:data_trade", P.DATA_VIEW, "data_trade"),
-        (_("异常提醒"), "sellercenter:data_alerts", P.DATA_VIEW, "data_alerts"),
-        (_("客户分析"), "sellercenter:data_customers", P.DATA_VIEW, "data_customers"),
-        (_("人群包"), "sellercenter:data_crowds", P.DATA_VIEW, "data_crowds"),
-        (_("A/B 实验"), "sellercenter:data_experiments", P.DATA_VIEW, "data_experiments"),
+        (_("实时概况"), "sellercenter:data_overview", "data_overview"),
+        (_("流量与转化"), "sellercenter:data_traffic", "data_traffic"),
+        (_("商品分析"), "sellercenter:data_products", "data_products"),
+        (_("竞争情报"), "sellercenter:data_competition", "data_competition"),
+        (_("交易报表"), "sellercenter:data_trade", "data_trade"),
+        (_("异常提醒"), "sellercenter:data_alerts", "data_alerts"),
+        (_("客户分析"), "sellercenter:data_customers", "data_customers"),
+        (_("人群包"), "sellercenter:data_crowds", "data_crowds"),
+        (_("A/B 实验"), "sellercenter:data_experiments", "data_experiments"),
     ]),
     (_("店铺"), [
-        (_("店铺设置"), "sellercenter:shop_settings", P.SHOP_EDIT, "settings"),
-        (_("员工与角色"), "sellercenter:staff_list", P.STAFF_MANAGE, "staff"),
-        (_("结算台账"), "sellercenter:settlements", P.FINANCE_VIEW, "settlements"),
+        (_("店铺设置"), "sellercenter:shop_settings", "settings"),
+        (_("员工与角色"), "sellercenter:staff_list", "staff"),
+        (_("结算台账"), "sellercenter:settlements", "settlements"),
     ]),
 ]
 
 
 def can(staff, perm) -> bool:
+    """The check `seller_view` makes: no permission needed, or the staff member's role has it."""
     return perm is None or P.role_can(staff.role, perm)
 
 
+@cache
+def view_perm(url_name: str) -> str | None:
+    """The permission the view behind `url_name` declared with `@seller_view(perm)`."""
+    view = resolve(reverse(url_name)).func
+    if not hasattr(view, "seller_perm"):
+        raise ImproperlyConfigured(f"{url_name} is not a seller_view: the menu cannot tell who may open it")
+    return view.seller_perm
+
+
 def nav_for(staff) -> list[tuple[str, list[dict]]]:
-    """The sidebar of a staff member: only the entries their role may use."""
+    """The sidebar of a staff member: the entries whose view lets them in."""
     groups = []
     for title, items in NAV:
         visible = [{"label": label, "url": reverse(name), "key": key}
-                   for label, name, perm, key in items if can(staff, perm)]
+                   for label, name, key in items if can(staff, view_perm(name))]
         if visible:
             groups.append((title, visible))
     return groups
@@ -98,7 +110,10 @@ def seller_error(request, exc: DomainError):
 
 
 def seller_view(perm: str | None = None):
-    """Require login and an active staff membership (with `perm`); put `request.staff` / `request.shop`."""
+    """Require login and an active staff membership (with `perm`); put `request.staff` / `request.shop`.
+
+    The view keeps `perm` as `seller_perm`: the sidebar shows the view's menu entry by the same check.
+    """
 
     def decorator(view):
         @wraps(view)
@@ -112,10 +127,8 @@ def seller_view(perm: str | None = None):
                 staff_require(user=request.user, perm=perm)
             except PermissionDenied as exc:
                 return forbidden(request, exc.message)
-            try:
-                return view(request, *args, **kwargs)
-            except DomainError as exc:
-                return seller_error(request, exc)
+            request.domain_error_page = seller_error  # DomainErrorMiddleware shows it inside the layout
+            return view(request, *args, **kwargs)
 
         wrapper.seller_perm = perm
         return wrapper

@@ -476,7 +476,7 @@ def price_alerts_resolve(request, alert_id: int):
 
 
 def _mount_data():
-    from wanshang.sellercenter.api_data import router as data_router
+    from wanshang.sellercenter.datacenter.api import router as data_router
 
     router.add_router("/data", data_router, tags=["seller data center"])
 

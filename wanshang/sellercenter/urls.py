@@ -51,8 +51,8 @@ urlpatterns = [
     path("marketing/<int:promotion_id>/resume/", marketing.promotion_resume_view, name="promotion_resume"),
     path("marketing/<int:promotion_id>/end/", marketing.promotion_end_view, name="promotion_end"),
     path("marketing/<int:promotion_id>/issue/", marketing.coupon_issue_view, name="coupon_issue"),
-    # 数据中心 (one module per area, each with its own urlpatterns: see urls_data.py)
-    path("data/", include("wanshang.sellercenter.urls_data")),
+    # 数据中心 (one module per area, each with its own urlpatterns: see datacenter/urls.py)
+    path("data/", include("wanshang.sellercenter.datacenter.urls")),
     # 店铺
     path("settings/", shop.shop_settings, name="shop_settings"),
     path("staff/", shop.staff_page, name="staff_list"),

@@ -48,3 +48,19 @@ def figure(value, kind: str) -> str:
     if isinstance(value, float) and not value.is_integer():  # an average of counts
         return f"{value:,.1f}"
     return f"{int(value):,}"
+
+
+# The colour of a status, per kind of thing; a status not listed gets the kind's "*" (plain badge without).
+BADGE_TONES = {
+    "order": {"paid": "warn", "completed": "ok", "cancelled": "gray", "refunded": "gray", "*": "info"},
+    "phase": {"running": "ok", "scheduled": "info", "paused": "warn", "*": "gray"},  # promotions, flash slots
+    "application": {"pending": "warn", "approved": "ok"},
+    "shop": {"open": "ok"},
+}
+
+
+@register.inclusion_tag("components/status_badge.html")
+def status_badge(kind: str, status: str, label) -> dict:
+    """{% status_badge "order" o.status o.get_status_display %} → <span class="badge badge-warn">待发货</span>."""
+    tones = BADGE_TONES[kind]
+    return {"tone": tones.get(status, tones.get("*", "")), "label": label}

@@ -21,7 +21,7 @@ from wanshang.catalog.services import (
     category_rename,
 )
 from wanshang.common.errors import DomainError, NotFound
-from wanshang.common.web import add_domain_error, error_page
+from wanshang.common.web import add_domain_error, error_page, form_errors
 from wanshang.merchants.selectors import commission_rate_list
 from wanshang.merchants.services import commission_set
 from wanshang.platform.access import operator_view
@@ -69,12 +69,9 @@ def category_new(request):
         form = CategoryCreateForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_errors(form, add=_form_error):
                 category = category_create(name=data["name"], slug=data["slug"], sort=data["sort"] or 0,
                                            parent_id=parent.pk if parent else None)
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
                 messages.success(request, f"已创建{category.level}级类目“{category.name}”")
                 return redirect("platform:categories")
         status = 400
@@ -88,19 +85,13 @@ def category_new(request):
 
 @operator_view
 def category_edit(request, category_id):
-    try:
-        category = category_get(category_id=category_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    category = category_get(category_id=category_id)
     if request.method == "POST":
         form = CategoryEditForm(request.POST)
         if form.is_valid():
-            try:
+            with form_errors(form):
                 category = category_rename(category_id=category.pk, name=form.cleaned_data["name"],
                                            is_active=form.cleaned_data["is_active"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 state = "启用" if category.is_active else "停用"
                 messages.success(request, f"类目“{category.name}”已保存（{state}）")
                 return redirect("platform:categories")
@@ -121,21 +112,15 @@ def _leaf_or_error(category_id):
 
 @operator_view
 def attribute_index(request, category_id):
-    try:
-        category = _leaf_or_error(category_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    category = _leaf_or_error(category_id)
     form = AttributeTemplateForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_errors(form):
                 tpl = attribute_template_save(category_id=category.pk, name=data["name"], options=data["options"],
                                               required=data["required"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, f"已添加属性“{tpl.name}”")
                 return redirect("platform:attributes", category_id=category.pk)
         status = 400
@@ -147,24 +132,18 @@ def attribute_index(request, category_id):
 
 @operator_view
 def attribute_edit(request, category_id, template_id):
-    try:
-        category = _leaf_or_error(category_id)
-        tpl = next((t for t in attribute_templates(category=category) if t.pk == template_id), None)
-        if tpl is None:
-            raise NotFound("属性不存在")
-    except DomainError as exc:
-        return error_page(request, exc)
+    category = _leaf_or_error(category_id)
+    tpl = next((t for t in attribute_templates(category=category) if t.pk == template_id), None)
+    if tpl is None:
+        raise NotFound("属性不存在")
     status = 200
     if request.method == "POST":
         form = AttributeTemplateForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_errors(form):
                 attribute_template_save(category_id=category.pk, template_id=tpl.pk, name=data["name"],
                                         options=data["options"], required=data["required"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, f"属性“{data['name']}”已保存")
                 return redirect("platform:attributes", category_id=category.pk)
         status = 400
@@ -179,10 +158,7 @@ def attribute_edit(request, category_id, template_id):
 @operator_view
 @require_POST
 def attribute_delete(request, category_id, template_id):
-    try:
-        attribute_template_delete(category_id=category_id, template_id=template_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    attribute_template_delete(category_id=category_id, template_id=template_id)
     messages.success(request, _("属性已删除"))
     return redirect("platform:attributes", category_id=category_id)
 
@@ -195,11 +171,8 @@ def brand_index(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with form_errors(form):
                 brand = brand_create(name=form.cleaned_data["name"], name_en=form.cleaned_data["name_en"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
                 messages.success(request, f"已添加品牌“{brand.name}”")
                 return redirect("platform:brands")
         status = 400
@@ -209,6 +182,14 @@ def brand_index(request):
 
 # --- 佣金 ---------------------------------------------------------------------------------------------------
 
+def _commission_error(form, exc: DomainError):
+    """The service names the rate `rate_bps`; the form shows it as a percentage field `rate`."""
+    if exc.field == "rate_bps":
+        form.add_error("rate", exc.message)
+    else:
+        add_domain_error(form, exc)
+
+
 @operator_view
 def commission_index(request):
     choices = [(c.pk, label) for c, _, label in flatten_tree(category_tree())]
@@ -217,15 +198,9 @@ def commission_index(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with form_errors(form, add=_commission_error):
                 rate = commission_set(category=category_get(category_id=form.cleaned_data["category_id"]),
                                       rate_bps=form.cleaned_data["rate"])
-            except DomainError as exc:
-                if exc.field == "rate_bps":
-                    form.add_error("rate", exc.message)
-                else:
-                    add_domain_error(form, exc)
-            else:
                 messages.success(request, f"“{rate.category.name}”的佣金比例已设为 {percent_bps(rate.rate_bps)}%")
                 return redirect("platform:commission")
         status = 400

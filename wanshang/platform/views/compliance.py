@@ -4,8 +4,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from wanshang.common.errors import DomainError
-from wanshang.common.web import error_page
 from wanshang.compliance.selectors import open_price_alert_count, price_alerts
 from wanshang.compliance.services import price_alert_resolve
 from wanshang.platform.access import operator_view
@@ -26,9 +24,6 @@ def alert_index(request):
 @operator_view
 @require_POST
 def alert_resolve(request, alert_id):
-    try:
-        alert = price_alert_resolve(alert_id=alert_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    alert = price_alert_resolve(alert_id=alert_id)  # an unknown id: NotFound → the 404 page
     messages.success(request, f"已将“{alert.sku.product.title}”的价格提醒标记为已处理")
     return redirect("platform:price_alerts")

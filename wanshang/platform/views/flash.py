@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from wanshang.common.errors import DomainError, NotFound
-from wanshang.common.web import add_domain_error, error_page
+from wanshang.common.errors import NotFound
+from wanshang.common.web import form_errors, message_errors
 from wanshang.marketing.selectors import flash_slot_get, flash_slots, promotion_phase_label
 from wanshang.marketing.services import flash_slot_remove_promotion, flash_slot_save
 from wanshang.platform.access import operator_view
@@ -25,12 +25,10 @@ def decorate_slot(slot, now):
 
 def _save(request, form, *, slot_id=None):
     d = form.cleaned_data
-    try:
+    with form_errors(form):
         return flash_slot_save(actor=request.user, name=d["name"], starts_at=d["starts_at"], ends_at=d["ends_at"],
                                slot_id=slot_id, is_open=d["is_open"])
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return None
+    return None
 
 
 @operator_view
@@ -74,10 +72,7 @@ def _detail_page(request, slot, *, form=None, status=200):
 
 @operator_view
 def slot_detail(request, slot_id):
-    try:
-        slot = flash_slot_get(slot_id=slot_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    slot = flash_slot_get(slot_id=slot_id)
     if request.method == "POST":
         form = FlashSlotForm(request.POST)
         if form.is_valid() and _save(request, form, slot_id=slot.pk) is not None:
@@ -90,15 +85,10 @@ def slot_detail(request, slot_id):
 @operator_view
 @require_POST
 def slot_toggle(request, slot_id, action):
-    try:
+    with message_errors(request, passthrough=NotFound):
         slot = flash_slot_get(slot_id=slot_id)
         slot = flash_slot_save(actor=request.user, name=slot.name, starts_at=slot.starts_at, ends_at=slot.ends_at,
                                slot_id=slot.pk, is_open=action == "open")
-    except DomainError as exc:
-        if exc.status_code == 404:
-            return error_page(request, exc)
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"“{slot.name}”已开放商家报名" if slot.is_open else f"“{slot.name}”已停止报名，已报名的商品不受影响")
     return redirect("platform:flash_slot_detail", slot_id=slot_id)
 
@@ -106,15 +96,10 @@ def slot_toggle(request, slot_id, action):
 @operator_view
 @require_POST
 def slot_remove_promotion(request, slot_id, promotion_id):
-    try:
+    with message_errors(request, passthrough=NotFound):
         slot = flash_slot_get(slot_id=slot_id)
         if promotion_id not in {p.pk for p in slot.promotions.all()}:
             raise NotFound("该场次没有这条报名记录")
         promo = flash_slot_remove_promotion(actor=request.user, promotion_id=promotion_id)
-    except DomainError as exc:
-        if exc.status_code == 404:
-            return error_page(request, exc)
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"已撤下“{promo.name}”：该秒杀已结束，前台不再展示")
     return redirect("platform:flash_slot_detail", slot_id=slot_id)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError, NotFound
-from wanshang.common.web import error_page
+from wanshang.common.web import form_errors, message_errors
 from wanshang.marketing.kinds import Kind
 from wanshang.marketing.selectors import platform_promotions, promotion_get
 from wanshang.marketing.services import (
@@ -41,7 +41,7 @@ def _add_error(form, exc: DomainError) -> None:
 def _save(request, form, *, promotion_id=None):
     """The cleaned form through promotion_save; None (with the error on the form) when refused."""
     d = form.cleaned_data
-    try:
+    with form_errors(form, add=_add_error):
         data = coupon_input(
             name=d["name"], starts_at=d["starts_at"], ends_at=d["ends_at"], type=d["type"],
             threshold_fen=d.get("threshold") or 0, amount_fen=d.get("amount"), discount_bps=d.get("discount"),
@@ -50,9 +50,7 @@ def _save(request, form, *, promotion_id=None):
             scope_ids=d["scope_ids"], platform_share_bps=d["platform_share"], combine_with=d.get("combine_with") or [],
         )
         return promotion_save(shop=None, actor=request.user, data=data, promotion_id=promotion_id)
-    except DomainError as exc:
-        _add_error(form, exc)
-        return None
+    return None
 
 
 @operator_view
@@ -89,10 +87,7 @@ def _coupon_or_error(request, promotion_id):
 
 @operator_view
 def coupon_edit(request, promotion_id):
-    try:
-        promo = _coupon_or_error(request, promotion_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    promo = _coupon_or_error(request, promotion_id)
     if not promo.editable:
         messages.error(request, "平台券已开始或已结束，不能修改；可以暂停或结束它")
         return redirect("platform:coupon_detail", promotion_id=promo.pk)
@@ -120,10 +115,7 @@ def _detail_page(request, promo, *, issue_form=None, status=200):
 
 @operator_view
 def coupon_detail(request, promotion_id):
-    try:
-        promo = _coupon_or_error(request, promotion_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    promo = _coupon_or_error(request, promotion_id)
     return _detail_page(request, promo)
 
 
@@ -138,14 +130,9 @@ ACTIONS = {
 @require_POST
 def coupon_action(request, promotion_id, action):
     service, done = ACTIONS[action]
-    try:
+    with message_errors(request, passthrough=NotFound):
         promo = _coupon_or_error(request, promotion_id)
         promo = service(shop=None, promotion_id=promo.pk, actor=request.user, platform=True)
-    except DomainError as exc:
-        if exc.status_code == 404:
-            return error_page(request, exc)
-        messages.error(request, exc.message)
-    else:
         messages.success(request, done.format(name=promo.name))
     return redirect("platform:coupon_detail", promotion_id=promotion_id)
 
@@ -153,20 +140,15 @@ def coupon_action(request, promotion_id, action):
 @operator_view
 @require_POST
 def coupon_issue_view(request, promotion_id):
-    try:
-        promo = _coupon_or_error(request, promotion_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    promo = _coupon_or_error(request, promotion_id)
     form = CouponIssueForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, promo, issue_form=form, status=400)
     ids = form.cleaned_data["buyer_ids"]
-    try:
+    with form_errors(form, add=lambda form, exc: form.add_error("buyer_ids", exc.message)) as outcome:
         issued = coupon_issue(shop=None, actor=request.user, promotion_id=promo.pk, buyer_ids=ids, platform=True)
-    except DomainError as exc:
-        form.add_error("buyer_ids", exc.message)
-        return _detail_page(request, promo, issue_form=form, status=exc.status_code)
-    skipped = len(set(ids)) - issued
-    note = f"，{skipped} 位已达每人限领，已跳过" if skipped else ""
-    messages.success(request, f"已向 {issued} 位买家发放“{promo.name}”{note}")
-    return redirect("platform:coupon_detail", promotion_id=promo.pk)
+        skipped = len(set(ids)) - issued
+        note = f"，{skipped} 位已达每人限领，已跳过" if skipped else ""
+        messages.success(request, f"已向 {issued} 位买家发放“{promo.name}”{note}")
+        return redirect("platform:coupon_detail", promotion_id=promo.pk)
+    return _detail_page(request, promo, issue_form=form, status=outcome.status)

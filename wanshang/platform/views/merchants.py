@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from wanshang.catalog.selectors import product_counts_of_shop
-from wanshang.common.errors import DomainError
-from wanshang.common.web import add_domain_error, error_page
+from wanshang.common.errors import NotFound
+from wanshang.common.web import form_errors, message_errors
 from wanshang.merchants.selectors import (
     APPLICATION_STATUSES,
     SHOP_STATUSES,
@@ -49,51 +49,38 @@ def _application_page(request, app, *, approve_form=None, reject_form=None, erro
 
 @operator_view
 def application_detail(request, application_id):
-    try:
-        app = application_get(application_id=application_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    app = application_get(application_id=application_id)
     return _application_page(request, app)
 
 
 @operator_view
 @require_POST
 def application_approve_view(request, application_id):
-    try:
-        app = application_get(application_id=application_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    app = application_get(application_id=application_id)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return _application_page(request, app, approve_form=form, status=400)
-    try:
+    with form_errors(form) as outcome:
         shop = application_approve(application_id=app.pk, reviewer=request.user, slug=form.cleaned_data["slug"] or None)
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        app = application_get(application_id=application_id)
-        return _application_page(request, app, approve_form=form, error=exc.message, status=exc.status_code)
-    messages.success(request, f"已通过入驻申请，店铺“{shop.name}”已开通")
-    return redirect("platform:shop_detail", shop_id=shop.pk)
+        messages.success(request, f"已通过入驻申请，店铺“{shop.name}”已开通")
+        return redirect("platform:shop_detail", shop_id=shop.pk)
+    app = application_get(application_id=application_id)
+    return _application_page(request, app, approve_form=form, error=outcome.error.message, status=outcome.status)
 
 
 @operator_view
 @require_POST
 def application_reject_view(request, application_id):
-    try:
-        app = application_get(application_id=application_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    app = application_get(application_id=application_id)
     form = RejectForm(request.POST)
     if not form.is_valid():
         return _application_page(request, app, reject_form=form, status=400)
-    try:
+    with form_errors(form) as outcome:
         application_reject(application_id=app.pk, reviewer=request.user, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        app = application_get(application_id=application_id)
-        return _application_page(request, app, reject_form=form, error=exc.message, status=exc.status_code)
-    messages.success(request, f"已驳回“{app.shop_name}”的入驻申请")
-    return redirect("platform:application_detail", application_id=app.pk)
+        messages.success(request, f"已驳回“{app.shop_name}”的入驻申请")
+        return redirect("platform:application_detail", application_id=app.pk)
+    app = application_get(application_id=application_id)
+    return _application_page(request, app, reject_form=form, error=outcome.error.message, status=outcome.status)
 
 
 # --- 店铺 ---------------------------------------------------------------------------------------------------
@@ -122,28 +109,19 @@ def _shop_page(request, shop, *, suspend_form=None, status=200):
 
 @operator_view
 def shop_detail(request, shop_id):
-    try:
-        shop = shop_get(shop_id=shop_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    shop = shop_get(shop_id=shop_id)
     return _shop_page(request, shop)
 
 
 @operator_view
 @require_POST
 def shop_suspend_view(request, shop_id):
-    try:
-        shop = shop_get(shop_id=shop_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    shop = shop_get(shop_id=shop_id)
     form = SuspendForm(request.POST)
     if not form.is_valid():
         return _shop_page(request, shop, suspend_form=form, status=400)
-    try:
+    with message_errors(request):
         shop = shop_suspend(shop_id=shop.pk, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"店铺“{shop.name}”已暂停营业，其商品已从前台隐藏")
     return redirect("platform:shop_detail", shop_id=shop.pk)
 
@@ -151,12 +129,7 @@ def shop_suspend_view(request, shop_id):
 @operator_view
 @require_POST
 def shop_restore_view(request, shop_id):
-    try:
+    with message_errors(request, passthrough=NotFound):
         shop = shop_restore(shop_id=shop_id)
-    except DomainError as exc:
-        if exc.status_code == 404:
-            return error_page(request, exc)
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"店铺“{shop.name}”已恢复营业")
     return redirect("platform:shop_detail", shop_id=shop_id)

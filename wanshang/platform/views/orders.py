@@ -2,8 +2,6 @@
 
 from django.shortcuts import render
 
-from wanshang.common.errors import DomainError
-from wanshang.common.web import error_page
 from wanshang.merchants.selectors import shop_list
 from wanshang.orders.selectors import ORDER_STATUSES, platform_order_get, platform_order_list
 from wanshang.platform.access import operator_view
@@ -29,8 +27,5 @@ def order_index(request):
 
 @operator_view
 def order_detail(request, order_id):
-    try:
-        order = platform_order_get(order_id=order_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    order = platform_order_get(order_id=order_id)
     return render(request, "platform/order_detail.html", {"nav": "orders", "order": order})

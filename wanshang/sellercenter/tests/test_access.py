@@ -67,3 +67,13 @@ def test_every_page_renders_for_the_owner(owner_client, shop, make_product, paid
         response = owner_client.get(url)
         assert response.status_code == 200, url
         assert "卖家中心" in response.content.decode(), url
+
+
+def test_refusal_escaping_a_seller_view_is_shown_inside_the_seller_layout(owner_client, other_shop, make_product):
+    """Another shop's product: NotFound leaves the view; DomainErrorMiddleware renders the seller error page."""
+    foreign = make_product(other_shop)
+    response = owner_client.get(f"/seller/products/{foreign.pk}/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "操作没有完成" in body and "回到工作台" in body  # sellercenter/error.html, in the layout
+    assert "sc-side" in body

@@ -5,9 +5,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from wanshang.common.errors import DomainError, ValidationError
+from wanshang.common.errors import NotFound, ValidationError
 from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
-from wanshang.common.web import add_domain_error
+from wanshang.common.web import form_errors, message_errors
 from wanshang.fulfillment.selectors import freight_template_get, freight_template_list, region_children
 from wanshang.fulfillment.services import freight_template_delete, freight_template_save
 from wanshang.merchants import permissions as P
@@ -71,7 +71,7 @@ def _freight_form(request, template=None):
         rules, rule_rows, rule_errors = rules_from_post(request.POST)
         if form.is_valid() and not rule_errors:
             data = form.cleaned_data
-            try:
+            with form_errors(form) as outcome:
                 freight_template_save(
                     shop=request.shop, name=data["name"], mode=data["mode"], first_units=data["first_units"],
                     first_fen=data["first_price"], additional_units=data["additional_units"],
@@ -79,12 +79,9 @@ def _freight_form(request, template=None):
                     excluded_regions=data["excluded_regions"], rules=rules, is_default=data["is_default"],
                     template_id=template.pk if template else None,
                 )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status_code
-            else:
                 messages.success(request, _("运费模板已保存"))
                 return redirect("sellercenter:freight_list")
+            status = outcome.status
         else:
             status = 400
             for message in rule_errors:
@@ -121,12 +118,7 @@ def freight_edit(request, template_id: int):
 @seller_view(P.FREIGHT_EDIT)
 def freight_delete(request, template_id: int):
     template = freight_template_get(shop=request.shop, template_id=template_id)
-    try:
+    with message_errors(request, passthrough=NotFound):
         freight_template_delete(shop=request.shop, template_id=template.pk)
-    except DomainError as exc:
-        if exc.status_code == 404:
-            raise
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"已删除运费模板“{template.name}”")
     return redirect("sellercenter:freight_list")

@@ -8,8 +8,7 @@ from django.views.decorators.http import require_GET
 
 from wanshang.aftersales.selectors import seller_refunds_open
 from wanshang.catalog.selectors import categories_by_ids, category_tree
-from wanshang.common.errors import DomainError
-from wanshang.common.web import add_domain_error
+from wanshang.common.web import form_errors
 from wanshang.fulfillment.selectors import region_children
 from wanshang.inventory.selectors import low_stock_skus
 from wanshang.merchants.selectors import applications_of_user, staff_for_user
@@ -40,15 +39,12 @@ def apply(request):
     form = ApplyForm(request.POST or None, categories=categories)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             application_submit(
                 user=request.user, company_name=data["company_name"], credit_code=data["credit_code"],
                 contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                 shop_name=data["shop_name"], categories=categories_by_ids(ids=data["category_ids"]),
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("入驻申请已提交，平台审核后会在这里显示结果"))
             return redirect("sellercenter:apply_status")
     return render(request, "sellercenter/apply.html", {"form": form, "applications": applications},

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from wanshang.catalog.selectors import seller_sku_get
 from wanshang.common.errors import DomainError, NotFound
-from wanshang.common.web import add_domain_error
+from wanshang.common.web import form_errors
 from wanshang.fulfillment.selectors import region_path
 from wanshang.inventory.selectors import (
     low_stock_skus,
@@ -65,18 +65,13 @@ def stock_adjust_page(request):
         form = StockAdjustForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_errors(form, passthrough=NotFound) as outcome:
                 stock = stock_adjust(shop=request.shop, sku_id=sku.pk, warehouse_id=data["warehouse_id"],
                                      on_hand=data["on_hand"], actor=request.user, reason=data["reason"])
-            except NotFound:
-                raise
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status_code
-            else:
                 messages.success(request, f"“{sku.product.title} {sku.spec_text}”在{stock.warehouse.name}的库存已设为 "
                                           f"{stock.on_hand}")
                 return redirect(safe_next(request, f"{reverse('sellercenter:stock_adjust')}?sku={sku.pk}"))
+            status = outcome.status
         else:
             status = 400
     else:
@@ -132,17 +127,14 @@ def _warehouse_form(request, warehouse=None):
             data = form.cleaned_data
             fields = {key: data[key] for key in ("name", "detail", "contact", "phone", "is_default")}
             fields["district_code"] = data["district_code"] or None
-            try:
+            with form_errors(form) as outcome:
                 if warehouse is None:
                     warehouse_create(shop=request.shop, **fields)
                 else:
                     warehouse_update(shop=request.shop, warehouse_id=warehouse.pk, **fields)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status_code
-            else:
                 messages.success(request, _("仓库已保存"))
                 return redirect("sellercenter:warehouse_list")
+            status = outcome.status
         else:
             status = 400
         code = request.POST.get("district_code", "")

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wanshang.catalog.selectors import seller_products_in_tab, seller_skus_by_id
-from wanshang.common.errors import DomainError, NotFound
+from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
-from wanshang.common.web import add_domain_error
+from wanshang.common.web import add_domain_error, form_errors, message_errors
 from wanshang.compliance.selectors import open_price_alert_count, price_alerts
 from wanshang.compliance.services import price_alert_resolve
 from wanshang.marketing.kinds import ITEM_KINDS, TOKEN_LABELS, Kind, Scope
@@ -56,7 +56,6 @@ from wanshang.sellercenter.views.products import safe_next
 
 PHASE_TABS = [("", _("全部")), ("running", _("进行中")), ("scheduled", _("未开始")), ("paused", _("已暂停")),
               ("ended", _("已结束"))]
-PHASE_BADGES = {"running": "badge-ok", "scheduled": "badge-info", "paused": "badge-warn", "ended": "badge-gray"}
 
 
 def has_items(kind: str) -> bool:
@@ -118,7 +117,7 @@ def marketing(request):
     page = Paginator(promotion_list(shop=request.shop, kind=kind or None, phase=phase or None, now=now),
                      20).get_page(request.GET.get("page"))
     rows = [{"promo": p, "kind_label": p.get_kind_display(), "phase": p.phase(now),
-             "phase_label": promotion_phase_label(p, now), "badge": PHASE_BADGES[p.phase(now)],
+             "phase_label": promotion_phase_label(p, now),
              "can_edit": editable(p, now)} for p in page]
     return seller_render(request, "sellercenter/marketing/list.html", {
         "form": form, "page": page, "rows": rows, "kind": kind, "phase": phase, "tabs": PHASE_TABS,
@@ -136,6 +135,11 @@ def _label_rows(shop, rows: list[dict]) -> None:
         row["label"] = sku_label(sku) if sku else ""
 
 
+def _add_service_error(form, exc) -> None:
+    service_field(exc)  # the service's field names (amount_fen …) to the form's (amount …)
+    add_domain_error(form, exc)
+
+
 def _promotion_form(request, kind: str, promo=None):
     shop, now = request.shop, timezone.now()
     form_cls = FORMS[kind]
@@ -150,16 +154,12 @@ def _promotion_form(request, kind: str, promo=None):
         _label_rows(shop, rows)
         items, row_errors = items_from_rows(rows, form)
         if form.is_valid() and not row_errors:
-            try:
+            with form_errors(form, add=_add_service_error) as outcome:
                 saved = promotion_save(shop=shop, actor=request.user, data=form.promotion_input(items),
                                        promotion_id=promo.pk if promo else None)
-            except DomainError as exc:
-                service_field(exc)
-                add_domain_error(form, exc)
-                status = exc.status_code
-            else:
                 messages.success(request, f"{saved.get_kind_display()}“{saved.name}”已保存")
                 return redirect("sellercenter:promotion_detail", promotion_id=saved.pk)
+            status = outcome.status
         else:
             status = 400
             for message in row_errors:
@@ -214,7 +214,7 @@ def _detail_page(request, promo, *, issue_form=None, status=200):
     phase = promo.phase(now)
     return seller_render(request, "sellercenter/marketing/detail.html", {
         "promo": promo, "kind_label": promo.get_kind_display(), "phase": phase,
-        "phase_label": promotion_phase_label(promo, now), "badge": PHASE_BADGES[phase], "rules": rule_lines(promo),
+        "phase_label": promotion_phase_label(promo, now), "rules": rule_lines(promo),
         "can_edit": editable(promo, now), "preview": promotion_preview(shop=request.shop, promotion_id=promo.pk)
         if has_items(promo.kind) else [],
         "stats": coupon_stats(shop=request.shop, promotion_id=promo.pk) if promo.kind == Kind.COUPON else None,
@@ -229,13 +229,8 @@ def promotion_detail(request, promotion_id: int):
 
 def _action(request, promotion_id, service, done: str):
     promo = promotion_get(shop=request.shop, promotion_id=promotion_id)
-    try:
+    with message_errors(request, prefix="操作未完成：", passthrough=NotFound):
         service(shop=request.shop, promotion_id=promo.pk, actor=request.user)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, f"操作未完成：{exc.message}")
-    else:
         messages.success(request, f"“{promo.name}”{done}")
     return redirect(safe_next(request, reverse("sellercenter:promotion_detail", args=[promo.pk])))
 
@@ -265,17 +260,13 @@ def coupon_issue_view(request, promotion_id: int):
     form = CouponIssueForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, promo, issue_form=form, status=400)
-    try:
+    with form_errors(form, passthrough=NotFound) as outcome:
         issued = coupon_issue(shop=request.shop, actor=request.user, promotion_id=promo.pk,
                               buyer_ids=form.cleaned_data["buyer_ids"])
-    except NotFound:
-        raise
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _detail_page(request, promo, issue_form=form, status=exc.status_code)
-    skipped = len(form.cleaned_data["buyer_ids"]) - issued
-    messages.success(request, f"已发放 {issued} 张" + (f"，{skipped} 位买家已达每人限领数，已跳过" if skipped else ""))
-    return redirect("sellercenter:promotion_detail", promotion_id=promo.pk)
+        skipped = len(form.cleaned_data["buyer_ids"]) - issued
+        messages.success(request, f"已发放 {issued} 张" + (f"，{skipped} 位买家已达每人限领数，已跳过" if skipped else ""))
+        return redirect("sellercenter:promotion_detail", promotion_id=promo.pk)
+    return _detail_page(request, promo, issue_form=form, status=outcome.status)
 
 
 # --- 会员等级 -----------------------------------------------------------------------------------------------------
@@ -287,14 +278,11 @@ def member_levels_view(request):
         form = MemberLevelRowsForm(request.POST)
         levels = form.levels()
         if not form.errors:
-            try:
+            with form_errors(form, add=lambda rows, exc: rows.errors.append(exc.message)) as outcome:
                 member_levels_save(shop=request.shop, levels=levels)
-            except DomainError as exc:
-                form.errors.append(exc.message)
-                status = exc.status_code
-            else:
                 messages.success(request, _("会员等级已保存"))
                 return redirect("sellercenter:member_levels")
+            status = outcome.status
         else:
             status = 400
     else:

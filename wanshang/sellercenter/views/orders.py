@@ -13,9 +13,9 @@ from wanshang.aftersales.selectors import (
     seller_refund_list,
 )
 from wanshang.aftersales.services import refund_approve, refund_reject
-from wanshang.common.errors import DomainError, NotFound
+from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
-from wanshang.common.web import add_domain_error
+from wanshang.common.web import form_errors, message_errors
 from wanshang.fulfillment.selectors import carrier_choices
 from wanshang.merchants import permissions as P
 from wanshang.orders.selectors import (
@@ -70,16 +70,12 @@ def order_ship_view(request, order_id: int):
     order = seller_order_get(shop=request.shop, order_id=order_id)
     form = ShipForm(request.POST, carriers=carrier_choices())
     if form.is_valid():
-        try:
+        with form_errors(form, passthrough=NotFound) as outcome:
             order_ship(shop=request.shop, order_id=order.pk, carrier=form.cleaned_data["carrier"],
                        tracking_no=form.cleaned_data["tracking_no"], actor=request.user)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _order_page(request, order, ship_form=form, status=exc.status_code)
-        messages.success(request, f"订单 {order.no} 已发货")
-        return redirect("sellercenter:order_detail", order_id=order.pk)
+            messages.success(request, f"订单 {order.no} 已发货")
+            return redirect("sellercenter:order_detail", order_id=order.pk)
+        return _order_page(request, order, ship_form=form, status=outcome.status)
     return _order_page(request, order, ship_form=form, status=400)
 
 
@@ -113,17 +109,12 @@ def refund_detail(request, refund_id: int):
 @seller_view(P.REFUND_HANDLE)
 def refund_approve_view(request, refund_id: int):
     refund = seller_refund_get(shop=request.shop, refund_id=refund_id)
-    try:
+    with message_errors(request, prefix="操作未完成：", passthrough=NotFound):
         refund = refund_approve(shop=request.shop, refund_id=refund.pk, actor=request.user)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, f"操作未完成：{exc.message}")
-        return redirect("sellercenter:refund_detail", refund_id=refund.pk)
-    if refund.status == "refunded":
-        messages.success(request, f"已同意退款，¥{fen_to_yuan_str(refund.amount_fen)} 已原路退回，库存已回补")
-    else:
-        messages.warning(request, f"已同意退款，支付渠道处理中：{refund.last_error or '稍后自动重试'}")
+        if refund.status == "refunded":
+            messages.success(request, f"已同意退款，¥{fen_to_yuan_str(refund.amount_fen)} 已原路退回，库存已回补")
+        else:
+            messages.warning(request, f"已同意退款，支付渠道处理中：{refund.last_error or '稍后自动重试'}")
     return redirect("sellercenter:refund_detail", refund_id=refund.pk)
 
 
@@ -133,13 +124,9 @@ def refund_reject_view(request, refund_id: int):
     refund = seller_refund_get(shop=request.shop, refund_id=refund_id)
     form = RefundRejectForm(request.POST)
     if form.is_valid():
-        try:
+        with form_errors(form, passthrough=NotFound) as outcome:
             refund_reject(shop=request.shop, refund_id=refund.pk, actor=request.user, note=form.cleaned_data["note"])
-        except NotFound:
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _refund_page(request, refund, reject_form=form, status=exc.status_code)
-        messages.success(request, _("已拒绝该退款申请"))
-        return redirect("sellercenter:refund_detail", refund_id=refund.pk)
+            messages.success(request, _("已拒绝该退款申请"))
+            return redirect("sellercenter:refund_detail", refund_id=refund.pk)
+        return _refund_page(request, refund, reject_form=form, status=outcome.status)
     return _refund_page(request, refund, reject_form=form, status=400)

@@ -19,8 +19,8 @@ from wanshang.catalog.selectors import (
     seller_sku_get,
 )
 from wanshang.catalog.services import product_save, product_set_status, sku_price_update
-from wanshang.common.errors import DomainError, PermissionDenied
-from wanshang.common.web import add_domain_error
+from wanshang.common.errors import PermissionDenied
+from wanshang.common.web import form_errors, message_errors
 from wanshang.fulfillment.selectors import freight_template_list
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.merchants import permissions as P
@@ -72,11 +72,8 @@ def product_bulk_status(request):
         messages.error(request, _("请先勾选商品"))
         return redirect(back)
     action = form.cleaned_data["action"]
-    try:
+    with message_errors(request, prefix="操作未完成："):
         changed = product_set_status(staff=request.staff, product_ids=ids, status=action)
-    except DomainError as exc:
-        messages.error(request, f"操作未完成：{exc.message}")
-    else:
         messages.success(request, f"已{'上架' if action == 'on_sale' else '下架'} {changed} 件商品")
     return redirect(back)
 
@@ -128,18 +125,12 @@ def _product_form(request, product=None):
             return _render_form(request, form, matrix, attr_fields, product, status=200, rebuild=True)
         form_ok = form.is_valid()
         if form_ok and not matrix.errors:
-            try:
+            with form_errors(form) as outcome:  # PermissionDenied too: on the form, with its 403
                 saved = product_save(staff=staff, data=product_input(form, matrix, attributes),
                                      product_id=product.pk if product else None)
-            except PermissionDenied as exc:
-                form.add_error(None, exc.message)
-                status = 403
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status_code
-            else:
                 messages.success(request, _("商品已保存") if product else _("商品已创建，可在“仓库中”上架"))
                 return redirect("sellercenter:product_edit", product_id=saved.pk)
+            status = outcome.status
         else:
             status = 400
         return _render_form(request, form, matrix, attr_fields, product, status=status)
@@ -195,16 +186,14 @@ def sku_prices(request, sku_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                sku_price_update(staff=request.staff, sku_id=sku.pk, price_fen=form.cleaned_data["price"],
-                                 original_price_fen=form.cleaned_data["original_price"])
-            except PermissionDenied as exc:
+                with form_errors(form, passthrough=PermissionDenied) as outcome:
+                    sku_price_update(staff=request.staff, sku_id=sku.pk, price_fen=form.cleaned_data["price"],
+                                     original_price_fen=form.cleaned_data["original_price"])
+                    messages.success(request, _("价格已更新"))
+                    return redirect("sellercenter:sku_prices", sku_id=sku.pk)
+            except PermissionDenied as exc:  # a role without the price right: the 403 page, not a form error
                 return forbidden(request, exc.message)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("价格已更新"))
-                return redirect("sellercenter:sku_prices", sku_id=sku.pk)
+            status = outcome.status
         else:
             status = 400
     return seller_render(request, "sellercenter/products/prices.html", {

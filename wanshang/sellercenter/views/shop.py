@@ -6,8 +6,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from wanshang.common.errors import DomainError
-from wanshang.common.web import add_domain_error
+from wanshang.common.errors import NotFound
+from wanshang.common.web import form_errors, message_errors
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_list
 from wanshang.merchants.services import shop_update_settings, staff_add, staff_change_role, staff_remove
@@ -23,14 +23,11 @@ def shop_settings(request):
     if request.method == "POST":
         form = ShopSettingsForm(request.POST)
         if form.is_valid():
-            try:
+            with form_errors(form) as outcome:
                 shop_update_settings(shop=shop, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status_code
-            else:
                 messages.success(request, _("店铺设置已保存"))
                 return redirect("sellercenter:shop_settings")
+            status = outcome.status
         else:
             status = 400
     else:
@@ -54,13 +51,11 @@ def staff_page(request):
     if request.method == "POST":
         form = StaffAddForm(request.POST)
         if form.is_valid():
-            try:
+            with form_errors(form) as outcome:
                 member = staff_add(shop=request.shop, login=form.cleaned_data["login"], role=form.cleaned_data["role"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                return _staff_page(request, form, status=exc.status_code)
-            messages.success(request, f"已添加员工 {member.user.display_name}（{member.get_role_display()}）")
-            return redirect("sellercenter:staff_list")
+                messages.success(request, f"已添加员工 {member.user.display_name}（{member.get_role_display()}）")
+                return redirect("sellercenter:staff_list")
+            return _staff_page(request, form, status=outcome.status)
         return _staff_page(request, form, status=400)
     return _staff_page(request)
 
@@ -72,13 +67,8 @@ def staff_role(request, staff_id: int):
     if not form.is_valid():
         messages.error(request, _("请选择角色：运营、客服、仓库或财务"))
         return redirect("sellercenter:staff_list")
-    try:
+    with message_errors(request, passthrough=NotFound):
         member = staff_change_role(shop=request.shop, staff_id=staff_id, role=form.cleaned_data["role"])
-    except DomainError as exc:
-        if exc.status_code == 404:
-            raise
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"{member.user.display_name} 的角色已改为{member.get_role_display()}")
     return redirect("sellercenter:staff_list")
 
@@ -86,13 +76,8 @@ def staff_role(request, staff_id: int):
 @require_POST
 @seller_view(P.STAFF_MANAGE)
 def staff_delete(request, staff_id: int):
-    try:
+    with message_errors(request, passthrough=NotFound):
         staff_remove(shop=request.shop, staff_id=staff_id)
-    except DomainError as exc:
-        if exc.status_code == 404:
-            raise
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("已移除该员工"))
     return redirect("sellercenter:staff_list")
 

@@ -19,7 +19,7 @@ from wanshang.catalog.selectors import (
     product_get_public,
     product_search,
 )
-from wanshang.common.errors import DomainError, NotFound
+from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import error_page
 from wanshang.insights.experiments import experiment_variant_for
@@ -102,10 +102,7 @@ def _find_node(tree, category_id):
 
 
 def category(request, slug):
-    try:
-        cat = category_get(slug=slug)
-    except DomainError as exc:
-        return error_page(request, exc)
+    cat = category_get(slug=slug)
     if not cat.is_active:
         return error_page(request, NotFound("类目不存在"))
     track_page(request, category_id=cat.pk)
@@ -125,10 +122,7 @@ def search(request):
 
 
 def shop(request, slug):
-    try:
-        the_shop = shop_get_public(slug=slug)
-    except DomainError as exc:
-        return error_page(request, exc)
+    the_shop = shop_get_public(slug=slug)
     track_page(request, shop_id=the_shop.pk)
     return _listing(request, template="storefront/shop.html", shop=the_shop, extra={"title": the_shop.name},
                     results_template=None)
@@ -138,10 +132,7 @@ def product(request, product_id):
     from wanshang.marketing.selectors import claimed_counts, product_promotions
     from wanshang.storefront.promo_display import short_tags, sku_displays
 
-    try:
-        item = product_get_public(product_id=product_id, buyer=request.user)
-    except DomainError as exc:
-        return error_page(request, exc)
+    item = product_get_public(product_id=product_id, buyer=request.user)
     track_page(request, shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
     shown = experiment_variant_for(product=item, visitor=getattr(getattr(request, "visit", None), "visitor", ""))
     now = timezone.now()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from wanshang.accounts.selectors import address_list
 from wanshang.checkout.services import checkout_preview, checkout_submit, selected_cart_items
 from wanshang.common.errors import DomainError, NotFound
-from wanshang.common.web import error_page
+from wanshang.common.web import error_page, message_errors
 from wanshang.payments.selectors import payment_get_for_buyer
 from wanshang.pricing.engine import PricingOptions
 from wanshang.storefront.forms import CheckoutForm, GatewayForm, format_items
@@ -126,10 +126,7 @@ def _payment(request, payment_no):
 def cashier(request, payment_no):
     from wanshang.payments.gateways import available_gateways
 
-    try:
-        payment = _payment(request, payment_no)
-    except DomainError as exc:
-        return error_page(request, exc)
+    payment = _payment(request, payment_no)
     if payment.status == "paid":
         return redirect("storefront:pay_done", payment_no=payment.no)
     orders = list(payment.orders.all())
@@ -148,14 +145,10 @@ def cashier(request, payment_no):
 def pay_sandbox(request, payment_no):
     from wanshang.payments.services import sandbox_pay
 
-    try:
+    with message_errors(request, passthrough=NotFound):
         sandbox_pay(buyer=request.user, payment_no=payment_no)
-    except NotFound as exc:
-        return error_page(request, exc)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("storefront:cashier", payment_no=payment_no)
-    return redirect("storefront:pay_done", payment_no=payment_no)
+        return redirect("storefront:pay_done", payment_no=payment_no)
+    return redirect("storefront:cashier", payment_no=payment_no)
 
 
 @buyer_required
@@ -168,16 +161,13 @@ def pay_start(request, payment_no):
         messages.error(request, _("请选择支付方式"))
         return redirect("storefront:cashier", payment_no=payment_no)
     code = form.cleaned_data["gateway"]
-    try:
+    with message_errors(request, passthrough=NotFound) as outcome:
         action = payment_start(
             buyer=request.user, payment_no=payment_no, gateway_code=code,
             return_url=request.build_absolute_uri(reverse("storefront:pay_done", args=[payment_no])),
             notify_url=request.build_absolute_uri(reverse("api:notify", kwargs={"gateway": code})),
         )
-    except NotFound as exc:
-        return error_page(request, exc)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if outcome.failed:
         return redirect("storefront:cashier", payment_no=payment_no)
     if action.kind == "redirect" and action.url:
         return redirect(action.url)
@@ -207,8 +197,5 @@ def pay_status(request, payment_no):
 
 @buyer_required
 def pay_done(request, payment_no):
-    try:
-        payment = _payment(request, payment_no)
-    except DomainError as exc:
-        return error_page(request, exc)
+    payment = _payment(request, payment_no)
     return render(request, "storefront/pay_done.html", {"payment": payment, "orders": list(payment.orders.all())})

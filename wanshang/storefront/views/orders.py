@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from wanshang.aftersales.selectors import order_for_refund
 from wanshang.aftersales.services import refund_request, refund_withdraw
 from wanshang.common.errors import DomainError, NotFound
-from wanshang.common.web import error_page
+from wanshang.common.web import message_errors
 from wanshang.fulfillment.selectors import carrier_choices
 from wanshang.orders.selectors import buyer_order_get, buyer_orders_by_tab, buyer_tab_counts
 from wanshang.orders.services import order_cancel, order_confirm_receipt
@@ -37,10 +37,7 @@ def order_list(request):
 
 @buyer_required
 def order_detail(request, order_id):
-    try:
-        order = buyer_order_get(buyer=request.user, order_id=order_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    order = buyer_order_get(buyer=request.user, order_id=order_id)
     return render(request, "storefront/order_detail.html", {
         "order": order,
         "lines": list(order.lines.all()),
@@ -54,13 +51,8 @@ def order_detail(request, order_id):
 
 def _act(request, order_id, action, success: str):
     """Run one buyer action; NotFound (not theirs) is a 404 page, other refusals a message on the order."""
-    try:
+    with message_errors(request, passthrough=NotFound):
         action()
-    except NotFound as exc:
-        return error_page(request, exc)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, success)
     return redirect("storefront:order_detail", order_id=order_id)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError, NotFound
-from wanshang.common.web import error_page
+from wanshang.common.web import message_errors
 from wanshang.storefront.forms import BundleAddForm, CouponClaimForm, FlashBuyForm, GroupBuyForm
 from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, mask_name, team_status_label
 from wanshang.storefront.views._common import buyer_required, is_htmx, safe_next
@@ -125,14 +125,10 @@ def _promo_buy(request, form, back: str, buy):
     address_id, answer = _address_or_redirect(request, form, back)
     if answer is not None:
         return answer
-    try:
+    with message_errors(request, passthrough=NotFound):
         payment = buy(address_id)
-    except NotFound as exc:
-        return error_page(request, exc)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
-    return redirect("storefront:cashier", payment_no=payment.no)
+        return redirect("storefront:cashier", payment_no=payment.no)
+    return redirect(back)
 
 
 @buyer_required
@@ -167,10 +163,7 @@ def group_team(request, team_id):
     from wanshang.accounts.selectors import address_default
     from wanshang.marketing.selectors import group_team_get
 
-    try:
-        team = group_team_get(team_id=team_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    team = group_team_get(team_id=team_id)
     now = timezone.now()
     members = list(team.members.all())
     user = request.user
@@ -203,7 +196,7 @@ def bundle_add(request):
         messages.error(request, _first_error(form))
         return redirect("storefront:cart")
     product_id = form.cleaned_data["product_id"]
-    try:
+    with message_errors(request, passthrough=NotFound):
         product = product_get_public(product_id=product_id)
         promos = product_promotions(buyer=request.user, product=product, skus=list(product.skus.all()))
         bundle = next((b for b in promos.bundles if b[0].pk == form.cleaned_data["bundle_id"]), None)
@@ -212,10 +205,6 @@ def bundle_add(request):
         with transaction.atomic():  # one SKU refused (sold out …) leaves the cart as it was
             for member, sku in bundle[1]:
                 cart_add(user=request.user, sku_id=sku.pk, quantity=member.quantity)
-    except NotFound as exc:
-        return error_page(request, exc)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("storefront:product", product_id=product_id)
-    messages.success(request, _("套餐“%(name)s”已加入购物车") % {"name": bundle[0].name})
-    return redirect("storefront:cart")
+        messages.success(request, _("套餐“%(name)s”已加入购物车") % {"name": bundle[0].name})
+        return redirect("storefront:cart")
+    return redirect("storefront:product", product_id=product_id)

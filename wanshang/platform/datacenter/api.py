@@ -4,11 +4,11 @@ from typing import Literal
 
 from ninja import Router
 
+from wanshang.faces_common.datacenter_api import dashboard_out
 from wanshang.insights import selectors as data
 from wanshang.insights.metrics import MARKETPLACE
-from wanshang.insights.schemas import dashboard_out
-from wanshang.platform.api_data_trade import router as trade_router
 from wanshang.platform.api_errors import ERRORS
+from wanshang.platform.datacenter.api_trade import router as trade_router
 
 router = Router()
 PeriodKey = Literal["today", "7d", "30d"]

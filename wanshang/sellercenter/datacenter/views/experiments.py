@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.money import fen_to_yuan_str
+from wanshang.common.web import form_errors, message_errors
 from wanshang.insights.experiments import (
     MAX_VARIANTS,
     ExperimentInput,
@@ -124,17 +125,12 @@ def _form_page(request, exp=None):
             data = ExperimentInput(key=d["key"], name=d["name"], metric=d["metric"], variants=rows,
                                    product_ids=d["product_ids"], baseline_bps=_bps(d["baseline_pct"]),
                                    mde_bps=_bps(d["mde_pct"]))
-            try:
+            with form_errors(form, add=_service_error, passthrough=NotFound) as outcome:
                 saved = experiment_save(shop=request.shop, data=data, experiment_id=exp.pk if exp else None)
-            except NotFound:
-                raise
-            except DomainError as exc:
-                _service_error(form, exc)
-                status = exc.status_code
-            else:
                 messages.success(request, _("实验“%(name)s”已保存，每组计划样本 %(n)s 名访客")
                                  % {"name": saved.name, "n": saved.planned_per_arm})
                 return redirect("sellercenter:data_experiment_detail", experiment_id=saved.pk)
+            status = outcome.status
         else:
             status = 400
     elif exp is not None:
@@ -278,13 +274,9 @@ def data_experiment_detail(request, experiment_id: int):
 
 def _transition(request, experiment_id: int, service, done: str):
     exp = experiment_get(shop=request.shop, experiment_id=experiment_id)  # another shop's id: 404
-    try:
+    with message_errors(request, text=lambda exc: _("操作未完成：%(reason)s") % {"reason": exc.message},
+                        passthrough=NotFound):
         service(shop=request.shop, experiment_id=exp.pk)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, _("操作未完成：%(reason)s") % {"reason": exc.message})
-    else:
         messages.success(request, done % {"name": exp.name})
     return redirect(reverse("sellercenter:data_experiment_detail", args=[exp.pk]))
 

@@ -4,7 +4,7 @@
 from ninja import Field, Query, Router, Schema
 
 from wanshang.common.api_paging import MAX_OFFSET
-from wanshang.insights import schemas as shared
+from wanshang.faces_common import datacenter_api as shared
 from wanshang.insights.anomaly import (
     platform_alert_list,
     platform_alert_mark_read,

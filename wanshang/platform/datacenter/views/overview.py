@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext
 
-from wanshang.common import charts
+from wanshang.faces_common import charts
 from wanshang.insights import selectors as data
 from wanshang.insights.metrics import MARKETPLACE
 from wanshang.platform.access import operator_view

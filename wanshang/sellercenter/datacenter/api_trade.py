@@ -7,9 +7,7 @@ is 404. Money is integer fen; dates are local (Asia/Shanghai) calendar days, bot
 from ninja import Field, Query, Router, Schema
 
 from wanshang.common.api_paging import MAX_OFFSET
-from wanshang.insights.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
-from wanshang.insights.exports import trade_export
-from wanshang.insights.schemas import (
+from wanshang.faces_common.datacenter_api import (
     XLSX,
     AlertOut,
     In,
@@ -20,6 +18,8 @@ from wanshang.insights.schemas import (
     export_response,
     trade_out,
 )
+from wanshang.insights.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
+from wanshang.insights.exports import trade_export
 from wanshang.insights.trade import trade_range, trade_report
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require

@@ -8,13 +8,13 @@ from typing import Literal
 
 from ninja import Router
 
+from wanshang.faces_common.datacenter_api import dashboard_out, period_out
 from wanshang.insights import selectors as data
-from wanshang.insights.schemas import dashboard_out, period_out
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
-from wanshang.sellercenter.api_data_customers import router as customers_router
-from wanshang.sellercenter.api_data_experiments import router as experiments_router
-from wanshang.sellercenter.api_data_trade import router as trade_router
+from wanshang.sellercenter.datacenter.api_customers import router as customers_router
+from wanshang.sellercenter.datacenter.api_experiments import router as experiments_router
+from wanshang.sellercenter.datacenter.api_trade import router as trade_router
 from wanshang.sellercenter.schemas import Message
 
 router = Router()

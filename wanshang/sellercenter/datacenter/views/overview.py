@@ -4,7 +4,7 @@
 from django.urls import path
 from django.utils.translation import gettext
 
-from wanshang.common import charts
+from wanshang.faces_common import charts
 from wanshang.insights import selectors as data
 from wanshang.insights.anomaly import alerts_recent, alerts_unread_count
 from wanshang.merchants import permissions as P

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError
-from wanshang.common.web import error_page
 from wanshang.insights.anomaly import (
     platform_alert_list,
     platform_alert_mark_read,
@@ -61,12 +60,9 @@ def data_trade(request):
 @operator_view
 def data_trade_export(request, fmt: str):
     """.xlsx (按小时, 按日, 按店铺 sheets) or .csv (?report=hours|days|shops) with the page's parameters."""
-    try:
-        rng = trade_range(start=request.GET.get("start"), end=request.GET.get("end"))
-        report = platform_trade_report(rng=rng, shop_id=_shop_id(request))
-        export = trade_export(report, fmt=fmt, table=request.GET.get("report") or "hours")
-    except DomainError as exc:
-        return error_page(request, exc)
+    rng = trade_range(start=request.GET.get("start"), end=request.GET.get("end"))
+    report = platform_trade_report(rng=rng, shop_id=_shop_id(request))
+    export = trade_export(report, fmt=fmt, table=request.GET.get("report") or "hours")
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(True, export.filename)
     return response
@@ -77,10 +73,7 @@ def data_alerts(request):
     scope = request.GET.get("scope", "all")
     unread_only = request.GET.get("unread") == "1"
     shop_id = _shop_id(request)
-    try:
-        qs = platform_alert_list(scope=scope, shop_id=shop_id, unread_only=unread_only)
-    except DomainError as exc:
-        return error_page(request, exc)
+    qs = platform_alert_list(scope=scope, shop_id=shop_id, unread_only=unread_only)
     page = Paginator(qs, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "platform/data_alerts.html", {
         "nav": "data", "page": page, "scope": scope, "unread_only": unread_only, "shop_id": shop_id,
@@ -91,10 +84,7 @@ def data_alerts(request):
 @operator_view
 @require_POST
 def data_alert_read(request, alert_id: int):
-    try:
-        platform_alert_mark_read(alert_id=alert_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    platform_alert_mark_read(alert_id=alert_id)
     messages.success(request, _("已标记为已读"))
     return redirect("platform:data_alerts")
 

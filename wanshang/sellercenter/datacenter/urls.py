@@ -1,6 +1,9 @@
 """数据中心 pages under /seller/data/: each area keeps its views and its urlpatterns in one module."""
 
-from wanshang.sellercenter.views import data_customers, data_experiments, data_overview, data_trade
+from wanshang.sellercenter.datacenter.views import customers as data_customers
+from wanshang.sellercenter.datacenter.views import experiments as data_experiments
+from wanshang.sellercenter.datacenter.views import overview as data_overview
+from wanshang.sellercenter.datacenter.views import trade as data_trade
 
 urlpatterns = [
     *data_overview.urlpatterns,     # 实时概况, 流量与转化, 商品分析, 竞争情报

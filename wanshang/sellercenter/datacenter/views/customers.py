@@ -18,8 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from wanshang.common.errors import DomainError, NotFound, PermissionDenied
-from wanshang.common.web import add_domain_error
+from wanshang.common.errors import NotFound, PermissionDenied
+from wanshang.common.web import form_errors, message_errors
 from wanshang.insights.crowds import (
     crowd_pack_create,
     crowd_pack_delete,
@@ -190,14 +190,12 @@ def data_crowd_create(request):
     if not form.is_valid():
         return _crowds_page(request, form, status=400)
     data = form.cleaned_data
-    try:
+    with form_errors(form) as outcome:
         pack = crowd_pack_create(shop=request.shop, actor=request.user, name=data["name"], source=data["source"],
                                  segment=data.get("segment") or None, window_days=data["window_days"])
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _crowds_page(request, form, status=exc.status_code)
-    messages.success(request, gettext("人群包“%(name)s”已保存，共 %(n)s 位买家") % {"name": pack.name, "n": pack.size})
-    return redirect("sellercenter:data_crowd_detail", pack_id=pack.pk)
+        messages.success(request, gettext("人群包“%(name)s”已保存，共 %(n)s 位买家") % {"name": pack.name, "n": pack.size})
+        return redirect("sellercenter:data_crowd_detail", pack_id=pack.pk)
+    return _crowds_page(request, form, status=outcome.status)
 
 
 def _crowd_page(request, pack, *, coupon_form=None, status=200):
@@ -222,13 +220,9 @@ def data_crowd_detail(request, pack_id: int):
 @seller_view(P.DATA_VIEW)
 def data_crowd_refresh(request, pack_id: int):
     pack = crowd_pack_get(shop=request.shop, pack_id=pack_id)
-    try:
+    with message_errors(request, text=lambda exc: gettext("未更新：%(msg)s") % {"msg": exc.message},
+                        passthrough=NotFound):
         pack = crowd_pack_refresh(shop=request.shop, pack_id=pack.pk)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, gettext("未更新：%(msg)s") % {"msg": exc.message})
-    else:
         messages.success(request, gettext("已按规则重新计算，现有 %(n)s 位买家") % {"n": pack.size})
     return redirect("sellercenter:data_crowd_detail", pack_id=pack.pk)
 
@@ -255,19 +249,17 @@ def data_crowd_issue(request, pack_id: int):
     form = CrowdCouponForm(request.POST, coupons=coupons)
     if not form.is_valid():
         return _crowd_page(request, pack, coupon_form=form, status=400)
-    try:
+    with form_errors(form) as outcome:
         result = crowd_pack_issue_coupon(shop=request.shop, actor=request.user, pack_id=pack.pk,
                                          promotion_id=form.cleaned_data["promotion_id"])
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _crowd_page(request, pack, coupon_form=form, status=exc.status_code)
-    text = gettext("“%(coupon)s”已发放 %(n)s 张") % {"coupon": result["promotion_name"], "n": result["issued"]}
-    if result["at_limit"]:
-        text += gettext("，%(n)s 位买家已达每人限领数，已跳过") % {"n": result["at_limit"]}
-    if result["inactive"]:
-        text += gettext("，%(n)s 位买家账号已注销，已跳过") % {"n": result["inactive"]}
-    messages.success(request, text)
-    return redirect(reverse("sellercenter:data_crowd_detail", args=[pack.pk]))
+        text = gettext("“%(coupon)s”已发放 %(n)s 张") % {"coupon": result["promotion_name"], "n": result["issued"]}
+        if result["at_limit"]:
+            text += gettext("，%(n)s 位买家已达每人限领数，已跳过") % {"n": result["at_limit"]}
+        if result["inactive"]:
+            text += gettext("，%(n)s 位买家账号已注销，已跳过") % {"n": result["inactive"]}
+        messages.success(request, text)
+        return redirect(reverse("sellercenter:data_crowd_detail", args=[pack.pk]))
+    return _crowd_page(request, pack, coupon_form=form, status=outcome.status)
 
 
 urlpatterns = [
