@@ -19,7 +19,6 @@ from django.utils import timezone
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import allocate
 from wanshang.marketing import flash
-from wanshang.marketing.kinds import Kind
 from wanshang.marketing.models import (
     Coupon,
     FlashClaim,
@@ -30,6 +29,7 @@ from wanshang.marketing.models import (
     Promotion,
     PromotionItem,
 )
+from wanshang.marketing.types import Kind
 from wanshang.orders.models import OrderStatus
 from wanshang.orders.services import order_cancel
 

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from wanshang.common.errors import NotFound
-from wanshang.marketing.kinds import ITEM_KINDS, Kind
 from wanshang.marketing.models import (
     Coupon,
     FlashSlot,
@@ -29,6 +28,7 @@ from wanshang.marketing.steps import (
     in_scope,
     load_context,
 )
+from wanshang.marketing.types import ITEM_KINDS, Kind
 from wanshang.orders.models import OrderStatus
 from wanshang.pricing.engine import PricedLine
 

@@ -11,9 +11,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from wanshang.marketing.kinds import ITEM_KINDS, Kind, Scope, spec_for
 from wanshang.marketing.models import Coupon, FlashSlot, MemberLevel, Promotion, PromotionItem
+from wanshang.marketing.promotions.kinds import spec_for
 from wanshang.marketing.selectors import group_item_get
+from wanshang.marketing.types import ITEM_KINDS, Kind, Scope
 
 MAX_ITEMS = 200
 MAX_DAYS = {Kind.FLASH_SALE: 7, Kind.GROUP_BUY: 90, Kind.TIME_DISCOUNT: 90, Kind.COUPON: 365, Kind.FULL_REDUCTION: 90,

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db.models import Q, Sum
 
 from wanshang.common.money import allocate
-from wanshang.marketing.kinds import Kind, Scope, yuan
+from wanshang.marketing.promotions.kinds import yuan
+from wanshang.marketing.types import Kind, Scope
 from wanshang.pricing.engine import (
     Adjustment,
     ItemPrice,

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from wanshang.common.errors import ValidationError
 from wanshang.marketing import steps
-from wanshang.marketing.kinds import LATER_TOKENS, Kind, Scope, spec_for
+from wanshang.marketing.promotions.kinds import spec_for
+from wanshang.marketing.types import LATER_TOKENS, Kind, Scope
 from wanshang.pricing.engine import (
     Adjustment,
     ItemPrice,
