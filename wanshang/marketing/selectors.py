@@ -21,13 +21,9 @@ from wanshang.marketing.models import (
     Promotion,
     PromotionItem,
 )
-from wanshang.marketing.steps import (
-    best_item_price,
-    coupon_label,
-    full_reduction_offer,
-    in_scope,
-    load_context,
-)
+from wanshang.marketing.steps.context import in_scope, load_context, scaled
+from wanshang.marketing.steps.discounts import coupon_label, full_reduction_offer
+from wanshang.marketing.steps.items import best_item_price
 from wanshang.marketing.types import ITEM_KINDS, Kind
 from wanshang.orders.models import OrderStatus
 from wanshang.pricing.engine import PricedLine
@@ -82,7 +78,6 @@ def promotion_preview(*, shop, promotion_id) -> list[PreviewRow]:
     """What each SKU of an item-level promotion will cost, with the price-rule warnings (§16, §17)."""
     from wanshang.compliance.models import PriceAlert
     from wanshang.compliance.services import reference_prices, strike_price_ok
-    from wanshang.marketing.steps import scaled
 
     promo = promotion_get(shop=shop, promotion_id=promotion_id)
     items = list(promo.items.select_related("sku__product"))

@@ -237,7 +237,7 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
 def _changed() -> None:
     """A promotion changed: list pages and every process's copy of the shops' promotions are refreshed."""
     from wanshang.catalog.services import listings_changed
-    from wanshang.marketing.steps import snapshot_bump
+    from wanshang.marketing.steps.context import snapshot_bump
 
     # Now, for reads in this transaction, and again after commit, for a process that copied the old rows
     # between the two.
