@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import allocate
-from wanshang.marketing import flash
+from wanshang.marketing.flash import gate
 from wanshang.marketing.models import (
     Coupon,
     FlashClaim,
@@ -86,10 +86,10 @@ def promotions_commit(*, buyer, cart, orders, payment, redis_claims: list, now=N
             continue
         if info.kind == Kind.FLASH_SALE:
             item = PromotionItem.objects.select_related("promotion").get(pk=info.item_id)
-            claim = flash.redis_claim(item=item, buyer_id=buyer.pk, quantity=line.quantity)
+            claim = gate.redis_claim(item=item, buyer_id=buyer.pk, quantity=line.quantity)
             if claim is not None:
                 redis_claims.append(claim)
-            flash.db_claim(item=item, buyer=buyer, quantity=line.quantity)
+            gate.db_claim(item=item, buyer=buyer, quantity=line.quantity)
             order = by_shop[line.product.shop_id]
             short = now + timedelta(minutes=FLASH_PAYMENT_MINUTES)
             if order.pay_deadline > short:
@@ -175,7 +175,7 @@ def order_released(*, order, refunded: bool = False, now=None) -> set[int]:
         for line in order.lines.all():
             if line.promotion_item_id and FlashClaim.objects.filter(  # only flash-sale items have claims
                     item_id=line.promotion_item_id, buyer_id=order.buyer_id).exists():
-                if flash.db_release(item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity, now=now):
+                if gate.db_release(item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity, now=now):
                     kept.add(line.pk)
     left = order.points_used - points_returned(order=order)
     if left > 0:

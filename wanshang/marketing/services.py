@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from wanshang.marketing.flash import gate
+from wanshang.marketing.flash.holds import flash_holds_release, hold_give_back, hold_set_aside  # noqa: F401 (re-exported)
 from wanshang.marketing.models import Coupon, FlashSlot, MemberLevel, Promotion, PromotionItem
 from wanshang.marketing.promotions.kinds import spec_for
 from wanshang.marketing.selectors import group_item_get
@@ -213,8 +215,6 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
         promo.platform_share_bps, promo.slot = data.platform_share_bps, slot
         promo.status = Promotion.Status.ACTIVE
         promo.save()
-        from wanshang.marketing.flash import hold_give_back, hold_set_aside
-
         for old_item in promo.items.filter(held__gt=0).values_list("pk", flat=True) if promo.pk else []:
             hold_give_back(item_id=old_item, reason=f"秒杀修改，释放锁定：{promo.name}")
         promo.items.all().delete()
@@ -293,8 +293,6 @@ def promotion_end(*, shop, promotion_id, actor=None, platform: bool = False, now
             promo.ends_at = max(now, promo.starts_at + timedelta(seconds=1))
         promo.save(update_fields=["status", "ends_at", "updated_at"])
         if promo.kind == Kind.FLASH_SALE:
-            from wanshang.marketing.flash import hold_give_back
-
             for item_id in promo.items.filter(held__gt=0).order_by("sku_id").values_list("pk", flat=True):
                 hold_give_back(item_id=item_id, reason=f"秒杀结束，释放锁定：{promo.name}")
     _changed()
@@ -444,21 +442,6 @@ def flash_slot_remove_promotion(*, actor, promotion_id) -> Promotion:
     return promotion_end(shop=promo.shop, promotion_id=promo.pk, actor=actor)
 
 
-def flash_holds_release(*, now=None) -> int:
-    """Flash sales past their end give what is still set aside back to normal sale. Idempotent, catches up."""
-    from wanshang.marketing.flash import hold_give_back
-
-    now = now or timezone.now()
-    done = 0
-    for item_id in list(PromotionItem.objects.filter(held__gt=0, promotion__kind=Kind.FLASH_SALE)
-                        .filter(Q(promotion__ends_at__lte=now) | Q(promotion__status=Promotion.Status.ENDED))
-                        .order_by("pk").values_list("pk", flat=True)[:500]):
-        with transaction.atomic():
-            if hold_give_back(item_id=item_id, reason="秒杀结束，释放锁定"):
-                done += 1
-    return done
-
-
 def coupons_expire_cleanup(*, now=None) -> int:
     """Mark coupons that expired over 180 days ago void. Expiry itself is read from `valid_until`; this only
     keeps the buyer's unused-coupon index small."""
@@ -478,10 +461,9 @@ def _flash_item(item_id):
     database); read fresh without Redis, where the database row is the gate."""
     import time
 
-    from wanshang.marketing.flash import redis_client
     from wanshang.marketing.selectors import flash_item_get
 
-    if redis_client() is None:
+    if gate.redis_client() is None:
         return flash_item_get(item_id=item_id)
     try:
         key = int(item_id)
@@ -499,11 +481,9 @@ def _flash_item(item_id):
 
 def _fast_sold_out(item) -> None:
     """Turn most losers away before pricing anything: one Redis GET, or one indexed read."""
-    from wanshang.marketing.flash import _keys, redis_client
-
-    client = redis_client()
+    client = gate.redis_client()
     if client is not None:
-        left = client.get(_keys(item)[0])
+        left = client.get(gate.redis_keys(item)[0])
         if left is not None and int(left) <= 0:
             raise Conflict("手慢了，秒杀商品已抢光")
     elif item.sold >= item.stock:
