@@ -21,91 +21,22 @@ from wanshang.marketing.models import (
     Promotion,
     PromotionItem,
 )
-from wanshang.marketing.steps.context import in_scope, load_context, scaled
+from wanshang.marketing.promotions.selectors import (  # noqa: F401 (re-exported)
+    platform_promotions,
+    promotion_get,
+    promotion_list,
+    promotion_phase_label,
+    promotion_preview,
+    running_q,
+)
+from wanshang.marketing.steps.context import in_scope, load_context
 from wanshang.marketing.steps.discounts import coupon_label, full_reduction_offer
 from wanshang.marketing.steps.items import best_item_price
 from wanshang.marketing.types import ITEM_KINDS, Kind
 from wanshang.orders.models import OrderStatus
 from wanshang.pricing.engine import PricedLine
 
-PHASE_LABELS = {"scheduled": "未开始", "running": "进行中", "paused": "已暂停", "ended": "已结束"}
-
-
-def _running(now):
-    return Q(status=Promotion.Status.ACTIVE, starts_at__lte=now, ends_at__gt=now)
-
-
 # --- seller center -------------------------------------------------------------------------------------------
-
-def promotion_list(*, shop, kind: str | None = None, phase: str | None = None, now=None):
-    """The shop's promotions, newest first; `phase` filters running / scheduled / paused / ended."""
-    now = now or timezone.now()
-    qs = Promotion.objects.for_shop(shop)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if phase == "running":
-        qs = qs.filter(_running(now))
-    elif phase == "scheduled":
-        qs = qs.filter(status=Promotion.Status.ACTIVE, starts_at__gt=now)
-    elif phase == "paused":
-        qs = qs.filter(status=Promotion.Status.PAUSED, ends_at__gt=now)
-    elif phase == "ended":
-        qs = qs.filter(Q(status=Promotion.Status.ENDED) | Q(ends_at__lte=now))
-    return qs.order_by("-id")
-
-
-def promotion_get(*, shop, promotion_id) -> Promotion:
-    """One of the shop's promotions (shop=None: a platform promotion). Another shop's id: NotFound."""
-    qs = Promotion.objects.filter(shop__isnull=True) if shop is None else Promotion.objects.for_shop(shop)
-    promo = qs.filter(pk=promotion_id).prefetch_related("items").first()
-    if promo is None:
-        raise NotFound("活动不存在")
-    return promo
-
-
-@dataclass
-class PreviewRow:
-    sku: object
-    price_fen: int
-    promo_price_fen: int | None
-    original_fen: int | None
-    reference_fen: int | None
-    strike_ok: bool
-    warnings: list[str] = field(default_factory=list)
-
-
-def promotion_preview(*, shop, promotion_id) -> list[PreviewRow]:
-    """What each SKU of an item-level promotion will cost, with the price-rule warnings (§16, §17)."""
-    from wanshang.compliance.models import PriceAlert
-    from wanshang.compliance.services import reference_prices, strike_price_ok
-
-    promo = promotion_get(shop=shop, promotion_id=promotion_id)
-    items = list(promo.items.select_related("sku__product"))
-    refs = reference_prices(sku_ids=[i.sku_id for i in items], at=promo.starts_at)
-    alerts = {}
-    for a in PriceAlert.objects.for_shop(shop).filter(promotion_id=promo.pk, resolved=False):
-        alerts.setdefault(a.sku_id, []).append(a.message)
-    rows = []
-    for item in items:
-        sku = item.sku
-        if item.price_fen:
-            promo_price = item.price_fen
-        elif item.discount_bps:
-            promo_price = scaled(sku.price_fen, item.discount_bps)
-        elif item.tiers:
-            promo_price = item.tiers[-1][1]
-        elif item.level_prices:
-            promo_price = min(item.level_prices.values())
-        else:
-            promo_price = None
-        ok = strike_price_ok(original_fen=sku.original_price_fen, reference_fen=refs.get(sku.pk))
-        row = PreviewRow(sku=sku, price_fen=sku.price_fen, promo_price_fen=promo_price,
-                         original_fen=sku.original_price_fen, reference_fen=refs.get(sku.pk), strike_ok=ok,
-                         warnings=list(alerts.get(sku.pk, [])))
-        if sku.original_price_fen and not ok and not sku.product.original_price_is_msrp:
-            row.warnings.append("划线价高于活动前7日最低成交价，前台将不显示划线价（§16）")
-        rows.append(row)
-    return rows
 
 
 def member_levels(*, shop) -> list[MemberLevel]:
@@ -169,7 +100,7 @@ def list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
         product_id__in=product_ids, promotion__kind__in=ITEM_KINDS, promotion__status=Promotion.Status.ACTIVE,
         promotion__starts_at__lte=now, promotion__ends_at__gt=now).values_list("product_id", flat=True))
     shops_with_member_price = set(Promotion.objects.filter(
-        _running(now), kind=Kind.MEMBER_PRICE, shop_id__in={p.shop_id for p in products}).values_list("shop_id", flat=True))
+        running_q(now), kind=Kind.MEMBER_PRICE, shop_id__in={p.shop_id for p in products}).values_list("shop_id", flat=True))
     promoted |= {p.pk for p in products if p.shop_id in shops_with_member_price}
     if not promoted:
         return {}
@@ -210,7 +141,7 @@ def product_promotions(*, buyer, product, skus, now=None) -> ProductPromotions:
         if p.label and p.label.split("（")[0] not in tags:
             tags.append(p.label.split("（")[0])
     fr_labels = []
-    for promo in Promotion.objects.filter(_running(now), shop_id=product.shop_id, kind=Kind.FULL_REDUCTION):
+    for promo in Promotion.objects.filter(running_q(now), shop_id=product.shop_id, kind=Kind.FULL_REDUCTION):
         line = PricedLine(sku=skus[0], product=product, quantity=1, unit_price_fen=0) if skus else None
         if line is None or not in_scope(promo, line):
             continue
@@ -279,7 +210,7 @@ def product_tags(*, product_ids, now=None) -> dict[int, list[str]]:
 def coupon_center(*, shop=None, platform_only: bool = False, now=None, product=None, sku=None) -> list[Promotion]:
     """Public coupons that can be claimed now and are not all gone (shop=None: every shop and the platform)."""
     now = now or timezone.now()
-    qs = Promotion.objects.filter(_running(now), kind=Kind.COUPON).select_related("shop")
+    qs = Promotion.objects.filter(running_q(now), kind=Kind.COUPON).select_related("shop")
     if platform_only:
         qs = qs.filter(shop__isnull=True)
     elif shop is not None:
@@ -386,12 +317,6 @@ def points_of(*, user) -> tuple[int, list[PointsEntry]]:
 
 # --- platform ------------------------------------------------------------------------------------------------
 
-def platform_promotions(*, kind: str | None = None):
-    qs = Promotion.objects.filter(shop__isnull=True)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-id")
-
 
 def flash_slots(*, upcoming_only: bool = False, now=None) -> list[FlashSlot]:
     now = now or timezone.now()
@@ -406,10 +331,6 @@ def flash_slot_get(*, slot_id) -> FlashSlot:
     if slot is None:
         raise NotFound("秒杀场次不存在")
     return slot
-
-
-def promotion_phase_label(promotion, now=None) -> str:
-    return PHASE_LABELS[promotion.phase(now or timezone.now())]
 
 
 def failed_group_orders_to_refund(*, limit: int = 500) -> list[int]:

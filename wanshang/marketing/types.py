@@ -3,6 +3,9 @@ promotions a promotion may allow on the same goods, and the values passed in and
 selectors. Plain values only: no queries, no rules (a kind's rules live in `promotions/kinds.py`).
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.db import models
 
 
@@ -34,3 +37,30 @@ LATER_TOKENS = {
     "platform_coupon": ("full_reduction", "coupon", "points"),
 }
 TOKEN_LABELS = {"full_reduction": "满减", "coupon": "店铺券", "platform_coupon": "平台券", "points": "积分抵扣"}
+
+
+@dataclass
+class PromotionInput:
+    kind: str
+    name: str
+    starts_at: datetime
+    ends_at: datetime | None = None
+    scope: str = Scope.ALL
+    scope_ids: list[int] = field(default_factory=list)
+    config: dict = field(default_factory=dict)
+    per_buyer_limit: int = 0
+    total_quantity: int = 0
+    platform_share_bps: int = 0
+    slot_id: int | None = None
+    items: list[dict] = field(default_factory=list)  # {"sku_id", "price_fen" | "discount_bps" | ...}
+
+
+@dataclass
+class PreviewRow:
+    sku: object
+    price_fen: int
+    promo_price_fen: int | None
+    original_fen: int | None
+    reference_fen: int | None
+    strike_ok: bool
+    warnings: list[str] = field(default_factory=list)
