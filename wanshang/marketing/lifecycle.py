@@ -18,15 +18,14 @@ from django.utils import timezone
 
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import allocate
+from wanshang.marketing.coupons.services import coupons_give_back, coupons_use
 from wanshang.marketing.flash import gate
 from wanshang.marketing.models import (
-    Coupon,
     FlashClaim,
     GroupMember,
     GroupTeam,
     PointsAccount,
     PointsEntry,
-    Promotion,
     PromotionItem,
 )
 from wanshang.marketing.types import Kind
@@ -72,14 +71,7 @@ def promotions_commit(*, buyer, cart, orders, payment, redis_claims: list, now=N
     """
     now = now or timezone.now()
     by_shop = {o.shop_id: o for o in orders}
-    chosen = cart.context.get("chosen_coupons", [])
-    for coupon in chosen:
-        updated = Coupon.objects.filter(pk=coupon.pk, buyer=buyer, status=Coupon.Status.UNUSED,
-                                        valid_until__gt=now).update(status=Coupon.Status.USED, payment=payment,
-                                                                    used_at=now)
-        if not updated:
-            raise Conflict("优惠券已被使用或已过期，请刷新后重试")
-        Promotion.objects.filter(pk=coupon.promotion_id).update(used_count=F("used_count") + 1)
+    coupons_use(buyer=buyer, coupons=cart.context.get("chosen_coupons", []), payment=payment, now=now)
     for line in cart.valid_lines:
         info = line.item_price
         if info is None:
@@ -181,16 +173,7 @@ def order_released(*, order, refunded: bool = False, now=None) -> set[int]:
     if left > 0:
         points_change(user=order.buyer, delta=left, reason="return", order=order,
                       note=f"订单 {order.no} {'退款' if refunded else '取消'}退回", ref=f"return:{order.pk}")
-    ended = {OrderStatus.CANCELLED, OrderStatus.REFUNDED}
-    siblings = list(order.payment.orders.values_list("shop_id", "status"))
-    for coupon in Coupon.objects.filter(payment_id=order.payment_id, status=Coupon.Status.USED):
-        if coupon.shop_id is not None and coupon.shop_id != order.shop_id:
-            continue
-        if coupon.shop_id is None and not all(status in ended for _, status in siblings):
-            continue
-        Coupon.objects.filter(pk=coupon.pk, status=Coupon.Status.USED).update(
-            status=Coupon.Status.UNUSED, payment=None, used_at=None)
-        Promotion.objects.filter(pk=coupon.promotion_id, used_count__gt=0).update(used_count=F("used_count") - 1)
+    coupons_give_back(order=order)
     if not refunded:
         GroupMember.objects.filter(order=order, paid=False).delete()  # frees the place in the team
     return kept
