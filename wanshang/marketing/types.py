@@ -41,6 +41,8 @@ TOKEN_LABELS = {"full_reduction": "满减", "coupon": "店铺券", "platform_cou
 
 @dataclass
 class PromotionInput:
+    """What `promotion_save` takes (the faces build it from a form or an API body)."""
+
     kind: str
     name: str
     starts_at: datetime
@@ -57,6 +59,8 @@ class PromotionInput:
 
 @dataclass
 class PreviewRow:
+    """One SKU of `promotion_preview`: its price in the promotion and the price-rule warnings."""
+
     sku: object
     price_fen: int
     promo_price_fen: int | None
@@ -64,3 +68,33 @@ class PreviewRow:
     reference_fen: int | None
     strike_ok: bool
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SkuPrice:
+    """What one SKU costs a buyer now (`item_prices_for`, `list_prices`)."""
+
+    sku_id: int
+    list_price_fen: int
+    price_fen: int
+    label: str = ""
+    kind: str = ""
+    ends_at: object = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ProductPromotions:
+    """Everything the product page shows about promotions (`product_promotions`)."""
+
+    prices: dict                     # sku_id -> SkuPrice
+    tags: list[str]
+    coupons: list                    # claimable public coupons (Promotion)
+    full_reductions: list[str]
+    bundles: list                    # [(Promotion, [(PromotionItem, Sku)], whole_fen)]
+    group_buy: object = None         # Promotion or None
+    group_items: dict = field(default_factory=dict)  # sku_id -> PromotionItem
+    open_teams: list = field(default_factory=list)
+    flash: object = None             # Promotion (running or next) or None
+    flash_items: dict = field(default_factory=dict)  # sku_id -> PromotionItem
+    member_level: str = ""
