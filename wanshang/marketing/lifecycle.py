@@ -19,9 +19,8 @@ from django.utils import timezone
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import allocate
 from wanshang.marketing.coupons.services import coupons_give_back, coupons_use
-from wanshang.marketing.flash import gate
+from wanshang.marketing.flash.services import flash_units_give_back, flash_units_take
 from wanshang.marketing.models import (
-    FlashClaim,
     GroupMember,
     GroupTeam,
     PointsAccount,
@@ -31,9 +30,6 @@ from wanshang.marketing.models import (
 from wanshang.marketing.types import Kind
 from wanshang.orders.models import OrderStatus
 from wanshang.orders.services import order_cancel
-
-FLASH_PAYMENT_MINUTES = 15
-
 
 # --- points ledger ---------------------------------------------------------------------------------------------
 
@@ -77,16 +73,8 @@ def promotions_commit(*, buyer, cart, orders, payment, redis_claims: list, now=N
         if info is None:
             continue
         if info.kind == Kind.FLASH_SALE:
-            item = PromotionItem.objects.select_related("promotion").get(pk=info.item_id)
-            claim = gate.redis_claim(item=item, buyer_id=buyer.pk, quantity=line.quantity)
-            if claim is not None:
-                redis_claims.append(claim)
-            gate.db_claim(item=item, buyer=buyer, quantity=line.quantity)
-            order = by_shop[line.product.shop_id]
-            short = now + timedelta(minutes=FLASH_PAYMENT_MINUTES)
-            if order.pay_deadline > short:
-                order.pay_deadline = short
-                order.save(update_fields=["pay_deadline"])
+            flash_units_take(buyer=buyer, item_id=info.item_id, quantity=line.quantity,
+                             order=by_shop[line.product.shop_id], now=now, redis_claims=redis_claims)
         elif info.kind == Kind.GROUP_BUY:
             _group_join(buyer=buyer, line=line, order=by_shop[line.product.shop_id],
                         team_id=cart.options.group_buy.get(line.sku_id) or 0, now=now)
@@ -162,13 +150,7 @@ def order_released(*, order, refunded: bool = False, now=None) -> set[int]:
     Returns the ids of flash-sale lines whose reserved units went back into the sale's set-aside stock (the
     caller must not release those to normal stock). A refund leaves flash units with normal stock.
     """
-    kept: set[int] = set()
-    if not refunded:
-        for line in order.lines.all():
-            if line.promotion_item_id and FlashClaim.objects.filter(  # only flash-sale items have claims
-                    item_id=line.promotion_item_id, buyer_id=order.buyer_id).exists():
-                if gate.db_release(item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity, now=now):
-                    kept.add(line.pk)
+    kept = set() if refunded else flash_units_give_back(order=order, now=now)
     left = order.points_used - points_returned(order=order)
     if left > 0:
         points_change(user=order.buyer, delta=left, reason="return", order=order,

@@ -3,16 +3,15 @@
 What happens to promotions when orders are placed, paid, cancelled, completed or refunded: `lifecycle.py`.
 """
 
-from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from wanshang.common.errors import Conflict, ValidationError
 from wanshang.marketing.coupons.services import coupon_claim, coupon_issue, coupons_expire_cleanup  # noqa: F401 (re-exported)
-from wanshang.marketing.flash import gate
 from wanshang.marketing.flash.holds import flash_holds_release, hold_give_back, hold_set_aside  # noqa: F401 (re-exported)
-from wanshang.marketing.models import FlashSlot, MemberLevel, Promotion
+from wanshang.marketing.flash.services import flash_buy_check, flash_slot_remove_promotion, flash_slot_save  # noqa: F401 (re-exported)
+from wanshang.marketing.models import MemberLevel, Promotion
 from wanshang.marketing.promotions.services import (  # noqa: F401 (re-exported)
     MAX_ITEMS,
     promotion_end,
@@ -59,100 +58,7 @@ def member_levels_save(*, shop, levels: list[dict]) -> list[MemberLevel]:
     return levels
 
 
-def flash_slot_save(*, actor, name: str, starts_at, ends_at, slot_id=None, is_open: bool = True) -> FlashSlot:
-    if not (actor and actor.is_staff):
-        raise PermissionDenied("只有平台运营可以设置秒杀场次")
-    name = (name or "").strip()
-    if not 2 <= len(name) <= 40:
-        raise ValidationError("场次名称须为 2–40 个字", field="name")
-    if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
-        raise ValidationError("请填写开始和结束时间", field="starts_at")
-    if ends_at <= starts_at:
-        raise ValidationError("结束时间须晚于开始时间", field="ends_at")
-    if ends_at - starts_at > timedelta(hours=24):
-        raise ValidationError("一个秒杀场次最长 24 小时", field="ends_at")
-    with transaction.atomic():
-        if slot_id:
-            slot = FlashSlot.objects.select_for_update().filter(pk=slot_id).first()
-            if slot is None:
-                raise NotFound("秒杀场次不存在")
-            if slot.promotions.exists() and (slot.starts_at, slot.ends_at) != (starts_at, ends_at):
-                raise Conflict("已有商家报名，不能修改场次时间")
-        else:
-            slot = FlashSlot(created_by=actor)
-        slot.name, slot.starts_at, slot.ends_at, slot.is_open = name, starts_at, ends_at, bool(is_open)
-        try:
-            slot.save()
-        except IntegrityError:
-            raise ValidationError("场次时间无效", field="ends_at")
-    return slot
-
-
-def flash_slot_remove_promotion(*, actor, promotion_id) -> Promotion:
-    """The platform takes a merchant's flash sale out of its slot (ends it)."""
-    if not (actor and actor.is_staff):
-        raise PermissionDenied("只有平台运营可以操作")
-    promo = Promotion.objects.filter(pk=promotion_id, kind=Kind.FLASH_SALE, slot__isnull=False).first()
-    if promo is None:
-        raise NotFound("报名记录不存在")
-    return promotion_end(shop=promo.shop, promotion_id=promo.pk, actor=actor)
-
-
 # --- buying at a flash-sale or group price -----------------------------------------------------------------------
-
-_FLASH_ITEMS: dict[int, tuple[float, object]] = {}
-FLASH_ITEM_TTL = 2.0  # seconds a process trusts its copy of a flash item's rules (never its stock)
-
-
-def _flash_item(item_id):
-    """The flash item, from a 2-second in-process copy when Redis is the gate (losers then never reach the
-    database); read fresh without Redis, where the database row is the gate."""
-    import time
-
-    from wanshang.marketing.selectors import flash_item_get
-
-    if gate.redis_client() is None:
-        return flash_item_get(item_id=item_id)
-    try:
-        key = int(item_id)
-    except (TypeError, ValueError):
-        raise NotFound("秒杀商品不存在")
-    hit = _FLASH_ITEMS.get(key)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
-    item = flash_item_get(item_id=key)
-    if len(_FLASH_ITEMS) > 5000:
-        _FLASH_ITEMS.clear()
-    _FLASH_ITEMS[key] = (time.monotonic() + FLASH_ITEM_TTL, item)
-    return item
-
-
-def _fast_sold_out(item) -> None:
-    """Turn most losers away before pricing anything: one Redis GET, or one indexed read."""
-    client = gate.redis_client()
-    if client is not None:
-        left = client.get(gate.redis_keys(item)[0])
-        if left is not None and int(left) <= 0:
-            raise Conflict("手慢了，秒杀商品已抢光")
-    elif item.sold >= item.stock:
-        raise Conflict("手慢了，秒杀商品已抢光")
-
-
-def flash_buy_check(*, item_id, quantity: int, now=None):
-    """Whether 立即抢购 may go on to checkout: the flash item, or Conflict (not started, ended, sold out).
-
-    The rules may come from a copy up to 2 s old; the checkout behind re-prices from the database, so a sale
-    paused meanwhile is still refused there. Checkout's `flash_buy` calls this first.
-    """
-    now = now or timezone.now()
-    item = _flash_item(item_id)
-    promo = item.promotion
-    if promo.status != Promotion.Status.ACTIVE or promo.ends_at <= now:
-        raise Conflict("秒杀已结束")
-    if promo.starts_at > now:
-        raise Conflict("秒杀尚未开始，请在开始后抢购")
-    _fast_sold_out(item)
-    return item
 
 
 def group_buy_check(*, item_id, quantity: int, team_id=None, now=None):
