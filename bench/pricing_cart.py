@@ -48,8 +48,7 @@ def parse_args(argv=None):
 def seed():
     """Shops, products, promotions and the buyer; returns (buyer, address, cart items, counts)."""
     from wanshang.accounts.services import address_create, user_register
-    from wanshang.marketing.lifecycle import points_change
-    from wanshang.marketing.services import coupon_claim, member_levels_save
+    from wanshang.marketing.services import coupon_claim, member_levels_save, points_change
 
     op = _promo.operator()
     leaf = _promo.category_leaf()

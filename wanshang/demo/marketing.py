@@ -328,7 +328,7 @@ def _coupons_claim(*, buyers, platform_coupon, shop_coupons, rng, tally) -> None
 
 def _points_give(*, buyers, rng, tally) -> None:
     """Besides the points completed orders earned: a welcome bonus for the demo buyer and some others."""
-    from wanshang.marketing.lifecycle import points_change
+    from wanshang.marketing.services import points_change
 
     for n, buyer in enumerate(buyers):
         points = DEMO_BUYER_POINTS if n == 0 else (rng.choice([200, 500, 800, 1000]) if rng.random() < 0.4 else 0)

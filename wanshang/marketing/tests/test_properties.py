@@ -408,9 +408,9 @@ def _refund_scenario(scenario, shops, operator, make_user, make_address, make_pr
     from wanshang.aftersales.services import refund_approve, refund_by_system, refund_request
     from wanshang.checkout.services import checkout_submit
     from wanshang.inventory.models import Stock
-    from wanshang.marketing.lifecycle import points_change, points_returned
     from wanshang.marketing.models import Coupon, PointsAccount
-    from wanshang.marketing.services import coupon_claim
+    from wanshang.marketing.selectors import points_returned
+    from wanshang.marketing.services import coupon_claim, points_change
     from wanshang.orders.models import OrderStatus
     from wanshang.orders.services import order_cancel
     from wanshang.payments.models import Payment
