@@ -9,10 +9,8 @@ from wanshang.checkout.selectors import checkout_payment_for_key
 from wanshang.common.errors import Conflict, ValidationError
 from wanshang.common.models import IdempotencyKey
 from wanshang.common.money import fen_to_yuan_str
-from wanshang.marketing.flash.gate import redis_release
-from wanshang.marketing.lifecycle import promotions_commit
 from wanshang.marketing.selectors import flash_hold_warehouses
-from wanshang.marketing.services import flash_buy_check, group_buy_check
+from wanshang.marketing.services import flash_buy_check, group_buy_check, promotions_commit, redis_release
 from wanshang.marketing.types import Kind
 from wanshang.orders.services import orders_create
 from wanshang.payments.services import payment_create

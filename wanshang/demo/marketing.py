@@ -189,14 +189,14 @@ class _ShopPlan:
             if tiers and off <= tiers[-1][1]:
                 off = tiers[-1][1] + 500
             tiers.append([threshold, off])
-        from wanshang.marketing.promotions.kinds import yuan
+        from wanshang.marketing.selectors import yuan
 
         return self._save("full_reduction", f"{self.short}店铺满减 满{yuan(tiers[0][0])}减{yuan(tiers[0][1])}起",
                           days_ago=self.rng.uniform(1, 4), days_left=self.rng.uniform(10, 25),
                           config={"mode": "tiers", "tiers": tiers})
 
     def coupon(self):
-        from wanshang.marketing.promotions.kinds import yuan
+        from wanshang.marketing.selectors import yuan
 
         threshold = LADDER_FEN[self.step]
         amount = _off(threshold, 0.05)
