@@ -58,13 +58,13 @@ def use_gate(gate: str, redis_url: str) -> None:
     """Switch the flash-sale path of this process: the database alone, or the Redis gate in front of it."""
     from django.conf import settings
 
-    from wanshang.marketing import flash
+    from wanshang.marketing.flash import gate
 
     settings.REDIS_URL = redis_url if gate == "redis" else ""
-    flash._client = None  # reconnect to what is configured now
-    flash._scripts.clear()
+    gate._client = None  # reconnect to what is configured now
+    gate._scripts.clear()
     if gate == "redis":
-        flash.redis_client().ping()
+        gate.redis_client().ping()
 
 
 def new_sale(shop, leaf, *, units: int, limit: int, name: str):
@@ -136,7 +136,7 @@ def run(item_id: int, attempts: list, threads: int) -> dict:
 def checks(item, sku, *, units: int, limit: int, gate: str) -> dict:
     from django.db.models import Sum
 
-    from wanshang.marketing import flash
+    from wanshang.marketing.flash import gate
     from wanshang.marketing.models import FlashClaim
     from wanshang.orders.models import Order
 
@@ -150,7 +150,7 @@ def checks(item, sku, *, units: int, limit: int, gate: str) -> dict:
     out = {"orders": orders, "sold": item.sold, "claimed": claimed, "buyers_over_limit": over,
            "max_orders_per_buyer": max(per_buyer.values(), default=0), "ledger_consistent": ledger_ok}
     if gate == "redis":
-        out["redis_left"] = int(flash.redis_client().get(flash._keys(item)[0]) or -1)
+        out["redis_left"] = int(gate.redis_client().get(gate.redis_keys(item)[0]) or -1)
     out["ok"] = (orders == units and item.sold == units and claimed == units and over == 0
                  and out["max_orders_per_buyer"] <= limit and ledger_ok and out.get("redis_left", 0) == 0)
     if ledger_problem:

@@ -12,7 +12,7 @@ three modes, 5 shop coupons) and 3 platform coupons; one buyer at the top member
 
 Prints p50/p99 of `price_items` for that cart (the engine picks coupons, points on) and its SQL queries per call;
 the same cart with the marketing steps switched off (what the engine costs without promotions); the pure choice of
-满减/coupons/platform coupon (`marketing.steps.choose`) on the already item-priced lines; with --profile the top
+满减/coupons/platform coupon (`marketing.steps.discounts.choose`) on the already item-priced lines; with --profile the top
 functions by own and by cumulative time. One `RESULT {json}` line.
 """
 
@@ -48,8 +48,7 @@ def parse_args(argv=None):
 def seed():
     """Shops, products, promotions and the buyer; returns (buyer, address, cart items, counts)."""
     from wanshang.accounts.services import address_create, user_register
-    from wanshang.marketing.lifecycle import points_change
-    from wanshang.marketing.services import coupon_claim, member_levels_save
+    from wanshang.marketing.services import coupon_claim, member_levels_save, points_change
 
     op = _promo.operator()
     leaf = _promo.category_leaf()
@@ -159,7 +158,7 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from wanshang.marketing import steps
+    from wanshang.marketing.steps import discounts
     from wanshang.pricing.engine import PricingOptions, price_items
 
     buyer, address, items, counts = seed()
@@ -185,7 +184,7 @@ def main(argv=None) -> int:
     def choose():
         for g in groups:
             g.hints.clear()
-        return steps.choose(groups, ctx, ctx.coupons, now)
+        return discounts.choose(groups, ctx, ctx.coupons, now)
 
     choose()
     pure = timed(choose, args.runs)
@@ -216,7 +215,7 @@ def main(argv=None) -> int:
           f"{out['queries_per_price']} SQL queries per call", flush=True)
     print(f"[{label}] the same cart with the marketing steps switched off (base prices, stock, freight): "
           f"p50 {out['no_marketing_p50_ms']} ms, p99 {out['no_marketing_p99_ms']} ms", flush=True)
-    print(f"[{label}] pure choice (steps.choose: 满减 × shop coupons × platform coupon, all shops): "
+    print(f"[{label}] pure choice (discounts.choose: 满减 × shop coupons × platform coupon, all shops): "
           f"p50 {out['choose_p50_ms']} ms, p99 {out['choose_p99_ms']} ms", flush=True)
     print(f"[{label}] the cart: goods ¥{cart.goods_fen / 100:.2f}, discounts ¥{cart.discount_fen / 100:.2f} "
           f"(item-level ¥{cart.item_discount_fen / 100:.2f} more in prices), pays ¥{cart.payable_fen / 100:.2f}; "

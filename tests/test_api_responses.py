@@ -193,7 +193,7 @@ def _trade_and_gap_alert(shop, buyers, product=None):
 
 def test_storefront_answers_match_the_documented_schemas(contract, client, buyer, make_shop, make_product,
                                                           make_address):
-    from wanshang.marketing.lifecycle import points_change
+    from wanshang.marketing.services import points_change
     from wanshang.orders.services import order_ship
 
     shop = make_shop(name="万商旗舰店")

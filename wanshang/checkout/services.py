@@ -9,11 +9,15 @@ from wanshang.checkout.selectors import checkout_payment_for_key
 from wanshang.common.errors import Conflict, OutOfStock, ValidationError
 from wanshang.common.models import IdempotencyKey
 from wanshang.common.money import fen_to_yuan_str
-from wanshang.marketing.flash import SOLD_OUT, redis_release
-from wanshang.marketing.kinds import Kind
-from wanshang.marketing.lifecycle import promotions_commit
 from wanshang.marketing.selectors import flash_hold_warehouses
-from wanshang.marketing.services import flash_buy_check, group_buy_check
+from wanshang.marketing.services import (
+    SOLD_OUT,
+    flash_buy_check,
+    group_buy_check,
+    promotions_commit,
+    redis_release,
+)
+from wanshang.marketing.types import Kind
 from wanshang.orders.services import orders_create
 from wanshang.payments.services import payment_create
 from wanshang.pricing.engine import PricingOptions, check_quantity, price_items

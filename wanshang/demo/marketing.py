@@ -189,14 +189,14 @@ class _ShopPlan:
             if tiers and off <= tiers[-1][1]:
                 off = tiers[-1][1] + 500
             tiers.append([threshold, off])
-        from wanshang.marketing.kinds import yuan
+        from wanshang.marketing.selectors import yuan
 
         return self._save("full_reduction", f"{self.short}店铺满减 满{yuan(tiers[0][0])}减{yuan(tiers[0][1])}起",
                           days_ago=self.rng.uniform(1, 4), days_left=self.rng.uniform(10, 25),
                           config={"mode": "tiers", "tiers": tiers})
 
     def coupon(self):
-        from wanshang.marketing.kinds import yuan
+        from wanshang.marketing.selectors import yuan
 
         threshold = LADDER_FEN[self.step]
         amount = _off(threshold, 0.05)
@@ -328,7 +328,7 @@ def _coupons_claim(*, buyers, platform_coupon, shop_coupons, rng, tally) -> None
 
 def _points_give(*, buyers, rng, tally) -> None:
     """Besides the points completed orders earned: a welcome bonus for the demo buyer and some others."""
-    from wanshang.marketing.lifecycle import points_change
+    from wanshang.marketing.services import points_change
 
     for n, buyer in enumerate(buyers):
         points = DEMO_BUYER_POINTS if n == 0 else (rng.choice([200, 500, 800, 1000]) if rng.random() < 0.4 else 0)

@@ -209,7 +209,7 @@ def demo_counts_lines(counts: dict) -> list[str]:
     """The counts in words, one line per kind of thing."""
     from wanshang.aftersales.models import Refund
     from wanshang.catalog.models import Product
-    from wanshang.marketing.kinds import Kind
+    from wanshang.marketing.types import Kind
     from wanshang.merchants.models import MerchantApplication
     from wanshang.orders.models import OrderStatus
     from wanshang.payments.models import SettlementEntry

@@ -108,9 +108,9 @@ def crowd_pack_issue_coupon(*, shop, actor, pack_id, promotion_id, now=None) -> 
     Nothing is issued when it raises.
     """
     from wanshang.accounts.selectors import users_by_ids
-    from wanshang.marketing.kinds import Kind
     from wanshang.marketing.selectors import promotion_get
     from wanshang.marketing.services import coupon_issue
+    from wanshang.marketing.types import Kind
 
     now = now or timezone.now()
     pack = CrowdPack.objects.for_shop(shop).filter(pk=pack_id).first()

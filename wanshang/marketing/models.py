@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from wanshang.common.scoping import ShopOwnedManager
-from wanshang.marketing.kinds import Kind, Scope
+from wanshang.marketing.types import Kind, Scope
 
 
 class FlashSlot(models.Model):

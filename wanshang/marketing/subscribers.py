@@ -10,13 +10,9 @@ from wanshang.common.domain_events import (
 )
 from wanshang.common.errors import Conflict
 from wanshang.inventory.services import Allocation, stock_release
-from wanshang.marketing.lifecycle import (
-    order_completed,
-    order_released,
-    orders_paid,
-    partial_refund_released,
-    shipping_blocked_reason,
-)
+from wanshang.marketing.groupbuy.services import orders_paid, shipping_blocked_reason
+from wanshang.marketing.lifecycle import order_released
+from wanshang.marketing.loyalty.services import order_completed, partial_refund_released
 from wanshang.orders.selectors import order_get
 
 

@@ -1,8 +1,9 @@
 """Scheduled marketing jobs. Thin: each calls a service that selects its work from the database state."""
 
 from wanshang.common.scheduler import register
-from wanshang.marketing.lifecycle import group_teams_expire
-from wanshang.marketing.services import coupons_expire_cleanup, flash_holds_release
+from wanshang.marketing.coupons.services import coupons_expire_cleanup
+from wanshang.marketing.flash.holds import flash_holds_release
+from wanshang.marketing.groupbuy.services import group_teams_expire
 
 
 @register("marketing.group_teams_expire", every_seconds=60)

@@ -14,7 +14,6 @@ from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.common.errors import NotFound
 from wanshang.compliance.selectors import price_alerts
 from wanshang.compliance.services import price_alert_resolve
-from wanshang.marketing.kinds import Kind
 from wanshang.marketing.selectors import flash_slot_get, flash_slots, platform_promotions, promotion_get
 from wanshang.marketing.selectors import promotion_phase_label as phase_label
 from wanshang.marketing.services import (
@@ -26,6 +25,7 @@ from wanshang.marketing.services import (
     promotion_resume,
     promotion_save,
 )
+from wanshang.marketing.types import Kind
 from wanshang.platform.access import OPERATOR_AUTH
 from wanshang.platform.api_errors import ERRORS
 from wanshang.platform.marketing import SLOT_PHASES, aware, coupon_input, decorate, evidence_rows, slot_phase

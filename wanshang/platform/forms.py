@@ -192,7 +192,7 @@ class PlatformCouponForm(forms.Form):
                                              help_text=_("不勾选表示本券不与其他优惠同时使用"))
 
     def __init__(self, *args, shop_choices=(), category_choices=(), **kwargs):
-        from wanshang.marketing.kinds import LATER_TOKENS, TOKEN_LABELS
+        from wanshang.marketing.types import LATER_TOKENS, TOKEN_LABELS
 
         super().__init__(*args, **kwargs)
         self.fields["scope_shops"].choices = [(str(pk), label) for pk, label in shop_choices]

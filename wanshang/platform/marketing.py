@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from wanshang.catalog.selectors import category_tree_all
 from wanshang.common.errors import ValidationError
-from wanshang.marketing.kinds import LATER_TOKENS, TOKEN_LABELS, Kind, Scope
 from wanshang.marketing.selectors import coupon_label, promotion_phase_label
 from wanshang.marketing.services import PromotionInput
+from wanshang.marketing.types import LATER_TOKENS, TOKEN_LABELS, Kind, Scope
 from wanshang.merchants.selectors import shop_list
 from wanshang.platform.views._util import flatten_tree
 

@@ -5,7 +5,7 @@
 Promotions plug in as steps (`register_step`): an item step may lower a line's unit price (member price,
 flash sale …); a shop or platform step adds an `Adjustment` to a shop group or the whole cart, and the
 engine allocates it over the lines with exact fen rounding. The marketing app registers its steps
-(`wanshang/marketing/steps.py`); this module knows no promotion kind.
+(`wanshang/marketing/steps/`); this module knows no promotion kind.
 """
 
 from collections.abc import Callable

@@ -29,7 +29,6 @@ from wanshang.compliance.selectors import price_alerts
 from wanshang.compliance.services import price_alert_resolve
 from wanshang.inventory.selectors import available_by_sku, seller_stock_list, warehouse_list
 from wanshang.inventory.services import stock_adjust
-from wanshang.marketing.kinds import Kind
 from wanshang.marketing.selectors import (
     member_levels,
     promotion_get,
@@ -46,6 +45,7 @@ from wanshang.marketing.services import (
     promotion_resume,
     promotion_save,
 )
+from wanshang.marketing.types import Kind
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.forms import YuanField  # noqa: F401  (re-exported for the seller views)
 from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
-from wanshang.marketing.kinds import Kind
+from wanshang.marketing.types import Kind
 from wanshang.merchants.selectors import STAFF_ROLES
 
 TEXT = forms.TextInput

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
-from wanshang.marketing.kinds import ITEM_KINDS, LATER_TOKENS, TOKEN_LABELS, Kind, Scope
 from wanshang.marketing.services import MAX_ITEMS, PromotionInput
+from wanshang.marketing.types import ITEM_KINDS, LATER_TOKENS, TOKEN_LABELS, Kind, Scope
 from wanshang.sellercenter.forms import YuanField, id_list, int_field
 
 MAX_TIERS = 5

@@ -108,7 +108,7 @@ def test_bundle_discount_on_the_set(buyer, shop, make_product, promo):
 
 
 def test_points_redeem_capped_and_platform_funded(buyer, shop, make_product, settings):
-    from wanshang.marketing.lifecycle import points_change
+    from wanshang.marketing.services import points_change
 
     sku = make_product(shop, prices=(10000,)).skus.get()
     points_change(user=buyer, delta=8000, reason="grant")

@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from wanshang.common.errors import DomainError
-from wanshang.marketing import flash
+from wanshang.marketing.flash import gate as flash
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -89,7 +89,7 @@ def _race(item_id, attempts, threads=THREADS):
 
 
 def _redis_left(item):
-    value = flash.redis_client().get(flash._keys(item)[0])
+    value = flash.redis_client().get(flash.redis_keys(item)[0])
     return None if value is None else int(value)
 
 
@@ -117,7 +117,7 @@ def _check_sale(item, sku, *, sold):
     assert row.on_hand - row.reserved == 150 - sold - item.held
     if flash.redis_client() is not None:
         assert _redis_left(item) == item.stock - sold
-        held = {int(k): int(v) for k, v in flash.redis_client().hgetall(flash._keys(item)[1]).items()}
+        held = {int(k): int(v) for k, v in flash.redis_client().hgetall(flash.redis_keys(item)[1]).items()}
         assert sum(held.values()) == sold and max(held.values(), default=0) <= LIMIT
 
 

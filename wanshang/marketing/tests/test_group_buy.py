@@ -11,8 +11,8 @@ from wanshang.aftersales.services import group_refunds_due
 from wanshang.checkout.services import group_buy
 from wanshang.common.errors import Conflict
 from wanshang.inventory.models import Stock
-from wanshang.marketing.lifecycle import group_teams_expire
 from wanshang.marketing.models import GroupMember, GroupTeam
+from wanshang.marketing.services import group_teams_expire
 from wanshang.orders.models import OrderStatus
 from wanshang.orders.services import order_ship
 from wanshang.payments.models import GatewayRefund, Payment

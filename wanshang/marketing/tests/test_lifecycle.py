@@ -8,9 +8,8 @@ from django.utils import timezone
 from wanshang.aftersales.services import refund_approve, refund_request
 from wanshang.checkout.services import flash_buy
 from wanshang.common.errors import Conflict
-from wanshang.marketing.lifecycle import points_change
 from wanshang.marketing.models import Coupon, FlashClaim, PointsAccount, PromotionItem
-from wanshang.marketing.services import coupon_claim
+from wanshang.marketing.services import coupon_claim, points_change
 from wanshang.orders.models import Order
 from wanshang.orders.services import order_cancel, order_confirm_receipt, order_ship, orders_cancel_expired
 from wanshang.payments.models import SettlementEntry

@@ -16,8 +16,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wanshang.common.errors import ValidationError
-from wanshang.marketing import steps
-from wanshang.marketing.kinds import LATER_TOKENS, Kind, Scope, spec_for
+from wanshang.marketing.promotions.kinds import spec_for
+from wanshang.marketing.steps.context import Context, in_scope
+from wanshang.marketing.steps.discounts import (
+    Offer,
+    best_discounts,
+    combinable,
+    coupon_offer,
+    full_reduction_offer,
+    simulate,
+)
+from wanshang.marketing.steps.items import apply_bundles
+from wanshang.marketing.types import LATER_TOKENS, Kind, Scope
 from wanshang.pricing.engine import (
     Adjustment,
     ItemPrice,
@@ -169,7 +179,7 @@ def carts(draw):
         promo = fake_promotion(next(ids), Kind.COUPON, shop_id=None, config=draw(coupon_config(platform=True)),
                                scope=scope, scope_ids=scope_ids, share_bps=draw(st.integers(0, 10000)))
         coupons.append(fake_coupon(next(ids), promo, days=draw(st.integers(1, 30))))
-    ctx = steps.Context(now=NOW, shop_promotions=shop_promotions, bundles=bundles, coupons=coupons)
+    ctx = Context(now=NOW, shop_promotions=shop_promotions, bundles=bundles, coupons=coupons)
     picked = None
     if coupons and draw(st.integers(0, 3)) == 0:  # the buyer picked coupons instead of letting the engine choose
         picked = [c.pk for c in draw(st.lists(st.sampled_from(coupons), unique_by=lambda c: c.pk))]
@@ -182,9 +192,9 @@ def price(cart: PricedCart) -> None:
     """The marketing item stage after item prices (bundles), then the shop/platform choice."""
     ctx = cart.context["marketing"]
     for group in cart.groups:
-        for adj, _ in steps.apply_bundles(group.valid_lines, ctx):
+        for adj, _ in apply_bundles(group.valid_lines, ctx):
             group.adjustments.append(adj)
-    steps.best_discounts(cart, NOW)
+    best_discounts(cart, NOW)
 
 
 # --- brute force ------------------------------------------------------------------------------------------------
@@ -200,39 +210,39 @@ def every_allowed_total(cart: PricedCart) -> int:
         lines = group.valid_lines
         frs, cps = [], []
         for promo in ctx.shop_promotions.get(group.shop.pk, []):
-            scoped = [ln for ln in lines if ln.allows("full_reduction") and steps.in_scope(promo, ln)]
-            off, _, _ = steps.full_reduction_offer(promo, sum(ln.payable_fen for ln in scoped),
+            scoped = [ln for ln in lines if ln.allows("full_reduction") and in_scope(promo, ln)]
+            off, _, _ = full_reduction_offer(promo, sum(ln.payable_fen for ln in scoped),
                                                    sum(ln.quantity for ln in scoped))
             if off > 0:
-                frs.append(steps.Offer(promo, scoped, off, ""))
+                frs.append(Offer(promo, scoped, off, ""))
         for coupon in coupons:
             if coupon.shop_id != group.shop.pk:
                 continue
-            scoped = [ln for ln in lines if ln.allows("coupon") and steps.in_scope(coupon.promotion, ln)]
-            off, _ = steps.coupon_offer(coupon, sum(ln.payable_fen for ln in scoped), NOW)
+            scoped = [ln for ln in lines if ln.allows("coupon") and in_scope(coupon.promotion, ln)]
+            off, _ = coupon_offer(coupon, sum(ln.payable_fen for ln in scoped), NOW)
             if off > 0:
-                cps.append(steps.Offer(coupon.promotion, scoped, off, "", coupon=coupon))
+                cps.append(Offer(coupon.promotion, scoped, off, "", coupon=coupon))
         combos = [[]] + [[o] for o in frs + cps]
-        combos += [[f, c] for f in frs for c in cps if steps.combinable(f.promotion, c.promotion)]
+        combos += [[f, c] for f in frs for c in cps if combinable(f.promotion, c.promotion)]
         per_shop.append(combos)
     all_lines = cart.valid_lines
     platforms = [None]
     for coupon in coupons:
         if coupon.shop_id is None:
-            scoped = [ln for ln in all_lines if ln.allows("platform_coupon") and steps.in_scope(coupon.promotion, ln)]
-            off, _ = steps.coupon_offer(coupon, sum(ln.payable_fen for ln in scoped), NOW)
+            scoped = [ln for ln in all_lines if ln.allows("platform_coupon") and in_scope(coupon.promotion, ln)]
+            off, _ = coupon_offer(coupon, sum(ln.payable_fen for ln in scoped), NOW)
             if off > 0:
-                platforms.append(steps.Offer(coupon.promotion, scoped, off, "", coupon=coupon))
+                platforms.append(Offer(coupon.promotion, scoped, off, "", coupon=coupon))
     payable = {id(ln): ln.payable_fen for ln in all_lines}
     best = 0
     for platform in platforms:
         for choice in cartesian(*per_shop):
             offers = [o for combo in choice for o in combo]
             if platform is not None:
-                if not all(steps.combinable(o.promotion, platform.promotion) for o in offers):
+                if not all(combinable(o.promotion, platform.promotion) for o in offers):
                     continue
                 offers.append(platform)
-            best = max(best, steps.simulate(payable, offers)[0])
+            best = max(best, simulate(payable, offers)[0])
     return best
 
 
@@ -296,10 +306,10 @@ def test_apply_discount_splits_exactly_and_keeps_one_fen(rows, amount, platform_
 def test_chosen_combination_is_never_worse_than_any_allowed_combination(cart):
     ctx = cart.context["marketing"]
     for group in cart.groups:
-        for adj, _ in steps.apply_bundles(group.valid_lines, ctx):
+        for adj, _ in apply_bundles(group.valid_lines, ctx):
             group.adjustments.append(adj)
     best = every_allowed_total(cart)
-    steps.best_discounts(cart, NOW)
+    best_discounts(cart, NOW)
     got = later_stage_fen(cart)
     assert got == best, f"engine saved {got} fen, an allowed combination saves {best} fen"
     # what it chose is allowed: one 满减 and one shop coupon at most per shop, one platform coupon, all combinable
@@ -335,7 +345,7 @@ def test_engine_gives_up_a_bigger_shop_discount_when_the_platform_coupon_then_sa
     platform_coupon = fake_coupon(32, fake_promotion(23, Kind.COUPON, shop_id=None, scope=Scope.PRODUCTS,
                                                      scope_ids=[11], config=spec_for(Kind.COUPON).clean_config(
                                                          {"type": "amount", "amount_fen": 99}, platform=True)))
-    ctx = steps.Context(now=NOW, shop_promotions={1: [fr]}, coupons=[shop_coupon, platform_coupon])
+    ctx = Context(now=NOW, shop_promotions={1: [fr]}, coupons=[shop_coupon, platform_coupon])
     cart = PricedCart(buyer=None, groups=[ShopGroup(shop=SimpleNamespace(pk=1, name="店铺"), lines=[a, b])],
                       district_code=None, context={"marketing": ctx})
     assert every_allowed_total(cart) == 139
@@ -398,9 +408,9 @@ def _refund_scenario(scenario, shops, operator, make_user, make_address, make_pr
     from wanshang.aftersales.services import refund_approve, refund_by_system, refund_request
     from wanshang.checkout.services import checkout_submit
     from wanshang.inventory.models import Stock
-    from wanshang.marketing.lifecycle import points_change, points_returned
     from wanshang.marketing.models import Coupon, PointsAccount
-    from wanshang.marketing.services import coupon_claim
+    from wanshang.marketing.selectors import points_returned
+    from wanshang.marketing.services import coupon_claim, points_change
     from wanshang.orders.models import OrderStatus
     from wanshang.orders.services import order_cancel
     from wanshang.payments.models import Payment

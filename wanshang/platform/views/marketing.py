@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import form_errors, message_errors
-from wanshang.marketing.kinds import Kind
 from wanshang.marketing.selectors import platform_promotions, promotion_get
 from wanshang.marketing.services import (
     coupon_issue,
@@ -16,6 +15,7 @@ from wanshang.marketing.services import (
     promotion_resume,
     promotion_save,
 )
+from wanshang.marketing.types import Kind
 from wanshang.platform.access import operator_view
 from wanshang.platform.forms import CouponIssueForm, PlatformCouponForm
 from wanshang.platform.marketing import (

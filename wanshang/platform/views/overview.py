@@ -10,8 +10,8 @@ from wanshang.catalog.selectors import product_on_sale_count
 from wanshang.common.scheduler import jobs, run_job
 from wanshang.common.selectors import job_runs, job_states
 from wanshang.compliance.selectors import open_price_alert_count
-from wanshang.marketing.kinds import Kind
 from wanshang.marketing.selectors import flash_slots, platform_promotions
+from wanshang.marketing.types import Kind
 from wanshang.merchants.selectors import application_status_counts, shop_status_counts
 from wanshang.orders.selectors import platform_totals
 from wanshang.payments.selectors import (

@@ -22,7 +22,6 @@ from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import add_domain_error, form_errors, message_errors
 from wanshang.compliance.selectors import open_price_alert_count, price_alerts
 from wanshang.compliance.services import price_alert_resolve
-from wanshang.marketing.kinds import ITEM_KINDS, TOKEN_LABELS, Kind, Scope
 from wanshang.marketing.selectors import (
     coupon_stats,
     flash_slots,
@@ -40,6 +39,7 @@ from wanshang.marketing.services import (
     promotion_resume,
     promotion_save,
 )
+from wanshang.marketing.types import ITEM_KINDS, TOKEN_LABELS, Kind, Scope
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
 from wanshang.sellercenter.forms import CouponIssueForm, MemberLevelRowsForm, PromotionFilterForm

@@ -88,7 +88,7 @@ def promo():
 
 @pytest.fixture
 def grant_points():
-    from wanshang.marketing.lifecycle import points_change
+    from wanshang.marketing.services import points_change
 
     def do(user, points):
         return points_change(user=user, delta=points, reason="grant", note="测试赠送")

@@ -54,9 +54,8 @@ from wanshang.insights.customers import (
     segment_check,
     window_check,
 )
-from wanshang.marketing.kinds import Kind
-from wanshang.marketing.selectors import promotion_list
-from wanshang.marketing.steps import coupon_label
+from wanshang.marketing.selectors import coupon_label, promotion_list
+from wanshang.marketing.types import Kind
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.sellercenter.access import can, forbidden, seller_render, seller_view

@@ -10,43 +10,13 @@ Stacking policy (docs/promotions.md):
 A promotion's `combine_with` names the later-stage promotions it allows on the same goods; a line whose
 item-level price does not allow, say, coupons is left out of every coupon's base.
 
-Adding a kind: a subclass here with `clean_config` / `clean_item`, registered with `@kind`, and, if it
-prices goods, a branch in `steps.py`.
+Adding a kind: a value in `Kind` (`marketing/types.py`), a subclass here with `clean_config` / `clean_item`,
+registered with `@kind`, and, if it prices goods, a branch in `steps/items.py`.
 """
 
-from django.db import models
-
 from wanshang.common.errors import ValidationError
+from wanshang.marketing.types import ITEM_KINDS, LATER_TOKENS, Kind
 
-
-class Kind(models.TextChoices):
-    COUPON = "coupon", "优惠券"
-    FULL_REDUCTION = "full_reduction", "满减/满折"
-    TIME_DISCOUNT = "time_discount", "限时折扣"
-    MEMBER_PRICE = "member_price", "会员价"
-    FLASH_SALE = "flash_sale", "秒杀"
-    GROUP_BUY = "group_buy", "拼团"
-    BUNDLE = "bundle", "套餐"
-    WHOLESALE = "wholesale", "阶梯批发价"
-
-
-class Scope(models.TextChoices):
-    ALL = "all", "全店/全场"
-    PRODUCTS = "products", "指定商品"
-    CATEGORIES = "categories", "指定类目"
-    SHOPS = "shops", "指定店铺"
-
-
-ITEM_KINDS = (Kind.TIME_DISCOUNT, Kind.MEMBER_PRICE, Kind.FLASH_SALE, Kind.GROUP_BUY, Kind.WHOLESALE)
-# Later-stage promotions a promotion may allow on the same goods ("tokens").
-LATER_TOKENS = {
-    "item": ("full_reduction", "coupon", "platform_coupon", "points"),
-    "bundle": ("full_reduction", "coupon", "platform_coupon", "points"),
-    "full_reduction": ("coupon", "platform_coupon", "points"),
-    "coupon": ("full_reduction", "platform_coupon", "points"),
-    "platform_coupon": ("full_reduction", "coupon", "points"),
-}
-TOKEN_LABELS = {"full_reduction": "满减", "coupon": "店铺券", "platform_coupon": "平台券", "points": "积分抵扣"}
 MAX_FEN = 10**10  # ¥1 亿: more than any single promotion needs
 
 

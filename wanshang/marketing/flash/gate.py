@@ -9,11 +9,14 @@ which is also the whole mechanism without Redis. Either way the database constra
 import logging
 from dataclasses import dataclass
 
+import redis
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from wanshang.common.errors import Conflict, OutOfStock
+from wanshang.marketing.models import FlashClaim, Promotion, PromotionItem
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +55,13 @@ def redis_client():
     if not url:
         return None
     if _client is None:
-        import redis
-
         _client = redis.Redis.from_url(url, socket_timeout=2)
         _scripts["claim"] = _client.register_script(CLAIM_LUA)
         _scripts["release"] = _client.register_script(RELEASE_LUA)
     return _client
 
 
-def _keys(item) -> tuple[str, str]:
+def redis_keys(item) -> tuple[str, str]:
     stamp = int(item.promotion.created_at.timestamp() * 1_000_000)  # ids are reused by test databases
     return f"ws:flash:{item.pk}:{stamp}:left", f"ws:flash:{item.pk}:{stamp}:buyers"
 
@@ -77,13 +78,11 @@ def redis_claim(*, item, buyer_id: int, quantity: int) -> RedisClaim | None:
     client = redis_client()
     if client is None:
         return None
-    left_key, buyers_key = _keys(item)
+    left_key, buyers_key = redis_keys(item)
     limit = item.promotion.per_buyer_limit
     args = [str(buyer_id), str(quantity), str(limit)]
     result = _scripts["claim"](keys=[left_key, buyers_key], args=args)
     if result == -3:  # first claim since the sale was set up (or Redis was emptied): seed from the database
-        from wanshang.marketing.models import FlashClaim, PromotionItem
-
         fresh = PromotionItem.objects.get(pk=item.pk)
         ttl = max(60, int((item.promotion.ends_at - item.promotion.created_at).total_seconds()) + 86400)
         if client.set(left_key, fresh.stock - fresh.sold, nx=True, ex=ttl):
@@ -105,7 +104,7 @@ def redis_release(claims: list[RedisClaim]) -> None:
     if client is None:
         return
     for claim in claims:
-        left_key, buyers_key = _keys(claim.item)
+        left_key, buyers_key = redis_keys(claim.item)
         try:
             _scripts["release"](keys=[left_key, buyers_key], args=[str(claim.buyer_id), str(claim.quantity)])
         except Exception:  # Redis down: the database still holds the truth; the key is re-seeded when it expires
@@ -115,8 +114,6 @@ def redis_release(claims: list[RedisClaim]) -> None:
 def db_claim(*, item, buyer, quantity: int) -> None:
     """Take the units in the database (inside the caller's transaction). Raises OutOfStock (sold out) or Conflict
     (over the buyer's limit); nothing is left half-done because the caller's transaction rolls back."""
-    from wanshang.marketing.models import FlashClaim, PromotionItem
-
     taken = PromotionItem.objects.filter(pk=item.pk, sold__lte=F("stock") - quantity, held__gte=quantity).update(
         sold=F("sold") + quantity, held=F("held") - quantity)
     if not taken:
@@ -134,10 +131,6 @@ def db_release(*, item_id: int, buyer, quantity: int, now=None) -> bool:
     """Give a cancelled order's units back to the sale. Returns True when they went back into the set-aside
     stock (the sale is still on: the inventory reservation stays), False when the sale is over (the caller
     releases the reservation to normal stock)."""
-    from django.utils import timezone
-
-    from wanshang.marketing.models import FlashClaim, Promotion, PromotionItem
-
     now = now or timezone.now()
     item = PromotionItem.objects.select_for_update().select_related("promotion").get(pk=item_id)
     promo = item.promotion
@@ -151,26 +144,3 @@ def db_release(*, item_id: int, buyer, quantity: int, now=None) -> bool:
     transaction.on_commit(lambda: redis_release([RedisClaim(item=item, buyer_id=buyer.pk, quantity=quantity)]))
     return open_hold
 
-
-def hold_set_aside(*, item, reason: str) -> None:
-    """Reserve the sale's stock in one warehouse (at set-up)."""
-    from wanshang.inventory.services import stock_hold
-    from wanshang.marketing.models import PromotionItem
-
-    warehouse_id = stock_hold(sku_id=item.sku_id, quantity=item.stock, reason=reason)
-    PromotionItem.objects.filter(pk=item.pk).update(hold_warehouse_id=warehouse_id, held=item.stock)
-    item.hold_warehouse_id, item.held = warehouse_id, item.stock
-
-
-def hold_give_back(*, item_id: int, reason: str) -> int:
-    """The sale is over (or its items are replaced): what is still set aside goes back to normal sale."""
-    from wanshang.inventory.services import stock_unhold
-    from wanshang.marketing.models import PromotionItem
-
-    item = PromotionItem.objects.select_for_update().get(pk=item_id)
-    if not item.held or item.hold_warehouse_id is None:
-        return 0
-    stock_unhold(sku_id=item.sku_id, warehouse_id=item.hold_warehouse_id, quantity=item.held, reason=reason)
-    given = item.held
-    PromotionItem.objects.filter(pk=item.pk).update(held=0)
-    return given

@@ -1,0 +1,141 @@
+"""What promotions make goods cost a buyer on lists and the product page, and the tags and offers the product
+page shows. Every price comes from `item_prices_for`, the same item-level step the cart and checkout run, so a
+list can never show less than the product page charges (§20).
+"""
+
+from django.utils import timezone
+
+from wanshang.catalog.selectors import active_skus_of_products, skus_by_ids
+from wanshang.marketing.coupons.selectors import coupon_center
+from wanshang.marketing.models import GroupTeam, Promotion, PromotionItem
+from wanshang.marketing.promotions.selectors import running_q
+from wanshang.marketing.steps.context import in_scope, load_context
+from wanshang.marketing.steps.discounts import full_reduction_offer
+from wanshang.marketing.steps.items import best_item_price
+from wanshang.marketing.types import ITEM_KINDS, Kind, ProductPromotions, SkuPrice
+from wanshang.pricing.engine import PricedLine
+
+
+def item_prices_for(*, buyer, skus, now=None, quantity: int = 1) -> dict[int, SkuPrice]:
+    """The price each SKU costs this buyer now for `quantity` units: the cart's own item-level step."""
+    now = now or timezone.now()
+    lines = [PricedLine(sku=s, product=s.product, quantity=quantity, unit_price_fen=s.price_fen,
+                        list_price_fen=s.price_fen) for s in skus]
+    ctx = load_context(buyer=buyer, lines=lines, now=now, with_coupons=False)
+    ends = {}
+    for items in ctx.items_by_sku.values():
+        for item in items:
+            ends[item.promotion_id] = item.promotion.ends_at
+    for promos in ctx.shop_promotions.values():
+        for p in promos:
+            ends[p.pk] = p.ends_at
+    out = {}
+    for line in lines:
+        best_item_price(line, ctx, buyer=buyer, group_buy={})
+        info = line.item_price
+        out[line.sku_id] = SkuPrice(sku_id=line.sku_id, list_price_fen=line.list_price_fen,
+                                    price_fen=line.unit_price_fen, label=info.label if info else "",
+                                    kind=info.kind if info else "", ends_at=ends.get(info.promotion_id) if info else None,
+                                    notes=line.notes)
+    return out
+
+
+def list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
+    """Per product, the lowest price a list may show this buyer (never below the product page, §20).
+
+    Products without a running item-level promotion keep their own minimum price and cost no query.
+    """
+    now = now or timezone.now()
+    product_ids = [p.pk for p in products]
+    if not product_ids:
+        return {}
+    promoted = set(PromotionItem.objects.filter(
+        product_id__in=product_ids, promotion__kind__in=ITEM_KINDS, promotion__status=Promotion.Status.ACTIVE,
+        promotion__starts_at__lte=now, promotion__ends_at__gt=now).values_list("product_id", flat=True))
+    shops_with_member_price = set(Promotion.objects.filter(
+        running_q(now), kind=Kind.MEMBER_PRICE, shop_id__in={p.shop_id for p in products}).values_list("shop_id", flat=True))
+    promoted |= {p.pk for p in products if p.shop_id in shops_with_member_price}
+    if not promoted:
+        return {}
+    skus = active_skus_of_products(product_ids=promoted)
+    prices = item_prices_for(buyer=buyer, skus=skus, now=now)
+    out: dict[int, SkuPrice] = {}
+    for sku in skus:
+        price = prices[sku.pk]
+        best = out.get(sku.product_id)
+        if best is None or price.price_fen < best.price_fen:
+            out[sku.product_id] = price
+    return out
+
+
+def product_promotions(*, buyer, product, skus, now=None) -> ProductPromotions:
+    """Everything the product page shows about promotions, for this buyer."""
+    now = now or timezone.now()
+    prices = item_prices_for(buyer=buyer, skus=skus, now=now)
+    tags = []
+    for p in prices.values():
+        if p.label and p.label.split("（")[0] not in tags:
+            tags.append(p.label.split("（")[0])
+    fr_labels = []
+    for promo in Promotion.objects.filter(running_q(now), shop_id=product.shop_id, kind=Kind.FULL_REDUCTION):
+        line = PricedLine(sku=skus[0], product=product, quantity=1, unit_price_fen=0) if skus else None
+        if line is None or not in_scope(promo, line):
+            continue
+        c = promo.config
+        if c["mode"] == "tiers":
+            fr_labels.append("，".join(full_reduction_offer(promo, t[0], 1)[1] for t in c["tiers"]))
+        elif c["mode"] == "every":
+            fr_labels.append(full_reduction_offer(promo, c["every_fen"], 1)[1] +
+                             (f"，最多减{c['cap_fen'] / 100:g}元" if c.get("cap_fen") else ""))
+        else:
+            fr_labels.append("，".join(full_reduction_offer(promo, 10**9, t[0])[1] for t in c["tiers"]))
+    if fr_labels:
+        tags.append("满减")
+    coupons = coupon_center(shop=product.shop, now=now, product=product, sku=skus[0] if skus else None)
+    if coupons:
+        tags.append("优惠券")
+    result = ProductPromotions(prices=prices, tags=tags, coupons=coupons, full_reductions=fr_labels, bundles=[])
+    sku_ids = [s.pk for s in skus]
+    for item in (PromotionItem.objects.filter(sku_id__in=sku_ids, promotion__status=Promotion.Status.ACTIVE,
+                                              promotion__ends_at__gt=now)
+                 .select_related("promotion").order_by("promotion__starts_at")):
+        promo = item.promotion
+        if promo.kind == Kind.GROUP_BUY and promo.starts_at <= now:
+            result.group_buy = promo
+            result.group_items[item.sku_id] = item
+        elif promo.kind == Kind.FLASH_SALE and (result.flash is None or result.flash.pk == promo.pk):
+            result.flash = promo
+            result.flash_items[item.sku_id] = item
+        elif promo.kind == Kind.BUNDLE and promo.starts_at <= now and all(r.pk != promo.pk for r, _, _ in result.bundles):
+            members = list(promo.items.order_by("id"))
+            member_skus = skus_by_ids(sku_ids=[m.sku_id for m in members])
+            if len(member_skus) == len(members):
+                whole = sum(member_skus[m.sku_id].price_fen * m.quantity for m in members)
+                result.bundles.append((promo, [(m, member_skus[m.sku_id]) for m in members], whole))
+    if result.group_buy:
+        tags.append("拼团")
+        result.open_teams = list(GroupTeam.objects.filter(promotion=result.group_buy, status=GroupTeam.Status.OPEN,
+                                                          expires_at__gt=now).select_related("leader")
+                                 .order_by("expires_at")[:5])
+    if result.bundles:
+        tags.append("套餐")
+    if result.flash and "秒杀" not in tags:
+        tags.append("秒杀" if result.flash.starts_at <= now else "秒杀预告")
+    return result
+
+
+def product_tags(*, product_ids, now=None) -> dict[int, list[str]]:
+    """Short promotion tags for list cards (限时折扣, 秒杀, 拼团 …): one query."""
+    now = now or timezone.now()
+    out: dict[int, list[str]] = {}
+    for pid, kind in (PromotionItem.objects.filter(product_id__in=list(product_ids))
+                      .filter(promotion__status=Promotion.Status.ACTIVE, promotion__starts_at__lte=now,
+                              promotion__ends_at__gt=now)
+                      .values_list("product_id", "promotion__kind").distinct()):
+        label = Kind(kind).label.split("/")[0]
+        if kind in (Kind.MEMBER_PRICE, Kind.WHOLESALE):
+            continue
+        out.setdefault(pid, [])
+        if label not in out[pid]:
+            out[pid].append(label)
+    return out

@@ -1,0 +1,289 @@
+"""Shop and platform stage (`marketing.best_discounts`): the best allowed mix of 满减/满折, shop coupons and one
+platform coupon. Pure computation on the item-priced lines (`choose`), which is what the property tests drive.
+"""
+
+from dataclasses import dataclass
+from itertools import product as cartesian
+
+from wanshang.common.money import allocate
+from wanshang.marketing.promotions.kinds import yuan
+from wanshang.marketing.steps.context import Context, in_scope
+from wanshang.marketing.types import Kind
+from wanshang.pricing.engine import Adjustment, PricedCart, apply_discount, register_step
+
+MAX_JOINT = 4096  # combinations tried exactly before falling back to the per-shop best
+
+
+def token_of(promotion) -> str:
+    if promotion.kind == Kind.COUPON:
+        return "platform_coupon" if promotion.shop_id is None else "coupon"
+    return promotion.kind
+
+
+def combinable(a, b) -> bool:
+    """Two later-stage promotions share the same goods only if each allows the other."""
+    return token_of(b) in a.config.get("combine_with", ()) and token_of(a) in b.config.get("combine_with", ())
+
+
+def _combinable_memo():
+    seen: dict = {}
+
+    def check(a, b) -> bool:
+        key = (id(a), id(b))
+        if key not in seen:
+            seen[key] = combinable(a, b)
+        return seen[key]
+
+    return check
+
+
+def full_reduction_offer(promo, base_fen: int, qty: int) -> tuple[int, str, str]:
+    """(discount, label, hint to reach the next tier) of a 满减 on `base_fen` of goods / `qty` pieces."""
+    c = promo.config
+    if c["mode"] == "tiers":
+        off, label, hint = 0, "", ""
+        for threshold, amount in c["tiers"]:
+            if base_fen >= threshold:
+                off, label = amount, f"满{yuan(threshold)}减{yuan(amount)}"
+            else:
+                hint = f"再买¥{yuan(threshold - base_fen)}可减¥{yuan(amount)}"
+                break
+        return off, label, hint
+    if c["mode"] == "every":
+        n = base_fen // c["every_fen"]
+        off = n * c["off_fen"]
+        if c.get("cap_fen"):
+            off = min(off, c["cap_fen"])
+        label = f"每满{yuan(c['every_fen'])}减{yuan(c['off_fen'])}"
+        hint = "" if off else f"再买¥{yuan(c['every_fen'] - base_fen)}可减¥{yuan(c['off_fen'])}"
+        return off, label if off else "", hint
+    off, label, hint = 0, "", ""
+    for min_qty, bps in c["tiers"]:
+        if qty >= min_qty:
+            off, label = base_fen - base_fen * bps // 10000, f"满{min_qty}件{bps / 1000:g}折"
+        else:
+            hint = f"再买{min_qty - qty}件享{bps / 1000:g}折"
+            break
+    return off, label, hint
+
+
+def coupon_offer(coupon, base_fen: int, now) -> tuple[int, str]:
+    """(discount, reason it does not apply) of a held coupon on `base_fen` of in-scope goods."""
+    c = coupon.promotion.config
+    if coupon.valid_from > now:
+        return 0, "未到使用时间"
+    if base_fen <= 0:
+        return 0, "购物车中没有适用商品"
+    if base_fen < c.get("threshold_fen", 0):
+        return 0, f"还差{yuan(c['threshold_fen'] - base_fen)}元可用"
+    if c["type"] == "amount":
+        off = c["amount_fen"]
+    else:
+        off = base_fen - base_fen * c["discount_bps"] // 10000
+        if c.get("cap_fen"):
+            off = min(off, c["cap_fen"])
+    return min(off, base_fen), ""
+
+
+def coupon_label(promotion) -> str:
+    c = promotion.config
+    prefix = "平台券" if promotion.shop_id is None else "店铺券"
+    if c["type"] == "amount":
+        body = f"满{yuan(c['threshold_fen'])}减{yuan(c['amount_fen'])}" if c["threshold_fen"] else f"无门槛减{yuan(c['amount_fen'])}"
+    else:
+        body = (f"满{yuan(c['threshold_fen'])}" if c["threshold_fen"] else "") + f"{c['discount_bps'] / 1000:g}折"
+        if c.get("cap_fen"):
+            body += f"（最多减{yuan(c['cap_fen'])}）"
+    return f"{prefix} {body}"
+
+
+@dataclass
+class Offer:
+    """One later-stage promotion on a set of lines: `amount` before the cap at what the lines still cost."""
+
+    promotion: object
+    lines: list
+    amount: int
+    label: str
+    coupon: object = None
+    platform_bps: int = 0
+
+    @property
+    def code(self) -> str:
+        return f"coupon:{self.coupon.pk}" if self.coupon else f"promo:{self.promotion.pk}"
+
+
+@dataclass
+class CouponView:
+    coupon: object
+    label: str
+    usable: bool
+    reason: str = ""
+    chosen: bool = False
+    amount_fen: int = 0
+
+
+def simulate(payable: dict[int, int], offers: list[Offer]) -> tuple[int, dict[int, int]]:
+    """Apply `offers` in order to a copy of line payables (keyed by id(line)); returns (total discount, payables)."""
+    left = dict(payable)
+    total = 0
+    for offer in offers:
+        keys = [id(line) for line in offer.lines if left[id(line)] > 0]
+        amount = min(offer.amount, sum(left[k] for k in keys) - 1)  # as apply_discount: keep one fen
+        if amount <= 0:
+            continue
+        for k, share in zip(keys, allocate(amount, [left[k] for k in keys]), strict=True):
+            left[k] -= share
+        total += amount
+    return total, left
+
+
+def shop_offers(group, ctx: Context, coupons: list, now) -> tuple[list[Offer], list[Offer], list[CouponView]]:
+    lines = group.valid_lines
+    frs, shop_coupons, views = [], [], []
+    for promo in ctx.shop_promotions.get(group.shop.pk, []):
+        if promo.kind != Kind.FULL_REDUCTION:
+            continue
+        scoped = [line for line in lines if line.allows("full_reduction") and in_scope(promo, line)]
+        off, label, hint = full_reduction_offer(promo, sum(line.payable_fen for line in scoped),
+                                                sum(line.quantity for line in scoped))
+        if off > 0:
+            frs.append(Offer(promo, scoped, off, label))
+        if hint and scoped:
+            group.hints.append(f"{promo.name}：{hint}")
+    for coupon in coupons:
+        if coupon.shop_id != group.shop.pk:
+            continue
+        scoped = [line for line in lines if line.allows("coupon") and in_scope(coupon.promotion, line)]
+        off, reason = coupon_offer(coupon, sum(line.payable_fen for line in scoped), now)
+        label = coupon_label(coupon.promotion)
+        views.append(CouponView(coupon, label, off > 0, reason))
+        if off > 0:
+            shop_coupons.append(Offer(coupon.promotion, scoped, off, label, coupon=coupon))
+    return frs, shop_coupons, views
+
+
+def shop_combos(frs: list[Offer], coupons: list[Offer], platform: Offer | None) -> list[list[Offer]]:
+    combos = [[]]
+    for a in frs + coupons:
+        combos.append([a])
+    for fr in frs:
+        for c in coupons:
+            if combinable(fr.promotion, c.promotion):
+                combos.append([fr, c])
+    if platform is not None:
+        combos = [c for c in combos if all(combinable(o.promotion, platform.promotion) for o in c)]
+    return combos
+
+
+def choose(groups: list, ctx: Context, coupons: list, now) -> tuple[list[list[Offer]], Offer | None, list[CouponView]]:
+    """The best allowed mix of shop-level offers per shop and at most one platform coupon, exactly.
+
+    For each platform choice (none, or each usable platform coupon), each shop's combinations are reduced to
+    the ones not beaten on both "total saved" and "saved outside the platform coupon's lines"; the product of
+    those (small) sets is tried exactly. Ties go to fewer coupons, then to the coupon expiring first.
+    """
+    per_shop = [shop_offers(g, ctx, coupons, now) for g in groups]
+    views = [v for _, _, vs in per_shop for v in vs]
+    all_lines = [line for g in groups for line in g.valid_lines]
+    platform_offers: list[Offer | None] = [None]
+    for coupon in coupons:
+        if coupon.shop_id is not None:
+            continue
+        scoped = [line for line in all_lines if line.allows("platform_coupon") and in_scope(coupon.promotion, line)]
+        off, reason = coupon_offer(coupon, sum(line.payable_fen for line in scoped), now)
+        label = coupon_label(coupon.promotion)
+        views.append(CouponView(coupon, label, off > 0, reason))
+        if off > 0:
+            platform_offers.append(Offer(coupon.promotion, scoped, off, label, coupon=coupon,
+                                         platform_bps=coupon.promotion.platform_share_bps))
+    payable = {id(line): line.payable_fen for line in all_lines}
+    # Each shop's combinations are simulated once; a platform choice only filters them and reads what they
+    # leave on its lines. Shops touch only their own lines, so a joint choice is scored by arithmetic:
+    # Σ saved + what the platform coupon can still take (as `simulate` would: capped, keeping one fen).
+    shop_scores = []
+    for (frs, cps, _), g in zip(per_shop, groups, strict=True):
+        own = {id(line): payable[id(line)] for line in g.valid_lines}
+        shop_scores.append([(combo, *simulate(own, combo)) for combo in shop_combos(frs, cps, None)])
+    best = None
+    allowed = _combinable_memo()
+    for p_offer in platform_offers:
+        eligible = {id(line) for line in p_offer.lines if payable[id(line)] > 0} if p_offer else set()
+        fronts = []
+        for scores in shop_scores:
+            scored = []
+            for combo, saved, left in scores:
+                if p_offer is not None and not all(allowed(o.promotion, p_offer.promotion) for o in combo):
+                    continue
+                inside = sum(payable[k] - left[k] for k in left if k in eligible)
+                scored.append((saved, saved - inside, combo))
+            front = [x for x in scored if not any((o[0] >= x[0] and o[1] >= x[1] and (o[0], o[1]) != (x[0], x[1]))
+                                                  for o in scored)]
+            # among equal scores keep the one with fewer coupons, then the earliest-expiring coupon
+            front.sort(key=lambda x: (-x[0], -x[1], len(x[2]), _expiry_key(x[2])))
+            dedup, seen = [], set()
+            for x in front:
+                if (x[0], x[1]) not in seen:
+                    seen.add((x[0], x[1]))
+                    dedup.append(x)
+            fronts.append(dedup)
+        size = 1
+        for f in fronts:
+            size *= len(f)
+        choices = cartesian(*fronts) if size <= MAX_JOINT else [tuple(f[0] for f in fronts)]
+        room = sum(payable[k] for k in eligible)
+        for choice in choices:
+            saved = sum(x[0] for x in choice)
+            if p_offer is not None:
+                taken_inside = sum(x[0] - x[1] for x in choice)
+                saved += max(0, min(p_offer.amount, room - taken_inside - 1))
+            offers = [o for x in choice for o in x[2]] + ([p_offer] if p_offer else [])
+            key = (saved, -len(offers), -_expiry_key(offers)[0] if offers else 0)
+            if best is None or key > best[0]:
+                best = (key, [list(x[2]) for x in choice], p_offer)
+    if best is None:
+        return [[] for _ in groups], None, views
+    return best[1], best[2], views
+
+
+def _expiry_key(offers) -> tuple:
+    stamps = [o.coupon.valid_until.timestamp() for o in offers if o.coupon is not None]
+    return (min(stamps) if stamps else 0,)
+
+
+@register_step(stage="shop", order=10, name="marketing.best_discounts")
+def best_discounts(cart: PricedCart, now) -> None:
+    ctx = cart.context.get("marketing")
+    groups = [g for g in cart.groups if g.valid_lines]
+    if ctx is None or not groups:
+        return
+    coupons = ctx.coupons
+    if cart.options.coupon_ids is not None:
+        wanted = {int(i) for i in cart.options.coupon_ids}
+        coupons = [c for c in coupons if c.pk in wanted]
+    per_group, platform, views = choose(groups, ctx, coupons, now)
+    chosen = {}
+    for group, offers in zip(groups, per_group, strict=True):
+        for offer in offers:
+            adj = Adjustment(code=offer.code, label=offer.label, amount_fen=offer.amount, stage="shop")
+            if apply_discount(offer.lines, adj):
+                group.adjustments.append(adj)
+                if offer.coupon:
+                    chosen[offer.coupon.pk] = adj.amount_fen
+    if platform is not None:
+        adj = Adjustment(code=platform.code, label=platform.label, amount_fen=platform.amount, stage="platform")
+        if apply_discount(platform.lines, adj, platform_bps=platform.platform_bps):
+            cart.adjustments.append(adj)
+            chosen[platform.coupon.pk] = adj.amount_fen
+    for view in views:
+        if view.coupon.pk in chosen:
+            view.chosen, view.amount_fen = True, chosen[view.coupon.pk]
+        elif view.usable and not view.reason:
+            view.reason = "已选更优惠的组合" if cart.options.coupon_ids is None else "未选择"
+    seen = {v.coupon.pk for v in views}
+    for coupon in ctx.coupons:  # held coupons of these shops that no line reached
+        if coupon.pk not in seen:
+            views.append(CouponView(coupon, coupon_label(coupon.promotion), False, "未选择"))
+    cart.coupons = views
+    cart.context["chosen_coupons"] = [v.coupon for v in views if v.chosen]
+
