@@ -10,6 +10,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from wanshang.accounts.api_auth import AUTH
 from wanshang.common.errors import DomainError
+from wanshang.payments.api import router as payments_router
+from wanshang.platform.api import router as platform_router
+from wanshang.sellercenter.api import router as seller_router
+from wanshang.storefront.api import router as store_router
 
 api = NinjaAPI(
     title="万商 Wanshang API",
@@ -96,11 +100,6 @@ def auth_error(request, exc):
 
 
 def _mount():
-    from wanshang.payments.api import router as payments_router
-    from wanshang.platform.api import router as platform_router
-    from wanshang.sellercenter.api import router as seller_router
-    from wanshang.storefront.api import router as store_router
-
     api.add_router("/store", store_router, tags=["storefront"])
     api.add_router("/seller", seller_router, tags=["seller center"])
     api.add_router("/platform", platform_router, tags=["platform"])

@@ -7,11 +7,11 @@ here too, before the body or the query is parsed, so a caller without the right 
 
 from ninja.security import HttpBearer, SessionAuth
 
+from wanshang.accounts.selectors import user_by_token
+
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        from wanshang.accounts.selectors import user_by_token
-
         user = user_by_token(key=token)
         if user is not None:
             request.user = user

@@ -1,6 +1,8 @@
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import make_password
 
 from wanshang.accounts.selectors import login_locked, user_find_by_login
+from wanshang.accounts.services import login_failure_record, login_failures_clear
 
 
 class PhoneOrEmailBackend(ModelBackend):
@@ -10,8 +12,6 @@ class PhoneOrEmailBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from wanshang.accounts.services import login_failure_record, login_failures_clear
-
         if not username or not password:
             return None
         if login_locked(login=username):  # guessing stops here: the web form and the API say why
@@ -27,6 +27,5 @@ class PhoneOrEmailBackend(ModelBackend):
 
     def user_model_dummy_hash(self, password):
         # Spend the same time as a real check so timing does not reveal which logins exist.
-        from django.contrib.auth.hashers import make_password
 
         make_password(password)

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from wanshang.accounts.selectors import login_locked
+
 
 class SignupForm(forms.Form):
     login = forms.CharField(label=_("手机号或邮箱"), max_length=150,
@@ -36,8 +38,6 @@ class LoginForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("login") and data.get("password"):
-            from wanshang.accounts.selectors import login_locked
-
             if login_locked(login=data["login"]):
                 raise forms.ValidationError(_("密码错误次数过多，请 15 分钟后再试"))
             self.user = authenticate(self.request, username=data["login"], password=data["password"])

@@ -1,5 +1,6 @@
 import hashlib
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from wanshang.accounts.models import Address, ApiToken, User
@@ -58,8 +59,6 @@ def _login_failure_key(login: str) -> str:
 
 def login_locked(*, login: str) -> bool:
     """Too many wrong passwords for this login recently: refuse to check more for a while."""
-    from django.core.cache import cache
-
     return (cache.get(_login_failure_key(login)) or 0) >= LOGIN_MAX_FAILURES
 
 

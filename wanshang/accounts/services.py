@@ -3,13 +3,15 @@ import re
 import secrets
 
 from django.contrib.auth import password_validation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from wanshang.accounts.models import Address, ApiToken, User
-from wanshang.accounts.selectors import address_get, normalize_login
-from wanshang.common.errors import ValidationError
+from wanshang.accounts.selectors import LOGIN_LOCK_SECONDS, _login_failure_key, address_get, normalize_login
+from wanshang.common.errors import NotFound, ValidationError
+from wanshang.fulfillment.selectors import region_path
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -49,8 +51,6 @@ def user_register(*, login: str, password: str, nickname: str = "") -> User:
 
 
 def _address_fields(*, receiver, phone, district_code, detail) -> dict:
-    from wanshang.fulfillment.selectors import region_path
-
     receiver = (receiver or "").strip()
     detail = (detail or "").strip()
     if not receiver or len(receiver) > 40:
@@ -122,8 +122,6 @@ def api_token_create(*, user, name: str = "api") -> str:
 
 def api_token_revoke(*, user, token_id) -> None:
     """Delete one of the user's API tokens. Another user's token id is NotFound."""
-    from wanshang.common.errors import NotFound
-
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
         raise NotFound("令牌不存在")
@@ -132,10 +130,6 @@ def api_token_revoke(*, user, token_id) -> None:
 
 def login_failure_record(*, login: str) -> None:
     """Count a wrong password for `login`; the count expires LOGIN_LOCK_SECONDS after the first failure."""
-    from django.core.cache import cache
-
-    from wanshang.accounts.selectors import LOGIN_LOCK_SECONDS, _login_failure_key
-
     key = _login_failure_key(login)
     cache.add(key, 0, LOGIN_LOCK_SECONDS)
     try:
@@ -145,8 +139,4 @@ def login_failure_record(*, login: str) -> None:
 
 
 def login_failures_clear(*, login: str) -> None:
-    from django.core.cache import cache
-
-    from wanshang.accounts.selectors import _login_failure_key
-
     cache.delete(_login_failure_key(login))

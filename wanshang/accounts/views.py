@@ -14,6 +14,7 @@ from wanshang.accounts import selectors, services
 from wanshang.accounts.forms import AddressForm, LoginForm, SignupForm, TokenForm
 from wanshang.common.errors import DomainError
 from wanshang.common.web import add_domain_error, error_page
+from wanshang.fulfillment.selectors import region_children
 
 BACKEND = "wanshang.accounts.backends.PhoneOrEmailBackend"
 NEW_TOKEN_KEY = "ws_new_api_token"
@@ -79,8 +80,6 @@ def addresses(request):
 
 
 def _region_lists(province: str, city: str) -> dict:
-    from wanshang.fulfillment.selectors import region_children
-
     return {
         "provinces": region_children(parent_code=None),
         "cities": region_children(parent_code=province) if province else [],
@@ -171,8 +170,6 @@ def address_set_default(request, address_id):
 @require_GET
 def regions(request):
     """Children of a region for the cascading picker: ?parent=<code> (empty → provinces)."""
-    from wanshang.fulfillment.selectors import region_children
-
     parent = (request.GET.get("parent") or "").strip()[:12]
     rows = region_children(parent_code=parent or None)
     response = JsonResponse({"regions": [{"code": r.code, "name": r.name} for r in rows]})

@@ -23,6 +23,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from wanshang.analytics.models import Event, SpoolCursor
+
 WINDOW_SECONDS = 300
 GRACE_SECONDS = 120
 BATCH = 5000
@@ -172,8 +174,6 @@ def _row_values(row: list) -> dict:
 def _insert(rows: list[dict]) -> None:
     """One multi-row INSERT per batch through the driver's executemany: building an Event instance per row
     (bulk_create) cost more than the insert itself."""
-    from wanshang.analytics.models import Event
-
     meta = Event._meta
     columns = [meta.get_field("shop" if f == "shop_id" else f).column for f in FIELDS]
     quote = connection.ops.quote_name
@@ -194,8 +194,6 @@ def _insert(rows: list[dict]) -> None:
 
 def ingest(*, now: float | None = None, max_rows: int = 200_000) -> int:
     """Insert what the spool files hold beyond their cursors; delete files that are finished. Returns rows."""
-    from wanshang.analytics.models import SpoolCursor
-
     now = time.time() if now is None else now
     done = 0
     for path in sorted(spool_dir().glob("*.jsonl")):
@@ -238,8 +236,6 @@ def _window_of(name: str) -> float | None:
 
 
 def _delete_if_finished(path: Path, now: float) -> None:
-    from wanshang.analytics.models import SpoolCursor
-
     window = _window_of(path.name)
     if window is None or now < window + WINDOW_SECONDS + GRACE_SECONDS:
         return  # a writer may still append to it

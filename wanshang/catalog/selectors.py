@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
 from wanshang.catalog.models import AttributeTemplate, Brand, Category, Favourite, PriceHistory, Product, Sku
 from wanshang.common.errors import NotFound
@@ -29,24 +30,18 @@ def listing_version() -> int:
 
     Sales counts are not part of it: a cached list may show them up to its TTL late.
     """
-    from django.core.cache import cache
-
     cache.add(LISTING_VERSION_KEY, 1, None)
     return cache.get(LISTING_VERSION_KEY) or 1
 
 
 def category_tree_version() -> int:
     """A number that changes whenever the tree does: a cache key for rendered category menus."""
-    from django.core.cache import cache
-
     cache.add(TREE_VERSION_KEY, 1, None)
     return cache.get(TREE_VERSION_KEY) or 1
 
 
 def category_tree() -> list[Category]:
     """Top-level categories with `.kids` (and their `.kids`) attached. Cached; catalog services invalidate it."""
-    from django.core.cache import cache
-
     tree = cache.get(TREE_CACHE_KEY)
     if tree is None:
         tree = _build_category_tree(Category.objects.filter(is_active=True))
@@ -293,8 +288,6 @@ def category_tree_all() -> list[Category]:
 
 def product_counts_of_shop(*, shop) -> dict[str, int]:
     """Products of a shop per status, plus `all` (platform shop detail)."""
-    from django.db.models import Count
-
     rows = Product.objects.for_shop(shop).values("status").annotate(n=Count("id"))
     counts = {s: 0 for s in Product.Status.values}
     counts.update({r["status"]: r["n"] for r in rows})

@@ -6,12 +6,17 @@ a repeated run does nothing twice. Production runs them from Celery beat (wansha
 embedded default runs them in-process with `manage.py runworker`.
 """
 
+import importlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
+
+from wanshang.common.models import JobRun
 
 log = logging.getLogger("wanshang.scheduler")
 
@@ -40,19 +45,12 @@ def jobs() -> list[Job]:
 
 
 def _load_task_modules():
-    import importlib
-
-    from django.apps import apps
-    from django.utils.module_loading import module_has_submodule
-
     for config in apps.get_app_configs():
         if config.name.startswith("wanshang.") and module_has_submodule(config.module, "tasks"):
             importlib.import_module(f"{config.name}.tasks")
 
 
 def run_job(job: Job, now=None) -> int:
-    from wanshang.common.models import JobRun
-
     now = now or timezone.now()
     run = JobRun.objects.create(name=job.name, started_at=now)
     try:

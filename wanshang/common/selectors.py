@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Max
 from django.utils import timezone
 
 from wanshang.common.models import JobRun
+from wanshang.common.scheduler import jobs
 
 
 def job_runs(*, limit: int = 50, name: str | None = None) -> list[JobRun]:
@@ -26,10 +28,6 @@ class JobState:
 
 def job_states(*, now: datetime | None = None) -> list[JobState]:
     """Every registered job with its last recorded run and whether its interval has passed since."""
-    from django.db.models import Max
-
-    from wanshang.common.scheduler import jobs
-
     now = now or timezone.now()
     registered = jobs()
     latest_ids = (

@@ -12,6 +12,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from wanshang.catalog.selectors import listed_prices_between, price_changes_between
+from wanshang.common.errors import NotFound
+from wanshang.common.money import fen_to_yuan_str as y
 from wanshang.compliance.models import PriceAlert, SkuDailyPrice
 
 
@@ -31,8 +34,6 @@ def transaction_prices_record(*, orders, now=None) -> None:
 
 def reference_prices(*, sku_ids, at) -> dict[int, int | None]:
     """§16 reference per SKU for a promotion (or display) starting at `at`. None: no price known at all."""
-    from wanshang.catalog.selectors import listed_prices_between
-
     sku_ids = list(sku_ids)
     day = timezone.localdate(at)
     start = day - timedelta(days=7)
@@ -64,8 +65,6 @@ def strike_price_ok(*, original_fen: int | None, reference_fen: int | None) -> b
 def price_rise_check(*, promotion, now=None) -> list[PriceAlert]:
     """§17: for each SKU of an item-level promotion, flag a rise of PRICE_RAISE_FLAG_BPS or more within
     PRICE_RAISE_WINDOW_DAYS before it starts (compared with the lowest list price in that window)."""
-    from wanshang.catalog.selectors import price_changes_between
-
     cfg = settings.WANSHANG
     start = promotion.starts_at - timedelta(days=cfg["PRICE_RAISE_WINDOW_DAYS"])
     sku_ids = list(promotion.items.values_list("sku_id", flat=True))
@@ -77,7 +76,6 @@ def price_rise_check(*, promotion, now=None) -> list[PriceAlert]:
         current = rows[-1]["price_fen"]
         if current - low >= low * cfg["PRICE_RAISE_FLAG_BPS"] // 10000 and current > low:
             pct = (current - low) * 100 / low
-            from wanshang.common.money import fen_to_yuan_str as y
 
             message = (f"活动“{promotion.name}”开始前 {cfg['PRICE_RAISE_WINDOW_DAYS']} 天内售价由 ¥{y(low)} 提到 "
                        f"¥{y(current)}（+{pct:.0f}%），疑似先提价后打折（§17）")
@@ -93,8 +91,6 @@ def price_rise_check(*, promotion, now=None) -> list[PriceAlert]:
 
 def price_alert_resolve(*, alert_id, shop=None) -> PriceAlert:
     """Mark a flag handled (merchant: own shop only; platform: any)."""
-    from wanshang.common.errors import NotFound
-
     qs = PriceAlert.objects.for_shop(shop) if shop is not None else PriceAlert.objects.all()
     if not qs.filter(pk=alert_id).update(resolved=True):
         raise NotFound("提醒不存在")

@@ -15,6 +15,17 @@ from django.conf import settings
 from django.db.models import Case, DateTimeField, F, Value, When
 from django.utils import timezone
 
+from wanshang.accounts.models import Address, User
+from wanshang.aftersales.models import Refund
+from wanshang.analytics.models import Event, EventKind
+from wanshang.catalog.models import PriceHistory, Product, Sku
+from wanshang.common.models import IdempotencyKey
+from wanshang.fulfillment.models import FreightTemplate
+from wanshang.inventory.models import StockMovement, Warehouse
+from wanshang.merchants.models import MerchantApplication, Shop, ShopStaff
+from wanshang.orders.models import Order, OrderEvent
+from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification, SettlementEntry
+
 
 @dataclass
 class Timeline:
@@ -52,38 +63,24 @@ def _case(field: str, mapping: dict, default_field: str):
 
 
 def renumber_payment(*, payment_id: int, no: str) -> None:
-    from wanshang.payments.models import Payment
-
     Payment.objects.filter(pk=payment_id).update(no=no)
 
 
 def renumber_order(*, order_id: int, no: str) -> None:
-    from wanshang.orders.models import Order
-
     Order.objects.filter(pk=order_id).update(no=no)
 
 
 def renumber_refund(*, refund_id: int, no: str) -> None:
-    from wanshang.aftersales.models import Refund
-
     Refund.objects.filter(pk=refund_id).update(no=no)
 
 
 def renumber_gateway_refund(*, order_refund_id: int, no: str) -> None:
-    from wanshang.payments.models import GatewayRefund
-
     GatewayRefund.objects.filter(order_refund_id=order_refund_id).update(no=no)
 
 
 def checkout_backdate(*, buyer_id: int, idempotency_key: str, payment_id: int, payment_no: str,
                       order_ids: list[int], t: Timeline, refund_ids: list[int]) -> None:
     """Rewrite every timestamp a checkout and what followed it left behind."""
-    from wanshang.aftersales.models import Refund
-    from wanshang.common.models import IdempotencyKey
-    from wanshang.inventory.models import StockMovement
-    from wanshang.orders.models import Order, OrderEvent
-    from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification, SettlementEntry
-
     timeout = timedelta(minutes=settings.WANSHANG["ORDER_PAYMENT_TIMEOUT_MINUTES"])
     delay = timedelta(days=settings.WANSHANG["SETTLEMENT_DELAY_DAYS"])
     IdempotencyKey.objects.filter(user_id=buyer_id, scope="checkout", key=idempotency_key).update(created_at=t.created)
@@ -117,8 +114,6 @@ def money_events_backdate(*, buyer_id: int, order_ids: list[int], t: Timeline) -
     the order's transactions, happened on the timeline instead. Returns the rows moved.
 
     Events have no index on the order: the buyer's (indexed) narrows the rows first."""
-    from wanshang.analytics.models import Event, EventKind
-
     moves = {EventKind.ORDER_PLACED: t.created, EventKind.ORDER_PAID: t.paid, EventKind.ITEM_PAID: t.paid,
              EventKind.REFUND: t.refunded}
     kinds = [kind for kind, when in moves.items() if when is not None]
@@ -128,9 +123,6 @@ def money_events_backdate(*, buyer_id: int, order_ids: list[int], t: Timeline) -
 
 def products_backdate(*, created: dict[int, datetime]) -> None:
     """Products listed at the given times ({product id: when}): their rows, first prices and initial stock."""
-    from wanshang.catalog.models import PriceHistory, Product, Sku
-    from wanshang.inventory.models import StockMovement
-
     if not created:
         return
     when_product = Case(*[When(pk=pk, then=Value(t)) for pk, t in created.items()], output_field=DateTimeField())
@@ -144,8 +136,6 @@ def products_backdate(*, created: dict[int, datetime]) -> None:
 
 def price_change_backdate(*, sku_id: int, when: datetime) -> None:
     """The price change just made to `sku_id` (its newest history row) happened at `when`."""
-    from wanshang.catalog.models import PriceHistory, Product
-
     row = PriceHistory.objects.filter(sku_id=sku_id).order_by("-id").first()
     if row is not None:
         PriceHistory.objects.filter(pk=row.pk).update(changed_at=when)
@@ -153,16 +143,10 @@ def price_change_backdate(*, sku_id: int, when: datetime) -> None:
 
 
 def stock_movements_backdate(*, movement_ids: list[int], when: datetime) -> None:
-    from wanshang.inventory.models import StockMovement
-
     StockMovement.objects.filter(pk__in=movement_ids).update(created_at=when)
 
 
 def shop_backdate(*, shop_id: int, application_id: int, submitted: datetime, approved: datetime) -> None:
-    from wanshang.fulfillment.models import FreightTemplate
-    from wanshang.inventory.models import Warehouse
-    from wanshang.merchants.models import MerchantApplication, Shop, ShopStaff
-
     MerchantApplication.objects.filter(pk=application_id).update(created_at=submitted, reviewed_at=approved)
     Shop.objects.filter(pk=shop_id).update(created_at=approved)
     ShopStaff.objects.filter(shop_id=shop_id).update(created_at=approved)
@@ -171,8 +155,6 @@ def shop_backdate(*, shop_id: int, application_id: int, submitted: datetime, app
 
 
 def application_backdate(*, application_id: int, submitted: datetime, reviewed: datetime | None = None) -> None:
-    from wanshang.merchants.models import MerchantApplication
-
     fields = {"created_at": submitted}
     if reviewed is not None:
         fields["reviewed_at"] = reviewed
@@ -180,7 +162,5 @@ def application_backdate(*, application_id: int, submitted: datetime, reviewed: 
 
 
 def user_backdate(*, user_id: int, joined: datetime) -> None:
-    from wanshang.accounts.models import Address, User
-
     User.objects.filter(pk=user_id).update(date_joined=joined)
     Address.objects.filter(user_id=user_id).update(created_at=joined)

@@ -4,7 +4,19 @@ stocks its second warehouse, puts most products on sale and leaves a few as draf
 from dataclasses import dataclass
 from datetime import timedelta
 
+from wanshang.catalog.models import Sku
+from wanshang.catalog.services import (
+    ProductInput,
+    SkuInput,
+    product_save,
+    product_set_status,
+    sku_price_update,
+)
 from wanshang.demo import content
+from wanshang.demo.backdate import price_change_backdate, products_backdate, stock_movements_backdate
+from wanshang.demo.content import nice_price_fen
+from wanshang.demo.shops import SECOND_WAREHOUSES
+from wanshang.inventory.models import Stock, StockMovement
 
 DRAFTS_PER_SHOP = 2
 OFF_SHELF_PER_SHOP = 1
@@ -21,9 +33,6 @@ class SkuRef:
 
 def products_create(*, shops, categories: dict, brands: dict, per_shop: int, seed: int, now, rng, log) -> dict:
     """List every shop's products. Returns shop slug → list of SkuRef of its products on sale."""
-    from wanshang.catalog.models import Sku
-    from wanshang.catalog.services import ProductInput, SkuInput, product_save, product_set_status
-    from wanshang.demo.backdate import products_backdate, stock_movements_backdate
     on_sale: dict[str, list[SkuRef]] = {}
     totals = {"products": 0, "skus": 0, "leaves": set(), "draft": 0, "off_shelf": 0}
     for demo in shops:
@@ -76,8 +85,6 @@ def products_create(*, shops, categories: dict, brands: dict, per_shop: int, see
 
         # The second warehouse holds part of the range.
         if len(demo.warehouses) > 1:
-            from wanshang.demo.shops import SECOND_WAREHOUSES
-
             second = demo.warehouses[1]
             share = SECOND_WAREHOUSES[spec["slug"]][5]
             new_ids = stock_initial(shop=demo.shop, warehouse=second, actor=demo.member("warehouse").user,
@@ -106,8 +113,6 @@ def stock_initial(*, shop, warehouse, quantities: dict[int, int], actor, reason:
     no stock row yet, so this is two bulk inserts that keep the invariant stock_set keeps — one ADJUST ledger
     row per non-zero change, so the ledger of every SKU sums to its stock row.
     """
-    from wanshang.inventory.models import Stock, StockMovement
-
     Stock.objects.bulk_create([Stock(shop=shop, sku_id=sku_id, warehouse=warehouse, on_hand=qty)
                                for sku_id, qty in quantities.items()])
     rows = StockMovement.objects.bulk_create([
@@ -123,8 +128,6 @@ def price_changes_plan(*, shops, on_sale: dict, now, rng, per_shop: int = 3) -> 
 
     Some are a promotion that ends later (the price goes back up), so those SKUs have two changes.
     """
-    from wanshang.demo.content import nice_price_fen
-
     events = []
     for demo in shops:
         refs = [r for r in on_sale.get(demo.spec["slug"], []) if not r.wholesale_qty]
@@ -145,9 +148,6 @@ def price_changes_plan(*, shops, on_sale: dict, now, rng, per_shop: int = 3) -> 
 
 
 def price_change_apply(event) -> None:
-    from wanshang.catalog.services import sku_price_update
-    from wanshang.demo.backdate import price_change_backdate
-
     when, demo, ref, price, original = event
     sku_price_update(staff=demo.member("operations"), sku_id=ref.sku_id, price_fen=price,
                      original_price_fen=original)

@@ -13,7 +13,17 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db import transaction
+
+from wanshang.accounts.models import Address, User
+from wanshang.accounts.services import address_create
+from wanshang.catalog.models import Product, Sku
+from wanshang.demo import content
+from wanshang.demo.backdate import user_backdate
 from wanshang.demo.orders import SHOP_WEIGHTS
+from wanshang.demo.people import DEMO_BUYER_PHONE, DEMO_PASSWORD, shared_password_hash, user_ensure
+from wanshang.marketing.models import Promotion, PromotionItem
+from wanshang.merchants.models import Shop, ShopStaff
 
 SIM_BUYER_PREFIX = "166"   # simulated buyers' logins: 166 + 8 digits (the demo's buyers use 139)
 PC_SHARE = 0.35
@@ -102,10 +112,6 @@ class Catalog:
 def catalog_load(*, seed: int) -> Catalog:
     """The open shops with products on sale. Quality and appeal come from the seed and the shop's slug (the
     demo's shop weights give its big shops more traffic); popularity is heavy-tailed: a few bestsellers."""
-    from wanshang.catalog.models import Product, Sku
-    from wanshang.marketing.models import Promotion, PromotionItem
-    from wanshang.merchants.models import Shop, ShopStaff
-
     shops = {}
     for shop in Shop.objects.filter(status=Shop.Status.OPEN).order_by("pk"):
         rng = random.Random(f"wanshang-sim:{seed}:shop:{shop.slug}")
@@ -178,14 +184,6 @@ class People:
 def people_ensure(*, count: int, seed: int, joined_before, log) -> People:
     """At least `count` buyers with an address: the database's buyers first (the demo's), then simulated ones
     registered through `user_register` with logins 16600000001, 16600000002, … (the same ones on every run)."""
-    from django.db import transaction
-
-    from wanshang.accounts.models import Address, User
-    from wanshang.accounts.services import address_create
-    from wanshang.demo import content
-    from wanshang.demo.backdate import user_backdate
-    from wanshang.demo.people import DEMO_BUYER_PHONE, DEMO_PASSWORD, shared_password_hash, user_ensure
-
     def existing() -> list[Buyer]:
         defaults: dict[int, int] = {}
         # The memorable demo buyer is left as the demo made them (their coupons, carts and orders are shown).

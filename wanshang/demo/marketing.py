@@ -10,7 +10,21 @@ database that already holds the demo promotions adds nothing.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.utils import timezone
+
+from wanshang.catalog.selectors import price_changes_between, seller_skus_by_id
+from wanshang.common.errors import DomainError
 from wanshang.demo.content import nice_price_fen
+from wanshang.inventory.selectors import available_by_sku
+from wanshang.marketing.selectors import platform_promotions, yuan
+from wanshang.marketing.services import (
+    PromotionInput,
+    coupon_claim,
+    flash_slot_save,
+    member_levels_save,
+    points_change,
+    promotion_save,
+)
 
 PLATFORM_COUPON_NAME = "跨店满减 · 满299减30"
 MEMBER_LEVELS = [
@@ -38,8 +52,6 @@ class Tally:
 
 
 def demo_marketing_present() -> bool:
-    from wanshang.marketing.selectors import platform_promotions
-
     return platform_promotions(kind="coupon").filter(name=PLATFORM_COUPON_NAME).exists()
 
 
@@ -89,8 +101,6 @@ def marketing_create(*, operator, shops, on_sale: dict, buyers: list, now, rng, 
 # --- platform ----------------------------------------------------------------------------------------------------
 
 def _platform_coupon(*, operator, now):
-    from wanshang.marketing.services import PromotionInput, promotion_save
-
     return promotion_save(shop=None, actor=operator, data=PromotionInput(
         kind="coupon", name=PLATFORM_COUPON_NAME, starts_at=now - timedelta(days=2), ends_at=now + timedelta(days=20),
         total_quantity=10000, per_buyer_limit=1, platform_share_bps=5000,
@@ -100,10 +110,6 @@ def _platform_coupon(*, operator, now):
 
 def _flash_slots(*, operator, now):
     """One session running now (it began within the last two hours), one starting in three to four hours."""
-    from django.utils import timezone
-
-    from wanshang.marketing.services import flash_slot_save
-
     hour = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
     slots = []
     for start, hours in ((hour - timedelta(hours=1), 4), (hour + timedelta(hours=4), 2)):
@@ -119,9 +125,6 @@ class _SkuPool:
     product's SKUs come after one SKU of every other product, so promotions spread over the range."""
 
     def __init__(self, *, demo, refs, rng):
-        from wanshang.catalog.selectors import seller_skus_by_id
-        from wanshang.inventory.selectors import available_by_sku
-
         retail = [r for r in refs if not r.wholesale_qty]
         self.wholesale = [r for r in refs if r.wholesale_qty]
         skus = seller_skus_by_id(shop=demo.shop, sku_ids=[r.sku_id for r in refs])
@@ -161,9 +164,6 @@ class _ShopPlan:
         self.short = demo.spec["name"].replace("官方旗舰店", "").replace("旗舰店", "")
 
     def _save(self, kind: str, name: str, *, days_ago: float, days_left: float | None, **fields):
-        from wanshang.common.errors import DomainError
-        from wanshang.marketing.services import PromotionInput, promotion_save
-
         start = self.now - timedelta(days=days_ago, minutes=self.rng.randrange(60))
         end = None if days_left is None else self.now + timedelta(days=days_left)
         try:
@@ -177,8 +177,6 @@ class _ShopPlan:
         return promo
 
     def member_levels(self) -> None:
-        from wanshang.marketing.services import member_levels_save
-
         member_levels_save(shop=self.demo.shop, levels=MEMBER_LEVELS)
 
     def full_reduction(self):
@@ -189,15 +187,12 @@ class _ShopPlan:
             if tiers and off <= tiers[-1][1]:
                 off = tiers[-1][1] + 500
             tiers.append([threshold, off])
-        from wanshang.marketing.selectors import yuan
 
         return self._save("full_reduction", f"{self.short}店铺满减 满{yuan(tiers[0][0])}减{yuan(tiers[0][1])}起",
                           days_ago=self.rng.uniform(1, 4), days_left=self.rng.uniform(10, 25),
                           config={"mode": "tiers", "tiers": tiers})
 
     def coupon(self):
-        from wanshang.marketing.selectors import yuan
-
         threshold = LADDER_FEN[self.step]
         amount = _off(threshold, 0.05)
         return self._save("coupon", f"{self.short}店铺券 满{yuan(threshold)}减{yuan(amount)}",
@@ -260,9 +255,6 @@ class _ShopPlan:
                           items=items)
 
     def flash(self, slot):
-        from wanshang.common.errors import DomainError
-        from wanshang.marketing.services import PromotionInput, promotion_save
-
         skus = self.pool.take(1 if self.pool.small else self.rng.choice([1, 2]), min_stock=5)
         if not skus:
             return None
@@ -296,8 +288,6 @@ def _exact(price_fen: int, ratio: float) -> int:
 def _raised_recently(pool: _SkuPool, now) -> list[int]:
     """SKUs whose list price went back up within the last 30 days (a price cut that ended): putting one of them
     in a discount shows the §17 check at work on the platform's 价格合规 page."""
-    from wanshang.catalog.selectors import price_changes_between
-
     out = []
     end = now - timedelta(days=2, hours=1)  # before any demo discount starts: inside its §17 window
     changes = price_changes_between(sku_ids=pool.queue, start=end - timedelta(days=27), end=end)
@@ -312,9 +302,6 @@ def _raised_recently(pool: _SkuPool, now) -> list[int]:
 
 def _coupons_claim(*, buyers, platform_coupon, shop_coupons, rng, tally) -> None:
     """The demo buyer holds the platform coupon and three shop coupons; other buyers a random few."""
-    from wanshang.common.errors import DomainError
-    from wanshang.marketing.services import coupon_claim
-
     for n, buyer in enumerate(buyers):
         wanted = [platform_coupon] + shop_coupons[:3] if n == 0 else (
             ([platform_coupon] if rng.random() < 0.5 else []) + [c for c in shop_coupons if rng.random() < 0.15])
@@ -328,8 +315,6 @@ def _coupons_claim(*, buyers, platform_coupon, shop_coupons, rng, tally) -> None
 
 def _points_give(*, buyers, rng, tally) -> None:
     """Besides the points completed orders earned: a welcome bonus for the demo buyer and some others."""
-    from wanshang.marketing.services import points_change
-
     for n, buyer in enumerate(buyers):
         points = DEMO_BUYER_POINTS if n == 0 else (rng.choice([200, 500, 800, 1000]) if rng.random() < 0.4 else 0)
         if points and points_change(user=buyer, delta=points, reason="earn", note=WELCOME_NOTE,

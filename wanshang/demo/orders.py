@@ -13,7 +13,24 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from wanshang.demo.backdate import NumberMaker, Timeline
+from wanshang.aftersales.services import refund_approve, refund_reject, refund_request, refund_withdraw
+from wanshang.checkout.services import cart_add, checkout_submit
+from wanshang.common.errors import DomainError
+from wanshang.common.money import allocate
+from wanshang.demo.backdate import (
+    NumberMaker,
+    Timeline,
+    checkout_backdate,
+    renumber_gateway_refund,
+    renumber_order,
+    renumber_payment,
+    renumber_refund,
+)
+from wanshang.demo.catalog import price_change_apply
+from wanshang.inventory.models import Stock
+from wanshang.orders.models import Order
+from wanshang.orders.services import order_cancel, order_confirm_receipt, order_ship
+from wanshang.payments.services import sandbox_pay
 
 # State → (weight, minimum age in hours, maximum age in hours) of the checkout.
 STATES = {
@@ -59,8 +76,6 @@ class Checkout:
 
 def _state_counts(total: int) -> dict[str, int]:
     """Orders per state summing to `total`, every state present when total allows it."""
-    from wanshang.common.money import allocate
-
     names = list(STATES)
     counts = dict(zip(names, allocate(total, [STATES[n][0] for n in names]), strict=True))
     if total >= len(names):
@@ -195,8 +210,6 @@ class OrderMaker:
     # --- replay ---------------------------------------------------------------------------------------
 
     def _refresh_avail(self, sku_ids) -> None:
-        from wanshang.inventory.models import Stock
-
         ids = set(sku_ids)
         for sku_id in ids:
             self.avail[sku_id] = 0
@@ -230,9 +243,6 @@ class OrderMaker:
     def _place(self, ck: Checkout):
         """checkout_submit the planned items; should the replay find them gone (stock split over two
         warehouses …), pick again from what is left, with a random stream of this checkout's own."""
-        from wanshang.checkout.services import checkout_submit
-        from wanshang.common.errors import DomainError
-
         error = None
         items = ck.items
         for attempt in range(8):
@@ -254,8 +264,6 @@ class OrderMaker:
         return None
 
     def run(self, checkouts: list[Checkout], price_events: list) -> None:
-        from wanshang.demo.catalog import price_change_apply
-
         timeline = [(ck.created, 1, ck) for ck in checkouts] + [(ev[0], 0, ev) for ev in price_events]
         timeline.sort(key=lambda x: (x[0], x[1], x[2].index if x[1] else x[2][2].sku_id))
         step = max(50, len(checkouts) // 8)
@@ -270,11 +278,6 @@ class OrderMaker:
                 self.log(f"  … {done}/{len(checkouts)} 笔下单，{self.placed} 个订单")
 
     def _run_one(self, ck: Checkout) -> None:
-        from wanshang.demo.backdate import checkout_backdate, renumber_order, renumber_payment
-        from wanshang.orders.models import Order
-        from wanshang.orders.services import order_cancel
-        from wanshang.payments.services import sandbox_pay
-
         placed = self._place(ck)
         if placed is None:
             return
@@ -309,15 +312,6 @@ class OrderMaker:
         self._refresh_avail(sku_ids)
 
     def _after_payment(self, ck: Checkout, order, rng) -> list[int]:
-        from wanshang.aftersales.services import (
-            refund_approve,
-            refund_reject,
-            refund_request,
-            refund_withdraw,
-        )
-        from wanshang.demo.backdate import renumber_gateway_refund, renumber_refund
-        from wanshang.orders.services import order_confirm_receipt, order_ship
-
         t = ck.timeline
         demo = self.shops_by_id[order.shop_id]
         refund_ids = []
@@ -354,9 +348,6 @@ def tracking_no(carrier: str, rng) -> str:
 
 def cart_fill(*, buyer, on_sale: dict, rng, count: int = 3) -> int:
     """A few things waiting in the demo buyer's cart."""
-    from wanshang.checkout.services import cart_add
-    from wanshang.common.errors import DomainError
-
     refs = [r for slug in sorted(on_sale) for r in on_sale[slug] if not r.wholesale_qty]
     added = 0
     for ref in rng.sample(refs, min(len(refs), count * 3)):

@@ -3,7 +3,13 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.contrib.auth import base_user
+
+from wanshang.accounts.selectors import user_find_by_login
+from wanshang.accounts.services import address_create, user_register
 from wanshang.demo import content
+from wanshang.demo.backdate import user_backdate
+from wanshang.merchants.services import operator_grant
 
 DEMO_PASSWORD = "Wanshang#2026"
 OPERATOR_PHONE = "13800000000"
@@ -30,8 +36,6 @@ def shared_password_hash(password: str):
     uniqueness); only the hashing is shared, which means all demo accounts carry the same salt. That is
     acceptable for demo data and nowhere else: real sign-ups never run inside this block.
     """
-    from django.contrib.auth import base_user
-
     original = base_user.make_password
     encoded = original(password)
 
@@ -49,15 +53,10 @@ def shared_password_hash(password: str):
 
 def user_ensure(*, login: str, nickname: str):
     """The demo account for `login`: the existing user, else a new one registered through the real service."""
-    from wanshang.accounts.selectors import user_find_by_login
-    from wanshang.accounts.services import user_register
-
     return user_find_by_login(login=login) or user_register(login=login, password=DEMO_PASSWORD, nickname=nickname)
 
 
 def operator_ensure():
-    from wanshang.merchants.services import operator_grant
-
     user = user_ensure(login=OPERATOR_PHONE, nickname=OPERATOR_NICKNAME)
     if not user.is_staff:
         operator_grant(user=user, superuser=True)
@@ -67,9 +66,6 @@ def operator_ensure():
 def buyers_create(*, count: int, seed: int, now, rng, log) -> list:
     """The memorable demo buyer plus `count` generated buyers, each with their addresses. Returns users with
     an `address_ids` attribute (default address first)."""
-    from wanshang.accounts.services import address_create
-    from wanshang.demo.backdate import user_backdate
-
     people = [DEMO_BUYER] + [b for b in content.buyers(count, seed) if b["phone"] != DEMO_BUYER_PHONE][:count]
     users = []
     for person in people:

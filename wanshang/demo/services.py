@@ -10,12 +10,46 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
+from wanshang.accounts.models import User
+from wanshang.accounts.selectors import user_find_by_login
+from wanshang.aftersales.models import Refund
+from wanshang.analytics.models import Event, EventKind
+from wanshang.catalog.models import Category, PriceHistory, Product, Sku
+from wanshang.common.scheduler import jobs, run_job
 from wanshang.demo import content
-from wanshang.demo.people import DEMO_BUYER, DEMO_PASSWORD, OPERATOR_PHONE
+from wanshang.demo.catalog import price_changes_plan, products_create
+from wanshang.demo.marketing import marketing_create
+from wanshang.demo.orders import OrderMaker, cart_fill
+from wanshang.demo.people import (
+    DEMO_BUYER,
+    DEMO_PASSWORD,
+    OPERATOR_PHONE,
+    buyers_create,
+    operator_ensure,
+    shared_password_hash,
+)
+from wanshang.demo.shops import (
+    applications_pending,
+    brands_create,
+    categories_create,
+    commissions_set,
+    shops_open,
+)
+from wanshang.demo.simulator import SimOptions, market_simulate
+from wanshang.fulfillment.services import regions_ensure_loaded
+from wanshang.marketing.models import Coupon, FlashSlot, PointsAccount, Promotion
+from wanshang.marketing.types import Kind
+from wanshang.merchants.models import MerchantApplication, Shop
+from wanshang.merchants.selectors import shop_list
+from wanshang.orders.models import Order, OrderStatus
+from wanshang.payments.models import SettlementEntry
+from wanshang.payments.settlement import settlements_mature
 
 DEFAULT_SEED = 2026
 SIMULATE_DAYS = 30
@@ -47,9 +81,6 @@ class DemoOptions:
 def demo_status() -> str:
     """"loaded" when the operator and every demo shop exist, "empty" when none of the demo shops does,
     "partial" otherwise."""
-    from wanshang.accounts.selectors import user_find_by_login
-    from wanshang.merchants.selectors import shop_list
-
     slugs = {s["slug"] for s in content.SHOPS}
     present = set(shop_list().filter(slug__in=slugs).values_list("slug", flat=True))
     operator = user_find_by_login(login=OPERATOR_PHONE)
@@ -68,20 +99,6 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
 
     Raises DemoConflict when the demo is already (partly) there: check `demo_status()` first.
     """
-    from wanshang.demo.catalog import price_changes_plan, products_create
-    from wanshang.demo.marketing import marketing_create
-    from wanshang.demo.orders import OrderMaker, cart_fill
-    from wanshang.demo.people import buyers_create, operator_ensure, shared_password_hash
-    from wanshang.demo.shops import (
-        applications_pending,
-        brands_create,
-        categories_create,
-        commissions_set,
-        shops_open,
-    )
-    from wanshang.fulfillment.services import regions_ensure_loaded
-    from wanshang.payments.settlement import settlements_mature
-
     status = demo_status()
     if status != "empty":
         raise DemoConflict("演示数据已存在" if status == "loaded" else "数据库中已有部分演示店铺，请换一个空数据库再加载")
@@ -135,10 +152,6 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
 def demo_history_present() -> bool:
     """Whether the 数据中心 already has history: page views from more than an hour ago (the simulator ran, or
     people have been browsing)."""
-    from datetime import timedelta
-
-    from wanshang.analytics.models import Event, EventKind
-
     return Event.objects.filter(kind=EventKind.PAGE_VIEW, ts__lt=timezone.now() - timedelta(hours=1)).exists()
 
 
@@ -147,9 +160,6 @@ def demo_simulate(*, days: int, visitors_per_day: int, seed: int, log: Callable[
     then what the scheduler would do next: mature settlements, and the analytics jobs that digest the events
     (the rollup, the anomaly scan) when they are registered. Does nothing when `days` is 0 or there is
     history already. Runs outside a transaction (see market_simulate). Returns the report, or None."""
-    from wanshang.demo.simulator import SimOptions, market_simulate
-    from wanshang.payments.settlement import settlements_mature
-
     if days <= 0 or demo_history_present():
         return None
     report = market_simulate(options=SimOptions(days=days, seed=seed, visitors_per_day=visitors_per_day), log=log)
@@ -160,8 +170,6 @@ def demo_simulate(*, days: int, visitors_per_day: int, seed: int, log: Callable[
 
 def analytics_jobs_run(*, log: Callable[[str], None] = print) -> None:
     """Run the 数据中心 jobs that digest new events now, as the scheduler would on its next tick."""
-    from wanshang.common.scheduler import jobs, run_job
-
     registered = {job.name: job for job in jobs()}
     for name in ("analytics.rollup", "analytics.anomaly_scan"):
         job = registered.get(name)
@@ -173,16 +181,6 @@ def analytics_jobs_run(*, log: Callable[[str], None] = print) -> None:
 
 def demo_counts() -> dict:
     """What the demo database holds, for the banner and the report."""
-    from django.db.models import Count
-
-    from wanshang.accounts.models import User
-    from wanshang.aftersales.models import Refund
-    from wanshang.catalog.models import Category, PriceHistory, Product, Sku
-    from wanshang.marketing.models import Coupon, FlashSlot, PointsAccount, Promotion
-    from wanshang.merchants.models import MerchantApplication, Shop
-    from wanshang.orders.models import Order
-    from wanshang.payments.models import SettlementEntry
-
     def by(qs, field):
         return dict(qs.values_list(field).annotate(n=Count("id")).order_by(field))
 
@@ -207,13 +205,6 @@ def demo_counts() -> dict:
 
 def demo_counts_lines(counts: dict) -> list[str]:
     """The counts in words, one line per kind of thing."""
-    from wanshang.aftersales.models import Refund
-    from wanshang.catalog.models import Product
-    from wanshang.marketing.types import Kind
-    from wanshang.merchants.models import MerchantApplication
-    from wanshang.orders.models import OrderStatus
-    from wanshang.payments.models import SettlementEntry
-
     def words(values: dict, labels) -> str:
         total = sum(values.values())
         parts = "，".join(f"{choice.label} {values[choice.value]}" for choice in labels if values.get(choice.value))

@@ -4,8 +4,24 @@ warehouses, freight templates and the merchant applications still waiting for re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from wanshang.catalog.models import Category
+from wanshang.catalog.selectors import brand_list
+from wanshang.catalog.services import attribute_template_save, brand_create, category_create
 from wanshang.demo import content
+from wanshang.demo.backdate import application_backdate, shop_backdate
 from wanshang.demo.people import user_ensure
+from wanshang.fulfillment.services import freight_template_save
+from wanshang.inventory.selectors import warehouse_list
+from wanshang.inventory.services import warehouse_create, warehouse_update
+from wanshang.merchants.selectors import staff_for_user
+from wanshang.merchants.services import (
+    application_approve,
+    application_reject,
+    application_submit,
+    commission_set,
+    shop_update_settings,
+    staff_add,
+)
 
 # Platform commission per top-level category slug, in basis points (500 = 5%).
 COMMISSION_BPS = {"apparel": 500, "digital": 200, "appliances": 300, "food": 300, "beauty": 600, "home": 400,
@@ -47,9 +63,6 @@ class DemoShop:
 
 def categories_create(*, log) -> dict:
     """The whole content.CATEGORY_TREE with attribute templates on the leaves. Returns slug → Category."""
-    from wanshang.catalog.models import Category
-    from wanshang.catalog.services import attribute_template_save, category_create
-
     existing = {c.slug: c for c in Category.objects.all()}
     by_slug = {}
     templates = 0
@@ -69,8 +82,6 @@ def categories_create(*, log) -> dict:
 
 
 def commissions_set(*, categories: dict, log) -> None:
-    from wanshang.merchants.services import commission_set
-
     rates = {**COMMISSION_BPS, **COMMISSION_OVERRIDES_BPS}
     for slug, bps in rates.items():
         commission_set(category=categories[slug], rate_bps=bps)
@@ -79,9 +90,6 @@ def commissions_set(*, categories: dict, log) -> None:
 
 def brands_create(*, log) -> dict:
     """content.BRANDS. Returns name → Brand."""
-    from wanshang.catalog.selectors import brand_list
-    from wanshang.catalog.services import brand_create
-
     existing = {b.name: b for b in brand_list()}
     out = {}
     for spec in content.BRANDS:
@@ -91,8 +99,6 @@ def brands_create(*, log) -> dict:
 
 
 def _submit(spec: dict, *, categories: dict):
-    from wanshang.merchants.services import application_submit
-
     owner = spec["owner"]
     user = user_ensure(login=owner["phone"], nickname=owner["nickname"])
     return user, application_submit(
@@ -104,12 +110,6 @@ def _submit(spec: dict, *, categories: dict):
 
 def shops_open(*, operator, categories: dict, now, rng, log) -> list[DemoShop]:
     """Every content.SHOPS entry: owner applies, the operator approves, then staff, warehouses, freight."""
-    from wanshang.demo.backdate import shop_backdate
-    from wanshang.inventory.selectors import warehouse_list
-    from wanshang.inventory.services import warehouse_update
-    from wanshang.merchants.selectors import staff_for_user
-    from wanshang.merchants.services import application_approve, shop_update_settings, staff_add
-
     shops = []
     for i, spec in enumerate(content.SHOPS):
         user, app = _submit(spec, categories=categories)
@@ -126,8 +126,6 @@ def shops_open(*, operator, categories: dict, now, rng, log) -> list[DemoShop]:
                          detail=MAIN_WAREHOUSE_DETAIL.get(spec["slug"], "物流园1号库"),
                          contact=spec["owner"]["name"], phone=spec["owner"]["phone"], is_default=True)
         if spec["slug"] in SECOND_WAREHOUSES:
-            from wanshang.inventory.services import warehouse_create
-
             name, district, detail, contact, phone, _ = SECOND_WAREHOUSES[spec["slug"]]
             warehouse_create(shop=shop, name=name, district_code=district, detail=detail, contact=contact,
                              phone=phone)
@@ -147,8 +145,6 @@ def shops_open(*, operator, categories: dict, now, rng, log) -> list[DemoShop]:
 def freight_templates_create(demo: DemoShop) -> None:
     """Two shops get their own default template: per-region prices for remote provinces, and places they do
     not deliver to."""
-    from wanshang.fulfillment.services import freight_template_save
-
     slug = demo.spec["slug"]
     if slug == "qinghe-apparel":
         freight_template_save(
@@ -181,9 +177,6 @@ def freight_templates_create(demo: DemoShop) -> None:
 def applications_pending(*, operator, categories: dict, now, rng, log) -> None:
     """content.PENDING_APPLICATIONS stay pending. The last applicant was rejected once before (missing food
     licence) and applied again, so the review list also shows a rejection with its reason."""
-    from wanshang.demo.backdate import application_backdate
-    from wanshang.merchants.services import application_reject
-
     specs = content.PENDING_APPLICATIONS
     for i, spec in enumerate(specs):
         if i == len(specs) - 1:

@@ -27,11 +27,41 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from wanshang.demo.backdate import NumberMaker, Timeline
+from wanshang.aftersales.services import refund_approve, refund_request
+from wanshang.analytics.collector import ingest
+from wanshang.analytics.services import stay_record, stay_token
+from wanshang.analytics.tracking import Visit, track, visit_begin, visit_end
+from wanshang.catalog.services import favourite_add
+from wanshang.checkout.services import cart_add, checkout_submit
+from wanshang.common.errors import DomainError, InvalidTransition
+from wanshang.common.money import allocate, fen_to_yuan_str
+from wanshang.demo.backdate import (
+    NumberMaker,
+    Timeline,
+    checkout_backdate,
+    renumber_gateway_refund,
+    renumber_order,
+    renumber_payment,
+    renumber_refund,
+    stock_movements_backdate,
+)
 from wanshang.demo.market import Catalog, People, Shopper, catalog_load, hex_id, people_ensure
-from wanshang.demo.orders import CARRIERS, DEFAULT_CARRIERS, HOUR_WEIGHTS, REFUND_REASONS, tracking_no
+from wanshang.demo.orders import (
+    CARRIERS,
+    DEFAULT_CARRIERS,
+    HOUR_WEIGHTS,
+    REFUND_REASONS,
+    _working_hours,
+    tracking_no,
+)
+from wanshang.inventory.models import Stock, StockMovement
+from wanshang.inventory.services import stock_set
+from wanshang.orders.models import Order
+from wanshang.orders.services import order_cancel, order_confirm_receipt, order_ship
+from wanshang.payments.services import sandbox_pay
 
 WEEKEND = 1.2
 DAY_NOISE = 0.12         # sd of the log of a day's traffic multiplier
@@ -139,8 +169,6 @@ class SimReport:
     incidents: list[IncidentTally] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        from wanshang.common.money import fen_to_yuan_str
-
         rate = self.events / self.seconds if self.seconds else 0
         out = [
             f"  模拟 {self.days} 天：访客访问 {self.visits} 次，浏览 {self.page_views} 次，停留 {self.stays} 条，"
@@ -194,8 +222,6 @@ class MarketSimulator:
     # --- the run --------------------------------------------------------------------------------------------
 
     def run(self) -> SimReport:
-        from wanshang.analytics.collector import ingest
-
         if "sandbox" not in settings.WANSHANG["PAYMENT_GATEWAYS"]:
             raise ValueError("模拟需要沙箱支付：PAYMENT_GATEWAYS 须包含 sandbox（仅限演示与测试环境）")
         began = wall.monotonic()
@@ -245,8 +271,6 @@ class MarketSimulator:
 
     def _hourly_counts(self, total: int) -> list[int]:
         """Visits per hour of the window: `total` shared out by the rhythm, the weekday, noise and growth."""
-        from wanshang.common.money import allocate
-
         days = self.options.days
         noise = [self.arrivals.lognormvariate(0, DAY_NOISE) for _ in range(days)]
         weights = []
@@ -261,8 +285,6 @@ class MarketSimulator:
     # --- one visit ------------------------------------------------------------------------------------------
 
     def _visit(self, when: datetime) -> None:
-        from wanshang.analytics.tracking import Visit, visit_begin, visit_end
-
         rng = self.rng
         self.report.visits += 1
         who = self.people.buyer(rng) if rng.random() < BUYER_SHARE else self.people.anonymous(rng)
@@ -281,12 +303,6 @@ class MarketSimulator:
     def checkout(self, visit, who: Shopper, items: list[tuple[int, int]], rng: random.Random) -> bool:
         """Place the order; pay it (unless the buyer leaves, or the shop's payments are broken) and move it on
         through shipping, receipt or a refund at later simulated times. Returns whether it was paid."""
-        from wanshang.checkout.services import checkout_submit
-        from wanshang.common.errors import DomainError
-        from wanshang.demo.backdate import checkout_backdate, renumber_order, renumber_payment
-        from wanshang.orders.models import Order
-        from wanshang.payments.services import sandbox_pay
-
         report = self.report
         index = report.visits
         wants_to_pay = rng.random() < PAY_RATE
@@ -340,11 +356,6 @@ class MarketSimulator:
     def _after_payment(self, who: Shopper, orders: list, t: Timeline, after: random.Random) -> list[int]:
         """A few paid checkouts are refunded before shipping (more at worse shops); the rest are shipped
         within working hours and received days later — each step only if its time has come by the end."""
-        from wanshang.aftersales.services import refund_approve, refund_request
-        from wanshang.demo.backdate import renumber_gateway_refund, renumber_refund
-        from wanshang.demo.orders import _working_hours
-        from wanshang.orders.services import order_confirm_receipt, order_ship
-
         shops = [self.catalog.shops[shop_id] for _, shop_id, _ in orders]
         quality = sum(s.quality for s in shops) / len(shops)
         refunding = after.random() < REFUND_RATE / quality
@@ -383,10 +394,6 @@ class MarketSimulator:
 
     def _expire(self, *, until: datetime) -> None:
         """What the order-timeout job does: cancel unpaid orders whose deadline passed (at that moment)."""
-        from wanshang.common.errors import InvalidTransition
-        from wanshang.demo.backdate import checkout_backdate
-        from wanshang.orders.services import order_cancel
-
         while self.unpaid and self.unpaid[0][0] <= until:
             deadline, _, unpaid = heapq.heappop(self.unpaid)
             cancelled = deadline + timedelta(seconds=unpaid.delay)
@@ -414,12 +421,6 @@ class MarketSimulator:
 
     def _restock(self, *, when: datetime) -> None:
         """Shops restock what buyers found sold out that day (a 盘点 adjustment in the SKU's warehouse)."""
-        from django.db.models import Max
-
-        from wanshang.demo.backdate import stock_movements_backdate
-        from wanshang.inventory.models import Stock, StockMovement
-        from wanshang.inventory.services import stock_set
-
         if not self.short:
             return
         last = StockMovement.objects.aggregate(m=Max("pk"))["m"] or 0
@@ -452,9 +453,6 @@ class _Browse:
     def page(self, page_type: str, *, product=None, shop_id=None, category_id=None, query: str = "") -> bool:
         """A page view now, what the visitor does there, then the time spent on it (reported by the beacon,
         mostly). False once the window is over."""
-        from wanshang.analytics.services import stay_record, stay_token
-        from wanshang.analytics.tracking import track
-
         product_id = None
         if product is not None:
             shop_id, product_id, category_id = product.shop_id, product.id, product.category_id
@@ -480,9 +478,6 @@ class _Browse:
 
     def buyer_acts(self, product) -> None:
         """On a product page a logged-in buyer may favourite it or add it to the cart."""
-        from wanshang.checkout.services import cart_add
-        from wanshang.common.errors import DomainError
-
         rng = self.rng
         quality = self.catalog.shops[product.shop_id].quality
         if rng.random() < FAV_RATE * quality and _favourite(self.who.user, product):
@@ -548,18 +543,8 @@ class _Browse:
 
 
 def _favourite(user, product) -> bool:
-    """收藏 through the favourites service when there is one, else straight into the event log. Returns whether
-    it was new (a product already in the buyer's favourites records nothing)."""
-    try:
-        from wanshang.catalog.services import favourite_add
-    except ImportError:
-        from wanshang.analytics.services import favourite_record
-
-        favourite_record(user_id=user.pk, shop_id=product.shop_id, product_id=product.id,
-                         category_id=product.category_id)
-        return True
-    from wanshang.common.errors import DomainError
-
+    """收藏 through the favourites service. Returns whether it was new (a product already in the buyer's
+    favourites records nothing)."""
     try:
         _, added = favourite_add(user=user, product_id=product.id)
     except DomainError:

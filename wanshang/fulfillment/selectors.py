@@ -1,4 +1,5 @@
 from wanshang.common.errors import NotFound, ValidationError
+from wanshang.fulfillment.freight import FreightLine, NotDeliverable, quote
 from wanshang.fulfillment.models import Carrier, FreightTemplate, Region
 
 
@@ -46,8 +47,6 @@ def freight_for_shop(*, shop_id: int, items: list[tuple], district_code: str | N
     Returns (fen, problem) where problem is a message when a line cannot be delivered there.
     `templates` (from `freight_templates_of_shops`) saves the queries when pricing several shops.
     """
-    from wanshang.fulfillment.freight import FreightLine, NotDeliverable, quote
-
     if not district_code:
         return 0, ""
     if templates is None:

@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 from django.db import transaction
 
 from wanshang.common.errors import NotFound, ValidationError
@@ -97,9 +100,6 @@ def freight_template_delete(*, shop, template_id) -> None:
 
 def regions_ensure_loaded() -> int:
     """Load the shipped region data if the table is empty (the migration normally does it). Returns rows added."""
-    import json
-    from pathlib import Path
-
     if Region.objects.exists():
         return 0
     rows = json.loads((Path(__file__).resolve().parent / "data" / "regions.json").read_text(encoding="utf-8"))

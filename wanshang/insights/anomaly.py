@@ -34,7 +34,9 @@ from django.utils.translation import gettext as _
 
 from wanshang.analytics.models import Event, EventKind
 from wanshang.common.errors import NotFound, ValidationError
+from wanshang.common.selectors import job_runs
 from wanshang.insights.models import Alert
+from wanshang.merchants.selectors import shop_list_open
 
 JOB_NAME = "analytics.anomaly_scan"
 HOUR = timedelta(hours=1)
@@ -189,8 +191,6 @@ def payment_gaps_find(*, keys: list[datetime], shop_ids: list[int]) -> list[dict
 def payment_gaps_scan(*, now: datetime | None = None, since: datetime | None = None) -> int:
     """Flag the complete hours since `since` (see hours_to_scan) for every open shop and the marketplace.
     Returns how many alerts were created; a repeated scan of the same hours creates none."""
-    from wanshang.merchants.selectors import shop_list_open
-
     now = now or timezone.now()
     keys = hours_to_scan(now=now, since=since)
     if not keys:
@@ -224,8 +224,6 @@ def _alerts_create(found: list[dict]) -> int:
 
 def last_scan_at(*, now: datetime) -> datetime | None:
     """When the previous successful analytics.anomaly_scan run started (its `now`): what it scanned up to."""
-    from wanshang.common.selectors import job_runs
-
     for run in job_runs(name=JOB_NAME, limit=50):
         if run.finished_at is not None and not run.error and run.started_at < now:
             return run.started_at

@@ -9,6 +9,7 @@ so the time of the last build is kept in the rule as `built_at`.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wanshang.accounts.selectors import users_by_ids
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.insights.customers import (
     DEFAULT_WINDOW,
@@ -19,6 +20,9 @@ from wanshang.insights.customers import (
     window_check,
 )
 from wanshang.insights.models import CrowdPack
+from wanshang.marketing.selectors import promotion_get
+from wanshang.marketing.services import coupon_issue
+from wanshang.marketing.types import Kind
 
 NAME_MAX = 40
 COUPON_BATCH_MAX = 10000  # what coupon_issue accepts in one go
@@ -107,11 +111,6 @@ def crowd_pack_issue_coupon(*, shop, actor, pack_id, promotion_id, now=None) -> 
     coupon or an empty / too large pack; Conflict for a coupon that is not running or has too few left.
     Nothing is issued when it raises.
     """
-    from wanshang.accounts.selectors import users_by_ids
-    from wanshang.marketing.selectors import promotion_get
-    from wanshang.marketing.services import coupon_issue
-    from wanshang.marketing.types import Kind
-
     now = now or timezone.now()
     pack = CrowdPack.objects.for_shop(shop).filter(pk=pack_id).first()
     if pack is None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from wanshang.accounts.selectors import users_by_ids
 from wanshang.analytics.models import Event, EventKind
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.insights.models import CrowdPack
@@ -220,8 +221,6 @@ def mask_login(login: str) -> str:
 
 def buyer_logins(*, ids) -> dict[int, str]:
     """Masked logins (phone, else username) of the given users; unknown or inactive users are left out."""
-    from wanshang.accounts.selectors import users_by_ids
-
     return {pk: mask_login(u.phone or u.username) for pk, u in users_by_ids(ids=ids).items()}
 
 

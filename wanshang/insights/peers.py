@@ -7,6 +7,7 @@ are shown: an average is shown only over at least MIN_PEERS shops.
 from django.core.cache import cache
 
 from wanshang.insights.metrics import METRICS, Period, counts_for, paid_by_shop, sources
+from wanshang.merchants.selectors import shops_by_ids, shops_main_category
 
 MIN_PEERS = 3
 TOP_N = 5
@@ -14,8 +15,6 @@ CACHE_SECONDS = 600
 
 
 def peer_ids(shop) -> list[int]:
-    from wanshang.merchants.selectors import shops_main_category
-
     main = shops_main_category()
     mine = main.get(shop.pk)
     return sorted(pk for pk, cat in main.items() if cat == mine and pk != shop.pk) if mine else []
@@ -33,7 +32,6 @@ def category_average(*, shop, period: Period) -> dict | None:
     hit = cache.get(key)
     if hit is not None:
         return hit or None
-    from wanshang.merchants.selectors import shops_by_ids
 
     peers = list(shops_by_ids(ids=peer_ids(shop)).values())
     result: dict = {}
@@ -65,8 +63,6 @@ def _pooled(shops, period: Period) -> dict:
 
 def competition(*, shop, period: Period) -> dict:
     """The shop's traffic-source mix and conversion against the pooled top shops of its category."""
-    from wanshang.merchants.selectors import shops_by_ids
-
     mine = _pooled([shop], period)
     peers = peer_ids(shop)
     paid = paid_by_shop(period, peers)

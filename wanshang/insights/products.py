@@ -10,7 +10,9 @@ from django.utils.translation import gettext_noop
 
 from wanshang.analytics.models import Event, EventKind, VisitorDay
 from wanshang.analytics.rollup import day_bounds
+from wanshang.catalog.selectors import active_skus_of_products, seller_product_list
 from wanshang.insights.metrics import Period, _ratio
+from wanshang.inventory.selectors import available_by_sku
 
 MIN_VISITORS = 10
 HINTS = [
@@ -57,9 +59,6 @@ def _in_third(value: float, values: list[float], *, top: bool) -> bool:
 
 def product_analysis(*, shop, period: Period, limit: int = 50) -> list[dict]:
     """Products by paid amount (then visitors): UV, PV, 加购率, paid buyers/amount/units, 支付转化率, flags."""
-    from wanshang.catalog.selectors import active_skus_of_products, seller_product_list
-    from wanshang.inventory.selectors import available_by_sku
-
     traffic, sales = _traffic(shop, period), _sales(shop, period)
     ids = set(traffic) | set(sales)
     titles = dict(seller_product_list(shop=shop).filter(pk__in=ids).values_list("pk", "title"))

@@ -8,9 +8,14 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from wanshang.analytics.sources import LEVEL1, LEVEL1_ORDER
 from wanshang.insights import metrics
 from wanshang.insights.funnel import funnel
 from wanshang.insights.metrics import MARKETPLACE, METRICS, PERIODS, counts_for, period_for
+from wanshang.insights.peers import category_average
+from wanshang.insights.peers import competition as compare
+from wanshang.insights.products import MIN_VISITORS, product_analysis
+from wanshang.merchants.selectors import shops_by_ids
 
 BOUNCE_DEFINITION = gettext_noop("跳失率 = 统计期内只浏览了一个页面就离开的访客数 ÷ 访客数（按访客去重，“无后续点击”口径）")
 
@@ -33,8 +38,6 @@ def metric_cards(current, previous, average: dict | None) -> list[dict]:
 
 def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
     """Figures of a period against the previous one and the category average, funnel, trend, source mix."""
-    from wanshang.insights.peers import category_average
-
     now = now or timezone.now()
     period = period_for(period_key, now=now)
     current, previous = counts_for(scope, period), counts_for(scope, period.previous)
@@ -53,17 +56,12 @@ def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
 
 
 def products(*, shop, period_key: str = "7d", now=None) -> dict:
-    from wanshang.insights.products import MIN_VISITORS, product_analysis
-
     period = period_for(period_key, now=now)
     return {"period": period, "periods": PERIODS, "rows": product_analysis(shop=shop, period=period),
             "min_visitors": MIN_VISITORS}
 
 
 def competition(*, shop, period_key: str = "7d", now=None) -> dict:
-    from wanshang.analytics.sources import LEVEL1, LEVEL1_ORDER
-    from wanshang.insights.peers import competition as compare
-
     period = period_for(period_key, now=now)
     data = compare(shop=shop, period=period)
     rows = [{"code": code, "label": str(LEVEL1[code]), "mine": data["mine"]["mix"].get(code),
@@ -73,8 +71,6 @@ def competition(*, shop, period_key: str = "7d", now=None) -> dict:
 
 def top_shops(*, period_key: str = "7d", now=None, limit: int = 20) -> list[dict]:
     """Platform only: shops by paid amount in the period, with visitors and conversion."""
-    from wanshang.merchants.selectors import shops_by_ids
-
     period = period_for(period_key, now=now)
     paid = metrics.paid_by_shop(period)
     shops = shops_by_ids(ids=list(paid)[:limit * 3])

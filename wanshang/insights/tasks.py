@@ -1,6 +1,7 @@
 """数据中心 insights jobs: the 支付异常 scan."""
 
 from wanshang.common.scheduler import register
+from wanshang.insights.anomaly import anomaly_scan_due
 
 
 # The job keeps the name it had in the analytics app: the scan catches up from the last successful JobRun
@@ -8,6 +9,4 @@ from wanshang.common.scheduler import register
 @register("analytics.anomaly_scan", every_seconds=300)
 def anomaly_scan(now):
     """支付异常下跌: flag the complete hours since the previous successful run (see anomaly.py)."""
-    from wanshang.insights.anomaly import anomaly_scan_due
-
     return anomaly_scan_due(now=now)

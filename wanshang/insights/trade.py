@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from wanshang.analytics.models import Event, EventKind
 from wanshang.common.errors import ValidationError
+from wanshang.merchants.selectors import shop_get, shop_list
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 92
@@ -187,8 +188,6 @@ def platform_trade_report(*, rng: TradeRange, shop_id: int | None = None,
                           now: datetime | None = None) -> TradeReport:
     """The marketplace's trade report (every event), or one shop's when `shop_id` is given, with the range
     per shop. Raises NotFound for an unknown shop id."""
-    from wanshang.merchants.selectors import shop_get, shop_list
-
     now = now or timezone.now()
     shop = shop_get(shop_id=shop_id) if shop_id else None
     qs = Event.objects.all() if shop is None else Event.objects.for_shop(shop)

@@ -1,6 +1,7 @@
 from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from wanshang.catalog.models import Sku
 from wanshang.common.errors import NotFound
 from wanshang.inventory.models import Stock, StockMovement, Warehouse
 
@@ -42,8 +43,6 @@ def seller_stock_list(*, shop, q: str = "", warehouse_id=None, low_only: bool = 
 
 def low_stock_skus(*, shop):
     """SKUs whose total available stock is at or below their safety stock (safety stock > 0 or sold out)."""
-    from wanshang.catalog.models import Sku
-
     total = (
         Stock.objects.filter(sku_id=OuterRef("pk"))
         .values("sku_id")

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from wanshang.catalog.selectors import seller_sku_get
 from wanshang.common.errors import Conflict, NotFound, OutOfStock, ValidationError
+from wanshang.fulfillment.selectors import region_path
 from wanshang.inventory.locks import stock_row_for_update, stock_rows_for_update, stocks_for_update
 from wanshang.inventory.models import Stock, StockMovement, Warehouse
 
@@ -22,8 +24,6 @@ class Allocation:
 # --- warehouses -------------------------------------------------------------------------------------------
 
 def _warehouse_fields(*, name, district_code, detail, contact="", phone="") -> dict:
-    from wanshang.fulfillment.selectors import region_path
-
     name = (name or "").strip()
     if not 1 <= len(name) <= 60:
         raise ValidationError("仓库名称须为 1–60 字", field="name")
@@ -99,8 +99,6 @@ def stock_set_default_warehouse(*, shop, sku, on_hand: int, actor, reason: str) 
 
 def stock_adjust(*, shop, sku_id, warehouse_id, on_hand: int, actor, reason: str) -> Stock:
     """Seller-center entry: look up both rows in the shop's scope, then set."""
-    from wanshang.catalog.selectors import seller_sku_get
-
     sku = seller_sku_get(shop=shop, sku_id=sku_id)
     warehouse = Warehouse.objects.for_shop(shop).filter(pk=warehouse_id).first()
     if warehouse is None:

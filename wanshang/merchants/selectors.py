@@ -1,4 +1,5 @@
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Count, Q
 
 from wanshang.common.errors import NotFound, PermissionDenied
 from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop, ShopStaff
@@ -74,8 +75,6 @@ def applications_of_user(*, user) -> list[MerchantApplication]:
 
 def commission_bps_for_category(*, category) -> int:
     """Commission of the nearest category up the tree with a rate, else the platform default."""
-    from django.conf import settings
-
     node = category
     while node is not None:
         rate = CommissionRate.objects.filter(category_id=node.pk).values_list("rate_bps", flat=True).first()
@@ -97,8 +96,6 @@ SHOP_STATUSES = Shop.Status.choices
 
 def application_status_counts() -> dict[str, int]:
     """Applications per status, for the review tabs."""
-    from django.db.models import Count
-
     rows = MerchantApplication.objects.values("status").annotate(n=Count("id"))
     counts = {s: 0 for s in MerchantApplication.Status.values}
     counts.update({r["status"]: r["n"] for r in rows})
@@ -106,8 +103,6 @@ def application_status_counts() -> dict[str, int]:
 
 
 def shop_status_counts() -> dict[str, int]:
-    from django.db.models import Count
-
     rows = Shop.objects.values("status").annotate(n=Count("id"))
     counts = {s: 0 for s in Shop.Status.values}
     counts.update({r["status"]: r["n"] for r in rows})

@@ -4,15 +4,14 @@ from django.http import HttpResponse
 from ninja import Router
 
 from wanshang.common.errors import DomainError, ValidationError
+from wanshang.payments.gateways import GatewayError, get_gateway
+from wanshang.payments.services import _record, payment_notify
 
 router = Router()
 
 
 @router.post("/notify/{gateway}", auth=None, include_in_schema=True, summary="支付渠道异步通知")
 def notify(request, gateway: str):
-    from wanshang.payments.gateways import GatewayError, get_gateway
-    from wanshang.payments.services import _record, payment_notify
-
     headers = {k: v for k, v in request.headers.items()}
     try:
         if b"\x00" in request.body:

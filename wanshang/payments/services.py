@@ -2,13 +2,16 @@
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from wanshang.common import events
 from wanshang.common.domain_events import PaymentSucceeded
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.common.numbers import new_no
+from wanshang.payments.gateways import GatewayError, SignatureError, available_gateways, get_gateway
 from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification
 
 log = logging.getLogger("wanshang.payments")
@@ -38,8 +41,6 @@ def payment_refund_unclaimed(*, payment_id, amount_fen: int, reason: str) -> Gat
 
 def payment_start(*, buyer, payment_no: str, gateway_code: str, return_url: str, notify_url: str):
     """The buyer picks a gateway at the cashier. Returns the gateway's PaymentAction."""
-    from wanshang.payments.gateways import GatewayError, available_gateways, get_gateway
-
     if gateway_code not in {code for code, _ in available_gateways()}:
         raise ValidationError("不支持的支付方式", field="gateway")
     with transaction.atomic():
@@ -79,8 +80,6 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
     publishes PaymentSucceeded (orders become paid in the same transaction); money that paid for no order
     (its orders were cancelled first) is sent back once the transaction is over.
     """
-    from wanshang.payments.gateways import GatewayError, SignatureError, get_gateway
-
     try:
         _check_sandbox_allowed(gateway_code)
         gateway = get_gateway(gateway_code)
@@ -134,10 +133,6 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
 
 
 def _check_sandbox_allowed(gateway_code: str) -> None:
-    from django.conf import settings
-
-    from wanshang.payments.gateways import GatewayError
-
     if gateway_code == "sandbox" and "sandbox" not in settings.WANSHANG["PAYMENT_GATEWAYS"]:
         raise GatewayError("沙箱支付未启用")
 
@@ -147,8 +142,6 @@ def sandbox_pay(*, buyer, payment_no: str) -> str:
 
     Refused unless the sandbox gateway is enabled (PAYMENT_GATEWAYS), so production cannot pay for free.
     """
-    from wanshang.payments.gateways import GatewayError, get_gateway
-
     try:
         _check_sandbox_allowed("sandbox")
     except GatewayError as exc:
@@ -179,10 +172,6 @@ def _gateway_refund_row(*, payment, amount_fen, reason, order_refund_id=None) ->
 
 def _gateway_refund_send(refund_row_id) -> GatewayRefund:
     """Call the gateway for one refund row, outside any transaction. Safe to repeat: done rows are skipped."""
-    from django.db.models import F
-
-    from wanshang.payments.gateways import GatewayError, get_gateway
-
     row = GatewayRefund.objects.select_related("payment").get(pk=refund_row_id)
     if row.status == GatewayRefund.Status.SUCCEEDED:
         return row

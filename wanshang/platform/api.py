@@ -9,6 +9,7 @@ from pydantic import ConfigDict
 from wanshang.catalog.selectors import category_get, category_tree_all
 from wanshang.catalog.services import category_create
 from wanshang.common.api_paging import MAX_OFFSET
+from wanshang.common.errors import ValidationError
 from wanshang.merchants.selectors import APPLICATION_STATUSES, SHOP_STATUSES, application_list, shop_list
 from wanshang.merchants.services import (
     application_approve,
@@ -19,6 +20,8 @@ from wanshang.merchants.services import (
 )
 from wanshang.platform.access import OPERATOR_AUTH
 from wanshang.platform.api_errors import ERRORS
+from wanshang.platform.api_marketing import router as marketing_router
+from wanshang.platform.datacenter.api import router as data_router
 
 router = Router(auth=OPERATOR_AUTH)
 
@@ -131,8 +134,6 @@ def _category(node) -> dict:
 
 
 def _status(value, choices) -> str | None:
-    from wanshang.common.errors import ValidationError
-
     if not value:
         return None
     if value not in {v for v, _ in choices}:
@@ -194,10 +195,7 @@ def commission_rate_set(request: HttpRequest, payload: CommissionIn):
 
 
 def _mount_marketing():
-    from wanshang.platform.api_marketing import router as marketing_router
-
     router.add_router("", marketing_router)
-    from wanshang.platform.datacenter.api import router as data_router
 
     router.add_router("/data", data_router)
 

@@ -4,10 +4,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.forms import YuanField  # noqa: F401  (re-exported for the platform views)
+from wanshang.marketing.types import LATER_TOKENS, TOKEN_LABELS
 
 MAX_COMMISSION_BPS = 5000  # 50%: the same ceiling as merchants.services.commission_set
 OPTION_SPLIT = re.compile(r"[,，、;；\n]+")
@@ -192,8 +194,6 @@ class PlatformCouponForm(forms.Form):
                                              help_text=_("不勾选表示本券不与其他优惠同时使用"))
 
     def __init__(self, *args, shop_choices=(), category_choices=(), **kwargs):
-        from wanshang.marketing.types import LATER_TOKENS, TOKEN_LABELS
-
         super().__init__(*args, **kwargs)
         self.fields["scope_shops"].choices = [(str(pk), label) for pk, label in shop_choices]
         self.fields["scope_categories"].choices = [(str(pk), label) for pk, label in category_choices]
@@ -234,8 +234,6 @@ class PlatformCouponForm(forms.Form):
     @classmethod
     def initial_from(cls, promo) -> dict:
         """The form's values for an existing platform coupon (editing one that has not started)."""
-        from django.utils import timezone
-
         c = promo.config
         ids = [str(i) for i in promo.scope_ids or []]
         discount = c.get("discount_bps")

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from wanshang.catalog.selectors import skus_for_purchase
 from wanshang.common.errors import ValidationError
 from wanshang.common.money import allocate
+from wanshang.fulfillment.selectors import freight_for_shop, freight_templates_of_shops
+from wanshang.inventory.selectors import available_by_sku
 
 STAGES = ("item", "shop", "platform")
 
@@ -268,10 +271,6 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
     Unknown SKUs raise ValidationError; SKUs that exist but cannot be bought come back as lines with
     `ok=False` and a `problem` the buyer can read (下架, 库存不足 …).
     """
-    from wanshang.catalog.selectors import skus_for_purchase
-    from wanshang.fulfillment.selectors import freight_for_shop, freight_templates_of_shops
-    from wanshang.inventory.selectors import available_by_sku
-
     now = now or timezone.now()
     merged: dict[int, int] = {}
     order: list[int] = []

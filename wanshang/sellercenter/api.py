@@ -52,6 +52,7 @@ from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, sel
 from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH
+from wanshang.sellercenter.datacenter.api import router as data_router
 from wanshang.sellercenter.schemas import (
     Changed,
     CouponIssueIn,
@@ -476,8 +477,6 @@ def price_alerts_resolve(request, alert_id: int):
 
 
 def _mount_data():
-    from wanshang.sellercenter.datacenter.api import router as data_router
-
     router.add_router("/data", data_router, tags=["seller data center"])
 
 

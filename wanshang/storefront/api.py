@@ -8,14 +8,41 @@ from django.contrib.auth import authenticate
 from ninja import Query, Router
 from ninja.throttling import AnonRateThrottle
 
+from wanshang.accounts.selectors import address_list, login_locked
+from wanshang.accounts.services import address_create as create
+from wanshang.accounts.services import address_delete as delete
+from wanshang.accounts.services import api_token_create
+from wanshang.aftersales.selectors import order_for_refund
+from wanshang.aftersales.services import refund_request, refund_withdraw
 from wanshang.analytics.tracking import track_view
+from wanshang.catalog.selectors import category_get, category_tree, product_get_public, product_search
+from wanshang.checkout.selectors import cart_items, cart_priced
+from wanshang.checkout.services import (
+    cart_add,
+    cart_remove,
+    cart_select,
+    cart_set_quantity,
+    checkout_submit,
+    selected_cart_items,
+)
+from wanshang.checkout.services import checkout_preview as preview
 from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import NotFound, ValidationError
+from wanshang.fulfillment.selectors import region_children
+from wanshang.inventory.selectors import available_by_sku
+from wanshang.merchants.selectors import shop_get_public
+from wanshang.orders.selectors import buyer_order_get, buyer_order_list, buyer_orders_by_tab
+from wanshang.orders.services import order_cancel as cancel
+from wanshang.orders.services import order_confirm_receipt as confirm
+from wanshang.payments.gateways import available_gateways
+from wanshang.payments.selectors import payment_get_for_buyer
+from wanshang.payments.services import sandbox_pay
+from wanshang.pricing.engine import PricingOptions
 from wanshang.storefront import serializers as out
 from wanshang.storefront.api_favourites import router as favourites_router
 from wanshang.storefront.api_promotions import OPTIONAL_AUTH
 from wanshang.storefront.api_promotions import router as promotions_router
-from wanshang.storefront.promo_display import card_overlay
+from wanshang.storefront.promo_display import card_overlay, parse_ids
 from wanshang.storefront.schemas import (
     AUTHED_ERRORS,
     ERRORS,
@@ -55,8 +82,6 @@ SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 
 @router.get("/categories", auth=None, response=list[CategoryOut], summary="类目树")
 def categories(request):
-    from wanshang.catalog.selectors import category_tree
-
     return [out.category_node(root) for root in category_tree()]
 
 
@@ -65,9 +90,6 @@ def products(request, q: str = "", category: str = "", shop: str = "", sort: str
              page_size: int = page_size_query(20), min_price_fen: int | None = Query(None, ge=0),
              max_price_fen: int | None = Query(None, ge=0)):
     """`category`: id or slug; `shop`: shop slug; `sort`: default / sales / new / price_asc / price_desc."""
-    from wanshang.catalog.selectors import category_get, product_search
-    from wanshang.merchants.selectors import shop_get_public
-
     cat = None
     if category:
         cat = category_get(category_id=int(category)) if category.isdigit() else category_get(slug=category)
@@ -97,9 +119,6 @@ def _track_list(request, *, q: str, category, shop) -> None:
 @router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: StoreProductOut, **PUBLIC_ERRORS},
             summary="商品详情（含 SKU 与库存；各 SKU 的促销价见 /products/{product_id}/promotions）")
 def product(request, product_id: int):
-    from wanshang.catalog.selectors import product_get_public
-    from wanshang.inventory.selectors import available_by_sku
-
     item = product_get_public(product_id=product_id)
     track_view(request, page_type="product", shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
     skus = list(item.skus.all())
@@ -109,9 +128,6 @@ def product(request, product_id: int):
 
 @router.get("/shops/{slug}", auth=None, response={200: StoreShopOut, **PUBLIC_ERRORS}, summary="店铺信息")
 def shop(request, slug: str):
-    from wanshang.catalog.selectors import product_search
-    from wanshang.merchants.selectors import shop_get_public
-
     the_shop = shop_get_public(slug=slug)
     return {**out.shop_brief(the_shop), "description": the_shop.description, "company_name": the_shop.company_name,
             "product_count": product_search(shop=the_shop).count()}
@@ -119,8 +135,6 @@ def shop(request, slug: str):
 
 @router.get("/regions", auth=None, response={200: list[RegionOut], 422: Error}, summary="行政区划（省/市/区）")
 def regions(request, parent: str = ""):
-    from wanshang.fulfillment.selectors import region_children
-
     return [{"code": r.code, "name": r.name, "level": r.level}
             for r in region_children(parent_code=parent.strip()[:12] or None)]
 
@@ -130,9 +144,6 @@ def regions(request, parent: str = ""):
 @router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error, 422: Error, 429: Error},
              summary="用手机号/邮箱和密码换取 API 令牌")
 def token_create(request, payload: TokenIn):
-    from wanshang.accounts.selectors import login_locked
-    from wanshang.accounts.services import api_token_create
-
     if login_locked(login=payload.login):
         return 429, {"detail": "密码错误次数过多，请 15 分钟后再试", "code": "locked", "field": "password"}
     user = authenticate(request, username=payload.login, password=payload.password)
@@ -145,8 +156,6 @@ def token_create(request, payload: TokenIn):
 # --- cart ---------------------------------------------------------------------------------------------------
 
 def _cart(request):
-    from wanshang.checkout.selectors import cart_priced
-
     return out.cart(cart_priced(user=request.user))
 
 
@@ -157,17 +166,12 @@ def cart(request):
 
 @router.post("/cart/items", response={201: CartOut, **ERRORS}, summary="加入购物车")
 def cart_item_add(request, payload: CartItemIn):
-    from wanshang.checkout.services import cart_add
-
     cart_add(user=request.user, sku_id=payload.sku_id, quantity=payload.quantity)
     return 201, _cart(request)
 
 
 @router.patch("/cart/items/{sku_id}", response={200: CartOut, **ERRORS}, summary="修改数量 / 勾选")
 def cart_item_update(request, sku_id: int, payload: CartItemPatch):
-    from wanshang.checkout.selectors import cart_items
-    from wanshang.checkout.services import cart_select, cart_set_quantity
-
     if payload.quantity is None and payload.selected is None:
         raise ValidationError("请提供 quantity 或 selected", field="quantity")
     if sku_id not in {i.sku_id for i in cart_items(user=request.user)}:
@@ -181,8 +185,6 @@ def cart_item_update(request, sku_id: int, payload: CartItemPatch):
 
 @router.delete("/cart/items/{sku_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="移出购物车")
 def cart_item_remove(request, sku_id: int):
-    from wanshang.checkout.services import cart_remove
-
     if not cart_remove(user=request.user, sku_ids=[sku_id]):
         raise NotFound("购物车里没有这个商品")
     return 204, None
@@ -191,8 +193,6 @@ def cart_item_remove(request, sku_id: int):
 # --- checkout and orders ------------------------------------------------------------------------------------
 
 def _coupon_ids(text: str | None) -> list[int] | None:
-    from wanshang.storefront.promo_display import parse_ids
-
     try:
         return parse_ids(text)
     except ValueError:
@@ -207,10 +207,6 @@ def checkout_preview(request, address_id: int | None = None, sku_id: int | None 
     `coupon_ids`: comma-separated coupon ids to use ("" = none); omitted, the best combination is chosen.
     The answer's `coupon_ids`, `use_points` and `payable_fen` sent back to `POST /orders` place exactly this.
     """
-    from wanshang.checkout.services import checkout_preview as preview
-    from wanshang.checkout.services import selected_cart_items
-    from wanshang.pricing.engine import PricingOptions
-
     options = PricingOptions(coupon_ids=_coupon_ids(coupon_ids), use_points=use_points)
     items = [(sku_id, quantity)] if sku_id is not None else selected_cart_items(user=request.user)
     if not items:
@@ -220,9 +216,6 @@ def checkout_preview(request, address_id: int | None = None, sku_id: int | None 
 
 
 def _payment_out(request, payment_no):
-    from wanshang.payments.gateways import available_gateways
-    from wanshang.payments.selectors import payment_get_for_buyer
-
     payment = payment_get_for_buyer(buyer=request.user, payment_no=payment_no)
     return out.payment(payment, gateways=available_gateways())
 
@@ -234,9 +227,6 @@ def _payment_out(request, payment_no):
 def order_create(request, payload: OrderCreateIn):
     """Body: `items` or `from_cart: true`; `coupon_ids` / `use_points` as in the preview. Returns the payment
     (payment_no, amount_fen) and its orders."""
-    from wanshang.checkout.services import checkout_submit, selected_cart_items
-    from wanshang.pricing.engine import PricingOptions
-
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key:
         raise ValidationError("缺少 Idempotency-Key 请求头：请为每次下单生成一个唯一键（如 UUID），重试时复用",
@@ -259,17 +249,12 @@ def order_create(request, payload: OrderCreateIn):
 def orders(request, tab: str = "all", status: str = "", page: int = page_query(),
            page_size: int = page_size_query(10, 50)):
     """`tab`: all / unpaid / to_ship / to_receive / done / refund; or an exact `status`."""
-    from wanshang.orders.selectors import buyer_order_list, buyer_orders_by_tab
-
     qs = buyer_order_list(buyer=request.user, status=status) if status else \
         buyer_orders_by_tab(buyer=request.user, tab=tab)
     return out.page_of(qs, page=page, per_page=page_size, item=out.order)
 
 
 def _order_detail(request, order_id):
-    from wanshang.aftersales.selectors import order_for_refund
-    from wanshang.orders.selectors import buyer_order_get
-
     order = buyer_order_get(buyer=request.user, order_id=order_id)
     return out.order_detail(order, current_refund=order_for_refund(order))
 
@@ -281,8 +266,6 @@ def order_detail(request, order_id: int):
 
 @router.post("/orders/{order_id}/cancel", response={200: OrderDetailOut, **ERRORS}, summary="取消未付款订单")
 def order_cancel(request, order_id: int, payload: CancelIn | None = None):
-    from wanshang.orders.services import order_cancel as cancel
-
     reason = (payload.reason if payload else "") or "买家取消"
     cancel(order_id=order_id, buyer=request.user, actor=request.user, actor_kind="buyer", reason=reason)
     return _order_detail(request, order_id)
@@ -290,26 +273,18 @@ def order_cancel(request, order_id: int, payload: CancelIn | None = None):
 
 @router.post("/orders/{order_id}/confirm-receipt", response={200: OrderDetailOut, **ERRORS}, summary="确认收货")
 def order_confirm_receipt(request, order_id: int):
-    from wanshang.orders.services import order_confirm_receipt as confirm
-
     confirm(buyer=request.user, order_id=order_id)
     return _order_detail(request, order_id)
 
 
 @router.post("/orders/{order_id}/refund", response={201: StoreRefundOut, **ERRORS}, summary="申请退款（已付款未发货）")
 def order_refund(request, order_id: int, payload: RefundIn):
-    from wanshang.aftersales.services import refund_request
-
     lines = [(item.line_id, item.quantity) for item in payload.lines] if payload.lines is not None else None
     return 201, out.refund(refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines))
 
 
 @router.post("/orders/{order_id}/refund/withdraw", response={200: StoreRefundOut, **ERRORS}, summary="撤销退款申请")
 def order_refund_withdraw(request, order_id: int):
-    from wanshang.aftersales.selectors import order_for_refund
-    from wanshang.aftersales.services import refund_withdraw
-    from wanshang.orders.selectors import buyer_order_get
-
     current = order_for_refund(buyer_order_get(buyer=request.user, order_id=order_id))
     if current is None:
         raise NotFound("该订单没有退款申请")
@@ -326,8 +301,6 @@ def payment(request, payment_no: str):
 @router.post("/payments/{payment_no}/sandbox-pay", response={200: SandboxPayOut, **ERRORS},
              summary="沙箱支付（演示环境）")
 def payment_sandbox_pay(request, payment_no: str):
-    from wanshang.payments.services import sandbox_pay
-
     outcome = sandbox_pay(buyer=request.user, payment_no=payment_no)
     return {"outcome": outcome, "payment": _payment_out(request, payment_no)}
 
@@ -336,22 +309,16 @@ def payment_sandbox_pay(request, payment_no: str):
 
 @router.get("/addresses", response={200: list[AddressOut], 401: Error}, summary="收货地址")
 def addresses(request):
-    from wanshang.accounts.selectors import address_list
-
     return [out.address(a) for a in address_list(user=request.user)]
 
 
 @router.post("/addresses", response={201: AddressOut, **ERRORS}, summary="新增收货地址")
 def address_create(request, payload: AddressIn):
-    from wanshang.accounts.services import address_create as create
-
     return 201, out.address(create(user=request.user, **payload.model_dump()))
 
 
 @router.delete("/addresses/{address_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="删除收货地址")
 def address_delete(request, address_id: int):
-    from wanshang.accounts.services import address_delete as delete
-
     delete(user=request.user, address_id=address_id)
     return 204, None
 

@@ -9,8 +9,11 @@ from datetime import datetime
 from ninja import Field as SchemaField
 from ninja import Router, Schema
 
+from wanshang.catalog.selectors import favourite_list
+from wanshang.catalog.services import favourite_add, favourite_remove
 from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import NotFound
+from wanshang.insights.privacy import buyer_events_delete
 from wanshang.storefront import serializers as out
 from wanshang.storefront.promo_display import card_overlay
 from wanshang.storefront.schemas import AUTHED_ERRORS, Error, ProductCard
@@ -50,8 +53,6 @@ def _favourite(fav, overlay=None) -> dict:
 
 @router.get("/favourites", response={200: FavouritePage, **AUTHED_ERRORS}, summary="我的收藏（最新在前；已失效的商品 buyable=false）")
 def favourites(request, page: int = page_query(), page_size: int = page_size_query(20)):
-    from wanshang.catalog.selectors import favourite_list
-
     data = out.page_of(favourite_list(user=request.user), page=page, per_page=page_size, item=lambda f: f)
     overlay = card_overlay(buyer=request.user, products=[f.product for f in data["items"] if f.buyable])
     data["items"] = [_favourite(f, overlay) for f in data["items"]]
@@ -60,8 +61,6 @@ def favourites(request, page: int = page_query(), page_size: int = page_size_que
 
 @router.get("/favourites/{product_id}", response={200: FavouriteOut, 404: Error, **AUTHED_ERRORS}, summary="是否已收藏该商品")
 def favourite_get(request, product_id: int):
-    from wanshang.catalog.selectors import favourite_list
-
     fav = favourite_list(user=request.user).filter(product_id=product_id).first()
     if fav is None:
         raise NotFound("未收藏该商品", field="product_id")
@@ -71,16 +70,12 @@ def favourite_get(request, product_id: int):
 @router.post("/favourites", response={200: FavouriteOut, 201: FavouriteOut, 400: Error, 404: Error, **AUTHED_ERRORS},
              summary="收藏商品（重复收藏不报错：已收藏时返回 200，新收藏 201）")
 def favourite_create(request, payload: FavouriteIn):
-    from wanshang.catalog.services import favourite_add
-
     fav, created = favourite_add(user=request.user, product_id=payload.product_id)
     return (201 if created else 200), _favourite(fav, card_overlay(buyer=request.user, products=[fav.product]))
 
 
 @router.delete("/favourites/{product_id}", response={204: None, **AUTHED_ERRORS}, summary="取消收藏（未收藏时同样返回 204）")
 def favourite_delete(request, product_id: int):
-    from wanshang.catalog.services import favourite_remove
-
     favourite_remove(user=request.user, product_id=product_id)
     return 204, None
 
@@ -90,6 +85,4 @@ def favourite_delete(request, product_id: int):
 def my_events_delete(request):
     """Deletes the buyer's page views, searches, time on page, cart and favourite actions and the statistics
     events of their orders, payments and refunds. The orders, payments and refunds themselves are kept."""
-    from wanshang.insights.privacy import buyer_events_delete
-
     return {"deleted": buyer_events_delete(user_id=request.user.pk)}

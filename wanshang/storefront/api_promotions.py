@@ -9,8 +9,21 @@ from django.utils import timezone
 from ninja import Router
 
 from wanshang.accounts.api_auth import AUTH
+from wanshang.catalog.selectors import product_get_public
+from wanshang.checkout.services import flash_buy as buy
+from wanshang.checkout.services import group_buy as group_buy_for
 from wanshang.common.errors import ValidationError
+from wanshang.inventory.selectors import available_by_sku
+from wanshang.marketing.selectors import claimed_counts, flash_sale_board, group_team_get, points_of
+from wanshang.marketing.selectors import coupon_center as center
+from wanshang.marketing.selectors import my_coupons as coupons_of
+from wanshang.marketing.selectors import product_promotions as promotions_of
+from wanshang.marketing.services import coupon_claim as claim
+from wanshang.merchants.selectors import shop_get_public
+from wanshang.payments.gateways import available_gateways
+from wanshang.payments.selectors import payment_get_for_buyer
 from wanshang.storefront import serializers as out
+from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, sku_displays
 from wanshang.storefront.schemas import (
     AUTHED_ERRORS,
     ERRORS,
@@ -52,9 +65,6 @@ def _idempotency_key(request) -> str:
 
 
 def _payment_out(request, payment_no):
-    from wanshang.payments.gateways import available_gateways
-    from wanshang.payments.selectors import payment_get_for_buyer
-
     payment = payment_get_for_buyer(buyer=request.user, payment_no=payment_no)
     return out.payment(payment, gateways=available_gateways())
 
@@ -64,12 +74,6 @@ def _payment_out(request, payment_no):
 @router.get("/products/{product_id}/promotions", auth=OPTIONAL_AUTH, response={200: ProductPromotionsOut, **PUBLIC_ERRORS},
             summary="商品促销：该买家的各 SKU 价格、标签、满减、可领券、秒杀、拼团、套餐")
 def product_promotions(request, product_id: int):
-    from wanshang.catalog.selectors import product_get_public
-    from wanshang.inventory.selectors import available_by_sku
-    from wanshang.marketing.selectors import claimed_counts
-    from wanshang.marketing.selectors import product_promotions as promotions_of
-    from wanshang.storefront.promo_display import sku_displays
-
     now = timezone.now()
     product = product_get_public(product_id=product_id)
     skus = list(product.skus.all())
@@ -85,10 +89,6 @@ def product_promotions(request, product_id: int):
 @router.get("/coupons/center", auth=OPTIONAL_AUTH, response={200: list[CouponOfferOut], **PUBLIC_ERRORS}, summary="领券中心：可领取的优惠券")
 def coupon_center(request, shop: str = ""):
     """`shop`: a shop slug — that shop's coupons and the platform's."""
-    from wanshang.marketing.selectors import claimed_counts
-    from wanshang.marketing.selectors import coupon_center as center
-    from wanshang.merchants.selectors import shop_get_public
-
     coupons = center(shop=shop_get_public(slug=shop) if shop else None)
     claimed = claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in coupons]) if coupons else {}
     return [out.coupon_offer(c, claimed=claimed.get(c.pk, 0)) for c in coupons]
@@ -96,19 +96,14 @@ def coupon_center(request, shop: str = ""):
 
 @router.post("/coupons/{promotion_id}/claim", response={201: MyCouponOut, **ERRORS}, summary="领取优惠券")
 def coupon_claim(request, promotion_id: int):
-    from wanshang.marketing.selectors import my_coupons
-    from wanshang.marketing.services import coupon_claim as claim
-
     coupon = claim(buyer=request.user, promotion_id=promotion_id)
-    labelled = next((c for c in my_coupons(buyer=request.user, state="unused") if c.pk == coupon.pk), coupon)
+    labelled = next((c for c in coupons_of(buyer=request.user, state="unused") if c.pk == coupon.pk), coupon)
     return 201, out.my_coupon(labelled)
 
 
 @router.get("/coupons", response={200: list[MyCouponOut], 400: Error, **AUTHED_ERRORS}, summary="我的优惠券")
 def my_coupons(request, state: str = "unused"):
     """`state`: unused（未使用）/ used（已使用）/ expired（已过期）."""
-    from wanshang.marketing.selectors import my_coupons as coupons_of
-
     if state not in ("unused", "used", "expired"):
         raise ValidationError("state 须为 unused / used / expired", field="state")
     return [out.my_coupon(c) for c in coupons_of(buyer=request.user, state=state)]
@@ -116,9 +111,6 @@ def my_coupons(request, state: str = "unused"):
 
 @router.get("/points", response={200: PointsOut, 401: Error}, summary="我的积分：余额与明细")
 def points(request):
-    from wanshang.marketing.selectors import points_of
-    from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS
-
     balance, entries = points_of(user=request.user)
     return out.points(balance, entries, reasons=POINTS_REASONS, rules=GIVE_BACK_RULES)
 
@@ -127,16 +119,12 @@ def points(request):
 
 @router.get("/flash-sales", auth=None, response=list[FlashSessionOut], summary="秒杀会场：进行中与 24 小时内开始的场次")
 def flash_board(request):
-    from wanshang.marketing.selectors import flash_sale_board
-
     return [out.flash_session(s) for s in flash_sale_board()]
 
 
 @router.post("/flash-sales/items/{item_id}/buy", response={201: PaymentOut, **ERRORS}, openapi_extra=IDEMPOTENCY_HEADER,
              summary="立即抢购（按秒杀价下单，返回支付单）")
 def flash_buy(request, item_id: int, payload: FlashBuyIn):
-    from wanshang.checkout.services import flash_buy as buy
-
     payment = buy(buyer=request.user, item_id=item_id, quantity=payload.quantity, address_id=payload.address_id,
                   idempotency_key=_idempotency_key(request), buyer_note=payload.buyer_note)
     return 201, _payment_out(request, payment.no)
@@ -147,9 +135,7 @@ def flash_buy(request, item_id: int, payload: FlashBuyIn):
 @router.post("/group-buys/items/{item_id}", response={201: PaymentOut, **ERRORS}, openapi_extra=IDEMPOTENCY_HEADER,
              summary="拼团下单：发起新团（不传 team_id）或参加一个团")
 def group_buy(request, item_id: int, payload: GroupBuyIn):
-    from wanshang.checkout.services import group_buy as buy
-
-    payment = buy(buyer=request.user, item_id=item_id, team_id=payload.team_id, quantity=payload.quantity,
+    payment = group_buy_for(buyer=request.user, item_id=item_id, team_id=payload.team_id, quantity=payload.quantity,
                   address_id=payload.address_id, idempotency_key=_idempotency_key(request),
                   buyer_note=payload.buyer_note)
     return 201, _payment_out(request, payment.no)
@@ -158,6 +144,4 @@ def group_buy(request, item_id: int, payload: GroupBuyIn):
 @router.get("/group-teams/{team_id}", auth=OPTIONAL_AUTH, response={200: GroupTeamOut, **PUBLIC_ERRORS},
             summary="拼团详情（分享页）：成员（昵称打码）、剩余名额、截止时间、状态")
 def group_team(request, team_id: int):
-    from wanshang.marketing.selectors import group_team_get
-
     return out.group_team(group_team_get(team_id=team_id), viewer=request.user, now=timezone.now())

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.money import yuan_to_fen
+from wanshang.storefront.promo_display import parse_ids
 
 SORTS = [("default", _("综合")), ("sales", _("销量")), ("new", _("新品")), ("price_asc", _("价格从低到高")),
          ("price_desc", _("价格从高到低"))]
@@ -93,8 +94,6 @@ class CheckoutForm(forms.Form):
 
 
 def coupon_ids_field(text) -> list[int] | None:
-    from wanshang.storefront.promo_display import parse_ids
-
     try:
         return parse_ids(text)
     except ValueError:

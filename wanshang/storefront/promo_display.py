@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.money import fen_to_yuan_str
+from wanshang.compliance.services import reference_prices, strike_price_ok
+from wanshang.marketing.selectors import list_prices, product_tags
 
 # --- product cards: a fresh promotion price on a cached list -------------------------------------------------
 #
@@ -54,8 +56,6 @@ class CardOverlay:
 
 def card_overlay(*, buyer, products) -> CardOverlay:
     """Promotion prices and tags of the listed products, for this buyer, now."""
-    from wanshang.marketing.selectors import list_prices, product_tags
-
     products = list(products)
     if not products:
         return CardOverlay()
@@ -101,8 +101,6 @@ def sku_displays(*, product, skus, prices: dict, stock: dict, now=None) -> list[
     lowest price charged in the 7 days before now); a manufacturer's suggested price is never struck through,
     it is labelled 厂商指导价. The §16 lookup runs only when some SKU has a 划线价.
     """
-    from wanshang.compliance.services import reference_prices, strike_price_ok
-
     now = now or timezone.now()
     with_original = [s.pk for s in skus if s.original_price_fen]
     refs = reference_prices(sku_ids=with_original, at=now) if with_original and not product.original_price_is_msrp else {}

@@ -2,6 +2,8 @@
 
 from django.core.paginator import Paginator
 
+from wanshang.storefront.promo_display import mask_name, team_status_label
+
 
 def shop_brief(shop) -> dict:
     return {"id": shop.pk, "name": shop.name, "slug": shop.slug, "logo_url": shop.logo_url}
@@ -197,8 +199,6 @@ def flash_session(s) -> dict:
 
 def product_promotions(product, promos, *, rows, claimed: dict, now) -> dict:
     """`rows`: promo_display.sku_displays of the product's SKUs (price, §16-checked reference prices, stock)."""
-    from wanshang.storefront.promo_display import mask_name
-
     skus = {r.sku.pk: r.sku for r in rows}
     flash = promos.flash
     group = promos.group_buy
@@ -243,8 +243,6 @@ def points(balance: int, entries, *, reasons: dict, rules: list[str]) -> dict:
 
 
 def group_team(team, *, viewer, now) -> dict:
-    from wanshang.storefront.promo_display import mask_name, team_status_label
-
     members = list(team.members.all())
     sku = team.item.sku
     joined = bool(getattr(viewer, "is_authenticated", False)) and any(m.buyer_id == viewer.pk for m in members)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+
 from .alipay import AlipayGateway
 from .base import (
     Gateway,
@@ -37,8 +39,6 @@ GATEWAYS: dict[str, type[Gateway]] = {
 
 
 def _wanshang() -> Mapping[str, Any]:
-    from django.conf import settings
-
     return getattr(settings, "WANSHANG", {}) or {}
 
 

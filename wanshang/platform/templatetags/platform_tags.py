@@ -1,5 +1,8 @@
 from django import template
 
+from wanshang.compliance.selectors import open_price_alert_count as count
+from wanshang.merchants.selectors import application_status_counts
+
 register = template.Library()
 
 
@@ -19,13 +22,9 @@ def get_item(mapping, key):
 
 @register.simple_tag
 def pending_application_count() -> int:
-    from wanshang.merchants.selectors import application_status_counts
-
     return application_status_counts().get("pending", 0)
 
 
 @register.simple_tag
 def open_price_alert_count() -> int:
-    from wanshang.compliance.selectors import open_price_alert_count as count
-
     return count()

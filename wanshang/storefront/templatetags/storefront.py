@@ -1,7 +1,12 @@
 """Storefront template helpers: the mall header (cart count, category menu) and small display filters."""
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from wanshang.catalog.selectors import category_tree, category_tree_version
+from wanshang.checkout.selectors import cart_count
+from wanshang.storefront.promo_display import card_marker, mask_name
 
 register = template.Library()
 
@@ -10,8 +15,6 @@ ACTOR_LABELS = {"buyer": _("买家"), "seller": _("商家"), "platform": _("平�
 
 def category_menu(request) -> list:
     """The category tree, loaded once per request (header menu and page side bars share it)."""
-    from wanshang.catalog.selectors import category_tree
-
     tree = getattr(request, "_ws_category_tree", None)
     if tree is None:
         tree = category_tree()
@@ -21,9 +24,6 @@ def category_menu(request) -> list:
 
 @register.inclusion_tag("storefront/_header.html", takes_context=True)
 def store_header(context, compact: bool = False):
-    from wanshang.catalog.selectors import category_tree_version
-    from wanshang.checkout.selectors import cart_count
-
     request = context["request"]
     user = request.user
     return {
@@ -64,8 +64,6 @@ _ICONS = {
 @register.simple_tag
 def icon(name: str, size: int = 18):
     """A small inline SVG icon (no icon font, no emoji: renders the same everywhere)."""
-    from django.utils.safestring import mark_safe
-
     body = _ICONS.get(name, "")
     return mark_safe(
         f'<svg class="icon" width="{int(size)}" height="{int(size)}" viewBox="0 0 24 24" fill="none" '
@@ -78,8 +76,6 @@ def icon(name: str, size: int = 18):
 def card_price(context, product):
     """A product card's price: this buyer's promotion price when the page computed one (`card_overlay`),
     otherwise the product's own price marked for the per-request overlay of cached lists (promo_display)."""
-    from wanshang.storefront.promo_display import card_marker
-
     overlay = context.get("card_overlay")
     if overlay is None:
         return card_marker(product)
@@ -89,8 +85,6 @@ def card_price(context, product):
 @register.filter
 def masked(name) -> str:
     """A buyer's name as other buyers see it: 张** / 139****0001."""
-    from wanshang.storefront.promo_display import mask_name
-
     return mask_name(name)
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from wanshang.checkout.selectors import cart_items, cart_priced
+from wanshang.checkout.selectors import cart_count, cart_items, cart_priced
 from wanshang.checkout.services import cart_add as cart_add_service
 from wanshang.checkout.services import cart_remove as cart_remove_service
 from wanshang.checkout.services import cart_select as cart_select_service
@@ -66,8 +66,6 @@ def cart_add(request):
     else:
         error = _first_error(form)
     if is_htmx(request):
-        from wanshang.checkout.selectors import cart_count
-
         return render(request, "storefront/_added.html", {
             "error": error, "cart_count": cart_count(user=request.user),
         })

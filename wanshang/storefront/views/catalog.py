@@ -1,6 +1,7 @@
 """Browsing: home, category tree, category / search / shop listings, product detail."""
 
 import hashlib
+import uuid
 
 from django.core.cache import cache
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from wanshang.accounts.selectors import address_default
 from wanshang.analytics.tracking import track_page
 from wanshang.catalog.selectors import (
     category_ancestors,
@@ -24,9 +26,10 @@ from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import error_page
 from wanshang.insights.experiments import experiment_variant_for
 from wanshang.inventory.selectors import available_by_sku
+from wanshang.marketing.selectors import claimed_counts, product_promotions
 from wanshang.merchants.selectors import shop_get_public, shop_list_open
 from wanshang.storefront.forms import SORTS, PriceFilterForm
-from wanshang.storefront.promo_display import card_overlay, splice_card_prices
+from wanshang.storefront.promo_display import card_overlay, short_tags, sku_displays, splice_card_prices
 from wanshang.storefront.templatetags.storefront import category_menu
 
 PER_PAGE = 40
@@ -129,9 +132,6 @@ def shop(request, slug):
 
 
 def product(request, product_id):
-    from wanshang.marketing.selectors import claimed_counts, product_promotions
-    from wanshang.storefront.promo_display import short_tags, sku_displays
-
     item = product_get_public(product_id=product_id, buyer=request.user)
     track_page(request, shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
     shown = experiment_variant_for(product=item, visitor=getattr(getattr(request, "visit", None), "visitor", ""))
@@ -186,10 +186,6 @@ def product(request, product_id):
 
 def _buy_context(request, promos, skus, now) -> dict:
     """The flash-sale, group-buy and bundle blocks: rows to render, a fresh idempotency key for their forms."""
-    import uuid
-
-    from wanshang.accounts.selectors import address_default
-
     by_id = {s.pk: s for s in skus}
     return {
         "flash": promos.flash,

@@ -13,7 +13,9 @@ from wanshang.accounts.selectors import address_list
 from wanshang.checkout.services import checkout_preview, checkout_submit, selected_cart_items
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import error_page, message_errors
+from wanshang.payments.gateways import available_gateways
 from wanshang.payments.selectors import payment_get_for_buyer
+from wanshang.payments.services import payment_start, sandbox_pay
 from wanshang.pricing.engine import PricingOptions
 from wanshang.storefront.forms import CheckoutForm, GatewayForm, format_items
 from wanshang.storefront.promo_display import parse_ids
@@ -124,8 +126,6 @@ def _payment(request, payment_no):
 
 @buyer_required
 def cashier(request, payment_no):
-    from wanshang.payments.gateways import available_gateways
-
     payment = _payment(request, payment_no)
     if payment.status == "paid":
         return redirect("storefront:pay_done", payment_no=payment.no)
@@ -143,8 +143,6 @@ def cashier(request, payment_no):
 @buyer_required
 @require_POST
 def pay_sandbox(request, payment_no):
-    from wanshang.payments.services import sandbox_pay
-
     with message_errors(request, passthrough=NotFound):
         sandbox_pay(buyer=request.user, payment_no=payment_no)
         return redirect("storefront:pay_done", payment_no=payment_no)
@@ -154,8 +152,6 @@ def pay_sandbox(request, payment_no):
 @buyer_required
 @require_POST
 def pay_start(request, payment_no):
-    from wanshang.payments.services import payment_start
-
     form = GatewayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择支付方式"))

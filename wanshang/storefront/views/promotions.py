@@ -2,6 +2,7 @@
 put a bundle (套餐) into the cart; the flash-sale board, a group's shareable page, the coupon center, and the
 buyer's own coupons and points."""
 
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,8 +13,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wanshang.accounts.selectors import address_default
+from wanshang.catalog.selectors import product_get_public
+from wanshang.checkout.services import cart_add
+from wanshang.checkout.services import flash_buy as buy
+from wanshang.checkout.services import group_buy as group_buy_for
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import message_errors
+from wanshang.marketing.selectors import (
+    claimed_counts,
+    flash_sale_board,
+    group_team_get,
+    points_of,
+    product_promotions,
+)
+from wanshang.marketing.selectors import coupon_center as center
+from wanshang.marketing.selectors import my_coupons as coupons_of
+from wanshang.marketing.services import coupon_claim as claim
 from wanshang.storefront.forms import BundleAddForm, CouponClaimForm, FlashBuyForm, GroupBuyForm
 from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, mask_name, team_status_label
 from wanshang.storefront.views._common import buyer_required, is_htmx, safe_next
@@ -33,9 +49,6 @@ def _first_error(form) -> str:
 @require_POST
 def coupon_claim(request):
     """领取: htmx answers with the coupon's claim area (已领取 or why not); otherwise back with a message."""
-    from wanshang.marketing.selectors import claimed_counts
-    from wanshang.marketing.services import coupon_claim as claim
-
     form = CouponClaimForm(request.POST)
     back = safe_next(request, request.POST.get("next"), default="storefront:coupon_center")
     coupon = error = None
@@ -61,9 +74,6 @@ def coupon_claim(request):
 
 
 def coupon_center(request):
-    from wanshang.marketing.selectors import claimed_counts
-    from wanshang.marketing.selectors import coupon_center as center
-
     coupons = center()
     return render(request, "storefront/coupon_center.html", {
         "coupons": coupons,
@@ -73,8 +83,6 @@ def coupon_center(request):
 
 @buyer_required
 def my_coupons(request):
-    from wanshang.marketing.selectors import my_coupons as coupons_of
-
     state = request.GET.get("state", "unused")
     state = state if state in dict(COUPON_TABS) else "unused"
     return render(request, "storefront/my_coupons.html", {
@@ -85,8 +93,6 @@ def my_coupons(request):
 
 @buyer_required
 def my_points(request):
-    from wanshang.marketing.selectors import points_of
-
     balance, entries = points_of(user=request.user)
     return render(request, "storefront/my_points.html", {
         "balance": balance,
@@ -98,15 +104,11 @@ def my_points(request):
 # --- flash sales and group buys ----------------------------------------------------------------------------------
 
 def flash_board(request):
-    from wanshang.marketing.selectors import flash_sale_board
-
     return render(request, "storefront/flash_board.html", {"sessions": flash_sale_board()})
 
 
 def _address_or_redirect(request, form, back: str):
     """The address to ship to: the one posted, else the buyer's default; None and a redirect when there is none."""
-    from wanshang.accounts.selectors import address_default
-
     address_id = form.cleaned_data.get("address_id")
     if address_id:
         return address_id, None
@@ -134,8 +136,6 @@ def _promo_buy(request, form, back: str, buy):
 @buyer_required
 @require_POST
 def flash_buy(request):
-    from wanshang.checkout.services import flash_buy as buy
-
     form = FlashBuyForm(request.POST)
     back = safe_next(request, request.POST.get("next"), default="storefront:flash_board")
     return _promo_buy(request, form, back, lambda address_id: buy(
@@ -146,11 +146,9 @@ def flash_buy(request):
 @buyer_required
 @require_POST
 def group_buy(request):
-    from wanshang.checkout.services import group_buy as buy
-
     form = GroupBuyForm(request.POST)
     back = safe_next(request, request.POST.get("next"))
-    return _promo_buy(request, form, back, lambda address_id: buy(
+    return _promo_buy(request, form, back, lambda address_id: group_buy_for(
         buyer=request.user, item_id=form.cleaned_data["item_id"], team_id=form.cleaned_data.get("team_id"),
         quantity=form.cleaned_data["quantity"], address_id=address_id,
         idempotency_key=form.cleaned_data["idempotency_key"]))
@@ -158,11 +156,6 @@ def group_buy(request):
 
 def group_team(request, team_id):
     """A group's page, shared by link: anyone may look; a logged-in buyer not yet in it may join."""
-    import uuid
-
-    from wanshang.accounts.selectors import address_default
-    from wanshang.marketing.selectors import group_team_get
-
     team = group_team_get(team_id=team_id)
     now = timezone.now()
     members = list(team.members.all())
@@ -187,10 +180,6 @@ def group_team(request, team_id):
 @require_POST
 def bundle_add(request):
     """Put every SKU of a bundle into the cart with its quantity; all or nothing."""
-    from wanshang.catalog.selectors import product_get_public
-    from wanshang.checkout.services import cart_add
-    from wanshang.marketing.selectors import product_promotions
-
     form = BundleAddForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
