@@ -131,7 +131,7 @@ def test_every_storefront_endpoint_with_inputs_documents_422(client):
 def test_every_storefront_endpoint_that_needs_a_login_documents_401():
     """From ninja's mounted operations: the OpenAPI document cannot tell a login from an optional one."""
     from wanshang.api import api
-    from wanshang.storefront.api_promotions import OPTIONAL_AUTH
+    from wanshang.storefront.api.promotions import OPTIONAL_AUTH
 
     mounted = [(bound.prefix, op) for bound in api._get_bound_routers() if bound.prefix.strip("/").startswith("store")
                for view in bound.path_operations.values() for op in view.operations]

@@ -12,7 +12,7 @@ from wanshang.insights.anomaly import (
 )
 from wanshang.insights.exports import trade_export
 from wanshang.insights.trade import platform_trade_report, trade_range
-from wanshang.platform.api_errors import ERRORS
+from wanshang.platform.api.errors import ERRORS
 
 router = Router()
 

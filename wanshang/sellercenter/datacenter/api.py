@@ -12,10 +12,10 @@ from wanshang.faces_common.datacenter_api import dashboard_out, period_out
 from wanshang.insights import selectors as data
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
+from wanshang.sellercenter.api.schemas import Message
 from wanshang.sellercenter.datacenter.api_customers import router as customers_router
 from wanshang.sellercenter.datacenter.api_experiments import router as experiments_router
 from wanshang.sellercenter.datacenter.api_trade import router as trade_router
-from wanshang.sellercenter.schemas import Message
 
 router = Router()
 ERRORS = {401: Message, 403: Message, 404: Message, 422: Message}

@@ -40,7 +40,7 @@ from wanshang.insights.customers import (
 )
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
-from wanshang.sellercenter.schemas import In, Message
+from wanshang.sellercenter.api.schemas import In, Message
 
 router = Router()
 

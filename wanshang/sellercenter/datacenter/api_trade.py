@@ -23,7 +23,7 @@ from wanshang.insights.exports import trade_export
 from wanshang.insights.trade import trade_range, trade_report
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
-from wanshang.sellercenter.schemas import Message
+from wanshang.sellercenter.api.schemas import Message
 
 router = Router()
 

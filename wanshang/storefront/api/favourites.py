@@ -14,9 +14,9 @@ from wanshang.catalog.services import favourite_add, favourite_remove
 from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import NotFound
 from wanshang.insights.privacy import buyer_events_delete
-from wanshang.storefront import serializers as out
+from wanshang.storefront.api import serializers as out
+from wanshang.storefront.api.schemas import AUTHED_ERRORS, Error, ProductCard
 from wanshang.storefront.promo_display import card_overlay
-from wanshang.storefront.schemas import AUTHED_ERRORS, Error, ProductCard
 
 router = Router()
 

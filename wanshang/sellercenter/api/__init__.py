@@ -52,8 +52,7 @@ from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, sel
 from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH
-from wanshang.sellercenter.datacenter.api import router as data_router
-from wanshang.sellercenter.schemas import (
+from wanshang.sellercenter.api.schemas import (
     Changed,
     CouponIssueIn,
     IssuedOut,
@@ -83,6 +82,7 @@ from wanshang.sellercenter.schemas import (
     StockPage,
     WarehouseOut,
 )
+from wanshang.sellercenter.datacenter.api import router as data_router
 
 router = Router(auth=SELLER_AUTH)
 

@@ -27,7 +27,7 @@ from wanshang.marketing.services import (
 )
 from wanshang.marketing.types import Kind
 from wanshang.platform.access import OPERATOR_AUTH
-from wanshang.platform.api_errors import ERRORS
+from wanshang.platform.api.errors import ERRORS
 from wanshang.platform.marketing import SLOT_PHASES, aware, coupon_input, decorate, evidence_rows, slot_phase
 
 router = Router(auth=OPERATOR_AUTH)

@@ -19,8 +19,8 @@ from wanshang.merchants.services import (
     shop_suspend,
 )
 from wanshang.platform.access import OPERATOR_AUTH
-from wanshang.platform.api_errors import ERRORS
-from wanshang.platform.api_marketing import router as marketing_router
+from wanshang.platform.api.errors import ERRORS
+from wanshang.platform.api.marketing import router as marketing_router
 from wanshang.platform.datacenter.api import router as data_router
 
 router = Router(auth=OPERATOR_AUTH)

@@ -38,12 +38,11 @@ from wanshang.payments.gateways import available_gateways
 from wanshang.payments.selectors import payment_get_for_buyer
 from wanshang.payments.services import sandbox_pay
 from wanshang.pricing.engine import PricingOptions
-from wanshang.storefront import serializers as out
-from wanshang.storefront.api_favourites import router as favourites_router
-from wanshang.storefront.api_promotions import OPTIONAL_AUTH
-from wanshang.storefront.api_promotions import router as promotions_router
-from wanshang.storefront.promo_display import card_overlay, parse_ids
-from wanshang.storefront.schemas import (
+from wanshang.storefront.api import serializers as out
+from wanshang.storefront.api.favourites import router as favourites_router
+from wanshang.storefront.api.promotions import OPTIONAL_AUTH
+from wanshang.storefront.api.promotions import router as promotions_router
+from wanshang.storefront.api.schemas import (
     AUTHED_ERRORS,
     ERRORS,
     PUBLIC_ERRORS,
@@ -70,6 +69,7 @@ from wanshang.storefront.schemas import (
     TokenIn,
     TokenOut,
 )
+from wanshang.storefront.promo_display import card_overlay, parse_ids
 
 router = Router()
 router.add_router("", promotions_router)  # coupons, points, flash sales, group buys

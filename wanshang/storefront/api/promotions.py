@@ -22,9 +22,8 @@ from wanshang.marketing.services import coupon_claim as claim
 from wanshang.merchants.selectors import shop_get_public
 from wanshang.payments.gateways import available_gateways
 from wanshang.payments.selectors import payment_get_for_buyer
-from wanshang.storefront import serializers as out
-from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, sku_displays
-from wanshang.storefront.schemas import (
+from wanshang.storefront.api import serializers as out
+from wanshang.storefront.api.schemas import (
     AUTHED_ERRORS,
     ERRORS,
     PUBLIC_ERRORS,
@@ -39,6 +38,7 @@ from wanshang.storefront.schemas import (
     PointsOut,
     ProductPromotionsOut,
 )
+from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, sku_displays
 
 router = Router()
 
