@@ -22,7 +22,7 @@ def yuan_to_fen(text: str | int | Decimal, *, field: str = "price") -> int:
     try:
         value = Decimal(str(text).strip().replace(",", "").replace("¥", "").replace("￥", ""))
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"“{text}” 不是有效的金额", field=field)
+        raise ValidationError(f"“{text}” 不是有效的金额", field=field) from None
     if not value.is_finite() or value < 0:
         raise ValidationError("金额不能为负数", field=field)
     if value != value.quantize(Decimal("0.01")):

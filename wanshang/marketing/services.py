@@ -60,7 +60,7 @@ def _clean_common(data: PromotionInput, *, platform: bool, now) -> dict:
         try:
             scope_ids = sorted({int(i) for i in data.scope_ids})
         except (TypeError, ValueError):
-            raise ValidationError("适用范围须为编号列表", field="scope_ids")
+            raise ValidationError("适用范围须为编号列表", field="scope_ids") from None
         if not scope_ids:
             raise ValidationError("请选择适用的商品、类目或店铺", field="scope_ids")
     for key, label, hi in (("per_buyer_limit", "每人限购/限领", 9999), ("total_quantity", "发放总量", 10_000_000),
@@ -94,7 +94,7 @@ def _clean_items(data: PromotionInput, *, shop, config: dict) -> list[dict]:
     try:
         sku_ids = [int(i["sku_id"]) for i in data.items]
     except (KeyError, TypeError, ValueError):
-        raise ValidationError("商品规格编号无效", field="items")
+        raise ValidationError("商品规格编号无效", field="items") from None
     if len(set(sku_ids)) != len(sku_ids):
         raise ValidationError("同一商品规格不能重复添加", field="items")
     skus = seller_skus_by_id(shop=shop, sku_ids=sku_ids) if sku_ids else {}
@@ -108,7 +108,7 @@ def _clean_items(data: PromotionInput, *, shop, config: dict) -> list[dict]:
         try:
             item = spec.clean_item(dict(raw), sku_price_fen=sku.price_fen, config=config)
         except ValidationError as e:
-            raise ValidationError(f"{sku.product.title} {sku.spec_text}：{e.message}", field="items")
+            raise ValidationError(f"{sku.product.title} {sku.spec_text}：{e.message}", field="items") from None
         cleaned.append({"sku_id": sku_id, "product_id": sku.product_id, **item})
     spec.clean_items(cleaned, config=config, sku_prices={s.pk: s.price_fen for s in skus.values()})
     if data.kind == Kind.FLASH_SALE:
@@ -341,7 +341,7 @@ def coupon_issue(*, shop, actor, promotion_id, buyer_ids: list[int], platform: b
     try:
         ids = sorted({int(i) for i in buyer_ids})
     except (TypeError, ValueError):
-        raise ValidationError("买家编号无效", field="buyer_ids")
+        raise ValidationError("买家编号无效", field="buyer_ids") from None
     if not 1 <= len(ids) <= 10000:
         raise ValidationError("一次可向 1–10000 位买家发放", field="buyer_ids")
     users = users_by_ids(ids=ids)
@@ -382,7 +382,7 @@ def member_levels_save(*, shop, levels: list[dict]) -> list[MemberLevel]:
             spend = int(raw.get("min_spend_fen") or 0)
             points = int(raw.get("min_points") or 0)
         except (KeyError, TypeError, ValueError):
-            raise ValidationError("会员等级格式错误", field="levels")
+            raise ValidationError("会员等级格式错误", field="levels") from None
         name = str(raw.get("name") or "").strip()
         if not 1 <= rank <= 9 or not 1 <= len(name) <= 20 or spend < 0 or points < 0:
             raise ValidationError("等级须为 1–9，名称 1–20 字，门槛不能为负", field="levels")
@@ -427,8 +427,8 @@ def flash_slot_save(*, actor, name: str, starts_at, ends_at, slot_id=None, is_op
         slot.name, slot.starts_at, slot.ends_at, slot.is_open = name, starts_at, ends_at, bool(is_open)
         try:
             slot.save()
-        except IntegrityError:
-            raise ValidationError("场次时间无效", field="ends_at")
+        except IntegrityError as exc:
+            raise ValidationError("场次时间无效", field="ends_at") from exc
     return slot
 
 
@@ -484,7 +484,7 @@ def _flash_item(item_id):
     try:
         key = int(item_id)
     except (TypeError, ValueError):
-        raise NotFound("秒杀商品不存在")
+        raise NotFound("秒杀商品不存在") from None
     hit = _FLASH_ITEMS.get(key)
     if hit and hit[0] > time.monotonic():
         return hit[1]
@@ -554,7 +554,7 @@ def group_buy(*, buyer, item_id, address_id, idempotency_key: str, team_id=None,
     try:
         team_id = int(team_id) if team_id not in (None, "", 0, "0") else 0
     except (TypeError, ValueError):
-        raise ValidationError("拼团编号无效", field="team_id")
+        raise ValidationError("拼团编号无效", field="team_id") from None
     return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
                            idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
                            options=PricingOptions(group_buy={item.sku_id: team_id}),
