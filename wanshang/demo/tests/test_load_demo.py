@@ -12,6 +12,8 @@ from django.utils import timezone
 from wanshang.demo import content
 from wanshang.demo.people import DEMO_BUYER_PHONE, DEMO_PASSWORD, OPERATOR_PHONE
 
+pytestmark = pytest.mark.slow  # loads the whole demo marketplace; make test-fast skips it
+
 SMALL = ["--products-per-shop", "6", "--orders", "40", "--buyers", "8", "--simulate-days", "2",
          "--visitors-per-day", "60"]
 

@@ -4,16 +4,6 @@ import pytest
 
 
 @pytest.fixture
-def shop(make_shop):
-    return make_shop()
-
-
-@pytest.fixture
-def other_shop(make_shop):
-    return make_shop()
-
-
-@pytest.fixture
 def owner_client(client, shop):
     client.force_login(shop.owner)
     return client
@@ -30,11 +20,6 @@ def make_staff(make_user):
         return user
 
     return make
-
-
-@pytest.fixture
-def address(buyer, make_address):
-    return make_address(buyer)
 
 
 @pytest.fixture
@@ -89,24 +74,3 @@ FOUR_ROWS = {
     "黑色/M": {"price": "109", "stock": "0", "safety": "2"},
     "黑色/L": {"price": "109.9", "stock": "3", "cost": "50"},
 }
-
-
-
-@pytest.fixture
-def promo():
-    """promo(shop, kind, items=[...], config={...}, starts=, ends=, **fields) → a promotion saved by the service
-    (running by default: started a minute ago, ends in a day)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from wanshang.marketing.services import PromotionInput, promotion_save
-
-    def make(shop, kind, *, items=(), config=None, name=None, starts=None, ends=None, **fields):
-        now = timezone.now()
-        data = PromotionInput(kind=kind, name=name or f"测试{kind}", starts_at=starts or now - timedelta(minutes=1),
-                              ends_at=ends if ends is not None else now + timedelta(days=1), config=config or {},
-                              items=list(items), **fields)
-        return promotion_save(shop=shop, actor=shop.owner, data=data)
-
-    return make
