@@ -20,9 +20,20 @@ def django_db_modify_db_settings(request):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if request.config.getoption("reuse_db") and db["ENGINE"] == "django.db.backends.sqlite3":
-        db.setdefault("TEST", {}).setdefault("NAME", str(settings.VAR_DIR / "test-db.sqlite3"))
+    test = db.setdefault("TEST", {})
+    if request.config.getoption("reuse_db") and db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        test["NAME"] = str(settings.VAR_DIR / "test-db.sqlite3")
     request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # adds _gw0, _gw1, … to the names
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A kept database (--reuse-db) was left by the last run's transactional tests, which empty every table, the
+    regions the migration loaded among them: load those again."""
+    from wanshang.fulfillment.services import regions_ensure_loaded
+
+    with django_db_blocker.unblock():
+        regions_ensure_loaded()
 
 
 @pytest.fixture(autouse=True)
