@@ -21,7 +21,7 @@ test: bootstrap  ## everything CI runs: lint, import contracts, migrations, SQLi
 	scripts/test
 
 test-fast: bootstrap  ## the SQLite suite without slow tests, on a kept test database (make test-fast ARGS=-x)
-	pytest -n auto --dist loadscope --reuse-db -m "not slow and not postgres and not redis" $(ARGS)
+	pytest -n auto --dist loadgroup --reuse-db -m "not slow and not postgres and not redis" $(ARGS)
 
 lint: bootstrap  ## ruff check and the complexity ratchet
 	ruff check .
