@@ -1,10 +1,39 @@
-"""Shared test fixtures: small factories that go through the real services."""
+"""Shared test fixtures: small factories that go through the real services. Scenario fixtures used by several
+apps' tests (shop, other_shop, address, place, promo, make_buyers) are in wanshang/common/tests/fixtures.py."""
 
 import itertools
+import os
 
 import pytest
 
+pytest_plugins = ["wanshang.common.tests.fixtures"]
+
 _seq = itertools.count(1)
+# "gw0", "gw1", … when pytest-xdist runs the suite in several processes; they share the Redis database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    """With --reuse-db (make test-fast) the SQLite test database is a file under var/ kept between runs (one per
+    xdist worker); otherwise an in-memory one made afresh, as in CI."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    test = db.setdefault("TEST", {})
+    if request.config.getoption("reuse_db") and db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        test["NAME"] = str(settings.VAR_DIR / "test-db.sqlite3")
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # adds _gw0, _gw1, … to the names
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A kept database (--reuse-db) was left by the last run's transactional tests, which empty every table, the
+    regions the migration loaded among them: load those again."""
+    from wanshang.fulfillment.services import regions_ensure_loaded
+
+    with django_db_blocker.unblock():
+        regions_ensure_loaded()
 
 
 @pytest.fixture(autouse=True)
@@ -17,12 +46,21 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """Each test starts with an empty cache of its own: local memory instead of the shared file cache
-    (a real Redis when the run sets REDIS_URL), cleared because it outlives a test's rolled-back rows."""
+    (a real Redis when the run sets REDIS_URL), cleared because it outlives a test's rolled-back rows.
+    On Redis each test process keeps to its own key prefix and deletes only its own keys: cache.clear() would
+    flush the database under the tests another xdist worker is running."""
     from django.core.cache import cache
 
     if not settings.REDIS_URL:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
+        cache.clear()
+    else:
+        prefix = f"test-{WORKER}"
+        settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+        client = cache._cache.get_client(write=True)
+        stale = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if stale:
+            client.delete(*stale)
     yield
 
 

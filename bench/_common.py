@@ -45,6 +45,7 @@ def configure_env(db: str | None) -> str:
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     os.environ.setdefault("SECURE_COOKIES", "false")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("STATIC_ROOT", str(Path(os.environ["WANSHANG_VAR_DIR"]) / "static"))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(os.environ['WANSHANG_VAR_DIR']) / 'wanshang.sqlite3'}"
     check_safe_url(url)
     return url
@@ -105,6 +106,12 @@ def django_setup() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    if not settings.DEBUG:  # pages name collectstatic's hashed copies (ManifestStaticFilesStorage), as in production
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:

@@ -212,7 +212,7 @@ def main(argv=None) -> int:
             redis.Redis.from_url(args.redis_url, socket_connect_timeout=3).ping()
         except Exception as exc:  # noqa: BLE001
             if args.gate == "redis":
-                raise SystemExit(f"Redis at {args.redis_url} is unreachable: {exc}")
+                raise SystemExit(f"Redis at {args.redis_url} is unreachable: {exc}") from None
             print(f"Redis at {args.redis_url} is unreachable: the Redis gate is skipped", flush=True)
             gates.remove("redis")
     os.environ.pop("REDIS_URL", None)  # the gate is chosen per run (use_gate); the cache stays the file cache

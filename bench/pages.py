@@ -126,7 +126,7 @@ def free_port(wanted: int) -> int:
         try:
             sock.bind(("127.0.0.1", wanted))
         except OSError:
-            raise SystemExit(f"port {wanted} on 127.0.0.1 is busy: pick another --port")
+            raise SystemExit(f"port {wanted} on 127.0.0.1 is busy: pick another --port") from None
         return sock.getsockname()[1]
 
 

@@ -138,6 +138,15 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# In production (DEBUG off) pages name the copies collectstatic makes with a hash of their content in the name
+# (css/wanshang.5f3c1e2a9b4d.css, listed in STATIC_ROOT/staticfiles.json), so the web server can let browsers
+# cache them for a year and a changed file still reaches everyone at once. Development and tests use the plain
+# names from the apps' static/ folders; with DEBUG off, run collectstatic before serving.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 

@@ -34,20 +34,20 @@ def user_register(*, login: str, password: str, nickname: str = "") -> User:
         try:
             validate_email(login)
         except DjangoValidationError:
-            raise ValidationError("邮箱格式不正确", field="login")
+            raise ValidationError("邮箱格式不正确", field="login") from None
         fields["email"] = login
     else:
         fields["phone"] = check_phone(login, field="login")
     try:
         password_validation.validate_password(password, User(username=login))
     except DjangoValidationError as exc:
-        raise ValidationError("；".join(exc.messages), field="password")
+        raise ValidationError("；".join(exc.messages), field="password") from None
     nickname = (nickname or "").strip()[:40]
     try:
         with transaction.atomic():
             return User.objects.create_user(username=login, password=password, nickname=nickname, **fields)
-    except IntegrityError:
-        raise ValidationError("该手机号或邮箱已注册", field="login")
+    except IntegrityError as exc:
+        raise ValidationError("该手机号或邮箱已注册", field="login") from exc
 
 
 def _address_fields(*, receiver, phone, district_code, detail) -> dict:

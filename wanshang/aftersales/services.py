@@ -57,7 +57,7 @@ def refund_quote(*, order, lines=None) -> RefundQuote:
             try:
                 line_id, qty = int(raw[0]), int(raw[1])
             except (TypeError, ValueError, IndexError):
-                raise ValidationError("退款商品格式错误", field="lines")
+                raise ValidationError("退款商品格式错误", field="lines") from None
             line = by_id.get(line_id)
             if line is None:
                 raise ValidationError("退款商品不属于该订单", field="lines")

@@ -70,13 +70,13 @@ def stay_record(*, token: str, duration_ms) -> None:
         page_type, shop_id, product_id, category_id = signing.loads(token or "", salt=STAY_SALT,
                                                                     max_age=24 * 3600)
     except (signing.BadSignature, ValueError, TypeError):
-        raise ValidationError("页面标识无效", field="t")
+        raise ValidationError("页面标识无效", field="t") from None
     try:
         if isinstance(duration_ms, bool):
             raise TypeError
         ms = int(duration_ms)
     except (TypeError, ValueError, OverflowError):
-        raise ValidationError("停留时长须为毫秒整数", field="ms")
+        raise ValidationError("停留时长须为毫秒整数", field="ms") from None
     if ms <= 0:
         raise ValidationError("停留时长必须大于 0", field="ms")
     track(EventKind.STAY, shop_id=shop_id, product_id=product_id, category_id=category_id,

@@ -164,7 +164,7 @@ def _check_category(shop, category_id) -> Category:
     try:
         category = category_get(category_id=category_id)
     except NotFound:
-        raise ValidationError("类目不存在，请重新选择", field="category_id")
+        raise ValidationError("类目不存在，请重新选择", field="category_id") from None
     if not category.is_leaf or not category.is_active:
         raise ValidationError("请选择三级类目", field="category_id")
     allowed = set(shop.categories.values_list("pk", flat=True))
@@ -324,7 +324,7 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
     try:
         ids = sorted({int(i) for i in product_ids})
     except (TypeError, ValueError):
-        raise ValidationError("商品编号无效", field="product_ids")
+        raise ValidationError("商品编号无效", field="product_ids") from None
     if not ids:
         raise ValidationError("请选择商品", field="product_ids")
     with transaction.atomic():
@@ -459,7 +459,7 @@ def _product_id(product_id) -> int:
     try:
         value = int(str(product_id).strip())
     except (TypeError, ValueError):
-        raise NotFound("商品不存在", field="product_id")
+        raise NotFound("商品不存在", field="product_id") from None
     if value <= 0:
         raise NotFound("商品不存在", field="product_id")
     return value

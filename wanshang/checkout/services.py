@@ -135,10 +135,10 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
             try:
                 with transaction.atomic():
                     idem = IdempotencyKey.objects.create(user=user, scope="checkout", key=key)
-            except IntegrityError:
+            except IntegrityError as exc:
                 payment = checkout_payment_for_key(user=user, idempotency_key=key)
                 if payment is None:
-                    raise Conflict("相同的提交正在处理中，请稍候")
+                    raise Conflict("相同的提交正在处理中，请稍候") from exc
                 return payment
             address = address_get(user=user, address_id=address_id)
             cart = price_items(buyer=user, items=items, district_code=address.district_code, options=options)

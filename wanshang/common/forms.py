@@ -26,4 +26,4 @@ class YuanField(forms.CharField):
         try:
             return yuan_to_fen(value)
         except DomainValidationError as exc:
-            raise forms.ValidationError(exc.message)
+            raise forms.ValidationError(exc.message) from None

@@ -117,7 +117,7 @@ def incident_parse(text: str, *, today: date) -> Incident:
         day = date.fromisoformat(day_text) if "-" in day_text else today - timedelta(days=int(day_text))
         hour, hours = int(hour_text), int(hours_text)
     except ValueError:
-        raise ValueError(f"无法解析事故 {text!r}：日期、小时须为数字")
+        raise ValueError(f"无法解析事故 {text!r}：日期、小时须为数字") from None
     if not 0 <= hour <= 23 or not 1 <= hours <= 72:
         raise ValueError("开始小时须为 0–23，持续 1–72 小时")
     return Incident(shop_slug=slug, day=day, hour=hour, hours=hours)

@@ -19,7 +19,7 @@ def _int(value, *, label, field, low=0, high=10**9) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{label}须为整数", field=field)
+        raise ValidationError(f"{label}须为整数", field=field) from None
     if not low <= number <= high:
         raise ValidationError(f"{label}须在 {low}–{high} 之间", field=field)
     return number

@@ -69,8 +69,8 @@ def crowd_pack_create(*, shop, actor, name, source, segment=None, window_days=DE
         with transaction.atomic():
             return CrowdPack.objects.create(shop=shop, name=name, rule=rule, buyer_ids=ids, size=len(ids),
                                             created_by=actor)
-    except IntegrityError:  # the same name saved at the same moment by someone else
-        raise Conflict(f"人群包“{name}”已存在，请换一个名称", field="name")
+    except IntegrityError as exc:  # the same name saved at the same moment by someone else
+        raise Conflict(f"人群包“{name}”已存在，请换一个名称", field="name") from exc
 
 
 def _lock(shop, pack_id) -> CrowdPack:

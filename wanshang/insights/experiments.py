@@ -178,8 +178,8 @@ def experiment_save(*, shop, data: ExperimentInput, experiment_id: int | None = 
             for name, value in fields.items():
                 setattr(experiment, name, value)
             experiment.save()
-    except IntegrityError:  # the same key saved concurrently
-        raise ValidationError(f"实验标识“{fields['key']}”已被本店其它实验使用", field="key")
+    except IntegrityError as exc:  # the same key saved concurrently
+        raise ValidationError(f"实验标识“{fields['key']}”已被本店其它实验使用", field="key") from exc
     return experiment
 
 

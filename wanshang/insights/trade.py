@@ -52,7 +52,7 @@ def _parse_day(value, *, field_name: str, label: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationError(_("%(label)s格式应为 YYYY-MM-DD") % {"label": label}, field=field_name)
+        raise ValidationError(_("%(label)s格式应为 YYYY-MM-DD") % {"label": label}, field=field_name) from None
 
 
 def trade_range(*, start=None, end=None, today: date | None = None) -> TradeRange:

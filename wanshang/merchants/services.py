@@ -100,8 +100,8 @@ def application_approve(*, application_id, reviewer, slug: str | None = None) ->
                     name=app.shop_name, slug=slug,
                     company_name=app.company_name, credit_code=app.credit_code,
                 )
-        except IntegrityError:
-            raise Conflict("店铺名称已被使用，请驳回并让申请人修改")
+        except IntegrityError as exc:
+            raise Conflict("店铺名称已被使用，请驳回并让申请人修改") from exc
         shop.categories.set(app.categories.all())
         ShopStaff.objects.create(shop=shop, user_id=app.applicant_id, role=StaffRole.OWNER)
         freight_template_create_default(shop=shop)
@@ -183,8 +183,8 @@ def staff_add(*, shop, login: str, role: str) -> ShopStaff:
     try:
         with transaction.atomic():
             return ShopStaff.objects.create(shop=shop, user=user, role=role)
-    except IntegrityError:
-        raise ValidationError("该用户已是商家员工", field="login")
+    except IntegrityError as exc:
+        raise ValidationError("该用户已是商家员工", field="login") from exc
 
 
 def _staff_of_shop(shop, staff_id) -> ShopStaff:
@@ -214,7 +214,7 @@ def commission_set(*, category, rate_bps: int) -> CommissionRate:
     try:
         rate_bps = int(rate_bps)
     except (TypeError, ValueError):
-        raise ValidationError("佣金比例须为整数（万分之）", field="rate_bps")
+        raise ValidationError("佣金比例须为整数（万分之）", field="rate_bps") from None
     if not 0 <= rate_bps <= 5000:
         raise ValidationError("佣金比例须在 0%–50% 之间", field="rate_bps")
     rate, _ = CommissionRate.objects.update_or_create(category=category, defaults={"rate_bps": rate_bps})

@@ -57,7 +57,7 @@ def payment_start(*, buyer, payment_no: str, gateway_code: str, return_url: str,
             return_url=return_url, notify_url=notify_url,
         )
     except GatewayError as exc:
-        raise Conflict(f"支付渠道暂不可用：{exc}")
+        raise Conflict(f"支付渠道暂不可用：{exc}") from exc
 
 
 def _record(gateway, *, payment_no="", verified, outcome, detail="", body=b"") -> None:
@@ -85,13 +85,13 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
         gateway = get_gateway(gateway_code)
     except GatewayError as exc:
         _record(gateway_code, verified=False, outcome="unknown_gateway", detail=str(exc), body=body)
-        raise NotFound("未知的支付渠道")
+        raise NotFound("未知的支付渠道") from exc
     try:
         note = gateway.parse_notification(body=body, content_type=content_type, headers=headers)
     except SignatureError as exc:
         log.warning("payment notification refused: bad signature (%s): %s", gateway_code, exc)
         _record(gateway_code, verified=False, outcome="bad_signature", detail=str(exc), body=body)
-        raise ValidationError("支付通知签名校验失败", field="sign")
+        raise ValidationError("支付通知签名校验失败", field="sign") from exc
 
     refusal = None
     refund_rows = []
@@ -145,7 +145,7 @@ def sandbox_pay(*, buyer, payment_no: str) -> str:
     try:
         _check_sandbox_allowed("sandbox")
     except GatewayError as exc:
-        raise ValidationError(str(exc), field="gateway")
+        raise ValidationError(str(exc), field="gateway") from exc
 
     payment = Payment.objects.filter(no=payment_no, buyer=buyer).first()
     if payment is None:

@@ -61,7 +61,7 @@ def parse_percent_to_bps(text) -> int:
     try:
         value = Decimal(raw)
     except (InvalidOperation, ValueError):
-        raise forms.ValidationError(_("“%(text)s” 不是有效的百分比，请输入数字，例如 5.00") % {"text": text})
+        raise forms.ValidationError(_("“%(text)s” 不是有效的百分比，请输入数字，例如 5.00") % {"text": text}) from None
     if not value.is_finite():
         raise forms.ValidationError(_("“%(text)s” 不是有效的百分比，请输入数字，例如 5.00") % {"text": text})
     # The range first: quantize raises InvalidOperation on values past Decimal's 28 digits ('1e30').
@@ -127,7 +127,7 @@ def _decimal(text, message) -> Decimal:
     try:
         value = Decimal(str(text).strip().rstrip("%").strip())
     except (InvalidOperation, ValueError):
-        raise forms.ValidationError(message)
+        raise forms.ValidationError(message) from None
     if not value.is_finite():
         raise forms.ValidationError(message)
     return value

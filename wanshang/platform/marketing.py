@@ -40,7 +40,7 @@ def check_scope(scope: str, ids) -> list[int]:
     try:
         ids = sorted({int(i) for i in ids or []})
     except (TypeError, ValueError):
-        raise ValidationError("适用范围须为编号列表", field="scope_ids")
+        raise ValidationError("适用范围须为编号列表", field="scope_ids") from None
     what = "店铺" if scope == Scope.SHOPS else "类目"
     if not ids:
         raise ValidationError(f"请选择适用的{what}", field="scope_ids")

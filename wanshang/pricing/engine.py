@@ -256,7 +256,7 @@ def check_quantity(quantity) -> int:
     try:
         quantity = int(quantity)
     except (TypeError, ValueError):
-        raise ValidationError("购买数量须为整数", field="quantity")
+        raise ValidationError("购买数量须为整数", field="quantity") from None
     if quantity < 1:
         raise ValidationError("购买数量至少为 1", field="quantity")
     if quantity > limit:
@@ -278,7 +278,7 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
         try:
             sku_id = int(sku_id)
         except (TypeError, ValueError):
-            raise ValidationError("商品规格无效", field="sku_id")
+            raise ValidationError("商品规格无效", field="sku_id") from None
         if sku_id not in merged:
             order.append(sku_id)
         merged[sku_id] = merged.get(sku_id, 0) + check_quantity(quantity)

@@ -33,7 +33,7 @@ def zhe_to_bps(text) -> int:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise DomainValidationError(f"“{text}” 不是有效的折扣，请填写如 8.5（表示 8.5 折）", field="discount")
+        raise DomainValidationError(f"“{text}” 不是有效的折扣，请填写如 8.5（表示 8.5 折）", field="discount") from None
     if not value.is_finite() or not 0 < value < 10:
         raise DomainValidationError("折扣须大于 0 折、小于 10 折，如 8.5 表示 8.5 折", field="discount")
     if value != value.quantize(Decimal("0.01")):
@@ -56,14 +56,14 @@ def _fen(text: str, label: str) -> int:
     try:
         return yuan_to_fen(text)
     except DomainValidationError as exc:
-        raise DomainValidationError(f"{label}：{exc.message}")
+        raise DomainValidationError(f"{label}：{exc.message}") from None
 
 
 def _int(text: str, label: str) -> int:
     try:
         return int(text)
     except (TypeError, ValueError):
-        raise DomainValidationError(f"{label}须为整数，“{text}” 无效")
+        raise DomainValidationError(f"{label}须为整数，“{text}” 无效") from None
 
 
 class ZheField(forms.CharField):
@@ -85,7 +85,7 @@ class ZheField(forms.CharField):
         try:
             return zhe_to_bps(value)
         except DomainValidationError as exc:
-            raise forms.ValidationError(exc.message)
+            raise forms.ValidationError(exc.message) from None
 
 
 def token_key(kind: str) -> str:
@@ -281,7 +281,7 @@ class FullReductionForm(ScopedForm):
                         try:
                             bps = zhe_to_bps(row["discount"])
                         except DomainValidationError as exc:
-                            raise DomainValidationError(f"第{n}档：{exc.message}")
+                            raise DomainValidationError(f"第{n}档：{exc.message}") from None
                         self.tiers.append([_int(row["count"], f"第{n}档件数"), bps])
                 if not self.tiers:
                     raise DomainValidationError("请至少填写一档满件折，如 满 2 件打 9 折")

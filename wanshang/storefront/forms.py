@@ -24,7 +24,7 @@ class PriceFilterForm(forms.Form):
         try:
             return yuan_to_fen(text, field=name)
         except DomainValidationError as exc:
-            raise forms.ValidationError(exc.message)
+            raise forms.ValidationError(exc.message) from None
 
     def clean_min_price(self):
         return self._fen("min_price")
@@ -97,7 +97,7 @@ def coupon_ids_field(text) -> list[int] | None:
     try:
         return parse_ids(text)
     except ValueError:
-        raise forms.ValidationError(_("优惠券选择无效，请重新选择"))
+        raise forms.ValidationError(_("优惠券选择无效，请重新选择")) from None
 
 
 class CouponClaimForm(forms.Form):

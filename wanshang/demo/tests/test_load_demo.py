@@ -12,6 +12,11 @@ from django.utils import timezone
 from wanshang.demo import content
 from wanshang.demo.people import DEMO_BUYER_PHONE, DEMO_PASSWORD, OPERATOR_PHONE
 
+pytestmark = [
+    pytest.mark.slow,  # loads the whole demo marketplace; make test-fast skips it
+    pytest.mark.xdist_group("demo-load"),  # one worker runs the module, so the module-scoped load runs once
+]
+
 SMALL = ["--products-per-shop", "6", "--orders", "40", "--buyers", "8", "--simulate-days", "2",
          "--visitors-per-day", "60"]
 

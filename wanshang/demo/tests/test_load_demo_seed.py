@@ -2,8 +2,11 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
 from django.db import transaction
+
+pytestmark = pytest.mark.slow  # loads the demo marketplace three times; make test-fast skips it
 
 
 def _snapshot() -> dict:

@@ -10,6 +10,8 @@ from django.db import transaction
 
 from wanshang.demo.simulator import Incident, SimOptions, incident_parse, market_simulate
 
+pytestmark = pytest.mark.slow  # simulates days of a marketplace; make test-fast skips it
+
 END = datetime(2026, 3, 6, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Friday night
 START = END - timedelta(days=2)
 TITLES = {

@@ -66,11 +66,6 @@ def brute_force(rows: dict[int, tuple[int, int, int]]) -> dict[int, tuple[tuple[
 
 
 @pytest.fixture
-def shop(make_shop):
-    return make_shop()
-
-
-@pytest.fixture
 def five(shop, make_shop):
     """Five buyers (ids 1–5) with hand-picked R/F/M over 365 days, plus noise that must not count."""
     for days, fen in ((1, 1000), (10, 2000), (100, 3000), (400, 77777)):   # 400 days: outside every window

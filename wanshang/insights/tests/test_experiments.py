@@ -40,16 +40,6 @@ def data(product_ids, **over) -> ExperimentInput:
 
 
 @pytest.fixture
-def shop(make_shop):
-    return make_shop()
-
-
-@pytest.fixture
-def other_shop(make_shop):
-    return make_shop()
-
-
-@pytest.fixture
 def product(shop, make_product):
     return make_product(shop, title="纯棉连衣裙")
 

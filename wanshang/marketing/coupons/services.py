@@ -54,7 +54,7 @@ def coupon_issue(*, shop, actor, promotion_id, buyer_ids: list[int], platform: b
     try:
         ids = sorted({int(i) for i in buyer_ids})
     except (TypeError, ValueError):
-        raise ValidationError("买家编号无效", field="buyer_ids")
+        raise ValidationError("买家编号无效", field="buyer_ids") from None
     if not 1 <= len(ids) <= 10000:
         raise ValidationError("一次可向 1–10000 位买家发放", field="buyer_ids")
     users = users_by_ids(ids=ids)

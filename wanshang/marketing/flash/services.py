@@ -41,7 +41,7 @@ def flash_slot_save(*, actor, name: str, starts_at, ends_at, slot_id=None, is_op
         try:
             slot.save()
         except IntegrityError:
-            raise ValidationError("场次时间无效", field="ends_at")
+            raise ValidationError("场次时间无效", field="ends_at") from None
     return slot
 
 
@@ -69,7 +69,7 @@ def _flash_item(item_id):
     try:
         key = int(item_id)
     except (TypeError, ValueError):
-        raise NotFound("秒杀商品不存在")
+        raise NotFound("秒杀商品不存在") from None
     hit = _FLASH_ITEMS.get(key)
     if hit and hit[0] > time.monotonic():
         return hit[1]

@@ -28,7 +28,7 @@ def group_buy_check(*, item_id, quantity: int, team_id=None, now=None):
     try:
         team_id = int(team_id) if team_id not in (None, "", 0, "0") else 0
     except (TypeError, ValueError):
-        raise ValidationError("拼团编号无效", field="team_id")
+        raise ValidationError("拼团编号无效", field="team_id") from None
     return item, team_id
 
 

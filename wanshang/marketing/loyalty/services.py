@@ -77,7 +77,7 @@ def member_levels_save(*, shop, levels: list[dict]) -> list[MemberLevel]:
             spend = int(raw.get("min_spend_fen") or 0)
             points = int(raw.get("min_points") or 0)
         except (KeyError, TypeError, ValueError):
-            raise ValidationError("会员等级格式错误", field="levels")
+            raise ValidationError("会员等级格式错误", field="levels") from None
         name = str(raw.get("name") or "").strip()
         if not 1 <= rank <= 9 or not 1 <= len(name) <= 20 or spend < 0 or points < 0:
             raise ValidationError("等级须为 1–9，名称 1–20 字，门槛不能为负", field="levels")

@@ -29,7 +29,7 @@ def _int(data: dict, key: str, label: str, *, lo: int = 0, hi: int = MAX_FEN, de
     try:
         value = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{label}须为整数", field=key)
+        raise ValidationError(f"{label}须为整数", field=key) from None
     if not lo <= value <= hi:
         raise ValidationError(f"{label}须在 {lo}–{hi} 之间", field=key)
     return value
@@ -92,7 +92,7 @@ def spec_for(kind_name: str) -> KindSpec:
     try:
         return _KINDS[kind_name]
     except KeyError:
-        raise ValidationError("未知的活动类型", field="kind")
+        raise ValidationError("未知的活动类型", field="kind") from None
 
 
 @kind

@@ -48,7 +48,7 @@ def _clean_common(data: PromotionInput, *, platform: bool, now) -> dict:
         try:
             scope_ids = sorted({int(i) for i in data.scope_ids})
         except (TypeError, ValueError):
-            raise ValidationError("适用范围须为编号列表", field="scope_ids")
+            raise ValidationError("适用范围须为编号列表", field="scope_ids") from None
         if not scope_ids:
             raise ValidationError("请选择适用的商品、类目或店铺", field="scope_ids")
     for key, label, hi in (("per_buyer_limit", "每人限购/限领", 9999), ("total_quantity", "发放总量", 10_000_000),
@@ -80,7 +80,7 @@ def _clean_items(data: PromotionInput, *, shop, config: dict) -> list[dict]:
     try:
         sku_ids = [int(i["sku_id"]) for i in data.items]
     except (KeyError, TypeError, ValueError):
-        raise ValidationError("商品规格编号无效", field="items")
+        raise ValidationError("商品规格编号无效", field="items") from None
     if len(set(sku_ids)) != len(sku_ids):
         raise ValidationError("同一商品规格不能重复添加", field="items")
     skus = seller_skus_by_id(shop=shop, sku_ids=sku_ids) if sku_ids else {}
@@ -94,7 +94,7 @@ def _clean_items(data: PromotionInput, *, shop, config: dict) -> list[dict]:
         try:
             item = spec.clean_item(dict(raw), sku_price_fen=sku.price_fen, config=config)
         except ValidationError as e:
-            raise ValidationError(f"{sku.product.title} {sku.spec_text}：{e.message}", field="items")
+            raise ValidationError(f"{sku.product.title} {sku.spec_text}：{e.message}", field="items") from e
         cleaned.append({"sku_id": sku_id, "product_id": sku.product_id, **item})
     spec.clean_items(cleaned, config=config, sku_prices={s.pk: s.price_fen for s in skus.values()})
     if data.kind == Kind.FLASH_SALE:

@@ -7,18 +7,20 @@ Run by scripts/test with DATABASE_URL (PostgreSQL) and, for the Redis gate, REDI
 import os
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.db.models import Sum
 from django.utils import timezone
 
 from wanshang.common.errors import DomainError
+from wanshang.common.tests.concurrency import run_concurrently
 from wanshang.marketing.flash import gate as flash
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("threads"),  # scripts/test runs the thread races one at a time: each holds many connections
+]
 
 UNITS = 100
 LIMIT = 2          # per buyer
@@ -47,44 +49,18 @@ def gate(request, settings, monkeypatch):
     return request.param
 
 
-def _in_thread(fn):
-    def run(*args):
-        try:
-            return fn(*args)
-        finally:
-            connections.close_all()
-
-    return run
-
-
-def _buyers(make_user, make_address, n):
-    out = []
-    for _ in range(n):
-        user = make_user()
-        out.append((user, make_address(user)))
-    return out
-
-
 def _race(item_id, attempts, threads=THREADS):
     """Every attempt through flash_buy; returns (payments, domain refusals by message, unexpected errors)."""
     from wanshang.checkout.services import flash_buy
 
-    @_in_thread
-    def attempt(buyer_address):
-        buyer, address = buyer_address
-        try:
-            return "ok", flash_buy(buyer=buyer, item_id=item_id, address_id=address.pk,
-                                   idempotency_key=uuid.uuid4().hex)
-        except DomainError as exc:
-            return "refused", exc.message
-        except Exception as exc:  # an oversell would surface here as an IntegrityError, a deadlock likewise
-            return "error", repr(exc)
+    def attempt(buyer, address):
+        return flash_buy(buyer=buyer, item_id=item_id, address_id=address.pk, idempotency_key=uuid.uuid4().hex)
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        results = list(pool.map(attempt, attempts))
-    payments = [r for kind, r in results if kind == "ok"]
-    refused = Counter(r for kind, r in results if kind == "refused")
-    errors = [r for kind, r in results if kind == "error"]
+    results = run_concurrently(attempt, attempts, threads=threads)
+    payments = [r for r in results if not isinstance(r, Exception)]
+    refused = Counter(r.message for r in results if isinstance(r, DomainError))
+    # an oversell would surface here as an IntegrityError, a deadlock likewise
+    errors = [repr(r) for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)]
     return payments, refused, errors
 
 
@@ -122,7 +98,7 @@ def _check_sale(item, sku, *, sold):
 
 
 def test_flash_sale_of_100_units_sells_exactly_100_and_cancelled_units_sell_again(
-        gate, make_shop, make_product, make_user, make_address, promo):
+        gate, make_shop, make_product, make_buyers, promo):
     from wanshang.orders.services import orders_cancel_expired
     from wanshang.payments.services import sandbox_pay
 
@@ -131,7 +107,7 @@ def test_flash_sale_of_100_units_sells_exactly_100_and_cancelled_units_sell_agai
     sale = promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": UNITS}],
                  per_buyer_limit=LIMIT)
     item = sale.items.get()
-    buyers = _buyers(make_user, make_address, BUYERS)
+    buyers = make_buyers(BUYERS)
     attempts = [b for b in buyers for _ in range(ATTEMPTS // BUYERS)]
 
     payments, refused, errors = _race(item.pk, attempts)
@@ -147,7 +123,7 @@ def test_flash_sale_of_100_units_sells_exactly_100_and_cancelled_units_sell_agai
     assert orders_cancel_expired(now=timezone.now() + timedelta(minutes=16)) == 40
     _check_sale(item, sku, sold=60)
 
-    newcomers = _buyers(make_user, make_address, 40)
+    newcomers = make_buyers(40)
     payments, refused, errors = _race(item.pk, [b for b in newcomers for _ in range(5)], threads=8)
     assert errors == []
     assert len(payments) == 40
@@ -165,18 +141,15 @@ def test_coupon_with_50_to_give_is_claimed_exactly_50_times_by_200_attempts(make
     buyers = [make_user() for _ in range(40)]
     attempts = [b for b in buyers for _ in range(5)]  # 200 attempts, five back to back per buyer
 
-    @_in_thread
     def claim(buyer):
         try:
             coupon_claim(buyer=buyer, promotion_id=c.pk)
             return "ok"
         except DomainError as exc:
             return exc.message
-        except Exception as exc:
-            return f"error {exc!r}"
 
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        results = Counter(pool.map(claim, attempts))
+    results = Counter(r if isinstance(r, str) else f"error {r!r}"
+                      for r in run_concurrently(claim, attempts, threads=THREADS))
     assert not [r for r in results if r.startswith("error")], results
     assert results["ok"] == 50
     assert Coupon.objects.filter(promotion=c).count() == 50

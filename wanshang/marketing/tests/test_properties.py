@@ -38,6 +38,8 @@ from wanshang.pricing.engine import (
     apply_discount,
 )
 
+pytestmark = pytest.mark.slow  # hundreds of generated carts per property; make test-fast skips it
+
 NOW = timezone.now()
 PURE = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -48,7 +48,7 @@ def _read(path: str, what: str) -> str:
         with open(path, encoding="utf-8") as f:
             return f.read()
     except OSError as exc:
-        raise GatewayError(f"无法读取{what}：{exc}")
+        raise GatewayError(f"无法读取{what}：{exc}") from exc
 
 
 class AlipayGateway(Gateway):
@@ -73,7 +73,7 @@ class AlipayGateway(Gateway):
                 debug=self.sandbox,  # the SDK picks the same gateway URL for server calls (refund)
             )
         except (ValueError, IndexError, TypeError, AliPayException) as exc:
-            raise GatewayError(f"支付宝密钥无效：{exc}")
+            raise GatewayError(f"支付宝密钥无效：{exc}") from exc
         if not self._client.app_private_key.has_private():
             raise GatewayError("支付宝应用私钥无效：文件里是公钥")
 
@@ -107,9 +107,9 @@ class AlipayGateway(Gateway):
             # The SDK drops sign_type itself and refuses one other than RSA2.
             verified = self._client.verify(unsigned, sign)
         except AliPayException as exc:
-            raise SignatureError(f"签名类型不支持：{exc}")
+            raise SignatureError(f"签名类型不支持：{exc}") from exc
         except Exception as exc:  # undecodable base64 and the like: forged either way
-            raise SignatureError(f"签名无法校验：{exc}")
+            raise SignatureError(f"签名无法校验：{exc}") from exc
         if not verified:
             raise SignatureError("签名不匹配")
         # A genuine notification for another app signed by the same Alipay key is still not ours.
@@ -145,12 +145,12 @@ class AlipayGateway(Gateway):
                 out_request_no=refund_no,
                 refund_reason=reason[:256],
             )
-        except AliPayValidationError:
-            raise GatewayError("支付宝退款应答验签失败")
+        except AliPayValidationError as exc:
+            raise GatewayError("支付宝退款应答验签失败") from exc
         except AliPayException as exc:
-            raise GatewayError(f"支付宝退款失败：{exc}")
+            raise GatewayError(f"支付宝退款失败：{exc}") from exc
         except Exception as exc:  # URLError, timeouts, a garbled answer: all "could not talk to Alipay"
-            raise GatewayError(f"支付宝退款请求失败：{exc}")
+            raise GatewayError(f"支付宝退款请求失败：{exc}") from exc
         if response.get("code") == "10000":
             return RefundResult(ok=True, gateway_refund_no=refund_no, message=response.get("msg", ""))
         message = response.get("sub_msg") or response.get("msg") or "退款失败"

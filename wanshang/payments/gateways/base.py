@@ -143,7 +143,7 @@ def parse_form(body: bytes) -> dict[str, str]:
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise SignatureError(f"通知格式无效：{exc}")
+        raise SignatureError(f"通知格式无效：{exc}") from exc
     fields = dict(pairs)
     if len(fields) != len(pairs):
         raise SignatureError("通知含重复字段")
@@ -164,6 +164,6 @@ def notification_from_form(fields: dict[str, str], *, paid_states: set[str] | fr
             raw=dict(fields),
         )
     except KeyError as exc:
-        raise SignatureError(f"通知缺少字段 {exc.args[0]}")
+        raise SignatureError(f"通知缺少字段 {exc.args[0]}") from exc
     except ValueError as exc:
-        raise SignatureError(f"通知金额无效：{exc}")
+        raise SignatureError(f"通知金额无效：{exc}") from exc

@@ -109,7 +109,7 @@ class WechatGateway(Gateway):
                     **keys,
                 )
             except Exception as exc:  # the SDK raises bare Exception (and requests errors) here
-                raise GatewayError(f"微信支付初始化失败：{exc}")
+                raise GatewayError(f"微信支付初始化失败：{exc}") from exc
         return self._client
 
     def create_payment(
@@ -132,7 +132,7 @@ class WechatGateway(Gateway):
         except GatewayError:
             raise
         except Exception as exc:
-            raise GatewayError(f"微信支付下单失败：{exc}")
+            raise GatewayError(f"微信支付下单失败：{exc}") from exc
         data = _json_or_empty(text)
         if status != 200 or not data.get("code_url"):
             raise GatewayError(f"微信支付下单失败：{data.get('message') or status}")
@@ -152,7 +152,7 @@ class WechatGateway(Gateway):
             envelope = json.loads(body)
             resource = envelope["resource"]
         except (ValueError, TypeError, KeyError) as exc:
-            raise SignatureError(f"通知格式无效：{exc}")
+            raise SignatureError(f"通知格式无效：{exc}") from exc
         if not isinstance(resource, dict) or resource.get("algorithm") != "AEAD_AES_256_GCM":
             raise SignatureError("通知加密算法不支持")
         try:
@@ -162,10 +162,10 @@ class WechatGateway(Gateway):
                 str(resource.get("associated_data") or "").encode(),
             )
             data = json.loads(plaintext)
-        except InvalidTag:
-            raise SignatureError("通知解密失败：密文或 APIv3 密钥不符")
+        except InvalidTag as exc:
+            raise SignatureError("通知解密失败：密文或 APIv3 密钥不符") from exc
         except (KeyError, ValueError, binascii.Error) as exc:  # includes a nonce of the wrong length
-            raise SignatureError(f"通知解密失败：{exc}")
+            raise SignatureError(f"通知解密失败：{exc}") from exc
         if not isinstance(data, dict):
             raise SignatureError("通知内容无效")
         # Signed by WeChat but meant for another merchant or app: not ours to apply.
@@ -176,7 +176,7 @@ class WechatGateway(Gateway):
             total = amount["total"]
             payment_no, trade_no, state = data["out_trade_no"], data["transaction_id"], data["trade_state"]
         except (KeyError, TypeError) as exc:
-            raise SignatureError(f"通知缺少字段 {exc}")
+            raise SignatureError(f"通知缺少字段 {exc}") from exc
         if not isinstance(total, int) or isinstance(total, bool) or total < 0:
             raise SignatureError(f"通知金额无效：{total!r}")
         if amount.get("currency", "CNY") != "CNY":
@@ -206,13 +206,13 @@ class WechatGateway(Gateway):
         public_key = self._verifying_key(serial)
         try:
             raw_signature = base64.b64decode(signature, validate=True)
-        except (binascii.Error, ValueError):
-            raise SignatureError("签名不是有效的 base64")
+        except (binascii.Error, ValueError) as exc:
+            raise SignatureError("签名不是有效的 base64") from exc
         message = timestamp.encode() + b"\n" + nonce.encode() + b"\n" + body + b"\n"
         try:
             public_key.verify(raw_signature, message, padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature:
-            raise SignatureError("签名不匹配")
+        except InvalidSignature as exc:
+            raise SignatureError("签名不匹配") from exc
 
     def _verifying_key(self, serial: str) -> rsa.RSAPublicKey:
         if self._public_key is not None and serial == self._public_key_id:
@@ -263,7 +263,7 @@ class WechatGateway(Gateway):
         except GatewayError:
             raise
         except Exception as exc:
-            raise GatewayError(f"微信支付退款请求失败：{exc}")
+            raise GatewayError(f"微信支付退款请求失败：{exc}") from exc
         data = _json_or_empty(text)
         if status == 200 and data.get("status") in ("SUCCESS", "PROCESSING"):
             return RefundResult(
@@ -283,14 +283,14 @@ def _read_bytes(path: str, what: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise GatewayError(f"无法读取{what}：{exc}")
+        raise GatewayError(f"无法读取{what}：{exc}") from exc
 
 
 def _load_private_key(path: str) -> rsa.RSAPrivateKey:
     try:
         key = serialization.load_pem_private_key(_read_bytes(path, "微信支付商户私钥"), password=None)
     except (ValueError, TypeError) as exc:
-        raise GatewayError(f"微信支付商户私钥无效：{exc}")
+        raise GatewayError(f"微信支付商户私钥无效：{exc}") from exc
     if not isinstance(key, rsa.RSAPrivateKey):
         raise GatewayError("微信支付商户私钥不是 RSA 私钥")
     return key
@@ -300,7 +300,7 @@ def _load_public_key(path: str) -> rsa.RSAPublicKey:
     try:
         key = serialization.load_pem_public_key(_read_bytes(path, "微信支付公钥"))
     except (ValueError, TypeError) as exc:
-        raise GatewayError(f"微信支付公钥无效：{exc}")
+        raise GatewayError(f"微信支付公钥无效：{exc}") from exc
     if not isinstance(key, rsa.RSAPublicKey):
         raise GatewayError("微信支付公钥不是 RSA 公钥")
     return key

@@ -6,24 +6,9 @@ from wanshang.merchants.tests.conftest import make_staff  # noqa: F401
 
 
 @pytest.fixture
-def shop(make_shop):
-    return make_shop()
-
-
-@pytest.fixture
-def other_shop(make_shop):
-    return make_shop()
-
-
-@pytest.fixture
 def owner_client(client, shop):
     client.force_login(shop.owner)
     return client
-
-
-@pytest.fixture
-def address(buyer, make_address):
-    return make_address(buyer)
 
 
 @pytest.fixture
@@ -78,24 +63,3 @@ FOUR_ROWS = {
     "黑色/M": {"price": "109", "stock": "0", "safety": "2"},
     "黑色/L": {"price": "109.9", "stock": "3", "cost": "50"},
 }
-
-
-
-@pytest.fixture
-def promo():
-    """promo(shop, kind, items=[...], config={...}, starts=, ends=, **fields) → a promotion saved by the service
-    (running by default: started a minute ago, ends in a day)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from wanshang.marketing.services import PromotionInput, promotion_save
-
-    def make(shop, kind, *, items=(), config=None, name=None, starts=None, ends=None, **fields):
-        now = timezone.now()
-        data = PromotionInput(kind=kind, name=name or f"测试{kind}", starts_at=starts or now - timedelta(minutes=1),
-                              ends_at=ends if ends is not None else now + timedelta(days=1), config=config or {},
-                              items=list(items), **fields)
-        return promotion_save(shop=shop, actor=shop.owner, data=data)
-
-    return make

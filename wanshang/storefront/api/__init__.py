@@ -196,7 +196,7 @@ def _coupon_ids(text: str | None) -> list[int] | None:
     try:
         return parse_ids(text)
     except ValueError:
-        raise ValidationError("coupon_ids 须为逗号分隔的优惠券 id（最多 20 个），如 12,15", field="coupon_ids")
+        raise ValidationError("coupon_ids 须为逗号分隔的优惠券 id（最多 20 个），如 12,15", field="coupon_ids") from None
 
 
 @router.get("/checkout/preview", response={200: StorePreviewOut, **ERRORS}, summary="结算预览（运费、优惠明细、可用券、积分、应付）")

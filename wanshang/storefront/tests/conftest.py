@@ -3,6 +3,8 @@
 import pytest
 
 
+# shop and address differ from the shared ones (wanshang/common/tests/fixtures.py): the pages show the shop's name,
+# and checkout preselects the buyer's default address.
 @pytest.fixture
 def shop(make_shop):
     return make_shop(name="万商旗舰店")
@@ -61,29 +63,6 @@ def orders_of():
         return list(buyer_order_list(buyer=user))
 
     return do
-
-
-
-# --- promotions ---------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def promo():
-    """Set up a promotion through the seller's service: promo(shop, kind, items=[...], config={...}, **fields).
-    Running from a minute ago for a day unless `starts` / `ends` say otherwise; shop=None: a platform coupon."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from wanshang.marketing.services import PromotionInput, promotion_save
-
-    def make(shop, kind, *, actor=None, items=(), config=None, name=None, starts=None, ends=None, **fields):
-        now = timezone.now()
-        data = PromotionInput(kind=kind, name=name or f"测试{kind}", starts_at=starts or now - timedelta(minutes=1),
-                              ends_at=ends if ends is not None else now + timedelta(days=1), config=config or {},
-                              items=list(items), **fields)
-        return promotion_save(shop=shop, actor=actor or (shop.owner if shop else None), data=data)
-
-    return make
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     log=lambda line: self.stdout.write(line),
                 )
             except DomainError as exc:  # e.g. a demo phone number already works for another shop
-                raise CommandError(f"加载失败，已全部回滚：{exc.message}")
+                raise CommandError(f"加载失败，已全部回滚：{exc.message}") from exc
             self.stdout.write(self.style.SUCCESS(f"演示数据加载完成，用时 {time.monotonic() - started:.1f} 秒"))
             for line in demo_counts_lines(counts):
                 self.stdout.write(line)

@@ -30,13 +30,13 @@ class Command(BaseCommand):
             try:
                 incidents = tuple(incident_parse(text, today=today) for text in options["incident"])
             except ValueError as exc:
-                raise CommandError(str(exc))
+                raise CommandError(str(exc)) from None
         sim = SimOptions(days=options["days"], seed=options["seed"], visitors_per_day=options["visitors_per_day"],
                          incidents=incidents)
         try:
             report = market_simulate(options=sim, log=lambda line: self.stdout.write(line))
         except ValueError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS("模拟完成"))
         for line in report.lines():
             self.stdout.write(line)
