@@ -3,12 +3,10 @@
 import pytest
 
 from wanshang.merchants.tests import conftest as merchants_fixtures
-from wanshang.orders.tests import conftest as orders_fixtures
 
 # Fixtures of other apps' conftests, reused (assigned rather than imported by name, so that a test argument
 # of the same name does not read as a redefinition to ruff).
 make_staff = merchants_fixtures.make_staff
-shop = orders_fixtures.shop
 
 
 @pytest.fixture

@@ -4,12 +4,6 @@ import itertools
 
 import pytest
 
-from wanshang.orders.tests import conftest as orders_fixtures
-
-# The orders app's fixture, reused (assigned rather than imported by name, so that a test argument of the same
-# name does not read as a redefinition to ruff).
-shop = orders_fixtures.shop
-
 _seq = itertools.count(1)
 
 VALID_CREDIT_CODE = "91350100M000100Y43"

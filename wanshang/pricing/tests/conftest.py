@@ -2,12 +2,8 @@
 
 import pytest
 
-from wanshang.orders.tests import conftest as orders_fixtures
-
-# The orders app's fixture, reused (assigned rather than imported by name, so that a test argument of the same
-# name does not read as a redefinition to ruff): an approved shop with the default freight template
-# (¥10 the first piece, ¥5 each further piece, free from ¥99).
-shop = orders_fixtures.shop
+# `shop` (shared fixtures): an approved shop with the default freight template (¥10 the first piece, ¥5 each
+# further piece, free from ¥99).
 
 BEIJING = "110105"   # 北京 朝阳区
 SHANGHAI = "310101"  # 上海 黄浦区
