@@ -23,9 +23,11 @@ test: bootstrap  ## everything CI runs: lint, import contracts, migrations, SQLi
 test-fast: bootstrap  ## the SQLite suite without slow tests, on a kept test database (make test-fast ARGS=-x)
 	pytest -n auto --dist loadgroup --reuse-db -m "not slow and not postgres and not redis" $(ARGS)
 
-lint: bootstrap  ## ruff check and the complexity ratchet
+lint: bootstrap  ## ruff check, ruff format --check, the complexity ratchet and the architecture checks
 	ruff check .
+	ruff format --check .
 	python scripts/complexity.py
+	python scripts/check_architecture.py
 
 format: bootstrap  ## ruff format the code and fix import order
 	ruff check --select I --fix .

@@ -21,7 +21,11 @@ def django_db_modify_db_settings(request):
 
     db = settings.DATABASES["default"]
     test = db.setdefault("TEST", {})
-    if request.config.getoption("reuse_db") and db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+    if (
+        request.config.getoption("reuse_db")
+        and db["ENGINE"] == "django.db.backends.sqlite3"
+        and not test.get("NAME")
+    ):
         test["NAME"] = str(settings.VAR_DIR / "test-db.sqlite3")
     request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # adds _gw0, _gw1, … to the names
 
@@ -117,9 +121,14 @@ def make_address(db):
     regions_ensure_loaded()  # transactional tests truncate the tables the migration filled
 
     def make(user, district_code="110105", **kw):
-        return address_create(user=user, receiver=kw.get("receiver", "张三"), phone=kw.get("phone", "13800138000"),
-                              district_code=district_code, detail=kw.get("detail", "望京街道阜通东大街6号"),
-                              is_default=kw.get("is_default", False))
+        return address_create(
+            user=user,
+            receiver=kw.get("receiver", "张三"),
+            phone=kw.get("phone", "13800138000"),
+            district_code=district_code,
+            detail=kw.get("detail", "望京街道阜通东大街6号"),
+            is_default=kw.get("is_default", False),
+        )
 
     return make
 
@@ -149,8 +158,13 @@ def make_shop(make_user, operator, make_category):
         owner = make_user()
         category = category or make_category()
         app = application_submit(
-            user=owner, company_name=f"测试公司{n}", credit_code="91350100M000100Y43", contact_name="李四",
-            contact_phone="13900001111", shop_name=name or f"测试店铺{n}", categories=[category.parent.parent],
+            user=owner,
+            company_name=f"测试公司{n}",
+            credit_code="91350100M000100Y43",
+            contact_name="李四",
+            contact_phone="13900001111",
+            shop_name=name or f"测试店铺{n}",
+            categories=[category.parent.parent],
         )
         shop = application_approve(application_id=app.pk, reviewer=operator)
         shop.owner = owner
@@ -174,9 +188,13 @@ def make_product():
             values = [f"款{i + 1}" for i in range(len(prices))]
             axes, specs = [{"name": "款式", "values": values}], [[v] for v in values]
         data = ProductInput(
-            title=title or f"测试商品{n}", category_id=shop.test_category.pk, spec_axes=axes,
-            skus=[SkuInput(spec_values=s, price_fen=p, cost_fen=p // 2, stock=stock, weight_g=weight_g)
-                  for s, p in zip(specs, prices, strict=True)],
+            title=title or f"测试商品{n}",
+            category_id=shop.test_category.pk,
+            spec_axes=axes,
+            skus=[
+                SkuInput(spec_values=s, price_fen=p, cost_fen=p // 2, stock=stock, weight_g=weight_g)
+                for s, p in zip(specs, prices, strict=True)
+            ],
             **fields,
         )
         product = product_save(staff=shop.owner_staff, data=data)

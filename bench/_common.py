@@ -26,9 +26,13 @@ class BenchSetupError(SystemExit):
 
 
 def add_db_argument(parser) -> None:
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default=None,
-                        help="sqlite (default: $WANSHANG_VAR_DIR/wanshang.sqlite3 under /tmp/bench-var) or "
-                             f"postgres ({DEFAULT_PG_URL}); DATABASE_URL overrides both")
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres"],
+        default=None,
+        help="sqlite (default: $WANSHANG_VAR_DIR/wanshang.sqlite3 under /tmp/bench-var) or "
+        f"postgres ({DEFAULT_PG_URL}); DATABASE_URL overrides both",
+    )
 
 
 def configure_env(db: str | None) -> str:
@@ -46,7 +50,10 @@ def configure_env(db: str | None) -> str:
     os.environ.setdefault("SECURE_COOKIES", "false")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("STATIC_ROOT", str(Path(os.environ["WANSHANG_VAR_DIR"]) / "static"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(os.environ['WANSHANG_VAR_DIR']) / 'wanshang.sqlite3'}"
+    url = (
+        os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(os.environ['WANSHANG_VAR_DIR']) / 'wanshang.sqlite3'}"
+    )
     check_safe_url(url)
     return url
 
@@ -55,7 +62,12 @@ def check_safe_url(url: str) -> None:
     parsed = urlparse(url)
     if parsed.scheme.startswith("postgres"):
         name = parsed.path.lstrip("/")
-        if not name or name == "wanshang" or name.startswith("test_") or name in {"postgres", "template0", "template1"}:
+        if (
+            not name
+            or name == "wanshang"
+            or name.startswith("test_")
+            or name in {"postgres", "template0", "template1"}
+        ):
             raise BenchSetupError(f"refusing to benchmark on database {name!r}: use e.g. wanshang_bench")
         if (parsed.hostname or "") not in LOOPBACK:
             raise BenchSetupError(f"refusing a non-loopback database host {parsed.hostname!r}")
@@ -108,7 +120,9 @@ def django_setup() -> None:
     django.setup()
     from django.conf import settings
 
-    if not settings.DEBUG:  # pages name collectstatic's hashed copies (ManifestStaticFilesStorage), as in production
+    if (
+        not settings.DEBUG
+    ):  # pages name collectstatic's hashed copies (ManifestStaticFilesStorage), as in production
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -139,5 +153,6 @@ def require_current_schema() -> None:
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if pending:
         names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in pending[:3])
-        raise BenchSetupError(f"the bench database lacks migrations ({names} …): "
-                              "re-seed it with bench/seed_catalog.py --reset")
+        raise BenchSetupError(
+            f"the bench database lacks migrations ({names} …): re-seed it with bench/seed_catalog.py --reset"
+        )

@@ -29,15 +29,36 @@ import _common
 
 PG_TEMPLATE = "postgres://postgres@127.0.0.1:5432/wanshang_bench_{name}"
 TZ = ZoneInfo("Asia/Shanghai")  # settings.TIME_ZONE: days, hours and the daily rhythm are local
-COLUMNS = ("ts", "kind", "visitor", "session", "user_id", "shop_id", "product_id", "category_id", "page_type",
-           "source", "ref_host", "query", "terminal", "order_id", "amount_fen", "quantity", "duration_ms")
+COLUMNS = (
+    "ts",
+    "kind",
+    "visitor",
+    "session",
+    "user_id",
+    "shop_id",
+    "product_id",
+    "category_id",
+    "page_type",
+    "source",
+    "ref_host",
+    "query",
+    "terminal",
+    "order_id",
+    "amount_fen",
+    "quantity",
+    "duration_ms",
+)
 
 
 # --- databases --------------------------------------------------------------------------------------------------
 
+
 def var_dir() -> Path:
-    base = Path(os.environ.get("WANSHANG_VAR_DIR_BASE") or os.environ.get("WANSHANG_VAR_DIR")
-                or _common.DEFAULT_VAR_DIR)
+    base = Path(
+        os.environ.get("WANSHANG_VAR_DIR_BASE")
+        or os.environ.get("WANSHANG_VAR_DIR")
+        or _common.DEFAULT_VAR_DIR
+    )
     if base.name != "events":
         base = base / "events"
     base.mkdir(parents=True, exist_ok=True)
@@ -97,8 +118,28 @@ CATEGORIES = [("服饰鞋包", "apparel"), ("数码家电", "digital"), ("食品
 # peers, above MIN_PEERS (3), so the category average and the top-shops comparison are computed for each.
 SHOP_COUNT = 15
 PRODUCTS_BY_RANK = [400, 300, 220, 160, 120, 100, 80, 60, 50, 40, 30, 25, 20, 20, 20]
-WORDS = ["连衣裙", "羽绒服", "运动鞋", "手机壳", "蓝牙耳机", "充电宝", "笔记本", "坚果", "牛奶", "咖啡", "大米",
-         "T恤", "牛仔裤", "双肩包", "机械键盘", "显示器", "茶叶", "零食大礼包", "面膜", "保温杯"]
+WORDS = [
+    "连衣裙",
+    "羽绒服",
+    "运动鞋",
+    "手机壳",
+    "蓝牙耳机",
+    "充电宝",
+    "笔记本",
+    "坚果",
+    "牛奶",
+    "咖啡",
+    "大米",
+    "T恤",
+    "牛仔裤",
+    "双肩包",
+    "机械键盘",
+    "显示器",
+    "茶叶",
+    "零食大礼包",
+    "面膜",
+    "保温杯",
+]
 
 
 def seed_catalog(seed: int) -> dict:
@@ -126,44 +167,129 @@ def seed_catalog(seed: int) -> dict:
     for rank in range(SHOP_COUNT):
         cat = rank % len(CATEGORIES)
         owner = user_register(login=f"1361000{rank:04d}", password=_common.BENCH_PASSWORD)
-        app = application_submit(user=owner, company_name=f"数据压测公司{rank + 1}", credit_code="91350100M000100Y43",
-                                 contact_name="李四", contact_phone="13900001111", shop_name=f"数据压测店{rank + 1}",
-                                 categories=[tops[cat]])
+        app = application_submit(
+            user=owner,
+            company_name=f"数据压测公司{rank + 1}",
+            credit_code="91350100M000100Y43",
+            contact_name="李四",
+            contact_phone="13900001111",
+            shop_name=f"数据压测店{rank + 1}",
+            categories=[tops[cat]],
+        )
         shop = application_approve(application_id=app.pk, reviewer=operator)
         warehouse = Warehouse.objects.get(shop=shop, is_default=True)
         n = PRODUCTS_BY_RANK[rank]
         with transaction.atomic():
-            products = Product.objects.bulk_create([
-                Product(shop=shop, category=leaves[cat], title=f"{CATEGORIES[cat][0]}商品{rank + 1}-{k + 1}",
-                        status=Product.Status.ON_SALE, min_price_fen=rng.randrange(990, 59900, 100))
-                for k in range(n)], batch_size=500)
-            skus = Sku.objects.bulk_create([
-                Sku(shop=shop, product=p, spec_values=[], spec_key="", price_fen=p.min_price_fen,
-                    cost_fen=p.min_price_fen // 2, weight_g=300) for p in products], batch_size=500)
-            Stock.objects.bulk_create([
-                Stock(shop=shop, sku=s, warehouse=warehouse, on_hand=0 if rng.random() < 0.1 else rng.randrange(5, 500))
-                for s in skus], batch_size=500)
-        shops.append({"id": shop.pk, "rank": rank + 1, "category_id": leaves[cat].pk, "top_category_id": tops[cat].pk,
-                      "products": [[p.pk, p.min_price_fen] for p in products]})
+            products = Product.objects.bulk_create(
+                [
+                    Product(
+                        shop=shop,
+                        category=leaves[cat],
+                        title=f"{CATEGORIES[cat][0]}商品{rank + 1}-{k + 1}",
+                        status=Product.Status.ON_SALE,
+                        min_price_fen=rng.randrange(990, 59900, 100),
+                    )
+                    for k in range(n)
+                ],
+                batch_size=500,
+            )
+            skus = Sku.objects.bulk_create(
+                [
+                    Sku(
+                        shop=shop,
+                        product=p,
+                        spec_values=[],
+                        spec_key="",
+                        price_fen=p.min_price_fen,
+                        cost_fen=p.min_price_fen // 2,
+                        weight_g=300,
+                    )
+                    for p in products
+                ],
+                batch_size=500,
+            )
+            Stock.objects.bulk_create(
+                [
+                    Stock(
+                        shop=shop,
+                        sku=s,
+                        warehouse=warehouse,
+                        on_hand=0 if rng.random() < 0.1 else rng.randrange(5, 500),
+                    )
+                    for s in skus
+                ],
+                batch_size=500,
+            )
+        shops.append(
+            {
+                "id": shop.pk,
+                "rank": rank + 1,
+                "category_id": leaves[cat].pk,
+                "top_category_id": tops[cat].pk,
+                "products": [[p.pk, p.min_price_fen] for p in products],
+            }
+        )
     return {"shops": shops, "categories": [c.pk for c in leaves]}
 
 
 # --- the traffic ------------------------------------------------------------------------------------------------
 
-HOURLY = [2.0, 1.2, 0.7, 0.5, 0.4, 0.5, 1.0, 2.0, 3.2, 4.2, 4.8, 5.0, 5.2, 4.8, 4.6, 4.6, 4.8, 5.0, 5.4, 6.2,
-          7.4, 8.2, 7.6, 4.6]  # local hours: night trough, lunch bump, 20–22 h peak
+HOURLY = [
+    2.0,
+    1.2,
+    0.7,
+    0.5,
+    0.4,
+    0.5,
+    1.0,
+    2.0,
+    3.2,
+    4.2,
+    4.8,
+    5.0,
+    5.2,
+    4.8,
+    4.6,
+    4.6,
+    4.8,
+    5.0,
+    5.4,
+    6.2,
+    7.4,
+    8.2,
+    7.6,
+    4.6,
+]  # local hours: night trough, lunch bump, 20–22 h peak
 ENTRY = [("direct", 0.45), ("external", 0.2), ("ads", 0.2), ("affiliate", 0.08), ("favourites", 0.07)]
-ENTRY_PAGE = {"direct": [("home", 0.5), ("product", 0.3), ("shop", 0.2)], "external": [("product", 0.7), ("shop", 0.3)],
-              "ads": [("product", 0.8), ("search", 0.2)], "affiliate": [("product", 1.0)],
-              "favourites": [("product", 0.7), ("shop", 0.3)]}
-NEXT = {"home": [("search", 0.4), ("category", 0.25), ("product", 0.25), ("activity", 0.1)],
-        "search": [("product", 0.75), ("search", 0.15), ("shop", 0.1)],
-        "category": [("product", 0.7), ("category", 0.2), ("search", 0.1)],
-        "product": [("product", 0.45), ("shop", 0.15), ("search", 0.2), ("home", 0.1), ("cart", 0.1)],
-        "shop": [("product", 0.8), ("search", 0.2)], "cart": [("product", 0.6), ("home", 0.4)],
-        "activity": [("product", 0.8), ("home", 0.2)], "checkout": [("order", 1.0)], "order": [("home", 1.0)]}
-SOURCE_FROM = {"home": "home", "search": "search", "category": "category", "product": "recommend",
-               "shop": "recommend", "cart": "cart", "activity": "activity", "checkout": "cart", "order": "orders"}
+ENTRY_PAGE = {
+    "direct": [("home", 0.5), ("product", 0.3), ("shop", 0.2)],
+    "external": [("product", 0.7), ("shop", 0.3)],
+    "ads": [("product", 0.8), ("search", 0.2)],
+    "affiliate": [("product", 1.0)],
+    "favourites": [("product", 0.7), ("shop", 0.3)],
+}
+NEXT = {
+    "home": [("search", 0.4), ("category", 0.25), ("product", 0.25), ("activity", 0.1)],
+    "search": [("product", 0.75), ("search", 0.15), ("shop", 0.1)],
+    "category": [("product", 0.7), ("category", 0.2), ("search", 0.1)],
+    "product": [("product", 0.45), ("shop", 0.15), ("search", 0.2), ("home", 0.1), ("cart", 0.1)],
+    "shop": [("product", 0.8), ("search", 0.2)],
+    "cart": [("product", 0.6), ("home", 0.4)],
+    "activity": [("product", 0.8), ("home", 0.2)],
+    "checkout": [("order", 1.0)],
+    "order": [("home", 1.0)],
+}
+SOURCE_FROM = {
+    "home": "home",
+    "search": "search",
+    "category": "category",
+    "product": "recommend",
+    "shop": "recommend",
+    "cart": "cart",
+    "activity": "activity",
+    "checkout": "cart",
+    "order": "orders",
+}
 EXTERNAL_HOSTS = ["www.baidu.com", "weibo.com", "www.douyin.com", "mp.weixin.qq.com", "www.zhihu.com"]
 
 
@@ -197,12 +323,16 @@ class Traffic:
         self.layer = layer
         shops = plan["shops"]
         self.shop_table = _table([(i, 1 / (i + 1)) for i in range(len(shops))])
-        self.product_tables = [_table([(j, 1 / (j + 1) ** 1.1) for j in range(len(s["products"]))]) for s in shops]
+        self.product_tables = [
+            _table([(j, 1 / (j + 1) ** 1.1) for j in range(len(s["products"]))]) for s in shops
+        ]
         self.entry = _table(ENTRY)
         self.entry_page = {k: _table(v) for k, v in ENTRY_PAGE.items()}
         self.next = {k: _table(v) for k, v in NEXT.items()}
         self.hours = _table(list(enumerate(HOURLY)))
-        self.users = max(1000, n_events // 60)  # buyer pool: shared by every layer (ids 1..users), so they overlap
+        self.users = max(
+            1000, n_events // 60
+        )  # buyer pool: shared by every layer (ids 1..users), so they overlap
         self.order_no = layer * 1_000_000_000
         self.visitors: list[tuple[str, str, int | None]] = []  # (id, terminal, user_id) seen so far
         self.counts = {"events": 0, "visits": 0, "orders": 0, "paid": 0, "refunds": 0}
@@ -217,7 +347,7 @@ class Traffic:
                 w *= 2.2  # promotion days
             if day == end:  # today: only the hours up to the anchor
                 local = self.anchor.astimezone(TZ)
-                done = sum(HOURLY[:local.hour]) + HOURLY[local.hour] * local.minute / 60
+                done = sum(HOURLY[: local.hour]) + HOURLY[local.hour] * local.minute / 60
                 w *= done / sum(HOURLY)
             out.append((day, w))
         return out
@@ -282,29 +412,124 @@ class Traffic:
                 query = WORDS[rng.randrange(len(WORDS))]
             elif page == "category":
                 category_id = self.plan["categories"][rng.randrange(len(self.plan["categories"]))]
-            rows.append((t, "pv", visitor, session, user_id, shop_id, product_id, category_id, page, source, ref_host,
-                         query, terminal, None, 0, 0, 0))
+            rows.append(
+                (
+                    t,
+                    "pv",
+                    visitor,
+                    session,
+                    user_id,
+                    shop_id,
+                    product_id,
+                    category_id,
+                    page,
+                    source,
+                    ref_host,
+                    query,
+                    terminal,
+                    None,
+                    0,
+                    0,
+                    0,
+                )
+            )
             stay = min(int(rng.lognormvariate(math.log(20_000), 1.0)), 1_800_000)
             if rng.random() < 0.65 and t + stay / 1000 < anchor_ts:
-                rows.append((t + stay / 1000, "stay", visitor, session, user_id, shop_id, product_id, category_id,
-                             page, "", "", "", terminal, None, 0, 0, stay))
+                rows.append(
+                    (
+                        t + stay / 1000,
+                        "stay",
+                        visitor,
+                        session,
+                        user_id,
+                        shop_id,
+                        product_id,
+                        category_id,
+                        page,
+                        "",
+                        "",
+                        "",
+                        terminal,
+                        None,
+                        0,
+                        0,
+                        stay,
+                    )
+                )
             if page == "product" and viewed_product:
                 if wants_cart and not carted and rng.random() < 0.6:
                     carted.append(viewed_product)
-                    rows.append((t + 5, "cart", visitor, session, user_id, shop_id, product_id, category_id, "", "",
-                                 "", "", terminal, None, 0, 1 + (rng.random() < 0.2), 0))
+                    rows.append(
+                        (
+                            t + 5,
+                            "cart",
+                            visitor,
+                            session,
+                            user_id,
+                            shop_id,
+                            product_id,
+                            category_id,
+                            "",
+                            "",
+                            "",
+                            "",
+                            terminal,
+                            None,
+                            0,
+                            1 + (rng.random() < 0.2),
+                            0,
+                        )
+                    )
                 if wants_fav and rng.random() < 0.5:
                     wants_fav = False
-                    rows.append((t + 3, "fav", visitor, session, user_id, shop_id, product_id, category_id, "", "",
-                                 "", "", terminal, None, 0, 0, 0))
+                    rows.append(
+                        (
+                            t + 3,
+                            "fav",
+                            visitor,
+                            session,
+                            user_id,
+                            shop_id,
+                            product_id,
+                            category_id,
+                            "",
+                            "",
+                            "",
+                            "",
+                            terminal,
+                            None,
+                            0,
+                            0,
+                            0,
+                        )
+                    )
             t += 5 + rng.expovariate(1 / 40)
             source, ref_host = SOURCE_FROM.get(page, "other"), ""
             page = _pick(self.next.get(page, self.next["home"]), rng.random())
         if wants_cart and not carted and viewed_product:  # add to cart at the end of the visit
             carted.append(viewed_product)
             s, product_id, category_id, _p = viewed_product
-            rows.append((t, "cart", visitor, session, user_id, shops[s]["id"], product_id, category_id, "", "", "",
-                         "", terminal, None, 0, 1, 0))
+            rows.append(
+                (
+                    t,
+                    "cart",
+                    visitor,
+                    session,
+                    user_id,
+                    shops[s]["id"],
+                    product_id,
+                    category_id,
+                    "",
+                    "",
+                    "",
+                    "",
+                    terminal,
+                    None,
+                    0,
+                    1,
+                    0,
+                )
+            )
         if carted and rng.random() < 0.36:
             self._order(rows, t, anchor_ts, visitor, session, user_id, terminal, carted[0])
 
@@ -317,8 +542,27 @@ class Traffic:
         shop = shops[s]
         for page, src in (("cart", "recommend"), ("checkout", "cart")):
             t += 5 + rng.expovariate(1 / 20)
-            rows.append((t, "pv", visitor, session, user_id, None, None, None, page, src, "", "", terminal, None, 0,
-                         0, 0))
+            rows.append(
+                (
+                    t,
+                    "pv",
+                    visitor,
+                    session,
+                    user_id,
+                    None,
+                    None,
+                    None,
+                    page,
+                    src,
+                    "",
+                    "",
+                    terminal,
+                    None,
+                    0,
+                    0,
+                    0,
+                )
+            )
         lines = [(product_id, category_id, price, 1 + (rng.random() < 0.25))]
         for _ in range(int(rng.random() < 0.35) + int(rng.random() < 0.1)):
             j = _pick(self.product_tables[s], rng.random())
@@ -333,28 +577,105 @@ class Traffic:
         if t >= anchor_ts:
             return
         self.counts["orders"] += 1
-        rows.append((t, "order", visitor, session, user_id, shop["id"], None, None, "", "", "", "", terminal, order_id,
-                     total, 0, 0))
+        rows.append(
+            (
+                t,
+                "order",
+                visitor,
+                session,
+                user_id,
+                shop["id"],
+                None,
+                None,
+                "",
+                "",
+                "",
+                "",
+                terminal,
+                order_id,
+                total,
+                0,
+                0,
+            )
+        )
         if rng.random() < 0.05:
             return  # never paid
         t += 20 + rng.expovariate(1 / 60)
         if t >= anchor_ts:
             return
         self.counts["paid"] += 1
-        rows.append((t, "paid", visitor, "", user_id, shop["id"], None, None, "", "", "", "", "", order_id, total,
-                     sum(q for *_x, q in lines), 0))
+        rows.append(
+            (
+                t,
+                "paid",
+                visitor,
+                "",
+                user_id,
+                shop["id"],
+                None,
+                None,
+                "",
+                "",
+                "",
+                "",
+                "",
+                order_id,
+                total,
+                sum(q for *_x, q in lines),
+                0,
+            )
+        )
         for pid, cat, price, qty in lines:
-            rows.append((t, "item_paid", visitor, "", user_id, shop["id"], pid, cat, "", "", "", "", "", order_id,
-                         price * qty, qty, 0))
+            rows.append(
+                (
+                    t,
+                    "item_paid",
+                    visitor,
+                    "",
+                    user_id,
+                    shop["id"],
+                    pid,
+                    cat,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    order_id,
+                    price * qty,
+                    qty,
+                    0,
+                )
+            )
         if rng.random() < 0.06:
             when = t + 3600 * rng.uniform(1, 72)
             if when < anchor_ts:
                 self.counts["refunds"] += 1
-                rows.append((when, "refund", visitor, "", user_id, shop["id"], None, None, "", "", "", "", "",
-                             order_id, total if rng.random() < 0.6 else total // 2, 0, 0))
+                rows.append(
+                    (
+                        when,
+                        "refund",
+                        visitor,
+                        "",
+                        user_id,
+                        shop["id"],
+                        None,
+                        None,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        order_id,
+                        total if rng.random() < 0.6 else total // 2,
+                        0,
+                        0,
+                    )
+                )
 
 
 # --- loading ----------------------------------------------------------------------------------------------------
+
 
 def load_postgres(url: str, batches) -> int:
     """COPY the rows into analytics_event (indexes in place, as on a live database). Returns rows."""
@@ -380,7 +701,9 @@ def load_sqlite(path: str, batches, *, chunk: int = 200_000) -> int:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA cache_size=-512000")  # 512 MB page cache for the loader: the indexes grow out of order
+    conn.execute(
+        "PRAGMA cache_size=-512000"
+    )  # 512 MB page cache for the loader: the indexes grow out of order
     sql = f"INSERT INTO analytics_event ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608 - constant column names
     pending: list[tuple] = []
 

@@ -58,8 +58,9 @@ def category_leaf(n: int = 0):
 
     parent = None
     for level, name in enumerate(("数码家电", "手机配件", "充电器"), start=1):
-        parent = category_create(name=f"{name}{n or ''}", slug=f"bench-c{n}-{level}",
-                                 parent_id=parent.pk if parent else None)
+        parent = category_create(
+            name=f"{name}{n or ''}", slug=f"bench-c{n}-{level}", parent_id=parent.pk if parent else None
+        )
     return parent
 
 
@@ -70,9 +71,15 @@ def open_shop(n: int, leaf, reviewer):
     from wanshang.merchants.services import application_approve, application_submit
 
     owner = user_register(login=f"1360000{n:04d}", password=_common.BENCH_PASSWORD)
-    app = application_submit(user=owner, company_name=f"压测公司{n}", credit_code="91350100M000100Y43",
-                             contact_name="李四", contact_phone="13900001111", shop_name=f"压测店铺{n}",
-                             categories=[leaf.parent.parent])
+    app = application_submit(
+        user=owner,
+        company_name=f"压测公司{n}",
+        credit_code="91350100M000100Y43",
+        contact_name="李四",
+        contact_phone="13900001111",
+        shop_name=f"压测店铺{n}",
+        categories=[leaf.parent.parent],
+    )
     shop = application_approve(application_id=app.pk, reviewer=reviewer)
     shop.owner = owner
     shop.owner_staff = staff_for_user(user=owner)
@@ -83,9 +90,14 @@ def add_product(shop, leaf, *, title: str, price_fen: int, stock: int):
     """One product on sale with one SKU; returns the SKU."""
     from wanshang.catalog.services import ProductInput, SkuInput, product_save, product_set_status
 
-    data = ProductInput(title=title, category_id=leaf.pk, spec_axes=[],
-                        skus=[SkuInput(spec_values=[], price_fen=price_fen, cost_fen=price_fen // 2, stock=stock,
-                                       weight_g=300)])
+    data = ProductInput(
+        title=title,
+        category_id=leaf.pk,
+        spec_axes=[],
+        skus=[
+            SkuInput(spec_values=[], price_fen=price_fen, cost_fen=price_fen // 2, stock=stock, weight_g=300)
+        ],
+    )
     product = product_save(staff=shop.owner_staff, data=data)
     product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="on_sale")
     return product.skus.get()
@@ -100,8 +112,15 @@ def promotion(shop, actor, kind: str, *, name: str, items=(), config=None, days:
     from wanshang.marketing.services import PromotionInput, promotion_save
 
     now = timezone.now()
-    data = PromotionInput(kind=kind, name=name, starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=days),
-                          config=config or {}, items=list(items), **fields)
+    data = PromotionInput(
+        kind=kind,
+        name=name,
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=days),
+        config=config or {},
+        items=list(items),
+        **fields,
+    )
     return promotion_save(shop=shop, actor=actor, data=data)
 
 
@@ -117,20 +136,42 @@ def bulk_buyers(n: int, *, prefix: str = "1350") -> list[tuple]:
     password = make_password(_common.BENCH_PASSWORD)
     with transaction.atomic():
         start = User.objects.count()
-        users = User.objects.bulk_create([
-            User(username=f"{prefix}{start + i:07d}", phone=f"{prefix}{start + i:07d}", nickname=f"买家{start + i}",
-                 password=password) for i in range(n)
-        ], batch_size=500)
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=f"{prefix}{start + i:07d}",
+                    phone=f"{prefix}{start + i:07d}",
+                    nickname=f"买家{start + i}",
+                    password=password,
+                )
+                for i in range(n)
+            ],
+            batch_size=500,
+        )
         if users and users[0].pk is None:  # SQLite before 3.35 does not return ids
             users = list(User.objects.filter(username__startswith=prefix).order_by("pk"))[-n:]
-        addresses = Address.objects.bulk_create([
-            Address(user=u, receiver=u.nickname, phone="13800138000", province_code=d.parent.parent.code,
-                    city_code=d.parent.code, district_code=d.code,
+        addresses = Address.objects.bulk_create(
+            [
+                Address(
+                    user=u,
+                    receiver=u.nickname,
+                    phone="13800138000",
+                    province_code=d.parent.parent.code,
+                    city_code=d.parent.code,
+                    district_code=d.code,
                     region_text=" ".join([d.parent.parent.name, d.parent.name, d.name]),
-                    detail="望京街道阜通东大街6号", is_default=True) for u in users
-        ], batch_size=500)
-    ids = {a.user_id: a.pk for a in addresses} if addresses and addresses[0].pk else dict(
-        Address.objects.filter(user__in=users).values_list("user_id", "pk"))
+                    detail="望京街道阜通东大街6号",
+                    is_default=True,
+                )
+                for u in users
+            ],
+            batch_size=500,
+        )
+    ids = (
+        {a.user_id: a.pk for a in addresses}
+        if addresses and addresses[0].pk
+        else dict(Address.objects.filter(user__in=users).values_list("user_id", "pk"))
+    )
     return [(u, ids[u.pk]) for u in users]
 
 
@@ -146,13 +187,22 @@ def stock_consistent(sku_ids) -> tuple[bool, str]:
     problems = []
     for row in Stock.objects.filter(sku_id__in=sku_ids):
         moves = StockMovement.objects.filter(sku_id=row.sku_id, warehouse_id=row.warehouse_id).aggregate(
-            on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))
+            on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta")
+        )
         if (moves["on_hand"] or 0, moves["reserved"] or 0) != (row.on_hand, row.reserved):
             problems.append(f"SKU {row.sku_id}: row {row.on_hand}/{row.reserved} ≠ ledger {moves}")
-        unpaid = OrderLine.objects.filter(sku_id=row.sku_id, order__status="pending_payment").aggregate(
-            n=Sum("quantity"))["n"] or 0
-        held = PromotionItem.objects.filter(sku_id=row.sku_id, hold_warehouse_id=row.warehouse_id).aggregate(
-            n=Sum("held"))["n"] or 0
+        unpaid = (
+            OrderLine.objects.filter(sku_id=row.sku_id, order__status="pending_payment").aggregate(
+                n=Sum("quantity")
+            )["n"]
+            or 0
+        )
+        held = (
+            PromotionItem.objects.filter(sku_id=row.sku_id, hold_warehouse_id=row.warehouse_id).aggregate(
+                n=Sum("held")
+            )["n"]
+            or 0
+        )
         if unpaid + held != row.reserved:
             problems.append(f"SKU {row.sku_id}: reserved {row.reserved} ≠ unpaid {unpaid} + set aside {held}")
     return not problems, "; ".join(problems[:3])

@@ -49,8 +49,12 @@ def parse_args(argv=None):
     roll = sub.add_parser("rollup", help="time rollup_pending() and one day's rebuild")
     measure = sub.add_parser("measure", help="time the dashboard reads")
     measure.add_argument("--reps", type=int, default=20)
-    measure.add_argument("--budget", type=float, default=60.0,
-                         help="stop a read's repetitions after this many seconds (at least 5 calls)")
+    measure.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        help="stop a read's repetitions after this many seconds (at least 5 calls)",
+    )
     measure.add_argument("--only", default="", help="comma-separated name prefixes to run")
     for sp in (load, roll, measure):
         sp.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -71,12 +75,15 @@ def table_sizes() -> dict:
     if connection.vendor != "postgresql":
         return {}
     with connection.cursor() as cur:
-        cur.execute("SELECT relname, pg_total_relation_size(oid) FROM pg_class "
-                    "WHERE relname IN ('analytics_event', 'analytics_visitorday')")
+        cur.execute(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class "
+            "WHERE relname IN ('analytics_event', 'analytics_visitorday')"
+        )
         return {name: round(size / 2**20) for name, size in cur.fetchall()}
 
 
 # --- load ---------------------------------------------------------------------------------------------------------
+
 
 def cmd_load(args) -> dict:
     meta = None if args.fresh else _events.meta_load(args.db, NAME)
@@ -85,17 +92,32 @@ def cmd_load(args) -> dict:
         t = time.perf_counter()
         plan = _events.seed_catalog(args.seed)
         anchor = datetime.now(_events.TZ).replace(second=0, microsecond=0)
-        meta = {"anchor": anchor.isoformat(), "days": args.days, "seed": args.seed, "plan": plan, "layers": []}
+        meta = {
+            "anchor": anchor.isoformat(),
+            "days": args.days,
+            "seed": args.seed,
+            "plan": plan,
+            "layers": [],
+        }
         _events.meta_save(args.db, NAME, meta)
-        print(f"catalog: {len(plan['shops'])} shops, {sum(len(s['products']) for s in plan['shops'])} products "
-              f"in {time.perf_counter() - t:.1f}s; anchor {anchor}", flush=True)
+        print(
+            f"catalog: {len(plan['shops'])} shops, {sum(len(s['products']) for s in plan['shops'])} products "
+            f"in {time.perf_counter() - t:.1f}s; anchor {anchor}",
+            flush=True,
+        )
     before = event_count()
     want = args.to - before
     if want <= 0:
         raise SystemExit(f"the database already has {before} events")
     layer = len(meta["layers"]) + 1
-    traffic = _events.Traffic(meta["plan"], anchor=datetime.fromisoformat(meta["anchor"]), days=meta["days"],
-                              n_events=want, seed=meta["seed"], layer=layer)
+    traffic = _events.Traffic(
+        meta["plan"],
+        anchor=datetime.fromisoformat(meta["anchor"]),
+        days=meta["days"],
+        n_events=want,
+        seed=meta["seed"],
+        layer=layer,
+    )
     load0 = _common.loadavg()
     t = time.perf_counter()
     if args.db == "postgres":
@@ -113,13 +135,24 @@ def cmd_load(args) -> dict:
     total = event_count()
     meta["layers"].append({"layer": layer, "rows": n, **traffic.counts})
     _events.meta_save(args.db, NAME, meta)
-    return {"bench": "events_load", "db": _common.db_label(url), "layer": layer, "rows": n, "events_total": total,
-            "generate_and_insert_s": round(load_s, 1), "rows_per_s": round(n / load_s),
-            "analyze_s": round(analyze_s, 1), **{k: v for k, v in traffic.counts.items() if k != "events"},
-            "sizes_mb": table_sizes(), "loadavg_before": load0, "loadavg_after": _common.loadavg()}
+    return {
+        "bench": "events_load",
+        "db": _common.db_label(url),
+        "layer": layer,
+        "rows": n,
+        "events_total": total,
+        "generate_and_insert_s": round(load_s, 1),
+        "rows_per_s": round(n / load_s),
+        "analyze_s": round(analyze_s, 1),
+        **{k: v for k, v in traffic.counts.items() if k != "events"},
+        "sizes_mb": table_sizes(),
+        "loadavg_before": load0,
+        "loadavg_after": _common.loadavg(),
+    }
 
 
 # --- rollup -------------------------------------------------------------------------------------------------------
+
 
 def cmd_rollup(args) -> dict:
     meta = _events.meta_load(args.db, NAME)
@@ -146,23 +179,38 @@ def cmd_rollup(args) -> dict:
     t = time.perf_counter()
     rollup_day(yesterday)
     day_s = time.perf_counter() - t
-    events_day = Event.objects.filter(ts__gte=datetime.combine(yesterday, datetime.min.time(), tzinfo=_events.TZ),
-                                      ts__lt=datetime.combine(today, datetime.min.time(), tzinfo=_events.TZ)).count()
+    events_day = Event.objects.filter(
+        ts__gte=datetime.combine(yesterday, datetime.min.time(), tzinfo=_events.TZ),
+        ts__lt=datetime.combine(today, datetime.min.time(), tzinfo=_events.TZ),
+    ).count()
     if _common.db_label(url) == "PostgreSQL":
         from django.db import connection
 
         with connection.cursor() as cur:
             cur.execute("ANALYZE analytics_visitorday")
-    return {"bench": "events_rollup", "db": _common.db_label(url), "events_total": event_count(),
-            "days_pending": len(days), "pending_days_s": round(pending_s, 2), "days_built": built,
-            "rollup_pending_s": round(full_s, 1), "per_day_s": round(full_s / max(built, 1), 2),
-            "visitor_day_rows": VisitorDay.objects.count(), "rollup_states": RollupState.objects.count(),
-            "today_rows": today_rows, "rollup_today_s": round(today_s, 2),
-            "rollup_yesterday_s": round(day_s, 2), "events_yesterday": events_day,
-            "sizes_mb": table_sizes(), "loadavg_before": load0, "loadavg_after": _common.loadavg()}
+    return {
+        "bench": "events_rollup",
+        "db": _common.db_label(url),
+        "events_total": event_count(),
+        "days_pending": len(days),
+        "pending_days_s": round(pending_s, 2),
+        "days_built": built,
+        "rollup_pending_s": round(full_s, 1),
+        "per_day_s": round(full_s / max(built, 1), 2),
+        "visitor_day_rows": VisitorDay.objects.count(),
+        "rollup_states": RollupState.objects.count(),
+        "today_rows": today_rows,
+        "rollup_today_s": round(today_s, 2),
+        "rollup_yesterday_s": round(day_s, 2),
+        "events_yesterday": events_day,
+        "sizes_mb": table_sizes(),
+        "loadavg_before": load0,
+        "loadavg_after": _common.loadavg(),
+    }
 
 
 # --- measure ------------------------------------------------------------------------------------------------------
+
 
 def reads(meta: dict) -> list[tuple[str, object, bool]]:
     """(name, call, uses the cache) of every read measured."""
@@ -175,32 +223,61 @@ def reads(meta: dict) -> list[tuple[str, object, bool]]:
     big, mid = Shop.objects.get(pk=shops[1]), Shop.objects.get(pk=shops[5])
     out: list[tuple[str, object, bool]] = []
     for key in ("today", "7d", "30d"):
-        out.append((f"seller_overview.{key}", lambda k=key: selectors.dashboard(scope=big, period_key=k, now=now), True))
+        out.append(
+            (
+                f"seller_overview.{key}",
+                lambda k=key: selectors.dashboard(scope=big, period_key=k, now=now),
+                True,
+            )
+        )
     for key in ("today", "7d", "30d"):
-        out.append((f"seller_overview_mid.{key}", lambda k=key: selectors.dashboard(scope=mid, period_key=k, now=now),
-                    True))
+        out.append(
+            (
+                f"seller_overview_mid.{key}",
+                lambda k=key: selectors.dashboard(scope=mid, period_key=k, now=now),
+                True,
+            )
+        )
     for key in ("today", "7d", "30d"):
-        out.append((f"products.{key}", lambda k=key: selectors.products(shop=big, period_key=k, now=now), False))
+        out.append(
+            (f"products.{key}", lambda k=key: selectors.products(shop=big, period_key=k, now=now), False)
+        )
     for key in ("7d", "30d"):
-        out.append((f"competition.{key}", lambda k=key: selectors.competition(shop=big, period_key=k, now=now), True))
+        out.append(
+            (f"competition.{key}", lambda k=key: selectors.competition(shop=big, period_key=k, now=now), True)
+        )
     for key in ("today", "7d", "30d"):
-        out.append((f"platform_overview.{key}",
-                    lambda k=key: selectors.dashboard(scope=MARKETPLACE, period_key=k, now=now), False))
-        out.append((f"platform_top_shops.{key}", lambda k=key: selectors.top_shops(period_key=k, now=now), False))
+        out.append(
+            (
+                f"platform_overview.{key}",
+                lambda k=key: selectors.dashboard(scope=MARKETPLACE, period_key=k, now=now),
+                False,
+            )
+        )
+        out.append(
+            (f"platform_top_shops.{key}", lambda k=key: selectors.top_shops(period_key=k, now=now), False)
+        )
     try:
         from wanshang.insights import trade
     except ImportError:
         trade = None
     if trade is not None:
         for days in (7, 30):
-            rng = trade.trade_range(start=now.date() - timedelta(days=days - 1), end=now.date(), today=now.date())
-            out.append((f"trade_shop.{days}d", lambda r=rng: trade.trade_report(shop=big, rng=r, now=now), False))
-            out.append((f"trade_platform.{days}d", lambda r=rng: trade.platform_trade_report(rng=r, now=now), False))
+            rng = trade.trade_range(
+                start=now.date() - timedelta(days=days - 1), end=now.date(), today=now.date()
+            )
+            out.append(
+                (f"trade_shop.{days}d", lambda r=rng: trade.trade_report(shop=big, rng=r, now=now), False)
+            )
+            out.append(
+                (f"trade_platform.{days}d", lambda r=rng: trade.platform_trade_report(rng=r, now=now), False)
+            )
     try:
         from wanshang.insights import customers
     except ImportError:
         customers = None
     if customers is not None:
+
         def customers_page(shop=big):
             rfm = customers.rfm_compute(shop=shop, window_days=365, now=now)
             customers.rfm_segment_rows(rfm)
@@ -236,8 +313,13 @@ def sql_profile(fn) -> dict:
     qs = [(float(q["time"]), q["sql"]) for q in ctx.captured_queries]
     qs.sort(key=lambda x: -x[0])
     sql_s = sum(t for t, _sql in qs)
-    return {"calls_ms": round(total * 1000, 1), "sql_n": len(qs), "sql_ms": round(sql_s * 1000, 1),
-            "slowest_ms": round(qs[0][0] * 1000, 1) if qs else 0, "slowest_sql": qs[0][1][:400] if qs else ""}
+    return {
+        "calls_ms": round(total * 1000, 1),
+        "sql_n": len(qs),
+        "sql_ms": round(sql_s * 1000, 1),
+        "slowest_ms": round(qs[0][0] * 1000, 1) if qs else 0,
+        "slowest_sql": qs[0][1][:400] if qs else "",
+    }
 
 
 def cmd_measure(args) -> dict:
@@ -269,19 +351,38 @@ def cmd_measure(args) -> dict:
                 if sum(times) > args.budget and len(times) >= 5:
                     break
             times.sort()
-            row = {"n": len(times), "p50_ms": round(_common.percentile(times, 50) * 1000, 1),
-                   "p95_ms": round(_common.percentile(times, 95) * 1000, 1),
-                   "max_ms": round(times[-1] * 1000, 1), "load": [l0, _common.loadavg()]}
+            row = {
+                "n": len(times),
+                "p50_ms": round(_common.percentile(times, 50) * 1000, 1),
+                "p95_ms": round(_common.percentile(times, 95) * 1000, 1),
+                "max_ms": round(times[-1] * 1000, 1),
+                "load": [l0, _common.loadavg()],
+            }
             if clear:
                 cache.clear()
                 row.update(sql_profile(fn))
             results[name + suffix] = row
-            print(f"{name + suffix:32s} n={row['n']:3d} p50 {row['p50_ms']:9.1f} ms  p95 {row['p95_ms']:9.1f} ms"
-                  + (f"  SQL {row['sql_n']} q {row['sql_ms']} ms (slowest {row['slowest_ms']} ms)" if clear else "")
-                  + f"  load {row['load'][0]}→{row['load'][1]}", flush=True)
-    return {"bench": "events_dashboard", "db": _common.db_label(url), "events_total": event_count(),
-            "anchor": meta["anchor"], "reps": args.reps, "reads": results, "sizes_mb": table_sizes(),
-            "loadavg_before": load0, "loadavg_after": _common.loadavg()}
+            print(
+                f"{name + suffix:32s} n={row['n']:3d} p50 {row['p50_ms']:9.1f} ms  p95 {row['p95_ms']:9.1f} ms"
+                + (
+                    f"  SQL {row['sql_n']} q {row['sql_ms']} ms (slowest {row['slowest_ms']} ms)"
+                    if clear
+                    else ""
+                )
+                + f"  load {row['load'][0]}→{row['load'][1]}",
+                flush=True,
+            )
+    return {
+        "bench": "events_dashboard",
+        "db": _common.db_label(url),
+        "events_total": event_count(),
+        "anchor": meta["anchor"],
+        "reps": args.reps,
+        "reads": results,
+        "sizes_mb": table_sizes(),
+        "loadavg_before": load0,
+        "loadavg_after": _common.loadavg(),
+    }
 
 
 def main(argv=None) -> int:

@@ -52,11 +52,16 @@ def parse_args(argv=None):
 
 def stats_us(ns: list[int]) -> dict:
     ns.sort()
-    return {"p50_us": round(_common.percentile(ns, 50) / 1000, 1), "p99_us": round(_common.percentile(ns, 99) / 1000, 1),
-            "max_us": round(ns[-1] / 1000, 1), "mean_us": round(sum(ns) / len(ns) / 1000, 1)}
+    return {
+        "p50_us": round(_common.percentile(ns, 50) / 1000, 1),
+        "p99_us": round(_common.percentile(ns, 99) / 1000, 1),
+        "max_us": round(ns[-1] / 1000, 1),
+        "mean_us": round(sum(ns) / len(ns) / 1000, 1),
+    }
 
 
 # --- 1. track ---------------------------------------------------------------------------------------------------
+
 
 def _writer_thread(n: int, seed: int, batch: int, out: list) -> None:
     import random
@@ -65,8 +70,12 @@ def _writer_thread(n: int, seed: int, batch: int, out: list) -> None:
     from wanshang.analytics.tracking import Visit, track, track_page, visit_begin, visit_end
 
     rng = random.Random(seed)
-    visit = Visit(visitor=f"{rng.getrandbits(128):032x}", session=f"{rng.getrandbits(128):032x}", user_id=None,
-                  terminal="h5")
+    visit = Visit(
+        visitor=f"{rng.getrandbits(128):032x}",
+        session=f"{rng.getrandbits(128):032x}",
+        user_id=None,
+        terminal="h5",
+    )
     token = visit_begin(visit)
     lat = []
     clock = time.perf_counter_ns
@@ -76,8 +85,17 @@ def _writer_thread(n: int, seed: int, batch: int, out: list) -> None:
                 pid = 1000 + i % 500
                 t = clock()
                 track_page(None, shop_id=7, product_id=pid, category_id=3)
-                track("pv", user_id=None, shop_id=7, product_id=pid, category_id=3, page_type="product",
-                      source="search", ref_host="", query="")
+                track(
+                    "pv",
+                    user_id=None,
+                    shop_id=7,
+                    product_id=pid,
+                    category_id=3,
+                    page_type="product",
+                    source="search",
+                    ref_host="",
+                    query="",
+                )
                 lat.append(clock() - t)
         else:
             from django.utils import timezone
@@ -85,9 +103,23 @@ def _writer_thread(n: int, seed: int, batch: int, out: list) -> None:
             for _ in range(n // batch):
                 t = clock()
                 now = timezone.now()
-                spool([EventRecord(kind="pv", ts=now, visitor=visit.visitor, session=visit.session, shop_id=7,
-                                   product_id=1000 + k, category_id=3, page_type="product", source="search",
-                                   terminal="h5") for k in range(batch)])
+                spool(
+                    [
+                        EventRecord(
+                            kind="pv",
+                            ts=now,
+                            visitor=visit.visitor,
+                            session=visit.session,
+                            shop_id=7,
+                            product_id=1000 + k,
+                            category_id=3,
+                            page_type="product",
+                            source="search",
+                            terminal="h5",
+                        )
+                        for k in range(batch)
+                    ]
+                )
                 lat.append((clock() - t) // batch)
     finally:
         visit_end(token)
@@ -97,15 +129,22 @@ def _writer_thread(n: int, seed: int, batch: int, out: list) -> None:
 def _writer_process(args) -> dict:
     proc, threads, n, batch = args
     results: list = []
-    ts = [threading.Thread(target=_writer_thread, args=(n, proc * 100 + k, batch, results)) for k in range(threads)]
+    ts = [
+        threading.Thread(target=_writer_thread, args=(n, proc * 100 + k, batch, results))
+        for k in range(threads)
+    ]
     start = time.time()
     cpu0 = time.process_time()
     for t in ts:
         t.start()
     for t in ts:
         t.join()
-    return {"start": start, "end": time.time(), "cpu_s": time.process_time() - cpu0,
-            "lat": [x for lat in results for x in lat]}
+    return {
+        "start": start,
+        "end": time.time(),
+        "cpu_s": time.process_time() - cpu0,
+        "lat": [x for lat in results for x in lat],
+    }
 
 
 def run_writers(procs: int, threads: int, n: int, batch: int = 1) -> dict:
@@ -118,12 +157,21 @@ def run_writers(procs: int, threads: int, n: int, batch: int = 1) -> dict:
     wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
     lat = [x for p in parts for x in p["lat"]]
     events = (n // batch) * batch * procs * threads
-    return {"procs": procs, "threads": threads, "batch": batch, "events": events, "wall_s": round(wall, 2),
-            "events_per_s": round(events / wall), "cpu_us_per_event": round(sum(p["cpu_s"] for p in parts) / events * 1e6, 1),
-            **stats_us(lat), "loadavg": [load0, _common.loadavg()]}
+    return {
+        "procs": procs,
+        "threads": threads,
+        "batch": batch,
+        "events": events,
+        "wall_s": round(wall, 2),
+        "events_per_s": round(events / wall),
+        "cpu_us_per_event": round(sum(p["cpu_s"] for p in parts) / events * 1e6, 1),
+        **stats_us(lat),
+        "loadavg": [load0, _common.loadavg()],
+    }
 
 
 # --- 3. middleware ----------------------------------------------------------------------------------------------
+
 
 def middleware_overhead(n: int) -> dict:
     from django.http import HttpResponse
@@ -145,8 +193,12 @@ def middleware_overhead(n: int) -> dict:
     cookies = {VISITOR_COOKIE: "a" * 32, SESSION_COOKIE: "b" * 32}
 
     def make(returning: bool):
-        req = rf.get("/p/1234/", HTTP_USER_AGENT="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile",
-                     HTTP_REFERER="http://127.0.0.1/search/?q=手机" if returning else "", HTTP_HOST="127.0.0.1")
+        req = rf.get(
+            "/p/1234/",
+            HTTP_USER_AGENT="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile",
+            HTTP_REFERER="http://127.0.0.1/search/?q=手机" if returning else "",
+            HTTP_HOST="127.0.0.1",
+        )
         if returning:
             req.COOKIES.update(cookies)
         return req
@@ -164,8 +216,12 @@ def middleware_overhead(n: int) -> dict:
                 fn(r)
                 lat.append(clock() - t)
             out[f"{label}.{variant}"] = stats_us(lat)
-        out[f"{label}.overhead_p50_us"] = round(out[f"{label}.with"]["p50_us"] - out[f"{label}.without"]["p50_us"], 1)
-        out[f"{label}.overhead_mean_us"] = round(out[f"{label}.with"]["mean_us"] - out[f"{label}.without"]["mean_us"], 1)
+        out[f"{label}.overhead_p50_us"] = round(
+            out[f"{label}.with"]["p50_us"] - out[f"{label}.without"]["p50_us"], 1
+        )
+        out[f"{label}.overhead_mean_us"] = round(
+            out[f"{label}.with"]["mean_us"] - out[f"{label}.without"]["mean_us"], 1
+        )
     return out
 
 
@@ -184,8 +240,11 @@ def main(argv=None) -> int:
     writes["track_1x1"] = run_writers(1, 1, args.events)
     print("track, 1 writer:", json.dumps(writes["track_1x1"]), flush=True)
     writes[f"track_{args.procs}x{args.threads}"] = run_writers(args.procs, args.threads, args.events)
-    print(f"track, {args.procs} proc × {args.threads} thr:", json.dumps(writes[f"track_{args.procs}x{args.threads}"]),
-          flush=True)
+    print(
+        f"track, {args.procs} proc × {args.threads} thr:",
+        json.dumps(writes[f"track_{args.procs}x{args.threads}"]),
+        flush=True,
+    )
     writes["spool_batch100_1x1"] = run_writers(1, 1, args.events, batch=100)
     print("spool(100 records), 1 writer:", json.dumps(writes["spool_batch100_1x1"]), flush=True)
     written = sum(w["events"] for w in writes.values())
@@ -200,9 +259,16 @@ def main(argv=None) -> int:
     took = time.perf_counter() - t
     cpu = time.process_time() - cpu0
     in_db = Event.objects.count()
-    result["ingest"] = {"rows": rows, "seconds": round(took, 2), "events_per_s": round(rows / took),
-                        "app_cpu_us_per_event": round(cpu / max(rows, 1) * 1e6, 1), "written": written,
-                        "in_database": in_db, "exact": in_db == written, "loadavg": [load0, _common.loadavg()]}
+    result["ingest"] = {
+        "rows": rows,
+        "seconds": round(took, 2),
+        "events_per_s": round(rows / took),
+        "app_cpu_us_per_event": round(cpu / max(rows, 1) * 1e6, 1),
+        "written": written,
+        "in_database": in_db,
+        "exact": in_db == written,
+        "loadavg": [load0, _common.loadavg()],
+    }
     print("ingest:", json.dumps(result["ingest"]), flush=True)
 
     result["middleware"] = middleware_overhead(args.requests)

@@ -69,8 +69,14 @@ def use_gate(gate: str, redis_url: str) -> None:
 
 def new_sale(shop, leaf, *, units: int, limit: int, name: str):
     sku = _promo.add_product(shop, leaf, title=f"秒杀压测商品{name}", price_fen=19900, stock=units * 2)
-    promo = _promo.promotion(shop, shop.owner, "flash_sale", name=f"秒杀{name}", per_buyer_limit=limit,
-                             items=[{"sku_id": sku.pk, "price_fen": 990, "stock": units}])
+    promo = _promo.promotion(
+        shop,
+        shop.owner,
+        "flash_sale",
+        name=f"秒杀{name}",
+        per_buyer_limit=limit,
+        items=[{"sku_id": sku.pk, "price_fen": 990, "stock": units}],
+    )
     return promo.items.get(), sku
 
 
@@ -99,12 +105,18 @@ def run(item_id: int, attempts: list, threads: int) -> dict:
                 user, address_id = attempts[i]
                 t0 = time.perf_counter()
                 try:
-                    payment = flash_buy(buyer=user, item_id=item_id, address_id=address_id,
-                                        idempotency_key=uuid.uuid4().hex)
+                    payment = flash_buy(
+                        buyer=user, item_id=item_id, address_id=address_id, idempotency_key=uuid.uuid4().hex
+                    )
                     kind = "won"
                 except DomainError as exc:
-                    kind = "sold out" if "抢光" in exc.message else "over the limit" if "限购" in exc.message else \
-                        f"refused: {exc.message[:40]}"
+                    kind = (
+                        "sold out"
+                        if "抢光" in exc.message
+                        else "over the limit"
+                        if "限购" in exc.message
+                        else f"refused: {exc.message[:40]}"
+                    )
                 except Exception as exc:  # noqa: BLE001 - counted; an oversell or deadlock would show here
                     kind = "error"
                     with lock:
@@ -129,8 +141,15 @@ def run(item_id: int, attempts: list, threads: int) -> dict:
     wall = time.perf_counter() - start
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     app_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    return {"wall": wall, "outcomes": outcomes, "won_ms": sorted(won_ms), "lost_ms": sorted(lost_ms),
-            "payments": payments, "errors": sample_errors, "app_cpu": app_cpu}
+    return {
+        "wall": wall,
+        "outcomes": outcomes,
+        "won_ms": sorted(won_ms),
+        "lost_ms": sorted(lost_ms),
+        "payments": payments,
+        "errors": sample_errors,
+        "app_cpu": app_cpu,
+    }
 
 
 def checks(item, sku, *, units: int, limit: int, gate: str) -> dict:
@@ -147,12 +166,25 @@ def checks(item, sku, *, units: int, limit: int, gate: str) -> dict:
     over = claims.filter(quantity__gt=limit).count()
     per_buyer = Counter(Order.objects.filter(lines__sku=sku).values_list("buyer_id", flat=True))
     ledger_ok, ledger_problem = _promo.stock_consistent([sku.pk])
-    out = {"orders": orders, "sold": item.sold, "claimed": claimed, "buyers_over_limit": over,
-           "max_orders_per_buyer": max(per_buyer.values(), default=0), "ledger_consistent": ledger_ok}
+    out = {
+        "orders": orders,
+        "sold": item.sold,
+        "claimed": claimed,
+        "buyers_over_limit": over,
+        "max_orders_per_buyer": max(per_buyer.values(), default=0),
+        "ledger_consistent": ledger_ok,
+    }
     if gate == "redis":
         out["redis_left"] = int(gate.redis_client().get(gate.redis_keys(item)[0]) or -1)
-    out["ok"] = (orders == units and item.sold == units and claimed == units and over == 0
-                 and out["max_orders_per_buyer"] <= limit and ledger_ok and out.get("redis_left", 0) == 0)
+    out["ok"] = (
+        orders == units
+        and item.sold == units
+        and claimed == units
+        and over == 0
+        and out["max_orders_per_buyer"] <= limit
+        and ledger_ok
+        and out.get("redis_left", 0) == 0
+    )
     if ledger_problem:
         out["ledger_problem"] = ledger_problem
     return out
@@ -175,27 +207,41 @@ def one_gate(gate: str, args, shop, leaf, buyers) -> dict:
     c = checks(item, sku, units=args.units, limit=args.limit, gate=gate)
     won, lost = r["won_ms"], r["lost_ms"]
     out = {
-        "gate": gate, "attempts": args.attempts, "units": args.units, "limit": args.limit, "buyers": len(buyers),
-        "threads": args.threads, "wall_s": round(r["wall"], 2),
+        "gate": gate,
+        "attempts": args.attempts,
+        "units": args.units,
+        "limit": args.limit,
+        "buyers": len(buyers),
+        "threads": args.threads,
+        "wall_s": round(r["wall"], 2),
         "attempts_per_s": round(args.attempts / r["wall"], 1),
         "outcomes": dict(r["outcomes"]),
-        "won_p50_ms": round(_common.percentile(won, 50), 1), "won_p99_ms": round(_common.percentile(won, 99), 1),
-        "lost_p50_ms": round(_common.percentile(lost, 50), 2), "lost_p99_ms": round(_common.percentile(lost, 99), 2),
+        "won_p50_ms": round(_common.percentile(won, 50), 1),
+        "won_p99_ms": round(_common.percentile(won, 99), 1),
+        "lost_p50_ms": round(_common.percentile(lost, 50), 2),
+        "lost_p99_ms": round(_common.percentile(lost, 99), 2),
         "app_cpu_ms_per_attempt": round(r["app_cpu"] * 1000 / args.attempts, 2),
-        **c, "loadavg_before": load_before, "loadavg_after": _common.loadavg(),
+        **c,
+        "loadavg_before": load_before,
+        "loadavg_after": _common.loadavg(),
     }
     outcome_text = ", ".join(f"{k} {v}" for k, v in r["outcomes"].most_common())
-    print(f"[{label}] {args.attempts} flash_buy attempts for {args.units} units (limit {args.limit}/buyer, "
-          f"{len(buyers)} buyers, {args.threads} threads) in {r['wall']:.2f}s: {out['attempts_per_s']} attempts/s; "
-          f"{outcome_text}; winners p50 {out['won_p50_ms']} ms p99 {out['won_p99_ms']} ms, losers p50 "
-          f"{out['lost_p50_ms']} ms p99 {out['lost_p99_ms']} ms; app CPU {out['app_cpu_ms_per_attempt']} ms/attempt",
-          flush=True)
+    print(
+        f"[{label}] {args.attempts} flash_buy attempts for {args.units} units (limit {args.limit}/buyer, "
+        f"{len(buyers)} buyers, {args.threads} threads) in {r['wall']:.2f}s: {out['attempts_per_s']} attempts/s; "
+        f"{outcome_text}; winners p50 {out['won_p50_ms']} ms p99 {out['won_p99_ms']} ms, losers p50 "
+        f"{out['lost_p50_ms']} ms p99 {out['lost_p99_ms']} ms; app CPU {out['app_cpu_ms_per_attempt']} ms/attempt",
+        flush=True,
+    )
     redis_text = f", Redis left {c['redis_left']}" if gate == "redis" else ""
-    print(f"[{label}] checks: orders {c['orders']} (must be {args.units}), sold {c['sold']}, claimed {c['claimed']}, "
-          f"buyers over the limit {c['buyers_over_limit']}, most orders by one buyer {c['max_orders_per_buyer']}, "
-          f"stock = ledger and reserved = unpaid + set aside: {c['ledger_consistent']}{redis_text} → "
-          f"{'OK' if c['ok'] else 'FAILED ' + c.get('ledger_problem', '')} "
-          f"(1-min load average before/after {load_before}/{out['loadavg_after']})", flush=True)
+    print(
+        f"[{label}] checks: orders {c['orders']} (must be {args.units}), sold {c['sold']}, claimed {c['claimed']}, "
+        f"buyers over the limit {c['buyers_over_limit']}, most orders by one buyer {c['max_orders_per_buyer']}, "
+        f"stock = ledger and reserved = unpaid + set aside: {c['ledger_consistent']}{redis_text} → "
+        f"{'OK' if c['ok'] else 'FAILED ' + c.get('ledger_problem', '')} "
+        f"(1-min load average before/after {load_before}/{out['loadavg_after']})",
+        flush=True,
+    )
     for err in r["errors"]:
         print(f"    error: {err}")
     print("RESULT " + json.dumps({"bench": "flash_sale", **out}, ensure_ascii=False), flush=True)

@@ -79,12 +79,16 @@ def main(argv=None) -> int:
             n = next(serial)
             path += f"{900000 + os.getpid() % 50000 + n // 100}.{n % 100:02d}"
         status = []
-        body = b"".join(handler(rf.get(path, HTTP_HOST="127.0.0.1").environ, lambda s, h, *a: status.append(s)))
+        body = b"".join(
+            handler(rf.get(path, HTTP_HOST="127.0.0.1").environ, lambda s, h, *a: status.append(s))
+        )
         if not status or not status[0].startswith("200"):
             raise SystemExit(f"{path}: {status}")
         return body
 
-    print(f"[{_common.db_label(url)}] CPU per request, in-process (median/mean of {args.n}), load {_common.loadavg()}")
+    print(
+        f"[{_common.db_label(url)}] CPU per request, in-process (median/mean of {args.n}), load {_common.loadavg()}"
+    )
     print(f"{'page':24s} {'CPU ms':>8s} {'queries':>8s} {'SQL ms':>8s}  url")
     for name, path in pages.items():
         ms = cpu_ms(lambda path=path: get(path), args.n)
@@ -93,7 +97,9 @@ def main(argv=None) -> int:
             get(path)
             total = (time.perf_counter() - t) * 1000
         sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-        print(f"{name:24s} {ms:8.1f} {len(ctx.captured_queries):8d} {sql:8.1f}  {path}  (one request: {total:.1f} ms wall)")
+        print(
+            f"{name:24s} {ms:8.1f} {len(ctx.captured_queries):8d} {sql:8.1f}  {path}  (one request: {total:.1f} ms wall)"
+        )
 
     def request(path):
         req = rf.get(path, HTTP_HOST="127.0.0.1")

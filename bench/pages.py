@@ -73,7 +73,9 @@ end
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     _common.add_db_argument(p)
-    p.add_argument("--pages", default=",".join(PAGE_TYPES), help=f"comma-separated, among {','.join(PAGE_TYPES)}")
+    p.add_argument(
+        "--pages", default=",".join(PAGE_TYPES), help=f"comma-separated, among {','.join(PAGE_TYPES)}"
+    )
     p.add_argument("--gunicorn-workers", type=int, default=None, help="sync workers (default: 2 × cores)")
     p.add_argument("--connections", type=int, default=8, help="concurrent wrk connections")
     p.add_argument("--duration", type=int, default=20, help="seconds of load per page type")
@@ -92,9 +94,24 @@ def url_lists(rng: random.Random) -> dict[str, list[str]]:
     ids = list(Product.objects.filter(status="on_sale", shop__status="open").values_list("pk", flat=True))
     if not ids:
         raise SystemExit("the bench database has no products: run bench/seed_catalog.py first")
-    leaves = list(Category.objects.filter(level=3, products__isnull=False).distinct().values_list("name", flat=True))
+    leaves = list(
+        Category.objects.filter(level=3, products__isnull=False).distinct().values_list("name", flat=True)
+    )
     brands = list(Brand.objects.filter(product__isnull=False).distinct().values_list("name", flat=True))
-    nouns = ["T恤", "连衣裙", "耳机", "手机壳", "充电器", "空气炸锅", "电饭煲", "水果", "大米", "茶叶", "新款", "纯棉"]
+    nouns = [
+        "T恤",
+        "连衣裙",
+        "耳机",
+        "手机壳",
+        "充电器",
+        "空气炸锅",
+        "电饭煲",
+        "水果",
+        "大米",
+        "茶叶",
+        "新款",
+        "纯棉",
+    ]
     words = sorted(set(leaves) | set(brands) | set(nouns))
     slugs = list(Category.objects.filter(is_active=True).values_list("slug", flat=True))
     return {
@@ -160,7 +177,7 @@ def run_wrk(base: str, script: Path, *, seconds: int, connections: int) -> dict:
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=False)
     for line in out.stdout.splitlines():
         if line.startswith("WRKJSON "):
-            return json.loads(line[len("WRKJSON "):])
+            return json.loads(line[len("WRKJSON ") :])
     raise SystemExit(f"wrk failed: {out.stdout}\n{out.stderr}")
 
 
@@ -186,30 +203,63 @@ def main(argv=None) -> int:
 
     connections.close_all()
 
-    env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS="127.0.0.1", DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "60"),
-               PYTHONPATH=os.pathsep.join([str(_common.REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    env = dict(
+        os.environ,
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "60"),
+        PYTHONPATH=os.pathsep.join([str(_common.REPO), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    )
     port = free_port(args.port)
     base = f"http://127.0.0.1:{port}"
     log = Path(os.environ["WANSHANG_VAR_DIR"]) / "gunicorn.log"
-    cmd = [str(gunicorn), "wanshang.wsgi:application", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-           "--worker-class", "sync", "--timeout", "30", "--graceful-timeout", "5", "--error-logfile", str(log),
-           "--log-level", "warning", "--no-control-socket"]
+    cmd = [
+        str(gunicorn),
+        "wanshang.wsgi:application",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        "--error-logfile",
+        str(log),
+        "--log-level",
+        "warning",
+        "--no-control-socket",
+    ]
     results = {}
     with tempfile.TemporaryDirectory(prefix="wanshang-bench-") as tmp:
-        proc = subprocess.Popen(cmd, cwd=_common.REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, cwd=_common.REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             wait_ready(base, proc)
             time.sleep(1)
             if proc.poll() is not None or not worker_pids(proc.pid):
                 raise SystemExit(f"gunicorn is not serving {base} (see {log}); is the port taken?")
-            print(f"[{label}] gunicorn {workers} sync workers on {base}, wrk 1 thread × {args.connections} "
-                  f"connections, {args.duration}s per page type (after {args.warmup}s warm-up)", flush=True)
+            print(
+                f"[{label}] gunicorn {workers} sync workers on {base}, wrk 1 thread × {args.connections} "
+                f"connections, {args.duration}s per page type (after {args.warmup}s warm-up)",
+                flush=True,
+            )
             for page in pages:
                 script = Path(tmp) / f"{page}.lua"
                 base_type = page.removesuffix("_uncached")
                 paths = ",".join(json.dumps(p) for p in lists[base_type])
-                script.write_text(LUA % {"paths": paths, "seed": args.seed,
-                                         "bust": "true" if page.endswith("_uncached") else "false"}, encoding="utf-8")
+                script.write_text(
+                    LUA
+                    % {
+                        "paths": paths,
+                        "seed": args.seed,
+                        "bust": "true" if page.endswith("_uncached") else "false",
+                    },
+                    encoding="utf-8",
+                )
                 if args.warmup:
                     run_wrk(base, script, seconds=args.warmup, connections=args.connections)
                 pids = worker_pids(proc.pid)
@@ -219,19 +269,27 @@ def main(argv=None) -> int:
                 cpu = cpu_seconds(pids) - cpu0
                 secs = r["duration_us"] / 1e6
                 res = {
-                    "urls": len(lists[page.removesuffix("_uncached")]), "requests": r["requests"], "rps": round(r["requests"] / secs, 1),
-                    "p50_ms": round(r["p50_us"] / 1000, 1), "p90_ms": round(r["p90_us"] / 1000, 1),
-                    "p99_ms": round(r["p99_us"] / 1000, 1), "non2xx": r["non2xx"], "socket_errors": r["socket_errors"],
+                    "urls": len(lists[page.removesuffix("_uncached")]),
+                    "requests": r["requests"],
+                    "rps": round(r["requests"] / secs, 1),
+                    "p50_ms": round(r["p50_us"] / 1000, 1),
+                    "p90_ms": round(r["p90_us"] / 1000, 1),
+                    "p99_ms": round(r["p99_us"] / 1000, 1),
+                    "non2xx": r["non2xx"],
+                    "socket_errors": r["socket_errors"],
                     "kb_per_response": round(r["bytes"] / max(r["requests"], 1) / 1024, 1),
                     "worker_cpu_ms_per_req": round(cpu * 1000 / max(r["requests"], 1), 1),
-                    "loadavg_before": load_before, "loadavg_after": _common.loadavg(),
+                    "loadavg_before": load_before,
+                    "loadavg_after": _common.loadavg(),
                 }
                 results[page] = res
-                print(f"[{label}] {page:17s} {res['rps']:7.1f} req/s  p50 {res['p50_ms']:6.1f} ms  p90 {res['p90_ms']:6.1f} ms  "
-                      f"p99 {res['p99_ms']:6.1f} ms  ({res['requests']} requests over {res['urls']} URLs{' + a unique max_price' if page.endswith('_uncached') else ''}, "
-                      f"{res['kb_per_response']} KB each, non-2xx {res['non2xx']}, socket errors {res['socket_errors']}, "
-                      f"worker CPU {res['worker_cpu_ms_per_req']} ms/request, load {load_before}→{res['loadavg_after']})",
-                      flush=True)
+                print(
+                    f"[{label}] {page:17s} {res['rps']:7.1f} req/s  p50 {res['p50_ms']:6.1f} ms  p90 {res['p90_ms']:6.1f} ms  "
+                    f"p99 {res['p99_ms']:6.1f} ms  ({res['requests']} requests over {res['urls']} URLs{' + a unique max_price' if page.endswith('_uncached') else ''}, "
+                    f"{res['kb_per_response']} KB each, non-2xx {res['non2xx']}, socket errors {res['socket_errors']}, "
+                    f"worker CPU {res['worker_cpu_ms_per_req']} ms/request, load {load_before}→{res['loadavg_after']})",
+                    flush=True,
+                )
         finally:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
@@ -240,9 +298,21 @@ def main(argv=None) -> int:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait(timeout=5)
-    print("RESULT " + json.dumps({"bench": "pages", "db": label, "gunicorn_workers": workers,
-                                  "connections": args.connections, "duration_s": args.duration, "pages": results},
-                                 ensure_ascii=False), flush=True)
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "bench": "pages",
+                "db": label,
+                "gunicorn_workers": workers,
+                "connections": args.connections,
+                "duration_s": args.duration,
+                "pages": results,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
     bad = any(r["non2xx"] or r["socket_errors"] for r in results.values())
     return 1 if bad else 0
 

@@ -38,13 +38,21 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     _common.add_db_argument(p)
     p.add_argument("--orders", type=int, default=1000, help="checkouts to place (timed)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="concurrent processes, like web workers (default: 1 on SQLite, 4 on PostgreSQL)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="concurrent processes, like web workers (default: 1 on SQLite, 4 on PostgreSQL)",
+    )
     p.add_argument("--threads", type=int, default=None, help="threads per process (default 1)")
     p.add_argument("--warmup", type=int, default=20, help="untimed checkouts placed first")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--hot-skus", type=int, default=0,
-                   help="draw every basket from only this many SKUs (lock contention); 0 = the whole catalog")
+    p.add_argument(
+        "--hot-skus",
+        type=int,
+        default=0,
+        help="draw every basket from only this many SKUs (lock contention); 0 = the whole catalog",
+    )
     p.add_argument("--no-pay", action="store_true", help="skip the payment pass")
     return p.parse_args(argv)
 
@@ -57,10 +65,18 @@ def load_world(hot_skus: int, rng: random.Random):
     from wanshang.inventory.models import Stock
 
     buyers = list(Address.objects.filter(is_default=True).order_by("user_id").values_list("user_id", "pk"))
-    rows = (Stock.objects.filter(sku__is_active=True, sku__product__status="on_sale",
-                                 sku__product__is_wholesale=False, sku__product__shop__status="open")
-            .annotate(avail=F("on_hand") - F("reserved")).filter(avail__gte=40)
-            .order_by("sku_id").values_list("shop_id", "sku_id"))
+    rows = (
+        Stock.objects.filter(
+            sku__is_active=True,
+            sku__product__status="on_sale",
+            sku__product__is_wholesale=False,
+            sku__product__shop__status="open",
+        )
+        .annotate(avail=F("on_hand") - F("reserved"))
+        .filter(avail__gte=40)
+        .order_by("sku_id")
+        .values_list("shop_id", "sku_id")
+    )
     by_shop: dict[int, list[int]] = {}
     rows = list(rows)
     if hot_skus:
@@ -89,7 +105,14 @@ def make_plan(n: int, buyers, by_shop, rng: random.Random, run_id: str):
             if sku not in picks:
                 picks.append(sku)
         items = [(sku, rng.randint(1, 2)) for sku in picks]
-        plan.append({"user": users[user_id], "address_id": address_id, "items": items, "key": f"bench-{run_id}-{i:06d}"})
+        plan.append(
+            {
+                "user": users[user_id],
+                "address_id": address_id,
+                "items": items,
+                "key": f"bench-{run_id}-{i:06d}",
+            }
+        )
     return plan
 
 
@@ -164,8 +187,13 @@ def run_threads(jobs: list, threads: int, fn) -> dict:
         t.start()
     for t in pool:
         t.join(timeout=3600)
-    return {"wall": time.perf_counter() - start, "lat": latencies, "results": results, "errors": errors,
-            "db_cpu": db_cpu[0]}
+    return {
+        "wall": time.perf_counter() - start,
+        "lat": latencies,
+        "results": results,
+        "errors": errors,
+        "db_cpu": db_cpu[0],
+    }
 
 
 def _child(index, jobs, threads, fn, go, queue):
@@ -196,8 +224,10 @@ def run_pool(jobs: list, workers: int, threads: int, fn) -> dict:
     ctx = mp.get_context("fork")
     go, queue = ctx.Event(), ctx.Queue()
     slices = [list(range(w, len(jobs), workers)) for w in range(workers)]
-    procs = [ctx.Process(target=_child, args=(w, [jobs[i] for i in idx], threads, fn, go, queue), daemon=True)
-             for w, idx in enumerate(slices)]
+    procs = [
+        ctx.Process(target=_child, args=(w, [jobs[i] for i in idx], threads, fn, go, queue), daemon=True)
+        for w, idx in enumerate(slices)
+    ]
     for proc in procs:
         proc.start()
     time.sleep(0.5)  # the children are forked and waiting on the start line
@@ -227,8 +257,13 @@ def _cpu(who) -> float:
 def submit(job):
     from wanshang.checkout.services import checkout_submit
 
-    payment = checkout_submit(user=job["user"], items=job["items"], address_id=job["address_id"],
-                              idempotency_key=job["key"], from_cart=True)
+    payment = checkout_submit(
+        user=job["user"],
+        items=job["items"],
+        address_id=job["address_id"],
+        idempotency_key=job["key"],
+        from_cart=True,
+    )
     return payment.pk, payment.no
 
 
@@ -245,17 +280,24 @@ def consistency_checks(payment_ids: list[int], sample_job) -> dict:
     from wanshang.inventory.models import Stock, StockMovement
     from wanshang.orders.models import Order, OrderLine
 
-    ledger = {(r["sku_id"], r["warehouse_id"]): (r["oh"] or 0, r["rs"] or 0)
-              for r in StockMovement.objects.values("sku_id", "warehouse_id")
-              .annotate(oh=Sum("on_hand_delta"), rs=Sum("reserved_delta"))}
+    ledger = {
+        (r["sku_id"], r["warehouse_id"]): (r["oh"] or 0, r["rs"] or 0)
+        for r in StockMovement.objects.values("sku_id", "warehouse_id").annotate(
+            oh=Sum("on_hand_delta"), rs=Sum("reserved_delta")
+        )
+    }
     mismatched = negative = 0
-    for sku_id, wh_id, on_hand, reserved in Stock.objects.values_list("sku_id", "warehouse_id", "on_hand", "reserved"):
+    for sku_id, wh_id, on_hand, reserved in Stock.objects.values_list(
+        "sku_id", "warehouse_id", "on_hand", "reserved"
+    ):
         if ledger.get((sku_id, wh_id), (0, 0)) != (on_hand, reserved):
             mismatched += 1
         if reserved < 0 or on_hand < reserved:
             negative += 1
     reserved_total = Stock.objects.aggregate(r=Sum("reserved"))["r"] or 0
-    unpaid_units = OrderLine.objects.filter(order__status="pending_payment").aggregate(q=Sum("quantity"))["q"] or 0
+    unpaid_units = (
+        OrderLine.objects.filter(order__status="pending_payment").aggregate(q=Sum("quantity"))["q"] or 0
+    )
     orders_before = Order.objects.count()
     again = submit(sample_job) if sample_job else None
     idempotent = sample_job is None or (again[0] in payment_ids and Order.objects.count() == orders_before)
@@ -281,7 +323,10 @@ def main(argv=None) -> int:
     workers = args.workers or (4 if pg else 1)
     threads = args.threads or 1
     if not pg and workers * threads > 1:
-        print("note: SQLite takes one writer at a time; concurrent checkouts queue on its write lock", flush=True)
+        print(
+            "note: SQLite takes one writer at a time; concurrent checkouts queue on its write lock",
+            flush=True,
+        )
     _common.django_setup()
     _common.require_current_schema()
     from wanshang.orders.models import Order
@@ -290,15 +335,23 @@ def main(argv=None) -> int:
     run_id = uuid.uuid4().hex[:8]
     buyers, by_shop = load_world(args.hot_skus, rng)
     plan = make_plan(args.warmup + args.orders, buyers, by_shop, rng, run_id)
-    warm, timed = plan[:args.warmup], plan[args.warmup:]
+    warm, timed = plan[: args.warmup], plan[args.warmup :]
     conc = f"{workers} process(es) × {threads} thread(s)"
     load_before = _common.loadavg()
 
     # Warm-up (untimed): imports, first connections, the gateway modules of the payment path.
     warm_run = run_pool(warm, 1, 1, submit)
     if not args.no_pay:
-        run_pool([{"user": j["user"], "payment_no": r[1]} for j, r in zip(warm, warm_run["results"], strict=True) if r],
-                 1, 1, pay)
+        run_pool(
+            [
+                {"user": j["user"], "payment_no": r[1]}
+                for j, r in zip(warm, warm_run["results"], strict=True)
+                if r
+            ],
+            1,
+            1,
+            pay,
+        )
     orders_before = Order.objects.count()
     run = run_pool(timed, workers, threads, submit)
     wall, lat, payments, errors = run["wall"], run["lat"], run["results"], run["errors"]
@@ -307,50 +360,77 @@ def main(argv=None) -> int:
     lines = sum(len(j["items"]) for j, p in zip(timed, payments, strict=True) if p is not None)
     n = max(len(placed), 1)
     out = {
-        "db": label, "workers": workers, "threads": threads, "checkouts": len(placed), "orders": orders_made,
-        "lines": lines, "failed": sum(errors.values()), "wall_s": round(wall, 2),
+        "db": label,
+        "workers": workers,
+        "threads": threads,
+        "checkouts": len(placed),
+        "orders": orders_made,
+        "lines": lines,
+        "failed": sum(errors.values()),
+        "wall_s": round(wall, 2),
         "checkouts_per_s": round(fmt_rate(len(placed), wall), 1),
         "orders_per_s": round(fmt_rate(orders_made, wall), 1),
-        "p50_ms": round(_common.percentile(lat, 50), 1), "p99_ms": round(_common.percentile(lat, 99), 1),
+        "p50_ms": round(_common.percentile(lat, 50), 1),
+        "p99_ms": round(_common.percentile(lat, 99), 1),
         "app_cpu_ms_per_checkout": round(run["app_cpu"] * 1000 / n, 1),
         "db_cpu_ms_per_checkout": round(run["db_cpu"] * 1000 / n, 1),
     }
     cpu_text = f"CPU per checkout: app {out['app_cpu_ms_per_checkout']} ms" + (
-        f" + PostgreSQL {out['db_cpu_ms_per_checkout']} ms" if pg else " (SQLite included)")
-    print(f"[{label}] place order: {len(placed)} checkouts → {orders_made} orders, {lines} lines in {wall:.2f}s "
-          f"with {conc}: {out['checkouts_per_s']} checkouts/s, {out['orders_per_s']} orders/s, "
-          f"p50 {out['p50_ms']} ms, p99 {out['p99_ms']} ms, failed {out['failed']}; {cpu_text}", flush=True)
+        f" + PostgreSQL {out['db_cpu_ms_per_checkout']} ms" if pg else " (SQLite included)"
+    )
+    print(
+        f"[{label}] place order: {len(placed)} checkouts → {orders_made} orders, {lines} lines in {wall:.2f}s "
+        f"with {conc}: {out['checkouts_per_s']} checkouts/s, {out['orders_per_s']} orders/s, "
+        f"p50 {out['p50_ms']} ms, p99 {out['p99_ms']} ms, failed {out['failed']}; {cpu_text}",
+        flush=True,
+    )
     for err, k in errors.most_common(5):
         print(f"    {k} × {err}")
 
     if not args.no_pay and placed:
-        pay_jobs = [{"user": j["user"], "payment_no": r[1]} for j, r in zip(timed, payments, strict=True) if r]
+        pay_jobs = [
+            {"user": j["user"], "payment_no": r[1]} for j, r in zip(timed, payments, strict=True) if r
+        ]
         prun = run_pool(pay_jobs, workers, threads, pay)
         applied = sum(1 for o in prun["results"] if o == "applied")
         plat, perrors, m = prun["lat"], prun["errors"], max(applied, 1)
-        out.update({
-            "payments": applied, "pay_failed": sum(perrors.values()), "pay_wall_s": round(prun["wall"], 2),
-            "payments_per_s": round(fmt_rate(applied, prun["wall"]), 1),
-            "pay_p50_ms": round(_common.percentile(plat, 50), 1), "pay_p99_ms": round(_common.percentile(plat, 99), 1),
-            "app_cpu_ms_per_payment": round(prun["app_cpu"] * 1000 / m, 1),
-            "db_cpu_ms_per_payment": round(prun["db_cpu"] * 1000 / m, 1),
-        })
+        out.update(
+            {
+                "payments": applied,
+                "pay_failed": sum(perrors.values()),
+                "pay_wall_s": round(prun["wall"], 2),
+                "payments_per_s": round(fmt_rate(applied, prun["wall"]), 1),
+                "pay_p50_ms": round(_common.percentile(plat, 50), 1),
+                "pay_p99_ms": round(_common.percentile(plat, 99), 1),
+                "app_cpu_ms_per_payment": round(prun["app_cpu"] * 1000 / m, 1),
+                "db_cpu_ms_per_payment": round(prun["db_cpu"] * 1000 / m, 1),
+            }
+        )
         cpu_text = f"CPU per payment: app {out['app_cpu_ms_per_payment']} ms" + (
-            f" + PostgreSQL {out['db_cpu_ms_per_payment']} ms" if pg else " (SQLite included)")
-        print(f"[{label}] pay (sandbox_pay): {applied} payments in {prun['wall']:.2f}s with {conc}: "
-              f"{out['payments_per_s']} payments/s, p50 {out['pay_p50_ms']} ms, p99 {out['pay_p99_ms']} ms, "
-              f"failed {out['pay_failed']}; {cpu_text}", flush=True)
+            f" + PostgreSQL {out['db_cpu_ms_per_payment']} ms" if pg else " (SQLite included)"
+        )
+        print(
+            f"[{label}] pay (sandbox_pay): {applied} payments in {prun['wall']:.2f}s with {conc}: "
+            f"{out['payments_per_s']} payments/s, p50 {out['pay_p50_ms']} ms, p99 {out['pay_p99_ms']} ms, "
+            f"failed {out['pay_failed']}; {cpu_text}",
+            flush=True,
+        )
         for err, k in perrors.most_common(5):
             print(f"    {k} × {err}")
 
     out["loadavg_before"], out["loadavg_after"] = load_before, _common.loadavg()
-    checks = consistency_checks([p[0] for p in placed], timed[0] if placed and payments[0] is not None else None)
+    checks = consistency_checks(
+        [p[0] for p in placed], timed[0] if placed and payments[0] is not None else None
+    )
     out["consistent"] = checks["ok"]
-    print(f"[{label}] consistency: stock rows ≠ ledger: {checks['stock_rows_not_matching_ledger']}, "
-          f"negative: {checks['stock_rows_negative']}, reserved units {checks['reserved_units']} = unpaid order units "
-          f"{checks['unpaid_order_units']}: {checks['reserved_units'] == checks['unpaid_order_units']}, "
-          f"idempotent resubmit: {checks['idempotent_resubmit_ok']} → {'OK' if checks['ok'] else 'FAILED'} "
-          f"(1-min load average before/after: {load_before}/{out['loadavg_after']})", flush=True)
+    print(
+        f"[{label}] consistency: stock rows ≠ ledger: {checks['stock_rows_not_matching_ledger']}, "
+        f"negative: {checks['stock_rows_negative']}, reserved units {checks['reserved_units']} = unpaid order units "
+        f"{checks['unpaid_order_units']}: {checks['reserved_units'] == checks['unpaid_order_units']}, "
+        f"idempotent resubmit: {checks['idempotent_resubmit_ok']} → {'OK' if checks['ok'] else 'FAILED'} "
+        f"(1-min load average before/after: {load_before}/{out['loadavg_after']})",
+        flush=True,
+    )
     print("RESULT " + json.dumps({"bench": "place_orders", **out}, ensure_ascii=False), flush=True)
     return 0 if checks["ok"] and not out["failed"] else 1
 

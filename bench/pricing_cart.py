@@ -55,66 +55,148 @@ def seed():
     promotions, coupons, items = [], [], []
     for s in range(SHOPS):
         shop = _promo.open_shop(s + 1, leaf, op)
-        skus = [_promo.add_product(shop, leaf, title=f"店{s + 1}商品{i + 1:02d}", price_fen=1990 + 1500 * i + 100 * s,
-                                   stock=1000) for i in range(PRODUCTS)]
-        member_levels_save(shop=shop, levels=[{"rank": 1, "name": "普通会员", "min_spend_fen": 0},
-                                              {"rank": 2, "name": "金卡会员", "min_points": 1000}])
+        skus = [
+            _promo.add_product(
+                shop, leaf, title=f"店{s + 1}商品{i + 1:02d}", price_fen=1990 + 1500 * i + 100 * s, stock=1000
+            )
+            for i in range(PRODUCTS)
+        ]
+        member_levels_save(
+            shop=shop,
+            levels=[
+                {"rank": 1, "name": "普通会员", "min_spend_fen": 0},
+                {"rank": 2, "name": "金卡会员", "min_points": 1000},
+            ],
+        )
 
         def add(kind, name, shop=shop, **kw):
             promotions.append(_promo.promotion(shop, shop.owner, kind, name=name, **kw))
             return promotions[-1]
 
         for k in range(8):  # SKUs 0–15
-            add("time_discount", f"限时折扣{k}", items=[{"sku_id": skus[2 * k].pk, "discount_bps": 8000 + 100 * k},
-                                                      {"sku_id": skus[2 * k + 1].pk, "price_fen": skus[2 * k + 1].price_fen - 500}])
+            add(
+                "time_discount",
+                f"限时折扣{k}",
+                items=[
+                    {"sku_id": skus[2 * k].pk, "discount_bps": 8000 + 100 * k},
+                    {"sku_id": skus[2 * k + 1].pk, "price_fen": skus[2 * k + 1].price_fen - 500},
+                ],
+            )
         add("member_price", "全店会员折扣", config={"level_bps": {"1": 9800, "2": 9500}})
         for k in range(5):  # SKUs 16–20
-            add("member_price", f"会员价{k}", items=[{"sku_id": skus[16 + k].pk,
-                                                   "level_prices": {"1": skus[16 + k].price_fen - 300,
-                                                                    "2": skus[16 + k].price_fen - 800}}])
+            add(
+                "member_price",
+                f"会员价{k}",
+                items=[
+                    {
+                        "sku_id": skus[16 + k].pk,
+                        "level_prices": {
+                            "1": skus[16 + k].price_fen - 300,
+                            "2": skus[16 + k].price_fen - 800,
+                        },
+                    }
+                ],
+            )
         for k in range(5):  # SKUs 21–25
-            add("flash_sale", f"秒杀{k}", items=[{"sku_id": skus[21 + k].pk, "price_fen": skus[21 + k].price_fen // 2,
-                                                "stock": 100}], per_buyer_limit=2)
+            add(
+                "flash_sale",
+                f"秒杀{k}",
+                items=[{"sku_id": skus[21 + k].pk, "price_fen": skus[21 + k].price_fen // 2, "stock": 100}],
+                per_buyer_limit=2,
+            )
         for k in range(4):  # SKUs 26–29
-            add("group_buy", f"拼团{k}", config={"size": 3, "hours": 24},
-                items=[{"sku_id": skus[26 + k].pk, "price_fen": skus[26 + k].price_fen - 1000}])
+            add(
+                "group_buy",
+                f"拼团{k}",
+                config={"size": 3, "hours": 24},
+                items=[{"sku_id": skus[26 + k].pk, "price_fen": skus[26 + k].price_fen - 1000}],
+            )
         for k in range(4):  # SKUs 30–33
             p = skus[30 + k].price_fen
-            add("wholesale", f"阶梯价{k}", items=[{"sku_id": skus[30 + k].pk, "tiers": [[3, p - 200], [10, p - 600]]}])
+            add(
+                "wholesale",
+                f"阶梯价{k}",
+                items=[{"sku_id": skus[30 + k].pk, "tiers": [[3, p - 200], [10, p - 600]]}],
+            )
         for k, (a, b) in enumerate([(34, 35), (36, 37), (38, 39), (34, 36)]):
-            add("bundle", f"套餐{k}", config={"price_fen": skus[a].price_fen + skus[b].price_fen - 1500},
-                items=[{"sku_id": skus[a].pk}, {"sku_id": skus[b].pk}])
-        frs = [{"mode": "tiers", "tiers": [[10000, 1000], [30000, 4000], [60000, 9000]]},
-               {"mode": "every", "every_fen": 20000, "off_fen": 2000, "cap_fen": 10000},
-               {"mode": "qty", "tiers": [[2, 9500], [3, 9000]], "combine_with": ["platform_coupon", "points"]},
-               {"mode": "tiers", "tiers": [[50000, 6000]]}]
+            add(
+                "bundle",
+                f"套餐{k}",
+                config={"price_fen": skus[a].price_fen + skus[b].price_fen - 1500},
+                items=[{"sku_id": skus[a].pk}, {"sku_id": skus[b].pk}],
+            )
+        frs = [
+            {"mode": "tiers", "tiers": [[10000, 1000], [30000, 4000], [60000, 9000]]},
+            {"mode": "every", "every_fen": 20000, "off_fen": 2000, "cap_fen": 10000},
+            {"mode": "qty", "tiers": [[2, 9500], [3, 9000]], "combine_with": ["platform_coupon", "points"]},
+            {"mode": "tiers", "tiers": [[50000, 6000]]},
+        ]
         for k, config in enumerate(frs):  # 满减 over disjoint tens of products
-            add("full_reduction", f"满减{k}", config=config, scope="products",
-                scope_ids=[sku.product_id for sku in skus[10 * k:10 * k + 10]])
+            add(
+                "full_reduction",
+                f"满减{k}",
+                config=config,
+                scope="products",
+                scope_ids=[sku.product_id for sku in skus[10 * k : 10 * k + 10]],
+            )
         shop_coupons = [
             ({"type": "amount", "threshold_fen": 0, "amount_fen": 500}, {}),
             ({"type": "amount", "threshold_fen": 30000, "amount_fen": 3000}, {}),
             ({"type": "percent", "discount_bps": 9000, "cap_fen": 5000}, {}),
-            ({"type": "amount", "threshold_fen": 10000, "amount_fen": 1500},
-             {"scope": "products", "scope_ids": [sku.product_id for sku in skus[:20]]}),
-            ({"type": "amount", "threshold_fen": 200000, "amount_fen": 20000, "combine_with": ["platform_coupon"]}, {}),
+            (
+                {"type": "amount", "threshold_fen": 10000, "amount_fen": 1500},
+                {"scope": "products", "scope_ids": [sku.product_id for sku in skus[:20]]},
+            ),
+            (
+                {
+                    "type": "amount",
+                    "threshold_fen": 200000,
+                    "amount_fen": 20000,
+                    "combine_with": ["platform_coupon"],
+                },
+                {},
+            ),
         ]
         for k, (config, scope) in enumerate(shop_coupons):
             coupons.append(add("coupon", f"店铺券{k}", config=config, total_quantity=1000, **scope))
         # 4 lines per shop: a 限时折扣 SKU ×2, a 会员价 SKU, the two SKUs of 套餐0
         items += [(skus[s * 2].pk, 2), (skus[16 + s].pk, 1), (skus[34].pk, 1), (skus[35].pk, 1)]
-    for k, (config, share) in enumerate([({"type": "amount", "threshold_fen": 50000, "amount_fen": 5000}, 5000),
-                                         ({"type": "percent", "discount_bps": 9500, "cap_fen": 8000}, 10000),
-                                         ({"type": "amount", "threshold_fen": 0, "amount_fen": 800}, 0)]):
-        coupons.append(_promo.promotion(None, op, "coupon", name=f"平台券{k}", config=config, total_quantity=1000,
-                                        platform_share_bps=share))
+    for k, (config, share) in enumerate(
+        [
+            ({"type": "amount", "threshold_fen": 50000, "amount_fen": 5000}, 5000),
+            ({"type": "percent", "discount_bps": 9500, "cap_fen": 8000}, 10000),
+            ({"type": "amount", "threshold_fen": 0, "amount_fen": 800}, 0),
+        ]
+    ):
+        coupons.append(
+            _promo.promotion(
+                None,
+                op,
+                "coupon",
+                name=f"平台券{k}",
+                config=config,
+                total_quantity=1000,
+                platform_share_bps=share,
+            )
+        )
     buyer = user_register(login="13500000000", password=_common.BENCH_PASSWORD)
-    address = address_create(user=buyer, receiver="张三", phone="13800138000", district_code=_promo.DISTRICT,
-                             detail="望京街道阜通东大街6号", is_default=True)
+    address = address_create(
+        user=buyer,
+        receiver="张三",
+        phone="13800138000",
+        district_code=_promo.DISTRICT,
+        detail="望京街道阜通东大街6号",
+        is_default=True,
+    )
     for c in coupons:
         coupon_claim(buyer=buyer, promotion_id=c.pk)
     points_change(user=buyer, delta=5000, reason="grant")
-    return buyer, address, items, {"shop_promotions": len(promotions), "platform_coupons": 3, "coupons_held": len(coupons)}
+    return (
+        buyer,
+        address,
+        items,
+        {"shop_promotions": len(promotions), "platform_coupons": 3, "coupons_held": len(coupons)},
+    )
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -198,30 +280,51 @@ def main(argv=None) -> int:
     finally:
         engine._STEPS[:] = steps_all
     out = {
-        "db": label, "lines": len(cart.valid_lines), "shops": len(cart.groups), **counts,
-        "runs": args.runs, "queries_per_price": len(queries),
-        "price_p50_ms": round(_common.percentile(lat, 50), 2), "price_p99_ms": round(_common.percentile(lat, 99), 2),
+        "db": label,
+        "lines": len(cart.valid_lines),
+        "shops": len(cart.groups),
+        **counts,
+        "runs": args.runs,
+        "queries_per_price": len(queries),
+        "price_p50_ms": round(_common.percentile(lat, 50), 2),
+        "price_p99_ms": round(_common.percentile(lat, 99), 2),
         "no_marketing_p50_ms": round(_common.percentile(base, 50), 2),
         "no_marketing_p99_ms": round(_common.percentile(base, 99), 2),
         "choose_p50_ms": round(_common.percentile(pure, 50), 3),
         "choose_p99_ms": round(_common.percentile(pure, 99), 3),
-        "goods_fen": cart.goods_fen, "discount_fen": cart.discount_fen, "payable_fen": cart.payable_fen,
-        "coupons_chosen": [v.label for v in cart.coupons if v.chosen], "points_used": cart.points_used,
-        "seed_s": round(seeded_s, 1), "loadavg_before": load_before, "loadavg_after": _common.loadavg(),
+        "goods_fen": cart.goods_fen,
+        "discount_fen": cart.discount_fen,
+        "payable_fen": cart.payable_fen,
+        "coupons_chosen": [v.label for v in cart.coupons if v.chosen],
+        "points_used": cart.points_used,
+        "seed_s": round(seeded_s, 1),
+        "loadavg_before": load_before,
+        "loadavg_after": _common.loadavg(),
     }
-    print(f"[{label}] price_items, 20 lines from {out['shops']} shops, {out['shop_promotions']} shop promotions + "
-          f"{out['platform_coupons']} platform coupons, buyer holds {out['coupons_held']} coupons: "
-          f"p50 {out['price_p50_ms']} ms, p99 {out['price_p99_ms']} ms over {args.runs} runs, "
-          f"{out['queries_per_price']} SQL queries per call", flush=True)
-    print(f"[{label}] the same cart with the marketing steps switched off (base prices, stock, freight): "
-          f"p50 {out['no_marketing_p50_ms']} ms, p99 {out['no_marketing_p99_ms']} ms", flush=True)
-    print(f"[{label}] pure choice (discounts.choose: 满减 × shop coupons × platform coupon, all shops): "
-          f"p50 {out['choose_p50_ms']} ms, p99 {out['choose_p99_ms']} ms", flush=True)
-    print(f"[{label}] the cart: goods ¥{cart.goods_fen / 100:.2f}, discounts ¥{cart.discount_fen / 100:.2f} "
-          f"(item-level ¥{cart.item_discount_fen / 100:.2f} more in prices), pays ¥{cart.payable_fen / 100:.2f}; "
-          f"coupons chosen: {', '.join(out['coupons_chosen']) or 'none'}; points used {cart.points_used} "
-          f"(seeded in {seeded_s:.1f}s; 1-min load average before/after {load_before}/{out['loadavg_after']})",
-          flush=True)
+    print(
+        f"[{label}] price_items, 20 lines from {out['shops']} shops, {out['shop_promotions']} shop promotions + "
+        f"{out['platform_coupons']} platform coupons, buyer holds {out['coupons_held']} coupons: "
+        f"p50 {out['price_p50_ms']} ms, p99 {out['price_p99_ms']} ms over {args.runs} runs, "
+        f"{out['queries_per_price']} SQL queries per call",
+        flush=True,
+    )
+    print(
+        f"[{label}] the same cart with the marketing steps switched off (base prices, stock, freight): "
+        f"p50 {out['no_marketing_p50_ms']} ms, p99 {out['no_marketing_p99_ms']} ms",
+        flush=True,
+    )
+    print(
+        f"[{label}] pure choice (discounts.choose: 满减 × shop coupons × platform coupon, all shops): "
+        f"p50 {out['choose_p50_ms']} ms, p99 {out['choose_p99_ms']} ms",
+        flush=True,
+    )
+    print(
+        f"[{label}] the cart: goods ¥{cart.goods_fen / 100:.2f}, discounts ¥{cart.discount_fen / 100:.2f} "
+        f"(item-level ¥{cart.item_discount_fen / 100:.2f} more in prices), pays ¥{cart.payable_fen / 100:.2f}; "
+        f"coupons chosen: {', '.join(out['coupons_chosen']) or 'none'}; points used {cart.points_used} "
+        f"(seeded in {seeded_s:.1f}s; 1-min load average before/after {load_before}/{out['loadavg_after']})",
+        flush=True,
+    )
     if args.profile:
         print(profile_top(price, args.runs), flush=True)
     print("RESULT " + json.dumps({"bench": "pricing_cart", **out}, ensure_ascii=False), flush=True)

@@ -64,8 +64,9 @@ def seed_taxonomy():
         category = category_create(name=node["name"], slug=node["slug"], parent_id=parent_id, sort=sort)
         by_slug[node["slug"]] = category
         for attr in node.get("attributes", []):
-            attribute_template_save(category_id=category.pk, name=attr["name"], options=attr["options"],
-                                    required=attr["required"])
+            attribute_template_save(
+                category_id=category.pk, name=attr["name"], options=attr["options"], required=attr["required"]
+            )
     brands = {b["name"]: brand_create(name=b["name"], name_en=b["name_en"]) for b in content.BRANDS}
     return by_slug, brands
 
@@ -82,11 +83,16 @@ def seed_shops(n_shops: int, categories: dict):
     operator.save(update_fields=["is_staff", "is_superuser"])
     shops = []
     for spec in content.SHOPS[:n_shops]:
-        owner = user_register(login=spec["owner"]["phone"], password=_common.BENCH_PASSWORD,
-                              nickname=spec["owner"]["nickname"])
+        owner = user_register(
+            login=spec["owner"]["phone"], password=_common.BENCH_PASSWORD, nickname=spec["owner"]["nickname"]
+        )
         app = application_submit(
-            user=owner, company_name=spec["company"], credit_code=spec["credit_code"],
-            contact_name=spec["owner"]["name"], contact_phone=spec["owner"]["phone"], shop_name=spec["name"],
+            user=owner,
+            company_name=spec["company"],
+            credit_code=spec["credit_code"],
+            contact_name=spec["owner"]["name"],
+            contact_phone=spec["owner"]["phone"],
+            shop_name=spec["name"],
             categories=[categories[slug] for slug in spec["categories"]],
         )
         shop = application_approve(application_id=app.pk, reviewer=operator, slug=spec["slug"])
@@ -106,46 +112,94 @@ def seed_products(shops, categories: dict, brands: dict, per_shop: int, seed: in
     totals = {"products": 0, "skus": 0, "stock_units": 0}
     for shop, spec in shops:
         rng = random.Random(f"bench-sales:{spec['slug']}:{seed}")
-        items = content.products_for_shop(spec["slug"], content.leaf_categories(spec["categories"]),
-                                          content.brands_for_shop(spec), per_shop, seed)
+        items = content.products_for_shop(
+            spec["slug"],
+            content.leaf_categories(spec["categories"]),
+            content.brands_for_shop(spec),
+            per_shop,
+            seed,
+        )
         warehouse = Warehouse.objects.get(shop=shop, is_default=True)
         owner_id = shop.staff.get(role="owner").user_id
         with transaction.atomic():
-            products = Product.objects.bulk_create([
-                Product(
-                    shop=shop, category=categories[item["category_slug"]],
-                    brand=brands.get(item["brand"]) if item["brand"] else None,
-                    title=item["title"], subtitle=item["subtitle"], detail_html=sanitize_html(item["detail_html"]),
-                    tags=item["tags"][:10], attributes=item["attributes"], spec_axes=item["spec_axes"],
-                    is_wholesale=item["is_wholesale"], min_order_qty=item["min_order_qty"],
-                    status=Product.Status.ON_SALE, min_price_fen=min(s["price_fen"] for s in item["skus"]),
-                    sales_count=int(rng.paretovariate(1.2) * 10) if rng.random() < 0.8 else 0,
-                ) for item in items
-            ], batch_size=500)
+            products = Product.objects.bulk_create(
+                [
+                    Product(
+                        shop=shop,
+                        category=categories[item["category_slug"]],
+                        brand=brands.get(item["brand"]) if item["brand"] else None,
+                        title=item["title"],
+                        subtitle=item["subtitle"],
+                        detail_html=sanitize_html(item["detail_html"]),
+                        tags=item["tags"][:10],
+                        attributes=item["attributes"],
+                        spec_axes=item["spec_axes"],
+                        is_wholesale=item["is_wholesale"],
+                        min_order_qty=item["min_order_qty"],
+                        status=Product.Status.ON_SALE,
+                        min_price_fen=min(s["price_fen"] for s in item["skus"]),
+                        sales_count=int(rng.paretovariate(1.2) * 10) if rng.random() < 0.8 else 0,
+                    )
+                    for item in items
+                ],
+                batch_size=500,
+            )
             if any(p.pk is None for p in products):  # bulk_create returns ids on PostgreSQL and SQLite ≥ 3.35
                 raise RuntimeError("bulk_create did not return primary keys")
             skus, stock_of = [], []
             for product, item in zip(products, items, strict=True):
                 for s in item["skus"]:
-                    skus.append(Sku(
-                        shop=shop, product=product, spec_values=s["spec_values"], spec_key="/".join(s["spec_values"]),
-                        price_fen=s["price_fen"], original_price_fen=s["original_price_fen"], cost_fen=s["cost_fen"],
-                        barcode=s["barcode"], weight_g=s["weight_g"],
-                    ))
+                    skus.append(
+                        Sku(
+                            shop=shop,
+                            product=product,
+                            spec_values=s["spec_values"],
+                            spec_key="/".join(s["spec_values"]),
+                            price_fen=s["price_fen"],
+                            original_price_fen=s["original_price_fen"],
+                            cost_fen=s["cost_fen"],
+                            barcode=s["barcode"],
+                            weight_g=s["weight_g"],
+                        )
+                    )
                     stock_of.append(s["stock"])
             skus = Sku.objects.bulk_create(skus, batch_size=500)
-            Stock.objects.bulk_create([
-                Stock(shop=shop, sku=sku, warehouse=warehouse, on_hand=qty) for sku, qty in zip(skus, stock_of, strict=True)
-            ], batch_size=500)
-            StockMovement.objects.bulk_create([
-                StockMovement(shop=shop, sku=sku, warehouse=warehouse, kind=StockMovement.Kind.INBOUND,
-                              on_hand_delta=qty, actor_id=owner_id, reason="期初入库")
-                for sku, qty in zip(skus, stock_of, strict=True) if qty
-            ], batch_size=500)
-            PriceHistory.objects.bulk_create([
-                PriceHistory(shop=shop, sku=sku, price_fen=sku.price_fen, original_price_fen=sku.original_price_fen,
-                             changed_by_id=owner_id) for sku in skus
-            ], batch_size=500)
+            Stock.objects.bulk_create(
+                [
+                    Stock(shop=shop, sku=sku, warehouse=warehouse, on_hand=qty)
+                    for sku, qty in zip(skus, stock_of, strict=True)
+                ],
+                batch_size=500,
+            )
+            StockMovement.objects.bulk_create(
+                [
+                    StockMovement(
+                        shop=shop,
+                        sku=sku,
+                        warehouse=warehouse,
+                        kind=StockMovement.Kind.INBOUND,
+                        on_hand_delta=qty,
+                        actor_id=owner_id,
+                        reason="期初入库",
+                    )
+                    for sku, qty in zip(skus, stock_of, strict=True)
+                    if qty
+                ],
+                batch_size=500,
+            )
+            PriceHistory.objects.bulk_create(
+                [
+                    PriceHistory(
+                        shop=shop,
+                        sku=sku,
+                        price_fen=sku.price_fen,
+                        original_price_fen=sku.original_price_fen,
+                        changed_by_id=owner_id,
+                    )
+                    for sku in skus
+                ],
+                batch_size=500,
+            )
         totals["products"] += len(products)
         totals["skus"] += len(skus)
         totals["stock_units"] += sum(stock_of)
@@ -165,19 +219,30 @@ def seed_buyers(n: int, seed: int) -> int:
     districts = {r.code: r for r in Region.objects.select_related("parent__parent").filter(code__in=codes)}
     password = make_password(_common.BENCH_PASSWORD)  # one argon2 hash shared by all: they can all log in
     with transaction.atomic():
-        users = User.objects.bulk_create([
-            User(username=p["phone"], phone=p["phone"], nickname=p["nickname"], password=password) for p in people
-        ], batch_size=500)
+        users = User.objects.bulk_create(
+            [
+                User(username=p["phone"], phone=p["phone"], nickname=p["nickname"], password=password)
+                for p in people
+            ],
+            batch_size=500,
+        )
         rows = []
         for user, person in zip(users, people, strict=True):
             for a in person["addresses"]:
                 d = districts[a["district_code"]]
-                rows.append(Address(
-                    user=user, receiver=a["receiver"], phone=a["phone"], province_code=d.parent.parent.code,
-                    city_code=d.parent.code, district_code=d.code,
-                    region_text=" ".join([d.parent.parent.name, d.parent.name, d.name]),
-                    detail=a["detail"], is_default=a["is_default"],
-                ))
+                rows.append(
+                    Address(
+                        user=user,
+                        receiver=a["receiver"],
+                        phone=a["phone"],
+                        province_code=d.parent.parent.code,
+                        city_code=d.parent.code,
+                        district_code=d.code,
+                        region_text=" ".join([d.parent.parent.name, d.parent.name, d.name]),
+                        detail=a["detail"],
+                        is_default=a["is_default"],
+                    )
+                )
         Address.objects.bulk_create(rows, batch_size=500)
     return len(users)
 
@@ -231,11 +296,14 @@ def main(argv=None) -> int:
             cur.execute("PRAGMA optimize")
             cur.execute("ANALYZE")
     summary = catalog_summary()
-    print(f"[{label}] seeded in {time.perf_counter() - t:.1f}s (with migrate {time.perf_counter() - started:.1f}s): "
-          f"{summary['shops_open']} open shops, {summary['categories']} categories, "
-          f"{summary['products_on_sale']} products on sale, {summary['skus_active']} SKUs "
-          f"({summary['skus_in_stock']} in stock, {totals['stock_units']} units), "
-          f"{buyers} buyers with {summary['addresses']} addresses", flush=True)
+    print(
+        f"[{label}] seeded in {time.perf_counter() - t:.1f}s (with migrate {time.perf_counter() - started:.1f}s): "
+        f"{summary['shops_open']} open shops, {summary['categories']} categories, "
+        f"{summary['products_on_sale']} products on sale, {summary['skus_active']} SKUs "
+        f"({summary['skus_in_stock']} in stock, {totals['stock_units']} units), "
+        f"{buyers} buyers with {summary['addresses']} addresses",
+        flush=True,
+    )
     if summary["skus_active"] < 10_000:
         print(f"warning: only {summary['skus_active']} SKUs (< 10,000)", file=sys.stderr)
     return 0

@@ -22,7 +22,7 @@ def results(paths):
     for path in paths:
         for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith("RESULT "):
-                yield json.loads(line[len("RESULT "):])
+                yield json.loads(line[len("RESULT ") :])
 
 
 def times_peer(value: float, peer: tuple[int, int]) -> str:
@@ -41,23 +41,31 @@ def main(argv) -> int:
     for r in rows:
         if r["bench"] == "place_orders":
             conc = f"{r['workers']} proc × {r['threads']} thr"
-            db_cpu = f" + PostgreSQL {r['db_cpu_ms_per_checkout']} ms" if r.get("db_cpu_ms_per_checkout") else ""
-            print(f"| {r['db']} | place order (checkout_submit) | {r['checkouts_per_s']} checkouts/s "
-                  f"({r['orders_per_s']} orders/s) | {r['p50_ms']} ms | {r['p99_ms']} ms | "
-                  f"{times_peer(r['checkouts_per_s'], PEER_CHECKOUTS)} | {conc}, {r['checkouts']} checkouts, "
-                  f"CPU {r.get('app_cpu_ms_per_checkout', '?')} ms{db_cpu}, "
-                  f"failed {r['failed']}, ledger {'consistent' if r['consistent'] else 'INCONSISTENT'}, "
-                  f"load {r['loadavg_before']}→{r['loadavg_after']} |")
+            db_cpu = (
+                f" + PostgreSQL {r['db_cpu_ms_per_checkout']} ms" if r.get("db_cpu_ms_per_checkout") else ""
+            )
+            print(
+                f"| {r['db']} | place order (checkout_submit) | {r['checkouts_per_s']} checkouts/s "
+                f"({r['orders_per_s']} orders/s) | {r['p50_ms']} ms | {r['p99_ms']} ms | "
+                f"{times_peer(r['checkouts_per_s'], PEER_CHECKOUTS)} | {conc}, {r['checkouts']} checkouts, "
+                f"CPU {r.get('app_cpu_ms_per_checkout', '?')} ms{db_cpu}, "
+                f"failed {r['failed']}, ledger {'consistent' if r['consistent'] else 'INCONSISTENT'}, "
+                f"load {r['loadavg_before']}→{r['loadavg_after']} |"
+            )
             if "payments_per_s" in r:
-                print(f"| {r['db']} | pay (sandbox_pay) | {r['payments_per_s']} payments/s | {r['pay_p50_ms']} ms | "
-                      f"{r['pay_p99_ms']} ms | – | {conc}, failed {r['pay_failed']} |")
+                print(
+                    f"| {r['db']} | pay (sandbox_pay) | {r['payments_per_s']} payments/s | {r['pay_p50_ms']} ms | "
+                    f"{r['pay_p99_ms']} ms | – | {conc}, failed {r['pay_failed']} |"
+                )
         elif r["bench"] == "pages":
             for page, p in r["pages"].items():
                 peer = times_peer(p["rps"], PEER_LIST_RPS) if page != "detail" else "–"
-                print(f"| {r['db']} | page {page} | {p['rps']} req/s | {p['p50_ms']} ms | {p['p99_ms']} ms | {peer} | "
-                      f"gunicorn {r['gunicorn_workers']} workers, {r['connections']} conns, "
-                      f"{p['worker_cpu_ms_per_req']} ms worker CPU/req, non-2xx {p['non2xx']}, "
-                      f"load {p['loadavg_before']}→{p['loadavg_after']} |")
+                print(
+                    f"| {r['db']} | page {page} | {p['rps']} req/s | {p['p50_ms']} ms | {p['p99_ms']} ms | {peer} | "
+                    f"gunicorn {r['gunicorn_workers']} workers, {r['connections']} conns, "
+                    f"{p['worker_cpu_ms_per_req']} ms worker CPU/req, non-2xx {p['non2xx']}, "
+                    f"load {p['loadavg_before']}→{p['loadavg_after']} |"
+                )
     return 0
 
 

@@ -25,10 +25,23 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "wanshang"
 BASELINE = ROOT / "scripts" / "function-imports.baseline"
 PRIVATE_BASELINE = ROOT / "scripts" / "private-imports.baseline"
-PUBLIC = {"services", "selectors", "schemas", "types", "permissions", "api_auth", "api", "subscribers", "tasks",
-          "apps"}
+PUBLIC = {
+    "services",
+    "selectors",
+    "schemas",
+    "types",
+    "permissions",
+    "api_auth",
+    "api",
+    "subscribers",
+    "tasks",
+    "apps",
+}
 TOOLS = {"demo"}  # the demo loader sets up and back-dates whole marketplaces: it may reach into any app
-KERNELS = {"common", "faces_common"}  # the shared kernel, and the code the three faces share: public as a whole
+KERNELS = {
+    "common",
+    "faces_common",
+}  # the shared kernel, and the code the three faces share: public as a whole
 
 
 def is_test(path: Path) -> bool:
@@ -67,7 +80,7 @@ def app_graph() -> dict[str, dict[str, list[str]]]:
 
 
 def private_imports() -> set[str]:
-    """"importer.py -> wanshang.app.module" for every import of another app's non-public module."""
+    """ "importer.py -> wanshang.app.module" for every import of another app's non-public module."""
     apps = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     found = set()
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -88,8 +101,11 @@ def private_imports() -> set[str]:
             for t in targets:
                 if len(t) < 3 or t[0] != "wanshang" or t[1] not in apps or t[1] == source or t[1] in KERNELS:
                     continue
-                if t[2] not in PUBLIC and (PACKAGE / t[1] / f"{t[2]}.py").exists() or (
-                        t[2] not in PUBLIC and (PACKAGE / t[1] / t[2]).is_dir()):
+                if (
+                    t[2] not in PUBLIC
+                    and (PACKAGE / t[1] / f"{t[2]}.py").exists()
+                    or (t[2] not in PUBLIC and (PACKAGE / t[1] / t[2]).is_dir())
+                ):
                     found.add(f"{rel} -> {'.'.join(t[:3])}")
     return found
 
@@ -130,9 +146,23 @@ def cycles(graph) -> list[list[str]]:
 def function_imports() -> dict[str, int]:
     """Non-test files → how many imports ruff's PLC0415 finds inside functions."""
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--select", "PLC0415", "--output-format", "json", "--exit-zero",
-         "--no-cache", str(PACKAGE)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--select",
+            "PLC0415",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            "--no-cache",
+            str(PACKAGE),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     counts: dict[str, int] = defaultdict(int)
     for item in json.loads(result.stdout):
@@ -159,7 +189,9 @@ def write_baseline(entries: dict[str, tuple[int, str]]) -> None:
         "# May only shrink: scripts/check_architecture.py fails when a file has more, and --update lowers the\n"
         "# numbers. Format: path count reason\n"
     )
-    lines = [f"{path} {count} {reason}".rstrip() for path, (count, reason) in sorted(entries.items()) if count]
+    lines = [
+        f"{path} {count} {reason}".rstrip() for path, (count, reason) in sorted(entries.items()) if count
+    ]
     BASELINE.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -167,14 +199,21 @@ def main(argv: list[str]) -> int:
     problems = []
     graph = app_graph()
     for component in cycles(graph):
-        edges = [f"{a} → {b} ({graph[a][b][0]})" for a in component for b in component if b in graph.get(a, {})]
-        problems.append("apps import each other in a cycle: " + ", ".join(component) + "\n    " + "\n    ".join(edges))
+        edges = [
+            f"{a} → {b} ({graph[a][b][0]})" for a in component for b in component if b in graph.get(a, {})
+        ]
+        problems.append(
+            "apps import each other in a cycle: " + ", ".join(component) + "\n    " + "\n    ".join(edges)
+        )
 
     private = private_imports()
     allowed_private = set()
     if PRIVATE_BASELINE.exists():
-        allowed_private = {line.strip() for line in PRIVATE_BASELINE.read_text(encoding="utf-8").splitlines()
-                           if line.strip() and not line.startswith("#")}
+        allowed_private = {
+            line.strip()
+            for line in PRIVATE_BASELINE.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        }
     for item in sorted(private - allowed_private):
         problems.append(f"{item}: another app's private module — use its services, selectors or types")
 
@@ -183,20 +222,28 @@ def main(argv: list[str]) -> int:
     for path, count in sorted(counts.items()):
         allowed = baseline.get(path, (0, ""))[0]
         if count > allowed:
-            problems.append(f"{path}: {count} imports inside functions, the baseline allows {allowed} — move the new "
-                            "ones to the top of the module (or, if an import cycle forces it, say why in the baseline)")
+            problems.append(
+                f"{path}: {count} imports inside functions, the baseline allows {allowed} — move the new "
+                "ones to the top of the module (or, if an import cycle forces it, say why in the baseline)"
+            )
     if "--update" in argv:
-        write_baseline({path: (min(counts.get(path, 0), n), reason) for path, (n, reason) in baseline.items()})
+        write_baseline(
+            {path: (min(counts.get(path, 0), n), reason) for path, (n, reason) in baseline.items()}
+        )
         PRIVATE_BASELINE.write_text(
             "# Imports of another app's private modules that remain (may only shrink): importer -> module\n"
-            + "".join(f"{item}\n" for item in sorted(private & allowed_private)), encoding="utf-8")
+            + "".join(f"{item}\n" for item in sorted(private & allowed_private)),
+            encoding="utf-8",
+        )
     elif any(counts.get(path, 0) < n for path, (n, _) in baseline.items()) or allowed_private - private:
         problems.append("a baseline can shrink: run scripts/check_architecture.py --update")
 
     total = sum(counts.values())
-    print(f"apps: {len(graph)} with imports, cycles: {len(cycles(graph))}; function-level imports: {total} "
-          f"(baseline {sum(n for n, _ in baseline.values())}); imports of private modules: {len(private)} "
-          f"(baseline {len(allowed_private)})")
+    print(
+        f"apps: {len(graph)} with imports, cycles: {len(cycles(graph))}; function-level imports: {total} "
+        f"(baseline {sum(n for n, _ in baseline.values())}); imports of private modules: {len(private)} "
+        f"(baseline {len(allowed_private)})"
+    )
     for problem in problems:
         print("ERROR:", problem)
     return 1 if problems else 0

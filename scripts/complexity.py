@@ -46,9 +46,23 @@ def _qualname_at(path: Path, line: int, cache: dict) -> str:
 
 def offenders() -> set[str]:
     out = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", ".", "--select", RULES, "--output-format", "json", "--exit-zero",
-         "--no-cache"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            ".",
+            "--select",
+            RULES,
+            "--output-format",
+            "json",
+            "--exit-zero",
+            "--no-cache",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     cache: dict = {}
     found = set()
@@ -74,7 +88,9 @@ def main(argv: list[str]) -> int:
         print(f"complexity-baseline.txt: {len(fixed)} entries removed, {len(allowed & now)} left")
         fixed = []
     if new:
-        print("Over the complexity limits (pyproject.toml [tool.ruff.lint.mccabe] / [tool.ruff.lint.pylint]);")
+        print(
+            "Over the complexity limits (pyproject.toml [tool.ruff.lint.mccabe] / [tool.ruff.lint.pylint]);"
+        )
         print("split these functions (see `ruff check --select C901,PLR0912,PLR0915 PATH`):")
         print("".join(f"  {e}\n" for e in new), end="")
     if fixed:

@@ -73,9 +73,12 @@ def candidates(tree):
                 if not isinstance(child, ast.AST):
                     continue
                 now_function = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
-                now_blocked = blocked or isinstance(child, ast.Try) or (
-                    isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test)) or (
-                    isinstance(child, ast.FunctionDef) and child.name == "ready")
+                now_blocked = (
+                    blocked
+                    or isinstance(child, ast.Try)
+                    or (isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test))
+                    or (isinstance(child, ast.FunctionDef) and child.name == "ready")
+                )
                 if isinstance(child, (ast.Import, ast.ImportFrom)) and in_function and not blocked:
                     found.append(child)
                 walk(child, now_function, now_blocked)
@@ -103,10 +106,14 @@ def hoist(path: Path) -> int:
             if isinstance(node, ast.ImportFrom):
                 aliases = [a for a in node.names if (a.asname or a.name) in new]
                 stmt = f"from {'.' * node.level}{node.module or ''} import " + ", ".join(
-                    f"{a.name} as {a.asname}" if a.asname else a.name for a in aliases)
+                    f"{a.name} as {a.asname}" if a.asname else a.name for a in aliases
+                )
             else:
-                stmt = "import " + ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name
-                                             for a in node.names if (a.asname or a.name.split(".")[0]) in new)
+                stmt = "import " + ", ".join(
+                    f"{a.name} as {a.asname}" if a.asname else a.name
+                    for a in node.names
+                    if (a.asname or a.name.split(".")[0]) in new
+                )
             moved.append(stmt)
             for n in new:
                 top[n] = import_key(node, n)
@@ -134,8 +141,12 @@ def hoist(path: Path) -> int:
             break
     kept_lines = new_text.splitlines(keepends=True)
     insert = [m + "\n" for m in moved]
-    result = "".join(kept_lines[:last_import]) + ("\n" if last_import and not moved else "") + "".join(insert) + \
-        "".join(kept_lines[last_import:])
+    result = (
+        "".join(kept_lines[:last_import])
+        + ("\n" if last_import and not moved else "")
+        + "".join(insert)
+        + "".join(kept_lines[last_import:])
+    )
     ast.parse(result)
     path.write_text(result, encoding="utf-8")
     print(f"{path}: {len(delete)} moved")

@@ -9,16 +9,24 @@ pytestmark = pytest.mark.django_db
 
 LOGIN_FIRST = "请先登录或提供有效的 API 令牌"
 WRITES = [
-    ("post", "/api/seller/products"), ("put", "/api/seller/products/1"), ("patch", "/api/seller/skus/1/price"),
-    ("delete", "/api/seller/data/crowds/1"), ("post", "/api/seller/data/alerts/read-all"),
-    ("post", "/api/platform/shops/1/suspend"), ("put", "/api/platform/coupons/1"),
+    ("post", "/api/seller/products"),
+    ("put", "/api/seller/products/1"),
+    ("patch", "/api/seller/skus/1/price"),
+    ("delete", "/api/seller/data/crowds/1"),
+    ("post", "/api/seller/data/alerts/read-all"),
+    ("post", "/api/platform/shops/1/suspend"),
+    ("put", "/api/platform/coupons/1"),
     ("post", "/api/platform/data/alerts/1/read"),
-    ("post", "/api/store/cart/items"), ("patch", "/api/store/cart/items/1"), ("delete", "/api/store/addresses/1"),
+    ("post", "/api/store/cart/items"),
+    ("patch", "/api/store/cart/items/1"),
+    ("delete", "/api/store/addresses/1"),
 ]
 
 
 def _send(client, method, path, body=None):
-    return getattr(client, method)(path, data=body if body is not None else {}, content_type="application/json")
+    return getattr(client, method)(
+        path, data=body if body is not None else {}, content_type="application/json"
+    )
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
@@ -49,7 +57,9 @@ def test_session_with_csrf_token_passes_the_check(make_shop):
     client.get("/api/docs")  # the docs page sets the csrftoken cookie (ninja's Swagger sends it back)
     token = client.cookies["csrftoken"].value
 
-    r = client.post("/api/seller/data/alerts/read-all", content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    r = client.post(
+        "/api/seller/data/alerts/read-all", content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
 
     assert r.status_code == 200 and r.json() == {"changed": 0}
 
@@ -59,20 +69,25 @@ def test_bearer_token_needs_no_csrf(make_shop):
 
     shop = make_shop()
     r = Client(enforce_csrf_checks=True).post(
-        "/api/seller/data/alerts/read-all", content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=shop.owner)}")
+        "/api/seller/data/alerts/read-all",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=shop.owner)}",
+    )
 
     assert r.status_code == 200
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    ("post", "/api/seller/products", {"title": 5}),                       # an invalid body
-    ("post", "/api/seller/products", {}),                                 # a missing one
-    ("patch", "/api/seller/skus/1/price", {"price_fen": "很贵"}),
-    ("get", "/api/seller/data/alerts?offset=-5", None),                   # an invalid query
-    ("get", "/api/seller/products?page=0", None),
-    ("put", "/api/seller/member-levels", {"levels": "x"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/api/seller/products", {"title": 5}),  # an invalid body
+        ("post", "/api/seller/products", {}),  # a missing one
+        ("patch", "/api/seller/skus/1/price", {"price_fen": "很贵"}),
+        ("get", "/api/seller/data/alerts?offset=-5", None),  # an invalid query
+        ("get", "/api/seller/products?page=0", None),
+        ("put", "/api/seller/member-levels", {"levels": "x"}),
+    ],
+)
 def test_buyer_in_the_seller_api_gets_403_before_any_422(buyer, login_client, method, path, body):
     client = login_client(buyer)
 
@@ -85,8 +100,12 @@ def test_buyer_in_the_seller_api_gets_403_before_any_422(buyer, login_client, me
 def test_buyer_with_a_token_in_the_seller_api_gets_403_before_any_422(buyer):
     from wanshang.accounts.services import api_token_create
 
-    r = Client().post("/api/seller/products", data={"title": 5}, content_type="application/json",
-                      HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=buyer)}")
+    r = Client().post(
+        "/api/seller/products",
+        data={"title": 5},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=buyer)}",
+    )
 
     assert r.status_code == 403
 
@@ -114,8 +133,11 @@ def _operations(client, prefix):
 
 
 def test_every_platform_endpoint_documents_401_403_and_422(client):
-    missing = sorted(name for name, op in _operations(client, "/api/platform/")
-                     if not {"401", "403", "422"} <= set(op["responses"]))
+    missing = sorted(
+        name
+        for name, op in _operations(client, "/api/platform/")
+        if not {"401", "403", "422"} <= set(op["responses"])
+    )
     assert missing == []
     doc = client.get("/api/openapi.json").json()
     forbidden = doc["paths"]["/api/platform/shops"]["get"]["responses"]["403"]
@@ -123,8 +145,11 @@ def test_every_platform_endpoint_documents_401_403_and_422(client):
 
 
 def test_every_storefront_endpoint_with_inputs_documents_422(client):
-    missing = sorted(name for name, op in _operations(client, "/api/store/")
-                     if (op.get("parameters") or op.get("requestBody")) and "422" not in op["responses"])
+    missing = sorted(
+        name
+        for name, op in _operations(client, "/api/store/")
+        if (op.get("parameters") or op.get("requestBody")) and "422" not in op["responses"]
+    )
     assert missing == []
 
 
@@ -133,9 +158,16 @@ def test_every_storefront_endpoint_that_needs_a_login_documents_401():
     from wanshang.api import api
     from wanshang.storefront.api.promotions import OPTIONAL_AUTH
 
-    mounted = [(bound.prefix, op) for bound in api._get_bound_routers() if bound.prefix.strip("/").startswith("store")
-               for view in bound.path_operations.values() for op in view.operations]
-    private = [(prefix, op) for prefix, op in mounted if op.auth_callbacks and op.auth_callbacks != OPTIONAL_AUTH]
+    mounted = [
+        (bound.prefix, op)
+        for bound in api._get_bound_routers()
+        if bound.prefix.strip("/").startswith("store")
+        for view in bound.path_operations.values()
+        for op in view.operations
+    ]
+    private = [
+        (prefix, op) for prefix, op in mounted if op.auth_callbacks and op.auth_callbacks != OPTIONAL_AUTH
+    ]
 
     assert len(private) >= 25  # cart, checkout, orders, payments, addresses, coupons, points, favourites …
     missing = sorted(op.view_func.__name__ for _prefix, op in private if 401 not in op.response_models)
@@ -143,6 +175,9 @@ def test_every_storefront_endpoint_that_needs_a_login_documents_401():
 
 
 def test_seller_endpoints_document_401_403_and_422(client):
-    missing = sorted(name for name, op in _operations(client, "/api/seller/")
-                     if not {"401", "403", "422"} <= set(op["responses"]))
+    missing = sorted(
+        name
+        for name, op in _operations(client, "/api/seller/")
+        if not {"401", "403", "422"} <= set(op["responses"])
+    )
     assert missing == []

@@ -26,7 +26,9 @@ def clients(client, buyer, operator, make_shop):
 def _paged_operations(client):
     doc = client.get("/api/openapi.json").json()
     for path, ops in doc["paths"].items():
-        params = [p for p in ops.get("get", {}).get("parameters", []) if p["in"] == "query" and p["name"] in PAGING]
+        params = [
+            p for p in ops.get("get", {}).get("parameters", []) if p["in"] == "query" and p["name"] in PAGING
+        ]
         if params:
             yield path, params
 
@@ -35,8 +37,11 @@ def test_every_paging_parameter_is_documented_with_both_bounds(client):
     found = {(path, p["name"]): p["schema"] for path, params in _paged_operations(client) for p in params}
 
     assert len(found) >= 20  # store products/orders/favourites, seller lists, data alerts, platform lists
-    unbounded = sorted(f"{path}?{name}" for (path, name), schema in found.items()
-                       if "minimum" not in schema or "maximum" not in schema)
+    unbounded = sorted(
+        f"{path}?{name}"
+        for (path, name), schema in found.items()
+        if "minimum" not in schema or "maximum" not in schema
+    )
     assert unbounded == []
 
 
@@ -58,8 +63,16 @@ def test_out_of_range_paging_values_are_422_naming_the_parameter(clients, value)
     assert checked >= 10
 
 
-@pytest.mark.parametrize("path", ["/api/seller/data/alerts", "/api/platform/data/alerts", "/api/platform/shops",
-                                  "/api/platform/applications", "/api/platform/coupons"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/seller/data/alerts",
+        "/api/platform/data/alerts",
+        "/api/platform/shops",
+        "/api/platform/applications",
+        "/api/platform/coupons",
+    ],
+)
 def test_offset_past_the_largest_bigint_is_422_not_500(clients, path):
     face = path.split("/")[2]
 
@@ -69,8 +82,16 @@ def test_offset_past_the_largest_bigint_is_422_not_500(clients, path):
     assert r.json()["detail"] == "请求参数有误：offset: 不能大于 1000000"
 
 
-@pytest.mark.parametrize("path", ["/api/seller/data/alerts", "/api/platform/data/alerts", "/api/platform/shops",
-                                  "/api/platform/applications", "/api/platform/coupons"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/seller/data/alerts",
+        "/api/platform/data/alerts",
+        "/api/platform/shops",
+        "/api/platform/applications",
+        "/api/platform/coupons",
+    ],
+)
 def test_the_largest_allowed_offset_is_an_empty_page(clients, path):
     face = path.split("/")[2]
 
@@ -87,12 +108,15 @@ def test_the_largest_allowed_page_is_the_last_page(clients):
     assert r.status_code == 200 and r.json()["items"] == []
 
 
-@pytest.mark.parametrize(("face", "url"), [
-    ("store", f"/api/store/checkout/preview?sku_id={HUGE}"),
-    ("store", f"/api/store/favourites/{HUGE}"),
-    ("seller", f"/api/seller/stock?warehouse_id={HUGE}"),
-    ("platform", f"/api/platform/data/alerts?shop_id={HUGE}"),
-])
+@pytest.mark.parametrize(
+    ("face", "url"),
+    [
+        ("store", f"/api/store/checkout/preview?sku_id={HUGE}"),
+        ("store", f"/api/store/favourites/{HUGE}"),
+        ("seller", f"/api/seller/stock?warehouse_id={HUGE}"),
+        ("platform", f"/api/platform/data/alerts?shop_id={HUGE}"),
+    ],
+)
 def test_an_id_past_the_largest_bigint_is_never_a_500(clients, face, url):
     """SQLite cannot bind it (OverflowError, a 500); PostgreSQL finds nothing. Either answer is a 4xx or empty."""
     r = clients[face].get(url)

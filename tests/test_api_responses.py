@@ -58,8 +58,18 @@ class Contract:
         self.called: set[tuple[str, str]] = set()
         self.with_data: set[str] = set()  # GET endpoints that answered 200 with at least one row
 
-    def call(self, client, method: str, template: str, *, expect: int, path: dict | None = None,
-             query: dict | None = None, body=None, headers: dict | None = None):
+    def call(
+        self,
+        client,
+        method: str,
+        template: str,
+        *,
+        expect: int,
+        path: dict | None = None,
+        query: dict | None = None,
+        body=None,
+        headers: dict | None = None,
+    ):
         url = template.format(**(path or {}))
         if query:
             url += "?" + urlencode(query)
@@ -67,8 +77,12 @@ class Contract:
         if method == "get":
             response = client.get(url, **kwargs)
         else:
-            response = getattr(client, method)(url, data=json.dumps(body) if body is not None else "",
-                                               content_type="application/json", **kwargs)
+            response = getattr(client, method)(
+                url,
+                data=json.dumps(body) if body is not None else "",
+                content_type="application/json",
+                **kwargs,
+            )
         where = f"{method.upper()} {url} → {response.status_code}"
         assert response.status_code == expect, f"{where}: {response.content.decode(errors='replace')[:500]}"
         self.validate(response, method, template, where)
@@ -98,27 +112,39 @@ class Contract:
             assert response.content, where
             return
         schema = {**spec["schema"], "components": self.components}
-        errors = sorted(Draft202012Validator(schema, format_checker=FORMATS).iter_errors(response.json()),
-                        key=lambda e: list(e.absolute_path))
+        errors = sorted(
+            Draft202012Validator(schema, format_checker=FORMATS).iter_errors(response.json()),
+            key=lambda e: list(e.absolute_path),
+        )
         assert not errors, f"{where}: " + "; ".join(
-            f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}" for e in errors[:5])
+            f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}" for e in errors[:5]
+        )
 
     def uncovered_gets(self, prefix: str) -> list[str]:
-        return sorted(path for path, ops in self.doc["paths"].items()
-                      if path.startswith(prefix) and "get" in ops and ("get", path) not in self.called)
+        return sorted(
+            path
+            for path, ops in self.doc["paths"].items()
+            if path.startswith(prefix) and "get" in ops and ("get", path) not in self.called
+        )
 
     def gets_without_data(self, prefix: str) -> list[str]:
         """List endpoints called but never with a row: their items' schemas were never put to the test."""
-        return sorted(path for path, ops in self.doc["paths"].items()
-                      if path.startswith(prefix) and "get" in ops and "{" not in path and path not in self.with_data)
+        return sorted(
+            path
+            for path, ops in self.doc["paths"].items()
+            if path.startswith(prefix) and "get" in ops and "{" not in path and path not in self.with_data
+        )
 
 
 def _has_rows(data) -> bool:
     """A list answer with an element, or a page / cart / report whose rows are not empty; any other object."""
     if isinstance(data, list):
         return bool(data)
-    rows = [data[k] for k in ("items", "groups", "entries", "products", "segments", "cohorts", "days")
-            if isinstance(data, dict) and k in data]
+    rows = [
+        data[k]
+        for k in ("items", "groups", "entries", "products", "segments", "cohorts", "days")
+        if isinstance(data, dict) and k in data
+    ]
     return not rows or any(rows)
 
 
@@ -141,8 +167,15 @@ def _promo(shop, kind, *, actor=None, items=(), config=None, starts=None, ends=N
     from wanshang.marketing.services import PromotionInput, promotion_save
 
     now = timezone.now()
-    data = PromotionInput(kind=kind, name=fields.pop("name", f"测试{kind}"), starts_at=starts or now - timedelta(minutes=1),
-                          ends_at=ends or now + timedelta(days=1), config=config or {}, items=list(items), **fields)
+    data = PromotionInput(
+        kind=kind,
+        name=fields.pop("name", f"测试{kind}"),
+        starts_at=starts or now - timedelta(minutes=1),
+        ends_at=ends or now + timedelta(days=1),
+        config=config or {},
+        items=list(items),
+        **fields,
+    )
     return promotion_save(shop=shop, actor=actor or (shop.owner if shop else None), data=data)
 
 
@@ -150,8 +183,13 @@ def _paid_order(buyer, address, sku, qty=1):
     from wanshang.checkout.services import checkout_submit
     from wanshang.payments.services import sandbox_pay
 
-    payment = checkout_submit(user=buyer, items=[(sku.pk, qty)], address_id=address.pk,
-                              idempotency_key=uuid.uuid4().hex, from_cart=False)
+    payment = checkout_submit(
+        user=buyer,
+        items=[(sku.pk, qty)],
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+    )
     assert sandbox_pay(buyer=buyer, payment_no=payment.no) == "applied"
     return payment.orders.get()
 
@@ -163,8 +201,14 @@ def _price_alert(shop, make_product):
     sku = make_product(shop, title="先涨后降的商品", prices=(10000,)).skus.get()
     sku_price_update(staff=shop.owner_staff, sku_id=sku.pk, price_fen=13000)
     now = timezone.now()
-    _promo(shop, "time_discount", name="限时九折", starts=now + timedelta(hours=1), ends=now + timedelta(days=2),
-           items=[{"sku_id": sku.pk, "discount_bps": 9000}])
+    _promo(
+        shop,
+        "time_discount",
+        name="限时九折",
+        starts=now + timedelta(hours=1),
+        ends=now + timedelta(days=2),
+        items=[{"sku_id": sku.pk, "discount_bps": 9000}],
+    )
 
 
 def _trade_and_gap_alert(shop, buyers, product=None):
@@ -177,22 +221,45 @@ def _trade_and_gap_alert(shop, buyers, product=None):
     events: list = []
     for days in (1, 2, 3, 4, 5, 6, 7, 14, 21, 28):
         for i in range(10):
-            add(events, ts=hour - timedelta(days=days) + timedelta(minutes=5 * i), kind="paid", shop=shop,
-                user_id=buyers[i % len(buyers)].pk, amount_fen=1000 + 100 * i)
+            add(
+                events,
+                ts=hour - timedelta(days=days) + timedelta(minutes=5 * i),
+                kind="paid",
+                shop=shop,
+                user_id=buyers[i % len(buyers)].pk,
+                amount_fen=1000 + 100 * i,
+            )
     add(events, ts=hour - timedelta(days=1), kind="refund", shop=shop, user_id=buyers[0].pk, amount_fen=500)
     if product is not None:  # 商品分析: a visit and a paid line of the product
-        add(events, ts=hour - timedelta(days=1), kind="pv", shop=shop, visitor="v-1", page_type="product",
-            product_id=product.pk)
-        add(events, ts=hour - timedelta(days=1), kind="item_paid", shop=shop, user_id=buyers[0].pk,
-            product_id=product.pk, amount_fen=15900, quantity=1)
+        add(
+            events,
+            ts=hour - timedelta(days=1),
+            kind="pv",
+            shop=shop,
+            visitor="v-1",
+            page_type="product",
+            product_id=product.pk,
+        )
+        add(
+            events,
+            ts=hour - timedelta(days=1),
+            kind="item_paid",
+            shop=shop,
+            user_id=buyers[0].pk,
+            product_id=product.pk,
+            amount_fen=15900,
+            quantity=1,
+        )
     save(events)
     payment_gaps_scan(now=hour + timedelta(hours=1, minutes=5))
 
 
 # --- storefront (a buyer) ----------------------------------------------------------------------------------------
 
-def test_storefront_answers_match_the_documented_schemas(contract, client, buyer, make_shop, make_product,
-                                                          make_address):
+
+def test_storefront_answers_match_the_documented_schemas(
+    contract, client, buyer, make_shop, make_product, make_address
+):
     from wanshang.marketing.services import points_change
     from wanshang.orders.services import order_ship
 
@@ -202,14 +269,32 @@ def test_storefront_answers_match_the_documented_schemas(contract, client, buyer
     flash_product = make_product(shop, title="限量球鞋", prices=(50000,), stock=10)
     group_product = make_product(shop, title="有机草莓", prices=(9900,), stock=10)
     _promo(shop, "time_discount", items=[{"sku_id": sku1.pk, "price_fen": 15900}])
-    coupon = _promo(shop, "coupon", config={"type": "amount", "threshold_fen": 10000, "amount_fen": 1000},
-                    total_quantity=10, per_buyer_limit=1)
-    _promo(shop, "bundle", name="套装", config={"price_fen": 30000},
-           items=[{"sku_id": sku2.pk, "quantity": 1}, {"sku_id": group_product.skus.get().pk, "quantity": 1}])
-    _promo(shop, "flash_sale", items=[{"sku_id": flash_product.skus.get().pk, "price_fen": 9900, "stock": 3}],
-           per_buyer_limit=1)
-    _promo(shop, "group_buy", config={"size": 2, "hours": 24},
-           items=[{"sku_id": group_product.skus.get().pk, "price_fen": 5900}])
+    coupon = _promo(
+        shop,
+        "coupon",
+        config={"type": "amount", "threshold_fen": 10000, "amount_fen": 1000},
+        total_quantity=10,
+        per_buyer_limit=1,
+    )
+    _promo(
+        shop,
+        "bundle",
+        name="套装",
+        config={"price_fen": 30000},
+        items=[{"sku_id": sku2.pk, "quantity": 1}, {"sku_id": group_product.skus.get().pk, "quantity": 1}],
+    )
+    _promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": flash_product.skus.get().pk, "price_fen": 9900, "stock": 3}],
+        per_buyer_limit=1,
+    )
+    _promo(
+        shop,
+        "group_buy",
+        config={"size": 2, "hours": 24},
+        items=[{"sku_id": group_product.skus.get().pk, "price_fen": 5900}],
+    )
     points_change(user=buyer, delta=200, reason="grant", note="测试赠送")
     address = make_address(buyer, is_default=True)
     me = _logged_in(buyer)
@@ -225,73 +310,173 @@ def test_storefront_answers_match_the_documented_schemas(contract, client, buyer
     contract.call(client, "get", f"{S}/shops/{{slug}}", path={"slug": shop.slug}, expect=200)
     contract.call(client, "get", f"{S}/regions", expect=200)
     contract.call(client, "get", f"{S}/regions", query={"parent": "110000"}, expect=200)
-    promos = contract.call(me, "get", f"{S}/products/{{product_id}}/promotions", path={"product_id": dress.pk},
-                           expect=200)
+    promos = contract.call(
+        me, "get", f"{S}/products/{{product_id}}/promotions", path={"product_id": dress.pk}, expect=200
+    )
     assert promos["coupons"] and promos["bundles"]
     contract.call(client, "get", f"{S}/coupons/center", expect=200)
     contract.call(client, "get", f"{S}/coupons/center", query={"shop": "no-such-shop"}, expect=404)
     board = contract.call(client, "get", f"{S}/flash-sales", expect=200)
-    contract.call(client, "post", f"{S}/auth/token", body={"login": buyer.phone, "password": PASSWORD}, expect=201)
-    contract.call(client, "post", f"{S}/auth/token", body={"login": buyer.phone, "password": "wrong"}, expect=401)
+    contract.call(
+        client, "post", f"{S}/auth/token", body={"login": buyer.phone, "password": PASSWORD}, expect=201
+    )
+    contract.call(
+        client, "post", f"{S}/auth/token", body={"login": buyer.phone, "password": "wrong"}, expect=401
+    )
     contract.call(client, "get", f"{S}/cart", expect=401)
 
     # cart, checkout, order, payment
     contract.call(me, "post", f"{S}/cart/items", body={"sku_id": sku1.pk, "quantity": 2}, expect=201)
     contract.call(me, "post", f"{S}/cart/items", body={"sku_id": "x"}, expect=422)
-    contract.call(me, "patch", f"{S}/cart/items/{{sku_id}}", path={"sku_id": sku1.pk}, body={"selected": True},
-                  expect=200)
+    contract.call(
+        me,
+        "patch",
+        f"{S}/cart/items/{{sku_id}}",
+        path={"sku_id": sku1.pk},
+        body={"selected": True},
+        expect=200,
+    )
     contract.call(me, "get", f"{S}/cart", expect=200)
-    contract.call(me, "post", f"{S}/coupons/{{promotion_id}}/claim", path={"promotion_id": coupon.pk}, expect=201)
-    contract.call(me, "post", f"{S}/coupons/{{promotion_id}}/claim", path={"promotion_id": coupon.pk}, expect=409)
+    contract.call(
+        me, "post", f"{S}/coupons/{{promotion_id}}/claim", path={"promotion_id": coupon.pk}, expect=201
+    )
+    contract.call(
+        me, "post", f"{S}/coupons/{{promotion_id}}/claim", path={"promotion_id": coupon.pk}, expect=409
+    )
     contract.call(me, "get", f"{S}/coupons", expect=200)
     contract.call(me, "get", f"{S}/coupons", query={"state": "bogus"}, expect=400)
-    preview = contract.call(me, "get", f"{S}/checkout/preview", query={"address_id": address.pk, "use_points": "true"},
-                            expect=200)
-    payment = contract.call(me, "post", f"{S}/orders", headers=_key(), expect=201, body={
-        "from_cart": True, "address_id": address.pk, "coupon_ids": preview["coupon_ids"], "use_points": True,
-        "expected_payable_fen": preview["payable_fen"]})
-    contract.call(me, "get", f"{S}/payments/{{payment_no}}", path={"payment_no": payment["payment_no"]}, expect=200)
-    contract.call(me, "post", f"{S}/payments/{{payment_no}}/sandbox-pay", path={"payment_no": payment["payment_no"]},
-                  expect=200)
+    preview = contract.call(
+        me, "get", f"{S}/checkout/preview", query={"address_id": address.pk, "use_points": "true"}, expect=200
+    )
+    payment = contract.call(
+        me,
+        "post",
+        f"{S}/orders",
+        headers=_key(),
+        expect=201,
+        body={
+            "from_cart": True,
+            "address_id": address.pk,
+            "coupon_ids": preview["coupon_ids"],
+            "use_points": True,
+            "expected_payable_fen": preview["payable_fen"],
+        },
+    )
+    contract.call(
+        me, "get", f"{S}/payments/{{payment_no}}", path={"payment_no": payment["payment_no"]}, expect=200
+    )
+    contract.call(
+        me,
+        "post",
+        f"{S}/payments/{{payment_no}}/sandbox-pay",
+        path={"payment_no": payment["payment_no"]},
+        expect=200,
+    )
     paid_id = payment["orders"][0]["id"]
     contract.call(me, "get", f"{S}/orders", expect=200)
     contract.call(me, "get", f"{S}/orders", query={"tab": "to_ship"}, expect=200)
     contract.call(me, "get", f"{S}/orders", query={"page": 0}, expect=422)
-    contract.call(me, "post", f"{S}/orders/{{order_id}}/refund", path={"order_id": paid_id},
-                  body={"reason": "不想要了"}, expect=201)
+    contract.call(
+        me,
+        "post",
+        f"{S}/orders/{{order_id}}/refund",
+        path={"order_id": paid_id},
+        body={"reason": "不想要了"},
+        expect=201,
+    )
     detail = contract.call(me, "get", f"{S}/orders/{{order_id}}", path={"order_id": paid_id}, expect=200)
     assert detail["refund"] is not None
-    contract.call(me, "post", f"{S}/orders/{{order_id}}/refund/withdraw", path={"order_id": paid_id}, expect=200)
+    contract.call(
+        me, "post", f"{S}/orders/{{order_id}}/refund/withdraw", path={"order_id": paid_id}, expect=200
+    )
     order_ship(shop=shop, order_id=paid_id, carrier="SF", tracking_no="SF1234567890", actor=shop.owner)
-    contract.call(me, "post", f"{S}/orders/{{order_id}}/confirm-receipt", path={"order_id": paid_id}, expect=200)
+    contract.call(
+        me, "post", f"{S}/orders/{{order_id}}/confirm-receipt", path={"order_id": paid_id}, expect=200
+    )
     contract.call(me, "get", f"{S}/orders/{{order_id}}", path={"order_id": paid_id}, expect=200)
-    unpaid = contract.call(me, "post", f"{S}/orders", headers=_key(), expect=201, body={
-        "items": [{"sku_id": sku2.pk, "quantity": 1}], "address_id": address.pk})
-    contract.call(me, "post", f"{S}/orders/{{order_id}}/cancel", path={"order_id": unpaid["orders"][0]["id"]},
-                  body={"reason": "拍错了"}, expect=200)
-    contract.call(me, "post", f"{S}/orders", headers=_key(), expect=409, body={
-        "items": [{"sku_id": sku2.pk, "quantity": 1}], "address_id": address.pk, "expected_payable_fen": 1})
+    unpaid = contract.call(
+        me,
+        "post",
+        f"{S}/orders",
+        headers=_key(),
+        expect=201,
+        body={"items": [{"sku_id": sku2.pk, "quantity": 1}], "address_id": address.pk},
+    )
+    contract.call(
+        me,
+        "post",
+        f"{S}/orders/{{order_id}}/cancel",
+        path={"order_id": unpaid["orders"][0]["id"]},
+        body={"reason": "拍错了"},
+        expect=200,
+    )
+    contract.call(
+        me,
+        "post",
+        f"{S}/orders",
+        headers=_key(),
+        expect=409,
+        body={
+            "items": [{"sku_id": sku2.pk, "quantity": 1}],
+            "address_id": address.pk,
+            "expected_payable_fen": 1,
+        },
+    )
     contract.call(me, "post", f"{S}/cart/items", body={"sku_id": sku2.pk}, expect=201)
     contract.call(me, "delete", f"{S}/cart/items/{{sku_id}}", path={"sku_id": sku2.pk}, expect=204)
     contract.call(me, "delete", f"{S}/cart/items/{{sku_id}}", path={"sku_id": sku2.pk}, expect=404)
 
     # flash sale and group buy
     item_id = board[0]["items"][0]["item_id"]
-    contract.call(me, "post", f"{S}/flash-sales/items/{{item_id}}/buy", path={"item_id": item_id}, headers=_key(),
-                  body={"address_id": address.pk}, expect=201)
-    group = contract.call(me, "get", f"{S}/products/{{product_id}}/promotions",
-                          path={"product_id": group_product.pk}, expect=200)["group_buy"]
-    contract.call(me, "post", f"{S}/group-buys/items/{{item_id}}", path={"item_id": group["items"][0]["item_id"]},
-                  headers=_key(), body={"address_id": address.pk}, expect=201)
-    team = contract.call(me, "get", f"{S}/products/{{product_id}}/promotions", path={"product_id": group_product.pk},
-                         expect=200)["group_buy"]["open_teams"][0]
+    contract.call(
+        me,
+        "post",
+        f"{S}/flash-sales/items/{{item_id}}/buy",
+        path={"item_id": item_id},
+        headers=_key(),
+        body={"address_id": address.pk},
+        expect=201,
+    )
+    group = contract.call(
+        me,
+        "get",
+        f"{S}/products/{{product_id}}/promotions",
+        path={"product_id": group_product.pk},
+        expect=200,
+    )["group_buy"]
+    contract.call(
+        me,
+        "post",
+        f"{S}/group-buys/items/{{item_id}}",
+        path={"item_id": group["items"][0]["item_id"]},
+        headers=_key(),
+        body={"address_id": address.pk},
+        expect=201,
+    )
+    team = contract.call(
+        me,
+        "get",
+        f"{S}/products/{{product_id}}/promotions",
+        path={"product_id": group_product.pk},
+        expect=200,
+    )["group_buy"]["open_teams"][0]
     contract.call(client, "get", f"{S}/group-teams/{{team_id}}", path={"team_id": team["id"]}, expect=200)
     contract.call(me, "get", f"{S}/points", expect=200)
 
     # addresses, favourites, my data
     contract.call(me, "get", f"{S}/addresses", expect=200)
-    added = contract.call(me, "post", f"{S}/addresses", expect=201, body={
-        "receiver": "李四", "phone": "13900001111", "district_code": "440305", "detail": "科技园南区 1 栋"})
+    added = contract.call(
+        me,
+        "post",
+        f"{S}/addresses",
+        expect=201,
+        body={
+            "receiver": "李四",
+            "phone": "13900001111",
+            "district_code": "440305",
+            "detail": "科技园南区 1 栋",
+        },
+    )
     contract.call(me, "delete", f"{S}/addresses/{{address_id}}", path={"address_id": added["id"]}, expect=204)
     contract.call(me, "post", f"{S}/favourites", body={"product_id": dress.pk}, expect=201)
     contract.call(me, "post", f"{S}/favourites", body={"product_id": dress.pk}, expect=200)
@@ -307,8 +492,10 @@ def test_storefront_answers_match_the_documented_schemas(contract, client, buyer
 
 # --- seller center (the shop owner) ------------------------------------------------------------------------------
 
-def test_seller_answers_match_the_documented_schemas(contract, buyer, make_user, make_shop, make_product,
-                                                     make_address):
+
+def test_seller_answers_match_the_documented_schemas(
+    contract, buyer, make_user, make_shop, make_product, make_address
+):
     shop = make_shop(name="青禾服饰旗舰店")
     product = make_product(shop, title="法式碎花连衣裙", prices=(15900, 16900), stock=20)
     sku_a, sku_b = product.skus.order_by("price_fen")
@@ -330,35 +517,83 @@ def test_seller_answers_match_the_documented_schemas(contract, buyer, make_user,
     # products, SKUs, stock
     contract.call(owner, "get", f"{B}/products", expect=200)
     contract.call(owner, "get", f"{B}/products", query={"tab": "bogus"}, expect=400)
-    body = {"title": "纯棉宽松短袖T恤", "category_id": shop.test_category.pk,
-            "spec_axes": [{"name": "颜色", "values": ["黑色", "白色"]}],
-            "skus": [{"spec_values": ["黑色"], "price_fen": 9900, "stock": 5},
-                     {"spec_values": ["白色"], "price_fen": 10900, "original_price_fen": 12900, "stock": 3}]}
+    body = {
+        "title": "纯棉宽松短袖T恤",
+        "category_id": shop.test_category.pk,
+        "spec_axes": [{"name": "颜色", "values": ["黑色", "白色"]}],
+        "skus": [
+            {"spec_values": ["黑色"], "price_fen": 9900, "stock": 5},
+            {"spec_values": ["白色"], "price_fen": 10900, "original_price_fen": 12900, "stock": 3},
+        ],
+    }
     created = contract.call(owner, "post", f"{B}/products", body=body, expect=201)
     contract.call(owner, "post", f"{B}/products", body={"title": 5}, expect=422)
-    contract.call(owner, "get", f"{B}/products/{{product_id}}", path={"product_id": created["id"]}, expect=200)
-    contract.call(owner, "put", f"{B}/products/{{product_id}}", path={"product_id": created["id"]},
-                  body={**body, "title": "纯棉宽松短袖T恤（新款）"}, expect=200)
-    contract.call(owner, "post", f"{B}/products/status", body={"product_ids": [created["id"]], "status": "on_sale"},
-                  expect=200)
-    contract.call(owner, "patch", f"{B}/skus/{{sku_id}}/price", path={"sku_id": created["skus"][0]["id"]},
-                  body={"price_fen": 9500}, expect=200)
+    contract.call(
+        owner, "get", f"{B}/products/{{product_id}}", path={"product_id": created["id"]}, expect=200
+    )
+    contract.call(
+        owner,
+        "put",
+        f"{B}/products/{{product_id}}",
+        path={"product_id": created["id"]},
+        body={**body, "title": "纯棉宽松短袖T恤（新款）"},
+        expect=200,
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{B}/products/status",
+        body={"product_ids": [created["id"]], "status": "on_sale"},
+        expect=200,
+    )
+    contract.call(
+        owner,
+        "patch",
+        f"{B}/skus/{{sku_id}}/price",
+        path={"sku_id": created["skus"][0]["id"]},
+        body={"price_fen": 9500},
+        expect=200,
+    )
     stock = contract.call(owner, "get", f"{B}/stock", expect=200)
     row = stock["items"][0]
-    contract.call(owner, "post", f"{B}/stock/adjust", expect=200, body={
-        "sku_id": row["sku_id"], "warehouse_id": row["warehouse_id"], "on_hand": row["on_hand"] + 5, "reason": "盘点"})
+    contract.call(
+        owner,
+        "post",
+        f"{B}/stock/adjust",
+        expect=200,
+        body={
+            "sku_id": row["sku_id"],
+            "warehouse_id": row["warehouse_id"],
+            "on_hand": row["on_hand"] + 5,
+            "reason": "盘点",
+        },
+    )
     contract.call(owner, "get", f"{B}/warehouses", expect=200)
     contract.call(owner, "get", f"{B}/products/{{product_id}}", path={"product_id": 999999}, expect=404)
 
     # orders, refunds, settlements
     contract.call(owner, "get", f"{B}/orders", expect=200)
     contract.call(owner, "get", f"{B}/orders/{{order_id}}", path={"order_id": to_ship.pk}, expect=200)
-    contract.call(owner, "post", f"{B}/orders/{{order_id}}/ship", path={"order_id": to_ship.pk},
-                  body={"carrier": "ZTO", "tracking_no": "ZT12345678"}, expect=200)
+    contract.call(
+        owner,
+        "post",
+        f"{B}/orders/{{order_id}}/ship",
+        path={"order_id": to_ship.pk},
+        body={"carrier": "ZTO", "tracking_no": "ZT12345678"},
+        expect=200,
+    )
     contract.call(owner, "get", f"{B}/refunds", expect=200)
-    contract.call(owner, "post", f"{B}/refunds/{{refund_id}}/approve", path={"refund_id": refund.pk}, expect=200)
-    contract.call(owner, "post", f"{B}/refunds/{{refund_id}}/reject", path={"refund_id": rejected.pk},
-                  body={"note": "商品已发出，请收货后申请退货"}, expect=200)
+    contract.call(
+        owner, "post", f"{B}/refunds/{{refund_id}}/approve", path={"refund_id": refund.pk}, expect=200
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{B}/refunds/{{refund_id}}/reject",
+        path={"refund_id": rejected.pk},
+        body={"note": "商品已发出，请收货后申请退货"},
+        expect=200,
+    )
     from wanshang.orders.services import order_confirm_receipt
 
     order_confirm_receipt(buyer=buyer, order_id=to_ship.pk)  # completed: a settlement entry
@@ -366,31 +601,86 @@ def test_seller_answers_match_the_documented_schemas(contract, buyer, make_user,
 
     # marketing
     now = timezone.now()
-    coupon = contract.call(owner, "post", f"{B}/promotions", expect=201, body={
-        "kind": "coupon", "name": "店铺券满100减10", "starts_at": (now - timedelta(minutes=5)).isoformat(),
-        "ends_at": (now + timedelta(days=3)).isoformat(), "total_quantity": 100, "per_buyer_limit": 1,
-        "config": {"type": "amount", "threshold_fen": 10000, "amount_fen": 1000}})
-    later = {"kind": "time_discount", "name": "明日限时折扣", "starts_at": (now + timedelta(days=1)).isoformat(),
-             "ends_at": (now + timedelta(days=2)).isoformat(), "items": [{"sku_id": sku_a.pk, "discount_bps": 9000}]}
+    coupon = contract.call(
+        owner,
+        "post",
+        f"{B}/promotions",
+        expect=201,
+        body={
+            "kind": "coupon",
+            "name": "店铺券满100减10",
+            "starts_at": (now - timedelta(minutes=5)).isoformat(),
+            "ends_at": (now + timedelta(days=3)).isoformat(),
+            "total_quantity": 100,
+            "per_buyer_limit": 1,
+            "config": {"type": "amount", "threshold_fen": 10000, "amount_fen": 1000},
+        },
+    )
+    later = {
+        "kind": "time_discount",
+        "name": "明日限时折扣",
+        "starts_at": (now + timedelta(days=1)).isoformat(),
+        "ends_at": (now + timedelta(days=2)).isoformat(),
+        "items": [{"sku_id": sku_a.pk, "discount_bps": 9000}],
+    }
     scheduled = contract.call(owner, "post", f"{B}/promotions", body=later, expect=201)
-    contract.call(owner, "put", f"{B}/promotions/{{promotion_id}}", path={"promotion_id": scheduled["id"]},
-                  body={**later, "name": "明日限时九折"}, expect=200)
+    contract.call(
+        owner,
+        "put",
+        f"{B}/promotions/{{promotion_id}}",
+        path={"promotion_id": scheduled["id"]},
+        body={**later, "name": "明日限时九折"},
+        expect=200,
+    )
     contract.call(owner, "get", f"{B}/promotions", expect=200)
-    contract.call(owner, "get", f"{B}/promotions/{{promotion_id}}", path={"promotion_id": coupon["id"]}, expect=200)
-    contract.call(owner, "get", f"{B}/promotions/{{promotion_id}}/preview", path={"promotion_id": scheduled["id"]},
-                  expect=200)
-    contract.call(owner, "post", f"{B}/promotions/{{promotion_id}}/issue", path={"promotion_id": coupon["id"]},
-                  body={"buyer_ids": [buyer.pk]}, expect=200)
+    contract.call(
+        owner, "get", f"{B}/promotions/{{promotion_id}}", path={"promotion_id": coupon["id"]}, expect=200
+    )
+    contract.call(
+        owner,
+        "get",
+        f"{B}/promotions/{{promotion_id}}/preview",
+        path={"promotion_id": scheduled["id"]},
+        expect=200,
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{B}/promotions/{{promotion_id}}/issue",
+        path={"promotion_id": coupon["id"]},
+        body={"buyer_ids": [buyer.pk]},
+        expect=200,
+    )
     for action in ("pause", "resume", "end"):
-        contract.call(owner, "post", f"{B}/promotions/{{promotion_id}}/{action}", path={"promotion_id": coupon["id"]},
-                      expect=200)
-    contract.call(owner, "put", f"{B}/member-levels", expect=200, body={"levels": [
-        {"rank": 1, "name": "银卡"}, {"rank": 2, "name": "金卡", "min_spend_fen": 100000, "min_points": 500}]})
+        contract.call(
+            owner,
+            "post",
+            f"{B}/promotions/{{promotion_id}}/{action}",
+            path={"promotion_id": coupon["id"]},
+            expect=200,
+        )
+    contract.call(
+        owner,
+        "put",
+        f"{B}/member-levels",
+        expect=200,
+        body={
+            "levels": [
+                {"rank": 1, "name": "银卡"},
+                {"rank": 2, "name": "金卡", "min_spend_fen": 100000, "min_points": 500},
+            ]
+        },
+    )
     contract.call(owner, "get", f"{B}/member-levels", expect=200)
     alerts = contract.call(owner, "get", f"{B}/price-alerts", expect=200)
     assert alerts
-    contract.call(owner, "post", f"{B}/price-alerts/{{alert_id}}/resolve", path={"alert_id": alerts[0]["id"]},
-                  expect=200)
+    contract.call(
+        owner,
+        "post",
+        f"{B}/price-alerts/{{alert_id}}/resolve",
+        path={"alert_id": alerts[0]["id"]},
+        expect=200,
+    )
 
     # 数据中心
     for endpoint in ("overview", "products", "competition"):
@@ -402,37 +692,86 @@ def test_seller_answers_match_the_documented_schemas(contract, buyer, make_user,
     contract.call(owner, "get", f"{D}/trade/export.csv", query={"report": "days"}, expect=200)
     data_alerts = contract.call(owner, "get", f"{D}/alerts", expect=200)
     assert data_alerts["items"]
-    contract.call(owner, "post", f"{D}/alerts/{{alert_id}}/read", path={"alert_id": data_alerts["items"][0]["id"]},
-                  expect=200)
+    contract.call(
+        owner,
+        "post",
+        f"{D}/alerts/{{alert_id}}/read",
+        path={"alert_id": data_alerts["items"][0]["id"]},
+        expect=200,
+    )
     contract.call(owner, "post", f"{D}/alerts/read-all", expect=200)
     rfm = contract.call(owner, "get", f"{D}/rfm", expect=200)
     segment = next(s["code"] for s in rfm["segments"] if s["buyers"])
     contract.call(owner, "get", f"{D}/rfm/buyers", query={"segment": segment}, expect=200)
     contract.call(owner, "get", f"{D}/cohorts", expect=200)
-    pack = contract.call(owner, "post", f"{D}/crowds", body={"name": "复购买家", "source": "repurchasers"},
-                         expect=201)
+    pack = contract.call(
+        owner, "post", f"{D}/crowds", body={"name": "复购买家", "source": "repurchasers"}, expect=201
+    )
     contract.call(owner, "get", f"{D}/crowds", expect=200)
     contract.call(owner, "get", f"{D}/crowds/{{pack_id}}", path={"pack_id": pack["id"]}, expect=200)
     contract.call(owner, "post", f"{D}/crowds/{{pack_id}}/refresh", path={"pack_id": pack["id"]}, expect=200)
-    running_coupon = contract.call(owner, "post", f"{B}/promotions", expect=201, body={
-        "kind": "coupon", "name": "人群券", "starts_at": (now - timedelta(minutes=5)).isoformat(),
-        "ends_at": (now + timedelta(days=3)).isoformat(), "total_quantity": 100, "config": {"amount_fen": 500}})
-    contract.call(owner, "post", f"{D}/crowds/{{pack_id}}/issue-coupon", path={"pack_id": pack["id"]},
-                  body={"promotion_id": running_coupon["id"]}, expect=200)
+    running_coupon = contract.call(
+        owner,
+        "post",
+        f"{B}/promotions",
+        expect=201,
+        body={
+            "kind": "coupon",
+            "name": "人群券",
+            "starts_at": (now - timedelta(minutes=5)).isoformat(),
+            "ends_at": (now + timedelta(days=3)).isoformat(),
+            "total_quantity": 100,
+            "config": {"amount_fen": 500},
+        },
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{D}/crowds/{{pack_id}}/issue-coupon",
+        path={"pack_id": pack["id"]},
+        body={"promotion_id": running_coupon["id"]},
+        expect=200,
+    )
     contract.call(owner, "delete", f"{D}/crowds/{{pack_id}}", path={"pack_id": pack["id"]}, expect=204)
-    experiment = {"key": "title-test", "name": "标题测试", "metric": "conversion", "product_ids": [product.pk],
-                  "baseline_bps": 1000, "mde_bps": 200,
-                  "variants": [{"key": "A", "name": "原版", "weight": 50},
-                               {"key": "B", "name": "新标题", "weight": 50, "title": "新款法式碎花连衣裙"}]}
+    experiment = {
+        "key": "title-test",
+        "name": "标题测试",
+        "metric": "conversion",
+        "product_ids": [product.pk],
+        "baseline_bps": 1000,
+        "mde_bps": 200,
+        "variants": [
+            {"key": "A", "name": "原版", "weight": 50},
+            {"key": "B", "name": "新标题", "weight": 50, "title": "新款法式碎花连衣裙"},
+        ],
+    }
     exp = contract.call(owner, "post", f"{D}/experiments", body=experiment, expect=201)
-    contract.call(owner, "put", f"{D}/experiments/{{experiment_id}}", path={"experiment_id": exp["id"]},
-                  body={**experiment, "name": "标题测试二"}, expect=200)
-    contract.call(owner, "post", f"{D}/experiments/{{experiment_id}}/start", path={"experiment_id": exp["id"]},
-                  expect=200)
+    contract.call(
+        owner,
+        "put",
+        f"{D}/experiments/{{experiment_id}}",
+        path={"experiment_id": exp["id"]},
+        body={**experiment, "name": "标题测试二"},
+        expect=200,
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{D}/experiments/{{experiment_id}}/start",
+        path={"experiment_id": exp["id"]},
+        expect=200,
+    )
     contract.call(owner, "get", f"{D}/experiments", expect=200)
-    contract.call(owner, "get", f"{D}/experiments/{{experiment_id}}", path={"experiment_id": exp["id"]}, expect=200)
-    contract.call(owner, "post", f"{D}/experiments/{{experiment_id}}/stop", path={"experiment_id": exp["id"]},
-                  expect=200)
+    contract.call(
+        owner, "get", f"{D}/experiments/{{experiment_id}}", path={"experiment_id": exp["id"]}, expect=200
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{D}/experiments/{{experiment_id}}/stop",
+        path={"experiment_id": exp["id"]},
+        expect=200,
+    )
 
     # refusals: a buyer, and nobody
     contract.call(_logged_in(buyer), "get", f"{B}/orders", expect=403)
@@ -445,8 +784,10 @@ def test_seller_answers_match_the_documented_schemas(contract, buyer, make_user,
 
 # --- platform (an operator) --------------------------------------------------------------------------------------
 
-def test_platform_answers_match_the_documented_schemas(contract, buyer, operator, make_user, make_shop,
-                                                       make_product, make_category):
+
+def test_platform_answers_match_the_documented_schemas(
+    contract, buyer, operator, make_user, make_shop, make_product, make_category
+):
     from wanshang.marketing.services import flash_slot_save
     from wanshang.merchants.services import application_submit
 
@@ -454,72 +795,165 @@ def test_platform_answers_match_the_documented_schemas(contract, buyer, operator
     _price_alert(shop, make_product)
     _trade_and_gap_alert(shop, [buyer, make_user()])
     category = make_category()
-    applications = [application_submit(
-        user=make_user(), company_name=f"平台测试公司{n}", credit_code="91350100M000100Y43", contact_name="王五",
-        contact_phone="13900002222", shop_name=f"平台测试店{n}", categories=[category.parent.parent])
-        for n in (1, 2)]
+    applications = [
+        application_submit(
+            user=make_user(),
+            company_name=f"平台测试公司{n}",
+            credit_code="91350100M000100Y43",
+            contact_name="王五",
+            contact_phone="13900002222",
+            shop_name=f"平台测试店{n}",
+            categories=[category.parent.parent],
+        )
+        for n in (1, 2)
+    ]
     now = timezone.now()
-    slot = flash_slot_save(actor=operator, name="午间场", starts_at=now + timedelta(hours=1),
-                           ends_at=now + timedelta(hours=2), is_open=True)
-    enrolled = _promo(shop, "flash_sale", starts=slot.starts_at, ends=slot.ends_at, slot_id=slot.pk,
-                      per_buyer_limit=1, items=[{"sku_id": make_product(shop, prices=(9900,)).skus.get().pk,
-                                                 "price_fen": 5900, "stock": 3}])
+    slot = flash_slot_save(
+        actor=operator,
+        name="午间场",
+        starts_at=now + timedelta(hours=1),
+        ends_at=now + timedelta(hours=2),
+        is_open=True,
+    )
+    enrolled = _promo(
+        shop,
+        "flash_sale",
+        starts=slot.starts_at,
+        ends=slot.ends_at,
+        slot_id=slot.pk,
+        per_buyer_limit=1,
+        items=[{"sku_id": make_product(shop, prices=(9900,)).skus.get().pk, "price_fen": 5900, "stock": 3}],
+    )
     op = _logged_in(operator)
     P = "/api/platform"
 
     # shops and catalog
     contract.call(op, "get", f"{P}/applications", expect=200)
     contract.call(op, "get", f"{P}/applications", query={"status": "bogus"}, expect=400)
-    opened = contract.call(op, "post", f"{P}/applications/{{application_id}}/approve",
-                           path={"application_id": applications[0].pk}, body={}, expect=200)
-    contract.call(op, "post", f"{P}/applications/{{application_id}}/reject", path={"application_id": applications[1].pk},
-                  body={"reason": "资质不全，请补充营业执照"}, expect=200)
+    opened = contract.call(
+        op,
+        "post",
+        f"{P}/applications/{{application_id}}/approve",
+        path={"application_id": applications[0].pk},
+        body={},
+        expect=200,
+    )
+    contract.call(
+        op,
+        "post",
+        f"{P}/applications/{{application_id}}/reject",
+        path={"application_id": applications[1].pk},
+        body={"reason": "资质不全，请补充营业执照"},
+        expect=200,
+    )
     contract.call(op, "get", f"{P}/shops", expect=200)
-    contract.call(op, "post", f"{P}/shops/{{shop_id}}/suspend", path={"shop_id": opened["id"]},
-                  body={"reason": "违规经营，暂停整改"}, expect=200)
+    contract.call(
+        op,
+        "post",
+        f"{P}/shops/{{shop_id}}/suspend",
+        path={"shop_id": opened["id"]},
+        body={"reason": "违规经营，暂停整改"},
+        expect=200,
+    )
     contract.call(op, "post", f"{P}/shops/{{shop_id}}/restore", path={"shop_id": opened["id"]}, expect=200)
     contract.call(op, "post", f"{P}/shops/{{shop_id}}/restore", path={"shop_id": 999999}, expect=404)
     contract.call(op, "get", f"{P}/categories", expect=200)
     contract.call(op, "post", f"{P}/categories", body={"name": "数码", "slug": "digital-api"}, expect=201)
-    contract.call(op, "post", f"{P}/commission-rates", body={"category_id": category.parent.parent.pk, "rate_bps": 550},
-                  expect=200)
+    contract.call(
+        op,
+        "post",
+        f"{P}/commission-rates",
+        body={"category_id": category.parent.parent.pk, "rate_bps": 550},
+        expect=200,
+    )
 
     # 平台券
-    coupon_body = {"name": "平台券满199减20", "type": "amount", "threshold_fen": 19900, "amount_fen": 2000,
-                   "starts_at": (now - timedelta(minutes=5)).isoformat(), "ends_at": (now + timedelta(days=3)).isoformat(),
-                   "total_quantity": 500, "per_buyer_limit": 2, "platform_share_bps": 5000}
+    coupon_body = {
+        "name": "平台券满199减20",
+        "type": "amount",
+        "threshold_fen": 19900,
+        "amount_fen": 2000,
+        "starts_at": (now - timedelta(minutes=5)).isoformat(),
+        "ends_at": (now + timedelta(days=3)).isoformat(),
+        "total_quantity": 500,
+        "per_buyer_limit": 2,
+        "platform_share_bps": 5000,
+    }
     running = contract.call(op, "post", f"{P}/coupons", body=coupon_body, expect=201)
     later = {**coupon_body, "starts_at": (now + timedelta(days=1)).isoformat()}
     scheduled = contract.call(op, "post", f"{P}/coupons", body=later, expect=201)
-    contract.call(op, "put", f"{P}/coupons/{{promotion_id}}", path={"promotion_id": scheduled["id"]},
-                  body={**later, "name": "平台券满199减25", "amount_fen": 2500}, expect=200)
+    contract.call(
+        op,
+        "put",
+        f"{P}/coupons/{{promotion_id}}",
+        path={"promotion_id": scheduled["id"]},
+        body={**later, "name": "平台券满199减25", "amount_fen": 2500},
+        expect=200,
+    )
     contract.call(op, "post", f"{P}/coupons", body={**coupon_body, "amount_fen": 19900}, expect=400)
     contract.call(op, "get", f"{P}/coupons", expect=200)
-    contract.call(op, "get", f"{P}/coupons/{{promotion_id}}", path={"promotion_id": running["id"]}, expect=200)
-    contract.call(op, "post", f"{P}/coupons/{{promotion_id}}/issue", path={"promotion_id": running["id"]},
-                  body={"buyer_ids": [buyer.pk]}, expect=200)
+    contract.call(
+        op, "get", f"{P}/coupons/{{promotion_id}}", path={"promotion_id": running["id"]}, expect=200
+    )
+    contract.call(
+        op,
+        "post",
+        f"{P}/coupons/{{promotion_id}}/issue",
+        path={"promotion_id": running["id"]},
+        body={"buyer_ids": [buyer.pk]},
+        expect=200,
+    )
     for action in ("pause", "resume", "end"):
-        contract.call(op, "post", f"{P}/coupons/{{promotion_id}}/{action}", path={"promotion_id": running["id"]},
-                      expect=200)
+        contract.call(
+            op,
+            "post",
+            f"{P}/coupons/{{promotion_id}}/{action}",
+            path={"promotion_id": running["id"]},
+            expect=200,
+        )
 
     # 秒杀场次
     contract.call(op, "get", f"{P}/flash-slots", expect=200)
-    created = contract.call(op, "post", f"{P}/flash-slots", expect=201, body={
-        "name": "晚间场", "starts_at": (now + timedelta(hours=5)).isoformat(),
-        "ends_at": (now + timedelta(hours=6)).isoformat()})
-    contract.call(op, "put", f"{P}/flash-slots/{{slot_id}}", path={"slot_id": created["id"]}, expect=200, body={
-        "name": "晚间狂欢场", "starts_at": (now + timedelta(hours=5)).isoformat(),
-        "ends_at": (now + timedelta(hours=7)).isoformat()})
+    created = contract.call(
+        op,
+        "post",
+        f"{P}/flash-slots",
+        expect=201,
+        body={
+            "name": "晚间场",
+            "starts_at": (now + timedelta(hours=5)).isoformat(),
+            "ends_at": (now + timedelta(hours=6)).isoformat(),
+        },
+    )
+    contract.call(
+        op,
+        "put",
+        f"{P}/flash-slots/{{slot_id}}",
+        path={"slot_id": created["id"]},
+        expect=200,
+        body={
+            "name": "晚间狂欢场",
+            "starts_at": (now + timedelta(hours=5)).isoformat(),
+            "ends_at": (now + timedelta(hours=7)).isoformat(),
+        },
+    )
     contract.call(op, "get", f"{P}/flash-slots/{{slot_id}}", path={"slot_id": slot.pk}, expect=200)
     contract.call(op, "post", f"{P}/flash-slots/{{slot_id}}/close", path={"slot_id": slot.pk}, expect=200)
     contract.call(op, "post", f"{P}/flash-slots/{{slot_id}}/open", path={"slot_id": slot.pk}, expect=200)
-    contract.call(op, "post", f"{P}/flash-promotions/{{promotion_id}}/remove", path={"promotion_id": enrolled.pk},
-                  expect=200)
+    contract.call(
+        op,
+        "post",
+        f"{P}/flash-promotions/{{promotion_id}}/remove",
+        path={"promotion_id": enrolled.pk},
+        expect=200,
+    )
 
     # 价格合规
     alerts = contract.call(op, "get", f"{P}/price-alerts", expect=200)
     assert alerts and alerts[0]["evidence"]
-    contract.call(op, "post", f"{P}/price-alerts/{{alert_id}}/resolve", path={"alert_id": alerts[0]["id"]}, expect=200)
+    contract.call(
+        op, "post", f"{P}/price-alerts/{{alert_id}}/resolve", path={"alert_id": alerts[0]["id"]}, expect=200
+    )
     contract.call(op, "get", f"{P}/price-alerts", query={"include_resolved": "true"}, expect=200)
 
     # 数据中心
@@ -531,8 +965,13 @@ def test_platform_answers_match_the_documented_schemas(contract, buyer, operator
     contract.call(op, "get", f"{P}/data/trade/export.csv", query={"report": "shops"}, expect=200)
     data_alerts = contract.call(op, "get", f"{P}/data/alerts", query={"scope": "platform"}, expect=200)
     assert data_alerts["items"]
-    contract.call(op, "post", f"{P}/data/alerts/{{alert_id}}/read", path={"alert_id": data_alerts["items"][0]["id"]},
-                  expect=200)
+    contract.call(
+        op,
+        "post",
+        f"{P}/data/alerts/{{alert_id}}/read",
+        path={"alert_id": data_alerts["items"][0]["id"]},
+        expect=200,
+    )
     contract.call(op, "get", f"{P}/data/alerts", expect=200)
 
     # refusals

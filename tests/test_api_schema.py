@@ -7,8 +7,14 @@ def test_openapi_schema_lists_storefront_seller_platform_and_notify(client):
     r = client.get("/api/openapi.json")
     assert r.status_code == 200
     paths = r.json()["paths"]
-    for path in ("/api/store/products", "/api/store/orders", "/api/seller/products", "/api/seller/orders/{order_id}/ship",
-                 "/api/platform/applications", "/api/payments/notify/{gateway}"):
+    for path in (
+        "/api/store/products",
+        "/api/store/orders",
+        "/api/seller/products",
+        "/api/seller/orders/{order_id}/ship",
+        "/api/platform/applications",
+        "/api/payments/notify/{gateway}",
+    ):
         assert path in paths, path
     assert client.get("/api/docs").status_code == 200
 
@@ -24,7 +30,7 @@ def test_seller_and_platform_trade_schemas_keep_their_own_names():
     from wanshang.api import api
 
     components = api.get_openapi_schema()["components"]["schemas"]
-    assert "shops" not in components["TradeOut"]["properties"]       # the seller's report has no shop table
+    assert "shops" not in components["TradeOut"]["properties"]  # the seller's report has no shop table
     assert "shops" in components["PlatformTradeOut"]["properties"]
 
 
@@ -85,5 +91,7 @@ def test_storefront_product_is_documented_with_the_storefront_shape(client):
     ok = doc["paths"]["/api/store/products/{product_id}"]["get"]["responses"]["200"]
     ref = ok["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     props = doc["components"]["schemas"][ref]["properties"]
-    assert {"shop", "price_fen", "brand"} <= set(props)   # the buyer's card fields, not the seller's cost_fen …
+    assert {"shop", "price_fen", "brand"} <= set(
+        props
+    )  # the buyer's card fields, not the seller's cost_fen …
     assert "freight_template_id" not in props

@@ -4,15 +4,22 @@ import importlib.util
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("check_architecture", ROOT / "scripts" / "check_architecture.py")
+spec = importlib.util.spec_from_file_location(
+    "check_architecture", ROOT / "scripts" / "check_architecture.py"
+)
 check = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(check)
 
 
 def test_a_two_app_cycle_and_a_longer_one_are_found_and_a_chain_is_not():
-    graph = {"orders": {"payments": ["x"]}, "payments": {"orders": ["y"]},
-             "a": {"b": ["1"]}, "b": {"c": ["2"]}, "c": {"a": ["3"]},
-             "checkout": {"orders": ["z"]}}
+    graph = {
+        "orders": {"payments": ["x"]},
+        "payments": {"orders": ["y"]},
+        "a": {"b": ["1"]},
+        "b": {"c": ["2"]},
+        "c": {"a": ["3"]},
+        "checkout": {"orders": ["z"]},
+    }
     assert sorted(check.cycles(graph)) == [["a", "b", "c"], ["orders", "payments"]]
     assert check.cycles({"checkout": {"orders": ["z"]}, "orders": {"common": ["w"]}}) == []
 

@@ -18,12 +18,15 @@ def hidden_inputs(html: str) -> dict[str, str]:
         name = re.search(r'name="([^"]+)"', tag)
         if name and 'type="hidden"' in tag:
             value = re.search(r'value="([^"]*)"', tag)
-            fields[name.group(1)] = value.group(1).replace("&quot;", '"').replace("&amp;", "&") if value else ""
+            fields[name.group(1)] = (
+                value.group(1).replace("&quot;", '"').replace("&amp;", "&") if value else ""
+            )
     return fields
 
 
-def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, make_product,
-                                                                   django_capture_on_commit_callbacks):
+def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(
+    make_shop, make_product, django_capture_on_commit_callbacks
+):
     from wanshang.orders.selectors import buyer_order_list
     from wanshang.payments.selectors import settlement_list
 
@@ -33,8 +36,10 @@ def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, mak
 
     buyer = Client()
     # sign up and log in
-    r = buyer.post("/accounts/signup/", {"login": "13912345678", "nickname": "小王", "password": PASSWORD,
-                                         "password2": PASSWORD})
+    r = buyer.post(
+        "/accounts/signup/",
+        {"login": "13912345678", "nickname": "小王", "password": PASSWORD, "password2": PASSWORD},
+    )
     assert r.status_code == 302
     buyer.post("/accounts/logout/")
     assert buyer.post("/accounts/login/", {"login": "13912345678", "password": PASSWORD}).status_code == 302
@@ -47,14 +52,23 @@ def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, mak
     assert r.status_code == 200 and "159.00" in r.content.decode()
 
     # address with the region picker's district code
-    r = buyer.post("/accounts/addresses/new/", {"receiver": "王小明", "phone": "13912345678",
-                                                  "district_code": "440305", "detail": "粤海街道科技园南区 1 栋 101"})
+    r = buyer.post(
+        "/accounts/addresses/new/",
+        {
+            "receiver": "王小明",
+            "phone": "13912345678",
+            "district_code": "440305",
+            "detail": "粤海街道科技园南区 1 栋 101",
+        },
+    )
     assert r.status_code == 302
 
     # cart: one SKU of each shop
     dress_sku = dress.skus.order_by("price_fen").last()
     for sku_id, qty in ((dress_sku.pk, 2), (buds.skus.get().pk, 1)):
-        with django_capture_on_commit_callbacks(execute=True):  # the add-to-cart event is recorded after commit
+        with django_capture_on_commit_callbacks(
+            execute=True
+        ):  # the add-to-cart event is recorded after commit
             assert buyer.post("/cart/add/", {"sku_id": sku_id, "quantity": qty}).status_code == 302
     r = buyer.get("/cart/")
     assert "青禾服饰旗舰店" in r.content.decode() and "澜芯数码专营店" in r.content.decode()
@@ -63,7 +77,9 @@ def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, mak
     r = buyer.get("/checkout/")
     assert r.status_code == 200
     form = hidden_inputs(r.content.decode())
-    assert int(form["expected_payable_fen"]) == 2 * 16900 + 29900  # both shops are over the ¥99 free-shipping line
+    assert (
+        int(form["expected_payable_fen"]) == 2 * 16900 + 29900
+    )  # both shops are over the ¥99 free-shipping line
     r = buyer.post("/checkout/", {**form, "buyer_note": "请尽快发货"})
     assert r.status_code == 302 and "/pay/" in r["Location"]
     payment_no = r["Location"].rstrip("/").split("/")[-1]
@@ -86,7 +102,9 @@ def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, mak
         seller = Client()
         seller.force_login(shop.owner)
         assert seller.get(f"/seller/orders/{order.pk}/").status_code == 200
-        r = seller.post(f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": f"SF10000{order.pk:05d}"})
+        r = seller.post(
+            f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": f"SF10000{order.pk:05d}"}
+        )
         assert r.status_code == 302
         # and cannot see the other shop's order
         other = next(o for o in orders if o.shop_id != shop.pk)
@@ -122,7 +140,9 @@ def test_buyer_buys_from_two_shops_and_both_merchants_get_settled(make_shop, mak
         figures = {m["key"]: m["value"] for m in seller.get("/api/seller/data/overview").json()["metrics"]}
         assert figures["paid_buyers"] == 1 and figures["paid_orders"] == 1
         assert figures["paid_fen"] == order.total_fen
-        assert figures["uv"] == (1 if shop is shop_a else 0)  # the buyer opened the dress page, not the earbuds'
+        assert figures["uv"] == (
+            1 if shop is shop_a else 0
+        )  # the buyer opened the dress page, not the earbuds'
         funnel = seller.get("/api/seller/data/overview").json()["funnel"]
         # the same person through the steps: only shop A's page was visited, so only A's funnel has her
         assert [s["count"] for s in funnel] == ([1, 1, 1, 1, 1] if shop is shop_a else [0, 0, 0, 0, 0])

@@ -69,7 +69,8 @@ def input_error(request, exc: NinjaValidationError):
         where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query"))
         problems.append(f"{where}: {_problem(err)}" if where else _problem(err))
     return api.create_response(
-        request, {"detail": "请求参数有误：" + "；".join(problems), "code": "invalid", "errors": exc.errors},
+        request,
+        {"detail": "请求参数有误：" + "；".join(problems), "code": "invalid", "errors": exc.errors},
         status=422,
     )
 
@@ -79,7 +80,10 @@ def number_too_large(request, exc: OverflowError):
     """An id past the 64-bit range (e.g. ?warehouse_id=9223372036854775808) cannot be bound as an SQLite
     integer; PostgreSQL just finds nothing. Either way it is the caller's number, not our fault: 422."""
     return api.create_response(
-        request, {"detail": "请求参数有误：数值超出范围（最大 9223372036854775807）", "code": "invalid"}, status=422)
+        request,
+        {"detail": "请求参数有误：数值超出范围（最大 9223372036854775807）", "code": "invalid"},
+        status=422,
+    )
 
 
 @api.exception_handler(HttpError)
@@ -96,7 +100,9 @@ def http_error(request, exc: HttpError):
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return api.create_response(request, {"detail": "请先登录或提供有效的 API 令牌", "code": "unauthorized"}, status=401)
+    return api.create_response(
+        request, {"detail": "请先登录或提供有效的 API 令牌", "code": "unauthorized"}, status=401
+    )
 
 
 def _mount():

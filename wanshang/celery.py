@@ -1,6 +1,6 @@
 """Celery for production: the same registered jobs as `manage.py runworker`, on beat's schedule.
 
-    celery -A wanshang.celery worker -B -l info
+celery -A wanshang.celery worker -B -l info
 """
 
 import os

@@ -19,7 +19,11 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -112,8 +116,12 @@ if REDIS_URL:
 else:
     # Shared by every process on the machine (web workers, the worker), so an invalidation made in one
     # is seen by all; production sets REDIS_URL instead.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(VAR_DIR / "cache")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["wanshang.accounts.backends.PhoneOrEmailBackend"]
@@ -144,8 +152,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # names from the apps' static/ folders; with DEBUG off, run collectstatic before serving.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-                    else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    },
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -177,8 +188,13 @@ WANSHANG = {
     "PRICE_RAISE_WINDOW_DAYS": int(os.environ.get("PRICE_RAISE_WINDOW_DAYS", "30")),
     "PRICE_RAISE_FLAG_BPS": int(os.environ.get("PRICE_RAISE_FLAG_BPS", "1000")),
     # The sandbox gateway pays without money: offered only in development unless asked for explicitly.
-    "PAYMENT_GATEWAYS": [g for g in os.environ.get(
-        "PAYMENT_GATEWAYS", "sandbox,alipay,wechat" if DEBUG else "alipay,wechat").split(",") if g],
+    "PAYMENT_GATEWAYS": [
+        g
+        for g in os.environ.get(
+            "PAYMENT_GATEWAYS", "sandbox,alipay,wechat" if DEBUG else "alipay,wechat"
+        ).split(",")
+        if g
+    ],
     "SANDBOX_GATEWAY_SECRET": os.environ.get("SANDBOX_GATEWAY_SECRET", SECRET_KEY),
     # Real gateways are configured with their keys; left empty they are offered only when set.
     "ALIPAY": {

@@ -17,7 +17,8 @@ def add_to_cart(page):
 
 
 def test_buyer_picks_a_sku_buys_from_two_shops_and_pays_in_the_sandbox(
-        page, login, shot, make_shop, make_product, make_user, make_address):
+    page, login, shot, make_shop, make_product, make_user, make_address
+):
     from wanshang.orders.selectors import buyer_order_list
 
     shop_a, shop_b = make_shop(name="青禾服饰旗舰店"), make_shop(name="澜芯数码专营店")
@@ -89,12 +90,15 @@ def test_buyer_picks_a_sku_buys_from_two_shops_and_pays_in_the_sandbox(
 
 
 def test_phone_screen_shows_the_sticky_bar_and_buy_now_goes_to_checkout(
-        new_page, login, shot, make_shop, make_product, make_user, make_address):
+    new_page, login, shot, make_shop, make_product, make_user, make_address
+):
     shop = make_shop(name="青禾服饰旗舰店")
     dress = make_product(shop, title="法式复古碎花连衣裙", prices=(15900, 16900), stock=5)
     buyer = make_user()
     make_address(buyer, is_default=True)
-    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = new_page(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     login(page, buyer)
 
     page.goto(f"/p/{dress.pk}/")

@@ -30,7 +30,7 @@ def test_visitor_clicks_show_up_in_the_seller_data_center(new_page, login, shot,
     visitor.goto("/search/?q=连衣裙")
     visitor.get_by_role("link", name=re.compile("法式复古碎花连衣裙")).first.click()
     expect(visitor).to_have_url(re.compile(rf"/p/{dress.pk}/"))
-    visitor.wait_for_timeout(600)   # time on the product page, sent by the beacon when the page is left
+    visitor.wait_for_timeout(600)  # time on the product page, sent by the beacon when the page is left
     visitor.goto(f"/shop/{shop.slug}/")
     visitor.context.close()
 

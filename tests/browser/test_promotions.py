@@ -11,7 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_buyer_claims_a_coupon_and_checkout_applies_it_to_the_discounted_price(
-        page, login, shot, make_shop, make_product, make_user, make_address):
+    page, login, shot, make_shop, make_product, make_user, make_address
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -23,11 +24,22 @@ def test_buyer_claims_a_coupon_and_checkout_applies_it_to_the_discounted_price(
     jacket = make_product(shop, title="三合一冲锋衣", prices=(25000,), stock=5)
     now = timezone.now()
     for data in (
-        PromotionInput(kind="time_discount", name="换季限时折扣", starts_at=now - timedelta(minutes=1),
-                       ends_at=now + timedelta(days=1), items=[{"sku_id": jacket.skus.get().pk, "price_fen": 22000}]),
-        PromotionInput(kind="coupon", name="户外节店铺券", starts_at=now - timedelta(minutes=1),
-                       ends_at=now + timedelta(days=1), total_quantity=100, per_buyer_limit=1,
-                       config={"type": "amount", "threshold_fen": 20000, "amount_fen": 2000}),
+        PromotionInput(
+            kind="time_discount",
+            name="换季限时折扣",
+            starts_at=now - timedelta(minutes=1),
+            ends_at=now + timedelta(days=1),
+            items=[{"sku_id": jacket.skus.get().pk, "price_fen": 22000}],
+        ),
+        PromotionInput(
+            kind="coupon",
+            name="户外节店铺券",
+            starts_at=now - timedelta(minutes=1),
+            ends_at=now + timedelta(days=1),
+            total_quantity=100,
+            per_buyer_limit=1,
+            config={"type": "amount", "threshold_fen": 20000, "amount_fen": 2000},
+        ),
     ):
         promotion_save(shop=shop, actor=shop.owner, data=data)
     buyer = make_user()
@@ -40,7 +52,9 @@ def test_buyer_claims_a_coupon_and_checkout_applies_it_to_the_discounted_price(
     expect(page.locator(".pd-price-box [data-price-label]")).to_have_text("限时折扣")
     coupons = page.locator("[data-coupons]")
     expect(coupons).to_contain_text("店铺券 满200减20")
-    with page.expect_response(lambda r: r.url.endswith("/coupons/claim/") and r.request.method == "POST") as resp:
+    with page.expect_response(
+        lambda r: r.url.endswith("/coupons/claim/") and r.request.method == "POST"
+    ) as resp:
         coupons.get_by_role("button", name="领取").click()
     assert resp.value.ok
     expect(coupons).to_contain_text("已领取")

@@ -49,8 +49,16 @@ def test_owner_builds_a_two_axis_sku_matrix_and_creates_the_product(page, login,
     assert product.title == "纯棉宽松短袖T恤"
     assert product.category_id == shop.test_category.pk
     assert product.status == "draft"
-    assert product.spec_axes == [{"name": "颜色", "values": ["黑色", "白色"]}, {"name": "尺码", "values": ["M", "L"]}]
+    assert product.spec_axes == [
+        {"name": "颜色", "values": ["黑色", "白色"]},
+        {"name": "尺码", "values": ["M", "L"]},
+    ]
     skus = {s.spec_key: s for s in product.skus.all()}
-    assert {k: s.price_fen for k, s in skus.items()} == {"黑色/M": 5990, "黑色/L": 5990, "白色/M": 5990, "白色/L": 6490}
+    assert {k: s.price_fen for k, s in skus.items()} == {
+        "黑色/M": 5990,
+        "黑色/L": 5990,
+        "白色/M": 5990,
+        "白色/L": 6490,
+    }
     assert {s.weight_g for s in skus.values()} == {300}
     assert available_by_sku(sku_ids=[s.pk for s in skus.values()]) == {s.pk: 20 for s in skus.values()}

@@ -8,13 +8,32 @@ from wanshang.common.admin import ReadOnlyAdmin
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
-    list_display = ["id", "username", "phone", "email", "nickname", "account_type", "is_staff", "is_active",
-                    "date_joined"]
+    list_display = [
+        "id",
+        "username",
+        "phone",
+        "email",
+        "nickname",
+        "account_type",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = ["is_staff", "is_active", "account_type"]
     search_fields = ["username", "phone", "email", "nickname"]
     ordering = ["-id"]
-    fields = ["username", "phone", "email", "nickname", "account_type", "is_staff", "is_superuser", "is_active",
-              "date_joined", "last_login"]
+    fields = [
+        "username",
+        "phone",
+        "email",
+        "nickname",
+        "account_type",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "date_joined",
+        "last_login",
+    ]
     readonly_fields = ["username", "phone", "email", "date_joined", "last_login"]
 
     def has_add_permission(self, request, obj=None):

@@ -41,8 +41,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["phone"], condition=Q(phone__isnull=False), name="uniq_user_phone"),
-            models.UniqueConstraint(fields=["email"], condition=Q(email__isnull=False), name="uniq_user_email"),
+            models.UniqueConstraint(
+                fields=["phone"], condition=Q(phone__isnull=False), name="uniq_user_phone"
+            ),
+            models.UniqueConstraint(
+                fields=["email"], condition=Q(email__isnull=False), name="uniq_user_email"
+            ),
         ]
 
     def __str__(self):
@@ -68,7 +72,9 @@ class Address(models.Model):
     class Meta:
         ordering = ["-is_default", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user"], condition=Q(is_default=True), name="one_default_address"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_default=True), name="one_default_address"
+            ),
         ]
 
     def __str__(self):

@@ -81,7 +81,9 @@ def address_create(*, user, receiver, phone, district_code, detail, is_default=F
 @transaction.atomic
 def address_update(*, user, address_id, receiver, phone, district_code, detail, is_default=False) -> Address:
     address = address_get(user=user, address_id=address_id)
-    for key, value in _address_fields(receiver=receiver, phone=phone, district_code=district_code, detail=detail).items():
+    for key, value in _address_fields(
+        receiver=receiver, phone=phone, district_code=district_code, detail=detail
+    ).items():
         setattr(address, key, value)
     if is_default and not address.is_default:
         Address.objects.filter(user=user, is_default=True).update(is_default=False)
@@ -115,7 +117,10 @@ def api_token_create(*, user, name: str = "api") -> str:
     """Create a bearer token and return its key; only the hash is kept."""
     key = "ws_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(
-        user=user, name=(name or "api")[:60], prefix=key[:8], key_hash=hashlib.sha256(key.encode()).hexdigest()
+        user=user,
+        name=(name or "api")[:60],
+        prefix=key[:8],
+        key_hash=hashlib.sha256(key.encode()).hexdigest(),
     )
     return key
 
@@ -125,7 +130,6 @@ def api_token_revoke(*, user, token_id) -> None:
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
         raise NotFound("令牌不存在")
-
 
 
 def login_failure_record(*, login: str) -> None:

@@ -22,8 +22,9 @@ NEW_TOKEN_KEY = "ws_new_api_token"
 
 def _next_url(request, default="storefront:home") -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return resolve_url(default)
 
@@ -35,7 +36,9 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.user_register(login=data["login"], password=data["password"], nickname=data["nickname"])
+            user = services.user_register(
+                login=data["login"], password=data["password"], nickname=data["nickname"]
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -64,19 +67,28 @@ def logout(request):
 
 @login_required
 def home(request):
-    return render(request, "accounts/home.html", {
-        "address": selectors.address_default(user=request.user),
-    })
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "address": selectors.address_default(user=request.user),
+        },
+    )
 
 
 # --- addresses ---------------------------------------------------------------------------------------------------
 
+
 @login_required
 def addresses(request):
-    return render(request, "accounts/addresses.html", {
-        "addresses": selectors.address_list(user=request.user),
-        "next": _next_url(request, default="accounts:addresses"),
-    })
+    return render(
+        request,
+        "accounts/addresses.html",
+        {
+            "addresses": selectors.address_list(user=request.user),
+            "next": _next_url(request, default="accounts:addresses"),
+        },
+    )
 
 
 def _region_lists(province: str, city: str) -> dict:
@@ -90,12 +102,19 @@ def _region_lists(province: str, city: str) -> dict:
 def _address_page(request, form, *, address=None):
     values = form.data if form.is_bound else form.initial
     province, city = str(values.get("province_code") or ""), str(values.get("city_code") or "")
-    return render(request, "accounts/address_form.html", {
-        "form": form, "address": address,
-        "province": province, "city": city, "district": str(values.get("district_code") or ""),
-        "next": _next_url(request, default="accounts:addresses"),
-        **_region_lists(province, city),
-    })
+    return render(
+        request,
+        "accounts/address_form.html",
+        {
+            "form": form,
+            "address": address,
+            "province": province,
+            "city": city,
+            "district": str(values.get("district_code") or ""),
+            "next": _next_url(request, default="accounts:addresses"),
+            **_region_lists(province, city),
+        },
+    )
 
 
 def _save_address(request, form, *, address_id=None):
@@ -127,8 +146,10 @@ def address_edit(request, address_id):
         address = selectors.address_get(user=request.user, address_id=address_id)
     except DomainError as exc:
         return error_page(request, exc)
-    initial = {k: getattr(address, k) for k in ("receiver", "phone", "province_code", "city_code", "district_code",
-                                                 "detail", "is_default")}
+    initial = {
+        k: getattr(address, k)
+        for k in ("receiver", "phone", "province_code", "city_code", "district_code", "detail", "is_default")
+    }
     form = AddressForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,15 +177,21 @@ def _address_action(request, action, success: str):
 @login_required
 @require_POST
 def address_delete(request, address_id):
-    return _address_action(request, lambda: services.address_delete(user=request.user, address_id=address_id),
-                           _("收货地址已删除"))
+    return _address_action(
+        request,
+        lambda: services.address_delete(user=request.user, address_id=address_id),
+        _("收货地址已删除"),
+    )
 
 
 @login_required
 @require_POST
 def address_set_default(request, address_id):
-    return _address_action(request, lambda: services.address_set_default(user=request.user, address_id=address_id),
-                           _("已设为默认地址"))
+    return _address_action(
+        request,
+        lambda: services.address_set_default(user=request.user, address_id=address_id),
+        _("已设为默认地址"),
+    )
 
 
 @require_GET
@@ -179,6 +206,7 @@ def regions(request):
 
 # --- API tokens -----------------------------------------------------------------------------------------------
 
+
 @login_required
 def tokens(request):
     form = TokenForm(request.POST or None)
@@ -186,11 +214,15 @@ def tokens(request):
         key = services.api_token_create(user=request.user, name=form.cleaned_data["name"] or "api")
         request.session[NEW_TOKEN_KEY] = key
         return redirect("accounts:tokens")
-    return render(request, "accounts/tokens.html", {
-        "form": form,
-        "tokens": selectors.api_token_list(user=request.user),
-        "new_key": request.session.pop(NEW_TOKEN_KEY, None),
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.api_token_list(user=request.user),
+            "new_key": request.session.pop(NEW_TOKEN_KEY, None),
+        },
+    )
 
 
 @login_required

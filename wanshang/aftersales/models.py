@@ -23,15 +23,18 @@ class Refund(models.Model):
     shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     amount_fen = models.BigIntegerField()
-    lines = models.JSONField(default=list, blank=True)  # [[line_id, quantity, amount_fen]]; freight in full refunds
-    is_full = models.BooleanField(default=True)          # the rest of the order: order → refunded, coupons back
+    lines = models.JSONField(
+        default=list, blank=True
+    )  # [[line_id, quantity, amount_fen]]; freight in full refunds
+    is_full = models.BooleanField(default=True)  # the rest of the order: order → refunded, coupons back
     reason = models.CharField("退款原因", max_length=200)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True)
     seller_note = models.CharField(max_length=200, blank=True)
     gateway_refund_no = models.CharField(max_length=64, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
@@ -43,7 +46,8 @@ class Refund(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order"], condition=Q(status__in=["requested", "processing"]),
+                fields=["order"],
+                condition=Q(status__in=["requested", "processing"]),
                 name="one_open_refund_per_order",
             ),
         ]

@@ -31,5 +31,13 @@ def order_for_refund(order) -> Refund | None:
 def refund_items(*, refund) -> list[dict]:
     """The units a refund covers, for display: title, spec, quantity, amount (fen)."""
     lines = {line.pk: line for line in refund.order.lines.all()}
-    return [{"title": lines[line_id].title, "spec_text": lines[line_id].spec_text, "quantity": qty, "amount_fen": amount}
-            for line_id, qty, amount in refund.lines if line_id in lines]
+    return [
+        {
+            "title": lines[line_id].title,
+            "spec_text": lines[line_id].spec_text,
+            "quantity": qty,
+            "amount_fen": amount,
+        }
+        for line_id, qty, amount in refund.lines
+        if line_id in lines
+    ]

@@ -29,7 +29,7 @@ S = OrderStatus
 
 @dataclass
 class RefundQuote:
-    lines: list[list[int]]   # [[line_id, quantity, amount_fen]]
+    lines: list[list[int]]  # [[line_id, quantity, amount_fen]]
     amount_fen: int
     is_full: bool
 
@@ -51,7 +51,11 @@ def refund_quote(*, order, lines=None) -> RefundQuote:
     by_id = {line.pk: line for line in order_lines}
     wanted: dict[int, int] = {}
     if lines is None:
-        wanted = {line.pk: line.quantity - line.refunded_qty for line in order_lines if line.quantity > line.refunded_qty}
+        wanted = {
+            line.pk: line.quantity - line.refunded_qty
+            for line in order_lines
+            if line.quantity > line.refunded_qty
+        }
     else:
         for raw in lines:
             try:
@@ -63,8 +67,10 @@ def refund_quote(*, order, lines=None) -> RefundQuote:
                 raise ValidationError("退款商品不属于该订单", field="lines")
             left = line.quantity - line.refunded_qty - wanted.get(line_id, 0)
             if not 1 <= qty <= left:
-                raise ValidationError(f"“{line.title}”可退数量为 1–{left} 件" if left else f"“{line.title}”已全部退款",
-                                      field="lines")
+                raise ValidationError(
+                    f"“{line.title}”可退数量为 1–{left} 件" if left else f"“{line.title}”已全部退款",
+                    field="lines",
+                )
             wanted[line_id] = wanted.get(line_id, 0) + qty
     if not wanted:
         raise ValidationError("没有可退款的商品", field="lines")
@@ -89,12 +95,21 @@ def refund_request(*, buyer, order_id, reason: str, lines=None) -> Refund:
         order = order_lock(order_id, buyer=buyer)
         if order.status != S.PAID:
             raise Conflict(f"订单当前为“{S(order.status).label}”，只有已付款未发货的订单可以申请退款")
-        if Refund.objects.filter(order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING]).exists():
+        if Refund.objects.filter(
+            order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING]
+        ).exists():
             raise Conflict("该订单已有进行中的退款申请")
         quote = refund_quote(order=order, lines=lines)
-        return Refund.objects.create(no=new_no("R"), order=order, shop_id=order.shop_id, buyer=buyer,
-                                     amount_fen=quote.amount_fen, lines=quote.lines, is_full=quote.is_full,
-                                     reason=reason)
+        return Refund.objects.create(
+            no=new_no("R"),
+            order=order,
+            shop_id=order.shop_id,
+            buyer=buyer,
+            amount_fen=quote.amount_fen,
+            lines=quote.lines,
+            is_full=quote.is_full,
+            reason=reason,
+        )
 
 
 def refund_withdraw(*, buyer, refund_id) -> Refund:
@@ -155,12 +170,23 @@ def refund_by_system(*, order_id, reason: str) -> Refund:
         order = order_lock(order_id)
         if order.status != S.PAID:
             raise Conflict(f"订单当前为“{S(order.status).label}”，不能退款")
-        refund = Refund.objects.select_for_update().filter(
-            order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING]).first()
+        refund = (
+            Refund.objects.select_for_update()
+            .filter(order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING])
+            .first()
+        )
         if refund is None:
             quote = refund_quote(order=order)
-            refund = Refund(no=new_no("R"), order=order, shop_id=order.shop_id, buyer_id=order.buyer_id,
-                            amount_fen=quote.amount_fen, lines=quote.lines, is_full=True, reason=reason[:200])
+            refund = Refund(
+                no=new_no("R"),
+                order=order,
+                shop_id=order.shop_id,
+                buyer_id=order.buyer_id,
+                amount_fen=quote.amount_fen,
+                lines=quote.lines,
+                is_full=True,
+                reason=reason[:200],
+            )
         elif not refund.is_full:  # take over a partial request as a full one
             quote = refund_quote(order=order)
             refund.amount_fen, refund.lines, refund.is_full = quote.amount_fen, quote.lines, True
@@ -180,7 +206,9 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
         ok, gateway_no, error = True, "", ""
     else:
         ok, gateway_no, error = gateway_refund(
-            payment_id=refund.order.payment_id, amount_fen=refund.amount_fen, reason=refund.reason,
+            payment_id=refund.order.payment_id,
+            amount_fen=refund.amount_fen,
+            reason=refund.reason,
             order_refund_id=refund.pk,
         )
     with transaction.atomic():
@@ -192,11 +220,24 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
             refund.save(update_fields=["last_error"])
             return refund
         order = order_lock(refund.order_id)
-        units = order_refunded(order=order, refund_no=refund.no, amount_fen=refund.amount_fen, is_full=refund.is_full,
-                               refund_lines=refund.lines, actor=actor)
+        units = order_refunded(
+            order=order,
+            refund_no=refund.no,
+            amount_fen=refund.amount_fen,
+            is_full=refund.is_full,
+            refund_lines=refund.lines,
+            actor=actor,
+        )
         stock_return(allocations=units, order_id=order.pk, actor=actor)
-        events.publish(RefundCompleted(refund_id=refund.pk, refund_no=refund.no, amount_fen=refund.amount_fen,
-                                       is_full=refund.is_full, order=order_facts(order)))
+        events.publish(
+            RefundCompleted(
+                refund_id=refund.pk,
+                refund_no=refund.no,
+                amount_fen=refund.amount_fen,
+                is_full=refund.is_full,
+                order=order_facts(order),
+            )
+        )
         refund.status = Refund.Status.REFUNDED
         refund.gateway_refund_no = gateway_no
         refund.refunded_at = timezone.now()
@@ -208,7 +249,9 @@ def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
 def refunds_retry(*, now=None) -> int:
     """Retry refunds whose gateway call failed. Idempotent: the gateway refund row is keyed by refund."""
     done = 0
-    for refund in Refund.objects.filter(status=Refund.Status.PROCESSING).select_related("order").order_by("pk")[:200]:
+    for refund in (
+        Refund.objects.filter(status=Refund.Status.PROCESSING).select_related("order").order_by("pk")[:200]
+    ):
         if _refund_pay_back(refund).status == Refund.Status.REFUNDED:
             done += 1
     return done

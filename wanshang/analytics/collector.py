@@ -30,8 +30,25 @@ GRACE_SECONDS = 120
 BATCH = 5000
 log = logging.getLogger("wanshang.analytics")
 
-FIELDS = ("ts", "kind", "visitor", "session", "user_id", "shop_id", "product_id", "category_id", "page_type",
-          "source", "ref_host", "query", "terminal", "order_id", "amount_fen", "quantity", "duration_ms")
+FIELDS = (
+    "ts",
+    "kind",
+    "visitor",
+    "session",
+    "user_id",
+    "shop_id",
+    "product_id",
+    "category_id",
+    "page_type",
+    "source",
+    "ref_host",
+    "query",
+    "terminal",
+    "order_id",
+    "amount_fen",
+    "quantity",
+    "duration_ms",
+)
 
 
 def spool_dir() -> Path:
@@ -139,8 +156,16 @@ def spool(records: list[EventRecord]) -> None:
         log.exception("event spool write failed; %d event(s) dropped", len(records))
 
 
-_TEXT = {"kind": 10, "visitor": 32, "session": 32, "page_type": 10, "source": 12, "ref_host": 100, "query": 100,
-         "terminal": 3}
+_TEXT = {
+    "kind": 10,
+    "visitor": 32,
+    "session": 32,
+    "page_type": 10,
+    "source": 12,
+    "ref_host": 100,
+    "query": 100,
+    "terminal": 3,
+}
 _COUNTS = ("amount_fen", "quantity", "duration_ms")
 _LIMITS = {"quantity": 2**31, "duration_ms": 2**31}  # IntegerField; the other numbers are 64-bit
 
@@ -155,7 +180,7 @@ def _row_values(row: list) -> dict:
         if name in _TEXT:
             if not isinstance(value, str):
                 raise ValueError(name)
-            values[name] = value[:_TEXT[name]]
+            values[name] = value[: _TEXT[name]]
         elif name == "ts":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(name)
@@ -180,16 +205,22 @@ def _insert(rows: list[dict]) -> None:
     if connection.vendor == "postgresql":  # COPY: one stream instead of a round trip per row
         connection.ensure_connection()
         with connection.connection.cursor() as raw:
-            with raw.copy(f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN") as copy:
+            with raw.copy(
+                f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+            ) as copy:
                 for r in rows:
                     copy.write_row([r[f] for f in FIELDS])
         return
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cur:
         for start in range(0, len(rows), BATCH):
-            cur.executemany(sql, [(adapt(r["ts"]), *(r[f] for f in FIELDS[1:])) for r in rows[start:start + BATCH]])
+            cur.executemany(
+                sql, [(adapt(r["ts"]), *(r[f] for f in FIELDS[1:])) for r in rows[start : start + BATCH]]
+            )
 
 
 def ingest(*, now: float | None = None, max_rows: int = 200_000) -> int:

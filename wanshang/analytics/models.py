@@ -14,14 +14,17 @@ from wanshang.common.scoping import ShopOwnedManager
 
 
 class EventKind(models.TextChoices):
-    PAGE_VIEW = "pv", _("浏览")            # every page; page_type product = 商品浏览, search (with query) = 搜索
-    STAY = "stay", _("停留")               # the client beacon: time on one page, in duration_ms
+    PAGE_VIEW = "pv", _("浏览")  # every page; page_type product = 商品浏览, search (with query) = 搜索
+    STAY = "stay", _("停留")  # the client beacon: time on one page, in duration_ms
     CART_ADD = "cart", _("加购")
     FAVOURITE = "fav", _("收藏")
-    ORDER_PLACED = "order", _("下单")      # one per order; amount = the order's total (goods + freight − discounts)
-    ORDER_PAID = "paid", _("支付")         # one per order; amount = what was paid, freight included
+    ORDER_PLACED = (
+        "order",
+        _("下单"),
+    )  # one per order; amount = the order's total (goods + freight − discounts)
+    ORDER_PAID = "paid", _("支付")  # one per order; amount = what was paid, freight included
     ITEM_PAID = "item_paid", _("商品支付")  # one per order line; amount = the line's payable, no freight
-    REFUND = "refund", _("退款")           # one per completed refund; amount = refunded
+    REFUND = "refund", _("退款")  # one per completed refund; amount = refunded
 
 
 class PageType(models.TextChoices):
@@ -43,18 +46,24 @@ class Event(models.Model):
 
     ts = models.DateTimeField()
     kind = models.CharField(max_length=10, choices=EventKind.choices)
-    visitor = models.CharField(max_length=32, blank=True)   # random id from the `wsv` cookie; "" for the API
+    visitor = models.CharField(max_length=32, blank=True)  # random id from the `wsv` cookie; "" for the API
     session = models.CharField(max_length=32, blank=True)
     user_id = models.BigIntegerField(null=True, blank=True)
-    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.DO_NOTHING,
-                             db_constraint=False, related_name="+")
+    shop = models.ForeignKey(
+        "merchants.Shop",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     product_id = models.BigIntegerField(null=True, blank=True)
     category_id = models.BigIntegerField(null=True, blank=True)
     page_type = models.CharField(max_length=10, blank=True)
-    source = models.CharField(max_length=12, blank=True)     # level-2 source code, see sources.py
+    source = models.CharField(max_length=12, blank=True)  # level-2 source code, see sources.py
     ref_host = models.CharField(max_length=100, blank=True)  # external referrers only
     query = models.CharField(max_length=100, blank=True)
-    terminal = models.CharField(max_length=3, blank=True)    # pc / h5
+    terminal = models.CharField(max_length=3, blank=True)  # pc / h5
     order_id = models.BigIntegerField(null=True, blank=True)
     amount_fen = models.BigIntegerField(default=0)
     quantity = models.IntegerField(default=0)
@@ -85,8 +94,14 @@ class VisitorDay(models.Model):
     recomputed; today is read from the events directly."""
 
     day = models.DateField()
-    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.DO_NOTHING,
-                             db_constraint=False, related_name="+")
+    shop = models.ForeignKey(
+        "merchants.Shop",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     product_id = models.BigIntegerField(null=True, blank=True)
     visitor = models.CharField(max_length=40)
     user_id = models.BigIntegerField(null=True, blank=True)

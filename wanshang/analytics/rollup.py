@@ -36,12 +36,25 @@ def rollup_day(day: date, *, upto_id: int | None = None) -> int:
     start, end = day_bounds(day)
     upto_id = upto_id if upto_id is not None else (Event.objects.aggregate(m=Max("id"))["m"] or 0)
     acc: dict[tuple, list] = {}
-    rows = (Event.objects.filter(ts__gte=start, ts__lt=end, kind__in=TRAFFIC_KINDS, id__lte=upto_id)
-            .exclude(visitor="").order_by("ts", "id")
-            .values_list("kind", "visitor", "user_id", "shop_id", "product_id", "page_type", "source", "terminal",
-                         "duration_ms"))
+    rows = (
+        Event.objects.filter(ts__gte=start, ts__lt=end, kind__in=TRAFFIC_KINDS, id__lte=upto_id)
+        .exclude(visitor="")
+        .order_by("ts", "id")
+        .values_list(
+            "kind",
+            "visitor",
+            "user_id",
+            "shop_id",
+            "product_id",
+            "page_type",
+            "source",
+            "terminal",
+            "duration_ms",
+        )
+    )
     for kind, visitor, user_id, shop_id, product_id, page_type, source, terminal, duration in rows.iterator(
-            chunk_size=BATCH):
+        chunk_size=BATCH
+    ):
         scopes = [(None, None)]
         if shop_id:
             scopes.append((shop_id, None))
@@ -66,9 +79,23 @@ def rollup_day(day: date, *, upto_id: int | None = None) -> int:
                 row[4] += 1
             else:
                 row[5] += 1
-    objs = [VisitorDay(day=day, shop_id=shop_id, product_id=product_id, visitor=visitor, user_id=r[0], pv=r[1],
-                       product_pv=r[2], stay_ms=r[3], carts=r[4], favs=r[5], source=r[6], terminal=r[7])
-            for ((shop_id, product_id), visitor), r in acc.items()]
+    objs = [
+        VisitorDay(
+            day=day,
+            shop_id=shop_id,
+            product_id=product_id,
+            visitor=visitor,
+            user_id=r[0],
+            pv=r[1],
+            product_pv=r[2],
+            stay_ms=r[3],
+            carts=r[4],
+            favs=r[5],
+            source=r[6],
+            terminal=r[7],
+        )
+        for ((shop_id, product_id), visitor), r in acc.items()
+    ]
     with transaction.atomic():
         VisitorDay.objects.filter(day=day).delete()
         VisitorDay.objects.bulk_create(objs, batch_size=BATCH)
@@ -79,10 +106,16 @@ def rollup_day(day: date, *, upto_id: int | None = None) -> int:
 def _new_days(*, after_id: int, upto_id: int) -> dict:
     """{local day: smallest new event id of that day} for traffic events after the cursor, leaving out days
     whose last build already included every one of them."""
-    rows = list(Event.objects.filter(id__gt=after_id, id__lte=upto_id, kind__in=TRAFFIC_KINDS)
-                .annotate(d=TruncDate("ts", tzinfo=timezone.get_current_timezone()))
-                .values("d").annotate(first=Min("id"), last=Max("id")).values_list("d", "first", "last"))
-    built = dict(RollupState.objects.filter(day__in=[d for d, _f, _l in rows]).values_list("day", "max_event_id"))
+    rows = list(
+        Event.objects.filter(id__gt=after_id, id__lte=upto_id, kind__in=TRAFFIC_KINDS)
+        .annotate(d=TruncDate("ts", tzinfo=timezone.get_current_timezone()))
+        .values("d")
+        .annotate(first=Min("id"), last=Max("id"))
+        .values_list("d", "first", "last")
+    )
+    built = dict(
+        RollupState.objects.filter(day__in=[d for d, _f, _l in rows]).values_list("day", "max_event_id")
+    )
     return {d: first for d, first, last in rows if built.get(d, 0) < last}
 
 
@@ -101,7 +134,8 @@ def rollup_pending(*, now=None) -> int:
     waiting = [first for d, first in new.items() if d >= today]
     # a concurrent builder may have moved the cursor meanwhile: it only moves forward
     RollupCursor.objects.filter(pk=1, event_id__lt=upto).update(
-        event_id=min(waiting) - 1 if waiting else upto, updated_at=timezone.now())
+        event_id=min(waiting) - 1 if waiting else upto, updated_at=timezone.now()
+    )
     return len(done)
 
 

@@ -22,10 +22,18 @@ def orders_placed_record(*, orders, now=None) -> None:
     visit = current_visit()
     rows = []
     for order in orders:
-        rows.append(Event(ts=visit.now() if visit and visit.clock else now, kind=EventKind.ORDER_PLACED,
-                          session=visit.session if visit else "", terminal=visit.terminal if visit else "",
-                          shop_id=order.shop_id, order_id=order.order_id, amount_fen=order.total_fen,
-                          **_visit_fields(order.visitor, order.buyer_id)))
+        rows.append(
+            Event(
+                ts=visit.now() if visit and visit.clock else now,
+                kind=EventKind.ORDER_PLACED,
+                session=visit.session if visit else "",
+                terminal=visit.terminal if visit else "",
+                shop_id=order.shop_id,
+                order_id=order.order_id,
+                amount_fen=order.total_fen,
+                **_visit_fields(order.visitor, order.buyer_id),
+            )
+        )
     Event.objects.bulk_create(rows)
 
 
@@ -35,28 +43,61 @@ def orders_paid_record(*, orders, now=None) -> None:
     rows = []
     for order in orders:
         who = _visit_fields(order.visitor, order.buyer_id)
-        rows.append(Event(ts=now, kind=EventKind.ORDER_PAID, shop_id=order.shop_id, order_id=order.order_id,
-                          amount_fen=order.total_fen, quantity=sum(line.quantity for line in order.lines), **who))
-        rows.extend(Event(ts=now, kind=EventKind.ITEM_PAID, shop_id=order.shop_id, order_id=order.order_id,
-                          product_id=line.product_id, category_id=line.category_id, quantity=line.quantity,
-                          amount_fen=line.payable_fen, **who) for line in order.lines)
+        rows.append(
+            Event(
+                ts=now,
+                kind=EventKind.ORDER_PAID,
+                shop_id=order.shop_id,
+                order_id=order.order_id,
+                amount_fen=order.total_fen,
+                quantity=sum(line.quantity for line in order.lines),
+                **who,
+            )
+        )
+        rows.extend(
+            Event(
+                ts=now,
+                kind=EventKind.ITEM_PAID,
+                shop_id=order.shop_id,
+                order_id=order.order_id,
+                product_id=line.product_id,
+                category_id=line.category_id,
+                quantity=line.quantity,
+                amount_fen=line.payable_fen,
+                **who,
+            )
+            for line in order.lines
+        )
     Event.objects.bulk_create(rows)
 
 
 def refund_record(*, order, amount_fen: int, now=None) -> None:
     """Inside the refund's transaction (RefundCompleted): 退款 (a metric of its own; 支付金额 is never reduced)."""
-    Event.objects.create(ts=now or timezone.now(), kind=EventKind.REFUND, shop_id=order.shop_id,
-                         order_id=order.order_id, amount_fen=amount_fen,
-                         **_visit_fields(order.visitor, order.buyer_id))
+    Event.objects.create(
+        ts=now or timezone.now(),
+        kind=EventKind.REFUND,
+        shop_id=order.shop_id,
+        order_id=order.order_id,
+        amount_fen=amount_fen,
+        **_visit_fields(order.visitor, order.buyer_id),
+    )
 
 
 def cart_add_record(*, user_id, shop_id, product_id, category_id, quantity) -> None:
-    track(EventKind.CART_ADD, user_id=user_id, shop_id=shop_id, product_id=product_id, category_id=category_id,
-          quantity=quantity)
+    track(
+        EventKind.CART_ADD,
+        user_id=user_id,
+        shop_id=shop_id,
+        product_id=product_id,
+        category_id=category_id,
+        quantity=quantity,
+    )
 
 
 def favourite_record(*, user_id, shop_id, product_id, category_id) -> None:
-    track(EventKind.FAVOURITE, user_id=user_id, shop_id=shop_id, product_id=product_id, category_id=category_id)
+    track(
+        EventKind.FAVOURITE, user_id=user_id, shop_id=shop_id, product_id=product_id, category_id=category_id
+    )
 
 
 def stay_token(*, page_type: str, shop_id=None, product_id=None, category_id=None) -> str:
@@ -67,8 +108,9 @@ def stay_token(*, page_type: str, shop_id=None, product_id=None, category_id=Non
 def stay_record(*, token: str, duration_ms) -> None:
     """The beacon: time spent on one page. Raises ValidationError for a bad token or duration."""
     try:
-        page_type, shop_id, product_id, category_id = signing.loads(token or "", salt=STAY_SALT,
-                                                                    max_age=24 * 3600)
+        page_type, shop_id, product_id, category_id = signing.loads(
+            token or "", salt=STAY_SALT, max_age=24 * 3600
+        )
     except (signing.BadSignature, ValueError, TypeError):
         raise ValidationError("页面标识无效", field="t") from None
     try:
@@ -79,6 +121,11 @@ def stay_record(*, token: str, duration_ms) -> None:
         raise ValidationError("停留时长须为毫秒整数", field="ms") from None
     if ms <= 0:
         raise ValidationError("停留时长必须大于 0", field="ms")
-    track(EventKind.STAY, shop_id=shop_id, product_id=product_id, category_id=category_id,
-          page_type=page_type, duration_ms=min(ms, MAX_STAY_MS))
-
+    track(
+        EventKind.STAY,
+        shop_id=shop_id,
+        product_id=product_id,
+        category_id=category_id,
+        page_type=page_type,
+        duration_ms=min(ms, MAX_STAY_MS),
+    )

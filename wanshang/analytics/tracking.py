@@ -26,10 +26,24 @@ VISITOR_SECONDS = 2 * 365 * 24 * 3600
 
 # url name → page type, for the storefront's pages
 PAGE_TYPES = {
-    "home": "home", "search": "search", "category": "category", "categories": "category", "product": "product",
-    "shop": "shop", "flash_board": "activity", "coupon_center": "activity", "group_team": "activity",
-    "cart": "cart", "checkout": "checkout", "cashier": "checkout", "orders": "order", "order_detail": "order",
-    "my_coupons": "mine", "my_points": "mine", "my_favourites": "mine", "my_privacy": "mine",
+    "home": "home",
+    "search": "search",
+    "category": "category",
+    "categories": "category",
+    "product": "product",
+    "shop": "shop",
+    "flash_board": "activity",
+    "coupon_center": "activity",
+    "group_team": "activity",
+    "cart": "cart",
+    "checkout": "checkout",
+    "cashier": "checkout",
+    "orders": "order",
+    "order_detail": "order",
+    "my_coupons": "mine",
+    "my_points": "mine",
+    "my_favourites": "mine",
+    "my_privacy": "mine",
 }
 _MOBILE_HINTS = ("Mobile", "Android", "iPhone", "MicroMessenger")
 
@@ -71,19 +85,46 @@ def visitor_of(*, user_id: int | None) -> str:
     return f"u{user_id}" if user_id else ""
 
 
-def track(kind: str, *, user_id=None, shop_id=None, product_id=None, category_id=None, quantity: int = 0,
-          amount_fen: int = 0, duration_ms: int = 0, page_type: str = "", query: str = "", source: str = "",
-          ref_host: str = "") -> None:
+def track(
+    kind: str,
+    *,
+    user_id=None,
+    shop_id=None,
+    product_id=None,
+    category_id=None,
+    quantity: int = 0,
+    amount_fen: int = 0,
+    duration_ms: int = 0,
+    page_type: str = "",
+    query: str = "",
+    source: str = "",
+    ref_host: str = "",
+) -> None:
     """Record one visitor action into the spool, stamped with the current visit."""
     visit = _current.get()
     user_id = user_id if user_id is not None else (visit.user_id if visit else None)
-    spool([EventRecord(
-        kind=kind, ts=visit.now() if visit else timezone.now(), visitor=visitor_of(user_id=user_id),
-        session=visit.session if visit else "", user_id=user_id, shop_id=shop_id, product_id=product_id,
-        category_id=category_id, page_type=page_type, source=source, ref_host=ref_host, query=query[:100],
-        terminal=visit.terminal if visit else "", quantity=quantity, amount_fen=amount_fen,
-        duration_ms=duration_ms,
-    )])
+    spool(
+        [
+            EventRecord(
+                kind=kind,
+                ts=visit.now() if visit else timezone.now(),
+                visitor=visitor_of(user_id=user_id),
+                session=visit.session if visit else "",
+                user_id=user_id,
+                shop_id=shop_id,
+                product_id=product_id,
+                category_id=category_id,
+                page_type=page_type,
+                source=source,
+                ref_host=ref_host,
+                query=query[:100],
+                terminal=visit.terminal if visit else "",
+                quantity=quantity,
+                amount_fen=amount_fen,
+                duration_ms=duration_ms,
+            )
+        ]
+    )
 
 
 def track_page(request, **about) -> None:
@@ -100,15 +141,26 @@ def page_source(request) -> tuple[str, str]:
     return classify(url_query=request.GET, referrer=request.headers.get("Referer", ""), own_hosts=own)
 
 
-def track_view(request, *, page_type: str, shop_id=None, product_id=None, category_id=None, query: str = "") -> None:
+def track_view(
+    request, *, page_type: str, shop_id=None, product_id=None, category_id=None, query: str = ""
+) -> None:
     """A page view read through the JSON API (a product, a search): the same `pv` a storefront page records.
     Outside a cookie visit the buyer stands in as the visitor (`u<id>`), or "" for an anonymous caller."""
     user = getattr(request, "user", None)
     visit = _current.get()
     user_id = visit.user_id if visit else (user.pk if user is not None and user.is_authenticated else None)
     source, ref_host = page_source(request)
-    track("pv", user_id=user_id, shop_id=shop_id, product_id=product_id, category_id=category_id,
-          page_type=page_type, source=source, ref_host=ref_host, query=(query or "").strip())
+    track(
+        "pv",
+        user_id=user_id,
+        shop_id=shop_id,
+        product_id=product_id,
+        category_id=category_id,
+        page_type=page_type,
+        source=source,
+        ref_host=ref_host,
+        query=(query or "").strip(),
+    )
 
 
 def _new_id() -> str:
@@ -122,8 +174,11 @@ def _valid_id(value: str) -> bool:
 def _is_page(request, response) -> bool:
     match = getattr(request, "resolver_match", None)
     return (
-        request.method == "GET" and response.status_code == 200 and match is not None
-        and match.namespace == "storefront" and match.url_name in PAGE_TYPES
+        request.method == "GET"
+        and response.status_code == 200
+        and match is not None
+        and match.namespace == "storefront"
+        and match.url_name in PAGE_TYPES
         and request.headers.get("HX-Request") != "true"
         and response.get("Content-Type", "").startswith("text/html")
     )
@@ -148,9 +203,12 @@ class TrackingMiddleware:
             session = _new_id()
         agent = request.headers.get("User-Agent", "")
         user = getattr(request, "user", None)
-        visit = Visit(visitor=visitor, session=session,
-                      user_id=user.pk if user is not None and user.is_authenticated else None,
-                      terminal="h5" if any(h in agent for h in _MOBILE_HINTS) else "pc")
+        visit = Visit(
+            visitor=visitor,
+            session=session,
+            user_id=user.pk if user is not None and user.is_authenticated else None,
+            terminal="h5" if any(h in agent for h in _MOBILE_HINTS) else "pc",
+        )
         request.visit = visit
         token = visit_begin(visit)
         try:
@@ -164,10 +222,12 @@ class TrackingMiddleware:
             visit_end(token)
         secure = settings.SESSION_COOKIE_SECURE
         if new_visitor:
-            response.set_cookie(VISITOR_COOKIE, visitor, max_age=VISITOR_SECONDS, httponly=True, samesite="Lax",
-                                secure=secure)
-        response.set_cookie(SESSION_COOKIE, session, max_age=SESSION_SECONDS, httponly=True, samesite="Lax",
-                            secure=secure)
+            response.set_cookie(
+                VISITOR_COOKIE, visitor, max_age=VISITOR_SECONDS, httponly=True, samesite="Lax", secure=secure
+            )
+        response.set_cookie(
+            SESSION_COOKIE, session, max_age=SESSION_SECONDS, httponly=True, samesite="Lax", secure=secure
+        )
         return response
 
     @staticmethod
@@ -175,6 +235,14 @@ class TrackingMiddleware:
         page_type = PAGE_TYPES[request.resolver_match.url_name]
         source, ref_host = page_source(request)
         about = visit.page
-        track("pv", user_id=visit.user_id, shop_id=about.get("shop_id"), product_id=about.get("product_id"),
-              category_id=about.get("category_id"), page_type=page_type, source=source, ref_host=ref_host,
-              query=request.GET.get("q", "").strip() if page_type == "search" else "")
+        track(
+            "pv",
+            user_id=visit.user_id,
+            shop_id=about.get("shop_id"),
+            product_id=about.get("product_id"),
+            category_id=about.get("category_id"),
+            page_type=page_type,
+            source=source,
+            ref_host=ref_host,
+            query=request.GET.get("q", "").strip() if page_type == "search" else "",
+        )

@@ -44,8 +44,18 @@ class SkuInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(ReadOnlyAdmin):
-    list_display = ["id", "title", "shop", "category", "brand", "status", "min_price", "sales_count", "is_wholesale",
-                    "updated_at"]
+    list_display = [
+        "id",
+        "title",
+        "shop",
+        "category",
+        "brand",
+        "status",
+        "min_price",
+        "sales_count",
+        "is_wholesale",
+        "updated_at",
+    ]
     list_filter = ["status", "is_wholesale", "category__level"]
     search_fields = ["title", "subtitle", "shop__name"]
     list_select_related = ["shop", "category", "brand"]
@@ -70,6 +80,15 @@ class SkuAdmin(ReadOnlyAdmin):
 
 @admin.register(PriceHistory)
 class PriceHistoryAdmin(ReadOnlyAdmin):
-    list_display = ["id", "sku", "shop", "old_price_fen", "price_fen", "original_price_fen", "changed_by", "changed_at"]
+    list_display = [
+        "id",
+        "sku",
+        "shop",
+        "old_price_fen",
+        "price_fen",
+        "original_price_fen",
+        "changed_by",
+        "changed_at",
+    ]
     search_fields = ["sku__product__title"]
     list_select_related = ["sku", "shop", "changed_by"]

@@ -11,7 +11,9 @@ class Category(models.Model):
 
     name = models.CharField("类目名称", max_length=40)
     slug = models.SlugField(max_length=60, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     level = models.PositiveSmallIntegerField(default=1)
     path = models.CharField(max_length=60, db_index=True, default="")
     sort = models.IntegerField(default=0)
@@ -79,7 +81,11 @@ class Product(models.Model):
     # §16: a manufacturer's suggested price is shown labelled 厂商指导价, not as a struck-through price.
     original_price_is_msrp = models.BooleanField("划线价为厂商指导价", default=False)
     freight_template = models.ForeignKey(
-        "fulfillment.FreightTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+        "fulfillment.FreightTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     min_price_fen = models.BigIntegerField(default=0)  # lowest active SKU price, kept by catalog services
@@ -165,4 +171,6 @@ class Favourite(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "收藏"
-        constraints = [models.UniqueConstraint(fields=["user", "product"], name="uniq_favourite_user_product")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="uniq_favourite_user_product")
+        ]

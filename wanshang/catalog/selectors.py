@@ -110,12 +110,20 @@ def brand_list() -> list[Brand]:
 
 # --- storefront (public) ------------------------------------------------------------------------------
 
+
 def _public_products():
     return Product.objects.filter(status=Product.Status.ON_SALE, shop__status="open")
 
 
-def product_search(*, q: str = "", category: Category | None = None, shop=None, sort: str = "default",
-                   min_price_fen: int | None = None, max_price_fen: int | None = None):
+def product_search(
+    *,
+    q: str = "",
+    category: Category | None = None,
+    shop=None,
+    sort: str = "default",
+    min_price_fen: int | None = None,
+    max_price_fen: int | None = None,
+):
     """Public product queryset: on sale, open shops only. Keywords match title, subtitle, brand and tags."""
     qs = _public_products().select_related("shop", "brand")
     if category is not None:
@@ -124,7 +132,9 @@ def product_search(*, q: str = "", category: Category | None = None, shop=None, 
         qs = qs.filter(shop=shop)
     for word in (q or "").split()[:8]:
         qs = qs.filter(
-            Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(brand__name__icontains=word)
+            Q(title__icontains=word)
+            | Q(subtitle__icontains=word)
+            | Q(brand__name__icontains=word)
             | Q(category__name__icontains=word)
         )
     if min_price_fen is not None:
@@ -163,8 +173,12 @@ def favourite_list(*, user):
     return (
         Favourite.objects.filter(user=user)
         .select_related("product__shop")
-        .annotate(buyable=ExpressionWrapper(Q(product__status=Product.Status.ON_SALE, product__shop__status="open"),
-                                            output_field=BooleanField()))
+        .annotate(
+            buyable=ExpressionWrapper(
+                Q(product__status=Product.Status.ON_SALE, product__shop__status="open"),
+                output_field=BooleanField(),
+            )
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -173,8 +187,11 @@ def favourite_product_ids(*, user, product_ids) -> set[int]:
     """Which of these products the buyer has in 收藏 (empty for a visitor)."""
     if user is None or not user.is_authenticated:
         return set()
-    return set(Favourite.objects.filter(user=user, product_id__in=list(product_ids))
-               .values_list("product_id", flat=True))
+    return set(
+        Favourite.objects.filter(user=user, product_id__in=list(product_ids)).values_list(
+            "product_id", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -204,6 +221,7 @@ def skus_for_purchase(*, sku_ids) -> dict[int, BuyableSku]:
 
 
 # --- seller center (shop-scoped) ------------------------------------------------------------------------
+
 
 def seller_product_list(*, shop, status: str | None = None, q: str = "", category_id=None):
     qs = Product.objects.for_shop(shop).select_related("category").prefetch_related("skus")
@@ -238,11 +256,17 @@ def seller_sku_get(*, shop, sku_id) -> Sku:
 
 def seller_skus_by_id(*, shop, sku_ids) -> dict[int, Sku]:
     """The shop's own SKUs among `sku_ids` (another shop's ids are simply absent)."""
-    return {s.pk: s for s in Sku.objects.for_shop(shop).select_related("product").filter(pk__in=list(sku_ids))}
+    return {
+        s.pk: s for s in Sku.objects.for_shop(shop).select_related("product").filter(pk__in=list(sku_ids))
+    }
 
 
 def active_skus_of_products(*, product_ids) -> list[Sku]:
-    return list(Sku.objects.filter(product_id__in=list(product_ids), is_active=True).select_related("product__category"))
+    return list(
+        Sku.objects.filter(product_id__in=list(product_ids), is_active=True).select_related(
+            "product__category"
+        )
+    )
 
 
 def skus_by_ids(*, sku_ids) -> dict[int, Sku]:
@@ -254,21 +278,30 @@ def price_changes_between(*, sku_ids, start, end) -> dict[int, list[dict]]:
     sku_ids = list(sku_ids)
     out: dict[int, list[dict]] = {i: [] for i in sku_ids}
     before = {}
-    for row in (PriceHistory.objects.filter(sku_id__in=sku_ids, changed_at__lt=start)
-                .order_by("sku_id", "-changed_at", "-id").values("sku_id", "price_fen", "old_price_fen", "changed_at")):
+    for row in (
+        PriceHistory.objects.filter(sku_id__in=sku_ids, changed_at__lt=start)
+        .order_by("sku_id", "-changed_at", "-id")
+        .values("sku_id", "price_fen", "old_price_fen", "changed_at")
+    ):
         before.setdefault(row["sku_id"], row)
     for sku_id, row in before.items():
         out[sku_id].append(row)
-    for row in (PriceHistory.objects.filter(sku_id__in=sku_ids, changed_at__gte=start, changed_at__lt=end)
-                .order_by("changed_at", "id").values("sku_id", "price_fen", "old_price_fen", "changed_at")):
+    for row in (
+        PriceHistory.objects.filter(sku_id__in=sku_ids, changed_at__gte=start, changed_at__lt=end)
+        .order_by("changed_at", "id")
+        .values("sku_id", "price_fen", "old_price_fen", "changed_at")
+    ):
         out[row["sku_id"]].append(row)
     return out
 
 
 def listed_prices_between(*, sku_ids, start, end) -> dict[int, int]:
     """The lowest list price each SKU had between `start` and `end` (current price if no history)."""
-    out = {sku_id: min(r["price_fen"] for r in rows)
-           for sku_id, rows in price_changes_between(sku_ids=sku_ids, start=start, end=end).items() if rows}
+    out = {
+        sku_id: min(r["price_fen"] for r in rows)
+        for sku_id, rows in price_changes_between(sku_ids=sku_ids, start=start, end=end).items()
+        if rows
+    }
     missing = [i for i in sku_ids if i not in out]
     if missing:
         out.update(dict(Sku.objects.filter(pk__in=missing).values_list("pk", "price_fen")))
@@ -276,10 +309,13 @@ def listed_prices_between(*, sku_ids, start, end) -> dict[int, int]:
 
 
 def price_history(*, shop, sku_id, limit: int = 50) -> list[PriceHistory]:
-    return list(PriceHistory.objects.for_shop(shop).filter(sku_id=sku_id).select_related("changed_by")[:limit])
+    return list(
+        PriceHistory.objects.for_shop(shop).filter(sku_id=sku_id).select_related("changed_by")[:limit]
+    )
 
 
 # --- platform (operators) ---------------------------------------------------------------------------------
+
 
 def category_tree_all() -> list[Category]:
     """The whole tree for operators, disabled categories included; each node has `.kids`."""
@@ -303,8 +339,8 @@ def product_on_sale_count() -> int:
 # --- seller center: product list tabs ------------------------------------------------------------------------
 
 SELLER_PRODUCT_TABS: dict[str, list[str]] = {
-    "on_sale": [Product.Status.ON_SALE],                              # 出售中
-    "warehouse": [Product.Status.DRAFT, Product.Status.OFF_SHELF],    # 仓库中
+    "on_sale": [Product.Status.ON_SALE],  # 出售中
+    "warehouse": [Product.Status.DRAFT, Product.Status.OFF_SHELF],  # 仓库中
     "all": [],
 }
 

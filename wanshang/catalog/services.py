@@ -26,8 +26,30 @@ from wanshang.merchants.permissions import PRICE_EDIT, PRODUCT_EDIT, role_can
 
 MAX_AXES = 3
 MAX_SKUS = 600
-ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "img", "table", "thead",
-                "tbody", "tr", "td", "th", "span", "div", "blockquote"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "span",
+    "div",
+    "blockquote",
+}
 
 
 def sanitize_html(html: str) -> str:
@@ -35,7 +57,11 @@ def sanitize_html(html: str) -> str:
     return nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
-        attributes={"img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"}, "th": {"colspan"}},
+        attributes={
+            "img": {"src", "alt", "width", "height"},
+            "td": {"colspan", "rowspan"},
+            "th": {"colspan"},
+        },
         url_schemes={"https", "http"},
         link_rel=None,
     )
@@ -206,14 +232,27 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
     axes = _clean_axes(data.spec_axes)
     skus = _clean_skus(axes, list(data.skus))
     attributes = _clean_attributes(category, data.attributes)
-    template = freight_template_get(shop=shop, template_id=data.freight_template_id) if data.freight_template_id else None
+    template = (
+        freight_template_get(shop=shop, template_id=data.freight_template_id)
+        if data.freight_template_id
+        else None
+    )
     can_price = role_can(staff.role, PRICE_EDIT)
 
     fields = dict(
-        title=title, subtitle=subtitle, category=category, brand=brand, images=images,
-        video_url=_check_url(data.video_url, field_name="video_url"), detail_html=sanitize_html(data.detail_html),
-        tags=tags, attributes=attributes, spec_axes=axes, is_wholesale=bool(data.is_wholesale),
-        min_order_qty=data.min_order_qty if data.is_wholesale else 1, freight_template=template,
+        title=title,
+        subtitle=subtitle,
+        category=category,
+        brand=brand,
+        images=images,
+        video_url=_check_url(data.video_url, field_name="video_url"),
+        detail_html=sanitize_html(data.detail_html),
+        tags=tags,
+        attributes=attributes,
+        spec_axes=axes,
+        is_wholesale=bool(data.is_wholesale),
+        min_order_qty=data.min_order_qty if data.is_wholesale else 1,
+        freight_template=template,
         original_price_is_msrp=bool(data.original_price_is_msrp),
     )
     with transaction.atomic():
@@ -240,22 +279,49 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
                 if not can_price:
                     raise PermissionDenied("你的角色没有设置价格的权限")
                 sku = Sku.objects.create(
-                    shop=shop, product=product, spec_values=item.spec_values, spec_key=key,
-                    price_fen=item.price_fen, original_price_fen=item.original_price_fen, cost_fen=item.cost_fen or 0,
-                    barcode=item.barcode, weight_g=item.weight_g or 0, safety_stock=item.safety_stock or 0,
+                    shop=shop,
+                    product=product,
+                    spec_values=item.spec_values,
+                    spec_key=key,
+                    price_fen=item.price_fen,
+                    original_price_fen=item.original_price_fen,
+                    cost_fen=item.cost_fen or 0,
+                    barcode=item.barcode,
+                    weight_g=item.weight_g or 0,
+                    safety_stock=item.safety_stock or 0,
                 )
-                PriceHistory.objects.create(shop=shop, sku=sku, price_fen=sku.price_fen,
-                                            original_price_fen=sku.original_price_fen, changed_by=staff.user)
+                PriceHistory.objects.create(
+                    shop=shop,
+                    sku=sku,
+                    price_fen=sku.price_fen,
+                    original_price_fen=sku.original_price_fen,
+                    changed_by=staff.user,
+                )
             else:
-                price_changed = (sku.price_fen, sku.original_price_fen) != (item.price_fen, item.original_price_fen)
+                price_changed = (sku.price_fen, sku.original_price_fen) != (
+                    item.price_fen,
+                    item.original_price_fen,
+                )
                 if price_changed and not can_price:
                     raise PermissionDenied("你的角色没有修改价格的权限")
                 if price_changed:
-                    PriceHistory.objects.create(shop=shop, sku=sku, price_fen=item.price_fen,
-                                                original_price_fen=item.original_price_fen,
-                                                old_price_fen=sku.price_fen, changed_by=staff.user)
-                    price_events.append(SkuPriceChanged(sku_id=sku.pk, product_id=product.pk, shop_id=shop.pk,
-                                                        old_price_fen=sku.price_fen, price_fen=item.price_fen))
+                    PriceHistory.objects.create(
+                        shop=shop,
+                        sku=sku,
+                        price_fen=item.price_fen,
+                        original_price_fen=item.original_price_fen,
+                        old_price_fen=sku.price_fen,
+                        changed_by=staff.user,
+                    )
+                    price_events.append(
+                        SkuPriceChanged(
+                            sku_id=sku.pk,
+                            product_id=product.pk,
+                            shop_id=shop.pk,
+                            old_price_fen=sku.price_fen,
+                            price_fen=item.price_fen,
+                        )
+                    )
                 sku.price_fen = item.price_fen
                 sku.original_price_fen = item.original_price_fen
                 sku.cost_fen = item.cost_fen or 0
@@ -269,8 +335,15 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
         Sku.objects.filter(product=product).exclude(spec_key__in=keep).update(is_active=False)
         _refresh_min_price(product)
         listings_changed()
-        events.publish(ProductSaved(product_id=product.pk, shop_id=shop.pk, created=product_id is None,
-                                    actor_id=staff.user_id, stock=tuple(stock)))
+        events.publish(
+            ProductSaved(
+                product_id=product.pk,
+                shop_id=shop.pk,
+                created=product_id is None,
+                actor_id=staff.user_id,
+                stock=tuple(stock),
+            )
+        )
         for event in price_events:
             events.publish(event)
     return product
@@ -296,11 +369,23 @@ def sku_price_update(*, staff, sku_id, price_fen: int, original_price_fen: int |
         if sku is None:
             raise NotFound("SKU 不存在")
         if (sku.price_fen, sku.original_price_fen) != (price_fen, original_price_fen):
-            PriceHistory.objects.create(shop=staff.shop, sku=sku, price_fen=price_fen,
-                                        original_price_fen=original_price_fen, old_price_fen=sku.price_fen,
-                                        changed_by=staff.user)
-            events.publish(SkuPriceChanged(sku_id=sku.pk, product_id=sku.product_id, shop_id=sku.shop_id,
-                                           old_price_fen=sku.price_fen, price_fen=price_fen))
+            PriceHistory.objects.create(
+                shop=staff.shop,
+                sku=sku,
+                price_fen=price_fen,
+                original_price_fen=original_price_fen,
+                old_price_fen=sku.price_fen,
+                changed_by=staff.user,
+            )
+            events.publish(
+                SkuPriceChanged(
+                    sku_id=sku.pk,
+                    product_id=sku.product_id,
+                    shop_id=sku.shop_id,
+                    old_price_fen=sku.price_fen,
+                    price_fen=price_fen,
+                )
+            )
             sku.price_fen = price_fen
             sku.original_price_fen = original_price_fen
             sku.save(update_fields=["price_fen", "original_price_fen"])
@@ -328,7 +413,9 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
     if not ids:
         raise ValidationError("请选择商品", field="product_ids")
     with transaction.atomic():
-        products = list(Product.objects.for_shop(staff.shop).select_for_update().filter(pk__in=ids).order_by("pk"))
+        products = list(
+            Product.objects.for_shop(staff.shop).select_for_update().filter(pk__in=ids).order_by("pk")
+        )
         if len(products) != len(ids):
             raise NotFound("部分商品不存在")
         label = Product.Status(status).label
@@ -337,7 +424,10 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
                 continue
             if p.status not in SHELF_TRANSITIONS[status]:
                 raise Conflict(f"“{p.title}”当前为{p.get_status_display()}，不能改为{label}")
-            if status == Product.Status.ON_SALE and not Sku.objects.filter(product=p, is_active=True).exists():
+            if (
+                status == Product.Status.ON_SALE
+                and not Sku.objects.filter(product=p, is_active=True).exists()
+            ):
                 raise Conflict(f"“{p.title}”没有可售 SKU，不能上架")
         changed = Product.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
         listings_changed()
@@ -345,6 +435,7 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
 
 
 # --- platform taxonomy ------------------------------------------------------------------------------------
+
 
 def _bump(key: str) -> None:
     try:
@@ -408,8 +499,9 @@ def category_rename(*, category_id, name: str, is_active: bool | None = None) ->
     return category
 
 
-def attribute_template_save(*, category_id, name: str, options: list[str], required: bool,
-                            template_id: int | None = None) -> AttributeTemplate:
+def attribute_template_save(
+    *, category_id, name: str, options: list[str], required: bool, template_id: int | None = None
+) -> AttributeTemplate:
     category = category_get(category_id=category_id)
     if not category.is_leaf:
         raise ValidationError("属性模板只能挂在三级类目上", field="category_id")
@@ -428,7 +520,9 @@ def attribute_template_save(*, category_id, name: str, options: list[str], requi
         tpl.name, tpl.options, tpl.required = name, options, bool(required)
         tpl.save()
         return tpl
-    return AttributeTemplate.objects.create(category=category, name=name, options=options, required=bool(required))
+    return AttributeTemplate.objects.create(
+        category=category, name=name, options=options, required=bool(required)
+    )
 
 
 def attribute_template_delete(*, category_id, template_id) -> None:
@@ -441,7 +535,9 @@ def brand_create(*, name: str, name_en: str = "") -> Brand:
     name = (name or "").strip()
     if not 1 <= len(name) <= 60:
         raise ValidationError("品牌名须为 1–60 字", field="name")
-    brand, created = Brand.objects.get_or_create(name=name, defaults={"name_en": (name_en or "").strip()[:60]})
+    brand, created = Brand.objects.get_or_create(
+        name=name, defaults={"name_en": (name_en or "").strip()[:60]}
+    )
     if not created:
         raise ValidationError("品牌已存在", field="name")
     return brand
@@ -454,6 +550,7 @@ def product_sales_add(*, product_quantities: dict[int, int]) -> None:
 
 
 # --- favourites (收藏) -------------------------------------------------------------------------------------------
+
 
 def _product_id(product_id) -> int:
     try:
@@ -491,8 +588,11 @@ def favourite_add(*, user, product_id) -> tuple[Favourite, bool]:
 
 def _track_favourite(user, product) -> None:
 
-    transaction.on_commit(lambda: favourite_record(
-        user_id=user.pk, shop_id=product.shop_id, product_id=product.pk, category_id=product.category_id))
+    transaction.on_commit(
+        lambda: favourite_record(
+            user_id=user.pk, shop_id=product.shop_id, product_id=product.pk, category_id=product.category_id
+        )
+    )
 
 
 def favourite_remove(*, user, product_id) -> bool:

@@ -29,6 +29,8 @@ def checkout_payment_for_key(*, user, idempotency_key: str):
 
     Lets a client replay a `from_cart` submit after its cart was emptied and get the original answer.
     """
-    done = IdempotencyKey.objects.filter(user=user, scope="checkout", key=(idempotency_key or "").strip()).first()
+    done = IdempotencyKey.objects.filter(
+        user=user, scope="checkout", key=(idempotency_key or "").strip()
+    ).first()
     payment_id = (done.result or {}).get("payment_id") if done else None
     return Payment.objects.filter(pk=payment_id, buyer=user).first() if payment_id else None

@@ -35,8 +35,9 @@ def cart_add(*, user, sku_id, quantity=1) -> CartItem:
     if not line.ok and not line.problem.startswith("批发商品"):
         raise ValidationError(line.problem, field="sku_id")
     if not line.ok and total > line.available:  # below the wholesale minimum, pricing skipped the stock check
-        raise ValidationError("已售罄" if line.available <= 0 else f"库存不足，仅剩 {line.available} 件",
-                              field="sku_id")
+        raise ValidationError(
+            "已售罄" if line.available <= 0 else f"库存不足，仅剩 {line.available} 件", field="sku_id"
+        )
     if existing is None and CartItem.objects.filter(user=user).count() >= MAX_CART_LINES:
         raise ValidationError(f"购物车最多 {MAX_CART_LINES} 种商品", field="sku_id")
     _track_cart_add(user, line, quantity)
@@ -54,9 +55,15 @@ def cart_add(*, user, sku_id, quantity=1) -> CartItem:
 
 def _track_cart_add(user, line, quantity) -> None:
     product = line.product
-    transaction.on_commit(lambda: cart_add_record(
-        user_id=user.pk, shop_id=product.shop_id, product_id=product.pk, category_id=product.category_id,
-        quantity=quantity))
+    transaction.on_commit(
+        lambda: cart_add_record(
+            user_id=user.pk,
+            shop_id=product.shop_id,
+            product_id=product.pk,
+            category_id=product.category_id,
+            quantity=quantity,
+        )
+    )
 
 
 def cart_set_quantity(*, user, sku_id, quantity) -> CartItem:
@@ -78,11 +85,14 @@ def cart_select(*, user, sku_ids, selected: bool) -> int:
     return CartItem.objects.filter(user=user, sku_id__in=list(sku_ids)).update(selected=bool(selected))
 
 
-def checkout_preview(*, user, items: list[tuple[int, int]], address_id=None, options: PricingOptions | None = None):
+def checkout_preview(
+    *, user, items: list[tuple[int, int]], address_id=None, options: PricingOptions | None = None
+):
     """Price what would be ordered: to the chosen (or default) address. Returns (PricedCart, address)."""
     address = address_get(user=user, address_id=address_id) if address_id else address_default(user=user)
-    cart = price_items(buyer=user, items=items, district_code=address.district_code if address else None,
-                       options=options)
+    cart = price_items(
+        buyer=user, items=items, district_code=address.district_code if address else None, options=options
+    )
     return cart, address
 
 
@@ -96,12 +106,17 @@ def _check_priced(cart, require_item_kind: str | None) -> None:
     the same 409 and message whichever step lost the race."""
     short = [line for line in cart.lines if line.stock_short]
     if short:
-        raise OutOfStock("；".join(OutOfStock.of(line.product.title, line.available).message for line in short),
-                         field="items")
+        raise OutOfStock(
+            "；".join(OutOfStock.of(line.product.title, line.available).message for line in short),
+            field="items",
+        )
     if cart.problems:
         raise ValidationError("；".join(cart.problems), field="items")
-    missed = [line for line in cart.valid_lines
-              if require_item_kind and (line.item_price is None or line.item_price.kind != require_item_kind)]
+    missed = [
+        line
+        for line in cart.valid_lines
+        if require_item_kind and (line.item_price is None or line.item_price.kind != require_item_kind)
+    ]
     if any(line.promo_sold_out for line in missed):
         raise OutOfStock(SOLD_OUT, field="items")
     if missed:
@@ -109,9 +124,18 @@ def _check_priced(cart, require_item_kind: str | None) -> None:
         raise Conflict(notes or "活动价已不可用（活动未开始、已结束或已抢光）")
 
 
-def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempotency_key: str,
-                    buyer_note: str = "", expected_payable_fen: int | None = None, from_cart: bool = True,
-                    options: PricingOptions | None = None, require_item_kind: str | None = None):
+def checkout_submit(
+    *,
+    user,
+    items: list[tuple[int, int]],
+    address_id,
+    idempotency_key: str,
+    buyer_note: str = "",
+    expected_payable_fen: int | None = None,
+    from_cart: bool = True,
+    options: PricingOptions | None = None,
+    require_item_kind: str | None = None,
+):
     """Place one order per shop under one payment. Returns the Payment.
 
     The same `idempotency_key` returns the same payment and creates nothing twice. Raises ValidationError
@@ -144,15 +168,30 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
             cart = price_items(buyer=user, items=items, district_code=address.district_code, options=options)
             _check_priced(cart, require_item_kind)
             if expected_payable_fen is not None and expected_payable_fen != cart.payable_fen:
-                raise Conflict(f"价格已变化，应付金额为 ¥{fen_to_yuan_str(cart.payable_fen)}，请确认后重新提交")
+                raise Conflict(
+                    f"价格已变化，应付金额为 ¥{fen_to_yuan_str(cart.payable_fen)}，请确认后重新提交"
+                )
             payment = payment_create(buyer=user, amount_fen=cart.payable_fen)
-            flash_items = [line.item_price.item_id for line in cart.valid_lines
-                           if line.item_price is not None and line.item_price.kind == Kind.FLASH_SALE]
-            orders = orders_create(buyer=user, cart=cart, address=address, payment=payment, buyer_note=buyer_note,
-                                   flash_holds=flash_hold_warehouses(item_ids=flash_items) if flash_items else {})
-            promotions_commit(buyer=user, cart=cart, orders=orders, payment=payment, redis_claims=redis_claims)
+            flash_items = [
+                line.item_price.item_id
+                for line in cart.valid_lines
+                if line.item_price is not None and line.item_price.kind == Kind.FLASH_SALE
+            ]
+            orders = orders_create(
+                buyer=user,
+                cart=cart,
+                address=address,
+                payment=payment,
+                buyer_note=buyer_note,
+                flash_holds=flash_hold_warehouses(item_ids=flash_items) if flash_items else {},
+            )
+            promotions_commit(
+                buyer=user, cart=cart, orders=orders, payment=payment, redis_claims=redis_claims
+            )
             if from_cart:
-                CartItem.objects.filter(user=user, sku_id__in=[line.sku_id for line in cart.valid_lines]).delete()
+                CartItem.objects.filter(
+                    user=user, sku_id__in=[line.sku_id for line in cart.valid_lines]
+                ).delete()
             idem.result = {"payment_id": payment.pk, "payment_no": payment.no}
             idem.save(update_fields=["result"])
     except BaseException:
@@ -161,8 +200,9 @@ def checkout_submit(*, user, items: list[tuple[int, int]], address_id, idempoten
     return payment
 
 
-def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key: str, buyer_note: str = "",
-              now=None):
+def flash_buy(
+    *, buyer, item_id, quantity: int = 1, address_id, idempotency_key: str, buyer_note: str = "", now=None
+):
     """立即抢购: order one flash-sale SKU at the flash price or not at all. Returns the Payment.
 
     Raises OutOfStock (sold out, whichever step finds it), Conflict (not started, ended, over the per-buyer
@@ -170,20 +210,41 @@ def flash_buy(*, buyer, item_id, quantity: int = 1, address_id, idempotency_key:
     """
     quantity = check_quantity(quantity)
     item = flash_buy_check(item_id=item_id, quantity=quantity, now=now)
-    return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
-                           idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
-                           require_item_kind=Kind.FLASH_SALE)
+    return checkout_submit(
+        user=buyer,
+        items=[(item.sku_id, quantity)],
+        address_id=address_id,
+        idempotency_key=idempotency_key,
+        buyer_note=buyer_note,
+        from_cart=False,
+        require_item_kind=Kind.FLASH_SALE,
+    )
 
 
-def group_buy(*, buyer, item_id, address_id, idempotency_key: str, team_id=None, quantity: int = 1,
-              buyer_note: str = "", now=None):
+def group_buy(
+    *,
+    buyer,
+    item_id,
+    address_id,
+    idempotency_key: str,
+    team_id=None,
+    quantity: int = 1,
+    buyer_note: str = "",
+    now=None,
+):
     """Open a new group (team_id None) or join one at the group price. Returns the Payment.
 
     The group completes when `size` members have paid; if time runs out first every member is refunded.
     """
     quantity = check_quantity(quantity)
     item, team_id = group_buy_check(item_id=item_id, quantity=quantity, team_id=team_id, now=now)
-    return checkout_submit(user=buyer, items=[(item.sku_id, quantity)], address_id=address_id,
-                           idempotency_key=idempotency_key, buyer_note=buyer_note, from_cart=False,
-                           options=PricingOptions(group_buy={item.sku_id: team_id}),
-                           require_item_kind=Kind.GROUP_BUY)
+    return checkout_submit(
+        user=buyer,
+        items=[(item.sku_id, quantity)],
+        address_id=address_id,
+        idempotency_key=idempotency_key,
+        buyer_note=buyer_note,
+        from_cart=False,
+        options=PricingOptions(group_buy={item.sku_id: team_id}),
+        require_item_kind=Kind.GROUP_BUY,
+    )

@@ -50,6 +50,7 @@ class OrderFacts:
 
 # --- orders ----------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, kw_only=True)
 class OrdersPlaced(DomainEvent):
     """Checkout wrote one order per shop under one payment; their stock is reserved."""
@@ -111,6 +112,7 @@ class OrderCompleted(DomainEvent):
 
 # --- payments --------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, kw_only=True)
 class PaymentSucceeded(DomainEvent):
     """A verified notification says the buyer paid. `was_closed`: every order of it had been cancelled
@@ -125,6 +127,7 @@ class PaymentSucceeded(DomainEvent):
 
 # --- after-sales -----------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, kw_only=True)
 class RefundCompleted(DomainEvent):
     """Money of a refund went back to the buyer; the order's lines carry the refunded units. `is_full`: the
@@ -138,6 +141,7 @@ class RefundCompleted(DomainEvent):
 
 
 # --- catalog and merchants ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SkuStock:

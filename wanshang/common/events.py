@@ -126,6 +126,7 @@ def publish(event: DomainEvent) -> None:
 
 # --- after commit: outbox, run, retry ------------------------------------------------------------------------
 
+
 def _outbox():
     # Looked up by name: this module is imported by apps.py files, before the models are loaded.
     return apps.get_model("common", "OutboxEntry")
@@ -142,10 +143,12 @@ def _load(event_name: str, payload: dict) -> DomainEvent:
 def _enqueue(event: DomainEvent, subs: list[Subscription]) -> None:
     OutboxEntry = _outbox()
     payload = _payload(event)
-    rows = OutboxEntry.objects.bulk_create([
-        OutboxEntry(event=event.event_name(), handler=s.name, payload=payload, next_attempt_at=event.at)
-        for s in subs
-    ])
+    rows = OutboxEntry.objects.bulk_create(
+        [
+            OutboxEntry(event=event.event_name(), handler=s.name, payload=payload, next_attempt_at=event.at)
+            for s in subs
+        ]
+    )
     ids = [row.pk for row in rows]
     if None in ids:  # a backend that does not return ids from bulk inserts: the retry job runs them
         return
@@ -171,7 +174,7 @@ def run_entries(ids: list[int], *, now=None) -> int:
                 log.exception("event handler %s failed for %s #%s", entry.handler, entry.event, entry.pk)
                 entry.attempts += 1
                 entry.last_error = repr(exc)[:1000]
-                delay = min(2 ** entry.attempts * 5, 3600)
+                delay = min(2**entry.attempts * 5, 3600)
                 entry.next_attempt_at = (now or timezone.now()) + timedelta(seconds=delay)
                 entry.save(update_fields=["attempts", "last_error", "next_attempt_at"])
                 continue
@@ -186,7 +189,9 @@ def retry_due(*, now=None, limit: int = 500) -> int:
     OutboxEntry = _outbox()
     now = now or timezone.now()
     # Give the request that wrote an entry a moment to run it itself before a worker takes it.
-    ids = list(OutboxEntry.objects.filter(next_attempt_at__lte=now - timedelta(seconds=5),
-                                          attempts__lt=MAX_ATTEMPTS)
-               .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    ids = list(
+        OutboxEntry.objects.filter(next_attempt_at__lte=now - timedelta(seconds=5), attempts__lt=MAX_ATTEMPTS)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     return run_entries(ids, now=now)

@@ -10,8 +10,10 @@ class YuanField(forms.CharField):
     """A yuan amount typed by a person ("199.90") cleaned to integer fen (None when empty and optional)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00",
-                                                           "maxlength": "16"}))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00", "maxlength": "16"}),
+        )
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):

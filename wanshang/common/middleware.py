@@ -57,7 +57,10 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if request_has_nul(request):
             if request.path_info.startswith("/api/"):
-                return JsonResponse({"detail": NUL_MESSAGE, "code": "invalid"}, status=400,
-                                    json_dumps_params={"ensure_ascii": False})
+                return JsonResponse(
+                    {"detail": NUL_MESSAGE, "code": "invalid"},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
             return error_page(request, ValidationError(NUL_MESSAGE), status=400)
         return self.get_response(request)

@@ -95,8 +95,9 @@ class message_errors(_Refusal):
     """`with message_errors(request):` — a refusal becomes an error message (`prefix` + its text, or
     `text(exc)`); the view goes on to its redirect. Kinds in `passthrough` reach the error page."""
 
-    def __init__(self, request, *, prefix: str = "", text: Callable[[DomainError], str] | None = None,
-                 passthrough=()):
+    def __init__(
+        self, request, *, prefix: str = "", text: Callable[[DomainError], str] | None = None, passthrough=()
+    ):
         super().__init__(passthrough)
         self.request, self.prefix, self.text = request, prefix, text
 

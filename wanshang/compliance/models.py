@@ -40,4 +40,6 @@ class PriceAlert(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["sku", "promotion_id", "rule"], name="uniq_price_alert")]
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "promotion_id", "rule"], name="uniq_price_alert")
+        ]

@@ -26,10 +26,14 @@ def transaction_prices_record(*, orders, now=None) -> None:
     for order in orders:
         for line in order.lines:
             row, created = SkuDailyPrice.objects.get_or_create(
-                sku_id=line.sku_id, day=day, defaults={"shop_id": order.shop_id, "min_price_fen": line.unit_price_fen})
+                sku_id=line.sku_id,
+                day=day,
+                defaults={"shop_id": order.shop_id, "min_price_fen": line.unit_price_fen},
+            )
             if not created:
                 SkuDailyPrice.objects.filter(pk=row.pk, min_price_fen__gt=line.unit_price_fen).update(
-                    min_price_fen=line.unit_price_fen)
+                    min_price_fen=line.unit_price_fen
+                )
 
 
 def reference_prices(*, sku_ids, at) -> dict[int, int | None]:
@@ -39,18 +43,24 @@ def reference_prices(*, sku_ids, at) -> dict[int, int | None]:
     start = day - timedelta(days=7)
     out: dict[int, int | None] = {i: None for i in sku_ids}
     rows = SkuDailyPrice.objects.filter(sku_id__in=sku_ids, day__gte=start, day__lt=day).values_list(
-        "sku_id", "min_price_fen")
+        "sku_id", "min_price_fen"
+    )
     for sku_id, price in rows:
         out[sku_id] = price if out[sku_id] is None else min(out[sku_id], price)
     missing = [i for i, v in out.items() if v is None]
     if missing:
-        for sku_id, price in (SkuDailyPrice.objects.filter(sku_id__in=missing, day__lt=day)
-                              .order_by("sku_id", "-day").values_list("sku_id", "min_price_fen")):
+        for sku_id, price in (
+            SkuDailyPrice.objects.filter(sku_id__in=missing, day__lt=day)
+            .order_by("sku_id", "-day")
+            .values_list("sku_id", "min_price_fen")
+        ):
             if out[sku_id] is None:
                 out[sku_id] = price
         still = [i for i, v in out.items() if v is None]
         if still:
-            for sku_id, price in listed_prices_between(sku_ids=still, start=at - timedelta(days=7), end=at).items():
+            for sku_id, price in listed_prices_between(
+                sku_ids=still, start=at - timedelta(days=7), end=at
+            ).items():
                 out[sku_id] = price
     return out
 
@@ -77,14 +87,28 @@ def price_rise_check(*, promotion, now=None) -> list[PriceAlert]:
         if current - low >= low * cfg["PRICE_RAISE_FLAG_BPS"] // 10000 and current > low:
             pct = (current - low) * 100 / low
 
-            message = (f"活动“{promotion.name}”开始前 {cfg['PRICE_RAISE_WINDOW_DAYS']} 天内售价由 ¥{y(low)} 提到 "
-                       f"¥{y(current)}（+{pct:.0f}%），疑似先提价后打折（§17）")
+            message = (
+                f"活动“{promotion.name}”开始前 {cfg['PRICE_RAISE_WINDOW_DAYS']} 天内售价由 ¥{y(low)} 提到 "
+                f"¥{y(current)}（+{pct:.0f}%），疑似先提价后打折（§17）"
+            )
             alert, _ = PriceAlert.objects.update_or_create(
-                sku_id=sku_id, promotion_id=promotion.pk, rule=PriceAlert.Rule.RAISE_BEFORE_DISCOUNT,
-                defaults={"shop_id": promotion.shop_id, "message": message,
-                          "evidence": [{"at": r["changed_at"].isoformat(), "price_fen": r["price_fen"],
-                                        "old_price_fen": r["old_price_fen"]} for r in rows],
-                          "resolved": False})
+                sku_id=sku_id,
+                promotion_id=promotion.pk,
+                rule=PriceAlert.Rule.RAISE_BEFORE_DISCOUNT,
+                defaults={
+                    "shop_id": promotion.shop_id,
+                    "message": message,
+                    "evidence": [
+                        {
+                            "at": r["changed_at"].isoformat(),
+                            "price_fen": r["price_fen"],
+                            "old_price_fen": r["old_price_fen"],
+                        }
+                        for r in rows
+                    ],
+                    "resolved": False,
+                },
+            )
             alerts.append(alert)
     return alerts
 
@@ -95,6 +119,3 @@ def price_alert_resolve(*, alert_id, shop=None) -> PriceAlert:
     if not qs.filter(pk=alert_id).update(resolved=True):
         raise NotFound("提醒不存在")
     return PriceAlert.objects.get(pk=alert_id)
-
-
-

@@ -78,34 +78,73 @@ def renumber_gateway_refund(*, order_refund_id: int, no: str) -> None:
     GatewayRefund.objects.filter(order_refund_id=order_refund_id).update(no=no)
 
 
-def checkout_backdate(*, buyer_id: int, idempotency_key: str, payment_id: int, payment_no: str,
-                      order_ids: list[int], t: Timeline, refund_ids: list[int]) -> None:
+def checkout_backdate(
+    *,
+    buyer_id: int,
+    idempotency_key: str,
+    payment_id: int,
+    payment_no: str,
+    order_ids: list[int],
+    t: Timeline,
+    refund_ids: list[int],
+) -> None:
     """Rewrite every timestamp a checkout and what followed it left behind."""
     timeout = timedelta(minutes=settings.WANSHANG["ORDER_PAYMENT_TIMEOUT_MINUTES"])
     delay = timedelta(days=settings.WANSHANG["SETTLEMENT_DELAY_DAYS"])
-    IdempotencyKey.objects.filter(user_id=buyer_id, scope="checkout", key=idempotency_key).update(created_at=t.created)
+    IdempotencyKey.objects.filter(user_id=buyer_id, scope="checkout", key=idempotency_key).update(
+        created_at=t.created
+    )
     Payment.objects.filter(pk=payment_id).update(created_at=t.created, paid_at=t.paid)
     if t.paid:
         PaymentNotification.objects.filter(payment_no=payment_no).update(received_at=t.paid)
     Order.objects.filter(pk__in=order_ids).update(
-        created_at=t.created, pay_deadline=t.created + timeout, paid_at=t.paid, shipped_at=t.shipped,
-        received_at=t.received, completed_at=t.received, cancelled_at=t.cancelled, refunded_at=t.refunded,
+        created_at=t.created,
+        pay_deadline=t.created + timeout,
+        paid_at=t.paid,
+        shipped_at=t.shipped,
+        received_at=t.received,
+        completed_at=t.received,
+        cancelled_at=t.cancelled,
+        refunded_at=t.refunded,
     )
-    OrderEvent.objects.filter(order_id__in=order_ids).update(created_at=_case("to_status", {
-        "pending_payment": t.created, "paid": t.paid, "shipped": t.shipped, "received": t.received,
-        "completed": t.received, "cancelled": t.cancelled, "refunded": t.refunded,
-    }, "created_at"))
-    StockMovement.objects.filter(order_id__in=order_ids).update(created_at=_case("kind", {
-        "reserve": t.created, "confirm": t.paid, "release": t.cancelled, "return": t.refunded,
-    }, "created_at"))
+    OrderEvent.objects.filter(order_id__in=order_ids).update(
+        created_at=_case(
+            "to_status",
+            {
+                "pending_payment": t.created,
+                "paid": t.paid,
+                "shipped": t.shipped,
+                "received": t.received,
+                "completed": t.received,
+                "cancelled": t.cancelled,
+                "refunded": t.refunded,
+            },
+            "created_at",
+        )
+    )
+    StockMovement.objects.filter(order_id__in=order_ids).update(
+        created_at=_case(
+            "kind",
+            {
+                "reserve": t.created,
+                "confirm": t.paid,
+                "release": t.cancelled,
+                "return": t.refunded,
+            },
+            "created_at",
+        )
+    )
     if t.refund_requested:
         Refund.objects.filter(pk__in=refund_ids).update(
-            created_at=t.refund_requested, decided_at=t.refund_decided, refunded_at=t.refunded)
+            created_at=t.refund_requested, decided_at=t.refund_decided, refunded_at=t.refunded
+        )
         GatewayRefund.objects.filter(order_refund_id__in=refund_ids).update(
-            created_at=t.refund_decided or t.refund_requested, succeeded_at=t.refunded)
+            created_at=t.refund_decided or t.refund_requested, succeeded_at=t.refunded
+        )
     if t.received:
-        SettlementEntry.objects.filter(order_id__in=order_ids).update(created_at=t.received,
-                                                                      settleable_at=t.received + delay)
+        SettlementEntry.objects.filter(order_id__in=order_ids).update(
+            created_at=t.received, settleable_at=t.received + delay
+        )
     money_events_backdate(buyer_id=buyer_id, order_ids=order_ids, t=t)
 
 
@@ -114,24 +153,35 @@ def money_events_backdate(*, buyer_id: int, order_ids: list[int], t: Timeline) -
     the order's transactions, happened on the timeline instead. Returns the rows moved.
 
     Events have no index on the order: the buyer's (indexed) narrows the rows first."""
-    moves = {EventKind.ORDER_PLACED: t.created, EventKind.ORDER_PAID: t.paid, EventKind.ITEM_PAID: t.paid,
-             EventKind.REFUND: t.refunded}
+    moves = {
+        EventKind.ORDER_PLACED: t.created,
+        EventKind.ORDER_PAID: t.paid,
+        EventKind.ITEM_PAID: t.paid,
+        EventKind.REFUND: t.refunded,
+    }
     kinds = [kind for kind, when in moves.items() if when is not None]
     return Event.objects.filter(user_id=buyer_id, order_id__in=order_ids, kind__in=kinds).update(
-        ts=_case("kind", moves, "ts"))
+        ts=_case("kind", moves, "ts")
+    )
 
 
 def products_backdate(*, created: dict[int, datetime]) -> None:
     """Products listed at the given times ({product id: when}): their rows, first prices and initial stock."""
     if not created:
         return
-    when_product = Case(*[When(pk=pk, then=Value(t)) for pk, t in created.items()], output_field=DateTimeField())
+    when_product = Case(
+        *[When(pk=pk, then=Value(t)) for pk, t in created.items()], output_field=DateTimeField()
+    )
     Product.objects.filter(pk__in=list(created)).update(created_at=when_product, updated_at=when_product)
     sku_product = dict(Sku.objects.filter(product_id__in=list(created)).values_list("pk", "product_id"))
-    when_sku = Case(*[When(sku_id=sku_id, then=Value(created[product_id]))
-                      for sku_id, product_id in sku_product.items()], output_field=DateTimeField())
+    when_sku = Case(
+        *[When(sku_id=sku_id, then=Value(created[product_id])) for sku_id, product_id in sku_product.items()],
+        output_field=DateTimeField(),
+    )
     PriceHistory.objects.filter(sku_id__in=list(sku_product)).update(changed_at=when_sku)
-    StockMovement.objects.filter(sku_id__in=list(sku_product), order_id__isnull=True).update(created_at=when_sku)
+    StockMovement.objects.filter(sku_id__in=list(sku_product), order_id__isnull=True).update(
+        created_at=when_sku
+    )
 
 
 def price_change_backdate(*, sku_id: int, when: datetime) -> None:
@@ -154,7 +204,9 @@ def shop_backdate(*, shop_id: int, application_id: int, submitted: datetime, app
     FreightTemplate.objects.filter(shop_id=shop_id).update(created_at=approved)
 
 
-def application_backdate(*, application_id: int, submitted: datetime, reviewed: datetime | None = None) -> None:
+def application_backdate(
+    *, application_id: int, submitted: datetime, reviewed: datetime | None = None
+) -> None:
     fields = {"created_at": submitted}
     if reviewed is not None:
         fields["reviewed_at"] = reviewed

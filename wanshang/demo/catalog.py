@@ -31,28 +31,48 @@ class SkuRef:
     wholesale_qty: int  # 0 for retail products, else the minimum order quantity
 
 
-def products_create(*, shops, categories: dict, brands: dict, per_shop: int, seed: int, now, rng, log) -> dict:
+def products_create(
+    *, shops, categories: dict, brands: dict, per_shop: int, seed: int, now, rng, log
+) -> dict:
     """List every shop's products. Returns shop slug → list of SkuRef of its products on sale."""
     on_sale: dict[str, list[SkuRef]] = {}
     totals = {"products": 0, "skus": 0, "leaves": set(), "draft": 0, "off_shelf": 0}
     for demo in shops:
         spec = demo.spec
         staff = demo.member("operations")
-        items = content.products_for_shop(spec["slug"], content.leaf_categories(spec["categories"]),
-                                          content.brands_for_shop(spec), per_shop, seed)
+        items = content.products_for_shop(
+            spec["slug"],
+            content.leaf_categories(spec["categories"]),
+            content.brands_for_shop(spec),
+            per_shop,
+            seed,
+        )
         opened = demo.opened or now - timedelta(days=90)
         product_ids = []
         initial: dict[tuple[int, str], int] = {}
         for item in items:
             data = ProductInput(
-                title=item["title"], subtitle=item["subtitle"], category_id=categories[item["category_slug"]].pk,
-                brand_id=brands[item["brand"]].pk if item["brand"] else None, detail_html=item["detail_html"],
-                tags=item["tags"], attributes=item["attributes"], spec_axes=item["spec_axes"],
-                is_wholesale=item["is_wholesale"], min_order_qty=item["min_order_qty"],
-                skus=[SkuInput(spec_values=s["spec_values"], price_fen=s["price_fen"],
-                               original_price_fen=s["original_price_fen"], cost_fen=s["cost_fen"],
-                               barcode=s["barcode"], weight_g=s["weight_g"])
-                      for s in item["skus"]],
+                title=item["title"],
+                subtitle=item["subtitle"],
+                category_id=categories[item["category_slug"]].pk,
+                brand_id=brands[item["brand"]].pk if item["brand"] else None,
+                detail_html=item["detail_html"],
+                tags=item["tags"],
+                attributes=item["attributes"],
+                spec_axes=item["spec_axes"],
+                is_wholesale=item["is_wholesale"],
+                min_order_qty=item["min_order_qty"],
+                skus=[
+                    SkuInput(
+                        spec_values=s["spec_values"],
+                        price_fen=s["price_fen"],
+                        original_price_fen=s["original_price_fen"],
+                        cost_fen=s["cost_fen"],
+                        barcode=s["barcode"],
+                        weight_g=s["weight_g"],
+                    )
+                    for s in item["skus"]
+                ],
             )
             product = product_save(staff=staff, data=data)
             product_ids.append(product.pk)
@@ -61,12 +81,17 @@ def products_create(*, shops, categories: dict, brands: dict, per_shop: int, see
             totals["leaves"].add(item["category_slug"])
         totals["products"] += len(product_ids)
         skus = list(Sku.objects.for_shop(demo.shop).filter(product_id__in=product_ids).order_by("pk"))
-        stock_initial(shop=demo.shop, warehouse=demo.warehouses[0], actor=staff.user, reason="初始库存",
-                      quantities={s.pk: initial[(s.product_id, s.spec_key)] for s in skus})
+        stock_initial(
+            shop=demo.shop,
+            warehouse=demo.warehouses[0],
+            actor=staff.user,
+            reason="初始库存",
+            quantities={s.pk: initial[(s.product_id, s.spec_key)] for s in skus},
+        )
 
         # The newest products are still drafts; one older product was taken off the shelf again.
         drafts = DRAFTS_PER_SHOP if len(product_ids) >= 20 else int(len(product_ids) >= 4)
-        keep_draft = set(product_ids[len(product_ids) - drafts:]) if drafts else set()
+        keep_draft = set(product_ids[len(product_ids) - drafts :]) if drafts else set()
         listed = [pk for pk in product_ids if pk not in keep_draft]
         if listed:
             product_set_status(staff=staff, product_ids=listed, status="on_sale")
@@ -78,31 +103,47 @@ def products_create(*, shops, categories: dict, brands: dict, per_shop: int, see
 
         # Listed over the shop's life, oldest first.
         span = max((now - opened).total_seconds() - 86400 * 32, 86400)
-        products_backdate(created={
-            pk: opened + timedelta(seconds=span * n / max(len(product_ids), 1) + rng.uniform(0, 3600))
-            for n, pk in enumerate(product_ids)
-        })
+        products_backdate(
+            created={
+                pk: opened + timedelta(seconds=span * n / max(len(product_ids), 1) + rng.uniform(0, 3600))
+                for n, pk in enumerate(product_ids)
+            }
+        )
 
         # The second warehouse holds part of the range.
         if len(demo.warehouses) > 1:
             second = demo.warehouses[1]
             share = SECOND_WAREHOUSES[spec["slug"]][5]
-            new_ids = stock_initial(shop=demo.shop, warehouse=second, actor=demo.member("warehouse").user,
-                                    reason=f"{second.name}入库",
-                                    quantities={s.pk: rng.randint(20, 300) for s in skus if rng.random() < share})
-            stock_movements_backdate(movement_ids=new_ids, when=now - timedelta(days=31, hours=rng.uniform(0, 48)))
+            new_ids = stock_initial(
+                shop=demo.shop,
+                warehouse=second,
+                actor=demo.member("warehouse").user,
+                reason=f"{second.name}入库",
+                quantities={s.pk: rng.randint(20, 300) for s in skus if rng.random() < share},
+            )
+            stock_movements_backdate(
+                movement_ids=new_ids, when=now - timedelta(days=31, hours=rng.uniform(0, 48))
+            )
 
         excluded = keep_draft | set(off)
         on_sale[spec["slug"]] = [
-            SkuRef(sku_id=s.pk, product_id=s.product_id, price_fen=s.price_fen,
-                   original_price_fen=s.original_price_fen,
-                   wholesale_qty=s.product.min_order_qty if s.product.is_wholesale else 0)
-            for s in Sku.objects.for_shop(demo.shop).select_related("product")
-            .filter(product_id__in=[pk for pk in product_ids if pk not in excluded], is_active=True).order_by("pk")
+            SkuRef(
+                sku_id=s.pk,
+                product_id=s.product_id,
+                price_fen=s.price_fen,
+                original_price_fen=s.original_price_fen,
+                wholesale_qty=s.product.min_order_qty if s.product.is_wholesale else 0,
+            )
+            for s in Sku.objects.for_shop(demo.shop)
+            .select_related("product")
+            .filter(product_id__in=[pk for pk in product_ids if pk not in excluded], is_active=True)
+            .order_by("pk")
         ]
         log(f"  {spec['name']}：商品 {len(product_ids)} 个")
-    log(f"  共 {totals['products']} 个商品、{totals['skus']} 个 SKU，覆盖 {len(totals['leaves'])} 个三级类目；"
-        f"草稿 {totals['draft']} 个，已下架 {totals['off_shelf']} 个")
+    log(
+        f"  共 {totals['products']} 个商品、{totals['skus']} 个 SKU，覆盖 {len(totals['leaves'])} 个三级类目；"
+        f"草稿 {totals['draft']} 个，已下架 {totals['off_shelf']} 个"
+    )
     return on_sale
 
 
@@ -113,13 +154,27 @@ def stock_initial(*, shop, warehouse, quantities: dict[int, int], actor, reason:
     no stock row yet, so this is two bulk inserts that keep the invariant stock_set keeps — one ADJUST ledger
     row per non-zero change, so the ledger of every SKU sums to its stock row.
     """
-    Stock.objects.bulk_create([Stock(shop=shop, sku_id=sku_id, warehouse=warehouse, on_hand=qty)
-                               for sku_id, qty in quantities.items()])
-    rows = StockMovement.objects.bulk_create([
-        StockMovement(shop=shop, sku_id=sku_id, warehouse=warehouse, kind=StockMovement.Kind.ADJUST,
-                      on_hand_delta=qty, actor=actor, reason=reason)
-        for sku_id, qty in quantities.items() if qty
-    ])
+    Stock.objects.bulk_create(
+        [
+            Stock(shop=shop, sku_id=sku_id, warehouse=warehouse, on_hand=qty)
+            for sku_id, qty in quantities.items()
+        ]
+    )
+    rows = StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                shop=shop,
+                sku_id=sku_id,
+                warehouse=warehouse,
+                kind=StockMovement.Kind.ADJUST,
+                on_hand_delta=qty,
+                actor=actor,
+                reason=reason,
+            )
+            for sku_id, qty in quantities.items()
+            if qty
+        ]
+    )
     return [row.pk for row in rows]
 
 
@@ -149,6 +204,7 @@ def price_changes_plan(*, shops, on_sale: dict, now, rng, per_shop: int = 3) -> 
 
 def price_change_apply(event) -> None:
     when, demo, ref, price, original = event
-    sku_price_update(staff=demo.member("operations"), sku_id=ref.sku_id, price_fen=price,
-                     original_price_fen=original)
+    sku_price_update(
+        staff=demo.member("operations"), sku_id=ref.sku_id, price_fen=price, original_price_fen=original
+    )
     price_change_backdate(sku_id=ref.sku_id, when=when)

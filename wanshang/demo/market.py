@@ -25,10 +25,10 @@ from wanshang.demo.people import DEMO_BUYER_PHONE, DEMO_PASSWORD, shared_passwor
 from wanshang.marketing.models import Promotion, PromotionItem
 from wanshang.merchants.models import Shop, ShopStaff
 
-SIM_BUYER_PREFIX = "166"   # simulated buyers' logins: 166 + 8 digits (the demo's buyers use 139)
+SIM_BUYER_PREFIX = "166"  # simulated buyers' logins: 166 + 8 digits (the demo's buyers use 139)
 PC_SHARE = 0.35
 RETURNING_ANONYMOUS = 0.25  # of anonymous visits, the share by someone seen before (same visitor cookie)
-SECOND_DEVICE = 0.15        # of a buyer's visits, the share from their other device
+SECOND_DEVICE = 0.15  # of a buyer's visits, the share from their other device
 
 
 def hex_id(rng: random.Random) -> str:
@@ -54,11 +54,11 @@ class SimShop:
     id: int
     slug: str
     name: str
-    quality: float      # conversion multiplier: how often a look becomes a cart, an order, a payment
-    appeal: float       # traffic multiplier
-    shop: object        # the Shop, for the seller-side services
-    shipper: object     # the user who ships (warehouse staff, else the owner)
-    service: object     # the user who handles refunds (customer service, else the owner)
+    quality: float  # conversion multiplier: how often a look becomes a cart, an order, a payment
+    appeal: float  # traffic multiplier
+    shop: object  # the Shop, for the seller-side services
+    shipper: object  # the user who ships (warehouse staff, else the owner)
+    service: object  # the user who handles refunds (customer service, else the owner)
 
 
 @dataclass
@@ -118,37 +118,64 @@ def catalog_load(*, seed: int) -> Catalog:
         quality = min(2.2, max(0.45, rng.lognormvariate(0, 0.4)))
         appeal = SHOP_WEIGHTS.get(shop.slug, 1.0) * min(2.5, max(0.4, rng.lognormvariate(0, 0.3)))
         staff = {}
-        for member in ShopStaff.objects.for_shop(shop).filter(is_active=True).select_related("user").order_by("pk"):
+        for member in (
+            ShopStaff.objects.for_shop(shop).filter(is_active=True).select_related("user").order_by("pk")
+        ):
             staff.setdefault(member.role, member.user)
         owner = staff.get("owner")
         if owner is None:
             continue
-        shops[shop.pk] = SimShop(id=shop.pk, slug=shop.slug, name=shop.name, quality=quality, appeal=appeal,
-                                 shop=shop, shipper=staff.get("warehouse", owner), service=staff.get("service", owner))
+        shops[shop.pk] = SimShop(
+            id=shop.pk,
+            slug=shop.slug,
+            name=shop.name,
+            quality=quality,
+            appeal=appeal,
+            shop=shop,
+            shipper=staff.get("warehouse", owner),
+            service=staff.get("service", owner),
+        )
     # A flash sale runs at the real time, not back then: its SKUs are not bought in simulated history (the
     # engine would give them the flash price and take the sale's set-aside stock).
-    flash = set(PromotionItem.objects.filter(promotion__kind="flash_sale").exclude(
-        promotion__status=Promotion.Status.ENDED).values_list("sku_id", flat=True))
+    flash = set(
+        PromotionItem.objects.filter(promotion__kind="flash_sale")
+        .exclude(promotion__status=Promotion.Status.ENDED)
+        .values_list("sku_id", flat=True)
+    )
     skus: dict[int, list[int]] = {}
-    for sku_id, product_id in (Sku.objects.filter(is_active=True, product__status=Product.Status.ON_SALE)
-                               .order_by("pk").values_list("pk", "product_id")):
+    for sku_id, product_id in (
+        Sku.objects.filter(is_active=True, product__status=Product.Status.ON_SALE)
+        .order_by("pk")
+        .values_list("pk", "product_id")
+    ):
         skus.setdefault(product_id, [])
         if sku_id not in flash:
             skus[product_id].append(sku_id)
     rng = random.Random(f"wanshang-sim:{seed}:popularity")
     products = []
     for pk, shop_id, category_id, title, wholesale, min_qty in (
-            Product.objects.filter(status=Product.Status.ON_SALE, shop_id__in=list(shops)).order_by("pk")
-            .values_list("pk", "shop_id", "category_id", "title", "is_wholesale", "min_order_qty")):
+        Product.objects.filter(status=Product.Status.ON_SALE, shop_id__in=list(shops))
+        .order_by("pk")
+        .values_list("pk", "shop_id", "category_id", "title", "is_wholesale", "min_order_qty")
+    ):
         popularity = rng.paretovariate(1.3)
         if pk not in skus:
             continue
         words = [w for w in title.split() if 2 <= len(w) <= 12] or [title[:8]]
-        products.append(SimProduct(id=pk, shop_id=shop_id, category_id=category_id, words=words, sku_ids=skus[pk],
-                                   min_qty=max(1, min_qty) if wholesale else 1,
-                                   weight=popularity * shops[shop_id].appeal))
-    return Catalog(shops=[s for s in shops.values() if any(p.shop_id == s.id for p in products)],
-                   products=products)
+        products.append(
+            SimProduct(
+                id=pk,
+                shop_id=shop_id,
+                category_id=category_id,
+                words=words,
+                sku_ids=skus[pk],
+                min_qty=max(1, min_qty) if wholesale else 1,
+                weight=popularity * shops[shop_id].appeal,
+            )
+        )
+    return Catalog(
+        shops=[s for s in shops.values() if any(p.shop_id == s.id for p in products)], products=products
+    )
 
 
 @dataclass
@@ -184,13 +211,16 @@ class People:
 def people_ensure(*, count: int, seed: int, joined_before, log) -> People:
     """At least `count` buyers with an address: the database's buyers first (the demo's), then simulated ones
     registered through `user_register` with logins 16600000001, 16600000002, … (the same ones on every run)."""
+
     def existing() -> list[Buyer]:
         defaults: dict[int, int] = {}
         # The memorable demo buyer is left as the demo made them (their coupons, carts and orders are shown).
-        for user_id, address_id in (Address.objects.filter(user__is_staff=False, user__is_active=True,
-                                                           user__shop_staff__isnull=True)
-                                    .exclude(user__phone=DEMO_BUYER_PHONE)
-                                    .order_by("user_id", "-is_default", "pk").values_list("user_id", "pk")):
+        for user_id, address_id in (
+            Address.objects.filter(user__is_staff=False, user__is_active=True, user__shop_staff__isnull=True)
+            .exclude(user__phone=DEMO_BUYER_PHONE)
+            .order_by("user_id", "-is_default", "pk")
+            .values_list("user_id", "pk")
+        ):
             defaults.setdefault(user_id, address_id)
         users = User.objects.filter(pk__in=list(defaults)).order_by("pk")
         return [Buyer(user=u, address_id=defaults[u.pk]) for u in users]
@@ -210,8 +240,14 @@ def people_ensure(*, count: int, seed: int, joined_before, log) -> People:
                 if user.addresses.exists():
                     continue
                 addr = person["addresses"][0]
-                address_create(user=user, receiver=addr["receiver"], phone=login, district_code=addr["district_code"],
-                               detail=addr["detail"], is_default=True)
+                address_create(
+                    user=user,
+                    receiver=addr["receiver"],
+                    phone=login,
+                    district_code=addr["district_code"],
+                    detail=addr["detail"],
+                    is_default=True,
+                )
                 user_backdate(user_id=user.pk, joined=joined_before - timedelta(days=rng.uniform(1, 400)))
                 made += 1
         log(f"  模拟买家：新注册 {made} 位（登录名 {SIM_BUYER_PREFIX}…，密码同演示账号）")

@@ -35,7 +35,7 @@ MEMBER_LEVELS = [
 MEMBER_BPS = {"1": 9800, "2": 9500, "3": 9200}
 # Full-reduction thresholds, cheapest first: a shop's tiers start at the first one above its median price.
 LADDER_FEN = [9900, 19900, 29900, 49900, 99900, 199900, 299900, 499900, 999900]
-DEMO_BUYER_POINTS = 3000   # ¥30 at checkout, and 银卡会员 in every shop (min_points 2000)
+DEMO_BUYER_POINTS = 3000  # ¥30 at checkout, and 银卡会员 in every shop (min_points 2000)
 WELCOME_NOTE = "新用户注册奖励"
 
 
@@ -84,15 +84,30 @@ def marketing_create(*, operator, shops, on_sale: dict, buyers: list, now, rng, 
         if i % 2 == 0:
             plan.flash(upcoming)
     tally.add("platform_coupon")
-    _coupons_claim(buyers=buyers, platform_coupon=platform_coupon, shop_coupons=[c for c in shop_coupons if c],
-                   rng=rng, tally=tally)
+    _coupons_claim(
+        buyers=buyers,
+        platform_coupon=platform_coupon,
+        shop_coupons=[c for c in shop_coupons if c],
+        rng=rng,
+        tally=tally,
+    )
     _points_give(buyers=buyers, rng=rng, tally=tally)
-    labels = {"full_reduction": "满减", "coupon": "店铺券", "time_discount": "限时折扣", "member_price": "会员价",
-              "group_buy": "拼团", "bundle": "套餐", "wholesale": "阶梯价", "flash_sale": "秒杀报名",
-              "platform_coupon": "平台券"}
+    labels = {
+        "full_reduction": "满减",
+        "coupon": "店铺券",
+        "time_discount": "限时折扣",
+        "member_price": "会员价",
+        "group_buy": "拼团",
+        "bundle": "套餐",
+        "wholesale": "阶梯价",
+        "flash_sale": "秒杀报名",
+        "platform_coupon": "平台券",
+    }
     log("  营销活动：" + "，".join(f"{labels[k]} {n}" for k, n in tally.kinds.items() if k in labels))
-    log(f"  秒杀场次 2 个（{running.name}进行中，{upcoming.name}即将开始），秒杀商品 {tally.flash_items} 个；"
-        f"买家已领券 {tally.claimed} 张，{tally.points_buyers} 位买家获赠积分")
+    log(
+        f"  秒杀场次 2 个（{running.name}进行中，{upcoming.name}即将开始），秒杀商品 {tally.flash_items} 个；"
+        f"买家已领券 {tally.claimed} 张，{tally.points_buyers} 位买家获赠积分"
+    )
     for line in tally.skipped:
         log(f"  （跳过 {line}）")
     return tally
@@ -100,12 +115,29 @@ def marketing_create(*, operator, shops, on_sale: dict, buyers: list, now, rng, 
 
 # --- platform ----------------------------------------------------------------------------------------------------
 
+
 def _platform_coupon(*, operator, now):
-    return promotion_save(shop=None, actor=operator, data=PromotionInput(
-        kind="coupon", name=PLATFORM_COUPON_NAME, starts_at=now - timedelta(days=2), ends_at=now + timedelta(days=20),
-        total_quantity=10000, per_buyer_limit=1, platform_share_bps=5000,
-        config={"type": "amount", "threshold_fen": 29900, "amount_fen": 3000, "valid_days": 0, "public": True},
-    ), now=now)
+    return promotion_save(
+        shop=None,
+        actor=operator,
+        data=PromotionInput(
+            kind="coupon",
+            name=PLATFORM_COUPON_NAME,
+            starts_at=now - timedelta(days=2),
+            ends_at=now + timedelta(days=20),
+            total_quantity=10000,
+            per_buyer_limit=1,
+            platform_share_bps=5000,
+            config={
+                "type": "amount",
+                "threshold_fen": 29900,
+                "amount_fen": 3000,
+                "valid_days": 0,
+                "public": True,
+            },
+        ),
+        now=now,
+    )
 
 
 def _flash_slots(*, operator, now):
@@ -113,12 +145,20 @@ def _flash_slots(*, operator, now):
     hour = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
     slots = []
     for start, hours in ((hour - timedelta(hours=1), 4), (hour + timedelta(hours=4), 2)):
-        slots.append(flash_slot_save(actor=operator, name=f"{start:%H}点场 · 限时秒杀", starts_at=start,
-                                     ends_at=start + timedelta(hours=hours), is_open=True))
+        slots.append(
+            flash_slot_save(
+                actor=operator,
+                name=f"{start:%H}点场 · 限时秒杀",
+                starts_at=start,
+                ends_at=start + timedelta(hours=hours),
+                is_open=True,
+            )
+        )
     return slots
 
 
 # --- shops -------------------------------------------------------------------------------------------------------
+
 
 class _SkuPool:
     """The shop's retail SKUs on sale with their current price and stock, handed out without repeats: each
@@ -167,9 +207,12 @@ class _ShopPlan:
         start = self.now - timedelta(days=days_ago, minutes=self.rng.randrange(60))
         end = None if days_left is None else self.now + timedelta(days=days_left)
         try:
-            promo = promotion_save(shop=self.demo.shop, actor=self.demo.member("operations").user, now=self.now,
-                                   data=PromotionInput(kind=kind, name=name[:40], starts_at=start, ends_at=end,
-                                                       **fields))
+            promo = promotion_save(
+                shop=self.demo.shop,
+                actor=self.demo.member("operations").user,
+                now=self.now,
+                data=PromotionInput(kind=kind, name=name[:40], starts_at=start, ends_at=end, **fields),
+            )
         except DomainError as exc:  # a rule the demo data happens to break (e.g. a SKU too cheap): skip it
             self.tally.skipped.append(f"{self.short} {name}：{exc.message}")
             return None
@@ -188,18 +231,32 @@ class _ShopPlan:
                 off = tiers[-1][1] + 500
             tiers.append([threshold, off])
 
-        return self._save("full_reduction", f"{self.short}店铺满减 满{yuan(tiers[0][0])}减{yuan(tiers[0][1])}起",
-                          days_ago=self.rng.uniform(1, 4), days_left=self.rng.uniform(10, 25),
-                          config={"mode": "tiers", "tiers": tiers})
+        return self._save(
+            "full_reduction",
+            f"{self.short}店铺满减 满{yuan(tiers[0][0])}减{yuan(tiers[0][1])}起",
+            days_ago=self.rng.uniform(1, 4),
+            days_left=self.rng.uniform(10, 25),
+            config={"mode": "tiers", "tiers": tiers},
+        )
 
     def coupon(self):
         threshold = LADDER_FEN[self.step]
         amount = _off(threshold, 0.05)
-        return self._save("coupon", f"{self.short}店铺券 满{yuan(threshold)}减{yuan(amount)}",
-                          days_ago=self.rng.uniform(1, 3), days_left=self.rng.uniform(12, 30), total_quantity=500,
-                          per_buyer_limit=1,
-                          config={"type": "amount", "threshold_fen": threshold, "amount_fen": amount,
-                                  "valid_days": 7, "public": True})
+        return self._save(
+            "coupon",
+            f"{self.short}店铺券 满{yuan(threshold)}减{yuan(amount)}",
+            days_ago=self.rng.uniform(1, 3),
+            days_left=self.rng.uniform(12, 30),
+            total_quantity=500,
+            per_buyer_limit=1,
+            config={
+                "type": "amount",
+                "threshold_fen": threshold,
+                "amount_fen": amount,
+                "valid_days": 7,
+                "public": True,
+            },
+        )
 
     def time_discount(self, *, with_price_rise: bool = False):
         prefer = _raised_recently(self.pool, self.now) if with_price_rise else []
@@ -208,35 +265,60 @@ class _ShopPlan:
             return None
         items = [{"sku_id": skus[0].pk, "price_fen": _below(skus[0].price_fen, 0.8)}]
         items += [{"sku_id": s.pk, "discount_bps": self.rng.choice([8500, 8800, 9000])} for s in skus[1:]]
-        return self._save("time_discount", f"{self.short}限时折扣 · 爆款直降", days_ago=self.rng.uniform(0.5, 2),
-                          days_left=self.rng.uniform(2, 6), items=items)
+        return self._save(
+            "time_discount",
+            f"{self.short}限时折扣 · 爆款直降",
+            days_ago=self.rng.uniform(0.5, 2),
+            days_left=self.rng.uniform(2, 6),
+            items=items,
+        )
 
     def member_price(self):
         skus = self.pool.take(2 if self.pool.small else 3)
-        items = [{"sku_id": s.pk, "level_prices": {r: _exact(s.price_fen, bps / 10000) for r, bps in MEMBER_BPS.items()}}
-                 for s in skus]
+        items = [
+            {
+                "sku_id": s.pk,
+                "level_prices": {r: _exact(s.price_fen, bps / 10000) for r, bps in MEMBER_BPS.items()},
+            }
+            for s in skus
+        ]
         if not items:
             return None
-        return self._save("member_price", f"{self.short}会员专享价", days_ago=self.rng.uniform(5, 20), days_left=None,
-                          items=items)
+        return self._save(
+            "member_price",
+            f"{self.short}会员专享价",
+            days_ago=self.rng.uniform(5, 20),
+            days_left=None,
+            items=items,
+        )
 
     def group_buy(self):
         skus = self.pool.take(2)
         if not skus:
             return None
-        return self._save("group_buy", f"{self.short}拼团 · 好友一起买更省", days_ago=self.rng.uniform(1, 5),
-                          days_left=self.rng.uniform(7, 20), per_buyer_limit=2,
-                          config={"size": self.rng.choice([2, 3]), "hours": 24},
-                          items=[{"sku_id": s.pk, "price_fen": _below(s.price_fen, 0.75)} for s in skus])
+        return self._save(
+            "group_buy",
+            f"{self.short}拼团 · 好友一起买更省",
+            days_ago=self.rng.uniform(1, 5),
+            days_left=self.rng.uniform(7, 20),
+            per_buyer_limit=2,
+            config={"size": self.rng.choice([2, 3]), "hours": 24},
+            items=[{"sku_id": s.pk, "price_fen": _below(s.price_fen, 0.75)} for s in skus],
+        )
 
     def bundle(self):
         skus = self.pool.take(2)
         if len(skus) < 2:
             return None
         whole = sum(s.price_fen for s in skus)
-        return self._save("bundle", f"{self.short}超值套餐 · 两件组合", days_ago=self.rng.uniform(2, 10),
-                          days_left=self.rng.uniform(20, 45), config={"price_fen": _below(whole, 0.85)},
-                          items=[{"sku_id": s.pk, "quantity": 1} for s in skus])
+        return self._save(
+            "bundle",
+            f"{self.short}超值套餐 · 两件组合",
+            days_ago=self.rng.uniform(2, 10),
+            days_left=self.rng.uniform(20, 45),
+            config={"price_fen": _below(whole, 0.85)},
+            items=[{"sku_id": s.pk, "quantity": 1} for s in skus],
+        )
 
     def wholesale(self):
         refs = self.pool.wholesale
@@ -251,20 +333,41 @@ class _ShopPlan:
                 items.append({"sku_id": ref.sku_id, "tiers": tiers})
         if not items:
             return None
-        return self._save("wholesale", f"{self.short}批发阶梯价", days_ago=self.rng.uniform(10, 30), days_left=None,
-                          items=items)
+        return self._save(
+            "wholesale",
+            f"{self.short}批发阶梯价",
+            days_ago=self.rng.uniform(10, 30),
+            days_left=None,
+            items=items,
+        )
 
     def flash(self, slot):
         skus = self.pool.take(1 if self.pool.small else self.rng.choice([1, 2]), min_stock=5)
         if not skus:
             return None
-        items = [{"sku_id": s.pk, "price_fen": _below(s.price_fen, self.rng.choice([0.55, 0.6, 0.65])),
-                  "stock": min(self.rng.randint(10, 30), self.pool.available.get(s.pk, 0))} for s in skus]
+        items = [
+            {
+                "sku_id": s.pk,
+                "price_fen": _below(s.price_fen, self.rng.choice([0.55, 0.6, 0.65])),
+                "stock": min(self.rng.randint(10, 30), self.pool.available.get(s.pk, 0)),
+            }
+            for s in skus
+        ]
         try:
-            promo = promotion_save(shop=self.demo.shop, actor=self.demo.member("operations").user, now=self.now,
-                                   data=PromotionInput(kind="flash_sale", name=f"{self.short}限时秒杀",
-                                                       starts_at=slot.starts_at, ends_at=slot.ends_at,
-                                                       slot_id=slot.pk, per_buyer_limit=1, items=items))
+            promo = promotion_save(
+                shop=self.demo.shop,
+                actor=self.demo.member("operations").user,
+                now=self.now,
+                data=PromotionInput(
+                    kind="flash_sale",
+                    name=f"{self.short}限时秒杀",
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    slot_id=slot.pk,
+                    per_buyer_limit=1,
+                    items=items,
+                ),
+            )
         except DomainError as exc:
             self.tally.skipped.append(f"{self.short} 秒杀：{exc.message}")
             return None
@@ -300,11 +403,18 @@ def _raised_recently(pool: _SkuPool, now) -> list[int]:
 
 # --- buyers ------------------------------------------------------------------------------------------------------
 
+
 def _coupons_claim(*, buyers, platform_coupon, shop_coupons, rng, tally) -> None:
     """The demo buyer holds the platform coupon and three shop coupons; other buyers a random few."""
     for n, buyer in enumerate(buyers):
-        wanted = [platform_coupon] + shop_coupons[:3] if n == 0 else (
-            ([platform_coupon] if rng.random() < 0.5 else []) + [c for c in shop_coupons if rng.random() < 0.15])
+        wanted = (
+            [platform_coupon] + shop_coupons[:3]
+            if n == 0
+            else (
+                ([platform_coupon] if rng.random() < 0.5 else [])
+                + [c for c in shop_coupons if rng.random() < 0.15]
+            )
+        )
         for promo in wanted:
             try:
                 coupon_claim(buyer=buyer, promotion_id=promo.pk)
@@ -316,7 +426,10 @@ def _coupons_claim(*, buyers, platform_coupon, shop_coupons, rng, tally) -> None
 def _points_give(*, buyers, rng, tally) -> None:
     """Besides the points completed orders earned: a welcome bonus for the demo buyer and some others."""
     for n, buyer in enumerate(buyers):
-        points = DEMO_BUYER_POINTS if n == 0 else (rng.choice([200, 500, 800, 1000]) if rng.random() < 0.4 else 0)
-        if points and points_change(user=buyer, delta=points, reason="earn", note=WELCOME_NOTE,
-                                    ref=f"demo:welcome:{buyer.pk}"):
+        points = (
+            DEMO_BUYER_POINTS if n == 0 else (rng.choice([200, 500, 800, 1000]) if rng.random() < 0.4 else 0)
+        )
+        if points and points_change(
+            user=buyer, delta=points, reason="earn", note=WELCOME_NOTE, ref=f"demo:welcome:{buyer.pk}"
+        ):
             tally.points_buyers += 1

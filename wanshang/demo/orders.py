@@ -47,16 +47,39 @@ STATES = {
 }
 # Shoppers by local hour: quiet at night, a lunch bump, the peak in the evening.
 HOUR_WEIGHTS = [3, 1.5, 1, 0.5, 0.4, 0.5, 1, 2.5, 4, 5, 6, 7, 8, 7, 6, 6, 6, 6.5, 7, 9, 12, 14, 13, 7]
-SHOP_WEIGHTS = {"qinghe-apparel": 1.5, "lanxin-digital": 1.2, "shanhetian-food": 1.4, "lanzhi-beauty": 1.2,
-                "qiju-home": 1.0, "beiya-baby": 0.9, "xingye-outdoor": 0.9, "yunchu-appliances": 0.8}
-CARRIERS = {"lanxin-digital": ["SF", "JD"], "shanhetian-food": ["SF"], "yunchu-appliances": ["JD", "SF"],
-            "lanzhi-beauty": ["SF", "YTO", "ZTO"]}
+SHOP_WEIGHTS = {
+    "qinghe-apparel": 1.5,
+    "lanxin-digital": 1.2,
+    "shanhetian-food": 1.4,
+    "lanzhi-beauty": 1.2,
+    "qiju-home": 1.0,
+    "beiya-baby": 0.9,
+    "xingye-outdoor": 0.9,
+    "yunchu-appliances": 0.8,
+}
+CARRIERS = {
+    "lanxin-digital": ["SF", "JD"],
+    "shanhetian-food": ["SF"],
+    "yunchu-appliances": ["JD", "SF"],
+    "lanzhi-beauty": ["SF", "YTO", "ZTO"],
+}
 DEFAULT_CARRIERS = ["ZTO", "YTO", "YUNDA", "JTSD", "STO", "SF"]
-BUYER_NOTES = ["请尽快发货，谢谢", "周末送货，工作日家里没人", "送礼用，请不要放价格单", "麻烦包装结实一点",
-               "放快递柜就行", "请发顺丰，可补运费差价"]
+BUYER_NOTES = [
+    "请尽快发货，谢谢",
+    "周末送货，工作日家里没人",
+    "送礼用，请不要放价格单",
+    "麻烦包装结实一点",
+    "放快递柜就行",
+    "请发顺丰，可补运费差价",
+]
 CANCEL_REASONS = ["不想要了", "地址填写错误，重新下单", "商品规格选错了", "重复下单", "想换个颜色/尺码"]
-REFUND_REASONS = ["拍错了，不想要了", "商家发货太慢", "地址填错了，重新下单", "与客服协商一致退款",
-                  "价格有变化，想重新下单"]
+REFUND_REASONS = [
+    "拍错了，不想要了",
+    "商家发货太慢",
+    "地址填错了，重新下单",
+    "与客服协商一致退款",
+    "价格有变化，想重新下单",
+]
 REJECT_NOTES = ["商品已打包交给快递，请收到货后申请售后处理", "定制商品已开始制作，暂不支持仅退款，敬请谅解"]
 
 
@@ -68,7 +91,7 @@ class Checkout:
     shop_slugs: list
     created: object
     timeline: Timeline | None = None
-    items: list = field(default_factory=list)       # [(sku_id, quantity)], chosen when planning
+    items: list = field(default_factory=list)  # [(sku_id, quantity)], chosen when planning
     address_id: int | None = None
     note: str = ""
     order_ids: list = field(default_factory=list)
@@ -147,7 +170,9 @@ def _timeline(state: str, created, now, rng) -> Timeline:
     if state in ("refund_rejected", "refund_withdrawn"):
         t.refund_requested = later(t.paid, 10, 6 * 60)
         ship_from = t.refund_decided = later(t.refund_requested, 20, 8 * 60)
-    t.shipped = min(_working_hours(ship_from + timedelta(hours=rng.uniform(2, 30)), rng), now - timedelta(minutes=5))
+    t.shipped = min(
+        _working_hours(ship_from + timedelta(hours=rng.uniform(2, 30)), rng), now - timedelta(minutes=5)
+    )
     if state != "shipped":
         received = t.shipped + timedelta(days=rng.uniform(1, 6), hours=rng.uniform(0, 12))
         if received < now - timedelta(minutes=10):
@@ -171,7 +196,9 @@ class OrderMaker:
         # given back), so the choice does not depend on the order in which checkouts are replayed.
         self.planned = dict(self.avail)
         # A few bestsellers per shop, a long tail of slow movers; some buyers shop much more than others.
-        self.popularity = {slug: [rng.paretovariate(1.3) for _ in refs] for slug, refs in self.on_sale.items()}
+        self.popularity = {
+            slug: [rng.paretovariate(1.3) for _ in refs] for slug, refs in self.on_sale.items()
+        }
         self.activity = [rng.paretovariate(1.6) for _ in buyers]
         self.placed = 0
         self.failed = 0
@@ -194,9 +221,15 @@ class OrderMaker:
                 if pair:
                     shops.append(rng.choice([s for s in slugs if s != shops[0]]))
                 # The memorable demo buyer (buyers[0]) has an order in every state.
-                buyer = self.buyers[0] if first or rng.random() < 0.04 else rng.choices(self.buyers, self.activity)[0]
+                buyer = (
+                    self.buyers[0]
+                    if first or rng.random() < 0.04
+                    else rng.choices(self.buyers, self.activity)[0]
+                )
                 created = sample_time(rng, self.now, lo, hi)
-                ck = Checkout(index=len(checkouts), state=state, buyer=buyer, shop_slugs=shops, created=created)
+                ck = Checkout(
+                    index=len(checkouts), state=state, buyer=buyer, shop_slugs=shops, created=created
+                )
                 ck.timeline = _timeline(state, created, self.now, rng)
                 ck.items = [item for slug in shops for item in self._pick_items(slug, rng, self.planned)]
                 ids = buyer.address_ids
@@ -213,9 +246,12 @@ class OrderMaker:
         ids = set(sku_ids)
         for sku_id in ids:
             self.avail[sku_id] = 0
-        for sku_id, on_hand, reserved in Stock.objects.filter(sku_id__in=ids).values_list("sku_id", "on_hand",
-                                                                                         "reserved"):
-            self.avail[sku_id] = max(self.avail[sku_id], on_hand - reserved)  # a line ships from one warehouse
+        for sku_id, on_hand, reserved in Stock.objects.filter(sku_id__in=ids).values_list(
+            "sku_id", "on_hand", "reserved"
+        ):
+            self.avail[sku_id] = max(
+                self.avail[sku_id], on_hand - reserved
+            )  # a line ships from one warehouse
 
     def _pick_items(self, slug: str, rng, avail: dict) -> list[tuple[int, int]]:
         refs, weights = self.on_sale[slug], self.popularity[slug]
@@ -248,13 +284,23 @@ class OrderMaker:
         for attempt in range(8):
             if attempt:
                 retry_rng = random.Random(f"wanshang-demo:{self.seed}:retry:{ck.index}:{attempt}")
-                items = [item for slug in ck.shop_slugs for item in self._pick_items(slug, retry_rng, dict(self.avail))]
+                items = [
+                    item
+                    for slug in ck.shop_slugs
+                    for item in self._pick_items(slug, retry_rng, dict(self.avail))
+                ]
             if not items:
                 continue
             key = f"demo-{self.seed}-{ck.index}-{attempt}"
             try:
-                payment = checkout_submit(user=ck.buyer, items=items, address_id=ck.address_id,
-                                          idempotency_key=key, buyer_note=ck.note, from_cart=False)
+                payment = checkout_submit(
+                    user=ck.buyer,
+                    items=items,
+                    address_id=ck.address_id,
+                    idempotency_key=key,
+                    buyer_note=ck.note,
+                    from_cart=False,
+                )
             except DomainError as exc:
                 error = exc
                 continue
@@ -298,17 +344,32 @@ class OrderMaker:
         if ck.state == "cancelled_buyer":
             reason = rng.choice(CANCEL_REASONS)
             for order in orders:
-                order_cancel(order_id=order.pk, actor=ck.buyer, actor_kind="buyer", reason=reason, buyer=ck.buyer,
-                             now=t.cancelled)
+                order_cancel(
+                    order_id=order.pk,
+                    actor=ck.buyer,
+                    actor_kind="buyer",
+                    reason=reason,
+                    buyer=ck.buyer,
+                    now=t.cancelled,
+                )
         elif ck.state == "cancelled_expired":
             for order in orders:  # what orders_cancel_expired does when the scheduler finds it
-                order_cancel(order_id=order.pk, actor_kind="system", reason="超时未付款，系统自动取消", now=t.cancelled)
+                order_cancel(
+                    order_id=order.pk, actor_kind="system", reason="超时未付款，系统自动取消", now=t.cancelled
+                )
         elif ck.state != "pending":
             sandbox_pay(buyer=ck.buyer, payment_no=payment.no)
             for order in orders:
                 refund_ids += self._after_payment(ck, order, rng)
-        checkout_backdate(buyer_id=ck.buyer.pk, idempotency_key=key, payment_id=payment.pk, payment_no=payment.no,
-                          order_ids=ck.order_ids, t=t, refund_ids=refund_ids)
+        checkout_backdate(
+            buyer_id=ck.buyer.pk,
+            idempotency_key=key,
+            payment_id=payment.pk,
+            payment_no=payment.no,
+            order_ids=ck.order_ids,
+            t=t,
+            refund_ids=refund_ids,
+        )
         self._refresh_avail(sku_ids)
 
     def _after_payment(self, ck: Checkout, order, rng) -> list[int]:
@@ -325,15 +386,22 @@ class OrderMaker:
                 renumber_gateway_refund(order_refund_id=refund.pk, no=self.numbers.make("G", t.refunded))
                 return refund_ids
             if ck.state == "refund_rejected":
-                refund_reject(shop=demo.shop, refund_id=refund.pk, actor=handler.user, note=rng.choice(REJECT_NOTES))
+                refund_reject(
+                    shop=demo.shop, refund_id=refund.pk, actor=handler.user, note=rng.choice(REJECT_NOTES)
+                )
             elif ck.state == "refund_withdrawn":
                 refund_withdraw(buyer=ck.buyer, refund_id=refund.pk)
             else:  # refund_open: waiting for the shop
                 return refund_ids
         if t.shipped:
             carrier = rng.choice(CARRIERS.get(demo.spec["slug"], DEFAULT_CARRIERS))
-            order_ship(shop=demo.shop, order_id=order.pk, carrier=carrier, tracking_no=tracking_no(carrier, rng),
-                       actor=demo.member("warehouse").user)
+            order_ship(
+                shop=demo.shop,
+                order_id=order.pk,
+                carrier=carrier,
+                tracking_no=tracking_no(carrier, rng),
+                actor=demo.member("warehouse").user,
+            )
         if t.received:
             order_confirm_receipt(buyer=ck.buyer, order_id=order.pk)
         return refund_ids
@@ -341,8 +409,16 @@ class OrderMaker:
 
 def tracking_no(carrier: str, rng) -> str:
     digits = "".join(str(rng.randrange(10)) for _ in range(12))
-    prefix = {"SF": "SF1", "JD": "JDVA0", "YTO": "YT7", "ZTO": "7", "YUNDA": "43", "JTSD": "JT0", "STO": "77",
-              "EMS": "98"}.get(carrier, "")
+    prefix = {
+        "SF": "SF1",
+        "JD": "JDVA0",
+        "YTO": "YT7",
+        "ZTO": "7",
+        "YUNDA": "43",
+        "JTSD": "JT0",
+        "STO": "77",
+        "EMS": "98",
+    }.get(carrier, "")
     return prefix + digits
 
 

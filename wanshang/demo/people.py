@@ -19,10 +19,20 @@ DEMO_BUYER = {
     "phone": DEMO_BUYER_PHONE,
     "nickname": "小万（演示买家）",
     "addresses": [
-        {"receiver": "万小商", "phone": DEMO_BUYER_PHONE, "district_code": "330106",
-         "detail": "文三路478号华星时代广场A座1202", "is_default": True},
-        {"receiver": "万小商", "phone": DEMO_BUYER_PHONE, "district_code": "110105",
-         "detail": "望京街道阜通东大街6号院3号楼1单元802", "is_default": False},
+        {
+            "receiver": "万小商",
+            "phone": DEMO_BUYER_PHONE,
+            "district_code": "330106",
+            "detail": "文三路478号华星时代广场A座1202",
+            "is_default": True,
+        },
+        {
+            "receiver": "万小商",
+            "phone": DEMO_BUYER_PHONE,
+            "district_code": "110105",
+            "detail": "望京街道阜通东大街6号院3号楼1单元802",
+            "is_default": False,
+        },
     ],
 }
 
@@ -53,7 +63,9 @@ def shared_password_hash(password: str):
 
 def user_ensure(*, login: str, nickname: str):
     """The demo account for `login`: the existing user, else a new one registered through the real service."""
-    return user_find_by_login(login=login) or user_register(login=login, password=DEMO_PASSWORD, nickname=nickname)
+    return user_find_by_login(login=login) or user_register(
+        login=login, password=DEMO_PASSWORD, nickname=nickname
+    )
 
 
 def operator_ensure():
@@ -72,12 +84,19 @@ def buyers_create(*, count: int, seed: int, now, rng, log) -> list:
         user = user_ensure(login=person["phone"], nickname=person["nickname"])
         ids = []
         for addr in person["addresses"]:
-            address = address_create(user=user, receiver=addr["receiver"], phone=addr["phone"],
-                                     district_code=addr["district_code"], detail=addr["detail"],
-                                     is_default=addr["is_default"])
+            address = address_create(
+                user=user,
+                receiver=addr["receiver"],
+                phone=addr["phone"],
+                district_code=addr["district_code"],
+                detail=addr["detail"],
+                is_default=addr["is_default"],
+            )
             ids.append(address.pk)
         user.address_ids = ids
         user_backdate(user_id=user.pk, joined=now - timedelta(days=rng.uniform(35, 400)))
         users.append(user)
-    log(f"  买家 {len(users)} 个（含演示买家 {DEMO_BUYER_PHONE}），收货地址 {sum(len(u.address_ids) for u in users)} 条")
+    log(
+        f"  买家 {len(users)} 个（含演示买家 {DEMO_BUYER_PHONE}），收货地址 {sum(len(u.address_ids) for u in users)} 条"
+    )
     return users

@@ -79,7 +79,7 @@ class DemoOptions:
 
 
 def demo_status() -> str:
-    """"loaded" when the operator and every demo shop exist, "empty" when none of the demo shops does,
+    """ "loaded" when the operator and every demo shop exist, "empty" when none of the demo shops does,
     "partial" otherwise."""
     slugs = {s["slug"] for s in content.SHOPS}
     present = set(shop_list().filter(slug__in=slugs).values_list("slug", flat=True))
@@ -101,7 +101,9 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
     """
     status = demo_status()
     if status != "empty":
-        raise DemoConflict("演示数据已存在" if status == "loaded" else "数据库中已有部分演示店铺，请换一个空数据库再加载")
+        raise DemoConflict(
+            "演示数据已存在" if status == "loaded" else "数据库中已有部分演示店铺，请换一个空数据库再加载"
+        )
     seed = options.seed
     now = timezone.now().replace(microsecond=0)
     started = time.monotonic()
@@ -118,33 +120,54 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         brands = brands_create(log=log)
 
         phase("商家：入驻申请 → 审核开店、店员、仓库、运费模板")
-        shops = shops_open(operator=operator, categories=categories, now=now, rng=_rng(seed, "shops"), log=log)
-        applications_pending(operator=operator, categories=categories, now=now, rng=_rng(seed, "applications"),
-                             log=log)
+        shops = shops_open(
+            operator=operator, categories=categories, now=now, rng=_rng(seed, "shops"), log=log
+        )
+        applications_pending(
+            operator=operator, categories=categories, now=now, rng=_rng(seed, "applications"), log=log
+        )
 
         phase("商品：SPU 与 SKU 矩阵、库存、上下架")
-        on_sale = products_create(shops=shops, categories=categories, brands=brands,
-                                  per_shop=options.products_per_shop, seed=seed, now=now,
-                                  rng=_rng(seed, "catalog"), log=log)
+        on_sale = products_create(
+            shops=shops,
+            categories=categories,
+            brands=brands,
+            per_shop=options.products_per_shop,
+            seed=seed,
+            now=now,
+            rng=_rng(seed, "catalog"),
+            log=log,
+        )
 
         phase("买家与收货地址")
         buyers = buyers_create(count=options.buyers, seed=seed, now=now, rng=_rng(seed, "buyers"), log=log)
 
         phase(f"订单：约 {options.orders} 个历史订单（近 30 天）与调价记录")
         order_rng = _rng(seed, "orders")
-        maker = OrderMaker(shops=shops, buyers=buyers, on_sale=on_sale, seed=seed, now=now, rng=order_rng, log=log)
+        maker = OrderMaker(
+            shops=shops, buyers=buyers, on_sale=on_sale, seed=seed, now=now, rng=order_rng, log=log
+        )
         checkouts = maker.plan(options.orders)
         price_events = price_changes_plan(shops=shops, on_sale=on_sale, now=now, rng=_rng(seed, "prices"))
         maker.run(checkouts, price_events)
-        log(f"  下单 {maker.placed} 个订单（{len(checkouts) - maker.failed} 次结算），调价 {len(price_events)} 次")
+        log(
+            f"  下单 {maker.placed} 个订单（{len(checkouts) - maker.failed} 次结算），调价 {len(price_events)} 次"
+        )
         matured = settlements_mature(now=now)
         log(f"  结算单已到期可结算 {matured} 笔")
         if buyers:
             cart_fill(buyer=buyers[0], on_sale=on_sale, rng=order_rng)
 
         phase("营销：店铺活动、平台券、秒杀场次、领券与积分")
-        marketing_create(operator=operator, shops=shops, on_sale=on_sale, buyers=buyers, now=timezone.now(),
-                         rng=_rng(seed, "marketing"), log=log)
+        marketing_create(
+            operator=operator,
+            shops=shops,
+            on_sale=on_sale,
+            buyers=buyers,
+            now=timezone.now(),
+            rng=_rng(seed, "marketing"),
+            log=log,
+        )
     phase("完成")
     return demo_counts()
 
@@ -162,7 +185,9 @@ def demo_simulate(*, days: int, visitors_per_day: int, seed: int, log: Callable[
     history already. Runs outside a transaction (see market_simulate). Returns the report, or None."""
     if days <= 0 or demo_history_present():
         return None
-    report = market_simulate(options=SimOptions(days=days, seed=seed, visitors_per_day=visitors_per_day), log=log)
+    report = market_simulate(
+        options=SimOptions(days=days, seed=seed, visitors_per_day=visitors_per_day), log=log
+    )
     settlements_mature(now=timezone.now())  # orders received over a week ago may be settled, as in demo_load
     analytics_jobs_run(log=log)
     return report
@@ -181,6 +206,7 @@ def analytics_jobs_run(*, log: Callable[[str], None] = print) -> None:
 
 def demo_counts() -> dict:
     """What the demo database holds, for the banner and the report."""
+
     def by(qs, field):
         return dict(qs.values_list(field).annotate(n=Count("id")).order_by(field))
 
@@ -188,7 +214,10 @@ def demo_counts() -> dict:
         "shops": Shop.objects.count(),
         "applications": by(MerchantApplication.objects, "status"),
         "categories": Category.objects.count(),
-        "leaf_categories_used": Product.objects.filter(status="on_sale").values("category").distinct().count(),
+        "leaf_categories_used": Product.objects.filter(status="on_sale")
+        .values("category")
+        .distinct()
+        .count(),
         "products": by(Product.objects, "status"),
         "skus": Sku.objects.filter(is_active=True).count(),
         "price_history": PriceHistory.objects.count(),
@@ -205,9 +234,12 @@ def demo_counts() -> dict:
 
 def demo_counts_lines(counts: dict) -> list[str]:
     """The counts in words, one line per kind of thing."""
+
     def words(values: dict, labels) -> str:
         total = sum(values.values())
-        parts = "，".join(f"{choice.label} {values[choice.value]}" for choice in labels if values.get(choice.value))
+        parts = "，".join(
+            f"{choice.label} {values[choice.value]}" for choice in labels if values.get(choice.value)
+        )
         return f"{total}（{parts}）" if parts else "0"
 
     return [
@@ -229,9 +261,11 @@ def demo_logins() -> list[tuple[str, str, str]]:
     def staff(shop, role):
         return next((m for m in shop.get("staff", []) if m["role"] == role), None)
 
-    rows = [("买家", DEMO_BUYER["phone"], DEMO_BUYER["nickname"]),
-            ("店主", first["owner"]["phone"], f"{first['name']} · {first['owner']['nickname']}"),
-            ("店主", second["owner"]["phone"], f"{second['name']} · {second['owner']['nickname']}")]
+    rows = [
+        ("买家", DEMO_BUYER["phone"], DEMO_BUYER["nickname"]),
+        ("店主", first["owner"]["phone"], f"{first['name']} · {first['owner']['nickname']}"),
+        ("店主", second["owner"]["phone"], f"{second['name']} · {second['owner']['nickname']}"),
+    ]
     for role, label in (("warehouse", "仓库"), ("service", "客服")):
         member = staff(first, role)
         if member:

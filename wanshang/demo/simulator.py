@@ -64,25 +64,38 @@ from wanshang.orders.services import order_cancel, order_confirm_receipt, order_
 from wanshang.payments.services import sandbox_pay
 
 WEEKEND = 1.2
-DAY_NOISE = 0.12         # sd of the log of a day's traffic multiplier
-GROWTH = (0.8, 1.2)      # traffic multiplier of the first and the last day
-BUYER_SHARE = 0.35       # visits by a logged-in buyer; the rest browse anonymously
-VISITS_PER_BUYER = 8     # sizes the buyer pool: on average a buyer comes back this often in a run
-SOURCES = {"direct": 20, "search": 24, "home": 15, "category": 11, "activity": 8, "external": 14, "ads": 6,
-           "affiliate": 2}
-EXTERNAL_HOSTS = {"www.baidu.com": 30, "mp.weixin.qq.com": 25, "www.xiaohongshu.com": 20, "www.douyin.com": 15,
-                  "weibo.com": 10}
+DAY_NOISE = 0.12  # sd of the log of a day's traffic multiplier
+GROWTH = (0.8, 1.2)  # traffic multiplier of the first and the last day
+BUYER_SHARE = 0.35  # visits by a logged-in buyer; the rest browse anonymously
+VISITS_PER_BUYER = 8  # sizes the buyer pool: on average a buyer comes back this often in a run
+SOURCES = {
+    "direct": 20,
+    "search": 24,
+    "home": 15,
+    "category": 11,
+    "activity": 8,
+    "external": 14,
+    "ads": 6,
+    "affiliate": 2,
+}
+EXTERNAL_HOSTS = {
+    "www.baidu.com": 30,
+    "mp.weixin.qq.com": 25,
+    "www.xiaohongshu.com": 20,
+    "www.douyin.com": 15,
+    "weibo.com": 10,
+}
 STAY_SECONDS = {"product": 35, "shop": 20, "cart": 15, "checkout": 25, "order": 10}  # median time on a page
 STAY_DEFAULT = 12
-BEACON_RATE = 0.7        # pages whose time-on-page beacon arrives
-CONTINUE_FIRST = 0.6     # after the landing page; the rest bounce
+BEACON_RATE = 0.7  # pages whose time-on-page beacon arrives
+CONTINUE_FIRST = 0.6  # after the landing page; the rest bounce
 CONTINUE = 0.7
 MAX_PAGES = 12
-FAV_RATE = 0.035         # per product page of a logged-in buyer, times the shop's quality
+FAV_RATE = 0.035  # per product page of a logged-in buyer, times the shop's quality
 CART_RATE = 0.1
-ORDER_RATE = 0.45        # a visit with a cart ends in an order, times the shops' quality
-PAY_RATE = 0.9           # the rest leave the order unpaid; the order timeout cancels it
-REFUND_RATE = 0.05       # of paid checkouts, divided by the shops' quality
+ORDER_RATE = 0.45  # a visit with a cart ends in an order, times the shops' quality
+PAY_RATE = 0.9  # the rest leave the order unpaid; the order timeout cancels it
+REFUND_RATE = 0.05  # of paid checkouts, divided by the shops' quality
 EXPIRE_REASON = "超时未付款，系统自动取消"  # what orders_cancel_expired writes
 DEFAULT_INCIDENT_HOUR, DEFAULT_INCIDENT_HOURS = 17, 6  # through the evening peak, where a gap shows most
 
@@ -128,16 +141,16 @@ class SimOptions:
     days: int = 30
     seed: int = 2026
     visitors_per_day: int = 400
-    incidents: tuple[Incident, ...] | None = None   # None: one on the second-to-last full day; (): none
-    end: datetime | None = None                     # None: now
+    incidents: tuple[Incident, ...] | None = None  # None: one on the second-to-last full day; (): none
+    end: datetime | None = None  # None: now
 
 
 @dataclass
 class IncidentTally:
     incident: Incident
     shop_id: int = 0
-    placed: int = 0   # the shop's orders placed in the window
-    paid: int = 0     # … and paid in it (0 unless the incident failed to break anything)
+    placed: int = 0  # the shop's orders placed in the window
+    paid: int = 0  # … and paid in it (0 unless the incident failed to break anything)
 
     def covers(self, shop_id: int, when: datetime) -> bool:
         start, end = self.incident.window()
@@ -180,7 +193,9 @@ class SimReport:
             f"加购被拒 {self.cart_refused} 次，结算被拒 {self.checkout_refused} 次，补货 {self.restocked} 个 SKU",
         ]
         for tally in self.incidents:
-            out.append(f"  注入事故：{tally.incident.label()}：窗口内下单 {tally.placed} 个，支付 {tally.paid} 个")
+            out.append(
+                f"  注入事故：{tally.incident.label()}：窗口内下单 {tally.placed} 个，支付 {tally.paid} 个"
+            )
         return out
 
 
@@ -214,7 +229,9 @@ class MarketSimulator:
         self.timeout = timedelta(minutes=settings.WANSHANG["ORDER_PAYMENT_TIMEOUT_MINUTES"])
         self.report = SimReport(days=options.days)
         self.unpaid: list[tuple[datetime, int, _Unpaid]] = []
-        self.short: set[int] = set()  # SKUs a buyer found sold out: the shop restocks them at the end of the day
+        self.short: set[int] = (
+            set()
+        )  # SKUs a buyer found sold out: the shop restocks them at the end of the day
         self.catalog: Catalog | None = None
         self.people: People | None = None
         self.stay_tokens: dict[tuple, str] = {}
@@ -233,8 +250,10 @@ class MarketSimulator:
         total = self.options.days * self.options.visitors_per_day
         pool = min(3000, max(20, math.ceil(total * BUYER_SHARE / VISITS_PER_BUYER)))
         self.people = people_ensure(count=pool, seed=self.seed, joined_before=self.start, log=self.log)
-        self.incidents = [IncidentTally(incident=i, shop_id=self.catalog.shops_by_slug[i.shop_slug].id)
-                          for i in self._incidents()]
+        self.incidents = [
+            IncidentTally(incident=i, shop_id=self.catalog.shops_by_slug[i.shop_slug].id)
+            for i in self._incidents()
+        ]
         report.incidents = self.incidents
         counts = self._hourly_counts(total)
         for day in range(self.options.days):
@@ -245,8 +264,10 @@ class MarketSimulator:
                     self._visit(slot + timedelta(seconds=offset * 3600))
             self._restock(when=min(self.start + timedelta(days=day + 1), self.end))
             report.events += ingest()
-            self.log(f"  [{wall.monotonic() - began:5.1f}s] 第 {day + 1}/{self.options.days} 天：访问 {report.visits}，"
-                     f"订单 {report.orders}，支付 {report.paid_orders}")
+            self.log(
+                f"  [{wall.monotonic() - began:5.1f}s] 第 {day + 1}/{self.options.days} 天：访问 {report.visits}，"
+                f"订单 {report.orders}，支付 {report.paid_orders}"
+            )
         self._expire(until=self.end)
         report.events += ingest()
         report.seconds = wall.monotonic() - began
@@ -262,8 +283,12 @@ class MarketSimulator:
         busiest = max(self.catalog.shops.values(), key=lambda s: (s.appeal * s.quality, -s.id))
         today = timezone.localdate(self.end)
         for back in (2, 1):
-            incident = Incident(shop_slug=busiest.slug, day=today - timedelta(days=back), hour=DEFAULT_INCIDENT_HOUR,
-                                hours=DEFAULT_INCIDENT_HOURS)
+            incident = Incident(
+                shop_slug=busiest.slug,
+                day=today - timedelta(days=back),
+                hour=DEFAULT_INCIDENT_HOUR,
+                hours=DEFAULT_INCIDENT_HOURS,
+            )
             start, end = incident.window()
             if self.start <= start and end <= self.end:
                 return [incident]
@@ -278,7 +303,9 @@ class MarketSimulator:
             local = timezone.localtime(self.start + timedelta(minutes=60 * k + 30))
             day = k // 24
             growth = GROWTH[0] + (GROWTH[1] - GROWTH[0]) * day / max(1, days - 1)
-            weight = HOUR_WEIGHTS[local.hour] * (WEEKEND if local.weekday() >= 5 else 1.0) * noise[day] * growth
+            weight = (
+                HOUR_WEIGHTS[local.hour] * (WEEKEND if local.weekday() >= 5 else 1.0) * noise[day] * growth
+            )
             weights.append(round(weight * 1000))
         return allocate(total, weights)
 
@@ -290,8 +317,13 @@ class MarketSimulator:
         who = self.people.buyer(rng) if rng.random() < BUYER_SHARE else self.people.anonymous(rng)
         source = _weighted(rng, SOURCES)
         ref_host = _weighted(rng, EXTERNAL_HOSTS) if source == "external" else ""
-        visit = Visit(visitor=who.visitor, session=hex_id(rng), user_id=who.user.pk if who.user else None,
-                      terminal=who.terminal, clock=when)
+        visit = Visit(
+            visitor=who.visitor,
+            session=hex_id(rng),
+            user_id=who.user.pk if who.user else None,
+            terminal=who.terminal,
+            clock=when,
+        )
         token = visit_begin(visit)
         try:
             _Browse(self, visit, who, source, ref_host, rng).run()
@@ -311,14 +343,18 @@ class MarketSimulator:
         created = visit.now()
         key = f"sim-{self.tag}-{index}"
         try:
-            payment = checkout_submit(user=who.user, items=items, address_id=who.address_id, idempotency_key=key,
-                                      from_cart=True)
+            payment = checkout_submit(
+                user=who.user, items=items, address_id=who.address_id, idempotency_key=key, from_cart=True
+            )
         except DomainError as exc:
             report.checkout_refused += 1
             self._note_short(exc, [sku_id for sku_id, _ in items])
             return False
-        orders = list(Order.objects.filter(payment_id=payment.pk).order_by("pk").values_list("pk", "shop_id",
-                                                                                              "total_fen"))
+        orders = list(
+            Order.objects.filter(payment_id=payment.pk)
+            .order_by("pk")
+            .values_list("pk", "shop_id", "total_fen")
+        )
         payment_no = self.numbers.make("P", created)
         renumber_payment(payment_id=payment.pk, no=payment_no)
         for order_id, _, _ in orders:
@@ -345,12 +381,32 @@ class MarketSimulator:
                 tally.paid += sum(1 for _, shop_id, _ in orders if tally.covers(shop_id, paid))
             refund_ids = self._after_payment(who, orders, t, after)
         else:
-            heapq.heappush(self.unpaid, (created + self.timeout, index, _Unpaid(
-                buyer_id=who.user.pk, key=key, payment_id=payment.pk, payment_no=payment_no, order_ids=order_ids,
-                created=created, delay=after.uniform(1, 30))))
+            heapq.heappush(
+                self.unpaid,
+                (
+                    created + self.timeout,
+                    index,
+                    _Unpaid(
+                        buyer_id=who.user.pk,
+                        key=key,
+                        payment_id=payment.pk,
+                        payment_no=payment_no,
+                        order_ids=order_ids,
+                        created=created,
+                        delay=after.uniform(1, 30),
+                    ),
+                ),
+            )
         with transaction.atomic():
-            checkout_backdate(buyer_id=who.user.pk, idempotency_key=key, payment_id=payment.pk,
-                              payment_no=payment_no, order_ids=order_ids, t=t, refund_ids=refund_ids)
+            checkout_backdate(
+                buyer_id=who.user.pk,
+                idempotency_key=key,
+                payment_id=payment.pk,
+                payment_no=payment_no,
+                order_ids=order_ids,
+                t=t,
+                refund_ids=refund_ids,
+            )
         return t.paid is not None
 
     def _after_payment(self, who: Shopper, orders: list, t: Timeline, after: random.Random) -> list[int]:
@@ -382,8 +438,13 @@ class MarketSimulator:
             return refund_ids
         for (order_id, _, _), shop in zip(orders, shops, strict=True):
             carrier = after.choice(CARRIERS.get(shop.slug, DEFAULT_CARRIERS))
-            order_ship(shop=shop.shop, order_id=order_id, carrier=carrier, tracking_no=tracking_no(carrier, after),
-                       actor=shop.shipper)
+            order_ship(
+                shop=shop.shop,
+                order_id=order_id,
+                carrier=carrier,
+                tracking_no=tracking_no(carrier, after),
+                actor=shop.shipper,
+            )
         t.shipped = shipped
         self.report.shipped += len(orders)
         if received < self.end - timedelta(minutes=10):
@@ -404,9 +465,15 @@ class MarketSimulator:
                     continue
                 self.report.expired += 1
             with transaction.atomic():
-                checkout_backdate(buyer_id=unpaid.buyer_id, idempotency_key=unpaid.key, payment_id=unpaid.payment_id,
-                                  payment_no=unpaid.payment_no, order_ids=unpaid.order_ids,
-                                  t=Timeline(created=unpaid.created, cancelled=cancelled), refund_ids=[])
+                checkout_backdate(
+                    buyer_id=unpaid.buyer_id,
+                    idempotency_key=unpaid.key,
+                    payment_id=unpaid.payment_id,
+                    payment_no=unpaid.payment_no,
+                    order_ids=unpaid.order_ids,
+                    t=Timeline(created=unpaid.created, cancelled=cancelled),
+                    refund_ids=[],
+                )
 
     # --- stock ----------------------------------------------------------------------------------------------
 
@@ -424,8 +491,11 @@ class MarketSimulator:
         if not self.short:
             return
         last = StockMovement.objects.aggregate(m=Max("pk"))["m"] or 0
-        rows = (Stock.objects.filter(sku_id__in=sorted(self.short)).select_related("sku", "warehouse", "shop")
-                .order_by("sku_id", "-on_hand", "pk"))
+        rows = (
+            Stock.objects.filter(sku_id__in=sorted(self.short))
+            .select_related("sku", "warehouse", "shop")
+            .order_by("sku_id", "-on_hand", "pk")
+        )
         done: set[int] = set()
         for stock in rows:
             shop = self.catalog.shops.get(stock.shop_id)
@@ -433,8 +503,14 @@ class MarketSimulator:
                 continue
             done.add(stock.sku_id)
             extra = 20 + (stock.sku_id * 7919 + self.seed) % 180  # deterministic, no draw from the streams
-            stock_set(shop=stock.shop, sku=stock.sku, warehouse=stock.warehouse, on_hand=stock.on_hand + extra,
-                      actor=shop.shipper, reason="补货")
+            stock_set(
+                shop=stock.shop,
+                sku=stock.sku,
+                warehouse=stock.warehouse,
+                on_hand=stock.on_hand + extra,
+                actor=shop.shipper,
+                reason="补货",
+            )
             self.report.restocked += 1
         self.short.clear()
         ids = list(StockMovement.objects.filter(pk__gt=last).values_list("pk", flat=True))
@@ -446,7 +522,14 @@ class _Browse:
     maybe the shop's page, and for a buyer with something in the cart, the checkout."""
 
     def __init__(self, sim: MarketSimulator, visit, who: Shopper, source: str, ref_host: str, rng):
-        self.sim, self.visit, self.who, self.source, self.ref_host, self.rng = sim, visit, who, source, ref_host, rng
+        self.sim, self.visit, self.who, self.source, self.ref_host, self.rng = (
+            sim,
+            visit,
+            who,
+            source,
+            ref_host,
+            rng,
+        )
         self.catalog = sim.catalog
         self.carted: list[tuple[object, int, int]] = []
 
@@ -456,8 +539,16 @@ class _Browse:
         product_id = None
         if product is not None:
             shop_id, product_id, category_id = product.shop_id, product.id, product.category_id
-        track("pv", shop_id=shop_id, product_id=product_id, category_id=category_id, page_type=page_type,
-              source=self.source, ref_host=self.ref_host, query=query)
+        track(
+            "pv",
+            shop_id=shop_id,
+            product_id=product_id,
+            category_id=category_id,
+            page_type=page_type,
+            source=self.source,
+            ref_host=self.ref_host,
+            query=query,
+        )
         self.sim.report.page_views += 1
         if product is not None and self.who.user is not None:
             self.buyer_acts(product)
@@ -470,8 +561,9 @@ class _Browse:
             context = (page_type, shop_id, product_id, category_id)
             token = self.sim.stay_tokens.get(context)
             if token is None:  # what the page would embed for its beacon; signed once per page
-                token = self.sim.stay_tokens[context] = stay_token(page_type=page_type, shop_id=shop_id,
-                                                                   product_id=product_id, category_id=category_id)
+                token = self.sim.stay_tokens[context] = stay_token(
+                    page_type=page_type, shop_id=shop_id, product_id=product_id, category_id=category_id
+                )
             stay_record(token=token, duration_ms=max(1, int(seconds * 1000)))
             self.sim.report.stays += 1
         return self.visit.clock < self.sim.end

@@ -21,8 +21,13 @@ def trend(rows: list[dict]) -> dict:
         "series": [
             {"name": uv, "type": "line", "smooth": True, "data": [r["uv"] for r in rows]},
             {"name": buyers, "type": "line", "smooth": True, "data": [r["paid_buyers"] for r in rows]},
-            {"name": amount, "type": "bar", "yAxisIndex": 1, "data": [_yuan(r["paid_fen"]) for r in rows],
-             "itemStyle": {"opacity": 0.45}},
+            {
+                "name": amount,
+                "type": "bar",
+                "yAxisIndex": 1,
+                "data": [_yuan(r["paid_fen"]) for r in rows],
+                "itemStyle": {"opacity": 0.45},
+            },
         ],
     }
 
@@ -30,9 +35,17 @@ def trend(rows: list[dict]) -> dict:
 def funnel(steps: list[dict]) -> dict:
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}: {c}"},
-        "series": [{"type": "funnel", "sort": "none", "left": "10%", "width": "80%", "minSize": "8%",
-                    "label": {"show": True, "position": "inside", "formatter": "{b} {c}"},
-                    "data": [{"name": gettext(s["label"]), "value": s["count"]} for s in steps]}],
+        "series": [
+            {
+                "type": "funnel",
+                "sort": "none",
+                "left": "10%",
+                "width": "80%",
+                "minSize": "8%",
+                "label": {"show": True, "position": "inside", "formatter": "{b} {c}"},
+                "data": [{"name": gettext(s["label"]), "value": s["count"]} for s in steps],
+            }
+        ],
     }
 
 
@@ -40,8 +53,14 @@ def pie(rows: list[dict], *, value_key: str = "visitors", name: str = "") -> dic
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
         "legend": {"bottom": 0},
-        "series": [{"name": name, "type": "pie", "radius": ["38%", "66%"],
-                    "data": [{"name": r["label"], "value": r[value_key]} for r in rows if r.get(value_key)]}],
+        "series": [
+            {
+                "name": name,
+                "type": "pie",
+                "radius": ["38%", "66%"],
+                "data": [{"name": r["label"], "value": r[value_key]} for r in rows if r.get(value_key)],
+            }
+        ],
     }
 
 
@@ -52,6 +71,8 @@ def share_bars(rows: list[dict], *, left: str, right: str, left_name: str, right
         "grid": {"left": 48, "right": 16, "top": 36, "bottom": 28},
         "xAxis": {"type": "category", "data": [r["label"] for r in rows]},
         "yAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
-        "series": [{"name": left_name, "type": "bar", "data": [round((r[left] or 0) * 100, 2) for r in rows]},
-                   {"name": right_name, "type": "bar", "data": [round((r[right] or 0) * 100, 2) for r in rows]}],
+        "series": [
+            {"name": left_name, "type": "bar", "data": [round((r[left] or 0) * 100, 2) for r in rows]},
+            {"name": right_name, "type": "bar", "data": [round((r[right] or 0) * 100, 2) for r in rows]},
+        ],
     }

@@ -11,8 +11,13 @@ from wanshang.insights.metrics import METRICS
 
 
 def period_out(period) -> dict:
-    out = {"key": period.key, "label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
-           "live_until": period.live_end.isoformat() if period.live_end else None}
+    out = {
+        "key": period.key,
+        "label": period.label,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "live_until": period.live_end.isoformat() if period.live_end else None,
+    }
     if period.previous is not None:
         out["previous"] = period_out(period.previous)
     return out
@@ -22,18 +27,20 @@ def dashboard_out(board: dict) -> dict:
     average = board["category_avg"]
     return {
         "period": period_out(board["period"]),
-        "metrics": [{k: c[k] for k in ("key", "label", "kind", "value", "previous", "change", "category_avg")}
-                    for c in board["cards"]],
+        "metrics": [
+            {k: c[k] for k in ("key", "label", "kind", "value", "previous", "change", "category_avg")}
+            for c in board["cards"]
+        ],
         "category_peers": average["peers"] if average else 0,
         "funnel": board["funnel"],
         "trend": [{**row, "day": row["day"].isoformat()} for row in board["trend"]],
         "sources": board["sources"],
-        "definitions": {"bounce_rate": board["bounce_definition"],
-                        "units": {m[0]: m[2] for m in METRICS}},
+        "definitions": {"bounce_rate": board["bounce_definition"], "units": {m[0]: m[2] for m in METRICS}},
     }
 
 
 # --- 交易报表 and 异常提醒: the seller's shapes; the platform adds the shop ---------------------------------------
+
 
 class In(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -94,21 +101,52 @@ def trade_out(report) -> dict:
     """A `TradeReport` (analytics.trade) as TradeOut."""
     t = report.totals
     return {
-        "start": report.range.start, "end": report.range.end,
-        "totals": {"orders": t.orders, "amount_fen": t.amount_fen, "buyers": t.buyers, "refund_fen": t.refund_fen},
-        "days": [{"day": d.day, "orders": d.orders, "amount_fen": d.amount_fen, "buyers": d.buyers,
-                  "refund_fen": d.refund_fen} for d in report.days],
-        "hours": [{"start": h.start, "day": h.day, "hour": h.hour, "label": h.label, "orders": h.orders,
-                   "amount_fen": h.amount_fen, "refund_fen": h.refund_fen} for h in report.hours],
+        "start": report.range.start,
+        "end": report.range.end,
+        "totals": {
+            "orders": t.orders,
+            "amount_fen": t.amount_fen,
+            "buyers": t.buyers,
+            "refund_fen": t.refund_fen,
+        },
+        "days": [
+            {
+                "day": d.day,
+                "orders": d.orders,
+                "amount_fen": d.amount_fen,
+                "buyers": d.buyers,
+                "refund_fen": d.refund_fen,
+            }
+            for d in report.days
+        ],
+        "hours": [
+            {
+                "start": h.start,
+                "day": h.day,
+                "hour": h.hour,
+                "label": h.label,
+                "orders": h.orders,
+                "amount_fen": h.amount_fen,
+                "refund_fen": h.refund_fen,
+            }
+            for h in report.hours
+        ],
     }
 
 
 def alert_out(alert) -> dict:
     """An `Alert` as AlertOut."""
     return {
-        "id": alert.pk, "kind": alert.kind, "kind_label": alert.get_kind_display(), "hour": alert.hour,
-        "observed": alert.observed, "expected": alert.expected, "detail": alert.detail,
-        "read": alert.read_at is not None, "read_at": alert.read_at, "created_at": alert.created_at,
+        "id": alert.pk,
+        "kind": alert.kind,
+        "kind_label": alert.get_kind_display(),
+        "hour": alert.hour,
+        "observed": alert.observed,
+        "expected": alert.expected,
+        "detail": alert.detail,
+        "read": alert.read_at is not None,
+        "read_at": alert.read_at,
+        "created_at": alert.created_at,
     }
 
 
@@ -117,8 +155,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def export_doc(media_type: str) -> dict:
     """`openapi_extra` of an export endpoint: its 200 is a file download, not JSON."""
-    return {"responses": {200: {"description": "文件下载（Content-Disposition: attachment）",
-                                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}}
+    return {
+        "responses": {
+            200: {
+                "description": "文件下载（Content-Disposition: attachment）",
+                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
 
 
 def export_response(export) -> HttpResponse:

@@ -16,8 +16,18 @@ class RegionAdmin(ReadOnlyAdmin):
 
 @admin.register(FreightTemplate)
 class FreightTemplateAdmin(ReadOnlyAdmin):
-    list_display = ["id", "shop", "name", "mode", "first_units", "first_fen", "additional_units", "additional_fen",
-                    "free_threshold_fen", "is_default"]
+    list_display = [
+        "id",
+        "shop",
+        "name",
+        "mode",
+        "first_units",
+        "first_fen",
+        "additional_units",
+        "additional_fen",
+        "free_threshold_fen",
+        "is_default",
+    ]
     list_filter = ["mode", "is_default"]
     search_fields = ["name", "shop__name"]
     list_select_related = ["shop"]

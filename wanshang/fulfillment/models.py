@@ -9,7 +9,9 @@ class Region(models.Model):
 
     code = models.CharField(max_length=12, primary_key=True)
     name = models.CharField(max_length=40)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     level = models.PositiveSmallIntegerField()
 
     class Meta:

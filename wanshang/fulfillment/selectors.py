@@ -39,8 +39,9 @@ def freight_templates_of_shops(*, shop_ids) -> dict[int, dict[int, FreightTempla
     return out
 
 
-def freight_for_shop(*, shop_id: int, items: list[tuple], district_code: str | None,
-                     templates: dict | None = None) -> tuple[int, str]:
+def freight_for_shop(
+    *, shop_id: int, items: list[tuple], district_code: str | None, templates: dict | None = None
+) -> tuple[int, str]:
     """Freight of one shop's lines. `items`: (product, quantity, weight_g, subtotal_fen).
 
     Lines are grouped by their product's template (the shop default when unset) and the groups summed.

@@ -10,8 +10,15 @@ from wanshang.fulfillment.models import FreightRule, FreightTemplate, Region
 def freight_template_create_default(*, shop) -> FreightTemplate:
     """A new shop ships everywhere at ¥10 for the first piece, ¥5 per extra, free from ¥99."""
     return FreightTemplate.objects.create(
-        shop=shop, name="默认运费", mode=FreightTemplate.Mode.PIECE, first_units=1, first_fen=1000,
-        additional_units=1, additional_fen=500, free_threshold_fen=9900, is_default=True,
+        shop=shop,
+        name="默认运费",
+        mode=FreightTemplate.Mode.PIECE,
+        first_units=1,
+        first_fen=1000,
+        additional_units=1,
+        additional_fen=500,
+        free_threshold_fen=9900,
+        is_default=True,
     )
 
 
@@ -35,9 +42,21 @@ def _region_codes(codes) -> list[str]:
 
 
 @transaction.atomic
-def freight_template_save(*, shop, name, mode, first_units, first_fen, additional_units, additional_fen,
-                          free_threshold_fen=None, excluded_regions=(), rules=(), is_default=False,
-                          template_id=None) -> FreightTemplate:
+def freight_template_save(
+    *,
+    shop,
+    name,
+    mode,
+    first_units,
+    first_fen,
+    additional_units,
+    additional_fen,
+    free_threshold_fen=None,
+    excluded_regions=(),
+    rules=(),
+    is_default=False,
+    template_id=None,
+) -> FreightTemplate:
     """Create or replace a freight template with its per-region rules.
 
     `rules`: [{"regions": [province/city codes], "first_fen", "additional_fen", "first_units", "additional_units"}].
@@ -54,19 +73,28 @@ def freight_template_save(*, shop, name, mode, first_units, first_fen, additiona
         "first_fen": _int(first_fen, label="首费", field="first_fen"),
         "additional_units": _int(additional_units, label="续件/续重", field="additional_units", low=1),
         "additional_fen": _int(additional_fen, label="续费", field="additional_fen"),
-        "free_threshold_fen": None if free_threshold_fen in (None, "") else _int(
-            free_threshold_fen, label="包邮门槛", field="free_threshold_fen"),
+        "free_threshold_fen": None
+        if free_threshold_fen in (None, "")
+        else _int(free_threshold_fen, label="包邮门槛", field="free_threshold_fen"),
         "excluded_regions": _region_codes(excluded_regions),
     }
     clean_rules = []
     for i, rule in enumerate(rules or []):
-        clean_rules.append({
-            "regions": _region_codes(rule.get("regions")),
-            "first_units": _int(rule.get("first_units", 1), label=f"第{i + 1}条规则首件", field="rules", low=1),
-            "first_fen": _int(rule.get("first_fen"), label=f"第{i + 1}条规则首费", field="rules"),
-            "additional_units": _int(rule.get("additional_units", 1), label=f"第{i + 1}条规则续件", field="rules", low=1),
-            "additional_fen": _int(rule.get("additional_fen"), label=f"第{i + 1}条规则续费", field="rules"),
-        })
+        clean_rules.append(
+            {
+                "regions": _region_codes(rule.get("regions")),
+                "first_units": _int(
+                    rule.get("first_units", 1), label=f"第{i + 1}条规则首件", field="rules", low=1
+                ),
+                "first_fen": _int(rule.get("first_fen"), label=f"第{i + 1}条规则首费", field="rules"),
+                "additional_units": _int(
+                    rule.get("additional_units", 1), label=f"第{i + 1}条规则续件", field="rules", low=1
+                ),
+                "additional_fen": _int(
+                    rule.get("additional_fen"), label=f"第{i + 1}条规则续费", field="rules"
+                ),
+            }
+        )
         if not clean_rules[-1]["regions"]:
             raise ValidationError(f"第{i + 1}条规则请选择地区", field="rules")
     if template_id:
@@ -104,8 +132,10 @@ def regions_ensure_loaded() -> int:
         return 0
     rows = json.loads((Path(__file__).resolve().parent / "data" / "regions.json").read_text(encoding="utf-8"))
     Region.objects.bulk_create(
-        [Region(code=code, name=name, parent_id=parent, level=level)
-         for code, name, parent, level in sorted(rows, key=lambda r: (r[3], r[0]))],
+        [
+            Region(code=code, name=name, parent_id=parent, level=level)
+            for code, name, parent, level in sorted(rows, key=lambda r: (r[3], r[0]))
+        ],
         batch_size=1000,
     )
     return len(rows)

@@ -69,6 +69,7 @@ def p_value_limit() -> float:
 
 # --- the statistics -------------------------------------------------------------------------------------------
 
+
 def poisson_cdf(k: int, lam: float) -> float:
     """P(X ≤ k) for X ~ Poisson(lam), summed in log space so large λ does not underflow term by term."""
     if k < 0:
@@ -97,6 +98,7 @@ def is_payment_gap(*, observed: int, expected: float) -> bool:
 
 
 # --- scanning -------------------------------------------------------------------------------------------------
+
 
 def _local_key(ts: datetime) -> datetime:
     """A local wall-clock hour as a naive datetime: weeks and days are stepped in local time."""
@@ -130,8 +132,13 @@ def _paid_counts(keys: set[datetime]) -> dict[int | None, dict[datetime, int]]:
     where = Q()
     for a, b in _ranges(keys):
         where |= Q(ts__gte=_aware(a), ts__lt=_aware(b))
-    rows = (Event.objects.filter(where, kind=EventKind.ORDER_PAID).order_by()
-            .annotate(h=TruncHour("ts", tzinfo=tz)).values("shop_id", "h").annotate(n=Count("id")))
+    rows = (
+        Event.objects.filter(where, kind=EventKind.ORDER_PAID)
+        .order_by()
+        .annotate(h=TruncHour("ts", tzinfo=tz))
+        .values("shop_id", "h")
+        .annotate(n=Count("id"))
+    )
     counts: dict[int | None, dict[datetime, int]] = defaultdict(dict)
     for row in rows:
         counts[row["shop_id"]][_local_key(row["h"])] = row["n"]
@@ -141,10 +148,13 @@ def _paid_counts(keys: set[datetime]) -> dict[int | None, dict[datetime, int]]:
 def _detail(*, key: datetime, observed: int, expected: float, platform: bool) -> str:
     when = f"{key:%m-%d} {key.hour:02d}:00–{key.hour + 1:02d}:00"
     if platform:
-        return _("全平台 %(when)s 支付订单 %(observed)d 笔，同期通常约 %(expected)d 笔：请检查支付渠道、"
-                 "下单页面与各店铺情况") % {"when": when, "observed": observed, "expected": round(expected)}
-    return _("%(when)s 支付订单 %(observed)d 笔，同期通常约 %(expected)d 笔：请检查支付、页面报错或库存同步") % {
-        "when": when, "observed": observed, "expected": round(expected)}
+        return _(
+            "全平台 %(when)s 支付订单 %(observed)d 笔，同期通常约 %(expected)d 笔：请检查支付渠道、"
+            "下单页面与各店铺情况"
+        ) % {"when": when, "observed": observed, "expected": round(expected)}
+    return _(
+        "%(when)s 支付订单 %(observed)d 笔，同期通常约 %(expected)d 笔：请检查支付、页面报错或库存同步"
+    ) % {"when": when, "observed": observed, "expected": round(expected)}
 
 
 def hours_to_scan(*, now: datetime, since: datetime | None) -> list[datetime]:
@@ -180,8 +190,10 @@ def payment_gaps_find(*, keys: list[datetime], shop_ids: list[int]) -> list[dict
     for key in keys:
         weekly_keys, daily_keys = _history_keys(key, weeks)
         for shop_id, per_hour in scopes:
-            expected = expected_level(weekly=[per_hour.get(k, 0) for k in weekly_keys],
-                                      daily=[per_hour.get(k, 0) for k in daily_keys])
+            expected = expected_level(
+                weekly=[per_hour.get(k, 0) for k in weekly_keys],
+                daily=[per_hour.get(k, 0) for k in daily_keys],
+            )
             observed = per_hour.get(key, 0)
             if is_payment_gap(observed=observed, expected=expected):
                 found.append({"shop_id": shop_id, "key": key, "observed": observed, "expected": expected})
@@ -198,7 +210,7 @@ def payment_gaps_scan(*, now: datetime | None = None, since: datetime | None = N
     shop_ids = list(shop_list_open().values_list("pk", flat=True))
     created = 0
     for i in range(0, len(keys), CHUNK_HOURS):
-        found = payment_gaps_find(keys=keys[i:i + CHUNK_HOURS], shop_ids=shop_ids)
+        found = payment_gaps_find(keys=keys[i : i + CHUNK_HOURS], shop_ids=shop_ids)
         created += _alerts_create(found)
     return created
 
@@ -207,16 +219,29 @@ def _alerts_create(found: list[dict]) -> int:
     if not found:
         return 0
     hours = {_aware(f["key"]) for f in found}
-    existing = set(Alert.objects.filter(kind=Alert.Kind.PAYMENT_GAP, hour__in=hours).values_list("shop_id", "hour"))
+    existing = set(
+        Alert.objects.filter(kind=Alert.Kind.PAYMENT_GAP, hour__in=hours).values_list("shop_id", "hour")
+    )
     new = []
     for f in found:
         hour = _aware(f["key"])
         if (f["shop_id"], hour) in existing:
             continue
-        new.append(Alert(shop_id=f["shop_id"], kind=Alert.Kind.PAYMENT_GAP, hour=hour, observed=f["observed"],
-                         expected=round(f["expected"], 2),
-                         detail=_detail(key=f["key"], observed=f["observed"], expected=f["expected"],
-                                        platform=f["shop_id"] is None)))
+        new.append(
+            Alert(
+                shop_id=f["shop_id"],
+                kind=Alert.Kind.PAYMENT_GAP,
+                hour=hour,
+                observed=f["observed"],
+                expected=round(f["expected"], 2),
+                detail=_detail(
+                    key=f["key"],
+                    observed=f["observed"],
+                    expected=f["expected"],
+                    platform=f["shop_id"] is None,
+                ),
+            )
+        )
     # ignore_conflicts: a concurrent scan (the worker and an operator's 立即运行) may have inserted the same row.
     Alert.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
@@ -236,6 +261,7 @@ def anomaly_scan_due(*, now: datetime) -> int:
 
 
 # --- alerts: seller side (always one shop) --------------------------------------------------------------------
+
 
 def alert_list(*, shop, unread_only: bool = False):
     qs = Alert.objects.for_shop(shop)

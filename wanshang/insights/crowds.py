@@ -51,7 +51,9 @@ def _empty_error() -> ValidationError:
     return ValidationError("该人群当前没有买家，不能保存为人群包", field="source")
 
 
-def crowd_pack_create(*, shop, actor, name, source, segment=None, window_days=DEFAULT_WINDOW, now=None) -> CrowdPack:
+def crowd_pack_create(
+    *, shop, actor, name, source, segment=None, window_days=DEFAULT_WINDOW, now=None
+) -> CrowdPack:
     """Save the buyers a rule selects now as a new pack of the shop.
 
     Raises ValidationError for a missing/long name, an unknown source, segment or window, or an empty result;
@@ -67,8 +69,9 @@ def crowd_pack_create(*, shop, actor, name, source, segment=None, window_days=DE
         raise Conflict(f"人群包“{name}”已存在，请换一个名称", field="name")
     try:
         with transaction.atomic():
-            return CrowdPack.objects.create(shop=shop, name=name, rule=rule, buyer_ids=ids, size=len(ids),
-                                            created_by=actor)
+            return CrowdPack.objects.create(
+                shop=shop, name=name, rule=rule, buyer_ids=ids, size=len(ids), created_by=actor
+            )
     except IntegrityError as exc:  # the same name saved at the same moment by someone else
         raise Conflict(f"人群包“{name}”已存在，请换一个名称", field="name") from exc
 
@@ -122,14 +125,21 @@ def crowd_pack_issue_coupon(*, shop, actor, pack_id, promotion_id, now=None) -> 
     if phase == "ended":
         raise Conflict("优惠券已结束，不能发放")
     if phase != "running":
-        raise Conflict("只能发放进行中的优惠券" + ("（该券已暂停）" if phase == "paused" else "（该券尚未开始）"))
+        raise Conflict(
+            "只能发放进行中的优惠券" + ("（该券已暂停）" if phase == "paused" else "（该券尚未开始）")
+        )
     ids = sorted({int(i) for i in pack.buyer_ids})
     active = sorted(users_by_ids(ids=ids))
     if not active:
         raise ValidationError("人群包里没有可发放的买家", field="pack")
     if len(active) > COUPON_BATCH_MAX:
-        raise ValidationError(f"一次最多向 {COUPON_BATCH_MAX} 位买家发放，该人群包有 {len(active)} 位",
-                              field="pack")
+        raise ValidationError(
+            f"一次最多向 {COUPON_BATCH_MAX} 位买家发放，该人群包有 {len(active)} 位", field="pack"
+        )
     issued = coupon_issue(shop=shop, actor=actor, promotion_id=promo.pk, buyer_ids=active, now=now)
-    return {"issued": issued, "at_limit": len(active) - issued, "inactive": len(ids) - len(active),
-            "promotion_name": promo.name}
+    return {
+        "issued": issued,
+        "at_limit": len(active) - issued,
+        "inactive": len(ids) - len(active),
+        "promotion_name": promo.name,
+    }

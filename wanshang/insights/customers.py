@@ -29,18 +29,24 @@ from wanshang.insights.models import CrowdPack
 
 WINDOWS = (90, 180, 365)
 DEFAULT_WINDOW = 365
-COHORT_OFFSETS = 6          # months +0 … +5
-COHORT_MONTHS = (6, 12)     # how many first-purchase months the cohort table shows
+COHORT_OFFSETS = 6  # months +0 … +5
+COHORT_MONTHS = (6, 12)  # how many first-purchase months the cohort table shows
 DEFAULT_COHORT_MONTHS = 12
 
-SCORE_RULE = _("得分按排名计算：得分 = 1 + ⌊5 × 该维度上严格更差的买家数 ÷ 买家总数⌋，取值相同的买家得分相同；"
-               "R 越小越好（最近购买的得 5 分），F、M 越大越好。")
+SCORE_RULE = _(
+    "得分按排名计算：得分 = 1 + ⌊5 × 该维度上严格更差的买家数 ÷ 买家总数⌋，取值相同的买家得分相同；"
+    "R 越小越好（最近购买的得 5 分），F、M 越大越好。"
+)
 HIGH_RULE = _("“高”= 该维度得分 ≥ 本店窗口内全部买家在该维度的平均分；若全部买家取值相同，则全部记为“高”。")
-R_RULE = _("R = 距最近一次支付的整天数（截至现在，按 24 小时向下取整）；F = 窗口内支付订单数；"
-           "M = 窗口内支付金额（含运费，不扣退款）。")
+R_RULE = _(
+    "R = 距最近一次支付的整天数（截至现在，按 24 小时向下取整）；F = 窗口内支付订单数；"
+    "M = 窗口内支付金额（含运费，不扣退款）。"
+)
 REPURCHASE_RULE = _("复购率 = 窗口内支付 ≥ 2 笔的买家数 ÷ 窗口内支付 ≥ 1 笔的买家数。")
-COHORT_RULE = _("同期群：买家按在本店首次支付的月份（北京时间自然月）分组；+1 至 +5 列为首购后第 n 个月内再次支付的"
-                "买家占比，+0 列为首购当月又支付了第二笔的买家占比；尚未到来的月份为空，本月数据仍在累积。")
+COHORT_RULE = _(
+    "同期群：买家按在本店首次支付的月份（北京时间自然月）分组；+1 至 +5 列为首购后第 n 个月内再次支付的"
+    "买家占比，+0 列为首购当月又支付了第二笔的买家占比；尚未到来的月份为空，本月数据仍在累积。"
+)
 
 
 @dataclass(frozen=True)
@@ -54,22 +60,65 @@ class Segment:
 
 
 SEGMENTS = [
-    Segment("important_value", _("重要价值"), True, True, True,
-            _("最近常买且花得多：专属权益、新品优先体验，以维护为主，避免过度打折")),
-    Segment("important_develop", _("重要发展"), True, False, True,
-            _("最近买过且金额高但次数少：推荐关联商品、发放复购券，培养购买习惯")),
-    Segment("important_keep", _("重要保持"), False, True, True,
-            _("常买且金额高但近期没来：消息唤醒，推送新品和专属券")),
-    Segment("important_retain", _("重要挽留"), False, False, True,
-            _("金额高但久未购买且次数少：重点召回，大额定向券或回访了解流失原因")),
-    Segment("general_value", _("一般价值"), True, True, False,
-            _("最近常买但金额低：满减、套餐凑单，提升客单价")),
-    Segment("general_develop", _("一般发展"), True, False, False,
-            _("新近的低频低额买家：新客券、关注店铺引导，促成第二单")),
-    Segment("general_keep", _("一般保持"), False, True, False,
-            _("买得勤但金额低且近期没来：低成本触达，推送店铺活动")),
-    Segment("general_retain", _("一般挽留"), False, False, False,
-            _("久未购买、低频低额：低成本批量触达，不宜投入过多")),
+    Segment(
+        "important_value",
+        _("重要价值"),
+        True,
+        True,
+        True,
+        _("最近常买且花得多：专属权益、新品优先体验，以维护为主，避免过度打折"),
+    ),
+    Segment(
+        "important_develop",
+        _("重要发展"),
+        True,
+        False,
+        True,
+        _("最近买过且金额高但次数少：推荐关联商品、发放复购券，培养购买习惯"),
+    ),
+    Segment(
+        "important_keep",
+        _("重要保持"),
+        False,
+        True,
+        True,
+        _("常买且金额高但近期没来：消息唤醒，推送新品和专属券"),
+    ),
+    Segment(
+        "important_retain",
+        _("重要挽留"),
+        False,
+        False,
+        True,
+        _("金额高但久未购买且次数少：重点召回，大额定向券或回访了解流失原因"),
+    ),
+    Segment(
+        "general_value", _("一般价值"), True, True, False, _("最近常买但金额低：满减、套餐凑单，提升客单价")
+    ),
+    Segment(
+        "general_develop",
+        _("一般发展"),
+        True,
+        False,
+        False,
+        _("新近的低频低额买家：新客券、关注店铺引导，促成第二单"),
+    ),
+    Segment(
+        "general_keep",
+        _("一般保持"),
+        False,
+        True,
+        False,
+        _("买得勤但金额低且近期没来：低成本触达，推送店铺活动"),
+    ),
+    Segment(
+        "general_retain",
+        _("一般挽留"),
+        False,
+        False,
+        False,
+        _("久未购买、低频低额：低成本批量触达，不宜投入过多"),
+    ),
 ]
 SEGMENT_BY_CODE = {s.code: s for s in SEGMENTS}
 SEGMENT_BY_FLAGS = {(s.r_high, s.f_high, s.m_high): s for s in SEGMENTS}
@@ -78,8 +127,11 @@ SEGMENT_BY_FLAGS = {(s.r_high, s.f_high, s.m_high): s for s in SEGMENTS}
 SOURCE_RFM = "rfm"
 SOURCE_REPURCHASERS = "repurchasers"
 SOURCE_ONE_TIME = "one_time"
-SOURCES = {SOURCE_RFM: _("RFM 分群"), SOURCE_REPURCHASERS: _("复购买家（窗口内支付 ≥ 2 笔）"),
-           SOURCE_ONE_TIME: _("仅购买一次的买家（窗口内支付 1 笔）")}
+SOURCES = {
+    SOURCE_RFM: _("RFM 分群"),
+    SOURCE_REPURCHASERS: _("复购买家（窗口内支付 ≥ 2 笔）"),
+    SOURCE_ONE_TIME: _("仅购买一次的买家（窗口内支付 1 笔）"),
+}
 
 
 def window_check(value, *, field_name: str = "window") -> int:
@@ -135,7 +187,7 @@ class Rfm:
     as_of: datetime
     since: datetime
     buyers: list[BuyerRfm] = field(default_factory=list)
-    score_sums: tuple[int, int, int] = (0, 0, 0)   # Σ R, Σ F, Σ M scores (mean = Σ / n)
+    score_sums: tuple[int, int, int] = (0, 0, 0)  # Σ R, Σ F, Σ M scores (mean = Σ / n)
 
     @property
     def n(self) -> int:
@@ -158,16 +210,29 @@ def _paid(shop):
 
 
 def _window_rows(shop, since, now) -> list[dict]:
-    return list(_paid(shop).filter(ts__gt=since, ts__lte=now).values("user_id")
-                .annotate(last=Max("ts"), orders=Count("id"), fen=Sum("amount_fen")).order_by("user_id"))
+    return list(
+        _paid(shop)
+        .filter(ts__gt=since, ts__lte=now)
+        .values("user_id")
+        .annotate(last=Max("ts"), orders=Count("id"), fen=Sum("amount_fen"))
+        .order_by("user_id")
+    )
 
 
 def rfm_compute(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> Rfm:
     """R/F/M, scores and segment of every buyer with a paid order in the shop in the window (see module doc)."""
     window_days = window_check(window_days)
     since, now = _window(window_days, now)
-    buyers = [BuyerRfm(user_id=row["user_id"], last_paid_at=row["last"], r_days=(now - row["last"]).days,
-                       f=row["orders"], m_fen=row["fen"] or 0) for row in _window_rows(shop, since, now)]
+    buyers = [
+        BuyerRfm(
+            user_id=row["user_id"],
+            last_paid_at=row["last"],
+            r_days=(now - row["last"]).days,
+            f=row["orders"],
+            m_fen=row["fen"] or 0,
+        )
+        for row in _window_rows(shop, since, now)
+    ]
     result = Rfm(window_days=window_days, as_of=now, since=since, buyers=buyers)
     if not buyers:
         return result
@@ -194,15 +259,22 @@ def rfm_segment_rows(rfm: Rfm) -> list[dict]:
         members = [b for b in rfm.buyers if b.segment is seg]
         k = len(members)
         fen = sum(b.m_fen for b in members)
-        rows.append({
-            "code": seg.code, "name": str(seg.name), "action": str(seg.action),
-            "r_high": seg.r_high, "f_high": seg.f_high, "m_high": seg.m_high,
-            "buyers": k, "share": k / rfm.n if rfm.n else None,
-            "avg_r_days": _one_decimal(sum(b.r_days for b in members), k),
-            "avg_f": _one_decimal(sum(b.f for b in members), k),
-            "avg_m_fen": (2 * fen + k) // (2 * k) if k else None,
-            "amount_fen": fen,
-        })
+        rows.append(
+            {
+                "code": seg.code,
+                "name": str(seg.name),
+                "action": str(seg.action),
+                "r_high": seg.r_high,
+                "f_high": seg.f_high,
+                "m_high": seg.m_high,
+                "buyers": k,
+                "share": k / rfm.n if rfm.n else None,
+                "avg_r_days": _one_decimal(sum(b.r_days for b in members), k),
+                "avg_f": _one_decimal(sum(b.f for b in members), k),
+                "avg_m_fen": (2 * fen + k) // (2 * k) if k else None,
+                "amount_fen": fen,
+            }
+        )
     return rows
 
 
@@ -226,8 +298,9 @@ def buyer_logins(*, ids) -> dict[int, str]:
 
 def rfm_segment_buyers(rfm: Rfm, segment: Segment) -> list[BuyerRfm]:
     """A segment's buyers, highest M first (then most recent, then id), with their masked logins."""
-    members = sorted((b for b in rfm.buyers if b.segment is segment),
-                     key=lambda b: (-b.m_fen, b.r_days, b.user_id))
+    members = sorted(
+        (b for b in rfm.buyers if b.segment is segment), key=lambda b: (-b.m_fen, b.r_days, b.user_id)
+    )
     logins = buyer_logins(ids=[b.user_id for b in members])
     for b in members:
         b.login = logins.get(b.user_id, "-")
@@ -236,14 +309,21 @@ def rfm_segment_buyers(rfm: Rfm, segment: Segment) -> list[BuyerRfm]:
 
 # --- 复购率 and cohorts ----------------------------------------------------------------------------------------
 
+
 def repurchase(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> dict:
     """复购率 = buyers with ≥ 2 paid orders in the window / buyers with ≥ 1 (None when there are none)."""
     window_days = window_check(window_days)
     since, now = _window(window_days, now)
     rows = _window_rows(shop, since, now)
     repeat = sum(1 for row in rows if row["orders"] >= 2)
-    return {"window_days": window_days, "since": since, "as_of": now, "buyers": len(rows),
-            "repeat_buyers": repeat, "rate": repeat / len(rows) if rows else None}
+    return {
+        "window_days": window_days,
+        "since": since,
+        "as_of": now,
+        "buyers": len(rows),
+        "repeat_buyers": repeat,
+        "rate": repeat / len(rows) if rows else None,
+    }
 
 
 def _month_index(ts) -> int:
@@ -282,8 +362,10 @@ def cohorts(*, shop, months: int = DEFAULT_COHORT_MONTHS, now=None) -> list[dict
     first_month = current - months + 1
     start = _month_start(first_month)
     paid = _paid(shop).filter(ts__lte=now)
-    firsts = {row["user_id"]: _month_index(row["first"])
-              for row in paid.values("user_id").annotate(first=Min("ts")).filter(first__gte=start)}
+    firsts = {
+        row["user_id"]: _month_index(row["first"])
+        for row in paid.values("user_id").annotate(first=Min("ts")).filter(first__gte=start)
+    }
     orders_in_month: dict[tuple[int, int], int] = {}
     for user_id, ts in paid.filter(ts__gte=start).values_list("user_id", "ts"):
         if user_id not in firsts:
@@ -306,6 +388,7 @@ def cohorts(*, shop, months: int = DEFAULT_COHORT_MONTHS, now=None) -> list[dict
 
 
 # --- 人群包 ---------------------------------------------------------------------------------------------------
+
 
 def rule_buyer_ids(*, shop, rule: dict, now=None) -> list[int]:
     """The buyers a 人群包 rule selects now (sorted ids). Raises ValidationError for a rule it cannot read."""
@@ -330,8 +413,11 @@ def rule_label(rule: dict) -> str:
     suffix = " · " + _("近 %(w)s 天") % {"w": window} if window else ""
     if rule.get("source") == SOURCE_RFM:
         seg = SEGMENT_BY_CODE.get(rule.get("segment"))
-        return _("%(source)s：%(segment)s") % {"source": SOURCES[SOURCE_RFM],
-                                             "segment": seg.name if seg else rule.get("segment")} + suffix
+        return (
+            _("%(source)s：%(segment)s")
+            % {"source": SOURCES[SOURCE_RFM], "segment": seg.name if seg else rule.get("segment")}
+            + suffix
+        )
     if rule.get("source") in SOURCES:
         return f"{SOURCES[rule['source']]}{suffix}"
     return str(_("自定义"))

@@ -42,6 +42,7 @@ _RUNNING_SECONDS = 300  # a safety net: start and stop delete the key after thei
 
 # --- input and validation --------------------------------------------------------------------------------------
 
+
 @dataclass
 class ExperimentInput:
     """What a merchant enters. `variants`: dicts with key, name, weight and optionally title / image.
@@ -77,14 +78,20 @@ def _clean_image(value: str, where: str) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    if len(value) > 300 or not value.startswith(("https://", "http://", "/")) or any(c in value for c in " \"'<>"):
+    if (
+        len(value) > 300
+        or not value.startswith(("https://", "http://", "/"))
+        or any(c in value for c in " \"'<>")
+    ):
         raise ValidationError(f"{where}的主图地址无效：须为 http(s):// 或 / 开头的图片链接", field="variants")
     return value
 
 
 def _clean_variants(raw) -> list[dict]:
     if not isinstance(raw, list) or not MIN_VARIANTS <= len(raw) <= MAX_VARIANTS:
-        raise ValidationError(f"实验需要 {MIN_VARIANTS}–{MAX_VARIANTS} 个分组（第一个为对照组）", field="variants")
+        raise ValidationError(
+            f"实验需要 {MIN_VARIANTS}–{MAX_VARIANTS} 个分组（第一个为对照组）", field="variants"
+        )
     variants, keys = [], set()
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
@@ -151,13 +158,19 @@ def _clean(*, shop, data: ExperimentInput) -> dict:
     if mde < 1 or baseline + mde > 9999:
         raise ValidationError("最小可检测提升须大于 0，且基线加提升不超过 99.99%", field="mde_bps")
     return {
-        "key": key, "name": name, "metric": data.metric, "variants": _clean_variants(data.variants),
+        "key": key,
+        "name": name,
+        "metric": data.metric,
+        "variants": _clean_variants(data.variants),
         "product_ids": _shop_product_ids(shop=shop, product_ids=data.product_ids),
-        "baseline_bps": baseline, "mde_bps": mde, "planned_per_arm": planned_per_arm(baseline_bps=baseline, mde_bps=mde),
+        "baseline_bps": baseline,
+        "mde_bps": mde,
+        "planned_per_arm": planned_per_arm(baseline_bps=baseline, mde_bps=mde),
     }
 
 
 # --- services --------------------------------------------------------------------------------------------------
+
 
 def experiment_save(*, shop, data: ExperimentInput, experiment_id: int | None = None) -> Experiment:
     """Create a draft experiment, or change a draft. Raises ValidationError for bad input (nothing saved),
@@ -168,7 +181,9 @@ def experiment_save(*, shop, data: ExperimentInput, experiment_id: int | None = 
             if experiment_id is None:
                 experiment = Experiment(shop=shop)
             else:
-                experiment = Experiment.objects.for_shop(shop).select_for_update().filter(pk=experiment_id).first()
+                experiment = (
+                    Experiment.objects.for_shop(shop).select_for_update().filter(pk=experiment_id).first()
+                )
                 if experiment is None:
                     raise NotFound("实验不存在")
                 if experiment.status != Status.DRAFT:
@@ -208,7 +223,8 @@ def experiment_start(*, shop, experiment_id: int, now: datetime | None = None) -
                 ids = "、".join(str(i) for i in sorted(both))
                 raise Conflict(f"商品 {ids} 已在进行中的实验“{other.name}”里，同一商品同时只能参加一个实验")
         changed = Experiment.objects.filter(pk=experiment.pk, status=Status.DRAFT).update(
-            status=Status.RUNNING, started_at=now)
+            status=Status.RUNNING, started_at=now
+        )
         if changed != 1:
             raise InvalidTransition("实验状态已变化，请刷新后重试")
         _forget_running(shop.pk)  # now, for this transaction's own reads, and again once it is visible to all
@@ -247,6 +263,7 @@ def experiment_results_open(*, shop, experiment_id: int, now: datetime | None = 
 
 # --- selectors -------------------------------------------------------------------------------------------------
 
+
 def experiment_list(*, shop, status: str | None = None):
     qs = Experiment.objects.for_shop(shop)
     return qs.filter(status=status) if status else qs
@@ -262,8 +279,9 @@ def experiment_get(*, shop, experiment_id) -> Experiment:
 
 def experiment_products(*, shop, experiment) -> list[dict]:
     """The experiment's products that are still the shop's: id and title, in the experiment's order."""
-    titles = dict(seller_product_list(shop=shop).filter(pk__in=list(experiment.product_ids))
-                  .values_list("pk", "title"))
+    titles = dict(
+        seller_product_list(shop=shop).filter(pk__in=list(experiment.product_ids)).values_list("pk", "title")
+    )
     return [{"id": pid, "title": titles.get(pid, "")} for pid in experiment.product_ids]
 
 
@@ -287,8 +305,11 @@ def _running_of_shop(shop_id: int) -> list[dict]:
     key = _RUNNING_KEY.format(shop_id=shop_id)
     running = cache.get(key)
     if running is None:
-        running = list(Experiment.objects.filter(shop_id=shop_id, status=Status.RUNNING)
-                       .values("id", "key", "variants", "product_ids"))
+        running = list(
+            Experiment.objects.filter(shop_id=shop_id, status=Status.RUNNING).values(
+                "id", "key", "variants", "product_ids"
+            )
+        )
         cache.set(key, running, _RUNNING_SECONDS)
     return running
 
@@ -300,10 +321,17 @@ def experiment_variant_for(*, product, visitor: str) -> VariantShown | None:
         return None
     for exp in _running_of_shop(product.shop_id):
         if product.pk in exp["product_ids"]:
-            variant = exp["variants"][variant_index(key=exp["key"], experiment_id=exp["id"],
-                                                    variants=exp["variants"], visitor=visitor)]
-            return VariantShown(experiment_id=exp["id"], variant_key=variant["key"],
-                                title=variant.get("title", ""), image=variant.get("image", ""))
+            variant = exp["variants"][
+                variant_index(
+                    key=exp["key"], experiment_id=exp["id"], variants=exp["variants"], visitor=visitor
+                )
+            ]
+            return VariantShown(
+                experiment_id=exp["id"],
+                variant_key=variant["key"],
+                title=variant.get("title", ""),
+                image=variant.get("image", ""),
+            )
     return None
 
 
@@ -319,8 +347,8 @@ class ArmResult:
     converters: int = 0
     revenue_fen: int = 0
     revenue_sq: int = 0  # Σ (revenue of a visitor)², for the variance of revenue per visitor
-    rate: float | None = None          # converters / visitors
-    value_fen: float | None = None     # revenue per visitor (UV价值), fen
+    rate: float | None = None  # converters / visitors
+    value_fen: float | None = None  # revenue per visitor (UV价值), fen
     ci: tuple[float, float] | None = None  # this arm's own interval of the metric (rate, or fen per visitor)
     vs_control: stats.Comparison | None = None
     below_plan: bool = True
@@ -351,11 +379,18 @@ class ExperimentResults:
     def warnings(self) -> list[str]:
         out = []
         if self.start is not None and self.below_plan:
-            out.append(_("样本量不足，结论不可靠：每组计划 %(plan)s 名访客，目前最少的一组只有 %(n)s 名。")
-                       % {"plan": self.planned_per_arm, "n": self.smallest_arm})
+            out.append(
+                _("样本量不足，结论不可靠：每组计划 %(plan)s 名访客，目前最少的一组只有 %(n)s 名。")
+                % {"plan": self.planned_per_arm, "n": self.smallest_arm}
+            )
         if self.views:
-            out.append(_("达到计划样本量前，结果已被查看 %(n)s 次。在 α=0.05 下反复查看会抬高假阳性率"
-                         "（查看 10 次约升至 19%%）：请固定样本量，达到计划样本后再做决定。") % {"n": self.views})
+            out.append(
+                _(
+                    "达到计划样本量前，结果已被查看 %(n)s 次。在 α=0.05 下反复查看会抬高假阳性率"
+                    "（查看 10 次约升至 19%%）：请固定样本量，达到计划样本后再做决定。"
+                )
+                % {"n": self.views}
+            )
         return out
 
 
@@ -366,10 +401,22 @@ def experiment_results(*, shop, experiment: Experiment, now: datetime | None = N
     variants = list(experiment.variants)
     end = experiment.stopped_at or (now or timezone.now())
     results = ExperimentResults(
-        experiment=experiment, metric=experiment.metric, start=experiment.started_at,
-        end=end if experiment.started_at else None, planned_per_arm=experiment.planned_per_arm,
-        arms=[ArmResult(key=v["key"], name=v["name"], weight=v["weight"], title=v.get("title", ""),
-                        image=v.get("image", ""), is_control=i == 0) for i, v in enumerate(variants)],
+        experiment=experiment,
+        metric=experiment.metric,
+        start=experiment.started_at,
+        end=end if experiment.started_at else None,
+        planned_per_arm=experiment.planned_per_arm,
+        arms=[
+            ArmResult(
+                key=v["key"],
+                name=v["name"],
+                weight=v["weight"],
+                title=v.get("title", ""),
+                image=v.get("image", ""),
+                is_control=i == 0,
+            )
+            for i, v in enumerate(variants)
+        ],
         views=ExperimentView.objects.for_shop(shop).filter(experiment=experiment).count(),
     )
     if experiment.started_at is None or not variants:
@@ -378,19 +425,25 @@ def experiment_results(*, shop, experiment: Experiment, now: datetime | None = N
     events = Event.objects.for_shop(shop).filter(ts__gte=start, ts__lte=end).exclude(visitor="")
     first_seen = dict(
         events.filter(kind=EventKind.PAGE_VIEW, product_id__in=list(experiment.product_ids))
-        .values("visitor").annotate(first=Min("ts")).values_list("visitor", "first")
+        .values("visitor")
+        .annotate(first=Min("ts"))
+        .values_list("visitor", "first")
     )
-    paid: dict[str, list[int]] = {}  # visitor → [payments, fen]; the shop's payments of the period, matched here
-    for visitor, ts, amount in (events.filter(kind=EventKind.ORDER_PAID)
-                                .values_list("visitor", "ts", "amount_fen").iterator()):
+    paid: dict[
+        str, list[int]
+    ] = {}  # visitor → [payments, fen]; the shop's payments of the period, matched here
+    for visitor, ts, amount in (
+        events.filter(kind=EventKind.ORDER_PAID).values_list("visitor", "ts", "amount_fen").iterator()
+    ):
         first = first_seen.get(visitor)
         if first is not None and ts >= first:
             row = paid.setdefault(visitor, [0, 0])
             row[0] += 1
             row[1] += amount
     for visitor in first_seen:
-        arm = results.arms[variant_index(key=experiment.key, experiment_id=experiment.pk, variants=variants,
-                                         visitor=visitor)]
+        arm = results.arms[
+            variant_index(key=experiment.key, experiment_id=experiment.pk, variants=variants, visitor=visitor)
+        ]
         arm.visitors += 1
         count, fen = paid.get(visitor, (0, 0))
         if count:
@@ -417,8 +470,12 @@ def _fill_statistics(results: ExperimentResults) -> None:
             continue
         if results.metric == Metric.REVENUE:
             arm.vs_control = stats.compare_means(
-                control=stats.Sample(n=control.visitors, total=control.revenue_fen, total_sq=control.revenue_sq),
-                variant=sample)
+                control=stats.Sample(
+                    n=control.visitors, total=control.revenue_fen, total_sq=control.revenue_sq
+                ),
+                variant=sample,
+            )
         else:
-            arm.vs_control = stats.compare_proportions(control=(control.converters, control.visitors),
-                                                       variant=(arm.converters, arm.visitors))
+            arm.vs_control = stats.compare_proportions(
+                control=(control.converters, control.visitors), variant=(arm.converters, arm.visitors)
+            )

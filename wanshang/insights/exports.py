@@ -40,21 +40,39 @@ def _yuan(fen: int) -> Decimal:
 def _table(report: TradeReport, table: str) -> tuple[str, list[Column], list[list]]:
     """(sheet title, columns, rows): rows hold ints for counts and fen for amounts, converted on write."""
     if table == "hours":
-        cols = [Column(_("日期"), "date"), Column(_("时段")), Column(_("支付订单数"), "int"),
-                Column(_("支付金额（元）"), "yuan"), Column(_("退款金额（元）"), "yuan")]
+        cols = [
+            Column(_("日期"), "date"),
+            Column(_("时段")),
+            Column(_("支付订单数"), "int"),
+            Column(_("支付金额（元）"), "yuan"),
+            Column(_("退款金额（元）"), "yuan"),
+        ]
         rows = [[h.day, h.label, h.orders, h.amount_fen, h.refund_fen] for h in report.hours]
         return _("按小时"), cols, rows
     if table == "days":
-        cols = [Column(_("日期"), "date"), Column(_("支付订单数"), "int"), Column(_("支付金额（元）"), "yuan"),
-                Column(_("支付买家数"), "int"), Column(_("退款金额（元）"), "yuan")]
+        cols = [
+            Column(_("日期"), "date"),
+            Column(_("支付订单数"), "int"),
+            Column(_("支付金额（元）"), "yuan"),
+            Column(_("支付买家数"), "int"),
+            Column(_("退款金额（元）"), "yuan"),
+        ]
         rows = [[d.day, d.orders, d.amount_fen, d.buyers, d.refund_fen] for d in report.days]
         t = report.totals
         rows.append([_("合计"), t.orders, t.amount_fen, t.buyers, t.refund_fen])
         return _("按日"), cols, rows
     if table == "shops" and report.shops is not None:
-        cols = [Column(_("店铺编号"), "int"), Column(_("店铺")), Column(_("支付订单数"), "int"),
-                Column(_("支付金额（元）"), "yuan"), Column(_("支付买家数"), "int"), Column(_("退款金额（元）"), "yuan")]
-        rows = [[s.shop_id, s.shop_name, s.orders, s.amount_fen, s.buyers, s.refund_fen] for s in report.shops]
+        cols = [
+            Column(_("店铺编号"), "int"),
+            Column(_("店铺")),
+            Column(_("支付订单数"), "int"),
+            Column(_("支付金额（元）"), "yuan"),
+            Column(_("支付买家数"), "int"),
+            Column(_("退款金额（元）"), "yuan"),
+        ]
+        rows = [
+            [s.shop_id, s.shop_name, s.orders, s.amount_fen, s.buyers, s.refund_fen] for s in report.shops
+        ]
         return _("按店铺"), cols, rows
     raise ValidationError(_("没有这张报表：%(t)s") % {"t": table}, field="report")
 
@@ -95,8 +113,11 @@ def trade_xlsx(report: TradeReport) -> ExportFile:
         sheet.freeze_panes = "A2"
     buf = io.BytesIO()
     book.save(buf)
-    return ExportFile(content=buf.getvalue(), filename=f"{_basename(report)}.xlsx",
-                      content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return ExportFile(
+        content=buf.getvalue(),
+        filename=f"{_basename(report)}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def trade_csv(report: TradeReport, *, table: str = "hours") -> ExportFile:
@@ -108,14 +129,22 @@ def trade_csv(report: TradeReport, *, table: str = "hours") -> ExportFile:
     writer = csv.writer(buf)
     writer.writerow([c.title for c in cols])
     for row in rows:
-        writer.writerow([
-            fen_to_yuan_str(value) if col.kind == "yuan"
-            else value.isoformat() if col.kind == "date" and hasattr(value, "isoformat") else value
-            for col, value in zip(cols, row, strict=True)
-        ])
+        writer.writerow(
+            [
+                fen_to_yuan_str(value)
+                if col.kind == "yuan"
+                else value.isoformat()
+                if col.kind == "date" and hasattr(value, "isoformat")
+                else value
+                for col, value in zip(cols, row, strict=True)
+            ]
+        )
     suffix = "" if table == "hours" else f"-{table}"
-    return ExportFile(content=buf.getvalue().encode("utf-8-sig"), filename=f"{_basename(report)}{suffix}.csv",
-                      content_type="text/csv; charset=utf-8")
+    return ExportFile(
+        content=buf.getvalue().encode("utf-8-sig"),
+        filename=f"{_basename(report)}{suffix}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 def trade_export(report: TradeReport, *, fmt: str, table: str = "hours") -> ExportFile:

@@ -13,22 +13,36 @@ from wanshang.analytics.models import EventKind
 from wanshang.analytics.rollup import TRAFFIC_KINDS, day_bounds
 from wanshang.insights.metrics import Period, _ratio, days_of, events_of
 
-STEPS = [("visit", gettext_noop("访客")), ("product", gettext_noop("浏览商品")), ("cart", gettext_noop("加购")),
-         ("order", gettext_noop("下单")), ("pay", gettext_noop("支付"))]
+STEPS = [
+    ("visit", gettext_noop("访客")),
+    ("product", gettext_noop("浏览商品")),
+    ("cart", gettext_noop("加购")),
+    ("order", gettext_noop("下单")),
+    ("pay", gettext_noop("支付")),
+]
 CHUNK = 500
 
 
 def _per_visitor(scope, period: Period):
     """Per visitor of the period: pv, product pv and carts (rollup for whole days, events for today)."""
     if period.live_end is None:
-        return (days_of(scope).filter(day__gte=period.start, day__lte=period.end).values("visitor")
-                .annotate(p=Sum("pv"), pp=Sum("product_pv"), c=Sum("carts")))
-    return (events_of(scope).filter(ts__gte=day_bounds(period.start)[0], ts__lt=period.live_end,
-                                    kind__in=TRAFFIC_KINDS).exclude(visitor="")
-            .values("visitor").annotate(
-                p=Count("id", filter=Q(kind=EventKind.PAGE_VIEW)),
-                pp=Count("id", filter=Q(kind=EventKind.PAGE_VIEW, page_type="product")),
-                c=Count("id", filter=Q(kind=EventKind.CART_ADD))))
+        return (
+            days_of(scope)
+            .filter(day__gte=period.start, day__lte=period.end)
+            .values("visitor")
+            .annotate(p=Sum("pv"), pp=Sum("product_pv"), c=Sum("carts"))
+        )
+    return (
+        events_of(scope)
+        .filter(ts__gte=day_bounds(period.start)[0], ts__lt=period.live_end, kind__in=TRAFFIC_KINDS)
+        .exclude(visitor="")
+        .values("visitor")
+        .annotate(
+            p=Count("id", filter=Q(kind=EventKind.PAGE_VIEW)),
+            pp=Count("id", filter=Q(kind=EventKind.PAGE_VIEW, page_type="product")),
+            c=Count("id", filter=Q(kind=EventKind.CART_ADD)),
+        )
+    )
 
 
 def funnel_counts(scope, period: Period) -> dict[str, int]:
@@ -38,14 +52,21 @@ def funnel_counts(scope, period: Period) -> dict[str, int]:
     ordered = set(trade.filter(kind=EventKind.ORDER_PLACED).values_list("visitor", flat=True))
     paid = set(trade.filter(kind=EventKind.ORDER_PAID).values_list("visitor", flat=True))
     per_visitor = _per_visitor(scope, period)
-    totals = per_visitor.aggregate(visit=Count("visitor", filter=Q(p__gt=0)),
-                                   product=Count("visitor", filter=Q(p__gt=0) & (Q(pp__gt=0) | Q(c__gt=0))),
-                                   cart=Count("visitor", filter=Q(p__gt=0, c__gt=0)))
-    counts = {"visit": totals["visit"] or 0, "product": totals["product"] or 0, "cart": totals["cart"] or 0,
-              "order": 0, "pay": 0}
+    totals = per_visitor.aggregate(
+        visit=Count("visitor", filter=Q(p__gt=0)),
+        product=Count("visitor", filter=Q(p__gt=0) & (Q(pp__gt=0) | Q(c__gt=0))),
+        cart=Count("visitor", filter=Q(p__gt=0, c__gt=0)),
+    )
+    counts = {
+        "visit": totals["visit"] or 0,
+        "product": totals["product"] or 0,
+        "cart": totals["cart"] or 0,
+        "order": 0,
+        "pay": 0,
+    }
     buyers = sorted(ordered | paid)
     for i in range(0, len(buyers), CHUNK):  # the few visitors who ordered: where did they get to before?
-        for row in per_visitor.filter(visitor__in=buyers[i:i + CHUNK]):
+        for row in per_visitor.filter(visitor__in=buyers[i : i + CHUNK]):
             if not row["p"]:
                 continue  # ordered without a page view in the scope and period
             if not row["pp"] and not row["c"]:
@@ -63,9 +84,15 @@ def funnel(scope, period: Period) -> list[dict]:
     steps, previous = [], None
     for key, label in STEPS:
         n = counts[key]
-        steps.append({"key": key, "label": label, "count": n,
-                      "of_previous": _ratio(n, previous) if previous is not None else None,
-                      "drop_off": (1 - _ratio(n, previous)) if previous else None,
-                      "of_visitors": _ratio(n, counts["visit"])})
+        steps.append(
+            {
+                "key": key,
+                "label": label,
+                "count": n,
+                "of_previous": _ratio(n, previous) if previous is not None else None,
+                "drop_off": (1 - _ratio(n, previous)) if previous else None,
+                "of_visitors": _ratio(n, counts["visit"]),
+            }
+        )
         previous = n
     return steps

@@ -29,7 +29,11 @@ def events_of(scope):
 
 
 def days_of(scope):
-    qs = VisitorDay.objects.filter(shop__isnull=True) if scope == MARKETPLACE else VisitorDay.objects.for_shop(scope)
+    qs = (
+        VisitorDay.objects.filter(shop__isnull=True)
+        if scope == MARKETPLACE
+        else VisitorDay.objects.for_shop(scope)
+    )
     return qs.filter(product_id__isnull=True)
 
 
@@ -103,13 +107,20 @@ class Counts:
 
 # (attribute, label, kind) of every figure on the dashboard; kind: count / fen / rate / seconds
 METRICS = [
-    ("uv", gettext_noop("访客数"), "count"), ("pv", gettext_noop("浏览量"), "count"),
-    ("bounce_rate", gettext_noop("跳失率"), "rate"), ("avg_stay_seconds", gettext_noop("平均停留时长"), "seconds"),
-    ("paid_buyers", gettext_noop("支付买家数"), "count"), ("paid_fen", gettext_noop("支付金额"), "fen"),
-    ("pay_conversion", gettext_noop("支付转化率"), "rate"), ("per_buyer_fen", gettext_noop("客单价"), "fen"),
-    ("uv_value_fen", gettext_noop("UV价值"), "fen"), ("cart_rate", gettext_noop("加购率"), "rate"),
-    ("fav_rate", gettext_noop("收藏率"), "rate"), ("refund_rate", gettext_noop("退款率"), "rate"),
-    ("paid_orders", gettext_noop("支付订单数"), "count"), ("per_order_fen", gettext_noop("笔单价"), "fen"),
+    ("uv", gettext_noop("访客数"), "count"),
+    ("pv", gettext_noop("浏览量"), "count"),
+    ("bounce_rate", gettext_noop("跳失率"), "rate"),
+    ("avg_stay_seconds", gettext_noop("平均停留时长"), "seconds"),
+    ("paid_buyers", gettext_noop("支付买家数"), "count"),
+    ("paid_fen", gettext_noop("支付金额"), "fen"),
+    ("pay_conversion", gettext_noop("支付转化率"), "rate"),
+    ("per_buyer_fen", gettext_noop("客单价"), "fen"),
+    ("uv_value_fen", gettext_noop("UV价值"), "fen"),
+    ("cart_rate", gettext_noop("加购率"), "rate"),
+    ("fav_rate", gettext_noop("收藏率"), "rate"),
+    ("refund_rate", gettext_noop("退款率"), "rate"),
+    ("paid_orders", gettext_noop("支付订单数"), "count"),
+    ("per_order_fen", gettext_noop("笔单价"), "fen"),
     ("refund_fen", gettext_noop("退款金额"), "fen"),
 ]
 METRIC_NAMES = [m[0] for m in METRICS if m[0] not in TRAFFIC_FIELDS + TRADE_FIELDS]
@@ -118,29 +129,43 @@ METRIC_NAMES = [m[0] for m in METRICS if m[0] not in TRAFFIC_FIELDS + TRADE_FIEL
 def _visitor_totals(per_visitor) -> dict:
     """Aggregate a per-visitor queryset (annotated p, pp, s, c, f) into the traffic counts."""
     agg = per_visitor.aggregate(
-        uv=Count("visitor", filter=Q(p__gt=0)), pv=Sum("p"), bounced=Count("visitor", filter=Q(p=1)),
-        stay_ms=Sum("s"), product_visitors=Count("visitor", filter=Q(pp__gt=0)),
-        cart_visitors=Count("visitor", filter=Q(c__gt=0)), fav_visitors=Count("visitor", filter=Q(f__gt=0)),
+        uv=Count("visitor", filter=Q(p__gt=0)),
+        pv=Sum("p"),
+        bounced=Count("visitor", filter=Q(p=1)),
+        stay_ms=Sum("s"),
+        product_visitors=Count("visitor", filter=Q(pp__gt=0)),
+        cart_visitors=Count("visitor", filter=Q(c__gt=0)),
+        fav_visitors=Count("visitor", filter=Q(f__gt=0)),
     )
     return {k: int(agg[k] or 0) for k in TRAFFIC_FIELDS}
 
 
 def traffic_days(scope, start: date, end: date) -> dict:
     """Traffic counts over whole days start..end (inclusive), visitors deduplicated over the period."""
-    per_visitor = (days_of(scope).filter(day__gte=start, day__lte=end).values("visitor")
-                   .annotate(p=Sum("pv"), pp=Sum("product_pv"), s=Sum("stay_ms"), c=Sum("carts"), f=Sum("favs")))
+    per_visitor = (
+        days_of(scope)
+        .filter(day__gte=start, day__lte=end)
+        .values("visitor")
+        .annotate(p=Sum("pv"), pp=Sum("product_pv"), s=Sum("stay_ms"), c=Sum("carts"), f=Sum("favs"))
+    )
     return _visitor_totals(per_visitor)
 
 
 def traffic_live(scope, start: datetime, end: datetime) -> dict:
     """The same counts straight from the events in [start, end) (today, in real time)."""
-    per_visitor = (events_of(scope).filter(ts__gte=start, ts__lt=end, kind__in=TRAFFIC_KINDS).exclude(visitor="")
-                   .values("visitor").annotate(
-                       p=Count("id", filter=Q(kind=EventKind.PAGE_VIEW)),
-                       pp=Count("id", filter=Q(kind=EventKind.PAGE_VIEW, page_type="product")),
-                       s=Sum("duration_ms", filter=Q(kind=EventKind.STAY)),
-                       c=Count("id", filter=Q(kind=EventKind.CART_ADD)),
-                       f=Count("id", filter=Q(kind=EventKind.FAVOURITE))))
+    per_visitor = (
+        events_of(scope)
+        .filter(ts__gte=start, ts__lt=end, kind__in=TRAFFIC_KINDS)
+        .exclude(visitor="")
+        .values("visitor")
+        .annotate(
+            p=Count("id", filter=Q(kind=EventKind.PAGE_VIEW)),
+            pp=Count("id", filter=Q(kind=EventKind.PAGE_VIEW, page_type="product")),
+            s=Sum("duration_ms", filter=Q(kind=EventKind.STAY)),
+            c=Count("id", filter=Q(kind=EventKind.CART_ADD)),
+            f=Count("id", filter=Q(kind=EventKind.FAVOURITE)),
+        )
+    )
     return _visitor_totals(per_visitor)
 
 
@@ -148,11 +173,17 @@ def trade(scope, start: datetime, end: datetime) -> dict:
     """Paid buyers/amount/orders, buyers who placed orders, and refunds in [start, end), from the events."""
     events = events_of(scope).filter(ts__gte=start, ts__lt=end)
     paid = events.filter(kind=EventKind.ORDER_PAID).aggregate(
-        paid_buyers=Count("user_id", distinct=True), paid_fen=Sum("amount_fen"), paid_orders=Count("id"))
+        paid_buyers=Count("user_id", distinct=True), paid_fen=Sum("amount_fen"), paid_orders=Count("id")
+    )
     ordered = events.filter(kind=EventKind.ORDER_PLACED).aggregate(n=Count("user_id", distinct=True))["n"]
     refund = events.filter(kind=EventKind.REFUND).aggregate(s=Sum("amount_fen"))["s"]
-    return {"paid_buyers": paid["paid_buyers"] or 0, "paid_fen": paid["paid_fen"] or 0,
-            "paid_orders": paid["paid_orders"] or 0, "ordered_buyers": ordered or 0, "refund_fen": refund or 0}
+    return {
+        "paid_buyers": paid["paid_buyers"] or 0,
+        "paid_fen": paid["paid_fen"] or 0,
+        "paid_orders": paid["paid_orders"] or 0,
+        "ordered_buyers": ordered or 0,
+        "refund_fen": refund or 0,
+    }
 
 
 def counts_days(scope, start: date, end: date) -> Counts:
@@ -206,28 +237,65 @@ def counts_for(scope, period: Period) -> Counts:
 
 # --- trends and sources ---------------------------------------------------------------------------------------
 
+
 def daily_series(scope, start: date, end: date) -> list[dict]:
     """One row per day: the day's counts and ratios (each day's visitors deduplicated within that day)."""
-    traffic = {row["day"]: row for row in days_of(scope).filter(day__gte=start, day__lte=end).values("day").annotate(
-        uv=Count("id", filter=Q(pv__gt=0)), pv_sum=Sum("pv"), bounced=Count("id", filter=Q(pv=1)),
-        stay=Sum("stay_ms"), product_visitors=Count("id", filter=Q(product_pv__gt=0)),
-        cart_visitors=Count("id", filter=Q(carts__gt=0)), fav_visitors=Count("id", filter=Q(favs__gt=0)))}
+    traffic = {
+        row["day"]: row
+        for row in days_of(scope)
+        .filter(day__gte=start, day__lte=end)
+        .values("day")
+        .annotate(
+            uv=Count("id", filter=Q(pv__gt=0)),
+            pv_sum=Sum("pv"),
+            bounced=Count("id", filter=Q(pv=1)),
+            stay=Sum("stay_ms"),
+            product_visitors=Count("id", filter=Q(product_pv__gt=0)),
+            cart_visitors=Count("id", filter=Q(carts__gt=0)),
+            fav_visitors=Count("id", filter=Q(favs__gt=0)),
+        )
+    }
     tz = timezone.get_current_timezone()
     events = events_of(scope).filter(ts__gte=day_bounds(start)[0], ts__lt=day_bounds(end)[1])
-    paid = {row["d"]: row for row in events.filter(kind=EventKind.ORDER_PAID).annotate(d=TruncDate("ts", tzinfo=tz))
-            .values("d").annotate(buyers=Count("user_id", distinct=True), fen=Sum("amount_fen"), n=Count("id"))}
-    ordered = dict(events.filter(kind=EventKind.ORDER_PLACED).annotate(d=TruncDate("ts", tzinfo=tz)).values("d")
-                   .annotate(n=Count("user_id", distinct=True)).values_list("d", "n"))
-    refunds = dict(events.filter(kind=EventKind.REFUND).annotate(d=TruncDate("ts", tzinfo=tz)).values("d")
-                   .annotate(s=Sum("amount_fen")).values_list("d", "s"))
+    paid = {
+        row["d"]: row
+        for row in events.filter(kind=EventKind.ORDER_PAID)
+        .annotate(d=TruncDate("ts", tzinfo=tz))
+        .values("d")
+        .annotate(buyers=Count("user_id", distinct=True), fen=Sum("amount_fen"), n=Count("id"))
+    }
+    ordered = dict(
+        events.filter(kind=EventKind.ORDER_PLACED)
+        .annotate(d=TruncDate("ts", tzinfo=tz))
+        .values("d")
+        .annotate(n=Count("user_id", distinct=True))
+        .values_list("d", "n")
+    )
+    refunds = dict(
+        events.filter(kind=EventKind.REFUND)
+        .annotate(d=TruncDate("ts", tzinfo=tz))
+        .values("d")
+        .annotate(s=Sum("amount_fen"))
+        .values_list("d", "s")
+    )
     out = []
     day = start
     while day <= end:
         t, p = traffic.get(day, {}), paid.get(day, {})
-        c = Counts(uv=t.get("uv", 0), pv=t.get("pv_sum") or 0, bounced=t.get("bounced", 0), stay_ms=t.get("stay") or 0,
-                   product_visitors=t.get("product_visitors", 0), cart_visitors=t.get("cart_visitors", 0),
-                   fav_visitors=t.get("fav_visitors", 0), paid_buyers=p.get("buyers", 0), paid_fen=p.get("fen") or 0,
-                   paid_orders=p.get("n", 0), ordered_buyers=ordered.get(day, 0), refund_fen=refunds.get(day) or 0)
+        c = Counts(
+            uv=t.get("uv", 0),
+            pv=t.get("pv_sum") or 0,
+            bounced=t.get("bounced", 0),
+            stay_ms=t.get("stay") or 0,
+            product_visitors=t.get("product_visitors", 0),
+            cart_visitors=t.get("cart_visitors", 0),
+            fav_visitors=t.get("fav_visitors", 0),
+            paid_buyers=p.get("buyers", 0),
+            paid_fen=p.get("fen") or 0,
+            paid_orders=p.get("n", 0),
+            ordered_buyers=ordered.get(day, 0),
+            refund_fen=refunds.get(day) or 0,
+        )
         out.append({"day": day, **c.as_dict()})
         day += timedelta(days=1)
     return out
@@ -236,13 +304,20 @@ def daily_series(scope, start: date, end: date) -> list[dict]:
 def _source_rows(scope, period: Period):
     """(visitor, user_id, source) of every visitor-day (or today's first page views) in the period."""
     if period.live_end is None:
-        return days_of(scope).filter(day__gte=period.start, day__lte=period.end, pv__gt=0).values_list(
-            "visitor", "user_id", "source")
+        return (
+            days_of(scope)
+            .filter(day__gte=period.start, day__lte=period.end, pv__gt=0)
+            .values_list("visitor", "user_id", "source")
+        )
     start = day_bounds(period.start)[0]
     seen, rows = set(), []
-    for visitor, user_id, source in (events_of(scope).filter(ts__gte=start, ts__lt=period.live_end,
-                                                             kind=EventKind.PAGE_VIEW).exclude(visitor="")
-                                     .order_by("ts", "id").values_list("visitor", "user_id", "source")):
+    for visitor, user_id, source in (
+        events_of(scope)
+        .filter(ts__gte=start, ts__lt=period.live_end, kind=EventKind.PAGE_VIEW)
+        .exclude(visitor="")
+        .order_by("ts", "id")
+        .values_list("visitor", "user_id", "source")
+    ):
         if visitor not in seen:
             seen.add(visitor)
             rows.append((visitor, user_id, source))
@@ -257,8 +332,11 @@ def sources(scope, period: Period) -> dict:
     by the logged-in buyer) / its visitors."""
     start = day_bounds(period.start)[0]
     end = period.live_end or day_bounds(period.end)[1]
-    payers = set(events_of(scope).filter(kind=EventKind.ORDER_PAID, ts__gte=start, ts__lt=end)
-                 .values_list("user_id", flat=True))
+    payers = set(
+        events_of(scope)
+        .filter(kind=EventKind.ORDER_PAID, ts__gte=start, ts__lt=end)
+        .values_list("user_id", flat=True)
+    )
     by_source: dict[str, dict] = {}
     user_of: dict[str, int] = {}
     pairs: set[tuple[str, str]] = set()
@@ -278,16 +356,30 @@ def sources(scope, period: Period) -> dict:
         if not row:
             continue
         group = level1_of(code)
-        level2.append({"code": code, "label": str(SOURCES[code][1]), "level1": group, **row,
-                       "conversion": _ratio(row["paying"], row["visitors"])})
+        level2.append(
+            {
+                "code": code,
+                "label": str(SOURCES[code][1]),
+                "level1": group,
+                **row,
+                "conversion": _ratio(row["paying"], row["visitors"]),
+            }
+        )
         level1[group]["visitors"] += row["visitors"]
         level1[group]["paying"] += row["paying"]
     total = sum(r["visitors"] for r in level2)
     for r in level2:
         r["share"] = _ratio(r["visitors"], total)
-    groups = [{"code": code, "label": str(LEVEL1[code]), **level1[code],
-               "share": _ratio(level1[code]["visitors"], total),
-               "conversion": _ratio(level1[code]["paying"], level1[code]["visitors"])} for code in LEVEL1_ORDER]
+    groups = [
+        {
+            "code": code,
+            "label": str(LEVEL1[code]),
+            **level1[code],
+            "share": _ratio(level1[code]["visitors"], total),
+            "conversion": _ratio(level1[code]["paying"], level1[code]["visitors"]),
+        }
+        for code in LEVEL1_ORDER
+    ]
     return {"level1": groups, "level2": level2, "total": total}
 
 

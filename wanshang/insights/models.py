@@ -18,12 +18,13 @@ class Alert(models.Model):
     class Kind(models.TextChoices):
         PAYMENT_GAP = "payment_gap", _("支付异常下跌")
 
-    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")  # NULL = a marketplace-wide alert for the platform
+    shop = models.ForeignKey(
+        "merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # NULL = a marketplace-wide alert for the platform
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    hour = models.DateTimeField()                     # start of the hour it is about
+    hour = models.DateTimeField()  # start of the hour it is about
     observed = models.IntegerField(default=0)
-    expected = models.FloatField(default=0)          # a statistic, never money
+    expected = models.FloatField(default=0)  # a statistic, never money
     detail = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -35,8 +36,9 @@ class Alert(models.Model):
         ordering = ["-hour", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["shop", "kind", "hour"], name="alert_once_per_hour"),
-            models.UniqueConstraint(fields=["kind", "hour"], condition=Q(shop__isnull=True),
-                                    name="platform_alert_once_per_hour"),
+            models.UniqueConstraint(
+                fields=["kind", "hour"], condition=Q(shop__isnull=True), name="platform_alert_once_per_hour"
+            ),
         ]
 
 
@@ -48,7 +50,9 @@ class CrowdPack(models.Model):
     rule = models.JSONField(default=dict, blank=True)  # how it was built, e.g. {"rfm_segment": "重要价值"}
     buyer_ids = models.JSONField(default=list)
     size = models.IntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ShopOwnedManager()
@@ -78,10 +82,14 @@ class Experiment(models.Model):
     # [{"key": "A", "name": "原版", "weight": 50, "title": "", "image": ""}, ...]: the first is the control
     # (the product as it is); the others may show another title and/or main image. Weights sum to 100.
     variants = models.JSONField(default=list)
-    product_ids = models.JSONField(default=list, blank=True)  # the shop's products it applies to (at least one)
+    product_ids = models.JSONField(
+        default=list, blank=True
+    )  # the shop's products it applies to (at least one)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     baseline_bps = models.IntegerField("基线转化率（万分比）", default=0)
-    mde_bps = models.IntegerField("最小可检测提升（百分点，万分比）", default=0)  # absolute: 1000 → 1200 is 200
+    mde_bps = models.IntegerField(
+        "最小可检测提升（百分点，万分比）", default=0
+    )  # absolute: 1000 → 1200 is 200
     planned_per_arm = models.IntegerField(default=0)  # fixed horizon from the sample-size formula
     started_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)

@@ -56,9 +56,13 @@ def _pooled(shops, period: Period) -> dict:
         for row in sources(s, period)["level1"]:
             mix[row["code"]] = mix.get(row["code"], 0) + row["visitors"]
     total = sum(mix.values())
-    return {"uv": uv, "conversion": buyers / uv if uv else None, "uv_value_fen": paid / uv if uv else None,
-            "per_buyer_fen": paid / buyers if buyers else None,
-            "mix": {code: (n / total if total else None) for code, n in mix.items()}}
+    return {
+        "uv": uv,
+        "conversion": buyers / uv if uv else None,
+        "uv_value_fen": paid / uv if uv else None,
+        "per_buyer_fen": paid / buyers if buyers else None,
+        "mix": {code: (n / total if total else None) for code, n in mix.items()},
+    }
 
 
 def competition(*, shop, period: Period) -> dict:

@@ -24,8 +24,12 @@ def buyer_events_delete(*, user_id: int) -> int:
     Returns how many events were deleted."""
     ingest()
     with transaction.atomic():
-        visitors = set(Event.objects.filter(user_id=user_id).exclude(visitor="")
-                       .values_list("visitor", flat=True).distinct())
+        visitors = set(
+            Event.objects.filter(user_id=user_id)
+            .exclude(visitor="")
+            .values_list("visitor", flat=True)
+            .distinct()
+        )
         visitors.update(order_visitors_of(buyer_id=user_id))
         visitors.add(f"u{user_id}")
         deleted, _ = Event.objects.filter(user_id=user_id, kind__in=BEHAVIOUR_KINDS).delete()

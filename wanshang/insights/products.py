@@ -25,28 +25,46 @@ HINTS = [
 
 def _traffic(shop, period: Period) -> dict[int, dict]:
     if period.live_end is None:
-        rows = (VisitorDay.objects.for_shop(shop).filter(product_id__isnull=False, day__gte=period.start,
-                                                         day__lte=period.end)
-                .values("product_id").annotate(
-                    uv=Count("visitor", distinct=True, filter=Q(pv__gt=0)), pv=Sum("pv"),
-                    cart_visitors=Count("visitor", distinct=True, filter=Q(carts__gt=0))))
+        rows = (
+            VisitorDay.objects.for_shop(shop)
+            .filter(product_id__isnull=False, day__gte=period.start, day__lte=period.end)
+            .values("product_id")
+            .annotate(
+                uv=Count("visitor", distinct=True, filter=Q(pv__gt=0)),
+                pv=Sum("pv"),
+                cart_visitors=Count("visitor", distinct=True, filter=Q(carts__gt=0)),
+            )
+        )
     else:
-        rows = (Event.objects.for_shop(shop).filter(
-            product_id__isnull=False, ts__gte=day_bounds(period.start)[0], ts__lt=period.live_end,
-            kind__in=[EventKind.PAGE_VIEW, EventKind.CART_ADD]).exclude(visitor="")
-            .values("product_id").annotate(
+        rows = (
+            Event.objects.for_shop(shop)
+            .filter(
+                product_id__isnull=False,
+                ts__gte=day_bounds(period.start)[0],
+                ts__lt=period.live_end,
+                kind__in=[EventKind.PAGE_VIEW, EventKind.CART_ADD],
+            )
+            .exclude(visitor="")
+            .values("product_id")
+            .annotate(
                 uv=Count("visitor", distinct=True, filter=Q(kind=EventKind.PAGE_VIEW)),
                 pv=Count("id", filter=Q(kind=EventKind.PAGE_VIEW)),
-                cart_visitors=Count("visitor", distinct=True, filter=Q(kind=EventKind.CART_ADD))))
+                cart_visitors=Count("visitor", distinct=True, filter=Q(kind=EventKind.CART_ADD)),
+            )
+        )
     return {r["product_id"]: r for r in rows}
 
 
 def _sales(shop, period: Period) -> dict[int, dict]:
     end = period.live_end or day_bounds(period.end)[1]
-    rows = (Event.objects.for_shop(shop).filter(kind=EventKind.ITEM_PAID, ts__gte=day_bounds(period.start)[0],
-                                                ts__lt=end)
-            .values("product_id").annotate(buyers=Count("user_id", distinct=True), paid_fen=Sum("amount_fen"),
-                                           quantity=Sum("quantity")))
+    rows = (
+        Event.objects.for_shop(shop)
+        .filter(kind=EventKind.ITEM_PAID, ts__gte=day_bounds(period.start)[0], ts__lt=end)
+        .values("product_id")
+        .annotate(
+            buyers=Count("user_id", distinct=True), paid_fen=Sum("amount_fen"), quantity=Sum("quantity")
+        )
+    )
     return {r["product_id"]: r for r in rows}
 
 
@@ -66,16 +84,30 @@ def product_analysis(*, shop, period: Period, limit: int = 50) -> list[dict]:
     for pid in ids:
         t, s = traffic.get(pid, {}), sales.get(pid, {})
         uv = t.get("uv", 0)
-        rows.append({"product_id": pid, "title": titles.get(pid, f"#{pid}"), "uv": uv, "pv": t.get("pv") or 0,
-                     "cart_visitors": t.get("cart_visitors", 0), "cart_rate": _ratio(t.get("cart_visitors", 0), uv),
-                     "paid_buyers": s.get("buyers", 0), "paid_fen": s.get("paid_fen") or 0,
-                     "quantity": s.get("quantity") or 0, "conversion": _ratio(s.get("buyers", 0), uv),
-                     "flag": False, "hints": []})
+        rows.append(
+            {
+                "product_id": pid,
+                "title": titles.get(pid, f"#{pid}"),
+                "uv": uv,
+                "pv": t.get("pv") or 0,
+                "cart_visitors": t.get("cart_visitors", 0),
+                "cart_rate": _ratio(t.get("cart_visitors", 0), uv),
+                "paid_buyers": s.get("buyers", 0),
+                "paid_fen": s.get("paid_fen") or 0,
+                "quantity": s.get("quantity") or 0,
+                "conversion": _ratio(s.get("buyers", 0), uv),
+                "flag": False,
+                "hints": [],
+            }
+        )
     judged = [r for r in rows if r["uv"] >= MIN_VISITORS]
     if len(judged) >= 3:
         carts, convs = [r["cart_rate"] for r in judged], [r["conversion"] for r in judged]
-        flagged = [r for r in judged if _in_third(r["cart_rate"], carts, top=True)
-                   and _in_third(r["conversion"], convs, top=False)]
+        flagged = [
+            r
+            for r in judged
+            if _in_third(r["cart_rate"], carts, top=True) and _in_third(r["conversion"], convs, top=False)
+        ]
         skus = active_skus_of_products(product_ids=[r["product_id"] for r in flagged])
         stock = available_by_sku(sku_ids=[s.pk for s in skus])
         left: dict[int, int] = {}

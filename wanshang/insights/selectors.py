@@ -17,7 +17,9 @@ from wanshang.insights.peers import competition as compare
 from wanshang.insights.products import MIN_VISITORS, product_analysis
 from wanshang.merchants.selectors import shops_by_ids
 
-BOUNCE_DEFINITION = gettext_noop("跳失率 = 统计期内只浏览了一个页面就离开的访客数 ÷ 访客数（按访客去重，“无后续点击”口径）")
+BOUNCE_DEFINITION = gettext_noop(
+    "跳失率 = 统计期内只浏览了一个页面就离开的访客数 ÷ 访客数（按访客去重，“无后续点击”口径）"
+)
 
 
 def _change(now, before):
@@ -30,9 +32,17 @@ def metric_cards(current, previous, average: dict | None) -> list[dict]:
     cards = []
     for attr, label, kind in METRICS:
         value, prev = getattr(current, attr), getattr(previous, attr)
-        cards.append({"key": attr, "label": label, "kind": kind, "value": value, "previous": prev,
-                      "change": _change(value, prev),
-                      "category_avg": (average or {}).get("values", {}).get(attr) if average else None})
+        cards.append(
+            {
+                "key": attr,
+                "label": label,
+                "kind": kind,
+                "value": value,
+                "previous": prev,
+                "change": _change(value, prev),
+                "category_avg": (average or {}).get("values", {}).get(attr) if average else None,
+            }
+        )
     return cards
 
 
@@ -48,24 +58,42 @@ def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
     if period.live_end is not None:  # today so far, as the last point
         trend.append({"day": period.start, **current.as_dict()})
     return {
-        "period": period, "periods": PERIODS, "counts": current, "previous": previous,
-        "cards": metric_cards(current, previous, average), "category_avg": average,
-        "funnel": funnel(scope, period), "trend": trend, "sources": metrics.sources(scope, period),
-        "bounce_definition": BOUNCE_DEFINITION, "now": now,
+        "period": period,
+        "periods": PERIODS,
+        "counts": current,
+        "previous": previous,
+        "cards": metric_cards(current, previous, average),
+        "category_avg": average,
+        "funnel": funnel(scope, period),
+        "trend": trend,
+        "sources": metrics.sources(scope, period),
+        "bounce_definition": BOUNCE_DEFINITION,
+        "now": now,
     }
 
 
 def products(*, shop, period_key: str = "7d", now=None) -> dict:
     period = period_for(period_key, now=now)
-    return {"period": period, "periods": PERIODS, "rows": product_analysis(shop=shop, period=period),
-            "min_visitors": MIN_VISITORS}
+    return {
+        "period": period,
+        "periods": PERIODS,
+        "rows": product_analysis(shop=shop, period=period),
+        "min_visitors": MIN_VISITORS,
+    }
 
 
 def competition(*, shop, period_key: str = "7d", now=None) -> dict:
     period = period_for(period_key, now=now)
     data = compare(shop=shop, period=period)
-    rows = [{"code": code, "label": str(LEVEL1[code]), "mine": data["mine"]["mix"].get(code),
-             "top": data["top"]["mix"].get(code) if data["top"] else None} for code in LEVEL1_ORDER]
+    rows = [
+        {
+            "code": code,
+            "label": str(LEVEL1[code]),
+            "mine": data["mine"]["mix"].get(code),
+            "top": data["top"]["mix"].get(code) if data["top"] else None,
+        }
+        for code in LEVEL1_ORDER
+    ]
     return {"period": period, "periods": PERIODS, **data, "mix_rows": rows}
 
 
@@ -73,13 +101,21 @@ def top_shops(*, period_key: str = "7d", now=None, limit: int = 20) -> list[dict
     """Platform only: shops by paid amount in the period, with visitors and conversion."""
     period = period_for(period_key, now=now)
     paid = metrics.paid_by_shop(period)
-    shops = shops_by_ids(ids=list(paid)[:limit * 3])
+    shops = shops_by_ids(ids=list(paid)[: limit * 3])
     rows = []
     for shop_id, fen in sorted(paid.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
         shop = shops.get(shop_id)
         if shop is None:
             continue
         c = counts_for(shop, period)
-        rows.append({"shop": shop, "paid_fen": fen, "uv": c.uv, "paid_buyers": c.paid_buyers,
-                     "conversion": c.pay_conversion, "per_buyer_fen": c.per_buyer_fen})
+        rows.append(
+            {
+                "shop": shop,
+                "paid_fen": fen,
+                "uv": c.uv,
+                "paid_buyers": c.paid_buyers,
+                "conversion": c.pay_conversion,
+                "per_buyer_fen": c.per_buyer_fen,
+            }
+        )
     return rows

@@ -54,7 +54,9 @@ def proportion_ztest(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float] 
     return z, two_sided_p(z)
 
 
-def proportion_diff_ci(x1: int, n1: int, x2: int, n2: int, *, alpha: float = ALPHA) -> tuple[float, float, float] | None:
+def proportion_diff_ci(
+    x1: int, n1: int, x2: int, n2: int, *, alpha: float = ALPHA
+) -> tuple[float, float, float] | None:
     """p̂2 − p̂1 with its (1−α) confidence interval from the unpooled standard error: (diff, low, high)."""
     if n1 <= 0 or n2 <= 0:
         return None
@@ -72,7 +74,9 @@ def compare_proportions(*, control: tuple[int, int], variant: tuple[int, int]) -
     if ci is None:
         return None
     test = proportion_ztest(x1, n1, x2, n2)
-    z, p = (-test[0], test[1]) if test else (None, None)  # the test is control − variant; report variant − control
+    z, p = (
+        (-test[0], test[1]) if test else (None, None)
+    )  # the test is control − variant; report variant − control
     return Comparison(diff=ci[0], low=ci[1], high=ci[2], z=z, p_value=p)
 
 

@@ -37,8 +37,10 @@ class TradeRange:
     def bounds(self) -> tuple[datetime, datetime]:
         """[first instant, instant after the last day) as aware datetimes."""
         tz = timezone.get_current_timezone()
-        return (datetime.combine(self.start, time.min, tzinfo=tz),
-                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz))
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
 
     def each_day(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range(self.days)]
@@ -52,7 +54,9 @@ def _parse_day(value, *, field_name: str, label: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationError(_("%(label)s格式应为 YYYY-MM-DD") % {"label": label}, field=field_name) from None
+        raise ValidationError(
+            _("%(label)s格式应为 YYYY-MM-DD") % {"label": label}, field=field_name
+        ) from None
 
 
 def trade_range(*, start=None, end=None, today: date | None = None) -> TradeRange:
@@ -109,7 +113,7 @@ class DayRow:
 class Totals:
     orders: int = 0
     amount_fen: int = 0
-    buyers: int = 0   # distinct over the whole range, not the sum of the days
+    buyers: int = 0  # distinct over the whole range, not the sum of the days
     refund_fen: int = 0
 
 
@@ -126,9 +130,9 @@ class ShopRow:
 @dataclass
 class TradeReport:
     range: TradeRange
-    shop: object | None          # the shop, or None for the marketplace
-    hours: list[HourRow]          # every local hour of the range that has begun, oldest first
-    days: list[DayRow]            # every day of the range, oldest first
+    shop: object | None  # the shop, or None for the marketplace
+    hours: list[HourRow]  # every local hour of the range that has begun, oldest first
+    days: list[DayRow]  # every day of the range, oldest first
     totals: Totals
     shops: list[ShopRow] | None = None  # platform only: the range per shop, highest 支付金额 first
 
@@ -143,15 +147,23 @@ def _build(qs, rng: TradeRange, *, now: datetime, shop) -> TradeReport:
     qs = qs.filter(kind__in=TRADE_KINDS, ts__gte=lo, ts__lt=hi).order_by()
 
     by_hour = {}
-    hourly = (qs.annotate(h=TruncHour("ts", tzinfo=tz)).values("h")
-              .annotate(orders=Count("id", filter=_paid()), amount=Sum("amount_fen", filter=_paid()),
-                        refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND))))
+    hourly = (
+        qs.annotate(h=TruncHour("ts", tzinfo=tz))
+        .values("h")
+        .annotate(
+            orders=Count("id", filter=_paid()),
+            amount=Sum("amount_fen", filter=_paid()),
+            refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND)),
+        )
+    )
     for row in hourly:
         local = timezone.localtime(row["h"], tz)
         by_hour[(local.date(), local.hour)] = row
     buyers_by_day = {
         row["d"]: row["buyers"]
-        for row in qs.filter(kind=EventKind.ORDER_PAID).annotate(d=TruncDate("ts", tzinfo=tz)).values("d")
+        for row in qs.filter(kind=EventKind.ORDER_PAID)
+        .annotate(d=TruncDate("ts", tzinfo=tz))
+        .values("d")
         .annotate(buyers=Count("user_id", distinct=True))
     }
     total_buyers = qs.filter(kind=EventKind.ORDER_PAID).aggregate(n=Count("user_id", distinct=True))["n"] or 0
@@ -166,7 +178,11 @@ def _build(qs, rng: TradeRange, *, now: datetime, shop) -> TradeReport:
                 continue  # an hour that has not begun yet
             hr = HourRow(start=start)
             if row:
-                hr.orders, hr.amount_fen, hr.refund_fen = row["orders"], row["amount"] or 0, row["refund"] or 0
+                hr.orders, hr.amount_fen, hr.refund_fen = (
+                    row["orders"],
+                    row["amount"] or 0,
+                    row["refund"] or 0,
+                )
             day_row.hours.append(hr)
             day_row.orders += hr.orders
             day_row.amount_fen += hr.amount_fen
@@ -184,8 +200,9 @@ def trade_report(*, shop, rng: TradeRange, now: datetime | None = None) -> Trade
     return _build(Event.objects.for_shop(shop), rng, now=now or timezone.now(), shop=shop)
 
 
-def platform_trade_report(*, rng: TradeRange, shop_id: int | None = None,
-                          now: datetime | None = None) -> TradeReport:
+def platform_trade_report(
+    *, rng: TradeRange, shop_id: int | None = None, now: datetime | None = None
+) -> TradeReport:
     """The marketplace's trade report (every event), or one shop's when `shop_id` is given, with the range
     per shop. Raises NotFound for an unknown shop id."""
     now = now or timezone.now()
@@ -194,15 +211,33 @@ def platform_trade_report(*, rng: TradeRange, shop_id: int | None = None,
     report = _build(qs, rng, now=now, shop=shop)
 
     lo, hi = rng.bounds()
-    per_shop = (qs.filter(kind__in=TRADE_KINDS, ts__gte=lo, ts__lt=hi).order_by().values("shop_id")
-                .annotate(orders=Count("id", filter=_paid()), amount=Sum("amount_fen", filter=_paid()),
-                          buyers=Count("user_id", distinct=True, filter=_paid()),
-                          refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND))))
+    per_shop = (
+        qs.filter(kind__in=TRADE_KINDS, ts__gte=lo, ts__lt=hi)
+        .order_by()
+        .values("shop_id")
+        .annotate(
+            orders=Count("id", filter=_paid()),
+            amount=Sum("amount_fen", filter=_paid()),
+            buyers=Count("user_id", distinct=True, filter=_paid()),
+            refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND)),
+        )
+    )
     rows = list(per_shop)
-    names = dict(shop_list().filter(pk__in=[r["shop_id"] for r in rows if r["shop_id"]]).values_list("pk", "name"))
+    names = dict(
+        shop_list().filter(pk__in=[r["shop_id"] for r in rows if r["shop_id"]]).values_list("pk", "name")
+    )
     report.shops = sorted(
-        (ShopRow(shop_id=r["shop_id"], shop_name=names.get(r["shop_id"], _("（无店铺）")), orders=r["orders"],
-                 amount_fen=r["amount"] or 0, buyers=r["buyers"], refund_fen=r["refund"] or 0) for r in rows),
+        (
+            ShopRow(
+                shop_id=r["shop_id"],
+                shop_name=names.get(r["shop_id"], _("（无店铺）")),
+                orders=r["orders"],
+                amount_fen=r["amount"] or 0,
+                buyers=r["buyers"],
+                refund_fen=r["refund"] or 0,
+            )
+            for r in rows
+        ),
         key=lambda s: (-s.amount_fen, -s.orders, s.shop_id or 0),
     )
     return report
@@ -213,8 +248,12 @@ def trade_chart(report: TradeReport) -> dict:
     multi_day = report.range.days > 1
     day_hour = _("%(day)s %(hour)s时")
     return {
-        "labels": [day_hour % {"day": f"{h.start:%m-%d}", "hour": f"{h.hour:02d}"} if multi_day else f"{h.hour:02d}:00"
-                   for h in report.hours],
+        "labels": [
+            day_hour % {"day": f"{h.start:%m-%d}", "hour": f"{h.hour:02d}"}
+            if multi_day
+            else f"{h.hour:02d}:00"
+            for h in report.hours
+        ],
         "orders": [h.orders for h in report.hours],
         "amount_fen": [h.amount_fen for h in report.hours],
     }

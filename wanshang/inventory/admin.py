@@ -23,8 +23,19 @@ class StockAdmin(ReadOnlyAdmin):
 
 @admin.register(StockMovement)
 class StockMovementAdmin(ReadOnlyAdmin):
-    list_display = ["id", "shop", "sku", "warehouse", "kind", "on_hand_delta", "reserved_delta", "order_id", "actor",
-                    "reason", "created_at"]
+    list_display = [
+        "id",
+        "shop",
+        "sku",
+        "warehouse",
+        "kind",
+        "on_hand_delta",
+        "reserved_delta",
+        "order_id",
+        "actor",
+        "reason",
+        "created_at",
+    ]
     list_filter = ["kind"]
     search_fields = ["sku__product__title", "reason", "order_id"]
     list_select_related = ["shop", "sku", "warehouse", "actor"]

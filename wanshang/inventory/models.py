@@ -22,7 +22,9 @@ class Warehouse(models.Model):
     class Meta:
         ordering = ["-is_default", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["shop"], condition=Q(is_default=True), name="one_default_warehouse"),
+            models.UniqueConstraint(
+                fields=["shop"], condition=Q(is_default=True), name="one_default_warehouse"
+            ),
         ]
 
     def __str__(self):
@@ -45,7 +47,9 @@ class Stock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sku", "warehouse"], name="uniq_stock_sku_warehouse"),
             models.CheckConstraint(condition=Q(reserved__gte=0), name="stock_reserved_nonnegative"),
-            models.CheckConstraint(condition=Q(on_hand__gte=F("reserved")), name="stock_on_hand_covers_reserved"),
+            models.CheckConstraint(
+                condition=Q(on_hand__gte=F("reserved")), name="stock_on_hand_covers_reserved"
+            ),
         ]
 
     @property

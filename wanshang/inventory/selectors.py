@@ -70,4 +70,9 @@ def movement_list(*, shop, sku_id=None, order_id=None, limit: int = 200):
 
 def seller_sku_stocks(*, shop, sku_id) -> list[Stock]:
     """Stock rows of one of the shop's SKUs, one per warehouse that has a row (`.available` is a property)."""
-    return list(Stock.objects.for_shop(shop).filter(sku_id=sku_id).select_related("warehouse").order_by("warehouse_id"))
+    return list(
+        Stock.objects.for_shop(shop)
+        .filter(sku_id=sku_id)
+        .select_related("warehouse")
+        .order_by("warehouse_id")
+    )

@@ -23,6 +23,7 @@ class Allocation:
 
 # --- warehouses -------------------------------------------------------------------------------------------
 
+
 def _warehouse_fields(*, name, district_code, detail, contact="", phone="") -> dict:
     name = (name or "").strip()
     if not 1 <= len(name) <= 60:
@@ -31,15 +32,22 @@ def _warehouse_fields(*, name, district_code, detail, contact="", phone="") -> d
     if district_code:
         region_text = " ".join(r.name for r in region_path(code=district_code))
     return {
-        "name": name, "district_code": district_code or "", "region_text": region_text,
-        "detail": (detail or "").strip()[:200], "contact": (contact or "").strip()[:40],
+        "name": name,
+        "district_code": district_code or "",
+        "region_text": region_text,
+        "detail": (detail or "").strip()[:200],
+        "contact": (contact or "").strip()[:40],
         "phone": (phone or "").strip()[:20],
     }
 
 
 @transaction.atomic
-def warehouse_create(*, shop, name, district_code=None, detail="", contact="", phone="", is_default=False) -> Warehouse:
-    fields = _warehouse_fields(name=name, district_code=district_code, detail=detail, contact=contact, phone=phone)
+def warehouse_create(
+    *, shop, name, district_code=None, detail="", contact="", phone="", is_default=False
+) -> Warehouse:
+    fields = _warehouse_fields(
+        name=name, district_code=district_code, detail=detail, contact=contact, phone=phone
+    )
     first = not Warehouse.objects.for_shop(shop).exists()
     if is_default or first:
         Warehouse.objects.for_shop(shop).filter(is_default=True).update(is_default=False)
@@ -47,13 +55,15 @@ def warehouse_create(*, shop, name, district_code=None, detail="", contact="", p
 
 
 @transaction.atomic
-def warehouse_update(*, shop, warehouse_id, name, district_code=None, detail="", contact="", phone="",
-                     is_default=False) -> Warehouse:
+def warehouse_update(
+    *, shop, warehouse_id, name, district_code=None, detail="", contact="", phone="", is_default=False
+) -> Warehouse:
     warehouse = Warehouse.objects.for_shop(shop).filter(pk=warehouse_id).first()
     if warehouse is None:
         raise NotFound("仓库不存在")
-    for key, value in _warehouse_fields(name=name, district_code=district_code, detail=detail, contact=contact,
-                                        phone=phone).items():
+    for key, value in _warehouse_fields(
+        name=name, district_code=district_code, detail=detail, contact=contact, phone=phone
+    ).items():
         setattr(warehouse, key, value)
     if is_default and not warehouse.is_default:
         Warehouse.objects.for_shop(shop).filter(is_default=True).update(is_default=False)
@@ -71,6 +81,7 @@ def _default_warehouse(shop) -> Warehouse:
 
 # --- merchant adjustments -----------------------------------------------------------------------------
 
+
 def stock_set(*, shop, sku, warehouse, on_hand: int, actor, reason: str) -> Stock:
     """Set the on-hand count of a SKU in a warehouse (盘点). Refuses to go below what open orders hold."""
     if isinstance(on_hand, bool) or not isinstance(on_hand, int) or not 0 <= on_hand <= MAX_STOCK:
@@ -86,15 +97,23 @@ def stock_set(*, shop, sku, warehouse, on_hand: int, actor, reason: str) -> Stoc
         delta = on_hand - stock.on_hand
         if delta:
             Stock.objects.filter(pk=stock.pk).update(on_hand=on_hand)
-            StockMovement.objects.create(shop=shop, sku=sku, warehouse=warehouse, kind=StockMovement.Kind.ADJUST,
-                                         on_hand_delta=delta, actor_id=getattr(actor, "pk", actor), reason=reason)
+            StockMovement.objects.create(
+                shop=shop,
+                sku=sku,
+                warehouse=warehouse,
+                kind=StockMovement.Kind.ADJUST,
+                on_hand_delta=delta,
+                actor_id=getattr(actor, "pk", actor),
+                reason=reason,
+            )
             stock.on_hand = on_hand
     return stock
 
 
 def stock_set_default_warehouse(*, shop, sku, on_hand: int, actor, reason: str) -> Stock:
-    return stock_set(shop=shop, sku=sku, warehouse=_default_warehouse(shop), on_hand=on_hand, actor=actor,
-                     reason=reason)
+    return stock_set(
+        shop=shop, sku=sku, warehouse=_default_warehouse(shop), on_hand=on_hand, actor=actor, reason=reason
+    )
 
 
 def stock_adjust(*, shop, sku_id, warehouse_id, on_hand: int, actor, reason: str) -> Stock:
@@ -108,7 +127,10 @@ def stock_adjust(*, shop, sku_id, warehouse_id, on_hand: int, actor, reason: str
 
 # --- order flows (called inside the orders' transaction) ---------------------------------------------------
 
-def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: dict[int, str]) -> list[Allocation]:
+
+def stock_reserve(
+    *, needs: dict[int, int], order_ids: dict[int, int], names: dict[int, str]
+) -> list[Allocation]:
     """Reserve `needs` {sku_id: qty}: from the default warehouse first, then the others by id, splitting a
     line over warehouses when no single one holds enough (the sum is what the storefront shows).
 
@@ -119,8 +141,11 @@ def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: di
     by_sku: dict[int, list[Stock]] = {}
     for row in rows:
         by_sku.setdefault(row.sku_id, []).append(row)
-    default_ids = set(Warehouse.objects.filter(pk__in={r.warehouse_id for r in rows}, is_default=True)
-                      .values_list("pk", flat=True))
+    default_ids = set(
+        Warehouse.objects.filter(pk__in={r.warehouse_id for r in rows}, is_default=True).values_list(
+            "pk", flat=True
+        )
+    )
     allocations, movements = [], []
     for sku_id in sorted(needs):
         qty = needs[sku_id]
@@ -141,9 +166,17 @@ def stock_reserve(*, needs: dict[int, int], order_ids: dict[int, int], names: di
             row.reserved += take
             remaining -= take
             allocations.append(Allocation(sku_id=sku_id, warehouse_id=row.warehouse_id, quantity=take))
-            movements.append(StockMovement(shop_id=row.shop_id, sku_id=sku_id, warehouse_id=row.warehouse_id,
-                                           kind=StockMovement.Kind.RESERVE, reserved_delta=take,
-                                           order_id=order_ids.get(sku_id), reason="下单占用"))
+            movements.append(
+                StockMovement(
+                    shop_id=row.shop_id,
+                    sku_id=sku_id,
+                    warehouse_id=row.warehouse_id,
+                    kind=StockMovement.Kind.RESERVE,
+                    reserved_delta=take,
+                    order_id=order_ids.get(sku_id),
+                    reason="下单占用",
+                )
+            )
             if remaining == 0:
                 break
     StockMovement.objects.bulk_create(movements)
@@ -162,10 +195,18 @@ def stock_hold(*, sku_id: int, quantity: int, reason: str, warehouse_id: int | N
         best = rows[0].on_hand - rows[0].reserved if rows else 0
         raise OutOfStock(f"单个仓库可售库存不足（最多 {best} 件），请减少活动库存")
     row = rows[0]
-    if not Stock.objects.filter(pk=row.pk, on_hand__gte=F("reserved") + quantity).update(reserved=F("reserved") + quantity):
+    if not Stock.objects.filter(pk=row.pk, on_hand__gte=F("reserved") + quantity).update(
+        reserved=F("reserved") + quantity
+    ):
         raise OutOfStock("可售库存不足")
-    StockMovement.objects.create(shop_id=row.shop_id, sku_id=sku_id, warehouse_id=row.warehouse_id,
-                                 kind=StockMovement.Kind.RESERVE, reserved_delta=quantity, reason=reason[:200])
+    StockMovement.objects.create(
+        shop_id=row.shop_id,
+        sku_id=sku_id,
+        warehouse_id=row.warehouse_id,
+        kind=StockMovement.Kind.RESERVE,
+        reserved_delta=quantity,
+        reason=reason[:200],
+    )
     return row.warehouse_id
 
 
@@ -176,8 +217,14 @@ def stock_unhold(*, sku_id: int, warehouse_id: int, quantity: int, reason: str) 
     (row,) = [r for r in stocks_for_update(sku_ids=[sku_id]) if r.warehouse_id == warehouse_id]
     if not Stock.objects.filter(pk=row.pk, reserved__gte=quantity).update(reserved=F("reserved") - quantity):
         raise Conflict("库存占用数据不一致，已拒绝操作")
-    StockMovement.objects.create(shop_id=row.shop_id, sku_id=sku_id, warehouse_id=warehouse_id,
-                                 kind=StockMovement.Kind.RELEASE, reserved_delta=-quantity, reason=reason[:200])
+    StockMovement.objects.create(
+        shop_id=row.shop_id,
+        sku_id=sku_id,
+        warehouse_id=warehouse_id,
+        kind=StockMovement.Kind.RELEASE,
+        reserved_delta=-quantity,
+        reason=reason[:200],
+    )
 
 
 def _apply(allocations: list[Allocation], *, kind: str, order_id: int, actor=None, reason: str):
@@ -187,7 +234,11 @@ def _apply(allocations: list[Allocation], *, kind: str, order_id: int, actor=Non
     actor_id = getattr(actor, "pk", actor)
     stock_ids = {}
     for a in allocations:
-        row = Stock.objects.filter(sku_id=a.sku_id, warehouse_id=a.warehouse_id).values_list("pk", flat=True).first()
+        row = (
+            Stock.objects.filter(sku_id=a.sku_id, warehouse_id=a.warehouse_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
         if row is None:
             raise Conflict("库存记录缺失")
         stock_ids[(a.sku_id, a.warehouse_id)] = row
@@ -205,11 +256,22 @@ def _apply(allocations: list[Allocation], *, kind: str, order_id: int, actor=Non
             raise ValueError(kind)
         if row.reserved + reserved_delta < 0:
             raise Conflict("库存占用数据不一致，已拒绝操作")
-        Stock.objects.filter(pk=row.pk).update(on_hand=F("on_hand") + on_hand_delta,
-                                               reserved=F("reserved") + reserved_delta)
-        movements.append(StockMovement(shop_id=row.shop_id, sku_id=a.sku_id, warehouse_id=a.warehouse_id, kind=kind,
-                                       on_hand_delta=on_hand_delta, reserved_delta=reserved_delta,
-                                       order_id=order_id, actor_id=actor_id, reason=reason))
+        Stock.objects.filter(pk=row.pk).update(
+            on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
+        )
+        movements.append(
+            StockMovement(
+                shop_id=row.shop_id,
+                sku_id=a.sku_id,
+                warehouse_id=a.warehouse_id,
+                kind=kind,
+                on_hand_delta=on_hand_delta,
+                reserved_delta=reserved_delta,
+                order_id=order_id,
+                actor_id=actor_id,
+                reason=reason,
+            )
+        )
     StockMovement.objects.bulk_create(movements)
 
 
@@ -218,12 +280,16 @@ def stock_confirm(*, allocations: list[Allocation], order_id: int) -> None:
     _apply(allocations, kind=StockMovement.Kind.CONFIRM, order_id=order_id, reason="付款扣减")
 
 
-def stock_release(*, allocations: list[Allocation], order_id: int, actor=None, reason: str = "订单取消") -> None:
+def stock_release(
+    *, allocations: list[Allocation], order_id: int, actor=None, reason: str = "订单取消"
+) -> None:
     """Unpaid order cancelled or timed out: the reservation is given back."""
     _apply(allocations, kind=StockMovement.Kind.RELEASE, order_id=order_id, actor=actor, reason=reason)
 
 
-def stock_return(*, allocations: list[Allocation], order_id: int, actor=None, reason: str = "退款回库") -> None:
+def stock_return(
+    *, allocations: list[Allocation], order_id: int, actor=None, reason: str = "退款回库"
+) -> None:
     """Paid, unshipped order refunded: the units go back on hand."""
     _apply(allocations, kind=StockMovement.Kind.RETURN, order_id=order_id, actor=actor, reason=reason)
 

@@ -9,8 +9,9 @@ from wanshang.merchants.selectors import shop_get
 
 def on_shop_opened(event: ShopOpened) -> None:
     """A new shop gets its default warehouse, in the approval's transaction."""
-    warehouse_create(shop=shop_get(shop_id=event.shop_id), name="默认仓", district_code=None, detail="",
-                     is_default=True)
+    warehouse_create(
+        shop=shop_get(shop_id=event.shop_id), name="默认仓", district_code=None, detail="", is_default=True
+    )
 
 
 def on_product_saved(event: ProductSaved) -> None:
@@ -20,7 +21,9 @@ def on_product_saved(event: ProductSaved) -> None:
     shop = shop_get(shop_id=event.shop_id)
     for row in event.stock:
         sku = seller_sku_get(shop=shop, sku_id=row.sku_id)
-        stock_set_default_warehouse(shop=shop, sku=sku, on_hand=row.on_hand, actor=event.actor_id, reason="商品编辑")
+        stock_set_default_warehouse(
+            shop=shop, sku=sku, on_hand=row.on_hand, actor=event.actor_id, reason="商品编辑"
+        )
 
 
 SUBSCRIPTIONS = [

@@ -35,11 +35,22 @@ def promotions_commit(*, buyer, cart, orders, payment, redis_claims: list, now=N
         if info is None:
             continue
         if info.kind == Kind.FLASH_SALE:
-            flash_units_take(buyer=buyer, item_id=info.item_id, quantity=line.quantity,
-                             order=by_shop[line.product.shop_id], now=now, redis_claims=redis_claims)
+            flash_units_take(
+                buyer=buyer,
+                item_id=info.item_id,
+                quantity=line.quantity,
+                order=by_shop[line.product.shop_id],
+                now=now,
+                redis_claims=redis_claims,
+            )
         elif info.kind == Kind.GROUP_BUY:
-            group_join(buyer=buyer, line=line, order=by_shop[line.product.shop_id],
-                       team_id=cart.options.group_buy.get(line.sku_id) or 0, now=now)
+            group_join(
+                buyer=buyer,
+                line=line,
+                order=by_shop[line.product.shop_id],
+                team_id=cart.options.group_buy.get(line.sku_id) or 0,
+                now=now,
+            )
     if cart.points_used:
         points_change(user=buyer, delta=-cart.points_used, reason="redeem", note=f"支付单 {payment.no} 抵扣")
 
@@ -56,4 +67,3 @@ def order_released(*, order, refunded: bool = False, now=None) -> set[int]:
     if not refunded:
         group_places_free(order=order)
     return kept
-

@@ -19,12 +19,18 @@ class FlashSlot(models.Model):
     starts_at = models.DateTimeField("开始时间", db_index=True)
     ends_at = models.DateTimeField("结束时间")
     is_open = models.BooleanField("开放报名", default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_end_after_start"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -36,8 +42,9 @@ class Promotion(models.Model):
         PAUSED = "paused", "已暂停"
         ENDED = "ended", "已结束"
 
-    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="promotions")  # null: a platform promotion
+    shop = models.ForeignKey(
+        "merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="promotions"
+    )  # null: a platform promotion
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     name = models.CharField("活动名称", max_length=40)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -47,12 +54,16 @@ class Promotion(models.Model):
     scope_ids = models.JSONField("范围 ID", default=list, blank=True)
     config = models.JSONField("规则", default=dict)
     per_buyer_limit = models.PositiveIntegerField("每人限购/限领", default=0)  # 0: no limit
-    total_quantity = models.PositiveIntegerField("发放总量", default=0)     # coupons; 0: no limit
+    total_quantity = models.PositiveIntegerField("发放总量", default=0)  # coupons; 0: no limit
     issued_count = models.PositiveIntegerField(default=0)
     used_count = models.PositiveIntegerField(default=0)
     platform_share_bps = models.PositiveIntegerField("平台承担比例(万分比)", default=0)
-    slot = models.ForeignKey(FlashSlot, null=True, blank=True, on_delete=models.PROTECT, related_name="promotions")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    slot = models.ForeignKey(
+        FlashSlot, null=True, blank=True, on_delete=models.PROTECT, related_name="promotions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,10 +76,16 @@ class Promotion(models.Model):
             models.Index(fields=["shop", "kind", "status"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="promo_end_after_start"),
-            models.CheckConstraint(condition=Q(total_quantity=0) | Q(issued_count__lte=models.F("total_quantity")),
-                                   name="promo_issued_within_total"),
-            models.CheckConstraint(condition=Q(platform_share_bps__lte=10000), name="promo_share_at_most_all"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="promo_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_quantity=0) | Q(issued_count__lte=models.F("total_quantity")),
+                name="promo_issued_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(platform_share_bps__lte=10000), name="promo_share_at_most_all"
+            ),
         ]
 
     def __str__(self):
@@ -91,13 +108,15 @@ class PromotionItem(models.Model):
     """A SKU in a promotion, with its promotion price (or discount), flash-sale stock, tiers or bundle count."""
 
     promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="items")
-    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(
+        "merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
     product_id = models.BigIntegerField(db_index=True)
     price_fen = models.BigIntegerField("活动价", null=True, blank=True)
     discount_bps = models.PositiveIntegerField("折扣(万分比)", null=True, blank=True)  # 8500 = 8.5 折
     level_prices = models.JSONField("会员等级价", default=dict, blank=True)  # {"1": fen, ...}
-    tiers = models.JSONField("阶梯价", default=list, blank=True)             # [[min_qty, fen], ...]
+    tiers = models.JSONField("阶梯价", default=list, blank=True)  # [[min_qty, fen], ...]
     quantity = models.PositiveIntegerField("套餐件数", default=1)
     stock = models.PositiveIntegerField("活动库存", default=0)
     sold = models.PositiveIntegerField("已抢", default=0)
@@ -112,10 +131,16 @@ class PromotionItem(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["promotion", "sku"], name="uniq_promo_sku"),
-            models.CheckConstraint(condition=Q(sold__lte=models.F("stock")) | Q(stock=0), name="promo_item_no_oversell"),
-            models.CheckConstraint(condition=Q(held__lte=models.F("stock") - models.F("sold")) | Q(held=0),
-                                   name="promo_item_held_within_left"),
-            models.CheckConstraint(condition=Q(price_fen__isnull=True) | Q(price_fen__gt=0), name="promo_item_price_positive"),
+            models.CheckConstraint(
+                condition=Q(sold__lte=models.F("stock")) | Q(stock=0), name="promo_item_no_oversell"
+            ),
+            models.CheckConstraint(
+                condition=Q(held__lte=models.F("stock") - models.F("sold")) | Q(held=0),
+                name="promo_item_held_within_left",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_fen__isnull=True) | Q(price_fen__gt=0), name="promo_item_price_positive"
+            ),
         ]
 
 
@@ -142,13 +167,17 @@ class Coupon(models.Model):
         VOID = "void", "已作废"
 
     promotion = models.ForeignKey(Promotion, on_delete=models.PROTECT, related_name="coupons")
-    shop = models.ForeignKey("merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(
+        "merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coupons")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.UNUSED)
     source = models.CharField(max_length=8, default="claim")  # claim / issued
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(db_index=True)
-    payment = models.ForeignKey("payments.Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    payment = models.ForeignKey(
+        "payments.Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -186,13 +215,19 @@ class PointsAccount(models.Model):
 class PointsEntry(models.Model):
     """Points ledger: every earn, spend and return, with the balance after it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries"
+    )
     delta = models.BigIntegerField()
     balance_after = models.BigIntegerField()
     reason = models.CharField(max_length=20)  # earn / redeem / return / reverse
-    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(max_length=100, blank=True)
-    ref = models.CharField(max_length=40, blank=True)  # "earn:<order>", "refund:<refund>": makes each entry once
+    ref = models.CharField(
+        max_length=40, blank=True
+    )  # "earn:<order>", "refund:<refund>": makes each entry once
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -225,7 +260,9 @@ class GroupTeam(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        constraints = [models.CheckConstraint(condition=Q(paid_count__lte=models.F("size")), name="team_not_overfull")]
+        constraints = [
+            models.CheckConstraint(condition=Q(paid_count__lte=models.F("size")), name="team_not_overfull")
+        ]
 
 
 class GroupMember(models.Model):

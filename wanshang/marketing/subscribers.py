@@ -25,9 +25,12 @@ def on_order_cancelled(event: OrderCancelled) -> None:
     and the other promotion lines' units back to normal stock (orders released the lines without one)."""
     order = order_get(order_id=event.order.order_id)
     kept = order_released(order=order, now=event.at)
-    allocations = [Allocation(sku_id=line.sku_id, warehouse_id=w, quantity=q)
-                   for line in order.lines.all() if line.promotion_item_id and line.pk not in kept
-                   for w, q in line.allocations]
+    allocations = [
+        Allocation(sku_id=line.sku_id, warehouse_id=w, quantity=q)
+        for line in order.lines.all()
+        if line.promotion_item_id and line.pk not in kept
+        for w, q in line.allocations
+    ]
     if allocations:
         stock_release(allocations=allocations, order_id=order.pk, actor=event.actor_id, reason=event.reason)
 

@@ -36,7 +36,12 @@ LATER_TOKENS = {
     "coupon": ("full_reduction", "platform_coupon", "points"),
     "platform_coupon": ("full_reduction", "coupon", "points"),
 }
-TOKEN_LABELS = {"full_reduction": "满减", "coupon": "店铺券", "platform_coupon": "平台券", "points": "积分抵扣"}
+TOKEN_LABELS = {
+    "full_reduction": "满减",
+    "coupon": "店铺券",
+    "platform_coupon": "平台券",
+    "points": "积分抵扣",
+}
 
 
 @dataclass
@@ -87,14 +92,14 @@ class SkuPrice:
 class ProductPromotions:
     """Everything the product page shows about promotions (`product_promotions`)."""
 
-    prices: dict                     # sku_id -> SkuPrice
+    prices: dict  # sku_id -> SkuPrice
     tags: list[str]
-    coupons: list                    # claimable public coupons (Promotion)
+    coupons: list  # claimable public coupons (Promotion)
     full_reductions: list[str]
-    bundles: list                    # [(Promotion, [(PromotionItem, Sku)], whole_fen)]
-    group_buy: object = None         # Promotion or None
+    bundles: list  # [(Promotion, [(PromotionItem, Sku)], whole_fen)]
+    group_buy: object = None  # Promotion or None
     group_items: dict = field(default_factory=dict)  # sku_id -> PromotionItem
     open_teams: list = field(default_factory=list)
-    flash: object = None             # Promotion (running or next) or None
+    flash: object = None  # Promotion (running or next) or None
     flash_items: dict = field(default_factory=dict)  # sku_id -> PromotionItem
     member_level: str = ""

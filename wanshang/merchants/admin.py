@@ -8,8 +8,18 @@ from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop,
 
 @admin.register(MerchantApplication)
 class MerchantApplicationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "shop_name", "company_name", "credit_code", "contact_name", "contact_phone", "applicant",
-                    "status", "created_at", "reviewed_at"]
+    list_display = [
+        "id",
+        "shop_name",
+        "company_name",
+        "credit_code",
+        "contact_name",
+        "contact_phone",
+        "applicant",
+        "status",
+        "created_at",
+        "reviewed_at",
+    ]
     list_filter = ["status"]
     search_fields = ["shop_name", "company_name", "credit_code", "contact_phone", "applicant__username"]
     list_select_related = ["applicant"]
@@ -18,7 +28,16 @@ class MerchantApplicationAdmin(ReadOnlyAdmin):
 
 @admin.register(Shop)
 class ShopAdmin(ReadOnlyAdmin):
-    list_display = ["id", "name", "slug", "company_name", "credit_code", "status", "suspend_reason", "created_at"]
+    list_display = [
+        "id",
+        "name",
+        "slug",
+        "company_name",
+        "credit_code",
+        "status",
+        "suspend_reason",
+        "created_at",
+    ]
     list_filter = ["status"]
     search_fields = ["name", "slug", "company_name", "credit_code"]
 

@@ -13,7 +13,9 @@ class MerchantApplication(models.Model):
         APPROVED = "approved", _("已通过")
         REJECTED = "rejected", _("已驳回")
 
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merchant_applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merchant_applications"
+    )
     company_name = models.CharField("公司名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18)
     contact_name = models.CharField("联系人", max_length=40)
@@ -26,7 +28,9 @@ class MerchantApplication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    shop = models.OneToOneField("Shop", null=True, blank=True, on_delete=models.SET_NULL, related_name="application")
+    shop = models.OneToOneField(
+        "Shop", null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,7 +50,9 @@ class Shop(models.Model):
     credit_code = models.CharField("统一社会信用代码", max_length=18)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     suspend_reason = models.CharField(max_length=300, blank=True)
-    categories = models.ManyToManyField("catalog.Category", verbose_name="经营类目", blank=True, related_name="+")
+    categories = models.ManyToManyField(
+        "catalog.Category", verbose_name="经营类目", blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

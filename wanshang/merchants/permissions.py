@@ -18,22 +18,49 @@ MARKETING = "marketing.edit"  # 营销中心: promotions, member levels, price-r
 DATA_VIEW = "data.view"  # 数据中心: traffic, trade, products, customers, experiments
 
 ALL = {
-    PRODUCT_EDIT, PRICE_EDIT, STOCK_EDIT, ORDER_VIEW, ORDER_SHIP, REFUND_HANDLE,
-    FINANCE_VIEW, FREIGHT_EDIT, SHOP_EDIT, STAFF_MANAGE, MARKETING, DATA_VIEW,
+    PRODUCT_EDIT,
+    PRICE_EDIT,
+    STOCK_EDIT,
+    ORDER_VIEW,
+    ORDER_SHIP,
+    REFUND_HANDLE,
+    FINANCE_VIEW,
+    FREIGHT_EDIT,
+    SHOP_EDIT,
+    STAFF_MANAGE,
+    MARKETING,
+    DATA_VIEW,
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     StaffRole.OWNER: ALL,
-    StaffRole.OPERATIONS: {PRODUCT_EDIT, PRICE_EDIT, STOCK_EDIT, ORDER_VIEW, FREIGHT_EDIT, MARKETING, DATA_VIEW},
+    StaffRole.OPERATIONS: {
+        PRODUCT_EDIT,
+        PRICE_EDIT,
+        STOCK_EDIT,
+        ORDER_VIEW,
+        FREIGHT_EDIT,
+        MARKETING,
+        DATA_VIEW,
+    },
     StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE},
     StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP},
     StaffRole.FINANCE: {ORDER_VIEW, FINANCE_VIEW, DATA_VIEW},
 }
 
 LABELS = {
-    PRODUCT_EDIT: _("编辑商品"), PRICE_EDIT: _("修改价格"), STOCK_EDIT: _("调整库存"), ORDER_VIEW: _("查看订单"),
-    ORDER_SHIP: _("订单发货"), REFUND_HANDLE: _("处理退款"), FINANCE_VIEW: _("查看结算"), FREIGHT_EDIT: _("运费模板"),
-    SHOP_EDIT: _("店铺设置"), STAFF_MANAGE: _("员工管理"), MARKETING: _("营销活动"), DATA_VIEW: _("数据中心"),
+    PRODUCT_EDIT: _("编辑商品"),
+    PRICE_EDIT: _("修改价格"),
+    STOCK_EDIT: _("调整库存"),
+    ORDER_VIEW: _("查看订单"),
+    ORDER_SHIP: _("订单发货"),
+    REFUND_HANDLE: _("处理退款"),
+    FINANCE_VIEW: _("查看结算"),
+    FREIGHT_EDIT: _("运费模板"),
+    SHOP_EDIT: _("店铺设置"),
+    STAFF_MANAGE: _("员工管理"),
+    MARKETING: _("营销活动"),
+    DATA_VIEW: _("数据中心"),
 }
 
 

@@ -120,8 +120,11 @@ STAFF_ROLES = list(ShopStaff._meta.get_field("role").choices)
 
 def shops_main_category() -> dict[int, int]:
     """{shop id: its main category} for open shops: the first (lowest id) of its 经营类目."""
-    rows = (Shop.categories.through.objects.filter(shop__status=Shop.Status.OPEN)
-            .values_list("shop_id", "category_id").order_by("shop_id", "category_id"))
+    rows = (
+        Shop.categories.through.objects.filter(shop__status=Shop.Status.OPEN)
+        .values_list("shop_id", "category_id")
+        .order_by("shop_id", "category_id")
+    )
     main: dict[int, int] = {}
     for shop_id, category_id in rows:
         main.setdefault(shop_id, category_id)

@@ -45,15 +45,21 @@ def application_submit(
     with transaction.atomic():
         if ShopStaff.objects.filter(user=user).exists():
             raise Conflict("你已是商家员工，不能再申请入驻")
-        if MerchantApplication.objects.select_for_update().filter(
-            applicant=user, status=MerchantApplication.Status.PENDING
-        ).exists():
+        if (
+            MerchantApplication.objects.select_for_update()
+            .filter(applicant=user, status=MerchantApplication.Status.PENDING)
+            .exists()
+        ):
             raise Conflict("你已有一份待审核的入驻申请")
         if Shop.objects.filter(name=shop_name).exists():
             raise ValidationError("店铺名称已被使用", field="shop_name")
         app = MerchantApplication.objects.create(
-            applicant=user, company_name=company_name, credit_code=credit_code, contact_name=contact_name,
-            contact_phone=contact_phone, shop_name=shop_name,
+            applicant=user,
+            company_name=company_name,
+            credit_code=credit_code,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            shop_name=shop_name,
         )
         app.categories.set(categories)
     return app
@@ -97,8 +103,10 @@ def application_approve(*, application_id, reviewer, slug: str | None = None) ->
         try:
             with transaction.atomic():
                 shop = Shop.objects.create(
-                    name=app.shop_name, slug=slug,
-                    company_name=app.company_name, credit_code=app.credit_code,
+                    name=app.shop_name,
+                    slug=slug,
+                    company_name=app.company_name,
+                    credit_code=app.credit_code,
                 )
         except IntegrityError as exc:
             raise Conflict("店铺名称已被使用，请驳回并让申请人修改") from exc

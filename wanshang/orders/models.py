@@ -23,8 +23,9 @@ class Order(models.Model):
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="orders")
     payment = models.ForeignKey("payments.Payment", on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT,
-                              db_index=True)
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT, db_index=True
+    )
     address = models.JSONField("收货地址快照")
     buyer_note = models.CharField("买家留言", max_length=200, blank=True)
     goods_fen = models.BigIntegerField("商品金额")
@@ -32,10 +33,14 @@ class Order(models.Model):
     freight_fen = models.BigIntegerField("运费", default=0)
     total_fen = models.BigIntegerField("实付金额")
     adjustments = models.JSONField("优惠明细", default=list, blank=True)
-    item_discount_fen = models.BigIntegerField("单品优惠", default=0)  # list price − promotion price, all lines
-    platform_fen = models.BigIntegerField("平台补贴", default=0)       # the platform's share of the discounts
+    item_discount_fen = models.BigIntegerField(
+        "单品优惠", default=0
+    )  # list price − promotion price, all lines
+    platform_fen = models.BigIntegerField("平台补贴", default=0)  # the platform's share of the discounts
     points_used = models.PositiveIntegerField("使用积分", default=0)
-    visitor = models.CharField("下单访客", max_length=32, blank=True)  # the 数据中心 visitor id of the checkout
+    visitor = models.CharField(
+        "下单访客", max_length=32, blank=True
+    )  # the 数据中心 visitor id of the checkout
     carrier = models.CharField("快递公司", max_length=10, blank=True)
     tracking_no = models.CharField("运单号", max_length=40, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
@@ -75,12 +80,14 @@ class OrderLine(models.Model):
     title = models.CharField(max_length=60)
     spec_text = models.CharField(max_length=200, blank=True)
     image = models.CharField(max_length=300, blank=True)
-    list_price_fen = models.BigIntegerField(default=0)       # before item-level promotions
+    list_price_fen = models.BigIntegerField(default=0)  # before item-level promotions
     unit_price_fen = models.BigIntegerField()
-    promotion_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # item-level promotion applied
+    promotion_id = models.BigIntegerField(
+        null=True, blank=True, db_index=True
+    )  # item-level promotion applied
     promotion_item_id = models.BigIntegerField(null=True, blank=True)
     promotion_label = models.CharField(max_length=40, blank=True)
-    discounts = models.JSONField(default=list, blank=True)     # this line's share of each order-level discount
+    discounts = models.JSONField(default=list, blank=True)  # this line's share of each order-level discount
     platform_fen = models.BigIntegerField(default=0)
     quantity = models.PositiveIntegerField()
     refunded_qty = models.PositiveIntegerField(default=0)
@@ -88,7 +95,9 @@ class OrderLine(models.Model):
     subtotal_fen = models.BigIntegerField()
     discount_fen = models.BigIntegerField(default=0)
     payable_fen = models.BigIntegerField()
-    allocations = models.JSONField(default=list)  # [[warehouse_id, quantity], ...] the stock reserved for this line
+    allocations = models.JSONField(
+        default=list
+    )  # [[warehouse_id, quantity], ...] the stock reserved for this line
 
     objects = ShopOwnedManager()
 

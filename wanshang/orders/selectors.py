@@ -7,8 +7,13 @@ from wanshang.common.domain_events import LineFacts, OrderFacts
 from wanshang.common.errors import NotFound
 from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 
-PAID_STATES = [OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.RECEIVED, OrderStatus.COMPLETED,
-               OrderStatus.REFUNDED]
+PAID_STATES = [
+    OrderStatus.PAID,
+    OrderStatus.SHIPPED,
+    OrderStatus.RECEIVED,
+    OrderStatus.COMPLETED,
+    OrderStatus.REFUNDED,
+]
 
 
 def _with_lines(qs):
@@ -20,16 +25,34 @@ def _with_lines(qs):
 def order_facts(order: Order) -> OrderFacts:
     """The order as the payload of a domain event (its lines read once, in id order)."""
     lines = tuple(
-        LineFacts(line_id=line.pk, sku_id=line.sku_id, product_id=line.product_id, category_id=line.category_id,
-                  quantity=line.quantity, unit_price_fen=line.unit_price_fen, payable_fen=line.payable_fen,
-                  platform_fen=line.platform_fen, refunded_qty=line.refunded_qty, refunded_fen=line.refunded_fen,
-                  promotion_item_id=line.promotion_item_id)
+        LineFacts(
+            line_id=line.pk,
+            sku_id=line.sku_id,
+            product_id=line.product_id,
+            category_id=line.category_id,
+            quantity=line.quantity,
+            unit_price_fen=line.unit_price_fen,
+            payable_fen=line.payable_fen,
+            platform_fen=line.platform_fen,
+            refunded_qty=line.refunded_qty,
+            refunded_fen=line.refunded_fen,
+            promotion_item_id=line.promotion_item_id,
+        )
         for line in sorted(order.lines.all(), key=lambda line: line.pk)
     )
-    return OrderFacts(order_id=order.pk, no=order.no, shop_id=order.shop_id, buyer_id=order.buyer_id,
-                      payment_id=order.payment_id, status=order.status, total_fen=order.total_fen,
-                      freight_fen=order.freight_fen, points_used=order.points_used, visitor=order.visitor,
-                      lines=lines)
+    return OrderFacts(
+        order_id=order.pk,
+        no=order.no,
+        shop_id=order.shop_id,
+        buyer_id=order.buyer_id,
+        payment_id=order.payment_id,
+        status=order.status,
+        total_fen=order.total_fen,
+        freight_fen=order.freight_fen,
+        points_used=order.points_used,
+        visitor=order.visitor,
+        lines=lines,
+    )
 
 
 def order_get(*, order_id) -> Order:
@@ -51,7 +74,11 @@ def buyer_order_list(*, buyer, status: str | None = None):
 
 def buyer_order_get(*, buyer, order_id) -> Order:
     """The buyer's own order; anyone else's id is NotFound."""
-    order = _with_lines(Order.objects.filter(buyer=buyer, pk=order_id)).prefetch_related("events", "refunds").first()
+    order = (
+        _with_lines(Order.objects.filter(buyer=buyer, pk=order_id))
+        .prefetch_related("events", "refunds")
+        .first()
+    )
     if order is None:
         raise NotFound("订单不存在")
     return order
@@ -62,7 +89,9 @@ def seller_order_list(*, shop, status: str | None = None, q: str = "", date_from
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(Q(no=q) | Q(tracking_no=q) | Q(lines__title__icontains=q) | Q(address__receiver=q)).distinct()
+        qs = qs.filter(
+            Q(no=q) | Q(tracking_no=q) | Q(lines__title__icontains=q) | Q(address__receiver=q)
+        ).distinct()
     if date_from:
         qs = qs.filter(created_at__date__gte=date_from)
     if date_to:
@@ -94,8 +123,10 @@ def seller_today(*, shop, now=None) -> dict:
     now = timezone.localtime(now or timezone.now())
     start = timezone.make_aware(datetime.combine(now.date(), time.min))
     placed = Order.objects.for_shop(shop).filter(created_at__gte=start).count()
-    paid = Order.objects.for_shop(shop).filter(paid_at__gte=start, status__in=PAID_STATES).aggregate(
-        n=Count("id"), amount=Sum("total_fen"), buyers=Count("buyer", distinct=True)
+    paid = (
+        Order.objects.for_shop(shop)
+        .filter(paid_at__gte=start, status__in=PAID_STATES)
+        .aggregate(n=Count("id"), amount=Sum("total_fen"), buyers=Count("buyer", distinct=True))
     )
     return {
         "placed": placed,
@@ -163,11 +194,18 @@ def buyer_orders_by_tab(*, buyer, tab: str = "all"):
 def buyer_tab_counts(*, buyer) -> dict[str, int]:
     """Badge counts of the tabs that ask for action (待付款, 待发货, 待收货)."""
     rows = dict(Order.objects.filter(buyer=buyer).values_list("status").annotate(n=Count("id")))
-    return {tab: sum(rows.get(s, 0) for s in statuses) for tab, statuses in BUYER_ORDER_TABS.items()
-            if tab in ("unpaid", "to_ship", "to_receive")}
+    return {
+        tab: sum(rows.get(s, 0) for s in statuses)
+        for tab, statuses in BUYER_ORDER_TABS.items()
+        if tab in ("unpaid", "to_ship", "to_receive")
+    }
 
 
 def order_visitors_of(*, buyer_id: int) -> set[str]:
     """The visitor ids (the `wsv` browser cookie) the buyer's orders were placed from; for 数据中心 deletion."""
-    return set(Order.objects.filter(buyer_id=buyer_id).exclude(visitor="")
-               .values_list("visitor", flat=True).distinct())
+    return set(
+        Order.objects.filter(buyer_id=buyer_id)
+        .exclude(visitor="")
+        .values_list("visitor", flat=True)
+        .distinct()
+    )

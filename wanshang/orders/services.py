@@ -38,11 +38,16 @@ TRACKING_RE = re.compile(r"^[A-Za-z0-9-]{6,40}$")
 
 
 def allocations_of(order: Order) -> list[Allocation]:
-    return [Allocation(sku_id=line.sku_id, warehouse_id=warehouse_id, quantity=quantity)
-            for line in order.lines.all() for warehouse_id, quantity in line.allocations]
+    return [
+        Allocation(sku_id=line.sku_id, warehouse_id=warehouse_id, quantity=quantity)
+        for line in order.lines.all()
+        for warehouse_id, quantity in line.allocations
+    ]
 
 
-def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", flash_holds=None, now=None) -> list[Order]:
+def orders_create(
+    *, buyer, cart, address, payment, buyer_note: str = "", flash_holds=None, now=None
+) -> list[Order]:
     """Create one order per shop group of `cart` under `payment` and reserve their stock.
 
     `flash_holds` maps each flash-sale promotion item of the cart to the warehouse its units are set aside in
@@ -60,19 +65,33 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", flash_
         if not lines:
             continue
         order = Order.objects.create(
-            no=new_no("W", now), buyer=buyer, shop=group.shop, payment=payment, address=address.snapshot(),
-            buyer_note=(buyer_note or "").strip()[:200], goods_fen=group.subtotal_fen,
-            discount_fen=group.discount_fen, freight_fen=group.freight_fen, total_fen=group.total_fen,
-            adjustments=[a.__dict__ for a in group.breakdown], pay_deadline=deadline,
-            item_discount_fen=group.item_discount_fen, platform_fen=group.platform_fen,
-            points_used=_points_share(cart, group), visitor=visitor,
+            no=new_no("W", now),
+            buyer=buyer,
+            shop=group.shop,
+            payment=payment,
+            address=address.snapshot(),
+            buyer_note=(buyer_note or "").strip()[:200],
+            goods_fen=group.subtotal_fen,
+            discount_fen=group.discount_fen,
+            freight_fen=group.freight_fen,
+            total_fen=group.total_fen,
+            adjustments=[a.__dict__ for a in group.breakdown],
+            pay_deadline=deadline,
+            item_discount_fen=group.item_discount_fen,
+            platform_fen=group.platform_fen,
+            points_used=_points_share(cart, group),
+            visitor=visitor,
         )
         order._priced_lines = lines
         orders.append(order)
         for line in lines:
             sku_order[line.sku_id] = order.pk
-    flash = {line.sku_id: line.item_price.item_id for order in orders for line in order._priced_lines
-             if line.item_price is not None and line.item_price.kind == "flash_sale"}
+    flash = {
+        line.sku_id: line.item_price.item_id
+        for order in orders
+        for line in order._priced_lines
+        if line.item_price is not None and line.item_price.kind == "flash_sale"
+    }
     holds = flash_holds or {}
     allocations: dict[int, list] = {}
     for sku_id, item_id in flash.items():  # units set aside for the sale: already reserved in that warehouse
@@ -91,25 +110,47 @@ def orders_create(*, buyer, cart, address, payment, buyer_note: str = "", flash_
     rows = []
     for order in orders:
         for line in order._priced_lines:
-            rows.append(OrderLine(
-                order=order, shop_id=order.shop_id, sku_id=line.sku_id, product_id=line.product.pk,
-                category_id=line.product.category_id, title=line.product.title, spec_text=line.sku.spec_text,
-                image=line.product.main_image, unit_price_fen=line.unit_price_fen, quantity=line.quantity,
-                subtotal_fen=line.subtotal_fen, discount_fen=line.discount_fen, payable_fen=line.payable_fen,
-                allocations=allocations[line.sku_id], list_price_fen=line.list_price_fen,
-                promotion_id=line.item_price.promotion_id if line.item_price else None,
-                promotion_item_id=(line.item_price.item_id or None) if line.item_price else None,
-                promotion_label=line.item_price.label[:40] if line.item_price else "",
-                discounts=[a.__dict__ for a in line.adjustments], platform_fen=line.platform_fen,
-            ))
+            rows.append(
+                OrderLine(
+                    order=order,
+                    shop_id=order.shop_id,
+                    sku_id=line.sku_id,
+                    product_id=line.product.pk,
+                    category_id=line.product.category_id,
+                    title=line.product.title,
+                    spec_text=line.sku.spec_text,
+                    image=line.product.main_image,
+                    unit_price_fen=line.unit_price_fen,
+                    quantity=line.quantity,
+                    subtotal_fen=line.subtotal_fen,
+                    discount_fen=line.discount_fen,
+                    payable_fen=line.payable_fen,
+                    allocations=allocations[line.sku_id],
+                    list_price_fen=line.list_price_fen,
+                    promotion_id=line.item_price.promotion_id if line.item_price else None,
+                    promotion_item_id=(line.item_price.item_id or None) if line.item_price else None,
+                    promotion_label=line.item_price.label[:40] if line.item_price else "",
+                    discounts=[a.__dict__ for a in line.adjustments],
+                    platform_fen=line.platform_fen,
+                )
+            )
     OrderLine.objects.bulk_create(rows)
-    OrderEvent.objects.bulk_create([
-        OrderEvent(order=o, shop_id=o.shop_id, from_status="", to_status=S.PENDING_PAYMENT, actor=buyer,
-                   actor_kind="buyer", note="买家下单") for o in orders
-    ])
+    OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(
+                order=o,
+                shop_id=o.shop_id,
+                from_status="",
+                to_status=S.PENDING_PAYMENT,
+                actor=buyer,
+                actor_kind="buyer",
+                note="买家下单",
+            )
+            for o in orders
+        ]
+    )
     events.publish(OrdersPlaced(payment_id=payment.pk, orders=tuple(order_facts(o) for o in orders), at=now))
     return orders
-
 
 
 def _points_share(cart, group) -> int:
@@ -154,7 +195,9 @@ def orders_mark_paid(*, payment_id, amount_fen: int, gateway: str, now=None) -> 
     unclaimed = amount_fen - sum(o.total_fen for o in paid)
     if unclaimed > 0:
         # Money arrived for orders already cancelled (the timeout raced the payment): give it back.
-        payment_refund_unclaimed(payment_id=payment_id, amount_fen=unclaimed, reason="付款时订单已超时取消，自动退款")
+        payment_refund_unclaimed(
+            payment_id=payment_id, amount_fen=unclaimed, reason="付款时订单已超时取消，自动退款"
+        )
     return paid
 
 
@@ -177,14 +220,31 @@ def _cancel_locked(order: Order, *, actor, actor_kind: str, reason: str, now=Non
     """Cancel a locked order (its payment row locked first). Stock rows before promotion rows, as checkout
     takes them: lines without a promotion item go back here; OrderCancelled's subscribers (marketing) decide
     where flash-sale units go and release the other promotion lines."""
-    transition(order, S.CANCELLED, actor=actor, actor_kind=actor_kind, note=reason, now=now,
-               extra_fields={"cancel_reason": reason})
-    plain = [Allocation(sku_id=line.sku_id, warehouse_id=w, quantity=q)
-             for line in order.lines.all() if not line.promotion_item_id for w, q in line.allocations]
+    transition(
+        order,
+        S.CANCELLED,
+        actor=actor,
+        actor_kind=actor_kind,
+        note=reason,
+        now=now,
+        extra_fields={"cancel_reason": reason},
+    )
+    plain = [
+        Allocation(sku_id=line.sku_id, warehouse_id=w, quantity=q)
+        for line in order.lines.all()
+        if not line.promotion_item_id
+        for w, q in line.allocations
+    ]
     if plain:
         stock_release(allocations=plain, order_id=order.pk, actor=actor, reason=reason)
-    events.publish(OrderCancelled(order=order_facts(order), reason=reason,
-                                  actor_id=actor.pk if getattr(actor, "pk", None) else None, at=now))
+    events.publish(
+        OrderCancelled(
+            order=order_facts(order),
+            reason=reason,
+            actor_id=actor.pk if getattr(actor, "pk", None) else None,
+            at=now,
+        )
+    )
     if not Order.objects.filter(payment_id=order.payment_id).exclude(status=S.CANCELLED).exists():
         payment_close(payment_id=order.payment_id)
 
@@ -192,8 +252,11 @@ def _cancel_locked(order: Order, *, actor, actor_kind: str, reason: str, now=Non
 def orders_cancel_expired(*, now=None) -> int:
     """Cancel unpaid orders past their deadline. Idempotent; a missed run catches up."""
     now = now or timezone.now()
-    ids = list(Order.objects.filter(status=S.PENDING_PAYMENT, pay_deadline__lte=now)
-               .order_by("pk").values_list("pk", flat=True)[:1000])
+    ids = list(
+        Order.objects.filter(status=S.PENDING_PAYMENT, pay_deadline__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
     done = 0
     for order_id in ids:
         try:
@@ -215,17 +278,28 @@ def order_ship(*, shop, order_id, carrier: str, tracking_no: str, actor) -> Orde
     with transaction.atomic():
         order = order_lock(order_id, shop=shop)
         events.publish(OrderShipping(order=order_facts(order)))
-        transition(order, S.SHIPPED, actor=actor, actor_kind="seller",
-                   note=f"{Carrier(carrier).label} {tracking_no}".strip(),
-                   extra_fields={"carrier": carrier, "tracking_no": tracking_no})
+        transition(
+            order,
+            S.SHIPPED,
+            actor=actor,
+            actor_kind="seller",
+            note=f"{Carrier(carrier).label} {tracking_no}".strip(),
+            extra_fields={"carrier": carrier, "tracking_no": tracking_no},
+        )
         events.publish(OrderShipped(order=order_facts(order), carrier=carrier, tracking_no=tracking_no))
     return order
 
 
 def _complete(order: Order, *, actor=None, actor_kind: str, now=None) -> None:
     """Receipt confirmed, then 交易成功: settlement and points follow from OrderCompleted's subscribers."""
-    transition(order, S.RECEIVED, actor=actor, actor_kind=actor_kind,
-               note="买家确认收货" if actor_kind == "buyer" else "超时自动确认收货", now=now)
+    transition(
+        order,
+        S.RECEIVED,
+        actor=actor,
+        actor_kind=actor_kind,
+        note="买家确认收货" if actor_kind == "buyer" else "超时自动确认收货",
+        now=now,
+    )
     facts = order_facts(order)
     events.publish(OrderReceived(order=facts, by_buyer=actor_kind == "buyer", at=now))
     transition(order, S.COMPLETED, actor_kind="system", note="交易成功", now=now)
@@ -243,8 +317,11 @@ def orders_auto_receive(*, now=None) -> int:
     """Shipped orders confirm receipt after N days. Idempotent; catches up after downtime."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.WANSHANG["ORDER_AUTO_RECEIVE_DAYS"])
-    ids = list(Order.objects.filter(status=S.SHIPPED, shipped_at__lte=cutoff)
-               .order_by("pk").values_list("pk", flat=True)[:1000])
+    ids = list(
+        Order.objects.filter(status=S.SHIPPED, shipped_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
     done = 0
     for order_id in ids:
         try:
@@ -257,8 +334,9 @@ def orders_auto_receive(*, now=None) -> int:
     return done
 
 
-def order_refunded(*, order: Order, refund_no: str, amount_fen: int, is_full: bool, refund_lines, actor=None
-                   ) -> list[Allocation]:
+def order_refunded(
+    *, order: Order, refund_no: str, amount_fen: int, is_full: bool, refund_lines, actor=None
+) -> list[Allocation]:
     """After-sales sent a refund's money back: mark the refunded units on their lines (`refund_lines`:
     [[line_id, quantity, amount_fen]]), move a full refund's order to 已退款 or note a partial one on its
     timeline, and return which stock the units came from (units taken in order). The order must be locked."""
@@ -267,9 +345,15 @@ def order_refunded(*, order: Order, refund_no: str, amount_fen: int, is_full: bo
     if is_full:
         transition(order, S.REFUNDED, actor=actor, actor_kind=actor_kind, note=f"退款 {refund_no} 已原路退回")
     else:
-        OrderEvent.objects.create(order=order, shop_id=order.shop_id, from_status=order.status,
-                                  to_status=order.status, actor=actor, actor_kind=actor_kind,
-                                  note=f"部分退款 {refund_no} ¥{fen_to_yuan_str(amount_fen)} 已原路退回")
+        OrderEvent.objects.create(
+            order=order,
+            shop_id=order.shop_id,
+            from_status=order.status,
+            to_status=order.status,
+            actor=actor,
+            actor_kind=actor_kind,
+            note=f"部分退款 {refund_no} ¥{fen_to_yuan_str(amount_fen)} 已原路退回",
+        )
     return out
 
 

@@ -7,7 +7,9 @@ from wanshang.orders.services import orders_mark_paid
 
 def on_payment_succeeded(event: PaymentSucceeded) -> None:
     """The payment's pending orders become paid, in the payment's transaction (its row is locked)."""
-    orders_mark_paid(payment_id=event.payment_id, amount_fen=event.amount_fen, gateway=event.gateway, now=event.at)
+    orders_mark_paid(
+        payment_id=event.payment_id, amount_fen=event.amount_fen, gateway=event.gateway, now=event.at
+    )
 
 
 SUBSCRIPTIONS = [

@@ -27,8 +27,16 @@ TIMESTAMP = {
 }
 
 
-def transition(order: Order, to: str, *, actor=None, actor_kind: str, note: str = "", now=None,
-               extra_fields: dict | None = None) -> Order:
+def transition(
+    order: Order,
+    to: str,
+    *,
+    actor=None,
+    actor_kind: str,
+    note: str = "",
+    now=None,
+    extra_fields: dict | None = None,
+) -> Order:
     """Move a locked order to `to`. Raises InvalidTransition with a message naming both states."""
     current = order.status
     if to not in ALLOWED.get(current, set()):
@@ -42,7 +50,13 @@ def transition(order: Order, to: str, *, actor=None, actor_kind: str, note: str 
     updated = Order.objects.filter(pk=order.pk, status=current).update(**fields)
     if updated != 1:
         raise InvalidTransition(f"订单{order.no}状态已变化，请刷新后重试")
-    OrderEvent.objects.create(order=order, shop_id=order.shop_id, from_status=current, to_status=to,
-                              actor=actor if getattr(actor, "pk", None) else None, actor_kind=actor_kind,
-                              note=note[:300])
+    OrderEvent.objects.create(
+        order=order,
+        shop_id=order.shop_id,
+        from_status=current,
+        to_status=to,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_kind=actor_kind,
+        note=note[:300],
+    )
     return order

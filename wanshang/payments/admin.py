@@ -29,7 +29,16 @@ class PaymentNotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(GatewayRefund)
 class GatewayRefundAdmin(ReadOnlyAdmin):
-    list_display = ["no", "payment", "amount_fen", "status", "attempts", "last_error", "created_at", "succeeded_at"]
+    list_display = [
+        "no",
+        "payment",
+        "amount_fen",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "succeeded_at",
+    ]
     list_filter = ["status"]
     search_fields = ["no", "payment__no", "gateway_refund_no"]
     list_select_related = ["payment"]
@@ -37,7 +46,17 @@ class GatewayRefundAdmin(ReadOnlyAdmin):
 
 @admin.register(SettlementEntry)
 class SettlementEntryAdmin(ReadOnlyAdmin):
-    list_display = ["id", "shop", "order", "gross", "commission", "net", "status", "settleable_at", "settled_at"]
+    list_display = [
+        "id",
+        "shop",
+        "order",
+        "gross",
+        "commission",
+        "net",
+        "status",
+        "settleable_at",
+        "settled_at",
+    ]
     list_filter = ["status"]
     search_fields = ["order__no", "shop__name"]
     list_select_related = ["shop", "order"]

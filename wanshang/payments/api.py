@@ -17,10 +17,13 @@ def notify(request, gateway: str):
         if b"\x00" in request.body:
             # Refused before any lookup (PostgreSQL text cannot hold NUL) but recorded, unlike other requests
             # with a NUL, which common.middleware turns away before they get here.
-            _record(gateway, verified=False, outcome="bad_body", detail="通知含有 NUL 控制字符", body=request.body)
+            _record(
+                gateway, verified=False, outcome="bad_body", detail="通知含有 NUL 控制字符", body=request.body
+            )
             raise ValidationError("支付通知含有不允许的控制字符（NUL）")
-        outcome = payment_notify(gateway_code=gateway, body=request.body,
-                                 content_type=request.content_type or "", headers=headers)
+        outcome = payment_notify(
+            gateway_code=gateway, body=request.body, content_type=request.content_type or "", headers=headers
+        )
         ok, status = True, 200
     except DomainError as exc:
         outcome, ok, status = exc.message, False, exc.status_code

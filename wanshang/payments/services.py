@@ -53,8 +53,11 @@ def payment_start(*, buyer, payment_no: str, gateway_code: str, return_url: str,
         payment.save(update_fields=["gateway"])
     try:
         return get_gateway(gateway_code).create_payment(
-            payment_no=payment.no, amount_fen=payment.amount_fen, subject=f"万商订单 {payment.no}",
-            return_url=return_url, notify_url=notify_url,
+            payment_no=payment.no,
+            amount_fen=payment.amount_fen,
+            subject=f"万商订单 {payment.no}",
+            return_url=return_url,
+            notify_url=notify_url,
         )
     except GatewayError as exc:
         raise Conflict(f"支付渠道暂不可用：{exc}") from exc
@@ -67,8 +70,12 @@ def _record(gateway, *, payment_no="", verified, outcome, detail="", body=b"") -
         return value[:limit].replace("\x00", "\ufffd")
 
     PaymentNotification.objects.create(
-        gateway=text(gateway, 20), payment_no=text(payment_no, 64), verified=verified, outcome=outcome,
-        detail=text(detail, 300), body=text(body, 4000),
+        gateway=text(gateway, 20),
+        payment_no=text(payment_no, 64),
+        verified=verified,
+        outcome=outcome,
+        detail=text(detail, 300),
+        body=text(body, 4000),
     )
 
 
@@ -100,9 +107,14 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
         if payment is None:
             refusal = ("unknown_payment", "", NotFound("支付单不存在"))
         elif note.amount_fen != payment.amount_fen:
-            log.warning("payment %s: amount mismatch %s != %s", payment.no, note.amount_fen, payment.amount_fen)
-            refusal = ("amount_mismatch", f"通知金额 {note.amount_fen} 分，应付 {payment.amount_fen} 分",
-                       ValidationError("支付金额与订单不符", field="amount"))
+            log.warning(
+                "payment %s: amount mismatch %s != %s", payment.no, note.amount_fen, payment.amount_fen
+            )
+            refusal = (
+                "amount_mismatch",
+                f"通知金额 {note.amount_fen} 分，应付 {payment.amount_fen} 分",
+                ValidationError("支付金额与订单不符", field="amount"),
+            )
         elif not note.paid:
             outcome = "not_paid"
         elif payment.status == Payment.Status.PAID:
@@ -116,16 +128,30 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
             payment.paid_at = now
             payment.save()
             before = set(payment.refunds.values_list("pk", flat=True))
-            events.publish(PaymentSucceeded(payment_id=payment.pk, payment_no=payment.no, amount_fen=payment.amount_fen,
-                                            gateway=gateway_code, was_closed=was_closed, at=now))
+            events.publish(
+                PaymentSucceeded(
+                    payment_id=payment.pk,
+                    payment_no=payment.no,
+                    amount_fen=payment.amount_fen,
+                    gateway=gateway_code,
+                    was_closed=was_closed,
+                    at=now,
+                )
+            )
             refund_rows = [row for row in payment.refunds.all() if row.pk not in before]
             outcome = "paid_after_cancel" if refund_rows else "applied"
         if refusal is None:
             _record(gateway_code, payment_no=payment.no, verified=True, outcome=outcome, body=body)
     if refusal is not None:
         # Logged outside the (rolled back) transaction so the refusal stays on record.
-        _record(gateway_code, payment_no=note.payment_no, verified=True, outcome=refusal[0], detail=refusal[1],
-                body=body)
+        _record(
+            gateway_code,
+            payment_no=note.payment_no,
+            verified=True,
+            outcome=refusal[0],
+            detail=refusal[1],
+            body=body,
+        )
         raise refusal[2]
     for row in refund_rows:
         _gateway_refund_send(row.pk)
@@ -153,8 +179,9 @@ def sandbox_pay(*, buyer, payment_no: str) -> str:
     if payment.status != Payment.Status.PENDING:
         raise Conflict(f"支付单{payment.get_status_display()}，不能支付")
     body = get_gateway("sandbox").build_notification(payment.no, payment.amount_fen)
-    return payment_notify(gateway_code="sandbox", body=body, content_type="application/x-www-form-urlencoded",
-                          headers={})
+    return payment_notify(
+        gateway_code="sandbox", body=body, content_type="application/x-www-form-urlencoded", headers={}
+    )
 
 
 def _gateway_refund_row(*, payment, amount_fen, reason, order_refund_id=None) -> GatewayRefund:
@@ -162,12 +189,20 @@ def _gateway_refund_row(*, payment, amount_fen, reason, order_refund_id=None) ->
         existing = GatewayRefund.objects.filter(order_refund_id=order_refund_id).first()
         if existing:
             return existing
-    refunded = sum(GatewayRefund.objects.filter(payment=payment).exclude(status=GatewayRefund.Status.FAILED)
-                   .values_list("amount_fen", flat=True))
+    refunded = sum(
+        GatewayRefund.objects.filter(payment=payment)
+        .exclude(status=GatewayRefund.Status.FAILED)
+        .values_list("amount_fen", flat=True)
+    )
     if refunded + amount_fen > payment.amount_fen:
         raise Conflict("退款金额超过实付金额")
-    return GatewayRefund.objects.create(no=new_no("G"), payment=payment, amount_fen=amount_fen, reason=reason[:200],
-                                        order_refund_id=order_refund_id)
+    return GatewayRefund.objects.create(
+        no=new_no("G"),
+        payment=payment,
+        amount_fen=amount_fen,
+        reason=reason[:200],
+        order_refund_id=order_refund_id,
+    )
 
 
 def _gateway_refund_send(refund_row_id) -> GatewayRefund:
@@ -178,8 +213,12 @@ def _gateway_refund_send(refund_row_id) -> GatewayRefund:
     payment = row.payment
     try:
         result = get_gateway(payment.gateway or "sandbox").refund(
-            payment_no=payment.no, gateway_trade_no=payment.gateway_trade_no, refund_no=row.no,
-            amount_fen=row.amount_fen, total_fen=payment.amount_fen, reason=row.reason,
+            payment_no=payment.no,
+            gateway_trade_no=payment.gateway_trade_no,
+            refund_no=row.no,
+            amount_fen=row.amount_fen,
+            total_fen=payment.amount_fen,
+            reason=row.reason,
         )
         ok, gateway_no, error = result.ok, result.gateway_refund_no, result.message
     except GatewayError as exc:
@@ -200,22 +239,26 @@ def _gateway_refund_send(refund_row_id) -> GatewayRefund:
     return row
 
 
-def gateway_refund(*, payment_id, amount_fen: int, reason: str, order_refund_id: int) -> tuple[bool, str, str]:
+def gateway_refund(
+    *, payment_id, amount_fen: int, reason: str, order_refund_id: int
+) -> tuple[bool, str, str]:
     """Refund `amount_fen` of a payment for an order refund. Returns (ok, gateway refund no, error)."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None or payment.status != Payment.Status.PAID:
             return False, "", "支付单未支付，无法退款"
-        row = _gateway_refund_row(payment=payment, amount_fen=amount_fen, reason=reason,
-                                  order_refund_id=order_refund_id)
+        row = _gateway_refund_row(
+            payment=payment, amount_fen=amount_fen, reason=reason, order_refund_id=order_refund_id
+        )
     row = _gateway_refund_send(row.pk)
     return row.status == GatewayRefund.Status.SUCCEEDED, row.gateway_refund_no, row.last_error
 
 
 def gateway_refunds_retry(*, now=None) -> int:
     done = 0
-    for row_id in GatewayRefund.objects.filter(status=GatewayRefund.Status.PENDING, order_refund_id__isnull=True,
-                                               attempts__lt=20).values_list("pk", flat=True)[:200]:
+    for row_id in GatewayRefund.objects.filter(
+        status=GatewayRefund.Status.PENDING, order_refund_id__isnull=True, attempts__lt=20
+    ).values_list("pk", flat=True)[:200]:
         if _gateway_refund_send(row_id).status == GatewayRefund.Status.SUCCEEDED:
             done += 1
     return done

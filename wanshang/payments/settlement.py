@@ -32,14 +32,23 @@ def settlement_record(*, order: OrderFacts, now=None) -> SettlementEntry:
     rates: dict[int, int] = {}
     for line in order.lines:
         if line.category_id not in rates:
-            rates[line.category_id] = commission_bps_for_category(category=category_get(category_id=line.category_id))
+            rates[line.category_id] = commission_bps_for_category(
+                category=category_get(category_id=line.category_id)
+            )
         kept = line.quantity - line.refunded_qty  # units partly refunded before shipping are not settled
-        platform = allocate(line.platform_fen, [kept, line.refunded_qty])[0] if line.refunded_qty else line.platform_fen
+        platform = (
+            allocate(line.platform_fen, [kept, line.refunded_qty])[0]
+            if line.refunded_qty
+            else line.platform_fen
+        )
         goods = line.payable_fen - line.refunded_fen + platform
         commission += percent_of(goods, rates[line.category_id])
         gross += goods
     return SettlementEntry.objects.create(
-        shop_id=order.shop_id, order_id=order.order_id, gross_fen=gross, commission_fen=commission,
+        shop_id=order.shop_id,
+        order_id=order.order_id,
+        gross_fen=gross,
+        commission_fen=commission,
         net_fen=gross - commission,
         settleable_at=now + timedelta(days=settings.WANSHANG["SETTLEMENT_DELAY_DAYS"]),
     )
@@ -48,6 +57,6 @@ def settlement_record(*, order: OrderFacts, now=None) -> SettlementEntry:
 def settlements_mature(*, now=None) -> int:
     """Entries past their settleable date become settleable. Idempotent."""
     now = now or timezone.now()
-    return SettlementEntry.objects.filter(status=SettlementEntry.Status.PENDING, settleable_at__lte=now).update(
-        status=SettlementEntry.Status.SETTLEABLE
-    )
+    return SettlementEntry.objects.filter(
+        status=SettlementEntry.Status.PENDING, settleable_at__lte=now
+    ).update(status=SettlementEntry.Status.SETTLEABLE)

@@ -16,38 +16,66 @@ OPTION_SPLIT = re.compile(r"[,，、;；\n]+")
 
 
 class ApproveForm(forms.Form):
-    slug = forms.SlugField(label=_("店铺标识（可选）"), max_length=60, required=False,
-                           help_text=_("用于店铺网址，只能包含字母、数字、“-”；留空自动生成"),
-                           error_messages={"invalid": _("店铺标识只能包含字母、数字、“-”和“_”")})
+    slug = forms.SlugField(
+        label=_("店铺标识（可选）"),
+        max_length=60,
+        required=False,
+        help_text=_("用于店铺网址，只能包含字母、数字、“-”；留空自动生成"),
+        error_messages={"invalid": _("店铺标识只能包含字母、数字、“-”和“_”")},
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("原因"), max_length=300, min_length=2, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("请填写原因"), "min_length": _("原因至少 2 个字"),
-                                             "max_length": _("原因不能超过 300 字")})
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=300,
+        min_length=2,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("请填写原因"),
+            "min_length": _("原因至少 2 个字"),
+            "max_length": _("原因不能超过 300 字"),
+        },
+    )
 
 
 class CategoryCreateForm(forms.Form):
     parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label=_("类目名称"), max_length=40, error_messages={"required": _("请填写类目名称")})
-    slug = forms.CharField(label=_("标识"), max_length=60, help_text=_("小写字母、数字和“-”，全站唯一"),
-                           error_messages={"required": _("请填写标识")})
+    name = forms.CharField(
+        label=_("类目名称"), max_length=40, error_messages={"required": _("请填写类目名称")}
+    )
+    slug = forms.CharField(
+        label=_("标识"),
+        max_length=60,
+        help_text=_("小写字母、数字和“-”，全站唯一"),
+        error_messages={"required": _("请填写标识")},
+    )
     sort = forms.IntegerField(label=_("排序"), initial=0, required=False, min_value=-9999, max_value=9999)
 
 
 class CategoryEditForm(forms.Form):
-    name = forms.CharField(label=_("类目名称"), max_length=40, error_messages={"required": _("请填写类目名称")})
+    name = forms.CharField(
+        label=_("类目名称"), max_length=40, error_messages={"required": _("请填写类目名称")}
+    )
     is_active = forms.BooleanField(label=_("启用"), required=False)
 
 
 class AttributeTemplateForm(forms.Form):
     name = forms.CharField(label=_("属性名"), max_length=30, error_messages={"required": _("请填写属性名")})
-    options = forms.CharField(label=_("可选值"), required=False, max_length=1000,
-                              help_text=_("用逗号分隔，如：纯棉, 涤纶, 真丝；留空表示自由填写"))
+    options = forms.CharField(
+        label=_("可选值"),
+        required=False,
+        max_length=1000,
+        help_text=_("用逗号分隔，如：纯棉, 涤纶, 真丝；留空表示自由填写"),
+    )
     required = forms.BooleanField(label=_("必填"), required=False)
 
     def clean_options(self) -> list[str]:
-        return [part.strip() for part in OPTION_SPLIT.split(self.cleaned_data.get("options") or "") if part.strip()]
+        return [
+            part.strip()
+            for part in OPTION_SPLIT.split(self.cleaned_data.get("options") or "")
+            if part.strip()
+        ]
 
 
 class BrandForm(forms.Form):
@@ -61,7 +89,9 @@ def parse_percent_to_bps(text) -> int:
     try:
         value = Decimal(raw)
     except (InvalidOperation, ValueError):
-        raise forms.ValidationError(_("“%(text)s” 不是有效的百分比，请输入数字，例如 5.00") % {"text": text}) from None
+        raise forms.ValidationError(
+            _("“%(text)s” 不是有效的百分比，请输入数字，例如 5.00") % {"text": text}
+        ) from None
     if not value.is_finite():
         raise forms.ValidationError(_("“%(text)s” 不是有效的百分比，请输入数字，例如 5.00") % {"text": text})
     # The range first: quantize raises InvalidOperation on values past Decimal's 28 digits ('1e30').
@@ -73,10 +103,17 @@ def parse_percent_to_bps(text) -> int:
 
 
 class CommissionForm(forms.Form):
-    category_id = forms.TypedChoiceField(label=_("类目"), coerce=int, error_messages={"required": _("请选择类目"),
-                                                                                 "invalid_choice": _("请选择类目")})
-    rate = forms.CharField(label=_("佣金比例（%）"), max_length=12, help_text=_("百分比，最多两位小数，如 5.00"),
-                           error_messages={"required": _("请填写佣金比例")})
+    category_id = forms.TypedChoiceField(
+        label=_("类目"),
+        coerce=int,
+        error_messages={"required": _("请选择类目"), "invalid_choice": _("请选择类目")},
+    )
+    rate = forms.CharField(
+        label=_("佣金比例（%）"),
+        max_length=12,
+        help_text=_("百分比，最多两位小数，如 5.00"),
+        error_messages={"required": _("请填写佣金比例")},
+    )
 
     def __init__(self, *args, category_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,24 +140,37 @@ class SuspendForm(ReasonForm):
 # --- 平台券、秒杀场次 -----------------------------------------------------------------------------------------
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-INT_ERRORS = {"invalid": _("请输入整数"), "required": _("此项必填"), "min_value": _("不能小于 %(limit_value)s"),
-              "max_value": _("不能大于 %(limit_value)s")}
+INT_ERRORS = {
+    "invalid": _("请输入整数"),
+    "required": _("此项必填"),
+    "min_value": _("不能小于 %(limit_value)s"),
+    "max_value": _("不能大于 %(limit_value)s"),
+}
 ID_SPLIT = re.compile(r"[\s,，、;；]+")
 
 
 def datetime_field(label, **kwargs):
     return forms.DateTimeField(
-        label=label, input_formats=DATETIME_FORMATS,
+        label=label,
+        input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"required": format_lazy(_("请填写{label}"), label=label),
-                        "invalid": _("请输入有效的时间，如 2026-05-01 10:00")}, **kwargs)
+        error_messages={
+            "required": format_lazy(_("请填写{label}"), label=label),
+            "invalid": _("请输入有效的时间，如 2026-05-01 10:00"),
+        },
+        **kwargs,
+    )
 
 
 def int_field(label, *, required=True, min_value=0, max_value=10_000_000, **kwargs):
-    return forms.IntegerField(label=label, required=required, min_value=min_value, max_value=max_value,
-                              error_messages=INT_ERRORS, **kwargs)
-
-
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=min_value,
+        max_value=max_value,
+        error_messages=INT_ERRORS,
+        **kwargs,
+    )
 
 
 def _decimal(text, message) -> Decimal:
@@ -135,7 +185,9 @@ def _decimal(text, message) -> Decimal:
 
 def parse_share_to_bps(text) -> int:
     """The platform's share typed as a percentage: '50' / '50%' → 5000; 0–100, at most two decimals."""
-    value = _decimal(text, _("“%(text)s” 不是有效的百分比，请输入 0–100 之间的数字，例如 50") % {"text": text})
+    value = _decimal(
+        text, _("“%(text)s” 不是有效的百分比，请输入 0–100 之间的数字，例如 50") % {"text": text}
+    )
     if not Decimal(0) <= value <= Decimal(100):
         raise forms.ValidationError(_("平台承担比例须在 0%–100% 之间"))
     if value != value.quantize(Decimal("0.01")):
@@ -159,39 +211,76 @@ class PlatformCouponForm(forms.Form):
     TYPE_CHOICES = [("amount", _("满减券（减固定金额）")), ("percent", _("折扣券（按比例打折）"))]
     SCOPE_CHOICES = [("all", _("全场通用")), ("shops", _("指定店铺")), ("categories", _("指定类目"))]
 
-    name = forms.CharField(label=_("券名称"), max_length=40, min_length=2,
-                           error_messages={"required": _("请填写券名称"), "min_length": _("券名称至少 2 个字")})
-    type = forms.ChoiceField(label=_("券类型"), choices=TYPE_CHOICES, initial="amount", widget=forms.RadioSelect,
-                             error_messages={"required": _("请选择券类型"), "invalid_choice": _("请选择券类型")})
-    threshold = YuanField(label=_("使用门槛（元）"), required=False,
-                          help_text=_("订单商品金额满多少元可用（跨店合计）；留空或 0 表示无门槛"))
+    name = forms.CharField(
+        label=_("券名称"),
+        max_length=40,
+        min_length=2,
+        error_messages={"required": _("请填写券名称"), "min_length": _("券名称至少 2 个字")},
+    )
+    type = forms.ChoiceField(
+        label=_("券类型"),
+        choices=TYPE_CHOICES,
+        initial="amount",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择券类型"), "invalid_choice": _("请选择券类型")},
+    )
+    threshold = YuanField(
+        label=_("使用门槛（元）"),
+        required=False,
+        help_text=_("订单商品金额满多少元可用（跨店合计）；留空或 0 表示无门槛"),
+    )
     amount = YuanField(label=_("面额（元）"), required=False, help_text=_("满减券：减多少元，须小于使用门槛"))
-    discount = forms.CharField(label=_("折扣（折）"), required=False, max_length=8,
-                               help_text=_("折扣券：如 8.5 表示 8.5 折"))
-    cap = YuanField(label=_("最多优惠（元）"), required=False, help_text=_("折扣券的封顶金额；留空表示不封顶"))
+    discount = forms.CharField(
+        label=_("折扣（折）"), required=False, max_length=8, help_text=_("折扣券：如 8.5 表示 8.5 折")
+    )
+    cap = YuanField(
+        label=_("最多优惠（元）"), required=False, help_text=_("折扣券的封顶金额；留空表示不封顶")
+    )
     starts_at = datetime_field(_("开始时间"))
     ends_at = datetime_field(_("结束时间"))
-    valid_days = int_field(_("领取后有效天数"), required=False, max_value=365,
-                           help_text=_("领取后多少天内可用；留空或 0 表示活动结束前都可用"))
+    valid_days = int_field(
+        _("领取后有效天数"),
+        required=False,
+        max_value=365,
+        help_text=_("领取后多少天内可用；留空或 0 表示活动结束前都可用"),
+    )
     public = forms.BooleanField(label=_("公开领取（在领券中心展示）"), required=False, initial=True)
     total_quantity = int_field(_("发放总量（张）"), min_value=1)
     per_buyer_limit = int_field(_("每人限领（张）"), max_value=9999, initial=1, help_text=_("0 表示不限"))
-    scope = forms.ChoiceField(label=_("适用范围"), choices=SCOPE_CHOICES, initial="all", widget=forms.RadioSelect,
-                              error_messages={"required": _("请选择适用范围"), "invalid_choice": _("请选择适用范围")})
-    scope_shops = forms.MultipleChoiceField(label=_("适用店铺"), required=False,
-                                            widget=forms.SelectMultiple(attrs={"size": 6}),
-                                            help_text=_("适用范围为“指定店铺”时选择，可多选（按住 Ctrl/⌘）"),
-                                            error_messages={"invalid_choice": _("所选店铺不存在")})
-    scope_categories = forms.MultipleChoiceField(label=_("适用类目"), required=False,
-                                                 widget=forms.SelectMultiple(attrs={"size": 8}),
-                                                 help_text=_("适用范围为“指定类目”时选择，选上级类目包含其下全部类目"),
-                                                 error_messages={"invalid_choice": _("所选类目不存在")})
-    platform_share = forms.CharField(label=_("平台承担比例（%）"), max_length=8, initial="100",
-                                     help_text=_("优惠金额中由平台出资的比例，其余由商家按商品金额分摊；如 50 表示平台承担一半"),
-                                     error_messages={"required": _("请填写平台承担比例")})
-    combine_with = forms.MultipleChoiceField(label=_("可同时使用"), required=False,
-                                             widget=forms.CheckboxSelectMultiple,
-                                             help_text=_("不勾选表示本券不与其他优惠同时使用"))
+    scope = forms.ChoiceField(
+        label=_("适用范围"),
+        choices=SCOPE_CHOICES,
+        initial="all",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择适用范围"), "invalid_choice": _("请选择适用范围")},
+    )
+    scope_shops = forms.MultipleChoiceField(
+        label=_("适用店铺"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("适用范围为“指定店铺”时选择，可多选（按住 Ctrl/⌘）"),
+        error_messages={"invalid_choice": _("所选店铺不存在")},
+    )
+    scope_categories = forms.MultipleChoiceField(
+        label=_("适用类目"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("适用范围为“指定类目”时选择，选上级类目包含其下全部类目"),
+        error_messages={"invalid_choice": _("所选类目不存在")},
+    )
+    platform_share = forms.CharField(
+        label=_("平台承担比例（%）"),
+        max_length=8,
+        initial="100",
+        help_text=_("优惠金额中由平台出资的比例，其余由商家按商品金额分摊；如 50 表示平台承担一半"),
+        error_messages={"required": _("请填写平台承担比例")},
+    )
+    combine_with = forms.MultipleChoiceField(
+        label=_("可同时使用"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不勾选表示本券不与其他优惠同时使用"),
+    )
 
     def __init__(self, *args, shop_choices=(), category_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,25 +327,37 @@ class PlatformCouponForm(forms.Form):
         ids = [str(i) for i in promo.scope_ids or []]
         discount = c.get("discount_bps")
         return {
-            "name": promo.name, "type": c.get("type", "amount"), "threshold": c.get("threshold_fen") or None,
-            "amount": c.get("amount_fen"), "discount": f"{Decimal(discount) / 1000:f}".rstrip("0").rstrip(".")
-            if discount else "", "cap": c.get("cap_fen") or None,
-            "starts_at": timezone.localtime(promo.starts_at), "ends_at": timezone.localtime(promo.ends_at),
-            "valid_days": c.get("valid_days") or 0, "public": c.get("public", True),
-            "total_quantity": promo.total_quantity, "per_buyer_limit": promo.per_buyer_limit, "scope": promo.scope,
+            "name": promo.name,
+            "type": c.get("type", "amount"),
+            "threshold": c.get("threshold_fen") or None,
+            "amount": c.get("amount_fen"),
+            "discount": f"{Decimal(discount) / 1000:f}".rstrip("0").rstrip(".") if discount else "",
+            "cap": c.get("cap_fen") or None,
+            "starts_at": timezone.localtime(promo.starts_at),
+            "ends_at": timezone.localtime(promo.ends_at),
+            "valid_days": c.get("valid_days") or 0,
+            "public": c.get("public", True),
+            "total_quantity": promo.total_quantity,
+            "per_buyer_limit": promo.per_buyer_limit,
+            "scope": promo.scope,
             "scope_shops": ids if promo.scope == "shops" else [],
             "scope_categories": ids if promo.scope == "categories" else [],
-            "platform_share": f"{promo.platform_share_bps // 100}" + (
-                f".{promo.platform_share_bps % 100:02d}".rstrip("0") if promo.platform_share_bps % 100 else ""),
+            "platform_share": f"{promo.platform_share_bps // 100}"
+            + (
+                f".{promo.platform_share_bps % 100:02d}".rstrip("0") if promo.platform_share_bps % 100 else ""
+            ),
             "combine_with": list(c.get("combine_with") or []),
         }
 
 
 class CouponIssueForm(forms.Form):
-    buyer_ids = forms.CharField(label=_("买家编号"), max_length=100_000,
-                                widget=forms.Textarea(attrs={"rows": 3, "placeholder": "1001, 1002, 1003"}),
-                                help_text=_("用逗号、空格或换行分隔；已达每人限领的买家会被跳过"),
-                                error_messages={"required": _("请填写买家编号")})
+    buyer_ids = forms.CharField(
+        label=_("买家编号"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "1001, 1002, 1003"}),
+        help_text=_("用逗号、空格或换行分隔；已达每人限领的买家会被跳过"),
+        error_messages={"required": _("请填写买家编号")},
+    )
 
     def clean_buyer_ids(self) -> list[int]:
         ids = []
@@ -274,9 +375,13 @@ class CouponIssueForm(forms.Form):
 
 
 class FlashSlotForm(forms.Form):
-    name = forms.CharField(label=_("场次名称"), max_length=40, min_length=2,
-                           widget=forms.TextInput(attrs={"placeholder": _("如：10点场")}),
-                           error_messages={"required": _("请填写场次名称"), "min_length": _("场次名称至少 2 个字")})
+    name = forms.CharField(
+        label=_("场次名称"),
+        max_length=40,
+        min_length=2,
+        widget=forms.TextInput(attrs={"placeholder": _("如：10点场")}),
+        error_messages={"required": _("请填写场次名称"), "min_length": _("场次名称至少 2 个字")},
+    )
     starts_at = datetime_field(_("开始时间"))
     ends_at = datetime_field(_("结束时间"), help_text=_("一个场次最长 24 小时"))
     is_open = forms.BooleanField(label=_("开放商家报名"), required=False, initial=True)

@@ -18,9 +18,17 @@ from wanshang.platform.views._util import flatten_tree
 
 COUPON_SCOPES = (Scope.ALL, Scope.SHOPS, Scope.CATEGORIES)
 # A service's field name → the page form's field that shows its message.
-FORM_FIELDS = {"amount_fen": "amount", "threshold_fen": "threshold", "discount_bps": "discount", "cap_fen": "cap",
-               "platform_share_bps": "platform_share", "scope_ids": "scope", "items": None, "kind": None,
-               "config": None}
+FORM_FIELDS = {
+    "amount_fen": "amount",
+    "threshold_fen": "threshold",
+    "discount_bps": "discount",
+    "cap_fen": "cap",
+    "platform_share_bps": "platform_share",
+    "scope_ids": "scope",
+    "items": None,
+    "kind": None,
+    "config": None,
+}
 
 
 def shop_choices() -> list[tuple[int, str]]:
@@ -34,7 +42,9 @@ def category_choices() -> list[tuple[int, str]]:
 def check_scope(scope: str, ids) -> list[int]:
     """The scope's ids, each an existing shop or category. Raises ValidationError with the first unknown one."""
     if scope not in COUPON_SCOPES:
-        raise ValidationError("平台券的适用范围须为全场（all）、指定店铺（shops）或指定类目（categories）", field="scope")
+        raise ValidationError(
+            "平台券的适用范围须为全场（all）、指定店铺（shops）或指定类目（categories）", field="scope"
+        )
     if scope == Scope.ALL:
         return []
     try:
@@ -51,21 +61,49 @@ def check_scope(scope: str, ids) -> list[int]:
     return ids
 
 
-def coupon_input(*, name, starts_at, ends_at, type="amount", threshold_fen=0, amount_fen=None, discount_bps=None,
-                 cap_fen=0, valid_days=0, public=True, total_quantity=0, per_buyer_limit=0, scope=Scope.ALL,
-                 scope_ids=(), platform_share_bps=0, combine_with=None) -> PromotionInput:
-    config = {"type": type, "threshold_fen": threshold_fen or 0, "valid_days": valid_days or 0,
-              "public": bool(public)}
+def coupon_input(
+    *,
+    name,
+    starts_at,
+    ends_at,
+    type="amount",
+    threshold_fen=0,
+    amount_fen=None,
+    discount_bps=None,
+    cap_fen=0,
+    valid_days=0,
+    public=True,
+    total_quantity=0,
+    per_buyer_limit=0,
+    scope=Scope.ALL,
+    scope_ids=(),
+    platform_share_bps=0,
+    combine_with=None,
+) -> PromotionInput:
+    config = {
+        "type": type,
+        "threshold_fen": threshold_fen or 0,
+        "valid_days": valid_days or 0,
+        "public": bool(public),
+    }
     if type == "percent":
         config.update(discount_bps=discount_bps, cap_fen=cap_fen or 0)
     else:
         config["amount_fen"] = amount_fen
     if combine_with is not None:
         config["combine_with"] = list(combine_with)
-    return PromotionInput(kind=Kind.COUPON, name=name, starts_at=aware(starts_at), ends_at=aware(ends_at),
-                          scope=scope, scope_ids=check_scope(scope, scope_ids), config=config,
-                          total_quantity=total_quantity, per_buyer_limit=per_buyer_limit,
-                          platform_share_bps=platform_share_bps)
+    return PromotionInput(
+        kind=Kind.COUPON,
+        name=name,
+        starts_at=aware(starts_at),
+        ends_at=aware(ends_at),
+        scope=scope,
+        scope_ids=check_scope(scope, scope_ids),
+        config=config,
+        total_quantity=total_quantity,
+        per_buyer_limit=per_buyer_limit,
+        platform_share_bps=platform_share_bps,
+    )
 
 
 def aware(value):

@@ -8,9 +8,16 @@ urlpatterns = [
     # 入驻审核
     path("applications/", merchants.application_index, name="applications"),
     path("applications/<int:application_id>/", merchants.application_detail, name="application_detail"),
-    path("applications/<int:application_id>/approve/", merchants.application_approve_view,
-         name="application_approve"),
-    path("applications/<int:application_id>/reject/", merchants.application_reject_view, name="application_reject"),
+    path(
+        "applications/<int:application_id>/approve/",
+        merchants.application_approve_view,
+        name="application_approve",
+    ),
+    path(
+        "applications/<int:application_id>/reject/",
+        merchants.application_reject_view,
+        name="application_reject",
+    ),
     # 店铺
     path("shops/", merchants.shop_index, name="shops"),
     path("shops/<int:shop_id>/", merchants.shop_detail, name="shop_detail"),
@@ -21,10 +28,16 @@ urlpatterns = [
     path("categories/new/", catalog.category_new, name="category_new"),
     path("categories/<int:category_id>/edit/", catalog.category_edit, name="category_edit"),
     path("categories/<int:category_id>/attributes/", catalog.attribute_index, name="attributes"),
-    path("categories/<int:category_id>/attributes/<int:template_id>/edit/", catalog.attribute_edit,
-         name="attribute_edit"),
-    path("categories/<int:category_id>/attributes/<int:template_id>/delete/", catalog.attribute_delete,
-         name="attribute_delete"),
+    path(
+        "categories/<int:category_id>/attributes/<int:template_id>/edit/",
+        catalog.attribute_edit,
+        name="attribute_edit",
+    ),
+    path(
+        "categories/<int:category_id>/attributes/<int:template_id>/delete/",
+        catalog.attribute_delete,
+        name="attribute_delete",
+    ),
     path("brands/", catalog.brand_index, name="brands"),
     path("commission/", catalog.commission_index, name="commission"),
     # 平台券
@@ -33,15 +46,24 @@ urlpatterns = [
     path("coupons/<int:promotion_id>/", marketing.coupon_detail, name="coupon_detail"),
     path("coupons/<int:promotion_id>/edit/", marketing.coupon_edit, name="coupon_edit"),
     path("coupons/<int:promotion_id>/issue/", marketing.coupon_issue_view, name="coupon_issue"),
-    re_path(r"^coupons/(?P<promotion_id>[0-9]+)/(?P<action>pause|resume|end)/$", marketing.coupon_action,
-            name="coupon_action"),
+    re_path(
+        r"^coupons/(?P<promotion_id>[0-9]+)/(?P<action>pause|resume|end)/$",
+        marketing.coupon_action,
+        name="coupon_action",
+    ),
     # 秒杀场次
     path("flash-slots/", flash.slot_index, name="flash_slots"),
     path("flash-slots/<int:slot_id>/", flash.slot_detail, name="flash_slot_detail"),
-    path("flash-slots/<int:slot_id>/promotions/<int:promotion_id>/remove/", flash.slot_remove_promotion,
-         name="flash_slot_remove"),
-    re_path(r"^flash-slots/(?P<slot_id>[0-9]+)/(?P<action>open|close)/$", flash.slot_toggle,
-            name="flash_slot_toggle"),
+    path(
+        "flash-slots/<int:slot_id>/promotions/<int:promotion_id>/remove/",
+        flash.slot_remove_promotion,
+        name="flash_slot_remove",
+    ),
+    re_path(
+        r"^flash-slots/(?P<slot_id>[0-9]+)/(?P<action>open|close)/$",
+        flash.slot_toggle,
+        name="flash_slot_toggle",
+    ),
     # 价格合规
     path("price-alerts/", compliance.alert_index, name="price_alerts"),
     path("price-alerts/<int:alert_id>/resolve/", compliance.alert_resolve, name="price_alert_resolve"),

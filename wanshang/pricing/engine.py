@@ -25,11 +25,11 @@ STAGES = ("item", "shop", "platform")
 
 @dataclass
 class Adjustment:
-    code: str           # e.g. "coupon:42"
-    label: str          # shown to the buyer: "满200减20"
-    amount_fen: int     # discount, positive
+    code: str  # e.g. "coupon:42"
+    label: str  # shown to the buyer: "满200减20"
+    amount_fen: int  # discount, positive
     stage: str
-    platform_fen: int = 0   # the part the platform pays (platform coupons, points); the shop pays the rest
+    platform_fen: int = 0  # the part the platform pays (platform coupons, points); the shop pays the rest
 
 
 @dataclass
@@ -64,11 +64,13 @@ class PricedLine:
     available: int = 0
     discount_fen: int = 0
     adjustments: list[Adjustment] = field(default_factory=list)
-    list_price_fen: int = 0          # the price before item-level promotions
+    list_price_fen: int = 0  # the price before item-level promotions
     item_price: ItemPrice | None = None
     notes: list[str] = field(default_factory=list)  # "限购2件，超出按原价" …
-    stock_short: bool = False        # the stock cannot cover the quantity (the problem says how many are left)
-    promo_sold_out: bool = False     # a flash sale's own units could not cover it: the line fell back to list price
+    stock_short: bool = False  # the stock cannot cover the quantity (the problem says how many are left)
+    promo_sold_out: bool = (
+        False  # a flash sale's own units could not cover it: the line fell back to list price
+    )
 
     @property
     def platform_fen(self) -> int:
@@ -83,7 +85,9 @@ class PricedLine:
 
     def add_discount(self, adjustment: Adjustment, share: int, platform_share: int = 0) -> None:
         self.discount_fen += share
-        self.adjustments.append(Adjustment(adjustment.code, adjustment.label, share, adjustment.stage, platform_share))
+        self.adjustments.append(
+            Adjustment(adjustment.code, adjustment.label, share, adjustment.stage, platform_share)
+        )
 
     @property
     def sku_id(self) -> int:
@@ -105,7 +109,7 @@ class ShopGroup:
     adjustments: list[Adjustment] = field(default_factory=list)
     freight_fen: int = 0
     problem: str = ""
-    hints: list[str] = field(default_factory=list)   # "再买¥38减50" …
+    hints: list[str] = field(default_factory=list)  # "再买¥38减50" …
 
     @property
     def platform_fen(self) -> int:
@@ -144,11 +148,11 @@ class PricedCart:
     district_code: str | None
     adjustments: list[Adjustment] = field(default_factory=list)
     options: PricingOptions = field(default_factory=PricingOptions)
-    coupons: list = field(default_factory=list)   # every coupon of the buyer that touches this cart, with why
+    coupons: list = field(default_factory=list)  # every coupon of the buyer that touches this cart, with why
     points_used: int = 0
     points_available: int = 0
     points_max: int = 0
-    context: dict = field(default_factory=dict)    # data steps share (loaded promotions …)
+    context: dict = field(default_factory=dict)  # data steps share (loaded promotions …)
 
     @property
     def lines(self) -> list[PricedLine]:
@@ -264,8 +268,14 @@ def check_quantity(quantity) -> int:
     return quantity
 
 
-def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | None = None, now=None,
-                options: PricingOptions | None = None) -> PricedCart:
+def price_items(
+    *,
+    buyer,
+    items: list[tuple[int, int]],
+    district_code: str | None = None,
+    now=None,
+    options: PricingOptions | None = None,
+) -> PricedCart:
     """Price (sku_id, quantity) pairs for `buyer`, shipping to `district_code` when known.
 
     Unknown SKUs raise ValidationError; SKUs that exist but cannot be bought come back as lines with
@@ -294,8 +304,14 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
     for sku_id in order:
         info = found[sku_id]
         qty = merged[sku_id]
-        line = PricedLine(sku=info.sku, product=info.product, quantity=qty, unit_price_fen=info.sku.price_fen,
-                          available=stock.get(sku_id, 0), list_price_fen=info.sku.price_fen)
+        line = PricedLine(
+            sku=info.sku,
+            product=info.product,
+            quantity=qty,
+            unit_price_fen=info.sku.price_fen,
+            available=stock.get(sku_id, 0),
+            list_price_fen=info.sku.price_fen,
+        )
         if not info.ok:
             line.ok, line.problem = False, info.reason
         elif info.product.is_wholesale and qty < info.product.min_order_qty:
@@ -303,8 +319,12 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
         shop = info.product.shop
         groups.setdefault(shop.pk, ShopGroup(shop=shop, lines=[])).lines.append(line)
 
-    cart = PricedCart(buyer=buyer, groups=list(groups.values()), district_code=district_code,
-                      options=options or PricingOptions())
+    cart = PricedCart(
+        buyer=buyer,
+        groups=list(groups.values()),
+        district_code=district_code,
+        options=options or PricingOptions(),
+    )
     # Item-level steps run before the stock check: a flash-sale price brings the units set aside for it
     # (`line.available` is raised by the step), which normal buyers cannot take.
     for step in _STEPS:
@@ -319,13 +339,18 @@ def price_items(*, buyer, items: list[tuple[int, int]], district_code: str | Non
         if step.stage != "item":
             step.func(cart, now)
     shipping = [g for g in cart.groups if g.valid_lines]
-    templates = freight_templates_of_shops(shop_ids=[g.shop.pk for g in shipping]) if district_code and shipping else {}
+    templates = (
+        freight_templates_of_shops(shop_ids=[g.shop.pk for g in shipping])
+        if district_code and shipping
+        else {}
+    )
     for group in shipping:
         valid = group.valid_lines
         fen, problem = freight_for_shop(
             shop_id=group.shop.pk,
             items=[(line.product, line.quantity, line.sku.weight_g, line.payable_fen) for line in valid],
-            district_code=district_code, templates=templates.get(group.shop.pk, {}),
+            district_code=district_code,
+            templates=templates.get(group.shop.pk, {}),
         )
         group.freight_fen, group.problem = fen, problem
     return cart

@@ -23,42 +23,60 @@ from wanshang.merchants.selectors import staff_for_user, staff_require
 # entry's view declared with @seller_view (see `view_perm`), so the menu and the page cannot disagree.
 NAV = [
     (_("概览"), [(_("工作台"), "sellercenter:dashboard", "dashboard")]),
-    (pgettext_lazy("seller nav group", "商品"), [
-        (_("商品管理"), "sellercenter:product_list", "products"),
-        (_("发布商品"), "sellercenter:product_create", "product_new"),
-    ]),
-    (pgettext_lazy("seller nav group", "库存"), [
-        (_("库存管理"), "sellercenter:stock_list", "stock"),
-        (_("低库存预警"), "sellercenter:low_stock", "low_stock"),
-        (_("库存流水"), "sellercenter:movements", "movements"),
-        (_("仓库管理"), "sellercenter:warehouse_list", "warehouses"),
-    ]),
-    (_("交易"), [
-        (_("订单管理"), "sellercenter:order_list", "orders"),
-        (_("退款管理"), "sellercenter:refund_list", "refunds"),
-        (_("运费模板"), "sellercenter:freight_list", "freight"),
-    ]),
-    (_("营销"), [
-        (_("营销中心"), "sellercenter:marketing", "marketing"),
-        (_("会员等级"), "sellercenter:member_levels", "member_levels"),
-        (_("价格合规提醒"), "sellercenter:price_alerts", "price_alerts"),
-    ]),
-    (_("数据中心"), [
-        (_("实时概况"), "sellercenter:data_overview", "data_overview"),
-        (_("流量与转化"), "sellercenter:data_traffic", "data_traffic"),
-        (_("商品分析"), "sellercenter:data_products", "data_products"),
-        (_("竞争情报"), "sellercenter:data_competition", "data_competition"),
-        (_("交易报表"), "sellercenter:data_trade", "data_trade"),
-        (_("异常提醒"), "sellercenter:data_alerts", "data_alerts"),
-        (_("客户分析"), "sellercenter:data_customers", "data_customers"),
-        (_("人群包"), "sellercenter:data_crowds", "data_crowds"),
-        (_("A/B 实验"), "sellercenter:data_experiments", "data_experiments"),
-    ]),
-    (_("店铺"), [
-        (_("店铺设置"), "sellercenter:shop_settings", "settings"),
-        (_("员工与角色"), "sellercenter:staff_list", "staff"),
-        (_("结算台账"), "sellercenter:settlements", "settlements"),
-    ]),
+    (
+        pgettext_lazy("seller nav group", "商品"),
+        [
+            (_("商品管理"), "sellercenter:product_list", "products"),
+            (_("发布商品"), "sellercenter:product_create", "product_new"),
+        ],
+    ),
+    (
+        pgettext_lazy("seller nav group", "库存"),
+        [
+            (_("库存管理"), "sellercenter:stock_list", "stock"),
+            (_("低库存预警"), "sellercenter:low_stock", "low_stock"),
+            (_("库存流水"), "sellercenter:movements", "movements"),
+            (_("仓库管理"), "sellercenter:warehouse_list", "warehouses"),
+        ],
+    ),
+    (
+        _("交易"),
+        [
+            (_("订单管理"), "sellercenter:order_list", "orders"),
+            (_("退款管理"), "sellercenter:refund_list", "refunds"),
+            (_("运费模板"), "sellercenter:freight_list", "freight"),
+        ],
+    ),
+    (
+        _("营销"),
+        [
+            (_("营销中心"), "sellercenter:marketing", "marketing"),
+            (_("会员等级"), "sellercenter:member_levels", "member_levels"),
+            (_("价格合规提醒"), "sellercenter:price_alerts", "price_alerts"),
+        ],
+    ),
+    (
+        _("数据中心"),
+        [
+            (_("实时概况"), "sellercenter:data_overview", "data_overview"),
+            (_("流量与转化"), "sellercenter:data_traffic", "data_traffic"),
+            (_("商品分析"), "sellercenter:data_products", "data_products"),
+            (_("竞争情报"), "sellercenter:data_competition", "data_competition"),
+            (_("交易报表"), "sellercenter:data_trade", "data_trade"),
+            (_("异常提醒"), "sellercenter:data_alerts", "data_alerts"),
+            (_("客户分析"), "sellercenter:data_customers", "data_customers"),
+            (_("人群包"), "sellercenter:data_crowds", "data_crowds"),
+            (_("A/B 实验"), "sellercenter:data_experiments", "data_experiments"),
+        ],
+    ),
+    (
+        _("店铺"),
+        [
+            (_("店铺设置"), "sellercenter:shop_settings", "settings"),
+            (_("员工与角色"), "sellercenter:staff_list", "staff"),
+            (_("结算台账"), "sellercenter:settlements", "settlements"),
+        ],
+    ),
 ]
 
 
@@ -80,8 +98,11 @@ def nav_for(staff) -> list[tuple[str, list[dict]]]:
     """The sidebar of a staff member: the entries whose view lets them in."""
     groups = []
     for title, items in NAV:
-        visible = [{"label": label, "url": reverse(name), "key": key}
-                   for label, name, key in items if can(staff, view_perm(name))]
+        visible = [
+            {"label": label, "url": reverse(name), "key": key}
+            for label, name, key in items
+            if can(staff, view_perm(name))
+        ]
         if visible:
             groups.append((title, visible))
     return groups
@@ -90,7 +111,9 @@ def nav_for(staff) -> list[tuple[str, list[dict]]]:
 def login_url(next_path: str) -> str:
     try:
         base = reverse("accounts:login")
-    except NoReverseMatch:  # the accounts face may not be mounted (yet); its path is fixed by wanshang/urls.py
+    except (
+        NoReverseMatch
+    ):  # the accounts face may not be mounted (yet); its path is fixed by wanshang/urls.py
         base = "/accounts/login/"
     return f"{base}?{urlencode({'next': next_path}, safe='/')}"
 
@@ -105,7 +128,9 @@ def forbidden(request, message: str):
 def seller_error(request, exc: DomainError):
     """A domain error escaping a view (another shop's id, a refused action): its message, its status."""
     if getattr(request, "staff", None) is not None:
-        return seller_render(request, "sellercenter/error.html", {"message": exc.message}, status=exc.status_code)
+        return seller_render(
+            request, "sellercenter/error.html", {"message": exc.message}, status=exc.status_code
+        )
     return render(request, "error.html", {"message": exc.message}, status=exc.status_code)
 
 
@@ -143,21 +168,36 @@ def seller_context(request) -> dict:
         "staff": staff,
         "shop": request.shop,
         "nav": nav_for(staff),
-        "allowed": {name: P.role_can(staff.role, perm) for name, perm in (
-            ("product", P.PRODUCT_EDIT), ("price", P.PRICE_EDIT), ("stock", P.STOCK_EDIT),
-            ("order", P.ORDER_VIEW), ("ship", P.ORDER_SHIP), ("refund", P.REFUND_HANDLE),
-            ("finance", P.FINANCE_VIEW), ("freight", P.FREIGHT_EDIT), ("shop", P.SHOP_EDIT),
-            ("staff", P.STAFF_MANAGE), ("marketing", P.MARKETING), ("data", P.DATA_VIEW),
-        )},
+        "allowed": {
+            name: P.role_can(staff.role, perm)
+            for name, perm in (
+                ("product", P.PRODUCT_EDIT),
+                ("price", P.PRICE_EDIT),
+                ("stock", P.STOCK_EDIT),
+                ("order", P.ORDER_VIEW),
+                ("ship", P.ORDER_SHIP),
+                ("refund", P.REFUND_HANDLE),
+                ("finance", P.FINANCE_VIEW),
+                ("freight", P.FREIGHT_EDIT),
+                ("shop", P.SHOP_EDIT),
+                ("staff", P.STAFF_MANAGE),
+                ("marketing", P.MARKETING),
+                ("data", P.DATA_VIEW),
+            )
+        },
     }
 
 
-def seller_render(request, template: str, context: dict | None = None, *, status: int = 200, active: str = ""):
-    return render(request, template, {**seller_context(request), "active": active, **(context or {})},
-                  status=status)
+def seller_render(
+    request, template: str, context: dict | None = None, *, status: int = 200, active: str = ""
+):
+    return render(
+        request, template, {**seller_context(request), "active": active, **(context or {})}, status=status
+    )
 
 
 # --- the JSON API (/api/seller/…) ---------------------------------------------------------------------------------
+
 
 def _staff_or_403(user):
     if user is None:

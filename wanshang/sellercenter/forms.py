@@ -11,10 +11,12 @@ from wanshang.merchants.selectors import STAFF_ROLES
 
 TEXT = forms.TextInput
 ROLE_CHOICES = [(value, label) for value, label in STAFF_ROLES if value != "owner"]
-INT_ERRORS = {"invalid": _("请输入整数"), "required": _("此项必填"), "min_value": _("不能小于 %(limit_value)s"),
-              "max_value": _("不能大于 %(limit_value)s")}
-
-
+INT_ERRORS = {
+    "invalid": _("请输入整数"),
+    "required": _("此项必填"),
+    "min_value": _("不能小于 %(limit_value)s"),
+    "max_value": _("不能大于 %(limit_value)s"),
+}
 
 
 def id_list(text: str) -> list[int]:
@@ -27,19 +29,34 @@ def id_list(text: str) -> list[int]:
 
 
 def int_field(label, *, required=True, min_value=0, max_value=10_000_000, **kw):
-    return forms.IntegerField(label=label, required=required, min_value=min_value, max_value=max_value,
-                              error_messages=INT_ERRORS, **kw)
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=min_value,
+        max_value=max_value,
+        error_messages=INT_ERRORS,
+        **kw,
+    )
 
 
 class ApplyForm(forms.Form):
     company_name = forms.CharField(label=_("公司名称"), max_length=100)
-    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18,
-                                  widget=TEXT(attrs={"placeholder": _("18 位，如 91350100M000100Y43")}))
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=18,
+        min_length=18,
+        widget=TEXT(attrs={"placeholder": _("18 位，如 91350100M000100Y43")}),
+    )
     contact_name = forms.CharField(label=_("联系人"), max_length=40)
-    contact_phone = forms.CharField(label=_("联系电话"), max_length=11, widget=forms.TextInput(attrs={"type": "tel"}))
+    contact_phone = forms.CharField(
+        label=_("联系电话"), max_length=11, widget=forms.TextInput(attrs={"type": "tel"})
+    )
     shop_name = forms.CharField(label=_("店铺名称"), max_length=60)
-    category_ids = forms.MultipleChoiceField(label=_("申请经营类目"), widget=forms.CheckboxSelectMultiple,
-                                             error_messages={"required": _("请至少选择一个经营类目")})
+    category_ids = forms.MultipleChoiceField(
+        label=_("申请经营类目"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个经营类目")},
+    )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,27 +68,50 @@ class ProductForm(forms.Form):
 
     title = forms.CharField(label=_("商品标题"), max_length=60)
     subtitle = forms.CharField(label=_("副标题"), max_length=120, required=False)
-    category_id = forms.TypedChoiceField(label=_("商品类目"), coerce=int, error_messages={
-        "required": _("请选择类目"), "invalid_choice": _("请选择店铺可经营的三级类目")})
+    category_id = forms.TypedChoiceField(
+        label=_("商品类目"),
+        coerce=int,
+        error_messages={"required": _("请选择类目"), "invalid_choice": _("请选择店铺可经营的三级类目")},
+    )
     brand_id = forms.TypedChoiceField(label=_("品牌"), coerce=int, required=False, empty_value=None)
-    images = forms.CharField(label=_("商品图片（每行一个地址）"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://…/1.jpg"}))
+    images = forms.CharField(
+        label=_("商品图片（每行一个地址）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://…/1.jpg"}),
+    )
     video_url = forms.CharField(label=_("主图视频地址"), max_length=300, required=False)
-    detail_html = forms.CharField(label=_("商品详情（HTML）"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    detail_html = forms.CharField(
+        label=_("商品详情（HTML）"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     tags = forms.CharField(label=_("标签（逗号分隔）"), max_length=200, required=False)
     is_wholesale = forms.BooleanField(label=_("批发商品"), required=False)
     min_order_qty = int_field(_("起批量"), min_value=1, max_value=100000, initial=1)
-    freight_template_id = forms.TypedChoiceField(label=_("运费模板"), coerce=int, required=False, empty_value=None)
+    freight_template_id = forms.TypedChoiceField(
+        label=_("运费模板"), coerce=int, required=False, empty_value=None
+    )
 
     def __init__(self, *args, categories=(), brands=(), templates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category_id"].choices = [("", _("请选择类目"))] + [
-            (c.pk, " / ".join(filter(None, [getattr(getattr(c.parent, "parent", None), "name", ""),
-                                             getattr(c.parent, "name", ""), c.name])))
+            (
+                c.pk,
+                " / ".join(
+                    filter(
+                        None,
+                        [
+                            getattr(getattr(c.parent, "parent", None), "name", ""),
+                            getattr(c.parent, "name", ""),
+                            c.name,
+                        ],
+                    )
+                ),
+            )
             for c in categories
         ]
         self.fields["brand_id"].choices = [("", _("无品牌"))] + [(b.pk, b.name) for b in brands]
-        self.fields["freight_template_id"].choices = [("", _("店铺默认模板"))] + [(t.pk, t.name) for t in templates]
+        self.fields["freight_template_id"].choices = [("", _("店铺默认模板"))] + [
+            (t.pk, t.name) for t in templates
+        ]
 
     def image_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("images", "").splitlines() if line.strip()]
@@ -84,8 +124,10 @@ class ProductForm(forms.Form):
 class StatusBulkForm(forms.Form):
     """上架/下架 of the ticked products; the ids themselves are checked by the service in the shop's scope."""
 
-    action = forms.ChoiceField(choices=[("on_sale", _("上架")), ("off_shelf", _("下架"))],
-                               error_messages={"invalid_choice": _("请选择上架或下架"), "required": _("请选择上架或下架")})
+    action = forms.ChoiceField(
+        choices=[("on_sale", _("上架")), ("off_shelf", _("下架"))],
+        error_messages={"invalid_choice": _("请选择上架或下架"), "required": _("请选择上架或下架")},
+    )
 
 
 class SkuPriceForm(forms.Form):
@@ -122,13 +164,19 @@ class WarehouseForm(forms.Form):
 class OrderFilterForm(forms.Form):
     status = forms.CharField(required=False)
     q = forms.CharField(label=_("搜索"), required=False, max_length=60)
-    date_from = forms.DateField(label=_("下单起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("下单止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("下单起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("下单止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ShipForm(forms.Form):
-    carrier = forms.ChoiceField(label=_("快递公司"), error_messages={"required": _("请选择快递公司"),
-                                                              "invalid_choice": _("请选择快递公司")})
+    carrier = forms.ChoiceField(
+        label=_("快递公司"),
+        error_messages={"required": _("请选择快递公司"), "invalid_choice": _("请选择快递公司")},
+    )
     tracking_no = forms.CharField(label=_("运单号"), max_length=40, required=False)
 
     def __init__(self, *args, carriers=(), **kwargs):
@@ -137,22 +185,33 @@ class ShipForm(forms.Form):
 
 
 class RefundRejectForm(forms.Form):
-    note = forms.CharField(label=_("拒绝理由"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": _("请填写拒绝理由")})
+    note = forms.CharField(
+        label=_("拒绝理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写拒绝理由")},
+    )
 
 
 class FreightTemplateForm(forms.Form):
     name = forms.CharField(label=_("模板名称"), max_length=60)
-    mode = forms.ChoiceField(label=_("计价方式"), choices=[("piece", _("按件数")), ("weight", _("按重量"))],
-                             widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("计价方式"),
+        choices=[("piece", _("按件数")), ("weight", _("按重量"))],
+        widget=forms.RadioSelect,
+    )
     first_units = int_field(_("首件（件）/首重（克）"), min_value=1, max_value=10**9)
     first_price = YuanField(label=_("首费（元）"))
     additional_units = int_field(_("续件（件）/续重（克）"), min_value=1, max_value=10**9)
     additional_price = YuanField(label=_("续费（元）"))
-    free_threshold = YuanField(label=_("满额包邮（元，留空不包邮）"), required=False,
-                               widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("留空则不包邮")}))
-    excluded_regions = forms.MultipleChoiceField(label=_("不配送地区"), required=False,
-                                                 widget=forms.CheckboxSelectMultiple)
+    free_threshold = YuanField(
+        label=_("满额包邮（元，留空不包邮）"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("留空则不包邮")}),
+    )
+    excluded_regions = forms.MultipleChoiceField(
+        label=_("不配送地区"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     is_default = forms.BooleanField(label=_("设为店铺默认模板"), required=False)
 
     def __init__(self, *args, provinces=(), **kwargs):
@@ -163,8 +222,9 @@ class FreightTemplateForm(forms.Form):
 class ShopSettingsForm(forms.Form):
     name = forms.CharField(label=_("店铺名称"), max_length=60)
     logo_url = forms.CharField(label=_("店铺标志地址"), max_length=300, required=False)
-    description = forms.CharField(label=_("店铺简介"), required=False, max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("店铺简介"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class StaffAddForm(forms.Form):
@@ -178,12 +238,16 @@ class StaffRoleForm(forms.Form):
 
 # --- 营销中心 (the promotion form of each kind is in promoforms.py) ----------------------------------------------
 
+
 class CouponIssueForm(forms.Form):
     """定向发放: buyer ids typed as a list."""
 
-    buyer_ids = forms.CharField(label=_("买家编号（逗号或换行分隔）"), max_length=100_000,
-                                widget=forms.Textarea(attrs={"rows": 3, "placeholder": "10001, 10002"}),
-                                error_messages={"required": _("请填写买家编号")})
+    buyer_ids = forms.CharField(
+        label=_("买家编号（逗号或换行分隔）"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "10001, 10002"}),
+        error_messages={"required": _("请填写买家编号")},
+    )
 
     def clean_buyer_ids(self):
         ids = id_list(self.cleaned_data["buyer_ids"].replace(" ", ","))
@@ -193,10 +257,20 @@ class CouponIssueForm(forms.Form):
 
 
 class PromotionFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型"))] + list(Kind.choices))
-    phase = forms.ChoiceField(label=_("状态"), required=False, choices=[
-        ("", _("全部")), ("running", _("进行中")), ("scheduled", _("未开始")), ("paused", _("已暂停")),
-        ("ended", _("已结束"))])
+    kind = forms.ChoiceField(
+        label=_("类型"), required=False, choices=[("", _("全部类型"))] + list(Kind.choices)
+    )
+    phase = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[
+            ("", _("全部")),
+            ("running", _("进行中")),
+            ("scheduled", _("未开始")),
+            ("paused", _("已暂停")),
+            ("ended", _("已结束")),
+        ],
+    )
 
 
 class MemberLevelRowsForm:
@@ -207,18 +281,34 @@ class MemberLevelRowsForm:
     def __init__(self, post=None, levels=()):
         if post is not None:
             cols = [post.getlist(n) for n in ("level_rank", "level_name", "level_spend", "level_points")]
-            self.rows = [{k: (col[i] if i < len(col) else "").strip()
-                          for k, col in zip(("rank", "name", "spend", "points"), cols, strict=True)}
-                         for i in range(max(len(c) for c in cols))] if any(cols) else []
+            self.rows = (
+                [
+                    {
+                        k: (col[i] if i < len(col) else "").strip()
+                        for k, col in zip(("rank", "name", "spend", "points"), cols, strict=True)
+                    }
+                    for i in range(max(len(c) for c in cols))
+                ]
+                if any(cols)
+                else []
+            )
         else:
-            self.rows = [{"rank": str(lv.rank), "name": lv.name,
-                          "spend": fen_to_yuan_str(lv.min_spend_fen) if lv.min_spend_fen else "",
-                          "points": str(lv.min_points or "")} for lv in levels]
+            self.rows = [
+                {
+                    "rank": str(lv.rank),
+                    "name": lv.name,
+                    "spend": fen_to_yuan_str(lv.min_spend_fen) if lv.min_spend_fen else "",
+                    "points": str(lv.min_points or ""),
+                }
+                for lv in levels
+            ]
         self.rows = self.rows[: self.ROWS]
         self.errors: list[str] = []
 
     def padded(self) -> list[dict]:
-        return self.rows + [{"rank": "", "name": "", "spend": "", "points": ""} for _ in range(self.ROWS - len(self.rows))]
+        return self.rows + [
+            {"rank": "", "name": "", "spend": "", "points": ""} for _ in range(self.ROWS - len(self.rows))
+        ]
 
     def levels(self) -> list[dict]:
         """The typed levels in the service's shape; bad rows go to `errors` (blank rows are skipped)."""
@@ -237,6 +327,12 @@ class MemberLevelRowsForm:
             except DomainValidationError as exc:
                 self.errors.append(f"第{n}行：累计消费：{exc.message}")
                 continue
-            out.append({"rank": int(row["rank"]), "name": row["name"], "min_spend_fen": spend,
-                        "min_points": int(row["points"] or 0)})
+            out.append(
+                {
+                    "rank": int(row["rank"]),
+                    "name": row["name"],
+                    "min_spend_fen": spend,
+                    "min_points": int(row["points"] or 0),
+                }
+            )
         return out

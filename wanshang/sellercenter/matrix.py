@@ -18,8 +18,8 @@ ROW_FIELDS = ("price", "original", "cost", "stock", "barcode", "weight", "safety
 
 @dataclass
 class Matrix:
-    axes: list[dict]                       # [{"name": "颜色", "values": "红色,黑色"}] as typed
-    rows: list[dict]                       # one per combination: {"spec", "values", "price", ...} as typed
+    axes: list[dict]  # [{"name": "颜色", "values": "红色,黑色"}] as typed
+    rows: list[dict]  # one per combination: {"spec", "values", "price", ...} as typed
     errors: list[str] = field(default_factory=list)
     skus: list[SkuInput] = field(default_factory=list)
 
@@ -103,20 +103,36 @@ def matrix_from_post(post, *, known: dict[str, dict] | None = None) -> Matrix:
         stock = _int(raw["stock"], label=f"{label} 的库存", errors=errors, default=None)
         weight = _int(raw["weight"], label=f"{label} 的重量", errors=errors)
         safety = _int(raw["safety"], label=f"{label} 的安全库存", errors=errors)
-        row = {"spec": spec, "values": values, **raw, **(known or {}).get(spec, {}), "error": "；".join(errors)}
+        row = {
+            "spec": spec,
+            "values": values,
+            **raw,
+            **(known or {}).get(spec, {}),
+            "error": "；".join(errors),
+        }
         matrix.rows.append(row)
         matrix.errors.extend(errors)
         if not errors:
-            matrix.skus.append(SkuInput(
-                spec_values=values, price_fen=price, original_price_fen=original, cost_fen=cost or 0,
-                barcode=raw["barcode"], weight_g=weight, safety_stock=safety, stock=stock,
-            ))
+            matrix.skus.append(
+                SkuInput(
+                    spec_values=values,
+                    price_fen=price,
+                    original_price_fen=original,
+                    cost_fen=cost or 0,
+                    barcode=raw["barcode"],
+                    weight_g=weight,
+                    safety_stock=safety,
+                    stock=stock,
+                )
+            )
     return matrix
 
 
 def empty_matrix() -> Matrix:
     """A new product: no spec axes, one default row."""
-    return Matrix(axes=[], rows=[{"spec": "", "values": [], **{name: "" for name in ROW_FIELDS}, "error": ""}])
+    return Matrix(
+        axes=[], rows=[{"spec": "", "values": [], **{name: "" for name in ROW_FIELDS}, "error": ""}]
+    )
 
 
 def matrix_from_product(product, *, available: dict[int, int]) -> Matrix:
@@ -128,12 +144,18 @@ def matrix_from_product(product, *, available: dict[int, int]) -> Matrix:
 
 def sku_row(sku, *, available: dict[int, int]) -> dict:
     return {
-        "spec": sku.spec_key, "values": list(sku.spec_values), "sku_id": sku.pk,
+        "spec": sku.spec_key,
+        "values": list(sku.spec_values),
+        "sku_id": sku.pk,
         "price": fen_to_yuan_str(sku.price_fen),
         "original": fen_to_yuan_str(sku.original_price_fen) if sku.original_price_fen is not None else "",
         "cost": fen_to_yuan_str(sku.cost_fen) if sku.cost_fen else "",
-        "stock": "", "available": available.get(sku.pk, 0), "barcode": sku.barcode,
-        "weight": str(sku.weight_g or ""), "safety": str(sku.safety_stock or ""), "error": "",
+        "stock": "",
+        "available": available.get(sku.pk, 0),
+        "barcode": sku.barcode,
+        "weight": str(sku.weight_g or ""),
+        "safety": str(sku.safety_stock or ""),
+        "error": "",
     }
 
 
@@ -158,10 +180,18 @@ def attributes_from_post(post, templates) -> tuple[dict, dict]:
 def product_input(form, matrix: Matrix, attributes: dict) -> ProductInput:
     data = form.cleaned_data
     return ProductInput(
-        title=data["title"], subtitle=data.get("subtitle", ""), category_id=data["category_id"],
-        brand_id=data.get("brand_id"), images=form.image_list(), video_url=data.get("video_url", ""),
-        detail_html=data.get("detail_html", ""), tags=form.tag_list(), attributes=attributes,
+        title=data["title"],
+        subtitle=data.get("subtitle", ""),
+        category_id=data["category_id"],
+        brand_id=data.get("brand_id"),
+        images=form.image_list(),
+        video_url=data.get("video_url", ""),
+        detail_html=data.get("detail_html", ""),
+        tags=form.tag_list(),
+        attributes=attributes,
         spec_axes=[{"name": a["name"], "values": split_values(a["values"])} for a in matrix.axes],
-        is_wholesale=bool(data.get("is_wholesale")), min_order_qty=data.get("min_order_qty") or 1,
-        freight_template_id=data.get("freight_template_id"), skus=matrix.skus,
+        is_wholesale=bool(data.get("is_wholesale")),
+        min_order_qty=data.get("min_order_qty") or 1,
+        freight_template_id=data.get("freight_template_id"),
+        skus=matrix.skus,
     )

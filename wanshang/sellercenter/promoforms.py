@@ -23,8 +23,16 @@ DT_FORMAT = "%Y-%m-%dT%H:%M"
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DT_FORMAT)
 DT_ERRORS = {"invalid": _("请填写有效的时间，如 2026-06-18 10:00")}
 # Service field names → the form field that shows the message (anything else goes to the top of the form).
-FIELD_ALIASES = {"type": "coupon_type", "amount_fen": "amount", "discount_bps": "discount", "threshold_fen": "threshold",
-                 "cap_fen": "cap", "every_fen": "every", "off_fen": "off", "price_fen": "bundle_price"}
+FIELD_ALIASES = {
+    "type": "coupon_type",
+    "amount_fen": "amount",
+    "discount_bps": "discount",
+    "threshold_fen": "threshold",
+    "cap_fen": "cap",
+    "every_fen": "every",
+    "off_fen": "off",
+    "price_fen": "bundle_price",
+}
 
 
 def zhe_to_bps(text) -> int:
@@ -33,7 +41,9 @@ def zhe_to_bps(text) -> int:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise DomainValidationError(f"“{text}” 不是有效的折扣，请填写如 8.5（表示 8.5 折）", field="discount") from None
+        raise DomainValidationError(
+            f"“{text}” 不是有效的折扣，请填写如 8.5（表示 8.5 折）", field="discount"
+        ) from None
     if not value.is_finite() or not 0 < value < 10:
         raise DomainValidationError("折扣须大于 0 折、小于 10 折，如 8.5 表示 8.5 折", field="discount")
     if value != value.quantize(Decimal("0.01")):
@@ -70,7 +80,9 @@ class ZheField(forms.CharField):
     """A discount typed in 折 ("8.5") cleaned to 万分比 (8500); None when empty and optional."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("如 8.5")}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("如 8.5")})
+        )
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
@@ -95,22 +107,35 @@ def token_key(kind: str) -> str:
 
 # --- the forms, one per kind ---------------------------------------------------------------------------------
 
+
 class PromotionForm(forms.Form):
     kind = ""
-    limit_label = None        # None: the kind has no per-buyer limit
+    limit_label = None  # None: the kind has no per-buyer limit
     columns: list[dict] = []  # SKU row columns; empty: the kind has no SKU rows
 
-    name = forms.CharField(label=_("活动名称"), max_length=40, error_messages={"required": _("请填写活动名称")})
-    starts_at = forms.DateTimeField(label=_("开始时间"), required=False, widget=DT_WIDGET, error_messages=DT_ERRORS)
-    ends_at = forms.DateTimeField(label=_("结束时间"), required=False, widget=DT_WIDGET, error_messages=DT_ERRORS)
+    name = forms.CharField(
+        label=_("活动名称"), max_length=40, error_messages={"required": _("请填写活动名称")}
+    )
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), required=False, widget=DT_WIDGET, error_messages=DT_ERRORS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"), required=False, widget=DT_WIDGET, error_messages=DT_ERRORS
+    )
     per_buyer_limit = int_field(_("每人限购（件，0 为不限）"), required=False, max_value=9999)
-    combine_with = forms.MultipleChoiceField(label=_("可叠加的优惠"), required=False, widget=forms.CheckboxSelectMultiple,
-                                             help_text=_("勾选的店铺级/平台级优惠可与本活动同时使用；不勾选则互斥。"))
+    combine_with = forms.MultipleChoiceField(
+        label=_("可叠加的优惠"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选的店铺级/平台级优惠可与本活动同时使用；不勾选则互斥。"),
+    )
 
     def __init__(self, *args, levels=(), slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.levels, self.slots = list(levels), list(slots)
-        self.fields["combine_with"].choices = [(t, TOKEN_LABELS[t]) for t in LATER_TOKENS[token_key(self.kind)]]
+        self.fields["combine_with"].choices = [
+            (t, TOKEN_LABELS[t]) for t in LATER_TOKENS[token_key(self.kind)]
+        ]
         if self.limit_label is None:
             del self.fields["per_buyer_limit"]
         else:
@@ -133,10 +158,17 @@ class PromotionForm(forms.Form):
     def promotion_input(self, items: list[dict]) -> PromotionInput:
         d = self.cleaned_data
         return PromotionInput(
-            kind=self.kind, name=d["name"], starts_at=d["starts_at"], ends_at=d.get("ends_at"),
-            scope=d.get("scope") or Scope.ALL, scope_ids=d.get("scope_ids") or [], config=self.config(),
-            per_buyer_limit=d.get("per_buyer_limit") or 0, total_quantity=d.get("total_quantity") or 0,
-            slot_id=d.get("slot_id"), items=items,
+            kind=self.kind,
+            name=d["name"],
+            starts_at=d["starts_at"],
+            ends_at=d.get("ends_at"),
+            scope=d.get("scope") or Scope.ALL,
+            scope_ids=d.get("scope_ids") or [],
+            config=self.config(),
+            per_buyer_limit=d.get("per_buyer_limit") or 0,
+            total_quantity=d.get("total_quantity") or 0,
+            slot_id=d.get("slot_id"),
+            items=items,
         )
 
     # SKU rows
@@ -153,8 +185,13 @@ class PromotionForm(forms.Form):
     @classmethod
     def initial_from(cls, promo) -> dict:
         config = promo.config or {}
-        initial = {"name": promo.name, "starts_at": promo.starts_at, "ends_at": promo.ends_at,
-                   "per_buyer_limit": promo.per_buyer_limit, "combine_with": list(config.get("combine_with", []))}
+        initial = {
+            "name": promo.name,
+            "starts_at": promo.starts_at,
+            "ends_at": promo.ends_at,
+            "per_buyer_limit": promo.per_buyer_limit,
+            "combine_with": list(config.get("combine_with", [])),
+        }
         initial.update(cls.initial_config(promo, config))
         return initial
 
@@ -170,11 +207,22 @@ class PromotionForm(forms.Form):
 class ScopedForm(PromotionForm):
     """Coupons and 满减 apply to the whole shop, chosen products or chosen categories."""
 
-    scope = forms.ChoiceField(label=_("适用范围"), choices=[(Scope.ALL, _("全店通用")), (Scope.PRODUCTS, _("指定商品")),
-                                                       (Scope.CATEGORIES, _("指定类目"))], initial=Scope.ALL,
-                              widget=forms.RadioSelect)
-    scope_ids = forms.CharField(label=_("商品或类目编号（逗号分隔）"), required=False, max_length=2000,
-                                widget=forms.TextInput(attrs={"placeholder": _("如 101, 102")}))
+    scope = forms.ChoiceField(
+        label=_("适用范围"),
+        choices=[
+            (Scope.ALL, _("全店通用")),
+            (Scope.PRODUCTS, _("指定商品")),
+            (Scope.CATEGORIES, _("指定类目")),
+        ],
+        initial=Scope.ALL,
+        widget=forms.RadioSelect,
+    )
+    scope_ids = forms.CharField(
+        label=_("商品或类目编号（逗号分隔）"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("如 101, 102")}),
+    )
 
     def clean_scope_ids(self):
         return id_list(self.cleaned_data.get("scope_ids", ""))
@@ -188,9 +236,12 @@ class CouponForm(ScopedForm):
     kind = Kind.COUPON
     limit_label = _("每人限领（张，0 为不限）")
 
-    coupon_type = forms.ChoiceField(label=_("券类型"), choices=[("amount", _("满减券（减固定金额）")),
-                                                              ("percent", _("折扣券（打折）"))],
-                                    initial="amount", widget=forms.RadioSelect)
+    coupon_type = forms.ChoiceField(
+        label=_("券类型"),
+        choices=[("amount", _("满减券（减固定金额）")), ("percent", _("折扣券（打折）"))],
+        initial="amount",
+        widget=forms.RadioSelect,
+    )
     amount = YuanField(label=_("面额（元）"), required=False)
     discount = ZheField(label=_("折扣（折）"), required=False)
     cap = YuanField(label=_("最多优惠（元，留空不封顶）"), required=False)
@@ -203,14 +254,23 @@ class CouponForm(ScopedForm):
         data = super().clean()
         if data.get("coupon_type") == "amount" and data.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", _("请填写面额"))
-        if data.get("coupon_type") == "percent" and data.get("discount") is None and "discount" not in self.errors:
+        if (
+            data.get("coupon_type") == "percent"
+            and data.get("discount") is None
+            and "discount" not in self.errors
+        ):
             self.add_error("discount", _("请填写折扣"))
         return data
 
     def config(self):
         d = self.cleaned_data
-        out = {**super().config(), "type": d["coupon_type"], "threshold_fen": d.get("threshold") or 0,
-               "valid_days": d.get("valid_days") or 0, "public": bool(d.get("public"))}
+        out = {
+            **super().config(),
+            "type": d["coupon_type"],
+            "threshold_fen": d.get("threshold") or 0,
+            "valid_days": d.get("valid_days") or 0,
+            "public": bool(d.get("public")),
+        }
         if d["coupon_type"] == "amount":
             out["amount_fen"] = d["amount"]
         else:
@@ -219,15 +279,27 @@ class CouponForm(ScopedForm):
 
     @classmethod
     def initial_config(cls, promo, config):
-        return {**super().initial_config(promo, config), "coupon_type": config.get("type", "amount"),
-                "amount": config.get("amount_fen"), "discount": config.get("discount_bps"),
-                "cap": config.get("cap_fen") or None, "threshold": config.get("threshold_fen") or None,
-                "valid_days": config.get("valid_days", 0), "public": config.get("public", True),
-                "total_quantity": promo.total_quantity}
+        return {
+            **super().initial_config(promo, config),
+            "coupon_type": config.get("type", "amount"),
+            "amount": config.get("amount_fen"),
+            "discount": config.get("discount_bps"),
+            "cap": config.get("cap_fen") or None,
+            "threshold": config.get("threshold_fen") or None,
+            "valid_days": config.get("valid_days", 0),
+            "public": config.get("public", True),
+            "total_quantity": promo.total_quantity,
+        }
 
     @classmethod
     def initial_new(cls):
-        return {**super().initial_new(), "coupon_type": "amount", "public": True, "valid_days": 0, "scope": Scope.ALL}
+        return {
+            **super().initial_new(),
+            "coupon_type": "amount",
+            "public": True,
+            "valid_days": 0,
+            "scope": Scope.ALL,
+        }
 
 
 class FullReductionForm(ScopedForm):
@@ -236,10 +308,16 @@ class FullReductionForm(ScopedForm):
 
     kind = Kind.FULL_REDUCTION
 
-    mode = forms.ChoiceField(label=_("优惠方式"), choices=[("tiers", _("阶梯满减（满X元减Y元）")),
-                                                       ("every", _("每满减（每满X元减Y元）")),
-                                                       ("qty", _("满件折（满N件打M折）"))],
-                             initial="tiers", widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("优惠方式"),
+        choices=[
+            ("tiers", _("阶梯满减（满X元减Y元）")),
+            ("every", _("每满减（每满X元减Y元）")),
+            ("qty", _("满件折（满N件打M折）")),
+        ],
+        initial="tiers",
+        widget=forms.RadioSelect,
+    )
     every = YuanField(label=_("每满（元）"), required=False)
     off = YuanField(label=_("减（元）"), required=False)
     cap = YuanField(label=_("最多减（元，留空不封顶）"), required=False)
@@ -253,8 +331,14 @@ class FullReductionForm(ScopedForm):
     def _rows(self, initial_key, names, keys) -> list[dict]:
         if self.is_bound:
             cols = [self.data.getlist(n) for n in names]
-            rows = [{k: (col[i] if i < len(col) else "").strip() for k, col in zip(keys, cols, strict=True)}
-                    for i in range(max(len(c) for c in cols))] if any(cols) else []
+            rows = (
+                [
+                    {k: (col[i] if i < len(col) else "").strip() for k, col in zip(keys, cols, strict=True)}
+                    for i in range(max(len(c) for c in cols))
+                ]
+                if any(cols)
+                else []
+            )
         else:
             rows = list(self.initial.get(initial_key) or [])
         rows = rows[:MAX_TIERS]
@@ -270,7 +354,9 @@ class FullReductionForm(ScopedForm):
                     if row["threshold"] or row["off"]:
                         if not (row["threshold"] and row["off"]):
                             raise DomainValidationError(f"第{n}档：请同时填写“满”和“减”的金额")
-                        self.tiers.append([_fen(row["threshold"], f"第{n}档门槛"), _fen(row["off"], f"第{n}档优惠")])
+                        self.tiers.append(
+                            [_fen(row["threshold"], f"第{n}档门槛"), _fen(row["off"], f"第{n}档优惠")]
+                        )
                 if not self.tiers:
                     raise DomainValidationError("请至少填写一档满减，如 满 300 元减 30 元")
             elif mode == "qty":
@@ -306,11 +392,17 @@ class FullReductionForm(ScopedForm):
     def initial_config(cls, promo, config):
         out = {**super().initial_config(promo, config), "mode": config.get("mode", "tiers")}
         if out["mode"] == "tiers":
-            out["tier_rows"] = [{"threshold": yuan_text(a), "off": yuan_text(b)} for a, b in config.get("tiers", [])]
+            out["tier_rows"] = [
+                {"threshold": yuan_text(a), "off": yuan_text(b)} for a, b in config.get("tiers", [])
+            ]
         elif out["mode"] == "qty":
-            out["qty_rows"] = [{"count": str(a), "discount": bps_to_zhe(b)} for a, b in config.get("tiers", [])]
+            out["qty_rows"] = [
+                {"count": str(a), "discount": bps_to_zhe(b)} for a, b in config.get("tiers", [])
+            ]
         else:
-            out.update(every=config.get("every_fen"), off=config.get("off_fen"), cap=config.get("cap_fen") or None)
+            out.update(
+                every=config.get("every_fen"), off=config.get("off_fen"), cap=config.get("cap_fen") or None
+            )
         return out
 
     @classmethod
@@ -351,7 +443,9 @@ class MemberPriceForm(PromotionForm):
         super().__init__(*args, **kwargs)
         self.fields["ends_at"].label = _("结束时间（留空为长期）")
         for level in self.levels:
-            self.fields[f"level_{level.rank}"] = ZheField(label=f"{level.name}（{level.rank} 级）", required=False)
+            self.fields[f"level_{level.rank}"] = ZheField(
+                label=f"{level.name}（{level.rank} 级）", required=False
+            )
 
     def level_fields(self):
         return [self[f"level_{level.rank}"] for level in self.levels]
@@ -361,8 +455,14 @@ class MemberPriceForm(PromotionForm):
 
     def config(self):
         d = self.cleaned_data
-        return {**super().config(), "level_bps": {str(level.rank): d[f"level_{level.rank}"] for level in self.levels
-                                                  if d.get(f"level_{level.rank}") is not None}}
+        return {
+            **super().config(),
+            "level_bps": {
+                str(level.rank): d[f"level_{level.rank}"]
+                for level in self.levels
+                if d.get(f"level_{level.rank}") is not None
+            },
+        }
 
     def item_from_row(self, row):
         prices = {}
@@ -387,13 +487,19 @@ class FlashSaleForm(PromotionForm):
     limit_label = _("每人限购（件，0 为不限）")
     columns = [{"key": "price", "label": _("秒杀价（元）")}, {"key": "stock", "label": _("秒杀库存")}]
 
-    slot_id = forms.TypedChoiceField(label=_("报名平台秒杀场次（可选）"), coerce=int, required=False, empty_value=None,
-                                     error_messages={"invalid_choice": _("该秒杀场次不存在或已停止报名")})
+    slot_id = forms.TypedChoiceField(
+        label=_("报名平台秒杀场次（可选）"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("该秒杀场次不存在或已停止报名")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot_id"].choices = [("", _("不报名，自定时间"))] + [
-            (s.pk, f"{s.name}（{_local(s.starts_at)} – {_local(s.ends_at)}）") for s in self.slots]
+            (s.pk, f"{s.name}（{_local(s.starts_at)} – {_local(s.ends_at)}）") for s in self.slots
+        ]
 
     def clean(self):
         slot_id = self.cleaned_data.get("slot_id")
@@ -471,8 +577,14 @@ class WholesaleForm(PromotionForm):
     """阶梯价: per SKU up to 5 tiers [起订量, 单价]."""
 
     kind = Kind.WHOLESALE
-    columns = [col for n in range(1, MAX_TIERS + 1) for col in (
-        {"key": f"qty{n}", "label": f"第{n}档 起订量", "tier": n}, {"key": f"price{n}", "label": f"第{n}档 单价（元）", "tier": n})]
+    columns = [
+        col
+        for n in range(1, MAX_TIERS + 1)
+        for col in (
+            {"key": f"qty{n}", "label": f"第{n}档 起订量", "tier": n},
+            {"key": f"price{n}", "label": f"第{n}档 单价（元）", "tier": n},
+        )
+    ]
 
     wholesale_only = forms.BooleanField(label=_("仅批发买家可享"), required=False)
 
@@ -506,12 +618,23 @@ class WholesaleForm(PromotionForm):
         return {"wholesale_only": bool(config.get("wholesale_only"))}
 
 
-FORMS: dict[str, type[PromotionForm]] = {f.kind: f for f in (
-    CouponForm, FullReductionForm, TimeDiscountForm, MemberPriceForm, FlashSaleForm, GroupBuyForm, BundleForm,
-    WholesaleForm)}
+FORMS: dict[str, type[PromotionForm]] = {
+    f.kind: f
+    for f in (
+        CouponForm,
+        FullReductionForm,
+        TimeDiscountForm,
+        MemberPriceForm,
+        FlashSaleForm,
+        GroupBuyForm,
+        BundleForm,
+        WholesaleForm,
+    )
+}
 
 
 # --- SKU rows ----------------------------------------------------------------------------------------------
+
 
 def item_rows_from_post(post, form: PromotionForm) -> list[dict]:
     """The SKU rows as typed; wholly blank rows are dropped."""
@@ -543,7 +666,9 @@ def items_from_rows(rows: list[dict], form: PromotionForm) -> tuple[list[dict], 
 
 
 def rows_from_promotion(promo, form: PromotionForm) -> list[dict]:
-    return [{"sku_id": str(item.sku_id), **form.row_from_item(item), "error": ""} for item in promo.items.all()]
+    return [
+        {"sku_id": str(item.sku_id), **form.row_from_item(item), "error": ""} for item in promo.items.all()
+    ]
 
 
 def sku_label(sku) -> str:

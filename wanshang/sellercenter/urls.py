@@ -44,7 +44,11 @@ urlpatterns = [
     path("marketing/skus/", marketing.promotion_skus, name="promotion_skus"),
     path("marketing/levels/", marketing.member_levels_view, name="member_levels"),
     path("marketing/alerts/", marketing.price_alerts_view, name="price_alerts"),
-    path("marketing/alerts/<int:alert_id>/resolve/", marketing.price_alert_resolve_view, name="price_alert_resolve"),
+    path(
+        "marketing/alerts/<int:alert_id>/resolve/",
+        marketing.price_alert_resolve_view,
+        name="price_alert_resolve",
+    ),
     path("marketing/<int:promotion_id>/", marketing.promotion_detail, name="promotion_detail"),
     path("marketing/<int:promotion_id>/edit/", marketing.promotion_edit, name="promotion_edit"),
     path("marketing/<int:promotion_id>/pause/", marketing.promotion_pause_view, name="promotion_pause"),

@@ -7,8 +7,13 @@ from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.money import yuan_to_fen
 from wanshang.storefront.promo_display import parse_ids
 
-SORTS = [("default", _("综合")), ("sales", _("销量")), ("new", _("新品")), ("price_asc", _("价格从低到高")),
-         ("price_desc", _("价格从高到低"))]
+SORTS = [
+    ("default", _("综合")),
+    ("sales", _("销量")),
+    ("new", _("新品")),
+    ("price_asc", _("价格从低到高")),
+    ("price_desc", _("价格从高到低")),
+]
 
 
 class PriceFilterForm(forms.Form):
@@ -41,13 +46,19 @@ class PriceFilterForm(forms.Form):
 
 
 class CartAddForm(forms.Form):
-    sku_id = forms.IntegerField(min_value=1, error_messages={"required": _("请选择商品规格"), "invalid": _("请选择商品规格")})
-    quantity = forms.IntegerField(initial=1, error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")})
+    sku_id = forms.IntegerField(
+        min_value=1, error_messages={"required": _("请选择商品规格"), "invalid": _("请选择商品规格")}
+    )
+    quantity = forms.IntegerField(
+        initial=1, error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")}
+    )
 
 
 class CartQuantityForm(forms.Form):
     sku_id = forms.IntegerField(min_value=1)
-    quantity = forms.IntegerField(error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")})
+    quantity = forms.IntegerField(
+        error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")}
+    )
 
 
 def parse_items(text: str) -> list[tuple[int, int]]:
@@ -76,7 +87,9 @@ class CheckoutForm(forms.Form):
 
     mode = forms.ChoiceField(choices=[("cart", _("购物车")), ("direct", _("立即购买"))])
     items = forms.CharField(max_length=4000)
-    address_id = forms.IntegerField(error_messages={"required": _("请选择收货地址"), "invalid": _("请选择收货地址")})
+    address_id = forms.IntegerField(
+        error_messages={"required": _("请选择收货地址"), "invalid": _("请选择收货地址")}
+    )
     buyer_note = forms.CharField(required=False, max_length=200, label=_("买家留言"))
     idempotency_key = forms.CharField(min_length=8, max_length=100)
     expected_payable_fen = forms.IntegerField(min_value=0)
@@ -101,19 +114,29 @@ def coupon_ids_field(text) -> list[int] | None:
 
 
 class CouponClaimForm(forms.Form):
-    promotion_id = forms.IntegerField(min_value=1, error_messages={"required": _("优惠券不存在"),
-                                                                   "invalid": _("优惠券不存在")})
+    promotion_id = forms.IntegerField(
+        min_value=1, error_messages={"required": _("优惠券不存在"), "invalid": _("优惠券不存在")}
+    )
 
 
 class _PromoBuyForm(forms.Form):
     """立即抢购 / 拼团: one SKU at the promotion price, to the chosen (or default) address."""
 
-    item_id = forms.IntegerField(min_value=1, error_messages={"required": _("活动商品不存在"), "invalid": _("活动商品不存在")})
-    quantity = forms.IntegerField(initial=1, error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")})
+    item_id = forms.IntegerField(
+        min_value=1, error_messages={"required": _("活动商品不存在"), "invalid": _("活动商品不存在")}
+    )
+    quantity = forms.IntegerField(
+        initial=1, error_messages={"required": _("请填写购买数量"), "invalid": _("购买数量须为整数")}
+    )
     address_id = forms.IntegerField(required=False, error_messages={"invalid": _("请选择收货地址")})
-    idempotency_key = forms.CharField(min_length=8, max_length=100,
-                                      error_messages={"required": _("页面已过期，请刷新后重试"),
-                                                      "min_length": _("页面已过期，请刷新后重试")})
+    idempotency_key = forms.CharField(
+        min_length=8,
+        max_length=100,
+        error_messages={
+            "required": _("页面已过期，请刷新后重试"),
+            "min_length": _("页面已过期，请刷新后重试"),
+        },
+    )
 
 
 class FlashBuyForm(_PromoBuyForm):
@@ -121,13 +144,20 @@ class FlashBuyForm(_PromoBuyForm):
 
 
 class GroupBuyForm(_PromoBuyForm):
-    team_id = forms.IntegerField(required=False, min_value=1, error_messages={"invalid": _("拼团编号无效"),
-                                                                              "min_value": _("拼团编号无效")})
+    team_id = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages={"invalid": _("拼团编号无效"), "min_value": _("拼团编号无效")},
+    )
 
 
 class BundleAddForm(forms.Form):
-    product_id = forms.IntegerField(min_value=1, error_messages={"required": _("套餐不存在"), "invalid": _("套餐不存在")})
-    bundle_id = forms.IntegerField(min_value=1, error_messages={"required": _("套餐不存在"), "invalid": _("套餐不存在")})
+    product_id = forms.IntegerField(
+        min_value=1, error_messages={"required": _("套餐不存在"), "invalid": _("套餐不存在")}
+    )
+    bundle_id = forms.IntegerField(
+        min_value=1, error_messages={"required": _("套餐不存在"), "invalid": _("套餐不存在")}
+    )
 
 
 class CancelForm(forms.Form):
@@ -135,9 +165,12 @@ class CancelForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    reason = forms.CharField(max_length=200, label=_("退款原因"),
-                             error_messages={"required": _("请填写退款原因")},
-                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("例如：拍错了 / 不想要了")}))
+    reason = forms.CharField(
+        max_length=200,
+        label=_("退款原因"),
+        error_messages={"required": _("请填写退款原因")},
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("例如：拍错了 / 不想要了")}),
+    )
 
 
 class GatewayForm(forms.Form):

@@ -40,16 +40,24 @@ class _CardRef:
 
 @dataclass
 class CardOverlay:
-    prices: dict = field(default_factory=dict)   # product_id -> SkuPrice (only products with a running promotion)
-    tags: dict = field(default_factory=dict)     # product_id -> ["限时折扣", "秒杀", ...]
+    prices: dict = field(
+        default_factory=dict
+    )  # product_id -> SkuPrice (only products with a running promotion)
+    tags: dict = field(default_factory=dict)  # product_id -> ["限时折扣", "秒杀", ...]
 
     def html(self, product_id: int, default_fen: int) -> str:
         price = self.prices.get(product_id)
         fen = price.price_fen if price else default_fen
-        label = price.label.split("（")[0] if price and price.label and price.price_fen < price.list_price_fen else ""
+        label = (
+            price.label.split("（")[0]
+            if price and price.label and price.price_fen < price.list_price_fen
+            else ""
+        )
         badges = short_tags(([label] if label else []) + list(self.tags.get(product_id, [])))
         return format_html(
-            '<span class="price" data-card-price="{}">{}</span>{}', product_id, fen_to_yuan_str(fen),
+            '<span class="price" data-card-price="{}">{}</span>{}',
+            product_id,
+            fen_to_yuan_str(fen),
             format_html_join("", ' <span class="badge promo-tag">{}</span>', ((b,) for b in badges)),
         )
 
@@ -59,15 +67,22 @@ def card_overlay(*, buyer, products) -> CardOverlay:
     products = list(products)
     if not products:
         return CardOverlay()
-    return CardOverlay(prices=list_prices(buyer=buyer, products=products),
-                       tags=product_tags(product_ids=[p.pk for p in products]))
+    return CardOverlay(
+        prices=list_prices(buyer=buyer, products=products),
+        tags=product_tags(product_ids=[p.pk for p in products]),
+    )
 
 
 def card_marker(product) -> str:
     """The cacheable card price: the product's own minimum price, marked for `splice_card_prices`."""
-    return format_html('<!--wsp:{}:{}:{}--><span class="price" data-card-price="{}">{}</span><!--/wsp-->',
-                       product.pk, product.shop_id, product.min_price_fen, product.pk,
-                       fen_to_yuan_str(product.min_price_fen))
+    return format_html(
+        '<!--wsp:{}:{}:{}--><span class="price" data-card-price="{}">{}</span><!--/wsp-->',
+        product.pk,
+        product.shop_id,
+        product.min_price_fen,
+        product.pk,
+        fen_to_yuan_str(product.min_price_fen),
+    )
 
 
 def splice_card_prices(html: str, *, buyer) -> str:
@@ -81,13 +96,14 @@ def splice_card_prices(html: str, *, buyer) -> str:
 
 # --- product page ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class SkuDisplay:
     sku: object
-    price: object            # marketing SkuPrice: price_fen, list_price_fen, label, kind, ends_at, notes
+    price: object  # marketing SkuPrice: price_fen, list_price_fen, label, kind, ends_at, notes
     stock: int
     original_fen: int | None  # a 划线价 that may be struck through (§16), else None
-    msrp_fen: int | None      # 厂商指导价: shown labelled, never struck through
+    msrp_fen: int | None  # 厂商指导价: shown labelled, never struck through
 
     @property
     def promoted(self) -> bool:
@@ -103,7 +119,11 @@ def sku_displays(*, product, skus, prices: dict, stock: dict, now=None) -> list[
     """
     now = now or timezone.now()
     with_original = [s.pk for s in skus if s.original_price_fen]
-    refs = reference_prices(sku_ids=with_original, at=now) if with_original and not product.original_price_is_msrp else {}
+    refs = (
+        reference_prices(sku_ids=with_original, at=now)
+        if with_original and not product.original_price_is_msrp
+        else {}
+    )
     out = []
     for s in skus:
         original = msrp = None
@@ -112,7 +132,11 @@ def sku_displays(*, product, skus, prices: dict, stock: dict, now=None) -> list[
                 msrp = s.original_price_fen
             elif strike_price_ok(original_fen=s.original_price_fen, reference_fen=refs.get(s.pk)):
                 original = s.original_price_fen
-        out.append(SkuDisplay(sku=s, price=prices[s.pk], stock=stock.get(s.pk, 0), original_fen=original, msrp_fen=msrp))
+        out.append(
+            SkuDisplay(
+                sku=s, price=prices[s.pk], stock=stock.get(s.pk, 0), original_fen=original, msrp_fen=msrp
+            )
+        )
     return out
 
 
@@ -149,8 +173,13 @@ def team_status_label(team, now=None) -> str:
     return str(TEAM_STATUS.get(team.status, team.status))
 
 
-POINTS_REASONS = {"earn": _("订单完成奖励"), "redeem": _("下单抵扣"), "return": _("订单取消/退款退回"),
-                  "reverse": _("冲正"), "grant": _("平台赠送")}
+POINTS_REASONS = {
+    "earn": _("订单完成奖励"),
+    "redeem": _("下单抵扣"),
+    "return": _("订单取消/退款退回"),
+    "reverse": _("冲正"),
+    "grant": _("平台赠送"),
+}
 
 # lifecycle.py's give-back rules, in words a buyer reads on 我的优惠券 / 我的积分 (and GET /api/store/points)
 GIVE_BACK_RULES = [

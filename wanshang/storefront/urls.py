@@ -41,5 +41,9 @@ urlpatterns = [
     path("orders/<int:order_id>/cancel/", orders.order_cancel_view, name="order_cancel"),
     path("orders/<int:order_id>/confirm/", orders.order_confirm_view, name="order_confirm"),
     path("orders/<int:order_id>/refund/", orders.order_refund_view, name="order_refund"),
-    path("orders/<int:order_id>/refund/withdraw/", orders.order_refund_withdraw_view, name="order_refund_withdraw"),
+    path(
+        "orders/<int:order_id>/refund/withdraw/",
+        orders.order_refund_withdraw_view,
+        name="order_refund_withdraw",
+    ),
 ]

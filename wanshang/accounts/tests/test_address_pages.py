@@ -13,8 +13,15 @@ def user_client(buyer, client):
 
 
 def form_data(**changes):
-    data = {"receiver": "李雷", "phone": "13812345678", "province_code": "110000", "city_code": "110100",
-            "district_code": "110108", "detail": "中关村大街 1 号", "is_default": ""}
+    data = {
+        "receiver": "李雷",
+        "phone": "13812345678",
+        "province_code": "110000",
+        "city_code": "110100",
+        "district_code": "110108",
+        "detail": "中关村大街 1 号",
+        "is_default": "",
+    }
     data.update(changes)
     return data
 
@@ -70,8 +77,9 @@ def test_another_users_address_is_404(user_client, make_user, make_address):
 
 
 def test_create_returns_to_next(user_client):
-    response = user_client.post(reverse("accounts:address_create") + "?next=/checkout/%3Fsku%3D1",
-                                form_data(next="/checkout/?sku=1"))
+    response = user_client.post(
+        reverse("accounts:address_create") + "?next=/checkout/%3Fsku%3D1", form_data(next="/checkout/?sku=1")
+    )
     assert response["Location"] == "/checkout/?sku=1"
 
 

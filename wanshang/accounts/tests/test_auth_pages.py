@@ -9,10 +9,16 @@ PASSWORD = "Wanshang#2026"
 
 
 def signup(client, login, **extra):
-    return client.post(reverse("accounts:signup"), {
-        "login": login, "nickname": extra.get("nickname", "小万"), "password": PASSWORD,
-        "password2": extra.get("password2", PASSWORD), "next": extra.get("next", ""),
-    })
+    return client.post(
+        reverse("accounts:signup"),
+        {
+            "login": login,
+            "nickname": extra.get("nickname", "小万"),
+            "password": PASSWORD,
+            "password2": extra.get("password2", PASSWORD),
+            "next": extra.get("next", ""),
+        },
+    )
 
 
 def logged_in_user(client):
@@ -28,8 +34,9 @@ def test_signup_by_phone_then_login_by_phone(client):
     client.post(reverse("accounts:logout"))
     assert not logged_in_user(client).is_authenticated
 
-    response = client.post(reverse("accounts:login"), {"login": "13912345678", "password": PASSWORD,
-                                                       "next": "/orders/"})
+    response = client.post(
+        reverse("accounts:login"), {"login": "13912345678", "password": PASSWORD, "next": "/orders/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/orders/"
     assert logged_in_user(client).phone == "13912345678"
 
@@ -57,8 +64,9 @@ def test_signup_errors_are_shown_on_the_form(client, make_user):
 
 
 def test_weak_password_is_refused(client):
-    response = client.post(reverse("accounts:signup"), {"login": "13900000011", "password": "12345678",
-                                                        "password2": "12345678"})
+    response = client.post(
+        reverse("accounts:signup"), {"login": "13900000011", "password": "12345678", "password2": "12345678"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["password"]
 
@@ -73,8 +81,10 @@ def test_wrong_password_shows_an_error(client, make_user):
 
 def test_login_ignores_an_external_next(client, make_user):
     make_user(login="13900000013")
-    response = client.post(reverse("accounts:login"), {"login": "13900000013", "password": PASSWORD,
-                                                       "next": "https://evil.example.com/"})
+    response = client.post(
+        reverse("accounts:login"),
+        {"login": "13900000013", "password": PASSWORD, "next": "https://evil.example.com/"},
+    )
     assert response["Location"] == "/"
 
 

@@ -15,8 +15,11 @@ def test_ten_wrong_passwords_lock_the_login_even_for_the_right_one(client, make_
     r = client.post("/accounts/login/", {"login": "13811112222", "password": PASSWORD})
     assert r.status_code == 200 and "错误次数过多" in r.content.decode()
     assert "_auth_user_id" not in client.session
-    r = client.post("/api/store/auth/token", {"login": "13811112222", "password": PASSWORD},
-                    content_type="application/json")
+    r = client.post(
+        "/api/store/auth/token",
+        {"login": "13811112222", "password": PASSWORD},
+        content_type="application/json",
+    )
     assert r.status_code == 429
 
 

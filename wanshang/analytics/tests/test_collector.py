@@ -33,8 +33,14 @@ def restart(monkeypatch):
 
 
 def pv(n: int, **fields) -> EventRecord:
-    return EventRecord(kind="pv", ts=datetime.fromtimestamp(NOW, UTC), visitor=f"{n:032x}", page_type="home",
-                       source="direct", **fields)
+    return EventRecord(
+        kind="pv",
+        ts=datetime.fromtimestamp(NOW, UTC),
+        visitor=f"{n:032x}",
+        page_type="home",
+        source="direct",
+        **fields,
+    )
 
 
 def files():
@@ -51,21 +57,44 @@ def test_ingest_twice_inserts_nothing_twice():
 
 
 def test_spooled_fields_arrive_as_written():
-    spool([EventRecord(kind="cart", ts=datetime(2026, 11, 2, 3, 4, 5, 678000, tzinfo=UTC), visitor="v" * 32,
-                       session="s" * 32, user_id=7, shop_id=3, product_id=11, category_id=5, terminal="h5",
-                       quantity=2, query="连衣裙")])
+    spool(
+        [
+            EventRecord(
+                kind="cart",
+                ts=datetime(2026, 11, 2, 3, 4, 5, 678000, tzinfo=UTC),
+                visitor="v" * 32,
+                session="s" * 32,
+                user_id=7,
+                shop_id=3,
+                product_id=11,
+                category_id=5,
+                terminal="h5",
+                quantity=2,
+                query="连衣裙",
+            )
+        ]
+    )
     ingest(now=NOW)
     event = Event.objects.get()
-    assert (event.kind, event.user_id, event.shop_id, event.product_id, event.category_id, event.quantity,
-            event.terminal, event.query) == ("cart", 7, 3, 11, 5, 2, "h5", "连衣裙")
+    assert (
+        event.kind,
+        event.user_id,
+        event.shop_id,
+        event.product_id,
+        event.category_id,
+        event.quantity,
+        event.terminal,
+        event.query,
+    ) == ("cart", 7, 3, 11, 5, 2, "h5", "连衣裙")
     assert event.ts == datetime(2026, 11, 2, 3, 4, 5, 678000, tzinfo=UTC)
 
 
 def test_torn_last_line_is_not_inserted_and_does_not_block_later_lines(restart):
     spool([pv(1), pv(2)])
     path = files()[0]
-    whole = json.dumps([NOW, "pv", "f" * 32, "", None, None, None, None, "home", "direct", "", "", "",
-                        None, 0, 0, 0]).encode()
+    whole = json.dumps(
+        [NOW, "pv", "f" * 32, "", None, None, None, None, "home", "direct", "", "", "", None, 0, 0, 0]
+    ).encode()
     with open(path, "ab") as fh:  # the process dies in the middle of its write
         fh.write(whole[: len(whole) // 2])
     assert ingest(now=NOW) == 2  # up to the last complete line; the torn half waits for its newline
@@ -133,15 +162,18 @@ def test_an_ingester_crash_before_commit_reads_again_from_the_cursor(monkeypatch
     assert Event.objects.count() == 2
 
 
-@pytest.mark.parametrize("line", [
-    b"not json",
-    b'{"a": 1}',
-    b'["x", "pv"]',
-    b'["soon", "pv", "", "", null, null, null, null, "", "", "", "", "", null, 0, 0, 0]',
-    b'[1790000100.0, "pv", "", "", "seven", null, null, null, "", "", "", "", "", null, 0, 0, 0]',
-    b'[1790000100.0, "pv", "", "", null, null, null, null, "", "", "", "", "", null, 0, 99999999999, 0]',
-    b'[1e300, "pv", "", "", null, null, null, null, "", "", "", "", "", null, 0, 0, 0]',
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"not json",
+        b'{"a": 1}',
+        b'["x", "pv"]',
+        b'["soon", "pv", "", "", null, null, null, null, "", "", "", "", "", null, 0, 0, 0]',
+        b'[1790000100.0, "pv", "", "", "seven", null, null, null, "", "", "", "", "", null, 0, 0, 0]',
+        b'[1790000100.0, "pv", "", "", null, null, null, null, "", "", "", "", "", null, 0, 99999999999, 0]',
+        b'[1e300, "pv", "", "", null, null, null, null, "", "", "", "", "", null, 0, 0, 0]',
+    ],
+)
 def test_a_foreign_line_is_skipped_and_the_rest_is_read(line):
     spool([pv(1)])
     with open(files()[0], "ab") as fh:

@@ -11,8 +11,11 @@ from wanshang.analytics.models import Event, SpoolCursor
 from wanshang.common.tests.concurrency import errors_of, run_concurrently
 
 pytestmark = [
-    pytest.mark.postgres, pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("threads"),  # scripts/test runs the thread races one at a time: each holds many connections
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group(
+        "threads"
+    ),  # scripts/test runs the thread races one at a time: each holds many connections
 ]
 
 WRITERS, PER_WRITER, INGESTERS = 4, 3000, 3
@@ -25,8 +28,19 @@ def test_concurrent_writers_and_ingesters_insert_every_event_once(require_postgr
     def write(n):
         try:
             for i in range(0, PER_WRITER, 50):  # pages of 50, like a busy process
-                spool([EventRecord(kind="pv", ts=datetime.now(UTC), visitor=f"w{n}", session=f"{i + j:032d}",
-                                   page_type="home", source="direct") for j in range(50)])
+                spool(
+                    [
+                        EventRecord(
+                            kind="pv",
+                            ts=datetime.now(UTC),
+                            visitor=f"w{n}",
+                            session=f"{i + j:032d}",
+                            page_type="home",
+                            source="direct",
+                        )
+                        for j in range(50)
+                    ]
+                )
         finally:
             writing.wait()
 
@@ -37,7 +51,9 @@ def test_concurrent_writers_and_ingesters_insert_every_event_once(require_postgr
     def role(kind, n):
         return write(n) if kind == "write" else drain()
 
-    results = run_concurrently(role, [("drain", n) for n in range(INGESTERS)] + [("write", n) for n in range(WRITERS)])
+    results = run_concurrently(
+        role, [("drain", n) for n in range(INGESTERS)] + [("write", n) for n in range(WRITERS)]
+    )
     ingest()
     assert errors_of(results) == []
     assert Event.objects.count() == WRITERS * PER_WRITER

@@ -12,26 +12,29 @@ def source(referrer="", query="", own=OWN):
     return classify(url_query=QueryDict(query), referrer=referrer, own_hosts=own)
 
 
-@pytest.mark.parametrize(("referrer", "expected"), [
-    ("http://shop.example.com/", "home"),
-    ("http://shop.example.com", "home"),
-    ("https://shop.example.com/search/?q=%E8%A3%99", "search"),
-    ("http://shop.example.com/c/dress/", "category"),
-    ("http://shop.example.com/categories/", "category"),
-    ("http://shop.example.com/cart/", "cart"),
-    ("http://shop.example.com/checkout/?sku=1", "cart"),
-    ("http://shop.example.com/orders/12/", "orders"),
-    ("http://shop.example.com/me/favourites/", "favourites"),
-    ("http://shop.example.com/me/favourites/?page=2", "favourites"),
-    ("http://shop.example.com/flash/", "activity"),
-    ("http://shop.example.com/coupons/", "activity"),
-    ("http://shop.example.com/group/3/", "activity"),
-    ("http://shop.example.com/p/42/", "recommend"),
-    ("http://shop.example.com/shop/acme/", "recommend"),
-    ("http://shop.example.com/accounts/login/", "other"),
-    ("http://localhost:8000/search/?q=x", "search"),
-    ("http://SHOP.EXAMPLE.COM/cart/", "cart"),
-])
+@pytest.mark.parametrize(
+    ("referrer", "expected"),
+    [
+        ("http://shop.example.com/", "home"),
+        ("http://shop.example.com", "home"),
+        ("https://shop.example.com/search/?q=%E8%A3%99", "search"),
+        ("http://shop.example.com/c/dress/", "category"),
+        ("http://shop.example.com/categories/", "category"),
+        ("http://shop.example.com/cart/", "cart"),
+        ("http://shop.example.com/checkout/?sku=1", "cart"),
+        ("http://shop.example.com/orders/12/", "orders"),
+        ("http://shop.example.com/me/favourites/", "favourites"),
+        ("http://shop.example.com/me/favourites/?page=2", "favourites"),
+        ("http://shop.example.com/flash/", "activity"),
+        ("http://shop.example.com/coupons/", "activity"),
+        ("http://shop.example.com/group/3/", "activity"),
+        ("http://shop.example.com/p/42/", "recommend"),
+        ("http://shop.example.com/shop/acme/", "recommend"),
+        ("http://shop.example.com/accounts/login/", "other"),
+        ("http://localhost:8000/search/?q=x", "search"),
+        ("http://SHOP.EXAMPLE.COM/cart/", "cart"),
+    ],
+)
 def test_own_pages_by_path(referrer, expected):
     assert source(referrer) == (expected, "")
 
@@ -42,7 +45,10 @@ def test_no_referrer_is_direct():
 
 def test_another_site_is_external_with_its_host():
     assert source("https://www.baidu.com/s?wd=%E8%BF%9E%E8%A1%A3%E8%A3%99") == ("external", "www.baidu.com")
-    assert source("https://evil.shop.example.com.attacker.cn/") == ("external", "evil.shop.example.com.attacker.cn")
+    assert source("https://evil.shop.example.com.attacker.cn/") == (
+        "external",
+        "evil.shop.example.com.attacker.cn",
+    )
 
 
 def test_paid_markers_win_over_the_referrer():
@@ -72,5 +78,7 @@ def test_external_host_is_cut_to_the_column():
 def test_every_source_has_a_level_one_group():
     assert {level1_of(code) for code in SOURCES} <= set(LEVEL1)
     assert level1_of("direct") == "self" and level1_of("favourites") == "self"
-    assert level1_of("search") == "free" and level1_of("ads") == "paid" and level1_of("external") == "external"
+    assert (
+        level1_of("search") == "free" and level1_of("ads") == "paid" and level1_of("external") == "external"
+    )
     assert level1_of("no-such-code") == "other"

@@ -36,13 +36,19 @@ def product_url(product, query=""):
 
 # --- visitors ----------------------------------------------------------------------------------------------------
 
+
 def test_first_visit_sets_visitor_and_session_cookies_and_keeps_no_ip(client, product):
     response = client.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
     visitor, session = response.cookies[VISITOR_COOKIE], response.cookies[SESSION_COOKIE]
     assert re.fullmatch(r"[0-9a-f]{32}", visitor.value) and re.fullmatch(r"[0-9a-f]{32}", session.value)
     assert visitor["httponly"] and visitor["max-age"] >= 365 * 24 * 3600 and session["max-age"] == 30 * 60
     [pv] = events(kind="pv")
-    assert (pv.visitor, pv.session, pv.page_type, pv.source) == (visitor.value, session.value, "home", "direct")
+    assert (pv.visitor, pv.session, pv.page_type, pv.source) == (
+        visitor.value,
+        session.value,
+        "home",
+        "direct",
+    )
     stored = [str(getattr(pv, f.attname)) for f in Event._meta.concrete_fields]
     assert not any("203.0.113" in v or "198.51.100" in v for v in stored)
     assert not [f.name for f in Event._meta.get_fields() if "ip" in f.name.split("_")]
@@ -72,11 +78,16 @@ def test_a_mobile_browser_is_h5(client):
 
 # --- page views ----------------------------------------------------------------------------------------------------
 
+
 def test_product_page_view_records_shop_product_and_category(client, shop, product):
     assert client.get(product_url(product)).status_code == 200
     [pv] = events(kind="pv")
     assert (pv.page_type, pv.shop_id, pv.product_id, pv.category_id) == (
-        "product", shop.pk, product.pk, product.category_id)
+        "product",
+        shop.pk,
+        product.pk,
+        product.category_id,
+    )
 
 
 def test_shop_and_category_pages_say_what_they_are_about(client, shop, product):
@@ -85,7 +96,10 @@ def test_shop_and_category_pages_say_what_they_are_about(client, shop, product):
     shop_pv, category_pv = events(kind="pv")
     assert (shop_pv.page_type, shop_pv.shop_id) == ("shop", shop.pk)
     assert (category_pv.page_type, category_pv.category_id, category_pv.shop_id) == (
-        "category", shop.test_category.pk, None)
+        "category",
+        shop.test_category.pk,
+        None,
+    )
 
 
 def test_search_page_records_the_query(client, product):
@@ -99,16 +113,19 @@ def test_other_pages_record_no_query(client, product):
     assert events(kind="pv")[0].query == ""
 
 
-@pytest.mark.parametrize(("referrer", "query", "source", "ref_host"), [
-    ("http://testserver/search/?q=x", "", "search", ""),
-    ("https://www.baidu.com/s?wd=x", "", "external", "www.baidu.com"),
-    ("", "", "direct", ""),
-    ("", "?ad=1", "ads", ""),
-    ("https://www.baidu.com/", "?ad=1", "ads", ""),
-    ("http://testserver/me/favourites/", "", "favourites", ""),
-    ("http://testserver/", "", "home", ""),
-    ("http://localhost:8000/cart/", "", "cart", ""),  # another of our ALLOWED_HOSTS
-])
+@pytest.mark.parametrize(
+    ("referrer", "query", "source", "ref_host"),
+    [
+        ("http://testserver/search/?q=x", "", "search", ""),
+        ("https://www.baidu.com/s?wd=x", "", "external", "www.baidu.com"),
+        ("", "", "direct", ""),
+        ("", "?ad=1", "ads", ""),
+        ("https://www.baidu.com/", "?ad=1", "ads", ""),
+        ("http://testserver/me/favourites/", "", "favourites", ""),
+        ("http://testserver/", "", "home", ""),
+        ("http://localhost:8000/cart/", "", "cart", ""),  # another of our ALLOWED_HOSTS
+    ],
+)
 def test_page_view_source(client, product, referrer, query, source, ref_host):
     extra = {"HTTP_REFERER": referrer} if referrer else {}
     client.get(product_url(product, query), **extra)
@@ -127,7 +144,9 @@ def test_htmx_partials_and_non_page_answers_record_nothing(login_client, buyer, 
     client.get("/platform/")
     client.get("/api/store/categories")
     buyer_client = login_client(buyer)
-    buyer_client.post(reverse("storefront:cart_add"), {"sku_id": sku.pk, "quantity": 1}, HTTP_HX_REQUEST="true")
+    buyer_client.post(
+        reverse("storefront:cart_add"), {"sku_id": sku.pk, "quantity": 1}, HTTP_HX_REQUEST="true"
+    )
     assert events(kind="pv") == []
 
 
@@ -135,20 +154,31 @@ def test_htmx_partials_and_non_page_answers_record_nothing(login_client, buyer, 
 def test_cart_add_records_cart_with_shop_and_product(login_client, buyer, shop, product):
     client = login_client(buyer)
     client.get(product_url(product))
-    client.post(reverse("storefront:cart_add"), {"sku_id": product.skus.get().pk, "quantity": 2},
-                HTTP_HX_REQUEST="true")
-    pv, = events(kind="pv")
+    client.post(
+        reverse("storefront:cart_add"),
+        {"sku_id": product.skus.get().pk, "quantity": 2},
+        HTTP_HX_REQUEST="true",
+    )
+    (pv,) = events(kind="pv")
     [cart] = events(kind="cart")
     assert (cart.shop_id, cart.product_id, cart.category_id, cart.quantity, cart.user_id) == (
-        shop.pk, product.pk, product.category_id, 2, buyer.pk)
+        shop.pk,
+        product.pk,
+        product.category_id,
+        2,
+        buyer.pk,
+    )
     assert (cart.visitor, cart.session) == (pv.visitor, pv.session)
 
 
-def test_a_refused_cart_add_records_nothing(login_client, buyer, shop, product, take_off_shelf,
-                                           django_capture_on_commit_callbacks):
+def test_a_refused_cart_add_records_nothing(
+    login_client, buyer, shop, product, take_off_shelf, django_capture_on_commit_callbacks
+):
     take_off_shelf(shop, product)
     with django_capture_on_commit_callbacks(execute=True):
-        login_client(buyer).post(reverse("storefront:cart_add"), {"sku_id": product.skus.get().pk, "quantity": 1})
+        login_client(buyer).post(
+            reverse("storefront:cart_add"), {"sku_id": product.skus.get().pk, "quantity": 1}
+        )
     assert events(kind="cart") == []
 
 
@@ -164,35 +194,49 @@ def take_off_shelf():
 
 # --- favourites ----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db(transaction=True)  # on_commit runs inside the request, as in production
 def test_favourite_toggle_records_fav_on_the_visit_once(login_client, buyer, shop, product):
     client = login_client(buyer)
     client.get(product_url(product))
     for action in ("add", "add", "remove", "add"):  # a double click and a change of mind
-        client.post(reverse("storefront:favourite_toggle"), {"product_id": product.pk, "action": action},
-                    HTTP_HX_REQUEST="true")
+        client.post(
+            reverse("storefront:favourite_toggle"),
+            {"product_id": product.pk, "action": action},
+            HTTP_HX_REQUEST="true",
+        )
     [pv] = events(kind="pv")
     favs = events(kind="fav")
     assert len(favs) == 2  # each time it was newly added
     assert {(e.shop_id, e.product_id, e.category_id, e.user_id, e.visitor, e.session) for e in favs} == {
-        (shop.pk, product.pk, product.category_id, buyer.pk, pv.visitor, pv.session)}
+        (shop.pk, product.pk, product.category_id, buyer.pk, pv.visitor, pv.session)
+    }
 
 
-def test_api_favourite_records_fav_for_the_buyer(login_client, buyer, shop, product,
-                                                 django_capture_on_commit_callbacks):
+def test_api_favourite_records_fav_for_the_buyer(
+    login_client, buyer, shop, product, django_capture_on_commit_callbacks
+):
     client = login_client(buyer)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/api/store/favourites", {"product_id": product.pk}, content_type="application/json")
         client.post("/api/store/favourites", {"product_id": product.pk}, content_type="application/json")
     [fav] = events(kind="fav")
-    assert (fav.visitor, fav.user_id, fav.shop_id, fav.product_id) == (f"u{buyer.pk}", buyer.pk, shop.pk, product.pk)
+    assert (fav.visitor, fav.user_id, fav.shop_id, fav.product_id) == (
+        f"u{buyer.pk}",
+        buyer.pk,
+        shop.pk,
+        product.pk,
+    )
 
 
-def test_a_refused_favourite_records_nothing(login_client, buyer, shop, product, take_off_shelf,
-                                             django_capture_on_commit_callbacks):
+def test_a_refused_favourite_records_nothing(
+    login_client, buyer, shop, product, take_off_shelf, django_capture_on_commit_callbacks
+):
     take_off_shelf(shop, product)
     with django_capture_on_commit_callbacks(execute=True):
-        login_client(buyer).post("/api/store/favourites", {"product_id": product.pk}, content_type="application/json")
+        login_client(buyer).post(
+            "/api/store/favourites", {"product_id": product.pk}, content_type="application/json"
+        )
     assert events(kind="fav") == []
 
 
@@ -210,6 +254,7 @@ def test_a_click_from_my_favourites_comes_from_favourites(login_client, buyer, p
 
 # --- time on page ------------------------------------------------------------------------------------------------
 
+
 def beacon_of(html: str) -> tuple[str, str]:
     match = re.search(r'data-stay-url="([^"]+)" data-stay-token="([^"]+)"', html)
     assert match, "the page has no beacon"
@@ -221,12 +266,19 @@ def test_product_page_carries_the_beacon_and_its_stay_is_recorded(client, shop, 
     assert "storefront/beacon" in html
     url, token = beacon_of(html)
     assert url == reverse("storefront:stay_beacon")
-    response = client.post(url, {"t": token, "ms": "12345"})  # csrf-exempt: the test client enforces nothing here
+    response = client.post(
+        url, {"t": token, "ms": "12345"}
+    )  # csrf-exempt: the test client enforces nothing here
     assert response.status_code == 204
     [pv] = events(kind="pv")
     [stay] = events(kind="stay")
     assert (stay.duration_ms, stay.page_type, stay.shop_id, stay.product_id, stay.category_id) == (
-        12345, "product", shop.pk, product.pk, product.category_id)
+        12345,
+        "product",
+        shop.pk,
+        product.pk,
+        product.category_id,
+    )
     assert stay.visitor == pv.visitor
 
 
@@ -245,20 +297,25 @@ def test_search_page_beacon_is_a_search(client, product):
 
 
 def test_long_stays_are_capped(client):
-    client.post(reverse("storefront:stay_beacon"), {"t": stay_token(page_type="home"), "ms": str(10 * 3600 * 1000)})
+    client.post(
+        reverse("storefront:stay_beacon"), {"t": stay_token(page_type="home"), "ms": str(10 * 3600 * 1000)}
+    )
     assert events(kind="stay")[0].duration_ms == MAX_STAY_MS
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"ms": "1000"}, "页面标识无效"),
-    ({"t": "forged", "ms": "1000"}, "页面标识无效"),
-    ({"t": "GOOD:tampered", "ms": "1000"}, "页面标识无效"),
-    ({"t": "GOOD"}, "停留时长须为毫秒整数"),
-    ({"t": "GOOD", "ms": "abc"}, "停留时长须为毫秒整数"),
-    ({"t": "GOOD", "ms": "1.5e3"}, "停留时长须为毫秒整数"),
-    ({"t": "GOOD", "ms": "0"}, "停留时长必须大于 0"),
-    ({"t": "GOOD", "ms": "-5"}, "停留时长必须大于 0"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"ms": "1000"}, "页面标识无效"),
+        ({"t": "forged", "ms": "1000"}, "页面标识无效"),
+        ({"t": "GOOD:tampered", "ms": "1000"}, "页面标识无效"),
+        ({"t": "GOOD"}, "停留时长须为毫秒整数"),
+        ({"t": "GOOD", "ms": "abc"}, "停留时长须为毫秒整数"),
+        ({"t": "GOOD", "ms": "1.5e3"}, "停留时长须为毫秒整数"),
+        ({"t": "GOOD", "ms": "0"}, "停留时长必须大于 0"),
+        ({"t": "GOOD", "ms": "-5"}, "停留时长必须大于 0"),
+    ],
+)
 def test_a_bad_beacon_is_400_with_a_reason_and_writes_nothing(client, data, message):
     good = stay_token(page_type="product", shop_id=1, product_id=2, category_id=3)
     data = {k: v.replace("GOOD", good) for k, v in data.items()}
@@ -278,12 +335,20 @@ def test_pages_outside_the_storefront_have_no_beacon(client):
 
 # --- the JSON API ------------------------------------------------------------------------------------------------
 
+
 def test_api_product_detail_records_a_product_view_for_the_buyer(login_client, buyer, shop, product):
     client = login_client(buyer)
     before = set(client.get(f"/api/store/products/{product.pk}").json())
     [pv] = events(kind="pv")
     assert (pv.page_type, pv.visitor, pv.user_id, pv.shop_id, pv.product_id, pv.category_id, pv.source) == (
-        "product", f"u{buyer.pk}", buyer.pk, shop.pk, product.pk, product.category_id, "direct")
+        "product",
+        f"u{buyer.pk}",
+        buyer.pk,
+        shop.pk,
+        product.pk,
+        product.category_id,
+        "direct",
+    )
     assert {"id", "title", "skus", "price_fen", "category_id", "shop"} <= before
 
 
@@ -312,13 +377,16 @@ def test_api_category_and_shop_lists_are_their_pages(client, shop, product):
     assert (shop_pv.page_type, shop_pv.shop_id) == ("shop", shop.pk)
 
 
-def test_api_cart_add_falls_back_to_the_buyer_as_visitor(login_client, buyer, product,
-                                                         django_capture_on_commit_callbacks):
+def test_api_cart_add_falls_back_to_the_buyer_as_visitor(
+    login_client, buyer, product, django_capture_on_commit_callbacks
+):
     client = login_client(buyer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/api/store/cart/items", {"sku_id": product.skus.get().pk, "quantity": 1},
-                               content_type="application/json")
+        response = client.post(
+            "/api/store/cart/items",
+            {"sku_id": product.skus.get().pk, "quantity": 1},
+            content_type="application/json",
+        )
     assert response.status_code == 201
     [cart] = events(kind="cart")
     assert (cart.visitor, cart.user_id, cart.product_id) == (f"u{buyer.pk}", buyer.pk, product.pk)
-

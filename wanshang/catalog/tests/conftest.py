@@ -19,8 +19,10 @@ def product_input(shop):
         if matrix is None:
             skus = [SkuInput(spec_values=[], price_fen=9900, stock=stock)]
         else:
-            skus = [SkuInput(spec_values=key.split("/"), price_fen=price, stock=stock)
-                    for key, price in matrix.items()]
+            skus = [
+                SkuInput(spec_values=key.split("/"), price_fen=price, stock=stock)
+                for key, price in matrix.items()
+            ]
         fields.setdefault("title", "纯棉圆领T恤")
         fields.setdefault("category_id", shop.test_category.pk)
         return ProductInput(skus=skus, spec_axes=[{"name": n, "values": list(v)} for n, v in axes], **fields)

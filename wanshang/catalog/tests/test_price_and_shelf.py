@@ -16,6 +16,7 @@ def _status(product):
 
 # --- sku_price_update -------------------------------------------------------------------------------------
 
+
 def test_sku_price_update_changes_the_price_the_list_price_and_the_history(shop, make_product):
     # given a product of two SKUs at ¥99 and ¥120
     product = make_product(shop, prices=(9900, 12000))
@@ -44,7 +45,9 @@ def test_sku_price_update_to_the_same_price_writes_no_history(shop, make_product
     assert len(price_history(shop=shop, sku_id=sku.pk)) == 1
 
 
-@pytest.mark.parametrize("price, original", [(0, None), (-100, None), (99.9, None), (9900, 9900), (9900, 100)])
+@pytest.mark.parametrize(
+    "price, original", [(0, None), (-100, None), (99.9, None), (9900, 9900), (9900, 100)]
+)
 def test_sku_price_update_refuses_bad_prices(shop, make_product, price, original):
     sku = make_product(shop, prices=(9900,)).skus.get()
     with pytest.raises(ValidationError):
@@ -53,7 +56,9 @@ def test_sku_price_update_refuses_bad_prices(shop, make_product, price, original
     assert sku.price_fen == 9900 and len(price_history(shop=shop, sku_id=sku.pk)) == 1
 
 
-def test_sku_price_update_refuses_a_role_without_the_price_permission(shop, make_product, make_staff, staff_of):
+def test_sku_price_update_refuses_a_role_without_the_price_permission(
+    shop, make_product, make_staff, staff_of
+):
     # given a warehouse member of staff
     sku = make_product(shop, prices=(9900,)).skus.get()
     staff = staff_of(make_staff(shop, "warehouse"))
@@ -65,14 +70,20 @@ def test_sku_price_update_refuses_a_role_without_the_price_permission(shop, make
     assert sku.price_fen == 9900
 
 
-def test_sku_price_update_cannot_reach_another_shops_or_an_inactive_sku(shop, make_shop, make_product,
-                                                                        product_input):
+def test_sku_price_update_cannot_reach_another_shops_or_an_inactive_sku(
+    shop, make_shop, make_product, product_input
+):
     # given another shop's SKU, and one of this shop's SKUs dropped from its matrix
     theirs = make_product(make_shop(), prices=(9900,)).skus.get()
     axes = [("颜色", ["红色", "黑色"])]
-    mine = product_save(staff=shop.owner_staff, data=product_input(matrix={"红色": 9900, "黑色": 9900}, axes=axes))
-    product_save(staff=shop.owner_staff, product_id=mine.pk,
-                 data=product_input(matrix={"红色": 9900}, axes=[("颜色", ["红色"])]))
+    mine = product_save(
+        staff=shop.owner_staff, data=product_input(matrix={"红色": 9900, "黑色": 9900}, axes=axes)
+    )
+    product_save(
+        staff=shop.owner_staff,
+        product_id=mine.pk,
+        data=product_input(matrix={"红色": 9900}, axes=[("颜色", ["红色"])]),
+    )
     dropped = mine.skus.get(spec_key="黑色")
 
     # when this shop's owner changes their prices, then both are not found and unchanged
@@ -84,6 +95,7 @@ def test_sku_price_update_cannot_reach_another_shops_or_an_inactive_sku(shop, ma
 
 
 # --- product_set_status -------------------------------------------------------------------------------------
+
 
 def test_product_set_status_puts_a_draft_on_sale(shop, make_product):
     # given a draft
@@ -126,7 +138,9 @@ def test_a_refused_transition_refuses_the_whole_batch(shop, make_product):
 
     # when all three are taken off the shelf together
     with pytest.raises(Conflict):
-        product_set_status(staff=shop.owner_staff, product_ids=[p.pk for p in [*on_sale, draft]], status="off_shelf")
+        product_set_status(
+            staff=shop.owner_staff, product_ids=[p.pk for p in [*on_sale, draft]], status="off_shelf"
+        )
 
     # then none changed
     assert [_status(p) for p in on_sale] == ["on_sale", "on_sale"] and _status(draft) == "draft"
@@ -138,7 +152,9 @@ def test_product_set_status_counts_only_products_that_changed(shop, make_product
     product_set_status(staff=shop.owner_staff, product_ids=[off.pk], status="off_shelf")
 
     # when both are taken off (one id repeated)
-    changed = product_set_status(staff=shop.owner_staff, product_ids=[off.pk, on.pk, on.pk], status="off_shelf")
+    changed = product_set_status(
+        staff=shop.owner_staff, product_ids=[off.pk, on.pk, on.pk], status="off_shelf"
+    )
 
     # then one changed and both are off
     assert changed == 1 and {_status(off), _status(on)} == {"off_shelf"}
@@ -170,18 +186,25 @@ def test_product_set_status_with_another_shops_product_refuses_the_batch(shop, m
     assert (_status(mine), _status(theirs)) == ("on_sale", "on_sale")
 
 
-@pytest.mark.parametrize("ids, status, field", [
-    ([], "off_shelf", "product_ids"), (["abc"], "off_shelf", "product_ids"), ([None], "off_shelf", "product_ids"),
-    ([1], "draft", "status"), ([1], "deleted", "status"),
-])
+@pytest.mark.parametrize(
+    "ids, status, field",
+    [
+        ([], "off_shelf", "product_ids"),
+        (["abc"], "off_shelf", "product_ids"),
+        ([None], "off_shelf", "product_ids"),
+        ([1], "draft", "status"),
+        ([1], "deleted", "status"),
+    ],
+)
 def test_product_set_status_refuses_bad_input(shop, ids, status, field):
     with pytest.raises(ValidationError) as exc:
         product_set_status(staff=shop.owner_staff, product_ids=ids, status=status)
     assert exc.value.field == field
 
 
-def test_product_set_status_refuses_a_role_without_the_product_permission(shop, make_product, make_staff,
-                                                                          staff_of):
+def test_product_set_status_refuses_a_role_without_the_product_permission(
+    shop, make_product, make_staff, staff_of
+):
     product = make_product(shop)
     staff = staff_of(make_staff(shop, "service"))
     with pytest.raises(PermissionDenied):
@@ -191,7 +214,10 @@ def test_product_set_status_refuses_a_role_without_the_product_permission(shop, 
 
 # --- listings_changed: the listing cache version --------------------------------------------------------------
 
-def test_listings_changed_bumps_the_version_now_and_again_after_commit(db, django_capture_on_commit_callbacks):
+
+def test_listings_changed_bumps_the_version_now_and_again_after_commit(
+    db, django_capture_on_commit_callbacks
+):
     # given the current version
     v0 = listing_version()
 

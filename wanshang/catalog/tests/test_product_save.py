@@ -23,8 +23,10 @@ def _nothing_saved(shop):
 
 # --- create ---------------------------------------------------------------------------------------------------
 
-def test_product_save_creates_a_draft_with_the_whole_sku_matrix(shop, product_input,
-                                                                django_capture_on_commit_callbacks):
+
+def test_product_save_creates_a_draft_with_the_whole_sku_matrix(
+    shop, product_input, django_capture_on_commit_callbacks
+):
     # given a 2×2 matrix of colours and sizes with 10 in stock each
     data = product_input(matrix=FOUR, axes=COLOURS_SIZES, stock=10)
 
@@ -41,7 +43,10 @@ def test_product_save_creates_a_draft_with_the_whole_sku_matrix(shop, product_in
     assert {k: s.price_fen for k, s in skus.items()} == FOUR
     assert skus["黑色/L"].spec_values == ["黑色", "L"]
     assert product.min_price_fen == 9900
-    assert product.spec_axes == [{"name": "颜色", "values": ["红色", "黑色"]}, {"name": "尺码", "values": ["M", "L"]}]
+    assert product.spec_axes == [
+        {"name": "颜色", "values": ["红色", "黑色"]},
+        {"name": "尺码", "values": ["M", "L"]},
+    ]
     assert set(available_by_sku(sku_ids=[s.pk for s in skus.values()]).values()) == {10}
 
 
@@ -59,9 +64,13 @@ def test_product_save_without_axes_makes_one_default_sku(shop, product_input):
 
 def test_product_save_trims_text_and_sanitises_the_detail_html(shop, product_input):
     # given padded text, a detail with a script and an event handler, and blank tags and images
-    data = product_input(title="  纯棉T恤  ", subtitle=" 夏季新款 ", tags=[" 新品 ", "", "  "],
-                         images=["https://img.example.com/a.jpg", " ", "/media/b.jpg"],
-                         detail_html='<p onclick="steal()">好看<script>alert(1)</script></p><img src="javascript:x">')
+    data = product_input(
+        title="  纯棉T恤  ",
+        subtitle=" 夏季新款 ",
+        tags=[" 新品 ", "", "  "],
+        images=["https://img.example.com/a.jpg", " ", "/media/b.jpg"],
+        detail_html='<p onclick="steal()">好看<script>alert(1)</script></p><img src="javascript:x">',
+    )
 
     # when saved
     product = product_save(staff=shop.owner_staff, data=data)
@@ -110,15 +119,21 @@ def test_product_save_keeps_the_minimum_order_quantity_only_for_wholesale(shop, 
 
 # --- update ---------------------------------------------------------------------------------------------------
 
-def test_product_save_update_keeps_sku_ids_and_deactivates_skus_missing_from_the_new_matrix(shop, product_input):
+
+def test_product_save_update_keeps_sku_ids_and_deactivates_skus_missing_from_the_new_matrix(
+    shop, product_input
+):
     # given a 2×2 product
     product = product_save(staff=shop.owner_staff, data=product_input(matrix=FOUR, axes=COLOURS_SIZES))
     before = _skus(product)
 
     # when the seller drops the colour 黑色
     two = {"红色/M": 9900, "红色/L": 9950}
-    product_save(staff=shop.owner_staff, product_id=product.pk,
-                 data=product_input(matrix=two, axes=[("颜色", ["红色"]), ("尺码", ["M", "L"])]))
+    product_save(
+        staff=shop.owner_staff,
+        product_id=product.pk,
+        data=product_input(matrix=two, axes=[("颜色", ["红色"]), ("尺码", ["M", "L"])]),
+    )
 
     # then the red SKUs are the same rows, the black ones stay (orders point at them) but are inactive
     after = _skus(product)
@@ -131,12 +146,17 @@ def test_product_save_update_keeps_sku_ids_and_deactivates_skus_missing_from_the
 def test_product_save_min_price_counts_only_active_skus(shop, product_input):
     # given a product whose cheapest SKU is 黑色 at ¥50
     axes = [("颜色", ["红色", "黑色"])]
-    product = product_save(staff=shop.owner_staff, data=product_input(matrix={"红色": 9900, "黑色": 5000}, axes=axes))
+    product = product_save(
+        staff=shop.owner_staff, data=product_input(matrix={"红色": 9900, "黑色": 5000}, axes=axes)
+    )
     assert product.min_price_fen == 5000
 
     # when 黑色 is dropped
-    product = product_save(staff=shop.owner_staff, product_id=product.pk,
-                           data=product_input(matrix={"红色": 9900}, axes=[("颜色", ["红色"])]))
+    product = product_save(
+        staff=shop.owner_staff,
+        product_id=product.pk,
+        data=product_input(matrix={"红色": 9900}, axes=[("颜色", ["红色"])]),
+    )
 
     # then the list price is the cheapest remaining SKU's
     product.refresh_from_db()
@@ -146,14 +166,22 @@ def test_product_save_min_price_counts_only_active_skus(shop, product_input):
 def test_product_save_reactivates_a_sku_that_comes_back(shop, product_input):
     # given a product whose 黑色 SKU was dropped
     axes = [("颜色", ["红色", "黑色"])]
-    product = product_save(staff=shop.owner_staff, data=product_input(matrix={"红色": 9900, "黑色": 5000}, axes=axes))
+    product = product_save(
+        staff=shop.owner_staff, data=product_input(matrix={"红色": 9900, "黑色": 5000}, axes=axes)
+    )
     black = _skus(product)["黑色"]
-    product_save(staff=shop.owner_staff, product_id=product.pk,
-                 data=product_input(matrix={"红色": 9900}, axes=[("颜色", ["红色"])]))
+    product_save(
+        staff=shop.owner_staff,
+        product_id=product.pk,
+        data=product_input(matrix={"红色": 9900}, axes=[("颜色", ["红色"])]),
+    )
 
     # when it is added again
-    product_save(staff=shop.owner_staff, product_id=product.pk, data=product_input(
-        matrix={"红色": 9900, "黑色": 5500}, axes=axes))
+    product_save(
+        staff=shop.owner_staff,
+        product_id=product.pk,
+        data=product_input(matrix={"红色": 9900, "黑色": 5500}, axes=axes),
+    )
 
     # then the same row is active again with its new price
     black.refresh_from_db()
@@ -163,12 +191,17 @@ def test_product_save_reactivates_a_sku_that_comes_back(shop, product_input):
 def test_product_save_writes_price_history_only_when_a_price_changes(shop, product_input):
     # given a product of two SKUs
     axes = [("颜色", ["红色", "黑色"])]
-    product = product_save(staff=shop.owner_staff, data=product_input(matrix={"红色": 9900, "黑色": 10900}, axes=axes))
+    product = product_save(
+        staff=shop.owner_staff, data=product_input(matrix={"红色": 9900, "黑色": 10900}, axes=axes)
+    )
     red, black = _skus(product)["红色"], _skus(product)["黑色"]
 
     # when saved again with only 红色's price changed
-    product_save(staff=shop.owner_staff, product_id=product.pk,
-                 data=product_input(matrix={"红色": 8900, "黑色": 10900}, axes=axes, title="改了标题"))
+    product_save(
+        staff=shop.owner_staff,
+        product_id=product.pk,
+        data=product_input(matrix={"红色": 8900, "黑色": 10900}, axes=axes, title="改了标题"),
+    )
 
     # then 红色 has a new history row with the old price, 黑色 none
     latest, first = price_history(shop=shop, sku_id=red.pk)
@@ -235,8 +268,11 @@ def test_product_save_uses_the_shops_own_freight_template(shop, product_input):
 
 # --- permission by role ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["warehouse", "service", "finance"])
-def test_product_save_refuses_roles_without_the_product_permission(shop, product_input, make_staff, staff_of, role):
+def test_product_save_refuses_roles_without_the_product_permission(
+    shop, product_input, make_staff, staff_of, role
+):
     # given staff whose role may not edit products
     staff = staff_of(make_staff(shop, role))
 
@@ -269,8 +305,9 @@ def editor_without_price(shop, make_staff, staff_of, monkeypatch):
     return staff_of(make_staff(shop, "operations"))
 
 
-def test_product_save_without_the_price_permission_edits_text_but_not_prices(shop, product_input,
-                                                                             editor_without_price):
+def test_product_save_without_the_price_permission_edits_text_but_not_prices(
+    shop, product_input, editor_without_price
+):
     # given a product the owner created
     product = product_save(staff=shop.owner_staff, data=product_input())
 
@@ -286,18 +323,23 @@ def test_product_save_without_the_price_permission_edits_text_but_not_prices(sho
     assert product.title == "新标题" and product.skus.get().price_fen == 9900
 
 
-def test_product_save_without_the_price_permission_cannot_create_or_add_skus(shop, product_input,
-                                                                             editor_without_price):
+def test_product_save_without_the_price_permission_cannot_create_or_add_skus(
+    shop, product_input, editor_without_price
+):
     # given a product of one colour
-    product = product_save(staff=shop.owner_staff, data=product_input(matrix={"红色": 9900},
-                                                                      axes=[("颜色", ["红色"])]))
+    product = product_save(
+        staff=shop.owner_staff, data=product_input(matrix={"红色": 9900}, axes=[("颜色", ["红色"])])
+    )
 
     # when the editor creates a product, or adds a colour (a new SKU needs a price)
     with pytest.raises(PermissionDenied):
         product_save(staff=editor_without_price, data=product_input())
     with pytest.raises(PermissionDenied):
-        product_save(staff=editor_without_price, product_id=product.pk, data=product_input(
-            matrix={"红色": 9900, "黑色": 9900}, axes=[("颜色", ["红色", "黑色"])]))
+        product_save(
+            staff=editor_without_price,
+            product_id=product.pk,
+            data=product_input(matrix={"红色": 9900, "黑色": 9900}, axes=[("颜色", ["红色", "黑色"])]),
+        )
 
     # then there is still one product with one SKU
     assert seller_product_list(shop=shop).count() == 1
@@ -305,6 +347,7 @@ def test_product_save_without_the_price_permission_cannot_create_or_add_skus(sho
 
 
 # --- category ---------------------------------------------------------------------------------------------
+
 
 def test_product_save_refuses_category_the_shop_may_not_sell(shop, product_input, make_category):
     # given a leaf category outside the top-level category the shop was approved for
@@ -358,7 +401,9 @@ def test_product_save_requires_the_categorys_required_attributes_and_its_options
         product_save(staff=shop.owner_staff, data=product_input(attributes={"产地": "杭州"}))
     with pytest.raises(ValidationError, match="选项"):
         product_save(staff=shop.owner_staff, data=product_input(attributes={"材质": "丝"}))
-    product = product_save(staff=shop.owner_staff, data=product_input(attributes={"材质": "棉", "颜色": "红"}))
+    product = product_save(
+        staff=shop.owner_staff, data=product_input(attributes={"材质": "棉", "颜色": "红"})
+    )
 
     # then only the good one is saved, with only the category's attributes
     assert product.attributes == {"材质": "棉"}
@@ -373,6 +418,7 @@ def test_product_save_refuses_an_unknown_brand(shop, product_input):
 
 
 # --- bad input ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("title", ["", "   ", "衣", " 衣 ", "长" * 61])
 def test_product_save_refuses_a_title_that_is_too_short_or_too_long(shop, product_input, title):
@@ -416,8 +462,17 @@ def test_product_save_refuses_an_original_price_not_above_the_price(shop, produc
     assert _nothing_saved(shop)
 
 
-@pytest.mark.parametrize("attr, value", [("cost_fen", -1), ("weight_g", -5), ("weight_g", 1.5),
-                                         ("safety_stock", 10_000_001), ("stock", -1), ("stock", "10")])
+@pytest.mark.parametrize(
+    "attr, value",
+    [
+        ("cost_fen", -1),
+        ("weight_g", -5),
+        ("weight_g", 1.5),
+        ("safety_stock", 10_000_001),
+        ("stock", -1),
+        ("stock", "10"),
+    ],
+)
 def test_product_save_refuses_bad_sku_numbers(shop, product_input, attr, value):
     data = product_input()
     setattr(data.skus[0], attr, value)
@@ -427,12 +482,18 @@ def test_product_save_refuses_bad_sku_numbers(shop, product_input, attr, value):
     assert _nothing_saved(shop)
 
 
-@pytest.mark.parametrize("field_name, value", [
-    ("images", ["javascript:alert(1)"]), ("images", ["ftp://img.example.com/a.jpg"]),
-    ("images", ["img.example.com/a.jpg"]), ("video_url", "data:video/mp4;base64,AAAA"),
-])
-def test_product_save_refuses_image_and_video_addresses_that_are_not_http_or_local(shop, product_input,
-                                                                                   field_name, value):
+@pytest.mark.parametrize(
+    "field_name, value",
+    [
+        ("images", ["javascript:alert(1)"]),
+        ("images", ["ftp://img.example.com/a.jpg"]),
+        ("images", ["img.example.com/a.jpg"]),
+        ("video_url", "data:video/mp4;base64,AAAA"),
+    ],
+)
+def test_product_save_refuses_image_and_video_addresses_that_are_not_http_or_local(
+    shop, product_input, field_name, value
+):
     with pytest.raises(ValidationError) as exc:
         product_save(staff=shop.owner_staff, data=product_input(**{field_name: value}))
     assert exc.value.field == field_name
@@ -446,16 +507,21 @@ def test_product_save_refuses_a_bad_minimum_order_quantity(shop, product_input, 
     assert exc.value.field == "min_order_qty"
 
 
-@pytest.mark.parametrize("axes, matrix, message", [
-    ([("颜色", ["红色"])], {"蓝色": 9900}, "不一致"),                                 # SKU outside the axes
-    ([("颜色", ["红色", "红色"])], {"红色": 9900}, "重复的值"),
-    ([("颜色", ["红色"]), ("颜色", ["M"])], {"红色/M": 9900}, "重复"),                 # axis named twice
-    ([("颜色", [])], {"红色": 9900}, "至少要有一个值"),
-    ([("颜色", ["红/黑"])], {"红/黑": 9900}, "“/”"),
-    ([("a", ["1"]), ("b", ["1"]), ("c", ["1"]), ("d", ["1"])], {"1/1/1/1": 9900}, "最多 3 个"),
-    ([("颜色", ["红色", "黑色"])], {}, "至少需要一个 SKU"),
-])
-def test_product_save_refuses_a_matrix_that_does_not_match_its_axes(shop, product_input, axes, matrix, message):
+@pytest.mark.parametrize(
+    "axes, matrix, message",
+    [
+        ([("颜色", ["红色"])], {"蓝色": 9900}, "不一致"),  # SKU outside the axes
+        ([("颜色", ["红色", "红色"])], {"红色": 9900}, "重复的值"),
+        ([("颜色", ["红色"]), ("颜色", ["M"])], {"红色/M": 9900}, "重复"),  # axis named twice
+        ([("颜色", [])], {"红色": 9900}, "至少要有一个值"),
+        ([("颜色", ["红/黑"])], {"红/黑": 9900}, "“/”"),
+        ([("a", ["1"]), ("b", ["1"]), ("c", ["1"]), ("d", ["1"])], {"1/1/1/1": 9900}, "最多 3 个"),
+        ([("颜色", ["红色", "黑色"])], {}, "至少需要一个 SKU"),
+    ],
+)
+def test_product_save_refuses_a_matrix_that_does_not_match_its_axes(
+    shop, product_input, axes, matrix, message
+):
     with pytest.raises(ValidationError) as exc:
         product_save(staff=shop.owner_staff, data=product_input(matrix=matrix, axes=axes))
     assert message in exc.value.message
@@ -499,4 +565,6 @@ def test_a_refused_update_changes_nothing(shop, product_input):
     # then title, prices and SKUs are as before
     product.refresh_from_db()
     assert product.title == "纯棉圆领T恤"
-    assert {k: (s.price_fen, s.is_active) for k, s in _skus(product).items()} == {k: (p, True) for k, p in FOUR.items()}
+    assert {k: (s.price_fen, s.is_active) for k, s in _skus(product).items()} == {
+        k: (p, True) for k, p in FOUR.items()
+    }

@@ -30,6 +30,7 @@ def two_shops(shop, make_shop, make_product):
 
 # --- shop scoping -----------------------------------------------------------------------------------------
 
+
 def test_shop_a_lists_never_return_shop_bs_products(two_shops):
     a, mine, b, theirs = two_shops
 
@@ -50,7 +51,9 @@ def test_shop_a_cannot_get_shop_bs_product_or_sku_by_id(two_shops):
         seller_product_get(shop=a, product_id=theirs.pk)
     with pytest.raises(NotFound):
         seller_sku_get(shop=a, sku_id=sku.pk)
-    assert seller_skus_by_id(shop=a, sku_ids=[sku.pk, mine.skus.get().pk]) == {mine.skus.get().pk: mine.skus.get()}
+    assert seller_skus_by_id(shop=a, sku_ids=[sku.pk, mine.skus.get().pk]) == {
+        mine.skus.get().pk: mine.skus.get()
+    }
     assert seller_product_get(shop=b, product_id=theirs.pk) == theirs
 
 
@@ -82,6 +85,7 @@ def test_product_counts_and_tabs_of_a_shop(shop, make_product):
 
 
 # --- public reads -------------------------------------------------------------------------------------------
+
 
 def test_public_reads_show_only_products_on_sale_in_open_shops(shop, make_shop, make_product):
     # given a product on sale, a draft, and a product of a suspended shop

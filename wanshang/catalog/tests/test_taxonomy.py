@@ -30,6 +30,7 @@ def _names(nodes):
 
 # --- categories -------------------------------------------------------------------------------------------
 
+
 def test_category_create_builds_three_levels_with_their_paths():
     # when a top-level, second- and third-level category are created
     top = category_create(name="家用电器", slug="Appliances")
@@ -55,10 +56,17 @@ def test_category_create_refuses_a_fourth_level(make_category):
         category_get(slug="too-deep")
 
 
-@pytest.mark.parametrize("name, slug, field", [
-    ("", "ok-slug", "name"), ("长" * 41, "ok-slug", "name"),
-    ("女装", "", "slug"), ("女装", "女装", "slug"), ("女装", "with space", "slug"), ("女装", "a_b", "slug"),
-])
+@pytest.mark.parametrize(
+    "name, slug, field",
+    [
+        ("", "ok-slug", "name"),
+        ("长" * 41, "ok-slug", "name"),
+        ("女装", "", "slug"),
+        ("女装", "女装", "slug"),
+        ("女装", "with space", "slug"),
+        ("女装", "a_b", "slug"),
+    ],
+)
 def test_category_create_refuses_bad_names_and_slugs(name, slug, field):
     with pytest.raises(ValidationError) as exc:
         category_create(name=name, slug=slug)
@@ -132,13 +140,18 @@ def test_leaf_categories_of_a_shop_are_only_those_under_its_approved_categories(
 
 # --- attribute templates ----------------------------------------------------------------------------------
 
+
 def test_attribute_template_save_adds_then_edits_an_attribute(make_category):
     # given a leaf category
     leaf = make_category()
 
     # when an attribute is added, then edited
-    tpl = attribute_template_save(category_id=leaf.pk, name=" 材质 ", options=["棉", " 麻 ", ""], required=False)
-    attribute_template_save(category_id=leaf.pk, template_id=tpl.pk, name="面料", options=["棉"], required=True)
+    tpl = attribute_template_save(
+        category_id=leaf.pk, name=" 材质 ", options=["棉", " 麻 ", ""], required=False
+    )
+    attribute_template_save(
+        category_id=leaf.pk, template_id=tpl.pk, name="面料", options=["棉"], required=True
+    )
 
     # then the category has the one edited attribute
     (saved,) = attribute_templates(category=leaf)
@@ -152,9 +165,15 @@ def test_attribute_templates_hang_only_on_leaf_categories(make_category):
     assert attribute_templates(category=leaf.parent) == []
 
 
-@pytest.mark.parametrize("name, options, message", [
-    ("", [], "1–30"), ("长" * 31, [], "1–30"), ("材质", ["棉", "棉"], "重复"), ("产地", [], "同名"),
-])
+@pytest.mark.parametrize(
+    "name, options, message",
+    [
+        ("", [], "1–30"),
+        ("长" * 31, [], "1–30"),
+        ("材质", ["棉", "棉"], "重复"),
+        ("产地", [], "同名"),
+    ],
+)
 def test_attribute_template_save_refuses_bad_or_duplicate_attributes(make_category, name, options, message):
     # given a category that already has 产地
     leaf = make_category()
@@ -173,7 +192,9 @@ def test_attribute_template_of_another_category_cannot_be_edited_or_deleted(make
 
     # when edited or deleted through another category, then not found
     with pytest.raises(NotFound):
-        attribute_template_save(category_id=other.pk, template_id=tpl.pk, name="改名", options=[], required=False)
+        attribute_template_save(
+            category_id=other.pk, template_id=tpl.pk, name="改名", options=[], required=False
+        )
     with pytest.raises(NotFound):
         attribute_template_delete(category_id=other.pk, template_id=tpl.pk)
 
@@ -185,6 +206,7 @@ def test_attribute_template_of_another_category_cannot_be_edited_or_deleted(make
 
 
 # --- brands -----------------------------------------------------------------------------------------------
+
 
 def test_brand_create_refuses_a_duplicate_and_bad_names(db):
     # given one brand

@@ -86,10 +86,17 @@ def test_cart_add_refuses_an_unknown_sku(buyer, db):
     assert cart_items(user=buyer) == []
 
 
-@pytest.mark.parametrize("quantity, message", [
-    (0, "至少为 1"), (-2, "至少为 1"), ("两件", "须为整数"), (True, "须为整数"), (None, "须为整数"),
-    (10000, "最多购买 9999 件"),
-])
+@pytest.mark.parametrize(
+    "quantity, message",
+    [
+        (0, "至少为 1"),
+        (-2, "至少为 1"),
+        ("两件", "须为整数"),
+        (True, "须为整数"),
+        (None, "须为整数"),
+        (10000, "最多购买 9999 件"),
+    ],
+)
 def test_cart_add_refuses_a_bad_quantity(buyer, shop, make_product, quantity, message):
     sku = make_product(shop).skus.get()
     with pytest.raises(ValidationError, match=message) as exc:
@@ -114,8 +121,9 @@ def test_cart_add_takes_a_wholesale_sku_below_its_minimum_and_pricing_flags_it(b
 
 
 @pytest.mark.parametrize("stock, quantity, message", [(0, 1, "已售罄"), (5, 8, "库存不足，仅剩 5 件")])
-def test_cart_add_refuses_a_wholesale_sku_below_its_minimum_that_is_also_out_of_stock(buyer, shop, make_product,
-                                                                                      stock, quantity, message):
+def test_cart_add_refuses_a_wholesale_sku_below_its_minimum_that_is_also_out_of_stock(
+    buyer, shop, make_product, stock, quantity, message
+):
     # given a wholesale product sold from 10 pieces, with fewer in stock than the buyer adds
     sku = make_product(shop, stock=stock, is_wholesale=True, min_order_qty=10).skus.get()
 
@@ -208,7 +216,10 @@ def test_cart_priced_flags_invalid_lines_and_can_keep_only_selected_ones(buyer, 
 
     # then the page shows all three, the gone one flagged and outside the total; checkout sees the two selected
     assert {line.product.pk: (line.ok, line.selected) for line in page.lines} == {
-        ok.pk: (True, True), unselected.pk: (True, False), gone.pk: (False, True)}
+        ok.pk: (True, True),
+        unselected.pk: (True, False),
+        gone.pk: (False, True),
+    }
     assert page.goods_fen == 6000
     assert {line.product.pk for line in chosen.lines} == {ok.pk, gone.pk}
     assert chosen.goods_fen == 3000

@@ -20,11 +20,17 @@ def _orders(buyer):
 
 
 def _submit(buyer, address, items, key=None, **kw):
-    return checkout_submit(user=buyer, items=items, address_id=address.pk if address else None,
-                           idempotency_key=key or uuid.uuid4().hex, **kw)
+    return checkout_submit(
+        user=buyer,
+        items=items,
+        address_id=address.pk if address else None,
+        idempotency_key=key or uuid.uuid4().hex,
+        **kw,
+    )
 
 
 # --- 拆单: one order per shop -------------------------------------------------------------------------------
+
 
 def test_checkout_submit_places_one_order_per_shop_under_one_payment(buyer, address, make_shop, make_product):
     # given two SKUs of shop A and one of shop B, each cheaper than the ¥99 free-shipping threshold
@@ -93,6 +99,7 @@ def test_checkout_submit_buy_now_leaves_the_cart_alone(buyer, address, shop, mak
 
 # --- Idempotency-Key ----------------------------------------------------------------------------------------
 
+
 def test_the_same_idempotency_key_returns_the_same_payment_and_orders(buyer, address, shop, make_product):
     # given a checkout placed with a key
     sku = make_product(shop, stock=10).skus.get()
@@ -123,7 +130,9 @@ def test_a_replayed_cart_checkout_answers_after_the_cart_was_emptied(buyer, addr
     assert checkout_payment_for_key(user=buyer, idempotency_key=" cart-replay-0001 ").pk == first.pk
 
 
-def test_a_concurrent_duplicate_still_in_flight_conflicts_and_creates_nothing(buyer, address, shop, make_product):
+def test_a_concurrent_duplicate_still_in_flight_conflicts_and_creates_nothing(
+    buyer, address, shop, make_product
+):
     # given a first submit with this key that has claimed the key but not finished (no payment recorded yet)
     from wanshang.common.models import IdempotencyKey
 
@@ -174,6 +183,7 @@ def test_checkout_submit_needs_a_usable_idempotency_key(buyer, address, shop, ma
 
 
 # --- what cannot be ordered -----------------------------------------------------------------------------------
+
 
 def test_checkout_with_an_off_shelf_product_is_refused_whole(buyer, address, shop, make_product):
     # given one product on sale and one taken off the shelf after the buyer saw it
@@ -230,7 +240,10 @@ def test_checkout_refuses_when_the_price_changed_since_the_buyer_saw_it(buyer, a
     assert _orders(buyer) == []
 
     # and with the right amount it goes through
-    assert _submit(buyer, address, [(sku.pk, 1)], from_cart=False, expected_payable_fen=10500).amount_fen == 10500
+    assert (
+        _submit(buyer, address, [(sku.pk, 1)], from_cart=False, expected_payable_fen=10500).amount_fen
+        == 10500
+    )
 
 
 def test_checkout_requiring_a_promotion_price_is_refused_without_one(buyer, address, shop, make_product):
@@ -242,12 +255,14 @@ def test_checkout_requiring_a_promotion_price_is_refused_without_one(buyer, addr
 
 # --- the address ----------------------------------------------------------------------------------------------
 
+
 def test_checkout_needs_an_address(buyer, shop, make_product):
     sku = make_product(shop).skus.get()
     for address_id in (None, ""):
         with pytest.raises(ValidationError) as exc:
-            checkout_submit(user=buyer, items=[(sku.pk, 1)], address_id=address_id,
-                            idempotency_key=uuid.uuid4().hex)
+            checkout_submit(
+                user=buyer, items=[(sku.pk, 1)], address_id=address_id, idempotency_key=uuid.uuid4().hex
+            )
         assert exc.value.field == "address_id"
     assert _orders(buyer) == []
 
@@ -267,9 +282,18 @@ def test_checkout_to_a_region_the_shop_does_not_deliver_to_is_refused(buyer, add
     from wanshang.fulfillment.services import freight_template_save
 
     (tpl,) = freight_template_list(shop=shop)
-    freight_template_save(shop=shop, template_id=tpl.pk, name=tpl.name, mode=tpl.mode, first_units=1,
-                          first_fen=1000, additional_units=1, additional_fen=500, excluded_regions=["110000"],
-                          is_default=True)
+    freight_template_save(
+        shop=shop,
+        template_id=tpl.pk,
+        name=tpl.name,
+        mode=tpl.mode,
+        first_units=1,
+        first_fen=1000,
+        additional_units=1,
+        additional_fen=500,
+        excluded_regions=["110000"],
+        is_default=True,
+    )
     sku = make_product(shop).skus.get()
 
     # when the buyer checks out, then refused naming the shop

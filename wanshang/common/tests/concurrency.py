@@ -7,8 +7,9 @@ from typing import Any
 from django.db import connections
 
 
-def run_concurrently(fn: Callable, args_list: Sequence, *, threads: int | None = None,
-                     timeout: float = 300.0) -> list[Any]:
+def run_concurrently(
+    fn: Callable, args_list: Sequence, *, threads: int | None = None, timeout: float = 300.0
+) -> list[Any]:
     """Call `fn` once for each item of `args_list` on real threads that all start at the same moment.
 
     An item that is a tuple is spread as the call's arguments (`fn(*item)`); anything else is its only argument.
@@ -47,14 +48,18 @@ def run_concurrently(fn: Callable, args_list: Sequence, *, threads: int | None =
         finally:
             connections.close_all()
 
-    pool = [threading.Thread(target=worker, name=f"run_concurrently-{n}", daemon=True) for n in range(n_threads)]
+    pool = [
+        threading.Thread(target=worker, name=f"run_concurrently-{n}", daemon=True) for n in range(n_threads)
+    ]
     for t in pool:
         t.start()
     for t in pool:
         t.join(timeout)
     stuck = [t.name for t in pool if t.is_alive()]
     if stuck:
-        raise AssertionError(f"{len(stuck)} of {n_threads} threads still running after {timeout:.0f} s: a deadlock?")
+        raise AssertionError(
+            f"{len(stuck)} of {n_threads} threads still running after {timeout:.0f} s: a deadlock?"
+        )
     if not_started:
         raise AssertionError(f"{len(not_started)} of {n_threads} threads never passed the starting barrier")
     return results

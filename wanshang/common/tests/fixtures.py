@@ -49,8 +49,14 @@ def place():
     from wanshang.checkout.services import checkout_submit
 
     def do(buyer, address, items, key=None, **kw):
-        return checkout_submit(user=buyer, items=items, address_id=address.pk,
-                               idempotency_key=key or uuid.uuid4().hex, from_cart=False, **kw)
+        return checkout_submit(
+            user=buyer,
+            items=items,
+            address_id=address.pk,
+            idempotency_key=key or uuid.uuid4().hex,
+            from_cart=False,
+            **kw,
+        )
 
     return do
 
@@ -65,9 +71,15 @@ def promo():
 
     def make(shop, kind, *, actor=None, items=(), config=None, name=None, starts=None, ends=None, **fields):
         now = timezone.now()
-        data = PromotionInput(kind=kind, name=name or f"测试{kind}", starts_at=starts or now - timedelta(minutes=1),
-                              ends_at=ends if ends is not None else now + timedelta(days=1), config=config or {},
-                              items=list(items), **fields)
+        data = PromotionInput(
+            kind=kind,
+            name=name or f"测试{kind}",
+            starts_at=starts or now - timedelta(minutes=1),
+            ends_at=ends if ends is not None else now + timedelta(days=1),
+            config=config or {},
+            items=list(items),
+            **fields,
+        )
         return promotion_save(shop=shop, actor=actor or (shop.owner if shop else None), data=data)
 
     return make

@@ -68,7 +68,9 @@ def test_a_refusing_in_transaction_handler_rolls_the_change_back(db, buyer):
     assert not IdempotencyKey.objects.filter(key="k1").exists()
 
 
-def test_after_commit_handler_waits_for_the_commit_and_leaves_no_outbox_row(db, django_capture_on_commit_callbacks):
+def test_after_commit_handler_waits_for_the_commit_and_leaves_no_outbox_row(
+    db, django_capture_on_commit_callbacks
+):
     events.subscribe(ThingHappened, record_after, phase=events.AFTER_COMMIT)
     with django_capture_on_commit_callbacks(execute=True):
         events.publish(ThingHappened(thing_id=3, label="商品已保存"))
@@ -90,7 +92,8 @@ def test_nothing_runs_when_the_transaction_rolls_back(db, django_capture_on_comm
 
 
 def test_a_failing_after_commit_handler_does_not_break_the_caller_and_is_retried(
-        db, django_capture_on_commit_callbacks):
+    db, django_capture_on_commit_callbacks
+):
     events.subscribe(ThingHappened, record_after, phase=events.AFTER_COMMIT)
     failures_left["n"] = 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -110,7 +113,9 @@ def test_a_failing_after_commit_handler_does_not_break_the_caller_and_is_retried
     assert not OutboxEntry.objects.exists()
 
 
-def test_an_entry_whose_process_died_before_running_it_is_run_by_the_job(db, django_capture_on_commit_callbacks):
+def test_an_entry_whose_process_died_before_running_it_is_run_by_the_job(
+    db, django_capture_on_commit_callbacks
+):
     events.subscribe(ThingHappened, record_after, phase=events.AFTER_COMMIT)
     with django_capture_on_commit_callbacks(execute=False):  # the process stops right after the commit
         events.publish(ThingHappened(thing_id=6, label="断电"))
@@ -127,11 +132,35 @@ def test_the_retry_job_is_registered_and_runs_from_the_scheduler(db):
 
 
 def test_payloads_survive_the_outbox_round_trip():
-    event = OrdersPaid(payment_id=1, orders=(OrderFacts(
-        order_id=2, no="W1", shop_id=3, buyer_id=4, payment_id=1, status="paid", total_fen=1990, freight_fen=0,
-        points_used=0, visitor="v1", lines=(LineFacts(line_id=5, sku_id=6, product_id=7, category_id=8, quantity=2,
-                                                     unit_price_fen=995, payable_fen=1990),)),),
-        at=timezone.now())
+    event = OrdersPaid(
+        payment_id=1,
+        orders=(
+            OrderFacts(
+                order_id=2,
+                no="W1",
+                shop_id=3,
+                buyer_id=4,
+                payment_id=1,
+                status="paid",
+                total_fen=1990,
+                freight_fen=0,
+                points_used=0,
+                visitor="v1",
+                lines=(
+                    LineFacts(
+                        line_id=5,
+                        sku_id=6,
+                        product_id=7,
+                        category_id=8,
+                        quantity=2,
+                        unit_price_fen=995,
+                        payable_fen=1990,
+                    ),
+                ),
+            ),
+        ),
+        at=timezone.now(),
+    )
     events._event_types["OrdersPaid"] = OrdersPaid
     assert events._load("OrdersPaid", events._payload(event)) == event
 
@@ -151,7 +180,8 @@ def test_every_subscription_is_listed_in_the_architecture_map():
         if sub.event_type is ThingHappened:
             continue
         module, func = sub.name.rsplit(".", 1)
-        if not re.search(rf"`{sub.event_type.__name__}`.*{re.escape(module.removeprefix('wanshang.'))}\.{func}",
-                         doc):
+        if not re.search(
+            rf"`{sub.event_type.__name__}`.*{re.escape(module.removeprefix('wanshang.'))}\.{func}", doc
+        ):
             missing.append(f"{sub.event_type.__name__} → {sub.name}")
     assert not missing, "not in docs/architecture.md: " + "; ".join(missing)

@@ -33,6 +33,7 @@ def product(shop, make_product):
 
 # --- storefront ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_home_is_chinese_by_default(client, product):
     html = client.get("/").content.decode()
@@ -101,6 +102,7 @@ def test_order_status_labels_follow_the_language(login_client, buyer, english):
 
 # --- seller center and platform -----------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_seller_dashboard_in_english(client, shop):
     client.force_login(shop.owner)
@@ -145,6 +147,7 @@ def test_platform_overview_in_chinese_by_default(client, operator):
 
 # --- switching --------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_every_face_shows_the_language_switcher(client, shop, operator):
     pages = ["/"]
@@ -180,6 +183,7 @@ def test_set_language_ignores_an_unknown_language(client, product):
 
 # --- the catalogue ----------------------------------------------------------------------------------------------
 
+
 def _po_entries(text: str) -> list[dict]:
     """A tiny .po reader: msgctxt / msgid / msgstr (with continuation lines) and flags per entry."""
     entries = []
@@ -203,8 +207,9 @@ def test_every_message_has_an_english_translation():
     entries = [e for e in _po_entries(PO_FILE.read_text(encoding="utf-8")) if e.get("msgid")]
 
     assert len(entries) > 500
-    untranslated = [e["msgid"] for e in entries
-                    if not (e.get("msgstr") or (e.get("msgstr[0]") and e.get("msgstr[1]")))]
+    untranslated = [
+        e["msgid"] for e in entries if not (e.get("msgstr") or (e.get("msgstr[0]") and e.get("msgstr[1]")))
+    ]
     fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
     assert untranslated == []
     assert fuzzy == []

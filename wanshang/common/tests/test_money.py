@@ -6,16 +6,20 @@ from wanshang.common.errors import ValidationError
 from wanshang.common.money import MAX_FEN, allocate, fen_to_yuan_str, percent_of, yuan_to_fen
 
 
-@given(total=st.integers(min_value=-10**12, max_value=10**12),
-       weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=40))
+@given(
+    total=st.integers(min_value=-(10**12), max_value=10**12),
+    weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=40),
+)
 def test_allocation_always_sums_exactly(total, weights):
     parts = allocate(total, weights)
     assert sum(parts) == total
     assert len(parts) == len(weights)
 
 
-@given(total=st.integers(min_value=0, max_value=10**9),
-       weights=st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=20))
+@given(
+    total=st.integers(min_value=0, max_value=10**9),
+    weights=st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=20),
+)
 def test_allocation_is_proportional_within_one_fen(total, weights):
     parts = allocate(total, weights)
     wsum = sum(weights)
@@ -23,29 +27,64 @@ def test_allocation_is_proportional_within_one_fen(total, weights):
         assert abs(part * wsum - total * w) < wsum  # |part − exact share| < 1 fen
 
 
-@given(fen=st.integers(min_value=-10**12, max_value=10**12))
+@given(fen=st.integers(min_value=-(10**12), max_value=10**12))
 def test_yuan_text_round_trips(fen):
     text = fen_to_yuan_str(fen)
     if fen >= 0:
         assert yuan_to_fen(text) == fen
 
 
-@pytest.mark.parametrize("text,fen", [("199", 19900), ("199.9", 19990), ("0.01", 1), ("1,299.00", 129900),
-                                      ("¥12.30", 1230)])
+@pytest.mark.parametrize(
+    "text,fen", [("199", 19900), ("199.9", 19990), ("0.01", 1), ("1,299.00", 129900), ("¥12.30", 1230)]
+)
 def test_yuan_parsing(text, fen):
     assert yuan_to_fen(text) == fen
 
 
-@pytest.mark.parametrize("text", ["-1", "abc", "1.234", "NaN", "Infinity", "1e20", "1e2", "1e30", "1e400", "-1e400",
-                                  "9" * 27, "9" * 400, "sNaN", "-inf", "1E-2", "0x10", "1_000", "", "¥", ".", "1.2.3",
-                                  "1." + "0" * 40 + "1", "10000000000.01"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-1",
+        "abc",
+        "1.234",
+        "NaN",
+        "Infinity",
+        "1e20",
+        "1e2",
+        "1e30",
+        "1e400",
+        "-1e400",
+        "9" * 27,
+        "9" * 400,
+        "sNaN",
+        "-inf",
+        "1E-2",
+        "0x10",
+        "1_000",
+        "",
+        "¥",
+        ".",
+        "1.2.3",
+        "1." + "0" * 40 + "1",
+        "10000000000.01",
+    ],
+)
 def test_bad_amounts_are_refused(text):
     with pytest.raises(ValidationError):
         yuan_to_fen(text)
 
 
-@pytest.mark.parametrize("text,fen", [("１９９．５", 19950), ("1." + "0" * 400, 100), ("10000000000", MAX_FEN),
-                                      ("-0", 0), (".5", 50), (" 12 ", 1200)])
+@pytest.mark.parametrize(
+    "text,fen",
+    [
+        ("１９９．５", 19950),
+        ("1." + "0" * 400, 100),
+        ("10000000000", MAX_FEN),
+        ("-0", 0),
+        (".5", 50),
+        (" 12 ", 1200),
+    ],
+)
 def test_unusual_but_valid_amounts(text, fen):
     assert yuan_to_fen(text) == fen
 
@@ -55,7 +94,7 @@ _NUMBERISH = st.one_of(
     st.text(alphabet="0123456789.,-+eE ¥￥_xXnaNIfiy０１２９．", max_size=60),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
     st.floats().map(str),
-    st.integers(min_value=-10**40, max_value=10**40).map(str),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
     st.from_regex(r"\A[+-]?[0-9]{0,40}(\.[0-9]{0,40})?([eE][+-]?[0-9]{1,6})?\Z"),
 )
 

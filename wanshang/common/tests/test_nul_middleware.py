@@ -30,9 +30,19 @@ ANONYMOUS = [
     ("get", "/search/?q=a&sort=%00", {}),
     ("get", "/pay/P%00/", {}),
     ("post", "/api/store/auth/token", _json({"login": "13800000000\x00", "password": "x"})),  # \u0000 escape
-    ("post", "/api/store/auth/token", {"data": b'{"login": "1\x00", "password": "x"}',  # a raw 0x00 byte
-                                       "content_type": "application/json"}),
-    ("post", "/accounts/login/", {"data": urlencode({"login": "a\x00", "password": "x"}), "content_type": FORM}),
+    (
+        "post",
+        "/api/store/auth/token",
+        {
+            "data": b'{"login": "1\x00", "password": "x"}',  # a raw 0x00 byte
+            "content_type": "application/json",
+        },
+    ),
+    (
+        "post",
+        "/accounts/login/",
+        {"data": urlencode({"login": "a\x00", "password": "x"}), "content_type": FORM},
+    ),
     ("post", "/accounts/login/", {"data": {"login": "a\x00", "password": "x"}}),  # multipart
     ("post", "/accounts/signup/", {"data": {"login\x00": "1", "password": "x"}}),  # in a field name
 ]
@@ -40,10 +50,30 @@ ANONYMOUS = [
 # The same for a logged-in buyer: free text that reaches a query or a row.
 BUYER = [
     ("get", "/api/store/orders?status=%00", {}),
-    ("post", "/api/store/addresses", _json({"receiver": "张\x00三", "phone": "13800138000", "district_code": "110105",
-                                            "detail": "某街道 1 号"})),
-    ("post", "/accounts/addresses/new/", {"data": {"receiver": "张三", "phone": "13800138000",
-                                                    "district_code": "110105", "detail": "某街道\x00"}}),
+    (
+        "post",
+        "/api/store/addresses",
+        _json(
+            {
+                "receiver": "张\x00三",
+                "phone": "13800138000",
+                "district_code": "110105",
+                "detail": "某街道 1 号",
+            }
+        ),
+    ),
+    (
+        "post",
+        "/accounts/addresses/new/",
+        {
+            "data": {
+                "receiver": "张三",
+                "phone": "13800138000",
+                "district_code": "110105",
+                "detail": "某街道\x00",
+            }
+        },
+    ),
     ("patch", "/api/store/cart/items/1", {"data": urlencode({"quantity": "1\x00"}), "content_type": FORM}),
     ("get", "/orders/?status=%00", {}),
 ]
@@ -99,11 +129,19 @@ def test_every_probe_is_a_400_on_postgresql(require_postgres, client, shop):
     probe_everything(client, shop)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"data": b'{"login": "a\\\\u0000"}', "content_type": "application/json"},  # "\\u0000": the text \u0000
-    {"data": {"q": "no nul here"}},
-    {"data": {"file": SimpleUploadedFile("photo.jpg", b"\xff\xd8\x00\x00binary")}},  # file contents: any bytes
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {
+            "data": b'{"login": "a\\\\u0000"}',
+            "content_type": "application/json",
+        },  # "\\u0000": the text \u0000
+        {"data": {"q": "no nul here"}},
+        {
+            "data": {"file": SimpleUploadedFile("photo.jpg", b"\xff\xd8\x00\x00binary")}
+        },  # file contents: any bytes
+    ],
+)
 def test_what_is_not_a_nul_passes(kwargs):
     assert not request_has_nul(RequestFactory().post("/api/store/anything", **kwargs))
 
@@ -121,6 +159,7 @@ def test_ordinary_requests_still_work(client, shop):
 
 
 # --- payment notifications: refused, but on record ------------------------------------------------------------
+
 
 def _notify_with_nul(client):
     from wanshang.payments.gateways import get_gateway
@@ -154,8 +193,17 @@ def test_refusals_of_odd_notifications_are_recorded_on_postgresql(require_postgr
     from wanshang.payments.models import PaymentNotification
 
     assert client.post("/api/payments/notify/" + "x" * 40, data=b"a=1", content_type=FORM).status_code == 404
-    forged = urlencode({"out_trade_no": "P\x00", "trade_no": "T", "total_amount": "1.00", "trade_status": "SUCCESS",
-                        "sign": "00"})
+    forged = urlencode(
+        {
+            "out_trade_no": "P\x00",
+            "trade_no": "T",
+            "total_amount": "1.00",
+            "trade_status": "SUCCESS",
+            "sign": "00",
+        }
+    )
     assert client.post("/api/payments/notify/sandbox", data=forged, content_type=FORM).status_code == 400
     assert list(PaymentNotification.objects.order_by("id").values_list("outcome", flat=True)) == [
-        "unknown_gateway", "bad_signature"]
+        "unknown_gateway",
+        "bad_signature",
+    ]

@@ -11,9 +11,18 @@ from wanshang.common.models import JobRun
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = {"orders.cancel_expired", "orders.auto_receive", "orders.refunds_retry",
-            "payments.settlements_mature", "payments.gateway_refunds_retry", "marketing.group_teams_expire",
-            "marketing.coupons_void_old", "marketing.flash_holds_release", "aftersales.group_refunds", "events.retry"}
+EXPECTED = {
+    "orders.cancel_expired",
+    "orders.auto_receive",
+    "orders.refunds_retry",
+    "payments.settlements_mature",
+    "payments.gateway_refunds_retry",
+    "marketing.group_teams_expire",
+    "marketing.coupons_void_old",
+    "marketing.flash_holds_release",
+    "aftersales.group_refunds",
+    "events.retry",
+}
 
 
 def test_every_time_based_job_is_registered():

@@ -15,7 +15,9 @@ def _conflict(request):
 
 
 def _not_found_in_face(request):
-    request.domain_error_page = lambda request, exc: HttpResponse(f"face: {exc.message}", status=exc.status_code)
+    request.domain_error_page = lambda request, exc: HttpResponse(
+        f"face: {exc.message}", status=exc.status_code
+    )
     raise NotFound("订单不存在")
 
 

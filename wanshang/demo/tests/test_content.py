@@ -12,8 +12,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _shop_products(shop, count=60, seed=2026):
-    return c.products_for_shop(shop["slug"], c.leaf_categories(shop["categories"]), c.brands_for_shop(shop),
-                               count, seed)
+    return c.products_for_shop(
+        shop["slug"], c.leaf_categories(shop["categories"]), c.brands_for_shop(shop), count, seed
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,9 @@ def catalog():
 def test_tree_shape():
     tops = c.CATEGORY_TREE
     assert len(tops) >= 6
-    assert {"apparel", "digital", "appliances", "food", "beauty", "home", "baby", "sports"} <= {t["slug"] for t in tops}
+    assert {"apparel", "digital", "appliances", "food", "beauty", "home", "baby", "sports"} <= {
+        t["slug"] for t in tops
+    }
     leaves = []
     for top in tops:
         assert top["children"], top["name"]
@@ -88,7 +91,12 @@ def test_shops_shape():
     assert len({cat for s in c.SHOPS for cat in s["categories"]}) >= 6
     for shop in c.SHOPS:
         assert set(shop["categories"]) <= tops and SLUG.match(shop["slug"])
-        assert shop["staff"] and {m["role"] for m in shop["staff"]} <= {"operations", "service", "warehouse", "finance"}
+        assert shop["staff"] and {m["role"] for m in shop["staff"]} <= {
+            "operations",
+            "service",
+            "warehouse",
+            "finance",
+        }
         assert c.brands_for_shop(shop)
     assert 2 <= len(c.PENDING_APPLICATIONS) <= 3
     assert all("staff" not in app for app in c.PENDING_APPLICATIONS)
@@ -225,7 +233,13 @@ def test_no_absolute_terms_anywhere(catalog):
     texts = []
     for products in catalog.values():
         for p in products:
-            texts += [p["title"], p["subtitle"], p["detail_html"], *p["tags"], *map(str, p["attributes"].values())]
+            texts += [
+                p["title"],
+                p["subtitle"],
+                p["detail_html"],
+                *p["tags"],
+                *map(str, p["attributes"].values()),
+            ]
     for node, _, _ in c.iter_categories():
         texts.append(repr(node))
     texts += [repr(c.BRANDS), repr(c.SHOPS), repr(c.PENDING_APPLICATIONS)]

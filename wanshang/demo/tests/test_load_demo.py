@@ -17,8 +17,18 @@ pytestmark = [
     pytest.mark.xdist_group("demo-load"),  # one worker runs the module, so the module-scoped load runs once
 ]
 
-SMALL = ["--products-per-shop", "6", "--orders", "40", "--buyers", "8", "--simulate-days", "2",
-         "--visitors-per-day", "60"]
+SMALL = [
+    "--products-per-shop",
+    "6",
+    "--orders",
+    "40",
+    "--buyers",
+    "8",
+    "--simulate-days",
+    "2",
+    "--visitors-per-day",
+    "60",
+]
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +67,30 @@ def _counts() -> dict:
     from wanshang.orders.models import Order, OrderEvent
     from wanshang.payments.models import Payment, SettlementEntry
 
-    models = [User, Address, Category, Product, Sku, PriceHistory, Stock, StockMovement, MerchantApplication, Shop,
-              ShopStaff, Order, OrderEvent, Refund, Payment, SettlementEntry, Promotion, PromotionItem, Coupon,
-              FlashSlot, MemberLevel, PointsEntry]
+    models = [
+        User,
+        Address,
+        Category,
+        Product,
+        Sku,
+        PriceHistory,
+        Stock,
+        StockMovement,
+        MerchantApplication,
+        Shop,
+        ShopStaff,
+        Order,
+        OrderEvent,
+        Refund,
+        Payment,
+        SettlementEntry,
+        Promotion,
+        PromotionItem,
+        Coupon,
+        FlashSlot,
+        MemberLevel,
+        PointsEntry,
+    ]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -112,13 +143,16 @@ def test_stock_ledger_of_every_sku_sums_to_its_stock_row(demo):
 
     ledger = {
         (row["sku_id"], row["warehouse_id"]): (row["on_hand"], row["reserved"])
-        for row in StockMovement.objects.values("sku_id", "warehouse_id")
-        .annotate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))
+        for row in StockMovement.objects.values("sku_id", "warehouse_id").annotate(
+            on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta")
+        )
     }
     stocks = list(Stock.objects.all())
     assert stocks
     for stock in stocks:
-        assert ledger.get((stock.sku_id, stock.warehouse_id), (0, 0)) == (stock.on_hand, stock.reserved), stock.pk
+        assert ledger.get((stock.sku_id, stock.warehouse_id), (0, 0)) == (stock.on_hand, stock.reserved), (
+            stock.pk
+        )
     assert Stock.objects.filter(reserved__gt=0).exists()  # pending orders hold stock
 
 
@@ -169,7 +203,9 @@ def test_pending_and_rejected_merchant_applications(demo):
     from wanshang.merchants.models import MerchantApplication
 
     pending = MerchantApplication.objects.filter(status="pending")
-    assert set(pending.values_list("shop_name", flat=True)) == {a["name"] for a in content.PENDING_APPLICATIONS}
+    assert set(pending.values_list("shop_name", flat=True)) == {
+        a["name"] for a in content.PENDING_APPLICATIONS
+    }
     rejected = MerchantApplication.objects.get(status="rejected")
     assert rejected.reject_reason
 
@@ -178,8 +214,10 @@ def test_demo_accounts_log_in_with_the_printed_password(demo, settings):
     from django.contrib.auth import authenticate
 
     # the demo may have been loaded under the suite's fast hasher or the real argon2: accept either
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
-                                 "django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
 
     assert f"统一密码 {DEMO_PASSWORD}" in demo
     for url in ("http://127.0.0.1:8000/", "/seller/", "/platform/", "/api/docs"):
@@ -206,7 +244,15 @@ def test_every_shop_runs_promotions_of_several_kinds_and_the_platform_a_shared_c
     now = timezone.now()
     running = [p for p in Promotion.objects.select_related("shop") if p.phase(now) == "running"]
     kinds = {p.kind for p in running}
-    assert {"coupon", "full_reduction", "time_discount", "member_price", "group_buy", "bundle", "flash_sale"} <= kinds
+    assert {
+        "coupon",
+        "full_reduction",
+        "time_discount",
+        "member_price",
+        "group_buy",
+        "bundle",
+        "flash_sale",
+    } <= kinds
     if Product.objects.filter(status="on_sale", is_wholesale=True).exists():
         assert "wholesale" in kinds
     for shop in Shop.objects.all():
@@ -278,7 +324,10 @@ def test_money_events_are_at_the_times_of_the_back_dated_orders(demo):
     orders = {o.pk: o for o in Order.objects.all()}
     for event in Event.objects.filter(kind__in=["order", "paid", "item_paid"]):
         order = orders[event.order_id]
-        assert event.ts == (order.created_at if event.kind == "order" else order.paid_at), (event.kind, order.no)
+        assert event.ts == (order.created_at if event.kind == "order" else order.paid_at), (
+            event.kind,
+            order.no,
+        )
     refunded = {r.order_id: r.refunded_at for r in Refund.objects.filter(status="refunded")}
     for event in Event.objects.filter(kind="refund"):
         assert event.ts == refunded[event.order_id]

@@ -20,19 +20,50 @@ def _snapshot() -> dict:
     return {
         "titles": list(Product.objects.order_by("pk").values_list("title", "status")),
         "skus": list(Sku.objects.order_by("pk").values_list("spec_key", "barcode", "cost_fen")),
-        "orders": [(o.buyer.phone, o.shop.slug, o.status, lines[o.pk])
-                   for o in Order.objects.select_related("buyer", "shop").order_by("pk")],
-        "promotions": [(p.shop.slug if p.shop else "", p.kind, p.name, p.config,
-                        [(i.sku.spec_key, i.sku.product.title, i.price_fen, i.discount_bps, i.level_prices, i.tiers,
-                          i.stock) for i in p.items.select_related("sku__product").order_by("pk")])
-                       for p in Promotion.objects.select_related("shop").order_by("pk")],
+        "orders": [
+            (o.buyer.phone, o.shop.slug, o.status, lines[o.pk])
+            for o in Order.objects.select_related("buyer", "shop").order_by("pk")
+        ],
+        "promotions": [
+            (
+                p.shop.slug if p.shop else "",
+                p.kind,
+                p.name,
+                p.config,
+                [
+                    (
+                        i.sku.spec_key,
+                        i.sku.product.title,
+                        i.price_fen,
+                        i.discount_bps,
+                        i.level_prices,
+                        i.tiers,
+                        i.stock,
+                    )
+                    for i in p.items.select_related("sku__product").order_by("pk")
+                ],
+            )
+            for p in Promotion.objects.select_related("shop").order_by("pk")
+        ],
     }
 
 
 def _load(seed: int) -> dict:
     with transaction.atomic():
-        call_command("load_demo", "--seed", str(seed), "--products-per-shop", "3", "--orders", "12",
-                     "--buyers", "3", "--simulate-days", "0", stdout=io.StringIO())
+        call_command(
+            "load_demo",
+            "--seed",
+            str(seed),
+            "--products-per-shop",
+            "3",
+            "--orders",
+            "12",
+            "--buyers",
+            "3",
+            "--simulate-days",
+            "0",
+            stdout=io.StringIO(),
+        )
         snapshot = _snapshot()
         transaction.set_rollback(True)
     return snapshot

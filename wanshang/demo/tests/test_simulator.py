@@ -15,8 +15,18 @@ pytestmark = pytest.mark.slow  # simulates days of a marketplace; make test-fast
 END = datetime(2026, 3, 6, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Friday night
 START = END - timedelta(days=2)
 TITLES = {
-    "apparel": ["青禾 纯棉 短袖T恤 透气", "青禾 宽松 连帽卫衣 加厚", "青禾 直筒 牛仔裤 显瘦", "青禾 纯棉 睡衣套装 柔软"],
-    "digital": ["澜芯 快充 充电器 65W", "澜芯 降噪 蓝牙耳机 长续航", "澜芯 磁吸 手机壳 防摔", "澜芯 快充 数据线 编织"],
+    "apparel": [
+        "青禾 纯棉 短袖T恤 透气",
+        "青禾 宽松 连帽卫衣 加厚",
+        "青禾 直筒 牛仔裤 显瘦",
+        "青禾 纯棉 睡衣套装 柔软",
+    ],
+    "digital": [
+        "澜芯 快充 充电器 65W",
+        "澜芯 降噪 蓝牙耳机 长续航",
+        "澜芯 磁吸 手机壳 防摔",
+        "澜芯 快充 数据线 编织",
+    ],
 }
 
 
@@ -36,8 +46,10 @@ def market(make_shop, make_product, make_category, buyer, make_address):
 
 
 def _run(*, visitors=150, seed=7, incidents=()):
-    return market_simulate(options=SimOptions(days=2, seed=seed, visitors_per_day=visitors, end=END,
-                                              incidents=incidents), log=_quiet)
+    return market_simulate(
+        options=SimOptions(days=2, seed=seed, visitors_per_day=visitors, end=END, incidents=incidents),
+        log=_quiet,
+    )
 
 
 def _local_hour(ts) -> int:
@@ -49,7 +61,9 @@ def test_two_days_leave_page_cart_order_and_paid_events_at_simulated_times_by_th
     from wanshang.analytics.models import Event
     from wanshang.orders.models import Order
 
-    report = _run(visitors=400)  # enough visits that some checkouts happen whatever ids the database hands out
+    report = _run(
+        visitors=400
+    )  # enough visits that some checkouts happen whatever ids the database hands out
 
     events = list(Event.objects.all())
     kinds = Counter(e.kind for e in events)
@@ -89,13 +103,41 @@ def _snapshot(report) -> dict:
         return logins[user_id]
 
     return {
-        "report": (report.visits, report.page_views, report.stays, report.carts, report.orders, report.placed_fen,
-                   report.paid_orders, report.paid_fen, report.expired, report.refunds, report.refunded_fen),
-        "events": sorted((e.kind, e.ts, e.visitor, who(e.user_id), e.shop_id, e.product_id, e.page_type, e.source,
-                          e.query, e.terminal, e.amount_fen, e.quantity, e.duration_ms)
-                         for e in Event.objects.all()),
-        "orders": sorted((who(o.buyer_id), o.shop_id, o.status, o.total_fen, o.created_at, o.paid_at, o.no)
-                         for o in Order.objects.all()),
+        "report": (
+            report.visits,
+            report.page_views,
+            report.stays,
+            report.carts,
+            report.orders,
+            report.placed_fen,
+            report.paid_orders,
+            report.paid_fen,
+            report.expired,
+            report.refunds,
+            report.refunded_fen,
+        ),
+        "events": sorted(
+            (
+                e.kind,
+                e.ts,
+                e.visitor,
+                who(e.user_id),
+                e.shop_id,
+                e.product_id,
+                e.page_type,
+                e.source,
+                e.query,
+                e.terminal,
+                e.amount_fen,
+                e.quantity,
+                e.duration_ms,
+            )
+            for e in Event.objects.all()
+        ),
+        "orders": sorted(
+            (who(o.buyer_id), o.shop_id, o.status, o.total_fen, o.created_at, o.paid_at, o.no)
+            for o in Order.objects.all()
+        ),
     }
 
 
@@ -143,7 +185,11 @@ def test_an_incident_leaves_the_shop_with_placed_but_no_paid_orders_in_its_windo
     [tally] = report.incidents
     assert (tally.placed, tally.paid) == (in_window.count(), 0)
     # outside the window the shop is paid as usual, and the other shop's payments never broke
-    assert Order.objects.filter(shop=shop, paid_at__isnull=False).exclude(paid_at__gte=start, paid_at__lt=end).exists()
+    assert (
+        Order.objects.filter(shop=shop, paid_at__isnull=False)
+        .exclude(paid_at__gte=start, paid_at__lt=end)
+        .exists()
+    )
     assert Order.objects.filter(shop=market["digital"], paid_at__isnull=False).exists()
 
 
@@ -159,12 +205,17 @@ def test_every_paid_event_matches_a_paid_order_and_its_lines(market):
     paid = list(Event.objects.filter(kind="paid"))
     assert len(paid) == report.paid_orders > 0
     assert sum(e.amount_fen for e in paid) == report.paid_fen
-    assert sorted(e.order_id for e in paid) == sorted(Order.objects.filter(paid_at__isnull=False)
-                                                       .values_list("pk", flat=True))
+    assert sorted(e.order_id for e in paid) == sorted(
+        Order.objects.filter(paid_at__isnull=False).values_list("pk", flat=True)
+    )
     for event in paid:
         order = Order.objects.get(pk=event.order_id)
         assert (event.amount_fen, event.shop_id, event.user_id, event.ts) == (
-            order.total_fen, order.shop_id, order.buyer_id, order.paid_at)
+            order.total_fen,
+            order.shop_id,
+            order.buyer_id,
+            order.paid_at,
+        )
         lines = Event.objects.filter(kind="item_paid", order_id=order.pk)
         assert sum(e.amount_fen for e in lines) == sum(line.payable_fen for line in order.lines.all())
         assert all(e.ts == order.paid_at for e in lines)
@@ -180,10 +231,17 @@ def test_every_paid_event_matches_a_paid_order_and_its_lines(market):
 
 def test_incident_text_names_a_shop_a_day_an_hour_and_a_length():
     today = date(2026, 3, 7)
-    assert incident_parse("qinghe-apparel:2:18:4", today=today) == Incident("qinghe-apparel", date(2026, 3, 5), 18, 4)
+    assert incident_parse("qinghe-apparel:2:18:4", today=today) == Incident(
+        "qinghe-apparel", date(2026, 3, 5), 18, 4
+    )
     assert incident_parse("lanxin:2026-03-01:0:24", today=today).day == date(2026, 3, 1)
-    for bad in ("qinghe-apparel:2:18", "qinghe-apparel:x:18:4", "qinghe-apparel:2:24:4", ":2:18:4",
-                "qinghe-apparel:2:18:0"):
+    for bad in (
+        "qinghe-apparel:2:18",
+        "qinghe-apparel:x:18:4",
+        "qinghe-apparel:2:24:4",
+        ":2:18:4",
+        "qinghe-apparel:2:18:0",
+    ):
         with pytest.raises(ValueError):
             incident_parse(bad, today=today)
 

@@ -6,8 +6,16 @@ from wanshang.fulfillment.freight import FreightLine, NotDeliverable, quote
 
 
 def template(**kw):
-    base = dict(name="t", mode="piece", first_units=1, first_fen=1000, additional_units=1, additional_fen=500,
-                free_threshold_fen=None, excluded_regions=[])
+    base = dict(
+        name="t",
+        mode="piece",
+        first_units=1,
+        first_fen=1000,
+        additional_units=1,
+        additional_fen=500,
+        free_threshold_fen=None,
+        excluded_regions=[],
+    )
     base.update(kw)
     return SimpleNamespace(**base)
 
@@ -27,7 +35,9 @@ def test_free_shipping_threshold():
 
 
 def test_region_override_by_province_code():
-    rule = SimpleNamespace(regions=["650000"], first_units=1, first_fen=2500, additional_units=1, additional_fen=1500)
+    rule = SimpleNamespace(
+        regions=["650000"], first_units=1, first_fen=2500, additional_units=1, additional_fen=1500
+    )
     assert quote(template(), [rule], [FreightLine(2, 1, 100)], "650102") == 4000
     assert quote(template(), [rule], [FreightLine(2, 1, 100)], "110105") == 1500
 
@@ -42,12 +52,17 @@ def test_every_city_has_districts_to_pick():
     from wanshang.fulfillment.models import Region
     from wanshang.fulfillment.selectors import region_path
 
-    cities_without = Region.objects.filter(level=2).exclude(
-        code__in=Region.objects.filter(level=3).values("parent_id")).values_list("name", flat=True)
+    cities_without = (
+        Region.objects.filter(level=2)
+        .exclude(code__in=Region.objects.filter(level=3).values("parent_id"))
+        .values_list("name", flat=True)
+    )
     assert list(cities_without) == []
     assert [r.name for r in region_path(code="441900003")] == ["广东省", "东莞市", "东城街道"]
 
 
 def test_town_codes_match_their_city_and_province_in_freight_rules():
-    rule = SimpleNamespace(regions=["440000"], first_units=1, first_fen=700, additional_units=1, additional_fen=0)
+    rule = SimpleNamespace(
+        regions=["440000"], first_units=1, first_fen=700, additional_units=1, additional_fen=0
+    )
     assert quote(template(), [rule], [FreightLine(1, 1, 100)], "441900003") == 700

@@ -51,7 +51,14 @@ def regular_payments(shop, first: date, last: date, *, skip=frozenset()) -> int:
                 continue
             n = usual(day, hour)
             for i in range(n):
-                add(ev, ts=local(day, hour, i * 60 // n), kind="paid", shop=shop, user_id=1000 + i, amount_fen=5000)
+                add(
+                    ev,
+                    ts=local(day, hour, i * 60 // n),
+                    kind="paid",
+                    shop=shop,
+                    user_id=1000 + i,
+                    amount_fen=5000,
+                )
         day += timedelta(days=1)
     save(ev)
     return len(ev)
@@ -78,6 +85,7 @@ def anomaly_job():
 
 # --- statistics ----------------------------------------------------------------------------------------------
 
+
 def test_poisson_cdf_matches_the_closed_forms():
     assert poisson_cdf(0, 12) == pytest.approx(math.exp(-12))
     assert poisson_cdf(2, 2) == pytest.approx(math.exp(-2) * (1 + 2 + 2))
@@ -88,16 +96,18 @@ def test_poisson_cdf_matches_the_closed_forms():
 
 def test_expected_level_blends_the_weekly_and_daily_medians():
     # an earlier incident (0) and a promotion spike (40) barely move the medians
-    assert expected_level(weekly=[10, 0, 12, 11], daily=[10, 10, 40, 9, 10, 12, 11]) == pytest.approx((10.5 + 10) / 2)
+    assert expected_level(weekly=[10, 0, 12, 11], daily=[10, 10, 40, 9, 10, 12, 11]) == pytest.approx(
+        (10.5 + 10) / 2
+    )
     assert expected_level(weekly=[], daily=[]) == 0.0
 
 
 def test_a_gap_needs_a_large_expectation_a_deep_drop_and_a_small_poisson_probability():
     assert is_payment_gap(observed=0, expected=10)
-    assert is_payment_gap(observed=2, expected=12)           # P(X≤2 | 12) ≈ 0.0005
-    assert not is_payment_gap(observed=4, expected=12)       # 4 > 0.3 × 12
-    assert not is_payment_gap(observed=0, expected=2.5)      # too quiet to judge
-    assert not is_payment_gap(observed=1, expected=4)        # ratio met, but P(X≤1 | 4) ≈ 0.09
+    assert is_payment_gap(observed=2, expected=12)  # P(X≤2 | 12) ≈ 0.0005
+    assert not is_payment_gap(observed=4, expected=12)  # 4 > 0.3 × 12
+    assert not is_payment_gap(observed=0, expected=2.5)  # too quiet to judge
+    assert not is_payment_gap(observed=1, expected=4)  # ratio met, but P(X≤1 | 4) ≈ 0.09
 
 
 def test_drop_ratio_comes_from_settings(settings):
@@ -108,6 +118,7 @@ def test_drop_ratio_comes_from_settings(settings):
 
 
 # --- the detector -----------------------------------------------------------------------------------------------
+
 
 def test_incident_hours_and_only_those_are_flagged(incident):
     a, b = incident
@@ -170,6 +181,7 @@ def test_a_quiet_night_hour_is_never_flagged(make_shop, settings):
 
 # --- the job ------------------------------------------------------------------------------------------------------
 
+
 def test_the_job_is_registered_every_five_minutes():
     assert anomaly_job().every_seconds == 300
 
@@ -189,7 +201,9 @@ def test_a_missed_run_catches_up_from_the_last_successful_run(incident):
     after = local(INCIDENT_DAY + timedelta(days=3), 8, 1)  # 65 hours after the incident, no run in between
     assert run_job(anomaly_job(), before) == 0
 
-    assert hours_to_scan(now=after, since=before)[0] == local(INCIDENT_DAY - timedelta(days=2), 9).replace(tzinfo=None)
+    assert hours_to_scan(now=after, since=before)[0] == local(INCIDENT_DAY - timedelta(days=2), 9).replace(
+        tzinfo=None
+    )
     # a fresh scan would only look back 48 hours and miss it; the job resumes where the last run stopped
     assert payment_gaps_scan(now=after) == 0
     assert run_job(anomaly_job(), after) == 3
@@ -204,6 +218,7 @@ def test_complete_hours_only():
 
 
 # --- alert services ---------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def alerts(incident):
@@ -237,8 +252,9 @@ def test_marking_read_is_per_shop(alerts):
 
 def test_platform_lists_every_alert_and_marks_only_marketplace_ones(alerts, make_shop):
     a, _b = alerts
-    market = Alert.objects.create(shop=None, kind="payment_gap", hour=local(INCIDENT_DAY, 20), observed=0,
-                                  expected=25, detail="全平台")
+    market = Alert.objects.create(
+        shop=None, kind="payment_gap", hour=local(INCIDENT_DAY, 20), observed=0, expected=25, detail="全平台"
+    )
 
     assert platform_alert_list().count() == 4
     assert list(platform_alert_list(scope="platform")) == [market]

@@ -42,8 +42,14 @@ NOW = timezone.make_aware(datetime(2025, 6, 15, 12, 0))
 def paid(shop, user_id, amount_fen, *, days_ago=0, ts=None, now=None):
     """One `paid` event of the shop: buyer user_id paid amount_fen, `days_ago` days before `now` (or at ts)."""
     when = ts or (now or NOW) - timedelta(days=days_ago, minutes=1)
-    return Event.objects.create(kind=EventKind.ORDER_PAID, shop_id=shop.pk, user_id=user_id, amount_fen=amount_fen,
-                                ts=when, visitor=f"u{user_id}")
+    return Event.objects.create(
+        kind=EventKind.ORDER_PAID,
+        shop_id=shop.pk,
+        user_id=user_id,
+        amount_fen=amount_fen,
+        ts=when,
+        visitor=f"u{user_id}",
+    )
 
 
 def seg_of(rfm) -> dict[int, str]:
@@ -61,14 +67,16 @@ def brute_force(rows: dict[int, tuple[int, int, int]]) -> dict[int, tuple[tuple[
         worse_m = sum(1 for (_r, _f, m2) in rows.values() if m2 < m)
         scores[uid] = tuple(1 + (5 * w) // n for w in (worse_r, worse_f, worse_m))
     means = [Fraction(sum(s[i] for s in scores.values()), n) for i in range(3)]
-    return {uid: (s, str(SEGMENT_BY_FLAGS[tuple(s[i] >= means[i] for i in range(3))].name))
-            for uid, s in scores.items()}
+    return {
+        uid: (s, str(SEGMENT_BY_FLAGS[tuple(s[i] >= means[i] for i in range(3))].name))
+        for uid, s in scores.items()
+    }
 
 
 @pytest.fixture
 def five(shop, make_shop):
     """Five buyers (ids 1–5) with hand-picked R/F/M over 365 days, plus noise that must not count."""
-    for days, fen in ((1, 1000), (10, 2000), (100, 3000), (400, 77777)):   # 400 days: outside every window
+    for days, fen in ((1, 1000), (10, 2000), (100, 3000), (400, 77777)):  # 400 days: outside every window
         paid(shop, 1, fen, days_ago=days)
     paid(shop, 2, 50000, days_ago=5)
     paid(shop, 3, 500, days_ago=30)
@@ -76,17 +84,19 @@ def five(shop, make_shop):
     paid(shop, 4, 8000, days_ago=200)
     paid(shop, 4, 8000, days_ago=300)
     paid(shop, 5, 100, days_ago=364)
-    paid(shop, 6, 99999, days_ago=400)                                     # only outside the window
-    Event.objects.create(kind=EventKind.ORDER_PLACED, shop_id=shop.pk, user_id=7, amount_fen=5000,
-                         ts=NOW - timedelta(days=2))                           # placed, never paid
-    paid(shop, 8, 3000, ts=NOW + timedelta(hours=1))                       # after "now"
+    paid(shop, 6, 99999, days_ago=400)  # only outside the window
+    Event.objects.create(
+        kind=EventKind.ORDER_PLACED, shop_id=shop.pk, user_id=7, amount_fen=5000, ts=NOW - timedelta(days=2)
+    )  # placed, never paid
+    paid(shop, 8, 3000, ts=NOW + timedelta(hours=1))  # after "now"
     other = make_shop()
-    paid(other, 1, 10**7, days_ago=0)                                      # another shop's sale of buyer 1
+    paid(other, 1, 10**7, days_ago=0)  # another shop's sale of buyer 1
     paid(other, 9, 10**7, days_ago=0)
     return shop
 
 
 # --- scores ----------------------------------------------------------------------------------------------------
+
 
 def test_quintile_boundaries_for_ten_and_seven_distinct_values():
     assert quintile_scores(list(range(10))) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
@@ -98,7 +108,7 @@ def test_quintile_boundaries_for_ten_and_seven_distinct_values():
 def test_equal_values_always_get_equal_scores():
     assert quintile_scores([10, 10, 10, 20]) == [1, 1, 1, 4]
     assert quintile_scores([7, 7, 7, 7, 7]) == [1, 1, 1, 1, 1]
-    assert quintile_scores([3, 1, 3, 2, 3, 3]) == [2, 1, 2, 1, 2, 2]   # worse: 2,0,2,1,2,2 → 1+⌊5w/6⌋
+    assert quintile_scores([3, 1, 3, 2, 3, 3]) == [2, 1, 2, 1, 2, 2]  # worse: 2,0,2,1,2,2 → 1+⌊5w/6⌋
 
 
 def test_recency_is_inverted_most_recent_gets_five():
@@ -124,17 +134,19 @@ def test_rfm_values_scores_and_segments_by_hand(five):
 def test_score_equal_to_the_mean_is_high(five):
     rfm = rfm_compute(shop=five, window_days=365, now=NOW)
     by_id = {b.user_id: b for b in rfm.buyers}
-    assert by_id[3].r_score == 3 and by_id[3].segment.r_high          # R score 3 = mean 3 → high
-    assert by_id[1].m_score == 3 and by_id[1].segment.m_high          # M score 3 = mean 3 → high
-    assert by_id[4].r_score == 2 and not by_id[4].segment.r_high      # just below the mean → low
-    assert by_id[3].f_score == 3 and by_id[3].segment.f_high          # 3 ≥ 2.6
+    assert by_id[3].r_score == 3 and by_id[3].segment.r_high  # R score 3 = mean 3 → high
+    assert by_id[1].m_score == 3 and by_id[1].segment.m_high  # M score 3 = mean 3 → high
+    assert by_id[4].r_score == 2 and not by_id[4].segment.r_high  # just below the mean → low
+    assert by_id[3].f_score == 3 and by_id[3].segment.f_high  # 3 ≥ 2.6
 
 
 def test_rfm_agrees_with_a_brute_force_computation(five):
     rfm = rfm_compute(shop=five, window_days=365, now=NOW)
     rows = {b.user_id: (b.r_days, b.f, b.m_fen) for b in rfm.buyers}
     expected = brute_force(rows)
-    assert {b.user_id: ((b.r_score, b.f_score, b.m_score), str(b.segment.name)) for b in rfm.buyers} == expected
+    assert {
+        b.user_id: ((b.r_score, b.f_score, b.m_score), str(b.segment.name)) for b in rfm.buyers
+    } == expected
 
 
 def test_bigger_data_set_with_ties_agrees_with_brute_force(shop):
@@ -145,12 +157,13 @@ def test_bigger_data_set_with_ties_agrees_with_brute_force(shop):
     rfm = rfm_compute(shop=shop, window_days=365, now=NOW)
     assert rfm.n == 23
     rows = {b.user_id: (b.r_days, b.f, b.m_fen) for b in rfm.buyers}
-    assert {b.user_id: ((b.r_score, b.f_score, b.m_score), str(b.segment.name)) for b in rfm.buyers} \
-        == brute_force(rows)
+    assert {
+        b.user_id: ((b.r_score, b.f_score, b.m_score), str(b.segment.name)) for b in rfm.buyers
+    } == brute_force(rows)
     by_values: dict[tuple, set] = {}
     for b in rfm.buyers:
         by_values.setdefault((b.r_days, b.f, b.m_fen), set()).add((b.r_score, b.f_score, b.m_score))
-    assert all(len(s) == 1 for s in by_values.values())                  # equal values, equal scores
+    assert all(len(s) == 1 for s in by_values.values())  # equal values, equal scores
 
 
 def test_window_changes_who_counts_and_their_scores(five):
@@ -199,11 +212,12 @@ def test_masked_logins():
 
 # --- 复购率 and cohorts ------------------------------------------------------------------------------------------
 
+
 def test_repurchase_rate_by_hand(five):
     year = repurchase(shop=five, window_days=365, now=NOW)
-    assert (year["buyers"], year["repeat_buyers"]) == (5, 3)           # 1, 3, 4 paid twice or more
+    assert (year["buyers"], year["repeat_buyers"]) == (5, 3)  # 1, 3, 4 paid twice or more
     assert year["rate"] == pytest.approx(0.6)
-    quarter = repurchase(shop=five, window_days=90, now=NOW)           # 1 (1d, 10d), 2, 3 (30d, 31d)
+    quarter = repurchase(shop=five, window_days=90, now=NOW)  # 1 (1d, 10d), 2, 3 (30d, 31d)
     assert (quarter["buyers"], quarter["repeat_buyers"]) == (3, 2)
 
 
@@ -214,15 +228,15 @@ def local(*args):
 def test_cohort_cells_by_hand(shop):
     # cohort 2025-03 (four buyers); "now" is 2025-06-15, so +3 is June (still filling) and +4, +5 are to come
     paid(shop, 11, 100, ts=local(2025, 3, 5))
-    paid(shop, 11, 100, ts=local(2025, 3, 20))         # second order in the first month: +0
-    paid(shop, 11, 100, ts=local(2025, 5, 2))          # +2
+    paid(shop, 11, 100, ts=local(2025, 3, 20))  # second order in the first month: +0
+    paid(shop, 11, 100, ts=local(2025, 5, 2))  # +2
     paid(shop, 12, 100, ts=local(2025, 3, 10))
-    paid(shop, 12, 100, ts=local(2025, 4, 1, 0, 30))   # +1: April in Beijing time (still 31 March in UTC)
+    paid(shop, 12, 100, ts=local(2025, 4, 1, 0, 30))  # +1: April in Beijing time (still 31 March in UTC)
     paid(shop, 13, 100, ts=local(2025, 3, 31, 23, 30))  # only once, late on the last day of March
     paid(shop, 14, 100, ts=local(2025, 3, 1))
-    paid(shop, 14, 100, ts=local(2025, 4, 2))          # +1
-    paid(shop, 14, 100, ts=local(2025, 6, 10))         # +3
-    paid(shop, 15, 100, ts=local(2024, 12, 1))         # first bought in December: not in the March cohort
+    paid(shop, 14, 100, ts=local(2025, 4, 2))  # +1
+    paid(shop, 14, 100, ts=local(2025, 6, 10))  # +3
+    paid(shop, 15, 100, ts=local(2024, 12, 1))  # first bought in December: not in the March cohort
     paid(shop, 15, 100, ts=local(2025, 3, 15))
     table = {row["month"]: row for row in cohorts(shop=shop, months=6, now=NOW)}
     assert list(table) == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
@@ -233,12 +247,13 @@ def test_cohort_cells_by_hand(shop):
     assert table["2025-04"]["size"] == 0 and table["2025-04"]["cells"][0]["rate"] is None
     assert [c["buyers"] for c in table["2025-06"]["cells"]] == [0, None, None, None, None, None]
     year = {row["month"]: row for row in cohorts(shop=shop, months=12, now=NOW)}
-    assert year["2024-12"]["size"] == 1 and year["2024-12"]["cells"][3]["rate"] == 1.0   # came back in March
+    assert year["2024-12"]["size"] == 1 and year["2024-12"]["cells"][3]["rate"] == 1.0  # came back in March
     with pytest.raises(ValidationError):
         cohorts(shop=shop, months=7, now=NOW)
 
 
 # --- 人群包 ---------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def buyers(make_user):
@@ -251,9 +266,15 @@ def coupon():
 
     def make(shop, *, ends=None, **fields):
         now = timezone.now()
-        data = PromotionInput(kind="coupon", name=fields.pop("name", "回购券"), starts_at=now - timedelta(minutes=1),
-                              ends_at=ends or now + timedelta(days=1), config={"amount_fen": 1000},
-                              total_quantity=fields.pop("total_quantity", 100), **fields)
+        data = PromotionInput(
+            kind="coupon",
+            name=fields.pop("name", "回购券"),
+            starts_at=now - timedelta(minutes=1),
+            ends_at=ends or now + timedelta(days=1),
+            config={"amount_fen": 1000},
+            total_quantity=fields.pop("total_quantity", 100),
+            **fields,
+        )
         return promotion_save(shop=shop, actor=shop.owner, data=data)
 
     return make
@@ -278,13 +299,16 @@ def issued_to(promo) -> list[int]:
 
 def test_save_repurchasers_and_issue_a_coupon_to_exactly_them(crowd_shop, buyers, coupon):
     a, b, c, d = buyers
-    pack = crowd_pack_create(shop=crowd_shop, actor=crowd_shop.owner, name="复购老客", source="repurchasers",
-                             window_days=90)
+    pack = crowd_pack_create(
+        shop=crowd_shop, actor=crowd_shop.owner, name="复购老客", source="repurchasers", window_days=90
+    )
     assert pack.size == 2 and pack.buyer_ids == sorted([a.pk, b.pk])
     assert pack.rule["source"] == "repurchasers" and pack.rule["window_days"] == 90 and pack.rule["built_at"]
     assert crowd_pack_buyer_ids(crowd_shop, pack.pk) == sorted([a.pk, b.pk])
     promo = coupon(crowd_shop)
-    result = crowd_pack_issue_coupon(shop=crowd_shop, actor=crowd_shop.owner, pack_id=pack.pk, promotion_id=promo.pk)
+    result = crowd_pack_issue_coupon(
+        shop=crowd_shop, actor=crowd_shop.owner, pack_id=pack.pk, promotion_id=promo.pk
+    )
     assert result["issued"] == 2 and result["at_limit"] == 0 and result["inactive"] == 0
     assert issued_to(promo) == sorted([a.pk, b.pk])
     promo.refresh_from_db()
@@ -305,7 +329,7 @@ def test_save_an_rfm_segment_and_one_time_buyers(crowd_shop, buyers):
 def test_bad_packs_are_refused_and_change_nothing(crowd_shop, shop, make_shop):
     crowd_pack_create(shop=crowd_shop, actor=None, name="复购", source="repurchasers")
     cases = [
-        (dict(name="复购", source="repurchasers"), Conflict),              # duplicate name in the shop
+        (dict(name="复购", source="repurchasers"), Conflict),  # duplicate name in the shop
         (dict(name="", source="repurchasers"), ValidationError),
         (dict(name="x" * 41, source="repurchasers"), ValidationError),
         (dict(name="新包", source="everyone"), ValidationError),
@@ -320,18 +344,20 @@ def test_bad_packs_are_refused_and_change_nothing(crowd_shop, shop, make_shop):
     assert CrowdPack.objects.for_shop(crowd_shop).count() == 1
     empty_shop = make_shop()
     with pytest.raises(ValidationError, match="没有买家"):
-        crowd_pack_create(shop=empty_shop, actor=None, name="复购", source="repurchasers")  # same name elsewhere: ok…
-    assert not CrowdPack.objects.for_shop(empty_shop).exists()                          # …but empty
+        crowd_pack_create(
+            shop=empty_shop, actor=None, name="复购", source="repurchasers"
+        )  # same name elsewhere: ok…
+    assert not CrowdPack.objects.for_shop(empty_shop).exists()  # …but empty
 
 
 def test_refresh_recomputes_now_and_keeps_a_pack_that_would_be_empty(crowd_shop, buyers):
     a, b, c, d = buyers
     pack = crowd_pack_create(shop=crowd_shop, actor=None, name="复购", source="repurchasers", window_days=90)
-    paid(crowd_shop, c.pk, 100, now=timezone.now())                    # c comes back: now a repurchaser
+    paid(crowd_shop, c.pk, 100, now=timezone.now())  # c comes back: now a repurchaser
     before = pack.rule["built_at"]
     pack = crowd_pack_refresh(shop=crowd_shop, pack_id=pack.pk)
     assert pack.buyer_ids == sorted([a.pk, b.pk, c.pk]) and pack.size == 3 and pack.rule["built_at"] >= before
-    later = timezone.now() + timedelta(days=200)                       # nobody bought in the 90 days before
+    later = timezone.now() + timedelta(days=200)  # nobody bought in the 90 days before
     with pytest.raises(ValidationError, match="保持不变"):
         crowd_pack_refresh(shop=crowd_shop, pack_id=pack.pk, now=later)
     pack.refresh_from_db()
@@ -359,7 +385,10 @@ def test_buyers_at_the_limit_and_closed_accounts_are_skipped(crowd_shop, coupon,
     a, b, c, d = buyers
     pack = crowd_pack_create(shop=crowd_shop, actor=None, name="复购", source="repurchasers")
     promo = coupon(crowd_shop, per_buyer_limit=1)
-    assert crowd_pack_issue_coupon(shop=crowd_shop, actor=None, pack_id=pack.pk, promotion_id=promo.pk)["issued"] == 2
+    assert (
+        crowd_pack_issue_coupon(shop=crowd_shop, actor=None, pack_id=pack.pk, promotion_id=promo.pk)["issued"]
+        == 2
+    )
     b.is_active = False
     b.save()
     again = crowd_pack_issue_coupon(shop=crowd_shop, actor=None, pack_id=pack.pk, promotion_id=promo.pk)
@@ -374,14 +403,18 @@ def test_another_shops_pack_and_coupon_are_not_found(crowd_shop, make_shop, coup
     theirs = crowd_pack_create(shop=other, actor=None, name="别家的包", source="repurchasers")
     mine = crowd_pack_create(shop=crowd_shop, actor=None, name="复购", source="repurchasers")
     their_coupon = coupon(other)
-    for call in (lambda: crowd_pack_get(shop=crowd_shop, pack_id=theirs.pk),
-                 lambda: crowd_pack_buyer_ids(crowd_shop, theirs.pk),
-                 lambda: crowd_pack_refresh(shop=crowd_shop, pack_id=theirs.pk),
-                 lambda: crowd_pack_delete(shop=crowd_shop, pack_id=theirs.pk),
-                 lambda: crowd_pack_issue_coupon(shop=crowd_shop, actor=None, pack_id=theirs.pk,
-                                                 promotion_id=their_coupon.pk),
-                 lambda: crowd_pack_issue_coupon(shop=crowd_shop, actor=None, pack_id=mine.pk,
-                                                 promotion_id=their_coupon.pk)):
+    for call in (
+        lambda: crowd_pack_get(shop=crowd_shop, pack_id=theirs.pk),
+        lambda: crowd_pack_buyer_ids(crowd_shop, theirs.pk),
+        lambda: crowd_pack_refresh(shop=crowd_shop, pack_id=theirs.pk),
+        lambda: crowd_pack_delete(shop=crowd_shop, pack_id=theirs.pk),
+        lambda: crowd_pack_issue_coupon(
+            shop=crowd_shop, actor=None, pack_id=theirs.pk, promotion_id=their_coupon.pk
+        ),
+        lambda: crowd_pack_issue_coupon(
+            shop=crowd_shop, actor=None, pack_id=mine.pk, promotion_id=their_coupon.pk
+        ),
+    ):
         with pytest.raises(NotFound):
             call()
     assert CrowdPack.objects.filter(pk=theirs.pk).exists() and issued_to(their_coupon) == []

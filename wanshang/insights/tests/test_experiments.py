@@ -24,7 +24,13 @@ from wanshang.insights.models import Experiment, ExperimentView
 
 VARIANTS = [
     {"key": "A", "name": "原版", "weight": 50},
-    {"key": "B", "name": "新标题", "weight": 50, "title": "新标题 纯棉连衣裙", "image": "https://img.example.com/b.jpg"},
+    {
+        "key": "B",
+        "name": "新标题",
+        "weight": 50,
+        "title": "新标题 纯棉连衣裙",
+        "image": "https://img.example.com/b.jpg",
+    },
 ]
 
 
@@ -33,8 +39,15 @@ def visitor_id(n: int) -> str:
 
 
 def data(product_ids, **over) -> ExperimentInput:
-    fields = {"key": "title-test", "name": "标题测试", "metric": "conversion", "variants": VARIANTS,
-              "product_ids": list(product_ids), "baseline_bps": 1000, "mde_bps": 200}
+    fields = {
+        "key": "title-test",
+        "name": "标题测试",
+        "metric": "conversion",
+        "variants": VARIANTS,
+        "product_ids": list(product_ids),
+        "baseline_bps": 1000,
+        "mde_bps": 200,
+    }
     fields.update(over)
     return ExperimentInput(**fields)
 
@@ -51,6 +64,7 @@ def draft(shop, product):
 
 # --- input ---------------------------------------------------------------------------------------------------------
 
+
 def test_saved_draft_has_the_planned_sample_from_the_formula(draft):
     assert draft.status == "draft" and draft.started_at is None
     assert draft.planned_per_arm == stats.sample_size_per_arm(0.10, 0.12) == 3841
@@ -58,23 +72,29 @@ def test_saved_draft_has_the_planned_sample_from_the_formula(draft):
     assert draft.variants[1]["title"] == "新标题 纯棉连衣裙"
 
 
-@pytest.mark.parametrize("over,field", [
-    ({"variants": [{**VARIANTS[0], "weight": 60}, VARIANTS[1]]}, "variants"),     # 110
-    ({"variants": [{**VARIANTS[0], "weight": 100}]}, "variants"),                 # one variant
-    ({"variants": VARIANTS * 3}, "variants"),                                     # six
-    ({"variants": [VARIANTS[0], {**VARIANTS[1], "key": "A"}]}, "variants"),       # duplicate key
-    ({"variants": [{**VARIANTS[0], "title": "改了对照"}, VARIANTS[1]]}, "variants"),  # the control changes nothing
-    ({"variants": [VARIANTS[0], {**VARIANTS[1], "image": "javascript:alert(1)"}]}, "variants"),
-    ({"variants": [{**VARIANTS[0], "weight": "fifty"}, VARIANTS[1]]}, "variants"),
-    ({"product_ids": []}, "product_ids"),
-    ({"product_ids": [999999]}, "product_ids"),
-    ({"key": "中文 key"}, "key"),
-    ({"name": ""}, "name"),
-    ({"metric": "clicks"}, "metric"),
-    ({"baseline_bps": 0}, "baseline_bps"),
-    ({"mde_bps": 0}, "mde_bps"),
-    ({"baseline_bps": 9000, "mde_bps": 1000}, "mde_bps"),
-])
+@pytest.mark.parametrize(
+    "over,field",
+    [
+        ({"variants": [{**VARIANTS[0], "weight": 60}, VARIANTS[1]]}, "variants"),  # 110
+        ({"variants": [{**VARIANTS[0], "weight": 100}]}, "variants"),  # one variant
+        ({"variants": VARIANTS * 3}, "variants"),  # six
+        ({"variants": [VARIANTS[0], {**VARIANTS[1], "key": "A"}]}, "variants"),  # duplicate key
+        (
+            {"variants": [{**VARIANTS[0], "title": "改了对照"}, VARIANTS[1]]},
+            "variants",
+        ),  # the control changes nothing
+        ({"variants": [VARIANTS[0], {**VARIANTS[1], "image": "javascript:alert(1)"}]}, "variants"),
+        ({"variants": [{**VARIANTS[0], "weight": "fifty"}, VARIANTS[1]]}, "variants"),
+        ({"product_ids": []}, "product_ids"),
+        ({"product_ids": [999999]}, "product_ids"),
+        ({"key": "中文 key"}, "key"),
+        ({"name": ""}, "name"),
+        ({"metric": "clicks"}, "metric"),
+        ({"baseline_bps": 0}, "baseline_bps"),
+        ({"mde_bps": 0}, "mde_bps"),
+        ({"baseline_bps": 9000, "mde_bps": 1000}, "mde_bps"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_saved(shop, product, over, field):
     fields = {"product_ids": [product.pk], **over}
     product_ids = fields.pop("product_ids")
@@ -99,12 +119,15 @@ def test_key_is_unique_in_the_shop_but_not_across_shops(shop, other_shop, draft,
 
 
 def test_a_draft_can_be_edited_and_keeps_its_id(shop, draft):
-    edited = experiment_save(shop=shop, data=data(draft.product_ids, name="改名", mde_bps=100), experiment_id=draft.pk)
+    edited = experiment_save(
+        shop=shop, data=data(draft.product_ids, name="改名", mde_bps=100), experiment_id=draft.pk
+    )
     assert edited.pk == draft.pk and edited.name == "改名"
     assert edited.planned_per_arm == stats.sample_size_per_arm(0.10, 0.11)
 
 
 # --- state machine -------------------------------------------------------------------------------------------------
+
 
 def test_draft_runs_then_stops(shop, draft):
     started = experiment_start(shop=shop, experiment_id=draft.pk)
@@ -150,9 +173,13 @@ def test_a_product_is_in_one_running_experiment_at_a_time(shop, product, make_pr
 
 # --- assignment ----------------------------------------------------------------------------------------------------
 
+
 def test_assignment_is_deterministic_and_follows_the_weights(shop, product):
-    variants = [{"key": "A", "name": "对照", "weight": 50}, {"key": "B", "name": "B", "weight": 30},
-                {"key": "C", "name": "C", "weight": 20, "title": "C 标题"}]
+    variants = [
+        {"key": "A", "name": "对照", "weight": 50},
+        {"key": "B", "name": "B", "weight": 30},
+        {"key": "C", "name": "C", "weight": 20, "title": "C 标题"},
+    ]
     exp = experiment_save(shop=shop, data=data([product.pk], variants=variants))
     visitors = [visitor_id(n) for n in range(10_000)]
 
@@ -175,8 +202,12 @@ def test_storefront_variant_is_the_hashed_one_while_running(shop, product, draft
     shown = {v: experiment_variant_for(product=product, visitor=v) for v in visitors}
 
     for v, s in shown.items():
-        expected = exp.variants[variant_index(key=exp.key, experiment_id=exp.pk, variants=exp.variants, visitor=v)]
-        assert s.variant_key == expected["key"] and s.title == expected["title"] and s.image == expected["image"]
+        expected = exp.variants[
+            variant_index(key=exp.key, experiment_id=exp.pk, variants=exp.variants, visitor=v)
+        ]
+        assert (
+            s.variant_key == expected["key"] and s.title == expected["title"] and s.image == expected["image"]
+        )
     assert {s.variant_key for s in shown.values()} == {"A", "B"}
     assert experiment_variant_for(product=product, visitor="") is None
 
@@ -193,12 +224,18 @@ def test_storefront_lookup_is_cached_per_shop(shop, product, draft, django_asser
 
 # --- results -------------------------------------------------------------------------------------------------------
 
+
 def expected_counts(exp, events, *, end):
     """The definitions, counted in plain Python over the rows the test wrote (its own hash, no service code)."""
     first = {}
     for e in events:
-        if (e.kind == "pv" and e.shop_id == exp.shop_id and e.product_id in exp.product_ids
-                and exp.started_at <= e.ts <= end and e.visitor):
+        if (
+            e.kind == "pv"
+            and e.shop_id == exp.shop_id
+            and e.product_id in exp.product_ids
+            and exp.started_at <= e.ts <= end
+            and e.visitor
+        ):
             first[e.visitor] = min(first.get(e.visitor, e.ts), e.ts)
     out = {v["key"]: {"visitors": 0, "converters": 0, "revenue": 0} for v in exp.variants}
     for visitor, seen in first.items():
@@ -209,8 +246,11 @@ def expected_counts(exp, events, *, end):
             if bucket < cumulative:
                 key = v["key"]
                 break
-        pays = [e.amount_fen for e in events if e.kind == "paid" and e.shop_id == exp.shop_id
-                and e.visitor == visitor and seen <= e.ts <= end]
+        pays = [
+            e.amount_fen
+            for e in events
+            if e.kind == "paid" and e.shop_id == exp.shop_id and e.visitor == visitor and seen <= e.ts <= end
+        ]
         out[key]["visitors"] += 1
         out[key]["converters"] += 1 if pays else 0
         out[key]["revenue"] += sum(pays)
@@ -233,21 +273,33 @@ def results_world(shop, other_shop, product, make_product, draft):
         v, ts = visitor_id(n), t0 + timedelta(minutes=n)
         add(ts=ts, kind="pv", visitor=v, shop_id=shop.pk, product_id=product.pk, page_type="product")
         if n % 3 == 0:
-            add(ts=ts + timedelta(minutes=1), kind="pv", visitor=v, shop_id=shop.pk, product_id=product.pk)  # refresh
+            add(
+                ts=ts + timedelta(minutes=1), kind="pv", visitor=v, shop_id=shop.pk, product_id=product.pk
+            )  # refresh
         if n % 4 == 0:  # pays after seeing it
-            add(ts=ts + timedelta(minutes=5), kind="paid", visitor=v, shop_id=shop.pk, amount_fen=1000 + n * 7)
+            add(
+                ts=ts + timedelta(minutes=5), kind="paid", visitor=v, shop_id=shop.pk, amount_fen=1000 + n * 7
+            )
         if n % 20 == 0:  # and once more
             add(ts=ts + timedelta(hours=1), kind="paid", visitor=v, shop_id=shop.pk, amount_fen=500)
         if n % 9 == 0:  # paid before the first exposure: not a conversion of the experiment
             add(ts=ts - timedelta(minutes=1), kind="paid", visitor=v, shop_id=shop.pk, amount_fen=99_999)
         if n % 11 == 0:  # paid in another shop
-            add(ts=ts + timedelta(minutes=3), kind="paid", visitor=v, shop_id=other_shop.pk, amount_fen=77_777)
+            add(
+                ts=ts + timedelta(minutes=3), kind="paid", visitor=v, shop_id=other_shop.pk, amount_fen=77_777
+            )
     for n in range(200, 230):
         v = visitor_id(n)
-        add(ts=t0 - timedelta(hours=1), kind="pv", visitor=v, shop_id=shop.pk, product_id=product.pk)  # before start
-        add(ts=t0 + timedelta(hours=1), kind="pv", visitor=v, shop_id=shop.pk, product_id=elsewhere.pk)  # not in it
+        add(
+            ts=t0 - timedelta(hours=1), kind="pv", visitor=v, shop_id=shop.pk, product_id=product.pk
+        )  # before start
+        add(
+            ts=t0 + timedelta(hours=1), kind="pv", visitor=v, shop_id=shop.pk, product_id=elsewhere.pk
+        )  # not in it
         add(ts=t0 + timedelta(hours=1), kind="paid", visitor=v, shop_id=shop.pk, amount_fen=3000)
-    add(ts=t0 + timedelta(hours=2), kind="pv", visitor="", shop_id=shop.pk, product_id=product.pk)  # no visitor
+    add(
+        ts=t0 + timedelta(hours=2), kind="pv", visitor="", shop_id=shop.pk, product_id=product.pk
+    )  # no visitor
     Event.objects.bulk_create(events)
     return exp, events, t0
 
@@ -259,7 +311,10 @@ def test_results_match_an_independent_count(shop, results_world):
     results = experiment_results(shop=shop, experiment=exp, now=now)
 
     expected = expected_counts(exp, events, end=now)
-    got = {a.key: {"visitors": a.visitors, "converters": a.converters, "revenue": a.revenue_fen} for a in results.arms}
+    got = {
+        a.key: {"visitors": a.visitors, "converters": a.converters, "revenue": a.revenue_fen}
+        for a in results.arms
+    }
     assert got == expected
     assert results.visitors == 200
     assert sum(a.converters for a in results.arms) == 50
@@ -288,14 +343,25 @@ def test_revenue_results_use_welch_on_revenue_per_visitor(shop, results_world):
         values = []
         for n in range(200):
             v = visitor_id(n)
-            if exp.variants[variant_index(key=exp.key, experiment_id=exp.pk, variants=exp.variants,
-                                          visitor=v)]["key"] != arm.key:
+            if (
+                exp.variants[
+                    variant_index(key=exp.key, experiment_id=exp.pk, variants=exp.variants, visitor=v)
+                ]["key"]
+                != arm.key
+            ):
                 continue
             seen = t0 + timedelta(minutes=n)
-            values.append(sum(e.amount_fen for e in events if e.kind == "paid" and e.visitor == v
-                              and e.shop_id == shop.pk and seen <= e.ts <= now))
+            values.append(
+                sum(
+                    e.amount_fen
+                    for e in events
+                    if e.kind == "paid" and e.visitor == v and e.shop_id == shop.pk and seen <= e.ts <= now
+                )
+            )
         per_visitor[arm.key] = values
-    cmp = stats.compare_means(control=stats.Sample.of(per_visitor["A"]), variant=stats.Sample.of(per_visitor["B"]))
+    cmp = stats.compare_means(
+        control=stats.Sample.of(per_visitor["A"]), variant=stats.Sample.of(per_visitor["B"])
+    )
     assert b.vs_control.diff == pytest.approx(cmp.diff)
     assert b.vs_control.p_value == pytest.approx(cmp.p_value)
 
@@ -308,7 +374,10 @@ def test_a_stopped_experiment_counts_nothing_after_its_stop(shop, product, resul
 
     results = experiment_results(shop=shop, experiment=exp, now=t0 + timedelta(days=1))
 
-    got = {a.key: {"visitors": a.visitors, "converters": a.converters, "revenue": a.revenue_fen} for a in results.arms}
+    got = {
+        a.key: {"visitors": a.visitors, "converters": a.converters, "revenue": a.revenue_fen}
+        for a in results.arms
+    }
     assert got == expected_counts(exp, events, end=stop_at)
     assert results.visitors == 101  # minutes 0..100
 
@@ -319,6 +388,7 @@ def test_a_draft_has_empty_results(shop, draft):
 
 
 # --- peeking -------------------------------------------------------------------------------------------------------
+
 
 def test_opening_results_below_the_plan_is_recorded_as_a_peek(shop, results_world):
     exp, _events, _t0 = results_world

@@ -16,28 +16,44 @@ def shop_events(make_shop):
     ev: list = []
 
     def pv(visitor, page_type="product", minute=0, s=shop):
-        add(ev, ts=local(DAY1, 10, minute), kind="pv", visitor=visitor, shop=s, page_type=page_type,
-            product_id=7 if page_type == "product" else None, source="search")
+        add(
+            ev,
+            ts=local(DAY1, 10, minute),
+            kind="pv",
+            visitor=visitor,
+            shop=s,
+            page_type=page_type,
+            product_id=7 if page_type == "product" else None,
+            source="search",
+        )
 
     def money(kind, visitor, order_id, user_id, s=shop):
-        add(ev, ts=local(DAY1, 11, order_id), kind=kind, visitor=visitor, user_id=user_id, shop=s,
-            order_id=order_id, amount_fen=1000)
+        add(
+            ev,
+            ts=local(DAY1, 11, order_id),
+            kind=kind,
+            visitor=visitor,
+            user_id=user_id,
+            shop=s,
+            order_id=order_id,
+            amount_fen=1000,
+        )
 
     pv("a")
     add(ev, ts=local(DAY1, 10, 1), kind="cart", visitor="a", shop=shop, product_id=7, quantity=1)
     money("order", "a", 1, 101)
     money("paid", "a", 1, 101)
-    pv("b")                                  # 立即购买: ordered without the cart, not paid
+    pv("b")  # 立即购买: ordered without the cart, not paid
     money("order", "b", 2, 102)
-    pv("c", page_type="shop")                # only the shop page
+    pv("c", page_type="shop")  # only the shop page
     pv("d")
     add(ev, ts=local(DAY1, 10, 2), kind="cart", visitor="d", shop=shop, product_id=7, quantity=1)
-    pv("e", page_type="shop")                # ordered from the shop page, paid
+    pv("e", page_type="shop")  # ordered from the shop page, paid
     money("order", "e", 3, 105)
     money("paid", "e", 3, 105)
-    money("order", "u9", 4, 109)             # through the API with no page view: not in the funnel
+    money("order", "u9", 4, 109)  # through the API with no page view: not in the funnel
     money("paid", "u9", 4, 109)
-    pv("f", s=other)                         # another shop's visitor
+    pv("f", s=other)  # another shop's visitor
     money("order", "f", 5, 106, s=other)
     save(ev)
     rollup_pending()

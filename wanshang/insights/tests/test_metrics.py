@@ -11,6 +11,7 @@ from wanshang.insights.metrics import MARKETPLACE, counts_days, counts_live, per
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 
+
 @pytest.fixture
 def small_market(make_shop):
     a, b = make_shop(), make_shop()
@@ -50,9 +51,9 @@ def test_ratios_follow_the_definitions(small_market):
     assert (c.uv, c.pv, c.bounced) == (3, 6, 1)
     assert c.bounce_rate == pytest.approx(1 / 3)
     assert c.paid_buyers == 1 and c.paid_orders == 2 and c.paid_fen == 15800
-    assert c.per_buyer_fen == 15800          # 客单价 per buyer, not per order
-    assert c.per_order_fen == 7900           # 笔单价
-    assert c.uv_value_fen == 5267            # 15800 / 3 = 5266.67 → 5267 fen
+    assert c.per_buyer_fen == 15800  # 客单价 per buyer, not per order
+    assert c.per_order_fen == 7900  # 笔单价
+    assert c.uv_value_fen == 5267  # 15800 / 3 = 5266.67 → 5267 fen
     assert c.pay_conversion == pytest.approx(1 / 3)
     assert c.cart_rate == pytest.approx(1 / 3) and c.fav_rate == pytest.approx(1 / 3)
     assert c.refund_rate == pytest.approx(2000 / 15800)  # refunds do not reduce 支付金额
@@ -128,12 +129,14 @@ def test_today_is_not_rolled_up_until_it_is_over(make_shop):
     ev: list = []
     add(ev, ts=local(DAY2, 10), kind="pv", visitor="x", shop=shop, page_type="shop", source="direct")
     save(ev)
-    assert rollup_pending(now=local(DAY2, 12)) == 0          # still today: counted live, not rolled up
+    assert rollup_pending(now=local(DAY2, 12)) == 0  # still today: counted live, not rolled up
     assert not VisitorDay.objects.filter(day=DAY2).exists()
     more: list = []
-    add(more, ts=local(DAY1, 23), kind="pv", visitor="y", shop=shop, page_type="shop", source="direct")  # late
+    add(
+        more, ts=local(DAY1, 23), kind="pv", visitor="y", shop=shop, page_type="shop", source="direct"
+    )  # late
     save(more)
-    assert rollup_pending(now=local(DAY2, 13)) == 1          # yesterday's late event: that day is rebuilt
+    assert rollup_pending(now=local(DAY2, 13)) == 1  # yesterday's late event: that day is rebuilt
     assert rollup_pending(now=local(DAY2 + timedelta(days=1), 0, 5)) == 1  # after midnight, DAY2 is built
     assert counts_days(shop, DAY2, DAY2).uv == 1
     assert rollup_pending(now=local(DAY2 + timedelta(days=1), 0, 6)) == 0

@@ -37,31 +37,67 @@ def test_the_split_keeps_the_rows_and_content_types_of_the_moved_tables(make_sho
         OldContentType = old.get_model("contenttypes", "ContentType")
         assert {m: OldContentType.objects.get(app_label="analytics", model=m).pk for m in MOVED} == type_ids
         hour = datetime(2026, 11, 2, 2, tzinfo=UTC)
-        alert = OldAlert.objects.create(shop_id=shop.pk, kind="payment_gap", hour=hour, observed=1, expected=9.5,
-                                        detail="10:00 支付订单 1 笔")
-        platform_alert = OldAlert.objects.create(shop_id=None, kind="payment_gap", hour=hour, observed=0,
-                                                 expected=4.0)
-        pack = OldCrowdPack.objects.create(shop_id=shop.pk, name="重要价值", rule={"rfm_segment": "重要价值"},
-                                           buyer_ids=[seller.pk], size=1, created_by_id=seller.pk)
+        alert = OldAlert.objects.create(
+            shop_id=shop.pk,
+            kind="payment_gap",
+            hour=hour,
+            observed=1,
+            expected=9.5,
+            detail="10:00 支付订单 1 笔",
+        )
+        platform_alert = OldAlert.objects.create(
+            shop_id=None, kind="payment_gap", hour=hour, observed=0, expected=4.0
+        )
+        pack = OldCrowdPack.objects.create(
+            shop_id=shop.pk,
+            name="重要价值",
+            rule={"rfm_segment": "重要价值"},
+            buyer_ids=[seller.pk],
+            size=1,
+            created_by_id=seller.pk,
+        )
         experiment = OldExperiment.objects.create(
-            shop_id=shop.pk, key="title-test", name="标题实验", metric="conversion", status="running",
-            variants=[{"key": "A", "name": "原版", "weight": 50}, {"key": "B", "name": "新标题", "weight": 50}],
-            product_ids=[7], baseline_bps=1000, mde_bps=200, planned_per_arm=3000)
+            shop_id=shop.pk,
+            key="title-test",
+            name="标题实验",
+            metric="conversion",
+            status="running",
+            variants=[
+                {"key": "A", "name": "原版", "weight": 50},
+                {"key": "B", "name": "新标题", "weight": 50},
+            ],
+            product_ids=[7],
+            baseline_bps=1000,
+            mde_bps=200,
+            planned_per_arm=3000,
+        )
         view = OldExperimentView.objects.create(experiment_id=experiment.pk, shop_id=shop.pk)
     finally:
         migrate(None)  # forward again, as a deployment of the split would
 
     assert ContentType.objects.filter(app_label="analytics", model__in=MOVED).count() == 0
     assert {m: ContentType.objects.get(app_label="insights", model=m).pk for m in MOVED} == type_ids
-    assert sorted(Alert.objects.values_list("pk", "shop_id", "observed", "expected", "detail")) == sorted([
-        (alert.pk, shop.pk, 1, 9.5, "10:00 支付订单 1 笔"), (platform_alert.pk, None, 0, 4.0, "")])
+    assert sorted(Alert.objects.values_list("pk", "shop_id", "observed", "expected", "detail")) == sorted(
+        [(alert.pk, shop.pk, 1, 9.5, "10:00 支付订单 1 笔"), (platform_alert.pk, None, 0, 4.0, "")]
+    )
     moved_pack = CrowdPack.objects.for_shop(shop).get()
     assert (moved_pack.pk, moved_pack.name, moved_pack.buyer_ids, moved_pack.created_by_id) == (
-        pack.pk, "重要价值", [seller.pk], seller.pk)
+        pack.pk,
+        "重要价值",
+        [seller.pk],
+        seller.pk,
+    )
     moved_experiment = Experiment.objects.for_shop(shop).get()
-    assert (moved_experiment.pk, moved_experiment.key, moved_experiment.variants[1]["name"],
-            moved_experiment.planned_per_arm) == (experiment.pk, "title-test", "新标题", 3000)
+    assert (
+        moved_experiment.pk,
+        moved_experiment.key,
+        moved_experiment.variants[1]["name"],
+        moved_experiment.planned_per_arm,
+    ) == (experiment.pk, "title-test", "新标题", 3000)
     assert list(moved_experiment.views.values_list("pk", flat=True)) == [view.pk]
     assert ExperimentView.objects.for_shop(shop).count() == 1
     # the moved models write to the same tables: new rows continue the ids
-    assert Alert.objects.create(shop=shop, kind="payment_gap", hour=datetime(2026, 11, 2, 3, tzinfo=UTC)).pk > alert.pk
+    assert (
+        Alert.objects.create(shop=shop, kind="payment_gap", hour=datetime(2026, 11, 2, 3, tzinfo=UTC)).pk
+        > alert.pk
+    )

@@ -37,8 +37,13 @@ def as_visitor(visitor, user_id, action):
 
 
 def place_order(buyer, product, address):
-    return checkout_submit(user=buyer, items=[(product.skus.get().pk, 1)], address_id=address.pk,
-                           idempotency_key=uuid.uuid4().hex, from_cart=False)
+    return checkout_submit(
+        user=buyer,
+        items=[(product.skus.get().pk, 1)],
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+    )
 
 
 def test_buyer_deletion_removes_their_events_and_rollup_rows_only(make_user, make_address, shop, product):
@@ -46,10 +51,20 @@ def test_buyer_deletion_removes_their_events_and_rollup_rows_only(make_user, mak
     shared, elsewhere = "a" * 32, "b" * 32  # a family computer, and a visitor alice never was
 
     as_visitor(shared, None, lambda: track("pv", page_type="home"))  # before alice logged in
-    as_visitor(shared, alice.pk, lambda: track("pv", page_type="product", shop_id=shop.pk, product_id=product.pk))
-    payment = as_visitor(shared, alice.pk, lambda: checkout_submit(
-        user=alice, items=[(product.skus.get().pk, 1)], address_id=make_address(alice).pk,
-        idempotency_key=uuid.uuid4().hex, from_cart=False))
+    as_visitor(
+        shared, alice.pk, lambda: track("pv", page_type="product", shop_id=shop.pk, product_id=product.pk)
+    )
+    payment = as_visitor(
+        shared,
+        alice.pk,
+        lambda: checkout_submit(
+            user=alice,
+            items=[(product.skus.get().pk, 1)],
+            address_id=make_address(alice).pk,
+            idempotency_key=uuid.uuid4().hex,
+            from_cart=False,
+        ),
+    )
     sandbox_pay(buyer=alice, payment_no=payment.no)
     track("cart", user_id=alice.pk, shop_id=shop.pk, product_id=product.pk)  # through the API: u<id>
     as_visitor(shared, bob.pk, lambda: track("pv", page_type="home"))  # bob on the same browser
@@ -60,12 +75,14 @@ def test_buyer_deletion_removes_their_events_and_rollup_rows_only(make_user, mak
     assert order.visitor == shared
     assert Event.objects.filter(user_id=alice.pk, kind__in=["order", "paid", "item_paid"]).count() == 3
     day = date(2026, 11, 2)
-    VisitorDay.objects.bulk_create([
-        VisitorDay(day=day, visitor=shared, user_id=alice.pk, pv=2),
-        VisitorDay(day=day, visitor=f"u{alice.pk}", user_id=alice.pk, carts=1),
-        VisitorDay(day=day, visitor=shared, user_id=bob.pk, pv=1, shop_id=shop.pk),
-        VisitorDay(day=day, visitor=elsewhere, pv=1),
-    ])
+    VisitorDay.objects.bulk_create(
+        [
+            VisitorDay(day=day, visitor=shared, user_id=alice.pk, pv=2),
+            VisitorDay(day=day, visitor=f"u{alice.pk}", user_id=alice.pk, carts=1),
+            VisitorDay(day=day, visitor=shared, user_id=bob.pk, pv=1, shop_id=shop.pk),
+            VisitorDay(day=day, visitor=elsewhere, pv=1),
+        ]
+    )
     as_visitor(shared, alice.pk, lambda: track("pv", page_type="mine"))  # still in the spool when she asks
 
     deleted = buyer_events_delete(user_id=alice.pk)
@@ -77,7 +94,10 @@ def test_buyer_deletion_removes_their_events_and_rollup_rows_only(make_user, mak
     assert {e.visitor for e in kept} == {f"u{alice.pk}"}
     others = Event.objects.exclude(user_id=alice.pk)
     assert sorted((e.visitor, e.user_id) for e in others) == [(shared, bob.pk), (elsewhere, None)]
-    assert sorted((r.visitor, r.user_id) for r in VisitorDay.objects.all()) == [(shared, bob.pk), (elsewhere, None)]
+    assert sorted((r.visitor, r.user_id) for r in VisitorDay.objects.all()) == [
+        (shared, bob.pk),
+        (elsewhere, None),
+    ]
     order.refresh_from_db()
     assert order.status == "paid" and order.visitor == ""  # the order stays, unlinked from the browser
     assert ingest() == 0

@@ -54,7 +54,7 @@ def test_no_variance_or_empty_arm_gives_no_test():
 def test_sample_size_per_arm_for_ten_to_twelve_percent():
     # p̄ = 0.11; (1.95996·√(2·0.11·0.89) + 0.84162·√(0.09+0.1056))² / 0.02² = (0.867270 + 0.372220)² / 0.0004
     #   = 1.536336 / 0.0004 = 3840.85 → 3841
-    hand = (Z975 * sqrt(2 * 0.11 * 0.89) + Z80 * sqrt(0.10 * 0.90 + 0.12 * 0.88)) ** 2 / 0.02 ** 2
+    hand = (Z975 * sqrt(2 * 0.11 * 0.89) + Z80 * sqrt(0.10 * 0.90 + 0.12 * 0.88)) ** 2 / 0.02**2
     assert hand == pytest.approx(3840.85, abs=0.01)
     assert stats.sample_size_per_arm(0.10, 0.12) == ceil(hand) == 3841
     assert stats.sample_size_per_arm(0.12, 0.10) == 3841  # symmetric

@@ -26,16 +26,40 @@ def trade_events(a, b, day1: date) -> list:
     day (16:00 UTC of day 1), a refund at 00:10; `order` and `item_paid` rows that must not count. Shop B: u9."""
     day2 = day1 + timedelta(days=1)
     ev: list = []
-    add(ev, ts=local(day1, 9, 59) + timedelta(seconds=59), kind="paid", shop=a, user_id=1, order_id=1, amount_fen=10800)
+    add(
+        ev,
+        ts=local(day1, 9, 59) + timedelta(seconds=59),
+        kind="paid",
+        shop=a,
+        user_id=1,
+        order_id=1,
+        amount_fen=10800,
+    )
     add(ev, ts=local(day1, 10, 0), kind="paid", shop=a, user_id=2, order_id=2, amount_fen=5000)
     add(ev, ts=local(day1, 10, 0), kind="item_paid", shop=a, user_id=2, order_id=2, amount_fen=4000)
     add(ev, ts=local(day1, 10, 5), kind="order", shop=a, user_id=4, order_id=5, amount_fen=7777)
     add(ev, ts=local(day1, 10, 30), kind="paid", shop=a, user_id=1, order_id=3, amount_fen=2500)
-    add(ev, ts=local(day1, 23, 59) + timedelta(seconds=59), kind="paid", shop=a, user_id=3, order_id=4, amount_fen=999)
+    add(
+        ev,
+        ts=local(day1, 23, 59) + timedelta(seconds=59),
+        kind="paid",
+        shop=a,
+        user_id=3,
+        order_id=4,
+        amount_fen=999,
+    )
     add(ev, ts=local(day2, 0, 0), kind="paid", shop=a, user_id=1, order_id=6, amount_fen=1200)
     add(ev, ts=local(day2, 0, 10), kind="refund", shop=a, user_id=2, order_id=2, amount_fen=2000)
     add(ev, ts=local(day1, 10, 15), kind="paid", shop=b, user_id=9, order_id=7, amount_fen=3000)
-    add(ev, ts=local(day1 - timedelta(days=1), 23, 59), kind="paid", shop=a, user_id=5, order_id=8, amount_fen=100000)
+    add(
+        ev,
+        ts=local(day1 - timedelta(days=1), 23, 59),
+        kind="paid",
+        shop=a,
+        user_id=5,
+        order_id=8,
+        amount_fen=100000,
+    )
     return save(ev)
 
 
@@ -56,8 +80,11 @@ def test_shop_report_counts_by_local_hour_and_day(two_shops):
 
     report = trade_report(shop=a, rng=trade_range(start=day1, end=day2))
 
-    nonzero = {(h.day, h.hour): (h.orders, h.amount_fen, h.refund_fen) for h in report.hours
-               if h.orders or h.refund_fen}
+    nonzero = {
+        (h.day, h.hour): (h.orders, h.amount_fen, h.refund_fen)
+        for h in report.hours
+        if h.orders or h.refund_fen
+    }
     assert nonzero == {
         (day1, 9): (1, 10800, 0),
         (day1, 10): (2, 7500, 0),
@@ -87,7 +114,9 @@ def test_platform_report_covers_every_shop_with_a_per_shop_table(two_shops):
     t = report.totals
     assert (t.orders, t.amount_fen, t.buyers, t.refund_fen) == (5, 22299, 4, 0)
     assert [(s.shop_id, s.shop_name, s.orders, s.amount_fen, s.buyers) for s in report.shops] == [
-        (a.pk, a.name, 4, 19299, 3), (b.pk, b.name, 1, 3000, 1)]
+        (a.pk, a.name, 4, 19299, 3),
+        (b.pk, b.name, 1, 3000, 1),
+    ]
 
     only_b = platform_trade_report(rng=trade_range(start=day1, end=day1), shop_id=b.pk)
     assert (only_b.totals.orders, only_b.totals.amount_fen) == (1, 3000)
@@ -121,13 +150,16 @@ def test_range_defaults_to_the_last_seven_days_including_today():
     assert trade_range(start="2026-04-01", end="2026-07-01", today=date(2026, 7, 1)).days == 92
 
 
-@pytest.mark.parametrize(("start", "end", "field", "message"), [
-    ("2026-06-10", "2026-06-01", "start", "开始日期不能晚于结束日期"),
-    ("2026-03-01", "2026-06-30", "start", "最长 92 天"),
-    ("2026-06-01", "2026-07-02", "end", "不能晚于今天"),
-    ("2026/06/01", None, "start", "YYYY-MM-DD"),
-    (None, "yesterday", "end", "YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "field", "message"),
+    [
+        ("2026-06-10", "2026-06-01", "start", "开始日期不能晚于结束日期"),
+        ("2026-03-01", "2026-06-30", "start", "最长 92 天"),
+        ("2026-06-01", "2026-07-02", "end", "不能晚于今天"),
+        ("2026/06/01", None, "start", "YYYY-MM-DD"),
+        (None, "yesterday", "end", "YYYY-MM-DD"),
+    ],
+)
 def test_bad_ranges_are_refused_with_a_clear_message(start, end, field, message):
     with pytest.raises(ValidationError) as caught:
         trade_range(start=start, end=end, today=date(2026, 6, 30))
@@ -152,11 +184,13 @@ def test_excel_export_reads_back_as_the_report(two_shops):
     hours = list(book["按小时"].iter_rows(values_only=True))
     assert hours[0] == ("日期", "时段", "支付订单数", "支付金额（元）", "退款金额（元）")
     assert [(r[0].date(), r[1], r[2], _yuan_fen(r[3]), _yuan_fen(r[4])) for r in hours[1:]] == [
-        (h.day, h.label, h.orders, h.amount_fen, h.refund_fen) for h in report.hours]
+        (h.day, h.label, h.orders, h.amount_fen, h.refund_fen) for h in report.hours
+    ]
     days = list(book["按日"].iter_rows(values_only=True))
     assert days[0] == ("日期", "支付订单数", "支付金额（元）", "支付买家数", "退款金额（元）")
     assert [(r[0].date(), r[1], _yuan_fen(r[2]), r[3], _yuan_fen(r[4])) for r in days[1:-1]] == [
-        (d.day, d.orders, d.amount_fen, d.buyers, d.refund_fen) for d in report.days]
+        (d.day, d.orders, d.amount_fen, d.buyers, d.refund_fen) for d in report.days
+    ]
     assert days[-1] == ("合计", 5, 204.99, 3, 20)
     amount_cell = book["按日"]["C2"]
     assert amount_cell.number_format == "#,##0.00" and isinstance(amount_cell.value, float)
@@ -186,8 +220,16 @@ def test_csv_export_is_utf8_with_bom_and_yuan_text(two_shops):
     assert export.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0] == ["日期", "时段", "支付订单数", "支付金额（元）", "退款金额（元）"]
-    assert rows[1:] == [[h.day.isoformat(), h.label, str(h.orders), f"{h.amount_fen // 100}.{h.amount_fen % 100:02d}",
-                         f"{h.refund_fen // 100}.{h.refund_fen % 100:02d}"] for h in report.hours]
+    assert rows[1:] == [
+        [
+            h.day.isoformat(),
+            h.label,
+            str(h.orders),
+            f"{h.amount_fen // 100}.{h.amount_fen % 100:02d}",
+            f"{h.refund_fen // 100}.{h.refund_fen % 100:02d}",
+        ]
+        for h in report.hours
+    ]
     assert rows[11] == [day1.isoformat(), "10:00–11:00", "2", "75.00", "0.00"]
 
     daily = list(csv.reader(io.StringIO(trade_csv(report, table="days").content.decode("utf-8-sig"))))

@@ -24,14 +24,22 @@ def split_sku(make_shop, make_product):
 
 
 def rows(sku):
-    return {s.warehouse.name: (s.on_hand, s.reserved) for s in Stock.objects.filter(sku=sku).select_related("warehouse")}
+    return {
+        s.warehouse.name: (s.on_hand, s.reserved)
+        for s in Stock.objects.filter(sku=sku).select_related("warehouse")
+    }
 
 
 def test_line_larger_than_any_warehouse_is_split_default_first(split_sku, buyer, make_address):
     shop, sku, east = split_sku
     address = make_address(buyer)
-    payment = checkout_submit(user=buyer, items=[(sku.pk, 5)], address_id=address.pk,
-                              idempotency_key=uuid.uuid4().hex, from_cart=False)
+    payment = checkout_submit(
+        user=buyer,
+        items=[(sku.pk, 5)],
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+    )
     line = payment.orders.get().lines.get()
     assert sorted(q for _, q in line.allocations) == [2, 3]
     assert rows(sku) == {"默认仓": (3, 3), "华东仓": (3, 2)}
@@ -42,9 +50,16 @@ def test_line_larger_than_any_warehouse_is_split_default_first(split_sku, buyer,
 def test_cancel_releases_every_warehouse_share(split_sku, buyer, make_address):
     shop, sku, east = split_sku
     address = make_address(buyer)
-    payment = checkout_submit(user=buyer, items=[(sku.pk, 6)], address_id=address.pk,
-                              idempotency_key=uuid.uuid4().hex, from_cart=False)
-    order_cancel(order_id=payment.orders.get().pk, buyer=buyer, actor=buyer, actor_kind="buyer", reason="不要了")
+    payment = checkout_submit(
+        user=buyer,
+        items=[(sku.pk, 6)],
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+    )
+    order_cancel(
+        order_id=payment.orders.get().pk, buyer=buyer, actor=buyer, actor_kind="buyer", reason="不要了"
+    )
     assert rows(sku) == {"默认仓": (3, 0), "华东仓": (3, 0)}
     moves = StockMovement.objects.filter(sku=sku)
     assert sum(m.reserved_delta for m in moves) == 0
@@ -54,6 +69,11 @@ def test_more_than_all_warehouses_hold_is_refused(split_sku, buyer, make_address
     shop, sku, east = split_sku
     address = make_address(buyer)
     with pytest.raises(OutOfStock, match="库存不足，仅剩 6 件"):
-        checkout_submit(user=buyer, items=[(sku.pk, 7)], address_id=address.pk,
-                        idempotency_key=uuid.uuid4().hex, from_cart=False)
+        checkout_submit(
+            user=buyer,
+            items=[(sku.pk, 7)],
+            address_id=address.pk,
+            idempotency_key=uuid.uuid4().hex,
+            from_cart=False,
+        )
     assert rows(sku) == {"默认仓": (3, 0), "华东仓": (3, 0)}

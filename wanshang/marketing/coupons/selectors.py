@@ -13,7 +13,9 @@ from wanshang.marketing.types import Kind
 from wanshang.pricing.engine import PricedLine
 
 
-def coupon_center(*, shop=None, platform_only: bool = False, now=None, product=None, sku=None) -> list[Promotion]:
+def coupon_center(
+    *, shop=None, platform_only: bool = False, now=None, product=None, sku=None
+) -> list[Promotion]:
     """Public coupons that can be claimed now and are not all gone (shop=None: every shop and the platform)."""
     now = now or timezone.now()
     qs = Promotion.objects.filter(running_q(now), kind=Kind.COUPON).select_related("shop")
@@ -39,7 +41,9 @@ def claimed_counts(*, buyer, promotion_ids) -> dict[int, int]:
     if not getattr(buyer, "is_authenticated", False):
         return {}
     out: dict[int, int] = {}
-    for pid in Coupon.objects.filter(buyer=buyer, promotion_id__in=list(promotion_ids)).values_list("promotion_id", flat=True):
+    for pid in Coupon.objects.filter(buyer=buyer, promotion_id__in=list(promotion_ids)).values_list(
+        "promotion_id", flat=True
+    ):
         out[pid] = out.get(pid, 0) + 1
     return out
 
@@ -51,7 +55,9 @@ def my_coupons(*, buyer, state: str = "unused", now=None) -> list[Coupon]:
     if state == "used":
         qs = qs.filter(status=Coupon.Status.USED).order_by("-used_at")
     elif state == "expired":
-        qs = qs.filter(status__in=[Coupon.Status.UNUSED, Coupon.Status.VOID], valid_until__lte=now).order_by("-valid_until")
+        qs = qs.filter(status__in=[Coupon.Status.UNUSED, Coupon.Status.VOID], valid_until__lte=now).order_by(
+            "-valid_until"
+        )
     else:
         qs = qs.filter(status=Coupon.Status.UNUSED, valid_until__gt=now).order_by("valid_until")
     out = list(qs[:200])

@@ -41,8 +41,14 @@ def coupon_claim(*, buyer, promotion_id, now=None) -> Coupon:
         valid_from, valid_until = _coupon_window(promo, now)
         promo.issued_count = F("issued_count") + 1
         promo.save(update_fields=["issued_count"])
-        return Coupon.objects.create(promotion=promo, shop=promo.shop, buyer=buyer, source="claim",
-                                     valid_from=valid_from, valid_until=valid_until)
+        return Coupon.objects.create(
+            promotion=promo,
+            shop=promo.shop,
+            buyer=buyer,
+            source="claim",
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
 
 
 def coupon_issue(*, shop, actor, promotion_id, buyer_ids: list[int], platform: bool = False, now=None) -> int:
@@ -75,8 +81,19 @@ def coupon_issue(*, shop, actor, promotion_id, buyer_ids: list[int], platform: b
         if len(targets) > left:
             raise Conflict(f"剩余可发 {left} 张，不够发给 {len(targets)} 位买家")
         valid_from, valid_until = _coupon_window(promo, now)
-        Coupon.objects.bulk_create([Coupon(promotion=promo, shop=promo.shop, buyer_id=u, source="issued",
-                                           valid_from=valid_from, valid_until=valid_until) for u in targets])
+        Coupon.objects.bulk_create(
+            [
+                Coupon(
+                    promotion=promo,
+                    shop=promo.shop,
+                    buyer_id=u,
+                    source="issued",
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                )
+                for u in targets
+            ]
+        )
         promo.issued_count = F("issued_count") + len(targets)
         promo.save(update_fields=["issued_count"])
     return len(targets)
@@ -86,9 +103,9 @@ def coupons_use(*, buyer, coupons, payment, now) -> None:
     """The coupons the priced cart chose are used by `payment`. Raises Conflict when one was used or expired
     since the buyer priced the cart (the caller's transaction rolls back)."""
     for coupon in coupons:
-        updated = Coupon.objects.filter(pk=coupon.pk, buyer=buyer, status=Coupon.Status.UNUSED,
-                                        valid_until__gt=now).update(status=Coupon.Status.USED, payment=payment,
-                                                                    used_at=now)
+        updated = Coupon.objects.filter(
+            pk=coupon.pk, buyer=buyer, status=Coupon.Status.UNUSED, valid_until__gt=now
+        ).update(status=Coupon.Status.USED, payment=payment, used_at=now)
         if not updated:
             raise Conflict("优惠券已被使用或已过期，请刷新后重试")
         Promotion.objects.filter(pk=coupon.promotion_id).update(used_count=F("used_count") + 1)
@@ -105,13 +122,17 @@ def coupons_give_back(*, order) -> None:
         if coupon.shop_id is None and not all(status in ended for _, status in siblings):
             continue
         Coupon.objects.filter(pk=coupon.pk, status=Coupon.Status.USED).update(
-            status=Coupon.Status.UNUSED, payment=None, used_at=None)
-        Promotion.objects.filter(pk=coupon.promotion_id, used_count__gt=0).update(used_count=F("used_count") - 1)
+            status=Coupon.Status.UNUSED, payment=None, used_at=None
+        )
+        Promotion.objects.filter(pk=coupon.promotion_id, used_count__gt=0).update(
+            used_count=F("used_count") - 1
+        )
 
 
 def coupons_expire_cleanup(*, now=None) -> int:
     """Mark coupons that expired over 180 days ago void. Expiry itself is read from `valid_until`; this only
     keeps the buyer's unused-coupon index small."""
     now = now or timezone.now()
-    return Coupon.objects.filter(Q(status=Coupon.Status.UNUSED) & Q(valid_until__lte=now - timedelta(days=180))).update(
-        status=Coupon.Status.VOID)
+    return Coupon.objects.filter(
+        Q(status=Coupon.Status.UNUSED) & Q(valid_until__lte=now - timedelta(days=180))
+    ).update(status=Coupon.Status.VOID)

@@ -20,7 +20,9 @@ from wanshang.marketing.models import FlashClaim, Promotion, PromotionItem
 
 log = logging.getLogger(__name__)
 
-SOLD_OUT = "手慢了，秒杀商品已抢光"  # every path that finds the sale's units gone says this (409 out_of_stock)
+SOLD_OUT = (
+    "手慢了，秒杀商品已抢光"  # every path that finds the sale's units gone says this (409 out_of_stock)
+)
 
 CLAIM_LUA = """
 local left = redis.call('GET', KEYS[1])
@@ -86,7 +88,9 @@ def redis_claim(*, item, buyer_id: int, quantity: int) -> RedisClaim | None:
         fresh = PromotionItem.objects.get(pk=item.pk)
         ttl = max(60, int((item.promotion.ends_at - item.promotion.created_at).total_seconds()) + 86400)
         if client.set(left_key, fresh.stock - fresh.sold, nx=True, ex=ttl):
-            held = dict(FlashClaim.objects.filter(item=fresh, quantity__gt=0).values_list("buyer_id", "quantity"))
+            held = dict(
+                FlashClaim.objects.filter(item=fresh, quantity__gt=0).values_list("buyer_id", "quantity")
+            )
             if held:
                 client.hset(buyers_key, mapping={str(k): v for k, v in held.items()})
             client.expire(buyers_key, ttl)
@@ -107,18 +111,23 @@ def redis_release(claims: list[RedisClaim]) -> None:
         left_key, buyers_key = redis_keys(claim.item)
         try:
             _scripts["release"](keys=[left_key, buyers_key], args=[str(claim.buyer_id), str(claim.quantity)])
-        except Exception:  # Redis down: the database still holds the truth; the key is re-seeded when it expires
+        except (
+            Exception
+        ):  # Redis down: the database still holds the truth; the key is re-seeded when it expires
             log.exception("flash-sale release at the Redis gate failed for item %s", claim.item.pk)
 
 
 def db_claim(*, item, buyer, quantity: int) -> None:
     """Take the units in the database (inside the caller's transaction). Raises OutOfStock (sold out) or Conflict
     (over the buyer's limit); nothing is left half-done because the caller's transaction rolls back."""
-    taken = PromotionItem.objects.filter(pk=item.pk, sold__lte=F("stock") - quantity, held__gte=quantity).update(
-        sold=F("sold") + quantity, held=F("held") - quantity)
+    taken = PromotionItem.objects.filter(
+        pk=item.pk, sold__lte=F("stock") - quantity, held__gte=quantity
+    ).update(sold=F("sold") + quantity, held=F("held") - quantity)
     if not taken:
         raise OutOfStock(SOLD_OUT)
-    claim, _ = FlashClaim.objects.get_or_create(item_id=item.pk, buyer=buyer, defaults={"shop_id": item.shop_id})
+    claim, _ = FlashClaim.objects.get_or_create(
+        item_id=item.pk, buyer=buyer, defaults={"shop_id": item.shop_id}
+    )
     limit = item.promotion.per_buyer_limit
     qs = FlashClaim.objects.filter(pk=claim.pk)
     if limit:
@@ -134,13 +143,20 @@ def db_release(*, item_id: int, buyer, quantity: int, now=None) -> bool:
     now = now or timezone.now()
     item = PromotionItem.objects.select_for_update().select_related("promotion").get(pk=item_id)
     promo = item.promotion
-    open_hold = (item.hold_warehouse_id is not None and promo.status != Promotion.Status.ENDED
-                 and promo.ends_at > now and item.sold >= quantity)
+    open_hold = (
+        item.hold_warehouse_id is not None
+        and promo.status != Promotion.Status.ENDED
+        and promo.ends_at > now
+        and item.sold >= quantity
+    )
     changes = {"sold": F("sold") - quantity}
     if open_hold:
         changes["held"] = F("held") + quantity
     PromotionItem.objects.filter(pk=item_id, sold__gte=quantity).update(**changes)
-    FlashClaim.objects.filter(item_id=item_id, buyer=buyer, quantity__gte=quantity).update(quantity=F("quantity") - quantity)
-    transaction.on_commit(lambda: redis_release([RedisClaim(item=item, buyer_id=buyer.pk, quantity=quantity)]))
+    FlashClaim.objects.filter(item_id=item_id, buyer=buyer, quantity__gte=quantity).update(
+        quantity=F("quantity") - quantity
+    )
+    transaction.on_commit(
+        lambda: redis_release([RedisClaim(item=item, buyer_id=buyer.pk, quantity=quantity)])
+    )
     return open_hold
-

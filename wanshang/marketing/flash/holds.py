@@ -33,9 +33,12 @@ def flash_holds_release(*, now=None) -> int:
     """Flash sales past their end give what is still set aside back to normal sale. Idempotent, catches up."""
     now = now or timezone.now()
     done = 0
-    for item_id in list(PromotionItem.objects.filter(held__gt=0, promotion__kind=Kind.FLASH_SALE)
-                        .filter(Q(promotion__ends_at__lte=now) | Q(promotion__status=Promotion.Status.ENDED))
-                        .order_by("pk").values_list("pk", flat=True)[:500]):
+    for item_id in list(
+        PromotionItem.objects.filter(held__gt=0, promotion__kind=Kind.FLASH_SALE)
+        .filter(Q(promotion__ends_at__lte=now) | Q(promotion__status=Promotion.Status.ENDED))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    ):
         with transaction.atomic():
             if hold_give_back(item_id=item_id, reason="秒杀结束，释放锁定"):
                 done += 1

@@ -14,25 +14,49 @@ from wanshang.marketing.types import Kind
 def flash_sale_board(*, now=None) -> list[dict]:
     """Flash sales running now or starting within 24 hours, grouped by start time, with what is left."""
     now = now or timezone.now()
-    items = (PromotionItem.objects.filter(promotion__kind=Kind.FLASH_SALE, promotion__status=Promotion.Status.ACTIVE,
-                                          promotion__ends_at__gt=now, promotion__starts_at__lte=now + timedelta(hours=24),
-                                          promotion__shop__status="open")
-             .select_related("promotion__slot", "sku__product").order_by("promotion__starts_at", "id")[:200])
+    items = (
+        PromotionItem.objects.filter(
+            promotion__kind=Kind.FLASH_SALE,
+            promotion__status=Promotion.Status.ACTIVE,
+            promotion__ends_at__gt=now,
+            promotion__starts_at__lte=now + timedelta(hours=24),
+            promotion__shop__status="open",
+        )
+        .select_related("promotion__slot", "sku__product")
+        .order_by("promotion__starts_at", "id")[:200]
+    )
     sessions: dict = {}
     for item in items:
         promo = item.promotion
         key = (promo.starts_at, promo.ends_at)
-        s = sessions.setdefault(key, {"starts_at": promo.starts_at, "ends_at": promo.ends_at,
-                                      "name": promo.slot.name if promo.slot else "", "running": promo.starts_at <= now,
-                                      "items": []})
-        s["items"].append({"item": item, "sku": item.sku, "product": item.sku.product, "left": item.stock - item.sold,
-                           "sold_out": item.sold >= item.stock})
+        s = sessions.setdefault(
+            key,
+            {
+                "starts_at": promo.starts_at,
+                "ends_at": promo.ends_at,
+                "name": promo.slot.name if promo.slot else "",
+                "running": promo.starts_at <= now,
+                "items": [],
+            },
+        )
+        s["items"].append(
+            {
+                "item": item,
+                "sku": item.sku,
+                "product": item.sku.product,
+                "left": item.stock - item.sold,
+                "sold_out": item.sold >= item.stock,
+            }
+        )
     return list(sessions.values())
 
 
 def flash_item_get(*, item_id) -> PromotionItem:
-    item = PromotionItem.objects.select_related("promotion", "sku__product").filter(
-        pk=item_id, promotion__kind=Kind.FLASH_SALE).first()
+    item = (
+        PromotionItem.objects.select_related("promotion", "sku__product")
+        .filter(pk=item_id, promotion__kind=Kind.FLASH_SALE)
+        .first()
+    )
     if item is None:
         raise NotFound("秒杀商品不存在")
     return item

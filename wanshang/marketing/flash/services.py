@@ -134,8 +134,14 @@ def flash_units_give_back(*, order, now=None) -> set[int]:
     back into the sale's set-aside stock (`gate.db_release`)."""
     kept: set[int] = set()
     for line in order.lines.all():
-        if line.promotion_item_id and FlashClaim.objects.filter(  # only flash-sale items have claims
-                item_id=line.promotion_item_id, buyer_id=order.buyer_id).exists():
-            if gate.db_release(item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity, now=now):
+        if (
+            line.promotion_item_id
+            and FlashClaim.objects.filter(  # only flash-sale items have claims
+                item_id=line.promotion_item_id, buyer_id=order.buyer_id
+            ).exists()
+        ):
+            if gate.db_release(
+                item_id=line.promotion_item_id, buyer=order.buyer, quantity=line.quantity, now=now
+            ):
                 kept.add(line.pk)
     return kept

@@ -50,9 +50,14 @@ def group_join(*, buyer, line, order, team_id: int, now) -> GroupMember:
             raise Conflict("该团人数已满，请开一个新团或加入其他团")
     else:
         hours = promo.config["hours"]
-        team = GroupTeam.objects.create(promotion=promo, shop_id=promo.shop_id, item=item, leader=buyer,
-                                        size=promo.config["size"], expires_at=min(now + timedelta(hours=hours),
-                                                                                  promo.ends_at))
+        team = GroupTeam.objects.create(
+            promotion=promo,
+            shop_id=promo.shop_id,
+            item=item,
+            leader=buyer,
+            size=promo.config["size"],
+            expires_at=min(now + timedelta(hours=hours), promo.ends_at),
+        )
     if order.pay_deadline > team.expires_at:  # nobody pays into a team after its time is up
         order.pay_deadline = team.expires_at
         order.save(update_fields=["pay_deadline"])
@@ -97,10 +102,15 @@ def group_teams_expire(*, now=None) -> int:
     """
     now = now or timezone.now()
     failed = GroupTeam.objects.filter(status=GroupTeam.Status.OPEN, expires_at__lte=now).update(
-        status=GroupTeam.Status.FAILED)
-    unpaid = (GroupMember.objects.filter(team__status=GroupTeam.Status.FAILED,
-                                         order__status=OrderStatus.PENDING_PAYMENT)
-              .order_by("pk").values_list("order_id", flat=True)[:500])
+        status=GroupTeam.Status.FAILED
+    )
+    unpaid = (
+        GroupMember.objects.filter(
+            team__status=GroupTeam.Status.FAILED, order__status=OrderStatus.PENDING_PAYMENT
+        )
+        .order_by("pk")
+        .values_list("order_id", flat=True)[:500]
+    )
     for order_id in list(unpaid):
         try:
             order_cancel(order_id=order_id, actor_kind="system", reason="拼团未成功，订单自动取消", now=now)

@@ -13,7 +13,9 @@ from wanshang.marketing.models import MemberLevel, PointsAccount, PointsEntry
 from wanshang.marketing.promotions.services import promotions_changed
 
 
-def points_change(*, user, delta: int, reason: str, order=None, note: str = "", ref: str = "") -> PointsEntry | None:
+def points_change(
+    *, user, delta: int, reason: str, order=None, note: str = "", ref: str = ""
+) -> PointsEntry | None:
     """Add (or with a negative delta, take) points; the balance never goes below zero.
 
     `ref` ("earn:<order id>", "refund:<refund id>" …) makes an entry happen once however often it is called.
@@ -29,8 +31,9 @@ def points_change(*, user, delta: int, reason: str, order=None, note: str = "", 
     if not qs.update(balance=F("balance") + delta):
         raise Conflict("积分余额不足，请刷新后重试")
     balance = PointsAccount.objects.get(user=user).balance
-    return PointsEntry.objects.create(user=user, delta=delta, balance_after=balance, reason=reason, order=order,
-                                      note=note[:100], ref=ref)
+    return PointsEntry.objects.create(
+        user=user, delta=delta, balance_after=balance, reason=reason, order=order, note=note[:100], ref=ref
+    )
 
 
 def order_completed(*, order) -> None:
@@ -38,16 +41,28 @@ def order_completed(*, order) -> None:
     goods_paid = order.total_fen - order.freight_fen
     points = goods_paid // 100 * settings.WANSHANG["POINTS_EARN_PER_YUAN"]
     if points > 0:
-        points_change(user=order.buyer, delta=points, reason="earn", order=order, note=f"订单 {order.no} 完成",
-                      ref=f"earn:{order.pk}")
+        points_change(
+            user=order.buyer,
+            delta=points,
+            reason="earn",
+            order=order,
+            note=f"订单 {order.no} 完成",
+            ref=f"earn:{order.pk}",
+        )
 
 
 def points_give_back(*, order, refunded: bool) -> None:
     """Points spent on a cancelled or refunded order come back in full (less what partial refunds returned)."""
     left = order.points_used - points_returned(order=order)
     if left > 0:
-        points_change(user=order.buyer, delta=left, reason="return", order=order,
-                      note=f"订单 {order.no} {'退款' if refunded else '取消'}退回", ref=f"return:{order.pk}")
+        points_change(
+            user=order.buyer,
+            delta=left,
+            reason="return",
+            order=order,
+            note=f"订单 {order.no} {'退款' if refunded else '取消'}退回",
+            ref=f"return:{order.pk}",
+        )
 
 
 def partial_refund_released(*, order, refund_no: str, refund_id: int) -> None:
@@ -60,11 +75,18 @@ def partial_refund_released(*, order, refund_no: str, refund_id: int) -> None:
     due = allocate(order.points_used, [refunded_goods, max(goods_total - refunded_goods, 0)])[0]
     give = due - points_returned(order=order)
     if give > 0:
-        points_change(user=order.buyer, delta=give, reason="return", order=order,
-                      note=f"退款 {refund_no} 按比例退回", ref=f"refund:{refund_id}")
+        points_change(
+            user=order.buyer,
+            delta=give,
+            reason="return",
+            order=order,
+            note=f"退款 {refund_no} 按比例退回",
+            ref=f"refund:{refund_id}",
+        )
 
 
 # --- member levels ---------------------------------------------------------------------------------------------
+
 
 def member_levels_save(*, shop, levels: list[dict]) -> list[MemberLevel]:
     """Replace the shop's membership levels: [{"rank", "name", "min_spend_fen", "min_points"}], ranks 1..9."""
@@ -91,8 +113,8 @@ def member_levels_save(*, shop, levels: list[dict]) -> list[MemberLevel]:
             raise ValidationError(f"“{n2}”的门槛不能低于上一等级", field="levels")
     with transaction.atomic():
         MemberLevel.objects.for_shop(shop).delete()
-        levels = MemberLevel.objects.bulk_create([
-            MemberLevel(shop=shop, rank=r, name=n, min_spend_fen=s, min_points=p) for r, n, s, p in cleaned
-        ])
+        levels = MemberLevel.objects.bulk_create(
+            [MemberLevel(shop=shop, rank=r, name=n, min_spend_fen=s, min_points=p) for r, n, s, p in cleaned]
+        )
         promotions_changed()
     return levels

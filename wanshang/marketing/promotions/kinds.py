@@ -48,10 +48,10 @@ def yuan(fen: int) -> str:
 
 class KindSpec:
     kind: str
-    stage: str              # item / shop / platform
+    stage: str  # item / shop / platform
     needs_items = False
     item_fields: tuple = ()
-    exclusive = True        # the same SKU may not sit in two overlapping promotions of this kind
+    exclusive = True  # the same SKU may not sit in two overlapping promotions of this kind
     needs_end = True
 
     def clean_config(self, config: dict, *, platform: bool) -> dict:
@@ -72,11 +72,15 @@ class KindSpec:
             raise ValidationError("可叠加的优惠须为列表", field="combine_with")
         for token in given:
             if token in ITEM_KINDS or token == "bundle":
-                raise ValidationError("商品级优惠（会员价、限时折扣、秒杀、拼团、阶梯价、套餐）之间不叠加，系统自动取最优，"
-                                      "不能设置为可叠加", field="combine_with")
+                raise ValidationError(
+                    "商品级优惠（会员价、限时折扣、秒杀、拼团、阶梯价、套餐）之间不叠加，系统自动取最优，"
+                    "不能设置为可叠加",
+                    field="combine_with",
+                )
             if token not in allowed:
-                raise ValidationError(f"“{token}”不能与本活动叠加：叠加顺序为商品级 → 店铺级 → 平台级",
-                                      field="combine_with")
+                raise ValidationError(
+                    f"“{token}”不能与本活动叠加：叠加顺序为商品级 → 店铺级 → 平台级", field="combine_with"
+                )
         return sorted(set(given))
 
 
@@ -109,8 +113,10 @@ class CouponSpec(KindSpec):
         if out["type"] == "amount":
             out["amount_fen"] = _int(config, "amount_fen", "面额", lo=1)
             if out["threshold_fen"] and out["amount_fen"] >= out["threshold_fen"]:
-                raise ValidationError(f"面额 ¥{yuan(out['amount_fen'])} 须小于使用门槛 ¥{yuan(out['threshold_fen'])}",
-                                      field="amount_fen")
+                raise ValidationError(
+                    f"面额 ¥{yuan(out['amount_fen'])} 须小于使用门槛 ¥{yuan(out['threshold_fen'])}",
+                    field="amount_fen",
+                )
         else:
             out["discount_bps"] = _bps(config)
             out["cap_fen"] = _int(config, "cap_fen", "最多优惠", default=0)
@@ -134,7 +140,9 @@ class FullReductionSpec(KindSpec):
             tiers = _tiers(config.get("tiers"), "满减档位", qty=False)
             for threshold, off in tiers:
                 if off >= threshold:
-                    raise ValidationError(f"满 ¥{yuan(threshold)} 减 ¥{yuan(off)}：优惠须小于门槛", field="tiers")
+                    raise ValidationError(
+                        f"满 ¥{yuan(threshold)} 减 ¥{yuan(off)}：优惠须小于门槛", field="tiers"
+                    )
             if any(b[1] <= a[1] for a, b in zip(tiers, tiers[1:], strict=False)):
                 raise ValidationError("门槛越高优惠须越大", field="tiers")
             out["tiers"] = tiers
@@ -184,7 +192,9 @@ class ItemPriceSpec(KindSpec):
 
     def _price_below(self, value: int, sku_price_fen: int, label: str) -> int:
         if value >= sku_price_fen:
-            raise ValidationError(f"{label} ¥{yuan(value)} 须低于售价 ¥{yuan(sku_price_fen)}", field="price_fen")
+            raise ValidationError(
+                f"{label} ¥{yuan(value)} 须低于售价 ¥{yuan(sku_price_fen)}", field="price_fen"
+            )
         return value
 
 
@@ -210,8 +220,10 @@ class MemberPriceSpec(ItemPriceSpec):
         level_bps = config.get("level_bps") or {}
         if not isinstance(level_bps, dict):
             raise ValidationError("会员折扣格式错误", field="level_bps")
-        out["level_bps"] = {str(_int({"v": r}, "v", "会员等级", lo=1, hi=9)): _bps({"v": b}, "v", "会员折扣")
-                            for r, b in level_bps.items()}
+        out["level_bps"] = {
+            str(_int({"v": r}, "v", "会员等级", lo=1, hi=9)): _bps({"v": b}, "v", "会员折扣")
+            for r, b in level_bps.items()
+        }
         return out
 
     def clean_item(self, item, *, sku_price_fen, config):
@@ -245,7 +257,9 @@ class GroupBuySpec(ItemPriceSpec):
         return out
 
     def clean_item(self, item, *, sku_price_fen, config):
-        return {"price_fen": self._price_below(_int(item, "price_fen", "拼团价", lo=1), sku_price_fen, "拼团价")}
+        return {
+            "price_fen": self._price_below(_int(item, "price_fen", "拼团价", lo=1), sku_price_fen, "拼团价")
+        }
 
 
 @kind
@@ -277,8 +291,10 @@ class BundleSpec(KindSpec):
     def clean_config(self, config, *, platform):
         if platform:
             raise ValidationError("套餐只能由店铺创建", field="kind")
-        return {"price_fen": _int(config, "price_fen", "套餐价", lo=1),
-                "combine_with": self.clean_combine(config, "bundle")}
+        return {
+            "price_fen": _int(config, "price_fen", "套餐价", lo=1),
+            "combine_with": self.clean_combine(config, "bundle"),
+        }
 
     def clean_item(self, item, *, sku_price_fen, config):
         return {"quantity": _int(item, "quantity", "套餐件数", lo=1, hi=99, default=1)}
@@ -288,5 +304,6 @@ class BundleSpec(KindSpec):
             raise ValidationError("套餐至少包含 2 个商品规格", field="items")
         whole = sum(sku_prices[i["sku_id"]] * i["quantity"] for i in items)
         if config["price_fen"] >= whole:
-            raise ValidationError(f"套餐价 ¥{yuan(config['price_fen'])} 须低于单买合计 ¥{yuan(whole)}", field="price_fen")
-
+            raise ValidationError(
+                f"套餐价 ¥{yuan(config['price_fen'])} 须低于单买合计 ¥{yuan(whole)}", field="price_fen"
+            )

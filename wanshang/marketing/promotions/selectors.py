@@ -68,9 +68,15 @@ def promotion_preview(*, shop, promotion_id) -> list[PreviewRow]:
         else:
             promo_price = None
         ok = strike_price_ok(original_fen=sku.original_price_fen, reference_fen=refs.get(sku.pk))
-        row = PreviewRow(sku=sku, price_fen=sku.price_fen, promo_price_fen=promo_price,
-                         original_fen=sku.original_price_fen, reference_fen=refs.get(sku.pk), strike_ok=ok,
-                         warnings=list(alerts.get(sku.pk, [])))
+        row = PreviewRow(
+            sku=sku,
+            price_fen=sku.price_fen,
+            promo_price_fen=promo_price,
+            original_fen=sku.original_price_fen,
+            reference_fen=refs.get(sku.pk),
+            strike_ok=ok,
+            warnings=list(alerts.get(sku.pk, [])),
+        )
         if sku.original_price_fen and not ok and not sku.product.original_price_is_msrp:
             row.warnings.append("划线价高于活动前7日最低成交价，前台将不显示划线价（§16）")
         rows.append(row)

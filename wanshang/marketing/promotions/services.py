@@ -19,8 +19,16 @@ from wanshang.marketing.steps.context import snapshot_bump
 from wanshang.marketing.types import ITEM_KINDS, Kind, PromotionInput, Scope
 
 MAX_ITEMS = 200
-MAX_DAYS = {Kind.FLASH_SALE: 7, Kind.GROUP_BUY: 90, Kind.TIME_DISCOUNT: 90, Kind.COUPON: 365, Kind.FULL_REDUCTION: 90,
-            Kind.BUNDLE: 366, Kind.MEMBER_PRICE: 3660, Kind.WHOLESALE: 3660}
+MAX_DAYS = {
+    Kind.FLASH_SALE: 7,
+    Kind.GROUP_BUY: 90,
+    Kind.TIME_DISCOUNT: 90,
+    Kind.COUPON: 365,
+    Kind.FULL_REDUCTION: 90,
+    Kind.BUNDLE: 366,
+    Kind.MEMBER_PRICE: 3660,
+    Kind.WHOLESALE: 3660,
+}
 
 
 def _clean_common(data: PromotionInput, *, platform: bool, now) -> dict:
@@ -51,8 +59,11 @@ def _clean_common(data: PromotionInput, *, platform: bool, now) -> dict:
             raise ValidationError("适用范围须为编号列表", field="scope_ids") from None
         if not scope_ids:
             raise ValidationError("请选择适用的商品、类目或店铺", field="scope_ids")
-    for key, label, hi in (("per_buyer_limit", "每人限购/限领", 9999), ("total_quantity", "发放总量", 10_000_000),
-                           ("platform_share_bps", "平台承担比例", 10000)):
+    for key, label, hi in (
+        ("per_buyer_limit", "每人限购/限领", 9999),
+        ("total_quantity", "发放总量", 10_000_000),
+        ("platform_share_bps", "平台承担比例", 10000),
+    ):
         value = getattr(data, key)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= hi:
             raise ValidationError(f"{label}须为 0–{hi} 的整数", field=key)
@@ -62,8 +73,12 @@ def _clean_common(data: PromotionInput, *, platform: bool, now) -> dict:
         raise ValidationError("只有平台券可以设置平台承担比例", field="platform_share_bps")
     if not isinstance(data.config, dict):
         raise ValidationError("活动规则格式错误", field="config")
-    return {"name": name, "ends_at": ends_at, "scope_ids": scope_ids,
-            "config": spec.clean_config(data.config, platform=platform)}
+    return {
+        "name": name,
+        "ends_at": ends_at,
+        "scope_ids": scope_ids,
+        "config": spec.clean_config(data.config, platform=platform),
+    }
 
 
 def _clean_items(data: PromotionInput, *, shop, config: dict) -> list[dict]:
@@ -101,13 +116,18 @@ def _clean_items(data: PromotionInput, *, shop, config: dict) -> list[dict]:
         available = available_by_sku(sku_ids=sku_ids)
         for item in cleaned:
             if item["stock"] > available.get(item["sku_id"], 0):
-                raise ValidationError(f"秒杀库存 {item['stock']} 超过可售库存 {available.get(item['sku_id'], 0)}",
-                                      field="items")
+                raise ValidationError(
+                    f"秒杀库存 {item['stock']} 超过可售库存 {available.get(item['sku_id'], 0)}", field="items"
+                )
     if data.kind == Kind.MEMBER_PRICE:
         ranks = set(MemberLevel.objects.for_shop(shop).values_list("rank", flat=True))
-        used = {int(r) for i in cleaned for r in i["level_prices"]} | {int(r) for r in config.get("level_bps", {})}
+        used = {int(r) for i in cleaned for r in i["level_prices"]} | {
+            int(r) for r in config.get("level_bps", {})
+        }
         if used - ranks:
-            raise ValidationError(f"会员等级 {sorted(used - ranks)[0]} 尚未设置，请先在会员等级中添加", field="items")
+            raise ValidationError(
+                f"会员等级 {sorted(used - ranks)[0]} 尚未设置，请先在会员等级中添加", field="items"
+            )
     return cleaned
 
 
@@ -119,30 +139,39 @@ def _overlaps(promo_scope: str, ids_a: list, other) -> bool:
     return bool(set(ids_a) & set(other.scope_ids or []))
 
 
-def _check_exclusive(*, shop, kind: str, starts_at, ends_at, scope: str, scope_ids: list, items: list[dict],
-                     exclude_id=None) -> None:
+def _check_exclusive(
+    *, shop, kind: str, starts_at, ends_at, scope: str, scope_ids: list, items: list[dict], exclude_id=None
+) -> None:
     """The same SKU may not be in two overlapping promotions of one item-level kind; one 满减 per goods."""
     spec = spec_for(kind)
     if not spec.exclusive:
         return
-    others = Promotion.objects.filter(shop=shop, kind=kind, starts_at__lt=ends_at, ends_at__gt=starts_at).exclude(
-        status=Promotion.Status.ENDED)
+    others = Promotion.objects.filter(
+        shop=shop, kind=kind, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exclude(status=Promotion.Status.ENDED)
     if exclude_id:
         others = others.exclude(pk=exclude_id)
     if kind == Kind.FULL_REDUCTION:
         for other in others:
             if _overlaps(scope, scope_ids, other):
-                raise Conflict(f"与进行中或已排期的满减活动“{other.name}”时间和商品范围重叠，同一商品同一时间只能参加一个满减")
+                raise Conflict(
+                    f"与进行中或已排期的满减活动“{other.name}”时间和商品范围重叠，同一商品同一时间只能参加一个满减"
+                )
         return
     if kind == Kind.MEMBER_PRICE and not items:
         other = others.filter(items__isnull=True).first()
         if other is not None:
             raise Conflict(f"与会员价活动“{other.name}”时间重叠")
     sku_ids = [i["sku_id"] for i in items]
-    clash = (PromotionItem.objects.filter(promotion__in=others, sku_id__in=sku_ids)
-             .select_related("promotion").first())
+    clash = (
+        PromotionItem.objects.filter(promotion__in=others, sku_id__in=sku_ids)
+        .select_related("promotion")
+        .first()
+    )
     if clash:
-        raise Conflict(f"商品规格 {clash.sku_id} 已在同类活动“{clash.promotion.name}”中（时间重叠），同类活动不能重复参加")
+        raise Conflict(
+            f"商品规格 {clash.sku_id} 已在同类活动“{clash.promotion.name}”中（时间重叠），同类活动不能重复参加"
+        )
 
 
 def _check_shop_scope(*, shop, scope: str, scope_ids: list[int]) -> None:
@@ -209,8 +238,16 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
         else:
             promo = Promotion(shop=shop, kind=data.kind, created_by=actor)
         if not platform:
-            _check_exclusive(shop=shop, kind=data.kind, starts_at=starts_at, ends_at=ends_at, scope=data.scope,
-                             scope_ids=common["scope_ids"], items=items, exclude_id=promo.pk)
+            _check_exclusive(
+                shop=shop,
+                kind=data.kind,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                scope=data.scope,
+                scope_ids=common["scope_ids"],
+                items=items,
+                exclude_id=promo.pk,
+            )
         promo.name, promo.starts_at, promo.ends_at = common["name"], starts_at, ends_at
         promo.scope, promo.scope_ids, promo.config = data.scope, common["scope_ids"], common["config"]
         promo.per_buyer_limit, promo.total_quantity = data.per_buyer_limit, data.total_quantity
@@ -220,13 +257,23 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
         for old_item in promo.items.filter(held__gt=0).values_list("pk", flat=True) if promo.pk else []:
             hold_give_back(item_id=old_item, reason=f"秒杀修改，释放锁定：{promo.name}")
         promo.items.all().delete()
-        created = PromotionItem.objects.bulk_create([
-            PromotionItem(promotion=promo, shop=shop, sku_id=i["sku_id"], product_id=i["product_id"],
-                          price_fen=i.get("price_fen"), discount_bps=i.get("discount_bps"),
-                          level_prices=i.get("level_prices", {}), tiers=i.get("tiers", []),
-                          quantity=i.get("quantity", 1), stock=i.get("stock", 0))
-            for i in items
-        ])
+        created = PromotionItem.objects.bulk_create(
+            [
+                PromotionItem(
+                    promotion=promo,
+                    shop=shop,
+                    sku_id=i["sku_id"],
+                    product_id=i["product_id"],
+                    price_fen=i.get("price_fen"),
+                    discount_bps=i.get("discount_bps"),
+                    level_prices=i.get("level_prices", {}),
+                    tiers=i.get("tiers", []),
+                    quantity=i.get("quantity", 1),
+                    stock=i.get("stock", 0),
+                )
+                for i in items
+            ]
+        )
         if data.kind == Kind.FLASH_SALE:  # the sale's own stock, set aside until it ends
             for item in sorted(created, key=lambda x: x.sku_id):
                 hold_set_aside(item=item, reason=f"秒杀锁定：{promo.name}")

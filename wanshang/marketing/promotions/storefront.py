@@ -19,8 +19,16 @@ from wanshang.pricing.engine import PricedLine
 def item_prices_for(*, buyer, skus, now=None, quantity: int = 1) -> dict[int, SkuPrice]:
     """The price each SKU costs this buyer now for `quantity` units: the cart's own item-level step."""
     now = now or timezone.now()
-    lines = [PricedLine(sku=s, product=s.product, quantity=quantity, unit_price_fen=s.price_fen,
-                        list_price_fen=s.price_fen) for s in skus]
+    lines = [
+        PricedLine(
+            sku=s,
+            product=s.product,
+            quantity=quantity,
+            unit_price_fen=s.price_fen,
+            list_price_fen=s.price_fen,
+        )
+        for s in skus
+    ]
     ctx = load_context(buyer=buyer, lines=lines, now=now, with_coupons=False)
     ends = {}
     for items in ctx.items_by_sku.values():
@@ -33,10 +41,15 @@ def item_prices_for(*, buyer, skus, now=None, quantity: int = 1) -> dict[int, Sk
     for line in lines:
         best_item_price(line, ctx, buyer=buyer, group_buy={})
         info = line.item_price
-        out[line.sku_id] = SkuPrice(sku_id=line.sku_id, list_price_fen=line.list_price_fen,
-                                    price_fen=line.unit_price_fen, label=info.label if info else "",
-                                    kind=info.kind if info else "", ends_at=ends.get(info.promotion_id) if info else None,
-                                    notes=line.notes)
+        out[line.sku_id] = SkuPrice(
+            sku_id=line.sku_id,
+            list_price_fen=line.list_price_fen,
+            price_fen=line.unit_price_fen,
+            label=info.label if info else "",
+            kind=info.kind if info else "",
+            ends_at=ends.get(info.promotion_id) if info else None,
+            notes=line.notes,
+        )
     return out
 
 
@@ -49,11 +62,20 @@ def list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
     product_ids = [p.pk for p in products]
     if not product_ids:
         return {}
-    promoted = set(PromotionItem.objects.filter(
-        product_id__in=product_ids, promotion__kind__in=ITEM_KINDS, promotion__status=Promotion.Status.ACTIVE,
-        promotion__starts_at__lte=now, promotion__ends_at__gt=now).values_list("product_id", flat=True))
-    shops_with_member_price = set(Promotion.objects.filter(
-        running_q(now), kind=Kind.MEMBER_PRICE, shop_id__in={p.shop_id for p in products}).values_list("shop_id", flat=True))
+    promoted = set(
+        PromotionItem.objects.filter(
+            product_id__in=product_ids,
+            promotion__kind__in=ITEM_KINDS,
+            promotion__status=Promotion.Status.ACTIVE,
+            promotion__starts_at__lte=now,
+            promotion__ends_at__gt=now,
+        ).values_list("product_id", flat=True)
+    )
+    shops_with_member_price = set(
+        Promotion.objects.filter(
+            running_q(now), kind=Kind.MEMBER_PRICE, shop_id__in={p.shop_id for p in products}
+        ).values_list("shop_id", flat=True)
+    )
     promoted |= {p.pk for p in products if p.shop_id in shops_with_member_price}
     if not promoted:
         return {}
@@ -85,8 +107,10 @@ def product_promotions(*, buyer, product, skus, now=None) -> ProductPromotions:
         if c["mode"] == "tiers":
             fr_labels.append("，".join(full_reduction_offer(promo, t[0], 1)[1] for t in c["tiers"]))
         elif c["mode"] == "every":
-            fr_labels.append(full_reduction_offer(promo, c["every_fen"], 1)[1] +
-                             (f"，最多减{c['cap_fen'] / 100:g}元" if c.get("cap_fen") else ""))
+            fr_labels.append(
+                full_reduction_offer(promo, c["every_fen"], 1)[1]
+                + (f"，最多减{c['cap_fen'] / 100:g}元" if c.get("cap_fen") else "")
+            )
         else:
             fr_labels.append("，".join(full_reduction_offer(promo, 10**9, t[0])[1] for t in c["tiers"]))
     if fr_labels:
@@ -94,11 +118,17 @@ def product_promotions(*, buyer, product, skus, now=None) -> ProductPromotions:
     coupons = coupon_center(shop=product.shop, now=now, product=product, sku=skus[0] if skus else None)
     if coupons:
         tags.append("优惠券")
-    result = ProductPromotions(prices=prices, tags=tags, coupons=coupons, full_reductions=fr_labels, bundles=[])
+    result = ProductPromotions(
+        prices=prices, tags=tags, coupons=coupons, full_reductions=fr_labels, bundles=[]
+    )
     sku_ids = [s.pk for s in skus]
-    for item in (PromotionItem.objects.filter(sku_id__in=sku_ids, promotion__status=Promotion.Status.ACTIVE,
-                                              promotion__ends_at__gt=now)
-                 .select_related("promotion").order_by("promotion__starts_at")):
+    for item in (
+        PromotionItem.objects.filter(
+            sku_id__in=sku_ids, promotion__status=Promotion.Status.ACTIVE, promotion__ends_at__gt=now
+        )
+        .select_related("promotion")
+        .order_by("promotion__starts_at")
+    ):
         promo = item.promotion
         if promo.kind == Kind.GROUP_BUY and promo.starts_at <= now:
             result.group_buy = promo
@@ -106,7 +136,11 @@ def product_promotions(*, buyer, product, skus, now=None) -> ProductPromotions:
         elif promo.kind == Kind.FLASH_SALE and (result.flash is None or result.flash.pk == promo.pk):
             result.flash = promo
             result.flash_items[item.sku_id] = item
-        elif promo.kind == Kind.BUNDLE and promo.starts_at <= now and all(r.pk != promo.pk for r, _, _ in result.bundles):
+        elif (
+            promo.kind == Kind.BUNDLE
+            and promo.starts_at <= now
+            and all(r.pk != promo.pk for r, _, _ in result.bundles)
+        ):
             members = list(promo.items.order_by("id"))
             member_skus = skus_by_ids(sku_ids=[m.sku_id for m in members])
             if len(member_skus) == len(members):
@@ -114,9 +148,13 @@ def product_promotions(*, buyer, product, skus, now=None) -> ProductPromotions:
                 result.bundles.append((promo, [(m, member_skus[m.sku_id]) for m in members], whole))
     if result.group_buy:
         tags.append("拼团")
-        result.open_teams = list(GroupTeam.objects.filter(promotion=result.group_buy, status=GroupTeam.Status.OPEN,
-                                                          expires_at__gt=now).select_related("leader")
-                                 .order_by("expires_at")[:5])
+        result.open_teams = list(
+            GroupTeam.objects.filter(
+                promotion=result.group_buy, status=GroupTeam.Status.OPEN, expires_at__gt=now
+            )
+            .select_related("leader")
+            .order_by("expires_at")[:5]
+        )
     if result.bundles:
         tags.append("套餐")
     if result.flash and "秒杀" not in tags:
@@ -128,10 +166,16 @@ def product_tags(*, product_ids, now=None) -> dict[int, list[str]]:
     """Short promotion tags for list cards (限时折扣, 秒杀, 拼团 …): one query."""
     now = now or timezone.now()
     out: dict[int, list[str]] = {}
-    for pid, kind in (PromotionItem.objects.filter(product_id__in=list(product_ids))
-                      .filter(promotion__status=Promotion.Status.ACTIVE, promotion__starts_at__lte=now,
-                              promotion__ends_at__gt=now)
-                      .values_list("product_id", "promotion__kind").distinct()):
+    for pid, kind in (
+        PromotionItem.objects.filter(product_id__in=list(product_ids))
+        .filter(
+            promotion__status=Promotion.Status.ACTIVE,
+            promotion__starts_at__lte=now,
+            promotion__ends_at__gt=now,
+        )
+        .values_list("product_id", "promotion__kind")
+        .distinct()
+    ):
         label = Kind(kind).label.split("/")[0]
         if kind in (Kind.MEMBER_PRICE, Kind.WHOLESALE):
             continue

@@ -39,17 +39,20 @@ def scaled(price_fen: int, bps: int) -> int:
 
 # --- loading ------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Context:
     now: object
     items_by_sku: dict = field(default_factory=dict)
-    shop_promotions: dict = field(default_factory=dict)   # shop_id -> [Promotion] (满减, 全店会员价)
-    bundles: list = field(default_factory=list)           # [(Promotion, [PromotionItem])]
-    ranks: dict = field(default_factory=dict)             # shop_id -> (rank, level name)
-    used: dict = field(default_factory=dict)              # promotion_id -> units the buyer already bought
-    flash_held: dict = field(default_factory=dict)        # item_id -> units the buyer holds
-    flash_sold: dict = field(default_factory=dict)        # item_id -> units sold (read fresh)
-    flash_held_units: dict = field(default_factory=dict)  # item_id -> units set aside, not in an order (fresh)
+    shop_promotions: dict = field(default_factory=dict)  # shop_id -> [Promotion] (满减, 全店会员价)
+    bundles: list = field(default_factory=list)  # [(Promotion, [PromotionItem])]
+    ranks: dict = field(default_factory=dict)  # shop_id -> (rank, level name)
+    used: dict = field(default_factory=dict)  # promotion_id -> units the buyer already bought
+    flash_held: dict = field(default_factory=dict)  # item_id -> units the buyer holds
+    flash_sold: dict = field(default_factory=dict)  # item_id -> units sold (read fresh)
+    flash_held_units: dict = field(
+        default_factory=dict
+    )  # item_id -> units set aside, not in an order (fresh)
     coupons: list = field(default_factory=list)
     points_balance: int = 0
 
@@ -66,9 +69,9 @@ _snapshot: dict = {"token": None, "shops": {}}
 
 @dataclass
 class ShopPromotions:
-    promotions: list                                   # active or paused, not ended
-    items: list                                        # their PromotionItems, `.promotion` attached
-    levels: list                                       # MemberLevel rows, by rank
+    promotions: list  # active or paused, not ended
+    items: list  # their PromotionItems, `.promotion` attached
+    levels: list  # MemberLevel rows, by rank
 
 
 def snapshot_bump() -> None:
@@ -92,8 +95,14 @@ def shop_promotions(shop_ids, now, fresh: set | None = None) -> dict[int, ShopPr
     missing = [sid for sid in shop_ids if sid not in held]
     if missing:
         loaded = {sid: ShopPromotions([], [], []) for sid in missing}
-        promos = {p.pk: p for p in Promotion.objects.filter(
-            shop_id__in=missing, status__in=[Promotion.Status.ACTIVE, Promotion.Status.PAUSED], ends_at__gt=now)}
+        promos = {
+            p.pk: p
+            for p in Promotion.objects.filter(
+                shop_id__in=missing,
+                status__in=[Promotion.Status.ACTIVE, Promotion.Status.PAUSED],
+                ends_at__gt=now,
+            )
+        }
         for promo in promos.values():
             loaded[promo.shop_id].promotions.append(promo)
         for item in PromotionItem.objects.filter(promotion_id__in=list(promos)).order_by("id"):
@@ -143,50 +152,80 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
             ctx.shop_promotions.setdefault(promo.shop_id, []).append(promo)
     ctx.bundles = sorted(bundles.values(), key=lambda pair: pair[0].pk)
     if flash_ids:  # flash stock moves all the time: always read it fresh
-        for pk, sold, held in PromotionItem.objects.filter(pk__in=flash_ids).values_list("pk", "sold", "held"):
+        for pk, sold, held in PromotionItem.objects.filter(pk__in=flash_ids).values_list(
+            "pk", "sold", "held"
+        ):
             ctx.flash_sold[pk], ctx.flash_held_units[pk] = sold, held
     if not authenticated(buyer):
         return ctx
-    member_shops = {sid for sid, promos in ctx.shop_promotions.items() if any(p.kind == Kind.MEMBER_PRICE for p in promos)}
-    member_shops |= {i.promotion.shop_id for items in ctx.items_by_sku.values() for i in items
-                     if i.promotion.kind == Kind.MEMBER_PRICE}
+    member_shops = {
+        sid for sid, promos in ctx.shop_promotions.items() if any(p.kind == Kind.MEMBER_PRICE for p in promos)
+    }
+    member_shops |= {
+        i.promotion.shop_id
+        for items in ctx.items_by_sku.values()
+        for i in items
+        if i.promotion.kind == Kind.MEMBER_PRICE
+    }
     if member_shops:
         levels = [level for sid in sorted(member_shops) for level in snapshot[sid].levels]
         if levels:
-            ctx.points_balance = PointsAccount.objects.filter(user=buyer).values_list("balance", flat=True).first() or 0
+            ctx.points_balance = (
+                PointsAccount.objects.filter(user=buyer).values_list("balance", flat=True).first() or 0
+            )
             spend = buyer_spend_by_shop(buyer=buyer, shop_ids=member_shops)
             for level in levels:
-                reached = ((level.min_spend_fen == 0 and level.min_points == 0)
-                           or (level.min_spend_fen and spend.get(level.shop_id, 0) >= level.min_spend_fen)
-                           or (level.min_points and ctx.points_balance >= level.min_points))
+                reached = (
+                    (level.min_spend_fen == 0 and level.min_points == 0)
+                    or (level.min_spend_fen and spend.get(level.shop_id, 0) >= level.min_spend_fen)
+                    or (level.min_points and ctx.points_balance >= level.min_points)
+                )
                 if reached:
                     ctx.ranks[level.shop_id] = (level.rank, level.name)
-    limited = {i.promotion_id for items in ctx.items_by_sku.values() for i in items
-               if i.promotion.per_buyer_limit and i.promotion.kind != Kind.FLASH_SALE}
+    limited = {
+        i.promotion_id
+        for items in ctx.items_by_sku.values()
+        for i in items
+        if i.promotion.per_buyer_limit and i.promotion.kind != Kind.FLASH_SALE
+    }
     if limited:
         ctx.used = units_bought(buyer=buyer, promotion_ids=limited)
-    flash = [i.pk for items in ctx.items_by_sku.values() for i in items if i.promotion.kind == Kind.FLASH_SALE]
+    flash = [
+        i.pk for items in ctx.items_by_sku.values() for i in items if i.promotion.kind == Kind.FLASH_SALE
+    ]
     if flash:
-        ctx.flash_held = dict(FlashClaim.objects.filter(item_id__in=flash, buyer=buyer).values_list("item_id", "quantity"))
+        ctx.flash_held = dict(
+            FlashClaim.objects.filter(item_id__in=flash, buyer=buyer).values_list("item_id", "quantity")
+        )
     if with_coupons:
         ctx.coupons = list(
-            Coupon.objects.filter(Q(shop_id__in=shop_ids) | Q(shop__isnull=True), buyer=buyer,
-                                  status=Coupon.Status.UNUSED, valid_until__gt=now)
-            .select_related("promotion").order_by("valid_until", "id")
+            Coupon.objects.filter(
+                Q(shop_id__in=shop_ids) | Q(shop__isnull=True),
+                buyer=buyer,
+                status=Coupon.Status.UNUSED,
+                valid_until__gt=now,
+            )
+            .select_related("promotion")
+            .order_by("valid_until", "id")
         )
     return ctx
 
 
 def buyer_spend_by_shop(*, buyer, shop_ids) -> dict[int, int]:
     """What the buyer has spent per shop on completed orders (membership levels)."""
-    rows = (Order.objects.filter(buyer=buyer, shop_id__in=list(shop_ids), status=OrderStatus.COMPLETED)
-            .values("shop_id").annotate(total=Sum("total_fen")))
+    rows = (
+        Order.objects.filter(buyer=buyer, shop_id__in=list(shop_ids), status=OrderStatus.COMPLETED)
+        .values("shop_id")
+        .annotate(total=Sum("total_fen"))
+    )
     return {r["shop_id"]: r["total"] for r in rows}
 
 
 def units_bought(*, buyer, promotion_ids) -> dict[int, int]:
-    rows = (OrderLine.objects.filter(order__buyer=buyer, promotion_id__in=list(promotion_ids))
-            .exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.REFUNDED])
-            .values("promotion_id").annotate(n=Sum("quantity")))
+    rows = (
+        OrderLine.objects.filter(order__buyer=buyer, promotion_id__in=list(promotion_ids))
+        .exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.REFUNDED])
+        .values("promotion_id")
+        .annotate(n=Sum("quantity"))
+    )
     return {r["promotion_id"]: r["n"] for r in rows}
-

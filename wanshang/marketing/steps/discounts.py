@@ -89,9 +89,15 @@ def coupon_label(promotion) -> str:
     c = promotion.config
     prefix = "平台券" if promotion.shop_id is None else "店铺券"
     if c["type"] == "amount":
-        body = f"满{yuan(c['threshold_fen'])}减{yuan(c['amount_fen'])}" if c["threshold_fen"] else f"无门槛减{yuan(c['amount_fen'])}"
+        body = (
+            f"满{yuan(c['threshold_fen'])}减{yuan(c['amount_fen'])}"
+            if c["threshold_fen"]
+            else f"无门槛减{yuan(c['amount_fen'])}"
+        )
     else:
-        body = (f"满{yuan(c['threshold_fen'])}" if c["threshold_fen"] else "") + f"{c['discount_bps'] / 1000:g}折"
+        body = (
+            f"满{yuan(c['threshold_fen'])}" if c["threshold_fen"] else ""
+        ) + f"{c['discount_bps'] / 1000:g}折"
         if c.get("cap_fen"):
             body += f"（最多减{yuan(c['cap_fen'])}）"
     return f"{prefix} {body}"
@@ -145,8 +151,9 @@ def shop_offers(group, ctx: Context, coupons: list, now) -> tuple[list[Offer], l
         if promo.kind != Kind.FULL_REDUCTION:
             continue
         scoped = [line for line in lines if line.allows("full_reduction") and in_scope(promo, line)]
-        off, label, hint = full_reduction_offer(promo, sum(line.payable_fen for line in scoped),
-                                                sum(line.quantity for line in scoped))
+        off, label, hint = full_reduction_offer(
+            promo, sum(line.payable_fen for line in scoped), sum(line.quantity for line in scoped)
+        )
         if off > 0:
             frs.append(Offer(promo, scoped, off, label))
         if hint and scoped:
@@ -176,7 +183,9 @@ def shop_combos(frs: list[Offer], coupons: list[Offer], platform: Offer | None) 
     return combos
 
 
-def choose(groups: list, ctx: Context, coupons: list, now) -> tuple[list[list[Offer]], Offer | None, list[CouponView]]:
+def choose(
+    groups: list, ctx: Context, coupons: list, now
+) -> tuple[list[list[Offer]], Offer | None, list[CouponView]]:
     """The best allowed mix of shop-level offers per shop and at most one platform coupon, exactly.
 
     For each platform choice (none, or each usable platform coupon), each shop's combinations are reduced to
@@ -190,13 +199,23 @@ def choose(groups: list, ctx: Context, coupons: list, now) -> tuple[list[list[Of
     for coupon in coupons:
         if coupon.shop_id is not None:
             continue
-        scoped = [line for line in all_lines if line.allows("platform_coupon") and in_scope(coupon.promotion, line)]
+        scoped = [
+            line for line in all_lines if line.allows("platform_coupon") and in_scope(coupon.promotion, line)
+        ]
         off, reason = coupon_offer(coupon, sum(line.payable_fen for line in scoped), now)
         label = coupon_label(coupon.promotion)
         views.append(CouponView(coupon, label, off > 0, reason))
         if off > 0:
-            platform_offers.append(Offer(coupon.promotion, scoped, off, label, coupon=coupon,
-                                         platform_bps=coupon.promotion.platform_share_bps))
+            platform_offers.append(
+                Offer(
+                    coupon.promotion,
+                    scoped,
+                    off,
+                    label,
+                    coupon=coupon,
+                    platform_bps=coupon.promotion.platform_share_bps,
+                )
+            )
     payable = {id(line): line.payable_fen for line in all_lines}
     # Each shop's combinations are simulated once; a platform choice only filters them and reads what they
     # leave on its lines. Shops touch only their own lines, so a joint choice is scored by arithmetic:
@@ -217,8 +236,11 @@ def choose(groups: list, ctx: Context, coupons: list, now) -> tuple[list[list[Of
                     continue
                 inside = sum(payable[k] - left[k] for k in left if k in eligible)
                 scored.append((saved, saved - inside, combo))
-            front = [x for x in scored if not any((o[0] >= x[0] and o[1] >= x[1] and (o[0], o[1]) != (x[0], x[1]))
-                                                  for o in scored)]
+            front = [
+                x
+                for x in scored
+                if not any((o[0] >= x[0] and o[1] >= x[1] and (o[0], o[1]) != (x[0], x[1])) for o in scored)
+            ]
             # among equal scores keep the one with fewer coupons, then the earliest-expiring coupon
             front.sort(key=lambda x: (-x[0], -x[1], len(x[2]), _expiry_key(x[2])))
             dedup, seen = [], set()
@@ -271,7 +293,9 @@ def best_discounts(cart: PricedCart, now) -> None:
                 if offer.coupon:
                     chosen[offer.coupon.pk] = adj.amount_fen
     if platform is not None:
-        adj = Adjustment(code=platform.code, label=platform.label, amount_fen=platform.amount, stage="platform")
+        adj = Adjustment(
+            code=platform.code, label=platform.label, amount_fen=platform.amount, stage="platform"
+        )
         if apply_discount(platform.lines, adj, platform_bps=platform.platform_bps):
             cart.adjustments.append(adj)
             chosen[platform.coupon.pk] = adj.amount_fen
@@ -286,4 +310,3 @@ def best_discounts(cart: PricedCart, now) -> None:
             views.append(CouponView(coupon, coupon_label(coupon.promotion), False, "未选择"))
     cart.coupons = views
     cart.context["chosen_coupons"] = [v.coupon for v in views if v.chosen]
-

@@ -13,7 +13,13 @@ from wanshang.pricing.engine import (
     register_step,
 )
 
-KIND_ORDER = {Kind.FLASH_SALE: 0, Kind.GROUP_BUY: 1, Kind.TIME_DISCOUNT: 2, Kind.MEMBER_PRICE: 3, Kind.WHOLESALE: 4}
+KIND_ORDER = {
+    Kind.FLASH_SALE: 0,
+    Kind.GROUP_BUY: 1,
+    Kind.TIME_DISCOUNT: 2,
+    Kind.MEMBER_PRICE: 3,
+    Kind.WHOLESALE: 4,
+}
 
 
 def item_candidates(line: PricedLine, ctx: Context, *, buyer, group_buy: dict) -> list[tuple[int, ItemPrice]]:
@@ -37,11 +43,15 @@ def item_candidates(line: PricedLine, ctx: Context, *, buyer, group_buy: dict) -
             left = item.stock - ctx.flash_sold.get(item.pk, item.sold)
             held = ctx.flash_held.get(item.pk, 0)
             if left < qty:
-                line.notes.append("秒杀已抢光，按原价购买" if left <= 0 else f"秒杀仅剩 {left} 件，超出按原价购买")
+                line.notes.append(
+                    "秒杀已抢光，按原价购买" if left <= 0 else f"秒杀仅剩 {left} 件，超出按原价购买"
+                )
                 line.promo_sold_out = True
                 continue
             if limit and held + qty > limit:
-                line.notes.append(f"秒杀每人限购 {limit} 件" + (f"，您已抢 {held} 件" if held else "") + "，超出按原价购买")
+                line.notes.append(
+                    f"秒杀每人限购 {limit} 件" + (f"，您已抢 {held} 件" if held else "") + "，超出按原价购买"
+                )
                 continue
             price, label = item.price_fen, "秒杀价"
             limit = 0
@@ -59,10 +69,25 @@ def item_candidates(line: PricedLine, ctx: Context, *, buyer, group_buy: dict) -
         if limit and kind != Kind.FLASH_SALE:
             bought = ctx.used.get(promo.pk, 0)
             if bought + qty > limit:
-                line.notes.append(f"{label}每人限购 {limit} 件" + (f"，您已购 {bought} 件" if bought else "") + "，超出按原价购买")
+                line.notes.append(
+                    f"{label}每人限购 {limit} 件"
+                    + (f"，您已购 {bought} 件" if bought else "")
+                    + "，超出按原价购买"
+                )
                 continue
-        out.append((price, ItemPrice(code=f"promo:{promo.pk}", label=label, kind=kind, promotion_id=promo.pk,
-                                     item_id=item.pk, combine_with=tuple(promo.config.get("combine_with", ())))))
+        out.append(
+            (
+                price,
+                ItemPrice(
+                    code=f"promo:{promo.pk}",
+                    label=label,
+                    kind=kind,
+                    promotion_id=promo.pk,
+                    item_id=item.pk,
+                    combine_with=tuple(promo.config.get("combine_with", ())),
+                ),
+            )
+        )
     rank = ctx.ranks.get(line.product.shop_id)
     for promo in ctx.shop_promotions.get(line.product.shop_id, []):
         if promo.kind != Kind.MEMBER_PRICE or not rank or not in_scope(promo, line):
@@ -71,9 +96,19 @@ def item_candidates(line: PricedLine, ctx: Context, *, buyer, group_buy: dict) -
         if rates:
             price = scaled(base, min(rates))
             if price < base:
-                out.append((price, ItemPrice(code=f"promo:{promo.pk}", label=f"会员价（{rank[1]}）", kind=Kind.MEMBER_PRICE,
-                                             promotion_id=promo.pk, item_id=0,
-                                             combine_with=tuple(promo.config.get("combine_with", ())))))
+                out.append(
+                    (
+                        price,
+                        ItemPrice(
+                            code=f"promo:{promo.pk}",
+                            label=f"会员价（{rank[1]}）",
+                            kind=Kind.MEMBER_PRICE,
+                            promotion_id=promo.pk,
+                            item_id=0,
+                            combine_with=tuple(promo.config.get("combine_with", ())),
+                        ),
+                    )
+                )
     return out
 
 
@@ -107,10 +142,20 @@ def apply_bundles(lines: list[PricedLine], ctx: Context) -> list[tuple[Adjustmen
         if any(i.sku_id in taken for i in items):
             continue
         bundle_lines = [by_sku[i.sku_id] for i in items]
-        info = ItemPrice(code=f"promo:{promo.pk}", label=f"套餐：{promo.name}", kind=Kind.BUNDLE, promotion_id=promo.pk,
-                         item_id=0, combine_with=tuple(promo.config.get("combine_with", ())))
-        adj = Adjustment(code=f"promo:{promo.pk}", label=f"套餐 {promo.name}" + (f" ×{sets}" if sets > 1 else ""),
-                         amount_fen=saving, stage="item")
+        info = ItemPrice(
+            code=f"promo:{promo.pk}",
+            label=f"套餐：{promo.name}",
+            kind=Kind.BUNDLE,
+            promotion_id=promo.pk,
+            item_id=0,
+            combine_with=tuple(promo.config.get("combine_with", ())),
+        )
+        adj = Adjustment(
+            code=f"promo:{promo.pk}",
+            label=f"套餐 {promo.name}" + (f" ×{sets}" if sets > 1 else ""),
+            amount_fen=saving,
+            stage="item",
+        )
         apply_discount(bundle_lines, adj)
         for line in bundle_lines:
             line.item_price = info
@@ -129,4 +174,3 @@ def item_prices(cart: PricedCart, now) -> None:
     for group in cart.groups:
         for adj, _lines in apply_bundles(group.valid_lines, ctx):
             group.adjustments.append(adj)
-

@@ -32,7 +32,9 @@ def redeem_points(cart: PricedCart, now) -> None:
     cart.points_max = points_for_fen(fen) if fen > 0 else 0
     if not cart.options.use_points or fen <= 0:
         return
-    adj = Adjustment(code="points", label=f"积分抵扣（{points_for_fen(fen)}积分）", amount_fen=fen, stage="platform")
+    adj = Adjustment(
+        code="points", label=f"积分抵扣（{points_for_fen(fen)}积分）", amount_fen=fen, stage="platform"
+    )
     applied = apply_discount(lines, adj, platform_bps=10000)
     if applied:
         cart.points_used = points_for_fen(applied)

@@ -18,14 +18,17 @@ from wanshang.common.tests.concurrency import run_concurrently
 from wanshang.marketing.flash import gate as flash
 
 pytestmark = [
-    pytest.mark.postgres, pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("threads"),  # scripts/test runs the thread races one at a time: each holds many connections
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group(
+        "threads"
+    ),  # scripts/test runs the thread races one at a time: each holds many connections
 ]
 
 UNITS = 100
-LIMIT = 2          # per buyer
+LIMIT = 2  # per buyer
 BUYERS = 200
-ATTEMPTS = 2000    # each buyer tries ATTEMPTS / BUYERS times, back to back (a buyer hammering the button)
+ATTEMPTS = 2000  # each buyer tries ATTEMPTS / BUYERS times, back to back (a buyer hammering the button)
 THREADS = 16
 
 
@@ -54,7 +57,9 @@ def _race(item_id, attempts, threads=THREADS):
     from wanshang.checkout.services import flash_buy
 
     def attempt(buyer, address):
-        return flash_buy(buyer=buyer, item_id=item_id, address_id=address.pk, idempotency_key=uuid.uuid4().hex)
+        return flash_buy(
+            buyer=buyer, item_id=item_id, address_id=address.pk, idempotency_key=uuid.uuid4().hex
+        )
 
     results = run_concurrently(attempt, attempts, threads=threads)
     payments = [r for r in results if not isinstance(r, Exception)]
@@ -84,7 +89,9 @@ def _check_sale(item, sku, *, sold):
     per_buyer = Counter(live.values_list("order__buyer_id", flat=True))
     assert max(per_buyer.values(), default=0) <= LIMIT
     row = Stock.objects.get(sku=sku)
-    moves = StockMovement.objects.filter(sku=sku).aggregate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))
+    moves = StockMovement.objects.filter(sku=sku).aggregate(
+        on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta")
+    )
     assert (row.on_hand, row.reserved) == (moves["on_hand"], moves["reserved"])
     unpaid = live.filter(order__status="pending_payment").aggregate(n=Sum("quantity"))["n"] or 0
     # the sale's own stock stays set aside (reserved, in no order) until it ends: normal buyers never get it
@@ -98,14 +105,19 @@ def _check_sale(item, sku, *, sold):
 
 
 def test_flash_sale_of_100_units_sells_exactly_100_and_cancelled_units_sell_again(
-        gate, make_shop, make_product, make_buyers, promo):
+    gate, make_shop, make_product, make_buyers, promo
+):
     from wanshang.orders.services import orders_cancel_expired
     from wanshang.payments.services import sandbox_pay
 
     shop = make_shop()
     sku = make_product(shop, prices=(9900,), stock=150).skus.get()
-    sale = promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": UNITS}],
-                 per_buyer_limit=LIMIT)
+    sale = promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": sku.pk, "price_fen": 990, "stock": UNITS}],
+        per_buyer_limit=LIMIT,
+    )
     item = sale.items.get()
     buyers = make_buyers(BUYERS)
     attempts = [b for b in buyers for _ in range(ATTEMPTS // BUYERS)]
@@ -114,7 +126,9 @@ def test_flash_sale_of_100_units_sells_exactly_100_and_cancelled_units_sell_agai
     assert errors == []
     assert len(payments) == UNITS
     assert sum(refused.values()) == ATTEMPTS - UNITS
-    assert all("抢光" in m or "限购" in m or "仅剩" in m for m in refused), refused  # sold out or over the limit
+    assert all("抢光" in m or "限购" in m or "仅剩" in m for m in refused), (
+        refused
+    )  # sold out or over the limit
     _check_sale(item, sku, sold=UNITS)
 
     # 60 pay; the other 40 time out and their units go back on sale (and to the Redis gate)
@@ -136,8 +150,13 @@ def test_coupon_with_50_to_give_is_claimed_exactly_50_times_by_200_attempts(make
     from wanshang.marketing.services import coupon_claim
 
     shop = make_shop()
-    c = promo(shop, "coupon", config={"type": "amount", "threshold_fen": 0, "amount_fen": 500}, total_quantity=50,
-              per_buyer_limit=2)
+    c = promo(
+        shop,
+        "coupon",
+        config={"type": "amount", "threshold_fen": 0, "amount_fen": 500},
+        total_quantity=50,
+        per_buyer_limit=2,
+    )
     buyers = [make_user() for _ in range(40)]
     attempts = [b for b in buyers for _ in range(5)]  # 200 attempts, five back to back per buyer
 
@@ -148,8 +167,10 @@ def test_coupon_with_50_to_give_is_claimed_exactly_50_times_by_200_attempts(make
         except DomainError as exc:
             return exc.message
 
-    results = Counter(r if isinstance(r, str) else f"error {r!r}"
-                      for r in run_concurrently(claim, attempts, threads=THREADS))
+    results = Counter(
+        r if isinstance(r, str) else f"error {r!r}"
+        for r in run_concurrently(claim, attempts, threads=THREADS)
+    )
     assert not [r for r in results if r.startswith("error")], results
     assert results["ok"] == 50
     assert Coupon.objects.filter(promotion=c).count() == 50

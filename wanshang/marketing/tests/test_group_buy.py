@@ -23,7 +23,6 @@ pytestmark = pytest.mark.django_db
 PRICE, GROUP_PRICE, STOCK = 10000, 6000, 10
 
 
-
 def run_group_jobs(now=None) -> int:
     """What the scheduler runs every minute: marketing fails expired teams (and cancels their unpaid orders),
     after-sales refunds their paid ones. Returns how many teams failed."""
@@ -36,8 +35,12 @@ def run_group_jobs(now=None) -> int:
 def sale(shop, make_product, promo):
     """A running size-3 group buy of one SKU (¥100, ¥60 in a group), 24 hours to fill a team."""
     sku = make_product(shop, prices=(PRICE,), stock=STOCK).skus.get()
-    promotion = promo(shop, "group_buy", items=[{"sku_id": sku.pk, "price_fen": GROUP_PRICE}],
-                      config={"size": 3, "hours": 24})
+    promotion = promo(
+        shop,
+        "group_buy",
+        items=[{"sku_id": sku.pk, "price_fen": GROUP_PRICE}],
+        config={"size": 3, "hours": 24},
+    )
     return promotion.items.get(), sku
 
 
@@ -48,8 +51,13 @@ def member(make_user, make_address, sale):
 
     def join(team=None):
         buyer = make_user()
-        payment = group_buy(buyer=buyer, item_id=item.pk, address_id=make_address(buyer).pk,
-                            idempotency_key=uuid.uuid4().hex, team_id=team.pk if team else None)
+        payment = group_buy(
+            buyer=buyer,
+            item_id=item.pk,
+            address_id=make_address(buyer).pk,
+            idempotency_key=uuid.uuid4().hex,
+            team_id=team.pk if team else None,
+        )
         return buyer, payment
 
     return join
@@ -61,7 +69,9 @@ def pay(buyer, payment):
 
 
 def ship(shop, order):
-    return order_ship(shop=shop, order_id=order.pk, carrier="SF", tracking_no="SF1234567890", actor=shop.owner)
+    return order_ship(
+        shop=shop, order_id=order.pk, carrier="SF", tracking_no="SF1234567890", actor=shop.owner
+    )
 
 
 def available(sku):
@@ -138,8 +148,12 @@ def test_payment_after_the_team_failed_is_refunded_and_changes_nothing(shop, sal
     assert second.orders.get().status == OrderStatus.CANCELLED
 
     body = get_gateway("sandbox").build_notification(second.no, second.amount_fen)
-    assert payment_notify(gateway_code="sandbox", body=body, content_type="application/x-www-form-urlencoded",
-                          headers={}) == "paid_after_cancel"
+    assert (
+        payment_notify(
+            gateway_code="sandbox", body=body, content_type="application/x-www-form-urlencoded", headers={}
+        )
+        == "paid_after_cancel"
+    )
     second.refresh_from_db()
     assert second.refunded_fen == second.amount_fen  # the money went straight back
     assert second.orders.get().status == OrderStatus.CANCELLED

@@ -23,9 +23,16 @@ def balance(user):
     return PointsAccount.objects.get(user=user).balance
 
 
-def test_coupon_is_used_by_the_order_and_comes_back_when_it_is_cancelled(buyer, address, shop, make_product, promo, place):
+def test_coupon_is_used_by_the_order_and_comes_back_when_it_is_cancelled(
+    buyer, address, shop, make_product, promo, place
+):
     sku = make_product(shop, prices=(25000,)).skus.get()
-    c = promo(shop, "coupon", config={"type": "amount", "threshold_fen": 20000, "amount_fen": 2000}, total_quantity=5)
+    c = promo(
+        shop,
+        "coupon",
+        config={"type": "amount", "threshold_fen": 20000, "amount_fen": 2000},
+        total_quantity=5,
+    )
     coupon = coupon_claim(buyer=buyer, promotion_id=c.pk)
     payment = place(buyer, address, [(sku.pk, 1)])
     order = payment.orders.get()
@@ -40,7 +47,9 @@ def test_coupon_is_used_by_the_order_and_comes_back_when_it_is_cancelled(buyer, 
 
 def test_a_used_coupon_cannot_be_used_twice(buyer, address, shop, make_product, promo, place):
     sku = make_product(shop, prices=(25000,)).skus.get()
-    c = promo(shop, "coupon", config={"type": "amount", "threshold_fen": 0, "amount_fen": 2000}, total_quantity=5)
+    c = promo(
+        shop, "coupon", config={"type": "amount", "threshold_fen": 0, "amount_fen": 2000}, total_quantity=5
+    )
     coupon_claim(buyer=buyer, promotion_id=c.pk)
     place(buyer, address, [(sku.pk, 1)])
     second = place(buyer, address, [(sku.pk, 1)])
@@ -48,14 +57,21 @@ def test_a_used_coupon_cannot_be_used_twice(buyer, address, shop, make_product, 
 
 
 def test_coupon_claim_limits(buyer, shop, promo):
-    c = promo(shop, "coupon", config={"type": "amount", "threshold_fen": 0, "amount_fen": 500}, total_quantity=1,
-              per_buyer_limit=1)
+    c = promo(
+        shop,
+        "coupon",
+        config={"type": "amount", "threshold_fen": 0, "amount_fen": 500},
+        total_quantity=1,
+        per_buyer_limit=1,
+    )
     coupon_claim(buyer=buyer, promotion_id=c.pk)
     with pytest.raises(Conflict, match="已领完|限领"):
         coupon_claim(buyer=buyer, promotion_id=c.pk)
 
 
-def test_points_spent_come_back_on_refund_and_are_earned_on_completion(buyer, address, shop, make_product, place):
+def test_points_spent_come_back_on_refund_and_are_earned_on_completion(
+    buyer, address, shop, make_product, place
+):
     sku = make_product(shop, prices=(10000,)).skus.get()
     points_change(user=buyer, delta=3000, reason="grant")
     payment = place(buyer, address, [(sku.pk, 1)], options=PricingOptions(use_points=True))
@@ -74,11 +90,19 @@ def test_points_spent_come_back_on_refund_and_are_earned_on_completion(buyer, ad
     assert balance(buyer) == 3000 + 100
 
 
-def test_platform_share_is_owed_to_the_shop_in_settlement(buyer, operator, address, make_shop, make_product, promo, place):
+def test_platform_share_is_owed_to_the_shop_in_settlement(
+    buyer, operator, address, make_shop, make_product, promo, place
+):
     shop = make_shop()
     sku = make_product(shop, prices=(20000,)).skus.get()
-    pc = promo(None, "coupon", actor=operator, config={"type": "amount", "threshold_fen": 10000, "amount_fen": 4000},
-               total_quantity=9, platform_share_bps=5000)
+    pc = promo(
+        None,
+        "coupon",
+        actor=operator,
+        config={"type": "amount", "threshold_fen": 10000, "amount_fen": 4000},
+        total_quantity=9,
+        platform_share_bps=5000,
+    )
     coupon_claim(buyer=buyer, promotion_id=pc.pk)
     payment = place(buyer, address, [(sku.pk, 1)])
     order = payment.orders.get()
@@ -90,7 +114,9 @@ def test_platform_share_is_owed_to_the_shop_in_settlement(buyer, operator, addre
     assert entry.gross_fen == order.total_fen + 2000
 
 
-def test_unpaid_flash_order_times_out_and_returns_flash_stock(buyer, make_user, address, make_address, shop, make_product, promo):
+def test_unpaid_flash_order_times_out_and_returns_flash_stock(
+    buyer, make_user, address, make_address, shop, make_product, promo
+):
     sku = make_product(shop, prices=(9900,), stock=20).skus.get()
     f = promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 1}], per_buyer_limit=1)
     item = f.items.get()
@@ -100,29 +126,44 @@ def test_unpaid_flash_order_times_out_and_returns_flash_stock(buyer, make_user, 
     assert order.pay_deadline <= timezone.now() + timedelta(minutes=15)
     other = make_user()
     with pytest.raises(Conflict, match="抢光"):
-        flash_buy(buyer=other, item_id=item.pk, address_id=make_address(other).pk, idempotency_key="flash-0002")
+        flash_buy(
+            buyer=other, item_id=item.pk, address_id=make_address(other).pk, idempotency_key="flash-0002"
+        )
     assert orders_cancel_expired(now=timezone.now() + timedelta(minutes=16)) == 1
     item.refresh_from_db()
     assert item.sold == 0 and FlashClaim.objects.get(buyer=buyer).quantity == 0
-    payment = flash_buy(buyer=other, item_id=item.pk, address_id=make_address(other).pk, idempotency_key="flash-0003")
+    payment = flash_buy(
+        buyer=other, item_id=item.pk, address_id=make_address(other).pk, idempotency_key="flash-0003"
+    )
     assert payment.orders.get().status == Order._meta.get_field("status").default
 
 
 def test_flash_buy_refused_before_start(buyer, address, shop, make_product, promo):
     sku = make_product(shop, prices=(9900,), stock=20).skus.get()
     now = timezone.now()
-    f = promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 5}],
-              starts=now + timedelta(hours=1), ends=now + timedelta(hours=2))
+    f = promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 5}],
+        starts=now + timedelta(hours=1),
+        ends=now + timedelta(hours=2),
+    )
     with pytest.raises(Conflict, match="尚未开始"):
-        flash_buy(buyer=buyer, item_id=f.items.get().pk, address_id=address.pk, idempotency_key="flash-early-1")
+        flash_buy(
+            buyer=buyer, item_id=f.items.get().pk, address_id=address.pk, idempotency_key="flash-early-1"
+        )
     assert PromotionItem.objects.get().sold == 0 and not Order.objects.exists()
 
 
-def test_coupon_held_stays_usable_after_the_merchant_pauses_the_promotion(buyer, address, shop, make_product, promo, place):
+def test_coupon_held_stays_usable_after_the_merchant_pauses_the_promotion(
+    buyer, address, shop, make_product, promo, place
+):
     from wanshang.marketing.services import promotion_pause
 
     sku = make_product(shop, prices=(25000,)).skus.get()
-    c = promo(shop, "coupon", config={"type": "amount", "threshold_fen": 0, "amount_fen": 1000}, total_quantity=5)
+    c = promo(
+        shop, "coupon", config={"type": "amount", "threshold_fen": 0, "amount_fen": 1000}, total_quantity=5
+    )
     coupon_claim(buyer=buyer, promotion_id=c.pk)
     promotion_pause(shop=shop, promotion_id=c.pk)
     assert place(buyer, address, [(sku.pk, 1)]).orders.get().discount_fen == 1000
@@ -130,7 +171,8 @@ def test_coupon_held_stays_usable_after_the_merchant_pauses_the_promotion(buyer,
 
 
 def test_partial_refund_returns_the_units_allocated_share_and_points_in_proportion(
-        buyer, address, shop, make_product, promo, place):
+    buyer, address, shop, make_product, promo, place
+):
     from wanshang.aftersales.services import refund_quote
     from wanshang.inventory.models import Stock
     from wanshang.marketing.models import PointsEntry
@@ -165,25 +207,35 @@ def test_partial_refund_returns_the_units_allocated_share_and_points_in_proporti
         refund_request(buyer=buyer, order_id=order.pk, reason="再退一次")
 
 
-def test_flash_sale_stock_is_set_aside_from_normal_sale_until_it_ends(buyer, make_user, make_address, address, shop,
-                                                                       make_product, promo):
+def test_flash_sale_stock_is_set_aside_from_normal_sale_until_it_ends(
+    buyer, make_user, make_address, address, shop, make_product, promo
+):
     from wanshang.inventory.selectors import available_by_sku
     from wanshang.marketing.models import PromotionItem
     from wanshang.marketing.services import flash_holds_release, promotion_end
     from wanshang.pricing.engine import price_items
 
     sku = make_product(shop, prices=(5000,), stock=8).skus.get()
-    f = promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 5}], per_buyer_limit=5,
-              ends=timezone.now() + timedelta(hours=1))
-    assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 3          # normal buyers see 3
+    f = promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 5}],
+        per_buyer_limit=5,
+        ends=timezone.now() + timedelta(hours=1),
+    )
+    assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 3  # normal buyers see 3
     other = make_user()
-    line = price_items(buyer=other, items=[(sku.pk, 4)]).lines[0]   # 4 at the flash price: the 5 set aside count
+    line = price_items(buyer=other, items=[(sku.pk, 4)]).lines[
+        0
+    ]  # 4 at the flash price: the 5 set aside count
     assert line.ok and line.unit_price_fen == 990
     item = f.items.get()
     flash_buy(buyer=buyer, item_id=item.pk, quantity=5, address_id=address.pk, idempotency_key="hold-0001")
     item.refresh_from_db()
     assert (item.sold, item.held) == (5, 0)
-    line = price_items(buyer=other, items=[(sku.pk, 4)]).lines[0]   # sold out at the flash price, 3 left at ¥50
+    line = price_items(buyer=other, items=[(sku.pk, 4)]).lines[
+        0
+    ]  # sold out at the flash price, 3 left at ¥50
     assert not line.ok and "仅剩 3 件" in line.problem
     # an unpaid flash order times out during the sale: its units go back to the sale, not to normal stock
     assert orders_cancel_expired(now=timezone.now() + timedelta(minutes=16)) == 1
@@ -193,8 +245,14 @@ def test_flash_sale_stock_is_set_aside_from_normal_sale_until_it_ends(buyer, mak
     assert flash_holds_release(now=timezone.now()) == 0
     assert flash_holds_release(now=timezone.now() + timedelta(hours=2)) == 1
     assert PromotionItem.objects.get(pk=item.pk).held == 0 and available_by_sku(sku_ids=[sku.pk])[sku.pk] == 8
-    g = promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 6}], name="第二场秒杀",
-              starts=timezone.now() + timedelta(hours=3), ends=timezone.now() + timedelta(hours=4))
+    g = promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": sku.pk, "price_fen": 990, "stock": 6}],
+        name="第二场秒杀",
+        starts=timezone.now() + timedelta(hours=3),
+        ends=timezone.now() + timedelta(hours=4),
+    )
     assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 2
     promotion_end(shop=shop, promotion_id=g.pk)
     assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 8

@@ -46,21 +46,46 @@ PURE = settings(max_examples=300, deadline=None, database=None, suppress_health_
 
 # --- stand-ins for the models the pure steps read ------------------------------------------------------------
 
+
 def fake_line(*, sku_id, shop_id, product_id, category, list_price, unit_price, quantity, item_price=None):
-    product = SimpleNamespace(pk=product_id, shop_id=shop_id, title=f"商品{product_id}",
-                              category=SimpleNamespace(path=f"/1/{category}/"))
-    return PricedLine(sku=SimpleNamespace(pk=sku_id), product=product, quantity=quantity, unit_price_fen=unit_price,
-                      list_price_fen=list_price, item_price=item_price, available=999)
+    product = SimpleNamespace(
+        pk=product_id,
+        shop_id=shop_id,
+        title=f"商品{product_id}",
+        category=SimpleNamespace(path=f"/1/{category}/"),
+    )
+    return PricedLine(
+        sku=SimpleNamespace(pk=sku_id),
+        product=product,
+        quantity=quantity,
+        unit_price_fen=unit_price,
+        list_price_fen=list_price,
+        item_price=item_price,
+        available=999,
+    )
 
 
 def fake_promotion(pk, kind, *, shop_id, config, scope=Scope.ALL, scope_ids=(), share_bps=0):
-    return SimpleNamespace(pk=pk, kind=kind, shop_id=shop_id, config=config, scope=scope, scope_ids=list(scope_ids),
-                           platform_share_bps=share_bps, name=f"活动{pk}")
+    return SimpleNamespace(
+        pk=pk,
+        kind=kind,
+        shop_id=shop_id,
+        config=config,
+        scope=scope,
+        scope_ids=list(scope_ids),
+        platform_share_bps=share_bps,
+        name=f"活动{pk}",
+    )
 
 
 def fake_coupon(pk, promotion, *, valid_from=None, days=7):
-    return SimpleNamespace(pk=pk, shop_id=promotion.shop_id, promotion=promotion,
-                           valid_from=valid_from or NOW - timedelta(days=1), valid_until=NOW + timedelta(days=days))
+    return SimpleNamespace(
+        pk=pk,
+        shop_id=promotion.shop_id,
+        promotion=promotion,
+        valid_from=valid_from or NOW - timedelta(days=1),
+        valid_until=NOW + timedelta(days=days),
+    )
 
 
 # --- strategies -------------------------------------------------------------------------------------------------
@@ -95,12 +120,18 @@ def full_reduction_config(draw):
         raw = {"mode": "tiers", "tiers": tiers}
     elif mode == "every":
         every = draw(st.integers(2, 40_000))
-        raw = {"mode": "every", "every_fen": every, "off_fen": draw(st.integers(1, every - 1)),
-               "cap_fen": draw(st.one_of(st.just(0), st.integers(1, 30_000)))}
+        raw = {
+            "mode": "every",
+            "every_fen": every,
+            "off_fen": draw(st.integers(1, every - 1)),
+            "cap_fen": draw(st.one_of(st.just(0), st.integers(1, 30_000))),
+        }
     else:
         counts = sorted(draw(st.lists(st.integers(1, 8), min_size=1, max_size=3, unique=True)))
-        rates = sorted(draw(st.lists(st.integers(1, 9999), min_size=len(counts), max_size=len(counts), unique=True)),
-                       reverse=True)
+        rates = sorted(
+            draw(st.lists(st.integers(1, 9999), min_size=len(counts), max_size=len(counts), unique=True)),
+            reverse=True,
+        )
         raw = {"mode": "qty", "tiers": [list(p) for p in zip(counts, rates, strict=True)]}
     raw = _with_combine(raw, draw(combine_with("full_reduction")))
     return spec_for(Kind.FULL_REDUCTION).clean_config(raw, platform=False)  # valid by construction
@@ -113,9 +144,12 @@ def coupon_config(draw, *, platform: bool):
         threshold = draw(st.one_of(st.just(0), st.integers(amount + 1, amount + 60_000)))
         raw = {"type": "amount", "amount_fen": amount, "threshold_fen": threshold}
     else:
-        raw = {"type": "percent", "discount_bps": draw(st.integers(1, 9999)),
-               "threshold_fen": draw(st.one_of(st.just(0), fen)),
-               "cap_fen": draw(st.one_of(st.just(0), st.integers(1, 20_000)))}
+        raw = {
+            "type": "percent",
+            "discount_bps": draw(st.integers(1, 9999)),
+            "threshold_fen": draw(st.one_of(st.just(0), fen)),
+            "cap_fen": draw(st.one_of(st.just(0), st.integers(1, 20_000))),
+        }
     raw = _with_combine(raw, draw(combine_with("platform_coupon" if platform else "coupon")))
     return spec_for(Kind.COUPON).clean_config(raw, platform=platform)
 
@@ -126,9 +160,11 @@ def scope_of(draw, lines, *, platform: bool):
     scope = draw(st.sampled_from(kinds))
     if scope == Scope.ALL:
         return scope, []
-    pool = {Scope.PRODUCTS: [ln.product.pk for ln in lines] + [999_999],
-            Scope.CATEGORIES: [int(ln.product.category.path.split("/")[2]) for ln in lines] + [77],
-            Scope.SHOPS: [ln.product.shop_id for ln in lines] + [888]}[scope]
+    pool = {
+        Scope.PRODUCTS: [ln.product.pk for ln in lines] + [999_999],
+        Scope.CATEGORIES: [int(ln.product.category.path.split("/")[2]) for ln in lines] + [77],
+        Scope.SHOPS: [ln.product.shop_id for ln in lines] + [888],
+    }[scope]
     return scope, draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
 
 
@@ -145,19 +181,40 @@ def carts(draw):
             unit = list_price
             if list_price > 1 and draw(st.integers(0, 3)) == 0:  # an item-level price (限时折扣 …)
                 unit = draw(st.integers(1, list_price - 1))
-                item_price = ItemPrice(code="promo:0", label="限时折扣", kind=Kind.TIME_DISCOUNT, promotion_id=0,
-                                       item_id=0, combine_with=tuple(draw(combine_with("item")) or ()))
-            lines.append(fake_line(sku_id=next(ids), shop_id=shop_id, product_id=next(ids),
-                                   category=draw(st.integers(10, 12)), list_price=list_price, unit_price=unit,
-                                   quantity=draw(st.integers(1, 5)), item_price=item_price))
+                item_price = ItemPrice(
+                    code="promo:0",
+                    label="限时折扣",
+                    kind=Kind.TIME_DISCOUNT,
+                    promotion_id=0,
+                    item_id=0,
+                    combine_with=tuple(draw(combine_with("item")) or ()),
+                )
+            lines.append(
+                fake_line(
+                    sku_id=next(ids),
+                    shop_id=shop_id,
+                    product_id=next(ids),
+                    category=draw(st.integers(10, 12)),
+                    list_price=list_price,
+                    unit_price=unit,
+                    quantity=draw(st.integers(1, 5)),
+                    item_price=item_price,
+                )
+            )
         plain = [ln for ln in lines if ln.item_price is None]
         if len(plain) >= 2 and draw(st.booleans()):
             chosen = plain[:2]
             whole = sum(ln.list_price_fen for ln in chosen)
             if whole > 1:
-                config = _with_combine({"price_fen": draw(st.integers(1, whole - 1))}, draw(combine_with("bundle")))
-                promo = fake_promotion(next(ids), Kind.BUNDLE, shop_id=shop_id,
-                                       config=spec_for(Kind.BUNDLE).clean_config(config, platform=False))
+                config = _with_combine(
+                    {"price_fen": draw(st.integers(1, whole - 1))}, draw(combine_with("bundle"))
+                )
+                promo = fake_promotion(
+                    next(ids),
+                    Kind.BUNDLE,
+                    shop_id=shop_id,
+                    config=spec_for(Kind.BUNDLE).clean_config(config, platform=False),
+                )
                 bundles.append((promo, [SimpleNamespace(sku_id=ln.sku_id, quantity=1) for ln in chosen]))
         groups.append(ShopGroup(shop=SimpleNamespace(pk=shop_id, name=f"店铺{shop_id}"), lines=lines))
         lines_all += lines
@@ -166,27 +223,60 @@ def carts(draw):
         sid = group.shop.pk
         for _ in range(draw(st.integers(0, 2))):
             scope, scope_ids = draw(scope_of(group.lines, platform=False))
-            shop_promotions.setdefault(sid, []).append(fake_promotion(
-                next(ids), Kind.FULL_REDUCTION, shop_id=sid, config=draw(full_reduction_config()), scope=scope,
-                scope_ids=scope_ids))
+            shop_promotions.setdefault(sid, []).append(
+                fake_promotion(
+                    next(ids),
+                    Kind.FULL_REDUCTION,
+                    shop_id=sid,
+                    config=draw(full_reduction_config()),
+                    scope=scope,
+                    scope_ids=scope_ids,
+                )
+            )
         for _ in range(draw(st.integers(0, 2))):
             scope, scope_ids = draw(scope_of(group.lines, platform=False))
-            promo = fake_promotion(next(ids), Kind.COUPON, shop_id=sid, config=draw(coupon_config(platform=False)),
-                                   scope=scope, scope_ids=scope_ids)
+            promo = fake_promotion(
+                next(ids),
+                Kind.COUPON,
+                shop_id=sid,
+                config=draw(coupon_config(platform=False)),
+                scope=scope,
+                scope_ids=scope_ids,
+            )
             not_yet = draw(st.integers(0, 9)) == 0
-            coupons.append(fake_coupon(next(ids), promo, valid_from=NOW + timedelta(hours=1) if not_yet else None,
-                                       days=draw(st.integers(1, 30))))
+            coupons.append(
+                fake_coupon(
+                    next(ids),
+                    promo,
+                    valid_from=NOW + timedelta(hours=1) if not_yet else None,
+                    days=draw(st.integers(1, 30)),
+                )
+            )
     for _ in range(draw(st.integers(0, 2))):
         scope, scope_ids = draw(scope_of(lines_all, platform=True))
-        promo = fake_promotion(next(ids), Kind.COUPON, shop_id=None, config=draw(coupon_config(platform=True)),
-                               scope=scope, scope_ids=scope_ids, share_bps=draw(st.integers(0, 10000)))
+        promo = fake_promotion(
+            next(ids),
+            Kind.COUPON,
+            shop_id=None,
+            config=draw(coupon_config(platform=True)),
+            scope=scope,
+            scope_ids=scope_ids,
+            share_bps=draw(st.integers(0, 10000)),
+        )
         coupons.append(fake_coupon(next(ids), promo, days=draw(st.integers(1, 30))))
     ctx = Context(now=NOW, shop_promotions=shop_promotions, bundles=bundles, coupons=coupons)
     picked = None
-    if coupons and draw(st.integers(0, 3)) == 0:  # the buyer picked coupons instead of letting the engine choose
+    if (
+        coupons and draw(st.integers(0, 3)) == 0
+    ):  # the buyer picked coupons instead of letting the engine choose
         picked = [c.pk for c in draw(st.lists(st.sampled_from(coupons), unique_by=lambda c: c.pk))]
-    cart = PricedCart(buyer=None, groups=groups, district_code=None, options=PricingOptions(coupon_ids=picked),
-                      context={"marketing": ctx})
+    cart = PricedCart(
+        buyer=None,
+        groups=groups,
+        district_code=None,
+        options=PricingOptions(coupon_ids=picked),
+        context={"marketing": ctx},
+    )
     return cart
 
 
@@ -201,6 +291,7 @@ def price(cart: PricedCart) -> None:
 
 # --- brute force ------------------------------------------------------------------------------------------------
 
+
 def every_allowed_total(cart: PricedCart) -> int:
     """The most any allowed combination saves, trying every one (offers built here, not by `shop_offers`)."""
     ctx = cart.context["marketing"]
@@ -213,8 +304,9 @@ def every_allowed_total(cart: PricedCart) -> int:
         frs, cps = [], []
         for promo in ctx.shop_promotions.get(group.shop.pk, []):
             scoped = [ln for ln in lines if ln.allows("full_reduction") and in_scope(promo, ln)]
-            off, _, _ = full_reduction_offer(promo, sum(ln.payable_fen for ln in scoped),
-                                                   sum(ln.quantity for ln in scoped))
+            off, _, _ = full_reduction_offer(
+                promo, sum(ln.payable_fen for ln in scoped), sum(ln.quantity for ln in scoped)
+            )
             if off > 0:
                 frs.append(Offer(promo, scoped, off, ""))
         for coupon in coupons:
@@ -231,7 +323,9 @@ def every_allowed_total(cart: PricedCart) -> int:
     platforms = [None]
     for coupon in coupons:
         if coupon.shop_id is None:
-            scoped = [ln for ln in all_lines if ln.allows("platform_coupon") and in_scope(coupon.promotion, ln)]
+            scoped = [
+                ln for ln in all_lines if ln.allows("platform_coupon") and in_scope(coupon.promotion, ln)
+            ]
             off, _ = coupon_offer(coupon, sum(ln.payable_fen for ln in scoped), NOW)
             if off > 0:
                 platforms.append(Offer(coupon.promotion, scoped, off, "", coupon=coupon))
@@ -250,10 +344,12 @@ def every_allowed_total(cart: PricedCart) -> int:
 
 def later_stage_fen(cart: PricedCart) -> int:
     return sum(a.amount_fen for g in cart.groups for a in g.adjustments if a.stage == "shop") + sum(
-        a.amount_fen for a in cart.adjustments)
+        a.amount_fen for a in cart.adjustments
+    )
 
 
 # --- (a) nothing goes negative, (b) every split sums exactly -----------------------------------------------------
+
 
 @PURE
 @given(carts(), st.integers(0, 200_000))
@@ -275,8 +371,10 @@ def test_payable_never_negative_and_every_discount_allocates_exactly(cart, point
         assert sum(a.amount_fen for a in group.breakdown) == group.discount_fen
         assert sum(a.platform_fen for a in group.breakdown) == group.platform_fen
         for adj in group.adjustments:  # bundles and shop offers: the lines' shares are the applied amount
-            assert sum(a.amount_fen for ln in group.valid_lines for a in ln.adjustments if a.code == adj.code) \
+            assert (
+                sum(a.amount_fen for ln in group.valid_lines for a in ln.adjustments if a.code == adj.code)
                 == adj.amount_fen
+            )
     for adj in cart.adjustments:  # platform coupon and points: spread over every shop
         shares = [a for ln in cart.valid_lines for a in ln.adjustments if a.code == adj.code]
         assert sum(a.amount_fen for a in shares) == adj.amount_fen
@@ -286,11 +384,16 @@ def test_payable_never_negative_and_every_discount_allocates_exactly(cart, point
 
 
 @PURE
-@given(st.lists(st.tuples(st.integers(0, 50_000), st.integers(1, 5)), min_size=1, max_size=8),
-       st.integers(0, 500_000), st.integers(0, 10000))
+@given(
+    st.lists(st.tuples(st.integers(0, 50_000), st.integers(1, 5)), min_size=1, max_size=8),
+    st.integers(0, 500_000),
+    st.integers(0, 10000),
+)
 def test_apply_discount_splits_exactly_and_keeps_one_fen(rows, amount, platform_bps):
-    lines = [fake_line(sku_id=i, shop_id=1, product_id=i, category=10, list_price=p, unit_price=p, quantity=q)
-             for i, (p, q) in enumerate(rows)]
+    lines = [
+        fake_line(sku_id=i, shop_id=1, product_id=i, category=10, list_price=p, unit_price=p, quantity=q)
+        for i, (p, q) in enumerate(rows)
+    ]
     before = sum(ln.payable_fen for ln in lines)
     applied = apply_discount(lines, Adjustment("x", "x", amount, "shop"), platform_bps=platform_bps)
     assert applied == max(0, min(amount, before - 1))
@@ -302,6 +405,7 @@ def test_apply_discount_splits_exactly_and_keeps_one_fen(rows, amount, platform_
 
 
 # --- (c) the engine's choice is the best allowed combination --------------------------------------------------
+
 
 @PURE
 @given(carts())
@@ -331,7 +435,9 @@ def test_clean_config_rejects_what_the_strategies_never_generate():
     with pytest.raises(ValidationError):
         fr.clean_config({"mode": "tiers", "tiers": [[1000, 1000]]}, platform=False)
     with pytest.raises(ValidationError):
-        spec_for(Kind.COUPON).clean_config({"type": "amount", "amount_fen": 500, "threshold_fen": 500}, platform=False)
+        spec_for(Kind.COUPON).clean_config(
+            {"type": "amount", "amount_fen": 500, "threshold_fen": 500}, platform=False
+        )
 
 
 def test_engine_gives_up_a_bigger_shop_discount_when_the_platform_coupon_then_saves_more():
@@ -339,17 +445,44 @@ def test_engine_gives_up_a_bigger_shop_discount_when_the_platform_coupon_then_sa
     saves 40 and leaves it 99 (139 > 132). A per-shop greedy choice would take the 满减."""
     a = fake_line(sku_id=1, shop_id=1, product_id=11, category=10, list_price=100, unit_price=100, quantity=1)
     b = fake_line(sku_id=2, shop_id=1, product_id=12, category=10, list_price=50, unit_price=50, quantity=1)
-    fr = fake_promotion(21, Kind.FULL_REDUCTION, shop_id=1, config=spec_for(Kind.FULL_REDUCTION).clean_config(
-        {"mode": "tiers", "tiers": [[150, 99]], "combine_with": ["platform_coupon", "points"]}, platform=False))
-    shop_coupon = fake_coupon(31, fake_promotion(22, Kind.COUPON, shop_id=1, scope=Scope.PRODUCTS, scope_ids=[12],
-                                                 config=spec_for(Kind.COUPON).clean_config(
-                                                     {"type": "amount", "amount_fen": 40}, platform=False)))
-    platform_coupon = fake_coupon(32, fake_promotion(23, Kind.COUPON, shop_id=None, scope=Scope.PRODUCTS,
-                                                     scope_ids=[11], config=spec_for(Kind.COUPON).clean_config(
-                                                         {"type": "amount", "amount_fen": 99}, platform=True)))
+    fr = fake_promotion(
+        21,
+        Kind.FULL_REDUCTION,
+        shop_id=1,
+        config=spec_for(Kind.FULL_REDUCTION).clean_config(
+            {"mode": "tiers", "tiers": [[150, 99]], "combine_with": ["platform_coupon", "points"]},
+            platform=False,
+        ),
+    )
+    shop_coupon = fake_coupon(
+        31,
+        fake_promotion(
+            22,
+            Kind.COUPON,
+            shop_id=1,
+            scope=Scope.PRODUCTS,
+            scope_ids=[12],
+            config=spec_for(Kind.COUPON).clean_config({"type": "amount", "amount_fen": 40}, platform=False),
+        ),
+    )
+    platform_coupon = fake_coupon(
+        32,
+        fake_promotion(
+            23,
+            Kind.COUPON,
+            shop_id=None,
+            scope=Scope.PRODUCTS,
+            scope_ids=[11],
+            config=spec_for(Kind.COUPON).clean_config({"type": "amount", "amount_fen": 99}, platform=True),
+        ),
+    )
     ctx = Context(now=NOW, shop_promotions={1: [fr]}, coupons=[shop_coupon, platform_coupon])
-    cart = PricedCart(buyer=None, groups=[ShopGroup(shop=SimpleNamespace(pk=1, name="店铺"), lines=[a, b])],
-                      district_code=None, context={"marketing": ctx})
+    cart = PricedCart(
+        buyer=None,
+        groups=[ShopGroup(shop=SimpleNamespace(pk=1, name="店铺"), lines=[a, b])],
+        district_code=None,
+        context={"marketing": ctx},
+    )
     assert every_allowed_total(cart) == 139
     price(cart)
     assert later_stage_fen(cart) == 139
@@ -368,8 +501,15 @@ def refund_scenarios(draw):
             return None
         return draw(coupon_config(platform=platform))
 
-    lines = draw(st.lists(st.tuples(st.integers(0, 1), st.one_of(st.integers(1, 300), st.integers(1, 30_000)),
-                                    st.integers(1, 3)), min_size=1, max_size=4))
+    lines = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, 1), st.one_of(st.integers(1, 300), st.integers(1, 30_000)), st.integers(1, 3)
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
     fr = None
     if draw(st.booleans()):
         fr = draw(full_reduction_config())
@@ -391,11 +531,16 @@ def two_shops(make_shop):
 
 
 @pytest.mark.django_db
-@settings(max_examples=25, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(scenario=refund_scenarios())
 def test_refunds_never_return_more_than_was_paid_and_give_back_by_the_rules(
-        scenario, two_shops, operator, make_user, make_address, make_product, promo):
+    scenario, two_shops, operator, make_user, make_address, make_product, promo
+):
     from django.db import transaction
 
     with transaction.atomic():  # each example starts from the same two shops
@@ -430,14 +575,26 @@ def _refund_scenario(scenario, shops, operator, make_user, make_address, make_pr
         if config:
             coupon_claim(buyer=buyer, promotion_id=promo(shop, "coupon", config=config, total_quantity=5).pk)
     if scenario["platform_coupon"]:
-        pc = promo(None, "coupon", actor=operator, config=scenario["platform_coupon"], total_quantity=5,
-                   platform_share_bps=scenario["platform_share_bps"])
+        pc = promo(
+            None,
+            "coupon",
+            actor=operator,
+            config=scenario["platform_coupon"],
+            total_quantity=5,
+            platform_share_bps=scenario["platform_share_bps"],
+        )
         coupon_claim(buyer=buyer, promotion_id=pc.pk)
     if scenario["points"]:
         points_change(user=buyer, delta=scenario["points"], reason="grant")
 
-    payment = checkout_submit(user=buyer, items=items, address_id=address.pk, idempotency_key=uuid.uuid4().hex,
-                              from_cart=False, options=PricingOptions(use_points=scenario["use_points"]))
+    payment = checkout_submit(
+        user=buyer,
+        items=items,
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+        options=PricingOptions(use_points=scenario["use_points"]),
+    )
     orders = list(payment.orders.order_by("pk"))
     assert payment.amount_fen == sum(o.total_fen for o in orders) >= 1
     spent = sum(o.points_used for o in orders)
@@ -454,7 +611,9 @@ def _refund_scenario(scenario, shops, operator, make_user, make_address, make_pr
             shop, plan = shop_by_pk[order.shop_id], plans[order.pk]
             first = order.lines.order_by("pk").first()
             if plan in ("partial_only", "partial_then_rest"):
-                refund = refund_request(buyer=buyer, order_id=order.pk, reason="多买了", lines=[(first.pk, 1)])
+                refund = refund_request(
+                    buyer=buyer, order_id=order.pk, reason="多买了", lines=[(first.pk, 1)]
+                )
                 refund_approve(shop=shop, refund_id=refund.pk, actor=shop.owner)
             if plan == "partial_then_rest" and order.lines.filter(refunded_qty__lt=F("quantity")).exists():
                 refund = refund_request(buyer=buyer, order_id=order.pk, reason="都不要了")
@@ -471,7 +630,9 @@ def _refund_scenario(scenario, shops, operator, make_user, make_address, make_pr
     for order in orders:
         order.refresh_from_db()
         refunds = list(Refund.objects.filter(order=order))
-        assert all(r.status == Refund.Status.REFUNDED for r in refunds), [(r.amount_fen, r.last_error) for r in refunds]
+        assert all(r.status == Refund.Status.REFUNDED for r in refunds), [
+            (r.amount_fen, r.last_error) for r in refunds
+        ]
         paid_back = sum(r.amount_fen for r in refunds)
         assert all(0 <= r.amount_fen <= order.total_fen for r in refunds)
         assert paid_back <= order.total_fen
@@ -487,7 +648,9 @@ def _refund_scenario(scenario, shops, operator, make_user, make_address, make_pr
             assert returned == order.points_used
         # shop coupons come back with their own order
         for coupon in Coupon.objects.filter(buyer=buyer, shop_id=order.shop_id):
-            assert (coupon.status == Coupon.Status.UNUSED) == (order.status in ended or coupon.payment_id is None)
+            assert (coupon.status == Coupon.Status.UNUSED) == (
+                order.status in ended or coupon.payment_id is None
+            )
     assert payment.refunded_fen == refunded_total <= payment.amount_fen
     everything_ended = all(o.status in ended for o in orders)
     for coupon in Coupon.objects.filter(buyer=buyer, shop__isnull=True):
@@ -496,17 +659,22 @@ def _refund_scenario(scenario, shops, operator, make_user, make_address, make_pr
         back = sum(points_returned(order=o) for o in orders)
         assert PointsAccount.objects.get(user=buyer).balance == scenario["points"] - spent + back
     # stock: what is still sold (paid and not refunded) is gone; the rest is back on sale
-    for (sku_id, quantity) in items:
-        kept = sum(ln.quantity - ln.refunded_qty for o in orders if o.status != OrderStatus.CANCELLED
-                   for ln in o.lines.filter(sku_id=sku_id))
+    for sku_id, quantity in items:
+        kept = sum(
+            ln.quantity - ln.refunded_qty
+            for o in orders
+            if o.status != OrderStatus.CANCELLED
+            for ln in o.lines.filter(sku_id=sku_id)
+        )
         stock = Stock.objects.get(sku_id=sku_id)
         assert stock.on_hand - stock.reserved == 10 - kept
     assert Payment.objects.get(pk=payment.pk).amount_fen == payment.amount_fen
 
 
 @pytest.mark.django_db
-def test_a_refund_of_units_that_cost_nothing_completes_without_the_gateway(buyer, address, shop, make_product, promo,
-                                                                           place):
+def test_a_refund_of_units_that_cost_nothing_completes_without_the_gateway(
+    buyer, address, shop, make_product, promo, place
+):
     """Found by the property above: 3 units at ¥0.01 with a 0.01折 coupon pay 1 fen together, so the first unit's
     share is 0 fen. Gateways refuse 0-fen refunds; the refund used to stay 'processing' for ever."""
     from wanshang.aftersales.models import Refund

@@ -31,8 +31,11 @@ def apply(make_user, make_category):
     def submit(user=None, **fields):
         n = next(_seq)
         data = {
-            "company_name": f"商家测试公司{n}", "credit_code": VALID_CREDIT_CODE, "contact_name": "赵六",
-            "contact_phone": "13900003333", "shop_name": f"商家测试店{n}",
+            "company_name": f"商家测试公司{n}",
+            "credit_code": VALID_CREDIT_CODE,
+            "contact_name": "赵六",
+            "contact_phone": "13900003333",
+            "shop_name": f"商家测试店{n}",
         }
         data.update(fields)
         if "category_ids" not in data:

@@ -19,34 +19,51 @@ pytestmark = pytest.mark.django_db
 
 # --- the credit code ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code", [VALID_CREDIT_CODE, "91110108MA01ABCD0B", "91310000X07212345G",
-                                  "12100000400000123X", " 91110108ma01abcd0b "])
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        VALID_CREDIT_CODE,
+        "91110108MA01ABCD0B",
+        "91310000X07212345G",
+        "12100000400000123X",
+        " 91110108ma01abcd0b ",
+    ],
+)
 def test_credit_code_with_a_good_check_character_is_valid(code):
     assert credit_code_is_valid(code)
 
 
-@pytest.mark.parametrize("code", [
-    "91110108MA01ABCD0A",   # wrong check character
-    "91350100M000100Y44",   # wrong check character
-    "91110108MA01ABCD0",    # 17 characters
-    "91110108MA01ABCD0BB",  # 19 characters
-    "9111010XMA01ABCD0B",   # a letter where the region code's digits go
-    "91110108MA01ABCDOB",   # O is not in the code's alphabet
-    "",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "91110108MA01ABCD0A",  # wrong check character
+        "91350100M000100Y44",  # wrong check character
+        "91110108MA01ABCD0",  # 17 characters
+        "91110108MA01ABCD0BB",  # 19 characters
+        "9111010XMA01ABCD0B",  # a letter where the region code's digits go
+        "91110108MA01ABCDOB",  # O is not in the code's alphabet
+        "",
+    ],
+)
 def test_credit_code_with_a_bad_shape_or_check_character_is_invalid(code):
     assert not credit_code_is_valid(code)
 
 
 # --- submit -----------------------------------------------------------------------------------------------------
 
-def test_application_submit_records_a_pending_application_with_its_categories(make_user, make_category, apply):
+
+def test_application_submit_records_a_pending_application_with_its_categories(
+    make_user, make_category, apply
+):
     # given a buyer and a top-level category
     user = make_user()
     top = make_category().parent.parent
 
     # when they apply with a lower-case, padded credit code
-    app = apply(user=user, credit_code=" 91110108ma01abcd0b ", shop_name="  小米之家  ", category_ids=[top.pk])
+    app = apply(
+        user=user, credit_code=" 91110108ma01abcd0b ", shop_name="  小米之家  ", category_ids=[top.pk]
+    )
 
     # then a pending application is recorded, cleaned
     app = application_get(application_id=app.pk)
@@ -64,11 +81,21 @@ def test_application_submit_refuses_a_credit_code_with_a_wrong_check_character(m
     assert applications_of_user(user=user) == []
 
 
-@pytest.mark.parametrize("field, value", [
-    ("company_name", "公"), ("company_name", "公" * 101), ("contact_name", " "), ("contact_name", "名" * 41),
-    ("contact_phone", "1390000"), ("contact_phone", "23900001111"), ("shop_name", "店"), ("shop_name", "店" * 61),
-    ("category_ids", []), ("category_ids", [987654]),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("company_name", "公"),
+        ("company_name", "公" * 101),
+        ("contact_name", " "),
+        ("contact_name", "名" * 41),
+        ("contact_phone", "1390000"),
+        ("contact_phone", "23900001111"),
+        ("shop_name", "店"),
+        ("shop_name", "店" * 61),
+        ("category_ids", []),
+        ("category_ids", [987654]),
+    ],
+)
 def test_application_submit_refuses_bad_fields(make_user, apply, field, value):
     user = make_user()
     with pytest.raises(ValidationError) as exc:
@@ -123,8 +150,10 @@ def test_application_submit_refuses_someone_who_already_works_for_a_shop(shop, m
 
 # --- approve ------------------------------------------------------------------------------------------------------
 
+
 def test_application_approve_opens_the_shop_with_its_owner_warehouse_and_freight_template(
-        make_user, make_category, operator, apply, django_capture_on_commit_callbacks):
+    make_user, make_category, operator, apply, django_capture_on_commit_callbacks
+):
     # given a pending application for one category
     from wanshang.fulfillment.selectors import freight_template_list
     from wanshang.inventory.selectors import warehouse_list
@@ -140,7 +169,11 @@ def test_application_approve_opens_the_shop_with_its_owner_warehouse_and_freight
     # then the shop is open under the applicant's company with the applied categories …
     shop = shop_get(shop_id=shop.pk)
     assert (shop.name, shop.company_name, shop.credit_code, shop.status) == (
-        "万商小店", "杭州万商科技有限公司", VALID_CREDIT_CODE, "open")
+        "万商小店",
+        "杭州万商科技有限公司",
+        VALID_CREDIT_CODE,
+        "open",
+    )
     assert [c.pk for c in shop.categories.all()] == [top.pk]
     # … the applicant is its owner with every permission …
     owner = staff_require(user=user, perm="staff.manage")
@@ -223,7 +256,9 @@ def test_application_approve_refuses_when_the_shop_name_was_taken_meanwhile(make
     assert staff_for_user(user=second.applicant) is None
 
 
-def test_application_approve_refuses_an_applicant_who_became_staff_meanwhile(shop, make_user, operator, apply):
+def test_application_approve_refuses_an_applicant_who_became_staff_meanwhile(
+    shop, make_user, operator, apply
+):
     # given a pending application whose applicant then joined a shop's staff
     from wanshang.merchants.services import staff_add
 
@@ -247,6 +282,7 @@ def test_deciding_an_unknown_application_is_not_found(operator, db):
 
 # --- reject -------------------------------------------------------------------------------------------------
 
+
 def test_application_reject_records_the_reason_and_the_reviewer(operator, apply):
     app = apply()
 
@@ -254,7 +290,11 @@ def test_application_reject_records_the_reason_and_the_reviewer(operator, apply)
 
     app = application_get(application_id=app.pk)
     assert (app.status, app.reject_reason, app.reviewed_by_id, app.shop_id) == (
-        "rejected", "营业执照不清晰", operator.pk, None)
+        "rejected",
+        "营业执照不清晰",
+        operator.pk,
+        None,
+    )
 
 
 @pytest.mark.parametrize("reason", ["", "  ", "差", "长" * 301])

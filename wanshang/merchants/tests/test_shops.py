@@ -18,13 +18,18 @@ pytestmark = pytest.mark.django_db
 
 # --- suspend and restore ------------------------------------------------------------------------------------
 
-def test_shop_suspend_closes_the_shop_to_buyers_with_its_reason(shop, make_product, django_capture_on_commit_callbacks):
+
+def test_shop_suspend_closes_the_shop_to_buyers_with_its_reason(
+    shop, make_product, django_capture_on_commit_callbacks
+):
     # given an open shop with a product on sale
     product = make_product(shop)
     before = listing_version()
 
     # when the platform suspends it
-    with django_capture_on_commit_callbacks(execute=True):  # the cached lists go after the commit (ShopChanged)
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the cached lists go after the commit (ShopChanged)
         shop_suspend(shop_id=shop.pk, reason="  资质到期  ")
 
     # then it is suspended with the reason, buyers find neither it nor its products, and lists are stale
@@ -34,11 +39,15 @@ def test_shop_suspend_closes_the_shop_to_buyers_with_its_reason(shop, make_produ
         shop_get_public(slug=shop.slug)
     assert shop not in shop_list_open()
     assert product not in product_search()
-    assert skus_for_purchase(sku_ids=[product.skus.get().pk])[product.skus.get().pk].reason == "店铺已暂停营业"
+    assert (
+        skus_for_purchase(sku_ids=[product.skus.get().pk])[product.skus.get().pk].reason == "店铺已暂停营业"
+    )
     assert listing_version() > before
 
 
-def test_shop_restore_reopens_it_and_clears_the_reason(shop, make_product, django_capture_on_commit_callbacks):
+def test_shop_restore_reopens_it_and_clears_the_reason(
+    shop, make_product, django_capture_on_commit_callbacks
+):
     # given a suspended shop
     product = make_product(shop)
     shop_suspend(shop_id=shop.pk, reason="资质到期")
@@ -82,21 +91,29 @@ def test_suspending_or_restoring_an_unknown_shop_is_not_found(db):
 
 # --- settings ---------------------------------------------------------------------------------------------------
 
+
 def test_shop_update_settings_renames_the_shop_and_sets_its_logo(shop, django_capture_on_commit_callbacks):
     before = listing_version()
 
     with django_capture_on_commit_callbacks(execute=True):
-        shop = shop_update_settings(shop=shop, name=" 万商新店 ", description=" 简介 ", logo_url="/media/logo.png")
+        shop = shop_update_settings(
+            shop=shop, name=" 万商新店 ", description=" 简介 ", logo_url="/media/logo.png"
+        )
 
     shop = shop_get(shop_id=shop.pk)
     assert (shop.name, shop.description, shop.logo_url) == ("万商新店", "简介", "/media/logo.png")
     assert listing_version() > before  # product cards show the shop name
 
 
-@pytest.mark.parametrize("name, logo_url, field", [
-    ("店", "", "name"), ("店" * 61, "", "name"), ("好店", "http://img.example.com/a.png", "logo_url"),
-    ("好店", "javascript:alert(1)", "logo_url"),
-])
+@pytest.mark.parametrize(
+    "name, logo_url, field",
+    [
+        ("店", "", "name"),
+        ("店" * 61, "", "name"),
+        ("好店", "http://img.example.com/a.png", "logo_url"),
+        ("好店", "javascript:alert(1)", "logo_url"),
+    ],
+)
 def test_shop_update_settings_refuses_bad_names_and_logos(shop, name, logo_url, field):
     with pytest.raises(ValidationError) as exc:
         shop_update_settings(shop=shop, name=name, description="", logo_url=logo_url)
@@ -113,6 +130,7 @@ def test_shop_update_settings_refuses_another_shops_name_but_keeps_its_own(shop,
 
 
 # --- commission -------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("rate", [0, 1, 600, "800", 5000])
 def test_commission_set_accepts_zero_to_fifty_percent(make_category, rate):

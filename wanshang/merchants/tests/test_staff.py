@@ -16,6 +16,7 @@ def _roles(shop):
 
 # --- invite -------------------------------------------------------------------------------------------------
 
+
 def test_staff_add_invites_a_registered_user_by_phone_or_email(shop, make_user):
     # given two registered users, one by phone and one by e-mail
     by_phone, by_email = make_user(), make_user(login="kefu@example.com")
@@ -67,6 +68,7 @@ def test_a_user_works_for_one_shop_only(shop, make_shop, make_user):
 
 
 # --- change role and remove -------------------------------------------------------------------------------------
+
 
 def test_staff_change_role_gives_a_member_another_role(shop, make_staff):
     user = make_staff(shop, "service")
@@ -129,6 +131,7 @@ def test_staff_list_holds_only_the_shops_own_staff(shop, make_shop, make_staff):
 
 # --- staff_require and the permission table ----------------------------------------------------------------------
 
+
 def test_staff_require_refuses_a_buyer_an_operator_and_a_visitor(buyer, operator):
     from django.contrib.auth.models import AnonymousUser
 
@@ -160,14 +163,26 @@ def test_an_inactive_member_of_staff_is_not_let_in(shop, make_staff):
 P = perms
 ROLE_TABLE = {
     #              product price stock  o.view o.ship refund finance freight shop  staff  mkt   data
-    "owner":      (1,      1,    1,     1,     1,     1,     1,      1,      1,    1,     1,    1),
-    "operations": (1,      1,    1,     1,     0,     0,     0,      1,      0,    0,     1,    1),
-    "service":    (0,      0,    0,     1,     0,     1,     0,      0,      0,    0,     0,    0),
-    "warehouse":  (0,      0,    1,     1,     1,     0,     0,      0,      0,    0,     0,    0),
-    "finance":    (0,      0,    0,     1,     0,     0,     1,      0,      0,    0,     0,    1),
+    "owner": (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+    "operations": (1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1),
+    "service": (0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0),
+    "warehouse": (0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0),
+    "finance": (0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1),
 }
-COLUMNS = (P.PRODUCT_EDIT, P.PRICE_EDIT, P.STOCK_EDIT, P.ORDER_VIEW, P.ORDER_SHIP, P.REFUND_HANDLE, P.FINANCE_VIEW,
-           P.FREIGHT_EDIT, P.SHOP_EDIT, P.STAFF_MANAGE, P.MARKETING, P.DATA_VIEW)
+COLUMNS = (
+    P.PRODUCT_EDIT,
+    P.PRICE_EDIT,
+    P.STOCK_EDIT,
+    P.ORDER_VIEW,
+    P.ORDER_SHIP,
+    P.REFUND_HANDLE,
+    P.FINANCE_VIEW,
+    P.FREIGHT_EDIT,
+    P.SHOP_EDIT,
+    P.STAFF_MANAGE,
+    P.MARKETING,
+    P.DATA_VIEW,
+)
 
 
 @pytest.mark.parametrize("role", sorted(ROLE_TABLE))

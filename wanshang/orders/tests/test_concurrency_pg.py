@@ -11,8 +11,11 @@ from wanshang.common.errors import DomainError
 from wanshang.common.tests.concurrency import errors_of, run_concurrently
 
 pytestmark = [
-    pytest.mark.postgres, pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("threads"),  # scripts/test runs the thread races one at a time: each holds many connections
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group(
+        "threads"
+    ),  # scripts/test runs the thread races one at a time: each holds many connections
 ]
 
 
@@ -38,8 +41,13 @@ def test_fifty_buyers_race_for_last_ten_units(make_shop, make_product, make_buye
     sku = make_product(shop, stock=10).skus.first()
 
     def attempt(buyer, address):
-        return checkout_submit(user=buyer, items=[(sku.pk, 1)], address_id=address.pk,
-                               idempotency_key=uuid.uuid4().hex, from_cart=False)
+        return checkout_submit(
+            user=buyer,
+            items=[(sku.pk, 1)],
+            address_id=address.pk,
+            idempotency_key=uuid.uuid4().hex,
+            from_cart=False,
+        )
 
     results = run_concurrently(attempt, make_buyers(50))
     assert errors_of(results, DomainError) == []
@@ -71,8 +79,14 @@ def test_prepared_checkouts_completed_eight_at_a_time_never_oversell(make_shop, 
         prepared.append((buyer, address, cart.payable_fen))
 
     def complete(buyer, address, expected):
-        return checkout_submit(user=buyer, items=[(sku.pk, 1)], address_id=address.pk,
-                               idempotency_key=uuid.uuid4().hex, expected_payable_fen=expected, from_cart=False)
+        return checkout_submit(
+            user=buyer,
+            items=[(sku.pk, 1)],
+            address_id=address.pk,
+            idempotency_key=uuid.uuid4().hex,
+            expected_payable_fen=expected,
+            from_cart=False,
+        )
 
     results = run_concurrently(complete, prepared, threads=8)
     assert errors_of(results, DomainError) == []
@@ -96,8 +110,13 @@ def test_opposite_sku_order_does_not_deadlock(make_shop, make_product, make_buye
         buyer, address = buyers[i]
         items = [(a.pk, 1), (b.pk, 1)] if i % 2 else [(b.pk, 1), (a.pk, 1)]
         for _ in range(3):
-            checkout_submit(user=buyer, items=items, address_id=address.pk,
-                            idempotency_key=uuid.uuid4().hex, from_cart=False)
+            checkout_submit(
+                user=buyer,
+                items=items,
+                address_id=address.pk,
+                idempotency_key=uuid.uuid4().hex,
+                from_cart=False,
+            )
 
     results = run_concurrently(attempt, range(20))
     assert errors_of(results) == []  # a deadlock would surface here as OperationalError
@@ -117,8 +136,13 @@ def test_double_submit_with_same_key_in_parallel_creates_one_order(make_shop, ma
     [(buyer, address)] = make_buyers(1)
 
     def attempt(_):
-        return checkout_submit(user=buyer, items=[(sku.pk, 1)], address_id=address.pk,
-                               idempotency_key="double-click-key", from_cart=False).pk
+        return checkout_submit(
+            user=buyer,
+            items=[(sku.pk, 1)],
+            address_id=address.pk,
+            idempotency_key="double-click-key",
+            from_cart=False,
+        ).pk
 
     results = run_concurrently(attempt, range(6))
     assert errors_of(results, DomainError) == []

@@ -31,7 +31,10 @@ def stock_of(sku):
 def ledger_matches(sku):
     row = Stock.objects.get(sku=sku)
     moves = StockMovement.objects.filter(sku=sku)
-    return (sum(m.on_hand_delta for m in moves), sum(m.reserved_delta for m in moves)) == (row.on_hand, row.reserved)
+    return (sum(m.on_hand_delta for m in moves), sum(m.reserved_delta for m in moves)) == (
+        row.on_hand,
+        row.reserved,
+    )
 
 
 def test_checkout_splits_orders_per_shop_under_one_payment(buyer, address, make_shop, make_product, place):
@@ -65,7 +68,12 @@ def test_full_lifecycle_writes_settlement_with_commission(buyer, address, shop, 
     assert entry.commission_fen == 2000
     assert entry.net_fen == order.total_fen - 2000
     assert list(OrderEvent.objects.filter(order=order).values_list("to_status", flat=True)) == [
-        "pending_payment", "paid", "shipped", "received", "completed"]
+        "pending_payment",
+        "paid",
+        "shipped",
+        "received",
+        "completed",
+    ]
     assert ledger_matches(sku)
 
 
@@ -85,7 +93,9 @@ def test_cancel_releases_stock_and_closes_payment(buyer, address, shop, make_pro
     sku = product.skus.first()
     payment = place(buyer, address, [(sku.pk, 3)])
     assert stock_of(sku) == (3, 3)
-    order_cancel(order_id=payment.orders.get().pk, buyer=buyer, actor=buyer, actor_kind="buyer", reason="不想要了")
+    order_cancel(
+        order_id=payment.orders.get().pk, buyer=buyer, actor=buyer, actor_kind="buyer", reason="不想要了"
+    )
     assert stock_of(sku) == (3, 0)
     payment.refresh_from_db()
     assert payment.status == "closed"
@@ -123,15 +133,20 @@ def test_payment_after_timeout_cancel_is_refunded_not_applied(buyer, address, sh
     from wanshang.payments.services import payment_notify
 
     body = get_gateway("sandbox").build_notification(payment.no, payment.amount_fen)
-    assert payment_notify(gateway_code="sandbox", body=body, content_type="application/x-www-form-urlencoded",
-                          headers={}) == "paid_after_cancel"
+    assert (
+        payment_notify(
+            gateway_code="sandbox", body=body, content_type="application/x-www-form-urlencoded", headers={}
+        )
+        == "paid_after_cancel"
+    )
     payment.refresh_from_db()
     assert payment.refunded_fen == payment.amount_fen
     assert payment.orders.get().status == "cancelled"
 
 
 def test_payment_past_the_deadline_is_refunded_even_when_the_timeout_job_never_ran(
-        buyer, address, shop, make_product, place):
+    buyer, address, shop, make_product, place
+):
     # given an unpaid order whose deadline passed while the worker was down (no orders_cancel_expired run)
     product = make_product(shop, stock=2)
     sku = product.skus.first()
@@ -234,16 +249,26 @@ def test_forged_and_mismatched_notifications_change_nothing(buyer, address, shop
 
     product = make_product(shop)
     payment = place(buyer, address, [(product.skus.first().pk, 1)])
-    forged = get_gateway("sandbox").build_notification(payment.no, payment.amount_fen).replace(b"sign=", b"sign=00")
+    forged = (
+        get_gateway("sandbox")
+        .build_notification(payment.no, payment.amount_fen)
+        .replace(b"sign=", b"sign=00")
+    )
     with pytest.raises(ValidationError):
-        payment_notify(gateway_code="sandbox", body=forged, content_type="application/x-www-form-urlencoded", headers={})
+        payment_notify(
+            gateway_code="sandbox", body=forged, content_type="application/x-www-form-urlencoded", headers={}
+        )
     cheap = get_gateway("sandbox").build_notification(payment.no, 1)
     with pytest.raises(ValidationError):
-        payment_notify(gateway_code="sandbox", body=cheap, content_type="application/x-www-form-urlencoded", headers={})
+        payment_notify(
+            gateway_code="sandbox", body=cheap, content_type="application/x-www-form-urlencoded", headers={}
+        )
     payment.refresh_from_db()
     assert payment.status == "pending"
     assert list(PaymentNotification.objects.values_list("outcome", flat=True).order_by("id")) == [
-        "bad_signature", "amount_mismatch"]
+        "bad_signature",
+        "amount_mismatch",
+    ]
 
 
 def test_duplicate_notification_applies_once(buyer, address, shop, make_product, place):

@@ -109,26 +109,45 @@ class CommissionOut(Schema):
 
 def _application(app) -> dict:
     return {
-        "id": app.pk, "status": app.status, "status_label": app.get_status_display(), "shop_name": app.shop_name,
-        "company_name": app.company_name, "credit_code": app.credit_code, "contact_name": app.contact_name,
-        "contact_phone": app.contact_phone, "category_ids": [c.pk for c in app.categories.all()],
-        "applicant_id": app.applicant_id, "reject_reason": app.reject_reason, "shop_id": app.shop_id,
-        "created_at": app.created_at, "reviewed_at": app.reviewed_at,
+        "id": app.pk,
+        "status": app.status,
+        "status_label": app.get_status_display(),
+        "shop_name": app.shop_name,
+        "company_name": app.company_name,
+        "credit_code": app.credit_code,
+        "contact_name": app.contact_name,
+        "contact_phone": app.contact_phone,
+        "category_ids": [c.pk for c in app.categories.all()],
+        "applicant_id": app.applicant_id,
+        "reject_reason": app.reject_reason,
+        "shop_id": app.shop_id,
+        "created_at": app.created_at,
+        "reviewed_at": app.reviewed_at,
     }
 
 
 def _shop(shop) -> dict:
     return {
-        "id": shop.pk, "name": shop.name, "slug": shop.slug, "company_name": shop.company_name,
-        "status": shop.status, "status_label": shop.get_status_display(), "suspend_reason": shop.suspend_reason,
+        "id": shop.pk,
+        "name": shop.name,
+        "slug": shop.slug,
+        "company_name": shop.company_name,
+        "status": shop.status,
+        "status_label": shop.get_status_display(),
+        "suspend_reason": shop.suspend_reason,
         "created_at": shop.created_at,
     }
 
 
 def _category(node) -> dict:
     return {
-        "id": node.pk, "name": node.name, "slug": node.slug, "level": node.level, "sort": node.sort,
-        "is_active": node.is_active, "parent_id": node.parent_id,
+        "id": node.pk,
+        "name": node.name,
+        "slug": node.slug,
+        "level": node.level,
+        "sort": node.sort,
+        "is_active": node.is_active,
+        "parent_id": node.parent_id,
         "children": [_category(kid) for kid in getattr(node, "kids", [])],
     }
 
@@ -145,16 +164,22 @@ def _status(value, choices) -> str | None:
 @router.get("/applications", response={200: list[ApplicationOut], **ERRORS}, summary="入驻申请列表")
 def applications(request: HttpRequest, filters: Query[PlatformListFilter]):
     rows = application_list(status=_status(filters.status, APPLICATION_STATUSES))
-    return [_application(app) for app in rows[filters.offset:filters.offset + filters.limit]]
+    return [_application(app) for app in rows[filters.offset : filters.offset + filters.limit]]
 
 
-@router.post("/applications/{application_id}/approve", response={200: PlatformShopOut, **ERRORS}, summary="通过入驻申请（开店）")
+@router.post(
+    "/applications/{application_id}/approve",
+    response={200: PlatformShopOut, **ERRORS},
+    summary="通过入驻申请（开店）",
+)
 def application_approve_api(request: HttpRequest, application_id: int, payload: ApproveIn | None = None):
     slug = (payload.slug or "").strip() if payload else ""
     return _shop(application_approve(application_id=application_id, reviewer=request.auth, slug=slug or None))
 
 
-@router.post("/applications/{application_id}/reject", response={200: ApplicationOut, **ERRORS}, summary="驳回入驻申请")
+@router.post(
+    "/applications/{application_id}/reject", response={200: ApplicationOut, **ERRORS}, summary="驳回入驻申请"
+)
 def application_reject_api(request: HttpRequest, application_id: int, payload: ReasonIn):
     app = application_reject(application_id=application_id, reviewer=request.auth, reason=payload.reason)
     return _application(app)
@@ -163,7 +188,7 @@ def application_reject_api(request: HttpRequest, application_id: int, payload: R
 @router.get("/shops", response={200: list[PlatformShopOut], **ERRORS}, summary="店铺列表")
 def shops(request: HttpRequest, filters: Query[PlatformListFilter]):
     rows = shop_list(status=_status(filters.status, SHOP_STATUSES), q=filters.q.strip()[:60])
-    return [_shop(shop) for shop in rows[filters.offset:filters.offset + filters.limit]]
+    return [_shop(shop) for shop in rows[filters.offset : filters.offset + filters.limit]]
 
 
 @router.post("/shops/{shop_id}/suspend", response={200: PlatformShopOut, **ERRORS}, summary="暂停店铺")
@@ -183,15 +208,20 @@ def categories(request: HttpRequest):
 
 @router.post("/categories", response={201: PlatformCategoryOut, **ERRORS}, summary="新建类目")
 def category_create_api(request: HttpRequest, payload: CategoryIn):
-    category = category_create(name=payload.name, slug=payload.slug, parent_id=payload.parent_id, sort=payload.sort)
+    category = category_create(
+        name=payload.name, slug=payload.slug, parent_id=payload.parent_id, sort=payload.sort
+    )
     return 201, _category(category)
 
 
 @router.post("/commission-rates", response={200: CommissionOut, **ERRORS}, summary="设置类目佣金比例")
 def commission_rate_set(request: HttpRequest, payload: CommissionIn):
     rate = commission_set(category=category_get(category_id=payload.category_id), rate_bps=payload.rate_bps)
-    return {"category_id": rate.category_id, "rate_bps": rate.rate_bps,
-            "rate_percent": f"{rate.rate_bps // 100}.{rate.rate_bps % 100:02d}"}
+    return {
+        "category_id": rate.category_id,
+        "rate_bps": rate.rate_bps,
+        "rate_percent": f"{rate.rate_bps // 100}.{rate.rate_bps % 100:02d}",
+    }
 
 
 def _mount_marketing():

@@ -55,7 +55,9 @@ class CouponIn(In):
     scope: str = Field("all", description="all 全场 / shops 指定店铺 / categories 指定类目")
     scope_ids: list[int] = Field(default_factory=list, description="店铺或类目编号")
     platform_share_bps: int = Field(0, description="平台承担比例，万分比（5000 = 平台出一半），0–10000")
-    combine_with: list[str] | None = Field(None, description="可同时使用：full_reduction / coupon / points；不传为全部")
+    combine_with: list[str] | None = Field(
+        None, description="可同时使用：full_reduction / coupon / points；不传为全部"
+    )
 
 
 class IssueIn(In):
@@ -166,14 +168,26 @@ class PlatformPriceAlertOut(Schema):
 
 # --- 平台券 -----------------------------------------------------------------------------------------------------
 
+
 def _coupon(promo) -> dict:
     decorate(promo)
     return {
-        "id": promo.pk, "name": promo.name, "label": promo.label, "status": promo.status, "phase": promo.phase_key,
-        "phase_label": promo.phase_label, "starts_at": promo.starts_at, "ends_at": promo.ends_at,
-        "config": promo.config, "scope": promo.scope, "scope_ids": promo.scope_ids or [],
-        "total_quantity": promo.total_quantity, "per_buyer_limit": promo.per_buyer_limit,
-        "issued": promo.issued_count, "used": promo.used_count, "remaining": promo.remaining,
+        "id": promo.pk,
+        "name": promo.name,
+        "label": promo.label,
+        "status": promo.status,
+        "phase": promo.phase_key,
+        "phase_label": promo.phase_label,
+        "starts_at": promo.starts_at,
+        "ends_at": promo.ends_at,
+        "config": promo.config,
+        "scope": promo.scope,
+        "scope_ids": promo.scope_ids or [],
+        "total_quantity": promo.total_quantity,
+        "per_buyer_limit": promo.per_buyer_limit,
+        "issued": promo.issued_count,
+        "used": promo.used_count,
+        "remaining": promo.remaining,
         "platform_share_bps": promo.platform_share_bps,
     }
 
@@ -192,7 +206,7 @@ def _save(request, payload: CouponIn, promotion_id=None):
 
 @router.get("/coupons", response={200: list[CouponOut], **ERRORS}, summary="平台券列表")
 def coupons(request: HttpRequest, filters: Query[PlatformPageFilter]):
-    rows = platform_promotions(kind=Kind.COUPON)[filters.offset:filters.offset + filters.limit]
+    rows = platform_promotions(kind=Kind.COUPON)[filters.offset : filters.offset + filters.limit]
     return [_coupon(p) for p in rows]
 
 
@@ -201,12 +215,16 @@ def coupon_create(request: HttpRequest, payload: CouponIn):
     return 201, _coupon(_save(request, payload))
 
 
-@router.get("/coupons/{promotion_id}", response={200: CouponOut, **ERRORS}, summary="平台券详情（含已领、已用、总量）")
+@router.get(
+    "/coupons/{promotion_id}", response={200: CouponOut, **ERRORS}, summary="平台券详情（含已领、已用、总量）"
+)
 def coupon_get(request: HttpRequest, promotion_id: int):
     return _coupon(_platform_coupon(promotion_id))
 
 
-@router.put("/coupons/{promotion_id}", response={200: CouponOut, **ERRORS}, summary="修改平台券（仅未开始的）")
+@router.put(
+    "/coupons/{promotion_id}", response={200: CouponOut, **ERRORS}, summary="修改平台券（仅未开始的）"
+)
 def coupon_update(request: HttpRequest, promotion_id: int, payload: CouponIn):
     _platform_coupon(promotion_id)
     return _coupon(_save(request, payload, promotion_id=promotion_id))
@@ -217,7 +235,9 @@ def _transition(service, request, promotion_id):
     return _coupon(service(shop=None, promotion_id=promo.pk, actor=request.auth, platform=True))
 
 
-@router.post("/coupons/{promotion_id}/pause", response={200: CouponOut, **ERRORS}, summary="暂停平台券（已领的仍可用）")
+@router.post(
+    "/coupons/{promotion_id}/pause", response={200: CouponOut, **ERRORS}, summary="暂停平台券（已领的仍可用）"
+)
 def coupon_pause(request: HttpRequest, promotion_id: int):
     return _transition(promotion_pause, request, promotion_id)
 
@@ -235,27 +255,52 @@ def coupon_end(request: HttpRequest, promotion_id: int):
 @router.post("/coupons/{promotion_id}/issue", response={200: IssueOut, **ERRORS}, summary="定向发放平台券")
 def coupon_issue_api(request: HttpRequest, promotion_id: int, payload: IssueIn):
     promo = _platform_coupon(promotion_id)
-    issued = coupon_issue(shop=None, actor=request.auth, promotion_id=promo.pk, buyer_ids=payload.buyer_ids,
-                          platform=True)
+    issued = coupon_issue(
+        shop=None, actor=request.auth, promotion_id=promo.pk, buyer_ids=payload.buyer_ids, platform=True
+    )
     return {"issued": issued, "skipped": len(set(payload.buyer_ids)) - issued}
 
 
 # --- 秒杀场次 ---------------------------------------------------------------------------------------------------
 
+
 def _slot(slot, now) -> dict:
     phase = slot_phase(slot, now)
-    return {"id": slot.pk, "name": slot.name, "starts_at": slot.starts_at, "ends_at": slot.ends_at,
-            "is_open": slot.is_open, "phase": phase, "phase_label": SLOT_PHASES[phase],
-            "enrolled": sum(1 for p in slot.promotions.all() if p.status != "ended")}
+    return {
+        "id": slot.pk,
+        "name": slot.name,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "is_open": slot.is_open,
+        "phase": phase,
+        "phase_label": SLOT_PHASES[phase],
+        "enrolled": sum(1 for p in slot.promotions.all() if p.status != "ended"),
+    }
 
 
 def _enrolment(promo, now) -> dict:
     return {
-        "promotion_id": promo.pk, "name": promo.name, "shop_id": promo.shop_id, "shop_name": promo.shop.name,
-        "status": promo.status, "phase_label": phase_label(promo, now), "per_buyer_limit": promo.per_buyer_limit,
-        "items": [{"id": i.pk, "sku_id": i.sku_id, "product_id": i.product_id, "title": i.sku.product.title,
-                   "spec_text": i.sku.spec_text, "price_fen": i.price_fen, "list_price_fen": i.sku.price_fen,
-                   "stock": i.stock, "sold": i.sold} for i in promo.items.all()],
+        "promotion_id": promo.pk,
+        "name": promo.name,
+        "shop_id": promo.shop_id,
+        "shop_name": promo.shop.name,
+        "status": promo.status,
+        "phase_label": phase_label(promo, now),
+        "per_buyer_limit": promo.per_buyer_limit,
+        "items": [
+            {
+                "id": i.pk,
+                "sku_id": i.sku_id,
+                "product_id": i.product_id,
+                "title": i.sku.product.title,
+                "spec_text": i.sku.spec_text,
+                "price_fen": i.price_fen,
+                "list_price_fen": i.sku.price_fen,
+                "stock": i.stock,
+                "sold": i.sold,
+            }
+            for i in promo.items.all()
+        ],
     }
 
 
@@ -272,28 +317,52 @@ def slots(request: HttpRequest, upcoming_only: bool = False):
 
 @router.post("/flash-slots", response={201: SlotDetailOut, **ERRORS}, summary="新建秒杀场次")
 def slot_create(request: HttpRequest, payload: SlotIn):
-    slot = flash_slot_save(actor=request.auth, name=payload.name, starts_at=aware(payload.starts_at),
-                           ends_at=aware(payload.ends_at), is_open=payload.is_open)
+    slot = flash_slot_save(
+        actor=request.auth,
+        name=payload.name,
+        starts_at=aware(payload.starts_at),
+        ends_at=aware(payload.ends_at),
+        is_open=payload.is_open,
+    )
     return 201, _slot_detail(slot)
 
 
-@router.get("/flash-slots/{slot_id}", response={200: SlotDetailOut, **ERRORS}, summary="秒杀场次详情（含商家报名的秒杀）")
+@router.get(
+    "/flash-slots/{slot_id}",
+    response={200: SlotDetailOut, **ERRORS},
+    summary="秒杀场次详情（含商家报名的秒杀）",
+)
 def slot_get(request: HttpRequest, slot_id: int):
     return _slot_detail(flash_slot_get(slot_id=slot_id))
 
 
-@router.put("/flash-slots/{slot_id}", response={200: SlotDetailOut, **ERRORS}, summary="修改秒杀场次（已有报名时不能改时间）")
+@router.put(
+    "/flash-slots/{slot_id}",
+    response={200: SlotDetailOut, **ERRORS},
+    summary="修改秒杀场次（已有报名时不能改时间）",
+)
 def slot_update(request: HttpRequest, slot_id: int, payload: SlotIn):
-    slot = flash_slot_save(actor=request.auth, name=payload.name, starts_at=aware(payload.starts_at),
-                           ends_at=aware(payload.ends_at), slot_id=flash_slot_get(slot_id=slot_id).pk,
-                           is_open=payload.is_open)
+    slot = flash_slot_save(
+        actor=request.auth,
+        name=payload.name,
+        starts_at=aware(payload.starts_at),
+        ends_at=aware(payload.ends_at),
+        slot_id=flash_slot_get(slot_id=slot_id).pk,
+        is_open=payload.is_open,
+    )
     return _slot_detail(slot)
 
 
 def _toggle(request, slot_id: int, is_open: bool) -> dict:
     slot = flash_slot_get(slot_id=slot_id)
-    slot = flash_slot_save(actor=request.auth, name=slot.name, starts_at=slot.starts_at, ends_at=slot.ends_at,
-                           slot_id=slot.pk, is_open=is_open)
+    slot = flash_slot_save(
+        actor=request.auth,
+        name=slot.name,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        slot_id=slot.pk,
+        is_open=is_open,
+    )
     return _slot_detail(slot)
 
 
@@ -307,31 +376,58 @@ def slot_close(request: HttpRequest, slot_id: int):
     return _toggle(request, slot_id, False)
 
 
-@router.post("/flash-promotions/{promotion_id}/remove", response={200: EnrolmentOut, **ERRORS}, summary="撤下商家报名的秒杀（立即结束）")
+@router.post(
+    "/flash-promotions/{promotion_id}/remove",
+    response={200: EnrolmentOut, **ERRORS},
+    summary="撤下商家报名的秒杀（立即结束）",
+)
 def flash_remove(request: HttpRequest, promotion_id: int):
-    return _enrolment(flash_slot_remove_promotion(actor=request.auth, promotion_id=promotion_id), timezone.now())
+    return _enrolment(
+        flash_slot_remove_promotion(actor=request.auth, promotion_id=promotion_id), timezone.now()
+    )
 
 
 # --- 价格合规 ---------------------------------------------------------------------------------------------------
 
+
 def _alert(alert) -> dict:
-    evidence = [{"at": e["at"].isoformat() if hasattr(e["at"], "isoformat") else str(e["at"] or ""),
-                 "price_fen": e["price_fen"], "old_price_fen": e["old_price_fen"]}
-                for e in evidence_rows(alert.evidence)]
+    evidence = [
+        {
+            "at": e["at"].isoformat() if hasattr(e["at"], "isoformat") else str(e["at"] or ""),
+            "price_fen": e["price_fen"],
+            "old_price_fen": e["old_price_fen"],
+        }
+        for e in evidence_rows(alert.evidence)
+    ]
     return {
-        "id": alert.pk, "shop_id": alert.shop_id, "shop_name": alert.shop.name, "sku_id": alert.sku_id,
-        "product_id": alert.sku.product_id, "title": alert.sku.product.title, "spec_text": alert.sku.spec_text,
-        "rule": alert.rule, "rule_label": alert.get_rule_display(), "message": alert.message,
-        "promotion_id": alert.promotion_id, "evidence": evidence, "resolved": alert.resolved,
+        "id": alert.pk,
+        "shop_id": alert.shop_id,
+        "shop_name": alert.shop.name,
+        "sku_id": alert.sku_id,
+        "product_id": alert.sku.product_id,
+        "title": alert.sku.product.title,
+        "spec_text": alert.sku.spec_text,
+        "rule": alert.rule,
+        "rule_label": alert.get_rule_display(),
+        "message": alert.message,
+        "promotion_id": alert.promotion_id,
+        "evidence": evidence,
+        "resolved": alert.resolved,
         "created_at": alert.created_at,
     }
 
 
-@router.get("/price-alerts", response={200: list[PlatformPriceAlertOut], **ERRORS}, summary="价格合规提醒（全部店铺）")
+@router.get(
+    "/price-alerts", response={200: list[PlatformPriceAlertOut], **ERRORS}, summary="价格合规提醒（全部店铺）"
+)
 def alerts(request: HttpRequest, filters: Query[AlertFilter]):
     return [_alert(a) for a in price_alerts(shop=None, include_resolved=filters.include_resolved)]
 
 
-@router.post("/price-alerts/{alert_id}/resolve", response={200: PlatformPriceAlertOut, **ERRORS}, summary="标记价格提醒为已处理")
+@router.post(
+    "/price-alerts/{alert_id}/resolve",
+    response={200: PlatformPriceAlertOut, **ERRORS},
+    summary="标记价格提醒为已处理",
+)
 def alert_resolve(request: HttpRequest, alert_id: int):
     return _alert(price_alert_resolve(alert_id=alert_id))

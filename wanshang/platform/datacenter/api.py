@@ -14,15 +14,19 @@ router = Router()
 PeriodKey = Literal["today", "7d", "30d"]
 
 
-@router.get("/overview", response={200: dict, **ERRORS}, summary="全站概况：核心指标、对比上期、趋势、漏斗、来源")
+@router.get(
+    "/overview", response={200: dict, **ERRORS}, summary="全站概况：核心指标、对比上期、趋势、漏斗、来源"
+)
 def overview(request, period: PeriodKey = "today"):
     return dashboard_out(data.dashboard(scope=MARKETPLACE, period_key=period))
 
 
 @router.get("/shops", response={200: list[dict], **ERRORS}, summary="店铺支付金额排行")
 def top_shops(request, period: PeriodKey = "7d"):
-    return [{"shop_id": r["shop"].pk, "shop_name": r["shop"].name, **{k: v for k, v in r.items() if k != "shop"}}
-            for r in data.top_shops(period_key=period)]
+    return [
+        {"shop_id": r["shop"].pk, "shop_name": r["shop"].name, **{k: v for k, v in r.items() if k != "shop"}}
+        for r in data.top_shops(period_key=period)
+    ]
 
 
 router.add_router("", trade_router)

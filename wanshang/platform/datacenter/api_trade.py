@@ -65,17 +65,34 @@ def _report(q: PlatformRangeQuery):
 
 
 def _alert(alert) -> dict:
-    return {**shared.alert_out(alert),
-            "shop_id": alert.shop_id, "shop_name": alert.shop.name if alert.shop_id else ""}
+    return {
+        **shared.alert_out(alert),
+        "shop_id": alert.shop_id,
+        "shop_name": alert.shop.name if alert.shop_id else "",
+    }
 
 
-@router.get("/trade", response={200: PlatformTradeOut, **ERRORS}, summary="交易报表（全平台或单个店铺，按小时、按日、按店铺）")
+@router.get(
+    "/trade",
+    response={200: PlatformTradeOut, **ERRORS},
+    summary="交易报表（全平台或单个店铺，按小时、按日、按店铺）",
+)
 def trade(request, q: Query[PlatformRangeQuery]):
     report = _report(q)
     return {
-        **shared.trade_out(report), "shop_id": report.shop.pk if report.shop else None,
-        "shops": [{"shop_id": s.shop_id, "shop_name": s.shop_name, "orders": s.orders, "amount_fen": s.amount_fen,
-                   "buyers": s.buyers, "refund_fen": s.refund_fen} for s in report.shops or []],
+        **shared.trade_out(report),
+        "shop_id": report.shop.pk if report.shop else None,
+        "shops": [
+            {
+                "shop_id": s.shop_id,
+                "shop_name": s.shop_name,
+                "orders": s.orders,
+                "amount_fen": s.amount_fen,
+                "buyers": s.buyers,
+                "refund_fen": s.refund_fen,
+            }
+            for s in report.shops or []
+        ],
     }
 
 
@@ -83,14 +100,22 @@ def _export(q: PlatformExportQuery, fmt: str):
     return shared.export_response(trade_export(_report(q), fmt=fmt, table=q.report))
 
 
-@router.get("/trade/export.xlsx", response={200: None, **ERRORS}, openapi_extra=shared.export_doc(shared.XLSX),
-            summary="导出交易报表 Excel（按小时、按日、按店铺三张表）")
+@router.get(
+    "/trade/export.xlsx",
+    response={200: None, **ERRORS},
+    openapi_extra=shared.export_doc(shared.XLSX),
+    summary="导出交易报表 Excel（按小时、按日、按店铺三张表）",
+)
 def trade_export_xlsx(request, q: Query[PlatformExportQuery]):
     return _export(q, "xlsx")
 
 
-@router.get("/trade/export.csv", response={200: None, **ERRORS},
-            openapi_extra=shared.export_doc("text/csv; charset=utf-8"), summary="导出交易报表 CSV（UTF-8 BOM；report=hours|days|shops）")
+@router.get(
+    "/trade/export.csv",
+    response={200: None, **ERRORS},
+    openapi_extra=shared.export_doc("text/csv; charset=utf-8"),
+    summary="导出交易报表 CSV（UTF-8 BOM；report=hours|days|shops）",
+)
 def trade_export_csv(request, q: Query[PlatformExportQuery]):
     return _export(q, "csv")
 
@@ -98,11 +123,18 @@ def trade_export_csv(request, q: Query[PlatformExportQuery]):
 @router.get("/alerts", response={200: PlatformAlertPage, **ERRORS}, summary="异常提醒（各店铺与全平台）")
 def alerts(request, q: Query[PlatformAlertQuery]):
     qs = platform_alert_list(scope=q.scope, shop_id=q.shop_id, unread_only=q.unread)
-    return {"count": qs.count(), "platform_unread_count": platform_alerts_unread_count(),
-            "items": [_alert(a) for a in qs[q.offset:q.offset + q.limit]]}
+    return {
+        "count": qs.count(),
+        "platform_unread_count": platform_alerts_unread_count(),
+        "items": [_alert(a) for a in qs[q.offset : q.offset + q.limit]],
+    }
 
 
-@router.post("/alerts/{alert_id}/read", response={200: PlatformAlertOut, **ERRORS}, summary="标记全平台提醒已读（店铺的提醒由店铺处理）")
+@router.post(
+    "/alerts/{alert_id}/read",
+    response={200: PlatformAlertOut, **ERRORS},
+    summary="标记全平台提醒已读（店铺的提醒由店铺处理）",
+)
 def alert_read(request, alert_id: int):
     alert = platform_alert_mark_read(alert_id=alert_id)
     return _alert(alert)

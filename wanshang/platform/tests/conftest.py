@@ -21,8 +21,12 @@ def submit_application(make_user, make_category):
         user = user or make_user()
         category = make_category()
         return application_submit(
-            user=user, company_name=f"平台测试公司{n}", credit_code="91350100M000100Y43", contact_name="王五",
-            contact_phone="13900002222", shop_name=shop_name or f"平台测试店{n}",
+            user=user,
+            company_name=f"平台测试公司{n}",
+            credit_code="91350100M000100Y43",
+            contact_name="王五",
+            contact_phone="13900002222",
+            shop_name=shop_name or f"平台测试店{n}",
             categories=[category.parent.parent],
         )
 

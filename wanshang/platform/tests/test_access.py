@@ -5,8 +5,17 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["overview", "applications", "shops", "categories", "brands", "commission", "orders", "notifications",
-         "jobs"]
+PAGES = [
+    "overview",
+    "applications",
+    "shops",
+    "categories",
+    "brands",
+    "commission",
+    "orders",
+    "notifications",
+    "jobs",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -45,17 +54,21 @@ def test_operator_sees_every_page(op_client):
         assert "平台管理" in response.content.decode()
 
 
-@pytest.mark.parametrize("method,path", [
-    ("get", "/api/platform/applications"),
-    ("get", "/api/platform/shops"),
-    ("get", "/api/platform/categories"),
-    ("post", "/api/platform/categories"),
-    ("post", "/api/platform/commission-rates"),
-    ("post", "/api/platform/shops/1/restore"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", "/api/platform/applications"),
+        ("get", "/api/platform/shops"),
+        ("get", "/api/platform/categories"),
+        ("post", "/api/platform/categories"),
+        ("post", "/api/platform/commission-rates"),
+        ("post", "/api/platform/shops/1/restore"),
+    ],
+)
 def test_api_refuses_non_staff_with_403_json(client, buyer, api_token, method, path):
-    response = getattr(client, method)(path, content_type="application/json", data={} if method == "post" else None,
-                                       **api_token(buyer))
+    response = getattr(client, method)(
+        path, content_type="application/json", data={} if method == "post" else None, **api_token(buyer)
+    )
     assert response.status_code == 403  # before the body is validated: no schema details for non-operators
     body = response.json()
     assert body["code"] == "forbidden"
@@ -64,8 +77,12 @@ def test_api_refuses_non_staff_with_403_json(client, buyer, api_token, method, p
 
 def test_api_refuses_non_staff_to_decide_an_application(client, buyer, api_token, submit_application):
     app = submit_application()
-    response = client.post(f"/api/platform/applications/{app.pk}/reject", {"reason": "资料不全"},
-                           content_type="application/json", **api_token(buyer))
+    response = client.post(
+        f"/api/platform/applications/{app.pk}/reject",
+        {"reason": "资料不全"},
+        content_type="application/json",
+        **api_token(buyer),
+    )
     assert response.status_code == 403
     assert response.json()["detail"] == "需要平台运营权限（is_staff）"
     from wanshang.merchants.selectors import application_get

@@ -15,9 +15,20 @@ def test_pending_tab_lists_applications_waiting_for_review(op_client, submit_app
     html = op_client.get(reverse("platform:applications")).content.decode()
     assert "山海茶舍" in html
     assert "待审核（1）" in html
-    assert "山海茶舍" not in op_client.get(reverse("platform:applications") + "?status=approved").content.decode()
+    assert (
+        "山海茶舍"
+        not in op_client.get(reverse("platform:applications") + "?status=approved").content.decode()
+    )
     detail = op_client.get(reverse("platform:application_detail", args=[app.pk])).content.decode()
-    for text in ("平台测试公司", "91350100M000100Y43", "王五", "13900002222", "服饰内衣", "通过并开店", "驳回申请"):
+    for text in (
+        "平台测试公司",
+        "91350100M000100Y43",
+        "王五",
+        "13900002222",
+        "服饰内衣",
+        "通过并开店",
+        "驳回申请",
+    ):
         assert text in detail
 
 
@@ -59,8 +70,11 @@ def test_reject_needs_a_reason(op_client, submit_application):
 
 def test_reject_shows_the_reason_to_the_applicant(op_client, submit_application):
     app = submit_application()
-    response = op_client.post(reverse("platform:application_reject", args=[app.pk]),
-                              {"reason": "营业执照照片不清晰，请重新上传"}, follow=True)
+    response = op_client.post(
+        reverse("platform:application_reject", args=[app.pk]),
+        {"reason": "营业执照照片不清晰，请重新上传"},
+        follow=True,
+    )
     assert "已驳回" in response.content.decode()
     mine = applications_of_user(user=app.applicant)
     assert [(a.status, a.reject_reason) for a in mine] == [("rejected", "营业执照照片不清晰，请重新上传")]
@@ -95,6 +109,7 @@ def test_unknown_application_is_404(op_client):
 
 # --- API ------------------------------------------------------------------------------------------------------
 
+
 def test_api_lists_applications_by_status(client, operator, api_token, submit_application):
     pending = submit_application(shop_name="待审店")
     response = client.get("/api/platform/applications?status=pending", **api_token(operator))
@@ -108,32 +123,53 @@ def test_api_lists_applications_by_status(client, operator, api_token, submit_ap
 def test_api_approve_then_second_decision_is_409(client, operator, api_token, submit_application):
     app = submit_application()
     headers = api_token(operator)
-    ok = client.post(f"/api/platform/applications/{app.pk}/approve", {"slug": "api-shop"},
-                     content_type="application/json", **headers)
+    ok = client.post(
+        f"/api/platform/applications/{app.pk}/approve",
+        {"slug": "api-shop"},
+        content_type="application/json",
+        **headers,
+    )
     assert ok.status_code == 200
     assert ok.json()["slug"] == "api-shop" and ok.json()["status"] == "open"
-    again = client.post(f"/api/platform/applications/{app.pk}/reject", {"reason": "改主意了"},
-                        content_type="application/json", **headers)
+    again = client.post(
+        f"/api/platform/applications/{app.pk}/reject",
+        {"reason": "改主意了"},
+        content_type="application/json",
+        **headers,
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "conflict" and "不能重复审核" in again.json()["detail"]
 
 
 def test_api_approve_without_body_works(client, operator, api_token, submit_application):
     app = submit_application()
-    response = client.post(f"/api/platform/applications/{app.pk}/approve", content_type="application/json",
-                           **api_token(operator))
+    response = client.post(
+        f"/api/platform/applications/{app.pk}/approve", content_type="application/json", **api_token(operator)
+    )
     assert response.status_code == 200, response.content
 
 
 def test_api_reject_requires_reason_and_forbids_extra_fields(client, operator, api_token, submit_application):
     app = submit_application()
     headers = api_token(operator)
-    extra = client.post(f"/api/platform/applications/{app.pk}/reject", {"reason": "资料不全", "status": "approved"},
-                        content_type="application/json", **headers)
+    extra = client.post(
+        f"/api/platform/applications/{app.pk}/reject",
+        {"reason": "资料不全", "status": "approved"},
+        content_type="application/json",
+        **headers,
+    )
     assert extra.status_code == 422
-    short = client.post(f"/api/platform/applications/{app.pk}/reject", {"reason": "x"},
-                        content_type="application/json", **headers)
+    short = client.post(
+        f"/api/platform/applications/{app.pk}/reject",
+        {"reason": "x"},
+        content_type="application/json",
+        **headers,
+    )
     assert short.status_code == 400 and short.json()["field"] == "reason"
-    ok = client.post(f"/api/platform/applications/{app.pk}/reject", {"reason": "资料不全"},
-                     content_type="application/json", **headers)
+    ok = client.post(
+        f"/api/platform/applications/{app.pk}/reject",
+        {"reason": "资料不全"},
+        content_type="application/json",
+        **headers,
+    )
     assert ok.status_code == 200 and ok.json()["reject_reason"] == "资料不全"

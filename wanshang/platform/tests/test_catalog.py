@@ -27,7 +27,9 @@ def test_tree_page_shows_three_levels(op_client, make_category):
 
 
 def test_operator_creates_top_level_and_child_categories(op_client):
-    response = op_client.post(reverse("platform:category_new"), {"name": "运动户外", "slug": "sports", "sort": "1"})
+    response = op_client.post(
+        reverse("platform:category_new"), {"name": "运动户外", "slug": "sports", "sort": "1"}
+    )
     assert response.status_code == 302
     top = category_get(slug="sports")
     assert top.level == 1
@@ -41,7 +43,9 @@ def test_category_beyond_level_three_is_refused(op_client, make_category):
     before = len(all_categories())
     page = op_client.get(reverse("platform:category_new") + f"?parent={leaf.pk}").content.decode()
     assert "类目最多三级" in page
-    response = op_client.post(reverse("platform:category_new"), {"parent_id": leaf.pk, "name": "四级", "slug": "lvl4"})
+    response = op_client.post(
+        reverse("platform:category_new"), {"parent_id": leaf.pk, "name": "四级", "slug": "lvl4"}
+    )
     assert response.status_code == 400
     assert "类目最多三级" in response.content.decode()
     assert len(all_categories()) == before
@@ -105,6 +109,7 @@ def test_brand_create_and_duplicate(op_client):
 
 # --- 佣金 ---------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text,bps", [("5.5", 550), ("5.00", 500), ("0", 0), ("50", 5000), ("12.34%", 1234)])
 def test_percent_text_becomes_basis_points(text, bps):
     assert parse_percent_to_bps(text) == bps
@@ -114,21 +119,26 @@ def test_commission_page_sets_rate_as_percentage(op_client, make_category):
     top = make_category().parent.parent
     page = op_client.get(reverse("platform:commission")).content.decode()
     assert "平台默认佣金：<strong>5.00%</strong>" in page
-    response = op_client.post(reverse("platform:commission"), {"category_id": top.pk, "rate": "5.5"}, follow=True)
+    response = op_client.post(
+        reverse("platform:commission"), {"category_id": top.pk, "rate": "5.5"}, follow=True
+    )
     assert "已设为 5.50%" in response.content.decode()
     assert [(r.category_id, r.rate_bps) for r in commission_rate_list()] == [(top.pk, 550)]
     assert "5.50%" in response.content.decode()
 
 
-@pytest.mark.parametrize("text,message", [
-    ("abc", "不是有效的百分比"),
-    ("60", "佣金比例须在 0%–50% 之间"),
-    ("-1", "佣金比例须在 0%–50% 之间"),
-    ("5.555", "最多两位小数"),
-    ("", "请填写佣金比例"),
-    ("1e30", "佣金比例须在 0%–50% 之间"),
-    ("1e999999", "佣金比例须在 0%–50% 之间"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("abc", "不是有效的百分比"),
+        ("60", "佣金比例须在 0%–50% 之间"),
+        ("-1", "佣金比例须在 0%–50% 之间"),
+        ("5.555", "最多两位小数"),
+        ("", "请填写佣金比例"),
+        ("1e30", "佣金比例须在 0%–50% 之间"),
+        ("1e999999", "佣金比例须在 0%–50% 之间"),
+    ],
+)
 def test_invalid_commission_is_refused_with_a_message(op_client, make_category, text, message):
     top = make_category().parent.parent
     response = op_client.post(reverse("platform:commission"), {"category_id": top.pk, "rate": text})
@@ -139,6 +149,7 @@ def test_invalid_commission_is_refused_with_a_message(op_client, make_category, 
 
 # --- API ------------------------------------------------------------------------------------------------------
 
+
 def test_api_category_tree_and_create(client, operator, api_token, make_category):
     leaf = make_category(("数码", "手机通讯", "手机"))
     headers = api_token(operator)
@@ -146,29 +157,52 @@ def test_api_category_tree_and_create(client, operator, api_token, make_category
     assert tree[0]["name"] == "数码"
     assert tree[0]["children"][0]["children"][0]["id"] == leaf.pk
 
-    created = client.post("/api/platform/categories", {"name": "耳机", "slug": "earphones",
-                                                       "parent_id": leaf.parent.pk},
-                          content_type="application/json", **headers)
+    created = client.post(
+        "/api/platform/categories",
+        {"name": "耳机", "slug": "earphones", "parent_id": leaf.parent.pk},
+        content_type="application/json",
+        **headers,
+    )
     assert created.status_code == 201 and created.json()["level"] == 3
-    too_deep = client.post("/api/platform/categories", {"name": "四级", "slug": "deep", "parent_id": leaf.pk},
-                           content_type="application/json", **headers)
+    too_deep = client.post(
+        "/api/platform/categories",
+        {"name": "四级", "slug": "deep", "parent_id": leaf.pk},
+        content_type="application/json",
+        **headers,
+    )
     assert too_deep.status_code == 400
     assert too_deep.json() == {"detail": "类目最多三级", "code": "invalid", "field": "parent_id"}
-    extra = client.post("/api/platform/categories", {"name": "x", "slug": "x", "level": 1},
-                        content_type="application/json", **headers)
+    extra = client.post(
+        "/api/platform/categories",
+        {"name": "x", "slug": "x", "level": 1},
+        content_type="application/json",
+        **headers,
+    )
     assert extra.status_code == 422
 
 
 def test_api_sets_commission_in_basis_points(client, operator, api_token, make_category):
     top = make_category().parent.parent
     headers = api_token(operator)
-    ok = client.post("/api/platform/commission-rates", {"category_id": top.pk, "rate_bps": 550},
-                     content_type="application/json", **headers)
+    ok = client.post(
+        "/api/platform/commission-rates",
+        {"category_id": top.pk, "rate_bps": 550},
+        content_type="application/json",
+        **headers,
+    )
     assert ok.status_code == 200
     assert ok.json() == {"category_id": top.pk, "rate_bps": 550, "rate_percent": "5.50"}
-    too_high = client.post("/api/platform/commission-rates", {"category_id": top.pk, "rate_bps": 6000},
-                           content_type="application/json", **headers)
+    too_high = client.post(
+        "/api/platform/commission-rates",
+        {"category_id": top.pk, "rate_bps": 6000},
+        content_type="application/json",
+        **headers,
+    )
     assert too_high.status_code == 400 and "0%–50%" in too_high.json()["detail"]
-    missing = client.post("/api/platform/commission-rates", {"category_id": 999999, "rate_bps": 100},
-                          content_type="application/json", **headers)
+    missing = client.post(
+        "/api/platform/commission-rates",
+        {"category_id": 999999, "rate_bps": 100},
+        content_type="application/json",
+        **headers,
+    )
     assert missing.status_code == 404

@@ -47,12 +47,21 @@ def test_marketplace_report_with_the_per_shop_table(op_client, shops, trade):
 
     assert response.status_code == 200
     report = response.context["report"]
-    assert (report.totals.orders, report.totals.amount_fen, report.totals.buyers, report.totals.refund_fen) == (
-        3, 15050, 2, 2500)
+    assert (
+        report.totals.orders,
+        report.totals.amount_fen,
+        report.totals.buyers,
+        report.totals.refund_fen,
+    ) == (3, 15050, 2, 2500)
     assert [(h.day.isoformat(), h.hour, h.orders) for h in report.hours if h.orders] == [
-        (trade["start"], 10, 1), (trade["start"], 23, 1), (trade["end"], 0, 1)]
+        (trade["start"], 10, 1),
+        (trade["start"], 23, 1),
+        (trade["end"], 0, 1),
+    ]
     assert [(s.shop_id, s.orders, s.amount_fen, s.buyers, s.refund_fen) for s in report.shops] == [
-        (b.pk, 1, 10000, 1, 2500), (a.pk, 2, 5050, 1, 0)]
+        (b.pk, 1, 10000, 1, 2500),
+        (a.pk, 2, 5050, 1, 0),
+    ]
     html = response.content.decode()
     assert 'data-testid="total-amount">150.50<' in html and a.name in html and b.name in html
     assert 'id="trade-chart"' in html
@@ -80,13 +89,25 @@ def test_downloads_equal_the_page(op_client, shops, trade):
     assert [(r[2], round(r[3] * 100)) for r in hours] == [(h.orders, h.amount_fen) for h in report.hours]
     per_shop = list(book["按店铺"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[2], round(r[3] * 100), r[4], round(r[5] * 100)) for r in per_shop] == [
-        (s.shop_id, s.shop_name, s.orders, s.amount_fen, s.buyers, s.refund_fen) for s in report.shops]
+        (s.shop_id, s.shop_name, s.orders, s.amount_fen, s.buyers, s.refund_fen) for s in report.shops
+    ]
 
-    shops_csv = op_client.get(reverse("platform:data_trade_export", args=["csv"]), {**trade, "report": "shops"})
+    shops_csv = op_client.get(
+        reverse("platform:data_trade_export", args=["csv"]), {**trade, "report": "shops"}
+    )
     rows = list(csv.reader(io.StringIO(shops_csv.content.decode("utf-8-sig"))))
     assert shops_csv.content.startswith("\ufeff".encode())
-    assert rows[1:] == [[str(s.shop_id), s.shop_name, str(s.orders), f"{s.amount_fen / 100:.2f}", str(s.buyers),
-                         f"{s.refund_fen / 100:.2f}"] for s in report.shops]
+    assert rows[1:] == [
+        [
+            str(s.shop_id),
+            s.shop_name,
+            str(s.orders),
+            f"{s.amount_fen / 100:.2f}",
+            str(s.buyers),
+            f"{s.refund_fen / 100:.2f}",
+        ]
+        for s in report.shops
+    ]
 
 
 def test_api_trade_and_export(op_client, shops, trade):
@@ -94,7 +115,9 @@ def test_api_trade_and_export(op_client, shops, trade):
     data = op_client.get("/api/platform/data/trade", trade).json()
     assert data["totals"] == {"orders": 3, "amount_fen": 15050, "buyers": 2, "refund_fen": 2500}
     assert [s["shop_id"] for s in data["shops"]] == [b.pk, a.pk] and data["shop_id"] is None
-    assert op_client.get("/api/platform/data/trade", {**trade, "shop_id": a.pk}).json()["totals"]["orders"] == 2
+    assert (
+        op_client.get("/api/platform/data/trade", {**trade, "shop_id": a.pk}).json()["totals"]["orders"] == 2
+    )
     assert op_client.get("/api/platform/data/trade", {**trade, "shop_id": 999999}).status_code == 404
 
     xlsx = op_client.get("/api/platform/data/trade/export.xlsx", trade)
@@ -112,6 +135,7 @@ def test_non_operators_are_refused(client, shops):
 
 
 # --- 异常提醒 -----------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def alerts(shops):
@@ -132,7 +156,10 @@ def test_alerts_page_lists_shop_and_platform_alerts(op_client, shops, alerts):
     a, _b = shops
     html = op_client.get(reverse("platform:data_alerts")).content.decode()
 
-    assert f'data-testid="alert-{alerts["shop"].pk}"' in html and f'data-testid="alert-{alerts["platform"].pk}"' in html
+    assert (
+        f'data-testid="alert-{alerts["shop"].pk}"' in html
+        and f'data-testid="alert-{alerts["platform"].pk}"' in html
+    )
     assert a.name in html and "全平台 " in html and "全平台未读 1 条" in html
     only_platform = op_client.get(reverse("platform:data_alerts"), {"scope": "platform"}).context["page"]
     assert list(only_platform) == [alerts["platform"]]

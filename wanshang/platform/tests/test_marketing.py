@@ -19,10 +19,21 @@ def _local(dt) -> str:
 def _coupon_form(**changes) -> dict:
     now = timezone.now()
     data = {
-        "name": "跨店满299减30", "type": "amount", "threshold": "299", "amount": "30", "discount": "", "cap": "",
-        "starts_at": _local(now - timedelta(minutes=5)), "ends_at": _local(now + timedelta(days=7)),
-        "valid_days": "3", "public": "on", "total_quantity": "1000", "per_buyer_limit": "1", "scope": "all",
-        "platform_share": "50", "combine_with": ["full_reduction", "coupon", "points"],
+        "name": "跨店满299减30",
+        "type": "amount",
+        "threshold": "299",
+        "amount": "30",
+        "discount": "",
+        "cap": "",
+        "starts_at": _local(now - timedelta(minutes=5)),
+        "ends_at": _local(now + timedelta(days=7)),
+        "valid_days": "3",
+        "public": "on",
+        "total_quantity": "1000",
+        "per_buyer_limit": "1",
+        "scope": "all",
+        "platform_share": "50",
+        "combine_with": ["full_reduction", "coupon", "points"],
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -30,9 +41,17 @@ def _coupon_form(**changes) -> dict:
 
 def _api_coupon(**changes) -> dict:
     now = timezone.now()
-    data = {"name": "平台券满199减20", "type": "amount", "threshold_fen": 19900, "amount_fen": 2000,
-            "starts_at": (now - timedelta(minutes=5)).isoformat(), "ends_at": (now + timedelta(days=3)).isoformat(),
-            "total_quantity": 500, "per_buyer_limit": 2, "platform_share_bps": 5000}
+    data = {
+        "name": "平台券满199减20",
+        "type": "amount",
+        "threshold_fen": 19900,
+        "amount_fen": 2000,
+        "starts_at": (now - timedelta(minutes=5)).isoformat(),
+        "ends_at": (now + timedelta(days=3)).isoformat(),
+        "total_quantity": 500,
+        "per_buyer_limit": 2,
+        "platform_share_bps": 5000,
+    }
     data.update(changes)
     return data
 
@@ -41,10 +60,16 @@ def _api_coupon(**changes) -> dict:
 def platform_coupon(operator):
     def make(*, starts=None, name="平台券满100减10", **fields):
         now = timezone.now()
-        data = PromotionInput(kind="coupon", name=name, starts_at=starts or now - timedelta(minutes=1),
-                              ends_at=now + timedelta(days=5), total_quantity=fields.pop("total_quantity", 100),
-                              per_buyer_limit=fields.pop("per_buyer_limit", 1), platform_share_bps=10000,
-                              config={"type": "amount", "threshold_fen": 10000, "amount_fen": 1000})
+        data = PromotionInput(
+            kind="coupon",
+            name=name,
+            starts_at=starts or now - timedelta(minutes=1),
+            ends_at=now + timedelta(days=5),
+            total_quantity=fields.pop("total_quantity", 100),
+            per_buyer_limit=fields.pop("per_buyer_limit", 1),
+            platform_share_bps=10000,
+            config={"type": "amount", "threshold_fen": 10000, "amount_fen": 1000},
+        )
         return promotion_save(shop=None, actor=operator, data=data)
 
     return make
@@ -52,14 +77,19 @@ def platform_coupon(operator):
 
 # --- 平台券 ------------------------------------------------------------------------------------------------------
 
+
 def test_operator_creates_a_platform_coupon_with_the_form(op_client, make_shop):
     a, b = make_shop(name="甲店"), make_shop(name="乙店")
     form = op_client.get(reverse("platform:coupon_new"))
     assert form.status_code == 200 and "甲店" in form.content.decode()
 
-    response = op_client.post(reverse("platform:coupon_new"), _coupon_form(scope="shops", scope_shops=[a.pk, b.pk]))
+    response = op_client.post(
+        reverse("platform:coupon_new"), _coupon_form(scope="shops", scope_shops=[a.pk, b.pk])
+    )
     [promo] = platform_promotions(kind="coupon")
-    assert response.status_code == 302 and response["Location"] == reverse("platform:coupon_detail", args=[promo.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "platform:coupon_detail", args=[promo.pk]
+    )
     assert promo.platform_share_bps == 5000  # "50" typed as a percentage
     assert promo.config["amount_fen"] == 3000 and promo.config["threshold_fen"] == 29900
     assert promo.config["valid_days"] == 3 and promo.config["public"] is True
@@ -67,16 +97,30 @@ def test_operator_creates_a_platform_coupon_with_the_form(op_client, make_shop):
     assert promo.total_quantity == 1000 and promo.per_buyer_limit == 1
 
     listing = op_client.get(reverse("platform:coupons")).content.decode()
-    assert "跨店满299减30" in listing and "0 / 0 / 1000" in listing and "50%" in listing and "进行中" in listing
+    assert (
+        "跨店满299减30" in listing and "0 / 0 / 1000" in listing and "50%" in listing and "进行中" in listing
+    )
     detail = op_client.get(reverse("platform:coupon_detail", args=[promo.pk])).content.decode()
-    assert "平台券 满299减30" in detail and "甲店" in detail and "乙店" in detail and "优惠金额的 50%" in detail
+    assert (
+        "平台券 满299减30" in detail and "甲店" in detail and "乙店" in detail and "优惠金额的 50%" in detail
+    )
 
 
 def test_a_percent_coupon_on_categories(op_client, make_category):
     leaf = make_category()
-    response = op_client.post(reverse("platform:coupon_new"), _coupon_form(
-        type="percent", amount="", discount="8.5", cap="50", scope="categories", scope_categories=[leaf.parent.pk],
-        platform_share="100", combine_with=None))
+    response = op_client.post(
+        reverse("platform:coupon_new"),
+        _coupon_form(
+            type="percent",
+            amount="",
+            discount="8.5",
+            cap="50",
+            scope="categories",
+            scope_categories=[leaf.parent.pk],
+            platform_share="100",
+            combine_with=None,
+        ),
+    )
     assert response.status_code == 302
     [promo] = platform_promotions(kind="coupon")
     assert promo.config["discount_bps"] == 8500 and promo.config["cap_fen"] == 5000
@@ -84,20 +128,23 @@ def test_a_percent_coupon_on_categories(op_client, make_category):
     assert promo.config["combine_with"] == []  # nothing ticked: used alone
 
 
-@pytest.mark.parametrize("changes,message,field", [
-    ({"amount": "300"}, "面额 ¥300 须小于使用门槛 ¥299", "amount"),
-    ({"platform_share": "120"}, "平台承担比例须在 0%–100% 之间", "platform_share"),
-    ({"platform_share": "abc"}, "不是有效的百分比", "platform_share"),
-    ({"platform_share": "1e30"}, "平台承担比例须在 0%–100% 之间", "platform_share"),
-    ({"amount": "1e30"}, "不是有效的金额", "amount"),
-    ({"type": "percent", "amount": "", "discount": ""}, "请填写折扣", "discount"),
-    ({"type": "percent", "amount": "", "discount": "12"}, "折扣须大于 0 折且小于 10 折", "discount"),
-    ({"type": "percent", "amount": "", "discount": "1e30"}, "折扣须大于 0 折且小于 10 折", "discount"),
-    ({"scope": "shops"}, "请选择适用的店铺", "scope_shops"),
-    ({"total_quantity": "0"}, "不能小于 1", "total_quantity"),
-    ({"ends_at": "明天"}, "请输入有效的时间", "ends_at"),
-    ({"starts_at": ""}, "请填写开始时间", "starts_at"),
-])
+@pytest.mark.parametrize(
+    "changes,message,field",
+    [
+        ({"amount": "300"}, "面额 ¥300 须小于使用门槛 ¥299", "amount"),
+        ({"platform_share": "120"}, "平台承担比例须在 0%–100% 之间", "platform_share"),
+        ({"platform_share": "abc"}, "不是有效的百分比", "platform_share"),
+        ({"platform_share": "1e30"}, "平台承担比例须在 0%–100% 之间", "platform_share"),
+        ({"amount": "1e30"}, "不是有效的金额", "amount"),
+        ({"type": "percent", "amount": "", "discount": ""}, "请填写折扣", "discount"),
+        ({"type": "percent", "amount": "", "discount": "12"}, "折扣须大于 0 折且小于 10 折", "discount"),
+        ({"type": "percent", "amount": "", "discount": "1e30"}, "折扣须大于 0 折且小于 10 折", "discount"),
+        ({"scope": "shops"}, "请选择适用的店铺", "scope_shops"),
+        ({"total_quantity": "0"}, "不能小于 1", "total_quantity"),
+        ({"ends_at": "明天"}, "请输入有效的时间", "ends_at"),
+        ({"starts_at": ""}, "请填写开始时间", "starts_at"),
+    ],
+)
 def test_bad_coupon_input_is_refused_with_a_message(op_client, changes, message, field):
     response = op_client.post(reverse("platform:coupon_new"), _coupon_form(**changes))
     assert response.status_code == 400
@@ -142,8 +189,12 @@ def test_only_a_coupon_that_has_not_started_can_be_edited(op_client, platform_co
     page = op_client.get(edit)
     assert page.status_code == 200 and page.context["form"].initial["amount"] == 1000
     form = dict(page.context["form"].initial)
-    response = op_client.post(edit, _coupon_form(name="明日平台券（改）", starts_at=_local(form["starts_at"]),
-                                                 ends_at=_local(form["ends_at"])))
+    response = op_client.post(
+        edit,
+        _coupon_form(
+            name="明日平台券（改）", starts_at=_local(form["starts_at"]), ends_at=_local(form["ends_at"])
+        ),
+    )
     assert response.status_code == 302
     assert promotion_get(shop=None, promotion_id=later.pk).name == "明日平台券（改）"
 
@@ -155,9 +206,18 @@ def test_only_a_coupon_that_has_not_started_can_be_edited(op_client, platform_co
 def test_shop_promotions_are_not_platform_coupons(op_client, make_shop):
     shop = make_shop()
     now = timezone.now()
-    promo = promotion_save(shop=shop, actor=shop.owner, data=PromotionInput(
-        kind="coupon", name="店铺券", starts_at=now, ends_at=now + timedelta(days=1), total_quantity=10,
-        config={"type": "amount", "threshold_fen": 5000, "amount_fen": 500}))
+    promo = promotion_save(
+        shop=shop,
+        actor=shop.owner,
+        data=PromotionInput(
+            kind="coupon",
+            name="店铺券",
+            starts_at=now,
+            ends_at=now + timedelta(days=1),
+            total_quantity=10,
+            config={"type": "amount", "threshold_fen": 5000, "amount_fen": 500},
+        ),
+    )
     assert op_client.get(reverse("platform:coupon_detail", args=[promo.pk])).status_code == 404
     op_client.post(reverse("platform:coupon_action", args=[promo.pk, "end"]))
     assert promotion_get(shop=shop, promotion_id=promo.pk).status == "active"
@@ -168,7 +228,11 @@ def test_coupon_api_creates_lists_and_refuses_bad_input(client, operator, api_to
     created = client.post("/api/platform/coupons", _api_coupon(), content_type="application/json", **auth)
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["platform_share_bps"] == 5000 and body["label"] == "平台券 满199减20" and body["phase"] == "running"
+    assert (
+        body["platform_share_bps"] == 5000
+        and body["label"] == "平台券 满199减20"
+        and body["phase"] == "running"
+    )
     assert [c["id"] for c in client.get("/api/platform/coupons", **auth).json()] == [body["id"]]
 
     for changes, status, text in [
@@ -179,27 +243,43 @@ def test_coupon_api_creates_lists_and_refuses_bad_input(client, operator, api_to
         ({"combine_with": ["bundle"]}, 400, "不叠加"),
         ({"bogus": 1}, 422, "请求参数有误"),
     ]:
-        response = client.post("/api/platform/coupons", _api_coupon(**changes), content_type="application/json",
-                               **auth)
+        response = client.post(
+            "/api/platform/coupons", _api_coupon(**changes), content_type="application/json", **auth
+        )
         assert response.status_code == status, (changes, response.content)
         assert text in response.json()["detail"]
     assert len(client.get("/api/platform/coupons", **auth).json()) == 1
 
     shop = make_shop()
-    scoped = client.post("/api/platform/coupons", _api_coupon(scope="shops", scope_ids=[shop.pk]),
-                         content_type="application/json", **auth)
+    scoped = client.post(
+        "/api/platform/coupons",
+        _api_coupon(scope="shops", scope_ids=[shop.pk]),
+        content_type="application/json",
+        **auth,
+    )
     assert scoped.status_code == 201 and scoped.json()["scope_ids"] == [shop.pk]
 
     pk = body["id"]
     buyer = make_user()
-    issued = client.post(f"/api/platform/coupons/{pk}/issue", {"buyer_ids": [buyer.pk, buyer.pk]},
-                         content_type="application/json", **auth)
+    issued = client.post(
+        f"/api/platform/coupons/{pk}/issue",
+        {"buyer_ids": [buyer.pk, buyer.pk]},
+        content_type="application/json",
+        **auth,
+    )
     assert issued.json() == {"issued": 1, "skipped": 0}
     assert client.post(f"/api/platform/coupons/{pk}/pause", **auth).json()["status"] == "paused"
     assert client.post(f"/api/platform/coupons/{pk}/resume", **auth).json()["status"] == "active"
     detail = client.get(f"/api/platform/coupons/{pk}", **auth).json()
-    assert (detail["issued"], detail["used"], detail["total_quantity"], detail["remaining"]) == (1, 0, 500, 499)
-    edit = client.put(f"/api/platform/coupons/{pk}", _api_coupon(name="改名"), content_type="application/json", **auth)
+    assert (detail["issued"], detail["used"], detail["total_quantity"], detail["remaining"]) == (
+        1,
+        0,
+        500,
+        499,
+    )
+    edit = client.put(
+        f"/api/platform/coupons/{pk}", _api_coupon(name="改名"), content_type="application/json", **auth
+    )
     assert edit.status_code == 409 and "不能修改" in edit.json()["detail"]
     assert client.post(f"/api/platform/coupons/{pk}/end", **auth).json()["status"] == "ended"
     assert client.get("/api/platform/coupons/999999", **auth).status_code == 404
@@ -207,16 +287,24 @@ def test_coupon_api_creates_lists_and_refuses_bad_input(client, operator, api_to
 
 # --- who may --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,args", [
-    ("coupons", []), ("coupon_new", []), ("flash_slots", []), ("price_alerts", []),
-])
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("coupons", []),
+        ("coupon_new", []),
+        ("flash_slots", []),
+        ("price_alerts", []),
+    ],
+)
 def test_non_operators_get_the_403_page(login_client, buyer, name, args):
     response = login_client(buyer).get(reverse(f"platform:{name}", args=args))
     assert response.status_code == 403 and "仅限平台运营人员" in response.content.decode()
 
 
-def test_non_operators_cannot_create_or_touch_anything(client, login_client, buyer, make_shop, api_token,
-                                                       platform_coupon):
+def test_non_operators_cannot_create_or_touch_anything(
+    client, login_client, buyer, make_shop, api_token, platform_coupon
+):
     promo = platform_coupon()
     assert client.get(reverse("platform:coupons")).status_code == 302  # anonymous: to the login page
     shop = make_shop()
@@ -244,17 +332,34 @@ def test_non_operators_cannot_create_or_touch_anything(client, login_client, buy
 
 # --- 秒杀场次 -----------------------------------------------------------------------------------------------------
 
+
 def _enrol(shop, sku, slot, *, price=5900, stock=5):
-    return promotion_save(shop=shop, actor=shop.owner, data=PromotionInput(
-        kind="flash_sale", name=f"{shop.name}秒杀", starts_at=slot.starts_at, ends_at=slot.ends_at, slot_id=slot.pk,
-        per_buyer_limit=1, items=[{"sku_id": sku.pk, "price_fen": price, "stock": stock}]))
+    return promotion_save(
+        shop=shop,
+        actor=shop.owner,
+        data=PromotionInput(
+            kind="flash_sale",
+            name=f"{shop.name}秒杀",
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            slot_id=slot.pk,
+            per_buyer_limit=1,
+            items=[{"sku_id": sku.pk, "price_fen": price, "stock": stock}],
+        ),
+    )
 
 
 def test_slot_create_list_enrolments_and_take_one_down(op_client, make_shop, make_product):
     now = timezone.now()
-    response = op_client.post(reverse("platform:flash_slots"), {
-        "name": "20点场", "starts_at": _local(now + timedelta(hours=2)), "ends_at": _local(now + timedelta(hours=4)),
-        "is_open": "on"})
+    response = op_client.post(
+        reverse("platform:flash_slots"),
+        {
+            "name": "20点场",
+            "starts_at": _local(now + timedelta(hours=2)),
+            "ends_at": _local(now + timedelta(hours=4)),
+            "is_open": "on",
+        },
+    )
     [slot] = flash_slots()
     assert response.status_code == 302 and slot.is_open and slot.name == "20点场"
 
@@ -289,22 +394,39 @@ def test_slot_create_list_enrolments_and_take_one_down(op_client, make_shop, mak
     assert flash_slot_get(slot_id=slot.pk).is_open
 
     # with enrolments the times stay; the name may change
-    moved = op_client.post(reverse("platform:flash_slot_detail", args=[slot.pk]), {
-        "name": "20点场", "starts_at": _local(now + timedelta(hours=5)), "ends_at": _local(now + timedelta(hours=6)),
-        "is_open": "on"})
+    moved = op_client.post(
+        reverse("platform:flash_slot_detail", args=[slot.pk]),
+        {
+            "name": "20点场",
+            "starts_at": _local(now + timedelta(hours=5)),
+            "ends_at": _local(now + timedelta(hours=6)),
+            "is_open": "on",
+        },
+    )
     assert moved.status_code == 400 and "已有商家报名，不能修改场次时间" in moved.content.decode()
-    renamed = op_client.post(reverse("platform:flash_slot_detail", args=[slot.pk]), {
-        "name": "20点狂欢场", "starts_at": _local(slot.starts_at), "ends_at": _local(slot.ends_at), "is_open": "on"})
+    renamed = op_client.post(
+        reverse("platform:flash_slot_detail", args=[slot.pk]),
+        {
+            "name": "20点狂欢场",
+            "starts_at": _local(slot.starts_at),
+            "ends_at": _local(slot.ends_at),
+            "is_open": "on",
+        },
+    )
     assert renamed.status_code == 302 and flash_slot_get(slot_id=slot.pk).name == "20点狂欢场"
 
 
 def test_bad_slot_input_is_refused(op_client):
     now = timezone.now()
-    response = op_client.post(reverse("platform:flash_slots"), {
-        "name": "长场次", "starts_at": _local(now), "ends_at": _local(now + timedelta(hours=30))})
+    response = op_client.post(
+        reverse("platform:flash_slots"),
+        {"name": "长场次", "starts_at": _local(now), "ends_at": _local(now + timedelta(hours=30))},
+    )
     assert response.status_code == 400 and "一个秒杀场次最长 24 小时" in response.content.decode()
-    response = op_client.post(reverse("platform:flash_slots"), {
-        "name": "倒着的场次", "starts_at": _local(now + timedelta(hours=2)), "ends_at": _local(now)})
+    response = op_client.post(
+        reverse("platform:flash_slots"),
+        {"name": "倒着的场次", "starts_at": _local(now + timedelta(hours=2)), "ends_at": _local(now)},
+    )
     assert response.status_code == 400 and "结束时间须晚于开始时间" in response.content.decode()
     assert not flash_slots()
 
@@ -312,9 +434,16 @@ def test_bad_slot_input_is_refused(op_client):
 def test_slot_api(client, operator, api_token, make_shop, make_product):
     auth = api_token(operator)
     now = timezone.now()
-    created = client.post("/api/platform/flash-slots", {
-        "name": "午间场", "starts_at": (now + timedelta(hours=1)).isoformat(),
-        "ends_at": (now + timedelta(hours=2)).isoformat()}, content_type="application/json", **auth)
+    created = client.post(
+        "/api/platform/flash-slots",
+        {
+            "name": "午间场",
+            "starts_at": (now + timedelta(hours=1)).isoformat(),
+            "ends_at": (now + timedelta(hours=2)).isoformat(),
+        },
+        content_type="application/json",
+        **auth,
+    )
     assert created.status_code == 201 and created.json()["is_open"] is True
     slot = flash_slot_get(slot_id=created.json()["id"])
     shop = make_shop(name="丙店")
@@ -328,13 +457,17 @@ def test_slot_api(client, operator, api_token, make_shop, make_product):
     assert client.post(f"/api/platform/flash-slots/{slot.pk}/close", **auth).json()["is_open"] is False
     removed = client.post(f"/api/platform/flash-promotions/{promo.pk}/remove", **auth)
     assert removed.status_code == 200 and removed.json()["status"] == "ended"
-    bad = client.post("/api/platform/flash-slots", {"name": "错", "starts_at": now.isoformat(),
-                                                    "ends_at": now.isoformat()}, content_type="application/json",
-                      **auth)
+    bad = client.post(
+        "/api/platform/flash-slots",
+        {"name": "错", "starts_at": now.isoformat(), "ends_at": now.isoformat()},
+        content_type="application/json",
+        **auth,
+    )
     assert bad.status_code == 400 and "场次名称须为 2–40 个字" in bad.json()["detail"]
 
 
 # --- 价格合规 -----------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def raised_then_discounted(make_shop, make_product):
@@ -346,9 +479,17 @@ def raised_then_discounted(make_shop, make_product):
         sku = make_product(shop, title=title, prices=(10000,)).skus.get()
         sku_price_update(staff=shop.owner_staff, sku_id=sku.pk, price_fen=13000)
         now = timezone.now()
-        promotion_save(shop=shop, actor=shop.owner, data=PromotionInput(
-            kind="time_discount", name="限时九折", starts_at=now + timedelta(hours=1), ends_at=now + timedelta(days=2),
-            items=[{"sku_id": sku.pk, "discount_bps": 9000}]))
+        promotion_save(
+            shop=shop,
+            actor=shop.owner,
+            data=PromotionInput(
+                kind="time_discount",
+                name="限时九折",
+                starts_at=now + timedelta(hours=1),
+                ends_at=now + timedelta(days=2),
+                items=[{"sku_id": sku.pk, "discount_bps": 9000}],
+            ),
+        )
         return shop, sku
 
     return make
@@ -368,7 +509,9 @@ def test_price_alerts_list_with_evidence_and_resolve(op_client, raised_then_disc
 
     response = op_client.post(reverse("platform:price_alert_resolve", args=[first.pk]), follow=True)
     assert "已处理" in response.content.decode()
-    assert [a.pk for a in response.context["alerts"]] != [] and first.pk not in [a.pk for a in response.context["alerts"]]
+    assert [a.pk for a in response.context["alerts"]] != [] and first.pk not in [
+        a.pk for a in response.context["alerts"]
+    ]
     assert op_client.get(reverse("platform:overview")).context["price_alerts_open"] == 1
     everything = op_client.get(reverse("platform:price_alerts") + "?all=1").context["alerts"]
     assert first.pk in [a.pk for a in everything]
@@ -380,7 +523,10 @@ def test_price_alert_api(client, operator, api_token, raised_then_discounted):
     auth = api_token(operator)
     [alert] = client.get("/api/platform/price-alerts", **auth).json()
     assert alert["shop_name"] == "丁店" and alert["sku_id"] == sku.pk and alert["rule"] == "s17"
-    assert [(e["old_price_fen"], e["price_fen"]) for e in alert["evidence"]] == [(None, 10000), (10000, 13000)]
+    assert [(e["old_price_fen"], e["price_fen"]) for e in alert["evidence"]] == [
+        (None, 10000),
+        (10000, 13000),
+    ]
     resolved = client.post(f"/api/platform/price-alerts/{alert['id']}/resolve", **auth)
     assert resolved.status_code == 200 and resolved.json()["resolved"] is True
     assert client.get("/api/platform/price-alerts", **auth).json() == []
@@ -390,8 +536,10 @@ def test_price_alert_api(client, operator, api_token, raised_then_discounted):
 
 # --- order detail ------------------------------------------------------------------------------------------------
 
-def test_order_detail_shows_platform_subsidy_and_points(op_client, buyer, make_shop, make_product, make_address,
-                                                        platform_coupon):
+
+def test_order_detail_shows_platform_subsidy_and_points(
+    op_client, buyer, make_shop, make_product, make_address, platform_coupon
+):
     import uuid
 
     from wanshang.checkout.services import checkout_submit
@@ -402,9 +550,14 @@ def test_order_detail_shows_platform_subsidy_and_points(op_client, buyer, make_s
     sku = make_product(shop, prices=(20000,)).skus.get()
     promo = platform_coupon()  # 满100减10, the platform pays all of it
     coupon = coupon_claim(buyer=buyer, promotion_id=promo.pk)
-    payment = checkout_submit(user=buyer, items=[(sku.pk, 1)], address_id=make_address(buyer).pk,
-                              idempotency_key=uuid.uuid4().hex, from_cart=False,
-                              options=PricingOptions(coupon_ids=[coupon.pk]))
+    payment = checkout_submit(
+        user=buyer,
+        items=[(sku.pk, 1)],
+        address_id=make_address(buyer).pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+        options=PricingOptions(coupon_ids=[coupon.pk]),
+    )
     order = payment.orders.get()
     assert order.platform_fen == 1000
     html = op_client.get(reverse("platform:order_detail", args=[order.pk])).content.decode()

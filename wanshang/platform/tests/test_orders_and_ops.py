@@ -19,14 +19,16 @@ pytestmark = pytest.mark.django_db
 def place(make_address):
     def do(buyer, items):
         address = make_address(buyer)
-        return checkout_submit(user=buyer, items=items, address_id=address.pk, idempotency_key=uuid.uuid4().hex,
-                               from_cart=False)
+        return checkout_submit(
+            user=buyer, items=items, address_id=address.pk, idempotency_key=uuid.uuid4().hex, from_cart=False
+        )
 
     return do
 
 
-def test_settlement_of_a_completed_order_uses_the_categorys_commission_rate(op_client, buyer, make_shop,
-                                                                            make_product, place):
+def test_settlement_of_a_completed_order_uses_the_categorys_commission_rate(
+    op_client, buyer, make_shop, make_product, place
+):
     shop = make_shop()
     leaf = shop.test_category
     product = make_product(shop, prices=(20000,), stock=5)
@@ -68,8 +70,12 @@ def test_orders_overview_filters_searches_and_shows_detail(op_client, buyer, mak
 
 def test_refused_payment_notifications_are_highlighted(op_client):
     with pytest.raises(DomainError):
-        payment_notify(gateway_code="sandbox", body=b"payment_no=P1&amount=100&sign=forged",
-                       content_type="application/x-www-form-urlencoded", headers={})
+        payment_notify(
+            gateway_code="sandbox",
+            body=b"payment_no=P1&amount=100&sign=forged",
+            content_type="application/x-www-form-urlencoded",
+            headers={},
+        )
     html = op_client.get(reverse("platform:notifications")).content.decode()
     assert 'class="row-refused"' in html and "bad_signature" in html and "（已拒绝）" in html
     overview = op_client.get(reverse("platform:overview")).content.decode()

@@ -49,8 +49,9 @@ def test_suspend_hides_the_shops_products_and_restore_brings_them_back(op_client
     product_page = reverse("storefront:product", args=[product.pk])
     assert {p.pk for p in product_search(q="连衣裙")} == {product.pk, other.pk}
 
-    response = op_client.post(reverse("platform:shop_suspend", args=[shop.pk]), {"reason": "涉嫌售假，暂停整改"},
-                              follow=True)
+    response = op_client.post(
+        reverse("platform:shop_suspend", args=[shop.pk]), {"reason": "涉嫌售假，暂停整改"}, follow=True
+    )
     assert "已暂停营业" in response.content.decode()
     suspended = shop_get(shop_id=shop.pk)
     assert (suspended.status, suspended.suspend_reason) == ("suspended", "涉嫌售假，暂停整改")
@@ -70,7 +71,9 @@ def test_suspend_hides_the_shops_products_and_restore_brings_them_back(op_client
 def test_suspending_twice_shows_the_conflict(op_client, make_shop):
     shop = make_shop()
     op_client.post(reverse("platform:shop_suspend", args=[shop.pk]), {"reason": "第一次暂停"})
-    response = op_client.post(reverse("platform:shop_suspend", args=[shop.pk]), {"reason": "第二次暂停"}, follow=True)
+    response = op_client.post(
+        reverse("platform:shop_suspend", args=[shop.pk]), {"reason": "第二次暂停"}, follow=True
+    )
     assert "店铺已处于暂停状态" in response.content.decode()
     assert shop_get(shop_id=shop.pk).suspend_reason == "第一次暂停"
 
@@ -88,6 +91,7 @@ def test_unknown_shop_is_404(op_client):
 
 # --- API ------------------------------------------------------------------------------------------------------
 
+
 def test_api_suspend_and_restore(client, operator, api_token, make_shop, make_product):
     shop = make_shop(name="接口店")
     product = make_product(shop)
@@ -95,14 +99,24 @@ def test_api_suspend_and_restore(client, operator, api_token, make_shop, make_pr
     listed = client.get("/api/platform/shops?q=接口店", **headers).json()
     assert [row["id"] for row in listed] == [shop.pk]
 
-    response = client.post(f"/api/platform/shops/{shop.pk}/suspend", {"reason": "违规经营"},
-                           content_type="application/json", **headers)
+    response = client.post(
+        f"/api/platform/shops/{shop.pk}/suspend",
+        {"reason": "违规经营"},
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 200 and response.json()["status"] == "suspended"
     assert not product_search().filter(pk=product.pk).exists()
-    assert [r["id"] for r in client.get("/api/platform/shops?status=suspended", **headers).json()] == [shop.pk]
+    assert [r["id"] for r in client.get("/api/platform/shops?status=suspended", **headers).json()] == [
+        shop.pk
+    ]
 
-    again = client.post(f"/api/platform/shops/{shop.pk}/suspend", {"reason": "违规经营"},
-                        content_type="application/json", **headers)
+    again = client.post(
+        f"/api/platform/shops/{shop.pk}/suspend",
+        {"reason": "违规经营"},
+        content_type="application/json",
+        **headers,
+    )
     assert again.status_code == 409
 
     restored = client.post(f"/api/platform/shops/{shop.pk}/restore", **headers)

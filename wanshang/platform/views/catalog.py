@@ -48,12 +48,20 @@ def _form_error(form, exc: DomainError):
 
 # --- 类目 ---------------------------------------------------------------------------------------------------
 
+
 @operator_view
 def category_index(request):
     rows = list(flatten_tree(category_tree_all()))
-    return render(request, "platform/categories.html", {
-        "nav": "categories", "rows": rows, "max_level": MAX_LEVEL, "form": CategoryCreateForm(),
-    })
+    return render(
+        request,
+        "platform/categories.html",
+        {
+            "nav": "categories",
+            "rows": rows,
+            "max_level": MAX_LEVEL,
+            "form": CategoryCreateForm(),
+        },
+    )
 
 
 @operator_view
@@ -70,17 +78,29 @@ def category_new(request):
         if form.is_valid():
             data = form.cleaned_data
             with form_errors(form, add=_form_error):
-                category = category_create(name=data["name"], slug=data["slug"], sort=data["sort"] or 0,
-                                           parent_id=parent.pk if parent else None)
+                category = category_create(
+                    name=data["name"],
+                    slug=data["slug"],
+                    sort=data["sort"] or 0,
+                    parent_id=parent.pk if parent else None,
+                )
                 messages.success(request, f"已创建{category.level}级类目“{category.name}”")
                 return redirect("platform:categories")
         status = 400
     else:
         form = CategoryCreateForm(initial={"parent_id": parent.pk if parent else None})
         status = 200
-    return render(request, "platform/category_form.html", {
-        "nav": "categories", "form": form, "parent": parent, "max_level": MAX_LEVEL,
-    }, status=status)
+    return render(
+        request,
+        "platform/category_form.html",
+        {
+            "nav": "categories",
+            "form": form,
+            "parent": parent,
+            "max_level": MAX_LEVEL,
+        },
+        status=status,
+    )
 
 
 @operator_view
@@ -90,8 +110,11 @@ def category_edit(request, category_id):
         form = CategoryEditForm(request.POST)
         if form.is_valid():
             with form_errors(form):
-                category = category_rename(category_id=category.pk, name=form.cleaned_data["name"],
-                                           is_active=form.cleaned_data["is_active"])
+                category = category_rename(
+                    category_id=category.pk,
+                    name=form.cleaned_data["name"],
+                    is_active=form.cleaned_data["is_active"],
+                )
                 state = "启用" if category.is_active else "停用"
                 messages.success(request, f"类目“{category.name}”已保存（{state}）")
                 return redirect("platform:categories")
@@ -99,8 +122,12 @@ def category_edit(request, category_id):
     else:
         form = CategoryEditForm(initial={"name": category.name, "is_active": category.is_active})
         status = 200
-    return render(request, "platform/category_edit.html", {"nav": "categories", "form": form,
-                                                           "category": category}, status=status)
+    return render(
+        request,
+        "platform/category_edit.html",
+        {"nav": "categories", "form": form, "category": category},
+        status=status,
+    )
 
 
 def _leaf_or_error(category_id):
@@ -119,15 +146,26 @@ def attribute_index(request, category_id):
         if form.is_valid():
             data = form.cleaned_data
             with form_errors(form):
-                tpl = attribute_template_save(category_id=category.pk, name=data["name"], options=data["options"],
-                                              required=data["required"])
+                tpl = attribute_template_save(
+                    category_id=category.pk,
+                    name=data["name"],
+                    options=data["options"],
+                    required=data["required"],
+                )
                 messages.success(request, f"已添加属性“{tpl.name}”")
                 return redirect("platform:attributes", category_id=category.pk)
         status = 400
-    return render(request, "platform/attributes.html", {
-        "nav": "categories", "category": category, "templates": attribute_templates(category=category),
-        "form": form,
-    }, status=status)
+    return render(
+        request,
+        "platform/attributes.html",
+        {
+            "nav": "categories",
+            "category": category,
+            "templates": attribute_templates(category=category),
+            "form": form,
+        },
+        status=status,
+    )
 
 
 @operator_view
@@ -142,17 +180,31 @@ def attribute_edit(request, category_id, template_id):
         if form.is_valid():
             data = form.cleaned_data
             with form_errors(form):
-                attribute_template_save(category_id=category.pk, template_id=tpl.pk, name=data["name"],
-                                        options=data["options"], required=data["required"])
+                attribute_template_save(
+                    category_id=category.pk,
+                    template_id=tpl.pk,
+                    name=data["name"],
+                    options=data["options"],
+                    required=data["required"],
+                )
                 messages.success(request, f"属性“{data['name']}”已保存")
                 return redirect("platform:attributes", category_id=category.pk)
         status = 400
     else:
-        form = AttributeTemplateForm(initial={"name": tpl.name, "options": ", ".join(tpl.options),
-                                              "required": tpl.required})
-    return render(request, "platform/attribute_edit.html", {
-        "nav": "categories", "category": category, "tpl": tpl, "form": form,
-    }, status=status)
+        form = AttributeTemplateForm(
+            initial={"name": tpl.name, "options": ", ".join(tpl.options), "required": tpl.required}
+        )
+    return render(
+        request,
+        "platform/attribute_edit.html",
+        {
+            "nav": "categories",
+            "category": category,
+            "tpl": tpl,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 @operator_view
@@ -165,6 +217,7 @@ def attribute_delete(request, category_id, template_id):
 
 # --- 品牌 ---------------------------------------------------------------------------------------------------
 
+
 @operator_view
 def brand_index(request):
     form = BrandForm(request.POST or None)
@@ -176,11 +229,16 @@ def brand_index(request):
                 messages.success(request, f"已添加品牌“{brand.name}”")
                 return redirect("platform:brands")
         status = 400
-    return render(request, "platform/brands.html", {"nav": "brands", "brands": brand_list(), "form": form},
-                  status=status)
+    return render(
+        request,
+        "platform/brands.html",
+        {"nav": "brands", "brands": brand_list(), "form": form},
+        status=status,
+    )
 
 
 # --- 佣金 ---------------------------------------------------------------------------------------------------
+
 
 def _commission_error(form, exc: DomainError):
     """The service names the rate `rate_bps`; the form shows it as a percentage field `rate`."""
@@ -199,12 +257,24 @@ def commission_index(request):
     if request.method == "POST":
         if form.is_valid():
             with form_errors(form, add=_commission_error):
-                rate = commission_set(category=category_get(category_id=form.cleaned_data["category_id"]),
-                                      rate_bps=form.cleaned_data["rate"])
-                messages.success(request, f"“{rate.category.name}”的佣金比例已设为 {percent_bps(rate.rate_bps)}%")
+                rate = commission_set(
+                    category=category_get(category_id=form.cleaned_data["category_id"]),
+                    rate_bps=form.cleaned_data["rate"],
+                )
+                messages.success(
+                    request, f"“{rate.category.name}”的佣金比例已设为 {percent_bps(rate.rate_bps)}%"
+                )
                 return redirect("platform:commission")
         status = 400
-    return render(request, "platform/commission.html", {
-        "nav": "commission", "form": form, "rates": commission_rate_list(), "labels": labels,
-        "default_bps": settings.WANSHANG["DEFAULT_COMMISSION_BPS"],
-    }, status=status)
+    return render(
+        request,
+        "platform/commission.html",
+        {
+            "nav": "commission",
+            "form": form,
+            "rates": commission_rate_list(),
+            "labels": labels,
+            "default_bps": settings.WANSHANG["DEFAULT_COMMISSION_BPS"],
+        },
+        status=status,
+    )

@@ -16,9 +16,16 @@ def alert_index(request):
     alerts = price_alerts(shop=None, include_resolved=show_all)
     for alert in alerts:
         alert.evidence_rows = evidence_rows(alert.evidence)
-    return render(request, "platform/price_alerts.html", {
-        "nav": "alerts", "alerts": alerts, "show_all": show_all, "open_count": open_price_alert_count(),
-    })
+    return render(
+        request,
+        "platform/price_alerts.html",
+        {
+            "nav": "alerts",
+            "alerts": alerts,
+            "show_all": show_all,
+            "open_count": open_price_alert_count(),
+        },
+    )
 
 
 @operator_view

@@ -26,8 +26,14 @@ def decorate_slot(slot, now):
 def _save(request, form, *, slot_id=None):
     d = form.cleaned_data
     with form_errors(form):
-        return flash_slot_save(actor=request.user, name=d["name"], starts_at=d["starts_at"], ends_at=d["ends_at"],
-                               slot_id=slot_id, is_open=d["is_open"])
+        return flash_slot_save(
+            actor=request.user,
+            name=d["name"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            slot_id=slot_id,
+            is_open=d["is_open"],
+        )
     return None
 
 
@@ -40,34 +46,66 @@ def slot_index(request):
         if form.is_valid():
             slot = _save(request, form)
             if slot is not None:
-                messages.success(request, f"秒杀场次“{slot.name}”已创建" + ("，商家现在可以报名" if slot.is_open else ""))
+                messages.success(
+                    request, f"秒杀场次“{slot.name}”已创建" + ("，商家现在可以报名" if slot.is_open else "")
+                )
                 return redirect("platform:flash_slot_detail", slot_id=slot.pk)
         status = 400
     now = timezone.now()
     slots = [decorate_slot(s, now) for s in flash_slots(upcoming_only=not show_all)]
-    return render(request, "platform/flash_slots.html", {
-        "nav": "flash", "slots": slots, "form": form, "show_all": show_all,
-    }, status=status)
+    return render(
+        request,
+        "platform/flash_slots.html",
+        {
+            "nav": "flash",
+            "slots": slots,
+            "form": form,
+            "show_all": show_all,
+        },
+        status=status,
+    )
 
 
 def _enrolments(slot, now) -> list[dict]:
     """The merchants' flash sales in the slot (the template reads each one's SKUs), live ones first."""
-    rows = [{"promo": promo, "phase_label": promotion_phase_label(promo, now),
-             "removable": promo.status != "ended" and promo.ends_at > now, "items": list(promo.items.all())}
-            for promo in slot.promotions.all()]
-    return sorted(rows, key=lambda r: (not r["removable"], r["promo"].shop.name if r["promo"].shop_id else "",
-                                       r["promo"].pk))
+    rows = [
+        {
+            "promo": promo,
+            "phase_label": promotion_phase_label(promo, now),
+            "removable": promo.status != "ended" and promo.ends_at > now,
+            "items": list(promo.items.all()),
+        }
+        for promo in slot.promotions.all()
+    ]
+    return sorted(
+        rows,
+        key=lambda r: (not r["removable"], r["promo"].shop.name if r["promo"].shop_id else "", r["promo"].pk),
+    )
 
 
 def _detail_page(request, slot, *, form=None, status=200):
     now = timezone.now()
     decorate_slot(slot, now)
     if form is None:
-        form = FlashSlotForm(initial={"name": slot.name, "starts_at": timezone.localtime(slot.starts_at),
-                                      "ends_at": timezone.localtime(slot.ends_at), "is_open": slot.is_open})
-    return render(request, "platform/flash_slot_detail.html", {
-        "nav": "flash", "slot": slot, "form": form, "enrolments": _enrolments(slot, now),
-    }, status=status)
+        form = FlashSlotForm(
+            initial={
+                "name": slot.name,
+                "starts_at": timezone.localtime(slot.starts_at),
+                "ends_at": timezone.localtime(slot.ends_at),
+                "is_open": slot.is_open,
+            }
+        )
+    return render(
+        request,
+        "platform/flash_slot_detail.html",
+        {
+            "nav": "flash",
+            "slot": slot,
+            "form": form,
+            "enrolments": _enrolments(slot, now),
+        },
+        status=status,
+    )
 
 
 @operator_view
@@ -87,9 +125,20 @@ def slot_detail(request, slot_id):
 def slot_toggle(request, slot_id, action):
     with message_errors(request, passthrough=NotFound):
         slot = flash_slot_get(slot_id=slot_id)
-        slot = flash_slot_save(actor=request.user, name=slot.name, starts_at=slot.starts_at, ends_at=slot.ends_at,
-                               slot_id=slot.pk, is_open=action == "open")
-        messages.success(request, f"“{slot.name}”已开放商家报名" if slot.is_open else f"“{slot.name}”已停止报名，已报名的商品不受影响")
+        slot = flash_slot_save(
+            actor=request.user,
+            name=slot.name,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            slot_id=slot.pk,
+            is_open=action == "open",
+        )
+        messages.success(
+            request,
+            f"“{slot.name}”已开放商家报名"
+            if slot.is_open
+            else f"“{slot.name}”已停止报名，已报名的商品不受影响",
+        )
     return redirect("platform:flash_slot_detail", slot_id=slot_id)
 
 

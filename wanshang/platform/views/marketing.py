@@ -30,7 +30,9 @@ from wanshang.platform.views._util import page_of
 
 
 def _form(data=None, **kwargs) -> PlatformCouponForm:
-    return PlatformCouponForm(data, shop_choices=shop_choices(), category_choices=category_choices(), **kwargs)
+    return PlatformCouponForm(
+        data, shop_choices=shop_choices(), category_choices=category_choices(), **kwargs
+    )
 
 
 def _add_error(form, exc: DomainError) -> None:
@@ -43,11 +45,22 @@ def _save(request, form, *, promotion_id=None):
     d = form.cleaned_data
     with form_errors(form, add=_add_error):
         data = coupon_input(
-            name=d["name"], starts_at=d["starts_at"], ends_at=d["ends_at"], type=d["type"],
-            threshold_fen=d.get("threshold") or 0, amount_fen=d.get("amount"), discount_bps=d.get("discount"),
-            cap_fen=d.get("cap") or 0, valid_days=d.get("valid_days") or 0, public=d.get("public"),
-            total_quantity=d["total_quantity"], per_buyer_limit=d["per_buyer_limit"], scope=d["scope"],
-            scope_ids=d["scope_ids"], platform_share_bps=d["platform_share"], combine_with=d.get("combine_with") or [],
+            name=d["name"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            type=d["type"],
+            threshold_fen=d.get("threshold") or 0,
+            amount_fen=d.get("amount"),
+            discount_bps=d.get("discount"),
+            cap_fen=d.get("cap") or 0,
+            valid_days=d.get("valid_days") or 0,
+            public=d.get("public"),
+            total_quantity=d["total_quantity"],
+            per_buyer_limit=d["per_buyer_limit"],
+            scope=d["scope"],
+            scope_ids=d["scope_ids"],
+            platform_share_bps=d["platform_share"],
+            combine_with=d.get("combine_with") or [],
         )
         return promotion_save(shop=None, actor=request.user, data=data, promotion_id=promotion_id)
     return None
@@ -73,8 +86,9 @@ def coupon_new(request):
                 messages.success(request, f"平台券“{promo.name}”已创建")
                 return redirect("platform:coupon_detail", promotion_id=promo.pk)
         status = 400
-    return render(request, "platform/coupon_form.html", {"nav": "coupons", "form": form, "promo": None},
-                  status=status)
+    return render(
+        request, "platform/coupon_form.html", {"nav": "coupons", "form": form, "promo": None}, status=status
+    )
 
 
 def _coupon_or_error(request, promotion_id):
@@ -102,15 +116,23 @@ def coupon_edit(request, promotion_id):
         status = 400
     else:
         form = _form(initial=PlatformCouponForm.initial_from(promo))
-    return render(request, "platform/coupon_form.html", {"nav": "coupons", "form": form, "promo": promo},
-                  status=status)
+    return render(
+        request, "platform/coupon_form.html", {"nav": "coupons", "form": form, "promo": promo}, status=status
+    )
 
 
 def _detail_page(request, promo, *, issue_form=None, status=200):
-    return render(request, "platform/coupon_detail.html", {
-        "nav": "coupons", "promo": promo, "scope_names": scope_names(promo),
-        "issue_form": issue_form or CouponIssueForm(),
-    }, status=status)
+    return render(
+        request,
+        "platform/coupon_detail.html",
+        {
+            "nav": "coupons",
+            "promo": promo,
+            "scope_names": scope_names(promo),
+            "issue_form": issue_form or CouponIssueForm(),
+        },
+        status=status,
+    )
 
 
 @operator_view
@@ -146,7 +168,9 @@ def coupon_issue_view(request, promotion_id):
         return _detail_page(request, promo, issue_form=form, status=400)
     ids = form.cleaned_data["buyer_ids"]
     with form_errors(form, add=lambda form, exc: form.add_error("buyer_ids", exc.message)) as outcome:
-        issued = coupon_issue(shop=None, actor=request.user, promotion_id=promo.pk, buyer_ids=ids, platform=True)
+        issued = coupon_issue(
+            shop=None, actor=request.user, promotion_id=promo.pk, buyer_ids=ids, platform=True
+        )
         skipped = len(set(ids)) - issued
         note = f"，{skipped} 位已达每人限领，已跳过" if skipped else ""
         messages.success(request, f"已向 {issued} 位买家发放“{promo.name}”{note}")

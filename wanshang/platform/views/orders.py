@@ -19,10 +19,19 @@ def order_index(request):
     shop_id = int(shop_id) if shop_id.isdigit() else None
     q = request.GET.get("q", "").strip()[:40]
     rows = platform_order_list(status=status or None, shop_id=shop_id, q=q)
-    return render(request, "platform/orders.html", {
-        "nav": "orders", "status": status, "statuses": ORDER_STATUSES, "shop_id": shop_id, "q": q,
-        "shops": shop_list(), "page": page_of(request, rows),
-    })
+    return render(
+        request,
+        "platform/orders.html",
+        {
+            "nav": "orders",
+            "status": status,
+            "statuses": ORDER_STATUSES,
+            "shop_id": shop_id,
+            "q": q,
+            "shops": shop_list(),
+            "page": page_of(request, rows),
+        },
+    )
 
 
 @operator_view

@@ -26,33 +26,47 @@ from wanshang.platform.access import operator_view
 @operator_view
 def overview(request):
     now = timezone.now()
-    return render(request, "platform/overview.html", {
-        "nav": "overview",
-        "applications": application_status_counts(),
-        "shops": shop_status_counts(),
-        "on_sale": product_on_sale_count(),
-        "totals": platform_totals(),
-        "refused": notification_refused_list(limit=10),
-        "refused_count": notification_refused_count(),
-        "price_alerts_open": open_price_alert_count(),
-        "coupons_running": sum(1 for p in platform_promotions(kind=Kind.COUPON) if p.phase(now) == "running"),
-        "flash_slots_upcoming": len(flash_slots(upcoming_only=True, now=now)),
-    })
+    return render(
+        request,
+        "platform/overview.html",
+        {
+            "nav": "overview",
+            "applications": application_status_counts(),
+            "shops": shop_status_counts(),
+            "on_sale": product_on_sale_count(),
+            "totals": platform_totals(),
+            "refused": notification_refused_list(limit=10),
+            "refused_count": notification_refused_count(),
+            "price_alerts_open": open_price_alert_count(),
+            "coupons_running": sum(
+                1 for p in platform_promotions(kind=Kind.COUPON) if p.phase(now) == "running"
+            ),
+            "flash_slots_upcoming": len(flash_slots(upcoming_only=True, now=now)),
+        },
+    )
 
 
 @operator_view
 def notifications(request):
     only_refused = request.GET.get("refused") == "1"
     rows = notification_refused_list(limit=200) if only_refused else notification_list(limit=200)
-    return render(request, "platform/notifications.html", {
-        "nav": "notifications", "rows": rows, "only_refused": only_refused,
-        "accepted": NOTIFICATION_ACCEPTED_OUTCOMES,
-    })
+    return render(
+        request,
+        "platform/notifications.html",
+        {
+            "nav": "notifications",
+            "rows": rows,
+            "only_refused": only_refused,
+            "accepted": NOTIFICATION_ACCEPTED_OUTCOMES,
+        },
+    )
 
 
 @operator_view
 def job_list(request):
-    return render(request, "platform/jobs.html", {"nav": "jobs", "states": job_states(), "runs": job_runs(limit=50)})
+    return render(
+        request, "platform/jobs.html", {"nav": "jobs", "states": job_states(), "runs": job_runs(limit=50)}
+    )
 
 
 @operator_view

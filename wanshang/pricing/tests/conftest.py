@@ -5,7 +5,7 @@ import pytest
 # `shop` (shared fixtures): an approved shop with the default freight template (¥10 the first piece, ¥5 each
 # further piece, free from ¥99).
 
-BEIJING = "110105"   # 北京 朝阳区
+BEIJING = "110105"  # 北京 朝阳区
 SHANGHAI = "310101"  # 上海 黄浦区
 
 
@@ -26,8 +26,16 @@ def set_default_freight(shop):
 
     def change(**fields):
         default = next(t for t in freight_template_list(shop=shop) if t.is_default)
-        values = {"name": default.name, "mode": "piece", "first_units": 1, "first_fen": 1000, "additional_units": 1,
-                  "additional_fen": 500, "free_threshold_fen": 9900, **fields}
+        values = {
+            "name": default.name,
+            "mode": "piece",
+            "first_units": 1,
+            "first_fen": 1000,
+            "additional_units": 1,
+            "additional_fen": 500,
+            "free_threshold_fen": 9900,
+            **fields,
+        }
         return freight_template_save(shop=shop, template_id=default.pk, is_default=True, **values)
 
     return change

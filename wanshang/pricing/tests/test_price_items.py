@@ -21,7 +21,13 @@ def test_a_line_is_priced_at_its_skus_price(buyer, shop, make_product):
     (group,) = cart.groups
     (line,) = group.lines
     assert group.shop.pk == shop.pk
-    assert (line.ok, line.unit_price_fen, line.list_price_fen, line.quantity, line.available) == (True, 3000, 3000, 3, 10)
+    assert (line.ok, line.unit_price_fen, line.list_price_fen, line.quantity, line.available) == (
+        True,
+        3000,
+        3000,
+        3,
+        10,
+    )
     assert (line.subtotal_fen, line.discount_fen, line.payable_fen) == (9000, 0, 9000)
     assert (cart.goods_fen, cart.discount_fen, cart.freight_fen, cart.payable_fen) == (9000, 0, 0, 9000)
     assert cart.problems == []
@@ -44,10 +50,19 @@ def test_the_same_sku_twice_is_one_line_and_shops_keep_the_order_they_came_in(bu
 
 # --- quantity and SKU checks -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("quantity, message", [
-    (0, "至少为 1"), (-1, "至少为 1"), ("三", "须为整数"), ("1.5", "须为整数"), (True, "须为整数"), (None, "须为整数"),
-    (10000, "9999"),
-])
+
+@pytest.mark.parametrize(
+    "quantity, message",
+    [
+        (0, "至少为 1"),
+        (-1, "至少为 1"),
+        ("三", "须为整数"),
+        ("1.5", "须为整数"),
+        (True, "须为整数"),
+        (None, "须为整数"),
+        (10000, "9999"),
+    ],
+)
 def test_price_items_refuses_a_bad_quantity(buyer, shop, make_product, quantity, message):
     sku = make_product(shop).skus.get()
     with pytest.raises(ValidationError, match=message) as exc:
@@ -77,6 +92,7 @@ def test_price_items_refuses_an_unknown_or_malformed_sku(buyer, shop, make_produ
 
 # --- lines that cannot be bought --------------------------------------------------------------------------------
 
+
 def test_lines_over_stock_or_sold_out_are_flagged_and_left_out_of_the_totals(buyer, shop, make_product):
     # given a ¥30 SKU with 10 in stock, one with 2, one sold out
     ok = make_product(shop, prices=(3000,), stock=10, title="有货").skus.get()
@@ -101,9 +117,12 @@ def product_dropped_sku(shop):
     from wanshang.catalog.services import ProductInput, SkuInput, product_save
 
     def data(colours):
-        return ProductInput(title="双色T恤", category_id=shop.test_category.pk,
-                            spec_axes=[{"name": "颜色", "values": colours}],
-                            skus=[SkuInput(spec_values=[c], price_fen=5000, stock=5) for c in colours])
+        return ProductInput(
+            title="双色T恤",
+            category_id=shop.test_category.pk,
+            spec_axes=[{"name": "颜色", "values": colours}],
+            skus=[SkuInput(spec_values=[c], price_fen=5000, stock=5) for c in colours],
+        )
 
     product = product_save(staff=shop.owner_staff, data=data(["红色", "黑色"]))
     product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="on_sale")
@@ -111,8 +130,9 @@ def product_dropped_sku(shop):
     return product.skus.get(spec_key="黑色")
 
 
-def test_off_shelf_suspended_and_dropped_skus_are_flagged_with_why(buyer, shop, make_shop, make_product,
-                                                                   product_dropped_sku):
+def test_off_shelf_suspended_and_dropped_skus_are_flagged_with_why(
+    buyer, shop, make_shop, make_product, product_dropped_sku
+):
     # given an off-shelf product, a product of a suspended shop and a SKU dropped from its matrix
     from wanshang.merchants.services import shop_suspend
 
@@ -122,11 +142,15 @@ def test_off_shelf_suspended_and_dropped_skus_are_flagged_with_why(buyer, shop, 
     closed = make_product(closed_shop).skus.get()
     shop_suspend(shop_id=closed_shop.pk, reason="资质到期")
 
-    cart = price_items(buyer=buyer, items=[(off.skus.get().pk, 1), (closed.pk, 1), (product_dropped_sku.pk, 1)])
+    cart = price_items(
+        buyer=buyer, items=[(off.skus.get().pk, 1), (closed.pk, 1), (product_dropped_sku.pk, 1)]
+    )
 
     assert {line.sku_id: (line.ok, line.problem) for line in cart.lines} == {
-        off.skus.get().pk: (False, "商品已下架"), closed.pk: (False, "店铺已暂停营业"),
-        product_dropped_sku.pk: (False, "该规格已失效")}
+        off.skus.get().pk: (False, "商品已下架"),
+        closed.pk: (False, "店铺已暂停营业"),
+        product_dropped_sku.pk: (False, "该规格已失效"),
+    }
     assert cart.valid_lines == [] and cart.payable_fen == 0
 
 
@@ -141,6 +165,7 @@ def test_a_wholesale_line_below_its_minimum_is_flagged(buyer, shop, make_product
 
 
 # --- freight ------------------------------------------------------------------------------------------------
+
 
 def test_freight_is_charged_per_shop_from_its_template(buyer, make_shop, make_product):
     # given two shops with the default template (¥10 the first piece, ¥5 each further piece, free from ¥99)
@@ -161,8 +186,8 @@ def test_freight_is_charged_per_shop_from_its_template(buyer, make_shop, make_pr
 def test_freight_is_free_from_the_threshold(buyer, shop, make_product):
     sku = make_product(shop, prices=(3300,)).skus.get()
 
-    under = price_items(buyer=buyer, items=[(sku.pk, 2)], district_code=BEIJING)   # ¥66
-    at = price_items(buyer=buyer, items=[(sku.pk, 3)], district_code=BEIJING)      # ¥99
+    under = price_items(buyer=buyer, items=[(sku.pk, 2)], district_code=BEIJING)  # ¥66
+    at = price_items(buyer=buyer, items=[(sku.pk, 3)], district_code=BEIJING)  # ¥99
 
     assert (under.freight_fen, at.freight_fen) == (1500, 0)
 
@@ -182,8 +207,15 @@ def test_a_product_with_its_own_weight_template_is_charged_apart_from_the_rest(b
     # given a by-weight template (¥8 the first kg, ¥3 each further started 500 g) on one product
     from wanshang.fulfillment.services import freight_template_save
 
-    heavy_tpl = freight_template_save(shop=shop, name="按重量", mode="weight", first_units=1000, first_fen=800,
-                                      additional_units=500, additional_fen=300)
+    heavy_tpl = freight_template_save(
+        shop=shop,
+        name="按重量",
+        mode="weight",
+        first_units=1000,
+        first_fen=800,
+        additional_units=500,
+        additional_fen=300,
+    )
     heavy = make_product(shop, prices=(2000,), weight_g=700, freight_template_id=heavy_tpl.pk).skus.get()
     light = make_product(shop, prices=(1000,)).skus.get()
 
@@ -194,7 +226,9 @@ def test_a_product_with_its_own_weight_template_is_charged_apart_from_the_rest(b
     assert cart.freight_fen == 800 + 300 + 1000
 
 
-def test_a_shop_that_does_not_deliver_there_makes_the_group_a_problem(buyer, shop, make_product, set_default_freight):
+def test_a_shop_that_does_not_deliver_there_makes_the_group_a_problem(
+    buyer, shop, make_product, set_default_freight
+):
     # given a template that excludes 北京
     set_default_freight(excluded_regions=["110000"])
     sku = make_product(shop, prices=(3000,)).skus.get()
@@ -206,7 +240,9 @@ def test_a_shop_that_does_not_deliver_there_makes_the_group_a_problem(buyer, sho
     assert price_items(buyer=buyer, items=[(sku.pk, 1)], district_code=SHANGHAI).problems == []
 
 
-def test_a_shop_whose_lines_are_all_invalid_pays_no_freight_and_counts_for_nothing(buyer, make_shop, make_product):
+def test_a_shop_whose_lines_are_all_invalid_pays_no_freight_and_counts_for_nothing(
+    buyer, make_shop, make_product
+):
     # given one shop's SKU sold out and another's buyable
     a, b = make_shop(), make_shop()
     gone = make_product(a, prices=(3000,), stock=0).skus.get()
@@ -219,6 +255,7 @@ def test_a_shop_whose_lines_are_all_invalid_pays_no_freight_and_counts_for_nothi
 
 
 # --- options ------------------------------------------------------------------------------------------------
+
 
 def test_pricing_options_default_to_the_engine_choosing_and_are_not_shared():
     first, second = PricingOptions(), PricingOptions()

@@ -19,19 +19,33 @@ from wanshang.pricing.tests.conftest import BEIJING
 
 
 def _line(price_fen, quantity=1, sku_id=1):
-    return PricedLine(sku=SimpleNamespace(pk=sku_id), product=None, quantity=quantity, unit_price_fen=price_fen,
-                      list_price_fen=price_fen)
+    return PricedLine(
+        sku=SimpleNamespace(pk=sku_id),
+        product=None,
+        quantity=quantity,
+        unit_price_fen=price_fen,
+        list_price_fen=price_fen,
+    )
 
 
 # --- registered steps -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
-def test_registered_steps_run_item_then_shop_then_platform_each_by_its_order(buyer, shop, make_product, own_steps):
+def test_registered_steps_run_item_then_shop_then_platform_each_by_its_order(
+    buyer, shop, make_product, own_steps
+):
     # given steps registered out of order
     sku = make_product(shop).skus.get()
     ran = []
-    for stage, order, name in [("platform", 1, "p"), ("shop", 20, "s20"), ("item", 50, "i50"), ("shop", 5, "s5"),
-                               ("item", 10, "i10b"), ("item", 10, "i10a")]:
+    for stage, order, name in [
+        ("platform", 1, "p"),
+        ("shop", 20, "s20"),
+        ("item", 50, "i50"),
+        ("shop", 5, "s5"),
+        ("item", 10, "i10b"),
+        ("item", 10, "i10a"),
+    ]:
         own_steps(stage=stage, order=order, name=name)(lambda cart, now, name=name: ran.append(name))
 
     # when a cart is priced
@@ -47,7 +61,9 @@ def test_a_step_of_an_unknown_stage_is_refused(own_steps):
 
 
 @pytest.mark.django_db
-def test_steps_get_the_pricing_time_and_registration_returns_the_function(buyer, shop, make_product, own_steps):
+def test_steps_get_the_pricing_time_and_registration_returns_the_function(
+    buyer, shop, make_product, own_steps
+):
     from django.utils import timezone
 
     sku = make_product(shop).skus.get()
@@ -88,7 +104,8 @@ def test_item_steps_run_before_the_stock_check_and_later_steps_after_it(buyer, s
 
 @pytest.mark.django_db
 def test_a_shop_discount_is_spread_over_the_lines_and_freight_follows_the_discounted_amount(
-        buyer, shop, make_product, own_steps):
+    buyer, shop, make_product, own_steps
+):
     # given ¥60 + ¥40 from one shop (free shipping from ¥99) and a shop step taking ¥10 off the group
     a = make_product(shop, prices=(6000,)).skus.get()
     b = make_product(shop, prices=(4000,)).skus.get()
@@ -96,7 +113,9 @@ def test_a_shop_discount_is_spread_over_the_lines_and_freight_follows_the_discou
     @own_steps(stage="shop")
     def ten_off(cart, now):
         for group in cart.groups:
-            apply_group_discount(group, Adjustment(code="test:1", label="立减10元", amount_fen=1000, stage="shop"))
+            apply_group_discount(
+                group, Adjustment(code="test:1", label="立减10元", amount_fen=1000, stage="shop")
+            )
 
     # when priced to Beijing
     cart = price_items(buyer=buyer, items=[(a.pk, 1), (b.pk, 1)], district_code=BEIJING)
@@ -112,7 +131,9 @@ def test_a_shop_discount_is_spread_over_the_lines_and_freight_follows_the_discou
 
 
 @pytest.mark.django_db
-def test_an_item_step_lowering_the_unit_price_counts_as_an_item_discount(buyer, shop, make_product, own_steps):
+def test_an_item_step_lowering_the_unit_price_counts_as_an_item_discount(
+    buyer, shop, make_product, own_steps
+):
     # given a ¥50 SKU and an item step selling it at ¥45 (a member price, say)
     sku = make_product(shop, prices=(5000,)).skus.get()
 
@@ -140,7 +161,9 @@ def test_a_step_that_finds_nothing_to_discount_adds_no_adjustment(buyer, shop, m
     @own_steps(stage="shop")
     def ten_off(cart, now):
         for group in cart.groups:
-            apply_group_discount(group, Adjustment(code="test:1", label="立减10元", amount_fen=1000, stage="shop"))
+            apply_group_discount(
+                group, Adjustment(code="test:1", label="立减10元", amount_fen=1000, stage="shop")
+            )
 
     cart = price_items(buyer=buyer, items=[(sku.pk, 1)])
 
@@ -148,6 +171,7 @@ def test_a_step_that_finds_nothing_to_discount_adds_no_adjustment(buyer, shop, m
 
 
 # --- allocate, through apply_discount ---------------------------------------------------------------------------
+
 
 def test_apply_discount_splits_by_what_each_line_still_costs_and_the_parts_sum_to_the_whole():
     # given lines of ¥100, ¥50 and ¥50, the first already ¥50 off
@@ -188,8 +212,11 @@ def test_apply_discount_records_the_platforms_share():
     assert [line.discount_fen for line in lines] == [700, 300]
 
 
-@given(payables=st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=8),
-       amount=st.integers(min_value=0, max_value=10**8), platform_bps=st.integers(min_value=0, max_value=10000))
+@given(
+    payables=st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=8),
+    amount=st.integers(min_value=0, max_value=10**8),
+    platform_bps=st.integers(min_value=0, max_value=10000),
+)
 def test_apply_discount_parts_always_sum_to_the_amount_applied(payables, amount, platform_bps):
     lines = [_line(p, sku_id=i) for i, p in enumerate(payables)]
     before = sum(payables)
@@ -209,4 +236,6 @@ def test_summarise_adds_up_each_promotion_over_the_lines():
     apply_discount(group.lines, Adjustment("pc:2", "平台券", 500, "platform"), platform_bps=10000)
 
     assert [(a.code, a.amount_fen, a.platform_fen) for a in summarise(group.lines)] == [
-        ("full:1", 1000, 0), ("pc:2", 500, 500)]
+        ("full:1", 1000, 0),
+        ("pc:2", 500, 500),
+    ]

@@ -116,6 +116,7 @@ class MemberLevelsIn(In):
 
 # --- outputs -------------------------------------------------------------------------------------------------
 
+
 class SellerSkuOut(Schema):
     id: int
     spec_values: list[str]

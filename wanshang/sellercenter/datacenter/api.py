@@ -26,22 +26,44 @@ def _shop(request):
     return staff_require(user=request.user, perm=P.DATA_VIEW).shop
 
 
-@router.get("/overview", response={200: dict, **ERRORS}, summary="实时概况：核心指标、对比上期与同行平均、趋势、漏斗、来源")
+@router.get(
+    "/overview",
+    response={200: dict, **ERRORS},
+    summary="实时概况：核心指标、对比上期与同行平均、趋势、漏斗、来源",
+)
 def overview(request, period: PeriodKey = "today"):
     return dashboard_out(data.dashboard(scope=_shop(request), period_key=period))
 
 
-@router.get("/products", response={200: dict, **ERRORS}, summary="商品分析：访客、加购率、支付转化率与高意向低转化提示")
+@router.get(
+    "/products",
+    response={200: dict, **ERRORS},
+    summary="商品分析：访客、加购率、支付转化率与高意向低转化提示",
+)
 def products(request, period: PeriodKey = "7d"):
     board = data.products(shop=_shop(request), period_key=period)
-    return {"period": period_out(board["period"]), "min_visitors": board["min_visitors"], "products": board["rows"]}
+    return {
+        "period": period_out(board["period"]),
+        "min_visitors": board["min_visitors"],
+        "products": board["rows"],
+    }
 
 
-@router.get("/competition", response={200: dict, **ERRORS}, summary="竞争情报：流量结构与转化 vs 同类目 TOP 店铺（合计，匿名）")
+@router.get(
+    "/competition",
+    response={200: dict, **ERRORS},
+    summary="竞争情报：流量结构与转化 vs 同类目 TOP 店铺（合计，匿名）",
+)
 def competition(request, period: PeriodKey = "7d"):
     board = data.competition(shop=_shop(request), period_key=period)
-    return {"period": period_out(board["period"]), "mine": board["mine"], "top": board["top"],
-            "top_n": board["top_n"], "min_peers": board["min_peers"], "source_mix": board["mix_rows"]}
+    return {
+        "period": period_out(board["period"]),
+        "mine": board["mine"],
+        "top": board["top"],
+        "top_n": board["top_n"],
+        "min_peers": board["min_peers"],
+        "source_mix": board["mix_rows"],
+    }
 
 
 router.add_router("", trade_router)

@@ -49,6 +49,7 @@ ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 
 
 # --- schemas ---------------------------------------------------------------------------------------------------
 
+
 class SegmentOut(Schema):
     code: str
     name: str
@@ -170,6 +171,7 @@ class CrowdIssuedOut(Schema):
 
 # --- handlers --------------------------------------------------------------------------------------------------
 
+
 def _staff(request, *perms):
     staff = None
     for perm in perms:
@@ -178,9 +180,16 @@ def _staff(request, *perms):
 
 
 def _crowd_out(pack, *, with_ids: bool = False) -> dict:
-    out = {"id": pack.pk, "name": pack.name, "rule": dict(pack.rule or {}), "rule_label": rule_label(pack.rule),
-           "size": pack.size, "built_at": crowd_pack_built_at(pack), "created_at": pack.created_at,
-           "created_by_id": pack.created_by_id}
+    out = {
+        "id": pack.pk,
+        "name": pack.name,
+        "rule": dict(pack.rule or {}),
+        "rule_label": rule_label(pack.rule),
+        "size": pack.size,
+        "built_at": crowd_pack_built_at(pack),
+        "created_at": pack.created_at,
+        "created_by_id": pack.created_by_id,
+    }
     if with_ids:
         out["buyer_ids"] = [int(i) for i in pack.buyer_ids]
     return out
@@ -191,23 +200,40 @@ def rfm(request, window: int = DEFAULT_WINDOW):
     """`window`: 90 / 180 / 365 days. Scores 1–5 by rank (see `definition`); high = score ≥ the mean score."""
     staff = _staff(request, P.DATA_VIEW)
     result = rfm_compute(shop=staff.shop, window_days=window)
-    return {"window_days": result.window_days, "since": result.since, "as_of": result.as_of, "buyers": result.n,
-            "means": result.means, "segments": rfm_segment_rows(result),
-            "definition": {"values": str(R_RULE), "score": str(SCORE_RULE), "high": str(HIGH_RULE)}}
+    return {
+        "window_days": result.window_days,
+        "since": result.since,
+        "as_of": result.as_of,
+        "buyers": result.n,
+        "means": result.means,
+        "segments": rfm_segment_rows(result),
+        "definition": {"values": str(R_RULE), "score": str(SCORE_RULE), "high": str(HIGH_RULE)},
+    }
 
 
 @router.get("/rfm/buyers", response={200: BuyerPage, **ERRORS}, summary="RFM 分群的买家明细")
-def rfm_buyers(request, segment: str, window: int = DEFAULT_WINDOW, page: int = page_query(),
-               page_size: int = page_size_query(50)):
+def rfm_buyers(
+    request,
+    segment: str,
+    window: int = DEFAULT_WINDOW,
+    page: int = page_query(),
+    page_size: int = page_size_query(50),
+):
     """`segment`: a code from /rfm (important_value, …) or its Chinese name; highest M first; logins masked."""
     staff = _staff(request, P.DATA_VIEW)
     seg = segment_check(segment)
     result = rfm_compute(shop=staff.shop, window_days=window)
     paginator = Paginator(rfm_segment_buyers(result, seg), page_size)
     current = paginator.get_page(page)
-    return {"window_days": result.window_days, "segment": seg.code, "segment_name": str(seg.name),
-            "count": paginator.count, "page": current.number, "pages": paginator.num_pages,
-            "items": [vars(b) for b in current]}
+    return {
+        "window_days": result.window_days,
+        "segment": seg.code,
+        "segment_name": str(seg.name),
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "items": [vars(b) for b in current],
+    }
 
 
 @router.get("/cohorts", response={200: CohortsOut, **ERRORS}, summary="复购率与同期群")
@@ -219,8 +245,12 @@ def cohort_table(request, window: int = DEFAULT_WINDOW, months: int = DEFAULT_CO
     now = timezone.now()
     rep = repurchase(shop=staff.shop, window_days=window, now=now)
     table = cohorts(shop=staff.shop, months=months, now=now)
-    return {"repurchase": rep, "months": months, "cohorts": table,
-            "definition": f"{REPURCHASE_RULE}{COHORT_RULE}"}
+    return {
+        "repurchase": rep,
+        "months": months,
+        "cohorts": table,
+        "definition": f"{REPURCHASE_RULE}{COHORT_RULE}",
+    }
 
 
 @router.get("/crowds", response={200: list[CrowdOut], **ERRORS}, summary="人群包列表")
@@ -233,8 +263,14 @@ def crowds_list(request):
 def crowds_create(request, payload: CrowdIn):
     """Saves the buyers the rule selects now. An empty result is 400; a name the shop already uses is 409."""
     staff = _staff(request, P.DATA_VIEW)
-    pack = crowd_pack_create(shop=staff.shop, actor=request.user, name=payload.name, source=payload.source,
-                             segment=payload.segment, window_days=payload.window_days)
+    pack = crowd_pack_create(
+        shop=staff.shop,
+        actor=request.user,
+        name=payload.name,
+        source=payload.source,
+        segment=payload.segment,
+        window_days=payload.window_days,
+    )
     return 201, _crowd_out(pack, with_ids=True)
 
 
@@ -244,7 +280,9 @@ def crowds_get(request, pack_id: int):
     return _crowd_out(crowd_pack_get(shop=staff.shop, pack_id=pack_id), with_ids=True)
 
 
-@router.post("/crowds/{pack_id}/refresh", response={200: CrowdDetailOut, **ERRORS}, summary="按规则重新计算人群包")
+@router.post(
+    "/crowds/{pack_id}/refresh", response={200: CrowdDetailOut, **ERRORS}, summary="按规则重新计算人群包"
+)
 def crowds_refresh(request, pack_id: int):
     """Recomputes the rule now; if nobody matches any more the pack is unchanged and the answer is 400."""
     staff = _staff(request, P.DATA_VIEW)
@@ -258,13 +296,17 @@ def crowds_delete(request, pack_id: int):
     return 204, None
 
 
-@router.post("/crowds/{pack_id}/issue-coupon", response={200: CrowdIssuedOut, **ERRORS},
-             summary="向人群包定向发放优惠券")
+@router.post(
+    "/crowds/{pack_id}/issue-coupon",
+    response={200: CrowdIssuedOut, **ERRORS},
+    summary="向人群包定向发放优惠券",
+)
 def crowds_issue_coupon(request, pack_id: int, payload: CrowdIssueIn):
     """One of the shop's running coupons to every buyer in the pack (needs data.view and marketing). Buyers at
     the per-buyer limit (`at_limit`) and closed accounts (`inactive`) are skipped; an ended or paused coupon or
     too few left is 409 and nothing is issued."""
     staff = _staff(request, P.DATA_VIEW, P.MARKETING)
-    result = crowd_pack_issue_coupon(shop=staff.shop, actor=request.user, pack_id=pack_id,
-                                     promotion_id=payload.promotion_id)
+    result = crowd_pack_issue_coupon(
+        shop=staff.shop, actor=request.user, pack_id=pack_id, promotion_id=payload.promotion_id
+    )
     return {k: result[k] for k in ("issued", "at_limit", "inactive")}

@@ -126,19 +126,42 @@ class ExperimentDetailOut(ExperimentOut):
 
 
 def _input(payload: ExperimentIn) -> ExperimentInput:
-    return ExperimentInput(key=payload.key, name=payload.name, metric=payload.metric,
-                           variants=[v.model_dump() for v in payload.variants], product_ids=list(payload.product_ids),
-                           baseline_bps=payload.baseline_bps, mde_bps=payload.mde_bps)
+    return ExperimentInput(
+        key=payload.key,
+        name=payload.name,
+        metric=payload.metric,
+        variants=[v.model_dump() for v in payload.variants],
+        product_ids=list(payload.product_ids),
+        baseline_bps=payload.baseline_bps,
+        mde_bps=payload.mde_bps,
+    )
 
 
 def _out(exp) -> dict:
     return {
-        "id": exp.pk, "key": exp.key, "name": exp.name, "metric": exp.metric, "metric_label": exp.get_metric_display(),
-        "status": exp.status, "status_label": exp.get_status_display(),
-        "variants": [{"key": v["key"], "name": v["name"], "weight": v["weight"], "title": v.get("title", ""),
-                      "image": v.get("image", "")} for v in exp.variants],
-        "product_ids": list(exp.product_ids), "baseline_bps": exp.baseline_bps, "mde_bps": exp.mde_bps,
-        "planned_per_arm": exp.planned_per_arm, "started_at": exp.started_at, "stopped_at": exp.stopped_at,
+        "id": exp.pk,
+        "key": exp.key,
+        "name": exp.name,
+        "metric": exp.metric,
+        "metric_label": exp.get_metric_display(),
+        "status": exp.status,
+        "status_label": exp.get_status_display(),
+        "variants": [
+            {
+                "key": v["key"],
+                "name": v["name"],
+                "weight": v["weight"],
+                "title": v.get("title", ""),
+                "image": v.get("image", ""),
+            }
+            for v in exp.variants
+        ],
+        "product_ids": list(exp.product_ids),
+        "baseline_bps": exp.baseline_bps,
+        "mde_bps": exp.mde_bps,
+        "planned_per_arm": exp.planned_per_arm,
+        "started_at": exp.started_at,
+        "stopped_at": exp.stopped_at,
         "created_at": exp.created_at,
     }
 
@@ -146,12 +169,23 @@ def _out(exp) -> dict:
 def _arm_out(arm) -> dict:
     cmp = arm.vs_control
     return {
-        "key": arm.key, "name": arm.name, "weight": arm.weight, "is_control": arm.is_control,
-        "visitors": arm.visitors, "converters": arm.converters, "revenue_fen": arm.revenue_fen, "rate": arm.rate,
-        "revenue_per_visitor_fen": arm.value_fen, "ci_low": arm.ci[0] if arm.ci else None,
-        "ci_high": arm.ci[1] if arm.ci else None, "diff": cmp.diff if cmp else None,
-        "diff_low": cmp.low if cmp else None, "diff_high": cmp.high if cmp else None, "z": cmp.z if cmp else None,
-        "p_value": cmp.p_value if cmp else None, "significant": bool(cmp and cmp.significant),
+        "key": arm.key,
+        "name": arm.name,
+        "weight": arm.weight,
+        "is_control": arm.is_control,
+        "visitors": arm.visitors,
+        "converters": arm.converters,
+        "revenue_fen": arm.revenue_fen,
+        "rate": arm.rate,
+        "revenue_per_visitor_fen": arm.value_fen,
+        "ci_low": arm.ci[0] if arm.ci else None,
+        "ci_high": arm.ci[1] if arm.ci else None,
+        "diff": cmp.diff if cmp else None,
+        "diff_low": cmp.low if cmp else None,
+        "diff_high": cmp.high if cmp else None,
+        "z": cmp.z if cmp else None,
+        "p_value": cmp.p_value if cmp else None,
+        "significant": bool(cmp and cmp.significant),
         "below_plan": arm.below_plan,
     }
 
@@ -160,10 +194,18 @@ def _detail(shop, experiment_id: int) -> dict:
     results = experiment_results_open(shop=shop, experiment_id=experiment_id)
     exp = results.experiment
     return {
-        **_out(exp), "products": experiment_products(shop=shop, experiment=exp),
-        "results": {"start": results.start, "end": results.end, "planned_per_arm": results.planned_per_arm,
-                    "visitors": results.visitors, "below_plan": results.below_plan, "views": results.views,
-                    "warnings": results.warnings(), "arms": [_arm_out(a) for a in results.arms]},
+        **_out(exp),
+        "products": experiment_products(shop=shop, experiment=exp),
+        "results": {
+            "start": results.start,
+            "end": results.end,
+            "planned_per_arm": results.planned_per_arm,
+            "visitors": results.visitors,
+            "below_plan": results.below_plan,
+            "views": results.views,
+            "warnings": results.warnings(),
+            "arms": [_arm_out(a) for a in results.arms],
+        },
     }
 
 
@@ -182,8 +224,11 @@ def experiments_create(request, payload: ExperimentIn):
     return 201, _out(experiment_save(shop=staff.shop, data=_input(payload)))
 
 
-@router.get("/experiments/{experiment_id}", response={200: ExperimentDetailOut, **ERRORS},
-            summary="A/B 实验详情与结果")
+@router.get(
+    "/experiments/{experiment_id}",
+    response={200: ExperimentDetailOut, **ERRORS},
+    summary="A/B 实验详情与结果",
+)
 def experiments_get(request, experiment_id: int):
     staff = staff_require(user=request.user, perm=P.DATA_VIEW)
     return _detail(staff.shop, experiment_id)
@@ -192,11 +237,15 @@ def experiments_get(request, experiment_id: int):
 @router.put("/experiments/{experiment_id}", response={200: ExperimentOut, **ERRORS}, summary="修改草稿实验")
 def experiments_update(request, experiment_id: int, payload: ExperimentIn):
     staff = staff_require(user=request.user, perm=P.MARKETING)
-    experiment_get(shop=staff.shop, experiment_id=experiment_id)  # another shop's id: 404 before anything else
+    experiment_get(
+        shop=staff.shop, experiment_id=experiment_id
+    )  # another shop's id: 404 before anything else
     return _out(experiment_save(shop=staff.shop, data=_input(payload), experiment_id=experiment_id))
 
 
-@router.post("/experiments/{experiment_id}/start", response={200: ExperimentOut, **ERRORS}, summary="开始实验")
+@router.post(
+    "/experiments/{experiment_id}/start", response={200: ExperimentOut, **ERRORS}, summary="开始实验"
+)
 def experiments_start(request, experiment_id: int):
     staff = staff_require(user=request.user, perm=P.MARKETING)
     return _out(experiment_start(shop=staff.shop, experiment_id=experiment_id))

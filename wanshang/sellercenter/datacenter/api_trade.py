@@ -67,14 +67,22 @@ def _export(request, q: ExportQuery, fmt: str):
     return export_response(trade_export(report, fmt=fmt, table=q.report))
 
 
-@router.get("/trade/export.xlsx", response={200: None, **ERRORS}, openapi_extra=export_doc(XLSX),
-            summary="导出交易报表 Excel（按小时、按日两张表）")
+@router.get(
+    "/trade/export.xlsx",
+    response={200: None, **ERRORS},
+    openapi_extra=export_doc(XLSX),
+    summary="导出交易报表 Excel（按小时、按日两张表）",
+)
 def trade_export_xlsx(request, q: Query[ExportQuery]):
     return _export(request, q, "xlsx")
 
 
-@router.get("/trade/export.csv", response={200: None, **ERRORS},
-            openapi_extra=export_doc("text/csv; charset=utf-8"), summary="导出交易报表 CSV（UTF-8 BOM）")
+@router.get(
+    "/trade/export.csv",
+    response={200: None, **ERRORS},
+    openapi_extra=export_doc("text/csv; charset=utf-8"),
+    summary="导出交易报表 CSV（UTF-8 BOM）",
+)
 def trade_export_csv(request, q: Query[ExportQuery]):
     return _export(request, q, "csv")
 
@@ -83,8 +91,11 @@ def trade_export_csv(request, q: Query[ExportQuery]):
 def alerts(request, q: Query[AlertQuery]):
     shop = _shop(request)
     qs = alert_list(shop=shop, unread_only=q.unread)
-    return {"count": qs.count(), "unread_count": alerts_unread_count(shop),
-            "items": [alert_out(a) for a in qs[q.offset:q.offset + q.limit]]}
+    return {
+        "count": qs.count(),
+        "unread_count": alerts_unread_count(shop),
+        "items": [alert_out(a) for a in qs[q.offset : q.offset + q.limit]],
+    }
 
 
 @router.post("/alerts/read-all", response={200: ReadAllOut, **ERRORS}, summary="全部标记已读")

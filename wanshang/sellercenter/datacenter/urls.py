@@ -6,8 +6,8 @@ from wanshang.sellercenter.datacenter.views import overview as data_overview
 from wanshang.sellercenter.datacenter.views import trade as data_trade
 
 urlpatterns = [
-    *data_overview.urlpatterns,     # 实时概况, 流量与转化, 商品分析, 竞争情报
-    *data_trade.urlpatterns,        # 交易报表 (hourly, Excel/CSV), 异常提醒
-    *data_customers.urlpatterns,    # RFM, 复购与同期群, 人群包
+    *data_overview.urlpatterns,  # 实时概况, 流量与转化, 商品分析, 竞争情报
+    *data_trade.urlpatterns,  # 交易报表 (hourly, Excel/CSV), 异常提醒
+    *data_customers.urlpatterns,  # RFM, 复购与同期群, 人群包
     *data_experiments.urlpatterns,  # A/B 实验
 ]

@@ -19,8 +19,13 @@ def paid_order(buyer, address):
 
     def make(product, qty=1):
         sku = product.skus.filter(is_active=True).first()
-        payment = checkout_submit(user=buyer, items=[(sku.pk, qty)], address_id=address.pk,
-                                  idempotency_key=uuid.uuid4().hex, from_cart=False)
+        payment = checkout_submit(
+            user=buyer,
+            items=[(sku.pk, qty)],
+            address_id=address.pk,
+            idempotency_key=uuid.uuid4().hex,
+            from_cart=False,
+        )
         assert sandbox_pay(buyer=buyer, payment_no=payment.no) == "applied"
         order = payment.orders.get()
         order.refresh_from_db()
@@ -39,9 +44,17 @@ def refund_requested(buyer):
     return make
 
 
-def matrix_post(*, title="纯棉T恤", category_id, axes=(("颜色", "红色,黑色"), ("尺码", "M,L")), rows=None, **extra):
+def matrix_post(
+    *, title="纯棉T恤", category_id, axes=(("颜色", "红色,黑色"), ("尺码", "M,L")), rows=None, **extra
+):
     """The product form's POST body: axes as typed plus one row per combination (yuan text)."""
-    data = {"title": title, "category_id": str(category_id), "min_order_qty": "1", "axis_name": [], "axis_values": []}
+    data = {
+        "title": title,
+        "category_id": str(category_id),
+        "min_order_qty": "1",
+        "axis_name": [],
+        "axis_values": [],
+    }
     for name, values in axes:
         data["axis_name"].append(name)
         data["axis_values"].append(values)

@@ -22,7 +22,16 @@ def test_buyer_who_is_not_staff_gets_403_with_reason_and_apply_link(client, buye
 
 def test_owner_sees_every_menu_entry(owner_client):
     body = owner_client.get("/seller/").content.decode()
-    for label in ("商品管理", "库存管理", "订单管理", "退款管理", "运费模板", "店铺设置", "员工与角色", "结算台账"):
+    for label in (
+        "商品管理",
+        "库存管理",
+        "订单管理",
+        "退款管理",
+        "运费模板",
+        "店铺设置",
+        "员工与角色",
+        "结算台账",
+    ):
         assert label in body
 
 
@@ -57,19 +66,38 @@ def test_every_page_renders_for_the_owner(owner_client, shop, make_product, paid
     order = paid_order(product)
     refund = refund_requested(order)
     sku = product.skus.get()
-    urls = ["/seller/", "/seller/products/", "/seller/products/?tab=all", "/seller/products/new/",
-            f"/seller/products/{product.pk}/", f"/seller/skus/{sku.pk}/prices/", "/seller/stock/",
-            f"/seller/stock/adjust/?sku={sku.pk}", "/seller/stock/low/", "/seller/stock/movements/",
-            "/seller/warehouses/", "/seller/warehouses/new/", "/seller/orders/", f"/seller/orders/{order.pk}/",
-            "/seller/refunds/", f"/seller/refunds/{refund.pk}/", "/seller/freight/", "/seller/freight/new/",
-            "/seller/settings/", "/seller/staff/", "/seller/settlements/"]
+    urls = [
+        "/seller/",
+        "/seller/products/",
+        "/seller/products/?tab=all",
+        "/seller/products/new/",
+        f"/seller/products/{product.pk}/",
+        f"/seller/skus/{sku.pk}/prices/",
+        "/seller/stock/",
+        f"/seller/stock/adjust/?sku={sku.pk}",
+        "/seller/stock/low/",
+        "/seller/stock/movements/",
+        "/seller/warehouses/",
+        "/seller/warehouses/new/",
+        "/seller/orders/",
+        f"/seller/orders/{order.pk}/",
+        "/seller/refunds/",
+        f"/seller/refunds/{refund.pk}/",
+        "/seller/freight/",
+        "/seller/freight/new/",
+        "/seller/settings/",
+        "/seller/staff/",
+        "/seller/settlements/",
+    ]
     for url in urls:
         response = owner_client.get(url)
         assert response.status_code == 200, url
         assert "卖家中心" in response.content.decode(), url
 
 
-def test_refusal_escaping_a_seller_view_is_shown_inside_the_seller_layout(owner_client, other_shop, make_product):
+def test_refusal_escaping_a_seller_view_is_shown_inside_the_seller_layout(
+    owner_client, other_shop, make_product
+):
     """Another shop's product: NotFound leaves the view; DomainErrorMiddleware renders the seller error page."""
     foreign = make_product(other_shop)
     response = owner_client.get(f"/seller/products/{foreign.pk}/")

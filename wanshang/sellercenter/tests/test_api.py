@@ -13,7 +13,8 @@ JSON = "application/json"
 
 def product_payload(category_id, **over):
     data = {
-        "title": "纯棉T恤", "category_id": category_id,
+        "title": "纯棉T恤",
+        "category_id": category_id,
         "spec_axes": [{"name": "颜色", "values": ["红色", "黑色"]}, {"name": "尺码", "values": ["M", "L"]}],
         "skus": [
             {"spec_values": ["红色", "M"], "price_fen": 9900, "original_price_fen": 12900, "stock": 10},
@@ -46,7 +47,9 @@ def test_bearer_token_works(client, shop):
 
 
 def test_create_product_with_2x2_matrix_and_read_it_back(owner_client, shop):
-    response = owner_client.post("/api/seller/products", product_payload(shop.test_category.pk), content_type=JSON)
+    response = owner_client.post(
+        "/api/seller/products", product_payload(shop.test_category.pk), content_type=JSON
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "draft" and len(body["skus"]) == 4 and body["min_price_fen"] == 9900
@@ -59,7 +62,9 @@ def test_create_product_with_2x2_matrix_and_read_it_back(owner_client, shop):
 
 
 def test_put_changes_prices_and_writes_history(owner_client, shop):
-    created = owner_client.post("/api/seller/products", product_payload(shop.test_category.pk), content_type=JSON).json()
+    created = owner_client.post(
+        "/api/seller/products", product_payload(shop.test_category.pk), content_type=JSON
+    ).json()
     payload = product_payload(shop.test_category.pk, title="纯棉T恤 2026")
     payload["skus"][0]["price_fen"] = 8800
     for sku in payload["skus"]:
@@ -69,18 +74,24 @@ def test_put_changes_prices_and_writes_history(owner_client, shop):
     body = response.json()
     red_m = next(s for s in body["skus"] if s["spec_key"] == "红色/M")
     assert body["title"] == "纯棉T恤 2026" and red_m["price_fen"] == 8800 and red_m["available"] == 10
-    assert [(h.old_price_fen, h.price_fen) for h in price_history(shop=shop, sku_id=red_m["id"])][0] == (9900, 8800)
+    assert [(h.old_price_fen, h.price_fen) for h in price_history(shop=shop, sku_id=red_m["id"])][0] == (
+        9900,
+        8800,
+    )
 
 
-@pytest.mark.parametrize("mutate, status, text", [
-    (lambda p: p["skus"][0].update(price_fen=-100), 400, "须大于 0"),
-    (lambda p: p["skus"][0].update(original_price_fen=100), 400, "划线价须高于售价"),
-    (lambda p: p["spec_axes"][0].update(values=["红色", "红色"]), 400, "有重复的值"),
-    (lambda p: p.update(category_id=999999), 400, "类目不存在"),
-    (lambda p: p["skus"][0].update(stock="十"), 422, "stock"),
-    (lambda p: p["skus"][0].update(stock=2.5), 422, "stock"),
-    (lambda p: p.update(colour="red"), 422, "colour"),
-])
+@pytest.mark.parametrize(
+    "mutate, status, text",
+    [
+        (lambda p: p["skus"][0].update(price_fen=-100), 400, "须大于 0"),
+        (lambda p: p["skus"][0].update(original_price_fen=100), 400, "划线价须高于售价"),
+        (lambda p: p["spec_axes"][0].update(values=["红色", "红色"]), 400, "有重复的值"),
+        (lambda p: p.update(category_id=999999), 400, "类目不存在"),
+        (lambda p: p["skus"][0].update(stock="十"), 422, "stock"),
+        (lambda p: p["skus"][0].update(stock=2.5), 422, "stock"),
+        (lambda p: p.update(colour="red"), 422, "colour"),
+    ],
+)
 def test_bad_product_input_is_refused_and_nothing_created(owner_client, shop, mutate, status, text):
     payload = product_payload(shop.test_category.pk)
     mutate(payload)
@@ -92,11 +103,13 @@ def test_bad_product_input_is_refused_and_nothing_created(owner_client, shop, mu
 
 def test_bulk_status(owner_client, shop, make_product):
     a, b = make_product(shop, on_sale=False), make_product(shop, on_sale=False)
-    response = owner_client.post("/api/seller/products/status", {"product_ids": [a.pk, b.pk], "status": "on_sale"},
-                                 content_type=JSON)
+    response = owner_client.post(
+        "/api/seller/products/status", {"product_ids": [a.pk, b.pk], "status": "on_sale"}, content_type=JSON
+    )
     assert response.json() == {"changed": 2}
-    bad = owner_client.post("/api/seller/products/status", {"product_ids": [a.pk], "status": "draft"},
-                            content_type=JSON)
+    bad = owner_client.post(
+        "/api/seller/products/status", {"product_ids": [a.pk], "status": "draft"}, content_type=JSON
+    )
     assert bad.status_code == 400 and "出售中或已下架" in bad.json()["detail"]
 
 
@@ -113,14 +126,19 @@ def test_warehouse_role_cannot_change_price_but_can_adjust_stock(client, shop, m
     response = client.patch(f"/api/seller/skus/{sku.pk}/price", {"price_fen": 1}, content_type=JSON)
     assert response.status_code == 403
     assert response.json()["detail"] == "你的角色没有修改价格的权限"
-    put = client.put(f"/api/seller/products/{product.pk}", product_payload(shop.test_category.pk), content_type=JSON)
+    put = client.put(
+        f"/api/seller/products/{product.pk}", product_payload(shop.test_category.pk), content_type=JSON
+    )
     assert put.status_code == 403 and "编辑商品" in put.json()["detail"]
     sku.refresh_from_db()
     assert sku.price_fen == 5000
 
     wh = warehouse_list(shop=shop)[0]
-    adjusted = client.post("/api/seller/stock/adjust", {"sku_id": sku.pk, "warehouse_id": wh.pk, "on_hand": 40,
-                                                         "reason": "到货"}, content_type=JSON)
+    adjusted = client.post(
+        "/api/seller/stock/adjust",
+        {"sku_id": sku.pk, "warehouse_id": wh.pk, "on_hand": 40, "reason": "到货"},
+        content_type=JSON,
+    )
     assert adjusted.status_code == 200 and adjusted.json()["on_hand"] == 40
     assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 40
     stock = client.get("/api/seller/stock").json()
@@ -131,8 +149,11 @@ def test_stock_adjust_rejects_non_integer_and_negative(owner_client, shop, make_
     sku = make_product(shop, stock=4).skus.get()
     wh = warehouse_list(shop=shop)[0]
     for value, status in (("many", 422), (1.5, 422), (-1, 400)):
-        response = owner_client.post("/api/seller/stock/adjust", {"sku_id": sku.pk, "warehouse_id": wh.pk,
-                                                                    "on_hand": value}, content_type=JSON)
+        response = owner_client.post(
+            "/api/seller/stock/adjust",
+            {"sku_id": sku.pk, "warehouse_id": wh.pk, "on_hand": value},
+            content_type=JSON,
+        )
         assert response.status_code == status
     assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 4
 
@@ -144,14 +165,23 @@ def test_orders_list_detail_and_ship(owner_client, shop, make_product, paid_orde
     assert owner_client.get("/api/seller/orders?status=nope").status_code == 400
     detail = owner_client.get(f"/api/seller/orders/{order.pk}").json()
     assert detail["address"]["receiver"] == "张三" and detail["events"][0]["to_status"] == "pending_payment"
-    bad = owner_client.post(f"/api/seller/orders/{order.pk}/ship", {"carrier": "NOPE", "tracking_no": "1234567"},
-                            content_type=JSON)
+    bad = owner_client.post(
+        f"/api/seller/orders/{order.pk}/ship",
+        {"carrier": "NOPE", "tracking_no": "1234567"},
+        content_type=JSON,
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "carrier"
-    shipped = owner_client.post(f"/api/seller/orders/{order.pk}/ship", {"carrier": "ZTO", "tracking_no": "ZT12345678"},
-                                content_type=JSON)
+    shipped = owner_client.post(
+        f"/api/seller/orders/{order.pk}/ship",
+        {"carrier": "ZTO", "tracking_no": "ZT12345678"},
+        content_type=JSON,
+    )
     assert shipped.status_code == 200 and shipped.json()["status"] == "shipped"
-    again = owner_client.post(f"/api/seller/orders/{order.pk}/ship", {"carrier": "ZTO", "tracking_no": "ZT12345678"},
-                              content_type=JSON)
+    again = owner_client.post(
+        f"/api/seller/orders/{order.pk}/ship",
+        {"carrier": "ZTO", "tracking_no": "ZT12345678"},
+        content_type=JSON,
+    )
     assert again.status_code == 409
 
 

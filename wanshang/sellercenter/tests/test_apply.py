@@ -10,8 +10,14 @@ CODE = "91350100M000100Y43"
 
 
 def apply_data(category, **over):
-    data = {"company_name": "福州万象贸易有限公司", "credit_code": CODE, "contact_name": "王五",
-            "contact_phone": "13912345678", "shop_name": "万象旗舰店", "category_ids": [str(category.pk)]}
+    data = {
+        "company_name": "福州万象贸易有限公司",
+        "credit_code": CODE,
+        "contact_name": "王五",
+        "contact_phone": "13912345678",
+        "shop_name": "万象旗舰店",
+        "category_ids": [str(category.pk)],
+    }
     data.update(over)
     return data
 

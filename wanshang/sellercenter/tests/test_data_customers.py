@@ -41,8 +41,17 @@ def sales(shop, people):
     """u1 重要价值, u2 重要发展, u3 一般价值, u4 重要保持, u5 一般挽留 over 365 days (see the analytics tests)."""
     now = timezone.now()
     u1, u2, u3, u4, u5 = (p.pk for p in people)
-    for who, fen, days in ((u1, 1000, 1), (u1, 2000, 10), (u1, 3000, 100), (u2, 50000, 5), (u3, 500, 30),
-                           (u3, 500, 31), (u4, 8000, 200), (u4, 8000, 300), (u5, 100, 364)):
+    for who, fen, days in (
+        (u1, 1000, 1),
+        (u1, 2000, 10),
+        (u1, 3000, 100),
+        (u2, 50000, 5),
+        (u3, 500, 30),
+        (u3, 500, 31),
+        (u4, 8000, 200),
+        (u4, 8000, 300),
+        (u5, 100, 364),
+    ):
         paid(shop, who, fen, days_ago=days, now=now)
     return people
 
@@ -50,8 +59,13 @@ def sales(shop, people):
 @pytest.fixture
 def coupon(promo):
     def make(shop, **fields):
-        return promo(shop, "coupon", config={"amount_fen": 1000}, total_quantity=fields.pop("total_quantity", 50),
-                     **fields)
+        return promo(
+            shop,
+            "coupon",
+            config={"amount_fen": 1000},
+            total_quantity=fields.pop("total_quantity", 50),
+            **fields,
+        )
 
     return make
 
@@ -62,26 +76,50 @@ def holders(promo, users) -> list[int]:
 
 # --- 客户分析 page -----------------------------------------------------------------------------------------------
 
+
 def test_customers_page_shows_definition_segments_chart_and_cohorts(owner_client, sales):
     response = owner_client.get(CUSTOMERS)
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ("重要价值", "重要发展", "重要保持", "重要挽留", "一般价值", "一般发展", "一般保持", "一般挽留",
-                 "严格更差的买家数", "平均分", "近 365 天", "vendor/echarts.min.js", "rfm-chart-data", "复购率",
-                 "首购月份", "建议动作"):
+    for text in (
+        "重要价值",
+        "重要发展",
+        "重要保持",
+        "重要挽留",
+        "一般价值",
+        "一般发展",
+        "一般保持",
+        "一般挽留",
+        "严格更差的买家数",
+        "平均分",
+        "近 365 天",
+        "vendor/echarts.min.js",
+        "rfm-chart-data",
+        "复购率",
+        "首购月份",
+        "建议动作",
+    ):
         assert text in body, text
     rows = {r["code"]: r for r in response.context["rows"]}
     assert {c: rows[c]["buyers"] for c in rows if rows[c]["buyers"]} == {
-        "important_value": 1, "important_develop": 1, "general_value": 1, "important_keep": 1, "general_retain": 1}
+        "important_value": 1,
+        "important_develop": 1,
+        "general_value": 1,
+        "important_keep": 1,
+        "general_retain": 1,
+    }
     assert rows["important_develop"]["amount_fen"] == 50000 and "500.00" in body
-    assert response.context["repurchase_rate"] == "60.0%"   # 3 of 5 paid twice or more
+    assert response.context["repurchase_rate"] == "60.0%"  # 3 of 5 paid twice or more
 
 
 def test_window_filter_and_bad_window(owner_client, sales):
     page = owner_client.get(CUSTOMERS + "?window=90")
     assert page.status_code == 200 and page.context["rfm"].n == 3
-    assert {r["code"] for r in page.context["rows"] if r["buyers"]} == {"general_value", "important_retain",
-                                                                         "general_keep"}
+    assert {r["code"] for r in page.context["rows"] if r["buyers"]} == {
+        "general_value",
+        "important_retain",
+        "general_keep",
+    }
     bad = owner_client.get(CUSTOMERS + "?window=30")
     assert bad.status_code == 400 and "统计窗口只能是 90 / 180 / 365 天" in bad.content.decode()
     assert owner_client.get(CUSTOMERS + "?segment=vip").status_code == 400
@@ -91,9 +129,9 @@ def test_drill_down_lists_a_segments_buyers_with_masked_logins(owner_client, sal
     u1, u2 = sales[0], sales[1]
     body = owner_client.get(CUSTOMERS + "?segment=important_develop").content.decode()
     assert masked(u2) in body and u2.phone not in body
-    assert masked(u1) not in body                           # another segment
-    assert "50000.00" not in body and "500.00" in body     # M in yuan
-    assert 'name="segment" value="important_develop"' in body   # save this segment as a pack
+    assert masked(u1) not in body  # another segment
+    assert "50000.00" not in body and "500.00" in body  # M in yuan
+    assert 'name="segment" value="important_develop"' in body  # save this segment as a pack
 
 
 def test_real_paid_order_shows_up(owner_client, shop, make_product, paid_order, buyer):
@@ -104,10 +142,13 @@ def test_real_paid_order_shows_up(owner_client, shop, make_product, paid_order, 
 
 # --- 人群包 pages ------------------------------------------------------------------------------------------------
 
+
 def test_save_a_segment_then_issue_a_coupon_to_exactly_its_buyers(owner_client, shop, sales, coupon):
     u1, u2, u3, u4, u5 = sales
-    response = owner_client.post(CROWDS + "new/", {"name": "重要发展客户", "source": "rfm",
-                                                   "segment": "important_develop", "window_days": "365"})
+    response = owner_client.post(
+        CROWDS + "new/",
+        {"name": "重要发展客户", "source": "rfm", "segment": "important_develop", "window_days": "365"},
+    )
     pack = crowd_packs(shop=shop).get()
     assert response.status_code == 302 and response["Location"] == f"{CROWDS}{pack.pk}/"
     assert pack.buyer_ids == [u2.pk] and pack.rule["segment"] == "important_develop"
@@ -121,8 +162,9 @@ def test_save_a_segment_then_issue_a_coupon_to_exactly_its_buyers(owner_client, 
 
 
 def test_repurchasers_pack_from_the_customers_page(owner_client, shop, sales):
-    response = owner_client.post(CROWDS + "new/", {"name": "复购买家（近 365 天）", "source": "repurchasers",
-                                                   "window_days": "365"})
+    response = owner_client.post(
+        CROWDS + "new/", {"name": "复购买家（近 365 天）", "source": "repurchasers", "window_days": "365"}
+    )
     assert response.status_code == 302
     assert crowd_packs(shop=shop).get().buyer_ids == sorted(p.pk for p in (sales[0], sales[2], sales[3]))
 
@@ -133,7 +175,11 @@ def test_bad_pack_input_is_refused_with_a_message(owner_client, shop, sales):
         ({"name": "复购", "source": "repurchasers", "window_days": "365"}, 409, "已存在"),
         ({"name": "", "source": "repurchasers", "window_days": "365"}, 400, "请填写人群包名称"),
         ({"name": "新包", "source": "rfm", "window_days": "365"}, 400, "请选择 RFM 分群"),
-        ({"name": "新包", "source": "rfm", "segment": "general_develop", "window_days": "365"}, 400, "没有买家"),
+        (
+            {"name": "新包", "source": "rfm", "segment": "general_develop", "window_days": "365"},
+            400,
+            "没有买家",
+        ),
         ({"name": "新包", "source": "everyone", "window_days": "365"}, 400, "请选择人群来源"),
         ({"name": "新包", "source": "one_time", "window_days": "30"}, 400, "统计窗口"),
     ]
@@ -147,8 +193,8 @@ def test_bad_pack_input_is_refused_with_a_message(owner_client, shop, sales):
 def test_refresh_and_delete_from_the_pages(owner_client, shop, sales):
     owner_client.post(CROWDS + "new/", {"name": "复购", "source": "repurchasers", "window_days": "90"})
     pack = crowd_packs(shop=shop).get()
-    assert pack.size == 2                                   # u1 and u3 within 90 days
-    paid(shop, sales[1].pk, 100)                            # u2 comes back
+    assert pack.size == 2  # u1 and u3 within 90 days
+    paid(shop, sales[1].pk, 100)  # u2 comes back
     refreshed = owner_client.post(f"{CROWDS}{pack.pk}/refresh/", follow=True)
     assert "现有 3 位买家" in refreshed.content.decode()
     assert crowd_packs(shop=shop).get().size == 3
@@ -173,6 +219,7 @@ def test_ended_coupon_is_refused_and_nothing_is_issued(owner_client, shop, sales
 
 # --- roles -------------------------------------------------------------------------------------------------------
 
+
 def test_service_role_without_data_view_gets_403(client, shop, make_staff, sales):
     client.force_login(make_staff(shop, "service"))
     for url in (CUSTOMERS, CROWDS):
@@ -181,15 +228,22 @@ def test_service_role_without_data_view_gets_403(client, shop, make_staff, sales
     assert client.post(CROWDS + "new/", {"name": "x", "source": "repurchasers"}).status_code == 403
     for url in ("/rfm", "/cohorts", "/crowds", "/rfm/buyers?segment=important_value"):
         assert client.get(API + url).status_code == 403, url
-    assert client.post(API + "/crowds", {"name": "x", "source": "repurchasers"}, content_type=JSON).status_code == 403
+    assert (
+        client.post(API + "/crowds", {"name": "x", "source": "repurchasers"}, content_type=JSON).status_code
+        == 403
+    )
     assert not crowd_packs(shop=shop).exists()
 
 
 def test_finance_may_look_and_save_but_not_issue_coupons(client, shop, make_staff, sales, coupon):
     client.force_login(make_staff(shop, "finance"))
     assert client.get(CUSTOMERS).status_code == 200
-    assert client.post(CROWDS + "new/", {"name": "复购", "source": "repurchasers",
-                                         "window_days": "365"}).status_code == 302
+    assert (
+        client.post(
+            CROWDS + "new/", {"name": "复购", "source": "repurchasers", "window_days": "365"}
+        ).status_code
+        == 302
+    )
     pack = crowd_packs(shop=shop).get()
     assert "定向发放优惠券" not in client.get(f"{CROWDS}{pack.pk}/").content.decode()
     promo = coupon(shop)
@@ -202,8 +256,10 @@ def test_finance_may_look_and_save_but_not_issue_coupons(client, shop, make_staf
 
 # --- shop isolation ----------------------------------------------------------------------------------------------
 
-def test_other_shops_crowd_is_404_and_its_buyers_never_show(owner_client, shop, other_shop, sales, make_user,
-                                                             coupon):
+
+def test_other_shops_crowd_is_404_and_its_buyers_never_show(
+    owner_client, shop, other_shop, sales, make_user, coupon
+):
     stranger = make_user()
     paid(other_shop, stranger.pk, 99900)
     paid(other_shop, stranger.pk, 99900)
@@ -213,21 +269,38 @@ def test_other_shops_crowd_is_404_and_its_buyers_never_show(owner_client, shop, 
         assert owner_client.get(url).status_code == 404
     for url in (f"{CROWDS}{theirs.pk}/refresh/", f"{CROWDS}{theirs.pk}/delete/"):
         assert owner_client.post(url).status_code == 404
-    assert owner_client.post(f"{CROWDS}{theirs.pk}/issue/", {"promotion_id": str(mine_coupon.pk)}).status_code == 404
+    assert (
+        owner_client.post(f"{CROWDS}{theirs.pk}/issue/", {"promotion_id": str(mine_coupon.pk)}).status_code
+        == 404
+    )
     assert owner_client.get(f"{API}/crowds/{theirs.pk}").status_code == 404
     assert owner_client.post(f"{API}/crowds/{theirs.pk}/refresh").status_code == 404
     assert owner_client.delete(f"{API}/crowds/{theirs.pk}").status_code == 404
-    assert owner_client.post(f"{API}/crowds/{theirs.pk}/issue-coupon", {"promotion_id": mine_coupon.pk},
-                             content_type=JSON).status_code == 404
+    assert (
+        owner_client.post(
+            f"{API}/crowds/{theirs.pk}/issue-coupon", {"promotion_id": mine_coupon.pk}, content_type=JSON
+        ).status_code
+        == 404
+    )
     assert crowd_packs(shop=other_shop).get().pk == theirs.pk and holders(mine_coupon, [stranger]) == []
     assert owner_client.get(f"{API}/crowds").json() == []
-    body = owner_client.get(CUSTOMERS).content.decode() + owner_client.get(
-        CUSTOMERS + "?segment=important_value").content.decode()
+    body = (
+        owner_client.get(CUSTOMERS).content.decode()
+        + owner_client.get(CUSTOMERS + "?segment=important_value").content.decode()
+    )
     assert masked(stranger) not in body and "999.00" not in body
     assert owner_client.get(f"{API}/rfm").json()["buyers"] == 5
-    ids = {b["user_id"] for seg in ("important_value", "important_develop", "general_value", "important_keep",
-                                    "general_retain")
-           for b in owner_client.get(f"{API}/rfm/buyers?segment={seg}").json()["items"]}
+    ids = {
+        b["user_id"]
+        for seg in (
+            "important_value",
+            "important_develop",
+            "general_value",
+            "important_keep",
+            "general_retain",
+        )
+        for b in owner_client.get(f"{API}/rfm/buyers?segment={seg}").json()["items"]
+    }
     assert stranger.pk not in ids and ids == {p.pk for p in sales}
 
 
@@ -239,19 +312,24 @@ def _pack_of(shop):
 
 # --- API ---------------------------------------------------------------------------------------------------------
 
+
 def test_api_rfm_and_buyers(owner_client, sales):
     body = owner_client.get(f"{API}/rfm?window=365").json()
     assert body["window_days"] == 365 and body["buyers"] == 5
     assert body["means"] == {"r": 3.0, "f": 2.6, "m": 3.0}
     assert "严格更差" in body["definition"]["score"] and "平均分" in body["definition"]["high"]
     segs = {s["code"]: s for s in body["segments"]}
-    assert len(segs) == 8 and segs["important_value"]["buyers"] == 1 and segs["important_value"]["share"] == 0.2
+    assert (
+        len(segs) == 8 and segs["important_value"]["buyers"] == 1 and segs["important_value"]["share"] == 0.2
+    )
     assert segs["important_value"]["amount_fen"] == 6000 and segs["important_value"]["action"]
     page = owner_client.get(f"{API}/rfm/buyers?segment=important_keep").json()
     assert page["count"] == 1 and page["segment_name"] == "重要保持"
     item = page["items"][0]
     assert (item["user_id"], item["r_days"], item["f"], item["m_fen"]) == (sales[3].pk, 200, 2, 16000)
-    assert (item["r_score"], item["f_score"], item["m_score"]) == (2, 3, 4) and item["login"] == masked(sales[3])
+    assert (item["r_score"], item["f_score"], item["m_score"]) == (2, 3, 4) and item["login"] == masked(
+        sales[3]
+    )
     assert owner_client.get(f"{API}/rfm/buyers?segment=重要保持").json()["count"] == 1
     for url in ("/rfm?window=30", "/rfm/buyers?segment=vip", "/rfm/buyers"):
         response = owner_client.get(API + url)
@@ -261,8 +339,8 @@ def test_api_rfm_and_buyers(owner_client, sales):
 def test_api_cohorts_and_repurchase(owner_client, shop, people):
     u1, u2 = people[0], people[1]
     now = timezone.now()
-    paid(shop, u1.pk, 100, ts=now - timedelta(seconds=3))   # this month: a first order…
-    paid(shop, u1.pk, 100, ts=now - timedelta(seconds=2))   # …and a second one in the same month: +0
+    paid(shop, u1.pk, 100, ts=now - timedelta(seconds=3))  # this month: a first order…
+    paid(shop, u1.pk, 100, ts=now - timedelta(seconds=2))  # …and a second one in the same month: +0
     paid(shop, u2.pk, 100, ts=now - timedelta(seconds=3))
     body = owner_client.get(f"{API}/cohorts?window=90&months=6").json()
     assert body["repurchase"]["buyers"] == 2 and body["repurchase"]["repeat_buyers"] == 1
@@ -276,15 +354,23 @@ def test_api_cohorts_and_repurchase(owner_client, shop, people):
 
 def test_openapi_describes_the_endpoints(owner_client):
     paths = owner_client.get("/api/openapi.json").json()["paths"]
-    for path in ("/rfm", "/rfm/buyers", "/cohorts", "/crowds", "/crowds/{pack_id}", "/crowds/{pack_id}/refresh",
-                 "/crowds/{pack_id}/issue-coupon"):
+    for path in (
+        "/rfm",
+        "/rfm/buyers",
+        "/cohorts",
+        "/crowds",
+        "/crowds/{pack_id}",
+        "/crowds/{pack_id}/refresh",
+        "/crowds/{pack_id}/issue-coupon",
+    ):
         assert f"/api/seller/data{path}" in paths, path
 
 
 def test_api_crowds_lifecycle_and_issue(owner_client, shop, sales, coupon):
     u1, u2, u3, u4, u5 = sales
-    created = owner_client.post(f"{API}/crowds", {"name": "复购", "source": "repurchasers", "window_days": 365},
-                                content_type=JSON)
+    created = owner_client.post(
+        f"{API}/crowds", {"name": "复购", "source": "repurchasers", "window_days": 365}, content_type=JSON
+    )
     assert created.status_code == 201
     pack = created.json()
     assert pack["size"] == 3 and pack["buyer_ids"] == sorted([u1.pk, u3.pk, u4.pk])
@@ -293,11 +379,12 @@ def test_api_crowds_lifecycle_and_issue(owner_client, shop, sales, coupon):
     assert [p["id"] for p in listing] == [pack["id"]] and "buyer_ids" not in listing[0]
     assert owner_client.get(f"{API}/crowds/{pack['id']}").json()["buyer_ids"] == pack["buyer_ids"]
     promo = coupon(shop)
-    issued = owner_client.post(f"{API}/crowds/{pack['id']}/issue-coupon", {"promotion_id": promo.pk},
-                               content_type=JSON)
+    issued = owner_client.post(
+        f"{API}/crowds/{pack['id']}/issue-coupon", {"promotion_id": promo.pk}, content_type=JSON
+    )
     assert issued.status_code == 200 and issued.json() == {"issued": 3, "at_limit": 0, "inactive": 0}
     assert holders(promo, sales) == sorted([u1.pk, u3.pk, u4.pk])
-    paid(shop, u5.pk, 100)                                  # u5's second order: now a repurchaser
+    paid(shop, u5.pk, 100)  # u5's second order: now a repurchaser
     refreshed = owner_client.post(f"{API}/crowds/{pack['id']}/refresh").json()
     assert refreshed["size"] == 4 and u5.pk in refreshed["buyer_ids"]
     assert owner_client.delete(f"{API}/crowds/{pack['id']}").status_code == 204
@@ -317,14 +404,19 @@ def test_api_bad_input_changes_nothing(owner_client, shop, sales, coupon):
     assert post({"name": "x", "source": "rfm", "segment": "vip"}).status_code == 400
     assert post({"name": "x", "source": "one_time", "window_days": 30}).status_code == 400
     assert post({"name": "x", "source": "one_time", "extra": 1}).status_code == 422
-    assert post({"name": "x", "source": "one_time", "window_days": "90"}).status_code == 422   # strict int
+    assert post({"name": "x", "source": "one_time", "window_days": "90"}).status_code == 422  # strict int
     assert crowd_packs(shop=shop).count() == 1
     pack = crowd_packs(shop=shop).get()
     ended = coupon(shop, name="已结束的券")
     promotion_end(shop=shop, promotion_id=ended.pk)
-    refused = owner_client.post(f"{API}/crowds/{pack.pk}/issue-coupon", {"promotion_id": ended.pk},
-                                content_type=JSON)
+    refused = owner_client.post(
+        f"{API}/crowds/{pack.pk}/issue-coupon", {"promotion_id": ended.pk}, content_type=JSON
+    )
     assert refused.status_code == 409 and "已结束" in refused.json()["detail"]
-    assert owner_client.post(f"{API}/crowds/{pack.pk}/issue-coupon", {"promotion_id": 10**9},
-                             content_type=JSON).status_code == 404
+    assert (
+        owner_client.post(
+            f"{API}/crowds/{pack.pk}/issue-coupon", {"promotion_id": 10**9}, content_type=JSON
+        ).status_code
+        == 404
+    )
     assert holders(ended, sales) == []

@@ -26,27 +26,49 @@ NEW_TITLE = "夏季新款 冰丝连衣裙"
 
 @pytest.fixture
 def product(shop, make_product):
-    return make_product(shop, title="纯棉连衣裙", images=["https://img.example.com/a.jpg",
-                                                           "https://img.example.com/a2.jpg"])
+    return make_product(
+        shop, title="纯棉连衣裙", images=["https://img.example.com/a.jpg", "https://img.example.com/a2.jpg"]
+    )
 
 
 def variants(**b):
-    return [{"key": "A", "name": "原版", "weight": 50},
-            {"key": "B", "name": "新标题", "weight": 50, "title": NEW_TITLE, "image": "https://img.example.com/b.jpg",
-             **b}]
+    return [
+        {"key": "A", "name": "原版", "weight": 50},
+        {
+            "key": "B",
+            "name": "新标题",
+            "weight": 50,
+            "title": NEW_TITLE,
+            "image": "https://img.example.com/b.jpg",
+            **b,
+        },
+    ]
 
 
 def api_payload(ids, **over) -> dict:
-    data = {"key": "title-test", "name": "标题测试", "metric": "conversion", "variants": variants(),
-            "product_ids": list(ids), "baseline_bps": 1000, "mde_bps": 200}
+    data = {
+        "key": "title-test",
+        "name": "标题测试",
+        "metric": "conversion",
+        "variants": variants(),
+        "product_ids": list(ids),
+        "baseline_bps": 1000,
+        "mde_bps": 200,
+    }
     data.update(over)
     return data
 
 
 def form_post(ids, *, rows=None, **over) -> dict:
     rows = rows if rows is not None else [("A", "原版", "50", "", ""), ("B", "新标题", "50", NEW_TITLE, "")]
-    data = {"name": "标题测试", "key": "title-test", "metric": "conversion",
-            "product_ids": ", ".join(str(i) for i in ids), "baseline_pct": "10", "mde_pct": "2"}
+    data = {
+        "name": "标题测试",
+        "key": "title-test",
+        "metric": "conversion",
+        "product_ids": ", ".join(str(i) for i in ids),
+        "baseline_pct": "10",
+        "mde_pct": "2",
+    }
     for i, name in enumerate(("key", "name", "weight", "title", "image")):
         data[f"variant_{name}"] = [row[i] for row in rows]
     data.update(over)
@@ -54,8 +76,16 @@ def form_post(ids, *, rows=None, **over) -> dict:
 
 
 def make_experiment(shop, product_ids, *, start=False, **over):
-    fields = {"key": "title-test", "name": "标题测试", "metric": "conversion", "variants": variants(),
-              "product_ids": list(product_ids), "baseline_bps": 1000, "mde_bps": 200, **over}
+    fields = {
+        "key": "title-test",
+        "name": "标题测试",
+        "metric": "conversion",
+        "variants": variants(),
+        "product_ids": list(product_ids),
+        "baseline_bps": 1000,
+        "mde_bps": 200,
+        **over,
+    }
     exp = experiment_save(shop=shop, data=ExperimentInput(**fields))
     if start:
         exp = experiment_start(shop=shop, experiment_id=exp.pk)
@@ -67,8 +97,12 @@ def visitors_in(exp, key: str, count: int) -> list[str]:
     found, n = [], 0
     while len(found) < count:
         v = sha256(f"v{n}".encode()).hexdigest()[:32]
-        if exp.variants[variant_index(key=exp.key, experiment_id=exp.pk, variants=exp.variants,
-                                      visitor=v)]["key"] == key:
+        if (
+            exp.variants[variant_index(key=exp.key, experiment_id=exp.pk, variants=exp.variants, visitor=v)][
+                "key"
+            ]
+            == key
+        ):
             found.append(v)
         n += 1
     return found
@@ -79,6 +113,7 @@ def url(name, *args):
 
 
 # --- pages ---------------------------------------------------------------------------------------------------------
+
 
 def test_create_from_the_form_saves_a_draft_with_its_planned_sample(owner_client, shop, product):
     response = owner_client.post(url("data_experiment_create"), form_post([product.pk]))
@@ -92,14 +127,17 @@ def test_create_from_the_form_saves_a_draft_with_its_planned_sample(owner_client
     assert page.status_code == 200 and "标题测试" in page.content.decode()
 
 
-@pytest.mark.parametrize("rows,over,message", [
-    ([("A", "原版", "60", "", ""), ("B", "新", "50", "x", "")], {}, "之和须为 100"),
-    ([("A", "原版", "100", "", "")], {}, "2–4 个分组"),
-    ([("A", "原版", "50", "", ""), ("B", "新", "abc", "x", "")], {}, "须为整数"),
-    (None, {"product_ids": "999999"}, "不属于本店"),
-    (None, {"product_ids": ""}, ""),
-    (None, {"mde_pct": "0"}, ""),
-])
+@pytest.mark.parametrize(
+    "rows,over,message",
+    [
+        ([("A", "原版", "60", "", ""), ("B", "新", "50", "x", "")], {}, "之和须为 100"),
+        ([("A", "原版", "100", "", "")], {}, "2–4 个分组"),
+        ([("A", "原版", "50", "", ""), ("B", "新", "abc", "x", "")], {}, "须为整数"),
+        (None, {"product_ids": "999999"}, "不属于本店"),
+        (None, {"product_ids": ""}, ""),
+        (None, {"mde_pct": "0"}, ""),
+    ],
+)
 def test_bad_form_input_shows_errors_and_saves_nothing(owner_client, shop, product, rows, over, message):
     response = owner_client.post(url("data_experiment_create"), form_post([product.pk], rows=rows, **over))
 
@@ -122,7 +160,9 @@ def test_draft_is_edited_running_is_not(owner_client, shop, product):
     assert response.status_code == 302 and experiment_get(shop=shop, experiment_id=exp.pk).name == "改名后"
 
     experiment_start(shop=shop, experiment_id=exp.pk)
-    response = owner_client.post(url("data_experiment_edit", exp.pk), form_post([product.pk], name="再改"), follow=True)
+    response = owner_client.post(
+        url("data_experiment_edit", exp.pk), form_post([product.pk], name="再改"), follow=True
+    )
     assert "不能再修改" in response.content.decode()
     assert experiment_get(shop=shop, experiment_id=exp.pk).name == "改名后"
 
@@ -206,13 +246,19 @@ def test_another_shops_experiment_is_404_on_every_page_and_endpoint(owner_client
 
 # --- API -----------------------------------------------------------------------------------------------------------
 
+
 def test_api_creates_lists_starts_reads_and_stops(owner_client, shop, product):
     created = owner_client.post(API, api_payload([product.pk]), content_type=JSON)
     assert created.status_code == 201, created.json()
     body = created.json()
     assert body["status"] == "draft" and body["planned_per_arm"] == 3841
-    assert body["variants"][1] == {"key": "B", "name": "新标题", "weight": 50, "title": NEW_TITLE,
-                                   "image": "https://img.example.com/b.jpg"}
+    assert body["variants"][1] == {
+        "key": "B",
+        "name": "新标题",
+        "weight": 50,
+        "title": NEW_TITLE,
+        "image": "https://img.example.com/b.jpg",
+    }
     exp_id = body["id"]
 
     assert [e["id"] for e in owner_client.get(API).json()] == [exp_id]
@@ -223,7 +269,9 @@ def test_api_creates_lists_starts_reads_and_stops(owner_client, shop, product):
     assert started.status_code == 200 and started.json()["status"] == "running"
     again = owner_client.post(f"{API}/{exp_id}/start")
     assert again.status_code == 409 and "只有草稿可以开始" in again.json()["detail"]
-    assert owner_client.put(f"{API}/{exp_id}", api_payload([product.pk]), content_type=JSON).status_code == 409
+    assert (
+        owner_client.put(f"{API}/{exp_id}", api_payload([product.pk]), content_type=JSON).status_code == 409
+    )
 
     detail = owner_client.get(f"{API}/{exp_id}").json()
     assert detail["products"] == [{"id": product.pk, "title": "纯棉连衣裙"}]
@@ -237,15 +285,26 @@ def test_api_creates_lists_starts_reads_and_stops(owner_client, shop, product):
     assert owner_client.post(f"{API}/{exp_id}/stop").status_code == 409
 
 
-@pytest.mark.parametrize("over,status,message", [
-    ({"variants": [{"key": "A", "name": "原版", "weight": 50}, {"key": "B", "name": "新", "weight": 40}]}, 400,
-     "之和须为 100"),
-    ({"variants": [{"key": "A", "name": "原版", "weight": 100}]}, 400, "2–4 个分组"),
-    ({"product_ids": [999999]}, 400, "不属于本店"),
-    ({"product_ids": []}, 400, "至少选择一个"),
-    ({"variants": variants(weight="50")}, 422, ""),     # strict integers
-    ({"colour": "red"}, 422, ""),                       # unknown field
-])
+@pytest.mark.parametrize(
+    "over,status,message",
+    [
+        (
+            {
+                "variants": [
+                    {"key": "A", "name": "原版", "weight": 50},
+                    {"key": "B", "name": "新", "weight": 40},
+                ]
+            },
+            400,
+            "之和须为 100",
+        ),
+        ({"variants": [{"key": "A", "name": "原版", "weight": 100}]}, 400, "2–4 个分组"),
+        ({"product_ids": [999999]}, 400, "不属于本店"),
+        ({"product_ids": []}, 400, "至少选择一个"),
+        ({"variants": variants(weight="50")}, 422, ""),  # strict integers
+        ({"colour": "red"}, 422, ""),  # unknown field
+    ],
+)
 def test_api_bad_input_is_4xx_and_saves_nothing(owner_client, shop, product, over, status, message):
     response = owner_client.post(API, api_payload([product.pk], **over), content_type=JSON)
     assert response.status_code == status, response.json()
@@ -267,6 +326,7 @@ def test_api_refuses_a_product_already_in_a_running_experiment(owner_client, sho
 
 
 # --- storefront ----------------------------------------------------------------------------------------------------
+
 
 def test_storefront_shows_the_visitors_variant(client, shop, product):
     exp = make_experiment(shop, [product.pk], start=True)

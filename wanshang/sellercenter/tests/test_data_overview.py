@@ -49,10 +49,25 @@ def test_today_is_counted_live_from_the_events(market, login_client):
     now = timezone.now()
     more = []
     for i in range(3):
-        add(more, ts=now - timedelta(minutes=i + 1), kind="pv", visitor=f"t{i}", shop=a, page_type="shop",
-            source="direct")
-    add(more, ts=now - timedelta(minutes=1), kind="paid", visitor="t0", user_id=900, shop=a, order_id=9,
-        amount_fen=1234)
+        add(
+            more,
+            ts=now - timedelta(minutes=i + 1),
+            kind="pv",
+            visitor=f"t{i}",
+            shop=a,
+            page_type="shop",
+            source="direct",
+        )
+    add(
+        more,
+        ts=now - timedelta(minutes=1),
+        kind="paid",
+        visitor="t0",
+        user_id=900,
+        shop=a,
+        order_id=9,
+        amount_fen=1234,
+    )
     save(more)
     html = login_client(a.owner).get("/seller/data/").content.decode()
     assert _value(html, "uv") == "3"
@@ -113,13 +128,38 @@ def test_products_page_ranks_by_paid_amount_and_flags_high_intent(make_shop, mak
     for p, (carts, buyers) in zip(products, [(10, 1), (2, 5), (2, 3), (2, 2)], strict=True):
         for v in range(20):
             visitor = f"p{p.pk}v{v}"
-            add(ev, ts=local(day, 10, v), kind="pv", visitor=visitor, shop=shop, product_id=p.pk,
-                page_type="product", source="search")
+            add(
+                ev,
+                ts=local(day, 10, v),
+                kind="pv",
+                visitor=visitor,
+                shop=shop,
+                product_id=p.pk,
+                page_type="product",
+                source="search",
+            )
             if v < carts:
-                add(ev, ts=local(day, 11, v), kind="cart", visitor=visitor, shop=shop, product_id=p.pk, quantity=1)
+                add(
+                    ev,
+                    ts=local(day, 11, v),
+                    kind="cart",
+                    visitor=visitor,
+                    shop=shop,
+                    product_id=p.pk,
+                    quantity=1,
+                )
             if v < buyers:
-                add(ev, ts=local(day, 12, v), kind="item_paid", visitor=visitor, user_id=5000 + v, shop=shop,
-                    product_id=p.pk, quantity=1, amount_fen=1000)
+                add(
+                    ev,
+                    ts=local(day, 12, v),
+                    kind="item_paid",
+                    visitor=visitor,
+                    user_id=5000 + v,
+                    shop=shop,
+                    product_id=p.pk,
+                    quantity=1,
+                    amount_fen=1000,
+                )
     save(ev)
     from wanshang.analytics.rollup import rollup_pending
 
@@ -128,7 +168,9 @@ def test_products_page_ranks_by_paid_amount_and_flags_high_intent(make_shop, mak
     rows = {r["product_id"]: r for r in body["products"]}
     assert [r["product_id"] for r in body["products"]] == [products[i].pk for i in (1, 2, 3, 0)]
     assert rows[products[0].pk]["uv"] == 20 and rows[products[0].pk]["cart_rate"] == pytest.approx(0.5)
-    assert rows[products[1].pk]["conversion"] == pytest.approx(0.25) and rows[products[1].pk]["paid_fen"] == 5000
+    assert (
+        rows[products[1].pk]["conversion"] == pytest.approx(0.25) and rows[products[1].pk]["paid_fen"] == 5000
+    )
     assert [pid for pid, r in rows.items() if r["flag"]] == [products[0].pk]
     html = login_client(shop.owner).get("/seller/data/products/?period=7d").content.decode()
     assert html.count('data-testid="flag"') == 1
@@ -141,11 +183,27 @@ def test_competition_needs_three_peers_and_shows_only_pooled_figures(make_shop, 
     ev: list = []
     for i, shop in enumerate(shops):
         for v in range(10):
-            add(ev, ts=local(day, 9, v), kind="pv", visitor=f"s{i}v{v}", shop=shop, page_type="shop",
-                source="search" if v < 5 + i else "direct", user_id=7000 + 100 * i + v)
+            add(
+                ev,
+                ts=local(day, 9, v),
+                kind="pv",
+                visitor=f"s{i}v{v}",
+                shop=shop,
+                page_type="shop",
+                source="search" if v < 5 + i else "direct",
+                user_id=7000 + 100 * i + v,
+            )
         for v in range(i + 1):
-            add(ev, ts=local(day, 10, v), kind="paid", visitor=f"s{i}v{v}", user_id=7000 + 100 * i + v, shop=shop,
-                order_id=100 * i + v, amount_fen=1000)
+            add(
+                ev,
+                ts=local(day, 10, v),
+                kind="paid",
+                visitor=f"s{i}v{v}",
+                user_id=7000 + 100 * i + v,
+                shop=shop,
+                order_id=100 * i + v,
+                amount_fen=1000,
+            )
     save(ev)
     from wanshang.analytics.rollup import rollup_pending
 
@@ -187,7 +245,14 @@ def test_non_operator_cannot_read_platform_figures(market, buyer, client):
 def test_payment_gap_alert_shows_on_the_overview(market, login_client):
     a, b, _ev = market
     hour = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
-    make_alert(shop=a, kind="payment_gap", hour=hour, observed=0, expected=12.0, detail="支付订单 0 笔，同期通常约 12 笔")
+    make_alert(
+        shop=a,
+        kind="payment_gap",
+        hour=hour,
+        observed=0,
+        expected=12.0,
+        detail="支付订单 0 笔，同期通常约 12 笔",
+    )
     html = login_client(a.owner).get("/seller/data/").content.decode()
     assert 'data-testid="alerts"' in html and "通常约 12 笔" in html
     assert 'data-testid="alerts-unread">1<' in html
@@ -202,7 +267,15 @@ def test_category_average_shows_with_three_peers(make_shop, make_category, login
     ev: list = []
     for i, shop in enumerate(shops):  # shop i has 2 + i visitors
         for v in range(2 + i):
-            add(ev, ts=local(day, 9, v), kind="pv", visitor=f"c{i}v{v}", shop=shop, page_type="shop", source="direct")
+            add(
+                ev,
+                ts=local(day, 9, v),
+                kind="pv",
+                visitor=f"c{i}v{v}",
+                shop=shop,
+                page_type="shop",
+                source="direct",
+            )
     save(ev)
     from wanshang.analytics.rollup import rollup_pending
 

@@ -27,7 +27,9 @@ def trade(shop, other_shop, day1):
     a refund on day 2. The other shop: one large payment that must never show."""
     day2 = day1 + timedelta(days=1)
     ev: list = []
-    add(ev, ts=local(day1, 9, 59) + timedelta(seconds=59), kind="paid", shop=shop, user_id=1, amount_fen=12345)
+    add(
+        ev, ts=local(day1, 9, 59) + timedelta(seconds=59), kind="paid", shop=shop, user_id=1, amount_fen=12345
+    )
     add(ev, ts=local(day1, 10, 0), kind="paid", shop=shop, user_id=2, amount_fen=800)
     add(ev, ts=local(day1, 23, 30), kind="paid", shop=shop, user_id=1, amount_fen=1)
     add(ev, ts=local(day2, 0, 0), kind="paid", shop=shop, user_id=3, amount_fen=5000)
@@ -43,7 +45,13 @@ def gap_alert(shop, hour):
     ev: list = []
     for days in (1, 2, 3, 4, 5, 6, 7, 14, 21, 28):
         for i in range(10):
-            add(ev, ts=hour - timedelta(days=days) + timedelta(minutes=5 * i), kind="paid", shop=shop, user_id=i)
+            add(
+                ev,
+                ts=hour - timedelta(days=days) + timedelta(minutes=5 * i),
+                kind="paid",
+                shop=shop,
+                user_id=i,
+            )
     save(ev)
     payment_gaps_scan(now=hour + timedelta(hours=1, minutes=5))
     return alerts_recent(shop, limit=1)[0]
@@ -55,9 +63,15 @@ def test_trade_page_shows_hourly_and_daily_figures(owner_client, trade, day1):
     assert response.status_code == 200
     report = response.context["report"]
     assert [(h.hour, h.orders, h.amount_fen) for h in report.hours if h.orders] == [
-        (9, 1, 12345), (10, 1, 800), (23, 1, 1), (0, 1, 5000)]
-    assert [(d.orders, d.amount_fen, d.buyers, d.refund_fen) for d in report.days] == [(3, 13146, 2, 0),
-                                                                                     (1, 5000, 1, 800)]
+        (9, 1, 12345),
+        (10, 1, 800),
+        (23, 1, 1),
+        (0, 1, 5000),
+    ]
+    assert [(d.orders, d.amount_fen, d.buyers, d.refund_fen) for d in report.days] == [
+        (3, 13146, 2, 0),
+        (1, 5000, 1, 800),
+    ]
     html = response.content.decode()
     assert 'data-testid="total-amount">181.46<' in html
     assert 'data-testid="total-buyers">3<' in html
@@ -73,11 +87,14 @@ def test_trade_page_defaults_to_the_last_7_days(owner_client):
     assert report.range.days == 7 and report.range.end == timezone.localdate()
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"start": "2026-06-10", "end": "2026-06-01"}, "开始日期不能晚于结束日期"),
-    ({"start": "2020-01-01", "end": "2020-12-31"}, "最长 92 天"),
-    ({"start": "昨天"}, "YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"start": "2026-06-10", "end": "2026-06-01"}, "开始日期不能晚于结束日期"),
+        ({"start": "2020-01-01", "end": "2020-12-31"}, "最长 92 天"),
+        ({"start": "昨天"}, "YYYY-MM-DD"),
+    ],
+)
 def test_bad_ranges_are_a_400_with_the_reason(owner_client, params, message):
     page = owner_client.get(reverse("sellercenter:data_trade"), params)
     assert page.status_code == 400 and message in page.content.decode()
@@ -100,23 +117,35 @@ def test_excel_download_equals_the_page(owner_client, trade):
     book = load_workbook(io.BytesIO(response.content))
     hours = list(book["按小时"].iter_rows(min_row=2, values_only=True))
     assert [(r[0].date(), r[1], r[2], round(r[3] * 100), round(r[4] * 100)) for r in hours] == [
-        (h.day, h.label, h.orders, h.amount_fen, h.refund_fen) for h in report.hours]
+        (h.day, h.label, h.orders, h.amount_fen, h.refund_fen) for h in report.hours
+    ]
     days = list(book["按日"].iter_rows(min_row=2, values_only=True))
     assert [(r[1], round(r[2] * 100), r[3], round(r[4] * 100)) for r in days] == [
-        (d.orders, d.amount_fen, d.buyers, d.refund_fen) for d in report.days] + [(4, 18146, 3, 800)]
+        (d.orders, d.amount_fen, d.buyers, d.refund_fen) for d in report.days
+    ] + [(4, 18146, 3, 800)]
 
 
 def test_csv_download_equals_the_page(owner_client, trade):
     report = owner_client.get(reverse("sellercenter:data_trade"), trade).context["report"]
 
-    response = owner_client.get(reverse("sellercenter:data_trade_export", args=["csv"]), {**trade, "report": "days"})
+    response = owner_client.get(
+        reverse("sellercenter:data_trade_export", args=["csv"]), {**trade, "report": "days"}
+    )
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["日期", "支付订单数", "支付金额（元）", "支付买家数", "退款金额（元）"]
-    assert rows[1:] == [[d.day.isoformat(), str(d.orders), f"{d.amount_fen / 100:.2f}", str(d.buyers),
-                         f"{d.refund_fen / 100:.2f}"] for d in report.days] + [["合计", "4", "181.46", "3", "8.00"]]
+    assert rows[1:] == [
+        [
+            d.day.isoformat(),
+            str(d.orders),
+            f"{d.amount_fen / 100:.2f}",
+            str(d.buyers),
+            f"{d.refund_fen / 100:.2f}",
+        ]
+        for d in report.days
+    ] + [["合计", "4", "181.46", "3", "8.00"]]
     hourly = owner_client.get(reverse("sellercenter:data_trade_export", args=["csv"]), trade)
     assert len(list(csv.reader(io.StringIO(hourly.content.decode("utf-8-sig"))))) == 1 + 48
 
@@ -127,7 +156,9 @@ def test_api_trade_and_exports(owner_client, trade, day1):
     assert data["start"] == trade["start"] and data["end"] == trade["end"]
     assert data["totals"] == {"orders": 4, "amount_fen": 18146, "buyers": 3, "refund_fen": 800}
     assert [(d["orders"], d["amount_fen"], d["buyers"], d["refund_fen"]) for d in data["days"]] == [
-        (3, 13146, 2, 0), (1, 5000, 1, 800)]
+        (3, 13146, 2, 0),
+        (1, 5000, 1, 800),
+    ]
     first_of_day2 = data["hours"][24]
     assert first_of_day2["label"] == "00:00–01:00" and first_of_day2["orders"] == 1
     assert first_of_day2["start"].endswith("+08:00")
@@ -137,7 +168,9 @@ def test_api_trade_and_exports(owner_client, trade, day1):
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["按小时", "按日"]
     csv_file = owner_client.get("/api/seller/data/trade/export.csv", {**trade, "report": "days"})
     assert csv_file.content.decode("utf-8-sig").splitlines()[-1] == "合计,4,181.46,3,8.00"
-    assert owner_client.get("/api/seller/data/trade/export.csv", {**trade, "report": "shops"}).status_code == 400
+    assert (
+        owner_client.get("/api/seller/data/trade/export.csv", {**trade, "report": "shops"}).status_code == 400
+    )
 
 
 def test_roles_without_data_permission_are_refused(client, shop, make_staff):
@@ -151,6 +184,7 @@ def test_roles_without_data_permission_are_refused(client, shop, make_staff):
 
 
 # --- 异常提醒 -----------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def alert(shop):
@@ -185,7 +219,12 @@ def test_api_alerts(owner_client, shop, alert):
     assert data["count"] == 1 and data["unread_count"] == 1
     item = data["items"][0]
     assert (item["id"], item["kind"], item["observed"], item["expected"], item["read"]) == (
-        alert.pk, "payment_gap", 0, 10.0, False)
+        alert.pk,
+        "payment_gap",
+        0,
+        10.0,
+        False,
+    )
     assert item["kind_label"] == "支付异常下跌"
 
     read = owner_client.post(f"/api/seller/data/alerts/{alert.pk}/read")
@@ -197,7 +236,10 @@ def test_api_alerts(owner_client, shop, alert):
 def test_shop_cannot_read_or_mark_another_shops_alert(client, shop, other_shop, alert):
     client.force_login(other_shop.owner)
 
-    assert f'data-testid="alert-{alert.pk}"' not in client.get(reverse("sellercenter:data_alerts")).content.decode()
+    assert (
+        f'data-testid="alert-{alert.pk}"'
+        not in client.get(reverse("sellercenter:data_alerts")).content.decode()
+    )
     assert client.post(reverse("sellercenter:data_alert_read", args=[alert.pk])).status_code == 404
     assert client.post(f"/api/seller/data/alerts/{alert.pk}/read").status_code == 404
     assert client.get("/api/seller/data/alerts").json()["count"] == 0

@@ -9,12 +9,23 @@ pytestmark = pytest.mark.django_db
 
 
 def freight_post(**over):
-    data = {"name": "偏远地区加价", "mode": "weight", "first_units": "1000", "first_price": "8",
-            "additional_units": "500", "additional_price": "2.5", "free_threshold": "",
-            "excluded_regions": ["650000", "540000"],
-            "rule-1-regions": ["150000", "630000"], "rule-1-first_units": "1000", "rule-1-first_price": "20",
-            "rule-1-additional_units": "500", "rule-1-additional_price": "10",
-            "rule-0-first_units": "1", "rule-0-additional_units": "1"}  # the blank row is ignored
+    data = {
+        "name": "偏远地区加价",
+        "mode": "weight",
+        "first_units": "1000",
+        "first_price": "8",
+        "additional_units": "500",
+        "additional_price": "2.5",
+        "free_threshold": "",
+        "excluded_regions": ["650000", "540000"],
+        "rule-1-regions": ["150000", "630000"],
+        "rule-1-first_units": "1000",
+        "rule-1-first_price": "20",
+        "rule-1-additional_units": "500",
+        "rule-1-additional_price": "10",
+        "rule-0-first_units": "1",
+        "rule-0-additional_units": "1",
+    }  # the blank row is ignored
     data.update(over)
     return data
 
@@ -23,7 +34,12 @@ def test_create_edit_and_delete_freight_template(owner_client, shop):
     response = owner_client.post("/seller/freight/new/", freight_post())
     assert response.status_code == 302, response.content.decode()[:3000]
     template = next(t for t in freight_template_list(shop=shop) if t.name == "偏远地区加价")
-    assert (template.mode, template.first_units, template.first_fen, template.additional_fen) == ("weight", 1000, 800, 250)
+    assert (template.mode, template.first_units, template.first_fen, template.additional_fen) == (
+        "weight",
+        1000,
+        800,
+        250,
+    )
     assert template.free_threshold_fen is None and template.excluded_regions == ["540000", "650000"]
     rule = template.rules.get()
     assert (rule.regions, rule.first_fen, rule.additional_fen) == (["150000", "630000"], 2000, 1000)
@@ -31,12 +47,23 @@ def test_create_edit_and_delete_freight_template(owner_client, shop):
     edit_page = owner_client.get(f"/seller/freight/{template.pk}/").content.decode()
     assert "8.00" in edit_page and "20.00" in edit_page
 
-    response = owner_client.post(f"/seller/freight/{template.pk}/", freight_post(
-        name="偏远地区加价2", free_threshold="199", **{"rule-1-regions": []}, **{"rule-1-first_price": ""},
-        **{"rule-1-additional_price": ""}))
+    response = owner_client.post(
+        f"/seller/freight/{template.pk}/",
+        freight_post(
+            name="偏远地区加价2",
+            free_threshold="199",
+            **{"rule-1-regions": []},
+            **{"rule-1-first_price": ""},
+            **{"rule-1-additional_price": ""},
+        ),
+    )
     assert response.status_code == 302
     template = next(t for t in freight_template_list(shop=shop) if t.pk == template.pk)
-    assert template.name == "偏远地区加价2" and template.free_threshold_fen == 19900 and not template.rules.exists()
+    assert (
+        template.name == "偏远地区加价2"
+        and template.free_threshold_fen == 19900
+        and not template.rules.exists()
+    )
 
     assert owner_client.post(f"/seller/freight/{template.pk}/delete/").status_code == 302
     assert all(t.pk != template.pk for t in freight_template_list(shop=shop))
@@ -49,12 +76,15 @@ def test_default_template_cannot_be_deleted(owner_client, shop):
     assert any(t.pk == default.pk for t in freight_template_list(shop=shop))
 
 
-@pytest.mark.parametrize("over, message", [
-    ({"first_price": "-1"}, "金额不能为负数"),
-    ({"first_units": "x"}, "请输入整数"),
-    ({"rule-1-first_price": "abc"}, "第1条地区规则"),
-    ({"rule-1-regions": ["999999"]}, "未知地区编码"),
-])
+@pytest.mark.parametrize(
+    "over, message",
+    [
+        ({"first_price": "-1"}, "金额不能为负数"),
+        ({"first_units": "x"}, "请输入整数"),
+        ({"rule-1-first_price": "abc"}, "第1条地区规则"),
+        ({"rule-1-regions": ["999999"]}, "未知地区编码"),
+    ],
+)
 def test_bad_freight_input_is_refused(owner_client, shop, over, message):
     before = len(freight_template_list(shop=shop))
     response = owner_client.post("/seller/freight/new/", freight_post(**over))
@@ -64,7 +94,9 @@ def test_bad_freight_input_is_refused(owner_client, shop, over, message):
 
 
 def test_shop_settings_update(owner_client, shop):
-    response = owner_client.post("/seller/settings/", {"name": "新店名旗舰店", "description": "好物", "logo_url": ""})
+    response = owner_client.post(
+        "/seller/settings/", {"name": "新店名旗舰店", "description": "好物", "logo_url": ""}
+    )
     assert response.status_code == 302
     shop.refresh_from_db()
     assert shop.name == "新店名旗舰店"

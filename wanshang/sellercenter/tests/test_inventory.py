@@ -24,8 +24,10 @@ def test_stock_list_shows_rows_and_filters(owner_client, shop, make_product):
 def test_owner_adjusts_stock_with_a_reason_and_it_is_in_the_ledger(owner_client, shop, make_product):
     sku = make_product(shop, stock=10).skus.get()
     wh = default_warehouse(shop)
-    response = owner_client.post("/seller/stock/adjust/", {"sku_id": sku.pk, "warehouse_id": wh.pk, "on_hand": "25",
-                                                            "reason": "月底盘点"})
+    response = owner_client.post(
+        "/seller/stock/adjust/",
+        {"sku_id": sku.pk, "warehouse_id": wh.pk, "on_hand": "25", "reason": "月底盘点"},
+    )
     assert response.status_code == 302
     assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 25
     move = movement_list(shop=shop, sku_id=sku.pk)[0]
@@ -37,17 +39,25 @@ def test_warehouse_role_can_adjust_stock(client, shop, make_product, make_staff)
     sku = make_product(shop, stock=10).skus.get()
     client.force_login(make_staff(shop, "warehouse"))
     assert client.get(f"/seller/stock/adjust/?sku={sku.pk}").status_code == 200
-    response = client.post("/seller/stock/adjust/", {"sku_id": sku.pk, "warehouse_id": default_warehouse(shop).pk,
-                                                      "on_hand": "3", "reason": "破损"})
+    response = client.post(
+        "/seller/stock/adjust/",
+        {"sku_id": sku.pk, "warehouse_id": default_warehouse(shop).pk, "on_hand": "3", "reason": "破损"},
+    )
     assert response.status_code == 302
     assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 3
 
 
-@pytest.mark.parametrize("on_hand, message", [("abc", "请输入整数"), ("-1", "不能小于 0"), ("2.5", "请输入整数")])
-def test_bad_stock_value_is_a_form_error_and_nothing_changes(owner_client, shop, make_product, on_hand, message):
+@pytest.mark.parametrize(
+    "on_hand, message", [("abc", "请输入整数"), ("-1", "不能小于 0"), ("2.5", "请输入整数")]
+)
+def test_bad_stock_value_is_a_form_error_and_nothing_changes(
+    owner_client, shop, make_product, on_hand, message
+):
     sku = make_product(shop, stock=10).skus.get()
-    response = owner_client.post("/seller/stock/adjust/", {"sku_id": sku.pk, "warehouse_id": default_warehouse(shop).pk,
-                                                            "on_hand": on_hand})
+    response = owner_client.post(
+        "/seller/stock/adjust/",
+        {"sku_id": sku.pk, "warehouse_id": default_warehouse(shop).pk, "on_hand": on_hand},
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert available_by_sku(sku_ids=[sku.pk])[sku.pk] == 10
@@ -74,9 +84,16 @@ def test_low_stock_page_lists_skus_at_or_below_safety_stock(owner_client, shop, 
 
 
 def test_create_warehouse_with_region_and_make_it_default(owner_client, shop):
-    response = owner_client.post("/seller/warehouses/new/", {"name": "北京仓", "district_code": "110105",
-                                                             "detail": "酒仙桥路10号", "contact": "赵六",
-                                                             "phone": "13800001111"})
+    response = owner_client.post(
+        "/seller/warehouses/new/",
+        {
+            "name": "北京仓",
+            "district_code": "110105",
+            "detail": "酒仙桥路10号",
+            "contact": "赵六",
+            "phone": "13800001111",
+        },
+    )
     assert response.status_code == 302
     wh = next(w for w in warehouse_list(shop=shop) if w.name == "北京仓")
     assert wh.region_text == "北京市 市辖区 朝阳区" and not wh.is_default
@@ -89,7 +106,9 @@ def test_create_warehouse_with_region_and_make_it_default(owner_client, shop):
 
 def test_edit_warehouse_rejects_unknown_region(owner_client, shop):
     wh = default_warehouse(shop)
-    response = owner_client.post(f"/seller/warehouses/{wh.pk}/", {"name": "默认仓", "district_code": "999999"})
+    response = owner_client.post(
+        f"/seller/warehouses/{wh.pk}/", {"name": "默认仓", "district_code": "999999"}
+    )
     assert response.status_code == 400 and "请选择省/市/区" in response.content.decode()
 
 

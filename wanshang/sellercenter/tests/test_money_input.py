@@ -22,13 +22,20 @@ def when(delta: timedelta) -> str:
 
 
 def promo_post(**extra) -> dict:
-    return {"name": "巨额", "starts_at": when(timedelta(minutes=-5)), "ends_at": when(timedelta(days=3)), **extra}
+    return {
+        "name": "巨额",
+        "starts_at": when(timedelta(minutes=-5)),
+        "ends_at": when(timedelta(days=3)),
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("amount", BAD_AMOUNTS)
 def test_product_matrix_price(owner_client, shop, amount):
     rows = {**FOUR_ROWS, "红色/M": {"price": amount, "stock": "1"}}
-    response = owner_client.post("/seller/products/new/", matrix_post(category_id=shop.test_category.pk, rows=rows))
+    response = owner_client.post(
+        "/seller/products/new/", matrix_post(category_id=shop.test_category.pk, rows=rows)
+    )
     assert response.status_code == 400
     assert "有效的金额" in response.content.decode() or "金额过大" in response.content.decode()
     assert seller_product_list(shop=shop).count() == 0
@@ -51,13 +58,28 @@ def test_freight_template_amounts(owner_client, shop, field):
     assert len(freight_template_list(shop=shop)) == before
 
 
-@pytest.mark.parametrize("kind, data", [
-    ("coupon", {"coupon_type": "amount", "amount": "1e30", "total_quantity": "10", "scope": "all"}),
-    ("coupon", {"coupon_type": "amount", "amount": "5", "threshold": "1e400", "total_quantity": "10", "scope": "all"}),
-    ("coupon", {"coupon_type": "percent", "discount": "8", "cap": "NaN", "total_quantity": "10", "scope": "all"}),
-    ("full_reduction", {"mode": "tiers", "tier_threshold": ["1e30"], "tier_off": ["1"], "scope": "all"}),
-    ("full_reduction", {"mode": "every", "every": "1e30", "off": "1", "scope": "all"}),
-])
+@pytest.mark.parametrize(
+    "kind, data",
+    [
+        ("coupon", {"coupon_type": "amount", "amount": "1e30", "total_quantity": "10", "scope": "all"}),
+        (
+            "coupon",
+            {
+                "coupon_type": "amount",
+                "amount": "5",
+                "threshold": "1e400",
+                "total_quantity": "10",
+                "scope": "all",
+            },
+        ),
+        (
+            "coupon",
+            {"coupon_type": "percent", "discount": "8", "cap": "NaN", "total_quantity": "10", "scope": "all"},
+        ),
+        ("full_reduction", {"mode": "tiers", "tier_threshold": ["1e30"], "tier_off": ["1"], "scope": "all"}),
+        ("full_reduction", {"mode": "every", "every": "1e30", "off": "1", "scope": "all"}),
+    ],
+)
 def test_promotion_form_amounts(owner_client, shop, kind, data):
     response = owner_client.post(f"/seller/marketing/new/{kind}/", promo_post(**data))
     assert response.status_code == 400
@@ -66,21 +88,27 @@ def test_promotion_form_amounts(owner_client, shop, kind, data):
 
 def test_promotion_row_price(owner_client, shop, make_product):
     sku = make_product(shop).skus.get()
-    response = owner_client.post("/seller/marketing/new/time_discount/", promo_post(
-        item_sku=[str(sku.pk)], item_price=["1e30"], item_discount=[""]))
+    response = owner_client.post(
+        "/seller/marketing/new/time_discount/",
+        promo_post(item_sku=[str(sku.pk)], item_price=["1e30"], item_discount=[""]),
+    )
     assert response.status_code == 400 and "第1行" in response.content.decode()
     assert not promotion_list(shop=shop).exists()
 
 
 def test_member_level_spend(owner_client, shop):
-    response = owner_client.post("/seller/marketing/levels/", {
-        "level_rank": ["1"], "level_name": ["银卡"], "level_spend": ["1e30"], "level_points": [""]})
+    response = owner_client.post(
+        "/seller/marketing/levels/",
+        {"level_rank": ["1"], "level_name": ["银卡"], "level_spend": ["1e30"], "level_points": [""]},
+    )
     assert response.status_code == 400
     assert not member_levels(shop=shop)
 
 
-@pytest.mark.parametrize("query", ["max_price=1e400", "min_price=1e30", "min_price=NaN&max_price=Infinity",
-                                   "max_price=" + "9" * 14])
+@pytest.mark.parametrize(
+    "query",
+    ["max_price=1e400", "min_price=1e30", "min_price=NaN&max_price=Infinity", "max_price=" + "9" * 14],
+)
 def test_search_page_ignores_an_invalid_price_filter(client, query):
     response = client.get(f"/search/?q=x&{query}")
     assert response.status_code == 200

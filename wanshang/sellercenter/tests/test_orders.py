@@ -17,7 +17,10 @@ def test_order_list_tabs_and_search(owner_client, shop, make_product, paid_order
     assert order.no in owner_client.get(f"/seller/orders/?q={order.no}").content.decode()
     assert order.no in owner_client.get("/seller/orders/?q=张三").content.decode()
     assert order.no not in owner_client.get("/seller/orders/?q=不存在的商品").content.decode()
-    assert order.no not in owner_client.get("/seller/orders/?date_from=2000-01-01&date_to=2000-01-02").content.decode()
+    assert (
+        order.no
+        not in owner_client.get("/seller/orders/?date_from=2000-01-01&date_to=2000-01-02").content.decode()
+    )
 
 
 def test_order_detail_shows_lines_address_amounts_and_events(owner_client, shop, make_product, paid_order):
@@ -29,7 +32,9 @@ def test_order_detail_shows_lines_address_amounts_and_events(owner_client, shop,
 
 def test_ship_an_order(owner_client, shop, make_product, paid_order):
     order = paid_order(make_product(shop))
-    response = owner_client.post(f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF1234567890"})
+    response = owner_client.post(
+        f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF1234567890"}
+    )
     assert response.status_code == 302
     order = seller_order_get(shop=shop, order_id=order.pk)
     assert (order.status, order.carrier, order.tracking_no) == ("shipped", "SF", "SF1234567890")
@@ -44,11 +49,14 @@ def test_ship_with_bad_tracking_number_is_a_form_error(owner_client, shop, make_
     assert seller_order_get(shop=shop, order_id=order.pk).status == "paid"
 
 
-def test_ship_is_refused_while_a_refund_request_is_open(owner_client, shop, make_product, paid_order,
-                                                       refund_requested):
+def test_ship_is_refused_while_a_refund_request_is_open(
+    owner_client, shop, make_product, paid_order, refund_requested
+):
     order = paid_order(make_product(shop))
     refund_requested(order)
-    response = owner_client.post(f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF1234567890"})
+    response = owner_client.post(
+        f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF1234567890"}
+    )
     assert response.status_code == 409
     assert "请先处理退款申请" in response.content.decode()
     assert seller_order_get(shop=shop, order_id=order.pk).status == "paid"
@@ -58,12 +66,15 @@ def test_service_role_cannot_ship(client, shop, make_product, paid_order, make_s
     order = paid_order(make_product(shop))
     client.force_login(make_staff(shop, "service"))
     assert "确认发货" not in client.get(f"/seller/orders/{order.pk}/").content.decode()
-    response = client.post(f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF1234567890"})
+    response = client.post(
+        f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF1234567890"}
+    )
     assert response.status_code == 403
 
 
-def test_refund_approve_returns_stock_and_refunds_order(owner_client, shop, make_product, paid_order,
-                                                        refund_requested):
+def test_refund_approve_returns_stock_and_refunds_order(
+    owner_client, shop, make_product, paid_order, refund_requested
+):
     product = make_product(shop, stock=10)
     sku = product.skus.get()
     order = paid_order(product, qty=3)

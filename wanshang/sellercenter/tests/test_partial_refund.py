@@ -11,11 +11,18 @@ from wanshang.payments.services import sandbox_pay
 pytestmark = pytest.mark.django_db
 
 
-def test_partial_refund_shows_the_units_and_keeps_the_order_shippable(owner_client, shop, buyer, address, make_product):
+def test_partial_refund_shows_the_units_and_keeps_the_order_shippable(
+    owner_client, shop, buyer, address, make_product
+):
     a = make_product(shop, title="羊毛围巾", prices=(12000,), stock=5).skus.get()
     b = make_product(shop, title="皮手套", prices=(8000,), stock=5).skus.get()
-    payment = checkout_submit(user=buyer, items=[(a.pk, 2), (b.pk, 1)], address_id=address.pk,
-                              idempotency_key=uuid.uuid4().hex, from_cart=False)
+    payment = checkout_submit(
+        user=buyer,
+        items=[(a.pk, 2), (b.pk, 1)],
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+    )
     order = payment.orders.get()
     sandbox_pay(buyer=buyer, payment_no=payment.no)
     line = order.lines.get(sku=a)
@@ -30,6 +37,8 @@ def test_partial_refund_shows_the_units_and_keeps_the_order_shippable(owner_clie
     owner_client.post(f"/seller/refunds/{refund.pk}/approve/")
     order.refresh_from_db()
     assert order.status == "paid"
-    resp = owner_client.post(f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF1234567890"})
+    resp = owner_client.post(
+        f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF1234567890"}
+    )
     order.refresh_from_db()
     assert resp.status_code in (200, 302) and order.status == "shipped"

@@ -14,14 +14,24 @@ def skus_by_spec(product):
 
 
 def test_create_product_with_2x2_matrix_through_the_form(owner_client, shop):
-    response = owner_client.post("/seller/products/new/", matrix_post(category_id=shop.test_category.pk, rows=FOUR_ROWS))
+    response = owner_client.post(
+        "/seller/products/new/", matrix_post(category_id=shop.test_category.pk, rows=FOUR_ROWS)
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     product = seller_product_list(shop=shop).get()
     assert response["Location"] == f"/seller/products/{product.pk}/"
     assert product.status == "draft"
-    assert product.spec_axes == [{"name": "颜色", "values": ["红色", "黑色"]}, {"name": "尺码", "values": ["M", "L"]}]
+    assert product.spec_axes == [
+        {"name": "颜色", "values": ["红色", "黑色"]},
+        {"name": "尺码", "values": ["M", "L"]},
+    ]
     skus = skus_by_spec(product)
-    assert {k: s.price_fen for k, s in skus.items()} == {"红色/M": 9900, "红色/L": 9950, "黑色/M": 10900, "黑色/L": 10990}
+    assert {k: s.price_fen for k, s in skus.items()} == {
+        "红色/M": 9900,
+        "红色/L": 9950,
+        "黑色/M": 10900,
+        "黑色/L": 10990,
+    }
     assert skus["红色/M"].original_price_fen == 12900 and skus["黑色/L"].cost_fen == 5000
     assert skus["黑色/M"].safety_stock == 2 and skus["红色/L"].weight_g == 210
     stock = available_by_sku(sku_ids=[s.pk for s in skus.values()])
@@ -41,8 +51,10 @@ def test_edit_changes_prices_and_writes_price_history(owner_client, shop):
     rows = {k: dict(v) for k, v in FOUR_ROWS.items()}
     rows["红色/M"]["price"] = "89.00"
     rows["红色/M"]["stock"] = ""  # blank stock on edit = unchanged
-    response = owner_client.post(f"/seller/products/{product.pk}/",
-                                 matrix_post(category_id=shop.test_category.pk, rows=rows, title="纯棉T恤 新款"))
+    response = owner_client.post(
+        f"/seller/products/{product.pk}/",
+        matrix_post(category_id=shop.test_category.pk, rows=rows, title="纯棉T恤 新款"),
+    )
     assert response.status_code == 302
     product = seller_product_get(shop=shop, product_id=product.pk)
     sku = skus_by_spec(product)["红色/M"]
@@ -58,21 +70,30 @@ def test_edit_can_drop_a_spec_value(owner_client, shop):
     owner_client.post("/seller/products/new/", matrix_post(category_id=shop.test_category.pk, rows=FOUR_ROWS))
     product = seller_product_list(shop=shop).get()
     rows = {k: v for k, v in FOUR_ROWS.items() if k.endswith("/M")}
-    response = owner_client.post(f"/seller/products/{product.pk}/", matrix_post(
-        category_id=shop.test_category.pk, axes=(("颜色", "红色,黑色"), ("尺码", "M")), rows=rows))
+    response = owner_client.post(
+        f"/seller/products/{product.pk}/",
+        matrix_post(
+            category_id=shop.test_category.pk, axes=(("颜色", "红色,黑色"), ("尺码", "M")), rows=rows
+        ),
+    )
     assert response.status_code == 302
     assert set(skus_by_spec(product)) == {"红色/M", "黑色/M"}
 
 
-@pytest.mark.parametrize("rows, message", [
-    ({**FOUR_ROWS, "红色/M": {"price": "-5"}}, "金额不能为负数"),
-    ({**FOUR_ROWS, "红色/M": {"price": "99", "original": "50"}}, "划线价须高于售价"),
-    ({**FOUR_ROWS, "红色/M": {"price": "99", "stock": "3.5"}}, "库存须为整数"),
-    ({**FOUR_ROWS, "红色/M": {"price": "abc"}}, "不是有效的金额"),
-    ({k: v for k, v in FOUR_ROWS.items() if k != "黑色/L"}, "请填写黑色/L 的售价"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ({**FOUR_ROWS, "红色/M": {"price": "-5"}}, "金额不能为负数"),
+        ({**FOUR_ROWS, "红色/M": {"price": "99", "original": "50"}}, "划线价须高于售价"),
+        ({**FOUR_ROWS, "红色/M": {"price": "99", "stock": "3.5"}}, "库存须为整数"),
+        ({**FOUR_ROWS, "红色/M": {"price": "abc"}}, "不是有效的金额"),
+        ({k: v for k, v in FOUR_ROWS.items() if k != "黑色/L"}, "请填写黑色/L 的售价"),
+    ],
+)
 def test_bad_matrix_input_is_a_form_error_and_nothing_is_created(owner_client, shop, rows, message):
-    response = owner_client.post("/seller/products/new/", matrix_post(category_id=shop.test_category.pk, rows=rows))
+    response = owner_client.post(
+        "/seller/products/new/", matrix_post(category_id=shop.test_category.pk, rows=rows)
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert seller_product_list(shop=shop).count() == 0
@@ -80,15 +101,20 @@ def test_bad_matrix_input_is_a_form_error_and_nothing_is_created(owner_client, s
 
 def test_form_error_keeps_what_was_typed(owner_client, shop):
     rows = {**FOUR_ROWS, "红色/M": {"price": "-5", "barcode": "6901234567890"}}
-    body = owner_client.post("/seller/products/new/", matrix_post(
-        category_id=shop.test_category.pk, rows=rows, title="我的好商品")).content.decode()
+    body = owner_client.post(
+        "/seller/products/new/", matrix_post(category_id=shop.test_category.pk, rows=rows, title="我的好商品")
+    ).content.decode()
     assert "我的好商品" in body and "6901234567890" in body and "109.9" in body
 
 
 def test_duplicate_spec_values_are_refused(owner_client, shop):
     rows = {"红色/M": {"price": "1"}, "红色/L": {"price": "1"}}
-    response = owner_client.post("/seller/products/new/", matrix_post(
-        category_id=shop.test_category.pk, axes=(("颜色", "红色,红色"), ("尺码", "M,L")), rows=rows))
+    response = owner_client.post(
+        "/seller/products/new/",
+        matrix_post(
+            category_id=shop.test_category.pk, axes=(("颜色", "红色,红色"), ("尺码", "M,L")), rows=rows
+        ),
+    )
     assert response.status_code == 400
     assert "有重复的值" in response.content.decode()
     assert seller_product_list(shop=shop).count() == 0
@@ -97,7 +123,9 @@ def test_duplicate_spec_values_are_refused(owner_client, shop):
 def test_unknown_or_foreign_category_is_refused(owner_client, shop, make_category):
     foreign = make_category(("数码", "手机", "智能手机"))
     for category_id in (999999, foreign.pk):
-        response = owner_client.post("/seller/products/new/", matrix_post(category_id=category_id, rows=FOUR_ROWS))
+        response = owner_client.post(
+            "/seller/products/new/", matrix_post(category_id=category_id, rows=FOUR_ROWS)
+        )
         assert response.status_code == 400
         assert "请选择店铺可经营的三级类目" in response.content.decode()
     assert seller_product_list(shop=shop).count() == 0
@@ -106,9 +134,15 @@ def test_unknown_or_foreign_category_is_refused(owner_client, shop, make_categor
 def test_required_category_attribute_is_enforced_and_partial_renders(owner_client, shop):
     from wanshang.catalog.services import attribute_template_save
 
-    attribute_template_save(category_id=shop.test_category.pk, name="材质", options=["棉", "麻"], required=True)
+    attribute_template_save(
+        category_id=shop.test_category.pk, name="材质", options=["棉", "麻"], required=True
+    )
     partial = owner_client.get(f"/seller/products/attributes/?category_id={shop.test_category.pk}")
-    assert partial.status_code == 200 and "材质" in partial.content.decode() and "req" in partial.content.decode()
+    assert (
+        partial.status_code == 200
+        and "材质" in partial.content.decode()
+        and "req" in partial.content.decode()
+    )
 
     data = matrix_post(category_id=shop.test_category.pk, rows=FOUR_ROWS)
     response = owner_client.post("/seller/products/new/", data)
@@ -137,7 +171,9 @@ def test_rebuild_button_renders_the_new_matrix_without_saving(owner_client, shop
 
 def test_bulk_on_and_off_shelf(owner_client, shop, make_product):
     a, b = make_product(shop, on_sale=False), make_product(shop, on_sale=False)
-    response = owner_client.post("/seller/products/status/", {"action": "on_sale", "product_ids": [a.pk, b.pk]})
+    response = owner_client.post(
+        "/seller/products/status/", {"action": "on_sale", "product_ids": [a.pk, b.pk]}
+    )
     assert response.status_code == 302
     assert set(seller_product_list(shop=shop, status="on_sale").values_list("pk", flat=True)) == {a.pk, b.pk}
     owner_client.post("/seller/products/status/", {"action": "off_shelf", "product_ids": [a.pk]})
@@ -149,8 +185,9 @@ def test_bulk_on_and_off_shelf(owner_client, shop, make_product):
 
 def test_bulk_status_shows_the_service_error(owner_client, shop, make_product, other_shop):
     foreign = make_product(other_shop, on_sale=False)
-    response = owner_client.post("/seller/products/status/", {"action": "on_sale", "product_ids": [foreign.pk]},
-                                 follow=True)
+    response = owner_client.post(
+        "/seller/products/status/", {"action": "on_sale", "product_ids": [foreign.pk]}, follow=True
+    )
     assert "部分商品不存在" in response.content.decode()
     foreign.refresh_from_db()
     assert foreign.status == "draft"
@@ -167,8 +204,10 @@ def test_warehouse_role_cannot_change_price_on_the_web(client, shop, make_produc
     product = make_product(shop, prices=(9900,))
     sku = product.skus.get()
     client.force_login(make_staff(shop, "warehouse"))
-    edit = client.post(f"/seller/products/{product.pk}/", matrix_post(
-        category_id=shop.test_category.pk, axes=(), rows={"": {"price": "1.00"}}))
+    edit = client.post(
+        f"/seller/products/{product.pk}/",
+        matrix_post(category_id=shop.test_category.pk, axes=(), rows={"": {"price": "1.00"}}),
+    )
     assert edit.status_code == 403 and "编辑商品" in edit.content.decode()
     quick = client.post(f"/seller/skus/{sku.pk}/prices/", {"price": "1.00"})
     assert quick.status_code == 403

@@ -23,7 +23,9 @@ def rules_from_post(post) -> tuple[list[dict], list[dict], list[str]]:
     A row with no region and no price is an unused blank row and is skipped.
     """
     rules, rows, errors = [], [], []
-    indexes = sorted({int(k.split("-")[1]) for k in post if k.startswith("rule-") and k.split("-")[1].isdigit()})
+    indexes = sorted(
+        {int(k.split("-")[1]) for k in post if k.startswith("rule-") and k.split("-")[1].isdigit()}
+    )
     for i in indexes[: MAX_RULES + 1]:
         row = {
             "regions": post.getlist(f"rule-{i}-regions"),
@@ -37,30 +39,45 @@ def rules_from_post(post) -> tuple[list[dict], list[dict], list[str]]:
         rows.append(row)
         n = len(rows)
         try:
-            rules.append({
-                "regions": row["regions"],
-                "first_units": row["first_units"] or 1,
-                "first_fen": yuan_to_fen(row["first_price"] or "0", field="rules"),
-                "additional_units": row["additional_units"] or 1,
-                "additional_fen": yuan_to_fen(row["additional_price"] or "0", field="rules"),
-            })
+            rules.append(
+                {
+                    "regions": row["regions"],
+                    "first_units": row["first_units"] or 1,
+                    "first_fen": yuan_to_fen(row["first_price"] or "0", field="rules"),
+                    "additional_units": row["additional_units"] or 1,
+                    "additional_fen": yuan_to_fen(row["additional_price"] or "0", field="rules"),
+                }
+            )
         except ValidationError as exc:
             errors.append(f"第{n}条地区规则：{exc.message}")
     return rules, rows, errors
 
 
 def _rows_of(template) -> list[dict]:
-    return [{"regions": list(r.regions), "first_units": str(r.first_units), "first_price": fen_to_yuan_str(r.first_fen),
-             "additional_units": str(r.additional_units), "additional_price": fen_to_yuan_str(r.additional_fen)}
-            for r in template.rules.all()]
+    return [
+        {
+            "regions": list(r.regions),
+            "first_units": str(r.first_units),
+            "first_price": fen_to_yuan_str(r.first_fen),
+            "additional_units": str(r.additional_units),
+            "additional_price": fen_to_yuan_str(r.additional_fen),
+        }
+        for r in template.rules.all()
+    ]
 
 
 @seller_view(P.FREIGHT_EDIT)
 def freight_list(request):
     provinces = {p.code: p.name for p in region_children(parent_code=None)}
-    return seller_render(request, "sellercenter/freight/list.html", {
-        "templates": freight_template_list(shop=request.shop), "province_names": provinces,
-    }, active="freight")
+    return seller_render(
+        request,
+        "sellercenter/freight/list.html",
+        {
+            "templates": freight_template_list(shop=request.shop),
+            "province_names": provinces,
+        },
+        active="freight",
+    )
 
 
 def _freight_form(request, template=None):
@@ -73,10 +90,17 @@ def _freight_form(request, template=None):
             data = form.cleaned_data
             with form_errors(form) as outcome:
                 freight_template_save(
-                    shop=request.shop, name=data["name"], mode=data["mode"], first_units=data["first_units"],
-                    first_fen=data["first_price"], additional_units=data["additional_units"],
-                    additional_fen=data["additional_price"], free_threshold_fen=data["free_threshold"],
-                    excluded_regions=data["excluded_regions"], rules=rules, is_default=data["is_default"],
+                    shop=request.shop,
+                    name=data["name"],
+                    mode=data["mode"],
+                    first_units=data["first_units"],
+                    first_fen=data["first_price"],
+                    additional_units=data["additional_units"],
+                    additional_fen=data["additional_price"],
+                    free_threshold_fen=data["free_threshold"],
+                    excluded_regions=data["excluded_regions"],
+                    rules=rules,
+                    is_default=data["is_default"],
                     template_id=template.pk if template else None,
                 )
                 messages.success(request, _("运费模板已保存"))
@@ -91,17 +115,30 @@ def _freight_form(request, template=None):
         rule_rows = []
         if template is not None:
             initial = {
-                "name": template.name, "mode": template.mode, "first_units": template.first_units,
-                "first_price": template.first_fen, "additional_units": template.additional_units,
-                "additional_price": template.additional_fen, "free_threshold": template.free_threshold_fen,
-                "excluded_regions": list(template.excluded_regions or []), "is_default": template.is_default,
+                "name": template.name,
+                "mode": template.mode,
+                "first_units": template.first_units,
+                "first_price": template.first_fen,
+                "additional_units": template.additional_units,
+                "additional_price": template.additional_fen,
+                "free_threshold": template.free_threshold_fen,
+                "excluded_regions": list(template.excluded_regions or []),
+                "is_default": template.is_default,
             }
             rule_rows = _rows_of(template)
         form = FreightTemplateForm(initial=initial, provinces=provinces)
-    return seller_render(request, "sellercenter/freight/form.html", {
-        "form": form, "template": template, "provinces": [{"code": p.code, "name": p.name} for p in provinces],
-        "rule_rows": rule_rows,
-    }, status=status, active="freight")
+    return seller_render(
+        request,
+        "sellercenter/freight/form.html",
+        {
+            "form": form,
+            "template": template,
+            "provinces": [{"code": p.code, "name": p.name} for p in provinces],
+            "rule_rows": rule_rows,
+        },
+        status=status,
+        active="freight",
+    )
 
 
 @seller_view(P.FREIGHT_EDIT)

@@ -41,14 +41,22 @@ def apply(request):
         data = form.cleaned_data
         with form_errors(form):
             application_submit(
-                user=request.user, company_name=data["company_name"], credit_code=data["credit_code"],
-                contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                shop_name=data["shop_name"], categories=categories_by_ids(ids=data["category_ids"]),
+                user=request.user,
+                company_name=data["company_name"],
+                credit_code=data["credit_code"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                shop_name=data["shop_name"],
+                categories=categories_by_ids(ids=data["category_ids"]),
             )
             messages.success(request, _("入驻申请已提交，平台审核后会在这里显示结果"))
             return redirect("sellercenter:apply_status")
-    return render(request, "sellercenter/apply.html", {"form": form, "applications": applications},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "sellercenter/apply.html",
+        {"form": form, "applications": applications},
+        status=400 if form.errors else 200,
+    )
 
 
 def apply_status(request):
@@ -57,16 +65,23 @@ def apply_status(request):
         return gate
     applications = applications_of_user(user=request.user)
     can_apply = not any(a.status == "pending" for a in applications)
-    return render(request, "sellercenter/apply_status.html", {"applications": applications, "can_apply": can_apply})
+    return render(
+        request, "sellercenter/apply_status.html", {"applications": applications, "can_apply": can_apply}
+    )
 
 
 @seller_view()
 def dashboard(request):
     shop = request.shop
-    return seller_render(request, "sellercenter/dashboard.html", {
-        "today": {**seller_today(shop=shop), "refunds_open": seller_refunds_open(shop=shop)},
-        "low_stock": low_stock_skus(shop=shop).count(),
-    }, active="dashboard")
+    return seller_render(
+        request,
+        "sellercenter/dashboard.html",
+        {
+            "today": {**seller_today(shop=shop), "refunds_open": seller_refunds_open(shop=shop)},
+            "low_stock": low_stock_skus(shop=shop).count(),
+        },
+        active="dashboard",
+    )
 
 
 @require_GET
@@ -75,4 +90,6 @@ def regions(request):
     parent = (request.GET.get("parent") or "").strip() or None
     if parent is not None and not parent.isdigit():
         return JsonResponse([], safe=False)
-    return JsonResponse([{"code": r.code, "name": r.name} for r in region_children(parent_code=parent)], safe=False)
+    return JsonResponse(
+        [{"code": r.code, "name": r.name} for r in region_children(parent_code=parent)], safe=False
+    )

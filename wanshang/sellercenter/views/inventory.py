@@ -43,12 +43,23 @@ def stock_list(request):
     warehouses = warehouse_list(shop=request.shop)
     form = StockFilterForm(request.GET or None, warehouses=warehouses)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = seller_stock_list(shop=request.shop, q=(data.get("q") or "").strip(),
-                             warehouse_id=data.get("warehouse"), low_only=bool(data.get("low")))
+    rows = seller_stock_list(
+        shop=request.shop,
+        q=(data.get("q") or "").strip(),
+        warehouse_id=data.get("warehouse"),
+        low_only=bool(data.get("low")),
+    )
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    return seller_render(request, "sellercenter/inventory/stock_list.html", {
-        "form": form, "page": page, "warehouses": warehouses,
-    }, active="stock")
+    return seller_render(
+        request,
+        "sellercenter/inventory/stock_list.html",
+        {
+            "form": form,
+            "page": page,
+            "warehouses": warehouses,
+        },
+        active="stock",
+    )
 
 
 @seller_view(P.STOCK_EDIT)
@@ -66,10 +77,19 @@ def stock_adjust_page(request):
         if form.is_valid():
             data = form.cleaned_data
             with form_errors(form, passthrough=NotFound) as outcome:
-                stock = stock_adjust(shop=request.shop, sku_id=sku.pk, warehouse_id=data["warehouse_id"],
-                                     on_hand=data["on_hand"], actor=request.user, reason=data["reason"])
-                messages.success(request, f"“{sku.product.title} {sku.spec_text}”在{stock.warehouse.name}的库存已设为 "
-                                          f"{stock.on_hand}")
+                stock = stock_adjust(
+                    shop=request.shop,
+                    sku_id=sku.pk,
+                    warehouse_id=data["warehouse_id"],
+                    on_hand=data["on_hand"],
+                    actor=request.user,
+                    reason=data["reason"],
+                )
+                messages.success(
+                    request,
+                    f"“{sku.product.title} {sku.spec_text}”在{stock.warehouse.name}的库存已设为 "
+                    f"{stock.on_hand}",
+                )
                 return redirect(safe_next(request, f"{reverse('sellercenter:stock_adjust')}?sku={sku.pk}"))
             status = outcome.status
         else:
@@ -80,9 +100,18 @@ def stock_adjust_page(request):
         form = StockAdjustForm(initial={"sku_id": sku.pk, "warehouse_id": wanted})
     stocks = {s.warehouse_id: s for s in seller_sku_stocks(shop=request.shop, sku_id=sku.pk)}
     rows = [{"warehouse": w, "stock": stocks.get(w.pk)} for w in warehouses]
-    return seller_render(request, "sellercenter/inventory/adjust.html", {
-        "sku": sku, "form": form, "rows": rows, "warehouses": warehouses,
-    }, status=status, active="stock")
+    return seller_render(
+        request,
+        "sellercenter/inventory/adjust.html",
+        {
+            "sku": sku,
+            "form": form,
+            "rows": rows,
+            "warehouses": warehouses,
+        },
+        status=status,
+        active="stock",
+    )
 
 
 @seller_view(P.STOCK_EDIT)
@@ -95,18 +124,30 @@ def low_stock(request):
 def movements(request):
     sku_id = _int_param(request.GET.get("sku"))
     sku = seller_sku_get(shop=request.shop, sku_id=sku_id) if sku_id else None
-    return seller_render(request, "sellercenter/inventory/movements.html", {
-        "rows": movement_list(shop=request.shop, sku_id=sku_id), "sku": sku,
-    }, active="movements")
+    return seller_render(
+        request,
+        "sellercenter/inventory/movements.html",
+        {
+            "rows": movement_list(shop=request.shop, sku_id=sku_id),
+            "sku": sku,
+        },
+        active="movements",
+    )
 
 
 # --- warehouses -------------------------------------------------------------------------------------------
 
+
 @seller_view(P.STOCK_EDIT)
 def warehouse_list_view(request):
-    return seller_render(request, "sellercenter/inventory/warehouses.html", {
-        "warehouses": warehouse_list(shop=request.shop),
-    }, active="warehouses")
+    return seller_render(
+        request,
+        "sellercenter/inventory/warehouses.html",
+        {
+            "warehouses": warehouse_list(shop=request.shop),
+        },
+        active="warehouses",
+    )
 
 
 def _region_initial(code: str) -> dict:
@@ -141,13 +182,23 @@ def _warehouse_form(request, warehouse=None):
     else:
         initial = {}
         if warehouse is not None:
-            initial = {key: getattr(warehouse, key) for key in
-                       ("name", "district_code", "detail", "contact", "phone", "is_default")}
+            initial = {
+                key: getattr(warehouse, key)
+                for key in ("name", "district_code", "detail", "contact", "phone", "is_default")
+            }
         form = WarehouseForm(initial=initial)
         code = warehouse.district_code if warehouse else ""
-    return seller_render(request, "sellercenter/inventory/warehouse_form.html", {
-        "form": form, "warehouse": warehouse, "region_initial": _region_initial(code),
-    }, status=status, active="warehouses")
+    return seller_render(
+        request,
+        "sellercenter/inventory/warehouse_form.html",
+        {
+            "form": form,
+            "warehouse": warehouse,
+            "region_initial": _region_initial(code),
+        },
+        status=status,
+        active="warehouses",
+    )
 
 
 @seller_view(P.STOCK_EDIT)

@@ -54,8 +54,13 @@ from wanshang.sellercenter.promoforms import (
 )
 from wanshang.sellercenter.views.products import safe_next
 
-PHASE_TABS = [("", _("全部")), ("running", _("进行中")), ("scheduled", _("未开始")), ("paused", _("已暂停")),
-              ("ended", _("已结束"))]
+PHASE_TABS = [
+    ("", _("全部")),
+    ("running", _("进行中")),
+    ("scheduled", _("未开始")),
+    ("paused", _("已暂停")),
+    ("ended", _("已结束")),
+]
 
 
 def has_items(kind: str) -> bool:
@@ -76,17 +81,24 @@ def rule_lines(promo) -> list[str]:
         if c.get("type") == "amount":
             body += f"减 ¥{y(c['amount_fen'])}"
         else:
-            body += f"打 {bps_to_zhe(c['discount_bps'])} 折" + (f"，最多减 ¥{y(c['cap_fen'])}" if c.get("cap_fen") else "")
-        lines += [body, f"发放总量 {promo.total_quantity} 张" +
-                  (f"，每人限领 {promo.per_buyer_limit} 张" if promo.per_buyer_limit else ""),
-                  f"领取后 {c['valid_days']} 天内有效" if c.get("valid_days") else "活动期内有效",
-                  "公开领取" if c.get("public", True) else "仅定向发放"]
+            body += f"打 {bps_to_zhe(c['discount_bps'])} 折" + (
+                f"，最多减 ¥{y(c['cap_fen'])}" if c.get("cap_fen") else ""
+            )
+        lines += [
+            body,
+            f"发放总量 {promo.total_quantity} 张"
+            + (f"，每人限领 {promo.per_buyer_limit} 张" if promo.per_buyer_limit else ""),
+            f"领取后 {c['valid_days']} 天内有效" if c.get("valid_days") else "活动期内有效",
+            "公开领取" if c.get("public", True) else "仅定向发放",
+        ]
     elif promo.kind == Kind.FULL_REDUCTION:
         if c.get("mode") == "tiers":
             lines.append("，".join(f"满 ¥{y(a)} 减 ¥{y(b)}" for a, b in c["tiers"]))
         elif c.get("mode") == "every":
-            lines.append(f"每满 ¥{y(c['every_fen'])} 减 ¥{y(c['off_fen'])}" +
-                         (f"，最多减 ¥{y(c['cap_fen'])}" if c.get("cap_fen") else ""))
+            lines.append(
+                f"每满 ¥{y(c['every_fen'])} 减 ¥{y(c['off_fen'])}"
+                + (f"，最多减 ¥{y(c['cap_fen'])}" if c.get("cap_fen") else "")
+            )
         else:
             lines.append("，".join(f"满 {a} 件打 {bps_to_zhe(b)} 折" for a, b in c.get("tiers", [])))
     elif promo.kind == Kind.GROUP_BUY:
@@ -100,7 +112,9 @@ def rule_lines(promo) -> list[str]:
     if promo.kind in ITEM_KINDS and promo.kind != Kind.MEMBER_PRICE and promo.per_buyer_limit:
         lines.append(f"每人限购 {promo.per_buyer_limit} 件")
     if promo.scope != Scope.ALL:
-        lines.append(f"适用范围：{Scope(promo.scope).label} {', '.join(str(i) for i in promo.scope_ids or [])}")
+        lines.append(
+            f"适用范围：{Scope(promo.scope).label} {', '.join(str(i) for i in promo.scope_ids or [])}"
+        )
     tokens = [str(TOKEN_LABELS.get(t, t)) for t in c.get("combine_with", [])]
     lines.append("可叠加：" + "、".join(tokens) if tokens else "不与店铺级、平台级优惠叠加")
     return lines
@@ -108,24 +122,45 @@ def rule_lines(promo) -> list[str]:
 
 # --- overview --------------------------------------------------------------------------------------------------
 
+
 @seller_view(P.MARKETING)
 def marketing(request):
     form = PromotionFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     kind, phase = data.get("kind") or "", data.get("phase") or ""
     now = timezone.now()
-    page = Paginator(promotion_list(shop=request.shop, kind=kind or None, phase=phase or None, now=now),
-                     20).get_page(request.GET.get("page"))
-    rows = [{"promo": p, "kind_label": p.get_kind_display(), "phase": p.phase(now),
-             "phase_label": promotion_phase_label(p, now),
-             "can_edit": editable(p, now)} for p in page]
-    return seller_render(request, "sellercenter/marketing/list.html", {
-        "form": form, "page": page, "rows": rows, "kind": kind, "phase": phase, "tabs": PHASE_TABS,
-        "kinds": Kind.choices, "alert_count": open_price_alert_count(shop=request.shop),
-    }, active="marketing")
+    page = Paginator(
+        promotion_list(shop=request.shop, kind=kind or None, phase=phase or None, now=now), 20
+    ).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "promo": p,
+            "kind_label": p.get_kind_display(),
+            "phase": p.phase(now),
+            "phase_label": promotion_phase_label(p, now),
+            "can_edit": editable(p, now),
+        }
+        for p in page
+    ]
+    return seller_render(
+        request,
+        "sellercenter/marketing/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "kind": kind,
+            "phase": phase,
+            "tabs": PHASE_TABS,
+            "kinds": Kind.choices,
+            "alert_count": open_price_alert_count(shop=request.shop),
+        },
+        active="marketing",
+    )
 
 
 # --- create / edit ---------------------------------------------------------------------------------------------
+
 
 def _label_rows(shop, rows: list[dict]) -> None:
     ids = [int(r["sku_id"]) for r in rows if str(r.get("sku_id", "")).isdigit()]
@@ -155,8 +190,12 @@ def _promotion_form(request, kind: str, promo=None):
         items, row_errors = items_from_rows(rows, form)
         if form.is_valid() and not row_errors:
             with form_errors(form, add=_add_service_error) as outcome:
-                saved = promotion_save(shop=shop, actor=request.user, data=form.promotion_input(items),
-                                       promotion_id=promo.pk if promo else None)
+                saved = promotion_save(
+                    shop=shop,
+                    actor=request.user,
+                    data=form.promotion_input(items),
+                    promotion_id=promo.pk if promo else None,
+                )
                 messages.success(request, f"{saved.get_kind_display()}“{saved.name}”已保存")
                 return redirect("sellercenter:promotion_detail", promotion_id=saved.pk)
             status = outcome.status
@@ -171,14 +210,31 @@ def _promotion_form(request, kind: str, promo=None):
         _label_rows(shop, rows)
     columns = form.item_columns()
     blank = [{"sku_id": "", "label": "", "error": ""}] * 3
-    static_rows = [{**r, "cells": [{"key": c["key"], "label": c["label"], "value": r.get(c["key"], "")} for c in columns]}
-                   for r in rows + blank]  # the rows without JS; Alpine replaces them with `items_json`
-    return seller_render(request, "sellercenter/marketing/form.html", {
-        "form": form, "kind": kind, "kind_label": Kind(kind).label, "promo": promo, "static_rows": static_rows,
-        "columns": columns, "has_items": has_items(kind), "levels": kwargs["levels"],
-        "items_json": {"rows": rows, "columns": columns},
-        "locked": promo is not None and not editable(promo, now),
-    }, status=status, active="marketing")
+    static_rows = [
+        {
+            **r,
+            "cells": [{"key": c["key"], "label": c["label"], "value": r.get(c["key"], "")} for c in columns],
+        }
+        for r in rows + blank
+    ]  # the rows without JS; Alpine replaces them with `items_json`
+    return seller_render(
+        request,
+        "sellercenter/marketing/form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "promo": promo,
+            "static_rows": static_rows,
+            "columns": columns,
+            "has_items": has_items(kind),
+            "levels": kwargs["levels"],
+            "items_json": {"rows": rows, "columns": columns},
+            "locked": promo is not None and not editable(promo, now),
+        },
+        status=status,
+        active="marketing",
+    )
 
 
 @seller_view(P.MARKETING)
@@ -200,26 +256,58 @@ def promotion_skus(request):
     """The SKU picker: the shop's products matching `q` with their active SKUs (JSON)."""
     q = (request.GET.get("q") or "").strip()[:60]
     products = seller_products_in_tab(shop=request.shop, tab="all", q=q)[:20]
-    return JsonResponse({"products": [{
-        "id": p.pk, "title": p.title, "status": p.get_status_display(),
-        "skus": [{"id": s.pk, "spec": s.spec_text, "price": fen_to_yuan_str(s.price_fen), "label": sku_label(s)}
-                 for s in p.skus.all() if s.is_active],
-    } for p in products]})
+    return JsonResponse(
+        {
+            "products": [
+                {
+                    "id": p.pk,
+                    "title": p.title,
+                    "status": p.get_status_display(),
+                    "skus": [
+                        {
+                            "id": s.pk,
+                            "spec": s.spec_text,
+                            "price": fen_to_yuan_str(s.price_fen),
+                            "label": sku_label(s),
+                        }
+                        for s in p.skus.all()
+                        if s.is_active
+                    ],
+                }
+                for p in products
+            ]
+        }
+    )
 
 
 # --- detail and actions ----------------------------------------------------------------------------------------
 
+
 def _detail_page(request, promo, *, issue_form=None, status=200):
     now = timezone.now()
     phase = promo.phase(now)
-    return seller_render(request, "sellercenter/marketing/detail.html", {
-        "promo": promo, "kind_label": promo.get_kind_display(), "phase": phase,
-        "phase_label": promotion_phase_label(promo, now), "rules": rule_lines(promo),
-        "can_edit": editable(promo, now), "preview": promotion_preview(shop=request.shop, promotion_id=promo.pk)
-        if has_items(promo.kind) else [],
-        "stats": coupon_stats(shop=request.shop, promotion_id=promo.pk) if promo.kind == Kind.COUPON else None,
-        "issue_form": issue_form or CouponIssueForm(), "slot": promo.slot if promo.slot_id else None,
-    }, status=status, active="marketing")
+    return seller_render(
+        request,
+        "sellercenter/marketing/detail.html",
+        {
+            "promo": promo,
+            "kind_label": promo.get_kind_display(),
+            "phase": phase,
+            "phase_label": promotion_phase_label(promo, now),
+            "rules": rule_lines(promo),
+            "can_edit": editable(promo, now),
+            "preview": promotion_preview(shop=request.shop, promotion_id=promo.pk)
+            if has_items(promo.kind)
+            else [],
+            "stats": coupon_stats(shop=request.shop, promotion_id=promo.pk)
+            if promo.kind == Kind.COUPON
+            else None,
+            "issue_form": issue_form or CouponIssueForm(),
+            "slot": promo.slot if promo.slot_id else None,
+        },
+        status=status,
+        active="marketing",
+    )
 
 
 @seller_view(P.MARKETING)
@@ -261,15 +349,22 @@ def coupon_issue_view(request, promotion_id: int):
     if not form.is_valid():
         return _detail_page(request, promo, issue_form=form, status=400)
     with form_errors(form, passthrough=NotFound) as outcome:
-        issued = coupon_issue(shop=request.shop, actor=request.user, promotion_id=promo.pk,
-                              buyer_ids=form.cleaned_data["buyer_ids"])
+        issued = coupon_issue(
+            shop=request.shop,
+            actor=request.user,
+            promotion_id=promo.pk,
+            buyer_ids=form.cleaned_data["buyer_ids"],
+        )
         skipped = len(form.cleaned_data["buyer_ids"]) - issued
-        messages.success(request, f"已发放 {issued} 张" + (f"，{skipped} 位买家已达每人限领数，已跳过" if skipped else ""))
+        messages.success(
+            request, f"已发放 {issued} 张" + (f"，{skipped} 位买家已达每人限领数，已跳过" if skipped else "")
+        )
         return redirect("sellercenter:promotion_detail", promotion_id=promo.pk)
     return _detail_page(request, promo, issue_form=form, status=outcome.status)
 
 
 # --- 会员等级 -----------------------------------------------------------------------------------------------------
+
 
 @seller_view(P.MARKETING)
 def member_levels_view(request):
@@ -287,12 +382,20 @@ def member_levels_view(request):
             status = 400
     else:
         form = MemberLevelRowsForm(levels=member_levels(shop=request.shop))
-    return seller_render(request, "sellercenter/marketing/levels.html", {
-        "rows": form.padded(), "errors": form.errors,
-    }, status=status, active="member_levels")
+    return seller_render(
+        request,
+        "sellercenter/marketing/levels.html",
+        {
+            "rows": form.padded(),
+            "errors": form.errors,
+        },
+        status=status,
+        active="member_levels",
+    )
 
 
 # --- 价格合规提醒 -------------------------------------------------------------------------------------------------
+
 
 def _evidence(row: dict) -> dict:
     try:
@@ -304,8 +407,10 @@ def _evidence(row: dict) -> dict:
 
 @seller_view(P.MARKETING)
 def price_alerts_view(request):
-    rows = [{"alert": a, "evidence": [_evidence(e) for e in a.evidence or [] if isinstance(e, dict)]}
-            for a in price_alerts(shop=request.shop)]
+    rows = [
+        {"alert": a, "evidence": [_evidence(e) for e in a.evidence or [] if isinstance(e, dict)]}
+        for a in price_alerts(shop=request.shop)
+    ]
     return seller_render(request, "sellercenter/marketing/alerts.html", {"rows": rows}, active="price_alerts")
 
 

@@ -28,7 +28,13 @@ from wanshang.orders.services import order_ship
 from wanshang.sellercenter.access import can, seller_render, seller_view
 from wanshang.sellercenter.forms import OrderFilterForm, RefundRejectForm, ShipForm
 
-ACTOR_KINDS = {"buyer": _("买家"), "seller": _("商家"), "platform": _("平台"), "system": _("系统"), "gateway": _("支付渠道")}
+ACTOR_KINDS = {
+    "buyer": _("买家"),
+    "seller": _("商家"),
+    "platform": _("平台"),
+    "system": _("系统"),
+    "gateway": _("支付渠道"),
+}
 
 
 @seller_view(P.ORDER_VIEW)
@@ -37,26 +43,51 @@ def order_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or ""
     status = status if status in dict(ORDER_STATUSES) else ""
-    orders = seller_order_list(shop=request.shop, status=status or None, q=(data.get("q") or "").strip(),
-                               date_from=data.get("date_from"), date_to=data.get("date_to"))
+    orders = seller_order_list(
+        shop=request.shop,
+        status=status or None,
+        q=(data.get("q") or "").strip(),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
     page = Paginator(orders, 20).get_page(request.GET.get("page"))
     counts = seller_status_counts(shop=request.shop)
-    tabs = [("", _("全部"), sum(counts.values()))] + [(value, label, counts.get(value, 0))
-                                                  for value, label in ORDER_STATUSES]
-    return seller_render(request, "sellercenter/orders/list.html", {
-        "form": form, "page": page, "status": status, "tabs": tabs,
-    }, active="orders")
+    tabs = [("", _("全部"), sum(counts.values()))] + [
+        (value, label, counts.get(value, 0)) for value, label in ORDER_STATUSES
+    ]
+    return seller_render(
+        request,
+        "sellercenter/orders/list.html",
+        {
+            "form": form,
+            "page": page,
+            "status": status,
+            "tabs": tabs,
+        },
+        active="orders",
+    )
 
 
 def _order_page(request, order, *, ship_form=None, status=200):
     refunds = list(order.refunds.all())
     open_refund = next((r for r in refunds if r.status == "requested"), None)
     can_ship = order.status == "paid" and can(request.staff, P.ORDER_SHIP)
-    return seller_render(request, "sellercenter/orders/detail.html", {
-        "order": order, "refunds": refunds, "open_refund": open_refund, "can_ship": can_ship,
-        "ship_form": ship_form or ShipForm(carriers=carrier_choices()),
-        "events": [{"event": e, "who": ACTOR_KINDS.get(e.actor_kind, e.actor_kind)} for e in order.events.all()],
-    }, status=status, active="orders")
+    return seller_render(
+        request,
+        "sellercenter/orders/detail.html",
+        {
+            "order": order,
+            "refunds": refunds,
+            "open_refund": open_refund,
+            "can_ship": can_ship,
+            "ship_form": ship_form or ShipForm(carriers=carrier_choices()),
+            "events": [
+                {"event": e, "who": ACTOR_KINDS.get(e.actor_kind, e.actor_kind)} for e in order.events.all()
+            ],
+        },
+        status=status,
+        active="orders",
+    )
 
 
 @seller_view(P.ORDER_VIEW)
@@ -71,8 +102,13 @@ def order_ship_view(request, order_id: int):
     form = ShipForm(request.POST, carriers=carrier_choices())
     if form.is_valid():
         with form_errors(form, passthrough=NotFound) as outcome:
-            order_ship(shop=request.shop, order_id=order.pk, carrier=form.cleaned_data["carrier"],
-                       tracking_no=form.cleaned_data["tracking_no"], actor=request.user)
+            order_ship(
+                shop=request.shop,
+                order_id=order.pk,
+                carrier=form.cleaned_data["carrier"],
+                tracking_no=form.cleaned_data["tracking_no"],
+                actor=request.user,
+            )
             messages.success(request, f"订单 {order.no} 已发货")
             return redirect("sellercenter:order_detail", order_id=order.pk)
         return _order_page(request, order, ship_form=form, status=outcome.status)
@@ -81,23 +117,41 @@ def order_ship_view(request, order_id: int):
 
 # --- refunds ----------------------------------------------------------------------------------------------
 
+
 @seller_view(P.ORDER_VIEW)
 def refund_list(request):
     status = request.GET.get("status") or ""
     status = status if status in REFUND_STATUS_LABELS else ""
-    page = Paginator(seller_refund_list(shop=request.shop, status=status or None), 20).get_page(request.GET.get("page"))
+    page = Paginator(seller_refund_list(shop=request.shop, status=status or None), 20).get_page(
+        request.GET.get("page")
+    )
     tabs = [("", _("全部"))] + list(REFUND_STATUS_LABELS.items())
-    return seller_render(request, "sellercenter/orders/refunds.html", {
-        "page": page, "status": status, "tabs": tabs,
-    }, active="refunds")
+    return seller_render(
+        request,
+        "sellercenter/orders/refunds.html",
+        {
+            "page": page,
+            "status": status,
+            "tabs": tabs,
+        },
+        active="refunds",
+    )
 
 
 def _refund_page(request, refund, *, reject_form=None, status=200):
-    return seller_render(request, "sellercenter/orders/refund_detail.html", {
-        "refund": refund, "order": refund.order, "reject_form": reject_form or RefundRejectForm(),
-        "items": refund_items(refund=refund),
-        "can_handle": refund.status == "requested" and can(request.staff, P.REFUND_HANDLE),
-    }, status=status, active="refunds")
+    return seller_render(
+        request,
+        "sellercenter/orders/refund_detail.html",
+        {
+            "refund": refund,
+            "order": refund.order,
+            "reject_form": reject_form or RefundRejectForm(),
+            "items": refund_items(refund=refund),
+            "can_handle": refund.status == "requested" and can(request.staff, P.REFUND_HANDLE),
+        },
+        status=status,
+        active="refunds",
+    )
 
 
 @seller_view(P.ORDER_VIEW)
@@ -112,7 +166,9 @@ def refund_approve_view(request, refund_id: int):
     with message_errors(request, prefix="操作未完成：", passthrough=NotFound):
         refund = refund_approve(shop=request.shop, refund_id=refund.pk, actor=request.user)
         if refund.status == "refunded":
-            messages.success(request, f"已同意退款，¥{fen_to_yuan_str(refund.amount_fen)} 已原路退回，库存已回补")
+            messages.success(
+                request, f"已同意退款，¥{fen_to_yuan_str(refund.amount_fen)} 已原路退回，库存已回补"
+            )
         else:
             messages.warning(request, f"已同意退款，支付渠道处理中：{refund.last_error or '稍后自动重试'}")
     return redirect("sellercenter:refund_detail", refund_id=refund.pk)
@@ -125,7 +181,9 @@ def refund_reject_view(request, refund_id: int):
     form = RefundRejectForm(request.POST)
     if form.is_valid():
         with form_errors(form, passthrough=NotFound) as outcome:
-            refund_reject(shop=request.shop, refund_id=refund.pk, actor=request.user, note=form.cleaned_data["note"])
+            refund_reject(
+                shop=request.shop, refund_id=refund.pk, actor=request.user, note=form.cleaned_data["note"]
+            )
             messages.success(request, _("已拒绝该退款申请"))
             return redirect("sellercenter:refund_detail", refund_id=refund.pk)
         return _refund_page(request, refund, reject_form=form, status=outcome.status)

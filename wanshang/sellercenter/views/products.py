@@ -50,13 +50,26 @@ def product_list(request):
     tab = request.GET.get("tab") or "on_sale"
     tab = tab if tab in dict(TABS) else "on_sale"
     q = (request.GET.get("q") or "").strip()[:60]
-    page = Paginator(seller_products_in_tab(shop=request.shop, tab=tab, q=q), 20).get_page(request.GET.get("page"))
+    page = Paginator(seller_products_in_tab(shop=request.shop, tab=tab, q=q), 20).get_page(
+        request.GET.get("page")
+    )
     counts = product_counts_of_shop(shop=request.shop)
-    tab_counts = {"on_sale": counts.get("on_sale", 0),
-                  "warehouse": counts.get("draft", 0) + counts.get("off_shelf", 0), "all": counts.get("all", 0)}
-    return seller_render(request, "sellercenter/products/list.html", {
-        "page": page, "tab": tab, "q": q, "tabs": [(k, label, tab_counts[k]) for k, label in TABS],
-    }, active="products")
+    tab_counts = {
+        "on_sale": counts.get("on_sale", 0),
+        "warehouse": counts.get("draft", 0) + counts.get("off_shelf", 0),
+        "all": counts.get("all", 0),
+    }
+    return seller_render(
+        request,
+        "sellercenter/products/list.html",
+        {
+            "page": page,
+            "tab": tab,
+            "q": q,
+            "tabs": [(k, label, tab_counts[k]) for k, label in TABS],
+        },
+        active="products",
+    )
 
 
 @require_POST
@@ -79,16 +92,25 @@ def product_bulk_status(request):
 
 
 def _form_kwargs(shop):
-    return {"categories": leaf_categories(shop=shop), "brands": brand_list(),
-            "templates": freight_template_list(shop=shop)}
+    return {
+        "categories": leaf_categories(shop=shop),
+        "brands": brand_list(),
+        "templates": freight_template_list(shop=shop),
+    }
 
 
 def _initial(product) -> dict:
     return {
-        "title": product.title, "subtitle": product.subtitle, "category_id": product.category_id,
-        "brand_id": product.brand_id, "images": "\n".join(product.images or []), "video_url": product.video_url,
-        "detail_html": product.detail_html, "tags": ", ".join(product.tags or []),
-        "is_wholesale": product.is_wholesale, "min_order_qty": product.min_order_qty,
+        "title": product.title,
+        "subtitle": product.subtitle,
+        "category_id": product.category_id,
+        "brand_id": product.brand_id,
+        "images": "\n".join(product.images or []),
+        "video_url": product.video_url,
+        "detail_html": product.detail_html,
+        "tags": ", ".join(product.tags or []),
+        "is_wholesale": product.is_wholesale,
+        "min_order_qty": product.min_order_qty,
         "freight_template_id": product.freight_template_id,
     }
 
@@ -104,8 +126,10 @@ def _category_of(categories, raw):
 def _attr_fields(category, values_by_id=None, values_by_name=None) -> list[dict]:
     if category is None:
         return []
-    return [{"tpl": t, "value": (values_by_id or {}).get(t.pk, (values_by_name or {}).get(t.name, ""))}
-            for t in attribute_templates(category=category)]
+    return [
+        {"tpl": t, "value": (values_by_id or {}).get(t.pk, (values_by_name or {}).get(t.name, ""))}
+        for t in attribute_templates(category=category)
+    ]
 
 
 def _product_form(request, product=None):
@@ -126,8 +150,11 @@ def _product_form(request, product=None):
         form_ok = form.is_valid()
         if form_ok and not matrix.errors:
             with form_errors(form) as outcome:  # PermissionDenied too: on the form, with its 403
-                saved = product_save(staff=staff, data=product_input(form, matrix, attributes),
-                                     product_id=product.pk if product else None)
+                saved = product_save(
+                    staff=staff,
+                    data=product_input(form, matrix, attributes),
+                    product_id=product.pk if product else None,
+                )
                 messages.success(request, _("商品已保存") if product else _("商品已创建，可在“仓库中”上架"))
                 return redirect("sellercenter:product_edit", product_id=saved.pk)
             status = outcome.status
@@ -150,11 +177,21 @@ def _render_form(request, form, matrix, attr_fields, product, *, status, rebuild
         for row in matrix.rows:
             row["error"] = ""
     slots = (matrix.axes + [{"name": "", "values": ""} for _ in range(3)])[:3]
-    return seller_render(request, "sellercenter/products/form.html", {
-        "form": form, "matrix": matrix, "axis_slots": slots, "attr_fields": attr_fields,
-        "matrix_json": {"axes": slots, "rows": matrix.rows},
-        "product": product, "matrix_errors": [] if rebuild else matrix.errors,
-    }, status=status, active="product_new" if product is None else "products")
+    return seller_render(
+        request,
+        "sellercenter/products/form.html",
+        {
+            "form": form,
+            "matrix": matrix,
+            "axis_slots": slots,
+            "attr_fields": attr_fields,
+            "matrix_json": {"axes": slots, "rows": matrix.rows},
+            "product": product,
+            "matrix_errors": [] if rebuild else matrix.errors,
+        },
+        status=status,
+        active="product_new" if product is None else "products",
+    )
 
 
 @seller_view(P.PRODUCT_EDIT)
@@ -173,22 +210,31 @@ def product_edit(request, product_id: int):
 def product_attributes(request):
     """htmx: the attribute block of the chosen category (only the shop's own leaf categories)."""
     category = _category_of(leaf_categories(shop=request.shop), request.GET.get("category_id"))
-    return render(request, "sellercenter/products/_attributes.html",
-                  {"attr_fields": _attr_fields(category), "category_chosen": category is not None})
+    return render(
+        request,
+        "sellercenter/products/_attributes.html",
+        {"attr_fields": _attr_fields(category), "category_chosen": category is not None},
+    )
 
 
 @seller_view()
 def sku_prices(request, sku_id: int):
     """A SKU's price history, with a quick price change (the service refuses roles without the price right)."""
     sku = seller_sku_get(shop=request.shop, sku_id=sku_id)
-    form = SkuPriceForm(request.POST or None, initial={"price": sku.price_fen, "original_price": sku.original_price_fen})
+    form = SkuPriceForm(
+        request.POST or None, initial={"price": sku.price_fen, "original_price": sku.original_price_fen}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 with form_errors(form, passthrough=PermissionDenied) as outcome:
-                    sku_price_update(staff=request.staff, sku_id=sku.pk, price_fen=form.cleaned_data["price"],
-                                     original_price_fen=form.cleaned_data["original_price"])
+                    sku_price_update(
+                        staff=request.staff,
+                        sku_id=sku.pk,
+                        price_fen=form.cleaned_data["price"],
+                        original_price_fen=form.cleaned_data["original_price"],
+                    )
                     messages.success(request, _("价格已更新"))
                     return redirect("sellercenter:sku_prices", sku_id=sku.pk)
             except PermissionDenied as exc:  # a role without the price right: the 403 page, not a form error
@@ -196,6 +242,14 @@ def sku_prices(request, sku_id: int):
             status = outcome.status
         else:
             status = 400
-    return seller_render(request, "sellercenter/products/prices.html", {
-        "sku": sku, "form": form, "history": price_history(shop=request.shop, sku_id=sku.pk),
-    }, status=status, active="products")
+    return seller_render(
+        request,
+        "sellercenter/products/prices.html",
+        {
+            "sku": sku,
+            "form": form,
+            "history": price_history(shop=request.shop, sku_id=sku.pk),
+        },
+        status=status,
+        active="products",
+    )

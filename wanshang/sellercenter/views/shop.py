@@ -31,19 +31,31 @@ def shop_settings(request):
         else:
             status = 400
     else:
-        form = ShopSettingsForm(initial={"name": shop.name, "logo_url": shop.logo_url,
-                                         "description": shop.description})
-    return seller_render(request, "sellercenter/shop/settings.html", {"form": form}, status=status,
-                        active="settings")
+        form = ShopSettingsForm(
+            initial={"name": shop.name, "logo_url": shop.logo_url, "description": shop.description}
+        )
+    return seller_render(
+        request, "sellercenter/shop/settings.html", {"form": form}, status=status, active="settings"
+    )
 
 
 def _staff_page(request, add_form=None, status=200):
-    return seller_render(request, "sellercenter/shop/staff.html", {
-        "members": staff_list(shop=request.shop), "add_form": add_form or StaffAddForm(),
-        "role_form": StaffRoleForm(), "perm_labels": P.LABELS,
-        "role_perms": [(value, label, sorted(P.LABELS[p] for p in P.ROLE_PERMISSIONS.get(value, ())))
-                       for value, label in StaffRoleForm.base_fields["role"].choices],
-    }, status=status, active="staff")
+    return seller_render(
+        request,
+        "sellercenter/shop/staff.html",
+        {
+            "members": staff_list(shop=request.shop),
+            "add_form": add_form or StaffAddForm(),
+            "role_form": StaffRoleForm(),
+            "perm_labels": P.LABELS,
+            "role_perms": [
+                (value, label, sorted(P.LABELS[p] for p in P.ROLE_PERMISSIONS.get(value, ())))
+                for value, label in StaffRoleForm.base_fields["role"].choices
+            ],
+        },
+        status=status,
+        active="staff",
+    )
 
 
 @seller_view(P.STAFF_MANAGE)
@@ -52,8 +64,12 @@ def staff_page(request):
         form = StaffAddForm(request.POST)
         if form.is_valid():
             with form_errors(form) as outcome:
-                member = staff_add(shop=request.shop, login=form.cleaned_data["login"], role=form.cleaned_data["role"])
-                messages.success(request, f"已添加员工 {member.user.display_name}（{member.get_role_display()}）")
+                member = staff_add(
+                    shop=request.shop, login=form.cleaned_data["login"], role=form.cleaned_data["role"]
+                )
+                messages.success(
+                    request, f"已添加员工 {member.user.display_name}（{member.get_role_display()}）"
+                )
                 return redirect("sellercenter:staff_list")
             return _staff_page(request, form, status=outcome.status)
         return _staff_page(request, form, status=400)
@@ -86,8 +102,17 @@ def staff_delete(request, staff_id: int):
 def settlements(request):
     status = request.GET.get("status") or ""
     status = status if status in dict(SETTLEMENT_STATUSES) else ""
-    page = Paginator(settlement_list(shop=request.shop, status=status or None), 30).get_page(request.GET.get("page"))
-    return seller_render(request, "sellercenter/shop/settlements.html", {
-        "page": page, "status": status, "tabs": [("", _("全部"))] + list(SETTLEMENT_STATUSES),
-        "totals": settlement_totals(shop=request.shop),
-    }, active="settlements")
+    page = Paginator(settlement_list(shop=request.shop, status=status or None), 30).get_page(
+        request.GET.get("page")
+    )
+    return seller_render(
+        request,
+        "sellercenter/shop/settlements.html",
+        {
+            "page": page,
+            "status": status,
+            "tabs": [("", _("全部"))] + list(SETTLEMENT_STATUSES),
+            "totals": settlement_totals(shop=request.shop),
+        },
+        active="settlements",
+    )

@@ -80,22 +80,42 @@ SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 
 # --- catalog (public) ---------------------------------------------------------------------------------------
 
+
 @router.get("/categories", auth=None, response=list[CategoryOut], summary="类目树")
 def categories(request):
     return [out.category_node(root) for root in category_tree()]
 
 
-@router.get("/products", auth=OPTIONAL_AUTH, response={200: StoreProductPage, **PUBLIC_ERRORS}, summary="商品搜索/列表")
-def products(request, q: str = "", category: str = "", shop: str = "", sort: str = "default", page: int = page_query(),
-             page_size: int = page_size_query(20), min_price_fen: int | None = Query(None, ge=0),
-             max_price_fen: int | None = Query(None, ge=0)):
+@router.get(
+    "/products",
+    auth=OPTIONAL_AUTH,
+    response={200: StoreProductPage, **PUBLIC_ERRORS},
+    summary="商品搜索/列表",
+)
+def products(
+    request,
+    q: str = "",
+    category: str = "",
+    shop: str = "",
+    sort: str = "default",
+    page: int = page_query(),
+    page_size: int = page_size_query(20),
+    min_price_fen: int | None = Query(None, ge=0),
+    max_price_fen: int | None = Query(None, ge=0),
+):
     """`category`: id or slug; `shop`: shop slug; `sort`: default / sales / new / price_asc / price_desc."""
     cat = None
     if category:
         cat = category_get(category_id=int(category)) if category.isdigit() else category_get(slug=category)
     the_shop = shop_get_public(slug=shop) if shop else None
-    qs = product_search(q=q[:60], category=cat, shop=the_shop, sort=sort if sort in SORTS else "default",
-                        min_price_fen=min_price_fen, max_price_fen=max_price_fen)
+    qs = product_search(
+        q=q[:60],
+        category=cat,
+        shop=the_shop,
+        sort=sort if sort in SORTS else "default",
+        min_price_fen=min_price_fen,
+        max_price_fen=max_price_fen,
+    )
     data = out.page_of(qs, page=page, per_page=page_size, item=lambda p: p)
     if page <= 1:  # one page view per list; further pages are scrolling (like the web's htmx partials)
         _track_list(request, q=q[:60].strip(), category=cat, shop=the_shop)
@@ -108,41 +128,70 @@ def _track_list(request, *, q: str, category, shop) -> None:
     """The page view of a product list read through the API: a search (keywords, or no filter at all, like
     the web's /search/), else the category's or the shop's page."""
     if q or (category is None and shop is None):
-        track_view(request, page_type="search", query=q, shop_id=shop.pk if shop else None,
-                   category_id=category.pk if category else None)
+        track_view(
+            request,
+            page_type="search",
+            query=q,
+            shop_id=shop.pk if shop else None,
+            category_id=category.pk if category else None,
+        )
     elif shop is not None:
         track_view(request, page_type="shop", shop_id=shop.pk, category_id=category.pk if category else None)
     else:
         track_view(request, page_type="category", category_id=category.pk)
 
 
-@router.get("/products/{product_id}", auth=OPTIONAL_AUTH, response={200: StoreProductOut, **PUBLIC_ERRORS},
-            summary="商品详情（含 SKU 与库存；各 SKU 的促销价见 /products/{product_id}/promotions）")
+@router.get(
+    "/products/{product_id}",
+    auth=OPTIONAL_AUTH,
+    response={200: StoreProductOut, **PUBLIC_ERRORS},
+    summary="商品详情（含 SKU 与库存；各 SKU 的促销价见 /products/{product_id}/promotions）",
+)
 def product(request, product_id: int):
     item = product_get_public(product_id=product_id)
-    track_view(request, page_type="product", shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
+    track_view(
+        request, page_type="product", shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id
+    )
     skus = list(item.skus.all())
-    return out.product_detail(item, skus=skus, stock=available_by_sku(sku_ids=[s.pk for s in skus]),
-                              overlay=card_overlay(buyer=request.user, products=[item]))
+    return out.product_detail(
+        item,
+        skus=skus,
+        stock=available_by_sku(sku_ids=[s.pk for s in skus]),
+        overlay=card_overlay(buyer=request.user, products=[item]),
+    )
 
 
 @router.get("/shops/{slug}", auth=None, response={200: StoreShopOut, **PUBLIC_ERRORS}, summary="店铺信息")
 def shop(request, slug: str):
     the_shop = shop_get_public(slug=slug)
-    return {**out.shop_brief(the_shop), "description": the_shop.description, "company_name": the_shop.company_name,
-            "product_count": product_search(shop=the_shop).count()}
+    return {
+        **out.shop_brief(the_shop),
+        "description": the_shop.description,
+        "company_name": the_shop.company_name,
+        "product_count": product_search(shop=the_shop).count(),
+    }
 
 
-@router.get("/regions", auth=None, response={200: list[RegionOut], 422: Error}, summary="行政区划（省/市/区）")
+@router.get(
+    "/regions", auth=None, response={200: list[RegionOut], 422: Error}, summary="行政区划（省/市/区）"
+)
 def regions(request, parent: str = ""):
-    return [{"code": r.code, "name": r.name, "level": r.level}
-            for r in region_children(parent_code=parent.strip()[:12] or None)]
+    return [
+        {"code": r.code, "name": r.name, "level": r.level}
+        for r in region_children(parent_code=parent.strip()[:12] or None)
+    ]
 
 
 # --- auth ---------------------------------------------------------------------------------------------------
 
-@router.post("/auth/token", auth=None, throttle=[AnonRateThrottle("20/m")], response={201: TokenOut, 401: Error, 422: Error, 429: Error},
-             summary="用手机号/邮箱和密码换取 API 令牌")
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    throttle=[AnonRateThrottle("20/m")],
+    response={201: TokenOut, 401: Error, 422: Error, 429: Error},
+    summary="用手机号/邮箱和密码换取 API 令牌",
+)
 def token_create(request, payload: TokenIn):
     if login_locked(login=payload.login):
         return 429, {"detail": "密码错误次数过多，请 15 分钟后再试", "code": "locked", "field": "password"}
@@ -154,6 +203,7 @@ def token_create(request, payload: TokenIn):
 
 
 # --- cart ---------------------------------------------------------------------------------------------------
+
 
 def _cart(request):
     return out.cart(cart_priced(user=request.user))
@@ -183,7 +233,9 @@ def cart_item_update(request, sku_id: int, payload: CartItemPatch):
     return _cart(request)
 
 
-@router.delete("/cart/items/{sku_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="移出购物车")
+@router.delete(
+    "/cart/items/{sku_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="移出购物车"
+)
 def cart_item_remove(request, sku_id: int):
     if not cart_remove(user=request.user, sku_ids=[sku_id]):
         raise NotFound("购物车里没有这个商品")
@@ -192,16 +244,29 @@ def cart_item_remove(request, sku_id: int):
 
 # --- checkout and orders ------------------------------------------------------------------------------------
 
+
 def _coupon_ids(text: str | None) -> list[int] | None:
     try:
         return parse_ids(text)
     except ValueError:
-        raise ValidationError("coupon_ids 须为逗号分隔的优惠券 id（最多 20 个），如 12,15", field="coupon_ids") from None
+        raise ValidationError(
+            "coupon_ids 须为逗号分隔的优惠券 id（最多 20 个），如 12,15", field="coupon_ids"
+        ) from None
 
 
-@router.get("/checkout/preview", response={200: StorePreviewOut, **ERRORS}, summary="结算预览（运费、优惠明细、可用券、积分、应付）")
-def checkout_preview(request, address_id: int | None = None, sku_id: int | None = None, quantity: int = 1,
-                     coupon_ids: str | None = None, use_points: bool = False):
+@router.get(
+    "/checkout/preview",
+    response={200: StorePreviewOut, **ERRORS},
+    summary="结算预览（运费、优惠明细、可用券、积分、应付）",
+)
+def checkout_preview(
+    request,
+    address_id: int | None = None,
+    sku_id: int | None = None,
+    quantity: int = 1,
+    coupon_ids: str | None = None,
+    use_points: bool = False,
+):
     """Without `sku_id`: the selected cart items. With it: a direct buy of `quantity`.
 
     `coupon_ids`: comma-separated coupon ids to use ("" = none); omitted, the best combination is chosen.
@@ -220,25 +285,47 @@ def _payment_out(request, payment_no):
     return out.payment(payment, gateways=available_gateways())
 
 
-@router.post("/orders", response={201: PaymentOut, **ERRORS}, summary="下单（按店铺拆单，一次支付）",
-             openapi_extra={"parameters": [{"in": "header", "name": "Idempotency-Key", "required": True,
-                                            "schema": {"type": "string", "minLength": 8, "maxLength": 100},
-                                            "description": "客户端生成的唯一键（如 UUID）；重试时使用同一个键不会重复下单"}]})
+@router.post(
+    "/orders",
+    response={201: PaymentOut, **ERRORS},
+    summary="下单（按店铺拆单，一次支付）",
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": True,
+                "schema": {"type": "string", "minLength": 8, "maxLength": 100},
+                "description": "客户端生成的唯一键（如 UUID）；重试时使用同一个键不会重复下单",
+            }
+        ]
+    },
+)
 def order_create(request, payload: OrderCreateIn):
     """Body: `items` or `from_cart: true`; `coupon_ids` / `use_points` as in the preview. Returns the payment
     (payment_no, amount_fen) and its orders."""
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key:
-        raise ValidationError("缺少 Idempotency-Key 请求头：请为每次下单生成一个唯一键（如 UUID），重试时复用",
-                              code="idempotency_key_required", field="Idempotency-Key")
+        raise ValidationError(
+            "缺少 Idempotency-Key 请求头：请为每次下单生成一个唯一键（如 UUID），重试时复用",
+            code="idempotency_key_required",
+            field="Idempotency-Key",
+        )
     if payload.from_cart and payload.items:
         raise ValidationError("items 与 from_cart 只能二选一", field="items")
     # A replay with the same key returns the first answer even after that submit emptied the cart.
-    items = (selected_cart_items(user=request.user) if payload.from_cart
-             else [(i.sku_id, i.quantity) for i in payload.items])
+    items = (
+        selected_cart_items(user=request.user)
+        if payload.from_cart
+        else [(i.sku_id, i.quantity) for i in payload.items]
+    )
     payment = checkout_submit(
-        user=request.user, items=items, address_id=payload.address_id, idempotency_key=key,
-        buyer_note=payload.buyer_note, expected_payable_fen=payload.expected_payable_fen,
+        user=request.user,
+        items=items,
+        address_id=payload.address_id,
+        idempotency_key=key,
+        buyer_note=payload.buyer_note,
+        expected_payable_fen=payload.expected_payable_fen,
         from_cart=payload.from_cart,
         options=PricingOptions(coupon_ids=payload.coupon_ids, use_points=payload.use_points),
     )
@@ -246,11 +333,19 @@ def order_create(request, payload: OrderCreateIn):
 
 
 @router.get("/orders", response={200: StoreOrderPage, **AUTHED_ERRORS}, summary="我的订单")
-def orders(request, tab: str = "all", status: str = "", page: int = page_query(),
-           page_size: int = page_size_query(10, 50)):
+def orders(
+    request,
+    tab: str = "all",
+    status: str = "",
+    page: int = page_query(),
+    page_size: int = page_size_query(10, 50),
+):
     """`tab`: all / unpaid / to_ship / to_receive / done / refund; or an exact `status`."""
-    qs = buyer_order_list(buyer=request.user, status=status) if status else \
-        buyer_orders_by_tab(buyer=request.user, tab=tab)
+    qs = (
+        buyer_order_list(buyer=request.user, status=status)
+        if status
+        else buyer_orders_by_tab(buyer=request.user, tab=tab)
+    )
     return out.page_of(qs, page=page, per_page=page_size, item=out.order)
 
 
@@ -259,7 +354,9 @@ def _order_detail(request, order_id):
     return out.order_detail(order, current_refund=order_for_refund(order))
 
 
-@router.get("/orders/{order_id}", response={200: OrderDetailOut, 404: Error, **AUTHED_ERRORS}, summary="订单详情")
+@router.get(
+    "/orders/{order_id}", response={200: OrderDetailOut, 404: Error, **AUTHED_ERRORS}, summary="订单详情"
+)
 def order_detail(request, order_id: int):
     return _order_detail(request, order_id)
 
@@ -271,19 +368,27 @@ def order_cancel(request, order_id: int, payload: CancelIn | None = None):
     return _order_detail(request, order_id)
 
 
-@router.post("/orders/{order_id}/confirm-receipt", response={200: OrderDetailOut, **ERRORS}, summary="确认收货")
+@router.post(
+    "/orders/{order_id}/confirm-receipt", response={200: OrderDetailOut, **ERRORS}, summary="确认收货"
+)
 def order_confirm_receipt(request, order_id: int):
     confirm(buyer=request.user, order_id=order_id)
     return _order_detail(request, order_id)
 
 
-@router.post("/orders/{order_id}/refund", response={201: StoreRefundOut, **ERRORS}, summary="申请退款（已付款未发货）")
+@router.post(
+    "/orders/{order_id}/refund", response={201: StoreRefundOut, **ERRORS}, summary="申请退款（已付款未发货）"
+)
 def order_refund(request, order_id: int, payload: RefundIn):
     lines = [(item.line_id, item.quantity) for item in payload.lines] if payload.lines is not None else None
-    return 201, out.refund(refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines))
+    return 201, out.refund(
+        refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines)
+    )
 
 
-@router.post("/orders/{order_id}/refund/withdraw", response={200: StoreRefundOut, **ERRORS}, summary="撤销退款申请")
+@router.post(
+    "/orders/{order_id}/refund/withdraw", response={200: StoreRefundOut, **ERRORS}, summary="撤销退款申请"
+)
 def order_refund_withdraw(request, order_id: int):
     current = order_for_refund(buyer_order_get(buyer=request.user, order_id=order_id))
     if current is None:
@@ -293,19 +398,28 @@ def order_refund_withdraw(request, order_id: int):
 
 # --- payments -----------------------------------------------------------------------------------------------
 
-@router.get("/payments/{payment_no}", response={200: PaymentOut, 404: Error, **AUTHED_ERRORS}, summary="支付单（收银台）")
+
+@router.get(
+    "/payments/{payment_no}",
+    response={200: PaymentOut, 404: Error, **AUTHED_ERRORS},
+    summary="支付单（收银台）",
+)
 def payment(request, payment_no: str):
     return _payment_out(request, payment_no)
 
 
-@router.post("/payments/{payment_no}/sandbox-pay", response={200: SandboxPayOut, **ERRORS},
-             summary="沙箱支付（演示环境）")
+@router.post(
+    "/payments/{payment_no}/sandbox-pay",
+    response={200: SandboxPayOut, **ERRORS},
+    summary="沙箱支付（演示环境）",
+)
 def payment_sandbox_pay(request, payment_no: str):
     outcome = sandbox_pay(buyer=request.user, payment_no=payment_no)
     return {"outcome": outcome, "payment": _payment_out(request, payment_no)}
 
 
 # --- addresses ----------------------------------------------------------------------------------------------
+
 
 @router.get("/addresses", response={200: list[AddressOut], 401: Error}, summary="收货地址")
 def addresses(request):
@@ -317,8 +431,9 @@ def address_create(request, payload: AddressIn):
     return 201, out.address(create(user=request.user, **payload.model_dump()))
 
 
-@router.delete("/addresses/{address_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="删除收货地址")
+@router.delete(
+    "/addresses/{address_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="删除收货地址"
+)
 def address_delete(request, address_id: int):
     delete(user=request.user, address_id=address_id)
     return 204, None
-

@@ -42,9 +42,17 @@ from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, s
 
 router = Router()
 
-IDEMPOTENCY_HEADER = {"parameters": [{"in": "header", "name": "Idempotency-Key", "required": True,
-                                      "schema": {"type": "string", "minLength": 8, "maxLength": 100},
-                                      "description": "客户端生成的唯一键（如 UUID）；重试时使用同一个键不会重复下单"}]}
+IDEMPOTENCY_HEADER = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": True,
+            "schema": {"type": "string", "minLength": 8, "maxLength": 100},
+            "description": "客户端生成的唯一键（如 UUID）；重试时使用同一个键不会重复下单",
+        }
+    ]
+}
 
 
 def _anyone(request):
@@ -59,8 +67,11 @@ OPTIONAL_AUTH = [*AUTH, _anyone]
 def _idempotency_key(request) -> str:
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key:
-        raise ValidationError("缺少 Idempotency-Key 请求头：请为每次下单生成一个唯一键（如 UUID），重试时复用",
-                              code="idempotency_key_required", field="Idempotency-Key")
+        raise ValidationError(
+            "缺少 Idempotency-Key 请求头：请为每次下单生成一个唯一键（如 UUID），重试时复用",
+            code="idempotency_key_required",
+            field="Idempotency-Key",
+        )
     return key
 
 
@@ -71,22 +82,42 @@ def _payment_out(request, payment_no):
 
 # --- product page ------------------------------------------------------------------------------------------------
 
-@router.get("/products/{product_id}/promotions", auth=OPTIONAL_AUTH, response={200: ProductPromotionsOut, **PUBLIC_ERRORS},
-            summary="商品促销：该买家的各 SKU 价格、标签、满减、可领券、秒杀、拼团、套餐")
+
+@router.get(
+    "/products/{product_id}/promotions",
+    auth=OPTIONAL_AUTH,
+    response={200: ProductPromotionsOut, **PUBLIC_ERRORS},
+    summary="商品促销：该买家的各 SKU 价格、标签、满减、可领券、秒杀、拼团、套餐",
+)
 def product_promotions(request, product_id: int):
     now = timezone.now()
     product = product_get_public(product_id=product_id)
     skus = list(product.skus.all())
     promos = promotions_of(buyer=request.user, product=product, skus=skus, now=now)
-    rows = sku_displays(product=product, skus=skus, prices=promos.prices,
-                        stock=available_by_sku(sku_ids=[s.pk for s in skus]), now=now)
-    claimed = claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in promos.coupons]) if promos.coupons else {}
+    rows = sku_displays(
+        product=product,
+        skus=skus,
+        prices=promos.prices,
+        stock=available_by_sku(sku_ids=[s.pk for s in skus]),
+        now=now,
+    )
+    claimed = (
+        claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in promos.coupons])
+        if promos.coupons
+        else {}
+    )
     return out.product_promotions(product, promos, rows=rows, claimed=claimed, now=now)
 
 
 # --- coupons -----------------------------------------------------------------------------------------------------
 
-@router.get("/coupons/center", auth=OPTIONAL_AUTH, response={200: list[CouponOfferOut], **PUBLIC_ERRORS}, summary="领券中心：可领取的优惠券")
+
+@router.get(
+    "/coupons/center",
+    auth=OPTIONAL_AUTH,
+    response={200: list[CouponOfferOut], **PUBLIC_ERRORS},
+    summary="领券中心：可领取的优惠券",
+)
 def coupon_center(request, shop: str = ""):
     """`shop`: a shop slug — that shop's coupons and the platform's."""
     coupons = center(shop=shop_get_public(slug=shop) if shop else None)
@@ -117,31 +148,62 @@ def points(request):
 
 # --- flash sales -------------------------------------------------------------------------------------------------
 
-@router.get("/flash-sales", auth=None, response=list[FlashSessionOut], summary="秒杀会场：进行中与 24 小时内开始的场次")
+
+@router.get(
+    "/flash-sales",
+    auth=None,
+    response=list[FlashSessionOut],
+    summary="秒杀会场：进行中与 24 小时内开始的场次",
+)
 def flash_board(request):
     return [out.flash_session(s) for s in flash_sale_board()]
 
 
-@router.post("/flash-sales/items/{item_id}/buy", response={201: PaymentOut, **ERRORS}, openapi_extra=IDEMPOTENCY_HEADER,
-             summary="立即抢购（按秒杀价下单，返回支付单）")
+@router.post(
+    "/flash-sales/items/{item_id}/buy",
+    response={201: PaymentOut, **ERRORS},
+    openapi_extra=IDEMPOTENCY_HEADER,
+    summary="立即抢购（按秒杀价下单，返回支付单）",
+)
 def flash_buy(request, item_id: int, payload: FlashBuyIn):
-    payment = buy(buyer=request.user, item_id=item_id, quantity=payload.quantity, address_id=payload.address_id,
-                  idempotency_key=_idempotency_key(request), buyer_note=payload.buyer_note)
+    payment = buy(
+        buyer=request.user,
+        item_id=item_id,
+        quantity=payload.quantity,
+        address_id=payload.address_id,
+        idempotency_key=_idempotency_key(request),
+        buyer_note=payload.buyer_note,
+    )
     return 201, _payment_out(request, payment.no)
 
 
 # --- group buys --------------------------------------------------------------------------------------------------
 
-@router.post("/group-buys/items/{item_id}", response={201: PaymentOut, **ERRORS}, openapi_extra=IDEMPOTENCY_HEADER,
-             summary="拼团下单：发起新团（不传 team_id）或参加一个团")
+
+@router.post(
+    "/group-buys/items/{item_id}",
+    response={201: PaymentOut, **ERRORS},
+    openapi_extra=IDEMPOTENCY_HEADER,
+    summary="拼团下单：发起新团（不传 team_id）或参加一个团",
+)
 def group_buy(request, item_id: int, payload: GroupBuyIn):
-    payment = group_buy_for(buyer=request.user, item_id=item_id, team_id=payload.team_id, quantity=payload.quantity,
-                  address_id=payload.address_id, idempotency_key=_idempotency_key(request),
-                  buyer_note=payload.buyer_note)
+    payment = group_buy_for(
+        buyer=request.user,
+        item_id=item_id,
+        team_id=payload.team_id,
+        quantity=payload.quantity,
+        address_id=payload.address_id,
+        idempotency_key=_idempotency_key(request),
+        buyer_note=payload.buyer_note,
+    )
     return 201, _payment_out(request, payment.no)
 
 
-@router.get("/group-teams/{team_id}", auth=OPTIONAL_AUTH, response={200: GroupTeamOut, **PUBLIC_ERRORS},
-            summary="拼团详情（分享页）：成员（昵称打码）、剩余名额、截止时间、状态")
+@router.get(
+    "/group-teams/{team_id}",
+    auth=OPTIONAL_AUTH,
+    response={200: GroupTeamOut, **PUBLIC_ERRORS},
+    summary="拼团详情（分享页）：成员（昵称打码）、剩余名额、截止时间、状态",
+)
 def group_team(request, team_id: int):
     return out.group_team(group_team_get(team_id=team_id), viewer=request.user, now=timezone.now())

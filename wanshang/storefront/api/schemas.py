@@ -12,6 +12,7 @@ class In(Schema):
 
 # --- inputs ---------------------------------------------------------------------------------------------------
 
+
 class CartItemIn(In):
     sku_id: StrictInt
     quantity: StrictInt = Field(1, description="购买数量（1–9999）")
@@ -28,15 +29,18 @@ class OrderItemIn(In):
 
 
 class OrderCreateIn(In):
-    items: list[OrderItemIn] = Field(default_factory=list, max_length=120,
-                                     description="直接购买的商品；与 from_cart 二选一")
+    items: list[OrderItemIn] = Field(
+        default_factory=list, max_length=120, description="直接购买的商品；与 from_cart 二选一"
+    )
     from_cart: StrictBool = Field(False, description="true：结算购物车中已勾选的商品")
     address_id: StrictInt
     buyer_note: str = Field("", max_length=200)
     expected_payable_fen: StrictInt | None = Field(
-        None, description="客户端展示的应付金额（分）；与服务端计算不一致时拒绝下单（409）")
+        None, description="客户端展示的应付金额（分）；与服务端计算不一致时拒绝下单（409）"
+    )
     coupon_ids: list[StrictInt] | None = Field(
-        None, max_length=20, description="使用的优惠券（我的优惠券 id）；不传：系统自动选最优组合；[]：不用券")
+        None, max_length=20, description="使用的优惠券（我的优惠券 id）；不传：系统自动选最优组合；[]：不用券"
+    )
     use_points: StrictBool = Field(False, description="true：使用积分抵扣")
 
 
@@ -51,7 +55,9 @@ class RefundLineIn(In):
 
 class RefundIn(In):
     reason: str = Field(..., max_length=200)
-    lines: list[RefundLineIn] | None = Field(None, description="部分退款：订单行与件数；不传则退整单（含运费）")
+    lines: list[RefundLineIn] | None = Field(
+        None, description="部分退款：订单行与件数；不传则退整单（含运费）"
+    )
 
 
 class AddressIn(In):
@@ -69,6 +75,7 @@ class TokenIn(In):
 
 
 # --- outputs --------------------------------------------------------------------------------------------------
+
 
 class Error(Schema):
     detail: str
@@ -114,7 +121,9 @@ class ProductCard(Schema):
     subtitle: str
     image: str
     min_price_fen: int
-    price_fen: int = Field(..., description="该买家现在的最低价（含限时折扣、会员价、秒杀等商品级优惠），与商品页、结算一致")
+    price_fen: int = Field(
+        ..., description="该买家现在的最低价（含限时折扣、会员价、秒杀等商品级优惠），与商品页、结算一致"
+    )
     price_label: str = Field("", description="price_fen 所用的优惠，如 限时折扣；空：无")
     tags: list[str] = Field(default_factory=list, description="促销标签：限时折扣、秒杀、拼团 …")
     sales_count: int
@@ -157,7 +166,9 @@ class AdjustmentOut(Schema):
 
 
 class BreakdownOut(AdjustmentOut):
-    stage: str = Field(..., description="item（套餐）/ shop（满减、店铺券）/ platform（平台券、积分的本店分摊）")
+    stage: str = Field(
+        ..., description="item（套餐）/ shop（满减、店铺券）/ platform（平台券、积分的本店分摊）"
+    )
     platform_fen: int = Field(0, description="其中平台承担的部分")
 
 
@@ -243,7 +254,9 @@ class StorePreviewOut(Schema):
     can_submit: bool
     item_discount_fen: int = 0
     coupons: list[CouponViewOut] = Field(default_factory=list)
-    coupon_ids: list[int] = Field(default_factory=list, description="实际使用的优惠券；下单时原样传回即按此计价")
+    coupon_ids: list[int] = Field(
+        default_factory=list, description="实际使用的优惠券；下单时原样传回即按此计价"
+    )
     points_used: int = 0
     points_available: int = 0
     points_max: int = Field(0, description="本单最多可用积分")
@@ -367,6 +380,7 @@ class TokenOut(Schema):
 
 # --- promotions -------------------------------------------------------------------------------------------------
 
+
 class FlashBuyIn(In):
     quantity: StrictInt = Field(1, description="抢购数量（受每人限购约束）")
     address_id: StrictInt
@@ -387,7 +401,9 @@ class SkuPriceOut(Schema):
     label: str = Field("", description="限时折扣 / 会员价（…）/ 秒杀价 …；空：无商品级优惠")
     ends_at: datetime | None
     notes: list[str]
-    original_price_fen: int | None = Field(None, description="可划线展示的划线价（已按活动前 7 日最低价校验）；null 不展示")
+    original_price_fen: int | None = Field(
+        None, description="可划线展示的划线价（已按活动前 7 日最低价校验）；null 不展示"
+    )
     msrp_fen: int | None = Field(None, description="厂商指导价：标注展示，不划线")
     available: int
 

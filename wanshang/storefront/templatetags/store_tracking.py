@@ -23,7 +23,15 @@ def stay_beacon(context):
     if visit is None or match is None or match.namespace != "storefront" or match.url_name not in PAGE_TYPES:
         return ""
     about = visit.page
-    token = stay_token(page_type=PAGE_TYPES[match.url_name], shop_id=about.get("shop_id"),
-                       product_id=about.get("product_id"), category_id=about.get("category_id"))
-    return format_html('<script src="{}" defer data-stay-url="{}" data-stay-token="{}"></script>',
-                       static("storefront/beacon.js"), reverse("storefront:stay_beacon"), token)
+    token = stay_token(
+        page_type=PAGE_TYPES[match.url_name],
+        shop_id=about.get("shop_id"),
+        product_id=about.get("product_id"),
+        category_id=about.get("category_id"),
+    )
+    return format_html(
+        '<script src="{}" defer data-stay-url="{}" data-stay-token="{}"></script>',
+        static("storefront/beacon.js"),
+        reverse("storefront:stay_beacon"),
+        token,
+    )

@@ -10,7 +10,13 @@ from wanshang.storefront.promo_display import card_marker, mask_name
 
 register = template.Library()
 
-ACTOR_LABELS = {"buyer": _("买家"), "seller": _("商家"), "platform": _("平台"), "system": _("系统"), "gateway": _("支付")}
+ACTOR_LABELS = {
+    "buyer": _("买家"),
+    "seller": _("商家"),
+    "platform": _("平台"),
+    "system": _("系统"),
+    "gateway": _("支付"),
+}
 
 
 def category_menu(request) -> list:
@@ -33,7 +39,9 @@ def store_header(context, compact: bool = False):
         "categories": category_menu(request),
         "catnav_version": category_tree_version(),
         "cart_count": cart_count(user=user),
-        "q": request.GET.get("q", "") if request.resolver_match and request.resolver_match.url_name == "search" else "",
+        "q": request.GET.get("q", "")
+        if request.resolver_match and request.resolver_match.url_name == "search"
+        else "",
     }
 
 
@@ -51,12 +59,12 @@ def initial(text) -> str:
 
 _ICONS = {
     "cart": '<path d="M3 4h2l2.4 10.2a1 1 0 0 0 1 .8h8.9a1 1 0 0 0 1-.8L20 8H6.2"/><circle cx="9" cy="19" r="1.4"/>'
-            '<circle cx="17" cy="19" r="1.4"/>',
+    '<circle cx="17" cy="19" r="1.4"/>',
     "shop": '<path d="M4 9l1.5-5h13L20 9M4 9v11h16V9M4 9c0 1.7 1.3 3 3 3s3-1.3 3-3c0 1.7 1.3 3 2 3s2-1.3 2-3'
-            'c0 1.7 1.3 3 3 3s3-1.3 3-3M10 20v-5h4v5"/>',
+    'c0 1.7 1.3 3 3 3s3-1.3 3-3M10 20v-5h4v5"/>',
     "home": '<path d="M3 11l9-7 9 7M5 9.5V20h5v-6h4v6h5V9.5"/>',
     "grid": '<rect x="4" y="4" width="6.5" height="6.5" rx="1"/><rect x="13.5" y="4" width="6.5" height="6.5" rx="1"/>'
-            '<rect x="4" y="13.5" width="6.5" height="6.5" rx="1"/><rect x="13.5" y="13.5" width="6.5" height="6.5" rx="1"/>',
+    '<rect x="4" y="13.5" width="6.5" height="6.5" rx="1"/><rect x="13.5" y="13.5" width="6.5" height="6.5" rx="1"/>',
     "user": '<circle cx="12" cy="8" r="4"/><path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7"/>',
 }
 

@@ -47,11 +47,15 @@ def api(token):
 
 
 def place(api, items, address, key=None, **extra):
-    return api.post("/orders", {"items": items, "address_id": address.pk, **extra},
-                    headers={"Idempotency-Key": key or uuid.uuid4().hex})
+    return api.post(
+        "/orders",
+        {"items": items, "address_id": address.pk, **extra},
+        headers={"Idempotency-Key": key or uuid.uuid4().hex},
+    )
 
 
 # --- public catalog -------------------------------------------------------------------------------------------
+
 
 def test_catalog_is_public(client, product, shop):
     tree = client.get(f"{API}/categories").json()
@@ -78,10 +82,14 @@ def test_off_shelf_product_is_404(client, shop, product, take_off_shelf):
 
 # --- auth -----------------------------------------------------------------------------------------------------
 
+
 def test_token_from_login_and_password_works(client, make_user):
     user = make_user(login="buyer@example.com", password="Wanshang#2026")
-    response = client.post(f"{API}/auth/token", {"login": "BUYER@example.com", "password": "Wanshang#2026"},
-                           content_type="application/json")
+    response = client.post(
+        f"{API}/auth/token",
+        {"login": "BUYER@example.com", "password": "Wanshang#2026"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     key = response.json()["token"]
     me = client.get(f"{API}/orders", HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -91,8 +99,11 @@ def test_token_from_login_and_password_works(client, make_user):
 
 def test_wrong_password_is_401_with_a_clear_message(client, make_user):
     make_user(login="13800000001")
-    response = client.post(f"{API}/auth/token", {"login": "13800000001", "password": "wrong-password"},
-                           content_type="application/json")
+    response = client.post(
+        f"{API}/auth/token",
+        {"login": "13800000001", "password": "wrong-password"},
+        content_type="application/json",
+    )
     assert response.status_code == 401
     assert response.json()["detail"] == "登录名或密码错误"
 
@@ -108,12 +119,16 @@ def test_session_auth_needs_csrf_for_writes(buyer, product):
     client = Client(enforce_csrf_checks=True)
     client.force_login(buyer)
     assert client.get(f"{API}/cart").status_code == 200
-    response = client.post(f"{API}/cart/items", {"sku_id": product.skus.first().pk, "quantity": 1},
-                           content_type="application/json")
+    response = client.post(
+        f"{API}/cart/items",
+        {"sku_id": product.skus.first().pk, "quantity": 1},
+        content_type="application/json",
+    )
     assert response.status_code in (401, 403)
 
 
 # --- cart -----------------------------------------------------------------------------------------------------
+
 
 def test_cart_add_update_select_remove(api, product):
     sku_id = product.skus.first().pk
@@ -139,6 +154,7 @@ def test_cart_item_with_tampered_price_is_422(api, product):
 
 # --- placing orders -------------------------------------------------------------------------------------------
 
+
 def test_order_with_tampered_price_field_is_422_and_creates_nothing(api, buyer, address, product, orders_of):
     items = [{"sku_id": product.skus.first().pk, "quantity": 1, "price_fen": 1}]
     response = place(api, items, address)
@@ -148,8 +164,9 @@ def test_order_with_tampered_price_field_is_422_and_creates_nothing(api, buyer, 
 
 
 def test_order_without_idempotency_key_is_400(api, buyer, address, product, orders_of):
-    response = api.post("/orders", {"items": [{"sku_id": product.skus.first().pk, "quantity": 1}],
-                                    "address_id": address.pk})
+    response = api.post(
+        "/orders", {"items": [{"sku_id": product.skus.first().pk, "quantity": 1}], "address_id": address.pk}
+    )
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["detail"]
     assert orders_of(buyer) == []
@@ -170,7 +187,9 @@ def test_unknown_sku_is_refused(api, buyer, address, orders_of):
 
 
 def test_expected_payable_mismatch_is_409(api, buyer, address, product, orders_of):
-    response = place(api, [{"sku_id": product.skus.first().pk, "quantity": 1}], address, expected_payable_fen=1)
+    response = place(
+        api, [{"sku_id": product.skus.first().pk, "quantity": 1}], address, expected_payable_fen=1
+    )
     assert response.status_code == 409
     assert orders_of(buyer) == []
 
@@ -179,7 +198,9 @@ def test_place_pay_and_read_orders(api, buyer, address, make_shop, make_product,
     a, b = make_shop(), make_shop()
     pa, pb = make_product(a, prices=(12900,)), make_product(b, prices=(5000,))
     items = [{"sku_id": pa.skus.first().pk, "quantity": 1}, {"sku_id": pb.skus.first().pk, "quantity": 2}]
-    preview = api.get("/checkout/preview", address_id=address.pk, sku_id=pa.skus.first().pk, quantity=1).json()
+    preview = api.get(
+        "/checkout/preview", address_id=address.pk, sku_id=pa.skus.first().pk, quantity=1
+    ).json()
     assert preview["can_submit"] is True
 
     key = uuid.uuid4().hex
@@ -200,7 +221,10 @@ def test_place_pay_and_read_orders(api, buyer, address, make_shop, make_product,
 
     order_id = body["orders"][0]["id"]
     detail = api.get(f"/orders/{order_id}").json()
-    assert detail["status"] == "paid" and [e["to_status"] for e in detail["events"]] == ["pending_payment", "paid"]
+    assert detail["status"] == "paid" and [e["to_status"] for e in detail["events"]] == [
+        "pending_payment",
+        "paid",
+    ]
     refund = api.post(f"/orders/{order_id}/refund", {"reason": "不想要了"})
     assert refund.status_code == 201 and refund.json()["status"] == "requested"
     assert api.get("/orders", tab="refund").json()["count"] == 1
@@ -211,10 +235,14 @@ def test_place_pay_and_read_orders(api, buyer, address, make_shop, make_product,
 def test_from_cart_order_replay_returns_the_same_payment(api, buyer, address, product, orders_of):
     api.post("/cart/items", {"sku_id": product.skus.first().pk, "quantity": 1})
     key = uuid.uuid4().hex
-    first = api.post("/orders", {"from_cart": True, "address_id": address.pk}, headers={"Idempotency-Key": key})
+    first = api.post(
+        "/orders", {"from_cart": True, "address_id": address.pk}, headers={"Idempotency-Key": key}
+    )
     assert first.status_code == 201
     assert api.get("/cart").json()["line_count"] == 0
-    again = api.post("/orders", {"from_cart": True, "address_id": address.pk}, headers={"Idempotency-Key": key})
+    again = api.post(
+        "/orders", {"from_cart": True, "address_id": address.pk}, headers={"Idempotency-Key": key}
+    )
     assert again.status_code == 201 and again.json()["payment_no"] == first.json()["payment_no"]
     assert len(orders_of(buyer)) == 1
 
@@ -233,7 +261,10 @@ def test_another_buyers_order_and_payment_are_404(api, address, product, make_us
 
     body = place(api, [{"sku_id": product.skus.first().pk, "quantity": 1}], address).json()
     other = Client()
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=make_user())}", "content_type": "application/json"}
+    auth = {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=make_user())}",
+        "content_type": "application/json",
+    }
     order_id = body["orders"][0]["id"]
     assert other.get(f"{API}/orders/{order_id}", **auth).status_code == 404
     assert other.post(f"{API}/orders/{order_id}/cancel", **auth).status_code == 404
@@ -243,11 +274,15 @@ def test_another_buyers_order_and_payment_are_404(api, address, product, make_us
 
 
 def test_addresses(api, buyer):
-    created = api.post("/addresses", {"receiver": "王五", "phone": "13912345678", "district_code": "110105",
-                                      "detail": "建国路 88 号"})
+    created = api.post(
+        "/addresses",
+        {"receiver": "王五", "phone": "13912345678", "district_code": "110105", "detail": "建国路 88 号"},
+    )
     assert created.status_code == 201
     assert created.json()["region_text"].endswith("朝阳区") and created.json()["is_default"] is True
-    bad = api.post("/addresses", {"receiver": "王五", "phone": "13912345678", "district_code": "999999",
-                                  "detail": "建国路 88 号"})
+    bad = api.post(
+        "/addresses",
+        {"receiver": "王五", "phone": "13912345678", "district_code": "999999", "detail": "建国路 88 号"},
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "district_code"
     assert len(api.get("/addresses").json()) == 1

@@ -22,8 +22,11 @@ def test_cart_requires_login(client, db):
 
 def test_add_to_cart_from_a_product_page_while_logged_out_comes_back_to_the_product(client, product):
     url = reverse("storefront:product", args=[product.pk])
-    response = client.post(reverse("storefront:cart_add"), {"sku_id": product.skus.first().pk, "quantity": 1},
-                           HTTP_REFERER=f"http://testserver{url}")
+    response = client.post(
+        reverse("storefront:cart_add"),
+        {"sku_id": product.skus.first().pk, "quantity": 1},
+        HTTP_REFERER=f"http://testserver{url}",
+    )
     assert response.status_code == 302
     assert "next=%2Fp%2F" in response["Location"]
 
@@ -45,8 +48,9 @@ def test_add_then_update_quantity(buyer_client, product):
 
 
 def test_add_to_cart_over_htmx_answers_a_toast_and_the_new_count(buyer_client, product):
-    response = buyer_client.post(reverse("storefront:cart_add"), {"sku_id": product.skus.first().pk, "quantity": 1},
-                                 **HTMX)
+    response = buyer_client.post(
+        reverse("storefront:cart_add"), {"sku_id": product.skus.first().pk, "quantity": 1}, **HTMX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "已加入购物车" in html
@@ -56,18 +60,23 @@ def test_add_to_cart_over_htmx_answers_a_toast_and_the_new_count(buyer_client, p
 def test_bad_quantities_are_refused_with_a_message(buyer_client, product):
     sku = product.skus.first()
     for qty in (0, -3, 100000, "abc"):
-        response = buyer_client.post(reverse("storefront:cart_add"), {"sku_id": sku.pk, "quantity": qty}, **HTMX)
+        response = buyer_client.post(
+            reverse("storefront:cart_add"), {"sku_id": sku.pk, "quantity": qty}, **HTMX
+        )
         assert "toast error" in response.content.decode()
     assert cart_lines(buyer_client) == {}
 
 
 def test_unknown_sku_is_refused(buyer_client, db):
-    response = buyer_client.post(reverse("storefront:cart_add"), {"sku_id": 999999, "quantity": 1}, follow=True)
+    response = buyer_client.post(
+        reverse("storefront:cart_add"), {"sku_id": 999999, "quantity": 1}, follow=True
+    )
     assert "商品规格不存在" in response.content.decode()
 
 
-def test_invalid_lines_are_shown_greyed_with_their_problem(buyer_client, shop, make_product, take_off_shelf,
-                                                             set_stock):
+def test_invalid_lines_are_shown_greyed_with_their_problem(
+    buyer_client, shop, make_product, take_off_shelf, set_stock
+):
     gone = make_product(shop, title="将下架的商品")
     short = make_product(shop, title="库存紧张的商品", stock=10)
     sold_out = make_product(shop, title="将售罄的商品", stock=10)
@@ -90,8 +99,9 @@ def test_select_and_remove_over_htmx_return_the_cart_body(buyer_client, shop, ma
     a, b = make_product(shop, prices=(1000,)), make_product(shop, prices=(2000,))
     for p in (a, b):
         buyer_client.post(reverse("storefront:cart_add"), {"sku_id": p.skus.first().pk, "quantity": 1})
-    response = buyer_client.post(reverse("storefront:cart_select"), {"sku_id": a.skus.first().pk, "selected": "0"},
-                                 **HTMX)
+    response = buyer_client.post(
+        reverse("storefront:cart_select"), {"sku_id": a.skus.first().pk, "selected": "0"}, **HTMX
+    )
     assert response.status_code == 200
     assert response.context["selected_fen"] == 2000
     assert 'id="cart-body"' in response.content.decode()
@@ -104,8 +114,9 @@ def test_select_and_remove_over_htmx_return_the_cart_body(buyer_client, shop, ma
     assert list(cart_lines(buyer_client)) == [a.skus.first().pk]
 
 
-def test_cart_page_runs_a_bounded_number_of_queries(buyer_client, make_shop, make_product,
-                                                    django_assert_max_num_queries):
+def test_cart_page_runs_a_bounded_number_of_queries(
+    buyer_client, make_shop, make_product, django_assert_max_num_queries
+):
     for _ in range(3):
         shop = make_shop()
         for _ in range(4):

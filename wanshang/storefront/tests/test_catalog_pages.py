@@ -34,7 +34,9 @@ def test_search_sorts_and_filters_by_price(client, shop, make_product):
     titles = [p.title for p in response.context["products"]]
     assert titles == ["便宜的裙子", "昂贵的裙子"]
 
-    response = client.get(reverse("storefront:search"), {"q": "裙子", "min_price": "100", "max_price": "1000"})
+    response = client.get(
+        reverse("storefront:search"), {"q": "裙子", "min_price": "100", "max_price": "1000"}
+    )
     assert [p.title for p in response.context["products"]] == ["昂贵的裙子"]
 
 
@@ -66,7 +68,9 @@ def test_product_page_shows_skus_with_price_and_stock(client, product):
 
 
 def test_product_detail_html_is_rendered_sanitised(client, shop, make_product):
-    product = make_product(shop, detail_html='<p>好<b>料子</b></p><script>alert(1)</script><img src="x" onerror="x()">')
+    product = make_product(
+        shop, detail_html='<p>好<b>料子</b></p><script>alert(1)</script><img src="x" onerror="x()">'
+    )
     html = client.get(reverse("storefront:product", args=[product.pk])).content.decode()
     assert "<p>好<b>料子</b></p>" in html
     assert "alert(1)" not in html and "onerror" not in html
@@ -87,8 +91,9 @@ def test_product_of_suspended_shop_is_404_and_shop_page_too(client, shop, produc
     assert client.get(reverse("storefront:shop", args=[shop.slug])).status_code == 404
 
 
-def test_product_page_runs_a_bounded_number_of_queries(buyer_client, shop, make_product,
-                                                       django_assert_max_num_queries):
+def test_product_page_runs_a_bounded_number_of_queries(
+    buyer_client, shop, make_product, django_assert_max_num_queries
+):
     product = make_product(shop, prices=tuple(1000 + i for i in range(12)), stock=5)
     # 8 for the page, 5 for product_promotions (none running), 1 for the shop's running A/B experiments (cached after)
     with django_assert_max_num_queries(14):

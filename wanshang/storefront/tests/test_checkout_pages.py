@@ -24,7 +24,8 @@ def place_direct(client, sku, qty=1):
 
 
 def test_checkout_from_cart_creates_one_order_per_shop_under_one_payment(
-        buyer, buyer_client, address, make_shop, make_product, orders_of):
+    buyer, buyer_client, address, make_shop, make_product, orders_of
+):
     a, b = make_shop(), make_shop()
     pa, pb = make_product(a, prices=(12900,)), make_product(b, prices=(5000,))
     add(buyer_client, pa.skus.first(), 1)
@@ -63,7 +64,8 @@ def test_direct_buy_goes_to_the_cashier_with_the_amount(buyer_client, address, p
 
 
 def test_stock_gone_re_renders_with_the_message_and_creates_nothing(
-        buyer, buyer_client, address, shop, product, set_stock, orders_of):
+    buyer, buyer_client, address, shop, product, set_stock, orders_of
+):
     sku = product.skus.first()
     _, data = checkout_form(buyer_client, sku=sku.pk, qty=3)
     set_stock(shop, sku, 1)
@@ -131,7 +133,9 @@ def test_cancel_own_unpaid_order_releases_stock(buyer, buyer_client, address, pr
     assert "订单已取消" in detail.content.decode()
 
 
-def test_refund_request_and_withdraw_then_confirm_receipt(buyer, buyer_client, address, shop, product, orders_of):
+def test_refund_request_and_withdraw_then_confirm_receipt(
+    buyer, buyer_client, address, shop, product, orders_of
+):
     from wanshang.orders.services import order_ship
 
     payment_no = place_direct(buyer_client, product.skus.first(), 1)
@@ -139,7 +143,9 @@ def test_refund_request_and_withdraw_then_confirm_receipt(buyer, buyer_client, a
     [order] = orders_of(buyer)
     url = reverse("storefront:order_detail", args=[order.pk])
 
-    response = buyer_client.post(reverse("storefront:order_refund", args=[order.pk]), {"reason": "拍错了尺码"}, follow=True)
+    response = buyer_client.post(
+        reverse("storefront:order_refund", args=[order.pk]), {"reason": "拍错了尺码"}, follow=True
+    )
     assert "退款申请已提交" in response.content.decode()
     assert response.context["refund"].status == "requested"
     response = buyer_client.post(reverse("storefront:order_refund_withdraw", args=[order.pk]), follow=True)
@@ -172,7 +178,9 @@ def test_order_list_tabs(buyer, buyer_client, address, product, orders_of):
     assert len(buyer_client.get(reverse("storefront:orders"), {"tab": "refund"}).context["orders"]) == 0
 
 
-def test_another_buyers_order_and_payment_are_404(buyer, buyer_client, address, product, make_user, orders_of):
+def test_another_buyers_order_and_payment_are_404(
+    buyer, buyer_client, address, product, make_user, orders_of
+):
     from django.test import Client
 
     payment_no = place_direct(buyer_client, product.skus.first(), 1)
@@ -188,7 +196,9 @@ def test_another_buyers_order_and_payment_are_404(buyer, buyer_client, address, 
 
 def test_unconfigured_gateway_is_refused_and_status_poll_redirects_once_paid(buyer_client, address, product):
     payment_no = place_direct(buyer_client, product.skus.first(), 1)
-    response = buyer_client.post(reverse("storefront:pay_start", args=[payment_no]), {"gateway": "nope"}, follow=True)
+    response = buyer_client.post(
+        reverse("storefront:pay_start", args=[payment_no]), {"gateway": "nope"}, follow=True
+    )
     assert "不支持的支付方式" in response.content.decode()
     poll = reverse("storefront:pay_status", args=[payment_no])
     assert buyer_client.get(poll, HTTP_HX_REQUEST="true").status_code == 204

@@ -19,13 +19,17 @@ def favourited(user) -> list[int]:
 @pytest.fixture
 def toggle(buyer_client):
     def do(product, action="add", **extra):
-        return buyer_client.post(reverse("storefront:favourite_toggle"),
-                                 {"product_id": product.pk, "action": action, **extra}, HTTP_HX_REQUEST="true")
+        return buyer_client.post(
+            reverse("storefront:favourite_toggle"),
+            {"product_id": product.pk, "action": action, **extra},
+            HTTP_HX_REQUEST="true",
+        )
 
     return do
 
 
 # --- services ------------------------------------------------------------------------------------------------------
+
 
 def test_add_is_idempotent(buyer, shop, product):
     fav, created = favourite_add(user=buyer, product_id=product.pk)
@@ -83,6 +87,7 @@ def test_the_list_is_newest_first(buyer, shop, make_product):
 
 # --- the product page toggle ---------------------------------------------------------------------------------------
 
+
 def test_product_page_shows_the_toggle_in_its_state(buyer_client, buyer, product):
     url = reverse("storefront:product", args=[product.pk])
     assert 'data-favourite="off"' in buyer_client.get(url).content.decode()
@@ -94,14 +99,17 @@ def test_product_page_shows_the_toggle_in_its_state(buyer_client, buyer, product
 def test_visitors_see_the_toggle_and_are_sent_to_log_in(client, product):
     page = client.get(reverse("storefront:product", args=[product.pk])).content.decode()
     assert 'data-favourite="off"' in page
-    response = client.post(reverse("storefront:favourite_toggle"), {"product_id": product.pk, "action": "add"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("storefront:favourite_toggle"),
+        {"product_id": product.pk, "action": "add"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("accounts:login"))
 
 
 def test_toggle_adds_and_removes_with_htmx(toggle, buyer, product):
     added = toggle(product).content.decode()
-    assert 'data-favourite="on"' in added and "已加入收藏" in added and 'hx-swap-oob' in added
+    assert 'data-favourite="on"' in added and "已加入收藏" in added and "hx-swap-oob" in added
     assert favourited(buyer) == [product.pk]
     assert 'data-favourite="on"' in toggle(product).content.decode()  # a double click changes nothing
     removed = toggle(product, action="remove").content.decode()
@@ -112,7 +120,9 @@ def test_toggle_adds_and_removes_with_htmx(toggle, buyer, product):
 def test_toggle_refusal_is_shown_in_a_toast(toggle, buyer, shop, product, take_off_shelf):
     take_off_shelf(shop, product)
     html = toggle(product).content.decode()
-    assert "商品已下架，暂不能收藏" in html and 'class="toast error"' in html and 'data-favourite="off"' in html
+    assert (
+        "商品已下架，暂不能收藏" in html and 'class="toast error"' in html and 'data-favourite="off"' in html
+    )
     assert favourited(buyer) == []
 
 
@@ -121,15 +131,19 @@ def test_toggle_without_htmx_redirects_back_with_a_message(buyer_client, buyer, 
     page = reverse("storefront:product", args=[product.pk])
     response = buyer_client.post(url, {"product_id": product.pk, "action": "add", "next": page}, follow=True)
     assert response.redirect_chain[-1][0] == page and "已加入收藏" in response.content.decode()
-    response = buyer_client.post(url, {"product_id": product.pk, "action": "add", "next": "https://evil.example/"})
+    response = buyer_client.post(
+        url, {"product_id": product.pk, "action": "add", "next": "https://evil.example/"}
+    )
     assert response.url == page  # not an open redirect
     assert buyer_client.get(url).status_code == 405
 
 
 # --- 我的收藏 ----------------------------------------------------------------------------------------------------------
 
-def test_my_favourites_lists_products_linking_to_them(buyer_client, buyer, shop, product, make_product,
-                                                      take_off_shelf):
+
+def test_my_favourites_lists_products_linking_to_them(
+    buyer_client, buyer, shop, product, make_product, take_off_shelf
+):
     gone = make_product(shop, title="停售围巾")
     favourite_add(user=buyer, product_id=product.pk)
     favourite_add(user=buyer, product_id=gone.pk)
@@ -162,9 +176,14 @@ def test_my_favourites_needs_login_and_is_linked_from_the_header(buyer_client):
 
 # --- API ---------------------------------------------------------------------------------------------------------
 
+
 def test_api_favourites_add_list_get_and_delete(buyer_client, buyer, shop, product):
-    created = buyer_client.post("/api/store/favourites", {"product_id": product.pk}, content_type="application/json")
-    again = buyer_client.post("/api/store/favourites", {"product_id": product.pk}, content_type="application/json")
+    created = buyer_client.post(
+        "/api/store/favourites", {"product_id": product.pk}, content_type="application/json"
+    )
+    again = buyer_client.post(
+        "/api/store/favourites", {"product_id": product.pk}, content_type="application/json"
+    )
     assert created.status_code == 201 and again.status_code == 200
     body = created.json()
     assert body["product_id"] == product.pk and body["buyable"] is True
@@ -179,18 +198,29 @@ def test_api_favourites_add_list_get_and_delete(buyer_client, buyer, shop, produ
 
 
 def test_api_refuses_unbuyable_products_with_reasons(buyer_client, shop, product, take_off_shelf):
-    unknown = buyer_client.post("/api/store/favourites", {"product_id": 999999}, content_type="application/json")
+    unknown = buyer_client.post(
+        "/api/store/favourites", {"product_id": 999999}, content_type="application/json"
+    )
     assert unknown.status_code == 404 and unknown.json()["detail"] == "商品不存在"
     take_off_shelf(shop, product)
-    off = buyer_client.post("/api/store/favourites", {"product_id": product.pk}, content_type="application/json")
-    assert off.status_code == 400 and off.json() == {"detail": "商品已下架，暂不能收藏", "code": "invalid",
-                                                     "field": "product_id"}
+    off = buyer_client.post(
+        "/api/store/favourites", {"product_id": product.pk}, content_type="application/json"
+    )
+    assert off.status_code == 400 and off.json() == {
+        "detail": "商品已下架，暂不能收藏",
+        "code": "invalid",
+        "field": "product_id",
+    }
 
 
 def test_api_favourites_need_a_buyer(client, product):
     assert client.get("/api/store/favourites").status_code == 401
-    assert client.post("/api/store/favourites", {"product_id": product.pk},
-                       content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            "/api/store/favourites", {"product_id": product.pk}, content_type="application/json"
+        ).status_code
+        == 401
+    )
 
 
 def test_api_lists_only_my_favourites_with_pages(buyer_client, buyer, make_user, shop, make_product):
@@ -205,6 +235,7 @@ def test_api_lists_only_my_favourites_with_pages(buyer_client, buyer, make_user,
 
 
 # --- 隐私: deleting my behaviour data --------------------------------------------------------------------------------
+
 
 def test_privacy_page_says_what_is_deleted_and_what_is_kept(buyer_client):
     html = buyer_client.get(reverse("storefront:my_privacy")).content.decode()

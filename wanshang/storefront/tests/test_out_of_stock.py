@@ -38,12 +38,19 @@ def api_client(user):
 
 
 def api_post(client, path, data):
-    return client.post(API + path, data, content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+    return client.post(
+        API + path, data, content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
+    )
 
 
 def buy(user, sku_id):
-    return checkout_services.checkout_submit(user=user, items=[(sku_id, 1)], address_id=user.address.pk,
-                                             idempotency_key=uuid.uuid4().hex, from_cart=False)
+    return checkout_services.checkout_submit(
+        user=user,
+        items=[(sku_id, 1)],
+        address_id=user.address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+    )
 
 
 def after_pricing(monkeypatch, rival_move):
@@ -69,21 +76,26 @@ def assert_out_of_stock(response, message):
 
 # --- checkout and 立即购买 ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("when", ["before pricing", "after pricing"])
 def test_api_order_for_the_last_unit(when, monkeypatch, buyer, address, rival, last_unit):
     if when == "before pricing":
         buy(rival, last_unit.pk)
     else:
         after_pricing(monkeypatch, lambda: buy(rival, last_unit.pk))
-    response = api_post(api_client(buyer), "/orders", {"items": [{"sku_id": last_unit.pk, "quantity": 1}],
-                                                       "address_id": address.pk})
+    response = api_post(
+        api_client(buyer),
+        "/orders",
+        {"items": [{"sku_id": last_unit.pk, "quantity": 1}], "address_id": address.pk},
+    )
     assert_out_of_stock(response, GONE)
 
 
 def test_api_order_for_more_than_is_left(buyer, address, shop, make_product):
     sku = make_product(shop, title="最后一件", prices=(9900,), stock=2).skus.get()
-    response = api_post(api_client(buyer), "/orders", {"items": [{"sku_id": sku.pk, "quantity": 3}],
-                                                       "address_id": address.pk})
+    response = api_post(
+        api_client(buyer), "/orders", {"items": [{"sku_id": sku.pk, "quantity": 3}], "address_id": address.pk}
+    )
     assert_out_of_stock(response, "“最后一件”库存不足，仅剩 2 件")
 
 
@@ -104,29 +116,40 @@ def test_web_checkout_for_the_last_unit(when, monkeypatch, buyer, address, rival
 
 # --- 拼团 -------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("when", ["before pricing", "after pricing"])
 def test_api_group_buy_of_the_last_unit(when, monkeypatch, buyer, address, rival, shop, last_unit, promo):
-    sale = promo(shop, "group_buy", config={"size": 2, "hours": 24}, items=[{"sku_id": last_unit.pk, "price_fen": 5900}])
+    sale = promo(
+        shop,
+        "group_buy",
+        config={"size": 2, "hours": 24},
+        items=[{"sku_id": last_unit.pk, "price_fen": 5900}],
+    )
     if when == "before pricing":
         buy(rival, last_unit.pk)
     else:
         after_pricing(monkeypatch, lambda: buy(rival, last_unit.pk))
-    response = api_post(api_client(buyer), f"/group-buys/items/{sale.items.get().pk}", {"address_id": address.pk})
+    response = api_post(
+        api_client(buyer), f"/group-buys/items/{sale.items.get().pk}", {"address_id": address.pk}
+    )
     assert_out_of_stock(response, GONE)
 
 
 # --- 秒杀 -------------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def flash(shop, make_product, promo):
     sku = make_product(shop, title="限量球鞋", prices=(50000,), stock=10).skus.get()
-    return promo(shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 9900, "stock": 1}],
-                 per_buyer_limit=1).items.get()
+    return promo(
+        shop, "flash_sale", items=[{"sku_id": sku.pk, "price_fen": 9900, "stock": 1}], per_buyer_limit=1
+    ).items.get()
 
 
 def flash_rival(rival, item):
-    return lambda: checkout_services.flash_buy(buyer=rival, item_id=item.pk, address_id=rival.address.pk,
-                                                idempotency_key=uuid.uuid4().hex)
+    return lambda: checkout_services.flash_buy(
+        buyer=rival, item_id=item.pk, address_id=rival.address.pk, idempotency_key=uuid.uuid4().hex
+    )
 
 
 def rival_moves(when, monkeypatch, rival, item):
@@ -161,7 +184,10 @@ def test_api_flash_buy_of_the_last_unit(when, monkeypatch, buyer, address, rival
 @pytest.mark.parametrize("when", ["before the gate", "at the gate", "after pricing"])
 def test_web_flash_buy_of_the_last_unit(when, monkeypatch, buyer, address, rival, flash, orders_of):
     rival_moves(when, monkeypatch, rival, flash)
-    response = api_client(buyer).post(reverse("storefront:flash_buy"), {
-        "item_id": flash.pk, "quantity": 1, "idempotency_key": uuid.uuid4().hex}, follow=True)
+    response = api_client(buyer).post(
+        reverse("storefront:flash_buy"),
+        {"item_id": flash.pk, "quantity": 1, "idempotency_key": uuid.uuid4().hex},
+        follow=True,
+    )
     assert [str(m) for m in response.context["messages"]] == [FLASH_GONE]
     assert orders_of(buyer) == []

@@ -66,8 +66,10 @@ def other_client(user):
 
 # --- §20: one price everywhere ------------------------------------------------------------------------------------
 
+
 def test_list_product_page_and_checkout_show_the_same_discount_price_and_lists_drop_it_when_it_ends(
-        buyer_client, address, shop, make_product, promo):
+    buyer_client, address, shop, make_product, promo
+):
     from wanshang.marketing.services import promotion_end
 
     product = make_product(shop, title="冰丝凉感睡衣套装", prices=(10000,))
@@ -81,7 +83,7 @@ def test_list_product_page_and_checkout_show_the_same_discount_price_and_lists_d
     assert "限时折扣" in listed
     assert page.context["sku_rows"][0].price.price_fen == 8000 == charged
     html = page.content.decode()
-    assert re.search(r'data-price>80\.00<', html) and "限时折扣" in html
+    assert re.search(r"data-price>80\.00<", html) and "限时折扣" in html
 
     promotion_end(shop=shop, promotion_id=sale.pk)
     listed = search(buyer_client, "睡衣")
@@ -94,20 +96,30 @@ def test_list_product_page_and_checkout_show_the_same_discount_price_and_lists_d
 def test_a_cached_list_stops_showing_a_discount_that_ran_out_by_time(client, shop, make_product, promo):
     """Reaching `ends_at` bumps no listing version: the cached fragment is served, the price overlay is fresh."""
     product = make_product(shop, title="冰丝凉感睡衣套装", prices=(10000,))
-    promo(shop, "time_discount", items=[{"sku_id": product.skus.get().pk, "discount_bps": 9000}],
-          ends=timezone.now() + timedelta(hours=1))
+    promo(
+        shop,
+        "time_discount",
+        items=[{"sku_id": product.skus.get().pk, "discount_bps": 9000}],
+        ends=timezone.now() + timedelta(hours=1),
+    )
     assert card_price(search(client, "睡衣"), product) == "90.00"
 
     later = timezone.now() + timedelta(hours=2)
-    with mock.patch("django.utils.timezone.now", return_value=later), \
-            mock.patch("wanshang.storefront.views.catalog.product_search",
-                       side_effect=AssertionError("the list should come from the cache")):
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        mock.patch(
+            "wanshang.storefront.views.catalog.product_search",
+            side_effect=AssertionError("the list should come from the cache"),
+        ),
+    ):
         listed = search(client, "睡衣")
     assert card_price(listed, product) == "100.00"
     assert "限时折扣" not in listed
 
 
-def test_home_shop_page_and_related_goods_show_the_promotion_price_and_tags(client, shop, make_product, promo):
+def test_home_shop_page_and_related_goods_show_the_promotion_price_and_tags(
+    client, shop, make_product, promo
+):
     dress = make_product(shop, title="法式碎花连衣裙", prices=(20000,))
     other = make_product(shop, title="真丝衬衫", prices=(30000,))
     promo(shop, "time_discount", items=[{"sku_id": dress.skus.get().pk, "price_fen": 15000}])
@@ -123,8 +135,10 @@ def test_home_shop_page_and_related_goods_show_the_promotion_price_and_tags(clie
 
 # --- product page --------------------------------------------------------------------------------------------------
 
+
 def test_product_page_strikes_an_original_price_only_when_the_7_day_rule_allows_it(
-        buyer, buyer_client, address, shop, make_product):
+    buyer, buyer_client, address, shop, make_product
+):
     from wanshang.catalog.services import sku_price_update
     from wanshang.checkout.services import checkout_submit
     from wanshang.compliance.services import transaction_prices_record
@@ -133,13 +147,20 @@ def test_product_page_strikes_an_original_price_only_when_the_7_day_rule_allows_
     sold = make_product(shop, title="羊毛大衣", prices=(12900,))
     never_sold = make_product(shop, title="羊绒围巾", prices=(9900,))
     sku = sold.skus.get()
-    payment = checkout_submit(user=buyer, items=[(sku.pk, 1)], address_id=address.pk,
-                              idempotency_key=uuid.uuid4().hex, from_cart=False)
-    transaction_prices_record(orders=[order_facts(o) for o in payment.orders.all()],
-                              now=timezone.now() - timedelta(days=2))
+    payment = checkout_submit(
+        user=buyer,
+        items=[(sku.pk, 1)],
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+    )
+    transaction_prices_record(
+        orders=[order_facts(o) for o in payment.orders.all()], now=timezone.now() - timedelta(days=2)
+    )
     sku_price_update(staff=shop.owner_staff, sku_id=sku.pk, price_fen=9900, original_price_fen=12900)
-    sku_price_update(staff=shop.owner_staff, sku_id=never_sold.skus.get().pk, price_fen=9900,
-                     original_price_fen=15900)
+    sku_price_update(
+        staff=shop.owner_staff, sku_id=never_sold.skus.get().pk, price_fen=9900, original_price_fen=15900
+    )
 
     ok = product_page(buyer_client, sold).content.decode()
     assert re.search(r'class="strike" data-original[^>]*>¥129\.00<', ok)
@@ -152,7 +173,9 @@ def test_product_page_labels_a_manufacturer_price_without_striking_it(client, sh
     from wanshang.catalog.services import sku_price_update
 
     product = make_product(shop, prices=(9900,), original_price_is_msrp=True)
-    sku_price_update(staff=shop.owner_staff, sku_id=product.skus.get().pk, price_fen=9900, original_price_fen=12900)
+    sku_price_update(
+        staff=shop.owner_staff, sku_id=product.skus.get().pk, price_fen=9900, original_price_fen=12900
+    )
     html = product_page(client, product).content.decode()
     assert "厂商指导价 ¥129.00" in html
     assert not re.search(r'class="strike" data-original[^>]*>¥', html)
@@ -162,10 +185,20 @@ def test_product_page_shows_full_reduction_coupons_bundle_and_tags(client, shop,
     a = make_product(shop, title="咖啡豆", prices=(6000,))
     b = make_product(shop, title="手冲壶", prices=(4000,))
     promo(shop, "full_reduction", config={"mode": "tiers", "tiers": [[20000, 2000], [30000, 5000]]})
-    promo(shop, "coupon", config={"type": "amount", "threshold_fen": 10000, "amount_fen": 1000}, total_quantity=10,
-          name="咖啡节店铺券")
-    promo(shop, "bundle", name="咖啡入门套装", config={"price_fen": 8800},
-          items=[{"sku_id": a.skus.get().pk, "quantity": 1}, {"sku_id": b.skus.get().pk, "quantity": 1}])
+    promo(
+        shop,
+        "coupon",
+        config={"type": "amount", "threshold_fen": 10000, "amount_fen": 1000},
+        total_quantity=10,
+        name="咖啡节店铺券",
+    )
+    promo(
+        shop,
+        "bundle",
+        name="咖啡入门套装",
+        config={"price_fen": 8800},
+        items=[{"sku_id": a.skus.get().pk, "quantity": 1}, {"sku_id": b.skus.get().pk, "quantity": 1}],
+    )
 
     response = product_page(client, a)
     html = response.content.decode()
@@ -178,13 +211,18 @@ def test_product_page_shows_full_reduction_coupons_bundle_and_tags(client, shop,
 
 
 def test_product_page_with_every_promotion_runs_a_bounded_number_of_queries(
-        buyer_client, address, shop, make_product, promo, django_assert_max_num_queries):
+    buyer_client, address, shop, make_product, promo, django_assert_max_num_queries
+):
     product = make_product(shop, prices=tuple(2000 + i for i in range(12)), stock=5)
     skus = list(product.skus.all())
     promo(shop, "time_discount", items=[{"sku_id": s.pk, "discount_bps": 9000} for s in skus[:6]])
     promo(shop, "flash_sale", items=[{"sku_id": s.pk, "price_fen": 1000, "stock": 2} for s in skus[6:9]])
-    promo(shop, "group_buy", config={"size": 2, "hours": 24}, items=[{"sku_id": s.pk, "price_fen": 1500}
-                                                                    for s in skus[9:]])
+    promo(
+        shop,
+        "group_buy",
+        config={"size": 2, "hours": 24},
+        items=[{"sku_id": s.pk, "price_fen": 1500} for s in skus[9:]],
+    )
     promo(shop, "coupon", config={"type": "amount", "threshold_fen": 0, "amount_fen": 100}, total_quantity=10)
     with django_assert_max_num_queries(19):  # 18, and 1 for the shop's running A/B experiments (cached after)
         response = buyer_client.get(reverse("storefront:product", args=[product.pk]))
@@ -194,13 +232,20 @@ def test_product_page_with_every_promotion_runs_a_bounded_number_of_queries(
 
 # --- coupons -------------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def coupon_shop(shop, make_product, promo):
     """A ¥250 jacket and a ¥162 shirt; a 满200减20 shop coupon, one per buyer."""
     jacket = make_product(shop, title="冲锋衣", prices=(25000,))
     shirt = make_product(shop, title="速干T恤", prices=(16200,))
-    coupon = promo(shop, "coupon", name="户外节店铺券", config={"type": "amount", "threshold_fen": 20000, "amount_fen": 2000},
-                   total_quantity=10, per_buyer_limit=1)
+    coupon = promo(
+        shop,
+        "coupon",
+        name="户外节店铺券",
+        config={"type": "amount", "threshold_fen": 20000, "amount_fen": 2000},
+        total_quantity=10,
+        per_buyer_limit=1,
+    )
     return jacket, shirt, coupon
 
 
@@ -209,7 +254,8 @@ def claim(client, coupon, **extra):
 
 
 def test_buyer_claims_a_coupon_on_the_product_page_and_checkout_applies_it(
-        buyer, buyer_client, address, coupon_shop):
+    buyer, buyer_client, address, coupon_shop
+):
     jacket, _shirt, coupon = coupon_shop
     page = product_page(buyer_client, jacket).content.decode()
     assert f'id="claim-{coupon.pk}"' in page
@@ -257,7 +303,8 @@ def test_a_coupon_below_its_threshold_says_how_much_is_missing(buyer_client, add
 
 
 def test_buyer_can_leave_a_coupon_unused_and_the_order_charges_what_the_page_showed(
-        buyer, buyer_client, address, coupon_shop):
+    buyer, buyer_client, address, coupon_shop
+):
     jacket, _shirt, coupon = coupon_shop
     claim(buyer_client, coupon)
     response = checkout_page(buyer_client, jacket.skus.get(), pick="1")  # ticked nothing
@@ -290,8 +337,10 @@ def test_another_buyer_cannot_see_my_coupons(buyer_client, make_user, coupon_sho
 
 # --- points --------------------------------------------------------------------------------------------------------
 
+
 def test_checkout_with_points_charges_less_and_the_order_and_ledger_show_them(
-        buyer, buyer_client, address, shop, make_product, grant_points):
+    buyer, buyer_client, address, shop, make_product, grant_points
+):
     sku = make_product(shop, prices=(10000,)).skus.get()
     grant_points(buyer, 8000)
     plain = checkout_page(buyer_client, sku)
@@ -305,7 +354,9 @@ def test_checkout_with_points_charges_less_and_the_order_and_ledger_show_them(
     order = last_order(buyer)
     assert order.points_used == 5000
     assert order.total_fen == 10000 - 5000 + order.freight_fen
-    assert "使用积分" in buyer_client.get(reverse("storefront:order_detail", args=[order.pk])).content.decode()
+    assert (
+        "使用积分" in buyer_client.get(reverse("storefront:order_detail", args=[order.pk])).content.decode()
+    )
     ledger = buyer_client.get(reverse("storefront:my_points"))
     assert ledger.context["balance"] == 3000
     assert "下单抵扣" in ledger.content.decode() and "-5000" in ledger.content.decode()
@@ -313,20 +364,30 @@ def test_checkout_with_points_charges_less_and_the_order_and_ledger_show_them(
 
 # --- flash sales ---------------------------------------------------------------------------------------------------
 
+
 def flash_form(client, product, **overrides):
     response = product_page(client, product)
     row = response.context["flash_rows"][0]
-    data = {"item_id": row["item"].pk, "quantity": 1, "idempotency_key": uuid.uuid4().hex,
-            "next": reverse("storefront:product", args=[product.pk])}
+    data = {
+        "item_id": row["item"].pk,
+        "quantity": 1,
+        "idempotency_key": uuid.uuid4().hex,
+        "next": reverse("storefront:product", args=[product.pk]),
+    }
     data.update(overrides)
     return data
 
 
 def test_flash_buy_orders_at_the_flash_price_then_others_see_it_sold_out(
-        buyer, buyer_client, address, make_user, make_address, shop, make_product, promo):
+    buyer, buyer_client, address, make_user, make_address, shop, make_product, promo
+):
     product = make_product(shop, title="限量球鞋", prices=(50000,), stock=10)
-    promo(shop, "flash_sale", items=[{"sku_id": product.skus.get().pk, "price_fen": 9900, "stock": 1}],
-          per_buyer_limit=1)
+    promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": product.skus.get().pk, "price_fen": 9900, "stock": 1}],
+        per_buyer_limit=1,
+    )
     page = product_page(buyer_client, product).content.decode()
     assert "立即抢购" in page and "仅剩 1 件" in page
 
@@ -343,11 +404,16 @@ def test_flash_buy_orders_at_the_flash_price_then_others_see_it_sold_out(
     assert "已抢光" in refused.content.decode()
 
 
-def test_flash_buy_over_the_per_buyer_limit_is_refused(buyer, buyer_client, address, shop, make_product, promo,
-                                                       orders_of):
+def test_flash_buy_over_the_per_buyer_limit_is_refused(
+    buyer, buyer_client, address, shop, make_product, promo, orders_of
+):
     product = make_product(shop, prices=(50000,), stock=10)
-    promo(shop, "flash_sale", items=[{"sku_id": product.skus.get().pk, "price_fen": 9900, "stock": 5}],
-          per_buyer_limit=1)
+    promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": product.skus.get().pk, "price_fen": 9900, "stock": 5}],
+        per_buyer_limit=1,
+    )
     buyer_client.post(reverse("storefront:flash_buy"), flash_form(buyer_client, product))
     again = buyer_client.post(reverse("storefront:flash_buy"), flash_form(buyer_client, product), follow=True)
     assert any("秒杀每人限购 1 件" in m for m in messages_of(again))
@@ -365,8 +431,13 @@ def test_flash_board_shows_sessions_with_countdown_and_what_is_left(client, shop
     product = make_product(shop, title="限量球鞋", prices=(50000,), stock=10)
     promo(shop, "flash_sale", items=[{"sku_id": product.skus.get().pk, "price_fen": 9900, "stock": 3}])
     soon = make_product(shop, title="联名卫衣", prices=(30000,), stock=10)
-    promo(shop, "flash_sale", items=[{"sku_id": soon.skus.get().pk, "price_fen": 9900, "stock": 3}],
-          starts=timezone.now() + timedelta(hours=2), ends=timezone.now() + timedelta(hours=3))
+    promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": soon.skus.get().pk, "price_fen": 9900, "stock": 3}],
+        starts=timezone.now() + timedelta(hours=2),
+        ends=timezone.now() + timedelta(hours=3),
+    )
     response = client.get(reverse("storefront:flash_board"))
     html = response.content.decode()
     assert [s["running"] for s in response.context["sessions"]] == [True, False]
@@ -379,17 +450,25 @@ def test_flash_board_shows_sessions_with_countdown_and_what_is_left(client, shop
 
 # --- group buys ----------------------------------------------------------------------------------------------------
 
+
 def test_buyer_starts_a_group_a_friend_joins_by_the_team_page_and_it_completes_when_both_pay(
-        buyer, buyer_client, address, make_user, make_address, shop, make_product, promo):
+    buyer, buyer_client, address, make_user, make_address, shop, make_product, promo
+):
     product = make_product(shop, title="有机草莓", prices=(9900,), stock=10)
-    promo(shop, "group_buy", config={"size": 2, "hours": 24},
-          items=[{"sku_id": product.skus.get().pk, "price_fen": 5900}])
+    promo(
+        shop,
+        "group_buy",
+        config={"size": 2, "hours": 24},
+        items=[{"sku_id": product.skus.get().pk, "price_fen": 5900}],
+    )
     page = product_page(buyer_client, product)
     item = page.context["group_rows"][0]["item"]
     assert "发起拼团" in page.content.decode()
 
-    started = buyer_client.post(reverse("storefront:group_buy"), {
-        "item_id": item.pk, "quantity": 1, "idempotency_key": uuid.uuid4().hex})
+    started = buyer_client.post(
+        reverse("storefront:group_buy"),
+        {"item_id": item.pk, "quantity": 1, "idempotency_key": uuid.uuid4().hex},
+    )
     assert started.status_code == 302 and started["Location"].startswith("/pay/")
     assert last_order(buyer).lines.get().unit_price_fen == 5900
     (team,) = [row["team"] for row in product_page(buyer_client, product).context["open_teams"]]
@@ -414,16 +493,33 @@ def test_buyer_starts_a_group_a_friend_joins_by_the_team_page_and_it_completes_w
     assert "拼团成功" in client.get(reverse("storefront:group_team", args=[team.pk])).content.decode()
 
 
-def test_joining_the_same_group_twice_is_refused_with_a_reason(buyer, buyer_client, address, shop, make_product, promo):
+def test_joining_the_same_group_twice_is_refused_with_a_reason(
+    buyer, buyer_client, address, shop, make_product, promo
+):
     product = make_product(shop, prices=(9900,), stock=10)
-    promo(shop, "group_buy", config={"size": 3, "hours": 24}, items=[{"sku_id": product.skus.get().pk, "price_fen": 5900}])
+    promo(
+        shop,
+        "group_buy",
+        config={"size": 3, "hours": 24},
+        items=[{"sku_id": product.skus.get().pk, "price_fen": 5900}],
+    )
     item = product_page(buyer_client, product).context["group_rows"][0]["item"]
-    buyer_client.post(reverse("storefront:group_buy"), {"item_id": item.pk, "quantity": 1,
-                                                        "idempotency_key": uuid.uuid4().hex})
+    buyer_client.post(
+        reverse("storefront:group_buy"),
+        {"item_id": item.pk, "quantity": 1, "idempotency_key": uuid.uuid4().hex},
+    )
     team = product_page(buyer_client, product).context["open_teams"][0]["team"]
-    again = buyer_client.post(reverse("storefront:group_buy"), {
-        "item_id": item.pk, "team_id": team.pk, "quantity": 1, "idempotency_key": uuid.uuid4().hex,
-        "next": reverse("storefront:group_team", args=[team.pk])}, follow=True)
+    again = buyer_client.post(
+        reverse("storefront:group_buy"),
+        {
+            "item_id": item.pk,
+            "team_id": team.pk,
+            "quantity": 1,
+            "idempotency_key": uuid.uuid4().hex,
+            "next": reverse("storefront:group_team", args=[team.pk]),
+        },
+        follow=True,
+    )
     assert "您已在这个团里" in messages_of(again)
 
 
@@ -433,17 +529,27 @@ def test_unknown_group_page_is_404(client, db):
 
 # --- bundles -------------------------------------------------------------------------------------------------------
 
+
 def test_bundle_button_puts_every_sku_in_the_cart_and_the_cart_shows_the_bundle_saving(
-        buyer_client, shop, make_product, promo):
+    buyer_client, shop, make_product, promo
+):
     a = make_product(shop, title="咖啡豆", prices=(6000,))
     b = make_product(shop, title="手冲壶", prices=(4000,))
-    bundle = promo(shop, "bundle", name="咖啡入门套装", config={"price_fen": 8800},
-                   items=[{"sku_id": a.skus.get().pk, "quantity": 2}, {"sku_id": b.skus.get().pk, "quantity": 1}])
+    bundle = promo(
+        shop,
+        "bundle",
+        name="咖啡入门套装",
+        config={"price_fen": 8800},
+        items=[{"sku_id": a.skus.get().pk, "quantity": 2}, {"sku_id": b.skus.get().pk, "quantity": 1}],
+    )
     answer = buyer_client.post(reverse("storefront:bundle_add"), {"product_id": a.pk, "bundle_id": bundle.pk})
     assert answer.status_code == 302 and answer["Location"] == reverse("storefront:cart")
     response = buyer_client.get(reverse("storefront:cart"))
     cart = response.context["cart"]
-    assert {(line.sku_id, line.quantity) for line in cart.lines} == {(a.skus.get().pk, 2), (b.skus.get().pk, 1)}
+    assert {(line.sku_id, line.quantity) for line in cart.lines} == {
+        (a.skus.get().pk, 2),
+        (b.skus.get().pk, 1),
+    }
     assert cart.groups[0].discount_fen == 16000 - 8800
     assert "套餐 咖啡入门套装" in response.content.decode()
 
@@ -457,6 +563,7 @@ def test_an_unknown_bundle_is_404_and_the_cart_is_unchanged(buyer_client, shop, 
 
 # --- cart: item labels, notes and hints ----------------------------------------------------------------------------
 
+
 def test_cart_shows_item_labels_full_reduction_hints_and_breakdown(buyer_client, shop, make_product, promo):
     a = make_product(shop, title="登山包", prices=(16200,))
     promo(shop, "time_discount", items=[{"sku_id": a.skus.get().pk, "price_fen": 15000}])
@@ -467,5 +574,7 @@ def test_cart_shows_item_labels_full_reduction_hints_and_breakdown(buyer_client,
     assert "满减季：再买¥50可减¥50" in html
     buyer_client.post(reverse("storefront:cart_update"), {"sku_id": a.skus.get().pk, "quantity": 2})
     response = buyer_client.get(reverse("storefront:cart"))
-    assert [(x.label, x.amount_fen) for x in response.context["cart"].groups[0].breakdown] == [("满200减50", 5000)]
+    assert [(x.label, x.amount_fen) for x in response.context["cart"].groups[0].breakdown] == [
+        ("满200减50", 5000)
+    ]
     assert "满200减50" in response.content.decode()

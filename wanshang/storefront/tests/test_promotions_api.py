@@ -25,7 +25,9 @@ def make_api(user):
             kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
             for key, value in (headers or {}).items():
                 kwargs["HTTP_" + key.upper().replace("-", "_")] = value
-            return client.post(API + path, data if data is not None else {}, content_type="application/json", **kwargs)
+            return client.post(
+                API + path, data if data is not None else {}, content_type="application/json", **kwargs
+            )
 
     return Api()
 
@@ -41,17 +43,29 @@ def key():
 
 # --- product promotions ---------------------------------------------------------------------------------------------
 
+
 def test_product_promotions_give_this_buyers_prices_tags_coupons_flash_group_and_bundles(
-        client, api, shop, make_product, promo):
+    client, api, shop, make_product, promo
+):
     a = make_product(shop, title="咖啡豆", prices=(6000, 7000), stock=10)
     b = make_product(shop, title="手冲壶", prices=(4000,))
     sku1, sku2 = a.skus.order_by("id")
     promo(shop, "time_discount", items=[{"sku_id": sku1.pk, "price_fen": 5000}])
     promo(shop, "flash_sale", items=[{"sku_id": sku2.pk, "price_fen": 3000, "stock": 4}], per_buyer_limit=1)
-    coupon = promo(shop, "coupon", config={"type": "amount", "threshold_fen": 10000, "amount_fen": 1000},
-                   total_quantity=10, per_buyer_limit=1)
-    promo(shop, "bundle", name="咖啡入门套装", config={"price_fen": 9000},
-          items=[{"sku_id": sku1.pk, "quantity": 1}, {"sku_id": b.skus.get().pk, "quantity": 1}])
+    coupon = promo(
+        shop,
+        "coupon",
+        config={"type": "amount", "threshold_fen": 10000, "amount_fen": 1000},
+        total_quantity=10,
+        per_buyer_limit=1,
+    )
+    promo(
+        shop,
+        "bundle",
+        name="咖啡入门套装",
+        config={"price_fen": 9000},
+        items=[{"sku_id": sku1.pk, "quantity": 1}, {"sku_id": b.skus.get().pk, "quantity": 1}],
+    )
 
     data = client.get(f"{API}/products/{a.pk}/promotions").json()  # a visitor
     prices = {p["sku_id"]: p for p in data["prices"]}
@@ -71,7 +85,8 @@ def test_product_promotions_give_this_buyers_prices_tags_coupons_flash_group_and
 
 
 def test_product_list_gives_the_price_this_buyer_pays_and_drops_it_when_the_promotion_ends(
-        client, api, address, shop, make_product, promo):
+    client, api, address, shop, make_product, promo
+):
     from wanshang.marketing.services import promotion_end
 
     product = make_product(shop, title="冰丝凉感睡衣套装", prices=(10000,))
@@ -90,10 +105,17 @@ def test_product_list_gives_the_price_this_buyer_pays_and_drops_it_when_the_prom
 
 # --- coupons ------------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def shop_coupon(shop, promo):
-    return promo(shop, "coupon", name="户外节店铺券", config={"type": "amount", "threshold_fen": 20000, "amount_fen": 2000},
-                 total_quantity=10, per_buyer_limit=1)
+    return promo(
+        shop,
+        "coupon",
+        name="户外节店铺券",
+        config={"type": "amount", "threshold_fen": 20000, "amount_fen": 2000},
+        total_quantity=10,
+        per_buyer_limit=1,
+    )
 
 
 def test_claim_a_coupon_the_limit_is_a_409_with_a_reason_and_it_is_listed_as_mine(api, shop_coupon):
@@ -129,8 +151,10 @@ def test_coupon_center_lists_claimable_coupons_with_what_i_hold(client, api, sho
 
 # --- checkout: coupons chosen, reasons, points ----------------------------------------------------------------------
 
+
 def test_preview_lists_coupons_with_reasons_and_the_order_uses_the_coupons_sent_back(
-        buyer, api, address, shop, make_product, shop_coupon):
+    buyer, api, address, shop, make_product, shop_coupon
+):
     from wanshang.orders.selectors import buyer_order_list
 
     jacket = make_product(shop, prices=(25000,)).skus.get()
@@ -145,14 +169,22 @@ def test_preview_lists_coupons_with_reasons_and_the_order_uses_the_coupons_sent_
     (view,) = best["coupons"]
     assert view["chosen"] and view["amount_fen"] == 2000 and best["coupon_ids"] == [view["coupon_id"]]
     assert [(x["label"], x["amount_fen"], x["stage"]) for x in best["groups"][0]["breakdown"]] == [
-        ("店铺券 满200减20", 2000, "shop")]
+        ("店铺券 满200减20", 2000, "shop")
+    ]
     none = api.get("/checkout/preview", sku_id=jacket.pk, address_id=address.pk, coupon_ids="").json()
     assert none["discount_fen"] == 0 and none["coupon_ids"] == []
     assert api.get("/checkout/preview", sku_id=jacket.pk, coupon_ids="1,x").status_code == 400
 
-    placed = api.post("/orders", {"items": [{"sku_id": jacket.pk, "quantity": 1}], "address_id": address.pk,
-                                  "coupon_ids": best["coupon_ids"], "expected_payable_fen": best["payable_fen"]},
-                      headers=key())
+    placed = api.post(
+        "/orders",
+        {
+            "items": [{"sku_id": jacket.pk, "quantity": 1}],
+            "address_id": address.pk,
+            "coupon_ids": best["coupon_ids"],
+            "expected_payable_fen": best["payable_fen"],
+        },
+        headers=key(),
+    )
     assert placed.status_code == 201, placed.json()
     assert placed.json()["amount_fen"] == best["payable_fen"] == 25000 - 2000 + best["freight_fen"]
     order = api.get(f"/orders/{placed.json()['orders'][0]['id']}").json()
@@ -162,13 +194,22 @@ def test_preview_lists_coupons_with_reasons_and_the_order_uses_the_coupons_sent_
     assert len(list(buyer_order_list(buyer=buyer))) == 1
 
 
-def test_order_without_the_coupon_the_preview_had_is_refused_as_a_price_change(api, address, shop, make_product,
-                                                                                shop_coupon):
+def test_order_without_the_coupon_the_preview_had_is_refused_as_a_price_change(
+    api, address, shop, make_product, shop_coupon
+):
     jacket = make_product(shop, prices=(25000,)).skus.get()
     api.post(f"/coupons/{shop_coupon.pk}/claim")
     best = api.get("/checkout/preview", sku_id=jacket.pk, address_id=address.pk).json()
-    refused = api.post("/orders", {"items": [{"sku_id": jacket.pk, "quantity": 1}], "address_id": address.pk,
-                                   "coupon_ids": [], "expected_payable_fen": best["payable_fen"]}, headers=key())
+    refused = api.post(
+        "/orders",
+        {
+            "items": [{"sku_id": jacket.pk, "quantity": 1}],
+            "address_id": address.pk,
+            "coupon_ids": [],
+            "expected_payable_fen": best["payable_fen"],
+        },
+        headers=key(),
+    )
     assert refused.status_code == 409 and "价格已变化" in refused.json()["detail"]
 
 
@@ -178,8 +219,16 @@ def test_points_in_preview_and_order(buyer, api, address, shop, make_product, gr
     preview = api.get("/checkout/preview", sku_id=sku.pk, address_id=address.pk, use_points="true").json()
     assert preview["points_used"] == 5000 and preview["points_available"] == 8000
     assert any(a["code"] == "points" for a in preview["adjustments"])
-    placed = api.post("/orders", {"items": [{"sku_id": sku.pk, "quantity": 1}], "address_id": address.pk,
-                                  "use_points": True, "expected_payable_fen": preview["payable_fen"]}, headers=key())
+    placed = api.post(
+        "/orders",
+        {
+            "items": [{"sku_id": sku.pk, "quantity": 1}],
+            "address_id": address.pk,
+            "use_points": True,
+            "expected_payable_fen": preview["payable_fen"],
+        },
+        headers=key(),
+    )
     assert placed.status_code == 201, placed.json()
     order = api.get(f"/orders/{placed.json()['orders'][0]['id']}").json()
     assert order["points_used"] == 5000 and order["total_fen"] == 5000 + order["freight_fen"]
@@ -196,7 +245,11 @@ def test_cart_carries_item_labels_breakdown_hints_and_coupons(api, shop, make_pr
     api.post(f"/coupons/{shop_coupon.pk}/claim")
     cart = api.post("/cart/items", {"sku_id": sku.pk, "quantity": 1}).json()
     line = cart["groups"][0]["lines"][0]
-    assert (line["list_price_fen"], line["unit_price_fen"], line["promotion_label"]) == (16200, 15000, "限时折扣")
+    assert (line["list_price_fen"], line["unit_price_fen"], line["promotion_label"]) == (
+        16200,
+        15000,
+        "限时折扣",
+    )
     assert line["item_discount_fen"] == 1200
     assert cart["groups"][0]["hints"] == ["满减季：再买¥50可减¥50"]
     assert cart["coupons"][0]["reason"] == "还差50元可用"
@@ -204,11 +257,17 @@ def test_cart_carries_item_labels_breakdown_hints_and_coupons(api, shop, make_pr
 
 # --- flash sales ------------------------------------------------------------------------------------------------------
 
+
 def test_flash_board_and_flash_buy_with_idempotency_sold_out_and_limit(
-        buyer, api, address, make_user, make_address, client, shop, make_product, promo):
+    buyer, api, address, make_user, make_address, client, shop, make_product, promo
+):
     product = make_product(shop, title="限量球鞋", prices=(50000,), stock=10)
-    promo(shop, "flash_sale", items=[{"sku_id": product.skus.get().pk, "price_fen": 9900, "stock": 2}],
-          per_buyer_limit=1)
+    promo(
+        shop,
+        "flash_sale",
+        items=[{"sku_id": product.skus.get().pk, "price_fen": 9900, "stock": 2}],
+        per_buyer_limit=1,
+    )
     (session,) = client.get(f"{API}/flash-sales").json()
     (item,) = session["items"]
     assert session["running"] and (item["price_fen"], item["left"], item["title"]) == (9900, 2, "限量球鞋")
@@ -239,11 +298,17 @@ def test_flash_board_and_flash_buy_with_idempotency_sold_out_and_limit(
 
 # --- group buys -------------------------------------------------------------------------------------------------------
 
-def test_group_buy_start_join_and_the_team_page(buyer, api, address, make_user, make_address, client, shop,
-                                                make_product, promo):
+
+def test_group_buy_start_join_and_the_team_page(
+    buyer, api, address, make_user, make_address, client, shop, make_product, promo
+):
     product = make_product(shop, title="有机草莓", prices=(9900,), stock=10)
-    promo(shop, "group_buy", config={"size": 2, "hours": 24},
-          items=[{"sku_id": product.skus.get().pk, "price_fen": 5900}])
+    promo(
+        shop,
+        "group_buy",
+        config={"size": 2, "hours": 24},
+        items=[{"sku_id": product.skus.get().pk, "price_fen": 5900}],
+    )
     group = api.get(f"/products/{product.pk}/promotions").json()["group_buy"]
     assert (group["size"], group["items"][0]["price_fen"], group["open_teams"]) == (2, 5900, [])
     path = f"/group-buys/items/{group['items'][0]['item_id']}"
@@ -262,8 +327,9 @@ def test_group_buy_start_join_and_the_team_page(buyer, api, address, make_user, 
     assert again.status_code == 409 and again.json()["detail"] == "您已在这个团里"
 
     friend = make_user()
-    joined = make_api(friend).post(path, {"address_id": make_address(friend).pk, "team_id": team["id"]},
-                                   headers=key())
+    joined = make_api(friend).post(
+        path, {"address_id": make_address(friend).pk, "team_id": team["id"]}, headers=key()
+    )
     assert joined.status_code == 201, joined.json()
     page = client.get(f"{API}/group-teams/{team['id']}").json()
     assert page["seats_left"] == 0 and len(page["members"]) == 2 and not page["can_join"]
@@ -272,8 +338,15 @@ def test_group_buy_start_join_and_the_team_page(buyer, api, address, make_user, 
 
 def test_promotion_endpoints_are_in_the_api_schema(client, db):
     paths = client.get("/api/openapi.json").json()["paths"]
-    for path in ("/api/store/products/{product_id}/promotions", "/api/store/coupons/{promotion_id}/claim",
-                 "/api/store/coupons/center", "/api/store/coupons", "/api/store/points", "/api/store/flash-sales",
-                 "/api/store/flash-sales/items/{item_id}/buy", "/api/store/group-buys/items/{item_id}",
-                 "/api/store/group-teams/{team_id}"):
+    for path in (
+        "/api/store/products/{product_id}/promotions",
+        "/api/store/coupons/{promotion_id}/claim",
+        "/api/store/coupons/center",
+        "/api/store/coupons",
+        "/api/store/points",
+        "/api/store/flash-sales",
+        "/api/store/flash-sales/items/{item_id}/buy",
+        "/api/store/group-buys/items/{item_id}",
+        "/api/store/group-teams/{team_id}",
+    ):
         assert path in paths, path

@@ -15,8 +15,9 @@ def is_htmx(request) -> bool:
 
 def safe_next(request, candidate: str | None, default: str = "storefront:home") -> str:
     """`candidate` if it is a local URL, else `default` (a URL name or path)."""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return resolve_url(default)
 

@@ -59,16 +59,22 @@ def cart_add(request):
     error = None
     if form.is_valid():
         try:
-            cart_add_service(user=request.user, sku_id=form.cleaned_data["sku_id"],
-                             quantity=form.cleaned_data["quantity"])
+            cart_add_service(
+                user=request.user, sku_id=form.cleaned_data["sku_id"], quantity=form.cleaned_data["quantity"]
+            )
         except DomainError as exc:
             error = exc.message
     else:
         error = _first_error(form)
     if is_htmx(request):
-        return render(request, "storefront/_added.html", {
-            "error": error, "cart_count": cart_count(user=request.user),
-        })
+        return render(
+            request,
+            "storefront/_added.html",
+            {
+                "error": error,
+                "cart_count": cart_count(user=request.user),
+            },
+        )
     if error:
         messages.error(request, error)
         return redirect(safe_next(request, request.POST.get("next"), default="storefront:cart"))
@@ -86,8 +92,9 @@ def cart_update(request):
     if not form.is_valid():
         return _answer(request, error=_first_error(form))
     try:
-        cart_set_quantity(user=request.user, sku_id=form.cleaned_data["sku_id"],
-                          quantity=form.cleaned_data["quantity"])
+        cart_set_quantity(
+            user=request.user, sku_id=form.cleaned_data["sku_id"], quantity=form.cleaned_data["quantity"]
+        )
     except DomainError as exc:
         return _answer(request, error=exc.message)
     return _answer(request)

@@ -45,14 +45,18 @@ def home(request):
             floors.append((root, products))
     hot, new = list(product_search(sort="sales")[:10]), list(product_search(sort="new")[:10])
     shown = {p.pk: p for p in [*hot, *new, *(p for _root, ps in floors for p in ps)]}
-    return render(request, "storefront/home.html", {
-        "categories": tree,
-        "hot": hot,
-        "new": new,
-        "floors": floors,
-        "shops": list(shop_list_open().order_by("-id")[:12]),
-        "card_overlay": card_overlay(buyer=request.user, products=shown.values()),
-    })
+    return render(
+        request,
+        "storefront/home.html",
+        {
+            "categories": tree,
+            "hot": hot,
+            "new": new,
+            "floors": floors,
+            "shops": list(shop_list_open().order_by("-id")[:12]),
+            "card_overlay": card_overlay(buyer=request.user, products=shown.values()),
+        },
+    )
 
 
 def categories(request):
@@ -62,8 +66,16 @@ def categories(request):
 LISTING_TTL = 120
 
 
-def _listing(request, *, template: str, category=None, shop=None, q: str = "", extra=None,
-             results_template: str | None = "storefront/_listing_results.html"):
+def _listing(
+    request,
+    *,
+    template: str,
+    category=None,
+    shop=None,
+    q: str = "",
+    extra=None,
+    results_template: str | None = "storefront/_listing_results.html",
+):
     """A product list page. The results block (count, grid, pagination) is the same for every visitor, so it
     is cached per URL and language, keyed by the catalog's listing version: any price, shelf or shop change
     renders it afresh; sales counts may lag by up to LISTING_TTL seconds.
@@ -82,7 +94,9 @@ def _listing(request, *, template: str, category=None, shop=None, q: str = "", e
     key = f"storefront:listing:{listing_version()}:{get_language()}:{path_hash}"
     results_html = cache.get(key) if results_template else None
     if results_html is None:
-        qs = product_search(q=q, category=category, shop=shop, sort=sort, min_price_fen=low, max_price_fen=high)
+        qs = product_search(
+            q=q, category=category, shop=shop, sort=sort, min_price_fen=low, max_price_fen=high
+        )
         page = paginate(qs, page=request.GET.get("page"), per_page=PER_PAGE)
         context.update(page=page, products=page.object_list)
         if not results_template:  # the page lays the results out itself (shop page): not cached
@@ -112,29 +126,49 @@ def category(request, slug):
     tree = category_menu(request)
     chain = category_ancestors(cat)
     root = _find_node(tree, chain[0].pk)
-    return _listing(request, template="storefront/listing.html", category=cat, extra={
-        "chain": chain, "side_root": root, "title": cat.name,
-    })
+    return _listing(
+        request,
+        template="storefront/listing.html",
+        category=cat,
+        extra={
+            "chain": chain,
+            "side_root": root,
+            "title": cat.name,
+        },
+    )
 
 
 def search(request):
     q = (request.GET.get("q") or "").strip()[:60]
-    return _listing(request, template="storefront/listing.html", q=q, extra={
-        "title": _("“%(q)s”的搜索结果") % {"q": q} if q else _("全部商品"), "side_tree": category_menu(request),
-    })
+    return _listing(
+        request,
+        template="storefront/listing.html",
+        q=q,
+        extra={
+            "title": _("“%(q)s”的搜索结果") % {"q": q} if q else _("全部商品"),
+            "side_tree": category_menu(request),
+        },
+    )
 
 
 def shop(request, slug):
     the_shop = shop_get_public(slug=slug)
     track_page(request, shop_id=the_shop.pk)
-    return _listing(request, template="storefront/shop.html", shop=the_shop, extra={"title": the_shop.name},
-                    results_template=None)
+    return _listing(
+        request,
+        template="storefront/shop.html",
+        shop=the_shop,
+        extra={"title": the_shop.name},
+        results_template=None,
+    )
 
 
 def product(request, product_id):
     item = product_get_public(product_id=product_id, buyer=request.user)
     track_page(request, shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
-    shown = experiment_variant_for(product=item, visitor=getattr(getattr(request, "visit", None), "visitor", ""))
+    shown = experiment_variant_for(
+        product=item, visitor=getattr(getattr(request, "visit", None), "visitor", "")
+    )
     now = timezone.now()
     skus = list(item.skus.all())
     stock = available_by_sku(sku_ids=[s.pk for s in skus])
@@ -145,43 +179,55 @@ def product(request, product_id):
     sku_data = {
         "axes": item.spec_axes,
         "minQty": min_qty,
-        "skus": [{
-            "id": r.sku.pk, "specs": r.sku.spec_values, "price": fen_to_yuan_str(r.price.price_fen),
-            "label": r.price.label if r.promoted else "",
-            "original": fen_to_yuan_str(r.original_fen) if r.original_fen else "",
-            "msrp": fen_to_yuan_str(r.msrp_fen) if r.msrp_fen else "",
-            "stock": r.stock,
-        } for r in rows],
+        "skus": [
+            {
+                "id": r.sku.pk,
+                "specs": r.sku.spec_values,
+                "price": fen_to_yuan_str(r.price.price_fen),
+                "label": r.price.label if r.promoted else "",
+                "original": fen_to_yuan_str(r.original_fen) if r.original_fen else "",
+                "msrp": fen_to_yuan_str(r.msrp_fen) if r.msrp_fen else "",
+                "stock": r.stock,
+            }
+            for r in rows
+        ],
     }
     single = rows[0] if len(rows) == 1 else None
     related = list(product_search(shop=item.shop, sort="sales").exclude(pk=item.pk)[:6])
-    labels = list({r.price.label if r.promoted else "" for r in rows})  # shown before a SKU is picked if all share it
-    return render(request, "storefront/product.html", {
-        "product": item,
-        # an A/B experiment's variant for this visitor may show another title and main image
-        "display_title": shown.title if shown and shown.title else item.title,
-        "display_images": [shown.image, *item.images[1:]] if shown and shown.image else item.images,
-        "shop": item.shop,
-        "chain": category_ancestors(item.category),
-        "skus": skus,
-        "sku_rows": rows,
-        "sku_data": sku_data,
-        "single_sku": single.sku if single else None,
-        "single_row": single,
-        "price_label": labels[0] if len(labels) == 1 else "",
-        "min_price_fen": min(prices),
-        "max_price_fen": max(prices),
-        "total_stock": sum(stock.values()),
-        "min_qty": min_qty,
-        "attributes": list((item.attributes or {}).items()),
-        "related": related,
-        "card_overlay": card_overlay(buyer=request.user, products=related[:4]),
-        "promos": promos,
-        "promo_tags": short_tags(promos.tags),
-        "claimed": claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in promos.coupons])
-        if promos.coupons else {},
-        **_buy_context(request, promos, skus, now),
-    })
+    labels = list(
+        {r.price.label if r.promoted else "" for r in rows}
+    )  # shown before a SKU is picked if all share it
+    return render(
+        request,
+        "storefront/product.html",
+        {
+            "product": item,
+            # an A/B experiment's variant for this visitor may show another title and main image
+            "display_title": shown.title if shown and shown.title else item.title,
+            "display_images": [shown.image, *item.images[1:]] if shown and shown.image else item.images,
+            "shop": item.shop,
+            "chain": category_ancestors(item.category),
+            "skus": skus,
+            "sku_rows": rows,
+            "sku_data": sku_data,
+            "single_sku": single.sku if single else None,
+            "single_row": single,
+            "price_label": labels[0] if len(labels) == 1 else "",
+            "min_price_fen": min(prices),
+            "max_price_fen": max(prices),
+            "total_stock": sum(stock.values()),
+            "min_qty": min_qty,
+            "attributes": list((item.attributes or {}).items()),
+            "related": related,
+            "card_overlay": card_overlay(buyer=request.user, products=related[:4]),
+            "promos": promos,
+            "promo_tags": short_tags(promos.tags),
+            "claimed": claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in promos.coupons])
+            if promos.coupons
+            else {},
+            **_buy_context(request, promos, skus, now),
+        },
+    )
 
 
 def _buy_context(request, promos, skus, now) -> dict:
@@ -190,16 +236,32 @@ def _buy_context(request, promos, skus, now) -> dict:
     return {
         "flash": promos.flash,
         "flash_running": bool(promos.flash and promos.flash.starts_at <= now),
-        "flash_rows": [{"item": it, "sku": by_id[sku_id], "left": max(it.stock - it.sold, 0),
-                        "sold_out": it.sold >= it.stock}
-                       for sku_id, it in promos.flash_items.items() if sku_id in by_id],
-        "group_rows": [{"item": it, "sku": by_id[sku_id]} for sku_id, it in promos.group_items.items()
-                       if sku_id in by_id],
+        "flash_rows": [
+            {
+                "item": it,
+                "sku": by_id[sku_id],
+                "left": max(it.stock - it.sold, 0),
+                "sold_out": it.sold >= it.stock,
+            }
+            for sku_id, it in promos.flash_items.items()
+            if sku_id in by_id
+        ],
+        "group_rows": [
+            {"item": it, "sku": by_id[sku_id]} for sku_id, it in promos.group_items.items() if sku_id in by_id
+        ],
         "open_teams": [{"team": t, "missing": max(t.size - t.paid_count, 0)} for t in promos.open_teams],
-        "bundles": [{"promotion": b, "members": members, "whole_fen": whole, "price_fen": b.config["price_fen"],
-                     "save_fen": whole - b.config["price_fen"]}
-                    for b, members, whole in promos.bundles],
+        "bundles": [
+            {
+                "promotion": b,
+                "members": members,
+                "whole_fen": whole,
+                "price_fen": b.config["price_fen"],
+                "save_fen": whole - b.config["price_fen"],
+            }
+            for b, members, whole in promos.bundles
+        ],
         "buy_address": address_default(user=request.user)
-        if request.user.is_authenticated and (promos.flash_items or promos.group_items) else None,
+        if request.user.is_authenticated and (promos.flash_items or promos.group_items)
+        else None,
         "buy_key": uuid.uuid4().hex,
     }

@@ -34,45 +34,64 @@ def _options_from_query(request) -> PricingOptions:
     return PricingOptions(coupon_ids=coupon_ids, use_points=request.GET.get("points") == "1")
 
 
-def _render(request, *, mode: str, items, address_id=None, key: str | None = None, note: str = "",
-            error: str | None = None, options: PricingOptions | None = None, status: int = 200):
+def _render(
+    request,
+    *,
+    mode: str,
+    items,
+    address_id=None,
+    key: str | None = None,
+    note: str = "",
+    error: str | None = None,
+    options: PricingOptions | None = None,
+    status: int = 200,
+):
     options = options or PricingOptions()
     try:
-        cart, address = checkout_preview(user=request.user, items=items, address_id=address_id, options=options)
+        cart, address = checkout_preview(
+            user=request.user, items=items, address_id=address_id, options=options
+        )
     except DomainError as exc:
         if mode == "cart" and not isinstance(exc, NotFound):
             messages.error(request, exc.message)
             return redirect("storefront:cart")
         return error_page(request, exc)
-    form = CheckoutForm(initial={
-        "mode": mode,
-        "items": format_items((line.sku_id, line.quantity) for line in cart.lines),
-        "address_id": address.pk if address else "",
-        "buyer_note": note,
-        "idempotency_key": key or uuid.uuid4().hex,
-        "expected_payable_fen": cart.payable_fen,
-        # what was applied, not what was asked: the order is priced with exactly these (engine re-checks them)
-        "coupon_ids": ",".join(str(v.coupon.pk) for v in cart.coupons if v.chosen),
-        "use_points": bool(cart.points_used),
-    })
+    form = CheckoutForm(
+        initial={
+            "mode": mode,
+            "items": format_items((line.sku_id, line.quantity) for line in cart.lines),
+            "address_id": address.pk if address else "",
+            "buyer_note": note,
+            "idempotency_key": key or uuid.uuid4().hex,
+            "expected_payable_fen": cart.payable_fen,
+            # what was applied, not what was asked: the order is priced with exactly these (engine re-checks them)
+            "coupon_ids": ",".join(str(v.coupon.pk) for v in cart.coupons if v.chosen),
+            "use_points": bool(cart.points_used),
+        }
+    )
     # the coupon/points form reloads this page: it carries what the page is about (a direct buy, the address)
     keep = [("sku", items[0][0]), ("qty", items[0][1])] if mode == "direct" and items else []
     if address:
         keep.append(("address", address.pk))
-    return render(request, "storefront/checkout.html", {
-        "cart": cart,
-        "address": address,
-        "addresses": address_list(user=request.user),
-        "form": form,
-        "mode": mode,
-        "error": error,
-        "can_submit": bool(address) and bool(cart.valid_lines) and not cart.problems,
-        "back_url": request.get_full_path(),
-        "keep_params": keep,
-        "options": options,
-        "chosen_ids": {v.coupon.pk for v in cart.coupons if v.chosen},
-        "points_value_fen": next((a.amount_fen for a in cart.adjustments if a.code == "points"), 0),
-    }, status=status)
+    return render(
+        request,
+        "storefront/checkout.html",
+        {
+            "cart": cart,
+            "address": address,
+            "addresses": address_list(user=request.user),
+            "form": form,
+            "mode": mode,
+            "error": error,
+            "can_submit": bool(address) and bool(cart.valid_lines) and not cart.problems,
+            "back_url": request.get_full_path(),
+            "keep_params": keep,
+            "options": options,
+            "chosen_ids": {v.coupon.pk for v in cart.coupons if v.chosen},
+            "points_value_fen": next((a.amount_fen for a in cart.adjustments if a.code == "points"), 0),
+        },
+        status=status,
+    )
 
 
 @buyer_required
@@ -82,8 +101,13 @@ def checkout(request):
     address_id = int_or_none(request.GET.get("address"))
     options = _options_from_query(request)
     if "sku" in request.GET:
-        return _render(request, mode="direct", items=[(request.GET.get("sku"), request.GET.get("qty") or 1)],
-                       address_id=address_id, options=options)
+        return _render(
+            request,
+            mode="direct",
+            items=[(request.GET.get("sku"), request.GET.get("qty") or 1)],
+            address_id=address_id,
+            options=options,
+        )
     items = selected_cart_items(user=request.user)
     if not items:
         messages.error(request, _("请先在购物车中选择要结算的商品"))
@@ -99,26 +123,44 @@ def _submit(request):
             return redirect("storefront:cart")
         mode = form.cleaned_data["mode"]
         message = "；".join(e for errors in form.errors.values() for e in errors)
-        return _render(request, mode=mode, items=form.cleaned_data["items"],
-                       address_id=int_or_none(request.POST.get("address_id")), error=message,
-                       note=request.POST.get("buyer_note", "")[:200])
+        return _render(
+            request,
+            mode=mode,
+            items=form.cleaned_data["items"],
+            address_id=int_or_none(request.POST.get("address_id")),
+            error=message,
+            note=request.POST.get("buyer_note", "")[:200],
+        )
     data = form.cleaned_data
     options = PricingOptions(coupon_ids=data["coupon_ids"], use_points=data["use_points"])
     try:
         payment = checkout_submit(
-            user=request.user, items=data["items"], address_id=data["address_id"],
-            idempotency_key=data["idempotency_key"], buyer_note=data["buyer_note"],
-            expected_payable_fen=data["expected_payable_fen"], from_cart=data["mode"] == "cart",
+            user=request.user,
+            items=data["items"],
+            address_id=data["address_id"],
+            idempotency_key=data["idempotency_key"],
+            buyer_note=data["buyer_note"],
+            expected_payable_fen=data["expected_payable_fen"],
+            from_cart=data["mode"] == "cart",
             options=options,
         )
     except DomainError as exc:
-        return _render(request, mode=data["mode"], items=data["items"], address_id=data["address_id"],
-                       key=data["idempotency_key"], note=data["buyer_note"], error=exc.message, options=options,
-                       status=exc.status_code)
+        return _render(
+            request,
+            mode=data["mode"],
+            items=data["items"],
+            address_id=data["address_id"],
+            key=data["idempotency_key"],
+            note=data["buyer_note"],
+            error=exc.message,
+            options=options,
+            status=exc.status_code,
+        )
     return redirect("storefront:cashier", payment_no=payment.no)
 
 
 # --- cashier ---------------------------------------------------------------------------------------------------
+
 
 def _payment(request, payment_no):
     return payment_get_for_buyer(buyer=request.user, payment_no=payment_no)
@@ -131,13 +173,17 @@ def cashier(request, payment_no):
         return redirect("storefront:pay_done", payment_no=payment.no)
     orders = list(payment.orders.all())
     pending = [o.pay_deadline for o in orders if o.status == "pending_payment"]
-    return render(request, "storefront/cashier.html", {
-        "payment": payment,
-        "orders": orders,
-        "deadline": min(pending) if pending else None,
-        "gateways": available_gateways(),
-        "payable": payment.status == "pending" and bool(pending),
-    })
+    return render(
+        request,
+        "storefront/cashier.html",
+        {
+            "payment": payment,
+            "orders": orders,
+            "deadline": min(pending) if pending else None,
+            "gateways": available_gateways(),
+            "payable": payment.status == "pending" and bool(pending),
+        },
+    )
 
 
 @buyer_required
@@ -159,7 +205,9 @@ def pay_start(request, payment_no):
     code = form.cleaned_data["gateway"]
     with message_errors(request, passthrough=NotFound) as outcome:
         action = payment_start(
-            buyer=request.user, payment_no=payment_no, gateway_code=code,
+            buyer=request.user,
+            payment_no=payment_no,
+            gateway_code=code,
             return_url=request.build_absolute_uri(reverse("storefront:pay_done", args=[payment_no])),
             notify_url=request.build_absolute_uri(reverse("api:notify", kwargs={"gateway": code})),
         )
@@ -169,7 +217,9 @@ def pay_start(request, payment_no):
         return redirect(action.url)
     if action.kind == "qrcode":
         payment = _payment(request, payment_no)
-        return render(request, "storefront/pay_qrcode.html", {"payment": payment, "action": action, "gateway": code})
+        return render(
+            request, "storefront/pay_qrcode.html", {"payment": payment, "action": action, "gateway": code}
+        )
     messages.info(request, _("请在收银台点击“确认支付（沙箱）”完成支付"))
     return redirect("storefront:cashier", payment_no=payment_no)
 
@@ -194,4 +244,6 @@ def pay_status(request, payment_no):
 @buyer_required
 def pay_done(request, payment_no):
     payment = _payment(request, payment_no)
-    return render(request, "storefront/pay_done.html", {"payment": payment, "orders": list(payment.orders.all())})
+    return render(
+        request, "storefront/pay_done.html", {"payment": payment, "orders": list(payment.orders.all())}
+    )

@@ -20,11 +20,17 @@ PER_PAGE = 40
 def my_favourites(request):
     page = paginate(favourite_list(user=request.user), page=request.GET.get("page"), per_page=PER_PAGE)
     favourites = list(page.object_list)
-    return render(request, "storefront/my_favourites.html", {
-        "page": page,
-        "favourites": favourites,
-        "card_overlay": card_overlay(buyer=request.user, products=[f.product for f in favourites if f.buyable]),
-    })
+    return render(
+        request,
+        "storefront/my_favourites.html",
+        {
+            "page": page,
+            "favourites": favourites,
+            "card_overlay": card_overlay(
+                buyer=request.user, products=[f.product for f in favourites if f.buyable]
+            ),
+        },
+    )
 
 
 @buyer_required
@@ -47,13 +53,25 @@ def favourite_toggle(request):
     if is_htmx(request):
         if remove and error is None and request.POST.get("from") == "list":
             return HttpResponse("")
-        return render(request, "storefront/_favourite_button.html", {
-            "product_id": product_id, "favourited": favourited, "error": error, "notice": notice, "toast": True,
-            "next": request.POST.get("next", ""),
-        })
+        return render(
+            request,
+            "storefront/_favourite_button.html",
+            {
+                "product_id": product_id,
+                "favourited": favourited,
+                "error": error,
+                "notice": notice,
+                "toast": True,
+                "next": request.POST.get("next", ""),
+            },
+        )
     if error:
         messages.error(request, error)
     else:
         messages.success(request, notice)
-    default = reverse("storefront:product", args=[product_id]) if product_id and not remove else "storefront:my_favourites"
+    default = (
+        reverse("storefront:product", args=[product_id])
+        if product_id and not remove
+        else "storefront:my_favourites"
+    )
     return redirect(safe_next(request, request.POST.get("next"), default=default))

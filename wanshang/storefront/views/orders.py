@@ -16,8 +16,14 @@ from wanshang.orders.services import order_cancel, order_confirm_receipt
 from wanshang.storefront.forms import CancelForm, RefundForm
 from wanshang.storefront.views._common import buyer_required
 
-TABS = [("all", _("全部")), ("unpaid", _("待付款")), ("to_ship", _("待发货")), ("to_receive", _("待收货")), ("done", _("已完成")),
-        ("refund", _("退款/售后"))]
+TABS = [
+    ("all", _("全部")),
+    ("unpaid", _("待付款")),
+    ("to_ship", _("待发货")),
+    ("to_receive", _("待收货")),
+    ("done", _("已完成")),
+    ("refund", _("退款/售后")),
+]
 TAB_KEYS = {key for key, _ in TABS}
 
 
@@ -27,26 +33,34 @@ def order_list(request):
     tab = tab if tab in TAB_KEYS else "all"
     page = Paginator(buyer_orders_by_tab(buyer=request.user, tab=tab), 10).get_page(request.GET.get("page"))
     counts = buyer_tab_counts(buyer=request.user)
-    return render(request, "storefront/orders.html", {
-        "tabs": [(key, label, counts.get(key, 0)) for key, label in TABS],
-        "tab": tab,
-        "page": page,
-        "orders": page.object_list,
-    })
+    return render(
+        request,
+        "storefront/orders.html",
+        {
+            "tabs": [(key, label, counts.get(key, 0)) for key, label in TABS],
+            "tab": tab,
+            "page": page,
+            "orders": page.object_list,
+        },
+    )
 
 
 @buyer_required
 def order_detail(request, order_id):
     order = buyer_order_get(buyer=request.user, order_id=order_id)
-    return render(request, "storefront/order_detail.html", {
-        "order": order,
-        "lines": list(order.lines.all()),
-        "events": list(order.events.all()),
-        "refund": order_for_refund(order),
-        "carrier_label": dict(carrier_choices()).get(order.carrier, order.carrier),
-        "refund_form": RefundForm(),
-        "cancel_form": CancelForm(),
-    })
+    return render(
+        request,
+        "storefront/order_detail.html",
+        {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "events": list(order.events.all()),
+            "refund": order_for_refund(order),
+            "carrier_label": dict(carrier_choices()).get(order.carrier, order.carrier),
+            "refund_form": RefundForm(),
+            "cancel_form": CancelForm(),
+        },
+    )
 
 
 def _act(request, order_id, action, success: str):
@@ -62,16 +76,29 @@ def _act(request, order_id, action, success: str):
 def order_cancel_view(request, order_id):
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(request, order_id, lambda: order_cancel(
-        order_id=order_id, buyer=request.user, actor=request.user, actor_kind="buyer", reason=reason or "买家取消",
-    ), _("订单已取消"))
+    return _act(
+        request,
+        order_id,
+        lambda: order_cancel(
+            order_id=order_id,
+            buyer=request.user,
+            actor=request.user,
+            actor_kind="buyer",
+            reason=reason or "买家取消",
+        ),
+        _("订单已取消"),
+    )
 
 
 @buyer_required
 @require_POST
 def order_confirm_view(request, order_id):
-    return _act(request, order_id, lambda: order_confirm_receipt(buyer=request.user, order_id=order_id),
-                _("已确认收货，交易成功"))
+    return _act(
+        request,
+        order_id,
+        lambda: order_confirm_receipt(buyer=request.user, order_id=order_id),
+        _("已确认收货，交易成功"),
+    )
 
 
 @buyer_required
@@ -94,9 +121,17 @@ def order_refund_view(request, order_id):
     if not lines and any(k.startswith("qty_") for k in request.POST):
         messages.error(request, _("请填写要退款的商品数量"))
         return redirect("storefront:order_detail", order_id=order_id)
-    return _act(request, order_id, lambda: refund_request(
-        buyer=request.user, order_id=order_id, reason=form.cleaned_data["reason"], lines=lines or None,
-    ), _("退款申请已提交，等待商家处理"))
+    return _act(
+        request,
+        order_id,
+        lambda: refund_request(
+            buyer=request.user,
+            order_id=order_id,
+            reason=form.cleaned_data["reason"],
+            lines=lines or None,
+        ),
+        _("退款申请已提交，等待商家处理"),
+    )
 
 
 @buyer_required

@@ -34,7 +34,11 @@ from wanshang.storefront.forms import BundleAddForm, CouponClaimForm, FlashBuyFo
 from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, mask_name, team_status_label
 from wanshang.storefront.views._common import buyer_required, is_htmx, safe_next
 
-COUPON_TABS = [("unused", gettext_lazy("未使用")), ("used", gettext_lazy("已使用")), ("expired", gettext_lazy("已过期"))]
+COUPON_TABS = [
+    ("unused", gettext_lazy("未使用")),
+    ("used", gettext_lazy("已使用")),
+    ("expired", gettext_lazy("已过期")),
+]
 
 
 def _first_error(form) -> str:
@@ -44,6 +48,7 @@ def _first_error(form) -> str:
 
 
 # --- coupons ---------------------------------------------------------------------------------------------------
+
 
 @buyer_required
 @require_POST
@@ -61,11 +66,18 @@ def coupon_claim(request):
         error = _first_error(form)
     if is_htmx(request):
         promotion_id = coupon.promotion_id if coupon else (form.cleaned_data.get("promotion_id") or 0)
-        return render(request, "storefront/_coupon_claim.html", {
-            "promotion_id": promotion_id, "error": error, "just_claimed": coupon is not None, "back": back,
-            "coupon": coupon.promotion if coupon else None,
-            "held": claimed_counts(buyer=request.user, promotion_ids=[promotion_id]).get(promotion_id, 0),
-        })  # 200 even for a refusal: htmx swaps only successful answers, and the reason must show
+        return render(
+            request,
+            "storefront/_coupon_claim.html",
+            {
+                "promotion_id": promotion_id,
+                "error": error,
+                "just_claimed": coupon is not None,
+                "back": back,
+                "coupon": coupon.promotion if coupon else None,
+                "held": claimed_counts(buyer=request.user, promotion_ids=[promotion_id]).get(promotion_id, 0),
+            },
+        )  # 200 even for a refusal: htmx swaps only successful answers, and the reason must show
     if error:
         messages.error(request, error)
     else:
@@ -75,33 +87,51 @@ def coupon_claim(request):
 
 def coupon_center(request):
     coupons = center()
-    return render(request, "storefront/coupon_center.html", {
-        "coupons": coupons,
-        "claimed": claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in coupons]) if coupons else {},
-    })
+    return render(
+        request,
+        "storefront/coupon_center.html",
+        {
+            "coupons": coupons,
+            "claimed": claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in coupons])
+            if coupons
+            else {},
+        },
+    )
 
 
 @buyer_required
 def my_coupons(request):
     state = request.GET.get("state", "unused")
     state = state if state in dict(COUPON_TABS) else "unused"
-    return render(request, "storefront/my_coupons.html", {
-        "tabs": COUPON_TABS, "state": state, "coupons": coupons_of(buyer=request.user, state=state),
-        "rules": GIVE_BACK_RULES, "now": timezone.now(),
-    })
+    return render(
+        request,
+        "storefront/my_coupons.html",
+        {
+            "tabs": COUPON_TABS,
+            "state": state,
+            "coupons": coupons_of(buyer=request.user, state=state),
+            "rules": GIVE_BACK_RULES,
+            "now": timezone.now(),
+        },
+    )
 
 
 @buyer_required
 def my_points(request):
     balance, entries = points_of(user=request.user)
-    return render(request, "storefront/my_points.html", {
-        "balance": balance,
-        "entries": [{"entry": e, "reason": POINTS_REASONS.get(e.reason, e.reason)} for e in entries],
-        "rules": GIVE_BACK_RULES,
-    })
+    return render(
+        request,
+        "storefront/my_points.html",
+        {
+            "balance": balance,
+            "entries": [{"entry": e, "reason": POINTS_REASONS.get(e.reason, e.reason)} for e in entries],
+            "rules": GIVE_BACK_RULES,
+        },
+    )
 
 
 # --- flash sales and group buys ----------------------------------------------------------------------------------
+
 
 def flash_board(request):
     return render(request, "storefront/flash_board.html", {"sessions": flash_sale_board()})
@@ -138,9 +168,18 @@ def _promo_buy(request, form, back: str, buy):
 def flash_buy(request):
     form = FlashBuyForm(request.POST)
     back = safe_next(request, request.POST.get("next"), default="storefront:flash_board")
-    return _promo_buy(request, form, back, lambda address_id: buy(
-        buyer=request.user, item_id=form.cleaned_data["item_id"], quantity=form.cleaned_data["quantity"],
-        address_id=address_id, idempotency_key=form.cleaned_data["idempotency_key"]))
+    return _promo_buy(
+        request,
+        form,
+        back,
+        lambda address_id: buy(
+            buyer=request.user,
+            item_id=form.cleaned_data["item_id"],
+            quantity=form.cleaned_data["quantity"],
+            address_id=address_id,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        ),
+    )
 
 
 @buyer_required
@@ -148,10 +187,19 @@ def flash_buy(request):
 def group_buy(request):
     form = GroupBuyForm(request.POST)
     back = safe_next(request, request.POST.get("next"))
-    return _promo_buy(request, form, back, lambda address_id: group_buy_for(
-        buyer=request.user, item_id=form.cleaned_data["item_id"], team_id=form.cleaned_data.get("team_id"),
-        quantity=form.cleaned_data["quantity"], address_id=address_id,
-        idempotency_key=form.cleaned_data["idempotency_key"]))
+    return _promo_buy(
+        request,
+        form,
+        back,
+        lambda address_id: group_buy_for(
+            buyer=request.user,
+            item_id=form.cleaned_data["item_id"],
+            team_id=form.cleaned_data.get("team_id"),
+            quantity=form.cleaned_data["quantity"],
+            address_id=address_id,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        ),
+    )
 
 
 def group_team(request, team_id):
@@ -163,18 +211,36 @@ def group_team(request, team_id):
     is_member = user.is_authenticated and any(m.buyer_id == user.pk for m in members)
     open_now = team.status == "open" and team.expires_at > now
     seats = max(team.size - len(members), 0)
-    return render(request, "storefront/group_team.html", {
-        "team": team, "item": team.item, "sku": team.item.sku, "product": team.item.sku.product,
-        "members": [{"name": mask_name(m.buyer.display_name), "leader": m.buyer_id == team.leader_id,
-                     "paid": m.paid} for m in members],
-        "empty_seats": range(seats), "seats": seats, "status_label": team_status_label(team, now),
-        "open_now": open_now, "is_member": is_member, "can_join": open_now and seats > 0 and not is_member,
-        "buy_address": address_default(user=user) if user.is_authenticated else None,
-        "buy_key": uuid.uuid4().hex,
-    })
+    return render(
+        request,
+        "storefront/group_team.html",
+        {
+            "team": team,
+            "item": team.item,
+            "sku": team.item.sku,
+            "product": team.item.sku.product,
+            "members": [
+                {
+                    "name": mask_name(m.buyer.display_name),
+                    "leader": m.buyer_id == team.leader_id,
+                    "paid": m.paid,
+                }
+                for m in members
+            ],
+            "empty_seats": range(seats),
+            "seats": seats,
+            "status_label": team_status_label(team, now),
+            "open_now": open_now,
+            "is_member": is_member,
+            "can_join": open_now and seats > 0 and not is_member,
+            "buy_address": address_default(user=user) if user.is_authenticated else None,
+            "buy_key": uuid.uuid4().hex,
+        },
+    )
 
 
 # --- bundles -----------------------------------------------------------------------------------------------------
+
 
 @buyer_required
 @require_POST

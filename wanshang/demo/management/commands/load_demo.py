@@ -30,44 +30,74 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认 2026）")
-        parser.add_argument("--products-per-shop", type=bounded_int("products-per-shop", 1, 500), default=60,
-                            help="每家店铺的商品数（默认 60）")
-        parser.add_argument("--orders", type=bounded_int("orders", 0, 20000), default=400,
-                            help="历史订单数（默认 400）")
-        parser.add_argument("--buyers", type=bounded_int("buyers", 1, 2000), default=40,
-                            help="买家数（默认 40，另有一个演示买家）")
-        parser.add_argument("--simulate-days", type=bounded_int("simulate-days", 0, 120), default=SIMULATE_DAYS,
-                            help=f"数据中心历史：模拟最近几天的访客与交易（默认 {SIMULATE_DAYS}，0 = 不模拟；"
-                                 "已有历史时跳过）")
-        parser.add_argument("--visitors-per-day", type=bounded_int("visitors-per-day", 1, 200000),
-                            default=SIMULATE_VISITORS_PER_DAY,
-                            help=f"模拟时平均每天的访问次数（默认 {SIMULATE_VISITORS_PER_DAY}）")
+        parser.add_argument(
+            "--products-per-shop",
+            type=bounded_int("products-per-shop", 1, 500),
+            default=60,
+            help="每家店铺的商品数（默认 60）",
+        )
+        parser.add_argument(
+            "--orders", type=bounded_int("orders", 0, 20000), default=400, help="历史订单数（默认 400）"
+        )
+        parser.add_argument(
+            "--buyers",
+            type=bounded_int("buyers", 1, 2000),
+            default=40,
+            help="买家数（默认 40，另有一个演示买家）",
+        )
+        parser.add_argument(
+            "--simulate-days",
+            type=bounded_int("simulate-days", 0, 120),
+            default=SIMULATE_DAYS,
+            help=f"数据中心历史：模拟最近几天的访客与交易（默认 {SIMULATE_DAYS}，0 = 不模拟；"
+            "已有历史时跳过）",
+        )
+        parser.add_argument(
+            "--visitors-per-day",
+            type=bounded_int("visitors-per-day", 1, 200000),
+            default=SIMULATE_VISITORS_PER_DAY,
+            help=f"模拟时平均每天的访问次数（默认 {SIMULATE_VISITORS_PER_DAY}）",
+        )
 
     def handle(self, *args, **options):
         status = demo_status()
         if status == "partial":
-            raise CommandError("数据库中已有部分演示店铺，但演示数据不完整。请换一个空数据库"
-                               "（例如删除 var/wanshang.sqlite3 后 migrate）再运行 load_demo。")
+            raise CommandError(
+                "数据库中已有部分演示店铺，但演示数据不完整。请换一个空数据库"
+                "（例如删除 var/wanshang.sqlite3 后 migrate）再运行 load_demo。"
+            )
         if status == "empty":
             started = time.monotonic()
             try:
                 counts = demo_load(
-                    options=DemoOptions(seed=options["seed"], products_per_shop=options["products_per_shop"],
-                                        orders=options["orders"], buyers=options["buyers"]),
+                    options=DemoOptions(
+                        seed=options["seed"],
+                        products_per_shop=options["products_per_shop"],
+                        orders=options["orders"],
+                        buyers=options["buyers"],
+                    ),
                     log=lambda line: self.stdout.write(line),
                 )
             except DomainError as exc:  # e.g. a demo phone number already works for another shop
                 raise CommandError(f"加载失败，已全部回滚：{exc.message}") from exc
-            self.stdout.write(self.style.SUCCESS(f"演示数据加载完成，用时 {time.monotonic() - started:.1f} 秒"))
+            self.stdout.write(
+                self.style.SUCCESS(f"演示数据加载完成，用时 {time.monotonic() - started:.1f} 秒")
+            )
             for line in demo_counts_lines(counts):
                 self.stdout.write(line)
         else:
             self.stdout.write("演示数据已加载，跳过（不会重复创建）。")
         started = time.monotonic()
-        report = demo_simulate(days=options["simulate_days"], visitors_per_day=options["visitors_per_day"],
-                               seed=options["seed"], log=lambda line: self.stdout.write(line))
+        report = demo_simulate(
+            days=options["simulate_days"],
+            visitors_per_day=options["visitors_per_day"],
+            seed=options["seed"],
+            log=lambda line: self.stdout.write(line),
+        )
         if report is not None:
-            self.stdout.write(self.style.SUCCESS(f"数据中心历史模拟完成，用时 {time.monotonic() - started:.1f} 秒"))
+            self.stdout.write(
+                self.style.SUCCESS(f"数据中心历史模拟完成，用时 {time.monotonic() - started:.1f} 秒")
+            )
             for line in report.lines():
                 self.stdout.write(line)
         for line in demo_banner():

@@ -15,11 +15,19 @@ def data_home(request):
     key = request.GET.get("period", "today")
     key = key if key in data.PERIODS else "today"
     board = data.dashboard(scope=MARKETPLACE, period_key=key)
-    return render(request, "platform/data.html", {
-        **board, "nav": "data", "marketplace": True, "top_shops": data.top_shops(period_key=key),
-        "trend_chart": charts.trend(board["trend"]), "funnel_chart": charts.funnel(board["funnel"]),
-        "source_chart": charts.pie(board["sources"]["level1"], name=gettext("来源")),
-    })
+    return render(
+        request,
+        "platform/data.html",
+        {
+            **board,
+            "nav": "data",
+            "marketplace": True,
+            "top_shops": data.top_shops(period_key=key),
+            "trend_chart": charts.trend(board["trend"]),
+            "funnel_chart": charts.funnel(board["funnel"]),
+            "source_chart": charts.pie(board["sources"]["level1"], name=gettext("来源")),
+        },
+    )
 
 
 urlpatterns = [

@@ -43,18 +43,35 @@ def _quick_ranges() -> list[tuple[str, str, str]]:
 def data_trade(request):
     params = {"start": request.GET.get("start", ""), "end": request.GET.get("end", "")}
     shop_id = _shop_id(request)
-    context = {"nav": "data", "params": params, "shop_id": shop_id, "shops": shop_list().order_by("name"),
-               "quick": _quick_ranges(), "max_days": MAX_DAYS, "platform_unread": platform_alerts_unread_count()}
+    context = {
+        "nav": "data",
+        "params": params,
+        "shop_id": shop_id,
+        "shops": shop_list().order_by("name"),
+        "quick": _quick_ranges(),
+        "max_days": MAX_DAYS,
+        "platform_unread": platform_alerts_unread_count(),
+    }
     try:
         rng = trade_range(**params)
         report = platform_trade_report(rng=rng, shop_id=shop_id)
     except DomainError as exc:
-        return render(request, "platform/data_trade.html", {**context, "error": exc.message},
-                      status=exc.status_code)
-    query = f"start={rng.start.isoformat()}&end={rng.end.isoformat()}" + (f"&shop={shop_id}" if shop_id else "")
-    return render(request, "platform/data_trade.html", {
-        **context, "report": report, "chart": trade_chart(report), "query": query,
-    })
+        return render(
+            request, "platform/data_trade.html", {**context, "error": exc.message}, status=exc.status_code
+        )
+    query = f"start={rng.start.isoformat()}&end={rng.end.isoformat()}" + (
+        f"&shop={shop_id}" if shop_id else ""
+    )
+    return render(
+        request,
+        "platform/data_trade.html",
+        {
+            **context,
+            "report": report,
+            "chart": trade_chart(report),
+            "query": query,
+        },
+    )
 
 
 @operator_view
@@ -75,10 +92,19 @@ def data_alerts(request):
     shop_id = _shop_id(request)
     qs = platform_alert_list(scope=scope, shop_id=shop_id, unread_only=unread_only)
     page = Paginator(qs, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "platform/data_alerts.html", {
-        "nav": "data", "page": page, "scope": scope, "unread_only": unread_only, "shop_id": shop_id,
-        "shops": shop_list().order_by("name"), "platform_unread": platform_alerts_unread_count(),
-    })
+    return render(
+        request,
+        "platform/data_alerts.html",
+        {
+            "nav": "data",
+            "page": page,
+            "scope": scope,
+            "unread_only": unread_only,
+            "shop_id": shop_id,
+            "shops": shop_list().order_by("name"),
+            "platform_unread": platform_alerts_unread_count(),
+        },
+    )
 
 
 @operator_view

@@ -78,19 +78,32 @@ def heat_style(rate) -> str:
 class CrowdPackForm(forms.Form):
     """Save a crowd: name, where it comes from (an RFM segment / repurchasers / one-time buyers) and the window."""
 
-    name = forms.CharField(label=_("人群包名称"), max_length=40,
-                           error_messages={"required": _("请填写人群包名称"),
-                                           "max_length": _("人群包名称最多 40 个字")})
-    source = forms.ChoiceField(label=_("人群来源"), choices=list(SOURCES.items()),
-                               error_messages={"required": _("请选择人群来源"),
-                                               "invalid_choice": _("请选择人群来源")})
-    segment = forms.ChoiceField(label=_("RFM 分群"), required=False,
-                                choices=[("", _("（来源为 RFM 分群时选择）"))] + [(s.code, s.name) for s in SEGMENTS],
-                                error_messages={"invalid_choice": _("未知的客户分群")})
-    window_days = forms.TypedChoiceField(label=_("统计窗口"), coerce=int, initial=DEFAULT_WINDOW,
-                                         choices=[(w, format_lazy(_("近 {} 天"), w)) for w in WINDOWS],
-                                         error_messages={"invalid_choice": _("统计窗口只能是 90 / 180 / 365 天"),
-                                                         "required": _("请选择统计窗口")})
+    name = forms.CharField(
+        label=_("人群包名称"),
+        max_length=40,
+        error_messages={"required": _("请填写人群包名称"), "max_length": _("人群包名称最多 40 个字")},
+    )
+    source = forms.ChoiceField(
+        label=_("人群来源"),
+        choices=list(SOURCES.items()),
+        error_messages={"required": _("请选择人群来源"), "invalid_choice": _("请选择人群来源")},
+    )
+    segment = forms.ChoiceField(
+        label=_("RFM 分群"),
+        required=False,
+        choices=[("", _("（来源为 RFM 分群时选择）"))] + [(s.code, s.name) for s in SEGMENTS],
+        error_messages={"invalid_choice": _("未知的客户分群")},
+    )
+    window_days = forms.TypedChoiceField(
+        label=_("统计窗口"),
+        coerce=int,
+        initial=DEFAULT_WINDOW,
+        choices=[(w, format_lazy(_("近 {} 天"), w)) for w in WINDOWS],
+        error_messages={
+            "invalid_choice": _("统计窗口只能是 90 / 180 / 365 天"),
+            "required": _("请选择统计窗口"),
+        },
+    )
 
     def clean(self):
         data = super().clean()
@@ -102,26 +115,37 @@ class CrowdPackForm(forms.Form):
 class CrowdCouponForm(forms.Form):
     """定向发放 to a pack: one of the shop's running coupons."""
 
-    promotion_id = forms.TypedChoiceField(label=_("优惠券"), coerce=int,
-                                          error_messages={"required": _("请选择一张进行中的优惠券"),
-                                                          "invalid_choice": _("请选择一张进行中的优惠券")})
+    promotion_id = forms.TypedChoiceField(
+        label=_("优惠券"),
+        coerce=int,
+        error_messages={
+            "required": _("请选择一张进行中的优惠券"),
+            "invalid_choice": _("请选择一张进行中的优惠券"),
+        },
+    )
 
     def __init__(self, *args, coupons=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["promotion_id"].choices = [("", _("请选择优惠券"))] + [(c["id"], c["label"]) for c in coupons]
+        self.fields["promotion_id"].choices = [("", _("请选择优惠券"))] + [
+            (c["id"], c["label"]) for c in coupons
+        ]
 
 
 def running_coupons(shop) -> list[dict]:
     """The shop's running coupons, as the 定向发放 list shows them: name, rule, how many are left."""
     out = []
     for promo in promotion_list(shop=shop, kind=Kind.COUPON, phase="running"):
-        left = (gettext("剩余 %(n)s 张") % {"n": promo.total_quantity - promo.issued_count}
-                if promo.total_quantity else gettext("不限量"))
+        left = (
+            gettext("剩余 %(n)s 张") % {"n": promo.total_quantity - promo.issued_count}
+            if promo.total_quantity
+            else gettext("不限量")
+        )
         out.append({"id": promo.pk, "label": f"{promo.name}（{coupon_label(promo)}，{left}）"})
     return out
 
 
 # --- 客户分析 ----------------------------------------------------------------------------------------------------
+
 
 def _rfm_chart(rows: list[dict]) -> dict:
     return {
@@ -131,8 +155,15 @@ def _rfm_chart(rows: list[dict]) -> dict:
             "grid": {"left": 48, "right": 24, "top": 24, "bottom": 40},
             "xAxis": {"type": "category", "data": [r["name"] for r in rows], "axisLabel": {"interval": 0}},
             "yAxis": {"type": "value", "name": gettext("买家数"), "minInterval": 1},
-            "series": [{"name": gettext("买家数"), "type": "bar", "data": [r["buyers"] for r in rows],
-                        "itemStyle": {"color": "#e2231a"}, "label": {"show": True, "position": "top"}}],
+            "series": [
+                {
+                    "name": gettext("买家数"),
+                    "type": "bar",
+                    "data": [r["buyers"] for r in rows],
+                    "itemStyle": {"color": "#e2231a"},
+                    "label": {"show": True, "position": "top"},
+                }
+            ],
         },
     }
 
@@ -157,24 +188,52 @@ def data_customers(request):
         for cell in row["cells"]:
             cell["text"] = pct(cell["rate"]) if cell["buyers"] is not None else ""
             cell["style"] = heat_style(cell["rate"])
-    return seller_render(request, "sellercenter/data/customers.html", {
-        "window": window, "windows": WINDOWS, "months": months, "month_choices": COHORT_MONTHS,
-        "rfm": rfm, "rows": rows, "means": rfm.means, "segment": segment, "page": page,
-        "score_rule": SCORE_RULE, "high_rule": HIGH_RULE, "r_rule": R_RULE,
-        "chart": _rfm_chart(rows), "repurchase": rep, "repurchase_rate": pct(rep["rate"]),
-        "cohorts": table, "offsets": range(COHORT_OFFSETS), "cohort_rule": COHORT_RULE,
-        "sources": {"rfm": SOURCE_RFM, "repurchasers": SOURCE_REPURCHASERS, "one_time": SOURCE_ONE_TIME},
-    }, active="data_customers")
+    return seller_render(
+        request,
+        "sellercenter/data/customers.html",
+        {
+            "window": window,
+            "windows": WINDOWS,
+            "months": months,
+            "month_choices": COHORT_MONTHS,
+            "rfm": rfm,
+            "rows": rows,
+            "means": rfm.means,
+            "segment": segment,
+            "page": page,
+            "score_rule": SCORE_RULE,
+            "high_rule": HIGH_RULE,
+            "r_rule": R_RULE,
+            "chart": _rfm_chart(rows),
+            "repurchase": rep,
+            "repurchase_rate": pct(rep["rate"]),
+            "cohorts": table,
+            "offsets": range(COHORT_OFFSETS),
+            "cohort_rule": COHORT_RULE,
+            "sources": {"rfm": SOURCE_RFM, "repurchasers": SOURCE_REPURCHASERS, "one_time": SOURCE_ONE_TIME},
+        },
+        active="data_customers",
+    )
 
 
 # --- 人群包 ------------------------------------------------------------------------------------------------------
 
+
 def _crowds_page(request, form=None, *, status=200):
-    packs = [{"pack": p, "rule": rule_label(p.rule), "built_at": crowd_pack_built_at(p)}
-             for p in crowd_packs(shop=request.shop)]
-    return seller_render(request, "sellercenter/data/crowds.html", {
-        "packs": packs, "form": form or CrowdPackForm(initial={"window_days": DEFAULT_WINDOW}),
-    }, status=status, active="data_crowds")
+    packs = [
+        {"pack": p, "rule": rule_label(p.rule), "built_at": crowd_pack_built_at(p)}
+        for p in crowd_packs(shop=request.shop)
+    ]
+    return seller_render(
+        request,
+        "sellercenter/data/crowds.html",
+        {
+            "packs": packs,
+            "form": form or CrowdPackForm(initial={"window_days": DEFAULT_WINDOW}),
+        },
+        status=status,
+        active="data_crowds",
+    )
 
 
 @seller_view(P.DATA_VIEW)
@@ -190,9 +249,17 @@ def data_crowd_create(request):
         return _crowds_page(request, form, status=400)
     data = form.cleaned_data
     with form_errors(form) as outcome:
-        pack = crowd_pack_create(shop=request.shop, actor=request.user, name=data["name"], source=data["source"],
-                                 segment=data.get("segment") or None, window_days=data["window_days"])
-        messages.success(request, gettext("人群包“%(name)s”已保存，共 %(n)s 位买家") % {"name": pack.name, "n": pack.size})
+        pack = crowd_pack_create(
+            shop=request.shop,
+            actor=request.user,
+            name=data["name"],
+            source=data["source"],
+            segment=data.get("segment") or None,
+            window_days=data["window_days"],
+        )
+        messages.success(
+            request, gettext("人群包“%(name)s”已保存，共 %(n)s 位买家") % {"name": pack.name, "n": pack.size}
+        )
         return redirect("sellercenter:data_crowd_detail", pack_id=pack.pk)
     return _crowds_page(request, form, status=outcome.status)
 
@@ -202,12 +269,22 @@ def _crowd_page(request, pack, *, coupon_form=None, status=200):
     coupons = running_coupons(request.shop) if may_issue else []
     page = Paginator(list(pack.buyer_ids), BUYERS_PER_PAGE).get_page(request.GET.get("page"))
     logins = buyer_logins(ids=list(page))
-    return seller_render(request, "sellercenter/data/crowds_detail.html", {
-        "pack": pack, "rule": rule_label(pack.rule), "built_at": crowd_pack_built_at(pack), "page": page,
-        "buyers": [{"id": i, "login": logins.get(i, gettext("（账号已注销）"))} for i in page],
-        "may_issue": may_issue, "coupons": coupons,
-        "coupon_form": coupon_form or CrowdCouponForm(coupons=coupons),
-    }, status=status, active="data_crowds")
+    return seller_render(
+        request,
+        "sellercenter/data/crowds_detail.html",
+        {
+            "pack": pack,
+            "rule": rule_label(pack.rule),
+            "built_at": crowd_pack_built_at(pack),
+            "page": page,
+            "buyers": [{"id": i, "login": logins.get(i, gettext("（账号已注销）"))} for i in page],
+            "may_issue": may_issue,
+            "coupons": coupons,
+            "coupon_form": coupon_form or CrowdCouponForm(coupons=coupons),
+        },
+        status=status,
+        active="data_crowds",
+    )
 
 
 @seller_view(P.DATA_VIEW)
@@ -219,8 +296,9 @@ def data_crowd_detail(request, pack_id: int):
 @seller_view(P.DATA_VIEW)
 def data_crowd_refresh(request, pack_id: int):
     pack = crowd_pack_get(shop=request.shop, pack_id=pack_id)
-    with message_errors(request, text=lambda exc: gettext("未更新：%(msg)s") % {"msg": exc.message},
-                        passthrough=NotFound):
+    with message_errors(
+        request, text=lambda exc: gettext("未更新：%(msg)s") % {"msg": exc.message}, passthrough=NotFound
+    ):
         pack = crowd_pack_refresh(shop=request.shop, pack_id=pack.pk)
         messages.success(request, gettext("已按规则重新计算，现有 %(n)s 位买家") % {"n": pack.size})
     return redirect("sellercenter:data_crowd_detail", pack_id=pack.pk)
@@ -249,9 +327,16 @@ def data_crowd_issue(request, pack_id: int):
     if not form.is_valid():
         return _crowd_page(request, pack, coupon_form=form, status=400)
     with form_errors(form) as outcome:
-        result = crowd_pack_issue_coupon(shop=request.shop, actor=request.user, pack_id=pack.pk,
-                                         promotion_id=form.cleaned_data["promotion_id"])
-        text = gettext("“%(coupon)s”已发放 %(n)s 张") % {"coupon": result["promotion_name"], "n": result["issued"]}
+        result = crowd_pack_issue_coupon(
+            shop=request.shop,
+            actor=request.user,
+            pack_id=pack.pk,
+            promotion_id=form.cleaned_data["promotion_id"],
+        )
+        text = gettext("“%(coupon)s”已发放 %(n)s 张") % {
+            "coupon": result["promotion_name"],
+            "n": result["issued"],
+        }
         if result["at_limit"]:
             text += gettext("，%(n)s 位买家已达每人限领数，已跳过") % {"n": result["at_limit"]}
         if result["inactive"]:

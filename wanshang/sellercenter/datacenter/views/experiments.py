@@ -33,18 +33,29 @@ from wanshang.insights.experiments import (
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import can, seller_render, seller_view
 
-STATUS_TABS = [("", gettext_lazy("全部")), ("draft", gettext_lazy("草稿")), ("running", gettext_lazy("进行中")),
-               ("stopped", gettext_lazy("已结束"))]
+STATUS_TABS = [
+    ("", gettext_lazy("全部")),
+    ("draft", gettext_lazy("草稿")),
+    ("running", gettext_lazy("进行中")),
+    ("stopped", gettext_lazy("已结束")),
+]
 STATUS_BADGES = {"draft": "badge-gray", "running": "badge-ok", "stopped": "badge-info"}
-METRIC_CHOICES = [("conversion", gettext_lazy("支付转化率")), ("revenue", gettext_lazy("UV价值（每访客支付金额）"))]
+METRIC_CHOICES = [
+    ("conversion", gettext_lazy("支付转化率")),
+    ("revenue", gettext_lazy("UV价值（每访客支付金额）")),
+]
 VARIANT_FIELDS = ("key", "name", "weight", "title", "image")
 
 
 # --- forms -----------------------------------------------------------------------------------------------------
 
+
 def _id_list(text: str) -> list[int]:
-    parts = [p.strip() for p in (text or "").replace("，", ",").replace("\n", ",").replace(" ", ",").split(",")
-             if p.strip()]
+    parts = [
+        p.strip()
+        for p in (text or "").replace("，", ",").replace("\n", ",").replace(" ", ",").split(",")
+        if p.strip()
+    ]
     bad = [p for p in parts if not p.isdigit()]
     if bad:
         raise forms.ValidationError(_("商品编号须为数字，“%(bad)s” 无效") % {"bad": bad[0]})
@@ -63,27 +74,49 @@ class ExperimentForm(forms.Form):
     """The experiment's own fields; the variant rows are parsed beside it (`variant_rows`)."""
 
     name = forms.CharField(label=gettext_lazy("实验名称"), max_length=60)
-    key = forms.SlugField(label=gettext_lazy("实验标识"), max_length=40,
-                          help_text=gettext_lazy("字母、数字、短横线，如 title-0601；开始后参与分流计算，不能再改"))
+    key = forms.SlugField(
+        label=gettext_lazy("实验标识"),
+        max_length=40,
+        help_text=gettext_lazy("字母、数字、短横线，如 title-0601；开始后参与分流计算，不能再改"),
+    )
     metric = forms.ChoiceField(label=gettext_lazy("评估指标"), choices=METRIC_CHOICES, initial="conversion")
-    product_ids = forms.CharField(label=gettext_lazy("参与实验的商品编号（逗号分隔）"), max_length=2000,
-                                  widget=forms.TextInput(attrs={"placeholder": "10001, 10002"}),
-                                  help_text=gettext_lazy("商品编号见“商品管理”；同一商品同时只能参加一个进行中的实验"))
-    baseline_pct = forms.DecimalField(label=gettext_lazy("当前支付转化率（%）"), max_digits=5, decimal_places=2,
-                                      min_value=Decimal("0.01"), max_value=Decimal("99.98"), initial=Decimal("3"))
-    mde_pct = forms.DecimalField(label=gettext_lazy("希望检测出的最小提升（百分点）"), max_digits=5,
-                                 decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("99.98"),
-                                 initial=Decimal("0.5"),
-                                 help_text=gettext_lazy("例如转化率 3% → 3.5% 填 0.5；提升越小，需要的访客越多"))
+    product_ids = forms.CharField(
+        label=gettext_lazy("参与实验的商品编号（逗号分隔）"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": "10001, 10002"}),
+        help_text=gettext_lazy("商品编号见“商品管理”；同一商品同时只能参加一个进行中的实验"),
+    )
+    baseline_pct = forms.DecimalField(
+        label=gettext_lazy("当前支付转化率（%）"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99.98"),
+        initial=Decimal("3"),
+    )
+    mde_pct = forms.DecimalField(
+        label=gettext_lazy("希望检测出的最小提升（百分点）"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99.98"),
+        initial=Decimal("0.5"),
+        help_text=gettext_lazy("例如转化率 3% → 3.5% 填 0.5；提升越小，需要的访客越多"),
+    )
 
     def clean_product_ids(self):
         return _id_list(self.cleaned_data["product_ids"])
 
     @staticmethod
     def initial_from(exp) -> dict:
-        return {"name": exp.name, "key": exp.key, "metric": exp.metric,
-                "product_ids": ", ".join(str(i) for i in exp.product_ids),
-                "baseline_pct": _pct_text(exp.baseline_bps), "mde_pct": _pct_text(exp.mde_bps)}
+        return {
+            "name": exp.name,
+            "key": exp.key,
+            "metric": exp.metric,
+            "product_ids": ", ".join(str(i) for i in exp.product_ids),
+            "baseline_pct": _pct_text(exp.baseline_bps),
+            "mde_pct": _pct_text(exp.mde_bps),
+        }
 
 
 def variant_rows(post) -> list[dict]:
@@ -99,7 +132,7 @@ def variant_rows(post) -> list[dict]:
 
 def _padded(rows: list[dict]) -> list[dict]:
     blank = {f: "" for f in VARIANT_FIELDS}
-    return (rows + [blank] * MAX_VARIANTS)[:max(MAX_VARIANTS, len(rows))]
+    return (rows + [blank] * MAX_VARIANTS)[: max(MAX_VARIANTS, len(rows))]
 
 
 FORM_FIELDS = {"baseline_bps": "baseline_pct", "mde_bps": "mde_pct"}  # service field → form field
@@ -111,8 +144,10 @@ def _service_error(form, exc: DomainError) -> None:
     form.add_error(name if name in form.fields else None, exc.message)
 
 
-NEW_VARIANTS = [{"key": "A", "name": gettext_lazy("对照组（原商品）"), "weight": "50", "title": "", "image": ""},
-                {"key": "B", "name": gettext_lazy("新标题"), "weight": "50", "title": "", "image": ""}]
+NEW_VARIANTS = [
+    {"key": "A", "name": gettext_lazy("对照组（原商品）"), "weight": "50", "title": "", "image": ""},
+    {"key": "B", "name": gettext_lazy("新标题"), "weight": "50", "title": "", "image": ""},
+]
 
 
 def _form_page(request, exp=None):
@@ -122,38 +157,68 @@ def _form_page(request, exp=None):
         rows = variant_rows(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            data = ExperimentInput(key=d["key"], name=d["name"], metric=d["metric"], variants=rows,
-                                   product_ids=d["product_ids"], baseline_bps=_bps(d["baseline_pct"]),
-                                   mde_bps=_bps(d["mde_pct"]))
+            data = ExperimentInput(
+                key=d["key"],
+                name=d["name"],
+                metric=d["metric"],
+                variants=rows,
+                product_ids=d["product_ids"],
+                baseline_bps=_bps(d["baseline_pct"]),
+                mde_bps=_bps(d["mde_pct"]),
+            )
             with form_errors(form, add=_service_error, passthrough=NotFound) as outcome:
                 saved = experiment_save(shop=request.shop, data=data, experiment_id=exp.pk if exp else None)
-                messages.success(request, _("实验“%(name)s”已保存，每组计划样本 %(n)s 名访客")
-                                 % {"name": saved.name, "n": saved.planned_per_arm})
+                messages.success(
+                    request,
+                    _("实验“%(name)s”已保存，每组计划样本 %(n)s 名访客")
+                    % {"name": saved.name, "n": saved.planned_per_arm},
+                )
                 return redirect("sellercenter:data_experiment_detail", experiment_id=saved.pk)
             status = outcome.status
         else:
             status = 400
     elif exp is not None:
-        form, rows = ExperimentForm(initial=ExperimentForm.initial_from(exp)), [
-            {f: str(v.get(f, "")) for f in VARIANT_FIELDS} for v in exp.variants]
+        form, rows = (
+            ExperimentForm(initial=ExperimentForm.initial_from(exp)),
+            [{f: str(v.get(f, "")) for f in VARIANT_FIELDS} for v in exp.variants],
+        )
     else:
         form, rows = ExperimentForm(), [dict(v) for v in NEW_VARIANTS]
-    return seller_render(request, "sellercenter/data/experiment_form.html", {
-        "form": form, "exp": exp, "rows": _padded(rows),
-    }, status=status, active="data_experiments")
+    return seller_render(
+        request,
+        "sellercenter/data/experiment_form.html",
+        {
+            "form": form,
+            "exp": exp,
+            "rows": _padded(rows),
+        },
+        status=status,
+        active="data_experiments",
+    )
 
 
 # --- pages -----------------------------------------------------------------------------------------------------
+
 
 @seller_view(P.DATA_VIEW)
 def data_experiments(request):
     status = request.GET.get("status") or ""
     status = status if status in dict(STATUS_TABS) else ""
-    rows = [{"exp": e, "badge": STATUS_BADGES[e.status]} for e in experiment_list(shop=request.shop,
-                                                                                  status=status or None)[:200]]
-    return seller_render(request, "sellercenter/data/experiment_list.html", {
-        "rows": rows, "tabs": STATUS_TABS, "status": status, "can_write": can(request.staff, P.MARKETING),
-    }, active="data_experiments")
+    rows = [
+        {"exp": e, "badge": STATUS_BADGES[e.status]}
+        for e in experiment_list(shop=request.shop, status=status or None)[:200]
+    ]
+    return seller_render(
+        request,
+        "sellercenter/data/experiment_list.html",
+        {
+            "rows": rows,
+            "tabs": STATUS_TABS,
+            "status": status,
+            "can_write": can(request.staff, P.MARKETING),
+        },
+        active="data_experiments",
+    )
 
 
 @seller_view(P.MARKETING)
@@ -214,15 +279,21 @@ def result_rows(results) -> list[dict]:
     for arm in results.arms:
         cmp = arm.vs_control
         fmt, diff_fmt = (_yuan, _signed_yuan) if revenue else (_pct, _pts)
-        rows.append({
-            "arm": arm, "rate": _pct(arm.rate), "revenue": _yuan(arm.revenue_fen), "value": _yuan(arm.value_fen),
-            "metric": fmt(arm.value_fen if revenue else arm.rate),
-            "ci": f"[{fmt(arm.ci[0])}, {fmt(arm.ci[1])}]" if arm.ci else "—",
-            "diff": diff_fmt(cmp.diff) if cmp else "—",
-            "diff_ci": f"[{diff_fmt(cmp.low)}, {diff_fmt(cmp.high)}]" if cmp else "—",
-            "p_value": _p_value(cmp.p_value) if cmp else "—",
-            "significant": bool(cmp and cmp.significant), "verdict": _verdict(arm, results.below_plan),
-        })
+        rows.append(
+            {
+                "arm": arm,
+                "rate": _pct(arm.rate),
+                "revenue": _yuan(arm.revenue_fen),
+                "value": _yuan(arm.value_fen),
+                "metric": fmt(arm.value_fen if revenue else arm.rate),
+                "ci": f"[{fmt(arm.ci[0])}, {fmt(arm.ci[1])}]" if arm.ci else "—",
+                "diff": diff_fmt(cmp.diff) if cmp else "—",
+                "diff_ci": f"[{diff_fmt(cmp.low)}, {diff_fmt(cmp.high)}]" if cmp else "—",
+                "p_value": _p_value(cmp.p_value) if cmp else "—",
+                "significant": bool(cmp and cmp.significant),
+                "verdict": _verdict(arm, results.below_plan),
+            }
+        )
     return rows
 
 
@@ -251,10 +322,20 @@ def result_chart(results) -> dict:
         "xAxis": {"type": "category", "data": names},
         "yAxis": {"type": "value", "name": unit},
         "series": [
-            {"name": _("UV价值") if revenue else _("支付转化率"), "type": "bar", "barMaxWidth": 56,
-             "data": values, "label": {"show": True, "position": "insideTop"}},
-            {"name": _("95% 置信区间"), "type": "boxplot", "boxWidth": [4, 8], "data": whiskers,
-             "itemStyle": {"color": "#333", "borderColor": "#333"}},
+            {
+                "name": _("UV价值") if revenue else _("支付转化率"),
+                "type": "bar",
+                "barMaxWidth": 56,
+                "data": values,
+                "label": {"show": True, "position": "insideTop"},
+            },
+            {
+                "name": _("95% 置信区间"),
+                "type": "boxplot",
+                "boxWidth": [4, 8],
+                "data": whiskers,
+                "itemStyle": {"color": "#333", "borderColor": "#333"},
+            },
         ],
     }
 
@@ -263,19 +344,30 @@ def result_chart(results) -> dict:
 def data_experiment_detail(request, experiment_id: int):
     results = experiment_results_open(shop=request.shop, experiment_id=experiment_id)
     exp = results.experiment
-    return seller_render(request, "sellercenter/data/experiment_detail.html", {
-        "exp": exp, "badge": STATUS_BADGES[exp.status], "results": results, "rows": result_rows(results),
-        "warnings": results.warnings(), "products": experiment_products(shop=request.shop, experiment=exp),
-        "chart": result_chart(results) if results.visitors else None,
-        "baseline": _pct_text(exp.baseline_bps), "mde": _pct_text(exp.mde_bps),
-        "can_write": can(request.staff, P.MARKETING),
-    }, active="data_experiments")
+    return seller_render(
+        request,
+        "sellercenter/data/experiment_detail.html",
+        {
+            "exp": exp,
+            "badge": STATUS_BADGES[exp.status],
+            "results": results,
+            "rows": result_rows(results),
+            "warnings": results.warnings(),
+            "products": experiment_products(shop=request.shop, experiment=exp),
+            "chart": result_chart(results) if results.visitors else None,
+            "baseline": _pct_text(exp.baseline_bps),
+            "mde": _pct_text(exp.mde_bps),
+            "can_write": can(request.staff, P.MARKETING),
+        },
+        active="data_experiments",
+    )
 
 
 def _transition(request, experiment_id: int, service, done: str):
     exp = experiment_get(shop=request.shop, experiment_id=experiment_id)  # another shop's id: 404
-    with message_errors(request, text=lambda exc: _("操作未完成：%(reason)s") % {"reason": exc.message},
-                        passthrough=NotFound):
+    with message_errors(
+        request, text=lambda exc: _("操作未完成：%(reason)s") % {"reason": exc.message}, passthrough=NotFound
+    ):
         service(shop=request.shop, experiment_id=exp.pk)
         messages.success(request, done % {"name": exp.name})
     return redirect(reverse("sellercenter:data_experiment_detail", args=[exp.pk]))

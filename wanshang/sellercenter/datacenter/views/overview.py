@@ -23,25 +23,41 @@ def _alerts(shop) -> dict:
 @seller_view(P.DATA_VIEW)
 def data_overview(request):
     board = data.dashboard(scope=request.shop, period_key=_period_key(request, "today"))
-    return seller_render(request, "sellercenter/data/overview.html", {
-        **board, **_alerts(request.shop), "trend_chart": charts.trend(board["trend"]),
-    }, active="data_overview")
+    return seller_render(
+        request,
+        "sellercenter/data/overview.html",
+        {
+            **board,
+            **_alerts(request.shop),
+            "trend_chart": charts.trend(board["trend"]),
+        },
+        active="data_overview",
+    )
 
 
 @seller_view(P.DATA_VIEW)
 def data_traffic(request):
     board = data.dashboard(scope=request.shop, period_key=_period_key(request, "7d"))
-    return seller_render(request, "sellercenter/data/traffic.html", {
-        **board, "funnel_chart": charts.funnel(board["funnel"]),
-        "source_chart": charts.pie(board["sources"]["level1"], name=gettext("来源")),
-    }, active="data_traffic")
+    return seller_render(
+        request,
+        "sellercenter/data/traffic.html",
+        {
+            **board,
+            "funnel_chart": charts.funnel(board["funnel"]),
+            "source_chart": charts.pie(board["sources"]["level1"], name=gettext("来源")),
+        },
+        active="data_traffic",
+    )
 
 
 @seller_view(P.DATA_VIEW)
 def data_products(request):
-    return seller_render(request, "sellercenter/data/products.html",
-                         data.products(shop=request.shop, period_key=_period_key(request, "7d")),
-                         active="data_products")
+    return seller_render(
+        request,
+        "sellercenter/data/products.html",
+        data.products(shop=request.shop, period_key=_period_key(request, "7d")),
+        active="data_products",
+    )
 
 
 @seller_view(P.DATA_VIEW)
@@ -49,10 +65,19 @@ def data_competition(request):
     board = data.competition(shop=request.shop, period_key=_period_key(request, "7d"))
     chart = None
     if board["top"]:
-        chart = charts.share_bars(board["mix_rows"], left="mine", right="top", left_name=gettext("本店"),
-                                  right_name=gettext("同类目 TOP%(n)s 合计") % {"n": board["top_n"]})
-    return seller_render(request, "sellercenter/data/competition.html", {**board, "mix_chart": chart},
-                         active="data_competition")
+        chart = charts.share_bars(
+            board["mix_rows"],
+            left="mine",
+            right="top",
+            left_name=gettext("本店"),
+            right_name=gettext("同类目 TOP%(n)s 合计") % {"n": board["top_n"]},
+        )
+    return seller_render(
+        request,
+        "sellercenter/data/competition.html",
+        {**board, "mix_chart": chart},
+        active="data_competition",
+    )
 
 
 urlpatterns = [

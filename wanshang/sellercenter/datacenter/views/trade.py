@@ -40,22 +40,41 @@ def data_trade(request):
     try:
         rng = trade_range(**params)
     except ValidationError as exc:
-        return seller_render(request, "sellercenter/data/trade.html", {
-            "error": exc.message, "params": params, "max_days": MAX_DAYS, "quick": quick_ranges(),
-        }, status=400, active="data_trade")
+        return seller_render(
+            request,
+            "sellercenter/data/trade.html",
+            {
+                "error": exc.message,
+                "params": params,
+                "max_days": MAX_DAYS,
+                "quick": quick_ranges(),
+            },
+            status=400,
+            active="data_trade",
+        )
     report = trade_report(shop=request.shop, rng=rng)
-    return seller_render(request, "sellercenter/data/trade.html", {
-        "report": report, "chart": trade_chart(report), "params": params, "max_days": MAX_DAYS, "quick": quick_ranges(),
-        "query": f"start={rng.start.isoformat()}&end={rng.end.isoformat()}",
-    }, active="data_trade")
+    return seller_render(
+        request,
+        "sellercenter/data/trade.html",
+        {
+            "report": report,
+            "chart": trade_chart(report),
+            "params": params,
+            "max_days": MAX_DAYS,
+            "quick": quick_ranges(),
+            "query": f"start={rng.start.isoformat()}&end={rng.end.isoformat()}",
+        },
+        active="data_trade",
+    )
 
 
 @seller_view(P.DATA_VIEW)
 def data_trade_export(request, fmt: str):
     """GET with the page's range: .xlsx (按小时 + 按日 sheets) or .csv (?report=hours|days). Bad input → 400."""
     rng = trade_range(**_range_params(request))  # ValidationError → the 400 error page (seller_view)
-    export = trade_export(trade_report(shop=request.shop, rng=rng), fmt=fmt,
-                          table=request.GET.get("report") or "hours")
+    export = trade_export(
+        trade_report(shop=request.shop, rng=rng), fmt=fmt, table=request.GET.get("report") or "hours"
+    )
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(True, export.filename)
     return response
@@ -65,10 +84,18 @@ def data_trade_export(request, fmt: str):
 def data_alerts(request):
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(alert_list(shop=request.shop, unread_only=unread_only), ALERTS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    return seller_render(request, "sellercenter/data/alerts.html", {
-        "page": page, "unread_only": unread_only, "unread_count": alerts_unread_count(request.shop),
-    }, active="data_alerts")
+        request.GET.get("page")
+    )
+    return seller_render(
+        request,
+        "sellercenter/data/alerts.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread_count": alerts_unread_count(request.shop),
+        },
+        active="data_alerts",
+    )
 
 
 def _back(request):
