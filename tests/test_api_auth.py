@@ -110,6 +110,30 @@ def test_buyer_with_a_token_in_the_seller_api_gets_403_before_any_422(buyer):
     assert r.status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("role", "method", "path", "body", "right"),
+    [
+        ("service", "post", "/api/seller/products", {"title": 5}, "编辑商品"),  # 客服 may not edit products
+        ("warehouse", "get", "/api/seller/data/alerts?offset=-5", None, "数据中心"),
+        ("warehouse", "post", "/api/seller/promotions", {"kind": 1}, "营销活动"),
+        ("finance", "post", "/api/seller/orders/1/ship", {"carrier": []}, "订单发货"),
+    ],
+)
+def test_staff_without_the_routes_permission_gets_403_before_any_422(
+    make_shop, make_user, login_client, role, method, path, body, right
+):
+    from wanshang.merchants.services import staff_add
+
+    shop, user = make_shop(), make_user()
+    staff_add(shop=shop, login=user.phone, role=role)
+    client = login_client(user)
+
+    r = client.get(path) if method == "get" else _send(client, method, path, body)
+
+    assert r.status_code == 403, r.content
+    assert right in r.json()["detail"]
+
+
 def test_staff_with_a_bad_body_still_gets_422(make_shop, login_client):
     client = login_client(make_shop().owner)
 

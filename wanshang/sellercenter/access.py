@@ -199,23 +199,40 @@ def seller_render(
 # --- the JSON API (/api/seller/…) ---------------------------------------------------------------------------------
 
 
-def _staff_or_403(user):
+def _staff_or_403(user, perms=()):
     if user is None:
         return None  # not authenticated by this method: the next one is tried, then 401
-    staff_require(user=user)  # not shop staff: PermissionDenied, 403 through the API's DomainError handler
+    # not shop staff, or a role without the permission: PermissionDenied, 403 through the API's error handler
+    staff_require(user=user)
+    for perm in perms:
+        staff_require(user=user, perm=perm)
     return user
 
 
 class StaffBearer(BearerToken):
+    def __init__(self, *perms):
+        super().__init__()
+        self.perms = perms
+
     def authenticate(self, request, token):
-        return _staff_or_403(super().authenticate(request, token))
+        return _staff_or_403(super().authenticate(request, token), self.perms)
 
 
 class StaffSession(Session):
+    def __init__(self, *perms, csrf=True):
+        super().__init__(csrf=csrf)
+        self.perms = perms
+
     def authenticate(self, request, key):
-        return _staff_or_403(super().authenticate(request, key))
+        return _staff_or_403(super().authenticate(request, key), self.perms)
 
 
-# The seller API's auth: shop staff only, checked before the body or the query is parsed, so a buyer gets 403
-# and not a 422 about fields of a form they may not use. Each handler still checks its own permission.
-SELLER_AUTH = [StaffBearer(), StaffSession(csrf=True)]
+def seller_auth(*perms) -> list:
+    """A seller API route's auth: shop staff whose role has every one of `perms`, checked before the body or
+    the query is parsed, so a buyer or a role without the permission gets 403 and not a 422 about fields of a
+    form they may not use. The handler still takes its staff membership through staff_require."""
+    return [StaffBearer(*perms), StaffSession(*perms, csrf=True)]
+
+
+# The seller API's default auth (routes that need no particular permission): shop staff only.
+SELLER_AUTH = seller_auth()

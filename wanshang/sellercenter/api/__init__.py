@@ -51,7 +51,7 @@ from wanshang.merchants.selectors import staff_require
 from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list
 from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
-from wanshang.sellercenter.access import SELLER_AUTH
+from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.api.schemas import (
     Changed,
     CouponIssueIn,
@@ -234,7 +234,12 @@ def _product_input(payload: ProductIn) -> ProductInput:
 # --- products ----------------------------------------------------------------------------------------------
 
 
-@router.get("/products", response={200: SellerProductPage, **ERRORS}, summary="商品列表")
+@router.get(
+    "/products",
+    response={200: SellerProductPage, **ERRORS},
+    summary="商品列表",
+    auth=seller_auth(P.PRODUCT_EDIT),
+)
 def products_list(
     request, tab: str = "all", q: str = "", page: int = page_query(), page_size: int = page_size_query(20)
 ):
@@ -246,14 +251,24 @@ def products_list(
     return {**meta, "items": [_product_summary(p) for p in items]}
 
 
-@router.post("/products", response={201: SellerProductOut, **ERRORS}, summary="发布商品（含 SKU 矩阵）")
+@router.post(
+    "/products",
+    response={201: SellerProductOut, **ERRORS},
+    summary="发布商品（含 SKU 矩阵）",
+    auth=seller_auth(P.PRODUCT_EDIT),
+)
 def products_create(request, payload: ProductIn):
     staff = _staff(request, P.PRODUCT_EDIT)
     product = product_save(staff=staff, data=_product_input(payload))
     return 201, _product_out(seller_product_get(shop=staff.shop, product_id=product.pk))
 
 
-@router.post("/products/status", response={200: Changed, **ERRORS}, summary="批量上架/下架")
+@router.post(
+    "/products/status",
+    response={200: Changed, **ERRORS},
+    summary="批量上架/下架",
+    auth=seller_auth(P.PRODUCT_EDIT),
+)
 def products_status(request, payload: StatusIn):
     staff = _staff(request, P.PRODUCT_EDIT)
     return {
@@ -262,7 +277,10 @@ def products_status(request, payload: StatusIn):
 
 
 @router.get(
-    "/products/{product_id}", response={200: SellerProductOut, **ERRORS}, summary="商品详情（含 SKU 矩阵）"
+    "/products/{product_id}",
+    response={200: SellerProductOut, **ERRORS},
+    summary="商品详情（含 SKU 矩阵）",
+    auth=seller_auth(P.PRODUCT_EDIT),
 )
 def products_get(request, product_id: int):
     staff = _staff(request, P.PRODUCT_EDIT)
@@ -273,6 +291,7 @@ def products_get(request, product_id: int):
     "/products/{product_id}",
     response={200: SellerProductOut, **ERRORS},
     summary="修改商品（整体替换 SKU 矩阵）",
+    auth=seller_auth(P.PRODUCT_EDIT),
 )
 def products_update(request, product_id: int, payload: ProductIn):
     staff = _staff(request, P.PRODUCT_EDIT)
@@ -309,7 +328,12 @@ def _stock_out(row) -> dict:
     }
 
 
-@router.get("/stock", response={200: StockPage, **ERRORS}, summary="库存列表（SKU × 仓库）")
+@router.get(
+    "/stock",
+    response={200: StockPage, **ERRORS},
+    summary="库存列表（SKU × 仓库）",
+    auth=seller_auth(P.STOCK_EDIT),
+)
 def stock_list(
     request,
     q: str = "",
@@ -324,7 +348,12 @@ def stock_list(
     return {**meta, "items": [_stock_out(r) for r in items]}
 
 
-@router.post("/stock/adjust", response={200: StockOut, **ERRORS}, summary="设置实物库存（盘点）")
+@router.post(
+    "/stock/adjust",
+    response={200: StockOut, **ERRORS},
+    summary="设置实物库存（盘点）",
+    auth=seller_auth(P.STOCK_EDIT),
+)
 def stock_adjust_api(request, payload: StockAdjustIn):
     staff = _staff(request, P.STOCK_EDIT)
     row = stock_adjust(
@@ -338,7 +367,12 @@ def stock_adjust_api(request, payload: StockAdjustIn):
     return _stock_out(row)
 
 
-@router.get("/warehouses", response={200: list[WarehouseOut], **ERRORS}, summary="仓库列表")
+@router.get(
+    "/warehouses",
+    response={200: list[WarehouseOut], **ERRORS},
+    summary="仓库列表",
+    auth=seller_auth(P.STOCK_EDIT),
+)
 def warehouses(request):
     staff = _staff(request, P.STOCK_EDIT)
     return [
@@ -359,7 +393,9 @@ def warehouses(request):
 # --- orders and refunds ----------------------------------------------------------------------------------
 
 
-@router.get("/orders", response={200: SellerOrderPage, **ERRORS}, summary="订单列表")
+@router.get(
+    "/orders", response={200: SellerOrderPage, **ERRORS}, summary="订单列表", auth=seller_auth(P.ORDER_VIEW)
+)
 def orders_list(
     request, status: str = "", q: str = "", page: int = page_query(), page_size: int = page_size_query(20)
 ):
@@ -372,13 +408,23 @@ def orders_list(
     return {**meta, "items": [_order_out(o) for o in items]}
 
 
-@router.get("/orders/{order_id}", response={200: SellerOrderOut, **ERRORS}, summary="订单详情")
+@router.get(
+    "/orders/{order_id}",
+    response={200: SellerOrderOut, **ERRORS},
+    summary="订单详情",
+    auth=seller_auth(P.ORDER_VIEW),
+)
 def orders_get(request, order_id: int):
     staff = _staff(request, P.ORDER_VIEW)
     return _order_out(seller_order_get(shop=staff.shop, order_id=order_id), with_events=True)
 
 
-@router.post("/orders/{order_id}/ship", response={200: SellerOrderOut, **ERRORS}, summary="发货")
+@router.post(
+    "/orders/{order_id}/ship",
+    response={200: SellerOrderOut, **ERRORS},
+    summary="发货",
+    auth=seller_auth(P.ORDER_SHIP),
+)
 def orders_ship(request, order_id: int, payload: ShipIn):
     staff = _staff(request, P.ORDER_SHIP)
     order = seller_order_get(shop=staff.shop, order_id=order_id)
@@ -392,7 +438,9 @@ def orders_ship(request, order_id: int, payload: ShipIn):
     return _order_out(seller_order_get(shop=staff.shop, order_id=order.pk), with_events=True)
 
 
-@router.get("/refunds", response={200: RefundPage, **ERRORS}, summary="退款列表")
+@router.get(
+    "/refunds", response={200: RefundPage, **ERRORS}, summary="退款列表", auth=seller_auth(P.ORDER_VIEW)
+)
 def refunds_list(request, status: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in REFUND_STATUS_LABELS:
@@ -401,7 +449,12 @@ def refunds_list(request, status: str = "", page: int = page_query(), page_size:
     return {**meta, "items": [_refund_out(r) for r in items]}
 
 
-@router.post("/refunds/{refund_id}/approve", response={200: SellerRefundOut, **ERRORS}, summary="同意退款")
+@router.post(
+    "/refunds/{refund_id}/approve",
+    response={200: SellerRefundOut, **ERRORS},
+    summary="同意退款",
+    auth=seller_auth(P.REFUND_HANDLE),
+)
 def refunds_approve(request, refund_id: int):
     staff = _staff(request, P.REFUND_HANDLE)
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
@@ -409,7 +462,12 @@ def refunds_approve(request, refund_id: int):
     return _refund_out(seller_refund_get(shop=staff.shop, refund_id=refund.pk))
 
 
-@router.post("/refunds/{refund_id}/reject", response={200: SellerRefundOut, **ERRORS}, summary="拒绝退款")
+@router.post(
+    "/refunds/{refund_id}/reject",
+    response={200: SellerRefundOut, **ERRORS},
+    summary="拒绝退款",
+    auth=seller_auth(P.REFUND_HANDLE),
+)
 def refunds_reject(request, refund_id: int, payload: RejectIn):
     staff = _staff(request, P.REFUND_HANDLE)
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
@@ -420,7 +478,12 @@ def refunds_reject(request, refund_id: int, payload: RejectIn):
 # --- settlements -------------------------------------------------------------------------------------------
 
 
-@router.get("/settlements", response={200: SettlementPage, **ERRORS}, summary="结算台账")
+@router.get(
+    "/settlements",
+    response={200: SettlementPage, **ERRORS},
+    summary="结算台账",
+    auth=seller_auth(P.FINANCE_VIEW),
+)
 def settlements(request, status: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
     staff = _staff(request, P.FINANCE_VIEW)
     labels = dict(SETTLEMENT_STATUSES)
@@ -518,7 +581,12 @@ def _promotion(staff, promotion_id) -> dict:
     return _promotion_out(promotion_get(shop=staff.shop, promotion_id=promotion_id))
 
 
-@router.get("/promotions", response={200: PromotionPage, **ERRORS}, summary="营销活动列表")
+@router.get(
+    "/promotions",
+    response={200: PromotionPage, **ERRORS},
+    summary="营销活动列表",
+    auth=seller_auth(P.MARKETING),
+)
 def promotions_list(
     request, kind: str = "", phase: str = "", page: int = page_query(), page_size: int = page_size_query(20)
 ):
@@ -536,21 +604,34 @@ def promotions_list(
     return {**meta, "items": [_promotion_out(p, now) for p in items]}
 
 
-@router.post("/promotions", response={201: PromotionOut, **ERRORS}, summary="创建营销活动（任一类型）")
+@router.post(
+    "/promotions",
+    response={201: PromotionOut, **ERRORS},
+    summary="创建营销活动（任一类型）",
+    auth=seller_auth(P.MARKETING),
+)
 def promotions_create(request, payload: PromotionIn):
     staff = _staff(request, P.MARKETING)
     promo = promotion_save(shop=staff.shop, actor=request.user, data=_promotion_input(payload))
     return 201, _promotion(staff, promo.pk)
 
 
-@router.get("/promotions/{promotion_id}", response={200: PromotionOut, **ERRORS}, summary="营销活动详情")
+@router.get(
+    "/promotions/{promotion_id}",
+    response={200: PromotionOut, **ERRORS},
+    summary="营销活动详情",
+    auth=seller_auth(P.MARKETING),
+)
 def promotions_get(request, promotion_id: int):
     staff = _staff(request, P.MARKETING)
     return _promotion(staff, promotion_id)
 
 
 @router.put(
-    "/promotions/{promotion_id}", response={200: PromotionOut, **ERRORS}, summary="修改未开始的营销活动"
+    "/promotions/{promotion_id}",
+    response={200: PromotionOut, **ERRORS},
+    summary="修改未开始的营销活动",
+    auth=seller_auth(P.MARKETING),
 )
 def promotions_update(request, promotion_id: int, payload: PromotionIn):
     staff = _staff(request, P.MARKETING)
@@ -587,6 +668,7 @@ def promotions_end(request, promotion_id: int):
     "/promotions/{promotion_id}/preview",
     response={200: list[SellerPromotionPreviewOut], **ERRORS},
     summary="活动价格预览（§16 划线价、§17 提价提醒）",
+    auth=seller_auth(P.MARKETING),
 )
 def promotions_preview(request, promotion_id: int):
     staff = _staff(request, P.MARKETING)
@@ -607,7 +689,10 @@ def promotions_preview(request, promotion_id: int):
 
 
 @router.post(
-    "/promotions/{promotion_id}/issue", response={200: IssuedOut, **ERRORS}, summary="优惠券定向发放"
+    "/promotions/{promotion_id}/issue",
+    response={200: IssuedOut, **ERRORS},
+    summary="优惠券定向发放",
+    auth=seller_auth(P.MARKETING),
 )
 def promotions_issue(request, promotion_id: int, payload: CouponIssueIn):
     """Buyers already at the per-buyer limit are skipped; `issued` is how many coupons were sent."""
@@ -627,14 +712,22 @@ def _levels(shop) -> list[dict]:
     ]
 
 
-@router.get("/member-levels", response={200: list[MemberLevelOut], **ERRORS}, summary="会员等级")
+@router.get(
+    "/member-levels",
+    response={200: list[MemberLevelOut], **ERRORS},
+    summary="会员等级",
+    auth=seller_auth(P.MARKETING),
+)
 def member_levels_get(request):
     staff = _staff(request, P.MARKETING)
     return _levels(staff.shop)
 
 
 @router.put(
-    "/member-levels", response={200: list[MemberLevelOut], **ERRORS}, summary="保存会员等级（整体替换）"
+    "/member-levels",
+    response={200: list[MemberLevelOut], **ERRORS},
+    summary="保存会员等级（整体替换）",
+    auth=seller_auth(P.MARKETING),
 )
 def member_levels_put(request, payload: MemberLevelsIn):
     staff = _staff(request, P.MARKETING)
@@ -658,14 +751,22 @@ def _alert_out(alert) -> dict:
     }
 
 
-@router.get("/price-alerts", response={200: list[PriceAlertOut], **ERRORS}, summary="价格合规提醒（未处理）")
+@router.get(
+    "/price-alerts",
+    response={200: list[PriceAlertOut], **ERRORS},
+    summary="价格合规提醒（未处理）",
+    auth=seller_auth(P.MARKETING),
+)
 def price_alerts_list(request):
     staff = _staff(request, P.MARKETING)
     return [_alert_out(a) for a in price_alerts(shop=staff.shop)]
 
 
 @router.post(
-    "/price-alerts/{alert_id}/resolve", response={200: PriceAlertOut, **ERRORS}, summary="标记提醒已处理"
+    "/price-alerts/{alert_id}/resolve",
+    response={200: PriceAlertOut, **ERRORS},
+    summary="标记提醒已处理",
+    auth=seller_auth(P.MARKETING),
 )
 def price_alerts_resolve(request, alert_id: int):
     staff = _staff(request, P.MARKETING)

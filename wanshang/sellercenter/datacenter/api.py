@@ -12,6 +12,7 @@ from wanshang.faces_common.datacenter_api import dashboard_out, period_out
 from wanshang.insights import selectors as data
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
+from wanshang.sellercenter.access import seller_auth
 from wanshang.sellercenter.api.schemas import Message
 from wanshang.sellercenter.datacenter.api_customers import router as customers_router
 from wanshang.sellercenter.datacenter.api_experiments import router as experiments_router
@@ -30,6 +31,7 @@ def _shop(request):
     "/overview",
     response={200: dict, **ERRORS},
     summary="实时概况：核心指标、对比上期与同行平均、趋势、漏斗、来源",
+    auth=seller_auth(P.DATA_VIEW),
 )
 def overview(request, period: PeriodKey = "today"):
     return dashboard_out(data.dashboard(scope=_shop(request), period_key=period))
@@ -39,6 +41,7 @@ def overview(request, period: PeriodKey = "today"):
     "/products",
     response={200: dict, **ERRORS},
     summary="商品分析：访客、加购率、支付转化率与高意向低转化提示",
+    auth=seller_auth(P.DATA_VIEW),
 )
 def products(request, period: PeriodKey = "7d"):
     board = data.products(shop=_shop(request), period_key=period)
@@ -53,6 +56,7 @@ def products(request, period: PeriodKey = "7d"):
     "/competition",
     response={200: dict, **ERRORS},
     summary="竞争情报：流量结构与转化 vs 同类目 TOP 店铺（合计，匿名）",
+    auth=seller_auth(P.DATA_VIEW),
 )
 def competition(request, period: PeriodKey = "7d"):
     board = data.competition(shop=_shop(request), period_key=period)

@@ -40,6 +40,7 @@ from wanshang.insights.customers import (
 )
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
+from wanshang.sellercenter.access import seller_auth
 from wanshang.sellercenter.api.schemas import In, Message
 
 router = Router()
@@ -195,7 +196,7 @@ def _crowd_out(pack, *, with_ids: bool = False) -> dict:
     return out
 
 
-@router.get("/rfm", response={200: RfmOut, **ERRORS}, summary="RFM 客户分群")
+@router.get("/rfm", response={200: RfmOut, **ERRORS}, summary="RFM 客户分群", auth=seller_auth(P.DATA_VIEW))
 def rfm(request, window: int = DEFAULT_WINDOW):
     """`window`: 90 / 180 / 365 days. Scores 1–5 by rank (see `definition`); high = score ≥ the mean score."""
     staff = _staff(request, P.DATA_VIEW)
@@ -211,7 +212,12 @@ def rfm(request, window: int = DEFAULT_WINDOW):
     }
 
 
-@router.get("/rfm/buyers", response={200: BuyerPage, **ERRORS}, summary="RFM 分群的买家明细")
+@router.get(
+    "/rfm/buyers",
+    response={200: BuyerPage, **ERRORS},
+    summary="RFM 分群的买家明细",
+    auth=seller_auth(P.DATA_VIEW),
+)
 def rfm_buyers(
     request,
     segment: str,
@@ -236,7 +242,9 @@ def rfm_buyers(
     }
 
 
-@router.get("/cohorts", response={200: CohortsOut, **ERRORS}, summary="复购率与同期群")
+@router.get(
+    "/cohorts", response={200: CohortsOut, **ERRORS}, summary="复购率与同期群", auth=seller_auth(P.DATA_VIEW)
+)
 def cohort_table(request, window: int = DEFAULT_WINDOW, months: int = DEFAULT_COHORT_MONTHS):
     """复购率 over `window` days; cohorts by first paid month (Beijing time) for the last `months` (6 / 12).
     Cell +k (k ≥ 1): share of the cohort paying in month +k; +0: share with a second order in the first month;
@@ -253,13 +261,17 @@ def cohort_table(request, window: int = DEFAULT_WINDOW, months: int = DEFAULT_CO
     }
 
 
-@router.get("/crowds", response={200: list[CrowdOut], **ERRORS}, summary="人群包列表")
+@router.get(
+    "/crowds", response={200: list[CrowdOut], **ERRORS}, summary="人群包列表", auth=seller_auth(P.DATA_VIEW)
+)
 def crowds_list(request):
     staff = _staff(request, P.DATA_VIEW)
     return [_crowd_out(p) for p in crowd_packs(shop=staff.shop)]
 
 
-@router.post("/crowds", response={201: CrowdDetailOut, **ERRORS}, summary="保存人群包")
+@router.post(
+    "/crowds", response={201: CrowdDetailOut, **ERRORS}, summary="保存人群包", auth=seller_auth(P.DATA_VIEW)
+)
 def crowds_create(request, payload: CrowdIn):
     """Saves the buyers the rule selects now. An empty result is 400; a name the shop already uses is 409."""
     staff = _staff(request, P.DATA_VIEW)
@@ -274,14 +286,22 @@ def crowds_create(request, payload: CrowdIn):
     return 201, _crowd_out(pack, with_ids=True)
 
 
-@router.get("/crowds/{pack_id}", response={200: CrowdDetailOut, **ERRORS}, summary="人群包详情（含买家编号）")
+@router.get(
+    "/crowds/{pack_id}",
+    response={200: CrowdDetailOut, **ERRORS},
+    summary="人群包详情（含买家编号）",
+    auth=seller_auth(P.DATA_VIEW),
+)
 def crowds_get(request, pack_id: int):
     staff = _staff(request, P.DATA_VIEW)
     return _crowd_out(crowd_pack_get(shop=staff.shop, pack_id=pack_id), with_ids=True)
 
 
 @router.post(
-    "/crowds/{pack_id}/refresh", response={200: CrowdDetailOut, **ERRORS}, summary="按规则重新计算人群包"
+    "/crowds/{pack_id}/refresh",
+    response={200: CrowdDetailOut, **ERRORS},
+    summary="按规则重新计算人群包",
+    auth=seller_auth(P.DATA_VIEW),
 )
 def crowds_refresh(request, pack_id: int):
     """Recomputes the rule now; if nobody matches any more the pack is unchanged and the answer is 400."""
@@ -289,7 +309,9 @@ def crowds_refresh(request, pack_id: int):
     return _crowd_out(crowd_pack_refresh(shop=staff.shop, pack_id=pack_id), with_ids=True)
 
 
-@router.delete("/crowds/{pack_id}", response={204: None, **ERRORS}, summary="删除人群包")
+@router.delete(
+    "/crowds/{pack_id}", response={204: None, **ERRORS}, summary="删除人群包", auth=seller_auth(P.DATA_VIEW)
+)
 def crowds_delete(request, pack_id: int):
     staff = _staff(request, P.DATA_VIEW)
     crowd_pack_delete(shop=staff.shop, pack_id=pack_id)
@@ -300,6 +322,7 @@ def crowds_delete(request, pack_id: int):
     "/crowds/{pack_id}/issue-coupon",
     response={200: CrowdIssuedOut, **ERRORS},
     summary="向人群包定向发放优惠券",
+    auth=seller_auth(P.DATA_VIEW, P.MARKETING),
 )
 def crowds_issue_coupon(request, pack_id: int, payload: CrowdIssueIn):
     """One of the shop's running coupons to every buyer in the pack (needs data.view and marketing). Buyers at

@@ -23,6 +23,7 @@ from wanshang.insights.experiments import (
 )
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
+from wanshang.sellercenter.access import seller_auth
 from wanshang.sellercenter.api.schemas import In, Message
 
 router = Router()
@@ -209,7 +210,12 @@ def _detail(shop, experiment_id: int) -> dict:
     }
 
 
-@router.get("/experiments", response={200: list[ExperimentOut], **ERRORS}, summary="A/B 实验列表")
+@router.get(
+    "/experiments",
+    response={200: list[ExperimentOut], **ERRORS},
+    summary="A/B 实验列表",
+    auth=seller_auth(P.DATA_VIEW),
+)
 def experiments_list(request, status: str = ""):
     """`status`: draft 草稿 / running 进行中 / stopped 已结束; empty = all (newest first, at most 200)."""
     staff = staff_require(user=request.user, perm=P.DATA_VIEW)
@@ -218,7 +224,12 @@ def experiments_list(request, status: str = ""):
     return [_out(e) for e in experiment_list(shop=staff.shop, status=status or None)[:200]]
 
 
-@router.post("/experiments", response={201: ExperimentOut, **ERRORS}, summary="新建 A/B 实验（草稿）")
+@router.post(
+    "/experiments",
+    response={201: ExperimentOut, **ERRORS},
+    summary="新建 A/B 实验（草稿）",
+    auth=seller_auth(P.MARKETING),
+)
 def experiments_create(request, payload: ExperimentIn):
     staff = staff_require(user=request.user, perm=P.MARKETING)
     return 201, _out(experiment_save(shop=staff.shop, data=_input(payload)))
@@ -228,13 +239,19 @@ def experiments_create(request, payload: ExperimentIn):
     "/experiments/{experiment_id}",
     response={200: ExperimentDetailOut, **ERRORS},
     summary="A/B 实验详情与结果",
+    auth=seller_auth(P.DATA_VIEW),
 )
 def experiments_get(request, experiment_id: int):
     staff = staff_require(user=request.user, perm=P.DATA_VIEW)
     return _detail(staff.shop, experiment_id)
 
 
-@router.put("/experiments/{experiment_id}", response={200: ExperimentOut, **ERRORS}, summary="修改草稿实验")
+@router.put(
+    "/experiments/{experiment_id}",
+    response={200: ExperimentOut, **ERRORS},
+    summary="修改草稿实验",
+    auth=seller_auth(P.MARKETING),
+)
 def experiments_update(request, experiment_id: int, payload: ExperimentIn):
     staff = staff_require(user=request.user, perm=P.MARKETING)
     experiment_get(
@@ -244,14 +261,22 @@ def experiments_update(request, experiment_id: int, payload: ExperimentIn):
 
 
 @router.post(
-    "/experiments/{experiment_id}/start", response={200: ExperimentOut, **ERRORS}, summary="开始实验"
+    "/experiments/{experiment_id}/start",
+    response={200: ExperimentOut, **ERRORS},
+    summary="开始实验",
+    auth=seller_auth(P.MARKETING),
 )
 def experiments_start(request, experiment_id: int):
     staff = staff_require(user=request.user, perm=P.MARKETING)
     return _out(experiment_start(shop=staff.shop, experiment_id=experiment_id))
 
 
-@router.post("/experiments/{experiment_id}/stop", response={200: ExperimentOut, **ERRORS}, summary="结束实验")
+@router.post(
+    "/experiments/{experiment_id}/stop",
+    response={200: ExperimentOut, **ERRORS},
+    summary="结束实验",
+    auth=seller_auth(P.MARKETING),
+)
 def experiments_stop(request, experiment_id: int):
     staff = staff_require(user=request.user, perm=P.MARKETING)
     return _out(experiment_stop(shop=staff.shop, experiment_id=experiment_id))

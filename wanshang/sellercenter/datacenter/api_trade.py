@@ -23,6 +23,7 @@ from wanshang.insights.exports import trade_export
 from wanshang.insights.trade import trade_range, trade_report
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
+from wanshang.sellercenter.access import seller_auth
 from wanshang.sellercenter.api.schemas import Message
 
 router = Router()
@@ -55,7 +56,12 @@ def _shop(request):
     return staff_require(user=request.user, perm=P.DATA_VIEW).shop
 
 
-@router.get("/trade", response={200: TradeOut, **ERRORS}, summary="交易报表（按小时、按日）")
+@router.get(
+    "/trade",
+    response={200: TradeOut, **ERRORS},
+    summary="交易报表（按小时、按日）",
+    auth=seller_auth(P.DATA_VIEW),
+)
 def trade(request, q: Query[RangeQuery]):
     shop = _shop(request)
     return trade_out(trade_report(shop=shop, rng=trade_range(start=q.start, end=q.end)))
@@ -87,7 +93,12 @@ def trade_export_csv(request, q: Query[ExportQuery]):
     return _export(request, q, "csv")
 
 
-@router.get("/alerts", response={200: AlertPage, **ERRORS}, summary="异常提醒列表（支付异常下跌）")
+@router.get(
+    "/alerts",
+    response={200: AlertPage, **ERRORS},
+    summary="异常提醒列表（支付异常下跌）",
+    auth=seller_auth(P.DATA_VIEW),
+)
 def alerts(request, q: Query[AlertQuery]):
     shop = _shop(request)
     qs = alert_list(shop=shop, unread_only=q.unread)
@@ -98,11 +109,21 @@ def alerts(request, q: Query[AlertQuery]):
     }
 
 
-@router.post("/alerts/read-all", response={200: ReadAllOut, **ERRORS}, summary="全部标记已读")
+@router.post(
+    "/alerts/read-all",
+    response={200: ReadAllOut, **ERRORS},
+    summary="全部标记已读",
+    auth=seller_auth(P.DATA_VIEW),
+)
 def alerts_read_all(request):
     return {"changed": alerts_mark_all_read(shop=_shop(request))}
 
 
-@router.post("/alerts/{alert_id}/read", response={200: AlertOut, **ERRORS}, summary="标记提醒已读")
+@router.post(
+    "/alerts/{alert_id}/read",
+    response={200: AlertOut, **ERRORS},
+    summary="标记提醒已读",
+    auth=seller_auth(P.DATA_VIEW),
+)
 def alert_read(request, alert_id: int):
     return alert_out(alert_mark_read(shop=_shop(request), alert_id=alert_id))
