@@ -30,14 +30,28 @@ def django_db_modify_db_settings(request):
     request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # adds _gw0, _gw1, … to the names
 
 
+def _reload_regions(sender, **kwargs):
+    if sender.label == "fulfillment":
+        from wanshang.fulfillment.services import regions_ensure_loaded
+
+        regions_ensure_loaded()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """A kept database (--reuse-db) was left by the last run's transactional tests, which empty every table, the
-    regions the migration loaded among them: load those again."""
+    """A transactional test ends with Django's flush, which empties every table, the regions the migration loaded
+    among them, and the tests after it in the same process (in any order under xdist) would find none. The flush
+    sends post_migrate, as a migration does: reload the regions then. (Test set-up only; the app uses no signals.)
+    A kept database (--reuse-db) may come from an interrupted run: check it once at the start."""
+    from django.db.models.signals import post_migrate
+
     from wanshang.fulfillment.services import regions_ensure_loaded
 
     with django_db_blocker.unblock():
         regions_ensure_loaded()
+    post_migrate.connect(_reload_regions, dispatch_uid="tests-reload-regions", weak=False)
+    yield
+    post_migrate.disconnect(dispatch_uid="tests-reload-regions")
 
 
 @pytest.fixture(autouse=True)
