@@ -8,6 +8,8 @@ from django.core.management import call_command
 def test_the_flush_that_ends_a_transactional_test_leaves_the_regions_in_place():
     from wanshang.fulfillment.services import regions_ensure_loaded
 
-    call_command("flush", interactive=False, verbosity=0)  # what pytest-django does after a transactional test
+    call_command(
+        "flush", interactive=False, verbosity=0
+    )  # what pytest-django does after a transactional test
 
     assert regions_ensure_loaded() == 0  # nothing to add: the flush's post_migrate reloaded them
