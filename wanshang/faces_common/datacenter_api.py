@@ -7,7 +7,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from wanshang.insights.metrics import METRICS
+from wanshang.insights.types import METRICS
 
 
 def period_out(period) -> dict:

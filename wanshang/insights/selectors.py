@@ -10,11 +10,42 @@ from django.utils.translation import gettext_noop
 
 from wanshang.analytics.sources import LEVEL1, LEVEL1_ORDER
 from wanshang.insights import metrics
+from wanshang.insights.anomaly import (
+    alert_list,
+    alerts_recent,
+    alerts_unread_count,
+    platform_alert_list,
+    platform_alerts_unread_count,
+)
+from wanshang.insights.customers import (
+    buyer_logins,
+    cohort_months_check,
+    cohorts,
+    crowd_pack_built_at,
+    crowd_pack_get,
+    crowd_packs,
+    repurchase,
+    rfm_compute,
+    rfm_segment_buyers,
+    rfm_segment_rows,
+    rule_label,
+    segment_check,
+    window_check,
+)
+from wanshang.insights.experiments import (
+    experiment_get,
+    experiment_list,
+    experiment_products,
+    experiment_results_open,
+    experiment_variant_for,
+)
+from wanshang.insights.exports import trade_export
 from wanshang.insights.funnel import funnel
 from wanshang.insights.metrics import MARKETPLACE, METRICS, PERIODS, counts_for, period_for
 from wanshang.insights.peers import category_average
 from wanshang.insights.peers import competition as compare
 from wanshang.insights.products import MIN_VISITORS, product_analysis
+from wanshang.insights.trade import platform_trade_report, trade_chart, trade_range, trade_report
 from wanshang.merchants.selectors import shops_by_ids
 
 BOUNCE_DEFINITION = gettext_noop(
@@ -119,3 +150,42 @@ def top_shops(*, period_key: str = "7d", now=None, limit: int = 20) -> list[dict
             }
         )
     return rows
+
+
+# The reports' reads, re-exported so the faces need only this module (with services.py and types.py).
+__all__ = [
+    "BOUNCE_DEFINITION",
+    "alert_list",
+    "alerts_recent",
+    "alerts_unread_count",
+    "buyer_logins",
+    "cohort_months_check",
+    "cohorts",
+    "competition",
+    "crowd_pack_built_at",
+    "crowd_pack_get",
+    "crowd_packs",
+    "dashboard",
+    "experiment_get",
+    "experiment_list",
+    "experiment_products",
+    "experiment_results_open",
+    "experiment_variant_for",
+    "metric_cards",
+    "platform_alert_list",
+    "platform_alerts_unread_count",
+    "platform_trade_report",
+    "products",
+    "repurchase",
+    "rfm_compute",
+    "rfm_segment_buyers",
+    "rfm_segment_rows",
+    "rule_label",
+    "segment_check",
+    "top_shops",
+    "trade_chart",
+    "trade_export",
+    "trade_range",
+    "trade_report",
+    "window_check",
+]

@@ -6,7 +6,7 @@ from ninja import Router
 
 from wanshang.faces_common.datacenter_api import dashboard_out
 from wanshang.insights import selectors as data
-from wanshang.insights.metrics import MARKETPLACE
+from wanshang.insights.types import MARKETPLACE
 from wanshang.platform.api.errors import ERRORS
 from wanshang.platform.datacenter.api_trade import router as trade_router
 

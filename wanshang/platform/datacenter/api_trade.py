@@ -5,13 +5,14 @@ from ninja import Field, Query, Router, Schema
 
 from wanshang.common.api_paging import MAX_OFFSET
 from wanshang.faces_common import datacenter_api as shared
-from wanshang.insights.anomaly import (
+from wanshang.insights.selectors import (
     platform_alert_list,
-    platform_alert_mark_read,
     platform_alerts_unread_count,
+    platform_trade_report,
+    trade_export,
+    trade_range,
 )
-from wanshang.insights.exports import trade_export
-from wanshang.insights.trade import platform_trade_report, trade_range
+from wanshang.insights.services import platform_alert_mark_read
 from wanshang.platform.api.errors import ERRORS
 
 router = Router()

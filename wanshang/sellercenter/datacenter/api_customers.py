@@ -13,20 +13,7 @@ from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
 from wanshang.common.api_paging import page_query, page_size_query
-from wanshang.insights.crowds import (
-    crowd_pack_create,
-    crowd_pack_delete,
-    crowd_pack_issue_coupon,
-    crowd_pack_refresh,
-)
-from wanshang.insights.customers import (
-    COHORT_RULE,
-    DEFAULT_COHORT_MONTHS,
-    DEFAULT_WINDOW,
-    HIGH_RULE,
-    R_RULE,
-    REPURCHASE_RULE,
-    SCORE_RULE,
+from wanshang.insights.selectors import (
     cohorts,
     crowd_pack_built_at,
     crowd_pack_get,
@@ -37,6 +24,21 @@ from wanshang.insights.customers import (
     rfm_segment_rows,
     rule_label,
     segment_check,
+)
+from wanshang.insights.services import (
+    crowd_pack_create,
+    crowd_pack_delete,
+    crowd_pack_issue_coupon,
+    crowd_pack_refresh,
+)
+from wanshang.insights.types import (
+    COHORT_RULE,
+    DEFAULT_COHORT_MONTHS,
+    DEFAULT_WINDOW,
+    HIGH_RULE,
+    R_RULE,
+    REPURCHASE_RULE,
+    SCORE_RULE,
 )
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require

@@ -11,16 +11,14 @@ from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
 from wanshang.common.errors import ValidationError
-from wanshang.insights.experiments import (
-    ExperimentInput,
+from wanshang.insights.selectors import (
     experiment_get,
     experiment_list,
     experiment_products,
     experiment_results_open,
-    experiment_save,
-    experiment_start,
-    experiment_stop,
 )
+from wanshang.insights.services import experiment_save, experiment_start, experiment_stop
+from wanshang.insights.types import ExperimentInput
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.sellercenter.access import seller_auth

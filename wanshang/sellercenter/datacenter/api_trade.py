@@ -18,9 +18,14 @@ from wanshang.faces_common.datacenter_api import (
     export_response,
     trade_out,
 )
-from wanshang.insights.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
-from wanshang.insights.exports import trade_export
-from wanshang.insights.trade import trade_range, trade_report
+from wanshang.insights.selectors import (
+    alert_list,
+    alerts_unread_count,
+    trade_export,
+    trade_range,
+    trade_report,
+)
+from wanshang.insights.services import alert_mark_read, alerts_mark_all_read
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.sellercenter.access import seller_auth

@@ -13,7 +13,7 @@ from wanshang.catalog.selectors import favourite_list
 from wanshang.catalog.services import favourite_add, favourite_remove
 from wanshang.common.api_paging import page_query, page_size_query
 from wanshang.common.errors import NotFound
-from wanshang.insights.privacy import buyer_events_delete
+from wanshang.insights.services import buyer_events_delete
 from wanshang.storefront.api import serializers as out
 from wanshang.storefront.api.schemas import AUTHED_ERRORS, Error, ProductCard
 from wanshang.storefront.promo_display import card_overlay

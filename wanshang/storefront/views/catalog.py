@@ -24,7 +24,7 @@ from wanshang.catalog.selectors import (
 from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import error_page
-from wanshang.insights.experiments import experiment_variant_for
+from wanshang.insights.selectors import experiment_variant_for
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.marketing.selectors import claimed_counts, product_promotions
 from wanshang.merchants.selectors import shop_get_public, shop_list_open

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wanshang.analytics.tracking import VISITOR_COOKIE
-from wanshang.insights.privacy import buyer_events_delete
+from wanshang.insights.services import buyer_events_delete
 from wanshang.storefront.views._common import buyer_required
 
 

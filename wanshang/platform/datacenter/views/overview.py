@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 
 from wanshang.faces_common import charts
 from wanshang.insights import selectors as data
-from wanshang.insights.metrics import MARKETPLACE
+from wanshang.insights.types import MARKETPLACE
 from wanshang.platform.access import operator_view
 
 

@@ -14,13 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import DomainError
-from wanshang.insights.anomaly import (
+from wanshang.insights.selectors import (
     platform_alert_list,
-    platform_alert_mark_read,
     platform_alerts_unread_count,
+    platform_trade_report,
+    trade_chart,
+    trade_export,
+    trade_range,
 )
-from wanshang.insights.exports import trade_export
-from wanshang.insights.trade import MAX_DAYS, platform_trade_report, trade_chart, trade_range
+from wanshang.insights.services import platform_alert_mark_read
+from wanshang.insights.types import MAX_DAYS
 from wanshang.merchants.selectors import shop_list
 from wanshang.platform.access import operator_view
 

@@ -20,26 +20,7 @@ from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import NotFound, PermissionDenied
 from wanshang.common.web import form_errors, message_errors
-from wanshang.insights.crowds import (
-    crowd_pack_create,
-    crowd_pack_delete,
-    crowd_pack_issue_coupon,
-    crowd_pack_refresh,
-)
-from wanshang.insights.customers import (
-    COHORT_MONTHS,
-    COHORT_OFFSETS,
-    COHORT_RULE,
-    DEFAULT_WINDOW,
-    HIGH_RULE,
-    R_RULE,
-    SCORE_RULE,
-    SEGMENTS,
-    SOURCE_ONE_TIME,
-    SOURCE_REPURCHASERS,
-    SOURCE_RFM,
-    SOURCES,
-    WINDOWS,
+from wanshang.insights.selectors import (
     buyer_logins,
     cohort_months_check,
     cohorts,
@@ -53,6 +34,27 @@ from wanshang.insights.customers import (
     rule_label,
     segment_check,
     window_check,
+)
+from wanshang.insights.services import (
+    crowd_pack_create,
+    crowd_pack_delete,
+    crowd_pack_issue_coupon,
+    crowd_pack_refresh,
+)
+from wanshang.insights.types import (
+    COHORT_MONTHS,
+    COHORT_OFFSETS,
+    COHORT_RULE,
+    DEFAULT_WINDOW,
+    HIGH_RULE,
+    R_RULE,
+    SCORE_RULE,
+    SEGMENTS,
+    SOURCE_ONE_TIME,
+    SOURCE_REPURCHASERS,
+    SOURCE_RFM,
+    SOURCES,
+    WINDOWS,
 )
 from wanshang.marketing.selectors import coupon_label, promotion_list
 from wanshang.marketing.types import Kind

@@ -19,17 +19,14 @@ from django.views.decorators.http import require_POST
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import form_errors, message_errors
-from wanshang.insights.experiments import (
-    MAX_VARIANTS,
-    ExperimentInput,
+from wanshang.insights.selectors import (
     experiment_get,
     experiment_list,
     experiment_products,
     experiment_results_open,
-    experiment_save,
-    experiment_start,
-    experiment_stop,
 )
+from wanshang.insights.services import experiment_save, experiment_start, experiment_stop
+from wanshang.insights.types import MAX_VARIANTS, ExperimentInput
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import can, seller_render, seller_view
 

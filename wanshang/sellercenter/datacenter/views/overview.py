@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 
 from wanshang.faces_common import charts
 from wanshang.insights import selectors as data
-from wanshang.insights.anomaly import alerts_recent, alerts_unread_count
+from wanshang.insights.selectors import alerts_recent, alerts_unread_count
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
 

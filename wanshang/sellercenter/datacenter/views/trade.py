@@ -13,9 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wanshang.common.errors import ValidationError
-from wanshang.insights.anomaly import alert_list, alert_mark_read, alerts_mark_all_read, alerts_unread_count
-from wanshang.insights.exports import trade_export
-from wanshang.insights.trade import MAX_DAYS, trade_chart, trade_range, trade_report
+from wanshang.insights.selectors import (
+    alert_list,
+    alerts_unread_count,
+    trade_chart,
+    trade_export,
+    trade_range,
+    trade_report,
+)
+from wanshang.insights.services import alert_mark_read, alerts_mark_all_read
+from wanshang.insights.types import MAX_DAYS
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
 
