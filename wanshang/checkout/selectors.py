@@ -1,7 +1,8 @@
 from wanshang.checkout.models import CartItem
 from wanshang.common.models import IdempotencyKey
 from wanshang.payments.models import Payment
-from wanshang.pricing.engine import PricedCart, price_items
+from wanshang.pricing.selectors import price_items
+from wanshang.pricing.types import PricedCart
 
 
 def cart_items(*, user) -> list[CartItem]:

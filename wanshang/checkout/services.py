@@ -20,7 +20,8 @@ from wanshang.marketing.services import (
 from wanshang.marketing.types import Kind
 from wanshang.orders.services import orders_create
 from wanshang.payments.services import payment_create
-from wanshang.pricing.engine import PricingOptions, check_quantity, price_items
+from wanshang.pricing.selectors import check_quantity, price_items
+from wanshang.pricing.types import PricingOptions
 
 MAX_CART_LINES = 120
 

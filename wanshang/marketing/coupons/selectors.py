@@ -10,7 +10,7 @@ from wanshang.marketing.promotions.selectors import promotion_get, running_q
 from wanshang.marketing.steps.context import in_scope
 from wanshang.marketing.steps.discounts import coupon_label
 from wanshang.marketing.types import Kind
-from wanshang.pricing.engine import PricedLine
+from wanshang.pricing.types import PricedLine
 
 
 def coupon_center(

@@ -13,7 +13,7 @@ from wanshang.marketing.steps.context import in_scope, load_context
 from wanshang.marketing.steps.discounts import full_reduction_offer
 from wanshang.marketing.steps.items import best_item_price
 from wanshang.marketing.types import ITEM_KINDS, Kind, ProductPromotions, SkuPrice
-from wanshang.pricing.engine import PricedLine
+from wanshang.pricing.types import PricedLine
 
 
 def item_prices_for(*, buyer, skus, now=None, quantity: int = 1) -> dict[int, SkuPrice]:

@@ -11,7 +11,7 @@ from django.db.models import Q, Sum
 from wanshang.marketing.models import Coupon, FlashClaim, MemberLevel, PointsAccount, Promotion, PromotionItem
 from wanshang.marketing.types import Kind, Scope
 from wanshang.orders.models import Order, OrderLine, OrderStatus
-from wanshang.pricing.engine import PricedLine
+from wanshang.pricing.types import PricedLine
 
 
 def authenticated(buyer) -> bool:

@@ -9,7 +9,7 @@ from wanshang.common.money import allocate
 from wanshang.marketing.promotions.kinds import yuan
 from wanshang.marketing.steps.context import Context, in_scope
 from wanshang.marketing.types import Kind
-from wanshang.pricing.engine import Adjustment, PricedCart, apply_discount, register_step
+from wanshang.pricing.types import Adjustment, PricedCart, apply_discount, register_step
 
 MAX_JOINT = 4096  # combinations tried exactly before falling back to the per-shop best
 

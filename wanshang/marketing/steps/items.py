@@ -4,7 +4,7 @@
 
 from wanshang.marketing.steps.context import Context, authenticated, in_scope, load_context, scaled
 from wanshang.marketing.types import Kind
-from wanshang.pricing.engine import (
+from wanshang.pricing.types import (
     Adjustment,
     ItemPrice,
     PricedCart,

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from wanshang.marketing.models import PointsAccount
 from wanshang.marketing.steps.context import authenticated
-from wanshang.pricing.engine import Adjustment, PricedCart, apply_discount, register_step
+from wanshang.pricing.types import Adjustment, PricedCart, apply_discount, register_step
 
 
 def points_value_fen(points: int) -> int:

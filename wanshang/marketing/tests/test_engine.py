@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from wanshang.common.errors import Conflict, ValidationError
 from wanshang.marketing.services import coupon_claim
-from wanshang.pricing.engine import PricingOptions, price_items
+from wanshang.pricing.selectors import price_items
+from wanshang.pricing.types import PricingOptions
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from wanshang.orders.models import Order
 from wanshang.orders.services import order_cancel, order_confirm_receipt, order_ship, orders_cancel_expired
 from wanshang.payments.models import SettlementEntry
 from wanshang.payments.services import sandbox_pay
-from wanshang.pricing.engine import PricingOptions
+from wanshang.pricing.types import PricingOptions
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +213,7 @@ def test_flash_sale_stock_is_set_aside_from_normal_sale_until_it_ends(
     from wanshang.inventory.selectors import available_by_sku
     from wanshang.marketing.models import PromotionItem
     from wanshang.marketing.services import flash_holds_release, promotion_end
-    from wanshang.pricing.engine import price_items
+    from wanshang.pricing.selectors import price_items
 
     sku = make_product(shop, prices=(5000,), stock=8).skus.get()
     f = promo(

@@ -28,7 +28,7 @@ from wanshang.marketing.steps.discounts import (
 )
 from wanshang.marketing.steps.items import apply_bundles
 from wanshang.marketing.types import LATER_TOKENS, Kind, Scope
-from wanshang.pricing.engine import (
+from wanshang.pricing.types import (
     Adjustment,
     ItemPrice,
     PricedCart,

@@ -544,7 +544,7 @@ def test_order_detail_shows_platform_subsidy_and_points(
 
     from wanshang.checkout.services import checkout_submit
     from wanshang.marketing.services import coupon_claim
-    from wanshang.pricing.engine import PricingOptions
+    from wanshang.pricing.types import PricingOptions
 
     shop = make_shop()
     sku = make_product(shop, prices=(20000,)).skus.get()

@@ -37,7 +37,7 @@ from wanshang.orders.services import order_confirm_receipt as confirm
 from wanshang.payments.gateways import available_gateways
 from wanshang.payments.selectors import payment_get_for_buyer
 from wanshang.payments.services import sandbox_pay
-from wanshang.pricing.engine import PricingOptions
+from wanshang.pricing.types import PricingOptions
 from wanshang.storefront.api import serializers as out
 from wanshang.storefront.api.favourites import router as favourites_router
 from wanshang.storefront.api.promotions import OPTIONAL_AUTH

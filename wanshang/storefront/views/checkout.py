@@ -16,7 +16,7 @@ from wanshang.common.web import error_page, message_errors
 from wanshang.payments.gateways import available_gateways
 from wanshang.payments.selectors import payment_get_for_buyer
 from wanshang.payments.services import payment_start, sandbox_pay
-from wanshang.pricing.engine import PricingOptions
+from wanshang.pricing.types import PricingOptions
 from wanshang.storefront.forms import CheckoutForm, GatewayForm, format_items
 from wanshang.storefront.promo_display import parse_ids
 from wanshang.storefront.views._common import buyer_required, int_or_none, is_htmx
