@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from wanshang.analytics.models import Event, EventKind
 from wanshang.analytics.tracking import current_visit, track
+from wanshang.analytics.tracking import track_page as track_page  # a page view, from the faces' views
+from wanshang.analytics.tracking import track_view as track_view  # a product view through the API
 from wanshang.common.errors import ValidationError
 
 BEHAVIOUR_KINDS = (EventKind.PAGE_VIEW, EventKind.STAY, EventKind.CART_ADD, EventKind.FAVOURITE)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from wanshang.analytics.tracking import visitor_of
+from wanshang.analytics.selectors import visitor_of
 from wanshang.common import events
 from wanshang.common.domain_events import (
     OrderCancelled,

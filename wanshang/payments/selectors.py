@@ -1,6 +1,7 @@
 from django.db.models import Sum
 
 from wanshang.common.errors import NotFound
+from wanshang.payments.gateways import available_gateways as available_gateways  # the cashier's choices
 from wanshang.payments.models import Payment, PaymentNotification, SettlementEntry
 
 

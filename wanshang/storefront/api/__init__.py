@@ -14,7 +14,7 @@ from wanshang.accounts.services import address_delete as delete
 from wanshang.accounts.services import api_token_create
 from wanshang.aftersales.selectors import order_for_refund
 from wanshang.aftersales.services import refund_request, refund_withdraw
-from wanshang.analytics.tracking import track_view
+from wanshang.analytics.services import track_view
 from wanshang.catalog.selectors import category_get, category_tree, product_get_public, product_search
 from wanshang.checkout.selectors import cart_items, cart_priced
 from wanshang.checkout.services import (
@@ -34,8 +34,7 @@ from wanshang.merchants.selectors import shop_get_public
 from wanshang.orders.selectors import buyer_order_get, buyer_order_list, buyer_orders_by_tab
 from wanshang.orders.services import order_cancel as cancel
 from wanshang.orders.services import order_confirm_receipt as confirm
-from wanshang.payments.gateways import available_gateways
-from wanshang.payments.selectors import payment_get_for_buyer
+from wanshang.payments.selectors import available_gateways, payment_get_for_buyer
 from wanshang.payments.services import sandbox_pay
 from wanshang.pricing.types import PricingOptions
 from wanshang.storefront.api import serializers as out

@@ -20,8 +20,7 @@ from wanshang.marketing.selectors import my_coupons as coupons_of
 from wanshang.marketing.selectors import product_promotions as promotions_of
 from wanshang.marketing.services import coupon_claim as claim
 from wanshang.merchants.selectors import shop_get_public
-from wanshang.payments.gateways import available_gateways
-from wanshang.payments.selectors import payment_get_for_buyer
+from wanshang.payments.selectors import available_gateways, payment_get_for_buyer
 from wanshang.storefront.api import serializers as out
 from wanshang.storefront.api.schemas import (
     AUTHED_ERRORS,

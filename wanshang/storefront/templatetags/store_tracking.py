@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from wanshang.analytics.services import stay_token
-from wanshang.analytics.tracking import PAGE_TYPES
+from wanshang.analytics.types import PAGE_TYPES
 
 register = template.Library()
 

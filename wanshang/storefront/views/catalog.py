@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wanshang.accounts.selectors import address_default
-from wanshang.analytics.tracking import track_page
+from wanshang.analytics.services import track_page
 from wanshang.catalog.selectors import (
     category_ancestors,
     category_get,

@@ -13,8 +13,7 @@ from wanshang.accounts.selectors import address_list
 from wanshang.checkout.services import checkout_preview, checkout_submit, selected_cart_items
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import error_page, message_errors
-from wanshang.payments.gateways import available_gateways
-from wanshang.payments.selectors import payment_get_for_buyer
+from wanshang.payments.selectors import available_gateways, payment_get_for_buyer
 from wanshang.payments.services import payment_start, sandbox_pay
 from wanshang.pricing.types import PricingOptions
 from wanshang.storefront.forms import CheckoutForm, GatewayForm, format_items

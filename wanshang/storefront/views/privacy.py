@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wanshang.analytics.tracking import VISITOR_COOKIE
+from wanshang.analytics.types import VISITOR_COOKIE
 from wanshang.insights.services import buyer_events_delete
 from wanshang.storefront.views._common import buyer_required
 
