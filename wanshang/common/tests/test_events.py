@@ -15,6 +15,9 @@ from wanshang.common.domain_events import LineFacts, OrderFacts, OrdersPaid
 from wanshang.common.errors import Conflict
 from wanshang.common.models import IdempotencyKey, OutboxEntry
 
+# The outbox takes row locks (select_for_update(skip_locked=True)) that SQLite ignores: run on PostgreSQL too.
+pytestmark = pytest.mark.sql
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ThingHappened(events.DomainEvent):
