@@ -19,9 +19,9 @@ from wanshang.common.money import allocate
 from wanshang.common.numbers import new_no
 from wanshang.inventory.services import stock_return
 from wanshang.marketing.selectors import failed_group_orders_to_refund
-from wanshang.orders.models import OrderStatus
 from wanshang.orders.selectors import order_facts
 from wanshang.orders.services import order_lock, order_refunded
+from wanshang.orders.types import OrderStatus
 from wanshang.payments.services import gateway_refund
 
 S = OrderStatus

@@ -209,3 +209,24 @@ def order_visitors_of(*, buyer_id: int) -> set[str]:
         .values_list("visitor", flat=True)
         .distinct()
     )
+
+
+def buyer_spend_by_shop(*, buyer, shop_ids) -> dict[int, int]:
+    """What the buyer has spent per shop on completed orders (marketing's membership levels)."""
+    rows = (
+        Order.objects.filter(buyer=buyer, shop_id__in=list(shop_ids), status=OrderStatus.COMPLETED)
+        .values("shop_id")
+        .annotate(total=Sum("total_fen"))
+    )
+    return {r["shop_id"]: r["total"] for r in rows}
+
+
+def units_bought(*, buyer, promotion_ids) -> dict[int, int]:
+    """Units the buyer bought under each promotion, cancelled and refunded orders aside (per-buyer limits)."""
+    rows = (
+        OrderLine.objects.filter(order__buyer=buyer, promotion_id__in=list(promotion_ids))
+        .exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.REFUNDED])
+        .values("promotion_id")
+        .annotate(n=Sum("quantity"))
+    )
+    return {r["promotion_id"]: r["n"] for r in rows}

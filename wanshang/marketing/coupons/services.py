@@ -13,7 +13,7 @@ from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.marketing.models import Coupon, Promotion
 from wanshang.marketing.promotions.services import promotion_lock
 from wanshang.marketing.types import Kind
-from wanshang.orders.models import OrderStatus
+from wanshang.orders.types import OrderStatus
 
 
 def _coupon_window(promo: Promotion, now) -> tuple[datetime, datetime]:

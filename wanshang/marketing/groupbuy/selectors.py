@@ -5,7 +5,7 @@ orders of failed teams that after-sales refunds.
 from wanshang.common.errors import NotFound
 from wanshang.marketing.models import GroupMember, GroupTeam, PromotionItem
 from wanshang.marketing.types import Kind
-from wanshang.orders.models import OrderStatus
+from wanshang.orders.types import OrderStatus
 
 
 def group_item_get(*, item_id) -> PromotionItem:

@@ -9,8 +9,8 @@ from django.utils import timezone
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.marketing.groupbuy.selectors import group_item_get
 from wanshang.marketing.models import GroupMember, GroupTeam, Promotion, PromotionItem
-from wanshang.orders.models import OrderStatus
 from wanshang.orders.services import order_cancel
+from wanshang.orders.types import OrderStatus
 
 
 def group_buy_check(*, item_id, quantity: int, team_id=None, now=None):

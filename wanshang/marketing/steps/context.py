@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from wanshang.marketing.models import Coupon, FlashClaim, MemberLevel, PointsAccount, Promotion, PromotionItem
 from wanshang.marketing.types import Kind, Scope
-from wanshang.orders.models import Order, OrderLine, OrderStatus
+from wanshang.orders.selectors import buyer_spend_by_shop, units_bought
 from wanshang.pricing.types import PricedLine
 
 
@@ -209,23 +209,3 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
             .order_by("valid_until", "id")
         )
     return ctx
-
-
-def buyer_spend_by_shop(*, buyer, shop_ids) -> dict[int, int]:
-    """What the buyer has spent per shop on completed orders (membership levels)."""
-    rows = (
-        Order.objects.filter(buyer=buyer, shop_id__in=list(shop_ids), status=OrderStatus.COMPLETED)
-        .values("shop_id")
-        .annotate(total=Sum("total_fen"))
-    )
-    return {r["shop_id"]: r["total"] for r in rows}
-
-
-def units_bought(*, buyer, promotion_ids) -> dict[int, int]:
-    rows = (
-        OrderLine.objects.filter(order__buyer=buyer, promotion_id__in=list(promotion_ids))
-        .exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.REFUNDED])
-        .values("promotion_id")
-        .annotate(n=Sum("quantity"))
-    )
-    return {r["promotion_id"]: r["n"] for r in rows}
