@@ -6,6 +6,7 @@ OrderReceived, OrderCompleted. This module reacts to PaymentSucceeded (subscribe
 """
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -277,7 +278,8 @@ def order_ship(*, shop, order_id, carrier: str, tracking_no: str, actor) -> Orde
         raise ValidationError("运单号须为 6–40 位字母、数字或“-”", field="tracking_no")
     with transaction.atomic():
         order = order_lock(order_id, shop=shop)
-        events.publish(OrderShipping(order=order_facts(order)))
+        facts = order_facts(order)  # the lines, read once for both events
+        events.publish(OrderShipping(order=facts))
         transition(
             order,
             S.SHIPPED,
@@ -286,7 +288,9 @@ def order_ship(*, shop, order_id, carrier: str, tracking_no: str, actor) -> Orde
             note=f"{Carrier(carrier).label} {tracking_no}".strip(),
             extra_fields={"carrier": carrier, "tracking_no": tracking_no},
         )
-        events.publish(OrderShipped(order=order_facts(order), carrier=carrier, tracking_no=tracking_no))
+        events.publish(
+            OrderShipped(order=replace(facts, status=order.status), carrier=carrier, tracking_no=tracking_no)
+        )
     return order
 
 
@@ -303,7 +307,7 @@ def _complete(order: Order, *, actor=None, actor_kind: str, now=None) -> None:
     facts = order_facts(order)
     events.publish(OrderReceived(order=facts, by_buyer=actor_kind == "buyer", at=now))
     transition(order, S.COMPLETED, actor_kind="system", note="交易成功", now=now)
-    events.publish(OrderCompleted(order=order_facts(order), at=now))
+    events.publish(OrderCompleted(order=replace(facts, status=order.status), at=now))
 
 
 def order_confirm_receipt(*, buyer, order_id) -> Order:
