@@ -144,3 +144,13 @@ def login_failure_record(*, login: str) -> None:
 
 def login_failures_clear(*, login: str) -> None:
     cache.delete(_login_failure_key(login))
+
+
+def user_staff_grant(*, user, superuser: bool = False) -> User:
+    """Give a user the platform-operator flag (is_staff; with `superuser`, Django's superuser flag too).
+    Who may become an operator is decided by the caller (merchants.services.operator_grant)."""
+    user.is_staff = True
+    if superuser:
+        user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user

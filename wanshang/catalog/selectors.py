@@ -261,6 +261,16 @@ def seller_skus_by_id(*, shop, sku_ids) -> dict[int, Sku]:
     }
 
 
+def seller_skus_on_sale(*, shop):
+    """The shop's active SKUs of products on sale, with their product: a queryset, for callers that annotate
+    it further (inventory's low-stock list)."""
+    return (
+        Sku.objects.for_shop(shop)
+        .filter(is_active=True, product__status=Product.Status.ON_SALE)
+        .select_related("product")
+    )
+
+
 def active_skus_of_products(*, product_ids) -> list[Sku]:
     return list(
         Sku.objects.filter(product_id__in=list(product_ids), is_active=True).select_related(

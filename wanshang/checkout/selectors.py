@@ -1,6 +1,6 @@
 from wanshang.checkout.models import CartItem
 from wanshang.common.models import IdempotencyKey
-from wanshang.payments.models import Payment
+from wanshang.payments.selectors import payment_of_buyer
 from wanshang.pricing.selectors import price_items
 from wanshang.pricing.types import PricedCart
 
@@ -34,4 +34,4 @@ def checkout_payment_for_key(*, user, idempotency_key: str):
         user=user, scope="checkout", key=(idempotency_key or "").strip()
     ).first()
     payment_id = (done.result or {}).get("payment_id") if done else None
-    return Payment.objects.filter(pk=payment_id, buyer=user).first() if payment_id else None
+    return payment_of_buyer(buyer=user, payment_id=payment_id)

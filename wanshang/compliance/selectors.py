@@ -11,6 +11,18 @@ def price_alerts(*, shop=None, include_resolved: bool = False, limit: int = 200)
     return list(qs.select_related("sku__product")[:limit])
 
 
+def open_price_alert_messages(*, shop, promotion_id) -> dict[int, list[str]]:
+    """sku_id → the messages of the shop's unresolved price-rule flags on one promotion."""
+    out: dict[int, list[str]] = {}
+    for sku_id, message in (
+        PriceAlert.objects.for_shop(shop)
+        .filter(promotion_id=promotion_id, resolved=False)
+        .values_list("sku_id", "message")
+    ):
+        out.setdefault(sku_id, []).append(message)
+    return out
+
+
 def open_price_alert_count(*, shop=None) -> int:
     qs = PriceAlert.objects.for_shop(shop) if shop is not None else PriceAlert.objects.all()
     return qs.filter(resolved=False).count()

@@ -1,7 +1,7 @@
 from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from wanshang.catalog.models import Sku
+from wanshang.catalog.selectors import seller_skus_on_sale
 from wanshang.common.errors import NotFound
 from wanshang.inventory.models import Stock, StockMovement, Warehouse
 
@@ -50,9 +50,7 @@ def low_stock_skus(*, shop):
         .values("t")
     )
     return (
-        Sku.objects.for_shop(shop)
-        .filter(is_active=True, product__status="on_sale")
-        .select_related("product")
+        seller_skus_on_sale(shop=shop)
         .annotate(available=Coalesce(Subquery(total, output_field=IntegerField()), 0))
         .filter(available__lte=F("safety_stock"))
         .order_by("available", "pk")

@@ -3,9 +3,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from wanshang.accounts.models import User
 from wanshang.accounts.selectors import user_find_by_login
-from wanshang.accounts.services import check_phone
+from wanshang.accounts.services import check_phone, user_staff_grant
 from wanshang.common import events
 from wanshang.common.domain_events import ShopChanged, ShopOpened
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -229,15 +228,12 @@ def commission_set(*, category, rate_bps: int) -> CommissionRate:
     return rate
 
 
-def operator_grant(*, user, superuser: bool = False) -> User:
-    """Make a user a platform operator (is_staff; optionally a Django superuser for /django-admin/).
+def operator_grant(*, user, superuser: bool = False):
+    """Make a user a platform operator (is_staff; optionally a Django superuser for /django-admin/) and
+    return the user.
 
     An operator cannot also be shop staff: raises ValidationError when the user works for a shop.
     """
     if staff_for_user(user=user) is not None:
         raise ValidationError("商家员工不能成为平台运营", field="user")
-    user.is_staff = True
-    if superuser:
-        user.is_superuser = True
-    user.save(update_fields=["is_staff", "is_superuser"])
-    return user
+    return user_staff_grant(user=user, superuser=superuser)

@@ -27,7 +27,7 @@ from wanshang.common.domain_events import (
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import allocate, fen_to_yuan_str
 from wanshang.common.numbers import new_no
-from wanshang.fulfillment.models import Carrier
+from wanshang.fulfillment.types import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve
 from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from wanshang.orders.selectors import order_facts

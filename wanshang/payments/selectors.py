@@ -12,6 +12,11 @@ def payment_get_for_buyer(*, buyer, payment_no: str) -> Payment:
     return payment
 
 
+def payment_of_buyer(*, buyer, payment_id) -> Payment | None:
+    """The buyer's payment with this id, or None (an id from another buyer is None too)."""
+    return Payment.objects.filter(pk=payment_id, buyer=buyer).first() if payment_id else None
+
+
 def settlement_list(*, shop, status: str | None = None):
     qs = SettlementEntry.objects.for_shop(shop).select_related("order")
     return qs.filter(status=status) if status else qs

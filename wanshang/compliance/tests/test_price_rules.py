@@ -10,7 +10,9 @@ from wanshang.catalog.models import PriceHistory
 from wanshang.catalog.services import sku_price_update
 from wanshang.checkout.services import checkout_submit
 from wanshang.compliance.models import PriceAlert, SkuDailyPrice
+from wanshang.compliance.selectors import open_price_alert_messages
 from wanshang.compliance.services import reference_prices, strike_price_ok
+from wanshang.marketing.selectors import promotion_preview
 from wanshang.marketing.services import PromotionInput, promotion_save
 from wanshang.payments.services import sandbox_pay
 
@@ -92,6 +94,10 @@ def test_raising_the_price_before_a_discount_is_flagged_with_the_history(make_sh
     alert = PriceAlert.objects.get(sku=sku, promotion_id=promo.pk)
     assert "先提价后打折" in alert.message and "¥100.00" in alert.message and "¥150.00" in alert.message
     assert [row["price_fen"] for row in alert.evidence] == [10000, 15000]
+    # the seller's preview of the promotion shows it, and only to that shop
+    assert open_price_alert_messages(shop=shop, promotion_id=promo.pk) == {sku.pk: [alert.message]}
+    assert open_price_alert_messages(shop=make_shop(), promotion_id=promo.pk) == {}
+    assert [row.warnings for row in promotion_preview(shop=shop, promotion_id=promo.pk)] == [[alert.message]]
 
 
 def test_a_price_cut_before_a_discount_is_not_flagged(make_shop, make_product):

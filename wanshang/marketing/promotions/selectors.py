@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from wanshang.common.errors import NotFound
-from wanshang.compliance.models import PriceAlert
+from wanshang.compliance.selectors import open_price_alert_messages
 from wanshang.compliance.services import reference_prices, strike_price_ok
 from wanshang.marketing.models import Promotion
 from wanshang.marketing.steps.context import scaled
@@ -51,9 +51,7 @@ def promotion_preview(*, shop, promotion_id) -> list[PreviewRow]:
     promo = promotion_get(shop=shop, promotion_id=promotion_id)
     items = list(promo.items.select_related("sku__product"))
     refs = reference_prices(sku_ids=[i.sku_id for i in items], at=promo.starts_at)
-    alerts = {}
-    for a in PriceAlert.objects.for_shop(shop).filter(promotion_id=promo.pk, resolved=False):
-        alerts.setdefault(a.sku_id, []).append(a.message)
+    alerts = open_price_alert_messages(shop=shop, promotion_id=promo.pk)
     rows = []
     for item in items:
         sku = item.sku

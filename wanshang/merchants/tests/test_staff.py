@@ -5,7 +5,7 @@ import pytest
 from wanshang.common.errors import NotFound, PermissionDenied, ValidationError
 from wanshang.merchants import permissions as perms
 from wanshang.merchants.selectors import STAFF_ROLES, staff_for_user, staff_list, staff_require
-from wanshang.merchants.services import staff_add, staff_change_role, staff_remove
+from wanshang.merchants.services import operator_grant, staff_add, staff_change_role, staff_remove
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,20 @@ def test_the_table_covers_every_role_and_every_permission_and_nothing_else():
     assert set(COLUMNS) == perms.ALL == set(perms.LABELS)
     assert set(ROLE_TABLE) == {value for value, _label in STAFF_ROLES}
     assert not any(perms.role_can(role, perm) for role in ("", "buyer", None) for perm in COLUMNS)
+
+
+# --- platform operators ----------------------------------------------------------------------------------------
+
+
+def test_operator_grant_makes_a_user_staff_but_never_a_shop_employee(shop, make_user):
+    user = make_user()
+    assert operator_grant(user=user) is user
+    user.refresh_from_db()
+    assert (user.is_staff, user.is_superuser) == (True, False)
+    assert operator_grant(user=user, superuser=True).is_superuser
+
+    with pytest.raises(ValidationError) as exc:
+        operator_grant(user=shop.owner)
+    assert exc.value.field == "user"
+    shop.owner.refresh_from_db()
+    assert not shop.owner.is_staff
