@@ -4,7 +4,7 @@
 1. No cycle between apps: the app graph of every import in non-test code (imports inside functions
    included) has no strongly connected component of two or more apps.
 2. Public surfaces: code outside an app uses it through its public modules (PUBLIC below: services,
-   selectors and small shared-type modules); the shared kernel `common` (and `faces_common`, shared by the faces) is public as a whole. Existing
+   selectors, small shared-type modules, and a read model published for reporting); the shared kernel `common` (and `faces_common`, shared by the faces) is public as a whole. Existing
    exceptions are listed in scripts/private-imports.baseline, which may only shrink.
 3. Imports at the top of modules (ruff PLC0415): no file may have more function-level imports than
    scripts/function-imports.baseline allows. The baseline may only shrink: when a file gets below its number,
@@ -36,6 +36,7 @@ PUBLIC = {
     "subscribers",
     "tasks",
     "apps",
+    "readmodel",  # tables an app publishes for reporting to query (analytics/readmodel.py, for insights)
 }
 TOOLS = {"demo"}  # the demo loader sets up and back-dates whole marketplaces: it may reach into any app
 KERNELS = {

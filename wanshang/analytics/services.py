@@ -1,9 +1,12 @@
-"""数据中心 writes: money events written with the order change, page-side actions (deletion: insights.privacy)."""
+"""数据中心 writes: money events written with the order change, page-side actions, and the event-log side of a
+buyer's deletion request (the request itself, which reaches into orders too, is insights.privacy)."""
 
 from django.core import signing
+from django.db import transaction
 from django.utils import timezone
 
-from wanshang.analytics.models import Event, EventKind
+from wanshang.analytics.collector import ingest
+from wanshang.analytics.models import Event, EventKind, VisitorDay
 from wanshang.analytics.tracking import current_visit, track
 from wanshang.analytics.tracking import track_page as track_page  # a page view, from the faces' views
 from wanshang.analytics.tracking import track_view as track_view  # a product view through the API
@@ -131,3 +134,23 @@ def stay_record(*, token: str, duration_ms) -> None:
         page_type=page_type,
         duration_ms=min(ms, MAX_STAY_MS),
     )
+
+
+def events_ingest() -> int:
+    """Insert the spooled page-side events now, rather than at the ingester's next run (so that a deletion
+    request catches events still in the spool). Returns the rows inserted."""
+    return ingest()
+
+
+def buyer_behaviour_delete(*, user_id: int, visitors) -> int:
+    """The event log's part of a buyer's deletion request. Deleted: the buyer's behaviour events (page views,
+    stays, carts, favourites), the anonymous events of `visitors` (the browser ids the caller found to be
+    theirs), and the same rollup rows. Their order/paid/refund events stay — the shops' trade records — but
+    are unlinked from any browser (visitor `u<id>`, no session). Returns how many events were deleted."""
+    with transaction.atomic():
+        deleted, _ = Event.objects.filter(user_id=user_id, kind__in=BEHAVIOUR_KINDS).delete()
+        anonymous, _ = Event.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
+        Event.objects.filter(user_id=user_id).update(visitor=f"u{user_id}", session="")
+        VisitorDay.objects.filter(user_id=user_id).delete()
+        VisitorDay.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
+    return deleted + anonymous

@@ -32,7 +32,7 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wanshang.analytics.models import Event, EventKind
+from wanshang.analytics.readmodel import Event, EventKind
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.common.selectors import job_runs
 from wanshang.insights.models import Alert

@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.accounts.selectors import users_by_ids
-from wanshang.analytics.models import Event, EventKind
+from wanshang.analytics.readmodel import Event, EventKind
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.insights.models import CrowdPack
 

@@ -24,7 +24,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wanshang.analytics.models import Event, EventKind
+from wanshang.analytics.readmodel import Event, EventKind
 from wanshang.catalog.selectors import seller_product_list
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.insights import stats

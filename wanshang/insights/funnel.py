@@ -9,8 +9,7 @@ placed with no visit in the scope (through the API without a page view) is not i
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics.models import EventKind
-from wanshang.analytics.rollup import TRAFFIC_KINDS, day_bounds
+from wanshang.analytics.readmodel import TRAFFIC_KINDS, EventKind, day_bounds
 from wanshang.insights.metrics import Period, _ratio, days_of, events_of
 
 STEPS = [

@@ -15,9 +15,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics.models import Event, EventKind, VisitorDay
-from wanshang.analytics.rollup import TRAFFIC_KINDS, day_bounds
-from wanshang.analytics.sources import LEVEL1, LEVEL1_ORDER, SOURCES, level1_of
+from wanshang.analytics.readmodel import TRAFFIC_KINDS, Event, EventKind, VisitorDay, day_bounds
+from wanshang.analytics.types import LEVEL1, LEVEL1_ORDER, SOURCES, level1_of
 
 MARKETPLACE = "marketplace"  # the platform's scope: every shop's events and the marketplace-wide rollup rows
 TRAFFIC_FIELDS = ("uv", "pv", "bounced", "stay_ms", "product_visitors", "cart_visitors", "fav_visitors")

@@ -1,15 +1,15 @@
 """A buyer's request to delete their behaviour data (我的 → 隐私, and DELETE /api/store/me/events).
 
 It lives here rather than in the event-recording app because it reaches across contexts: besides the events
-and rollup rows (analytics) it unlinks the buyer's orders from the browsers they were placed in (orders, through
-`order_visitors_of` and `orders_forget_visitor`), in the same transaction.
+and rollup rows (analytics, through `buyer_visitor_ids` and `buyer_behaviour_delete`) it unlinks the buyer's
+orders from the browsers they were placed in (orders, through `order_visitors_of` and
+`orders_forget_visitor`), in the same transaction.
 """
 
 from django.db import transaction
 
-from wanshang.analytics.collector import ingest
-from wanshang.analytics.models import Event, VisitorDay
-from wanshang.analytics.services import BEHAVIOUR_KINDS
+from wanshang.analytics.selectors import buyer_visitor_ids
+from wanshang.analytics.services import buyer_behaviour_delete, events_ingest
 from wanshang.orders.selectors import order_visitors_of
 from wanshang.orders.services import orders_forget_visitor
 
@@ -22,20 +22,11 @@ def buyer_events_delete(*, user_id: int) -> int:
     browser (their visitor becomes the buyer stand-in `u<id>`, as for the API).
     Events still in the spool are inserted first, so nothing of theirs arrives after the deletion.
     Returns how many events were deleted."""
-    ingest()
+    events_ingest()
     with transaction.atomic():
-        visitors = set(
-            Event.objects.filter(user_id=user_id)
-            .exclude(visitor="")
-            .values_list("visitor", flat=True)
-            .distinct()
-        )
+        visitors = buyer_visitor_ids(user_id=user_id)
         visitors.update(order_visitors_of(buyer_id=user_id))
         visitors.add(f"u{user_id}")
-        deleted, _ = Event.objects.filter(user_id=user_id, kind__in=BEHAVIOUR_KINDS).delete()
-        anonymous, _ = Event.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
-        Event.objects.filter(user_id=user_id).update(visitor=f"u{user_id}", session="")
-        VisitorDay.objects.filter(user_id=user_id).delete()
-        VisitorDay.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
+        deleted = buyer_behaviour_delete(user_id=user_id, visitors=visitors)
         orders_forget_visitor(buyer_id=user_id)
-    return deleted + anonymous
+    return deleted

@@ -8,8 +8,7 @@ judge (MIN_VISITORS), its add-to-cart rate is in the top third and its payment c
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics.models import Event, EventKind, VisitorDay
-from wanshang.analytics.rollup import day_bounds
+from wanshang.analytics.readmodel import Event, EventKind, VisitorDay, day_bounds
 from wanshang.catalog.selectors import active_skus_of_products, seller_product_list
 from wanshang.insights.metrics import Period, _ratio
 from wanshang.inventory.selectors import available_by_sku

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics.sources import LEVEL1, LEVEL1_ORDER
+from wanshang.analytics.types import LEVEL1, LEVEL1_ORDER
 from wanshang.insights import metrics
 from wanshang.insights.anomaly import (
     alert_list,

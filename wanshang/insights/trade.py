@@ -14,7 +14,7 @@ from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wanshang.analytics.models import Event, EventKind
+from wanshang.analytics.readmodel import Event, EventKind
 from wanshang.common.errors import ValidationError
 from wanshang.merchants.selectors import shop_get, shop_list
 
