@@ -1,4 +1,9 @@
-"""Account pages: sign up, log in / out, the account centre, addresses (with a region picker), API tokens."""
+"""Account pages: sign up, log in / out, the account centre, addresses (with a region picker), API tokens.
+
+A service's refusal goes the faces' one way (wanshang/common/web.py): onto the form with `form_errors`, into a
+message with `message_errors`, and a NotFound (another user's address or token) to DomainErrorMiddleware's
+error page.
+"""
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -12,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wanshang.accounts import selectors, services
 from wanshang.accounts.forms import AddressForm, LoginForm, SignupForm, TokenForm
-from wanshang.common.errors import DomainError
-from wanshang.common.web import add_domain_error, error_page
+from wanshang.common.errors import NotFound
+from wanshang.common.web import form_errors, message_errors
 from wanshang.fulfillment.selectors import region_children
 
 BACKEND = "wanshang.accounts.backends.PhoneOrEmailBackend"
@@ -35,13 +40,10 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             user = services.user_register(
                 login=data["login"], password=data["password"], nickname=data["nickname"]
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             auth_login(request, user, backend=BACKEND)
             messages.success(request, _("注册成功，欢迎来到万商！"))
             return redirect(_next_url(request))
@@ -130,11 +132,8 @@ def _save_address(request, form, *, address_id=None):
 def address_create(request):
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             _save_address(request, form)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("收货地址已保存"))
             return redirect(_next_url(request, default="accounts:addresses"))
     return _address_page(request, form)
@@ -142,34 +141,23 @@ def address_create(request):
 
 @login_required
 def address_edit(request, address_id):
-    try:
-        address = selectors.address_get(user=request.user, address_id=address_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    address = selectors.address_get(user=request.user, address_id=address_id)
     initial = {
         k: getattr(address, k)
         for k in ("receiver", "phone", "province_code", "city_code", "district_code", "detail", "is_default")
     }
     form = AddressForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form, passthrough=NotFound):
             _save_address(request, form, address_id=address.pk)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, _("收货地址已更新"))
             return redirect(_next_url(request, default="accounts:addresses"))
     return _address_page(request, form, address=address)
 
 
 def _address_action(request, action, success: str):
-    try:
+    with message_errors(request, passthrough=NotFound):
         action()
-    except DomainError as exc:
-        if exc.status_code == 404:
-            return error_page(request, exc)
-        messages.error(request, exc.message)
-    else:
         messages.success(request, success)
     return redirect(_next_url(request, default="accounts:addresses"))
 
@@ -228,9 +216,6 @@ def tokens(request):
 @login_required
 @require_POST
 def token_revoke(request, token_id):
-    try:
-        services.api_token_revoke(user=request.user, token_id=token_id)
-    except DomainError as exc:
-        return error_page(request, exc)
+    services.api_token_revoke(user=request.user, token_id=token_id)
     messages.success(request, _("令牌已删除，使用它的程序将无法再访问"))
     return redirect("accounts:tokens")
