@@ -17,7 +17,7 @@ def data_home(request):
     board = data.dashboard(scope=MARKETPLACE, period_key=key)
     return render(
         request,
-        "platform/data.html",
+        "platform/datacenter/overview.html",
         {
             **board,
             "nav": "data",

@@ -60,14 +60,17 @@ def data_trade(request):
         report = platform_trade_report(rng=rng, shop_id=shop_id)
     except DomainError as exc:
         return render(
-            request, "platform/data_trade.html", {**context, "error": exc.message}, status=exc.status_code
+            request,
+            "platform/datacenter/trade.html",
+            {**context, "error": exc.message},
+            status=exc.status_code,
         )
     query = f"start={rng.start.isoformat()}&end={rng.end.isoformat()}" + (
         f"&shop={shop_id}" if shop_id else ""
     )
     return render(
         request,
-        "platform/data_trade.html",
+        "platform/datacenter/trade.html",
         {
             **context,
             "report": report,
@@ -97,7 +100,7 @@ def data_alerts(request):
     page = Paginator(qs, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "platform/data_alerts.html",
+        "platform/datacenter/alerts.html",
         {
             "nav": "data",
             "page": page,

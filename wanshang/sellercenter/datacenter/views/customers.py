@@ -192,7 +192,7 @@ def data_customers(request):
             cell["style"] = heat_style(cell["rate"])
     return seller_render(
         request,
-        "sellercenter/data/customers.html",
+        "sellercenter/datacenter/customers.html",
         {
             "window": window,
             "windows": WINDOWS,
@@ -228,7 +228,7 @@ def _crowds_page(request, form=None, *, status=200):
     ]
     return seller_render(
         request,
-        "sellercenter/data/crowds.html",
+        "sellercenter/datacenter/crowds.html",
         {
             "packs": packs,
             "form": form or CrowdPackForm(initial={"window_days": DEFAULT_WINDOW}),
@@ -273,7 +273,7 @@ def _crowd_page(request, pack, *, coupon_form=None, status=200):
     logins = buyer_logins(ids=list(page))
     return seller_render(
         request,
-        "sellercenter/data/crowds_detail.html",
+        "sellercenter/datacenter/crowds_detail.html",
         {
             "pack": pack,
             "rule": rule_label(pack.rule),

@@ -183,7 +183,7 @@ def _form_page(request, exp=None):
         form, rows = ExperimentForm(), [dict(v) for v in NEW_VARIANTS]
     return seller_render(
         request,
-        "sellercenter/data/experiment_form.html",
+        "sellercenter/datacenter/experiment_form.html",
         {
             "form": form,
             "exp": exp,
@@ -207,7 +207,7 @@ def data_experiments(request):
     ]
     return seller_render(
         request,
-        "sellercenter/data/experiment_list.html",
+        "sellercenter/datacenter/experiment_list.html",
         {
             "rows": rows,
             "tabs": STATUS_TABS,
@@ -343,7 +343,7 @@ def data_experiment_detail(request, experiment_id: int):
     exp = results.experiment
     return seller_render(
         request,
-        "sellercenter/data/experiment_detail.html",
+        "sellercenter/datacenter/experiment_detail.html",
         {
             "exp": exp,
             "badge": STATUS_BADGES[exp.status],

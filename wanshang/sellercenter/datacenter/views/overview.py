@@ -25,7 +25,7 @@ def data_overview(request):
     board = data.dashboard(scope=request.shop, period_key=_period_key(request, "today"))
     return seller_render(
         request,
-        "sellercenter/data/overview.html",
+        "sellercenter/datacenter/overview.html",
         {
             **board,
             **_alerts(request.shop),
@@ -40,7 +40,7 @@ def data_traffic(request):
     board = data.dashboard(scope=request.shop, period_key=_period_key(request, "7d"))
     return seller_render(
         request,
-        "sellercenter/data/traffic.html",
+        "sellercenter/datacenter/traffic.html",
         {
             **board,
             "funnel_chart": charts.funnel(board["funnel"]),
@@ -54,7 +54,7 @@ def data_traffic(request):
 def data_products(request):
     return seller_render(
         request,
-        "sellercenter/data/products.html",
+        "sellercenter/datacenter/products.html",
         data.products(shop=request.shop, period_key=_period_key(request, "7d")),
         active="data_products",
     )
@@ -74,7 +74,7 @@ def data_competition(request):
         )
     return seller_render(
         request,
-        "sellercenter/data/competition.html",
+        "sellercenter/datacenter/competition.html",
         {**board, "mix_chart": chart},
         active="data_competition",
     )

@@ -49,7 +49,7 @@ def data_trade(request):
     except ValidationError as exc:
         return seller_render(
             request,
-            "sellercenter/data/trade.html",
+            "sellercenter/datacenter/trade.html",
             {
                 "error": exc.message,
                 "params": params,
@@ -62,7 +62,7 @@ def data_trade(request):
     report = trade_report(shop=request.shop, rng=rng)
     return seller_render(
         request,
-        "sellercenter/data/trade.html",
+        "sellercenter/datacenter/trade.html",
         {
             "report": report,
             "chart": trade_chart(report),
@@ -95,7 +95,7 @@ def data_alerts(request):
     )
     return seller_render(
         request,
-        "sellercenter/data/alerts.html",
+        "sellercenter/datacenter/alerts.html",
         {
             "page": page,
             "unread_only": unread_only,
