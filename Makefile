@@ -6,7 +6,7 @@ VENV := .venv/bin
 export PATH := $(CURDIR)/$(VENV):$(PATH)
 export DJANGO_SETTINGS_MODULE := wanshang.settings
 
-.PHONY: help bootstrap demo test test-fast lint format imports migrations-check lock hooks bench screenshot
+.PHONY: help bootstrap demo test test-fast lint format imports migrations-check messages lock hooks bench screenshot
 
 help:  ## list the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,10 @@ imports: bootstrap  ## import-linter contracts (web faces reach no models, domai
 
 migrations-check: bootstrap  ## fail when a model change has no migration
 	python manage.py makemigrations --check --dry-run
+
+messages: bootstrap  ## refresh the .po files (new strings, current source locations) and compile them to .mo
+	python manage.py makemessages -a --no-obsolete --ignore='var/*' --ignore='bench/*'
+	python manage.py compilemessages --ignore=.venv --ignore=var
 
 lock:  ## re-resolve requirements.lock after a pyproject.toml change (UPGRADE=1: newest versions)
 	@test -x $(VENV)/uv || { test -x $(VENV)/python || python3 -m venv .venv; $(VENV)/pip install -q uv; }
