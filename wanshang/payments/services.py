@@ -127,7 +127,6 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
             payment.gateway_trade_no = note.gateway_trade_no[:64]
             payment.paid_at = now
             payment.save()
-            before = set(payment.refunds.values_list("pk", flat=True))
             events.publish(
                 PaymentSucceeded(
                     payment_id=payment.pk,
@@ -138,7 +137,9 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
                     at=now,
                 )
             )
-            refund_rows = [row for row in payment.refunds.all() if row.pk not in before]
+            # Every refund row of this payment is new: until now it was not paid, so it had no order refunds,
+            # and unclaimed money is only sent back from here (a subscriber, `payment_refund_unclaimed`).
+            refund_rows = list(payment.refunds.all())
             outcome = "paid_after_cancel" if refund_rows else "applied"
         if refusal is None:
             _record(gateway_code, payment_no=payment.no, verified=True, outcome=outcome, body=body)
