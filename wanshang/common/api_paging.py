@@ -20,6 +20,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from ninja import Field, Query, Schema
 from ninja.pagination import PaginationBase
+from pydantic import create_model
 
 MAX_OFFSET = 1_000_000
 MAX_PAGE = 100_000  # × the largest page size (100–200) stays far below any integer limit
@@ -59,13 +60,17 @@ class Paged(PaginationBase):
 
     def __init__(self, *, page_size: int = 20, max_page_size: int = 100, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        default_size, largest = page_size, max_page_size
-
-        class Input(Schema):
-            page: int = Field(1, ge=1, le=MAX_PAGE, description=f"页码（1–{MAX_PAGE}）")
-            page_size: int = Field(default_size, ge=1, le=largest, description=f"每页条数（1–{largest}）")
-
-        self.Input = Input
+        # ninja lists the query schema in the document's components too: one name per shape (a second
+        # "Input" with other bounds would overwrite the first)
+        self.Input = create_model(
+            f"Paging{page_size}Max{max_page_size}",
+            __base__=Schema,
+            page=(int, Field(1, ge=1, le=MAX_PAGE, description=f"页码（1–{MAX_PAGE}）")),
+            page_size=(
+                int,
+                Field(page_size, ge=1, le=max_page_size, description=f"每页条数（1–{max_page_size}）"),
+            ),
+        )
 
     def paginate_queryset(self, queryset, pagination, request, **params) -> dict:
         source, prepare = (

@@ -73,6 +73,17 @@ def card_overlay(*, buyer, products) -> CardOverlay:
     )
 
 
+def with_card_prices(products, *, buyer) -> list:
+    """The products, each with this buyer's card price now, for the API's product cards (schemas.ProductCard):
+    `card_price` (a marketing SkuPrice, None without a running promotion) and `card_tags`."""
+    products = list(products)
+    overlay = card_overlay(buyer=buyer, products=products)
+    for product in products:
+        product.card_price = overlay.prices.get(product.pk)
+        product.card_tags = list(overlay.tags.get(product.pk, []))
+    return products
+
+
 def card_marker(product) -> str:
     """The cacheable card price: the product's own minimum price, marked for `splice_card_prices`."""
     return format_html(

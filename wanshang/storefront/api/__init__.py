@@ -1,11 +1,16 @@
 """Storefront JSON API (/api/store): catalog (public), cart, checkout, orders, payments, addresses, tokens.
 
-Handlers are thin: parse with the schemas, call services/selectors, shape with `serializers`. Domain errors
-become `{detail, code, field}` with their status (wanshang/api.py); schema errors are 422.
+Handlers are thin: parse with the schemas, call services/selectors and return what they give; the response
+schemas read it (attributes, aliases, resolvers: see schemas.py). Lists page with the shared `Paged`
+(common/api_paging.py). Domain errors become `{detail, code, field}` with their status (wanshang/api.py); schema
+errors are 422.
 """
+
+from functools import partial
 
 from django.contrib.auth import authenticate
 from ninja import Query, Router
+from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
 
 from wanshang.accounts.selectors import address_list, login_locked
@@ -26,7 +31,7 @@ from wanshang.checkout.services import (
     selected_cart_items,
 )
 from wanshang.checkout.services import checkout_preview as preview
-from wanshang.common.api_paging import page_query, page_size_query
+from wanshang.common.api_paging import Paged, Rows
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.fulfillment.selectors import region_children
 from wanshang.inventory.selectors import available_by_sku
@@ -34,15 +39,14 @@ from wanshang.merchants.selectors import shop_get_public
 from wanshang.orders.selectors import buyer_order_get, buyer_order_list, buyer_orders_by_tab
 from wanshang.orders.services import order_cancel as cancel
 from wanshang.orders.services import order_confirm_receipt as confirm
-from wanshang.payments.selectors import available_gateways, payment_get_for_buyer
 from wanshang.payments.services import sandbox_pay
 from wanshang.pricing.types import PricingOptions
-from wanshang.storefront.api import serializers as out
 from wanshang.storefront.api.favourites import router as favourites_router
-from wanshang.storefront.api.promotions import OPTIONAL_AUTH
+from wanshang.storefront.api.promotions import OPTIONAL_AUTH, cashier
 from wanshang.storefront.api.promotions import router as promotions_router
 from wanshang.storefront.api.schemas import (
     AUTHED_ERRORS,
+    CSRF_ERRORS,
     ERRORS,
     PUBLIC_ERRORS,
     AddressIn,
@@ -56,19 +60,19 @@ from wanshang.storefront.api.schemas import (
     OrderCreateIn,
     OrderDetailOut,
     PaymentOut,
+    ProductCard,
     RefundIn,
     RegionOut,
     SandboxPayOut,
-    StoreOrderPage,
+    StoreOrderOut,
     StorePreviewOut,
     StoreProductOut,
-    StoreProductPage,
     StoreRefundOut,
     StoreShopOut,
     TokenIn,
     TokenOut,
 )
-from wanshang.storefront.promo_display import card_overlay, parse_ids
+from wanshang.storefront.promo_display import parse_ids, with_card_prices
 
 router = Router()
 router.add_router("", promotions_router)  # coupons, points, flash sales, group buys
@@ -82,27 +86,28 @@ SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 
 @router.get("/categories", auth=None, response=list[CategoryOut], summary="类目树")
 def categories(request):
-    return [out.category_node(root) for root in category_tree()]
+    return category_tree()
 
 
 @router.get(
     "/products",
     auth=OPTIONAL_AUTH,
-    response={200: StoreProductPage, **PUBLIC_ERRORS},
+    response={200: list[ProductCard], **PUBLIC_ERRORS},
     summary="商品搜索/列表",
 )
+@paginate(Paged, page_size=20, max_page_size=100, pass_parameter="paging")
 def products(
     request,
     q: str = "",
     category: str = "",
     shop: str = "",
     sort: str = "default",
-    page: int = page_query(),
-    page_size: int = page_size_query(20),
     min_price_fen: int | None = Query(None, ge=0),
     max_price_fen: int | None = Query(None, ge=0),
+    **kwargs,
 ):
-    """`category`: id or slug; `shop`: shop slug; `sort`: default / sales / new / price_asc / price_desc."""
+    """`category`: id or slug; `shop`: shop slug; `sort`: default / sales / new / price_asc / price_desc.
+    Each card carries this buyer's price now (§20), read for the page shown only."""
     cat = None
     if category:
         cat = category_get(category_id=int(category)) if category.isdigit() else category_get(slug=category)
@@ -115,12 +120,11 @@ def products(
         min_price_fen=min_price_fen,
         max_price_fen=max_price_fen,
     )
-    data = out.page_of(qs, page=page, per_page=page_size, item=lambda p: p)
-    if page <= 1:  # one page view per list; further pages are scrolling (like the web's htmx partials)
+    if (
+        kwargs["paging"].page <= 1
+    ):  # one page view per list; further pages are scrolling (like the web's htmx)
         _track_list(request, q=q[:60].strip(), category=cat, shop=the_shop)
-    overlay = card_overlay(buyer=request.user, products=data["items"])  # §20: the price this buyer pays now
-    data["items"] = [out.product_card(p, overlay) for p in data["items"]]
-    return data
+    return Rows(qs, partial(with_card_prices, buyer=request.user))
 
 
 def _track_list(request, *, q: str, category, shop) -> None:
@@ -151,34 +155,25 @@ def product(request, product_id: int):
     track_view(
         request, page_type="product", shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id
     )
-    skus = list(item.skus.all())
-    return out.product_detail(
-        item,
-        skus=skus,
-        stock=available_by_sku(sku_ids=[s.pk for s in skus]),
-        overlay=card_overlay(buyer=request.user, products=[item]),
-    )
+    item.shown_skus = list(item.skus.all())
+    stock = available_by_sku(sku_ids=[s.pk for s in item.shown_skus])
+    for sku in item.shown_skus:
+        sku.available = stock.get(sku.pk, 0)
+    return with_card_prices([item], buyer=request.user)[0]
 
 
 @router.get("/shops/{slug}", auth=None, response={200: StoreShopOut, **PUBLIC_ERRORS}, summary="店铺信息")
 def shop(request, slug: str):
     the_shop = shop_get_public(slug=slug)
-    return {
-        **out.shop_brief(the_shop),
-        "description": the_shop.description,
-        "company_name": the_shop.company_name,
-        "product_count": product_search(shop=the_shop).count(),
-    }
+    the_shop.product_count = product_search(shop=the_shop).count()
+    return the_shop
 
 
 @router.get(
     "/regions", auth=None, response={200: list[RegionOut], 422: Error}, summary="行政区划（省/市/区）"
 )
 def regions(request, parent: str = ""):
-    return [
-        {"code": r.code, "name": r.name, "level": r.level}
-        for r in region_children(parent_code=parent.strip()[:12] or None)
-    ]
+    return region_children(parent_code=parent.strip()[:12] or None)
 
 
 # --- auth ---------------------------------------------------------------------------------------------------
@@ -193,19 +188,19 @@ def regions(request, parent: str = ""):
 )
 def token_create(request, payload: TokenIn):
     if login_locked(login=payload.login):
-        return 429, {"detail": "密码错误次数过多，请 15 分钟后再试", "code": "locked", "field": "password"}
+        return 429, Error(detail="密码错误次数过多，请 15 分钟后再试", code="locked", field="password")
     user = authenticate(request, username=payload.login, password=payload.password)
     if user is None:
-        return 401, {"detail": "登录名或密码错误", "code": "bad_credentials", "field": "password"}
+        return 401, Error(detail="登录名或密码错误", code="bad_credentials", field="password")
     key = api_token_create(user=user, name=payload.name)
-    return 201, {"token": key, "token_type": "Bearer", "user_id": user.pk, "display_name": user.display_name}
+    return 201, TokenOut(token=key, user_id=user.pk, display_name=user.display_name)
 
 
 # --- cart ---------------------------------------------------------------------------------------------------
 
 
 def _cart(request):
-    return out.cart(cart_priced(user=request.user))
+    return cart_priced(user=request.user)
 
 
 @router.get("/cart", response={200: CartOut, 401: Error}, summary="购物车（按店铺分组，失效商品带原因）")
@@ -213,13 +208,15 @@ def cart(request):
     return _cart(request)
 
 
-@router.post("/cart/items", response={201: CartOut, **ERRORS}, summary="加入购物车")
+@router.post("/cart/items", response={201: CartOut, **ERRORS, **CSRF_ERRORS}, summary="加入购物车")
 def cart_item_add(request, payload: CartItemIn):
     cart_add(user=request.user, sku_id=payload.sku_id, quantity=payload.quantity)
     return 201, _cart(request)
 
 
-@router.patch("/cart/items/{sku_id}", response={200: CartOut, **ERRORS}, summary="修改数量 / 勾选")
+@router.patch(
+    "/cart/items/{sku_id}", response={200: CartOut, **ERRORS, **CSRF_ERRORS}, summary="修改数量 / 勾选"
+)
 def cart_item_update(request, sku_id: int, payload: CartItemPatch):
     if payload.quantity is None and payload.selected is None:
         raise ValidationError("请提供 quantity 或 selected", field="quantity")
@@ -233,7 +230,9 @@ def cart_item_update(request, sku_id: int, payload: CartItemPatch):
 
 
 @router.delete(
-    "/cart/items/{sku_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="移出购物车"
+    "/cart/items/{sku_id}",
+    response={204: None, 404: Error, **AUTHED_ERRORS, **CSRF_ERRORS},
+    summary="移出购物车",
 )
 def cart_item_remove(request, sku_id: int):
     if not cart_remove(user=request.user, sku_ids=[sku_id]):
@@ -276,17 +275,13 @@ def checkout_preview(
     if not items:
         raise ValidationError("购物车中没有已勾选的商品", field="items")
     priced, address = preview(user=request.user, items=items, address_id=address_id, options=options)
-    return out.preview(priced, address)
-
-
-def _payment_out(request, payment_no):
-    payment = payment_get_for_buyer(buyer=request.user, payment_no=payment_no)
-    return out.payment(payment, gateways=available_gateways())
+    priced.ship_to = address
+    return priced
 
 
 @router.post(
     "/orders",
-    response={201: PaymentOut, **ERRORS},
+    response={201: PaymentOut, **ERRORS, **CSRF_ERRORS},
     summary="下单（按店铺拆单，一次支付）",
     openapi_extra={
         "parameters": [
@@ -328,29 +323,22 @@ def order_create(request, payload: OrderCreateIn):
         from_cart=payload.from_cart,
         options=PricingOptions(coupon_ids=payload.coupon_ids, use_points=payload.use_points),
     )
-    return 201, _payment_out(request, payment.no)
+    return 201, cashier(request, payment.no)
 
 
-@router.get("/orders", response={200: StoreOrderPage, **AUTHED_ERRORS}, summary="我的订单")
-def orders(
-    request,
-    tab: str = "all",
-    status: str = "",
-    page: int = page_query(),
-    page_size: int = page_size_query(10, 50),
-):
+@router.get("/orders", response={200: list[StoreOrderOut], **AUTHED_ERRORS}, summary="我的订单")
+@paginate(Paged, page_size=10, max_page_size=50)
+def orders(request, tab: str = "all", status: str = ""):
     """`tab`: all / unpaid / to_ship / to_receive / done / refund; or an exact `status`."""
-    qs = (
-        buyer_order_list(buyer=request.user, status=status)
-        if status
-        else buyer_orders_by_tab(buyer=request.user, tab=tab)
-    )
-    return out.page_of(qs, page=page, per_page=page_size, item=out.order)
+    if status:
+        return buyer_order_list(buyer=request.user, status=status)
+    return buyer_orders_by_tab(buyer=request.user, tab=tab)
 
 
 def _order_detail(request, order_id):
     order = buyer_order_get(buyer=request.user, order_id=order_id)
-    return out.order_detail(order, current_refund=order_for_refund(order))
+    order.current_refund = order_for_refund(order)
+    return order
 
 
 @router.get(
@@ -360,7 +348,11 @@ def order_detail(request, order_id: int):
     return _order_detail(request, order_id)
 
 
-@router.post("/orders/{order_id}/cancel", response={200: OrderDetailOut, **ERRORS}, summary="取消未付款订单")
+@router.post(
+    "/orders/{order_id}/cancel",
+    response={200: OrderDetailOut, **ERRORS, **CSRF_ERRORS},
+    summary="取消未付款订单",
+)
 def order_cancel(request, order_id: int, payload: CancelIn | None = None):
     reason = (payload.reason if payload else "") or "买家取消"
     cancel(order_id=order_id, buyer=request.user, actor=request.user, actor_kind="buyer", reason=reason)
@@ -368,7 +360,9 @@ def order_cancel(request, order_id: int, payload: CancelIn | None = None):
 
 
 @router.post(
-    "/orders/{order_id}/confirm-receipt", response={200: OrderDetailOut, **ERRORS}, summary="确认收货"
+    "/orders/{order_id}/confirm-receipt",
+    response={200: OrderDetailOut, **ERRORS, **CSRF_ERRORS},
+    summary="确认收货",
 )
 def order_confirm_receipt(request, order_id: int):
     confirm(buyer=request.user, order_id=order_id)
@@ -376,23 +370,25 @@ def order_confirm_receipt(request, order_id: int):
 
 
 @router.post(
-    "/orders/{order_id}/refund", response={201: StoreRefundOut, **ERRORS}, summary="申请退款（已付款未发货）"
+    "/orders/{order_id}/refund",
+    response={201: StoreRefundOut, **ERRORS, **CSRF_ERRORS},
+    summary="申请退款（已付款未发货）",
 )
 def order_refund(request, order_id: int, payload: RefundIn):
     lines = [(item.line_id, item.quantity) for item in payload.lines] if payload.lines is not None else None
-    return 201, out.refund(
-        refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines)
-    )
+    return 201, refund_request(buyer=request.user, order_id=order_id, reason=payload.reason, lines=lines)
 
 
 @router.post(
-    "/orders/{order_id}/refund/withdraw", response={200: StoreRefundOut, **ERRORS}, summary="撤销退款申请"
+    "/orders/{order_id}/refund/withdraw",
+    response={200: StoreRefundOut, **ERRORS, **CSRF_ERRORS},
+    summary="撤销退款申请",
 )
 def order_refund_withdraw(request, order_id: int):
     current = order_for_refund(buyer_order_get(buyer=request.user, order_id=order_id))
     if current is None:
         raise NotFound("该订单没有退款申请")
-    return out.refund(refund_withdraw(buyer=request.user, refund_id=current.pk))
+    return refund_withdraw(buyer=request.user, refund_id=current.pk)
 
 
 # --- payments -----------------------------------------------------------------------------------------------
@@ -404,17 +400,17 @@ def order_refund_withdraw(request, order_id: int):
     summary="支付单（收银台）",
 )
 def payment(request, payment_no: str):
-    return _payment_out(request, payment_no)
+    return cashier(request, payment_no)
 
 
 @router.post(
     "/payments/{payment_no}/sandbox-pay",
-    response={200: SandboxPayOut, **ERRORS},
+    response={200: SandboxPayOut, **ERRORS, **CSRF_ERRORS},
     summary="沙箱支付（演示环境）",
 )
 def payment_sandbox_pay(request, payment_no: str):
     outcome = sandbox_pay(buyer=request.user, payment_no=payment_no)
-    return {"outcome": outcome, "payment": _payment_out(request, payment_no)}
+    return SandboxPayOut(outcome=outcome, payment=cashier(request, payment_no))
 
 
 # --- addresses ----------------------------------------------------------------------------------------------
@@ -422,16 +418,18 @@ def payment_sandbox_pay(request, payment_no: str):
 
 @router.get("/addresses", response={200: list[AddressOut], 401: Error}, summary="收货地址")
 def addresses(request):
-    return [out.address(a) for a in address_list(user=request.user)]
+    return address_list(user=request.user)
 
 
-@router.post("/addresses", response={201: AddressOut, **ERRORS}, summary="新增收货地址")
+@router.post("/addresses", response={201: AddressOut, **ERRORS, **CSRF_ERRORS}, summary="新增收货地址")
 def address_create(request, payload: AddressIn):
-    return 201, out.address(create(user=request.user, **payload.model_dump()))
+    return 201, create(user=request.user, **payload.model_dump())
 
 
 @router.delete(
-    "/addresses/{address_id}", response={204: None, 404: Error, **AUTHED_ERRORS}, summary="删除收货地址"
+    "/addresses/{address_id}",
+    response={204: None, 404: Error, **AUTHED_ERRORS, **CSRF_ERRORS},
+    summary="删除收货地址",
 )
 def address_delete(request, address_id: int):
     delete(user=request.user, address_id=address_id)

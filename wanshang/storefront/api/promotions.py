@@ -1,8 +1,8 @@
 """Storefront JSON API for promotions (/api/store/…): product promotions, coupons (claim, center, mine), points,
 flash sales (board, buy) and group buys (start/join, team page). Mounted into `api.router`.
 
-Same patterns as api.py: thin handlers over services and selectors, domain errors → `{detail, code, field}`,
-purchases need an `Idempotency-Key` header and answer like `POST /orders` (201 with the payment).
+Same patterns as __init__.py: thin handlers over services and selectors whose objects the response schemas
+read, domain errors → `{detail, code, field}`, purchases need an `Idempotency-Key` header and answer like `POST /orders` (201 with the payment).
 """
 
 from django.utils import timezone
@@ -21,9 +21,9 @@ from wanshang.marketing.selectors import product_promotions as promotions_of
 from wanshang.marketing.services import coupon_claim as claim
 from wanshang.merchants.selectors import shop_get_public
 from wanshang.payments.selectors import available_gateways, payment_get_for_buyer
-from wanshang.storefront.api import serializers as out
 from wanshang.storefront.api.schemas import (
     AUTHED_ERRORS,
+    CSRF_ERRORS,
     ERRORS,
     PUBLIC_ERRORS,
     CouponOfferOut,
@@ -37,7 +37,7 @@ from wanshang.storefront.api.schemas import (
     PointsOut,
     ProductPromotionsOut,
 )
-from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, sku_displays
+from wanshang.storefront.promo_display import sku_displays
 
 router = Router()
 
@@ -74,9 +74,41 @@ def _idempotency_key(request) -> str:
     return key
 
 
-def _payment_out(request, payment_no):
+def cashier(request, payment_no):
+    """The buyer's payment as the cashier shows it (schemas.PaymentOut), with the gateways on offer."""
     payment = payment_get_for_buyer(buyer=request.user, payment_no=payment_no)
-    return out.payment(payment, gateways=available_gateways())
+    payment.gateways = available_gateways()
+    return payment
+
+
+def _with_claimed(coupons, claimed: dict) -> list:
+    """Public coupons, each with how many of it this buyer holds (`claimed`, schemas.CouponOfferOut)."""
+    for coupon in coupons:
+        coupon.claimed = claimed.get(coupon.pk, 0)
+    return coupons
+
+
+def _shown(product, promos, *, rows, claimed: dict, now):
+    """What schemas.ProductPromotionsOut reads, set on marketing's ProductPromotions: the product, its SKU rows,
+    the coupons claimed, and the flash sale's and group buy's items among the SKUs shown."""
+    skus = {r.sku.pk: r.sku for r in rows}
+    promos.product_id, promos.sku_rows = product.pk, rows
+    _with_claimed(promos.coupons, claimed)
+    if promos.flash:
+        promos.flash.running = promos.flash.starts_at <= now
+        promos.flash.shown_items = [
+            {"item": item, "sku": skus[sku_id], "product": product}
+            for sku_id, item in promos.flash_items.items()
+            if sku_id in skus
+        ]
+    if promos.group_buy:
+        promos.group_buy.open_teams = promos.open_teams
+        promos.group_buy.shown_items = []
+        for sku_id, item in promos.group_items.items():
+            if sku_id in skus:
+                item.shown_sku = skus[sku_id]
+                promos.group_buy.shown_items.append(item)
+    return promos
 
 
 # --- product page ------------------------------------------------------------------------------------------------
@@ -105,7 +137,7 @@ def product_promotions(request, product_id: int):
         if promos.coupons
         else {}
     )
-    return out.product_promotions(product, promos, rows=rows, claimed=claimed, now=now)
+    return _shown(product, promos, rows=rows, claimed=claimed, now=now)
 
 
 # --- coupons -----------------------------------------------------------------------------------------------------
@@ -121,14 +153,17 @@ def coupon_center(request, shop: str = ""):
     """`shop`: a shop slug — that shop's coupons and the platform's."""
     coupons = center(shop=shop_get_public(slug=shop) if shop else None)
     claimed = claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in coupons]) if coupons else {}
-    return [out.coupon_offer(c, claimed=claimed.get(c.pk, 0)) for c in coupons]
+    return _with_claimed(coupons, claimed)
 
 
-@router.post("/coupons/{promotion_id}/claim", response={201: MyCouponOut, **ERRORS}, summary="领取优惠券")
+@router.post(
+    "/coupons/{promotion_id}/claim",
+    response={201: MyCouponOut, **ERRORS, **CSRF_ERRORS},
+    summary="领取优惠券",
+)
 def coupon_claim(request, promotion_id: int):
     coupon = claim(buyer=request.user, promotion_id=promotion_id)
-    labelled = next((c for c in coupons_of(buyer=request.user, state="unused") if c.pk == coupon.pk), coupon)
-    return 201, out.my_coupon(labelled)
+    return 201, next((c for c in coupons_of(buyer=request.user, state="unused") if c.pk == coupon.pk), coupon)
 
 
 @router.get("/coupons", response={200: list[MyCouponOut], 400: Error, **AUTHED_ERRORS}, summary="我的优惠券")
@@ -136,13 +171,13 @@ def my_coupons(request, state: str = "unused"):
     """`state`: unused（未使用）/ used（已使用）/ expired（已过期）."""
     if state not in ("unused", "used", "expired"):
         raise ValidationError("state 须为 unused / used / expired", field="state")
-    return [out.my_coupon(c) for c in coupons_of(buyer=request.user, state=state)]
+    return coupons_of(buyer=request.user, state=state)
 
 
 @router.get("/points", response={200: PointsOut, 401: Error}, summary="我的积分：余额与明细")
 def points(request):
     balance, entries = points_of(user=request.user)
-    return out.points(balance, entries, reasons=POINTS_REASONS, rules=GIVE_BACK_RULES)
+    return PointsOut(balance=balance, entries=entries)
 
 
 # --- flash sales -------------------------------------------------------------------------------------------------
@@ -155,12 +190,12 @@ def points(request):
     summary="秒杀会场：进行中与 24 小时内开始的场次",
 )
 def flash_board(request):
-    return [out.flash_session(s) for s in flash_sale_board()]
+    return flash_sale_board()
 
 
 @router.post(
     "/flash-sales/items/{item_id}/buy",
-    response={201: PaymentOut, **ERRORS},
+    response={201: PaymentOut, **ERRORS, **CSRF_ERRORS},
     openapi_extra=IDEMPOTENCY_HEADER,
     summary="立即抢购（按秒杀价下单，返回支付单）",
 )
@@ -173,7 +208,7 @@ def flash_buy(request, item_id: int, payload: FlashBuyIn):
         idempotency_key=_idempotency_key(request),
         buyer_note=payload.buyer_note,
     )
-    return 201, _payment_out(request, payment.no)
+    return 201, cashier(request, payment.no)
 
 
 # --- group buys --------------------------------------------------------------------------------------------------
@@ -181,7 +216,7 @@ def flash_buy(request, item_id: int, payload: FlashBuyIn):
 
 @router.post(
     "/group-buys/items/{item_id}",
-    response={201: PaymentOut, **ERRORS},
+    response={201: PaymentOut, **ERRORS, **CSRF_ERRORS},
     openapi_extra=IDEMPOTENCY_HEADER,
     summary="拼团下单：发起新团（不传 team_id）或参加一个团",
 )
@@ -195,7 +230,7 @@ def group_buy(request, item_id: int, payload: GroupBuyIn):
         idempotency_key=_idempotency_key(request),
         buyer_note=payload.buyer_note,
     )
-    return 201, _payment_out(request, payment.no)
+    return 201, cashier(request, payment.no)
 
 
 @router.get(
@@ -205,4 +240,4 @@ def group_buy(request, item_id: int, payload: GroupBuyIn):
     summary="拼团详情（分享页）：成员（昵称打码）、剩余名额、截止时间、状态",
 )
 def group_team(request, team_id: int):
-    return out.group_team(group_team_get(team_id=team_id), viewer=request.user, now=timezone.now())
+    return group_team_get(team_id=team_id)

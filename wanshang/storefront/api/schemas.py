@@ -2,8 +2,11 @@
 
 from datetime import datetime
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
+
+from wanshang.storefront.promo_display import GIVE_BACK_RULES, POINTS_REASONS, mask_name, team_status_label
 
 
 class In(Schema):
@@ -75,6 +78,12 @@ class TokenIn(In):
 
 
 # --- outputs --------------------------------------------------------------------------------------------------
+#
+# Answers are read from the domain objects the selectors and services return: a field reads the attribute of
+# its name, `Field(alias="a.b")` another attribute (a dotted path follows relations), and `resolve_<field>`
+# computes what the object does not hold. What a page needs from a batch look-up (this buyer's card prices, the
+# SKUs' stock, the coupons already claimed) is set on the objects by the view first (`Rows(…, prepare)` for a
+# paged list), under the attribute names documented on each schema.
 
 
 class Error(Schema):
@@ -89,14 +98,18 @@ class Error(Schema):
 PUBLIC_ERRORS = {404: Error, 422: Error}
 AUTHED_ERRORS = {401: Error, 422: Error}
 ERRORS = {400: Error, 404: Error, 409: Error, **AUTHED_ERRORS}
+# A write (POST / PATCH / DELETE) through a logged-in browser session without its CSRF token: 403 csrf_failed.
+CSRF_ERRORS = {403: Error}
 
 
 class CategoryOut(Schema):
+    """A category-tree node; `kids` (set by category_tree) holds its children."""
+
     id: int
     name: str
     slug: str
     level: int
-    children: list["CategoryOut"] = []
+    children: list["CategoryOut"] = Field([], alias="kids")
 
 
 CategoryOut.model_rebuild()
@@ -110,16 +123,26 @@ class ShopBrief(Schema):
 
 
 class StoreShopOut(ShopBrief):
+    """A shop; `product_count` is set by the view."""
+
     description: str
     company_name: str
     product_count: int
 
 
+def _card_price(product):
+    """This buyer's promotion price of a listed product (`card_price`, set by promo_display.with_card_prices),
+    or None: no running promotion, or a card shown without prices (a favourite no longer on sale)."""
+    return getattr(product, "card_price", None)
+
+
 class ProductCard(Schema):
+    """A product as a list shows it; `card_price` / `card_tags` come from promo_display.with_card_prices."""
+
     id: int
     title: str
     subtitle: str
-    image: str
+    image: str = Field(alias="main_image")
     min_price_fen: int
     price_fen: int = Field(
         ..., description="该买家现在的最低价（含限时折扣、会员价、秒杀等商品级优惠），与商品页、结算一致"
@@ -131,15 +154,25 @@ class ProductCard(Schema):
     min_order_qty: int
     shop: ShopBrief
 
+    @staticmethod
+    def resolve_price_fen(product) -> int:
+        price = _card_price(product)
+        return price.price_fen if price else product.min_price_fen
 
-class StoreProductPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[ProductCard]
+    @staticmethod
+    def resolve_price_label(product) -> str:
+        price = _card_price(product)
+        promoted = bool(price and price.label and price.price_fen < price.list_price_fen)
+        return price.label if promoted else ""
+
+    @staticmethod
+    def resolve_tags(product) -> list[str]:
+        return list(getattr(product, "card_tags", ()))
 
 
 class StoreSkuOut(Schema):
+    """A SKU; `available` (its stock) is set by the view."""
+
     id: int
     spec_values: list[str]
     spec_text: str
@@ -149,6 +182,8 @@ class StoreSkuOut(Schema):
 
 
 class StoreProductOut(ProductCard):
+    """The product page; `shown_skus` (its active SKUs, each with `available`) is set by the view."""
+
     images: list[str]
     video_url: str
     detail_html: str
@@ -156,7 +191,11 @@ class StoreProductOut(ProductCard):
     spec_axes: list[dict]
     category_id: int
     brand: str | None
-    skus: list[StoreSkuOut]
+    skus: list[StoreSkuOut] = Field(alias="shown_skus")
+
+    @staticmethod
+    def resolve_brand(product) -> str | None:
+        return product.brand.name if product.brand else None
 
 
 class AdjustmentOut(Schema):
@@ -175,23 +214,25 @@ class BreakdownOut(AdjustmentOut):
 class CouponViewOut(Schema):
     """A coupon the buyer holds that touches this cart: applied or not, and why."""
 
-    coupon_id: int
-    promotion_id: int
+    coupon_id: int = Field(alias="coupon.pk")
+    promotion_id: int = Field(alias="coupon.promotion_id")
     label: str
-    shop_id: int | None
+    shop_id: int | None = Field(alias="coupon.shop_id")
     usable: bool
     chosen: bool
     amount_fen: int
     reason: str = Field("", description="未使用的原因，如“还差38元可用”")
-    valid_until: datetime
+    valid_until: datetime = Field(alias="coupon.valid_until")
 
 
 class LineOut(Schema):
+    """A priced line (pricing.PricedLine); `selected` is set on cart lines."""
+
     sku_id: int
-    product_id: int
-    title: str
-    spec_text: str
-    image: str
+    product_id: int = Field(alias="product.pk")
+    title: str = Field(alias="product.title")
+    spec_text: str = Field(alias="sku.spec_text")
+    image: str = Field(alias="product.main_image")
     unit_price_fen: int
     quantity: int
     subtotal_fen: int
@@ -206,8 +247,18 @@ class LineOut(Schema):
     item_discount_fen: int = 0
     notes: list[str] = Field(default_factory=list, description="如“秒杀每人限购 2 件，超出按原价购买”")
 
+    @staticmethod
+    def resolve_promotion_label(line) -> str:
+        return line.item_price.label if line.item_price else ""
+
+    @staticmethod
+    def resolve_item_discount_fen(line) -> int:
+        return line.item_discount_fen if line.ok else 0
+
 
 class GroupOut(Schema):
+    """One shop's part of a priced cart (pricing.ShopGroup)."""
+
     shop: ShopBrief
     lines: list[LineOut]
     adjustments: list[AdjustmentOut]
@@ -221,13 +272,31 @@ class GroupOut(Schema):
     item_discount_fen: int = 0
 
 
+def _chosen_lines(priced) -> list:
+    return [line for line in priced.valid_lines if getattr(line, "selected", False)]
+
+
 class CartOut(Schema):
+    """The buyer's cart priced (pricing.PricedCart)."""
+
     groups: list[GroupOut]
     line_count: int
     selected_quantity: int
     selected_fen: int
     adjustments: list[AdjustmentOut] = Field(default_factory=list, description="平台级优惠：平台券、积分")
     coupons: list[CouponViewOut] = Field(default_factory=list)
+
+    @staticmethod
+    def resolve_line_count(priced) -> int:
+        return len(priced.lines)
+
+    @staticmethod
+    def resolve_selected_quantity(priced) -> int:
+        return sum(line.quantity for line in _chosen_lines(priced))
+
+    @staticmethod
+    def resolve_selected_fen(priced) -> int:
+        return sum(line.payable_fen for line in _chosen_lines(priced))
 
 
 class AddressOut(Schema):
@@ -243,8 +312,10 @@ class AddressOut(Schema):
 
 
 class StorePreviewOut(Schema):
+    """A checkout priced (pricing.PricedCart); `ship_to` (the address, or None) is set by the view."""
+
     groups: list[GroupOut]
-    address: AddressOut | None
+    address: AddressOut | None = Field(alias="ship_to")
     adjustments: list[AdjustmentOut]
     goods_fen: int
     discount_fen: int
@@ -260,6 +331,14 @@ class StorePreviewOut(Schema):
     points_used: int = 0
     points_available: int = 0
     points_max: int = Field(0, description="本单最多可用积分")
+
+    @staticmethod
+    def resolve_can_submit(priced) -> bool:
+        return priced.ship_to is not None and bool(priced.valid_lines) and not priced.problems
+
+    @staticmethod
+    def resolve_coupon_ids(priced) -> list[int]:
+        return [v.coupon.pk for v in priced.coupons if v.chosen]
 
 
 class StoreOrderLineOut(Schema):
@@ -293,7 +372,7 @@ class StoreRefundOut(Schema):
     id: int
     no: str
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     amount_fen: int
     reason: str
     seller_note: str
@@ -305,9 +384,9 @@ class StoreOrderOut(Schema):
     id: int
     no: str
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     shop: ShopBrief
-    payment_no: str
+    payment_no: str = Field(alias="payment.no")
     goods_fen: int
     discount_fen: int
     freight_fen: int
@@ -320,6 +399,8 @@ class StoreOrderOut(Schema):
 
 
 class OrderDetailOut(StoreOrderOut):
+    """An order; `current_refund` (aftersales.order_for_refund) is set by the view."""
+
     address: dict
     buyer_note: str
     adjustments: list[dict]
@@ -331,14 +412,7 @@ class OrderDetailOut(StoreOrderOut):
     cancelled_at: datetime | None
     cancel_reason: str
     events: list[StoreOrderEventOut]
-    refund: StoreRefundOut | None
-
-
-class StoreOrderPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[StoreOrderOut]
+    refund: StoreRefundOut | None = Field(alias="current_refund")
 
 
 class PaymentOrderOut(Schema):
@@ -350,14 +424,25 @@ class PaymentOrderOut(Schema):
 
 
 class PaymentOut(Schema):
-    payment_no: str
+    """A payment at the cashier; `gateways` ((code, name) pairs) is set by the view."""
+
+    payment_no: str = Field(alias="no")
     amount_fen: int
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     paid_at: datetime | None
     pay_deadline: datetime | None
     orders: list[PaymentOrderOut]
     gateways: list[dict]
+
+    @staticmethod
+    def resolve_pay_deadline(payment) -> datetime | None:
+        pending = [o.pay_deadline for o in payment.orders.all() if o.status == "pending_payment"]
+        return min(pending) if pending else None
+
+    @staticmethod
+    def resolve_gateways(payment) -> list[dict]:
+        return [{"code": code, "name": name} for code, name in payment.gateways]
 
 
 class SandboxPayOut(Schema):
@@ -395,23 +480,33 @@ class GroupBuyIn(In):
 
 
 class SkuPriceOut(Schema):
-    sku_id: int
-    list_price_fen: int = Field(..., description="售价")
-    price_fen: int = Field(..., description="该买家现在的单价（与列表页、结算一致）")
+    """A SKU's price on the product page (promo_display.SkuDisplay)."""
+
+    sku_id: int = Field(alias="sku.pk")
+    list_price_fen: int = Field(..., alias="price.list_price_fen", description="售价")
+    price_fen: int = Field(..., alias="price.price_fen", description="该买家现在的单价（与列表页、结算一致）")
     label: str = Field("", description="限时折扣 / 会员价（…）/ 秒杀价 …；空：无商品级优惠")
     ends_at: datetime | None
-    notes: list[str]
+    notes: list[str] = Field(alias="price.notes")
     original_price_fen: int | None = Field(
-        None, description="可划线展示的划线价（已按活动前 7 日最低价校验）；null 不展示"
+        None, alias="original_fen", description="可划线展示的划线价（已按活动前 7 日最低价校验）；null 不展示"
     )
     msrp_fen: int | None = Field(None, description="厂商指导价：标注展示，不划线")
-    available: int
+    available: int = Field(alias="stock")
+
+    @staticmethod
+    def resolve_label(row) -> str:
+        return row.price.label if row.promoted else ""
+
+    @staticmethod
+    def resolve_ends_at(row) -> datetime | None:
+        return row.price.ends_at if row.promoted else None
 
 
 class CouponOfferOut(Schema):
-    """A public coupon that can be claimed now."""
+    """A public coupon that can be claimed now (a coupon Promotion with `label`); `claimed` is set by the view."""
 
-    promotion_id: int
+    promotion_id: int = Field(alias="pk")
     name: str
     label: str
     shop: ShopBrief | None
@@ -423,11 +518,23 @@ class CouponOfferOut(Schema):
     claimed: int = Field(0, description="当前买家已领张数（未登录为 0）")
     can_claim: bool
 
+    @staticmethod
+    def resolve_threshold_fen(promo) -> int:
+        return promo.config.get("threshold_fen", 0)
+
+    @staticmethod
+    def resolve_valid_days(promo) -> int:
+        return promo.config.get("valid_days") or 0
+
+    @staticmethod
+    def resolve_can_claim(promo) -> bool:
+        return not promo.per_buyer_limit or promo.claimed < promo.per_buyer_limit
+
 
 class MyCouponOut(Schema):
     id: int
     promotion_id: int
-    name: str
+    name: str = Field(alias="promotion.name")
     label: str
     shop: ShopBrief | None
     status: str
@@ -435,8 +542,14 @@ class MyCouponOut(Schema):
     valid_until: datetime
     used_at: datetime | None
 
+    @staticmethod
+    def resolve_label(coupon) -> str:
+        return getattr(coupon, "label", coupon.promotion.name)
+
 
 class StoreFlashItemOut(Schema):
+    """A flash-sale item: a row `{"item", "sku", "product"}` as marketing's flash_sale_board gives it."""
+
     item_id: int
     sku_id: int
     product_id: int
@@ -449,18 +562,66 @@ class StoreFlashItemOut(Schema):
     left: int
     sold_out: bool
 
+    @staticmethod
+    def resolve_item_id(row) -> int:
+        return row["item"].pk
+
+    @staticmethod
+    def resolve_sku_id(row) -> int:
+        return row["sku"].pk
+
+    @staticmethod
+    def resolve_product_id(row) -> int:
+        return row["product"].pk
+
+    @staticmethod
+    def resolve_title(row) -> str:
+        return row["product"].title
+
+    @staticmethod
+    def resolve_spec_text(row) -> str:
+        return row["sku"].spec_text
+
+    @staticmethod
+    def resolve_image(row) -> str:
+        return row["product"].main_image
+
+    @staticmethod
+    def resolve_price_fen(row) -> int:
+        return row["item"].price_fen
+
+    @staticmethod
+    def resolve_list_price_fen(row) -> int:
+        return row["sku"].price_fen
+
+    @staticmethod
+    def resolve_stock(row) -> int:
+        return row["item"].stock
+
+    @staticmethod
+    def resolve_left(row) -> int:
+        return max(row["item"].stock - row["item"].sold, 0)
+
+    @staticmethod
+    def resolve_sold_out(row) -> bool:
+        return row["item"].sold >= row["item"].stock
+
 
 class FlashOut(Schema):
-    promotion_id: int
+    """The product's flash sale (a Promotion); `running` and `shown_items` (item rows) are set by the view."""
+
+    promotion_id: int = Field(alias="pk")
     name: str
     starts_at: datetime
     ends_at: datetime
     running: bool
     per_buyer_limit: int
-    items: list[StoreFlashItemOut]
+    items: list[StoreFlashItemOut] = Field(alias="shown_items")
 
 
 class FlashSessionOut(Schema):
+    """A session of marketing's flash_sale_board."""
+
     name: str
     starts_at: datetime
     ends_at: datetime
@@ -469,10 +630,12 @@ class FlashSessionOut(Schema):
 
 
 class GroupItemOut(Schema):
-    item_id: int
-    sku_id: int
+    """A group-buy item (PromotionItem); `shown_sku` (its SKU, already loaded) is set by the view."""
+
+    item_id: int = Field(alias="pk")
+    sku_id: int = Field(alias="shown_sku.pk")
     price_fen: int
-    list_price_fen: int
+    list_price_fen: int = Field(alias="shown_sku.price_fen")
 
 
 class TeamBriefOut(Schema):
@@ -484,18 +647,38 @@ class TeamBriefOut(Schema):
     missing: int = Field(..., description="还差几人（按已付款计）")
     expires_at: datetime
 
+    @staticmethod
+    def resolve_leader(team) -> str:
+        return mask_name(team.leader.display_name)
+
+    @staticmethod
+    def resolve_missing(team) -> int:
+        return max(team.size - team.paid_count, 0)
+
 
 class GroupBuyOut(Schema):
-    promotion_id: int
+    """The product's group buy (a Promotion); `shown_items` (item rows) and `open_teams` are set by the view."""
+
+    promotion_id: int = Field(alias="pk")
     name: str
     size: int
     hours: int
     per_buyer_limit: int
-    items: list[GroupItemOut]
+    items: list[GroupItemOut] = Field(alias="shown_items")
     open_teams: list[TeamBriefOut]
+
+    @staticmethod
+    def resolve_size(promo) -> int:
+        return promo.config["size"]
+
+    @staticmethod
+    def resolve_hours(promo) -> int:
+        return promo.config["hours"]
 
 
 class BundleItemOut(Schema):
+    """A bundle member: marketing's pair (PromotionItem, Sku)."""
+
     sku_id: int
     product_id: int
     title: str
@@ -503,18 +686,67 @@ class BundleItemOut(Schema):
     quantity: int
     price_fen: int
 
+    @staticmethod
+    def resolve_sku_id(pair) -> int:
+        return pair[1].pk
+
+    @staticmethod
+    def resolve_product_id(pair) -> int:
+        return pair[1].product_id
+
+    @staticmethod
+    def resolve_title(pair) -> str:
+        return pair[1].product.title
+
+    @staticmethod
+    def resolve_spec_text(pair) -> str:
+        return pair[1].spec_text
+
+    @staticmethod
+    def resolve_quantity(pair) -> int:
+        return pair[0].quantity
+
+    @staticmethod
+    def resolve_price_fen(pair) -> int:
+        return pair[1].price_fen
+
 
 class BundleOut(Schema):
+    """A bundle: marketing's triple (Promotion, [(PromotionItem, Sku)], whole_fen)."""
+
     promotion_id: int
     name: str
     price_fen: int
     whole_fen: int = Field(..., description="单买合计")
     items: list[BundleItemOut]
 
+    @staticmethod
+    def resolve_promotion_id(bundle) -> int:
+        return bundle[0].pk
+
+    @staticmethod
+    def resolve_name(bundle) -> str:
+        return bundle[0].name
+
+    @staticmethod
+    def resolve_price_fen(bundle) -> int:
+        return bundle[0].config["price_fen"]
+
+    @staticmethod
+    def resolve_whole_fen(bundle) -> int:
+        return bundle[2]
+
+    @staticmethod
+    def resolve_items(bundle) -> list:
+        return bundle[1]
+
 
 class ProductPromotionsOut(Schema):
+    """marketing.ProductPromotions of one product; `product_id` and `sku_rows` (promo_display.SkuDisplay) are
+    set by the view, and its flash sale and group buy carry their `shown_items`."""
+
     product_id: int
-    prices: list[SkuPriceOut]
+    prices: list[SkuPriceOut] = Field(alias="sku_rows")
     tags: list[str]
     full_reductions: list[str]
     coupons: list[CouponOfferOut]
@@ -531,11 +763,19 @@ class PointsEntryOut(Schema):
     note: str
     created_at: datetime
 
+    @staticmethod
+    def resolve_reason_label(entry) -> str:
+        return str(POINTS_REASONS.get(entry.reason, entry.reason))
+
 
 class PointsOut(Schema):
     balance: int
     entries: list[PointsEntryOut]
     rules: list[str]
+
+    @staticmethod
+    def resolve_rules(points) -> list[str]:
+        return [str(rule) for rule in GIVE_BACK_RULES]
 
 
 class GroupMemberOut(Schema):
@@ -543,19 +783,42 @@ class GroupMemberOut(Schema):
     is_leader: bool
     paid: bool
 
+    @staticmethod
+    def resolve_name(member) -> str:
+        return mask_name(member.buyer.display_name)
+
+    @staticmethod
+    def resolve_is_leader(member) -> bool:
+        return member.buyer_id == member.team.leader_id
+
+
+def _viewer_in(team, context) -> bool:
+    """Whether the buyer asking (the request in ninja's validation context) is a member of the team."""
+    viewer = getattr((context or {}).get("request"), "user", None)
+    return bool(getattr(viewer, "is_authenticated", False)) and any(
+        m.buyer_id == viewer.pk for m in team.members.all()
+    )
+
+
+def _seats_left(team) -> int:
+    return max(team.size - len(team.members.all()), 0)
+
 
 class GroupTeamOut(Schema):
+    """A group-buy team (marketing.group_team_get: item, SKU, product and members loaded); `joined` and
+    `can_join` are for the buyer asking."""
+
     id: int
     status: str
     status_label: str
-    product_id: int
-    title: str
-    spec_text: str
-    image: str
+    product_id: int = Field(alias="item.sku.product.pk")
+    title: str = Field(alias="item.sku.product.title")
+    spec_text: str = Field(alias="item.sku.spec_text")
+    image: str = Field(alias="item.sku.product.main_image")
     item_id: int
-    sku_id: int
-    group_price_fen: int
-    list_price_fen: int
+    sku_id: int = Field(alias="item.sku.pk")
+    group_price_fen: int = Field(alias="item.price_fen")
+    list_price_fen: int = Field(alias="item.sku.price_fen")
     size: int
     seats_left: int
     paid_count: int
@@ -563,3 +826,20 @@ class GroupTeamOut(Schema):
     members: list[GroupMemberOut]
     joined: bool = Field(..., description="当前买家是否已在团中")
     can_join: bool
+
+    @staticmethod
+    def resolve_status_label(team) -> str:
+        return team_status_label(team, timezone.now())
+
+    @staticmethod
+    def resolve_seats_left(team) -> int:
+        return _seats_left(team)
+
+    @staticmethod
+    def resolve_joined(team, context) -> bool:
+        return _viewer_in(team, context)
+
+    @staticmethod
+    def resolve_can_join(team, context) -> bool:
+        open_now = team.status == "open" and team.expires_at > timezone.now()
+        return open_now and _seats_left(team) > 0 and not _viewer_in(team, context)
