@@ -5,7 +5,9 @@ queryset or a list). Ninja then answers `{count, page, pages, items}` under the 
 reads each item's fields from the row's attributes and the schema's resolvers: no hand-built dicts.
 
 When the rows of one page need a batch look-up (stock of the page's SKUs, say), return `Rows(queryset, prepare)`:
-`prepare` runs on that page's rows only, after slicing.
+`prepare` runs on that page's rows only, after slicing. A list that also reports something about the whole list
+(a ledger's totals, an unread count) declares those fields in a subclass of `PageOut` given as
+`@paginate(Paged, output=ThatPage)` and returns their values as `Rows(..., extra={...})`.
 
 Bounds: `page` ≤ MAX_PAGE and `page_size` ≤ the endpoint's maximum are checked and a value out of range is a 422
 that names the parameter and its limit. Unbounded, `offset=9223372036854775808` once reached the database and
@@ -13,8 +15,8 @@ failed there (bigint out of range: a 500 on PostgreSQL). A page past the end ans
 `Paginator.get_page`), so a client that deleted the last row of the last page still gets rows.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -37,10 +39,12 @@ def page_size_query(default: int, maximum: int = 100):
 
 @dataclass(frozen=True)
 class Rows:
-    """A list endpoint's rows plus a step run on the one page shown (batch look-ups for that page only)."""
+    """A list endpoint's rows plus a step run on the one page shown (batch look-ups for that page only), and
+    the values of the envelope's extra fields (see `Paged(output=...)`)."""
 
     rows: Any
-    prepare: Callable[[list], Sequence]
+    prepare: Callable[[list], Sequence] = list
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 class PageOut(Schema):
@@ -58,12 +62,14 @@ class Paged(PaginationBase):
     Output = PageOut
     items_attribute = "items"
 
-    def __init__(self, *, page_size: int = 20, max_page_size: int = 100, **kwargs: Any) -> None:
+    def __init__(
+        self, *, page_size: int = 20, max_page_size: int = 100, output: type[PageOut] = PageOut, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
-        # ninja lists the query schema in the document's components too: one name per shape (a second
-        # "Input" with other bounds would overwrite the first)
+        self.Output = output
+        # one name per shape: the OpenAPI document keeps a single definition per name
         self.Input = create_model(
-            f"Paging{page_size}Max{max_page_size}",
+            f"PageQuery{page_size}Of{max_page_size}",
             __base__=Schema,
             page=(int, Field(1, ge=1, le=MAX_PAGE, description=f"页码（1–{MAX_PAGE}）")),
             page_size=(
@@ -73,13 +79,12 @@ class Paged(PaginationBase):
         )
 
     def paginate_queryset(self, queryset, pagination, request, **params) -> dict:
-        source, prepare = (
-            (queryset.rows, queryset.prepare) if isinstance(queryset, Rows) else (queryset, list)
-        )
-        current = Paginator(source, pagination.page_size).get_page(pagination.page)
+        rows = queryset if isinstance(queryset, Rows) else Rows(queryset)
+        current = Paginator(rows.rows, pagination.page_size).get_page(pagination.page)
         return {
+            **rows.extra,
             "count": current.paginator.count,
             "page": current.number,
             "pages": current.paginator.num_pages,
-            "items": list(prepare(list(current.object_list))),
+            "items": list(rows.prepare(list(current.object_list))),
         }

@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.testing import TestClient
 
-from wanshang.common.api_paging import MAX_PAGE, Paged, Rows
+from wanshang.common.api_paging import MAX_PAGE, Paged, PageOut, Rows
 
 
 class NumberOut(Schema):
@@ -38,6 +38,16 @@ def numbers(request):
     return Rows([Number(n) for n in range(1, 11)], _double)
 
 
+class NumbersPage(PageOut):
+    total: int
+
+
+@router.get("/numbers-with-total", response=list[NumberOut])
+@paginate(Paged, page_size=3, output=NumbersPage)
+def numbers_with_total(request):
+    return Rows([Number(n) for n in range(1, 5)], _double, extra={"total": 10})
+
+
 client = TestClient(router)
 
 
@@ -66,3 +76,13 @@ def test_out_of_range_is_a_422_naming_the_parameter(query):
     response = client.get(f"/numbers?{query}")
     assert response.status_code == 422
     assert query.split("=")[0] in str(response.json())
+
+
+def test_a_page_can_carry_fields_about_the_whole_list():
+    data = client.get("/numbers-with-total?page=2").json()
+    assert data == {"count": 4, "page": 2, "pages": 2, "total": 10, "items": [{"n": 4, "doubled": 8}]}
+
+
+def test_each_page_size_bound_has_its_own_query_schema_name():
+    """Two bounds under one name would collapse into one definition in the OpenAPI document."""
+    assert Paged(page_size=3, max_page_size=5).Input.__name__ != Paged(page_size=3).Input.__name__

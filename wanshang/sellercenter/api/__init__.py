@@ -4,16 +4,11 @@ Every handler starts from the caller's staff membership (`staff_require`): the s
 request, so another shop's ids are 404. Non-staff and roles without the permission get 403 with the reason.
 """
 
-from django.core.paginator import Paginator
 from django.utils import timezone
 from ninja import Router
+from ninja.pagination import paginate
 
-from wanshang.aftersales.selectors import (
-    REFUND_STATUS_LABELS,
-    refund_items,
-    seller_refund_get,
-    seller_refund_list,
-)
+from wanshang.aftersales.selectors import REFUND_STATUS_LABELS, seller_refund_get, seller_refund_list
 from wanshang.aftersales.services import refund_approve, refund_reject
 from wanshang.catalog.selectors import SELLER_PRODUCT_TABS, seller_product_get, seller_products_in_tab
 from wanshang.catalog.services import (
@@ -23,7 +18,7 @@ from wanshang.catalog.services import (
     product_set_status,
     sku_price_update,
 )
-from wanshang.common.api_paging import page_query, page_size_query
+from wanshang.common.api_paging import Paged, Rows
 from wanshang.common.errors import ValidationError
 from wanshang.compliance.selectors import price_alerts
 from wanshang.compliance.services import price_alert_resolve
@@ -33,7 +28,6 @@ from wanshang.marketing.selectors import (
     member_levels,
     promotion_get,
     promotion_list,
-    promotion_phase_label,
     promotion_preview,
 )
 from wanshang.marketing.services import (
@@ -50,9 +44,10 @@ from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list
 from wanshang.orders.services import order_ship
-from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
+from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.api.schemas import (
+    SETTLEMENT_LABELS,
     Changed,
     CouponIssueIn,
     IssuedOut,
@@ -62,25 +57,24 @@ from wanshang.sellercenter.api.schemas import (
     PriceAlertOut,
     PriceIn,
     ProductIn,
+    ProductSummaryOut,
     PromotionIn,
     PromotionOut,
-    PromotionPage,
-    RefundPage,
     RejectIn,
+    SellerOrderDetailOut,
     SellerOrderOut,
-    SellerOrderPage,
     SellerProductOut,
-    SellerProductPage,
     SellerPromotionPreviewOut,
     SellerRefundOut,
     SellerSkuOut,
+    SettlementOut,
     SettlementPage,
     ShipIn,
     StatusIn,
     StockAdjustIn,
     StockOut,
-    StockPage,
     WarehouseOut,
+    request_now,
 )
 from wanshang.sellercenter.datacenter.api import router as data_router
 
@@ -94,135 +88,20 @@ def _staff(request, perm=None):
     return staff_require(user=request.user, perm=perm)
 
 
-def _paged(qs, page: int, size: int) -> tuple[dict, list]:
-    paginator = Paginator(qs, size)
-    current = paginator.get_page(page)
-    return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages}, list(current)
-
-
-# --- serializers -------------------------------------------------------------------------------------------
-
-
-def _sku_out(sku, available: dict[int, int]) -> dict:
-    return {
-        "id": sku.pk,
-        "spec_values": list(sku.spec_values),
-        "spec_key": sku.spec_key,
-        "price_fen": sku.price_fen,
-        "original_price_fen": sku.original_price_fen,
-        "cost_fen": sku.cost_fen,
-        "barcode": sku.barcode,
-        "weight_g": sku.weight_g,
-        "safety_stock": sku.safety_stock,
-        "available": available.get(sku.pk, 0),
-    }
-
-
-def _product_out(product) -> dict:
-    skus = list(product.skus.all())
+def _with_available(skus) -> list:
+    """The SKUs with `available` (可售库存, what SellerSkuOut shows) from one batch look-up."""
+    skus = list(skus)
     available = available_by_sku(sku_ids=[s.pk for s in skus])
-    return {
-        "id": product.pk,
-        "title": product.title,
-        "subtitle": product.subtitle,
-        "status": product.status,
-        "category_id": product.category_id,
-        "brand_id": product.brand_id,
-        "images": list(product.images or []),
-        "video_url": product.video_url,
-        "detail_html": product.detail_html,
-        "tags": list(product.tags or []),
-        "attributes": dict(product.attributes or {}),
-        "spec_axes": list(product.spec_axes or []),
-        "is_wholesale": product.is_wholesale,
-        "min_order_qty": product.min_order_qty,
-        "freight_template_id": product.freight_template_id,
-        "min_price_fen": product.min_price_fen,
-        "skus": [_sku_out(s, available) for s in skus],
-    }
+    for sku in skus:
+        sku.available = available.get(sku.pk, 0)
+    return skus
 
 
-def _product_summary(product) -> dict:
-    return {
-        "id": product.pk,
-        "title": product.title,
-        "status": product.status,
-        "status_label": product.get_status_display(),
-        "category_id": product.category_id,
-        "category_name": product.category.name,
-        "min_price_fen": product.min_price_fen,
-        "sales_count": product.sales_count,
-        "sku_count": len([s for s in product.skus.all() if s.is_active]),
-        "main_image": product.main_image,
-        "updated_at": product.updated_at,
-    }
-
-
-def _order_out(order, *, with_events: bool = False) -> dict:
-    out = {
-        "id": order.pk,
-        "no": order.no,
-        "status": order.status,
-        "status_label": str(ORDER_STATUS_LABELS.get(order.status, order.status)),
-        "goods_fen": order.goods_fen,
-        "discount_fen": order.discount_fen,
-        "freight_fen": order.freight_fen,
-        "total_fen": order.total_fen,
-        "address": order.address,
-        "buyer_note": order.buyer_note,
-        "carrier": order.carrier,
-        "tracking_no": order.tracking_no,
-        "created_at": order.created_at,
-        "paid_at": order.paid_at,
-        "shipped_at": order.shipped_at,
-        "lines": [
-            {
-                "id": line.pk,
-                "sku_id": line.sku_id,
-                "product_id": line.product_id,
-                "title": line.title,
-                "spec_text": line.spec_text,
-                "unit_price_fen": line.unit_price_fen,
-                "quantity": line.quantity,
-                "subtotal_fen": line.subtotal_fen,
-                "discount_fen": line.discount_fen,
-                "payable_fen": line.payable_fen,
-            }
-            for line in order.lines.all()
-        ],
-    }
-    if with_events:
-        out["events"] = [
-            {
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "actor_kind": e.actor_kind,
-                "note": e.note,
-                "created_at": e.created_at,
-            }
-            for e in order.events.all()
-        ]
-    return out
-
-
-def _refund_out(refund) -> dict:
-    return {
-        "id": refund.pk,
-        "no": refund.no,
-        "order_id": refund.order_id,
-        "order_no": refund.order.no,
-        "amount_fen": refund.amount_fen,
-        "reason": refund.reason,
-        "status": refund.status,
-        "status_label": str(REFUND_STATUS_LABELS.get(refund.status, refund.status)),
-        "seller_note": refund.seller_note,
-        "last_error": refund.last_error,
-        "created_at": refund.created_at,
-        "decided_at": refund.decided_at,
-        "refunded_at": refund.refunded_at,
-        "is_full": refund.is_full,
-        "items": refund_items(refund=refund),
-    }
+def _product_with_stock(shop, product_id: int):
+    """The shop's product (404 for another shop's) with its SKUs' stock, as SellerProductOut reads it."""
+    product = seller_product_get(shop=shop, product_id=product_id)
+    _with_available(product.skus.all())  # the prefetched SKUs the schema reads next
+    return product
 
 
 def _product_input(payload: ProductIn) -> ProductInput:
@@ -236,19 +115,17 @@ def _product_input(payload: ProductIn) -> ProductInput:
 
 @router.get(
     "/products",
-    response={200: SellerProductPage, **ERRORS},
+    response={200: list[ProductSummaryOut], **ERRORS},
     summary="商品列表",
     auth=seller_auth(P.PRODUCT_EDIT),
 )
-def products_list(
-    request, tab: str = "all", q: str = "", page: int = page_query(), page_size: int = page_size_query(20)
-):
+@paginate(Paged, page_size=20, max_page_size=100)
+def products_list(request, tab: str = "all", q: str = ""):
     """`tab`: on_sale 出售中 / warehouse 仓库中（草稿与已下架）/ all."""
     staff = _staff(request, P.PRODUCT_EDIT)
     if tab not in SELLER_PRODUCT_TABS:
         raise ValidationError("tab 只能是 on_sale、warehouse 或 all", field="tab")
-    meta, items = _paged(seller_products_in_tab(shop=staff.shop, tab=tab, q=q.strip()[:60]), page, page_size)
-    return {**meta, "items": [_product_summary(p) for p in items]}
+    return seller_products_in_tab(shop=staff.shop, tab=tab, q=q.strip()[:60])
 
 
 @router.post(
@@ -260,7 +137,7 @@ def products_list(
 def products_create(request, payload: ProductIn):
     staff = _staff(request, P.PRODUCT_EDIT)
     product = product_save(staff=staff, data=_product_input(payload))
-    return 201, _product_out(seller_product_get(shop=staff.shop, product_id=product.pk))
+    return 201, _product_with_stock(staff.shop, product.pk)
 
 
 @router.post(
@@ -284,7 +161,7 @@ def products_status(request, payload: StatusIn):
 )
 def products_get(request, product_id: int):
     staff = _staff(request, P.PRODUCT_EDIT)
-    return _product_out(seller_product_get(shop=staff.shop, product_id=product_id))
+    return _product_with_stock(staff.shop, product_id)
 
 
 @router.put(
@@ -297,7 +174,7 @@ def products_update(request, product_id: int, payload: ProductIn):
     staff = _staff(request, P.PRODUCT_EDIT)
     seller_product_get(shop=staff.shop, product_id=product_id)  # another shop's id: 404 before anything else
     product_save(staff=staff, data=_product_input(payload), product_id=product_id)
-    return _product_out(seller_product_get(shop=staff.shop, product_id=product_id))
+    return _product_with_stock(staff.shop, product_id)
 
 
 @router.patch("/skus/{sku_id}/price", response={200: SellerSkuOut, **ERRORS}, summary="修改 SKU 价格")
@@ -306,46 +183,22 @@ def skus_price(request, sku_id: int, payload: PriceIn):
     sku = sku_price_update(
         staff=staff, sku_id=sku_id, price_fen=payload.price_fen, original_price_fen=payload.original_price_fen
     )
-    return _sku_out(sku, available_by_sku(sku_ids=[sku.pk]))
+    return _with_available([sku])[0]
 
 
 # --- stock ---------------------------------------------------------------------------------------------------
 
 
-def _stock_out(row) -> dict:
-    return {
-        "id": row.pk,
-        "sku_id": row.sku_id,
-        "product_id": row.sku.product_id,
-        "title": row.sku.product.title,
-        "spec_text": row.sku.spec_text,
-        "warehouse_id": row.warehouse_id,
-        "warehouse_name": row.warehouse.name,
-        "on_hand": row.on_hand,
-        "reserved": row.reserved,
-        "available": row.on_hand - row.reserved,
-        "safety_stock": row.sku.safety_stock,
-    }
-
-
 @router.get(
     "/stock",
-    response={200: StockPage, **ERRORS},
+    response={200: list[StockOut], **ERRORS},
     summary="库存列表（SKU × 仓库）",
     auth=seller_auth(P.STOCK_EDIT),
 )
-def stock_list(
-    request,
-    q: str = "",
-    warehouse_id: int | None = None,
-    low_only: bool = False,
-    page: int = page_query(),
-    page_size: int = page_size_query(50),
-):
+@paginate(Paged, page_size=50, max_page_size=100)
+def stock_list(request, q: str = "", warehouse_id: int | None = None, low_only: bool = False):
     staff = _staff(request, P.STOCK_EDIT)
-    rows = seller_stock_list(shop=staff.shop, q=q.strip()[:60], warehouse_id=warehouse_id, low_only=low_only)
-    meta, items = _paged(rows, page, page_size)
-    return {**meta, "items": [_stock_out(r) for r in items]}
+    return seller_stock_list(shop=staff.shop, q=q.strip()[:60], warehouse_id=warehouse_id, low_only=low_only)
 
 
 @router.post(
@@ -364,7 +217,7 @@ def stock_adjust_api(request, payload: StockAdjustIn):
         actor=request.user,
         reason=payload.reason,
     )
-    return _stock_out(row)
+    return row
 
 
 @router.get(
@@ -375,53 +228,40 @@ def stock_adjust_api(request, payload: StockAdjustIn):
 )
 def warehouses(request):
     staff = _staff(request, P.STOCK_EDIT)
-    return [
-        {
-            "id": w.pk,
-            "name": w.name,
-            "district_code": w.district_code,
-            "region_text": w.region_text,
-            "detail": w.detail,
-            "contact": w.contact,
-            "phone": w.phone,
-            "is_default": w.is_default,
-        }
-        for w in warehouse_list(shop=staff.shop)
-    ]
+    return warehouse_list(shop=staff.shop)
 
 
 # --- orders and refunds ----------------------------------------------------------------------------------
 
 
 @router.get(
-    "/orders", response={200: SellerOrderPage, **ERRORS}, summary="订单列表", auth=seller_auth(P.ORDER_VIEW)
+    "/orders",
+    response={200: list[SellerOrderOut], **ERRORS},
+    summary="订单列表",
+    auth=seller_auth(P.ORDER_VIEW),
 )
-def orders_list(
-    request, status: str = "", q: str = "", page: int = page_query(), page_size: int = page_size_query(20)
-):
+@paginate(Paged, page_size=20, max_page_size=100)
+def orders_list(request, status: str = "", q: str = ""):
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in ORDER_STATUS_LABELS:
         raise ValidationError(f"未知的订单状态：{status}", field="status")
-    meta, items = _paged(
-        seller_order_list(shop=staff.shop, status=status or None, q=q.strip()[:60]), page, page_size
-    )
-    return {**meta, "items": [_order_out(o) for o in items]}
+    return seller_order_list(shop=staff.shop, status=status or None, q=q.strip()[:60])
 
 
 @router.get(
     "/orders/{order_id}",
-    response={200: SellerOrderOut, **ERRORS},
+    response={200: SellerOrderDetailOut, **ERRORS},
     summary="订单详情",
     auth=seller_auth(P.ORDER_VIEW),
 )
 def orders_get(request, order_id: int):
     staff = _staff(request, P.ORDER_VIEW)
-    return _order_out(seller_order_get(shop=staff.shop, order_id=order_id), with_events=True)
+    return seller_order_get(shop=staff.shop, order_id=order_id)
 
 
 @router.post(
     "/orders/{order_id}/ship",
-    response={200: SellerOrderOut, **ERRORS},
+    response={200: SellerOrderDetailOut, **ERRORS},
     summary="发货",
     auth=seller_auth(P.ORDER_SHIP),
 )
@@ -435,18 +275,21 @@ def orders_ship(request, order_id: int, payload: ShipIn):
         tracking_no=payload.tracking_no,
         actor=request.user,
     )
-    return _order_out(seller_order_get(shop=staff.shop, order_id=order.pk), with_events=True)
+    return seller_order_get(shop=staff.shop, order_id=order.pk)
 
 
 @router.get(
-    "/refunds", response={200: RefundPage, **ERRORS}, summary="退款列表", auth=seller_auth(P.ORDER_VIEW)
+    "/refunds",
+    response={200: list[SellerRefundOut], **ERRORS},
+    summary="退款列表",
+    auth=seller_auth(P.ORDER_VIEW),
 )
-def refunds_list(request, status: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
+@paginate(Paged, page_size=20, max_page_size=100)
+def refunds_list(request, status: str = ""):
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in REFUND_STATUS_LABELS:
         raise ValidationError(f"未知的退款状态：{status}", field="status")
-    meta, items = _paged(seller_refund_list(shop=staff.shop, status=status or None), page, page_size)
-    return {**meta, "items": [_refund_out(r) for r in items]}
+    return seller_refund_list(shop=staff.shop, status=status or None)
 
 
 @router.post(
@@ -459,7 +302,7 @@ def refunds_approve(request, refund_id: int):
     staff = _staff(request, P.REFUND_HANDLE)
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
     refund_approve(shop=staff.shop, refund_id=refund.pk, actor=request.user)
-    return _refund_out(seller_refund_get(shop=staff.shop, refund_id=refund.pk))
+    return seller_refund_get(shop=staff.shop, refund_id=refund.pk)
 
 
 @router.post(
@@ -472,7 +315,7 @@ def refunds_reject(request, refund_id: int, payload: RejectIn):
     staff = _staff(request, P.REFUND_HANDLE)
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
     refund_reject(shop=staff.shop, refund_id=refund.pk, actor=request.user, note=payload.note)
-    return _refund_out(seller_refund_get(shop=staff.shop, refund_id=refund.pk))
+    return seller_refund_get(shop=staff.shop, refund_id=refund.pk)
 
 
 # --- settlements -------------------------------------------------------------------------------------------
@@ -480,35 +323,19 @@ def refunds_reject(request, refund_id: int, payload: RejectIn):
 
 @router.get(
     "/settlements",
-    response={200: SettlementPage, **ERRORS},
+    response={200: list[SettlementOut], **ERRORS},
     summary="结算台账",
     auth=seller_auth(P.FINANCE_VIEW),
 )
-def settlements(request, status: str = "", page: int = page_query(), page_size: int = page_size_query(20)):
+@paginate(Paged, page_size=20, max_page_size=100, output=SettlementPage)
+def settlements(request, status: str = ""):
     staff = _staff(request, P.FINANCE_VIEW)
-    labels = dict(SETTLEMENT_STATUSES)
-    if status and status not in labels:
+    if status and status not in SETTLEMENT_LABELS:
         raise ValidationError(f"未知的结算状态：{status}", field="status")
-    meta, items = _paged(settlement_list(shop=staff.shop, status=status or None), page, page_size)
-    return {
-        **meta,
-        "totals": settlement_totals(shop=staff.shop),
-        "items": [
-            {
-                "id": e.pk,
-                "order_id": e.order_id,
-                "order_no": e.order.no,
-                "gross_fen": e.gross_fen,
-                "commission_fen": e.commission_fen,
-                "net_fen": e.net_fen,
-                "status": e.status,
-                "status_label": str(labels.get(e.status, e.status)),
-                "settleable_at": e.settleable_at,
-                "settled_at": e.settled_at,
-            }
-            for e in items
-        ],
-    }
+    return Rows(
+        settlement_list(shop=staff.shop, status=status or None),
+        extra={"totals": settlement_totals(shop=staff.shop)},
+    )
 
 
 # --- marketing (营销中心) ---------------------------------------------------------------------------------------
@@ -539,69 +366,28 @@ def _promotion_input(payload: PromotionIn) -> PromotionInput:
     )
 
 
-def _promotion_out(promo, now=None) -> dict:
-    now = now or timezone.now()
-    return {
-        "id": promo.pk,
-        "kind": promo.kind,
-        "kind_label": promo.get_kind_display(),
-        "name": promo.name,
-        "status": promo.status,
-        "phase": promo.phase(now),
-        "phase_label": promotion_phase_label(promo, now),
-        "starts_at": promo.starts_at,
-        "ends_at": promo.ends_at,
-        "scope": promo.scope,
-        "scope_ids": list(promo.scope_ids or []),
-        "config": dict(promo.config or {}),
-        "per_buyer_limit": promo.per_buyer_limit,
-        "total_quantity": promo.total_quantity,
-        "issued_count": promo.issued_count,
-        "used_count": promo.used_count,
-        "slot_id": promo.slot_id,
-        "items": [
-            {
-                "id": i.pk,
-                "sku_id": i.sku_id,
-                "product_id": i.product_id,
-                "price_fen": i.price_fen,
-                "discount_bps": i.discount_bps,
-                "level_prices": dict(i.level_prices or {}),
-                "tiers": list(i.tiers or []),
-                "quantity": i.quantity,
-                "stock": i.stock,
-                "sold": i.sold,
-            }
-            for i in promo.items.all()
-        ],
-    }
-
-
-def _promotion(staff, promotion_id) -> dict:
-    return _promotion_out(promotion_get(shop=staff.shop, promotion_id=promotion_id))
+def _promotion(staff, promotion_id):
+    return promotion_get(shop=staff.shop, promotion_id=promotion_id)
 
 
 @router.get(
     "/promotions",
-    response={200: PromotionPage, **ERRORS},
+    response={200: list[PromotionOut], **ERRORS},
     summary="营销活动列表",
     auth=seller_auth(P.MARKETING),
 )
-def promotions_list(
-    request, kind: str = "", phase: str = "", page: int = page_query(), page_size: int = page_size_query(20)
-):
+@paginate(Paged, page_size=20, max_page_size=100)
+def promotions_list(request, kind: str = "", phase: str = ""):
     """`phase`: running 进行中 / scheduled 未开始 / paused 已暂停 / ended 已结束; `kind`: coupon, full_reduction, …"""
     staff = _staff(request, P.MARKETING)
     if kind and kind not in Kind.values:
         raise ValidationError(f"未知的活动类型：{kind}", field="kind")
     if phase and phase not in PHASES:
         raise ValidationError("phase 只能是 running、scheduled、paused 或 ended", field="phase")
-    now = timezone.now()
-    rows = promotion_list(shop=staff.shop, kind=kind or None, phase=phase or None, now=now).prefetch_related(
+    now = request_now(request)  # the instant the rows' phases are shown at too
+    return promotion_list(shop=staff.shop, kind=kind or None, phase=phase or None, now=now).prefetch_related(
         "items"
     )
-    meta, items = _paged(rows, page, page_size)
-    return {**meta, "items": [_promotion_out(p, now) for p in items]}
 
 
 @router.post(
@@ -642,7 +428,7 @@ def promotions_update(request, promotion_id: int, payload: PromotionIn):
     return _promotion(staff, promotion_id)
 
 
-def _transition(request, promotion_id: int, service) -> dict:
+def _transition(request, promotion_id: int, service):
     staff = _staff(request, P.MARKETING)
     promotion_get(shop=staff.shop, promotion_id=promotion_id)
     service(shop=staff.shop, promotion_id=promotion_id, actor=request.user)
@@ -672,20 +458,7 @@ def promotions_end(request, promotion_id: int):
 )
 def promotions_preview(request, promotion_id: int):
     staff = _staff(request, P.MARKETING)
-    return [
-        {
-            "sku_id": r.sku.pk,
-            "title": r.sku.product.title,
-            "spec_text": r.sku.spec_text,
-            "price_fen": r.price_fen,
-            "promo_price_fen": r.promo_price_fen,
-            "original_fen": r.original_fen,
-            "reference_fen": r.reference_fen,
-            "strike_ok": r.strike_ok,
-            "warnings": list(r.warnings),
-        }
-        for r in promotion_preview(shop=staff.shop, promotion_id=promotion_id)
-    ]
+    return promotion_preview(shop=staff.shop, promotion_id=promotion_id)
 
 
 @router.post(
@@ -705,13 +478,6 @@ def promotions_issue(request, promotion_id: int, payload: CouponIssueIn):
     }
 
 
-def _levels(shop) -> list[dict]:
-    return [
-        {"rank": lv.rank, "name": lv.name, "min_spend_fen": lv.min_spend_fen, "min_points": lv.min_points}
-        for lv in member_levels(shop=shop)
-    ]
-
-
 @router.get(
     "/member-levels",
     response={200: list[MemberLevelOut], **ERRORS},
@@ -720,7 +486,7 @@ def _levels(shop) -> list[dict]:
 )
 def member_levels_get(request):
     staff = _staff(request, P.MARKETING)
-    return _levels(staff.shop)
+    return member_levels(shop=staff.shop)
 
 
 @router.put(
@@ -732,23 +498,7 @@ def member_levels_get(request):
 def member_levels_put(request, payload: MemberLevelsIn):
     staff = _staff(request, P.MARKETING)
     member_levels_save(shop=staff.shop, levels=[lv.model_dump() for lv in payload.levels])
-    return _levels(staff.shop)
-
-
-def _alert_out(alert) -> dict:
-    return {
-        "id": alert.pk,
-        "rule": alert.rule,
-        "rule_label": alert.get_rule_display(),
-        "sku_id": alert.sku_id,
-        "product_title": alert.sku.product.title,
-        "spec_text": alert.sku.spec_text,
-        "promotion_id": alert.promotion_id,
-        "message": alert.message,
-        "evidence": list(alert.evidence or []),
-        "resolved": alert.resolved,
-        "created_at": alert.created_at,
-    }
+    return member_levels(shop=staff.shop)
 
 
 @router.get(
@@ -759,7 +509,7 @@ def _alert_out(alert) -> dict:
 )
 def price_alerts_list(request):
     staff = _staff(request, P.MARKETING)
-    return [_alert_out(a) for a in price_alerts(shop=staff.shop)]
+    return price_alerts(shop=staff.shop)
 
 
 @router.post(
@@ -770,7 +520,7 @@ def price_alerts_list(request):
 )
 def price_alerts_resolve(request, alert_id: int):
     staff = _staff(request, P.MARKETING)
-    return _alert_out(price_alert_resolve(alert_id=alert_id, shop=staff.shop))
+    return price_alert_resolve(alert_id=alert_id, shop=staff.shop)
 
 
 def _mount_data():

@@ -1,9 +1,20 @@
-"""Seller API schemas (django-ninja / pydantic). Money is integer fen; inputs refuse unknown fields."""
+"""Seller API schemas (django-ninja / pydantic). Money is integer fen; inputs refuse unknown fields.
+
+Outputs read the objects the selectors and services return (model rows, dataclasses): a field reads the
+attribute of its name, `Field(alias="a.b")` a related one, `resolve_<field>` whatever needs a look-up or a label.
+"""
 
 from datetime import datetime
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictInt
+
+from wanshang.aftersales.selectors import REFUND_STATUS_LABELS, refund_items
+from wanshang.common.api_paging import PageOut
+from wanshang.marketing.selectors import promotion_phase_label
+from wanshang.orders.selectors import ORDER_STATUS_LABELS
+from wanshang.payments.selectors import SETTLEMENT_STATUSES
 
 
 class In(Schema):
@@ -117,6 +128,14 @@ class MemberLevelsIn(In):
 # --- outputs -------------------------------------------------------------------------------------------------
 
 
+def request_now(request) -> datetime:
+    """One clock reading per request: every promotion of an answer is judged at the same instant (the instant
+    a list was filtered by phase, too)."""
+    if not hasattr(request, "seller_now"):
+        request.seller_now = timezone.now()
+    return request.seller_now
+
+
 class SellerSkuOut(Schema):
     id: int
     spec_values: list[str]
@@ -127,21 +146,25 @@ class SellerSkuOut(Schema):
     barcode: str
     weight_g: int
     safety_stock: int
-    available: int = 0
+    available: int = Field(0, description="可售库存（各仓实物减占用）；由接口按页批量查询后写在 SKU 上")
 
 
 class ProductSummaryOut(Schema):
     id: int
     title: str
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     category_id: int
-    category_name: str
+    category_name: str = Field(alias="category.name")
     min_price_fen: int
     sales_count: int
     sku_count: int
     main_image: str
     updated_at: datetime
+
+    @staticmethod
+    def resolve_sku_count(obj) -> int:
+        return sum(1 for s in obj.skus.all() if s.is_active)
 
 
 class SellerProductOut(Schema):
@@ -167,15 +190,19 @@ class SellerProductOut(Schema):
 class StockOut(Schema):
     id: int
     sku_id: int
-    product_id: int
-    title: str
-    spec_text: str
+    product_id: int = Field(alias="sku.product_id")
+    title: str = Field(alias="sku.product.title")
+    spec_text: str = Field(alias="sku.spec_text")
     warehouse_id: int
-    warehouse_name: str
+    warehouse_name: str = Field(alias="warehouse.name")
     on_hand: int
     reserved: int
     available: int
-    safety_stock: int
+    safety_stock: int = Field(alias="sku.safety_stock")
+
+    @staticmethod
+    def resolve_available(obj) -> int:
+        return obj.on_hand - obj.reserved
 
 
 class WarehouseOut(Schema):
@@ -211,6 +238,8 @@ class SellerOrderEventOut(Schema):
 
 
 class SellerOrderOut(Schema):
+    """An order as the list shows it; the detail (`SellerOrderDetailOut`) adds its status history."""
+
     id: int
     no: str
     status: str
@@ -227,7 +256,14 @@ class SellerOrderOut(Schema):
     paid_at: datetime | None
     shipped_at: datetime | None
     lines: list[SellerOrderLineOut]
-    events: list[SellerOrderEventOut] | None = None
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(ORDER_STATUS_LABELS.get(obj.status, obj.status))
+
+
+class SellerOrderDetailOut(SellerOrderOut):
+    events: list[SellerOrderEventOut]
 
 
 class RefundItemOut(Schema):
@@ -241,7 +277,7 @@ class SellerRefundOut(Schema):
     id: int
     no: str
     order_id: int
-    order_no: str
+    order_no: str = Field(alias="order.no")
     amount_fen: int
     reason: str
     status: str
@@ -252,13 +288,24 @@ class SellerRefundOut(Schema):
     decided_at: datetime | None
     refunded_at: datetime | None
     is_full: bool = True
-    items: list["RefundItemOut"] = []
+    items: list[RefundItemOut] = []
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(REFUND_STATUS_LABELS.get(obj.status, obj.status))
+
+    @staticmethod
+    def resolve_items(obj) -> list[dict]:
+        return refund_items(refund=obj)
+
+
+SETTLEMENT_LABELS = dict(SETTLEMENT_STATUSES)
 
 
 class SettlementOut(Schema):
     id: int
     order_id: int
-    order_no: str
+    order_no: str = Field(alias="order.no")
     gross_fen: int
     commission_fen: int
     net_fen: int
@@ -266,6 +313,16 @@ class SettlementOut(Schema):
     status_label: str
     settleable_at: datetime
     settled_at: datetime | None
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(SETTLEMENT_LABELS.get(obj.status, obj.status))
+
+
+class SettlementPage(PageOut):
+    """The ledger's page plus the shop's totals by status (all entries, not only this page)."""
+
+    totals: dict[str, int]
 
 
 class PromotionItemOut(Schema):
@@ -284,7 +341,7 @@ class PromotionItemOut(Schema):
 class PromotionOut(Schema):
     id: int
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     name: str
     status: str
     phase: str
@@ -301,11 +358,19 @@ class PromotionOut(Schema):
     slot_id: int | None
     items: list[PromotionItemOut]
 
+    @staticmethod
+    def resolve_phase(obj, context) -> str:
+        return obj.phase(request_now(context["request"]))
+
+    @staticmethod
+    def resolve_phase_label(obj, context) -> str:
+        return str(promotion_phase_label(obj, request_now(context["request"])))
+
 
 class SellerPromotionPreviewOut(Schema):
-    sku_id: int
-    title: str
-    spec_text: str
+    sku_id: int = Field(alias="sku.pk")
+    title: str = Field(alias="sku.product.title")
+    spec_text: str = Field(alias="sku.spec_text")
     price_fen: int
     promo_price_fen: int | None
     original_fen: int | None
@@ -328,46 +393,15 @@ class MemberLevelOut(Schema):
 class PriceAlertOut(Schema):
     id: int
     rule: str
-    rule_label: str
+    rule_label: str = Field(alias="get_rule_display")
     sku_id: int
-    product_title: str
-    spec_text: str
+    product_title: str = Field(alias="sku.product.title")
+    spec_text: str = Field(alias="sku.spec_text")
     promotion_id: int | None
     message: str
     evidence: list[dict]
     resolved: bool
     created_at: datetime
-
-
-class Page(Schema):
-    count: int
-    page: int
-    pages: int
-
-
-class SellerProductPage(Page):
-    items: list[ProductSummaryOut]
-
-
-class StockPage(Page):
-    items: list[StockOut]
-
-
-class SellerOrderPage(Page):
-    items: list[SellerOrderOut]
-
-
-class RefundPage(Page):
-    items: list[SellerRefundOut]
-
-
-class PromotionPage(Page):
-    items: list[PromotionOut]
-
-
-class SettlementPage(Page):
-    items: list[SettlementOut]
-    totals: dict[str, int]
 
 
 class Changed(Schema):

@@ -6,9 +6,9 @@ Money is in fen; rates are fractions (0.1234 = 12.34%); `period` is today (live)
 
 from typing import Literal
 
-from ninja import Router
+from ninja import Field, Router, Schema
 
-from wanshang.faces_common.datacenter_api import dashboard_out, period_out
+from wanshang.faces_common.datacenter_schemas import DataOverviewOut, DataPeriodOut
 from wanshang.insights import selectors as data
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
@@ -23,51 +23,85 @@ ERRORS = {401: Message, 403: Message, 404: Message, 422: Message}
 PeriodKey = Literal["today", "7d", "30d"]
 
 
+class ProductAnalysisRowOut(Schema):
+    product_id: int
+    title: str
+    uv: int
+    pv: int
+    cart_visitors: int
+    cart_rate: float | None
+    paid_buyers: int
+    paid_fen: int
+    quantity: int
+    conversion: float | None
+    flag: bool = Field(description="高意向低转化：加购率在前三分之一而支付转化率在后三分之一")
+    hints: list[str]
+
+
+class ProductAnalysisOut(Schema):
+    period: DataPeriodOut
+    min_visitors: int = Field(description="访客数达到此值的商品才参与高意向低转化的判断")
+    products: list[ProductAnalysisRowOut] = Field(alias="rows")
+
+
+class PooledFiguresOut(Schema):
+    """Figures of a group of shops pooled (sums over the group); `mix`: share of visitors per level-1 source."""
+
+    uv: int
+    conversion: float | None
+    uv_value_fen: float | None
+    per_buyer_fen: float | None
+    mix: dict[str, float | None]
+
+
+class SourceMixRowOut(Schema):
+    code: str
+    label: str
+    mine: float | None
+    top: float | None
+
+
+class CompetitionOut(Schema):
+    period: DataPeriodOut
+    mine: PooledFiguresOut
+    top: PooledFiguresOut | None = Field(description="同类目 TOP 店铺合计；不足 min_peers 家时为 null")
+    top_n: int
+    min_peers: int
+    source_mix: list[SourceMixRowOut] = Field(alias="mix_rows")
+
+
 def _shop(request):
     return staff_require(user=request.user, perm=P.DATA_VIEW).shop
 
 
 @router.get(
     "/overview",
-    response={200: dict, **ERRORS},
+    response={200: DataOverviewOut, **ERRORS},
     summary="实时概况：核心指标、对比上期与同行平均、趋势、漏斗、来源",
     auth=seller_auth(P.DATA_VIEW),
 )
 def overview(request, period: PeriodKey = "today"):
-    return dashboard_out(data.dashboard(scope=_shop(request), period_key=period))
+    return data.dashboard(scope=_shop(request), period_key=period)
 
 
 @router.get(
     "/products",
-    response={200: dict, **ERRORS},
+    response={200: ProductAnalysisOut, **ERRORS},
     summary="商品分析：访客、加购率、支付转化率与高意向低转化提示",
     auth=seller_auth(P.DATA_VIEW),
 )
 def products(request, period: PeriodKey = "7d"):
-    board = data.products(shop=_shop(request), period_key=period)
-    return {
-        "period": period_out(board["period"]),
-        "min_visitors": board["min_visitors"],
-        "products": board["rows"],
-    }
+    return data.products(shop=_shop(request), period_key=period)
 
 
 @router.get(
     "/competition",
-    response={200: dict, **ERRORS},
+    response={200: CompetitionOut, **ERRORS},
     summary="竞争情报：流量结构与转化 vs 同类目 TOP 店铺（合计，匿名）",
     auth=seller_auth(P.DATA_VIEW),
 )
 def competition(request, period: PeriodKey = "7d"):
-    board = data.competition(shop=_shop(request), period_key=period)
-    return {
-        "period": period_out(board["period"]),
-        "mine": board["mine"],
-        "top": board["top"],
-        "top_n": board["top_n"],
-        "min_peers": board["min_peers"],
-        "source_mix": board["mix_rows"],
-    }
+    return data.competition(shop=_shop(request), period_key=period)
 
 
 router.add_router("", trade_router)

@@ -7,12 +7,12 @@ the request: another shop's pack id is 404. Money is integer fen; shares and rat
 
 from datetime import datetime
 
-from django.core.paginator import Paginator
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.pagination import paginate
 from pydantic import Field, StrictInt
 
-from wanshang.common.api_paging import page_query, page_size_query
+from wanshang.common.api_paging import Paged, PageOut, Rows
 from wanshang.insights.selectors import (
     cohorts,
     crowd_pack_built_at,
@@ -81,13 +81,23 @@ class RfmDefinition(Schema):
 
 
 class RfmOut(Schema):
+    """Reads an `Rfm` (insights.customers)."""
+
     window_days: int
     since: datetime
     as_of: datetime
-    buyers: int
+    buyers: int = Field(alias="n")
     means: ScoreMeans
     definition: RfmDefinition
     segments: list[SegmentOut]
+
+    @staticmethod
+    def resolve_definition(rfm) -> dict:
+        return {"values": str(R_RULE), "score": str(SCORE_RULE), "high": str(HIGH_RULE)}
+
+    @staticmethod
+    def resolve_segments(rfm) -> list[dict]:
+        return rfm_segment_rows(rfm)
 
 
 class BuyerRfmOut(Schema):
@@ -102,14 +112,12 @@ class BuyerRfmOut(Schema):
     m_score: int
 
 
-class BuyerPage(Schema):
+class RfmBuyersPage(PageOut):
+    """A page of a segment's buyers, with the window and the segment they were picked by."""
+
     window_days: int
     segment: str
     segment_name: str
-    count: int
-    page: int
-    pages: int
-    items: list[BuyerRfmOut]
 
 
 class RepurchaseOut(Schema):
@@ -136,7 +144,7 @@ class CohortRow(Schema):
 class CohortsOut(Schema):
     repurchase: RepurchaseOut
     months: int
-    definition: str
+    definition: str = f"{REPURCHASE_RULE}{COHORT_RULE}"
     cohorts: list[CohortRow]
 
 
@@ -150,9 +158,21 @@ class CrowdOut(Schema):
     created_at: datetime
     created_by_id: int | None
 
+    @staticmethod
+    def resolve_rule_label(pack) -> str:
+        return rule_label(pack.rule)
+
+    @staticmethod
+    def resolve_built_at(pack) -> datetime:
+        return crowd_pack_built_at(pack)
+
 
 class CrowdDetailOut(CrowdOut):
     buyer_ids: list[int]
+
+    @staticmethod
+    def resolve_buyer_ids(pack) -> list[int]:
+        return [int(i) for i in pack.buyer_ids]
 
 
 class CrowdIn(In):
@@ -182,66 +202,29 @@ def _staff(request, *perms):
     return staff
 
 
-def _crowd_out(pack, *, with_ids: bool = False) -> dict:
-    out = {
-        "id": pack.pk,
-        "name": pack.name,
-        "rule": dict(pack.rule or {}),
-        "rule_label": rule_label(pack.rule),
-        "size": pack.size,
-        "built_at": crowd_pack_built_at(pack),
-        "created_at": pack.created_at,
-        "created_by_id": pack.created_by_id,
-    }
-    if with_ids:
-        out["buyer_ids"] = [int(i) for i in pack.buyer_ids]
-    return out
-
-
 @router.get("/rfm", response={200: RfmOut, **ERRORS}, summary="RFM 客户分群", auth=seller_auth(P.DATA_VIEW))
 def rfm(request, window: int = DEFAULT_WINDOW):
     """`window`: 90 / 180 / 365 days. Scores 1–5 by rank (see `definition`); high = score ≥ the mean score."""
     staff = _staff(request, P.DATA_VIEW)
-    result = rfm_compute(shop=staff.shop, window_days=window)
-    return {
-        "window_days": result.window_days,
-        "since": result.since,
-        "as_of": result.as_of,
-        "buyers": result.n,
-        "means": result.means,
-        "segments": rfm_segment_rows(result),
-        "definition": {"values": str(R_RULE), "score": str(SCORE_RULE), "high": str(HIGH_RULE)},
-    }
+    return rfm_compute(shop=staff.shop, window_days=window)
 
 
 @router.get(
     "/rfm/buyers",
-    response={200: BuyerPage, **ERRORS},
+    response={200: list[BuyerRfmOut], **ERRORS},
     summary="RFM 分群的买家明细",
     auth=seller_auth(P.DATA_VIEW),
 )
-def rfm_buyers(
-    request,
-    segment: str,
-    window: int = DEFAULT_WINDOW,
-    page: int = page_query(),
-    page_size: int = page_size_query(50),
-):
+@paginate(Paged, page_size=50, max_page_size=100, output=RfmBuyersPage)
+def rfm_buyers(request, segment: str, window: int = DEFAULT_WINDOW):
     """`segment`: a code from /rfm (important_value, …) or its Chinese name; highest M first; logins masked."""
     staff = _staff(request, P.DATA_VIEW)
     seg = segment_check(segment)
     result = rfm_compute(shop=staff.shop, window_days=window)
-    paginator = Paginator(rfm_segment_buyers(result, seg), page_size)
-    current = paginator.get_page(page)
-    return {
-        "window_days": result.window_days,
-        "segment": seg.code,
-        "segment_name": str(seg.name),
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "items": [vars(b) for b in current],
-    }
+    return Rows(
+        rfm_segment_buyers(result, seg),
+        extra={"window_days": result.window_days, "segment": seg.code, "segment_name": str(seg.name)},
+    )
 
 
 @router.get(
@@ -254,13 +237,7 @@ def cohort_table(request, window: int = DEFAULT_WINDOW, months: int = DEFAULT_CO
     staff = _staff(request, P.DATA_VIEW)
     now = timezone.now()
     rep = repurchase(shop=staff.shop, window_days=window, now=now)
-    table = cohorts(shop=staff.shop, months=months, now=now)
-    return {
-        "repurchase": rep,
-        "months": months,
-        "cohorts": table,
-        "definition": f"{REPURCHASE_RULE}{COHORT_RULE}",
-    }
+    return {"repurchase": rep, "months": months, "cohorts": cohorts(shop=staff.shop, months=months, now=now)}
 
 
 @router.get(
@@ -268,7 +245,7 @@ def cohort_table(request, window: int = DEFAULT_WINDOW, months: int = DEFAULT_CO
 )
 def crowds_list(request):
     staff = _staff(request, P.DATA_VIEW)
-    return [_crowd_out(p) for p in crowd_packs(shop=staff.shop)]
+    return crowd_packs(shop=staff.shop)
 
 
 @router.post(
@@ -285,7 +262,7 @@ def crowds_create(request, payload: CrowdIn):
         segment=payload.segment,
         window_days=payload.window_days,
     )
-    return 201, _crowd_out(pack, with_ids=True)
+    return 201, pack
 
 
 @router.get(
@@ -296,7 +273,7 @@ def crowds_create(request, payload: CrowdIn):
 )
 def crowds_get(request, pack_id: int):
     staff = _staff(request, P.DATA_VIEW)
-    return _crowd_out(crowd_pack_get(shop=staff.shop, pack_id=pack_id), with_ids=True)
+    return crowd_pack_get(shop=staff.shop, pack_id=pack_id)
 
 
 @router.post(
@@ -308,7 +285,7 @@ def crowds_get(request, pack_id: int):
 def crowds_refresh(request, pack_id: int):
     """Recomputes the rule now; if nobody matches any more the pack is unchanged and the answer is 400."""
     staff = _staff(request, P.DATA_VIEW)
-    return _crowd_out(crowd_pack_refresh(shop=staff.shop, pack_id=pack_id), with_ids=True)
+    return crowd_pack_refresh(shop=staff.shop, pack_id=pack_id)
 
 
 @router.delete(
@@ -331,7 +308,6 @@ def crowds_issue_coupon(request, pack_id: int, payload: CrowdIssueIn):
     the per-buyer limit (`at_limit`) and closed accounts (`inactive`) are skipped; an ended or paused coupon or
     too few left is 409 and nothing is issued."""
     staff = _staff(request, P.DATA_VIEW, P.MARKETING)
-    result = crowd_pack_issue_coupon(
+    return crowd_pack_issue_coupon(
         shop=staff.shop, actor=request.user, pack_id=pack_id, promotion_id=payload.promotion_id
     )
-    return {k: result[k] for k in ("issued", "at_limit", "inactive")}

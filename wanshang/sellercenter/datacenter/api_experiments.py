@@ -57,8 +57,8 @@ class VariantOut(Schema):
     key: str
     name: str
     weight: int
-    title: str
-    image: str
+    title: str = ""
+    image: str = ""
 
 
 class ExperimentOut(Schema):
@@ -66,9 +66,9 @@ class ExperimentOut(Schema):
     key: str
     name: str
     metric: str
-    metric_label: str
+    metric_label: str = Field(alias="get_metric_display")
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     variants: list[VariantOut]
     product_ids: list[int]
     baseline_bps: int
@@ -96,7 +96,7 @@ class ArmOut(Schema):
     converters: int
     revenue_fen: int
     rate: float | None
-    revenue_per_visitor_fen: float | None
+    revenue_per_visitor_fen: float | None = Field(alias="value_fen")
     ci_low: float | None
     ci_high: float | None
     diff: float | None
@@ -107,8 +107,42 @@ class ArmOut(Schema):
     significant: bool
     below_plan: bool
 
+    @staticmethod
+    def resolve_ci_low(arm) -> float | None:
+        return arm.ci[0] if arm.ci else None
+
+    @staticmethod
+    def resolve_ci_high(arm) -> float | None:
+        return arm.ci[1] if arm.ci else None
+
+    @staticmethod
+    def resolve_diff(arm) -> float | None:
+        return arm.vs_control.diff if arm.vs_control else None
+
+    @staticmethod
+    def resolve_diff_low(arm) -> float | None:
+        return arm.vs_control.low if arm.vs_control else None
+
+    @staticmethod
+    def resolve_diff_high(arm) -> float | None:
+        return arm.vs_control.high if arm.vs_control else None
+
+    @staticmethod
+    def resolve_z(arm) -> float | None:
+        return arm.vs_control.z if arm.vs_control else None
+
+    @staticmethod
+    def resolve_p_value(arm) -> float | None:
+        return arm.vs_control.p_value if arm.vs_control else None
+
+    @staticmethod
+    def resolve_significant(arm) -> bool:
+        return bool(arm.vs_control and arm.vs_control.significant)
+
 
 class ResultsOut(Schema):
+    """Reads an `ExperimentResults` (insights.experiments)."""
+
     start: datetime | None
     end: datetime | None
     planned_per_arm: int
@@ -120,6 +154,8 @@ class ResultsOut(Schema):
 
 
 class ExperimentDetailOut(ExperimentOut):
+    """An experiment with `products` and `results` attached by `_detail`."""
+
     products: list[ProductRefOut]
     results: ResultsOut
 
@@ -136,76 +172,13 @@ def _input(payload: ExperimentIn) -> ExperimentInput:
     )
 
 
-def _out(exp) -> dict:
-    return {
-        "id": exp.pk,
-        "key": exp.key,
-        "name": exp.name,
-        "metric": exp.metric,
-        "metric_label": exp.get_metric_display(),
-        "status": exp.status,
-        "status_label": exp.get_status_display(),
-        "variants": [
-            {
-                "key": v["key"],
-                "name": v["name"],
-                "weight": v["weight"],
-                "title": v.get("title", ""),
-                "image": v.get("image", ""),
-            }
-            for v in exp.variants
-        ],
-        "product_ids": list(exp.product_ids),
-        "baseline_bps": exp.baseline_bps,
-        "mde_bps": exp.mde_bps,
-        "planned_per_arm": exp.planned_per_arm,
-        "started_at": exp.started_at,
-        "stopped_at": exp.stopped_at,
-        "created_at": exp.created_at,
-    }
-
-
-def _arm_out(arm) -> dict:
-    cmp = arm.vs_control
-    return {
-        "key": arm.key,
-        "name": arm.name,
-        "weight": arm.weight,
-        "is_control": arm.is_control,
-        "visitors": arm.visitors,
-        "converters": arm.converters,
-        "revenue_fen": arm.revenue_fen,
-        "rate": arm.rate,
-        "revenue_per_visitor_fen": arm.value_fen,
-        "ci_low": arm.ci[0] if arm.ci else None,
-        "ci_high": arm.ci[1] if arm.ci else None,
-        "diff": cmp.diff if cmp else None,
-        "diff_low": cmp.low if cmp else None,
-        "diff_high": cmp.high if cmp else None,
-        "z": cmp.z if cmp else None,
-        "p_value": cmp.p_value if cmp else None,
-        "significant": bool(cmp and cmp.significant),
-        "below_plan": arm.below_plan,
-    }
-
-
-def _detail(shop, experiment_id: int) -> dict:
+def _detail(shop, experiment_id: int):
+    """The experiment with its results (a peek while it runs below plan) and its products attached."""
     results = experiment_results_open(shop=shop, experiment_id=experiment_id)
-    exp = results.experiment
-    return {
-        **_out(exp),
-        "products": experiment_products(shop=shop, experiment=exp),
-        "results": {
-            "start": results.start,
-            "end": results.end,
-            "planned_per_arm": results.planned_per_arm,
-            "visitors": results.visitors,
-            "below_plan": results.below_plan,
-            "views": results.views,
-            "warnings": results.warnings(),
-            "arms": [_arm_out(a) for a in results.arms],
-        },
-    }
+    experiment = results.experiment
+    experiment.results = results
+    experiment.products = experiment_products(shop=shop, experiment=experiment)
+    return experiment
 
 
 @router.get(
@@ -219,7 +192,7 @@ def experiments_list(request, status: str = ""):
     staff = staff_require(user=request.user, perm=P.DATA_VIEW)
     if status and status not in STATUSES:
         raise ValidationError("status 只能是 draft、running 或 stopped", field="status")
-    return [_out(e) for e in experiment_list(shop=staff.shop, status=status or None)[:200]]
+    return experiment_list(shop=staff.shop, status=status or None)[:200]
 
 
 @router.post(
@@ -230,7 +203,7 @@ def experiments_list(request, status: str = ""):
 )
 def experiments_create(request, payload: ExperimentIn):
     staff = staff_require(user=request.user, perm=P.MARKETING)
-    return 201, _out(experiment_save(shop=staff.shop, data=_input(payload)))
+    return 201, experiment_save(shop=staff.shop, data=_input(payload))
 
 
 @router.get(
@@ -255,7 +228,7 @@ def experiments_update(request, experiment_id: int, payload: ExperimentIn):
     experiment_get(
         shop=staff.shop, experiment_id=experiment_id
     )  # another shop's id: 404 before anything else
-    return _out(experiment_save(shop=staff.shop, data=_input(payload), experiment_id=experiment_id))
+    return experiment_save(shop=staff.shop, data=_input(payload), experiment_id=experiment_id)
 
 
 @router.post(
@@ -266,7 +239,7 @@ def experiments_update(request, experiment_id: int, payload: ExperimentIn):
 )
 def experiments_start(request, experiment_id: int):
     staff = staff_require(user=request.user, perm=P.MARKETING)
-    return _out(experiment_start(shop=staff.shop, experiment_id=experiment_id))
+    return experiment_start(shop=staff.shop, experiment_id=experiment_id)
 
 
 @router.post(
@@ -277,4 +250,4 @@ def experiments_start(request, experiment_id: int):
 )
 def experiments_stop(request, experiment_id: int):
     staff = staff_require(user=request.user, perm=P.MARKETING)
-    return _out(experiment_stop(shop=staff.shop, experiment_id=experiment_id))
+    return experiment_stop(shop=staff.shop, experiment_id=experiment_id)

@@ -5,12 +5,12 @@ is 404. Money is integer fen; dates are local (Asia/Shanghai) calendar days, bot
 """
 
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
-from wanshang.common.api_paging import MAX_OFFSET
+from wanshang.common.api_paging import Paged, PageOut, Rows
 from wanshang.faces_common.datacenter_api import (
     XLSX,
     AlertOut,
-    In,
     RangeQuery,
     TradeOut,
     alert_out,
@@ -34,23 +34,16 @@ from wanshang.sellercenter.api.schemas import Message
 router = Router()
 
 ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message}
-MAX_LIMIT = 100
 
 
 class ExportQuery(RangeQuery):
     report: str = Field("hours", description="CSV 导出哪张表：hours（按小时）或 days（按日）；xlsx 含全部")
 
 
-class AlertQuery(In):
-    unread: bool = False
-    limit: int = Field(20, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+class AlertPage(PageOut):
+    """A page of the shop's alerts, with how many of all its alerts are unread."""
 
-
-class AlertPage(Schema):
-    count: int
     unread_count: int
-    items: list[AlertOut]
 
 
 class ReadAllOut(Schema):
@@ -59,6 +52,11 @@ class ReadAllOut(Schema):
 
 def _shop(request):
     return staff_require(user=request.user, perm=P.DATA_VIEW).shop
+
+
+def _alert_rows(alerts) -> list[dict]:
+    # AlertOut is faces_common's shared shape, filled by its alert_out (shared with the platform face)
+    return [alert_out(a) for a in alerts]
 
 
 @router.get(
@@ -100,18 +98,18 @@ def trade_export_csv(request, q: Query[ExportQuery]):
 
 @router.get(
     "/alerts",
-    response={200: AlertPage, **ERRORS},
+    response={200: list[AlertOut], **ERRORS},
     summary="异常提醒列表（支付异常下跌）",
     auth=seller_auth(P.DATA_VIEW),
 )
-def alerts(request, q: Query[AlertQuery]):
+@paginate(Paged, page_size=20, max_page_size=100, output=AlertPage)
+def alerts(request, unread: bool = False):
     shop = _shop(request)
-    qs = alert_list(shop=shop, unread_only=q.unread)
-    return {
-        "count": qs.count(),
-        "unread_count": alerts_unread_count(shop),
-        "items": [alert_out(a) for a in qs[q.offset : q.offset + q.limit]],
-    }
+    return Rows(
+        alert_list(shop=shop, unread_only=unread),
+        prepare=_alert_rows,
+        extra={"unread_count": alerts_unread_count(shop)},
+    )
 
 
 @router.post(

@@ -216,7 +216,7 @@ def test_mark_all_read(owner_client, shop, alert):
 
 def test_api_alerts(owner_client, shop, alert):
     data = owner_client.get("/api/seller/data/alerts").json()
-    assert data["count"] == 1 and data["unread_count"] == 1
+    assert (data["count"], data["page"], data["pages"], data["unread_count"]) == (1, 1, 1, 1)
     item = data["items"][0]
     assert (item["id"], item["kind"], item["observed"], item["expected"], item["read"]) == (
         alert.pk,
