@@ -203,7 +203,7 @@ def make_product():
             axes, specs = [{"name": "款式", "values": values}], [[v] for v in values]
         data = ProductInput(
             title=title or f"测试商品{n}",
-            category_id=shop.test_category.pk,
+            category_id=fields.pop("category_id", shop.test_category.pk),
             spec_axes=axes,
             skus=[
                 SkuInput(spec_values=s, price_fen=p, cost_fen=p // 2, stock=stock, weight_g=weight_g)
