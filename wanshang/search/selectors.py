@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -45,7 +46,7 @@ class SearchParams:
     shop_id: int | None = None
     brand_ids: tuple[int, ...] = ()
     min_price_fen: int | None = None
-    max_price_fen: int | None = None
+    max_price_fen: int | None = None  # inclusive
     in_stock: bool = False
     on_promotion: bool = False
     channel: str = ""  # "retail" | "wholesale" | "" (both)
@@ -84,6 +85,11 @@ class SearchResult:
     dropped: list[str] = field(default_factory=list)
     did_you_mean: str = ""
     category_hint: object | None = None  # the query named this category (its attributes become facets)
+
+    @property
+    def page_obj(self):
+        """A Django Page for the pagination component (a range stands in for the rows: nothing is loaded)."""
+        return Paginator(range(self.total), self.per_page).get_page(self.page)
 
 
 # --- synonyms ---------------------------------------------------------------------------------------------
@@ -145,7 +151,7 @@ def _filters(p: SearchParams) -> _Where:
     if p.min_price_fen is not None:
         w.add("d.min_price_fen >= %s", p.min_price_fen)
     if p.max_price_fen is not None:
-        w.add("d.min_price_fen < %s", p.max_price_fen)
+        w.add("d.min_price_fen <= %s", p.max_price_fen)
     if p.in_stock:
         w.add("d.in_stock = %s", True)
     if p.on_promotion:

@@ -1,5 +1,7 @@
 """Storefront template helpers: the mall header (cart count, category menu) and small display filters."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -103,3 +105,24 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+MULTI_FACETS = {"brand", "attr"}
+
+
+@register.simple_tag(takes_context=True)
+def facet_url(context, key: str, value: str) -> str:
+    """The current search with one facet value switched on or off (brand and attr keep several), page reset."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    current = params.getlist(key)
+    if value in current:
+        params.setlist(key, [v for v in current if v != value])
+    elif key in MULTI_FACETS:
+        params.setlist(key, [*current, value])
+    else:
+        params.setlist(key, [value])
+    if key == "price":
+        params.pop("min_price", None)
+        params.pop("max_price", None)
+    return "?" + urlencode(sorted(params.lists()), doseq=True)
