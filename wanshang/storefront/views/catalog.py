@@ -29,9 +29,9 @@ from wanshang.inventory.selectors import available_by_sku
 from wanshang.marketing.selectors import claimed_counts, product_promotions
 from wanshang.merchants.selectors import shop_get_public, shop_list_open
 from wanshang.storefront.forms import SORTS, PriceFilterForm
-from wanshang.storefront.views import search as search_views
 from wanshang.storefront.promo_display import card_overlay, short_tags, sku_displays, splice_card_prices
 from wanshang.storefront.templatetags.storefront import category_menu
+from wanshang.storefront.views import search as search_views
 
 PER_PAGE = 40
 SORT_KEYS = {key for key, _ in SORTS}
