@@ -85,6 +85,7 @@ class SearchResult:
     dropped: list[str] = field(default_factory=list)
     did_you_mean: str = ""
     category_hint: object | None = None  # the query named this category (its attributes become facets)
+    query_id: int | None = None  # set by a face that logged this search
 
     @property
     def page_obj(self):

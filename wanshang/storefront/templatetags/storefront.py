@@ -3,11 +3,13 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.catalog.selectors import category_tree, category_tree_version
 from wanshang.checkout.selectors import cart_count
+from wanshang.search.selectors import hot_words
 from wanshang.storefront.promo_display import card_marker, mask_name
 
 register = template.Library()
@@ -126,3 +128,13 @@ def facet_url(context, key: str, value: str) -> str:
         params.pop("min_price", None)
         params.pop("max_price", None)
     return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.simple_tag
+def hot_search_words(limit: int = 6) -> list[str]:
+    """The hot words under the search box (pinned by the platform, then the most searched); cached 5 minutes."""
+    words = cache.get("storefront:hot-words")
+    if words is None:
+        words = hot_words(limit=limit)
+        cache.set("storefront:hot-words", words, 300)
+    return words
