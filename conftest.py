@@ -190,8 +190,11 @@ def make_shop(make_user, operator, make_category):
 
 
 @pytest.fixture
-def make_product():
-    """A product on sale with SKUs: make(shop, prices=[9900], stock=10, axes=None)."""
+def make_product(django_capture_on_commit_callbacks):
+    """A product on sale with SKUs: make(shop, prices=[9900], stock=10, axes=None).
+
+    Saved as a merchant's request would: its after-commit work (the search index) runs before it is returned.
+    """
     from wanshang.catalog.services import ProductInput, SkuInput, product_save, product_set_status
 
     def make(shop, *, title=None, prices=(9900,), stock=10, on_sale=True, weight_g=500, **fields):
@@ -203,7 +206,7 @@ def make_product():
             axes, specs = [{"name": "款式", "values": values}], [[v] for v in values]
         data = ProductInput(
             title=title or f"测试商品{n}",
-            category_id=shop.test_category.pk,
+            category_id=fields.pop("category_id", shop.test_category.pk),
             spec_axes=axes,
             skus=[
                 SkuInput(spec_values=s, price_fen=p, cost_fen=p // 2, stock=stock, weight_g=weight_g)
@@ -211,10 +214,11 @@ def make_product():
             ],
             **fields,
         )
-        product = product_save(staff=shop.owner_staff, data=data)
-        if on_sale:
-            product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="on_sale")
-            product.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            product = product_save(staff=shop.owner_staff, data=data)
+            if on_sale:
+                product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="on_sale")
+        product.refresh_from_db()
         return product
 
     return make

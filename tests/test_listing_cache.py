@@ -19,11 +19,14 @@ def search(client):
     return client.get("/search/", {"q": "睡衣"}).content.decode()
 
 
-def test_price_change_shows_at_once(client, listed):
+def test_price_change_shows_at_once(client, listed, django_capture_on_commit_callbacks):
     shop, product = listed
     assert "199.00" in search(client)
     assert "199.00" in search(client)  # served from the cache
-    sku_price_update(staff=shop.owner_staff, sku_id=product.skus.get().pk, price_fen=17900)
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the request's commit (reindexes: 价格 facet, sort)
+        sku_price_update(staff=shop.owner_staff, sku_id=product.skus.get().pk, price_fen=17900)
     page = search(client)
     assert "179.00" in page and "199.00" not in page
 
@@ -31,9 +34,12 @@ def test_price_change_shows_at_once(client, listed):
 def test_off_shelf_and_suspended_shop_disappear_at_once(client, listed, django_capture_on_commit_callbacks):
     shop, product = listed
     assert "冰丝凉感睡衣套装" in search(client)
-    product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="off_shelf")
+    # 上架/下架 reach the search index through ProductStatusChanged's after-commit handler: the commit runs it
+    with django_capture_on_commit_callbacks(execute=True):
+        product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="off_shelf")
     assert "冰丝凉感睡衣套装" not in search(client)
-    product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="on_sale")
+    with django_capture_on_commit_callbacks(execute=True):
+        product_set_status(staff=shop.owner_staff, product_ids=[product.pk], status="on_sale")
     assert "冰丝凉感睡衣套装" in search(client)
     # a shop's change reaches the lists through ShopChanged's after-commit handler: the commit runs it
     with django_capture_on_commit_callbacks(execute=True):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wanshang.compliance",
     "wanshang.analytics",
     "wanshang.insights",
+    "wanshang.search",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -360,3 +361,61 @@ def seller_products_in_tab(*, shop, tab: str = "all", q: str = ""):
     qs = seller_product_list(shop=shop, q=q)
     statuses = SELLER_PRODUCT_TABS.get(tab) or []
     return qs.filter(status__in=statuses) if statuses else qs
+
+
+# --- for the search index (wanshang.search) -----------------------------------------------------------------
+
+
+def products_for_index(*, product_ids) -> list[Product]:
+    """Products with what the search index reads: category, brand, shop (its status) and active SKUs.
+
+    Each product has `.active_skus`. Off-shelf products and those of suspended shops are returned too: the
+    index keeps their documents and marks them invisible.
+    """
+    return list(
+        Product.objects.filter(pk__in=list(product_ids))
+        .select_related("category", "brand", "shop")
+        .prefetch_related(
+            Prefetch("skus", queryset=Sku.objects.filter(is_active=True), to_attr="active_skus")
+        )
+        .order_by("pk")
+    )
+
+
+def product_ids_after(*, after_id: int = 0, limit: int = 1000) -> list[int]:
+    """Every product id above `after_id`, ascending (the index rebuild walks the table in chunks)."""
+    return list(Product.objects.filter(pk__gt=after_id).order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def product_ids_of_shop(*, shop_id) -> list[int]:
+    return list(Product.objects.filter(shop_id=shop_id).values_list("pk", flat=True))
+
+
+def products_updated_since(*, since) -> dict[int, datetime]:
+    """Product id → its last change, for products changed at or after `since`."""
+    return dict(Product.objects.filter(updated_at__gte=since).values_list("pk", "updated_at"))
+
+
+def public_products_in_order(*, product_ids) -> list[Product]:
+    """The public products among `product_ids`, in that order, shop and brand loaded (search result cards)."""
+    found = {
+        p.pk: p for p in _public_products().select_related("shop", "brand").filter(pk__in=list(product_ids))
+    }
+    return [found[i] for i in product_ids if i in found]
+
+
+def categories_by_id() -> dict[int, Category]:
+    """Every active category by id, from the cached tree (names for the index and the facets)."""
+    out: dict[int, Category] = {}
+
+    def walk(nodes):
+        for node in nodes:
+            out[node.pk] = node
+            walk(node.kids)
+
+    walk(category_tree())
+    return out
+
+
+def brands_by_ids(*, ids) -> dict[int, Brand]:
+    return {b.pk: b for b in Brand.objects.filter(pk__in=list(ids))}

@@ -7,6 +7,7 @@ import nh3
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min
+from django.utils import timezone
 
 from wanshang.analytics.services import favourite_record
 from wanshang.catalog.models import AttributeTemplate, Brand, Category, Favourite, PriceHistory, Product, Sku
@@ -18,7 +19,7 @@ from wanshang.catalog.selectors import (
     category_get,
 )
 from wanshang.common import events
-from wanshang.common.domain_events import ProductSaved, SkuPriceChanged, SkuStock
+from wanshang.common.domain_events import ProductSaved, ProductStatusChanged, SkuPriceChanged, SkuStock
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.common.money import MAX_FEN
 from wanshang.fulfillment.selectors import freight_template_get
@@ -429,8 +430,13 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
                 and not Sku.objects.filter(product=p, is_active=True).exists()
             ):
                 raise Conflict(f"“{p.title}”没有可售 SKU，不能上架")
-        changed = Product.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
+        moved = [p.pk for p in products if p.status != status]
+        changed = Product.objects.filter(pk__in=moved).update(status=status, updated_at=timezone.now())
         listings_changed()
+        if moved:
+            events.publish(
+                ProductStatusChanged(shop_id=staff.shop.pk, product_ids=tuple(moved), status=status)
+            )
     return changed
 
 

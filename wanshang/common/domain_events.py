@@ -162,6 +162,15 @@ class ProductSaved(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ProductStatusChanged(DomainEvent):
+    """Products went on sale or off the shelf (上架/下架), in one batch of one shop."""
+
+    shop_id: int
+    product_ids: tuple[int, ...]
+    status: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ShopOpened(DomainEvent):
     """The platform approved an application: the shop exists and its owner is staff."""
 

@@ -385,3 +385,30 @@ class FlashSlotForm(forms.Form):
     starts_at = datetime_field(_("开始时间"))
     ends_at = datetime_field(_("结束时间"), help_text=_("一个场次最长 24 小时"))
     is_open = forms.BooleanField(label=_("开放商家报名"), required=False, initial=True)
+
+
+class SynonymForm(forms.Form):
+    words = forms.CharField(
+        label=_("同义词"),
+        max_length=400,
+        help_text=_("用逗号或空格分隔，如：连衣裙，裙子，长裙"),
+        error_messages={"required": _("请填写同义词")},
+    )
+    one_way = forms.BooleanField(label=_("单向（只从第一个词扩展到其余词）"), required=False)
+    note = forms.CharField(label=_("备注"), max_length=60, required=False)
+
+    def clean_words(self):
+        return [w for w in re.split(r"[,，、\s]+", self.cleaned_data["words"]) if w]
+
+
+class HotWordForm(forms.Form):
+    term = forms.CharField(label=_("搜索词"), max_length=50, error_messages={"required": _("请填写搜索词")})
+    action = forms.ChoiceField(
+        label=_("操作"),
+        choices=[
+            ("pin", _("置顶为热搜")),
+            ("unpin", _("取消置顶")),
+            ("hide", _("不再联想")),
+            ("unhide", _("恢复联想")),
+        ],
+    )

@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from wanshang.platform.views import catalog, compliance, flash, marketing, merchants, orders, overview
+from wanshang.platform.views import catalog, compliance, flash, marketing, merchants, orders, overview, search
 
 app_name = "platform"
 urlpatterns = [
@@ -39,6 +39,8 @@ urlpatterns = [
         name="attribute_delete",
     ),
     path("brands/", catalog.brand_index, name="brands"),
+    path("search/", search.search_index, name="search"),
+    path("search/synonyms/<int:synonym_id>/delete/", search.synonym_remove, name="synonym_delete"),
     path("commission/", catalog.commission_index, name="commission"),
     # 平台券
     path("coupons/", marketing.coupon_index, name="coupons"),

@@ -175,3 +175,70 @@ class RefundForm(forms.Form):
 
 class GatewayForm(forms.Form):
     gateway = forms.CharField(max_length=20, error_messages={"required": _("请选择支付方式")})
+
+
+class SearchForm(PriceFilterForm):
+    """Search and category pages: the query, the facets a buyer clicked, the sort and the page.
+
+    A bad value (a brand id that is not a number, a price band typed by hand) is a form error shown above the
+    results; the rest of the filters still apply.
+    """
+
+    q = forms.CharField(required=False, max_length=60, strip=True)
+    brand = forms.CharField(required=False, max_length=20)  # repeated: read from brand_values
+    price = forms.RegexField(
+        required=False, regex=r"^\d{1,12}-\d{0,12}$", error_messages={"invalid": _("价格区间无效")}
+    )
+    shop = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    in_stock = forms.BooleanField(required=False)
+    on_promotion = forms.BooleanField(required=False)
+    channel = forms.ChoiceField(
+        required=False, choices=[("", ""), ("retail", _("零售")), ("wholesale", _("批发"))]
+    )
+    attr = forms.CharField(required=False, max_length=200)  # repeated: 材质:纯棉
+    sort = forms.ChoiceField(required=False, choices=SORTS)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.brand_values = data.getlist("brand") if data is not None else []
+        self.attr_values = data.getlist("attr") if data is not None else []
+
+    def clean_brand(self):
+        out = []
+        for raw in self.brand_values[:20]:
+            if not str(raw).isdigit() or len(str(raw)) > 18:
+                raise forms.ValidationError(_("品牌编号无效"))
+            out.append(int(raw))
+        return tuple(out)
+
+    def clean_attr(self):
+        pairs = []
+        for raw in self.attr_values[:10]:
+            name, sep, value = str(raw).partition(":")
+            if not sep or not name.strip() or not value.strip() or len(raw) > 100:
+                raise forms.ValidationError(_("属性筛选无效"))
+            pairs.append((name.strip(), value.strip()))
+        return tuple(pairs)
+
+    def filters(self) -> dict:
+        """The valid part of the input as search parameters (invalid fields are left out)."""
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        low, high = data.get("min_price"), data.get("max_price")
+        band = data.get("price") or ""
+        if band and low is None and high is None:
+            lo, _sep, hi = band.partition("-")
+            low, high = int(lo), (int(hi) if hi else None)
+        return {
+            "q": data.get("q") or "",
+            "brand_ids": data.get("brand") or (),
+            "min_price_fen": low,
+            "max_price_fen": high,
+            "shop_id": data.get("shop"),
+            "in_stock": bool(data.get("in_stock")),
+            "on_promotion": bool(data.get("on_promotion")),
+            "channel": data.get("channel") or "",
+            "attributes": data.get("attr") or (),
+            "sort": data.get("sort") or "default",
+            "page": data.get("page") or 1,
+        }

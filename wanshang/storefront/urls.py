@@ -1,6 +1,16 @@
 from django.urls import path
 
-from wanshang.storefront.views import beacon, cart, catalog, checkout, favourites, orders, privacy, promotions
+from wanshang.storefront.views import (
+    beacon,
+    cart,
+    catalog,
+    checkout,
+    favourites,
+    orders,
+    privacy,
+    promotions,
+    search,
+)
 
 app_name = "storefront"
 
@@ -9,6 +19,8 @@ urlpatterns = [
     path("categories/", catalog.categories, name="categories"),
     path("c/<slug:slug>/", catalog.category, name="category"),
     path("search/", catalog.search, name="search"),
+    path("search/suggest/", search.suggestions, name="search_suggest"),
+    path("search/click/", search.click, name="search_click"),
     path("shop/<slug:slug>/", catalog.shop, name="shop"),
     path("p/<int:product_id>/", catalog.product, name="product"),
     path("cart/", cart.cart, name="cart"),

@@ -72,11 +72,13 @@ from wanshang.storefront.api.schemas import (
     TokenIn,
     TokenOut,
 )
+from wanshang.storefront.api.search import router as search_router
 from wanshang.storefront.promo_display import parse_ids, with_card_prices
 
 router = Router()
 router.add_router("", promotions_router)  # coupons, points, flash sales, group buys
 router.add_router("", favourites_router)  # 我的收藏, deleting my behaviour data
+router.add_router("", search_router)  # search, suggestions, hot words, result clicks
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 

@@ -1,11 +1,15 @@
 """Storefront template helpers: the mall header (cart count, category menu) and small display filters."""
 
+from urllib.parse import urlencode
+
 from django import template
+from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.catalog.selectors import category_tree, category_tree_version
 from wanshang.checkout.selectors import cart_count
+from wanshang.search.selectors import hot_words
 from wanshang.storefront.promo_display import card_marker, mask_name
 
 register = template.Library()
@@ -103,3 +107,34 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+MULTI_FACETS = {"brand", "attr"}
+
+
+@register.simple_tag(takes_context=True)
+def facet_url(context, key: str, value: str) -> str:
+    """The current search with one facet value switched on or off (brand and attr keep several), page reset."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    current = params.getlist(key)
+    if value in current:
+        params.setlist(key, [v for v in current if v != value])
+    elif key in MULTI_FACETS:
+        params.setlist(key, [*current, value])
+    else:
+        params.setlist(key, [value])
+    if key == "price":
+        params.pop("min_price", None)
+        params.pop("max_price", None)
+    return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.simple_tag
+def hot_search_words(limit: int = 6) -> list[str]:
+    """The hot words under the search box (pinned by the platform, then the most searched); cached 5 minutes."""
+    words = cache.get("storefront:hot-words")
+    if words is None:
+        words = hot_words(limit=limit)
+        cache.set("storefront:hot-words", words, 300)
+    return words

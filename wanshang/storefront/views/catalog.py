@@ -31,6 +31,7 @@ from wanshang.merchants.selectors import shop_get_public, shop_list_open
 from wanshang.storefront.forms import SORTS, PriceFilterForm
 from wanshang.storefront.promo_display import card_overlay, short_tags, sku_displays, splice_card_prices
 from wanshang.storefront.templatetags.storefront import category_menu
+from wanshang.storefront.views import search as search_views
 
 PER_PAGE = 40
 SORT_KEYS = {key for key, _ in SORTS}
@@ -126,24 +127,20 @@ def category(request, slug):
     tree = category_menu(request)
     chain = category_ancestors(cat)
     root = _find_node(tree, chain[0].pk)
-    return _listing(
+    return search_views.listing(
         request,
         template="storefront/listing.html",
         category=cat,
-        extra={
-            "chain": chain,
-            "side_root": root,
-            "title": cat.name,
-        },
+        extra={"chain": chain, "side_root": root, "title": cat.name},
+        record=False,
     )
 
 
 def search(request):
     q = (request.GET.get("q") or "").strip()[:60]
-    return _listing(
+    return search_views.listing(
         request,
         template="storefront/listing.html",
-        q=q,
         extra={
             "title": _("“%(q)s”的搜索结果") % {"q": q} if q else _("全部商品"),
             "side_tree": category_menu(request),

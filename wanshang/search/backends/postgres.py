@@ -1,0 +1,79 @@
+"""PostgreSQL: two tsvector columns on the document table, the full one with a GIN index.
+
+The vectors are built from jieba's words with `array_to_tsvector` (no text-search parser runs, so Chinese is
+never re-split and nothing depends on the server's locale), and queries are tsquery literals of quoted words.
+"""
+
+from wanshang.search.backends.base import Backend, Match
+
+
+def _vector(column: str, weight: str) -> str:
+    return f"setweight(array_to_tsvector(string_to_array(NULLIF({column}, ''), ' ')), '{weight}')"
+
+
+# title A; pinyin and brand B; category C; attributes D. The detail only in `document` (D), see __init__.
+HEAD_PARTS = [
+    _vector(c, w)
+    for c, w in (
+        ("title_words", "A"),
+        ("pinyin_words", "B"),
+        ("brand_words", "B"),
+        ("category_words", "C"),
+        ("attribute_words", "D"),
+    )
+]
+DETAIL = _vector("detail_words", "D")
+DETAIL_WEIGHT = 0.1
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("'", "").replace("\\", "") + "'"
+
+
+def tsquery_text(groups: list[list[str]]) -> str:
+    return " & ".join("(" + " | ".join(_lexeme(w) for w in group) + ")" for group in groups)
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+
+    def install(self, cursor) -> None:
+        cursor.execute(
+            "ALTER TABLE search_searchdoc ADD COLUMN IF NOT EXISTS head tsvector, "
+            "ADD COLUMN IF NOT EXISTS document tsvector"
+        )
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS search_doc_document_gin ON search_searchdoc USING gin (document) "
+            "WHERE visible"
+        )
+
+    def uninstall(self, cursor) -> None:
+        cursor.execute("DROP INDEX IF EXISTS search_doc_document_gin")
+        cursor.execute(
+            "ALTER TABLE search_searchdoc DROP COLUMN IF EXISTS head, DROP COLUMN IF EXISTS document"
+        )
+
+    def delete(self, cursor, product_ids: list[int]) -> None:
+        return None  # the vectors live on the document row: deleting the row deletes them
+
+    def write(self, cursor, product_ids: list[int]) -> None:
+        # the COALESCE: array_to_tsvector of an empty field is NULL, and NULL || anything is NULL
+        head = " || ".join(f"COALESCE({part}, ''::tsvector)" for part in HEAD_PARTS)
+        cursor.execute(
+            f"UPDATE search_searchdoc SET head = {head}, "  # noqa: S608 - fixed SQL and %s placeholders; user text only in params
+            f"document = {head} || COALESCE({DETAIL}, ''::tsvector) WHERE product_id = ANY(%s)",
+            [list(product_ids)],
+        )
+
+    def match(self, groups: list[list[str]]) -> Match:
+        query = tsquery_text(groups)
+        return Match(
+            from_sql="search_searchdoc d",
+            score_sql=f"(ts_rank(d.head, %s::tsquery) + {DETAIL_WEIGHT} * ts_rank(d.document, %s::tsquery))",
+            score_params=[query, query],
+            where_sql="d.document @@ %s::tsquery",
+            where_params=[query],
+        )
+
+    def json_text(self, column: str) -> str:
+        return f"({column} ->> %s)"

@@ -1,0 +1,483 @@
+"""Reads of search: the search itself (results, facets, fallback), suggestions, hot words, the platform report.
+
+How a query runs (docs/search.md has the whole story and the 综合 formula):
+
+1. The text is cut into words (jieba, precise mode); each word becomes a group of itself and its synonyms.
+2. The backend matches documents holding every group (any word of it) in any field, with a relevance score.
+   A category's name is among the words of every product under it, so 女装 finds the whole subtree; pinyin
+   and initials are words too, so lianyiqun and lyq find 连衣裙.
+3. Filters (category subtree, brand, price, shop, in stock, on promotion, retail or wholesale, attributes)
+   narrow the set; the facets count that same set, so a facet's number is what its click will show.
+4. Nothing found: the last words are dropped one at a time while that finds something (`fallback`), and a
+   word with the pinyin of a better-known word is offered as a correction (`did_you_mean`).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from wanshang.catalog.selectors import (
+    attribute_templates,
+    brands_by_ids,
+    categories_by_id,
+    public_products_in_order,
+)
+from wanshang.merchants.selectors import shops_by_ids
+from wanshang.search import text
+from wanshang.search.backends import Match, backend
+from wanshang.search.models import SearchQuery, SearchTerm, Synonym
+from wanshang.search.services import SYNONYM_VERSION_KEY
+
+SORTS = ("default", "sales", "new", "price_asc", "price_desc")
+PRICE_BANDS = ((0, 5000), (5000, 10000), (10000, 20000), (20000, 50000), (50000, 100000), (100000, None))
+FACET_LIMIT = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    category: object | None = None  # a catalog Category: its whole subtree
+    shop_id: int | None = None
+    brand_ids: tuple[int, ...] = ()
+    min_price_fen: int | None = None
+    max_price_fen: int | None = None  # inclusive
+    in_stock: bool = False
+    on_promotion: bool = False
+    channel: str = ""  # "retail" | "wholesale" | "" (both)
+    attributes: tuple[tuple[str, str], ...] = ()
+    sort: str = "default"
+    page: int = 1
+    per_page: int = 40
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str  # the query parameter a click sets: category, brand, price, shop, in_stock, on_promotion, channel, attr
+    label: str
+    values: tuple[FacetValue, ...]
+    name: str = ""  # for key "attr": the attribute's name
+
+
+@dataclass
+class SearchResult:
+    products: list
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    words: list[str]
+    facets: list[Facet] = field(default_factory=list)
+    fallback: str = ""  # the query shown instead, when the one typed found nothing
+    dropped: list[str] = field(default_factory=list)
+    did_you_mean: str = ""
+    category_hint: object | None = None  # the query named this category (its attributes become facets)
+    query_id: int | None = None  # set by a face that logged this search
+
+    @property
+    def page_obj(self):
+        """A Django Page for the pagination component (a range stands in for the rows: nothing is loaded)."""
+        return Paginator(range(self.total), self.per_page).get_page(self.page)
+
+
+# --- synonyms ---------------------------------------------------------------------------------------------
+
+
+def synonym_map() -> dict[str, tuple[str, ...]]:
+    """word → the words a query for it also matches (cached; synonym changes bump the version)."""
+    cache.add(SYNONYM_VERSION_KEY, 1, None)
+    key = f"search:synonyms:{cache.get(SYNONYM_VERSION_KEY)}"
+    found = cache.get(key)
+    if found is None:
+        expand: dict[str, list[str]] = {}
+        for row in Synonym.objects.all():
+            words = list(row.words)
+            sources = words[:1] if row.one_way else words
+            for w in sources:
+                bucket = expand.setdefault(w, [])
+                bucket += [o for o in words if o != w and o not in bucket]
+        found = {k: tuple(v) for k, v in expand.items()}
+        cache.set(key, found, 3600)
+    return found
+
+
+def synonym_list() -> list[Synonym]:
+    return list(Synonym.objects.all())
+
+
+def query_groups(words: list[str]) -> list[list[str]]:
+    synonyms = synonym_map()
+    return [[w, *synonyms.get(w, ())] for w in words]
+
+
+# --- SQL assembly --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Where:
+    parts: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+
+    def add(self, sql: str, *params) -> None:
+        self.parts.append(sql)
+        self.params.extend(params)
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.parts) or "1=1"
+
+
+def _filters(p: SearchParams) -> _Where:
+    w = _Where()
+    w.add("d.visible = %s", True)
+    if p.category is not None:
+        w.add("d.category_path LIKE %s", p.category.path + "%")
+    if p.shop_id:
+        w.add("d.shop_id = %s", int(p.shop_id))
+    if p.brand_ids:
+        w.add(f"d.brand_id IN ({', '.join('%s' for _ in p.brand_ids)})", *p.brand_ids)
+    if p.min_price_fen is not None:
+        w.add("d.min_price_fen >= %s", p.min_price_fen)
+    if p.max_price_fen is not None:
+        w.add("d.min_price_fen <= %s", p.max_price_fen)
+    if p.in_stock:
+        w.add("d.in_stock = %s", True)
+    if p.on_promotion:
+        w.add("d.on_promotion = %s", True)
+    if p.channel in ("retail", "wholesale"):
+        w.add("d.is_wholesale = %s", p.channel == "wholesale")
+    for name, value in p.attributes:
+        w.add(f"{backend().json_text('d.attributes')} = %s", name, value)
+    return w
+
+
+def _from_where(match: Match, where: _Where) -> tuple[str, list]:
+    sql = f"FROM {match.from_sql} WHERE {match.where_sql} AND {where.sql}"
+    return sql, [*match.from_params, *match.where_params, *where.params]
+
+
+def _order(p: SearchParams, match: Match, has_words: bool) -> tuple[str, list]:
+    if p.sort == "sales":
+        return "d.sales_count DESC, d.product_id DESC", []
+    if p.sort == "new":
+        return "d.created_at DESC, d.product_id DESC", []
+    if p.sort == "price_asc":
+        return "d.min_price_fen ASC, d.product_id ASC", []
+    if p.sort == "price_desc":
+        return "d.min_price_fen DESC, d.product_id DESC", []
+    if has_words:  # 综合: relevance × (1 + popularity)
+        return f"{match.score_sql} * (1 + d.popularity) DESC, d.product_id DESC", list(match.score_params)
+    return "d.popularity DESC, d.product_id DESC", []
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _match_for(groups: list[list[str]]) -> Match:
+    return backend().match(groups) if groups else backend().everything()
+
+
+def _count(groups, p: SearchParams) -> int:
+    body, params = _from_where(_match_for(groups), _filters(p))
+    return _rows(f"SELECT COUNT(*) {body}", params)[0][0]
+
+
+# --- the search ------------------------------------------------------------------------------------------------
+
+
+def _category_named(words: list[str]):
+    """The shallowest active category whose name is the whole query (女装), or None."""
+    if not words:
+        return None
+    joined = "".join(words)
+    named = [c for c in categories_by_id().values() if c.name == joined]
+    return min(named, key=lambda c: c.level) if named else None
+
+
+def _better_term(typed: str) -> str | None:
+    """A known word (searched with results, or a category or brand name) with the pinyin of `typed`."""
+    full, _ = text.pinyin_of(typed)
+    if not full:
+        return None
+    better = (
+        SearchTerm.objects.filter(pinyin=full, hidden=False)
+        .exclude(term=typed)
+        .filter(Q(results__gt=0) | Q(is_catalog_word=True) | Q(searches__gt=0))
+        .order_by("-searches")
+        .values_list("term", flat=True)
+        .first()
+    )
+    if better is None:
+        better = next(
+            (
+                c.name
+                for c in categories_by_id().values()
+                if c.name != typed and text.pinyin_of(c.name)[0] == full
+            ),
+            None,
+        )
+    return better
+
+
+def did_you_mean(words: list[str]) -> str:
+    """A better-known query with the same pinyin as what was typed (连衣群 → 连衣裙), or ''.
+
+    The whole query first (jieba cuts a typo into pieces: 连衣 群), then word by word.
+    """
+    if not words:
+        return ""
+    whole = _better_term("".join(words))
+    if whole:
+        return whole
+    fixed = [_better_term(w) or w for w in words]
+    return " ".join(fixed) if fixed != words else ""
+
+
+def search(params: SearchParams) -> SearchResult:
+    p = params if params.sort in SORTS else SearchParams(**{**params.__dict__, "sort": "default"})
+    per_page = max(1, min(p.per_page, MAX_PAGE_SIZE))
+    typed = text.query_words(p.q)
+    words, groups = typed, query_groups(typed)
+    total = _count(groups, p)
+    dropped: list[str] = []
+    correction = did_you_mean(typed) if total == 0 else ""
+    if correction:  # 连衣群 found nothing: show 连衣裙 when that finds something
+        fixed = text.query_words(correction)
+        fixed_total = _count(query_groups(fixed), p)
+        if fixed_total:
+            words, groups, total = fixed, query_groups(fixed), fixed_total
+    while total == 0 and len(groups) > 1:
+        dropped.insert(0, words[len(groups) - 1])
+        groups = groups[:-1]
+        total = _count(groups, p)
+    if total == 0 and words:
+        words, groups, dropped = (
+            typed,
+            query_groups(typed),
+            [],
+        )  # show the real (empty) result, not everything
+    used_words = words[: len(groups)]
+    pages = max(1, -(-total // per_page))
+    page = max(1, min(int(p.page or 1), pages))
+    match = _match_for(groups)
+    body, params_ = _from_where(match, _filters(p))
+    order_sql, order_params = _order(p, match, bool(groups))
+    ids = [
+        r[0]
+        for r in _rows(
+            f"SELECT d.product_id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s",
+            [*params_, *order_params, per_page, (page - 1) * per_page],
+        )
+    ]
+    hint = p.category or _category_named(words)
+    return SearchResult(
+        products=public_products_in_order(product_ids=ids),
+        total=total,
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        words=used_words,
+        facets=_facets(groups, p, hint) if total else [],
+        fallback=" ".join(used_words) if (dropped or words != typed) and total else "",
+        dropped=dropped,
+        did_you_mean=correction,
+        category_hint=None if p.category else hint,
+    )
+
+
+# --- facets --------------------------------------------------------------------------------------------------
+
+
+def _price_label(low: int, high: int | None) -> str:
+    return f"¥{low // 100}以上" if high is None else f"¥{low // 100}–{high // 100}"
+
+
+def _facets(groups, p: SearchParams, hint) -> list[Facet]:
+    match = _match_for(groups)
+    body, params = _from_where(match, _filters(p))
+    facets: list[Facet] = []
+    facets += _category_facet(body, params, p, hint)
+    bands = ", ".join(
+        f"SUM(CASE WHEN d.min_price_fen >= {lo}{'' if hi is None else f' AND d.min_price_fen < {hi}'} THEN 1 ELSE 0 END)"
+        for lo, hi in PRICE_BANDS
+    )
+    flags = _rows(
+        "SELECT SUM(CASE WHEN d.in_stock THEN 1 ELSE 0 END), SUM(CASE WHEN d.on_promotion THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN d.is_wholesale THEN 0 ELSE 1 END), SUM(CASE WHEN d.is_wholesale THEN 1 ELSE 0 END), {bands} {body}",
+        params,
+    )[0]
+    in_stock, on_promo, retail, wholesale, *band_counts = (int(v or 0) for v in flags)
+    brand_rows = _rows(
+        f"SELECT d.brand_id, COUNT(*) {body} AND d.brand_id IS NOT NULL GROUP BY d.brand_id ORDER BY 2 DESC, 1 LIMIT {FACET_LIMIT}",
+        params,
+    )
+    brands = brands_by_ids(ids=[r[0] for r in brand_rows])
+    if brand_rows:
+        facets.append(
+            Facet(
+                "brand",
+                "品牌",
+                tuple(
+                    FacetValue(str(bid), brands[bid].name, n, bid in p.brand_ids)
+                    for bid, n in brand_rows
+                    if bid in brands
+                ),
+            )
+        )
+    selected_band = (p.min_price_fen, p.max_price_fen)
+    facets.append(
+        Facet(
+            "price",
+            "价格",
+            tuple(
+                FacetValue(
+                    f"{lo}-{'' if hi is None else hi}", _price_label(lo, hi), n, selected_band == (lo, hi)
+                )
+                for (lo, hi), n in zip(PRICE_BANDS, band_counts, strict=True)
+                if n
+            ),
+        )
+    )
+    facets += _attribute_facets(body, params, p, hint)
+    shop_rows = _rows(
+        f"SELECT d.shop_id, COUNT(*) {body} GROUP BY d.shop_id ORDER BY 2 DESC, 1 LIMIT {FACET_LIMIT}", params
+    )
+    shops = shops_by_ids(ids=[r[0] for r in shop_rows])
+    if not p.shop_id and shop_rows:
+        facets.append(
+            Facet(
+                "shop",
+                "店铺",
+                tuple(FacetValue(str(sid), shops[sid].name, n) for sid, n in shop_rows if sid in shops),
+            )
+        )
+    facets.append(Facet("in_stock", "仅看有货", (FacetValue("1", "有货", in_stock, p.in_stock),)))
+    facets.append(Facet("on_promotion", "促销", (FacetValue("1", "促销中", on_promo, p.on_promotion),)))
+    facets.append(
+        Facet(
+            "channel",
+            "渠道",
+            (
+                FacetValue("retail", "零售", retail, p.channel == "retail"),
+                FacetValue("wholesale", "批发", wholesale, p.channel == "wholesale"),
+            ),
+        )
+    )
+    return [f for f in facets if f.values]
+
+
+def _category_facet(body, params, p: SearchParams, hint) -> list[Facet]:
+    """Counts per child of the chosen category (or per top category), summed from the leaf paths found."""
+    base = p.category.path if p.category is not None else "/"
+    categories = categories_by_id()
+    counts: dict[int, int] = {}
+    for path, n in _rows(f"SELECT d.category_path, COUNT(*) {body} GROUP BY d.category_path", params):
+        rest = path[len(base) :] if path.startswith(base) else ""
+        head = rest.split("/", 1)[0]
+        if head.isdigit():
+            counts[int(head)] = counts.get(int(head), 0) + n
+    values = tuple(
+        FacetValue(str(cid), categories[cid].name, n)
+        for cid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if cid in categories
+    )
+    return [Facet("category", "类目", values)] if values else []
+
+
+def _attribute_facets(body, params, p: SearchParams, hint) -> list[Facet]:
+    category = p.category or hint
+    if category is None:
+        return []
+    chosen = dict(p.attributes)
+    facets = []
+    json_text = backend().json_text("d.attributes")
+    for template in attribute_templates(category=category)[:6]:
+        rows = _rows(
+            f"SELECT {json_text}, COUNT(*) {body} AND {json_text} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {FACET_LIMIT}",
+            [template.name, *params, template.name],
+        )
+        values = tuple(FacetValue(v, v, n, chosen.get(template.name) == v) for v, n in rows if v)
+        if values:
+            facets.append(Facet("attr", template.name, values, name=template.name))
+    return facets
+
+
+# --- suggestions and hot words ---------------------------------------------------------------------------------
+
+
+def suggest(*, prefix: str, limit: int = 10) -> list[str]:
+    """Queries starting with what was typed, or whose pinyin or initials do (lian, lyq), most searched first."""
+    typed = text.normalise(prefix)[:50]
+    if not typed:
+        return []
+    squashed = typed.replace(" ", "")
+    condition = Q(term__startswith=typed)
+    if text.is_pinyin_like(squashed):
+        condition |= Q(pinyin__startswith=squashed) | Q(initials__startswith=squashed)
+    rows = (
+        SearchTerm.objects.filter(condition, hidden=False)
+        .order_by("-pinned", "-searches", "-is_catalog_word", "term")
+        .values_list("term", flat=True)[:limit]
+    )
+    return list(rows)
+
+
+def hot_words(*, limit: int = 8) -> list[str]:
+    """Pinned words first, then the most searched of the last 30 days (terms_refresh keeps the volumes)."""
+    rows = (
+        SearchTerm.objects.filter(Q(pinned=True) | Q(searches__gt=0), hidden=False)
+        .order_by("-pinned", "-searches", "term")
+        .values_list("term", flat=True)[:limit]
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class QueryStat:
+    query: str
+    searches: int
+    zero_results: int
+    clicks: int
+
+    @property
+    def click_rate(self) -> float:
+        return self.clicks / self.searches if self.searches else 0.0
+
+
+def query_report(*, days: int = 7, zero_only: bool = False, limit: int = 50, now=None) -> list[QueryStat]:
+    """The platform's search report: top queries (or those that found nothing) with their click-through."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    qs = (
+        SearchQuery.objects.filter(created_at__gte=since)
+        .values("normalised")
+        .annotate(
+            searches=Count("id"),
+            zero=Count("id", filter=Q(results=0)),
+            clicks=Count("id", filter=Q(clicked_product_id__isnull=False)),
+        )
+    )
+    if zero_only:
+        qs = qs.filter(zero__gt=0).order_by("-zero", "normalised")
+    else:
+        qs = qs.order_by("-searches", "normalised")
+    return [QueryStat(r["normalised"], r["searches"], r["zero"], r["clicks"]) for r in qs[:limit]]
+
+
+def hot_word_rows() -> list[SearchTerm]:
+    return list(SearchTerm.objects.filter(Q(pinned=True) | Q(hidden=True)).order_by("-pinned", "term"))
