@@ -286,6 +286,12 @@ def main(argv=None) -> int:
     shops = seed_shops(args.shops, categories)
     totals = seed_products(shops, categories, brands, args.products_per_shop, args.seed)
     buyers = seed_buyers(args.buyers, args.seed)
+    from wanshang.search.services import rebuild_index, terms_refresh  # noqa: PLC0415 - after django.setup()
+
+    started = time.monotonic()
+    indexed = rebuild_index()
+    terms_refresh()
+    print(f"search index: {indexed} products in {time.monotonic() - started:.1f} s", file=sys.stderr)
     from django.db import connection
 
     if connection.vendor == "postgresql":
