@@ -35,6 +35,9 @@ def parse_args(argv=None):
     p.add_argument("--buyers", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--reset", action="store_true", help="start from an empty database (drops the bench DB)")
+    p.add_argument(
+        "--no-index", action="store_true", help="leave the search index empty (bench/search.py builds it)"
+    )
     return p.parse_args(argv)
 
 
@@ -286,6 +289,15 @@ def main(argv=None) -> int:
     shops = seed_shops(args.shops, categories)
     totals = seed_products(shops, categories, brands, args.products_per_shop, args.seed)
     buyers = seed_buyers(args.buyers, args.seed)
+    if not args.no_index:  # the search index (bench/search.py times its own build: --no-index)
+        from wanshang.search.services import rebuild_index, terms_refresh  # noqa: PLC0415 - after django.setup()
+
+        index_started = time.monotonic()
+        indexed = rebuild_index()
+        terms_refresh()
+        print(
+            f"search index: {indexed} products in {time.monotonic() - index_started:.1f} s", file=sys.stderr
+        )
     from django.db import connection
 
     if connection.vendor == "postgresql":

@@ -308,38 +308,114 @@ def _price_label(low: int, high: int | None) -> str:
     return f"¥{low // 100}以上" if high is None else f"¥{low // 100}–{high // 100}"
 
 
+@dataclass
+class _Counts:
+    """What the facets count over the filtered result set, however the backend gathered it."""
+
+    in_stock: int = 0
+    on_promotion: int = 0
+    retail: int = 0
+    wholesale: int = 0
+    bands: list[int] = field(default_factory=lambda: [0] * len(PRICE_BANDS))
+    paths: dict[str, int] = field(default_factory=dict)
+    brands: dict[int, int] = field(default_factory=dict)
+    shops: dict[int, int] = field(default_factory=dict)
+    attributes: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _band_sums(column: str) -> str:
+    return ", ".join(
+        f"SUM(CASE WHEN {column} >= {lo}{'' if hi is None else f' AND {column} < {hi}'} THEN 1 ELSE 0 END)"
+        for lo, hi in PRICE_BANDS
+    )
+
+
+_FLAG_SUMS = (
+    "SUM(CASE WHEN {a}in_stock THEN 1 ELSE 0 END), SUM(CASE WHEN {a}on_promotion THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN {a}is_wholesale THEN 0 ELSE 1 END), SUM(CASE WHEN {a}is_wholesale THEN 1 ELSE 0 END)"
+)
+
+
+def _counts_by_query(body: str, params: list, attribute_names: list[str]) -> _Counts:
+    """One query per facet (SQLite: each re-runs an FTS5 match, which is cheap there)."""
+    c = _Counts()
+    flags = _rows(f"SELECT {_FLAG_SUMS.format(a='d.')}, {_band_sums('d.min_price_fen')} {body}", params)[0]
+    c.in_stock, c.on_promotion, c.retail, c.wholesale, *c.bands = (int(v or 0) for v in flags)
+    c.paths = dict(_rows(f"SELECT d.category_path, COUNT(*) {body} GROUP BY d.category_path", params))
+    c.brands = dict(
+        _rows(f"SELECT d.brand_id, COUNT(*) {body} AND d.brand_id IS NOT NULL GROUP BY d.brand_id", params)
+    )
+    c.shops = dict(_rows(f"SELECT d.shop_id, COUNT(*) {body} GROUP BY d.shop_id", params))
+    json_text = backend().json_text("d.attributes")
+    for name in attribute_names:
+        rows = _rows(
+            f"SELECT {json_text}, COUNT(*) {body} AND {json_text} IS NOT NULL GROUP BY 1",
+            [name, *params, name],
+        )
+        c.attributes[name] = {v: n for v, n in rows if v}
+    return c
+
+
+def _counts_by_grouping_sets(body: str, params: list, attribute_names: list[str]) -> _Counts:
+    """PostgreSQL: the match runs once into a materialised set, every facet is a grouping set over it."""
+    attr_cols = [f"a{i}" for i in range(len(attribute_names))]
+    attr_select = "".join(f", d.attributes ->> %s AS {col}" for col in attr_cols)
+    keys = ["category_path", "brand_id", "shop_id", *attr_cols]
+    sets = ", ".join(f"({k})" for k in keys) + ", ()"
+    sql = (
+        "WITH m AS MATERIALIZED (SELECT d.category_path, d.brand_id, d.shop_id, d.in_stock, d.on_promotion, "
+        f"d.is_wholesale, d.min_price_fen{attr_select} {body}) "
+        f"SELECT {', '.join(keys)}, GROUPING({', '.join(keys)}), COUNT(*), {_FLAG_SUMS.format(a='')}, "
+        f"{_band_sums('min_price_fen')} FROM m GROUP BY GROUPING SETS ({sets})"
+    )
+    c = _Counts()
+    everything = (1 << len(keys)) - 1
+    for row in _rows(sql, [*attribute_names, *params]):
+        values, grouping, n, sums = row[: len(keys)], row[len(keys)], row[len(keys) + 1], row[len(keys) + 2 :]
+        if grouping == everything:  # the () set: the flags and the price bands of the whole result
+            c.in_stock, c.on_promotion, c.retail, c.wholesale, *c.bands = (int(v or 0) for v in sums)
+            continue
+        index = next(i for i in range(len(keys)) if not grouping & (1 << (len(keys) - 1 - i)))
+        value = values[index]
+        if value is None:
+            continue
+        if index == 0:
+            c.paths[value] = n
+        elif index == 1:
+            c.brands[value] = n
+        elif index == 2:
+            c.shops[value] = n
+        else:
+            c.attributes.setdefault(attribute_names[index - 3], {})[value] = n
+    for name in attribute_names:
+        c.attributes.setdefault(name, {})
+    return c
+
+
+def _top(counts: dict, limit: int = FACET_LIMIT) -> list[tuple]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
 def _facets(groups, p: SearchParams, hint) -> list[Facet]:
     match = _match_for(groups)
     body, params = _from_where(match, _filters(p))
-    facets: list[Facet] = []
-    facets += _category_facet(body, params, p, hint)
-    bands = ", ".join(
-        f"SUM(CASE WHEN d.min_price_fen >= {lo}{'' if hi is None else f' AND d.min_price_fen < {hi}'} THEN 1 ELSE 0 END)"
-        for lo, hi in PRICE_BANDS
-    )
-    flags = _rows(
-        "SELECT SUM(CASE WHEN d.in_stock THEN 1 ELSE 0 END), SUM(CASE WHEN d.on_promotion THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN d.is_wholesale THEN 0 ELSE 1 END), SUM(CASE WHEN d.is_wholesale THEN 1 ELSE 0 END), {bands} {body}",
-        params,
-    )[0]
-    in_stock, on_promo, retail, wholesale, *band_counts = (int(v or 0) for v in flags)
-    brand_rows = _rows(
-        f"SELECT d.brand_id, COUNT(*) {body} AND d.brand_id IS NOT NULL GROUP BY d.brand_id ORDER BY 2 DESC, 1 LIMIT {FACET_LIMIT}",
-        params,
-    )
-    brands = brands_by_ids(ids=[r[0] for r in brand_rows])
-    if brand_rows:
-        facets.append(
-            Facet(
-                "brand",
-                "品牌",
-                tuple(
-                    FacetValue(str(bid), brands[bid].name, n, bid in p.brand_ids)
-                    for bid, n in brand_rows
-                    if bid in brands
-                ),
-            )
+    category = p.category or hint
+    templates = attribute_templates(category=category)[:6] if category is not None else []
+    names = [t.name for t in templates]
+    gather = _counts_by_grouping_sets if connection.vendor == "postgresql" else _counts_by_query
+    c = gather(body, params, names)
+    facets: list[Facet] = [*_category_facet(c.paths, p)]
+    brand_rows = _top(c.brands)
+    brands = brands_by_ids(ids=[b for b, _n in brand_rows])
+    facets.append(
+        Facet(
+            "brand",
+            "品牌",
+            tuple(
+                FacetValue(str(b), brands[b].name, n, b in p.brand_ids) for b, n in brand_rows if b in brands
+            ),
         )
+    )
     selected_band = (p.min_price_fen, p.max_price_fen)
     facets.append(
         Facet(
@@ -347,47 +423,53 @@ def _facets(groups, p: SearchParams, hint) -> list[Facet]:
             "价格",
             tuple(
                 FacetValue(
-                    f"{lo}-{'' if hi is None else hi}", _price_label(lo, hi), n, selected_band == (lo, hi)
+                    f"{lo}-{'' if hi is None else hi - 1}",
+                    _price_label(lo, hi),
+                    n,
+                    selected_band == (lo, None if hi is None else hi - 1),
                 )
-                for (lo, hi), n in zip(PRICE_BANDS, band_counts, strict=True)
+                for (lo, hi), n in zip(PRICE_BANDS, c.bands, strict=True)
                 if n
             ),
         )
     )
-    facets += _attribute_facets(body, params, p, hint)
-    shop_rows = _rows(
-        f"SELECT d.shop_id, COUNT(*) {body} GROUP BY d.shop_id ORDER BY 2 DESC, 1 LIMIT {FACET_LIMIT}", params
-    )
-    shops = shops_by_ids(ids=[r[0] for r in shop_rows])
-    if not p.shop_id and shop_rows:
+    chosen = dict(p.attributes)
+    for name in names:
+        values = tuple(
+            FacetValue(v, v, n, chosen.get(name) == v) for v, n in _top(c.attributes.get(name, {}))
+        )
+        facets.append(Facet("attr", name, values, name=name))
+    if not p.shop_id:
+        shop_rows = _top(c.shops)
+        shops = shops_by_ids(ids=[s_id for s_id, _n in shop_rows])
         facets.append(
             Facet(
                 "shop",
                 "店铺",
-                tuple(FacetValue(str(sid), shops[sid].name, n) for sid, n in shop_rows if sid in shops),
+                tuple(FacetValue(str(i), shops[i].name, n) for i, n in shop_rows if i in shops),
             )
         )
-    facets.append(Facet("in_stock", "仅看有货", (FacetValue("1", "有货", in_stock, p.in_stock),)))
-    facets.append(Facet("on_promotion", "促销", (FacetValue("1", "促销中", on_promo, p.on_promotion),)))
+    facets.append(Facet("in_stock", "仅看有货", (FacetValue("1", "有货", c.in_stock, p.in_stock),)))
+    facets.append(Facet("on_promotion", "促销", (FacetValue("1", "促销中", c.on_promotion, p.on_promotion),)))
     facets.append(
         Facet(
             "channel",
             "渠道",
             (
-                FacetValue("retail", "零售", retail, p.channel == "retail"),
-                FacetValue("wholesale", "批发", wholesale, p.channel == "wholesale"),
+                FacetValue("retail", "零售", c.retail, p.channel == "retail"),
+                FacetValue("wholesale", "批发", c.wholesale, p.channel == "wholesale"),
             ),
         )
     )
     return [f for f in facets if f.values]
 
 
-def _category_facet(body, params, p: SearchParams, hint) -> list[Facet]:
+def _category_facet(paths: dict[str, int], p: SearchParams) -> list[Facet]:
     """Counts per child of the chosen category (or per top category), summed from the leaf paths found."""
     base = p.category.path if p.category is not None else "/"
     categories = categories_by_id()
     counts: dict[int, int] = {}
-    for path, n in _rows(f"SELECT d.category_path, COUNT(*) {body} GROUP BY d.category_path", params):
+    for path, n in paths.items():
         rest = path[len(base) :] if path.startswith(base) else ""
         head = rest.split("/", 1)[0]
         if head.isdigit():
@@ -398,24 +480,6 @@ def _category_facet(body, params, p: SearchParams, hint) -> list[Facet]:
         if cid in categories
     )
     return [Facet("category", "类目", values)] if values else []
-
-
-def _attribute_facets(body, params, p: SearchParams, hint) -> list[Facet]:
-    category = p.category or hint
-    if category is None:
-        return []
-    chosen = dict(p.attributes)
-    facets = []
-    json_text = backend().json_text("d.attributes")
-    for template in attribute_templates(category=category)[:6]:
-        rows = _rows(
-            f"SELECT {json_text}, COUNT(*) {body} AND {json_text} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {FACET_LIMIT}",
-            [template.name, *params, template.name],
-        )
-        values = tuple(FacetValue(v, v, n, chosen.get(template.name) == v) for v, n in rows if v)
-        if values:
-            facets.append(Facet("attr", template.name, values, name=template.name))
-    return facets
 
 
 # --- suggestions and hot words ---------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def _attribute_text(attributes: dict) -> str:
 
 def _detail_text(html: str) -> str:
     # the detail is sanitised HTML: tags out, the first few thousand characters are plenty for matching
-    return unescape(re.sub(r"<[^>]+>", " ", html or ""))[:4000]
+    return unescape(re.sub(r"<[^>]+>", " ", html or ""))[:1500]
 
 
 def _document(product, *, categories, stock: dict[int, int], promoted: set[int], now) -> SearchDoc:

@@ -14,6 +14,7 @@ One jieba `Tokenizer` for the process, with the bundled dictionary of product wo
 platform's brand and category names added as they are indexed (`learn`).
 """
 
+import functools
 import re
 import threading
 import unicodedata
@@ -54,6 +55,7 @@ def learn(words) -> None:
         if word and word not in _learned and _HAN.search(word) and len(word) <= 12:
             tk.add_word(word, freq=1000)
             _learned.add(word)
+            _short_index_words.cache_clear()
 
 
 def normalise(text: str) -> str:
@@ -76,6 +78,17 @@ def index_words(text: str, *, chars: bool = False) -> list[str]:
     `chars` adds each Chinese character of the longer words too (titles and categories): buyers type a single
     character (裙, 鞋, 包) and expect every 连衣裙 and 半身裙.
     """
+    if len(text or "") <= 40:  # names (categories, brands, attribute values) repeat across products: cut once
+        return list(_short_index_words(text or "", chars))
+    return _index_words(text, chars)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _short_index_words(text: str, chars: bool) -> tuple[str, ...]:
+    return tuple(_index_words(text, chars))
+
+
+def _index_words(text: str, chars: bool) -> list[str]:
     words = _clean(tokenizer().cut_for_search(normalise(text)))
     if chars:
         singles = [c for w in words if len(w) > 1 for c in w if _HAN.match(c) and c not in STOP_WORDS]
@@ -92,6 +105,7 @@ def query_words(text: str) -> list[str]:
     return seen[:MAX_QUERY_WORDS]
 
 
+@functools.lru_cache(maxsize=100_000)
 def pinyin_of(word: str) -> tuple[str, str]:
     """('lianyiqun', 'lyq') for 连衣裙; ('', '') for a word without Chinese characters."""
     if not _HAN.search(word):
