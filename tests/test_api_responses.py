@@ -20,6 +20,8 @@ from django.test import Client
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
+from wanshang.search.services import query_record, terms_refresh
+
 pytestmark = [pytest.mark.sql, pytest.mark.django_db]
 
 PASSWORD = "Wanshang#2026"  # conftest's make_user default
@@ -303,6 +305,21 @@ def test_storefront_answers_match_the_documented_schemas(
     # public catalog (anonymous and logged in)
     contract.call(client, "get", f"{S}/categories", expect=200)
     listing = contract.call(client, "get", f"{S}/products", query={"q": "连衣裙"}, expect=200)
+    found = contract.call(client, "get", f"{S}/search", query={"q": "连衣裙", "sort": "sales"}, expect=200)
+    assert found["items"] and found["facets"]
+    contract.call(client, "get", f"{S}/search", query={"sort": "cheapest"}, expect=422)
+    contract.call(client, "get", f"{S}/search", query={"attr": "nocolon"}, expect=400)
+    contract.call(client, "get", f"{S}/search", query={"category_id": 987654321}, expect=404)
+    terms_refresh()
+    contract.call(client, "get", f"{S}/search/hot", expect=200)
+    contract.call(client, "get", f"{S}/search/suggest", query={"q": "连衣"}, expect=200)
+    contract.call(
+        client,
+        "post",
+        f"{S}/search/click",
+        body={"query_id": found["query_id"], "product_id": found["items"][0]["id"]},
+        expect=200,
+    )
     assert listing["items"]
     contract.call(me, "get", f"{S}/products", query={"shop": shop.slug, "sort": "price_asc"}, expect=200)
     contract.call(client, "get", f"{S}/products/{{product_id}}", path={"product_id": dress.pk}, expect=200)
@@ -973,6 +990,29 @@ def test_platform_answers_match_the_documented_schemas(
         expect=200,
     )
     contract.call(op, "get", f"{P}/data/alerts", expect=200)
+
+    # 搜索运营
+    query_record(text_typed="连衣裙", results=3)
+    query_record(text_typed="火星车", results=0)
+    contract.call(op, "get", f"{P}/search/queries", expect=200)
+    contract.call(op, "get", f"{P}/search/queries", query={"zero_only": "true", "days": 30}, expect=200)
+    synonym = contract.call(
+        op, "post", f"{P}/search/synonyms", body={"words": ["连衣裙", "裙子"]}, expect=201
+    )
+    contract.call(op, "get", f"{P}/search/synonyms", expect=200)
+    contract.call(
+        op,
+        "put",
+        f"{P}/search/synonyms/{{synonym_id}}",
+        path={"synonym_id": synonym["id"]},
+        body={"words": ["连衣裙", "裙子", "长裙"], "one_way": False},
+        expect=200,
+    )
+    contract.call(op, "post", f"{P}/search/synonyms", body={"words": ["裙子", "裙子"]}, expect=400)
+    contract.call(op, "post", f"{P}/search/hot-words", body={"term": "防晒霜", "pinned": True}, expect=200)
+    contract.call(
+        op, "delete", f"{P}/search/synonyms/{{synonym_id}}", path={"synonym_id": synonym["id"]}, expect=204
+    )
 
     # refusals
     contract.call(_logged_in(buyer), "get", f"{P}/shops", expect=403)
