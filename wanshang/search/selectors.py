@@ -362,12 +362,13 @@ def _counts_by_grouping_sets(body: str, params: list, attribute_names: list[str]
     attr_select = "".join(f", d.attributes ->> %s AS {col}" for col in attr_cols)
     keys = ["category_path", "brand_id", "shop_id", *attr_cols]
     sets = ", ".join(f"({k})" for k in keys) + ", ()"
-    sql = (
-        "WITH m AS MATERIALIZED (SELECT d.category_path, d.brand_id, d.shop_id, d.in_stock, d.on_promotion, "
-        f"d.is_wholesale, d.min_price_fen{attr_select} {body}) "
-        f"SELECT {', '.join(keys)}, GROUPING({', '.join(keys)}), COUNT(*), {_FLAG_SUMS.format(a='')}, "
-        f"{_band_sums('min_price_fen')} FROM m GROUP BY GROUPING SETS ({sets})"
+    columns = (
+        "d.category_path, d.brand_id, d.shop_id, d.in_stock, d.on_promotion, d.is_wholesale, d.min_price_fen"
     )
+    sums = f"{_FLAG_SUMS.format(a='')}, {_band_sums('min_price_fen')}"
+    grouping = ", ".join(keys)
+    sql = f"WITH m AS MATERIALIZED (SELECT {columns}{attr_select} {body}) "  # noqa: S608 - fixed SQL, %s params
+    sql += f"SELECT {grouping}, GROUPING({grouping}), COUNT(*), {sums} FROM m GROUP BY GROUPING SETS ({sets})"  # noqa: S608
     c = _Counts()
     everything = (1 << len(keys)) - 1
     for row in _rows(sql, [*attribute_names, *params]):
