@@ -443,7 +443,7 @@ class ProductMediaSet:
 def product_media(*, product) -> ProductMediaSet:
     rows = list(ProductMedia.objects.filter(product=product).select_related("asset"))
     return ProductMediaSet(
-        gallery=[m.asset for m in rows if m.role in ("main", "gallery")],
+        gallery=[m.asset for m in sorted(rows, key=lambda m: m.position) if m.role in ("main", "gallery")],
         sku_images={m.spec_value: m.asset for m in rows if m.role == "sku"},
         video=next((m.asset for m in rows if m.role == "video"), None),
     )

@@ -489,7 +489,8 @@ def _media_assets(shop, media: MediaInput) -> dict:
         raise ValidationError(f"商品图片最多 {MAX_GALLERY} 张", field="gallery")
     if len(set(gallery)) != len(gallery):
         raise ValidationError("商品图片有重复", field="gallery")
-    sku = dict(zip(media.sku_images or {}, _ids((media.sku_images or {}).values(), field_name="sku_images")))
+    raw_sku = media.sku_images or {}
+    sku = dict(zip(raw_sku, _ids(raw_sku.values(), field_name="sku_images"), strict=True))
     video = _ids([media.video], field_name="video")[0] if media.video is not None else None
     wanted = [*gallery, *sku.values(), *([video] if video else [])]
     found = assets_by_id(shop=shop, ids=wanted)
