@@ -430,6 +430,15 @@ def brands_by_ids(*, ids) -> dict[int, Brand]:
     return {b.pk: b for b in Brand.objects.filter(pk__in=list(ids))}
 
 
+COLOUR_AXES = ("颜色", "颜色分类", "色彩", "花色", "colour", "color")
+
+
+def colour_axis(spec_axes) -> dict | None:
+    """The spec axis SKU images hang on: the one named like 颜色, else the first ({"name", "values"})."""
+    axes = spec_axes or []
+    return next((a for a in axes if a["name"].strip().lower() in COLOUR_AXES), axes[0] if axes else None)
+
+
 @dataclass
 class ProductMediaSet:
     """A product's uploaded media: the gallery in order (the first is the main image), the colour images,

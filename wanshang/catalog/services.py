@@ -27,6 +27,7 @@ from wanshang.catalog.selectors import (
     TREE_VERSION_KEY,
     category_ancestors,
     category_get,
+    colour_axis,
 )
 from wanshang.common import events
 from wanshang.common.domain_events import ProductSaved, ProductStatusChanged, SkuPriceChanged, SkuStock
@@ -39,7 +40,6 @@ from wanshang.merchants.permissions import PRICE_EDIT, PRODUCT_EDIT, role_can
 MAX_AXES = 3
 MAX_SKUS = 600
 MAX_GALLERY = 10
-COLOUR_AXES = ("颜色", "颜色分类", "色彩", "花色", "colour", "color")
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -469,12 +469,6 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
 # --- uploaded media ------------------------------------------------------------------------------------------
 
 
-def _colour_axis(product: Product) -> dict | None:
-    """The axis SKU images hang on: the one named like 颜色, else the first."""
-    axes = product.spec_axes or []
-    return next((a for a in axes if a["name"].strip().lower() in COLOUR_AXES), axes[0] if axes else None)
-
-
 def _ids(values, *, field_name: str) -> list[int]:
     try:
         return [int(v) for v in values]
@@ -523,7 +517,7 @@ def _apply_media(product: Product, shop, media: MediaInput) -> None:
     gallery, sku, video = chosen["gallery"], chosen["sku"], chosen["video"]
     if gallery:
         _check_main(gallery[0])
-    axis = _colour_axis(product)
+    axis = colour_axis(product.spec_axes)
     for value in sku:
         if axis is None or value not in axis["values"]:
             raise ValidationError(
