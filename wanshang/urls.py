@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from wanshang.api import api
-from wanshang.media.views import media_serve
+from wanshang.faces_common.media_files import media_serve
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import Http404
 from django.views.static import serve
 
-# every name media.services writes carries a content hash (shops/<shop>/<ab>/<sha16>[-<rendition>-<hash>].<ext>)
+# every name wanshang.media.services writes carries a content hash (shops/<shop>/<ab>/<sha16>[-<rendition>-<hash>].<ext>)
 HASHED = re.compile(r"^shops/\d+/[0-9a-f]{2}/[0-9a-f]{16}(-[a-z]+-[0-9a-f]{10})?\.[a-z0-9]+$")
 FOREVER = "public, max-age=31536000, immutable"
 
