@@ -101,6 +101,12 @@ def _own_event_spool(settings, tmp_path):
     settings.WANSHANG = {**settings.WANSHANG, "ANALYTICS_SPOOL_DIR": str(tmp_path / "events")}
 
 
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """Uploads of each test go to a folder of its own, never to var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def make_user(db):
     from wanshang.accounts.services import user_register

@@ -510,6 +510,44 @@ def test_storefront_answers_match_the_documented_schemas(
 # --- seller center (the shop owner) ------------------------------------------------------------------------------
 
 
+def _upload(contract, client, template: str, files: dict, expect: int) -> dict:
+    response = client.post(template, files)
+    where = f"POST {template} → {response.status_code}"
+    assert response.status_code == expect, f"{where}: {response.content.decode(errors='replace')[:500]}"
+    contract.validate(response, "post", template, where)
+    contract.called.add(("post", template))
+    return response.json()
+
+
+def _seller_media(contract, owner, B: str, product_id: int) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wanshang.media.tests.conftest import image_bytes
+
+    def jpg(size):
+        return SimpleUploadedFile("a.jpg", image_bytes(size), content_type="image/jpeg")
+
+    image = _upload(contract, owner, f"{B}/media/images", {"file": jpg((900, 900)), "purpose": "main"}, 201)
+    _upload(contract, owner, f"{B}/media/images", {"file": jpg((640, 480)), "purpose": "main"}, 400)
+    _upload(contract, owner, f"{B}/media/images", {"purpose": "main"}, 422)
+    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    video = _upload(
+        contract,
+        owner,
+        f"{B}/media/videos",
+        {"file": SimpleUploadedFile("v.mp4", mp4, content_type="video/mp4")},
+        201,
+    )
+    _upload(contract, owner, f"{B}/media/videos", {"file": jpg((10, 10))}, 400)
+    media = f"{B}/products/{{product_id}}/media"
+    body = {"gallery": [image["id"]], "video_id": video["id"], "sku_images": {"黑色": image["id"]}}
+    contract.call(owner, "put", media, path={"product_id": product_id}, body=body, expect=200)
+    contract.call(owner, "put", media, path={"product_id": product_id}, body={"gallery": [10**9]}, expect=404)
+    contract.call(owner, "put", media, path={"product_id": product_id}, body={"gallery": ["x"]}, expect=422)
+    contract.call(owner, "get", media, path={"product_id": product_id}, expect=200)
+    contract.call(owner, "get", media, path={"product_id": 10**9}, expect=404)
+
+
 def test_seller_answers_match_the_documented_schemas(
     contract, buyer, make_user, make_shop, make_product, make_address
 ):
@@ -789,6 +827,9 @@ def test_seller_answers_match_the_documented_schemas(
         path={"experiment_id": exp["id"]},
         expect=200,
     )
+
+    # media: multipart uploads (validated here), then the product's media as JSON
+    _seller_media(contract, owner, B, created["id"])
 
     # refusals: a buyer, and nobody
     contract.call(_logged_in(buyer), "get", f"{B}/orders", expect=403)

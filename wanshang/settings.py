@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # bounded contexts
     "wanshang.accounts",
     "wanshang.merchants",
+    "wanshang.media",
     "wanshang.catalog",
     "wanshang.inventory",
     "wanshang.fulfillment",
@@ -167,8 +168,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
-MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads go through the default storage above: the file system under MEDIA_ROOT here; an S3-compatible bucket
+# with django-storages in production (docs/deploy.md). MEDIA_ROOT may be set apart from var/.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
@@ -225,6 +228,15 @@ WANSHANG = {
     # An hour is a payment gap when its paid orders fall below this share of the usual level for that hour.
     "ANOMALY_DROP_RATIO": float(os.environ.get("ANOMALY_DROP_RATIO", "0.3")),
     "SCHEDULER_INTERVAL_SECONDS": int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30")),
+    # Media uploads (wanshang/media): an image up to 10 MB and 40 million pixels (a decompression-bomb guard);
+    # a main image at least 800×800; a video (MP4/WebM) up to 50 MB. MEDIA_SERVE: Django serves MEDIA_ROOT
+    # (with year-long cache headers for the content-hashed files) — on with DEBUG and in the demo; in
+    # production the web server or the bucket serves it (docs/deploy.md).
+    "MEDIA_IMAGE_MAX_BYTES": int(os.environ.get("MEDIA_IMAGE_MAX_BYTES", str(10 * 1024 * 1024))),
+    "MEDIA_IMAGE_MAX_PIXELS": int(os.environ.get("MEDIA_IMAGE_MAX_PIXELS", "40000000")),
+    "MEDIA_MAIN_MIN_SIDE": int(os.environ.get("MEDIA_MAIN_MIN_SIDE", "800")),
+    "MEDIA_VIDEO_MAX_BYTES": int(os.environ.get("MEDIA_VIDEO_MAX_BYTES", str(50 * 1024 * 1024))),
+    "MEDIA_SERVE": env_bool("MEDIA_SERVE", DEBUG),
 }
 
 # Celery (production worker). The embedded default runs the same jobs in-process: `manage.py runworker`.

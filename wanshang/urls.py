@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wanshang.api import api
+from wanshang.faces_common.media_files import media_serve
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,5 +14,5 @@ urlpatterns = [
     path("platform/", include("wanshang.platform.urls")),
     path("", include("wanshang.storefront.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):  # served only when WANSHANG["MEDIA_SERVE"] (DEBUG, demo); else 404
+    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media_serve))

@@ -72,6 +72,9 @@ class Product(models.Model):
     subtitle = models.CharField("副标题", max_length=120, blank=True)
     images = models.JSONField("商品图片", default=list, blank=True)
     video_url = models.CharField("主图视频", max_length=300, blank=True)
+    # {image url: its renditions} for the images that came from uploads (kept by catalog.services with
+    # `images`), so pages draw <picture> with WebP/JPEG srcsets without another query
+    pictures = models.JSONField("图片规格", default=dict, blank=True)
     detail_html = models.TextField("商品详情", blank=True)
     tags = models.JSONField("标签", default=list, blank=True)
     attributes = models.JSONField("商品属性", default=dict, blank=True)
@@ -174,3 +177,29 @@ class Favourite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "product"], name="uniq_favourite_user_product")
         ]
+
+
+class ProductMedia(models.Model):
+    """An uploaded image or video placed on a product: the gallery in order (position 0 is the main image),
+    one image per value of the colour axis (`spec_value`), the main-image video. Kept by
+    catalog.services.product_media_set, which mirrors it into Product.images / pictures / video_url."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", _("主图")
+        GALLERY = "gallery", _("图集")
+        SKU = "sku", _("规格图")
+        VIDEO = "video", _("主图视频")
+        DETAIL = "detail", _("详情图")
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="media")
+    asset = models.ForeignKey("media.MediaAsset", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    spec_value = models.CharField(max_length=30, blank=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["role", "position", "id"]
+        indexes = [models.Index(fields=["product", "role"])]

@@ -5,7 +5,16 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
-from wanshang.catalog.models import AttributeTemplate, Brand, Category, Favourite, PriceHistory, Product, Sku
+from wanshang.catalog.models import (
+    AttributeTemplate,
+    Brand,
+    Category,
+    Favourite,
+    PriceHistory,
+    Product,
+    ProductMedia,
+    Sku,
+)
 from wanshang.common.errors import NotFound
 
 PUBLIC_SORTS = {
@@ -419,3 +428,37 @@ def categories_by_id() -> dict[int, Category]:
 
 def brands_by_ids(*, ids) -> dict[int, Brand]:
     return {b.pk: b for b in Brand.objects.filter(pk__in=list(ids))}
+
+
+COLOUR_AXES = ("颜色", "颜色分类", "色彩", "花色", "colour", "color")
+
+
+def colour_axis(spec_axes) -> dict | None:
+    """The spec axis SKU images hang on: the one named like 颜色, else the first ({"name", "values"})."""
+    axes = spec_axes or []
+    return next((a for a in axes if a["name"].strip().lower() in COLOUR_AXES), axes[0] if axes else None)
+
+
+@dataclass
+class ProductMediaSet:
+    """A product's uploaded media: the gallery in order (the first is the main image), the colour images,
+    the video. Assets are media.MediaAsset rows."""
+
+    gallery: list
+    sku_images: dict
+    video: object | None
+
+
+def product_media(*, product) -> ProductMediaSet:
+    rows = list(ProductMedia.objects.filter(product=product).select_related("asset"))
+    return ProductMediaSet(
+        gallery=[m.asset for m in sorted(rows, key=lambda m: m.position) if m.role in ("main", "gallery")],
+        sku_images={m.spec_value: m.asset for m in rows if m.role == "sku"},
+        video=next((m.asset for m in rows if m.role == "video"), None),
+    )
+
+
+def product_sku_images(*, product) -> dict[str, str]:
+    """{colour value: its image URL (the detail rendition)} for the product page."""
+    rows = ProductMedia.objects.filter(product=product, role="sku").select_related("asset")
+    return {m.spec_value: m.asset.renditions.get("detail", {}).get("jpeg", m.asset.url) for m in rows}

@@ -4,29 +4,42 @@ import itertools
 from dataclasses import dataclass, field
 
 import nh3
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
 from wanshang.analytics.services import favourite_record
-from wanshang.catalog.models import AttributeTemplate, Brand, Category, Favourite, PriceHistory, Product, Sku
+from wanshang.catalog.models import (
+    AttributeTemplate,
+    Brand,
+    Category,
+    Favourite,
+    PriceHistory,
+    Product,
+    ProductMedia,
+    Sku,
+)
 from wanshang.catalog.selectors import (
     LISTING_VERSION_KEY,
     TREE_CACHE_KEY,
     TREE_VERSION_KEY,
     category_ancestors,
     category_get,
+    colour_axis,
 )
 from wanshang.common import events
 from wanshang.common.domain_events import ProductSaved, ProductStatusChanged, SkuPriceChanged, SkuStock
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.common.money import MAX_FEN
 from wanshang.fulfillment.selectors import freight_template_get
+from wanshang.media.selectors import assets_by_id
 from wanshang.merchants.permissions import PRICE_EDIT, PRODUCT_EDIT, role_can
 
 MAX_AXES = 3
 MAX_SKUS = 600
+MAX_GALLERY = 10
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -81,6 +94,16 @@ class SkuInput:
 
 
 @dataclass
+class MediaInput:
+    """A product's uploaded media by asset id: the gallery in order (the first is the main image), one image
+    per value of the colour axis, the main-image video."""
+
+    gallery: list[int] = field(default_factory=list)
+    video: int | None = None
+    sku_images: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class ProductInput:
     title: str
     category_id: int
@@ -97,6 +120,7 @@ class ProductInput:
     min_order_qty: int = 1
     freight_template_id: int | None = None
     original_price_is_msrp: bool = False
+    media: MediaInput | None = None  # None leaves the uploaded media as they are
 
 
 def _check_url(url: str, *, field_name: str) -> str:
@@ -345,6 +369,8 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
                 stock=tuple(stock),
             )
         )
+        if data.media is not None:
+            _apply_media(product, shop, data.media)
         for event in price_events:
             events.publish(event)
     return product
@@ -438,6 +464,105 @@ def product_set_status(*, staff, product_ids, status: str) -> int:
                 ProductStatusChanged(shop_id=staff.shop.pk, product_ids=tuple(moved), status=status)
             )
     return changed
+
+
+# --- uploaded media ------------------------------------------------------------------------------------------
+
+
+def _ids(values, *, field_name: str) -> list[int]:
+    try:
+        return [int(v) for v in values]
+    except (TypeError, ValueError):
+        raise ValidationError("图片或视频编号须为整数", field=field_name) from None
+
+
+def _media_assets(shop, media: MediaInput) -> dict:
+    """The shop's assets the input names; any id that is not the shop's (another shop's, or none) is 404."""
+    gallery = _ids(media.gallery or [], field_name="gallery")
+    if len(gallery) > MAX_GALLERY:
+        raise ValidationError(f"商品图片最多 {MAX_GALLERY} 张", field="gallery")
+    if len(set(gallery)) != len(gallery):
+        raise ValidationError("商品图片有重复", field="gallery")
+    raw_sku = media.sku_images or {}
+    sku = dict(zip(raw_sku, _ids(raw_sku.values(), field_name="sku_images"), strict=True))
+    video = _ids([media.video], field_name="video")[0] if media.video is not None else None
+    wanted = [*gallery, *sku.values(), *([video] if video else [])]
+    found = assets_by_id(shop=shop, ids=wanted)
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFound(f"图片或视频不存在（编号 {missing[0]}）", field="media")
+    if any(found[i].kind != "image" for i in [*gallery, *sku.values()]):
+        raise ValidationError("商品图片和规格图只能是图片", field="gallery")
+    if video and found[video].kind != "video":
+        raise ValidationError("主图视频须为视频文件", field="video")
+    return {
+        "gallery": [found[i] for i in gallery],
+        "sku": {k: found[v] for k, v in sku.items()},
+        "video": found[video] if video else None,
+    }
+
+
+def _check_main(asset) -> None:
+    least = int(settings.WANSHANG["MEDIA_MAIN_MIN_SIDE"])
+    if asset.width < least or asset.height < least:
+        raise ValidationError(
+            f"主图至少 {least}×{least} 像素，这张是 {asset.width}×{asset.height}", field="gallery"
+        )
+
+
+def _apply_media(product: Product, shop, media: MediaInput) -> None:
+    """Replace the product's uploaded media and mirror them into images / pictures / video_url. Pasted image
+    URLs (not from uploads) stay after the uploaded ones; a pasted video URL stays unless a video is set."""
+    chosen = _media_assets(shop, media)
+    gallery, sku, video = chosen["gallery"], chosen["sku"], chosen["video"]
+    if gallery:
+        _check_main(gallery[0])
+    axis = colour_axis(product.spec_axes)
+    for value in sku:
+        if axis is None or value not in axis["values"]:
+            raise ValidationError(
+                f"“{value}”不是商品的{axis['name'] if axis else '颜色'}规格值", field="sku_images"
+            )
+    old_video = ProductMedia.objects.filter(product=product, role=ProductMedia.Role.VIDEO).select_related(
+        "asset"
+    )
+    old_video_urls = {m.asset.url for m in old_video}
+    ProductMedia.objects.filter(product=product).exclude(role=ProductMedia.Role.DETAIL).delete()
+    rows = [
+        ProductMedia(shop=shop, product=product, asset=a, role="main" if i == 0 else "gallery", position=i)
+        for i, a in enumerate(gallery)
+    ]
+    rows += [
+        ProductMedia(shop=shop, product=product, asset=a, role="sku", position=i, spec_value=value)
+        for i, (value, a) in enumerate(sku.items())
+    ]
+    if video:
+        rows.append(ProductMedia(shop=shop, product=product, asset=video, role="video"))
+    ProductMedia.objects.bulk_create(rows)
+    pasted = [u for u in product.images or [] if u not in (product.pictures or {})]
+    urls = [a.renditions["detail"]["jpeg"] for a in gallery]
+    product.images = [*urls, *[u for u in pasted if u not in urls]][:MAX_GALLERY]
+    product.pictures = {a.renditions["detail"]["jpeg"]: a.renditions for a in [*gallery, *sku.values()]}
+    if video:
+        product.video_url = video.url
+    elif product.video_url in old_video_urls:
+        product.video_url = ""
+    product.save(update_fields=["images", "pictures", "video_url", "updated_at"])
+    listings_changed()
+
+
+def product_media_set(*, staff, product_id, media: MediaInput) -> Product:
+    """Set a product's uploaded media (gallery ≤ 10 in order, the first being the main image of at least the
+    main-image size; one image per colour value; one video). Only the shop's own product and assets: another
+    shop's are NotFound. Raises PermissionDenied without the product right, ValidationError on bad input."""
+    if not role_can(staff.role, PRODUCT_EDIT):
+        raise PermissionDenied("你的角色没有编辑商品的权限")
+    with transaction.atomic():
+        product = Product.objects.for_shop(staff.shop).select_for_update().filter(pk=product_id).first()
+        if product is None:
+            raise NotFound("商品不存在")
+        _apply_media(product, staff.shop, media)
+    return product
 
 
 # --- platform taxonomy ------------------------------------------------------------------------------------

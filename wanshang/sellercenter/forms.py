@@ -75,13 +75,13 @@ class ProductForm(forms.Form):
     )
     brand_id = forms.TypedChoiceField(label=_("品牌"), coerce=int, required=False, empty_value=None)
     images = forms.CharField(
-        label=_("商品图片（每行一个地址）"),
+        label=_("或粘贴图片地址（每行一个，排在上传的图片之后）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://…/1.jpg"}),
     )
-    video_url = forms.CharField(label=_("主图视频地址"), max_length=300, required=False)
+    video_url = forms.CharField(label=_("或粘贴主图视频地址"), max_length=300, required=False)
     detail_html = forms.CharField(
-        label=_("商品详情（HTML）"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("商品详情"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     tags = forms.CharField(label=_("标签（逗号分隔）"), max_length=200, required=False)
     is_wholesale = forms.BooleanField(label=_("批发商品"), required=False)

@@ -8,7 +8,7 @@ it. Money is typed in yuan and converted to fen here (common.money.yuan_to_fen),
 import itertools
 from dataclasses import dataclass, field
 
-from wanshang.catalog.services import ProductInput, SkuInput
+from wanshang.catalog.services import MediaInput, ProductInput, SkuInput
 from wanshang.common.errors import ValidationError
 from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
 
@@ -177,7 +177,7 @@ def attributes_from_post(post, templates) -> tuple[dict, dict]:
     return by_name, by_id
 
 
-def product_input(form, matrix: Matrix, attributes: dict) -> ProductInput:
+def product_input(form, matrix: Matrix, attributes: dict, *, media: MediaInput | None = None) -> ProductInput:
     data = form.cleaned_data
     return ProductInput(
         title=data["title"],
@@ -194,4 +194,5 @@ def product_input(form, matrix: Matrix, attributes: dict) -> ProductInput:
         min_order_qty=data.get("min_order_qty") or 1,
         freight_template_id=data.get("freight_template_id"),
         skus=matrix.skus,
+        media=media,
     )

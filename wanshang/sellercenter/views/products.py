@@ -1,5 +1,6 @@
 """商品: list with tabs, bulk 上架/下架, one create/edit form with the SKU matrix, per-SKU price history."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -34,6 +35,7 @@ from wanshang.sellercenter.matrix import (
     matrix_from_product,
     product_input,
 )
+from wanshang.sellercenter.uploads import media_from_post, media_of_product
 
 TABS = [("on_sale", _("出售中")), ("warehouse", _("仓库中")), ("all", _("全部"))]
 
@@ -105,7 +107,7 @@ def _initial(product) -> dict:
         "subtitle": product.subtitle,
         "category_id": product.category_id,
         "brand_id": product.brand_id,
-        "images": "\n".join(product.images or []),
+        "images": "\n".join(u for u in product.images or [] if u not in (product.pictures or {})),
         "video_url": product.video_url,
         "detail_html": product.detail_html,
         "tags": ", ".join(product.tags or []),
@@ -146,13 +148,19 @@ def _product_form(request, product=None):
         attr_fields = _attr_fields(category, values_by_id=attr_values)
         if "rebuild" in request.POST:  # no-JS "生成规格表": re-render with the new axes and category, no save
             form = ProductForm(initial=request.POST.dict(), **kwargs)
-            return _render_form(request, form, matrix, attr_fields, product, status=200, rebuild=True)
+            media = media_from_post(request, product)
+            return _render_form(
+                request, form, matrix, attr_fields, product, status=200, rebuild=True, media=media
+            )
+        media = media_from_post(request, product)
         form_ok = form.is_valid()
-        if form_ok and not matrix.errors:
+        for error in media.errors:
+            form.add_error(None, error)
+        if form_ok and not matrix.errors and not media.errors:
             with form_errors(form) as outcome:  # PermissionDenied too: on the form, with its 403
                 saved = product_save(
                     staff=staff,
-                    data=product_input(form, matrix, attributes),
+                    data=product_input(form, matrix, attributes, media=media.media),
                     product_id=product.pk if product else None,
                 )
                 messages.success(request, _("商品已保存") if product else _("商品已创建，可在“仓库中”上架"))
@@ -160,7 +168,7 @@ def _product_form(request, product=None):
             status = outcome.status
         else:
             status = 400
-        return _render_form(request, form, matrix, attr_fields, product, status=status)
+        return _render_form(request, form, matrix, attr_fields, product, status=status, media=media)
     if product is not None:
         form = ProductForm(initial=_initial(product), **kwargs)
         matrix = matrix_from_product(product, available=available)
@@ -172,7 +180,7 @@ def _product_form(request, product=None):
     return _render_form(request, form, matrix, attr_fields, product, status=status)
 
 
-def _render_form(request, form, matrix, attr_fields, product, *, status, rebuild=False):
+def _render_form(request, form, matrix, attr_fields, product, *, status, rebuild=False, media=None):
     if rebuild:
         for row in matrix.rows:
             row["error"] = ""
@@ -188,6 +196,8 @@ def _render_form(request, form, matrix, attr_fields, product, *, status, rebuild
             "matrix_json": {"axes": slots, "rows": matrix.rows},
             "product": product,
             "matrix_errors": [] if rebuild else matrix.errors,
+            "media": media or media_of_product(product),
+            "main_min_side": settings.WANSHANG["MEDIA_MAIN_MIN_SIDE"],
         },
         status=status,
         active="product_new" if product is None else "products",
