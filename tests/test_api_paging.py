@@ -63,41 +63,26 @@ def test_out_of_range_paging_values_are_422_naming_the_parameter(clients, value)
     assert checked >= 10
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/platform/data/alerts",
-        "/api/platform/shops",
-        "/api/platform/applications",
-        "/api/platform/coupons",
-    ],
-)
-def test_offset_past_the_largest_bigint_is_422_not_500(clients, path):
-    face = path.split("/")[2]
-
-    r = clients[face].get(path, {"offset": HUGE})
-
-    assert r.status_code == 422
-    assert r.json()["detail"] == "请求参数有误：offset: 不能大于 1000000"
+PLATFORM_LISTS = [
+    "/api/platform/applications",
+    "/api/platform/shops",
+    "/api/platform/coupons",
+    "/api/platform/flash-slots",
+    "/api/platform/price-alerts",
+    "/api/platform/data/shops",
+    "/api/platform/data/alerts",
+]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/platform/data/alerts",
-        "/api/platform/shops",
-        "/api/platform/applications",
-        "/api/platform/coupons",
-    ],
-)
-def test_the_largest_allowed_offset_is_an_empty_page(clients, path):
-    face = path.split("/")[2]
+@pytest.mark.parametrize("path", PLATFORM_LISTS)
+def test_platform_page_past_the_largest_is_422_and_the_largest_is_the_last_page(clients, path):
+    """The platform's lists page with page/page_size (the shared `Paged`); their offset/limit are gone."""
+    past = clients["platform"].get(path, {"page": HUGE})
+    largest = clients["platform"].get(path, {"page": 100_000})
 
-    r = clients[face].get(path, {"offset": 1_000_000})
-
-    assert r.status_code == 200
-    body = r.json()
-    assert (body["items"] if isinstance(body, dict) else body) == []
+    assert past.status_code == 422 and past.json()["detail"] == "请求参数有误：page: 不能大于 100000"
+    assert largest.status_code == 200
+    assert largest.json() == {**clients["platform"].get(path).json(), "page": 1, "pages": 1}
 
 
 @pytest.mark.parametrize("path", ["/api/seller/orders", "/api/seller/data/alerts"])

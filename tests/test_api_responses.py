@@ -1007,7 +1007,7 @@ def test_platform_answers_match_the_documented_schemas(
     )
 
     # 价格合规
-    alerts = contract.call(op, "get", f"{P}/price-alerts", expect=200)
+    alerts = contract.call(op, "get", f"{P}/price-alerts", expect=200)["items"]
     assert alerts and alerts[0]["evidence"]
     contract.call(
         op, "post", f"{P}/price-alerts/{{alert_id}}/resolve", path={"alert_id": alerts[0]["id"]}, expect=200
@@ -1058,7 +1058,8 @@ def test_platform_answers_match_the_documented_schemas(
     # refusals
     contract.call(_logged_in(buyer), "get", f"{P}/shops", expect=403)
     contract.call(Client(), "post", f"{P}/coupons", body=coupon_body, expect=401)
-    contract.call(op, "get", f"{P}/shops", query={"offset": -1}, expect=422)
+    contract.call(op, "get", f"{P}/shops", query={"page": 0}, expect=422)
+    contract.call(op, "get", f"{P}/coupons", query={"page_size": 201}, expect=422)
 
     assert contract.uncovered_gets(P + "/") == []
     assert contract.gets_without_data(P + "/") == []

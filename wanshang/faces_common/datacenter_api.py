@@ -1,4 +1,9 @@
-"""JSON shapes of the 数据中心 dicts, shared by the seller and platform APIs (dates ISO, money in fen)."""
+"""The 交易报表 and 异常提醒 API pieces shared by the seller and platform faces (dates ISO, money in fen); the
+dashboard's shapes are in datacenter_schemas.py.
+
+The schemas read the report and the alerts themselves (attributes, `Field(alias=...)` and `resolve_<field>`
+resolvers): a handler returns the `TradeReport` or the `Alert`, never a dict it built.
+"""
 
 from datetime import date, datetime
 
@@ -6,38 +11,6 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Field, Schema
 from pydantic import ConfigDict
-
-from wanshang.insights.types import METRICS
-
-
-def period_out(period) -> dict:
-    out = {
-        "key": period.key,
-        "label": period.label,
-        "start": period.start.isoformat(),
-        "end": period.end.isoformat(),
-        "live_until": period.live_end.isoformat() if period.live_end else None,
-    }
-    if period.previous is not None:
-        out["previous"] = period_out(period.previous)
-    return out
-
-
-def dashboard_out(board: dict) -> dict:
-    average = board["category_avg"]
-    return {
-        "period": period_out(board["period"]),
-        "metrics": [
-            {k: c[k] for k in ("key", "label", "kind", "value", "previous", "change", "category_avg")}
-            for c in board["cards"]
-        ],
-        "category_peers": average["peers"] if average else 0,
-        "funnel": board["funnel"],
-        "trend": [{**row, "day": row["day"].isoformat()} for row in board["trend"]],
-        "sources": board["sources"],
-        "definitions": {"bounce_rate": board["bounce_definition"], "units": {m[0]: m[2] for m in METRICS}},
-    }
-
 
 # --- 交易报表 and 异常提醒: the seller's shapes; the platform adds the shop ---------------------------------------
 
@@ -77,17 +50,21 @@ class DayOut(Schema):
 
 
 class TradeOut(Schema):
-    start: date
-    end: date
+    """A `TradeReport` (insights.trade)."""
+
+    start: date = Field(alias="range.start")
+    end: date = Field(alias="range.end")
     totals: TotalsOut
     days: list[DayOut]
     hours: list[HourOut]
 
 
 class AlertOut(Schema):
+    """An `Alert` (insights.anomaly)."""
+
     id: int
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     hour: datetime
     observed: int
     expected: float
@@ -96,58 +73,9 @@ class AlertOut(Schema):
     read_at: datetime | None
     created_at: datetime
 
-
-def trade_out(report) -> dict:
-    """A `TradeReport` (analytics.trade) as TradeOut."""
-    t = report.totals
-    return {
-        "start": report.range.start,
-        "end": report.range.end,
-        "totals": {
-            "orders": t.orders,
-            "amount_fen": t.amount_fen,
-            "buyers": t.buyers,
-            "refund_fen": t.refund_fen,
-        },
-        "days": [
-            {
-                "day": d.day,
-                "orders": d.orders,
-                "amount_fen": d.amount_fen,
-                "buyers": d.buyers,
-                "refund_fen": d.refund_fen,
-            }
-            for d in report.days
-        ],
-        "hours": [
-            {
-                "start": h.start,
-                "day": h.day,
-                "hour": h.hour,
-                "label": h.label,
-                "orders": h.orders,
-                "amount_fen": h.amount_fen,
-                "refund_fen": h.refund_fen,
-            }
-            for h in report.hours
-        ],
-    }
-
-
-def alert_out(alert) -> dict:
-    """An `Alert` as AlertOut."""
-    return {
-        "id": alert.pk,
-        "kind": alert.kind,
-        "kind_label": alert.get_kind_display(),
-        "hour": alert.hour,
-        "observed": alert.observed,
-        "expected": alert.expected,
-        "detail": alert.detail,
-        "read": alert.read_at is not None,
-        "read_at": alert.read_at,
-        "created_at": alert.created_at,
-    }
+    @staticmethod
+    def resolve_read(alert) -> bool:
+        return alert.read_at is not None
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,11 +4,12 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from wanshang.catalog.selectors import category_get, category_tree_all
 from wanshang.catalog.services import category_create
-from wanshang.common.api_paging import MAX_OFFSET
+from wanshang.common.api_paging import Paged
 from wanshang.common.errors import ValidationError
 from wanshang.merchants.selectors import APPLICATION_STATUSES, SHOP_STATUSES, application_list, shop_list
 from wanshang.merchants.services import (
@@ -25,8 +26,6 @@ from wanshang.platform.api.search import router as search_router
 from wanshang.platform.datacenter.api import router as data_router
 
 router = Router(auth=OPERATOR_AUTH)
-
-MAX_LIMIT = 200
 
 
 class In(Schema):
@@ -56,39 +55,47 @@ class CommissionIn(In):
 class PlatformListFilter(Schema):
     status: str | None = None
     q: str = ""
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ApplicationOut(Schema):
+    """A `MerchantApplication` (merchants)."""
+
     id: int
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     shop_name: str
     company_name: str
     credit_code: str
     contact_name: str
     contact_phone: str
-    category_ids: list[int]
+    category_ids: list[int] = Field(description="申请经营的类目")
     applicant_id: int
     reject_reason: str
     shop_id: int | None
     created_at: datetime
     reviewed_at: datetime | None
 
+    @staticmethod
+    def resolve_category_ids(app) -> list[int]:
+        return [c.pk for c in app.categories.all()]
+
 
 class PlatformShopOut(Schema):
+    """A `Shop` (merchants)."""
+
     id: int
     name: str
     slug: str
     company_name: str
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     suspend_reason: str
     created_at: datetime
 
 
 class PlatformCategoryOut(Schema):
+    """A `Category` (catalog) with its children when it comes from the tree (`kids`)."""
+
     id: int
     name: str
     slug: str
@@ -98,59 +105,24 @@ class PlatformCategoryOut(Schema):
     parent_id: int | None
     children: list["PlatformCategoryOut"] = []
 
+    @staticmethod
+    def resolve_children(node) -> list:
+        return getattr(node, "kids", [])
+
 
 PlatformCategoryOut.model_rebuild()
 
 
 class CommissionOut(Schema):
+    """A `CommissionRate` (merchants)."""
+
     category_id: int
     rate_bps: int
-    rate_percent: str
+    rate_percent: str = Field(description="佣金比例的百分数文字（550 → 5.50）")
 
-
-def _application(app) -> dict:
-    return {
-        "id": app.pk,
-        "status": app.status,
-        "status_label": app.get_status_display(),
-        "shop_name": app.shop_name,
-        "company_name": app.company_name,
-        "credit_code": app.credit_code,
-        "contact_name": app.contact_name,
-        "contact_phone": app.contact_phone,
-        "category_ids": [c.pk for c in app.categories.all()],
-        "applicant_id": app.applicant_id,
-        "reject_reason": app.reject_reason,
-        "shop_id": app.shop_id,
-        "created_at": app.created_at,
-        "reviewed_at": app.reviewed_at,
-    }
-
-
-def _shop(shop) -> dict:
-    return {
-        "id": shop.pk,
-        "name": shop.name,
-        "slug": shop.slug,
-        "company_name": shop.company_name,
-        "status": shop.status,
-        "status_label": shop.get_status_display(),
-        "suspend_reason": shop.suspend_reason,
-        "created_at": shop.created_at,
-    }
-
-
-def _category(node) -> dict:
-    return {
-        "id": node.pk,
-        "name": node.name,
-        "slug": node.slug,
-        "level": node.level,
-        "sort": node.sort,
-        "is_active": node.is_active,
-        "parent_id": node.parent_id,
-        "children": [_category(kid) for kid in getattr(node, "kids", [])],
-    }
+    @staticmethod
+    def resolve_rate_percent(rate) -> str:
+        return f"{rate.rate_bps // 100}.{rate.rate_bps % 100:02d}"
 
 
 def _status(value, choices) -> str | None:
@@ -163,9 +135,9 @@ def _status(value, choices) -> str | None:
 
 
 @router.get("/applications", response={200: list[ApplicationOut], **ERRORS}, summary="入驻申请列表")
+@paginate(Paged, page_size=50, max_page_size=200)
 def applications(request: HttpRequest, filters: Query[PlatformListFilter]):
-    rows = application_list(status=_status(filters.status, APPLICATION_STATUSES))
-    return [_application(app) for app in rows[filters.offset : filters.offset + filters.limit]]
+    return application_list(status=_status(filters.status, APPLICATION_STATUSES))
 
 
 @router.post(
@@ -175,36 +147,35 @@ def applications(request: HttpRequest, filters: Query[PlatformListFilter]):
 )
 def application_approve_api(request: HttpRequest, application_id: int, payload: ApproveIn | None = None):
     slug = (payload.slug or "").strip() if payload else ""
-    return _shop(application_approve(application_id=application_id, reviewer=request.auth, slug=slug or None))
+    return application_approve(application_id=application_id, reviewer=request.auth, slug=slug or None)
 
 
 @router.post(
     "/applications/{application_id}/reject", response={200: ApplicationOut, **ERRORS}, summary="驳回入驻申请"
 )
 def application_reject_api(request: HttpRequest, application_id: int, payload: ReasonIn):
-    app = application_reject(application_id=application_id, reviewer=request.auth, reason=payload.reason)
-    return _application(app)
+    return application_reject(application_id=application_id, reviewer=request.auth, reason=payload.reason)
 
 
 @router.get("/shops", response={200: list[PlatformShopOut], **ERRORS}, summary="店铺列表")
+@paginate(Paged, page_size=50, max_page_size=200)
 def shops(request: HttpRequest, filters: Query[PlatformListFilter]):
-    rows = shop_list(status=_status(filters.status, SHOP_STATUSES), q=filters.q.strip()[:60])
-    return [_shop(shop) for shop in rows[filters.offset : filters.offset + filters.limit]]
+    return shop_list(status=_status(filters.status, SHOP_STATUSES), q=filters.q.strip()[:60])
 
 
 @router.post("/shops/{shop_id}/suspend", response={200: PlatformShopOut, **ERRORS}, summary="暂停店铺")
 def shop_suspend_api(request: HttpRequest, shop_id: int, payload: ReasonIn):
-    return _shop(shop_suspend(shop_id=shop_id, reason=payload.reason))
+    return shop_suspend(shop_id=shop_id, reason=payload.reason)
 
 
 @router.post("/shops/{shop_id}/restore", response={200: PlatformShopOut, **ERRORS}, summary="恢复店铺")
 def shop_restore_api(request: HttpRequest, shop_id: int):
-    return _shop(shop_restore(shop_id=shop_id))
+    return shop_restore(shop_id=shop_id)
 
 
 @router.get("/categories", response={200: list[PlatformCategoryOut], **ERRORS}, summary="类目树（含已停用）")
 def categories(request: HttpRequest):
-    return [_category(root) for root in category_tree_all()]
+    return category_tree_all()
 
 
 @router.post("/categories", response={201: PlatformCategoryOut, **ERRORS}, summary="新建类目")
@@ -212,17 +183,12 @@ def category_create_api(request: HttpRequest, payload: CategoryIn):
     category = category_create(
         name=payload.name, slug=payload.slug, parent_id=payload.parent_id, sort=payload.sort
     )
-    return 201, _category(category)
+    return 201, category
 
 
 @router.post("/commission-rates", response={200: CommissionOut, **ERRORS}, summary="设置类目佣金比例")
 def commission_rate_set(request: HttpRequest, payload: CommissionIn):
-    rate = commission_set(category=category_get(category_id=payload.category_id), rate_bps=payload.rate_bps)
-    return {
-        "category_id": rate.category_id,
-        "rate_bps": rate.rate_bps,
-        "rate_percent": f"{rate.rate_bps // 100}.{rate.rate_bps % 100:02d}",
-    }
+    return commission_set(category=category_get(category_id=payload.category_id), rate_bps=payload.rate_bps)
 
 
 def _mount_marketing():

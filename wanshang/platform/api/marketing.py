@@ -8,9 +8,10 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from wanshang.common.api_paging import MAX_OFFSET
+from wanshang.common.api_paging import Paged, Rows
 from wanshang.common.errors import NotFound
 from wanshang.compliance.selectors import price_alerts
 from wanshang.compliance.services import price_alert_resolve
@@ -32,7 +33,7 @@ from wanshang.platform.marketing import SLOT_PHASES, aware, coupon_input, decora
 
 router = Router(auth=OPERATOR_AUTH)
 
-MAX_LIMIT = 200
+MAX_PAGE_SIZE = 200  # the slots and alerts selectors answer at most 200 rows: one default page holds them all
 
 
 class In(Schema):
@@ -71,21 +72,18 @@ class SlotIn(In):
     is_open: bool = True
 
 
-class PlatformPageFilter(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-
 class AlertFilter(Schema):
     include_resolved: bool = False
 
 
 class CouponOut(Schema):
+    """A platform coupon `Promotion` after `decorate` (label, phase, remaining)."""
+
     id: int
     name: str
     label: str
     status: str
-    phase: str
+    phase: str = Field(alias="phase_key")
     phase_label: str
     starts_at: datetime
     ends_at: datetime
@@ -94,10 +92,14 @@ class CouponOut(Schema):
     scope_ids: list[int]
     total_quantity: int
     per_buyer_limit: int
-    issued: int
-    used: int
-    remaining: int | None
+    issued: int = Field(alias="issued_count")
+    used: int = Field(alias="used_count")
+    remaining: int | None = Field(description="剩余可领张数；不限量时为空")
     platform_share_bps: int
+
+    @staticmethod
+    def resolve_scope_ids(promo) -> list[int]:
+        return promo.scope_ids or []
 
 
 class IssueOut(Schema):
@@ -106,22 +108,26 @@ class IssueOut(Schema):
 
 
 class PlatformFlashItemOut(Schema):
+    """A flash sale's `PromotionItem`."""
+
     id: int
     sku_id: int
     product_id: int
-    title: str
-    spec_text: str
+    title: str = Field(alias="sku.product.title")
+    spec_text: str = Field(alias="sku.spec_text")
     price_fen: int
-    list_price_fen: int
+    list_price_fen: int = Field(alias="sku.price_fen", description="SKU 原价（分）")
     stock: int
     sold: int
 
 
 class EnrolmentOut(Schema):
-    promotion_id: int
+    """A shop's flash sale `Promotion` in a slot, after `_enrolment` (phase label)."""
+
+    promotion_id: int = Field(alias="pk")
     name: str
     shop_id: int
-    shop_name: str
+    shop_name: str = Field(alias="shop.name")
     status: str
     phase_label: str
     per_buyer_limit: int
@@ -129,14 +135,20 @@ class EnrolmentOut(Schema):
 
 
 class SlotOut(Schema):
+    """A `FlashSlot` after `_slot_phase` (phase at this moment)."""
+
     id: int
     name: str
     starts_at: datetime
     ends_at: datetime
     is_open: bool
-    phase: str
+    phase: str = Field(alias="phase_key")
     phase_label: str
-    enrolled: int
+    enrolled: int = Field(description="未结束的商家报名数")
+
+    @staticmethod
+    def resolve_enrolled(slot) -> int:
+        return sum(1 for p in slot.promotions.all() if p.status != "ended")
 
 
 class SlotDetailOut(SlotOut):
@@ -144,52 +156,47 @@ class SlotDetailOut(SlotOut):
 
 
 class EvidenceOut(Schema):
+    """A row of `evidence_rows` (platform.marketing)."""
+
     at: str
     price_fen: int | None
     old_price_fen: int | None
 
+    @staticmethod
+    def resolve_at(row) -> str:
+        at = row["at"]
+        return at.isoformat() if hasattr(at, "isoformat") else str(at or "")
+
 
 class PlatformPriceAlertOut(Schema):
+    """A `PriceAlert` (compliance)."""
+
     id: int
     shop_id: int
-    shop_name: str
+    shop_name: str = Field(alias="shop.name")
     sku_id: int
-    product_id: int
-    title: str
-    spec_text: str
+    product_id: int = Field(alias="sku.product_id")
+    title: str = Field(alias="sku.product.title")
+    spec_text: str = Field(alias="sku.spec_text")
     rule: str
-    rule_label: str
+    rule_label: str = Field(alias="get_rule_display")
     message: str
     promotion_id: int | None
     evidence: list[EvidenceOut]
     resolved: bool
     created_at: datetime
 
+    @staticmethod
+    def resolve_evidence(alert) -> list[dict]:
+        return evidence_rows(alert.evidence)
+
 
 # --- 平台券 -----------------------------------------------------------------------------------------------------
 
 
-def _coupon(promo) -> dict:
-    decorate(promo)
-    return {
-        "id": promo.pk,
-        "name": promo.name,
-        "label": promo.label,
-        "status": promo.status,
-        "phase": promo.phase_key,
-        "phase_label": promo.phase_label,
-        "starts_at": promo.starts_at,
-        "ends_at": promo.ends_at,
-        "config": promo.config,
-        "scope": promo.scope,
-        "scope_ids": promo.scope_ids or [],
-        "total_quantity": promo.total_quantity,
-        "per_buyer_limit": promo.per_buyer_limit,
-        "issued": promo.issued_count,
-        "used": promo.used_count,
-        "remaining": promo.remaining,
-        "platform_share_bps": promo.platform_share_bps,
-    }
+def _coupons_shown(promos) -> list:
+    now = timezone.now()
+    return [decorate(p, now=now) for p in promos]
 
 
 def _platform_coupon(promotion_id: int):
@@ -205,21 +212,21 @@ def _save(request, payload: CouponIn, promotion_id=None):
 
 
 @router.get("/coupons", response={200: list[CouponOut], **ERRORS}, summary="平台券列表")
-def coupons(request: HttpRequest, filters: Query[PlatformPageFilter]):
-    rows = platform_promotions(kind=Kind.COUPON)[filters.offset : filters.offset + filters.limit]
-    return [_coupon(p) for p in rows]
+@paginate(Paged, page_size=50, max_page_size=200)
+def coupons(request: HttpRequest):
+    return Rows(platform_promotions(kind=Kind.COUPON), _coupons_shown)
 
 
 @router.post("/coupons", response={201: CouponOut, **ERRORS}, summary="新建平台券")
 def coupon_create(request: HttpRequest, payload: CouponIn):
-    return 201, _coupon(_save(request, payload))
+    return 201, decorate(_save(request, payload))
 
 
 @router.get(
     "/coupons/{promotion_id}", response={200: CouponOut, **ERRORS}, summary="平台券详情（含已领、已用、总量）"
 )
 def coupon_get(request: HttpRequest, promotion_id: int):
-    return _coupon(_platform_coupon(promotion_id))
+    return decorate(_platform_coupon(promotion_id))
 
 
 @router.put(
@@ -227,12 +234,12 @@ def coupon_get(request: HttpRequest, promotion_id: int):
 )
 def coupon_update(request: HttpRequest, promotion_id: int, payload: CouponIn):
     _platform_coupon(promotion_id)
-    return _coupon(_save(request, payload, promotion_id=promotion_id))
+    return decorate(_save(request, payload, promotion_id=promotion_id))
 
 
 def _transition(service, request, promotion_id):
     promo = _platform_coupon(promotion_id)
-    return _coupon(service(shop=None, promotion_id=promo.pk, actor=request.auth, platform=True))
+    return decorate(service(shop=None, promotion_id=promo.pk, actor=request.auth, platform=True))
 
 
 @router.post(
@@ -264,55 +271,32 @@ def coupon_issue_api(request: HttpRequest, promotion_id: int, payload: IssueIn):
 # --- 秒杀场次 ---------------------------------------------------------------------------------------------------
 
 
-def _slot(slot, now) -> dict:
-    phase = slot_phase(slot, now)
-    return {
-        "id": slot.pk,
-        "name": slot.name,
-        "starts_at": slot.starts_at,
-        "ends_at": slot.ends_at,
-        "is_open": slot.is_open,
-        "phase": phase,
-        "phase_label": SLOT_PHASES[phase],
-        "enrolled": sum(1 for p in slot.promotions.all() if p.status != "ended"),
-    }
+def _slot_phase(slot, now):
+    slot.phase_key = slot_phase(slot, now)
+    slot.phase_label = SLOT_PHASES[slot.phase_key]
+    return slot
 
 
-def _enrolment(promo, now) -> dict:
-    return {
-        "promotion_id": promo.pk,
-        "name": promo.name,
-        "shop_id": promo.shop_id,
-        "shop_name": promo.shop.name,
-        "status": promo.status,
-        "phase_label": phase_label(promo, now),
-        "per_buyer_limit": promo.per_buyer_limit,
-        "items": [
-            {
-                "id": i.pk,
-                "sku_id": i.sku_id,
-                "product_id": i.product_id,
-                "title": i.sku.product.title,
-                "spec_text": i.sku.spec_text,
-                "price_fen": i.price_fen,
-                "list_price_fen": i.sku.price_fen,
-                "stock": i.stock,
-                "sold": i.sold,
-            }
-            for i in promo.items.all()
-        ],
-    }
-
-
-def _slot_detail(slot) -> dict:
+def _slots_shown(slots) -> list:
     now = timezone.now()
-    return {**_slot(slot, now), "enrolments": [_enrolment(p, now) for p in slot.promotions.all()]}
+    return [_slot_phase(s, now) for s in slots]
+
+
+def _enrolment(promo, now):
+    promo.phase_label = phase_label(promo, now)
+    return promo
+
+
+def _slot_detail(slot):
+    now = timezone.now()
+    slot.enrolments = [_enrolment(p, now) for p in slot.promotions.all()]
+    return _slot_phase(slot, now)
 
 
 @router.get("/flash-slots", response={200: list[SlotOut], **ERRORS}, summary="秒杀场次列表")
+@paginate(Paged, page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def slots(request: HttpRequest, upcoming_only: bool = False):
-    now = timezone.now()
-    return [_slot(s, now) for s in flash_slots(upcoming_only=upcoming_only, now=now)]
+    return Rows(flash_slots(upcoming_only=upcoming_only, now=timezone.now()), _slots_shown)
 
 
 @router.post("/flash-slots", response={201: SlotDetailOut, **ERRORS}, summary="新建秒杀场次")
@@ -353,7 +337,7 @@ def slot_update(request: HttpRequest, slot_id: int, payload: SlotIn):
     return _slot_detail(slot)
 
 
-def _toggle(request, slot_id: int, is_open: bool) -> dict:
+def _toggle(request, slot_id: int, is_open: bool):
     slot = flash_slot_get(slot_id=slot_id)
     slot = flash_slot_save(
         actor=request.auth,
@@ -382,46 +366,19 @@ def slot_close(request: HttpRequest, slot_id: int):
     summary="撤下商家报名的秒杀（立即结束）",
 )
 def flash_remove(request: HttpRequest, promotion_id: int):
-    return _enrolment(
-        flash_slot_remove_promotion(actor=request.auth, promotion_id=promotion_id), timezone.now()
-    )
+    promo = flash_slot_remove_promotion(actor=request.auth, promotion_id=promotion_id)
+    return _enrolment(promo, timezone.now())
 
 
 # --- 价格合规 ---------------------------------------------------------------------------------------------------
 
 
-def _alert(alert) -> dict:
-    evidence = [
-        {
-            "at": e["at"].isoformat() if hasattr(e["at"], "isoformat") else str(e["at"] or ""),
-            "price_fen": e["price_fen"],
-            "old_price_fen": e["old_price_fen"],
-        }
-        for e in evidence_rows(alert.evidence)
-    ]
-    return {
-        "id": alert.pk,
-        "shop_id": alert.shop_id,
-        "shop_name": alert.shop.name,
-        "sku_id": alert.sku_id,
-        "product_id": alert.sku.product_id,
-        "title": alert.sku.product.title,
-        "spec_text": alert.sku.spec_text,
-        "rule": alert.rule,
-        "rule_label": alert.get_rule_display(),
-        "message": alert.message,
-        "promotion_id": alert.promotion_id,
-        "evidence": evidence,
-        "resolved": alert.resolved,
-        "created_at": alert.created_at,
-    }
-
-
 @router.get(
     "/price-alerts", response={200: list[PlatformPriceAlertOut], **ERRORS}, summary="价格合规提醒（全部店铺）"
 )
+@paginate(Paged, page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def alerts(request: HttpRequest, filters: Query[AlertFilter]):
-    return [_alert(a) for a in price_alerts(shop=None, include_resolved=filters.include_resolved)]
+    return price_alerts(shop=None, include_resolved=filters.include_resolved)
 
 
 @router.post(
@@ -430,4 +387,4 @@ def alerts(request: HttpRequest, filters: Query[AlertFilter]):
     summary="标记价格提醒为已处理",
 )
 def alert_resolve(request: HttpRequest, alert_id: int):
-    return _alert(price_alert_resolve(alert_id=alert_id))
+    return price_alert_resolve(alert_id=alert_id)

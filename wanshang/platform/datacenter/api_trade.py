@@ -2,8 +2,9 @@
 支付异常下跌 alerts of every shop and of the marketplace. Operators only (the parent router's auth)."""
 
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
-from wanshang.common.api_paging import MAX_OFFSET
+from wanshang.common.api_paging import Paged, PageOut, Rows
 from wanshang.faces_common import datacenter_api as shared
 from wanshang.insights.selectors import (
     platform_alert_list,
@@ -16,8 +17,6 @@ from wanshang.insights.services import platform_alert_mark_read
 from wanshang.platform.api.errors import ERRORS
 
 router = Router()
-
-MAX_LIMIT = 200
 
 
 class PlatformRangeQuery(shared.RangeQuery):
@@ -32,8 +31,6 @@ class PlatformAlertQuery(shared.In):
     scope: str = Field("all", description="all 全部、platform 仅全平台、shops 仅店铺")
     shop_id: int | None = None
     unread: bool = False
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class PlatformShopRowOut(Schema):
@@ -46,31 +43,35 @@ class PlatformShopRowOut(Schema):
 
 
 class PlatformTradeOut(shared.TradeOut):
-    shop_id: int | None
-    shops: list[PlatformShopRowOut]
+    shop_id: int | None = Field(description="只看的店铺；全平台为空")
+    shops: list[PlatformShopRowOut] = Field(description="范围内各店铺的合计，支付金额高的在前")
+
+    @staticmethod
+    def resolve_shop_id(report) -> int | None:
+        return report.shop.pk if report.shop else None
+
+    @staticmethod
+    def resolve_shops(report) -> list:
+        return report.shops or []
 
 
 class PlatformAlertOut(shared.AlertOut):
-    shop_id: int | None
+    shop_id: int | None = Field(description="店铺；全平台的提醒为空")
     shop_name: str
 
+    @staticmethod
+    def resolve_shop_name(alert) -> str:
+        return alert.shop.name if alert.shop_id else ""
 
-class PlatformAlertPage(Schema):
-    count: int
-    platform_unread_count: int
-    items: list[PlatformAlertOut]
+
+class PlatformAlertPage(PageOut):
+    """A page of the alerts, with how many of the marketplace's own alerts are unread."""
+
+    platform_unread_count: int = Field(description="全平台未读提醒数（店铺的提醒由店铺处理）")
 
 
 def _report(q: PlatformRangeQuery):
     return platform_trade_report(rng=trade_range(start=q.start, end=q.end), shop_id=q.shop_id)
-
-
-def _alert(alert) -> dict:
-    return {
-        **shared.alert_out(alert),
-        "shop_id": alert.shop_id,
-        "shop_name": alert.shop.name if alert.shop_id else "",
-    }
 
 
 @router.get(
@@ -79,22 +80,7 @@ def _alert(alert) -> dict:
     summary="交易报表（全平台或单个店铺，按小时、按日、按店铺）",
 )
 def trade(request, q: Query[PlatformRangeQuery]):
-    report = _report(q)
-    return {
-        **shared.trade_out(report),
-        "shop_id": report.shop.pk if report.shop else None,
-        "shops": [
-            {
-                "shop_id": s.shop_id,
-                "shop_name": s.shop_name,
-                "orders": s.orders,
-                "amount_fen": s.amount_fen,
-                "buyers": s.buyers,
-                "refund_fen": s.refund_fen,
-            }
-            for s in report.shops or []
-        ],
-    }
+    return _report(q)
 
 
 def _export(q: PlatformExportQuery, fmt: str):
@@ -121,14 +107,13 @@ def trade_export_csv(request, q: Query[PlatformExportQuery]):
     return _export(q, "csv")
 
 
-@router.get("/alerts", response={200: PlatformAlertPage, **ERRORS}, summary="异常提醒（各店铺与全平台）")
+@router.get("/alerts", response={200: list[PlatformAlertOut], **ERRORS}, summary="异常提醒（各店铺与全平台）")
+@paginate(Paged, page_size=50, max_page_size=200, output=PlatformAlertPage)
 def alerts(request, q: Query[PlatformAlertQuery]):
-    qs = platform_alert_list(scope=q.scope, shop_id=q.shop_id, unread_only=q.unread)
-    return {
-        "count": qs.count(),
-        "platform_unread_count": platform_alerts_unread_count(),
-        "items": [_alert(a) for a in qs[q.offset : q.offset + q.limit]],
-    }
+    return Rows(
+        platform_alert_list(scope=q.scope, shop_id=q.shop_id, unread_only=q.unread),
+        extra={"platform_unread_count": platform_alerts_unread_count()},
+    )
 
 
 @router.post(
@@ -137,5 +122,4 @@ def alerts(request, q: Query[PlatformAlertQuery]):
     summary="标记全平台提醒已读（店铺的提醒由店铺处理）",
 )
 def alert_read(request, alert_id: int):
-    alert = platform_alert_mark_read(alert_id=alert_id)
-    return _alert(alert)
+    return platform_alert_mark_read(alert_id=alert_id)

@@ -114,8 +114,10 @@ def test_api_lists_applications_by_status(client, operator, api_token, submit_ap
     pending = submit_application(shop_name="待审店")
     response = client.get("/api/platform/applications?status=pending", **api_token(operator))
     assert response.status_code == 200
-    assert [row["id"] for row in response.json()] == [pending.pk]
-    assert response.json()[0]["status_label"] == "待审核"
+    page = response.json()
+    assert (page["count"], page["page"], page["pages"]) == (1, 1, 1)
+    assert [row["id"] for row in page["items"]] == [pending.pk]
+    assert page["items"][0]["status_label"] == "待审核"
     bad = client.get("/api/platform/applications?status=nope", **api_token(operator))
     assert bad.status_code == 400 and "状态只能是" in bad.json()["detail"]
 

@@ -233,7 +233,7 @@ def test_coupon_api_creates_lists_and_refuses_bad_input(client, operator, api_to
         and body["label"] == "平台券 满199减20"
         and body["phase"] == "running"
     )
-    assert [c["id"] for c in client.get("/api/platform/coupons", **auth).json()] == [body["id"]]
+    assert [c["id"] for c in client.get("/api/platform/coupons", **auth).json()["items"]] == [body["id"]]
 
     for changes, status, text in [
         ({"amount_fen": 19900}, 400, "须小于使用门槛"),
@@ -248,7 +248,7 @@ def test_coupon_api_creates_lists_and_refuses_bad_input(client, operator, api_to
         )
         assert response.status_code == status, (changes, response.content)
         assert text in response.json()["detail"]
-    assert len(client.get("/api/platform/coupons", **auth).json()) == 1
+    assert client.get("/api/platform/coupons", **auth).json()["count"] == 1
 
     shop = make_shop()
     scoped = client.post(
@@ -449,7 +449,7 @@ def test_slot_api(client, operator, api_token, make_shop, make_product):
     shop = make_shop(name="丙店")
     promo = _enrol(shop, make_product(shop, prices=(9900,), stock=10).skus.get(), slot, stock=3)
 
-    [row] = client.get("/api/platform/flash-slots", **auth).json()
+    [row] = client.get("/api/platform/flash-slots", **auth).json()["items"]
     assert row["enrolled"] == 1 and row["phase"] == "scheduled"
     [enrolment] = client.get(f"/api/platform/flash-slots/{slot.pk}", **auth).json()["enrolments"]
     assert enrolment["shop_name"] == "丙店" and enrolment["items"][0]["price_fen"] == 5900
@@ -521,7 +521,7 @@ def test_price_alerts_list_with_evidence_and_resolve(op_client, raised_then_disc
 def test_price_alert_api(client, operator, api_token, raised_then_discounted):
     shop, sku = raised_then_discounted()
     auth = api_token(operator)
-    [alert] = client.get("/api/platform/price-alerts", **auth).json()
+    [alert] = client.get("/api/platform/price-alerts", **auth).json()["items"]
     assert alert["shop_name"] == "丁店" and alert["sku_id"] == sku.pk and alert["rule"] == "s17"
     assert [(e["old_price_fen"], e["price_fen"]) for e in alert["evidence"]] == [
         (None, 10000),
@@ -529,8 +529,13 @@ def test_price_alert_api(client, operator, api_token, raised_then_discounted):
     ]
     resolved = client.post(f"/api/platform/price-alerts/{alert['id']}/resolve", **auth)
     assert resolved.status_code == 200 and resolved.json()["resolved"] is True
-    assert client.get("/api/platform/price-alerts", **auth).json() == []
-    assert len(client.get("/api/platform/price-alerts?include_resolved=true", **auth).json()) == 1
+    assert client.get("/api/platform/price-alerts", **auth).json() == {
+        "count": 0,
+        "page": 1,
+        "pages": 1,
+        "items": [],
+    }
+    assert client.get("/api/platform/price-alerts?include_resolved=true", **auth).json()["count"] == 1
     assert client.post("/api/platform/price-alerts/999999/resolve", **auth).status_code == 404
 
 

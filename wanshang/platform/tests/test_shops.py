@@ -97,7 +97,7 @@ def test_api_suspend_and_restore(client, operator, api_token, make_shop, make_pr
     product = make_product(shop)
     headers = api_token(operator)
     listed = client.get("/api/platform/shops?q=接口店", **headers).json()
-    assert [row["id"] for row in listed] == [shop.pk]
+    assert [row["id"] for row in listed["items"]] == [shop.pk]
 
     response = client.post(
         f"/api/platform/shops/{shop.pk}/suspend",
@@ -107,9 +107,8 @@ def test_api_suspend_and_restore(client, operator, api_token, make_shop, make_pr
     )
     assert response.status_code == 200 and response.json()["status"] == "suspended"
     assert not product_search().filter(pk=product.pk).exists()
-    assert [r["id"] for r in client.get("/api/platform/shops?status=suspended", **headers).json()] == [
-        shop.pk
-    ]
+    suspended = client.get("/api/platform/shops?status=suspended", **headers).json()
+    assert [r["id"] for r in suspended["items"]] == [shop.pk]
 
     again = client.post(
         f"/api/platform/shops/{shop.pk}/suspend",

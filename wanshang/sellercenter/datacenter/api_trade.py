@@ -13,10 +13,8 @@ from wanshang.faces_common.datacenter_api import (
     AlertOut,
     RangeQuery,
     TradeOut,
-    alert_out,
     export_doc,
     export_response,
-    trade_out,
 )
 from wanshang.insights.selectors import (
     alert_list,
@@ -54,11 +52,6 @@ def _shop(request):
     return staff_require(user=request.user, perm=P.DATA_VIEW).shop
 
 
-def _alert_rows(alerts) -> list[dict]:
-    # AlertOut is faces_common's shared shape, filled by its alert_out (shared with the platform face)
-    return [alert_out(a) for a in alerts]
-
-
 @router.get(
     "/trade",
     response={200: TradeOut, **ERRORS},
@@ -67,7 +60,7 @@ def _alert_rows(alerts) -> list[dict]:
 )
 def trade(request, q: Query[RangeQuery]):
     shop = _shop(request)
-    return trade_out(trade_report(shop=shop, rng=trade_range(start=q.start, end=q.end)))
+    return trade_report(shop=shop, rng=trade_range(start=q.start, end=q.end))
 
 
 def _export(request, q: ExportQuery, fmt: str):
@@ -107,7 +100,6 @@ def alerts(request, unread: bool = False):
     shop = _shop(request)
     return Rows(
         alert_list(shop=shop, unread_only=unread),
-        prepare=_alert_rows,
         extra={"unread_count": alerts_unread_count(shop)},
     )
 
@@ -129,4 +121,4 @@ def alerts_read_all(request):
     auth=seller_auth(P.DATA_VIEW),
 )
 def alert_read(request, alert_id: int):
-    return alert_out(alert_mark_read(shop=_shop(request), alert_id=alert_id))
+    return alert_mark_read(shop=_shop(request), alert_id=alert_id)

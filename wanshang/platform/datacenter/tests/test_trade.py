@@ -181,11 +181,14 @@ def test_platform_marks_only_marketplace_alerts_read(op_client, shops, alerts):
 
 def test_api_alerts(op_client, shops, alerts):
     data = op_client.get("/api/platform/data/alerts").json()
-    assert data["count"] == 2 and data["platform_unread_count"] == 1
+    assert (
+        data["count"] == 2 and data["platform_unread_count"] == 1 and (data["page"], data["pages"]) == (1, 1)
+    )
     assert {item["shop_id"] for item in data["items"]} == {shops[0].pk, None}
     assert op_client.get("/api/platform/data/alerts", {"scope": "shops"}).json()["count"] == 1
     assert op_client.get("/api/platform/data/alerts", {"scope": "bad"}).status_code == 400
 
     read = op_client.post(f"/api/platform/data/alerts/{alerts['platform'].pk}/read")
     assert read.status_code == 200 and read.json()["read"] is True
+    assert op_client.get("/api/platform/data/alerts").json()["platform_unread_count"] == 0
     assert op_client.post(f"/api/platform/data/alerts/{alerts['shop'].pk}/read").status_code == 400

@@ -232,7 +232,7 @@ def test_platform_sees_the_marketplace(market, operator, client):
     assert values["uv"] == want["uv"] and values["paid_fen"] == want["paid_fen"]
     html = client.get("/platform/data/?period=7d").content.decode()
     assert _value(html, "uv") == str(want["uv"])
-    shops = client.get("/api/platform/data/shops?period=7d").json()
+    shops = client.get("/api/platform/data/shops?period=7d").json()["items"]
     assert [s["paid_fen"] for s in shops] == sorted((s["paid_fen"] for s in shops), reverse=True)
 
 
