@@ -24,7 +24,6 @@ from ninja import Field, Query, Schema
 from ninja.pagination import PaginationBase
 from pydantic import create_model
 
-MAX_OFFSET = 1_000_000
 MAX_PAGE = 100_000  # × the largest page size (100–200) stays far below any integer limit
 
 

@@ -1,7 +1,9 @@
 """Platform JSON API for 搜索运营 (/api/platform/search…): the search report, synonyms, hot words."""
 
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
+from wanshang.common.api_paging import Paged
 from wanshang.platform.api.errors import ERRORS
 from wanshang.search.selectors import query_report, synonym_list
 from wanshang.search.services import hot_word_set, synonym_delete, synonym_save
@@ -59,6 +61,7 @@ def search_queries(request, filters: Query[SearchReportFilters]):
 
 
 @router.get("/search/synonyms", response={200: list[SynonymOut], **ERRORS}, summary="同义词列表")
+@paginate(Paged, page_size=50, max_page_size=200)
 def synonyms(request):
     return synonym_list()
 
