@@ -72,7 +72,7 @@ LEAF_ART: dict[str, tuple[str, ...]] = {
     "tableware": ("1F37D", "1F962"),
     "vacuum-flasks": ("1F964", "2615"),
     "storage-boxes": ("1F4E6", "1F5C3"),
-    "hangers": ("1FA9D", "1F9E5"),
+    "hangers": ("1F9E5", "1FA9D"),
     "diapers": ("1F476", "1F37C"),
     "baby-wipes": ("1F9FB",),
     "baby-bottles": ("1F37C",),

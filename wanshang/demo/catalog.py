@@ -165,9 +165,10 @@ def shop_leaves(spec: dict) -> list[dict]:
 
 
 def shop_product_count(spec: dict, per_shop: int) -> int:
-    """Specialist shops list half as many products as the flagship stores (keeps the load time down); at a
-    small scale as many, so each still has enough on sale for every kind of promotion."""
-    return per_shop // 2 if spec.get("focus") and per_shop >= 20 else per_shop
+    """Specialist shops list half as many products as the flagship stores (keeps the load time down), but at
+    a small scale (tests) up to eight: a specialist's few categories have few SKUs per product, and each shop
+    needs a handful of retail SKUs on sale for its promotions."""
+    return max(per_shop // 2, min(8, 2 * per_shop)) if spec.get("focus") else per_shop
 
 
 def stock_initial(*, shop, warehouse, quantities: dict[int, int], actor, reason: str) -> list[int]:

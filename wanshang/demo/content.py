@@ -2354,6 +2354,7 @@ def products_for_shop(
     order = list(range(len(leaves)))
     rng.shuffle(order)
     products = []
+    wholesale_count = 0
 
     def next_barcode() -> str:
         nonlocal item_ref
@@ -2442,7 +2443,9 @@ def products_for_shop(
                 }
             )
 
-        is_wholesale = rng.random() < 0.1
+        # about one in ten is sold wholesale, at most one in eight (a small shop keeps enough retail items)
+        is_wholesale = rng.random() < 0.1 and wholesale_count < max(1, count // 8)
+        wholesale_count += is_wholesale
         tags = rng.sample(_TOP_TAGS.get(top_slug, []) + _COMMON_TAGS, rng.randint(1, 3))
         if is_wholesale:
             tags = ["批发", *tags]
