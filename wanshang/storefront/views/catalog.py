@@ -108,7 +108,7 @@ def _listing(
             q=q, category=category, shop=shop, sort=sort, min_price_fen=low, max_price_fen=high
         )
         if wholesale is not None:  # the 批发 channel lists only wholesale items
-            qs = qs.filter(is_wholesale=True)
+            qs = qs.filter(is_wholesale=wholesale)
         elif sort in RETAIL_FIRST_SORTS:  # best-seller orders: retail first, wholesale after
             qs = qs.order_by("is_wholesale", *qs.query.order_by)
         page = paginate(qs, page=request.GET.get("page"), per_page=PER_PAGE)
@@ -169,7 +169,6 @@ def wholesale(request):
         wholesale=True,
         extra={
             "title": _("批发专区"),
-            "subtitle": _("源头好货，按件起批，量大价更优"),
             "side_tree": category_menu(request),
         },
     )
