@@ -216,7 +216,11 @@ def product(request, product_id):
         ],
     }
     single = rows[0] if len(rows) == 1 else None
-    related = list(product_search(shop=item.shop, sort="sales").exclude(pk=item.pk)[:6])
+    related = list(  # the shop's best sellers of the same kind: retail beside retail, wholesale beside wholesale
+        product_search(shop=item.shop, sort="sales")
+        .filter(is_wholesale=item.is_wholesale)
+        .exclude(pk=item.pk)[:6]
+    )
     labels = list(
         {r.price.label if r.promoted else "" for r in rows}
     )  # shown before a SKU is picked if all share it
