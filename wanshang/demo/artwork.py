@@ -261,7 +261,7 @@ def _background(size: int, rgb, variant: int, seed: int) -> Image.Image:
     return base.resize((size, size), Image.Resampling.BILINEAR).convert("RGBA")
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=48)  # a few MB each: enough for one category's motifs at every layout's size
 def _sized(code: str, width: int, shadow: bool) -> tuple[Image.Image, Image.Image | None]:
     """The motif at `width` and its soft drop shadow (cached: the same few motifs recur in many pictures)."""
     art = _art(code).resize((width, width), Image.Resampling.LANCZOS)
@@ -284,6 +284,13 @@ def _place(canvas: Image.Image, code: str, *, centre: tuple[float, float], width
     canvas.alpha_composite(art, (x, y))
 
 
+def caches_clear() -> None:
+    """Free the cached motifs and pictures (a demo load composes hundreds, then needs none of them)."""
+    _art.cache_clear()
+    _sized.cache_clear()
+    _picture.cache_clear()
+
+
 def product_picture(*, kind: str, colour: str | None = None, variant: int = 0, size: int = 800) -> bytes:
     """An 800×800 (by default) JPEG for a demo product of category `kind` (leaf slug) in `colour` (a SKU colour
     name, or None for the category's palette). Variant 0 is the main picture; 1 adds a second motif, 2 is a
@@ -291,7 +298,7 @@ def product_picture(*, kind: str, colour: str | None = None, variant: int = 0, s
     return _picture(kind, colour or "", variant, size)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=32)
 def _picture(kind: str, colour: str, variant: int, size: int) -> bytes:
     codes = art_codes(kind)
     rgb = _rgb(colour_hex(colour or None, kind=kind, variant=variant))

@@ -75,11 +75,13 @@ class PictureStore:
                 self._store(key, None)
             else:
                 todo.append(key)
+        todo.sort(key=lambda k: (k[0], k[2], k[1] or ""))  # one category's motifs at a time: cache hits
         workers = min(4, os.cpu_count() or 1)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             pictures = pool.map(lambda k: artwork.product_picture(kind=k[0], colour=k[1], variant=k[2]), todo)
             for key, data in zip(todo, pictures, strict=True):
                 self._store(key, data)
+        artwork.caches_clear()
 
     def url(self, kind: str, colour: str | None, variant: int) -> str:
         key = (kind, colour, variant)
