@@ -39,12 +39,7 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
 
     out = io.StringIO()
     spool = {**settings.WANSHANG, "ANALYTICS_SPOOL_DIR": str(tmp_path_factory.mktemp("events"))}
-    media = str(tmp_path_factory.mktemp("media"))  # the demo's product pictures
-    with (
-        override_settings(WANSHANG=spool, MEDIA_ROOT=media),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
+    with override_settings(WANSHANG=spool), django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", *SMALL, stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
