@@ -364,8 +364,9 @@ def test_home_rows_hold_retail_items_and_wholesale_has_its_channel(demo, client)
     assert listed and all(p.is_wholesale for p in listed)
     assert f"{listed[0].min_order_qty}件起批" in channel.content.decode()
 
-    best = list(client.get("/search/?sort=sales").context["products"])
-    assert not best[0].is_wholesale  # retail first in the best-seller order
+    assert "/search/?sort=sales&amp;channel=retail" in page.content.decode()  # 热销榜单's 更多: retail only
+    shop = listed[0].shop
+    assert not list(client.get(f"/shop/{shop.slug}/?sort=sales").context["products"])[0].is_wholesale
 
 
 def test_four_main_categories_have_at_least_three_shops_with_peer_averages(demo):

@@ -35,8 +35,9 @@ from wanshang.storefront.views import search as search_views
 
 PER_PAGE = 40
 SORT_KEYS = {key for key, _ in SORTS}
-# Sorts by sales: a wholesale item counts its 50-piece orders as 50 sales, so without this it would lead
-# every best-seller list; retail items come first, wholesale items after them (and in the 批发 channel).
+# Sorts by sales on the pages listed here (shop pages): a wholesale item counts its 50-piece orders as 50
+# sales, so without this it would lead them; retail items come first, wholesale items after (and in the 批发
+# channel). Search and category pages have the search index's 零售/批发 facet (the home page links to 零售).
 RETAIL_FIRST_SORTS = {"default", "sales"}
 
 
