@@ -333,8 +333,10 @@ def test_money_events_are_at_the_times_of_the_back_dated_orders(demo):
         assert event.ts == refunded[event.order_id]
 
 
-def test_every_product_on_sale_has_pictures_stored_as_jpeg(demo):
+def test_every_product_on_sale_has_pictures_stored_as_jpeg(demo, settings, demo_media_root):
     from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = demo_media_root  # where the module's load wrote them
     from PIL import Image
 
     from wanshang.catalog.models import Product
