@@ -15,6 +15,7 @@ from wanshang.catalog.services import (
 from wanshang.demo import content
 from wanshang.demo.backdate import price_change_backdate, products_backdate, stock_movements_backdate
 from wanshang.demo.content import nice_price_fen
+from wanshang.demo.pictures import PictureStore, picture_plan, pictures_store
 from wanshang.demo.shops import SECOND_WAREHOUSES
 from wanshang.inventory.models import Stock, StockMovement
 
@@ -37,16 +38,23 @@ def products_create(
     """List every shop's products. Returns shop slug → list of SkuRef of its products on sale."""
     on_sale: dict[str, list[SkuRef]] = {}
     totals = {"products": 0, "skus": 0, "leaves": set(), "draft": 0, "off_shelf": 0}
+    listings = {
+        demo.spec["slug"]: content.products_for_shop(
+            demo.spec["slug"],
+            shop_leaves(demo.spec),
+            content.brands_for_shop(demo.spec),
+            shop_product_count(demo.spec, per_shop),
+            seed,
+        )
+        for demo in shops
+    }
+    pictures = PictureStore()
+    pictures.prepare(key for items in listings.values() for item in items for key in picture_plan(item))
+    log(f"  商品图 {len(pictures.urls)} 张（本次合成 {pictures.written} 张）")
     for demo in shops:
         spec = demo.spec
         staff = demo.member("operations")
-        items = content.products_for_shop(
-            spec["slug"],
-            content.leaf_categories(spec["categories"]),
-            content.brands_for_shop(spec),
-            per_shop,
-            seed,
-        )
+        items = listings[spec["slug"]]
         opened = demo.opened or now - timedelta(days=90)
         product_ids = []
         initial: dict[tuple[int, str], int] = {}
@@ -62,6 +70,7 @@ def products_create(
                 spec_axes=item["spec_axes"],
                 is_wholesale=item["is_wholesale"],
                 min_order_qty=item["min_order_qty"],
+                images=pictures_store(store=pictures, item=item),
                 skus=[
                     SkuInput(
                         spec_values=s["spec_values"],
@@ -145,6 +154,21 @@ def products_create(
         f"草稿 {totals['draft']} 个，已下架 {totals['off_shelf']} 个"
     )
     return on_sale
+
+
+def shop_leaves(spec: dict) -> list[dict]:
+    """The leaf categories a shop lists products in: its 经营类目's leaves, narrowed to its `focus`
+    second-level categories for the specialist shops."""
+    leaves = content.leaf_categories(spec["categories"])
+    focus = set(spec.get("focus") or [])
+    return [leaf for leaf in leaves if leaf["parent_slug"] in focus] if focus else leaves
+
+
+def shop_product_count(spec: dict, per_shop: int) -> int:
+    """Specialist shops list half as many products as the flagship stores (keeps the load time down), but at
+    a small scale (tests) up to eight: a specialist's few categories have few SKUs per product, and each shop
+    needs a handful of retail SKUs on sale for its promotions."""
+    return max(per_shop // 2, min(8, 2 * per_shop)) if spec.get("focus") else per_shop
 
 
 def stock_initial(*, shop, warehouse, quantities: dict[int, int], actor, reason: str) -> list[int]:

@@ -1523,6 +1523,7 @@ _TOP_TAGS = {
     "baby": ["母婴好物", "正品保障", "安心选", "七天无理由"],
     "sports": ["运动装备", "七天无理由", "运费险", "户外出行"],
 }
+WHOLESALE_MOQ = (10, 12, 20, 24, 30, 50, 60, 100)  # 起批量: the case and carton sizes wholesalers use
 _COMMON_TAGS = ["包邮", "热卖", "限时折扣", "品质好物", "24小时发货"]
 _SERVICE_PROMISES = ["7天无理由退换", "运费险", "48小时内发货", "正品保障", "顺丰包邮", "售后无忧"]
 _TOP_NOTES = {
@@ -1641,7 +1642,7 @@ BRANDS: list[dict] = [
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _shop(seed, region, name, slug, company, categories, brands, description, owner, staff=None):
+def _shop(seed, region, name, slug, company, categories, brands, description, owner, staff=None, focus=None):
     data = {
         "name": name,
         "slug": slug,
@@ -1654,6 +1655,8 @@ def _shop(seed, region, name, slug, company, categories, brands, description, ow
     }
     if staff is not None:
         data["staff"] = staff
+    if focus:  # second-level category slugs the shop's products come from (a specialist shop)
+        data["focus"] = focus
     return data
 
 
@@ -1790,6 +1793,200 @@ SHOPS: list[dict] = [
             _staff("13800000083", "行野仓库老郑", "warehouse"),
             _staff("13800000084", "行野财务林姐", "finance"),
         ],
+    ),
+    # Specialists: with the flagship stores above, four shops in each of 服饰、数码、食品、美妆 (so the
+    # 数据中心's 同行平均 and 竞争情报 have peers to compare with).
+    _shop(
+        111,
+        "330108",
+        "南枝里女装旗舰店",
+        "nanzhili-womens",
+        "杭州南枝里服饰有限公司",
+        ["apparel"],
+        ["南枝里"],
+        "南枝里原创女装，温柔通勤与度假风连衣裙、针织衫，小批量快反，每周上新。",
+        {"phone": "13810000001", "nickname": "南枝里主理人", "name": "江南枝"},
+        [
+            _staff("13810000101", "南枝里运营", "operations"),
+            _staff("13810000201", "南枝里客服", "service"),
+        ],
+        focus=["womens"],
+    ),
+    _shop(
+        112,
+        "440106",
+        "墨衫男装旗舰店",
+        "moshan-menswear",
+        "广州墨衫服饰有限公司",
+        ["apparel"],
+        ["墨衫", "逐风"],
+        "墨衫男装，衬衫、夹克与休闲裤的基础款，面料扎实，版型利落。",
+        {"phone": "13810000002", "nickname": "墨衫老板", "name": "莫山"},
+        [
+            _staff("13810000102", "墨衫运营", "operations"),
+            _staff("13810000202", "墨衫客服", "service"),
+        ],
+        focus=["mens"],
+    ),
+    _shop(
+        113,
+        "320106",
+        "棉知家居服旗舰店",
+        "mianzhi-homewear",
+        "南京棉知纺织品有限公司",
+        ["apparel"],
+        ["棉知"],
+        "棉知家居服与袜品，精梳棉与莫代尔面料，舒适亲肤，全家可穿。",
+        {"phone": "13810000003", "nickname": "棉知店长", "name": "孟知棉"},
+        [
+            _staff("13810000103", "棉知运营", "operations"),
+            _staff("13810000203", "棉知客服", "service"),
+        ],
+        focus=["underwear-homewear", "womens"],
+    ),
+    _shop(
+        114,
+        "440304",
+        "曜岩手机旗舰店",
+        "yaoyan-mobile",
+        "深圳曜岩通讯科技有限公司",
+        ["digital"],
+        ["曜岩"],
+        "曜岩手机官方店，5G手机、快充与手机配件，官方质保，支持以旧换新。",
+        {"phone": "13810000004", "nickname": "曜岩店长", "name": "严曜"},
+        [
+            _staff("13810000104", "曜岩运营", "operations"),
+            _staff("13810000204", "曜岩客服", "service"),
+        ],
+        focus=["mobile"],
+    ),
+    _shop(
+        115,
+        "110105",
+        "启元智造电脑旗舰店",
+        "qiyuan-computers",
+        "北京启元智造科技有限公司",
+        ["digital"],
+        ["启元智造"],
+        "启元智造官方店，轻薄本、游戏本与键鼠外设，学生与办公人群优选。",
+        {"phone": "13810000005", "nickname": "启元掌柜", "name": "袁启"},
+        [
+            _staff("13810000105", "启元运营", "operations"),
+            _staff("13810000205", "启元客服", "service"),
+        ],
+        focus=["computers"],
+    ),
+    _shop(
+        116,
+        "310104",
+        "锐拓数码专营店",
+        "ruituo-digital",
+        "上海锐拓数码科技有限公司",
+        ["digital"],
+        ["锐拓"],
+        "锐拓数码，蓝牙耳机、智能手表与移动电源，出行运动好搭档。",
+        {"phone": "13810000006", "nickname": "锐拓老板", "name": "唐锐"},
+        [
+            _staff("13810000106", "锐拓运营", "operations"),
+            _staff("13810000206", "锐拓客服", "service"),
+        ],
+        focus=["audio-wearables", "mobile"],
+    ),
+    _shop(
+        117,
+        "350203",
+        "鲜满园水果旗舰店",
+        "xianmanyuan-fruit",
+        "厦门鲜满园农业发展有限公司",
+        ["food"],
+        ["鲜满园", "果屿"],
+        "鲜满园产地直采水果与海鲜，当季现摘，冷链到家，坏果包赔。",
+        {"phone": "13810000007", "nickname": "鲜满园掌柜", "name": "袁满"},
+        [
+            _staff("13810000107", "鲜满园运营", "operations"),
+            _staff("13810000207", "鲜满园客服", "service"),
+        ],
+        focus=["fresh"],
+    ),
+    _shop(
+        118,
+        "230103",
+        "谷语粮油旗舰店",
+        "guyu-grain",
+        "哈尔滨谷语粮油有限公司",
+        ["food"],
+        ["谷语"],
+        "谷语东北大米与粮油，黑土地直供，另有坚果零食，整箱囤货更划算。",
+        {"phone": "13810000008", "nickname": "谷语店长", "name": "谷雨"},
+        [
+            _staff("13810000108", "谷语运营", "operations"),
+            _staff("13810000208", "谷语客服", "service"),
+        ],
+        focus=["grain-oil", "snacks"],
+    ),
+    _shop(
+        119,
+        "330106",
+        "茶山里茶叶旗舰店",
+        "chashanli-tea",
+        "杭州茶山里茶业有限公司",
+        ["food"],
+        ["茶山里"],
+        "茶山里，西湖龙井、福建白茶与精品咖啡，一杯好茶慢慢喝。",
+        {"phone": "13810000009", "nickname": "茶山里掌柜", "name": "钱茶山"},
+        [
+            _staff("13810000109", "茶山里运营", "operations"),
+            _staff("13810000209", "茶山里客服", "service"),
+        ],
+        focus=["tea-coffee"],
+    ),
+    _shop(
+        120,
+        "310115",
+        "初颜彩妆旗舰店",
+        "chuyan-makeup",
+        "上海初颜化妆品有限公司",
+        ["beauty"],
+        ["初颜"],
+        "初颜彩妆官方店，口红、唇釉与粉底，所有产品均已完成备案。",
+        {"phone": "13810000010", "nickname": "初颜主理人", "name": "颜初"},
+        [
+            _staff("13810000110", "初颜运营", "operations"),
+            _staff("13810000210", "初颜客服", "service"),
+        ],
+        focus=["makeup"],
+    ),
+    _shop(
+        121,
+        "440305",
+        "水漾集护肤旗舰店",
+        "shuiyangji-skincare",
+        "深圳水漾集生物科技有限公司",
+        ["beauty"],
+        ["水漾集"],
+        "水漾集补水护肤，面霜、精华与面膜，温和配方，敏感肌可用。",
+        {"phone": "13810000011", "nickname": "水漾集店长", "name": "柳漾"},
+        [
+            _staff("13810000111", "水漾集运营", "operations"),
+            _staff("13810000211", "水漾集客服", "service"),
+        ],
+        focus=["skincare"],
+    ),
+    _shop(
+        122,
+        "420111",
+        "素肌个护旗舰店",
+        "suji-care",
+        "武汉素肌日化有限公司",
+        ["beauty"],
+        ["素肌", "植觅"],
+        "素肌个护，洗发沐浴与基础护肤，植物配方，全家适用。",
+        {"phone": "13810000012", "nickname": "素肌店主", "name": "苏肌"},
+        [
+            _staff("13810000112", "素肌运营", "operations"),
+            _staff("13810000212", "素肌客服", "service"),
+        ],
+        focus=["hair-body", "skincare"],
     ),
 ]
 
@@ -2157,6 +2354,7 @@ def products_for_shop(
     order = list(range(len(leaves)))
     rng.shuffle(order)
     products = []
+    wholesale_count = 0
 
     def next_barcode() -> str:
         nonlocal item_ref
@@ -2245,7 +2443,9 @@ def products_for_shop(
                 }
             )
 
-        is_wholesale = rng.random() < 0.1
+        # about one in ten is sold wholesale, at most one in eight (a small shop keeps enough retail items)
+        is_wholesale = rng.random() < 0.1 and wholesale_count < max(1, count // 8)
+        wholesale_count += is_wholesale
         tags = rng.sample(_TOP_TAGS.get(top_slug, []) + _COMMON_TAGS, rng.randint(1, 3))
         if is_wholesale:
             tags = ["批发", *tags]
@@ -2259,7 +2459,7 @@ def products_for_shop(
                 "attributes": attrs,
                 "detail_html": _detail_html(leaf, top_slug, brand, points, attrs, rng),
                 "is_wholesale": is_wholesale,
-                "min_order_qty": rng.randint(10, 100) if is_wholesale else 1,
+                "min_order_qty": rng.choice(WHOLESALE_MOQ) if is_wholesale else 1,
                 "specs": [axis["name"] for axis in axes],
                 "spec_axes": [
                     {"name": axis["name"], "values": [axis["values"][v] for v in idx]}

@@ -29,6 +29,9 @@ SIM_BUYER_PREFIX = "166"  # simulated buyers' logins: 166 + 8 digits (the demo's
 PC_SHARE = 0.35
 RETURNING_ANONYMOUS = 0.25  # of anonymous visits, the share by someone seen before (same visitor cookie)
 SECOND_DEVICE = 0.15  # of a buyer's visits, the share from their other device
+WHOLESALE_APPEAL = (
+    0.25  # few visitors buy by the case: wholesale items draw a quarter of a retail item's interest
+)
 
 
 def hex_id(rng: random.Random) -> str:
@@ -170,7 +173,7 @@ def catalog_load(*, seed: int) -> Catalog:
                 words=words,
                 sku_ids=skus[pk],
                 min_qty=max(1, min_qty) if wholesale else 1,
-                weight=popularity * shops[shop_id].appeal,
+                weight=popularity * shops[shop_id].appeal * (WHOLESALE_APPEAL if wholesale else 1.0),
             )
         )
     return Catalog(

@@ -6,6 +6,7 @@ Everything random comes from `random.Random` instances derived from the seed (ne
 same seed gives the same catalogue, shops, buyers and order history (times are relative to the load time).
 """
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -56,7 +57,7 @@ SIMULATE_DAYS = 30
 # Visits per simulated day in the demo: 30 days of this add about a minute to the load on SQLite (measured,
 # see README); `manage.py simulate_market` takes more.
 SIMULATE_VISITORS_PER_DAY = 200
-BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_ADDR = "127.0.0.1:8000"  # what scripts/demo serves unless DEMO_ADDR says otherwise
 URLS = [
     ("商城首页（买家）", "/"),
     ("卖家中心", "/seller/"),
@@ -274,13 +275,29 @@ def demo_logins() -> list[tuple[str, str, str]]:
     return rows
 
 
+def demo_base_url(addr: str | None = None) -> str:
+    """The address the demo serves, as a URL: DEMO_ADDR (what scripts/demo hands to runserver: `host:port`,
+    or a port alone), else 127.0.0.1:8000. A server on every interface (0.0.0.0, ::) is shown as localhost."""
+    addr = (os.environ.get("DEMO_ADDR", "") if addr is None else addr).strip() or DEFAULT_ADDR
+    if addr.isdigit():
+        addr = f"127.0.0.1:{addr}"
+    host, _, port = addr.rpartition(":")
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::", "0"):  # noqa: S104 - the wildcard is reached through localhost
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port or '8000'}"
+
+
 def demo_banner() -> list[str]:
+    base = demo_base_url()
     line = "=" * 72
     out = [line, " 万商演示商城已就绪 · Wanshang demo marketplace", line]
-    out += [f"  {BASE_URL + path:<38}{label}" for label, path in URLS]
+    out += [f"  {base + path:<38}{label}" for label, path in URLS]
     out.append("-" * 72)
     out.append(f" 演示账号（手机号登录，统一密码 {DEMO_PASSWORD}）：")
     out += [f"  {phone}  {role}：{who}" for role, phone, who in demo_logins()]
-    out.append(f" 登录页：{BASE_URL}/accounts/login/")
+    out.append(f" 登录页：{base}/accounts/login/")
     out.append(line)
     return out

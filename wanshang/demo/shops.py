@@ -179,7 +179,9 @@ def shops_open(*, operator, categories: dict, now, rng, log) -> list[DemoShop]:
             )
         demo.warehouses = warehouse_list(shop=shop)
         freight_templates_create(demo)
-        approved = now - timedelta(days=150 - i * 9 + rng.uniform(0, 5))
+        # the flagship stores opened 150 to 87 days ago, the specialists since then
+        days = 150 - i * 9 if i < 8 else 80 - (i - 8) * 5
+        approved = now - timedelta(days=days + rng.uniform(0, 5))
         shop_backdate(
             shop_id=shop.pk,
             application_id=app.pk,

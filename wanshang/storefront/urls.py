@@ -21,6 +21,7 @@ urlpatterns = [
     path("search/", catalog.search, name="search"),
     path("search/suggest/", search.suggestions, name="search_suggest"),
     path("search/click/", search.click, name="search_click"),
+    path("wholesale/", catalog.wholesale, name="wholesale"),
     path("shop/<slug:slug>/", catalog.shop, name="shop"),
     path("p/<int:product_id>/", catalog.product, name="product"),
     path("cart/", cart.cart, name="cart"),

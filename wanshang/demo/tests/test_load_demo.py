@@ -331,3 +331,69 @@ def test_money_events_are_at_the_times_of_the_back_dated_orders(demo):
     refunded = {r.order_id: r.refunded_at for r in Refund.objects.filter(status="refunded")}
     for event in Event.objects.filter(kind="refund"):
         assert event.ts == refunded[event.order_id]
+
+
+def test_every_product_on_sale_has_pictures_stored_as_jpeg(demo, settings, demo_media_root):
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = demo_media_root  # where the module's load wrote them
+    from PIL import Image
+
+    from wanshang.catalog.models import Product
+
+    on_sale = list(Product.objects.filter(status="on_sale").values_list("images", flat=True))
+    assert on_sale and all(images for images in on_sale)
+    assert sum(len(images) > 1 for images in on_sale) > len(on_sale) / 3  # many have a gallery
+    url = on_sale[0][0]
+    assert url.startswith(default_storage.base_url)
+    with default_storage.open(url.removeprefix(default_storage.base_url)) as f, Image.open(f) as im:
+        assert im.format == "JPEG" and im.size == (800, 800)
+
+
+def test_home_rows_hold_retail_items_and_wholesale_has_its_channel(demo, client):
+    from wanshang.catalog.models import Product
+
+    assert Product.objects.filter(status="on_sale", is_wholesale=True, min_order_qty__gte=10).exists()
+    page = client.get("/")
+    assert page.status_code == 200
+    rows = [*page.context["hot"], *page.context["new"], *(p for _r, ps in page.context["floors"] for p in ps)]
+    assert rows and not any(p.is_wholesale for p in rows)
+    assert page.context["wholesale"] and all(p.is_wholesale for p in page.context["wholesale"])
+    assert 'href="/wholesale/"' in page.content.decode()
+
+    channel = client.get("/wholesale/")
+    listed = list(channel.context["products"])
+    assert listed and all(p.is_wholesale for p in listed)
+    assert f"{listed[0].min_order_qty}件起批" in channel.content.decode()
+
+    assert "/search/?sort=sales&amp;channel=retail" in page.content.decode()  # 热销榜单's 更多: retail only
+    shop = listed[0].shop
+    assert not list(client.get(f"/shop/{shop.slug}/?sort=sales").context["products"])[0].is_wholesale
+
+
+def test_four_main_categories_have_at_least_three_shops_with_peer_averages(demo):
+    from collections import Counter
+
+    from wanshang.insights.metrics import period_for
+    from wanshang.insights.peers import category_average, peer_ids
+    from wanshang.merchants.models import Shop
+    from wanshang.merchants.selectors import shops_main_category
+
+    main = shops_main_category()
+    crowded = [cat for cat, n in Counter(main.values()).items() if n >= 3]
+    assert len(crowded) >= 4
+    for shop in Shop.objects.filter(pk__in=[pk for pk, cat in main.items() if cat in crowded]):
+        if len(peer_ids(shop)) >= 3:
+            assert category_average(shop=shop, period=period_for("7d")) is not None, shop.slug
+    assert sum(len(peer_ids(s)) >= 3 for s in Shop.objects.all()) >= 16  # 4 shops in each of 4 categories
+
+
+def test_banner_prints_the_address_the_demo_serves(monkeypatch):
+    from wanshang.demo.services import demo_banner
+
+    monkeypatch.setenv("DEMO_ADDR", "0.0.0.0:8123")
+    assert any("http://127.0.0.1:8123/seller/" in line for line in demo_banner())
+    monkeypatch.setenv("DEMO_ADDR", "192.0.2.7:9000")
+    assert any("http://192.0.2.7:9000/accounts/login/" in line for line in demo_banner())
+    monkeypatch.delenv("DEMO_ADDR")
+    assert any("http://127.0.0.1:8000/" in line for line in demo_banner())

@@ -18,7 +18,7 @@ def _snapshot() -> dict:
     for line in OrderLine.objects.order_by("pk"):
         lines.setdefault(line.order_id, []).append((line.title, line.spec_text, line.quantity))
     return {
-        "titles": list(Product.objects.order_by("pk").values_list("title", "status")),
+        "titles": list(Product.objects.order_by("pk").values_list("title", "status", "images")),
         "skus": list(Sku.objects.order_by("pk").values_list("spec_key", "barcode", "cost_fen")),
         "orders": [
             (o.buyer.phone, o.shop.slug, o.status, lines[o.pk])
@@ -76,4 +76,4 @@ def test_same_seed_gives_the_same_products_and_orders(db):
 
 
 def test_another_seed_gives_other_titles(db):
-    assert [t for t, _ in _load(7)["titles"]] != [t for t, _ in _load(8)["titles"]]
+    assert [t for t, *_ in _load(7)["titles"]] != [t for t, *_ in _load(8)["titles"]]

@@ -35,17 +35,25 @@ from wanshang.storefront.views import search as search_views
 
 PER_PAGE = 40
 SORT_KEYS = {key for key, _ in SORTS}
+# Sorts by sales on the pages listed here (shop pages): a wholesale item counts its 50-piece orders as 50
+# sales, so without this it would lead them; retail items come first, wholesale items after (and in the 批发
+# channel). Search and category pages have the search index's 零售/批发 facet (the home page links to 零售).
+RETAIL_FIRST_SORTS = {"default", "sales"}
 
 
 def home(request):
     tree = category_menu(request)
     floors = []
+    # Retail items fill the home page's rows (one tap must never put 50 pieces in a cart); wholesale items
+    # have their own row, which links to the 批发 channel.
     for root in tree[:4]:
-        products = list(product_search(category=root, sort="sales")[:5])
+        products = list(product_search(category=root, sort="sales").filter(is_wholesale=False)[:5])
         if products:
             floors.append((root, products))
-    hot, new = list(product_search(sort="sales")[:10]), list(product_search(sort="new")[:10])
-    shown = {p.pk: p for p in [*hot, *new, *(p for _root, ps in floors for p in ps)]}
+    hot = list(product_search(sort="sales").filter(is_wholesale=False)[:10])
+    new = list(product_search(sort="new").filter(is_wholesale=False)[:10])
+    wholesale = list(product_search(sort="sales").filter(is_wholesale=True)[:5])
+    shown = {p.pk: p for p in [*hot, *new, *wholesale, *(p for _root, ps in floors for p in ps)]}
     return render(
         request,
         "storefront/home.html",
@@ -54,6 +62,7 @@ def home(request):
             "hot": hot,
             "new": new,
             "floors": floors,
+            "wholesale": wholesale,
             "shops": list(shop_list_open().order_by("-id")[:12]),
             "card_overlay": card_overlay(buyer=request.user, products=shown.values()),
         },
@@ -76,6 +85,7 @@ def _listing(
     q: str = "",
     extra=None,
     results_template: str | None = "storefront/_listing_results.html",
+    wholesale: bool | None = None,
 ):
     """A product list page. The results block (count, grid, pagination) is the same for every visitor, so it
     is cached per URL and language, keyed by the catalog's listing version: any price, shelf or shop change
@@ -98,6 +108,10 @@ def _listing(
         qs = product_search(
             q=q, category=category, shop=shop, sort=sort, min_price_fen=low, max_price_fen=high
         )
+        if wholesale is not None:  # the 批发 channel lists only wholesale items
+            qs = qs.filter(is_wholesale=wholesale)
+        elif sort in RETAIL_FIRST_SORTS:  # best-seller orders: retail first, wholesale after
+            qs = qs.order_by("is_wholesale", *qs.query.order_by)
         page = paginate(qs, page=request.GET.get("page"), per_page=PER_PAGE)
         context.update(page=page, products=page.object_list)
         if not results_template:  # the page lays the results out itself (shop page): not cached
@@ -148,6 +162,19 @@ def search(request):
     )
 
 
+def wholesale(request):
+    """批发: the wholesale items (sold from a minimum quantity, with tiered prices), best sellers first."""
+    return _listing(
+        request,
+        template="storefront/listing.html",
+        wholesale=True,
+        extra={
+            "title": _("批发专区"),
+            "side_tree": category_menu(request),
+        },
+    )
+
+
 def shop(request, slug):
     the_shop = shop_get_public(slug=slug)
     track_page(request, shop_id=the_shop.pk)
@@ -190,7 +217,11 @@ def product(request, product_id):
         ],
     }
     single = rows[0] if len(rows) == 1 else None
-    related = list(product_search(shop=item.shop, sort="sales").exclude(pk=item.pk)[:6])
+    related = list(  # the shop's best sellers of the same kind: retail beside retail, wholesale beside wholesale
+        product_search(shop=item.shop, sort="sales")
+        .filter(is_wholesale=item.is_wholesale)
+        .exclude(pk=item.pk)[:6]
+    )
     labels = list(
         {r.price.label if r.promoted else "" for r in rows}
     )  # shown before a SKU is picked if all share it
