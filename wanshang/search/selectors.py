@@ -12,6 +12,7 @@ How a query runs (docs/search.md has the whole story and the 综合 formula):
    word with the pinyin of a better-known word is offered as a correction (`did_you_mean`).
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -201,12 +202,21 @@ def _count(groups, p: SearchParams) -> int:
 # --- the search ------------------------------------------------------------------------------------------------
 
 
+_categories: ContextVar[dict | None] = ContextVar("search_categories", default=None)
+
+
+def _cats() -> dict:
+    """The category table, read once per search (the tree comes from the cache, unpickled on every read)."""
+    found = _categories.get()
+    return found if found is not None else categories_by_id()
+
+
 def _category_named(words: list[str]):
     """The shallowest active category whose name is the whole query (女装), or None."""
     if not words:
         return None
     joined = "".join(words)
-    named = [c for c in categories_by_id().values() if c.name == joined]
+    named = [c for c in _cats().values() if c.name == joined]
     return min(named, key=lambda c: c.level) if named else None
 
 
@@ -225,11 +235,7 @@ def _better_term(typed: str) -> str | None:
     )
     if better is None:
         better = next(
-            (
-                c.name
-                for c in categories_by_id().values()
-                if c.name != typed and text.pinyin_of(c.name)[0] == full
-            ),
+            (c.name for c in _cats().values() if c.name != typed and text.pinyin_of(c.name)[0] == full),
             None,
         )
     return better
@@ -250,6 +256,27 @@ def did_you_mean(words: list[str]) -> str:
 
 
 def search(params: SearchParams) -> SearchResult:
+    token = _categories.set(categories_by_id())
+    try:
+        return _search(params)
+    finally:
+        _categories.reset(token)
+
+
+RERANK_LIMIT = 1000
+
+
+def _rerank_window(p: SearchParams, groups, total: int, last_row: int) -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and p.sort == "default"
+        and bool(groups)
+        and total > RERANK_LIMIT
+        and last_row <= RERANK_LIMIT
+    )
+
+
+def _search(params: SearchParams) -> SearchResult:
     p = params if params.sort in SORTS else SearchParams(**{**params.__dict__, "sort": "default"})
     per_page = max(1, min(p.per_page, MAX_PAGE_SIZE))
     typed = text.query_words(p.q)
@@ -278,13 +305,20 @@ def search(params: SearchParams) -> SearchResult:
     match = _match_for(groups)
     body, params_ = _from_where(match, _filters(p))
     order_sql, order_params = _order(p, match, bool(groups))
-    ids = [
-        r[0]
-        for r in _rows(
-            f"SELECT d.product_id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s",
-            [*params_, *order_params, per_page, (page - 1) * per_page],
+    window = [per_page, (page - 1) * per_page]
+    if _rerank_window(p, groups, total, page * per_page):
+        # 综合 over a large match on PostgreSQL: relevance needs each row's vectors, so only the RERANK_LIMIT
+        # most popular matches are scored (docs/search.md)
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT d.product_id, d.popularity {body}), "  # noqa: S608
+            f"top AS (SELECT product_id FROM m ORDER BY popularity DESC, product_id DESC LIMIT {RERANK_LIMIT}) "
+            f"SELECT d.product_id FROM top JOIN search_searchdoc d ON d.product_id = top.product_id "
+            f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
         )
-    ]
+        ids = [r[0] for r in _rows(sql, [*params_, *order_params, *window])]
+    else:
+        sql = f"SELECT d.product_id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s"  # noqa: S608
+        ids = [r[0] for r in _rows(sql, [*params_, *order_params, *window])]
     hint = p.category or _category_named(words)
     return SearchResult(
         products=public_products_in_order(product_ids=ids),
@@ -468,7 +502,7 @@ def _facets(groups, p: SearchParams, hint) -> list[Facet]:
 def _category_facet(paths: dict[str, int], p: SearchParams) -> list[Facet]:
     """Counts per child of the chosen category (or per top category), summed from the leaf paths found."""
     base = p.category.path if p.category is not None else "/"
-    categories = categories_by_id()
+    categories = _cats()
     counts: dict[int, int] = {}
     for path, n in paths.items():
         rest = path[len(base) :] if path.startswith(base) else ""

@@ -150,3 +150,15 @@ def test_rebuild_gives_the_same_answers(mall):
     before = ids(search(SearchParams(q="连衣裙")))
     assert rebuild_index() >= 6
     assert ids(search(SearchParams(q="连衣裙"))) == before
+
+
+@pytest.mark.postgres
+def test_large_matches_rank_only_the_most_popular_candidates_on_postgres(mall, require_postgres, monkeypatch):
+    """综合 over more than RERANK_LIMIT matches scores the most popular ones only (docs/search.md)."""
+    monkeypatch.setattr("wanshang.search.selectors.RERANK_LIMIT", 2)
+    matches = {mall[k].pk for k in ("dress", "dress2", "wholesale")}  # equal popularity: newest first
+    found = search(SearchParams(q="连衣裙", per_page=2))
+    assert found.total == 3
+    assert ids(found) == set(sorted(matches)[-2:])
+    deeper = search(SearchParams(q="连衣裙", per_page=2, page=2))  # past the window: everything is scored
+    assert ids(deeper) | ids(found) == matches
