@@ -41,4 +41,7 @@ def test_for_you_ranks_neighbours_of_recent_touches_and_excludes_seen_and_bought
 
 
 def test_for_you_of_a_new_visitor_is_the_popular_list():
-    assert engine.for_you(engine.Seeds(), neighbours={}, category_popular={}, popular=[5, 6, 7], limit=2) == [5, 6]
+    assert engine.for_you(engine.Seeds(), neighbours={}, category_popular={}, popular=[5, 6, 7], limit=2) == [
+        5,
+        6,
+    ]
