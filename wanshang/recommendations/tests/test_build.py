@@ -9,7 +9,7 @@ from wanshang.recommendations.models import BuildState, ProductPopularity, Relat
 from wanshang.recommendations.services import recommendations_build
 from wanshang.recommendations.tasks import build as build_job
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sql]  # dates and joins: SQLite and PostgreSQL
 
 
 @pytest.fixture

@@ -17,11 +17,12 @@ def shop(make_shop):
 
 
 @pytest.fixture
-def scene(shop, make_product, view, build):
-    """a and b are viewed together by three visitors; hot is the mall's most viewed product."""
+def scene(shop, make_shop, make_product, view, build):
+    """a and b are viewed together by three visitors; hot, of another shop and category, is the mall's most
+    viewed product."""
     a = make_product(shop, title="纯棉连衣裙")
     b = make_product(shop, title="真丝半身裙")
-    hot = make_product(shop, title="爆款T恤")
+    hot = make_product(make_shop(), title="爆款T恤")
     now = timezone.now()
     for n in range(3):
         view(f"v{n}", a, at=now - timedelta(minutes=30))

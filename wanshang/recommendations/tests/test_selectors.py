@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from wanshang.recommendations.selectors import after_purchase, for_you, related_products
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sql]  # dates and joins: SQLite and PostgreSQL
 
 
 @pytest.fixture
