@@ -70,30 +70,33 @@ def recommendations_build(*, now=None, force: bool = False) -> int:
     catches up by itself. Skipped when no event arrived since the last build and that build is under a day
     old (paid orders are events too: 商品支付). Returns the related pairs written (0 when skipped)."""
     now = now or timezone.now()
-    latest = latest_event_id()
-    state = BuildState.objects.order_by("pk").first()
-    fresh = state is not None and state.built_at is not None and now - state.built_at < REBUILD_AFTER
-    if not force and fresh and state.event_id == latest:
-        return 0
-    viewed, visitors, categories = _view_baskets(now=now)
-    bought, buyers, bought_categories = _buy_baskets(now=now)
-    categories.update(bought_categories)
-    rows = _related_rows(RelatedKind.CO_VIEWED, co_occurrence(viewed.values())) + _related_rows(
-        RelatedKind.CO_BOUGHT, co_occurrence(bought.values())
-    )
-    popular = [
-        ProductPopularity(
-            product_id=p, category_id=categories.get(p), visitors=visitors[p], buyers=buyers[p], score=score
-        )
-        for p, score in popularity_scores(visitors, buyers).items()
-    ]
     with transaction.atomic():
+        # one build at a time: a second worker waits here, then finds the first one's build fresh and skips
+        state, _ = BuildState.objects.select_for_update().get_or_create(pk=1)
+        latest = latest_event_id()
+        fresh = state.built_at is not None and now - state.built_at < REBUILD_AFTER
+        if not force and fresh and state.event_id == latest:
+            return 0
+        viewed, visitors, categories = _view_baskets(now=now)
+        bought, buyers, bought_categories = _buy_baskets(now=now)
+        categories.update(bought_categories)
+        rows = _related_rows(RelatedKind.CO_VIEWED, co_occurrence(viewed.values())) + _related_rows(
+            RelatedKind.CO_BOUGHT, co_occurrence(bought.values())
+        )
+        popular = [
+            ProductPopularity(
+                product_id=p,
+                category_id=categories.get(p),
+                visitors=visitors[p],
+                buyers=buyers[p],
+                score=score,
+            )
+            for p, score in popularity_scores(visitors, buyers).items()
+        ]
         RelatedProduct.objects.all().delete()
         RelatedProduct.objects.bulk_create(rows, batch_size=2000)
         ProductPopularity.objects.all().delete()
         ProductPopularity.objects.bulk_create(popular, batch_size=2000)
-        BuildState.objects.exclude(pk=getattr(state, "pk", None)).delete()
-        BuildState.objects.update_or_create(
-            pk=getattr(state, "pk", 1), defaults={"event_id": latest, "built_at": now, "pairs": len(rows)}
-        )
+        state.event_id, state.built_at, state.pairs = latest, now, len(rows)
+        state.save()
     return len(rows)
