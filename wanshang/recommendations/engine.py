@@ -26,10 +26,10 @@ BUYER_WEIGHT = 5.0  # one buyer counts as much as this many product-page visitor
 
 # 猜你喜欢
 SEEDS = 20  # distinct products of the visitor's history used
-DECAY = 0.5  # weight of the n-th most recent distinct product: DECAY ** n (bench: recent intent wins)
+DECAY = 0.3  # weight of the n-th most recent distinct product: DECAY ** n (bench: recent intent wins)
 KIND_WEIGHT = {"pv": 1.0, "cart": 2.0, "fav": 2.0, "bought": 2.0}
 CO_BOUGHT_WEIGHT = 1.0  # relative to co-viewed neighbours
-CATEGORY_WEIGHT = 3.0  # the best seller of the touched categories, relative to a neighbour of score 1
+CATEGORY_WEIGHT = 1.0  # the best seller of the touched categories, relative to a neighbour of score 1
 
 
 def co_occurrence(
