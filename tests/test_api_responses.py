@@ -264,6 +264,7 @@ def test_storefront_answers_match_the_documented_schemas(
 ):
     from wanshang.marketing.services import points_change
     from wanshang.orders.services import order_ship
+    from wanshang.recommendations.services import recommendations_build
 
     shop = make_shop(name="万商旗舰店")
     dress = make_product(shop, title="纯棉连衣裙", prices=(19900, 25900), stock=10, brand_id=None)
@@ -391,6 +392,17 @@ def test_storefront_answers_match_the_documented_schemas(
     )
     paid_id = payment["orders"][0]["id"]
     contract.call(me, "get", f"{S}/orders", expect=200)
+
+    # recommendations, built by hand here (the job's work) from the order just paid
+    recommendations_build(force=True)
+    contract.call(client, "get", f"{S}/recommendations/for-you", expect=200)
+    contract.call(me, "get", f"{S}/recommendations/for-you", query={"page_size": 5}, expect=200)
+    contract.call(me, "get", f"{S}/recommendations/for-you", query={"page_size": 500}, expect=422)
+    recs = f"{S}/recommendations/product/{{product_id}}"
+    contract.call(client, "get", recs, path={"product_id": dress.pk}, expect=200)
+    contract.call(client, "get", recs, path={"product_id": dress.pk}, query={"kind": "co_bought"}, expect=200)
+    contract.call(client, "get", recs, path={"product_id": dress.pk}, query={"kind": "bogus"}, expect=422)
+    contract.call(client, "get", recs, path={"product_id": 987654321}, expect=404)
     contract.call(me, "get", f"{S}/orders", query={"tab": "to_ship"}, expect=200)
     contract.call(me, "get", f"{S}/orders", query={"page": 0}, expect=422)
     contract.call(

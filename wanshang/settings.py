@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wanshang.analytics",
     "wanshang.insights",
     "wanshang.search",
+    "wanshang.recommendations",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",

@@ -77,6 +77,7 @@ class Event(models.Model):
             models.Index(fields=["kind", "ts"], name="event_kind_ts"),
             models.Index(fields=["ts"], name="event_ts"),
             models.Index(fields=["user_id"], name="event_user"),
+            models.Index(fields=["visitor", "ts"], name="event_visitor_ts"),  # 猜你喜欢: one visitor's latest
         ]
 
 

@@ -1,5 +1,7 @@
 """The event log's public reads for other apps and the faces (reporting reads its tables: `readmodel.py`)."""
 
+from django.db.models import Q
+
 from wanshang.analytics.models import Event
 from wanshang.analytics.tracking import visitor_of as visitor_of  # the visitor id of a buyer's browser
 
@@ -8,4 +10,52 @@ def buyer_visitor_ids(*, user_id: int) -> set[str]:
     """The browser visitor ids a buyer's events were recorded under while they were logged in."""
     return set(
         Event.objects.filter(user_id=user_id).exclude(visitor="").values_list("visitor", flat=True).distinct()
+    )
+
+
+# --- for recommendations (看了又看, 猜你喜欢): product page views, carts and favourites ---------------------------
+
+PRODUCT_TOUCH_KINDS = ("pv", "cart", "fav")  # a product page view, 加购, 收藏
+
+
+def _product_touches():
+    """Events that say a visitor looked at or wanted one product: product-page views, carts, favourites."""
+    return Event.objects.filter(
+        Q(kind="pv", page_type="product") | Q(kind__in=PRODUCT_TOUCH_KINDS[1:]), product_id__isnull=False
+    )
+
+
+def latest_event_id() -> int:
+    """The newest event's id (0 for an empty log): a job compares it to see whether anything happened."""
+    last = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    return last or 0
+
+
+def product_touches_since(*, since):
+    """Every product touch at or after `since`, oldest first, as (visitor, user_id, product_id, category_id,
+    kind, ts) tuples, streamed in chunks (the recommendation job reads months of them)."""
+    return (
+        _product_touches()
+        .filter(ts__gte=since)
+        .order_by("ts", "id")
+        .values_list("visitor", "user_id", "product_id", "category_id", "kind", "ts")
+        .iterator(chunk_size=5000)
+    )
+
+
+def recent_product_touches(*, visitor: str = "", user_id: int | None = None, since, limit: int = 50) -> list:
+    """One visitor's (and, signed in, that buyer's) latest product touches, newest first, as (product_id,
+    category_id, kind, ts) tuples: what 猜你喜欢 starts from. Empty without a visitor id or a buyer."""
+    who = Q()
+    if visitor:
+        who |= Q(visitor=visitor)
+    if user_id:
+        who |= Q(user_id=user_id)
+    if not who:
+        return []
+    return list(
+        _product_touches()
+        .filter(who, ts__gte=since)
+        .order_by("-ts", "-id")
+        .values_list("product_id", "category_id", "kind", "ts")[:limit]
     )

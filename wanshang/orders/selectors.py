@@ -230,3 +230,35 @@ def units_bought(*, buyer, promotion_ids) -> dict[int, int]:
         .annotate(n=Sum("quantity"))
     )
     return {r["promotion_id"]: r["n"] for r in rows}
+
+
+# --- for recommendations (买了又买) -----------------------------------------------------------------------------
+
+
+def paid_lines_since(*, since):
+    """Every line of an order paid at or after `since` (cancelled-before-payment orders never are), oldest
+    first, as (buyer_id, product_id, category_id, paid_at) tuples, streamed in chunks."""
+    return (
+        OrderLine.objects.filter(order__paid_at__gte=since, order__status__in=PAID_STATES)
+        .order_by("order__paid_at", "id")
+        .values_list("order__buyer_id", "product_id", "category_id", "order__paid_at")
+        .iterator(chunk_size=5000)
+    )
+
+
+def products_bought_by(*, buyer_id: int, since) -> set[int]:
+    """The products a buyer paid for at or after `since` (猜你喜欢 does not offer them again)."""
+    return set(
+        OrderLine.objects.filter(
+            order__buyer_id=buyer_id, order__paid_at__gte=since, order__status__in=PAID_STATES
+        ).values_list("product_id", flat=True)
+    )
+
+
+def products_of_payment(*, buyer_id: int, payment_no: str) -> list[int]:
+    """The products of one of the buyer's payments (the order-complete page starts 买了又买 from them)."""
+    return list(
+        OrderLine.objects.filter(order__buyer_id=buyer_id, order__payment__no=payment_no)
+        .order_by("id")
+        .values_list("product_id", flat=True)
+    )

@@ -9,6 +9,7 @@ from wanshang.storefront.views import (
     orders,
     privacy,
     promotions,
+    recommendations,
     search,
 )
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("wholesale/", catalog.wholesale, name="wholesale"),
     path("shop/<slug:slug>/", catalog.shop, name="shop"),
     path("p/<int:product_id>/", catalog.product, name="product"),
+    path("p/<int:product_id>/recs/", recommendations.product_rows, name="recs_product"),
+    path("recs/", recommendations.feed, name="recs_feed"),
     path("cart/", cart.cart, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/update/", cart.cart_update, name="cart_update"),

@@ -44,6 +44,7 @@ from wanshang.pricing.types import PricingOptions
 from wanshang.storefront.api.favourites import router as favourites_router
 from wanshang.storefront.api.promotions import OPTIONAL_AUTH, cashier
 from wanshang.storefront.api.promotions import router as promotions_router
+from wanshang.storefront.api.recommendations import router as recommendations_router
 from wanshang.storefront.api.schemas import (
     AUTHED_ERRORS,
     CSRF_ERRORS,
@@ -79,6 +80,7 @@ router = Router()
 router.add_router("", promotions_router)  # coupons, points, flash sales, group buys
 router.add_router("", favourites_router)  # 我的收藏, deleting my behaviour data
 router.add_router("", search_router)  # search, suggestions, hot words, result clicks
+router.add_router("", recommendations_router)  # 看了又看, 买了又买, 猜你喜欢
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 
