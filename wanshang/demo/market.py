@@ -112,6 +112,11 @@ class Catalog:
         return self._group(("word", word), lambda p: word in p.words)
 
 
+MARKETING_WORDS = frozenset(
+    {"官方正品", "官方", "正品", "新品", "新品上市", "爆款", "热卖", "包邮", "旗舰店"}
+)
+
+
 def catalog_load(*, seed: int) -> Catalog:
     """The open shops with products on sale. Quality and appeal come from the seed and the shop's slug (the
     demo's shop weights give its big shops more traffic); popularity is heavy-tailed: a few bestsellers."""
@@ -156,15 +161,20 @@ def catalog_load(*, seed: int) -> Catalog:
             skus[product_id].append(sku_id)
     rng = random.Random(f"wanshang-sim:{seed}:popularity")
     products = []
-    for pk, shop_id, category_id, title, wholesale, min_qty in (
+    for pk, shop_id, category_id, category_name, title, wholesale, min_qty in (
         Product.objects.filter(status=Product.Status.ON_SALE, shop_id__in=list(shops))
         .order_by("pk")
-        .values_list("pk", "shop_id", "category_id", "title", "is_wholesale", "min_order_qty")
+        .values_list(
+            "pk", "shop_id", "category_id", "category__name", "title", "is_wholesale", "min_order_qty"
+        )
     ):
         popularity = rng.paretovariate(1.3)
         if pk not in skus:
             continue
-        words = [w for w in title.split() if 2 <= len(w) <= 12] or [title[:8]]
+        # what a buyer types: the kind of thing (its category) or a descriptive part of the title, not the
+        # shop's marketing words (官方正品, 2026新品)
+        chunks = [w for w in title.split() if 2 <= len(w) <= 12 and not any(c.isdigit() for c in w)]
+        words = [category_name, *(w for w in chunks if w not in MARKETING_WORDS)]
         products.append(
             SimProduct(
                 id=pk,

@@ -62,6 +62,7 @@ from wanshang.inventory.services import stock_set
 from wanshang.orders.models import Order
 from wanshang.orders.services import order_cancel, order_confirm_receipt, order_ship
 from wanshang.payments.services import sandbox_pay
+from wanshang.search.services import query_click, query_record
 
 WEEKEND = 1.2
 DAY_NOISE = 0.12  # sd of the log of a day's traffic multiplier
@@ -589,9 +590,17 @@ class _Browse:
         rng, catalog = self.rng, self.catalog
         pool = catalog.all
         landing = True
+        searched = None
         if self.source == "search":
             word = rng.choice(catalog.all.pick(rng).words)
             pool = catalog.matching(word)
+            searched = query_record(
+                text_typed=word,
+                results=len(pool.items),
+                user=self.who.user,
+                visitor=self.visit.visitor,
+                at=self.visit.clock,
+            )
             alive = self.page("search", query=word)
         elif self.source == "category":
             category_id = catalog.all.pick(rng).category_id
@@ -609,6 +618,9 @@ class _Browse:
             landing = True
             product = pool.pick(rng)
             alive = self.page("product", product=product)
+            if searched is not None:  # the first product opened from the results: the query's click
+                query_click(query_id=searched.pk, product_id=product.id)
+                searched = None
             pages += 1
             step = rng.random()
             if step < 0.45:

@@ -184,8 +184,9 @@ def refresh_signals(*, now=None) -> int:
 
 
 def query_record(
-    *, text_typed: str, results: int, fallback: str = "", shop_id=None, user=None, visitor: str = ""
+    *, text_typed: str, results: int, fallback: str = "", shop_id=None, user=None, visitor: str = "", at=None
 ) -> SearchQuery:
+    """Log one search (`at`: when, for the demo's simulated history; now otherwise)."""
     normalised = " ".join(text.query_words(text_typed)) or text.normalise(text_typed)[:50]
     return SearchQuery.objects.create(
         text=text_typed[:50],
@@ -195,7 +196,7 @@ def query_record(
         shop_id=shop_id,
         user=user if getattr(user, "is_authenticated", False) else None,
         visitor=visitor[:64],
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
     )
 
 
@@ -217,11 +218,15 @@ def terms_refresh(*, now=None, days: int = 30) -> int:
     now = now or timezone.now()
     rows = (
         SearchQuery.objects.filter(created_at__gte=now - timedelta(days=days), results__gt=0)
-        .exclude(normalised="")
-        .values("normalised")
+        .exclude(text="")
+        .values("text")
         .annotate(n=Count("id"))
     )
-    volumes = {r["normalised"]: r["n"] for r in rows}
+    volumes: dict[str, int] = {}
+    for r in rows:  # what people typed, folded only by case and width (ＴＥＥ = tee)
+        term = text.normalise(r["text"])[:50]
+        if term:
+            volumes[term] = volumes.get(term, 0) + r["n"]
     for name in {c.name for c in categories_by_id().values()}:
         volumes.setdefault(name, 0)
     existing = {t.term: t for t in SearchTerm.objects.filter(term__in=list(volumes))}

@@ -173,7 +173,7 @@ def test_an_incident_leaves_the_shop_with_placed_but_no_paid_orders_in_its_windo
     incident = Incident(shop_slug=shop.slug, day=date(2026, 3, 5), hour=8, hours=14)
     start, end = incident.window()
 
-    report = _run(visitors=300, incidents=(incident,))
+    report = _run(visitors=500, incidents=(incident,))
 
     in_window = Order.objects.filter(shop=shop, created_at__gte=start, created_at__lt=end)
     assert in_window.exists()

@@ -23,6 +23,7 @@ from wanshang.demo.services import (
     demo_simulate,
     demo_status,
 )
+from wanshang.search.services import terms_refresh
 
 
 class Command(BaseCommand):
@@ -100,5 +101,7 @@ class Command(BaseCommand):
             )
             for line in report.lines():
                 self.stdout.write(line)
+        # suggestions and hot words from the simulated searches (the index itself follows the products' events)
+        terms_refresh()
         for line in demo_banner():
             self.stdout.write(line)
