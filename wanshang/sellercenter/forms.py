@@ -39,6 +39,21 @@ def int_field(label, *, required=True, min_value=0, max_value=10_000_000, **kw):
     )
 
 
+def category_tree(leaves) -> list[dict]:
+    """The leaf categories a shop may use, grouped under their parents for the cascading picker:
+    [{id, name, children: [{id, name, children: [{id, name}]}]}] (一级 → 二级 → 三级), in the leaves' order."""
+    roots: dict[int, dict] = {}
+    for leaf in leaves:
+        mid = leaf.parent
+        top = getattr(mid, "parent", None)
+        if mid is None or top is None:
+            continue  # not a third-level category: only the plain select offers it
+        node = roots.setdefault(top.pk, {"id": top.pk, "name": top.name, "children": {}})
+        branch = node["children"].setdefault(mid.pk, {"id": mid.pk, "name": mid.name, "children": []})
+        branch["children"].append({"id": leaf.pk, "name": leaf.name})
+    return [{**n, "children": list(n["children"].values())} for n in roots.values()]
+
+
 class ApplyForm(forms.Form):
     company_name = forms.CharField(label=_("公司名称"), max_length=100)
     credit_code = forms.CharField(
@@ -108,6 +123,7 @@ class ProductForm(forms.Form):
             )
             for c in categories
         ]
+        self.category_tree = category_tree(categories)
         self.fields["brand_id"].choices = [("", _("无品牌"))] + [(b.pk, b.name) for b in brands]
         self.fields["freight_template_id"].choices = [("", _("店铺默认模板"))] + [
             (t.pk, t.name) for t in templates

@@ -1,5 +1,145 @@
 /* 卖家中心 Alpine components. Loaded (defer) before alpine.min.js so the alpine:init listener is in place. */
+
+// --- the product picker (search as you type) -------------------------------------------------------------------
+// The seller pickers API answers {items: [{id, title, status_label, price, thumb, skus: [{id, spec, price}]}]}.
+const skuLabel = (p, s) => `${p.title} ${s.spec}（¥${s.price}）`;
+const idsOf = (text) => [...new Set((text || "").split(/[,，\s]+/).filter((v) => /^\d+$/.test(v)))];
+
+// The dropdown's rows: one per product, or (SKU mode) a product's SKUs under an "all specs" row.
+function pickerOptions(items, skuMode) {
+  const out = [];
+  for (const p of items) {
+    const base = { product: p, thumb: p.thumb, status: p.status_label, title: p.title, sub: false };
+    if (!skuMode) {
+      out.push({ ...base, key: "p" + p.id, kind: "product", id: p.id, meta: `¥${p.price} · 编号 ${p.id}` });
+      continue;
+    }
+    const many = p.skus.length > 1;
+    if (many) out.push({ ...base, key: "a" + p.id, kind: "all", meta: `全部 ${p.skus.length} 个规格 · ¥${p.price} 起` });
+    for (const s of p.skus) {
+      out.push({
+        ...base, key: "s" + s.id, kind: "sku", sku: s, sub: many, title: many ? s.spec : p.title,
+        meta: `¥${s.price} · SKU ${s.id}`, label: skuLabel(p, s),
+      });
+    }
+  }
+  return out;
+}
+
+// Search-as-you-type with keyboard navigation; the component mixing it in says what choosing a row does
+// (`choose(option)`) and which rows are already chosen (`isChosen(option)`).
+function pickerSearch(url, skuMode) {
+  return {
+    q: "", options: [], active: -1, open: false, loading: false, seq: 0, timer: null, failed: false,
+    listId: "picker-" + Math.random().toString(36).slice(2, 9),
+    onInput() {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.search(), 180);
+    },
+    async search() {
+      const q = this.q.trim().slice(0, 60);
+      const seq = ++this.seq;
+      if (!q) { this.options = []; this.open = false; this.loading = false; return; }
+      this.loading = true; this.open = true; this.failed = false;
+      let items = [];
+      try {
+        const res = await fetch(`${url}?page_size=10&q=${encodeURIComponent(q)}`, {
+          headers: { Accept: "application/json" }, credentials: "same-origin",
+        });
+        if (res.ok) items = (await res.json()).items; else this.failed = true;
+      } catch (e) { this.failed = true; }
+      if (seq !== this.seq) return; // a later keystroke's answer wins
+      this.loading = false;
+      this.options = pickerOptions(items, skuMode);
+      this.active = this.options.length ? 0 : -1;
+    },
+    optionId(i) { return `${this.listId}-${i}`; },
+    move(step) {
+      if (!this.open) { if (this.q.trim()) this.open = true; return; }
+      const n = this.options.length;
+      if (!n) return;
+      this.active = (this.active + step + n) % n;
+      this.$nextTick(() => document.getElementById(this.optionId(this.active))?.scrollIntoView({ block: "nearest" }));
+    },
+    enter() { if (this.open && this.active >= 0) this.choose(this.options[this.active]); },
+    pickAt(i) { this.active = i; this.choose(this.options[i]); },
+    close() { this.open = false; },
+  };
+}
+
 document.addEventListener("alpine:init", () => {
+  // Chosen products as chips, written into the form's typed id field ("101, 102") which the server parses as
+  // before; without JS that field is all there is. `cfg.when` ({name, value}): only while that radio is chosen
+  // (a promotion's 指定商品 scope); the other choice keeps its own typed ids.
+  Alpine.data("productPicker", (cfg) => ({
+    ...pickerSearch(cfg.url, false),
+    chosen: [], on: false, input: null, stash: {},
+    async init() {
+      this.input = this.$refs.typed.querySelector("input, textarea");
+      if (cfg.when) this.$root.closest("form").addEventListener("change", (e) => {
+        if (e.target.name === cfg.when.name) this.toggle();
+      });
+      await this.toggle(true);
+    },
+    wanted() {
+      if (!cfg.when) return true;
+      const radio = this.$root.closest("form").querySelector(`[name="${cfg.when.name}"]:checked`);
+      return Boolean(radio) && radio.value === cfg.when.value;
+    },
+    async toggle(first) {
+      const on = this.wanted();
+      if (!first && on === this.on) return;
+      if (!first) { this.stash[this.on] = this.input.value; this.input.value = this.stash[on] || ""; }
+      this.on = on;
+      if (on) await this.load();
+    },
+    async load() {
+      const ids = idsOf(this.input.value);
+      this.chosen = ids.map((id) => ({ id, title: `编号 ${id}`, thumb: "", missing: true }));
+      if (!ids.length) return;
+      const res = await fetch(`${cfg.url}?page_size=100&ids=${ids.join(",")}`, { headers: { Accept: "application/json" } });
+      if (!res.ok) return;
+      const found = new Map((await res.json()).items.map((p) => [String(p.id), p]));
+      this.chosen = ids.map((id) => {
+        const p = found.get(id);
+        return p ? { id, title: p.title, thumb: p.thumb, missing: false } : { id, title: `编号 ${id}（本店没有该商品）`, thumb: "", missing: true };
+      });
+    },
+    write() { this.input.value = this.chosen.map((c) => c.id).join(", "); },
+    isChosen(o) { return this.chosen.some((c) => c.id === String(o.id)); },
+    choose(o) {
+      const i = this.chosen.findIndex((c) => c.id === String(o.id));
+      if (i >= 0) this.chosen.splice(i, 1);
+      else this.chosen.push({ id: String(o.id), title: o.title, thumb: o.thumb, missing: false });
+      this.write();
+    },
+    remove(i) { this.chosen.splice(i, 1); this.write(); this.$refs.search.focus(); },
+    backspace() { if (!this.q && this.chosen.length) this.remove(this.chosen.length - 1); },
+  }));
+
+  // 一级 → 二级 → 三级 selects over the shop's allowed categories, writing the form's own category <select>
+  // (hidden, still posted; without JS it is the picker). `tree`: [{id, name, children: [...]}].
+  Alpine.data("categoryCascade", (tree) => ({
+    tree, l1: "", l2: "", l3: "", select: null,
+    init() {
+      this.select = this.$refs.plain.querySelector("select");
+      const leaf = this.select.value;
+      for (const a of tree) for (const b of a.children) for (const c of b.children) {
+        if (String(c.id) === leaf) { this.l1 = String(a.id); this.l2 = String(b.id); this.l3 = leaf; }
+      }
+    },
+    get level2() { return (tree.find((a) => String(a.id) === this.l1) || { children: [] }).children; },
+    get level3() { return (this.level2.find((b) => String(b.id) === this.l2) || { children: [] }).children; },
+    pick1() { this.l2 = this.level2.length === 1 ? String(this.level2[0].id) : ""; this.pick2(); },
+    pick2() { this.l3 = this.level3.length === 1 ? String(this.level3[0].id) : ""; this.write(); },
+    pick3() { this.write(); },
+    write() {
+      if (this.select.value === this.l3) return;
+      this.select.value = this.l3;
+      this.select.dispatchEvent(new Event("change", { bubbles: true })); // the attribute block follows (htmx)
+    },
+  }));
+
   const blankRow = (spec, values) => ({
     spec, values, price: "", original: "", cost: "", stock: "", barcode: "", weight: "", safety: "", error: "",
   });
@@ -79,22 +219,16 @@ document.addEventListener("alpine:init", () => {
     remove(i) { this.rules.splice(i, 1); },
   }));
 
-  // Promotion SKU rows: search the shop's products, add SKUs as rows, type each row's price / stock / tiers.
+  // Promotion SKU rows: pick the shop's SKUs with the picker (a product expands into its SKUs), type each row's
+  // price / stock / tiers.
   Alpine.data("promoItems", (initial, url) => ({
+    ...pickerSearch(url, true),
     columns: initial.columns || [],
     rows: [],
     next: 0,
-    q: "", results: [], searching: false, searched: false,
     init() {
       this.rows = (initial.rows || []).map((r) => Object.assign({ key: this.next++ }, r));
       if (this.$refs.staticRows) this.$refs.staticRows.remove();
-    },
-    async search() {
-      this.searching = true;
-      const res = await fetch(url + "?q=" + encodeURIComponent(this.q.trim()), { headers: { Accept: "application/json" } });
-      this.results = res.ok ? (await res.json()).products : [];
-      this.searching = false;
-      this.searched = true;
     },
     has(id) { return this.rows.some((r) => String(r.sku_id) === String(id)); },
     add(sku) {
@@ -103,7 +237,13 @@ document.addEventListener("alpine:init", () => {
       for (const c of this.columns) row[c.key] = "";
       this.rows.push(row);
     },
-    addAll(product) { for (const s of product.skus) this.add(s); },
+    addAll(product) { for (const s of product.skus) this.add({ id: s.id, label: skuLabel(product, s) }); },
+    isChosen(o) { return o.kind === "all" ? o.product.skus.every((s) => this.has(s.id)) : this.has(o.sku.id); },
+    choose(o) {
+      if (o.kind === "all") this.addAll(o.product);
+      else if (this.has(o.sku.id)) this.rows.splice(this.rows.findIndex((r) => String(r.sku_id) === String(o.sku.id)), 1);
+      else this.add({ id: o.sku.id, label: o.label });
+    },
     remove(i) { this.rows.splice(i, 1); },
   }));
 });
