@@ -18,7 +18,12 @@ def test_owner_builds_a_two_axis_sku_matrix_and_creates_the_product(page, login,
     page.goto("/seller/products/new/")
     expect(page.get_by_role("heading", name="发布商品")).to_be_visible()
     page.get_by_label("商品标题").fill("纯棉宽松短袖T恤")
-    page.get_by_label("商品类目").select_option(label="服饰内衣 / 女装 / 连衣裙")
+    # the cascading category picker: 一级 → 二级 → 三级 (the shop's one allowed chain), writing category_id
+    page.get_by_label("一级类目").select_option(label="服饰内衣")
+    expect(page.get_by_label("二级类目")).to_have_value(str(shop.test_category.parent_id))
+    expect(page.get_by_label("三级类目")).to_have_value(str(shop.test_category.pk))
+    page.get_by_label("三级类目").select_option(label="连衣裙")
+    expect(page.locator("select[name=category_id]")).to_have_value(str(shop.test_category.pk))
 
     page.get_by_label("规格名 1", exact=True).fill("颜色")
     page.get_by_label("规格值 1", exact=True).fill("黑色,白色")
