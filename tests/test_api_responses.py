@@ -842,6 +842,13 @@ def test_seller_answers_match_the_documented_schemas(
 
     # media: multipart uploads (validated here), then the product's media as JSON
     _seller_media(contract, owner, B, created["id"])
+    # the product picker: search, chosen ids, bad input
+    picks = f"{B}/pickers/products"
+    contract.call(owner, "get", picks, query={"q": created["title"][:2]}, expect=200)
+    contract.call(owner, "get", picks, query={"ids": str(created["id"])}, expect=200)
+    contract.call(owner, "get", picks, query={"q": "连" * 61}, expect=422)
+    contract.call(_logged_in(buyer), "get", picks, expect=403)
+    contract.call(Client(), "get", picks, expect=401)
 
     # refusals: a buyer, and nobody
     contract.call(_logged_in(buyer), "get", f"{B}/orders", expect=403)

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from wanshang.catalog.selectors import seller_product_list
-from wanshang.common.api_paging import Paged, Rows
+from wanshang.common.api_paging import Paged
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
@@ -32,24 +32,6 @@ class PickerError(Schema):
     errors: list[dict] | None = Field(None, description="422：每个有误参数的位置（loc）、类型与原因")
 
 
-class PickerSkuOut(Schema):
-    id: int
-    spec: str = Field(description="规格文字，如“红色 M”；无规格为“默认规格”")
-    price: str = Field(description="售价（元）")
-    price_fen: int
-    barcode: str
-
-
-class PickerProductOut(Schema):
-    id: int
-    title: str
-    status: str = Field(description="draft 草稿 / on_sale 出售中 / off_shelf 已下架")
-    status_label: str
-    price: str = Field(description="最低售价（元）")
-    thumb: str = Field(description="主图缩略图地址（上传的图片为 240 宽的规格）；无图为空")
-    skus: list[PickerSkuOut] = Field(description="在售的规格（停用的不列出）")
-
-
 def thumb_of(product) -> str:
     """The main image's list thumbnail when it came from an upload, else the image itself ("" for none)."""
     url = product.main_image
@@ -57,26 +39,45 @@ def thumb_of(product) -> str:
     return (rendition or {}).get("jpeg") or url or ""
 
 
-def picker_row(product) -> PickerProductOut:
-    skus = [s for s in product.skus.all() if s.is_active]
-    return PickerProductOut(
-        id=product.pk,
-        title=product.title,
-        status=product.status,
-        status_label=str(product.get_status_display()),
-        price=fen_to_yuan_str(min((s.price_fen for s in skus), default=product.min_price_fen)),
-        thumb=thumb_of(product),
-        skus=[
-            PickerSkuOut(
-                id=s.pk,
-                spec=s.spec_text,
-                price=fen_to_yuan_str(s.price_fen),
-                price_fen=s.price_fen,
-                barcode=s.barcode,
-            )
-            for s in sorted(skus, key=lambda s: s.pk)
-        ],
-    )
+def active_skus(product) -> list:
+    """The product's active SKUs from the prefetched rows, oldest first."""
+    return sorted((s for s in product.skus.all() if s.is_active), key=lambda s: s.pk)
+
+
+class PickerSkuOut(Schema):
+    id: int
+    spec: str = Field(alias="spec_text", description="规格文字，如“红色 M”；无规格为“默认规格”")
+    price: str = Field(description="售价（元）")
+    price_fen: int
+    barcode: str
+
+    @staticmethod
+    def resolve_price(sku) -> str:
+        return fen_to_yuan_str(sku.price_fen)
+
+
+class PickerProductOut(Schema):
+    id: int
+    title: str
+    status: str = Field(description="draft 草稿 / on_sale 出售中 / off_shelf 已下架")
+    status_label: str = Field(alias="get_status_display")
+    price: str = Field(description="最低售价（元）")
+    thumb: str = Field(description="主图缩略图地址（上传的图片为 240 宽的规格）；无图为空")
+    skus: list[PickerSkuOut] = Field(description="在售的规格（停用的不列出）")
+
+    @staticmethod
+    def resolve_price(product) -> str:
+        return fen_to_yuan_str(
+            min((s.price_fen for s in active_skus(product)), default=product.min_price_fen)
+        )
+
+    @staticmethod
+    def resolve_thumb(product) -> str:
+        return thumb_of(product)
+
+    @staticmethod
+    def resolve_skus(product) -> list:
+        return active_skus(product)
 
 
 def id_numbers(text: str) -> list[int]:
@@ -113,7 +114,9 @@ def picker_products(shop, *, q: str = "", ids: str = ""):
 @paginate(Paged, page_size=10, max_page_size=30)
 def picker_products_route(
     request,
-    q: str = Query("", max_length=MAX_Q, description=f"商品标题的一部分、商品编号、SKU 编号或条形码（≤{MAX_Q} 字）"),
+    q: str = Query(
+        "", max_length=MAX_Q, description=f"商品标题的一部分、商品编号、SKU 编号或条形码（≤{MAX_Q} 字）"
+    ),
     ids: str = Query(
         "",
         max_length=2000,
@@ -122,4 +125,4 @@ def picker_products_route(
     ),
 ):
     staff = staff_require(user=request.user, perm=P.MARKETING)
-    return Rows(picker_products(staff.shop, q=q, ids=ids), prepare=lambda rows: [picker_row(p) for p in rows])
+    return picker_products(staff.shop, q=q, ids=ids)
