@@ -87,3 +87,39 @@ def test_owner_expands_a_product_into_its_skus_with_the_keyboard(page, login, sh
     (promo,) = promotion_list(shop=shop)
     sku = jacket.skus.get(price_fen=27000)
     assert [(i.sku_id, i.price_fen) for i in promo.items.all()] == [(sku.pk, 24000)]
+
+
+def test_owner_picks_a_category_scope_through_the_cascade(page, login, shot, make_shop, make_product):
+    from wanshang.marketing.selectors import promotion_list
+
+    shop = make_shop()
+    dress = make_product(shop, title="碎花连衣裙")
+    leaf = shop.test_category
+    login(page, shop.owner)
+
+    page.goto("/seller/marketing/new/coupon/")
+    page.get_by_label("活动名称").fill("女装类目券")
+    page.get_by_label("开始时间").fill("2030-06-01T10:00")
+    page.get_by_label("结束时间").fill("2030-06-05T10:00")
+    page.get_by_label("面额（元）").fill("5")
+    page.get_by_label("发放总量（张）").fill("10")
+    page.get_by_label("指定商品").check()  # a product chosen first …
+    page.get_by_role("combobox", name="搜索本店商品").fill("碎花")
+    page.get_by_role("option").first.click()
+    expect(page.locator("input[name=scope_ids]")).to_have_value(str(dress.pk))
+
+    page.get_by_label("指定类目").check()  # … does not leak into the category scope
+    expect(page.locator("input[name=scope_ids]")).to_have_value("")
+    page.get_by_label("一级类目").select_option(label="服饰内衣")
+    page.get_by_label("二级类目").select_option(label="女装")
+    page.get_by_label("三级类目").select_option(label="连衣裙")
+    page.get_by_role("button", name="添加类目").click()
+    expect(page.locator(".chip")).to_have_text([re.compile("服饰内衣 / 女装 / 连衣裙")])
+    expect(page.locator("input[name=scope_ids]")).to_have_value(str(leaf.pk))
+    shot(page)
+
+    page.get_by_role("button", name="创建活动").click()
+    expect(page).to_have_url(re.compile(r"/seller/marketing/\d+/$"))
+    assert not page.js_errors
+    (promo,) = promotion_list(shop=shop)
+    assert promo.scope == "categories" and promo.scope_ids == [leaf.pk]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wanshang.catalog.selectors import seller_products_in_tab, seller_skus_by_id
+from wanshang.catalog.selectors import leaf_categories, seller_products_in_tab, seller_skus_by_id
 from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import add_domain_error, form_errors, message_errors
@@ -42,7 +42,12 @@ from wanshang.marketing.services import (
 from wanshang.marketing.types import ITEM_KINDS, TOKEN_LABELS, Kind, Scope
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
-from wanshang.sellercenter.forms import CouponIssueForm, MemberLevelRowsForm, PromotionFilterForm
+from wanshang.sellercenter.forms import (
+    CouponIssueForm,
+    MemberLevelRowsForm,
+    PromotionFilterForm,
+    category_tree,
+)
 from wanshang.sellercenter.promoforms import (
     FORMS,
     bps_to_zhe,
@@ -231,6 +236,8 @@ def _promotion_form(request, kind: str, promo=None):
             "levels": kwargs["levels"],
             "items_json": {"rows": rows, "columns": columns},
             "locked": promo is not None and not editable(promo, now),
+            # 指定类目: the shop's categories for the scope picker (any level may be chosen)
+            "scope_categories": category_tree(leaf_categories(shop=shop)) if "scope" in form.fields else [],
         },
         status=status,
         active="marketing",

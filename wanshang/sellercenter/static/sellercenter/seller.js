@@ -69,29 +69,43 @@ function pickerSearch(url, skuMode) {
 
 document.addEventListener("alpine:init", () => {
   // Chosen products as chips, written into the form's typed id field ("101, 102") which the server parses as
-  // before; without JS that field is all there is. `cfg.when` ({name, value}): only while that radio is chosen
-  // (a promotion's 指定商品 scope); the other choice keeps its own typed ids.
+  // before; without JS that field is all there is. `cfg.when` ({name, modes: {radio value: mode}}): the mode
+  // follows that radio (a promotion's scope: "products" searches products, "categories" picks categories from
+  // `cfg.categories` through 一级 → 二级 → 三级 selects, any other value shows the typed field); each mode keeps
+  // its own ids when the radio changes.
   Alpine.data("productPicker", (cfg) => ({
     ...pickerSearch(cfg.url, false),
-    chosen: [], on: false, input: null, stash: {},
+    chosen: [], on: false, mode: "", input: null, stash: {},
+    tree: cfg.categories || [], names: {}, l1: "", l2: "", l3: "",
     async init() {
       this.input = this.$refs.typed.querySelector("input, textarea");
+      for (const a of this.tree) {
+        this.names[a.id] = a.name;
+        for (const b of a.children) {
+          this.names[b.id] = `${a.name} / ${b.name}`;
+          for (const c of b.children) this.names[c.id] = `${a.name} / ${b.name} / ${c.name}`;
+        }
+      }
       if (cfg.when) this.$root.closest("form").addEventListener("change", (e) => {
         if (e.target.name === cfg.when.name) this.toggle();
       });
       await this.toggle(true);
     },
     wanted() {
-      if (!cfg.when) return true;
+      if (!cfg.when) return "products";
       const radio = this.$root.closest("form").querySelector(`[name="${cfg.when.name}"]:checked`);
-      return Boolean(radio) && radio.value === cfg.when.value;
+      const mode = (radio && cfg.when.modes[radio.value]) || "";
+      return mode === "categories" && !this.tree.length ? "" : mode;
     },
     async toggle(first) {
-      const on = this.wanted();
-      if (!first && on === this.on) return;
-      if (!first) { this.stash[this.on] = this.input.value; this.input.value = this.stash[on] || ""; }
-      this.on = on;
-      if (on) await this.load();
+      const mode = this.wanted();
+      if (!first && mode === this.mode) return;
+      if (!first) { this.stash[this.mode] = this.input.value; this.input.value = this.stash[mode] || ""; }
+      this.mode = mode;
+      this.on = mode !== "";
+      this.q = ""; this.options = []; this.open = false;
+      if (mode === "products") await this.load();
+      if (mode === "categories") this.loadCategories();
     },
     async load() {
       const ids = idsOf(this.input.value);
@@ -105,6 +119,20 @@ document.addEventListener("alpine:init", () => {
         return p ? { id, title: p.title, thumb: p.thumb, missing: false } : { id, title: `编号 ${id}（本店没有该商品）`, thumb: "", missing: true };
       });
     },
+    loadCategories() {
+      this.chosen = idsOf(this.input.value).map((id) => (
+        this.names[id] ? { id, title: this.names[id], thumb: "", missing: false }
+          : { id, title: `类目编号 ${id}（不在可经营类目中）`, thumb: "", missing: true }));
+    },
+    get level2() { return (this.tree.find((a) => String(a.id) === this.l1) || { children: [] }).children; },
+    get level3() { return (this.level2.find((b) => String(b.id) === this.l2) || { children: [] }).children; },
+    addCategory() {
+      const id = this.l3 || this.l2 || this.l1;
+      if (!id || this.chosen.some((c) => c.id === id)) return;
+      this.chosen.push({ id, title: this.names[id], thumb: "", missing: false });
+      this.write();
+      this.l1 = ""; this.l2 = ""; this.l3 = "";
+    },
     write() { this.input.value = this.chosen.map((c) => c.id).join(", "); },
     isChosen(o) { return this.chosen.some((c) => c.id === String(o.id)); },
     choose(o) {
@@ -113,7 +141,7 @@ document.addEventListener("alpine:init", () => {
       else this.chosen.push({ id: String(o.id), title: o.title, thumb: o.thumb, missing: false });
       this.write();
     },
-    remove(i) { this.chosen.splice(i, 1); this.write(); this.$refs.search.focus(); },
+    remove(i) { this.chosen.splice(i, 1); this.write(); if (this.mode === "products") this.$refs.search.focus(); },
     backspace() { if (!this.q && this.chosen.length) this.remove(this.chosen.length - 1); },
   }));
 
