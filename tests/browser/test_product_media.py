@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _photo() -> bytes:
+def _photo(background=(250, 220, 200)) -> bytes:
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (1200, 1200), (250, 220, 200))
+    image = Image.new("RGB", (1200, 1200), background)
     draw = ImageDraw.Draw(image)
     draw.ellipse((200, 200, 1000, 1000), fill=(220, 60, 80))
     draw.rectangle((500, 100, 700, 1100), fill=(60, 120, 200))
@@ -57,4 +57,30 @@ def test_an_uploaded_image_shows_on_the_storefront(
     )
     expect(buyer.get_by_text("真丝面料，手感顺滑")).to_be_visible()
     shot(buyer, "-storefront")
+    assert not buyer.js_errors
+
+
+def test_choosing_a_colour_shows_its_picture(new_page, shot, make_shop, make_product, settings):
+    from wanshang.catalog.services import MediaInput, product_media_set
+    from wanshang.media.services import image_upload
+
+    settings.WANSHANG = {**settings.WANSHANG, "MEDIA_SERVE": True}
+    shop = make_shop(name="青禾服饰旗舰店")
+    product = make_product(shop, title="法式碎花连衣裙", prices=(9900, 10900))  # 款式: 款1, 款2
+    main = image_upload(shop=shop, file=_photo(), purpose="main")
+    second = image_upload(shop=shop, file=_photo(background=(40, 90, 200)), purpose="sku")
+    assert second.pk != main.pk
+    product_media_set(
+        staff=shop.owner_staff,
+        product_id=product.pk,
+        media=MediaInput(gallery=[main.pk], sku_images={"款2": second.pk}),
+    )
+    buyer = new_page()
+    buyer.goto(f"/p/{product.pk}/")
+    colour_img = buyer.locator(".pd-colour-img")
+    expect(colour_img).to_be_hidden()  # the main image first
+    buyer.get_by_role("button", name="款2").click()
+    expect(colour_img).to_be_visible()
+    expect(colour_img).to_have_attribute("src", second.renditions["detail"]["jpeg"])
+    shot(buyer, "-colour")
     assert not buyer.js_errors

@@ -16,10 +16,12 @@ from wanshang.analytics.services import track_page
 from wanshang.catalog.selectors import (
     category_ancestors,
     category_get,
+    colour_axis,
     listing_version,
     paginate,
     product_get_public,
     product_search,
+    product_sku_images,
 )
 from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
@@ -200,9 +202,13 @@ def product(request, product_id):
     rows = sku_displays(product=item, skus=skus, prices=promos.prices, stock=stock, now=now)
     prices = [r.price.price_fen for r in rows] or [item.min_price_fen]
     min_qty = item.min_order_qty if item.is_wholesale else 1
+    axis = colour_axis(item.spec_axes)
     sku_data = {
         "axes": item.spec_axes,
         "minQty": min_qty,
+        # choosing a colour shows its picture (one query, only for products with a colour-like axis)
+        "colourAxis": item.spec_axes.index(axis) if axis else -1,
+        "colourImages": product_sku_images(product=item) if axis else {},
         "skus": [
             {
                 "id": r.sku.pk,

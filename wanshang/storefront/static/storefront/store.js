@@ -26,6 +26,11 @@
         var fmt = function (n) { return n.toFixed(2); };
         return lo === hi ? fmt(lo) : fmt(lo) + "-" + fmt(hi);
       },
+      get colourImage() {  /* the picture of the chosen colour, when the shop uploaded one */
+        var i = cfg.colourAxis;
+        if (i === undefined || i < 0) { return ""; }
+        return (cfg.colourImages || {})[this.chosen[i]] || "";
+      },
       get original() { return this.sku ? this.sku.original : ""; },
       get msrp() { return this.sku ? this.sku.msrp || "" : ""; },
       get label() {  /* the promotion price's name (限时折扣 / 会员价 / 秒杀价 …) of the chosen SKU, or the one all share */
