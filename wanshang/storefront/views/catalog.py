@@ -206,9 +206,10 @@ def product(request, product_id):
     sku_data = {
         "axes": item.spec_axes,
         "minQty": min_qty,
-        # choosing a colour shows its picture (one query, only for products with a colour-like axis)
+        # choosing a colour shows its picture (one query, only for a product with a colour-like axis and
+        # uploaded pictures: `pictures` holds the renditions of every uploaded image, colour ones included)
         "colourAxis": item.spec_axes.index(axis) if axis else -1,
-        "colourImages": product_sku_images(product=item) if axis else {},
+        "colourImages": product_sku_images(product=item) if axis and item.pictures else {},
         "skus": [
             {
                 "id": r.sku.pk,
