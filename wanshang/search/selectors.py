@@ -94,6 +94,14 @@ class SearchResult:
         return Paginator(range(self.total), self.per_page).get_page(self.page)
 
 
+def attribute_filter(text: str) -> tuple[str, str] | None:
+    """`材质:纯棉` → ('材质', '纯棉'); None for anything else (the faces word their own error)."""
+    name, sep, value = str(text).partition(":")
+    if not sep or not name.strip() or not value.strip() or len(text) > 100:
+        return None
+    return name.strip(), value.strip()
+
+
 # --- synonyms ---------------------------------------------------------------------------------------------
 
 

@@ -56,7 +56,15 @@ def _detail_text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", html or ""))[:1500]
 
 
-def _document(product, *, categories, stock: dict[int, int], promoted: set[int], now) -> SearchDoc:
+def _flags(products, *, now=None) -> tuple[set[int], set[int]]:
+    """(products with stock on an active SKU, products in a running promotion): one look-up each."""
+    stock = available_by_sku(sku_ids=[s.pk for p in products for s in p.active_skus])
+    in_stock = {p.pk for p in products if any(stock.get(s.pk, 0) > 0 for s in p.active_skus)}
+    tags = product_tags(product_ids=[p.pk for p in products], now=now)
+    return in_stock, {pid for pid, found in tags.items() if found}
+
+
+def _document(product, *, categories, in_stock: set[int], promoted: set[int], now) -> SearchDoc:
     chain = [categories[int(i)] for i in product.category.path.strip("/").split("/") if int(i) in categories]
     names = [c.name for c in chain] or [product.category.name]
     brand = product.brand.name if product.brand else ""
@@ -74,7 +82,7 @@ def _document(product, *, categories, stock: dict[int, int], promoted: set[int],
         brand_id=product.brand_id,
         visible=visible,
         is_wholesale=product.is_wholesale,
-        in_stock=any(stock.get(s.pk, 0) > 0 for s in product.active_skus),
+        in_stock=product.pk in in_stock,
         on_promotion=product.pk in promoted,
         min_price_fen=product.min_price_fen,
         sales_count=product.sales_count,
@@ -110,13 +118,12 @@ def index_products(*, product_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), INDEX_CHUNK):
         chunk = ids[start : start + INDEX_CHUNK]
         products = products_for_index(product_ids=chunk)
-        sku_ids = [s.pk for p in products for s in p.active_skus]
-        stock = available_by_sku(sku_ids=sku_ids)
-        promoted = {pid for pid, tags in product_tags(product_ids=[p.pk for p in products]).items() if tags}
+        in_stock, promoted = _flags(products)
         categories = categories_by_id()
         now = timezone.now()
         docs = [
-            _document(p, categories=categories, stock=stock, promoted=promoted, now=now) for p in products
+            _document(p, categories=categories, in_stock=in_stock, promoted=promoted, now=now)
+            for p in products
         ]
         gone = sorted(set(chunk) - {d.product_id for d in docs})
         with transaction.atomic(), connection.cursor() as cursor:
@@ -168,10 +175,7 @@ def refresh_signals(*, now=None) -> int:
             break
         last = rows[-1][0]
         ids = [r[0] for r in rows]
-        products = products_for_index(product_ids=ids)
-        stock = available_by_sku(sku_ids=[s.pk for p in products for s in p.active_skus])
-        promoted = {pid for pid, tags in product_tags(product_ids=ids, now=now).items() if tags}
-        has_stock = {p.pk for p in products if any(stock.get(s.pk, 0) > 0 for s in p.active_skus)}
+        has_stock, promoted = _flags(products_for_index(product_ids=ids), now=now)
         changed += [
             pid
             for pid, in_stock, on_promo in rows

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.money import yuan_to_fen
+from wanshang.search.selectors import attribute_filter
 from wanshang.storefront.promo_display import parse_ids
 
 SORTS = [
@@ -213,12 +214,9 @@ class SearchForm(PriceFilterForm):
         return tuple(out)
 
     def clean_attr(self):
-        pairs = []
-        for raw in self.attr_values[:10]:
-            name, sep, value = str(raw).partition(":")
-            if not sep or not name.strip() or not value.strip() or len(raw) > 100:
-                raise forms.ValidationError(_("属性筛选无效"))
-            pairs.append((name.strip(), value.strip()))
+        pairs = [attribute_filter(raw) for raw in self.attr_values[:10]]
+        if None in pairs:
+            raise forms.ValidationError(_("属性筛选无效"))
         return tuple(pairs)
 
     def filters(self) -> dict:

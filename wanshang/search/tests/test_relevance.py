@@ -8,9 +8,10 @@ These run on SQLite (FTS5) and, marked `sql`, again on PostgreSQL (tsvector + GI
 import pytest
 
 from wanshang.catalog.services import brand_create, category_create, product_set_status
+from wanshang.inventory.services import stock_set_default_warehouse
 from wanshang.merchants.services import shop_suspend
 from wanshang.search.selectors import SearchParams, search, suggest
-from wanshang.search.services import rebuild_index, synonym_save, terms_refresh
+from wanshang.search.services import rebuild_index, refresh_signals, synonym_save, terms_refresh
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sql]
 
@@ -162,3 +163,13 @@ def test_large_matches_rank_only_the_most_popular_candidates_on_postgres(mall, r
     assert ids(found) == set(sorted(matches)[-2:])
     deeper = search(SearchParams(q="连衣裙", per_page=2, page=2))  # past the window: everything is scored
     assert ids(deeper) | ids(found) == matches
+
+
+def test_the_signals_job_follows_stock_that_changed_without_a_product_save(mall):
+    shop, dress = mall["shop"], mall["dress"]
+    assert refresh_signals() == 0  # nothing is stale
+    stock_set_default_warehouse(shop=shop, sku=dress.skus.get(), on_hand=0, actor=shop.owner, reason="盘点")
+    assert dress.pk in ids(search(SearchParams(q="连衣裙", in_stock=True)))  # the index has not seen it yet
+    assert refresh_signals() == 1
+    assert dress.pk not in ids(search(SearchParams(q="连衣裙", in_stock=True)))
+    assert refresh_signals() == 0

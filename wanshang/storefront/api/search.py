@@ -5,7 +5,7 @@ from ninja import Field, Query, Router, Schema
 from wanshang.analytics.selectors import visitor_of
 from wanshang.catalog.selectors import category_get
 from wanshang.common.errors import NotFound, ValidationError
-from wanshang.search.selectors import SORTS, SearchParams, hot_words, search, suggest
+from wanshang.search.selectors import SORTS, SearchParams, attribute_filter, hot_words, search, suggest
 from wanshang.search.services import query_click, query_record
 from wanshang.storefront.api.schemas import PUBLIC_ERRORS, Error
 
@@ -88,12 +88,9 @@ class SearchClickOut(Schema):
 
 
 def _attributes(raw: list[str]) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for item in raw:
-        name, sep, value = item.partition(":")
-        if not sep or not name.strip() or not value.strip() or len(item) > 100:
-            raise ValidationError("属性筛选须形如 材质:纯棉", field="attr")
-        pairs.append((name.strip(), value.strip()))
+    pairs = [attribute_filter(item) for item in raw]
+    if None in pairs:
+        raise ValidationError("属性筛选须形如 材质:纯棉", field="attr")
     return tuple(pairs)
 
 
