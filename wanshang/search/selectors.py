@@ -21,6 +21,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wanshang.catalog.selectors import (
     attribute_templates,
@@ -230,7 +231,7 @@ def _category_named(words: list[str]):
 
 def _better_term(typed: str) -> str | None:
     """A known word (searched with results, or a category or brand name) with the pinyin of `typed`."""
-    full, _ = text.pinyin_of(typed)
+    full, _initials = text.pinyin_of(typed)
     if not full:
         return None
     better = (
@@ -453,7 +454,7 @@ def _facets(groups, p: SearchParams, hint) -> list[Facet]:
     facets.append(
         Facet(
             "brand",
-            "品牌",
+            _("品牌"),
             tuple(
                 FacetValue(str(b), brands[b].name, n, b in p.brand_ids) for b, n in brand_rows if b in brands
             ),
@@ -463,7 +464,7 @@ def _facets(groups, p: SearchParams, hint) -> list[Facet]:
     facets.append(
         Facet(
             "price",
-            "价格",
+            _("价格"),
             tuple(
                 FacetValue(
                     f"{lo}-{'' if hi is None else hi - 1}",
@@ -488,19 +489,21 @@ def _facets(groups, p: SearchParams, hint) -> list[Facet]:
         facets.append(
             Facet(
                 "shop",
-                "店铺",
+                _("店铺"),
                 tuple(FacetValue(str(i), shops[i].name, n) for i, n in shop_rows if i in shops),
             )
         )
-    facets.append(Facet("in_stock", "仅看有货", (FacetValue("1", "有货", c.in_stock, p.in_stock),)))
-    facets.append(Facet("on_promotion", "促销", (FacetValue("1", "促销中", c.on_promotion, p.on_promotion),)))
+    facets.append(Facet("in_stock", _("仅看有货"), (FacetValue("1", _("有货"), c.in_stock, p.in_stock),)))
+    facets.append(
+        Facet("on_promotion", _("促销"), (FacetValue("1", _("促销中"), c.on_promotion, p.on_promotion),))
+    )
     facets.append(
         Facet(
             "channel",
-            "渠道",
+            _("渠道"),
             (
-                FacetValue("retail", "零售", c.retail, p.channel == "retail"),
-                FacetValue("wholesale", "批发", c.wholesale, p.channel == "wholesale"),
+                FacetValue("retail", _("零售"), c.retail, p.channel == "retail"),
+                FacetValue("wholesale", _("批发"), c.wholesale, p.channel == "wholesale"),
             ),
         )
     )
@@ -522,7 +525,7 @@ def _category_facet(paths: dict[str, int], p: SearchParams) -> list[Facet]:
         for cid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         if cid in categories
     )
-    return [Facet("category", "类目", values)] if values else []
+    return [Facet("category", _("类目"), values)] if values else []
 
 
 # --- suggestions and hot words ---------------------------------------------------------------------------------

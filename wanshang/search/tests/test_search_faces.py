@@ -106,3 +106,9 @@ def test_api_suggest_and_hot_words(client, mall):  # noqa: F811
     terms_refresh()
     assert client.get("/api/store/search/hot").json()[0] == "连衣裙"
     assert "连衣裙" in client.get("/api/store/search/suggest", {"q": "lianyi"}).json()["suggestions"]
+
+
+def test_facet_labels_follow_the_language(client, mall, settings):  # noqa: F811
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/search/", {"q": "连衣裙"}).content.decode()
+    assert "In stock only" in page and "Retail" in page and "仅看有货" not in page
