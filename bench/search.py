@@ -5,7 +5,7 @@
     .venv/bin/python bench/search.py --db sqlite --skus 10000
 
 For each size: a fresh bench database seeded by bench/seed_catalog.py (8 shops, ~3.5 SKUs per product), the
-index built by `search.services.rebuild_index` (timed), its size on disk, then --queries searches of each kind
+index built by `search.services.rebuild_index` (timed; --workers processes on PostgreSQL), its size on disk, then --queries searches of each kind
 through `search.selectors.search` in this process (what a page or the API runs: match, filters, count, sort,
 the first page of 40 products loaded, every facet):
 
@@ -66,6 +66,9 @@ def parse_args(argv=None):
     p.add_argument("--skus", default="10000", help="comma-separated SKU counts")
     p.add_argument("--queries", type=int, default=200, help="searches per kind")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="index build processes (PostgreSQL only)"
+    )
     p.add_argument(
         "--keep", action="store_true", help="reuse the seeded database of the last size (no reseed)"
     )
@@ -163,7 +166,7 @@ def main(argv=None) -> int:
 
             products = SearchDoc.objects.count()
         else:
-            products = rebuild_index()
+            products = rebuild_index(workers=args.workers)
             terms_refresh()
         build_s = time.perf_counter() - t
         with connection.cursor() as cur:
@@ -172,7 +175,8 @@ def main(argv=None) -> int:
         figures = measure(args.queries, args.seed)
         load = os.getloadavg()[0]
         print(
-            f"[{label}] {skus} SKUs / {products} products: index built in {build_s:.1f} s, {size_mb:.1f} MB "
+            f"[{label}] {skus} SKUs / {products} products: index built in {build_s:.1f} s "
+            f"({args.workers if connection.vendor == 'postgresql' else 1} processes), {size_mb:.1f} MB "
             f"(load {load:.2f})"
         )
         for kind, f in figures.items():

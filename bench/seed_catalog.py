@@ -5,8 +5,8 @@
     .venv/bin/python bench/seed_catalog.py --reset --db postgres   # postgres://…/wanshang_bench (created)
 
 Shops, owners, categories, attribute templates and brands go through the real services; the bulk
-(products, SKUs, stock, the stock ledger, price history, buyers, addresses) is written with bulk_create in
-the shape the services give it: products on sale in open shops, `min_price_fen` kept, every SKU with a
+(products, SKUs, stock, the stock ledger, price history, buyers, addresses) is written with bulk_create (COPY on
+PostgreSQL) in the shape the services give it: products on sale in open shops, `min_price_fen` kept, every SKU with a
 stock row in its shop's default warehouse and an inbound ledger row that sums to it, a price-history row,
 buyers with a default address in a real district. Product text comes from the demo generator
 (`wanshang.demo.content`), so titles, brands, attributes, SKU matrices and prices look like a mall's.
@@ -104,6 +104,35 @@ def seed_shops(n_shops: int, categories: dict):
     return shops
 
 
+def insert(model, objs: list) -> list:
+    """`bulk_create` for the bench's bulk rows; on PostgreSQL a COPY, several times faster at a million rows.
+
+    The rows are the same: every concrete field's value as Django saves it (`pre_save`, `get_db_prep_save`),
+    ids drawn from the table's own sequence so the objects carry them as bulk_create's do.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not objs:
+        return model.objects.bulk_create(objs, batch_size=500)
+    opts = model._meta
+    fields = list(opts.concrete_fields)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
+
+
 def seed_products(shops, categories: dict, brands: dict, per_shop: int, seed: int) -> dict:
     from django.db import transaction
 
@@ -125,7 +154,8 @@ def seed_products(shops, categories: dict, brands: dict, per_shop: int, seed: in
         warehouse = Warehouse.objects.get(shop=shop, is_default=True)
         owner_id = shop.staff.get(role="owner").user_id
         with transaction.atomic():
-            products = Product.objects.bulk_create(
+            products = insert(
+                Product,
                 [
                     Product(
                         shop=shop,
@@ -145,9 +175,8 @@ def seed_products(shops, categories: dict, brands: dict, per_shop: int, seed: in
                     )
                     for item in items
                 ],
-                batch_size=500,
             )
-            if any(p.pk is None for p in products):  # bulk_create returns ids on PostgreSQL and SQLite ≥ 3.35
+            if any(p.pk is None for p in products):  # bulk_create returns ids on SQLite ≥ 3.35
                 raise RuntimeError("bulk_create did not return primary keys")
             skus, stock_of = [], []
             for product, item in zip(products, items, strict=True):
@@ -166,15 +195,16 @@ def seed_products(shops, categories: dict, brands: dict, per_shop: int, seed: in
                         )
                     )
                     stock_of.append(s["stock"])
-            skus = Sku.objects.bulk_create(skus, batch_size=500)
-            Stock.objects.bulk_create(
+            skus = insert(Sku, skus)
+            insert(
+                Stock,
                 [
                     Stock(shop=shop, sku=sku, warehouse=warehouse, on_hand=qty)
                     for sku, qty in zip(skus, stock_of, strict=True)
                 ],
-                batch_size=500,
             )
-            StockMovement.objects.bulk_create(
+            insert(
+                StockMovement,
                 [
                     StockMovement(
                         shop=shop,
@@ -188,9 +218,9 @@ def seed_products(shops, categories: dict, brands: dict, per_shop: int, seed: in
                     for sku, qty in zip(skus, stock_of, strict=True)
                     if qty
                 ],
-                batch_size=500,
             )
-            PriceHistory.objects.bulk_create(
+            insert(
+                PriceHistory,
                 [
                     PriceHistory(
                         shop=shop,
@@ -201,7 +231,6 @@ def seed_products(shops, categories: dict, brands: dict, per_shop: int, seed: in
                     )
                     for sku in skus
                 ],
-                batch_size=500,
             )
         totals["products"] += len(products)
         totals["skus"] += len(skus)

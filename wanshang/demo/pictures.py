@@ -5,10 +5,10 @@ A product gets a main picture, zero to two more gallery pictures (other layouts)
 further colour of its SKUs (up to three), composed by demo/artwork.py. Identical pictures (same category,
 colour and layout) are composed and written once and shared by URL.
 
-Storage: the media app (image upload with renditions) has not landed yet, so `pictures_store` writes the JPEGs
-through Django's default storage under demo/ and returns their URLs for `Product.images` (the list-of-URLs
-field). It is the one place to switch to the media services (`image_upload` + the catalog's set-media
-service) once they exist.
+Storage: `pictures_store` writes each JPEG once through Django's default storage under demo/ and returns the
+URLs for `Product.images` (the list-of-URLs field the media app's pictures fall back to). The demo pictures do
+not go through `media.services.image_upload`: that makes six renditions per picture per shop, which would
+multiply the load time of the demo for pictures that are already small; a merchant's uploads always do.
 """
 
 import hashlib

@@ -118,6 +118,11 @@ def shop_application(*, shop) -> MerchantApplication | None:
 STAFF_ROLES = list(ShopStaff._meta.get_field("role").choices)
 
 
+def shop_category_ids(*, shop) -> set[int]:
+    """The categories a shop was approved for (its 经营类目, at any level); empty means no limit."""
+    return set(shop.categories.values_list("pk", flat=True))
+
+
 def shops_main_category() -> dict[int, int]:
     """{shop id: its main category} for open shops: the first (lowest id) of its 经营类目."""
     rows = (

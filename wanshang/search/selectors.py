@@ -290,7 +290,11 @@ def _search(params: SearchParams) -> SearchResult:
     per_page = max(1, min(p.per_page, MAX_PAGE_SIZE))
     typed = text.query_words(p.q)
     words, groups = typed, query_groups(typed)
-    total = _count(groups, p)
+    # The facets' counts come first: their query also gives the result's size, so a search that finds
+    # something matches once for the count and the facets together (again only if a fallback changes it).
+    hint = p.category or _category_named(words)
+    counts, names = _gather(groups, p, hint)
+    total = counts.total
     dropped: list[str] = []
     correction = did_you_mean(typed) if total == 0 else ""
     if correction:  # 连衣群 found nothing: show 连衣裙 when that finds something
@@ -309,6 +313,9 @@ def _search(params: SearchParams) -> SearchResult:
             [],
         )  # show the real (empty) result, not everything
     used_words = words[: len(groups)]
+    if words != typed or dropped:
+        hint = p.category or _category_named(words)
+        counts, names = _gather(groups, p, hint) if total else (_Counts(), [])
     pages = max(1, -(-total // per_page))
     page = max(1, min(int(p.page or 1), pages))
     match = _match_for(groups)
@@ -328,7 +335,6 @@ def _search(params: SearchParams) -> SearchResult:
     else:
         sql = f"SELECT d.product_id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s"  # noqa: S608
         ids = [r[0] for r in _rows(sql, [*params_, *order_params, *window])]
-    hint = p.category or _category_named(words)
     return SearchResult(
         products=public_products_in_order(product_ids=ids),
         total=total,
@@ -336,7 +342,7 @@ def _search(params: SearchParams) -> SearchResult:
         pages=pages,
         per_page=per_page,
         words=used_words,
-        facets=_facets(groups, p, hint) if total else [],
+        facets=_facets(counts, names, p) if total else [],
         fallback=" ".join(used_words) if (dropped or words != typed) and total else "",
         dropped=dropped,
         did_you_mean=correction,
@@ -355,6 +361,7 @@ def _price_label(low: int, high: int | None) -> str:
 class _Counts:
     """What the facets count over the filtered result set, however the backend gathered it."""
 
+    total: int = 0
     in_stock: int = 0
     on_promotion: int = 0
     retail: int = 0
@@ -382,8 +389,12 @@ _FLAG_SUMS = (
 def _counts_by_query(body: str, params: list, attribute_names: list[str]) -> _Counts:
     """One query per facet (SQLite: each re-runs an FTS5 match, which is cheap there)."""
     c = _Counts()
-    flags = _rows(f"SELECT {_FLAG_SUMS.format(a='d.')}, {_band_sums('d.min_price_fen')} {body}", params)[0]
-    c.in_stock, c.on_promotion, c.retail, c.wholesale, *c.bands = (int(v or 0) for v in flags)
+    flags = _rows(
+        f"SELECT COUNT(*), {_FLAG_SUMS.format(a='d.')}, {_band_sums('d.min_price_fen')} {body}", params
+    )[0]
+    c.total, c.in_stock, c.on_promotion, c.retail, c.wholesale, *c.bands = (int(v or 0) for v in flags)
+    if not c.total:
+        return c
     c.paths = dict(_rows(f"SELECT d.category_path, COUNT(*) {body} GROUP BY d.category_path", params))
     c.brands = dict(
         _rows(f"SELECT d.brand_id, COUNT(*) {body} AND d.brand_id IS NOT NULL GROUP BY d.brand_id", params)
@@ -416,7 +427,8 @@ def _counts_by_grouping_sets(body: str, params: list, attribute_names: list[str]
     everything = (1 << len(keys)) - 1
     for row in _rows(sql, [*attribute_names, *params]):
         values, grouping, n, sums = row[: len(keys)], row[len(keys)], row[len(keys) + 1], row[len(keys) + 2 :]
-        if grouping == everything:  # the () set: the flags and the price bands of the whole result
+        if grouping == everything:  # the () set: the size, flags and price bands of the whole result
+            c.total = n
             c.in_stock, c.on_promotion, c.retail, c.wholesale, *c.bands = (int(v or 0) for v in sums)
             continue
         index = next(i for i in range(len(keys)) if not grouping & (1 << (len(keys) - 1 - i)))
@@ -440,14 +452,17 @@ def _top(counts: dict, limit: int = FACET_LIMIT) -> list[tuple]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
-def _facets(groups, p: SearchParams, hint) -> list[Facet]:
-    match = _match_for(groups)
-    body, params = _from_where(match, _filters(p))
-    category = p.category or hint
+def _gather(groups, p: SearchParams, category) -> tuple[_Counts, list[str]]:
+    """Every facet's counts (and the result's size) for a query, with the attributes of `category`'s
+    template; the names of those attributes."""
+    body, params = _from_where(_match_for(groups), _filters(p))
     templates = attribute_templates(category=category)[:6] if category is not None else []
     names = [t.name for t in templates]
     gather = _counts_by_grouping_sets if connection.vendor == "postgresql" else _counts_by_query
-    c = gather(body, params, names)
+    return gather(body, params, names), names
+
+
+def _facets(c: _Counts, names: list[str], p: SearchParams) -> list[Facet]:
     facets: list[Facet] = [*_category_facet(c.paths, p)]
     brand_rows = _top(c.brands)
     brands = brands_by_ids(ids=[b for b, _n in brand_rows])

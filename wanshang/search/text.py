@@ -56,6 +56,7 @@ def learn(words) -> None:
             tk.add_word(word, freq=1000)
             _learned.add(word)
             _short_index_words.cache_clear()
+            _block_words.cache_clear()
 
 
 def normalise(text: str) -> str:
@@ -89,11 +90,19 @@ def _short_index_words(text: str, chars: bool) -> tuple[str, ...]:
 
 
 def _index_words(text: str, chars: bool) -> list[str]:
-    words = _clean(tokenizer().cut_for_search(normalise(text)))
+    words = [w for block in jieba.re_han_default.split(normalise(text)) if block for w in _block_words(block)]
     if chars:
         singles = [c for w in words if len(w) > 1 for c in w if _HAN.match(c) and c not in STOP_WORDS]
         words += [c for c in dict.fromkeys(singles) if c not in words]
     return words
+
+
+@functools.lru_cache(maxsize=200_000)
+def _block_words(block: str) -> tuple[str, ...]:
+    """Index words of one run of text between punctuation: jieba cuts each such run on its own, so cutting
+    run by run gives exactly its words for the whole text, and runs repeat across products (a detail's
+    洗涤说明, 尺码表 and 发货须知 lines): each is cut once per process."""
+    return tuple(_clean(tokenizer().cut_for_search(block)))
 
 
 def query_words(text: str) -> list[str]:

@@ -39,18 +39,26 @@ def int_field(label, *, required=True, min_value=0, max_value=10_000_000, **kw):
     )
 
 
-def category_tree(leaves) -> list[dict]:
+def category_tree(leaves, *, allowed_ids=()) -> list[dict]:
     """The leaf categories a shop may use, grouped under their parents for the cascading picker:
-    [{id, name, children: [{id, name, children: [{id, name}]}]}] (一级 → 二级 → 三级), in the leaves' order."""
+    [{id, name, ok, children: [{id, name, ok, children: [{id, name, ok}]}]}] (一级 → 二级 → 三级), in the
+    leaves' order. `ok` says the node itself may be chosen: every leaf; an upper node only when it is one of
+    `allowed_ids` (the categories the shop was approved for) or lies under one, as the server requires; with
+    no `allowed_ids` every node may be chosen."""
+    allowed = {int(pk) for pk in allowed_ids}
+    unlimited = not allowed  # a shop without 经营类目 may name any category
     roots: dict[int, dict] = {}
     for leaf in leaves:
         mid = leaf.parent
         top = getattr(mid, "parent", None)
         if mid is None or top is None:
             continue  # not a third-level category: only the plain select offers it
-        node = roots.setdefault(top.pk, {"id": top.pk, "name": top.name, "children": {}})
-        branch = node["children"].setdefault(mid.pk, {"id": mid.pk, "name": mid.name, "children": []})
-        branch["children"].append({"id": leaf.pk, "name": leaf.name})
+        top_ok = unlimited or top.pk in allowed
+        node = roots.setdefault(top.pk, {"id": top.pk, "name": top.name, "ok": top_ok, "children": {}})
+        branch = node["children"].setdefault(
+            mid.pk, {"id": mid.pk, "name": mid.name, "ok": top_ok or mid.pk in allowed, "children": []}
+        )
+        branch["children"].append({"id": leaf.pk, "name": leaf.name, "ok": True})
     return [{**n, "children": list(n["children"].values())} for n in roots.values()]
 
 

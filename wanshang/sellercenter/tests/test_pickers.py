@@ -1,6 +1,8 @@
 """The seller pickers: /api/seller/pickers/products (shop-scoped search for the product picker), the forms that
 take the ids it writes, and the cascading category picker's tree."""
 
+import json
+
 import pytest
 
 from wanshang.sellercenter.forms import ProductForm, category_tree
@@ -165,8 +167,29 @@ def test_category_tree_groups_the_shops_leaves_by_level(make_category):
     form = ProductForm(categories=[dress, skirt])
     tree = form.category_tree
     assert [t["name"] for t in tree] == ["服饰", "服饰"]
-    assert tree[0]["children"][0]["children"] == [{"id": dress.pk, "name": "连衣裙"}]
+    assert tree[0]["children"][0]["children"] == [{"id": dress.pk, "name": "连衣裙", "ok": True}]
     assert category_tree([]) == []
+
+
+def test_category_tree_lets_a_shop_pick_an_upper_level_only_where_it_was_approved(make_category):
+    dress = make_category(("服饰", "女装", "连衣裙"))
+    women, top = dress.parent, dress.parent.parent
+    [node] = category_tree([dress], allowed_ids=[women.pk])  # approved for 女装, not for all of 服饰
+    assert (node["id"], node["ok"]) == (top.pk, False)
+    assert (node["children"][0]["id"], node["children"][0]["ok"]) == (women.pk, True)
+    [node] = category_tree([dress], allowed_ids=[top.pk])
+    assert node["ok"] and node["children"][0]["ok"]
+    [node] = category_tree([dress])  # no 经营类目: no limit, as the server has it
+    assert node["ok"]
+
+
+def test_the_promotion_scope_picker_offers_only_what_the_server_accepts(owner_client, shop):
+    """The shop is approved for its top category: that level and everything under it may be chosen."""
+    page = owner_client.get("/seller/marketing/new/full_reduction/").content.decode()
+    tree = json.loads(
+        page.split('id="picker-categories" type="application/json">', 1)[1].split("</script>", 1)[0]
+    )
+    assert tree and all(n["ok"] for n in tree)
 
 
 def test_product_form_has_the_cascade_and_keeps_the_plain_select(owner_client, shop):

@@ -41,6 +41,7 @@ from wanshang.marketing.services import (
 )
 from wanshang.marketing.types import ITEM_KINDS, TOKEN_LABELS, Kind, Scope
 from wanshang.merchants import permissions as P
+from wanshang.merchants.selectors import shop_category_ids
 from wanshang.sellercenter.access import seller_render, seller_view
 from wanshang.sellercenter.forms import (
     CouponIssueForm,
@@ -237,7 +238,11 @@ def _promotion_form(request, kind: str, promo=None):
             "items_json": {"rows": rows, "columns": columns},
             "locked": promo is not None and not editable(promo, now),
             # 指定类目: the shop's categories for the scope picker (any level may be chosen)
-            "scope_categories": category_tree(leaf_categories(shop=shop)) if "scope" in form.fields else [],
+            "scope_categories": (
+                category_tree(leaf_categories(shop=shop), allowed_ids=shop_category_ids(shop=shop))
+                if "scope" in form.fields
+                else []
+            ),
         },
         status=status,
         active="marketing",

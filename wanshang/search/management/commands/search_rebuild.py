@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from wanshang.search.services import rebuild_index, terms_refresh
 
@@ -10,10 +10,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--chunk", type=int, default=2000, help="每批商品数")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="并行分词的进程数（仅 PostgreSQL；Processes cutting words at once）",
+        )
 
-    def handle(self, *args, chunk, **options):
+    def handle(self, *args, chunk, workers, **options):
+        if chunk < 1 or workers < 1:
+            raise CommandError("--chunk 与 --workers 须为正整数")
         started = time.monotonic()
-        total = rebuild_index(chunk=chunk, progress=lambda n: self.stdout.write(f"  {n} 件商品已索引"))
+        total = rebuild_index(
+            chunk=chunk, workers=workers, progress=lambda n: self.stdout.write(f"  {n} 件商品已索引")
+        )
         terms = terms_refresh()
         self.stdout.write(
             self.style.SUCCESS(

@@ -126,9 +126,17 @@ document.addEventListener("alpine:init", () => {
     },
     get level2() { return (this.tree.find((a) => String(a.id) === this.l1) || { children: [] }).children; },
     get level3() { return (this.level2.find((b) => String(b.id) === this.l2) || { children: [] }).children; },
+    // The deepest level chosen so far, and whether the shop may name it (`ok`: approved for it or above it).
+    get pick() {
+      const node = [[this.level3, this.l3], [this.level2, this.l2], [this.tree, this.l1]]
+        .map(([level, id]) => id && level.find((n) => String(n.id) === id)).find(Boolean);
+      return node ? { id: String(node.id), ok: node.ok !== false } : null;
+    },
     addCategory() {
-      const id = this.l3 || this.l2 || this.l1;
-      if (!id || this.chosen.some((c) => c.id === id)) return;
+      const pick = this.pick;
+      if (!pick || !pick.ok) return;
+      const id = pick.id;
+      if (this.chosen.some((c) => c.id === id)) return;
       this.chosen.push({ id, title: this.names[id], thumb: "", missing: false });
       this.write();
       this.l1 = ""; this.l2 = ""; this.l3 = "";
