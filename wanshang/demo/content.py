@@ -2349,6 +2349,7 @@ def products_for_shop(
     rng = random.Random(f"products:{shop_slug}:{seed}")
     company = f"{zlib.crc32(shop_slug.encode('utf-8')) % 100000:05d}"
     item_ref = rng.randrange(0, 20000)
+    in_company = 0
     used_barcodes: set[str] = set()
     titles: set[str] = set()
     order = list(range(len(leaves)))
@@ -2357,7 +2358,10 @@ def products_for_shop(
     wholesale_count = 0
 
     def next_barcode() -> str:
-        nonlocal item_ref
+        nonlocal item_ref, company, in_company
+        if in_company >= 90_000:  # a company prefix holds 100,000 item numbers: a huge shop takes the next one
+            company, in_company = f"{(int(company) + 1) % 100000:05d}", 0
+        in_company += 1
         while True:
             item_ref = (item_ref + rng.randint(1, 3)) % 100000
             first12 = "69" + company + f"{item_ref:05d}"
