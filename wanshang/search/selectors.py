@@ -189,7 +189,10 @@ def _order(p: SearchParams, match: Match, has_words: bool) -> tuple[str, list]:
     if p.sort == "price_desc":
         return "d.min_price_fen DESC, d.product_id DESC", []
     if has_words:  # 综合: relevance × (1 + popularity)
-        return f"{match.score_sql} * (1 + d.popularity) DESC, d.product_id DESC", list(match.score_params)
+        return (
+            f"{match.score_sql} * (1 + d.popularity) DESC, d.popularity DESC, d.product_id DESC",
+            list(match.score_params),
+        )
     return "d.popularity DESC, d.product_id DESC", []
 
 

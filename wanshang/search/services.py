@@ -163,6 +163,9 @@ def rebuild_index(*, chunk: int = 2000, progress=None, workers: int = 1) -> int:
         with connection.cursor() as cursor:
             backend().delete(cursor, list(stale.values_list("product_id", flat=True)))
         stale.delete()
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            backend().compact(cursor)
     return total
 
 

@@ -10,8 +10,9 @@ runs on both. A backend knows how to
 
 Field weights, highest first: title, pinyin (of title, brand and category words), brand, category,
 attributes, detail. SQLite FTS5 weighs each column on its own (bm25 column weights); PostgreSQL has four
-weight classes, so the rank is `ts_rank(head) + 0.1 · ts_rank(document)`, where `head` holds every field but
-the detail and `document` (the one with the GIN index) holds them all: attributes still outrank the detail.
+weight classes, so the rank is `ts_rank(head)`, where `head` holds every field but the detail and `document`
+(the one with the GIN index, which matches) holds them all: a product found only by its detail ranks after
+every product found by another field (then by popularity).
 """
 
 from dataclasses import dataclass

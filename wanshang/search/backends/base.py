@@ -41,3 +41,7 @@ class Backend:
 
     def everything(self) -> Match:
         return Match(from_sql="search_searchdoc d")
+
+    def compact(self, cursor) -> None:
+        """After a whole rebuild (every row written again): give the space of the old rows back. Runs only
+        outside a transaction."""
