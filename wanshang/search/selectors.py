@@ -12,6 +12,7 @@ How a query runs (docs/search.md has the whole story and the 综合 formula):
    word with the pinyin of a better-known word is offered as a correction (`did_you_mean`).
 """
 
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from wanshang.catalog.selectors import (
     attribute_templates,
+    brand_list,
     brands_by_ids,
     categories_by_id,
     public_products_in_order,
@@ -267,7 +269,26 @@ def did_you_mean(words: list[str]) -> str:
     return " ".join(fixed) if fixed != words else ""
 
 
+VOCABULARY_TTL = 300  # seconds: a brand or category added since is learned by then
+_vocabulary_learned_at: float | None = None
+
+
+def learn_vocabulary(*, force: bool = False) -> None:
+    """Teach this process's segmenter every brand and category name, as the indexer does before it cuts a
+    product (`services._document`): a query must be cut with the same words whatever this process indexed
+    itself, or 花西子 becomes 花 + 西子 in a web worker. Once per VOCABULARY_TTL; the WSGI/ASGI entry points
+    call it at start so the first buyer does not pay for loading jieba."""
+    global _vocabulary_learned_at
+    now = time.monotonic()
+    if not force and _vocabulary_learned_at is not None and now - _vocabulary_learned_at < VOCABULARY_TTL:
+        return
+    text.learn([c.name for c in categories_by_id().values()])
+    text.learn([b.name for b in brand_list()])
+    _vocabulary_learned_at = now
+
+
 def search(params: SearchParams) -> SearchResult:
+    learn_vocabulary()
     token = _categories.set(categories_by_id())
     try:
         return _search(params)

@@ -173,3 +173,17 @@ def test_the_signals_job_follows_stock_that_changed_without_a_product_save(mall)
     assert refresh_signals() == 1
     assert dress.pk not in ids(search(SearchParams(q="连衣裙", in_stock=True)))
     assert refresh_signals() == 0
+
+
+def test_a_fresh_web_process_cuts_a_query_with_the_names_the_index_learned(mall, monkeypatch):
+    """A web worker that indexed nothing still cuts 花西子 as one word, as the indexer did (learn_vocabulary)."""
+    from wanshang.search import selectors, text
+
+    monkeypatch.setattr(text, "_tokenizer", None)
+    monkeypatch.setattr(text, "_learned", set())
+    monkeypatch.setattr(selectors, "_vocabulary_learned_at", None)
+    text._short_index_words.cache_clear()
+    text._block_words.cache_clear()
+    found = search(SearchParams(q="花西子"))
+    assert ids(found) == {mall["dress2"].pk}
+    assert not found.dropped
