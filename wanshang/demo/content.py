@@ -2359,7 +2359,8 @@ def products_for_shop(
 
     def next_barcode() -> str:
         nonlocal item_ref, company, in_company
-        if in_company >= 90_000:  # a company prefix holds 100,000 item numbers: a huge shop takes the next one
+        # a company prefix holds 100,000 item numbers: a huge shop moves on to the next prefix
+        if in_company >= 90_000:
             company, in_company = f"{(int(company) + 1) % 100000:05d}", 0
         in_company += 1
         while True:
