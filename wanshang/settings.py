@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "wanshang.payments",
     "wanshang.aftersales",
     "wanshang.marketing",
+    "wanshang.reviews",
     "wanshang.compliance",
     "wanshang.analytics",
     "wanshang.insights",
@@ -238,6 +239,15 @@ WANSHANG = {
     "MEDIA_MAIN_MIN_SIDE": int(os.environ.get("MEDIA_MAIN_MIN_SIDE", "800")),
     "MEDIA_VIDEO_MAX_BYTES": int(os.environ.get("MEDIA_VIDEO_MAX_BYTES", str(50 * 1024 * 1024))),
     "MEDIA_SERVE": env_bool("MEDIA_SERVE", DEBUG),
+    # Reviews (docs/reviews.md): a received line may be reviewed for N days, after which a system default
+    # positive review is written; one 追评 within N days of the review; up to N pictures each; the DSR is
+    # averaged over a rolling window counting each buyer at most N times per shop per calendar month.
+    "REVIEW_WINDOW_DAYS": int(os.environ.get("REVIEW_WINDOW_DAYS", "15")),
+    "REVIEW_FOLLOWUP_DAYS": int(os.environ.get("REVIEW_FOLLOWUP_DAYS", "180")),
+    "REVIEW_MAX_IMAGES": int(os.environ.get("REVIEW_MAX_IMAGES", "9")),
+    "REVIEW_TEXT_MAX": int(os.environ.get("REVIEW_TEXT_MAX", "500")),
+    "DSR_WINDOW_DAYS": int(os.environ.get("DSR_WINDOW_DAYS", "180")),
+    "DSR_MONTHLY_CAP": int(os.environ.get("DSR_MONTHLY_CAP", "3")),
 }
 
 # Celery (production worker). The embedded default runs the same jobs in-process: `manage.py runworker`.

@@ -194,3 +194,17 @@ class SkuPriceChanged(DomainEvent):
     shop_id: int
     old_price_fen: int
     price_fen: int
+
+
+# --- reviews ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductRatingChanged(DomainEvent):
+    """A product's review figures changed (a review written, edited, approved, hidden or defaulted):
+    `rating` is the average stars of its shown written reviews (None: none yet), `count` all shown reviews."""
+
+    product_id: int
+    shop_id: int
+    rating: float | None
+    count: int

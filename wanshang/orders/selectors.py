@@ -1,6 +1,6 @@
 from datetime import datetime, time
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from wanshang.common.domain_events import LineFacts, OrderFacts
@@ -261,4 +261,37 @@ def products_of_payment(*, buyer_id: int, payment_no: str) -> list[int]:
         OrderLine.objects.filter(order__buyer_id=buyer_id, order__payment__no=payment_no)
         .order_by("id")
         .values_list("product_id", flat=True)
+    )
+
+
+# --- for reviews (评价) ------------------------------------------------------------------------------------------
+
+REVIEWABLE_STATES = [OrderStatus.RECEIVED, OrderStatus.COMPLETED]
+
+
+def buyer_line_get(*, buyer, line_id) -> OrderLine:
+    """One line of the buyer's own orders, with its order and shop; anyone else's line is NotFound."""
+    try:
+        pk = int(line_id)
+    except (TypeError, ValueError):
+        raise NotFound("订单商品不存在") from None
+    line = (
+        OrderLine.objects.select_related("order", "order__shop", "shop")
+        .filter(pk=pk, order__buyer=buyer)
+        .first()
+    )
+    if line is None:
+        raise NotFound("订单商品不存在")
+    return line
+
+
+def lines_due_default_review(*, received_before, exclude_line_ids, limit: int = 500) -> list[OrderLine]:
+    """Lines of received orders (received at or before `received_before`, not fully refunded) that are not
+    among `exclude_line_ids` (a queryset of line ids: those already reviewed), oldest receipt first."""
+    return list(
+        OrderLine.objects.select_related("order")
+        .filter(order__status__in=REVIEWABLE_STATES, order__received_at__lte=received_before)
+        .exclude(refunded_qty__gte=F("quantity"))
+        .exclude(pk__in=exclude_line_ids)
+        .order_by("order__received_at", "pk")[:limit]
     )

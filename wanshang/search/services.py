@@ -21,6 +21,7 @@ from wanshang.catalog.selectors import (
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.marketing.selectors import product_tags
+from wanshang.reviews.selectors import product_ratings
 from wanshang.search import text
 from wanshang.search.backends import backend
 from wanshang.search.models import SearchDoc, SearchQuery, SearchTerm, Synonym
@@ -65,7 +66,9 @@ def _flags(products, *, now=None) -> tuple[set[int], set[int]]:
     return in_stock, {pid for pid, found in tags.items() if found}
 
 
-def _document(product, *, categories, in_stock: set[int], promoted: set[int], now) -> SearchDoc:
+def _document(
+    product, *, categories, in_stock: set[int], promoted: set[int], now, rating: float | None = None
+) -> SearchDoc:
     chain = [categories[int(i)] for i in product.category.path.strip("/").split("/") if int(i) in categories]
     names = [c.name for c in chain] or [product.category.name]
     brand = product.brand.name if product.brand else ""
@@ -87,7 +90,8 @@ def _document(product, *, categories, in_stock: set[int], promoted: set[int], no
         on_promotion=product.pk in promoted,
         min_price_fen=product.min_price_fen,
         sales_count=product.sales_count,
-        popularity=popularity(sales_count=product.sales_count, conversion=0.0, rating=None),
+        rating=rating,
+        popularity=popularity(sales_count=product.sales_count, conversion=0.0, rating=rating),
         attributes={k: str(v) for k, v in (product.attributes or {}).items() if isinstance(v, str | int)},
         created_at=product.created_at,
         title_words=title_words,
@@ -121,9 +125,17 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         products = products_for_index(product_ids=chunk)
         in_stock, promoted = _flags(products)
         categories = categories_by_id()
+        ratings = product_ratings(product_ids=chunk)
         now = timezone.now()
         docs = [
-            _document(p, categories=categories, in_stock=in_stock, promoted=promoted, now=now)
+            _document(
+                p,
+                categories=categories,
+                in_stock=in_stock,
+                promoted=promoted,
+                now=now,
+                rating=ratings.get(p.pk),
+            )
             for p in products
         ]
         gone = sorted(set(chunk) - {d.product_id for d in docs})

@@ -4,6 +4,7 @@ from wanshang.common import events
 from wanshang.common.domain_events import (
     OrderCancelled,
     OrdersPaid,
+    ProductRatingChanged,
     ProductSaved,
     ProductStatusChanged,
     ShopChanged,
@@ -38,6 +39,11 @@ def on_order_cancelled(event: OrderCancelled) -> None:
     index_products(product_ids={line.product_id for line in event.order.lines})
 
 
+def on_product_rating_changed(event: ProductRatingChanged) -> None:
+    """A review moved the product's rating: its rating and 综合 popularity in the index."""
+    index_products(product_ids=[event.product_id])
+
+
 SUBSCRIPTIONS = [
     (ProductSaved, on_product_saved, events.AFTER_COMMIT),
     (ProductStatusChanged, on_product_status_changed, events.AFTER_COMMIT),
@@ -45,4 +51,5 @@ SUBSCRIPTIONS = [
     (ShopChanged, on_shop_changed, events.AFTER_COMMIT),
     (OrdersPaid, on_orders_paid, events.AFTER_COMMIT),
     (OrderCancelled, on_order_cancelled, events.AFTER_COMMIT),
+    (ProductRatingChanged, on_product_rating_changed, events.AFTER_COMMIT),
 ]
