@@ -240,3 +240,80 @@ class SearchForm(PriceFilterForm):
             "sort": data.get("sort") or "default",
             "page": data.get("page") or 1,
         }
+
+
+# --- 评价 ---------------------------------------------------------------------------------------------------------
+
+STAR_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Up to the review limit of pictures in one input; each is validated by content in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*", "multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+class ReviewForm(forms.Form):
+    """The review of one order line, and the shop's DSR when the order has none yet (`ask_dsr`)."""
+
+    stars = forms.TypedChoiceField(
+        label=_("商品评分"), choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("评价内容"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("说说这件商品的优点和不足，帮助其他买家")}),
+    )
+    images = MultipleImageField(label=_("晒图（最多 9 张）"))
+    is_anonymous = forms.BooleanField(label=_("匿名评价"), required=False)
+    description = forms.TypedChoiceField(
+        label=_("描述相符"), choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    service = forms.TypedChoiceField(
+        label=_("服务态度"), choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    logistics = forms.TypedChoiceField(
+        label=_("物流服务"), choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, ask_dsr: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ask_dsr = ask_dsr
+        if not ask_dsr:
+            for name in ("description", "service", "logistics"):
+                del self.fields[name]
+
+    def dsr(self) -> dict | None:
+        if not self.ask_dsr:
+            return None
+        return {k: self.cleaned_data[k] for k in ("description", "service", "logistics")}
+
+
+class FollowupForm(forms.Form):
+    text = forms.CharField(
+        label=_("追评内容"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("用了一段时间，感受如何？")}),
+    )
+    images = MultipleImageField(label=_("晒图（最多 9 张）"))
+
+
+class ReviewEditForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("商品评分"), choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("评价内容"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 4})
+    )

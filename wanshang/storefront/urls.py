@@ -10,6 +10,7 @@ from wanshang.storefront.views import (
     privacy,
     promotions,
     recommendations,
+    reviews,
     search,
 )
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("wholesale/", catalog.wholesale, name="wholesale"),
     path("shop/<slug:slug>/", catalog.shop, name="shop"),
     path("p/<int:product_id>/", catalog.product, name="product"),
+    path("p/<int:product_id>/reviews/", reviews.product_reviews, name="product_reviews"),
     path("p/<int:product_id>/recs/", recommendations.product_rows, name="recs_product"),
     path("recs/", recommendations.feed, name="recs_feed"),
     path("cart/", cart.cart, name="cart"),
@@ -57,6 +59,10 @@ urlpatterns = [
     path("orders/<int:order_id>/cancel/", orders.order_cancel_view, name="order_cancel"),
     path("orders/<int:order_id>/confirm/", orders.order_confirm_view, name="order_confirm"),
     path("orders/<int:order_id>/refund/", orders.order_refund_view, name="order_refund"),
+    path("orders/lines/<int:line_id>/review/", reviews.review_new, name="review_new"),
+    path("reviews/<int:review_id>/followup/", reviews.review_followup_view, name="review_followup"),
+    path("reviews/<int:review_id>/edit/", reviews.review_edit_view, name="review_edit"),
+    path("reviews/<int:review_id>/helpful/", reviews.review_helpful, name="review_helpful"),
     path(
         "orders/<int:order_id>/refund/withdraw/",
         orders.order_refund_withdraw_view,

@@ -30,10 +30,12 @@ from wanshang.insights.selectors import experiment_variant_for
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.marketing.selectors import claimed_counts, product_promotions
 from wanshang.merchants.selectors import shop_get_public, shop_list_open
+from wanshang.reviews.selectors import shop_dsr
 from wanshang.storefront.forms import SORTS, PriceFilterForm
 from wanshang.storefront.promo_display import card_overlay, short_tags, sku_displays, splice_card_prices
 from wanshang.storefront.templatetags.storefront import category_menu
 from wanshang.storefront.views import search as search_views
+from wanshang.storefront.views.reviews import review_context
 
 PER_PAGE = 40
 SORT_KEYS = {key for key, _ in SORTS}
@@ -184,7 +186,7 @@ def shop(request, slug):
         request,
         template="storefront/shop.html",
         shop=the_shop,
-        extra={"title": the_shop.name},
+        extra={"title": the_shop.name, "dsr": shop_dsr(shop_id=the_shop.pk)},
         results_template=None,
     )
 
@@ -261,6 +263,8 @@ def product(request, product_id):
             if promos.coupons
             else {},
             **_buy_context(request, promos, skus, now),
+            **review_context(request, item.pk),
+            "dsr": shop_dsr(shop_id=item.shop_id),
         },
     )
 

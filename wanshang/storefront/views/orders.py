@@ -15,6 +15,7 @@ from wanshang.orders.selectors import buyer_order_get, buyer_orders_by_tab, buye
 from wanshang.orders.services import order_cancel, order_confirm_receipt
 from wanshang.storefront.forms import CancelForm, RefundForm
 from wanshang.storefront.views._common import buyer_required
+from wanshang.storefront.views.reviews import mark_review_actions
 
 TABS = [
     ("all", _("全部")),
@@ -33,6 +34,7 @@ def order_list(request):
     tab = tab if tab in TAB_KEYS else "all"
     page = Paginator(buyer_orders_by_tab(buyer=request.user, tab=tab), 10).get_page(request.GET.get("page"))
     counts = buyer_tab_counts(buyer=request.user)
+    mark_review_actions(page.object_list, buyer=request.user)
     return render(
         request,
         "storefront/orders.html",
@@ -48,6 +50,7 @@ def order_list(request):
 @buyer_required
 def order_detail(request, order_id):
     order = buyer_order_get(buyer=request.user, order_id=order_id)
+    mark_review_actions([order], buyer=request.user)
     return render(
         request,
         "storefront/order_detail.html",
