@@ -76,3 +76,29 @@ def share_bars(rows: list[dict], *, left: str, right: str, left_name: str, right
             {"name": right_name, "type": "bar", "data": [round((r[right] or 0) * 100, 2) for r in rows]},
         ],
     }
+
+
+def dsr_trend(rows) -> dict:
+    """The shop's daily DSR (描述相符, 服务态度, 物流服务) as three lines on a 1–5 axis."""
+    names = [
+        ("description", gettext("描述相符")),
+        ("service", gettext("服务态度")),
+        ("logistics", gettext("物流服务")),
+    ]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [label for _key, label in names], "top": 0},
+        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 28},
+        "xAxis": {"type": "category", "data": [r.day.strftime("%m-%d") for r in rows]},
+        "yAxis": {"type": "value", "min": 1, "max": 5},
+        "series": [
+            {
+                "name": label,
+                "type": "line",
+                "smooth": True,
+                "connectNulls": True,
+                "data": [getattr(r, key) for r in rows],
+            }
+            for key, label in names
+        ],
+    }

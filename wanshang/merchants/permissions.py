@@ -16,6 +16,7 @@ SHOP_EDIT = "shop.edit"
 STAFF_MANAGE = "staff.manage"
 MARKETING = "marketing.edit"  # 营销中心: promotions, member levels, price-rule alerts
 DATA_VIEW = "data.view"  # 数据中心: traffic, trade, products, customers, experiments
+REVIEW_HANDLE = "review.handle"  # 评价管理: reply to reviews, report one to the platform
 
 ALL = {
     PRODUCT_EDIT,
@@ -30,6 +31,7 @@ ALL = {
     STAFF_MANAGE,
     MARKETING,
     DATA_VIEW,
+    REVIEW_HANDLE,
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -42,8 +44,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         FREIGHT_EDIT,
         MARKETING,
         DATA_VIEW,
+        REVIEW_HANDLE,
     },
-    StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE},
+    StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE, REVIEW_HANDLE},
     StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP},
     StaffRole.FINANCE: {ORDER_VIEW, FINANCE_VIEW, DATA_VIEW},
 }
@@ -61,6 +64,7 @@ LABELS = {
     STAFF_MANAGE: _("员工管理"),
     MARKETING: _("营销活动"),
     DATA_VIEW: _("数据中心"),
+    REVIEW_HANDLE: _("评价管理"),
 }
 
 

@@ -1,6 +1,16 @@
 from django.urls import include, path, re_path
 
-from wanshang.platform.views import catalog, compliance, flash, marketing, merchants, orders, overview, search
+from wanshang.platform.views import (
+    catalog,
+    compliance,
+    flash,
+    marketing,
+    merchants,
+    orders,
+    overview,
+    reviews,
+    search,
+)
 
 app_name = "platform"
 urlpatterns = [
@@ -42,6 +52,10 @@ urlpatterns = [
     path("search/", search.search_index, name="search"),
     path("search/synonyms/<int:synonym_id>/delete/", search.synonym_remove, name="synonym_delete"),
     path("commission/", catalog.commission_index, name="commission"),
+    # 评价审核
+    path("reviews/", reviews.review_queue, name="reviews"),
+    path("reviews/reports/<int:report_id>/decide/", reviews.report_decide_view, name="review_report_decide"),
+    path("reviews/<int:review_id>/moderate/", reviews.review_moderate_view, name="review_moderate"),
     # 平台券
     path("coupons/", marketing.coupon_index, name="coupons"),
     path("coupons/new/", marketing.coupon_new, name="coupon_new"),

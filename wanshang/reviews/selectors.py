@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 
 from wanshang.common.errors import NotFound
@@ -285,3 +285,13 @@ def platform_report_get(*, report_id) -> ReviewReport:
         raise NotFound("举报不存在")
     decorate([report.review])
     return report
+
+
+def product_rating_totals(*, shop) -> dict:
+    """The shop's review figures summed over its products' stored aggregates (数据中心 · 服务评价)."""
+    rows = ProductRating.objects.for_shop(shop).aggregate(
+        count=Sum("count"), good=Sum("good"), mid=Sum("mid"), bad=Sum("bad"), with_images=Sum("with_images")
+    )
+    rows = {k: v or 0 for k, v in rows.items()}
+    rows["good_rate"] = round(100 * rows["good"] / rows["count"], 1) if rows["count"] else None
+    return rows

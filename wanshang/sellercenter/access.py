@@ -44,6 +44,7 @@ NAV = [
         [
             (_("订单管理"), "sellercenter:order_list", "orders"),
             (_("退款管理"), "sellercenter:refund_list", "refunds"),
+            (_("评价管理"), "sellercenter:review_list", "reviews"),
             (_("运费模板"), "sellercenter:freight_list", "freight"),
         ],
     ),
@@ -64,6 +65,7 @@ NAV = [
             (_("竞争情报"), "sellercenter:data_competition", "data_competition"),
             (_("交易报表"), "sellercenter:data_trade", "data_trade"),
             (_("异常提醒"), "sellercenter:data_alerts", "data_alerts"),
+            (_("服务评价"), "sellercenter:data_service", "data_service"),
             (_("客户分析"), "sellercenter:data_customers", "data_customers"),
             (_("人群包"), "sellercenter:data_crowds", "data_crowds"),
             (_("A/B 实验"), "sellercenter:data_experiments", "data_experiments"),

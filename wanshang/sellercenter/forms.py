@@ -360,3 +360,24 @@ class MemberLevelRowsForm:
                 }
             )
         return out
+
+
+class ReviewReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("回复内容"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写回复内容")},
+    )
+    followup = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ReviewReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("举报理由"),
+        max_length=300,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("例如：评价含广告、辱骂或与商品无关，请说明")}
+        ),
+        error_messages={"required": _("请填写举报理由")},
+    )

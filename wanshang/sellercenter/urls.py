@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from wanshang.sellercenter.views import freight, home, inventory, marketing, orders, products, shop
+from wanshang.sellercenter.views import freight, home, inventory, marketing, orders, products, reviews, shop
 
 app_name = "sellercenter"
 
@@ -33,6 +33,10 @@ urlpatterns = [
     path("refunds/<int:refund_id>/", orders.refund_detail, name="refund_detail"),
     path("refunds/<int:refund_id>/approve/", orders.refund_approve_view, name="refund_approve"),
     path("refunds/<int:refund_id>/reject/", orders.refund_reject_view, name="refund_reject"),
+    # 评价管理
+    path("reviews/", reviews.review_list, name="review_list"),
+    path("reviews/<int:review_id>/reply/", reviews.review_reply_view, name="review_reply"),
+    path("reviews/<int:review_id>/report/", reviews.review_report_view, name="review_report"),
     # 运费模板
     path("freight/", freight.freight_list, name="freight_list"),
     path("freight/new/", freight.freight_create, name="freight_create"),

@@ -3,6 +3,7 @@
 from wanshang.sellercenter.datacenter.views import customers as data_customers
 from wanshang.sellercenter.datacenter.views import experiments as data_experiments
 from wanshang.sellercenter.datacenter.views import overview as data_overview
+from wanshang.sellercenter.datacenter.views import service as data_service
 from wanshang.sellercenter.datacenter.views import trade as data_trade
 
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
     *data_trade.urlpatterns,  # 交易报表 (hourly, Excel/CSV), 异常提醒
     *data_customers.urlpatterns,  # RFM, 复购与同期群, 人群包
     *data_experiments.urlpatterns,  # A/B 实验
+    *data_service.urlpatterns,  # 服务评价: the DSR trend against the category
 ]
