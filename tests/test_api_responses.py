@@ -259,8 +259,132 @@ def _trade_and_gap_alert(shop, buyers, product=None):
 # --- storefront (a buyer) ----------------------------------------------------------------------------------------
 
 
+# --- 评价 (reviews): the same calls in each face's test ------------------------------------------------------------
+
+DSR = {"description": 5, "service": 4, "logistics": 5}
+
+
+def _review_picture():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 30, 30)).save(out, "JPEG")
+    return SimpleUploadedFile("p.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _received_order(buyer, address, shop, sku):
+    from wanshang.orders.services import order_confirm_receipt, order_ship
+
+    order = _paid_order(buyer, address, sku)
+    order_ship(shop=shop, order_id=order.pk, carrier="SF", tracking_no="SF1234567890", actor=shop.owner)
+    order_confirm_receipt(buyer=buyer, order_id=order.pk)
+    return order
+
+
+def _store_reviews(contract, me, buyer, anyone, S: str, order_id: int, voter) -> None:
+    from wanshang.orders.selectors import buyer_order_get
+
+    order = buyer_order_get(buyer=buyer, order_id=order_id)
+    line = order.lines.all()[0]
+    template = f"{S}/order-lines/{{line_id}}/review-images"
+    response = me.post(template.format(line_id=line.pk), {"file": _review_picture()})
+    assert response.status_code == 201, response.content
+    contract.validate(response, "post", template, "POST review-images")
+    contract.called.add(("post", template))
+    image = response.json()
+    at = {"line_id": line.pk}
+    contract.call(me, "post", f"{S}/order-lines/{{line_id}}/review", path=at, body={"stars": 9}, expect=422)
+    contract.call(
+        me,
+        "post",
+        f"{S}/order-lines/{{line_id}}/review",
+        path=at,
+        body={"stars": 5, "text": "<b>x</b>", "dsr": DSR},
+        expect=400,
+    )
+    review = contract.call(
+        me,
+        "post",
+        f"{S}/order-lines/{{line_id}}/review",
+        path=at,
+        body={"stars": 5, "text": "很好", "dsr": DSR, "image_ids": [image["id"]], "is_anonymous": True},
+        expect=201,
+    )
+    contract.call(me, "post", f"{S}/order-lines/{{line_id}}/review", path=at, body={"stars": 5}, expect=409)
+    rid = {"review_id": review["id"]}
+    contract.call(me, "get", f"{S}/reviews/{{review_id}}", path=rid, expect=200)
+    contract.call(
+        me, "post", f"{S}/reviews/{{review_id}}/followup", path=rid, body={"text": "追评"}, expect=200
+    )
+    contract.call(voter, "post", f"{S}/reviews/{{review_id}}/helpful", path=rid, expect=200)
+    contract.call(voter, "post", f"{S}/reviews/{{review_id}}/helpful", path=rid, expect=409)
+    product = {"product_id": line.product_id}
+    contract.call(anyone, "get", f"{S}/products/{{product_id}}/rating", path=product, expect=200)
+    contract.call(anyone, "get", f"{S}/products/{{product_id}}/reviews", path=product, expect=200)
+    contract.call(anyone, "get", f"{S}/shops/{{shop_id}}/dsr", path={"shop_id": order.shop_id}, expect=200)
+    contract.call(
+        me, "put", f"{S}/reviews/{{review_id}}", path=rid, body={"stars": 4, "text": "改"}, expect=200
+    )
+
+
+def _seller_reviews(contract, owner, buyer, B: str, review_id: int) -> None:
+    at = {"review_id": review_id}
+    contract.call(owner, "get", f"{B}/reviews", expect=200)
+    contract.call(owner, "get", f"{B}/reviews-dsr", expect=200)
+    contract.call(
+        owner, "post", f"{B}/reviews/{{review_id}}/reply", path=at, body={"text": "谢谢"}, expect=200
+    )
+    contract.call(
+        owner, "post", f"{B}/reviews/{{review_id}}/reply", path=at, body={"text": "再谢"}, expect=409
+    )
+    contract.call(
+        owner, "post", f"{B}/reviews/{{review_id}}/report", path=at, body={"reason": "评价含广告"}, expect=201
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{B}/reviews/{{review_id}}/reply",
+        path={"review_id": 0},
+        body={"text": "x"},
+        expect=404,
+    )
+
+
+def _platform_reviews(contract, op, P: str, shop, edited_id: int) -> None:
+    reports = contract.call(op, "get", f"{P}/reviews/reports", expect=200)
+    contract.call(op, "get", f"{P}/reviews/edited", expect=200)
+    at = {"report_id": reports["items"][0]["id"]}
+    contract.call(
+        op,
+        "post",
+        f"{P}/reviews/reports/{{report_id}}/decide",
+        path=at,
+        body={"decision": "hide", "note": ""},
+        expect=400,
+    )
+    contract.call(
+        op,
+        "post",
+        f"{P}/reviews/reports/{{report_id}}/decide",
+        path=at,
+        body={"decision": "hide", "note": "广告"},
+        expect=200,
+    )
+    contract.call(
+        op,
+        "post",
+        f"{P}/reviews/{{review_id}}/moderate",
+        path={"review_id": edited_id},
+        body={"decision": "approve"},
+        expect=200,
+    )
+
+
 def test_storefront_answers_match_the_documented_schemas(
-    contract, client, buyer, make_shop, make_product, make_address
+    contract, client, buyer, make_user, make_shop, make_product, make_address
 ):
     from wanshang.marketing.services import points_change
     from wanshang.orders.services import order_ship
@@ -515,6 +639,8 @@ def test_storefront_answers_match_the_documented_schemas(
     contract.call(me, "get", f"{S}/favourites/{{product_id}}", path={"product_id": dress.pk}, expect=404)
     contract.call(me, "delete", f"{S}/me/events", expect=200)
 
+    _store_reviews(contract, me, buyer, client, S, paid_id, _logged_in(make_user()))
+
     assert contract.uncovered_gets(S + "/") == []
     assert contract.gets_without_data(S + "/") == []
 
@@ -664,6 +790,10 @@ def test_seller_answers_match_the_documented_schemas(
     from wanshang.orders.services import order_confirm_receipt
 
     order_confirm_receipt(buyer=buyer, order_id=to_ship.pk)  # completed: a settlement entry
+    from wanshang.reviews.services import review_create
+
+    review = review_create(buyer=buyer, line_id=to_ship.lines.first().pk, stars=2, text="一般", dsr=DSR)
+    _seller_reviews(contract, owner, buyer, B, review.pk)
     contract.call(owner, "get", f"{B}/settlements", expect=200)
 
     # marketing
@@ -863,7 +993,7 @@ def test_seller_answers_match_the_documented_schemas(
 
 
 def test_platform_answers_match_the_documented_schemas(
-    contract, buyer, operator, make_user, make_shop, make_product, make_category
+    contract, buyer, operator, make_user, make_shop, make_product, make_category, make_address
 ):
     from wanshang.marketing.services import flash_slot_save
     from wanshang.merchants.services import application_submit
@@ -1079,6 +1209,17 @@ def test_platform_answers_match_the_documented_schemas(
     contract.call(Client(), "post", f"{P}/coupons", body=coupon_body, expect=401)
     contract.call(op, "get", f"{P}/shops", query={"page": 0}, expect=422)
     contract.call(op, "get", f"{P}/coupons", query={"page_size": 201}, expect=422)
+
+    from wanshang.reviews.services import review_create, review_edit, review_report
+
+    reviewed = make_product(shop, prices=(1000,), stock=5)
+    address = make_address(buyer)
+    first, second = (_received_order(buyer, address, shop, reviewed.skus.get()) for _ in range(2))
+    bad = review_create(buyer=buyer, line_id=first.lines.get().pk, stars=1, text="加微信", dsr=DSR)
+    review_report(shop=shop, actor=shop.owner, review_id=bad.pk, reason="引流广告")
+    edited = review_create(buyer=buyer, line_id=second.lines.get().pk, stars=3, dsr=DSR)
+    review_edit(buyer=buyer, review_id=edited.pk, stars=4, text="还行")
+    _platform_reviews(contract, op, P, shop, edited.pk)
 
     assert contract.uncovered_gets(P + "/") == []
     assert contract.gets_without_data(P + "/") == []

@@ -22,6 +22,7 @@ from wanshang.merchants.services import (
 from wanshang.platform.access import OPERATOR_AUTH
 from wanshang.platform.api.errors import ERRORS
 from wanshang.platform.api.marketing import router as marketing_router
+from wanshang.platform.api.reviews import router as reviews_router
 from wanshang.platform.api.search import router as search_router
 from wanshang.platform.datacenter.api import router as data_router
 
@@ -194,6 +195,7 @@ def commission_rate_set(request: HttpRequest, payload: CommissionIn):
 def _mount_marketing():
     router.add_router("", marketing_router)
     router.add_router("", search_router)
+    router.add_router("", reviews_router)
 
     router.add_router("/data", data_router)
 

@@ -48,6 +48,7 @@ from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.api.media import router as media_router
 from wanshang.sellercenter.api.pickers import router as pickers_router
+from wanshang.sellercenter.api.reviews import router as reviews_router
 from wanshang.sellercenter.api.schemas import (
     SETTLEMENT_LABELS,
     Changed,
@@ -529,6 +530,7 @@ def _mount_data():
     router.add_router("/data", data_router, tags=["seller data center"])
     router.add_router("", media_router, tags=["seller media"])
     router.add_router("", pickers_router, tags=["seller pickers"])
+    router.add_router("", reviews_router, tags=["seller reviews"])
 
 
 _mount_data()

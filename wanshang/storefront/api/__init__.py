@@ -45,6 +45,7 @@ from wanshang.storefront.api.favourites import router as favourites_router
 from wanshang.storefront.api.promotions import OPTIONAL_AUTH, cashier
 from wanshang.storefront.api.promotions import router as promotions_router
 from wanshang.storefront.api.recommendations import router as recommendations_router
+from wanshang.storefront.api.reviews import router as reviews_router
 from wanshang.storefront.api.schemas import (
     AUTHED_ERRORS,
     CSRF_ERRORS,
@@ -81,6 +82,7 @@ router.add_router("", promotions_router)  # coupons, points, flash sales, group 
 router.add_router("", favourites_router)  # 我的收藏, deleting my behaviour data
 router.add_router("", search_router)  # search, suggestions, hot words, result clicks
 router.add_router("", recommendations_router)  # 看了又看, 买了又买, 猜你喜欢
+router.add_router("", reviews_router)  # 评价: ratings, reviews, DSR, the buyer's review and 追评
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 
