@@ -35,6 +35,7 @@ from wanshang.demo.people import (
     operator_ensure,
     shared_password_hash,
 )
+from wanshang.demo.reviews import reviews_create
 from wanshang.demo.shops import (
     applications_pending,
     brands_create,
@@ -169,6 +170,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
             rng=_rng(seed, "marketing"),
             log=log,
         )
+        phase("评价：已收货订单的评价、追评、商家回复与店铺评分")
+        reviews_create(buyers=buyers, now=timezone.now(), rng=_rng(seed, "reviews"), log=log)
     phase("完成")
     return demo_counts()
 

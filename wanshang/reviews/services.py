@@ -540,10 +540,11 @@ def category_score_refresh(*, category_id: int, now=None) -> CategoryScore:
     return row
 
 
-def scores_refresh(*, now=None) -> int:
+def scores_refresh(*, now=None, days_back: int = 0) -> int:
     """The hourly job: every shop with ratings (or a score) gets its DSR recomputed as of now (the window
     slides even without new ratings), the trend points of the days it missed (up to the window; each day as
-    it stood at its end), then every category's peer average. Idempotent; catches up after downtime."""
+    it stood at its end), then every category's peer average. Idempotent; catches up after downtime.
+    `days_back` rewrites at least that many past days' points (the demo's history)."""
     now = now or timezone.now()
     window = _setting("DSR_WINDOW_DAYS")
     main = shops_main_category()
@@ -556,6 +557,7 @@ def scores_refresh(*, now=None) -> int:
     for shop_id in sorted(shop_ids):
         last = ShopScoreDay.objects.filter(shop_id=shop_id, day__lt=today).order_by("-day").first()
         first_day = max(last.day + timedelta(days=1) if last else today, today - timedelta(days=window))
+        first_day = min(first_day, today - timedelta(days=min(days_back, window)))
         oldest = _day_end(first_day) - timedelta(days=1)
         ratings = _ratings_since(shop_id, scoring.first_month_start(oldest, window))
         with transaction.atomic():

@@ -397,3 +397,24 @@ def test_banner_prints_the_address_the_demo_serves(monkeypatch):
     assert any("http://192.0.2.7:9000/accounts/login/" in line for line in demo_banner())
     monkeypatch.delenv("DEMO_ADDR")
     assert any("http://127.0.0.1:8000/" in line for line in demo_banner())
+
+
+def test_received_demo_orders_have_reviews_ratings_and_shop_scores(demo, client):
+    from wanshang.reviews.models import ProductRating, Review, ShopRating, ShopScore, ShopScoreDay
+
+    written = Review.objects.filter(is_default=False)
+    assert written.count() >= 5 and ShopRating.objects.exists()
+    assert (
+        not ShopRating.objects.filter(order_id__in=Review.objects.filter(is_default=True).values("order_id"))
+        .exclude(order_id__in=written.values("order_id"))
+        .exists()
+    )  # a default review never scores the shop
+    for review in written[:20]:
+        assert review.created_at > review.order.received_at
+    rated = ProductRating.objects.filter(written__gt=0).first()
+    page = client.get(f"/p/{rated.product_id}/").content.decode()
+    assert "好评率" in page and 'id="reviews"' in page
+    assert (
+        ShopScore.objects.filter(counted__gt=0).exists()
+        and ShopScoreDay.objects.count() > ShopScore.objects.count()
+    )
