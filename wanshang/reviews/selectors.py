@@ -49,6 +49,7 @@ STATUS_LABELS = dict(ReviewStatus.choices)
 REPORT_LABELS = dict(ReportStatus.choices)
 DSR_LABELS = {"description": "描述相符", "service": "服务态度", "logistics": "物流服务"}
 PHONE = re.compile(r"^1\d{10}$")
+MIN_PEERS = 3  # as the 数据中心's 同行平均 (docs/data-center.md): fewer scored shops in the category, no comparison
 
 
 def author_name(user, *, anonymous: bool) -> str:
@@ -204,6 +205,8 @@ def shop_dsr(*, shop_id: int) -> DsrCard:
         if score and score.category_id
         else None
     )
+    if peer is not None and peer.shops < MIN_PEERS:
+        peer = None  # an "average" of one or two shops compares with nobody in particular
     items = []
     for key, label in DSR_LABELS.items():
         value = getattr(score, key) if score else None

@@ -239,20 +239,23 @@ def test_shop_dsr_against_the_category_average(
     buyer, line, shop, make_shop, make_user, make_address, receive, make_product
 ):
     review_create(buyer=buyer, line_id=line.pk, stars=5, dsr={"description": 5, "service": 5, "logistics": 5})
-    peer = make_shop(category=shop.test_category)
-    other = make_user()
-    order = receive(other, make_address(other), peer, [(make_product(peer).skus.first(), 1)])
-    review_create(
-        buyer=other,
-        line_id=order.lines.get().pk,
-        stars=3,
-        dsr={"description": 3, "service": 3, "logistics": 3},
-    )
+
+    def scored_peer(score):
+        peer = make_shop(category=shop.test_category)
+        other = make_user()
+        order = receive(other, make_address(other), peer, [(make_product(peer).skus.first(), 1)])
+        dsr = {"description": score, "service": score, "logistics": score}
+        review_create(buyer=other, line_id=order.lines.get().pk, stars=3, dsr=dsr)
+        return peer
+
+    low = scored_peer(3)
+    assert shop_dsr(shop_id=shop.pk).items[0].trend == ""  # two scored shops: no comparison yet
+    scored_peer(4)
     card = shop_dsr(shop_id=shop.pk)
-    assert card.peers == 2
+    assert card.peers == 3
     first = card.items[0]
     assert (first.value, first.peer, first.trend, first.percent) == (5.0, 4.0, "higher", 25.0)
-    assert shop_dsr(shop_id=peer.pk).items[0].trend == "lower"
+    assert shop_dsr(shop_id=low.pk).items[0].trend == "lower"
 
 
 def test_rating_change_reindexes_search_after_commit(buyer, line, django_capture_on_commit_callbacks):
