@@ -49,7 +49,9 @@ STATUS_LABELS = dict(ReviewStatus.choices)
 REPORT_LABELS = dict(ReportStatus.choices)
 DSR_LABELS = {"description": "描述相符", "service": "服务态度", "logistics": "物流服务"}
 PHONE = re.compile(r"^1\d{10}$")
-MIN_PEERS = 3  # as the 数据中心's 同行平均 (docs/data-center.md): fewer scored shops in the category, no comparison
+MIN_PEERS = (
+    3  # as the 数据中心's 同行平均 (docs/data-center.md): fewer scored shops in the category, no comparison
+)
 
 
 def author_name(user, *, anonymous: bool) -> str:
