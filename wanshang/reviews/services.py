@@ -415,13 +415,15 @@ def reviews_default_due(*, now=None, batch: int = 500) -> int:
     selects its work from the data, so a run after downtime catches up on everything missed."""
     now = now or timezone.now()
     window = timedelta(days=_setting("REVIEW_WINDOW_DAYS"))
-    done = 0
+    done, seen = 0, set()
     while True:
         lines = lines_due_default_review(
             received_before=now - window, exclude_line_ids=Review.objects.values("line_id"), limit=batch
         )
-        if not lines:
+        lines = [line for line in lines if line.pk not in seen]
+        if not lines:  # nothing left (or only lines that failed in this run: never loop on them)
             return done
+        seen.update(line.pk for line in lines)
         touched = set()
         for line in lines:
             try:

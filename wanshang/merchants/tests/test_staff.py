@@ -162,12 +162,12 @@ def test_an_inactive_member_of_staff_is_not_let_in(shop, make_staff):
 
 P = perms
 ROLE_TABLE = {
-    #              product price stock  o.view o.ship refund finance freight shop  staff  mkt   data
-    "owner": (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
-    "operations": (1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1),
-    "service": (0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0),
-    "warehouse": (0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0),
-    "finance": (0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1),
+    #              product price stock  o.view o.ship refund finance freight shop  staff  mkt   data  review
+    "owner": (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+    "operations": (1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1),
+    "service": (0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1),
+    "warehouse": (0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0),
+    "finance": (0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0),
 }
 COLUMNS = (
     P.PRODUCT_EDIT,
@@ -182,6 +182,7 @@ COLUMNS = (
     P.STAFF_MANAGE,
     P.MARKETING,
     P.DATA_VIEW,
+    P.REVIEW_HANDLE,
 )
 
 

@@ -131,3 +131,10 @@ def test_product_page_reads_the_stored_aggregate_in_a_bounded_number_of_queries(
     review_create(buyer=buyer, line_id=second.pk, stars=4)
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         client.get(url)  # another review adds no query
+
+
+def test_the_form_of_a_line_already_reviewed_goes_back_to_the_order(login_client, buyer, line):
+    review_create(buyer=buyer, line_id=line.pk, stars=5, dsr=DSR)
+    response = login_client(buyer).get(reverse("storefront:review_new", args=[line.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("storefront:order_detail", args=[line.order_id])
+    assert "已经评价过" in response.content.decode()

@@ -95,7 +95,8 @@ def test_product_page_runs_a_bounded_number_of_queries(
     buyer_client, shop, make_product, django_assert_max_num_queries
 ):
     product = make_product(shop, prices=tuple(1000 + i for i in range(12)), stock=5)
-    # 8 for the page, 5 for product_promotions (none running), 1 for the shop's running A/B experiments (cached after)
-    with django_assert_max_num_queries(14):
+    # 8 for the page, 5 for product_promotions (none running), 1 for the shop's running A/B experiments (cached after),
+    # 2 for the product's stored rating and the shop's stored DSR (docs/reviews.md)
+    with django_assert_max_num_queries(16):
         response = buyer_client.get(reverse("storefront:product", args=[product.pk]))
     assert response.status_code == 200

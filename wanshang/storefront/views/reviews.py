@@ -60,6 +60,9 @@ def mark_review_actions(orders, *, buyer, now=None) -> None:
 @buyer_required
 def review_new(request, line_id):
     line = buyer_line_get(buyer=request.user, line_id=line_id)
+    if request.method == "GET" and buyer_reviews_by_line(buyer=request.user, line_ids=[line.pk]):
+        messages.info(request, _("这件商品已经评价过了，可以追加评价"))
+        return redirect("storefront:order_detail", order_id=line.order_id)
     ask_dsr = needs_dsr(order_id=line.order_id)
     form = ReviewForm(request.POST or None, request.FILES or None, ask_dsr=ask_dsr)
     status = 200
@@ -150,9 +153,9 @@ def review_context(request, product_id: int) -> dict:
     sort = request.GET.get("rs", "recent")
     sort = sort if sort in SORTS else "recent"
     summary = product_rating(product_id=product_id)
-    page = Paginator(product_review_list(product_id=product_id, kind=kind, sort=sort), PER_PAGE).get_page(
-        request.GET.get("rp")
-    )
+    # the stored figures say whether there is anything to list: a product without reviews costs no more query
+    rows = product_review_list(product_id=product_id, kind=kind, sort=sort) if summary.count_of(kind) else []
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("rp"))
     return {
         "rating": summary,
         "review_page": page,
