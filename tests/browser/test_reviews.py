@@ -93,6 +93,7 @@ def test_buyer_reviews_with_a_photo_it_shows_on_the_product_page_and_the_dsr_mov
 
     page.goto(f"/shop/{shop.slug}/")
     expect(page.locator("[data-dsr]").first).to_contain_text("4.00")  # (3 + 5) / 2: the DSR moved
+    shot(page, "-shop")
     assert not page.js_errors
 
     # the seller's 评价管理: the DSR card, the trend chart, reply
@@ -107,6 +108,10 @@ def test_buyer_reviews_with_a_photo_it_shows_on_the_product_page_and_the_dsr_mov
     card.get_by_role("button", name="回复").click()
     expect(seller.locator("article.review-row").filter(has_text="面料很舒服")).to_contain_text("感谢亲的支持")
     shot(seller, "-seller")
+    seller.goto("/seller/data/service/")
+    expect(seller.locator("[data-testid='review-totals']")).to_contain_text("50.0%")
+    expect(seller.locator("[data-echarts='dsr-chart'] svg")).to_have_count(1)
+    shot(seller, "-datacenter")
     assert not seller.js_errors
 
     # the platform's 评价审核 with a report
