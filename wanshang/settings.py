@@ -198,6 +198,15 @@ WANSHANG = {
     "POINTS_EARN_PER_YUAN": int(os.environ.get("POINTS_EARN_PER_YUAN", "1")),
     "POINTS_PER_YUAN": int(os.environ.get("POINTS_PER_YUAN", "100")),
     "POINTS_MAX_RATIO_BPS": int(os.environ.get("POINTS_MAX_RATIO_BPS", "5000")),
+    # 7天无理由退货: days counted from the day after receipt (calendar days in Asia/Shanghai).
+    "NO_REASON_RETURN_DAYS": int(os.environ.get("NO_REASON_RETURN_DAYS", "7")),
+    # 延迟发货: a shop ships within its promise (default hours after payment) or owes the buyer a share of the
+    # goods paid, with a floor and a cap, in points. Sources disagree (10% ¥5–100 vs 30% up to ¥500): see
+    # docs/aftersales-rules.md for why these defaults.
+    "LATE_SHIPMENT_DEFAULT_HOURS": int(os.environ.get("LATE_SHIPMENT_DEFAULT_HOURS", "48")),
+    "LATE_SHIPMENT_RATE_BPS": int(os.environ.get("LATE_SHIPMENT_RATE_BPS", "1000")),  # 10%
+    "LATE_SHIPMENT_FLOOR_FEN": int(os.environ.get("LATE_SHIPMENT_FLOOR_FEN", "500")),  # ¥5
+    "LATE_SHIPMENT_CAP_FEN": int(os.environ.get("LATE_SHIPMENT_CAP_FEN", "10000")),  # ¥100
     # 先提价后打折 (§17): a rise of at least this share within this many days before a promotion is flagged.
     "PRICE_RAISE_WINDOW_DAYS": int(os.environ.get("PRICE_RAISE_WINDOW_DAYS", "30")),
     "PRICE_RAISE_FLAG_BPS": int(os.environ.get("PRICE_RAISE_FLAG_BPS", "1000")),

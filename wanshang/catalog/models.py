@@ -6,6 +6,25 @@ from django.utils.translation import gettext_lazy as _
 from wanshang.common.scoping import ShopOwnedManager
 
 
+class NeverReturnKind(models.TextChoices):
+    """Goods §25 of the consumer protection law (消保法) and the 2017 暂行办法 never let be returned without a
+    reason. Set by the platform on a category; its subcategories inherit it."""
+
+    CUSTOM = "custom", _("消费者定作的商品")
+    FRESH = "fresh", _("鲜活易腐的商品")
+    DIGITAL = "digital", _("在线下载或已拆封的数字商品")
+    PERIODICAL = "periodical", _("已交付的报纸、期刊")
+
+
+class ExcludableReturnKind(models.TextChoices):
+    """Goods a merchant may sell without 7天无理由 (暂行办法 §7) — only with the buyer's confirmation at checkout."""
+
+    UNSEALED = "unsealed", _("拆封后易影响人身安全、生命健康或商品品质")
+    ACTIVATED = "activated", _("一经激活或试用后价值贬损较大")
+    NEAR_EXPIRY = "near_expiry", _("临近保质期的商品")
+    DEFECT = "defect", _("有瑕疵的商品（销售时已告知）")
+
+
 class Category(models.Model):
     """Platform category tree, three levels. `path` ('/1/5/17/') orders and filters subtrees."""
 
@@ -18,6 +37,10 @@ class Category(models.Model):
     path = models.CharField(max_length=60, db_index=True, default="")
     sort = models.IntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    # "" = eligible for 7天无理由 unless an ancestor says otherwise (catalog.selectors.category_never_return_kind)
+    never_return_kind = models.CharField(
+        "不支持7天无理由（法定）", max_length=12, choices=NeverReturnKind.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["sort", "id"]
@@ -83,6 +106,13 @@ class Product(models.Model):
     min_order_qty = models.PositiveIntegerField("起批量", default=1)
     # §16: a manufacturer's suggested price is shown labelled 厂商指导价, not as a struck-through price.
     original_price_is_msrp = models.BooleanField("划线价为厂商指导价", default=False)
+    # 7天无理由: "" = as the category says; a kind = excluded by the merchant, the buyer confirms at checkout
+    no_return_kind = models.CharField(
+        "不支持7天无理由", max_length=12, choices=ExcludableReturnKind.choices, blank=True, default=""
+    )
+    no_return_note = models.CharField("不支持7天无理由的说明", max_length=100, blank=True)
+    # 承诺发货时间 in hours after payment; None = the shop's promise (Shop.ship_within_hours)
+    ship_within_hours = models.PositiveIntegerField("承诺发货时间（小时）", null=True, blank=True)
     freight_template = models.ForeignKey(
         "fulfillment.FreightTemplate",
         null=True,

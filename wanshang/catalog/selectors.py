@@ -9,7 +9,9 @@ from wanshang.catalog.models import (
     AttributeTemplate,
     Brand,
     Category,
+    ExcludableReturnKind,
     Favourite,
+    NeverReturnKind,
     PriceHistory,
     Product,
     ProductMedia,
@@ -462,3 +464,82 @@ def product_sku_images(*, product) -> dict[str, str]:
     """{colour value: its image URL (the detail rendition)} for the product page."""
     rows = ProductMedia.objects.filter(product=product, role="sku").select_related("asset")
     return {m.spec_value: m.asset.renditions.get("detail", {}).get("jpeg", m.asset.url) for m in rows}
+
+
+# --- 7天无理由退货 --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnPolicy:
+    """Whether a product may be returned without a reason within 7 days of receipt (消保法 §25).
+
+    `kind` is a NeverReturnKind (the category's, statutory) or an ExcludableReturnKind (the merchant's, which
+    the buyer must confirm at checkout: `needs_confirm`). `reason` is what the buyer is shown."""
+
+    eligible: bool
+    kind: str = ""
+    reason: str = ""
+    note: str = ""
+    needs_confirm: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.reason}：{self.note}" if self.note else self.reason
+
+
+ELIGIBLE = ReturnPolicy(eligible=True)
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in (path or "").strip("/").split("/") if part.isdigit()]
+
+
+def category_never_return_kinds(*, category_ids) -> dict[int, str]:
+    """Each category's statutory 'never returnable without reason' kind, its own or the nearest ancestor's
+    (subcategories inherit it); "" when none. Two queries whatever the number of categories."""
+    cats = {c.pk: c.path for c in Category.objects.filter(pk__in=list(category_ids)).only("path")}
+    marked = dict(
+        Category.objects.filter(pk__in={i for path in cats.values() for i in _path_ids(path)})
+        .exclude(never_return_kind="")
+        .values_list("pk", "never_return_kind")
+    )
+    out = {}
+    for pk, path in cats.items():
+        kinds = [marked[i] for i in _path_ids(path) if i in marked]
+        out[pk] = kinds[-1] if kinds else ""  # the deepest mark wins
+    return out
+
+
+def return_policies(*, products) -> dict[int, ReturnPolicy]:
+    """The 7天无理由 policy of each product by id: the category's statutory mark first, then the merchant's."""
+    products = list(products)
+    kinds = category_never_return_kinds(category_ids={p.category_id for p in products})
+    out = {}
+    for p in products:
+        never = kinds.get(p.category_id, "")
+        if never:
+            out[p.pk] = ReturnPolicy(eligible=False, kind=never, reason=str(NeverReturnKind(never).label))
+        elif p.no_return_kind:
+            out[p.pk] = ReturnPolicy(
+                eligible=False,
+                kind=p.no_return_kind,
+                reason=str(ExcludableReturnKind(p.no_return_kind).label),
+                note=p.no_return_note,
+                needs_confirm=True,
+            )
+        else:
+            out[p.pk] = ELIGIBLE
+    return out
+
+
+def return_policy(*, product) -> ReturnPolicy:
+    return return_policies(products=[product])[product.pk]
+
+
+NEVER_RETURN_KINDS = NeverReturnKind.choices
+EXCLUDABLE_RETURN_KINDS = ExcludableReturnKind.choices
+
+
+def ship_promise_hours(*, product) -> int:
+    """承诺发货时间 of a listing in hours after payment: its own promise, else its shop's."""
+    return product.ship_within_hours or product.shop.ship_within_hours

@@ -15,7 +15,9 @@ from wanshang.catalog.models import (
     AttributeTemplate,
     Brand,
     Category,
+    ExcludableReturnKind,
     Favourite,
+    NeverReturnKind,
     PriceHistory,
     Product,
     ProductMedia,
@@ -121,6 +123,36 @@ class ProductInput:
     freight_template_id: int | None = None
     original_price_is_msrp: bool = False
     media: MediaInput | None = None  # None leaves the uploaded media as they are
+    no_return_kind: str = ""  # an ExcludableReturnKind: not 7天无理由, the buyer confirms at checkout
+    no_return_note: str = ""
+    ship_within_hours: int | None = None  # 承诺发货时间; None = the shop's
+
+
+MAX_SHIP_WITHIN_HOURS = 720  # 30 days: a longer promise is a presale, not a shipping time
+
+
+def check_ship_within_hours(value, *, field_name: str = "ship_within_hours") -> int | None:
+    """A promised shipping time in whole hours (1–720), or None for "as the shop promises"."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SHIP_WITHIN_HOURS:
+        raise ValidationError(f"承诺发货时间须为 1–{MAX_SHIP_WITHIN_HOURS} 小时的整数", field=field_name)
+    return value
+
+
+def _check_return_exclusion(kind, note) -> tuple[str, str]:
+    kind = (kind or "").strip()
+    note = (note or "").strip()
+    if kind and kind not in ExcludableReturnKind.values:
+        raise ValidationError(
+            "不支持7天无理由的原因只能是：拆封后影响安全或品质、激活或试用后贬值、临近保质期、有瑕疵",
+            field="no_return_kind",
+        )
+    if len(note) > 100:
+        raise ValidationError("说明不超过 100 字", field="no_return_note")
+    if kind == ExcludableReturnKind.DEFECT and not note:
+        raise ValidationError("有瑕疵的商品须说明瑕疵", field="no_return_note")
+    return kind, (note if kind else "")
 
 
 def _check_url(url: str, *, field_name: str) -> str:
@@ -263,6 +295,7 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
         else None
     )
     can_price = role_can(staff.role, PRICE_EDIT)
+    no_return_kind, no_return_note = _check_return_exclusion(data.no_return_kind, data.no_return_note)
 
     fields = dict(
         title=title,
@@ -279,6 +312,9 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
         min_order_qty=data.min_order_qty if data.is_wholesale else 1,
         freight_template=template,
         original_price_is_msrp=bool(data.original_price_is_msrp),
+        no_return_kind=no_return_kind,
+        no_return_note=no_return_note,
+        ship_within_hours=check_ship_within_hours(data.ship_within_hours),
     )
     with transaction.atomic():
         if product_id is None:
@@ -592,7 +628,19 @@ def _tree_changed() -> None:
     transaction.on_commit(forget)
 
 
-def category_create(*, name: str, slug: str, parent_id: int | None = None, sort: int = 0) -> Category:
+def _check_never_return_kind(kind) -> str:
+    kind = (kind or "").strip()
+    if kind and kind not in NeverReturnKind.values:
+        raise ValidationError(
+            "法定不适用7天无理由的只有：定作、鲜活易腐、在线下载或已拆封的数字商品、报纸期刊",
+            field="never_return_kind",
+        )
+    return kind
+
+
+def category_create(
+    *, name: str, slug: str, parent_id: int | None = None, sort: int = 0, never_return_kind: str = ""
+) -> Category:
     name = (name or "").strip()
     slug = (slug or "").strip().lower()
     if not 1 <= len(name) <= 40:
@@ -601,6 +649,7 @@ def category_create(*, name: str, slug: str, parent_id: int | None = None, sort:
         raise ValidationError("标识只能包含小写字母、数字和“-”", field="slug")
     if Category.objects.filter(slug=slug).exists():
         raise ValidationError("标识已被使用", field="slug")
+    never_return_kind = _check_never_return_kind(never_return_kind)
     parent = None
     level = 1
     if parent_id:
@@ -609,14 +658,20 @@ def category_create(*, name: str, slug: str, parent_id: int | None = None, sort:
             raise ValidationError("类目最多三级", field="parent_id")
         level = parent.level + 1
     with transaction.atomic():
-        category = Category.objects.create(name=name, slug=slug, parent=parent, level=level, sort=sort)
+        category = Category.objects.create(
+            name=name, slug=slug, parent=parent, level=level, sort=sort, never_return_kind=never_return_kind
+        )
         category.path = f"{parent.path if parent else '/'}{category.pk}/"
         category.save(update_fields=["path"])
         _tree_changed()
     return category
 
 
-def category_rename(*, category_id, name: str, is_active: bool | None = None) -> Category:
+def category_rename(
+    *, category_id, name: str, is_active: bool | None = None, never_return_kind: str | None = None
+) -> Category:
+    """Rename, enable or disable a category and set its statutory 7天无理由 exclusion (None: unchanged; "":
+    none of its own, its subcategories then follow their ancestors). Orders already placed keep their snapshot."""
     category = category_get(category_id=category_id)
     name = (name or "").strip()
     if not 1 <= len(name) <= 40:
@@ -624,6 +679,8 @@ def category_rename(*, category_id, name: str, is_active: bool | None = None) ->
     category.name = name
     if is_active is not None:
         category.is_active = is_active
+    if never_return_kind is not None:
+        category.never_return_kind = _check_never_return_kind(never_return_kind)
     with transaction.atomic():
         category.save()
         _tree_changed()

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 
 from wanshang.accounts.selectors import address_default, address_get
 from wanshang.analytics.services import cart_add_record
+from wanshang.catalog.selectors import return_policies
 from wanshang.checkout.models import CartItem
 from wanshang.checkout.selectors import checkout_payment_for_key
 from wanshang.common.errors import Conflict, OutOfStock, ValidationError
@@ -125,6 +126,27 @@ def _check_priced(cart, require_item_kind: str | None) -> None:
         raise Conflict(notes or "活动价已不可用（活动未开始、已结束或已抢光）")
 
 
+def unconfirmed_no_return(cart) -> list:
+    """The products of the cart a merchant sells without 7天无理由 (暂行办法 §7): the buyer must confirm them
+    explicitly before the order is placed. Products the law excludes (category) need no confirmation."""
+    products = {line.product.pk: line.product for line in cart.valid_lines}
+    policies = return_policies(products=products.values())
+    return [(products[pk], policy) for pk, policy in policies.items() if policy.needs_confirm]
+
+
+def _check_return_confirmation(cart, confirmed: bool) -> None:
+    if confirmed:
+        return
+    listed = unconfirmed_no_return(cart)
+    if listed:
+        names = "；".join(f"“{product.title}”（{policy.text}）" for product, policy in listed)
+        raise ValidationError(
+            f"以下商品不支持7天无理由退货：{names}。请确认知晓后再提交订单",
+            code="no_return_confirmation_required",
+            field="confirm_no_return",
+        )
+
+
 def checkout_submit(
     *,
     user,
@@ -136,13 +158,15 @@ def checkout_submit(
     from_cart: bool = True,
     options: PricingOptions | None = None,
     require_item_kind: str | None = None,
+    confirm_no_return: bool = False,
 ):
     """Place one order per shop under one payment. Returns the Payment.
 
     The same `idempotency_key` returns the same payment and creates nothing twice. Raises ValidationError
     (bad input, undeliverable, invalid lines), OutOfStock (stock or a flash sale's units gone, found while
     pricing or while reserving), Conflict (price changed since the buyer saw it, a coupon taken meanwhile). `require_item_kind` ("flash_sale", "group_buy"): every
-    line must get that promotion's price, or nothing is ordered.
+    line must get that promotion's price, or nothing is ordered. `confirm_no_return`: the buyer confirmed the
+    goods the merchant sells without 7天无理由; without it such a cart is refused (ValidationError).
     """
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 100:
@@ -168,6 +192,7 @@ def checkout_submit(
             address = address_get(user=user, address_id=address_id)
             cart = price_items(buyer=user, items=items, district_code=address.district_code, options=options)
             _check_priced(cart, require_item_kind)
+            _check_return_confirmation(cart, confirm_no_return)
             if expected_payable_fen is not None and expected_payable_fen != cart.payable_fen:
                 raise Conflict(
                     f"价格已变化，应付金额为 ¥{fen_to_yuan_str(cart.payable_fen)}，请确认后重新提交"
@@ -202,7 +227,15 @@ def checkout_submit(
 
 
 def flash_buy(
-    *, buyer, item_id, quantity: int = 1, address_id, idempotency_key: str, buyer_note: str = "", now=None
+    *,
+    buyer,
+    item_id,
+    quantity: int = 1,
+    address_id,
+    idempotency_key: str,
+    buyer_note: str = "",
+    now=None,
+    confirm_no_return: bool = False,
 ):
     """立即抢购: order one flash-sale SKU at the flash price or not at all. Returns the Payment.
 
@@ -219,6 +252,7 @@ def flash_buy(
         buyer_note=buyer_note,
         from_cart=False,
         require_item_kind=Kind.FLASH_SALE,
+        confirm_no_return=confirm_no_return,
     )
 
 
@@ -232,6 +266,7 @@ def group_buy(
     quantity: int = 1,
     buyer_note: str = "",
     now=None,
+    confirm_no_return: bool = False,
 ):
     """Open a new group (team_id None) or join one at the group price. Returns the Payment.
 
@@ -248,4 +283,5 @@ def group_buy(
         from_cart=False,
         options=PricingOptions(group_buy={item.sku_id: team_id}),
         require_item_kind=Kind.GROUP_BUY,
+        confirm_no_return=confirm_no_return,
     )

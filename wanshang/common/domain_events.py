@@ -110,6 +110,16 @@ class OrderCompleted(DomainEvent):
     order: OrderFacts
 
 
+@dataclass(frozen=True, kw_only=True)
+class LateShipmentCompensated(DomainEvent):
+    """延迟发货: the order was not shipped by its deadline; the shop was charged `amount_fen` in its settlement
+    ledger and the buyer is owed `points` (marketing credits them, once per order)."""
+
+    order: OrderFacts
+    amount_fen: int
+    points: int
+
+
 # --- payments --------------------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from wanshang.common import events
 from wanshang.common.domain_events import (
+    LateShipmentCompensated,
     OrderCancelled,
     OrderCompleted,
     OrderShipping,
@@ -12,7 +13,11 @@ from wanshang.common.errors import Conflict
 from wanshang.inventory.services import Allocation, stock_release
 from wanshang.marketing.groupbuy.services import orders_paid, shipping_blocked_reason
 from wanshang.marketing.lifecycle import order_released
-from wanshang.marketing.loyalty.services import order_completed, partial_refund_released
+from wanshang.marketing.loyalty.services import (
+    late_shipment_compensate,
+    order_completed,
+    partial_refund_released,
+)
 from wanshang.orders.selectors import order_get
 
 
@@ -45,6 +50,10 @@ def on_order_completed(event: OrderCompleted) -> None:
     order_completed(order=order_get(order_id=event.order.order_id))
 
 
+def on_late_shipment_compensated(event: LateShipmentCompensated) -> None:
+    late_shipment_compensate(order=order_get(order_id=event.order.order_id), points=event.points)
+
+
 def on_refund_completed(event: RefundCompleted) -> None:
     order = order_get(order_id=event.order.order_id)
     if event.is_full:
@@ -58,5 +67,6 @@ SUBSCRIPTIONS = [
     (OrderCancelled, on_order_cancelled, events.IN_TRANSACTION),  # coupons, points, flash units, team places
     (OrderShipping, on_order_shipping, events.IN_TRANSACTION),  # no shipping before a group buy completes
     (OrderCompleted, on_order_completed, events.IN_TRANSACTION),  # points earned
+    (LateShipmentCompensated, on_late_shipment_compensated, events.IN_TRANSACTION),  # the buyer's points
     (RefundCompleted, on_refund_completed, events.IN_TRANSACTION),  # coupons and points back
 ]

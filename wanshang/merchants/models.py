@@ -53,6 +53,8 @@ class Shop(models.Model):
     categories = models.ManyToManyField(
         "catalog.Category", verbose_name="经营类目", blank=True, related_name="+"
     )
+    # 承诺发货时间: hours after payment within which the shop ships (a listing may promise another time)
+    ship_within_hours = models.PositiveIntegerField("承诺发货时间（小时）", default=48)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -164,15 +164,25 @@ def shop_restore(*, shop_id) -> Shop:
     return shop
 
 
-def shop_update_settings(*, shop, name, description, logo_url="") -> Shop:
+def shop_update_settings(*, shop, name, description, logo_url="", ship_within_hours=None) -> Shop:
+    """The shop's name, description, logo and 承诺发货时间 (hours after payment, 1–720; None leaves it)."""
     name = _clean_text(name, field="name", label="店铺名称", max_len=60, min_len=2)
+    if ship_within_hours is not None and (
+        isinstance(ship_within_hours, bool)
+        or not isinstance(ship_within_hours, int)
+        or not 1 <= ship_within_hours <= 720
+    ):
+        raise ValidationError("承诺发货时间须为 1–720 小时的整数", field="ship_within_hours")
     description = (description or "").strip()[:2000]
     logo_url = (logo_url or "").strip()
     if logo_url and not (logo_url.startswith("https://") or logo_url.startswith("/")):
         raise ValidationError("店铺标志地址须以 https:// 或 / 开头", field="logo_url")
     if Shop.objects.filter(name=name).exclude(pk=shop.pk).exists():
         raise ValidationError("店铺名称已被使用", field="name")
-    Shop.objects.filter(pk=shop.pk).update(name=name, description=description, logo_url=logo_url[:300])
+    fields = {"name": name, "description": description, "logo_url": logo_url[:300]}
+    if ship_within_hours is not None:
+        fields["ship_within_hours"] = ship_within_hours
+    Shop.objects.filter(pk=shop.pk).update(**fields)
     events.publish(ShopChanged(shop_id=shop.pk))  # cards show the shop name
     shop.refresh_from_db()
     return shop

@@ -52,12 +52,17 @@ class Order(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     refunded_at = models.DateTimeField(null=True, blank=True)
+    # 承诺发货时间: the longest promise of its lines (the order ships as one parcel), in hours after payment;
+    # the deadline is set when it is paid. Past it and unshipped: 延迟发货 (orders.lateship).
+    ship_within_hours = models.PositiveIntegerField("承诺发货时间（小时）", default=48)
+    ship_deadline = models.DateTimeField("最晚发货时间", null=True, blank=True)
 
     objects = ShopOwnedManager()
 
     class Meta:
         ordering = ["-id"]
         indexes = [
+            models.Index(fields=["ship_deadline"]),
             models.Index(fields=["shop", "status", "-id"]),
             models.Index(fields=["status", "pay_deadline"]),
             models.Index(fields=["status", "shipped_at"]),
@@ -98,6 +103,11 @@ class OrderLine(models.Model):
     allocations = models.JSONField(
         default=list
     )  # [[warehouse_id, quantity], ...] the stock reserved for this line
+    # 7天无理由 as sold (catalog.selectors.return_policies at placement): later category or listing changes do
+    # not reach orders already placed. `no_return_reason` is what the buyer was shown (and confirmed).
+    no_reason_return = models.BooleanField("支持7天无理由", default=True)
+    no_return_kind = models.CharField(max_length=12, blank=True)
+    no_return_reason = models.CharField(max_length=200, blank=True)
 
     objects = ShopOwnedManager()
 
@@ -125,3 +135,29 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class LateShipment(models.Model):
+    """延迟发货: a paid order not shipped by its deadline, and the buyer's compensation — at most one per order
+    (the unique order is what makes two runners of the job safe). The shop is charged through a settlement
+    ledger entry (`settlement_entry_id`); the buyer gets `points` (1 point = 100/POINTS_PER_YUAN fen)."""
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="late_shipment")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateTimeField("最晚发货时间")
+    goods_fen = models.BigIntegerField("商品实付")  # the base of the rate: what the buyer paid, freight aside
+    rate_bps = models.PositiveIntegerField("赔付比例（基点）")
+    amount_fen = models.BigIntegerField("赔付金额")
+    points = models.BigIntegerField("发放积分")
+    settlement_entry_id = models.BigIntegerField(null=True, blank=True)
+    flagged_at = models.DateTimeField("判定时间")
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "延迟发货"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="late_shipment_amount_nonnegative"),
+        ]

@@ -1,11 +1,13 @@
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from wanshang.common.domain_events import LineFacts, OrderFacts
-from wanshang.common.errors import NotFound
-from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from wanshang.common.errors import NotFound, ValidationError
+from wanshang.orders.models import LateShipment, Order, OrderEvent, OrderLine, OrderStatus
 
 PAID_STATES = [
     OrderStatus.PAID,
@@ -84,10 +86,15 @@ def buyer_order_get(*, buyer, order_id) -> Order:
     return order
 
 
-def seller_order_list(*, shop, status: str | None = None, q: str = "", date_from=None, date_to=None):
-    qs = _with_lines(Order.objects.for_shop(shop)).select_related("buyer")
+def seller_order_list(
+    *, shop, status: str | None = None, q: str = "", date_from=None, date_to=None, late: bool = False
+):
+    """The shop's orders; `late`: only those flagged 延迟发货."""
+    qs = _with_lines(Order.objects.for_shop(shop)).select_related("buyer", "late_shipment")
     if status:
         qs = qs.filter(status=status)
+    if late:
+        qs = qs.filter(late_shipment__isnull=False)
     if q:
         qs = qs.filter(
             Q(no=q) | Q(tracking_no=q) | Q(lines__title__icontains=q) | Q(address__receiver=q)
@@ -295,3 +302,91 @@ def lines_due_default_review(*, received_before, exclude_line_ids, limit: int = 
         .exclude(pk__in=exclude_line_ids)
         .order_by("order__received_at", "pk")[:limit]
     )
+
+
+# --- 7天无理由退货 ---------------------------------------------------------------------------------------------
+
+# The rule counts calendar days in China (暂行办法 §6), whatever the server's TIME_ZONE says.
+RETURN_TZ = ZoneInfo("Asia/Shanghai")
+RECEIVED_STATES = (OrderStatus.RECEIVED, OrderStatus.COMPLETED)
+
+
+def _aware(now) -> datetime:
+    if not isinstance(now, datetime):
+        raise ValidationError("now 须为带时区的时间", field="now")
+    if timezone.is_naive(now):
+        raise ValidationError("now 须为带时区的时间（不能是无时区的本地时间）", field="now")
+    return now
+
+
+def no_reason_return_last_day(*, line: OrderLine) -> date | None:
+    """The last calendar day (Asia/Shanghai) on which the line may be returned without a reason: receipt on
+    day D counts days from D+1, so with 7 days the last one is D+7. None when the line was sold without
+    7天无理由 or the order has not been received."""
+    if not isinstance(line, OrderLine):
+        raise ValidationError("line 须为订单行", field="line")
+    order = line.order
+    if not line.no_reason_return or order.received_at is None:
+        return None
+    received_day = order.received_at.astimezone(RETURN_TZ).date()
+    return received_day + timedelta(days=settings.WANSHANG["NO_REASON_RETURN_DAYS"])
+
+
+def no_reason_return_deadline(*, line: OrderLine) -> datetime | None:
+    """The moment the window closes: the end of the last day, i.e. 00:00 Asia/Shanghai of the day after."""
+    last = no_reason_return_last_day(line=line)
+    if last is None:
+        return None
+    return datetime.combine(last + timedelta(days=1), time.min, tzinfo=RETURN_TZ)
+
+
+def no_reason_return_open(*, line: OrderLine, now) -> bool:
+    """May the buyer return this line without a reason at `now` (aware datetime)? The line was sold as
+    eligible (snapshot at placement), its order is received (or completed), not fully refunded, and `now` is
+    on or before the last day (no_reason_return_last_day). Raises ValidationError for a naive or missing
+    `now` or something that is not an order line. Whether units remain to return is the caller's question."""
+    now = _aware(now)
+    last = no_reason_return_last_day(line=line)
+    if last is None or line.order.status not in RECEIVED_STATES:
+        return False
+    return now.astimezone(RETURN_TZ).date() <= last
+
+
+def order_return_windows(*, order: Order, now=None) -> dict[int, dict]:
+    """Per line id: {"eligible", "reason", "last_day", "open"} for the order page and the API."""
+    now = now or timezone.now()
+    out = {}
+    for line in order.lines.all():
+        line.order = order  # the prefetched lines point at the same order: no query per line
+        out[line.pk] = {
+            "eligible": line.no_reason_return,
+            "reason": line.no_return_reason,
+            "last_day": no_reason_return_last_day(line=line),
+            "open": no_reason_return_open(line=line, now=now),
+        }
+    return out
+
+
+# --- 延迟发货 --------------------------------------------------------------------------------------------------
+
+
+def late_shipment_of(*, order: Order) -> LateShipment | None:
+    return LateShipment.objects.filter(order_id=order.pk).first()
+
+
+def late_shipments_list(*, shop_id=None, q: str = ""):
+    """Every late-shipment compensation, newest first (the platform's list); `shop_id` narrows it."""
+    qs = LateShipment.objects.select_related("order", "shop", "buyer")
+    if shop_id:
+        qs = qs.filter(shop_id=shop_id)
+    if q:
+        qs = qs.filter(order__no=q)
+    return qs
+
+
+def late_shipment_totals(*, shop_id=None) -> dict[str, int]:
+    qs = LateShipment.objects.all()
+    if shop_id:
+        qs = qs.filter(shop_id=shop_id)
+    agg = qs.aggregate(n=Count("id"), amount=Sum("amount_fen"), points=Sum("points"))
+    return {"count": agg["n"] or 0, "amount_fen": agg["amount"] or 0, "points": agg["points"] or 0}

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wanshang.analytics.selectors import visitor_of
+from wanshang.catalog.selectors import return_policies
 from wanshang.common import events
 from wanshang.common.domain_events import (
     OrderCancelled,
@@ -29,6 +30,9 @@ from wanshang.common.money import allocate, fen_to_yuan_str
 from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve
+from wanshang.orders.lateship import late_compensation_fen as late_compensation_fen
+from wanshang.orders.lateship import late_shipment_flag as late_shipment_flag
+from wanshang.orders.lateship import late_shipments_flag as late_shipments_flag
 from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from wanshang.orders.selectors import order_facts
 from wanshang.orders.transitions import transition
@@ -59,6 +63,9 @@ def orders_create(
     now = now or timezone.now()
     deadline = now + timedelta(minutes=settings.WANSHANG["ORDER_PAYMENT_TIMEOUT_MINUTES"])
     visitor = visitor_of(user_id=buyer.pk)[:32]
+    policies = return_policies(
+        products={line.product.pk: line.product for g in cart.groups for line in g.valid_lines}.values()
+    )
     orders: list[Order] = []
     sku_order: dict[int, int] = {}
     for group in cart.groups:
@@ -82,6 +89,7 @@ def orders_create(
             platform_fen=group.platform_fen,
             points_used=_points_share(cart, group),
             visitor=visitor,
+            ship_within_hours=max(_ship_hours(line.product, group.shop) for line in lines),
         )
         order._priced_lines = lines
         orders.append(order)
@@ -133,6 +141,9 @@ def orders_create(
                     promotion_label=line.item_price.label[:40] if line.item_price else "",
                     discounts=[a.__dict__ for a in line.adjustments],
                     platform_fen=line.platform_fen,
+                    no_reason_return=policies[line.product.pk].eligible,
+                    no_return_kind=policies[line.product.pk].kind,
+                    no_return_reason=policies[line.product.pk].text[:200],
                 )
             )
     OrderLine.objects.bulk_create(rows)
@@ -152,6 +163,15 @@ def orders_create(
     )
     events.publish(OrdersPlaced(payment_id=payment.pk, orders=tuple(order_facts(o) for o in orders), at=now))
     return orders
+
+
+def _ship_hours(product, shop) -> int:
+    """承诺发货时间 of one listing: its own promise, else the shop's, else the platform default."""
+    return (
+        product.ship_within_hours
+        or getattr(shop, "ship_within_hours", None)
+        or settings.WANSHANG["LATE_SHIPMENT_DEFAULT_HOURS"]
+    )
 
 
 def _points_share(cart, group) -> int:
@@ -188,7 +208,14 @@ def orders_mark_paid(*, payment_id, amount_fen: int, gateway: str, now=None) -> 
         if order.pay_deadline and order.pay_deadline <= now:
             _cancel_locked(order, actor=None, actor_kind="system", reason="超时未付款，系统自动取消", now=now)
             continue
-        transition(order, S.PAID, actor_kind="gateway", note=f"支付成功（{gateway}）", now=now)
+        transition(
+            order,
+            S.PAID,
+            actor_kind="gateway",
+            note=f"支付成功（{gateway}）",
+            now=now,
+            extra_fields={"ship_deadline": now + timedelta(hours=order.ship_within_hours)},
+        )
         stock_confirm(allocations=allocations_of(order), order_id=order.pk)
         paid.append(order)
     if paid:

@@ -12,7 +12,10 @@ from wanshang.common.domain_events import PaymentSucceeded
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.common.numbers import new_no
 from wanshang.payments.gateways import GatewayError, SignatureError, available_gateways, get_gateway
-from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification
+from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification, SettlementEntry
+from wanshang.payments.settlement import settlement_charge as settlement_charge  # charges against a shop
+
+SETTLEMENT_KIND_LATE_SHIPMENT = SettlementEntry.Kind.LATE_SHIPMENT
 
 log = logging.getLogger("wanshang.payments")
 

@@ -96,6 +96,7 @@ class CheckoutForm(forms.Form):
     expected_payable_fen = forms.IntegerField(min_value=0)
     coupon_ids = forms.CharField(required=False, max_length=400)  # the coupons applied on the page; "" = none
     use_points = forms.BooleanField(required=False)
+    confirm_no_return = forms.BooleanField(required=False)  # 已知晓不支持7天无理由的商品
 
     def clean_items(self):
         return parse_items(self.cleaned_data["items"])

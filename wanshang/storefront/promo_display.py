@@ -190,6 +190,7 @@ POINTS_REASONS = {
     "return": _("订单取消/退款退回"),
     "reverse": _("冲正"),
     "grant": _("平台赠送"),
+    "compensate": _("延迟发货赔付"),
 }
 
 # lifecycle.py's give-back rules, in words a buyer reads on 我的优惠券 / 我的积分 (and GET /api/store/points)

@@ -51,6 +51,19 @@ def order_completed(*, order) -> None:
         )
 
 
+def late_shipment_compensate(*, order, points: int) -> None:
+    """延迟发货: the buyer's compensation as points, once per order (the shop was charged in its ledger)."""
+    if points > 0:
+        points_change(
+            user=order.buyer,
+            delta=points,
+            reason="compensate",
+            order=order,
+            note=f"订单 {order.no} 延迟发货赔付",
+            ref=f"late:{order.pk}",
+        )
+
+
 def points_give_back(*, order, refunded: bool) -> None:
     """Points spent on a cancelled or refunded order come back in full (less what partial refunds returned)."""
     left = order.points_used - points_returned(order=order)

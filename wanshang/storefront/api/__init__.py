@@ -328,6 +328,7 @@ def order_create(request, payload: OrderCreateIn):
         expected_payable_fen=payload.expected_payable_fen,
         from_cart=payload.from_cart,
         options=PricingOptions(coupon_ids=payload.coupon_ids, use_points=payload.use_points),
+        confirm_no_return=payload.confirm_no_return,
     )
     return 201, cashier(request, payment.no)
 

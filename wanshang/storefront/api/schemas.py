@@ -45,6 +45,11 @@ class OrderCreateIn(In):
         None, max_length=20, description="使用的优惠券（我的优惠券 id）；不传：系统自动选最优组合；[]：不用券"
     )
     use_points: StrictBool = Field(False, description="true：使用积分抵扣")
+    confirm_no_return: StrictBool = Field(
+        False,
+        description="true：买家已确认知晓商家声明不支持7天无理由退货的商品（预览中 needs_confirm 的行）；"
+        "有这类商品而未确认时拒绝下单（400，code=no_return_confirmation_required）",
+    )
 
 
 class CancelIn(In):

@@ -22,6 +22,8 @@ from wanshang.catalog.selectors import (
     product_get_public,
     product_search,
     product_sku_images,
+    return_policy,
+    ship_promise_hours,
 )
 from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
@@ -256,6 +258,8 @@ def product(request, product_id):
             "min_qty": min_qty,
             "attributes": list((item.attributes or {}).items()),
             "related": related,
+            "return_policy": return_policy(product=item),
+            "ship_hours": ship_promise_hours(product=item),
             "card_overlay": card_overlay(buyer=request.user, products=related[:4]),
             "promos": promos,
             "promo_tags": short_tags(promos.tags),

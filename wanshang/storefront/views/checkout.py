@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.accounts.selectors import address_list
+from wanshang.catalog.selectors import return_policies
 from wanshang.checkout.services import checkout_preview, checkout_submit, selected_cart_items
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import error_page, message_errors
@@ -68,6 +69,14 @@ def _render(
             "use_points": bool(cart.points_used),
         }
     )
+    policies = return_policies(products={line.product.pk: line.product for line in cart.lines}.values())
+    for line in cart.lines:  # 7天无理由 on each line; the products the buyer must confirm below the lines
+        line.product.return_policy = policies[line.product.pk]
+    to_confirm = [
+        p
+        for p in {line.product.pk: line.product for line in cart.valid_lines}.values()
+        if p.return_policy.needs_confirm
+    ]
     # the coupon/points form reloads this page: it carries what the page is about (a direct buy, the address)
     keep = [("sku", items[0][0]), ("qty", items[0][1])] if mode == "direct" and items else []
     if address:
@@ -87,6 +96,7 @@ def _render(
             "keep_params": keep,
             "options": options,
             "chosen_ids": {v.coupon.pk for v in cart.coupons if v.chosen},
+            "to_confirm": to_confirm,
             "points_value_fen": next((a.amount_fen for a in cart.adjustments if a.code == "points"), 0),
         },
         status=status,
@@ -142,6 +152,7 @@ def _submit(request):
             expected_payable_fen=data["expected_payable_fen"],
             from_cart=data["mode"] == "cart",
             options=options,
+            confirm_no_return=data["confirm_no_return"],
         )
     except DomainError as exc:
         return _render(

@@ -11,7 +11,13 @@ from wanshang.aftersales.services import refund_request, refund_withdraw
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import message_errors
 from wanshang.fulfillment.selectors import carrier_choices
-from wanshang.orders.selectors import buyer_order_get, buyer_orders_by_tab, buyer_tab_counts
+from wanshang.orders.selectors import (
+    buyer_order_get,
+    buyer_orders_by_tab,
+    buyer_tab_counts,
+    late_shipment_of,
+    order_return_windows,
+)
 from wanshang.orders.services import order_cancel, order_confirm_receipt
 from wanshang.storefront.forms import CancelForm, RefundForm
 from wanshang.storefront.views._common import buyer_required
@@ -51,12 +57,18 @@ def order_list(request):
 def order_detail(request, order_id):
     order = buyer_order_get(buyer=request.user, order_id=order_id)
     mark_review_actions([order], buyer=request.user)
+    lines = list(order.lines.all())
+    windows = order_return_windows(order=order)
+    for line in lines:
+        line.return_last_day = windows[line.pk]["last_day"]
+        line.return_open = windows[line.pk]["open"]
     return render(
         request,
         "storefront/order_detail.html",
         {
             "order": order,
-            "lines": list(order.lines.all()),
+            "lines": lines,
+            "late": late_shipment_of(order=order),
             "events": list(order.events.all()),
             "refund": order_for_refund(order),
             "carrier_label": dict(carrier_choices()).get(order.carrier, order.carrier),
