@@ -109,7 +109,7 @@ def seller_order_list(
 def seller_order_get(*, shop, order_id) -> Order:
     order = (
         _with_lines(Order.objects.for_shop(shop).filter(pk=order_id))
-        .select_related("buyer")
+        .select_related("buyer", "late_shipment")
         .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.select_related("actor")), "refunds")
         .first()
     )
@@ -382,6 +382,10 @@ def late_shipments_list(*, shop_id=None, q: str = ""):
     if q:
         qs = qs.filter(order__no=q)
     return qs
+
+
+def seller_late_shipment_count(*, shop) -> int:
+    return LateShipment.objects.for_shop(shop).count()
 
 
 def late_shipment_totals(*, shop_id=None) -> dict[str, int]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from wanshang.catalog.selectors import NEVER_RETURN_KINDS
 from wanshang.common.forms import YuanField  # noqa: F401  (re-exported for the platform views)
 from wanshang.marketing.types import LATER_TOKENS, TOKEN_LABELS
 
@@ -53,11 +54,22 @@ class CategoryCreateForm(forms.Form):
     sort = forms.IntegerField(label=_("排序"), initial=0, required=False, min_value=-9999, max_value=9999)
 
 
+NEVER_RETURN_CHOICES = [("", _("无（支持7天无理由，或按上级类目）")), *NEVER_RETURN_KINDS]
+
+
 class CategoryEditForm(forms.Form):
     name = forms.CharField(
         label=_("类目名称"), max_length=40, error_messages={"required": _("请填写类目名称")}
     )
     is_active = forms.BooleanField(label=_("启用"), required=False)
+    never_return_kind = forms.ChoiceField(
+        label=_("不支持7天无理由（法定）"),
+        choices=NEVER_RETURN_CHOICES,
+        required=False,
+        help_text=_(
+            "消保法第二十五条：定作、鲜活易腐、在线下载或已拆封的数字商品、已交付的报纸期刊。子类目随之不支持。"
+        ),
+    )
 
 
 class AttributeTemplateForm(forms.Form):

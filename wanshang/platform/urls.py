@@ -86,6 +86,7 @@ urlpatterns = [
     # 订单、支付通知、定时任务
     path("orders/", orders.order_index, name="orders"),
     path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
+    path("late-shipments/", orders.late_shipment_index, name="late_shipments"),
     path("notifications/", overview.notifications, name="notifications"),
     path("jobs/", overview.job_list, name="jobs"),
     path("jobs/run-due/", overview.job_run_due, name="job_run_due"),

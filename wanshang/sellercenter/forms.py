@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wanshang.catalog.selectors import EXCLUDABLE_RETURN_KINDS
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.forms import YuanField  # noqa: F401  (re-exported for the seller views)
 from wanshang.common.money import fen_to_yuan_str, yuan_to_fen
@@ -112,6 +113,20 @@ class ProductForm(forms.Form):
     freight_template_id = forms.TypedChoiceField(
         label=_("运费模板"), coerce=int, required=False, empty_value=None
     )
+    ship_within_hours = int_field(
+        _("承诺发货时间（小时）"),
+        required=False,
+        min_value=1,
+        max_value=720,
+        help_text=_("付款后多少小时内发货；不填按店铺设置。超时未发货将按平台规则赔付买家。"),
+    )
+    no_return_kind = forms.ChoiceField(
+        label=_("7天无理由退货"),
+        required=False,
+        choices=[("", _("支持（类目法定不支持的除外）")), *EXCLUDABLE_RETURN_KINDS],
+        help_text=_("选择不支持的原因后，买家下单时须勾选确认；定作、生鲜等法定不支持的由平台按类目设置。"),
+    )
+    no_return_note = forms.CharField(label=_("不支持的说明（展示给买家）"), max_length=100, required=False)
 
     def __init__(self, *args, categories=(), brands=(), templates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,6 +263,14 @@ class ShopSettingsForm(forms.Form):
     logo_url = forms.CharField(label=_("店铺标志地址"), max_length=300, required=False)
     description = forms.CharField(
         label=_("店铺简介"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    ship_within_hours = int_field(
+        _("承诺发货时间（小时）"),
+        min_value=1,
+        max_value=720,
+        help_text=_(
+            "付款后多少小时内发货（默认 48）；商品可单独承诺。超时未发货按平台规则赔付买家，从结算中扣除。"
+        ),
     )
 
 

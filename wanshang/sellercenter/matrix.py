@@ -195,4 +195,7 @@ def product_input(form, matrix: Matrix, attributes: dict, *, media: MediaInput |
         freight_template_id=data.get("freight_template_id"),
         skus=matrix.skus,
         media=media,
+        ship_within_hours=data.get("ship_within_hours"),
+        no_return_kind=data.get("no_return_kind") or "",
+        no_return_note=data.get("no_return_note") or "",
     )

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from wanshang.catalog.selectors import category_get, category_tree_all
-from wanshang.catalog.services import category_create
+from wanshang.catalog.services import category_create, category_rename
 from wanshang.common.api_paging import Paged
 from wanshang.common.errors import ValidationError
 from wanshang.merchants.selectors import APPLICATION_STATUSES, SHOP_STATUSES, application_list, shop_list
@@ -19,6 +19,7 @@ from wanshang.merchants.services import (
     shop_restore,
     shop_suspend,
 )
+from wanshang.orders.selectors import late_shipments_list
 from wanshang.platform.access import OPERATOR_AUTH
 from wanshang.platform.api.errors import ERRORS
 from wanshang.platform.api.marketing import router as marketing_router
@@ -46,6 +47,17 @@ class CategoryIn(In):
     slug: str = Field(..., max_length=60)
     parent_id: int | None = None
     sort: int = 0
+    never_return_kind: str = Field(
+        "",
+        description="法定不支持7天无理由：custom 定作 / fresh 鲜活易腐 / digital 在线下载或已拆封的数字商品 / "
+        "periodical 已交付的报纸期刊；空 = 无（子类目继承上级）",
+    )
+
+
+class CategoryPatchIn(In):
+    name: str | None = Field(None, max_length=40)
+    is_active: bool | None = None
+    never_return_kind: str | None = Field(None, description='同 CategoryIn；"" 清除；不传则不变')
 
 
 class CommissionIn(In):
@@ -81,6 +93,24 @@ class ApplicationOut(Schema):
         return [c.pk for c in app.categories.all()]
 
 
+class PlatformLateShipmentOut(Schema):
+    """A `LateShipment` (orders): the order, the deadline it missed, what the shop was charged and the buyer got."""
+
+    id: int
+    order_id: int
+    order_no: str = Field(alias="order.no")
+    shop_id: int
+    shop_name: str = Field(alias="shop.name")
+    buyer_id: int
+    deadline: datetime
+    goods_fen: int = Field(description="商品实付（不含运费），赔付比例的基数")
+    rate_bps: int
+    amount_fen: int = Field(description="赔付金额（分）：从店铺结算扣除")
+    points: int = Field(description="发给买家的积分")
+    settlement_entry_id: int | None
+    flagged_at: datetime
+
+
 class PlatformShopOut(Schema):
     """A `Shop` (merchants)."""
 
@@ -104,6 +134,7 @@ class PlatformCategoryOut(Schema):
     sort: int
     is_active: bool
     parent_id: int | None
+    never_return_kind: str = Field(description="本类目自己的法定不支持7天无理由标记")
     children: list["PlatformCategoryOut"] = []
 
     @staticmethod
@@ -174,6 +205,16 @@ def shop_restore_api(request: HttpRequest, shop_id: int):
     return shop_restore(shop_id=shop_id)
 
 
+@router.get(
+    "/late-shipments",
+    response={200: list[PlatformLateShipmentOut], **ERRORS},
+    summary="延迟发货赔付列表",
+)
+@paginate(Paged, page_size=50, max_page_size=200)
+def late_shipments(request: HttpRequest, shop_id: int | None = None, q: str = ""):
+    return late_shipments_list(shop_id=shop_id, q=q.strip()[:40])
+
+
 @router.get("/categories", response={200: list[PlatformCategoryOut], **ERRORS}, summary="类目树（含已停用）")
 def categories(request: HttpRequest):
     return category_tree_all()
@@ -182,9 +223,28 @@ def categories(request: HttpRequest):
 @router.post("/categories", response={201: PlatformCategoryOut, **ERRORS}, summary="新建类目")
 def category_create_api(request: HttpRequest, payload: CategoryIn):
     category = category_create(
-        name=payload.name, slug=payload.slug, parent_id=payload.parent_id, sort=payload.sort
+        name=payload.name,
+        slug=payload.slug,
+        parent_id=payload.parent_id,
+        sort=payload.sort,
+        never_return_kind=payload.never_return_kind,
     )
     return 201, category
+
+
+@router.patch(
+    "/categories/{category_id}",
+    response={200: PlatformCategoryOut, **ERRORS},
+    summary="修改类目（名称、启用、法定不支持7天无理由）",
+)
+def category_update_api(request: HttpRequest, category_id: int, payload: CategoryPatchIn):
+    category = category_get(category_id=category_id)
+    return category_rename(
+        category_id=category.pk,
+        name=payload.name if payload.name is not None else category.name,
+        is_active=payload.is_active,
+        never_return_kind=payload.never_return_kind,
+    )
 
 
 @router.post("/commission-rates", response={200: CommissionOut, **ERRORS}, summary="设置类目佣金比例")

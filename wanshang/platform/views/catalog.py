@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.catalog.selectors import (
+    NEVER_RETURN_KINDS,
     attribute_templates,
     brand_list,
     category_get,
+    category_never_return_kinds,
     category_tree,
     category_tree_all,
 )
@@ -52,6 +54,11 @@ def _form_error(form, exc: DomainError):
 @operator_view
 def category_index(request):
     rows = list(flatten_tree(category_tree_all()))
+    kinds = category_never_return_kinds(category_ids=[c.pk for c, _d, _l in rows])
+    labels = dict(NEVER_RETURN_KINDS)
+    for c, _depth, _label in rows:  # 7天无理由: the category's own mark or the one it inherits
+        c.never_return_label = labels.get(kinds.get(c.pk, ""), "")
+        c.never_return_inherited = bool(c.never_return_label) and not c.never_return_kind
     return render(
         request,
         "platform/categories.html",
@@ -114,18 +121,33 @@ def category_edit(request, category_id):
                     category_id=category.pk,
                     name=form.cleaned_data["name"],
                     is_active=form.cleaned_data["is_active"],
+                    never_return_kind=form.cleaned_data["never_return_kind"],
                 )
                 state = "启用" if category.is_active else "停用"
                 messages.success(request, f"类目“{category.name}”已保存（{state}）")
                 return redirect("platform:categories")
         status = 400
     else:
-        form = CategoryEditForm(initial={"name": category.name, "is_active": category.is_active})
+        form = CategoryEditForm(
+            initial={
+                "name": category.name,
+                "is_active": category.is_active,
+                "never_return_kind": category.never_return_kind,
+            }
+        )
         status = 200
+    inherited = category_never_return_kinds(category_ids=[category.pk])[category.pk]
     return render(
         request,
         "platform/category_edit.html",
-        {"nav": "categories", "form": form, "category": category},
+        {
+            "nav": "categories",
+            "form": form,
+            "category": category,
+            "inherited_label": dict(NEVER_RETURN_KINDS).get(inherited, "")
+            if inherited and not category.never_return_kind
+            else "",
+        },
         status=status,
     )
 

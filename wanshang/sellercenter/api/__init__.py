@@ -42,6 +42,7 @@ from wanshang.marketing.services import (
 from wanshang.marketing.types import Kind
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
+from wanshang.merchants.services import shop_update_settings
 from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list
 from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import settlement_list, settlement_totals
@@ -69,10 +70,12 @@ from wanshang.sellercenter.api.schemas import (
     SellerProductOut,
     SellerPromotionPreviewOut,
     SellerRefundOut,
+    SellerShopOut,
     SellerSkuOut,
     SettlementOut,
     SettlementPage,
     ShipIn,
+    ShopSettingsIn,
     StatusIn,
     StockAdjustIn,
     StockOut,
@@ -244,11 +247,12 @@ def warehouses(request):
     auth=seller_auth(P.ORDER_VIEW),
 )
 @paginate(Paged, page_size=20, max_page_size=100)
-def orders_list(request, status: str = "", q: str = ""):
+def orders_list(request, status: str = "", q: str = "", late: bool = False):
+    """`late=true`: only the orders flagged 延迟发货 (not shipped by their deadline)."""
     staff = _staff(request, P.ORDER_VIEW)
     if status and status not in ORDER_STATUS_LABELS:
         raise ValidationError(f"未知的订单状态：{status}", field="status")
-    return seller_order_list(shop=staff.shop, status=status or None, q=q.strip()[:60])
+    return seller_order_list(shop=staff.shop, status=status or None, q=q.strip()[:60], late=late)
 
 
 @router.get(
@@ -319,6 +323,27 @@ def refunds_reject(request, refund_id: int, payload: RejectIn):
     refund = seller_refund_get(shop=staff.shop, refund_id=refund_id)
     refund_reject(shop=staff.shop, refund_id=refund.pk, actor=request.user, note=payload.note)
     return seller_refund_get(shop=staff.shop, refund_id=refund.pk)
+
+
+# --- shop settings -----------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/shop", response={200: SellerShopOut, **ERRORS}, summary="店铺设置", auth=seller_auth(P.SHOP_EDIT)
+)
+def shop_get(request):
+    return _staff(request, P.SHOP_EDIT).shop
+
+
+@router.put(
+    "/shop",
+    response={200: SellerShopOut, **ERRORS},
+    summary="修改店铺设置（名称、简介、标志、承诺发货时间）",
+    auth=seller_auth(P.SHOP_EDIT),
+)
+def shop_update(request, payload: ShopSettingsIn):
+    staff = _staff(request, P.SHOP_EDIT)
+    return shop_update_settings(shop=staff.shop, **payload.model_dump())
 
 
 # --- settlements -------------------------------------------------------------------------------------------

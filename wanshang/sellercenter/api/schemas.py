@@ -6,6 +6,7 @@ attribute of its name, `Field(alias="a.b")` a related one, `resolve_<field>` wha
 
 from datetime import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictInt
@@ -52,6 +53,33 @@ class ProductIn(In):
     is_wholesale: bool = False
     min_order_qty: StrictInt = 1
     freight_template_id: StrictInt | None = None
+    ship_within_hours: StrictInt | None = Field(
+        default=None, description="承诺发货时间：付款后多少小时内发货（1–720）；null 按店铺设置"
+    )
+    no_return_kind: str = Field(
+        default="",
+        description="不支持7天无理由的原因（买家下单须确认）：unsealed 拆封后影响安全或品质 / activated 激活或试用后"
+        "贬值 / near_expiry 临近保质期 / defect 有瑕疵；空 = 支持（类目法定不支持的除外）",
+    )
+    no_return_note: str = Field(default="", max_length=100, description="展示给买家的说明；defect 必填")
+
+
+class ShopSettingsIn(In):
+    name: str = Field(max_length=60)
+    description: str = Field(default="", max_length=2000)
+    logo_url: str = Field(default="", max_length=300)
+    ship_within_hours: StrictInt | None = Field(
+        default=None, description="承诺发货时间：付款后多少小时内发货（1–720）；不传则不变"
+    )
+
+
+class SellerShopOut(Schema):
+    id: int
+    name: str
+    slug: str
+    description: str
+    logo_url: str
+    ship_within_hours: int = Field(description="承诺发货时间（小时）")
 
 
 class StatusIn(In):
@@ -183,6 +211,9 @@ class SellerProductOut(Schema):
     is_wholesale: bool
     min_order_qty: int
     freight_template_id: int | None
+    ship_within_hours: int | None
+    no_return_kind: str
+    no_return_note: str
     min_price_fen: int
     skus: list[SellerSkuOut]
 
@@ -237,6 +268,21 @@ class SellerOrderEventOut(Schema):
     created_at: datetime
 
 
+def _has_late(order) -> bool:
+    try:
+        return order.late_shipment is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+class SellerLateShipmentOut(Schema):
+    deadline: datetime
+    amount_fen: int
+    points: int
+    flagged_at: datetime
+    settlement_entry_id: int | None
+
+
 class SellerOrderOut(Schema):
     """An order as the list shows it; the detail (`SellerOrderDetailOut`) adds its status history."""
 
@@ -256,10 +302,16 @@ class SellerOrderOut(Schema):
     paid_at: datetime | None
     shipped_at: datetime | None
     lines: list[SellerOrderLineOut]
+    ship_deadline: datetime | None = Field(description="最晚发货时间（付款时按承诺发货时间算出）")
+    late_shipment: SellerLateShipmentOut | None = Field(description="延迟发货：赔付给买家、从结算扣除的金额")
 
     @staticmethod
     def resolve_status_label(obj) -> str:
         return str(ORDER_STATUS_LABELS.get(obj.status, obj.status))
+
+    @staticmethod
+    def resolve_late_shipment(obj):
+        return getattr(obj, "late_shipment", None) if _has_late(obj) else None
 
 
 class SellerOrderDetailOut(SellerOrderOut):
@@ -306,6 +358,9 @@ class SettlementOut(Schema):
     id: int
     order_id: int
     order_no: str = Field(alias="order.no")
+    kind: str = Field(description="order 订单结算 / late_shipment 延迟发货赔付（应结为负）")
+    kind_label: str = Field(alias="get_kind_display")
+    note: str
     gross_fen: int
     commission_fen: int
     net_fen: int

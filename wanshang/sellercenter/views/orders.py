@@ -20,6 +20,7 @@ from wanshang.fulfillment.selectors import carrier_choices
 from wanshang.merchants import permissions as P
 from wanshang.orders.selectors import (
     ORDER_STATUSES,
+    seller_late_shipment_count,
     seller_order_get,
     seller_order_list,
     seller_status_counts,
@@ -43,12 +44,14 @@ def order_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or ""
     status = status if status in dict(ORDER_STATUSES) else ""
+    late = request.GET.get("late") == "1"  # 延迟发货: orders not shipped by their promised time
     orders = seller_order_list(
         shop=request.shop,
         status=status or None,
         q=(data.get("q") or "").strip(),
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
+        late=late,
     )
     page = Paginator(orders, 20).get_page(request.GET.get("page"))
     counts = seller_status_counts(shop=request.shop)
@@ -63,6 +66,8 @@ def order_list(request):
             "page": page,
             "status": status,
             "tabs": tabs,
+            "late": late,
+            "late_count": seller_late_shipment_count(shop=request.shop),
         },
         active="orders",
     )

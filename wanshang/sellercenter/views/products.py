@@ -114,6 +114,9 @@ def _initial(product) -> dict:
         "is_wholesale": product.is_wholesale,
         "min_order_qty": product.min_order_qty,
         "freight_template_id": product.freight_template_id,
+        "ship_within_hours": product.ship_within_hours,
+        "no_return_kind": product.no_return_kind,
+        "no_return_note": product.no_return_note,
     }
 
 

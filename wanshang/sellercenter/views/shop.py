@@ -32,7 +32,12 @@ def shop_settings(request):
             status = 400
     else:
         form = ShopSettingsForm(
-            initial={"name": shop.name, "logo_url": shop.logo_url, "description": shop.description}
+            initial={
+                "name": shop.name,
+                "logo_url": shop.logo_url,
+                "description": shop.description,
+                "ship_within_hours": shop.ship_within_hours,
+            }
         )
     return seller_render(
         request, "sellercenter/shop/settings.html", {"form": form}, status=status, active="settings"

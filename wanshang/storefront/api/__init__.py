@@ -20,7 +20,15 @@ from wanshang.accounts.services import api_token_create
 from wanshang.aftersales.selectors import order_for_refund
 from wanshang.aftersales.services import refund_request, refund_withdraw
 from wanshang.analytics.services import track_view
-from wanshang.catalog.selectors import category_get, category_tree, product_get_public, product_search
+from wanshang.catalog.selectors import (
+    category_get,
+    category_tree,
+    product_get_public,
+    product_search,
+    return_policies,
+    return_policy,
+    ship_promise_hours,
+)
 from wanshang.checkout.selectors import cart_items, cart_priced
 from wanshang.checkout.services import (
     cart_add,
@@ -36,7 +44,13 @@ from wanshang.common.errors import NotFound, ValidationError
 from wanshang.fulfillment.selectors import region_children
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.merchants.selectors import shop_get_public
-from wanshang.orders.selectors import buyer_order_get, buyer_order_list, buyer_orders_by_tab
+from wanshang.orders.selectors import (
+    buyer_order_get,
+    buyer_order_list,
+    buyer_orders_by_tab,
+    late_shipment_of,
+    order_return_windows,
+)
 from wanshang.orders.services import order_cancel as cancel
 from wanshang.orders.services import order_confirm_receipt as confirm
 from wanshang.payments.services import sandbox_pay
@@ -165,6 +179,8 @@ def product(request, product_id: int):
     stock = available_by_sku(sku_ids=[s.pk for s in item.shown_skus])
     for sku in item.shown_skus:
         sku.available = stock.get(sku.pk, 0)
+    item.return_policy = return_policy(product=item)
+    item.ship_promise_hours = ship_promise_hours(product=item)
     return with_card_prices([item], buyer=request.user)[0]
 
 
@@ -282,6 +298,14 @@ def checkout_preview(
         raise ValidationError("购物车中没有已勾选的商品", field="items")
     priced, address = preview(user=request.user, items=items, address_id=address_id, options=options)
     priced.ship_to = address
+    products = {line.product.pk: line.product for line in priced.valid_lines}
+    policies = return_policies(products=products.values())
+    priced.no_return = [
+        {"product_id": pk, "title": products[pk].title, "policy": policy}
+        for pk, policy in policies.items()
+        if not policy.eligible
+    ]
+    priced.needs_return_confirm = any(p.needs_confirm for p in policies.values())
     return priced
 
 
@@ -345,6 +369,10 @@ def orders(request, tab: str = "all", status: str = ""):
 def _order_detail(request, order_id):
     order = buyer_order_get(buyer=request.user, order_id=order_id)
     order.current_refund = order_for_refund(order)
+    order.late = late_shipment_of(order=order)
+    windows = order_return_windows(order=order)
+    for line in order.lines.all():  # the prefetched lines the schema reads next
+        line.return_last_day = windows[line.pk]["last_day"]
     return order
 
 

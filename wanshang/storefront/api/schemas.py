@@ -1,6 +1,6 @@
 """JSON shapes of the storefront API. Inputs forbid unknown fields: a tampered `price_fen` is refused (422)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 from ninja import Schema
@@ -186,8 +186,30 @@ class StoreSkuOut(Schema):
     available: int
 
 
+class ReturnPolicyOut(Schema):
+    """catalog.ReturnPolicy: 7天无理由退货 of a product."""
+
+    eligible: bool = Field(description="true：支持7天无理由退货")
+    kind: str = Field(description="不支持的原因代码（类目法定或商家声明）")
+    reason: str
+    note: str = Field(description="商家的补充说明")
+    needs_confirm: bool = Field(description="商家声明不支持：下单时须 confirm_no_return=true")
+
+
+class NoReturnLineOut(Schema):
+    product_id: int
+    title: str
+    policy: ReturnPolicyOut
+
+
 class StoreProductOut(ProductCard):
-    """The product page; `shown_skus` (its active SKUs, each with `available`) is set by the view."""
+    """The product page; `shown_skus` (its active SKUs, each with `available`), `return_policy` and
+    `ship_within_hours` are set by the view."""
+
+    return_policy: ReturnPolicyOut
+    ship_within_hours: int = Field(
+        alias="ship_promise_hours", description="承诺发货时间：付款后多少小时内发货"
+    )
 
     images: list[str]
     video_url: str
@@ -336,6 +358,10 @@ class StorePreviewOut(Schema):
     points_used: int = 0
     points_available: int = 0
     points_max: int = Field(0, description="本单最多可用积分")
+    no_return: list[NoReturnLineOut] = Field(
+        default_factory=list, description="不支持7天无理由退货的商品（needs_confirm 的须在下单时确认）"
+    )
+    needs_return_confirm: bool = Field(False, description="true：下单须传 confirm_no_return=true")
 
     @staticmethod
     def resolve_can_submit(priced) -> bool:
@@ -363,6 +389,22 @@ class StoreOrderLineOut(Schema):
     discounts: list[dict] = Field(default_factory=list, description="本行分摊到的各项优惠")
     refunded_qty: int = 0
     refunded_fen: int = 0
+    no_reason_return: bool = Field(True, description="下单时是否支持7天无理由退货")
+    no_return_reason: str = Field("", description="不支持的原因（下单时展示给买家的）")
+    no_reason_return_last_day: date | None = Field(
+        None, description="可申请7天无理由退货的最后一天（签收次日起算，北京时间）；订单详情中返回"
+    )
+
+    @staticmethod
+    def resolve_no_reason_return_last_day(line):
+        return getattr(line, "return_last_day", None)
+
+
+class StoreLateShipmentOut(Schema):
+    deadline: datetime = Field(description="最晚发货时间")
+    amount_fen: int = Field(description="赔付金额（分）")
+    points: int = Field(description="已发放的积分")
+    flagged_at: datetime
 
 
 class StoreOrderEventOut(Schema):
@@ -418,6 +460,10 @@ class OrderDetailOut(StoreOrderOut):
     cancel_reason: str
     events: list[StoreOrderEventOut]
     refund: StoreRefundOut | None = Field(alias="current_refund")
+    ship_deadline: datetime | None = Field(None, description="最晚发货时间（付款后按承诺发货时间）")
+    late_shipment: StoreLateShipmentOut | None = Field(
+        None, alias="late", description="延迟发货：平台按规则赔付给你的积分"
+    )
 
 
 class PaymentOrderOut(Schema):
