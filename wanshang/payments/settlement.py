@@ -58,7 +58,7 @@ def settlement_record(*, order: OrderFacts, now=None) -> SettlementEntry:
 
 def settlement_charge(*, shop_id: int, order_id: int, kind: str, amount_fen: int, note: str, now=None):
     """Charge the shop `amount_fen` for an order (a late-shipment compensation): a new ledger entry with a
-    negative net, settleable at once, so it comes off the shop's next settlement. Never edits another entry.
+    negative net, settleable at once (可结算), so it comes off the shop's next settlement. Never edits another entry.
     Inside the caller's transaction; once per (order, kind) — a second call returns the first entry."""
     if kind == SettlementEntry.Kind.ORDER or kind not in SettlementEntry.Kind.values:
         raise ValueError(f"not a charge kind: {kind}")
@@ -76,6 +76,7 @@ def settlement_charge(*, shop_id: int, order_id: int, kind: str, amount_fen: int
         gross_fen=0,
         commission_fen=0,
         net_fen=-amount_fen,
+        status=SettlementEntry.Status.SETTLEABLE,
         settleable_at=now,
     )
 
