@@ -5,8 +5,7 @@ from datetime import timedelta
 import pytest
 
 from wanshang.catalog.selectors import seller_product_list
-from wanshang.orders.models import Order
-from wanshang.orders.services import late_shipments_flag
+from wanshang.orders.services import late_shipments_flag, order_ship
 from wanshang.sellercenter.tests.conftest import FOUR_ROWS, matrix_post
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +73,7 @@ def test_late_orders_tab_ledger_and_api(owner_client, shop, other_shop, make_pro
     late = place_paid(buyer, make_product(shop, prices=(50000,)))  # ¥500 of goods: 10% is ¥50
     in_time = place_paid(buyer, make_product(shop))
     elsewhere = place_paid(buyer, make_product(other_shop))
-    Order.objects.filter(pk=in_time.pk).update(ship_deadline=in_time.ship_deadline + timedelta(days=10))
+    order_ship(shop=shop, order_id=in_time.pk, carrier="SF", tracking_no="SF1234567890", actor=shop.owner)
     assert late_shipments_flag(now=late.ship_deadline + timedelta(hours=1)) == 2  # ours and the other shop's
 
     page = owner_client.get("/seller/orders/?late=1").content.decode()
