@@ -97,7 +97,6 @@ def late_shipment_flag(*, order_id, now=None) -> LateShipment | None:
             order_id=order.pk,
             kind=SETTLEMENT_KIND_LATE_SHIPMENT,
             amount_fen=amount,
-            note=f"订单 {order.no} 延迟发货赔付买家",
             now=now,
         )
         row.settlement_entry_id = entry.pk

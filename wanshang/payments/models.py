@@ -69,11 +69,11 @@ class GatewayRefund(models.Model):
 class SettlementEntry(models.Model):
     """结算台账: what the platform owes a shop for one completed order, after commission; and the charges
     against the shop (a late-shipment compensation: a negative `net_fen`). Rows are appended, never edited
-    once settled: a correction is a new entry. One entry of each kind per order."""
+    once settled: a correction is a new entry. One entry per order, kind and `ref`."""
 
     class Kind(models.TextChoices):
-        ORDER = "order", _("订单结算")
-        LATE_SHIPMENT = "late_shipment", _("延迟发货赔付")
+        SALE = "sale", _("订单结算")
+        LATE_SHIPMENT = "late", _("延迟发货赔付")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待结算")
@@ -81,9 +81,9 @@ class SettlementEntry(models.Model):
         SETTLED = "settled", _("已结算")
 
     shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="settlements")
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="settlement_entries")
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.ORDER)
-    note = models.CharField("说明", max_length=200, blank=True)
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="settlements")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.SALE)
+    ref = models.CharField("关联单号", max_length=32, blank=True)
     gross_fen = models.BigIntegerField("订单实付")
     commission_fen = models.BigIntegerField("平台佣金")
     net_fen = models.BigIntegerField("应结金额")
@@ -97,5 +97,5 @@ class SettlementEntry(models.Model):
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "kind"], name="uniq_settlement_order_kind"),
+            models.UniqueConstraint(fields=["order", "kind", "ref"], name="one_settlement_entry_per_ref"),
         ]

@@ -43,7 +43,7 @@ def test_two_runners_compensate_each_order_once(buyer, make_shop, make_product, 
     assert len([r for r in results if r is not None]) == 1
 
     assert LateShipment.objects.count() == 6
-    assert SettlementEntry.objects.filter(kind="late_shipment").count() == 6
+    assert SettlementEntry.objects.filter(kind="late").count() == 6
     assert PointsEntry.objects.filter(reason="compensate").count() == 6
-    charged = -sum(SettlementEntry.objects.filter(kind="late_shipment").values_list("net_fen", flat=True))
+    charged = -sum(SettlementEntry.objects.filter(kind="late").values_list("net_fen", flat=True))
     assert charged == sum(PointsEntry.objects.filter(reason="compensate").values_list("delta", flat=True))

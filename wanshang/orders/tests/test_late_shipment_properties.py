@@ -48,7 +48,7 @@ def test_ledger_charges_sum_to_what_buyers_got(
 
         assert flagged == len(orders)  # once each, however often the job runs
         charged = -sum(
-            SettlementEntry.objects.filter(kind="late_shipment", shop=shop).values_list("net_fen", flat=True)
+            SettlementEntry.objects.filter(kind="late", shop=shop).values_list("net_fen", flat=True)
         )
         points = list(
             PointsEntry.objects.filter(user=buyer, reason="compensate").values_list("delta", flat=True)

@@ -358,9 +358,9 @@ class SettlementOut(Schema):
     id: int
     order_id: int
     order_no: str = Field(alias="order.no")
-    kind: str = Field(description="order 订单结算 / late_shipment 延迟发货赔付（应结为负）")
+    kind: str = Field(description="sale 订单结算 / late 延迟发货赔付（应结为负）")
     kind_label: str = Field(alias="get_kind_display")
-    note: str
+    ref: str = Field(description="关联单号（同一订单同类多条时区分）")
     gross_fen: int
     commission_fen: int
     net_fen: int
