@@ -266,6 +266,7 @@ class ShopSettingsForm(forms.Form):
     )
     ship_within_hours = int_field(
         _("承诺发货时间（小时）"),
+        required=False,  # left empty: unchanged
         min_value=1,
         max_value=720,
         help_text=_(
