@@ -10,6 +10,7 @@ docs/architecture.md lists each event with its publisher and subscribers.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from wanshang.common.events import DomainEvent
 
@@ -108,6 +109,16 @@ class OrderCompleted(DomainEvent):
     """交易成功: the order is complete and settles with the shop."""
 
     order: OrderFacts
+
+
+@dataclass(frozen=True, kw_only=True)
+class LateShipmentDue(DomainEvent):
+    """The order missed its shipping deadline and is about to be compensated. An in-transaction subscriber may
+    exempt it by raising a DomainError whose message says why (the buyer asked for a refund before the
+    deadline, so the shop could not ship): the order is then recorded as exempt, nobody is charged."""
+
+    order: OrderFacts
+    deadline: datetime
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from wanshang.common import events
-from wanshang.common.domain_events import LateShipmentCompensated
+from wanshang.common.domain_events import LateShipmentCompensated, LateShipmentDue
+from wanshang.common.errors import DomainError
 from wanshang.common.money import fen_to_yuan_str, percent_of
 from wanshang.orders.models import LateShipment, Order, OrderEvent
 from wanshang.orders.selectors import PAID_STATES, order_facts
@@ -67,7 +68,8 @@ def late_shipments_due(*, now, limit: int = BATCH) -> list[int]:
 
 def late_shipment_flag(*, order_id, now=None) -> LateShipment | None:
     """Flag one order late and compensate its buyer, once. Returns the new row, or None when the order is not
-    late (any more) or was flagged already (by another runner that held the lock first)."""
+    late (any more) or was flagged already (by another runner that held the lock first). A LateShipmentDue
+    subscriber that refuses makes the row an exemption: recorded once, nobody charged or paid."""
     now = now or timezone.now()
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
@@ -76,7 +78,14 @@ def late_shipment_flag(*, order_id, now=None) -> LateShipment | None:
         if not Order.objects.filter(_late_at_deadline(), pk=order_id, ship_deadline__lte=now).exists():
             return None
         goods = order.total_fen - order.freight_fen
-        amount = late_compensation_fen(goods)
+        facts = order_facts(order)
+        try:
+            with transaction.atomic():  # a refusing subscriber's writes go, the lock stays
+                events.publish(LateShipmentDue(order=facts, deadline=order.ship_deadline, at=now))
+            exempt = ""
+        except DomainError as exc:
+            exempt = exc.message[:200] or "免赔"
+        amount = 0 if exempt else late_compensation_fen(goods)
         try:
             with transaction.atomic():
                 row = LateShipment.objects.create(
@@ -89,9 +98,13 @@ def late_shipment_flag(*, order_id, now=None) -> LateShipment | None:
                     amount_fen=amount,
                     points=fen_to_points(amount),
                     flagged_at=now,
+                    exempt_reason=exempt,
                 )
         except IntegrityError:  # another runner got here first (the constraint, should the lock be missing)
             return None
+        if exempt:
+            _audit(order, f"超过承诺发货时间，免赔：{exempt}")
+            return row
         entry = settlement_charge(
             shop_id=order.shop_id,
             order_id=order.pk,
@@ -101,18 +114,20 @@ def late_shipment_flag(*, order_id, now=None) -> LateShipment | None:
         )
         row.settlement_entry_id = entry.pk
         row.save(update_fields=["settlement_entry_id"])
-        OrderEvent.objects.create(
-            order=order,
-            shop_id=order.shop_id,
-            from_status=order.status,
-            to_status=order.status,
-            actor_kind="system",
-            note=f"延迟发货：超过承诺发货时间，赔付买家 ¥{fen_to_yuan_str(amount)}（{row.points} 积分）",
-        )
-        events.publish(
-            LateShipmentCompensated(order=order_facts(order), amount_fen=amount, points=row.points, at=now)
-        )
+        _audit(order, f"延迟发货：超过承诺发货时间，赔付买家 ¥{fen_to_yuan_str(amount)}（{row.points} 积分）")
+        events.publish(LateShipmentCompensated(order=facts, amount_fen=amount, points=row.points, at=now))
     return row
+
+
+def _audit(order, note: str) -> None:
+    OrderEvent.objects.create(
+        order=order,
+        shop_id=order.shop_id,
+        from_status=order.status,
+        to_status=order.status,
+        actor_kind="system",
+        note=note[:300],
+    )
 
 
 def late_shipments_flag(*, now=None) -> int:

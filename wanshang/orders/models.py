@@ -138,7 +138,8 @@ class OrderEvent(models.Model):
 
 
 class LateShipment(models.Model):
-    """延迟发货: a paid order not shipped by its deadline, and the buyer's compensation — at most one per order
+    """延迟发货: a paid order not shipped by its deadline, and the buyer's compensation — at most one per order, or
+    its exemption (`exempt_reason`, amount 0)
     (the unique order is what makes two runners of the job safe). The shop is charged through a settlement
     ledger entry (`settlement_entry_id`); the buyer gets `points` (1 point = 100/POINTS_PER_YUAN fen)."""
 
@@ -152,6 +153,8 @@ class LateShipment(models.Model):
     points = models.BigIntegerField("发放积分")
     settlement_entry_id = models.BigIntegerField(null=True, blank=True)
     flagged_at = models.DateTimeField("判定时间")
+    # set when a LateShipmentDue subscriber exempted the order (not the shop's fault): nothing was paid
+    exempt_reason = models.CharField("免赔原因", max_length=200, blank=True)
 
     objects = ShopOwnedManager()
 

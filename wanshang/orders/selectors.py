@@ -94,7 +94,7 @@ def seller_order_list(
     if status:
         qs = qs.filter(status=status)
     if late:
-        qs = qs.filter(late_shipment__isnull=False)
+        qs = qs.filter(late_shipment__isnull=False, late_shipment__exempt_reason="")
     if q:
         qs = qs.filter(
             Q(no=q) | Q(tracking_no=q) | Q(lines__title__icontains=q) | Q(address__receiver=q)
@@ -371,11 +371,12 @@ def order_return_windows(*, order: Order, now=None) -> dict[int, dict]:
 
 
 def late_shipment_of(*, order: Order) -> LateShipment | None:
-    return LateShipment.objects.filter(order_id=order.pk).first()
+    """The order's compensation for shipping late, or None (never late, or exempt)."""
+    return LateShipment.objects.filter(order_id=order.pk, exempt_reason="").first()
 
 
 def late_shipments_list(*, shop_id=None, q: str = ""):
-    """Every late-shipment compensation, newest first (the platform's list); `shop_id` narrows it."""
+    """Every late-shipment compensation and exemption, newest first (the platform's list); `shop_id` narrows it."""
     qs = LateShipment.objects.select_related("order", "shop", "buyer")
     if shop_id:
         qs = qs.filter(shop_id=shop_id)
@@ -385,11 +386,11 @@ def late_shipments_list(*, shop_id=None, q: str = ""):
 
 
 def seller_late_shipment_count(*, shop) -> int:
-    return LateShipment.objects.for_shop(shop).count()
+    return LateShipment.objects.for_shop(shop).filter(exempt_reason="").count()
 
 
 def late_shipment_totals(*, shop_id=None) -> dict[str, int]:
-    qs = LateShipment.objects.all()
+    qs = LateShipment.objects.filter(exempt_reason="")
     if shop_id:
         qs = qs.filter(shop_id=shop_id)
     agg = qs.aggregate(n=Count("id"), amount=Sum("amount_fen"), points=Sum("points"))

@@ -126,3 +126,34 @@ def test_compensation_rule(goods, rate, floor, cap, expected):
 def test_compensation_rounds_down_to_whole_points(settings):
     settings.WANSHANG = {**settings.WANSHANG, "POINTS_PER_YUAN": 10}  # 1 point = 10 fen
     assert late_compensation_fen(12345, rate_bps=1000, floor_fen=0, cap_fen=10000) == 1230
+
+
+def test_a_subscriber_may_exempt_an_order_once_and_nobody_is_charged(
+    buyer, make_shop, make_product, place_paid, monkeypatch
+):
+    """LateShipmentDue lets the app that knows why the shop could not ship (after-sales: the buyer asked for a
+    refund first) exempt the order: recorded once with the reason, no ledger entry, no points, no event."""
+    from wanshang.common import events
+    from wanshang.common.domain_events import LateShipmentDue
+    from wanshang.common.errors import Conflict
+
+    shop = make_shop()
+    exempt, paid = place_paid(buyer, make_product(shop)), place_paid(buyer, make_product(shop))
+
+    def refuse(event):
+        if event.order.order_id == exempt.pk:
+            raise Conflict("买家在最晚发货时间前申请了退款")
+
+    monkeypatch.setattr(events, "_subscriptions", {k: list(v) for k, v in events._subscriptions.items()})
+    events.subscribe(LateShipmentDue, refuse, phase=events.IN_TRANSACTION)
+    later = max(exempt.ship_deadline, paid.ship_deadline) + timedelta(hours=1)
+    before = _points(buyer)
+    assert late_shipments_flag(now=later) == 2
+    assert late_shipments_flag(now=later + timedelta(days=1)) == 0  # the exemption is final, not re-asked
+
+    row = LateShipment.objects.get(order=exempt)
+    assert (row.amount_fen, row.points, row.settlement_entry_id) == (0, 0, None)
+    assert row.exempt_reason == "买家在最晚发货时间前申请了退款"
+    assert not SettlementEntry.objects.filter(order=exempt).exists()
+    assert SettlementEntry.objects.filter(order=paid, kind=LATE).count() == 1
+    assert _points(buyer) - before == LateShipment.objects.get(order=paid).points

@@ -109,6 +109,7 @@ class PlatformLateShipmentOut(Schema):
     points: int = Field(description="发给买家的积分")
     settlement_entry_id: int | None
     flagged_at: datetime
+    exempt_reason: str = Field(description="免赔原因（非商家责任，如发货前买家已申请退款）；空 = 已赔付")
 
 
 class PlatformShopOut(Schema):

@@ -269,8 +269,9 @@ class SellerOrderEventOut(Schema):
 
 
 def _has_late(order) -> bool:
+    """Compensated for shipping late (an exemption is not the shop's fault and does not show)."""
     try:
-        return order.late_shipment is not None
+        return not order.late_shipment.exempt_reason
     except ObjectDoesNotExist:
         return False
 
