@@ -795,6 +795,18 @@ def test_seller_answers_match_the_documented_schemas(
     review = review_create(buyer=buyer, line_id=to_ship.lines.first().pk, stars=2, text="一般", dsr=DSR)
     _seller_reviews(contract, owner, buyer, B, review.pk)
     contract.call(owner, "get", f"{B}/settlements", expect=200)
+    late = _paid_order(buyer, address, sku_b)
+    from wanshang.orders.services import late_shipments_flag
+
+    late_shipments_flag(now=timezone.now() + timedelta(days=3))  # 延迟发货: a compensated order, a charge
+    contract.call(owner, "get", f"{B}/orders", query={"late": "true"}, expect=200)
+    contract.call(owner, "get", f"{B}/orders/{{order_id}}", path={"order_id": late.pk}, expect=200)
+    contract.call(owner, "get", f"{B}/settlements", expect=200)
+
+    # shop settings
+    contract.call(owner, "get", f"{B}/shop", expect=200)
+    contract.call(owner, "put", f"{B}/shop", body={"name": shop.name, "ship_within_hours": 24}, expect=200)
+    contract.call(owner, "put", f"{B}/shop", body={"name": shop.name, "ship_within_hours": 0}, expect=400)
 
     # marketing
     now = timezone.now()
@@ -1066,6 +1078,16 @@ def test_platform_answers_match_the_documented_schemas(
     contract.call(op, "post", f"{P}/shops/{{shop_id}}/restore", path={"shop_id": 999999}, expect=404)
     contract.call(op, "get", f"{P}/categories", expect=200)
     contract.call(op, "post", f"{P}/categories", body={"name": "数码", "slug": "digital-api"}, expect=201)
+    leaf = {"category_id": category.pk}
+    body = {"never_return_kind": "fresh"}
+    contract.call(op, "patch", f"{P}/categories/{{category_id}}", path=leaf, body=body, expect=200)
+    body = {"never_return_kind": "unsealed"}  # the merchant's kind, not the law's
+    contract.call(op, "patch", f"{P}/categories/{{category_id}}", path=leaf, body=body, expect=400)
+    late = _paid_order(buyer, make_address(buyer), make_product(shop, prices=(9900,)).skus.get())
+    from wanshang.orders.services import late_shipments_flag
+
+    late_shipments_flag(now=timezone.now() + timedelta(days=3))
+    contract.call(op, "get", f"{P}/late-shipments", query={"q": late.no}, expect=200)
     contract.call(
         op,
         "post",

@@ -514,26 +514,28 @@ def return_policies(*, products) -> dict[int, ReturnPolicy]:
     """The 7天无理由 policy of each product by id: the category's statutory mark first, then the merchant's."""
     products = list(products)
     kinds = category_never_return_kinds(category_ids={p.category_id for p in products})
-    out = {}
-    for p in products:
-        never = kinds.get(p.category_id, "")
-        if never:
-            out[p.pk] = ReturnPolicy(eligible=False, kind=never, reason=str(NeverReturnKind(never).label))
-        elif p.no_return_kind:
-            out[p.pk] = ReturnPolicy(
-                eligible=False,
-                kind=p.no_return_kind,
-                reason=str(ExcludableReturnKind(p.no_return_kind).label),
-                note=p.no_return_note,
-                needs_confirm=True,
-            )
-        else:
-            out[p.pk] = ELIGIBLE
-    return out
+    return {p.pk: _policy(p, kinds.get(p.category_id, "")) for p in products}
+
+
+def _policy(p, never: str) -> ReturnPolicy:
+    if never:
+        return ReturnPolicy(eligible=False, kind=never, reason=str(NeverReturnKind(never).label))
+    if p.no_return_kind:
+        return ReturnPolicy(
+            eligible=False,
+            kind=p.no_return_kind,
+            reason=str(ExcludableReturnKind(p.no_return_kind).label),
+            note=p.no_return_note,
+            needs_confirm=True,
+        )
+    return ELIGIBLE
 
 
 def return_policy(*, product) -> ReturnPolicy:
-    return return_policies(products=[product])[product.pk]
+    """One product's policy from its category chain as loaded (product_get_public selects the category with
+    its parents, so the product page spends no query on it)."""
+    marks = [c.never_return_kind for c in category_ancestors(product.category) if c.never_return_kind]
+    return _policy(product, marks[-1] if marks else "")
 
 
 NEVER_RETURN_KINDS = NeverReturnKind.choices

@@ -847,6 +847,7 @@ CATEGORY_TREE: list[dict] = [
             {
                 "name": "生鲜水果",
                 "slug": "fresh",
+                "never_return_kind": "fresh",  # 鲜活易腐: never 7天无理由 (消保法 §25), its subcategories too
                 "children": [
                     _leaf(
                         "新鲜水果",

@@ -100,6 +100,7 @@ def categories_create(*, log) -> dict:
                 slug=node["slug"],
                 parent_id=by_slug[parent["slug"]].pk if parent else None,
                 sort=sort,
+                never_return_kind=node.get("never_return_kind", ""),
             )
             for attr in node.get("attributes", []) if level == 3 else []:
                 attribute_template_save(

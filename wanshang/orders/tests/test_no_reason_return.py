@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wanshang.catalog.selectors import return_policy
+from wanshang.catalog.selectors import return_policies, return_policy
 from wanshang.catalog.services import category_rename
 from wanshang.checkout.services import checkout_submit
 from wanshang.common.errors import ValidationError
@@ -31,12 +31,16 @@ def test_a_category_mark_is_inherited_by_its_subcategories(make_shop, make_produ
     assert return_policy(product=product).eligible
 
     category_rename(category_id=top.pk, name=top.name, never_return_kind="fresh")
+    product.refresh_from_db()  # the category chain as a page would load it now
     policy = return_policy(product=product)
+    assert return_policies(products=[product])[product.pk] == policy
     assert (policy.eligible, policy.kind, policy.needs_confirm) == (False, "fresh", False)
     assert policy.reason == "鲜活易腐的商品"
 
     category_rename(category_id=leaf.pk, name=leaf.name, never_return_kind="custom")  # the deepest mark wins
+    product.refresh_from_db()
     assert return_policy(product=product).kind == "custom"
+    assert return_policies(products=[product])[product.pk].kind == "custom"
 
 
 def test_a_category_refuses_a_kind_the_law_does_not_list(make_category):
