@@ -192,6 +192,12 @@ WANSHANG = {
     "ORDER_PAYMENT_TIMEOUT_MINUTES": int(os.environ.get("ORDER_PAYMENT_TIMEOUT_MINUTES", "30")),
     "ORDER_AUTO_RECEIVE_DAYS": int(os.environ.get("ORDER_AUTO_RECEIVE_DAYS", "10")),
     "SETTLEMENT_DELAY_DAYS": int(os.environ.get("SETTLEMENT_DELAY_DAYS", "7")),
+    # 售后 timers that decide for the silent party (docs/aftersales.md; commonly quoted for Taobao, unverified).
+    "AFTERSALES_REFUND_ONLY_SILENT_HOURS": int(os.environ.get("AFTERSALES_REFUND_ONLY_SILENT_HOURS", "48")),
+    "AFTERSALES_REQUEST_SILENT_DAYS": int(os.environ.get("AFTERSALES_REQUEST_SILENT_DAYS", "5")),
+    "AFTERSALES_BUYER_RETURN_DAYS": int(os.environ.get("AFTERSALES_BUYER_RETURN_DAYS", "7")),
+    "AFTERSALES_SHOP_CONFIRM_DAYS": int(os.environ.get("AFTERSALES_SHOP_CONFIRM_DAYS", "10")),
+    "AFTERSALES_WINDOW_DAYS": int(os.environ.get("AFTERSALES_WINDOW_DAYS", "15")),  # after completion
     "DEFAULT_COMMISSION_BPS": int(os.environ.get("DEFAULT_COMMISSION_BPS", "500")),  # 5.00%
     "MAX_LINE_QUANTITY": 9999,
     # Points: earned per yuan paid on completed orders; N points = ¥1 at checkout, up to a share of the goods.

@@ -1,6 +1,23 @@
-"""售后 reads for the faces: a shop's refunds (always through its scope), a buyer's current request."""
+"""售后 reads for the faces: a shop's refunds and cases (always through its scope), a buyer's requests and cases,
+the platform's reasons."""
 
-from wanshang.aftersales.models import Refund
+from datetime import timedelta
+
+from django.utils import timezone
+
+from wanshang.aftersales.cases import claimed_units
+from wanshang.aftersales.models import (
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    CaseEvidence,
+    CaseReason,
+    CaseStatus,
+    CaseType,
+    Refund,
+    ReturnAddress,
+)
+from wanshang.aftersales.transitions import ACTOR_DUE
 from wanshang.common.errors import NotFound
 
 REFUND_STATUS_LABELS: dict[str, str] = dict(Refund.Status.choices)
@@ -41,3 +58,142 @@ def refund_items(*, refund) -> list[dict]:
         for line_id, qty, amount in refund.lines
         if line_id in lines
     ]
+
+
+# --- after-sales cases --------------------------------------------------------------------------------------------
+
+CASE_STATUS_LABELS: dict[str, str] = dict(CaseStatus.choices)
+CASE_TYPE_LABELS: dict[str, str] = dict(CaseType.choices)
+CASE_TYPES = CaseType.choices
+CASE_STATUSES = CaseStatus.choices
+DUE_PARTY = ACTOR_DUE
+
+
+def reason_list(*, case_type: str | None = None, active_only: bool = True) -> list[CaseReason]:
+    """The platform's reasons, for a case type (the buyer's choice) or all of them (the platform's list)."""
+    rows = list(CaseReason.objects.filter(active=True) if active_only else CaseReason.objects.all())
+    return [r for r in rows if r.offered_for(case_type)] if case_type else rows
+
+
+def reason_get(*, reason_id) -> CaseReason:
+    row = CaseReason.objects.filter(pk=reason_id).first()
+    if row is None:
+        raise NotFound("原因不存在")
+    return row
+
+
+def _cases():
+    return Case.objects.select_related("order", "shop", "buyer").prefetch_related("lines__order_line")
+
+
+def buyer_case_list(*, buyer, status: str | None = None):
+    qs = _cases().filter(buyer=buyer)
+    return (
+        qs.filter(status__in=OPEN_STATES) if status == "open" else qs.filter(status=status) if status else qs
+    )
+
+
+def buyer_case_get(*, buyer, case_id) -> Case:
+    case = _cases().filter(buyer=buyer, pk=case_id).first()
+    if case is None:
+        raise NotFound("售后单不存在")
+    return case
+
+
+def seller_case_list(
+    *, shop, status: str | None = None, due: str | None = None, case_type: str | None = None, now=None
+):
+    """The shop's cases, newest first; `due`: "overdue" (deadline passed), "24h" (within a day), "mine" (the
+    shop must act). Always through the shop's scope."""
+    now = now or timezone.now()
+    qs = Case.objects.for_shop(shop).select_related("order", "buyer").prefetch_related("lines__order_line")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATES)
+    elif status:
+        qs = qs.filter(status=status)
+    if case_type:
+        qs = qs.filter(type=case_type)
+    seller_states = [s for s, who in ACTOR_DUE.items() if who == "seller"]
+    if due == "mine":
+        qs = qs.filter(status__in=seller_states)
+    elif due == "24h":
+        qs = qs.filter(status__in=seller_states, deadline_at__lte=now + timedelta(hours=24))
+    elif due == "overdue":
+        qs = qs.filter(deadline_at__lte=now)
+    return qs
+
+
+def seller_case_get(*, shop, case_id) -> Case:
+    case = Case.objects.for_shop(shop).select_related("order", "buyer").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("售后单不存在")
+    return case
+
+
+def seller_cases_waiting(*, shop) -> int:
+    """Cases waiting for the shop (the dashboard and the menu badge)."""
+    states = [s for s, who in ACTOR_DUE.items() if who == "seller"]
+    return Case.objects.for_shop(shop).filter(status__in=states).count()
+
+
+def case_items(*, case) -> list[dict]:
+    """The units a case is about, for display: line id, title, spec, image, quantity, unit price (fen)."""
+    return [
+        {
+            "line_id": cl.order_line_id,
+            "title": cl.order_line.title,
+            "spec_text": cl.order_line.spec_text,
+            "image": cl.order_line.image,
+            "quantity": cl.quantity,
+            "unit_price_fen": cl.order_line.unit_price_fen,
+        }
+        for cl in case.lines.select_related("order_line")
+    ]
+
+
+def case_timeline(*, case) -> list[CaseEvent]:
+    return list(case.events.select_related("actor"))
+
+
+def case_evidence(*, case) -> list[CaseEvidence]:
+    return list(case.evidence.select_related("asset"))
+
+
+def case_refund(*, case) -> Refund | None:
+    return case.refunds.order_by("-id").first()
+
+
+def case_deadline(*, case, now=None) -> dict | None:
+    """Who must act and by when: {"party", "at", "seconds_left"} for the countdown, or None."""
+    party = ACTOR_DUE.get(case.status)
+    if not party or case.deadline_at is None:
+        return None
+    now = now or timezone.now()
+    return {
+        "party": party,
+        "at": case.deadline_at,
+        "seconds_left": max(int((case.deadline_at - now).total_seconds()), 0),
+    }
+
+
+def order_cases(*, order) -> list[Case]:
+    """Every case on an order (the order pages)."""
+    return list(Case.objects.filter(order_id=order.pk).prefetch_related("lines"))
+
+
+def order_claimable(*, order) -> dict[int, int]:
+    """Units of each line a new case may still take (the 申请售后 form's limits)."""
+    lines = list(order.lines.all())
+    claimed = claimed_units(order=order, order_lines=lines)
+    return {line.pk: max(line.quantity - claimed.get(line.pk, 0), 0) for line in lines}
+
+
+def return_address_list(*, shop) -> list[ReturnAddress]:
+    return list(ReturnAddress.objects.for_shop(shop))
+
+
+def return_address_get(*, shop, address_id) -> ReturnAddress:
+    row = ReturnAddress.objects.for_shop(shop).filter(pk=address_id).first()
+    if row is None:
+        raise NotFound("退货地址不存在")
+    return row

@@ -1,4 +1,6 @@
-"""Refunds of paid, unshipped orders (仅退款): buyer requests, merchant approves or rejects.
+"""售后 writes. Plain refund requests of paid, unshipped orders (仅退款 without a case, below): buyer requests,
+merchant approves or rejects; after-sales cases (仅退款 / 退货退款 / 换货) are in cases.py, re-exported here; what a
+refund returns and how its money goes back is money.py.
 
 Money goes back through the gateway outside any transaction; a refund whose gateway call failed stays
 `processing` and the scheduler retries it (`refunds_retry`). When the money is back, the order marks its
@@ -6,84 +8,31 @@ refunded units (`orders.services.order_refunded`), the units go back on hand, an
 marketing (coupons, points) and the 数据中心.
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 
-from wanshang.aftersales.models import Refund
-from wanshang.common import events
-from wanshang.common.domain_events import RefundCompleted
+from wanshang.aftersales.cases import (  # noqa: F401 — re-exported: the services of after-sales cases
+    case_approve,
+    case_cancel,
+    case_evidence_add,
+    case_open,
+    case_reject,
+    case_return_receive,
+    case_return_ship,
+    cases_approve_bulk,
+    reason_save,
+    return_address_delete,
+    return_address_save,
+)
+from wanshang.aftersales.models import OPEN_STATES, Case, Refund
+from wanshang.aftersales.money import RefundQuote, refund_pay_back, refund_quote, refunds_retry  # noqa: F401
 from wanshang.common.errors import Conflict, NotFound, ValidationError
-from wanshang.common.money import allocate
 from wanshang.common.numbers import new_no
-from wanshang.inventory.services import stock_return
 from wanshang.marketing.selectors import failed_group_orders_to_refund
-from wanshang.orders.selectors import order_facts
-from wanshang.orders.services import order_lock, order_refunded
+from wanshang.orders.services import order_lines_lock, order_lock
 from wanshang.orders.types import OrderStatus
-from wanshang.payments.services import gateway_refund
 
 S = OrderStatus
-
-
-@dataclass
-class RefundQuote:
-    lines: list[list[int]]  # [[line_id, quantity, amount_fen]]
-    amount_fen: int
-    is_full: bool
-
-
-def _cumulative_share(line, units: int) -> int:
-    """What the first `units` units of a line were paid: exact fen, and all units sum to the line's payable."""
-    if units >= line.quantity:
-        return line.payable_fen
-    return allocate(line.payable_fen, [units, line.quantity - units])[0]
-
-
-def refund_quote(*, order, lines=None) -> RefundQuote:
-    """How much a refund of `lines` ([(line_id, quantity)], None: everything not yet refunded) returns.
-
-    Each unit gets back its share of what its line was paid (the line's part of every coupon, 满减 and points
-    already taken off); freight comes back only when the refund takes the rest of the order.
-    """
-    order_lines = list(order.lines.all())
-    by_id = {line.pk: line for line in order_lines}
-    wanted: dict[int, int] = {}
-    if lines is None:
-        wanted = {
-            line.pk: line.quantity - line.refunded_qty
-            for line in order_lines
-            if line.quantity > line.refunded_qty
-        }
-    else:
-        for raw in lines:
-            try:
-                line_id, qty = int(raw[0]), int(raw[1])
-            except (TypeError, ValueError, IndexError):
-                raise ValidationError("退款商品格式错误", field="lines") from None
-            line = by_id.get(line_id)
-            if line is None:
-                raise ValidationError("退款商品不属于该订单", field="lines")
-            left = line.quantity - line.refunded_qty - wanted.get(line_id, 0)
-            if not 1 <= qty <= left:
-                raise ValidationError(
-                    f"“{line.title}”可退数量为 1–{left} 件" if left else f"“{line.title}”已全部退款",
-                    field="lines",
-                )
-            wanted[line_id] = wanted.get(line_id, 0) + qty
-    if not wanted:
-        raise ValidationError("没有可退款的商品", field="lines")
-    out, total = [], 0
-    for line_id, qty in wanted.items():
-        line = by_id[line_id]
-        amount = _cumulative_share(line, line.refunded_qty + qty) - line.refunded_fen
-        out.append([line_id, qty, amount])
-        total += amount
-    is_full = all(line.quantity - line.refunded_qty == wanted.get(line.pk, 0) for line in order_lines)
-    if is_full:
-        total += order.freight_fen
-    return RefundQuote(lines=out, amount_fen=total, is_full=is_full)
 
 
 def refund_request(*, buyer, order_id, reason: str, lines=None) -> Refund:
@@ -99,7 +48,9 @@ def refund_request(*, buyer, order_id, reason: str, lines=None) -> Refund:
             order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING]
         ).exists():
             raise Conflict("该订单已有进行中的退款申请")
-        quote = refund_quote(order=order, lines=lines)
+        if Case.objects.filter(order=order, status__in=OPEN_STATES).exists():
+            raise Conflict("该订单已有进行中的售后，请在售后单中处理")
+        quote = refund_quote(order=order, lines=lines, order_lines=order_lines_lock(order))
         return Refund.objects.create(
             no=new_no("R"),
             order=order,
@@ -108,6 +59,7 @@ def refund_request(*, buyer, order_id, reason: str, lines=None) -> Refund:
             amount_fen=quote.amount_fen,
             lines=quote.lines,
             is_full=quote.is_full,
+            freight_fen=quote.freight_fen,
             reason=reason,
         )
 
@@ -144,20 +96,30 @@ def refund_reject(*, shop, refund_id, actor, note: str) -> Refund:
 
 def refund_approve(*, shop, refund_id, actor) -> Refund:
     """Approve: mark processing, pay back through the gateway, then finish (order refunded, stock back)."""
+    order_id = Refund.objects.for_shop(shop).filter(pk=refund_id).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise NotFound("退款申请不存在")
     with transaction.atomic():
-        refund = Refund.objects.for_shop(shop).select_for_update().filter(pk=refund_id).first()
-        if refund is None:
-            raise NotFound("退款申请不存在")
+        order = order_lock(order_id)  # order, lines, then the refund: the fixed lock order
+        order_lines = order_lines_lock(order)
+        refund = Refund.objects.for_shop(shop).select_for_update().get(pk=refund_id)
         if refund.status != Refund.Status.REQUESTED:
             raise Conflict(f"退款当前为“{refund.get_status_display()}”，不能同意")
-        order = order_lock(refund.order_id)
         if order.status != S.PAID:
             raise Conflict(f"订单当前为“{S(order.status).label}”，不能退款")
+        # Quoted again under the locks: refunds finished since the request change what these units are owed.
+        quote = refund_quote(
+            order=order,
+            lines=None if refund.is_full else [(lid, q) for lid, q, _ in refund.lines],
+            order_lines=order_lines,
+        )
+        refund.amount_fen, refund.lines = quote.amount_fen, quote.lines
+        refund.is_full, refund.freight_fen = quote.is_full, quote.freight_fen
         refund.status = Refund.Status.PROCESSING
         refund.decided_by = actor
         refund.decided_at = timezone.now()
         refund.save()
-    return _refund_pay_back(refund, actor=actor)
+    return refund_pay_back(refund, actor=actor)
 
 
 def refund_by_system(*, order_id, reason: str) -> Refund:
@@ -170,13 +132,14 @@ def refund_by_system(*, order_id, reason: str) -> Refund:
         order = order_lock(order_id)
         if order.status != S.PAID:
             raise Conflict(f"订单当前为“{S(order.status).label}”，不能退款")
+        order_lines = order_lines_lock(order)
         refund = (
             Refund.objects.select_for_update()
             .filter(order=order, status__in=[Refund.Status.REQUESTED, Refund.Status.PROCESSING])
             .first()
         )
         if refund is None:
-            quote = refund_quote(order=order)
+            quote = refund_quote(order=order, order_lines=order_lines)
             refund = Refund(
                 no=new_no("R"),
                 order=order,
@@ -185,76 +148,20 @@ def refund_by_system(*, order_id, reason: str) -> Refund:
                 amount_fen=quote.amount_fen,
                 lines=quote.lines,
                 is_full=True,
+                freight_fen=quote.freight_fen,
                 reason=reason[:200],
             )
-        elif not refund.is_full:  # take over a partial request as a full one
-            quote = refund_quote(order=order)
+        elif refund.status == Refund.Status.REQUESTED:  # take over a request as a full refund, quoted afresh
+            quote = refund_quote(order=order, order_lines=order_lines)
             refund.amount_fen, refund.lines, refund.is_full = quote.amount_fen, quote.lines, True
+            refund.freight_fen = quote.freight_fen
         if refund.status == Refund.Status.PROCESSING and refund.pk:
             return refund  # already on its way; the retry job finishes it
         refund.status = Refund.Status.PROCESSING
         refund.seller_note = reason[:200]
         refund.decided_at = timezone.now()
         refund.save()
-    return _refund_pay_back(refund)
-
-
-def _refund_pay_back(refund: Refund, *, actor=None) -> Refund:
-    if refund.amount_fen == 0:
-        # Discounts took everything these units cost (a line can pay less than a fen per unit): there is no money
-        # to send back, and gateways refuse a 0-fen refund, which would leave the refund processing forever.
-        ok, gateway_no, error = True, "", ""
-    else:
-        ok, gateway_no, error = gateway_refund(
-            payment_id=refund.order.payment_id,
-            amount_fen=refund.amount_fen,
-            reason=refund.reason,
-            order_refund_id=refund.pk,
-        )
-    with transaction.atomic():
-        refund = Refund.objects.select_for_update().get(pk=refund.pk)
-        if refund.status != Refund.Status.PROCESSING:
-            return refund  # finished by a concurrent retry
-        if not ok:
-            refund.last_error = (error or "")[:300]
-            refund.save(update_fields=["last_error"])
-            return refund
-        order = order_lock(refund.order_id)
-        units = order_refunded(
-            order=order,
-            refund_no=refund.no,
-            amount_fen=refund.amount_fen,
-            is_full=refund.is_full,
-            refund_lines=refund.lines,
-            actor=actor,
-        )
-        stock_return(allocations=units, order_id=order.pk, actor=actor)
-        events.publish(
-            RefundCompleted(
-                refund_id=refund.pk,
-                refund_no=refund.no,
-                amount_fen=refund.amount_fen,
-                is_full=refund.is_full,
-                order=order_facts(order),
-            )
-        )
-        refund.status = Refund.Status.REFUNDED
-        refund.gateway_refund_no = gateway_no
-        refund.refunded_at = timezone.now()
-        refund.last_error = ""
-        refund.save()
-    return refund
-
-
-def refunds_retry(*, now=None) -> int:
-    """Retry refunds whose gateway call failed. Idempotent: the gateway refund row is keyed by refund."""
-    done = 0
-    for refund in (
-        Refund.objects.filter(status=Refund.Status.PROCESSING).select_related("order").order_by("pk")[:200]
-    ):
-        if _refund_pay_back(refund).status == Refund.Status.REFUNDED:
-            done += 1
-    return done
+    return refund_pay_back(refund)
 
 
 def group_refunds_due(*, now=None) -> int:

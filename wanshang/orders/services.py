@@ -193,6 +193,12 @@ def order_lock(order_id, **scope) -> Order:
     return order
 
 
+def order_lines_lock(order: Order) -> list[OrderLine]:
+    """Lock an order's lines in id order, after the order row (inside the caller's transaction): after-sales
+    caps what it refunds per line under these locks."""
+    return list(OrderLine.objects.select_for_update().filter(order_id=order.pk).order_by("pk"))
+
+
 def orders_mark_paid(*, payment_id, amount_fen: int, gateway: str, now=None) -> list[Order]:
     """The payment arrived (PaymentSucceeded, inside the payment's transaction with its row locked): every
     pending order of it becomes paid and its stock is confirmed; publishes OrdersPaid.

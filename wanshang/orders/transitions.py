@@ -10,9 +10,10 @@ S = OrderStatus
 ALLOWED: dict[str, set[str]] = {
     S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
     S.PAID: {S.SHIPPED, S.REFUNDED},
-    S.SHIPPED: {S.RECEIVED},
-    S.RECEIVED: {S.COMPLETED},
-    S.COMPLETED: set(),
+    # An after-sales case may refund the last units of a delivered order (退货退款, 仅退款 agreed without return).
+    S.SHIPPED: {S.RECEIVED, S.REFUNDED},
+    S.RECEIVED: {S.COMPLETED, S.REFUNDED},
+    S.COMPLETED: {S.REFUNDED},
     S.CANCELLED: set(),
     S.REFUNDED: set(),
 }

@@ -74,6 +74,7 @@ class SettlementEntry(models.Model):
     class Kind(models.TextChoices):
         SALE = "sale", _("订单结算")
         LATE_SHIPMENT = "late", _("延迟发货赔付")
+        REFUND = "refund", _("退款冲回")  # a refund after the sale entry: negative, never an edit of the sale
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待结算")
@@ -82,6 +83,8 @@ class SettlementEntry(models.Model):
 
     shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="settlements")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="settlements")
+    # A sale entry per completed order; a refund after completion adds a negative entry (ref: the refund's no),
+    # never an edit of the sale's row, so a settled row stays what was paid out.
     kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.SALE)
     ref = models.CharField("关联单号", max_length=32, blank=True)
     gross_fen = models.BigIntegerField("订单实付")

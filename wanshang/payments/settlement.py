@@ -78,6 +78,61 @@ def settlement_charge(*, shop_id: int, order_id: int, kind: str, amount_fen: int
     )
 
 
+def settlement_refund_post(
+    *, order: OrderFacts, refund_no: str, refund_lines, freight_fen: int
+) -> SettlementEntry | None:
+    """A refund finished after the order's sale entry was written: post a reversing entry (inside the refund's
+    transaction). The shop gives back the refunded goods with the platform's share of their discounts, and the
+    freight refunded; the commission on those goods comes back to it. Idempotent per refund; None when the
+    order has no sale entry yet (the sale entry, written at completion, leaves refunded units out itself)."""
+    sale = SettlementEntry.objects.filter(order_id=order.order_id, kind=SettlementEntry.Kind.SALE).first()
+    if sale is None:
+        return None
+    existing = SettlementEntry.objects.filter(
+        order_id=order.order_id, kind=SettlementEntry.Kind.REFUND, ref=refund_no
+    ).first()
+    if existing:
+        return existing
+    lines = {line.line_id: line for line in order.lines}
+    gross = freight_fen
+    commission = 0
+    for line_id, qty, amount in refund_lines:
+        line = lines[line_id]
+        # the platform's share of these units' discounts: the cumulative split, as the sale entry used
+        before = line.refunded_qty - qty
+        platform = _platform_share(line, line.refunded_qty) - _platform_share(line, before)
+        goods = amount + platform
+        rate = commission_bps_for_category(category=category_get(category_id=line.category_id))
+        commission += percent_of(goods, rate)
+        gross += goods
+    status = (
+        SettlementEntry.Status.SETTLEABLE
+        if sale.status != SettlementEntry.Status.PENDING
+        else SettlementEntry.Status.PENDING
+    )
+    return SettlementEntry.objects.create(
+        shop_id=order.shop_id,
+        order_id=order.order_id,
+        kind=SettlementEntry.Kind.REFUND,
+        ref=refund_no,
+        gross_fen=-gross,
+        commission_fen=-commission,
+        net_fen=-(gross - commission),
+        status=status,
+        settleable_at=max(sale.settleable_at, timezone.now())
+        if status == SettlementEntry.Status.PENDING
+        else timezone.now(),
+    )
+
+
+def _platform_share(line, units: int) -> int:
+    if units <= 0:
+        return 0
+    if units >= line.quantity:
+        return line.platform_fen
+    return allocate(line.platform_fen, [units, line.quantity - units])[0]
+
+
 def settlements_mature(*, now=None) -> int:
     """Entries past their settleable date become settleable. Idempotent."""
     now = now or timezone.now()

@@ -1,0 +1,95 @@
+"""Properties over random sequences of after-sales moves (hypothesis): whatever buyers and the shop do, in any
+order and with the gateway failing at times, no line or order is refunded more than it was paid, no unit is held
+by two open cases, and every case's audit trail is an unbroken chain of allowed transitions ending where it is."""
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wanshang.aftersales.models import OPEN_STATES, Case, CaseLine, Refund
+from wanshang.aftersales.services import case_approve, case_cancel, case_open, case_reject, refunds_retry
+from wanshang.aftersales.transitions import ALLOWED
+from wanshang.common.errors import DomainError
+from wanshang.orders.models import Order, OrderLine
+
+pytestmark = pytest.mark.django_db
+
+MOVES = st.lists(
+    st.tuples(
+        st.sampled_from(["open", "open", "approve", "approve", "reject", "cancel", "gateway", "retry"]),
+        st.integers(0, 5),
+        st.integers(-1, 4),
+    ),
+    max_size=14,
+)
+
+
+class Rollback(Exception):
+    pass
+
+
+def _check(order):
+    order = Order.objects.get(pk=order.pk)
+    lines = list(OrderLine.objects.filter(order=order))
+    paying = Refund.objects.filter(order=order, status__in=["processing", "refunded"])
+    assert sum(r.amount_fen for r in paying) <= order.total_fen
+    held: dict[int, int] = {}
+    for line_id, qty in CaseLine.objects.filter(case__order=order, case__status__in=OPEN_STATES).values_list(
+        "order_line_id", "quantity"
+    ):
+        held[line_id] = held.get(line_id, 0) + qty
+    for line in lines:
+        assert 0 <= line.refunded_fen <= line.payable_fen
+        assert line.refunded_qty + held.get(line.pk, 0) <= line.quantity  # done or open: never two on a unit
+    for case in Case.objects.filter(order=order):
+        trail = list(case.events.values_list("from_status", "to_status"))
+        assert trail[0][0] == ""
+        for (_, before), (after_from, after_to) in zip(trail, trail[1:], strict=False):
+            assert after_from == before and after_to in ALLOWED[before]
+        assert trail[-1][1] == case.status
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(moves=MOVES)
+def test_any_sequence_keeps_refunds_within_what_was_paid(moves, order, shop, reason, gateway_down):
+    gateway_down.up()
+    OrderLine.objects.filter(order=order, title="陶瓷杯").update(
+        payable_fen=8999
+    )  # 3 units: 3000 / 3000 / 2999
+    Order.objects.filter(pk=order.pk).update(total_fen=order.total_fen - 1)
+    why = reason("不想要了")
+    lines = list(order.lines.order_by("pk"))
+    try:
+        with transaction.atomic():
+            cases: list[int] = []
+            for op, a, b in moves:
+                try:
+                    if op == "open":
+                        line = lines[a % len(lines)]
+                        c = case_open(
+                            buyer=order.buyer,
+                            order_id=order.pk,
+                            case_type="refund_only",
+                            lines=[(line.pk, b)],
+                            reason_id=why.pk,
+                        )
+                        cases.append(c.pk)
+                    elif op in ("approve", "reject", "cancel") and cases:
+                        case_id = cases[a % len(cases)]
+                        if op == "approve":
+                            case_approve(shop=shop, case_id=case_id, actor=shop.owner)
+                        elif op == "reject":
+                            case_reject(shop=shop, case_id=case_id, actor=shop.owner, reason="不同意退款")
+                        else:
+                            case_cancel(buyer=order.buyer, case_id=case_id)
+                    elif op == "gateway":
+                        gateway_down.down = not gateway_down.down
+                    elif op == "retry":
+                        refunds_retry()
+                except DomainError:
+                    pass
+                _check(order)
+            raise Rollback
+    except Rollback:
+        pass
