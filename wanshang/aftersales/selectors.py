@@ -124,7 +124,13 @@ def seller_case_list(
 
 
 def seller_case_get(*, shop, case_id) -> Case:
-    case = Case.objects.for_shop(shop).select_related("order", "buyer").filter(pk=case_id).first()
+    case = (
+        Case.objects.for_shop(shop)
+        .select_related("order", "buyer")
+        .prefetch_related("lines__order_line")
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None:
         raise NotFound("售后单不存在")
     return case
@@ -147,7 +153,7 @@ def case_items(*, case) -> list[dict]:
             "quantity": cl.quantity,
             "unit_price_fen": cl.order_line.unit_price_fen,
         }
-        for cl in case.lines.select_related("order_line")
+        for cl in case.lines.all()  # the list selectors prefetch lines__order_line
     ]
 
 

@@ -47,6 +47,7 @@ from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, sel
 from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
+from wanshang.sellercenter.api.aftersales import router as aftersales_router
 from wanshang.sellercenter.api.media import router as media_router
 from wanshang.sellercenter.api.pickers import router as pickers_router
 from wanshang.sellercenter.api.reviews import router as reviews_router
@@ -554,6 +555,7 @@ def price_alerts_resolve(request, alert_id: int):
 def _mount_data():
     router.add_router("/data", data_router, tags=["seller data center"])
     router.add_router("", media_router, tags=["seller media"])
+    router.add_router("", aftersales_router, tags=["seller aftersales"])
     router.add_router("", pickers_router, tags=["seller pickers"])
     router.add_router("", reviews_router, tags=["seller reviews"])
 

@@ -55,6 +55,7 @@ from wanshang.orders.services import order_cancel as cancel
 from wanshang.orders.services import order_confirm_receipt as confirm
 from wanshang.payments.services import sandbox_pay
 from wanshang.pricing.types import PricingOptions
+from wanshang.storefront.api.aftersales import router as aftersales_router
 from wanshang.storefront.api.favourites import router as favourites_router
 from wanshang.storefront.api.promotions import OPTIONAL_AUTH, cashier
 from wanshang.storefront.api.promotions import router as promotions_router
@@ -97,6 +98,7 @@ router.add_router("", favourites_router)  # 我的收藏, deleting my behaviour 
 router.add_router("", search_router)  # search, suggestions, hot words, result clicks
 router.add_router("", recommendations_router)  # 看了又看, 买了又买, 猜你喜欢
 router.add_router("", reviews_router)  # 评价: ratings, reviews, DSR, the buyer's review and 追评
+router.add_router("", aftersales_router)  # 售后: cases, reasons, returns, evidence
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 

@@ -1,0 +1,111 @@
+"""The after-sales case as the storefront and seller APIs answer it. Each face subclasses these under its own
+schema name (StoreCase…, SellerCase…); the fields read the case rows the aftersales selectors return."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from wanshang.aftersales.selectors import case_deadline, case_evidence, case_items, case_refund, case_timeline
+
+
+class AfterSalesLineOut(Schema):
+    line_id: int
+    title: str
+    spec_text: str
+    image: str
+    quantity: int
+    unit_price_fen: int
+
+
+class AfterSalesDeadlineOut(Schema):
+    party: str = Field(description="须处理的一方：buyer / seller / platform")
+    at: datetime
+    seconds_left: int
+
+
+class AfterSalesEventOut(Schema):
+    from_status: str
+    to_status: str
+    role: str = Field(description="buyer / seller / platform / system")
+    note: str
+    created_at: datetime
+
+
+class AfterSalesEvidenceOut(Schema):
+    id: int
+    role: str
+    url: str = Field(alias="asset.url")
+    created_at: datetime
+
+
+class AfterSalesRefundOut(Schema):
+    no: str
+    amount_fen: int
+    freight_fen: int
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    last_error: str
+
+
+class AfterSalesCaseBase(Schema):
+    id: int
+    no: str
+    order_id: int
+    order_no: str = Field(alias="order.no")
+    type: str = Field(description="refund_only 仅退款 / return_refund 退货退款 / exchange 换货")
+    type_label: str = Field(alias="get_type_display")
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    reason_text: str
+    shop_fault: bool
+    amount_fen: int = Field(description="应退金额（分）：申请时的报价，退款时按锁定后的份额重算")
+    deadline_at: datetime | None
+    deadline: AfterSalesDeadlineOut | None = None
+    items: list[AfterSalesLineOut] = []
+    created_at: datetime
+
+    @staticmethod
+    def resolve_deadline(obj):
+        return case_deadline(case=obj)
+
+    @staticmethod
+    def resolve_items(obj):
+        return case_items(case=obj)
+
+
+class AfterSalesCaseDetailBase(AfterSalesCaseBase):
+    description: str
+    reject_reason: str
+    return_address: dict
+    return_carrier: str
+    return_tracking_no: str
+    replacement_sku_id: int | None
+    reship_carrier: str
+    reship_tracking_no: str
+    timeline: list[AfterSalesEventOut] = []
+    evidence: list[AfterSalesEvidenceOut] = []
+    refund: AfterSalesRefundOut | None = None
+
+    @staticmethod
+    def resolve_timeline(obj):
+        return case_timeline(case=obj)
+
+    @staticmethod
+    def resolve_evidence(obj):
+        return case_evidence(case=obj)
+
+    @staticmethod
+    def resolve_refund(obj):
+        return case_refund(case=obj)
+
+
+class AfterSalesReasonOut(Schema):
+    id: int
+    name: str
+    fault: str
+    for_refund_only: bool
+    for_return: bool
+    for_exchange: bool
+    no_reason: bool
+    active: bool
+    position: int

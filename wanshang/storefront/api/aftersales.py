@@ -1,0 +1,122 @@
+"""Buyer after-sales API (/api/store/…): the reasons to choose from, opening a case on an order, my cases, a
+case with its timeline, cancelling, the return's tracking number, evidence images (multipart). The same services
+as the pages; another buyer's order or case is 404."""
+
+from ninja import File, Router
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from pydantic import Field
+
+from wanshang.aftersales.selectors import CASE_STATUS_LABELS, buyer_case_get, buyer_case_list, reason_list
+from wanshang.aftersales.services import case_cancel, case_evidence_add, case_open, case_return_ship
+from wanshang.common.api_paging import Paged
+from wanshang.common.errors import ValidationError
+from wanshang.faces_common.aftersales_schemas import (
+    AfterSalesCaseBase,
+    AfterSalesCaseDetailBase,
+    AfterSalesReasonOut,
+)
+from wanshang.storefront.api.schemas import AUTHED_ERRORS, CSRF_ERRORS, ERRORS, In
+
+router = Router()
+
+
+class StoreCaseOut(AfterSalesCaseBase):
+    pass
+
+
+class StoreCaseDetailOut(AfterSalesCaseDetailBase):
+    pass
+
+
+class StoreCaseReasonOut(AfterSalesReasonOut):
+    pass
+
+
+class StoreCaseLineIn(In):
+    line_id: int
+    quantity: int = Field(..., ge=1, le=9999)
+
+
+class StoreCaseIn(In):
+    type: str = Field(..., description="refund_only 仅退款 / return_refund 退货退款 / exchange 换货")
+    lines: list[StoreCaseLineIn] = Field(..., min_length=1, max_length=50)
+    reason_id: int
+    description: str = Field("", max_length=500)
+    replacement_sku_id: int | None = Field(None, description="换货：同一商品的另一规格（不填则换同款）")
+
+
+class StoreCaseReturnIn(In):
+    carrier: str = Field(..., max_length=10, description="快递公司代码，例如 SF、ZTO")
+    tracking_no: str = Field(..., max_length=40)
+
+
+@router.get(
+    "/aftersales/reasons", response={200: list[StoreCaseReasonOut], **AUTHED_ERRORS}, summary="售后原因"
+)
+def case_reasons(request, type: str = ""):
+    return reason_list(case_type=type or None)
+
+
+@router.post(
+    "/orders/{order_id}/cases",
+    response={201: StoreCaseDetailOut, **ERRORS, **CSRF_ERRORS},
+    summary="申请售后（仅退款 / 退货退款 / 换货）",
+)
+def case_create(request, order_id: int, payload: StoreCaseIn):
+    case = case_open(
+        buyer=request.user,
+        order_id=order_id,
+        case_type=payload.type,
+        lines=[(item.line_id, item.quantity) for item in payload.lines],
+        reason_id=payload.reason_id,
+        description=payload.description,
+        replacement_sku_id=payload.replacement_sku_id,
+    )
+    return 201, buyer_case_get(buyer=request.user, case_id=case.pk)
+
+
+@router.get("/cases", response={200: list[StoreCaseOut], **ERRORS}, summary="我的售后")
+@paginate(Paged, page_size=10, max_page_size=50)
+def cases_list(request, status: str = ""):
+    """`status`: a case status, or "open" for every case still in progress."""
+    if status and status != "open" and status not in CASE_STATUS_LABELS:
+        raise ValidationError(f"未知的售后状态：{status}", field="status")
+    return buyer_case_list(buyer=request.user, status=status or None)
+
+
+@router.get("/cases/{case_id}", response={200: StoreCaseDetailOut, **ERRORS}, summary="售后详情")
+def case_get(request, case_id: int):
+    return buyer_case_get(buyer=request.user, case_id=case_id)
+
+
+@router.post(
+    "/cases/{case_id}/cancel",
+    response={200: StoreCaseDetailOut, **ERRORS, **CSRF_ERRORS},
+    summary="撤销售后申请",
+)
+def case_cancel_route(request, case_id: int):
+    case_cancel(buyer=request.user, case_id=case_id)
+    return buyer_case_get(buyer=request.user, case_id=case_id)
+
+
+@router.post(
+    "/cases/{case_id}/return",
+    response={200: StoreCaseDetailOut, **ERRORS, **CSRF_ERRORS},
+    summary="填写退货物流",
+)
+def case_return(request, case_id: int, payload: StoreCaseReturnIn):
+    case_return_ship(
+        buyer=request.user, case_id=case_id, carrier=payload.carrier, tracking_no=payload.tracking_no
+    )
+    return buyer_case_get(buyer=request.user, case_id=case_id)
+
+
+@router.post(
+    "/cases/{case_id}/evidence",
+    response={200: StoreCaseDetailOut, **ERRORS, **CSRF_ERRORS},
+    summary="上传凭证图片（multipart，字段 images，可多张）",
+)
+def case_evidence(request, case_id: int, images: File[list[UploadedFile]]):
+    case_evidence_add(case_id=case_id, user=request.user, role="buyer", files=images)
+    return buyer_case_get(buyer=request.user, case_id=case_id)
