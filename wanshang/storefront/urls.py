@@ -1,6 +1,7 @@
 from django.urls import path
 
 from wanshang.storefront.views import (
+    aftersales,
     beacon,
     cart,
     catalog,
@@ -68,4 +69,10 @@ urlpatterns = [
         orders.order_refund_withdraw_view,
         name="order_refund_withdraw",
     ),
+    path("orders/<int:order_id>/aftersales/new/", aftersales.case_new, name="case_new"),
+    path("aftersales/", aftersales.case_list, name="cases"),
+    path("aftersales/<int:case_id>/", aftersales.case_detail, name="case_detail"),
+    path("aftersales/<int:case_id>/cancel/", aftersales.case_cancel_view, name="case_cancel"),
+    path("aftersales/<int:case_id>/return/", aftersales.case_return_view, name="case_return"),
+    path("aftersales/<int:case_id>/evidence/", aftersales.case_evidence_view, name="case_evidence"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from wanshang.aftersales.selectors import order_for_refund
+from wanshang.aftersales.selectors import order_cases, order_claimable, order_for_refund
 from wanshang.aftersales.services import refund_request, refund_withdraw
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import message_errors
@@ -32,6 +32,7 @@ TABS = [
     ("refund", _("退款/售后")),
 ]
 TAB_KEYS = {key for key, _ in TABS}
+CASE_ORDER_STATES = {"paid", "shipped", "received", "completed"}  # where 申请售后 is offered
 
 
 @buyer_required
@@ -57,11 +58,13 @@ def order_list(request):
 def order_detail(request, order_id):
     order = buyer_order_get(buyer=request.user, order_id=order_id)
     mark_review_actions([order], buyer=request.user)
-    lines = list(order.lines.all())
+    lines = list(order.lines.all())  # prefetched: the same line objects the review actions were set on
     windows = order_return_windows(order=order)
+    claimable = order_claimable(order=order) if order.status in CASE_ORDER_STATES else {}
     for line in lines:
         line.return_last_day = windows[line.pk]["last_day"]
         line.return_open = windows[line.pk]["open"]
+        line.case_left = claimable.get(line.pk, 0)  # units a new after-sales case may still take
     return render(
         request,
         "storefront/order_detail.html",
@@ -69,6 +72,7 @@ def order_detail(request, order_id):
             "order": order,
             "lines": lines,
             "late": late_shipment_of(order=order),
+            "cases": order_cases(order=order),
             "events": list(order.events.all()),
             "refund": order_for_refund(order),
             "carrier_label": dict(carrier_choices()).get(order.carrier, order.carrier),

@@ -157,4 +157,22 @@
     };
   };
 
+  /* After-sales deadline: x-data="dueCountdown('2026-01-01T10:00:00+08:00')" → "2 天 3 小时 5 分" */
+  window.dueCountdown = function (iso) {
+    var end = new Date(iso).getTime();
+    return {
+      left: "",
+      start: function () {
+        var self = this;
+        var tick = function () {
+          var s = Math.max(0, Math.floor((end - Date.now()) / 1000));
+          var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+          self.left = s > 0 ? (d ? d + " 天 " : "") + h + " 小时 " + m + " 分" : "已到期";
+        };
+        tick();
+        setInterval(tick, 30000);
+      }
+    };
+  };
+
 })();
