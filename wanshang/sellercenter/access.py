@@ -45,6 +45,8 @@ NAV = [
             (_("订单管理"), "sellercenter:order_list", "orders"),
             (_("退款管理"), "sellercenter:refund_list", "refunds"),
             (_("评价管理"), "sellercenter:review_list", "reviews"),
+            (_("售后工作台"), "sellercenter:case_list", "cases"),
+            (_("退货地址"), "sellercenter:return_addresses", "return_addresses"),
             (_("运费模板"), "sellercenter:freight_list", "freight"),
         ],
     ),

@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from wanshang.sellercenter.views import freight, home, inventory, marketing, orders, products, reviews, shop
+from wanshang.sellercenter.views import (
+    aftersales,
+    freight,
+    home,
+    inventory,
+    marketing,
+    orders,
+    products,
+    reviews,
+    shop,
+)
 
 app_name = "sellercenter"
 
@@ -37,6 +47,23 @@ urlpatterns = [
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:review_id>/reply/", reviews.review_reply_view, name="review_reply"),
     path("reviews/<int:review_id>/report/", reviews.review_report_view, name="review_report"),
+    # 售后
+    path("aftersales/", aftersales.case_list, name="case_list"),
+    path("aftersales/bulk-approve/", aftersales.case_bulk_approve, name="case_bulk_approve"),
+    path("aftersales/<int:case_id>/", aftersales.case_detail, name="case_detail"),
+    path("aftersales/<int:case_id>/approve/", aftersales.case_approve_view, name="case_approve"),
+    path("aftersales/<int:case_id>/reject/", aftersales.case_reject_view, name="case_reject"),
+    path("aftersales/<int:case_id>/receive/", aftersales.case_receive_view, name="case_receive"),
+    path("aftersales/addresses/", aftersales.return_addresses, name="return_addresses"),
+    path("aftersales/addresses/new/", aftersales.return_address_edit, name="return_address_create"),
+    path(
+        "aftersales/addresses/<int:address_id>/", aftersales.return_address_edit, name="return_address_edit"
+    ),
+    path(
+        "aftersales/addresses/<int:address_id>/delete/",
+        aftersales.return_address_remove,
+        name="return_address_delete",
+    ),
     # 运费模板
     path("freight/", freight.freight_list, name="freight_list"),
     path("freight/new/", freight.freight_create, name="freight_create"),

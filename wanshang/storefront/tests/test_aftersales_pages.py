@@ -19,7 +19,11 @@ pytestmark = pytest.mark.django_db
 def paid_order(buyer, shop, make_product, address):
     sku = make_product(shop, title="真丝围巾", prices=(8800,), stock=9).skus.get()
     payment = checkout_submit(
-        user=buyer, items=[(sku.pk, 2)], address_id=address.pk, idempotency_key=uuid.uuid4().hex, from_cart=False
+        user=buyer,
+        items=[(sku.pk, 2)],
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
     )
     sandbox_pay(buyer=buyer, payment_no=payment.no)
     return payment.orders.get()
@@ -46,7 +50,13 @@ def test_buyer_asks_for_a_refund_of_one_unit_from_the_order_page(buyer_client, b
     assert not buyer_case_list(buyer=buyer).exists()
     done = buyer_client.post(
         f"/orders/{paid_order.pk}/aftersales/new/",
-        {"type": "refund_only", "reason": why, f"qty_{line.pk}": "1", "description": "买多了", "images": [_png()]},
+        {
+            "type": "refund_only",
+            "reason": why,
+            f"qty_{line.pk}": "1",
+            "description": "买多了",
+            "images": [_png()],
+        },
     )
     case = buyer_case_list(buyer=buyer).get()
     assert done.status_code == 302 and done["Location"] == f"/aftersales/{case.pk}/"
