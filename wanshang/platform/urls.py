@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from wanshang.platform.views import (
+    aftersales,
     catalog,
     compliance,
     flash,
@@ -83,6 +84,9 @@ urlpatterns = [
     # 价格合规
     path("price-alerts/", compliance.alert_index, name="price_alerts"),
     path("price-alerts/<int:alert_id>/resolve/", compliance.alert_resolve, name="price_alert_resolve"),
+    # 售后
+    path("aftersales/reasons/", aftersales.reason_index, name="case_reasons"),
+    path("aftersales/reasons/<int:reason_id>/", aftersales.reason_index, name="case_reason_edit"),
     # 订单、支付通知、定时任务
     path("orders/", orders.order_index, name="orders"),
     path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
