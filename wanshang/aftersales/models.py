@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
+from wanshang.fulfillment.types import Carrier
 
 
 class Refund(models.Model):
@@ -187,6 +188,22 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
+
+    @property
+    def return_carrier_label(self) -> str:
+        return (
+            Carrier(self.return_carrier).label
+            if self.return_carrier in Carrier.values
+            else self.return_carrier
+        )
+
+    @property
+    def reship_carrier_label(self) -> str:
+        return (
+            Carrier(self.reship_carrier).label
+            if self.reship_carrier in Carrier.values
+            else self.reship_carrier
+        )
 
 
 class CaseLine(models.Model):
