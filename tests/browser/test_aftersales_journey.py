@@ -2,7 +2,6 @@
 number, the shop approves with its return address and confirms the return, and the refund lands; the case page
 on a phone-sized screen."""
 
-import io
 import re
 
 import pytest

@@ -31,7 +31,7 @@ from wanshang.catalog.selectors import skus_by_ids
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
-from wanshang.inventory.services import stock_reserve
+from wanshang.inventory.services import Allocation, stock_release, stock_reserve
 from wanshang.media.services import image_upload
 from wanshang.orders.services import order_lines_lock, order_lock
 from wanshang.orders.types import OrderStatus
@@ -379,7 +379,23 @@ def case_cancel(*, buyer, case_id, now=None) -> Case:
     with transaction.atomic():
         case, _order, _lines = _locked(case_id, buyer=buyer)
         case_transition(case, C.CANCELLED, actor=buyer, role="buyer", note="买家撤销申请", now=now)
+        _release_replacement(case)
     return case
+
+
+def _release_replacement(case: Case) -> None:
+    """A 换货 that ends before the replacement ships gives its reserved units back (inside the locks)."""
+    if case.type == T.EXCHANGE and case.replacement_allocations:
+        stock_release(
+            allocations=[
+                Allocation(sku_id=case.replacement_sku_id, warehouse_id=w, quantity=q)
+                for w, q in case.replacement_allocations
+            ],
+            order_id=case.order_id,
+            reason=f"换货 {case.no} 取消",
+        )
+        case.replacement_allocations = []
+        case.save(update_fields=["replacement_allocations"])
 
 
 def case_return_ship(*, buyer, case_id, carrier: str, tracking_no: str, now=None) -> Case:

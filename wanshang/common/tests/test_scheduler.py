@@ -21,6 +21,7 @@ EXPECTED = {
     "marketing.coupons_void_old",
     "marketing.flash_holds_release",
     "aftersales.group_refunds",
+    "aftersales.cases_due",
     "events.retry",
 }
 

@@ -1,0 +1,85 @@
+"""Timers that decide for the silent party (settings WANSHANG["AFTERSALES_*"], docs/aftersales.md).
+
+Each case carries the deadline of its current state (`deadline_at`, set by every transition). The job takes the
+cases whose deadline has passed and decides as the rules say; a case decided leaves its state (and gets the next
+state's deadline, counted from the decision), so a second run finds nothing to do, and a run after days of
+downtime decides every case that fell due meanwhile. Each case on its own: one that is refused or raises is
+logged and the others go on.
+
+- requested, 仅退款 of an unshipped order, shop silent 48 h → approved and refunded;
+- requested, any other case, shop silent 5 days → approved (退货退款 / 换货 with the shop's default return
+  address; a shop without one has the platform step in);
+- awaiting the buyer's return for 7 days → closed;
+- return shipped, the shop has not confirmed it in 10 days → received, and refunded (or reshipping for 换货).
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from wanshang.aftersales.cases import _locked, _release_replacement, case_approve, case_return_receive
+from wanshang.aftersales.models import Case, CaseStatus, CaseType, ReturnAddress
+from wanshang.aftersales.transitions import case_transition
+
+log = logging.getLogger("wanshang.aftersales")
+C = CaseStatus
+DUE_STATES = (C.REQUESTED, C.AWAITING_RETURN, C.RETURN_SHIPPED)
+
+
+def _decide(case: Case, now) -> None:
+    if case.status == C.REQUESTED:
+        if (
+            case.type != CaseType.REFUND_ONLY
+            and not ReturnAddress.objects.filter(shop_id=case.shop_id).exists()
+        ):
+            with transaction.atomic():
+                locked, _order, _lines = _locked(case.pk, shop=case.shop)
+                case_transition(
+                    locked,
+                    C.ARBITRATING,
+                    role="system",
+                    now=now,
+                    note="商家超时未处理且未设置退货地址，平台介入",
+                )
+            return
+        case_approve(
+            shop=case.shop,
+            case_id=case.pk,
+            actor=None,
+            role="system",
+            note="商家超时未处理，系统自动同意",
+            now=now,
+        )
+    elif case.status == C.AWAITING_RETURN:
+        with transaction.atomic():
+            locked, _order, _lines = _locked(case.pk, shop=case.shop)
+            case_transition(locked, C.CLOSED, role="system", now=now, note="买家超时未寄回，售后关闭")
+            _release_replacement(locked)
+    elif case.status == C.RETURN_SHIPPED:
+        case_return_receive(
+            shop=case.shop,
+            case_id=case.pk,
+            actor=None,
+            role="system",
+            note="商家超时未确认收货，系统自动确认",
+            now=now,
+        )
+
+
+def cases_due(*, now=None, limit: int = 500) -> int:
+    """Decide every case whose deadline has passed (oldest first). Returns how many were decided."""
+    now = now or timezone.now()
+    ids = list(
+        Case.objects.filter(status__in=DUE_STATES, deadline_at__lte=now)
+        .order_by("deadline_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    done = 0
+    for case in Case.objects.filter(pk__in=ids).select_related("shop").order_by("deadline_at", "pk"):
+        try:
+            _decide(case, now)
+            done += 1
+        except Exception:  # noqa: BLE001 — one case must not stop the others; it is tried again next run
+            log.exception("after-sales timer: case %s", case.no)
+    return done
