@@ -31,7 +31,7 @@ from wanshang.catalog.selectors import skus_by_ids
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
-from wanshang.inventory.services import Allocation, stock_release, stock_reserve
+from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve, stock_return
 from wanshang.media.services import image_upload
 from wanshang.orders.services import order_lines_lock, order_lock
 from wanshang.orders.types import OrderStatus
@@ -429,6 +429,7 @@ def case_return_receive(*, shop, case_id, actor, role: str = "seller", note: str
             case, C.RETURN_RECEIVED, actor=actor, role=role, note=note or "商家确认收到退货", now=now
         )
         if case.type == T.EXCHANGE:
+            _restock_returned(case, order_lines)
             case_transition(case, C.RESHIPPING, actor=actor, role=role, note="待商家发出换货", now=now)
         else:
             refund = _start_refund(
@@ -437,6 +438,49 @@ def case_return_receive(*, shop, case_id, actor, role: str = "seller", note: str
     if refund is not None:
         refund_pay_back(refund, actor=actor if getattr(actor, "pk", None) else None)
         case.refresh_from_db()
+    return case
+
+
+def _restock_returned(case: Case, order_lines) -> None:
+    """The units sent back for a 换货 go on hand again, in the warehouse their line shipped from first."""
+    lines = {line.pk: line for line in order_lines}
+    back = []
+    for cl in case.lines.all():
+        line = lines[cl.order_line_id]
+        if line.allocations:
+            back.append(
+                Allocation(sku_id=line.sku_id, warehouse_id=line.allocations[0][0], quantity=cl.quantity)
+            )
+    if back:
+        stock_return(allocations=back, order_id=case.order_id, reason=f"换货 {case.no} 退回入库")
+
+
+def case_reship(*, shop, case_id, actor, carrier: str, tracking_no: str, now=None) -> Case:
+    """换货: the shop sends the replacement (its units were reserved at approval and now leave stock)."""
+    if carrier not in Carrier.values:
+        raise ValidationError("请选择快递公司", field="carrier")
+    tracking_no = (tracking_no or "").strip()
+    if carrier != Carrier.SELF and not TRACKING_RE.match(tracking_no):
+        raise ValidationError("运单号须为 6–40 位字母、数字或“-”", field="tracking_no")
+    with transaction.atomic():
+        case, _order, _lines = _locked(case_id, shop=shop)
+        case_transition(
+            case,
+            C.DONE,
+            actor=actor,
+            role="seller",
+            note=f"换货已发出：{Carrier(carrier).label} {tracking_no}".strip(),
+            now=now,
+            extra_fields={"reship_carrier": carrier, "reship_tracking_no": tracking_no},
+        )
+        if case.replacement_allocations:
+            stock_confirm(
+                allocations=[
+                    Allocation(sku_id=case.replacement_sku_id, warehouse_id=w, quantity=q)
+                    for w, q in case.replacement_allocations
+                ],
+                order_id=case.order_id,
+            )
     return case
 
 

@@ -17,6 +17,7 @@ from wanshang.aftersales.cases import (  # noqa: F401 — re-exported: the servi
     case_evidence_add,
     case_open,
     case_reject,
+    case_reship,
     case_return_receive,
     case_return_ship,
     cases_approve_bulk,

@@ -54,6 +54,7 @@ urlpatterns = [
     path("aftersales/<int:case_id>/approve/", aftersales.case_approve_view, name="case_approve"),
     path("aftersales/<int:case_id>/reject/", aftersales.case_reject_view, name="case_reject"),
     path("aftersales/<int:case_id>/receive/", aftersales.case_receive_view, name="case_receive"),
+    path("aftersales/<int:case_id>/reship/", aftersales.case_reship_view, name="case_reship"),
     path("aftersales/addresses/", aftersales.return_addresses, name="return_addresses"),
     path("aftersales/addresses/new/", aftersales.return_address_edit, name="return_address_create"),
     path(

@@ -20,6 +20,7 @@ from wanshang.aftersales.services import (
     case_approve,
     case_evidence_add,
     case_reject,
+    case_reship,
     case_return_receive,
     cases_approve_bulk,
     return_address_delete,
@@ -56,6 +57,11 @@ class SellerCaseApproveIn(SellerCaseIn):
 
 class SellerCaseRejectIn(SellerCaseIn):
     reason: str = Field(..., max_length=200)
+
+
+class SellerCaseReshipIn(SellerCaseIn):
+    carrier: str = Field(..., max_length=10, description="快递公司代码，例如 SF、JD")
+    tracking_no: str = Field("", max_length=40)
 
 
 class SellerCaseBulkIn(SellerCaseIn):
@@ -163,6 +169,24 @@ def cases_reject(request, case_id: int, payload: SellerCaseRejectIn):
 def cases_receive(request, case_id: int):
     shop = _shop(request, P.REFUND_HANDLE)
     case_return_receive(shop=shop, case_id=case_id, actor=request.user)
+    return seller_case_get(shop=shop, case_id=case_id)
+
+
+@router.post(
+    "/cases/{case_id}/reship",
+    response={200: SellerCaseDetailOut, **ERRORS},
+    summary="发出换货",
+    auth=seller_auth(P.REFUND_HANDLE),
+)
+def cases_reship(request, case_id: int, payload: SellerCaseReshipIn):
+    shop = _shop(request, P.REFUND_HANDLE)
+    case_reship(
+        shop=shop,
+        case_id=case_id,
+        actor=request.user,
+        carrier=payload.carrier,
+        tracking_no=payload.tracking_no,
+    )
     return seller_case_get(shop=shop, case_id=case_id)
 
 

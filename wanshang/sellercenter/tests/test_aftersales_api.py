@@ -162,3 +162,40 @@ def test_isolation_between_shops_and_buyers(
     assert bulk["approved"] == [] and bulk["errors"] == {str(case["id"]): "售后单不存在"}
     client.force_login(buyer)
     assert client.get(f"/api/store/cases/{case['id']}").json()["status"] == "requested"
+
+
+def test_exchange_through_the_api(client, buyer, shop, make_product, paid_order):
+    from django.test import Client
+
+    from wanshang.aftersales.services import return_address_save
+
+    owner_client = Client()
+    owner_client.force_login(shop.owner)
+    product = make_product(shop, title="运动袜", prices=(2900, 2900), stock=6)
+    small, large = product.skus.order_by("pk")
+    order = paid_order(product, qty=1)
+    order_ship(shop=shop, order_id=order.pk, carrier="SF", tracking_no="SF20261206002", actor=shop.owner)
+    return_address_save(shop=shop, contact="赵仓管", phone="13900001111", address="广州市白云区太和镇 3 号")
+    client.force_login(buyer)
+    case = _post(
+        client,
+        f"/api/store/orders/{order.pk}/cases",
+        {
+            "type": "exchange",
+            "lines": [{"line_id": order.lines.get().pk, "quantity": 1}],
+            "reason_id": _why("尺码/规格不合适"),
+            "replacement_sku_id": large.pk,
+        },
+    ).json()
+    assert case["type"] == "exchange" and case["replacement_sku_id"] == large.pk
+    assert (
+        _post(owner_client, f"/api/seller/cases/{case['id']}/approve").json()["status"] == "awaiting_return"
+    )
+    _post(client, f"/api/store/cases/{case['id']}/return", {"carrier": "ZTO", "tracking_no": "ZT55443322"})
+    assert _post(owner_client, f"/api/seller/cases/{case['id']}/receive").json()["status"] == "reshipping"
+    done = _post(
+        owner_client,
+        f"/api/seller/cases/{case['id']}/reship",
+        {"carrier": "SF", "tracking_no": "SF8877665544"},
+    )
+    assert done.json()["status"] == "done" and done.json()["reship_tracking_no"] == "SF8877665544"

@@ -25,6 +25,7 @@ from wanshang.aftersales.selectors import (
 from wanshang.aftersales.services import (
     case_approve,
     case_reject,
+    case_reship,
     case_return_receive,
     cases_approve_bulk,
     return_address_delete,
@@ -32,6 +33,7 @@ from wanshang.aftersales.services import (
 )
 from wanshang.common.errors import NotFound
 from wanshang.common.web import form_errors, message_errors
+from wanshang.fulfillment.selectors import carrier_choices
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import can, seller_render, seller_view
 
@@ -125,6 +127,7 @@ def _case_page(request, case, *, reject_form=None, status=200):
             "addresses": return_address_list(shop=request.shop),
             "reject_form": reject_form or RejectForm(),
             "can_handle": can(request.staff, P.REFUND_HANDLE),
+            "carriers": carrier_choices(),
         },
         status=status,
         active="cases",
@@ -177,6 +180,22 @@ def case_receive_view(request, case_id: int):
     with message_errors(request, passthrough=NotFound):
         case = case_return_receive(shop=request.shop, case_id=case.pk, actor=request.user)
         messages.success(request, _("已确认收到退货"))
+    return _back(case_id)
+
+
+@seller_view(P.REFUND_HANDLE)
+@require_POST
+def case_reship_view(request, case_id: int):
+    case = seller_case_get(shop=request.shop, case_id=case_id)
+    with message_errors(request, passthrough=NotFound):
+        case_reship(
+            shop=request.shop,
+            case_id=case.pk,
+            actor=request.user,
+            carrier=request.POST.get("carrier", ""),
+            tracking_no=request.POST.get("tracking_no", ""),
+        )
+        messages.success(request, _("换货已发出"))
     return _back(case_id)
 
 

@@ -21,6 +21,7 @@ from wanshang.aftersales.selectors import (
     reason_list,
 )
 from wanshang.aftersales.services import case_cancel, case_evidence_add, case_open, case_return_ship
+from wanshang.catalog.selectors import active_skus_of_products
 from wanshang.common.errors import NotFound
 from wanshang.common.web import form_errors, message_errors
 from wanshang.fulfillment.selectors import carrier_choices
@@ -85,6 +86,7 @@ def case_new(request, order_id):
                 reason_id=form.cleaned_data["reason"],
                 description=form.cleaned_data["description"],
                 images=request.FILES.getlist("images"),
+                replacement_sku_id=request.POST.get("replacement_sku") or None,
             )
             messages.success(request, _("售后申请已提交，等待商家处理"))
             return redirect("storefront:case_detail", case_id=case.pk)
@@ -107,6 +109,8 @@ def case_new(request, order_id):
                 for line in lines
             ],
             "reasons": reasons,
+            "skus": active_skus_of_products(product_ids={line.product_id for line in lines}),
+            "chosen_sku": request.POST.get("replacement_sku", ""),
         },
         status=status,
     )
