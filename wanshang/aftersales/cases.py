@@ -29,6 +29,7 @@ from wanshang.aftersales.money import refund_pay_back, refund_quote
 from wanshang.aftersales.transitions import case_transition, deadline_for
 from wanshang.catalog.selectors import skus_by_ids
 from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.common.money import allocate
 from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve, stock_return
@@ -223,8 +224,10 @@ def _open_audit(case: Case, *, buyer, now) -> None:
     )
 
 
-def _attach(case: Case, files, *, user, role: str) -> list[CaseEvidence]:
+def _attach(case: Case, files, *, user, role: str, message=None) -> list[CaseEvidence]:
     """Store evidence images as assets of the case's shop (validated and cleaned by content in media)."""
+    if len(files) > MAX_IMAGES:
+        raise ValidationError(f"凭证图片最多 {MAX_IMAGES} 张", field="images")
     out = []
     for f in files:
         asset = image_upload(shop=case.shop, file=f, purpose="gallery", by=user)
@@ -266,14 +269,23 @@ def _locked(case_id, *, shop=None, buyer=None):
     return case, order, order_lines
 
 
-def _start_refund(case: Case, *, order, order_lines, actor, role: str, note: str, now) -> Refund:
-    """The case's money leg: quote its units under the locks, open a processing refund, case → refunding."""
+def _start_refund(
+    case: Case, *, order, order_lines, actor, role: str, note: str, now, amount_fen: int | None = None
+) -> Refund:
+    """The case's money leg: quote its units under the locks, open a processing refund, case → refunding.
+
+    `amount_fen` (平台介入's partial refund, below the quote): that much money and no units — split over the
+    case's lines in proportion to their quote, so the lines' refunded fen stay within what they were paid."""
     quote = refund_quote(
         order=order,
         lines=[(cl.order_line_id, cl.quantity) for cl in case.lines.all()],
         order_lines=order_lines,
         shop_fault=case.shop_fault,
     )
+    if amount_fen is not None:
+        shares = allocate(amount_fen, [max(a, 0) for _lid, _q, a in quote.lines] or [1])
+        quote.lines = [[lid, 0, share] for (lid, _q, _a), share in zip(quote.lines, shares, strict=True)]
+        quote.amount_fen, quote.freight_fen, quote.is_full = amount_fen, 0, False
     refund = Refund.objects.create(
         no=new_no("R", now),
         order=order,
@@ -283,7 +295,7 @@ def _start_refund(case: Case, *, order, order_lines, actor, role: str, note: str
         lines=quote.lines,
         is_full=quote.is_full,
         freight_fen=quote.freight_fen,
-        restock=order.status == S.PAID or case.type == T.RETURN_REFUND,
+        restock=amount_fen is None and (order.status == S.PAID or case.type == T.RETURN_REFUND),
         reason=f"售后 {case.no}：{case.reason_text}"[:200],
         status=Refund.Status.PROCESSING,
         case=case,

@@ -167,6 +167,15 @@ class Case(models.Model):
     reship_carrier = models.CharField(max_length=10, blank=True)
     reship_tracking_no = models.CharField(max_length=40, blank=True)
     deadline_at = models.DateTimeField(null=True, blank=True)  # when the timer decides for the silent party
+    escalated_at = models.DateTimeField(null=True, blank=True)  # 平台介入 asked for
+    arbitration_decision = models.CharField(
+        max_length=16, blank=True
+    )  # refund_full / refund_partial / reject / return_first
+    arbitration_note = models.CharField(max_length=300, blank=True)
+    arbitrated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    arbitrated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -241,6 +250,22 @@ class CaseEvent(models.Model):
         ordering = ["id"]
 
 
+class CaseMessage(models.Model):
+    """The three-party thread of a case (buyer, shop, platform), mostly during 平台介入."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10)  # buyer / seller / platform
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["id"]
+
+
 class CaseEvidence(models.Model):
     """An image attached to a case, stored as a media asset of the order's shop (validated by content)."""
 
@@ -249,6 +274,9 @@ class CaseEvidence(models.Model):
     asset = models.ForeignKey("media.MediaAsset", on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=10)
+    message = models.ForeignKey(
+        CaseMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )  # the thread message it came with
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ShopOwnedManager()

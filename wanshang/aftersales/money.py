@@ -122,7 +122,8 @@ def refund_quote(*, order, lines=None, order_lines=None, shop_fault: bool = Fals
     out, goods = [], 0
     for line_id, qty in wanted.items():
         line = by_id[line_id]
-        amount = _cumulative_share(line, done.qty[line_id] + qty) - done.fen[line_id]
+        # never below 0: a partial refund decided by the platform (fen without units) may have paid these already
+        amount = max(_cumulative_share(line, done.qty[line_id] + qty) - done.fen[line_id], 0)
         out.append([line_id, qty, amount])
         goods += amount
     is_full = all(line.quantity - done.qty[line.pk] == wanted.get(line.pk, 0) for line in order_lines)

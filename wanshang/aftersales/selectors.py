@@ -11,6 +11,7 @@ from wanshang.aftersales.models import (
     Case,
     CaseEvent,
     CaseEvidence,
+    CaseMessage,
     CaseReason,
     CaseStatus,
     CaseType,
@@ -203,3 +204,46 @@ def return_address_get(*, shop, address_id) -> ReturnAddress:
     if row is None:
         raise NotFound("退货地址不存在")
     return row
+
+
+# --- 平台介入 -------------------------------------------------------------------------------------------------------
+
+BUYER_WINS = ("refund_full", "refund_partial", "return_first")
+
+
+def arbitration_queue():
+    """Cases waiting for the platform, oldest escalation first."""
+    return (
+        Case.objects.filter(status=CaseStatus.ARBITRATING)
+        .select_related("order", "shop", "buyer")
+        .prefetch_related("lines__order_line")
+        .order_by("escalated_at", "pk")
+    )
+
+
+def platform_case_get(*, case_id) -> Case:
+    case = _cases().filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("售后单不存在")
+    return case
+
+
+def case_messages(*, case) -> list[CaseMessage]:
+    return list(case.messages.select_related("author").prefetch_related("images__asset"))
+
+
+def shop_dispute_stats(*, shop_id: int, since=None) -> dict:
+    """For the risk center: a shop's cases taken to 平台介入 (since `since`), how many the platform decided,
+    how many against the shop (a refund, or a return ordered), and the loss rate of those decided (0–1)."""
+    qs = Case.objects.filter(shop_id=shop_id, escalated_at__isnull=False)
+    if since is not None:
+        qs = qs.filter(escalated_at__gte=since)
+    disputes = qs.count()
+    decided = qs.exclude(arbitration_decision="").count()
+    lost = qs.filter(arbitration_decision__in=BUYER_WINS).count()
+    return {
+        "disputes": disputes,
+        "decided": decided,
+        "lost": lost,
+        "loss_rate": round(lost / decided, 4) if decided else 0.0,
+    }

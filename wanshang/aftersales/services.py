@@ -11,6 +11,12 @@ marketing (coupons, points) and the 数据中心.
 from django.db import transaction
 from django.utils import timezone
 
+from wanshang.aftersales.arbitration import (  # noqa: F401 — 平台介入
+    DECISIONS,
+    case_arbitrate,
+    case_escalate,
+    case_message_post,
+)
 from wanshang.aftersales.cases import (  # noqa: F401 — re-exported: the services of after-sales cases
     case_approve,
     case_cancel,
