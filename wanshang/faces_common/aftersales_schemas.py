@@ -5,7 +5,14 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from wanshang.aftersales.selectors import case_deadline, case_evidence, case_items, case_refund, case_timeline
+from wanshang.aftersales.selectors import (
+    case_deadline,
+    case_evidence,
+    case_items,
+    case_messages,
+    case_refund,
+    case_timeline,
+)
 
 
 class AfterSalesLineOut(Schema):
@@ -36,6 +43,18 @@ class AfterSalesEvidenceOut(Schema):
     role: str
     url: str = Field(alias="asset.url")
     created_at: datetime
+
+
+class AfterSalesMessageOut(Schema):
+    id: int
+    role: str = Field(description="buyer / seller / platform")
+    text: str
+    images: list[str] = []
+    created_at: datetime
+
+    @staticmethod
+    def resolve_images(obj):
+        return [image.asset.url for image in obj.images.all()]
 
 
 class AfterSalesRefundOut(Schema):
@@ -82,8 +101,14 @@ class AfterSalesCaseDetailBase(AfterSalesCaseBase):
     replacement_sku_id: int | None
     reship_carrier: str
     reship_tracking_no: str
+    escalated_at: datetime | None
+    arbitration_decision: str = Field(
+        description="平台裁决：refund_full / refund_partial / reject / return_first"
+    )
+    arbitration_note: str
     timeline: list[AfterSalesEventOut] = []
     evidence: list[AfterSalesEvidenceOut] = []
+    messages: list[AfterSalesMessageOut] = []
     refund: AfterSalesRefundOut | None = None
 
     @staticmethod
@@ -93,6 +118,10 @@ class AfterSalesCaseDetailBase(AfterSalesCaseBase):
     @staticmethod
     def resolve_evidence(obj):
         return case_evidence(case=obj)
+
+    @staticmethod
+    def resolve_messages(obj):
+        return case_messages(case=obj)
 
     @staticmethod
     def resolve_refund(obj):

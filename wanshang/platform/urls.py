@@ -85,6 +85,9 @@ urlpatterns = [
     path("price-alerts/", compliance.alert_index, name="price_alerts"),
     path("price-alerts/<int:alert_id>/resolve/", compliance.alert_resolve, name="price_alert_resolve"),
     # 售后
+    path("aftersales/", aftersales.arbitration_index, name="arbitration"),
+    path("aftersales/<int:case_id>/", aftersales.arbitration_case, name="arbitration_case"),
+    path("aftersales/<int:case_id>/messages/", aftersales.arbitration_message, name="arbitration_message"),
     path("aftersales/reasons/", aftersales.reason_index, name="case_reasons"),
     path("aftersales/reasons/<int:reason_id>/", aftersales.reason_index, name="case_reason_edit"),
     # 订单、支付通知、定时任务

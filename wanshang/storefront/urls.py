@@ -75,4 +75,6 @@ urlpatterns = [
     path("aftersales/<int:case_id>/cancel/", aftersales.case_cancel_view, name="case_cancel"),
     path("aftersales/<int:case_id>/return/", aftersales.case_return_view, name="case_return"),
     path("aftersales/<int:case_id>/evidence/", aftersales.case_evidence_view, name="case_evidence"),
+    path("aftersales/<int:case_id>/escalate/", aftersales.case_escalate_view, name="case_escalate"),
+    path("aftersales/<int:case_id>/messages/", aftersales.case_message_view, name="case_message"),
 ]

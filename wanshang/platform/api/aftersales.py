@@ -1,12 +1,25 @@
-"""Platform JSON API for 售后 (/api/platform/aftersales…): the reasons buyers choose from."""
+"""Platform JSON API for 售后 (/api/platform/aftersales…): the reasons buyers choose from, the 平台介入 queue,
+a case with its thread, messages, the decision, and a shop's dispute figures."""
+
+from datetime import datetime
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from wanshang.aftersales.selectors import reason_get, reason_list
-from wanshang.aftersales.services import reason_save
+from wanshang.aftersales.selectors import (
+    arbitration_queue,
+    platform_case_get,
+    reason_get,
+    reason_list,
+    shop_dispute_stats,
+)
+from wanshang.aftersales.services import case_arbitrate, case_message_post, reason_save
 from wanshang.common.api_paging import Paged
-from wanshang.faces_common.aftersales_schemas import AfterSalesReasonOut
+from wanshang.faces_common.aftersales_schemas import (
+    AfterSalesCaseBase,
+    AfterSalesCaseDetailBase,
+    AfterSalesReasonOut,
+)
 from wanshang.platform.api.errors import ERRORS
 
 router = Router(tags=["platform: aftersales"])
@@ -44,3 +57,80 @@ def reason_create(request, payload: PlatformCaseReasonIn):
 def reason_update(request, reason_id: int, payload: PlatformCaseReasonIn):
     reason_get(reason_id=reason_id)
     return reason_save(reason_id=reason_id, **payload.model_dump())
+
+
+class PlatformCaseOut(AfterSalesCaseBase):
+    shop_name: str = Field(alias="shop.name")
+    escalated_at: datetime | None
+
+
+class PlatformCaseDetailOut(AfterSalesCaseDetailBase):
+    shop_name: str = Field(alias="shop.name")
+    buyer_name: str = Field(alias="buyer.username")
+
+
+class PlatformCaseDecisionIn(Schema):
+    decision: str = Field(
+        description="refund_full 全额退款 / refund_partial 部分退款 / reject 驳回 / return_first 先退货"
+    )
+    note: str = Field(max_length=300)
+    amount_fen: int | None = Field(None, description="部分退款金额（分）")
+
+
+class PlatformCaseMessageIn(Schema):
+    text: str = Field(max_length=500)
+
+
+class PlatformDisputeStatsOut(Schema):
+    disputes: int
+    decided: int
+    lost: int
+    loss_rate: float
+
+
+@router.get(
+    "/aftersales/arbitration", response={200: list[PlatformCaseOut], **ERRORS}, summary="平台介入队列"
+)
+@paginate(Paged, page_size=20, max_page_size=100)
+def arbitration(request):
+    return arbitration_queue()
+
+
+@router.get(
+    "/aftersales/cases/{case_id}", response={200: PlatformCaseDetailOut, **ERRORS}, summary="售后详情"
+)
+def case_get(request, case_id: int):
+    return platform_case_get(case_id=case_id)
+
+
+@router.post(
+    "/aftersales/cases/{case_id}/messages",
+    response={200: PlatformCaseDetailOut, **ERRORS},
+    summary="平台留言",
+)
+def case_message(request, case_id: int, payload: PlatformCaseMessageIn):
+    case_message_post(case_id=case_id, user=request.user, role="platform", text=payload.text)
+    return platform_case_get(case_id=case_id)
+
+
+@router.post(
+    "/aftersales/cases/{case_id}/decide", response={200: PlatformCaseDetailOut, **ERRORS}, summary="平台裁决"
+)
+def case_decide(request, case_id: int, payload: PlatformCaseDecisionIn):
+    case_arbitrate(
+        operator=request.user,
+        case_id=case_id,
+        decision=payload.decision,
+        note=payload.note,
+        amount_fen=payload.amount_fen,
+    )
+    return platform_case_get(case_id=case_id)
+
+
+@router.get(
+    "/aftersales/shops/{shop_id}/disputes",
+    response={200: PlatformDisputeStatsOut, **ERRORS},
+    summary="店铺纠纷率",
+)
+def shop_disputes(request, shop_id: int):
+    return shop_dispute_stats(shop_id=shop_id)

@@ -19,6 +19,7 @@ from wanshang.aftersales.selectors import (
 from wanshang.aftersales.services import (
     case_approve,
     case_evidence_add,
+    case_message_post,
     case_reject,
     case_reship,
     case_return_receive,
@@ -62,6 +63,10 @@ class SellerCaseRejectIn(SellerCaseIn):
 class SellerCaseReshipIn(SellerCaseIn):
     carrier: str = Field(..., max_length=10, description="快递公司代码，例如 SF、JD")
     tracking_no: str = Field("", max_length=40)
+
+
+class SellerCaseMessageIn(SellerCaseIn):
+    text: str = Field(..., max_length=500)
 
 
 class SellerCaseBulkIn(SellerCaseIn):
@@ -187,6 +192,18 @@ def cases_reship(request, case_id: int, payload: SellerCaseReshipIn):
         carrier=payload.carrier,
         tracking_no=payload.tracking_no,
     )
+    return seller_case_get(shop=shop, case_id=case_id)
+
+
+@router.post(
+    "/cases/{case_id}/messages",
+    response={200: SellerCaseDetailOut, **ERRORS},
+    summary="售后留言（平台介入时三方可见）",
+    auth=seller_auth(P.REFUND_HANDLE),
+)
+def cases_message(request, case_id: int, payload: SellerCaseMessageIn):
+    shop = _shop(request, P.REFUND_HANDLE)
+    case_message_post(case_id=case_id, user=request.user, role="seller", shop=shop, text=payload.text)
     return seller_case_get(shop=shop, case_id=case_id)
 
 

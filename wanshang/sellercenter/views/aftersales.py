@@ -15,6 +15,7 @@ from wanshang.aftersales.selectors import (
     case_deadline,
     case_evidence,
     case_items,
+    case_messages,
     case_refund,
     case_timeline,
     return_address_get,
@@ -24,6 +25,7 @@ from wanshang.aftersales.selectors import (
 )
 from wanshang.aftersales.services import (
     case_approve,
+    case_message_post,
     case_reject,
     case_reship,
     case_return_receive,
@@ -122,6 +124,7 @@ def _case_page(request, case, *, reject_form=None, status=200):
             "items": case_items(case=case),
             "timeline": timeline,
             "evidence": case_evidence(case=case),
+            "thread": case_messages(case=case),
             "refund": case_refund(case=case),
             "deadline": case_deadline(case=case),
             "addresses": return_address_list(shop=request.shop),
@@ -196,6 +199,23 @@ def case_reship_view(request, case_id: int):
             tracking_no=request.POST.get("tracking_no", ""),
         )
         messages.success(request, _("换货已发出"))
+    return _back(case_id)
+
+
+@seller_view(P.REFUND_HANDLE)
+@require_POST
+def case_message_view(request, case_id: int):
+    case = seller_case_get(shop=request.shop, case_id=case_id)
+    with message_errors(request, passthrough=NotFound):
+        case_message_post(
+            case_id=case.pk,
+            user=request.user,
+            role="seller",
+            shop=request.shop,
+            text=request.POST.get("text", ""),
+            files=request.FILES.getlist("images"),
+        )
+        messages.success(request, _("留言已发送"))
     return _back(case_id)
 
 

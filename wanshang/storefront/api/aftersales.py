@@ -8,7 +8,14 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from wanshang.aftersales.selectors import CASE_STATUS_LABELS, buyer_case_get, buyer_case_list, reason_list
-from wanshang.aftersales.services import case_cancel, case_evidence_add, case_open, case_return_ship
+from wanshang.aftersales.services import (
+    case_cancel,
+    case_escalate,
+    case_evidence_add,
+    case_message_post,
+    case_open,
+    case_return_ship,
+)
 from wanshang.common.api_paging import Paged
 from wanshang.common.errors import ValidationError
 from wanshang.faces_common.aftersales_schemas import (
@@ -44,6 +51,10 @@ class StoreCaseIn(In):
     reason_id: int
     description: str = Field("", max_length=500)
     replacement_sku_id: int | None = Field(None, description="换货：同一商品的另一规格（不填则换同款）")
+
+
+class StoreCaseTextIn(In):
+    text: str = Field(..., max_length=500)
 
 
 class StoreCaseReturnIn(In):
@@ -119,4 +130,24 @@ def case_return(request, case_id: int, payload: StoreCaseReturnIn):
 )
 def case_evidence(request, case_id: int, images: File[list[UploadedFile]]):
     case_evidence_add(case_id=case_id, user=request.user, role="buyer", files=images)
+    return buyer_case_get(buyer=request.user, case_id=case_id)
+
+
+@router.post(
+    "/cases/{case_id}/escalate",
+    response={200: StoreCaseDetailOut, **ERRORS, **CSRF_ERRORS},
+    summary="申请平台介入（商家拒绝后，或商家 24 小时未处理）",
+)
+def case_escalate_route(request, case_id: int, payload: StoreCaseTextIn):
+    case_escalate(buyer=request.user, case_id=case_id, text=payload.text)
+    return buyer_case_get(buyer=request.user, case_id=case_id)
+
+
+@router.post(
+    "/cases/{case_id}/messages",
+    response={200: StoreCaseDetailOut, **ERRORS, **CSRF_ERRORS},
+    summary="售后留言",
+)
+def case_message(request, case_id: int, payload: StoreCaseTextIn):
+    case_message_post(case_id=case_id, user=request.user, role="buyer", text=payload.text)
     return buyer_case_get(buyer=request.user, case_id=case_id)

@@ -15,12 +15,20 @@ from wanshang.aftersales.selectors import (
     case_deadline,
     case_evidence,
     case_items,
+    case_messages,
     case_refund,
     case_timeline,
     order_claimable,
     reason_list,
 )
-from wanshang.aftersales.services import case_cancel, case_evidence_add, case_open, case_return_ship
+from wanshang.aftersales.services import (
+    case_cancel,
+    case_escalate,
+    case_evidence_add,
+    case_message_post,
+    case_open,
+    case_return_ship,
+)
 from wanshang.catalog.selectors import active_skus_of_products
 from wanshang.common.errors import NotFound
 from wanshang.common.web import form_errors, message_errors
@@ -148,6 +156,7 @@ def case_detail(request, case_id):
             "evidence": case_evidence(case=case),
             "refund": case_refund(case=case),
             "deadline": case_deadline(case=case),
+            "messages_": case_messages(case=case),
             "return_form": ReturnForm(),
         },
     )
@@ -192,4 +201,33 @@ def case_evidence_view(request, case_id):
             case_id=case_id, user=request.user, role="buyer", files=request.FILES.getlist("images")
         )
         messages.success(request, _("凭证已上传"))
+    return _back(case_id)
+
+
+@buyer_required
+@require_POST
+def case_escalate_view(request, case_id):
+    with message_errors(request, passthrough=NotFound):
+        case_escalate(
+            buyer=request.user,
+            case_id=case_id,
+            text=request.POST.get("text", ""),
+            files=request.FILES.getlist("images"),
+        )
+        messages.success(request, _("已申请平台介入，平台将在查看双方凭证后裁决"))
+    return _back(case_id)
+
+
+@buyer_required
+@require_POST
+def case_message_view(request, case_id):
+    with message_errors(request, passthrough=NotFound):
+        case_message_post(
+            case_id=case_id,
+            user=request.user,
+            role="buyer",
+            text=request.POST.get("text", ""),
+            files=request.FILES.getlist("images"),
+        )
+        messages.success(request, _("留言已发送"))
     return _back(case_id)
