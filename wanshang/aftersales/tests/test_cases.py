@@ -299,3 +299,26 @@ def test_platform_edits_the_reason_list():
         reason_save(
             name="其它问题", fault="buyer", for_refund_only=False, for_return=False, for_exchange=False
         )
+
+
+def test_a_refund_paying_out_counts_for_the_next_quote(order, shop, reason, gateway_down):
+    """Unit 1 of a line paid 8999 for 3 is owed 3000, unit 2 2999: a second case quoted while the first refund is
+    still paying out must quote unit 2, not unit 1 again."""
+    from wanshang.orders.models import OrderLine
+
+    cup = _line(order, "陶瓷杯")
+    OrderLine.objects.filter(pk=cup.pk).update(payable_fen=8999)
+    why = reason("不想要了").pk
+    first = case_open(
+        buyer=order.buyer, order_id=order.pk, case_type="refund_only", lines=[(cup.pk, 1)], reason_id=why
+    )
+    case_approve(shop=shop, case_id=first.pk, actor=shop.owner)  # the gateway is down: paying out
+    second = case_open(
+        buyer=order.buyer, order_id=order.pk, case_type="refund_only", lines=[(cup.pk, 1)], reason_id=why
+    )
+    assert second.amount_fen == 2999
+    case_approve(shop=shop, case_id=second.pk, actor=shop.owner)
+    gateway_down.up()
+    assert refunds_retry() == 2
+    cup.refresh_from_db()
+    assert (cup.refunded_qty, cup.refunded_fen) == (2, 5999)

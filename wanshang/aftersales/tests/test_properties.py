@@ -4,10 +4,11 @@ by two open cases, and every case's audit trail is an unbroken chain of allowed 
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from wanshang.aftersales.models import OPEN_STATES, Case, CaseLine, Refund
+from wanshang.aftersales.money import _cumulative_share
 from wanshang.aftersales.services import case_approve, case_cancel, case_open, case_reject, refunds_retry
 from wanshang.aftersales.transitions import ALLOWED
 from wanshang.common.errors import DomainError
@@ -17,11 +18,14 @@ pytestmark = pytest.mark.django_db
 
 MOVES = st.lists(
     st.tuples(
-        st.sampled_from(["open", "open", "approve", "approve", "reject", "cancel", "gateway", "retry"]),
+        st.sampled_from(
+            ["open", "open", "open", "approve", "approve", "approve", "reject", "cancel", "gateway", "retry"]
+        ),
         st.integers(0, 5),
-        st.integers(-1, 4),
+        st.sampled_from([1, 1, 1, 2, 0, -1, 4]),  # mostly one unit; sometimes a bad quantity
     ),
-    max_size=14,
+    min_size=6,
+    max_size=24,
 )
 
 
@@ -41,6 +45,8 @@ def _check(order):
         held[line_id] = held.get(line_id, 0) + qty
     for line in lines:
         assert 0 <= line.refunded_fen <= line.payable_fen
+        # exact: the refunded units got exactly the cumulative share of the first units, whatever the order
+        assert line.refunded_fen == _cumulative_share(line, line.refunded_qty)
         assert line.refunded_qty + held.get(line.pk, 0) <= line.quantity  # done or open: never two on a unit
     for case in Case.objects.filter(order=order):
         trail = list(case.events.values_list("from_status", "to_status"))
@@ -50,10 +56,22 @@ def _check(order):
         assert trail[-1][1] == case.status
 
 
-@settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(moves=MOVES)
+# a second case quoted while the first refund still pays out (it must quote the next unit, not the first again):
+# the random search rarely reaches this exact order, so it is always tried
+@example(
+    moves=[
+        ("open", 1, 1),
+        ("approve", 0, 0),
+        ("open", 1, 1),
+        ("approve", 1, 0),
+        ("gateway", 0, 0),
+        ("retry", 0, 0),
+    ]
+)
 def test_any_sequence_keeps_refunds_within_what_was_paid(moves, order, shop, reason, gateway_down):
-    gateway_down.up()
+    gateway_down.down = True  # refunds pile up paying out until a move brings the gateway back
     OrderLine.objects.filter(order=order, title="陶瓷杯").update(
         payable_fen=8999
     )  # 3 units: 3000 / 3000 / 2999
@@ -66,7 +84,9 @@ def test_any_sequence_keeps_refunds_within_what_was_paid(moves, order, shop, rea
             for op, a, b in moves:
                 try:
                     if op == "open":
-                        line = lines[a % len(lines)]
+                        line = (
+                            lines[0] if a % 3 else lines[1]
+                        )  # mostly the cups, whose units are owed unequal fen
                         c = case_open(
                             buyer=order.buyer,
                             order_id=order.pk,
