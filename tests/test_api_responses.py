@@ -546,7 +546,42 @@ def test_storefront_answers_match_the_documented_schemas(
     contract.call(
         me, "post", f"{S}/orders/{{order_id}}/confirm-receipt", path={"order_id": paid_id}, expect=200
     )
-    contract.call(me, "get", f"{S}/orders/{{order_id}}", path={"order_id": paid_id}, expect=200)
+    done = contract.call(me, "get", f"{S}/orders/{{order_id}}", path={"order_id": paid_id}, expect=200)
+
+    # after-sales cases
+    reasons = contract.call(me, "get", f"{S}/aftersales/reasons", query={"type": "return_refund"}, expect=200)
+    why = next(r["id"] for r in reasons if r["name"] == "质量问题")
+    line_id = done["lines"][0]["id"]
+    cases = f"{S}/orders/{{order_id}}/cases"
+    case_body = {"type": "return_refund", "lines": [{"line_id": line_id, "quantity": 1}], "reason_id": why}
+    case = contract.call(me, "post", cases, path={"order_id": paid_id}, body=case_body, expect=201)
+    too_many = {**case_body, "lines": [{"line_id": line_id, "quantity": 99}]}
+    contract.call(me, "post", cases, path={"order_id": paid_id}, body=too_many, expect=400)
+    contract.call(me, "post", cases, path={"order_id": paid_id}, body={"type": "x"}, expect=422)
+    contract.call(me, "get", f"{S}/cases", expect=200)
+    one = f"{S}/cases/{{case_id}}"
+    contract.call(me, "get", one, path={"case_id": case["id"]}, expect=200)
+    contract.call(me, "get", one, path={"case_id": 987654321}, expect=404)
+    contract.call(
+        me, "post", one + "/messages", path={"case_id": case["id"]}, body={"text": "杯口有裂纹"}, expect=200
+    )
+    contract.call(
+        me,
+        "post",
+        one + "/return",
+        path={"case_id": case["id"]},
+        body={"carrier": "SF", "tracking_no": "SF0001112223"},
+        expect=409,
+    )
+    contract.call(
+        me,
+        "post",
+        one + "/escalate",
+        path={"case_id": case["id"]},
+        body={"text": "商家一直不处理"},
+        expect=409,
+    )
+    contract.call(me, "post", one + "/cancel", path={"case_id": case["id"]}, expect=200)
     unpaid = contract.call(
         me,
         "post",
@@ -807,6 +842,68 @@ def test_seller_answers_match_the_documented_schemas(
     contract.call(owner, "get", f"{B}/shop", expect=200)
     contract.call(owner, "put", f"{B}/shop", body={"name": shop.name, "ship_within_hours": 24}, expect=200)
     contract.call(owner, "put", f"{B}/shop", body={"name": shop.name, "ship_within_hours": 0}, expect=400)
+
+    # after-sales: return addresses, the workbench, a return approved, a refund-only bulk-approved
+    from wanshang.aftersales.selectors import reason_list
+    from wanshang.aftersales.services import case_open
+
+    def why(name):
+        return next(r.pk for r in reason_list() if r.name == name)
+
+    ret = case_open(
+        buyer=buyer,
+        order_id=to_ship.pk,
+        case_type="return_refund",
+        lines=[(to_ship.lines.get().pk, 1)],
+        reason_id=why("质量问题"),
+    )
+    unshipped = _paid_order(buyer, address, sku_b)
+    quick = case_open(
+        buyer=buyer,
+        order_id=unshipped.pk,
+        case_type="refund_only",
+        lines=[(unshipped.lines.get().pk, 1)],
+        reason_id=why("不想要了"),
+    )
+    addr_body = {"contact": "李仓管", "phone": "021-55556666", "address": "上海市嘉定区安亭镇 8 号仓"}
+    addr = contract.call(owner, "post", f"{B}/return-addresses", body=addr_body, expect=201)
+    contract.call(owner, "post", f"{B}/return-addresses", body={**addr_body, "phone": "x"}, expect=400)
+    contract.call(owner, "get", f"{B}/return-addresses", expect=200)
+    one_addr = f"{B}/return-addresses/{{address_id}}"
+    contract.call(
+        owner,
+        "put",
+        one_addr,
+        path={"address_id": addr["id"]},
+        body={**addr_body, "is_default": True},
+        expect=200,
+    )
+    contract.call(owner, "get", f"{B}/cases", query={"due": "mine"}, expect=200)
+    contract.call(owner, "get", f"{B}/cases", query={"due": "soon"}, expect=400)
+    one_case = f"{B}/cases/{{case_id}}"
+    contract.call(owner, "get", one_case, path={"case_id": ret.pk}, expect=200)
+    contract.call(owner, "post", one_case + "/approve", path={"case_id": ret.pk}, expect=200)
+    contract.call(owner, "post", one_case + "/receive", path={"case_id": ret.pk}, expect=409)
+    contract.call(
+        owner, "post", one_case + "/messages", path={"case_id": ret.pk}, body={"text": "请寄顺丰"}, expect=200
+    )
+    contract.call(
+        owner, "post", one_case + "/reject", path={"case_id": ret.pk}, body={"reason": "已同意"}, expect=409
+    )
+    contract.call(
+        owner,
+        "post",
+        one_case + "/reship",
+        path={"case_id": ret.pk},
+        body={"carrier": "SF", "tracking_no": "SF99990000"},
+        expect=409,
+    )
+    bulk = contract.call(
+        owner, "post", f"{B}/cases/bulk-approve", body={"ids": [quick.pk, ret.pk]}, expect=200
+    )
+    assert bulk["approved"] == [quick.pk]
+    contract.call(owner, "delete", one_addr, path={"address_id": addr["id"]}, expect=204)
+    contract.call(owner, "get", one_case, path={"case_id": 987654321}, expect=404)
 
     # marketing
     now = timezone.now()
@@ -1224,6 +1321,64 @@ def test_platform_answers_match_the_documented_schemas(
     contract.call(op, "post", f"{P}/search/hot-words", body={"term": "防晒霜", "pinned": True}, expect=200)
     contract.call(
         op, "delete", f"{P}/search/synonyms/{{synonym_id}}", path={"synonym_id": synonym["id"]}, expect=204
+    )
+
+    # after-sales: reasons, the 平台介入 queue and a decision
+    from wanshang.aftersales.selectors import reason_list
+    from wanshang.aftersales.services import case_escalate, case_open, case_reject
+
+    reason_body = {"name": "包装破损", "fault": "shop", "for_return": True}
+    reason = contract.call(op, "post", f"{P}/aftersales/reasons", body=reason_body, expect=201)
+    contract.call(op, "post", f"{P}/aftersales/reasons", body=reason_body, expect=400)
+    contract.call(op, "get", f"{P}/aftersales/reasons", expect=200)
+    contract.call(
+        op,
+        "put",
+        f"{P}/aftersales/reasons/{{reason_id}}",
+        path={"reason_id": reason["id"]},
+        body={**reason_body, "active": False},
+        expect=200,
+    )
+    order = _paid_order(buyer, make_address(buyer), make_product(shop, prices=(8800,), stock=3).skus.get())
+    disputed = case_open(
+        buyer=buyer,
+        order_id=order.pk,
+        case_type="refund_only",
+        lines=[(order.lines.get().pk, 1)],
+        reason_id=next(r.pk for r in reason_list() if r.name == "描述不符"),
+    )
+    case_reject(shop=shop, case_id=disputed.pk, actor=shop.owner, reason="与描述一致")
+    case_escalate(buyer=buyer, case_id=disputed.pk, text="颜色与图片差别很大")
+    contract.call(op, "get", f"{P}/aftersales/arbitration", expect=200)
+    one_case = f"{P}/aftersales/cases/{{case_id}}"
+    contract.call(op, "get", one_case, path={"case_id": disputed.pk}, expect=200)
+    contract.call(op, "get", one_case, path={"case_id": 987654321}, expect=404)
+    contract.call(
+        op,
+        "post",
+        one_case + "/messages",
+        path={"case_id": disputed.pk},
+        body={"text": "请商家提供实拍"},
+        expect=200,
+    )
+    contract.call(
+        op,
+        "post",
+        one_case + "/decide",
+        path={"case_id": disputed.pk},
+        body={"decision": "refund_partial", "note": "色差补偿", "amount_fen": 99999},
+        expect=400,
+    )
+    contract.call(
+        op,
+        "post",
+        one_case + "/decide",
+        path={"case_id": disputed.pk},
+        body={"decision": "refund_full", "note": "色差明显"},
+        expect=200,
+    )
+    contract.call(
+        op, "get", f"{P}/aftersales/shops/{{shop_id}}/disputes", path={"shop_id": shop.pk}, expect=200
     )
 
     # refusals
