@@ -35,6 +35,10 @@ def _reload_regions(sender, **kwargs):
         from wanshang.fulfillment.services import regions_ensure_loaded
 
         regions_ensure_loaded()
+    if sender.label == "aftersales":  # the reasons migration 0003 seeds
+        from wanshang.aftersales.services import reasons_ensure_seeded
+
+        reasons_ensure_seeded()
 
 
 @pytest.fixture(scope="session")

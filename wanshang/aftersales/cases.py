@@ -26,6 +26,7 @@ from wanshang.aftersales.models import (
     ReturnAddress,
 )
 from wanshang.aftersales.money import refund_pay_back, refund_quote
+from wanshang.aftersales.seed import seed_reasons
 from wanshang.aftersales.transitions import case_transition, deadline_for
 from wanshang.catalog.selectors import skus_by_ids
 from wanshang.common.errors import Conflict, NotFound, ValidationError
@@ -545,6 +546,11 @@ def return_address_delete(*, shop, address_id) -> None:
     deleted, _ = ReturnAddress.objects.for_shop(shop).filter(pk=address_id).delete()
     if not deleted:
         raise NotFound("退货地址不存在")
+
+
+def reasons_ensure_seeded() -> int:
+    """Add the starting reasons that are missing (a fresh or flushed database). Idempotent."""
+    return seed_reasons(CaseReason)
 
 
 def reason_save(

@@ -28,6 +28,7 @@ from wanshang.aftersales.cases import (  # noqa: F401 — re-exported: the servi
     case_return_ship,
     cases_approve_bulk,
     reason_save,
+    reasons_ensure_seeded,
     return_address_delete,
     return_address_save,
 )
