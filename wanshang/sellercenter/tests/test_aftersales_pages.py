@@ -87,3 +87,34 @@ def test_other_shop_staff_get_404(client, other_shop, buyer, product, paid_order
     assert client.post(f"/seller/aftersales/{case.pk}/receive/").status_code == 404
     case.refresh_from_db()
     assert case.status == "requested"
+
+
+def test_shipping_is_refused_while_a_refund_pays_out(
+    owner_client, shop, buyer, product, paid_order, monkeypatch
+):
+    """The known defect: an approved refund whose gateway call failed must block shipping, on the page and API."""
+    from wanshang.aftersales.services import case_approve
+    from wanshang.payments.gateways.base import RefundResult
+    from wanshang.payments.gateways.sandbox import SandboxGateway
+
+    monkeypatch.setattr(
+        SandboxGateway, "refund", lambda self, **kw: RefundResult(ok=False, message="渠道维护中")
+    )
+    order = paid_order(product)
+    case = _open(order, buyer, "refund_only", "不想要了")
+    case_approve(shop=shop, case_id=case.pk, actor=shop.owner)
+    page = owner_client.get(f"/seller/orders/{order.pk}/").content.decode()
+    assert "data-paying-refund" in page and case.no in page
+    shipped = owner_client.post(
+        f"/seller/orders/{order.pk}/ship/", {"carrier": "SF", "tracking_no": "SF12345678"}
+    )
+    assert shipped.status_code == 409 and "退款完成前不能发货" in shipped.content.decode()
+    api = owner_client.post(
+        f"/api/seller/orders/{order.pk}/ship",
+        {"carrier": "SF", "tracking_no": "SF12345678"},
+        content_type="application/json",
+    )
+    assert api.status_code == 409 and "退款完成前不能发货" in api.json()["detail"]
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert "data-cases-waiting" in owner_client.get("/seller/").content.decode()

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from wanshang.aftersales.selectors import seller_refunds_open
+from wanshang.aftersales.selectors import seller_cases_waiting, seller_refunds_open
 from wanshang.catalog.selectors import categories_by_ids, category_tree
 from wanshang.common.web import form_errors
 from wanshang.fulfillment.selectors import region_children
@@ -77,7 +77,11 @@ def dashboard(request):
         request,
         "sellercenter/dashboard.html",
         {
-            "today": {**seller_today(shop=shop), "refunds_open": seller_refunds_open(shop=shop)},
+            "today": {
+                **seller_today(shop=shop),
+                "refunds_open": seller_refunds_open(shop=shop),
+                "cases_waiting": seller_cases_waiting(shop=shop),
+            },
             "low_stock": low_stock_skus(shop=shop).count(),
         },
         active="dashboard",

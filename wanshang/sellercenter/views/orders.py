@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from wanshang.aftersales.selectors import (
     REFUND_STATUS_LABELS,
+    order_cases,
     refund_items,
     seller_refund_get,
     seller_refund_list,
@@ -76,6 +77,7 @@ def order_list(request):
 def _order_page(request, order, *, ship_form=None, status=200):
     refunds = list(order.refunds.all())
     open_refund = next((r for r in refunds if r.status == "requested"), None)
+    cases = order_cases(order=order)
     can_ship = order.status == "paid" and can(request.staff, P.ORDER_SHIP)
     return seller_render(
         request,
@@ -84,6 +86,9 @@ def _order_page(request, order, *, ship_form=None, status=200):
             "order": order,
             "refunds": refunds,
             "open_refund": open_refund,
+            "paying_refund": next((r for r in refunds if r.status == "processing"), None),
+            "open_refund_case": next((c for c in cases if c.type == "refund_only" and c.is_open), None),
+            "cases": cases,
             "can_ship": can_ship,
             "ship_form": ship_form or ShipForm(carriers=carrier_choices()),
             "events": [
