@@ -98,3 +98,57 @@ def test_buyer_returns_one_unit_and_the_refund_lands(
     phone.goto(f"/aftersales/{case.pk}/")
     expect(phone.locator("[data-case-status]")).to_be_visible()
     shot(phone, "-phone")
+
+
+def test_rejected_refund_goes_to_the_platform_which_refunds_part(
+    new_page, login, shot, make_shop, make_product, make_user, make_address, place, operator
+):
+    from wanshang.aftersales.services import case_reject
+    from wanshang.payments.services import sandbox_pay
+
+    shop = make_shop(name="紫砂工坊")
+    pot = make_product(shop, title="手工紫砂壶", prices=(36800,), stock=5).skus.get()
+    buyer = make_user()
+    payment = place(buyer, make_address(buyer, is_default=True), [(pot.pk, 1)])
+    sandbox_pay(buyer=buyer, payment_no=payment.no)
+    order = payment.orders.get()
+
+    page = new_page()
+    login(page, buyer)
+    page.goto(f"/orders/{order.pk}/")
+    page.get_by_role("link", name="申请售后").click()
+    expect(page.get_by_label("仅退款")).to_be_checked()
+    page.get_by_label("售后原因").select_option(label="描述不符（商家原因）")
+    page.get_by_label("问题描述").fill("壶身颜色与图片差别很大")
+    shot(page, "-form")
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator("[data-case-status]")).to_contain_text("待商家处理")
+    case_id = int(re.search(r"/aftersales/(\d+)/", page.url).group(1))
+    case_reject(shop=shop, case_id=case_id, actor=shop.owner, reason="颜色与描述一致")
+
+    page.reload()
+    expect(page.locator("[data-case-status]")).to_contain_text("商家已拒绝")
+    page.get_by_label("介入理由").fill("自然光下明显偏红，与详情页不符")
+    page.get_by_role("button", name="提交介入申请").click()
+    expect(page.locator("[data-case-status]")).to_contain_text("平台介入中")
+
+    op = new_page()
+    login(op, operator)
+    op.goto("/platform/aftersales/")
+    op.locator("tr", has_text="紫砂工坊").get_by_role("link", name="处理").click()
+    expect(op.locator("#thread")).to_contain_text("自然光下明显偏红")
+    op.get_by_label("部分退款", exact=True).check()
+    op.get_by_label("部分退款金额（元）").fill("100")
+    op.get_by_label("裁决说明").fill("色差补偿 ¥100")
+    shot(op, "-platform")
+    op.get_by_role("button", name="提交裁决").click()
+    expect(op.locator("[data-case-status]")).to_contain_text("售后完成")
+
+    page.reload()
+    expect(page.locator("[data-case-status]")).to_contain_text("售后完成")
+    expect(page.locator("#thread")).to_contain_text("色差补偿")
+    assert not page.js_errors and not op.js_errors
+    from wanshang.aftersales.selectors import buyer_case_get
+
+    refund = buyer_case_get(buyer=buyer, case_id=case_id).refunds.get()
+    assert refund.amount_fen == 10000 and refund.status == "refunded"
