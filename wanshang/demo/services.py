@@ -24,6 +24,7 @@ from wanshang.analytics.models import Event, EventKind
 from wanshang.catalog.models import Category, PriceHistory, Product, Sku
 from wanshang.common.scheduler import jobs, run_job
 from wanshang.demo import content
+from wanshang.demo.aftersales import aftersales_create
 from wanshang.demo.catalog import price_changes_plan, products_create
 from wanshang.demo.marketing import marketing_create
 from wanshang.demo.orders import OrderMaker, cart_fill
@@ -159,6 +160,9 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         log(f"  结算单已到期可结算 {matured} 笔")
         if buyers:
             cart_fill(buyer=buyers[0], on_sale=on_sale, rng=order_rng)
+
+        phase("售后：退货地址、退货退款、仅退款与平台介入")
+        aftersales_create(shops=shops, log=log)
 
         phase("营销：店铺活动、平台券、秒杀场次、领券与积分")
         marketing_create(

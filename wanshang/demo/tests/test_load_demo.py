@@ -131,6 +131,15 @@ def test_orders_exist_in_every_state_with_open_and_rejected_refunds(demo):
         assert refund.order.status == "paid"
 
 
+def test_after_sales_cases_wait_for_shops_buyers_and_the_platform(demo):
+    from wanshang.aftersales.models import Case, ReturnAddress
+
+    states = set(Case.objects.values_list("status", flat=True))
+    assert {"requested", "awaiting_return", "arbitrating"} <= states
+    assert ReturnAddress.objects.filter(is_default=True).count() >= 3
+    assert not Case.objects.filter(deadline_at__isnull=True).exclude(status="arbitrating").exists()
+
+
 def test_the_demo_buyer_has_an_order_in_every_state(demo):
     from wanshang.orders.models import Order
 
