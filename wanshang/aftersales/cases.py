@@ -35,6 +35,7 @@ from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve, stock_return
 from wanshang.media.services import image_upload
+from wanshang.orders.selectors import no_reason_return_open as order_no_reason_return_open
 from wanshang.orders.services import order_lines_lock, order_lock
 from wanshang.orders.types import OrderStatus
 
@@ -44,11 +45,9 @@ MAX_IMAGES = 9
 
 
 def no_reason_return_open(*, line, now) -> bool:
-    """七天无理由: may this line still be returned without a reason (7 days from the day after receipt, goods
-    eligible)? The orders app gets the eligibility snapshot and the selector from the sevenday branch."""
-    return (
-        True  # wired when sevenday lands: wanshang.orders.selectors.no_reason_return_open(line=line, now=now)
-    )
+    """七天无理由: may this line still be returned without a reason? The orders app decides from the snapshot taken
+    at placement (eligible goods) and the receipt (7 days counted from the day after it): docs/aftersales-rules.md."""
+    return order_no_reason_return_open(line=line, now=now)
 
 
 # --- opening a case ----------------------------------------------------------------------------------------------

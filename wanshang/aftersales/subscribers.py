@@ -2,7 +2,7 @@
 
 from wanshang.aftersales.models import OPEN_STATES, Case, CaseType, Refund
 from wanshang.common import events
-from wanshang.common.domain_events import OrderShipping
+from wanshang.common.domain_events import LateShipmentDue, OrderShipping
 from wanshang.common.errors import Conflict
 
 
@@ -19,6 +19,25 @@ def on_order_shipping(event: OrderShipping) -> None:
         raise Conflict("买家已申请仅退款售后，请先在售后中处理")
 
 
+def on_late_shipment_due(event: LateShipmentDue) -> None:
+    """No late-shipment compensation when the buyer asked for their money back before the shipping deadline: the
+    shop was not allowed to ship while the refund was open (the refusal exempts the order, with this reason)."""
+    order_id, deadline = event.order.order_id, event.deadline
+    asked = Refund.objects.filter(order_id=order_id, case__isnull=True, created_at__lt=deadline).exclude(
+        status__in=[Refund.Status.WITHDRAWN, Refund.Status.REJECTED]
+    )
+    if asked.exists():
+        raise Conflict("买家在最晚发货时间前申请了退款，商家不能发货")
+    cases = Case.objects.filter(order_id=order_id, type=CaseType.REFUND_ONLY, created_at__lt=deadline)
+    if cases.exclude(status__in=["cancelled", "rejected", "closed"]).exists():
+        raise Conflict("买家在最晚发货时间前申请了仅退款售后，商家不能发货")
+
+
 SUBSCRIPTIONS = [
     (OrderShipping, on_order_shipping, events.IN_TRANSACTION),
+    (
+        LateShipmentDue,
+        on_late_shipment_due,
+        events.IN_TRANSACTION,
+    ),  # exempts an order the buyer asked to refund
 ]

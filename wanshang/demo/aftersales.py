@@ -25,7 +25,7 @@ ADDRESSES = [
 DELIVERED = ("completed", "shipped")  # completed within the after-sales window, or still on its way
 PLANS = [  # in this order: a shop with few recent orders still shows the rarer ones
     (DELIVERED, "refund_only", "少件/错发", "reject_escalate"),
-    (DELIVERED, "return_refund", "七天无理由", "approve"),
+    (DELIVERED, "return_refund", "尺码/规格不合适", "approve"),
     (DELIVERED, "return_refund", "质量问题", None),
     (("paid",), "refund_only", "拍错/多拍", None),
 ]
