@@ -118,3 +118,35 @@ def test_shipping_is_refused_while_a_refund_pays_out(
     order.refresh_from_db()
     assert order.status == "paid"
     assert "data-cases-waiting" in owner_client.get("/seller/").content.decode()
+
+
+def test_workbench_and_my_cases_do_not_query_per_case(owner_client, client, shop, buyer, product, paid_order):
+    """Query budget: the workbench and the buyer's list run the same number of queries for 2 cases as for 6."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(c, url):
+        c.get(url)  # warm: the first request of a session does one-time work
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx)
+
+    for _ in range(2):
+        _open(paid_order(product), buyer, "refund_only", "不想要了")
+    from django.test import Client
+
+    me = Client()
+    me.force_login(buyer)
+    few = (
+        count(owner_client, "/seller/aftersales/"),
+        count(me, "/aftersales/"),
+        count(me, "/api/store/cases"),
+    )
+    for _ in range(4):
+        _open(paid_order(product), buyer, "refund_only", "不想要了")
+    many = (
+        count(owner_client, "/seller/aftersales/"),
+        count(me, "/aftersales/"),
+        count(me, "/api/store/cases"),
+    )
+    assert few == many, (few, many)
