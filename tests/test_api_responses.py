@@ -992,6 +992,9 @@ def test_seller_answers_match_the_documented_schemas(
     for endpoint in ("overview", "products", "competition"):
         contract.call(owner, "get", f"{D}/{endpoint}", query={"period": "7d"}, expect=200)
     contract.call(owner, "get", f"{D}/overview", query={"period": "yesterday"}, expect=422)
+    contract.call(owner, "get", f"{D}/aftersales", query={"days": 7}, expect=200)
+    contract.call(owner, "get", f"{D}/aftersales", query={"days": 14}, expect=400)
+    contract.call(owner, "get", f"{D}/aftersales", query={"days": "x"}, expect=422)
     contract.call(owner, "get", f"{D}/trade", expect=200)
     contract.call(owner, "get", f"{D}/trade", query={"start": "2026-02-30"}, expect=400)
     contract.call(owner, "get", f"{D}/trade/export.xlsx", expect=200)

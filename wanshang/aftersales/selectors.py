@@ -1,8 +1,10 @@
 """售后 reads for the faces: a shop's refunds and cases (always through its scope), a buyer's requests and cases,
 the platform's reasons."""
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from wanshang.aftersales.cases import claimed_units
@@ -11,6 +13,7 @@ from wanshang.aftersales.models import (
     Case,
     CaseEvent,
     CaseEvidence,
+    CaseLine,
     CaseMessage,
     CaseReason,
     CaseStatus,
@@ -247,3 +250,66 @@ def shop_dispute_stats(*, shop_id: int, since=None) -> dict:
         "lost": lost,
         "loss_rate": round(lost / decided, 4) if decided else 0.0,
     }
+
+
+# --- 数据中心 · 售后分析 (insights reads these) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AfterSalesFigures:
+    """A shop's after-sales in a period: refunds paid back in it, cases opened in it, disputes decided in it."""
+
+    refunds: int  # refunds whose money came back in the period
+    refund_fen: int
+    refunded_line_ids: frozenset[int]  # the order lines those refunds touched
+    refund_seconds: tuple[float, ...]  # per refund: from the request (its case, else the refund) to the money back
+    cases_opened: int
+    disputes_lost: int  # 平台介入 decided against the shop (a refund, or a return ordered) in the period
+
+
+def shop_aftersales_figures(*, shop, since, until) -> AfterSalesFigures:
+    refunds = list(
+        Refund.objects.for_shop(shop)
+        .filter(status=Refund.Status.REFUNDED, refunded_at__gte=since, refunded_at__lt=until)
+        .select_related("case")
+    )
+    return AfterSalesFigures(
+        refunds=len(refunds),
+        refund_fen=sum(r.amount_fen for r in refunds),
+        refunded_line_ids=frozenset(int(line[0]) for r in refunds for line in (r.lines or [])),
+        refund_seconds=tuple(
+            (r.refunded_at - (r.case.created_at if r.case_id else r.created_at)).total_seconds() for r in refunds
+        ),
+        cases_opened=Case.objects.for_shop(shop).filter(created_at__gte=since, created_at__lt=until).count(),
+        disputes_lost=Case.objects.for_shop(shop)
+        .filter(arbitrated_at__gte=since, arbitrated_at__lt=until, arbitration_decision__in=BUYER_WINS)
+        .count(),
+    )
+
+
+@dataclass
+class ProductReasons:
+    product_id: int
+    title: str
+    cases: int
+    reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason, cases), most first
+
+
+def shop_case_reasons_by_product(*, shop, since, until, limit: int = 10, reasons: int = 3) -> list[ProductReasons]:
+    """The products with the most after-sales cases opened in the period, each with its top reasons."""
+    rows = (
+        CaseLine.objects.for_shop(shop)
+        .filter(case__created_at__gte=since, case__created_at__lt=until)
+        .values("order_line__product_id", "case__reason_text")
+        .annotate(cases=Count("case_id", distinct=True), title=Max("order_line__title"))
+    )
+    products: dict[int, ProductReasons] = {}
+    for row in rows:
+        pid = row["order_line__product_id"]
+        entry = products.setdefault(pid, ProductReasons(product_id=pid, title=row["title"], cases=0))
+        entry.cases += row["cases"]
+        entry.reasons.append((row["case__reason_text"], row["cases"]))
+    top = sorted(products.values(), key=lambda p: (-p.cases, p.product_id))[:limit]
+    for entry in top:
+        entry.reasons = sorted(entry.reasons, key=lambda r: (-r[1], r[0]))[:reasons]
+    return top

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_noop
 
 from wanshang.analytics.types import LEVEL1, LEVEL1_ORDER
 from wanshang.insights import metrics
+from wanshang.insights.aftersales import PERIOD_DAYS as AFTERSALES_DAYS
+from wanshang.insights.aftersales import aftersales_board
 from wanshang.insights.anomaly import (
     alert_list,
     alerts_recent,

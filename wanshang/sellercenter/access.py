@@ -68,6 +68,7 @@ NAV = [
             (_("交易报表"), "sellercenter:data_trade", "data_trade"),
             (_("异常提醒"), "sellercenter:data_alerts", "data_alerts"),
             (_("服务评价"), "sellercenter:data_service", "data_service"),
+            (_("售后分析"), "sellercenter:data_aftersales", "data_aftersales"),
             (_("客户分析"), "sellercenter:data_customers", "data_customers"),
             (_("人群包"), "sellercenter:data_crowds", "data_crowds"),
             (_("A/B 实验"), "sellercenter:data_experiments", "data_experiments"),

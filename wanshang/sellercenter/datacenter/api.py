@@ -6,7 +6,7 @@ Money is in fen; rates are fractions (0.1234 = 12.34%); `period` is today (live)
 
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from wanshang.faces_common.datacenter_schemas import DataOverviewOut, DataPeriodOut
 from wanshang.insights import selectors as data
@@ -20,6 +20,7 @@ from wanshang.sellercenter.datacenter.api_trade import router as trade_router
 
 router = Router()
 ERRORS = {401: Message, 403: Message, 404: Message, 422: Message}
+ERRORS_400 = {400: Message, **ERRORS}
 PeriodKey = Literal["today", "7d", "30d"]
 
 
@@ -70,6 +71,36 @@ class CompetitionOut(Schema):
     source_mix: list[SourceMixRowOut] = Field(alias="mix_rows")
 
 
+class AfterSalesReasonOut(Schema):
+    reason: str
+    cases: int
+
+
+class AfterSalesProductOut(Schema):
+    product_id: int
+    title: str
+    cases: int = Field(description="统计期内发起的售后单数")
+    reasons: list[AfterSalesReasonOut] = Field(description="最常见的三个原因")
+
+    @staticmethod
+    def resolve_reasons(obj) -> list[dict]:
+        return [{"reason": reason, "cases": n} for reason, n in obj.reasons]
+
+
+class AfterSalesBoardOut(Schema):
+    days: int
+    paid_lines: int = Field(description="统计期内支付的子订单数")
+    refunded_lines: int = Field(description="统计期内退款成功涉及的子订单数")
+    refund_rate: float | None = Field(description="退款率 = 退款子订单数 ÷ 支付子订单数")
+    refunds: int
+    refund_fen: int
+    avg_refund_hours: float | None = Field(description="平均退款时长：从买家申请到退款到账，小时")
+    cases_opened: int
+    disputes_lost: int = Field(description="平台介入判定商家责任的售后单数")
+    dispute_rate: float | None = Field(description="纠纷率 = 判定商家责任的售后单数 ÷ 支付子订单数")
+    products: list[AfterSalesProductOut]
+
+
 def _shop(request):
     return staff_require(user=request.user, perm=P.DATA_VIEW).shop
 
@@ -92,6 +123,16 @@ def overview(request, period: PeriodKey = "today"):
 )
 def products(request, period: PeriodKey = "7d"):
     return data.products(shop=_shop(request), period_key=period)
+
+
+@router.get(
+    "/aftersales",
+    response={200: AfterSalesBoardOut, **ERRORS_400},
+    summary="售后分析：退款率、纠纷率、平均退款时长与各商品的售后原因",
+    auth=seller_auth(P.DATA_VIEW),
+)
+def aftersales(request, days: int = Query(30, description="统计天数：7、30 或 90")):
+    return data.aftersales_board(shop=_shop(request), days=days)
 
 
 @router.get(

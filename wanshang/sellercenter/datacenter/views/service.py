@@ -1,7 +1,9 @@
-"""数据中心 · 服务评价: the shop's DSR against its main category's peers and its daily trend."""
+"""数据中心 · 服务评价 (the shop's DSR against its main category's peers and its daily trend) and 售后分析 (refund
+and dispute rates, refund time, the reasons buyers give per product)."""
 
 from django.urls import path
 
+from wanshang.insights.selectors import AFTERSALES_DAYS, aftersales_board
 from wanshang.merchants import permissions as P
 from wanshang.reviews.selectors import product_rating_totals
 from wanshang.sellercenter.access import seller_render, seller_view
@@ -27,4 +29,19 @@ def data_service(request):
     )
 
 
-urlpatterns = [path("service/", data_service, name="data_service")]
+@seller_view(P.DATA_VIEW)
+def data_aftersales(request):
+    raw = request.GET.get("days", "30")
+    days = int(raw) if raw.isdigit() and int(raw) in AFTERSALES_DAYS else 30
+    return seller_render(
+        request,
+        "sellercenter/datacenter/aftersales.html",
+        {"board": aftersales_board(shop=request.shop, days=days), "periods": AFTERSALES_DAYS},
+        active="data_aftersales",
+    )
+
+
+urlpatterns = [
+    path("service/", data_service, name="data_service"),
+    path("aftersales/", data_aftersales, name="data_aftersales"),
+]
