@@ -262,7 +262,9 @@ class AfterSalesFigures:
     refunds: int  # refunds whose money came back in the period
     refund_fen: int
     refunded_line_ids: frozenset[int]  # the order lines those refunds touched
-    refund_seconds: tuple[float, ...]  # per refund: from the request (its case, else the refund) to the money back
+    refund_seconds: tuple[
+        float, ...
+    ]  # per refund: from the request (its case, else the refund) to the money back
     cases_opened: int
     disputes_lost: int  # 平台介入 decided against the shop (a refund, or a return ordered) in the period
 
@@ -278,7 +280,8 @@ def shop_aftersales_figures(*, shop, since, until) -> AfterSalesFigures:
         refund_fen=sum(r.amount_fen for r in refunds),
         refunded_line_ids=frozenset(int(line[0]) for r in refunds for line in (r.lines or [])),
         refund_seconds=tuple(
-            (r.refunded_at - (r.case.created_at if r.case_id else r.created_at)).total_seconds() for r in refunds
+            (r.refunded_at - (r.case.created_at if r.case_id else r.created_at)).total_seconds()
+            for r in refunds
         ),
         cases_opened=Case.objects.for_shop(shop).filter(created_at__gte=since, created_at__lt=until).count(),
         disputes_lost=Case.objects.for_shop(shop)
@@ -295,7 +298,9 @@ class ProductReasons:
     reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason, cases), most first
 
 
-def shop_case_reasons_by_product(*, shop, since, until, limit: int = 10, reasons: int = 3) -> list[ProductReasons]:
+def shop_case_reasons_by_product(
+    *, shop, since, until, limit: int = 10, reasons: int = 3
+) -> list[ProductReasons]:
     """The products with the most after-sales cases opened in the period, each with its top reasons."""
     rows = (
         CaseLine.objects.for_shop(shop)

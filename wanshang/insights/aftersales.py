@@ -17,7 +17,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from wanshang.aftersales.selectors import ProductReasons, shop_aftersales_figures, shop_case_reasons_by_product
+from wanshang.aftersales.selectors import (
+    ProductReasons,
+    shop_aftersales_figures,
+    shop_case_reasons_by_product,
+)
 from wanshang.common.errors import ValidationError
 from wanshang.orders.selectors import shop_paid_line_count
 

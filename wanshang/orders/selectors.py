@@ -256,7 +256,9 @@ def paid_lines_since(*, since):
 def shop_paid_line_count(*, shop, since, until) -> int:
     """The shop's 子订单 (order lines) paid in [since, until), whatever happened to them since: the
     denominator of the 数据中心's after-sales rates."""
-    return OrderLine.objects.for_shop(shop).filter(order__paid_at__gte=since, order__paid_at__lt=until).count()
+    return (
+        OrderLine.objects.for_shop(shop).filter(order__paid_at__gte=since, order__paid_at__lt=until).count()
+    )
 
 
 def products_bought_by(*, buyer_id: int, since) -> set[int]:
