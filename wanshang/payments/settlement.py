@@ -16,34 +16,66 @@ def on_order_completed(event: OrderCompleted) -> None:
     settlement_record(order=event.order, now=event.at)
 
 
+def kept_goods(line, *, refunded_qty: int, refunded_fen: int) -> int:
+    """What a line is worth to the shop once `refunded_qty` of its units (paid back `refunded_fen`) are refunded:
+    what the buyer paid for the rest plus the platform's share of the rest's discounts (the refunded units'
+    share is their cumulative split, as after-sales quotes them). The ledger's one split of a line: the sale
+    entry and every reversal are differences of it, so they add up to the value of what the buyer kept."""
+    return line.payable_fen - refunded_fen + line.platform_fen - _platform_share(line, refunded_qty)
+
+
+def sale_amounts(lines, *, freight_fen: int, rate_of) -> tuple[int, int]:
+    """(gross, commission) of a sale entry: the kept goods of each line plus the freight; commission per line
+    at its category's rate (`rate_of(category_id)`, basis points) on its kept goods, never on freight."""
+    gross, commission = freight_fen, 0
+    for line in lines:
+        goods = kept_goods(line, refunded_qty=line.refunded_qty, refunded_fen=line.refunded_fen)
+        commission += percent_of(goods, rate_of(line.category_id))
+        gross += goods
+    return gross, commission
+
+
+def refund_amounts(lines, refund_lines, *, freight_fen: int, rate_of) -> tuple[int, int]:
+    """(gross, commission) a refund takes back, positive: per line the kept goods before it minus after it
+    (`lines` as they stand after the refund), and its commission the same difference, so that a sale entry and
+    its reversals always sum to the commission on what was finally kept, to the fen."""
+    by_id = {line.line_id: line for line in lines}
+    gross, commission = freight_fen, 0
+    for line_id, qty, amount in refund_lines:
+        line = by_id[line_id]
+        after = kept_goods(line, refunded_qty=line.refunded_qty, refunded_fen=line.refunded_fen)
+        before = kept_goods(
+            line, refunded_qty=line.refunded_qty - qty, refunded_fen=line.refunded_fen - amount
+        )
+        rate = rate_of(line.category_id)
+        commission += percent_of(before, rate) - percent_of(after, rate)
+        gross += before - after
+    return gross, commission
+
+
+def _rates():
+    """category id → commission rate (bps), each looked up once."""
+    cache: dict[int, int] = {}
+
+    def rate_of(category_id: int) -> int:
+        if category_id not in cache:
+            cache[category_id] = commission_bps_for_category(category=category_get(category_id=category_id))
+        return cache[category_id]
+
+    return rate_of
+
+
 def settlement_record(*, order: OrderFacts, now=None) -> SettlementEntry:
     """Write the entry for a completed order (inside its transaction). Idempotent per order.
 
-    The shop is owed what the buyer paid plus the platform's share of the discounts (platform coupons, points).
-    Commission is charged on each line's goods amount (paid + platform share) at its category's rate; freight
-    is not commissioned.
+    The shop is owed what the buyer paid plus the platform's share of the discounts (platform coupons, points),
+    for the units not refunded before completion (`sale_amounts`). Freight is not commissioned.
     """
     existing = SettlementEntry.objects.filter(order_id=order.order_id, kind=SettlementEntry.Kind.SALE).first()
     if existing:
         return existing
     now = now or timezone.now()
-    commission = 0
-    gross = order.freight_fen
-    rates: dict[int, int] = {}
-    for line in order.lines:
-        if line.category_id not in rates:
-            rates[line.category_id] = commission_bps_for_category(
-                category=category_get(category_id=line.category_id)
-            )
-        kept = line.quantity - line.refunded_qty  # units partly refunded before shipping are not settled
-        platform = (
-            allocate(line.platform_fen, [kept, line.refunded_qty])[0]
-            if line.refunded_qty
-            else line.platform_fen
-        )
-        goods = line.payable_fen - line.refunded_fen + platform
-        commission += percent_of(goods, rates[line.category_id])
-        gross += goods
+    gross, commission = sale_amounts(order.lines, freight_fen=order.freight_fen, rate_of=_rates())
     return SettlementEntry.objects.create(
         shop_id=order.shop_id,
         order_id=order.order_id,
@@ -93,18 +125,7 @@ def settlement_refund_post(
     ).first()
     if existing:
         return existing
-    lines = {line.line_id: line for line in order.lines}
-    gross = freight_fen
-    commission = 0
-    for line_id, qty, amount in refund_lines:
-        line = lines[line_id]
-        # the platform's share of these units' discounts: the cumulative split, as the sale entry used
-        before = line.refunded_qty - qty
-        platform = _platform_share(line, line.refunded_qty) - _platform_share(line, before)
-        goods = amount + platform
-        rate = commission_bps_for_category(category=category_get(category_id=line.category_id))
-        commission += percent_of(goods, rate)
-        gross += goods
+    gross, commission = refund_amounts(order.lines, refund_lines, freight_fen=freight_fen, rate_of=_rates())
     status = (
         SettlementEntry.Status.SETTLEABLE
         if sale.status != SettlementEntry.Status.PENDING
