@@ -14,6 +14,7 @@ from wanshang.inventory.services import Allocation, stock_release
 from wanshang.marketing.groupbuy.services import orders_paid, shipping_blocked_reason
 from wanshang.marketing.lifecycle import order_released
 from wanshang.marketing.loyalty.services import (
+    earned_points_reverse,
     late_shipment_compensate,
     order_completed,
     partial_refund_released,
@@ -60,6 +61,7 @@ def on_refund_completed(event: RefundCompleted) -> None:
         order_released(order=order, refunded=True)
     else:
         partial_refund_released(order=order, refund_no=event.refund_no, refund_id=event.refund_id)
+    earned_points_reverse(order=order, refund_no=event.refund_no, refund_id=event.refund_id)
 
 
 SUBSCRIPTIONS = [

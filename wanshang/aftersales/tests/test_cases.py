@@ -322,3 +322,33 @@ def test_a_refund_paying_out_counts_for_the_next_quote(order, shop, reason, gate
     assert refunds_retry() == 2
     cup.refresh_from_db()
     assert (cup.refunded_qty, cup.refunded_fen) == (2, 5999)
+
+
+def test_a_return_after_completion_takes_back_the_points_its_goods_earned(order, receive, reason, address_book):
+    """100 points earned on ¥100 of goods; each returned ¥30 cup takes back 30, never below a zero balance."""
+    from wanshang.marketing.loyalty.selectors import points_of
+    from wanshang.marketing.loyalty.services import points_change
+
+    receive(order)
+    assert points_of(user=order.buyer)[0] == 100
+    cup = _line(order, "陶瓷杯")
+
+    def return_one():
+        case = case_open(
+            buyer=order.buyer,
+            order_id=order.pk,
+            case_type="return_refund",
+            lines=[{"line_id": cup.pk, "quantity": 1}],
+            reason_id=reason("七天无理由").pk,
+        )
+        case_approve(shop=order.shop, case_id=case.pk, actor=order.shop.owner)
+        case_return_ship(buyer=order.buyer, case_id=case.pk, carrier="ZTO", tracking_no="ZT778899001")
+        return case_return_receive(shop=order.shop, case_id=case.pk, actor=order.shop.owner)
+
+    return_one()
+    assert points_of(user=order.buyer)[0] == 70
+    points_change(user=order.buyer, delta=-60, reason="redeem", note="兑换")  # spent most of them meanwhile
+    return_one()
+    balance, entries = points_of(user=order.buyer)
+    assert balance == 0  # 30 were owed, 10 could be taken
+    assert entries[0].delta == -10 and "余额不足未扣 20 分" in entries[0].note

@@ -98,6 +98,39 @@ def partial_refund_released(*, order, refund_no: str, refund_id: int) -> None:
         )
 
 
+def earned_points_reverse(*, order, refund_no: str, refund_id: int) -> None:
+    """A refund of a completed order takes back the points its refunded goods earned: the order keeps what its
+    goods still paid for would earn (order_completed's rule), less what earlier refunds took back already.
+    Points the buyer has spent since stay spent: at most the balance is taken (the balance never goes below
+    zero), and the note says how many could not be."""
+    earned = sum(
+        PointsEntry.objects.filter(order=order, reason="earn", ref=f"earn:{order.pk}").values_list(
+            "delta", flat=True
+        )
+    )
+    if earned <= 0:
+        return  # not completed yet (nothing earned): refunds before completion simply earn less
+    refunded_goods = sum(order.lines.values_list("refunded_fen", flat=True))  # includes this refund
+    goods_kept = max(order.total_fen - order.freight_fen - refunded_goods, 0)
+    keep = goods_kept // 100 * settings.WANSHANG["POINTS_EARN_PER_YUAN"]
+    taken = -sum(PointsEntry.objects.filter(order=order, reason="reverse").values_list("delta", flat=True))
+    owed = earned - keep - taken
+    if owed <= 0:
+        return
+    balance = PointsAccount.objects.filter(user=order.buyer).values_list("balance", flat=True).first() or 0
+    take = min(owed, balance)
+    if take > 0:
+        short = f"，余额不足未扣 {owed - take} 分" if take < owed else ""
+        points_change(
+            user=order.buyer,
+            delta=-take,
+            reason="reverse",
+            order=order,
+            note=f"退款 {refund_no} 扣回赠送积分{short}",
+            ref=f"reverse:{refund_id}",
+        )
+
+
 # --- member levels ---------------------------------------------------------------------------------------------
 
 
