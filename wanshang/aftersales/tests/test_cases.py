@@ -324,7 +324,9 @@ def test_a_refund_paying_out_counts_for_the_next_quote(order, shop, reason, gate
     assert (cup.refunded_qty, cup.refunded_fen) == (2, 5999)
 
 
-def test_a_return_after_completion_takes_back_the_points_its_goods_earned(order, receive, reason, address_book):
+def test_a_return_after_completion_takes_back_the_points_its_goods_earned(
+    order, receive, reason, address_book
+):
     """100 points earned on ¥100 of goods; each returned ¥30 cup takes back 30, never below a zero balance."""
     from wanshang.marketing.loyalty.selectors import points_of
     from wanshang.marketing.loyalty.services import points_change
