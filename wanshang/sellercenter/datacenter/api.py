@@ -71,23 +71,23 @@ class CompetitionOut(Schema):
     source_mix: list[SourceMixRowOut] = Field(alias="mix_rows")
 
 
-class AfterSalesReasonOut(Schema):
+class DataAfterSalesReasonOut(Schema):
     reason: str
     cases: int
 
 
-class AfterSalesProductOut(Schema):
+class DataAfterSalesProductOut(Schema):
     product_id: int
     title: str
     cases: int = Field(description="统计期内发起的售后单数")
-    reasons: list[AfterSalesReasonOut] = Field(description="最常见的三个原因")
+    reasons: list[DataAfterSalesReasonOut] = Field(description="最常见的三个原因")
 
     @staticmethod
     def resolve_reasons(obj) -> list[dict]:
         return [{"reason": reason, "cases": n} for reason, n in obj.reasons]
 
 
-class AfterSalesBoardOut(Schema):
+class DataAfterSalesBoardOut(Schema):
     days: int
     paid_lines: int = Field(description="统计期内支付的子订单数")
     refunded_lines: int = Field(description="统计期内退款成功涉及的子订单数")
@@ -98,7 +98,7 @@ class AfterSalesBoardOut(Schema):
     cases_opened: int
     disputes_lost: int = Field(description="平台介入判定商家责任的售后单数")
     dispute_rate: float | None = Field(description="纠纷率 = 判定商家责任的售后单数 ÷ 支付子订单数")
-    products: list[AfterSalesProductOut]
+    products: list[DataAfterSalesProductOut]
 
 
 def _shop(request):
@@ -127,7 +127,7 @@ def products(request, period: PeriodKey = "7d"):
 
 @router.get(
     "/aftersales",
-    response={200: AfterSalesBoardOut, **ERRORS_400},
+    response={200: DataAfterSalesBoardOut, **ERRORS_400},
     summary="售后分析：退款率、纠纷率、平均退款时长与各商品的售后原因",
     auth=seller_auth(P.DATA_VIEW),
 )
