@@ -409,7 +409,8 @@ def order_confirm_receipt(request, order_id: int):
 @router.post(
     "/orders/{order_id}/refund",
     response={201: StoreRefundOut, **ERRORS, **CSRF_ERRORS},
-    summary="申请退款（已付款未发货）",
+    summary="申请退款（已付款未发货；已弃用，请用 POST /orders/{order_id}/cases 申请仅退款售后）",
+    deprecated=True,
 )
 def order_refund(request, order_id: int, payload: RefundIn):
     lines = [(item.line_id, item.quantity) for item in payload.lines] if payload.lines is not None else None

@@ -76,7 +76,6 @@ def order_detail(request, order_id):
             "events": list(order.events.all()),
             "refund": order_for_refund(order),
             "carrier_label": dict(carrier_choices()).get(order.carrier, order.carrier),
-            "refund_form": RefundForm(),
             "cancel_form": CancelForm(),
         },
     )
