@@ -328,8 +328,8 @@ def test_a_return_after_completion_takes_back_the_points_its_goods_earned(
     order, receive, reason, address_book
 ):
     """100 points earned on ¥100 of goods; each returned ¥30 cup takes back 30, never below a zero balance."""
-    from wanshang.marketing.loyalty.selectors import points_of
-    from wanshang.marketing.loyalty.services import points_change
+    from wanshang.marketing.selectors import points_of
+    from wanshang.marketing.services import points_change
 
     receive(order)
     assert points_of(user=order.buyer)[0] == 100
