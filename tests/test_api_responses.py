@@ -316,6 +316,10 @@ def _store_reviews(contract, me, buyer, anyone, S: str, order_id: int, voter) ->
     contract.call(me, "post", f"{S}/order-lines/{{line_id}}/review", path=at, body={"stars": 5}, expect=409)
     rid = {"review_id": review["id"]}
     contract.call(me, "get", f"{S}/reviews/{{review_id}}", path=rid, expect=200)
+    mine = contract.call(me, "get", f"{S}/reviews", expect=200)
+    assert [r["id"] for r in mine["items"]] == [review["id"]]
+    assert contract.call(voter, "get", f"{S}/reviews", expect=200)["items"] == []  # only one's own
+    contract.call(me, "get", f"{S}/reviews", query={"page_size": 500}, expect=422)
     contract.call(
         me, "post", f"{S}/reviews/{{review_id}}/followup", path=rid, body={"text": "追评"}, expect=200
     )

@@ -74,6 +74,12 @@ def buyer_order_list(*, buyer, status: str | None = None):
     return qs.filter(status=status) if status else qs
 
 
+def buyer_received_orders(*, buyer, since):
+    """The buyer's orders received at or after `since` (their lines prefetched), newest receipt first: the
+    lines 我的评价 offers to review or to add a 追评 to."""
+    return buyer_order_list(buyer=buyer).filter(received_at__gte=since).order_by("-received_at", "-id")
+
+
 def buyer_order_get(*, buyer, order_id) -> Order:
     """The buyer's own order; anyone else's id is NotFound."""
     order = (

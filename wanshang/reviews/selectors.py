@@ -168,6 +168,11 @@ def buyer_reviews_by_line(*, buyer, line_ids) -> dict[int, Review]:
     return {r.line_id: r for r in Review.objects.filter(buyer=buyer, line_id__in=ids)}
 
 
+def buyer_review_list(*, buyer):
+    """The buyer's own reviews, newest first, whatever their state (待审核 and 已隐藏 too: they are theirs)."""
+    return _shown(Review.objects.filter(buyer=buyer)).order_by("-created_at", "-id")
+
+
 def buyer_review_get(*, buyer, review_id) -> Review:
     review = decorate(_shown(Review.objects.filter(pk=review_id, buyer=buyer)))
     if not review:

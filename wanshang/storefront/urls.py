@@ -61,6 +61,7 @@ urlpatterns = [
     path("orders/<int:order_id>/confirm/", orders.order_confirm_view, name="order_confirm"),
     path("orders/<int:order_id>/refund/", orders.order_refund_view, name="order_refund"),
     path("orders/lines/<int:line_id>/review/", reviews.review_new, name="review_new"),
+    path("me/reviews/", reviews.my_reviews, name="my_reviews"),
     path("reviews/<int:review_id>/followup/", reviews.review_followup_view, name="review_followup"),
     path("reviews/<int:review_id>/edit/", reviews.review_edit_view, name="review_edit"),
     path("reviews/<int:review_id>/helpful/", reviews.review_helpful, name="review_helpful"),

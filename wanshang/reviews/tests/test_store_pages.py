@@ -138,3 +138,30 @@ def test_the_form_of_a_line_already_reviewed_goes_back_to_the_order(login_client
     response = login_client(buyer).get(reverse("storefront:review_new", args=[line.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("storefront:order_detail", args=[line.order_id])
     assert "已经评价过" in response.content.decode()
+
+
+def test_my_reviews_lists_what_waits_for_a_review_a_followup_and_what_was_written(
+    login_client, buyer, order, make_user
+):
+    c = login_client(buyer)
+    url = reverse("storefront:my_reviews")
+    first, second = order.lines.order_by("pk")
+    todo = c.get(url).content.decode()
+    assert reverse("storefront:review_new", args=[first.pk]) in todo
+    assert reverse("storefront:review_new", args=[second.pk]) in todo
+    review = review_create(buyer=buyer, line_id=first.pk, stars=4, text="版型不错", dsr=DSR)
+    todo = c.get(url).content.decode()
+    assert reverse("storefront:review_new", args=[first.pk]) not in todo  # reviewed: no longer waiting
+    assert reverse("storefront:review_new", args=[second.pk]) in todo
+    followup = c.get(url, {"tab": "followup"}).content.decode()
+    assert reverse("storefront:review_followup", args=[review.pk]) in followup
+    done = c.get(url, {"tab": "done"}).content.decode()
+    assert "版型不错" in done and f'data-review="{review.pk}"' in done
+    assert c.get(url, {"tab": "bogus"}).status_code == 200  # an unknown tab shows 待评价
+
+    stranger = login_client(make_user())
+    for tab in ("todo", "followup", "done"):
+        page = stranger.get(url, {"tab": tab}).content.decode()
+        assert "版型不错" not in page and f'data-line="{first.pk}"' not in page
+    stranger.logout()
+    assert stranger.get(url).status_code == 302  # signed out: to the log-in page

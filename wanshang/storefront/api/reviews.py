@@ -17,6 +17,7 @@ from wanshang.reviews.selectors import (
     FILTERS,
     SORTS,
     buyer_review_get,
+    buyer_review_list,
     decorate,
     product_rating,
     product_review_list,
@@ -190,6 +191,16 @@ def review_post(request, line_id: int, payload: StoreReviewIn):
         image_ids=payload.image_ids,
     )
     return 201, buyer_review_get(buyer=request.user, review_id=review.pk)
+
+
+@router.get(
+    "/reviews",
+    response={200: list[StoreMyReviewOut], **ERRORS},
+    summary="我的评价（最新在前，含审核中与已隐藏）",
+)
+@paginate(Paged, page_size=10, max_page_size=50)
+def my_reviews(request):
+    return Rows(buyer_review_list(buyer=request.user), partial(decorate, viewer=request.user))
 
 
 @router.get("/reviews/{review_id}", response={200: StoreMyReviewOut, **ERRORS}, summary="我的一条评价")

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from wanshang.catalog.selectors import product_get_public
 from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.web import form_errors
-from wanshang.orders.selectors import REVIEWABLE_STATES, buyer_line_get
+from wanshang.orders.selectors import REVIEWABLE_STATES, buyer_line_get, buyer_received_orders
 from wanshang.reviews.selectors import (
     FILTERS,
     SORTS,
     buyer_review_get,
+    buyer_review_list,
     buyer_reviews_by_line,
     decorate,
     product_rating,
@@ -195,3 +196,28 @@ def review_helpful(request, review_id):
     if error:
         messages.error(request, error)
     return redirect(safe_next(request, request.headers.get("Referer")))
+
+
+MY_TABS = {"todo": _("待评价"), "followup": _("可追评"), "done": _("已评价")}
+
+
+@buyer_required
+def my_reviews(request):
+    """我的评价: lines waiting for a review, reviews that may still get a 追评, and every review written."""
+    tab = request.GET.get("tab", "todo")
+    tab = tab if tab in MY_TABS else "todo"
+    context = {"tab": tab, "tabs": MY_TABS}
+    if tab == "done":
+        page = Paginator(buyer_review_list(buyer=request.user), PER_PAGE).get_page(request.GET.get("page"))
+        context.update(page=page, reviews=decorate(page.object_list, viewer=request.user))
+    else:
+        since = timezone.now() - timedelta(
+            days=max(_days("REVIEW_WINDOW_DAYS"), _days("REVIEW_FOLLOWUP_DAYS"))
+        )
+        orders = list(buyer_received_orders(buyer=request.user, since=since))
+        mark_review_actions(orders, buyer=request.user)
+        wanted = "review" if tab == "todo" else "followup"
+        context["lines"] = [
+            (order, line) for order in orders for line in order.lines.all() if line.review_action == wanted
+        ]
+    return render(request, "storefront/my_reviews.html", context)
