@@ -29,15 +29,19 @@ from wanshang.aftersales.money import refund_pay_back, refund_quote
 from wanshang.aftersales.seed import seed_reasons
 from wanshang.aftersales.transitions import case_transition, deadline_for
 from wanshang.catalog.selectors import skus_by_ids
+from wanshang.common import events
+from wanshang.common.domain_events import ReturnFreightCompensated
 from wanshang.common.errors import Conflict, NotFound, ValidationError
-from wanshang.common.money import allocate
+from wanshang.common.money import allocate, fen_to_yuan_str
 from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve, stock_return
 from wanshang.media.services import image_upload
 from wanshang.orders.selectors import no_reason_return_open as order_no_reason_return_open
-from wanshang.orders.services import order_lines_lock, order_lock
+from wanshang.orders.selectors import order_facts
+from wanshang.orders.services import fen_to_points, order_lines_lock, order_lock, points_to_fen
 from wanshang.orders.types import OrderStatus
+from wanshang.payments.services import SETTLEMENT_KIND_RETURN_FREIGHT, settlement_charge
 
 C, S, T = CaseStatus, OrderStatus, CaseType
 TRACKING_RE = re.compile(r"^[A-Za-z0-9-]{6,40}$")
@@ -410,25 +414,66 @@ def _release_replacement(case: Case) -> None:
         case.save(update_fields=["replacement_allocations"])
 
 
-def case_return_ship(*, buyer, case_id, carrier: str, tracking_no: str, now=None) -> Case:
-    """The buyer sent the goods back: carrier and tracking number."""
+def case_return_ship(
+    *, buyer, case_id, carrier: str, tracking_no: str, freight_fen: int = 0, now=None
+) -> Case:
+    """The buyer sent the goods back: carrier and tracking number, and for a return that is the shop's fault
+    (quality, not as described, wrong or missing items) the postage they paid, which the shop pays back once
+    it has the return (`_return_freight_compensate`). For the buyer's own reasons (七天无理由, 不想要了) the
+    buyer pays the postage: claiming it is refused."""
     if carrier not in Carrier.values or carrier == Carrier.SELF:
         raise ValidationError("请选择快递公司", field="carrier")
     tracking_no = (tracking_no or "").strip()
     if not TRACKING_RE.match(tracking_no):
         raise ValidationError("运单号须为 6–40 位字母、数字或“-”", field="tracking_no")
+    cap = settings.WANSHANG["AFTERSALES_RETURN_FREIGHT_CAP_FEN"]
+    if isinstance(freight_fen, bool) or not isinstance(freight_fen, int) or not 0 <= freight_fen <= cap:
+        raise ValidationError(f"退货运费须在 0–{fen_to_yuan_str(cap)} 元之间", field="freight_fen")
     with transaction.atomic():
         case, _order, _lines = _locked(case_id, buyer=buyer)
+        if freight_fen and not case.shop_fault:
+            raise ValidationError(
+                f"“{case.reason_text}”属于买家原因，退货运费由买家承担，不能申请商家补偿", field="freight_fen"
+            )
+        note = f"{Carrier(carrier).label} {tracking_no}"
+        if freight_fen:
+            note += f"，垫付运费 ¥{fen_to_yuan_str(freight_fen)}"
         case_transition(
             case,
             C.RETURN_SHIPPED,
             actor=buyer,
             role="buyer",
-            note=f"{Carrier(carrier).label} {tracking_no}",
+            note=note,
             now=now,
-            extra_fields={"return_carrier": carrier, "return_tracking_no": tracking_no},
+            extra_fields={
+                "return_carrier": carrier,
+                "return_tracking_no": tracking_no,
+                "return_freight_fen": freight_fen,
+            },
         )
     return case
+
+
+def _return_freight_compensate(case: Case, order, *, now) -> None:
+    """The shop has a shop's-fault return: it pays the buyer's postage. A charge in its settlement ledger (once per
+    case) and the buyer's points for it (ReturnFreightCompensated; marketing credits them once per case), in whole
+    points' worth of fen, as the late-shipment compensation is paid."""
+    amount = points_to_fen(fen_to_points(case.return_freight_fen)) if case.shop_fault else 0
+    if amount <= 0:
+        return
+    settlement_charge(
+        shop_id=case.shop_id,
+        order_id=order.pk,
+        kind=SETTLEMENT_KIND_RETURN_FREIGHT,
+        amount_fen=amount,
+        ref=case.no,
+        now=now,
+    )
+    events.publish(
+        ReturnFreightCompensated(
+            order=order_facts(order), case_no=case.no, amount_fen=amount, points=fen_to_points(amount), at=now
+        )
+    )
 
 
 def case_return_receive(*, shop, case_id, actor, role: str = "seller", note: str = "", now=None) -> Case:
@@ -440,6 +485,7 @@ def case_return_receive(*, shop, case_id, actor, role: str = "seller", note: str
         case_transition(
             case, C.RETURN_RECEIVED, actor=actor, role=role, note=note or "商家确认收到退货", now=now
         )
+        _return_freight_compensate(case, order, now=now)
         if case.type == T.EXCHANGE:
             _restock_returned(case, order_lines)
             case_transition(case, C.RESHIPPING, actor=actor, role=role, note="待商家发出换货", now=now)

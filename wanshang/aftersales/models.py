@@ -162,6 +162,8 @@ class Case(models.Model):
     return_address = models.JSONField("退货地址", default=dict, blank=True)
     return_carrier = models.CharField(max_length=10, blank=True)
     return_tracking_no = models.CharField(max_length=40, blank=True)
+    # the return postage the buyer paid, claimed for a shop's-fault return; the shop pays it (ledger) as points
+    return_freight_fen = models.BigIntegerField("退货运费", default=0)
     replacement_sku_id = models.BigIntegerField(null=True, blank=True)  # 换货: the SKU sent instead
     replacement_allocations = models.JSONField(default=list, blank=True)  # [[warehouse_id, qty]] reserved
     reship_carrier = models.CharField(max_length=10, blank=True)

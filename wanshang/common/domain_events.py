@@ -122,6 +122,17 @@ class LateShipmentDue(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReturnFreightCompensated(DomainEvent):
+    """A shop's-fault return reached the shop: the buyer's return postage `amount_fen` was charged to the shop in
+    its settlement ledger and the buyer is owed `points` for it (marketing credits them, once per case)."""
+
+    order: OrderFacts
+    case_no: str
+    amount_fen: int
+    points: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class LateShipmentCompensated(DomainEvent):
     """延迟发货: the order was not shipped by its deadline; the shop was charged `amount_fen` in its settlement
     ledger and the buyer is owed `points` (marketing credits them, once per order)."""

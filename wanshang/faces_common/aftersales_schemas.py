@@ -98,6 +98,7 @@ class AfterSalesCaseDetailBase(AfterSalesCaseBase):
     return_address: dict
     return_carrier: str
     return_tracking_no: str
+    return_freight_fen: int = Field(description="买家垫付、由商家承担的退货运费（分）；0 = 无")
     replacement_sku_id: int | None
     reship_carrier: str
     reship_tracking_no: str

@@ -8,6 +8,7 @@ from wanshang.common.domain_events import (
     OrderShipping,
     OrdersPaid,
     RefundCompleted,
+    ReturnFreightCompensated,
 )
 from wanshang.common.errors import Conflict
 from wanshang.inventory.services import Allocation, stock_release
@@ -18,6 +19,7 @@ from wanshang.marketing.loyalty.services import (
     late_shipment_compensate,
     order_completed,
     partial_refund_released,
+    return_freight_compensate,
 )
 from wanshang.orders.selectors import order_get
 
@@ -55,6 +57,12 @@ def on_late_shipment_compensated(event: LateShipmentCompensated) -> None:
     late_shipment_compensate(order=order_get(order_id=event.order.order_id), points=event.points)
 
 
+def on_return_freight_compensated(event: ReturnFreightCompensated) -> None:
+    return_freight_compensate(
+        order=order_get(order_id=event.order.order_id), case_no=event.case_no, points=event.points
+    )
+
+
 def on_refund_completed(event: RefundCompleted) -> None:
     order = order_get(order_id=event.order.order_id)
     if event.is_full:
@@ -70,5 +78,6 @@ SUBSCRIPTIONS = [
     (OrderShipping, on_order_shipping, events.IN_TRANSACTION),  # no shipping before a group buy completes
     (OrderCompleted, on_order_completed, events.IN_TRANSACTION),  # points earned
     (LateShipmentCompensated, on_late_shipment_compensated, events.IN_TRANSACTION),  # the buyer's points
+    (ReturnFreightCompensated, on_return_freight_compensated, events.IN_TRANSACTION),  # the buyer's points
     (RefundCompleted, on_refund_completed, events.IN_TRANSACTION),  # coupons and points back
 ]

@@ -30,9 +30,11 @@ from wanshang.common.money import allocate, fen_to_yuan_str
 from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve
+from wanshang.orders.lateship import fen_to_points as fen_to_points  # the points a compensation is paid in
 from wanshang.orders.lateship import late_compensation_fen as late_compensation_fen
 from wanshang.orders.lateship import late_shipment_flag as late_shipment_flag
 from wanshang.orders.lateship import late_shipments_flag as late_shipments_flag
+from wanshang.orders.lateship import points_to_fen as points_to_fen
 from wanshang.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from wanshang.orders.selectors import order_facts
 from wanshang.orders.transitions import transition

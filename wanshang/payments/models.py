@@ -74,7 +74,11 @@ class SettlementEntry(models.Model):
     class Kind(models.TextChoices):
         SALE = "sale", _("订单结算")
         LATE_SHIPMENT = "late", _("延迟发货赔付")
-        REFUND = "refund", _("退款冲回")  # a refund after the sale entry: negative, never an edit of the sale
+        REFUND = "refund", _("退款冲回")
+        RETURN_FREIGHT = (
+            "freight",
+            _("退货运费"),
+        )  # a shop's-fault return: the buyer's postage, paid by the shop  # a refund after the sale entry: negative, never an edit of the sale
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待结算")

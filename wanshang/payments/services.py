@@ -17,6 +17,7 @@ from wanshang.payments.settlement import settlement_charge as settlement_charge 
 from wanshang.payments.settlement import settlement_refund_post as settlement_refund_post  # after-sales
 
 SETTLEMENT_KIND_LATE_SHIPMENT = SettlementEntry.Kind.LATE_SHIPMENT
+SETTLEMENT_KIND_RETURN_FREIGHT = SettlementEntry.Kind.RETURN_FREIGHT
 
 log = logging.getLogger("wanshang.payments")
 

@@ -86,15 +86,15 @@ def settlement_record(*, order: OrderFacts, now=None) -> SettlementEntry:
     )
 
 
-def settlement_charge(*, shop_id: int, order_id: int, kind: str, amount_fen: int, now=None):
-    """Charge the shop `amount_fen` for an order (a late-shipment compensation): a new ledger entry with a
-    negative net, settleable at once (可结算), so it comes off the shop's next settlement. Never edits another entry.
-    Inside the caller's transaction; once per (order, kind) — a second call returns the first entry."""
+def settlement_charge(*, shop_id: int, order_id: int, kind: str, amount_fen: int, ref: str = "", now=None):
+    """Charge the shop `amount_fen` for an order (a late-shipment compensation, a return's postage): a new ledger
+    entry with a negative net, settleable at once (可结算), so it comes off the shop's next settlement. Never edits
+    another entry. Inside the caller's transaction; once per (order, kind, ref) — a second call returns the first."""
     if kind == SettlementEntry.Kind.SALE or kind not in SettlementEntry.Kind.values:
         raise ValueError(f"not a charge kind: {kind}")
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 0:
         raise ValueError("amount_fen must be a non-negative integer")
-    existing = SettlementEntry.objects.filter(order_id=order_id, kind=kind).first()
+    existing = SettlementEntry.objects.filter(order_id=order_id, kind=kind, ref=ref).first()
     if existing:
         return existing
     now = now or timezone.now()
@@ -102,6 +102,7 @@ def settlement_charge(*, shop_id: int, order_id: int, kind: str, amount_fen: int
         shop_id=shop_id,
         order_id=order_id,
         kind=kind,
+        ref=ref,
         gross_fen=0,
         commission_fen=0,
         net_fen=-amount_fen,

@@ -354,3 +354,51 @@ def test_a_return_after_completion_takes_back_the_points_its_goods_earned(
     balance, entries = points_of(user=order.buyer)
     assert balance == 0  # 30 were owed, 10 could be taken
     assert entries[0].delta == -10 and "余额不足未扣 20 分" in entries[0].note
+
+
+def _received_return(order, receive, reason, name):
+    receive(order)
+    cup = _line(order, "陶瓷杯")
+    case = case_open(
+        buyer=order.buyer,
+        order_id=order.pk,
+        case_type="return_refund",
+        lines=[{"line_id": cup.pk, "quantity": 1}],
+        reason_id=reason(name).pk,
+    )
+    return case_approve(shop=order.shop, case_id=case.pk, actor=order.shop.owner)
+
+
+def test_a_shop_fault_return_pays_the_buyer_postage_from_the_shop(order, receive, reason, address_book):
+    from wanshang.marketing.selectors import points_of
+
+    case = _received_return(order, receive, reason, "质量问题")
+    before = points_of(user=order.buyer)[0]
+    with pytest.raises(ValidationError, match="退货运费须在"):
+        case_return_ship(
+            buyer=order.buyer, case_id=case.pk, carrier="SF", tracking_no="SF100200300", freight_fen=9999
+        )
+    case = case_return_ship(
+        buyer=order.buyer, case_id=case.pk, carrier="SF", tracking_no="SF100200300", freight_fen=1200
+    )
+    assert case.return_freight_fen == 1200
+    case = case_return_receive(shop=order.shop, case_id=case.pk, actor=order.shop.owner)
+    charge = SettlementEntry.objects.get(order=order, kind="freight")
+    assert (charge.net_fen, charge.ref, charge.status) == (-1200, case.no, "settleable")
+    balance, entries = points_of(user=order.buyer)
+    paid = next(e for e in entries if e.reason == "compensate")
+    assert paid.delta == 1200 and case.no in paid.note  # ¥12 at the default 100 points a yuan
+    assert balance - before == 1200 - 30  # less the 30 points the returned ¥30 cup had earned
+    with pytest.raises(InvalidTransition):  # a second receipt is refused: nothing is paid twice
+        case_return_receive(shop=order.shop, case_id=case.pk, actor=order.shop.owner)
+    assert SettlementEntry.objects.filter(order=order, kind="freight").count() == 1
+
+
+def test_postage_of_a_no_reason_return_is_the_buyers(order, receive, reason, address_book):
+    case = _received_return(order, receive, reason, "七天无理由")
+    with pytest.raises(ValidationError, match="退货运费由买家承担"):
+        case_return_ship(
+            buyer=order.buyer, case_id=case.pk, carrier="SF", tracking_no="SF100200300", freight_fen=800
+        )
+    case.refresh_from_db()
+    assert case.status == "awaiting_return" and case.return_freight_fen == 0 and not case.return_tracking_no

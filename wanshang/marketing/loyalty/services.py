@@ -64,6 +64,20 @@ def late_shipment_compensate(*, order, points: int) -> None:
         )
 
 
+def return_freight_compensate(*, order, case_no: str, points: int) -> None:
+    """A shop's-fault return: the buyer's return postage as points, once per after-sales case (the shop was
+    charged in its ledger)."""
+    if points > 0:
+        points_change(
+            user=order.buyer,
+            delta=points,
+            reason="compensate",
+            order=order,
+            note=f"售后 {case_no} 退货运费补偿",
+            ref=f"freight:{case_no}",
+        )
+
+
 def points_give_back(*, order, refunded: bool) -> None:
     """Points spent on a cancelled or refunded order come back in full (less what partial refunds returned)."""
     left = order.points_used - points_returned(order=order)

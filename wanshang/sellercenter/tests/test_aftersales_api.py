@@ -66,10 +66,18 @@ def test_return_one_unit_through_the_api(client, buyer, shop, received, owner_cl
     client.force_login(buyer)
     bad = _post(client, f"/api/store/cases/{case['id']}/return", {"carrier": "SF", "tracking_no": "坏单号"})
     assert bad.status_code == 400 and "运单号" in bad.json()["detail"]
-    shipped = _post(
-        client, f"/api/store/cases/{case['id']}/return", {"carrier": "SF", "tracking_no": "SF7654321000"}
+    too_much = _post(
+        client,
+        f"/api/store/cases/{case['id']}/return",
+        {"carrier": "SF", "tracking_no": "SF7654321000", "freight_fen": 100_000},
     )
-    assert shipped.json()["status"] == "return_shipped"
+    assert too_much.status_code == 400 and "退货运费" in too_much.json()["detail"]
+    shipped = _post(
+        client,
+        f"/api/store/cases/{case['id']}/return",
+        {"carrier": "SF", "tracking_no": "SF7654321000", "freight_fen": 800},  # 质量问题: the shop pays it
+    )
+    assert shipped.json()["status"] == "return_shipped" and shipped.json()["return_freight_fen"] == 800
 
     owner_client.force_login(shop.owner)
     done = _post(owner_client, f"/api/seller/cases/{case['id']}/receive").json()

@@ -60,6 +60,11 @@ class StoreCaseTextIn(In):
 class StoreCaseReturnIn(In):
     carrier: str = Field(..., max_length=10, description="快递公司代码，例如 SF、ZTO")
     tracking_no: str = Field(..., max_length=40)
+    freight_fen: int = Field(
+        0,
+        ge=0,
+        description="垫付的退货运费（分）：仅商家责任的退货可填，商家收到退货后以积分补偿，上限见平台设置",
+    )
 
 
 @router.get(
@@ -118,7 +123,11 @@ def case_cancel_route(request, case_id: int):
 )
 def case_return(request, case_id: int, payload: StoreCaseReturnIn):
     case_return_ship(
-        buyer=request.user, case_id=case_id, carrier=payload.carrier, tracking_no=payload.tracking_no
+        buyer=request.user,
+        case_id=case_id,
+        carrier=payload.carrier,
+        tracking_no=payload.tracking_no,
+        freight_fen=payload.freight_fen,
     )
     return buyer_case_get(buyer=request.user, case_id=case_id)
 

@@ -72,3 +72,35 @@ def test_buyer_asks_for_a_refund_of_one_unit_from_the_order_page(buyer_client, b
 def test_another_buyer_gets_404(login_client, make_user, paid_order):
     client = login_client(make_user())
     assert client.get(f"/orders/{paid_order.pk}/aftersales/new/").status_code == 404
+
+
+def test_the_return_form_takes_the_postage_of_a_shop_fault_return(buyer_client, buyer, shop, paid_order):
+    from wanshang.aftersales.services import case_approve, case_open, return_address_save
+    from wanshang.orders.services import order_confirm_receipt, order_ship
+
+    order_ship(shop=shop, order_id=paid_order.pk, carrier="SF", tracking_no="SF1234567890", actor=shop.owner)
+    order_confirm_receipt(buyer=buyer, order_id=paid_order.pk)
+    return_address_save(shop=shop, contact="王仓管", phone="13800000000", address="杭州市余杭区仓前街道 1 号")
+    quality = next(r for r in reason_list() if r.name == "质量问题")
+    line = paid_order.lines.get()
+    case = case_open(
+        buyer=buyer,
+        order_id=paid_order.pk,
+        case_type="return_refund",
+        lines=[(line.pk, 1)],
+        reason_id=quality.pk,
+    )
+    case_approve(shop=shop, case_id=case.pk, actor=shop.owner)
+    page = buyer_client.get(f"/aftersales/{case.pk}/").content.decode()
+    assert 'name="freight_yuan"' in page  # offered: the shop is at fault
+    url = f"/aftersales/{case.pk}/return/"
+    bad = buyer_client.post(
+        url, {"carrier": "SF", "tracking_no": "SF100200300", "freight_yuan": "十二"}, follow=True
+    )
+    assert "不是有效的金额" in bad.content.decode()
+    case.refresh_from_db()
+    assert case.status == "awaiting_return"
+    buyer_client.post(url, {"carrier": "SF", "tracking_no": "SF100200300", "freight_yuan": "8.5"})
+    case.refresh_from_db()
+    assert (case.status, case.return_freight_fen) == ("return_shipped", 850)
+    assert "¥8.50" in buyer_client.get(f"/aftersales/{case.pk}/").content.decode()

@@ -2,6 +2,7 @@
 with its timeline and the countdown of whoever must act, the return's tracking number, cancelling."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -31,6 +32,7 @@ from wanshang.aftersales.services import (
 )
 from wanshang.catalog.selectors import active_skus_of_products
 from wanshang.common.errors import NotFound
+from wanshang.common.money import yuan_to_fen
 from wanshang.common.web import form_errors, message_errors
 from wanshang.fulfillment.selectors import carrier_choices
 from wanshang.orders.selectors import buyer_order_get
@@ -57,6 +59,7 @@ class CaseForm(forms.Form):
 class ReturnForm(forms.Form):
     carrier = forms.ChoiceField(label=_("快递公司"), choices=())
     tracking_no = forms.CharField(label=_("运单号"), max_length=40)
+    freight_yuan = forms.CharField(label=_("垫付运费（元）"), max_length=12, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,6 +161,7 @@ def case_detail(request, case_id):
             "deadline": case_deadline(case=case),
             "messages_": case_messages(case=case),
             "return_form": ReturnForm(),
+            "freight_cap_fen": settings.WANSHANG["AFTERSALES_RETURN_FREIGHT_CAP_FEN"],
         },
     )
 
@@ -183,11 +187,13 @@ def case_return_view(request, case_id):
         messages.error(request, _("请选择快递公司并填写运单号"))
         return _back(case_id)
     with message_errors(request, passthrough=NotFound):
+        typed = form.cleaned_data["freight_yuan"].strip()
         case_return_ship(
             buyer=request.user,
             case_id=case_id,
             carrier=form.cleaned_data["carrier"],
             tracking_no=form.cleaned_data["tracking_no"],
+            freight_fen=yuan_to_fen(typed, field="freight_fen") if typed else 0,
         )
         messages.success(request, _("退货物流已提交，等待商家收货"))
     return _back(case_id)
