@@ -51,31 +51,20 @@ def order_completed(*, order) -> None:
         )
 
 
-def late_shipment_compensate(*, order, points: int) -> None:
-    """延迟发货: the buyer's compensation as points, once per order (the shop was charged in its ledger)."""
+def _compensate(*, order, points: int, note: str, ref: str) -> None:
+    """Points the platform pays a buyer for a shop's failing (the shop was charged in its ledger), once per `ref`."""
     if points > 0:
-        points_change(
-            user=order.buyer,
-            delta=points,
-            reason="compensate",
-            order=order,
-            note=f"订单 {order.no} 延迟发货赔付",
-            ref=f"late:{order.pk}",
-        )
+        points_change(user=order.buyer, delta=points, reason="compensate", order=order, note=note, ref=ref)
+
+
+def late_shipment_compensate(*, order, points: int) -> None:
+    """延迟发货: the buyer's compensation as points, once per order."""
+    _compensate(order=order, points=points, note=f"订单 {order.no} 延迟发货赔付", ref=f"late:{order.pk}")
 
 
 def return_freight_compensate(*, order, case_no: str, points: int) -> None:
-    """A shop's-fault return: the buyer's return postage as points, once per after-sales case (the shop was
-    charged in its ledger)."""
-    if points > 0:
-        points_change(
-            user=order.buyer,
-            delta=points,
-            reason="compensate",
-            order=order,
-            note=f"售后 {case_no} 退货运费补偿",
-            ref=f"freight:{case_no}",
-        )
+    """A shop's-fault return: the buyer's return postage as points, once per after-sales case."""
+    _compensate(order=order, points=points, note=f"售后 {case_no} 退货运费补偿", ref=f"freight:{case_no}")
 
 
 def points_give_back(*, order, refunded: bool) -> None:

@@ -92,21 +92,14 @@ def review_new(request, line_id):
     )
 
 
-@buyer_required
-def review_followup_view(request, review_id):
-    review = buyer_review_get(buyer=request.user, review_id=review_id)
-    form = FollowupForm(request.POST or None, request.FILES or None)
+def _review_form_page(request, review, form, *, mode: str, save, done: str):
+    """追评 and the one edit: the same form page, saved through `save(cleaned_data)`, back to the order."""
     status = 200
     if request.method == "POST":
         if form.is_valid():
             with form_errors(form, passthrough=NotFound) as outcome:
-                review_followup(
-                    buyer=request.user,
-                    review_id=review.pk,
-                    text=form.cleaned_data["text"],
-                    images=form.cleaned_data["images"],
-                )
-                messages.success(request, _("追评已发布"))
+                save(form.cleaned_data)
+                messages.success(request, done)
                 return redirect("storefront:order_detail", order_id=review.order_id)
             status = outcome.status
         else:
@@ -114,36 +107,38 @@ def review_followup_view(request, review_id):
     return render(
         request,
         "storefront/review_form.html",
-        {"review": review, "order_id": review.order_id, "form": form, "mode": "followup"},
+        {"review": review, "order_id": review.order_id, "form": form, "mode": mode},
         status=status,
+    )
+
+
+@buyer_required
+def review_followup_view(request, review_id):
+    review = buyer_review_get(buyer=request.user, review_id=review_id)
+    return _review_form_page(
+        request,
+        review,
+        FollowupForm(request.POST or None, request.FILES or None),
+        mode="followup",
+        save=lambda data: review_followup(
+            buyer=request.user, review_id=review.pk, text=data["text"], images=data["images"]
+        ),
+        done=_("追评已发布"),
     )
 
 
 @buyer_required
 def review_edit_view(request, review_id):
     review = buyer_review_get(buyer=request.user, review_id=review_id)
-    initial = {"stars": review.stars, "text": review.text}
-    form = ReviewEditForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with form_errors(form, passthrough=NotFound) as outcome:
-                review_edit(
-                    buyer=request.user,
-                    review_id=review.pk,
-                    stars=form.cleaned_data["stars"],
-                    text=form.cleaned_data["text"],
-                )
-                messages.success(request, _("评价已修改，平台审核通过后重新展示"))
-                return redirect("storefront:order_detail", order_id=review.order_id)
-            status = outcome.status
-        else:
-            status = 400
-    return render(
+    return _review_form_page(
         request,
-        "storefront/review_form.html",
-        {"review": review, "order_id": review.order_id, "form": form, "mode": "edit"},
-        status=status,
+        review,
+        ReviewEditForm(request.POST or None, initial={"stars": review.stars, "text": review.text}),
+        mode="edit",
+        save=lambda data: review_edit(
+            buyer=request.user, review_id=review.pk, stars=data["stars"], text=data["text"]
+        ),
+        done=_("评价已修改，平台审核通过后重新展示"),
     )
 
 
