@@ -233,8 +233,11 @@ def _attach(case: Case, files, *, user, role: str, message=None) -> list[CaseEvi
     if len(files) > MAX_IMAGES:
         raise ValidationError(f"凭证图片最多 {MAX_IMAGES} 张", field="images")
     out = []
+    source = (
+        "shop" if role == "seller" else "buyer"
+    )  # a buyer's (or the platform's) picture is not the shop's own
     for f in files:
-        asset = image_upload(shop=case.shop, file=f, purpose="gallery", by=user)
+        asset = image_upload(shop=case.shop, file=f, purpose="gallery", by=user, source=source)
         out.append(
             CaseEvidence.objects.create(
                 case=case, shop_id=case.shop_id, asset=asset, uploaded_by=user, role=role

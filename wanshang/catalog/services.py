@@ -523,7 +523,7 @@ def _media_assets(shop, media: MediaInput) -> dict:
     sku = dict(zip(raw_sku, _ids(raw_sku.values(), field_name="sku_images"), strict=True))
     video = _ids([media.video], field_name="video")[0] if media.video is not None else None
     wanted = [*gallery, *sku.values(), *([video] if video else [])]
-    found = assets_by_id(shop=shop, ids=wanted)
+    found = assets_by_id(shop=shop, ids=wanted, own_only=True)  # a buyer's photo is not the shop's to list
     missing = [i for i in wanted if i not in found]
     if missing:
         raise NotFound(f"图片或视频不存在（编号 {missing[0]}）", field="media")

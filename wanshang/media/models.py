@@ -26,6 +26,11 @@ class MediaAsset(models.Model):
     content_type = models.CharField(max_length=40)
     # {"thumb": {"webp": url, "webp_path": name, "jpeg": url, "jpeg_path": name, "w": 240, "h": 180}, …}
     renditions = models.JSONField(default=dict, blank=True)
+    # who the picture comes from: the shop's own staff, or a buyer (review photos, after-sales evidence), which the
+    # shop may show with that review or case but never put on its products
+    source = models.CharField(
+        max_length=5, choices=[("shop", "店铺上传"), ("buyer", "买家上传")], default="shop", db_default="shop"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -15,13 +15,17 @@ def asset_get(*, shop, asset_id) -> MediaAsset:
     return asset
 
 
-def assets_by_id(*, shop, ids) -> dict[int, MediaAsset]:
-    """{id: asset} of the shop's assets among `ids`; ids of other shops (or none) are left out."""
+def assets_by_id(*, shop, ids, own_only: bool = False) -> dict[int, MediaAsset]:
+    """{id: asset} of the shop's assets among `ids`; ids of other shops (or none) are left out, and with
+    `own_only` the pictures buyers uploaded to the shop (review photos, evidence) too."""
     wanted = {int(i) for i in ids if i is not None}
     if not wanted:
         return {}
-    return {a.pk: a for a in MediaAsset.objects.for_shop(shop).filter(pk__in=wanted)}
+    qs = MediaAsset.objects.for_shop(shop).filter(pk__in=wanted)
+    if own_only:
+        qs = qs.filter(source="shop")
+    return {a.pk: a for a in qs}
 
 
 def recent_assets(*, shop, kind: str = MediaAsset.Kind.IMAGE, limit: int = 30) -> list[MediaAsset]:
-    return list(MediaAsset.objects.for_shop(shop).filter(kind=kind)[:limit])
+    return list(MediaAsset.objects.for_shop(shop).filter(kind=kind, source="shop")[:limit])

@@ -168,18 +168,28 @@ def _create(**fields) -> MediaAsset:
         return MediaAsset.objects.get(shop=fields["shop"], sha256=fields["sha256"])
 
 
-def image_upload(*, shop, file, purpose: str = Purpose.GALLERY, by=None) -> MediaAsset:
+SOURCES = ("shop", "buyer")
+
+
+def image_upload(*, shop, file, purpose: str = Purpose.GALLERY, by=None, source: str = "shop") -> MediaAsset:
     """Validate, clean and store an image with its renditions; the shop's asset for it (an existing one when
     the same bytes were uploaded before). ValidationError (code bad_image, too_large, too_small, empty) with a
     message for a person. `purpose` "main" also requires the minimum size of a main image."""
     if purpose not in set(Purpose):
         raise ValidationError("用途只能是 main、gallery、sku 或 detail", field="purpose")
+    if source not in SOURCES:
+        raise ValueError(f"unknown media source {source!r}")
     data = _read_limited(file, _limit("MEDIA_IMAGE_MAX_BYTES"), what="图片")
     sha = hashlib.sha256(data).hexdigest()
     found = _existing(shop, sha)
     if found is not None and found.kind == MediaAsset.Kind.IMAGE:
         if purpose == Purpose.MAIN:
             _check_main_size(found.width, found.height)
+        if (
+            source == "shop" and found.source != "shop"
+        ):  # the shop uploads the same picture itself: now its own
+            MediaAsset.objects.filter(pk=found.pk).update(source="shop")
+            found.source = "shop"
         return found
     image, fmt = _open_image(data)
     if purpose == Purpose.MAIN:
@@ -201,6 +211,7 @@ def image_upload(*, shop, file, purpose: str = Purpose.GALLERY, by=None) -> Medi
         content_type=IMAGE_FORMATS[keep],
         renditions=_renditions(clean, folder),
         uploaded_by=by,
+        source=source,
     )
     return asset
 

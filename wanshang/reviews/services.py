@@ -111,7 +111,7 @@ def _attach_images(review: Review, *, buyer, images, image_ids, followup: bool) 
                 raise ValidationError("图片不存在或不是你上传的", field="images")
             assets.append(asset)
     for file in images or ():
-        assets.append(image_upload(shop=review.shop, file=file, by=buyer))
+        assets.append(image_upload(shop=review.shop, file=file, by=buyer, source="buyer"))
     ReviewImage.objects.bulk_create(
         ReviewImage(review=review, shop_id=review.shop_id, asset=a, followup=followup, position=i)
         for i, a in enumerate(assets)
@@ -123,7 +123,7 @@ def review_image_upload(*, buyer, line_id, file):
     """Upload one picture for a review of the buyer's line ahead of the review (the API and the form's
     preview): validated by content and cleaned by the media pipeline, kept as an asset of the order's shop."""
     line = buyer_line_get(buyer=buyer, line_id=line_id)
-    return image_upload(shop=line.shop, file=file, by=buyer)
+    return image_upload(shop=line.shop, file=file, by=buyer, source="buyer")
 
 
 # --- the buyer -------------------------------------------------------------------------------------------------

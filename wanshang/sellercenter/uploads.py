@@ -79,7 +79,7 @@ def media_from_post(request, product) -> MediaBlock:
         if value.strip() and _int(pk) is not None
     }
     video = _upload_files(request, gallery, errors) or video
-    found = assets_by_id(shop=request.shop, ids=[*gallery, *sku.values(), video])
+    found = assets_by_id(shop=request.shop, ids=[*gallery, *sku.values(), video], own_only=True)
     axis = colour_axis(product.spec_axes) if product else None
     return MediaBlock(
         gallery=[found[i] for i in gallery if i in found],

@@ -52,6 +52,7 @@ def test_refund_only_unshipped_is_approved_and_the_money_lands(order, reason):
         case.evidence.get().asset.shop_id == order.shop_id
     )  # stored as the shop's asset, uploaded by the buyer
     assert case.evidence.get().uploaded_by == order.buyer
+    assert case.evidence.get().asset.source == "buyer"  # the shop may show it with the case, not on products
     before = available_by_sku(sku_ids=[cup.sku_id])[cup.sku_id]
     case = case_approve(shop=order.shop, case_id=case.pk, actor=order.shop.owner)
     assert case.status == "done"

@@ -123,3 +123,21 @@ def test_the_detail_html_keeps_uploaded_image_urls(shop):
     url = a.renditions["detail"]["jpeg"]
     html = sanitize_html(f'<p>详情</p><p><img src="{url}" onerror="alert(1)"></p><script>x</script>')
     assert f'<img src="{url}">' in html and "onerror" not in html and "script" not in html
+
+
+def test_a_buyers_photo_stored_with_the_shop_cannot_go_on_its_products(shop, colours, make_user):
+    """Review photos and after-sales evidence are kept as the shop's assets but are the buyer's pictures."""
+    photo = image_upload(
+        shop=shop, file=image_bytes((1000, 1000), color=(1, 2, 3)), by=make_user(), source="buyer"
+    )
+    with pytest.raises(NotFound):
+        product_media_set(staff=shop.owner_staff, product_id=colours.pk, media=MediaInput(gallery=[photo.pk]))
+    colours.refresh_from_db()
+    assert product_media(product=colours).gallery == []
+    # the shop uploading the same picture itself makes it its own
+    own = image_upload(shop=shop, file=image_bytes((1000, 1000), color=(1, 2, 3)), purpose="main")
+    assert own.pk == photo.pk and own.source == "shop"
+    product = product_media_set(
+        staff=shop.owner_staff, product_id=colours.pk, media=MediaInput(gallery=[own.pk])
+    )
+    assert [a.pk for a in product_media(product=product).gallery] == [own.pk]

@@ -39,6 +39,7 @@ def test_buyer_reviews_with_an_image_and_it_shows_on_the_product_page(login_clie
     assert response.status_code == 302
     review = Review.objects.get()
     assert review.is_anonymous and review.images.count() == 2 and ShopRating.objects.count() == 1
+    assert {i.asset.source for i in review.images.all()} == {"buyer"}  # never the shop's to list
     detail = c.get(reverse("storefront:order_detail", args=[line.order_id])).content.decode()
     assert reverse("storefront:review_followup", args=[review.pk]) in detail
     c.logout()
