@@ -198,6 +198,8 @@ WANSHANG = {
     "AFTERSALES_BUYER_RETURN_DAYS": int(os.environ.get("AFTERSALES_BUYER_RETURN_DAYS", "7")),
     "AFTERSALES_SHOP_CONFIRM_DAYS": int(os.environ.get("AFTERSALES_SHOP_CONFIRM_DAYS", "10")),
     "AFTERSALES_WINDOW_DAYS": int(os.environ.get("AFTERSALES_WINDOW_DAYS", "15")),  # after completion
+    # 换货: the shop has the return but sends no replacement in this many days → the case is refunded instead
+    "AFTERSALES_RESHIP_DAYS": int(os.environ.get("AFTERSALES_RESHIP_DAYS", "5")),
     # the most return postage a buyer may claim on a shop's-fault return (unverified: a setting)
     "AFTERSALES_RETURN_FREIGHT_CAP_FEN": int(os.environ.get("AFTERSALES_RETURN_FREIGHT_CAP_FEN", "2500")),
     "DEFAULT_COMMISSION_BPS": int(os.environ.get("DEFAULT_COMMISSION_BPS", "500")),  # 5.00%

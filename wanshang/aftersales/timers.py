@@ -10,7 +10,9 @@ logged and the others go on.
 - requested, any other case, shop silent 5 days → approved (退货退款 / 换货 with the shop's default return
   address; a shop without one has the platform step in);
 - awaiting the buyer's return for 7 days → closed;
-- return shipped, the shop has not confirmed it in 10 days → received, and refunded (or reshipping for 换货).
+- return shipped, the shop has not confirmed it in 10 days → received, and refunded (or reshipping for 换货);
+- 换货 reshipping, the shop has not sent the replacement in 5 days → the replacement's reservation is released
+  and the returned units are refunded instead (they are back on hand already, so nothing is restocked twice).
 """
 
 import logging
@@ -18,13 +20,20 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from wanshang.aftersales.cases import _locked, _release_replacement, case_approve, case_return_receive
+from wanshang.aftersales.cases import (
+    _locked,
+    _release_replacement,
+    _start_refund,
+    case_approve,
+    case_return_receive,
+)
 from wanshang.aftersales.models import Case, CaseStatus, CaseType, ReturnAddress
+from wanshang.aftersales.money import refund_pay_back
 from wanshang.aftersales.transitions import case_transition
 
 log = logging.getLogger("wanshang.aftersales")
 C = CaseStatus
-DUE_STATES = (C.REQUESTED, C.AWAITING_RETURN, C.RETURN_SHIPPED)
+DUE_STATES = (C.REQUESTED, C.AWAITING_RETURN, C.RETURN_SHIPPED, C.RESHIPPING)
 
 
 def _decide(case: Case, now) -> None:
@@ -56,6 +65,20 @@ def _decide(case: Case, now) -> None:
             locked, _order, _lines = _locked(case.pk, shop=case.shop)
             case_transition(locked, C.CLOSED, role="system", now=now, note="买家超时未寄回，售后关闭")
             _release_replacement(locked)
+    elif case.status == C.RESHIPPING:
+        with transaction.atomic():
+            locked, order, order_lines = _locked(case.pk, shop=case.shop)
+            _release_replacement(locked)
+            refund = _start_refund(
+                locked,
+                order=order,
+                order_lines=order_lines,
+                actor=None,
+                role="system",
+                note="商家超时未发出换货，改为退款",
+                now=now,
+            )
+        refund_pay_back(refund, actor=None)
     elif case.status == C.RETURN_SHIPPED:
         case_return_receive(
             shop=case.shop,

@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     C.RETURN_SHIPPED: {C.RETURN_RECEIVED, C.ARBITRATING},
     C.RETURN_RECEIVED: {C.REFUNDING, C.RESHIPPING},
     C.REFUNDING: {C.DONE},
-    C.RESHIPPING: {C.DONE},
+    C.RESHIPPING: {C.DONE, C.REFUNDING},  # the shop never sent the replacement: the timer refunds instead
     C.ARBITRATING: {C.REFUNDING, C.AWAITING_RETURN, C.CLOSED},
     C.DONE: set(),
     C.CANCELLED: set(),
@@ -49,6 +49,8 @@ def deadline_for(case: Case, status: str, now):
         return now + timedelta(days=cfg["AFTERSALES_BUYER_RETURN_DAYS"])
     if status == C.RETURN_SHIPPED:
         return now + timedelta(days=cfg["AFTERSALES_SHOP_CONFIRM_DAYS"])
+    if status == C.RESHIPPING:
+        return now + timedelta(days=cfg["AFTERSALES_RESHIP_DAYS"])
     return None
 
 

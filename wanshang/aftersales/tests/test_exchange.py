@@ -103,3 +103,38 @@ def test_replacement_must_be_the_same_product_and_in_stock(
         case_approve(shop=shop, case_id=case.pk, actor=shop.owner)
     case.refresh_from_db()
     assert case.status == "requested"
+
+
+def test_a_replacement_never_sent_is_refunded_by_the_timer(dress_order, shop, reason, address_book):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wanshang.aftersales.services import cases_due
+
+    order, small, large = dress_order
+    line = order.lines.get()
+    case = case_open(
+        buyer=order.buyer,
+        order_id=order.pk,
+        case_type="exchange",
+        lines=[(line.pk, 1)],
+        reason_id=reason("尺码/规格不合适").pk,
+        replacement_sku_id=large.pk,
+    )
+    large_before = _avail(large)
+    case_approve(shop=shop, case_id=case.pk, actor=shop.owner)
+    case_return_ship(buyer=order.buyer, case_id=case.pk, carrier="SF", tracking_no="SF11223344")
+    case = case_return_receive(shop=shop, case_id=case.pk, actor=shop.owner)
+    small_after_return = _avail(small)
+    assert case.status == "reshipping" and case.deadline_at is not None
+    assert cases_due(now=timezone.now() + timedelta(days=4)) == 0  # not yet due
+    assert cases_due(now=timezone.now() + timedelta(days=6)) == 1
+    case.refresh_from_db()
+    assert case.status == "done" and case.refunds.get().status == "refunded"
+    assert case.refunds.get().amount_fen == 19900
+    assert _avail(large) == large_before  # the reserved replacement is free again
+    assert _avail(small) == small_after_return  # the returned unit was restocked once, not twice
+    line.refresh_from_db()
+    assert (line.refunded_qty, line.refunded_fen) == (1, 19900)
+    assert cases_due(now=timezone.now() + timedelta(days=30)) == 0  # idempotent
