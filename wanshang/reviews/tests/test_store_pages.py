@@ -166,3 +166,9 @@ def test_my_reviews_lists_what_waits_for_a_review_a_followup_and_what_was_writte
         assert "版型不错" not in page and f'data-line="{first.pk}"' not in page
     stranger.logout()
     assert stranger.get(url).status_code == 302  # signed out: to the log-in page
+
+
+def test_my_reviews_tabs_follow_the_language(login_client, buyer, order):
+    c = login_client(buyer)
+    page = c.get(reverse("storefront:my_reviews"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "To review" in page and "待评价" not in page

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wanshang.catalog.selectors import product_get_public
@@ -193,7 +194,7 @@ def review_helpful(request, review_id):
     return redirect(safe_next(request, request.headers.get("Referer")))
 
 
-MY_TABS = {"todo": _("待评价"), "followup": _("可追评"), "done": _("已评价")}
+MY_TABS = {"todo": gettext_lazy("待评价"), "followup": gettext_lazy("可追评"), "done": gettext_lazy("已评价")}
 
 
 @buyer_required
