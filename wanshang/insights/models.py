@@ -17,6 +17,7 @@ class Alert(models.Model):
 
     class Kind(models.TextChoices):
         PAYMENT_GAP = "payment_gap", _("支付异常下跌")
+        STOCK_COVER = "stock_cover", _("活动库存不足")
 
     shop = models.ForeignKey(
         "merchants.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -26,6 +27,8 @@ class Alert(models.Model):
     observed = models.IntegerField(default=0)
     expected = models.FloatField(default=0)  # a statistic, never money
     detail = models.CharField(max_length=300, blank=True)
+    # What within the hour it is about, when one hour can have several: "promotion:12:sku:34" ("" for an hour).
+    subject = models.CharField(max_length=60, blank=True, default="")
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -35,9 +38,13 @@ class Alert(models.Model):
         db_table = "analytics_alert"
         ordering = ["-hour", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["shop", "kind", "hour"], name="alert_once_per_hour"),
             models.UniqueConstraint(
-                fields=["kind", "hour"], condition=Q(shop__isnull=True), name="platform_alert_once_per_hour"
+                fields=["shop", "kind", "hour", "subject"], name="alert_once_per_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "hour", "subject"],
+                condition=Q(shop__isnull=True),
+                name="platform_alert_once_per_subject",
             ),
         ]
 

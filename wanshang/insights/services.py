@@ -13,6 +13,7 @@ from wanshang.insights.crowds import (
 )
 from wanshang.insights.experiments import experiment_save, experiment_start, experiment_stop
 from wanshang.insights.privacy import buyer_events_delete
+from wanshang.insights.stockcover import stock_cover_alerts_scan
 
 __all__ = [
     "alert_mark_read",
@@ -26,4 +27,5 @@ __all__ = [
     "experiment_start",
     "experiment_stop",
     "platform_alert_mark_read",
+    "stock_cover_alerts_scan",
 ]

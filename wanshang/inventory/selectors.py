@@ -3,7 +3,45 @@ from django.db.models.functions import Coalesce
 
 from wanshang.catalog.selectors import seller_skus_on_sale
 from wanshang.common.errors import NotFound
-from wanshang.inventory.models import Stock, StockMovement, Warehouse
+from wanshang.inventory.models import InboundReceipt, Stock, StockMovement, Warehouse
+from wanshang.inventory.plans import (
+    SORTS as PLAN_SORTS,
+)
+from wanshang.inventory.plans import (
+    WINDOW_CHOICES as PLAN_WINDOWS,
+)
+from wanshang.inventory.plans import (
+    CampaignCover,
+    PlanRow,
+    campaign_cover_short,
+    in_transit_by_sku,
+    plan_settings_get,
+    receipt_get,
+    receipt_list,
+    sku_plan_get,
+    stock_plan,
+)
+from wanshang.inventory.receipts import OPEN_STATUSES as RECEIPT_OPEN_STATUSES
+from wanshang.inventory.receipts import can_move as receipt_can_move
+
+RECEIPT_STATUS_LABELS = dict(InboundReceipt.Status.choices)
+
+__all__ = [
+    "PLAN_SORTS",
+    "PLAN_WINDOWS",
+    "RECEIPT_OPEN_STATUSES",
+    "RECEIPT_STATUS_LABELS",
+    "CampaignCover",
+    "PlanRow",
+    "campaign_cover_short",
+    "in_transit_by_sku",
+    "plan_settings_get",
+    "receipt_can_move",
+    "receipt_get",
+    "receipt_list",
+    "sku_plan_get",
+    "stock_plan",
+]
 
 
 def available_by_sku(*, sku_ids) -> dict[int, int]:

@@ -10,6 +10,17 @@ from wanshang.common.errors import Conflict, NotFound, OutOfStock, ValidationErr
 from wanshang.fulfillment.selectors import region_path
 from wanshang.inventory.locks import stock_row_for_update, stock_rows_for_update, stocks_for_update
 from wanshang.inventory.models import Stock, StockMovement, Warehouse
+from wanshang.inventory.plans import plan_settings_save, sku_plan_save
+from wanshang.inventory.receipts import receipt_cancel, receipt_create, receipt_receive, receipt_submit
+
+__all__ = [
+    "plan_settings_save",
+    "receipt_cancel",
+    "receipt_create",
+    "receipt_receive",
+    "receipt_submit",
+    "sku_plan_save",
+]
 
 MAX_STOCK = 10_000_000
 

@@ -25,6 +25,7 @@ from wanshang.marketing.promotions.selectors import (
     promotion_list,
     promotion_phase_label,
     promotion_preview,
+    upcoming_campaigns,
 )
 from wanshang.marketing.promotions.storefront import (
     item_prices_for,
@@ -41,6 +42,7 @@ __all__ = [
     "promotion_list",
     "promotion_phase_label",
     "promotion_preview",
+    "upcoming_campaigns",
     # what buyers see: prices, tags, the product page's offers
     "item_prices_for",
     "list_prices",

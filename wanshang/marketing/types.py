@@ -103,3 +103,17 @@ class ProductPromotions:
     flash: object = None  # Promotion (running or next) or None
     flash_items: dict = field(default_factory=dict)  # sku_id -> PromotionItem
     member_level: str = ""
+
+
+@dataclass(frozen=True)
+class CampaignSkus:
+    """An upcoming item-level promotion (限时折扣, 秒杀, 平台活动 enrolment …) of one shop and its SKUs: what
+    inventory's campaign-cover check needs (`selectors.upcoming_campaigns`)."""
+
+    promotion_id: int
+    shop_id: int
+    name: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    sku_ids: tuple[int, ...]

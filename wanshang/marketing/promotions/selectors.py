@@ -8,9 +8,9 @@ from django.utils import timezone
 from wanshang.common.errors import NotFound
 from wanshang.compliance.selectors import open_price_alert_messages
 from wanshang.compliance.services import reference_prices, strike_price_ok
-from wanshang.marketing.models import Promotion
+from wanshang.marketing.models import Promotion, PromotionItem
 from wanshang.marketing.steps.context import scaled
-from wanshang.marketing.types import PreviewRow
+from wanshang.marketing.types import CampaignSkus, PreviewRow
 
 PHASE_LABELS = {"scheduled": "未开始", "running": "进行中", "paused": "已暂停", "ended": "已结束"}
 
@@ -90,3 +90,36 @@ def platform_promotions(*, kind: str | None = None):
 
 def promotion_phase_label(promotion, now=None) -> str:
     return PHASE_LABELS[promotion.phase(now or timezone.now())]
+
+
+def upcoming_campaigns(*, now, until) -> list[CampaignSkus]:
+    """Active promotions starting in (now, until] that name SKUs (item promotions, a shop's enrolment in a flash
+    slot or a platform campaign), grouped per promotion and shop. Promotions over a whole shop or category name
+    no SKU and are left out."""
+    items = (
+        PromotionItem.objects.filter(
+            promotion__status=Promotion.Status.ACTIVE,
+            promotion__starts_at__gt=now,
+            promotion__starts_at__lte=until,
+        )
+        .select_related("promotion")
+        .order_by("promotion_id", "id")
+    )
+    groups: dict[tuple[int, int], list] = {}
+    for item in items:
+        shop_id = item.shop_id or item.promotion.shop_id
+        if shop_id is None:
+            continue
+        groups.setdefault((item.promotion_id, shop_id), [item.promotion]).append(item.sku_id)
+    return [
+        CampaignSkus(
+            promotion_id=promo.pk,
+            shop_id=shop_id,
+            name=promo.name,
+            kind=promo.kind,
+            starts_at=promo.starts_at,
+            ends_at=promo.ends_at,
+            sku_ids=tuple(sku_ids),
+        )
+        for (_, shop_id), (promo, *sku_ids) in groups.items()
+    ]
