@@ -47,6 +47,7 @@ from wanshang.insights.metrics import MARKETPLACE, METRICS, PERIODS, counts_for,
 from wanshang.insights.peers import category_average
 from wanshang.insights.peers import competition as compare
 from wanshang.insights.products import MIN_VISITORS, product_analysis
+from wanshang.insights.stockcover import stock_cover_alerts_unread
 from wanshang.insights.trade import platform_trade_report, trade_chart, trade_range, trade_report
 from wanshang.merchants.selectors import shops_by_ids
 
@@ -176,6 +177,7 @@ __all__ = [
     "metric_cards",
     "platform_alert_list",
     "platform_alerts_unread_count",
+    "stock_cover_alerts_unread",
     "platform_trade_report",
     "products",
     "repurchase",

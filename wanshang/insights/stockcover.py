@@ -91,3 +91,12 @@ def stock_cover_alerts_scan(*, now: datetime.datetime | None = None) -> int:
         Alert.objects.bulk_create(new, ignore_conflicts=True)
         created += len(new)
     return created
+
+
+def stock_cover_alerts_unread(*, shop, limit: int = 3) -> list[Alert]:
+    """The shop's unread 活动库存不足 alerts, soonest campaign first (the seller 工作台 shows them)."""
+    return list(
+        Alert.objects.for_shop(shop)
+        .filter(kind=Alert.Kind.STOCK_COVER, read_at__isnull=True)
+        .order_by("hour", "id")[:limit]
+    )

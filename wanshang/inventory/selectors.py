@@ -3,6 +3,8 @@ from django.db.models.functions import Coalesce
 
 from wanshang.catalog.selectors import seller_skus_on_sale
 from wanshang.common.errors import NotFound
+from wanshang.inventory.exports import XLSX as XLSX_CONTENT_TYPE
+from wanshang.inventory.exports import plan_headers, stock_plan_xlsx
 from wanshang.inventory.models import InboundReceipt, Stock, StockMovement, Warehouse
 from wanshang.inventory.plans import (
     SORTS as PLAN_SORTS,
@@ -27,6 +29,9 @@ from wanshang.inventory.receipts import can_move as receipt_can_move
 RECEIPT_STATUS_LABELS = dict(InboundReceipt.Status.choices)
 
 __all__ = [
+    "XLSX_CONTENT_TYPE",
+    "plan_headers",
+    "stock_plan_xlsx",
     "PLAN_SORTS",
     "PLAN_WINDOWS",
     "RECEIPT_OPEN_STATUSES",

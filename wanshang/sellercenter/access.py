@@ -35,6 +35,8 @@ NAV = [
         [
             (_("库存管理"), "sellercenter:stock_list", "stock"),
             (_("低库存预警"), "sellercenter:low_stock", "low_stock"),
+            (_("库存计划"), "sellercenter:stock_plan", "stock_plan"),
+            (_("入库单"), "sellercenter:receipt_list", "receipts"),
             (_("库存流水"), "sellercenter:movements", "movements"),
             (_("仓库管理"), "sellercenter:warehouse_list", "warehouses"),
         ],

@@ -405,3 +405,54 @@ class ReviewReportForm(forms.Form):
         ),
         error_messages={"required": _("请填写举报理由")},
     )
+
+
+# --- 库存计划 and 入库单 -----------------------------------------------------------------------------------------
+
+
+class PlanFilterForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=60)
+    need = forms.BooleanField(label=_("只看需补货"), required=False)
+    sort = forms.ChoiceField(label=_("排序"), required=False)
+
+    def __init__(self, *args, sorts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [(k, _(v)) for k, v in (sorts or {}).items()]
+
+
+class PlanSettingsForm(forms.Form):
+    lead_days = forms.IntegerField(label=_("采购提前期（天）"), min_value=0, max_value=365)
+    safety_days = forms.IntegerField(label=_("安全库存（天）"), min_value=0, max_value=365)
+    safety_units = forms.IntegerField(
+        label=_("安全库存（件，填写则代替天数）"), min_value=0, max_value=1_000_000, required=False
+    )
+    review_days = forms.IntegerField(label=_("补货周期（天）"), min_value=0, max_value=365)
+    window_days = forms.TypedChoiceField(label=_("销量统计窗口"), coerce=int)
+    campaign_uplift_pct = forms.IntegerField(label=_("活动销量倍数（%）"), min_value=100, max_value=5000)
+    campaign_horizon_days = forms.IntegerField(label=_("活动提前预警（天）"), min_value=1, max_value=90)
+
+    def __init__(self, *args, windows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window_days"].choices = [(w, _("近 %(n)s 天") % {"n": w}) for w in windows]
+
+
+class SkuPlanForm(forms.Form):
+    lead_days = forms.IntegerField(
+        label=_("采购提前期（天，留空用店铺设置）"), min_value=0, max_value=365, required=False
+    )
+    safety_units = forms.IntegerField(
+        label=_("安全库存（件，留空用店铺设置）"), min_value=0, max_value=1_000_000, required=False
+    )
+    pack_size = forms.IntegerField(label=_("箱规（件）"), min_value=1, max_value=10_000, initial=1)
+
+
+class ReceiptForm(forms.Form):
+    warehouse_id = forms.TypedChoiceField(label=_("入库仓库"), coerce=int)
+    supplier_name = forms.CharField(label=_("供应商"), max_length=60)
+    expected_date = forms.DateField(label=_("预计到货日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    submit_now = forms.BooleanField(label=_("供应商已发货，直接标记为在途"), required=False, initial=True)
+
+    def __init__(self, *args, warehouses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse_id"].choices = [(w.pk, w.name) for w in warehouses]

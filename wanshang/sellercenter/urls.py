@@ -10,6 +10,7 @@ from wanshang.sellercenter.views import (
     products,
     reviews,
     shop,
+    stockplan,
 )
 
 app_name = "sellercenter"
@@ -31,6 +32,16 @@ urlpatterns = [
     path("stock/adjust/", inventory.stock_adjust_page, name="stock_adjust"),
     path("stock/low/", inventory.low_stock, name="low_stock"),
     path("stock/movements/", inventory.movements, name="movements"),
+    path("stock/plan/", stockplan.stock_plan_view, name="stock_plan"),
+    path("stock/plan/export/", stockplan.stock_plan_export, name="stock_plan_export"),
+    path("stock/plan/settings/", stockplan.plan_settings_view, name="plan_settings"),
+    path("stock/plan/skus/<int:sku_id>/", stockplan.sku_plan_view, name="sku_plan"),
+    path("stock/receipts/", stockplan.receipt_list_view, name="receipt_list"),
+    path("stock/receipts/new/", stockplan.receipt_create_view, name="receipt_create"),
+    path("stock/receipts/<int:receipt_id>/", stockplan.receipt_detail_view, name="receipt_detail"),
+    path("stock/receipts/<int:receipt_id>/submit/", stockplan.receipt_submit_view, name="receipt_submit"),
+    path("stock/receipts/<int:receipt_id>/cancel/", stockplan.receipt_cancel_view, name="receipt_cancel"),
+    path("stock/receipts/<int:receipt_id>/receive/", stockplan.receipt_receive_view, name="receipt_receive"),
     path("warehouses/", inventory.warehouse_list_view, name="warehouse_list"),
     path("warehouses/new/", inventory.warehouse_create_view, name="warehouse_create"),
     path("warehouses/<int:warehouse_id>/", inventory.warehouse_edit, name="warehouse_edit"),

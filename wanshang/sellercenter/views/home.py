@@ -10,6 +10,7 @@ from wanshang.aftersales.selectors import seller_cases_waiting, seller_refunds_o
 from wanshang.catalog.selectors import categories_by_ids, category_tree
 from wanshang.common.web import form_errors
 from wanshang.fulfillment.selectors import region_children
+from wanshang.insights.selectors import stock_cover_alerts_unread
 from wanshang.inventory.selectors import low_stock_skus
 from wanshang.merchants.selectors import applications_of_user, staff_for_user
 from wanshang.merchants.services import application_submit
@@ -83,6 +84,7 @@ def dashboard(request):
                 "cases_waiting": seller_cases_waiting(shop=shop),
             },
             "low_stock": low_stock_skus(shop=shop).count(),
+            "stock_alerts": stock_cover_alerts_unread(shop=shop),
         },
         active="dashboard",
     )
