@@ -803,6 +803,60 @@ def test_seller_answers_match_the_documented_schemas(
     contract.call(owner, "get", f"{B}/warehouses", expect=200)
     contract.call(owner, "get", f"{B}/products/{{product_id}}", path={"product_id": 999999}, expect=404)
 
+    # 库存计划 and 入库单
+    contract.call(owner, "get", f"{B}/stock-plan", expect=200)
+    contract.call(owner, "get", f"{B}/stock-plan", query={"sort": "bogus"}, expect=400)
+    plan_settings = contract.call(owner, "get", f"{B}/stock-plan/settings", expect=200)
+    contract.call(
+        owner, "put", f"{B}/stock-plan/settings", body={**plan_settings, "lead_days": 10}, expect=200
+    )
+    contract.call(
+        owner, "put", f"{B}/stock-plan/settings", body={**plan_settings, "window_days": 5}, expect=400
+    )
+    inbound = contract.call(
+        owner,
+        "post",
+        f"{B}/inbound-receipts",
+        expect=201,
+        body={
+            "warehouse_id": row["warehouse_id"],
+            "supplier_name": "杭州青禾服装厂",
+            "expected_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+            "lines": [{"sku_id": sku_a.pk, "quantity": 30}],
+            "submit": True,
+        },
+    )
+    contract.call(owner, "post", f"{B}/inbound-receipts", body={"lines": "x"}, expect=422)
+    contract.call(owner, "get", f"{B}/inbound-receipts", expect=200)
+    contract.call(
+        owner, "get", f"{B}/inbound-receipts/{{receipt_id}}", path={"receipt_id": inbound["id"]}, expect=200
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{B}/inbound-receipts/{{receipt_id}}/receive",
+        path={"receipt_id": inbound["id"]},
+        body={"lines": [{"line_id": inbound["lines"][0]["id"], "quantity": 10}]},
+        expect=200,
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{B}/inbound-receipts/{{receipt_id}}/submit",
+        path={"receipt_id": inbound["id"]},
+        expect=409,
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{B}/inbound-receipts/{{receipt_id}}/cancel",
+        path={"receipt_id": inbound["id"]},
+        expect=200,
+    )
+    contract.call(
+        owner, "get", f"{B}/inbound-receipts/{{receipt_id}}", path={"receipt_id": 999999}, expect=404
+    )
+
     # orders, refunds, settlements
     contract.call(owner, "get", f"{B}/orders", expect=200)
     contract.call(owner, "get", f"{B}/orders/{{order_id}}", path={"order_id": to_ship.pk}, expect=200)

@@ -83,6 +83,7 @@ from wanshang.sellercenter.api.schemas import (
     WarehouseOut,
     request_now,
 )
+from wanshang.sellercenter.api.stockplan import router as stockplan_router
 from wanshang.sellercenter.datacenter.api import router as data_router
 
 router = Router(auth=SELLER_AUTH)
@@ -558,6 +559,7 @@ def _mount_data():
     router.add_router("", aftersales_router, tags=["seller aftersales"])
     router.add_router("", pickers_router, tags=["seller pickers"])
     router.add_router("", reviews_router, tags=["seller reviews"])
+    router.add_router("", stockplan_router, tags=["seller stock planning"])
 
 
 _mount_data()
