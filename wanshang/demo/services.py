@@ -45,6 +45,7 @@ from wanshang.demo.shops import (
     shops_open,
 )
 from wanshang.demo.simulator import SimOptions, market_simulate
+from wanshang.demo.stockplan import stockplan_create
 from wanshang.fulfillment.services import regions_ensure_loaded
 from wanshang.marketing.models import Coupon, FlashSlot, PointsAccount, Promotion
 from wanshang.marketing.types import Kind
@@ -176,6 +177,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         )
         phase("评价：已收货订单的评价、追评、商家回复与店铺评分")
         reviews_create(buyers=buyers, now=timezone.now(), rng=_rng(seed, "reviews"), log=log)
+        phase("库存计划：畅销款补货、在途入库单、活动备货提醒")
+        stockplan_create(shops=shops, rng=_rng(seed, "stockplan"), log=log)
     phase("完成")
     return demo_counts()
 

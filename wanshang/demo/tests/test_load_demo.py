@@ -427,3 +427,24 @@ def test_received_demo_orders_have_reviews_ratings_and_shop_scores(demo, client)
         ShopScore.objects.filter(counted__gt=0).exists()
         and ShopScoreDay.objects.count() > ShopScore.objects.count()
     )
+
+
+def test_stock_planning_has_receipts_in_transit_reorders_and_a_campaign_alert(demo):
+    from wanshang.insights.models import Alert
+    from wanshang.inventory.models import InboundReceipt
+    from wanshang.inventory.selectors import in_transit_by_sku, stock_plan
+    from wanshang.merchants.models import Shop
+
+    statuses = set(InboundReceipt.objects.values_list("status", flat=True))
+    assert {"in_transit", "partly_received", "received", "draft"} <= statuses
+    shops = [s for s in Shop.objects.all() if InboundReceipt.objects.filter(shop=s).exists()]
+    assert shops
+    needing = [r for s in shops for r in stock_plan(shop=s, needs_only=True)]
+    assert needing and all(r.suggested > 0 for r in needing)
+    shop = shops[0]
+    skus = InboundReceipt.objects.filter(shop=shop, status="in_transit").values_list(
+        "lines__sku_id", flat=True
+    )
+    assert in_transit_by_sku(shop=shop, sku_ids=list(skus))
+    alert = Alert.objects.get(kind=Alert.Kind.STOCK_COVER)
+    assert "周末爆款限时折扣" in alert.detail
