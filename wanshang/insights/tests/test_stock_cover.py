@@ -99,3 +99,19 @@ def test_enough_stock_raises_nothing(make_shop, make_product):
     sku = make_product(shop, stock=30).skus.get()  # never sold: no rate, no alert
     campaign(shop, sku)
     assert stock_cover_alerts_scan() == 0
+
+
+def test_alert_shows_to_its_shop_only_on_pages_and_api(selling, make_shop, client):
+    shop, sku = selling
+    campaign(shop, sku)
+    stock_cover_alerts_scan()
+    client.force_login(shop.owner)
+    assert "双十二限时折扣" in client.get("/seller/data/alerts/").content.decode()
+    assert "双十二限时折扣" in client.get("/seller/").content.decode()
+    api = client.get("/api/seller/data/alerts").json()
+    assert any("双十二限时折扣" in a["detail"] for a in api["items"])
+    other = make_shop()
+    client.force_login(other.owner)
+    assert "双十二限时折扣" not in client.get("/seller/data/alerts/").content.decode()
+    assert "双十二限时折扣" not in client.get("/seller/").content.decode()
+    assert client.get("/api/seller/data/alerts").json()["count"] == 0
