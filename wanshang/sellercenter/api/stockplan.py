@@ -24,6 +24,7 @@ from wanshang.inventory.services import (
     receipt_create,
     receipt_receive,
     receipt_submit,
+    sku_plan_save,
 )
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
@@ -78,6 +79,20 @@ class StockPlanSettingsIn(Schema):
     window_days: StrictInt = Field(description=f"销量统计窗口：{' / '.join(map(str, PLAN_WINDOWS))}")
     campaign_uplift_pct: StrictInt = Field(description="活动期间销量倍数（%），100–5000")
     campaign_horizon_days: StrictInt = Field(description="活动开始前多少天开始预警，1–90")
+
+
+class StockPlanSkuOut(Schema):
+    sku_id: int
+    lead_days: int | None
+    safety_units: int | None
+    pack_size: int
+
+
+class StockPlanSkuIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    lead_days: StrictInt | None = Field(None, description="采购提前期（天）；null 用店铺设置")
+    safety_units: StrictInt | None = Field(None, description="安全库存件数；null 用店铺设置")
+    pack_size: StrictInt = Field(1, description="箱规，建议补货量按它向上取整，1–10000")
 
 
 class InboundLineOut(Schema):
@@ -163,6 +178,17 @@ def seller_stock_plan_settings(request):
 def seller_stock_plan_settings_save(request, payload: StockPlanSettingsIn):
     staff = staff_require(user=request.user, perm=P.STOCK_EDIT)
     return plan_settings_save(shop=staff.shop, **payload.model_dump())
+
+
+@router.put(
+    "/stock-plan/skus/{sku_id}",
+    response={200: StockPlanSkuOut, **ERRORS},
+    summary="单个 SKU 的补货参数（提前期、安全库存、箱规）",
+    auth=AUTH,
+)
+def seller_stock_plan_sku_save(request, sku_id: int, payload: StockPlanSkuIn):
+    staff = staff_require(user=request.user, perm=P.STOCK_EDIT)
+    return sku_plan_save(shop=staff.shop, sku_id=sku_id, **payload.model_dump())
 
 
 @router.get(

@@ -140,3 +140,17 @@ def test_role_without_stock_permission_is_refused(scene, make_staff, client):
     client.force_login(make_staff(scene["shop"], "service"))
     assert client.get("/api/seller/stock-plan").status_code == 403
     assert post(client, "/api/seller/inbound-receipts", body(scene)).status_code == 403
+
+
+def test_sku_override_through_the_api(scene, make_product):
+    c, sku = scene["client"], scene["sku"]
+    url = f"/api/seller/stock-plan/skus/{sku.pk}"
+    saved = post(c, url, {"lead_days": 3, "safety_units": 2, "pack_size": 12}, method="put")
+    assert saved.status_code == 200 and saved.json()["pack_size"] == 12
+    for bad in ({"pack_size": 0}, {"lead_days": 400}, {"safety_units": -1}, {"pack_size": "6"}):
+        assert post(c, url, bad, method="put").status_code in (400, 422), bad
+    other_sku = make_product(scene["other"]).skus.get()
+    assert (
+        post(c, f"/api/seller/stock-plan/skus/{other_sku.pk}", {"pack_size": 2}, method="put").status_code
+        == 404
+    )
