@@ -111,4 +111,9 @@ def shot(request):
         page.screenshot(path=str(path), full_page=True)
         return path
 
+    def path(suffix=""):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        return SHOTS / f"{request.node.name}{suffix}.png"
+
+    take.path = path
     return take
