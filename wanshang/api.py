@@ -1,7 +1,7 @@
 """The JSON API (django-ninja): OpenAPI schema at /api/openapi.json, docs at /api/docs.
 
 Routers live with their faces: storefront (buyers), sellercenter (merchant staff), platform (operators),
-payments (gateway notifications). They call the same services and selectors as the web pages.
+payments (gateway notifications), shipping (carrier callbacks). They call the same services and selectors as the web pages.
 """
 
 from ninja import NinjaAPI, Swagger
@@ -13,6 +13,7 @@ from wanshang.common.errors import DomainError
 from wanshang.payments.api import router as payments_router
 from wanshang.platform.api import router as platform_router
 from wanshang.sellercenter.api import router as seller_router
+from wanshang.shipping.api import router as shipping_router
 from wanshang.storefront.api import router as store_router
 
 api = NinjaAPI(
@@ -110,6 +111,7 @@ def _mount():
     api.add_router("/seller", seller_router, tags=["seller center"])
     api.add_router("/platform", platform_router, tags=["platform"])
     api.add_router("/payments", payments_router, tags=["payments"])
+    api.add_router("/shipping", shipping_router, tags=["shipping callbacks"])
 
 
 _mount()

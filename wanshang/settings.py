@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wanshang.aftersales",
     "wanshang.marketing",
     "wanshang.reviews",
+    "wanshang.shipping",
     "wanshang.compliance",
     "wanshang.analytics",
     "wanshang.insights",
@@ -198,6 +199,8 @@ WANSHANG = {
     "AFTERSALES_BUYER_RETURN_DAYS": int(os.environ.get("AFTERSALES_BUYER_RETURN_DAYS", "7")),
     "AFTERSALES_SHOP_CONFIRM_DAYS": int(os.environ.get("AFTERSALES_SHOP_CONFIRM_DAYS", "10")),
     "AFTERSALES_WINDOW_DAYS": int(os.environ.get("AFTERSALES_WINDOW_DAYS", "15")),  # after completion
+    # 物流异常: a package with no new tracking point for this long raises one alert for the shop (docs/shipping.md)
+    "SHIPPING_STALL_HOURS": int(os.environ.get("SHIPPING_STALL_HOURS", "48")),
     # 换货: the shop has the return but sends no replacement in this many days → the case is refunded instead
     "AFTERSALES_RESHIP_DAYS": int(os.environ.get("AFTERSALES_RESHIP_DAYS", "5")),
     # the most return postage a buyer may claim on a shop's-fault return (unverified: a setting)

@@ -39,6 +39,7 @@ class Stock(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stocks")
     on_hand = models.IntegerField("实物库存", default=0)
     reserved = models.IntegerField("已占用", default=0)
+    bin_location = models.CharField("库位", max_length=30, blank=True)  # e.g. A-03-2: the pick list's order
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ShopOwnedManager()

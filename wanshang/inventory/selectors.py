@@ -117,3 +117,12 @@ def seller_sku_stocks(*, shop, sku_id) -> list[Stock]:
         .select_related("warehouse")
         .order_by("warehouse_id")
     )
+
+
+def stock_bins(*, shop, sku_ids) -> dict[tuple[int, int], str]:
+    """{(sku_id, warehouse_id): 库位} of the shop's stock rows (the pick list's order)."""
+    rows = Stock.objects.for_shop(shop).filter(sku_id__in=list(sku_ids))
+    return {
+        (r.sku_id, r.warehouse_id): r.bin_location
+        for r in rows.only("sku_id", "warehouse_id", "bin_location")
+    }

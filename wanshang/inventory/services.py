@@ -316,3 +316,16 @@ def warehouse_set_default(*, shop, warehouse_id) -> Warehouse:
         warehouse.is_default = True
         warehouse.save(update_fields=["is_default"])
     return warehouse
+
+
+def stock_bin_set(*, shop, sku_id, warehouse_id, bin_location: str) -> int:
+    """Set the 库位 (bin) of the shop's stock row of a SKU in a warehouse; the pick list walks bins in order.
+    A plain update of a label (no quantity moves): returns the rows changed, 0 when there is no such row."""
+    bin_location = (bin_location or "").strip()
+    if len(bin_location) > 30:
+        raise ValidationError("库位最多 30 个字符", field="bin_location")
+    return (
+        Stock.objects.for_shop(shop)
+        .filter(sku_id=sku_id, warehouse_id=warehouse_id)
+        .update(bin_location=bin_location)
+    )

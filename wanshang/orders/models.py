@@ -48,6 +48,9 @@ class Order(models.Model):
     pay_deadline = models.DateTimeField("付款截止")
     paid_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
+    # 签收: when the carrier reported the last package delivered (shipping's tracking); auto-receive counts
+    # from it when known, else from shipped_at. Not a status: the order stays 已发货 until receipt.
+    delivered_at = models.DateTimeField("签收时间", null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -409,3 +409,8 @@ def late_shipment_totals(*, shop_id=None) -> dict[str, int]:
         qs = qs.filter(shop_id=shop_id)
     agg = qs.aggregate(n=Count("id"), amount=Sum("amount_fen"), points=Sum("points"))
     return {"count": agg["n"] or 0, "amount_fen": agg["amount"] or 0, "points": agg["points"] or 0}
+
+
+def seller_order_id_by_no(*, shop, no: str) -> int | None:
+    """The id of the shop's order with this number (shipping's Excel import), or None."""
+    return Order.objects.for_shop(shop).filter(no=no.strip()).values_list("pk", flat=True).first()

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from wanshang.analytics.selectors import visitor_of
@@ -329,6 +330,50 @@ def order_ship(*, shop, order_id, carrier: str, tracking_no: str, actor) -> Orde
     return order
 
 
+def order_ship_part(
+    *, order: Order, carrier: str, tracking_no: str, complete: bool, note: str, actor
+) -> Order:
+    """One package of a paid order left (shipping's 多包裹发货). The order must be locked by the caller
+    (`order_lock`, then `order_lines_lock`). Every package asks the OrderShipping subscribers (an open refund
+    request or group buy refuses it); the package that ships the last units moves the order to 已发货 through
+    the state machine, an earlier one only notes the package on the order's timeline."""
+    if order.status != S.PAID:
+        raise InvalidTransition(f"订单{order.no}当前为“{S(order.status).label}”，不能发货")
+    facts = order_facts(order)
+    events.publish(OrderShipping(order=facts))
+    if not complete:
+        OrderEvent.objects.create(
+            order=order,
+            shop_id=order.shop_id,
+            from_status=order.status,
+            to_status=order.status,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_kind="seller",
+            note=note[:300],
+        )
+        return order
+    transition(
+        order,
+        S.SHIPPED,
+        actor=actor,
+        actor_kind="seller",
+        note=note,
+        extra_fields={"carrier": carrier, "tracking_no": tracking_no},
+    )
+    events.publish(
+        OrderShipped(order=replace(facts, status=order.status), carrier=carrier, tracking_no=tracking_no)
+    )
+    return order
+
+
+def order_mark_delivered(*, order_id, at) -> bool:
+    """The carrier reported the order's last package signed for (签收) at `at`: record it once, on a shipped
+    order, so auto-receive counts from delivery. A conditional update: repeated pushes change nothing."""
+    return bool(
+        Order.objects.filter(pk=order_id, status=S.SHIPPED, delivered_at__isnull=True).update(delivered_at=at)
+    )
+
+
 def _complete(order: Order, *, actor=None, actor_kind: str, now=None) -> None:
     """Receipt confirmed, then 交易成功: settlement and points follow from OrderCompleted's subscribers."""
     transition(
@@ -353,11 +398,13 @@ def order_confirm_receipt(*, buyer, order_id) -> Order:
 
 
 def orders_auto_receive(*, now=None) -> int:
-    """Shipped orders confirm receipt after N days. Idempotent; catches up after downtime."""
+    """Shipped orders confirm receipt N days after delivery (`delivered_at`, reported by the carrier's
+    tracking) or, when delivery is unknown, N days after shipping. Idempotent; catches up after downtime."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.WANSHANG["ORDER_AUTO_RECEIVE_DAYS"])
     ids = list(
-        Order.objects.filter(status=S.SHIPPED, shipped_at__lte=cutoff)
+        Order.objects.filter(status=S.SHIPPED)
+        .filter(Q(delivered_at__lte=cutoff) | Q(delivered_at__isnull=True, shipped_at__lte=cutoff))
         .order_by("pk")
         .values_list("pk", flat=True)[:1000]
     )

@@ -53,6 +53,15 @@ NAV = [
         ],
     ),
     (
+        _("物流"),
+        [
+            (_("发货中心"), "sellercenter:shipments", "shipments"),
+            (_("批量发货"), "sellercenter:shipping_batch", "shipping_batch"),
+            (_("物流异常"), "sellercenter:shipping_alerts", "shipping_alerts"),
+            (_("物流账户"), "sellercenter:shipping_account", "shipping_account"),
+        ],
+    ),
+    (
         _("营销"),
         [
             (_("营销中心"), "sellercenter:marketing", "marketing"),

@@ -9,6 +9,7 @@ from wanshang.sellercenter.views import (
     orders,
     products,
     reviews,
+    shipping,
     shop,
     stockplan,
 )
@@ -50,6 +51,20 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
     path("orders/<int:order_id>/ship/", orders.order_ship_view, name="order_ship"),
+    # 发货与物流
+    path("orders/<int:order_id>/packages/", shipping.ship_page, name="ship_page"),
+    path("shipping/", shipping.shipment_list, name="shipments"),
+    path("shipping/labels.pdf", shipping.labels_pdf, name="shipping_labels"),
+    path("shipping/batch/", shipping.batch, name="shipping_batch"),
+    path("shipping/batch/action/", shipping.batch_action, name="shipping_batch_action"),
+    path("shipping/import/", shipping.batch_import, name="shipping_import"),
+    path("shipping/import/template.xlsx", shipping.import_template_view, name="shipping_template"),
+    path("shipping/picklist/", shipping.pick_list_view, name="pick_list"),
+    path("shipping/account/", shipping.account_view, name="shipping_account"),
+    path("shipping/alerts/", shipping.alert_list, name="shipping_alerts"),
+    path(
+        "shipping/alerts/<int:alert_id>/resolve/", shipping.alert_resolve_view, name="shipping_alert_resolve"
+    ),
     path("refunds/", orders.refund_list, name="refund_list"),
     path("refunds/<int:refund_id>/", orders.refund_detail, name="refund_detail"),
     path("refunds/<int:refund_id>/approve/", orders.refund_approve_view, name="refund_approve"),

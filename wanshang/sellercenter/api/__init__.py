@@ -44,7 +44,6 @@ from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.merchants.services import shop_update_settings
 from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list
-from wanshang.orders.services import order_ship
 from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.api.aftersales import router as aftersales_router
@@ -84,7 +83,9 @@ from wanshang.sellercenter.api.schemas import (
     request_now,
 )
 from wanshang.sellercenter.api.stockplan import router as stockplan_router
+from wanshang.sellercenter.api.shipping import router as shipping_router
 from wanshang.sellercenter.datacenter.api import router as data_router
+from wanshang.shipping.services import shipment_create
 
 router = Router(auth=SELLER_AUTH)
 
@@ -271,13 +272,13 @@ def orders_get(request, order_id: int):
 @router.post(
     "/orders/{order_id}/ship",
     response={200: SellerOrderDetailOut, **ERRORS},
-    summary="发货",
+    summary="发货（全部待发商品作为一个包裹）",
     auth=seller_auth(P.ORDER_SHIP),
 )
 def orders_ship(request, order_id: int, payload: ShipIn):
     staff = _staff(request, P.ORDER_SHIP)
     order = seller_order_get(shop=staff.shop, order_id=order_id)
-    order_ship(
+    shipment_create(
         shop=staff.shop,
         order_id=order.pk,
         carrier=payload.carrier,
@@ -560,6 +561,7 @@ def _mount_data():
     router.add_router("", pickers_router, tags=["seller pickers"])
     router.add_router("", reviews_router, tags=["seller reviews"])
     router.add_router("", stockplan_router, tags=["seller stock planning"])
+    router.add_router("", shipping_router, tags=["seller shipping"])
 
 
 _mount_data()

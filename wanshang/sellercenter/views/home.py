@@ -17,6 +17,7 @@ from wanshang.merchants.services import application_submit
 from wanshang.orders.selectors import seller_today
 from wanshang.sellercenter.access import login_url, seller_render, seller_view
 from wanshang.sellercenter.forms import ApplyForm
+from wanshang.shipping.selectors import seller_alert_count
 
 
 def _applicant_gate(request):
@@ -85,6 +86,7 @@ def dashboard(request):
             },
             "low_stock": low_stock_skus(shop=shop).count(),
             "stock_alerts": stock_cover_alerts_unread(shop=shop),
+            "shipping_alerts": seller_alert_count(shop=shop),
         },
         active="dashboard",
     )

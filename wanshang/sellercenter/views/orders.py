@@ -26,9 +26,10 @@ from wanshang.orders.selectors import (
     seller_order_list,
     seller_status_counts,
 )
-from wanshang.orders.services import order_ship
 from wanshang.sellercenter.access import can, seller_render, seller_view
 from wanshang.sellercenter.forms import OrderFilterForm, RefundRejectForm, ShipForm
+from wanshang.shipping.selectors import order_shipments
+from wanshang.shipping.services import shipment_create
 
 ACTOR_KINDS = {
     "buyer": _("买家"),
@@ -90,6 +91,7 @@ def _order_page(request, order, *, ship_form=None, status=200):
             "open_refund_case": next((c for c in cases if c.type == "refund_only" and c.is_open), None),
             "cases": cases,
             "can_ship": can_ship,
+            "packages": order_shipments(order=order),
             "ship_form": ship_form or ShipForm(carriers=carrier_choices()),
             "events": [
                 {"event": e, "who": ACTOR_KINDS.get(e.actor_kind, e.actor_kind)} for e in order.events.all()
@@ -112,7 +114,7 @@ def order_ship_view(request, order_id: int):
     form = ShipForm(request.POST, carriers=carrier_choices())
     if form.is_valid():
         with form_errors(form, passthrough=NotFound) as outcome:
-            order_ship(
+            shipment_create(  # one package with every unit still to ship
                 shop=request.shop,
                 order_id=order.pk,
                 carrier=form.cleaned_data["carrier"],

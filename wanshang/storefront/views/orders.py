@@ -19,6 +19,7 @@ from wanshang.orders.selectors import (
     order_return_windows,
 )
 from wanshang.orders.services import order_cancel, order_confirm_receipt
+from wanshang.shipping.selectors import buyer_timeline
 from wanshang.storefront.forms import CancelForm, RefundForm
 from wanshang.storefront.views._common import buyer_required
 from wanshang.storefront.views.reviews import mark_review_actions
@@ -76,6 +77,7 @@ def order_detail(request, order_id):
             "events": list(order.events.all()),
             "refund": order_for_refund(order),
             "carrier_label": dict(carrier_choices()).get(order.carrier, order.carrier),
+            "packages": buyer_timeline(order=order),
             "cancel_form": CancelForm(),
         },
     )
