@@ -37,6 +37,7 @@ from wanshang.demo.people import (
     shared_password_hash,
 )
 from wanshang.demo.reviews import reviews_create
+from wanshang.demo.shipping import shipping_create
 from wanshang.demo.shops import (
     applications_pending,
     brands_create,
@@ -179,6 +180,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         reviews_create(buyers=buyers, now=timezone.now(), rng=_rng(seed, "reviews"), log=log)
         phase("库存计划：畅销款补货、在途入库单、活动备货提醒")
         stockplan_create(shops=shops, rng=_rng(seed, "stockplan"), log=log)
+        phase("物流：电子面单账户、库位、包裹与沙箱轨迹、物流异常")
+        shipping_create(shops=shops, now=timezone.now(), log=log)
     phase("完成")
     return demo_counts()
 

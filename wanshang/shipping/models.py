@@ -92,6 +92,12 @@ class Shipment(models.Model):
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
 
+    @property
+    def latest_event(self):
+        """The newest point of the (prefetched, time-ordered) timeline, or None."""
+        events = list(self.events.all())
+        return events[-1] if events else None
+
     def get_carrier_display(self) -> str:
         return dict(Carrier.choices).get(self.carrier, self.carrier)
 

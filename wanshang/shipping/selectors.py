@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Sum
 from wanshang.common.errors import NotFound
 from wanshang.inventory.selectors import stock_bins, warehouse_list
 from wanshang.orders.selectors import seller_order_get
+from wanshang.shipping.carriers.sandbox import stalls
 from wanshang.shipping.models import (
     CarrierAccount,
     Provider,
@@ -150,3 +151,8 @@ def pick_list(*, shop, order_ids) -> list[PickRow]:
 def buyer_timeline(*, order) -> list[Shipment]:
     """The packages of the buyer's order (already checked by buyer_order_get) with their timelines."""
     return order_shipments(order=order)
+
+
+def sandbox_number_stalls(*, tracking_no: str) -> bool:
+    """Whether the sandbox carrier's trace of this number stops after 运输中 (the demo's 物流异常)."""
+    return stalls(tracking_no)

@@ -159,6 +159,7 @@ def shipment_create(
     items=None,
     actor=None,
     waybill: bool = False,
+    provider: str | None = None,
     transport=None,
     now=None,
 ) -> Shipment:
@@ -166,7 +167,8 @@ def shipment_create(
     ship. With `waybill` the shop's carrier account issues the 电子面单 (its carrier and number). The package
     that ships the last units makes the order 已发货 (orders' state machine). Raises ValidationError (bad
     input, units already shipped), NotFound (another shop's order), InvalidTransition (not 待发货), Conflict
-    (an OrderShipping subscriber refused: an open refund request, an open group buy)."""
+    (an OrderShipping subscriber refused: an open refund request, an open group buy). `provider` names who
+    tracks a hand-typed number (the sandbox carrier in the demo); by default nobody but pushes."""
     now = now or timezone.now()
     account = None
     if waybill:
@@ -187,7 +189,7 @@ def shipment_create(
             package_no=package_no,
             carrier=carrier,
             tracking_no=tracking_no,
-            provider=account.provider if account else Provider.MANUAL,
+            provider=account.provider if account else (provider or Provider.MANUAL),
             waybill=bool(account),
             shipped_by=actor if getattr(actor, "pk", None) else None,
             created_at=now,
@@ -259,6 +261,40 @@ def _subscribe(account, shipment, *, transport) -> None:
         return
     if ok:
         Shipment.objects.filter(pk=shipment.pk).update(subscribed=True)
+
+
+def shipment_backfill(*, order_id, provider: str = Provider.MANUAL) -> Shipment | None:
+    """An order shipped in one step before packages existed (or through orders.services.order_ship) gets its
+    one package: every unit, the order's carrier and number, shipped at `shipped_at`. Idempotent: an order
+    that has packages, or has not shipped, is left alone (None)."""
+    with transaction.atomic():
+        order = order_lock(order_id)
+        if order.shipped_at is None or Shipment.objects.filter(order_id=order.pk).exists():
+            return None
+        lines = order_lines_lock(order)
+        shipment = Shipment.objects.create(
+            shop_id=order.shop_id,
+            order=order,
+            package_no=1,
+            carrier=order.carrier or Carrier.SELF,
+            tracking_no=order.tracking_no,
+            provider=provider,
+            created_at=order.shipped_at,
+            last_event_at=order.shipped_at,
+        )
+        ShipmentLine.objects.bulk_create(
+            ShipmentLine(
+                shop_id=order.shop_id,
+                shipment=shipment,
+                order_line=line,
+                sku_id=line.sku_id,
+                title=line.title,
+                spec_text=line.spec_text,
+                quantity=line.quantity,
+            )
+            for line in lines
+        )
+    return shipment
 
 
 @dataclass

@@ -194,6 +194,30 @@ def seller_labels(request, ids: str = Query(..., description="包裹编号，逗
     return _pdf(document_labels(shop=shop, shipments=shipments), "waybills.pdf")
 
 
+@router.post(
+    "/shipments/batch-waybill",
+    response={200: list[SellerShipResultOut], **ERRORS},
+    summary="批量电子面单发货（每单各自成败）",
+    auth=seller_auth(P.ORDER_SHIP),
+)
+def seller_batch_waybill(request, payload: SellerOrderIdsIn):
+    return shipments_batch_waybill(
+        shop=_shop(request, P.ORDER_SHIP), order_ids=payload.order_ids, actor=request.user
+    )
+
+
+@router.post(
+    "/shipments/import",
+    response={200: list[SellerShipResultOut], **ERRORS},
+    summary="Excel 导入发货（订单号、快递公司、运单号；逐行结果）",
+    auth=seller_auth(P.ORDER_SHIP),
+)
+def seller_ship_import(request, file: File[UploadedFile]):
+    return shipments_import(
+        shop=_shop(request, P.ORDER_SHIP), data=file.read(2 * 1024 * 1024 + 1), actor=request.user
+    )
+
+
 @router.get(
     "/shipments/{shipment_id}",
     response={200: SellerShipmentOut, **ERRORS},
@@ -224,30 +248,6 @@ def seller_shipment_create(request, order_id: int, payload: SellerShipmentIn):
         actor=request.user,
     )
     return 201, seller_shipment_get(shop=shop, shipment_id=shipment.pk)
-
-
-@router.post(
-    "/shipments/batch-waybill",
-    response={200: list[SellerShipResultOut], **ERRORS},
-    summary="批量电子面单发货（每单各自成败）",
-    auth=seller_auth(P.ORDER_SHIP),
-)
-def seller_batch_waybill(request, payload: SellerOrderIdsIn):
-    return shipments_batch_waybill(
-        shop=_shop(request, P.ORDER_SHIP), order_ids=payload.order_ids, actor=request.user
-    )
-
-
-@router.post(
-    "/shipments/import",
-    response={200: list[SellerShipResultOut], **ERRORS},
-    summary="Excel 导入发货（订单号、快递公司、运单号；逐行结果）",
-    auth=seller_auth(P.ORDER_SHIP),
-)
-def seller_ship_import(request, file: File[UploadedFile]):
-    return shipments_import(
-        shop=_shop(request, P.ORDER_SHIP), data=file.read(2 * 1024 * 1024 + 1), actor=request.user
-    )
 
 
 @router.get(

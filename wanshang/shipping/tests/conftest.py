@@ -2,6 +2,8 @@ import uuid
 
 import pytest
 
+from wanshang.merchants.tests.conftest import make_staff  # noqa: F401
+
 
 @pytest.fixture
 def pay():
