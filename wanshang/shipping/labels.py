@@ -154,13 +154,14 @@ def pick_list_pdf(rows, *, title: str) -> bytes:
         _text(c, 15 * mm, y, row.warehouse[:14], 9)
         _text(c, 45 * mm, y, row.bin_location or "—", 9)
         _text(c, 150 * mm, y, str(row.quantity), 11)
-        orders_end = _text(c, 165 * mm, y, "\n".join(row.orders)[:0] or row.orders[0], 7)
+        orders_end = _text(c, 165 * mm, y, row.orders[0], 7)
         if len(row.orders) > 1:
             orders_end = _text(c, 165 * mm, orders_end, f"等 {len(row.orders)} 单", 7)
         end = _text(c, 65 * mm, y, f"{row.title} {row.spec_text}".strip(), 9, width=82 * mm)
-        y = min(end, orders_end) - 3 * mm
+        bottom = min(end + 9 * 1.3, orders_end + 7 * 1.3)  # the lowest baseline of the row
         c.setStrokeGray(0.8)
-        c.line(15 * mm, y + 2 * mm, w - 15 * mm, y + 2 * mm)
+        c.line(15 * mm, bottom - 2 * mm, w - 15 * mm, bottom - 2 * mm)
+        y = bottom - 8 * mm
         c.setStrokeGray(0)
     c.showPage()
     c.save()
