@@ -181,6 +181,55 @@ def _promo(shop, kind, *, actor=None, items=(), config=None, starts=None, ends=N
     return promotion_save(shop=shop, actor=actor or (shop.owner if shop else None), data=data)
 
 
+def _seller_shipping(contract, owner, buyer, address, sku, B: str) -> None:
+    """发货与物流: the carrier account, pick list and slips, a package by hand, a batch 电子面单, labels, alerts."""
+    from wanshang.shipping.services import stalls_flag
+
+    order = _paid_order(buyer, address, sku)
+    account = {
+        "provider": "sandbox",
+        "carrier": "ZTO",
+        "sender_name": "张仓管",
+        "sender_phone": "13800000001",
+        "sender_province": "浙江省",
+        "sender_city": "杭州市",
+        "sender_address": "仓前街道 8 号仓",
+    }
+    contract.call(owner, "get", f"{B}/shipping-account", expect=404)
+    contract.call(owner, "put", f"{B}/shipping-account", body={**account, "provider": "kdniao"}, expect=400)
+    contract.call(owner, "put", f"{B}/shipping-account", body=account, expect=200)
+    contract.call(owner, "get", f"{B}/shipping-account", expect=200)
+    ids = {"order_ids": str(order.pk)}
+    contract.call(owner, "get", f"{B}/pick-list", query=ids, expect=200)
+    contract.call(owner, "get", f"{B}/pick-list", query={"order_ids": "x"}, expect=400)
+    contract.call(owner, "get", f"{B}/pick-list.pdf", query=ids, expect=200)
+    contract.call(owner, "get", f"{B}/packing-slips.pdf", query=ids, expect=200)
+    line = order.lines.get()
+    template = f"{B}/orders/{{order_id}}/shipments"
+    body = {
+        "lines": [{"line_id": line.pk, "quantity": line.quantity}],
+        "carrier": "SF",
+        "tracking_no": "SF555000111",
+    }
+    shipment = contract.call(owner, "post", template, path={"order_id": order.pk}, body=body, expect=201)
+    contract.call(owner, "post", template, path={"order_id": order.pk}, body=body, expect=409)
+    contract.call(owner, "post", template, path={"order_id": order.pk}, body={"carrier": "XX"}, expect=400)
+    contract.call(owner, "get", f"{B}/shipments", expect=200)
+    contract.call(owner, "get", f"{B}/shipments", query={"state": "flying"}, expect=400)
+    contract.call(
+        owner, "get", f"{B}/shipments/{{shipment_id}}", path={"shipment_id": shipment["id"]}, expect=200
+    )
+    contract.call(owner, "get", f"{B}/shipments/{{shipment_id}}", path={"shipment_id": 10**9}, expect=404)
+    contract.call(owner, "get", f"{B}/shipments/labels.pdf", query={"ids": shipment["id"]}, expect=200)
+    other = _paid_order(buyer, address, sku)
+    contract.call(owner, "post", f"{B}/shipments/batch-waybill", body={"order_ids": [other.pk]}, expect=200)
+    contract.call(owner, "post", f"{B}/shipments/batch-waybill", body={"order_ids": []}, expect=422)
+    stalls_flag(now=timezone.now() + timedelta(hours=49))
+    alerts = contract.call(owner, "get", f"{B}/shipping-alerts", expect=200)
+    at = {"alert_id": alerts["items"][0]["id"]}
+    contract.call(owner, "post", f"{B}/shipping-alerts/{{alert_id}}/resolve", path=at, expect=200)
+
+
 def _paid_order(buyer, address, sku, qty=1):
     from wanshang.checkout.services import checkout_submit
     from wanshang.payments.services import sandbox_pay
@@ -679,6 +728,20 @@ def test_storefront_answers_match_the_documented_schemas(
     contract.call(me, "delete", f"{S}/me/events", expect=200)
 
     _store_reviews(contract, me, buyer, client, S, paid_id, _logged_in(make_user()))
+    from wanshang.shipping.services import shipment_backfill
+
+    shipment_backfill(order_id=paid_id)  # shipped in one step: its one package
+    packages = contract.call(
+        me, "get", f"{S}/orders/{{order_id}}/packages", path={"order_id": paid_id}, expect=200
+    )
+    assert packages and packages[0]["package_no"] == 1
+    contract.call(
+        _logged_in(make_user()),
+        "get",
+        f"{S}/orders/{{order_id}}/packages",
+        path={"order_id": paid_id},
+        expect=404,
+    )
 
     assert contract.uncovered_gets(S + "/") == []
     assert contract.gets_without_data(S + "/") == []
@@ -1154,6 +1217,8 @@ def test_seller_answers_match_the_documented_schemas(
     contract.call(_logged_in(buyer), "get", f"{B}/orders", expect=403)
     contract.call(_logged_in(buyer), "post", f"{B}/products", body={"title": 5}, expect=403)
     contract.call(Client(), "get", f"{D}/rfm", expect=401)
+
+    _seller_shipping(contract, owner, buyer, address, sku_a, B)
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from wanshang.common.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from wanshang.common.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from wanshang.fulfillment.types import Carrier
 from wanshang.orders.selectors import seller_order_get, seller_order_id_by_no
 from wanshang.orders.services import order_lines_lock, order_lock, order_mark_delivered, order_ship_part
+from wanshang.orders.types import OrderStatus
 from wanshang.shipping import carriers, labels
 from wanshang.shipping.carriers.base import CarrierError, Party, Trace, WaybillRequest
 from wanshang.shipping.carriers.kdniao import parse_push, sign_matches
@@ -180,6 +181,8 @@ def shipment_create(
     tracking_no = _check_tracking(carrier, tracking_no)
     with transaction.atomic():
         order = order_lock(order_id, shop=shop)
+        if order.status != OrderStatus.PAID:
+            raise InvalidTransition(f"订单{order.no}当前为“{OrderStatus(order.status).label}”，不能发货")
         lines = order_lines_lock(order)
         plan, complete = _plan(lines, _shipped_by_line(order.pk), items)
         package_no = Shipment.objects.filter(order_id=order.pk).count() + 1
