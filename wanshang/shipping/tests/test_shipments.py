@@ -45,7 +45,7 @@ def test_units_cannot_ship_twice(shop, order, lines):
             shop=shop, order_id=order.pk, carrier="SF", tracking_no="SF100000002", items=[(lines[1].pk, 1)]
         )
     shipment_create(shop=shop, order_id=order.pk, carrier="SF", tracking_no="SF100000003")  # the rest
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidTransition):  # 已发货: the state machine refuses (409)
         shipment_create(shop=shop, order_id=order.pk, carrier="SF", tracking_no="SF100000004")
 
 
