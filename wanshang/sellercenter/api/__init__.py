@@ -82,8 +82,8 @@ from wanshang.sellercenter.api.schemas import (
     WarehouseOut,
     request_now,
 )
-from wanshang.sellercenter.api.stockplan import router as stockplan_router
 from wanshang.sellercenter.api.shipping import router as shipping_router
+from wanshang.sellercenter.api.stockplan import router as stockplan_router
 from wanshang.sellercenter.datacenter.api import router as data_router
 from wanshang.shipping.services import shipment_create
 
