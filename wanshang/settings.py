@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wanshang.marketing",
     "wanshang.reviews",
     "wanshang.shipping",
+    "wanshang.stores",
     "wanshang.compliance",
     "wanshang.analytics",
     "wanshang.insights",
@@ -192,6 +193,8 @@ LOGGING = {
 WANSHANG = {
     "ORDER_PAYMENT_TIMEOUT_MINUTES": int(os.environ.get("ORDER_PAYMENT_TIMEOUT_MINUTES", "30")),
     "ORDER_AUTO_RECEIVE_DAYS": int(os.environ.get("ORDER_AUTO_RECEIVE_DAYS", "10")),
+    # 到店自提: a paid pickup not collected within this many days is cancelled and refunded (stores.tasks)
+    "PICKUP_EXPIRE_DAYS": int(os.environ.get("PICKUP_EXPIRE_DAYS", "7")),
     "SETTLEMENT_DELAY_DAYS": int(os.environ.get("SETTLEMENT_DELAY_DAYS", "7")),
     # 售后 timers that decide for the silent party (docs/aftersales.md; commonly quoted for Taobao, unverified).
     "AFTERSALES_REFUND_ONLY_SILENT_HOURS": int(os.environ.get("AFTERSALES_REFUND_ONLY_SILENT_HOURS", "48")),

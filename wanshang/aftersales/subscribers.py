@@ -1,9 +1,14 @@
 """What after-sales does when orders change (see common/events.py)."""
 
+import logging
+
 from wanshang.aftersales.models import OPEN_STATES, Case, CaseType, Refund
+from wanshang.aftersales.services import refund_by_system
 from wanshang.common import events
-from wanshang.common.domain_events import LateShipmentDue, OrderShipping
-from wanshang.common.errors import Conflict
+from wanshang.common.domain_events import LateShipmentDue, OrderShipping, PickupExpired
+from wanshang.common.errors import Conflict, NotFound
+
+log = logging.getLogger("wanshang.aftersales")
 
 
 def on_order_shipping(event: OrderShipping) -> None:
@@ -33,6 +38,16 @@ def on_late_shipment_due(event: LateShipmentDue) -> None:
         raise Conflict("买家在最晚发货时间前申请了仅退款售后，商家不能发货")
 
 
+def on_pickup_expired(event: PickupExpired) -> None:
+    """到店自提 not collected in time: refund the paid order in full, as a group buy that did not fill (the
+    money through the gateway, retried by `refunds_retry`; the units back on hand). Idempotent: an order
+    already refunded (by the buyer's request, or a first run of this handler) is left alone."""
+    try:
+        refund_by_system(order_id=event.order.order_id, reason="超过自提期限未提货，系统自动取消并退款")
+    except (Conflict, NotFound) as exc:
+        log.info("pickup of order %s expired, nothing to refund: %s", event.order.order_id, exc)
+
+
 SUBSCRIPTIONS = [
     (OrderShipping, on_order_shipping, events.IN_TRANSACTION),
     (
@@ -40,4 +55,5 @@ SUBSCRIPTIONS = [
         on_late_shipment_due,
         events.IN_TRANSACTION,
     ),  # exempts an order the buyer asked to refund
+    (PickupExpired, on_pickup_expired, events.AFTER_COMMIT),  # the gateway call runs outside the job's tx
 ]

@@ -1,5 +1,7 @@
 """Cart and checkout writes. `checkout_submit` is the one way orders are placed, from the web and the API."""
 
+from dataclasses import replace
+
 from django.db import IntegrityError, transaction
 
 from wanshang.accounts.selectors import address_default, address_get
@@ -23,6 +25,8 @@ from wanshang.orders.services import orders_create
 from wanshang.payments.services import payment_create
 from wanshang.pricing.selectors import check_quantity, price_items
 from wanshang.pricing.types import PricingOptions
+from wanshang.stores.selectors import checkout_pickup_stores
+from wanshang.stores.services import pickups_create
 
 MAX_CART_LINES = 120
 
@@ -87,11 +91,41 @@ def cart_select(*, user, sku_ids, selected: bool) -> int:
     return CartItem.objects.filter(user=user, sku_id__in=list(sku_ids)).update(selected=bool(selected))
 
 
+def with_pickup(options: PricingOptions | None, pickup: dict | None):
+    """到店自提: the buyer's {shop_id: store_id} checked (ValidationError, field `pickup`) and put into the
+    pricing options as each store's warehouse. Returns (options, {shop_id: Store})."""
+    stores = checkout_pickup_stores(pickup=pickup or {})
+    options = options or PricingOptions()
+    if stores:
+        options = replace(options, pickup_warehouses={sid: s.warehouse_id for sid, s in stores.items()})
+    return options, stores
+
+
+def _check_pickup(cart, stores: dict) -> None:
+    shops = {g.shop.pk for g in cart.groups}
+    if set(stores) - shops:
+        raise ValidationError("自提门店所属店铺不在本次结算中", field="pickup")
+    if any(
+        line.item_price is not None and line.item_price.kind == Kind.FLASH_SALE
+        for g in cart.groups
+        if g.shop.pk in stores
+        for line in g.valid_lines
+    ):
+        raise ValidationError("秒杀商品不支持到店自提，请选择快递配送", field="pickup")
+
+
 def checkout_preview(
-    *, user, items: list[tuple[int, int]], address_id=None, options: PricingOptions | None = None
+    *,
+    user,
+    items: list[tuple[int, int]],
+    address_id=None,
+    options: PricingOptions | None = None,
+    pickup: dict | None = None,
 ):
-    """Price what would be ordered: to the chosen (or default) address. Returns (PricedCart, address)."""
+    """Price what would be ordered: to the chosen (or default) address, or collected at the chosen stores
+    (`pickup` {shop_id: store_id}: no freight, that store's stock). Returns (PricedCart, address)."""
     address = address_get(user=user, address_id=address_id) if address_id else address_default(user=user)
+    options, _stores = with_pickup(options, pickup)
     cart = price_items(
         buyer=user, items=items, district_code=address.district_code if address else None, options=options
     )
@@ -159,8 +193,12 @@ def checkout_submit(
     options: PricingOptions | None = None,
     require_item_kind: str | None = None,
     confirm_no_return: bool = False,
+    pickup: dict | None = None,
 ):
     """Place one order per shop under one payment. Returns the Payment.
+
+    `pickup` {shop_id: store_id}: 到店自提 for those shops' goods — no freight, stock from the store's
+    warehouse, a pickup code when paid (stores app). The address stays the buyer's contact.
 
     The same `idempotency_key` returns the same payment and creates nothing twice. Raises ValidationError
     (bad input, undeliverable, invalid lines), OutOfStock (stock or a flash sale's units gone, found while
@@ -178,6 +216,7 @@ def checkout_submit(
         raise ValidationError("请选择要结算的商品", field="items")
     if address_id in (None, ""):
         raise ValidationError("请选择收货地址", field="address_id")
+    options, stores = with_pickup(options, pickup)
     redis_claims: list = []
     try:
         with transaction.atomic():
@@ -192,6 +231,7 @@ def checkout_submit(
             address = address_get(user=user, address_id=address_id)
             cart = price_items(buyer=user, items=items, district_code=address.district_code, options=options)
             _check_priced(cart, require_item_kind)
+            _check_pickup(cart, stores)
             _check_return_confirmation(cart, confirm_no_return)
             if expected_payable_fen is not None and expected_payable_fen != cart.payable_fen:
                 raise Conflict(
@@ -210,7 +250,9 @@ def checkout_submit(
                 payment=payment,
                 buyer_note=buyer_note,
                 flash_holds=flash_hold_warehouses(item_ids=flash_items) if flash_items else {},
+                pickup_warehouses=options.pickup_warehouses,
             )
+            pickups_create(orders=orders, stores=stores)
             promotions_commit(
                 buyer=user, cart=cart, orders=orders, payment=payment, redis_claims=redis_claims
             )

@@ -172,6 +172,19 @@ class RefundCompleted(DomainEvent):
     order: OrderFacts
 
 
+# --- stores -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PickupExpired(DomainEvent):
+    """到店自提: a paid pickup order was not collected within the pickup period; its code no longer works. The
+    order is still paid: after-sales refunds it in full (stock back) — stores sits below after-sales."""
+
+    order: OrderFacts
+    store_id: int
+    pickup_id: int
+
+
 # --- catalog and merchants ---------------------------------------------------------------------------------------
 
 

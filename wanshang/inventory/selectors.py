@@ -59,6 +59,14 @@ def available_by_sku(*, sku_ids) -> dict[int, int]:
     return {r["sku_id"]: max(r["avail"] or 0, 0) for r in rows}
 
 
+def available_in_warehouse(*, sku_ids, warehouse_id) -> dict[int, int]:
+    """Units a buyer can still order per SKU from one warehouse (到店自提 takes the store's stock only)."""
+    rows = Stock.objects.filter(sku_id__in=list(sku_ids), warehouse_id=warehouse_id).values_list(
+        "sku_id", "on_hand", "reserved"
+    )
+    return {sku_id: max(on_hand - reserved, 0) for sku_id, on_hand, reserved in rows}
+
+
 def warehouse_list(*, shop) -> list[Warehouse]:
     return list(Warehouse.objects.for_shop(shop))
 

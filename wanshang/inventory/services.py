@@ -140,10 +140,15 @@ def stock_adjust(*, shop, sku_id, warehouse_id, on_hand: int, actor, reason: str
 
 
 def stock_reserve(
-    *, needs: dict[int, int], order_ids: dict[int, int], names: dict[int, str]
+    *,
+    needs: dict[int, int],
+    order_ids: dict[int, int],
+    names: dict[int, str],
+    warehouses: dict[int, int] | None = None,
 ) -> list[Allocation]:
     """Reserve `needs` {sku_id: qty}: from the default warehouse first, then the others by id, splitting a
     line over warehouses when no single one holds enough (the sum is what the storefront shows).
+    `warehouses` {sku_id: warehouse_id} pins a SKU to one warehouse (到店自提: the store's).
 
     `order_ids` maps sku_id → order id for the ledger. Must run inside a transaction.
     Raises OutOfStock naming the product when any SKU lacks stock; the caller's transaction then rolls back.
@@ -161,6 +166,8 @@ def stock_reserve(
     for sku_id in sorted(needs):
         qty = needs[sku_id]
         candidates = sorted(by_sku.get(sku_id, []), key=lambda r: (r.warehouse_id not in default_ids, r.pk))
+        if warehouses and sku_id in warehouses:
+            candidates = [r for r in candidates if r.warehouse_id == warehouses[sku_id]]
         left = sum(max(r.on_hand - r.reserved, 0) for r in candidates)
         if left < qty:
             raise OutOfStock.of(names.get(sku_id, sku_id), left)

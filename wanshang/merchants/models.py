@@ -74,6 +74,10 @@ class StaffRole(models.TextChoices):
     SERVICE = "service", _("客服")
     WAREHOUSE = "warehouse", _("仓库")
     FINANCE = "finance", _("财务")
+    STORE = (
+        "store",
+        _("门店"),
+    )  # 到店自提: verifies pickup codes at the store(s) it is assigned to (stores app)
 
 
 class ShopStaff(models.Model):

@@ -17,6 +17,8 @@ STAFF_MANAGE = "staff.manage"
 MARKETING = "marketing.edit"  # 营销中心: promotions, member levels, price-rule alerts
 DATA_VIEW = "data.view"  # 数据中心: traffic, trade, products, customers, experiments
 REVIEW_HANDLE = "review.handle"  # 评价管理: reply to reviews, report one to the platform
+STORE_EDIT = "store.edit"  # 门店管理: stores, pickup on/off, store staff
+PICKUP_VERIFY = "pickup.verify"  # 核销: verify a pickup code (a 门店 member: only at their own stores)
 
 ALL = {
     PRODUCT_EDIT,
@@ -32,7 +34,11 @@ ALL = {
     MARKETING,
     DATA_VIEW,
     REVIEW_HANDLE,
+    STORE_EDIT,
+    PICKUP_VERIFY,
 }
+
+STORE_ROLE = StaffRole.STORE  # 门店: limited to the stores it is assigned to (wanshang.stores)
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     StaffRole.OWNER: ALL,
@@ -45,10 +51,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         MARKETING,
         DATA_VIEW,
         REVIEW_HANDLE,
+        STORE_EDIT,
     },
     StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE, REVIEW_HANDLE},
     StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP},
     StaffRole.FINANCE: {ORDER_VIEW, FINANCE_VIEW, DATA_VIEW},
+    # 门店: the 核销 page and its own stores' pickup orders, nothing else (no order list, no shipping)
+    StaffRole.STORE: {PICKUP_VERIFY},
 }
 
 LABELS = {
@@ -65,6 +74,8 @@ LABELS = {
     MARKETING: _("营销活动"),
     DATA_VIEW: _("数据中心"),
     REVIEW_HANDLE: _("评价管理"),
+    STORE_EDIT: _("门店管理"),
+    PICKUP_VERIFY: _("自提核销"),
 }
 
 

@@ -191,7 +191,7 @@ def shop_update_settings(*, shop, name, description, logo_url="", ship_within_ho
 def staff_add(*, shop, login: str, role: str) -> ShopStaff:
     """Add an existing user (by phone or e-mail) as staff. The owner role cannot be given."""
     if role not in StaffRole.values or role == StaffRole.OWNER:
-        raise ValidationError("请选择角色：运营、客服、仓库或财务", field="role")
+        raise ValidationError("请选择角色：运营、客服、仓库、财务或门店", field="role")
     user = user_find_by_login(login=login)
     if user is None:
         raise ValidationError("找不到该手机号或邮箱对应的用户，请先让对方注册", field="login")
@@ -215,7 +215,7 @@ def _staff_of_shop(shop, staff_id) -> ShopStaff:
 
 def staff_change_role(*, shop, staff_id, role: str) -> ShopStaff:
     if role not in StaffRole.values or role == StaffRole.OWNER:
-        raise ValidationError("请选择角色：运营、客服、仓库或财务", field="role")
+        raise ValidationError("请选择角色：运营、客服、仓库、财务或门店", field="role")
     member = _staff_of_shop(shop, staff_id)
     member.role = role
     member.save(update_fields=["role"])

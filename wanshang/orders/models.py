@@ -59,6 +59,10 @@ class Order(models.Model):
     # the deadline is set when it is paid. Past it and unshipped: 延迟发货 (orders.lateship).
     ship_within_hours = models.PositiveIntegerField("承诺发货时间（小时）", default=48)
     ship_deadline = models.DateTimeField("最晚发货时间", null=True, blank=True)
+    # 到店自提: collected at a store (the stores app keeps which store, the code and its state). Such an order
+    # is never shipped: no freight, no shipping deadline (so never 延迟发货), no auto-receive; it is received
+    # when the store verifies its pickup code (`order_pickup_receive`).
+    is_pickup = models.BooleanField("到店自提", default=False)
 
     objects = ShopOwnedManager()
 

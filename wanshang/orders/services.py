@@ -54,9 +54,12 @@ def allocations_of(order: Order) -> list[Allocation]:
 
 
 def orders_create(
-    *, buyer, cart, address, payment, buyer_note: str = "", flash_holds=None, now=None
+    *, buyer, cart, address, payment, buyer_note: str = "", flash_holds=None, pickup_warehouses=None, now=None
 ) -> list[Order]:
     """Create one order per shop group of `cart` under `payment` and reserve their stock.
+
+    `pickup_warehouses` {shop_id: warehouse_id}: the shops whose goods the buyer collects at a store (到店自提):
+    their orders are pickup orders and take their stock from that store's warehouse only.
 
     `flash_holds` maps each flash-sale promotion item of the cart to the warehouse its units are set aside in
     (they are reserved already). Must run inside the caller's transaction. Raises OutOfStock (the transaction
@@ -71,6 +74,7 @@ def orders_create(
     )
     orders: list[Order] = []
     sku_order: dict[int, int] = {}
+    pickup_warehouses = pickup_warehouses or {}
     for group in cart.groups:
         lines = group.valid_lines
         if not lines:
@@ -93,6 +97,7 @@ def orders_create(
             points_used=_points_share(cart, group),
             visitor=visitor,
             ship_within_hours=max(_ship_hours(line.product, group.shop) for line in lines),
+            is_pickup=group.shop.pk in pickup_warehouses,
         )
         order._priced_lines = lines
         orders.append(order)
@@ -117,7 +122,14 @@ def orders_create(
                 allocations[line.sku_id].append([holds[flash[line.sku_id]], line.quantity])
                 needs.pop(line.sku_id)
     names = {line.sku_id: line.product.title for order in orders for line in order._priced_lines}
-    for a in stock_reserve(needs=needs, order_ids=sku_order, names=names) if needs else []:
+    only = {
+        line.sku_id: pickup_warehouses[order.shop_id]
+        for order in orders
+        if order.is_pickup
+        for line in order._priced_lines
+    }
+    reserved = stock_reserve(needs=needs, order_ids=sku_order, names=names, warehouses=only) if needs else []
+    for a in reserved:
         allocations.setdefault(a.sku_id, []).append([a.warehouse_id, a.quantity])
     rows = []
     for order in orders:
@@ -223,7 +235,10 @@ def orders_mark_paid(*, payment_id, amount_fen: int, gateway: str, now=None) -> 
             actor_kind="gateway",
             note=f"支付成功（{gateway}）",
             now=now,
-            extra_fields={"ship_deadline": now + timedelta(hours=order.ship_within_hours)},
+            # a pickup order is never shipped: no shipping deadline, so never 延迟发货
+            extra_fields={
+                "ship_deadline": None if order.is_pickup else now + timedelta(hours=order.ship_within_hours)
+            },
         )
         stock_confirm(allocations=allocations_of(order), order_id=order.pk)
         paid.append(order)
@@ -339,6 +354,8 @@ def order_ship_part(
     the state machine, an earlier one only notes the package on the order's timeline."""
     if order.status != S.PAID:
         raise InvalidTransition(f"订单{order.no}当前为“{S(order.status).label}”，不能发货")
+    if order.is_pickup:
+        raise InvalidTransition(f"订单{order.no}为到店自提订单，无需发货，请在门店核销提货码")
     facts = order_facts(order)
     events.publish(OrderShipping(order=facts))
     if not complete:
@@ -374,18 +391,19 @@ def order_mark_delivered(*, order_id, at) -> bool:
     )
 
 
-def _complete(order: Order, *, actor=None, actor_kind: str, now=None) -> None:
+def _complete(order: Order, *, actor=None, actor_kind: str, now=None, note: str = "", by_buyer=None) -> None:
     """Receipt confirmed, then 交易成功: settlement and points follow from OrderCompleted's subscribers."""
     transition(
         order,
         S.RECEIVED,
         actor=actor,
         actor_kind=actor_kind,
-        note="买家确认收货" if actor_kind == "buyer" else "超时自动确认收货",
+        note=note or ("买家确认收货" if actor_kind == "buyer" else "超时自动确认收货"),
         now=now,
     )
     facts = order_facts(order)
-    events.publish(OrderReceived(order=facts, by_buyer=actor_kind == "buyer", at=now))
+    by_buyer = actor_kind == "buyer" if by_buyer is None else by_buyer
+    events.publish(OrderReceived(order=facts, by_buyer=by_buyer, at=now))
     transition(order, S.COMPLETED, actor_kind="system", note="交易成功", now=now)
     events.publish(OrderCompleted(order=replace(facts, status=order.status), at=now))
 
@@ -393,7 +411,29 @@ def _complete(order: Order, *, actor=None, actor_kind: str, now=None) -> None:
 def order_confirm_receipt(*, buyer, order_id) -> Order:
     with transaction.atomic():
         order = order_lock(order_id, buyer=buyer)
+        if order.is_pickup and order.status == S.PAID:
+            raise InvalidTransition("到店自提订单在门店出示提货码、核销后即完成收货")
         _complete(order, actor=buyer, actor_kind="buyer")
+    return order
+
+
+def order_pickup_receive(*, order: Order, actor, store_name: str, now=None) -> Order:
+    """到店自提: the store verified the pickup code, the buyer took the goods — received, then 交易成功, as when a
+    buyer confirms receipt (settlement and points follow). `order` is locked by the caller (the stores app,
+    which locks its pickup row after it). Raises InvalidTransition for an order not paid or not a pickup."""
+    if not order.is_pickup:
+        raise InvalidTransition(f"订单{order.no}不是到店自提订单")
+    # Handing the goods over is this order's shipping: OrderShipping's subscribers refuse it the same way
+    # (an open refund request or 仅退款 case, a group buy not yet filled).
+    events.publish(OrderShipping(order=order_facts(order)))
+    _complete(
+        order,
+        actor=actor,
+        actor_kind="seller",
+        now=now,
+        note=f"门店核销提货（{store_name}）"[:300],
+        by_buyer=True,  # the buyer took the goods in person: a receipt, not a timeout
+    )
     return order
 
 

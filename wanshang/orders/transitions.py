@@ -9,7 +9,9 @@ S = OrderStatus
 
 ALLOWED: dict[str, set[str]] = {
     S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
-    S.PAID: {S.SHIPPED, S.REFUNDED},
+    # A pickup order (`is_pickup`) is received without shipping, when the store verifies its code; the
+    # other orders are shipped first (checked in `transition`).
+    S.PAID: {S.SHIPPED, S.RECEIVED, S.REFUNDED},
     # An after-sales case may refund the last units of a delivered order (退货退款, 仅退款 agreed without return).
     S.SHIPPED: {S.RECEIVED, S.REFUNDED},
     S.RECEIVED: {S.COMPLETED, S.REFUNDED},
@@ -42,6 +44,10 @@ def transition(
     current = order.status
     if to not in ALLOWED.get(current, set()):
         raise InvalidTransition(f"订单{order.no}当前为“{S(current).label}”，不能变为“{S(to).label}”")
+    if (current, to) == (S.PAID, S.RECEIVED) and not order.is_pickup:
+        raise InvalidTransition(f"订单{order.no}尚未发货，不能确认收货")
+    if (current, to) == (S.PAID, S.SHIPPED) and order.is_pickup:
+        raise InvalidTransition(f"订单{order.no}为到店自提订单，无需发货，请在门店核销提货码")
     now = now or timezone.now()
     order.status = to
     fields = {"status": to, TIMESTAMP[to]: now, **(extra_fields or {})}

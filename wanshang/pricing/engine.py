@@ -18,7 +18,7 @@ from wanshang.catalog.selectors import skus_for_purchase
 from wanshang.common.errors import ValidationError
 from wanshang.common.money import allocate
 from wanshang.fulfillment.selectors import freight_for_shop, freight_templates_of_shops
-from wanshang.inventory.selectors import available_by_sku
+from wanshang.inventory.selectors import available_by_sku, available_in_warehouse
 
 STAGES = ("item", "shop", "platform")
 
@@ -39,6 +39,9 @@ class PricingOptions:
     coupon_ids: list[int] | None = None
     use_points: bool = False
     group_buy: dict[int, int] = field(default_factory=dict)  # sku_id -> team id (0: open a new team)
+    # 到店自提: shop_id -> the chosen store's warehouse id. That shop's goods come from this warehouse only
+    # and carry no freight.
+    pickup_warehouses: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -268,6 +271,19 @@ def check_quantity(quantity) -> int:
     return quantity
 
 
+def _pickup_stock(cart: PricedCart) -> None:
+    """A group collected at a store (到店自提) can have only what that store's warehouse holds."""
+    for group in cart.groups:
+        warehouse_id = cart.options.pickup_warehouses.get(group.shop.pk)
+        if warehouse_id is None:
+            continue
+        there = available_in_warehouse(
+            sku_ids=[line.sku_id for line in group.lines], warehouse_id=warehouse_id
+        )
+        for line in group.lines:
+            line.available = there.get(line.sku_id, 0)
+
+
 def price_items(
     *,
     buyer,
@@ -325,6 +341,7 @@ def price_items(
         district_code=district_code,
         options=options or PricingOptions(),
     )
+    _pickup_stock(cart)
     # Item-level steps run before the stock check: a flash-sale price brings the units set aside for it
     # (`line.available` is raised by the step), which normal buyers cannot take.
     for step in _STEPS:
@@ -338,7 +355,8 @@ def price_items(
     for step in _STEPS:
         if step.stage != "item":
             step.func(cart, now)
-    shipping = [g for g in cart.groups if g.valid_lines]
+    pickup = cart.options.pickup_warehouses
+    shipping = [g for g in cart.groups if g.valid_lines and g.shop.pk not in pickup]
     templates = (
         freight_templates_of_shops(shop_ids=[g.shop.pk for g in shipping])
         if district_code and shipping
