@@ -62,6 +62,13 @@ NAV = [
         ],
     ),
     (
+        _("门店"),
+        [
+            (_("自提核销"), "sellercenter:pickup_verify", "pickup_verify"),
+            (_("门店管理"), "sellercenter:store_list", "stores"),
+        ],
+    ),
+    (
         _("营销"),
         [
             (_("营销中心"), "sellercenter:marketing", "marketing"),

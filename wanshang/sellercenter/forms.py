@@ -456,3 +456,76 @@ class ReceiptForm(forms.Form):
     def __init__(self, *args, warehouses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse_id"].choices = [(w.pk, w.name) for w in warehouses]
+
+
+class StoreForm(forms.Form):
+    """门店: the fields of `stores.services.store_create`; the service checks them again (and the warehouse is
+    the shop's own)."""
+
+    name = forms.CharField(
+        label=_("门店名称"), max_length=60, error_messages={"required": _("请填写门店名称")}
+    )
+    district_code = forms.CharField(
+        label=_("所在地区"), max_length=12, error_messages={"required": _("请选择省/市/区")}
+    )
+    detail = forms.CharField(
+        label=_("详细地址"), max_length=200, error_messages={"required": _("请填写详细地址")}
+    )
+    phone = forms.CharField(
+        label=_("门店电话"), max_length=20, error_messages={"required": _("请填写门店电话")}
+    )
+    hours = forms.CharField(
+        label=_("营业时间"),
+        max_length=100,
+        help_text=_("如 09:00-21:00；或 周一至周五 09:00-18:00，周末 10:00-20:00"),
+        error_messages={"required": _("请填写营业时间")},
+    )
+    warehouse_id = forms.TypedChoiceField(
+        label=_("供货仓库"),
+        coerce=int,
+        help_text=_("到店自提的商品从这个仓库扣库存"),
+        error_messages={"required": _("请选择供货仓库"), "invalid_choice": _("请选择本店的供货仓库")},
+    )
+    pickup_enabled = forms.BooleanField(label=_("支持到店自提"), required=False)
+    latitude = forms.DecimalField(
+        label=_("纬度（选填）"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90
+    )
+    longitude = forms.DecimalField(
+        label=_("经度（选填）"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180
+    )
+    staff = forms.TypedMultipleChoiceField(
+        label=_("门店员工"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("只列出角色为“门店”的员工：他们只能看到并核销所指派门店的自提订单"),
+        error_messages={"invalid_choice": _("只能指派本店“门店”角色的员工")},
+    )
+
+    def __init__(self, *args, warehouses=(), members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse_id"].choices = [("", _("请选择"))] + [(w.pk, w.name) for w in warehouses]
+        self.fields["staff"].choices = [(m.user_id, str(m.user)) for m in members]
+
+
+class PickupVerifyForm(forms.Form):
+    store_id = forms.TypedChoiceField(
+        label=_("门店"), coerce=int, error_messages={"invalid_choice": _("请选择你的门店")}
+    )
+    code = forms.CharField(
+        label=_("提货码"),
+        max_length=20,
+        error_messages={"required": _("请输入 8 位数字提货码")},
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "12345678",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args, stores=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store_id"].choices = [(s.pk, s.name) for s in stores]

@@ -12,6 +12,7 @@ from wanshang.sellercenter.views import (
     shipping,
     shop,
     stockplan,
+    stores,
 )
 
 app_name = "sellercenter"
@@ -69,6 +70,11 @@ urlpatterns = [
     path("refunds/<int:refund_id>/", orders.refund_detail, name="refund_detail"),
     path("refunds/<int:refund_id>/approve/", orders.refund_approve_view, name="refund_approve"),
     path("refunds/<int:refund_id>/reject/", orders.refund_reject_view, name="refund_reject"),
+    # 门店与到店自提
+    path("stores/", stores.store_list_view, name="store_list"),
+    path("stores/new/", stores.store_create_view, name="store_create"),
+    path("stores/<int:store_id>/", stores.store_edit_view, name="store_edit"),
+    path("pickup/verify/", stores.pickup_verify_view, name="pickup_verify"),
     # 评价管理
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:review_id>/reply/", reviews.review_reply_view, name="review_reply"),

@@ -78,6 +78,24 @@ def parse_items(text: str) -> list[tuple[int, int]]:
     return items
 
 
+def parse_pickup(text: str) -> dict[int, int]:
+    """到店自提 choices '3:12,5:20' (shop_id:store_id) → {3: 12, 5: 20}; '' → {}. ValueError for anything else."""
+    out = {}
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        shop, _sep, store = part.partition(":")
+        if not (shop.isdigit() and store.isdigit()) or len(out) >= 50:
+            raise ValueError(part)
+        out[int(shop)] = int(store)
+    return out
+
+
+def format_pickup(pickup: dict) -> str:
+    return ",".join(f"{shop}:{store}" for shop, store in sorted(pickup.items()))
+
+
 def format_items(items) -> str:
     return ",".join(f"{sku_id}:{qty}" for sku_id, qty in items)
 
@@ -97,9 +115,16 @@ class CheckoutForm(forms.Form):
     coupon_ids = forms.CharField(required=False, max_length=400)  # the coupons applied on the page; "" = none
     use_points = forms.BooleanField(required=False)
     confirm_no_return = forms.BooleanField(required=False)  # 已知晓不支持7天无理由的商品
+    pickup = forms.CharField(required=False, max_length=1000)  # 到店自提: shop_id:store_id,…
 
     def clean_items(self):
         return parse_items(self.cleaned_data["items"])
+
+    def clean_pickup(self):
+        try:
+            return parse_pickup(self.cleaned_data["pickup"])
+        except ValueError:
+            raise forms.ValidationError(_("自提门店选择无效，请重新选择")) from None
 
     def clean_coupon_ids(self):
         """A list of coupon ids; None (the field was not sent at all) lets the engine pick the best."""

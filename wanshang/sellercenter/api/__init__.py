@@ -84,6 +84,7 @@ from wanshang.sellercenter.api.schemas import (
 )
 from wanshang.sellercenter.api.shipping import router as shipping_router
 from wanshang.sellercenter.api.stockplan import router as stockplan_router
+from wanshang.sellercenter.api.stores import router as stores_router
 from wanshang.sellercenter.datacenter.api import router as data_router
 from wanshang.shipping.services import shipment_create
 
@@ -562,6 +563,7 @@ def _mount_data():
     router.add_router("", reviews_router, tags=["seller reviews"])
     router.add_router("", stockplan_router, tags=["seller stock planning"])
     router.add_router("", shipping_router, tags=["seller shipping"])
+    router.add_router("", stores_router, tags=["seller stores"])
 
 
 _mount_data()

@@ -12,6 +12,7 @@ from wanshang.common.web import form_errors
 from wanshang.fulfillment.selectors import region_children
 from wanshang.insights.selectors import stock_cover_alerts_unread
 from wanshang.inventory.selectors import low_stock_skus
+from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import applications_of_user, staff_for_user
 from wanshang.merchants.services import application_submit
 from wanshang.orders.selectors import seller_today
@@ -75,6 +76,10 @@ def apply_status(request):
 @seller_view()
 def dashboard(request):
     shop = request.shop
+    if P.role_can(request.staff.role, P.PICKUP_VERIFY) and not P.role_can(request.staff.role, P.ORDER_VIEW):
+        return redirect(
+            "sellercenter:pickup_verify"
+        )  # 门店 staff: the 核销 page is their whole seller center
     return seller_render(
         request,
         "sellercenter/dashboard.html",

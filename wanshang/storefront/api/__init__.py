@@ -91,7 +91,9 @@ from wanshang.storefront.api.schemas import (
 )
 from wanshang.storefront.api.search import router as search_router
 from wanshang.storefront.api.shipping import router as shipping_router
+from wanshang.storefront.forms import parse_pickup
 from wanshang.storefront.promo_display import parse_ids, with_card_prices
+from wanshang.stores.selectors import pickup_of_order, pickup_stores, qr_svg
 
 router = Router()
 router.add_router("", promotions_router)  # coupons, points, flash sales, group buys
@@ -290,8 +292,12 @@ def checkout_preview(
     quantity: int = 1,
     coupon_ids: str | None = None,
     use_points: bool = False,
+    pickup: str = "",
 ):
     """Without `sku_id`: the selected cart items. With it: a direct buy of `quantity`.
+
+    `pickup`: 到店自提 choices as `shop_id:store_id` pairs, comma-separated (e.g. `3:12`); each group lists its
+    `pickup_stores` and the chosen `pickup_store_id` (freight 0).
 
     `coupon_ids`: comma-separated coupon ids to use ("" = none); omitted, the best combination is chosen.
     The answer's `coupon_ids`, `use_points` and `payable_fen` sent back to `POST /orders` place exactly this.
@@ -300,8 +306,18 @@ def checkout_preview(
     items = [(sku_id, quantity)] if sku_id is not None else selected_cart_items(user=request.user)
     if not items:
         raise ValidationError("购物车中没有已勾选的商品", field="items")
-    priced, address = preview(user=request.user, items=items, address_id=address_id, options=options)
+    try:
+        chosen = parse_pickup(pickup[:1000])
+    except ValueError:
+        raise ValidationError("pickup 须为逗号分隔的 店铺id:门店id，如 3:12", field="pickup") from None
+    priced, address = preview(
+        user=request.user, items=items, address_id=address_id, options=options, pickup=chosen
+    )
     priced.ship_to = address
+    stores = pickup_stores(shop_ids=[g.shop.pk for g in priced.groups])
+    for group in priced.groups:
+        group.pickup_stores = stores.get(group.shop.pk, [])
+        group.pickup_store_id = chosen.get(group.shop.pk)
     products = {line.product.pk: line.product for line in priced.valid_lines}
     policies = return_policies(products=products.values())
     priced.no_return = [
@@ -357,6 +373,7 @@ def order_create(request, payload: OrderCreateIn):
         from_cart=payload.from_cart,
         options=PricingOptions(coupon_ids=payload.coupon_ids, use_points=payload.use_points),
         confirm_no_return=payload.confirm_no_return,
+        pickup={p.shop_id: p.store_id for p in payload.pickup},
     )
     return 201, cashier(request, payment.no)
 
@@ -377,6 +394,9 @@ def _order_detail(request, order_id):
     windows = order_return_windows(order=order)
     for line in order.lines.all():  # the prefetched lines the schema reads next
         line.return_last_day = windows[line.pk]["last_day"]
+    order.pickup_info = pickup_of_order(order_id=order.pk) if order.is_pickup else None
+    if order.pickup_info is not None and order.pickup_info.status == "waiting":
+        order.pickup_info.qr = qr_svg(order.pickup_info.code)
     return order
 
 

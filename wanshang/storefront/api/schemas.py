@@ -31,6 +31,11 @@ class OrderItemIn(In):
     quantity: StrictInt
 
 
+class StorePickupChoiceIn(In):
+    shop_id: StrictInt
+    store_id: StrictInt = Field(description="该店铺开启到店自提的门店（预览 groups[].pickup_stores）")
+
+
 class OrderCreateIn(In):
     items: list[OrderItemIn] = Field(
         default_factory=list, max_length=120, description="直接购买的商品；与 from_cart 二选一"
@@ -49,6 +54,11 @@ class OrderCreateIn(In):
         False,
         description="true：买家已确认知晓商家声明不支持7天无理由退货的商品（预览中 needs_confirm 的行）；"
         "有这类商品而未确认时拒绝下单（400，code=no_return_confirmation_required）",
+    )
+    pickup: list[StorePickupChoiceIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="到店自提：按店铺选门店（免运费，从门店仓库扣库存，付款后获得提货码）；未列出的店铺快递配送",
     )
 
 
@@ -283,8 +293,26 @@ class LineOut(Schema):
         return line.item_discount_fen if line.ok else 0
 
 
+class StorePickupStoreOut(Schema):
+    """A store where a buyer may collect (到店自提)."""
+
+    id: int
+    name: str
+    region_text: str
+    detail: str
+    phone: str
+    hours: str
+    latitude: float | None
+    longitude: float | None
+
+
 class GroupOut(Schema):
     """One shop's part of a priced cart (pricing.ShopGroup)."""
+
+    pickup_stores: list[StorePickupStoreOut] = Field(
+        default_factory=list, description="可选的自提门店；空：该店铺只能快递配送"
+    )
+    pickup_store_id: int | None = Field(None, description="已选的自提门店（运费为 0）")
 
     shop: ShopBrief
     lines: list[LineOut]
@@ -445,8 +473,31 @@ class StoreOrderOut(Schema):
     points_used: int = 0
 
 
+class StoreOrderPickupOut(Schema):
+    """到店自提 of an order: the store, the 8-digit code and its QR code (SVG) while it can be collected."""
+
+    status: str = Field(description="unpaid / waiting（待自提）/ picked_up / expired / cancelled")
+    status_label: str = Field(alias="get_status_display")
+    code: str | None = Field(None, description="提货码（仅待自提时返回）")
+    qr_svg: str | None = Field(None, description="提货码二维码（SVG，仅待自提时返回）")
+    expires_at: datetime | None
+    picked_up_at: datetime | None
+    store: StorePickupStoreOut
+
+    @staticmethod
+    def resolve_code(obj):
+        return obj.code if obj.status == "waiting" else None
+
+    @staticmethod
+    def resolve_qr_svg(obj):
+        return getattr(obj, "qr", None) if obj.status == "waiting" else None
+
+
 class OrderDetailOut(StoreOrderOut):
     """An order; `current_refund` (aftersales.order_for_refund) is set by the view."""
+
+    is_pickup: bool = Field(False, description="到店自提订单：无需发货，凭提货码到店核销后完成")
+    pickup: StoreOrderPickupOut | None = Field(None, alias="pickup_info")
 
     address: dict
     buyer_note: str

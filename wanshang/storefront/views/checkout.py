@@ -17,9 +17,10 @@ from wanshang.common.web import error_page, message_errors
 from wanshang.payments.selectors import available_gateways, payment_get_for_buyer
 from wanshang.payments.services import payment_start, sandbox_pay
 from wanshang.pricing.types import PricingOptions
-from wanshang.storefront.forms import CheckoutForm, GatewayForm, format_items
+from wanshang.storefront.forms import CheckoutForm, GatewayForm, format_items, format_pickup, parse_pickup
 from wanshang.storefront.promo_display import parse_ids
 from wanshang.storefront.views._common import buyer_required, int_or_none, is_htmx
+from wanshang.stores.selectors import pickup_stores
 
 
 def _options_from_query(request) -> PricingOptions:
@@ -34,6 +35,30 @@ def _options_from_query(request) -> PricingOptions:
     return PricingOptions(coupon_ids=coupon_ids, use_points=request.GET.get("points") == "1")
 
 
+def _pickup_from_query(request) -> dict[int, int]:
+    try:
+        return parse_pickup(request.GET.get("pickup", ""))
+    except ValueError:
+        return {}
+
+
+def _delivery_choices(cart, pickup: dict) -> None:
+    """Per shop group: 快递配送 or 到店自提 at one of the shop's pickup stores, each a link that reloads the page
+    with that choice (`group.delivery`: [{label, store, param, chosen}]); `group.pickup_store` the chosen one."""
+    stores = pickup_stores(shop_ids=[g.shop.pk for g in cart.groups])
+    for group in cart.groups:
+        sid = group.shop.pk
+        group.pickup_store = next((s for s in stores.get(sid, []) if pickup.get(sid) == s.pk), None)
+        others = {k: v for k, v in pickup.items() if k != sid}
+        group.delivery = [
+            {"store": None, "param": format_pickup(others), "chosen": group.pickup_store is None}
+        ]
+        group.delivery += [
+            {"store": s, "param": format_pickup({**others, sid: s.pk}), "chosen": group.pickup_store == s}
+            for s in stores.get(sid, [])
+        ]
+
+
 def _render(
     request,
     *,
@@ -45,13 +70,27 @@ def _render(
     error: str | None = None,
     options: PricingOptions | None = None,
     status: int = 200,
+    pickup: dict | None = None,
 ):
     options = options or PricingOptions()
+    pickup = pickup or {}
     try:
         cart, address = checkout_preview(
-            user=request.user, items=items, address_id=address_id, options=options
+            user=request.user, items=items, address_id=address_id, options=options, pickup=pickup
         )
     except DomainError as exc:
+        if exc.field == "pickup" and pickup:  # a store that closed pickup meanwhile: show delivery instead
+            return _render(
+                request,
+                mode=mode,
+                items=items,
+                address_id=address_id,
+                key=key,
+                note=note,
+                error=exc.message,
+                options=options,
+                status=exc.status_code,
+            )
         if mode == "cart" and not isinstance(exc, NotFound):
             messages.error(request, exc.message)
             return redirect("storefront:cart")
@@ -67,8 +106,10 @@ def _render(
             # what was applied, not what was asked: the order is priced with exactly these (engine re-checks them)
             "coupon_ids": ",".join(str(v.coupon.pk) for v in cart.coupons if v.chosen),
             "use_points": bool(cart.points_used),
+            "pickup": format_pickup(pickup),
         }
     )
+    _delivery_choices(cart, pickup)
     policies = return_policies(products={line.product.pk: line.product for line in cart.lines}.values())
     for line in cart.lines:  # 7天无理由 on each line; the products the buyer must confirm below the lines
         line.product.return_policy = policies[line.product.pk]
@@ -81,6 +122,8 @@ def _render(
     keep = [("sku", items[0][0]), ("qty", items[0][1])] if mode == "direct" and items else []
     if address:
         keep.append(("address", address.pk))
+    if pickup:
+        keep.append(("pickup", format_pickup(pickup)))
     return render(
         request,
         "storefront/checkout.html",
@@ -98,6 +141,7 @@ def _render(
             "chosen_ids": {v.coupon.pk for v in cart.coupons if v.chosen},
             "to_confirm": to_confirm,
             "points_value_fen": next((a.amount_fen for a in cart.adjustments if a.code == "points"), 0),
+            "all_pickup": bool(cart.groups) and all(g.pickup_store for g in cart.groups),
         },
         status=status,
     )
@@ -109,6 +153,7 @@ def checkout(request):
         return _submit(request)
     address_id = int_or_none(request.GET.get("address"))
     options = _options_from_query(request)
+    pickup = _pickup_from_query(request)
     if "sku" in request.GET:
         return _render(
             request,
@@ -116,12 +161,13 @@ def checkout(request):
             items=[(request.GET.get("sku"), request.GET.get("qty") or 1)],
             address_id=address_id,
             options=options,
+            pickup=pickup,
         )
     items = selected_cart_items(user=request.user)
     if not items:
         messages.error(request, _("请先在购物车中选择要结算的商品"))
         return redirect("storefront:cart")
-    return _render(request, mode="cart", items=items, address_id=address_id, options=options)
+    return _render(request, mode="cart", items=items, address_id=address_id, options=options, pickup=pickup)
 
 
 def _submit(request):
@@ -153,6 +199,7 @@ def _submit(request):
             from_cart=data["mode"] == "cart",
             options=options,
             confirm_no_return=data["confirm_no_return"],
+            pickup=data["pickup"],
         )
     except DomainError as exc:
         return _render(
@@ -165,6 +212,7 @@ def _submit(request):
             error=exc.message,
             options=options,
             status=exc.status_code,
+            pickup=data["pickup"] if exc.field != "pickup" else {},
         )
     return redirect("storefront:cashier", payment_no=payment.no)
 

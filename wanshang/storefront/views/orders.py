@@ -23,6 +23,7 @@ from wanshang.shipping.selectors import buyer_timeline
 from wanshang.storefront.forms import CancelForm, RefundForm
 from wanshang.storefront.views._common import buyer_required
 from wanshang.storefront.views.reviews import mark_review_actions
+from wanshang.stores.selectors import pickup_of_order, qr_svg
 
 TABS = [
     ("all", _("全部")),
@@ -79,8 +80,18 @@ def order_detail(request, order_id):
             "carrier_label": dict(carrier_choices()).get(order.carrier, order.carrier),
             "packages": buyer_timeline(order=order),
             "cancel_form": CancelForm(),
+            **_pickup(order),
         },
     )
+
+
+def _pickup(order) -> dict:
+    """到店自提: the pickup with its code and QR code (the code only while it can be collected)."""
+    pickup = pickup_of_order(order_id=order.pk) if order.is_pickup else None
+    return {
+        "pickup": pickup,
+        "pickup_qr": qr_svg(pickup.code) if pickup and pickup.status == "waiting" else "",
+    }
 
 
 def _act(request, order_id, action, success: str):

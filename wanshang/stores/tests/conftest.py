@@ -33,13 +33,15 @@ def store_clerk(make_user):
     """store_clerk(shop, *stores) → a 门店 staff member assigned to these stores."""
     from wanshang.merchants.selectors import staff_for_user
     from wanshang.merchants.services import staff_add
+    from wanshang.stores.selectors import store_staff_ids
     from wanshang.stores.services import store_staff_set
 
     def make(shop, *stores):
         user = make_user()
         staff_add(shop=shop, login=user.phone or user.email, role="store")
         for store in stores:
-            store_staff_set(shop=shop, store_id=store.pk, user_ids=[user.pk])
+            have = store_staff_ids(shop=shop, store_id=store.pk)
+            store_staff_set(shop=shop, store_id=store.pk, user_ids=[*have, user.pk])
         return staff_for_user(user=user)
 
     return make

@@ -282,4 +282,42 @@ document.addEventListener("alpine:init", () => {
     },
     remove(i) { this.rows.splice(i, 1); },
   }));
+  // 自提核销: scan the buyer's pickup QR with the phone's camera where the browser can read QR codes
+  // (BarcodeDetector: Chrome on Android, Safari 17+); elsewhere the button stays hidden and the code is typed.
+  Alpine.data("pickupScanner", () => ({
+    canScan: "BarcodeDetector" in window && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia),
+    scanning: false,
+    stream: null,
+    async start() {
+      try {
+        const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        this.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+        const video = this.$refs.video;
+        video.srcObject = this.stream;
+        await video.play();
+        this.scanning = true;
+        const tick = async () => {
+          if (!this.scanning) return;
+          const found = await detector.detect(video).catch(() => []);
+          const digits = found.length ? String(found[0].rawValue).replace(/\D/g, "") : "";
+          if (digits.length === 8) {
+            this.$refs.code.value = digits;
+            this.stop();
+            this.$el.closest("form").requestSubmit();
+            return;
+          }
+          requestAnimationFrame(tick);
+        };
+        tick();
+      } catch (e) {
+        this.stop();
+        this.canScan = false;
+      }
+    },
+    stop() {
+      this.scanning = false;
+      if (this.stream) this.stream.getTracks().forEach((t) => t.stop());
+      this.stream = null;
+    },
+  }));
 });
