@@ -47,6 +47,7 @@ from wanshang.demo.shops import (
 )
 from wanshang.demo.simulator import SimOptions, market_simulate
 from wanshang.demo.stockplan import stockplan_create
+from wanshang.demo.stores import store_clerk_login, stores_create
 from wanshang.fulfillment.services import regions_ensure_loaded
 from wanshang.marketing.models import Coupon, FlashSlot, PointsAccount, Promotion
 from wanshang.marketing.types import Kind
@@ -182,6 +183,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         stockplan_create(shops=shops, rng=_rng(seed, "stockplan"), log=log)
         phase("物流：电子面单账户、库位、包裹与沙箱轨迹、物流异常")
         shipping_create(shops=shops, now=timezone.now(), log=log)
+        phase("门店：到店自提门店、门店员工、自提订单（待自提与已核销）")
+        stores_create(shops=shops, buyers=buyers, on_sale=on_sale, log=log)
     phase("完成")
     return demo_counts()
 
@@ -284,6 +287,8 @@ def demo_logins() -> list[tuple[str, str, str]]:
         member = staff(first, role)
         if member:
             rows.append((label, member["phone"], f"{first['name']} · {member['nickname']}"))
+    phone, nickname, store = store_clerk_login()
+    rows.append(("门店", phone, f"{first['name']} · {store} · {nickname}（自提核销 /seller/pickup/verify/）"))
     rows.append(("平台运营", OPERATOR_PHONE, "平台运营后台 /platform/（也可进 /django-admin/）"))
     return rows
 

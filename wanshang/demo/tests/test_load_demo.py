@@ -448,3 +448,17 @@ def test_stock_planning_has_receipts_in_transit_reorders_and_a_campaign_alert(de
     assert in_transit_by_sku(shop=shop, sku_ids=list(skus))
     alert = Alert.objects.get(kind=Alert.Kind.STOCK_COVER)
     assert "周末爆款限时折扣" in alert.detail
+
+
+def test_demo_has_pickup_stores_a_waiting_code_and_a_verified_pickup(demo):
+    from wanshang.demo.services import demo_banner
+    from wanshang.demo.stores import store_clerk_login
+    from wanshang.stores.models import Pickup, Store
+
+    assert Store.objects.filter(pickup_enabled=True).count() >= 3
+    assert Store.objects.filter(pickup_enabled=False).exists()
+    waiting = Pickup.objects.get(status="waiting")
+    assert waiting.order.status == "paid" and len(waiting.code) == 8 and waiting.order.freight_fen == 0
+    done = Pickup.objects.get(status="picked_up")
+    assert done.order.status == "completed" and done.picked_up_by.phone == store_clerk_login()[0]
+    assert any(store_clerk_login()[0] in line and "门店" in line for line in demo_banner())

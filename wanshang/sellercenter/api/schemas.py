@@ -289,6 +289,9 @@ class SellerOrderOut(Schema):
 
     id: int
     no: str
+    is_pickup: bool = Field(
+        False, description="到店自提：不发货，门店核销提货码后完成（/api/seller/pickups）"
+    )
     status: str
     status_label: str
     goods_fen: int

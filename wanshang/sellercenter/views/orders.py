@@ -30,6 +30,7 @@ from wanshang.sellercenter.access import can, seller_render, seller_view
 from wanshang.sellercenter.forms import OrderFilterForm, RefundRejectForm, ShipForm
 from wanshang.shipping.selectors import order_shipments
 from wanshang.shipping.services import shipment_create
+from wanshang.stores.selectors import pickup_of_order
 
 ACTOR_KINDS = {
     "buyer": _("买家"),
@@ -79,7 +80,7 @@ def _order_page(request, order, *, ship_form=None, status=200):
     refunds = list(order.refunds.all())
     open_refund = next((r for r in refunds if r.status == "requested"), None)
     cases = order_cases(order=order)
-    can_ship = order.status == "paid" and can(request.staff, P.ORDER_SHIP)
+    can_ship = order.status == "paid" and not order.is_pickup and can(request.staff, P.ORDER_SHIP)
     return seller_render(
         request,
         "sellercenter/orders/detail.html",
@@ -92,6 +93,7 @@ def _order_page(request, order, *, ship_form=None, status=200):
             "cases": cases,
             "can_ship": can_ship,
             "packages": order_shipments(order=order),
+            "pickup": pickup_of_order(order_id=order.pk) if order.is_pickup else None,
             "ship_form": ship_form or ShipForm(carriers=carrier_choices()),
             "events": [
                 {"event": e, "who": ACTOR_KINDS.get(e.actor_kind, e.actor_kind)} for e in order.events.all()
