@@ -226,3 +226,17 @@ def test_codes_are_unique_among_waiting_pickups(scene, buyer, pickup_order, monk
     monkeypatch.setattr(services, "new_code", lambda: next(draws))
     second = pickup_of_order(order_id=pickup_order(buyer, product, store).pk).code
     assert second == "87654321"
+
+
+def test_freight_is_charged_for_delivery_and_not_for_pickup(scene, buyer, make_address, make_product, shop):
+    from wanshang.checkout.services import checkout_preview
+
+    _product, store, _clerk = scene
+    cheap = make_product(shop, prices=(3000,), stock=5)  # under the default template's ¥99 free threshold
+    make_address(buyer, is_default=True)
+    items = [(cheap.skus.get().pk, 2)]
+    delivered, _ = checkout_preview(user=buyer, items=items)
+    collected, _ = checkout_preview(user=buyer, items=items, pickup={store.shop_id: store.pk})
+    assert delivered.freight_fen == 1500  # ¥10 first piece + ¥5 the next
+    assert collected.freight_fen == 0
+    assert collected.payable_fen == delivered.payable_fen - delivered.freight_fen
