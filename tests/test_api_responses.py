@@ -245,6 +245,66 @@ def _paid_order(buyer, address, sku, qty=1):
     return payment.orders.get()
 
 
+def _seller_stores(contract, owner, B, shop, buyer, address, sku):
+    """门店 and 到店自提: store CRUD and staff, a pickup order listed and verified (wrong, right, twice)."""
+    from wanshang.checkout.services import checkout_submit
+    from wanshang.inventory.selectors import warehouse_list
+    from wanshang.payments.services import sandbox_pay
+    from wanshang.stores.selectors import pickup_of_order
+
+    body = {
+        "name": "杭州湖滨银泰店",
+        "district_code": "330102",
+        "detail": "延安路258号",
+        "phone": "0571-87001234",
+        "hours": "10:00-22:00",
+        "warehouse_id": warehouse_list(shop=shop)[0].pk,
+        "latitude": "30.2591",
+        "longitude": "120.1656",
+    }
+    store = contract.call(owner, "post", f"{B}/stores", body=body, expect=201)
+    contract.call(owner, "post", f"{B}/stores", body={**body, "phone": "x"}, expect=400)
+    contract.call(owner, "post", f"{B}/stores", body={**body, "latitude": 99}, expect=422)
+    contract.call(owner, "get", f"{B}/stores", expect=200)
+    path = {"store_id": store["id"]}
+    contract.call(owner, "get", f"{B}/stores/{{store_id}}", path=path, expect=200)
+    contract.call(owner, "get", f"{B}/stores/{{store_id}}", path={"store_id": 999999}, expect=404)
+    contract.call(
+        owner,
+        "put",
+        f"{B}/stores/{{store_id}}",
+        path=path,
+        body={**body, "latitude": None, "longitude": None},
+        expect=200,
+    )
+    contract.call(
+        owner, "put", f"{B}/stores/{{store_id}}/staff", path=path, body={"user_ids": []}, expect=200
+    )
+    contract.call(
+        owner, "put", f"{B}/stores/{{store_id}}/staff", path=path, body={"user_ids": [buyer.pk]}, expect=400
+    )
+    payment = checkout_submit(
+        user=buyer,
+        items=[(sku.pk, 1)],
+        address_id=address.pk,
+        idempotency_key=uuid.uuid4().hex,
+        from_cart=False,
+        pickup={shop.pk: store["id"]},
+    )
+    assert sandbox_pay(buyer=buyer, payment_no=payment.no) == "applied"
+    code = pickup_of_order(order_id=payment.orders.get().pk).code
+    contract.call(owner, "get", f"{B}/pickups", expect=200)
+    verify = f"{B}/pickups/verify"
+    wrong = "00000000" if code != "00000000" else "11111111"
+    contract.call(owner, "post", verify, body={"store_id": store["id"], "code": wrong}, expect=400)
+    contract.call(owner, "post", verify, body={"store_id": store["id"], "code": code}, expect=200)
+    contract.call(owner, "post", verify, body={"store_id": store["id"], "code": code}, expect=409)
+    contract.call(owner, "post", verify, body={"store_id": 999999, "code": code}, expect=404)
+    contract.call(owner, "post", verify, body={"store_id": store["id"]}, expect=422)
+    contract.call(owner, "get", f"{B}/pickups", query={"status": "picked_up"}, expect=200)
+    contract.call(_logged_in(buyer), "get", f"{B}/pickups", expect=403)
+
+
 def _price_alert(shop, make_product):
     """A SKU raised from ¥100 to ¥130 and then put in a 限时折扣: a §17 price alert (compliance)."""
     from wanshang.catalog.services import sku_price_update
@@ -1212,6 +1272,8 @@ def test_seller_answers_match_the_documented_schemas(
     contract.call(owner, "get", picks, query={"q": "连" * 61}, expect=422)
     contract.call(_logged_in(buyer), "get", picks, expect=403)
     contract.call(Client(), "get", picks, expect=401)
+
+    _seller_stores(contract, owner, B, shop, buyer, address, sku_b)
 
     # refusals: a buyer, and nobody
     contract.call(_logged_in(buyer), "get", f"{B}/orders", expect=403)
