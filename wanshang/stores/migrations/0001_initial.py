@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('inventory', '0001_initial'),
         ('merchants', '0003_alter_shopstaff_role'),
-        ('orders', '0009_order_is_pickup'),
+        ('orders', '0010_order_is_pickup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0008_return_snapshot_and_late_shipment'),
+        ('orders', '0009_order_delivered_at'),
     ]
 
     operations = [
