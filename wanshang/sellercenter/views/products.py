@@ -230,7 +230,7 @@ def product_attributes(request):
     )
 
 
-@seller_view()
+@seller_view(P.PRODUCT_EDIT)
 def sku_prices(request, sku_id: int):
     """A SKU's price history, with a quick price change (the service refuses roles without the price right)."""
     sku = seller_sku_get(shop=request.shop, sku_id=sku_id)

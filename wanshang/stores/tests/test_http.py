@@ -141,7 +141,14 @@ def test_store_role_sees_only_its_store(scene, buyer, pickup_order, make_store, 
     assert other.status_code == 404  # not their store
     wrong_store = _json(s, "post", "/api/seller/pickups/verify", {"store_id": store.pk, "code": code})
     assert wrong_store.status_code == 409 and wrong_store.json()["code"] == "other_store"
-    for url in ["/seller/orders/", f"/seller/orders/{mine.pk}/", "/seller/stores/", "/seller/products/"]:
+    sku_prices = f"/seller/skus/{product.skus.get().pk}/prices/"  # a SKU's price history is product work
+    for url in [
+        "/seller/orders/",
+        f"/seller/orders/{mine.pk}/",
+        "/seller/stores/",
+        "/seller/products/",
+        sku_prices,
+    ]:
         assert s.get(url).status_code == 403, url
     assert (
         s.post(f"/seller/orders/{mine.pk}/ship/", {"carrier": "SF", "tracking_no": "SF123456789"}).status_code
