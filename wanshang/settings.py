@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wanshang.reviews",
     "wanshang.shipping",
     "wanshang.stores",
+    "wanshang.helpdesk",
     "wanshang.compliance",
     "wanshang.analytics",
     "wanshang.insights",

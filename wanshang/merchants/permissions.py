@@ -19,6 +19,8 @@ DATA_VIEW = "data.view"  # 数据中心: traffic, trade, products, customers, ex
 REVIEW_HANDLE = "review.handle"  # 评价管理: reply to reviews, report one to the platform
 STORE_EDIT = "store.edit"  # 门店管理: stores, pickup on/off, store staff
 PICKUP_VERIFY = "pickup.verify"  # 核销: verify a pickup code (a 门店 member: only at their own stores)
+SERVICE_HANDLE = "service.handle"  # 客服: personal quick phrases, read the FAQ, handle tickets
+SERVICE_MANAGE = "service.manage"  # 客服设置: hours, auto-replies, shop-wide phrases, FAQ, SLA policies
 
 ALL = {
     PRODUCT_EDIT,
@@ -36,6 +38,8 @@ ALL = {
     REVIEW_HANDLE,
     STORE_EDIT,
     PICKUP_VERIFY,
+    SERVICE_HANDLE,
+    SERVICE_MANAGE,
 }
 
 STORE_ROLE = StaffRole.STORE  # 门店: limited to the stores it is assigned to (wanshang.stores)
@@ -53,7 +57,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         REVIEW_HANDLE,
         STORE_EDIT,
     },
-    StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE, REVIEW_HANDLE},
+    StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE, REVIEW_HANDLE, SERVICE_HANDLE},
     StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP},
     StaffRole.FINANCE: {ORDER_VIEW, FINANCE_VIEW, DATA_VIEW},
     # 门店: the 核销 page and its own stores' pickup orders, nothing else (no order list, no shipping)
@@ -76,6 +80,8 @@ LABELS = {
     REVIEW_HANDLE: _("评价管理"),
     STORE_EDIT: _("门店管理"),
     PICKUP_VERIFY: _("自提核销"),
+    SERVICE_HANDLE: _("客服接待与工单"),
+    SERVICE_MANAGE: _("客服设置"),
 }
 
 
