@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
+from wanshang.helpdesk.hours import hhmm
 
 
 class ServiceSettings(models.Model):
@@ -65,6 +66,12 @@ class SpecialDay(models.Model):
     class Meta:
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["shop", "date"], name="helpdesk_special_day_once")]
+
+    @property
+    def period_text(self) -> str:
+        return (
+            f"{hhmm(self.start_minute)}-{hhmm(self.end_minute)}" if self.kind == SpecialDayKind.OPEN else ""
+        )
 
 
 class QuickPhrase(models.Model):

@@ -382,6 +382,20 @@ def sla_policy_save(
     return row
 
 
+SLA_FIELDS = ("first_response_minutes", "next_response_minutes", "resolution_minutes")
+
+
+def sla_policies_save(*, shop, policies: dict[str, dict]) -> None:
+    """Save several priorities' targets at once ({priority: {field: minutes}}), all or none. An error names
+    its field as "<priority>__<field>"."""
+    with transaction.atomic():
+        for priority, values in policies.items():
+            try:
+                sla_policy_save(shop=shop, priority=priority, **{f: values.get(f, 0) for f in SLA_FIELDS})
+            except ValidationError as exc:
+                raise ValidationError(exc.message, field=f"{priority}__{exc.field}") from None
+
+
 # ── tickets ───────────────────────────────────────────────────────────────────────────────────────────────
 
 # status → the statuses it may move to. closed is final: a new problem is a new ticket.

@@ -57,3 +57,8 @@ class SlaClock:
     state: str
     remaining: int | None
     paused: bool
+
+    @property
+    def hm(self) -> tuple[int, int]:
+        """abs(remaining) as (hours, minutes), for the countdown text."""
+        return divmod(abs(self.remaining or 0), 60)

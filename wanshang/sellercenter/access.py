@@ -69,6 +69,16 @@ NAV = [
         ],
     ),
     (
+        _("客服"),
+        [
+            (_("工单"), "sellercenter:ticket_list", "tickets"),
+            (_("快捷短语"), "sellercenter:phrase_list", "phrases"),
+            (_("常见问题"), "sellercenter:faq_list", "faq"),
+            (_("客服设置"), "sellercenter:service_settings", "service_settings"),
+            (_("SLA 策略"), "sellercenter:sla_policies", "sla"),
+        ],
+    ),
+    (
         _("营销"),
         [
             (_("营销中心"), "sellercenter:marketing", "marketing"),

@@ -3,6 +3,7 @@ from django.urls import include, path
 from wanshang.sellercenter.views import (
     aftersales,
     freight,
+    helpdesk,
     home,
     inventory,
     marketing,
@@ -13,6 +14,7 @@ from wanshang.sellercenter.views import (
     shop,
     stockplan,
     stores,
+    tickets,
 )
 
 app_name = "sellercenter"
@@ -76,6 +78,33 @@ urlpatterns = [
     path("stores/<int:store_id>/", stores.store_edit_view, name="store_edit"),
     path("pickup/verify/", stores.pickup_verify_view, name="pickup_verify"),
     # 评价管理
+    # 客服: settings, phrases, FAQ, tickets, SLA (helpdesk)
+    path("service/settings/", helpdesk.service_settings, name="service_settings"),
+    path("service/hours/", helpdesk.business_hours, name="business_hours"),
+    path("service/special-days/", helpdesk.special_day_add, name="special_day_add"),
+    path("service/special-days/<int:day_id>/delete/", helpdesk.special_day_remove, name="special_day_remove"),
+    path("service/phrases/", helpdesk.phrase_list, name="phrase_list"),
+    path("service/phrases/new/", helpdesk.phrase_edit, name="phrase_create"),
+    path("service/phrases/<int:phrase_id>/", helpdesk.phrase_edit, name="phrase_edit"),
+    path("service/phrases/<int:phrase_id>/delete/", helpdesk.phrase_remove, name="phrase_remove"),
+    path("service/faq/", helpdesk.faq_list, name="faq_list"),
+    path("service/faq/new/", helpdesk.faq_edit, name="faq_create"),
+    path("service/faq/<int:faq_id>/", helpdesk.faq_edit, name="faq_edit"),
+    path("service/faq/<int:faq_id>/toggle/", helpdesk.faq_toggle, name="faq_toggle"),
+    path("service/faq/<int:faq_id>/delete/", helpdesk.faq_remove, name="faq_remove"),
+    path("service/faq/categories/", helpdesk.faq_category_add, name="faq_category_add"),
+    path(
+        "service/faq/categories/<int:category_id>/delete/",
+        helpdesk.faq_category_remove,
+        name="faq_category_remove",
+    ),
+    path("service/tickets/", tickets.ticket_list, name="ticket_list"),
+    path("service/tickets/new/", tickets.ticket_new, name="ticket_new"),
+    path("service/tickets/<int:ticket_id>/", tickets.ticket_detail, name="ticket_detail"),
+    path("service/tickets/<int:ticket_id>/comment/", tickets.ticket_comment, name="ticket_comment"),
+    path("service/tickets/<int:ticket_id>/status/", tickets.ticket_status, name="ticket_status"),
+    path("service/tickets/<int:ticket_id>/edit/", tickets.ticket_edit, name="ticket_edit"),
+    path("service/sla/", tickets.sla_policies, name="sla_policies"),
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:review_id>/reply/", reviews.review_reply_view, name="review_reply"),
     path("reviews/<int:review_id>/report/", reviews.review_report_view, name="review_report"),

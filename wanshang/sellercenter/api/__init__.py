@@ -47,6 +47,7 @@ from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, sel
 from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.api.aftersales import router as aftersales_router
+from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
 from wanshang.sellercenter.api.media import router as media_router
 from wanshang.sellercenter.api.pickers import router as pickers_router
 from wanshang.sellercenter.api.reviews import router as reviews_router
@@ -564,6 +565,7 @@ def _mount_data():
     router.add_router("", stockplan_router, tags=["seller stock planning"])
     router.add_router("", shipping_router, tags=["seller shipping"])
     router.add_router("", stores_router, tags=["seller stores"])
+    router.add_router("", helpdesk_router, tags=["seller service"])
 
 
 _mount_data()

@@ -57,6 +57,7 @@ from wanshang.payments.services import sandbox_pay
 from wanshang.pricing.types import PricingOptions
 from wanshang.storefront.api.aftersales import router as aftersales_router
 from wanshang.storefront.api.favourites import router as favourites_router
+from wanshang.storefront.api.helpdesk import router as helpdesk_router
 from wanshang.storefront.api.promotions import OPTIONAL_AUTH, cashier
 from wanshang.storefront.api.promotions import router as promotions_router
 from wanshang.storefront.api.recommendations import router as recommendations_router
@@ -103,6 +104,7 @@ router.add_router("", recommendations_router)  # 看了又看, 买了又买, 猜
 router.add_router("", reviews_router)  # 评价: ratings, reviews, DSR, the buyer's review and 追评
 router.add_router("", aftersales_router)  # 售后: cases, reasons, returns, evidence
 router.add_router("", shipping_router)  # 物流跟踪: my order's packages and their timelines
+router.add_router("", helpdesk_router)  # a shop's 常见问题
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 

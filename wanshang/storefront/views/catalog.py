@@ -28,6 +28,7 @@ from wanshang.catalog.selectors import (
 from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import error_page
+from wanshang.helpdesk.selectors import public_faq
 from wanshang.insights.selectors import experiment_variant_for
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.marketing.selectors import claimed_counts, product_promotions
@@ -188,7 +189,12 @@ def shop(request, slug):
         request,
         template="storefront/shop.html",
         shop=the_shop,
-        extra={"title": the_shop.name, "dsr": shop_dsr(shop_id=the_shop.pk)},
+        extra={
+            "title": the_shop.name,
+            "dsr": shop_dsr(shop_id=the_shop.pk),
+            "faq_q": (faq_q := (request.GET.get("faq_q") or "").strip()[:60]),
+            "faq_groups": public_faq(the_shop, q=faq_q),
+        },
         results_template=None,
     )
 
