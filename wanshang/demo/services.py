@@ -26,6 +26,7 @@ from wanshang.common.scheduler import jobs, run_job
 from wanshang.demo import content
 from wanshang.demo.aftersales import aftersales_create
 from wanshang.demo.catalog import price_changes_plan, products_create
+from wanshang.demo.helpdesk import helpdesk_create
 from wanshang.demo.marketing import marketing_create
 from wanshang.demo.orders import OrderMaker, cart_fill
 from wanshang.demo.people import (
@@ -185,6 +186,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         shipping_create(shops=shops, now=timezone.now(), log=log)
         phase("门店：到店自提门店、门店员工、自提订单（待自提与已核销）")
         stores_create(shops=shops, buyers=buyers, on_sale=on_sale, log=log)
+        phase("客服：营业时间、自动回复、快捷短语、常见问题知识库、工单与 SLA")
+        helpdesk_create(shops=shops, buyers=buyers, now=now, rng=_rng(seed, "helpdesk"), log=log)
     phase("完成")
     return demo_counts()
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import NotFound
 from wanshang.helpdesk import matching
@@ -309,8 +310,23 @@ def ticket_comments(ticket) -> list:
     return list(ticket.comments.select_related("author"))
 
 
+EVENT_FIELDS = {
+    "status": (_("状态"), TicketStatus),
+    "priority": (_("优先级"), TicketPriority),
+    "assignee": (_("处理人"), None),
+}
+
+
 def ticket_events(ticket) -> list:
-    return list(ticket.events.select_related("actor"))
+    """The audit rows with `label`, `old_label`, `new_label` for people (status and priority by their names)."""
+    rows = list(ticket.events.select_related("actor"))
+    for e in rows:
+        label, choices = EVENT_FIELDS.get(e.field, (e.field, None))
+        e.label = label
+        e.old_label, e.new_label = (
+            (choices(v).label if v in choices.values else v) if choices else v for v in (e.old, e.new)
+        )
+    return rows
 
 
 def tickets_of_buyer(*, buyer, source_kind: str = "", source_id: int | None = None) -> list[Ticket]:

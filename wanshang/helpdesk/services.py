@@ -524,8 +524,8 @@ def ticket_update(
                 ticket=ticket,
                 actor=actor,
                 field="assignee",
-                old=str(ticket.assignee_id or ""),
-                new=str(assignee.pk if assignee else ""),
+                old=ticket.assignee.display_name[:40] if ticket.assignee_id else "",
+                new=assignee.display_name[:40] if assignee else "",
                 at=now,
             )
             ticket.assignee = assignee

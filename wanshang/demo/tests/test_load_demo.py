@@ -462,3 +462,19 @@ def test_demo_has_pickup_stores_a_waiting_code_and_a_verified_pickup(demo):
     done = Pickup.objects.get(status="picked_up")
     assert done.order.status == "completed" and done.picked_up_by.phone == store_clerk_login()[0]
     assert any(store_clerk_login()[0] in line and "门店" in line for line in demo_banner())
+
+
+def test_every_demo_shop_has_a_cs_manual_phrases_and_tickets(demo, client):
+    from wanshang.helpdesk import selectors as hd
+    from wanshang.merchants.selectors import shop_list
+
+    shops = list(shop_list())
+    for shop in shops:
+        hit = hd.faq_best_answer(shop, "我的订单什么时候发货呀")
+        assert hit is not None and "发货" in hit.question
+        assert hd.hours_configured(shop) and hd.service_settings(shop).welcome_text.startswith("您好")
+        assert {p.code for p in hd.phrases_for(shop, shop.staff.first().user)} >= {"/hi", "/fh"}
+        assert hd.ticket_list(shop=shop).count() == 4
+        assert hd.ticket_list(shop=shop, breached=True).exists()
+    page = client.get(f"/shop/{shops[0].slug}/").content.decode()
+    assert "常见问题" in page and "七天无理由" in page
