@@ -366,11 +366,12 @@ def ticket_sla(ticket, *, now: datetime | None = None, schedule: Schedule | None
     open_now = schedule.is_open(now)
     stopped = ticket.solved_at or ticket.closed_at
     clocks = [
+        # solved without a public reply: the first-response clock stops there too (met or missed by then)
         _clock(
             schedule,
             SlaMetric.FIRST_RESPONSE,
             ticket.first_response_due,
-            ticket.first_responded_at or (stopped if ticket.first_response_due and stopped else None),
+            ticket.first_responded_at or stopped,
             now,
             open_now,
         ),

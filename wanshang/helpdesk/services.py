@@ -496,12 +496,12 @@ def ticket_update(
     *, shop, actor, ticket_id: int, title=None, description=None, priority=None, assignee_id=...
 ):
     """Change the title, description, priority or assignee (audit rows for priority and assignee)."""
-    now = timezone.now()
     assignee = _assignee_of_shop(shop, assignee_id) if assignee_id is not ... else ...
     if priority is not None and priority not in TicketPriority.values:
         raise ValidationError("优先级须为 low / normal / high / urgent", field="priority")
     with transaction.atomic():
         ticket = _lock(shop, ticket_id)
+        now = timezone.now()
         if ticket.status == TicketStatus.CLOSED:
             raise InvalidTransition("工单已关闭，不能再修改")
         fields = ["updated_at"]
@@ -539,9 +539,9 @@ def ticket_transition(*, shop, actor, ticket_id: int, status: str, now: datetime
     """Move a ticket to `status`; refuses moves outside TRANSITIONS with InvalidTransition (409)."""
     if status not in TicketStatus.values:
         raise ValidationError("状态不存在", field="status")
-    now = now or timezone.now()
     with transaction.atomic():
         ticket = _lock(shop, ticket_id)
+        now = now or timezone.now()  # after the lock: audit rows keep the order the moves happened in
         if status not in TRANSITIONS[ticket.status]:
             raise InvalidTransition(
                 f"工单{TicketStatus(ticket.status).label}，不能改为{TicketStatus(status).label}",
@@ -582,9 +582,9 @@ def ticket_comment_add(
     reply meets the first / next response target (a late one records its breach now); a buyer's message starts
     the next-response clock. Refused on a closed ticket."""
     body = _text(body, field="body", label="内容", max_len=2000)
-    now = now or timezone.now()
     with transaction.atomic():
         ticket = _lock(shop, ticket_id)
+        now = now or timezone.now()
         if ticket.status == TicketStatus.CLOSED:
             raise InvalidTransition("工单已关闭，不能再回复", field="body")
         fields = ["updated_at"]

@@ -4,6 +4,8 @@ countdowns paused off-hours, the patrol recording a breach once, breach counts, 
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wanshang.common.errors import InvalidTransition, NotFound, ValidationError
 from wanshang.helpdesk import selectors, services
@@ -229,3 +231,21 @@ def test_bad_sla_policy_refused(shop, fields):
     with pytest.raises(ValidationError):
         services.sla_policy_save(shop=shop, **(values | fields))
     assert selectors.sla_policies(shop)["normal"] is None
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(moves=st.lists(st.sampled_from(["open", "pending", "solved", "closed"]), max_size=8))
+def test_state_machine_follows_its_table_for_any_sequence(shop, agent, moves):
+    t = services.ticket_create(shop=shop, actor=agent, title="随机", source_kind="manual")
+    expected = "open"
+    for status in moves:
+        if status in services.TRANSITIONS[expected]:
+            services.ticket_transition(shop=shop, actor=agent, ticket_id=t.pk, status=status)
+            expected = status
+        else:
+            with pytest.raises(InvalidTransition):
+                services.ticket_transition(shop=shop, actor=agent, ticket_id=t.pk, status=status)
+        t.refresh_from_db()
+        assert t.status == expected
+        assert (t.closed_at is not None) == (expected == "closed")
+        assert (t.solved_at is not None) == (expected in ("solved", "closed"))
