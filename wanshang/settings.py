@@ -27,6 +27,8 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    # First: its runserver serves ASGI (HTTP and the chat's WebSockets) in development and the demo.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "channels",  # WebSockets for the customer-service chat (wanshang/asgi.py, wanshang/service/consumers.py)
     "ninja",  # /api/docs serves Swagger UI from ninja's own static files, not a CDN (works offline)
     # shared kernel
     "wanshang.common",
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "wanshang.compliance",
     "wanshang.analytics",
     "wanshang.insights",
+    "wanshang.service",
     "wanshang.search",
     "wanshang.recommendations",
     # web faces
@@ -123,6 +127,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c random_page_cost={float(os.environ.get('PG_RANDOM_PAGE_COST', '1.1'))}"
     )
+    # Under ASGI each request may run in its own thread, and persistent per-thread connections were measured
+    # exhausting PostgreSQL's limit within minutes: with DB_POOL_MAX set, connections come from psycopg's pool
+    # (at most DB_POOL_MAX per process) and CONN_MAX_AGE must be 0 (Django refuses persistent + pool).
+    if os.environ.get("DB_POOL_MAX"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+            "max_size": int(os.environ["DB_POOL_MAX"]),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -137,6 +151,15 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Channels' layer carries the chat's "conversation X has seq N" hints between processes: Redis in production,
+# in-process memory otherwise (one web process: the demo, tests). It delivers at most once; clients re-sync.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["wanshang.accounts.backends.PhoneOrEmailBackend"]

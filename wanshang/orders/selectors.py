@@ -414,3 +414,19 @@ def late_shipment_totals(*, shop_id=None) -> dict[str, int]:
 def seller_order_id_by_no(*, shop, no: str) -> int | None:
     """The id of the shop's order with this number (shipping's Excel import), or None."""
     return Order.objects.for_shop(shop).filter(no=no.strip()).values_list("pk", flat=True).first()
+
+
+def shop_order_times_of_buyers(*, shop_id: int, buyer_ids, since, until) -> dict[int, list]:
+    """When each of `buyer_ids` placed an order in the shop within [since, until), oldest first (客服数据's
+    询单转化率: did a buyer who chatted order afterwards)."""
+    out: dict[int, list] = {}
+    rows = (
+        Order.objects.filter(
+            shop_id=shop_id, buyer_id__in=list(buyer_ids), created_at__gte=since, created_at__lt=until
+        )
+        .order_by("created_at")
+        .values_list("buyer_id", "created_at")
+    )
+    for buyer_id, created_at in rows:
+        out.setdefault(buyer_id, []).append(created_at)
+    return out
