@@ -9,6 +9,7 @@ from wanshang.common.errors import NotFound
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_for_user, staff_list
 from wanshang.orders.selectors import buyer_order_list, orders_by_ids
+from wanshang.service import autoreply
 from wanshang.service.figures import service_figures  # noqa: F401 - re-exported: the 客服数据 page's figures
 from wanshang.service.models import (
     AgentPresence,
@@ -212,3 +213,50 @@ def presence_of(*, user) -> AgentPresence | None:
 
 def satisfaction_of(*, conversation) -> Satisfaction | None:
     return Satisfaction.objects.filter(conversation=conversation).first()
+
+
+def faq_suggestions_for(*, conversation, text: str = "") -> list:
+    """FAQ answers for the agent: for `text` (what the buyer is typing, or the agent's own search), else for
+    the buyer's latest text message."""
+    text = (text or "").strip()
+    if not text:
+        last = (
+            Message.objects.filter(
+                conversation=conversation, sender_kind=SenderKind.BUYER, kind=MessageKind.TEXT
+            )
+            .order_by("-seq")
+            .values_list("body", flat=True)
+            .first()
+        )
+        text = last or ""
+    return autoreply.faq_suggestions(conversation.shop, text[:200])
+
+
+def phrase_context(*, conversation) -> dict:
+    """The values of a quick phrase's variables in this conversation: {买家} {订单号} {商品} {物流单号}."""
+    order = orders_by_ids(ids=[conversation.order_id])[0] if conversation.order_id else None
+    if order is None:
+        order = (
+            buyer_order_list(buyer=conversation.buyer)
+            .filter(shop_id=conversation.shop_id)
+            .order_by("-created_at")
+            .first()
+        )
+    product = (
+        public_products_in_order(product_ids=[conversation.product_id]) if conversation.product_id else []
+    )
+    return {
+        "买家": str(conversation.buyer),
+        "订单号": order.no if order else "",
+        "物流单号": (order.tracking_no or "") if order else "",
+        "商品": product[0].title if product else "",
+    }
+
+
+def phrases_rendered(*, conversation, user) -> list[dict]:
+    """The shop's and the agent's quick phrases with the variables filled for this conversation."""
+    context = phrase_context(conversation=conversation)
+    return [
+        {"id": p.id, "category": p.category, "code": p.code, "text": autoreply.render_phrase(p.text, context)}
+        for p in autoreply.phrases(conversation.shop, user)
+    ]

@@ -83,6 +83,7 @@ from wanshang.sellercenter.api.schemas import (
     WarehouseOut,
     request_now,
 )
+from wanshang.sellercenter.api.service import router as service_router
 from wanshang.sellercenter.api.shipping import router as shipping_router
 from wanshang.sellercenter.api.stockplan import router as stockplan_router
 from wanshang.sellercenter.api.stores import router as stores_router
@@ -566,6 +567,7 @@ def _mount_data():
     router.add_router("", shipping_router, tags=["seller shipping"])
     router.add_router("", stores_router, tags=["seller stores"])
     router.add_router("", helpdesk_router, tags=["seller service"])
+    router.add_router("", service_router, tags=["seller chat"])
 
 
 _mount_data()

@@ -91,6 +91,7 @@ from wanshang.storefront.api.schemas import (
     TokenOut,
 )
 from wanshang.storefront.api.search import router as search_router
+from wanshang.storefront.api.service import router as service_router
 from wanshang.storefront.api.shipping import router as shipping_router
 from wanshang.storefront.forms import parse_pickup
 from wanshang.storefront.promo_display import parse_ids, with_card_prices
@@ -101,6 +102,7 @@ router.add_router("", promotions_router)  # coupons, points, flash sales, group 
 router.add_router("", favourites_router)  # 我的收藏, deleting my behaviour data
 router.add_router("", search_router)  # search, suggestions, hot words, result clicks
 router.add_router("", recommendations_router)  # 看了又看, 买了又买, 猜你喜欢
+router.add_router("", service_router)  # 联系客服: conversations, messages after a cursor, rating
 router.add_router("", reviews_router)  # 评价: ratings, reviews, DSR, the buyer's review and 追评
 router.add_router("", aftersales_router)  # 售后: cases, reasons, returns, evidence
 router.add_router("", shipping_router)  # 物流跟踪: my order's packages and their timelines

@@ -1,0 +1,111 @@
+"""The chat's WebSockets: authenticated by the session, only for the conversation's buyer and the shop's
+agents, notify only; a client that was away re-syncs over HTTP from its last seen seq."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from wanshang.faces_common.chat_sockets import websocket_urlpatterns
+from wanshang.service.services import conversation_start, message_post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# wanshang/asgi.py's websocket stack (importing that module warms caches from the database at import time)
+application = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+
+
+def cookie_of(user) -> bytes:
+    c = Client()
+    c.force_login(user)
+    return f"sessionid={c.cookies['sessionid'].value}".encode()
+
+
+def socket(path, cookie=None, origin=b"http://testserver"):
+    """A socket to `path` with a session cookie (from cookie_of, made before the event loop runs)."""
+    headers = [(b"origin", origin), (b"host", b"testserver")]
+    if cookie is not None:
+        headers.append((b"cookie", cookie))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def refused(comm) -> int | None:
+    connected, code = await comm.connect()
+    if not connected:
+        return code or 403
+    out = await comm.receive_output(timeout=2)
+    await comm.disconnect()
+    return out.get("code") if out["type"] == "websocket.close" else None
+
+
+def test_dropped_socket_resyncs_by_cursor(buyer, shop, agent):
+    conv = conversation_start(buyer=buyer, shop_id=shop.pk)
+    post = database_sync_to_async(message_post)
+    buyer_cookie = cookie_of(buyer)
+
+    async def run():
+        comm = socket(f"/ws/service/conversations/{conv.pk}/", buyer_cookie)
+        connected, _ = await comm.connect()
+        assert connected
+        msg = await post(user=agent, conversation_id=conv.pk, body="您好")
+        hint = await comm.receive_json_from(timeout=3)
+        assert hint["conversation"] == conv.pk and hint["seq"] == msg.seq
+        assert "body" not in hint  # the socket only notifies
+        last_seen = hint["seq"]
+        await comm.disconnect()
+        # away: the agent writes twice and nobody is listening
+        await post(user=agent, conversation_id=conv.pk, body="在吗？")
+        await post(user=agent, conversation_id=conv.pk, body="有问题随时找我")
+        comm = socket(f"/ws/service/conversations/{conv.pk}/", buyer_cookie)
+        assert (await comm.connect())[0]
+        assert await comm.receive_nothing(timeout=0.2)
+        await comm.disconnect()
+        return last_seen
+
+    last_seen = async_to_sync(run)()
+    store = Client()
+    store.force_login(buyer)
+    missed = store.get(f"/api/store/service/conversations/{conv.pk}/messages?after={last_seen}").json()
+    assert [m["body"] for m in missed["items"]] == ["在吗？", "有问题随时找我"]
+    assert missed["last_seq"] == last_seen + 2
+
+
+def test_socket_refused_without_session_or_for_someone_elses_conversation(
+    buyer, shop, make_user, other_shop, make_agent
+):
+    conv = conversation_start(buyer=buyer, shop_id=shop.pk)
+    stranger, foreign = cookie_of(make_user()), cookie_of(make_agent(other_shop))
+    buyer_cookie = cookie_of(buyer)
+
+    async def run():
+        path = f"/ws/service/conversations/{conv.pk}/"
+        assert await refused(socket(path)) == 4401
+        assert await refused(socket(path, stranger)) == 4403
+        assert await refused(socket(path, foreign)) == 4403
+        assert await refused(socket("/ws/service/desk/", buyer_cookie)) == 4403
+        assert await refused(socket(path, buyer_cookie, origin=b"http://evil.example")) is not None
+
+    async_to_sync(run)()
+
+
+def test_desk_socket_hears_only_its_own_shop(buyer, shop, agent, other_shop, make_agent):
+    conv = conversation_start(buyer=buyer, shop_id=shop.pk)
+    foreign = cookie_of(make_agent(other_shop))
+    agent_cookie = cookie_of(agent)
+    post = database_sync_to_async(message_post)
+
+    async def run():
+        mine, theirs = socket("/ws/service/desk/", agent_cookie), socket("/ws/service/desk/", foreign)
+        assert (await mine.connect())[0] and (await theirs.connect())[0]
+        await post(user=buyer, conversation_id=conv.pk, body="你好")
+        hint = await mine.receive_json_from(timeout=3)
+        assert hint["conversation"] == conv.pk
+        assert await theirs.receive_nothing(timeout=0.3)
+        await mine.disconnect()
+        await theirs.disconnect()
+
+    async_to_sync(run)()
