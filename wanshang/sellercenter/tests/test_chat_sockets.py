@@ -15,6 +15,24 @@ from wanshang.service.services import conversation_start, message_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture
+def make_agent(make_user):
+    from wanshang.merchants.services import staff_add
+
+    def make(shop):
+        user = make_user()
+        staff_add(shop=shop, login=user.phone, role="service")
+        return user
+
+    return make
+
+
+@pytest.fixture
+def agent(shop, make_agent):
+    return make_agent(shop)
+
+
 # wanshang/asgi.py's websocket stack (importing that module warms caches from the database at import time)
 application = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
 
