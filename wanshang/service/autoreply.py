@@ -6,15 +6,9 @@ and a change of helpdesk's surface touches one module.
 
 from datetime import datetime
 
-try:  # TEMPORARY until helpdesk is committed
-    from wanshang.helpdesk import selectors as helpdesk
-    from wanshang.helpdesk import services as helpdesk_services
-    from wanshang.helpdesk.types import FaqHit, ServiceSettingsView
-except ImportError:
-    from wanshang.service import _helpdesk_stub as helpdesk
-    from wanshang.service._helpdesk_stub import FaqHit, ServiceSettingsView
-
-    helpdesk_services = helpdesk
+from wanshang.helpdesk import selectors as helpdesk
+from wanshang.helpdesk import services as helpdesk_services
+from wanshang.helpdesk.types import FaqHit, ServiceSettingsView
 
 __all__ = ["FaqHit", "ServiceSettingsView"]
 

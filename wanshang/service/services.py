@@ -57,7 +57,7 @@ def agent_require(*, user, shop=None):
     """The staff membership of a user who may chat for their shop (客服 and owners); PermissionDenied else."""
     staff = staff_for_user(user=user)
     if staff is None or not P.role_can(staff.role, P.SERVICE_HANDLE):
-        raise PermissionDenied("你的角色没有“客服接待”权限")
+        raise PermissionDenied("你的角色没有“客服接待与工单”权限")
     if shop is not None and staff.shop_id != shop.pk:
         raise NotFound("会话不存在")
     return staff
@@ -225,7 +225,7 @@ def _side_of(conv: Conversation, user) -> str:
     staff = staff_for_user(user=user)
     if staff is not None and staff.shop_id == conv.shop_id:
         if not P.role_can(staff.role, P.SERVICE_HANDLE):
-            raise PermissionDenied("你的角色没有“客服接待”权限")
+            raise PermissionDenied("你的角色没有“客服接待与工单”权限")
         return AGENT
     raise NotFound("会话不存在")
 

@@ -1,7 +1,7 @@
 """Seller JSON API for the 客服工作台 (/api/seller/service/…): the queue, a conversation with the buyer's orders
 and cases, messages after a cursor, replies, internal notes, pictures, read, claim (接入), transfer, resolve,
 转工单, FAQ suggestions and quick phrases, presence. The shop is the caller's; another shop's conversation ids
-are 404. Permission service.chat (客服 and owners)."""
+are 404. Permission service.handle (客服 and owners)."""
 
 from datetime import datetime
 
@@ -45,7 +45,7 @@ from wanshang.service.services import (
 
 router = Router()
 ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 409: Message, 422: Message}
-AUTH = seller_auth(P.SERVICE_CHAT)
+AUTH = seller_auth(P.SERVICE_HANDLE)
 
 
 class SellerChatOut(ChatConversationBase):

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
-from wanshang.service.autoreply import FaqHit, ServiceSettingsView
+from wanshang.helpdesk.types import FaqHit, ServiceSettingsView
 from wanshang.service.models import Conversation, Message, Satisfaction
 from wanshang.service.selectors import messages_after, seller_queue
 from wanshang.service.services import (
