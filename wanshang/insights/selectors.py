@@ -19,6 +19,8 @@ from wanshang.insights.anomaly import (
     platform_alert_list,
     platform_alerts_unread_count,
 )
+from wanshang.insights.chat import chat_board as chat_board
+from wanshang.insights.chat import default_range as chat_default_range  # noqa: F401 - for the faces
 from wanshang.insights.customers import (
     buyer_logins,
     cohort_months_check,

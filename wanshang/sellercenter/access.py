@@ -71,6 +71,7 @@ NAV = [
     (
         _("客服"),
         [
+            (_("客服工作台"), "sellercenter:service_desk", "service_desk"),
             (_("工单"), "sellercenter:ticket_list", "tickets"),
             (_("快捷短语"), "sellercenter:phrase_list", "phrases"),
             (_("常见问题"), "sellercenter:faq_list", "faq"),
@@ -97,6 +98,7 @@ NAV = [
             (_("异常提醒"), "sellercenter:data_alerts", "data_alerts"),
             (_("服务评价"), "sellercenter:data_service", "data_service"),
             (_("售后分析"), "sellercenter:data_aftersales", "data_aftersales"),
+            (_("客服数据"), "sellercenter:data_chat", "data_chat"),
             (_("客户分析"), "sellercenter:data_customers", "data_customers"),
             (_("人群包"), "sellercenter:data_crowds", "data_crowds"),
             (_("A/B 实验"), "sellercenter:data_experiments", "data_experiments"),

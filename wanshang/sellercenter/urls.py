@@ -10,6 +10,7 @@ from wanshang.sellercenter.views import (
     orders,
     products,
     reviews,
+    service,
     shipping,
     shop,
     stockplan,
@@ -77,6 +78,8 @@ urlpatterns = [
     path("stores/new/", stores.store_create_view, name="store_create"),
     path("stores/<int:store_id>/", stores.store_edit_view, name="store_edit"),
     path("pickup/verify/", stores.pickup_verify_view, name="pickup_verify"),
+    # 客服工作台
+    path("service/desk/", service.desk, name="service_desk"),
     # 评价管理
     # 客服: settings, phrases, FAQ, tickets, SLA (helpdesk)
     path("service/settings/", helpdesk.service_settings, name="service_settings"),

@@ -98,10 +98,10 @@ def messages_after(*, conversation, after: int = 0, for_buyer: bool, limit: int 
     )
     if for_buyer:
         qs = qs.exclude(kind=MessageKind.NOTE)
-    return decorate(list(qs.order_by("seq")[:limit]))
+    return decorate(list(qs.order_by("seq")[:limit]), for_buyer=for_buyer)
 
 
-def decorate(messages: list[Message]) -> list[Message]:
+def decorate(messages: list[Message], *, for_buyer: bool = True) -> list[Message]:
     """Each message with `card` (product or order facts for a card) and `image_url`, from two batch look-ups."""
     product_ids = [m.ref_id for m in messages if m.kind == MessageKind.PRODUCT and m.ref_id]
     order_ids = [m.ref_id for m in messages if m.kind == MessageKind.ORDER and m.ref_id]

@@ -13,6 +13,7 @@ from wanshang.storefront.views import (
     recommendations,
     reviews,
     search,
+    service,
 )
 
 app_name = "storefront"
@@ -71,6 +72,9 @@ urlpatterns = [
         name="order_refund_withdraw",
     ),
     path("orders/<int:order_id>/aftersales/new/", aftersales.case_new, name="case_new"),
+    path("service/", service.chat_list, name="chat_list"),
+    path("service/start/", service.chat_start, name="chat_start"),
+    path("service/c/<int:conversation_id>/", service.chat_page, name="chat"),
     path("aftersales/", aftersales.case_list, name="cases"),
     path("aftersales/<int:case_id>/", aftersales.case_detail, name="case_detail"),
     path("aftersales/<int:case_id>/cancel/", aftersales.case_cancel_view, name="case_cancel"),

@@ -31,6 +31,7 @@ from wanshang.service.selectors import (
     presence_of,
     seller_conversation_get,
     seller_queue,
+    seller_queue_counts,
 )
 from wanshang.service.services import (
     agent_require,
@@ -175,6 +176,18 @@ def queue(request, tab: str = "waiting", q: str = ""):
     if tab not in QUEUE_TABS:
         raise ValidationError("tab 只能是 waiting、mine、all 或 resolved", field="tab")
     return seller_queue(shop=staff.shop, user=request.user, tab=tab, q=q.strip()[:40])
+
+
+class SellerChatCountsOut(Schema):
+    waiting: int = Field(description="待接入：买家等待回复、未分配或分配给我")
+    mine: int
+    all: int
+    unread: int = Field(description="我的会话中的未读消息")
+
+
+@router.get("/service/counts", response={200: SellerChatCountsOut, **ERRORS}, summary="队列计数", auth=AUTH)
+def counts(request):
+    return seller_queue_counts(shop=_staff(request).shop, user=request.user)
 
 
 @router.get(
