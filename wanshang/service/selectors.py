@@ -2,6 +2,7 @@
 reach the buyer), the buyer's orders and cases beside the thread, who may open which socket."""
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.aftersales.selectors import buyer_case_list
 from wanshang.catalog.selectors import public_products_in_order
@@ -17,6 +18,7 @@ from wanshang.service.models import (
     ConversationStatus,
     Message,
     MessageKind,
+    Origin,
     Satisfaction,
     SenderKind,
 )
@@ -25,11 +27,12 @@ from wanshang.service.realtime import conversation_group, shop_group  # noqa: F4
 S = ConversationStatus
 PAGE_MAX = 200
 QUEUE_TABS = {
-    "waiting": "待接入",
-    "mine": "我的会话",
-    "all": "全部进行中",
-    "resolved": "已结束",
+    "waiting": _("待接入"),
+    "mine": _("我的会话"),
+    "all": _("全部进行中"),
+    "resolved": _("已结束"),
 }
+ORIGIN_LABELS = dict(Origin.choices)  # where a conversation was started: 店铺 / 商品 / 订单 / 售后
 
 
 def _conversations():
@@ -129,15 +132,18 @@ def decorate(messages: list[Message], *, for_buyer: bool = True) -> list[Message
                 "no": o.no,
                 "status": o.get_status_display(),
             }
-        m.sender_name = _sender_name(m)
+        m.sender_name = _sender_name(m, for_buyer=for_buyer)
     return messages
 
 
-def _sender_name(m: Message) -> str:
+def _sender_name(m: Message, *, for_buyer: bool) -> str:
+    """Who wrote it. A buyer sees an agent's nickname or 客服, never the login (a phone number)."""
     if m.sender_kind == SenderKind.AUTO:
-        return "自动回复"
+        return str(_("自动回复"))
     if m.sender_kind == SenderKind.SYSTEM:
-        return "系统"
+        return str(_("系统"))
+    if m.sender_kind == SenderKind.AGENT and for_buyer:
+        return (m.sender.nickname if m.sender_id else "") or str(_("客服"))
     return str(m.sender) if m.sender_id else ""
 
 

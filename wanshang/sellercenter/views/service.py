@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
-from wanshang.service.selectors import QUEUE_TABS, agents, presence_of, seller_conversation_get
+from wanshang.service.selectors import ORIGIN_LABELS, QUEUE_TABS, agents, presence_of, seller_conversation_get
 
 
 @seller_view(P.SERVICE_HANDLE)
@@ -26,7 +26,8 @@ def desk(request):
         "open": conversation_id,
         "online": bool(presence and presence.online),
         "agents": [a for a in agents(shop=request.shop) if a["user_id"] != request.user.pk],
-        "tabs": [[key, _(label)] for key, label in QUEUE_TABS.items()],
+        "tabs": [[key, str(label)] for key, label in QUEUE_TABS.items()],
+        "origins": {key: str(label) for key, label in ORIGIN_LABELS.items()},
         "t": {
             "confirmResolve": _("确定结束这个会话吗？买家随后可以评价一次。"),
             "ticketTitle": _("工单标题"),

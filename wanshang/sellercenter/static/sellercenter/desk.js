@@ -3,7 +3,7 @@
 document.addEventListener("alpine:init", function () {
   Alpine.data("serviceDesk", function (cfg) {
     return {
-      tab: cfg.open ? "all" : "waiting", tabs: cfg.tabs, queue: [], counts: {}, live: false, online: cfg.online,
+      tab: cfg.open ? "all" : "waiting", tabs: cfg.tabs, origins: cfg.origins, queue: [], counts: {}, live: false, online: cfg.online,
       current: null, messages: [], text: "", note: false, sending: false, error: "",
       phrases: [], showPhrases: false, faq: [], agents: cfg.agents, transferTo: "",
       ticketOpen: false, ticketTitle: "", ticketPriority: "normal", notice: "",
