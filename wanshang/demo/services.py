@@ -38,6 +38,7 @@ from wanshang.demo.people import (
     shared_password_hash,
 )
 from wanshang.demo.reviews import reviews_create
+from wanshang.demo.service import service_create
 from wanshang.demo.shipping import shipping_create
 from wanshang.demo.shops import (
     applications_pending,
@@ -188,6 +189,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         stores_create(shops=shops, buyers=buyers, on_sale=on_sale, log=log)
         phase("客服：营业时间、自动回复、快捷短语、常见问题知识库、工单与 SLA")
         helpdesk_create(shops=shops, buyers=buyers, now=now, rng=_rng(seed, "helpdesk"), log=log)
+        phase("客服：买家咨询、客服回复、内部备注、满意度")
+        service_create(shops=shops, now=timezone.now(), rng=_rng(seed, "service"), log=log)
     phase("完成")
     return demo_counts()
 

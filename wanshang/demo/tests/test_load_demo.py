@@ -478,3 +478,19 @@ def test_every_demo_shop_has_a_cs_manual_phrases_and_tickets(demo, client):
         assert hd.ticket_list(shop=shop, breached=True).exists()
     page = client.get(f"/shop/{shops[0].slug}/").content.decode()
     assert "常见问题" in page and "七天无理由" in page
+
+
+def test_conversations_with_history_one_waiting_per_shop_and_ratings(demo):
+    from wanshang.service.models import Conversation, Message, Satisfaction
+
+    shops = set(Conversation.objects.values_list("shop_id", flat=True))
+    assert len(shops) >= 2
+    waiting = Conversation.objects.filter(status="waiting")
+    assert set(waiting.values_list("shop_id", flat=True)) == shops
+    assert Conversation.objects.filter(status="resolved", first_response_at__isnull=False).count() >= 2
+    assert Satisfaction.objects.exists()
+    assert Message.objects.filter(kind="note").exists()
+    assert (
+        Message.objects.filter(sender_kind="auto", auto_rule="welcome").count()
+        == Conversation.objects.count()
+    )

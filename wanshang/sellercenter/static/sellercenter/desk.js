@@ -70,7 +70,7 @@ document.addEventListener("alpine:init", function () {
       filteredPhrases() {
         if (!this.text.startsWith("/")) return this.phrases;
         const code = this.text.slice(1).toLowerCase();
-        return this.phrases.filter(function (p) { return p.code && p.code.toLowerCase().startsWith(code); });
+        return this.phrases.filter(function (p) { return p.code && p.code.replace(/^\//, "").toLowerCase().startsWith(code); });
       },
       usePhrase(p) { this.text = p.text; this.showPhrases = false; this.$refs.composer.focus(); },
       useFaq(f) { this.text = f.answer; this.$refs.composer.focus(); },
