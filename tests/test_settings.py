@@ -14,3 +14,27 @@ def test_default_cache_is_shared_between_processes(monkeypatch):
     finally:
         if os.environ.get("REDIS_URL"):
             importlib.reload(real)
+
+
+def test_db_pool_only_with_postgres_and_db_pool_max(monkeypatch):
+    """DB_POOL_MAX puts PostgreSQL connections in psycopg's pool with CONN_MAX_AGE 0 (Django refuses both);
+    without it nothing changes. The chat's channel layer is Redis with REDIS_URL, in-memory without."""
+    from wanshang import settings as real
+
+    try:
+        monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/x")
+        monkeypatch.setenv("DB_POOL_MAX", "8")
+        monkeypatch.setenv("DB_CONN_MAX_AGE", "60")
+        monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/9")
+        real = importlib.reload(real)
+        db = real.DATABASES["default"]
+        assert db["CONN_MAX_AGE"] == 0 and db["OPTIONS"]["pool"]["max_size"] == 8
+        assert real.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+        monkeypatch.delenv("DB_POOL_MAX")
+        monkeypatch.delenv("REDIS_URL")
+        real = importlib.reload(real)
+        assert "pool" not in real.DATABASES["default"]["OPTIONS"]
+        assert real.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    finally:
+        monkeypatch.undo()
+        importlib.reload(real)
