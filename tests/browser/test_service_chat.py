@@ -108,6 +108,16 @@ def test_buyer_and_agent_chat_live(chromium, asgi_url, buyer, shop, make_user, m
     time.sleep(0.3)
     shot(buyer_page, "-buyer-phone")
     shot(agent_page, "-agent")
+    # the same pages in English, and the 客服数据 figures
+    for page in pages:
+        page.context.add_cookies([{"name": "django_language", "value": "en", "url": asgi_url}])
+        page.reload()
+        page.locator(".chat-live.on").wait_for()
+    buyer_page.get_by_text("End chat").wait_for()
+    shot(buyer_page, "-buyer-phone-en")
+    agent_page.locator(".desk-item").first.click()
+    agent_page.get_by_test_id("thread").get_by_text("有问题随时找我").wait_for()
+    shot(agent_page, "-agent-en")
     assert buyer_page.js_errors == [] and agent_page.js_errors == []
     for page in pages:
         page.context.close()

@@ -127,3 +127,19 @@ def test_desk_socket_hears_only_its_own_shop(buyer, shop, agent, other_shop, mak
         await theirs.disconnect()
 
     async_to_sync(run)()
+
+
+@pytest.mark.redis
+def test_hints_travel_through_the_redis_channel_layer(settings, buyer, shop, agent):
+    """Production's layer: the same dropped-socket re-sync with channels_redis (REDIS_URL)."""
+    import os
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL")
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "prefix": f"test-{os.getpid()}"},
+        }
+    }
+    test_dropped_socket_resyncs_by_cursor(buyer, shop, agent)
