@@ -803,8 +803,68 @@ def test_storefront_answers_match_the_documented_schemas(
         expect=404,
     )
 
+    _store_chat(contract, me, S, shop, dress.pk, _logged_in(make_user()))
+
     assert contract.uncovered_gets(S + "/") == []
     assert contract.gets_without_data(S + "/") == []
+
+
+def _store_chat(contract, me, S: str, shop, product_id: int, stranger) -> None:
+    """联系客服: start from a product, messages after a cursor, post, read, resolve, rate; another buyer 404."""
+    conv = contract.call(
+        me,
+        "post",
+        f"{S}/service/conversations",
+        body={"shop_id": shop.pk, "product_id": product_id},
+        expect=201,
+    )
+    one = f"{S}/service/conversations/{{conversation_id}}"
+    path = {"conversation_id": conv["id"]}
+    contract.call(me, "post", one + "/messages", path=path, body={"body": "有现货吗？"}, expect=201)
+    contract.call(me, "post", one + "/messages", path=path, body={"body": ""}, expect=400)
+    contract.call(me, "post", one + "/messages", path=path, body={"body": "x", "kind": 5}, expect=422)
+    contract.call(me, "get", f"{S}/service/conversations", expect=200)
+    contract.call(me, "get", one, path=path, expect=200)
+    contract.call(me, "get", one + "/messages", path=path, query={"after": 0}, expect=200)
+    contract.call(me, "get", one + "/messages", path=path, query={"after": -1}, expect=422)
+    contract.call(stranger, "get", one + "/messages", path=path, expect=404)
+    contract.call(me, "post", one + "/read", path=path, expect=200)
+    contract.call(me, "post", one + "/rating", path=path, body={"stars": 5}, expect=409)
+    contract.call(me, "post", one + "/resolve", path=path, expect=200)
+    contract.call(me, "post", one + "/rating", path=path, body={"stars": 5, "comment": "好"}, expect=201)
+    contract.call(me, "post", one + "/rating", path=path, body={"stars": 4}, expect=409)
+
+
+def _seller_chat(contract, owner, B: str, shop, buyer) -> None:
+    """客服工作台: queue, counts, a conversation with the buyer's orders, messages, reply, note, claim, FAQ,
+    phrases, agents, presence; another shop's conversation 404."""
+    from wanshang.service.services import conversation_start, message_post
+
+    conv = conversation_start(buyer=buyer, shop_id=shop.pk)
+    message_post(user=buyer, conversation_id=conv.pk, body="什么时候发货？")
+    one = f"{B}/service/conversations/{{conversation_id}}"
+    path = {"conversation_id": conv.pk}
+    contract.call(owner, "get", f"{B}/service/queue", query={"tab": "waiting"}, expect=200)
+    contract.call(owner, "get", f"{B}/service/queue", query={"tab": "nope"}, expect=400)
+    contract.call(owner, "get", f"{B}/service/counts", expect=200)
+    contract.call(owner, "get", one, path=path, expect=200)
+    contract.call(owner, "get", one, path={"conversation_id": 10**9}, expect=404)
+    contract.call(owner, "post", one + "/claim", path=path, expect=200)
+    contract.call(owner, "post", one + "/messages", path=path, body={"body": "今天发"}, expect=201)
+    contract.call(
+        owner, "post", one + "/messages", path=path, body={"body": "老客", "kind": "note"}, expect=201
+    )
+    contract.call(owner, "post", one + "/messages", path=path, body={"body": "字" * 1001}, expect=400)
+    contract.call(owner, "get", one + "/messages", path=path, query={"after": 0}, expect=200)
+    contract.call(owner, "get", one + "/faq", path=path, query={"text": "发货"}, expect=200)
+    contract.call(owner, "get", one + "/phrases", path=path, expect=200)
+    contract.call(owner, "post", one + "/read", path=path, expect=200)
+    contract.call(owner, "get", f"{B}/service/agents", expect=200)
+    contract.call(owner, "post", f"{B}/service/presence", body={"online": True, "cap": 5}, expect=200)
+    contract.call(owner, "get", f"{B}/service/presence", expect=200)
+    contract.call(owner, "post", one + "/transfer", path=path, body={"to_user_id": buyer.pk}, expect=400)
+    contract.call(owner, "post", one + "/resolve", path=path, expect=200)
+    contract.call(owner, "post", one + "/resolve", path=path, expect=409)
 
 
 # --- seller center (the shop owner) ------------------------------------------------------------------------------
@@ -1274,6 +1334,8 @@ def test_seller_answers_match_the_documented_schemas(
     contract.call(Client(), "get", picks, expect=401)
 
     _seller_stores(contract, owner, B, shop, buyer, address, sku_b)
+
+    _seller_chat(contract, owner, B, shop, buyer)
 
     # refusals: a buyer, and nobody
     contract.call(_logged_in(buyer), "get", f"{B}/orders", expect=403)
