@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "channels",  # WebSockets for the customer-service chat (wanshang/asgi.py, wanshang/service/consumers.py)
     "ninja",  # /api/docs serves Swagger UI from ninja's own static files, not a CDN (works offline)
     # shared kernel
     "wanshang.common",
@@ -68,6 +67,9 @@ INSTALLED_APPS = [
     "wanshang.sellercenter",
     "wanshang.platform",
     "wanshang.demo",
+    # WebSockets for the customer-service chat (wanshang/asgi.py, faces_common/chat_sockets.py). Last: its own
+    # `runworker` command (Channels' worker) must not shadow ours (wanshang.common's scheduler runner).
+    "channels",
 ]
 
 MIDDLEWARE = [

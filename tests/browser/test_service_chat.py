@@ -5,6 +5,7 @@ Both pages must be on the live WebSocket (not the polling fallback) when the mes
 import socket
 import threading
 import time
+import urllib.request
 
 import pytest
 
@@ -46,8 +47,13 @@ def asgi_url(django_db_setup, django_db_blocker):
         ready_callable=ready.set,
     )
     threading.Thread(target=server.run, daemon=True).start()
-    assert ready.wait(10), "daphne did not start"
-    yield f"http://127.0.0.1:{port}"
+    assert ready.wait(30), "daphne did not start"
+    url = f"http://127.0.0.1:{port}"
+    with (
+        django_db_blocker.unblock()
+    ):  # the first request loads templates and URLconfs: not under the page timeout
+        urllib.request.urlopen(url + "/accounts/login/", timeout=120).read()
+    yield url
 
 
 def _login(page, user):
@@ -119,5 +125,16 @@ def test_buyer_and_agent_chat_live(chromium, asgi_url, buyer, shop, make_user, m
     agent_page.get_by_test_id("thread").get_by_text("有问题随时找我").wait_for()
     shot(agent_page, "-agent-en")
     assert buyer_page.js_errors == [] and agent_page.js_errors == []
+    # the owner's 数据中心 · 客服数据 now counts this conversation
+    owner_ctx = chromium.new_context(
+        base_url=asgi_url, locale="zh-CN", viewport={"width": 1280, "height": 860}
+    )
+    owner_ctx.set_default_timeout(TIMEOUT_MS)
+    owner_page = owner_ctx.new_page()
+    _login(owner_page, shop.owner)
+    owner_page.goto("/seller/data/chat/")
+    assert "1 位咨询买家" in owner_page.get_by_test_id("chat-figures").inner_text()
+    shot(owner_page, "-figures")
+    owner_ctx.close()
     for page in pages:
         page.context.close()

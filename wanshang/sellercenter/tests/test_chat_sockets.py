@@ -1,6 +1,8 @@
 """The chat's WebSockets: authenticated by the session, only for the conversation's buyer and the shop's
 agents, notify only; a client that was away re-syncs over HTTP from its last seen seq."""
 
+import threading
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.auth import AuthMiddlewareStack
@@ -37,6 +39,25 @@ def agent(shop, make_agent):
 application = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
 
 
+def run(coroutine_fn):
+    """Run an async test body in a thread of its own: in a process where the browser tests ran, Playwright keeps
+    an event loop in the main thread, and async_to_sync refuses a thread with a running loop."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = async_to_sync(coroutine_fn)()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def cookie_of(user) -> bytes:
     c = Client()
     c.force_login(user)
@@ -65,7 +86,7 @@ def test_dropped_socket_resyncs_by_cursor(buyer, shop, agent):
     post = database_sync_to_async(message_post)
     buyer_cookie = cookie_of(buyer)
 
-    async def run():
+    async def body():
         comm = socket(f"/ws/service/conversations/{conv.pk}/", buyer_cookie)
         connected, _ = await comm.connect()
         assert connected
@@ -84,7 +105,7 @@ def test_dropped_socket_resyncs_by_cursor(buyer, shop, agent):
         await comm.disconnect()
         return last_seen
 
-    last_seen = async_to_sync(run)()
+    last_seen = run(body)
     store = Client()
     store.force_login(buyer)
     missed = store.get(f"/api/store/service/conversations/{conv.pk}/messages?after={last_seen}").json()
@@ -99,7 +120,7 @@ def test_socket_refused_without_session_or_for_someone_elses_conversation(
     stranger, foreign = cookie_of(make_user()), cookie_of(make_agent(other_shop))
     buyer_cookie = cookie_of(buyer)
 
-    async def run():
+    async def body():
         path = f"/ws/service/conversations/{conv.pk}/"
         assert await refused(socket(path)) == 4401
         assert await refused(socket(path, stranger)) == 4403
@@ -107,7 +128,7 @@ def test_socket_refused_without_session_or_for_someone_elses_conversation(
         assert await refused(socket("/ws/service/desk/", buyer_cookie)) == 4403
         assert await refused(socket(path, buyer_cookie, origin=b"http://evil.example")) is not None
 
-    async_to_sync(run)()
+    run(body)
 
 
 def test_desk_socket_hears_only_its_own_shop(buyer, shop, agent, other_shop, make_agent):
@@ -116,7 +137,7 @@ def test_desk_socket_hears_only_its_own_shop(buyer, shop, agent, other_shop, mak
     agent_cookie = cookie_of(agent)
     post = database_sync_to_async(message_post)
 
-    async def run():
+    async def body():
         mine, theirs = socket("/ws/service/desk/", agent_cookie), socket("/ws/service/desk/", foreign)
         assert (await mine.connect())[0] and (await theirs.connect())[0]
         await post(user=buyer, conversation_id=conv.pk, body="你好")
@@ -126,7 +147,7 @@ def test_desk_socket_hears_only_its_own_shop(buyer, shop, agent, other_shop, mak
         await mine.disconnect()
         await theirs.disconnect()
 
-    async_to_sync(run)()
+    run(body)
 
 
 @pytest.mark.redis
