@@ -187,12 +187,17 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         shipping_create(shops=shops, now=timezone.now(), log=log)
         phase("门店：到店自提门店、门店员工、自提订单（待自提与已核销）")
         stores_create(shops=shops, buyers=buyers, on_sale=on_sale, log=log)
-        phase("客服：营业时间、自动回复、快捷短语、常见问题知识库、工单与 SLA")
-        helpdesk_create(shops=shops, buyers=buyers, now=now, rng=_rng(seed, "helpdesk"), log=log)
-        phase("客服：买家咨询、客服回复、内部备注、满意度")
-        service_create(shops=shops, now=timezone.now(), rng=_rng(seed, "service"), log=log)
+        _customer_service(shops=shops, buyers=buyers, now=now, seed=seed, phase=phase, log=log)
     phase("完成")
     return demo_counts()
+
+
+def _customer_service(*, shops, buyers, now, seed: int, phase, log) -> None:
+    """客服: the shops' hours, auto-replies, phrases, FAQ and tickets (helpdesk), then buyers' conversations."""
+    phase("客服：营业时间、自动回复、快捷短语、常见问题知识库、工单与 SLA")
+    helpdesk_create(shops=shops, buyers=buyers, now=now, rng=_rng(seed, "helpdesk"), log=log)
+    phase("客服：买家咨询、客服回复、内部备注、满意度")
+    service_create(shops=shops, now=timezone.now(), rng=_rng(seed, "service"), log=log)
 
 
 def demo_history_present() -> bool:
