@@ -3,12 +3,14 @@
 The public surface the chat app (`wanshang.service`) uses: `service_settings`, `shop_is_open`,
 `faq_best_answer`, `faq_suggest`, `phrases_for`, `phrase_render`, `sla_breach_counts`."""
 
+import io
 import re
 from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
 
 from wanshang.common.errors import NotFound
 from wanshang.helpdesk import matching
@@ -170,6 +172,24 @@ def phrase_get(*, shop, user, phrase_id: int) -> QuickPhrase:
     return row
 
 
+PHRASE_COLUMNS = ("分类", "快捷码", "内容")
+
+
+def phrases_xlsx(*, shop, user, scope: str = "all") -> bytes:
+    """The phrases the user sees as an Excel sheet (分类, 快捷码, 内容, 范围), the import's format plus a scope."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "快捷短语"
+    sheet.append([*PHRASE_COLUMNS, "范围"])
+    for p in phrase_list(shop=shop, user=user, scope=scope):
+        sheet.append([p.category, p.code, p.text, "个人" if p.owner_id else "全店"])
+    for col, width in zip("ABCD", (12, 10, 60, 8), strict=True):
+        sheet.column_dimensions[col].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def phrase_render(text: str, context: dict) -> str:
     """Fill {买家} {订单号} {商品} {物流单号} from `context` (keys in Chinese or buyer / order_no / product /
     tracking_no). A variable without a value, or unknown, stays as written so the agent sees what to fill."""
@@ -249,9 +269,8 @@ def faq_best_answer(shop, text: str) -> FaqHit | None:
 def public_faq(shop, *, q: str = "") -> list[dict]:
     """The buyer-facing 常见问题: enabled FAQ grouped by category; with `q`, the matching ones best first."""
     if q:
-        hits = faq_suggest(shop, q, limit=10)
-        found = [h for h in hits]
-        if not found:
+        found = faq_suggest(shop, q, limit=10)
+        if not found:  # nothing matched by words: fall back to a plain substring of the question
             like = Faq.objects.for_shop(shop).filter(enabled=True).filter(Q(question__icontains=q))[:10]
             found = [FaqHit(faq_id=f.pk, question=f.question, answer=f.answer, score=0) for f in like]
         return [{"category": "搜索结果", "items": found}] if found else []

@@ -1,12 +1,14 @@
 """Writes of 客服: settings, hours, quick phrases, the FAQ, tickets (state machine, comments, SLA due times)
 and the SLA patrol. Every function owns its transaction and raises `wanshang.common.errors` kinds."""
 
+import io
 import re
 from datetime import date, datetime
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from wanshang.common.numbers import new_no
@@ -249,6 +251,50 @@ def phrase_update(*, shop, actor, phrase_id: int, category="常用", code="", te
     return row
 
 
+MAX_IMPORT_ROWS = 500
+
+
+def phrases_import_xlsx(*, shop, actor, personal: bool, data: bytes) -> int:
+    """Add the phrases of an Excel sheet (columns 分类, 快捷码, 内容; the first row is the header) to the actor's
+    own or (service.manage) the shop's phrases. All or nothing: any bad row refuses the whole file with every
+    bad row's number and reason. Returns the number added."""
+    _staff_of(shop, actor)
+    if not personal:
+        _require_manage(shop, actor)
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        rows = list(sheet.iter_rows(min_row=2, max_col=3, values_only=True))
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ValidationError("无法读取该文件，请上传 .xlsx 格式的 Excel", field="file") from None
+    rows = [r for r in rows if any(v not in (None, "") for v in r)]
+    if not rows:
+        raise ValidationError("表格里没有短语（第一行为表头：分类、快捷码、内容）", field="file")
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ValidationError(f"一次最多导入 {MAX_IMPORT_ROWS} 条", field="file")
+    owner_id = actor.pk if personal else None
+    problems, values, codes = [], [], set()
+    for n, row in enumerate(rows, start=2):
+        category, code, text = (list(row) + [None, None, None])[:3]
+        try:
+            v = _phrase_values(category, "" if code is None else code, text)
+            if v["code"] and v["code"] in codes:
+                raise ValidationError(f"快捷码 {v['code']} 在表格中重复", field="code")
+            _phrase_code_free(shop, owner_id, v["code"])
+        except ValidationError as exc:
+            problems.append(f"第 {n} 行：{exc.message}")
+            continue
+        codes.add(v["code"])
+        values.append(v)
+    if problems:
+        raise ValidationError("；".join(problems[:10]) + ("……" if len(problems) > 10 else ""), field="file")
+    try:
+        with transaction.atomic():
+            QuickPhrase.objects.bulk_create(QuickPhrase(shop=shop, owner_id=owner_id, **v) for v in values)
+    except IntegrityError:
+        raise ValidationError("有快捷码刚被占用，请重新导入", field="file") from None
+    return len(values)
+
+
 def phrase_delete(*, shop, actor, phrase_id: int) -> None:
     _staff_of(shop, actor)
     _phrase_for_edit(shop, actor, phrase_id).delete()
@@ -410,8 +456,12 @@ TRANSITIONS: dict[str, set[str]] = {
 def _assignee_of_shop(shop, user_id):
     if user_id in (None, "", 0):
         return None
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        raise ValidationError("处理人须为本店可处理工单的员工", field="assignee") from None
     for staff in staff_list(shop=shop):
-        if staff.user_id == int(user_id) and staff.is_active and role_can(staff.role, P.SERVICE_HANDLE):
+        if staff.user_id == user_id and staff.is_active and role_can(staff.role, P.SERVICE_HANDLE):
             return staff.user
     raise ValidationError("处理人须为本店可处理工单的员工", field="assignee")
 

@@ -212,3 +212,46 @@ def test_shop_page_shows_faq_with_search(client, shop, manual):
     assert "常见问题" in body and "多久发货" in body and "退换货" in body
     body = client.get(reverse("storefront:shop", args=[shop.slug]), {"faq_q": "能开发票吗"}).content.decode()
     assert "可开电子普通发票" in body
+
+
+def _xlsx(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in [("分类", "快捷码", "内容"), *rows]:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_phrases_excel_round_trip_and_bad_rows_import_nothing(client, shop, agent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(agent)
+    url = reverse("sellercenter:phrase_import")
+    bad = _xlsx(
+        [("售后", "/th", "退货地址…"), ("售后", "/退", "坏码"), ("", "/x", ""), ("发货", "/th", "重复")]
+    )
+    r = client.post(url, {"file": SimpleUploadedFile("p.xlsx", bad)}, follow=True)
+    body = r.content.decode()
+    assert "第 3 行" in body and "第 4 行" in body and "第 5 行" in body
+    assert not QuickPhrase.objects.exists()
+    r = client.post(url, {"file": SimpleUploadedFile("p.xlsx", b"not a workbook")}, follow=True)
+    assert "xlsx" in r.content.decode() and not QuickPhrase.objects.exists()
+    good = _xlsx([("售后", "/th", "您好{买家}，退货地址…"), ("发货", None, "今天发货")])
+    r = client.post(url, {"file": SimpleUploadedFile("p.xlsx", good)}, follow=True)
+    assert "已导入 2 条" in r.content.decode()
+    assert QuickPhrase.objects.filter(owner=agent).count() == 2
+    r = client.post(url, {"file": SimpleUploadedFile("p.xlsx", good), "shop_wide": "on"}, follow=True)
+    assert not QuickPhrase.objects.filter(owner__isnull=True).exists()  # an agent cannot import shop-wide
+    export = client.get(reverse("sellercenter:phrase_export"))
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("分类", "快捷码", "内容") and len(rows) == 3

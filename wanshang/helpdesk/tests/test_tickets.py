@@ -172,6 +172,7 @@ def test_patrol_ignores_met_and_closed(policy, agent):
         {"source_kind": "case", "source_id": None},
         {"source_kind": "case", "source_id": "abc"},
         {"assignee_id": 999999},
+        {"assignee_id": "abc"},
     ],
 )
 def test_bad_ticket_input_refused(policy, agent, fields):

@@ -168,7 +168,7 @@ class PhraseOut(Schema):
 
     @staticmethod
     def resolve_personal(obj) -> bool:
-        return getattr(obj, "owner_id", None) is not None if not hasattr(obj, "personal") else obj.personal
+        return obj.owner_id is not None
 
 
 class PhraseIn(In):

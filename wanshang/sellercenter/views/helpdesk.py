@@ -4,6 +4,7 @@ helpdesk.services / helpdesk.selectors. The shop is always the staff member's ow
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -187,6 +188,7 @@ def _phrases_page(request, form=None, *, editing=None, status=200):
             "scopes": PHRASE_SCOPES.items(),
             "q": q,
             "can_manage": can(request.staff, P.SERVICE_MANAGE),
+            "import_form": PhraseImportForm(),
         },
         status=status,
         active="phrases",
@@ -234,6 +236,46 @@ def phrase_edit(request, phrase_id: int | None = None):
             return redirect("sellercenter:phrase_list")
         return _phrases_page(request, form, editing=row, status=outcome.status)
     return _phrases_page(request, form, editing=row, status=400)
+
+
+class PhraseImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件"), help_text=_("第一行为表头：分类、快捷码、内容"))
+    shop_wide = forms.BooleanField(label=_("导入为全店短语"), required=False)
+
+
+@seller_view(P.SERVICE_HANDLE)
+def phrase_export(request):
+    scope = request.GET.get("scope") or "all"
+    data = hd.phrases_xlsx(
+        shop=request.shop, user=request.user, scope=scope if scope in PHRASE_SCOPES else "all"
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="phrases.xlsx"'
+    return response
+
+
+@seller_view(P.SERVICE_HANDLE)
+@require_POST
+def phrase_import(request):
+    form = PhraseImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("sellercenter:phrase_list")
+    upload = form.cleaned_data["file"]
+    if upload.size > 2 * 1024 * 1024:
+        messages.error(request, _t("文件不能超过 2 MB"))
+        return redirect("sellercenter:phrase_list")
+    with message_errors(request, prefix=_t("导入失败：")):
+        n = hs.phrases_import_xlsx(
+            shop=request.shop,
+            actor=request.user,
+            personal=not form.cleaned_data["shop_wide"],
+            data=upload.read(),
+        )
+        messages.success(request, _t("已导入 %(n)s 条快捷短语") % {"n": n})
+    return redirect("sellercenter:phrase_list")
 
 
 @seller_view(P.SERVICE_HANDLE)
