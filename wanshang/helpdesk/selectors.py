@@ -350,10 +350,23 @@ def ticket_events(ticket) -> list:
 
 def tickets_of_buyer(*, buyer, source_kind: str = "", source_id: int | None = None) -> list[Ticket]:
     """A buyer's tickets (optionally those of one conversation or case), for their own pages."""
-    qs = Ticket.objects.filter(buyer=buyer)
+    qs = Ticket.objects.filter(buyer=buyer).select_related("shop")
     if source_kind:
         qs = qs.filter(source_kind=source_kind, source_id=source_id)
     return list(qs)
+
+
+def buyer_ticket_get(*, buyer, ticket_id: int) -> Ticket:
+    """One of the buyer's own tickets (another's is 404)."""
+    row = Ticket.objects.filter(buyer=buyer, pk=ticket_id).select_related("shop").first()
+    if row is None:
+        raise NotFound("工单不存在")
+    return row
+
+
+def ticket_public_comments(ticket) -> list:
+    """What the buyer may read of a ticket: the replies to them and their own messages, never internal notes."""
+    return list(ticket.comments.filter(public=True))
 
 
 def sla_policies(shop) -> dict[str, SlaPolicy | None]:

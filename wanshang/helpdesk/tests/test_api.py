@@ -230,3 +230,21 @@ def test_ticket_patch_reassigns(shop, agent):
     assert r.status_code == 200 and r.json()["assignee_id"] == agent.pk and r.json()["priority"] == "high"
     r = send(api, "patch", f"{S}/tickets/{ticket.pk}", {"assignee_id": 0})
     assert r.json()["assignee_id"] is None
+
+
+def test_buyer_sees_own_ticket_status_and_public_replies_only(shop, agent, buyer, make_user):
+    t = services.ticket_create(
+        shop=shop, actor=agent, title="补发配件", source_kind="case", source_id=5, buyer=buyer
+    )
+    services.ticket_comment_add(shop=shop, actor=agent, ticket_id=t.pk, body="内部：仓库缺货", public=False)
+    services.ticket_comment_add(shop=shop, actor=agent, ticket_id=t.pk, body="已为您补发", public=True)
+    services.ticket_transition(shop=shop, actor=agent, ticket_id=t.pk, status="solved")
+    mine = bearer(buyer).get("/api/store/tickets").json()
+    assert mine["count"] == 1
+    item = mine["items"][0]
+    assert (item["status"], item["shop"]) == ("solved", shop.name)
+    assert [r["body"] for r in item["replies"]] == ["已为您补发"]
+    other = bearer(make_user())
+    assert other.get("/api/store/tickets").json()["count"] == 0
+    assert other.get(f"/api/store/tickets/{t.pk}").status_code == 404
+    assert Client().get("/api/store/tickets").status_code == 401
