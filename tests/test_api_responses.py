@@ -496,6 +496,162 @@ def _platform_reviews(contract, op, P: str, shop, edited_id: int) -> None:
     )
 
 
+def _store_helpdesk(contract, anyone, me, buyer, S: str) -> None:
+    """A shop's 常见问题 (public) and the buyer's own tickets."""
+    from wanshang.helpdesk.services import faq_category_save, faq_create, ticket_comment_add, ticket_create
+
+    shop = contract.helpdesk_shop
+    category = faq_category_save(shop=shop, name="发货物流")
+    faq_create(
+        shop=shop,
+        category_id=category.pk,
+        question="多久发货",
+        phrasings=["什么时候发货"],
+        answer="48 小时内",
+    )
+    contract.call(anyone, "get", f"{S}/shops/{{slug}}/faq", path={"slug": shop.slug}, expect=200)
+    contract.call(
+        anyone,
+        "get",
+        f"{S}/shops/{{slug}}/faq",
+        path={"slug": shop.slug},
+        query={"q": "什么时候发货"},
+        expect=200,
+    )
+    contract.call(anyone, "get", f"{S}/shops/{{slug}}/faq", path={"slug": "no-such-shop"}, expect=404)
+    ticket = ticket_create(
+        shop=shop, actor=shop.owner, title="补发", source_kind="case", source_id=1, buyer=buyer
+    )
+    ticket_comment_add(shop=shop, actor=shop.owner, ticket_id=ticket.pk, body="已补发", public=True)
+    contract.call(me, "get", f"{S}/tickets", expect=200)
+    contract.call(me, "get", f"{S}/tickets/{{ticket_id}}", path={"ticket_id": ticket.pk}, expect=200)
+    contract.call(me, "get", f"{S}/tickets/{{ticket_id}}", path={"ticket_id": 0}, expect=404)
+
+
+def _seller_helpdesk(contract, owner, B: str) -> None:
+    """客服: settings, hours, phrases, FAQ, tickets and SLA, with a few refusals."""
+    H = f"{B}/service"
+    settings = {
+        "welcome_text": "欢迎",
+        "offhours_text": "下班了",
+        "noreply_minutes": 3,
+        "noreply_text": "稍等",
+        "faq_autoreply": True,
+        "agent_cap": 6,
+        "faq_threshold": 60,
+    }
+    contract.call(owner, "put", f"{H}/settings", body=settings, expect=200)
+    contract.call(owner, "put", f"{H}/settings", body={**settings, "agent_cap": 0}, expect=422)
+    contract.call(owner, "put", f"{H}/settings", body={**settings, "noreply_text": ""}, expect=400)
+    contract.call(owner, "get", f"{H}/settings", expect=200)
+    contract.call(owner, "put", f"{H}/hours", body={"week": {"0": "09:00-12:00, 13:30-22:00"}}, expect=200)
+    contract.call(owner, "put", f"{H}/hours", body={"week": {"0": "22:00-09:00"}}, expect=400)
+    day = contract.call(
+        owner, "post", f"{H}/special-days", body={"date": "2026-10-01", "kind": "closed"}, expect=201
+    )
+    contract.call(owner, "get", f"{H}/hours", expect=200)
+    contract.call(owner, "delete", f"{H}/special-days/{{day_id}}", path={"day_id": day["id"]}, expect=204)
+    phrase = contract.call(
+        owner,
+        "post",
+        f"{H}/phrases",
+        body={"code": "/hi", "text": "您好{买家}", "personal": False},
+        expect=201,
+    )
+    contract.call(
+        owner, "post", f"{H}/phrases", body={"code": "/hi", "text": "重复", "personal": False}, expect=400
+    )
+    contract.call(owner, "get", f"{H}/phrases", expect=200)
+    contract.call(
+        owner,
+        "put",
+        f"{H}/phrases/{{phrase_id}}",
+        path={"phrase_id": phrase["id"]},
+        body={"code": "/hello", "text": "您好"},
+        expect=200,
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{H}/phrase-render",
+        body={"text": "您好{买家}", "context": {"买家": "小王"}},
+        expect=200,
+    )
+    category = contract.call(owner, "post", f"{H}/faq-categories", body={"name": "发货"}, expect=201)
+    contract.call(owner, "get", f"{H}/faq-categories", expect=200)
+    faq = contract.call(
+        owner,
+        "post",
+        f"{H}/faq",
+        body={
+            "category_id": category["id"],
+            "question": "多久发货",
+            "phrasings": ["什么时候发货"],
+            "answer": "48 小时内",
+        },
+        expect=201,
+    )
+    contract.call(
+        owner, "post", f"{H}/faq", body={"category_id": 0, "question": "q", "answer": "a"}, expect=400
+    )
+    contract.call(owner, "get", f"{H}/faq", expect=200)
+    contract.call(owner, "get", f"{H}/faq/{{faq_id}}", path={"faq_id": faq["id"]}, expect=200)
+    contract.call(owner, "get", f"{H}/faq/{{faq_id}}", path={"faq_id": 0}, expect=404)
+    contract.call(owner, "get", f"{H}/faq/suggest", query={"q": "什么时候发货呀"}, expect=200)
+    contract.call(
+        owner,
+        "put",
+        f"{H}/faq/{{faq_id}}",
+        path={"faq_id": faq["id"]},
+        body={"category_id": category["id"], "question": "多久发货", "answer": "24 小时内"},
+        expect=200,
+    )
+    contract.call(
+        owner,
+        "delete",
+        f"{H}/faq-categories/{{category_id}}",
+        path={"category_id": category["id"]},
+        expect=409,
+    )
+    sla = {"first_response_minutes": 30, "next_response_minutes": 60, "resolution_minutes": 480}
+    contract.call(owner, "put", f"{H}/sla/{{priority}}", path={"priority": "high"}, body=sla, expect=200)
+    contract.call(owner, "put", f"{H}/sla/{{priority}}", path={"priority": "asap"}, body=sla, expect=400)
+    contract.call(owner, "get", f"{H}/sla", expect=200)
+    ticket = contract.call(
+        owner, "post", f"{H}/tickets", body={"title": "补发配件", "priority": "high"}, expect=201
+    )
+    contract.call(owner, "post", f"{H}/tickets", body={"title": ""}, expect=400)
+    at = {"ticket_id": ticket["id"]}
+    contract.call(owner, "get", f"{H}/tickets", expect=200)
+    contract.call(owner, "get", f"{H}/tickets/{{ticket_id}}", path=at, expect=200)
+    contract.call(
+        owner, "patch", f"{H}/tickets/{{ticket_id}}", path=at, body={"priority": "urgent"}, expect=200
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{H}/tickets/{{ticket_id}}/comments",
+        path=at,
+        body={"body": "已处理", "public": True},
+        expect=201,
+    )
+    contract.call(
+        owner, "post", f"{H}/tickets/{{ticket_id}}/status", path=at, body={"status": "closed"}, expect=200
+    )
+    contract.call(
+        owner, "post", f"{H}/tickets/{{ticket_id}}/status", path=at, body={"status": "open"}, expect=409
+    )
+    contract.call(owner, "delete", f"{H}/phrases/{{phrase_id}}", path={"phrase_id": phrase["id"]}, expect=204)
+    contract.call(owner, "delete", f"{H}/faq/{{faq_id}}", path={"faq_id": faq["id"]}, expect=204)
+    contract.call(
+        owner,
+        "delete",
+        f"{H}/faq-categories/{{category_id}}",
+        path={"category_id": category["id"]},
+        expect=204,
+    )
+
+
 def test_storefront_answers_match_the_documented_schemas(
     contract, client, buyer, make_user, make_shop, make_product, make_address
 ):
@@ -802,6 +958,8 @@ def test_storefront_answers_match_the_documented_schemas(
         path={"order_id": paid_id},
         expect=404,
     )
+    contract.helpdesk_shop = shop
+    _store_helpdesk(contract, client, me, buyer, S)
 
     _store_chat(contract, me, S, shop, dress.pk, _logged_in(make_user()))
 
@@ -1341,6 +1499,7 @@ def test_seller_answers_match_the_documented_schemas(
     contract.call(_logged_in(buyer), "get", f"{B}/orders", expect=403)
     contract.call(_logged_in(buyer), "post", f"{B}/products", body={"title": 5}, expect=403)
     contract.call(Client(), "get", f"{D}/rfm", expect=401)
+    _seller_helpdesk(contract, owner, B)
 
     _seller_shipping(contract, owner, buyer, address, sku_a, B)
 
