@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wanshang.common.scoping import ShopOwnedManager
 from wanshang.helpdesk.hours import hhmm
@@ -152,10 +153,10 @@ class TicketPriority(models.TextChoices):
 
 
 class TicketStatus(models.TextChoices):
-    OPEN = "open", _("待处理")
-    PENDING = "pending", _("等待回复")
-    SOLVED = "solved", _("已解决")
-    CLOSED = "closed", _("已关闭")
+    OPEN = "open", pgettext_lazy("ticket status", "待处理")
+    PENDING = "pending", pgettext_lazy("ticket status", "等待回复")
+    SOLVED = "solved", pgettext_lazy("ticket status", "已解决")
+    CLOSED = "closed", pgettext_lazy("ticket status", "已关闭")
 
 
 class TicketSource(models.TextChoices):
