@@ -191,7 +191,9 @@ TICKETS = [
     ("申请开具增值税专用发票", "normal", "conversation", "买家需要专票，已提供开票资料，待财务开具。"),
     ("商品少发一件配件", "urgent", "conversation", "买家收到后发现缺少配件，要求补发。"),
     ("询问批量采购价格", "low", "manual", "企业客户询价 50 件，需运营报价。"),
+    ("退货已寄回，催问退款进度", "high", "case", "买家已寄回退货并上传单号，询问何时退款。"),
 ]
+FRESH = len(TICKETS) - 1  # the last one came in a quarter of an hour ago: its SLA clock is still running
 
 
 def _kind(spec) -> str:
@@ -250,7 +252,11 @@ def helpdesk_create(*, shops, buyers, now, rng, log) -> None:
                 phrase_create(shop=shop, actor=agent, personal=True, category=category, code=code, text=text)
         faqs += _manual(shop, _kind(demo.spec), shop.ship_within_hours)
         for j, (title, priority, source, description) in enumerate(TICKETS):
-            created = now - timedelta(days=j + 1, hours=rng.randint(0, 5))
+            created = (
+                now - timedelta(minutes=15)
+                if j == FRESH
+                else now - timedelta(days=j + 1, hours=rng.randint(0, 5))
+            )
             buyer = buyers[(i + j) % len(buyers)] if buyers else None
             ticket = ticket_create(
                 shop=shop,

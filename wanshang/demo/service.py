@@ -58,6 +58,17 @@ SCRIPTS = [
     ),
 ]
 WAITING = ("product", [("buyer", "请问这个颜色实物和图片有色差吗？")], None)
+# the demo buyer's own: asked about an order this morning, the shop has answered, the chat is still open
+DEMO_BUYER_CHAT = (
+    "order",
+    [
+        ("buyer", "你好，我这个订单大概什么时候能到？"),
+        ("agent", "亲，您的包裹已经在路上了，预计 2–3 天送达，订单页可以看到实时物流哦"),
+        ("buyer", "好的，到了我确认收货"),
+        ("agent", "感谢支持！收到后有任何问题随时联系我们"),
+    ],
+    None,
+)
 
 
 def _play(*, shop, agent, order, script, at, rng) -> bool:
@@ -77,7 +88,7 @@ def _play(*, shop, agent, order, script, at, rng) -> bool:
             message_post(
                 user=order.buyer if who == "buyer" else agent, conversation_id=conv.pk, body=text, now=at
             )
-    if script is WAITING:
+    if script is WAITING or script is DEMO_BUYER_CHAT:
         return True
     at += timedelta(minutes=rng.randint(5, 40))
     conversation_resolve(user=agent, conversation_id=conv.pk, now=at)
@@ -86,15 +97,17 @@ def _play(*, shop, agent, order, script, at, rng) -> bool:
     return True
 
 
-def service_create(*, shops, now, rng, log: Callable[[str], None] = print) -> int:
-    """Conversations for the first four shops from their buyers (the oldest first). Returns how many."""
+def service_create(*, shops, now, rng, log: Callable[[str], None] = print, demo_buyer=None) -> int:
+    """Conversations for the first four shops from their buyers (the oldest first), and one of the demo buyer's
+    with a shop they ordered from. Returns how many."""
     made = 0
+    mine = getattr(demo_buyer, "pk", None)
     for demo in shops[:4]:
         shop, agent = demo.shop, demo.member("service").user
         presence_set(user=agent, online=True, now=now)
         orders, seen = [], set()
         for order in seller_order_list(shop=shop).order_by("pk")[:60]:
-            if order.buyer_id not in seen:
+            if order.buyer_id not in seen and order.buyer_id != mine:  # the demo buyer's own chat is below
                 seen.add(order.buyer_id)
                 orders.append(order)
         scripts = [WAITING, *SCRIPTS]  # the waiting one first: a shop with few buyers still has one
@@ -105,5 +118,19 @@ def service_create(*, shops, now, rng, log: Callable[[str], None] = print) -> in
                 at = now - timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8), minutes=i)
             if _play(shop=shop, agent=agent, order=order, script=script, at=at, rng=rng):
                 made += 1
-    log(f"  客服会话 {made} 个（每店一个待回复），含满意度评价")
+    if demo_buyer is not None:
+        made += _demo_buyer_chat(shops=shops, buyer=demo_buyer, now=now, rng=rng)
+    log(f"  客服会话 {made} 个（每店一个待回复，演示买家一个已回复），含满意度评价")
     return made
+
+
+def _demo_buyer_chat(*, shops, buyer, now, rng) -> int:
+    for demo in shops[:4]:  # the shops that have conversations
+        order = seller_order_list(shop=demo.shop).filter(buyer=buyer).order_by("-pk").first()
+        if order is not None:
+            agent = demo.member("service").user
+            at = now - timedelta(hours=3)
+            return int(
+                _play(shop=demo.shop, agent=agent, order=order, script=DEMO_BUYER_CHAT, at=at, rng=rng)
+            )
+    return 0

@@ -197,7 +197,13 @@ def _customer_service(*, shops, buyers, now, seed: int, phase, log) -> None:
     phase("客服：营业时间、自动回复、快捷短语、常见问题知识库、工单与 SLA")
     helpdesk_create(shops=shops, buyers=buyers, now=now, rng=_rng(seed, "helpdesk"), log=log)
     phase("客服：买家咨询、客服回复、内部备注、满意度")
-    service_create(shops=shops, now=timezone.now(), rng=_rng(seed, "service"), log=log)
+    service_create(
+        shops=shops,
+        now=timezone.now(),
+        rng=_rng(seed, "service"),
+        log=log,
+        demo_buyer=buyers[0] if buyers else None,
+    )
 
 
 def demo_history_present() -> bool:

@@ -474,8 +474,10 @@ def test_every_demo_shop_has_a_cs_manual_phrases_and_tickets(demo, client):
         assert hit is not None and "发货" in hit.question
         assert hd.hours_configured(shop) and hd.service_settings(shop).welcome_text.startswith("您好")
         assert {p.code for p in hd.phrases_for(shop, shop.staff.first().user)} >= {"/hi", "/fh"}
-        assert hd.ticket_list(shop=shop).count() == 4
+        assert hd.ticket_list(shop=shop).count() == 5
         assert hd.ticket_list(shop=shop, breached=True).exists()
+        active = hd.ticket_list(shop=shop, status="active")
+        assert active.exclude(pk__in=hd.ticket_list(shop=shop, breached=True)).exists()  # a clock still runs
     page = client.get(f"/shop/{shops[0].slug}/").content.decode()
     assert "常见问题" in page and "七天无理由" in page
 
@@ -490,6 +492,8 @@ def test_conversations_with_history_one_waiting_per_shop_and_ratings(demo):
     assert Conversation.objects.filter(status="resolved", first_response_at__isnull=False).count() >= 2
     assert Satisfaction.objects.exists()
     assert Message.objects.filter(kind="note").exists()
+    (mine,) = Conversation.objects.filter(buyer__phone="13900000000")  # the demo buyer's chat, answered
+    assert mine.status == "open" and mine.messages.filter(sender_kind="agent").exists()
     assert (
         Message.objects.filter(sender_kind="auto", auto_rule="welcome").count()
         == Conversation.objects.count()
