@@ -113,6 +113,48 @@ def test_dropped_socket_resyncs_by_cursor(buyer, shop, agent):
     assert missed["last_seq"] == last_seen + 2
 
 
+def test_a_restarted_server_loses_its_channel_layer_not_the_messages(buyer, shop, agent):
+    """A server restart drops every group membership and every hint in flight (the in-memory layer starts empty;
+    Redis' layer expires groups). Messages written meanwhile are in the database: the reconnecting client asks
+    for what follows its last seen seq and gets all of it, in order."""
+    from channels.layers import channel_layers
+
+    conv = conversation_start(buyer=buyer, shop_id=shop.pk)
+    post = database_sync_to_async(message_post)
+    buyer_cookie = cookie_of(buyer)
+
+    async def before_restart():
+        comm = socket(f"/ws/service/conversations/{conv.pk}/", buyer_cookie)
+        assert (await comm.connect())[0]
+        first = await post(user=agent, conversation_id=conv.pk, body="您好，在的")
+        assert (await comm.receive_json_from(timeout=3))["seq"] == first.seq
+        # the process dies: the socket goes without a close frame, and a hint sent now reaches nobody
+        await post(user=agent, conversation_id=conv.pk, body="订单已备货")
+        return first.seq
+
+    last_seen = run(before_restart)
+    old_layer = channel_layers["default"]
+    channel_layers.backends.clear()  # a new process builds a new, empty layer
+    assert channel_layers["default"] is not old_layer
+    message_post(user=agent, conversation_id=conv.pk, body="今天下午发出")  # while the server was down
+
+    async def after_restart():
+        comm = socket(f"/ws/service/conversations/{conv.pk}/", buyer_cookie)
+        assert (await comm.connect())[0]
+        latest = await post(user=agent, conversation_id=conv.pk, body="单号稍后同步")
+        hint = await comm.receive_json_from(timeout=3)  # the new layer delivers again
+        await comm.disconnect()
+        return hint["seq"], latest.seq
+
+    hinted, latest = run(after_restart)
+    assert hinted == latest
+    store = Client()
+    store.force_login(buyer)
+    missed = store.get(f"/api/store/service/conversations/{conv.pk}/messages?after={last_seen}").json()
+    assert [m["body"] for m in missed["items"]] == ["订单已备货", "今天下午发出", "单号稍后同步"]
+    assert [m["seq"] for m in missed["items"]] == [last_seen + 1, last_seen + 2, last_seen + 3]
+
+
 def test_socket_refused_without_session_or_for_someone_elses_conversation(
     buyer, shop, make_user, other_shop, make_agent
 ):
