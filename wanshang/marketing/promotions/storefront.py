@@ -9,7 +9,7 @@ from wanshang.catalog.selectors import active_skus_of_products, skus_by_ids
 from wanshang.marketing.coupons.selectors import coupon_center
 from wanshang.marketing.models import GroupTeam, Promotion, PromotionItem
 from wanshang.marketing.promotions.selectors import running_q
-from wanshang.marketing.steps.context import in_scope, load_context
+from wanshang.marketing.steps.context import authenticated, in_scope, load_context
 from wanshang.marketing.steps.discounts import full_reduction_offer
 from wanshang.marketing.steps.items import best_item_price
 from wanshang.marketing.types import ITEM_KINDS, Kind, ProductPromotions, SkuPrice
@@ -62,21 +62,27 @@ def list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
     product_ids = [p.pk for p in products]
     if not product_ids:
         return {}
+    # A visitor who is not logged in has no member level: member prices (per SKU or shop-wide) cannot apply to
+    # them (`load_context` gives them no rank), so their products need no SKU load. Loading every SKU of a shop
+    # running a shop-wide member price was most of a list page's time (issue 13).
+    member = authenticated(buyer)
+    kinds = ITEM_KINDS if member else [k for k in ITEM_KINDS if k != Kind.MEMBER_PRICE]
     promoted = set(
         PromotionItem.objects.filter(
             product_id__in=product_ids,
-            promotion__kind__in=ITEM_KINDS,
+            promotion__kind__in=kinds,
             promotion__status=Promotion.Status.ACTIVE,
             promotion__starts_at__lte=now,
             promotion__ends_at__gt=now,
         ).values_list("product_id", flat=True)
     )
-    shops_with_member_price = set(
-        Promotion.objects.filter(
-            running_q(now), kind=Kind.MEMBER_PRICE, shop_id__in={p.shop_id for p in products}
-        ).values_list("shop_id", flat=True)
-    )
-    promoted |= {p.pk for p in products if p.shop_id in shops_with_member_price}
+    if member:
+        shops_with_member_price = set(
+            Promotion.objects.filter(
+                running_q(now), kind=Kind.MEMBER_PRICE, shop_id__in={p.shop_id for p in products}
+            ).values_list("shop_id", flat=True)
+        )
+        promoted |= {p.pk for p in products if p.shop_id in shops_with_member_price}
     if not promoted:
         return {}
     skus = active_skus_of_products(product_ids=promoted)
