@@ -38,3 +38,39 @@ def test_db_pool_only_with_postgres_and_db_pool_max(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(real)
+
+
+def test_read_replicas_only_with_database_replica_urls(monkeypatch):
+    """DATABASE_REPLICA_URLS adds one replica alias per URL (the retrying backend, the primary's options and
+    pool) and installs the router and its middleware; without it nothing is installed. A replica of anything
+    but a PostgreSQL primary is refused."""
+    import pytest
+
+    from wanshang import settings as real
+
+    try:
+        monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/x")
+        monkeypatch.setenv("DB_POOL_MAX", "8")
+        monkeypatch.setenv(
+            "DATABASE_REPLICA_URLS", "postgres://u@10.0.0.2:5432/x, postgres://u@10.0.0.3:5432/x"
+        )
+        monkeypatch.setenv("DATABASE_REPLICA_MAX_LAG", "2.5")
+        real = importlib.reload(real)
+        assert real.DATABASE_REPLICAS == ["replica_1", "replica_2"]
+        replica = real.DATABASES["replica_2"]
+        assert replica["ENGINE"] == "wanshang.common.pgreplica" and replica["HOST"] == "10.0.0.3"
+        assert replica["OPTIONS"]["pool"]["max_size"] == 8 and replica["OPTIONS"]["connect_timeout"] == 2
+        assert replica["TEST"] == {"MIRROR": "default"}
+        assert real.DATABASE_REPLICA_MAX_LAG == 2.5
+        assert real.DATABASE_ROUTERS == ["wanshang.common.dbrouter.ReplicaRouter"]
+        assert real.MIDDLEWARE[1] == "wanshang.common.dbrouter.ReplicaReadMiddleware"
+        monkeypatch.delenv("DATABASE_URL")
+        with pytest.raises(ValueError, match="PostgreSQL"):
+            importlib.reload(real)
+        monkeypatch.delenv("DATABASE_REPLICA_URLS")
+        real = importlib.reload(real)
+        assert real.DATABASE_REPLICAS == [] and real.DATABASE_ROUTERS == []
+        assert "wanshang.common.dbrouter.ReplicaReadMiddleware" not in real.MIDDLEWARE
+    finally:
+        monkeypatch.undo()
+        importlib.reload(real)

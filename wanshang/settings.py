@@ -141,6 +141,54 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Read replicas (docs/production.md, "Read replicas"): PostgreSQL streaming replicas of the primary above,
+# comma-separated URLs. Catalog, search and list pages and the 数据中心 read from a healthy one
+# (wanshang/common/dbrouter.py); writes, transactions and a client's reads for DATABASE_STICKY_SECONDS after it
+# wrote stay on the primary. Without replicas neither the router nor its middleware is installed.
+DATABASE_REPLICAS: list[str] = []
+for _n, _url in enumerate(
+    u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()
+):
+    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if (
+        _replica["ENGINE"] != "django.db.backends.postgresql"
+        or DATABASES["default"]["ENGINE"] != _replica["ENGINE"]
+    ):
+        raise ValueError(
+            "DATABASE_REPLICA_URLS: replicas are PostgreSQL streaming replicas of a PostgreSQL primary"
+        )
+    _replica.update(
+        ENGINE="wanshang.common.pgreplica",  # PostgreSQL that retries a failed read on the primary
+        CONN_HEALTH_CHECKS=True,
+        OPTIONS={
+            **DATABASES["default"].get("OPTIONS", {}),
+            "connect_timeout": int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")),
+        },
+        TEST={"MIRROR": "default"},
+    )
+    DATABASES[f"replica_{_n + 1}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_n + 1}")
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+DATABASE_STICKY_SECONDS = float(os.environ.get("DATABASE_STICKY_SECONDS", "15"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "2"))
+DATABASE_REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "10"))
+# GET/HEAD paths that may read a replica (regular expressions matched at the start of the path): catalog,
+# search and lists and their JSON API; the seller's and the platform's 数据中心 pages and API.
+DATABASE_REPLICA_READ_PATHS = [
+    r"/$",
+    r"/(categories|c|search|wholesale|shop|p|recs)/",
+    r"/api/store/(products|categories|shops|search|recommendations/product)",
+    r"/(seller|platform)/data/",
+    r"/api/(seller|platform)/data/",
+]
+# Append-only records that a GET writes and no page reads back at once (a search logs its query): writing one
+# does not keep the client on the primary.
+DATABASE_LOG_MODELS = ["search.searchquery"]
+DATABASE_ROUTERS = ["wanshang.common.dbrouter.ReplicaRouter"] if DATABASE_REPLICAS else []
+if DATABASE_REPLICAS:
+    # outermost but security: the scope covers every read of the request, the session's included
+    MIDDLEWARE.insert(1, "wanshang.common.dbrouter.ReplicaReadMiddleware")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
