@@ -17,6 +17,7 @@ from wanshang.catalog.models import (
     ProductMedia,
     Sku,
 )
+from wanshang.common.dbrouter import primary_reads
 from wanshang.common.errors import NotFound
 
 PUBLIC_SORTS = {
@@ -46,6 +47,11 @@ def listing_version() -> int:
     return cache.get(LISTING_VERSION_KEY) or 1
 
 
+def listing_changed_at() -> float:
+    """When the listing version last changed (time.time()), 0 if never."""
+    return cache.get(f"{LISTING_VERSION_KEY}:at") or 0.0
+
+
 def category_tree_version() -> int:
     """A number that changes whenever the tree does: a cache key for rendered category menus."""
     cache.add(TREE_VERSION_KEY, 1, None)
@@ -56,7 +62,8 @@ def category_tree() -> list[Category]:
     """Top-level categories with `.kids` (and their `.kids`) attached. Cached; catalog services invalidate it."""
     tree = cache.get(TREE_CACHE_KEY)
     if tree is None:
-        tree = _build_category_tree(Category.objects.filter(is_active=True))
+        with primary_reads():  # kept for an hour: not from a replica that may not have the change yet
+            tree = _build_category_tree(Category.objects.filter(is_active=True))
         cache.set(TREE_CACHE_KEY, tree, 3600)
     return tree
 

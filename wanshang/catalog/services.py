@@ -1,6 +1,7 @@
 """Catalog writes: products with their SKU matrix, shelf status, prices (with history), platform taxonomy."""
 
 import itertools
+import time
 from dataclasses import dataclass, field
 
 import nh3
@@ -609,6 +610,8 @@ def _bump(key: str) -> None:
         cache.incr(key)
     except ValueError:  # never read yet
         cache.set(key, 2, None)
+    # when: a cache filled from a read replica just after a change may hold the older rows (listing_changed_at)
+    cache.set(f"{key}:at", time.time(), None)
 
 
 def listings_changed() -> None:

@@ -171,6 +171,30 @@ def replica_reads():
         _scope.reset(token)
 
 
+@contextlib.contextmanager
+def primary_reads():
+    """Reads that fill a long-lived cache which a write invalidates by deleting it (the category tree): a
+    replica a moment behind would put the old rows back into it for the cache's whole life."""
+    token = _scope.set(_Scope(replica_ok=False))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def replica_safe_ttl(ttl: float, *, changed_at=None) -> float:
+    """The life of a cache entry filled by this request. An entry keyed by a version that a write has just
+    bumped may, when filled from a replica, hold the rows from before the write: then it lives no longer than
+    a replica may lag. `changed_at` (a callable giving the version's time.time(), asked only then) keeps the
+    full life for versions older than that."""
+    if not used_replica():
+        return ttl
+    bound = staleness_bound()
+    if changed_at is not None and time.time() - changed_at() > bound:
+        return ttl
+    return min(ttl, bound)
+
+
 def used_replica() -> bool:
     """Whether the current scope has read from a replica (a cache filled from it may hold older data)."""
     scope = _scope.get()

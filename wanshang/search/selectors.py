@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,10 +31,11 @@ from wanshang.catalog.selectors import (
     categories_by_id,
     public_products_in_order,
 )
+from wanshang.common.dbrouter import primary_reads
 from wanshang.merchants.selectors import shops_by_ids
 from wanshang.search import text
 from wanshang.search.backends import Match, backend
-from wanshang.search.models import SearchQuery, SearchTerm, Synonym
+from wanshang.search.models import SearchDoc, SearchQuery, SearchTerm, Synonym
 from wanshang.search.services import SYNONYM_VERSION_KEY
 
 SORTS = ("default", "sales", "new", "price_asc", "price_desc")
@@ -115,7 +116,9 @@ def synonym_map() -> dict[str, tuple[str, ...]]:
     found = cache.get(key)
     if found is None:
         expand: dict[str, list[str]] = {}
-        for row in Synonym.objects.all():
+        with primary_reads():  # kept for an hour: not from a replica that may not have the change yet
+            rows = list(Synonym.objects.all())
+        for row in rows:
             words = list(row.words)
             sources = words[:1] if row.one_way else words
             for w in sources:
@@ -199,7 +202,8 @@ def _order(p: SearchParams, match: Match, has_words: bool) -> tuple[str, list]:
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
+    # asks the router like the ORM would: a search page may be answered by a read replica (docs/production.md)
+    with connections[router.db_for_read(SearchDoc)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

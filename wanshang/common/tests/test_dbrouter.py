@@ -140,3 +140,20 @@ def test_writes_relations_and_migrations():
     assert router.allow_relation(object(), object())
     assert router.allow_migrate("default", "catalog")
     assert not router.allow_migrate(ALIAS, "catalog")
+
+
+def test_a_cache_kept_for_long_is_filled_from_the_primary():
+    with dbrouter.replica_reads():
+        with dbrouter.primary_reads():
+            assert router.db_for_read(Product) == "default"
+        assert router.db_for_read(Product) == ALIAS
+
+
+def test_a_cache_filled_from_a_replica_lives_no_longer_than_the_lag_just_after_a_change(settings):
+    settings.DATABASE_REPLICA_MAX_LAG, settings.DATABASE_REPLICA_CHECK_SECONDS = 5, 2
+    assert dbrouter.replica_safe_ttl(120) == 120  # read nothing from a replica
+    with dbrouter.replica_reads():
+        router.db_for_read(Product)
+        assert dbrouter.replica_safe_ttl(120) == 7
+        assert dbrouter.replica_safe_ttl(120, changed_at=lambda: time.time() - 3) == 7
+        assert dbrouter.replica_safe_ttl(120, changed_at=lambda: time.time() - 60) == 120  # an old version

@@ -143,11 +143,13 @@ def rig(replicated):
 def executed_on():
     """Counts the queries each alias executed (a statement that failed on the replica is not counted there)."""
     seen = collections.Counter()
+    seen.sql = collections.defaultdict(list)
 
     def recorder(alias):
         def wrap(execute, sql, params, many, context):
             result = execute(sql, params, many, context)
             seen[alias] += 1
+            seen.sql[alias].append(sql)
             return result
 
         return wrap
@@ -396,5 +398,24 @@ def test_a_search_is_logged_without_making_the_searcher_sticky(rig, scene):
     with executed_on() as seen:
         response = client.get("/search/", {"q": "连衣裙"})
     assert response.status_code == 200 and "真丝连衣裙" in response.content.decode()
-    assert seen[REPLICA] > 0
+    # the full-text search's own SQL (not the ORM's) asks the router too
+    assert any("search_searchdoc" in sql for sql in seen.sql[REPLICA])
+    assert not any("search_searchdoc" in sql for sql in seen.sql["default"])
+    assert any("INSERT" in sql and "search_searchquery" in sql for sql in seen.sql["default"])  # the log
     assert "ws_primary" not in response.cookies
+
+
+def test_the_health_check_is_one_query_per_replica_and_interval(rig, scene, monkeypatch):
+    checks = []
+    measure = type(connections[REPLICA]).replication_lag
+
+    def counted(conn):
+        checks.append(conn.alias)
+        return measure(conn)
+
+    monkeypatch.setattr(type(connections[REPLICA]), "replication_lag", counted)
+    with override_settings(DATABASE_REPLICA_CHECK_SECONDS=60):
+        client = Client()
+        for _ in range(3):
+            assert client.get(f"/api/store/products/{scene['product'].pk}").status_code == 200
+    assert checks == [REPLICA]

@@ -17,6 +17,7 @@ from wanshang.catalog.selectors import (
     category_ancestors,
     category_get,
     colour_axis,
+    listing_changed_at,
     listing_version,
     paginate,
     product_get_public,
@@ -25,6 +26,7 @@ from wanshang.catalog.selectors import (
     return_policy,
     ship_promise_hours,
 )
+from wanshang.common.dbrouter import replica_safe_ttl
 from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import error_page
@@ -125,7 +127,7 @@ def _listing(
             context["card_overlay"] = card_overlay(buyer=request.user, products=page.object_list)
             return render(request, template, context)
         results_html = render_to_string(results_template, context, request=request)
-        cache.set(key, results_html, LISTING_TTL)
+        cache.set(key, results_html, replica_safe_ttl(LISTING_TTL, changed_at=listing_changed_at))
     results_html = splice_card_prices(results_html, buyer=request.user)
     return render(request, template, {**context, "results_html": mark_safe(results_html)})  # noqa: S308
 

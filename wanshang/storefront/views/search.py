@@ -18,7 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from wanshang.analytics.selectors import visitor_of
-from wanshang.catalog.selectors import category_get, listing_version
+from wanshang.catalog.selectors import category_get, listing_changed_at, listing_version
+from wanshang.common.dbrouter import replica_safe_ttl
 from wanshang.common.errors import NotFound
 from wanshang.search.selectors import SearchParams, hot_words, search, suggest
 from wanshang.search.services import query_click, query_record
@@ -72,7 +73,7 @@ def listing(request, *, template: str, category=None, extra=None, record: bool =
             "total": result.total,
             "fallback": result.fallback,
         }
-        cache.set(key, block, LISTING_TTL)
+        cache.set(key, block, replica_safe_ttl(LISTING_TTL, changed_at=listing_changed_at))
     query = None
     if record and params.q and params.page == 1:
         query = query_record(
