@@ -610,8 +610,9 @@ def _bump(key: str) -> None:
         cache.incr(key)
     except ValueError:  # never read yet
         cache.set(key, 2, None)
-    # when: a cache filled from a read replica just after a change may hold the older rows (listing_changed_at)
-    cache.set(f"{key}:at", time.time(), None)
+    if settings.DATABASE_REPLICAS:
+        # when: a cache filled from a replica just after a change may hold the older rows (listing_changed_at)
+        cache.set(f"{key}:at", time.time(), None)
 
 
 def listings_changed() -> None:

@@ -157,3 +157,12 @@ def test_a_cache_filled_from_a_replica_lives_no_longer_than_the_lag_just_after_a
         assert dbrouter.replica_safe_ttl(120) == 7
         assert dbrouter.replica_safe_ttl(120, changed_at=lambda: time.time() - 3) == 7
         assert dbrouter.replica_safe_ttl(120, changed_at=lambda: time.time() - 60) == 120  # an old version
+
+
+def test_with_replicas_the_listing_version_keeps_when_it_changed(db):
+    from wanshang.catalog.selectors import listing_changed_at
+    from wanshang.catalog.services import listings_changed
+
+    assert listing_changed_at() == 0.0
+    listings_changed()
+    assert time.time() - 5 < listing_changed_at() <= time.time()
