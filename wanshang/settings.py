@@ -158,8 +158,9 @@ for _n, _url in enumerate(
             "DATABASE_REPLICA_URLS: replicas are PostgreSQL streaming replicas of a PostgreSQL primary"
         )
     _replica.update(
-        ENGINE="wanshang.common.pgreplica",  # PostgreSQL that retries a failed read on the primary
-        CONN_HEALTH_CHECKS=True,
+        # PostgreSQL that retries a failed read on the primary; its cached lag check also checks a kept
+        # connection, so Django's CONN_HEALTH_CHECKS (a query per request) stays off
+        ENGINE="wanshang.common.pgreplica",
         OPTIONS={
             **DATABASES["default"].get("OPTIONS", {}),
             "connect_timeout": int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")),

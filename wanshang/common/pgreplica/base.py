@@ -6,6 +6,8 @@ A replica whose connection is broken is marked down (wanshang/common/dbrouter.py
 nothing more to it until its back-off has passed. Writes never come here: the router sends them to "default".
 """
 
+import contextlib
+
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql import base as postgresql
 from django.db.backends.utils import CursorWrapper
@@ -17,10 +19,12 @@ from wanshang.common import dbrouter
 # live WAL receiver is current however old its last transaction is (an idle primary sends nothing), so the
 # commit-timestamp difference counts only while WAL is waiting to be replayed — or when no receiver is
 # running, for then the standby cannot know what it is missing. A server not in recovery is a primary.
+# ">=", not "=": a restarted standby resumes receiving from the start of a WAL segment, behind what it has
+# already replayed, and on an idle primary it would otherwise look behind until the next write.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+    WHEN pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()
          AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver) THEN 0
     ELSE COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 1e9)
 END
@@ -85,7 +89,19 @@ class DatabaseWrapper(postgresql.DatabaseWrapper):
             pass
 
     def replication_lag(self) -> float:
-        """Seconds of replay lag (0 for a current standby); raises OperationalError if unreachable."""
+        """Seconds of replay lag (0 for a current standby); raises OperationalError if unreachable. A kept
+        connection that died since (the replica restarted, an idle timeout) gets one fresh try: this check is
+        also the health check of the connection, so Django's own (a query per request) is not needed."""
+        try:
+            return self._lag()
+        except OperationalError:
+            if self.connection is None:  # could not connect at all
+                raise
+            with contextlib.suppress(Exception):
+                self.close()
+            return self._lag()
+
+    def _lag(self) -> float:
         self.ensure_connection()
         with self.wrap_database_errors, self.connection.cursor() as cursor:
             cursor.execute(LAG_SQL)

@@ -107,6 +107,7 @@ class PgCluster:
             "-D", str(self.replica_dir), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast",
         )  # fmt: skip
         self._pg_ctl(self.replica_dir, "start", self.replica_port)
+        self.wait_streaming()
         return self
 
     def copy_database(self, source_url: str) -> None:
@@ -134,7 +135,23 @@ class PgCluster:
         self._pg_ctl(self.replica_dir, "stop")
 
     def start_replica(self) -> None:
+        """Starts it and waits until it streams from the primary again (until then it cannot know what it is
+        missing, and the router counts it as lagging)."""
         self._pg_ctl(self.replica_dir, "start", self.replica_port)
+        self.wait_streaming()
+
+    def wait_streaming(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            streaming = self.psql(
+                self.replica_port,
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')"
+                " AND pg_last_wal_receive_lsn() IS NOT NULL",
+            )
+            if streaming == "t":
+                return
+            time.sleep(0.05)
+        raise TimeoutError(f"the replica did not stream from the primary within {timeout} s")
 
     def replica_running(self) -> bool:
         return (self.replica_dir / "postmaster.pid").exists()
