@@ -78,7 +78,7 @@ serve)
     --lifespan=auto --ws=none --no-server-header --no-access-log --timeout-keep-alive=35 \
     --timeout-graceful-shutdown=30 --limit-max-requests=10000 >"$PEER_DIR/saleor-uvicorn.log" 2>&1 &
   echo $! >"$PEER_DIR/saleor-uvicorn.pid"
-  for _ in $(seq 60); do
+  for _ in $(seq 240); do  # workers take a while to import Saleor on a busy machine
     if curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{"query":"{ shop { name } }"}' \
       "http://127.0.0.1:$SALEOR_PORT/graphql/"; then
       echo "saleor up on http://127.0.0.1:$SALEOR_PORT/graphql/ (pid $(cat "$PEER_DIR/saleor-uvicorn.pid"))"; exit 0
