@@ -10,9 +10,10 @@ Needs the optional `bench` extra (chdb, with pandas and pyarrow; not in requirem
     .venv/bin/python bench/events_chdb.py measure --name 1m --reps 20            # p50/p95 of each read
     .venv/bin/python bench/events_chdb.py measure --name 10m --reps 20
 
-Everything lives under $WANSHANG_VAR_DIR (default /tmp/bench-var/chdb): the chdb data directories `<name>/`, their
-meta files, and a throwaway SQLite database (`events/chdb-*.sqlite3`) that only gives Django its catalog (15 shops,
-1,645 products: `_events.seed_catalog`) and, for `check`, the product's own figures. No PostgreSQL database is used.
+Everything lives under $BENCH_CHDB_DIR (default /tmp/bench-var/chdb): the chdb data directories `<name>/`, their
+meta files, and a throwaway SQLite database (`events/chdb-*.sqlite3`, Django's var dir and file cache beside it) that
+only gives Django its catalog (15 shops, 1,645 products: `_events.seed_catalog`) and, for `check`, the product's own
+figures. No PostgreSQL database is used.
 
 The data is the PostgreSQL bench's: `_events.Traffic` with seed 1, layers of 1 M, then +2 M (to 3 M), then +7 M (to
 10 M) over the 60 local days ending at the anchor. `--meta` takes the plan and the anchor from that bench's meta
@@ -94,10 +95,9 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 
 
 def var_root() -> Path:
-    os.environ.setdefault("WANSHANG_VAR_DIR", DEFAULT_VAR)
-    root = Path(os.environ["WANSHANG_VAR_DIR"])
-    if root.name == "events":  # _events.use_database points the variable at its events/ subfolder
-        root = root.parent
+    """$BENCH_CHDB_DIR (default /tmp/bench-var/chdb): never the other benches' /tmp/bench-var, whose file cache
+    events_dashboard.py relies on."""
+    root = Path(os.environ.get("BENCH_CHDB_DIR") or DEFAULT_VAR)
     root.mkdir(parents=True, exist_ok=True)
     return root
 
