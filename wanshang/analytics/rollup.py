@@ -5,11 +5,20 @@ than the last build arrive for it, so the rollup can always be recomputed and a 
 is never rolled up: every figure about today is counted from the events directly. Each event feeds up to
 three scopes: the marketplace (shop NULL), its shop, and its product within the shop. A visitor's source
 and terminal for a day and scope are those of the first page view there that day.
+
+A day's build mark (`RollupState`: the newest event id it covered, and when) is what the 数据中心's stored
+period boards are keyed by (`wanshang/insights/boards.py`): any event of a complete day arriving late — a traffic
+event or a money event — rebuilds that day, and a buyer's deletion request re-marks the days it touched, so
+every board over those days is stale from then on.
+
+On PostgreSQL a day is built by one `INSERT … SELECT` (grouping sets for the three scopes; the first page view's
+source and terminal and the last logged-in user through ordered `array_agg`); elsewhere (SQLite) in Python. Both
+give identical rows (`analytics/tests/test_rollup_sql.py`).
 """
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -18,6 +27,26 @@ from wanshang.analytics.models import Event, EventKind, RollupCursor, RollupStat
 
 TRAFFIC_KINDS = (EventKind.PAGE_VIEW, EventKind.STAY, EventKind.CART_ADD, EventKind.FAVOURITE)
 BATCH = 5000
+VD_COLUMNS = "day, shop_id, product_id, visitor, user_id, pv, product_pv, stay_ms, carts, favs, source, terminal"
+# One statement builds a day's rows for the three scopes. The grouping set (visitor, shop) drops the events
+# without a shop (those are in the marketplace rows only), (visitor, shop, product) those without a product.
+_ROLLUP_SQL = f"""
+INSERT INTO analytics_visitorday ({VD_COLUMNS})
+SELECT %s, shop_id, product_id, visitor,
+  (array_agg(user_id ORDER BY ts DESC, id DESC) FILTER (WHERE user_id IS NOT NULL AND user_id <> 0))[1],
+  COUNT(*) FILTER (WHERE kind = 'pv'),
+  COUNT(*) FILTER (WHERE kind = 'pv' AND page_type = 'product'),
+  COALESCE(SUM(duration_ms) FILTER (WHERE kind = 'stay'), 0),
+  COUNT(*) FILTER (WHERE kind = 'cart'),
+  COUNT(*) FILTER (WHERE kind = 'fav'),
+  COALESCE((array_agg(source ORDER BY ts, id) FILTER (WHERE kind = 'pv'))[1], ''),
+  COALESCE((array_agg(terminal ORDER BY ts, id) FILTER (WHERE kind = 'pv'))[1], '')
+FROM analytics_event
+WHERE ts >= %s AND ts < %s AND id <= %s AND visitor <> '' AND kind IN ('pv', 'stay', 'cart', 'fav')
+GROUP BY GROUPING SETS ((visitor), (visitor, shop_id), (visitor, shop_id, product_id))
+HAVING (GROUPING(shop_id) = 1 OR COALESCE(shop_id, 0) <> 0)
+   AND (GROUPING(product_id) = 1 OR COALESCE(product_id, 0) <> 0)
+"""  # noqa: S608 - constant SQL, values are parameters
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -31,10 +60,32 @@ def local_day(ts: datetime) -> date:
     return timezone.localtime(ts).date()
 
 
-def rollup_day(day: date, *, upto_id: int | None = None) -> int:
-    """Rebuild one day's VisitorDay rows from its events. Returns the rows written."""
-    start, end = day_bounds(day)
+def rollup_day(day: date, *, upto_id: int | None = None, in_sql: bool | None = None) -> int:
+    """Rebuild one day's VisitorDay rows from its events. Returns the rows written.
+
+    `in_sql` (default: on PostgreSQL) builds them with one INSERT … SELECT instead of in Python."""
     upto_id = upto_id if upto_id is not None else (Event.objects.aggregate(m=Max("id"))["m"] or 0)
+    if in_sql is None:
+        in_sql = connection.vendor == "postgresql"
+    if in_sql:
+        start, end = day_bounds(day)
+        with transaction.atomic():
+            VisitorDay.objects.filter(day=day).delete()
+            with connection.cursor() as cur:
+                cur.execute(_ROLLUP_SQL, [day, start, end, upto_id])
+                written = cur.rowcount
+            RollupState.objects.update_or_create(day=day, defaults={"max_event_id": upto_id})
+        return written
+    objs = _rows_in_python(day, upto_id)
+    with transaction.atomic():
+        VisitorDay.objects.filter(day=day).delete()
+        VisitorDay.objects.bulk_create(objs, batch_size=BATCH)
+        RollupState.objects.update_or_create(day=day, defaults={"max_event_id": upto_id})
+    return len(objs)
+
+
+def _rows_in_python(day: date, upto_id: int) -> list[VisitorDay]:
+    start, end = day_bounds(day)
     acc: dict[tuple, list] = {}
     rows = (
         Event.objects.filter(ts__gte=start, ts__lt=end, kind__in=TRAFFIC_KINDS, id__lte=upto_id)
@@ -96,18 +147,16 @@ def rollup_day(day: date, *, upto_id: int | None = None) -> int:
         )
         for ((shop_id, product_id), visitor), r in acc.items()
     ]
-    with transaction.atomic():
-        VisitorDay.objects.filter(day=day).delete()
-        VisitorDay.objects.bulk_create(objs, batch_size=BATCH)
-        RollupState.objects.update_or_create(day=day, defaults={"max_event_id": upto_id})
-    return len(objs)
+    return objs
 
 
 def _new_days(*, after_id: int, upto_id: int) -> dict:
-    """{local day: smallest new event id of that day} for traffic events after the cursor, leaving out days
-    whose last build already included every one of them."""
+    """{local day: smallest new event id of that day} for events after the cursor, leaving out days whose
+    last build already included every one of them. Every kind counts, money events too: the rollup rows are
+    traffic only, but a day's build mark is what the stored boards (insights) are keyed by, and they hold
+    the day's trade figures as well."""
     rows = list(
-        Event.objects.filter(id__gt=after_id, id__lte=upto_id, kind__in=TRAFFIC_KINDS)
+        Event.objects.filter(id__gt=after_id, id__lte=upto_id)
         .annotate(d=TruncDate("ts", tzinfo=timezone.get_current_timezone()))
         .values("d")
         .annotate(first=Min("id"), last=Max("id"))
