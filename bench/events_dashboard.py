@@ -46,7 +46,8 @@ def parse_args(argv=None):
     load.add_argument("--fresh", action="store_true", help="drop the database and start again")
     load.add_argument("--seed", type=int, default=1)
     load.add_argument("--days", type=int, default=DAYS)
-    roll = sub.add_parser("rollup", help="time rollup_pending() and one day's rebuild")
+    roll = sub.add_parser("rollup", help="time rollup_pending(), one day's rebuild and the boards job")
+    sub.add_parser("boards", help="time the boards job only (after a rollup)")
     measure = sub.add_parser("measure", help="time the dashboard reads")
     measure.add_argument("--reps", type=int, default=20)
     measure.add_argument(
@@ -56,7 +57,7 @@ def parse_args(argv=None):
         help="stop a read's repetitions after this many seconds (at least 5 calls)",
     )
     measure.add_argument("--only", default="", help="comma-separated name prefixes to run")
-    for sp in (load, roll, measure):
+    for sp in (load, roll, measure, sub.choices["boards"]):
         sp.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     return p.parse_args(argv)
 
@@ -188,6 +189,7 @@ def cmd_rollup(args) -> dict:
 
         with connection.cursor() as cur:
             cur.execute("ANALYZE analytics_visitorday")
+    boards = boards_timing(anchor)
     return {
         "bench": "events_rollup",
         "db": _common.db_label(url),
@@ -203,9 +205,57 @@ def cmd_rollup(args) -> dict:
         "rollup_today_s": round(today_s, 2),
         "rollup_yesterday_s": round(day_s, 2),
         "events_yesterday": events_day,
+        "events_per_s_yesterday": round(events_day / day_s) if day_s else None,
+        **boards,
         "sizes_mb": table_sizes(),
         "loadavg_before": load0,
         "loadavg_after": _common.loadavg(),
+    }
+
+
+def cmd_boards(args) -> dict:
+    meta = _events.meta_load(args.db, NAME)
+    if meta is None:
+        raise SystemExit("no data: run `load --fresh` first")
+    url = _events.use_database(args.db, NAME, fresh=False)
+    load0 = _common.loadavg()
+    timing = boards_timing(datetime.fromisoformat(meta["anchor"]))
+    return {
+        "bench": "events_boards",
+        "db": _common.db_label(url),
+        "events_total": event_count(),
+        **timing,
+        "loadavg_before": load0,
+        "loadavg_after": _common.loadavg(),
+    }
+
+
+def boards_timing(anchor) -> dict:
+    """The boards job: a full build of every due board (all scopes, 7/30 days and the periods before), then
+    a tick with nothing new (what the minute job costs on a quiet minute), then a rollup tick + boards tick."""
+    from wanshang.analytics.rollup import rollup_pending
+    from wanshang.insights.boards import boards_build_due
+    from wanshang.insights.models import PeriodBoard
+    from wanshang.merchants.selectors import shops_main_category
+
+    shop_ids = shops_main_category().keys()
+    PeriodBoard.objects.all().delete()
+    t = time.perf_counter()
+    written = boards_build_due(now=anchor, shop_ids=shop_ids)
+    build_s = time.perf_counter() - t
+    t = time.perf_counter()
+    again = boards_build_due(now=anchor, shop_ids=shop_ids)
+    quiet_s = time.perf_counter() - t
+    t = time.perf_counter()
+    rollup_pending(now=anchor)
+    boards_build_due(now=anchor, shop_ids=shop_ids)
+    tick_s = time.perf_counter() - t
+    return {
+        "boards_written": written,
+        "boards_build_s": round(build_s, 2),
+        "boards_rewritten_on_quiet_tick": again,
+        "boards_quiet_tick_s": round(quiet_s, 3),
+        "rollup_and_boards_quiet_tick_s": round(tick_s, 3),
     }
 
 
@@ -387,7 +437,9 @@ def cmd_measure(args) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    result = {"load": cmd_load, "rollup": cmd_rollup, "measure": cmd_measure}[args.cmd](args)
+    result = {"load": cmd_load, "rollup": cmd_rollup, "measure": cmd_measure, "boards": cmd_boards}[args.cmd](
+        args
+    )
     print("RESULT " + json.dumps(result, ensure_ascii=False, default=str), flush=True)
     return 0
 

@@ -10,7 +10,8 @@ So analytics publishes the two tables as a read model instead, with the vocabula
 - `VisitorDay`: the daily visitor rollup (`rollup.py`), one visitor's day per scope — complete days only,
   today is always counted from `Event`;
 - `EventKind`, `TRAFFIC_KINDS` (the page-side kinds the rollup is built from) and `day_bounds` (the local day's
-  [start, end), the same bounds the rollup uses).
+  [start, end), the same bounds the rollup uses);
+- `build_marks`: each built day's build mark (`RollupState`), what stored reports are keyed by.
 
 This module is the contract: the column names above are what reporting may rely on, and a change to them is a
 change to this published surface. Readers only read. Writes to these tables go through `analytics.services`
@@ -23,4 +24,5 @@ from wanshang.analytics.models import Event as Event
 from wanshang.analytics.models import EventKind as EventKind
 from wanshang.analytics.models import VisitorDay as VisitorDay
 from wanshang.analytics.rollup import TRAFFIC_KINDS as TRAFFIC_KINDS
+from wanshang.analytics.rollup import build_marks as build_marks
 from wanshang.analytics.rollup import day_bounds as day_bounds

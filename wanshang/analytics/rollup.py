@@ -27,7 +27,9 @@ from wanshang.analytics.models import Event, EventKind, RollupCursor, RollupStat
 
 TRAFFIC_KINDS = (EventKind.PAGE_VIEW, EventKind.STAY, EventKind.CART_ADD, EventKind.FAVOURITE)
 BATCH = 5000
-VD_COLUMNS = "day, shop_id, product_id, visitor, user_id, pv, product_pv, stay_ms, carts, favs, source, terminal"
+VD_COLUMNS = (
+    "day, shop_id, product_id, visitor, user_id, pv, product_pv, stay_ms, carts, favs, source, terminal"
+)
 # One statement builds a day's rows for the three scopes. The grouping set (visitor, shop) drops the events
 # without a shop (those are in the marketplace rows only), (visitor, shop, product) those without a product.
 _ROLLUP_SQL = f"""
@@ -186,6 +188,23 @@ def rollup_pending(*, now=None) -> int:
         event_id=min(waiting) - 1 if waiting else upto, updated_at=timezone.now()
     )
     return len(done)
+
+
+def build_marks(*, start: date, end: date) -> dict[date, str]:
+    """{day: its build mark} for the days start..end that have been built: the newest event id the build
+    covered and when it was built (a rebuild or a deletion request changes it)."""
+    return {
+        day: f"{upto}.{built.timestamp()}"
+        for day, upto, built in RollupState.objects.filter(day__gte=start, day__lte=end).values_list(
+            "day", "max_event_id", "built_at"
+        )
+    }
+
+
+def remark_days(*, start: date, end: date) -> int:
+    """Change the build mark of the built days start..end without rebuilding them (their rows changed in
+    place, e.g. a buyer's deletion request). Returns the days re-marked."""
+    return RollupState.objects.filter(day__gte=start, day__lte=end).update(built_at=timezone.now())
 
 
 def pending_days(*, upto_id: int, now=None) -> list[date]:

@@ -3,10 +3,12 @@ buyer's deletion request (the request itself, which reaches into orders too, is 
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from wanshang.analytics.collector import ingest
 from wanshang.analytics.models import Event, EventKind, VisitorDay
+from wanshang.analytics.rollup import local_day, remark_days
 from wanshang.analytics.tracking import current_visit, track
 from wanshang.analytics.tracking import track_page as track_page  # a page view, from the faces' views
 from wanshang.analytics.tracking import track_view as track_view  # a product view through the API
@@ -148,9 +150,20 @@ def buyer_behaviour_delete(*, user_id: int, visitors) -> int:
     theirs), and the same rollup rows. Their order/paid/refund events stay — the shops' trade records — but
     are unlinked from any browser (visitor `u<id>`, no session). Returns how many events were deleted."""
     with transaction.atomic():
+        span = (Event.objects.filter(user_id=user_id) | Event.objects.filter(visitor__in=visitors)).aggregate(
+            first=Min("ts"), last=Max("ts")
+        )
+        days = VisitorDay.objects.filter(Q(user_id=user_id) | Q(visitor__in=visitors)).aggregate(
+            first=Min("day"), last=Max("day")
+        )
         deleted, _ = Event.objects.filter(user_id=user_id, kind__in=BEHAVIOUR_KINDS).delete()
         anonymous, _ = Event.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
         Event.objects.filter(user_id=user_id).update(visitor=f"u{user_id}", session="")
         VisitorDay.objects.filter(user_id=user_id).delete()
         VisitorDay.objects.filter(visitor__in=visitors, user_id__isnull=True).delete()
+        # every day they touched gets a new build mark: stored period boards over those days are stale
+        bounds = [d for d in (days["first"], days["last"]) if d]
+        bounds += [local_day(t) for t in (span["first"], span["last"]) if t]
+        if bounds:
+            remark_days(start=min(bounds), end=max(bounds))
     return deleted + anonymous

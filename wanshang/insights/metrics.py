@@ -17,10 +17,10 @@ from django.utils.translation import gettext_noop
 
 from wanshang.analytics.readmodel import TRAFFIC_KINDS, Event, EventKind, VisitorDay, day_bounds
 from wanshang.analytics.types import LEVEL1, LEVEL1_ORDER, SOURCES, level1_of
+from wanshang.insights import grouped
+from wanshang.insights.grouped import MARKETPLACE, TRADE_FIELDS, TRAFFIC_FIELDS
 
-MARKETPLACE = "marketplace"  # the platform's scope: every shop's events and the marketplace-wide rollup rows
-TRAFFIC_FIELDS = ("uv", "pv", "bounced", "stay_ms", "product_visitors", "cart_visitors", "fav_visitors")
-TRADE_FIELDS = ("paid_buyers", "paid_fen", "paid_orders", "ordered_buyers", "refund_fen")
+__all__ = ["MARKETPLACE", "TRADE_FIELDS", "TRAFFIC_FIELDS"]
 
 
 def events_of(scope):
@@ -300,60 +300,25 @@ def daily_series(scope, start: date, end: date) -> list[dict]:
     return out
 
 
-def _source_rows(scope, period: Period):
-    """(visitor, user_id, source) of every visitor-day (or today's first page views) in the period."""
-    if period.live_end is None:
-        return (
-            days_of(scope)
-            .filter(day__gte=period.start, day__lte=period.end, pv__gt=0)
-            .values_list("visitor", "user_id", "source")
-        )
-    start = day_bounds(period.start)[0]
-    seen, rows = set(), []
-    for visitor, user_id, source in (
-        events_of(scope)
-        .filter(ts__gte=start, ts__lt=period.live_end, kind=EventKind.PAGE_VIEW)
-        .exclude(visitor="")
-        .order_by("ts", "id")
-        .values_list("visitor", "user_id", "source")
-    ):
-        if visitor not in seen:
-            seen.add(visitor)
-            rows.append((visitor, user_id, source))
-    return rows
-
-
 def sources(scope, period: Period) -> dict:
     """Visitors per traffic source (level 2 and level 1) and each source's payment conversion.
 
     A visitor counts once per source they arrived by in the period (entry of a day), so sources can add up
     to more than 访客数. Conversion of a source = its visitors who are paying buyers of the period (matched
-    by the logged-in buyer) / its visitors."""
-    start = day_bounds(period.start)[0]
-    end = period.live_end or day_bounds(period.end)[1]
-    payers = set(
-        events_of(scope)
-        .filter(kind=EventKind.ORDER_PAID, ts__gte=start, ts__lt=end)
-        .values_list("user_id", flat=True)
-    )
-    by_source: dict[str, dict] = {}
-    user_of: dict[str, int] = {}
-    pairs: set[tuple[str, str]] = set()
-    for visitor, user_id, source in _source_rows(scope, period):
-        if user_id:
-            user_of[visitor] = user_id
-        pairs.add((source or "other", visitor))
-    for source, visitor in pairs:
-        row = by_source.setdefault(source, {"visitors": 0, "paying": 0})
-        row["visitors"] += 1
-        if user_of.get(visitor) in payers:
-            row["paying"] += 1
+    by the logged-in buyer) / its visitors. Counted in SQL (grouped.sources)."""
+    rows = grouped.sources(scope, period.start, period.end, period.live_end)
+    return sources_from(rows.get(grouped.scope_key(scope), {}))
+
+
+def sources_from(by_source: dict[str, list[int]]) -> dict:
+    """The page's source table from {level-2 code: [visitors, paying visitors]}."""
     level2 = []
     level1: dict[str, dict] = {code: {"visitors": 0, "paying": 0} for code in LEVEL1_ORDER}
     for code in SOURCES:
-        row = by_source.get(code)
-        if not row:
+        pair = by_source.get(code)
+        if not pair:
             continue
+        row = {"visitors": pair[0], "paying": pair[1]}
         group = level1_of(code)
         level2.append(
             {

@@ -121,3 +121,37 @@ class ExperimentView(models.Model):
 
     class Meta:
         db_table = "analytics_experimentview"
+
+
+class PeriodBoard(models.Model):
+    """A complete period's 数据中心 figures for one scope (a shop, or the marketplace: shop NULL), computed by
+    the boards job (`boards.py`) after the rollup so that a 7/30-day page reads one row instead of regrouping
+    millions of visitor-days. `mark` is the period's rollup build marks when it was computed: a board whose
+    mark differs from the current one is stale and never shown."""
+
+    start = models.DateField()
+    end = models.DateField()
+    shop = models.ForeignKey(
+        "merchants.Shop",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    scope = models.CharField(max_length=20)  # "m" for the marketplace, else the shop id: unique per period
+    mark = models.CharField(max_length=64)
+    full = models.BooleanField(default=True)  # False: the counts only (a previous period, for comparison)
+    counts = models.JSONField(default=dict)
+    funnel = models.JSONField(default=dict)
+    sources = models.JSONField(default=dict)  # level-2 code → [visitors, paying visitors]
+    series = models.JSONField(default=list)  # one dict per day of the period (the trend)
+    products = models.JSONField(default=dict)  # product id → [uv, pv, cart visitors]
+    built_at = models.DateTimeField(auto_now=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end", "scope"], name="board_period_scope"),
+        ]

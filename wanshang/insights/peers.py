@@ -6,8 +6,9 @@ are shown: an average is shown only over at least MIN_PEERS shops.
 
 from django.core.cache import cache
 
-from wanshang.insights.metrics import METRICS, Period, counts_for, paid_by_shop, sources
-from wanshang.merchants.selectors import shops_by_ids, shops_main_category
+from wanshang.insights import boards
+from wanshang.insights.metrics import METRICS, Period, sources_from
+from wanshang.merchants.selectors import shops_main_category
 
 MIN_PEERS = 3
 TOP_N = 5
@@ -33,10 +34,10 @@ def category_average(*, shop, period: Period) -> dict | None:
     if hit is not None:
         return hit or None
 
-    peers = list(shops_by_ids(ids=peer_ids(shop)).values())
+    peers = peer_ids(shop)
     result: dict = {}
     if len(peers) >= MIN_PEERS:
-        per_shop = [counts_for(p, period) for p in peers]
+        per_shop = list(boards.counts_of_shops(peers, period)[0].values())
         values = {}
         for attr, _label, _kind in METRICS:
             xs = [getattr(c, attr) for c in per_shop if getattr(c, attr) is not None]
@@ -46,14 +47,15 @@ def category_average(*, shop, period: Period) -> dict | None:
     return result or None
 
 
-def _pooled(shops, period: Period) -> dict:
+def _pooled(shop_ids, period: Period) -> dict:
     """Source mix and conversion of a group of shops, pooled (sums over the group, never one shop's)."""
     uv = buyers = paid = 0
     mix: dict[str, int] = {}
-    for s in shops:
-        c = counts_for(s, period)
+    counts, _stored = boards.counts_of_shops(shop_ids, period)
+    for pk, by_source in boards.sources_of_shops(shop_ids, period).items():
+        c = counts[pk]
         uv, buyers, paid = uv + c.uv, buyers + c.paid_buyers, paid + c.paid_fen
-        for row in sources(s, period)["level1"]:
+        for row in sources_from(by_source)["level1"]:
             mix[row["code"]] = mix.get(row["code"], 0) + row["visitors"]
     total = sum(mix.values())
     return {
@@ -67,9 +69,9 @@ def _pooled(shops, period: Period) -> dict:
 
 def competition(*, shop, period: Period) -> dict:
     """The shop's traffic-source mix and conversion against the pooled top shops of its category."""
-    mine = _pooled([shop], period)
+    mine = _pooled([shop.pk], period)
     peers = peer_ids(shop)
-    paid = paid_by_shop(period, peers)
+    paid = {pk: c.paid_fen for pk, c in boards.counts_of_shops(peers, period)[0].items()}
     top_ids = sorted(peers, key=lambda pk: (-paid.get(pk, 0), pk))[:TOP_N]
     top_ids = [pk for pk in top_ids if paid.get(pk, 0) > 0]
     if len(top_ids) < MIN_PEERS:
@@ -77,6 +79,6 @@ def competition(*, shop, period: Period) -> dict:
     key = _cache_key("top", shop, period)
     top = cache.get(key)
     if top is None:
-        top = _pooled(list(shops_by_ids(ids=top_ids).values()), period)
+        top = _pooled(top_ids, period)
         cache.set(key, top, CACHE_SECONDS)
     return {"mine": mine, "top": top, "top_n": len(top_ids), "min_peers": MIN_PEERS}

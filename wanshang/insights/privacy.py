@@ -10,6 +10,7 @@ from django.db import transaction
 
 from wanshang.analytics.selectors import buyer_visitor_ids
 from wanshang.analytics.services import buyer_behaviour_delete, events_ingest
+from wanshang.insights.boards import boards_forget_stale
 from wanshang.orders.selectors import order_visitors_of
 from wanshang.orders.services import orders_forget_visitor
 
@@ -29,4 +30,5 @@ def buyer_events_delete(*, user_id: int) -> int:
         visitors.add(f"u{user_id}")
         deleted = buyer_behaviour_delete(user_id=user_id, visitors=visitors)
         orders_forget_visitor(buyer_id=user_id)
+        boards_forget_stale()  # the days they touched were re-marked: no stored board still counts them
     return deleted

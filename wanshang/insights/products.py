@@ -8,8 +8,9 @@ judge (MIN_VISITORS), its add-to-cart rate is in the top third and its payment c
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics.readmodel import Event, EventKind, VisitorDay, day_bounds
+from wanshang.analytics.readmodel import Event, EventKind, day_bounds
 from wanshang.catalog.selectors import active_skus_of_products, seller_product_list
+from wanshang.insights import boards
 from wanshang.insights.metrics import Period, _ratio
 from wanshang.inventory.selectors import available_by_sku
 
@@ -23,17 +24,12 @@ HINTS = [
 
 
 def _traffic(shop, period: Period) -> dict[int, dict]:
-    if period.live_end is None:
-        rows = (
-            VisitorDay.objects.for_shop(shop)
-            .filter(product_id__isnull=False, day__gte=period.start, day__lte=period.end)
-            .values("product_id")
-            .annotate(
-                uv=Count("visitor", distinct=True, filter=Q(pv__gt=0)),
-                pv=Sum("pv"),
-                cart_visitors=Count("visitor", distinct=True, filter=Q(carts__gt=0)),
-            )
-        )
+    if period.live_end is None:  # the shop's stored board (boards.py), or computed now when it is stale
+        products = boards.board(shop, period, parts=("products",)).products or {}
+        return {
+            pid: {"product_id": pid, "uv": uv, "pv": pv, "cart_visitors": carts}
+            for pid, (uv, pv, carts) in products.items()
+        }
     else:
         rows = (
             Event.objects.for_shop(shop)

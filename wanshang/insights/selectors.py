@@ -3,13 +3,11 @@
 `scope` is a shop (seller side, always the caller's own) or `metrics.MARKETPLACE` (the platform).
 """
 
-from datetime import timedelta
-
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from wanshang.analytics.types import LEVEL1, LEVEL1_ORDER
-from wanshang.insights import metrics
+from wanshang.insights import boards, metrics
 from wanshang.insights.aftersales import PERIOD_DAYS as AFTERSALES_DAYS  # noqa: F401 - for the faces
 from wanshang.insights.aftersales import aftersales_board as aftersales_board
 from wanshang.insights.anomaly import (
@@ -83,16 +81,27 @@ def metric_cards(current, previous, average: dict | None) -> list[dict]:
 
 
 def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
-    """Figures of a period against the previous one and the category average, funnel, trend, source mix."""
+    """Figures of a period against the previous one and the category average, funnel, trend, source mix.
+
+    7 and 30 days come from the stored boards (boards.py) when they are fresh; today is counted live, with
+    the stored 7-day board's days as its trend. `precomputed` says whether the stored boards were used."""
     now = now or timezone.now()
     period = period_for(period_key, now=now)
-    current, previous = counts_for(scope, period), counts_for(scope, period.previous)
     average = category_average(shop=scope, period=period) if scope != MARKETPLACE else None
-    trend_end = period.end if period.live_end is None else period.end - timedelta(days=1)
-    trend_days = 30 if period.key == "30d" else 7
-    trend = metrics.daily_series(scope, trend_end - timedelta(days=trend_days - 1), trend_end)
-    if period.live_end is not None:  # today so far, as the last point
-        trend.append({"day": period.start, **current.as_dict()})
+    if period.live_end is None:
+        board = boards.board(scope, period)
+        previous = boards.board(scope, period.previous, parts=()).counts
+        current, trend = board.counts, board.series
+        steps = funnel(scope, period, counts=board.funnel)
+        source_mix = metrics.sources_from(board.sources)
+        precomputed = board.precomputed
+    else:
+        current, previous = counts_for(scope, period), counts_for(scope, period.previous)
+        week = boards.board(scope, period_for("7d", now=now), parts=("series",))
+        trend = [*week.series, {"day": period.start, **current.as_dict()}]  # today so far, as the last point
+        steps = funnel(scope, period)
+        source_mix = metrics.sources(scope, period)
+        precomputed = week.precomputed
     return {
         "period": period,
         "periods": PERIODS,
@@ -100,11 +109,12 @@ def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
         "previous": previous,
         "cards": metric_cards(current, previous, average),
         "category_avg": average,
-        "funnel": funnel(scope, period),
+        "funnel": steps,
         "trend": trend,
-        "sources": metrics.sources(scope, period),
+        "sources": source_mix,
         "bounce_definition": BOUNCE_DEFINITION,
         "now": now,
+        "precomputed": precomputed,
     }
 
 
@@ -134,16 +144,19 @@ def competition(*, shop, period_key: str = "7d", now=None) -> dict:
 
 
 def top_shops(*, period_key: str = "7d", now=None, limit: int = 20) -> list[dict]:
-    """Platform only: shops by paid amount in the period, with visitors and conversion."""
+    """Platform only: shops by paid amount in the period, with visitors and conversion (the shops' stored
+    boards for 7/30 days, else one grouped count for all shops)."""
     period = period_for(period_key, now=now)
     paid = metrics.paid_by_shop(period)
-    shops = shops_by_ids(ids=list(paid)[: limit * 3])
+    ranked = sorted(paid.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    shops = shops_by_ids(ids=[pk for pk, _fen in ranked])
+    counts, _stored = boards.counts_of_shops([pk for pk, _fen in ranked if pk in shops], period)
     rows = []
-    for shop_id, fen in sorted(paid.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
+    for shop_id, fen in ranked:
         shop = shops.get(shop_id)
         if shop is None:
             continue
-        c = counts_for(shop, period)
+        c = counts[shop_id]
         rows.append(
             {
                 "shop": shop,

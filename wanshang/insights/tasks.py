@@ -1,8 +1,10 @@
-"""数据中心 insights jobs: the 支付异常 scan and the 活动库存不足 alerts."""
+"""数据中心 insights jobs: the 支付异常 scan, the 活动库存不足 alerts and the stored period boards."""
 
 from wanshang.common.scheduler import register
 from wanshang.insights.anomaly import anomaly_scan_due
+from wanshang.insights.boards import boards_build_due
 from wanshang.insights.stockcover import stock_cover_alerts_scan
+from wanshang.merchants.selectors import shops_main_category
 
 
 # The job keeps the name it had in the analytics app: the scan catches up from the last successful JobRun
@@ -17,3 +19,11 @@ def anomaly_scan(now):
 def stock_cover_alerts(now):
     """活动库存不足: SKUs of upcoming campaigns whose stock will not last (see stockcover.py)."""
     return stock_cover_alerts_scan(now=now)
+
+
+# Named to sort after "analytics.rollup": the scheduler runs a tick's jobs by name, so the boards see the days
+# the rollup has just built.
+@register("insights.boards", every_seconds=60)
+def boards_build(now):
+    """Stored 7/30-day boards of every scope whose days' build marks changed (see boards.py)."""
+    return boards_build_due(now=now, shop_ids=shops_main_category().keys())

@@ -1,0 +1,242 @@
+"""Stored boards: each complete period's 数据中心 figures, computed once by a job, read by the pages.
+
+A 7- or 30-day period is made of complete days, which change only when the rollup rebuilds one of them (late
+events, a buyer's deletion request). So the job (`insights.boards`, every minute, right after
+`analytics.rollup`) computes the current 7- and 30-day periods and the periods before them (counts only, for
+the comparison) for every scope at once — one grouped statement per figure for all shops and the marketplace
+(grouped.py) — and stores one `PeriodBoard` row per scope and period with the period's build mark.
+
+The mark is a digest of the `RollupState` rows of the period's days (the newest event each build covered and
+when it was built). A page computes the current mark (one small query) and reads the board only if the marks
+match; otherwise it computes the figures itself (`Board.precomputed` is False) and never stores them: the
+job does, on its next tick. Figures are exact: the same definitions and the same SQL as the live path.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from wanshang.analytics.readmodel import build_marks
+from wanshang.insights import grouped
+from wanshang.insights.grouped import MARKETPLACE, MKT, TRADE_FIELDS, TRAFFIC_FIELDS
+from wanshang.insights.metrics import Counts, Period, daily_series, period_for
+from wanshang.insights.models import PeriodBoard
+
+VERSION = "1"  # bump when what a board holds changes: every stored board is then stale
+FULL_PARTS = ("funnel", "sources", "series", "products")
+
+
+def _scope_name(key: int) -> str:
+    return "m" if key == MKT else str(key)
+
+
+def marks(start: date, end: date) -> dict[date, str]:
+    return build_marks(start=start, end=end)
+
+
+def period_mark(states: dict[date, str], start: date, end: date) -> str:
+    """The digest of the build marks of start..end (days without events have none)."""
+    h = hashlib.sha1(VERSION.encode(), usedforsecurity=False)
+    day = start
+    while day <= end:
+        h.update(f"|{day}:{states.get(day, '')}".encode())
+        day += timedelta(days=1)
+    return h.hexdigest()
+
+
+@dataclass
+class Board:
+    counts: Counts
+    funnel: dict | None = None
+    sources: dict | None = None  # level-2 code → [visitors, paying]
+    series: list | None = None  # [{"day": date, **Counts.as_dict()}]
+    products: dict | None = None  # product id → [uv, pv, cart visitors]
+    precomputed: bool = False
+    parts: tuple = field(default=(), repr=False)
+
+
+def _series_rows(raw: list[dict]) -> list[dict]:
+    out = []
+    for row in raw:
+        c = Counts(**{k: row.get(k, 0) for k in (*TRAFFIC_FIELDS, *TRADE_FIELDS)})
+        out.append({"day": date.fromisoformat(row["day"]), **c.as_dict()})
+    return out
+
+
+def _from_row(row: PeriodBoard, parts) -> Board:
+    return Board(
+        counts=Counts(**row.counts),
+        funnel=row.funnel if "funnel" in parts else None,
+        sources=row.sources if "sources" in parts else None,
+        series=_series_rows(row.series) if "series" in parts else None,
+        products={int(k): v for k, v in row.products.items()} if "products" in parts else None,
+        precomputed=True,
+        parts=tuple(parts),
+    )
+
+
+def _counts_of(key: int, tf: dict, tr: dict) -> Counts:
+    return Counts(
+        **tf.get(key, grouped.empty_traffic_funnel())["traffic"],
+        **tr.get(key, dict.fromkeys(TRADE_FIELDS, 0)),
+    )
+
+
+def compute(scope, period: Period, parts=FULL_PARTS) -> Board:
+    """A board computed now from the rollup (or, for today, the events): what the job stores, for one scope."""
+    key = grouped.scope_key(scope)
+    tf = grouped.traffic_funnel(scope, period.start, period.end, period.live_end)
+    tr = grouped.trade(scope, period.start, period.end, period.live_end)
+    board = Board(counts=_counts_of(key, tf, tr), parts=tuple(parts))
+    if "funnel" in parts:
+        board.funnel = tf.get(key, grouped.empty_traffic_funnel())["funnel"]
+    if "sources" in parts:
+        board.sources = grouped.sources(scope, period.start, period.end, period.live_end).get(key, {})
+    if "series" in parts and period.live_end is None:
+        board.series = daily_series(scope, period.start, period.end)
+    if "products" in parts and scope != MARKETPLACE and period.live_end is None:
+        board.products = grouped.product_traffic(scope, period.start, period.end).get(key, {})
+    return board
+
+
+def board(scope, period: Period, parts=FULL_PARTS) -> Board:
+    """The period's board for one scope: stored if fresh, else computed now (never stored from here)."""
+    if period.live_end is None:
+        mark = period_mark(marks(period.start, period.end), period.start, period.end)
+        wanted = ["counts", *(p for p in parts if p in FULL_PARTS)]
+        row = (
+            PeriodBoard.objects.filter(
+                start=period.start, end=period.end, scope=_scope_name(grouped.scope_key(scope)), mark=mark
+            )
+            .only(*wanted, "full")
+            .first()
+        )
+        if row is not None and (row.full or not set(parts) & set(FULL_PARTS)):
+            return _from_row(row, parts)
+    return compute(scope, period, parts)
+
+
+def counts_of_shops(shop_ids, period: Period) -> tuple[dict[int, Counts], bool]:
+    """{shop id: Counts} of the period for many shops (peers, the platform's ranking): stored boards when
+    they are fresh, else one grouped computation for all shops. Returns (counts, precomputed)."""
+    shop_ids = list(shop_ids)
+    if period.live_end is None:
+        mark = period_mark(marks(period.start, period.end), period.start, period.end)
+        rows = dict(
+            PeriodBoard.objects.filter(
+                start=period.start, end=period.end, mark=mark, scope__in=[str(pk) for pk in shop_ids]
+            ).values_list("shop_id", "counts")
+        )
+        if len(rows) == len(shop_ids):
+            return {pk: Counts(**c) for pk, c in rows.items()}, True
+    tf = grouped.traffic_funnel(None, period.start, period.end, period.live_end)
+    tr = grouped.trade(None, period.start, period.end, period.live_end)
+    return {pk: _counts_of(pk, tf, tr) for pk in shop_ids}, False
+
+
+def sources_of_shops(shop_ids, period: Period) -> dict[int, dict]:
+    """{shop id: {level-2 code: [visitors, paying]}} for a group of shops (竞争情报's pooled top shops)."""
+    shop_ids = list(shop_ids)
+    if period.live_end is None:
+        mark = period_mark(marks(period.start, period.end), period.start, period.end)
+        rows = dict(
+            PeriodBoard.objects.filter(
+                start=period.start,
+                end=period.end,
+                mark=mark,
+                full=True,
+                scope__in=[str(pk) for pk in shop_ids],
+            ).values_list("shop_id", "sources")
+        )
+        if len(rows) == len(shop_ids):
+            return rows
+    raw = grouped.sources(None, period.start, period.end, period.live_end)
+    return {pk: raw.get(pk, {}) for pk in shop_ids}
+
+
+# --- the job --------------------------------------------------------------------------------------------------
+
+
+def periods_due(now) -> list[tuple[Period, bool]]:
+    """(period, full) of every board the pages read on `now`'s day: 7 and 30 days, and the periods before."""
+    out = []
+    for key in ("7d", "30d"):
+        p = period_for(key, now=now)
+        out += [(p, True), (p.previous, False)]
+    return out
+
+
+def _build(period: Period, full: bool, mark: str, shop_ids: set[int]) -> int:
+    """Every scope's board of one period, from one grouped statement per figure."""
+    tf = grouped.traffic_funnel(None, period.start, period.end)
+    tr = grouped.trade(None, period.start, period.end)
+    keys = {MKT} | set(tf) | set(tr) | shop_ids
+    extra: dict = {}
+    if full:
+        extra["sources"] = grouped.sources(None, period.start, period.end)
+        extra["products"] = grouped.product_traffic(None, period.start, period.end)
+        extra["series"] = grouped.daily(None, period.start, period.end)
+    rows = []
+    for key in keys:
+        counts = _counts_of(key, tf, tr)
+        row = PeriodBoard(
+            start=period.start,
+            end=period.end,
+            shop_id=None if key == MKT else key,
+            scope=_scope_name(key),
+            mark=mark,
+            full=full,
+            counts={k: getattr(counts, k) for k in (*TRAFFIC_FIELDS, *TRADE_FIELDS)},
+        )
+        if full:
+            row.funnel = tf.get(key, grouped.empty_traffic_funnel())["funnel"]
+            row.sources = extra["sources"].get(key, {})
+            row.products = {str(k): v for k, v in extra["products"].get(key, {}).items()}
+            days = extra["series"].get(key, {})
+            row.series = [
+                {"day": d.isoformat(), **days.get(d, {})}
+                for d in (
+                    period.start + timedelta(days=i) for i in range((period.end - period.start).days + 1)
+                )
+            ]
+        rows.append(row)
+    with transaction.atomic():
+        PeriodBoard.objects.filter(start=period.start, end=period.end).delete()
+        PeriodBoard.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def boards_build_due(*, now, shop_ids=()) -> int:
+    """Build every due board whose stored mark is not the current one; drop boards of other periods.
+    Idempotent: a second run with nothing new builds nothing. Returns the boards written."""
+    due = periods_due(now)
+    first = min(p.start for p, _full in due)
+    last = max(p.end for p, _full in due)
+    states = marks(first, last)
+    written = 0
+    keep = []
+    for period, full in due:
+        keep.append((period.start, period.end))
+        mark = period_mark(states, period.start, period.end)
+        stored = PeriodBoard.objects.filter(start=period.start, end=period.end, scope="m").first()
+        if stored is not None and stored.mark == mark and (stored.full or not full):
+            continue
+        written += _build(period, full, mark, set(shop_ids))
+    stale = PeriodBoard.objects.all()
+    for start, end in keep:
+        stale = stale.exclude(start=start, end=end)
+    stale.delete()
+    return written
+
+
+def boards_forget_stale() -> int:
+    """Delete every stored board whose period's marks changed (after a buyer's deletion request, so no
+    figure that still counts them is kept until the job's next tick). Returns the boards deleted."""
+    deleted = 0
+    for start, end in set(PeriodBoard.objects.values_list("start", "end")):
+        mark = period_mark(marks(start, end), start, end)
+        n, _ = PeriodBoard.objects.filter(start=start, end=end).exclude(mark=mark).delete()
+        deleted += n
+    return deleted
