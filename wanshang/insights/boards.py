@@ -14,17 +14,18 @@ job does, on its next tick. Figures are exact: the same definitions and the same
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
 from wanshang.analytics.readmodel import build_marks
 from wanshang.insights import grouped
 from wanshang.insights.grouped import MARKETPLACE, MKT, TRADE_FIELDS, TRAFFIC_FIELDS
-from wanshang.insights.metrics import Counts, Period, daily_series, period_for
+from wanshang.insights.metrics import Counts, Period, counts_for, daily_series, period_for
 from wanshang.insights.models import PeriodBoard
 
 VERSION = "1"  # bump when what a board holds changes: every stored board is then stale
+LIVE_MAX_AGE = timedelta(seconds=150)  # today's stored board is used while younger than this (2.5 job ticks)
 FULL_PARTS = ("funnel", "sources", "series", "products")
 
 
@@ -55,6 +56,8 @@ class Board:
     products: dict | None = None  # product id → [uv, pv, cart visitors]
     precomputed: bool = False
     parts: tuple = field(default=(), repr=False)
+    previous: Counts | None = None  # today's board: yesterday up to the same time of day
+    live_at: datetime | None = None  # today's board: the moment it counts up to
 
 
 def _series_rows(raw: list[dict]) -> list[dict]:
@@ -96,13 +99,44 @@ def compute(scope, period: Period, parts=FULL_PARTS) -> Board:
         board.sources = grouped.sources(scope, period.start, period.end, period.live_end).get(key, {})
     if "series" in parts and period.live_end is None:
         board.series = daily_series(scope, period.start, period.end)
-    if "products" in parts and scope != MARKETPLACE and period.live_end is None:
-        board.products = grouped.product_traffic(scope, period.start, period.end).get(key, {})
+    if "products" in parts:  # the marketplace has no product rows
+        shop = None if scope == MARKETPLACE else scope
+        if shop is None:
+            board.products = {}
+        elif period.live_end is None:
+            board.products = grouped.product_traffic(shop, period.start, period.end).get(key, {})
+        else:
+            board.products = grouped.product_traffic_live(shop, period.start, period.live_end).get(key, {})
     return board
 
 
+def _live_row(scopes: list[str], period: Period, fields):
+    """Today's stored boards of `scopes` that count up to at most `period.live_end` and are recent enough."""
+    return PeriodBoard.objects.filter(
+        start=period.start,
+        end=period.end,
+        scope__in=scopes,
+        live_at__lte=period.live_end,
+        live_at__gt=period.live_end - LIVE_MAX_AGE,
+    ).only(*fields)
+
+
 def board(scope, period: Period, parts=FULL_PARTS) -> Board:
-    """The period's board for one scope: stored if fresh, else computed now (never stored from here)."""
+    """The period's board for one scope: stored if fresh, else computed now (never stored from here).
+
+    Today (a live period): the job's board of the last minute or so, which counts up to its `live_at`;
+    without one, today counted now."""
+    name = _scope_name(grouped.scope_key(scope))
+    if period.live_end is not None:
+        row = _live_row([name], period, ["counts", "previous", "live_at", *FULL_PARTS]).first()
+        if row is not None:
+            stored = _from_row(row, [p for p in parts if p != "series"])
+            stored.previous, stored.live_at = Counts(**row.previous), row.live_at
+            return stored
+        live = compute(scope, period, parts)
+        live.previous = counts_for(scope, period.previous) if period.previous else None
+        live.live_at = period.live_end
+        return live
     if period.live_end is None:
         mark = period_mark(marks(period.start, period.end), period.start, period.end)
         wanted = ["counts", *(p for p in parts if p in FULL_PARTS)]
@@ -122,15 +156,19 @@ def counts_of_shops(shop_ids, period: Period) -> tuple[dict[int, Counts], bool]:
     """{shop id: Counts} of the period for many shops (peers, the platform's ranking): stored boards when
     they are fresh, else one grouped computation for all shops. Returns (counts, precomputed)."""
     shop_ids = list(shop_ids)
-    if period.live_end is None:
+    if period.live_end is not None:
+        rows = dict(
+            _live_row([str(pk) for pk in shop_ids], period, ["counts"]).values_list("shop_id", "counts")
+        )
+    else:
         mark = period_mark(marks(period.start, period.end), period.start, period.end)
         rows = dict(
             PeriodBoard.objects.filter(
                 start=period.start, end=period.end, mark=mark, scope__in=[str(pk) for pk in shop_ids]
             ).values_list("shop_id", "counts")
         )
-        if len(rows) == len(shop_ids):
-            return {pk: Counts(**c) for pk, c in rows.items()}, True
+    if len(rows) == len(shop_ids):
+        return {pk: Counts(**c) for pk, c in rows.items()}, True
     tf = grouped.traffic_funnel(None, period.start, period.end, period.live_end)
     tr = grouped.trade(None, period.start, period.end, period.live_end)
     return {pk: _counts_of(pk, tf, tr) for pk in shop_ids}, False
@@ -208,9 +246,44 @@ def _build(period: Period, full: bool, mark: str, shop_ids: set[int]) -> int:
     return len(rows)
 
 
+def _build_live(now, shop_ids: set[int]) -> int:
+    """Today's board of every scope, up to `now`, with yesterday up to the same time: what 今日实时 shows."""
+    period = period_for("today", now=now)
+    prev = period.previous
+    tf = grouped.traffic_funnel(None, period.start, period.end, now)
+    tr = grouped.trade(None, period.start, period.end, now)
+    tf_prev = grouped.traffic_funnel(None, prev.start, prev.end, prev.live_end)
+    tr_prev = grouped.trade(None, prev.start, prev.end, prev.live_end)
+    src = grouped.sources(None, period.start, period.end, now)
+    products = grouped.product_traffic_live(None, period.start, now)
+    rows = []
+    for key in {MKT} | set(tf) | set(tr) | set(tf_prev) | set(tr_prev) | shop_ids:
+        counts, before = _counts_of(key, tf, tr), _counts_of(key, tf_prev, tr_prev)
+        rows.append(
+            PeriodBoard(
+                start=period.start,
+                end=period.end,
+                shop_id=None if key == MKT else key,
+                scope=_scope_name(key),
+                mark="live",
+                counts={k: getattr(counts, k) for k in (*TRAFFIC_FIELDS, *TRADE_FIELDS)},
+                previous={k: getattr(before, k) for k in (*TRAFFIC_FIELDS, *TRADE_FIELDS)},
+                funnel=tf.get(key, grouped.empty_traffic_funnel())["funnel"],
+                sources=src.get(key, {}),
+                products={str(k): v for k, v in products.get(key, {}).items()},
+                live_at=now,
+            )
+        )
+    with transaction.atomic():
+        PeriodBoard.objects.filter(start=period.start, end=period.end).delete()
+        PeriodBoard.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
 def boards_build_due(*, now, shop_ids=()) -> int:
-    """Build every due board whose stored mark is not the current one; drop boards of other periods.
-    Idempotent: a second run with nothing new builds nothing. Returns the boards written."""
+    """Build every due 7/30-day board whose stored mark is not the current one, and today's boards (always);
+    drop boards of other periods. Idempotent: a second run with nothing new rebuilds only today.
+    Returns the boards written."""
     due = periods_due(now)
     first = min(p.start for p, _full in due)
     last = max(p.end for p, _full in due)
@@ -224,6 +297,9 @@ def boards_build_due(*, now, shop_ids=()) -> int:
         if stored is not None and stored.mark == mark and (stored.full or not full):
             continue
         written += _build(period, full, mark, set(shop_ids))
+    today = period_for("today", now=now)
+    written += _build_live(now, set(shop_ids))  # today moves on every tick
+    keep.append((today.start, today.end))
     stale = PeriodBoard.objects.all()
     for start, end in keep:
         stale = stale.exclude(start=start, end=end)
@@ -235,8 +311,9 @@ def boards_forget_stale() -> int:
     """Delete every stored board whose period's marks changed (after a buyer's deletion request, so no
     figure that still counts them is kept until the job's next tick). Returns the boards deleted."""
     deleted = 0
-    for start, end in set(PeriodBoard.objects.values_list("start", "end")):
+    for start, end in set(PeriodBoard.objects.filter(live_at__isnull=True).values_list("start", "end")):
         mark = period_mark(marks(start, end), start, end)
         n, _ = PeriodBoard.objects.filter(start=start, end=end).exclude(mark=mark).delete()
         deleted += n
-    return deleted
+    n, _ = PeriodBoard.objects.filter(live_at__isnull=False).delete()  # today's: rebuilt on the next tick
+    return deleted + n

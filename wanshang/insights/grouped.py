@@ -206,6 +206,27 @@ def product_traffic(shop, start, end) -> dict[int, dict[int, list[int]]]:
     return out
 
 
+def product_traffic_live(shop, start, live_end) -> dict[int, dict[int, list[int]]]:
+    """The same as `product_traffic` from the events of [start of `start`, live_end) (today)."""
+    rows = Event.objects.filter(
+        product_id__isnull=False,
+        shop__isnull=False,
+        ts__gte=day_bounds(start)[0],
+        ts__lt=live_end,
+        kind__in=[EventKind.PAGE_VIEW, EventKind.CART_ADD],
+    ).exclude(visitor="")
+    if shop is not None:
+        rows = rows.filter(shop_id=shop.pk)
+    out: dict[int, dict] = {}
+    for r in rows.values("shop_id", "product_id").annotate(
+        uv=Count("visitor", distinct=True, filter=Q(kind=EventKind.PAGE_VIEW)),
+        pv_sum=Count("id", filter=Q(kind=EventKind.PAGE_VIEW)),
+        cart_visitors=Count("visitor", distinct=True, filter=Q(kind=EventKind.CART_ADD)),
+    ):
+        out.setdefault(r["shop_id"], {})[r["product_id"]] = [r["uv"], r["pv_sum"], r["cart_visitors"]]
+    return out
+
+
 def daily(scope, start, end) -> dict[int, dict]:
     """{scope key: {day: counts of that day}} over complete days (visitors deduplicated within a day)."""
     days = VisitorDay.objects.filter(product_id__isnull=True, day__gte=start, day__lte=end)

@@ -5,7 +5,7 @@ judge (MIN_VISITORS), its add-to-cart rate is in the top third and its payment c
 (by rank: at most ⌈n/3⌉ of those products are at least as high, resp. at most as low).
 """
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_noop
 
 from wanshang.analytics.readmodel import Event, EventKind, day_bounds
@@ -24,30 +24,12 @@ HINTS = [
 
 
 def _traffic(shop, period: Period) -> dict[int, dict]:
-    if period.live_end is None:  # the shop's stored board (boards.py), or computed now when it is stale
-        products = boards.board(shop, period, parts=("products",)).products or {}
-        return {
-            pid: {"product_id": pid, "uv": uv, "pv": pv, "cart_visitors": carts}
-            for pid, (uv, pv, carts) in products.items()
-        }
-    else:
-        rows = (
-            Event.objects.for_shop(shop)
-            .filter(
-                product_id__isnull=False,
-                ts__gte=day_bounds(period.start)[0],
-                ts__lt=period.live_end,
-                kind__in=[EventKind.PAGE_VIEW, EventKind.CART_ADD],
-            )
-            .exclude(visitor="")
-            .values("product_id")
-            .annotate(
-                uv=Count("visitor", distinct=True, filter=Q(kind=EventKind.PAGE_VIEW)),
-                pv=Count("id", filter=Q(kind=EventKind.PAGE_VIEW)),
-                cart_visitors=Count("visitor", distinct=True, filter=Q(kind=EventKind.CART_ADD)),
-            )
-        )
-    return {r["product_id"]: r for r in rows}
+    """{product id: uv, pv, cart visitors}: the shop's stored board (boards.py), or computed now."""
+    products = boards.board(shop, period, parts=("products",)).products or {}
+    return {
+        pid: {"product_id": pid, "uv": uv, "pv": pv, "cart_visitors": carts}
+        for pid, (uv, pv, carts) in products.items()
+    }
 
 
 def _sales(shop, period: Period) -> dict[int, dict]:

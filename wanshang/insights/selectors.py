@@ -43,7 +43,7 @@ from wanshang.insights.experiments import (
 )
 from wanshang.insights.exports import trade_export
 from wanshang.insights.funnel import funnel
-from wanshang.insights.metrics import MARKETPLACE, METRICS, PERIODS, counts_for, period_for
+from wanshang.insights.metrics import MARKETPLACE, METRICS, PERIODS, period_for
 from wanshang.insights.peers import category_average
 from wanshang.insights.peers import competition as compare
 from wanshang.insights.products import MIN_VISITORS, product_analysis
@@ -83,25 +83,23 @@ def metric_cards(current, previous, average: dict | None) -> list[dict]:
 def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
     """Figures of a period against the previous one and the category average, funnel, trend, source mix.
 
-    7 and 30 days come from the stored boards (boards.py) when they are fresh; today is counted live, with
-    the stored 7-day board's days as its trend. `precomputed` says whether the stored boards were used."""
+    The figures come from the stored boards (boards.py) when they are fresh: 7 and 30 days as of the last
+    rollup, today as of the boards job's last tick (`live_at`, at most LIVE_MAX_AGE old), with the stored
+    7-day board's days as its trend; otherwise they are computed now. `precomputed` says which."""
     now = now or timezone.now()
     period = period_for(period_key, now=now)
     average = category_average(shop=scope, period=period) if scope != MARKETPLACE else None
+    board = boards.board(scope, period)
+    current, steps = board.counts, funnel(scope, period, counts=board.funnel)
+    source_mix = metrics.sources_from(board.sources)
+    precomputed = board.precomputed
     if period.live_end is None:
-        board = boards.board(scope, period)
-        previous = boards.board(scope, period.previous, parts=()).counts
-        current, trend = board.counts, board.series
-        steps = funnel(scope, period, counts=board.funnel)
-        source_mix = metrics.sources_from(board.sources)
-        precomputed = board.precomputed
-    else:
-        current, previous = counts_for(scope, period), counts_for(scope, period.previous)
+        previous, trend = boards.board(scope, period.previous, parts=()).counts, board.series
+    else:  # the stored 7 days before today as the trend, today so far as its last point
+        previous = board.previous
         week = boards.board(scope, period_for("7d", now=now), parts=("series",))
-        trend = [*week.series, {"day": period.start, **current.as_dict()}]  # today so far, as the last point
-        steps = funnel(scope, period)
-        source_mix = metrics.sources(scope, period)
-        precomputed = week.precomputed
+        trend = [*week.series, {"day": period.start, **current.as_dict()}]
+        precomputed = precomputed and week.precomputed
     return {
         "period": period,
         "periods": PERIODS,
@@ -114,6 +112,7 @@ def dashboard(*, scope, period_key: str = "today", now=None) -> dict:
         "sources": source_mix,
         "bounce_definition": BOUNCE_DEFINITION,
         "now": now,
+        "live_at": board.live_at,
         "precomputed": precomputed,
     }
 
