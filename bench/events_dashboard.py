@@ -331,7 +331,7 @@ def reads(meta: dict) -> list[tuple[str, object, bool]]:
         def customers_page(shop=big):
             rfm = customers.rfm_compute(shop=shop, window_days=365, now=now)
             customers.rfm_segment_rows(rfm)
-            customers.repurchase(shop=shop, window_days=365, now=now)
+            customers.repurchase(shop=shop, window_days=365, now=now, rfm=rfm)
             customers.cohorts(shop=shop, months=12, now=now)
 
         out.append(("rfm.365d", lambda: customers.rfm_compute(shop=big, window_days=365, now=now), False))

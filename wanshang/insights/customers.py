@@ -17,7 +17,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, DateField, Max, Min, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -310,25 +311,34 @@ def rfm_segment_buyers(rfm: Rfm, segment: Segment) -> list[BuyerRfm]:
 # --- 复购率 and cohorts ----------------------------------------------------------------------------------------
 
 
-def repurchase(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> dict:
-    """复购率 = buyers with ≥ 2 paid orders in the window / buyers with ≥ 1 (None when there are none)."""
+def repurchase(*, shop, window_days: int = DEFAULT_WINDOW, now=None, rfm: Rfm | None = None) -> dict:
+    """复购率 = buyers with ≥ 2 paid orders in the window / buyers with ≥ 1 (None when there are none).
+    `rfm`: the same shop's `rfm_compute` of the same window and moment, when the page has it already (its
+    F per buyer is the count needed, so nothing is read again)."""
     window_days = window_check(window_days)
-    since, now = _window(window_days, now)
-    rows = _window_rows(shop, since, now)
-    repeat = sum(1 for row in rows if row["orders"] >= 2)
+    if rfm is not None and rfm.window_days == window_days:
+        since, now, orders = rfm.since, rfm.as_of, [b.f for b in rfm.buyers]
+    else:
+        since, now = _window(window_days, now)
+        orders = [row["orders"] for row in _window_rows(shop, since, now)]
+    repeat = sum(1 for n in orders if n >= 2)
     return {
         "window_days": window_days,
         "since": since,
         "as_of": now,
-        "buyers": len(rows),
+        "buyers": len(orders),
         "repeat_buyers": repeat,
-        "rate": repeat / len(rows) if rows else None,
+        "rate": repeat / len(orders) if orders else None,
     }
 
 
 def _month_index(ts) -> int:
     local = timezone.localtime(ts)
     return local.year * 12 + local.month - 1
+
+
+def _date_month(day) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def _month_label(index: int) -> str:
@@ -362,16 +372,22 @@ def cohorts(*, shop, months: int = DEFAULT_COHORT_MONTHS, now=None) -> list[dict
     first_month = current - months + 1
     start = _month_start(first_month)
     paid = _paid(shop).filter(ts__lte=now)
+    # local calendar months counted in SQL, read as dates: no per-order timestamp crosses into Python
+    month = TruncMonth("ts", tzinfo=timezone.get_current_timezone(), output_field=DateField())
     firsts = {
-        row["user_id"]: _month_index(row["first"])
-        for row in paid.values("user_id").annotate(first=Min("ts")).filter(first__gte=start)
+        row["user_id"]: _date_month(row["first"])
+        for row in paid.values("user_id").annotate(first=Min(month)).filter(first__gte=start.date())
     }
     orders_in_month: dict[tuple[int, int], int] = {}
-    for user_id, ts in paid.filter(ts__gte=start).values_list("user_id", "ts"):
-        if user_id not in firsts:
-            continue
-        key = (user_id, _month_index(ts))
-        orders_in_month[key] = orders_in_month.get(key, 0) + 1
+    for user_id, m, n in (
+        paid.filter(ts__gte=start)
+        .annotate(m=month)
+        .values("user_id", "m")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "m", "n")
+    ):
+        if user_id in firsts:
+            orders_in_month[(user_id, _date_month(m))] = n
     out = []
     for month in range(first_month, current + 1):
         members = [u for u, m in firsts.items() if m == month]

@@ -219,6 +219,14 @@ def test_repurchase_rate_by_hand(five):
     assert year["rate"] == pytest.approx(0.6)
     quarter = repurchase(shop=five, window_days=90, now=NOW)  # 1 (1d, 10d), 2, 3 (30d, 31d)
     assert (quarter["buyers"], quarter["repeat_buyers"]) == (3, 2)
+    for window, alone in (
+        (365, year),
+        (90, quarter),
+    ):  # from the page's RFM rows: the same, nothing read again
+        assert (
+            repurchase(shop=five, window_days=window, rfm=rfm_compute(shop=five, window_days=window, now=NOW))
+            == alone
+        )
 
 
 def local(*args):

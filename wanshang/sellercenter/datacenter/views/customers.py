@@ -184,7 +184,7 @@ def data_customers(request):
     page = None
     if segment is not None:
         page = Paginator(rfm_segment_buyers(rfm, segment), BUYERS_PER_PAGE).get_page(request.GET.get("page"))
-    rep = repurchase(shop=request.shop, window_days=window, now=now)
+    rep = repurchase(shop=request.shop, window_days=window, now=now, rfm=rfm)
     table = cohorts(shop=request.shop, months=months, now=now)
     for row in table:
         for cell in row["cells"]:
