@@ -13,6 +13,11 @@ adds one layer of generated traffic (bench/_events.py: Traffic, a new seed per l
 the anchor, so the marketplace gets busier; PostgreSQL gets it by COPY (psycopg `cursor.copy`) with the indexes in
 place and is ANALYZEd after, SQLite by executemany in transactions of 200,000 rows.
 
+`rollup` also times the boards job (wanshang/insights/boards.py): a full build of every stored board, a quiet tick
+(today's boards only), and a rollup + boards tick with nothing new; `boards` times the boards job alone. The
+reads then use the stored boards (they live in the database, so clearing the cache keeps them); a dashboard's
+row says `precomputed`.
+
 `measure` times each read `--reps` times after one untimed call, with `now` = the anchor (so "today" is the same
 whenever it runs) and the Django cache cleared before each timed call (cold; the peers' figures are cached there),
 plus warm variants (cache kept) for the reads that cache. After the timing, one more call of each runs under
@@ -389,7 +394,8 @@ def cmd_measure(args) -> dict:
         variants = [("", True)] + ([(".warm", False)] if cached else [])
         for suffix, clear in variants:
             cache.clear()
-            fn()  # untimed: fills the cache for .warm, the database's buffers for both
+            out = fn()  # untimed: fills the cache for .warm, the database's buffers for both
+            stored = out.get("precomputed") if isinstance(out, dict) else None
             times = []
             l0 = _common.loadavg()
             for _ in range(args.reps):
@@ -408,6 +414,8 @@ def cmd_measure(args) -> dict:
                 "max_ms": round(times[-1] * 1000, 1),
                 "load": [l0, _common.loadavg()],
             }
+            if stored is not None:  # a dashboard: did it read the stored boards?
+                row["precomputed"] = stored
             if clear:
                 cache.clear()
                 row.update(sql_profile(fn))
