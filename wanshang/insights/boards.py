@@ -110,15 +110,15 @@ def compute(scope, period: Period, parts=FULL_PARTS) -> Board:
     return board
 
 
-def _live_row(scopes: list[str], period: Period, fields):
+def _live_row(scopes: list[str] | None, period: Period, fields):
     """Today's stored boards of `scopes` that count up to at most `period.live_end` and are recent enough."""
-    return PeriodBoard.objects.filter(
+    rows = PeriodBoard.objects.filter(
         start=period.start,
         end=period.end,
-        scope__in=scopes,
         live_at__lte=period.live_end,
         live_at__gt=period.live_end - LIVE_MAX_AGE,
     ).only(*fields)
+    return rows if scopes is None else rows.filter(scope__in=scopes)
 
 
 def board(scope, period: Period, parts=FULL_PARTS) -> Board:
@@ -172,6 +172,20 @@ def counts_of_shops(shop_ids, period: Period) -> tuple[dict[int, Counts], bool]:
     tf = grouped.traffic_funnel(None, period.start, period.end, period.live_end)
     tr = grouped.trade(None, period.start, period.end, period.live_end)
     return {pk: _counts_of(pk, tf, tr) for pk in shop_ids}, False
+
+
+def counts_of_every_shop(period: Period) -> dict[int, Counts] | None:
+    """{shop id: Counts} from the stored boards of every shop for the period, or None when they are not
+    fresh (the platform's ranking then counts from the events)."""
+    if period.live_end is not None:
+        rows = _live_row(None, period, ["shop_id", "counts"]).exclude(scope="m")
+    else:
+        mark = period_mark(marks(period.start, period.end), period.start, period.end)
+        rows = PeriodBoard.objects.filter(start=period.start, end=period.end, mark=mark).exclude(scope="m")
+    if period.live_end is None and not rows.exists():  # never built for these marks
+        return None
+    found = {pk: Counts(**c) for pk, c in rows.values_list("shop_id", "counts")}
+    return found or None
 
 
 def sources_of_shops(shop_ids, period: Period) -> dict[int, dict]:

@@ -146,10 +146,15 @@ def top_shops(*, period_key: str = "7d", now=None, limit: int = 20) -> list[dict
     """Platform only: shops by paid amount in the period, with visitors and conversion (the shops' stored
     boards for 7/30 days, else one grouped count for all shops)."""
     period = period_for(period_key, now=now)
-    paid = metrics.paid_by_shop(period)
+    counts = boards.counts_of_every_shop(period)
+    if counts is not None:
+        paid = {pk: c.paid_fen for pk, c in counts.items() if c.paid_fen}
+    else:
+        paid = metrics.paid_by_shop(period)
     ranked = sorted(paid.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     shops = shops_by_ids(ids=[pk for pk, _fen in ranked])
-    counts, _stored = boards.counts_of_shops([pk for pk, _fen in ranked if pk in shops], period)
+    if counts is None:
+        counts, _stored = boards.counts_of_shops([pk for pk, _fen in ranked if pk in shops], period)
     rows = []
     for shop_id, fen in ranked:
         shop = shops.get(shop_id)

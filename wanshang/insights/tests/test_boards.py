@@ -97,6 +97,8 @@ def test_pages_read_stored_boards_and_fall_back_to_computing_without_them(market
     cold = selectors.dashboard(scope=a, period_key="30d", now=NOW)
     assert cold["precomputed"] is False  # nothing stored yet: computed now, and not stored by the page
     assert not PeriodBoard.objects.exists()
+    ranking_cold = selectors.top_shops(period_key="7d", now=NOW)  # from the events
+    products_cold = selectors.products(shop=a, period_key="7d", now=NOW)["rows"]
     _build(a, b)
     warm = selectors.dashboard(scope=a, period_key="30d", now=NOW)
     assert warm["precomputed"] is True
@@ -107,7 +109,9 @@ def test_pages_read_stored_boards_and_fall_back_to_computing_without_them(market
     ranking = selectors.top_shops(period_key="7d", now=NOW)
     assert [r["shop"].pk for r in ranking] == [a.pk, b.pk]
     assert ranking[0]["uv"] == counts_days(a, DAY2 - timedelta(days=6), DAY2).uv
+    assert ranking == ranking_cold
     products = selectors.products(shop=a, period_key="7d", now=NOW)["rows"]
+    assert products == products_cold
     assert {r["product_id"]: r["uv"] for r in products} == {11: 2, 12: 3}
 
 
