@@ -3,7 +3,8 @@
 They run on a throwaway database of their own, re-created on every run, never the catalog bench database:
 
 * SQLite: ``$WANSHANG_VAR_DIR/promotions.sqlite3`` (``WANSHANG_VAR_DIR`` defaults to /tmp/bench-var);
-* PostgreSQL: ``postgres://postgres@127.0.0.1:5432/wanshang_bench_promo`` (dropped and re-created).
+* PostgreSQL: ``postgres://postgres@127.0.0.1:5432/wanshang_bench_promo`` (dropped and re-created), or the URL in
+  ``BENCH_PROMO_PG_URL`` (so two people on one machine can each have their own).
 
 Shops, products, member levels, promotions and coupons go through the real services; buyers are bulk-created
 in the shape `accounts.services` gives them (one shared password hash), like bench/seed_catalog.py does.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import _common
 
-PG_URL = "postgres://postgres@127.0.0.1:5432/wanshang_bench_promo"
+PG_URL = os.environ.get("BENCH_PROMO_PG_URL", "postgres://postgres@127.0.0.1:5432/wanshang_bench_promo")
 DISTRICT = "110105"  # 北京市 朝阳区
 
 

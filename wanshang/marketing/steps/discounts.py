@@ -134,14 +134,20 @@ def simulate(payable: dict[int, int], offers: list[Offer]) -> tuple[int, dict[in
     left = dict(payable)
     total = 0
     for offer in offers:
-        keys = [id(line) for line in offer.lines if left[id(line)] > 0]
-        amount = min(offer.amount, sum(left[k] for k in keys) - 1)  # as apply_discount: keep one fen
-        if amount <= 0:
-            continue
-        for k, share in zip(keys, allocate(amount, [left[k] for k in keys]), strict=True):
-            left[k] -= share
-        total += amount
+        total += _take(left, offer)
     return total, left
+
+
+def _take(left: dict[int, int], offer: Offer) -> int:
+    """Apply one offer to `left` in place (as `apply_discount`: capped, keeping one fen); returns the amount."""
+    keys = [k for k in map(id, offer.lines) if left[k] > 0]
+    weights = [left[k] for k in keys]
+    amount = min(offer.amount, sum(weights) - 1)
+    if amount <= 0:
+        return 0
+    for k, share in zip(keys, allocate(amount, weights), strict=True):
+        left[k] -= share
+    return amount
 
 
 def shop_offers(group, ctx: Context, coupons: list, now) -> tuple[list[Offer], list[Offer], list[CouponView]]:
@@ -195,7 +201,35 @@ def choose(
     per_shop = [shop_offers(g, ctx, coupons, now) for g in groups]
     views = [v for _, _, vs in per_shop for v in vs]
     all_lines = [line for g in groups for line in g.valid_lines]
-    platform_offers: list[Offer | None] = [None]
+    platform_offers = _platform_offers(all_lines, coupons, views, now)
+    payable = {id(line): line.payable_fen for line in all_lines}
+    # Each shop's combinations are simulated once; a platform choice only filters them and reads what they
+    # take from its lines. Shops touch only their own lines, so a joint choice is scored by arithmetic:
+    # Σ saved + what the platform coupon can still take (as `simulate` would: capped, keeping one fen).
+    shop_scores = [
+        _shop_scores(frs, cps, g, payable) for (frs, cps, _), g in zip(per_shop, groups, strict=True)
+    ]
+    best = None
+    allowed = _combinable_memo()
+    for p_offer in platform_offers:
+        eligible = {id(line) for line in p_offer.lines if payable[id(line)] > 0} if p_offer else set()
+        fronts = [_front(scores, p_offer, eligible, allowed) for scores in shop_scores]
+        size = 1
+        for f in fronts:
+            size *= len(f)
+        choices = cartesian(*fronts) if size <= MAX_JOINT else [tuple(f[0] for f in fronts)]
+        room = sum(payable[k] for k in eligible)
+        key = _joint_best(choices, p_offer, room)
+        if key is not None and (best is None or key[0] > best[0]):
+            best = (key[0], [list(x[2]) for x in key[1]], p_offer)
+    if best is None:
+        return [[] for _ in groups], None, views
+    return best[1], best[2], views
+
+
+def _platform_offers(all_lines: list, coupons: list, views: list, now) -> list:
+    """None (no platform coupon) and an Offer per usable platform coupon; a view for each held one."""
+    out: list[Offer | None] = [None]
     for coupon in coupons:
         if coupon.shop_id is not None:
             continue
@@ -206,7 +240,7 @@ def choose(
         label = coupon_label(coupon.promotion)
         views.append(CouponView(coupon, label, off > 0, reason))
         if off > 0:
-            platform_offers.append(
+            out.append(
                 Offer(
                     coupon.promotion,
                     scoped,
@@ -216,56 +250,73 @@ def choose(
                     platform_bps=coupon.promotion.platform_share_bps,
                 )
             )
-    payable = {id(line): line.payable_fen for line in all_lines}
-    # Each shop's combinations are simulated once; a platform choice only filters them and reads what they
-    # leave on its lines. Shops touch only their own lines, so a joint choice is scored by arithmetic:
-    # Σ saved + what the platform coupon can still take (as `simulate` would: capped, keeping one fen).
-    shop_scores = []
-    for (frs, cps, _), g in zip(per_shop, groups, strict=True):
-        own = {id(line): payable[id(line)] for line in g.valid_lines}
-        shop_scores.append([(combo, *simulate(own, combo)) for combo in shop_combos(frs, cps, None)])
+    return out
+
+
+def _shop_scores(frs: list, cps: list, group, payable: dict) -> list[tuple]:
+    """(combo, saved, {line key: fen taken}, offers, earliest coupon expiry) of each allowed combination.
+
+    A pair [满减, coupon] starts from what the 满减 alone left, which was simulated already."""
+    own = {id(line): payable[id(line)] for line in group.valid_lines}
+    after: dict[int, tuple[int, dict]] = {}
+    rows = []
+    for combo in shop_combos(frs, cps, None):
+        if len(combo) == 2 and id(combo[0]) in after:
+            first, left = after[id(combo[0])]
+            left = dict(left)
+            saved = first + _take(left, combo[1])
+        else:
+            saved, left = simulate(own, combo)
+            if len(combo) == 1:
+                after[id(combo[0])] = (saved, left)
+        taken = {k: own[k] - v for k, v in left.items() if v != own[k]}
+        rows.append((combo, saved, taken, len(combo), _expiry_key(combo)))
+    return rows
+
+
+def _front(scores: list, p_offer, eligible: set, allowed) -> list[tuple]:
+    """The shop's combinations not beaten on both (saved, saved outside `eligible`), best first.
+
+    Among equal scores the one with fewer offers wins, then the earliest-expiring coupon, then the first."""
+    best: dict[tuple, tuple] = {}
+    for combo, saved, taken, count, expiry in scores:
+        if p_offer is not None and not all(allowed(o.promotion, p_offer.promotion) for o in combo):
+            continue
+        inside = sum(fen for k, fen in taken.items() if k in eligible) if eligible else 0
+        pair = (saved, saved - inside)
+        held = best.get(pair)
+        if held is None or (count, expiry) < (held[3], held[4]):
+            best[pair] = (saved, saved - inside, combo, count, expiry)
+    front, top = [], None
+    for pair in sorted(best, key=lambda p: (-p[0], -p[1])):
+        # sorted by saved (then outside) descending: a pair is beaten iff an earlier one has outside >= its own
+        if top is None or pair[1] > top:
+            front.append(best[pair])
+            top = pair[1] if top is None else max(top, pair[1])
+    return front
+
+
+def _joint_best(choices, p_offer, room: int):
+    """The best (key, choice) of the joint choices for one platform option (first wins a tie), None if none."""
+    p_amount = p_offer.amount if p_offer is not None else 0
+    p_count = 1 if p_offer is not None else 0
+    p_stamp = _expiry_key([p_offer])[0] if p_offer is not None else 0
     best = None
-    allowed = _combinable_memo()
-    for p_offer in platform_offers:
-        eligible = {id(line) for line in p_offer.lines if payable[id(line)] > 0} if p_offer else set()
-        fronts = []
-        for scores in shop_scores:
-            scored = []
-            for combo, saved, left in scores:
-                if p_offer is not None and not all(allowed(o.promotion, p_offer.promotion) for o in combo):
-                    continue
-                inside = sum(payable[k] - left[k] for k in left if k in eligible)
-                scored.append((saved, saved - inside, combo))
-            front = [
-                x
-                for x in scored
-                if not any((o[0] >= x[0] and o[1] >= x[1] and (o[0], o[1]) != (x[0], x[1])) for o in scored)
-            ]
-            # among equal scores keep the one with fewer coupons, then the earliest-expiring coupon
-            front.sort(key=lambda x: (-x[0], -x[1], len(x[2]), _expiry_key(x[2])))
-            dedup, seen = [], set()
-            for x in front:
-                if (x[0], x[1]) not in seen:
-                    seen.add((x[0], x[1]))
-                    dedup.append(x)
-            fronts.append(dedup)
-        size = 1
-        for f in fronts:
-            size *= len(f)
-        choices = cartesian(*fronts) if size <= MAX_JOINT else [tuple(f[0] for f in fronts)]
-        room = sum(payable[k] for k in eligible)
-        for choice in choices:
-            saved = sum(x[0] for x in choice)
-            if p_offer is not None:
-                taken_inside = sum(x[0] - x[1] for x in choice)
-                saved += max(0, min(p_offer.amount, room - taken_inside - 1))
-            offers = [o for x in choice for o in x[2]] + ([p_offer] if p_offer else [])
-            key = (saved, -len(offers), -_expiry_key(offers)[0] if offers else 0)
-            if best is None or key > best[0]:
-                best = (key, [list(x[2]) for x in choice], p_offer)
-    if best is None:
-        return [[] for _ in groups], None, views
-    return best[1], best[2], views
+    for choice in choices:
+        saved = count = taken_inside = 0
+        stamp = p_stamp
+        for x in choice:
+            saved += x[0]
+            taken_inside += x[0] - x[1]
+            count += x[3]
+            if x[4][0] and (not stamp or x[4][0] < stamp):
+                stamp = x[4][0]
+        if p_offer is not None:
+            saved += max(0, min(p_amount, room - taken_inside - 1))
+        key = (saved, -(count + p_count), -stamp if count + p_count else 0)
+        if best is None or key > best[0]:
+            best = (key, choice)
+    return best
 
 
 def _expiry_key(offers) -> tuple:

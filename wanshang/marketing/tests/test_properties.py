@@ -21,12 +21,14 @@ from wanshang.marketing.steps.context import Context, in_scope
 from wanshang.marketing.steps.discounts import (
     Offer,
     best_discounts,
+    choose,
     combinable,
     coupon_offer,
     full_reduction_offer,
     simulate,
 )
 from wanshang.marketing.steps.items import apply_bundles
+from wanshang.marketing.tests.reference_choose import reference_choose
 from wanshang.marketing.types import LATER_TOKENS, Kind, Scope
 from wanshang.pricing.types import (
     Adjustment,
@@ -427,6 +429,31 @@ def test_chosen_combination_is_never_worse_than_any_allowed_combination(cart):
         assert len([c for c in codes if c.startswith("promo:")]) <= 1
     if cart.options.coupon_ids is not None:
         assert {c.pk for c in chosen} <= set(cart.options.coupon_ids)
+
+
+def _choice(result) -> tuple:
+    per_group, platform, views = result
+    offers = [[(o.code, o.amount, o.label, [id(ln) for ln in o.lines]) for o in group] for group in per_group]
+    return (
+        offers,
+        platform.code if platform is not None else None,
+        [(v.coupon.pk, v.label, v.usable, v.reason) for v in views],
+    )
+
+
+@PURE
+@given(carts())
+def test_fast_choose_gives_exactly_what_the_reference_search_gives(cart):
+    """The optimised search (issue 13) picks the same offers, platform coupon and views, ties included."""
+    ctx = cart.context["marketing"]
+    for group in cart.groups:
+        for adj, _ in apply_bundles(group.valid_lines, ctx):
+            group.adjustments.append(adj)
+    groups = [g for g in cart.groups if g.valid_lines]
+    coupons = ctx.coupons
+    if cart.options.coupon_ids is not None:
+        coupons = [c for c in coupons if c.pk in set(cart.options.coupon_ids)]
+    assert _choice(choose(groups, ctx, coupons, NOW)) == _choice(reference_choose(groups, ctx, coupons, NOW))
 
 
 def test_clean_config_rejects_what_the_strategies_never_generate():
