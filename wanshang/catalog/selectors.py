@@ -1,3 +1,4 @@
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from wanshang.catalog.models import (
     ProductMedia,
     Sku,
 )
+from wanshang.common import rawsql
 from wanshang.common.dbrouter import primary_reads
 from wanshang.common.errors import NotFound
 
@@ -213,29 +215,175 @@ def favourite_product_ids(*, user, product_ids) -> set[int]:
     )
 
 
+# --- what pricing reads: plain records, not model instances (issue 13) ------------------------------------------
+# A cart is priced on every cart view, preview and submit. Building Sku/Product/Shop/Category instances for it
+# cost more than everything else in the read (JSON and text columns the engine never looks at), so the read
+# gives these records instead, with the attributes the pricing engine, checkout, orders and the cart and
+# checkout pages use (`main_image`, `spec_text`, `return_policy` set by a view …).
+
+
+@dataclass(eq=False)
+class ShopRecord:
+    pk: int
+    name: str
+    slug: str
+    logo_url: str
+    status: str
+    ship_within_hours: int | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+@dataclass(eq=False)
+class CategoryRecord:
+    pk: int
+    path: str
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+@dataclass(eq=False)
+class ProductRecord:
+    pk: int
+    shop: ShopRecord
+    category: CategoryRecord
+    title: str
+    images: list
+    status: str
+    is_wholesale: bool
+    min_order_qty: int
+    freight_template_id: int | None
+    ship_within_hours: int | None
+    no_return_kind: str
+    no_return_note: str
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def shop_id(self) -> int:
+        return self.shop.pk
+
+    @property
+    def category_id(self) -> int:
+        return self.category.pk
+
+    @property
+    def main_image(self) -> str:
+        return self.images[0] if self.images else ""
+
+
+@dataclass(eq=False)
+class SkuRecord:
+    pk: int
+    product: ProductRecord
+    price_fen: int
+    weight_g: int
+    spec_values: list
+    is_active: bool
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def product_id(self) -> int:
+        return self.product.pk
+
+    @property
+    def shop_id(self) -> int:
+        return self.product.shop.pk
+
+    @property
+    def spec_text(self) -> str:
+        return " ".join(self.spec_values) if self.spec_values else "默认规格"
+
+
 @dataclass(frozen=True)
 class BuyableSku:
-    sku: Sku
-    product: Product
+    sku: SkuRecord
+    product: ProductRecord
     ok: bool
     reason: str  # why not buyable, in words for the buyer
 
 
+_SKU_FIELDS = ("id", "price_fen", "weight_g", "spec_values", "is_active")
+_PRODUCT_FIELDS = (
+    "id",
+    "title",
+    "images",
+    "status",
+    "is_wholesale",
+    "min_order_qty",
+    "freight_template",
+    "ship_within_hours",
+    "no_return_kind",
+    "no_return_note",
+)
+_SHOP_FIELDS = ("id", "name", "slug", "logo_url", "status", "ship_within_hours")
+
+
+@functools.cache
+def _skus_sql() -> str:
+    Shop = Product._meta.get_field("shop").related_model  # noqa: N806  (merchants' model, not imported)
+    cols = (
+        [rawsql.column(Sku, f) for f in _SKU_FIELDS]
+        + [rawsql.column(Product, f) for f in _PRODUCT_FIELDS]
+        + [rawsql.column(Shop, f) for f in _SHOP_FIELDS]
+        + [rawsql.column(Category, f) for f in ("id", "path")]
+    )
+    # identifiers from the models' meta; values are always bound as parameters
+    return (
+        f"SELECT {', '.join(cols)} FROM {rawsql.table(Sku)}"  # noqa: S608
+        f" JOIN {rawsql.table(Product)} ON {rawsql.column(Product, 'id')} = {rawsql.column(Sku, 'product')}"
+        f" JOIN {rawsql.table(Shop)} ON {rawsql.column(Shop, 'id')} = {rawsql.column(Product, 'shop')}"
+        f" JOIN {rawsql.table(Category)} ON {rawsql.column(Category, 'id')} = {rawsql.column(Product, 'category')}"
+        f" WHERE {rawsql.column(Sku, 'id')} IN "
+    )
+
+
 def skus_for_purchase(*, sku_ids) -> dict[int, BuyableSku]:
-    """Every requested SKU with whether it can be bought now and why not. Unknown ids are absent."""
-    skus = Sku.objects.select_related("product__shop", "product__category").filter(pk__in=list(sku_ids))
+    """Every requested SKU with whether it can be bought now and why not. Unknown ids are absent.
+
+    One statement; SKUs, products, shops and categories come back as records (`SkuRecord` …), each product,
+    shop and category once however many of its SKUs are asked for."""
+    ids = list(sku_ids)
+    if not ids:
+        return {}
+    found = rawsql.rows(f"{_skus_sql()}({rawsql.placeholders(len(ids))})", ids)
+    shops: dict[int, ShopRecord] = {}
+    categories: dict[int, CategoryRecord] = {}
+    products: dict[int, ProductRecord] = {}
     out = {}
-    for sku in skus:
-        product = sku.product
+    for row in found:
+        sku_id, price_fen, weight_g, spec_values, is_active = row[:5]
+        shop_id = row[15]
+        shop = shops.get(shop_id) or shops.setdefault(shop_id, ShopRecord(*row[15:21]))
+        category = categories.get(row[21]) or categories.setdefault(row[21], CategoryRecord(*row[21:23]))
+        product_id = row[5]
+        product = products.get(product_id)
+        if product is None:
+            p = row[5:15]
+            product = products[product_id] = ProductRecord(
+                p[0], shop, category, p[1], rawsql.json_value(p[2]) or [], p[3], rawsql.flag(p[4]), *p[5:]
+            )
+        sku = SkuRecord(
+            sku_id, product, price_fen, weight_g, rawsql.json_value(spec_values) or [], rawsql.flag(is_active)
+        )
         if not sku.is_active:
             reason = "该规格已失效"
         elif product.status != Product.Status.ON_SALE:
             reason = "商品已下架"
-        elif product.shop.status != "open":
+        elif shop.status != "open":
             reason = "店铺已暂停营业"
         else:
             reason = ""
-        out[sku.pk] = BuyableSku(sku=sku, product=product, ok=not reason, reason=reason)
+        out[sku_id] = BuyableSku(sku=sku, product=product, ok=not reason, reason=reason)
     return out
 
 

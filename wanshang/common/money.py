@@ -83,11 +83,12 @@ def allocate(total: int, weights: list[int]) -> list[int]:
     sign = -1 if total < 0 else 1
     amount = abs(total)
     floors = [amount * w // wsum for w in weights]
-    remainders = [(amount * w % wsum, -i) for i, w in enumerate(weights)]
     short = amount - sum(floors)
-    for _, neg_i in sorted(remainders, reverse=True)[:short]:
-        floors[-neg_i] += 1
-    return [sign * f for f in floors]
+    if short:  # the largest remainders get one fen more, the earlier index first on a tie
+        order = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % wsum), i))
+        for i in order[:short]:
+            floors[i] += 1
+    return floors if sign == 1 else [-f for f in floors]
 
 
 def percent_of(amount_fen: int, basis_points: int) -> int:

@@ -1,3 +1,7 @@
+import uuid
+
+from django.core.cache import cache
+
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.fulfillment.freight import FreightLine, NotDeliverable, quote
 from wanshang.fulfillment.models import Carrier, FreightTemplate, Region
@@ -31,12 +35,42 @@ def freight_template_get(*, shop, template_id) -> FreightTemplate:
     return template
 
 
+# --- the shops' freight templates, kept per process until a template changes -----------------------------------
+# Pricing reads them on every cart view, preview and submit; they change when a merchant edits one. Each process
+# keeps the templates (with their rules) it has read and drops them all when `freight_changed` (called by every
+# template write, now and after commit) changes the token in the shared cache: one cache read per price.
+
+FREIGHT_TOKEN_KEY = "fulfillment:freight-token"
+_held: dict = {"token": None, "shops": {}}
+
+
+def freight_changed() -> None:
+    cache.set(FREIGHT_TOKEN_KEY, uuid.uuid4().hex, None)
+
+
+def _freight_token() -> str:
+    token = cache.get(FREIGHT_TOKEN_KEY)
+    if token is None:  # a fresh cache: nothing a process holds can be trusted
+        cache.add(FREIGHT_TOKEN_KEY, uuid.uuid4().hex, None)
+        token = cache.get(FREIGHT_TOKEN_KEY)
+    return token
+
+
 def freight_templates_of_shops(*, shop_ids) -> dict[int, dict[int, FreightTemplate]]:
-    """Every template (with its rules) of these shops, in two queries: {shop_id: {template_id: template}}."""
-    out: dict[int, dict[int, FreightTemplate]] = {sid: {} for sid in shop_ids}
-    for t in FreightTemplate.objects.filter(shop_id__in=list(shop_ids)).prefetch_related("rules"):
-        out[t.shop_id][t.pk] = t
-    return out
+    """Every template (with its rules) of these shops: {shop_id: {template_id: template}}.
+
+    From the process's copy; shops not in it are read in two queries. The templates are shared: read only."""
+    token = _freight_token()
+    if _held["token"] != token or len(_held["shops"]) > 5000:
+        _held["token"], _held["shops"] = token, {}
+    held = _held["shops"]
+    missing = [sid for sid in shop_ids if sid not in held]
+    if missing:
+        loaded: dict[int, dict[int, FreightTemplate]] = {sid: {} for sid in missing}
+        for t in FreightTemplate.objects.filter(shop_id__in=missing).prefetch_related("rules"):
+            loaded[t.shop_id][t.pk] = t
+        held.update(loaded)  # whole entries only: other threads may read `held` meanwhile
+    return {sid: held[sid] for sid in shop_ids}
 
 
 def freight_for_shop(

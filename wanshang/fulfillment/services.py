@@ -5,11 +5,19 @@ from django.db import transaction
 
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.fulfillment.models import FreightRule, FreightTemplate, Region
+from wanshang.fulfillment.selectors import freight_changed
+
+
+def _templates_changed() -> None:
+    """Every process's copy of the shops' templates is dropped: now, for reads in this transaction, and again
+    after commit, for a process that copied the old rows between the two."""
+    freight_changed()
+    transaction.on_commit(freight_changed)
 
 
 def freight_template_create_default(*, shop) -> FreightTemplate:
     """A new shop ships everywhere at ¥10 for the first piece, ¥5 per extra, free from ¥99."""
-    return FreightTemplate.objects.create(
+    template = FreightTemplate.objects.create(
         shop=shop,
         name="默认运费",
         mode=FreightTemplate.Mode.PIECE,
@@ -20,6 +28,8 @@ def freight_template_create_default(*, shop) -> FreightTemplate:
         free_threshold_fen=9900,
         is_default=True,
     )
+    _templates_changed()
+    return template
 
 
 def _int(value, *, label, field, low=0, high=10**9) -> int:
@@ -113,6 +123,7 @@ def freight_template_save(
         FreightTemplate.objects.for_shop(shop).exclude(pk=template.pk).update(is_default=False)
         FreightTemplate.objects.filter(pk=template.pk).update(is_default=True)
         template.is_default = True
+    _templates_changed()
     return template
 
 
@@ -124,6 +135,7 @@ def freight_template_delete(*, shop, template_id) -> None:
     if template.is_default:
         raise ValidationError("默认模板不能删除，请先把其他模板设为默认", field="template_id")
     template.delete()  # products fall back to the shop's default template (SET_NULL)
+    _templates_changed()
 
 
 def regions_ensure_loaded() -> int:

@@ -2,6 +2,7 @@ from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from wanshang.catalog.selectors import seller_skus_on_sale
+from wanshang.common import rawsql
 from wanshang.common.errors import NotFound
 from wanshang.inventory.exports import XLSX as XLSX_CONTENT_TYPE
 from wanshang.inventory.exports import plan_headers, stock_plan_xlsx
@@ -50,13 +51,18 @@ __all__ = [
 
 
 def available_by_sku(*, sku_ids) -> dict[int, int]:
-    """Units a buyer can still order, per SKU, over all warehouses."""
-    rows = (
-        Stock.objects.filter(sku_id__in=list(sku_ids))
-        .values("sku_id")
-        .annotate(avail=Sum(F("on_hand") - F("reserved")))
+    """Units a buyer can still order, per SKU, over all warehouses (one plain statement: pricing reads it on
+    every cart view, so it skips the ORM's per-query cost, see `common.rawsql`)."""
+    ids = list(sku_ids)
+    if not ids:
+        return {}
+    sku, on_hand, reserved = (rawsql.column(Stock, f) for f in ("sku", "on_hand", "reserved"))
+    found = rawsql.rows(
+        f"SELECT {sku}, SUM({on_hand} - {reserved}) FROM {rawsql.table(Stock)}"  # noqa: S608
+        f" WHERE {sku} IN ({rawsql.placeholders(len(ids))}) GROUP BY {sku}",
+        ids,
     )
-    return {r["sku_id"]: max(r["avail"] or 0, 0) for r in rows}
+    return {sku_id: max(int(avail or 0), 0) for sku_id, avail in found}
 
 
 def available_in_warehouse(*, sku_ids, warehouse_id) -> dict[int, int]:

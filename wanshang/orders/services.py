@@ -82,7 +82,7 @@ def orders_create(
         order = Order.objects.create(
             no=new_no("W", now),
             buyer=buyer,
-            shop=group.shop,
+            shop_id=group.shop.pk,
             payment=payment,
             address=address.snapshot(),
             buyer_note=(buyer_note or "").strip()[:200],

@@ -27,6 +27,26 @@ def test_allocation_is_proportional_within_one_fen(total, weights):
         assert abs(part * wsum - total * w) < wsum  # |part − exact share| < 1 fen
 
 
+def _allocate_reference(total: int, weights: list[int]) -> list[int]:
+    """Largest remainder, written plainly (the version before the fast path of issue 13)."""
+    if sum(weights) == 0:
+        weights = [1] * len(weights)
+    wsum, sign, amount = sum(weights), (-1 if total < 0 else 1), abs(total)
+    floors = [amount * w // wsum for w in weights]
+    remainders = [(amount * w % wsum, -i) for i, w in enumerate(weights)]
+    for _, neg_i in sorted(remainders, reverse=True)[: amount - sum(floors)]:
+        floors[-neg_i] += 1
+    return [sign * f for f in floors]
+
+
+@given(
+    total=st.integers(min_value=-(10**9), max_value=10**9),
+    weights=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=12),
+)
+def test_allocation_matches_the_plain_largest_remainder_split(total, weights):
+    assert allocate(total, weights) == _allocate_reference(total, weights)
+
+
 @given(fen=st.integers(min_value=-(10**12), max_value=10**12))
 def test_yuan_text_round_trips(fen):
     text = fen_to_yuan_str(fen)

@@ -2,12 +2,14 @@
 cart size. The shops' promotions are kept per process until a marketing write bumps the snapshot token.
 """
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db import connection
 
+from wanshang.common import rawsql
 from wanshang.marketing.models import Coupon, FlashClaim, MemberLevel, PointsAccount, Promotion, PromotionItem
 from wanshang.marketing.types import Kind, Scope
 from wanshang.orders.selectors import buyer_spend_by_shop, units_bought
@@ -53,8 +55,25 @@ class Context:
     flash_held_units: dict = field(
         default_factory=dict
     )  # item_id -> units set aside, not in an order (fresh)
-    coupons: list = field(default_factory=list)
+    coupons: list = field(default_factory=list)  # HeldCoupon records
     points_balance: int = 0
+    points_loaded: bool = False  # `points_balance` was read for this price (redeem_points reuses it)
+
+
+@dataclass(eq=False)
+class HeldCoupon:
+    """A coupon the buyer holds, as pricing reads it: the row's fields and its promotion (the process's copy)."""
+
+    pk: int
+    promotion_id: int
+    shop_id: int | None
+    valid_from: object
+    valid_until: object
+    promotion: object
+
+    @property
+    def id(self) -> int:
+        return self.pk
 
 
 # --- the shops' promotions, kept per process until a promotion changes ----------------------------------------
@@ -64,14 +83,34 @@ class Context:
 # starts or ends needs no bump; flash-sale stock is never taken from here.
 
 SNAPSHOT_KEY = "marketing:snapshot-token"
-_snapshot: dict = {"token": None, "shops": {}}
+_snapshot: dict = {"token": None, "shops": {}, "coupon_promotions": {}}
 
 
 @dataclass
 class ShopPromotions:
+    """One shop's promotions as loaded, and the index `load_context` reads (built once per snapshot)."""
+
     promotions: list  # active or paused, not ended
     items: list  # their PromotionItems, `.promotion` attached
     levels: list  # MemberLevel rows, by rank
+    items_by_sku: dict = field(default_factory=dict)  # sku_id -> [item] of item-level kinds, by item id
+    bundles: list = field(default_factory=list)  # [(Promotion, [PromotionItem])] 套餐, by promotion id
+    shop_level: list = field(default_factory=list)  # 满减 and shop-wide 会员价 (with level rates)
+
+    def build_index(self) -> "ShopPromotions":
+        bundles: dict = {}
+        for item in self.items:
+            if item.promotion.kind == Kind.BUNDLE:
+                bundles.setdefault(item.promotion_id, (item.promotion, []))[1].append(item)
+            else:
+                self.items_by_sku.setdefault(item.sku_id, []).append(item)
+        self.bundles = sorted(bundles.values(), key=lambda pair: pair[0].pk)
+        self.shop_level = [
+            p
+            for p in self.promotions
+            if p.kind == Kind.FULL_REDUCTION or (p.kind == Kind.MEMBER_PRICE and p.config.get("level_bps"))
+        ]
+        return self
 
 
 def snapshot_bump() -> None:
@@ -89,8 +128,12 @@ def _snapshot_token() -> str:
 def shop_promotions(shop_ids, now, fresh: set | None = None) -> dict[int, ShopPromotions]:
     """The shops' promotions; ids of shops read from the database by this call are added to `fresh`."""
     token = _snapshot_token()
-    if _snapshot["token"] != token or len(_snapshot["shops"]) > 5000:
-        _snapshot["token"], _snapshot["shops"] = token, {}
+    if (
+        _snapshot["token"] != token
+        or len(_snapshot["shops"]) > 5000
+        or len(_snapshot["coupon_promotions"]) > 20000
+    ):
+        _snapshot["token"], _snapshot["shops"], _snapshot["coupon_promotions"] = token, {}, {}
     held = _snapshot["shops"]
     missing = [sid for sid in shop_ids if sid not in held]
     if missing:
@@ -110,6 +153,8 @@ def shop_promotions(shop_ids, now, fresh: set | None = None) -> dict[int, ShopPr
             loaded[item.promotion.shop_id].items.append(item)
         for level in MemberLevel.objects.filter(shop_id__in=missing).order_by("rank"):
             loaded[level.shop_id].levels.append(level)
+        for entry in loaded.values():
+            entry.build_index()
         held.update(loaded)  # whole entries only: other threads may read `held` meanwhile
         if fresh is not None:
             fresh.update(missing)
@@ -128,29 +173,25 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
     fresh: set = set()
     snapshot = shop_promotions({line.product.shop_id for line in lines}, now, fresh)
     shop_ids = set(snapshot)
-    bundles: dict = {}
+    bundles = []
     flash_ids = []
     for held in snapshot.values():
-        for item in held.items:
-            promo = item.promotion
-            if not _running_now(promo, now):
-                continue
-            if promo.kind == Kind.BUNDLE:
-                bundles.setdefault(promo.pk, (promo, []))[1].append(item)
-            elif item.sku_id in sku_ids:
-                ctx.items_by_sku.setdefault(item.sku_id, []).append(item)
+        for sku_id in sku_ids & held.items_by_sku.keys():
+            for item in held.items_by_sku[sku_id]:
+                promo = item.promotion
+                if not _running_now(promo, now):
+                    continue
+                ctx.items_by_sku.setdefault(sku_id, []).append(item)
                 if promo.kind == Kind.FLASH_SALE:
                     if promo.shop_id in fresh:
                         ctx.flash_held_units[item.pk] = item.held
                     else:
                         flash_ids.append(item.pk)
-        for promo in held.promotions:
-            if promo.kind not in (Kind.FULL_REDUCTION, Kind.MEMBER_PRICE) or not _running_now(promo, now):
-                continue
-            if promo.kind == Kind.MEMBER_PRICE and not promo.config.get("level_bps"):
-                continue
-            ctx.shop_promotions.setdefault(promo.shop_id, []).append(promo)
-    ctx.bundles = sorted(bundles.values(), key=lambda pair: pair[0].pk)
+        bundles += [pair for pair in held.bundles if _running_now(pair[0], now)]
+        for promo in held.shop_level:
+            if _running_now(promo, now):
+                ctx.shop_promotions.setdefault(promo.shop_id, []).append(promo)
+    ctx.bundles = sorted(bundles, key=lambda pair: pair[0].pk)
     if flash_ids:  # flash stock moves all the time: always read it fresh
         for pk, sold, held in PromotionItem.objects.filter(pk__in=flash_ids).values_list(
             "pk", "sold", "held"
@@ -158,30 +199,7 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
             ctx.flash_sold[pk], ctx.flash_held_units[pk] = sold, held
     if not authenticated(buyer):
         return ctx
-    member_shops = {
-        sid for sid, promos in ctx.shop_promotions.items() if any(p.kind == Kind.MEMBER_PRICE for p in promos)
-    }
-    member_shops |= {
-        i.promotion.shop_id
-        for items in ctx.items_by_sku.values()
-        for i in items
-        if i.promotion.kind == Kind.MEMBER_PRICE
-    }
-    if member_shops:
-        levels = [level for sid in sorted(member_shops) for level in snapshot[sid].levels]
-        if levels:
-            ctx.points_balance = (
-                PointsAccount.objects.filter(user=buyer).values_list("balance", flat=True).first() or 0
-            )
-            spend = buyer_spend_by_shop(buyer=buyer, shop_ids=member_shops)
-            for level in levels:
-                reached = (
-                    (level.min_spend_fen == 0 and level.min_points == 0)
-                    or (level.min_spend_fen and spend.get(level.shop_id, 0) >= level.min_spend_fen)
-                    or (level.min_points and ctx.points_balance >= level.min_points)
-                )
-                if reached:
-                    ctx.ranks[level.shop_id] = (level.rank, level.name)
+    _buyer_ranks(ctx, buyer, snapshot)
     limited = {
         i.promotion_id
         for items in ctx.items_by_sku.values()
@@ -198,14 +216,90 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
             FlashClaim.objects.filter(item_id__in=flash, buyer=buyer).values_list("item_id", "quantity")
         )
     if with_coupons:
-        ctx.coupons = list(
-            Coupon.objects.filter(
-                Q(shop_id__in=shop_ids) | Q(shop__isnull=True),
-                buyer=buyer,
-                status=Coupon.Status.UNUSED,
-                valid_until__gt=now,
-            )
-            .select_related("promotion")
-            .order_by("valid_until", "id")
-        )
+        ctx.coupons = held_coupons(buyer_id=buyer.pk, shop_ids=shop_ids, now=now)
     return ctx
+
+
+def _buyer_ranks(ctx: Context, buyer, snapshot: dict) -> None:
+    """The buyer's member level in each shop with a member price among these promotions."""
+    member_shops = {
+        sid for sid, promos in ctx.shop_promotions.items() if any(p.kind == Kind.MEMBER_PRICE for p in promos)
+    }
+    member_shops |= {
+        i.promotion.shop_id
+        for items in ctx.items_by_sku.values()
+        for i in items
+        if i.promotion.kind == Kind.MEMBER_PRICE
+    }
+    if not member_shops:
+        return
+    levels = [level for sid in sorted(member_shops) for level in snapshot[sid].levels]
+    if not levels:
+        return
+    points = points_balance(ctx, buyer)
+    # spend is read only when a level asks for it (a level of points only, or for everyone, needs no orders)
+    spend = (
+        buyer_spend_by_shop(buyer=buyer, shop_ids=member_shops)
+        if any(level.min_spend_fen for level in levels)
+        else {}
+    )
+    for level in levels:
+        reached = (
+            (level.min_spend_fen == 0 and level.min_points == 0)
+            or (level.min_spend_fen and spend.get(level.shop_id, 0) >= level.min_spend_fen)
+            or (level.min_points and points >= level.min_points)
+        )
+        if reached:
+            ctx.ranks[level.shop_id] = (level.rank, level.name)
+
+
+def points_balance(ctx: Context | None, buyer) -> int:
+    """The buyer's points, read once per price (member levels and the points step both need it)."""
+    if ctx is not None and ctx.points_loaded:
+        return ctx.points_balance
+    found = rawsql.rows(_points_sql(), [buyer.pk])
+    balance = (found[0][0] if found else 0) or 0
+    if ctx is not None:
+        ctx.points_balance, ctx.points_loaded = balance, True
+    return balance
+
+
+@functools.cache
+def _points_sql() -> str:
+    balance, user = rawsql.column(PointsAccount, "balance"), rawsql.column(PointsAccount, "user")
+    return f"SELECT {balance} FROM {rawsql.table(PointsAccount)} WHERE {user} = %s"  # noqa: S608
+
+
+@functools.cache
+def _coupons_sql() -> str:
+    cols = ", ".join(
+        rawsql.column(Coupon, f) for f in ("id", "promotion", "shop", "valid_from", "valid_until")
+    )
+    shop, until = rawsql.column(Coupon, "shop"), rawsql.column(Coupon, "valid_until")
+    return (
+        f"SELECT {cols} FROM {rawsql.table(Coupon)}"  # noqa: S608  (identifiers from the model's meta)
+        f" WHERE {rawsql.column(Coupon, 'buyer')} = %s AND {rawsql.column(Coupon, 'status')} = %s"
+        f" AND {until} > %s AND ({shop} IS NULL OR {shop} IN ({{shops}}))"
+        f" ORDER BY {until}, {rawsql.column(Coupon, 'id')}"
+    )
+
+
+def held_coupons(*, buyer_id: int, shop_ids, now) -> list[HeldCoupon]:
+    """The buyer's unused, unexpired coupons of these shops and of the platform, earliest expiry first.
+
+    One plain statement for the coupon rows; their promotions come from the process's copy (kept under the same
+    snapshot token as the shops' promotions), read from the database only the first time one is seen."""
+    shops = sorted(shop_ids) or [0]
+    sql = _coupons_sql().format(shops=rawsql.placeholders(len(shops)))
+    when = connection.ops.adapt_datetimefield_value(now)
+    found = rawsql.rows(sql, [buyer_id, Coupon.Status.UNUSED, when, *shops])
+    promotions = _snapshot["coupon_promotions"]
+    missing = {row[1] for row in found} - promotions.keys()
+    if missing:
+        promotions.update(Promotion.objects.in_bulk(missing))
+    return [
+        HeldCoupon(
+            pk, promotion_id, shop_id, rawsql.aware(start), rawsql.aware(until), promotions[promotion_id]
+        )
+        for pk, promotion_id, shop_id, start, until in found
+    ]

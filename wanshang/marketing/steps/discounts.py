@@ -211,9 +211,18 @@ def choose(
     ]
     best = None
     allowed = _combinable_memo()
+    seen_fronts: dict = {}  # platform coupons with the same lines and the same combining rule share the fronts
     for p_offer in platform_offers:
         eligible = {id(line) for line in p_offer.lines if payable[id(line)] > 0} if p_offer else set()
-        fronts = [_front(scores, p_offer, eligible, allowed) for scores in shop_scores]
+        rule = (
+            (token_of(p_offer.promotion), frozenset(p_offer.promotion.config.get("combine_with", ())))
+            if p_offer
+            else None
+        )
+        fronts = seen_fronts.get((rule, frozenset(eligible)))
+        if fronts is None:
+            fronts = [_front(scores, p_offer, eligible, allowed) for scores in shop_scores]
+            seen_fronts[(rule, frozenset(eligible))] = fronts
         size = 1
         for f in fronts:
             size *= len(f)

@@ -3,8 +3,7 @@ POINTS_MAX_RATIO_BPS of what the allowed lines still cost."""
 
 from django.conf import settings
 
-from wanshang.marketing.models import PointsAccount
-from wanshang.marketing.steps.context import authenticated
+from wanshang.marketing.steps.context import authenticated, points_balance
 from wanshang.pricing.types import Adjustment, PricedCart, apply_discount, register_step
 
 
@@ -22,10 +21,7 @@ def redeem_points(cart: PricedCart, now) -> None:
     lines = [line for line in cart.valid_lines if line.allows("points")]
     if not authenticated(cart.buyer) or not lines:
         return
-    ctx = cart.context.get("marketing")
-    balance = PointsAccount.objects.filter(user=cart.buyer).values_list("balance", flat=True).first() or 0
-    if ctx is not None:
-        ctx.points_balance = balance
+    balance = points_balance(cart.context.get("marketing"), cart.buyer)
     cart.points_available = balance
     ceiling = sum(line.payable_fen for line in lines) * settings.WANSHANG["POINTS_MAX_RATIO_BPS"] // 10000
     fen = min(points_value_fen(balance), ceiling)
