@@ -11,6 +11,7 @@ from django.db import connection
 
 from wanshang.common import rawsql
 from wanshang.marketing.models import Coupon, FlashClaim, MemberLevel, PointsAccount, Promotion, PromotionItem
+from wanshang.marketing.steps.labels import coupon_label
 from wanshang.marketing.types import Kind, Scope
 from wanshang.orders.selectors import buyer_spend_by_shop, units_bought
 from wanshang.pricing.types import PricedLine
@@ -70,6 +71,7 @@ class HeldCoupon:
     valid_from: object
     valid_until: object
     promotion: object
+    label: str = ""  # `discounts.coupon_label` of the promotion, kept with the process's copy
 
     @property
     def id(self) -> int:
@@ -296,10 +298,8 @@ def held_coupons(*, buyer_id: int, shop_ids, now) -> list[HeldCoupon]:
     promotions = _snapshot["coupon_promotions"]
     missing = {row[1] for row in found} - promotions.keys()
     if missing:
-        promotions.update(Promotion.objects.in_bulk(missing))
+        promotions.update({pk: (p, coupon_label(p)) for pk, p in Promotion.objects.in_bulk(missing).items()})
     return [
-        HeldCoupon(
-            pk, promotion_id, shop_id, rawsql.aware(start), rawsql.aware(until), promotions[promotion_id]
-        )
-        for pk, promotion_id, shop_id, start, until in found
+        HeldCoupon(pk, pid, shop_id, rawsql.aware(start), rawsql.aware(until), *promotions[pid])
+        for pk, pid, shop_id, start, until in found
     ]

@@ -8,6 +8,7 @@ from itertools import product as cartesian
 from wanshang.common.money import allocate
 from wanshang.marketing.promotions.kinds import yuan
 from wanshang.marketing.steps.context import Context, in_scope
+from wanshang.marketing.steps.labels import coupon_label
 from wanshang.marketing.types import Kind
 from wanshang.pricing.types import Adjustment, PricedCart, apply_discount, register_step
 
@@ -85,22 +86,9 @@ def coupon_offer(coupon, base_fen: int, now) -> tuple[int, str]:
     return min(off, base_fen), ""
 
 
-def coupon_label(promotion) -> str:
-    c = promotion.config
-    prefix = "平台券" if promotion.shop_id is None else "店铺券"
-    if c["type"] == "amount":
-        body = (
-            f"满{yuan(c['threshold_fen'])}减{yuan(c['amount_fen'])}"
-            if c["threshold_fen"]
-            else f"无门槛减{yuan(c['amount_fen'])}"
-        )
-    else:
-        body = (
-            f"满{yuan(c['threshold_fen'])}" if c["threshold_fen"] else ""
-        ) + f"{c['discount_bps'] / 1000:g}折"
-        if c.get("cap_fen"):
-            body += f"（最多减{yuan(c['cap_fen'])}）"
-    return f"{prefix} {body}"
+def held_label(coupon) -> str:
+    """A held coupon's label: worked out once per promotion when pricing loaded it (`HeldCoupon.label`)."""
+    return getattr(coupon, "label", "") or coupon_label(coupon.promotion)
 
 
 @dataclass
@@ -169,7 +157,7 @@ def shop_offers(group, ctx: Context, coupons: list, now) -> tuple[list[Offer], l
             continue
         scoped = [line for line in lines if line.allows("coupon") and in_scope(coupon.promotion, line)]
         off, reason = coupon_offer(coupon, sum(line.payable_fen for line in scoped), now)
-        label = coupon_label(coupon.promotion)
+        label = held_label(coupon)
         views.append(CouponView(coupon, label, off > 0, reason))
         if off > 0:
             shop_coupons.append(Offer(coupon.promotion, scoped, off, label, coupon=coupon))
@@ -246,7 +234,7 @@ def _platform_offers(all_lines: list, coupons: list, views: list, now) -> list:
             line for line in all_lines if line.allows("platform_coupon") and in_scope(coupon.promotion, line)
         ]
         off, reason = coupon_offer(coupon, sum(line.payable_fen for line in scoped), now)
-        label = coupon_label(coupon.promotion)
+        label = held_label(coupon)
         views.append(CouponView(coupon, label, off > 0, reason))
         if off > 0:
             out.append(
@@ -262,40 +250,80 @@ def _platform_offers(all_lines: list, coupons: list, views: list, now) -> list:
     return out
 
 
-def _shop_scores(frs: list, cps: list, group, payable: dict) -> list[tuple]:
-    """(combo, saved, {line key: fen taken}, offers, earliest coupon expiry) of each allowed combination.
+class _Scored:
+    """One allowed combination of a shop: what it saves, and (worked out only when a platform coupon covers
+    part of the shop's lines) what it takes from each line."""
 
-    A pair [满减, coupon] starts from what the 满减 alone left, which was simulated already."""
+    __slots__ = ("combo", "count", "expiry", "own", "saved", "_taken")
+
+    def __init__(self, combo: list, saved: int, own: dict):
+        self.combo, self.saved, self.own, self._taken = combo, saved, own, None
+        self.count, self.expiry = len(combo), _expiry_key(combo)
+
+    def taken(self) -> dict[int, int]:
+        if self._taken is None:
+            _, left = simulate(self.own, self.combo)
+            self._taken = {k: self.own[k] - v for k, v in left.items() if v != self.own[k]}
+        return self._taken
+
+
+def _shop_scores(frs: list, cps: list, group, payable: dict) -> tuple[frozenset, list[_Scored]]:
+    """The shop's lines that still cost something, and each allowed combination with what it saves.
+
+    What an offer takes is capped by what its lines still cost (`_take`), and that needs no split: a second
+    offer's lines lost exactly the first's amount when they hold all the first's lines, nothing when they
+    share none. Only partly shared lines are simulated."""
     own = {id(line): payable[id(line)] for line in group.valid_lines}
-    after: dict[int, tuple[int, dict]] = {}
+    positive = frozenset(k for k, fen in own.items() if fen > 0)
+    keys = {id(o): frozenset(map(id, o.lines)) & positive for o in frs + cps}
+
+    room = {i: sum(own[k] for k in ks) for i, ks in keys.items()}
+
+    def alone(offer, lost: int = 0) -> int:
+        amount = min(offer.amount, room[id(offer)] - lost - 1)
+        return amount if amount > 0 else 0
+
     rows = []
     for combo in shop_combos(frs, cps, None):
-        if len(combo) == 2 and id(combo[0]) in after:
-            first, left = after[id(combo[0])]
-            left = dict(left)
-            saved = first + _take(left, combo[1])
+        if len(combo) == 1:
+            saved = alone(combo[0])
+        elif len(combo) == 2:
+            first, second = combo
+            taken_first = alone(first)
+            shared = keys[id(first)] & keys[id(second)]
+            if not taken_first or not shared:
+                saved = taken_first + alone(second)
+            elif shared == keys[id(first)]:
+                saved = taken_first + alone(second, taken_first)
+            else:
+                saved = simulate(own, combo)[0]
         else:
-            saved, left = simulate(own, combo)
-            if len(combo) == 1:
-                after[id(combo[0])] = (saved, left)
-        taken = {k: own[k] - v for k, v in left.items() if v != own[k]}
-        rows.append((combo, saved, taken, len(combo), _expiry_key(combo)))
-    return rows
+            saved = simulate(own, combo)[0]
+        rows.append(_Scored(combo, saved, own))
+    return positive, rows
 
 
-def _front(scores: list, p_offer, eligible: set, allowed) -> list[tuple]:
+def _front(scores: tuple, p_offer, eligible: set, allowed) -> list[tuple]:
     """The shop's combinations not beaten on both (saved, saved outside `eligible`), best first.
 
     Among equal scores the one with fewer offers wins, then the earliest-expiring coupon, then the first."""
+    positive, rows = scores
+    covered = positive & eligible
     best: dict[tuple, tuple] = {}
-    for combo, saved, taken, count, expiry in scores:
+    for row in rows:
+        combo, saved = row.combo, row.saved
         if p_offer is not None and not all(allowed(o.promotion, p_offer.promotion) for o in combo):
             continue
-        inside = sum(fen for k, fen in taken.items() if k in eligible) if eligible else 0
+        if not covered:
+            inside = 0
+        elif covered == positive:
+            inside = saved
+        else:
+            inside = sum(fen for k, fen in row.taken().items() if k in eligible)
         pair = (saved, saved - inside)
         held = best.get(pair)
-        if held is None or (count, expiry) < (held[3], held[4]):
-            best[pair] = (saved, saved - inside, combo, count, expiry)
+        if held is None or (row.count, row.expiry) < (held[3], held[4]):
+            best[pair] = (saved, saved - inside, combo, row.count, row.expiry)
     front, top = [], None
     for pair in sorted(best, key=lambda p: (-p[0], -p[1])):
         # sorted by saved (then outside) descending: a pair is beaten iff an earlier one has outside >= its own
@@ -367,6 +395,6 @@ def best_discounts(cart: PricedCart, now) -> None:
     seen = {v.coupon.pk for v in views}
     for coupon in ctx.coupons:  # held coupons of these shops that no line reached
         if coupon.pk not in seen:
-            views.append(CouponView(coupon, coupon_label(coupon.promotion), False, "未选择"))
+            views.append(CouponView(coupon, held_label(coupon), False, "未选择"))
     cart.coupons = views
     cart.context["chosen_coupons"] = [v.coupon for v in views if v.chosen]
