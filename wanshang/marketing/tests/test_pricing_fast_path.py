@@ -12,6 +12,7 @@ from django.utils import timezone
 from wanshang.catalog.models import Product, Sku
 from wanshang.catalog.selectors import skus_for_purchase
 from wanshang.fulfillment import selectors as freight
+from wanshang.fulfillment.services import freight_template_save
 from wanshang.marketing.models import Coupon, Promotion
 from wanshang.marketing.services import coupon_claim, member_levels_save, points_change, promotion_pause
 from wanshang.marketing.steps import context
@@ -207,14 +208,24 @@ def test_a_promotion_that_ends_needs_no_bump(buyer, shop, make_product, promo):
     assert price_items(buyer=buyer, items=[(sku.pk, 1)], now=later).lines[0].unit_price_fen == 10000
 
 
-def test_a_freight_template_edited_by_another_process_is_seen_at_the_next_price(
-    buyer, shop, make_product, set_default_freight
-):
+def test_a_freight_template_edited_by_another_process_is_seen_at_the_next_price(buyer, shop, make_product):
     sku = make_product(shop, prices=(1000,)).skus.get()
     assert price_items(buyer=buyer, items=[(sku.pk, 1)], district_code=BEIJING).freight_fen == 1000
 
     ours = _as_another_process(freight._held, {"token": None, "shops": {}})
-    set_default_freight(first_fen=1500)
+    default = next(t for t in freight.freight_template_list(shop=shop) if t.is_default)
+    freight_template_save(
+        shop=shop,
+        template_id=default.pk,
+        is_default=True,
+        name=default.name,
+        mode="piece",
+        first_units=1,
+        first_fen=1500,
+        additional_units=1,
+        additional_fen=500,
+        free_threshold_fen=9900,
+    )
     _as_another_process(freight._held, ours)
 
     assert price_items(buyer=buyer, items=[(sku.pk, 1)], district_code=BEIJING).freight_fen == 1500
