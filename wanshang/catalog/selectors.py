@@ -355,7 +355,7 @@ def skus_for_purchase(*, sku_ids) -> dict[int, BuyableSku]:
     ids = list(sku_ids)
     if not ids:
         return {}
-    found = rawsql.rows(f"{_skus_sql()}({rawsql.placeholders(len(ids))})", ids)
+    found = rawsql.rows(f"{_skus_sql()}({rawsql.placeholders(len(ids))})", ids, model=Sku)
     shops: dict[int, ShopRecord] = {}
     categories: dict[int, CategoryRecord] = {}
     products: dict[int, ProductRecord] = {}

@@ -10,7 +10,7 @@ backend gives them, so `aware()`, `json_value()` and `flag()` make them the same
 import json
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import connection, connections, router
 
 
 def table(model) -> str:
@@ -26,8 +26,10 @@ def placeholders(n: int) -> str:
     return ", ".join(["%s"] * n)
 
 
-def rows(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
+def rows(sql: str, params, *, model) -> list[tuple]:
+    """Run a read of `model`'s table on the database the router picks for it (a replica only where the router
+    allows one, see common/dbrouter.py; the primary otherwise, as for every ORM read)."""
+    with connections[router.db_for_read(model) or "default"].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -61,6 +61,7 @@ def available_by_sku(*, sku_ids) -> dict[int, int]:
         f"SELECT {sku}, SUM({on_hand} - {reserved}) FROM {rawsql.table(Stock)}"  # noqa: S608
         f" WHERE {sku} IN ({rawsql.placeholders(len(ids))}) GROUP BY {sku}",
         ids,
+        model=Stock,
     )
     return {sku_id: max(int(avail or 0), 0) for sku_id, avail in found}
 

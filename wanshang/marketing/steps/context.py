@@ -259,7 +259,7 @@ def points_balance(ctx: Context | None, buyer) -> int:
     """The buyer's points, read once per price (member levels and the points step both need it)."""
     if ctx is not None and ctx.points_loaded:
         return ctx.points_balance
-    found = rawsql.rows(_points_sql(), [buyer.pk])
+    found = rawsql.rows(_points_sql(), [buyer.pk], model=PointsAccount)
     balance = (found[0][0] if found else 0) or 0
     if ctx is not None:
         ctx.points_balance, ctx.points_loaded = balance, True
@@ -294,7 +294,7 @@ def held_coupons(*, buyer_id: int, shop_ids, now) -> list[HeldCoupon]:
     shops = sorted(shop_ids) or [0]
     sql = _coupons_sql().format(shops=rawsql.placeholders(len(shops)))
     when = connection.ops.adapt_datetimefield_value(now)
-    found = rawsql.rows(sql, [buyer_id, Coupon.Status.UNUSED, when, *shops])
+    found = rawsql.rows(sql, [buyer_id, Coupon.Status.UNUSED, when, *shops], model=Coupon)
     promotions = _snapshot["coupon_promotions"]
     missing = {row[1] for row in found} - promotions.keys()
     if missing:
