@@ -327,9 +327,17 @@ WANSHANG = {
     },
     # 数据中心: page-side events are spooled here per process and inserted in batches by analytics.ingest.
     "ANALYTICS_SPOOL_DIR": os.environ.get("ANALYTICS_SPOOL_DIR", str(VAR_DIR / "events")),
+    # Several web hosts: ANALYTICS_TRANSPORT=redis sends each event batch to a Redis stream instead (one XADD,
+    # capped near ANALYTICS_STREAM_MAXLEN entries), read by the ingest job (analytics/stream.py).
+    "ANALYTICS_TRANSPORT": os.environ.get("ANALYTICS_TRANSPORT", "spool"),
+    "ANALYTICS_REDIS_URL": os.environ.get("ANALYTICS_REDIS_URL", os.environ.get("REDIS_URL", "")),
+    "ANALYTICS_STREAM": os.environ.get("ANALYTICS_STREAM", "wanshang:events"),
+    "ANALYTICS_STREAM_MAXLEN": int(os.environ.get("ANALYTICS_STREAM_MAXLEN", "5000000")),
     # An hour is a payment gap when its paid orders fall below this share of the usual level for that hour.
     "ANOMALY_DROP_RATIO": float(os.environ.get("ANOMALY_DROP_RATIO", "0.3")),
     "SCHEDULER_INTERVAL_SECONDS": int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30")),
+    # Celery beat sends one tick this often; the tick queues each job whose interval has passed (celery.py).
+    "BEAT_TICK_SECONDS": int(os.environ.get("CELERY_BEAT_TICK_SECONDS", "5")),
     # Media uploads (wanshang/media): an image up to 10 MB and 40 million pixels (a decompression-bomb guard);
     # a main image at least 800×800; a video (MP4/WebM) up to 50 MB. MEDIA_SERVE: Django serves MEDIA_ROOT
     # (with year-long cache headers for the content-hashed files) — on with DEBUG and in the demo; in
@@ -350,7 +358,34 @@ WANSHANG = {
     "DSR_MONTHLY_CAP": int(os.environ.get("DSR_MONTHLY_CAP", "3")),
 }
 
-# Celery (production worker). The embedded default runs the same jobs in-process: `manage.py runworker`.
+# Celery (production worker, wanshang/celery.py). The embedded default runs the same jobs in-process:
+# `manage.py runworker`. A message is acknowledged after its job ran (acks_late), so a worker killed mid-job has
+# it delivered again — after CELERY_VISIBILITY_TIMEOUT seconds when the whole worker died — and the job lock and
+# due check (common/scheduler.py) keep a job from running twice. Keep the visibility timeout above the time limit.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = not bool(REDIS_URL or os.environ.get("CELERY_BROKER_URL"))
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # each run is recorded in JobRun; no result backend
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long rollup must not hold short jobs queued behind it
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800"))
+CELERY_TASK_SOFT_TIME_LIMIT = max(
+    1, CELERY_TASK_TIME_LIMIT - 30
+)  # the job sees an exception, recorded in JobRun
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_MAX_TASKS_PER_CHILD", "500"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "default"  # light jobs; "heavy" (rollups, rebuilds) and "ingest", celery.QUEUES
+_VISIBILITY = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY,
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY // 4)),
+    "unacked_restore_throttle": 1,
+    "socket_timeout": 30,
+    "global_keyprefix": os.environ.get("CELERY_BROKER_KEY_PREFIX", ""),  # several deployments on one Redis
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

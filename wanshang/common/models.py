@@ -26,6 +26,8 @@ class JobRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # the last run of one job, asked by every beat tick and every Celery run (scheduler.is_due)
+        indexes = [models.Index(fields=["name", "-started_at"], name="jobrun_name_started")]
 
 
 class OutboxEntry(models.Model):

@@ -4,15 +4,24 @@ A job is a plain function `job(now) -> int` (how many rows it handled). Jobs sel
 database state ("unpaid orders older than 30 minutes"), so a missed run catches up on the next one and
 a repeated run does nothing twice. Production runs them from Celery beat (wanshang/celery.py); the
 embedded default runs them in-process with `manage.py runworker`.
+
+Several worker processes (Celery) go through `run_if_due`: a lock per job keeps two processes from running one
+job at once, and the job's last finished run (JobRun) says whether its interval has passed, so a message
+delivered twice, or a tick queued while the job was running, does nothing. A run that never finished (its worker
+was killed) does not count, so the redelivered message runs it again.
 """
 
 import importlib
 import logging
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
@@ -42,6 +51,12 @@ def register(name: str, *, every_seconds: int):
 def jobs() -> list[Job]:
     _load_task_modules()
     return sorted(_JOBS.values(), key=lambda j: j.name)
+
+
+def job(name: str) -> Job:
+    """The registered job called `name` (KeyError when there is none)."""
+    _load_task_modules()
+    return _JOBS[name]
 
 
 def _load_task_modules():
@@ -85,3 +100,67 @@ def run_forever(interval: int, stop: Callable[[], bool] = lambda: False):  # pra
     while not stop():
         run_due(last_runs=last_runs)
         time.sleep(interval)
+
+
+# --- several worker processes -----------------------------------------------------------------------------------
+
+_LOCK_NAMESPACE = 0x5753  # "WS": the first key of the two-key advisory lock, so job locks stand apart
+LOCK_TTL_SECONDS = 3600  # off PostgreSQL a dead worker's lock lapses after this
+
+
+def last_finished_start(name: str):
+    """When the last run of `name` that finished (with or without an error) started; None if none did."""
+    return (
+        JobRun.objects.filter(name=name, finished_at__isnull=False)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+
+
+def is_due(job: Job, now=None) -> bool:
+    """Whether `job`'s interval has passed since its last finished run (or it never finished one)."""
+    now = now or timezone.now()
+    last = last_finished_start(job.name)
+    return last is None or (now - last).total_seconds() >= job.every_seconds
+
+
+@contextmanager
+def job_lock(name: str) -> Iterator[bool]:
+    """Try to take the lock of job `name` for this process; yields whether it got it (it never waits).
+
+    On PostgreSQL a session advisory lock: the server drops it with the connection, so a worker killed mid-job
+    (SIGKILL) leaves no lock behind. Elsewhere a cache entry (atomic add) that lapses after LOCK_TTL_SECONDS.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [_LOCK_NAMESPACE, name])
+            got = bool(cur.fetchone()[0])
+        try:
+            yield got
+        finally:
+            if got:
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [_LOCK_NAMESPACE, name])
+        return
+    key, token = f"wanshang:job-lock:{name}", uuid.uuid4().hex
+    got = cache.add(key, token, timeout=LOCK_TTL_SECONDS)
+    try:
+        yield got
+    finally:
+        if got and cache.get(key) == token:
+            cache.delete(key)
+
+
+def run_if_due(job: Job, *, force: bool = False) -> int | None:
+    """Run `job` unless another process is running it or its interval has not passed since its last finished
+    run (`force` skips only the interval check). Returns the rows it handled, or None when it did not run."""
+    with job_lock(job.name) as got:
+        if not got:
+            log.info("job %s is running elsewhere; skipped", job.name)
+            return None
+        now = timezone.now()
+        if not force and not is_due(job, now):
+            log.info("job %s ran within its interval; skipped", job.name)
+            return None
+        return run_job(job, now)

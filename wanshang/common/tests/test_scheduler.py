@@ -52,10 +52,64 @@ def test_a_failing_job_is_recorded_and_does_not_stop_the_others(monkeypatch):
     assert "ZeroDivisionError" in JobRun.objects.get(name="boom").error
 
 
-def test_celery_beat_schedules_the_same_jobs():
-    from wanshang.celery import app
+def test_celery_beat_ticks_and_the_tick_queues_every_due_job_once():
+    from wanshang.celery import app, queue_of, tick
 
-    app.loader.import_default_modules()
-    app.finalize()
-    scheduled = {entry["args"][0] for entry in app.conf.beat_schedule.values()}
-    assert EXPECTED <= scheduled
+    assert [e["task"] for e in app.conf.beat_schedule.values()] == ["wanshang.tick"]
+    queued = tick()  # the test settings run tasks eagerly: each queued job runs here
+    assert EXPECTED <= set(queued)
+    assert EXPECTED <= set(JobRun.objects.values_list("name", flat=True))
+    assert tick() == []  # none is due again within its interval
+    assert queue_of("analytics.ingest") == "ingest" and queue_of("orders.cancel_expired") == "default"
+
+
+def test_every_queue_assignment_names_a_registered_job():
+    from wanshang.celery import QUEUES
+
+    assert set(QUEUES) <= {job.name for job in scheduler.jobs()}
+
+
+def test_celery_settings_are_the_production_ones(settings):
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    assert settings.CELERY_ACCEPT_CONTENT == ["json"]
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
+
+
+def _counting_job(calls):
+    return scheduler.Job(name="counted", func=lambda now: calls.append(now) or 1, every_seconds=60)
+
+
+def test_run_if_due_runs_once_per_interval_and_force_runs_again():
+    calls: list = []
+    job = _counting_job(calls)
+    assert scheduler.run_if_due(job) == 1
+    assert scheduler.run_if_due(job) is None  # a second message for the same interval
+    assert scheduler.run_if_due(job, force=True) == 1
+    assert len(calls) == 2
+
+
+def test_a_run_that_never_finished_does_not_count():
+    calls: list = []
+    job = _counting_job(calls)
+    JobRun.objects.create(name="counted", started_at=timezone.now())  # its worker was killed mid-job
+    assert scheduler.run_if_due(job) == 1
+    JobRun.objects.filter(name="counted").update(started_at=timezone.now() - timedelta(seconds=61))
+    assert scheduler.is_due(job)
+
+
+def test_a_job_another_process_runs_is_skipped():
+    calls: list = []
+    job = _counting_job(calls)
+    with scheduler.job_lock("counted") as got:
+        assert got
+        with scheduler.job_lock("counted") as again:
+            assert not again
+        assert scheduler.run_if_due(job) is None
+    assert scheduler.run_if_due(job) == 1 and len(calls) == 1
+
+
+def test_celery_run_job_drops_an_unknown_name():
+    from wanshang.celery import run_job
+
+    assert run_job("no.such.job") is None
