@@ -8,6 +8,9 @@ transaction, so a crash of the ingester re-reads from the cursor and inserts not
 
 Files are named by a time window (`<window>-<host>-<pid>.jsonl`): a process writes only to its current
 window's file, so a file whose window is over (plus a grace period) and that is fully read can be deleted.
+
+Several web hosts use the Redis stream transport instead (`ANALYTICS_TRANSPORT=redis`, analytics/stream.py):
+the same lines go to a stream, and `ingest()` reads it after the files, exactly once as well.
 """
 
 import json
@@ -20,9 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.db import connection, transaction
 
+from wanshang.analytics import stream
 from wanshang.analytics.models import Event, SpoolCursor
 
 WINDOW_SECONDS = 300
@@ -150,8 +155,15 @@ def spool(records: list[EventRecord]) -> None:
         row = [getattr(r, f) for f in FIELDS]
         row[0] = r.ts.timestamp()
         lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+    data = ("\n".join(lines) + "\n").encode()
+    if stream.enabled():
+        try:
+            stream.publish(data)
+            return
+        except (redis.RedisError, ValueError):  # Redis away: keep them in this host's spool file instead
+            log.warning("event stream unreachable; %d event(s) spooled locally", len(records), exc_info=True)
     try:
-        _writer.write(("\n".join(lines) + "\n").encode(), time.time())
+        _writer.write(data, time.time())
     except OSError:  # a full disk loses these events; it must not fail the buyer's page or cart
         log.exception("event spool write failed; %d event(s) dropped", len(records))
 
@@ -223,8 +235,28 @@ def _insert(rows: list[dict]) -> None:
             )
 
 
+def _parse(chunk: bytes) -> list[dict]:
+    rows = []
+    for raw in chunk.splitlines():
+        if not raw.strip():
+            continue
+        try:
+            rows.append(_row_values(json.loads(raw)))
+        except (ValueError, TypeError):  # a torn or foreign line is skipped, not fatal
+            continue
+    return rows
+
+
+def _insert_entries(payloads: list[bytes]) -> int:
+    rows = [row for payload in payloads for row in _parse(payload)]
+    if rows:
+        _insert(rows)
+    return len(rows)
+
+
 def ingest(*, now: float | None = None, max_rows: int = 200_000) -> int:
-    """Insert what the spool files hold beyond their cursors; delete files that are finished. Returns rows."""
+    """Insert what the spool files hold beyond their cursors, then (with the Redis transport) what the event
+    stream holds; delete files that are finished. Returns rows."""
     now = time.time() if now is None else now
     done = 0
     for path in sorted(spool_dir().glob("*.jsonl")):
@@ -243,19 +275,14 @@ def ingest(*, now: float | None = None, max_rows: int = 200_000) -> int:
                 end = chunk.rfind(b"\n")
                 if end < 0:
                     break
-                rows = []
-                for raw in chunk[: end + 1].splitlines():
-                    if not raw.strip():
-                        continue
-                    try:
-                        rows.append(_row_values(json.loads(raw)))
-                    except (ValueError, TypeError):  # a torn or foreign line is skipped, not fatal
-                        continue
+                rows = _parse(chunk[: end + 1])
                 _insert(rows)
                 cursor.offset += end + 1
                 cursor.save(update_fields=["offset", "updated_at"])
                 done += len(rows)
         _delete_if_finished(path, now)
+    if stream.enabled() and done < max_rows:
+        done += stream.consume(_insert_entries, max_rows=max_rows - done)
     return done
 
 
