@@ -16,6 +16,13 @@
    (no cookies) and a returning one (cookies and a search-page referrer). The difference is what tracking adds to a
    page, whatever the page costs itself.
 
+`--transport redis` does the same through the Redis stream transport (analytics/stream.py: one XADD per call, the
+ingest job's consumer group) on `--redis-url` (a stream key of this run's own, deleted at the end); `--transport
+both` alternates spool and redis in one run, `--rounds` times in the order spool, redis, redis, spool, … so drift
+of a shared machine's load falls on both alike.
+
+    .venv/bin/python bench/events_ingest.py --db postgres --transport both --rounds 2 --redis-url redis://127.0.0.1:6379/9
+
 One `RESULT {json}` line.
 """
 
@@ -47,6 +54,10 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=2, help="threads per writer process")
     p.add_argument("--events", type=int, default=50_000, help="track() calls per thread")
     p.add_argument("--requests", type=int, default=20_000, help="middleware calls per variant")
+    p.add_argument("--transport", choices=["spool", "redis", "both"], default="spool")
+    p.add_argument("--rounds", type=int, default=1, help="with --transport both: spool/redis pairs")
+    p.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""), help="for --transport redis")
+    p.add_argument("--db-name", default=NAME, help="the throwaway database's name part")
     return p.parse_args(argv)
 
 
@@ -225,32 +236,42 @@ def middleware_overhead(n: int) -> dict:
     return out
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    spool_dir = _events.var_dir() / f"spool-{args.db}"
-    shutil.rmtree(spool_dir, ignore_errors=True)
-    spool_dir.mkdir(parents=True)
-    os.environ["ANALYTICS_SPOOL_DIR"] = str(spool_dir)
-    url = _events.use_database(args.db, NAME, fresh=True)
-    from wanshang.analytics import collector
+def use_transport(name: str, redis_url: str, key: str) -> None:
+    """Point collector.spool() at the spool folder or the Redis stream (writer processes fork after this)."""
+    from django.conf import settings
+
+    settings.WANSHANG = {
+        **settings.WANSHANG,
+        "ANALYTICS_TRANSPORT": name,
+        "ANALYTICS_REDIS_URL": redis_url,
+        "ANALYTICS_STREAM": key,
+    }
+
+
+def run_transport(name: str, args, spool_dir: Path, key: str) -> dict:
+    """Writers then one ingest, through one transport; the events written must all land, once."""
+    from wanshang.analytics import collector, stream
     from wanshang.analytics.models import Event
 
-    result = {"bench": "events_ingest", "db": _common.db_label(url), "loadavg_before": _common.loadavg()}
+    use_transport(name, args.redis_url, key)
+    in_db0 = Event.objects.count()
+    out: dict = {"transport": name}
     writes = {}
     writes["track_1x1"] = run_writers(1, 1, args.events)
-    print("track, 1 writer:", json.dumps(writes["track_1x1"]), flush=True)
-    writes[f"track_{args.procs}x{args.threads}"] = run_writers(args.procs, args.threads, args.events)
-    print(
-        f"track, {args.procs} proc × {args.threads} thr:",
-        json.dumps(writes[f"track_{args.procs}x{args.threads}"]),
-        flush=True,
-    )
+    print(f"[{name}] track, 1 writer:", json.dumps(writes["track_1x1"]), flush=True)
+    label = f"track_{args.procs}x{args.threads}"
+    writes[label] = run_writers(args.procs, args.threads, args.events)
+    print(f"[{name}] track, {args.procs} proc × {args.threads} thr:", json.dumps(writes[label]), flush=True)
     writes["spool_batch100_1x1"] = run_writers(1, 1, args.events, batch=100)
-    print("spool(100 records), 1 writer:", json.dumps(writes["spool_batch100_1x1"]), flush=True)
+    print(f"[{name}] spool(100 records), 1 writer:", json.dumps(writes["spool_batch100_1x1"]), flush=True)
     written = sum(w["events"] for w in writes.values())
-    result["writes"] = writes
-    result["spool_bytes"] = sum(p.stat().st_size for p in spool_dir.glob("*.jsonl"))
-    result["spool_files"] = len(list(spool_dir.glob("*.jsonl")))
+    out["writes"] = writes
+    if name == "redis":
+        out["stream_entries"] = stream.client().xlen(key)
+        out["stream_bytes"] = stream.client().memory_usage(key, samples=0)
+    else:
+        out["spool_bytes"] = sum(p.stat().st_size for p in spool_dir.glob("*.jsonl"))
+        out["spool_files"] = len(list(spool_dir.glob("*.jsonl")))
 
     load0 = _common.loadavg()
     t = time.perf_counter()
@@ -258,8 +279,8 @@ def main(argv=None) -> int:
     rows = collector.ingest(max_rows=10**9)
     took = time.perf_counter() - t
     cpu = time.process_time() - cpu0
-    in_db = Event.objects.count()
-    result["ingest"] = {
+    in_db = Event.objects.count() - in_db0
+    out["ingest"] = {
         "rows": rows,
         "seconds": round(took, 2),
         "events_per_s": round(rows / took),
@@ -269,11 +290,46 @@ def main(argv=None) -> int:
         "exact": in_db == written,
         "loadavg": [load0, _common.loadavg()],
     }
-    print("ingest:", json.dumps(result["ingest"]), flush=True)
+    print(f"[{name}] ingest:", json.dumps(out["ingest"]), flush=True)
+    out["middleware"] = middleware_overhead(args.requests)
+    print(f"[{name}] middleware:", json.dumps(out["middleware"]), flush=True)
+    collector.ingest(max_rows=10**9)  # what the middleware wrote, so the spool or stream is left empty
+    return out
 
-    result["middleware"] = middleware_overhead(args.requests)
-    print("middleware:", json.dumps(result["middleware"]), flush=True)
-    collector.ingest(max_rows=10**9)  # what the middleware wrote, so the spool is left empty
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    spool_dir = _events.var_dir() / f"spool-{args.db}"
+    shutil.rmtree(spool_dir, ignore_errors=True)
+    spool_dir.mkdir(parents=True)
+    os.environ["ANALYTICS_SPOOL_DIR"] = str(spool_dir)
+    url = _events.use_database(args.db, args.db_name, fresh=True)
+    if args.transport == "spool":
+        order = ["spool"]
+    elif args.transport == "redis":
+        order = ["redis"]
+    else:
+        order = [
+            t for r in range(args.rounds) for t in (("spool", "redis") if r % 2 == 0 else ("redis", "spool"))
+        ]
+    if "redis" in order and not args.redis_url:
+        sys.exit("--transport redis needs --redis-url (or REDIS_URL)")
+    key = f"wsbench-{os.getpid()}:events"
+
+    result = {"bench": "events_ingest", "db": _common.db_label(url), "loadavg_before": _common.loadavg()}
+    runs = []
+    try:
+        for name in order:
+            runs.append(run_transport(name, args, spool_dir, key))
+    finally:
+        if "redis" in order:
+            import redis
+
+            redis.Redis.from_url(args.redis_url).delete(key)
+    if len(runs) == 1:
+        result.update(runs[0])
+    else:
+        result["runs"] = runs
     result["loadavg_after"] = _common.loadavg()
     print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
     return 0
