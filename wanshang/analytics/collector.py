@@ -248,7 +248,7 @@ def _parse(chunk: bytes) -> list[dict]:
 
 
 def _insert_entries(payloads: list[bytes]) -> int:
-    rows = [row for payload in payloads for row in _parse(payload)]
+    rows = _parse(b"".join(payloads))  # each payload ends with a newline
     if rows:
         _insert(rows)
     return len(rows)

@@ -31,7 +31,7 @@ from wanshang.analytics.models import SpoolCursor
 
 GROUP = "ingest"
 CONSUMER = "ingest"
-READ_COUNT = 500  # entries per read (an entry holds the events of one spool() call)
+READ_COUNT = 5000  # entries per read and transaction (an entry holds the events of one spool() call)
 SEQ_BITS = 20
 log = logging.getLogger("wanshang.analytics")
 
@@ -106,7 +106,6 @@ def consume(handle: Callable[[list[bytes]], int], *, max_rows: int) -> int:
     _ensure_group(conn, key)
     name = f"redis:{key}"[:200]
     done = 0
-    last_acked = None
     while done < max_rows:
         with transaction.atomic():
             SpoolCursor.objects.get_or_create(name=name)
@@ -123,8 +122,7 @@ def consume(handle: Callable[[list[bytes]], int], *, max_rows: int) -> int:
                 cursor.save(update_fields=["offset", "updated_at"])
         ids = [eid for eid, _ in entries]
         conn.xack(key, GROUP, *ids)
-        last_acked = ids[-1]
-    if last_acked is not None:
-        # Everything before the last acknowledged entry is in the database: let Redis free it.
-        conn.xtrim(key, minid=last_acked, approximate=True)
+        # Everything before the last acknowledged entry is in the database: let Redis free it. (An approximate
+        # trim removes whole nodes, at most 10,000 entries a call: more than one batch.)
+        conn.xtrim(key, minid=ids[-1], approximate=True)
     return done

@@ -73,6 +73,18 @@ def test_events_go_through_the_stream_and_are_inserted_once(key):
 
 
 @pytest.mark.django_db
+def test_ingested_entries_are_trimmed_from_the_stream(key):
+    conn = stream.client()
+    line = b'[1764000000.0,"pv","v","",null,null,null,null,"","","","","",null,0,0,0]\n'
+    with conn.pipeline(transaction=False) as pipe:
+        for _ in range(12_000):  # more than one batch, and more than one approximate trim may remove
+            pipe.xadd(key, {"e": line})
+        pipe.execute()
+    assert ingest(max_rows=10**9) == 12_000
+    assert conn.xlen(key) < 500  # what is left is a partly read node of the radix tree
+
+
+@pytest.mark.django_db
 def test_a_lost_acknowledgement_inserts_nothing_twice(key, monkeypatch):
     spool(records(4))
     conn = stream.client()
