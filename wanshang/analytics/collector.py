@@ -160,12 +160,23 @@ def spool(records: list[EventRecord]) -> None:
         try:
             stream.publish(data)
             return
-        except (redis.RedisError, ValueError):  # Redis away: keep them in this host's spool file instead
-            log.warning("event stream unreachable; %d event(s) spooled locally", len(records), exc_info=True)
+        except redis.TimeoutError as exc:
+            if not _before_sending(exc):
+                log.error("event stream did not answer; %d event(s) may be lost", len(records), exc_info=True)
+                return  # written or not: spooling them too could count them twice
+        except redis.RedisError:
+            pass
+        # Redis could not be reached: keep them in this host's spool file instead
+        log.warning("event stream unreachable; %d event(s) spooled locally", len(records), exc_info=True)
     try:
         _writer.write(data, time.time())
     except OSError:  # a full disk loses these events; it must not fail the buyer's page or cart
         log.exception("event spool write failed; %d event(s) dropped", len(records))
+
+
+def _before_sending(exc: Exception) -> bool:
+    """Whether a redis-py timeout happened while connecting (nothing was sent), not while awaiting the answer."""
+    return "connecting" in str(exc).lower()
 
 
 _TEXT = {

@@ -2,8 +2,10 @@
 
 With `ANALYTICS_TRANSPORT=redis`, `collector.spool()` sends the lines it would have appended to its file as one
 stream entry (XADD, trimmed near ANALYTICS_STREAM_MAXLEN entries so a stopped ingester cannot fill Redis' memory:
-past that cap the oldest unread entries are lost). If Redis does not answer the event goes to the local spool
-file instead, which the ingest job on that host (or `manage.py ingest_events`) still reads.
+past that cap the oldest unread entries are lost). If Redis cannot be reached the events go to the local spool
+file instead, which the ingest job on that host (or `manage.py ingest_events`) still reads. If it was reached but
+did not answer within a second, the entry may or may not have been written: the events are dropped and logged
+rather than spooled, since spooling them could count them twice.
 
 The ingest job reads with a consumer group, inserts, then acknowledges (XACK). Exactly once:
 
@@ -26,6 +28,8 @@ from collections.abc import Callable
 import redis
 from django.conf import settings
 from django.db import transaction
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from wanshang.analytics.models import SpoolCursor
 
@@ -56,14 +60,20 @@ def client() -> redis.Redis:
     found = _clients.get(url)
     if found is None:
         with _clients_lock:
+            # No retries: an XADD whose answer timed out may have been written, and sending it again would
+            # add its events twice.
             found = _clients.setdefault(
-                url, redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+                url,
+                redis.Redis.from_url(
+                    url, socket_timeout=1.0, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+                ),
             )
     return found
 
 
 def publish(data: bytes) -> None:
-    """Append one entry (newline-separated JSON rows). Raises redis.RedisError when Redis is unreachable."""
+    """Append one entry (newline-separated JSON rows). Raises redis.ConnectionError when Redis could not be
+    reached (nothing was written) and redis.TimeoutError when it did not answer in time (it may have been)."""
     client().xadd(
         stream_key(), {"e": data}, maxlen=settings.WANSHANG["ANALYTICS_STREAM_MAXLEN"], approximate=True
     )

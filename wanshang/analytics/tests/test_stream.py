@@ -140,6 +140,33 @@ def test_a_redis_that_does_not_answer_sends_events_to_the_local_spool(key, setti
     assert ingest() == 2
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("error", "spooled"),
+    [
+        (redis.TimeoutError("Timeout connecting to server"), 2),  # never sent: keep them locally
+        (redis.ConnectionError("Connection refused"), 2),
+        (
+            redis.TimeoutError("Timeout reading from 127.0.0.1:6379"),
+            0,
+        ),  # maybe written: spooling could double
+    ],
+)
+def test_only_events_surely_not_sent_go_to_the_local_spool(key, settings, monkeypatch, error, spooled):
+    def fail(data):
+        raise error
+
+    monkeypatch.setattr(stream, "publish", fail)
+    spool(records(2))
+    files = list(Path(settings.WANSHANG["ANALYTICS_SPOOL_DIR"]).glob("*.jsonl"))
+    assert sum(f.read_text().count("\n") for f in files) == spooled
+
+
+def test_the_stream_client_never_sends_a_command_twice(key):
+    connection = stream.client().connection_pool.make_connection()
+    assert connection.retry._retries == 0
+
+
 def test_entry_ids_pack_in_order():
     ids = ["1764000000000-0", "1764000000000-1", "1764000000000-999", "1764000000001-0", "99999999999999-5"]
     assert [stream.pack(i) for i in ids] == sorted(stream.pack(i) for i in ids)
