@@ -199,6 +199,24 @@ def test_a_worker_killed_mid_job_has_the_job_run_again_without_doing_anything_tw
     assert finished(cluster.run, "work").get().processed == 3  # items 2–4: the first was done before the kill
 
 
+def test_a_pool_process_killed_mid_job_has_the_job_requeued_at_once(cluster):
+    """What the kernel's OOM killer does: the worker lives on, its pool process dies (task_reject_on_worker_lost)."""
+    cluster.items("work", 3)
+    worker = cluster.start_worker("a", WANSHANG_TEST_JOBS_SLEEP="1")
+    cluster.send("work")
+    wait_for(lambda: "done work:1" in cluster.lines(), "the first item", cluster)
+    children = subprocess.run(  # noqa: S603 - a fixed command
+        ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    for child in children:
+        os.kill(int(child), signal.SIGKILL)
+
+    wait_for(lambda: finished(cluster.run, "work").exists(), "the requeued job to finish", cluster)
+    lines = cluster.lines()
+    assert lines.count("start work") == 2 and lines.count("end work") == 1
+    assert sorted(x for x in lines if x.startswith("done")) == ["done work:1", "done work:2", "done work:3"]
+
+
 def test_after_downtime_beat_runs_each_due_job_once_and_it_clears_its_backlog(cluster):
     now = timezone.now()
     JobRun.objects.bulk_create(
