@@ -446,6 +446,15 @@ def active_skus_of_products(*, product_ids) -> list[Sku]:
     )
 
 
+def active_skus_for_pricing(*, shop_id: int, product_ids=None) -> list[Sku]:
+    """A shop's active SKUs (of `product_ids` only, when given) with product and category, in id order: what
+    marketing prices ahead for lists and the product page."""
+    qs = Sku.objects.filter(shop_id=shop_id, is_active=True)
+    if product_ids is not None:
+        qs = qs.filter(product_id__in=list(product_ids))
+    return list(qs.select_related("product__category").order_by("pk"))
+
+
 def skus_by_ids(*, sku_ids) -> dict[int, Sku]:
     return {s.pk: s for s in Sku.objects.filter(pk__in=list(sku_ids)).select_related("product")}
 

@@ -441,20 +441,20 @@ def sku_price_update(*, staff, sku_id, price_fen: int, original_price_fen: int |
                 old_price_fen=sku.price_fen,
                 changed_by=staff.user,
             )
-            events.publish(
-                SkuPriceChanged(
-                    sku_id=sku.pk,
-                    product_id=sku.product_id,
-                    shop_id=sku.shop_id,
-                    old_price_fen=sku.price_fen,
-                    price_fen=price_fen,
-                )
+            event = SkuPriceChanged(
+                sku_id=sku.pk,
+                product_id=sku.product_id,
+                shop_id=sku.shop_id,
+                old_price_fen=sku.price_fen,
+                price_fen=price_fen,
             )
             sku.price_fen = price_fen
             sku.original_price_fen = original_price_fen
             sku.save(update_fields=["price_fen", "original_price_fen"])
             _refresh_min_price(sku.product)
             listings_changed()
+            # after the change, so in-transaction subscribers (marketing's display prices) read the new price
+            events.publish(event)
     return sku
 
 

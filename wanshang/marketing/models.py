@@ -278,3 +278,74 @@ class GroupMember(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["team", "buyer"], name="uniq_team_buyer")]
+
+
+# --- precomputed buyer prices (lists and the product page read these; docs/promotions.md) -------------------
+#
+# What a SKU costs one price group now: 0 = a visitor not logged in, or a buyer below every member level of
+# the shop; n = the shop's member level of rank n. Written by `promotions/display.py` with the cart's own item
+# step, in the transaction of every promotion, member-level and price change, and again by the
+# `marketing.display_prices` job when a promotion starts or ends (`valid_until`). Group 0 has a row for every
+# active SKU of a shop; a member group has one only where its price differs from group 0's.
+
+LIVE_FLASH = 1  # a flash-sale price: depends on the stock left and the buyer's claims, priced live
+LIVE_LIMIT = 2  # a per-buyer limit: a logged-in buyer who used it up pays another price, priced live
+LIVE_WHOLESALE = 4  # a price only wholesale accounts get: priced live for them
+
+
+class SkuDisplayPrice(models.Model):
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    product_id = models.BigIntegerField()
+    sku_id = models.BigIntegerField()
+    price_group = models.PositiveSmallIntegerField(default=0)
+    list_price_fen = models.BigIntegerField()  # the SKU's own price it was computed from
+    price_fen = models.BigIntegerField()
+    label = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=20, blank=True)
+    promotion_id = models.BigIntegerField(null=True)
+    ends_at = models.DateTimeField(null=True)  # the winning promotion's end (the page's countdown)
+    live = models.PositiveSmallIntegerField(default=0)  # LIVE_* bits
+    valid_until = models.DateTimeField()  # the shop's next promotion start or end, at the latest
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sku_id", "price_group"], name="uniq_sku_display_price")
+        ]
+        indexes = [models.Index(fields=["shop", "valid_until"], name="sku_display_price_due")]
+
+
+class ProductDisplayPrice(models.Model):
+    """A product card's price per group: the cheapest active SKU's row, and the dearest price."""
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    product_id = models.BigIntegerField()
+    price_group = models.PositiveSmallIntegerField(default=0)
+    sku_id = models.BigIntegerField()  # the cheapest SKU for this group
+    own_min_fen = models.BigIntegerField()  # the product's min_price_fen it was computed from
+    list_price_fen = models.BigIntegerField()  # the cheapest SKU's own price
+    price_fen = models.BigIntegerField()
+    max_price_fen = models.BigIntegerField()
+    label = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=20, blank=True)
+    promotion_id = models.BigIntegerField(null=True)
+    ends_at = models.DateTimeField(null=True)
+    live = models.PositiveSmallIntegerField(default=0)  # LIVE_* bits of any of its SKUs
+    valid_until = models.DateTimeField()
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product_id", "price_group"], name="uniq_product_display_price")
+        ]
+        indexes = [models.Index(fields=["shop", "valid_until"], name="product_display_price_due")]
+
+
+class DisplayPriceShop(models.Model):
+    """When a shop's display prices were last written and until when they hold (the job's work list)."""
+
+    shop = models.OneToOneField("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    computed_at = models.DateTimeField()
+    valid_until = models.DateTimeField(db_index=True)

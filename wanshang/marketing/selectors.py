@@ -32,6 +32,7 @@ from wanshang.marketing.promotions.storefront import (
     list_prices,
     product_promotions,
     product_tags,
+    sku_prices,
 )
 from wanshang.marketing.steps.discounts import coupon_label
 
@@ -48,6 +49,7 @@ __all__ = [
     "list_prices",
     "product_promotions",
     "product_tags",
+    "sku_prices",
     # coupons
     "claimed_counts",
     "coupon_center",

@@ -7,8 +7,10 @@ from wanshang.common.domain_events import (
     OrderCompleted,
     OrderShipping,
     OrdersPaid,
+    ProductSaved,
     RefundCompleted,
     ReturnFreightCompensated,
+    SkuPriceChanged,
 )
 from wanshang.common.errors import Conflict
 from wanshang.inventory.services import Allocation, stock_release
@@ -21,6 +23,7 @@ from wanshang.marketing.loyalty.services import (
     partial_refund_released,
     return_freight_compensate,
 )
+from wanshang.marketing.promotions.display import refresh_products
 from wanshang.orders.selectors import order_get
 
 
@@ -72,6 +75,15 @@ def on_refund_completed(event: RefundCompleted) -> None:
     earned_points_reverse(order=order, refund_no=event.refund_no, refund_id=event.refund_id)
 
 
+def on_product_saved(event: ProductSaved) -> None:
+    """Its SKUs, prices or category may have changed: price it again for lists and the product page."""
+    refresh_products(shop_id=event.shop_id, product_ids=[event.product_id], now=event.at)
+
+
+def on_sku_price_changed(event: SkuPriceChanged) -> None:
+    refresh_products(shop_id=event.shop_id, product_ids=[event.product_id], now=event.at)
+
+
 SUBSCRIPTIONS = [
     (OrdersPaid, on_orders_paid, events.IN_TRANSACTION),  # group-buy progress
     (OrderCancelled, on_order_cancelled, events.IN_TRANSACTION),  # coupons, points, flash units, team places
@@ -80,4 +92,7 @@ SUBSCRIPTIONS = [
     (LateShipmentCompensated, on_late_shipment_compensated, events.IN_TRANSACTION),  # the buyer's points
     (ReturnFreightCompensated, on_return_freight_compensated, events.IN_TRANSACTION),  # the buyer's points
     (RefundCompleted, on_refund_completed, events.IN_TRANSACTION),  # coupons and points back
+    # display prices move with the price, in its transaction: a list never shows a price checkout won't charge
+    (ProductSaved, on_product_saved, events.IN_TRANSACTION),
+    (SkuPriceChanged, on_sku_price_changed, events.IN_TRANSACTION),
 ]

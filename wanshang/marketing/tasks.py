@@ -4,6 +4,7 @@ from wanshang.common.scheduler import register
 from wanshang.marketing.coupons.services import coupons_expire_cleanup
 from wanshang.marketing.flash.holds import flash_holds_release
 from wanshang.marketing.groupbuy.services import group_teams_expire
+from wanshang.marketing.promotions.display import refresh_due
 
 
 @register("marketing.group_teams_expire", every_seconds=60)
@@ -19,3 +20,9 @@ def void_old_coupons(now):
 @register("marketing.flash_holds_release", every_seconds=60)
 def release_flash_holds(now):
     return flash_holds_release(now=now)
+
+
+@register("marketing.display_prices", every_seconds=30)
+def refresh_display_prices(now):
+    """Promotions that started or ended since a shop's display prices were written (promotions/display.py)."""
+    return refresh_due(now=now)

@@ -23,7 +23,8 @@ from wanshang.marketing.selectors import list_prices, product_tags
 # would go on showing a price that no longer exists, and the product page and checkout would charge more (§20).
 # So the cached fragment never holds a promotion price. Each card's price is written between two markers that
 # carry the product and shop id; on every request `splice_card_prices` replaces the marked parts with what
-# `marketing.selectors.list_prices` gives this buyer now (3 small queries for a page, none of it cached).
+# `marketing.selectors.list_prices` gives this buyer now (one query of the prices marketing computes ahead for
+# each price group, promotions/display.py; a product whose row expired is priced live).
 # Pages that are not cached (home, shop, product's related goods) compute the same `CardOverlay` up front and
 # the card renders it directly.
 
@@ -32,10 +33,11 @@ _MARK = re.compile(r"<!--wsp:(\d+):(\d+):(\d+)-->.*?<!--/wsp-->", re.S)  # produ
 
 @dataclass(frozen=True)
 class _CardRef:
-    """The two fields list_prices reads of a product, recovered from a cached card's marker."""
+    """The fields list_prices reads of a product, recovered from a cached card's marker."""
 
     pk: int
     shop_id: int
+    min_price_fen: int
 
 
 @dataclass
@@ -101,7 +103,7 @@ def splice_card_prices(html: str, *, buyer) -> str:
     marks = [(int(m.group(1)), int(m.group(2)), int(m.group(3))) for m in _MARK.finditer(html)]
     if not marks:
         return html
-    overlay = card_overlay(buyer=buyer, products=[_CardRef(pk, shop_id) for pk, shop_id, _ in marks])
+    overlay = card_overlay(buyer=buyer, products=[_CardRef(pk, shop_id, own) for pk, shop_id, own in marks])
     return _MARK.sub(lambda m: str(overlay.html(int(m.group(1)), int(m.group(3)))), html)
 
 

@@ -165,5 +165,5 @@ def member_levels_save(*, shop, levels: list[dict]) -> list[MemberLevel]:
         levels = MemberLevel.objects.bulk_create(
             [MemberLevel(shop=shop, rank=r, name=n, min_spend_fen=s, min_points=p) for r, n, s, p in cleaned]
         )
-        promotions_changed()
+        promotions_changed(shop_id=shop.pk)
     return levels

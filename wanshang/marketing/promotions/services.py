@@ -14,6 +14,7 @@ from wanshang.compliance.services import price_rise_check
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.marketing.flash.holds import hold_give_back, hold_set_aside
 from wanshang.marketing.models import FlashSlot, MemberLevel, Promotion, PromotionItem
+from wanshang.marketing.promotions.display import refresh_shop
 from wanshang.marketing.promotions.kinds import spec_for
 from wanshang.marketing.steps.context import snapshot_bump
 from wanshang.marketing.types import ITEM_KINDS, Kind, PromotionInput, Scope
@@ -279,15 +280,18 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
                 hold_set_aside(item=item, reason=f"秒杀锁定：{promo.name}")
         if data.kind in ITEM_KINDS and not platform:
             price_rise_check(promotion=promo, now=now)
-    promotions_changed()
+    promotions_changed(shop_id=promo.shop_id)
     return promo
 
 
-def promotions_changed() -> None:
-    """A promotion changed: list pages and every process's copy of the shops' promotions are refreshed."""
+def promotions_changed(*, shop_id: int | None) -> None:
+    """A promotion of the shop (None: a platform promotion) changed: list pages, every process's copy of the
+    shops' promotions and the shop's display prices (promotions/display.py) are refreshed."""
     # Now, for reads in this transaction, and again after commit, for a process that copied the old rows
     # between the two.
     snapshot_bump()
+    if shop_id is not None:  # platform promotions (coupons, 满减) set no item price
+        refresh_shop(shop_id=shop_id)
     transaction.on_commit(snapshot_bump)
     listings_changed()
 
@@ -311,7 +315,7 @@ def promotion_pause(*, shop, promotion_id, actor=None, platform: bool = False) -
             raise Conflict("活动已结束")
         promo.status = Promotion.Status.PAUSED
         promo.save(update_fields=["status", "updated_at"])
-    promotions_changed()
+    promotions_changed(shop_id=promo.shop_id)
     return promo
 
 
@@ -324,7 +328,7 @@ def promotion_resume(*, shop, promotion_id, actor=None, platform: bool = False) 
             raise Conflict("活动已过结束时间，不能恢复")
         promo.status = Promotion.Status.ACTIVE
         promo.save(update_fields=["status", "updated_at"])
-    promotions_changed()
+    promotions_changed(shop_id=promo.shop_id)
     return promo
 
 
@@ -342,5 +346,5 @@ def promotion_end(*, shop, promotion_id, actor=None, platform: bool = False, now
         if promo.kind == Kind.FLASH_SALE:
             for item_id in promo.items.filter(held__gt=0).order_by("sku_id").values_list("pk", flat=True):
                 hold_give_back(item_id=item_id, reason=f"秒杀结束，释放锁定：{promo.name}")
-    promotions_changed()
+    promotions_changed(shop_id=promo.shop_id)
     return promo

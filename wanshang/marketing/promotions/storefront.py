@@ -8,6 +8,7 @@ from django.utils import timezone
 from wanshang.catalog.selectors import active_skus_of_products, skus_by_ids
 from wanshang.marketing.coupons.selectors import coupon_center
 from wanshang.marketing.models import GroupTeam, Promotion, PromotionItem
+from wanshang.marketing.promotions.display import product_rows, sku_rows
 from wanshang.marketing.promotions.selectors import running_q
 from wanshang.marketing.steps.context import authenticated, in_scope, load_context
 from wanshang.marketing.steps.discounts import full_reduction_offer
@@ -54,17 +55,31 @@ def item_prices_for(*, buyer, skus, now=None, quantity: int = 1) -> dict[int, Sk
 
 
 def list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
-    """Per product, the lowest price a list may show this buyer (never below the product page, §20).
+    """Per product, the lowest price a list may show this buyer (never below the product page, §20); only
+    products a running promotion makes cheaper for this buyer are in the answer.
 
-    Products without a running item-level promotion keep their own minimum price and cost no query.
+    Read from the prices computed ahead (`display.product_rows`: one query); a product without a valid row
+    there, or whose price depends on more than the buyer's group (flash-sale stock, a per-buyer limit), is
+    priced live with the cart's own step (`live_list_prices`).
     """
+    now = now or timezone.now()
+    products = list(products)
+    if not products:
+        return {}
+    out, live = product_rows(buyer=buyer, products=products, now=now)
+    if live:
+        out.update(live_list_prices(buyer=buyer, products=[p for p in products if p.pk in live], now=now))
+    return out
+
+
+def live_list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
+    """`list_prices` computed now from the products' SKUs through the cart's item step (no table)."""
     now = now or timezone.now()
     product_ids = [p.pk for p in products]
     if not product_ids:
         return {}
     # A visitor who is not logged in has no member level: member prices (per SKU or shop-wide) cannot apply to
-    # them (`load_context` gives them no rank), so their products need no SKU load. Loading every SKU of a shop
-    # running a shop-wide member price was most of a list page's time (issue 13).
+    # them (`load_context` gives them no rank), so their products need no SKU load.
     member = authenticated(buyer)
     kinds = ITEM_KINDS if member else [k for k in ITEM_KINDS if k != Kind.MEMBER_PRICE]
     promoted = set(
@@ -85,7 +100,7 @@ def list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
         promoted |= {p.pk for p in products if p.shop_id in shops_with_member_price}
     if not promoted:
         return {}
-    skus = active_skus_of_products(product_ids=promoted)
+    skus = sorted(active_skus_of_products(product_ids=promoted), key=lambda s: s.pk)
     prices = item_prices_for(buyer=buyer, skus=skus, now=now)
     out: dict[int, SkuPrice] = {}
     for sku in skus:
@@ -93,13 +108,23 @@ def list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
         best = out.get(sku.product_id)
         if best is None or price.price_fen < best.price_fen:
             out[sku.product_id] = price
+    return {pid: p for pid, p in out.items() if p.label and p.price_fen < p.list_price_fen}
+
+
+def sku_prices(*, buyer, skus, now=None) -> dict[int, SkuPrice]:
+    """What each SKU costs this buyer now for one unit: `item_prices_for`, read from the prices computed
+    ahead where they hold for this buyer (`display.sku_rows`: one query), the rest priced live."""
+    now = now or timezone.now()
+    out, live = sku_rows(buyer=buyer, skus=skus, now=now)
+    if live:
+        out.update(item_prices_for(buyer=buyer, skus=live, now=now))
     return out
 
 
 def product_promotions(*, buyer, product, skus, now=None) -> ProductPromotions:
     """Everything the product page shows about promotions, for this buyer."""
     now = now or timezone.now()
-    prices = item_prices_for(buyer=buyer, skus=skus, now=now)
+    prices = sku_prices(buyer=buyer, skus=skus, now=now)
     tags = []
     for p in prices.values():
         if p.label and p.label.split("（")[0] not in tags:

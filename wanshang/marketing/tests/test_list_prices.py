@@ -1,5 +1,5 @@
 """List prices (`marketing.selectors.list_prices`): what a product card may show a buyer, never below what the
-product page charges; a visitor who is not logged in has no member level, so member prices cost no SKU load."""
+product page charges; read from the prices computed ahead, so a list loads no SKU."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -56,9 +56,10 @@ def test_member_prices_reach_members_only(scene, buyer):
     assert set(anonymous) == {timed.pk} and anonymous[timed.pk].price_fen == 24000
 
 
-def test_an_anonymous_visitor_loads_only_the_skus_of_promotions_that_can_reach_them(
-    scene, buyer, monkeypatch
-):
+def test_lists_load_no_sku_and_the_live_path_skips_member_prices_for_visitors(scene, buyer, monkeypatch):
+    """Lists read the prices computed ahead (promotions/display.py): no SKU is loaded. When a product must be
+    priced live (`live_list_prices`: no row, or a row that expired), a visitor who is not logged in still
+    loads only the SKUs of promotions that can reach them."""
     from wanshang.marketing.promotions import storefront
 
     wide, own, timed = scene
@@ -72,4 +73,7 @@ def test_an_anonymous_visitor_loads_only_the_skus_of_promotions_that_can_reach_t
     monkeypatch.setattr(storefront, "active_skus_of_products", spy)
     list_prices(buyer=AnonymousUser(), products=scene)
     list_prices(buyer=buyer, products=scene)
+    assert asked == []
+    storefront.live_list_prices(buyer=AnonymousUser(), products=scene)
+    storefront.live_list_prices(buyer=buyer, products=scene)
     assert asked == [{timed.pk}, {wide.pk, own.pk, timed.pk}]
