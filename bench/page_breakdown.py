@@ -2,6 +2,12 @@
 """Where a storefront page's time goes: in-process, no HTTP server, CPU time per request and its parts.
 
     .venv/bin/python bench/page_breakdown.py [--db postgres] [--n 100]
+    DATABASE_URL=postgres://…/wanshang_httpperf .venv/bin/python bench/page_breakdown.py \
+        --profile /api/store/products --profile /p/12/ [--n 50]     # pyinstrument, any database
+
+With `--profile URL` (repeatable; a URL ending in `max_price=` gets a new ceiling each request, so the listing
+cache misses) it profiles N requests of each URL with pyinstrument instead and prints the call tree (frames
+under 2% of the time hidden): where to look first.
 
 For each page type (detail, search, category; list pages also with a unique price ceiling above every
 product, so the storefront's listing cache misses) on a few fixed URLs of the seeded bench catalog: the CPU
@@ -39,6 +45,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     _common.add_db_argument(p)
     p.add_argument("--n", type=int, default=100, help="repetitions per measurement")
+    p.add_argument("--profile", action="append", default=[], help="profile this URL with pyinstrument")
     args = p.parse_args(argv)
     os.environ.setdefault("DB_CONN_MAX_AGE", "60")  # as bench/pages.py serves: persistent connections
     url = _common.configure_env(args.db)
@@ -53,6 +60,25 @@ def main(argv=None) -> int:
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
     from django.urls import resolve
+
+    serial = itertools.count()
+    handler = WSGIHandler()  # the production request path (the test client would also record every template)
+    rf = RequestFactory()
+
+    def get(path):
+        if path.endswith("max_price=") or path.endswith("max_price_fen="):  # same results, cache miss
+            n = next(serial)
+            path += f"{900000 + os.getpid() % 50000 + n // 100}{n % 100:02d}"
+        status = []
+        body = b"".join(
+            handler(rf.get(path, HTTP_HOST="127.0.0.1").environ, lambda s, h, *a: status.append(s))
+        )
+        if not status or not status[0].startswith("200"):
+            raise SystemExit(f"{path}: {status}")
+        return body
+
+    if args.profile:
+        return profile(args.profile, get, args.n, url)
 
     from wanshang.catalog.models import Category, Product
     from wanshang.catalog.selectors import product_search
@@ -70,22 +96,6 @@ def main(argv=None) -> int:
         "category top, miss": f"/c/{top.slug}/?max_price=",
         "category leaf, miss": f"/c/{leaf.slug}/?max_price=",
     }
-    serial = itertools.count()
-    handler = WSGIHandler()  # the production request path (the test client would also record every template)
-    rf = RequestFactory()
-
-    def get(path):
-        if path.endswith("max_price="):  # a new price ceiling above every product: same results, cache miss
-            n = next(serial)
-            path += f"{900000 + os.getpid() % 50000 + n // 100}.{n % 100:02d}"
-        status = []
-        body = b"".join(
-            handler(rf.get(path, HTTP_HOST="127.0.0.1").environ, lambda s, h, *a: status.append(s))
-        )
-        if not status or not status[0].startswith("200"):
-            raise SystemExit(f"{path}: {status}")
-        return body
-
     print(
         f"[{_common.db_label(url)}] CPU per request, in-process (median/mean of {args.n}), load {_common.loadavg()}"
     )
@@ -119,6 +129,39 @@ def main(argv=None) -> int:
     print("parts:")
     for name, fn in parts.items():
         print(f"  {name:30s} {cpu_ms(fn, args.n):6.2f} ms CPU")
+    return 0
+
+
+def profile(paths, get, n: int, url: str) -> int:
+    """pyinstrument over `n` requests of each path (after one untimed request), CPU per request beside it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pyinstrument import Profiler
+
+    for path in paths:
+        get(path)
+        with CaptureQueriesContext(connection) as ctx:
+            get(path)
+        profiler = Profiler(interval=0.0005)
+        cpu = time.process_time()
+        profiler.start()
+        for _ in range(n):
+            get(path)
+        profiler.stop()
+        per = (time.process_time() - cpu) * 1000 / n
+        print(
+            f"\n=== {path}: {per:.1f} ms CPU per request, {len(ctx.captured_queries)} queries "
+            f"[{_common.db_label(url)}, load {_common.loadavg()}]"
+        )
+        print(
+            profiler.output_text(
+                unicode=True,
+                color=False,
+                show_all=False,
+                timeline=False,
+                processor_options={"filter_threshold": 0.02},
+            )
+        )
     return 0
 
 

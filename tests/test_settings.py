@@ -1,6 +1,9 @@
 import importlib
 import os
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
 
 def test_default_cache_is_shared_between_processes(monkeypatch):
     """Without Redis the cache is a file cache under var/, so web workers see each other's invalidations."""
@@ -71,6 +74,66 @@ def test_read_replicas_only_with_database_replica_urls(monkeypatch):
         real = importlib.reload(real)
         assert real.DATABASE_REPLICAS == [] and real.DATABASE_ROUTERS == []
         assert "wanshang.common.dbrouter.ReplicaReadMiddleware" not in real.MIDDLEWARE
+    finally:
+        monkeypatch.undo()
+        importlib.reload(real)
+
+
+def test_database_pool_forms_and_the_old_name():
+    from wanshang.settings import database_pool
+
+    assert database_pool({}) is None
+    assert database_pool({"DATABASE_POOL": "8"}) == {"min_size": 2, "max_size": 8, "timeout": 10.0}
+    assert database_pool({"DATABASE_POOL": "1"})["min_size"] == 1  # never more kept open than allowed
+    assert database_pool({"DATABASE_POOL": "0:4", "DB_POOL_TIMEOUT": "3"}) == {
+        "min_size": 0,
+        "max_size": 4,
+        "timeout": 3.0,
+    }
+    legacy = database_pool({"DB_POOL_MAX": "6", "DB_POOL_MIN": "1"})
+    assert legacy == {"min_size": 1, "max_size": 6, "timeout": 10.0}
+    assert database_pool({"DATABASE_POOL": "2:6", "DB_POOL_MAX": "6"})["max_size"] == 6
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DATABASE_POOL": "many"},
+        {"DATABASE_POOL": "4:2"},
+        {"DATABASE_POOL": "0"},
+        {"DATABASE_POOL": "2:"},
+        {"DATABASE_POOL": "-1:4"},
+        {"DATABASE_POOL": "4", "DB_POOL_TIMEOUT": "soon"},
+        {"DATABASE_POOL": "4", "DB_POOL_MAX": "8"},
+        {"DB_POOL_MAX": "x"},
+    ],
+)
+def test_a_bad_database_pool_stops_the_start_up_with_the_reason(env):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from wanshang.settings import database_pool
+
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOL"):
+        database_pool(env)
+
+
+def test_database_pool_sets_the_pool_on_postgres_only(monkeypatch):
+    from wanshang import settings as real
+
+    try:
+        monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/x")
+        monkeypatch.setenv("DATABASE_POOL", "3:5")
+        monkeypatch.delenv("DB_POOL_MAX", raising=False)
+        real = importlib.reload(real)
+        db = real.DATABASES["default"]
+        assert db["CONN_MAX_AGE"] == 0 and db["OPTIONS"]["pool"]["min_size"] == 3
+        monkeypatch.setenv("DATABASE_POOL", "9:5")
+        with pytest.raises(ImproperlyConfigured):
+            importlib.reload(real)
+        monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/x.sqlite3")
+        monkeypatch.setenv("DATABASE_POOL", "5")
+        real = importlib.reload(real)
+        assert "pool" not in real.DATABASES["default"]["OPTIONS"]
     finally:
         monkeypatch.undo()
         importlib.reload(real)

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WANSHANG_VAR_DIR", BASE_DIR / "var"))
@@ -15,6 +16,39 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_pool(env) -> dict | None:
+    """psycopg's pool from `DATABASE_POOL` ("MAX" or "MIN:MAX" connections per process), or from the older
+    `DB_POOL_MAX` (+ `DB_POOL_MIN`, default 2); `DB_POOL_TIMEOUT` seconds to wait for a free connection
+    (default 10). None when neither is set. A bad value stops the start-up with the reason."""
+    text = (env.get("DATABASE_POOL") or "").strip()
+    legacy = (env.get("DB_POOL_MAX") or "").strip()
+    if not text and not legacy:
+        return None
+    try:
+        if text:
+            low, _, high = text.rpartition(":")
+            max_size = int(high)
+            min_size = int(low) if low else min(int(env.get("DB_POOL_MIN") or 2), max_size)
+        else:
+            max_size, min_size = int(legacy), int(env.get("DB_POOL_MIN") or 2)
+        timeout = float(env.get("DB_POOL_TIMEOUT") or 10)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL={text or legacy!r}: expected MAX or MIN:MAX, whole numbers (e.g. 4 or 2:8); "
+            f"DB_POOL_TIMEOUT seconds"
+        ) from None
+    if not 0 <= min_size <= max_size or max_size < 1 or timeout <= 0:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL={text or legacy!r}: needs 0 ≤ MIN ≤ MAX and MAX ≥ 1 (got min {min_size}, "
+            f"max {max_size}), DB_POOL_TIMEOUT > 0"
+        )
+    if text and legacy and int(legacy) != max_size:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL={text!r} and DB_POOL_MAX={legacy!r} disagree: set DATABASE_POOL only"
+        )
+    return {"min_size": min_size, "max_size": max_size, "timeout": timeout}
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -130,15 +164,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"-c random_page_cost={float(os.environ.get('PG_RANDOM_PAGE_COST', '1.1'))}"
     )
     # Under ASGI each request may run in its own thread, and persistent per-thread connections were measured
-    # exhausting PostgreSQL's limit within minutes: with DB_POOL_MAX set, connections come from psycopg's pool
-    # (at most DB_POOL_MAX per process) and CONN_MAX_AGE must be 0 (Django refuses persistent + pool).
-    if os.environ.get("DB_POOL_MAX"):
+    # exhausting PostgreSQL's limit within minutes: with DATABASE_POOL (or its older name DB_POOL_MAX) set,
+    # connections come from psycopg's pool, bounded per process, and CONN_MAX_AGE must be 0 (Django refuses
+    # persistent + pool). docs/deploy.md.
+    _pool = database_pool(os.environ)
+    if _pool:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
-            "max_size": int(os.environ["DB_POOL_MAX"]),
-            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
-        }
+        DATABASES["default"]["OPTIONS"]["pool"] = _pool
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Read replicas (docs/production.md, "Read replicas"): PostgreSQL streaming replicas of the primary above,

@@ -45,8 +45,7 @@ def listing_version() -> int:
 
     Sales counts are not part of it: a cached list may show them up to its TTL late.
     """
-    cache.add(LISTING_VERSION_KEY, 1, None)
-    return cache.get(LISTING_VERSION_KEY) or 1
+    return _version(LISTING_VERSION_KEY)
 
 
 def listing_changed_at() -> float:
@@ -56,8 +55,16 @@ def listing_changed_at() -> float:
 
 def category_tree_version() -> int:
     """A number that changes whenever the tree does: a cache key for rendered category menus."""
-    cache.add(TREE_VERSION_KEY, 1, None)
-    return cache.get(TREE_VERSION_KEY) or 1
+    return _version(TREE_VERSION_KEY)
+
+
+def _version(key: str) -> int:
+    # Read first: every page reads these, and an add-then-get cost two cache round trips on each (issue 13).
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, 1, None)
+        value = cache.get(key)
+    return value or 1
 
 
 def category_tree() -> list[Category]:

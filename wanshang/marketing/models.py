@@ -305,6 +305,7 @@ class SkuDisplayPrice(models.Model):
     promotion_id = models.BigIntegerField(null=True)
     ends_at = models.DateTimeField(null=True)  # the winning promotion's end (the page's countdown)
     live = models.PositiveSmallIntegerField(default=0)  # LIVE_* bits
+    flash = models.JSONField(default=list)  # [[flash item id, had stock left]] of running flash sales
     valid_until = models.DateTimeField()  # the shop's next promotion start or end, at the latest
 
     objects = ShopOwnedManager()
@@ -332,6 +333,10 @@ class ProductDisplayPrice(models.Model):
     promotion_id = models.BigIntegerField(null=True)
     ends_at = models.DateTimeField(null=True)
     live = models.PositiveSmallIntegerField(default=0)  # LIVE_* bits of any of its SKUs
+    flash = models.JSONField(default=list)  # its SKUs' [[flash item id, had stock left]]
+    tags = models.JSONField(
+        default=list
+    )  # the card's promotion tags (限时折扣, 秒杀, 拼团 …), as product_tags
     valid_until = models.DateTimeField()
 
     objects = ShopOwnedManager()

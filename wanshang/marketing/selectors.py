@@ -28,6 +28,7 @@ from wanshang.marketing.promotions.selectors import (
     upcoming_campaigns,
 )
 from wanshang.marketing.promotions.storefront import (
+    card_prices,
     item_prices_for,
     list_prices,
     product_promotions,
@@ -45,6 +46,7 @@ __all__ = [
     "promotion_preview",
     "upcoming_campaigns",
     # what buyers see: prices, tags, the product page's offers
+    "card_prices",
     "item_prices_for",
     "list_prices",
     "product_promotions",

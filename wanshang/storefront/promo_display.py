@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.compliance.services import reference_prices, strike_price_ok
-from wanshang.marketing.selectors import list_prices, product_tags
+from wanshang.marketing.selectors import card_prices
 
 # --- product cards: a fresh promotion price on a cached list -------------------------------------------------
 #
@@ -69,10 +69,8 @@ def card_overlay(*, buyer, products) -> CardOverlay:
     products = list(products)
     if not products:
         return CardOverlay()
-    return CardOverlay(
-        prices=list_prices(buyer=buyer, products=products),
-        tags=product_tags(product_ids=[p.pk for p in products]),
-    )
+    prices, tags = card_prices(buyer=buyer, products=products)
+    return CardOverlay(prices=prices, tags=tags)
 
 
 def with_card_prices(products, *, buyer) -> list:

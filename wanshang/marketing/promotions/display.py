@@ -37,6 +37,7 @@ from wanshang.marketing.models import (
     MemberLevel,
     PointsAccount,
     ProductDisplayPrice,
+    PromotionItem,
     SkuDisplayPrice,
 )
 from wanshang.marketing.steps.context import authenticated, load_context, shop_promotions
@@ -121,6 +122,33 @@ def _valid_until(held, now):
     return until
 
 
+def _flash_state(ctx) -> dict[int, list]:
+    """Per SKU, its running flash-sale items and whether each had a unit left (what the item step checks)."""
+    out: dict[int, list] = {}
+    for sku_id, items in ctx.items_by_sku.items():
+        for item in items:
+            if item.promotion.kind == Kind.FLASH_SALE:
+                left = item.stock - ctx.flash_sold.get(item.pk, item.sold)
+                out.setdefault(sku_id, []).append([item.pk, left >= 1])
+    return out
+
+
+def _tags(held, now) -> dict[int, list[str]]:
+    """Per product, the short tags of its running item promotions, as `storefront.product_tags` gives them."""
+    out: dict[int, list[str]] = {}
+    for item in held.items:
+        promo = item.promotion
+        if not (promo.status == "active" and promo.starts_at <= now < promo.ends_at):
+            continue
+        if promo.kind in (Kind.MEMBER_PRICE, Kind.WHOLESALE):
+            continue
+        label = Kind(promo.kind).label.split("/")[0]
+        tags = out.setdefault(item.product_id, [])
+        if label not in tags:
+            tags.append(label)
+    return out
+
+
 def _member_ranks(held) -> list[tuple[int, str]]:
     """The shop's member levels when a member price of the shop is running or coming; else none."""
     if not any(p.kind == Kind.MEMBER_PRICE for p in held.promotions):
@@ -140,6 +168,8 @@ def _compute(shop_id: int, skus: list, now):
         for s in skus
     ]
     ctx = load_context(buyer=None, lines=lines, now=now, with_coupons=False)
+    flash = _flash_state(ctx)
+    tags = _tags(held, now)
     groups = {0: _price_rows(skus, ctx)}
     for rank in _member_ranks(held):
         groups[rank[0]] = _price_rows(skus, ctx, rank=rank)
@@ -163,6 +193,7 @@ def _compute(shop_id: int, skus: list, now):
                     promotion_id=row.promotion_id,
                     ends_at=row.ends_at,
                     live=live.get(row.sku.pk, 0),
+                    flash=flash.get(row.sku.pk, []),
                     valid_until=valid_until,
                 )
             )
@@ -186,6 +217,8 @@ def _compute(shop_id: int, skus: list, now):
                     promotion_id=best.promotion_id,
                     ends_at=best.ends_at,
                     live=_or(live.get(r.sku.pk, 0) for r in prows),
+                    flash=[f for r in prows for f in flash.get(r.sku.pk, [])],
+                    tags=tags.get(product_id, []),
                     valid_until=valid_until,
                 )
             )
@@ -220,12 +253,16 @@ def refresh_products(*, shop_id: int, product_ids, now=None) -> int:
     now = now or timezone.now()
     product_ids = list(product_ids)
     skus = active_skus_for_pricing(shop_id=shop_id, product_ids=product_ids)
-    sku_rows, product_rows, _ = _compute(shop_id, skus, now) if skus else ([], [], None)
+    sku_rows, product_rows, valid_until = _compute(shop_id, skus, now) if skus else ([], [], None)
     with transaction.atomic():
         SkuDisplayPrice.objects.filter(shop_id=shop_id, product_id__in=product_ids).delete()
         ProductDisplayPrice.objects.filter(shop_id=shop_id, product_id__in=product_ids).delete()
         SkuDisplayPrice.objects.bulk_create(sku_rows, batch_size=1000)
         ProductDisplayPrice.objects.bulk_create(product_rows, batch_size=1000)
+        if valid_until is not None:  # the job's list must come due no later than any row of the shop
+            DisplayPriceShop.objects.filter(shop_id=shop_id, valid_until__gt=valid_until).update(
+                valid_until=valid_until
+            )
     return len(sku_rows)
 
 
@@ -289,7 +326,7 @@ def _pick(rows, *, buyer, key, now, current: dict) -> tuple[dict, set]:
     member_shops = {r.shop_id for groups in by_key.values() for g, r in groups.items() if g}
     ranks = buyer_ranks(buyer=buyer, shop_ids=member_shops) if member_shops else {}
     mask = _live_mask(buyer)
-    chosen, live = {}, set()
+    chosen, live, flash = {}, set(), {}
     for k, own_fen in current.items():
         groups = by_key.get(k)
         base = groups and groups.get(0)
@@ -299,11 +336,30 @@ def _pick(rows, *, buyer, key, now, current: dict) -> tuple[dict, set]:
         rank = ranks.get(base.shop_id)
         row = groups.get(rank[0], base) if rank else base
         fresh = row.valid_until > now and (own_fen is None or own_fen == _own_fen(row))
-        if not fresh or row.live & mask:
+        if not fresh or (row.live & mask and (row.live & mask != LIVE_FLASH or authenticated(buyer))):
             live.add(k)
+        elif row.live & LIVE_FLASH:  # a visitor: the row holds while every sale has the stock it had then
+            flash[k] = row
         else:
             chosen[k] = row
+    if flash:
+        left = flash_stock_left(item_ids={i for row in flash.values() for i, _ in row.flash})
+        for k, row in flash.items():
+            if all(left.get(i, False) == had for i, had in row.flash):
+                chosen[k] = row
+            else:
+                live.add(k)
     return chosen, live
+
+
+def flash_stock_left(*, item_ids) -> dict[int, bool]:
+    """Whether each flash-sale item has a unit left now (read fresh, as the cart reads it)."""
+    return {
+        pk: stock - sold >= 1
+        for pk, stock, sold in PromotionItem.objects.filter(pk__in=list(item_ids)).values_list(
+            "pk", "stock", "sold"
+        )
+    }
 
 
 def _own_fen(row) -> int:
@@ -321,9 +377,10 @@ def _sku_price(row) -> SkuPrice:
     )
 
 
-def product_rows(*, buyer, products, now) -> tuple[dict[int, SkuPrice], set[int]]:
-    """One query: per product, the SkuPrice of its cheapest SKU for this buyer's group, only where a promotion
-    lowers it; and the products that must be priced live (no row, expired, list price moved, `live`)."""
+def product_rows(*, buyer, products, now) -> tuple[dict[int, SkuPrice], dict[int, list[str]], set[int]]:
+    """One query (and one more for flash-sale stock, when a visitor's list shows one): per product, the
+    SkuPrice of its cheapest SKU for this buyer's group, only where a promotion lowers it; the card's tags;
+    and the products that must be priced live (no row, expired, list price moved, `live`)."""
     current = {p.pk: getattr(p, "min_price_fen", None) for p in products}
     qs = ProductDisplayPrice.objects.filter(product_id__in=list(current))
     if not authenticated(buyer):
@@ -334,7 +391,7 @@ def product_rows(*, buyer, products, now) -> tuple[dict[int, SkuPrice], set[int]
         for pid, row in chosen.items()
         if row.label and row.price_fen < row.list_price_fen
     }
-    return out, live
+    return out, {pid: row.tags for pid, row in chosen.items() if row.tags}, live
 
 
 def sku_rows(*, buyer, skus, now) -> tuple[dict[int, SkuPrice], list]:

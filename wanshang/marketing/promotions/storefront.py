@@ -66,10 +66,20 @@ def list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
     products = list(products)
     if not products:
         return {}
-    out, live = product_rows(buyer=buyer, products=products, now=now)
+    return card_prices(buyer=buyer, products=products, now=now)[0]
+
+
+def card_prices(*, buyer, products, now=None) -> tuple[dict[int, SkuPrice], dict[int, list[str]]]:
+    """`list_prices` and `product_tags` of the same products in one read of the prices computed ahead."""
+    now = now or timezone.now()
+    products = list(products)
+    if not products:
+        return {}, {}
+    out, tags, live = product_rows(buyer=buyer, products=products, now=now)
     if live:
         out.update(live_list_prices(buyer=buyer, products=[p for p in products if p.pk in live], now=now))
-    return out
+        tags.update(product_tags(product_ids=live, now=now))
+    return out, tags
 
 
 def live_list_prices(*, buyer, products, now=None) -> dict[int, SkuPrice]:
