@@ -111,6 +111,19 @@ def _own_media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language (Chinese). The active language is per thread and a request with
+    the `django_language` cookie leaves English active in the test process, so without this a later test in the
+    same worker read English messages where it expected Chinese."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def make_user(db):
     from wanshang.accounts.services import user_register
