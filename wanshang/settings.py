@@ -167,7 +167,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # exhausting PostgreSQL's limit within minutes: with DATABASE_POOL (or its older name DB_POOL_MAX) set,
     # connections come from psycopg's pool, bounded per process, and CONN_MAX_AGE must be 0 (Django refuses
     # persistent + pool). docs/deploy.md.
-    _pool = database_pool(os.environ)
+    _pool = database_pool(
+        {
+            "DATABASE_POOL": os.environ.get("DATABASE_POOL", ""),
+            "DB_POOL_MAX": os.environ.get("DB_POOL_MAX", ""),
+            "DB_POOL_MIN": os.environ.get("DB_POOL_MIN", ""),
+            "DB_POOL_TIMEOUT": os.environ.get("DB_POOL_TIMEOUT", ""),
+        }
+    )
     if _pool:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["OPTIONS"]["pool"] = _pool

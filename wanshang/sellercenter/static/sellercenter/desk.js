@@ -85,14 +85,25 @@ document.addEventListener("alpine:init", function () {
         }
         if (e.key === "Escape") this.showPhrases = false;
       },
-      async send() {
+      // The composer empties as soon as a message is sent, and sends go out one after another in order: an agent
+      // who types the next line while the last is still on its way neither loses it (the old code emptied the
+      // box when the first answer came back) nor has Enter ignored. A failed send puts its text back.
+      send() {
         const body = this.text.trim();
-        if (!body || this.sending || !this.current) return;
-        this.sending = true; this.error = "";
-        try {
-          await WSChat.api("POST", cfg.api + "/conversations/" + this.current.id + "/messages", { body: body, kind: this.note ? "note" : "text" });
-          this.text = ""; this.note = false; this.sync.pull(); this.reloadDetail(); this.refreshQueue();
-        } catch (e) { this.error = e.message; } finally { this.sending = false; }
+        if (!body || !this.current) return;
+        const kind = this.note ? "note" : "text", convId = this.current.id;
+        this.text = ""; this.note = false; this.error = ""; this.sending = true;
+        this.outbox = (this.outbox || Promise.resolve()).then(async () => {
+          try {
+            await WSChat.api("POST", cfg.api + "/conversations/" + convId + "/messages", { body: body, kind: kind });
+            this.sync.pull(); this.reloadDetail(); this.refreshQueue();
+          } catch (e) {
+            this.error = e.message;
+            if (!this.text) { this.text = body; this.note = kind === "note"; }
+          }
+        });
+        const mine = this.outbox;
+        mine.then(() => { if (this.outbox === mine) this.sending = false; });
       },
       async sendImage(e) {
         const file = e.target.files[0];

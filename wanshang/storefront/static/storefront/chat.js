@@ -25,18 +25,24 @@ document.addEventListener("alpine:init", function () {
       time(m) { return WSChat.fmtTime(m.created_at); },
       yuan(f) { return WSChat.yuan(f); },
       markRead() { WSChat.api("POST", cfg.api + "/read").catch(function () {}); },
-      async send() {
+      // The box empties as soon as a message is sent and sends go out in order, so a line typed while the last
+      // is on its way is neither wiped by its answer nor ignored; a failed send puts its text back.
+      send() {
         const body = this.text.trim();
-        if (!body || this.sending) return;
-        this.sending = true; this.error = "";
-        try {
-          await WSChat.api("POST", cfg.api + "/messages", { body: body });
-          this.text = "";
-          this.sync.pull();
-        } catch (e) {
-          this.error = e.message;
-          if (e.status === 409) this.status = "resolved";
-        } finally { this.sending = false; }
+        if (!body) return;
+        this.text = ""; this.error = ""; this.sending = true;
+        this.outbox = (this.outbox || Promise.resolve()).then(async () => {
+          try {
+            await WSChat.api("POST", cfg.api + "/messages", { body: body });
+            this.sync.pull();
+          } catch (e) {
+            this.error = e.message;
+            if (!this.text) this.text = body;
+            if (e.status === 409) this.status = "resolved";
+          }
+        });
+        const mine = this.outbox;
+        mine.then(() => { if (this.outbox === mine) this.sending = false; });
       },
       keydown(e) { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.send(); } },
       async sendImage(e) {
