@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "wanshang.service",
     "wanshang.search",
     "wanshang.recommendations",
+    "wanshang.affiliates",
+    "wanshang.ads",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",

@@ -1,0 +1,1 @@
+"""Scheduled work of this context (registered with common.scheduler)."""
