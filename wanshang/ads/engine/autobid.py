@@ -25,7 +25,10 @@ from django.utils.translation import gettext as _
 class AutoBidSettings:
     gain: float = 0.5  # η
     budget_step: float = 0.2  # r
-    smoothing: float = 0.3  # weight of the newest hour in the smoothed spend and GMV
+    smoothing: float = 0.1  # weight of the newest hour in the smoothed spend and GMV
+    prior_spend_fen: float = 2_000.0  # pseudo-spend at the target return that thin hours lean on
+    max_hourly_change: tuple[float, float] = (0.5, 2.0)  # bounds of achieved ÷ target in one update
+    explore: float = 1.05  # λ's rise after an hour with no spend at all
     lambda_bounds: tuple[float, float] = (0.1, 10.0)
     max_bid_fen: int = 99_900  # ¥999: a bid cap the merchant cannot exceed through λ
 
@@ -81,10 +84,16 @@ def after_hour(
     spend_avg = (1 - a) * state.spend_avg_fen + a * spend_fen
     gmv_avg = (1 - a) * state.gmv_avg_fen + a * gmv_fen
     goal = state.lambda_goal
-    if spend_avg > 0:
-        achieved = gmv_avg / spend_avg
-        ratio = max(achieved, 1e-6) / target_roas
+    prior = settings.prior_spend_fen
+    if spend_avg >= prior:
+        # thin data (a few clicks, no order yet) leans toward "on target", not toward a return of zero
+        achieved = (gmv_avg + target_roas * prior) / (spend_avg + prior)
+        ratio = _clip(achieved / target_roas, settings.max_hourly_change)
         goal = _clip(goal * ratio**settings.gain, settings.lambda_bounds)
+    else:
+        goal = _clip(
+            goal * settings.explore, settings.lambda_bounds
+        )  # won next to nothing: bid a little higher
     budget = state.lambda_budget
     if planned_today_fen is not None and spent_today_fen is not None:
         if spent_today_fen > planned_today_fen:

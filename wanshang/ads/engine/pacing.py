@@ -23,8 +23,8 @@ SLOTS_PER_DAY = 96
 
 @dataclass(frozen=True, slots=True)
 class PacingSettings:
-    step: float = 0.2  # r
-    min_rate: float = 0.005
+    step: float = 0.1  # r
+    min_rate: float = 0.001
     initial_rate: float = 0.3  # used when there is no forecast (initial_rate_for)
 
 
