@@ -5,8 +5,11 @@ Tokens are tuples of already-normalised jieba words: a keyword's and a query's b
 sides are cut the same way. Money is integer fen.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+# quality in integer millionths: ranks (bid × QS) and GSP prices are exact integers, never off by a float fen
+QS_SCALE = 1_000_000
 
 
 class MatchType(StrEnum):
@@ -56,6 +59,18 @@ class Candidate:
     quality: float
     group: int | None = None
     ad: object = None
+    # set from the above when built, so an auction over thousands of candidates only compares integers
+    q_scaled: int = field(init=False, repr=False, compare=False)
+    rank: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.bid_fen, int) or isinstance(self.bid_fen, bool) or self.bid_fen < 1:
+            raise ValueError(f"a bid is a whole number of fen ≥ 1, got {self.bid_fen!r}")
+        q = round(self.quality * QS_SCALE) if self.quality == self.quality else 0  # NaN → 0
+        if q < 1:
+            raise ValueError(f"quality must be > 0, got {self.quality!r}")
+        object.__setattr__(self, "q_scaled", q)
+        object.__setattr__(self, "rank", self.bid_fen * q)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,14 +77,16 @@ def test_no_bidder_no_win():
     assert run_auction([], slots=3, reserve_fen=10).wins == ()
 
 
-@pytest.mark.parametrize(
-    ("bidders", "slots", "reserve"),
-    [([c(1, 0, 1.0)], 1, 10), ([c(1, -5, 1.0)], 1, 10), ([c(1, 100, 0.0)], 1, 10), ([c(1, 100, 1.0)], 0, 10),
-     ([c(1, 100, 1.0)], 1, 0)],
-)  # fmt: skip
-def test_bad_input_is_refused(bidders, slots, reserve):
+@pytest.mark.parametrize(("bid", "quality"), [(0, 1.0), (-5, 1.0), (1.5, 1.0), (100, 0.0), (100, -1.0)])
+def test_bad_bid_or_quality_is_refused(bid, quality):
     with pytest.raises(ValueError):
-        run_auction(bidders, slots=slots, reserve_fen=reserve)
+        c(1, bid, quality)
+
+
+@pytest.mark.parametrize(("slots", "reserve"), [(0, 10), (1, 0), (1, -1)])
+def test_no_slot_or_no_reserve_is_refused(slots, reserve):
+    with pytest.raises(ValueError):
+        run_auction([c(1, 100, 1.0)], slots=slots, reserve_fen=reserve)
 
 
 qualities = st.sampled_from([0.1, 0.25, 0.5, 0.8, 1.0, 1.2, 1.5, 2.0, 3.3, 7.0])

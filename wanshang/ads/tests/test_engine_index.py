@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wanshang.ads.engine.auction import run_auction
 from wanshang.ads.engine.index import KeywordIndex
 from wanshang.ads.engine.matching import eligible
 from wanshang.ads.engine.types import KeywordAd, MatchType, Negative
@@ -72,3 +73,38 @@ def test_index_on_a_real_query():
 def test_a_broad_negative_is_refused():
     with pytest.raises(ValueError):
         KeywordIndex.build([], [Negative(("二手",), MatchType.BROAD, plan_id=1)])
+
+
+auction_rows = st.lists(
+    st.tuples(token_lists, st.sampled_from(list(MatchType)), st.integers(0, 8), st.integers(1, 6),
+              st.sampled_from([0.5, 1.0, 2.0])),
+    max_size=40,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    auction_rows,
+    negative_rows,
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=6, unique=True),
+    st.integers(1, 4),
+    st.integers(1, 8),
+    st.integers(0, 3),
+)
+def test_index_auction_equals_the_auction_over_all_candidates(
+    rows, negative_rows, query, slots, reserve, seed
+):
+    # bids 1–6 fen and three qualities: ties everywhere, the boundary case of the merge
+    ads = [
+        KeywordAd(i, group, group // 3, 1, group, tuple(tokens), match, bid)
+        for i, (tokens, match, group, bid, _q) in enumerate(rows)
+    ]
+    quality = {i: q for i, (*_rest, q) in enumerate(rows)}
+    negatives = [
+        Negative(tokens=tuple(t), match_type=m, plan_id=(g // 3 if g is not None else p), group_id=g)
+        for t, m, p, g in negative_rows
+    ]
+    index = KeywordIndex.build(ads, negatives, quality)
+    fast = index.auction(query, SYNONYMS, slots=slots, reserve_fen=reserve, tie_seed=seed)
+    full = run_auction(index.candidates(query, SYNONYMS), slots=slots, reserve_fen=reserve, tie_seed=seed)
+    assert fast.wins == full.wins
