@@ -214,12 +214,10 @@ def report(
     settings: QualitySettings = DEFAULT,
 ) -> QualityReport:
     """The quality score as the merchant sees it: 1–10 and each component scored and explained."""
-    rho, missing = relevance_share(keyword, item, synonyms)
-    parts = QualityComponents(
-        ctr=ctr_factor(ctr, settings),
-        relevance=relevance_factor(rho, settings),
-        experience=experience_factor(experience, settings),
+    parts = components(
+        keyword=keyword, ctr=ctr, item=item, experience=experience, synonyms=synonyms, settings=settings
     )
+    rho, missing = relevance_share(keyword, item, synonyms)
     live = live_score(parts, settings)
     return QualityReport(
         score=display_score(live),

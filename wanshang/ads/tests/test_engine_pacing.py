@@ -4,6 +4,8 @@ import math
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wanshang.ads.engine.pacing import (
     PacingSettings,
@@ -79,22 +81,14 @@ def test_hard_stop_when_the_next_click_could_pass_the_budget():
 
 def test_rate_moves_by_the_step_toward_the_plan():
     weights = [1.0] * 4  # plan after slot 1: 25 of 100
-    settings = PacingSettings(step=0.1, min_rate=0.01)
-    ahead = after_slot(
-        PacingState(rate=0.5), spent_fen=40, budget_fen=100, weights=weights, settings=settings
-    )
-    behind = after_slot(
-        PacingState(rate=0.5), spent_fen=10, budget_fen=100, weights=weights, settings=settings
-    )
-    on_plan = after_slot(
-        PacingState(rate=0.5), spent_fen=25, budget_fen=100, weights=weights, settings=settings
-    )
+    cfg = PacingSettings(step=0.1, min_rate=0.01)
+    ahead = after_slot(PacingState(rate=0.5), spent_fen=40, budget_fen=100, weights=weights, settings=cfg)
+    behind = after_slot(PacingState(rate=0.5), spent_fen=10, budget_fen=100, weights=weights, settings=cfg)
+    on_plan = after_slot(PacingState(rate=0.5), spent_fen=25, budget_fen=100, weights=weights, settings=cfg)
     assert (ahead.rate, behind.rate, on_plan.rate) == (pytest.approx(0.45), pytest.approx(0.55), 0.5)
     assert ahead.slots_done == 1
     assert after_slot(PacingState(rate=1.0), spent_fen=0, budget_fen=100, weights=weights).rate == 1.0
-    floor = after_slot(
-        PacingState(rate=0.01), spent_fen=99, budget_fen=100, weights=weights, settings=settings
-    )
+    floor = after_slot(PacingState(rate=0.01), spent_fen=99, budget_fen=100, weights=weights, settings=cfg)
     assert floor.rate == 0.01
 
 
@@ -102,3 +96,19 @@ def test_initial_rate_from_the_forecast():
     assert initial_rate_for(100, 400) == 0.25
     assert initial_rate_for(500, 400) == 1.0
     assert initial_rate_for(100, None) == PacingSettings().initial_rate
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 50_000),
+    st.integers(1, 500),
+    st.lists(st.tuples(st.floats(0, 0.999), st.integers(1, 500)), max_size=300),
+    st.booleans(),
+)
+def test_entering_only_when_a_bid_is_left_never_passes_the_budget(budget, max_bid, clicks, accelerated):
+    state = PacingState(rate=0.7, accelerated=accelerated)
+    spent = 0
+    for draw, charge in clicks:
+        if enters(state, draw, remaining_fen=budget - spent, max_next_charge_fen=max_bid):
+            spent += min(charge, max_bid)  # GSP: a click costs at most the bid
+    assert spent <= budget
