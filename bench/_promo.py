@@ -21,18 +21,20 @@ PG_URL = os.environ.get("BENCH_PROMO_PG_URL", "postgres://postgres@127.0.0.1:543
 DISTRICT = "110105"  # 北京市 朝阳区
 
 
-def fresh_database(db: str) -> str:
-    """Point Django at the promotion bench database, empty it, start Django and migrate. Returns the URL."""
+def fresh_database(db: str, *, keep: bool = False) -> str:
+    """Point Django at the promotion bench database, empty it, start Django and migrate. Returns the URL.
+
+    With `keep` the database is left as it is (a run that reuses what an earlier run seeded)."""
     os.environ.setdefault("WANSHANG_VAR_DIR", _common.DEFAULT_VAR_DIR)
     var = Path(os.environ["WANSHANG_VAR_DIR"])
     var.mkdir(parents=True, exist_ok=True)
     if db == "postgres":
         os.environ["DATABASE_URL"] = PG_URL
         _common.configure_env("postgres")
-        _common.ensure_pg_database(PG_URL, recreate=True)
+        _common.ensure_pg_database(PG_URL, recreate=not keep)
     else:
         path = var / "promotions.sqlite3"
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", "-wal", "-shm", "-journal") if not keep else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         _common.configure_env("sqlite")

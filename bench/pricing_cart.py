@@ -4,6 +4,7 @@
     .venv/bin/python bench/pricing_cart.py                      # SQLite ($WANSHANG_VAR_DIR/promotions.sqlite3)
     .venv/bin/python bench/pricing_cart.py --db postgres        # postgres://…/wanshang_bench_promo
     .venv/bin/python bench/pricing_cart.py --runs 1000 --profile
+    .venv/bin/python bench/pricing_cart.py --reuse              # the data an earlier run seeded (same data, no seed)
 
 Seeds a throwaway database (bench/_promo.py) through the real services: 5 shops × 40 products, 200 running shop
 promotions (per shop: 8 限时折扣, 1 shop-wide and 5 per-SKU 会员价, 5 秒杀, 4 拼团, 4 阶梯价, 4 套餐, 4 满减 of the
@@ -43,7 +44,31 @@ def parse_args(argv=None):
     p.add_argument("--runs", type=int, default=500, help="timed price_items calls")
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--profile", action="store_true", help="also profile the timed calls with cProfile")
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="price the cart an earlier run seeded (its database and $WANSHANG_VAR_DIR/pricing_cart-DB.json) "
+        "instead of seeding anew: before/after runs then price the very same data",
+    )
     return p.parse_args(argv)
+
+
+def state_path(db: str) -> Path:
+    return Path(os.environ.get("WANSHANG_VAR_DIR", _common.DEFAULT_VAR_DIR)) / f"pricing_cart-{db}.json"
+
+
+def reuse_or_seed(db: str, reuse: bool):
+    """seed(), or the buyer, address, cart and counts an earlier seed() wrote to `state_path()`."""
+    if not reuse:
+        buyer, address, items, counts = seed()
+        state = {"buyer": buyer.pk, "address": address.pk, "items": items, "counts": counts}
+        state_path(db).write_text(json.dumps(state))
+        return buyer, address, items, counts
+    from wanshang.accounts.models import Address, User
+
+    state = json.loads(state_path(db).read_text())
+    buyer, address = User.objects.get(pk=state["buyer"]), Address.objects.get(pk=state["address"])
+    return buyer, address, [tuple(pair) for pair in state["items"]], state["counts"]
 
 
 def seed():
@@ -243,7 +268,8 @@ def profile_top(fn, runs: int, n: int = 15) -> str:
 def main(argv=None) -> int:
     args = parse_args(argv)
     t_seed = time.perf_counter()
-    url = _promo.fresh_database(args.db)
+    reuse = args.reuse and state_path(args.db).exists()
+    url = _promo.fresh_database(args.db, keep=reuse)
     label = _common.db_label(url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -251,7 +277,7 @@ def main(argv=None) -> int:
     from wanshang.marketing.steps import discounts
     from wanshang.pricing.engine import PricingOptions, price_items
 
-    buyer, address, items, counts = seed()
+    buyer, address, items, counts = reuse_or_seed(args.db, reuse)
     seeded_s = time.perf_counter() - t_seed
     options = PricingOptions(use_points=True)
 

@@ -259,7 +259,7 @@ class ProductRecord:
     shop: ShopRecord
     category: CategoryRecord
     title: str
-    images: list
+    images_json: object  # the column as read; `images` decodes it when first asked (pricing never does)
     status: str
     is_wholesale: bool
     min_order_qty: int
@@ -267,6 +267,10 @@ class ProductRecord:
     ship_within_hours: int | None
     no_return_kind: str
     no_return_note: str
+
+    @functools.cached_property
+    def images(self) -> list:
+        return rawsql.json_value(self.images_json) or []
 
     @property
     def id(self) -> int:
@@ -291,8 +295,12 @@ class SkuRecord:
     product: ProductRecord
     price_fen: int
     weight_g: int
-    spec_values: list
+    spec_json: object  # the column as read; `spec_values` decodes it when first asked (pricing never does)
     is_active: bool
+
+    @functools.cached_property
+    def spec_values(self) -> list:
+        return rawsql.json_value(self.spec_json) or []
 
     @property
     def id(self) -> int:
@@ -317,6 +325,7 @@ class BuyableSku:
     product: ProductRecord
     ok: bool
     reason: str  # why not buyable, in words for the buyer
+    extra: object = None  # the value of `skus_for_purchase(extra=…)`
 
 
 _SKU_FIELDS = ("id", "price_fen", "weight_g", "spec_values", "is_active")
@@ -336,13 +345,14 @@ _SHOP_FIELDS = ("id", "name", "slug", "logo_url", "status", "ship_within_hours")
 
 
 @functools.cache
-def _skus_sql() -> str:
+def _skus_sql(extra: str = "") -> str:
     Shop = Product._meta.get_field("shop").related_model  # noqa: N806  (merchants' model, not imported)
     cols = (
         [rawsql.column(Sku, f) for f in _SKU_FIELDS]
         + [rawsql.column(Product, f) for f in _PRODUCT_FIELDS]
         + [rawsql.column(Shop, f) for f in _SHOP_FIELDS]
         + [rawsql.column(Category, f) for f in ("id", "path")]
+        + ([extra] if extra else [])
     )
     # identifiers from the models' meta; values are always bound as parameters
     return (
@@ -354,15 +364,17 @@ def _skus_sql() -> str:
     )
 
 
-def skus_for_purchase(*, sku_ids) -> dict[int, BuyableSku]:
+def skus_for_purchase(*, sku_ids, extra: str = "") -> dict[int, BuyableSku]:
     """Every requested SKU with whether it can be bought now and why not. Unknown ids are absent.
 
     One statement; SKUs, products, shops and categories come back as records (`SkuRecord` …), each product,
-    shop and category once however many of its SKUs are asked for."""
+    shop and category once however many of its SKUs are asked for. `extra` is one more SQL expression (built
+    from models' meta by an app above, never from input; it may use the SKU's id column) whose value comes back
+    as each `BuyableSku.extra`: `inventory.buyable_with_stock` reads the stock in the same statement."""
     ids = list(sku_ids)
     if not ids:
         return {}
-    found = rawsql.rows(f"{_skus_sql()}({rawsql.placeholders(len(ids))})", ids, model=Sku)
+    found = rawsql.rows(f"{_skus_sql(extra)}({rawsql.placeholders(len(ids))})", ids, model=Sku)
     shops: dict[int, ShopRecord] = {}
     categories: dict[int, CategoryRecord] = {}
     products: dict[int, ProductRecord] = {}
@@ -377,11 +389,9 @@ def skus_for_purchase(*, sku_ids) -> dict[int, BuyableSku]:
         if product is None:
             p = row[5:15]
             product = products[product_id] = ProductRecord(
-                p[0], shop, category, p[1], rawsql.json_value(p[2]) or [], p[3], rawsql.flag(p[4]), *p[5:]
+                p[0], shop, category, p[1], p[2], p[3], rawsql.flag(p[4]), *p[5:]
             )
-        sku = SkuRecord(
-            sku_id, product, price_fen, weight_g, rawsql.json_value(spec_values) or [], rawsql.flag(is_active)
-        )
+        sku = SkuRecord(sku_id, product, price_fen, weight_g, spec_values, rawsql.flag(is_active))
         if not sku.is_active:
             reason = "该规格已失效"
         elif product.status != Product.Status.ON_SALE:
@@ -390,7 +400,9 @@ def skus_for_purchase(*, sku_ids) -> dict[int, BuyableSku]:
             reason = "店铺已暂停营业"
         else:
             reason = ""
-        out[sku_id] = BuyableSku(sku=sku, product=product, ok=not reason, reason=reason)
+        out[sku_id] = BuyableSku(
+            sku=sku, product=product, ok=not reason, reason=reason, extra=row[23] if extra else None
+        )
     return out
 
 

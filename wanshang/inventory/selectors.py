@@ -1,7 +1,9 @@
+import functools
+
 from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from wanshang.catalog.selectors import seller_skus_on_sale
+from wanshang.catalog.selectors import seller_skus_on_sale, skus_for_purchase
 from wanshang.common import rawsql
 from wanshang.common.errors import NotFound
 from wanshang.inventory.exports import XLSX as XLSX_CONTENT_TYPE
@@ -64,6 +66,24 @@ def available_by_sku(*, sku_ids) -> dict[int, int]:
         model=Stock,
     )
     return {sku_id: max(int(avail or 0), 0) for sku_id, avail in found}
+
+
+@functools.cache
+def _stock_column() -> str:
+    """The SKU's units over all warehouses as a column of `catalog.skus_for_purchase`'s statement."""
+    sku, on_hand, reserved = (rawsql.column(Stock, f) for f in ("sku", "on_hand", "reserved"))
+    return (
+        f"(SELECT SUM({on_hand} - {reserved}) FROM {rawsql.table(Stock)}"  # noqa: S608  (identifiers from meta)
+        f" WHERE {sku} = {rawsql.column(Stock._meta.get_field('sku').related_model, 'id')})"
+    )
+
+
+def buyable_with_stock(*, sku_ids) -> tuple[dict, dict[int, int]]:
+    """`catalog.skus_for_purchase` and `available_by_sku` of the same SKUs in one statement (pricing reads both
+    on every cart view; one round trip instead of two)."""
+    found = skus_for_purchase(sku_ids=sku_ids, extra=_stock_column())
+    stock = {sku_id: max(int(b.extra), 0) for sku_id, b in found.items() if b.extra is not None}
+    return found, stock
 
 
 def available_in_warehouse(*, sku_ids, warehouse_id) -> dict[int, int]:

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from wanshang.catalog.selectors import skus_for_purchase
 from wanshang.common.errors import ValidationError
 from wanshang.common.money import allocate
 from wanshang.fulfillment.selectors import freight_for_shop, freight_templates_of_shops
-from wanshang.inventory.selectors import available_by_sku, available_in_warehouse
+from wanshang.inventory.selectors import available_in_warehouse, buyable_with_stock
 
 STAGES = ("item", "shop", "platform")
 
@@ -238,12 +237,14 @@ def apply_discount(lines: list[PricedLine], adjustment: Adjustment, *, platform_
     The amount is capped at what the lines still cost less one fen (a payment is never for nothing: gateways
     take at least ¥0.01). `platform_bps` of each share is paid by the platform. Returns the amount applied.
     """
-    lines = [line for line in lines if line.payable_fen > 0]
-    amount = min(adjustment.amount_fen, sum(line.payable_fen for line in lines) - 1)
+    payable = [(line, fen) for line in lines if (fen := line.payable_fen) > 0]
+    lines = [line for line, _ in payable]
+    weights = [fen for _, fen in payable]
+    amount = min(adjustment.amount_fen, sum(weights) - 1)
     if amount <= 0:
         return 0
     adjustment.amount_fen = amount
-    shares = allocate(amount, [line.payable_fen for line in lines])
+    shares = allocate(amount, weights)
     platform = allocate(amount * platform_bps // 10000, shares) if platform_bps else [0] * len(shares)
     for line, share, plat in zip(lines, shares, platform, strict=True):
         line.add_discount(adjustment, share, plat)
@@ -310,11 +311,10 @@ def price_items(
         merged[sku_id] = merged.get(sku_id, 0) + check_quantity(quantity)
     for sku_id in order:
         check_quantity(merged[sku_id])
-    found = skus_for_purchase(sku_ids=order)
+    found, stock = buyable_with_stock(sku_ids=order)  # one statement for both
     missing = [i for i in order if i not in found]
     if missing:
         raise ValidationError(f"商品规格不存在：{missing[0]}", field="sku_id")
-    stock = available_by_sku(sku_ids=order)
 
     groups: dict[int, ShopGroup] = {}
     for sku_id in order:

@@ -22,17 +22,33 @@ def authenticated(buyer) -> bool:
 
 
 def in_scope(promotion, line) -> bool:
-    if promotion.scope == Scope.ALL:
+    scope = promotion.scope
+    if scope == Scope.ALL:
         return True
+    if scope == Scope.PRODUCTS:
+        return line.product.pk in scope_set(promotion)
+    if scope == Scope.SHOPS:
+        return line.product.shop_id in scope_set(promotion)
     ids = promotion.scope_ids or []
-    if promotion.scope == Scope.PRODUCTS:
-        return line.product.pk in ids
-    if promotion.scope == Scope.SHOPS:
-        return line.product.shop_id in ids
     if promotion.scope == Scope.CATEGORIES:
         path = line.product.category.path
         return any(f"/{c}/" in path for c in ids)
     return False
+
+
+def scope_set(promotion) -> frozenset | tuple:
+    """The promotion's `scope_ids` as a set, kept on the promotion (the process's copy lives until the snapshot
+    token changes) and built again whenever `scope_ids` is another list."""
+    ids = promotion.scope_ids
+    held = getattr(promotion, "_scope_set", None)
+    if held is None or held[0] is not ids:
+        try:
+            found = frozenset(ids or ())
+        except TypeError:  # unhashable ids match nothing a line has, as with the list
+            found = tuple(ids or ())
+        held = (ids, found)
+        promotion._scope_set = held
+    return held[1]
 
 
 def scaled(price_fen: int, bps: int) -> int:
@@ -201,6 +217,8 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
             ctx.flash_sold[pk], ctx.flash_held_units[pk] = sold, held
     if not authenticated(buyer):
         return ctx
+    if with_coupons:  # first: the same statement gives the points balance that member levels read
+        ctx.coupons = held_coupons(buyer_id=buyer.pk, shop_ids=shop_ids, now=now, ctx=ctx)
     _buyer_ranks(ctx, buyer, snapshot)
     limited = {
         i.promotion_id
@@ -217,8 +235,6 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
         ctx.flash_held = dict(
             FlashClaim.objects.filter(item_id__in=flash, buyer=buyer).values_list("item_id", "quantity")
         )
-    if with_coupons:
-        ctx.coupons = held_coupons(buyer_id=buyer.pk, shop_ids=shop_ids, now=now)
     return ctx
 
 
@@ -275,7 +291,8 @@ def _points_sql() -> str:
 @functools.cache
 def _coupons_sql() -> str:
     cols = ", ".join(
-        rawsql.column(Coupon, f) for f in ("id", "promotion", "shop", "valid_from", "valid_until")
+        [rawsql.column(Coupon, f) for f in ("id", "promotion", "shop", "valid_from", "valid_until")]
+        + [f"({_points_sql()})"]  # the buyer's balance on every row: no second round trip for it
     )
     shop, until = rawsql.column(Coupon, "shop"), rawsql.column(Coupon, "valid_until")
     return (
@@ -286,20 +303,25 @@ def _coupons_sql() -> str:
     )
 
 
-def held_coupons(*, buyer_id: int, shop_ids, now) -> list[HeldCoupon]:
+def held_coupons(*, buyer_id: int, shop_ids, now, ctx: Context | None = None) -> list[HeldCoupon]:
     """The buyer's unused, unexpired coupons of these shops and of the platform, earliest expiry first.
 
     One plain statement for the coupon rows; their promotions come from the process's copy (kept under the same
-    snapshot token as the shops' promotions), read from the database only the first time one is seen."""
+    snapshot token as the shops' promotions), read from the database only the first time one is seen. Each row
+    also carries the buyer's points balance: with `ctx` (and at least one coupon) it is kept for this price, as
+    `points_balance` would read it."""
     shops = sorted(shop_ids) or [0]
     sql = _coupons_sql().format(shops=rawsql.placeholders(len(shops)))
     when = connection.ops.adapt_datetimefield_value(now)
-    found = rawsql.rows(sql, [buyer_id, Coupon.Status.UNUSED, when, *shops], model=Coupon)
+    found = rawsql.rows(sql, [buyer_id, buyer_id, Coupon.Status.UNUSED, when, *shops], model=Coupon)
+    if found and ctx is not None and not ctx.points_loaded:
+        ctx.points_balance, ctx.points_loaded = found[0][5] or 0, True
     promotions = _snapshot["coupon_promotions"]
     missing = {row[1] for row in found} - promotions.keys()
     if missing:
         promotions.update({pk: (p, coupon_label(p)) for pk, p in Promotion.objects.in_bulk(missing).items()})
+    aware = rawsql.aware
     return [
-        HeldCoupon(pk, pid, shop_id, rawsql.aware(start), rawsql.aware(until), *promotions[pid])
-        for pk, pid, shop_id, start, until in found
+        HeldCoupon(pk, pid, shop_id, aware(start), aware(until), *promotions[pid])
+        for pk, pid, shop_id, start, until, _ in found
     ]

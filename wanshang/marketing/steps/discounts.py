@@ -2,14 +2,14 @@
 platform coupon. Pure computation on the item-priced lines (`choose`), which is what the property tests drive.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product as cartesian
 
 from wanshang.common.money import allocate
 from wanshang.marketing.promotions.kinds import yuan
-from wanshang.marketing.steps.context import Context, in_scope
+from wanshang.marketing.steps.context import Context, in_scope, scope_set
 from wanshang.marketing.steps.labels import coupon_label
-from wanshang.marketing.types import Kind
+from wanshang.marketing.types import Kind, Scope
 from wanshang.pricing.types import Adjustment, PricedCart, apply_discount, register_step
 
 MAX_JOINT = 4096  # combinations tried exactly before falling back to the per-shop best
@@ -24,18 +24,6 @@ def token_of(promotion) -> str:
 def combinable(a, b) -> bool:
     """Two later-stage promotions share the same goods only if each allows the other."""
     return token_of(b) in a.config.get("combine_with", ()) and token_of(a) in b.config.get("combine_with", ())
-
-
-def _combinable_memo():
-    seen: dict = {}
-
-    def check(a, b) -> bool:
-        key = (id(a), id(b))
-        if key not in seen:
-            seen[key] = combinable(a, b)
-        return seen[key]
-
-    return check
 
 
 def full_reduction_offer(promo, base_fen: int, qty: int) -> tuple[int, str, str]:
@@ -101,6 +89,15 @@ class Offer:
     label: str
     coupon: object = None
     platform_bps: int = 0
+    # worked out once per offer: what `combinable` and the expiry tie-break read
+    token: str = field(init=False, repr=False, compare=False)
+    combine: frozenset = field(init=False, repr=False, compare=False)
+    stamp: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        self.token = token_of(self.promotion)
+        self.combine = frozenset(self.promotion.config.get("combine_with", ()))
+        self.stamp = self.coupon.valid_until.timestamp() if self.coupon is not None else 0
 
     @property
     def code(self) -> str:
@@ -138,29 +135,55 @@ def _take(left: dict[int, int], offer: Offer) -> int:
     return amount
 
 
+def _scoped(promotion, rows: list) -> list:
+    """The (line, payable, quantity) rows in the promotion's scope (`in_scope`, with the scope's set kept)."""
+    scope = promotion.scope
+    if scope == Scope.ALL:
+        return rows
+    if scope == Scope.PRODUCTS:
+        ids = scope_set(promotion)
+        return [row for row in rows if row[0].product.pk in ids]
+    return [row for row in rows if in_scope(promotion, row[0])]
+
+
 def shop_offers(group, ctx: Context, coupons: list, now) -> tuple[list[Offer], list[Offer], list[CouponView]]:
-    lines = group.valid_lines
+    """The shop's 满减 offers, usable coupon offers and a view of each of its held coupons (`coupons` may hold
+    other shops' and platform coupons: they are skipped)."""
+    shop_id = group.shop.pk
+    return _shop_offers(group, ctx, [c for c in coupons if c.shop_id == shop_id], now)
+
+
+def _shop_offers(
+    group, ctx: Context, coupons: list, now
+) -> tuple[list[Offer], list[Offer], list[CouponView]]:
+    rows = [(line, line.payable_fen, line.quantity) for line in group.valid_lines]
     frs, shop_coupons, views = [], [], []
-    for promo in ctx.shop_promotions.get(group.shop.pk, []):
-        if promo.kind != Kind.FULL_REDUCTION:
-            continue
-        scoped = [line for line in lines if line.allows("full_reduction") and in_scope(promo, line)]
-        off, label, hint = full_reduction_offer(
-            promo, sum(line.payable_fen for line in scoped), sum(line.quantity for line in scoped)
-        )
-        if off > 0:
-            frs.append(Offer(promo, scoped, off, label))
-        if hint and scoped:
-            group.hints.append(f"{promo.name}：{hint}")
-    for coupon in coupons:
-        if coupon.shop_id != group.shop.pk:
-            continue
-        scoped = [line for line in lines if line.allows("coupon") and in_scope(coupon.promotion, line)]
-        off, reason = coupon_offer(coupon, sum(line.payable_fen for line in scoped), now)
-        label = held_label(coupon)
-        views.append(CouponView(coupon, label, off > 0, reason))
-        if off > 0:
-            shop_coupons.append(Offer(coupon.promotion, scoped, off, label, coupon=coupon))
+    promos = [p for p in ctx.shop_promotions.get(group.shop.pk, ()) if p.kind == Kind.FULL_REDUCTION]
+    if promos:
+        allowed = [row for row in rows if row[0].allows("full_reduction")]
+        for promo in promos:
+            scoped = _scoped(promo, allowed)
+            off, label, hint = full_reduction_offer(
+                promo, sum(row[1] for row in scoped), sum(row[2] for row in scoped)
+            )
+            if off > 0:
+                frs.append(Offer(promo, [row[0] for row in scoped], off, label))
+            if hint and scoped:
+                group.hints.append(f"{promo.name}：{hint}")
+    if coupons:
+        allowed = [row for row in rows if row[0].allows("coupon")]
+        bases: dict = {}  # id(promotion) -> (scoped rows, their payable): coupons of one promotion share it
+        for coupon in coupons:
+            promo = coupon.promotion
+            found = bases.get(id(promo))
+            if found is None:
+                scoped = _scoped(promo, allowed)
+                found = bases[id(promo)] = (scoped, sum(row[1] for row in scoped))
+            off, reason = coupon_offer(coupon, found[1], now)
+            label = held_label(coupon)
+            views.append(CouponView(coupon, label, off > 0, reason))
+            if off > 0:
+                shop_coupons.append(Offer(promo, [row[0] for row in found[0]], off, label, coupon=coupon))
     return frs, shop_coupons, views
 
 
@@ -170,11 +193,16 @@ def shop_combos(frs: list[Offer], coupons: list[Offer], platform: Offer | None) 
         combos.append([a])
     for fr in frs:
         for c in coupons:
-            if combinable(fr.promotion, c.promotion):
+            if _offers_combine(fr, c):
                 combos.append([fr, c])
     if platform is not None:
-        combos = [c for c in combos if all(combinable(o.promotion, platform.promotion) for o in c)]
+        combos = [c for c in combos if all(_offers_combine(o, platform) for o in c)]
     return combos
+
+
+def _offers_combine(a: Offer, b: Offer) -> bool:
+    """`combinable(a.promotion, b.promotion)` from what each offer worked out once."""
+    return b.token in a.combine and a.token in b.combine
 
 
 def choose(
@@ -186,7 +214,11 @@ def choose(
     the ones not beaten on both "total saved" and "saved outside the platform coupon's lines"; the product of
     those (small) sets is tried exactly. Ties go to fewer coupons, then to the coupon expiring first.
     """
-    per_shop = [shop_offers(g, ctx, coupons, now) for g in groups]
+    by_shop: dict = {}
+    for coupon in coupons:
+        if coupon.shop_id is not None:
+            by_shop.setdefault(coupon.shop_id, []).append(coupon)
+    per_shop = [_shop_offers(g, ctx, by_shop.get(g.shop.pk, []), now) for g in groups]
     views = [v for _, _, vs in per_shop for v in vs]
     all_lines = [line for g in groups for line in g.valid_lines]
     platform_offers = _platform_offers(all_lines, coupons, views, now)
@@ -198,18 +230,13 @@ def choose(
         _shop_scores(frs, cps, g, payable) for (frs, cps, _), g in zip(per_shop, groups, strict=True)
     ]
     best = None
-    allowed = _combinable_memo()
     seen_fronts: dict = {}  # platform coupons with the same lines and the same combining rule share the fronts
     for p_offer in platform_offers:
         eligible = {id(line) for line in p_offer.lines if payable[id(line)] > 0} if p_offer else set()
-        rule = (
-            (token_of(p_offer.promotion), frozenset(p_offer.promotion.config.get("combine_with", ())))
-            if p_offer
-            else None
-        )
+        rule = (p_offer.token, p_offer.combine) if p_offer else None
         fronts = seen_fronts.get((rule, frozenset(eligible)))
         if fronts is None:
-            fronts = [_front(scores, p_offer, eligible, allowed) for scores in shop_scores]
+            fronts = [_front(scores, p_offer, eligible) for scores in shop_scores]
             seen_fronts[(rule, frozenset(eligible))] = fronts
         size = 1
         for f in fronts:
@@ -227,20 +254,21 @@ def choose(
 def _platform_offers(all_lines: list, coupons: list, views: list, now) -> list:
     """None (no platform coupon) and an Offer per usable platform coupon; a view for each held one."""
     out: list[Offer | None] = [None]
+    allowed = None
     for coupon in coupons:
         if coupon.shop_id is not None:
             continue
-        scoped = [
-            line for line in all_lines if line.allows("platform_coupon") and in_scope(coupon.promotion, line)
-        ]
-        off, reason = coupon_offer(coupon, sum(line.payable_fen for line in scoped), now)
+        if allowed is None:
+            allowed = [(line, line.payable_fen, 0) for line in all_lines if line.allows("platform_coupon")]
+        scoped = _scoped(coupon.promotion, allowed)
+        off, reason = coupon_offer(coupon, sum(row[1] for row in scoped), now)
         label = held_label(coupon)
         views.append(CouponView(coupon, label, off > 0, reason))
         if off > 0:
             out.append(
                 Offer(
                     coupon.promotion,
-                    scoped,
+                    [row[0] for row in scoped],
                     off,
                     label,
                     coupon=coupon,
@@ -254,11 +282,16 @@ class _Scored:
     """One allowed combination of a shop: what it saves, and (worked out only when a platform coupon covers
     part of the shop's lines) what it takes from each line."""
 
-    __slots__ = ("combo", "count", "expiry", "own", "saved", "_taken")
+    __slots__ = ("combo", "count", "expiry", "ids", "own", "saved", "_taken")
 
     def __init__(self, combo: list, saved: int, own: dict):
         self.combo, self.saved, self.own, self._taken = combo, saved, own, None
-        self.count, self.expiry = len(combo), _expiry_key(combo)
+        self.count, self.ids = len(combo), tuple(map(id, combo))
+        stamp = None  # `_expiry_key(combo)`, written out: it runs for every combination of every shop
+        for offer in combo:
+            if offer.coupon is not None and (stamp is None or offer.stamp < stamp):
+                stamp = offer.stamp
+        self.expiry = (0 if stamp is None else stamp,)
 
     def taken(self) -> dict[int, int]:
         if self._taken is None:
@@ -267,7 +300,7 @@ class _Scored:
         return self._taken
 
 
-def _shop_scores(frs: list, cps: list, group, payable: dict) -> tuple[frozenset, list[_Scored]]:
+def _shop_scores(frs: list, cps: list, group, payable: dict) -> tuple[frozenset, list[_Scored], list]:
     """The shop's lines that still cost something, and each allowed combination with what it saves.
 
     What an offer takes is capped by what its lines still cost (`_take`), and that needs no split: a second
@@ -300,19 +333,20 @@ def _shop_scores(frs: list, cps: list, group, payable: dict) -> tuple[frozenset,
         else:
             saved = simulate(own, combo)[0]
         rows.append(_Scored(combo, saved, own))
-    return positive, rows
+    return positive, rows, frs + cps
 
 
-def _front(scores: tuple, p_offer, eligible: set, allowed) -> list[tuple]:
+def _front(scores: tuple, p_offer, eligible: set) -> list[tuple]:
     """The shop's combinations not beaten on both (saved, saved outside `eligible`), best first.
 
     Among equal scores the one with fewer offers wins, then the earliest-expiring coupon, then the first."""
-    positive, rows = scores
+    positive, rows, offers = scores
     covered = positive & eligible
+    ok = {id(o) for o in offers if _offers_combine(o, p_offer)} if p_offer is not None else None
     best: dict[tuple, tuple] = {}
     for row in rows:
         combo, saved = row.combo, row.saved
-        if p_offer is not None and not all(allowed(o.promotion, p_offer.promotion) for o in combo):
+        if ok is not None and not ok.issuperset(row.ids):
             continue
         if not covered:
             inside = 0
@@ -337,7 +371,7 @@ def _joint_best(choices, p_offer, room: int):
     """The best (key, choice) of the joint choices for one platform option (first wins a tie), None if none."""
     p_amount = p_offer.amount if p_offer is not None else 0
     p_count = 1 if p_offer is not None else 0
-    p_stamp = _expiry_key([p_offer])[0] if p_offer is not None else 0
+    p_stamp = p_offer.stamp if p_offer is not None else 0
     best = None
     for choice in choices:
         saved = count = taken_inside = 0
@@ -357,7 +391,7 @@ def _joint_best(choices, p_offer, room: int):
 
 
 def _expiry_key(offers) -> tuple:
-    stamps = [o.coupon.valid_until.timestamp() for o in offers if o.coupon is not None]
+    stamps = [o.stamp for o in offers if o.coupon is not None]
     return (min(stamps) if stamps else 0,)
 
 

@@ -15,10 +15,39 @@ from wanshang.marketing.steps.discounts import (
     combinable,
     coupon_label,
     coupon_offer,
+    full_reduction_offer,
+    held_label,
     shop_combos,
-    shop_offers,
     simulate,
 )
+from wanshang.marketing.types import Kind
+
+
+def shop_offers(group, ctx, coupons, now):
+    """Each shop's 满减 offers, coupon offers and coupon views, scope-tested line by line (as before issue 13)."""
+    lines = group.valid_lines
+    frs, shop_coupons, views = [], [], []
+    for promo in ctx.shop_promotions.get(group.shop.pk, []):
+        if promo.kind != Kind.FULL_REDUCTION:
+            continue
+        scoped = [line for line in lines if line.allows("full_reduction") and in_scope(promo, line)]
+        off, label, hint = full_reduction_offer(
+            promo, sum(line.payable_fen for line in scoped), sum(line.quantity for line in scoped)
+        )
+        if off > 0:
+            frs.append(Offer(promo, scoped, off, label))
+        if hint and scoped:
+            group.hints.append(f"{promo.name}：{hint}")
+    for coupon in coupons:
+        if coupon.shop_id != group.shop.pk:
+            continue
+        scoped = [line for line in lines if line.allows("coupon") and in_scope(coupon.promotion, line)]
+        off, reason = coupon_offer(coupon, sum(line.payable_fen for line in scoped), now)
+        label = held_label(coupon)
+        views.append(CouponView(coupon, label, off > 0, reason))
+        if off > 0:
+            shop_coupons.append(Offer(coupon.promotion, scoped, off, label, coupon=coupon))
+    return frs, shop_coupons, views
 
 
 def _expiry_key(offers) -> tuple:

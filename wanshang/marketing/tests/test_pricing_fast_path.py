@@ -123,7 +123,7 @@ def test_held_coupons_are_the_unused_unexpired_ones_of_these_shops_and_the_platf
     assert [c.promotion_id for c in later] == [mine.pk]
 
 
-def test_a_member_cart_reads_skus_stock_points_and_coupons_in_four_queries(
+def test_a_member_cart_reads_skus_stock_points_and_coupons_in_two_queries(
     buyer, shop, make_product, promo, operator
 ):
     a = make_product(shop, prices=(10000,)).skus.get()
@@ -153,14 +153,68 @@ def test_a_member_cart_reads_skus_stock_points_and_coupons_in_four_queries(
         again = price_items(
             buyer=buyer, items=items, district_code=BEIJING, options=PricingOptions(use_points=True)
         )
-    # SKUs, stock, points (member level and the points step share one read), coupons; promotions and freight
-    # templates come from the process's copies
-    assert len(queries) == 4, [q["sql"][:80] for q in queries]
+    # SKUs with their stock; coupons with the points balance (member level and the points step share it);
+    # promotions and freight templates come from the process's copies
+    assert len(queries) == 2, [q["sql"][:80] for q in queries]
+    assert again.points_available == first.points_available and again.points_used == first.points_used
     assert again.payable_fen == first.payable_fen and again.discount_fen == first.discount_fen
     assert again.lines[0].item_price.label == "会员价（普通会员）"
     assert {v.coupon.pk for v in again.coupons if v.chosen} == {
         v.coupon.pk for v in first.coupons if v.chosen
     }
+
+
+def test_stock_read_with_the_skus_equals_the_stock_read_alone(shop, make_product):
+    from wanshang.inventory.models import Stock, Warehouse
+    from wanshang.inventory.selectors import available_by_sku, buyable_with_stock
+
+    a, b, c = (make_product(shop, prices=(1000,), stock=n).skus.get() for n in (5, 0, 3))
+    second = Warehouse.objects.create(shop=shop, name="二仓")
+    Stock.objects.create(sku=a, warehouse=second, on_hand=7, reserved=2, shop=shop)
+    Stock.objects.filter(sku=c).update(reserved=3)  # all of it held
+    Stock.objects.filter(sku=b).delete()  # no stock row at all
+    ids = [a.pk, b.pk, c.pk, 10**9]
+
+    with CaptureQueriesContext(connection) as queries:
+        found, stock = buyable_with_stock(sku_ids=ids)
+    assert len(queries) == 1
+    assert stock == available_by_sku(sku_ids=ids) == {a.pk: 10, c.pk: 0}
+    assert set(found) == set(skus_for_purchase(sku_ids=ids)) == {a.pk, b.pk, c.pk}
+
+
+def test_held_coupons_bring_the_points_balance_the_points_read_gives(buyer, shop, promo):
+    coupon = promo(
+        shop, "coupon", config={"type": "amount", "threshold_fen": 0, "amount_fen": 500}, total_quantity=9
+    )
+    now = timezone.now()
+    empty = context.Context(now=now)
+    assert context.held_coupons(buyer_id=buyer.pk, shop_ids={shop.pk}, now=now, ctx=empty) == []
+    assert not empty.points_loaded  # no row to carry it: the points step reads it itself
+    assert context.points_balance(empty, buyer) == 0
+    coupon_claim(buyer=buyer, promotion_id=coupon.pk)
+    ctx = context.Context(now=now)
+    context.held_coupons(buyer_id=buyer.pk, shop_ids={shop.pk}, now=now, ctx=ctx)
+    assert ctx.points_loaded and ctx.points_balance == 0  # no points account yet
+    points_change(user=buyer, delta=321, reason="grant")
+    ctx = context.Context(now=now)
+    context.held_coupons(buyer_id=buyer.pk, shop_ids={shop.pk}, now=now, ctx=ctx)
+    assert ctx.points_loaded and ctx.points_balance == 321 == context.points_balance(None, buyer)
+
+
+def test_the_kept_scope_set_follows_new_scope_ids():
+    from types import SimpleNamespace
+
+    from wanshang.marketing.types import Scope
+
+    line = SimpleNamespace(product=SimpleNamespace(pk=7, shop_id=3))
+    promotion = SimpleNamespace(scope=Scope.PRODUCTS, scope_ids=[1, 7])
+    assert context.in_scope(promotion, line)
+    promotion.scope_ids = [1]  # a new list (as a reload gives): the kept set is built again
+    assert not context.in_scope(promotion, line)
+    promotion.scope, promotion.scope_ids = Scope.SHOPS, [3]
+    assert context.in_scope(promotion, line)
+    promotion.scope_ids = None
+    assert not context.in_scope(promotion, line)
 
 
 def _as_another_process(state: dict, fresh: dict):
