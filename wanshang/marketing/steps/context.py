@@ -47,7 +47,10 @@ def scope_set(promotion) -> frozenset | tuple:
         except TypeError:  # unhashable ids match nothing a line has, as with the list
             found = tuple(ids or ())
         held = (ids, found)
-        promotion._scope_set = held
+        try:
+            promotion._scope_set = held
+        except AttributeError:  # an object that takes no attributes: the set is built per call
+            pass
     return held[1]
 
 
