@@ -8,6 +8,13 @@ from django.utils import timezone
 
 
 @pytest.fixture
+def midday():
+    """Yesterday at noon, Shanghai time: 看了又看 pairs views of one visitor-day, so a test that spreads views over
+    a few hours before "now" must not straddle midnight (it did when the suite ran at 00:00–03:00 there)."""
+    return timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=1)
+
+
+@pytest.fixture
 def view():
     """view(visitor, product, at=None, user=None, kind="pv"): one product touch in the event log."""
     from wanshang.analytics.models import Event

@@ -24,9 +24,9 @@ def _rows():
     )
 
 
-def test_co_viewed_pairs_come_from_the_same_visitor_on_the_same_day(products, view, build, related):
+def test_co_viewed_pairs_come_from_the_same_visitor_on_the_same_day(products, view, build, related, midday):
     a, b, c, d, _e = products
-    now = timezone.now()
+    now = midday
     for visitor in ("v1", "v2"):
         view(visitor, a, at=now - timedelta(hours=2))
         view(visitor, b, at=now - timedelta(hours=1))
@@ -69,9 +69,9 @@ def test_co_bought_pairs_come_from_the_same_buyer(products, make_user, buy, buil
     assert popularity[a.pk] == 2 and popularity[b.pk] == 1
 
 
-def test_the_build_is_idempotent_and_skips_when_nothing_happened(products, view, build):
+def test_the_build_is_idempotent_and_skips_when_nothing_happened(products, view, build, midday):
     a, b, *_ = products
-    now = timezone.now()
+    now = midday
     view("v1", a, at=now - timedelta(hours=2))
     view("v1", b, at=now - timedelta(hours=1))
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +16,13 @@ def shop(make_shop):
 
 
 @pytest.fixture
-def scene(shop, make_shop, make_product, view, build):
+def scene(shop, make_shop, make_product, view, build, midday):
     """a and b are viewed together by three visitors; hot, of another shop and category, is the mall's most
     viewed product."""
     a = make_product(shop, title="纯棉连衣裙")
     b = make_product(shop, title="真丝半身裙")
     hot = make_product(make_shop(), title="爆款T恤")
-    now = timezone.now()
+    now = midday
     for n in range(3):
         view(f"v{n}", a, at=now - timedelta(minutes=30))
         view(f"v{n}", b, at=now - timedelta(minutes=20))

@@ -25,7 +25,8 @@ def _ids(products):
 
 
 def _seen_together(view, visitor, *products):
-    now = timezone.now()
+    # yesterday at noon (Shanghai): the views must fall on one visitor-day whatever the hour of the run
+    now = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=1)
     for i, p in enumerate(products):
         view(visitor, p, at=now - timedelta(minutes=60 - i))
 
