@@ -159,3 +159,64 @@ class PeriodBoard(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["start", "end", "scope"], name="board_period_scope"),
         ]
+
+
+class TradeDay(models.Model):
+    """A complete local day whose 交易报表 rows (`TradeHour`, `TradeBuyerDay`) are stored, with the day's rollup
+    build mark when they were computed: rows of a day whose mark changed since are stale and never read."""
+
+    day = models.DateField(unique=True)
+    mark = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(auto_now=True)
+
+
+class TradeHour(models.Model):
+    """One scope's paid orders, paid fen and refunded fen in one local hour of a stored complete day (only
+    hours with a money event have a row). `scope`: -1 the marketplace, 0 events without a shop, else the
+    shop id (= `shop`)."""
+
+    scope = models.IntegerField()
+    shop = models.ForeignKey(
+        "merchants.Shop",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    day = models.DateField()
+    hour = models.SmallIntegerField()
+    orders = models.IntegerField(default=0)
+    amount_fen = models.BigIntegerField(default=0)
+    refund_fen = models.BigIntegerField(default=0)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "day", "hour"], name="trade_hour_once"),
+        ]
+
+
+class TradeBuyerDay(models.Model):
+    """A buyer (user id) with a `paid` event in a scope on a stored complete day: the distinct 支付买家数 of any
+    range of days is counted from these rows. `scope` as in `TradeHour`."""
+
+    scope = models.IntegerField()
+    shop = models.ForeignKey(
+        "merchants.Shop",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    day = models.DateField()
+    user_id = models.BigIntegerField()
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "day", "user_id"], name="trade_buyer_day_once"),
+        ]

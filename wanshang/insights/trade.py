@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from wanshang.analytics.readmodel import Event, EventKind
 from wanshang.common.errors import ValidationError
+from wanshang.insights import tradestore
 from wanshang.merchants.selectors import shop_get, shop_list
 
 DEFAULT_DAYS = 7
@@ -141,13 +142,9 @@ def _paid(**extra) -> Q:
     return Q(kind=EventKind.ORDER_PAID, **extra)
 
 
-def _build(qs, rng: TradeRange, *, now: datetime, shop) -> TradeReport:
-    tz = timezone.get_current_timezone()
-    lo, hi = rng.bounds()
-    qs = qs.filter(kind__in=TRADE_KINDS, ts__gte=lo, ts__lt=hi).order_by()
-
-    by_hour = {}
-    hourly = (
+def _live_hours(qs, tz) -> dict[tuple[date, int], dict]:
+    out = {}
+    for row in (
         qs.annotate(h=TruncHour("ts", tzinfo=tz))
         .values("h")
         .annotate(
@@ -155,18 +152,38 @@ def _build(qs, rng: TradeRange, *, now: datetime, shop) -> TradeReport:
             amount=Sum("amount_fen", filter=_paid()),
             refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND)),
         )
-    )
-    for row in hourly:
+    ):
         local = timezone.localtime(row["h"], tz)
-        by_hour[(local.date(), local.hour)] = row
-    buyers_by_day = {
-        row["d"]: row["buyers"]
-        for row in qs.filter(kind=EventKind.ORDER_PAID)
-        .annotate(d=TruncDate("ts", tzinfo=tz))
-        .values("d")
-        .annotate(buyers=Count("user_id", distinct=True))
-    }
-    total_buyers = qs.filter(kind=EventKind.ORDER_PAID).aggregate(n=Count("user_id", distinct=True))["n"] or 0
+        out[(local.date(), local.hour)] = row
+    return out
+
+
+def _split(rng: TradeRange, now: datetime) -> tuple[set[date], list]:
+    """(the range's days read from the stored rows, the [lo, hi) instants counted from the events)."""
+    days = rng.each_day()
+    stored = tradestore.stored_days(days, today=timezone.localdate(now))
+    return stored, tradestore.live_ranges([d for d in days if d not in stored])
+
+
+def _build(qs, rng: TradeRange, *, now: datetime, shop, scope: int, split=None) -> TradeReport:
+    """The report: complete days with current stored rows (tradestore.py) read from them, every other day
+    counted from the money events `qs` (one scope's). `split`: `_split(rng, now)` when the caller has it."""
+    tz = timezone.get_current_timezone()
+    stored, live = split or _split(rng, now)
+    qs = qs.filter(tradestore.ranges_q(live), kind__in=TRADE_KINDS).order_by() if live else qs.none()
+
+    by_hour = tradestore.stored_hours(scope, stored)
+    by_hour.update(_live_hours(qs, tz) if live else {})
+    buyers_by_day = tradestore.stored_day_buyers(scope, stored)
+    if live:
+        buyers_by_day.update(
+            (row["d"], row["buyers"])
+            for row in qs.filter(kind=EventKind.ORDER_PAID)
+            .annotate(d=TruncDate("ts", tzinfo=tz))
+            .values("d")
+            .annotate(buyers=Count("user_id", distinct=True))
+        )
+    total_buyers = tradestore.distinct_buyers(scope=scope, stored=stored, live=live).get(scope, 0)
 
     hours, days, totals = [], [], Totals(buyers=total_buyers)
     for day in rng.each_day():
@@ -197,7 +214,13 @@ def _build(qs, rng: TradeRange, *, now: datetime, shop) -> TradeReport:
 
 def trade_report(*, shop, rng: TradeRange, now: datetime | None = None) -> TradeReport:
     """One shop's trade report (seller side: the shop comes from the staff membership)."""
-    return _build(Event.objects.for_shop(shop), rng, now=now or timezone.now(), shop=shop)
+    return _build(
+        Event.objects.for_shop(shop),
+        rng,
+        now=now or timezone.now(),
+        shop=shop,
+        scope=tradestore.scope_of(shop),
+    )
 
 
 def platform_trade_report(
@@ -208,21 +231,33 @@ def platform_trade_report(
     now = now or timezone.now()
     shop = shop_get(shop_id=shop_id) if shop_id else None
     qs = Event.objects.all() if shop is None else Event.objects.for_shop(shop)
-    report = _build(qs, rng, now=now, shop=shop)
+    scope = tradestore.scope_of(shop)
+    stored, live = _split(rng, now)
+    report = _build(qs, rng, now=now, shop=shop, scope=scope, split=(stored, live))
 
-    lo, hi = rng.bounds()
-    per_shop = (
-        qs.filter(kind__in=TRADE_KINDS, ts__gte=lo, ts__lt=hi)
-        .order_by()
-        .values("shop_id")
-        .annotate(
-            orders=Count("id", filter=_paid()),
-            amount=Sum("amount_fen", filter=_paid()),
-            buyers=Count("user_id", distinct=True, filter=_paid()),
-            refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND)),
-        )
-    )
-    rows = list(per_shop)
+    per_shop = {
+        (None if k == tradestore.NO_SHOP else k): row
+        for k, row in tradestore.stored_per_shop(stored, None if shop is None else scope).items()
+    }
+    if live:
+        for row in (
+            qs.filter(tradestore.ranges_q(live), kind__in=TRADE_KINDS)
+            .order_by()
+            .values("shop_id")
+            .annotate(
+                orders=Count("id", filter=_paid()),
+                amount=Sum("amount_fen", filter=_paid()),
+                refund=Sum("amount_fen", filter=Q(kind=EventKind.REFUND)),
+            )
+        ):
+            acc = per_shop.setdefault(row["shop_id"], {"orders": 0, "amount": 0, "refund": 0})
+            for k in ("orders", "amount", "refund"):
+                acc[k] = (acc[k] or 0) + (row[k] or 0)
+    buyers = tradestore.distinct_buyers(scope=scope, stored=stored, live=live, per_shop=True)
+    rows = [
+        {**row, "shop_id": pk, "buyers": buyers.get(pk or tradestore.NO_SHOP, 0)}
+        for pk, row in per_shop.items()
+    ]
     names = dict(
         shop_list().filter(pk__in=[r["shop_id"] for r in rows if r["shop_id"]]).values_list("pk", "name")
     )
