@@ -73,7 +73,8 @@ def use_database(db: str, name: str, *, fresh: bool) -> str:
     os.environ["WANSHANG_VAR_DIR"] = str(var)
     os.environ.pop("REDIS_URL", None)  # the file cache under our var dir, so clearing it touches nobody else
     if db == "postgres":
-        url = PG_TEMPLATE.format(name=name)
+        # BENCH_PG_URL: another database of one's own (several engineers share one server)
+        url = os.environ.get("BENCH_PG_URL") or PG_TEMPLATE.format(name=name)
         os.environ["DATABASE_URL"] = url
         _common.configure_env("postgres")
         _common.check_safe_url(url)

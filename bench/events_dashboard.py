@@ -255,7 +255,23 @@ def boards_timing(anchor) -> dict:
     rollup_pending(now=anchor)
     boards_build_due(now=anchor, shop_ids=shop_ids)
     tick_s = time.perf_counter() - t
+    trade: dict = {}
+    try:  # the 交易报表's stored days (insights/tradestore.py), on code that has them
+        from wanshang.insights import tradestore
+    except ImportError:
+        tradestore = None
+    if tradestore is not None:
+        tradestore.TradeDay.objects.all().delete()
+        t, n = time.perf_counter(), 0
+        while built := tradestore.trade_days_build_due(now=anchor):
+            n += built
+        trade["trade_days_built"] = n
+        trade["trade_days_build_s"] = round(time.perf_counter() - t, 2)
+        t = time.perf_counter()
+        tradestore.trade_days_build_due(now=anchor)
+        trade["trade_days_quiet_tick_s"] = round(time.perf_counter() - t, 3)
     return {
+        **trade,
         "boards_written": written,
         "boards_build_s": round(build_s, 2),
         "boards_rewritten_on_quiet_tick": again,
@@ -341,6 +357,12 @@ def reads(meta: dict) -> list[tuple[str, object, bool]]:
 
         out.append(("rfm.365d", lambda: customers.rfm_compute(shop=big, window_days=365, now=now), False))
         out.append(("customers_page.365d", customers_page, False))
+
+        def segment_buyers(shop=big):  # the drill-down: one segment's buyers, as the page lists them
+            rfm = customers.rfm_compute(shop=shop, window_days=365, now=now)
+            customers.rfm_segment_buyers(rfm, customers.SEGMENTS[0])
+
+        out.append(("rfm_segment_buyers.365d", segment_buyers, False))
     try:
         from wanshang.insights import anomaly
     except ImportError:

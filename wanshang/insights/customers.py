@@ -15,8 +15,9 @@ RFM over a window of `window_days` (90 / 180 / 365) ending now; only buyers with
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, DateField, Max, Min, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from wanshang.accounts.selectors import users_by_ids
 from wanshang.analytics.readmodel import Event, EventKind
 from wanshang.common.errors import NotFound, ValidationError
+from wanshang.insights.grouped import _ts
 from wanshang.insights.models import CrowdPack
 
 WINDOWS = (90, 180, 365)
@@ -184,15 +186,29 @@ class BuyerRfm:
 
 @dataclass
 class Rfm:
+    """The shop's RFM of a window as of a moment. The segment table, the means and 复购率 come from one SQL
+    statement (`segment_stats`); the per-buyer rows (`buyers`) are read only when asked for."""
+
     window_days: int
     as_of: datetime
     since: datetime
-    buyers: list[BuyerRfm] = field(default_factory=list)
     score_sums: tuple[int, int, int] = (0, 0, 0)  # Σ R, Σ F, Σ M scores (mean = Σ / n)
+    count: int = 0
+    repeat_buyers: int = 0  # buyers with F ≥ 2
+    segment_stats: dict = field(default_factory=dict)  # segment code → (buyers, Σ R days, Σ F, Σ M fen)
+    shop: object = field(default=None, repr=False)
+    loaded: list | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
-        return len(self.buyers)
+        return self.count
+
+    @property
+    def buyers(self) -> list[BuyerRfm]:
+        """Every buyer of the window with R/F/M, scores and segment, by user id."""
+        if self.loaded is None:
+            self.loaded = _rfm_buyers(self)
+        return self.loaded
 
     @property
     def means(self) -> dict:
@@ -220,32 +236,97 @@ def _window_rows(shop, since, now) -> list[dict]:
     )
 
 
+# R/F/M per buyer, scores and high/low flags in SQL: no timestamp crosses into Python. RANK() - 1 counts the
+# buyers strictly worse (F, M: smaller; R: more days), so score = 1 + ⌊5 × worse / n⌋ exactly as
+# quintile_scores; high = score × n ≥ Σ scores. R = ⌊(now − last paid) / 24 h⌋ in whole microseconds.
+_R_DAYS = {
+    "postgresql": "FLOOR((%s - EXTRACT(EPOCH FROM MAX(ts)) * 1000000) / 86400000000)",
+    # SQLite keeps ts as 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC); its strftime rounds to milliseconds, so the
+    # whole seconds and the microseconds are read apart
+    "sqlite": "(%s - (CAST(strftime('%%s', substr(MAX(ts), 1, 19)) AS INTEGER) * 1000000 "
+    "+ CAST(substr(MAX(ts) || '.000000', 21, 6) AS INTEGER))) / 86400000000",
+}
+_RFM = """WITH b AS (
+  SELECT user_id, {r} AS r, COUNT(*) AS f, COALESCE(SUM(amount_fen), 0) AS m FROM analytics_event
+  WHERE shop_id = %s AND kind = 'paid' AND user_id IS NOT NULL AND ts > %s AND ts <= %s GROUP BY user_id),
+s AS (SELECT user_id, r, f, m, COUNT(*) OVER () AS n,
+  1 + 5 * (RANK() OVER (ORDER BY r DESC) - 1) / COUNT(*) OVER () AS rs,
+  1 + 5 * (RANK() OVER (ORDER BY f) - 1) / COUNT(*) OVER () AS fs,
+  1 + 5 * (RANK() OVER (ORDER BY m) - 1) / COUNT(*) OVER () AS ms FROM b),
+t AS (SELECT user_id, r, f, m, rs, fs, ms,
+  CASE WHEN rs * n >= SUM(rs) OVER () THEN 1 ELSE 0 END AS rh,
+  CASE WHEN fs * n >= SUM(fs) OVER () THEN 1 ELSE 0 END AS fh,
+  CASE WHEN ms * n >= SUM(ms) OVER () THEN 1 ELSE 0 END AS mh FROM s)
+"""
+_RFM_SUMMARY = (
+    "SELECT rh, fh, mh, COUNT(*), SUM(r), SUM(f), SUM(m), SUM(CASE WHEN f >= 2 THEN 1 ELSE 0 END), "
+    "SUM(rs), SUM(fs), SUM(ms) FROM t GROUP BY rh, fh, mh"
+)
+_RFM_BUYERS = "SELECT user_id, r, f, m, rs, fs, ms, rh, fh, mh FROM t{where} ORDER BY user_id"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _rfm_query(rfm: Rfm, tail: str, extra: list) -> list[tuple]:
+    sql = _RFM.format(r=_R_DAYS[connection.vendor]) + tail
+    now_us = (rfm.as_of - _EPOCH) // timedelta(microseconds=1)
+    params = [now_us, rfm.shop.pk, _ts(rfm.since), _ts(rfm.as_of), *extra]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return [tuple(int(v or 0) for v in row) for row in cur.fetchall()]
+
+
+def _rfm_buyers(rfm: Rfm, segment: Segment | None = None) -> list[BuyerRfm]:
+    """The window's buyers (of one segment, or all) with R/F/M, scores, segment and last paid moment."""
+    where, extra = "", []
+    if segment is not None:
+        where, extra = (
+            " WHERE rh = %s AND fh = %s AND mh = %s",
+            [
+                int(segment.r_high),
+                int(segment.f_high),
+                int(segment.m_high),
+            ],
+        )
+    rows = _rfm_query(rfm, _RFM_BUYERS.format(where=where), extra)
+    last = dict(
+        _paid(rfm.shop)
+        .filter(ts__gt=rfm.since, ts__lte=rfm.as_of, user_id__in=[r[0] for r in rows])
+        .values("user_id")
+        .annotate(last=Max("ts"))
+        .values_list("user_id", "last")
+    )
+    return [
+        BuyerRfm(
+            user_id=u,
+            last_paid_at=last[u],
+            r_days=r,
+            f=f,
+            m_fen=m,
+            r_score=rs,
+            f_score=fs,
+            m_score=ms,
+            segment=SEGMENT_BY_FLAGS[(bool(rh), bool(fh), bool(mh))],
+        )
+        for u, r, f, m, rs, fs, ms, rh, fh, mh in rows
+    ]
+
+
 def rfm_compute(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> Rfm:
-    """R/F/M, scores and segment of every buyer with a paid order in the shop in the window (see module doc)."""
+    """R/F/M, scores and segment of every buyer with a paid order in the shop in the window (see module doc):
+    the segment table, score sums and 复购率 now, in SQL; the per-buyer rows when `buyers` is read."""
     window_days = window_check(window_days)
     since, now = _window(window_days, now)
-    buyers = [
-        BuyerRfm(
-            user_id=row["user_id"],
-            last_paid_at=row["last"],
-            r_days=(now - row["last"]).days,
-            f=row["orders"],
-            m_fen=row["fen"] or 0,
-        )
-        for row in _window_rows(shop, since, now)
-    ]
-    result = Rfm(window_days=window_days, as_of=now, since=since, buyers=buyers)
-    if not buyers:
-        return result
-    r = quintile_scores([b.r_days for b in buyers], higher_is_better=False)
-    f = quintile_scores([b.f for b in buyers])
-    m = quintile_scores([b.m_fen for b in buyers])
-    sums = (sum(r), sum(f), sum(m))
-    n = len(buyers)
-    for b, rs, fs, ms in zip(buyers, r, f, m, strict=True):
-        b.r_score, b.f_score, b.m_score = rs, fs, ms
-        b.segment = SEGMENT_BY_FLAGS[(rs * n >= sums[0], fs * n >= sums[1], ms * n >= sums[2])]
-    result.score_sums = sums
+    result = Rfm(window_days=window_days, as_of=now, since=since, shop=shop)
+    sums = [0, 0, 0]
+    for rh, fh, mh, k, r, f, m, repeat, rs, fs, ms in _rfm_query(result, _RFM_SUMMARY, []):
+        seg = SEGMENT_BY_FLAGS[(bool(rh), bool(fh), bool(mh))]
+        result.segment_stats[seg.code] = (k, r, f, m)
+        result.count += k
+        result.repeat_buyers += repeat
+        sums = [sums[0] + rs, sums[1] + fs, sums[2] + ms]
+    result.score_sums = tuple(sums)
+    if not result.count:
+        result.loaded = []
     return result
 
 
@@ -257,9 +338,7 @@ def rfm_segment_rows(rfm: Rfm) -> list[dict]:
     """The segment table: buyers, share, average R (days) / F / M (fen, rounded half up), paid fen, action."""
     rows = []
     for seg in SEGMENTS:
-        members = [b for b in rfm.buyers if b.segment is seg]
-        k = len(members)
-        fen = sum(b.m_fen for b in members)
+        k, r_days, f, fen = rfm.segment_stats.get(seg.code, (0, 0, 0, 0))
         rows.append(
             {
                 "code": seg.code,
@@ -270,8 +349,8 @@ def rfm_segment_rows(rfm: Rfm) -> list[dict]:
                 "m_high": seg.m_high,
                 "buyers": k,
                 "share": k / rfm.n if rfm.n else None,
-                "avg_r_days": _one_decimal(sum(b.r_days for b in members), k),
-                "avg_f": _one_decimal(sum(b.f for b in members), k),
+                "avg_r_days": _one_decimal(r_days, k),
+                "avg_f": _one_decimal(f, k),
                 "avg_m_fen": (2 * fen + k) // (2 * k) if k else None,
                 "amount_fen": fen,
             }
@@ -299,8 +378,9 @@ def buyer_logins(*, ids) -> dict[int, str]:
 
 def rfm_segment_buyers(rfm: Rfm, segment: Segment) -> list[BuyerRfm]:
     """A segment's buyers, highest M first (then most recent, then id), with their masked logins."""
+    chosen = rfm.buyers if rfm.loaded is not None else _rfm_buyers(rfm, segment)
     members = sorted(
-        (b for b in rfm.buyers if b.segment is segment), key=lambda b: (-b.m_fen, b.r_days, b.user_id)
+        (b for b in chosen if b.segment is segment), key=lambda b: (-b.m_fen, b.r_days, b.user_id)
     )
     logins = buyer_logins(ids=[b.user_id for b in members])
     for b in members:
@@ -316,19 +396,16 @@ def repurchase(*, shop, window_days: int = DEFAULT_WINDOW, now=None, rfm: Rfm | 
     `rfm`: the same shop's `rfm_compute` of the same window and moment, when the page has it already (its
     F per buyer is the count needed, so nothing is read again)."""
     window_days = window_check(window_days)
-    if rfm is not None and rfm.window_days == window_days:
-        since, now, orders = rfm.since, rfm.as_of, [b.f for b in rfm.buyers]
-    else:
-        since, now = _window(window_days, now)
-        orders = [row["orders"] for row in _window_rows(shop, since, now)]
-    repeat = sum(1 for n in orders if n >= 2)
+    if rfm is None or rfm.window_days != window_days:
+        rfm = rfm_compute(shop=shop, window_days=window_days, now=now)
+    n, repeat = rfm.n, rfm.repeat_buyers
     return {
         "window_days": window_days,
-        "since": since,
-        "as_of": now,
-        "buyers": len(orders),
+        "since": rfm.since,
+        "as_of": rfm.as_of,
+        "buyers": n,
         "repeat_buyers": repeat,
-        "rate": repeat / len(orders) if orders else None,
+        "rate": repeat / n if n else None,
     }
 
 
@@ -413,7 +490,7 @@ def rule_buyer_ids(*, shop, rule: dict, now=None) -> list[int]:
     if source == SOURCE_RFM:
         segment = segment_check(rule.get("segment"))
         rfm = rfm_compute(shop=shop, window_days=window_days, now=now)
-        return sorted(b.user_id for b in rfm.buyers if b.segment is segment)
+        return sorted(b.user_id for b in _rfm_buyers(rfm, segment))
     if source in (SOURCE_REPURCHASERS, SOURCE_ONE_TIME):
         since, now = _window(window_days, now)
         rows = _window_rows(shop, since, now)
