@@ -26,7 +26,7 @@ from wanshang.insights.models import PeriodBoard
 
 VERSION = "1"  # bump when what a board holds changes: every stored board is then stale
 LIVE_MAX_AGE = timedelta(seconds=150)  # today's stored board is used while younger than this (2.5 job ticks)
-FULL_PARTS = ("funnel", "sources", "series", "products")
+FULL_PARTS = ("funnel", "sources", "series", "products", "sales")
 
 
 def _scope_name(key: int) -> str:
@@ -54,6 +54,7 @@ class Board:
     sources: dict | None = None  # level-2 code → [visitors, paying]
     series: list | None = None  # [{"day": date, **Counts.as_dict()}]
     products: dict | None = None  # product id → [uv, pv, cart visitors]
+    sales: dict | None = None  # product id → [paid buyers, paid fen, units]
     precomputed: bool = False
     parts: tuple = field(default=(), repr=False)
     previous: Counts | None = None  # today's board: yesterday up to the same time of day
@@ -75,6 +76,7 @@ def _from_row(row: PeriodBoard, parts) -> Board:
         sources=row.sources if "sources" in parts else None,
         series=_series_rows(row.series) if "series" in parts else None,
         products={int(k): v for k, v in row.products.items()} if "products" in parts else None,
+        sales={int(k): v for k, v in (row.sales or {}).items()} if "sales" in parts else None,
         precomputed=True,
         parts=tuple(parts),
     )
@@ -107,6 +109,12 @@ def compute(scope, period: Period, parts=FULL_PARTS) -> Board:
             board.products = grouped.product_traffic(shop, period.start, period.end).get(key, {})
         else:
             board.products = grouped.product_traffic_live(shop, period.start, period.live_end).get(key, {})
+    if "sales" in parts:
+        board.sales = (
+            {}
+            if scope == MARKETPLACE
+            else grouped.product_sales(scope, period.start, period.end, period.live_end).get(key, {})
+        )
     return board
 
 
@@ -129,7 +137,7 @@ def board(scope, period: Period, parts=FULL_PARTS) -> Board:
     name = _scope_name(grouped.scope_key(scope))
     if period.live_end is not None:
         row = _live_row([name], period, ["counts", "previous", "live_at", *FULL_PARTS]).first()
-        if row is not None:
+        if row is not None and ("sales" not in parts or row.sales is not None):
             stored = _from_row(row, [p for p in parts if p != "series"])
             stored.previous, stored.live_at = Counts(**row.previous), row.live_at
             return stored
@@ -148,7 +156,8 @@ def board(scope, period: Period, parts=FULL_PARTS) -> Board:
             .first()
         )
         if row is not None and (row.full or not set(parts) & set(FULL_PARTS)):
-            return _from_row(row, parts)
+            if "sales" not in parts or row.sales is not None:
+                return _from_row(row, parts)
     return compute(scope, period, parts)
 
 
@@ -229,6 +238,7 @@ def _build(period: Period, full: bool, mark: str, shop_ids: set[int]) -> int:
     if full:
         extra["sources"] = grouped.sources(None, period.start, period.end)
         extra["products"] = grouped.product_traffic(None, period.start, period.end)
+        extra["sales"] = grouped.product_sales(None, period.start, period.end)
         extra["series"] = grouped.daily(None, period.start, period.end)
     rows = []
     for key in keys:
@@ -246,6 +256,7 @@ def _build(period: Period, full: bool, mark: str, shop_ids: set[int]) -> int:
             row.funnel = tf.get(key, grouped.empty_traffic_funnel())["funnel"]
             row.sources = extra["sources"].get(key, {})
             row.products = {str(k): v for k, v in extra["products"].get(key, {}).items()}
+            row.sales = {str(k): v for k, v in extra["sales"].get(key, {}).items()}
             days = extra["series"].get(key, {})
             row.series = [
                 {"day": d.isoformat(), **days.get(d, {})}
@@ -270,6 +281,7 @@ def _build_live(now, shop_ids: set[int]) -> int:
     tr_prev = grouped.trade(None, prev.start, prev.end, prev.live_end)
     src = grouped.sources(None, period.start, period.end, now)
     products = grouped.product_traffic_live(None, period.start, now)
+    sales = grouped.product_sales(None, period.start, period.end, now)
     rows = []
     for key in {MKT} | set(tf) | set(tr) | set(tf_prev) | set(tr_prev) | shop_ids:
         counts, before = _counts_of(key, tf, tr), _counts_of(key, tf_prev, tr_prev)
@@ -285,6 +297,7 @@ def _build_live(now, shop_ids: set[int]) -> int:
                 funnel=tf.get(key, grouped.empty_traffic_funnel())["funnel"],
                 sources=src.get(key, {}),
                 products={str(k): v for k, v in products.get(key, {}).items()},
+                sales={str(k): v for k, v in sales.get(key, {}).items()},
                 live_at=now,
             )
         )
@@ -309,7 +322,8 @@ def boards_build_due(*, now, shop_ids=()) -> int:
         mark = period_mark(states, period.start, period.end)
         stored = PeriodBoard.objects.filter(start=period.start, end=period.end, scope="m").first()
         if stored is not None and stored.mark == mark and (stored.full or not full):
-            continue
+            if not full or stored.sales is not None:  # a board stored before `sales` existed is rebuilt
+                continue
         written += _build(period, full, mark, set(shop_ids))
     today = period_for("today", now=now)
     written += _build_live(now, set(shop_ids))  # today moves on every tick

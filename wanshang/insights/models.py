@@ -147,6 +147,9 @@ class PeriodBoard(models.Model):
     sources = models.JSONField(default=dict)  # level-2 code → [visitors, paying visitors]
     series = models.JSONField(default=list)  # one dict per day of the period (the trend)
     products = models.JSONField(default=dict)  # product id → [uv, pv, cart visitors]
+    # product id → [paid buyers, paid fen, units] (item_paid events); NULL on boards stored before it existed
+    # (such a board is rebuilt by the next job tick and not read for sales meanwhile)
+    sales = models.JSONField(null=True, blank=True)
     # today's board (start = end = today): the moment it counts up to, and the counts of yesterday up to the
     # same time of day (the comparison); None for complete periods
     live_at = models.DateTimeField(null=True, blank=True)

@@ -7,10 +7,8 @@ judge (MIN_VISITORS), its add-to-cart rate is in the top third and its payment c
 
 from bisect import bisect_left, bisect_right
 
-from django.db.models import Count, Sum
 from django.utils.translation import gettext_noop
 
-from wanshang.analytics.readmodel import Event, EventKind, day_bounds
 from wanshang.catalog.selectors import active_skus_of_products, seller_product_list
 from wanshang.insights import boards
 from wanshang.insights.metrics import Period, _ratio
@@ -25,26 +23,19 @@ HINTS = [
 ]
 
 
-def _traffic(shop, period: Period) -> dict[int, dict]:
-    """{product id: uv, pv, cart visitors}: the shop's stored board (boards.py), or computed now."""
-    products = boards.board(shop, period, parts=("products",)).products or {}
-    return {
+def _traffic_and_sales(shop, period: Period) -> tuple[dict[int, dict], dict[int, dict]]:
+    """({product id: uv, pv, cart visitors}, {product id: buyers, paid fen, units}): the shop's stored board
+    (boards.py), or computed now."""
+    board = boards.board(shop, period, parts=("products", "sales"))
+    traffic = {
         pid: {"product_id": pid, "uv": uv, "pv": pv, "cart_visitors": carts}
-        for pid, (uv, pv, carts) in products.items()
+        for pid, (uv, pv, carts) in (board.products or {}).items()
     }
-
-
-def _sales(shop, period: Period) -> dict[int, dict]:
-    end = period.live_end or day_bounds(period.end)[1]
-    rows = (
-        Event.objects.for_shop(shop)
-        .filter(kind=EventKind.ITEM_PAID, ts__gte=day_bounds(period.start)[0], ts__lt=end)
-        .values("product_id")
-        .annotate(
-            buyers=Count("user_id", distinct=True), paid_fen=Sum("amount_fen"), quantity=Sum("quantity")
-        )
-    )
-    return {r["product_id"]: r for r in rows}
+    sales = {
+        pid: {"product_id": pid, "buyers": buyers, "paid_fen": fen, "quantity": units}
+        for pid, (buyers, fen, units) in (board.sales or {}).items()
+    }
+    return traffic, sales
 
 
 def _in_third(value: float, ordered: list[float], *, top: bool) -> bool:
@@ -58,7 +49,7 @@ def _in_third(value: float, ordered: list[float], *, top: bool) -> bool:
 
 def product_analysis(*, shop, period: Period, limit: int = 50) -> list[dict]:
     """Products by paid amount (then visitors): UV, PV, 加购率, paid buyers/amount/units, 支付转化率, flags."""
-    traffic, sales = _traffic(shop, period), _sales(shop, period)
+    traffic, sales = _traffic_and_sales(shop, period)
     ids = set(traffic) | set(sales)
     titles = dict(seller_product_list(shop=shop).filter(pk__in=ids).values_list("pk", "title"))
     rows = []

@@ -31,6 +31,19 @@ def market(make_shop):
         order_id=9,
         amount_fen=700,
     )
+    for pid, fen, qty in ((11, 8000, 2), (12, 2800, 1)):  # the lines of v3's paid order: 商品分析's sales
+        add(
+            more,
+            ts=local(DAY1, 12, 3),
+            kind="item_paid",
+            visitor="v3",
+            user_id=103,
+            shop=a,
+            order_id=1,
+            product_id=pid,
+            amount_fen=fen,
+            quantity=qty,
+        )
     save(more)
     rollup_pending()
     return a, b, ev + more
@@ -81,6 +94,8 @@ def test_stored_boards_equal_the_live_figures_for_every_scope_and_period(market)
         and boards.board(MARKETPLACE, p7).counts.paid_fen == 10800 + 999 + 5000
     )
     assert boards.board(b, p7.previous, parts=()).counts.paid_fen == 700
+    assert boards.board(a, p7).sales == {11: [1, 8000, 2], 12: [1, 2800, 1]}
+    assert boards.board(MARKETPLACE, p7).sales == {}
 
 
 @pytest.mark.postgres
@@ -182,3 +197,18 @@ def test_todays_board_equals_the_live_count_while_it_is_recent(market):
     assert not boards.board(
         a, period_for("today", now=now - timedelta(seconds=1))
     ).precomputed  # ahead of now
+
+
+@pytest.mark.django_db
+@pytest.mark.sql
+def test_a_board_stored_before_sales_existed_is_not_read_for_sales_and_is_rebuilt(market):
+    a, b, _ev = market
+    _build(a, b)
+    PeriodBoard.objects.update(sales=None)  # as the boards stored before the column existed
+    p7 = period_for("7d", now=NOW)
+    computed = boards.board(a, p7, parts=("products", "sales"))
+    assert not computed.precomputed and computed.sales == {11: [1, 8000, 2], 12: [1, 2800, 1]}
+    assert boards.board(a, p7, parts=("products",)).precomputed  # the rest of the board is still read
+    assert _build(a, b) > 0  # the job rebuilds the full boards without sales
+    stored = boards.board(a, p7, parts=("products", "sales"))
+    assert stored.precomputed and stored.sales == computed.sales
