@@ -247,13 +247,13 @@ _R_DAYS = {
     "+ CAST(substr(MAX(ts) || '.000000', 21, 6) AS INTEGER))) / 86400000000",
 }
 _RFM = """WITH b AS (
-  SELECT user_id, {r} AS r, COUNT(*) AS f, COALESCE(SUM(amount_fen), 0) AS m FROM analytics_event
+  SELECT user_id, {r} AS r, COUNT(*) AS f, COALESCE(SUM(amount_fen), 0) AS m, MAX(ts) AS last FROM analytics_event
   WHERE shop_id = %s AND kind = 'paid' AND user_id IS NOT NULL AND ts > %s AND ts <= %s GROUP BY user_id),
-s AS (SELECT user_id, r, f, m, COUNT(*) OVER () AS n,
+s AS (SELECT user_id, r, f, m, last, COUNT(*) OVER () AS n,
   1 + 5 * (RANK() OVER (ORDER BY r DESC) - 1) / COUNT(*) OVER () AS rs,
   1 + 5 * (RANK() OVER (ORDER BY f) - 1) / COUNT(*) OVER () AS fs,
   1 + 5 * (RANK() OVER (ORDER BY m) - 1) / COUNT(*) OVER () AS ms FROM b),
-t AS (SELECT user_id, r, f, m, rs, fs, ms,
+t AS (SELECT user_id, r, f, m, last, rs, fs, ms,
   CASE WHEN rs * n >= SUM(rs) OVER () THEN 1 ELSE 0 END AS rh,
   CASE WHEN fs * n >= SUM(fs) OVER () THEN 1 ELSE 0 END AS fh,
   CASE WHEN ms * n >= SUM(ms) OVER () THEN 1 ELSE 0 END AS mh FROM s)
@@ -262,17 +262,18 @@ _RFM_SUMMARY = (
     "SELECT rh, fh, mh, COUNT(*), SUM(r), SUM(f), SUM(m), SUM(CASE WHEN f >= 2 THEN 1 ELSE 0 END), "
     "SUM(rs), SUM(fs), SUM(ms) FROM t GROUP BY rh, fh, mh"
 )
-_RFM_BUYERS = "SELECT user_id, r, f, m, rs, fs, ms, rh, fh, mh FROM t{where} ORDER BY user_id"
+_RFM_BUYERS = "SELECT user_id, r, f, m, rs, fs, ms, rh, fh, mh, last FROM t{where} ORDER BY user_id"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _rfm_query(rfm: Rfm, tail: str, extra: list) -> list[tuple]:
+    """Rows of `tail` over the RFM CTEs: the first ten columns as ints, any further one as the driver gives it."""
     sql = _RFM.format(r=_R_DAYS[connection.vendor]) + tail
     now_us = (rfm.as_of - _EPOCH) // timedelta(microseconds=1)
     params = [now_us, rfm.shop.pk, _ts(rfm.since), _ts(rfm.as_of), *extra]
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        return [tuple(int(v or 0) for v in row) for row in cur.fetchall()]
+        return [(*(int(v or 0) for v in row[:10]), *row[10:]) for row in cur.fetchall()]
 
 
 def _rfm_buyers(rfm: Rfm, segment: Segment | None = None) -> list[BuyerRfm]:
@@ -288,17 +289,10 @@ def _rfm_buyers(rfm: Rfm, segment: Segment | None = None) -> list[BuyerRfm]:
             ],
         )
     rows = _rfm_query(rfm, _RFM_BUYERS.format(where=where), extra)
-    last = dict(
-        _paid(rfm.shop)
-        .filter(ts__gt=rfm.since, ts__lte=rfm.as_of, user_id__in=[r[0] for r in rows])
-        .values("user_id")
-        .annotate(last=Max("ts"))
-        .values_list("user_id", "last")
-    )
     return [
         BuyerRfm(
             user_id=u,
-            last_paid_at=last[u],
+            last_paid_at=_aware(last),
             r_days=r,
             f=f,
             m_fen=m,
@@ -307,8 +301,15 @@ def _rfm_buyers(rfm: Rfm, segment: Segment | None = None) -> list[BuyerRfm]:
             m_score=ms,
             segment=SEGMENT_BY_FLAGS[(bool(rh), bool(fh), bool(mh))],
         )
-        for u, r, f, m, rs, fs, ms, rh, fh, mh in rows
+        for u, r, f, m, rs, fs, ms, rh, fh, mh, last in rows
     ]
+
+
+def _aware(value) -> datetime:
+    """MAX(ts) as the driver returns it: an aware datetime (PostgreSQL) or SQLite's UTC text."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    return timezone.make_aware(parse_datetime(value), UTC)
 
 
 def rfm_compute(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> Rfm:
@@ -323,7 +324,7 @@ def rfm_compute(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> Rfm:
         result.segment_stats[seg.code] = (k, r, f, m)
         result.count += k
         result.repeat_buyers += repeat
-        sums = [sums[0] + rs, sums[1] + fs, sums[2] + ms]
+        sums = [sums[0] + rs, sums[1] + fs, sums[2] + int(ms or 0)]
     result.score_sums = tuple(sums)
     if not result.count:
         result.loaded = []
