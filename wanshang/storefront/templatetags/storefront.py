@@ -4,11 +4,19 @@ from urllib.parse import urlencode
 
 from django import template
 from django.core.cache import cache
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wanshang.catalog.selectors import category_tree, category_tree_version
+from wanshang.catalog.selectors import (
+    category_tree,
+    category_tree_version,
+    listing_changed_at,
+    listing_version,
+)
 from wanshang.checkout.selectors import cart_count
+from wanshang.common.dbrouter import replica_safe_ttl
 from wanshang.search.selectors import hot_words
 from wanshang.storefront.promo_display import card_marker, mask_name
 
@@ -139,3 +147,34 @@ def hot_search_words(limit: int = 6) -> list[str]:
         words = hot_words(limit=limit)
         cache.set("storefront:hot-words", words, 300)
     return words
+
+
+CARD_TTL = 120  # seconds; sales counts on a card may lag this long (as the listing blocks' LISTING_TTL)
+
+
+@register.simple_tag
+def goods_cards(products) -> str:
+    """The product cards of a cached list block, joined from per-product fragments (issue 13, Run 9g).
+
+    Each card is `_goods_card.html` rendered once per product and language and cached under the catalog's
+    listing version (a price, shelf, shop or category change renders it afresh) for CARD_TTL seconds (the
+    sales count may lag that long). The fragment holds no buyer's price: it carries the marked list price
+    (`card_marker`) that `splice_card_prices` replaces with the buyer's price on every request, like the
+    list blocks around it. Only for blocks that are spliced afterwards (search, category and wholesale
+    lists); pages that render a `card_overlay` directly keep the plain include."""
+    products = list(products)
+    if not products:
+        return ""
+    prefix = f"storefront:card:{listing_version()}:{get_language()}:"
+    found = cache.get_many([f"{prefix}{p.pk}" for p in products])
+    missing = {}
+    out = []
+    for p in products:
+        html = found.get(f"{prefix}{p.pk}")
+        if html is None:
+            html = get_template("storefront/_goods_card.html").render({"p": p})
+            missing[f"{prefix}{p.pk}"] = html
+        out.append(html)
+    if missing:
+        cache.set_many(missing, replica_safe_ttl(CARD_TTL, changed_at=listing_changed_at))
+    return mark_safe("".join(out))  # noqa: S308 - our own template's output
