@@ -39,6 +39,7 @@ from wanshang.reviews.selectors import shop_dsr
 from wanshang.storefront.forms import SORTS, PriceFilterForm
 from wanshang.storefront.promo_display import card_overlay, short_tags, sku_displays, splice_card_prices
 from wanshang.storefront.templatetags.storefront import category_menu
+from wanshang.storefront.views import _page_cache as page_cache
 from wanshang.storefront.views import search as search_views
 from wanshang.storefront.views.reviews import review_context
 
@@ -143,6 +144,11 @@ def _find_node(tree, category_id):
 
 
 def category(request, slug):
+    """Served whole from the anonymous page cache when it can be (`_page_cache`, issue 13)."""
+    return page_cache.serve(request, lambda: _category_page(request, slug))
+
+
+def _category_page(request, slug):
     cat = category_get(slug=slug)
     if not cat.is_active:
         return error_page(request, NotFound("类目不存在"))
@@ -156,6 +162,7 @@ def category(request, slug):
         category=cat,
         extra={"chain": chain, "side_root": root, "title": cat.name},
         record=False,
+        splice=False,
     )
 
 

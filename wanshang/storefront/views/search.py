@@ -47,8 +47,9 @@ def _category_of(form: SearchForm, fixed):
     return found if found.is_active else None
 
 
-def listing(request, *, template: str, category=None, extra=None, record: bool = True):
-    """A search or category page. `category` fixes the subtree (category pages); search pages may narrow to one."""
+def listing(request, *, template: str, category=None, extra=None, record: bool = True, splice: bool = True):
+    """A search or category page. `category` fixes the subtree (category pages); search pages may narrow to one.
+    `splice=False` leaves the card prices marked, for the caller to splice (`_page_cache.serve`)."""
     form = SearchForm(request.GET)
     form.is_valid()
     chosen = _category_of(form, category)
@@ -84,7 +85,7 @@ def listing(request, *, template: str, category=None, extra=None, record: bool =
             user=request.user,
             visitor=visitor_of(user_id=request.user.pk if request.user.is_authenticated else None),
         )
-    html = splice_card_prices(block["html"], buyer=request.user)
+    html = splice_card_prices(block["html"], buyer=request.user) if splice else block["html"]
     context = {
         "q": params.q,
         "category": chosen,
