@@ -100,3 +100,12 @@ def test_list_page_and_checkout_prices_agree_on_a_cached_page(buyer_client, shop
 
     assert listed == "80.00"
     assert detail.price.price_fen == 8000 == charged.context["cart"].lines[0].unit_price_fen
+
+
+def test_a_filtered_url_is_rendered_every_time(client, item):
+    url = reverse("storefront:category", args=[item.category.slug])
+    client.get(url, {"max_price": "900"})
+
+    with mock.patch(VIEW, side_effect=AssertionError("rendered")):
+        with pytest.raises(AssertionError, match="rendered"):
+            client.get(url, {"max_price": "900"})

@@ -55,6 +55,15 @@ def cacheable(request) -> bool:
     )
 
 
+REPEATED_PARAMS = {"page", "sort"}  # a URL with other parameters (filters) is the long tail: not stored
+
+
+def _storable(request) -> bool:
+    """Only the URLs that repeat (a category, its sorts and pages) are stored: storing a ~150 KB page for a
+    filtered URL nobody asks for again cost more than it saved (Run 9g)."""
+    return set(request.GET) <= REPEATED_PARAMS
+
+
 def _key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"storefront:page:{listing_version()}:{category_tree_version()}:{get_language()}:{path}"
@@ -79,7 +88,7 @@ def _without_token(html: str) -> str | None:
 def serve(request, render_page) -> HttpResponse:
     """`render_page()` returns the page's response with card prices still marked (not spliced); this serves
     it from the cache when it can, stores it when it may, and splices this visitor's prices in."""
-    key = _key(request) if cacheable(request) else None
+    key = _key(request) if cacheable(request) and _storable(request) else None
     hit = cache.get(key) if key else None
     if hit is not None:
         html, about = hit
