@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from ninja import Field, Query, Schema
 from ninja.pagination import PaginationBase
@@ -45,10 +44,6 @@ class Rows:
     rows: Any
     prepare: Callable[[list], Sequence] = list
     extra: Mapping[str, Any] = field(default_factory=dict)
-    # The page's rows and counts are the same for every caller of this key (a public list): kept in the Django
-    # cache, so a hit runs neither the page's query nor the count; `prepare` (per-caller data) still runs.
-    cache_key: str = ""
-    cache_ttl: float = 120
 
 
 class PageOut(Schema):
@@ -84,22 +79,11 @@ class Paged(PaginationBase):
 
     def paginate_queryset(self, queryset, pagination, request, **params) -> dict:
         rows = queryset if isinstance(queryset, Rows) else Rows(queryset)
-        key = f"{rows.cache_key}:{pagination.page}:{pagination.page_size}" if rows.cache_key else ""
-        page = cache.get(key) if key else None
-        if page is None:
-            current = Paginator(rows.rows, pagination.page_size).get_page(pagination.page)
-            page = {
-                "count": current.paginator.count,
-                "page": current.number,
-                "pages": current.paginator.num_pages,
-                "rows": list(current.object_list),
-            }
-            if key:
-                cache.set(key, page, rows.cache_ttl)
+        current = Paginator(rows.rows, pagination.page_size).get_page(pagination.page)
         return {
             **rows.extra,
-            "count": page["count"],
-            "page": page["page"],
-            "pages": page["pages"],
-            "items": list(rows.prepare(list(page["rows"]))),
+            "count": current.paginator.count,
+            "page": current.number,
+            "pages": current.paginator.num_pages,
+            "items": list(rows.prepare(list(current.object_list))),
         }

@@ -6,7 +6,6 @@ schemas read it (attributes, aliases, resolvers: see schemas.py). Lists page wit
 errors are 422.
 """
 
-import hashlib
 from functools import partial
 
 from django.contrib.auth import authenticate
@@ -24,8 +23,6 @@ from wanshang.analytics.services import track_view
 from wanshang.catalog.selectors import (
     category_get,
     category_tree,
-    listing_changed_at,
-    listing_version,
     product_get_public,
     product_search,
     return_policies,
@@ -43,7 +40,6 @@ from wanshang.checkout.services import (
 )
 from wanshang.checkout.services import checkout_preview as preview
 from wanshang.common.api_paging import Paged, Rows
-from wanshang.common.dbrouter import replica_safe_ttl
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.fulfillment.selectors import region_children
 from wanshang.inventory.selectors import available_by_sku
@@ -113,7 +109,6 @@ router.add_router("", shipping_router)  # 物流跟踪: my order's packages and 
 router.add_router("", helpdesk_router)  # a shop's 常见问题
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
-LIST_TTL = 120  # seconds: sales counts on a cached page of the product list may lag this long
 
 
 # --- catalog (public) ---------------------------------------------------------------------------------------
@@ -159,12 +154,7 @@ def products(
         kwargs["paging"].page <= 1
     ):  # one page view per list; further pages are scrolling (like the web's htmx)
         _track_list(request, q=q[:60].strip(), category=cat, shop=the_shop)
-    # The page of products is the same for every caller (prices are per caller: `with_card_prices` runs on
-    # every request), so it is cached under the listing version like the web's listing blocks (issue 13).
-    query = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "page_size"))
-    key = f"api:store:products:{listing_version()}:{hashlib.sha256(repr(query).encode()).hexdigest()}"
-    ttl = replica_safe_ttl(LIST_TTL, changed_at=listing_changed_at)
-    return Rows(qs, partial(with_card_prices, buyer=request.user), cache_key=key, cache_ttl=ttl)
+    return Rows(qs, partial(with_card_prices, buyer=request.user))
 
 
 def _track_list(request, *, q: str, category, shop) -> None:
