@@ -75,7 +75,7 @@ def test_price_shelf_and_promotion_changes_show_on_the_next_request(client, shop
     assert card_price(html, item) in {"80.00", "120.00"}  # the discount's fixed price, or the new list price
     assert "冰丝凉感睡衣套装" in html
 
-    product_set_status(staff=shop.owner_staff, product_id=item.pk, status="off_shelf")
+    product_set_status(staff=shop.owner_staff, product_ids=[item.pk], status="off_shelf")
     assert card_price(page(client, item).content.decode(), item) is None
 
 
