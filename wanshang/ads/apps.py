@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from wanshang.common import events
+
 
 class AdsConfig(AppConfig):
     """推广中心: the shops' ad accounts and their ledger, keyword ads (直通车), audience ads (引力魔方) and
@@ -9,3 +11,6 @@ class AdsConfig(AppConfig):
     name = "wanshang.ads"
     label = "ads"
     verbose_name = "推广中心"
+
+    def ready(self):
+        events.register_app(self)  # subscribers.py

@@ -1,1 +1,27 @@
-"""Writes of this context."""
+"""Writes of 推广中心 (re-exported from the modules behind them: `accounts` the money, `structure` the
+直通车 plans, groups, keywords, negatives and creatives, `rules` the platform's settings)."""
+
+from wanshang.ads.accounts import ChargeResult as ChargeResult
+from wanshang.ads.accounts import account_adjust as account_adjust
+from wanshang.ads.accounts import account_for_shop as account_for_shop
+from wanshang.ads.accounts import ad_charge as ad_charge
+from wanshang.ads.accounts import invalid_click_refund as invalid_click_refund
+from wanshang.ads.accounts import topup_create as topup_create
+from wanshang.ads.accounts import topup_credit as topup_credit
+from wanshang.ads.accounts import topup_pay_sandbox as topup_pay_sandbox
+from wanshang.ads.accounts import topup_start as topup_start
+from wanshang.ads.rules import ad_settings_update as ad_settings_update
+from wanshang.ads.structure import KeywordInput as KeywordInput
+from wanshang.ads.structure import PlanInput as PlanInput
+from wanshang.ads.structure import creative_add as creative_add
+from wanshang.ads.structure import creative_delete as creative_delete
+from wanshang.ads.structure import group_create as group_create
+from wanshang.ads.structure import group_update as group_update
+from wanshang.ads.structure import keyword_delete as keyword_delete
+from wanshang.ads.structure import keyword_update as keyword_update
+from wanshang.ads.structure import keywords_add as keywords_add
+from wanshang.ads.structure import negative_add as negative_add
+from wanshang.ads.structure import negative_delete as negative_delete
+from wanshang.ads.structure import plan_create as plan_create
+from wanshang.ads.structure import plan_set_status as plan_set_status
+from wanshang.ads.structure import plan_update as plan_update

@@ -148,13 +148,15 @@ class LateShipmentCompensated(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class PaymentSucceeded(DomainEvent):
     """A verified notification says the buyer paid. `was_closed`: every order of it had been cancelled
-    before the money arrived (the money then goes back)."""
+    before the money arrived (the money then goes back). `purpose`: "order" (orders pay their orders) or
+    "ad_topup" (ads credits the shop's ad account); each subscriber acts on its own purpose only."""
 
     payment_id: int
     payment_no: str
     amount_fen: int
     gateway: str
     was_closed: bool
+    purpose: str = "order"
 
 
 # --- after-sales -----------------------------------------------------------------------------------------------

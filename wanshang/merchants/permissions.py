@@ -21,6 +21,7 @@ STORE_EDIT = "store.edit"  # 门店管理: stores, pickup on/off, store staff
 PICKUP_VERIFY = "pickup.verify"  # 核销: verify a pickup code (a 门店 member: only at their own stores)
 SERVICE_HANDLE = "service.handle"  # 客服: personal quick phrases, read the FAQ, handle tickets
 SERVICE_MANAGE = "service.manage"  # 客服设置: hours, auto-replies, shop-wide phrases, FAQ, SLA policies
+ADS_MANAGE = "ads.manage"  # 推广中心: the ad account (top-up, ledger), plans, groups, keywords, creatives
 
 ALL = {
     PRODUCT_EDIT,
@@ -40,6 +41,7 @@ ALL = {
     PICKUP_VERIFY,
     SERVICE_HANDLE,
     SERVICE_MANAGE,
+    ADS_MANAGE,
 }
 
 STORE_ROLE = StaffRole.STORE  # 门店: limited to the stores it is assigned to (wanshang.stores)
@@ -56,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         DATA_VIEW,
         REVIEW_HANDLE,
         STORE_EDIT,
+        ADS_MANAGE,
     },
     StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE, REVIEW_HANDLE, SERVICE_HANDLE},
     StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP},
@@ -82,6 +85,7 @@ LABELS = {
     PICKUP_VERIFY: _("自提核销"),
     SERVICE_HANDLE: _("客服接待与工单"),
     SERVICE_MANAGE: _("客服设置"),
+    ADS_MANAGE: _("推广中心"),
 }
 
 

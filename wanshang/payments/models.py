@@ -13,7 +13,15 @@ class Payment(models.Model):
         PAID = "paid", _("已支付")
         CLOSED = "closed", _("已关闭")
 
+    class Purpose(models.TextChoices):
+        """What the money pays for. Only an `order` payment pays orders; an `ad_topup` credits a shop's ad
+        account (ads subscribes to PaymentSucceeded and checks the purpose the event carries)."""
+
+        ORDER = "order", _("订单支付")
+        AD_TOPUP = "ad_topup", _("推广账户充值")
+
     no = models.CharField("支付单号", max_length=32, unique=True)
+    purpose = models.CharField("用途", max_length=10, choices=Purpose.choices, default=Purpose.ORDER)
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     amount_fen = models.BigIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)

@@ -22,8 +22,14 @@ SETTLEMENT_KIND_RETURN_FREIGHT = SettlementEntry.Kind.RETURN_FREIGHT
 log = logging.getLogger("wanshang.payments")
 
 
-def payment_create(*, buyer, amount_fen: int, now=None) -> Payment:
-    return Payment.objects.create(no=new_no("P", now), buyer=buyer, amount_fen=amount_fen)
+PURPOSE_ORDER = Payment.Purpose.ORDER
+PURPOSE_AD_TOPUP = Payment.Purpose.AD_TOPUP
+_SUBJECTS = {PURPOSE_ORDER: "万商订单", PURPOSE_AD_TOPUP: "万商推广账户充值"}
+
+
+def payment_create(*, buyer, amount_fen: int, purpose: str = PURPOSE_ORDER, now=None) -> Payment:
+    """A pending payment. `purpose` says what it pays for; PaymentSucceeded carries it to the subscribers."""
+    return Payment.objects.create(no=new_no("P", now), buyer=buyer, amount_fen=amount_fen, purpose=purpose)
 
 
 def payment_lock(*, payment_id) -> Payment:
@@ -60,7 +66,7 @@ def payment_start(*, buyer, payment_no: str, gateway_code: str, return_url: str,
         return get_gateway(gateway_code).create_payment(
             payment_no=payment.no,
             amount_fen=payment.amount_fen,
-            subject=f"万商订单 {payment.no}",
+            subject=f"{_SUBJECTS.get(payment.purpose, _SUBJECTS[PURPOSE_ORDER])} {payment.no}",
             return_url=return_url,
             notify_url=notify_url,
         )
@@ -139,6 +145,7 @@ def payment_notify(*, gateway_code: str, body: bytes, content_type: str, headers
                     amount_fen=payment.amount_fen,
                     gateway=gateway_code,
                     was_closed=was_closed,
+                    purpose=payment.purpose,
                     at=now,
                 )
             )

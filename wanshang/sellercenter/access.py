@@ -88,6 +88,13 @@ NAV = [
         ],
     ),
     (
+        _("推广中心"),
+        [
+            (_("推广账户"), "sellercenter:ads_account", "ads_account"),
+            (_("推广计划"), "sellercenter:ads_plans", "ads_plans"),
+        ],
+    ),
+    (
         _("数据中心"),
         [
             (_("实时概况"), "sellercenter:data_overview", "data_overview"),

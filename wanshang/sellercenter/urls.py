@@ -156,6 +156,7 @@ urlpatterns = [
     path("marketing/<int:promotion_id>/issue/", marketing.coupon_issue_view, name="coupon_issue"),
     # 数据中心 (one module per area, each with its own urlpatterns: see datacenter/urls.py)
     path("data/", include("wanshang.sellercenter.datacenter.urls")),
+    path("ads/", include("wanshang.sellercenter.adcenter.urls")),  # 推广中心
     # 店铺
     path("settings/", shop.shop_settings, name="shop_settings"),
     path("staff/", shop.staff_page, name="staff_list"),

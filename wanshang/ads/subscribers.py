@@ -1,0 +1,20 @@
+"""What ads does when other apps change things (see common/events.py)."""
+
+from wanshang.ads.accounts import topup_credit
+from wanshang.common import events
+from wanshang.common.domain_events import PaymentSucceeded
+
+AD_TOPUP = "ad_topup"  # payments' Payment.Purpose.AD_TOPUP
+
+
+def on_payment_succeeded(event: PaymentSucceeded) -> None:
+    """A top-up's payment arrived: credit the shop's ad account once, in the payment's transaction (a failure
+    leaves the payment unapplied, and the gateway's next notification tries again). Order payments are not ours."""
+    if event.purpose != AD_TOPUP:
+        return
+    topup_credit(payment_id=event.payment_id, amount_fen=event.amount_fen, now=event.at)
+
+
+SUBSCRIPTIONS = [
+    (PaymentSucceeded, on_payment_succeeded, events.IN_TRANSACTION),
+]

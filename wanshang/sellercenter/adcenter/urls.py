@@ -1,0 +1,5 @@
+"""推广中心 pages under /seller/ads/."""
+
+from wanshang.sellercenter.adcenter import groups, views
+
+urlpatterns = [*views.urlpatterns, *groups.urlpatterns]
