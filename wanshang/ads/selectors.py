@@ -64,7 +64,7 @@ def topup_list(*, shop):
 
 
 def plan_list(*, shop, status: str | None = None):
-    qs = AdPlan.objects.for_shop(shop).annotate(group_count=Count("groups"))
+    qs = AdPlan.objects.for_shop(shop).annotate(group_count=Count("groups")).order_by("-id")
     return qs.filter(status=status) if status else qs
 
 
@@ -119,6 +119,7 @@ def group_list(*, shop, plan_id):
         .annotate(
             keyword_count=Count("keywords", distinct=True), creative_count=Count("creatives", distinct=True)
         )
+        .order_by("-id")
     )
 
 
@@ -205,3 +206,10 @@ def ledger_sum_matches_balance(*, shop) -> bool:
     """The ledger's invariant, for tests and checks: Σ amounts = the balance."""
     total = AdLedgerEntry.objects.for_shop(shop).aggregate(t=Sum("amount_fen"))["t"] or 0
     return total == account_balance(shop=shop)
+
+
+def charge_exists(*, shop_id, reference: str) -> bool:
+    """Whether this shop was charged for the click `reference` (the platform's refund form checks it)."""
+    return AdLedgerEntry.objects.filter(
+        shop_id=shop_id, kind=AdLedgerEntry.Kind.CHARGE, reference=reference
+    ).exists()

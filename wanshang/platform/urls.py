@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from wanshang.platform.views import (
+    ads,
     aftersales,
     catalog,
     compliance,
@@ -98,6 +99,11 @@ urlpatterns = [
     path("jobs/", overview.job_list, name="jobs"),
     path("jobs/run-due/", overview.job_run_due, name="job_run_due"),
     path("jobs/<str:name>/run/", overview.job_run_one, name="job_run"),
+    # 推广中心
+    path("ads/", ads.ads_index, name="ads"),
+    path("ads/accounts/<int:shop_id>/", ads.ads_account, name="ads_account"),
+    path("ads/accounts/<int:shop_id>/adjust/", ads.ads_adjust, name="ads_adjust"),
+    path("ads/accounts/<int:shop_id>/refund/", ads.ads_refund, name="ads_refund"),
     # 数据中心 (see datacenter/urls.py)
     path("data/", include("wanshang.platform.datacenter.urls")),
 ]

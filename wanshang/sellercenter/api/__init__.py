@@ -46,6 +46,7 @@ from wanshang.merchants.services import shop_update_settings
 from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list
 from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
+from wanshang.sellercenter.adcenter.api import router as ads_router
 from wanshang.sellercenter.api.aftersales import router as aftersales_router
 from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
 from wanshang.sellercenter.api.media import router as media_router
@@ -568,6 +569,7 @@ def _mount_data():
     router.add_router("", stores_router, tags=["seller stores"])
     router.add_router("", helpdesk_router, tags=["seller service"])
     router.add_router("", service_router, tags=["seller chat"])
+    router.add_router("", ads_router, tags=["seller ads"])
 
 
 _mount_data()

@@ -1,0 +1,159 @@
+"""推广中心 (platform): the ad rules (reserve price, maximum bid, slot positions, click dedup and attribution
+windows, limits), every shop's ad account, and an account's ledger with the audited 平台调账 and the refund of
+an invalid click."""
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from wanshang.ads.selectors import account_list, account_of_shop, ad_settings, charge_exists, platform_ledger
+from wanshang.ads.services import account_adjust, ad_settings_update, invalid_click_refund
+from wanshang.common.forms import YuanField
+from wanshang.common.web import form_errors, message_errors
+from wanshang.platform.access import operator_view
+from wanshang.platform.views._util import page_of
+
+
+class AdSettingsForm(forms.Form):
+    reserve_price_fen = YuanField(label=_l("底价（元）"))
+    max_bid_fen = YuanField(label=_l("最高出价（元）"))
+    slot_positions = forms.CharField(
+        label=_l("搜索结果广告位"), help_text=_l("第几个位置放广告，逗号隔开，如 1,6,11,16"), max_length=100
+    )
+    click_dedup_minutes = forms.IntegerField(label=_l("点击去重窗口（分钟）"), min_value=1, max_value=1440)
+    attribution_days = forms.IntegerField(label=_l("归因窗口（天）"), min_value=1, max_value=90)
+    max_keywords_per_group = forms.IntegerField(label=_l("每单元关键词上限"), min_value=1, max_value=1000)
+    min_topup_fen = YuanField(label=_l("单笔最低充值（元）"))
+    max_topup_fen = YuanField(label=_l("单笔最高充值（元）"))
+    trust_words = forms.CharField(
+        label=_l("信任背书词"),
+        help_text=_l("创意标题检查用，逗号隔开"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_slot_positions(self):
+        parts = [
+            p.strip() for p in self.cleaned_data["slot_positions"].replace("，", ",").split(",") if p.strip()
+        ]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(_("请填写逗号隔开的正整数"))
+        return [int(p) for p in parts]
+
+    def clean_trust_words(self):
+        return [
+            w.strip() for w in self.cleaned_data["trust_words"].replace("，", ",").split(",") if w.strip()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for key in ("reserve_price_fen", "max_bid_fen", "min_topup_fen", "max_topup_fen"):
+            if key in data and data[key] is None:
+                self.add_error(key, _("请填写金额"))
+        return data
+
+
+class AdjustForm(forms.Form):
+    direction = forms.ChoiceField(
+        label=_l("方向"), choices=[("credit", _l("增加余额")), ("debit", _l("扣减余额"))]
+    )
+    amount = YuanField(label=_l("金额（元）"))
+    reason = forms.CharField(label=_l("原因"), max_length=200)
+    reference = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class RefundForm(forms.Form):
+    charge_ref = forms.CharField(label=_l("扣费关联单号（点击编号）"), max_length=64)
+    reason = forms.CharField(label=_l("原因"), max_length=150)
+
+
+@operator_view
+def ads_index(request):
+    rules = ad_settings()
+    status = 200
+    if request.method == "POST":
+        form = AdSettingsForm(request.POST)
+        if form.is_valid():
+            with form_errors(form) as outcome:
+                ad_settings_update(**form.cleaned_data)
+                messages.success(request, _("推广设置已保存"))
+                return redirect("platform:ads")
+            status = outcome.status
+        else:
+            status = 400
+    else:
+        initial = {key: getattr(rules, key) for key in AdSettingsForm.base_fields}
+        initial["slot_positions"] = ",".join(str(s) for s in rules.slot_positions)
+        initial["trust_words"] = ",".join(rules.trust_words)
+        form = AdSettingsForm(initial=initial)
+    return render(
+        request,
+        "platform/ads.html",
+        {"form": form, "page": page_of(request, account_list()), "nav": "ads"},
+        status=status,
+    )
+
+
+@operator_view
+def ads_account(request, shop_id: int):
+    return _account_page(request, shop_id)
+
+
+def _account_page(request, shop_id, *, adjust_form=None, refund_form=None, status=200):
+    account = account_of_shop(shop_id=shop_id)
+    return render(
+        request,
+        "platform/ads_account.html",
+        {
+            "account": account,
+            "page": page_of(request, platform_ledger(shop_id=shop_id), per_page=30),
+            "adjust_form": adjust_form or AdjustForm(initial={"reference": f"ADJ{uuid.uuid4().hex[:20]}"}),
+            "refund_form": refund_form or RefundForm(),
+            "nav": "ads",
+        },
+        status=status,
+    )
+
+
+@operator_view
+@require_POST
+def ads_adjust(request, shop_id: int):
+    form = AdjustForm(request.POST)
+    if form.is_valid() and form.cleaned_data["amount"]:
+        data = form.cleaned_data
+        sign = -1 if data["direction"] == "debit" else 1
+        with form_errors(form) as outcome:
+            account_adjust(
+                shop_id=account_of_shop(shop_id=shop_id).shop_id,
+                amount_fen=sign * data["amount"],
+                reason=data["reason"],
+                reference=data["reference"],
+                actor=request.user,
+            )
+            messages.success(request, _("调账已记入流水"))
+            return redirect("platform:ads_account", shop_id=shop_id)
+        return _account_page(request, shop_id, adjust_form=form, status=outcome.status)
+    if form.is_valid():
+        form.add_error("amount", _("金额须大于 0"))
+    return _account_page(request, shop_id, adjust_form=form, status=400)
+
+
+@operator_view
+@require_POST
+def ads_refund(request, shop_id: int):
+    account = account_of_shop(shop_id=shop_id)
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        ref = form.cleaned_data["charge_ref"]
+        if not charge_exists(shop_id=account.shop_id, reference=ref):
+            form.add_error("charge_ref", _("该店铺没有这笔扣费"))
+            return _account_page(request, shop_id, refund_form=form, status=404)
+        with message_errors(request):
+            invalid_click_refund(charge_ref=ref, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("已退回该次点击的费用"))
+        return redirect("platform:ads_account", shop_id=shop_id)
+    return _account_page(request, shop_id, refund_form=form, status=400)
