@@ -20,6 +20,7 @@ from django.test import Client
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
+from tests.contract_ads import platform_ads, seller_ads
 from wanshang.search.services import query_record, terms_refresh
 
 pytestmark = [pytest.mark.sql, pytest.mark.django_db]
@@ -1503,6 +1504,8 @@ def test_seller_answers_match_the_documented_schemas(
 
     _seller_shipping(contract, owner, buyer, address, sku_a, B)
 
+    seller_ads(contract, owner, B, shop, make_product)
+
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")
 
@@ -1806,6 +1809,7 @@ def test_platform_answers_match_the_documented_schemas(
     edited = review_create(buyer=buyer, line_id=second.lines.get().pk, stars=3, dsr=DSR)
     review_edit(buyer=buyer, review_id=edited.pk, stars=4, text="还行")
     _platform_reviews(contract, op, P, shop, edited.pk)
+    platform_ads(contract, op, P, shop)
 
     assert contract.uncovered_gets(P + "/") == []
     assert contract.gets_without_data(P + "/") == []

@@ -24,6 +24,7 @@ from wanshang.analytics.models import Event, EventKind
 from wanshang.catalog.models import Category, PriceHistory, Product, Sku
 from wanshang.common.scheduler import jobs, run_job
 from wanshang.demo import content
+from wanshang.demo.ads import ads_create
 from wanshang.demo.aftersales import aftersales_create
 from wanshang.demo.catalog import price_changes_plan, products_create
 from wanshang.demo.helpdesk import helpdesk_create
@@ -187,6 +188,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         shipping_create(shops=shops, now=timezone.now(), log=log)
         phase("门店：到店自提门店、门店员工、自提订单（待自提与已核销）")
         stores_create(shops=shops, buyers=buyers, on_sale=on_sale, log=log)
+        phase("推广中心：推广账户充值、直通车计划、关键词与创意")
+        ads_create(shops=shops, on_sale=on_sale, rng=_rng(seed, "ads"), log=log)
         _customer_service(shops=shops, buyers=buyers, now=now, seed=seed, phase=phase, log=log)
     phase("完成")
     return demo_counts()

@@ -498,3 +498,17 @@ def test_conversations_with_history_one_waiting_per_shop_and_ratings(demo):
         Message.objects.filter(sender_kind="auto", auto_rule="welcome").count()
         == Conversation.objects.count()
     )
+
+
+def test_every_demo_shop_has_an_ad_account_and_an_active_keyword_plan(demo):
+    from wanshang.ads.models import AdAccount, AdKeyword, AdLedgerEntry, AdPlan
+    from wanshang.merchants.models import Shop
+
+    shops = Shop.objects.count()
+    assert AdAccount.objects.filter(balance_fen__gt=0).count() == shops
+    assert AdPlan.objects.filter(status="active", kind="keyword").values("shop").distinct().count() == shops
+    assert AdKeyword.objects.count() >= shops
+    for account in AdAccount.objects.all():
+        entries = AdLedgerEntry.objects.filter(account=account)
+        assert sum(entries.values_list("amount_fen", flat=True)) == account.balance_fen
+        assert entries.filter(kind="topup").exists()

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wanshang.ads.selectors import account_list, account_of_shop, ad_settings, charge_exists, platform_ledger
@@ -20,19 +20,25 @@ from wanshang.platform.views._util import page_of
 
 
 class AdSettingsForm(forms.Form):
-    reserve_price_fen = YuanField(label=_l("底价（元）"))
-    max_bid_fen = YuanField(label=_l("最高出价（元）"))
+    reserve_price_fen = YuanField(label=gettext_lazy("底价（元）"))
+    max_bid_fen = YuanField(label=gettext_lazy("最高出价（元）"))
     slot_positions = forms.CharField(
-        label=_l("搜索结果广告位"), help_text=_l("第几个位置放广告，逗号隔开，如 1,6,11,16"), max_length=100
+        label=gettext_lazy("搜索结果广告位"),
+        help_text=gettext_lazy("第几个位置放广告，逗号隔开，如 1,6,11,16"),
+        max_length=100,
     )
-    click_dedup_minutes = forms.IntegerField(label=_l("点击去重窗口（分钟）"), min_value=1, max_value=1440)
-    attribution_days = forms.IntegerField(label=_l("归因窗口（天）"), min_value=1, max_value=90)
-    max_keywords_per_group = forms.IntegerField(label=_l("每单元关键词上限"), min_value=1, max_value=1000)
-    min_topup_fen = YuanField(label=_l("单笔最低充值（元）"))
-    max_topup_fen = YuanField(label=_l("单笔最高充值（元）"))
+    click_dedup_minutes = forms.IntegerField(
+        label=gettext_lazy("点击去重窗口（分钟）"), min_value=1, max_value=1440
+    )
+    attribution_days = forms.IntegerField(label=gettext_lazy("归因窗口（天）"), min_value=1, max_value=90)
+    max_keywords_per_group = forms.IntegerField(
+        label=gettext_lazy("每单元关键词上限"), min_value=1, max_value=1000
+    )
+    min_topup_fen = YuanField(label=gettext_lazy("单笔最低充值（元）"))
+    max_topup_fen = YuanField(label=gettext_lazy("单笔最高充值（元）"))
     trust_words = forms.CharField(
-        label=_l("信任背书词"),
-        help_text=_l("创意标题检查用，逗号隔开"),
+        label=gettext_lazy("信任背书词"),
+        help_text=gettext_lazy("创意标题检查用，逗号隔开"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -59,16 +65,17 @@ class AdSettingsForm(forms.Form):
 
 class AdjustForm(forms.Form):
     direction = forms.ChoiceField(
-        label=_l("方向"), choices=[("credit", _l("增加余额")), ("debit", _l("扣减余额"))]
+        label=gettext_lazy("方向"),
+        choices=[("credit", gettext_lazy("增加余额")), ("debit", gettext_lazy("扣减余额"))],
     )
-    amount = YuanField(label=_l("金额（元）"))
-    reason = forms.CharField(label=_l("原因"), max_length=200)
+    amount = YuanField(label=gettext_lazy("金额（元）"))
+    reason = forms.CharField(label=gettext_lazy("原因"), max_length=200)
     reference = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 class RefundForm(forms.Form):
-    charge_ref = forms.CharField(label=_l("扣费关联单号（点击编号）"), max_length=64)
-    reason = forms.CharField(label=_l("原因"), max_length=150)
+    charge_ref = forms.CharField(label=gettext_lazy("扣费关联单号（点击编号）"), max_length=64)
+    reason = forms.CharField(label=gettext_lazy("原因"), max_length=150)
 
 
 @operator_view
