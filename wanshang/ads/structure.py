@@ -1,6 +1,7 @@
 """Writes of the 直通车 structure: plans (with their state machine), ad groups, keywords, negatives and
 creatives. Every write takes the caller's shop and finds rows through `for_shop`: another shop's ids are 404."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,7 +32,10 @@ TRANSITIONS = {
     S.PAUSED: {S.ACTIVE, S.ENDED},
     S.ENDED: set(),
 }
-MULTIPLIER_MAX = 400  # percent; 0 = not shown in that hour / region
+MULTIPLIER_MAX = 400
+_SHOP_KIND = re.compile(
+    r"(官方)?(旗舰店|专营店|专卖店|企业店|店铺|店)$"
+)  # percent; 0 = not shown in that hour / region
 
 
 @dataclass
@@ -383,6 +387,8 @@ def creative_title_check(*, group: AdGroup, title: str) -> list[TitleWarning]:
     product = group.product
     brands = [b for b in (getattr(product.brand, "name", ""), getattr(product.brand, "name_en", "")) if b]
     brands.append(group.shop.name)
+    # a shop's name without its kind (青禾服饰旗舰店 → 青禾服饰) is how a title names the brand
+    brands.append(_SHOP_KIND.sub("", group.shop.name))
     core = [product.category.name, *title_words(product.title)]
     return creative_title_warnings(
         title, brand_names=brands, core_words=core, trust_words=ad_settings().trust_words

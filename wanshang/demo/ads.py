@@ -43,7 +43,7 @@ def ads_create(*, shops, on_sale: dict, rng: random.Random, log) -> dict:
         plan = plan_create(
             shop=shop,
             data=PlanInput(
-                name=f"{product.title[:12]} 直通车",
+                name=f"{product.title[:12].strip()} 直通车",
                 daily_budget_fen=rng.choice((5_000, 10_000, 20_000)),
                 start_date=today,
                 end_date=today + timedelta(days=60),
