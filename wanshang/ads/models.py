@@ -281,6 +281,8 @@ class AdKeyword(models.Model):
     shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
     group = models.ForeignKey(AdGroup, on_delete=models.CASCADE, related_name="keywords")
     word = models.CharField("关键词", max_length=40)
+    # the search box's words of `word` (search.selectors.query_words), what the engine matches queries against
+    tokens = models.JSONField("分词", default=list)
     bid_fen = models.BigIntegerField("出价（分）", null=True, blank=True)
     match_type = models.CharField(
         "匹配方式", max_length=8, choices=MatchType.choices, default=MatchType.BROAD
@@ -317,6 +319,7 @@ class NegativeKeyword(models.Model):
         AdGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="negatives"
     )
     word = models.CharField("否定词", max_length=40)
+    tokens = models.JSONField("分词", default=list)  # as AdKeyword.tokens
     match_type = models.CharField("匹配方式", max_length=8, choices=Match.choices, default=Match.PHRASE)
     created_at = models.DateTimeField(auto_now_add=True)
 

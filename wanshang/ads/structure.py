@@ -23,6 +23,7 @@ from wanshang.catalog.selectors import seller_product_get
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.fulfillment.selectors import region_children
+from wanshang.search.selectors import query_words
 
 S = AdPlan.Status
 # status → the statuses it may move to (ended is final)
@@ -109,6 +110,10 @@ def check_word(word: str, *, field_name="word") -> str:
         raise ValidationError("关键词不能为空", field=field_name)
     if len(text) > KEYWORD_MAX_CHARS:
         raise ValidationError(f"关键词“{text[:10]}…”超过 {KEYWORD_MAX_CHARS} 个字", field=field_name)
+    if not query_words(text):
+        raise ValidationError(
+            f"“{text}”只有搜索忽略的词（如 的、新款、包邮），匹配不到任何搜索", field=field_name
+        )
     return text
 
 
@@ -294,7 +299,14 @@ def keywords_add(*, shop, group_id: int, rows: list[KeywordInput]) -> list[AdKey
             word = _row_checked(row, n, plan, existing | seen)
             seen.add(word)
             made.append(
-                AdKeyword(shop=shop, group=group, word=word, bid_fen=row.bid_fen, match_type=row.match_type)
+                AdKeyword(
+                    shop=shop,
+                    group=group,
+                    word=word,
+                    tokens=query_words(word),
+                    bid_fen=row.bid_fen,
+                    match_type=row.match_type,
+                )
             )
         return AdKeyword.objects.bulk_create(made)
 
@@ -368,7 +380,7 @@ def negative_add(
     try:
         with transaction.atomic():
             return NegativeKeyword.objects.create(
-                shop=shop, plan=plan, group=group, word=word, match_type=match_type
+                shop=shop, plan=plan, group=group, word=word, tokens=query_words(word), match_type=match_type
             )
     except IntegrityError as exc:
         raise ValidationError(f"否定词“{word}”已存在", field="word") from exc

@@ -21,8 +21,9 @@ from wanshang.ads.services import (
     topup_create,
     topup_pay_sandbox,
 )
-from wanshang.ads.wording import KEYWORD_MAX_CHARS, title_words
+from wanshang.ads.wording import KEYWORD_MAX_CHARS
 from wanshang.catalog.selectors import seller_product_get
+from wanshang.search.selectors import query_words
 
 MATCHES = ("exact", "phrase", "broad")
 
@@ -51,7 +52,7 @@ def ads_create(*, shops, on_sale: dict, rng: random.Random, log) -> dict:
             ),
         )
         group = group_create(shop=shop, plan_id=plan.pk, product_id=product.pk, default_bid_fen=bid)
-        words = list(dict.fromkeys(w for w in title_words(product.title) if len(w) <= KEYWORD_MAX_CHARS))[:5]
+        words = [w for w in query_words(product.title) if 2 <= len(w) <= KEYWORD_MAX_CHARS][:5]
         rows = [
             KeywordInput(word=w, bid_fen=bid + 10 * i if i % 2 == 0 else None, match_type=MATCHES[i % 3])
             for i, w in enumerate(words)

@@ -634,3 +634,9 @@ def query_report(*, days: int = 7, zero_only: bool = False, limit: int = 50, now
 
 def hot_word_rows() -> list[SearchTerm]:
     return list(SearchTerm.objects.filter(Q(pinned=True) | Q(hidden=True)).order_by("-pinned", "term"))
+
+
+def query_words(query: str) -> list[str]:
+    """The words the search box cuts `query` into (NFKC, lower case, jieba precise mode, stop words and repeats
+    dropped): ads stores a keyword's words this way so its matching reads a query as search does."""
+    return text.query_words(query)

@@ -75,3 +75,16 @@ def test_shop_name_without_its_kind_counts_as_the_brand(shop, make_plan, make_gr
     group = make_group(shop, make_plan(shop), product=make_product(shop, title="纯棉连衣裙"))
     brand = shop.name.removesuffix("店铺")
     assert "no_brand" not in {w.code for w in creative_title_check(group=group, title=f"{brand}连衣裙 官方")}
+
+
+def test_keywords_and_negatives_keep_the_search_boxs_words(shop, make_plan, make_group):
+    plan = make_plan(shop)
+    group = make_group(shop, plan)
+    [keyword] = services.keywords_add(
+        shop=shop, group_id=group.pk, rows=[services.KeywordInput(word="连衣裙 夏季 女")]
+    )
+    assert keyword.tokens == ["连衣裙", "夏季", "女"]
+    negative = services.negative_add(shop=shop, plan_id=plan.pk, word="二手连衣裙", match_type="phrase")
+    assert negative.tokens and "".join(negative.tokens) == "二手连衣裙"
+    with pytest.raises(ValidationError, match="搜索忽略"):
+        services.keywords_add(shop=shop, group_id=group.pk, rows=[services.KeywordInput(word="包邮")])
