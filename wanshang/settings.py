@@ -325,6 +325,16 @@ WANSHANG = {
     # the most return postage a buyer may claim on a shop's-fault return (unverified: a setting)
     "AFTERSALES_RETURN_FREIGHT_CAP_FEN": int(os.environ.get("AFTERSALES_RETURN_FREIGHT_CAP_FEN", "2500")),
     "DEFAULT_COMMISSION_BPS": int(os.environ.get("DEFAULT_COMMISSION_BPS", "500")),  # 5.00%
+    # 淘宝客 (docs/affiliates.md). The attribution window is commonly quoted as 15 days for Taobao (unverified).
+    "AFFILIATE_WINDOW_DAYS": int(os.environ.get("AFFILIATE_WINDOW_DAYS", "15")),
+    "AFFILIATE_CLICK_DEDUPE_MINUTES": int(os.environ.get("AFFILIATE_CLICK_DEDUPE_MINUTES", "30")),
+    "AFFILIATE_MIN_RATE_BPS": int(os.environ.get("AFFILIATE_MIN_RATE_BPS", "100")),  # 1%
+    "AFFILIATE_MAX_RATE_BPS": int(os.environ.get("AFFILIATE_MAX_RATE_BPS", "5000")),  # 50%
+    "AFFILIATE_SERVICE_FEE_BPS": int(
+        os.environ.get("AFFILIATE_SERVICE_FEE_BPS", "1000")
+    ),  # 10% of the commission
+    "AFFILIATE_FREEZE_DAYS": int(os.environ.get("AFFILIATE_FREEZE_DAYS", "15")),  # after receipt
+    "AFFILIATE_WITHDRAW_MIN_FEN": int(os.environ.get("AFFILIATE_WITHDRAW_MIN_FEN", "1000")),  # ¥10
     "MAX_LINE_QUANTITY": 9999,
     # Points: earned per yuan paid on completed orders; N points = ¥1 at checkout, up to a share of the goods.
     "POINTS_EARN_PER_YUAN": int(os.environ.get("POINTS_EARN_PER_YUAN", "1")),

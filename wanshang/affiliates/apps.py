@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from wanshang.common import events
+
 
 class AffiliatesConfig(AppConfig):
     """淘宝客: promoters (达人), the shops' commission plans, tracking links, attribution of paid orders to a
@@ -9,3 +11,6 @@ class AffiliatesConfig(AppConfig):
     name = "wanshang.affiliates"
     label = "affiliates"
     verbose_name = "淘宝客推广"
+
+    def ready(self):
+        events.register_app(self)

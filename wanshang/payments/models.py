@@ -87,6 +87,8 @@ class SettlementEntry(models.Model):
             "freight",
             _("退货运费"),
         )  # a shop's-fault return: the buyer's postage, paid by the shop  # a refund after the sale entry: negative, never an edit of the sale
+        AFFILIATE = "aff", _("淘客佣金")  # a settled affiliate commission the shop pays (affiliates)
+        AFFILIATE_BACK = "aff_back", _("淘客佣金退回")  # a refund after it settled: the clawback comes back
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待结算")

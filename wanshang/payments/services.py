@@ -14,10 +14,13 @@ from wanshang.common.numbers import new_no
 from wanshang.payments.gateways import GatewayError, SignatureError, available_gateways, get_gateway
 from wanshang.payments.models import GatewayRefund, Payment, PaymentNotification, SettlementEntry
 from wanshang.payments.settlement import settlement_charge as settlement_charge  # charges against a shop
+from wanshang.payments.settlement import settlement_credit as settlement_credit  # a charge given back
 from wanshang.payments.settlement import settlement_refund_post as settlement_refund_post  # after-sales
 
 SETTLEMENT_KIND_LATE_SHIPMENT = SettlementEntry.Kind.LATE_SHIPMENT
 SETTLEMENT_KIND_RETURN_FREIGHT = SettlementEntry.Kind.RETURN_FREIGHT
+SETTLEMENT_KIND_AFFILIATE = SettlementEntry.Kind.AFFILIATE
+SETTLEMENT_KIND_AFFILIATE_BACK = SettlementEntry.Kind.AFFILIATE_BACK
 
 log = logging.getLogger("wanshang.payments")
 

@@ -111,6 +111,30 @@ def settlement_charge(*, shop_id: int, order_id: int, kind: str, amount_fen: int
     )
 
 
+def settlement_credit(*, shop_id: int, order_id: int, kind: str, amount_fen: int, ref: str, now=None):
+    """Give the shop back `amount_fen` of an earlier charge (an affiliate commission clawed back after a refund): a
+    new entry with a positive net, settleable at once. Never edits the charge. Once per (order, kind, ref)."""
+    if kind not in (SettlementEntry.Kind.AFFILIATE_BACK,):
+        raise ValueError(f"not a credit kind: {kind}")
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 0:
+        raise ValueError("amount_fen must be a non-negative integer")
+    existing = SettlementEntry.objects.filter(order_id=order_id, kind=kind, ref=ref).first()
+    if existing:
+        return existing
+    now = now or timezone.now()
+    return SettlementEntry.objects.create(
+        shop_id=shop_id,
+        order_id=order_id,
+        kind=kind,
+        ref=ref,
+        gross_fen=0,
+        commission_fen=0,
+        net_fen=amount_fen,
+        status=SettlementEntry.Status.SETTLEABLE,
+        settleable_at=now,
+    )
+
+
 def settlement_refund_post(
     *, order: OrderFacts, refund_no: str, refund_lines, freight_fen: int
 ) -> SettlementEntry | None:

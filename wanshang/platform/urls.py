@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 
 from wanshang.platform.views import (
     ads,
+    affiliates,
     aftersales,
     catalog,
     compliance,
@@ -55,6 +56,18 @@ urlpatterns = [
     path("search/synonyms/<int:synonym_id>/delete/", search.synonym_remove, name="synonym_delete"),
     path("commission/", catalog.commission_index, name="commission"),
     # 评价审核
+    path("affiliates/", affiliates.affiliate_promoters, name="affiliate_promoters"),
+    path(
+        "affiliates/<int:promoter_id>/review/",
+        affiliates.affiliate_promoter_review,
+        name="affiliate_promoter_review",
+    ),
+    path("affiliates/withdrawals/", affiliates.affiliate_withdrawals, name="affiliate_withdrawals"),
+    path(
+        "affiliates/withdrawals/<int:withdrawal_id>/review/",
+        affiliates.affiliate_withdrawal_review,
+        name="affiliate_withdrawal_review",
+    ),
     path("reviews/", reviews.review_queue, name="reviews"),
     path("reviews/reports/<int:report_id>/decide/", reviews.report_decide_view, name="review_report_decide"),
     path("reviews/<int:review_id>/moderate/", reviews.review_moderate_view, name="review_moderate"),

@@ -85,6 +85,8 @@ NAV = [
             (_("营销中心"), "sellercenter:marketing", "marketing"),
             (_("会员等级"), "sellercenter:member_levels", "member_levels"),
             (_("价格合规提醒"), "sellercenter:price_alerts", "price_alerts"),
+            (_("淘宝客推广"), "sellercenter:affiliate_plans", "affiliates"),
+            (_("达人效果"), "sellercenter:affiliate_results", "affiliate_results"),
         ],
     ),
     (

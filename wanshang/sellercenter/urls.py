@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from wanshang.sellercenter.views import (
+    affiliates,
     aftersales,
     freight,
     helpdesk,
@@ -74,6 +75,9 @@ urlpatterns = [
     path("refunds/<int:refund_id>/approve/", orders.refund_approve_view, name="refund_approve"),
     path("refunds/<int:refund_id>/reject/", orders.refund_reject_view, name="refund_reject"),
     # 门店与到店自提
+    path("affiliates/", affiliates.affiliate_plans, name="affiliate_plans"),
+    path("affiliates/plans/<int:plan_id>/end/", affiliates.affiliate_plan_end, name="affiliate_plan_end"),
+    path("affiliates/promoters/", affiliates.affiliate_results, name="affiliate_results"),
     path("stores/", stores.store_list_view, name="store_list"),
     path("stores/new/", stores.store_create_view, name="store_create"),
     path("stores/<int:store_id>/", stores.store_edit_view, name="store_edit"),

@@ -343,3 +343,35 @@ class ReviewEditForm(forms.Form):
     text = forms.CharField(
         label=_("评价内容"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class PromoterApplyForm(forms.Form):
+    """达人申请."""
+
+    name = forms.CharField(label=_("达人昵称"), max_length=40)
+    channels = forms.CharField(
+        label=_("推广渠道"),
+        max_length=300,
+        help_text=_("平台与账号，如：小红书 @好物君；抖音 @好物君；微信群 3 个"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    audience = forms.CharField(
+        label=_("粉丝与受众"),
+        max_length=300,
+        help_text=_("粉丝数量、人群与擅长的品类"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    contact = forms.CharField(label=_("联系方式"), max_length=60, help_text=_("手机号或微信号"))
+
+
+class WithdrawalForm(forms.Form):
+    """提现: an amount in yuan to an account."""
+
+    amount = forms.CharField(label=_("提现金额（元）"), max_length=20)
+    account = forms.CharField(label=_("收款账户"), max_length=60, help_text=_("支付宝账号或银行卡号"))
+
+    def clean_amount(self):
+        try:
+            return yuan_to_fen(self.cleaned_data["amount"], field="amount")
+        except DomainValidationError as exc:
+            raise forms.ValidationError(exc.message) from exc

@@ -9,6 +9,7 @@ from wanshang.storefront.views import (
     favourites,
     orders,
     privacy,
+    promoter,
     promotions,
     recommendations,
     reviews,
@@ -20,6 +21,15 @@ app_name = "storefront"
 
 urlpatterns = [
     path("", catalog.home, name="home"),
+    # 推广中心 (淘宝客 promoters)
+    path("promoter/", promoter.promoter_home, name="promoter_home"),
+    path("promoter/apply/", promoter.promoter_apply_view, name="promoter_apply"),
+    path("promoter/products/", promoter.promoter_products, name="promoter_products"),
+    path("promoter/links/", promoter.promoter_links, name="promoter_links"),
+    path("promoter/links/new/", promoter.promoter_link_create, name="promoter_link_create"),
+    path("promoter/orders/", promoter.promoter_orders, name="promoter_orders"),
+    path("promoter/withdrawals/", promoter.promoter_withdrawals, name="promoter_withdrawals"),
+    path("promoter/invitations/", promoter.promoter_invitations, name="promoter_invitations"),
     path("categories/", catalog.categories, name="categories"),
     path("c/<slug:slug>/", catalog.category, name="category"),
     path("search/", catalog.search, name="search"),

@@ -64,3 +64,12 @@ def status_badge(kind: str, status: str, label) -> dict:
     """{% status_badge "order" o.status o.get_status_display %} → <span class="badge badge-warn">待发货</span>."""
     tones = BADGE_TONES[kind]
     return {"tone": tones.get(status, tones.get("*", "")), "label": label}
+
+
+@register.filter
+def pct_bps(bps) -> str:
+    """Basis points as a percentage: 1000 → '10%', 1250 → '12.5%' (integer arithmetic, no float)."""
+    if bps is None or bps == "":
+        return "—"
+    whole, rest = divmod(int(bps), 100)
+    return f"{whole}%" if not rest else f"{whole}.{rest:02d}".rstrip("0") + "%"

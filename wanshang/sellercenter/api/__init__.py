@@ -47,6 +47,7 @@ from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, sel
 from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.adcenter.api import router as ads_router
+from wanshang.sellercenter.api.affiliates import router as affiliates_router
 from wanshang.sellercenter.api.aftersales import router as aftersales_router
 from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
 from wanshang.sellercenter.api.media import router as media_router
@@ -567,6 +568,7 @@ def _mount_data():
     router.add_router("", stockplan_router, tags=["seller stock planning"])
     router.add_router("", shipping_router, tags=["seller shipping"])
     router.add_router("", stores_router, tags=["seller stores"])
+    router.add_router("", affiliates_router, tags=["seller affiliates"])
     router.add_router("", helpdesk_router, tags=["seller service"])
     router.add_router("", service_router, tags=["seller chat"])
     router.add_router("", ads_router, tags=["seller ads"])

@@ -58,6 +58,7 @@ from wanshang.pricing.types import PricingOptions
 from wanshang.storefront.api.aftersales import router as aftersales_router
 from wanshang.storefront.api.favourites import router as favourites_router
 from wanshang.storefront.api.helpdesk import router as helpdesk_router
+from wanshang.storefront.api.promoter import router as promoter_router
 from wanshang.storefront.api.promotions import OPTIONAL_AUTH, cashier
 from wanshang.storefront.api.promotions import router as promotions_router
 from wanshang.storefront.api.recommendations import router as recommendations_router
@@ -107,6 +108,7 @@ router.add_router("", reviews_router)  # 评价: ratings, reviews, DSR, the buye
 router.add_router("", aftersales_router)  # 售后: cases, reasons, returns, evidence
 router.add_router("", shipping_router)  # 物流跟踪: my order's packages and their timelines
 router.add_router("", helpdesk_router)  # a shop's 常见问题
+router.add_router("", promoter_router)  # 推广中心: apply, products and rates, links, commissions, withdrawals
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 

@@ -41,6 +41,7 @@ from wanshang.storefront.promo_display import card_overlay, short_tags, sku_disp
 from wanshang.storefront.templatetags.storefront import category_menu
 from wanshang.storefront.views import _page_cache as page_cache
 from wanshang.storefront.views import search as search_views
+from wanshang.storefront.views.promoter import affiliate_click
 from wanshang.storefront.views.reviews import review_context
 
 PER_PAGE = 40
@@ -194,6 +195,7 @@ def wholesale(request):
 def shop(request, slug):
     the_shop = shop_get_public(slug=slug)
     track_page(request, shop_id=the_shop.pk)
+    affiliate_click(request, shop_id=the_shop.pk)
     return _listing(
         request,
         template="storefront/shop.html",
@@ -211,6 +213,7 @@ def shop(request, slug):
 def product(request, product_id):
     item = product_get_public(product_id=product_id, buyer=request.user)
     track_page(request, shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id)
+    affiliate_click(request, shop_id=item.shop_id, product_id=item.pk)
     shown = experiment_variant_for(
         product=item, visitor=getattr(getattr(request, "visit", None), "visitor", "")
     )
