@@ -120,6 +120,7 @@ def promoter_links(*, promoter):
             click_count=Count("clicks", distinct=True),
             order_count=Coalesce(Subquery(orders, output_field=IntegerField()), Value(0)),
         )
+        .order_by("-id")
     )
 
 
