@@ -47,7 +47,7 @@ def promoter_require(*, user) -> Promoter:
     if promoter is None:
         raise PermissionDenied("你还不是达人，请先提交达人申请")
     if promoter.status != Promoter.Status.APPROVED:
-        raise PermissionDenied(f"你的达人申请{promoter.get_status_display()}，通过审核后才能使用推广中心")
+        raise PermissionDenied(f"你的达人申请{promoter.get_status_display()}，通过审核后才能使用达人中心")
     return promoter
 
 

@@ -25,6 +25,7 @@ from wanshang.catalog.models import Category, PriceHistory, Product, Sku
 from wanshang.common.scheduler import jobs, run_job
 from wanshang.demo import content
 from wanshang.demo.ads import ads_create
+from wanshang.demo.affiliates import affiliates_create, promoter_login
 from wanshang.demo.aftersales import aftersales_create
 from wanshang.demo.catalog import price_changes_plan, products_create
 from wanshang.demo.helpdesk import helpdesk_create
@@ -190,6 +191,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         stores_create(shops=shops, buyers=buyers, on_sale=on_sale, log=log)
         phase("推广中心：推广账户充值、直通车计划、关键词与创意")
         ads_create(shops=shops, on_sale=on_sale, rng=_rng(seed, "ads"), log=log)
+        phase("淘宝客：达人、佣金计划、推广链接、点击与推广订单、结算与提现")
+        affiliates_create(operator=operator, shops=shops, buyers=buyers, on_sale=on_sale, log=log)
         _customer_service(shops=shops, buyers=buyers, now=now, seed=seed, phase=phase, log=log)
     phase("完成")
     return demo_counts()
@@ -309,6 +312,8 @@ def demo_logins() -> list[tuple[str, str, str]]:
             rows.append((label, member["phone"], f"{first['name']} · {member['nickname']}"))
     phone, nickname, store = store_clerk_login()
     rows.append(("门店", phone, f"{first['name']} · {store} · {nickname}（自提核销 /seller/pickup/verify/）"))
+    phone, nickname = promoter_login()
+    rows.append(("达人", phone, f"{nickname}（达人中心 /promoter/）"))
     rows.append(("平台运营", OPERATOR_PHONE, "平台运营后台 /platform/（也可进 /django-admin/）"))
     return rows
 

@@ -44,7 +44,7 @@ class ProductRateForm(forms.Form):
 
 class InviteForm(forms.Form):
     promoter_code = forms.CharField(
-        label=_("达人编号"), max_length=12, help_text=_("达人在推广中心看到的推广者编号")
+        label=_("达人编号"), max_length=12, help_text=_("达人在达人中心看到的推广者编号")
     )
     rate = PercentField(label=_("定向佣金（%）"), help_text=_("须高于全店通用佣金；达人接受后生效"))
     note = forms.CharField(label=_("邀请说明"), max_length=200, required=False)

@@ -21,7 +21,7 @@ app_name = "storefront"
 
 urlpatterns = [
     path("", catalog.home, name="home"),
-    # 推广中心 (淘宝客 promoters)
+    # 达人中心 (淘宝客 promoters)
     path("promoter/", promoter.promoter_home, name="promoter_home"),
     path("promoter/apply/", promoter.promoter_apply_view, name="promoter_apply"),
     path("promoter/products/", promoter.promoter_products, name="promoter_products"),

@@ -108,7 +108,7 @@ router.add_router("", reviews_router)  # 评价: ratings, reviews, DSR, the buye
 router.add_router("", aftersales_router)  # 售后: cases, reasons, returns, evidence
 router.add_router("", shipping_router)  # 物流跟踪: my order's packages and their timelines
 router.add_router("", helpdesk_router)  # a shop's 常见问题
-router.add_router("", promoter_router)  # 推广中心: apply, products and rates, links, commissions, withdrawals
+router.add_router("", promoter_router)  # 达人中心: apply, products and rates, links, commissions, withdrawals
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}
 

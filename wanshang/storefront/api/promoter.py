@@ -1,4 +1,4 @@
-"""推广中心 JSON API (/api/store/promoter…): apply, then — an approved promoter only (403 otherwise) — the
+"""达人中心 JSON API (/api/store/promoter…): apply, then — an approved promoter only (403 otherwise) — the
 summary, products open for promotion with rates and estimated earnings, tracking links, commissions,
 withdrawals and shops' invitations. A promoter sees only their own rows."""
 

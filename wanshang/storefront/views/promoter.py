@@ -1,4 +1,4 @@
-"""推广中心 (the promoter center, /promoter/): apply to become a 达人, then the products open for promotion with
+"""达人中心 (the promoter center, /promoter/): apply to become a 达人, then the products open for promotion with
 their rates and estimated earnings, tracking links, clicks, orders, earnings by state, withdrawals and shops'
 invitations. And `affiliate_click`, which the product and shop pages call for a `?aff=` visit."""
 
@@ -87,7 +87,7 @@ def promoter_apply_view(request):
         if form.is_valid():
             with form_errors(form) as outcome:
                 promoter_apply(user=request.user, **form.cleaned_data)
-                messages.success(request, _("达人申请已提交，平台审核后即可使用推广中心"))
+                messages.success(request, _("达人申请已提交，平台审核后即可使用达人中心"))
                 return redirect("storefront:promoter_apply")
             status = outcome.status
         else:
