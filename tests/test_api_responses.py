@@ -21,6 +21,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
 from tests.contract_ads import platform_ads, seller_ads
+from tests.api_contract_affiliates import platform_affiliates, seller_affiliates, store_affiliates
 from wanshang.search.services import query_record, terms_refresh
 
 pytestmark = [pytest.mark.sql, pytest.mark.django_db]
@@ -963,6 +964,7 @@ def test_storefront_answers_match_the_documented_schemas(
     _store_helpdesk(contract, client, me, buyer, S)
 
     _store_chat(contract, me, S, shop, dress.pk, _logged_in(make_user()))
+    store_affiliates(contract, S, shop=shop, product=dress, buyer=buyer, address=address, make_user=make_user)
 
     assert contract.uncovered_gets(S + "/") == []
     assert contract.gets_without_data(S + "/") == []
@@ -1503,6 +1505,9 @@ def test_seller_answers_match_the_documented_schemas(
     _seller_helpdesk(contract, owner, B)
 
     _seller_shipping(contract, owner, buyer, address, sku_a, B)
+    seller_affiliates(
+        contract, owner, B, shop=shop, product=product, buyer=buyer, address=address, make_user=make_user
+    )
 
     seller_ads(contract, owner, B, shop, make_product)
 
@@ -1810,6 +1815,17 @@ def test_platform_answers_match_the_documented_schemas(
     review_edit(buyer=buyer, review_id=edited.pk, stars=4, text="还行")
     _platform_reviews(contract, op, P, shop, edited.pk)
     platform_ads(contract, op, P, shop)
+    platform_affiliates(
+        contract,
+        op,
+        P,
+        shop=shop,
+        product=make_product(shop, prices=(50000,), stock=5),
+        buyer=buyer,
+        address=address,
+        make_user=make_user,
+        operator=operator,
+    )
 
     assert contract.uncovered_gets(P + "/") == []
     assert contract.gets_without_data(P + "/") == []

@@ -103,7 +103,11 @@ def affiliates_create(*, operator, shops, buyers, on_sale: dict, log) -> dict:
 def _buyable(refs):
     refs = [r for r in refs if not r.wholesale_qty]
     stock = available_by_sku(sku_ids=[r.sku_id for r in refs])
-    return [r for r in refs if stock.get(r.sku_id, 0) >= 5][:4]
+    one_per_product = {}
+    for ref in refs:
+        if stock.get(ref.sku_id, 0) >= 5:
+            one_per_product.setdefault(ref.product_id, ref)
+    return list(one_per_product.values())[:4]
 
 
 def _sales(*, promoters, targets, buyers) -> int:

@@ -182,7 +182,9 @@ def test_completed_orders_have_settlement_entries_some_already_settleable(demo):
     completed = Order.objects.filter(status="completed")
     assert completed.exists()
     for order in completed:
-        entry = SettlementEntry.objects.get(order=order)
+        entry = SettlementEntry.objects.get(
+            order=order, kind="sale"
+        )  # beside it: affiliate commissions (aff)
         assert entry.gross_fen == order.total_fen
         assert entry.net_fen == entry.gross_fen - entry.commission_fen
         assert entry.settleable_at == order.completed_at + timedelta(days=7)
@@ -512,3 +514,20 @@ def test_every_demo_shop_has_an_ad_account_and_an_active_keyword_plan(demo):
         entries = AdLedgerEntry.objects.filter(account=account)
         assert sum(entries.values_list("amount_fen", flat=True)) == account.balance_fen
         assert entries.filter(kind="topup").exists()
+
+
+def test_demo_has_promoters_links_clicks_and_commissions_in_every_state(demo):
+    from wanshang.affiliates.models import Click, Commission, CommissionPlan, Promoter, Withdrawal
+    from wanshang.demo.affiliates import promoter_login
+    from wanshang.demo.services import demo_banner
+    from wanshang.payments.models import SettlementEntry
+
+    assert Promoter.objects.filter(status="approved").count() == 2
+    assert Promoter.objects.filter(status="pending").count() == 1
+    assert CommissionPlan.objects.filter(kind="targeted", status="active").exists()
+    assert Click.objects.count() > Commission.objects.count() > 0
+    assert {"estimated", "confirmed", "settled"} <= set(Commission.objects.values_list("status", flat=True))
+    settled = Commission.objects.filter(status="settled")
+    assert SettlementEntry.objects.filter(kind="aff").count() == settled.count()
+    assert {"approved", "pending"} <= set(Withdrawal.objects.values_list("status", flat=True))
+    assert any(promoter_login()[0] in line and "达人" in line for line in demo_banner())

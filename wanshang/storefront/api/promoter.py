@@ -14,9 +14,11 @@ from wanshang.affiliates import selectors as aff
 from wanshang.affiliates.services import invitation_answer, link_create, promoter_apply, withdrawal_request
 from wanshang.common.api_paging import Paged, Rows
 from wanshang.common.errors import NotFound
-from wanshang.storefront.api.schemas import ERRORS
+from wanshang.storefront.api.schemas import ERRORS as _ERRORS
+from wanshang.storefront.api.schemas import Error
 
 router = Router(tags=["storefront: promoter center"])
+ERRORS = {**_ERRORS, 403: Error}  # 403: not (yet) an approved promoter, with the reason
 
 
 class PromoterOut(Schema):
