@@ -3,8 +3,8 @@
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from wanshang.affiliates.decisions import decide
 from wanshang.affiliates.models import CommissionPlan, Link, Promoter
 from wanshang.catalog.selectors import product_get_public
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -57,22 +57,9 @@ def promoter_apply(*, user, name: str, channels: str, audience: str, contact: st
 
 def promoter_review(*, operator, promoter_id: int, approve: bool, reason: str = "", now=None) -> Promoter:
     """The platform approves or rejects a pending application (a rejection needs a reason)."""
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError("驳回时请填写原因", field="reason")
-    if len(reason) > 300:
-        raise ValidationError("原因最多 300 个字", field="reason")
-    with transaction.atomic():
-        promoter = Promoter.objects.select_for_update().filter(pk=promoter_id).first()
-        if promoter is None:
-            raise NotFound("达人申请不存在")
-        if promoter.status != Promoter.Status.PENDING:
-            raise Conflict(f"该申请{promoter.get_status_display()}，不能再次审核")
-        promoter.status = Promoter.Status.APPROVED if approve else Promoter.Status.REJECTED
-        promoter.reason = "" if approve else reason
-        promoter.reviewed_by, promoter.reviewed_at = operator, now or timezone.now()
-        promoter.save()
-        return promoter
+    return decide(
+        Promoter, pk=promoter_id, operator=operator, approve=approve, reason=reason, what="达人申请", now=now
+    )
 
 
 def link_create(*, promoter: Promoter, product_id: int | None = None, shop_id: int | None = None) -> Link:

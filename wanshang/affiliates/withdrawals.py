@@ -5,8 +5,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from wanshang.affiliates.conf import conf
+from wanshang.affiliates.decisions import decide
 from wanshang.affiliates.models import Clawback, Commission, Promoter, Withdrawal
-from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from wanshang.common.errors import PermissionDenied, ValidationError
 from wanshang.common.money import fen_to_yuan_str
 
 
@@ -69,19 +70,12 @@ def withdrawal_review(
 ) -> Withdrawal:
     """The platform pays a pending withdrawal (approve: recorded as paid to the account) or rejects it with a
     reason (the amount is available again)."""
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError("驳回时请填写原因", field="reason")
-    if len(reason) > 300:
-        raise ValidationError("原因最多 300 个字", field="reason")
-    with transaction.atomic():
-        row = Withdrawal.objects.select_for_update().filter(pk=withdrawal_id).first()
-        if row is None:
-            raise NotFound("提现申请不存在")
-        if row.status != Withdrawal.Status.PENDING:
-            raise Conflict(f"该提现申请{row.get_status_display()}，不能再次审核")
-        row.status = Withdrawal.Status.APPROVED if approve else Withdrawal.Status.REJECTED
-        row.reason = "" if approve else reason
-        row.reviewed_by, row.reviewed_at = operator, now or timezone.now()
-        row.save()
-        return row
+    return decide(
+        Withdrawal,
+        pk=withdrawal_id,
+        operator=operator,
+        approve=approve,
+        reason=reason,
+        what="提现申请",
+        now=now,
+    )

@@ -94,20 +94,8 @@ def settlement_charge(*, shop_id: int, order_id: int, kind: str, amount_fen: int
         raise ValueError(f"not a charge kind: {kind}")
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 0:
         raise ValueError("amount_fen must be a non-negative integer")
-    existing = SettlementEntry.objects.filter(order_id=order_id, kind=kind, ref=ref).first()
-    if existing:
-        return existing
-    now = now or timezone.now()
-    return SettlementEntry.objects.create(
-        shop_id=shop_id,
-        order_id=order_id,
-        kind=kind,
-        ref=ref,
-        gross_fen=0,
-        commission_fen=0,
-        net_fen=-amount_fen,
-        status=SettlementEntry.Status.SETTLEABLE,
-        settleable_at=now,
+    return _settleable_entry(
+        shop_id=shop_id, order_id=order_id, kind=kind, ref=ref, net_fen=-amount_fen, now=now
     )
 
 
@@ -118,10 +106,16 @@ def settlement_credit(*, shop_id: int, order_id: int, kind: str, amount_fen: int
         raise ValueError(f"not a credit kind: {kind}")
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 0:
         raise ValueError("amount_fen must be a non-negative integer")
+    return _settleable_entry(
+        shop_id=shop_id, order_id=order_id, kind=kind, ref=ref, net_fen=amount_fen, now=now
+    )
+
+
+def _settleable_entry(*, shop_id: int, order_id: int, kind: str, ref: str, net_fen: int, now=None):
+    """A charge or a credit: one entry per (order, kind, ref), settleable at once; a repeat returns the first."""
     existing = SettlementEntry.objects.filter(order_id=order_id, kind=kind, ref=ref).first()
     if existing:
         return existing
-    now = now or timezone.now()
     return SettlementEntry.objects.create(
         shop_id=shop_id,
         order_id=order_id,
@@ -129,9 +123,9 @@ def settlement_credit(*, shop_id: int, order_id: int, kind: str, amount_fen: int
         ref=ref,
         gross_fen=0,
         commission_fen=0,
-        net_fen=amount_fen,
+        net_fen=net_fen,
         status=SettlementEntry.Status.SETTLEABLE,
-        settleable_at=now,
+        settleable_at=now or timezone.now(),
     )
 
 

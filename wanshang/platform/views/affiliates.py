@@ -4,7 +4,7 @@ with a reason) and the program's figures. A refused decision re-renders the queu
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wanshang.affiliates import selectors as aff
@@ -12,87 +12,73 @@ from wanshang.affiliates.services import promoter_review, withdrawal_review
 from wanshang.common.errors import DomainError
 from wanshang.platform.access import operator_view
 
-
-def _tab(request, choices, default="pending") -> str:
-    tab = request.GET.get("status", default)
-    return tab if tab in choices or tab == "all" else default
-
-
-def _promoters_page(request, *, status: int = 200):
-    tab = _tab(request, aff.PROMOTER_STATUS_LABELS)
-    rows = aff.platform_promoters(status="" if tab == "all" else tab)
-    return render(
-        request,
+# queue → (template, rows by status, status labels, review service and its id argument, messages, its page)
+QUEUES = {
+    "promoters": (
         "platform/affiliates/promoters.html",
-        {
-            "nav": "affiliates",
-            "tab": tab,
-            "labels": aff.PROMOTER_STATUS_LABELS,
-            "page": Paginator(rows, 20).get_page(request.GET.get("page")),
-            "figures": aff.platform_figures(),
-            "conf": aff.settings_view(),
-        },
-        status=status,
-    )
+        aff.platform_promoters,
+        aff.PROMOTER_STATUS_LABELS,
+        promoter_review,
+        "promoter_id",
+        (_("已通过达人申请"), _("已驳回达人申请")),
+        "platform:affiliate_promoters",
+    ),
+    "withdrawals": (
+        "platform/affiliates/withdrawals.html",
+        aff.platform_withdrawals,
+        aff.WITHDRAWAL_STATUS_LABELS,
+        withdrawal_review,
+        "withdrawal_id",
+        (_("已打款"), _("已驳回提现申请")),
+        "platform:affiliate_withdrawals",
+    ),
+}
+
+
+def _queue(request, which: str, *, status: int = 200):
+    template, rows_of, labels, *_rest = QUEUES[which]
+    tab = request.GET.get("status", "pending")
+    tab = tab if tab in labels or tab == "all" else "pending"
+    context = {
+        "nav": "affiliates",
+        "tab": tab,
+        "labels": labels,
+        "page": Paginator(rows_of(status="" if tab == "all" else tab), 20).get_page(request.GET.get("page")),
+    }
+    if which == "promoters":
+        context.update(figures=aff.platform_figures(), conf=aff.settings_view())
+    return render(request, template, context, status=status)
+
+
+def _review(request, which: str, pk: int):
+    _template, _rows, _labels, review, id_arg, (done, refused), back = QUEUES[which]
+    approve = request.POST.get("decision") == "approve"
+    try:
+        review(operator=request.user, approve=approve, reason=request.POST.get("reason", ""), **{id_arg: pk})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _queue(request, which, status=exc.status_code)
+    messages.success(request, done if approve else refused)
+    return redirect(back)
 
 
 @operator_view
 def affiliate_promoters(request):
-    return _promoters_page(request)
+    return _queue(request, "promoters")
 
 
 @operator_view
 @require_POST
 def affiliate_promoter_review(request, promoter_id: int):
-    approve = request.POST.get("decision") == "approve"
-    try:
-        promoter_review(
-            operator=request.user,
-            promoter_id=promoter_id,
-            approve=approve,
-            reason=request.POST.get("reason", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _promoters_page(request, status=exc.status_code)
-    messages.success(request, _("已通过达人申请") if approve else _("已驳回达人申请"))
-    return redirect("platform:affiliate_promoters")
-
-
-def _withdrawals_page(request, *, status: int = 200):
-    tab = _tab(request, aff.WITHDRAWAL_STATUS_LABELS)
-    rows = aff.platform_withdrawals(status="" if tab == "all" else tab)
-    return render(
-        request,
-        "platform/affiliates/withdrawals.html",
-        {
-            "nav": "affiliates",
-            "tab": tab,
-            "labels": aff.WITHDRAWAL_STATUS_LABELS,
-            "page": Paginator(rows, 20).get_page(request.GET.get("page")),
-        },
-        status=status,
-    )
+    return _review(request, "promoters", promoter_id)
 
 
 @operator_view
 def affiliate_withdrawals(request):
-    return _withdrawals_page(request)
+    return _queue(request, "withdrawals")
 
 
 @operator_view
 @require_POST
 def affiliate_withdrawal_review(request, withdrawal_id: int):
-    approve = request.POST.get("decision") == "approve"
-    try:
-        withdrawal_review(
-            operator=request.user,
-            withdrawal_id=withdrawal_id,
-            approve=approve,
-            reason=request.POST.get("reason", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _withdrawals_page(request, status=exc.status_code)
-    messages.success(request, _("已打款") if approve else _("已驳回提现申请"))
-    return redirect("platform:affiliate_withdrawals")
+    return _review(request, "withdrawals", withdrawal_id)

@@ -362,7 +362,10 @@ class SettlementOut(Schema):
     id: int
     order_id: int
     order_no: str = Field(alias="order.no")
-    kind: str = Field(description="sale 订单结算 / late 延迟发货赔付（应结为负）")
+    kind: str = Field(
+        description="sale 订单结算 / late 延迟发货赔付（应结为负）/ refund 退款冲回 / freight 退货运费 / "
+        "aff 淘客佣金（应结为负）/ aff_back 淘客佣金退回（结算后退款，应结为正）"
+    )
     kind_label: str = Field(alias="get_kind_display")
     ref: str = Field(description="关联单号（同一订单同类多条时区分）")
     gross_fen: int

@@ -2,6 +2,8 @@
 their rates and estimated earnings, tracking links, clicks, orders, earnings by state, withdrawals and shops'
 invitations. And `affiliate_click`, which the product and shop pages call for a `?aff=` visit."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -50,19 +52,29 @@ def link_url(request, link) -> str:
     return request.build_absolute_uri(f"{path}?aff={link.code}")
 
 
+def promoter_view(view):
+    """A page of the center: logged in (else the log-in page), an approved promoter (else the application
+    page, which says where the application stands); the view gets the promoter."""
+
+    @buyer_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        promoter = aff.promoter_of(user=request.user)
+        if promoter is None or promoter.status != "approved":
+            return redirect("storefront:promoter_apply")
+        request.promoter = promoter
+        return view(request, promoter, *args, **kwargs)
+
+    return wrapper
+
+
 def _center(request, template: str, context: dict, *, tab: str, status: int = 200):
-    promoter = aff.promoter_of(user=request.user)
-    if promoter is None or promoter.status != "approved":
-        return redirect("storefront:promoter_apply")
-    context.update(promoter=promoter, tab=tab, conf=aff.settings_view())
+    context.update(promoter=request.promoter, tab=tab, conf=aff.settings_view())
     return render(request, template, context, status=status)
 
 
-@buyer_required
-def promoter_home(request):
-    promoter = aff.promoter_of(user=request.user)
-    if promoter is None or promoter.status != "approved":
-        return redirect("storefront:promoter_apply")
+@promoter_view
+def promoter_home(request, promoter):
     recent = aff.promoter_commissions(promoter=promoter)[:8]
     return _center(
         request,
@@ -105,11 +117,8 @@ def promoter_apply_view(request):
     )
 
 
-@buyer_required
-def promoter_products(request):
-    promoter = aff.promoter_of(user=request.user)
-    if promoter is None or promoter.status != "approved":
-        return redirect("storefront:promoter_apply")
+@promoter_view
+def promoter_products(request, promoter):
     q = request.GET.get("q", "").strip()[:40]
     page = Paginator(aff.promotable_products(promoter=promoter, q=q), 20).get_page(request.GET.get("page"))
     items = aff.decorate_rates(page.object_list, promoter=promoter)
@@ -132,11 +141,8 @@ def promoter_link_create(request):
     return redirect(f"{reverse('storefront:promoter_links')}?new={link.pk}")
 
 
-@buyer_required
-def promoter_links(request):
-    promoter = aff.promoter_of(user=request.user)
-    if promoter is None or promoter.status != "approved":
-        return redirect("storefront:promoter_apply")
+@promoter_view
+def promoter_links(request, promoter):
     page = Paginator(aff.promoter_links(promoter=promoter), 20).get_page(request.GET.get("page"))
     rows = [{"link": link, "url": link_url(request, link)} for link in page.object_list]
     return _center(
@@ -147,11 +153,8 @@ def promoter_links(request):
     )
 
 
-@buyer_required
-def promoter_orders(request):
-    promoter = aff.promoter_of(user=request.user)
-    if promoter is None or promoter.status != "approved":
-        return redirect("storefront:promoter_apply")
+@promoter_view
+def promoter_orders(request, promoter):
     state = request.GET.get("status", "")
     rows = aff.promoter_commissions(promoter=promoter, status=state)
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
@@ -168,11 +171,8 @@ def promoter_orders(request):
     )
 
 
-@buyer_required
-def promoter_withdrawals(request):
-    promoter = aff.promoter_of(user=request.user)
-    if promoter is None or promoter.status != "approved":
-        return redirect("storefront:promoter_apply")
+@promoter_view
+def promoter_withdrawals(request, promoter):
     status = 200
     form = WithdrawalForm()
     if request.method == "POST":
@@ -199,11 +199,8 @@ def promoter_withdrawals(request):
     )
 
 
-@buyer_required
-def promoter_invitations(request):
-    promoter = aff.promoter_of(user=request.user)
-    if promoter is None or promoter.status != "approved":
-        return redirect("storefront:promoter_apply")
+@promoter_view
+def promoter_invitations(request, promoter):
     if request.method == "POST":
         try:
             invitation_answer(
