@@ -55,7 +55,7 @@ def test_promoter_center_makes_a_link_that_records_a_click(scene, new_page, logi
     expect(page.get_by_text("¥28.62").first).to_be_visible()  # 2 × ¥159 at 10%, less the 10% fee
     shot(page, "-home")
 
-    page.get_by_role("link", name="可推广商品").click()
+    page.get_by_role("link", name="可推广商品", exact=True).click()
     row = page.locator("tr", has_text="真丝印花半身裙")
     expect(row.locator("[data-rate]")).to_have_text("10%")
     expect(row.locator("[data-estimate]")).to_have_text("¥24.21")

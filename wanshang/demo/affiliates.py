@@ -3,13 +3,15 @@ pay a shop-wide rate, one product pays more; the promoters' links were clicked b
 some orders received and settled (one withdrawal paid, one waiting), others still estimated. All through the
 real services: clicks, checkout, sandbox payment, shipping, receipt, the settle job."""
 
+import random
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from wanshang.accounts.selectors import address_default
-from wanshang.affiliates.models import Commission
+from wanshang.affiliates.models import Click, Commission
 from wanshang.affiliates.selectors import promoter_balance
 from wanshang.affiliates.services import (
     click_record,
@@ -26,10 +28,13 @@ from wanshang.affiliates.services import (
 )
 from wanshang.checkout.services import checkout_submit
 from wanshang.common.errors import DomainError
+from wanshang.demo.backdate import NumberMaker, Timeline, checkout_backdate, renumber_order, renumber_payment
 from wanshang.demo.people import user_ensure
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.orders.services import order_confirm_receipt, order_ship
+from wanshang.payments.models import Payment
 from wanshang.payments.services import sandbox_pay
+from wanshang.pricing.types import PricingOptions
 
 # phone, nickname, (name, channels, audience, contact), approved
 PROMOTERS = [
@@ -134,7 +139,8 @@ def _sales(*, promoters, targets, buyers) -> int:
                     if order is None:
                         continue
                     made += 1
-                    if (r_index + c_index) % 3 != 2:
+                    received = (r_index + c_index) % 3 != 2
+                    if received:
                         order_ship(
                             shop=demo.shop,
                             order_id=order.pk,
@@ -143,38 +149,76 @@ def _sales(*, promoters, targets, buyers) -> int:
                             actor=demo.member("warehouse").user,
                         )
                         order_confirm_receipt(buyer=buyer, order_id=order.pk)
+                    placed = now - timedelta(days=4 + (made * 5) % 24, hours=made % 9)
+                    _backdate(order, placed=placed, received=received)
     return made
+
+
+def _backdate(order, *, placed, received: bool) -> None:
+    """Spread the orders over the last month like the rest of the demo: placed, paid minutes later, shipped a
+    day later, received three days later; the click an hour before, the commission on the same timeline."""
+    t = Timeline(
+        created=placed,
+        paid=placed + timedelta(minutes=4),
+        shipped=placed + timedelta(days=1) if received else None,
+        received=placed + timedelta(days=3) if received else None,
+    )
+    order.refresh_from_db()
+    payment = Payment.objects.get(pk=order.payment_id)
+    checkout_backdate(
+        buyer_id=order.buyer_id,
+        idempotency_key=order._demo_key,
+        payment_id=payment.pk,
+        payment_no=payment.no,
+        order_ids=[order.pk],
+        t=t,
+        refund_ids=[],
+    )
+    numbers = NumberMaker(random.Random(f"wanshang-demo:affiliates:{order.pk}"))
+    renumber_payment(payment_id=payment.pk, no=numbers.make("P", placed))
+    renumber_order(order_id=order.pk, no=numbers.make("W", placed))
+    commission = Commission.objects.filter(order_id=order.pk).first()
+    if commission is None:
+        return
+    Click.objects.filter(pk=commission.click_id).update(at=placed - timedelta(hours=1))
+    Commission.objects.filter(pk=commission.pk).update(
+        paid_at=t.paid,
+        confirmed_at=t.received,
+        settle_due_at=t.received + timedelta(days=settings.WANSHANG["AFFILIATE_FREEZE_DAYS"])
+        if t.received
+        else None,
+    )
 
 
 def _buy(*, buyer, sku_id):
     address = address_default(user=buyer)
     if address is None:
         return None
+    key = uuid.uuid4().hex
     try:
         payment = checkout_submit(
             user=buyer,
             items=[(sku_id, 1)],
             address_id=address.pk,
-            idempotency_key=uuid.uuid4().hex,
+            idempotency_key=key,
             from_cart=False,
             confirm_no_return=True,
+            options=PricingOptions(
+                coupon_ids=[]
+            ),  # a promoted order pays the shop's price, no platform coupon
         )
         sandbox_pay(buyer=buyer, payment_no=payment.no)
     except DomainError:  # sold out by the demo's history: skip it
         return None
-    return payment.orders.get()
+    order = payment.orders.get()
+    order._demo_key = key
+    return order
 
 
 def _settle_and_withdraw(*, promoters, operator) -> None:
-    """The demo's history is a month old: half the confirmed commissions are past their freeze (back-dated
-    like the rest of the demo), the job settles them; the first promoter was paid once and asked again."""
-    now = timezone.now()
-    confirmed = list(Commission.objects.filter(status=Commission.Status.CONFIRMED).order_by("pk"))
-    for commission in confirmed[::2]:
-        Commission.objects.filter(pk=commission.pk).update(
-            confirmed_at=now - timedelta(days=20), settle_due_at=now - timedelta(days=5)
-        )
-    commissions_settle(now=now)
+    """The job settles what was received more than the freeze period ago; the first promoter was paid once and
+    asked again."""
+    commissions_settle(now=timezone.now())
     promoter = promoters[0]
     available = promoter_balance(promoter=promoter)["available_fen"]
     if available >= 2000:
