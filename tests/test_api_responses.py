@@ -20,8 +20,8 @@ from django.test import Client
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tests.contract_ads import platform_ads, seller_ads
 from tests.api_contract_affiliates import platform_affiliates, seller_affiliates, store_affiliates
+from tests.contract_ads import platform_ads, seller_ads
 from wanshang.search.services import query_record, terms_refresh
 
 pytestmark = [pytest.mark.sql, pytest.mark.django_db]

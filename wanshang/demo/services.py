@@ -189,13 +189,20 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         shipping_create(shops=shops, now=timezone.now(), log=log)
         phase("门店：到店自提门店、门店员工、自提订单（待自提与已核销）")
         stores_create(shops=shops, buyers=buyers, on_sale=on_sale, log=log)
-        phase("推广中心：推广账户充值、直通车计划、关键词与创意")
-        ads_create(shops=shops, on_sale=on_sale, rng=_rng(seed, "ads"), log=log)
-        phase("淘宝客：达人、佣金计划、推广链接、点击与推广订单、结算与提现")
-        affiliates_create(operator=operator, shops=shops, buyers=buyers, on_sale=on_sale, log=log)
+        _paid_traffic(
+            operator=operator, shops=shops, buyers=buyers, on_sale=on_sale, seed=seed, phase=phase, log=log
+        )
         _customer_service(shops=shops, buyers=buyers, now=now, seed=seed, phase=phase, log=log)
     phase("完成")
     return demo_counts()
+
+
+def _paid_traffic(*, operator, shops, buyers, on_sale, seed: int, phase, log) -> None:
+    """付费流量: the shops' ad accounts and keyword plans (ads), then 淘宝客 promoters and their orders (affiliates)."""
+    phase("推广中心：推广账户充值、直通车计划、关键词与创意")
+    ads_create(shops=shops, on_sale=on_sale, rng=_rng(seed, "ads"), log=log)
+    phase("淘宝客：达人、佣金计划、推广链接、点击与推广订单、结算与提现")
+    affiliates_create(operator=operator, shops=shops, buyers=buyers, on_sale=on_sale, log=log)
 
 
 def _customer_service(*, shops, buyers, now, seed: int, phase, log) -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0004_return_freight'),
+        ('payments', '0005_payment_purpose'),
     ]
 
     operations = [
