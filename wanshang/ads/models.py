@@ -350,3 +350,6 @@ class AdCreative(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression  # noqa: E402, F401  (serving)

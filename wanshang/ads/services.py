@@ -25,3 +25,24 @@ from wanshang.ads.structure import negative_delete as negative_delete
 from wanshang.ads.structure import plan_create as plan_create
 from wanshang.ads.structure import plan_set_status as plan_set_status
 from wanshang.ads.structure import plan_update as plan_update
+
+# --- serving, clicks and attribution (docs/ads.md) -----------------------------------------------------------
+# Every structure write bumps the serving index's version once it commits (serving.py).
+# isort: split
+from wanshang.ads import serving as _serving
+from wanshang.ads.serving import serving_invalidate as serving_invalidate
+from wanshang.ads.traffic import ClickOutcome as ClickOutcome
+from wanshang.ads.traffic import ServedAd as ServedAd
+from wanshang.ads.traffic import click_record as click_record
+from wanshang.ads.traffic import search_ads_serve as search_ads_serve
+
+plan_create = _serving.invalidating(plan_create)
+plan_update = _serving.invalidating(plan_update)
+plan_set_status = _serving.invalidating(plan_set_status)
+group_create = _serving.invalidating(group_create)
+group_update = _serving.invalidating(group_update)
+keywords_add = _serving.invalidating(keywords_add)
+keyword_update = _serving.invalidating(keyword_update)
+keyword_delete = _serving.invalidating(keyword_delete)
+negative_add = _serving.invalidating(negative_add)
+negative_delete = _serving.invalidating(negative_delete)

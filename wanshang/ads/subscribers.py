@@ -1,8 +1,9 @@
 """What ads does when other apps change things (see common/events.py)."""
 
 from wanshang.ads.accounts import topup_credit
+from wanshang.ads.attribution import conversions_record
 from wanshang.common import events
-from wanshang.common.domain_events import PaymentSucceeded
+from wanshang.common.domain_events import OrdersPaid, PaymentSucceeded
 
 AD_TOPUP = "ad_topup"  # payments' Payment.Purpose.AD_TOPUP
 
@@ -15,6 +16,13 @@ def on_payment_succeeded(event: PaymentSucceeded) -> None:
     topup_credit(payment_id=event.payment_id, amount_fen=event.amount_fen, now=event.at)
 
 
+def on_orders_paid(event: OrdersPaid) -> None:
+    """Attribute the paid lines to the buyer's last ad click on their product (reporting: after commit, so it
+    may lag and never fails the payment; idempotent per order line)."""
+    conversions_record(orders=event.orders, at=event.at)
+
+
 SUBSCRIPTIONS = [
     (PaymentSucceeded, on_payment_succeeded, events.IN_TRANSACTION),
+    (OrdersPaid, on_orders_paid, events.AFTER_COMMIT),
 ]

@@ -148,6 +148,12 @@ def product_ratings(*, product_ids) -> dict[int, float | None]:
     return {r.product_id: r.average for r in rows}
 
 
+def product_rating_stats(*, product_ids) -> dict[int, tuple[float, int]]:
+    """{product id: (average stars, written reviews)} for products with written reviews (ads' quality score)."""
+    rows = ProductRating.objects.filter(product_id__in=list(product_ids), written__gt=0)
+    return {r.product_id: (r.average, r.written) for r in rows}
+
+
 def product_review_list(*, product_id: int, kind: str = "all", sort: str = "recent"):
     """The product's published reviews under one filter and sort (unknown keys: all / recent)."""
     condition = FILTERS.get(kind, FILTERS["all"])[1]

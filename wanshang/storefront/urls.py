@@ -1,6 +1,7 @@
 from django.urls import path
 
 from wanshang.storefront.views import (
+    ads,
     aftersales,
     beacon,
     cart,
@@ -35,6 +36,7 @@ urlpatterns = [
     path("search/", catalog.search, name="search"),
     path("search/suggest/", search.suggestions, name="search_suggest"),
     path("search/click/", search.click, name="search_click"),
+    path("ad/click/", ads.ad_click, name="ad_click"),
     path("wholesale/", catalog.wholesale, name="wholesale"),
     path("shop/<slug:slug>/", catalog.shop, name="shop"),
     path("p/<int:product_id>/", catalog.product, name="product"),

@@ -7,6 +7,7 @@ from wanshang.catalog.selectors import category_get
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.search.selectors import SORTS, SearchParams, attribute_filter, hot_words, search, suggest
 from wanshang.search.services import query_click, query_record
+from wanshang.storefront.ad_slots import click_url, served_ads
 from wanshang.storefront.api.schemas import PUBLIC_ERRORS, Error
 
 SEARCH_ERRORS = {400: Error, **PUBLIC_ERRORS}
@@ -60,6 +61,18 @@ class SearchHitOut(Schema):
     shop_slug: str = Field(alias="shop.slug")
 
 
+class SearchAdOut(Schema):
+    is_ad: bool = Field(True, description="恒为 true：这是商家付费推广，展示时须标明“广告”")
+    label: str = Field("广告", description="展示用标签")
+    position: int = Field(description="在本页结果中的位置（从 1 起，自然结果依次后移）")
+    click_url: str = Field(description="点击时打开的地址（签名链接，一次有效；记录点击后跳转到商品页）")
+    product: SearchHitOut
+
+    @staticmethod
+    def resolve_click_url(obj) -> str:
+        return click_url(obj.token)
+
+
 class SearchResultOut(Schema):
     query_id: int | None = Field(description="本次搜索的编号；打开结果时回传给 /search/click 计点击率")
     count: int = Field(alias="total")
@@ -71,6 +84,9 @@ class SearchResultOut(Schema):
     fallback: str = Field(description="原词无结果时实际展示的查询")
     dropped: list[str]
     did_you_mean: str
+    ads: list[SearchAdOut] = Field(
+        default_factory=list, description="关键词推广（广告）：与自然结果分开返回，position 为其应插入的位置"
+    )
 
 
 class SuggestOut(Schema):
@@ -134,6 +150,9 @@ def search_products(request, filters: Query[SearchFilters]):
             visitor=visitor_of(user_id=user.pk if user else None),
         ).pk
     result.query_id = query_id
+    result.ads = served_ads(
+        request, words=result.words, query=params.q, page=result.page, per_page=result.per_page
+    )
     return result
 
 

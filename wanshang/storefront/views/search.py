@@ -23,6 +23,7 @@ from wanshang.common.dbrouter import replica_safe_ttl
 from wanshang.common.errors import NotFound
 from wanshang.search.selectors import SearchParams, hot_words, search, suggest
 from wanshang.search.services import query_click, query_record
+from wanshang.storefront.ad_slots import served_ads, splice_ads
 from wanshang.storefront.forms import SearchForm
 from wanshang.storefront.promo_display import splice_card_prices
 
@@ -73,6 +74,8 @@ def listing(request, *, template: str, category=None, extra=None, record: bool =
             "html": render_to_string("storefront/_search_results.html", context, request=request),
             "total": result.total,
             "fallback": result.fallback,
+            "words": result.words,
+            "page": result.page,
         }
         cache.set(key, block, replica_safe_ttl(LISTING_TTL, changed_at=listing_changed_at))
     query = None
@@ -85,7 +88,17 @@ def listing(request, *, template: str, category=None, extra=None, record: bool =
             user=request.user,
             visitor=visitor_of(user_id=request.user.pk if request.user.is_authenticated else None),
         )
-    html = splice_card_prices(block["html"], buyer=request.user) if splice else block["html"]
+    html = block["html"]
+    if record and params.q:  # keyword ads (推广) in their fixed slots: an auction per page view
+        ads = served_ads(
+            request,
+            words=block.get("words", []),
+            query=params.q,
+            page=block.get("page", params.page),
+            per_page=PER_PAGE,
+        )
+        html = splice_ads(html, ads, request=request)
+    html = splice_card_prices(html, buyer=request.user) if splice else html
     context = {
         "q": params.q,
         "category": chosen,

@@ -1,0 +1,125 @@
+"""The quality score's inputs from real data, for the serving index and the keyword report alike.
+
+- expected CTR: the keyword's own impressions and valid clicks over the last `WINDOW_DAYS`, against the average
+  CTR of the keywords promoting products of the same category (the platform's while that category has seen
+  fewer than `CATEGORY_MIN_IMPRESSIONS`, and `DEFAULT_CTR` while the platform has seen too few);
+- relevance: the product's title, category path and attribute values, cut as the search index cuts them;
+- buyer experience: the ad group's attributed orders per click against its category's, and the product's
+  written reviews (refund rates are not read yet: counted as neutral).
+
+The engine (`engine/quality.py`) turns these into the live score and the 1–10 display with its reasons.
+"""
+
+import functools
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from wanshang.ads.engine.types import CtrStats, Experience, ItemText
+from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression
+from wanshang.catalog.selectors import categories_by_id
+from wanshang.reviews.selectors import product_rating_stats
+from wanshang.search.selectors import index_words, query_words
+
+WINDOW_DAYS = 30
+DEFAULT_CTR = 0.02
+DEFAULT_CVR = 0.03
+CATEGORY_MIN_IMPRESSIONS = 1000
+VALID_CLICKS = (AdClick.Status.CHARGED, AdClick.Status.DUPLICATE, AdClick.Status.UNPAID)
+
+
+@functools.lru_cache(maxsize=200_000)
+def keyword_tokens(word: str) -> tuple[str, ...]:
+    """A keyword's (or negative's) words, cut once per process the way the search box cuts a query."""
+    return query_words(word)
+
+
+@dataclass(frozen=True)
+class KeywordInputs:
+    tokens: tuple[str, ...]
+    ctr: CtrStats
+    item: ItemText
+    experience: Experience
+
+
+def _item_text(product, categories) -> ItemText:
+    names = [categories[int(pk)].name for pk in (product.category.path or "").strip("/").split("/") if pk]
+    names = [n for n in names if n] or [product.category.name]
+    values = " ".join(str(v) for v in (product.attributes or {}).values() if isinstance(v, str | int))
+    return ItemText(
+        title=index_words(product.title),
+        category=tuple(w for name in names for w in index_words(name)),
+        attributes=index_words(values) if values else (),
+    )
+
+
+def _rate(hits: int, trials: int, *, minimum: int, fallback: float) -> float:
+    return hits / trials if trials >= minimum and hits > 0 else fallback
+
+
+def keyword_inputs(keywords, *, now=None) -> dict[int, KeywordInputs]:
+    """keyword id → its quality inputs, for AdKeyword rows with `group.product.category` loaded. A handful of
+    grouped queries whatever the number of keywords."""
+    keywords = list(keywords)
+    if not keywords:
+        return {}
+    since = (now or timezone.now()) - timedelta(days=WINDOW_DAYS)
+    ids = [k.pk for k in keywords]
+    group_ids = {k.group_id for k in keywords}
+    imps = dict(
+        AdImpression.objects.filter(keyword_id__in=ids, ts__gte=since)
+        .values_list("keyword_id")
+        .annotate(n=Count("id"))
+    )
+    valid = AdClick.objects.filter(ts__gte=since, status__in=VALID_CLICKS)
+    clicks = dict(valid.filter(keyword_id__in=ids).values_list("keyword_id").annotate(n=Count("id")))
+    group_clicks = dict(valid.filter(group_id__in=group_ids).values_list("group_id").annotate(n=Count("id")))
+    group_orders = dict(
+        AdConversion.objects.filter(group_id__in=group_ids, paid_at__gte=since)
+        .values_list("group_id")
+        .annotate(n=Count("order_id", distinct=True))
+    )
+    # category averages over this set's keywords (the platform's as the fallback)
+    by_cat: dict[int, list[int]] = {}
+    for k in keywords:
+        by_cat.setdefault(k.group.product.category_id, [0, 0])
+        row = by_cat[k.group.product.category_id]
+        row[0] += imps.get(k.pk, 0)
+        row[1] += clicks.get(k.pk, 0)
+    total_imps = sum(r[0] for r in by_cat.values())
+    total_clicks = sum(r[1] for r in by_cat.values())
+    platform_ctr = _rate(total_clicks, total_imps, minimum=CATEGORY_MIN_IMPRESSIONS, fallback=DEFAULT_CTR)
+    total_group_clicks = sum(group_clicks.values())
+    platform_cvr = _rate(sum(group_orders.values()), total_group_clicks, minimum=200, fallback=DEFAULT_CVR)
+    cat_ctr = {
+        cat: _rate(r[1], r[0], minimum=CATEGORY_MIN_IMPRESSIONS, fallback=platform_ctr)
+        for cat, r in by_cat.items()
+    }
+    ratings = product_rating_stats(product_ids={k.group.product_id for k in keywords})
+    categories = categories_by_id()
+    items: dict[int, ItemText] = {}
+    out = {}
+    for k in keywords:
+        product = k.group.product
+        if product.pk not in items:
+            items[product.pk] = _item_text(product, categories)
+        stars, count = ratings.get(product.pk, (None, 0))
+        out[k.pk] = KeywordInputs(
+            tokens=keyword_tokens(k.word),
+            ctr=CtrStats(
+                impressions=imps.get(k.pk, 0),
+                clicks=clicks.get(k.pk, 0),
+                category_ctr=cat_ctr[product.category_id],
+            ),
+            item=items[product.pk],
+            experience=Experience(
+                clicks=group_clicks.get(k.group_id, 0),
+                orders=group_orders.get(k.group_id, 0),
+                category_cvr=platform_cvr,
+                review_score=stars,
+                review_count=count,
+            ),
+        )
+    return out

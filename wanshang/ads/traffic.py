@@ -1,0 +1,274 @@
+"""Ads shown on a search page and the clicks on them.
+
+- `search_ads_serve`: the auction for the page's slots (positions from AdSettings, 1-based among the results),
+  the shown ads' signed click tokens, and their impressions in one multi-row INSERT.
+- `click_record`: a click through the redirect. The token is signed (Django's signing, its own salt) and carries
+  the ad (group), keyword, product, query, the auction's price and bid, the page view, a hash of the visitor and
+  when it was issued, so neither the price nor the ad can be changed and a token works once: its hash is unique
+  among clicks, and a replay is answered without a charge or a row. Not charged, and recorded with the reason:
+  a known bot's user agent, an expired token, a token shown to another visitor, and a second click of one
+  visitor on one ad within AdSettings' dedupe window. A charge goes through `accounts.ad_charge` at the
+  auction's price (never above the bid the auction used); a refused charge is recorded as `unpaid`.
+"""
+
+import hashlib
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from wanshang.ads.accounts import ad_charge
+from wanshang.ads.models import AdKeyword
+from wanshang.ads.serving import current_index, search_auction, serving_state, state_invalidate
+from wanshang.ads.traffic_models import AdClick, AdImpression
+from wanshang.catalog.selectors import public_products_in_order
+from wanshang.common.errors import NotFound, ValidationError
+
+log = logging.getLogger("wanshang.ads")
+SALT = "wanshang.ads.click"
+TOKEN_MAX_AGE = timedelta(hours=24)
+CLOCK_SKEW = timedelta(minutes=5)
+BOT_AGENTS = re.compile(
+    r"bot\b|bot/|spider|crawl|slurp|curl/|wget/|python-requests|python-urllib|httpclient|scrapy|go-http|"
+    r"headlesschrome|phantomjs|selenium|monitor",
+    re.IGNORECASE,
+)
+S = AdClick.Status
+
+
+def is_bot(user_agent: str) -> bool:
+    """A known robot (or no user agent at all): its clicks are recorded and never charged."""
+    return not (user_agent or "").strip() or bool(BOT_AGENTS.search(user_agent))
+
+
+def _visitor_hash(visitor: str) -> str:
+    return hashlib.sha256(f"ads:{visitor}".encode()).hexdigest()[:12] if visitor else ""
+
+
+@dataclass(frozen=True)
+class ServedAd:
+    position: int  # 1-based place on this page, among the organic results
+    product: object  # a public catalog Product (shop loaded)
+    plan_id: int
+    group_id: int
+    keyword_id: int
+    price_fen: int
+    token: str
+
+
+def _token_make(*, win, query: str, page_view: str, visitor: str, now) -> str:
+    ad = win.candidate.ad
+    return signing.dumps(
+        {
+            "g": ad.group_id,
+            "k": ad.keyword_id,
+            "l": ad.plan_id,
+            "s": ad.shop_id,
+            "p": ad.product_id,
+            "c": win.price_fen,
+            "b": win.candidate.bid_fen,
+            "n": win.position,
+            "q": query[:50],
+            "v": page_view,
+            "h": _visitor_hash(visitor),
+            "t": int(now.timestamp()),
+        },
+        salt=SALT,
+        compress=True,
+    )
+
+
+def search_ads_serve(
+    *, words, query: str, page: int, per_page: int, visitor: str, terminal: str, now=None
+) -> list[ServedAd]:
+    """The ads for one search results page, in the slots that fall on it, and their impressions recorded."""
+    now = now or timezone.now()
+    words = tuple(words)
+    if not words:
+        return []
+    _stopped, settings = serving_state(current_index(now), now)
+    start, end = (max(page, 1) - 1) * per_page, max(page, 1) * per_page
+    positions = sorted(p for p in settings.slot_positions if p <= end)
+    here = [(i, pos - start) for i, pos in enumerate(positions) if pos > start]
+    if not here:
+        return []
+    page_view = secrets.token_hex(16)
+    result = search_auction(
+        words=words, terminal=terminal, slots=len(positions), seed=int(page_view[:12], 16), now=now
+    ).result
+    chosen = [(result.wins[i], pos) for i, pos in here if i < len(result.wins)]
+    if not chosen:
+        return []
+    products = {
+        p.pk: p for p in public_products_in_order(product_ids=[w.candidate.ad.product_id for w, _ in chosen])
+    }
+    served = []
+    for win, pos in chosen:
+        ad = win.candidate.ad
+        if ad.product_id not in products:
+            continue
+        token = _token_make(win=win, query=query, page_view=page_view, visitor=visitor, now=now)
+        served.append(
+            ServedAd(
+                pos, products[ad.product_id], ad.plan_id, ad.group_id, ad.keyword_id, win.price_fen, token
+            )
+        )
+    impressions_record(
+        served=served,
+        shop_of={w.candidate.ad.group_id: w.candidate.ad.shop_id for w, _ in chosen},
+        page_view=page_view,
+        query=query,
+        visitor=visitor,
+        terminal=terminal,
+        now=now,
+    )
+    return served
+
+
+def impressions_record(
+    *, served, shop_of: dict, page_view: str, query: str, visitor: str, terminal: str, now
+):
+    """One row per shown ad, in one INSERT (append-only; reports count them)."""
+    AdImpression.objects.bulk_create(
+        [
+            AdImpression(
+                ts=now,
+                page_view=page_view,
+                shop_id=shop_of[ad.group_id],
+                plan_id=ad.plan_id,
+                group_id=ad.group_id,
+                keyword_id=ad.keyword_id,
+                product_id=ad.product.pk,
+                position=ad.position,
+                price_fen=ad.price_fen,
+                query=query[:100],
+                visitor=visitor[:32],
+                terminal=terminal[:3],
+            )
+            for ad in served
+        ]
+    )
+
+
+# --- clicks ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClickOutcome:
+    product_id: int
+    group_id: int
+    status: str  # an AdClick status, or "replay" for a token already used (nothing recorded)
+    charged_fen: int = 0
+
+
+_FIELDS = ("g", "k", "l", "s", "p", "c", "b", "n", "t")
+
+
+def _payload(token: str) -> dict:
+    if not isinstance(token, str) or not token or len(token) > 1000:
+        raise ValidationError("广告链接无效", field="t")
+    try:
+        data = signing.loads(token, salt=SALT)
+    except signing.BadSignature as exc:
+        raise ValidationError("广告链接无效或已被篡改", field="t") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(f), int) and not isinstance(data.get(f), bool) and data[f] >= 0 for f in _FIELDS
+    ):
+        raise ValidationError("广告链接无效", field="t")
+    return data
+
+
+def _why_not(data: dict, *, visitor: str, user_agent: str, now) -> tuple[str, str]:
+    """(status, reason) for a click that must not be charged, or ("", "")."""
+    issued = datetime.fromtimestamp(data["t"], UTC)
+    if now - issued > TOKEN_MAX_AGE or issued - now > CLOCK_SKEW:
+        return S.INVALID, "expired"
+    if is_bot(user_agent):
+        return S.BOT, "user_agent"
+    if data.get("h") and data["h"] != _visitor_hash(visitor):
+        return S.INVALID, "other_visitor"
+    if not 1 <= data["c"] <= data["b"]:
+        return S.INVALID, "price"
+    return "", ""
+
+
+def _first_in_window(data: dict, *, who: str, minutes: int, now) -> bool:
+    """Whether this is the visitor's first click on this ad within the window: an atomic cache claim (shared by
+    every process), and the recorded clicks behind it (a cleared cache)."""
+    if not who:
+        return True
+    if not cache.add(f"ads:click:{who}:{data['g']}", 1, minutes * 60):
+        return False
+    return not AdClick.objects.filter(
+        visitor=who, group_id=data["g"], status=S.CHARGED, ts__gt=now - timedelta(minutes=minutes)
+    ).exists()
+
+
+def click_record(
+    *, token: str, visitor: str, user_id: int | None, user_agent: str, terminal: str = "", now=None
+) -> ClickOutcome:
+    """Record a click on an ad link and charge it when it is valid. Raises ValidationError for a token that
+    is not ours (forged, altered, truncated): nothing is recorded."""
+    now = now or timezone.now()
+    data = _payload(token)
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    if AdClick.objects.filter(token_hash=token_hash).exists():
+        return ClickOutcome(data["p"], data["g"], "replay")
+    status, reason = _why_not(data, visitor=visitor, user_agent=user_agent, now=now)
+    who = visitor or (f"u{user_id}" if user_id else "")
+    settings = serving_state(current_index(now), now)[1]
+    if not status and not _first_in_window(data, who=who, minutes=settings.click_dedup_minutes, now=now):
+        status, reason = S.DUPLICATE, "window"
+    try:
+        with transaction.atomic():
+            click = AdClick.objects.create(
+                token_hash=token_hash,
+                ts=now,
+                issued_at=datetime.fromtimestamp(data["t"], UTC),
+                page_view=str(data.get("v", ""))[:32],
+                shop_id=data["s"],
+                plan_id=data["l"],
+                group_id=data["g"],
+                keyword_id=data["k"],
+                product_id=data["p"],
+                position=min(data["n"], 32767),
+                query=str(data.get("q", ""))[:100],
+                visitor=who[:32],
+                user_id=user_id,
+                terminal=(terminal or "")[:3],
+                price_fen=data["c"],
+                status=status or S.UNPAID,
+                reason=reason,
+            )
+    except IntegrityError:  # the same token at the same moment: the other request has it
+        return ClickOutcome(data["p"], data["g"], "replay")
+    if status:
+        return ClickOutcome(data["p"], data["g"], status)
+    return _charge(click)
+
+
+def _charge(click: AdClick) -> ClickOutcome:
+    keyword_id = click.keyword_id if AdKeyword.objects.filter(pk=click.keyword_id).exists() else None
+    try:
+        result = ad_charge(
+            group_id=click.group_id,
+            price_fen=click.price_fen,
+            ref=f"adclick:{click.pk}",
+            keyword_id=keyword_id,
+            now=click.ts,
+        )
+    except (NotFound, ValidationError) as exc:  # the group is gone, or the price passes today's maximum bid
+        AdClick.objects.filter(pk=click.pk).update(status=S.INVALID, reason=str(exc.message)[:40])
+        return ClickOutcome(click.product_id, click.group_id, S.INVALID)
+    state_invalidate()  # the plan may have reached its hard stop (or been refused): re-read the stop lists
+    if not result.charged:
+        AdClick.objects.filter(pk=click.pk).update(status=S.UNPAID, reason=result.reason[:40])
+        return ClickOutcome(click.product_id, click.group_id, S.UNPAID)
+    AdClick.objects.filter(pk=click.pk).update(status=S.CHARGED, charged_fen=click.price_fen)
+    return ClickOutcome(click.product_id, click.group_id, S.CHARGED, click.price_fen)
