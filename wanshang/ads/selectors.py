@@ -19,6 +19,13 @@ from wanshang.ads.models import (
     MatchType,
     NegativeKeyword,
 )
+from wanshang.ads.reports import KeywordQuality as KeywordQuality
+from wanshang.ads.reports import Report as Report
+from wanshang.ads.reports import keyword_quality as keyword_quality
+from wanshang.ads.reports import report_plans as report_plans
+from wanshang.ads.reports import report_xlsx as report_xlsx
+from wanshang.ads.reports import search_terms as search_terms
+from wanshang.ads.reports import traffic_report as traffic_report
 from wanshang.ads.rules import ad_settings as ad_settings  # the platform's rules (one row)
 from wanshang.ads.structure import TRANSITIONS, creative_title_check, plan_highest_bid
 from wanshang.ads.wording import CREATIVES_PER_GROUP as CREATIVES_PER_GROUP

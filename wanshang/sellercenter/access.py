@@ -94,6 +94,7 @@ NAV = [
         [
             (_("推广账户"), "sellercenter:ads_account", "ads_account"),
             (_("推广计划"), "sellercenter:ads_plans", "ads_plans"),
+            (_("推广报表"), "sellercenter:ads_reports", "ads_reports"),
         ],
     ),
     (

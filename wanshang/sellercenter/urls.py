@@ -160,6 +160,7 @@ urlpatterns = [
     path("marketing/<int:promotion_id>/issue/", marketing.coupon_issue_view, name="coupon_issue"),
     # 数据中心 (one module per area, each with its own urlpatterns: see datacenter/urls.py)
     path("data/", include("wanshang.sellercenter.datacenter.urls")),
+    path("ads/reports/", include("wanshang.sellercenter.adcenter_reports")),  # 推广报表
     path("ads/", include("wanshang.sellercenter.adcenter.urls")),  # 推广中心
     # 店铺
     path("settings/", shop.shop_settings, name="shop_settings"),

@@ -1,0 +1,135 @@
+"""推广报表 pages under /seller/ads/reports/: the keyword ads' figures by day, plan, group and keyword with the
+daily chart (ECharts), the search terms, each keyword's quality score explained, and the Excel export. Over
+`ads.selectors`; another shop's plan, group or keyword id is 404, a bad filter a 400 with the reason."""
+
+from django.http import HttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wanshang.ads import selectors as ads
+from wanshang.common.errors import ValidationError
+from wanshang.common.money import fen_to_yuan_str
+from wanshang.merchants import permissions as P
+from wanshang.sellercenter.access import seller_render, seller_view
+
+PERM = P.ADS_MANAGE
+PERIODS = (7, 14, 30)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BY_LABELS = (("day", "按天"), ("plan", "按计划"), ("group", "按单元"), ("keyword", "按关键词"))
+
+
+def _id(raw, name: str):
+    if raw in (None, ""):
+        return None
+    if not str(raw).isdigit() or len(str(raw)) > 18:
+        raise ValidationError(_("%(name)s编号无效") % {"name": name}, field=name)
+    return int(raw)
+
+
+def filters(get) -> dict:
+    """The report's filters from a query string; ValidationError (400) for one that makes no sense."""
+    days = get.get("days", "7")
+    if days not in {str(d) for d in PERIODS}:
+        raise ValidationError(_("统计周期须是 7、14 或 30 天"), field="days")
+    by = get.get("by", "day")
+    if by not in dict(BY_LABELS):
+        raise ValidationError(_("报表维度须是 day / plan / group / keyword"), field="by")
+    return {
+        "days": int(days),
+        "by": by,
+        "plan_id": _id(get.get("plan"), _("计划")),
+        "group_id": _id(get.get("group"), _("单元")),
+    }
+
+
+def daily_chart(rows) -> dict:
+    """Impressions and clicks (bars and a line) with spend and GMV in yuan on the second axis."""
+    names = [_("展现量"), _("点击量"), _("花费(元)"), _("成交金额(元)")]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": names, "top": 0},
+        "grid": {"left": 48, "right": 56, "top": 56, "bottom": 28},
+        "xAxis": {"type": "category", "data": [r.key.strftime("%m-%d") for r in rows]},
+        "yAxis": [{"type": "value", "name": _("次")}, {"type": "value", "name": _("元")}],
+        "series": [
+            {
+                "name": names[0],
+                "type": "bar",
+                "data": [r.impressions for r in rows],
+                "itemStyle": {"opacity": 0.4},
+            },
+            {"name": names[1], "type": "line", "data": [r.clicks for r in rows]},
+            {
+                "name": names[2],
+                "type": "line",
+                "yAxisIndex": 1,
+                "data": [float(fen_to_yuan_str(r.spend_fen)) for r in rows],
+            },
+            {
+                "name": names[3],
+                "type": "line",
+                "yAxisIndex": 1,
+                "data": [float(fen_to_yuan_str(r.gmv_fen)) for r in rows],
+            },
+        ],
+    }
+
+
+@seller_view(PERM)
+def reports_view(request):
+    f = filters(request.GET)
+    scope = {"plan_id": f["plan_id"], "group_id": f["group_id"]}
+    daily = ads.traffic_report(shop=request.shop, by="day", days=f["days"], **scope)
+    table = (
+        daily
+        if f["by"] == "day"
+        else ads.traffic_report(shop=request.shop, by=f["by"], days=f["days"], **scope)
+    )
+    terms = ads.search_terms(shop=request.shop, days=f["days"], **scope)[:50]
+    quality = ads.keyword_quality(shop=request.shop, group_id=f["group_id"]) if f["group_id"] else []
+    return seller_render(
+        request,
+        "sellercenter/ads/reports.html",
+        {
+            "f": f,
+            "daily": daily,
+            "table": table,
+            "terms": terms,
+            "quality": quality,
+            "chart": daily_chart(daily.rows),
+            "plans": ads.report_plans(shop=request.shop),
+            "periods": PERIODS,
+            "by_labels": [(k, _(v)) for k, v in BY_LABELS],
+            "query": request.GET.urlencode(),
+        },
+        active="ads_reports",
+    )
+
+
+@seller_view(PERM)
+def reports_export(request):
+    f = filters(request.GET)
+    scope = {"plan_id": f["plan_id"], "group_id": f["group_id"]}
+    report = ads.traffic_report(shop=request.shop, by=f["by"], days=f["days"], **scope)
+    terms = ads.search_terms(shop=request.shop, days=f["days"], **scope)
+    response = HttpResponse(ads.report_xlsx(report, terms), content_type=XLSX)
+    name = f"ads-report-{request.shop.pk}-{f['by']}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@seller_view(PERM)
+def keyword_quality_view(request, keyword_id: int):
+    """One keyword's quality score with its three components and what to do (a 404 for another shop's)."""
+    found = ads.keyword_quality(shop=request.shop, keyword_id=keyword_id)[0]
+    return seller_render(
+        request, "sellercenter/ads/report_quality.html", {"item": found}, active="ads_reports"
+    )
+
+
+urlpatterns = [
+    path("", reports_view, name="ads_reports"),
+    path("export.xlsx", reports_export, name="ads_reports_export"),
+    path("keywords/<int:keyword_id>/quality/", keyword_quality_view, name="ads_keyword_quality"),
+]

@@ -1,0 +1,128 @@
+"""Seller JSON API for 推广报表 (/api/seller/ads/reports…, /api/seller/ads/search-terms,
+/api/seller/ads/keywords/{id}/quality): the same selectors as the pages. The shop is the caller's; another
+shop's plan, group or keyword id is 404; a bad dimension or period is 400/422. Permission ads.manage."""
+
+from datetime import date
+
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from wanshang.ads.selectors import keyword_quality, search_terms, traffic_report
+from wanshang.common.api_paging import Paged
+from wanshang.merchants import permissions as P
+from wanshang.merchants.selectors import staff_require
+from wanshang.sellercenter.access import seller_auth
+from wanshang.sellercenter.api.schemas import Message
+
+router = Router()
+ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 422: Message}
+AUTH = seller_auth(P.ADS_MANAGE)
+
+
+class AdReportFilters(Schema):
+    by: str = Field(
+        "day", pattern="^(day|plan|group|keyword)$", description="维度：day / plan / group / keyword"
+    )
+    days: int = Field(7, ge=1, le=90, description="最近多少天（含今天），1–90")
+    plan_id: int | None = Field(None, ge=1, le=2**62, description="只看该计划")
+    group_id: int | None = Field(None, ge=1, le=2**62, description="只看该推广单元")
+
+
+class AdReportRowOut(Schema):
+    key: str = Field(description="日期（YYYY-MM-DD）或计划/单元/关键词编号")
+    label: str
+    impressions: int = Field(description="展现量")
+    clicks: int = Field(description="点击量（仅扣费点击）")
+    ctr: float = Field(description="点击率 = 点击量 ÷ 展现量")
+    spend_fen: int = Field(description="花费（分）")
+    avg_cpc_fen: int = Field(description="平均点击花费（分）")
+    orders: int = Field(description="成交笔数（归因到广告点击的已支付订单）")
+    gmv_fen: int = Field(description="成交金额（分，不含运费）")
+    cvr: float = Field(description="点击转化率 = 成交笔数 ÷ 点击量")
+    roas: float = Field(description="投产比 = 成交金额 ÷ 花费")
+
+    @staticmethod
+    def resolve_key(obj) -> str:
+        return obj.key.isoformat() if isinstance(obj.key, date) else str(obj.key)
+
+    @staticmethod
+    def resolve_ctr(obj) -> float:
+        return round(obj.ctr, 6)
+
+    @staticmethod
+    def resolve_cvr(obj) -> float:
+        return round(obj.cvr, 6)
+
+    @staticmethod
+    def resolve_roas(obj) -> float:
+        return round(obj.roas, 4)
+
+
+class AdReportOut(Schema):
+    by: str
+    start: date
+    end: date
+    rows: list[AdReportRowOut]
+    total: AdReportRowOut
+
+
+class AdSearchTermOut(AdReportRowOut):
+    keyword_id: int = Field(alias="extra.keyword_id")
+    keyword: str = Field(alias="extra.keyword")
+    query: str = Field(alias="extra.query", description="买家实际搜索的词")
+
+
+class AdQualityComponentOut(Schema):
+    code: str = Field(description="ctr 预估点击率 / relevance 相关性 / experience 买家体验")
+    name: str
+    score: int = Field(description="1–10")
+    level: str = Field(description="high / average / low")
+    text: str = Field(description="原因与建议")
+
+
+class AdKeywordQualityOut(Schema):
+    keyword_id: int = Field(alias="keyword.pk")
+    word: str = Field(alias="keyword.word")
+    score: int = Field(alias="report.score", description="质量分 1–10（6 为同类目平均）")
+    live: float = Field(alias="report.live", description="竞价使用的实时质量系数（1.0 为平均）")
+    components: list[AdQualityComponentOut] = Field(alias="report.components")
+
+
+@router.get(
+    "/ads/reports",
+    response={200: AdReportOut, **ERRORS},
+    summary="推广报表：按天/计划/单元/关键词的展现、点击、花费、成交与投产比",
+    auth=AUTH,
+)
+def seller_ads_report(request, filters: Query[AdReportFilters]):
+    staff = staff_require(user=request.user, perm=P.ADS_MANAGE)
+    return traffic_report(shop=staff.shop, **filters.model_dump())
+
+
+@router.get(
+    "/ads/search-terms",
+    response={200: list[AdSearchTermOut], **ERRORS},
+    summary="搜索词报表：买家的真实搜索词触发了哪个关键词，及其数据",
+    auth=AUTH,
+)
+@paginate(Paged, page_size=50, max_page_size=200)
+def seller_ads_search_terms(
+    request,
+    days: int = Query(7, ge=1, le=90),
+    plan_id: int | None = Query(None, ge=1, le=2**62),
+    group_id: int | None = Query(None, ge=1, le=2**62),
+    keyword_id: int | None = Query(None, ge=1, le=2**62),
+):
+    staff = staff_require(user=request.user, perm=P.ADS_MANAGE)
+    return search_terms(shop=staff.shop, days=days, plan_id=plan_id, group_id=group_id, keyword_id=keyword_id)
+
+
+@router.get(
+    "/ads/keywords/{keyword_id}/quality",
+    response={200: AdKeywordQualityOut, **ERRORS},
+    summary="关键词质量分（1–10）及三项因素的得分与说明",
+    auth=AUTH,
+)
+def seller_ads_keyword_quality(request, keyword_id: int):
+    staff = staff_require(user=request.user, perm=P.ADS_MANAGE)
+    return keyword_quality(shop=staff.shop, keyword_id=keyword_id)[0]
