@@ -26,7 +26,7 @@ from wanshang.ads.structure import plan_create as plan_create
 from wanshang.ads.structure import plan_set_status as plan_set_status
 from wanshang.ads.structure import plan_update as plan_update
 
-# --- serving, clicks and attribution (docs/ads.md) -----------------------------------------------------------
+# --- serving, clicks and attribution (docs/ads-serving.md) ---------------------------------------------------
 # Every structure write bumps the serving index's version once it commits (serving.py).
 # isort: split
 from wanshang.ads import serving as _serving

@@ -1,6 +1,6 @@
 """Traffic of keyword ads: the impressions the search page showed, the clicks through the signed redirect and
 the paid order lines attributed to a click. Append-only facts; reports aggregate them (`reports.py`).
-Rules: docs/ads.md, "Serving, clicks and attribution"."""
+Rules: docs/ads-serving.md."""
 
 from django.db import models
 from django.db.models import Q
