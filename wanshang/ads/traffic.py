@@ -85,12 +85,13 @@ def _token_make(*, win, query: str, page_view: str, visitor: str, now) -> str:
 
 
 def search_ads_serve(
-    *, words, query: str, page: int, per_page: int, visitor: str, terminal: str, now=None
+    *, words, query: str, page: int, per_page: int, visitor: str, terminal: str, user_agent=None, now=None
 ) -> list[ServedAd]:
-    """The ads for one search results page, in the slots that fall on it, and their impressions recorded."""
+    """The ads for one search results page, in the slots that fall on it, and their impressions recorded.
+    A known robot's user agent gets none: its page views would only dilute the CTR."""
     now = now or timezone.now()
     words = tuple(words)
-    if not words:
+    if not words or (user_agent and BOT_AGENTS.search(user_agent)):
         return []
     _stopped, settings = serving_state(current_index(now), now)
     start, end = (max(page, 1) - 1) * per_page, max(page, 1) * per_page

@@ -33,7 +33,13 @@ def served_ads(request, *, words, query: str, page: int, per_page: int) -> list:
     )
     terminal = visit.terminal if visit is not None else "pc"
     return search_ads_serve(
-        words=words, query=query, page=page, per_page=per_page, visitor=visitor, terminal=terminal
+        words=words,
+        query=query,
+        page=page,
+        per_page=per_page,
+        visitor=visitor,
+        terminal=terminal,
+        user_agent=request.headers.get("User-Agent", ""),
     )
 
 

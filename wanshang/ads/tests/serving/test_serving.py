@@ -8,6 +8,8 @@ from django.utils import timezone
 from wanshang.ads import serving
 from wanshang.ads.services import negative_add, plan_set_status
 from wanshang.ads.tests.serving.conftest import serve
+from wanshang.ads.traffic import search_ads_serve
+from wanshang.search.selectors import query_words
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +120,19 @@ def test_the_index_is_built_once_per_version(live_ad):
 def test_the_plan_dates_are_respected(live_ad):
     live_ad(start_date=timezone.localdate() + timedelta(days=1))
     assert serve("连衣裙") == []
+
+
+def test_a_known_robot_gets_no_ads_and_no_impressions(live_ad):
+    from wanshang.ads.traffic_models import AdImpression
+
+    live_ad()
+    got = search_ads_serve(
+        words=query_words("连衣裙"),
+        query="连衣裙",
+        page=1,
+        per_page=40,
+        visitor="",
+        terminal="pc",
+        user_agent="Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)",
+    )
+    assert got == [] and not AdImpression.objects.exists()
