@@ -31,9 +31,14 @@ VALID_CLICKS = (AdClick.Status.CHARGED, AdClick.Status.DUPLICATE, AdClick.Status
 
 
 @functools.lru_cache(maxsize=200_000)
-def keyword_tokens(word: str) -> tuple[str, ...]:
-    """A keyword's (or negative's) words, cut once per process the way the search box cuts a query."""
-    return query_words(word)
+def _cut(word: str) -> tuple[str, ...]:
+    return tuple(query_words(word))
+
+
+def keyword_tokens(row) -> tuple[str, ...]:
+    """A keyword's (or negative's) words: those stored when it was saved (the search box's cut), or for a row
+    saved without them, the same cut made once per process."""
+    return tuple(row.tokens) if row.tokens else _cut(row.word)
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def keyword_inputs(keywords, *, now=None) -> dict[int, KeywordInputs]:
             items[product.pk] = _item_text(product, categories)
         stars, count = ratings.get(product.pk, (None, 0))
         out[k.pk] = KeywordInputs(
-            tokens=keyword_tokens(k.word),
+            tokens=keyword_tokens(k),
             ctr=CtrStats(
                 impressions=imps.get(k.pk, 0),
                 clicks=clicks.get(k.pk, 0),

@@ -151,7 +151,7 @@ def index_build(now=None) -> ServingIndex:
         highest[plan.pk] = max(highest[plan.pk], bid)
     negatives = [
         Negative(
-            tokens=keyword_tokens(n.word),
+            tokens=keyword_tokens(n),
             match_type=MatchType(n.match_type),
             plan_id=n.plan_id,
             group_id=n.group_id,

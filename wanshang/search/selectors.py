@@ -291,13 +291,6 @@ def learn_vocabulary(*, force: bool = False) -> None:
     _vocabulary_learned_at = now
 
 
-def query_words(raw: str) -> tuple[str, ...]:
-    """The words the search box cuts `raw` into (precise mode, normalised, stop words and repeats dropped, at
-    most 8): what other apps compare with a query's `SearchResult.words` (ads' keywords and negatives)."""
-    learn_vocabulary()
-    return tuple(text.query_words(raw))
-
-
 def index_words(raw: str) -> tuple[str, ...]:
     """The words the index stores for a field (search mode: the shorter words inside long ones too)."""
     learn_vocabulary()

@@ -5,17 +5,35 @@ seller's report (page, Excel, API) shows it."""
 import io
 import re
 import uuid
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from wanshang.ads.models import AdClick, AdConversion, AdLedgerEntry
-from wanshang.sellercenter.adcenter.tests.test_pages import _plan_post
 
 pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15"
+
+
+def _plan_post(**changes):
+    today = timezone.localdate()
+    return {
+        "name": "连衣裙推广",
+        "daily_budget": "50",
+        "total_budget": "",
+        "start_date": today.isoformat(),
+        "end_date": (today + timedelta(days=10)).isoformat(),
+        "pacing": "standard",
+        "on_pc": "on",
+        "on_mobile": "on",
+        "hours": "",
+        "regions": "",
+        **changes,
+    }
 
 
 def test_seller_plan_to_buyer_click_to_attributed_order_to_report(
@@ -30,9 +48,7 @@ def test_seller_plan_to_buyer_click_to_attributed_order_to_report(
     # the seller builds the plan in the seller center
     client.force_login(shop.owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("sellercenter:ads_plan_create"), _plan_post(name="连衣裙推广", regions="")
-        )
+        response = client.post(reverse("sellercenter:ads_plan_create"), _plan_post())
         assert response.status_code == 302
         [plan] = list(selectors.plan_list(shop=shop))
         client.post(
