@@ -223,10 +223,7 @@ def click_record(
         return ClickOutcome(data["p"], data["g"], "replay")
     status, reason = _why_not(data, visitor=visitor, user_agent=user_agent, now=now)
     who = visitor or (f"u{user_id}" if user_id else "")
-    settings = serving_state(current_index(now), now)[1]
-    if not status and not _first_in_window(data, who=who, minutes=settings.click_dedup_minutes, now=now):
-        status, reason = S.DUPLICATE, "window"
-    try:
+    try:  # the token is claimed first: of the same link clicked at once, one request goes on
         with transaction.atomic():
             click = AdClick.objects.create(
                 token_hash=token_hash,
@@ -244,13 +241,17 @@ def click_record(
                 user_id=user_id,
                 terminal=(terminal or "")[:3],
                 price_fen=data["c"],
-                status=status or S.UNPAID,
-                reason=reason,
+                status=status or S.UNPAID,  # provisional until the charge below says
+                reason=reason or ("" if status else "pending"),
             )
     except IntegrityError:  # the same token at the same moment: the other request has it
         return ClickOutcome(data["p"], data["g"], "replay")
     if status:
         return ClickOutcome(data["p"], data["g"], status)
+    settings = serving_state(current_index(now), now)[1]
+    if not _first_in_window(data, who=who, minutes=settings.click_dedup_minutes, now=now):
+        AdClick.objects.filter(pk=click.pk).update(status=S.DUPLICATE, reason="window")
+        return ClickOutcome(data["p"], data["g"], S.DUPLICATE)
     return _charge(click)
 
 
@@ -271,5 +272,5 @@ def _charge(click: AdClick) -> ClickOutcome:
     if not result.charged:
         AdClick.objects.filter(pk=click.pk).update(status=S.UNPAID, reason=result.reason[:40])
         return ClickOutcome(click.product_id, click.group_id, S.UNPAID)
-    AdClick.objects.filter(pk=click.pk).update(status=S.CHARGED, charged_fen=click.price_fen)
+    AdClick.objects.filter(pk=click.pk).update(status=S.CHARGED, charged_fen=click.price_fen, reason="")
     return ClickOutcome(click.product_id, click.group_id, S.CHARGED, click.price_fen)
