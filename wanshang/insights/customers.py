@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, DateField, Max, Min, Sum
+from django.db.models import Count, DateField, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from wanshang.accounts.selectors import users_by_ids
 from wanshang.analytics.readmodel import Event, EventKind
 from wanshang.common.errors import NotFound, ValidationError
-from wanshang.insights.grouped import _ts
+from wanshang.insights import rfmstore
 from wanshang.insights.models import CrowdPack
 
 WINDOWS = (90, 180, 365)
@@ -198,6 +198,9 @@ class Rfm:
     segment_stats: dict = field(default_factory=dict)  # segment code → (buyers, Σ R days, Σ F, Σ M fen)
     shop: object = field(default=None, repr=False)
     loaded: list | None = field(default=None, repr=False)
+    store: bool = field(
+        default=True, repr=False
+    )  # read the stored days (rfmstore.py); False: the events only
 
     @property
     def n(self) -> int:
@@ -226,29 +229,19 @@ def _paid(shop):
     return Event.objects.for_shop(shop).filter(kind=EventKind.ORDER_PAID, user_id__isnull=False)
 
 
-def _window_rows(shop, since, now) -> list[dict]:
-    return list(
-        _paid(shop)
-        .filter(ts__gt=since, ts__lte=now)
-        .values("user_id")
-        .annotate(last=Max("ts"), orders=Count("id"), fen=Sum("amount_fen"))
-        .order_by("user_id")
-    )
-
-
 # R/F/M per buyer, scores and high/low flags in SQL: no timestamp crosses into Python. RANK() - 1 counts the
 # buyers strictly worse (F, M: smaller; R: more days), so score = 1 + ⌊5 × worse / n⌋ exactly as
 # quintile_scores; high = score × n ≥ Σ scores. R = ⌊(now − last paid) / 24 h⌋ in whole microseconds.
 _R_DAYS = {
-    "postgresql": "FLOOR((%s - EXTRACT(EPOCH FROM MAX(ts)) * 1000000) / 86400000000)",
+    "postgresql": "FLOOR((%s - EXTRACT(EPOCH FROM MAX(last)) * 1000000) / 86400000000)",
     # SQLite keeps ts as 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC); its strftime rounds to milliseconds, so the
     # whole seconds and the microseconds are read apart
-    "sqlite": "(%s - (CAST(strftime('%%s', substr(MAX(ts), 1, 19)) AS INTEGER) * 1000000 "
-    "+ CAST(substr(MAX(ts) || '.000000', 21, 6) AS INTEGER))) / 86400000000",
+    "sqlite": "(%s - (CAST(strftime('%%s', substr(MAX(last), 1, 19)) AS INTEGER) * 1000000 "
+    "+ CAST(substr(MAX(last) || '.000000', 21, 6) AS INTEGER))) / 86400000000",
 }
 _RFM = """WITH b AS (
-  SELECT user_id, {r} AS r, COUNT(*) AS f, COALESCE(SUM(amount_fen), 0) AS m, MAX(ts) AS last FROM analytics_event
-  WHERE shop_id = %s AND kind = 'paid' AND user_id IS NOT NULL AND ts > %s AND ts <= %s GROUP BY user_id),
+  SELECT user_id, {r} AS r, SUM(f) AS f, COALESCE(SUM(m), 0) AS m, MAX(last) AS last FROM ({rows}) w
+  GROUP BY user_id),
 s AS (SELECT user_id, r, f, m, last, COUNT(*) OVER () AS n,
   1 + 5 * (RANK() OVER (ORDER BY r DESC) - 1) / COUNT(*) OVER () AS rs,
   1 + 5 * (RANK() OVER (ORDER BY f) - 1) / COUNT(*) OVER () AS fs,
@@ -268,9 +261,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _rfm_query(rfm: Rfm, tail: str, extra: list) -> list[tuple]:
     """Rows of `tail` over the RFM CTEs: the first ten columns as ints, any further one as the driver gives it."""
-    sql = _RFM.format(r=_R_DAYS[connection.vendor]) + tail
+    rows, rows_params = rfmstore.window_rows_sql(rfm.shop.pk, rfm.since, rfm.as_of, store=rfm.store)
+    sql = _RFM.format(r=_R_DAYS[connection.vendor], rows=rows) + tail
     now_us = (rfm.as_of - _EPOCH) // timedelta(microseconds=1)
-    params = [now_us, rfm.shop.pk, _ts(rfm.since), _ts(rfm.as_of), *extra]
+    params = [now_us, *rows_params, *extra]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return [(*(int(v or 0) for v in row[:10]), *row[10:]) for row in cur.fetchall()]
@@ -312,12 +306,14 @@ def _aware(value) -> datetime:
     return timezone.make_aware(parse_datetime(value), UTC)
 
 
-def rfm_compute(*, shop, window_days: int = DEFAULT_WINDOW, now=None) -> Rfm:
+def rfm_compute(*, shop, window_days: int = DEFAULT_WINDOW, now=None, store: bool = True) -> Rfm:
     """R/F/M, scores and segment of every buyer with a paid order in the shop in the window (see module doc):
-    the segment table, score sums and 复购率 now, in SQL; the per-buyer rows when `buyers` is read."""
+    the segment table, score sums and 复购率 now, in SQL; the per-buyer rows when `buyers` is read. The
+    window's complete days come from the stored buyer days when current (rfmstore.py; `store=False`: from the
+    events), the rest from the events: the same figures either way."""
     window_days = window_check(window_days)
     since, now = _window(window_days, now)
-    result = Rfm(window_days=window_days, as_of=now, since=since, shop=shop)
+    result = Rfm(window_days=window_days, as_of=now, since=since, shop=shop, store=store)
     sums = [0, 0, 0]
     for rh, fh, mh, k, r, f, m, repeat, rs, fs, ms in _rfm_query(result, _RFM_SUMMARY, []):
         seg = SEGMENT_BY_FLAGS[(bool(rh), bool(fh), bool(mh))]
@@ -493,10 +489,9 @@ def rule_buyer_ids(*, shop, rule: dict, now=None) -> list[int]:
         rfm = rfm_compute(shop=shop, window_days=window_days, now=now)
         return sorted(b.user_id for b in _rfm_buyers(rfm, segment))
     if source in (SOURCE_REPURCHASERS, SOURCE_ONE_TIME):
-        since, now = _window(window_days, now)
-        rows = _window_rows(shop, since, now)
+        rfm = rfm_compute(shop=shop, window_days=window_days, now=now)
         keep = (lambda n: n >= 2) if source == SOURCE_REPURCHASERS else (lambda n: n == 1)
-        return sorted(row["user_id"] for row in rows if keep(row["orders"]))
+        return sorted(b.user_id for b in rfm.buyers if keep(b.f))
     raise ValidationError("未知的人群来源", field="source")
 
 

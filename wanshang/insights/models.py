@@ -223,3 +223,35 @@ class TradeBuyerDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "day", "user_id"], name="trade_buyer_day_once"),
         ]
+
+
+class RfmDay(models.Model):
+    """A complete local day whose 客户分析 buyer rows (`RfmBuyerDay`) are stored, with the day's rollup build
+    mark when they were computed: rows of a day whose mark changed since are stale and never read."""
+
+    day = models.DateField(unique=True)
+    mark = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(auto_now=True)
+
+
+class RfmBuyerDay(models.Model):
+    """One buyer's `paid` events in one shop on one stored complete local day: how many, the fen paid and the
+    last moment. RFM over any window sums these rows (F, M) and takes the newest `last_paid_at` (R, as of the
+    read), with the partial first day and today counted from the events."""
+
+    shop = models.ForeignKey(
+        "merchants.Shop", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    day = models.DateField()
+    user_id = models.BigIntegerField()
+    orders = models.IntegerField(default=0)
+    amount_fen = models.BigIntegerField(default=0)
+    last_paid_at = models.DateTimeField()
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "day", "user_id"], name="rfm_buyer_day_once"),
+        ]
+        indexes = [models.Index(fields=["day"], name="rfm_buyer_day_day")]

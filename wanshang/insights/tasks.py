@@ -3,6 +3,7 @@
 from wanshang.common.scheduler import register
 from wanshang.insights.anomaly import anomaly_scan_due
 from wanshang.insights.boards import boards_build_due
+from wanshang.insights.rfmstore import rfm_days_build_due
 from wanshang.insights.stockcover import stock_cover_alerts_scan
 from wanshang.insights.tradestore import trade_days_build_due
 from wanshang.merchants.selectors import shops_main_category
@@ -27,5 +28,9 @@ def stock_cover_alerts(now):
 @register("insights.boards", every_seconds=60)
 def boards_build(now):
     """Stored 7/30-day boards of every scope whose days' build marks changed (see boards.py), and the 交易报表's
-    stored days (tradestore.py)."""
-    return boards_build_due(now=now, shop_ids=shops_main_category().keys()) + trade_days_build_due(now=now)
+    stored days (tradestore.py) and the 客户分析 buyer days (rfmstore.py)."""
+    return (
+        boards_build_due(now=now, shop_ids=shops_main_category().keys())
+        + trade_days_build_due(now=now)
+        + rfm_days_build_due(now=now)
+    )

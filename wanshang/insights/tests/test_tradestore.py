@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from wanshang.analytics.rollup import rollup_pending
 from wanshang.analytics.tests.factories import add, local, save
-from wanshang.insights import tradestore
+from wanshang.insights import trade, tradestore
 from wanshang.insights.models import TradeBuyerDay, TradeDay, TradeHour
 from wanshang.insights.tests.test_trade import days_ago, trade_events
 from wanshang.insights.trade import platform_trade_report, trade_range, trade_report
@@ -45,6 +45,12 @@ def _live(a, b, rng):
         return _reports(a, b, rng)
     finally:
         TradeDay.objects.bulk_create([TradeDay(day=d, mark=m) for d, m in saved])
+
+
+@pytest.fixture(autouse=True)
+def every_range_stored(monkeypatch):
+    """The stored path for ranges of any length (the report reads stored days from 8 days on)."""
+    monkeypatch.setattr(trade, "STORED_FROM_DAYS", 1)
 
 
 @pytest.fixture
@@ -98,6 +104,19 @@ def check_stored_equals_live(a, b, day1):
     rng = trade_range(start=day1 - timedelta(days=1), end=today)
     assert _reports(a, b, rng) == _live(a, b, rng)
     return True
+
+
+@pytest.mark.django_db
+@pytest.mark.sql
+def test_short_ranges_count_from_the_events(market, monkeypatch):
+    a, b, day1 = market
+    monkeypatch.setattr(trade, "STORED_FROM_DAYS", 8)
+    tradestore.trade_days_build_due(now=timezone.now())
+    today = timezone.localdate()
+    week = trade_range(start=today - timedelta(days=6), end=today)
+    assert trade._split(week, timezone.now())[0] == set()  # 7 days: nothing read from the stored rows
+    assert trade._split(trade_range(start=today - timedelta(days=7), end=today), timezone.now())[0]
+    assert _reports(a, b, week) == _live(a, b, week)
 
 
 @pytest.mark.django_db
