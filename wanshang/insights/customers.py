@@ -261,7 +261,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _rfm_query(rfm: Rfm, tail: str, extra: list) -> list[tuple]:
     """Rows of `tail` over the RFM CTEs: the first ten columns as ints, any further one as the driver gives it."""
-    rows, rows_params = rfmstore.window_rows_sql(rfm.shop.pk, rfm.since, rfm.as_of, store=rfm.store)
+    if rfm.rows_sql is None:  # which days are stored is read once per Rfm (the page, then its drill-down)
+        rfm.rows_sql = rfmstore.window_rows_sql(rfm.shop.pk, rfm.since, rfm.as_of, store=rfm.store)
+    rows, rows_params = rfm.rows_sql
     sql = _RFM.format(r=_R_DAYS[connection.vendor], rows=rows) + tail
     now_us = (rfm.as_of - _EPOCH) // timedelta(microseconds=1)
     params = [now_us, *rows_params, *extra]
