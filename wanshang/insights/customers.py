@@ -198,9 +198,9 @@ class Rfm:
     segment_stats: dict = field(default_factory=dict)  # segment code → (buyers, Σ R days, Σ F, Σ M fen)
     shop: object = field(default=None, repr=False)
     loaded: list | None = field(default=None, repr=False)
-    store: bool = field(
-        default=True, repr=False
-    )  # read the stored days (rfmstore.py); False: the events only
+    # read the stored days (rfmstore.py; False: the events only); the stored-days split, once computed
+    store: bool = field(default=True, repr=False)
+    rows_sql: tuple | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:

@@ -10,7 +10,7 @@ of the window from the events: the window's partial first day, today, and any da
 since. Exact: the same rows the events would give, grouped per buyer over the union.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Max, Sum
@@ -19,17 +19,10 @@ from django.utils import timezone
 from wanshang.analytics.readmodel import Event, EventKind, build_marks
 from wanshang.insights.grouped import _day, _ts
 from wanshang.insights.models import RfmBuyerDay, RfmDay
+from wanshang.insights.tradestore import _day_bounds, days_due, live_ranges
 
 STORE_DAYS = 366  # the longest window (customers.WINDOWS) and its partial first day
 DAYS_PER_TICK = 32  # a first build spreads over ticks; reads count the rest live meanwhile
-
-
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(day, time.min, tzinfo=tz),
-        datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz),
-    )
 
 
 def _build_day(day: date, mark: str) -> int:
@@ -70,15 +63,7 @@ def _build_day(day: date, mark: str) -> int:
 def rfm_days_build_due(*, now) -> int:
     """Store the complete days of the last STORE_DAYS whose build mark changed (newest first, at most
     DAYS_PER_TICK a run) and drop older ones. Idempotent. Returns the days built."""
-    today = timezone.localdate(now)
-    first = today - timedelta(days=STORE_DAYS)
-    current = build_marks(start=first, end=today - timedelta(days=1))
-    stored = dict(RfmDay.objects.filter(day__gte=first).values_list("day", "mark"))
-    due = [
-        d
-        for d in (today - timedelta(days=i) for i in range(1, STORE_DAYS + 1))
-        if stored.get(d) != current.get(d, "")
-    ]
+    first, due, current = days_due(RfmDay, today=timezone.localdate(now), store_days=STORE_DAYS)
     for day in due[:DAYS_PER_TICK]:
         _build_day(day, current.get(day, ""))
     RfmDay.objects.filter(day__lt=first).delete()
@@ -121,16 +106,8 @@ def window_rows_sql(shop_id: int, since: datetime, now: datetime, *, store: bool
             _STORED.format(skip=f" AND day NOT IN ({', '.join(['%s'] * len(skip))})" if skip else "")
         )
         params += [shop_id, _day(lo), _day(hi), *(_day(d) for d in skip)]
-    live: list[list[datetime]] = []
-    d = first
-    while d <= today:
-        if d not in days:
-            lo_, hi_ = _day_bounds(d)
-            if live and live[-1][1] == lo_:
-                live[-1][1] = hi_
-            else:
-                live.append([lo_, hi_])
-        d += timedelta(days=1)
+    window = (first + timedelta(days=i) for i in range((today - first).days + 1))
+    live = live_ranges([d for d in window if d not in days])  # today is never stored: never empty
     parts.append(_LIVE.format(ranges=" OR ".join(["(ts >= %s AND ts < %s)"] * len(live))))
     params += [shop_id, _ts(since), _ts(now)]
     for lo_, hi_ in live:

@@ -101,18 +101,24 @@ def _build_day(day: date, mark: str) -> tuple[int, int]:
     return len(hours), len(buyers)
 
 
+def days_due(model, *, today: date, store_days: int) -> tuple[date, list[date], dict[date, str]]:
+    """(the first day kept, the complete days of the last `store_days` whose mark stored in `model` (a day →
+    mark table) is not their current build mark, newest first, and the current marks)."""
+    first = today - timedelta(days=store_days)
+    current = build_marks(start=first, end=today - timedelta(days=1))
+    stored = dict(model.objects.filter(day__gte=first).values_list("day", "mark"))
+    due = [
+        d
+        for d in (today - timedelta(days=i) for i in range(1, store_days + 1))
+        if stored.get(d) != current.get(d, "")
+    ]
+    return first, due, current
+
+
 def trade_days_build_due(*, now) -> int:
     """Store the complete days of the last STORE_DAYS whose build mark changed (newest first, at most
     DAYS_PER_TICK a run) and drop older ones. Idempotent. Returns the days built."""
-    today = timezone.localdate(now)
-    first = today - timedelta(days=STORE_DAYS)
-    current = build_marks(start=first, end=today - timedelta(days=1))
-    stored = dict(TradeDay.objects.filter(day__gte=first).values_list("day", "mark"))
-    due = [
-        d
-        for d in (today - timedelta(days=i) for i in range(1, STORE_DAYS + 1))
-        if stored.get(d) != current.get(d, "")
-    ]
+    first, due, current = days_due(TradeDay, today=timezone.localdate(now), store_days=STORE_DAYS)
     for day in due[:DAYS_PER_TICK]:
         _build_day(day, current.get(day, ""))
     for model in (TradeDay, TradeHour, TradeBuyerDay):
