@@ -246,11 +246,6 @@ def product(request, product_id):
         ],
     }
     single = rows[0] if len(rows) == 1 else None
-    related = list(  # the shop's best sellers of the same kind: retail beside retail, wholesale beside wholesale
-        product_search(shop=item.shop, sort="sales")
-        .filter(is_wholesale=item.is_wholesale)
-        .exclude(pk=item.pk)[:6]
-    )
     labels = list(
         {r.price.label if r.promoted else "" for r in rows}
     )  # shown before a SKU is picked if all share it
@@ -274,11 +269,9 @@ def product(request, product_id):
             "max_price_fen": max(prices),
             "total_stock": sum(stock.values()),
             "min_qty": min_qty,
-            "attributes": list((item.attributes or {}).items()),
-            "related": related,
+            "body_html": mark_safe(splice_card_prices(_product_body(item), buyer=request.user)),  # noqa: S308
             "return_policy": return_policy(product=item),
             "ship_hours": ship_promise_hours(product=item),
-            "card_overlay": card_overlay(buyer=request.user, products=related[:4]),
             "promos": promos,
             "promo_tags": short_tags(promos.tags),
             "claimed": claimed_counts(buyer=request.user, promotion_ids=[c.pk for c in promos.coupons])
@@ -286,9 +279,39 @@ def product(request, product_id):
             else {},
             **_buy_context(request, promos, skus, now),
             **review_context(request, item.pk),
-            "dsr": shop_dsr(shop_id=item.shop_id),
         },
     )
+
+
+BODY_TTL = 120  # seconds; what no version tracks (the shop's DSR, the best sellers' order) may lag this long
+
+
+def _product_body(item) -> str:
+    """The page's lower part that every visitor sees alike: the shop card (DSR, the shop's best sellers of the
+    same kind, their prices marked for `splice_card_prices`) and the detail section (brand, attributes,
+    detail HTML). Rendered once per product and language and cached under the listing version, which any
+    product save, price, shelf or shop change bumps (Run 9k); a hit costs neither the best-seller query nor
+    the DSR query nor the render. No buyer's price, stock or promotion is inside."""
+    key = f"storefront:pd-body:{listing_version()}:{get_language()}:{item.pk}"
+    html = cache.get(key)
+    if html is None:
+        related = list(  # retail beside retail, wholesale beside wholesale
+            product_search(shop=item.shop, sort="sales")
+            .filter(is_wholesale=item.is_wholesale)
+            .exclude(pk=item.pk)[:4]
+        )
+        html = render_to_string(
+            "storefront/_product_body.html",
+            {
+                "product": item,
+                "shop": item.shop,
+                "attributes": list((item.attributes or {}).items()),
+                "related": related,
+                "dsr": shop_dsr(shop_id=item.shop_id),
+            },
+        )
+        cache.set(key, html, replica_safe_ttl(BODY_TTL, changed_at=listing_changed_at))
+    return html
 
 
 def _buy_context(request, promos, skus, now) -> dict:
