@@ -7,10 +7,13 @@ call these helpers and render or serialise what they return.
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from wanshang.catalog.selectors import listing_changed_at, listing_version
+from wanshang.common.dbrouter import replica_safe_ttl
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.compliance.services import reference_prices, strike_price_ok
 from wanshang.marketing.selectors import card_prices
@@ -131,7 +134,7 @@ def sku_displays(*, product, skus, prices: dict, stock: dict, now=None) -> list[
     now = now or timezone.now()
     with_original = [s.pk for s in skus if s.original_price_fen]
     refs = (
-        reference_prices(sku_ids=with_original, at=now)
+        _references(product, with_original, now)
         if with_original and not product.original_price_is_msrp
         else {}
     )
@@ -149,6 +152,23 @@ def sku_displays(*, product, skus, prices: dict, stock: dict, now=None) -> list[
             )
         )
     return out
+
+
+REFERENCE_TTL = 120  # seconds
+
+
+def _references(product, sku_ids, now) -> dict:
+    """The §16 references of a product page's SKUs (two queries), cached per product, day and listing version.
+
+    They read the charged prices of the days before today (rows that no longer change) and, for a SKU never
+    sold, its listed prices of the 7 days before now; a price change bumps the listing version, so only the
+    sliding 7-day edge of that fallback may lag REFERENCE_TTL seconds (Run 9k)."""
+    key = f"storefront:ref:{listing_version()}:{timezone.localdate(now).isoformat()}:{product.pk}"
+    found = cache.get(key)
+    if found is None or set(found) != set(sku_ids):
+        found = reference_prices(sku_ids=sku_ids, at=now)
+        cache.set(key, found, replica_safe_ttl(REFERENCE_TTL, changed_at=listing_changed_at))
+    return found
 
 
 def short_tags(tags) -> list[str]:

@@ -9,11 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from wanshang.catalog.services import listings_changed
+from wanshang.compliance.services import reference_prices
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = "wanshang.storefront.views.catalog.product_search"
 DSR = "wanshang.storefront.views.catalog.shop_dsr"
+REFS = "wanshang.storefront.promo_display.reference_prices"
 
 
 def page(client, product, **headers) -> str:
@@ -88,3 +90,22 @@ def test_the_product_page_runs_a_bounded_number_of_queries(
     # (none running), the stored rating, the best seller's card price; the cart count (signed in)
     with django_assert_max_num_queries(12 if signed_in else 9):
         page(web, product)
+
+
+def test_the_reference_prices_are_read_once_and_again_after_a_price_change(client, shop, make_product):
+    from wanshang.catalog.services import sku_price_update
+
+    product = make_product(shop, prices=(9900,))
+    sku = product.skus.get()
+    sku_price_update(staff=shop.owner_staff, sku_id=sku.pk, price_fen=9900, original_price_fen=12900)
+    first = page(client, product)
+
+    with mock.patch(REFS, side_effect=AssertionError("the §16 references should come from the cache")):
+        again = page(client, product)
+    assert "data-original" in again and again.count("¥129.00") == first.count("¥129.00")
+
+    # a lower list price bumps the listing version: the references are read again, and the 划线价 is checked
+    sku_price_update(staff=shop.owner_staff, sku_id=sku.pk, price_fen=8800, original_price_fen=12900)
+    with mock.patch(REFS, wraps=reference_prices) as read:
+        page(client, product)
+    assert read.call_count == 1
