@@ -223,9 +223,9 @@ DATABASE_REPLICA_READ_PATHS = [
     r"/(seller|platform)/data/",
     r"/api/(seller|platform)/data/",
 ]
-# Append-only records that a GET writes and no page reads back at once (a search logs its query): writing one
-# does not keep the client on the primary.
-DATABASE_LOG_MODELS = ["search.searchquery"]
+# Append-only records that a GET writes and no page reads back at once (a search logs its query and the ads it
+# showed): writing one does not keep the client on the primary.
+DATABASE_LOG_MODELS = ["search.searchquery", "ads.adimpression"]
 DATABASE_ROUTERS = ["wanshang.common.dbrouter.ReplicaRouter"] if DATABASE_REPLICAS else []
 if DATABASE_REPLICAS:
     # outermost but security: the scope covers every read of the request, the session's included

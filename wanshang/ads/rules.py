@@ -17,9 +17,9 @@ EDITABLE = (
 
 
 def ad_settings() -> AdSettings:
-    """The settings row, made with the defaults on first use."""
-    row, _ = AdSettings.objects.get_or_create(pk=1)
-    return row
+    """The settings row; until an operator first saves it, the defaults (unsaved: a read never writes, so a
+    search page that asks for the ad slots does not make its visitor sticky to the primary database)."""
+    return AdSettings.objects.filter(pk=1).first() or AdSettings(pk=1)
 
 
 def ad_settings_update(**values) -> AdSettings:

@@ -9,8 +9,8 @@ Installed only when DATABASE_REPLICA_URLS names replicas (settings.py); otherwis
 - Inside a scope a read still goes to the primary when the primary is in a transaction, when this request has
   written anything, when the model's app is primary-only (sessions, accounts: a login must see its own row),
   or when the client wrote within DATABASE_STICKY_SECONDS (read-your-writes: a cookie set on every response to
-  a write). Rows of DATABASE_LOG_MODELS (the search log a GET /search/ writes) are records nobody reads back on
-  those pages: writing one makes nobody sticky.
+  a write). Rows of DATABASE_LOG_MODELS (the search log and the ad impressions a GET /search/ writes) are
+  records nobody reads back on those pages: writing one makes nobody sticky.
 - A replica is used only while its replay lag is at most DATABASE_REPLICA_MAX_LAG seconds. The lag is checked
   with one query per replica and process, cached for DATABASE_REPLICA_CHECK_SECONDS; a replica that cannot be
   reached is marked down for DATABASE_REPLICA_RETRY_SECONDS. A read that fails on a replica is executed again
