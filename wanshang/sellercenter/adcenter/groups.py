@@ -70,7 +70,7 @@ def _group_page(request, group, *, status=200, **forms):
 def group_bid_view(request, group_id: int):
     group = ads.group_get(shop=request.shop, group_id=group_id)
     form = GroupBidForm(request.POST)
-    if form.is_valid() and form.cleaned_data["default_bid"] is not None:
+    if form.is_valid():  # the bid is a required field: a valid form has one
         with form_errors(form) as outcome:
             group_update(
                 shop=request.shop, group_id=group.pk, default_bid_fen=form.cleaned_data["default_bid"]
@@ -78,8 +78,6 @@ def group_bid_view(request, group_id: int):
             messages.success(request, _("默认出价已保存"))
             return redirect("sellercenter:ads_group", group_id=group.pk)
         return _group_page(request, group, bid_form=form, status=outcome.status)
-    if form.is_valid():
-        form.add_error("default_bid", _("请填写默认出价"))
     return _group_page(request, group, bid_form=form, status=400)
 
 

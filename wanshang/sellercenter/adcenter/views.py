@@ -253,7 +253,7 @@ def plan_status_view(request, plan_id: int):
 def group_create_view(request, plan_id: int):
     plan = ads.plan_get(shop=request.shop, plan_id=plan_id)
     form = GroupForm(request.POST)
-    if form.is_valid() and form.cleaned_data["default_bid"] is not None:
+    if form.is_valid():  # the bid is a required field: a valid form has one
         with form_errors(form) as outcome:
             group = group_create(
                 shop=request.shop,
@@ -264,8 +264,6 @@ def group_create_view(request, plan_id: int):
             messages.success(request, _("推广单元已创建，接着添加关键词和创意"))
             return redirect("sellercenter:ads_group", group_id=group.pk)
         return _plan_detail(request, plan, group_form=form, status=outcome.status)
-    if form.is_valid():
-        form.add_error("default_bid", _("请填写默认出价"))
     return _plan_detail(request, plan, group_form=form, status=400)
 
 
