@@ -57,6 +57,7 @@ def conversions_record(*, orders, at=None) -> int:
                         quantity=line.quantity,
                         amount_fen=line.payable_fen,
                         paid_at=at,
+                        placement=click.placement,
                     )
                 made += 1
             except IntegrityError:  # the same line attributed by a concurrent retry

@@ -352,4 +352,9 @@ class AdCreative(models.Model):
         ordering = ["id"]
 
 
-from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression  # noqa: E402, F401  (serving)
+from wanshang.ads.traffic_models import (  # noqa: E402, F401  (serving)
+    AdClick,
+    AdConversion,
+    AdImpression,
+    Placement,
+)

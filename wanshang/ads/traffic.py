@@ -26,7 +26,7 @@ from django.utils import timezone
 from wanshang.ads.accounts import ad_charge
 from wanshang.ads.models import AdKeyword
 from wanshang.ads.serving import current_index, search_auction, serving_state, state_invalidate
-from wanshang.ads.traffic_models import AdClick, AdImpression
+from wanshang.ads.traffic_models import AdClick, AdImpression, Placement
 from wanshang.catalog.selectors import public_products_in_order
 from wanshang.common.errors import NotFound, ValidationError
 
@@ -60,12 +60,35 @@ class ServedAd:
     keyword_id: int
     price_fen: int
     token: str
+    placement: str = "search"  # a traffic_models.Placement value
+    creative_id: int | None = None  # the creative shown, when the group has creatives (rotation)
+    crowd_id: int | None = None  # the audience target that won the slot, for audience placements
 
 
-def _token_make(*, win, query: str, page_view: str, visitor: str, now) -> str:
+def _token_make(
+    *,
+    win,
+    query: str,
+    page_view: str,
+    visitor: str,
+    now,
+    placement: str = "search",
+    creative_id: int | None = None,
+    crowd_id: int | None = None,
+) -> str:
+    """A click link's signed token. Placement, creative and crowd ride along only when they are not the
+    defaults, so a search token stays as short as it was."""
     ad = win.candidate.ad
+    extra = {}
+    if placement != "search":
+        extra["m"] = placement
+    if creative_id:
+        extra["r"] = creative_id
+    if crowd_id:
+        extra["w"] = crowd_id
     return signing.dumps(
         {
+            **extra,
             "g": ad.group_id,
             "k": ad.keyword_id,
             "l": ad.plan_id,
@@ -151,6 +174,9 @@ def impressions_record(
                 query=query[:100],
                 visitor=visitor[:32],
                 terminal=terminal[:3],
+                placement=ad.placement,
+                creative_id=ad.creative_id,
+                crowd_id=ad.crowd_id,
             )
             for ad in served
         ]
@@ -183,6 +209,17 @@ def _payload(token: str) -> dict:
     ):
         raise ValidationError("广告链接无效", field="t")
     return data
+
+
+def _extras(data: dict) -> dict:
+    """Placement, creative and crowd of a token (absent: a search ad without a creative or crowd)."""
+    placement = data.get("m", Placement.SEARCH)
+    out = {"placement": placement if placement in Placement.values else Placement.SEARCH}
+    for key, field in (("r", "creative_id"), ("w", "crowd_id")):
+        value = data.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            out[field] = value
+    return out
 
 
 def _why_not(data: dict, *, visitor: str, user_agent: str, now) -> tuple[str, str]:
@@ -243,6 +280,7 @@ def click_record(
                 price_fen=data["c"],
                 status=status or S.UNPAID,  # provisional until the charge below says
                 reason=reason or ("" if status else "pending"),
+                **_extras(data),
             )
     except IntegrityError:  # the same token at the same moment: the other request has it
         return ClickOutcome(data["p"], data["g"], "replay")

@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from wanshang.common.scoping import ShopOwnedManager
 
 
+class Placement(models.TextChoices):
+    """Where an ad was shown: the search results (直通车 keyword ads) or a placement outside search
+    (引力魔方 audience ads and 全站推广)."""
+
+    SEARCH = "search", _("搜索结果")
+    HOME = "home", _("首页猜你喜欢")
+    PRODUCT = "product", _("商品详情页推荐")
+    CART = "cart", _("购物车")
+    ORDER_DONE = "order_done", _("支付完成页")
+
+
 class AdImpression(models.Model):
     """One ad shown in one slot of one search page view. Written in one multi-row INSERT per page view
     (`traffic.impressions_record`); never updated."""
@@ -27,6 +38,9 @@ class AdImpression(models.Model):
     query = models.CharField(max_length=100, blank=True)
     visitor = models.CharField(max_length=32, blank=True)
     terminal = models.CharField(max_length=3, blank=True)
+    placement = models.CharField(max_length=10, choices=Placement.choices, default=Placement.SEARCH)
+    creative_id = models.BigIntegerField(null=True, blank=True)  # the creative shown (rotation), if any
+    crowd_id = models.BigIntegerField(null=True, blank=True)  # the audience target that won it, if any
 
     objects = ShopOwnedManager()
 
@@ -68,6 +82,9 @@ class AdClick(models.Model):
     charged_fen = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices)
     reason = models.CharField(max_length=40, blank=True)
+    placement = models.CharField(max_length=10, choices=Placement.choices, default=Placement.SEARCH)
+    creative_id = models.BigIntegerField(null=True, blank=True)
+    crowd_id = models.BigIntegerField(null=True, blank=True)
 
     objects = ShopOwnedManager()
 
@@ -102,6 +119,7 @@ class AdConversion(models.Model):
     quantity = models.PositiveIntegerField()
     amount_fen = models.BigIntegerField()  # the line's payable, no freight
     paid_at = models.DateTimeField()
+    placement = models.CharField(max_length=10, choices=Placement.choices, default=Placement.SEARCH)
 
     objects = ShopOwnedManager()
 

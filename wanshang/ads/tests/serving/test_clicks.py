@@ -161,3 +161,24 @@ def test_bot_clicks_are_not_attributed(live_ad, buyer):
     _shop, _plan, group, ad = _ad(live_ad)
     assert click(ad.token, user_id=buyer.pk, agent="Baiduspider").status == "bot"
     assert conversions_record(orders=[_paid(11, buyer_id=buyer.pk, product_id=group.product_id)]) == 0
+
+
+def test_placement_creative_and_crowd_ride_the_token_into_click_and_conversion(live_ad, buyer):
+    """A token made for an audience placement with a creative and a crowd carries them (signed) into the
+    click row and from there into the conversion; a search token carries none."""
+    from wanshang.ads.attribution import conversions_record
+
+    _shop, _plan, group, ad = _ad(live_ad)
+    assert "m" not in signing.loads(ad.token, salt=traffic.SALT)  # a search token stays as it was
+    payload = signing.loads(ad.token, salt=traffic.SALT)
+    token = signing.dumps({**payload, "m": "cart", "r": 41, "w": 7}, salt=traffic.SALT, compress=True)
+    assert click(token, user_id=buyer.pk).status == "charged"
+    row = AdClick.objects.get()
+    assert (row.placement, row.creative_id, row.crowd_id) == ("cart", 41, 7)
+    assert conversions_record(orders=[_paid(11, buyer_id=buyer.pk, product_id=group.product_id)]) == 1
+    assert AdConversion.objects.get().placement == "cart"
+    # an unknown placement in a (validly signed) token falls back to search rather than storing junk
+    bad = signing.dumps({**payload, "m": "nowhere", "r": True, "v": "x"}, salt=traffic.SALT, compress=True)
+    click(bad, visitor="f" * 32)
+    assert AdClick.objects.get(page_view="x").placement == "search"
+    assert AdClick.objects.get(page_view="x").creative_id is None
