@@ -86,3 +86,25 @@ def test_merchant_sets_rates_and_invites(scene, new_page, login, shot):
     page.get_by_role("button", name="保存").first.click()
     expect(page.locator("[data-section=shop-rate]")).to_contain_text("之间")
     shot(page, "-plans")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_affiliate_pages_fit_a_phone(scene, new_page, login, shot, live_server, language):
+    """At phone width (390 px) no affiliate page is wider than the screen: their tables once pushed the seller's
+    promoter results to 654 px and the platform's withdrawal queue to 504 px in English."""
+    phone = {"width": 390, "height": 800}
+    pages = {
+        scene["user"]: ["/promoter/", "/promoter/products/", "/promoter/orders/", "/promoter/withdrawals/"],
+        scene["shop"].owner: ["/seller/affiliates/", "/seller/affiliates/promoters/"],
+    }
+    for user, urls in pages.items():
+        page = new_page(viewport=phone)
+        login(page, user)
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        for url in urls:
+            page.goto(url)
+            page.wait_for_load_state()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= phone["width"], (url, width)
+        shot(page, f"-phone-{language}")
+        assert page.js_errors == []
