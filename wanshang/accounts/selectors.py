@@ -35,6 +35,13 @@ def address_default(*, user) -> Address | None:
     return Address.objects.filter(user=user).first()
 
 
+def default_province_code(*, user_id: int | None) -> str:
+    """The province (GB/T 2260 code) of the user's default address (else their newest), "" if none."""
+    if not user_id:
+        return ""
+    return Address.objects.filter(user_id=user_id).values_list("province_code", flat=True).first() or ""
+
+
 def user_by_token(*, key: str) -> User | None:
     digest = hashlib.sha256(key.encode()).hexdigest()
     token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()

@@ -4,8 +4,12 @@
   CTR of the keywords promoting products of the same category (the platform's while that category has seen
   fewer than `CATEGORY_MIN_IMPRESSIONS`, and `DEFAULT_CTR` while the platform has seen too few);
 - relevance: the product's title, category path and attribute values, cut as the search index cuts them;
-- buyer experience: the ad group's attributed orders per click against its category's, and the product's
-  written reviews (refund rates are not read yet: counted as neutral).
+- buyer experience: the ad group's attributed orders per click against its category's, the product's
+  written reviews, and its refund rate: orders paid in the last `REFUND_WINDOW_DAYS` with money back for any of
+  the product's units ÷ its paid orders (`orders.selectors.refunded_orders`), smoothed toward the category's
+  rate with a prior of `REFUND_PRIOR_ORDERS` orders, against the category's rate (the marketplace's while the
+  category has fewer than `CATEGORY_MIN_ORDERS` paid orders, `DEFAULT_REFUND_RATE` while the marketplace has
+  too; never below `MIN_REFUND_RATE`). A product nobody bought has no refund part (neutral).
 
 The engine (`engine/quality.py`) turns these into the live score and the 1–10 display with its reasons.
 """
@@ -20,6 +24,7 @@ from django.utils import timezone
 from wanshang.ads.engine.types import CtrStats, Experience, ItemText
 from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression
 from wanshang.catalog.selectors import categories_by_id
+from wanshang.orders.selectors import refunded_orders
 from wanshang.reviews.selectors import product_rating_stats
 from wanshang.search.selectors import index_words, query_words
 
@@ -27,6 +32,11 @@ WINDOW_DAYS = 30
 DEFAULT_CTR = 0.02
 DEFAULT_CVR = 0.03
 CATEGORY_MIN_IMPRESSIONS = 1000
+REFUND_WINDOW_DAYS = 90
+REFUND_PRIOR_ORDERS = 20
+CATEGORY_MIN_ORDERS = 100
+DEFAULT_REFUND_RATE = 0.05
+MIN_REFUND_RATE = 0.01
 VALID_CLICKS = (AdClick.Status.CHARGED, AdClick.Status.DUPLICATE, AdClick.Status.UNPAID)
 
 
@@ -62,6 +72,35 @@ def _item_text(product, categories) -> ItemText:
 
 def _rate(hits: int, trials: int, *, minimum: int, fallback: float) -> float:
     return hits / trials if trials >= minimum and hits > 0 else fallback
+
+
+@dataclass(frozen=True)
+class RefundInputs:
+    paid_orders: int
+    refunded_orders: int
+    rate: float | None  # smoothed; None when nobody bought the product in the window
+    category_rate: float
+
+
+def refund_inputs(products, *, now=None) -> dict[int, RefundInputs]:
+    """product id → its refund figures, for Product rows (category_id read). Two grouped queries."""
+    products = list(products)
+    since = (now or timezone.now()) - timedelta(days=REFUND_WINDOW_DAYS)
+    counts = refunded_orders(
+        since=since,
+        product_ids={p.pk for p in products},
+        category_ids={p.category_id for p in products},
+    )
+    n, r = counts[("all", 0)]
+    platform = r / n if n >= CATEGORY_MIN_ORDERS else DEFAULT_REFUND_RATE
+    out = {}
+    for p in products:
+        cn, cr = counts.get(("category", p.category_id), (0, 0))
+        cat = max(cr / cn if cn >= CATEGORY_MIN_ORDERS else platform, MIN_REFUND_RATE)
+        paid, refunded = counts.get(("product", p.pk), (0, 0))
+        rate = (refunded + REFUND_PRIOR_ORDERS * cat) / (paid + REFUND_PRIOR_ORDERS) if paid else None
+        out[p.pk] = RefundInputs(paid, refunded, rate, cat)
+    return out
 
 
 def keyword_inputs(keywords, *, now=None) -> dict[int, KeywordInputs]:
@@ -103,6 +142,7 @@ def keyword_inputs(keywords, *, now=None) -> dict[int, KeywordInputs]:
         for cat, r in by_cat.items()
     }
     ratings = product_rating_stats(product_ids={k.group.product_id for k in keywords})
+    refunds = refund_inputs({k.group.product_id: k.group.product for k in keywords}.values(), now=now)
     categories = categories_by_id()
     items: dict[int, ItemText] = {}
     out = {}
@@ -125,6 +165,10 @@ def keyword_inputs(keywords, *, now=None) -> dict[int, KeywordInputs]:
                 category_cvr=platform_cvr,
                 review_score=stars,
                 review_count=count,
+                refund_rate=refunds[product.pk].rate,
+                category_refund_rate=refunds[product.pk].category_rate,
+                paid_orders=refunds[product.pk].paid_orders,
+                refunded_orders=refunds[product.pk].refunded_orders,
             ),
         )
     return out

@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.ads.accounts import topup_gateways as topup_gateways  # the cashier's gateways
+from wanshang.ads.creative_report import CREATIVE_REPORT_PERIODS as CREATIVE_REPORT_PERIODS
+from wanshang.ads.creative_report import CreativeRow as CreativeRow
+from wanshang.ads.creative_report import creative_report as creative_report
 from wanshang.ads.models import (
     AdAccount,
     AdCreative,
@@ -19,6 +22,7 @@ from wanshang.ads.models import (
     MatchType,
     NegativeKeyword,
 )
+from wanshang.ads.regions import REGION_MAX as REGION_MAX
 from wanshang.ads.reports import KeywordQuality as KeywordQuality
 from wanshang.ads.reports import Report as Report
 from wanshang.ads.reports import keyword_quality as keyword_quality
@@ -28,6 +32,8 @@ from wanshang.ads.reports import search_terms as search_terms
 from wanshang.ads.reports import traffic_report as traffic_report
 from wanshang.ads.rules import ad_settings as ad_settings  # the platform's rules (one row)
 from wanshang.ads.structure import TRANSITIONS, creative_title_check, plan_highest_bid
+from wanshang.ads.suggestions import KeywordSuggestion as KeywordSuggestion
+from wanshang.ads.suggestions import keyword_suggestions as keyword_suggestions
 from wanshang.ads.wording import CREATIVES_PER_GROUP as CREATIVES_PER_GROUP
 from wanshang.ads.wording import KEYWORD_MAX_CHARS as KEYWORD_MAX_CHARS
 from wanshang.common.errors import NotFound

@@ -29,8 +29,10 @@ from wanshang.ads.structure import plan_update as plan_update
 # --- serving, clicks and attribution (docs/ads-serving.md) ---------------------------------------------------
 # Every structure write bumps the serving index's version once it commits (serving.py).
 # isort: split
+from wanshang.ads import rotation as _rotation
 from wanshang.ads import serving as _serving
 from wanshang.ads.serving import serving_invalidate as serving_invalidate
+from wanshang.ads.suggestions import suggestion_add as suggestion_add
 from wanshang.ads.traffic import ClickOutcome as ClickOutcome
 from wanshang.ads.traffic import ServedAd as ServedAd
 from wanshang.ads.traffic import click_record as click_record
@@ -46,3 +48,20 @@ keyword_update = _serving.invalidating(keyword_update)
 keyword_delete = _serving.invalidating(keyword_delete)
 negative_add = _serving.invalidating(negative_add)
 negative_delete = _serving.invalidating(negative_delete)
+
+# keyword suggestions' one-click add bumps the index too; creative writes reload the rotation (rotation.py)
+
+
+def _creatives_changing(write):
+    def wrapper(*args, **kwargs):
+        result = write(*args, **kwargs)
+        _rotation.creatives_invalidate()
+        return result
+
+    wrapper.__doc__, wrapper.__name__ = write.__doc__, write.__name__
+    return wrapper
+
+
+creative_add = _creatives_changing(creative_add)
+creative_delete = _creatives_changing(creative_delete)
+suggestion_add = _serving.invalidating(suggestion_add)

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from wanshang.ads import regions
 from wanshang.ads.engine import quality
 from wanshang.ads.engine.auction import run_auction
 from wanshang.ads.engine.index import KeywordIndex
@@ -210,7 +211,7 @@ def _stopped(served: ServingIndex, now) -> frozenset:
     stopped = set()
     for pk, (shop_id, _pc, _mobile, daily, total) in served.plans.items():
         day = days.get(pk, {})
-        top = served.highest_bid.get(pk, 0)
+        top = served.highest_bid.get(pk, 0) * regions.peak_percent(served, pk) // 100
         if (
             day.get("exhausted_at")
             or daily - day.get("spend_fen", 0) < top
@@ -238,22 +239,33 @@ class SlotAuction:
     settings: object
 
 
-def search_auction(*, words, terminal: str, slots: int, seed: int, now=None) -> SlotAuction:
-    """The GSP auction for a query's words among the plans serving now on this terminal."""
+def search_auction(
+    *, words, terminal: str, slots: int, seed: int, now=None, province: str = ""
+) -> SlotAuction:
+    """The GSP auction for a query's words among the plans serving now on this terminal, with the plans'
+    region multipliers for the visitor's province (regions.py; "" = unknown, every plan at 100 %)."""
     served = current_index(now)
     stopped, settings = serving_state(served, now)
     mobile = terminal == "h5"
     excluded = set(stopped)
     excluded.update(pk for pk, info in served.plans.items() if not (info[2] if mobile else info[1]))
+    regional = regions.percents_in(served, province)
+    excluded.update(pk for pk, pct in regional.items() if pct == 0)
     words = tuple(words)
     reserve = settings.reserve_price_fen
     if not words or slots < 1:
         return SlotAuction(run_auction((), slots=max(slots, 0), reserve_fen=reserve), settings)
     synonyms = synonym_map()
-    if not excluded:
+    if not excluded and not regional:
         result = served.index.auction(words, synonyms, slots=slots, reserve_fen=reserve, tie_seed=seed)
     else:
         found = [c for c in served.index.candidates(words, synonyms) if c.ad.plan_id not in excluded]
+        found = [
+            replace(c, bid_fen=regions.bid_in_region(c.bid_fen, pct, max_bid_fen=settings.max_bid_fen))
+            if (pct := regional.get(c.ad.plan_id))
+            else c
+            for c in found
+        ]
         result = run_auction(found, slots=slots, reserve_fen=reserve, tie_seed=seed)
     return SlotAuction(result, settings)
 

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from wanshang.ads.models import AdCreative, AdGroup, AdKeyword, AdPlan, MatchType, NegativeKeyword
+from wanshang.ads.regions import check_regions
 from wanshang.ads.rules import ad_settings
 from wanshang.ads.wording import (
     CREATIVES_PER_GROUP,
@@ -22,7 +23,6 @@ from wanshang.ads.wording import (
 from wanshang.catalog.selectors import seller_product_get
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import fen_to_yuan_str
-from wanshang.fulfillment.selectors import region_children
 from wanshang.search.selectors import query_words
 
 S = AdPlan.Status
@@ -33,7 +33,7 @@ TRANSITIONS = {
     S.PAUSED: {S.ACTIVE, S.ENDED},
     S.ENDED: set(),
 }
-MULTIPLIER_MAX = 400
+MULTIPLIER_MAX = 400  # hour multipliers; region multipliers go to regions.REGION_MAX
 _SHOP_KIND = re.compile(
     r"(官方)?(旗舰店|专营店|专卖店|企业店|店铺|店)$"
 )  # percent; 0 = not shown in that hour / region
@@ -161,12 +161,7 @@ def _check_plan(data: PlanInput, *, highest_bid: int) -> None:
     hours = data.hour_multipliers
     if not isinstance(hours, list) or len(hours) != 24 or not all(_pct(h) for h in hours):
         raise ValidationError(f"分时折扣须是 24 个 0–{MULTIPLIER_MAX} 的百分比", field="hour_multipliers")
-    provinces = {r.code for r in region_children(parent_code=None)}
-    regions = data.region_multipliers
-    if not isinstance(regions, dict) or not all(k in provinces and _pct(v) for k, v in regions.items()):
-        raise ValidationError(
-            f"地域溢价须是省级地区编码对应 0–{MULTIPLIER_MAX} 的百分比", field="region_multipliers"
-        )
+    data.region_multipliers = check_regions(data.region_multipliers)
 
 
 def _pct(value) -> bool:

@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from wanshang.ads.accounts import ad_charge
 from wanshang.ads.models import AdKeyword
+from wanshang.ads.regions import visitor_province
+from wanshang.ads.rotation import arms_of, choose, draw
 from wanshang.ads.serving import current_index, search_auction, serving_state, state_invalidate
 from wanshang.ads.traffic_models import AdClick, AdImpression, Placement
 from wanshang.catalog.selectors import public_products_in_order
@@ -63,6 +65,8 @@ class ServedAd:
     placement: str = "search"  # a traffic_models.Placement value
     creative_id: int | None = None  # the creative shown, when the group has creatives (rotation)
     crowd_id: int | None = None  # the audience target that won the slot, for audience placements
+    title: str = ""  # the creative's title ("" = the product's own)
+    image_url: str = ""  # the creative's image ("" = the product's main picture)
 
 
 def _token_make(
@@ -108,10 +112,20 @@ def _token_make(
 
 
 def search_ads_serve(
-    *, words, query: str, page: int, per_page: int, visitor: str, terminal: str, user_agent=None, now=None
+    *,
+    words,
+    query: str,
+    page: int,
+    per_page: int,
+    visitor: str,
+    terminal: str,
+    user_agent=None,
+    now=None,
+    user_id: int | None = None,
 ) -> list[ServedAd]:
     """The ads for one search results page, in the slots that fall on it, and their impressions recorded.
-    A known robot's user agent gets none: its page views would only dilute the CTR."""
+    A known robot's user agent gets none: its page views would only dilute the CTR. The logged-in buyer's
+    province applies the plans' region multipliers; each ad wears one of its group's creatives (rotation.py)."""
     now = now or timezone.now()
     words = tuple(words)
     if not words or (user_agent and BOT_AGENTS.search(user_agent)):
@@ -124,7 +138,12 @@ def search_ads_serve(
         return []
     page_view = secrets.token_hex(16)
     result = search_auction(
-        words=words, terminal=terminal, slots=len(positions), seed=int(page_view[:12], 16), now=now
+        words=words,
+        terminal=terminal,
+        slots=len(positions),
+        seed=int(page_view[:12], 16),
+        now=now,
+        province=visitor_province(user_id=user_id),
     ).result
     chosen = [(result.wins[i], pos) for i, pos in here if i < len(result.wins)]
     if not chosen:
@@ -132,15 +151,29 @@ def search_ads_serve(
     products = {
         p.pk: p for p in public_products_in_order(product_ids=[w.candidate.ad.product_id for w, _ in chosen])
     }
+    arms = arms_of([w.candidate.ad.group_id for w, _ in chosen], now)
     served = []
     for win, pos in chosen:
         ad = win.candidate.ad
         if ad.product_id not in products:
             continue
-        token = _token_make(win=win, query=query, page_view=page_view, visitor=visitor, now=now)
+        arm = choose(arms[ad.group_id], draw(page_view, ad.group_id))
+        creative_id = arm.creative_id if arm else None
+        token = _token_make(
+            win=win, query=query, page_view=page_view, visitor=visitor, now=now, creative_id=creative_id
+        )
         served.append(
             ServedAd(
-                pos, products[ad.product_id], ad.plan_id, ad.group_id, ad.keyword_id, win.price_fen, token
+                pos,
+                products[ad.product_id],
+                ad.plan_id,
+                ad.group_id,
+                ad.keyword_id,
+                win.price_fen,
+                token,
+                creative_id=creative_id,
+                title=arm.title if arm else "",
+                image_url=arm.image_url if arm else "",
             )
         )
     impressions_record(

@@ -285,6 +285,33 @@ def products_of_payment(*, buyer_id: int, payment_no: str) -> list[int]:
     )
 
 
+# --- for 推广中心's quality score (refund rates) ------------------------------------------------------------------
+
+
+def refunded_orders(*, since, product_ids=(), category_ids=()) -> dict[tuple[str, int], tuple[int, int]]:
+    """(paid orders, refunded orders) since `since` by ("product", id) and ("category", id), and the whole
+    marketplace's under ("all", 0): an order counts once per product (or category) it has lines of, and as
+    refunded when money came back for any unit of those lines (`refunded_qty`, set by every refund, plain or
+    after-sales). Orders paid at or after `since`, whatever their state now (a refunded order left PAID_STATES)."""
+    paid = OrderLine.objects.filter(order__paid_at__gte=since)
+    refunded = Count("order_id", distinct=True, filter=Q(refunded_qty__gt=0))
+    out: dict[tuple[str, int], tuple[int, int]] = {}
+    for scope, column, ids in (
+        ("product", "product_id", product_ids),
+        ("category", "category_id", category_ids),
+    ):
+        if ids:
+            rows = (
+                paid.filter(**{f"{column}__in": list(ids)})
+                .values_list(column)
+                .annotate(n=Count("order_id", distinct=True), r=refunded)
+            )
+            out.update({(scope, pk): (n, r) for pk, n, r in rows})
+    total = paid.aggregate(n=Count("order_id", distinct=True), r=refunded)
+    out[("all", 0)] = (total["n"] or 0, total["r"] or 0)
+    return out
+
+
 # --- for reviews (评价) ------------------------------------------------------------------------------------------
 
 REVIEWABLE_STATES = [OrderStatus.RECEIVED, OrderStatus.COMPLETED]

@@ -646,3 +646,34 @@ def query_words(query: str) -> list[str]:
     """The words the search box cuts `query` into (NFKC, lower case, jieba precise mode, stop words and repeats
     dropped): ads stores a keyword's words this way so its matching reads a query as search does."""
     return text.query_words(query)
+
+
+# --- for 推广中心's keyword suggestions (ads reads the query log through these) ---------------------------------
+
+
+def queries_to_category(*, category_id: int, since, limit: int = 50) -> list[tuple[str, int]]:
+    """The searches since `since` whose opened result was a product of the category (the first result a search
+    opened is what the log keeps): (normalised query, searches), most first. Normalised = the search box's
+    words joined by spaces, as `query_words` cuts them."""
+    products = SearchDoc.objects.filter(category_id=category_id).values("product_id")
+    rows = (
+        SearchQuery.objects.filter(created_at__gte=since, clicked_product_id__in=products)
+        .exclude(normalised="")
+        .values("normalised")
+        .annotate(n=Count("id"))
+        .order_by("-n", "normalised")[:limit]
+    )
+    return [(r["normalised"], r["n"]) for r in rows]
+
+
+def query_volumes(*, normalised, since) -> dict[str, int]:
+    """How many searches since `since` read as each of these normalised queries (words joined by spaces)."""
+    keys = [k for k in set(normalised) if k]
+    if not keys:
+        return {}
+    rows = (
+        SearchQuery.objects.filter(normalised__in=keys, created_at__gte=since)
+        .values("normalised")
+        .annotate(n=Count("id"))
+    )
+    return {r["normalised"]: r["n"] for r in rows}

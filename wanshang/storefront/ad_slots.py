@@ -40,6 +40,7 @@ def served_ads(request, *, words, query: str, page: int, per_page: int) -> list:
         visitor=visitor,
         terminal=terminal,
         user_agent=request.headers.get("User-Agent", ""),
+        user_id=user.pk if user is not None and user.is_authenticated else None,
     )
 
 

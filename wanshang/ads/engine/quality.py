@@ -7,8 +7,9 @@
   its category path does, 0.7 when only an attribute value does, 0 otherwise; ρ = their mean and the factor is
   floor + (1 − floor)·ρ, so an unrelated keyword keeps a fifth of its rank by default;
 - buyer experience: conversion (orders ÷ clicks smoothed toward the category's CVR), review stars (smoothed
-  toward 4.5 with a prior of a few reviews) and refund rate against the category's; each present part
-  multiplies, an absent one counts 1.0 (neutral), the product is clipped to [0.5, 1.5].
+  toward 4.5 with a prior of a few reviews) and refund rate against the category's (explained in the report
+  with the orders and refunds behind it); each present part multiplies, an absent one counts 1.0 (neutral),
+  the product is clipped to [0.5, 1.5].
 
 live QS = ctr^w × relevance × experience (w = `ctr_weight`, 1 by default: rank is then bid × relative CTR,
 the expected revenue of an impression). The display is 6 + 2.5·log₂(live QS), rounded and kept in 1–10:
@@ -201,7 +202,27 @@ def _experience_report(exp: Experience | None, settings: QualitySettings) -> Com
         text = _("买家体验低于同类目平均：%(reasons)s。") % {"reasons": reasons}
     else:
         text = _("买家体验与同类目平均相当。")
+    if "refunds" in parts:
+        text += _refund_sentence(exp, parts["refunds"])
     return ComponentReport("experience", _("买家体验"), score, level, text)
+
+
+def _refund_sentence(exp: Experience, factor: float) -> str:
+    """The refund part explained: the counts behind it (when given) against the category's rate."""
+    if exp.paid_orders:
+        seen = _("退款：%(paid)s 笔成交中 %(refunded)s 笔有退款（%(rate)s），") % {
+            "paid": exp.paid_orders,
+            "refunded": exp.refunded_orders,
+            "rate": f"{exp.refunded_orders / exp.paid_orders:.1%}",
+        }
+    else:
+        seen = _("退款率 %(rate)s，") % {"rate": f"{exp.refund_rate:.1%}"}
+    seen += _("同类目平均 %(rate)s") % {"rate": f"{exp.category_refund_rate:.1%}"}
+    if factor < 0.97:
+        return seen + _("：退款偏多，拉低了买家体验，请检查描述、质量和发货。")
+    if factor > 1.03:
+        return seen + _("：退款少于同类目，加分。")
+    return seen + _("：与同类目相当。")
 
 
 def report(

@@ -122,8 +122,10 @@ class Experience:
     category_cvr: float | None = None
     review_score: float | None = None  # 1–5 stars
     review_count: int = 0
-    refund_rate: float | None = None  # refunded orders ÷ paid orders
+    refund_rate: float | None = None  # refunded orders ÷ paid orders (the caller may smooth it)
     category_refund_rate: float | None = None
+    paid_orders: int = 0  # the counts behind refund_rate, for the report's explanation
+    refunded_orders: int = 0
 
 
 @dataclass(frozen=True, slots=True)

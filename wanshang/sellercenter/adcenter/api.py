@@ -80,7 +80,8 @@ class SellerAdPlanIn(Schema):
         default_factory=lambda: [100] * 24, description="24 个百分比（0–400），0 点到 23 点；0 为该时段不投放"
     )
     region_multipliers: dict[str, int] = Field(
-        default_factory=dict, description='{省级编码: 百分比（0–400）}，如 {"310000": 120}；不写的省份为 100'
+        default_factory=dict,
+        description='{省级编码: 百分比（0–500）}，如 {"310000": 120}；不写的省份为 100，0 为不投放；按买家默认收货地址的省份生效',
     )
     on_pc: StrictBool = True
     on_mobile: StrictBool = True

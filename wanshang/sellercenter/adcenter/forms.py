@@ -4,12 +4,13 @@ services' (their refusals land on these fields through `form_errors`)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wanshang.ads.selectors import MATCH_TYPES, NEGATIVE_MATCH_TYPES, PACINGS
+from wanshang.ads.selectors import MATCH_TYPES, NEGATIVE_MATCH_TYPES, PACINGS, REGION_MAX
 from wanshang.ads.services import KeywordInput
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.forms import YuanField
 from wanshang.common.money import yuan_to_fen
 
+REGION_PREFIX = "region_"
 MATCH_WORDS = {
     "精确": "exact",
     "exact": "exact",
@@ -43,12 +44,6 @@ class PlanForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"placeholder": "100,100,…"}),
     )
-    regions = forms.CharField(
-        label=_("地域溢价（%）"),
-        required=False,
-        help_text=_("每行一个“省级编码=百分比”，如 310000=120；不写的省份为 100%，0 为不投放"),
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "310000=120\n650000=0"}),
-    )
 
     def clean_hours(self):
         text = self.cleaned_data["hours"].strip()
@@ -59,18 +54,52 @@ class PlanForm(forms.Form):
             raise forms.ValidationError(_("请填写 24 个整数百分比，用逗号隔开"))
         return [int(p) for p in parts]
 
-    def clean_regions(self):
-        result = {}
-        for line in self.cleaned_data["regions"].splitlines():
-            if not line.strip():
-                continue
-            code, sep, pct = line.replace("＝", "=").partition("=")
-            if not sep or not pct.strip().isdigit():
-                raise forms.ValidationError(
-                    _("“%(line)s”格式不对，应为 省级编码=百分比") % {"line": line.strip()[:20]}
-                )
-            result[code.strip()] = int(pct.strip())
-        return result
+    def __init__(self, *args, provinces=None, **kwargs):
+        """`provinces`: code → name of the provinces the region multipliers may name (one field each)."""
+        super().__init__(*args, **kwargs)
+        self.provinces = dict(provinces or {})
+        for code in self.provinces:
+            self.fields[f"{REGION_PREFIX}{code}"] = forms.IntegerField(
+                label=self.provinces[code],
+                required=False,
+                min_value=0,
+                max_value=REGION_MAX,
+                error_messages={
+                    "min_value": _("地域溢价不能小于 0%"),
+                    "max_value": _("地域溢价不能超过 %(max)s%%") % {"max": REGION_MAX},
+                    "invalid": _("请填写整数百分比"),
+                },
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "max": REGION_MAX, "step": 1, "placeholder": "100"}
+                ),
+            )
+
+    def region_rows(self):
+        """(code, name, bound field) per province, for the template's table."""
+        return [(code, name, self[f"{REGION_PREFIX}{code}"]) for code, name in self.provinces.items()]
+
+    def clean(self):
+        data = super().clean()
+        unknown = [
+            key[len(REGION_PREFIX) :]
+            for key in self.data
+            if key.startswith(REGION_PREFIX) and key not in self.fields and str(self.data.get(key)).strip()
+        ]
+        if unknown:
+            raise forms.ValidationError(
+                _("未知的省级地区编码：%(codes)s") % {"codes": "、".join(unknown)[:60]}
+            )
+        data["regions"] = {
+            code: data[f"{REGION_PREFIX}{code}"]
+            for code in self.provinces
+            if data.get(f"{REGION_PREFIX}{code}") is not None
+        }
+        return data
+
+
+def region_initial(regions: dict) -> dict:
+    """A plan's region multipliers as the plan form's initial values."""
+    return {f"{REGION_PREFIX}{code}": pct for code, pct in (regions or {}).items()}
 
 
 class GroupForm(forms.Form):
@@ -147,3 +176,11 @@ class CreativeForm(forms.Form):
     def __init__(self, *args, images=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["image_url"].choices = [(url, url) for url in images]
+
+
+class SuggestionAddForm(forms.Form):
+    """One suggested keyword added with one click: its word, a bid (empty = the suggested bid) and a match type."""
+
+    word = forms.CharField(label=_("关键词"), max_length=60)
+    bid = YuanField(label=_("出价（元）"), required=False, help_text=_("留空：用建议出价"))
+    match_type = forms.ChoiceField(label=_("匹配方式"), choices=MATCH_TYPES, initial="broad")

@@ -26,7 +26,7 @@ from wanshang.catalog.selectors import seller_product_list
 from wanshang.common.web import form_errors, message_errors
 from wanshang.merchants import permissions as P
 from wanshang.sellercenter.access import seller_render, seller_view
-from wanshang.sellercenter.adcenter.forms import GroupForm, NegativeForm, PlanForm, TopUpForm
+from wanshang.sellercenter.adcenter.forms import GroupForm, NegativeForm, PlanForm, TopUpForm, region_initial
 
 PERM = P.ADS_MANAGE
 
@@ -159,7 +159,7 @@ def _plan_initial(plan) -> dict:
         "on_pc": plan.on_pc,
         "on_mobile": plan.on_mobile,
         "hours": ",".join(str(h) for h in plan.hour_multipliers),
-        "regions": "\n".join(f"{k}={v}" for k, v in sorted(plan.region_multipliers.items())),
+        **region_initial(plan.region_multipliers),
     }
 
 
@@ -175,8 +175,9 @@ def plan_edit_view(request, plan_id: int):
 
 def _plan_form(request, plan=None):
     status = 200
+    provinces = {r.code: r.name for r in ads.provinces()}
     if request.method == "POST":
-        form = PlanForm(request.POST)
+        form = PlanForm(request.POST, provinces=provinces)
         if form.is_valid():
             if form.cleaned_data["daily_budget"] is None:
                 form.add_error("daily_budget", _("请填写日预算"))
@@ -199,11 +200,11 @@ def _plan_form(request, plan=None):
             if plan
             else {"start_date": timezone.localdate(), "pacing": "standard", "on_pc": True, "on_mobile": True}
         )
-        form = PlanForm(initial=initial)
+        form = PlanForm(initial=initial, provinces=provinces)
     return seller_render(
         request,
         "sellercenter/ads/plan_form.html",
-        {"form": form, "plan": plan, "provinces": ads.provinces()},
+        {"form": form, "plan": plan, "region_max": ads.REGION_MAX},
         status=status,
         active="ads_plans",
     )

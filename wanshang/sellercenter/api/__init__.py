@@ -48,6 +48,7 @@ from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.adcenter.api import router as ads_router
 from wanshang.sellercenter.api.ads_reports import router as ads_reports_router
+from wanshang.sellercenter.api.ads_tools import router as ads_tools_router
 from wanshang.sellercenter.api.affiliates import router as affiliates_router
 from wanshang.sellercenter.api.aftersales import router as aftersales_router
 from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
@@ -568,6 +569,7 @@ def _mount_data():
     router.add_router("", reviews_router, tags=["seller reviews"])
     router.add_router("", stockplan_router, tags=["seller stock planning"])
     router.add_router("", ads_reports_router, tags=["seller ads reports"])
+    router.add_router("", ads_tools_router, tags=["seller ads"])
     router.add_router("", shipping_router, tags=["seller shipping"])
     router.add_router("", stores_router, tags=["seller stores"])
     router.add_router("", affiliates_router, tags=["seller affiliates"])

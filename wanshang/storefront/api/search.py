@@ -66,7 +66,18 @@ class SearchAdOut(Schema):
     label: str = Field("广告", description="展示用标签")
     position: int = Field(description="在本页结果中的位置（从 1 起，自然结果依次后移）")
     click_url: str = Field(description="点击时打开的地址（签名链接，一次有效；记录点击后跳转到商品页）")
+    creative_id: int | None = Field(None, description="本次展示的创意（单元有创意时轮播），无创意为 null")
+    title: str = Field("", description="展示标题：创意标题，无创意时为商品标题")
+    image: str = Field("", description="展示图片：创意图片，无创意时为商品主图")
     product: SearchHitOut
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.title or obj.product.title
+
+    @staticmethod
+    def resolve_image(obj) -> str:
+        return obj.image_url or obj.product.main_image or ""
 
     @staticmethod
     def resolve_click_url(obj) -> str:

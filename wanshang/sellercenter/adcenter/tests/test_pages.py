@@ -71,7 +71,8 @@ def _plan_post(**changes):
         "on_pc": "on",
         "on_mobile": "on",
         "hours": "",
-        "regions": "310000=120\n650000=0",
+        "region_310000": "120",
+        "region_650000": "0",
     }
     data.update(changes)
     return data
@@ -144,7 +145,9 @@ def test_keyword_row_edit_with_htmx(shop, login_client, ad_tree):
         ({"daily_budget": "0.01"}, "daily_budget", "一次点击"),
         ({"end_date": "2000-01-01"}, "end_date", "结束日期不能早于开始日期"),
         ({"hours": "100,50"}, "hours", "24"),
-        ({"regions": "999999=120"}, "region_multipliers", "省级"),
+        ({"region_999999": "120"}, None, "未知的省级地区编码"),
+        ({"region_310000": "501"}, "region_310000", "地域溢价不能超过 500%"),
+        ({"region_310000": "-1"}, "region_310000", "地域溢价不能小于 0%"),
         ({"on_pc": "", "on_mobile": ""}, None, "终端"),
         ({"total_budget": "10"}, "total_budget", "总预算不能低于日预算"),
     ],
