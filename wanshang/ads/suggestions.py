@@ -28,10 +28,10 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from wanshang.ads.models import AdGroup, AdKeyword, AdPlan
+from wanshang.ads.models import AdGroup, AdKeyword, AdPlan, MatchType
 from wanshang.ads.quality_data import VALID_CLICKS
 from wanshang.ads.rules import ad_settings
-from wanshang.ads.structure import KeywordInput, _group, keywords_add
+from wanshang.ads.structure import KeywordInput, _group, check_bid, check_word, keywords_add
 from wanshang.ads.traffic_models import AdClick, AdImpression
 from wanshang.ads.wording import KEYWORD_MAX_CHARS, normalise
 from wanshang.common.errors import ValidationError
@@ -186,15 +186,19 @@ def suggestion_add(
     *, shop, group_id: int, word: str, match_type: str, bid_fen: int | None = None, now=None
 ) -> AdKeyword:
     """Add one keyword to the group (the one-click add of a suggestion): without a bid, at its suggested bid.
-    The keyword rules are `keywords_add`'s (a word already in the group, over the limit, a bad bid: refused)."""
+    The keyword rules are `keywords_add`'s, checked first with the API's field names (`word`: empty, over 20
+    characters, only ignored words, already in the group with the same words; `match_type`; `bid_fen`)."""
     group = _group(shop, group_id)  # another shop's group: NotFound before anything is read for it
-    key = _key(normalise(word or ""))
-    if key and key in _taken(group):
+    key = _key(check_word(word or "", field_name="word"))
+    if key in _taken(group):
         raise ValidationError(f"关键词“{key}”已存在（同样的分词）", field="word")
+    if match_type not in MatchType.values:
+        raise ValidationError("匹配方式须是 精确/短语/广泛", field="match_type")
     if bid_fen is None:
-        if not key:
-            raise ValidationError("关键词不能为空或只有搜索忽略的词", field="word")
         bid_fen = _suggest(group, {key: "title"}, now=now or timezone.now())[0].suggested_bid_fen
+    check_bid(bid_fen, field_name="bid_fen")
+    if bid_fen > group.plan.daily_budget_fen:
+        raise ValidationError("出价高于计划日预算：预算不够一次点击", field="bid_fen")
     return keywords_add(
         shop=shop,
         group_id=group.pk,

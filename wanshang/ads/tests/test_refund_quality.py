@@ -42,7 +42,9 @@ def test_refund_rate_is_read_smoothed_against_the_category(shop, make_product, s
     cat = DEFAULT_REFUND_RATE  # 6 paid orders: too few for the category's own rate or the marketplace's
     assert (got[refunding.pk].paid_orders, got[refunding.pk].refunded_orders) == (4, 2)
     assert got[refunding.pk].category_rate == cat
-    assert got[refunding.pk].rate == pytest.approx((2 + REFUND_PRIOR_ORDERS * cat) / (4 + REFUND_PRIOR_ORDERS))
+    assert got[refunding.pk].rate == pytest.approx(
+        (2 + REFUND_PRIOR_ORDERS * cat) / (4 + REFUND_PRIOR_ORDERS)
+    )
     assert got[fine.pk].rate == pytest.approx(REFUND_PRIOR_ORDERS * cat / (2 + REFUND_PRIOR_ORDERS))
     assert got[unsold.pk].rate is None  # nobody bought it: no refund part (neutral)
 
