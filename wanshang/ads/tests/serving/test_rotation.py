@@ -107,3 +107,21 @@ def test_the_creatives_report_of_another_shops_group_is_not_found(with_creatives
     other, *_ = live_ad(bid=120)
     with pytest.raises(NotFound):
         creative_report(shop=other, group_id=group.pk)
+
+
+def test_the_search_page_and_api_show_the_creative_on_the_ad_card(client, with_creatives, make_product):
+    from html import unescape
+
+    shop, group, _kws, creatives = with_creatives(n=1, title="夏季碎花连衣裙")
+    make_product(shop, title="碎花连衣裙 长款")  # an organic result beside the ad
+    [creative] = creatives
+    page = client.get("/search/", {"q": "连衣裙"}, HTTP_USER_AGENT=BROWSER)
+    assert page.status_code == 200
+    html = unescape(page.text)
+    card = html[html.index('class="goods-card ad-card"') :][:2000]
+    assert f'data-ad-creative="{creative.pk}"' in card
+    assert creative.title in card and creative.image_url in card
+    assert AdImpression.objects.get().creative_id == creative.pk
+    answer = client.get("/api/store/search", {"q": "连衣裙"}, HTTP_USER_AGENT=BROWSER).json()
+    [ad] = answer["ads"]
+    assert (ad["creative_id"], ad["title"], ad["image"]) == (creative.pk, creative.title, creative.image_url)
