@@ -65,8 +65,9 @@ class PlanForm(forms.Form):
                 min_value=0,
                 max_value=REGION_MAX,
                 error_messages={
-                    "min_value": _("地域溢价不能小于 0%"),
-                    "max_value": _("地域溢价不能超过 %(max)s%%") % {"max": REGION_MAX},
+                    # Django fills in %(limit_value)s
+                    "min_value": _("地域溢价不能小于 %(limit_value)s%%"),
+                    "max_value": _("地域溢价不能超过 %(limit_value)s%%"),
                     "invalid": _("请填写整数百分比"),
                 },
                 widget=forms.NumberInput(
