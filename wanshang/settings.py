@@ -335,6 +335,9 @@ WANSHANG = {
     ),  # 10% of the commission
     "AFFILIATE_FREEZE_DAYS": int(os.environ.get("AFFILIATE_FREEZE_DAYS", "15")),  # after receipt
     "AFFILIATE_WITHDRAW_MIN_FEN": int(os.environ.get("AFFILIATE_WITHDRAW_MIN_FEN", "1000")),  # ¥10
+    # A promoter's own purchase through their link: 0 = no commission (kept as invalid with the reason), 1 = paid.
+    # DOMAIN.md is silent; peers refuse it, so off by default.
+    "AFFILIATE_SELF_PURCHASE_PAYS": int(os.environ.get("AFFILIATE_SELF_PURCHASE_PAYS", "0")),
     "MAX_LINE_QUANTITY": 9999,
     # Points: earned per yuan paid on completed orders; N points = ¥1 at checkout, up to a share of the goods.
     "POINTS_EARN_PER_YUAN": int(os.environ.get("POINTS_EARN_PER_YUAN", "1")),

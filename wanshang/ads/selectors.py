@@ -226,3 +226,9 @@ def charge_exists(*, shop_id, reference: str) -> bool:
     return AdLedgerEntry.objects.filter(
         shop_id=shop_id, kind=AdLedgerEntry.Kind.CHARGE, reference=reference
     ).exists()
+
+
+def group_plan_kind(*, group_id) -> str:
+    """The kind of plan an ad group belongs to (`AdPlan.Kind`: keyword / audience / auto), "" when the group is
+    gone. The click redirect names the visit's paid source with it (直通车 / 引力魔方 / 全站推广)."""
+    return AdGroup.objects.filter(pk=group_id).values_list("plan__kind", flat=True).first() or ""

@@ -2,8 +2,9 @@
 
 from wanshang.ads.accounts import topup_credit
 from wanshang.ads.attribution import conversions_record
+from wanshang.ads.privacy import ad_clicks_forget
 from wanshang.common import events
-from wanshang.common.domain_events import OrdersPaid, PaymentSucceeded
+from wanshang.common.domain_events import BuyerDataDeleted, OrdersPaid, PaymentSucceeded
 
 AD_TOPUP = "ad_topup"  # payments' Payment.Purpose.AD_TOPUP
 
@@ -22,7 +23,13 @@ def on_orders_paid(event: OrdersPaid) -> None:
     conversions_record(orders=event.orders, at=event.at)
 
 
+def on_buyer_data_deleted(event: BuyerDataDeleted) -> None:
+    """A buyer's data deletion: their ad clicks lose the user and browser link (in the deletion's transaction)."""
+    ad_clicks_forget(user_id=event.user_id, visitors=event.visitors)
+
+
 SUBSCRIPTIONS = [
     (PaymentSucceeded, on_payment_succeeded, events.IN_TRANSACTION),
     (OrdersPaid, on_orders_paid, events.AFTER_COMMIT),
+    (BuyerDataDeleted, on_buyer_data_deleted, events.IN_TRANSACTION),
 ]

@@ -29,11 +29,14 @@ from wanshang.payments.services import (
 
 S = Commission.Status
 OPEN = (S.ESTIMATED, S.CONFIRMED)
+SELF_PURCHASE_REASON = "达人自购：通过自己的推广链接下单，不计佣金"
 
 
 def commission_attribute(*, order: OrderFacts, at) -> Commission | None:
     """An order was paid: attribute it to the last click of its visitor on a link of its shop within the window
-    and write the estimated commission (its lines at the promoter's rates). Idempotent per order."""
+    and write the estimated commission (its lines at the promoter's rates). Idempotent per order.
+    The promoter's own order (its buyer is the promoter's user) is written invalid with SELF_PURCHASE_REASON,
+    so it shows in their center with the reason and never pays, unless AFFILIATE_SELF_PURCHASE_PAYS."""
     existing = Commission.objects.filter(order_id=order.order_id).first()
     if existing is not None:
         return existing
@@ -66,7 +69,10 @@ def commission_attribute(*, order: OrderFacts, at) -> Commission | None:
         return None
     fee_bps = conf("SERVICE_FEE_BPS")
     split = fee_split(amount_fen=amount, fee_bps=fee_bps)
+    own = click.promoter.user_id == order.buyer_id and not conf("SELF_PURCHASE_PAYS")
     commission = Commission.objects.create(
+        status=S.INVALID if own else S.ESTIMATED,
+        invalid_reason=SELF_PURCHASE_REASON if own else "",
         shop_id=order.shop_id,
         order_id=order.order_id,
         promoter_id=click.promoter_id,

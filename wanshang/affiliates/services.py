@@ -15,6 +15,8 @@ from wanshang.affiliates.promoters import invitation_answer as invitation_answer
 from wanshang.affiliates.promoters import link_create as link_create
 from wanshang.affiliates.promoters import promoter_apply as promoter_apply
 from wanshang.affiliates.promoters import promoter_review as promoter_review
+from wanshang.affiliates.tracking import click_land as click_land
 from wanshang.affiliates.tracking import click_record as click_record
+from wanshang.affiliates.tracking import clicks_forget as clicks_forget
 from wanshang.affiliates.withdrawals import withdrawal_request as withdrawal_request
 from wanshang.affiliates.withdrawals import withdrawal_review as withdrawal_review

@@ -3,6 +3,7 @@ order): attribution at payment, confirmation at receipt, invalid on cancellation
 refund."""
 
 from wanshang.affiliates.services import (
+    clicks_forget,
     commission_attribute,
     commission_cancel,
     commission_confirm,
@@ -10,6 +11,7 @@ from wanshang.affiliates.services import (
 )
 from wanshang.common import events
 from wanshang.common.domain_events import (
+    BuyerDataDeleted,
     OrderCancelled,
     OrderCompleted,
     OrderReceived,
@@ -41,10 +43,16 @@ def on_refund_completed(event: RefundCompleted) -> None:
     commission_refund(order=event.order, refund_no=event.refund_no, is_full=event.is_full, at=event.at)
 
 
+def on_buyer_data_deleted(event: BuyerDataDeleted) -> None:
+    """A buyer's data deletion: their affiliate clicks lose the user and browser link."""
+    clicks_forget(user_id=event.user_id, visitors=event.visitors)
+
+
 SUBSCRIPTIONS = [
     (OrdersPaid, on_orders_paid, events.IN_TRANSACTION),
     (OrderReceived, on_order_received, events.IN_TRANSACTION),
     (OrderCompleted, on_order_completed, events.IN_TRANSACTION),
     (OrderCancelled, on_order_cancelled, events.IN_TRANSACTION),
     (RefundCompleted, on_refund_completed, events.IN_TRANSACTION),
+    (BuyerDataDeleted, on_buyer_data_deleted, events.IN_TRANSACTION),
 ]

@@ -9,15 +9,11 @@ from wanshang.affiliates.conf import conf
 from wanshang.affiliates.models import Click, CommissionPlan, Link, Promoter
 
 
-def click_record(
-    *, code: str, visitor: str, user_id: int | None = None, product_id=None, shop_id=None, now=None
-):
-    """A storefront page was opened with `?aff=<code>`: keep one click per visitor and link within the dedupe
-    window (AFFILIATE_CLICK_DEDUPE_MINUTES). The page must be the link's target (its product, or any page of
-    its shop for a shop link). Returns the click, or None when nothing was recorded (unknown code, a
-    promoter no longer approved, no visitor, another page, a repeat)."""
+def _landing_link(*, code: str, product_id, shop_id):
+    """The live link a `?aff=<code>` page view came through: a known code of a promoter still approved, whose
+    target is this page (its product, or any page of its shop for a shop link). None otherwise."""
     code = (code or "").strip()[:16]
-    if not code or not (visitor or user_id):
+    if not code:
         return None
     link = Link.objects.select_related("promoter").filter(code=code).first()
     if link is None or link.promoter.status != Promoter.Status.APPROVED:
@@ -26,12 +22,26 @@ def click_record(
         return None
     if shop_id is not None and shop_id != link.shop_id:
         return None
+    return link
+
+
+def click_land(
+    *, code: str, visitor: str, user_id: int | None = None, product_id=None, shop_id=None, now=None
+) -> tuple[bool, Click | None]:
+    """A storefront page (or the JSON API's product) was opened with `?aff=<code>`: (whether the code is a live
+    link to this page — the visit is 淘宝客 traffic —, the click recorded or None). A click is kept once per
+    visitor and link within the dedupe window (AFFILIATE_CLICK_DEDUPE_MINUTES); none without a visitor."""
+    link = _landing_link(code=code, product_id=product_id, shop_id=shop_id)
+    if link is None:
+        return False, None
+    if not (visitor or user_id):
+        return True, None
     now = now or timezone.now()
     visitor = visitor or f"u{user_id}"
     since = now - timedelta(minutes=conf("CLICK_DEDUPE_MINUTES"))
     if Click.objects.filter(link=link, visitor=visitor, at__gt=since, at__lte=now).exists():
-        return None
-    return Click.objects.create(
+        return True, None
+    click = Click.objects.create(
         link=link,
         promoter=link.promoter,
         shop_id=link.shop_id,
@@ -40,6 +50,30 @@ def click_record(
         user_id=user_id,
         at=now,
     )
+    return True, click
+
+
+def click_record(
+    *, code: str, visitor: str, user_id: int | None = None, product_id=None, shop_id=None, now=None
+):
+    """A storefront page was opened with `?aff=<code>`: keep one click per visitor and link within the dedupe
+    window (AFFILIATE_CLICK_DEDUPE_MINUTES). The page must be the link's target (its product, or any page of
+    its shop for a shop link). Returns the click, or None when nothing was recorded (unknown code, a
+    promoter no longer approved, no visitor, another page, a repeat)."""
+    return click_land(
+        code=code, visitor=visitor, user_id=user_id, product_id=product_id, shop_id=shop_id, now=now
+    )[1]
+
+
+def clicks_forget(*, user_id: int, visitors) -> int:
+    """A buyer's data deletion (insights.privacy, through `BuyerDataDeleted`): their clicks stay — a
+    commission still points at its click, and the promoter's click counts must not change — but lose the
+    user and the browser they came from. Returns the clicks unlinked."""
+    who = Q(user_id=user_id)
+    visitors = [v for v in visitors if v]
+    if visitors:
+        who |= Q(visitor__in=visitors)
+    return Click.objects.filter(who).update(user_id=None, visitor="")
 
 
 def last_click(*, shop_id: int, visitor: str, buyer_id: int, at):

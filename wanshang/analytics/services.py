@@ -9,9 +9,12 @@ from django.utils import timezone
 from wanshang.analytics.collector import ingest
 from wanshang.analytics.models import Event, EventKind, VisitorDay
 from wanshang.analytics.rollup import local_day, remark_days
+from wanshang.analytics.sources import paid_marker as paid_marker  # an ad click's landing marker (`?ad=`)
 from wanshang.analytics.tracking import SESSION_COOKIE as SESSION_COOKIE  # cookies a page cache may ignore
 from wanshang.analytics.tracking import VISITOR_COOKIE as VISITOR_COOKIE
 from wanshang.analytics.tracking import current_visit, track
+from wanshang.analytics.tracking import request_visitor as request_visitor  # a JSON API caller's visitor id
+from wanshang.analytics.tracking import source_declare as source_declare  # a view verified its page's source
 from wanshang.analytics.tracking import track_page as track_page  # a page view, from the faces' views
 from wanshang.analytics.tracking import track_view as track_view  # a product view through the API
 from wanshang.common.errors import ValidationError

@@ -17,7 +17,7 @@ from django.http.request import split_domain_port
 from django.utils import timezone
 
 from wanshang.analytics.collector import EventRecord, spool
-from wanshang.analytics.sources import classify
+from wanshang.analytics.sources import SOURCES, classify
 
 VISITOR_COOKIE = "wsv"
 SESSION_COOKIE = "wss"
@@ -56,6 +56,7 @@ class Visit:
     terminal: str = ""
     clock: datetime | None = None  # the simulator's time; None = now
     page: dict = field(default_factory=dict)  # what the view says the page was about (shop, product, …)
+    source: str = ""  # how the view says the visitor arrived (source_declare), over the URL and referrer
 
     def now(self) -> datetime:
         return self.clock or timezone.now()
@@ -134,6 +135,14 @@ def track_page(request, **about) -> None:
         visit.page.update({k: v for k, v in about.items() if v is not None})
 
 
+def source_declare(code: str) -> None:
+    """A view verified how its visitor arrived (a live affiliate link to this page): its page view counts under
+    that level-2 source whatever the referrer says. Unknown codes are ignored; outside a visit, nothing."""
+    visit = _current.get()
+    if visit is not None and code in SOURCES:
+        visit.source = code
+
+
 def page_source(request) -> tuple[str, str]:
     """(level-2 source, external host) of the page a request shows, from its URL markers and its referrer."""
     host, _port = split_domain_port(request.get_host())
@@ -141,15 +150,36 @@ def page_source(request) -> tuple[str, str]:
     return classify(url_query=request.GET, referrer=request.headers.get("Referer", ""), own_hosts=own)
 
 
+def request_visitor(request) -> str:
+    """The visitor id of a request: the current visit's, else a valid `wsv` cookie sent to the JSON API, else
+    the logged-in buyer's stand-in (`u<id>`), else ""."""
+    visit = _current.get()
+    if visit is not None and visit.visitor:
+        return visit.visitor
+    cookie = request.COOKIES.get(VISITOR_COOKIE, "")
+    if _valid_id(cookie):
+        return cookie
+    user = getattr(request, "user", None)
+    return f"u{user.pk}" if user is not None and user.is_authenticated else ""
+
+
 def track_view(
-    request, *, page_type: str, shop_id=None, product_id=None, category_id=None, query: str = ""
+    request,
+    *,
+    page_type: str,
+    shop_id=None,
+    product_id=None,
+    category_id=None,
+    query: str = "",
+    source: str = "",
 ) -> None:
     """A page view read through the JSON API (a product, a search): the same `pv` a storefront page records.
-    Outside a cookie visit the buyer stands in as the visitor (`u<id>`), or "" for an anonymous caller."""
+    Outside a cookie visit the buyer stands in as the visitor (`u<id>`), or "" for an anonymous caller.
+    `source`: what the caller verified (as `source_declare`), else the URL and referrer decide."""
     user = getattr(request, "user", None)
     visit = _current.get()
     user_id = visit.user_id if visit else (user.pk if user is not None and user.is_authenticated else None)
-    source, ref_host = page_source(request)
+    source, ref_host = (source, "") if source in SOURCES else page_source(request)
     track(
         "pv",
         user_id=user_id,
@@ -233,7 +263,7 @@ class TrackingMiddleware:
     @staticmethod
     def _page_view(request, visit: Visit) -> None:
         page_type = PAGE_TYPES[request.resolver_match.url_name]
-        source, ref_host = page_source(request)
+        source, ref_host = (visit.source, "") if visit.source else page_source(request)
         about = visit.page
         track(
             "pv",

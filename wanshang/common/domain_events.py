@@ -255,3 +255,16 @@ class ProductRatingChanged(DomainEvent):
     shop_id: int
     rating: float | None
     count: int
+
+
+# --- privacy ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuyerDataDeleted(DomainEvent):
+    """A buyer asked to delete their behaviour data (insights.privacy): the apps above the event log that keep a
+    link from a visit to the buyer unlink it, in the deletion's transaction. `visitors`: every visitor id the
+    buyer was seen under (their browsers' cookies and the `u<id>` stand-in)."""
+
+    user_id: int
+    visitors: tuple[str, ...]

@@ -1,9 +1,21 @@
 """Traffic sources (生意参谋 level 2 → level 1) from a page view's URL markers and referrer."""
 
+import time
+from unittest import mock
+from urllib.parse import urlencode
+
 import pytest
+from django.core import signing
 from django.http import QueryDict
 
-from wanshang.analytics.sources import LEVEL1, SOURCES, classify, level1_of
+from wanshang.analytics.sources import (
+    LEVEL1,
+    PAID_MARKER_SECONDS,
+    SOURCES,
+    classify,
+    level1_of,
+    paid_marker,
+)
 
 OWN = {"shop.example.com", "localhost"}
 
@@ -51,11 +63,38 @@ def test_another_site_is_external_with_its_host():
     )
 
 
-def test_paid_markers_win_over_the_referrer():
-    assert source("https://www.baidu.com/", query="ad=kw7") == ("ads", "")
-    assert source("http://shop.example.com/search/?q=x", query="ad=1") == ("ads", "")
-    assert source("", query="aff=u42") == ("affiliate", "")
+def test_a_signed_ad_marker_wins_over_the_referrer_with_its_sub_source():
+    for code, label in (("ads_kw", "直通车"), ("ads_aud", "引力魔方"), ("ads_auto", "全站推广")):
+        marker = urlencode({"ad": paid_marker(code)})
+        assert source("https://www.baidu.com/", query=marker) == (code, "")
+        assert source("http://shop.example.com/search/?q=x", query=marker) == (code, "")
+        assert level1_of(code) == "paid" and str(SOURCES[code][1]) == label
+    assert level1_of("affiliate") == "paid" and str(SOURCES["affiliate"][1]) == "淘宝客"
+
+
+def test_a_bare_forged_altered_or_expired_ad_marker_is_not_paid_traffic():
+    marker = paid_marker("ads_kw")
+    assert source("", query="ad=1") == ("direct", "")
+    assert source("https://www.baidu.com/", query="ad=kw7") == ("external", "www.baidu.com")
     assert source("", query="ad=") == ("direct", "")  # an empty marker is no marker
+    forged = signing.TimestampSigner(salt="another.salt").sign("ads_kw")
+    assert source("", query=urlencode({"ad": forged})) == ("direct", "")
+    altered = marker.replace("ads_kw", "ads_aud", 1)
+    assert source("", query=urlencode({"ad": altered})) == ("direct", "")
+    assert source("", query=urlencode({"ad": marker + "x" * 300})) == ("direct", "")
+    later = time.time() + PAID_MARKER_SECONDS + 5
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        assert source("", query=urlencode({"ad": marker})) == ("direct", "")
+
+
+def test_a_marker_is_made_only_for_ad_sources():
+    with pytest.raises(ValueError):
+        paid_marker("search")
+
+
+def test_an_affiliate_code_in_the_url_alone_is_not_paid_traffic():
+    """The page that verified the link declares 淘宝客 (tracking.source_declare), not the URL."""
+    assert source("", query="aff=u42") == ("direct", "")
 
 
 def test_a_subdomain_wildcard_of_allowed_hosts_is_our_own_site():

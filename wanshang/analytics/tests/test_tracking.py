@@ -3,13 +3,14 @@ Each test flushes the spool with `ingest()` and reads Event. A buyer's deletion 
 wanshang/insights/tests/test_privacy.py."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 
 from wanshang.analytics.collector import ingest
 from wanshang.analytics.models import Event
-from wanshang.analytics.services import MAX_STAY_MS, stay_token
+from wanshang.analytics.services import MAX_STAY_MS, paid_marker, stay_token
 from wanshang.analytics.tracking import SESSION_COOKIE, VISITOR_COOKIE
 
 pytestmark = pytest.mark.django_db
@@ -119,8 +120,10 @@ def test_other_pages_record_no_query(client, product):
         ("http://testserver/search/?q=x", "", "search", ""),
         ("https://www.baidu.com/s?wd=x", "", "external", "www.baidu.com"),
         ("", "", "direct", ""),
-        ("", "?ad=1", "ads", ""),
-        ("https://www.baidu.com/", "?ad=1", "ads", ""),
+        ("", "?ad=1", "direct", ""),  # a bare marker is not signed: not paid traffic
+        ("https://www.baidu.com/", "?aff=zz", "external", "www.baidu.com"),  # no live link declared it
+        ("https://www.baidu.com/", "?" + urlencode({"ad": paid_marker("ads_kw")}), "ads_kw", ""),
+        ("", "?" + urlencode({"ad": paid_marker("ads_auto")}), "ads_auto", ""),
         ("http://testserver/me/favourites/", "", "favourites", ""),
         ("http://testserver/", "", "home", ""),
         ("http://localhost:8000/cart/", "", "cart", ""),  # another of our ALLOWED_HOSTS

@@ -9,6 +9,7 @@ errors are 422.
 from functools import partial
 
 from django.contrib.auth import authenticate
+from django.http import HttpResponse
 from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
@@ -17,9 +18,10 @@ from wanshang.accounts.selectors import address_list, login_locked
 from wanshang.accounts.services import address_create as create
 from wanshang.accounts.services import address_delete as delete
 from wanshang.accounts.services import api_token_create
+from wanshang.affiliates.services import click_land
 from wanshang.aftersales.selectors import order_for_refund
 from wanshang.aftersales.services import refund_request, refund_withdraw
-from wanshang.analytics.services import track_view
+from wanshang.analytics.services import request_visitor, track_view
 from wanshang.catalog.selectors import (
     category_get,
     category_tree,
@@ -182,10 +184,30 @@ def _track_list(request, *, q: str, category, shop) -> None:
     response={200: StoreProductOut, **PUBLIC_ERRORS},
     summary="商品详情（含 SKU 与库存；各 SKU 的促销价见 /products/{product_id}/promotions）",
 )
-def product(request, product_id: int):
+def product(
+    request,
+    product_id: int,
+    response: HttpResponse,
+    aff: str = Query(
+        "",
+        max_length=16,
+        pattern=r"^[a-z0-9]*$",
+        description="推广链接的 aff 码（淘宝客）：记一次点击（同一访客 30 分钟内只记一次），本次浏览计入付费流量/淘宝客；"
+        "响应头 X-Aff-Click 说明结果：recorded（已记录）/ repeat（重复点击）/ no_visitor（匿名且无访客 Cookie）/ "
+        "ignored（无效或不指向本商品的链接）",
+    ),
+):
     item = product_get_public(product_id=product_id)
+    source = ""
+    if aff:
+        source, response["X-Aff-Click"] = _affiliate_landing(request, aff=aff, item=item)
     track_view(
-        request, page_type="product", shop_id=item.shop_id, product_id=item.pk, category_id=item.category_id
+        request,
+        page_type="product",
+        shop_id=item.shop_id,
+        product_id=item.pk,
+        category_id=item.category_id,
+        source=source,
     )
     item.shown_skus = list(item.skus.all())
     stock = available_by_sku(sku_ids=[s.pk for s in item.shown_skus])
@@ -194,6 +216,24 @@ def product(request, product_id: int):
     item.return_policy = return_policy(product=item)
     item.ship_promise_hours = ship_promise_hours(product=item)
     return with_card_prices([item], buyer=request.user)[0]
+
+
+def _affiliate_landing(request, *, aff: str, item) -> tuple[str, str]:
+    """A product read through a tracking link, as the product page does it: (the view's source, the outcome)."""
+    visitor = request_visitor(request)
+    user = request.user if request.user.is_authenticated else None
+    landed, click = click_land(
+        code=aff,
+        visitor=visitor,
+        user_id=user.pk if user else None,
+        product_id=item.pk,
+        shop_id=item.shop_id,
+    )
+    if not landed:
+        return "", "ignored"
+    if click is not None:
+        return "affiliate", "recorded"
+    return "affiliate", "repeat" if visitor else "no_visitor"
 
 
 @router.get("/shops/{slug}", auth=None, response={200: StoreShopOut, **PUBLIC_ERRORS}, summary="店铺信息")

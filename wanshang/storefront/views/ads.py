@@ -1,12 +1,21 @@
-"""The keyword ads' click redirect: a signed link from a search page → the click recorded (and charged when
-valid) → the product page with `?ad=<group>` so the visit counts as 付费流量 / 广告 (analytics/sources.py)."""
+"""The ads' click redirect: a signed link from a search page (or another placement) → the click recorded (and
+charged when valid) → the product page with a signed `?ad=` marker, so the landing counts as 付费流量 under
+直通车, 引力魔方 or 全站推广 by the clicked plan's kind (analytics/sources.py: the marker is analytics', the kind
+is ads'; this view joins them)."""
+
+from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from wanshang.ads.selectors import group_plan_kind
 from wanshang.ads.services import click_record
+from wanshang.analytics.services import paid_marker
+
+# AdPlan.Kind → analytics' level-2 paid source
+AD_SOURCES = {"keyword": "ads_kw", "audience": "ads_aud", "auto": "ads_auto"}
 
 
 @never_cache
@@ -23,6 +32,7 @@ def ad_click(request):
         terminal=visit.terminal if visit is not None else "",
     )
     url = reverse("storefront:product", args=[outcome.product_id])
-    response = redirect(f"{url}?ad={outcome.group_id}")
+    source = AD_SOURCES.get(group_plan_kind(group_id=outcome.group_id), "ads")
+    response = redirect(f"{url}?{urlencode({'ad': paid_marker(source)})}")
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,6 +1,7 @@
 """达人中心 (the promoter center, /promoter/): apply to become a 达人, then the products open for promotion with
 their rates and estimated earnings, tracking links, clicks, orders, earnings by state, withdrawals and shops'
-invitations. And `affiliate_click`, which the product and shop pages call for a `?aff=` visit."""
+invitations. And `affiliate_click`, which the product and shop pages call for a `?aff=` visit: the click
+recorded, and the page view counted as 付费流量 / 淘宝客 when the link is a live link to that page."""
 
 from functools import wraps
 
@@ -13,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from wanshang.affiliates import selectors as aff
 from wanshang.affiliates.services import (
-    click_record,
+    click_land,
     invitation_answer,
     link_create,
     promoter_apply,
     withdrawal_request,
 )
-from wanshang.analytics.services import current_visit
+from wanshang.analytics.services import current_visit, source_declare
 from wanshang.common.errors import DomainError
 from wanshang.common.web import form_errors
 from wanshang.storefront.forms import PromoterApplyForm, WithdrawalForm
@@ -34,13 +35,15 @@ def affiliate_click(request, *, shop_id: int, product_id: int | None = None) -> 
         return
     visit = current_visit()
     user = request.user if request.user.is_authenticated else None
-    click_record(
+    landed, _click = click_land(
         code=code,
         visitor=visit.visitor if visit else "",
         user_id=user.pk if user else None,
         product_id=product_id,
         shop_id=shop_id,
     )
+    if landed:
+        source_declare("affiliate")
 
 
 def link_url(request, link) -> str:
