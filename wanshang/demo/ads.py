@@ -1,36 +1,63 @@
 """Demo 推广中心: every shop tops up its ad account through the sandbox gateway and runs one active 直通车 plan on
 its first retail product — keywords from the product's title with their bids and match types, a plan negative
-and a creative — and a few of today's clicks are charged, all through the real services."""
+and a creative —, all through the real services. The plan and the top-up are dated a month back (`HISTORY_DAYS`),
+so the marketplace simulator (`AdTraffic`, below) can run the month's auctions on them.
+
+`AdTraffic` is the simulator's ad side: each simulated search page runs the real auction (`search_ads_serve`,
+impressions recorded at the simulated time); some visitors click an ad (`click_record`, charged through
+`ad_charge` against the plan's day and the account's balance, so balance and ledger agree by construction), a
+few clicks come from a robot's user agent (recorded, never charged) or repeat within the dedupe window
+(recorded as duplicates), and the visitor lands on the product as 付费流量 / 直通车. Paid orders are attributed at
+their simulated payment time (`conversions_at`). At the end the ledger's charge rows take their clicks' times and
+the platform refunds a few charged clicks as invalid (`finish`)."""
 
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
-from wanshang.ads.selectors import account_balance
+from wanshang.ads.attribution import conversions_record
+from wanshang.ads.models import AdLedgerEntry, AdPlan, AdTopUp
+from wanshang.ads.selectors import account_balance, group_plan_kind
 from wanshang.ads.services import (
     KeywordInput,
     PlanInput,
-    ad_charge,
+    click_record,
     creative_add,
     group_create,
+    invalid_click_refund,
     keywords_add,
     negative_add,
     plan_create,
     plan_set_status,
+    search_ads_serve,
     topup_create,
     topup_pay_sandbox,
 )
+from wanshang.ads.traffic_models import AdClick, AdConversion
 from wanshang.ads.wording import KEYWORD_MAX_CHARS
 from wanshang.catalog.selectors import seller_product_get
+from wanshang.payments.models import Payment
 from wanshang.search.selectors import query_words
 
 MATCHES = ("exact", "phrase", "broad")
+HISTORY_DAYS = 31  # the plans and top-ups are this old: the simulator's month of auctions runs on them
+BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+ROBOT = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
+PER_PAGE = 40  # the storefront's search page size (storefront/views/search.py)
+CTR_BY_SLOT = {1: 0.16, 6: 0.07, 11: 0.05, 16: 0.04}  # a demo's click-through rates, by position on the page
+CTR_OTHER = 0.03
+ROBOT_SHARE = 0.04  # of clicks: a scraper following the link (recorded as 机器流量, not charged)
+REPEAT_SHARE = 0.05  # of clicks: back to the results and the same ad again (重复点击, not charged)
+INVALID_REFUND_EVERY = 40  # the platform refunds about one charged click in this many as invalid
+SOURCE_OF_KIND = {"keyword": "ads_kw", "audience": "ads_aud", "auto": "ads_auto"}  # analytics' paid sources
 
 
 def ads_create(*, shops, on_sale: dict, rng: random.Random, log) -> dict:
     """One account and one keyword plan per shop. Returns the counts."""
-    counts = {"plans": 0, "keywords": 0, "clicks": 0}
+    counts = {"plans": 0, "keywords": 0}
     for demo in shops:
         refs = [r for r in on_sale.get(demo.spec["slug"], []) if not r.wholesale_qty]
         if not refs:
@@ -38,6 +65,7 @@ def ads_create(*, shops, on_sale: dict, rng: random.Random, log) -> dict:
         shop, user = demo.shop, demo.owner.user
         topup = topup_create(shop=shop, user=user, amount_fen=rng.choice((50_000, 100_000, 200_000)))
         topup_pay_sandbox(shop=shop, payment_no=topup.payment_no)
+        _topup_backdate(topup.payment_no)
         product = seller_product_get(shop=shop, product_id=refs[0].product_id)
         bid = rng.randrange(60, 160, 5)
         today = timezone.localdate()
@@ -68,19 +96,166 @@ def ads_create(*, shops, on_sale: dict, rng: random.Random, log) -> dict:
                 image_url=product.images[0],
             )
         plan_set_status(shop=shop, plan_id=plan.pk, status="active")
+        AdPlan.objects.filter(pk=plan.pk).update(start_date=today - timedelta(days=HISTORY_DAYS))
         counts["plans"] += 1
         counts["keywords"] += len(made)
-        for n in range(rng.randrange(3, 9)):
-            keyword = rng.choice(made) if made else None
-            price = rng.randrange(max(bid // 2, 10), bid + 1)
-            result = ad_charge(
-                group_id=group.pk,
-                keyword_id=keyword.pk if keyword else None,
-                price_fen=price,
-                ref=f"demo-{shop.pk}-{n}",
-            )
-            counts["clicks"] += result.charged
         log(
             f"  {shop.name}：推广余额 ¥{account_balance(shop=shop) / 100:.2f}，计划「{plan.name}」{len(made)} 个关键词"
         )
     return counts
+
+
+def _topup_backdate(payment_no: str) -> None:
+    """The shop topped up when its plan started, a month ago (demo-only back-dating, as in backdate.py)."""
+    when = timezone.now() - timedelta(days=HISTORY_DAYS)
+    payment = Payment.objects.filter(no=payment_no).first()
+    if payment is None:
+        return
+    Payment.objects.filter(pk=payment.pk).update(created_at=when, paid_at=when)
+    topup = AdTopUp.objects.filter(payment_no=payment_no).first()
+    if topup is not None:
+        AdTopUp.objects.filter(pk=topup.pk).update(created_at=when, credited_at=when)
+        AdLedgerEntry.objects.filter(shop_id=topup.shop_id, kind="topup").update(created_at=when)
+
+
+@dataclass
+class AdTally:
+    impressions: int = 0
+    clicks: int = 0  # recorded clicks, whatever their status
+    charged: int = 0
+    spend_fen: int = 0
+    robots: int = 0
+    repeats: int = 0
+    refunded: int = 0
+    conversions: int = 0
+
+    def line(self) -> str:
+        return (
+            f"  广告：展现 {self.impressions} 次，点击 {self.clicks} 次（扣费 {self.charged} 次 "
+            f"¥{self.spend_fen / 100:.2f}，机器流量 {self.robots}，重复 {self.repeats}，平台退款 {self.refunded}），"
+            f"成交归因 {self.conversions} 个订单行"
+        )
+
+
+@dataclass(frozen=True)
+class AdLanding:
+    product_id: int
+    source: str  # analytics' level-2 paid source of the landing
+
+
+class AdTraffic:
+    """The simulator's ads: auctions on its search pages, clicks, landings and attribution (module docstring)."""
+
+    def __init__(self, *, seed: int):
+        self.rng = random.Random(f"wanshang-sim:{seed}:ads")
+        self.live = AdPlan.objects.filter(status=AdPlan.Status.ACTIVE).exists()
+        self.tally = AdTally()
+        self.kinds: dict[int, str] = {}  # group id → plan kind
+
+    def search(self, *, visit, word: str) -> AdLanding | None:
+        """The ads on the first results page of `word` for this visit (impressions at the visit's time); the
+        landing of the ad the visitor clicked, or None."""
+        if not self.live:
+            return None
+        rng, now = self.rng, visit.now()
+        served = self._serve(visit, word, now)
+        for ad in served:
+            if rng.random() >= CTR_BY_SLOT.get(ad.position, CTR_OTHER):
+                continue
+            when = now + timedelta(seconds=rng.uniform(2, 25))
+            robot = rng.random() < ROBOT_SHARE
+            outcome = self._click(visit, ad.token, when, ROBOT if robot else BROWSER)
+            if robot:
+                return None  # a scraper: it does not browse on
+            visit.clock = when
+            if rng.random() < REPEAT_SHARE:
+                again = [a for a in self._serve(visit, word, when) if a.group_id == ad.group_id]
+                if again:
+                    self._click(visit, again[0].token, when + timedelta(seconds=40), BROWSER)
+            kind = self.kinds.get(ad.group_id) or self.kinds.setdefault(
+                ad.group_id, group_plan_kind(group_id=ad.group_id)
+            )
+            return AdLanding(outcome.product_id, SOURCE_OF_KIND.get(kind, "ads"))
+        return None
+
+    def _serve(self, visit, word, now) -> list:
+        served = search_ads_serve(
+            words=query_words(word),
+            query=word,
+            page=1,
+            per_page=PER_PAGE,
+            visitor=visit.visitor,
+            terminal=visit.terminal,
+            user_agent=BROWSER,
+            now=now,
+        )
+        self.tally.impressions += len(served)
+        return served
+
+    def _click(self, visit, token: str, when, agent: str):
+        outcome = click_record(
+            token=token,
+            visitor=visit.visitor,
+            user_id=visit.user_id,
+            user_agent=agent,
+            terminal=visit.terminal,
+            now=when,
+        )
+        tally = self.tally
+        tally.clicks += outcome.status != "replay"
+        tally.robots += outcome.status == "bot"
+        tally.repeats += outcome.status == "duplicate"
+        if outcome.status == "charged":
+            tally.charged += 1
+            tally.spend_fen += outcome.charged_fen
+        return outcome
+
+    def conversions_at(self, *, facts, paid) -> None:
+        """Paid orders attributed at their simulated payment time: the services attributed them at the real
+        time (after commit), which misses clicks older than the window back from now; this finds those too
+        (idempotent per order line) and dates every conversion at the payment."""
+        if not self.tally.clicks:
+            return
+        conversions_record(orders=facts, at=paid)
+        ids = [f.order_id for f in facts]
+        self.tally.conversions += AdConversion.objects.filter(order_id__in=ids).update(paid_at=paid)
+
+    def finish(self, *, log) -> None:
+        """The ledger's charges dated at their clicks; about one charged click in INVALID_REFUND_EVERY refunded
+        by the platform as invalid a day later (through the service, so the balance moves with the ledger)."""
+        if not self.tally.charged:
+            return
+        entries = list(
+            AdLedgerEntry.objects.filter(kind=AdLedgerEntry.Kind.CHARGE, reference__startswith="adclick:")
+            .order_by("pk")
+            .values_list("pk", "reference")
+        )
+        times = _click_times([ref for _pk, ref in entries])
+        for start in range(0, len(entries), 500):
+            chunk = [(pk, times[ref]) for pk, ref in entries[start : start + 500] if ref in times]
+            if chunk:
+                AdLedgerEntry.objects.filter(pk__in=[pk for pk, _ in chunk]).update(
+                    created_at=Case(
+                        *[When(pk=pk, then=Value(t)) for pk, t in chunk], output_field=DateTimeField()
+                    )
+                )
+        refunds = []
+        for _pk, ref in entries[INVALID_REFUND_EVERY // 2 :: INVALID_REFUND_EVERY]:
+            entry = invalid_click_refund(charge_ref=ref, reason="平台复核：同一设备短时间内异常点击")
+            refunds.append((entry.pk, times.get(ref)))
+        now = timezone.now()
+        for pk, when in refunds:
+            if when is not None:
+                AdLedgerEntry.objects.filter(pk=pk).update(created_at=min(when + timedelta(days=1), now))
+        self.tally.refunded = len(refunds)
+        log(self.tally.line())
+
+
+def _click_times(references: list[str]) -> dict:
+    """{ledger reference `adclick:<id>`: the click's time}."""
+    ids = [int(ref.split(":", 1)[1]) for ref in references if ref.split(":", 1)[1].isdigit()]
+    out = {}
+    for start in range(0, len(ids), 900):
+        for pk, ts in AdClick.objects.filter(pk__in=ids[start : start + 900]).values_list("pk", "ts"):
+            out[f"adclick:{pk}"] = ts
+    return out

@@ -1,20 +1,28 @@
 """Demo 淘宝客: two approved promoters (one on a targeted plan) and one waiting for review; the first shops
 pay a shop-wide rate, one product pays more; the promoters' links were clicked by buyers who then bought —
 some orders received and settled (one withdrawal paid, one waiting), others still estimated. All through the
-real services: clicks, checkout, sandbox payment, shipping, receipt, the settle job."""
+real services: clicks, checkout, sandbox payment, shipping, receipt, the settle job.
+
+`AffiliateTraffic` is the simulator's 淘宝客 side: a visitor arriving by a promoter's link opens the product
+through `click_land` at the simulated time (the click recorded, the landing counted as 付费流量 / 淘宝客); an order
+they pay is attributed at its simulated payment time (`commissions_at`), confirmed at the simulated receipt and
+settled by the job once the freeze period has passed by the end of the run (`finish`)."""
 
 import random
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from wanshang.accounts.selectors import address_default
-from wanshang.affiliates.models import Click, Commission
+from wanshang.affiliates.models import Click, Commission, Link, Promoter
 from wanshang.affiliates.selectors import promoter_balance
 from wanshang.affiliates.services import (
+    click_land,
     click_record,
+    commission_attribute,
     commissions_settle,
     invitation_answer,
     link_create,
@@ -225,3 +233,62 @@ def _settle_and_withdraw(*, promoters, operator) -> None:
         paid = withdrawal_request(promoter=promoter, amount_fen=available // 2, account="xiaolu@alipay.demo")
         withdrawal_review(operator=operator, withdrawal_id=paid.pk, approve=True)
         withdrawal_request(promoter=promoter, amount_fen=available // 4, account="xiaolu@alipay.demo")
+
+
+class AffiliateTraffic:
+    """The simulator's 淘宝客 visits, orders and commissions (module docstring)."""
+
+    def __init__(self, *, seed: int, products: set[int]):
+        self.rng = random.Random(f"wanshang-sim:{seed}:affiliates")
+        self.links = list(
+            Link.objects.filter(promoter__status=Promoter.Status.APPROVED, product_id__in=sorted(products))
+            .order_by("pk")
+            .values_list("code", "product_id", "shop_id")
+        )
+        self.clicks = 0
+        self.orders = 0
+
+    def land(self, *, visit) -> int | None:
+        """A visitor through a promoter's link: the product they land on (the click recorded at the visit's
+        time), or None when the demo has no links."""
+        if not self.links:
+            return None
+        code, product_id, shop_id = self.rng.choice(self.links)
+        landed, click = click_land(
+            code=code,
+            visitor=visit.visitor,
+            user_id=visit.user_id,
+            product_id=product_id,
+            shop_id=shop_id,
+            now=visit.now(),
+        )
+        self.clicks += click is not None
+        return product_id if landed else None
+
+    def commissions_at(self, *, facts, paid) -> None:
+        """Orders paid at simulated time `paid`: attributed as of then (the services did it at the real time,
+        when a click older than the window back from now is out of reach), dated at the payment."""
+        if not self.links:
+            return
+        for order in facts:
+            with transaction.atomic():
+                commission = commission_attribute(order=order, at=paid)
+            if commission is not None:
+                Commission.objects.filter(pk=commission.pk).update(paid_at=paid)
+                self.orders += 1
+
+    def received_at(self, *, order_ids, received) -> None:
+        """The buyer received at simulated time `received`: the freeze period runs from then."""
+        if received is None or not self.links:
+            return
+        Commission.objects.filter(order_id__in=order_ids, status=Commission.Status.CONFIRMED).update(
+            confirmed_at=received,
+            settle_due_at=received + timedelta(days=settings.WANSHANG["AFFILIATE_FREEZE_DAYS"]),
+        )
+
+    def finish(self, *, end, log) -> None:
+        """The settle job at the end of the run: what was received more than the freeze period ago settles."""
+        if not self.links:
+            return
+        settled = commissions_settle(now=end)
+        log(f"  淘宝客：推广点击 {self.clicks} 次，推广订单 {self.orders} 个，本次结算 {settled} 笔佣金")

@@ -92,6 +92,7 @@ class Catalog:
         self.shops = {s.id: s for s in shops}
         self.shops_by_slug = {s.slug: s for s in shops}
         self.products = products
+        self.by_id = {p.id: p for p in products}
         self.all = Weighted(products, [p.weight for p in products])
         self._groups: dict[tuple, Weighted] = {}
 

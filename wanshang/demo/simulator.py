@@ -13,6 +13,12 @@ days × visitors-per-day, and what a visitor does never depends on the clock, so
 database with the same end time gives the same visits, orders and amounts (only ids the services draw
 themselves differ; order, payment and refund numbers are redrawn from the seed as in the demo).
 
+Paid traffic. Search pages run the real ad auction on the shops' plans and some visitors click an ad, charged
+through the ad account (demo/ads.AdTraffic); visitors by a promoter's link are clicks on it (demo/affiliates.
+AffiliateTraffic). Both land on the product as 付费流量, and their paid orders are attributed at the simulated
+payment time. Ad ties in the auction are broken by each page view's random id, so with tied ad ranks two runs of
+one seed may show (and charge) different ads and their visitors browse on differently (docs/ads.md).
+
 Incidents. A shop's payments can break for some hours: its orders are still placed, none is paid, and the
 order-timeout cancels them — the gap the 支付异常 detector (insights/anomaly.py) is there to find.
 """
@@ -38,6 +44,8 @@ from wanshang.catalog.services import favourite_add
 from wanshang.checkout.services import cart_add, checkout_submit
 from wanshang.common.errors import DomainError, InvalidTransition
 from wanshang.common.money import allocate, fen_to_yuan_str
+from wanshang.demo.ads import AdTraffic
+from wanshang.demo.affiliates import AffiliateTraffic
 from wanshang.demo.backdate import (
     NumberMaker,
     Timeline,
@@ -60,6 +68,7 @@ from wanshang.demo.orders import (
 from wanshang.inventory.models import Stock, StockMovement
 from wanshang.inventory.services import stock_set
 from wanshang.orders.models import Order
+from wanshang.orders.selectors import order_facts
 from wanshang.orders.services import order_cancel, order_confirm_receipt, order_ship
 from wanshang.payments.services import sandbox_pay
 from wanshang.search.services import query_click, query_record
@@ -69,15 +78,14 @@ DAY_NOISE = 0.12  # sd of the log of a day's traffic multiplier
 GROWTH = (0.8, 1.2)  # traffic multiplier of the first and the last day
 BUYER_SHARE = 0.35  # visits by a logged-in buyer; the rest browse anonymously
 VISITS_PER_BUYER = 8  # sizes the buyer pool: on average a buyer comes back this often in a run
-SOURCES = {
+SOURCES = {  # how a visit begins; ad landings come out of "search" (its pages run the ad auction)
     "direct": 20,
-    "search": 24,
+    "search": 30,
     "home": 15,
     "category": 11,
     "activity": 8,
-    "external": 14,
-    "ads": 6,
-    "affiliate": 2,
+    "external": 13,
+    "affiliate": 3,
 }
 EXTERNAL_HOSTS = {
     "www.baidu.com": 30,
@@ -235,6 +243,8 @@ class MarketSimulator:
         )  # SKUs a buyer found sold out: the shop restocks them at the end of the day
         self.catalog: Catalog | None = None
         self.people: People | None = None
+        self.ads: AdTraffic | None = None
+        self.affiliates: AffiliateTraffic | None = None
         self.stay_tokens: dict[tuple, str] = {}
 
     # --- the run --------------------------------------------------------------------------------------------
@@ -256,6 +266,8 @@ class MarketSimulator:
             for i in self._incidents()
         ]
         report.incidents = self.incidents
+        self.ads = AdTraffic(seed=self.seed)
+        self.affiliates = AffiliateTraffic(seed=self.seed, products={p.id for p in self.catalog.products})
         counts = self._hourly_counts(total)
         for day in range(self.options.days):
             for hour in range(24):
@@ -271,6 +283,8 @@ class MarketSimulator:
             )
         self._expire(until=self.end)
         report.events += ingest()
+        self.ads.finish(log=self.log)
+        self.affiliates.finish(end=self.end, log=self.log)
         report.seconds = wall.monotonic() - began
         return report
 
@@ -380,6 +394,7 @@ class MarketSimulator:
             report.paid_fen += sum(o[2] for o in orders)
             for tally in self.incidents:  # 0 by construction: counted so the summary shows what happened
                 tally.paid += sum(1 for _, shop_id, _ in orders if tally.covers(shop_id, paid))
+            self._attribute(order_ids, paid)
             refund_ids = self._after_payment(who, orders, t, after)
         else:
             heapq.heappush(
@@ -408,7 +423,16 @@ class MarketSimulator:
                 t=t,
                 refund_ids=refund_ids,
             )
+        self.affiliates.received_at(order_ids=order_ids, received=t.received)
         return t.paid is not None
+
+    def _attribute(self, order_ids: list[int], paid: datetime) -> None:
+        """Ad conversions and affiliate commissions of orders paid at simulated time `paid`."""
+        if not (self.ads.tally.clicks or self.affiliates.links):
+            return
+        facts = [order_facts(o) for o in Order.objects.filter(pk__in=order_ids).prefetch_related("lines")]
+        self.ads.conversions_at(facts=facts, paid=paid)
+        self.affiliates.commissions_at(facts=facts, paid=paid)
 
     def _after_payment(self, who: Shopper, orders: list, t: Timeline, after: random.Random) -> list[int]:
         """A few paid checkouts are refunded before shipping (more at worse shops); the rest are shipped
@@ -586,6 +610,24 @@ class _Browse:
             self.sim.report.carts += 1
             self.carted.append((product, sku_id, quantity))
 
+    def _paid_landing(self, searched):
+        """The product a paid visit lands on, its pages from then on counted under the paid source: an ad clicked
+        on this visit's search page, or a promoter's link. None for an unpaid visit (and a promoter visit when
+        the demo has no links: it browses as a direct one)."""
+        if searched is not None:
+            landing = self.sim.ads.search(visit=self.visit, word=searched.text)
+            if landing is None:
+                return None
+            self.source, product_id = landing.source, landing.product_id
+        elif self.source == "affiliate":
+            product_id = self.sim.affiliates.land(visit=self.visit)
+            if product_id is None:
+                self.source = "direct"
+                return None
+        else:
+            return None
+        return self.catalog.by_id.get(product_id)
+
     def run(self) -> None:
         rng, catalog = self.rng, self.catalog
         pool = catalog.all
@@ -608,15 +650,18 @@ class _Browse:
             alive = self.page("category", category_id=category_id)
         elif self.source in ("home", "activity") or (self.source == "direct" and rng.random() < 0.5):
             alive = self.page("activity" if self.source == "activity" else "home")
-        else:  # straight onto a product page: a bookmark, a link from outside, an ad
+        else:  # straight onto a product page: a bookmark, a link from outside, a promoter's link
             landing = False
             alive = True
+        first = self._paid_landing(searched) if alive else None
+        if first is not None:
+            landing, searched = False, None  # the ad's product opens at once; no organic result was clicked
         pages = 0
         while alive and pages < MAX_PAGES:
             if landing and rng.random() > (CONTINUE_FIRST if pages == 0 else CONTINUE):
                 break
             landing = True
-            product = pool.pick(rng)
+            product, first = first or pool.pick(rng), None
             alive = self.page("product", product=product)
             if searched is not None:  # the first product opened from the results: the query's click
                 query_click(query_id=searched.pk, product_id=product.id)

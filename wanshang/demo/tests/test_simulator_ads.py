@@ -1,0 +1,138 @@
+"""The simulator's paid traffic over a month: the real ad auction on its search pages, clicks charged through the
+ad account, robots and repeats recorded uncharged, conversions at the simulated payment; promoters' links
+clicked, their orders' commissions attributed, confirmed and settled at simulated times."""
+
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import Sum
+
+from wanshang.demo.simulator import SimOptions, market_simulate
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+END = datetime(2026, 3, 6, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+DAYS = 30
+TITLES = [
+    "青禾 纯棉 短袖T恤 透气",
+    "青禾 宽松 连帽卫衣 加厚",
+    "青禾 直筒 牛仔裤 显瘦",
+    "青禾 纯棉 睡衣套装 柔软",
+]
+
+
+def _quiet(line):
+    pass
+
+
+@pytest.fixture
+def paid_market(
+    make_shop, make_product, make_user, buyer, make_address, operator, django_capture_on_commit_callbacks
+):
+    """Two shops, each with an active 直通车 plan a month old on its first product; a promoter's link to one."""
+    from wanshang.ads.models import AdPlan
+    from wanshang.ads.services import (
+        KeywordInput,
+        PlanInput,
+        group_create,
+        keywords_add,
+        plan_create,
+        plan_set_status,
+        topup_create,
+        topup_pay_sandbox,
+    )
+    from wanshang.affiliates.services import link_create, promoter_apply, promoter_review, shop_rate_set
+    from wanshang.search.selectors import query_words
+
+    make_address(buyer, is_default=True)
+    shops = []
+    for n in range(2):
+        shop = make_shop(name=f"Sim Shop {n}")
+        products = [make_product(shop, title=t, prices=(5900, 8900), stock=400) for t in TITLES]
+        topup = topup_create(shop=shop, user=shop.owner, amount_fen=100_000)
+        topup_pay_sandbox(shop=shop, payment_no=topup.payment_no)
+        with django_capture_on_commit_callbacks(execute=True):
+            plan = plan_create(
+                shop=shop,
+                data=PlanInput(name="推广", daily_budget_fen=20_000, start_date=datetime.now().date()),
+            )
+            for product in products[:2]:
+                group = group_create(
+                    shop=shop, plan_id=plan.pk, product_id=product.pk, default_bid_fen=90 + 20 * n
+                )
+                words = [w for w in query_words(product.title) if len(w) >= 2][:3]
+                keywords_add(
+                    shop=shop,
+                    group_id=group.pk,
+                    rows=[KeywordInput(word=w, match_type="broad") for w in words],
+                )
+            plan_set_status(shop=shop, plan_id=plan.pk, status="active")
+        AdPlan.objects.filter(pk=plan.pk).update(start_date=END.date() - timedelta(days=DAYS + 1))
+        shops.append((shop, products))
+    shop_rate_set(shop=shops[0][0], rate_bps=1000)
+    promoter = promoter_apply(
+        user=make_user(), name="穿搭小鹿", channels="小红书", audience="女装", contact="x"
+    )
+    promoter = promoter_review(operator=operator, promoter_id=promoter.pk, approve=True)
+    for product in shops[0][1]:
+        link_create(promoter=promoter, product_id=product.pk)
+    return shops, promoter
+
+
+def test_a_month_of_ad_and_affiliate_history_through_the_services(paid_market, settings):
+    from wanshang.ads.models import AdAccount, AdLedgerEntry
+    from wanshang.ads.reports import traffic_report
+    from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression
+    from wanshang.affiliates.models import Click, Commission
+    from wanshang.analytics.models import Event
+
+    settings.WANSHANG = {**settings.WANSHANG, "AFFILIATE_FREEZE_DAYS": 7}
+    shops, promoter = paid_market
+    market_simulate(
+        options=SimOptions(days=DAYS, seed=5, visitors_per_day=40, end=END, incidents=()), log=_quiet
+    )
+
+    start = END - timedelta(days=DAYS)
+    clicks = list(AdClick.objects.all())
+    statuses = Counter(c.status for c in clicks)
+    assert statuses["charged"] > 20 and AdImpression.objects.count() > statuses["charged"]
+    assert all(start <= c.ts <= END for c in clicks)  # simulated time
+    days = {c.ts.astimezone(END.tzinfo).date() for c in clicks if c.status == "charged"}
+    assert len(days) >= 15  # a month of history, not one day
+    # money: every charge is a ledger row at its click's time; each account's ledger sums to its balance
+    for account in AdAccount.objects.all():
+        assert (
+            AdLedgerEntry.objects.filter(account=account).aggregate(s=Sum("amount_fen"))["s"]
+            == account.balance_fen
+        )
+    charged = {f"adclick:{c.pk}": c for c in clicks if c.status == "charged"}
+    entries = list(AdLedgerEntry.objects.filter(kind="charge"))
+    assert {e.reference for e in entries} == set(charged)
+    assert all(
+        e.created_at == charged[e.reference].ts and -e.amount_fen == charged[e.reference].charged_fen
+        for e in entries
+    )
+    assert AdLedgerEntry.objects.filter(kind="refund").exists()  # the platform's invalid-click refunds
+    # the shop's report over 31 days shows the month
+    shop = shops[0][0]
+    report = traffic_report(shop=shop, by="day", days=31, now=END)
+    assert sum(1 for r in report.rows if r.clicks) >= 8 and report.total.impressions > 0
+    # landings are 付费流量 / 直通车 page views at the click's time, on the ad's product
+    landings = Event.objects.filter(kind="pv", source="ads_kw", page_type="product")
+    assert landings.count() >= sum(1 for c in clicks if c.status in ("charged", "duplicate", "unpaid")) // 2
+    # conversions dated at the order's simulated payment
+    for conversion in AdConversion.objects.select_related("click"):
+        assert start <= conversion.paid_at <= END and conversion.click.ts <= conversion.paid_at
+    # affiliates: clicks at simulated times, landings under 淘宝客, commissions at the payment's time
+    aff_clicks = list(Click.objects.filter(promoter=promoter))
+    assert aff_clicks and all(start <= c.at <= END for c in aff_clicks)
+    assert Event.objects.filter(kind="pv", source="affiliate").exists()
+    for commission in Commission.objects.select_related("order"):
+        assert commission.paid_at == commission.order.paid_at
+        if commission.status in ("confirmed", "settled"):
+            assert commission.confirmed_at == commission.order.received_at
+            assert commission.settle_due_at == commission.confirmed_at + timedelta(days=7)
+        if commission.status == "settled":
+            assert commission.settle_due_at <= END
