@@ -15,11 +15,12 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, DateTimeField, Value, When
+from django.db.models import Case, DateTimeField, Max, Value, When
 from django.utils import timezone
 
 from wanshang.ads.attribution import conversions_record
-from wanshang.ads.models import AdLedgerEntry, AdPlan, AdTopUp
+from wanshang.ads.models import AdKeyword, AdLedgerEntry, AdPlan, AdTopUp
+from wanshang.ads.quality_data import keyword_tokens
 from wanshang.ads.selectors import account_balance, group_plan_kind
 from wanshang.ads.services import (
     KeywordInput,
@@ -40,7 +41,7 @@ from wanshang.ads.traffic_models import AdClick, AdConversion
 from wanshang.ads.wording import KEYWORD_MAX_CHARS
 from wanshang.catalog.selectors import seller_product_get
 from wanshang.payments.models import Payment
-from wanshang.search.selectors import query_words
+from wanshang.search.selectors import query_words, synonym_map
 
 MATCHES = ("exact", "phrase", "broad")
 HISTORY_DAYS = 31  # the plans and top-ups are this old: the simulator's month of auctions runs on them
@@ -148,19 +149,38 @@ class AdTraffic:
 
     def __init__(self, *, seed: int):
         self.rng = random.Random(f"wanshang-sim:{seed}:ads")
-        self.live = AdPlan.objects.filter(status=AdPlan.Status.ACTIVE).exists()
+        keywords = AdKeyword.objects.filter(
+            status=AdKeyword.Status.ACTIVE, group__plan__status=AdPlan.Status.ACTIVE
+        ).order_by("pk")
+        self.words = sorted({k.word for k in keywords})  # what an ad-minded visitor searches
+        self.tokens = {t for k in keywords for t in keyword_tokens(k)}
+        self.live = bool(self.tokens)
+        self.since = AdLedgerEntry.objects.aggregate(m=Max("pk"))["m"] or 0  # this run's rows come after
         self.tally = AdTally()
         self.kinds: dict[int, str] = {}  # group id → plan kind
 
-    def search(self, *, visit, word: str) -> AdLanding | None:
+    def intent_word(self) -> str | None:
+        """What a visitor coming for an advertised product searches: one of the live keywords (None: no ads)."""
+        return self.rng.choice(self.words) if self.words else None
+
+    def _may_match(self, word: str) -> bool:
+        """Whether any live keyword could match the query (a shared word, or a synonym of one): searches that
+        cannot show an ad skip the auction, and so the serving index of an hour without one is never built."""
+        words = set(query_words(word))
+        synonyms = synonym_map()
+        words.update(s for w in list(words) for s in synonyms.get(w, ()))
+        return not words.isdisjoint(self.tokens)
+
+    def search(self, *, visit, word: str, intent: bool = False) -> AdLanding | None:
         """The ads on the first results page of `word` for this visit (impressions at the visit's time); the
-        landing of the ad the visitor clicked, or None."""
-        if not self.live:
+        landing of the ad the visitor clicked, or None. A visitor who came `intent` on an advertised product
+        clicks the first ad shown."""
+        if not self.live or not self._may_match(word):
             return None
         rng, now = self.rng, visit.now()
         served = self._serve(visit, word, now)
         for ad in served:
-            if rng.random() >= CTR_BY_SLOT.get(ad.position, CTR_OTHER):
+            if not intent and rng.random() >= CTR_BY_SLOT.get(ad.position, CTR_OTHER):
                 continue
             when = now + timedelta(seconds=rng.uniform(2, 25))
             robot = rng.random() < ROBOT_SHARE
@@ -226,7 +246,9 @@ class AdTraffic:
         if not self.tally.charged:
             return
         entries = list(
-            AdLedgerEntry.objects.filter(kind=AdLedgerEntry.Kind.CHARGE, reference__startswith="adclick:")
+            AdLedgerEntry.objects.filter(
+                pk__gt=self.since, kind=AdLedgerEntry.Kind.CHARGE, reference__startswith="adclick:"
+            )
             .order_by("pk")
             .values_list("pk", "reference")
         )

@@ -78,14 +78,15 @@ DAY_NOISE = 0.12  # sd of the log of a day's traffic multiplier
 GROWTH = (0.8, 1.2)  # traffic multiplier of the first and the last day
 BUYER_SHARE = 0.35  # visits by a logged-in buyer; the rest browse anonymously
 VISITS_PER_BUYER = 8  # sizes the buyer pool: on average a buyer comes back this often in a run
-SOURCES = {  # how a visit begins; ad landings come out of "search" (its pages run the ad auction)
+SOURCES = {  # how a visit begins; "ads": a search for an advertised word whose first ad is clicked
     "direct": 20,
-    "search": 30,
+    "search": 24,
     "home": 15,
     "category": 11,
     "activity": 8,
-    "external": 13,
-    "affiliate": 3,
+    "external": 14,
+    "ads": 6,
+    "affiliate": 2,
 }
 EXTERNAL_HOSTS = {
     "www.baidu.com": 30,
@@ -610,12 +611,12 @@ class _Browse:
             self.sim.report.carts += 1
             self.carted.append((product, sku_id, quantity))
 
-    def _paid_landing(self, searched):
+    def _paid_landing(self, searched, *, intent: bool):
         """The product a paid visit lands on, its pages from then on counted under the paid source: an ad clicked
         on this visit's search page, or a promoter's link. None for an unpaid visit (and a promoter visit when
         the demo has no links: it browses as a direct one)."""
         if searched is not None:
-            landing = self.sim.ads.search(visit=self.visit, word=searched.text)
+            landing = self.sim.ads.search(visit=self.visit, word=searched.text, intent=intent)
             if landing is None:
                 return None
             self.source, product_id = landing.source, landing.product_id
@@ -628,13 +629,16 @@ class _Browse:
             return None
         return self.catalog.by_id.get(product_id)
 
-    def run(self) -> None:
+    def _arrive(self):
+        """The visit's first page by its source: (the pool it browses, whether a landing page was shown, still
+        alive, the search logged or None, whether it came for an advertised product)."""
         rng, catalog = self.rng, self.catalog
-        pool = catalog.all
-        landing = True
-        searched = None
-        if self.source == "search":
-            word = rng.choice(catalog.all.pick(rng).words)
+        pool, landing, searched = catalog.all, True, None
+        intent = self.sim.ads.intent_word() if self.source == "ads" else None
+        if self.source == "ads" and intent is None:
+            self.source = "search"  # no live ads: an organic search
+        if self.source in ("search", "ads"):
+            word = intent or rng.choice(catalog.all.pick(rng).words)
             pool = catalog.matching(word)
             searched = query_record(
                 text_typed=word,
@@ -643,6 +647,7 @@ class _Browse:
                 visitor=self.visit.visitor,
                 at=self.visit.clock,
             )
+            self.source = "search"  # the results page itself is free traffic; a clicked ad's landing is paid
             alive = self.page("search", query=word)
         elif self.source == "category":
             category_id = catalog.all.pick(rng).category_id
@@ -653,7 +658,12 @@ class _Browse:
         else:  # straight onto a product page: a bookmark, a link from outside, a promoter's link
             landing = False
             alive = True
-        first = self._paid_landing(searched) if alive else None
+        return pool, landing, alive, searched, intent is not None
+
+    def run(self) -> None:
+        rng, catalog = self.rng, self.catalog
+        pool, landing, alive, searched, intent = self._arrive()
+        first = self._paid_landing(searched, intent=intent) if alive else None
         if first is not None:
             landing, searched = False, None  # the ad's product opens at once; no organic result was clicked
         pages = 0

@@ -531,3 +531,23 @@ def test_demo_has_promoters_links_clicks_and_commissions_in_every_state(demo):
     assert SettlementEntry.objects.filter(kind="aff").count() == settled.count()
     assert {"approved", "pending"} <= set(Withdrawal.objects.values_list("status", flat=True))
     assert any(promoter_login()[0] in line and "达人" in line for line in demo_banner())
+
+
+def test_the_simulated_days_have_ad_auctions_and_every_charge_is_a_click_at_its_time(demo):
+    from wanshang.ads.models import AdAccount, AdLedgerEntry, AdPlan
+    from wanshang.ads.traffic_models import AdClick, AdImpression
+
+    start = timezone.now() - timedelta(days=3)
+    assert AdImpression.objects.filter(ts__gte=start, ts__lt=timezone.now() - timedelta(hours=1)).exists()
+    assert all(p.start_date <= timezone.localdate() - timedelta(days=30) for p in AdPlan.objects.all())
+    charged = {f"adclick:{c.pk}": c for c in AdClick.objects.filter(status="charged")}
+    charges = list(AdLedgerEntry.objects.filter(kind="charge"))
+    assert {e.reference for e in charges} == set(charged)  # no charge without its click, none twice
+    for entry in charges:
+        click = charged[entry.reference]
+        assert entry.created_at == click.ts and -entry.amount_fen == click.charged_fen
+    for account in AdAccount.objects.all():
+        assert (
+            AdLedgerEntry.objects.filter(account=account).aggregate(s=Sum("amount_fen"))["s"]
+            == account.balance_fen
+        )
