@@ -648,7 +648,8 @@ class _Browse:
                 at=self.visit.clock,
             )
             self.source = "search"  # the results page itself is free traffic; a clicked ad's landing is paid
-            pool = pool or catalog.all  # an ad keyword no product's words hold: the visitor browses on elsewhere
+            # an ad keyword that no product's words hold: the visitor browses on elsewhere
+            pool = pool or catalog.all
             alive = self.page("search", query=word)
         elif self.source == "category":
             category_id = catalog.all.pick(rng).category_id
