@@ -232,3 +232,14 @@ def group_plan_kind(*, group_id) -> str:
     """The kind of plan an ad group belongs to (`AdPlan.Kind`: keyword / audience / auto), "" when the group is
     gone. The click redirect names the visit's paid source with it (直通车 / 引力魔方 / 全站推广)."""
     return AdGroup.objects.filter(pk=group_id).values_list("plan__kind", flat=True).first() or ""
+
+
+# --- 全站推广 goal plans ---------------------------------------------------------------------------------------
+# isort: split
+from wanshang.ads.autoplan_reports import AutoReport as AutoReport  # noqa: E402
+from wanshang.ads.autoplan_reports import autoplan_get as autoplan_get  # noqa: E402
+from wanshang.ads.autoplan_reports import autoplan_list as autoplan_list  # noqa: E402
+from wanshang.ads.autoplan_reports import autoplan_products as autoplan_products  # noqa: E402
+from wanshang.ads.autoplan_reports import autoplan_report as autoplan_report  # noqa: E402
+from wanshang.ads.autoplans import TARGET_MAX_CENTI as TARGET_MAX_CENTI  # noqa: E402
+from wanshang.ads.autoplans import TARGET_MIN_CENTI as TARGET_MIN_CENTI  # noqa: E402

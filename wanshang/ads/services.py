@@ -31,6 +31,11 @@ from wanshang.ads.structure import plan_update as plan_update
 # isort: split
 from wanshang.ads import rotation as _rotation
 from wanshang.ads import serving as _serving
+from wanshang.ads.autobidding import bid_for as bid_for  # 全站推广 (docs/ads.md): their writes bump it
+from wanshang.ads.autoplans import AutoPlanInput as AutoPlanInput
+from wanshang.ads.autoplans import autobid_tick as autobid_tick
+from wanshang.ads.autoplans import autoplan_create as autoplan_create
+from wanshang.ads.autoplans import autoplan_update as autoplan_update
 from wanshang.ads.serving import serving_invalidate as serving_invalidate
 from wanshang.ads.suggestions import suggestion_add as suggestion_add
 from wanshang.ads.traffic import ClickOutcome as ClickOutcome

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.core.cache import cache
@@ -25,7 +25,8 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
-from wanshang.ads import regions
+from wanshang.ads import regions, throttle
+from wanshang.ads.autobidding import group_bids
 from wanshang.ads.engine import quality
 from wanshang.ads.engine.auction import run_auction
 from wanshang.ads.engine.index import KeywordIndex
@@ -52,6 +53,8 @@ class ServingIndex:
     plans: dict  # plan id → (shop id, on_pc, on_mobile, daily budget, total budget or None)
     highest_bid: dict  # plan id → its highest bid this hour (the hard stop's largest next charge)
     built_at: datetime
+    # plan id → (daily budget, highest bid) of the standard-paced plans (throttle.py)
+    paced: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -87,7 +90,7 @@ def state_invalidate() -> None:
 def _serving_plans(today, hour: int):
     plans = AdPlan.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
-        kind=AdPlan.Kind.KEYWORD,
+        kind__in=(AdPlan.Kind.KEYWORD, AdPlan.Kind.AUTO),
         status=AdPlan.Status.ACTIVE,
         start_date__lte=today,
     )
@@ -124,12 +127,18 @@ def index_build(now=None) -> ServingIndex:
     for k in keywords:
         k.group = groups[k.group_id]
     inputs = keyword_inputs(keywords, now=now)
+    # 全站推广: one bid per product from its plan's λ and target (docs/ads.md), for every derived keyword
+    auto_bids = group_bids(
+        plans=[p for p, _pct in plans.values()], groups=groups.values(), placement="search", now=now
+    )
     synonyms = synonym_map()
     max_bid = ad_settings().max_bid_fen
     ads, live, highest = [], {}, defaultdict(int)
     for k in keywords:
         plan, pct = plans[k.group.plan_id]
-        bid = min(max_bid, max(1, (k.bid_fen or k.group.default_bid_fen) * pct // 100))
+        bid = auto_bids.get(k.group_id) or min(
+            max_bid, max(1, (k.bid_fen or k.group.default_bid_fen) * pct // 100)
+        )
         got = inputs[k.pk]
         if not got.tokens:
             continue
@@ -171,6 +180,11 @@ def index_build(now=None) -> ServingIndex:
         },
         highest_bid=dict(highest),
         built_at=now,
+        paced={
+            pk: (p.daily_budget_fen, highest.get(pk, 0))
+            for pk, (p, _pct) in plans.items()
+            if p.pacing == AdPlan.Pacing.STANDARD
+        },
     )
 
 
@@ -185,8 +199,7 @@ def current_index(now=None) -> ServingIndex:
     with _lock:
         held = _held["index"]
         if held is None or held.key != key:
-            built = index_build(now)
-            held = ServingIndex(key, built.index, built.plans, built.highest_bid, built.built_at)
+            held = replace(index_build(now), key=key)
             _held["index"] = held
     return held
 
@@ -256,10 +269,15 @@ def search_auction(
     if not words or slots < 1:
         return SlotAuction(run_auction((), slots=max(slots, 0), reserve_fen=reserve), settings)
     synonyms = synonym_map()
-    if not excluded and not regional:
+    if not excluded and not regional and not served.paced:
         result = served.index.auction(words, synonyms, slots=slots, reserve_fen=reserve, tie_seed=seed)
     else:
         found = [c for c in served.index.candidates(words, synonyms) if c.ad.plan_id not in excluded]
+        if served.paced:  # standard delivery: a paced plan enters with its slot's probability
+            out = throttle.throttled(
+                {c.ad.plan_id for c in found} & served.paced.keys(), served.paced, seed=seed, now=now
+            )
+            found = [c for c in found if c.ad.plan_id not in out]
         found = [
             replace(c, bid_fen=regions.bid_in_region(c.bid_fen, pct, max_bid_fen=settings.max_bid_fen))
             if (pct := regional.get(c.ad.plan_id))

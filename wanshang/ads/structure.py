@@ -87,6 +87,12 @@ def _editable(plan: AdPlan) -> None:
         raise Conflict("计划已结束，不能再修改")
 
 
+def _manual(plan: AdPlan) -> None:
+    """A 全站推广 plan's products and keywords are the system's (`autoplans.py`), not edited one by one."""
+    if plan.kind == AdPlan.Kind.AUTO:
+        raise Conflict("全站推广计划的商品和关键词由系统管理，请在计划设置中修改")
+
+
 # --- checks --------------------------------------------------------------------------------------------------
 
 
@@ -242,6 +248,7 @@ def group_create(*, shop, plan_id: int, product_id: int, default_bid_fen: int) -
     with transaction.atomic():
         plan = _plan(shop, plan_id, lock=True)
         _editable(plan)
+        _manual(plan)
         _check_budget_covers(plan, default_bid_fen, field_name="default_bid")
         try:
             with transaction.atomic():
@@ -283,6 +290,7 @@ def keywords_add(*, shop, group_id: int, rows: list[KeywordInput]) -> list[AdKey
         group = _group(shop, group_id, lock=True)  # serialises adds to one group: the count below holds
         plan = group.plan
         _editable(plan)
+        _manual(plan)
         existing = set(AdKeyword.objects.filter(group=group).values_list("word", flat=True))
         limit = ad_settings().max_keywords_per_group
         if len(existing) + len(rows) > limit:

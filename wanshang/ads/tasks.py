@@ -1,5 +1,6 @@
 """Scheduled work of this context (registered with common.scheduler)."""
 
+from wanshang.ads.autoplans import autobid_tick
 from wanshang.ads.serving import serving_refresh
 from wanshang.common.scheduler import register
 
@@ -8,3 +9,10 @@ from wanshang.common.scheduler import register
 def ads_serving_refresh(now) -> int:
     """Rebuild the serving processes' keyword index when the ads structure changed without a version bump."""
     return serving_refresh(now)
+
+
+@register("ads.autobid_tick", every_seconds=300)
+def ads_autobid_tick(now) -> int:
+    """全站推广: step each goal plan's λ through every whole hour that ended since its last step (once per hour;
+    a missed hour is caught up at the next run)."""
+    return autobid_tick(now)
