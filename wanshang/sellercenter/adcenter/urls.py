@@ -1,5 +1,5 @@
 """推广中心 pages under /seller/ads/."""
 
-from wanshang.sellercenter.adcenter import groups, tools, views
+from wanshang.sellercenter.adcenter import auto, groups, tools, views
 
-urlpatterns = [*views.urlpatterns, *groups.urlpatterns, *tools.urlpatterns]
+urlpatterns = [*views.urlpatterns, *groups.urlpatterns, *tools.urlpatterns, *auto.urlpatterns]

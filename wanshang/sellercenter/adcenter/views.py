@@ -170,7 +170,10 @@ def plan_create_view(request):
 
 @seller_view(PERM)
 def plan_edit_view(request, plan_id: int):
-    return _plan_form(request, ads.plan_get(shop=request.shop, plan_id=plan_id))
+    plan = ads.plan_get(shop=request.shop, plan_id=plan_id)
+    if plan.kind == "auto":
+        return redirect("sellercenter:ads_auto_edit", plan_id=plan.pk)
+    return _plan_form(request, plan)
 
 
 def _plan_form(request, plan=None):
@@ -213,6 +216,8 @@ def _plan_form(request, plan=None):
 @seller_view(PERM)
 def plan_detail_view(request, plan_id: int):
     plan = ads.plan_get(shop=request.shop, plan_id=plan_id)
+    if plan.kind == "auto":  # 全站推广 has its own page (adcenter/auto.py)
+        return redirect("sellercenter:ads_auto", plan_id=plan.pk)
     return _plan_detail(request, plan)
 
 
