@@ -269,15 +269,15 @@ def search_auction(
     if not words or slots < 1:
         return SlotAuction(run_auction((), slots=max(slots, 0), reserve_fen=reserve), settings)
     synonyms = synonym_map()
-    if not excluded and not regional and not served.paced:
-        result = served.index.auction(words, synonyms, slots=slots, reserve_fen=reserve, tie_seed=seed)
-    else:
-        found = [c for c in served.index.candidates(words, synonyms) if c.ad.plan_id not in excluded]
-        if served.paced:  # standard delivery: a paced plan enters with its slot's probability
-            out = throttle.throttled(
-                {c.ad.plan_id for c in found} & served.paced.keys(), served.paced, seed=seed, now=now
-            )
-            found = [c for c in found if c.ad.plan_id not in out]
+    # standard delivery: a paced plan enters with its slot's probability (accelerated plans always do)
+    rates = throttle.pacing_rates(served.paced, now) if served.paced else {}
+    skip = throttle.Excluded(excluded, rates, seed)
+    if not regional:  # the index's best-first merge, leaving out the stopped and throttled plans
+        result = served.index.auction(
+            words, synonyms, slots=slots, reserve_fen=reserve, tie_seed=seed, exclude_plans=skip
+        )
+    else:  # region multipliers change bids: every eligible candidate at its regional bid
+        found = [c for c in served.index.candidates(words, synonyms) if c.ad.plan_id not in skip]
         found = [
             replace(c, bid_fen=regions.bid_in_region(c.bid_fen, pct, max_bid_fen=settings.max_bid_fen))
             if (pct := regional.get(c.ad.plan_id))

@@ -158,13 +158,24 @@ def draw(seed: int, plan_id: int) -> float:
     return (x >> 11) / float(1 << 53)
 
 
-def throttled(plan_ids, budgets: dict[int, tuple[int, int]], *, seed: int, now=None) -> set[int]:
-    """Which of `plan_ids` (standard-paced plans eligible for this auction) sit it out; `budgets` is every
-    standard-paced plan being served (id → (daily budget, highest bid)), whose states advance together."""
-    if not plan_ids:
-        return set()
-    rates = pacing_rates(budgets, now)
-    return {pk for pk in plan_ids if pk in rates and draw(seed, pk) >= rates[pk]}
+class Excluded:
+    """The plans left out of one auction, as a container for `KeywordIndex.auction(exclude_plans=…)`: a fixed set
+    (stopped, not on this terminal) and the standard-paced plans whose draw for this auction (`seed`) is at or
+    above their rate — drawn only for the plans the auction's merge meets, not for every plan served."""
+
+    __slots__ = ("fixed", "rates", "seed")
+
+    def __init__(self, fixed, rates: dict[int, float], seed: int):
+        self.fixed, self.rates, self.seed = fixed, rates, seed
+
+    def __bool__(self) -> bool:
+        return bool(self.fixed) or bool(self.rates)
+
+    def __contains__(self, plan_id) -> bool:
+        if plan_id in self.fixed:
+            return True
+        rate = self.rates.get(plan_id)
+        return rate is not None and draw(self.seed, plan_id) >= rate
 
 
 def reset() -> None:

@@ -20,7 +20,7 @@ reference) when keywords, bids or negatives change; the index is read-only once 
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from wanshang.ads.engine.auction import run_auction
@@ -160,8 +160,13 @@ class KeywordIndex:
         slots: int,
         reserve_fen: int,
         tie_seed: int = 0,
+        exclude_plans: Container[int] = (),
     ) -> AuctionResult:
         """`run_auction(self.candidates(query, synonyms), …)` without touching every candidate.
+
+        `exclude_plans` leaves out the candidates of those plans (stopped, another terminal's, throttled this
+        time), as filtering the candidates first would; it may be any container, asked only about the plans the
+        merge meets.
 
         The posting lists are kept best first, so a merge of them meets each group's best keyword first; it
         stops once it holds slots + 1 groups (the last slot's price needs the next bidder) and every group tied
@@ -178,12 +183,17 @@ class KeywordIndex:
             plans, groups = self._blocked(q, runs)
         lists = self._postings(q, runs, synonyms)
         stream: Iterator[Candidate] = iter(lists[0]) if len(lists) == 1 else heapq.merge(*lists, key=_order)
-        picked = _head(stream, slots + 1, reserve_fen * QS_SCALE, plans, groups)
+        picked = _head(stream, slots + 1, reserve_fen * QS_SCALE, plans, groups, exclude_plans)
         return run_auction(picked, slots=slots, reserve_fen=reserve_fen, tie_seed=tie_seed)
 
 
 def _head(
-    stream: Iterator[Candidate], want: int, reserve_rank: int, plans: set, groups: set
+    stream: Iterator[Candidate],
+    want: int,
+    reserve_rank: int,
+    plans: set,
+    groups: set,
+    exclude: Container = (),
 ) -> list[Candidate]:
     """From a best-first stream: each group's first candidate until `want` groups, then those tied with the last."""
     picked: list[Candidate] = []
@@ -193,6 +203,8 @@ def _head(
         if c.rank < reserve_rank or (boundary is not None and (c.rank, c.q_scaled) != boundary):
             break
         if c.group in seen or c.group in groups or (plans and c.ad.plan_id in plans):
+            continue
+        if exclude and c.ad.plan_id in exclude:
             continue
         seen.add(c.group)
         picked.append(c)

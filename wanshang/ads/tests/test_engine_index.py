@@ -108,3 +108,28 @@ def test_index_auction_equals_the_auction_over_all_candidates(
     fast = index.auction(query, SYNONYMS, slots=slots, reserve_fen=reserve, tie_seed=seed)
     full = run_auction(index.candidates(query, SYNONYMS), slots=slots, reserve_fen=reserve, tie_seed=seed)
     assert fast.wins == full.wins
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    auction_rows,
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=6, unique=True),
+    st.integers(1, 4),
+    st.integers(1, 8),
+    st.integers(0, 3),
+    st.sets(st.integers(0, 2)),
+)
+def test_excluding_plans_in_the_index_auction_equals_filtering_the_candidates(
+    rows, query, slots, reserve, seed, excluded
+):
+    # serving leaves out stopped, other-terminal and throttled plans this way (ads/throttle.py)
+    ads = [
+        KeywordAd(i, group, group // 3, 1, group, tuple(tokens), match, bid)
+        for i, (tokens, match, group, bid, _q) in enumerate(rows)
+    ]
+    index = KeywordIndex.build(ads, [], {i: q for i, (*_rest, q) in enumerate(rows)})
+    fast = index.auction(
+        query, SYNONYMS, slots=slots, reserve_fen=reserve, tie_seed=seed, exclude_plans=excluded
+    )
+    kept = [c for c in index.candidates(query, SYNONYMS) if c.ad.plan_id not in excluded]
+    assert fast.wins == run_auction(kept, slots=slots, reserve_fen=reserve, tie_seed=seed).wins
