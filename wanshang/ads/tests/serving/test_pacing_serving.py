@@ -104,3 +104,20 @@ def test_the_draw_is_uniform_and_differs_between_plans():
     assert sum(throttle.draw(s, 1) < 0.5 and throttle.draw(s, 2) < 0.5 for s in range(20_000)) / 20_000 == (
         pytest.approx(0.25, abs=0.02)
     )
+
+
+def test_the_day_starts_from_yesterdays_spend_at_yesterdays_mean_rate(live_ad):
+    from django.core.cache import cache
+
+    from wanshang.ads.models import AdPlanDay
+
+    _shop, plan, _group, _ = live_ad(bid=100, daily=1_000)
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    # yesterday: 96 slots at a mean rate of 0.5, 1,000 fen spent → 2,000 fen unthrottled
+    cache.set(throttle._state_key(yesterday, plan.pk), [0.4, 96, 48.0, 1_000])
+    AdPlanDay.objects.create(plan=plan, shop_id=plan.shop_id, date=yesterday, spend_fen=1_000)
+    now = datetime.combine(today, datetime.min.time(), timezone.get_current_timezone())
+    assert throttle.pacing_rates({plan.pk: (1_000, 100)}, now)[plan.pk] == pytest.approx(0.5)
+    # a plan with no yesterday enters every auction until it gets ahead
+    assert throttle.pacing_rates({plan.pk + 1: (1_000, 100)}, now)[plan.pk + 1] == 1.0
