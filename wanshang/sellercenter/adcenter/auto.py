@@ -64,12 +64,12 @@ class AutoPlanForm(forms.Form):
         help_text=gettext_lazy("投产比 = 成交金额 ÷ 花费，如 3 表示每花 1 元带来 3 元成交"),
     )
     start_date = forms.DateField(
-        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     end_date = forms.DateField(
         label=gettext_lazy("结束日期（可不填）"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     pacing = forms.ChoiceField(label=gettext_lazy("投放方式"), choices=ads.PACINGS)
     on_pc = forms.BooleanField(label=gettext_lazy("PC 端"), required=False)
