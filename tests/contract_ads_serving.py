@@ -44,3 +44,36 @@ def seller_ads_reports(contract, owner, B: str, shop, make_product) -> None:
     contract.call(owner, "get", f"{B}/ads/keywords/{{keyword_id}}/quality", path=k, expect=200)
     missing = {"keyword_id": 999_999}
     contract.call(owner, "get", f"{B}/ads/keywords/{{keyword_id}}/quality", path=missing, expect=404)
+
+    # 推广单元 tools: keyword suggestions (with their one-click add) and the creatives report
+    missing_g = {"group_id": 999_999}
+    g = {"group_id": group.pk}
+    suggestions = contract.call(
+        owner, "get", f"{B}/ads/groups/{{group_id}}/keyword-suggestions", path=g, expect=200
+    )
+    assert any(row["word"] for row in suggestions), suggestions  # the title's own words at least
+    word = next(row["word"] for row in suggestions)
+    contract.call(
+        owner,
+        "post",
+        f"{B}/ads/groups/{{group_id}}/keyword-suggestions",
+        path=g,
+        body={"word": word, "match_type": "phrase"},
+        expect=201,
+    )
+    contract.call(
+        owner,
+        "post",
+        f"{B}/ads/groups/{{group_id}}/keyword-suggestions",
+        path=g,
+        body={"word": "x" * 21, "match_type": "phrase"},
+        expect=400,
+    )
+    contract.call(
+        owner, "get", f"{B}/ads/groups/{{group_id}}/keyword-suggestions", path=missing_g, expect=404
+    )
+    contract.call(owner, "get", f"{B}/ads/groups/{{group_id}}/creatives/report", path=g, expect=200)
+    contract.call(
+        owner, "get", f"{B}/ads/groups/{{group_id}}/creatives/report", path=g, query={"days": 5}, expect=422
+    )
+    contract.call(owner, "get", f"{B}/ads/groups/{{group_id}}/creatives/report", path=missing_g, expect=404)
