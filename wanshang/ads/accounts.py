@@ -152,7 +152,14 @@ def _day_row(plan: AdPlan, day: date) -> AdPlanDay:
 
 
 def ad_charge(
-    *, group_id: int, price_fen: int, ref: str, keyword_id: int | None = None, now=None
+    *,
+    group_id: int,
+    price_fen: int,
+    ref: str,
+    keyword_id: int | None = None,
+    now=None,
+    clicks: int = 1,
+    note: str = "",
 ) -> ChargeResult:
     """Charge one click of `price_fen` to the group's plan and shop. One transaction, three atomic conditional
     updates, in this order for every charge (so two charges never wait on each other in a cycle):
@@ -164,6 +171,7 @@ def ad_charge(
     then the ledger row, unique per `ref` (the click's id): a retried charge is answered `duplicate`. When a guard
     fails nothing is charged (the transaction rolls back) and the plan's day is marked exhausted with the reason,
     so serving stops for the day. A click is charged whatever the plan's status now: it was shown before.
+    A CPM block of impressions (`audience_serving.cpm_charge_due`) is charged the same way with `clicks=0`.
     """
     if not isinstance(price_fen, int) or price_fen <= 0:
         raise ValidationError("扣费金额必须大于 0", field="price")
@@ -184,7 +192,14 @@ def ad_charge(
     try:
         with transaction.atomic():
             entry = _charge_guarded(
-                plan=plan, day=day, group=group, keyword_id=keyword_id, price_fen=price_fen, ref=ref
+                plan=plan,
+                day=day,
+                group=group,
+                keyword_id=keyword_id,
+                price_fen=price_fen,
+                ref=ref,
+                clicks=clicks,
+                note=note,
             )
     except _Refused as refused:
         _mark_exhausted(day_id=day.pk, reason=refused.reason, now=now)
@@ -197,9 +212,9 @@ def ad_charge(
     return ChargeResult(True, "", entry)
 
 
-def _charge_guarded(*, plan, day, group, keyword_id, price_fen, ref) -> AdLedgerEntry:
+def _charge_guarded(*, plan, day, group, keyword_id, price_fen, ref, clicks=1, note="") -> AdLedgerEntry:
     if not AdPlanDay.objects.filter(pk=day.pk, spend_fen__lte=plan.daily_budget_fen - price_fen).update(
-        spend_fen=F("spend_fen") + price_fen, clicks=F("clicks") + 1
+        spend_fen=F("spend_fen") + price_fen, clicks=F("clicks") + clicks
     ):
         raise _Refused(AdPlanDay.Stop.DAILY_BUDGET)
     plans = AdPlan.objects.filter(pk=plan.pk)
@@ -218,7 +233,7 @@ def _charge_guarded(*, plan, day, group, keyword_id, price_fen, ref) -> AdLedger
         kind=Kind.CHARGE,
         delta_fen=-price_fen,
         reference=ref,
-        note=f"点击扣费 {plan.name}"[:200],
+        note=(note or f"点击扣费 {plan.name}")[:200],
         plan_id=plan.pk,
         group_id=group.pk,
         keyword_id=keyword_id,

@@ -352,6 +352,12 @@ class AdCreative(models.Model):
         ordering = ["id"]
 
 
+from wanshang.ads.audience_models import (  # noqa: E402, F401  (引力魔方)
+    AudienceSetup,
+    AudienceTarget,
+    Billing,
+    CpmCharge,
+)
 from wanshang.ads.autoplan_models import AutoPlan, AutoPlanHour  # noqa: E402, F401  (全站推广)
 from wanshang.ads.traffic_models import (  # noqa: E402, F401  (serving)
     AdClick,

@@ -243,3 +243,18 @@ from wanshang.ads.autoplan_reports import autoplan_products as autoplan_products
 from wanshang.ads.autoplan_reports import autoplan_report as autoplan_report  # noqa: E402
 from wanshang.ads.autoplans import TARGET_MAX_CENTI as TARGET_MAX_CENTI  # noqa: E402
 from wanshang.ads.autoplans import TARGET_MIN_CENTI as TARGET_MIN_CENTI  # noqa: E402
+
+# --- 引力魔方 audience ads -------------------------------------------------------------------------------------
+# isort: split
+from wanshang.ads.audience import audience_setup as audience_setup  # noqa: E402
+from wanshang.ads.audience import pack_choices as pack_choices  # noqa: E402
+from wanshang.ads.audience import target_get as target_get  # noqa: E402
+from wanshang.ads.audience import target_list as target_list  # noqa: E402
+from wanshang.ads.audience_models import FREQUENCY_CAP_MAX as FREQUENCY_CAP_MAX  # noqa: E402
+from wanshang.ads.audience_models import MULTIPLIER_MAX as MULTIPLIER_MAX  # noqa: E402
+from wanshang.ads.audience_models import MULTIPLIER_MIN as MULTIPLIER_MIN  # noqa: E402
+from wanshang.ads.audience_models import AudienceTarget as _AudienceTarget  # noqa: E402
+from wanshang.ads.audience_models import Billing as _Billing  # noqa: E402
+
+CROWD_KINDS = _AudienceTarget.Kind.choices
+BILLINGS = _Billing.choices

@@ -31,6 +31,12 @@ from wanshang.ads.structure import plan_update as plan_update
 # isort: split
 from wanshang.ads import rotation as _rotation
 from wanshang.ads import serving as _serving
+from wanshang.ads.audience import audience_setup_update as audience_setup_update
+from wanshang.ads.audience import target_add as target_add
+from wanshang.ads.audience import target_delete as target_delete
+from wanshang.ads.audience import target_update as target_update
+from wanshang.ads.audience_serving import audience_ads_serve as audience_ads_serve
+from wanshang.ads.audience_serving import cpm_charge_due as cpm_charge_due
 from wanshang.ads.autobidding import bid_for as bid_for  # 全站推广 (docs/ads.md): their writes bump it
 from wanshang.ads.autoplans import AutoPlanInput as AutoPlanInput
 from wanshang.ads.autoplans import autobid_tick as autobid_tick
@@ -70,3 +76,9 @@ def _creatives_changing(write):
 creative_add = _creatives_changing(creative_add)
 creative_delete = _creatives_changing(creative_delete)
 suggestion_add = _serving.invalidating(suggestion_add)
+
+# 引力魔方 audience ads (docs/ads-serving.md, "Audience ads (引力魔方)")
+audience_setup_update = _serving.invalidating(audience_setup_update)
+target_add = _serving.invalidating(target_add)
+target_update = _serving.invalidating(target_update)
+target_delete = _serving.invalidating(target_delete)

@@ -143,8 +143,8 @@ def _check_plan(data: PlanInput, *, highest_bid: int) -> None:
     if not name or len(name) > 40:
         raise ValidationError("计划名称须为 1–40 个字", field="name")
     data.name = name
-    if data.kind != AdPlan.Kind.KEYWORD:
-        raise ValidationError("目前只能创建关键词推广计划", field="kind")
+    if data.kind not in (AdPlan.Kind.KEYWORD, AdPlan.Kind.AUDIENCE):
+        raise ValidationError("目前只能创建关键词推广或人群推广计划", field="kind")
     if data.pacing not in AdPlan.Pacing.values:
         raise ValidationError("投放方式无效", field="pacing")
     budget = data.daily_budget_fen

@@ -1,5 +1,6 @@
 """Scheduled work of this context (registered with common.scheduler)."""
 
+from wanshang.ads.audience_serving import cpm_charge_due
 from wanshang.ads.autoplans import autobid_tick
 from wanshang.ads.serving import serving_refresh
 from wanshang.common.scheduler import register
@@ -16,3 +17,9 @@ def ads_autobid_tick(now) -> int:
     """全站推广: step each goal plan's λ through every whole hour that ended since its last step (once per hour;
     a missed hour is caught up at the next run)."""
     return autobid_tick(now)
+
+
+@register("ads.audience_cpm_charge", every_seconds=60)
+def ads_audience_cpm_charge(now) -> int:
+    """Charge the CPM audience ads' impressions in blocks of 1000 (idempotent per block)."""
+    return cpm_charge_due(now).charged

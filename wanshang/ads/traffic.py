@@ -79,9 +79,11 @@ def _token_make(
     placement: str = "search",
     creative_id: int | None = None,
     crowd_id: int | None = None,
+    billing: str = "cpc",
 ) -> str:
     """A click link's signed token. Placement, creative and crowd ride along only when they are not the
-    defaults, so a search token stays as short as it was."""
+    defaults, so a search token stays as short as it was. A CPM ad's token says so (`x`): its click is
+    recorded and never charged (its impressions are)."""
     ad = win.candidate.ad
     extra = {}
     if placement != "search":
@@ -90,6 +92,8 @@ def _token_make(
         extra["r"] = creative_id
     if crowd_id:
         extra["w"] = crowd_id
+    if billing == "cpm":
+        extra["x"] = "cpm"
     return signing.dumps(
         {
             **extra,
@@ -323,6 +327,9 @@ def click_record(
     if not _first_in_window(data, who=who, minutes=settings.click_dedup_minutes, now=now):
         AdClick.objects.filter(pk=click.pk).update(status=S.DUPLICATE, reason="window")
         return ClickOutcome(data["p"], data["g"], S.DUPLICATE)
+    if data.get("x") == "cpm":  # paid by its impressions: a valid click, charged nothing
+        AdClick.objects.filter(pk=click.pk).update(status=S.CHARGED, charged_fen=0, reason="cpm")
+        return ClickOutcome(data["p"], data["g"], S.CHARGED)
     return _charge(click)
 
 

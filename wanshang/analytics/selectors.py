@@ -59,3 +59,25 @@ def recent_product_touches(*, visitor: str = "", user_id: int | None = None, sin
         .order_by("-ts", "-id")
         .values_list("product_id", "category_id", "kind", "ts")[:limit]
     )
+
+
+# --- for audience ads (引力魔方): what one visitor looked at and searched for ----------------------------------
+
+
+def visitor_recent_activity(*, visitor: str = "", user_id: int | None = None, since, limit: int = 300) -> list:
+    """One visitor's (and, signed in, that buyer's) latest product touches and searches since `since`, newest
+    first, as (product_id, category_id, shop_id, query, ts) tuples: a touch has a product, a search its query."""
+    who = Q()
+    if visitor:
+        who |= Q(visitor=visitor)
+    if user_id:
+        who |= Q(user_id=user_id)
+    if not who:
+        return []
+    touches = Q(kind="pv", page_type="product") | Q(kind__in=PRODUCT_TOUCH_KINDS[1:])
+    searches = Q(kind="pv", page_type="search") & ~Q(query="")
+    return list(
+        Event.objects.filter(who, (touches & Q(product_id__isnull=False)) | searches, ts__gte=since)
+        .order_by("-ts", "-id")
+        .values_list("product_id", "category_id", "shop_id", "query", "ts")[:limit]
+    )

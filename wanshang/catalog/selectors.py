@@ -728,3 +728,17 @@ EXCLUDABLE_RETURN_KINDS = ExcludableReturnKind.choices
 def ship_promise_hours(*, product) -> int:
     """承诺发货时间 of a listing in hours after payment: its own promise, else its shop's."""
     return product.ship_within_hours or product.shop.ship_within_hours
+
+
+def shops_selling_in(*, category_ids) -> dict[int, set[int]]:
+    """category id → the open shops with a product on sale in it (audience ads' competing shops)."""
+    out: dict[int, set[int]] = {}
+    rows = (
+        _public_products()
+        .filter(category_id__in=list(category_ids))
+        .values_list("category_id", "shop_id")
+        .distinct()
+    )
+    for category_id, shop_id in rows:
+        out.setdefault(category_id, set()).add(shop_id)
+    return out

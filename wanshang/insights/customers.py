@@ -536,3 +536,14 @@ def crowd_pack_buyer_ids(shop, pack_id) -> list[int]:
     """The buyer ids saved in one of the shop's 人群包 (the snapshot of its last build or refresh), for coupons
     and ads. Another shop's pack raises NotFound."""
     return [int(i) for i in crowd_pack_get(shop=shop, pack_id=pack_id).buyer_ids]
+
+
+def crowd_pack_members(*, pack_ids) -> dict[int, tuple[int, frozenset[int]]]:
+    """pack id → (its shop id, its buyer ids) for the given packs (audience ads match a signed-in visitor
+    against the packs their shop targets; the caller checked each pack is that shop's when it was chosen)."""
+    return {
+        pk: (shop_id, frozenset(int(i) for i in buyer_ids))
+        for pk, shop_id, buyer_ids in CrowdPack.objects.filter(pk__in=list(pack_ids)).values_list(
+            "pk", "shop_id", "buyer_ids"
+        )
+    }

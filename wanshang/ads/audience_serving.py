@@ -1,0 +1,595 @@
+"""Serving 引力魔方 audience ads on the placements outside search (home feed 猜你喜欢, the product page's
+recommendation row, the cart, the payment-complete page), and the CPM charges of their impressions.
+
+- The **index** (`current_audience_index`): every active audience plan that may serve this hour, its groups
+  (one sellable product each, with the bid after the hour multiplier), its crowd targets, the crowd packs'
+  members and the competing shops of each group's category, and each group's predicted CTR per placement.
+  Built once per process and kept under the keyword index's version token (every structure write through
+  `ads.services`, the audience writes included, bumps it) and the hour.
+- The **visitor**: what they looked at (product touches, 30 days) and searched (15 days), from the event log.
+- The **auction** per placement: the best of the visitor's crowds per group gives the multiplier, rank =
+  bid × multiplier × pCTR (CPC) or bid × multiplier (CPM): eCPM, `engine/audience.py`; GSP as for search.
+- The **stop list** (per process, `STATE_SECONDS`, the shared state token): exhausted days, a budget that
+  cannot take the next charge once the CPM impressions not yet charged are counted, a balance under it.
+- The **frequency cap**: a shared cache counter per visitor, plan and day, claimed atomically for each ad
+  shown; an ad whose claim passes the cap is not shown.
+- **CPM charging** (`cpm_charge_due`, the `ads.audience_cpm_charge` job): blocks of 1000 impressions per
+  group and day through `accounts.ad_charge`, one ledger reference per block.
+"""
+
+import secrets
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from wanshang.ads.accounts import ad_charge
+from wanshang.ads.audience_models import AudienceSetup, AudienceTarget, Billing, CpmCharge
+from wanshang.ads.engine import audience as eng
+from wanshang.ads.engine.auction import run_auction
+from wanshang.ads.models import AdAccount, AdClick, AdGroup, AdImpression, AdPlan, AdPlanDay, Placement
+from wanshang.ads.rules import ad_settings
+from wanshang.ads.serving import STATE_KEY, STATE_SECONDS, VERSION_KEY, _sellable, _token
+from wanshang.ads.traffic import BOT_AGENTS, ServedAd, _token_make, impressions_record
+from wanshang.analytics.selectors import visitor_recent_activity
+from wanshang.catalog.selectors import public_products_in_order, shops_selling_in
+from wanshang.insights.selectors import crowd_pack_members
+
+# how many ads each placement shows (1-based positions within the placement's row)
+PLACEMENT_SLOTS = {
+    Placement.HOME: 2,
+    Placement.PRODUCT: 1,
+    Placement.CART: 1,
+    Placement.ORDER_DONE: 2,
+}
+VISITED_DAYS = 30  # similar-product and competing-shop visitors
+INTENT_DAYS = 15  # keyword-intent crowds
+CTR_DAYS = 30  # the history pCTR is predicted from
+CPM_BLOCK = 1000
+CPM_CATCH_UP_DAYS = 7
+VALID_CLICKS = (AdClick.Status.CHARGED, AdClick.Status.DUPLICATE, AdClick.Status.UNPAID)
+T = AudienceTarget.Kind
+
+_lock = threading.Lock()
+_held: dict = {"index": None}
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    shop_id: int
+    on_pc: bool
+    on_mobile: bool
+    daily_budget_fen: int
+    total_budget_fen: int | None
+    billing: str
+    frequency_cap: int
+    highest_bid_fen: int  # the largest multiplied bid this hour (per click, or per thousand under CPM)
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    group_id: int
+    plan_id: int
+    shop_id: int
+    product_id: int
+    category_id: int
+    bid_fen: int  # after the hour multiplier
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    target_id: int
+    kind: str
+    multiplier_pct: int
+    pack_id: int | None = None
+    words: tuple = ()
+
+
+@dataclass(frozen=True)
+class AudienceIndex:
+    key: tuple
+    plans: dict  # plan id → PlanInfo
+    groups: dict  # plan id → [GroupInfo]
+    targets: dict  # plan id → [TargetInfo]
+    packs: dict  # pack id → (shop id, buyer ids)
+    competing: dict  # category id → shops selling in it
+    ctr: dict  # (group id, placement) → (impressions, clicks)
+    placement_ctr: dict  # placement → its average CTR
+    max_bid_fen: int = 0
+
+
+# --- the index -----------------------------------------------------------------------------------------------
+
+
+def _audience_plans(today, hour: int) -> dict:
+    plans = AdPlan.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        kind=AdPlan.Kind.AUDIENCE,
+        status=AdPlan.Status.ACTIVE,
+        start_date__lte=today,
+    )
+    out = {}
+    for plan in plans:
+        hours = plan.hour_multipliers if isinstance(plan.hour_multipliers, list) else []
+        pct = hours[hour] if len(hours) == 24 and isinstance(hours[hour], int) else 100
+        if pct > 0:
+            out[plan.pk] = (plan, pct)
+    return out
+
+
+def _ctr_history(group_ids, now) -> tuple[dict, dict]:
+    since = now - timedelta(days=CTR_DAYS)
+    outside = ~Q(placement=Placement.SEARCH)
+    seen = AdImpression.objects.filter(outside, ts__gte=since)
+    clicked = AdClick.objects.filter(outside, ts__gte=since, status__in=VALID_CLICKS)
+    per_group = {
+        (r["group_id"], r["placement"]): [r["n"], 0]
+        for r in seen.filter(group_id__in=group_ids).values("group_id", "placement").annotate(n=Count("id"))
+    }
+    for r in clicked.filter(group_id__in=group_ids).values("group_id", "placement").annotate(n=Count("id")):
+        per_group.setdefault((r["group_id"], r["placement"]), [0, 0])[1] = r["n"]
+    shown = dict(seen.values_list("placement").annotate(n=Count("id")))
+    clicks = dict(clicked.values_list("placement").annotate(n=Count("id")))
+    averages = {p: eng.placement_ctr(shown.get(p, 0), clicks.get(p, 0)) for p in PLACEMENT_SLOTS}
+    return {k: tuple(v) for k, v in per_group.items()}, averages
+
+
+def audience_index_build(now=None) -> AudienceIndex:
+    """Every audience ad that may serve this hour (the caller keeps it)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    plans = _audience_plans(local.date(), local.hour)
+    setups = {s.plan_id: s for s in AudienceSetup.objects.filter(plan_id__in=list(plans))}
+    targets = defaultdict(list)
+    for t in AudienceTarget.objects.filter(plan_id__in=list(plans), status=AudienceTarget.Status.ACTIVE):
+        targets[t.plan_id].append(TargetInfo(t.pk, t.kind, t.multiplier_pct, t.pack_id, tuple(t.words or ())))
+    rows = list(
+        AdGroup.objects.filter(plan_id__in=list(targets), status=AdGroup.Status.ACTIVE).select_related(
+            "product"
+        )
+    )
+    sellable = _sellable({g.product_id for g in rows})
+    max_bid = ad_settings().max_bid_fen
+    groups, info = defaultdict(list), {}
+    for g in rows:
+        if g.product_id not in sellable:
+            continue
+        plan, pct = plans[g.plan_id]
+        bid = min(max_bid, max(1, g.default_bid_fen * pct // 100))
+        groups[g.plan_id].append(
+            GroupInfo(g.pk, g.plan_id, plan.shop_id, g.product_id, g.product.category_id, bid)
+        )
+    for plan_id, found in groups.items():
+        plan, _pct = plans[plan_id]
+        setup = setups.get(plan_id)
+        top_mult = max(t.multiplier_pct for t in targets[plan_id])
+        info[plan_id] = PlanInfo(
+            shop_id=plan.shop_id,
+            on_pc=plan.on_pc,
+            on_mobile=plan.on_mobile,
+            daily_budget_fen=plan.daily_budget_fen,
+            total_budget_fen=plan.total_budget_fen,
+            billing=setup.billing if setup else Billing.CPC,
+            frequency_cap=setup.frequency_cap if setup else 3,
+            highest_bid_fen=max(eng.multiplied_bid(g.bid_fen, top_mult, max_bid) for g in found),
+        )
+    pack_ids = {t.pack_id for p in info for t in targets[p] if t.kind == T.PACK}
+    categories = {g.category_id for p in info for g in groups[p]}
+    wanted_competing = any(t.kind == T.COMPETITOR for p in info for t in targets[p])
+    ctr, averages = _ctr_history([g.group_id for p in info for g in groups[p]], now)
+    return AudienceIndex(
+        key=(),
+        plans=info,
+        groups={p: groups[p] for p in info},
+        targets={p: targets[p] for p in info},
+        packs=crowd_pack_members(pack_ids=pack_ids) if pack_ids else {},
+        competing=shops_selling_in(category_ids=categories) if wanted_competing else {},
+        ctr=ctr,
+        placement_ctr=averages,
+        max_bid_fen=max_bid,
+    )
+
+
+def current_audience_index(now=None) -> AudienceIndex:
+    """This process's audience index for the current version token and hour."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    key = (_token(VERSION_KEY), local.date(), local.hour)
+    held = _held["index"]
+    if held is not None and held.key == key:
+        return held
+    with _lock:
+        held = _held["index"]
+        if held is None or held.key != key:
+            held = replace(audience_index_build(now), key=key)
+            _held["index"] = held
+    return held
+
+
+# --- the stop list -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    key: tuple = ()
+    at: float = 0.0
+    stopped: frozenset = field(default_factory=frozenset)
+
+
+_state = _State()
+
+
+def cpm_uncharged_fen(*, plan_ids, day) -> dict:
+    """plan id → what its CPM impressions of `day` cost that no block charged yet (rounded up: the stop list
+    must not under-count)."""
+    if not plan_ids:
+        return {}
+    start, end = _day_bounds(day)
+    accrued = dict(
+        AdImpression.objects.filter(plan_id__in=list(plan_ids), ts__gte=start, ts__lt=end)
+        .exclude(placement=Placement.SEARCH)
+        .values_list("plan_id")
+        .annotate(s=Sum("price_fen"))
+    )
+    blocks = dict(
+        CpmCharge.objects.filter(plan_id__in=list(plan_ids), date=day)
+        .values_list("plan_id")
+        .annotate(s=Sum("amount_fen"))
+    )
+    return {p: max(0, -(-(accrued.get(p) or 0) // CPM_BLOCK) - (blocks.get(p) or 0)) for p in plan_ids}
+
+
+def _day_bounds(day):
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return start, start + timedelta(days=1)
+
+
+def _next_charge(info: PlanInfo) -> int:
+    """The largest next charge: a click at its highest multiplied bid, or one impression's share of a CPM
+    block (whole fen, rounded up)."""
+    if info.billing == Billing.CPM:
+        return max(1, -(-info.highest_bid_fen // CPM_BLOCK))
+    return info.highest_bid_fen
+
+
+def _stopped(index: AudienceIndex, now) -> frozenset:
+    if not index.plans:
+        return frozenset()
+    ids, today = list(index.plans), timezone.localdate(now)
+    days = {
+        r["plan_id"]: r
+        for r in AdPlanDay.objects.filter(plan_id__in=ids, date=today).values(
+            "plan_id", "spend_fen", "exhausted_at"
+        )
+    }
+    spent = dict(AdPlan.objects.filter(pk__in=ids).values_list("pk", "total_spend_fen"))
+    balances = dict(
+        AdAccount.objects.filter(shop_id__in={i.shop_id for i in index.plans.values()}).values_list(
+            "shop_id", "balance_fen"
+        )
+    )
+    owed = cpm_uncharged_fen(
+        plan_ids=[p for p, i in index.plans.items() if i.billing == Billing.CPM], day=today
+    )
+    owed_by_shop = defaultdict(int)
+    for pk, fen in owed.items():
+        owed_by_shop[index.plans[pk].shop_id] += fen
+    stopped = set()
+    for pk, info in index.plans.items():
+        day, debt, top = days.get(pk, {}), owed.get(pk, 0), _next_charge(info)
+        if (
+            day.get("exhausted_at")
+            or info.daily_budget_fen - day.get("spend_fen", 0) - debt < top
+            or (info.total_budget_fen is not None and info.total_budget_fen - spent.get(pk, 0) - debt < top)
+            or balances.get(info.shop_id, 0) - owed_by_shop[info.shop_id] < top
+        ):
+            stopped.add(pk)
+    return frozenset(stopped)
+
+
+def audience_stopped(index: AudienceIndex, now=None) -> frozenset:
+    """Audience plans that must not enter an auction now, kept per process for STATE_SECONDS."""
+    now = now or timezone.now()
+    key = (index.key, _token(STATE_KEY), timezone.localdate(now))
+    clock = time.monotonic()
+    if _state.key != key or clock - _state.at > STATE_SECONDS:
+        _state.stopped, _state.key, _state.at = _stopped(index, now), key, clock
+    return _state.stopped
+
+
+# --- the visitor and their crowds ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visitor:
+    categories: frozenset  # leaf categories of the products they touched (30 days)
+    shops: frozenset  # shops whose products they touched (30 days)
+    queries: tuple  # what they searched (15 days), normalised text
+    user_id: int | None = None
+
+
+def visitor_profile(*, visitor: str, user_id: int | None, now) -> Visitor:
+    rows = visitor_recent_activity(visitor=visitor, user_id=user_id, since=now - timedelta(days=VISITED_DAYS))
+    intent_since = now - timedelta(days=INTENT_DAYS)
+    categories, shops, queries = set(), set(), []
+    for product_id, category_id, shop_id, query, ts in rows:
+        if product_id:
+            if category_id:
+                categories.add(category_id)
+            if shop_id:
+                shops.add(shop_id)
+        elif query and ts >= intent_since:
+            queries.append(query.lower())
+    return Visitor(frozenset(categories), frozenset(shops), tuple(queries), user_id)
+
+
+def _matches(target: TargetInfo, group: GroupInfo, who: Visitor, index: AudienceIndex) -> bool:
+    if target.kind == T.SIMILAR:
+        return group.category_id in who.categories
+    if target.kind == T.COMPETITOR:
+        rivals = index.competing.get(group.category_id, set()) - {group.shop_id}
+        return bool(rivals & who.shops)
+    if target.kind == T.PACK:
+        shop_id, members = index.packs.get(target.pack_id, (None, frozenset()))
+        return shop_id == group.shop_id and who.user_id is not None and who.user_id in members
+    if target.kind == T.INTENT:
+        return any(word in query for word in target.words for query in who.queries)
+    return False
+
+
+def best_crowd(targets, group: GroupInfo, who: Visitor, index: AudienceIndex) -> TargetInfo | None:
+    """The visitor's crowd with the highest multiplier among the plan's targets (ties: the oldest target)."""
+    best = None
+    for t in targets:
+        if (best is None or t.multiplier_pct > best.multiplier_pct) and _matches(t, group, who, index):
+            best = t
+    return best
+
+
+# --- the frequency cap ---------------------------------------------------------------------------------------
+
+
+def _cap_key(day, plan_id: int, who: str) -> str:
+    return f"ads:aud:freq:{day.isoformat()}:{plan_id}:{who}"
+
+
+def _seen_today(plan_ids, who: str, now) -> dict:
+    """plan id → how many of its ads the visitor saw today (cache counters, seeded from the impressions)."""
+    day = timezone.localdate(now)
+    keys = {_cap_key(day, p, who): p for p in plan_ids}
+    got = cache.get_many(list(keys))
+    missing = [p for k, p in keys.items() if k not in got]
+    if missing:
+        start, end = _day_bounds(day)
+        counted = dict(
+            AdImpression.objects.filter(plan_id__in=missing, visitor=who[:32], ts__gte=start, ts__lt=end)
+            .values_list("plan_id")
+            .annotate(n=Count("id"))
+        )
+        for p in missing:
+            cache.add(_cap_key(day, p, who), counted.get(p, 0), 26 * 3600)
+        got = cache.get_many(list(keys))
+    return {p: got.get(k, 0) for k, p in keys.items()}
+
+
+def _claim(plan_id: int, who: str, cap: int, now) -> bool:
+    """Count one more ad of the plan shown to the visitor today; False (and not counted) past the cap."""
+    key = _cap_key(timezone.localdate(now), plan_id, who)
+    try:
+        seen = cache.incr(key)
+    except ValueError:  # evicted since it was read: start again from this one
+        cache.add(key, 0, 26 * 3600)
+        seen = cache.incr(key)
+    if seen > cap:
+        cache.decr(key)
+        return False
+    return True
+
+
+# --- serving -------------------------------------------------------------------------------------------------
+
+
+def _candidates(index, placement, who, seen, stopped, mobile, exclude) -> list:
+    out = []
+    for plan_id, info in index.plans.items():
+        if plan_id in stopped or not (info.on_mobile if mobile else info.on_pc):
+            continue
+        if seen.get(plan_id, 0) >= info.frequency_cap:
+            continue
+        for group in index.groups[plan_id]:
+            if group.product_id in exclude:
+                continue
+            crowd = best_crowd(index.targets[plan_id], group, who, index)
+            if crowd is None:
+                continue
+            ad = eng.AudienceAd(
+                group.group_id, plan_id, group.shop_id, group.product_id, crowd.target_id, info.billing
+            )
+            n, k = index.ctr.get((group.group_id, placement), (0, 0))
+            pctr = eng.predicted_ctr(n, k, index.placement_ctr[placement])
+            bid = eng.multiplied_bid(group.bid_fen, crowd.multiplier_pct, index.max_bid_fen)
+            out.append(eng.candidate(ad, bid_fen=bid, pctr=pctr))
+    return out
+
+
+def audience_auction(
+    *, placement: str, who: Visitor, visitor_key: str, terminal: str, seed: int, exclude=(), now=None
+):
+    """The GSP auction of one placement among the audience plans serving now whose crowds hold this visitor."""
+    now = now or timezone.now()
+    index = current_audience_index(now)
+    stopped = audience_stopped(index, now)
+    seen = _seen_today(list(index.plans), visitor_key, now) if index.plans else {}
+    found = _candidates(index, placement, who, seen, stopped, terminal == "h5", set(exclude))
+    reserve = eng.reserve_ecpm(ad_settings().reserve_price_fen, index.placement_ctr[placement])
+    return index, run_auction(found, slots=PLACEMENT_SLOTS[placement], reserve_fen=reserve, tie_seed=seed)
+
+
+def audience_ads_serve(
+    *,
+    placement: str,
+    visitor: str,
+    user_id: int | None,
+    terminal: str,
+    user_agent: str | None = None,
+    exclude_product_ids=(),
+    now=None,
+) -> list[ServedAd]:
+    """The audience ads of one placement for one page view, their frequency counted and their impressions
+    recorded. None for a robot, an unknown placement or a visitor with neither a cookie nor a log-in."""
+    now = now or timezone.now()
+    who_key = visitor or (f"u{user_id}" if user_id else "")
+    if placement not in PLACEMENT_SLOTS or not who_key or (user_agent and BOT_AGENTS.search(user_agent)):
+        return []
+    if not current_audience_index(now).plans:
+        return []
+    who = visitor_profile(visitor=visitor, user_id=user_id, now=now)
+    page_view = secrets.token_hex(16)
+    index, result = audience_auction(
+        placement=placement,
+        who=who,
+        visitor_key=who_key,
+        terminal=terminal,
+        seed=int(page_view[:12], 16),
+        exclude=exclude_product_ids,
+        now=now,
+    )
+    if not result.wins:
+        return []
+    products = {
+        p.pk: p
+        for p in public_products_in_order(product_ids=[w.candidate.ad.product_id for w in result.wins])
+    }
+    served = []
+    for win in result.wins:
+        ad = win.candidate.ad
+        info = index.plans[ad.plan_id]
+        if ad.product_id not in products or not _claim(ad.plan_id, who_key, info.frequency_cap, now):
+            continue
+        token = _token_make(
+            win=win,
+            query="",
+            page_view=page_view,
+            visitor=visitor,
+            now=now,
+            placement=placement,
+            crowd_id=ad.crowd_id,
+            billing=ad.billing,
+        )
+        served.append(
+            ServedAd(
+                len(served) + 1,
+                products[ad.product_id],
+                ad.plan_id,
+                ad.group_id,
+                0,
+                win.price_fen,
+                token,
+                placement=placement,
+                crowd_id=ad.crowd_id,
+            )
+        )
+    if served:
+        impressions_record(
+            served=served,
+            shop_of={s.group_id: index.plans[s.plan_id].shop_id for s in served},
+            page_view=page_view,
+            query="",
+            visitor=who_key,
+            terminal=terminal,
+            now=now,
+        )
+    return served
+
+
+# --- CPM charging --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CpmRun:
+    charged: int = 0
+    unpaid: int = 0
+    fen: int = 0
+
+
+def _cpm_impressions(group_id: int, day):
+    start, end = _day_bounds(day)
+    return (
+        AdImpression.objects.filter(group_id=group_id, ts__gte=start, ts__lt=end)
+        .exclude(placement=Placement.SEARCH)
+        .order_by("id")
+    )
+
+
+def cpm_charge_due(now=None) -> CpmRun:
+    """Charge every full block of 1000 CPM impressions per group and day (and a past day's last, shorter
+    block) that has no charge yet. Idempotent: a block is one `CpmCharge` row (unique) and one ledger reference
+    (`adcpm:<group>:<date>:<block>`); a run that died between the two finds the ledger's `duplicate` and writes
+    the row. A block a budget or the balance refuses is `unpaid` — the budget is never passed."""
+    now, run = now or timezone.now(), CpmRun()
+    today = timezone.localdate(now)
+    plans = {
+        s.plan_id: s.plan for s in AudienceSetup.objects.filter(billing=Billing.CPM).select_related("plan")
+    }
+    since, _ = _day_bounds(today - timedelta(days=CPM_CATCH_UP_DAYS))
+    pairs = (
+        AdImpression.objects.filter(plan_id__in=list(plans), ts__gte=since)
+        .exclude(placement=Placement.SEARCH)
+        .values_list("group_id", "plan_id")
+        .distinct()
+    )
+    for group_id, plan_id in sorted(pairs):
+        for offset in range(CPM_CATCH_UP_DAYS, -1, -1):
+            _charge_group_day(plans[plan_id], group_id, today - timedelta(days=offset), today, run)
+    return run
+
+
+def _charge_group_day(plan, group_id, day, today, run) -> None:
+    impressions = _cpm_impressions(group_id, day)
+    total = impressions.count()
+    if not total:
+        return
+    done = CpmCharge.objects.filter(group_id=group_id, date=day).count()
+    last = total // CPM_BLOCK + (1 if day < today and total % CPM_BLOCK else 0)
+    for block in range(done, last):
+        rows = list(
+            impressions.values_list("id", "price_fen", "ts")[block * CPM_BLOCK : (block + 1) * CPM_BLOCK]
+        )
+        amount = eng.cpm_block_fen(price for _id, price, _ts in rows)
+        status = CpmCharge.Status.FREE
+        if amount:
+            result = ad_charge(
+                group_id=group_id,
+                price_fen=amount,
+                ref=f"adcpm:{group_id}:{day.isoformat()}:{block}",
+                now=rows[-1][2],
+                clicks=0,
+                note=f"千次展示扣费 {plan.name}",
+            )
+            ok = result.charged or result.reason == "duplicate"
+            status = CpmCharge.Status.CHARGED if ok else CpmCharge.Status.UNPAID
+        try:
+            with transaction.atomic():
+                CpmCharge.objects.create(
+                    shop_id=plan.shop_id,
+                    plan_id=plan.pk,
+                    group_id=group_id,
+                    date=day,
+                    block=block,
+                    impressions=len(rows),
+                    last_impression_id=rows[-1][0],
+                    amount_fen=amount,
+                    status=status,
+                )
+        except IntegrityError:  # another run wrote this block at the same moment
+            continue
+        if status == CpmCharge.Status.CHARGED:
+            run.charged, run.fen = run.charged + 1, run.fen + amount
+        elif status == CpmCharge.Status.UNPAID:
+            run.unpaid += 1
