@@ -196,3 +196,8 @@ def target_label(target: AudienceTarget, pack_names: dict) -> str:
 def pack_choices(*, shop) -> list[tuple[int, str]]:
     """The shop's 人群包 a plan may target: (id, name with its size)."""
     return [(p.pk, f"{p.name}（{p.size} 人）") for p in crowd_packs(shop=shop)]
+
+
+def crowd_packs_of(*, shop):
+    """The shop's 人群包 (newest first) that its audience plans may target."""
+    return crowd_packs(shop=shop)

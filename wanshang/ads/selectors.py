@@ -40,6 +40,8 @@ from wanshang.common.errors import NotFound
 from wanshang.fulfillment.selectors import region_children
 
 PLAN_STATUSES = AdPlan.Status.choices
+# the kinds a merchant may create (全站推广 has its own pages)
+PLAN_KINDS = [(k, label) for k, label in AdPlan.Kind.choices if k in ("keyword", "audience")]
 PACINGS = AdPlan.Pacing.choices
 MATCH_TYPES = MatchType.choices
 NEGATIVE_MATCH_TYPES = NegativeKeyword.Match.choices
@@ -247,6 +249,7 @@ from wanshang.ads.autoplans import TARGET_MIN_CENTI as TARGET_MIN_CENTI  # noqa:
 # --- 引力魔方 audience ads -------------------------------------------------------------------------------------
 # isort: split
 from wanshang.ads.audience import audience_setup as audience_setup  # noqa: E402
+from wanshang.ads.audience import crowd_packs_of as crowd_packs_of  # noqa: E402
 from wanshang.ads.audience import pack_choices as pack_choices  # noqa: E402
 from wanshang.ads.audience import target_get as target_get  # noqa: E402
 from wanshang.ads.audience import target_list as target_list  # noqa: E402
@@ -258,3 +261,4 @@ from wanshang.ads.audience_models import Billing as _Billing  # noqa: E402
 
 CROWD_KINDS = _AudienceTarget.Kind.choices
 BILLINGS = _Billing.choices
+TARGET_STATUSES = _AudienceTarget.Status.choices

@@ -64,7 +64,9 @@ def recent_product_touches(*, visitor: str = "", user_id: int | None = None, sin
 # --- for audience ads (引力魔方): what one visitor looked at and searched for ----------------------------------
 
 
-def visitor_recent_activity(*, visitor: str = "", user_id: int | None = None, since, limit: int = 300) -> list:
+def visitor_recent_activity(
+    *, visitor: str = "", user_id: int | None = None, since, limit: int = 300
+) -> list:
     """One visitor's (and, signed in, that buyer's) latest product touches and searches since `since`, newest
     first, as (product_id, category_id, shop_id, query, ts) tuples: a touch has a product, a search its query."""
     who = Q()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from wanshang.storefront.views import (
+    ad_placements,
     ads,
     aftersales,
     beacon,
@@ -37,6 +38,7 @@ urlpatterns = [
     path("search/suggest/", search.suggestions, name="search_suggest"),
     path("search/click/", search.click, name="search_click"),
     path("ad/click/", ads.ad_click, name="ad_click"),
+    path("ad/row/", ad_placements.ad_row, name="ad_row"),  # 引力魔方 audience ads on a page
     path("wholesale/", catalog.wholesale, name="wholesale"),
     path("shop/<slug:slug>/", catalog.shop, name="shop"),
     path("p/<int:product_id>/", catalog.product, name="product"),

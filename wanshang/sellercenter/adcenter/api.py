@@ -86,6 +86,7 @@ class SellerAdPlanIn(Schema):
     on_pc: StrictBool = True
     on_mobile: StrictBool = True
     pacing: str = Field("standard", description="standard 标准投放 / accelerated 加速投放")
+    kind: str = Field("keyword", description="keyword 关键词推广 / audience 人群推广（新建时有效）")
 
 
 class SellerAdPlanOut(Schema):

@@ -4,7 +4,7 @@ services' (their refusals land on these fields through `form_errors`)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wanshang.ads.selectors import MATCH_TYPES, NEGATIVE_MATCH_TYPES, PACINGS, REGION_MAX
+from wanshang.ads.selectors import MATCH_TYPES, NEGATIVE_MATCH_TYPES, PACINGS, PLAN_KINDS, REGION_MAX
 from wanshang.ads.services import KeywordInput
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.forms import YuanField
@@ -27,6 +27,7 @@ class TopUpForm(forms.Form):
 
 class PlanForm(forms.Form):
     name = forms.CharField(label=_("计划名称"), max_length=40)
+    kind = forms.ChoiceField(label=_("推广类型"), choices=PLAN_KINDS, required=False)  # on creation only
     daily_budget = YuanField(label=_("日预算（元）"))
     total_budget = YuanField(label=_("总预算（元，可不填）"), required=False)
     start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))

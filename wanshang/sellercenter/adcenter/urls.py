@@ -1,5 +1,11 @@
 """推广中心 pages under /seller/ads/."""
 
-from wanshang.sellercenter.adcenter import auto, groups, tools, views
+from wanshang.sellercenter.adcenter import audience, auto, groups, tools, views
 
-urlpatterns = [*views.urlpatterns, *groups.urlpatterns, *tools.urlpatterns, *auto.urlpatterns]
+urlpatterns = [
+    *views.urlpatterns,
+    *groups.urlpatterns,
+    *tools.urlpatterns,
+    *auto.urlpatterns,
+    *audience.urlpatterns,
+]

@@ -145,6 +145,7 @@ def _plan_input(data) -> PlanInput:
         on_pc=data["on_pc"],
         on_mobile=data["on_mobile"],
         pacing=data["pacing"],
+        kind=data.get("kind") or "keyword",
     )
 
 

@@ -48,6 +48,7 @@ from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.adcenter.api import router as ads_router
 from wanshang.sellercenter.adcenter.api_auto import router as ads_auto_router
+from wanshang.sellercenter.api.ads_audience import router as ads_audience_router
 from wanshang.sellercenter.api.ads_reports import router as ads_reports_router
 from wanshang.sellercenter.api.ads_tools import router as ads_tools_router
 from wanshang.sellercenter.api.affiliates import router as affiliates_router
@@ -578,6 +579,7 @@ def _mount_data():
     router.add_router("", service_router, tags=["seller chat"])
     router.add_router("", ads_router, tags=["seller ads"])
     router.add_router("", ads_auto_router, tags=["seller ads auto"])
+    router.add_router("", ads_audience_router, tags=["seller ads audience"])
 
 
 _mount_data()

@@ -97,3 +97,14 @@ def serve(placement="home", *, visitor, user_id=None, terminal="pc", exclude=(),
         exclude_product_ids=exclude,
         now=now,
     )
+
+
+@pytest.fixture
+def crowd_pack():
+    """crowd_pack(shop, name="老客", buyer_ids=(…)) → a saved 人群包 of the shop (its buyers as given)."""
+    from wanshang.insights.models import CrowdPack
+
+    def make(shop, name="老客", buyer_ids=(1,)):
+        return CrowdPack.objects.create(shop=shop, name=name, buyer_ids=list(buyer_ids), size=len(buyer_ids))
+
+    return make

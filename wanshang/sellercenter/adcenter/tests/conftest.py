@@ -1,5 +1,6 @@
 import pytest
 
+from wanshang.ads.tests.audience.conftest import crowd_pack  # noqa: F401
 from wanshang.ads.tests.conftest import fund, make_group, make_plan  # noqa: F401
 from wanshang.merchants.tests.conftest import make_staff  # noqa: F401
 
