@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from tests.api_contract_affiliates import platform_affiliates, seller_affiliates, store_affiliates
 from tests.contract_ads import platform_ads, seller_ads
+from tests.contract_ads_audience import seller_ads_audience
 from tests.contract_ads_auto import seller_ads_auto
 from tests.contract_ads_serving import seller_ads_reports
 from wanshang.search.services import query_record, terms_refresh
@@ -1514,6 +1515,7 @@ def test_seller_answers_match_the_documented_schemas(
     seller_ads(contract, owner, B, shop, make_product)
     seller_ads_reports(contract, owner, B, shop, make_product)
     seller_ads_auto(contract, owner, B, shop, make_product)
+    seller_ads_audience(contract, owner, B, shop)
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")

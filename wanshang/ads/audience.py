@@ -16,8 +16,10 @@ from wanshang.ads.audience_models import (
     Billing,
 )
 from wanshang.ads.models import AdPlan
+from wanshang.ads.structure import plan_highest_bid
 from wanshang.ads.wording import KEYWORD_MAX_CHARS, normalise
 from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.common.money import fen_to_yuan_str
 from wanshang.insights.selectors import crowd_pack_get, crowd_packs
 
 Kind = AudienceTarget.Kind
@@ -80,6 +82,17 @@ def intent_words(raw) -> list[str]:
     return words
 
 
+def _check_fits_budget(plan: AdPlan, multiplier_pct: int) -> None:
+    """The plan's highest bid × the multiplier must fit its daily budget: one click (or one CPM block) more
+    than the budget could never be charged, and the plan would never serve."""
+    top = plan_highest_bid(plan_id=plan.pk) * multiplier_pct // 100
+    if top > plan.daily_budget_fen:
+        raise ValidationError(
+            f"最高出价 × {multiplier_pct}% = ¥{fen_to_yuan_str(top)}，高于日预算 ¥{fen_to_yuan_str(plan.daily_budget_fen)}",
+            field="multiplier_pct",
+        )
+
+
 # --- the plan's delivery settings ----------------------------------------------------------------------------
 
 
@@ -134,6 +147,7 @@ def target_add(*, shop, plan_id, kind: str, multiplier_pct: int, pack_id=None, w
         plan = _audience_plan(shop, plan_id, lock=True)
         if plan.status == AdPlan.Status.ENDED:
             raise Conflict("计划已结束，不能再修改")
+        _check_fits_budget(plan, multiplier_pct)
         if AudienceTarget.objects.filter(plan=plan, key=fields["key"]).exists():
             raise Conflict("计划已经定向了这个人群", field="kind")
         try:
@@ -149,6 +163,7 @@ def target_update(*, shop, target_id, multiplier_pct=None, status=None) -> Audie
         raise Conflict("计划已结束，不能再修改")
     if multiplier_pct is not None:
         target.multiplier_pct = check_multiplier(multiplier_pct)
+        _check_fits_budget(target.plan, multiplier_pct)
     if status is not None:
         if status not in AudienceTarget.Status.values:
             raise ValidationError("状态须是 active 或 paused", field="status")

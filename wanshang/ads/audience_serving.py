@@ -333,8 +333,8 @@ def _matches(target: TargetInfo, group: GroupInfo, who: Visitor, index: Audience
     if target.kind == T.SIMILAR:
         return group.category_id in who.categories
     if target.kind == T.COMPETITOR:
-        rivals = index.competing.get(group.category_id, set()) - {group.shop_id}
-        return bool(rivals & who.shops)
+        rivals = index.competing.get(group.category_id, ())
+        return any(shop != group.shop_id and shop in rivals for shop in who.shops)  # the visitor's few shops
     if target.kind == T.PACK:
         shop_id, members = index.packs.get(target.pack_id, (None, frozenset()))
         return shop_id == group.shop_id and who.user_id is not None and who.user_id in members

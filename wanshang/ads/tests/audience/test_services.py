@@ -140,3 +140,20 @@ def test_targets_of_an_ended_plan_are_frozen(audience_plan):
         target_update(shop=shop, target_id=target.pk, multiplier_pct=200)
     with pytest.raises(Conflict):
         target_delete(shop=shop, target_id=target.pk)
+
+
+def test_a_multiplier_that_would_price_a_click_over_the_daily_budget_is_refused(
+    make_shop, make_plan, make_group
+):
+    shop = make_shop()
+    plan = make_plan(shop, daily=1000, kind="audience")
+    make_group(shop, plan, bid=500)
+    target_add(shop=shop, plan_id=plan.pk, kind="similar", multiplier_pct=200)  # ¥10 = the budget: fits
+    with pytest.raises(ValidationError) as err:
+        target_add(shop=shop, plan_id=plan.pk, kind="competitor", multiplier_pct=201)
+    assert "高于日预算" in err.value.message
+    [target] = selectors.target_list(shop=shop, plan_id=plan.pk)
+    with pytest.raises(ValidationError):
+        target_update(shop=shop, target_id=target.pk, multiplier_pct=300)
+    target.refresh_from_db()
+    assert target.multiplier_pct == 200
