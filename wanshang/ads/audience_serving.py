@@ -17,6 +17,7 @@ recommendation row, the cart, the payment-complete page), and the CPM charges of
   group and day through `accounts.ad_charge`, one ledger reference per block.
 """
 
+import heapq
 import secrets
 import threading
 import time
@@ -395,27 +396,57 @@ def _claim(plan_id: int, who: str, cap: int, now) -> bool:
 # --- serving -------------------------------------------------------------------------------------------------
 
 
-def _candidates(index, placement, who, seen, stopped, mobile, exclude) -> list:
-    out = []
+def _candidates(index, placement, who, seen, stopped, mobile, exclude, *, keep=None, seed=0) -> list:
+    """The auction's candidates of the groups whose crowds hold the visitor. With `keep`, only the `keep` best
+    by the auction's own order (rank, quality, the seeded tie mix): GSP's wins and prices depend on the shown
+    ads and the one after them only, so the auction over them is the auction over all, and the thousands of
+    other matches are never built as candidates."""
+    best, average = [], index.placement_ctr[placement]
     for plan_id, info in index.plans.items():
         if plan_id in stopped or not (info.on_mobile if mobile else info.on_pc):
             continue
         if seen.get(plan_id, 0) >= info.frequency_cap:
             continue
+        cpm = info.billing == Billing.CPM
         for group in index.groups[plan_id]:
             if group.product_id in exclude:
                 continue
             crowd = best_crowd(index.targets[plan_id], group, who, index)
             if crowd is None:
                 continue
-            ad = eng.AudienceAd(
-                group.group_id, plan_id, group.shop_id, group.product_id, crowd.target_id, info.billing
-            )
-            n, k = index.ctr.get((group.group_id, placement), (0, 0))
-            pctr = eng.predicted_ctr(n, k, index.placement_ctr[placement])
             bid = eng.multiplied_bid(group.bid_fen, crowd.multiplier_pct, index.max_bid_fen)
-            out.append(eng.candidate(ad, bid_fen=bid, pctr=pctr))
+            if cpm:
+                pctr = average
+            else:
+                n, k = index.ctr.get((group.group_id, placement), (0, 0))
+                pctr = eng.predicted_ctr(n, k, average)
+            q = 1_000_000 if cpm else round(pctr * 1000 * 1_000_000)
+            key = (-bid * q, -q, hash((seed, group.group_id)))
+            row = (key, group, plan_id, crowd, bid, pctr, info.billing)
+            if keep is None or len(best) < keep:
+                heapq.heappush(best, _Neg(row))
+            elif key < best[0].row[0]:
+                heapq.heapreplace(best, _Neg(row))
+    out = []
+    for item in best:
+        _key, group, plan_id, crowd, bid, pctr, billing = item.row
+        ad = eng.AudienceAd(
+            group.group_id, plan_id, group.shop_id, group.product_id, crowd.target_id, billing
+        )
+        out.append(eng.candidate(ad, bid_fen=bid, pctr=pctr))
     return out
+
+
+class _Neg:
+    """A heap entry ordered worst-first, so the heap's top is the one to drop."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row):
+        self.row = row
+
+    def __lt__(self, other):
+        return self.row[0] > other.row[0]
 
 
 def audience_auction(
@@ -426,9 +457,12 @@ def audience_auction(
     index = current_audience_index(now)
     stopped = audience_stopped(index, now)
     seen = _seen_today(list(index.plans), visitor_key, now) if index.plans else {}
-    found = _candidates(index, placement, who, seen, stopped, terminal == "h5", set(exclude))
+    slots = PLACEMENT_SLOTS[placement]
+    found = _candidates(
+        index, placement, who, seen, stopped, terminal == "h5", set(exclude), keep=slots + 1, seed=seed
+    )
     reserve = eng.reserve_ecpm(ad_settings().reserve_price_fen, index.placement_ctr[placement])
-    return index, run_auction(found, slots=PLACEMENT_SLOTS[placement], reserve_fen=reserve, tie_seed=seed)
+    return index, run_auction(found, slots=slots, reserve_fen=reserve, tie_seed=seed)
 
 
 def audience_ads_serve(

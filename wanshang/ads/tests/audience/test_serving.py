@@ -241,3 +241,43 @@ def test_terminal_and_bots(live_audience, make_shop, make_product, make_category
     touch(visitor, make_product(make_shop(category=category)))
     assert serve("home", visitor=visitor, terminal="h5") == []
     assert len(serve("home", visitor=visitor, terminal="pc")) == 1
+
+
+def test_keeping_only_the_best_candidates_gives_the_auction_over_all():
+    """`_candidates(keep=slots + 1)` builds only the best matches; the wins and prices are the full auction's."""
+    import random
+
+    from wanshang.ads.audience_serving import (
+        AudienceIndex,
+        GroupInfo,
+        PlanInfo,
+        TargetInfo,
+        Visitor,
+        _candidates,
+    )
+    from wanshang.ads.engine.auction import run_auction
+
+    rng = random.Random(7)
+    plans, groups, targets, ctr = {}, {}, {}, {}
+    for p in range(1, 60):
+        billing = "cpm" if p % 3 == 0 else "cpc"
+        plans[p] = PlanInfo(p, True, True, 100_000, None, billing, 3, 999)
+        groups[p] = [
+            GroupInfo(p * 10 + g, p, p, p * 10 + g, rng.randint(1, 4), rng.choice([50, 80, 100]))
+            for g in range(3)
+        ]
+        targets[p] = [TargetInfo(p, "similar", rng.choice([100, 150, 200]))]
+        for g in groups[p]:
+            n = rng.randint(0, 400)
+            ctr[(g.group_id, "home")] = (n, rng.randint(0, n // 10))
+    index = AudienceIndex((), plans, groups, targets, {}, {}, ctr, {"home": 0.01}, 9999)
+    who = Visitor(frozenset({1, 2, 3}), frozenset(), ())
+    for seed in range(20):
+        everything = _candidates(index, "home", who, {}, frozenset(), False, set(), seed=seed)
+        kept = _candidates(index, "home", who, {}, frozenset(), False, set(), keep=3, seed=seed)
+        assert len(kept) == 3 < len(everything)
+        full = run_auction(everything, slots=2, reserve_fen=100, tie_seed=seed)
+        cut = run_auction(kept, slots=2, reserve_fen=100, tie_seed=seed)
+        assert [(w.candidate.ad_id, w.price_fen) for w in cut.wins] == [
+            (w.candidate.ad_id, w.price_fen) for w in full.wins
+        ]
