@@ -171,7 +171,7 @@ def ad_charge(
     then the ledger row, unique per `ref` (the click's id): a retried charge is answered `duplicate`. When a guard
     fails nothing is charged (the transaction rolls back) and the plan's day is marked exhausted with the reason,
     so serving stops for the day. A click is charged whatever the plan's status now: it was shown before.
-    A CPM block of impressions (`audience_serving.cpm_charge_due`) is charged the same way with `clicks=0`.
+    A CPM block of impressions (`audience_cpm.cpm_charge_due`) is charged the same way with `clicks=0`.
     """
     if not isinstance(price_fen, int) or price_fen <= 0:
         raise ValidationError("扣费金额必须大于 0", field="price")

@@ -13,8 +13,7 @@ recommendation row, the cart, the payment-complete page), and the CPM charges of
   cannot take the next charge once the CPM impressions not yet charged are counted, a balance under it.
 - The **frequency cap**: a shared cache counter per visitor, plan and day, claimed atomically for each ad
   shown; an ad whose claim passes the cap is not shown.
-- **CPM charging** (`cpm_charge_due`, the `ads.audience_cpm_charge` job): blocks of 1000 impressions per
-  group and day through `accounts.ad_charge`, one ledger reference per block.
+- **CPM charging** is `audience_cpm.py` (`cpm_charge_due`, the `ads.audience_cpm_charge` job).
 """
 
 import heapq
@@ -23,15 +22,14 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from wanshang.ads.accounts import ad_charge
-from wanshang.ads.audience_models import AudienceSetup, AudienceTarget, Billing, CpmCharge
+from wanshang.ads.audience_cpm import CPM_BLOCK, _day_bounds, cpm_uncharged_fen
+from wanshang.ads.audience_models import AudienceSetup, AudienceTarget, Billing
 from wanshang.ads.engine import audience as eng
 from wanshang.ads.engine.auction import run_auction
 from wanshang.ads.models import AdAccount, AdClick, AdGroup, AdImpression, AdPlan, AdPlanDay, Placement
@@ -52,8 +50,6 @@ PLACEMENT_SLOTS = {
 VISITED_DAYS = 30  # similar-product and competing-shop visitors
 INTENT_DAYS = 15  # keyword-intent crowds
 CTR_DAYS = 30  # the history pCTR is predicted from
-CPM_BLOCK = 1000
-CPM_CATCH_UP_DAYS = 7
 VALID_CLICKS = (AdClick.Status.CHARGED, AdClick.Status.DUPLICATE, AdClick.Status.UNPAID)
 T = AudienceTarget.Kind
 
@@ -224,31 +220,6 @@ class _State:
 
 
 _state = _State()
-
-
-def cpm_uncharged_fen(*, plan_ids, day) -> dict:
-    """plan id → what its CPM impressions of `day` cost that no block charged yet (rounded up: the stop list
-    must not under-count)."""
-    if not plan_ids:
-        return {}
-    start, end = _day_bounds(day)
-    accrued = dict(
-        AdImpression.objects.filter(plan_id__in=list(plan_ids), ts__gte=start, ts__lt=end)
-        .exclude(placement=Placement.SEARCH)
-        .values_list("plan_id")
-        .annotate(s=Sum("price_fen"))
-    )
-    blocks = dict(
-        CpmCharge.objects.filter(plan_id__in=list(plan_ids), date=day)
-        .values_list("plan_id")
-        .annotate(s=Sum("amount_fen"))
-    )
-    return {p: max(0, -(-(accrued.get(p) or 0) // CPM_BLOCK) - (blocks.get(p) or 0)) for p in plan_ids}
-
-
-def _day_bounds(day):
-    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
-    return start, start + timedelta(days=1)
 
 
 def _next_charge(info: PlanInfo) -> int:
@@ -540,90 +511,3 @@ def audience_ads_serve(
             now=now,
         )
     return served
-
-
-# --- CPM charging --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class CpmRun:
-    charged: int = 0
-    unpaid: int = 0
-    fen: int = 0
-
-
-def _cpm_impressions(group_id: int, day):
-    start, end = _day_bounds(day)
-    return (
-        AdImpression.objects.filter(group_id=group_id, ts__gte=start, ts__lt=end)
-        .exclude(placement=Placement.SEARCH)
-        .order_by("id")
-    )
-
-
-def cpm_charge_due(now=None) -> CpmRun:
-    """Charge every full block of 1000 CPM impressions per group and day (and a past day's last, shorter
-    block) that has no charge yet. Idempotent: a block is one `CpmCharge` row (unique) and one ledger reference
-    (`adcpm:<group>:<date>:<block>`); a run that died between the two finds the ledger's `duplicate` and writes
-    the row. A block a budget or the balance refuses is `unpaid` — the budget is never passed."""
-    now, run = now or timezone.now(), CpmRun()
-    today = timezone.localdate(now)
-    plans = {
-        s.plan_id: s.plan for s in AudienceSetup.objects.filter(billing=Billing.CPM).select_related("plan")
-    }
-    since, _ = _day_bounds(today - timedelta(days=CPM_CATCH_UP_DAYS))
-    pairs = (
-        AdImpression.objects.filter(plan_id__in=list(plans), ts__gte=since)
-        .exclude(placement=Placement.SEARCH)
-        .values_list("group_id", "plan_id")
-        .distinct()
-    )
-    for group_id, plan_id in sorted(pairs):
-        for offset in range(CPM_CATCH_UP_DAYS, -1, -1):
-            _charge_group_day(plans[plan_id], group_id, today - timedelta(days=offset), today, run)
-    return run
-
-
-def _charge_group_day(plan, group_id, day, today, run) -> None:
-    impressions = _cpm_impressions(group_id, day)
-    total = impressions.count()
-    if not total:
-        return
-    done = CpmCharge.objects.filter(group_id=group_id, date=day).count()
-    last = total // CPM_BLOCK + (1 if day < today and total % CPM_BLOCK else 0)
-    for block in range(done, last):
-        rows = list(
-            impressions.values_list("id", "price_fen", "ts")[block * CPM_BLOCK : (block + 1) * CPM_BLOCK]
-        )
-        amount = eng.cpm_block_fen(price for _id, price, _ts in rows)
-        status = CpmCharge.Status.FREE
-        if amount:
-            result = ad_charge(
-                group_id=group_id,
-                price_fen=amount,
-                ref=f"adcpm:{group_id}:{day.isoformat()}:{block}",
-                now=rows[-1][2],
-                clicks=0,
-                note=f"千次展示扣费 {plan.name}",
-            )
-            ok = result.charged or result.reason == "duplicate"
-            status = CpmCharge.Status.CHARGED if ok else CpmCharge.Status.UNPAID
-        try:
-            with transaction.atomic():
-                CpmCharge.objects.create(
-                    shop_id=plan.shop_id,
-                    plan_id=plan.pk,
-                    group_id=group_id,
-                    date=day,
-                    block=block,
-                    impressions=len(rows),
-                    last_impression_id=rows[-1][0],
-                    amount_fen=amount,
-                    status=status,
-                )
-        except IntegrityError:  # another run wrote this block at the same moment
-            continue
-        if status == CpmCharge.Status.CHARGED:
-            run.charged, run.fen = run.charged + 1, run.fen + amount
-        elif status == CpmCharge.Status.UNPAID:
-            run.unpaid += 1

@@ -35,8 +35,8 @@ from wanshang.ads.audience import audience_setup_update as audience_setup_update
 from wanshang.ads.audience import target_add as target_add
 from wanshang.ads.audience import target_delete as target_delete
 from wanshang.ads.audience import target_update as target_update
+from wanshang.ads.audience_cpm import cpm_charge_due as cpm_charge_due
 from wanshang.ads.audience_serving import audience_ads_serve as audience_ads_serve
-from wanshang.ads.audience_serving import cpm_charge_due as cpm_charge_due
 from wanshang.ads.autobidding import bid_for as bid_for  # 全站推广 (docs/ads.md): their writes bump it
 from wanshang.ads.autoplans import AutoPlanInput as AutoPlanInput
 from wanshang.ads.autoplans import autobid_tick as autobid_tick

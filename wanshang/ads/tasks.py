@@ -1,6 +1,6 @@
 """Scheduled work of this context (registered with common.scheduler)."""
 
-from wanshang.ads.audience_serving import cpm_charge_due
+from wanshang.ads.audience_cpm import cpm_charge_due
 from wanshang.ads.autoplans import autobid_tick
 from wanshang.ads.serving import serving_refresh
 from wanshang.common.scheduler import register
