@@ -115,10 +115,14 @@ def test_a_month_of_ad_and_affiliate_history_through_the_services(paid_market, s
         for e in entries
     )
     assert AdLedgerEntry.objects.filter(kind="refund").exists()  # the platform's invalid-click refunds
-    # the shop's report over 31 days shows the month
+    # the shop's report over 31 days shows the month: each day's charged clicks as the click rows say
     shop = shops[0][0]
     report = traffic_report(shop=shop, by="day", days=31, now=END)
-    assert sum(1 for r in report.rows if r.clicks) >= 8 and report.total.impressions > 0
+    per_day = Counter(
+        c.ts.astimezone(END.tzinfo).date() for c in clicks if c.status == "charged" and c.shop_id == shop.pk
+    )
+    assert {r.key: r.clicks for r in report.rows if r.clicks} == dict(per_day)
+    assert len(per_day) >= 5 and report.total.impressions > 0
     # landings are 付费流量 / 直通车 page views at the click's time, on the ad's product
     landings = Event.objects.filter(kind="pv", source="ads_kw", page_type="product")
     assert landings.count() >= sum(1 for c in clicks if c.status in ("charged", "duplicate", "unpaid")) // 2
