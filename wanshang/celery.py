@@ -36,6 +36,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 QUEUES = {
     "analytics.ingest": "ingest",
     "analytics.rollup": "heavy",
+    "ads.rollup": "heavy",
     "analytics.anomaly_scan": "heavy",
     "insights.stock_cover_alerts": "heavy",
     "recommendations.build": "heavy",

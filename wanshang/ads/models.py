@@ -365,3 +365,10 @@ from wanshang.ads.traffic_models import (  # noqa: E402, F401  (serving)
     AdImpression,
     Placement,
 )
+
+# isort: split
+from wanshang.ads.rollup_models import (  # noqa: E402, F401  (reports)
+    AdRollupCursor,
+    AdRollupHour,
+    AdStatHour,
+)

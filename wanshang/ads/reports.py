@@ -1,11 +1,18 @@
-"""The keyword ads' reports for the seller: by day, plan, ad group and keyword; the search terms; each keyword's
-quality score with its components explained; the Excel export. Every read takes the shop (`for_shop`).
+"""The ads' reports for the seller: by day, hour of day, plan, ad group, keyword and placement; the search terms;
+each keyword's quality score with its components explained; the Excel export. Every read takes the shop.
 
-Definitions (DOMAIN.md "Keyword ads" / "Ads, more"): impressions = ads shown; clicks = **charged** clicks (bots,
-repeats within the dedupe window and invalid clicks are recorded and not counted); CTR = clicks ÷ impressions;
-spend = Σ charged prices; avg CPC = spend ÷ clicks; orders = distinct paid orders with a line attributed to a click
-of that row (last click within the attribution window); GMV = Σ the attributed lines' payable (no freight);
-CVR = orders ÷ clicks; 投产比 (ROAS) = GMV ÷ spend. Days are Asia/Shanghai.
+The figures come from the hourly rollup (`rollup.py`: `AdStatHour`, built by the `ads.rollup` job) for the hours
+it has built, and from the raw rows for the rest (the current hour, the hours since the job's last run), so a
+report is exact and current. The search terms read the raw rows (a query is not a rollup dimension).
+
+Definitions (DOMAIN.md "Keyword ads" / "Ads, more"): impressions = ads shown; clicks = **charged** clicks less
+those refunded as invalid since (bots, repeats within the dedupe window and invalid clicks are recorded and never
+charged: `invalid_clicks`); spend = Σ charged prices **net of invalid-click refunds** (the ledger's `refund`
+entries, counted in the hour of the click they undo; `refunded_fen` shows them); CTR = clicks ÷ impressions;
+avg CPC = spend ÷ clicks; orders = distinct paid orders with a line attributed to a click of that row (last click
+within the attribution window; an order whose lines came through two keywords counts once for each); GMV = Σ the
+attributed lines' payable (no freight); CVR = orders ÷ clicks; 投产比 (ROAS) = GMV ÷ spend. Days and hours are
+Asia/Shanghai; conversions count in the hour of payment.
 """
 
 import io
@@ -13,34 +20,38 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from wanshang.ads import rollup
 from wanshang.ads.engine import quality
 from wanshang.ads.models import AdGroup, AdKeyword, AdPlan
 from wanshang.ads.quality_data import keyword_inputs
-from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression
+from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression, Placement
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.search.selectors import synonym_map
 
-BY = ("day", "plan", "group", "keyword")
+BY = ("day", "hour", "plan", "group", "keyword", "placement")
 PERIODS = (7, 14, 30)
 MAX_DAYS = 90
+OLDEST_DAYS = 400  # how far back a custom period may start
 
 
 @dataclass
 class Row:
-    key: object  # a date, or a plan / group / keyword id
+    key: object  # a date, an hour of day (0–23), a plan / group / keyword id or a placement
     label: str = ""
     impressions: int = 0
-    clicks: int = 0
-    spend_fen: int = 0
+    clicks: int = 0  # charged clicks not refunded
+    spend_fen: int = 0  # net of invalid-click refunds
     orders: int = 0
     gmv_fen: int = 0
     extra: dict = field(default_factory=dict)
+    invalid_clicks: int = 0  # bot + invalid + duplicate: recorded, never charged
+    refunded_fen: int = 0  # invalid-click refunds already taken out of spend_fen
+    refunded_clicks: int = 0
 
     @property
     def ctr(self) -> float:
@@ -56,12 +67,39 @@ class Row:
 
     @property
     def roas(self) -> float:
-        """投产比 = GMV ÷ spend (0 without spend)."""
-        return self.gmv_fen / self.spend_fen if self.spend_fen else 0.0
+        """投产比 = GMV ÷ spend net of refunds (0 without spend)."""
+        return self.gmv_fen / self.spend_fen if self.spend_fen > 0 else 0.0
 
     def add(self, other: "Row") -> None:
-        for name in ("impressions", "clicks", "spend_fen", "orders", "gmv_fen"):
+        for name in _SUMMED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @classmethod
+    def of(cls, key, counts: dict) -> "Row":
+        """A row from the rollup's counters (`rollup.FIELDS`)."""
+        return cls(
+            key,
+            impressions=counts["impressions"],
+            clicks=counts["clicks"] - counts["refunded_clicks"],
+            spend_fen=counts["spend_fen"] - counts["refunded_fen"],
+            orders=counts["conversions"],
+            gmv_fen=counts["gmv_fen"],
+            invalid_clicks=counts["invalid_clicks"],
+            refunded_fen=counts["refunded_fen"],
+            refunded_clicks=counts["refunded_clicks"],
+        )
+
+
+_SUMMED = (
+    "impressions",
+    "clicks",
+    "spend_fen",
+    "orders",
+    "gmv_fen",
+    "invalid_clicks",
+    "refunded_fen",
+    "refunded_clicks",
+)
 
 
 @dataclass
@@ -75,15 +113,29 @@ class Report:
     group: AdGroup | None = None
 
 
-def period(days, now=None) -> tuple[date, date]:
-    """(first day, last day) of the last `days` days, today included."""
+def period(days=None, now=None, *, start: date | None = None, end: date | None = None) -> tuple[date, date]:
+    """(first day, last day): the last `days` days, today included, or start..end (both given, start ≤ end, not
+    in the future, at most MAX_DAYS days, not before OLDEST_DAYS ago). ValidationError otherwise."""
+    today = timezone.localdate(now)
+    if start is not None or end is not None:
+        if not isinstance(start, date) or not isinstance(end, date):
+            raise ValidationError("请同时给出开始和结束日期（YYYY-MM-DD）", field="start")
+        if start > end:
+            raise ValidationError("开始日期不能晚于结束日期", field="start")
+        if end > today:
+            raise ValidationError("结束日期不能晚于今天", field="end")
+        if (end - start).days + 1 > MAX_DAYS:
+            raise ValidationError(f"统计区间最长 {MAX_DAYS} 天", field="start")
+        if start < today - timedelta(days=OLDEST_DAYS):
+            raise ValidationError(f"只能查询最近 {OLDEST_DAYS} 天的数据", field="start")
+        return start, end
+    days = 7 if days is None else days
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
         raise ValidationError(f"统计天数须在 1–{MAX_DAYS} 之间", field="days")
-    end = timezone.localdate(now)
-    return end - timedelta(days=days - 1), end
+    return today - timedelta(days=days - 1), today
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
     return (
         datetime.combine(start, time.min, tzinfo=tz),
@@ -107,48 +159,55 @@ def _scope(shop, plan_id=None, group_id=None) -> tuple[AdPlan | None, AdGroup | 
     return None, None, {}
 
 
-_KEYS = {"day": "day", "plan": "plan_id", "group": "group_id", "keyword": "keyword_id"}
+_KEYS = {
+    "day": "day",
+    "hour": "hour",
+    "plan": "plan_id",
+    "group": "group_id",
+    "keyword": "keyword_id",
+    "placement": "placement",
+}
 
 
-def _grouped(qs, by: str, ts: str, **sums):
-    if by == "day":
-        qs = qs.annotate(day=TruncDate(ts, tzinfo=timezone.get_current_timezone()))
-    return qs.values(_KEYS[by]).annotate(**sums).order_by()
-
-
-def traffic_report(*, shop, by: str = "day", days: int = 7, plan_id=None, group_id=None, now=None) -> Report:
-    """The report rows (and their total) by day, plan, group or keyword, for the shop or one plan / group."""
+def traffic_report(
+    *,
+    shop,
+    by: str = "day",
+    days: int | None = 7,
+    plan_id=None,
+    group_id=None,
+    placement: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    now=None,
+) -> Report:
+    """The report rows (and their total) by day, hour of day, plan, group, keyword or placement, for the shop or
+    one plan / group / placement, over the last `days` days or start..end."""
+    if shop is None or getattr(shop, "pk", None) is None:
+        raise NotFound("店铺不存在")
     if by not in BY:
-        raise ValidationError("报表维度须是 day / plan / group / keyword", field="by")
-    start, end = period(days, now)
+        raise ValidationError("报表维度须是 day / hour / plan / group / keyword / placement", field="by")
+    if placement is not None and placement not in Placement.values:
+        raise ValidationError("广告位不存在", field="placement")
+    start, end = period(days, now, start=start, end=end)
     plan, group, only = _scope(shop, plan_id, group_id)
-    lo, hi = _bounds(start, end)
-    rows: dict = {}
-
-    def row(key) -> Row:
-        return rows.setdefault(key, Row(key))
-
-    key = _KEYS[by]
-    imps = AdImpression.objects.for_shop(shop).filter(ts__gte=lo, ts__lt=hi, **only)
-    for r in _grouped(imps, by, "ts", n=Count("id")):
-        row(r[key]).impressions = r["n"]
-    clicks = AdClick.objects.for_shop(shop).filter(
-        ts__gte=lo, ts__lt=hi, status=AdClick.Status.CHARGED, **only
-    )
-    for r in _grouped(clicks, by, "ts", n=Count("id"), s=Sum("charged_fen")):
-        row(r[key]).clicks, row(r[key]).spend_fen = r["n"], r["s"] or 0
-    conv = AdConversion.objects.for_shop(shop).filter(paid_at__gte=lo, paid_at__lt=hi, **only)
-    for r in _grouped(conv, by, "paid_at", n=Count("order_id", distinct=True), s=Sum("amount_fen")):
-        row(r[key]).orders, row(r[key]).gmv_fen = r["n"], r["s"] or 0
+    if placement is not None:
+        only["placement"] = placement
+    lo, hi = period_bounds(start, end)
+    got = rollup.stats(lo=lo, hi=hi, keys=(_KEYS[by],), shop_id=shop.pk, only=only)
+    rows = {k[0]: Row.of(k[0], counts) for k, counts in got.items()}
     if by == "day":  # every day of the period, the quiet ones too (the chart's x axis)
         ordered = [
-            rows.get(start + timedelta(days=i), Row(start + timedelta(days=i)))
-            for i in range((end - start).days + 1)
+            rows.get(d, Row(d)) for d in (start + timedelta(days=i) for i in range((end - start).days + 1))
         ]
         for r in ordered:
             r.label = r.key.strftime("%Y-%m-%d")
+    elif by == "hour":  # the 24 hours of the day, summed over the period
+        ordered = [rows.get(h, Row(h)) for h in range(24)]
+        for r in ordered:
+            r.label = f"{r.key:02d}:00"
     else:
-        ordered = sorted(rows.values(), key=lambda r: (-r.spend_fen, -r.impressions, r.key))
+        ordered = sorted(rows.values(), key=lambda r: (-r.spend_fen, -r.impressions, str(r.key)))
         _label(shop, by, ordered)
     total = Row("total", _("合计"))
     for r in ordered:
@@ -158,7 +217,9 @@ def traffic_report(*, shop, by: str = "day", days: int = 7, plan_id=None, group_
 
 def _label(shop, by: str, rows: list[Row]) -> None:
     ids = [r.key for r in rows]
-    if by == "plan":
+    if by == "placement":
+        names = {k: str(v) for k, v in Placement.choices}
+    elif by == "plan":
         names = dict(AdPlan.objects.for_shop(shop).filter(pk__in=ids).values_list("pk", "name"))
     elif by == "group":
         names = {
@@ -172,16 +233,26 @@ def _label(shop, by: str, rows: list[Row]) -> None:
         r.label = names.get(r.key) or _("（已删除）")
 
 
-def search_terms(*, shop, days: int = 7, plan_id=None, group_id=None, keyword_id=None, now=None) -> list[Row]:
-    """Which real queries triggered each keyword: a row per (keyword, query) with its figures, most shown first.
-    `extra` holds the keyword's word."""
-    start, end = period(days, now)
+def search_terms(
+    *,
+    shop,
+    days: int | None = 7,
+    plan_id=None,
+    group_id=None,
+    keyword_id=None,
+    start: date | None = None,
+    end: date | None = None,
+    now=None,
+) -> list[Row]:
+    """Which real queries triggered each keyword: a row per (keyword, query) with its figures, most shown first
+    (from the raw rows; clicks and spend net of invalid-click refunds). `extra` holds the keyword's word."""
+    start, end = period(days, now, start=start, end=end)
     _plan, _group, only = _scope(shop, plan_id, group_id)
     if keyword_id is not None:
         if not AdKeyword.objects.for_shop(shop).filter(pk=keyword_id).exists():
             raise NotFound("关键词不存在")
         only = {**only, "keyword_id": keyword_id}
-    lo, hi = _bounds(start, end)
+    lo, hi = period_bounds(start, end)
     rows: dict = {}
 
     def row(k) -> Row:
@@ -190,8 +261,10 @@ def search_terms(*, shop, days: int = 7, plan_id=None, group_id=None, keyword_id
     imps = AdImpression.objects.for_shop(shop).filter(ts__gte=lo, ts__lt=hi, **only)
     for r in imps.values("keyword_id", "query").annotate(n=Count("id")).order_by():
         row((r["keyword_id"], r["query"])).impressions = r["n"]
-    clicks = AdClick.objects.for_shop(shop).filter(
-        ts__gte=lo, ts__lt=hi, status=AdClick.Status.CHARGED, **only
+    clicks = (
+        AdClick.objects.for_shop(shop)
+        .filter(ts__gte=lo, ts__lt=hi, status=AdClick.Status.CHARGED, **only)
+        .exclude(rollup.refunded_click())
     )
     for r in clicks.values("keyword_id", "query").annotate(n=Count("id"), s=Sum("charged_fen")).order_by():
         got = row((r["keyword_id"], r["query"]))

@@ -22,6 +22,8 @@ from wanshang.ads.models import (
     MatchType,
     NegativeKeyword,
 )
+from wanshang.ads.platform_reports import PlatformOverview as PlatformOverview
+from wanshang.ads.platform_reports import platform_overview as platform_overview
 from wanshang.ads.regions import REGION_MAX as REGION_MAX
 from wanshang.ads.reports import KeywordQuality as KeywordQuality
 from wanshang.ads.reports import Report as Report

@@ -82,3 +82,10 @@ audience_setup_update = _serving.invalidating(audience_setup_update)
 target_add = _serving.invalidating(target_add)
 target_update = _serving.invalidating(target_update)
 target_delete = _serving.invalidating(target_delete)
+
+
+# --- the hourly report rollup (docs/ads-serving.md "Reports") ------------------------------------------------
+# isort: split
+from wanshang.ads.rollup import hour_build as hour_build  # noqa: E402
+from wanshang.ads.rollup import rollup_rebuild as rollup_rebuild  # noqa: E402
+from wanshang.ads.rollup import rollup_run as rollup_run  # noqa: E402

@@ -2,6 +2,7 @@
 
 from wanshang.ads.audience_cpm import cpm_charge_due
 from wanshang.ads.autoplans import autobid_tick
+from wanshang.ads.rollup import rollup_run
 from wanshang.ads.serving import serving_refresh
 from wanshang.common.scheduler import register
 
@@ -23,3 +24,9 @@ def ads_autobid_tick(now) -> int:
 def ads_audience_cpm_charge(now) -> int:
     """Charge the CPM audience ads' impressions in blocks of 1000 (idempotent per block)."""
     return cpm_charge_due(now).charged
+
+
+@register("ads.rollup", every_seconds=60)
+def ads_rollup(now) -> int:
+    """Roll the ads' impressions, clicks, refunds and conversions up into hours (AdStatHour); catches up."""
+    return rollup_run(now=now)

@@ -1,0 +1,81 @@
+"""The ads' hourly rollup: one `AdStatHour` row per shop, local hour (Asia/Shanghai), plan, ad group, keyword and
+placement, rebuilt whole by the `ads.rollup` job from the raw facts (`traffic_models`) and the ledger's refunds.
+`AdRollupHour` says which hours were built and which wait for a (re)build; `AdRollupCursor` how far the job has
+read each source table. Rules: docs/ads-serving.md "Reports"."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wanshang.ads.traffic_models import Placement
+from wanshang.common.scoping import ShopOwnedManager
+
+
+class AdStatHour(models.Model):
+    """One hour of one shop's ad (plan → group → keyword, placement): what was shown, clicked, charged, refunded
+    and sold. Written only by the rollup (delete + insert of a whole hour); never edited."""
+
+    shop = models.ForeignKey(
+        "merchants.Shop", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    hour_start = models.DateTimeField()  # the hour's first instant
+    day = models.DateField()  # its local (Asia/Shanghai) day
+    hour = models.PositiveSmallIntegerField()  # its local hour, 0–23
+    plan_id = models.BigIntegerField()
+    group_id = models.BigIntegerField()
+    keyword_id = models.BigIntegerField()
+    placement = models.CharField(max_length=10, choices=Placement.choices, default=Placement.SEARCH)
+    impressions = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)  # charged clicks (a later refund does not remove one)
+    invalid_clicks = models.BigIntegerField(default=0)  # bot + invalid + duplicate: recorded, never charged
+    unpaid_clicks = models.BigIntegerField(default=0)  # valid, but a budget or the balance refused the charge
+    spend_fen = models.BigIntegerField(default=0)  # Σ charged prices, before refunds
+    refunded_clicks = models.BigIntegerField(
+        default=0
+    )  # charged clicks of this hour refunded as invalid since
+    refunded_fen = models.BigIntegerField(default=0)  # their refunds (the ledger's `refund` entries)
+    conversions = models.BigIntegerField(default=0)  # distinct paid orders attributed to this row's clicks
+    gmv_fen = models.BigIntegerField(default=0)  # Σ the attributed lines' payable, no freight
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["shop", "hour_start"], name="ad_stat_shop_hour")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour_start", "shop", "plan_id", "group_id", "keyword_id", "placement"],
+                name="ad_stat_one_row_per_hour_and_ad",
+            ),
+            models.CheckConstraint(condition=models.Q(hour__lte=23), name="ad_stat_hour_of_day"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_fen__lte=models.F("spend_fen")),
+                name="ad_stat_refund_within_spend",
+            ),
+        ]
+
+
+class AdRollupHour(models.Model):
+    """An hour the rollup knows about: `pending` when facts of it arrived since its last build (it is read live
+    until it is rebuilt), `built_at` its last build."""
+
+    hour_start = models.DateTimeField(unique=True)
+    pending = models.BooleanField(default=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["pending", "hour_start"], name="ad_rollup_pending")]
+
+
+class AdRollupCursor(models.Model):
+    """The one row (pk 1): the newest id of each source the job has read, and `watermark`, the start of the
+    first hour it has not closed yet: every hour before it is in the rollup unless it is `pending`."""
+
+    impression_id = models.BigIntegerField(default=0)
+    click_id = models.BigIntegerField(default=0)
+    conversion_id = models.BigIntegerField(default=0)
+    refund_id = models.BigIntegerField(default=0)
+    watermark = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("推广报表汇总进度")
