@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -335,12 +336,14 @@ def _headers(first: str) -> list[str]:
         _("展现量"),
         _("点击量"),
         _("点击率"),
-        _("花费(元)"),
+        _("花费(元，已扣除无效点击退款)"),
         _("平均点击花费(元)"),
         _("成交笔数"),
         _("成交金额(元)"),
         _("点击转化率"),
         _("投产比"),
+        _("无效点击"),
+        _("无效点击退款(元)"),
     ]
 
 
@@ -356,25 +359,42 @@ def _cells(r: Row) -> list:
         r.gmv_fen / 100,
         round(r.cvr, 4),
         round(r.roas, 2),
+        r.invalid_clicks,
+        r.refunded_fen / 100,
     ]
 
 
-def report_xlsx(report: Report, terms: list[Row]) -> bytes:
-    """Two sheets: the report by its dimension (with the total) and the search terms."""
+_FIRST = {
+    "day": gettext_lazy("日期"),
+    "hour": gettext_lazy("小时"),
+    "plan": gettext_lazy("推广计划"),
+    "group": gettext_lazy("推广单元"),
+    "keyword": gettext_lazy("关键词"),
+    "placement": gettext_lazy("广告位"),
+}
+
+
+def report_xlsx(report: Report, terms: list[Row], *, hourly: Report | None = None) -> bytes:
+    """Sheets: the report by its dimension (with the total), the hours of the day when given and not already the
+    first, and the search terms."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("推广报表")
-    first = {"day": _("日期"), "plan": _("推广计划"), "group": _("推广单元"), "keyword": _("关键词")}[
-        report.by
-    ]
-    sheet.append(_headers(first))
+    sheet.append(_headers(str(_FIRST[report.by])))
     for r in [*report.rows, report.total]:
         sheet.append(_cells(r))
+    sheets = [sheet]
+    if hourly is not None and report.by != "hour":
+        hours = book.create_sheet(_("分时报表"))
+        hours.append(_headers(_("小时")))
+        for r in [*hourly.rows, hourly.total]:
+            hours.append(_cells(r))
+        sheets.append(hours)
     terms_sheet = book.create_sheet(_("搜索词"))
     terms_sheet.append([_("关键词"), *_headers(_("搜索词"))])
     for r in terms:
         terms_sheet.append([r.extra.get("keyword", ""), *_cells(r)])
-    for ws in (sheet, terms_sheet):
+    for ws in [*sheets, terms_sheet]:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"

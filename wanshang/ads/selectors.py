@@ -21,6 +21,7 @@ from wanshang.ads.models import (
     AdTopUp,
     MatchType,
     NegativeKeyword,
+    Placement,
 )
 from wanshang.ads.platform_reports import PlatformOverview as PlatformOverview
 from wanshang.ads.platform_reports import platform_overview as platform_overview
@@ -48,6 +49,7 @@ PACINGS = AdPlan.Pacing.choices
 MATCH_TYPES = MatchType.choices
 NEGATIVE_MATCH_TYPES = NegativeKeyword.Match.choices
 LEDGER_KINDS = AdLedgerEntry.Kind.choices
+PLACEMENTS = Placement.choices  # where an ad was shown (a report dimension)
 
 
 def account_balance(*, shop) -> int:

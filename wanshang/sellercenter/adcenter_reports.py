@@ -2,6 +2,9 @@
 daily chart (ECharts), the search terms, each keyword's quality score explained, and the Excel export. Over
 `ads.selectors`; another shop's plan, group or keyword id is 404, a bad filter a 400 with the reason."""
 
+from datetime import date
+from urllib.parse import urlencode
+
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -16,7 +19,14 @@ from wanshang.sellercenter.access import seller_render, seller_view
 PERM = P.ADS_MANAGE
 PERIODS = (7, 14, 30)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BY_LABELS = (("day", "按天"), ("plan", "按计划"), ("group", "按单元"), ("keyword", "按关键词"))
+BY_LABELS = (
+    ("day", "按天"),
+    ("hour", "按小时"),
+    ("plan", "按计划"),
+    ("group", "按单元"),
+    ("keyword", "按关键词"),
+    ("placement", "按广告位"),
+)
 
 
 def _id(raw, name: str):
@@ -27,30 +37,59 @@ def _id(raw, name: str):
     return int(raw)
 
 
+def _date(raw, name: str) -> date | None:
+    if raw in (None, ""):
+        return None
+    text = str(raw)
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_("日期格式须是 YYYY-MM-DD"), field=name) from None
+
+
 def filters(get) -> dict:
-    """The report's filters from a query string; ValidationError (400) for one that makes no sense."""
+    """The report's filters from a query string; ValidationError (400) for one that makes no sense. A period
+    is the last 7, 14 or 30 days, or start..end (both dates, checked by `ads.traffic_report`)."""
+    start, end = _date(get.get("start"), "start"), _date(get.get("end"), "end")
     days = get.get("days", "7")
-    if days not in {str(d) for d in PERIODS}:
+    if start is None and end is None and days not in {str(d) for d in PERIODS}:
         raise ValidationError(_("统计周期须是 7、14 或 30 天"), field="days")
     by = get.get("by", "day")
     if by not in dict(BY_LABELS):
-        raise ValidationError(_("报表维度须是 day / plan / group / keyword"), field="by")
+        raise ValidationError(_("报表维度须是 day / hour / plan / group / keyword / placement"), field="by")
+    placement = get.get("placement") or None
+    if placement is not None and placement not in dict(ads.PLACEMENTS):
+        raise ValidationError(_("广告位不存在"), field="placement")
+    custom = start is not None or end is not None
     return {
-        "days": int(days),
+        "days": None if custom else int(days),
+        "start": start,
+        "end": end,
         "by": by,
         "plan_id": _id(get.get("plan"), _("计划")),
         "group_id": _id(get.get("group"), _("单元")),
+        "placement": placement,
     }
 
 
-def daily_chart(rows) -> dict:
-    """Impressions and clicks (bars and a line) with spend and GMV in yuan on the second axis."""
+def _scope(f: dict) -> dict:
+    return {k: f[k] for k in ("days", "start", "end", "plan_id", "group_id", "placement")}
+
+
+def trend_chart(rows, *, hourly: bool = False) -> dict:
+    """Impressions and clicks (bars and a line) with spend (net of refunds) and GMV in yuan on the second axis,
+    by day or by hour of day."""
     names = [_("展现量"), _("点击量"), _("花费(元)"), _("成交金额(元)")]
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"data": names, "top": 0},
         "grid": {"left": 48, "right": 56, "top": 56, "bottom": 28},
-        "xAxis": {"type": "category", "data": [r.key.strftime("%m-%d") for r in rows]},
+        "xAxis": {
+            "type": "category",
+            "data": [r.label if hourly else r.key.strftime("%m-%d") for r in rows],
+        },
         "yAxis": [{"type": "value", "name": _("次")}, {"type": "value", "name": _("元")}],
         "series": [
             {
@@ -76,17 +115,20 @@ def daily_chart(rows) -> dict:
     }
 
 
+daily_chart = trend_chart
+
+
 @seller_view(PERM)
 def reports_view(request):
     f = filters(request.GET)
-    scope = {"plan_id": f["plan_id"], "group_id": f["group_id"]}
-    daily = ads.traffic_report(shop=request.shop, by="day", days=f["days"], **scope)
-    table = (
-        daily
-        if f["by"] == "day"
-        else ads.traffic_report(shop=request.shop, by=f["by"], days=f["days"], **scope)
+    scope = _scope(f)
+    daily = ads.traffic_report(shop=request.shop, by="day", **scope)
+    hourly = ads.traffic_report(shop=request.shop, by="hour", **scope)
+    table = {"day": daily, "hour": hourly}.get(f["by"]) or ads.traffic_report(
+        shop=request.shop, by=f["by"], **scope
     )
-    terms = ads.search_terms(shop=request.shop, days=f["days"], **scope)[:50]
+    terms_scope = {k: v for k, v in scope.items() if k != "placement"}
+    terms = ads.search_terms(shop=request.shop, **terms_scope)[:50]
     quality = ads.keyword_quality(shop=request.shop, group_id=f["group_id"]) if f["group_id"] else []
     return seller_render(
         request,
@@ -94,26 +136,37 @@ def reports_view(request):
         {
             "f": f,
             "daily": daily,
+            "hourly": hourly,
             "table": table,
             "terms": terms,
             "quality": quality,
-            "chart": daily_chart(daily.rows),
+            "chart": trend_chart(daily.rows),
+            "hour_chart": trend_chart(hourly.rows, hourly=True),
             "plans": ads.report_plans(shop=request.shop),
             "periods": PERIODS,
+            "placements": ads.PLACEMENTS,
             "by_labels": [(k, _(v)) for k, v in BY_LABELS],
             "query": request.GET.urlencode(),
+            "period_query": _period_query(f),
         },
         active="ads_reports",
     )
 
 
+def _period_query(f: dict) -> str:
+    if f["days"] is not None:
+        return urlencode({"days": f["days"]})
+    return urlencode({"start": f["start"].isoformat(), "end": f["end"].isoformat()})
+
+
 @seller_view(PERM)
 def reports_export(request):
     f = filters(request.GET)
-    scope = {"plan_id": f["plan_id"], "group_id": f["group_id"]}
-    report = ads.traffic_report(shop=request.shop, by=f["by"], days=f["days"], **scope)
-    terms = ads.search_terms(shop=request.shop, days=f["days"], **scope)
-    response = HttpResponse(ads.report_xlsx(report, terms), content_type=XLSX)
+    scope = _scope(f)
+    report = ads.traffic_report(shop=request.shop, by=f["by"], **scope)
+    hourly = report if f["by"] == "hour" else ads.traffic_report(shop=request.shop, by="hour", **scope)
+    terms = ads.search_terms(shop=request.shop, **{k: v for k, v in scope.items() if k != "placement"})
+    response = HttpResponse(ads.report_xlsx(report, terms, hourly=hourly), content_type=XLSX)
     name = f"ads-report-{request.shop.pk}-{f['by']}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -4,13 +4,20 @@ audited 平台调账 and the refund of an invalid click.
 Errors: 400 a refused value (a reserve above the maximum bid, a debit above the balance, no reason), 404 no such
 account or charge, 409 an adjustment already made under this reference or a click already refunded."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from wanshang.ads.selectors import account_list, account_of_shop, ad_settings, charge_exists, platform_ledger
+from wanshang.ads.selectors import (
+    account_list,
+    account_of_shop,
+    ad_settings,
+    charge_exists,
+    platform_ledger,
+    platform_overview,
+)
 from wanshang.ads.services import account_adjust, ad_settings_update, invalid_click_refund
 from wanshang.common.api_paging import Paged
 from wanshang.common.errors import NotFound
@@ -73,6 +80,66 @@ class PlatformAdRefundIn(Schema):
     model_config = ConfigDict(extra="forbid")
     charge_ref: str = Field(max_length=64, description="扣费的关联单号（点击编号）")
     reason: str = Field(max_length=150)
+
+
+class PlatformAdReportFilters(Schema):
+    days: int = Field(30, ge=1, le=90, description="最近多少天（含今天），1–90；给了 start 和 end 时不用")
+    start: date | None = Field(None, description="自选区间的开始日期 YYYY-MM-DD（与 end 一起给，最长 90 天）")
+    end: date | None = Field(None, description="自选区间的结束日期 YYYY-MM-DD（不晚于今天）")
+    top: int = Field(20, ge=1, le=100, description="广告主排行取前几名")
+
+
+class PlatformAdRowOut(Schema):
+    impressions: int = Field(description="展现量")
+    charged_clicks: int = Field(description="扣费点击（含事后退款的）")
+    invalid_clicks: int = Field(description="无效点击：机器流量 + 无效 + 窗口内重复")
+    unpaid_clicks: int = Field(description="预算或余额不足未扣费的点击")
+    all_clicks: int = Field(description="全部点击")
+    invalid_rate: float = Field(description="无效点击率 = 无效点击 ÷ 全部点击")
+    gross_fen: int = Field(description="点击扣费（分）")
+    refunded_fen: int = Field(description="无效点击退款（分）")
+    revenue_fen: int = Field(description="广告收入（分）= 扣费 − 退款")
+    orders: int = Field(description="归因成交笔数")
+    gmv_fen: int = Field(description="归因成交金额（分）")
+    roas: float = Field(description="投产比 = 成交金额 ÷ 广告收入")
+
+    @staticmethod
+    def resolve_invalid_rate(obj) -> float:
+        return round(obj.invalid_rate, 6)
+
+    @staticmethod
+    def resolve_roas(obj) -> float:
+        return round(obj.roas, 4)
+
+
+class PlatformAdDayOut(PlatformAdRowOut):
+    day: date = Field(alias="key")
+
+
+class PlatformAdShopOut(PlatformAdRowOut):
+    shop_id: int = Field(alias="key")
+    shop_name: str = Field(alias="label")
+
+
+class PlatformAdReportOut(Schema):
+    start: date
+    end: date
+    advertisers: int = Field(description="统计期内有扣费的店铺数")
+    total: PlatformAdRowOut
+    days: list[PlatformAdDayOut]
+    shops: list[PlatformAdShopOut] = Field(description="广告主排行：按扣除退款后的花费")
+
+
+@router.get(
+    "/ads/report",
+    response={200: PlatformAdReportOut, **ERRORS},
+    summary="广告收入（扣除无效点击退款）按天、广告主排行与无效点击率",
+)
+def platform_ad_report(request, filters: Query[PlatformAdReportFilters]):
+    data = filters.model_dump()
+    if data["start"] is not None or data["end"] is not None:
+        data["days"] = None
+    return platform_overview(**data)
 
 
 @router.get("/ads/settings", response={200: PlatformAdSettingsOut, **ERRORS}, summary="推广设置")

@@ -3,6 +3,7 @@ windows, limits), every shop's ad account, and an account's ledger with the audi
 an invalid click."""
 
 import uuid
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -11,9 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wanshang.ads.selectors import account_list, account_of_shop, ad_settings, charge_exists, platform_ledger
+from wanshang.ads.selectors import (
+    account_list,
+    account_of_shop,
+    ad_settings,
+    charge_exists,
+    platform_ledger,
+    platform_overview,
+)
 from wanshang.ads.services import account_adjust, ad_settings_update, invalid_click_refund
+from wanshang.common.errors import ValidationError
 from wanshang.common.forms import YuanField
+from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import form_errors, message_errors
 from wanshang.platform.access import operator_view
 from wanshang.platform.views._util import page_of
@@ -78,6 +88,70 @@ class RefundForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=150)
 
 
+REPORT_PERIODS = (7, 30, 90)
+
+
+def _date(raw, name: str) -> date | None:
+    if raw in (None, ""):
+        return None
+    text = str(raw)
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_("日期格式须是 YYYY-MM-DD"), field=name) from None
+
+
+def report_period(get) -> dict:
+    """The platform report's period from a query string: the last 7, 30 or 90 days, or start..end (checked by
+    the selector). ValidationError (a 400 page) otherwise."""
+    start, end = _date(get.get("start"), "start"), _date(get.get("end"), "end")
+    if start is not None or end is not None:
+        return {"days": None, "start": start, "end": end}
+    days = get.get("days", "30")
+    if days not in {str(d) for d in REPORT_PERIODS}:
+        raise ValidationError(_("统计周期须是 7、30 或 90 天"), field="days")
+    return {"days": int(days), "start": None, "end": None}
+
+
+def revenue_chart(days) -> dict:
+    """Ad revenue net of refunds (bars, yuan) and the invalid-click rate (line, %) by day."""
+    names = [_("广告收入(元)"), _("无效点击退款(元)"), _("无效点击率(%)")]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": names, "top": 0},
+        "grid": {"left": 56, "right": 56, "top": 56, "bottom": 28},
+        "xAxis": {"type": "category", "data": [r.key.strftime("%m-%d") for r in days]},
+        "yAxis": [{"type": "value", "name": _("元")}, {"type": "value", "name": "%"}],
+        "series": [
+            {"name": names[0], "type": "bar", "data": [float(fen_to_yuan_str(r.revenue_fen)) for r in days]},
+            {
+                "name": names[1],
+                "type": "line",
+                "data": [float(fen_to_yuan_str(r.refunded_fen)) for r in days],
+            },
+            {
+                "name": names[2],
+                "type": "line",
+                "yAxisIndex": 1,
+                "data": [round(r.invalid_rate * 100, 2) for r in days],
+            },
+        ],
+    }
+
+
+def _report_context(request) -> dict:
+    period = report_period(request.GET)
+    overview = platform_overview(**period)
+    return {
+        "report": overview,
+        "period": period,
+        "report_periods": REPORT_PERIODS,
+        "revenue_chart": revenue_chart(overview.days),
+    }
+
+
 @operator_view
 def ads_index(request):
     rules = ad_settings()
@@ -100,7 +174,7 @@ def ads_index(request):
     return render(
         request,
         "platform/ads.html",
-        {"form": form, "page": page_of(request, account_list()), "nav": "ads"},
+        {"form": form, "page": page_of(request, account_list()), "nav": "ads", **_report_context(request)},
         status=status,
     )
 

@@ -21,25 +21,40 @@ AUTH = seller_auth(P.ADS_MANAGE)
 
 class AdReportFilters(Schema):
     by: str = Field(
-        "day", pattern="^(day|plan|group|keyword)$", description="维度：day / plan / group / keyword"
+        "day",
+        pattern="^(day|hour|plan|group|keyword|placement)$",
+        description="维度：day 按天 / hour 按小时（各小时在区间内合计）/ plan / group / keyword / placement 广告位",
     )
-    days: int = Field(7, ge=1, le=90, description="最近多少天（含今天），1–90")
+    days: int = Field(7, ge=1, le=90, description="最近多少天（含今天），1–90；给了 start 和 end 时不用")
+    start: date | None = Field(None, description="自选区间的开始日期 YYYY-MM-DD（与 end 一起给，最长 90 天）")
+    end: date | None = Field(None, description="自选区间的结束日期 YYYY-MM-DD（不晚于今天）")
     plan_id: int | None = Field(None, ge=1, le=2**62, description="只看该计划")
     group_id: int | None = Field(None, ge=1, le=2**62, description="只看该推广单元")
+    placement: str | None = Field(
+        None, pattern="^(search|home|product|cart|order_done)$", description="只看该广告位"
+    )
+
+    def period(self) -> dict:
+        data = self.model_dump()
+        if data["start"] is not None or data["end"] is not None:
+            data["days"] = None
+        return data
 
 
 class AdReportRowOut(Schema):
-    key: str = Field(description="日期（YYYY-MM-DD）或计划/单元/关键词编号")
+    key: str = Field(description="日期（YYYY-MM-DD）、小时（0–23）、计划/单元/关键词编号或广告位")
     label: str
     impressions: int = Field(description="展现量")
-    clicks: int = Field(description="点击量（仅扣费点击）")
+    clicks: int = Field(description="点击量（扣费点击，不含事后退款的无效点击）")
     ctr: float = Field(description="点击率 = 点击量 ÷ 展现量")
-    spend_fen: int = Field(description="花费（分）")
+    spend_fen: int = Field(description="花费（分，已扣除无效点击退款）")
+    refunded_fen: int = Field(description="无效点击退款（分，已从花费中扣除）")
+    invalid_clicks: int = Field(description="无效点击：机器流量、窗口内重复点击、无效点击（记录但不扣费）")
     avg_cpc_fen: int = Field(description="平均点击花费（分）")
     orders: int = Field(description="成交笔数（归因到广告点击的已支付订单）")
     gmv_fen: int = Field(description="成交金额（分，不含运费）")
     cvr: float = Field(description="点击转化率 = 成交笔数 ÷ 点击量")
-    roas: float = Field(description="投产比 = 成交金额 ÷ 花费")
+    roas: float = Field(description="投产比 = 成交金额 ÷ 花费（扣除退款后）")
 
     @staticmethod
     def resolve_key(obj) -> str:
@@ -91,12 +106,12 @@ class AdKeywordQualityOut(Schema):
 @router.get(
     "/ads/reports",
     response={200: AdReportOut, **ERRORS},
-    summary="推广报表：按天/计划/单元/关键词的展现、点击、花费、成交与投产比",
+    summary="推广报表：按天/小时/计划/单元/关键词/广告位的展现、点击、花费（扣除无效点击退款）、成交与投产比",
     auth=AUTH,
 )
 def seller_ads_report(request, filters: Query[AdReportFilters]):
     staff = staff_require(user=request.user, perm=P.ADS_MANAGE)
-    return traffic_report(shop=staff.shop, **filters.model_dump())
+    return traffic_report(shop=staff.shop, **filters.period())
 
 
 @router.get(
@@ -109,12 +124,23 @@ def seller_ads_report(request, filters: Query[AdReportFilters]):
 def seller_ads_search_terms(
     request,
     days: int = Query(7, ge=1, le=90),
+    start: date | None = None,
+    end: date | None = None,
     plan_id: int | None = Query(None, ge=1, le=2**62),
     group_id: int | None = Query(None, ge=1, le=2**62),
     keyword_id: int | None = Query(None, ge=1, le=2**62),
 ):
     staff = staff_require(user=request.user, perm=P.ADS_MANAGE)
-    return search_terms(shop=staff.shop, days=days, plan_id=plan_id, group_id=group_id, keyword_id=keyword_id)
+    custom = start is not None or end is not None
+    return search_terms(
+        shop=staff.shop,
+        days=None if custom else days,
+        start=start,
+        end=end,
+        plan_id=plan_id,
+        group_id=group_id,
+        keyword_id=keyword_id,
+    )
 
 
 @router.get(

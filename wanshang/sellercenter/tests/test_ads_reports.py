@@ -41,7 +41,7 @@ def other_tree(make_shop, make_product):
 
 def test_report_pages_answer_for_the_own_shop(shop, login_client):
     client = login_client(shop.owner)
-    for by in ("day", "plan", "group", "keyword"):
+    for by in ("day", "hour", "plan", "group", "keyword", "placement"):
         page = client.get(reverse("sellercenter:ads_reports"), {"by": by, "days": "30"})
         assert page.status_code == 200 and "推广报表" in page.text
     assert len(client.get(reverse("sellercenter:ads_reports")).context["daily"].rows) == 7
@@ -73,7 +73,7 @@ def test_another_shops_ids_are_404_in_the_api(shop, login_client, other_tree):
 
 @pytest.mark.parametrize(
     "params",
-    [{"days": "5"}, {"days": "abc"}, {"by": "hour"}, {"plan": "abc"}, {"group": "-1"}, {"plan": "9" * 30}],
+    [{"days": "5"}, {"days": "abc"}, {"by": "minute"}, {"plan": "abc"}, {"group": "-1"}, {"plan": "9" * 30}],
 )
 def test_bad_filters_are_a_400_with_the_reason(shop, login_client, params):
     client = login_client(shop.owner)
@@ -83,7 +83,7 @@ def test_bad_filters_are_a_400_with_the_reason(shop, login_client, params):
 
 
 @pytest.mark.parametrize(
-    "params", [{"days": "0"}, {"days": "91"}, {"by": "hour"}, {"plan_id": "x"}, {"group_id": "0"}]
+    "params", [{"days": "0"}, {"days": "91"}, {"by": "minute"}, {"plan_id": "x"}, {"group_id": "0"}]
 )
 def test_bad_api_filters_are_refused(shop, login_client, params):
     client = login_client(shop.owner)
