@@ -13,7 +13,7 @@ each a funded keyword plan through `ads.services`: the first shop 20 ad groups �
 group of 20.
 
 `logging` times the real write paths, one process: `traffic.impressions_record` (one multi-row INSERT per search
-page view of 4 ads), `traffic.click_record` for valid clicks (signed token → click row → `ad_charge` under its
+page view of 4 ads; then the same calls committed 50 page views at a time), `traffic.click_record` for valid clicks (signed token → click row → `ad_charge` under its
 budget guards → status) and for robots' clicks (recorded, never charged), and a mixed stream (4 impressions a
 page view, 3 % of page views clicked). Events per second of each.
 
@@ -188,6 +188,7 @@ def _token(ad, shop_of, *, visitor: str, now) -> str:
 
 
 def logging_bench(db: str, pages: int, clicks: int) -> None:
+    from django.db import transaction
     from django.utils import timezone
 
     from wanshang.ads.traffic import click_record, impressions_record
@@ -208,6 +209,18 @@ def logging_bench(db: str, pages: int, clicks: int) -> None:
         "seconds": round(took, 2),
         "per_s": round(pages * 4 / took),
     }
+    # the same calls, 50 page views per transaction (what a batching writer would commit at once)
+    t0 = time.perf_counter()
+    for i in range(0, pages, 50):
+        with transaction.atomic():
+            for served, shop_of in batches[i : i + 50]:
+                impressions_record(
+                    served=served, shop_of=shop_of, page_view=os.urandom(16).hex(), query="压测",
+                    visitor="v" * 32, terminal="pc", now=now,
+                )  # fmt: skip
+    took = time.perf_counter() - t0
+    figures["impressions_50_per_tx"] = {"events": pages * 4, "seconds": round(took, 2),
+                                        "per_s": round(pages * 4 / took)}  # fmt: skip
     for kind, agent in (("valid_clicks", BROWSER), ("bot_clicks", "Baiduspider/2.0")):
         todo = []
         for i in range(clicks):

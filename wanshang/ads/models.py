@@ -370,5 +370,6 @@ from wanshang.ads.traffic_models import (  # noqa: E402, F401  (serving)
 from wanshang.ads.rollup_models import (  # noqa: E402, F401  (reports)
     AdRollupCursor,
     AdRollupHour,
+    AdStatDay,
     AdStatHour,
 )

@@ -17,7 +17,7 @@ Hours are Asia/Shanghai (settings.TIME_ZONE), a fixed UTC+8: a local hour is a U
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Sum, Value
@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Concat, TruncHour
 from django.utils import timezone
 
 from wanshang.ads.models import AdLedgerEntry, AdPlan
-from wanshang.ads.rollup_models import AdRollupCursor, AdRollupHour, AdStatHour
+from wanshang.ads.rollup_models import AdRollupCursor, AdRollupHour, AdStatDay, AdStatHour
 from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression
 
 HOUR = timedelta(hours=1)
@@ -208,6 +208,23 @@ def hour_build(hour_start: datetime, *, now=None) -> int:
     return len(objs)
 
 
+def day_build(day) -> int:
+    """Rewrite one local day's `AdStatDay` rows as the sum of its built hours. Returns the rows written."""
+    rows = (
+        AdStatHour.objects.filter(day=day)
+        .values(*DIMS)
+        .annotate(**{f"s_{f}": Sum(f) for f in FIELDS})
+        .order_by()
+    )
+    objs = [
+        AdStatDay(day=day, **{d: r[d] for d in DIMS}, **{f: r[f"s_{f}"] or 0 for f in FIELDS}) for r in rows
+    ]
+    with transaction.atomic():
+        AdStatDay.objects.filter(day=day).delete()
+        AdStatDay.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
+
+
 def rollup_run(*, now=None) -> int:
     """The `ads.rollup` job: mark the hours with new source rows, rebuild the pending hours that are over (oldest
     first, at most HOURS_PER_TICK), move the cursor and the watermark. Idempotent. Returns the hours built."""
@@ -223,6 +240,8 @@ def rollup_run(*, now=None) -> int:
     )
     for hour_start in due:  # each hour in its own transaction: a long catch-up never holds locks for long
         hour_build(hour_start, now=now)
+    for day in sorted({timezone.localtime(h).date() for h in due}):
+        day_build(day)
     AdRollupCursor.objects.filter(pk=1).update(**upto, watermark=closed, updated_at=now)
     return len(due)
 
@@ -231,10 +250,13 @@ def rollup_rebuild(*, start: datetime, end: datetime, now=None) -> int:
     """Rebuild every hour in [start, end) that is over, whatever its marks say (an operator's repair).
     Returns the hours built."""
     closed = hour_floor((now or timezone.now()) - GRACE)
-    hour, built = hour_floor(start), 0
+    hour, built, days = hour_floor(start), 0, set()
     while hour < min(end, closed):
         hour_build(hour, now=now)
+        days.add(hour.date())
         hour, built = hour + HOUR, built + 1
+    for day in sorted(days):
+        day_build(day)
     return built
 
 
@@ -272,9 +294,37 @@ def split(lo: datetime, hi: datetime) -> tuple[tuple[datetime, datetime] | None,
     return (lo, cut), pending, live
 
 
+def _whole_days(lo: datetime, hi: datetime, pending: list[datetime]) -> tuple[date, date, list[date]] | None:
+    """(first, last, pending days) of the local days lying wholly inside [lo, hi), or None."""
+    first = hour_floor(lo).replace(hour=0)
+    if first < lo:
+        first += timedelta(days=1)
+    last = timezone.localtime(hi).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    if last < first:
+        return None
+    return first.date(), last.date(), sorted({timezone.localtime(h).date() for h in pending})
+
+
+def _stored_rows(stored, pending, keys, where) -> Iterable[dict]:
+    """The stored part grouped by `keys`: whole days from AdStatDay when no key needs the hour, the rest (edge
+    days, days with a pending hour) from AdStatHour; pending hours are left out (they are read live)."""
+    sums = {f: Sum(f) for f in FIELDS}
+    hours = AdStatHour.objects.filter(hour_start__gte=stored[0], hour_start__lt=stored[1], **where)
+    if pending:
+        hours = hours.exclude(hour_start__in=pending)
+    days = None if {"hour", "hour_start"} & set(keys) else _whole_days(*stored, pending)
+    if days:
+        first, last, pending_days = days
+        daily = AdStatDay.objects.filter(day__gte=first, day__lte=last, **where).exclude(day__in=pending_days)
+        yield from daily.values(*keys).annotate(**sums).order_by()
+        hours = hours.filter(~Q(day__gte=first, day__lte=last) | Q(day__in=pending_days))
+    yield from hours.values(*keys).annotate(**sums).order_by()
+
+
 def stats(*, lo: datetime, hi: datetime, keys: tuple[str, ...], shop_id=None, only=None) -> dict[tuple, dict]:
     """{key tuple: {field: value}} over [lo, hi) grouped by `keys` (any of day, hour, hour_start and the DIMS),
-    from the rollup where it is built and from the raw rows elsewhere; one shop's or every shop's."""
+    from the rollup where it is built (whole days from AdStatDay) and from the raw rows elsewhere; one shop's or
+    every shop's."""
     stored, pending, live = split(lo, hi)
     out: dict[tuple, dict] = {}
 
@@ -282,12 +332,10 @@ def stats(*, lo: datetime, hi: datetime, keys: tuple[str, ...], shop_id=None, on
         return out.setdefault(key, dict.fromkeys(FIELDS, 0))
 
     if stored:
-        qs = AdStatHour.objects.filter(hour_start__gte=stored[0], hour_start__lt=stored[1], **(only or {}))
+        where = dict(only or {})
         if shop_id is not None:
-            qs = qs.filter(shop_id=shop_id)
-        if pending:
-            qs = qs.exclude(hour_start__in=pending)
-        for r in qs.values(*keys).annotate(**{f: Sum(f) for f in FIELDS}).order_by():
+            where["shop_id"] = shop_id
+        for r in _stored_rows(stored, pending, keys, where):
             got = acc(tuple(r[k] for k in keys))
             for f in FIELDS:
                 got[f] += r[f] or 0

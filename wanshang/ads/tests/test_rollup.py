@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from wanshang.ads import rollup
-from wanshang.ads.models import AdClick, AdConversion, AdImpression, AdRollupHour, AdStatHour
+from wanshang.ads.models import AdClick, AdConversion, AdImpression, AdRollupHour, AdStatDay, AdStatHour
 from wanshang.ads.reports import traffic_report
 from wanshang.ads.services import KeywordInput, ad_charge, invalid_click_refund, keywords_add, rollup_run
 from wanshang.common.errors import ValidationError
@@ -194,6 +194,14 @@ def test_a_refund_and_a_late_conversion_rebuild_their_hour(ad, day0):
     row = traffic_report(shop=a[0], by="hour", start=day0, end=day0, now=later).rows[14]
     assert (row.clicks, row.spend_fen, row.refunded_fen, row.orders, row.gmv_fen) == (0, 0, 150, 1, 3000)
     assert row.roas == 0.0  # no net spend: no 投产比
+    # the whole day comes from the day table, rewritten with its hour
+    day = traffic_report(shop=a[0], by="day", start=day0, end=day0, now=later).rows[0]
+    assert (day.clicks, day.spend_fen, day.refunded_fen, day.orders, day.gmv_fen) == (0, 0, 150, 1, 3000)
+    assert AdStatDay.objects.for_shop(a[0]).get(day=day0).gmv_fen == 3000
+    # an hour marked pending again is read live while the rest of its day comes from the hours
+    conversion(c, local(day0, 14, 55), amount=500)
+    rollup.hours_mark([local(day0, 14)])
+    assert traffic_report(shop=a[0], by="day", start=day0, end=day0, now=later).rows[0].gmv_fen == 3500
 
 
 def test_a_rerun_changes_nothing(ad, day0):
