@@ -65,6 +65,7 @@ def parse_args(argv=None):
     sub.add_parser("rollup", help="time the ads.rollup job")
     measure = sub.add_parser("measure", help="time the report reads")
     measure.add_argument("--reps", type=int, default=20)
+    measure.add_argument("--no-terms", action="store_true", help="leave out the raw search-term reads")
     for sp in sub.choices.values():
         _common.add_db_argument(sp)
     return p.parse_args(argv)
@@ -454,7 +455,7 @@ def rollup(db: str) -> None:
            one_hour_ms=round(one * 1000, 1), one_hour_rows=rows, stat_rows=stat_rows)  # fmt: skip
 
 
-def measure(db: str, reps: int) -> None:
+def measure(db: str, reps: int, terms: bool = True) -> None:
     from wanshang.ads.platform_reports import platform_overview
     from wanshang.ads.reports import search_terms, traffic_report
     from wanshang.merchants.selectors import shop_get
@@ -466,8 +467,9 @@ def measure(db: str, reps: int) -> None:
     reads["seller_30d_page_set"] = lambda: [
         traffic_report(shop=shop, by=by, days=30) for by in ("day", "hour", "keyword")
     ]
-    reads["search_terms_30d_raw"] = lambda: search_terms(shop=shop, days=30)
-    reads["search_terms_7d_raw"] = lambda: search_terms(shop=shop, days=7)
+    if terms:
+        reads["search_terms_30d_raw"] = lambda: search_terms(shop=shop, days=30)
+        reads["search_terms_7d_raw"] = lambda: search_terms(shop=shop, days=7)
     reads["platform_30d"] = lambda: platform_overview(days=30)
     figures = {}
     for name, fn in reads.items():
@@ -499,7 +501,7 @@ def main(argv=None) -> None:
         "logging": lambda: logging_bench(db, args.pages, args.clicks),
         "load": lambda: load(db, args.impressions, args.others, args.seed),
         "rollup": lambda: rollup(db),
-        "measure": lambda: measure(db, args.reps),
+        "measure": lambda: measure(db, args.reps, not args.no_terms),
     }[args.cmd]()
 
 

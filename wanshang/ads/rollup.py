@@ -17,7 +17,7 @@ Hours are Asia/Shanghai (settings.TIME_ZONE), a fixed UTC+8: a local hour is a U
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Sum, Value
@@ -294,30 +294,40 @@ def split(lo: datetime, hi: datetime) -> tuple[tuple[datetime, datetime] | None,
     return (lo, cut), pending, live
 
 
-def _whole_days(lo: datetime, hi: datetime, pending: list[datetime]) -> tuple[date, date, list[date]] | None:
-    """(first, last, pending days) of the local days lying wholly inside [lo, hi), or None."""
+def _whole_days(lo: datetime, hi: datetime) -> tuple[datetime, datetime] | None:
+    """[first midnight, last midnight) of the local days lying wholly inside [lo, hi), or None."""
     first = hour_floor(lo).replace(hour=0)
     if first < lo:
         first += timedelta(days=1)
-    last = timezone.localtime(hi).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
-    if last < first:
-        return None
-    return first.date(), last.date(), sorted({timezone.localtime(h).date() for h in pending})
+    last = hour_floor(hi).replace(hour=0)
+    return (first, last) if first < last else None
 
 
 def _stored_rows(stored, pending, keys, where) -> Iterable[dict]:
-    """The stored part grouped by `keys`: whole days from AdStatDay when no key needs the hour, the rest (edge
-    days, days with a pending hour) from AdStatHour; pending hours are left out (they are read live)."""
+    """The stored part grouped by `keys`: whole days from AdStatDay when no key needs the hour, the rest (the
+    edge days, days with a pending hour) from AdStatHour; pending hours are left out (they are read live)."""
     sums = {f: Sum(f) for f in FIELDS}
-    hours = AdStatHour.objects.filter(hour_start__gte=stored[0], hour_start__lt=stored[1], **where)
+    hour_ranges = [stored]
+    days = None if {"hour", "hour_start"} & set(keys) else _whole_days(*stored)
+    if days:
+        first, last = days
+        pending_days = sorted({timezone.localtime(h).replace(hour=0) for h in pending})
+        daily = AdStatDay.objects.filter(day__gte=first.date(), day__lt=last.date(), **where)
+        if pending_days:
+            daily = daily.exclude(day__in=[d.date() for d in pending_days])
+        yield from daily.values(*keys).annotate(**sums).order_by()
+        # the hours outside the whole days, and the whole days that have a pending hour
+        hour_ranges = [
+            (stored[0], first),
+            (last, stored[1]),
+            *((d, d + timedelta(days=1)) for d in pending_days),
+        ]
+        hour_ranges = [(a, b) for a, b in hour_ranges if a < b]
+        if not hour_ranges:
+            return
+    hours = AdStatHour.objects.filter(_in(hour_ranges, "hour_start"), **where)
     if pending:
         hours = hours.exclude(hour_start__in=pending)
-    days = None if {"hour", "hour_start"} & set(keys) else _whole_days(*stored, pending)
-    if days:
-        first, last, pending_days = days
-        daily = AdStatDay.objects.filter(day__gte=first, day__lte=last, **where).exclude(day__in=pending_days)
-        yield from daily.values(*keys).annotate(**sums).order_by()
-        hours = hours.filter(~Q(day__gte=first, day__lte=last) | Q(day__in=pending_days))
     yield from hours.values(*keys).annotate(**sums).order_by()
 
 
