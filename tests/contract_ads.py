@@ -145,6 +145,11 @@ def platform_ads(contract, op, P: str, shop) -> None:
     ad_charge(group_id=group.pk, price_fen=60, ref="platform-contract-1")
 
     contract.call(op, "get", f"{P}/ads/settings", expect=200)
+    contract.call(op, "get", f"{P}/ads/report", query={"days": 7}, expect=200)
+    contract.call(
+        op, "get", f"{P}/ads/report", query={"start": "2026-01-05", "end": "2026-01-01"}, expect=400
+    )
+    contract.call(op, "get", f"{P}/ads/report", query={"days": 0}, expect=422)
     contract.call(op, "patch", f"{P}/ads/settings", body={"attribution_days": 10}, expect=200)
     contract.call(op, "patch", f"{P}/ads/settings", body={"attribution_days": 0}, expect=400)
     contract.call(op, "get", f"{P}/ads/accounts", expect=200)

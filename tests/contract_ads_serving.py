@@ -33,11 +33,14 @@ def seller_ads_reports(contract, owner, B: str, shop, make_product) -> None:
     )
     services.click_record(token=ad.token, visitor="c" * 32, user_id=None, user_agent=BROWSER)
 
-    for by in ("day", "plan", "group", "keyword"):
+    for by in ("day", "hour", "plan", "group", "keyword", "placement"):
         contract.call(owner, "get", f"{B}/ads/reports", query={"by": by, "days": 7}, expect=200)
     contract.call(owner, "get", f"{B}/ads/reports", query={"plan_id": plan.pk}, expect=200)
     contract.call(owner, "get", f"{B}/ads/reports", query={"plan_id": 999_999}, expect=404)
-    contract.call(owner, "get", f"{B}/ads/reports", query={"by": "hour"}, expect=422)
+    contract.call(owner, "get", f"{B}/ads/reports", query={"by": "minute"}, expect=422)
+    today = timezone.localdate().isoformat()
+    contract.call(owner, "get", f"{B}/ads/reports", query={"start": today, "end": today}, expect=200)
+    contract.call(owner, "get", f"{B}/ads/reports", query={"start": today, "end": "2000-01-01"}, expect=400)
     contract.call(owner, "get", f"{B}/ads/search-terms", query={"keyword_id": keyword.pk}, expect=200)
     contract.call(owner, "get", f"{B}/ads/search-terms", query={"keyword_id": 999_999}, expect=404)
     k = {"keyword_id": keyword.pk}
