@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ads', '0003_traffic_placement'),
+        ('ads', '0005_audience'),
         ('merchants', '0003_alter_shopstaff_role'),
     ]
 
