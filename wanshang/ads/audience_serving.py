@@ -18,10 +18,9 @@ recommendation row, the cart, the payment-complete page), and the CPM charges of
 
 import heapq
 import secrets
-import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -34,7 +33,7 @@ from wanshang.ads.engine import audience as eng
 from wanshang.ads.engine.auction import run_auction
 from wanshang.ads.models import AdAccount, AdClick, AdGroup, AdImpression, AdPlan, AdPlanDay, Placement
 from wanshang.ads.rules import ad_settings
-from wanshang.ads.serving import STATE_KEY, STATE_SECONDS, VERSION_KEY, _sellable, _token
+from wanshang.ads.serving import STATE_KEY, STATE_SECONDS, HourlyHeld, _sellable, _token
 from wanshang.ads.traffic import BOT_AGENTS, ServedAd, _token_make, impressions_record
 from wanshang.analytics.selectors import visitor_recent_activity
 from wanshang.catalog.selectors import public_products_in_order, shops_selling_in
@@ -52,9 +51,6 @@ INTENT_DAYS = 15  # keyword-intent crowds
 CTR_DAYS = 30  # the history pCTR is predicted from
 VALID_CLICKS = (AdClick.Status.CHARGED, AdClick.Status.DUPLICATE, AdClick.Status.UNPAID)
 T = AudienceTarget.Kind
-
-_lock = threading.Lock()
-_held: dict = {"index": None}
 
 
 @dataclass(frozen=True)
@@ -193,20 +189,12 @@ def audience_index_build(now=None) -> AudienceIndex:
     )
 
 
+_audience_held = HourlyHeld(audience_index_build)
+
+
 def current_audience_index(now=None) -> AudienceIndex:
     """This process's audience index for the current version token and hour."""
-    now = now or timezone.now()
-    local = timezone.localtime(now)
-    key = (_token(VERSION_KEY), local.date(), local.hour)
-    held = _held["index"]
-    if held is not None and held.key == key:
-        return held
-    with _lock:
-        held = _held["index"]
-        if held is None or held.key != key:
-            held = replace(audience_index_build(now), key=key)
-            _held["index"] = held
-    return held
+    return _audience_held.get(now)
 
 
 # --- the stop list -------------------------------------------------------------------------------------------

@@ -43,8 +43,6 @@ STATE_KEY = "ads:serving:state"
 STATE_SECONDS = 30
 GC_FREEZE_AT = 100_000  # keywords: past this a full GC pass over the index costs more than freezing it
 
-_lock = threading.Lock()
-
 
 @dataclass(frozen=True)
 class ServingIndex:
@@ -65,7 +63,6 @@ class _State:
     settings: object = None
 
 
-_held: dict = {"index": None}
 _state = _State()
 
 
@@ -188,20 +185,37 @@ def index_build(now=None) -> ServingIndex:
     )
 
 
+class HourlyHeld:
+    """One index per process, kept until the version token or the local hour changes. The check is repeated
+    under a lock, so requests arriving together while it is stale build it once. `build(now)` returns a frozen
+    dataclass with a `key` field."""
+
+    def __init__(self, build):
+        self._build = build
+        self._lock = threading.Lock()
+        self.value = None
+
+    def get(self, now=None):
+        now = now or timezone.now()
+        local = timezone.localtime(now)
+        key = (_token(VERSION_KEY), local.date(), local.hour)
+        held = self.value
+        if held is not None and held.key == key:
+            return held
+        with self._lock:
+            held = self.value
+            if held is None or held.key != key:
+                held = replace(self._build(now), key=key)
+                self.value = held
+        return held
+
+
+_keyword_held = HourlyHeld(index_build)
+
+
 def current_index(now=None) -> ServingIndex:
     """This process's index for the current version token and hour (built when either changed)."""
-    now = now or timezone.now()
-    local = timezone.localtime(now)
-    key = (_token(VERSION_KEY), local.date(), local.hour)
-    held = _held["index"]
-    if held is not None and held.key == key:
-        return held
-    with _lock:
-        held = _held["index"]
-        if held is None or held.key != key:
-            held = replace(index_build(now), key=key)
-            _held["index"] = held
-    return held
+    return _keyword_held.get(now)
 
 
 def _stopped(served: ServingIndex, now) -> frozenset:

@@ -108,13 +108,13 @@ def test_a_sold_out_product_is_not_served(live_ad):
 def test_the_index_is_built_once_per_version(live_ad):
     live_ad()
     serve("连衣裙")
-    built = serving._held["index"]
+    built = serving._keyword_held.value
     serve("连衣裙")
-    assert serving._held["index"] is built
+    assert serving._keyword_held.value is built
     serving.serving_refresh()  # first run records the fingerprint and bumps
     assert serving.serving_refresh() == 0  # nothing changed
     serve("连衣裙")
-    assert serving._held["index"] is not built
+    assert serving._keyword_held.value is not built
 
 
 def test_the_plan_dates_are_respected(live_ad):
