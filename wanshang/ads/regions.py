@@ -46,7 +46,11 @@ def check_regions(regions) -> dict[str, int]:
     return {code: pct for code, pct in regions.items() if pct != 100}
 
 
-def visitor_province(*, user_id: int | None) -> str:
+def visitor_province(served, *, user_id: int | None) -> str:
+    """The buyer's province, looked up only when a plan serving now has region multipliers: otherwise every
+    plan is at 100 % wherever the buyer is, and a search page needs no address query."""
+    if not user_id or not _plans(served):
+        return ""
     return default_province_code(user_id=user_id)
 
 

@@ -134,7 +134,8 @@ def search_ads_serve(
     words = tuple(words)
     if not words or (user_agent and BOT_AGENTS.search(user_agent)):
         return []
-    _stopped, settings = serving_state(current_index(now), now)
+    index = current_index(now)
+    _stopped, settings = serving_state(index, now)
     start, end = (max(page, 1) - 1) * per_page, max(page, 1) * per_page
     positions = sorted(p for p in settings.slot_positions if p <= end)
     here = [(i, pos - start) for i, pos in enumerate(positions) if pos > start]
@@ -147,7 +148,7 @@ def search_ads_serve(
         slots=len(positions),
         seed=int(page_view[:12], 16),
         now=now,
-        province=visitor_province(user_id=user_id),
+        province=visitor_province(index, user_id=user_id),
     ).result
     chosen = [(result.wins[i], pos) for i, pos in here if i < len(result.wins)]
     if not chosen:

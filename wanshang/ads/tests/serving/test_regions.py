@@ -89,6 +89,26 @@ def test_a_200_percent_province_doubles_the_bid(live_ad, buyer_in, django_captur
     assert ad.group_id == low.pk and ad.price_fen == first.price_fen
 
 
+def test_the_buyer_address_is_read_only_when_a_plan_has_region_multipliers(
+    live_ad, buyer_in, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A search page with no regional plan serving needs no address query for its logged-in buyer."""
+    from wanshang.ads import regions
+
+    asked = []
+    real = regions.default_province_code
+    monkeypatch.setattr(
+        regions, "default_province_code", lambda *, user_id: asked.append(user_id) or real(user_id=user_id)
+    )
+    shop, plan, group, _kws = live_ad()
+    in_beijing = buyer_in("110105")
+    assert [a.group_id for a in serve_as(in_beijing)] == [group.pk]
+    assert asked == []
+    _regional(shop, plan, {BEIJING: 0}, django_capture_on_commit_callbacks)
+    assert serve_as(in_beijing) == []
+    assert asked == [in_beijing.pk]
+
+
 def test_the_hard_stop_counts_the_largest_region_percent(live_ad, django_capture_on_commit_callbacks):
     shop, plan, _group, _kws = live_ad(bid=100, daily=1000)
     AdPlanDay.objects.create(plan=plan, shop_id=shop.pk, date=timezone.localdate(), spend_fen=850)
