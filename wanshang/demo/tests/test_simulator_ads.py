@@ -115,11 +115,15 @@ def test_a_month_of_ad_and_affiliate_history_through_the_services(paid_market, s
         for e in entries
     )
     assert AdLedgerEntry.objects.filter(kind="refund").exists()  # the platform's invalid-click refunds
-    # the shop's report over 31 days shows the month: each day's charged clicks as the click rows say
+    # the shop's report over 31 days shows the month: each day's charged clicks as the click rows say, less the
+    # ones the platform refunded as invalid (the report counts clicks net of refunds)
     shop = shops[0][0]
     report = traffic_report(shop=shop, by="day", days=31, now=END)
+    refunded = set(AdLedgerEntry.objects.filter(kind="refund").values_list("reference", flat=True))
     per_day = Counter(
-        c.ts.astimezone(END.tzinfo).date() for c in clicks if c.status == "charged" and c.shop_id == shop.pk
+        c.ts.astimezone(END.tzinfo).date()
+        for c in clicks
+        if c.status == "charged" and c.shop_id == shop.pk and f"adclick:{c.pk}" not in refunded
     )
     assert {r.key: r.clicks for r in report.rows if r.clicks} == dict(per_day)
     assert len(per_day) >= 2 and report.total.impressions > 0  # few: the simulated month is random
