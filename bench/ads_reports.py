@@ -169,7 +169,7 @@ def _ads(meta, rng, n=4):
 
 
 def _token(ad, shop_of, *, visitor: str, now) -> str:
-    from wanshang.ads.traffic import _token_make
+    from wanshang.ads.traffic import token_make
 
     win = SimpleNamespace(
         candidate=SimpleNamespace(
@@ -185,7 +185,7 @@ def _token(ad, shop_of, *, visitor: str, now) -> str:
         price_fen=ad.price_fen,
         position=ad.position,
     )
-    return _token_make(win=win, query="压测", page_view=os.urandom(16).hex(), visitor=visitor, now=now)
+    return token_make(win=win, query="压测", page_view=os.urandom(16).hex(), visitor=visitor, now=now)
 
 
 def logging_bench(db: str, pages: int, clicks: int) -> None:

@@ -3,7 +3,7 @@
 stop list counts it as spent). Rules: docs/ads-serving.md, "Audience ads (引力魔方)"."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -13,6 +13,7 @@ from wanshang.ads.accounts import ad_charge
 from wanshang.ads.audience_models import AudienceSetup, Billing, CpmCharge
 from wanshang.ads.engine import audience as eng
 from wanshang.ads.models import AdImpression, Placement
+from wanshang.common.dates import day_bounds
 
 CPM_BLOCK = 1000
 CPM_CATCH_UP_DAYS = 7
@@ -23,7 +24,7 @@ def cpm_uncharged_fen(*, plan_ids, day) -> dict:
     must not under-count)."""
     if not plan_ids:
         return {}
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     accrued = dict(
         AdImpression.objects.filter(plan_id__in=list(plan_ids), ts__gte=start, ts__lt=end)
         .exclude(placement=Placement.SEARCH)
@@ -38,11 +39,6 @@ def cpm_uncharged_fen(*, plan_ids, day) -> dict:
     return {p: max(0, -(-(accrued.get(p) or 0) // CPM_BLOCK) - (blocks.get(p) or 0)) for p in plan_ids}
 
 
-def _day_bounds(day):
-    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
-    return start, start + timedelta(days=1)
-
-
 # --- charging --------------------------------------------------------------------------------------------
 
 
@@ -54,7 +50,7 @@ class CpmRun:
 
 
 def _cpm_impressions(group_id: int, day):
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     return (
         AdImpression.objects.filter(group_id=group_id, ts__gte=start, ts__lt=end)
         .exclude(placement=Placement.SEARCH)
@@ -72,7 +68,7 @@ def cpm_charge_due(now=None) -> CpmRun:
     plans = {
         s.plan_id: s.plan for s in AudienceSetup.objects.filter(billing=Billing.CPM).select_related("plan")
     }
-    since, _ = _day_bounds(today - timedelta(days=CPM_CATCH_UP_DAYS))
+    since, _ = day_bounds(today - timedelta(days=CPM_CATCH_UP_DAYS))
     pairs = (
         AdImpression.objects.filter(plan_id__in=list(plans), ts__gte=since)
         .exclude(placement=Placement.SEARCH)

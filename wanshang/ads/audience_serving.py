@@ -27,16 +27,17 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from wanshang.ads.audience_cpm import CPM_BLOCK, _day_bounds, cpm_uncharged_fen
+from wanshang.ads.audience_cpm import CPM_BLOCK, cpm_uncharged_fen
 from wanshang.ads.audience_models import AudienceSetup, AudienceTarget, Billing
 from wanshang.ads.engine import audience as eng
 from wanshang.ads.engine.auction import run_auction
 from wanshang.ads.models import AdAccount, AdClick, AdGroup, AdImpression, AdPlan, AdPlanDay, Placement
 from wanshang.ads.rules import ad_settings
-from wanshang.ads.serving import STATE_KEY, STATE_SECONDS, HourlyHeld, _sellable, _token
-from wanshang.ads.traffic import BOT_AGENTS, ServedAd, _token_make, impressions_record
+from wanshang.ads.serving import STATE_KEY, STATE_SECONDS, HourlyHeld, sellable_products, shared_token
+from wanshang.ads.traffic import BOT_AGENTS, ServedAd, impressions_record, token_make
 from wanshang.analytics.selectors import visitor_recent_activity
 from wanshang.catalog.selectors import public_products_in_order, shops_selling_in
+from wanshang.common.dates import day_bounds
 from wanshang.insights.selectors import crowd_pack_members
 
 # how many ads each placement shows (1-based positions within the placement's row)
@@ -147,7 +148,7 @@ def audience_index_build(now=None) -> AudienceIndex:
             "product"
         )
     )
-    sellable = _sellable({g.product_id for g in rows})
+    sellable = sellable_products({g.product_id for g in rows})
     max_bid = ad_settings().max_bid_fen
     groups, info = defaultdict(list), {}
     for g in rows:
@@ -256,7 +257,7 @@ def _stopped(index: AudienceIndex, now) -> frozenset:
 def audience_stopped(index: AudienceIndex, now=None) -> frozenset:
     """Audience plans that must not enter an auction now, kept per process for STATE_SECONDS."""
     now = now or timezone.now()
-    key = (index.key, _token(STATE_KEY), timezone.localdate(now))
+    key = (index.key, shared_token(STATE_KEY), timezone.localdate(now))
     clock = time.monotonic()
     if _state.key != key or clock - _state.at > STATE_SECONDS:
         _state.stopped, _state.key, _state.at = _stopped(index, now), key, clock
@@ -326,7 +327,7 @@ def _seen_today(plan_ids, who: str, now) -> dict:
     got = cache.get_many(list(keys))
     missing = [p for k, p in keys.items() if k not in got]
     if missing:
-        start, end = _day_bounds(day)
+        start, end = day_bounds(day)
         counted = dict(
             AdImpression.objects.filter(plan_id__in=missing, visitor=who[:32], ts__gte=start, ts__lt=end)
             .values_list("plan_id")
@@ -465,7 +466,7 @@ def audience_ads_serve(
         info = index.plans[ad.plan_id]
         if ad.product_id not in products or not _claim(ad.plan_id, who_key, info.frequency_cap, now):
             continue
-        token = _token_make(
+        token = token_make(
             win=win,
             query="",
             page_view=page_view,

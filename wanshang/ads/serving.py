@@ -66,7 +66,7 @@ class _State:
 _state = _State()
 
 
-def _token(key: str) -> str:
+def shared_token(key: str) -> str:
     value = cache.get(key)
     if value is None:  # a fresh cache: nothing a process holds can be trusted
         cache.add(key, uuid.uuid4().hex, None)
@@ -100,7 +100,7 @@ def _serving_plans(today, hour: int):
     return out
 
 
-def _sellable(product_ids) -> set[int]:
+def sellable_products(product_ids) -> set[int]:
     """Products on sale in an open shop with stock to sell."""
     public = {p.pk for p in public_products_in_order(product_ids=list(product_ids))}
     skus = active_skus_of_products(product_ids=public)
@@ -118,7 +118,7 @@ def index_build(now=None) -> ServingIndex:
             "product__category"
         )
     )
-    sellable = _sellable({g.product_id for g in groups})
+    sellable = sellable_products({g.product_id for g in groups})
     groups = {g.pk: g for g in groups if g.product_id in sellable}
     keywords = list(AdKeyword.objects.filter(group_id__in=list(groups), status=AdKeyword.Status.ACTIVE))
     for k in keywords:
@@ -198,7 +198,7 @@ class HourlyHeld:
     def get(self, now=None):
         now = now or timezone.now()
         local = timezone.localtime(now)
-        key = (_token(VERSION_KEY), local.date(), local.hour)
+        key = (shared_token(VERSION_KEY), local.date(), local.hour)
         held = self.value
         if held is not None and held.key == key:
             return held
@@ -252,7 +252,7 @@ def _stopped(served: ServingIndex, now) -> frozenset:
 def serving_state(served: ServingIndex, now=None):
     """(stopped plan ids, the platform's ad settings), kept per process for STATE_SECONDS."""
     now = now or timezone.now()
-    key = (served.key, _token(STATE_KEY), timezone.localdate(now))
+    key = (served.key, shared_token(STATE_KEY), timezone.localdate(now))
     clock = time.monotonic()
     if _state.key != key or clock - _state.at > STATE_SECONDS or _state.settings is None:
         stopped, settings = _stopped(served, now)

@@ -69,7 +69,7 @@ class ServedAd:
     image_url: str = ""  # the creative's image ("" = the product's main picture)
 
 
-def _token_make(
+def token_make(
     *,
     win,
     query: str,
@@ -164,7 +164,7 @@ def search_ads_serve(
             continue
         arm = choose(arms[ad.group_id], draw(page_view, ad.group_id))
         creative_id = arm.creative_id if arm else None
-        token = _token_make(
+        token = token_make(
             win=win, query=query, page_view=page_view, visitor=visitor, now=now, creative_id=creative_id
         )
         served.append(

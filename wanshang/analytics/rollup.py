@@ -16,7 +16,7 @@ source and terminal and the last logged-in user through ordered `array_agg`); el
 give identical rows (`analytics/tests/test_rollup_sql.py`).
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -24,6 +24,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from wanshang.analytics.models import Event, EventKind, RollupCursor, RollupState, VisitorDay
+from wanshang.common.dates import day_bounds, local_day
 
 TRAFFIC_KINDS = (EventKind.PAGE_VIEW, EventKind.STAY, EventKind.CART_ADD, EventKind.FAVOURITE)
 BATCH = 5000
@@ -49,17 +50,6 @@ GROUP BY GROUPING SETS ((visitor), (visitor, shop_id), (visitor, shop_id, produc
 HAVING (GROUPING(shop_id) = 1 OR COALESCE(shop_id, 0) <> 0)
    AND (GROUPING(product_id) = 1 OR COALESCE(product_id, 0) <> 0)
 """  # noqa: S608 - constant SQL, values are parameters
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """[start, end) of a local calendar day (settings.TIME_ZONE) as aware datetimes."""
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
-
-
-def local_day(ts: datetime) -> date:
-    return timezone.localtime(ts).date()
 
 
 def rollup_day(day: date, *, upto_id: int | None = None, in_sql: bool | None = None) -> int:

@@ -17,9 +17,10 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from wanshang.analytics.readmodel import Event, EventKind, build_marks
+from wanshang.common.dates import day_bounds
 from wanshang.insights.grouped import _day, _ts
 from wanshang.insights.models import RfmBuyerDay, RfmDay
-from wanshang.insights.tradestore import _day_bounds, days_due, live_ranges
+from wanshang.insights.tradestore import days_due, live_ranges
 
 STORE_DAYS = 366  # the longest window (customers.WINDOWS) and its partial first day
 DAYS_PER_TICK = 32  # a first build spreads over ticks; reads count the rest live meanwhile
@@ -27,7 +28,7 @@ DAYS_PER_TICK = 32  # a first build spreads over ticks; reads count the rest liv
 
 def _build_day(day: date, mark: str) -> int:
     """Every shop's buyer rows of one complete day, from its `paid` events. Returns the rows written."""
-    lo, hi = _day_bounds(day)
+    lo, hi = day_bounds(day)
     rows = (
         Event.objects.filter(
             kind=EventKind.ORDER_PAID,

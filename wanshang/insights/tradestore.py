@@ -11,7 +11,7 @@ whose mark changed, every scope's hours (`TradeHour`: paid orders, paid fen, ref
 Scopes: -1 the marketplace, 0 events without a shop, else the shop id.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -19,6 +19,7 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from wanshang.analytics.readmodel import Event, EventKind, build_marks
+from wanshang.common.dates import day_bounds
 from wanshang.insights.grouped import _day, _ts
 from wanshang.insights.models import TradeBuyerDay, TradeDay, TradeHour
 
@@ -31,13 +32,6 @@ TRADE_KINDS = (EventKind.ORDER_PAID, EventKind.REFUND)
 
 def scope_of(shop) -> int:
     return MKT_SCOPE if shop is None else shop.pk
-
-
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return datetime.combine(day, time.min, tzinfo=tz), datetime.combine(
-        day + timedelta(days=1), time.min, tzinfo=tz
-    )
 
 
 def stored_days(days: list[date], *, today: date) -> set[date]:
@@ -55,7 +49,7 @@ def stored_days(days: list[date], *, today: date) -> set[date]:
 def _build_day(day: date, mark: str) -> tuple[int, int]:
     """Every scope's hours and buyers of one complete day, from its events. Returns (hour rows, buyer rows)."""
     tz = timezone.get_current_timezone()
-    lo, hi = _day_bounds(day)
+    lo, hi = day_bounds(day)
     events = Event.objects.filter(kind__in=TRADE_KINDS, ts__gte=lo, ts__lt=hi).order_by()
     paid, refund = Q(kind=EventKind.ORDER_PAID), Q(kind=EventKind.REFUND)
     hours: dict[tuple[int, int], list[int]] = {}
@@ -170,7 +164,7 @@ def live_ranges(days: list[date]) -> list[tuple[datetime, datetime]]:
     """[lo, hi) instants covering `days`, consecutive days merged."""
     out: list[list] = []
     for day in sorted(days):
-        lo, hi = _day_bounds(day)
+        lo, hi = day_bounds(day)
         if out and out[-1][1] == lo:
             out[-1][1] = hi
         else:
