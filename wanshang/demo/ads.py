@@ -23,8 +23,11 @@ from wanshang.ads.models import AdKeyword, AdLedgerEntry, AdPlan, AdTopUp
 from wanshang.ads.quality_data import keyword_tokens
 from wanshang.ads.selectors import account_balance, group_plan_kind
 from wanshang.ads.services import (
+    AutoPlanInput,
     KeywordInput,
     PlanInput,
+    audience_setup_update,
+    autoplan_create,
     click_record,
     creative_add,
     group_create,
@@ -34,6 +37,7 @@ from wanshang.ads.services import (
     plan_create,
     plan_set_status,
     search_ads_serve,
+    target_add,
     topup_create,
     topup_pay_sandbox,
 )
@@ -57,9 +61,10 @@ SOURCE_OF_KIND = {"keyword": "ads_kw", "audience": "ads_aud", "auto": "ads_auto"
 
 
 def ads_create(*, shops, on_sale: dict, rng: random.Random, log) -> dict:
-    """One account and one keyword plan per shop. Returns the counts."""
-    counts = {"plans": 0, "keywords": 0}
-    for demo in shops:
+    """One account and one keyword plan per shop; an audience plan (引力魔方) on the second retail product and,
+    every other shop, a 全站推广 goal plan on the next two. Returns the counts."""
+    counts = {"plans": 0, "keywords": 0, "audience": 0, "auto": 0}
+    for n, demo in enumerate(shops):
         refs = [r for r in on_sale.get(demo.spec["slug"], []) if not r.wholesale_qty]
         if not refs:
             continue
@@ -100,10 +105,62 @@ def ads_create(*, shops, on_sale: dict, rng: random.Random, log) -> dict:
         AdPlan.objects.filter(pk=plan.pk).update(start_date=today - timedelta(days=HISTORY_DAYS))
         counts["plans"] += 1
         counts["keywords"] += len(made)
+        others = [seller_product_get(shop=shop, product_id=r.product_id) for r in refs[1:4]]
+        extra = []
+        if others:
+            extra.append(_audience_plan(shop, others[0], rng=rng, today=today).name)
+            counts["audience"] += 1
+        if n % 2 == 0 and len(others) > 1:
+            extra.append(_goal_plan(shop, others[1:], today=today).name)
+            counts["auto"] += 1
         log(
             f"  {shop.name}：推广余额 ¥{account_balance(shop=shop) / 100:.2f}，计划「{plan.name}」{len(made)} 个关键词"
+            + "".join(f"，「{name}」" for name in extra)
         )
     return counts
+
+
+def _audience_plan(shop, product, *, rng: random.Random, today) -> AdPlan:
+    """An active 引力魔方 plan on `product`: CPC, three ads a visitor a day, shown to visitors of similar products
+    and to those who searched the product's words."""
+    plan = plan_create(
+        shop=shop,
+        data=PlanInput(
+            name=f"{product.title[:12].strip()} 猜你喜欢",
+            daily_budget_fen=rng.choice((3_000, 5_000, 8_000)),
+            start_date=today,
+            end_date=today + timedelta(days=60),
+            kind=AdPlan.Kind.AUDIENCE,
+        ),
+    )
+    group_create(shop=shop, plan_id=plan.pk, product_id=product.pk, default_bid_fen=rng.randrange(40, 90, 5))
+    audience_setup_update(shop=shop, plan_id=plan.pk, billing="cpc", frequency_cap=3)
+    target_add(shop=shop, plan_id=plan.pk, kind="similar", multiplier_pct=120)
+    words = [w for w in query_words(product.title) if 2 <= len(w) <= KEYWORD_MAX_CHARS][:3]
+    if words:
+        target_add(shop=shop, plan_id=plan.pk, kind="intent", multiplier_pct=110, words=words)
+    plan_set_status(shop=shop, plan_id=plan.pk, status="active")
+    AdPlan.objects.filter(pk=plan.pk).update(start_date=today - timedelta(days=HISTORY_DAYS))
+    return plan
+
+
+def _goal_plan(shop, products, *, today) -> AdPlan:
+    """An active 全站推广 plan on `products` with a target 投产比 of 3.00, its λ stepped by the simulator's hours."""
+    plan = autoplan_create(
+        shop=shop,
+        data=AutoPlanInput(
+            name=f"{products[0].title[:10].strip()} 全站推广",
+            product_ids=[p.pk for p in products],
+            daily_budget_fen=10_000,
+            target_roas_centi=300,
+            start_date=today,
+            end_date=today + timedelta(days=60),
+        ),
+    )
+    plan_set_status(shop=shop, plan_id=plan.pk, status="active")
+    past = timezone.now() - timedelta(days=HISTORY_DAYS)
+    AdPlan.objects.filter(pk=plan.pk).update(start_date=today - timedelta(days=HISTORY_DAYS), updated_at=past)
+    return plan
 
 
 def _topup_backdate(payment_no: str) -> None:

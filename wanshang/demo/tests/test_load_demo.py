@@ -516,6 +516,25 @@ def test_every_demo_shop_has_an_ad_account_and_an_active_keyword_plan(demo):
         assert entries.filter(kind="topup").exists()
 
 
+def test_demo_shops_run_audience_plans_with_crowds_and_some_goal_plans(demo):
+    from wanshang.ads.audience_models import AudienceSetup, AudienceTarget
+    from wanshang.ads.autoplan_models import AutoPlan
+    from wanshang.ads.models import AdGroup, AdPlan
+
+    audience = AdPlan.objects.filter(status="active", kind="audience")
+    assert audience.values("shop").distinct().count() >= 10
+    for plan in audience:
+        assert AdGroup.objects.filter(plan=plan).exists()
+        assert AudienceSetup.objects.get(plan=plan).billing == "cpc"
+        assert {"similar", "intent"} <= set(
+            AudienceTarget.objects.filter(plan=plan).values_list("kind", flat=True)
+        )
+    goals = AutoPlan.objects.filter(plan__status="active")
+    assert goals.count() >= 5
+    for goal in goals:
+        assert goal.target_roas_centi == 300 and AdGroup.objects.filter(plan=goal.plan).count() >= 1
+
+
 def test_demo_has_promoters_links_clicks_and_commissions_in_every_state(demo):
     from wanshang.affiliates.models import Click, Commission, CommissionPlan, Promoter, Withdrawal
     from wanshang.demo.affiliates import promoter_login
