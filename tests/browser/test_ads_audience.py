@@ -73,6 +73,10 @@ def test_a_seller_created_audience_plan_shows_in_the_home_feed(new_page, login, 
     buyer = new_page(user_agent=DESKTOP)
     buyer.context.add_cookies([{"name": "wsv", "value": visitor, "url": live_server.url}])
     buyer.goto("/")
+    row = buyer.locator("[data-ad-place=home]")
+    expect(row).to_have_count(1)  # the slot waits below the fold: no ad until it is scrolled into view
+    assert buyer.locator("[data-ad-row=home]").count() == 0
+    row.scroll_into_view_if_needed()
     card = buyer.locator("[data-ad-row=home] .ad-card").first
     expect(card).to_contain_text("法式碎花连衣裙")
     expect(card.locator(".ad-badge")).to_have_text("广告")

@@ -320,32 +320,36 @@ def _cap_key(day, plan_id: int, who: str) -> str:
     return f"ads:aud:freq:{day.isoformat()}:{plan_id}:{who}"
 
 
+def _shown_today(plan_ids, who: str, day) -> dict:
+    """plan id → the visitor's impressions of it on `day`, counted from the rows (a counter not in the cache)."""
+    start, end = day_bounds(day)
+    return dict(
+        AdImpression.objects.filter(plan_id__in=plan_ids, visitor=who[:32], ts__gte=start, ts__lt=end)
+        .values_list("plan_id")
+        .annotate(n=Count("id"))
+    )
+
+
 def _seen_today(plan_ids, who: str, now) -> dict:
-    """plan id → how many of its ads the visitor saw today (cache counters, seeded from the impressions)."""
+    """plan id → how many of its ads the visitor saw today: the cache counters, and for plans without one the
+    impressions (read, not written back: only `_claim` writes, for the ads actually shown, so a page view of a
+    visitor new today costs one read of the cache and one query, not a cache write per plan)."""
     day = timezone.localdate(now)
     keys = {_cap_key(day, p, who): p for p in plan_ids}
     got = cache.get_many(list(keys))
     missing = [p for k, p in keys.items() if k not in got]
-    if missing:
-        start, end = day_bounds(day)
-        counted = dict(
-            AdImpression.objects.filter(plan_id__in=missing, visitor=who[:32], ts__gte=start, ts__lt=end)
-            .values_list("plan_id")
-            .annotate(n=Count("id"))
-        )
-        for p in missing:
-            cache.add(_cap_key(day, p, who), counted.get(p, 0), 26 * 3600)
-        got = cache.get_many(list(keys))
-    return {p: got.get(k, 0) for k, p in keys.items()}
+    counted = _shown_today(missing, who, day) if missing else {}
+    return {p: got[k] if k in got else counted.get(p, 0) for k, p in keys.items()}
 
 
 def _claim(plan_id: int, who: str, cap: int, now) -> bool:
     """Count one more ad of the plan shown to the visitor today; False (and not counted) past the cap."""
-    key = _cap_key(timezone.localdate(now), plan_id, who)
+    day = timezone.localdate(now)
+    key = _cap_key(day, plan_id, who)
     try:
         seen = cache.incr(key)
-    except ValueError:  # evicted since it was read: start again from this one
-        cache.add(key, 0, 26 * 3600)
+    except ValueError:  # no counter yet (or evicted): start it from the impressions recorded today
+        cache.add(key, _shown_today([plan_id], who, day).get(plan_id, 0), 26 * 3600)
         seen = cache.incr(key)
     if seen > cap:
         cache.decr(key)

@@ -117,6 +117,24 @@ def test_the_cap_survives_a_cleared_cache(live_audience, make_shop, make_product
     assert serve("home", visitor=visitor) == []  # counted again from the impressions
 
 
+def test_a_page_view_writes_the_counters_of_the_ads_it_showed_only(
+    live_audience, make_shop, make_product, make_category, touch
+):
+    from django.core.cache import cache
+
+    from wanshang.ads.audience_serving import _cap_key
+
+    dresses, phones = make_category(), make_category()
+    _s, shown_plan, _g, _t = live_audience(cap=3, category=dresses)
+    _s2, other_plan, _g2, _t2 = live_audience(cap=3, category=phones, title="旗舰手机")
+    visitor = new_visitor()
+    touch(visitor, make_product(make_shop(category=dresses)))  # in the dress plan's crowd only
+    assert len(serve("home", visitor=visitor)) == 1
+    today = timezone.localdate()
+    assert cache.get(_cap_key(today, shown_plan.pk, visitor)) == 1
+    assert _cap_key(today, other_plan.pk, visitor) not in cache  # read for the auction, never written
+
+
 def _history(group, placement, shown, clicks):
     now = timezone.now() - timedelta(days=1)
     AdImpression.objects.bulk_create(
