@@ -26,7 +26,9 @@ from wanshang.ads.services import (
     AutoPlanInput,
     KeywordInput,
     PlanInput,
+    audience_ads_serve,
     audience_setup_update,
+    autobid_tick,
     autoplan_create,
     click_record,
     creative_add,
@@ -58,6 +60,10 @@ ROBOT_SHARE = 0.04  # of clicks: a scraper following the link (recorded as 机�
 REPEAT_SHARE = 0.05  # of clicks: back to the results and the same ad again (重复点击, not charged)
 INVALID_REFUND_EVERY = 40  # the platform refunds about one charged click in this many as invalid
 SOURCE_OF_KIND = {"keyword": "ads_kw", "audience": "ads_aud", "auto": "ads_auto"}  # analytics' paid sources
+AUDIENCE_CTR = 0.03  # a demo's click-through rate of an audience ad card (猜你喜欢, the product page's row)
+# Of the page views, those that scroll to the ad row: the slot loads when it comes into view, so only these
+# are auctions and impressions (the product page's row sits below the details, the home feed below the banner).
+ROW_SEEN = {"home": 0.6, "product": 0.25}
 
 
 def ads_create(*, shops, on_sale: dict, rng: random.Random, log) -> dict:
@@ -179,6 +185,7 @@ def _topup_backdate(payment_no: str) -> None:
 @dataclass
 class AdTally:
     impressions: int = 0
+    audience: int = 0  # of the impressions: outside search (home feed, product pages)
     clicks: int = 0  # recorded clicks, whatever their status
     charged: int = 0
     spend_fen: int = 0
@@ -189,7 +196,7 @@ class AdTally:
 
     def line(self) -> str:
         return (
-            f"  广告：展现 {self.impressions} 次，点击 {self.clicks} 次（扣费 {self.charged} 次 "
+            f"  广告：展现 {self.impressions} 次（站外资源位 {self.audience} 次），点击 {self.clicks} 次（扣费 {self.charged} 次 "
             f"¥{self.spend_fen / 100:.2f}，机器流量 {self.robots}，重复 {self.repeats}，平台退款 {self.refunded}），"
             f"成交归因 {self.conversions} 个订单行"
         )
@@ -212,6 +219,9 @@ class AdTraffic:
         self.words = sorted({k.word for k in keywords})  # what an ad-minded visitor searches
         self.tokens = {t for k in keywords for t in keyword_tokens(k)}
         self.live = bool(self.tokens)
+        self.audience_live = AdPlan.objects.filter(
+            status=AdPlan.Status.ACTIVE, kind__in=(AdPlan.Kind.AUDIENCE, AdPlan.Kind.AUTO)
+        ).exists()
         self.since = AdLedgerEntry.objects.aggregate(m=Max("pk"))["m"] or 0  # this run's rows come after
         self.tally = AdTally()
         self.kinds: dict[int, str] = {}  # group id → plan kind
@@ -249,11 +259,45 @@ class AdTraffic:
                 again = [a for a in self._serve(visit, word, when) if a.group_id == ad.group_id]
                 if again:
                     self._click(visit, again[0].token, when + timedelta(seconds=40), BROWSER)
-            kind = self.kinds.get(ad.group_id) or self.kinds.setdefault(
-                ad.group_id, group_plan_kind(group_id=ad.group_id)
-            )
-            return AdLanding(outcome.product_id, SOURCE_OF_KIND.get(kind, "ads"))
+            return AdLanding(outcome.product_id, SOURCE_OF_KIND.get(self._kind(ad.group_id), "ads"))
         return None
+
+    def placement(self, *, visit, placement: str, product_id: int | None = None) -> AdLanding | None:
+        """The audience ads (引力魔方, and goal plans where they bid) of one home or product page view at the
+        visit's time, through the real serving (its crowds read the visitor's ingested history, its frequency
+        cap counts); the landing of the card clicked, or None."""
+        if not self.audience_live or self.rng.random() >= ROW_SEEN.get(placement, 1.0):
+            return None
+        now = visit.now()
+        served = audience_ads_serve(
+            placement=placement,
+            visitor=visit.visitor,
+            user_id=visit.user_id,
+            terminal=visit.terminal,
+            user_agent=BROWSER,
+            exclude_product_ids=[product_id] if product_id else (),
+            now=now,
+        )
+        self.tally.impressions += len(served)
+        self.tally.audience += len(served)
+        for ad in served:
+            if self.rng.random() >= AUDIENCE_CTR:
+                continue
+            when = now + timedelta(seconds=self.rng.uniform(3, 20))
+            outcome = self._click(visit, ad.token, when, BROWSER)
+            visit.clock = when
+            return AdLanding(outcome.product_id, SOURCE_OF_KIND.get(self._kind(ad.group_id), "ads"))
+        return None
+
+    def day_done(self, end) -> None:
+        """The simulated day before `end` is over: the goal plans' λ stepped through its hours in order (the
+        `ads.autobid_tick` job catching up at the simulated time, as after downtime), so the next day's bids
+        follow the achieved 投产比. Once a day rather than hourly: each step rebuilds the serving indexes."""
+        if self.audience_live:
+            autobid_tick(now=end)
+
+    def _kind(self, group_id: int) -> str:
+        return self.kinds.get(group_id) or self.kinds.setdefault(group_id, group_plan_kind(group_id=group_id))
 
     def _serve(self, visit, word, now) -> list:
         served = search_ads_serve(

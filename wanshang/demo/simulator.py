@@ -278,6 +278,7 @@ class MarketSimulator:
                     self._visit(slot + timedelta(seconds=offset * 3600))
             self._restock(when=min(self.start + timedelta(days=day + 1), self.end))
             report.events += ingest()
+            self.ads.day_done(min(self.start + timedelta(days=day + 1), self.end))
             self.log(
                 f"  [{wall.monotonic() - began:5.1f}s] 第 {day + 1}/{self.options.days} 天：访问 {report.visits}，"
                 f"订单 {report.orders}，支付 {report.paid_orders}"
@@ -558,6 +559,7 @@ class _Browse:
         )
         self.catalog = sim.catalog
         self.carted: list[tuple[object, int, int]] = []
+        self.ad_first = None  # the product of an audience ad clicked on the visit's first page
 
     def page(self, page_type: str, *, product=None, shop_id=None, category_id=None, query: str = "") -> bool:
         """A page view now, what the visitor does there, then the time spent on it (reported by the beacon,
@@ -656,25 +658,38 @@ class _Browse:
             pool = catalog.in_category(category_id)
             alive = self.page("category", category_id=category_id)
         elif self.source in ("home", "activity") or (self.source == "direct" and rng.random() < 0.5):
-            alive = self.page("activity" if self.source == "activity" else "home")
+            home = self.source != "activity"
+            alive = self.page("home" if home else "activity")
+            self.ad_first = self._placement_landing("home", None) if alive and home else None
         else:  # straight onto a product page: a bookmark, a link from outside, a promoter's link
             landing = False
             alive = True
         return pool, landing, alive, searched, intent is not None
 
+    def _placement_landing(self, placement: str, product_id: int | None):
+        """The product of an audience ad card clicked on this page (the visit's pages from then on are paid
+        traffic), or None."""
+        landing = self.sim.ads.placement(visit=self.visit, placement=placement, product_id=product_id)
+        if landing is None:
+            return None
+        self.source = landing.source
+        return self.catalog.by_id.get(landing.product_id)
+
     def run(self) -> None:
         rng, catalog = self.rng, self.catalog
         pool, landing, alive, searched, intent = self._arrive()
         first = self._paid_landing(searched, intent=intent) if alive else None
+        first = first or self.ad_first
         if first is not None:
             landing, searched = False, None  # the ad's product opens at once; no organic result was clicked
         pages = 0
         while alive and pages < MAX_PAGES:
-            if landing and rng.random() > (CONTINUE_FIRST if pages == 0 else CONTINUE):
-                break
+            if landing and first is None and rng.random() > (CONTINUE_FIRST if pages == 0 else CONTINUE):
+                break  # an ad card just clicked opens its product: no leaving in between
             landing = True
             product, first = first or pool.pick(rng), None
             alive = self.page("product", product=product)
+            first = self._placement_landing("product", product.id) if alive else None
             if searched is not None:  # the first product opened from the results: the query's click
                 query_click(query_id=searched.pk, product_id=product.id)
                 searched = None

@@ -2,6 +2,7 @@
 ad account, robots and repeats recorded uncharged, conversions at the simulated payment; promoters' links
 clicked, their orders' commissions attributed, confirmed and settled at simulated times."""
 
+import random
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -144,3 +145,53 @@ def test_a_month_of_ad_and_affiliate_history_through_the_services(paid_market, s
             assert commission.settle_due_at == commission.confirmed_at + timedelta(days=7)
         if commission.status == "settled":
             assert commission.settle_due_at <= END
+
+
+@pytest.fixture
+def audience_market(make_shop, make_product, django_capture_on_commit_callbacks):
+    """Two shops of one category: the first runs an audience plan (similar-product visitors) on a product, the
+    second a 全站推广 goal plan on two; both dated before the simulated window, as the demo dates its plans."""
+    from django.utils import timezone
+
+    from wanshang.ads.models import AdPlan
+    from wanshang.ads.services import topup_create, topup_pay_sandbox
+    from wanshang.demo.ads import _audience_plan, _goal_plan
+
+    first = make_shop(name="Sim Audience Shop")
+    second = make_shop(name="Sim Goal Shop", category=first.test_category)
+    products = [make_product(first, title=t, prices=(5900, 8900), stock=400) for t in TITLES]
+    rivals = [make_product(second, title=t, prices=(6900, 9900), stock=400) for t in TITLES]
+    today = timezone.localdate()
+    for shop in (first, second):
+        topup = topup_create(shop=shop, user=shop.owner, amount_fen=100_000)
+        topup_pay_sandbox(shop=shop, payment_no=topup.payment_no)
+    with django_capture_on_commit_callbacks(execute=True):
+        audience = _audience_plan(first, products[0], rng=random.Random(3), today=today)
+        goal = _goal_plan(second, rivals[:2], today=today)
+    start = END - timedelta(days=DAYS + 1)
+    AdPlan.objects.filter(pk__in=[audience.pk, goal.pk]).update(start_date=start.date(), updated_at=start)
+    return audience, goal
+
+
+def test_audience_placements_and_goal_plans_in_the_simulated_month(audience_market):
+    from wanshang.ads.autoplan_models import AutoPlanHour
+    from wanshang.ads.traffic_models import AdClick, AdImpression
+    from wanshang.analytics.models import Event
+
+    audience, goal = audience_market
+    market_simulate(
+        options=SimOptions(days=DAYS, seed=7, visitors_per_day=40, end=END, incidents=()), log=_quiet
+    )
+
+    start = END - timedelta(days=DAYS)
+    shown = AdImpression.objects.filter(plan_id=audience.pk)
+    assert shown.exists() and set(shown.values_list("placement", flat=True)) <= {"home", "product"}
+    assert all(start <= ts <= END for ts in shown.values_list("ts", flat=True))  # at simulated times
+    assert not shown.filter(crowd_id__isnull=True).exists()  # each won by the plan's crowd
+    clicks = AdClick.objects.filter(plan_id=audience.pk)
+    if clicks.exists():  # a 3 % CTR on a small month: a landing per valid click, under 付费流量 / 引力魔方
+        assert Event.objects.filter(kind="pv", source="ads_aud", page_type="product").exists()
+    # the goal plan's λ was stepped day by day at simulated times: most of the month's hours, each once
+    hours = list(AutoPlanHour.objects.filter(plan_id=goal.pk).values_list("hour", flat=True))
+    assert len(hours) == len(set(hours)) >= 24 * (DAYS - 2)
+    assert all(start - timedelta(days=1) <= h <= END for h in hours)
