@@ -683,7 +683,8 @@ class _Browse:
         if first is not None:
             landing, searched = False, None  # the ad's product opens at once; no organic result was clicked
         pages = 0
-        while alive and pages < MAX_PAGES:
+        while alive and (pages < MAX_PAGES or first is not None and pages < 2 * MAX_PAGES):
+            # an ad card clicked on the last page still opens its product (the landing is a product page view)
             if landing and first is None and rng.random() > (CONTINUE_FIRST if pages == 0 else CONTINUE):
                 break  # an ad card just clicked opens its product: no leaving in between
             landing = True
