@@ -179,6 +179,45 @@ def _sync_keywords(group: AdGroup, product) -> None:
     )
 
 
+def _active_words(group_ids) -> set:
+    return set(
+        AdKeyword.objects.filter(group_id__in=group_ids, status=AdKeyword.Status.ACTIVE).values_list(
+            "group_id", "word"
+        )
+    )
+
+
+def autoplan_keywords_refresh(*, product_id: int) -> int:
+    """Re-derive the keywords of the product's groups in goal plans (not ended) from its title and category as
+    they are now: the catalog's `ProductSaved` subscriber, after the product's commit. Under the plans' row
+    locks in id order (the lock `autoplan_update` takes), so it never interleaves with an edit of the plan or
+    another refresh; idempotent (a second run changes nothing). The serving index is rebuilt when an active
+    keyword changed. Returns the number of groups whose active keywords changed."""
+    with transaction.atomic():
+        plan_ids = list(
+            AdPlan.objects.select_for_update(of=("self",))
+            .filter(kind=AdPlan.Kind.AUTO, groups__product_id=product_id)
+            .exclude(status=AdPlan.Status.ENDED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not plan_ids:
+            return 0
+        groups = list(
+            AdGroup.objects.filter(
+                plan_id__in=plan_ids, product_id=product_id, status=AdGroup.Status.ACTIVE
+            ).select_related("product__category")
+        )
+        before = _active_words([g.pk for g in groups])
+        for group in groups:
+            _sync_keywords(group, group.product)
+        after = _active_words([g.pk for g in groups])
+    changed = {g for g, _w in before ^ after}
+    if changed:
+        serving_invalidate()
+    return len(changed)
+
+
 def _sync_groups(plan: AdPlan, products) -> None:
     """One active group per product (with its derived keywords); groups of products no longer in the plan are
     paused, not deleted (their clicks and charges refer to them)."""

@@ -41,6 +41,7 @@ from wanshang.ads.autobidding import bid_for as bid_for  # 全站推广 (docs/ad
 from wanshang.ads.autoplans import AutoPlanInput as AutoPlanInput
 from wanshang.ads.autoplans import autobid_tick as autobid_tick
 from wanshang.ads.autoplans import autoplan_create as autoplan_create
+from wanshang.ads.autoplans import autoplan_keywords_refresh as autoplan_keywords_refresh
 from wanshang.ads.autoplans import autoplan_update as autoplan_update
 from wanshang.ads.serving import serving_invalidate as serving_invalidate
 from wanshang.ads.suggestions import suggestion_add as suggestion_add

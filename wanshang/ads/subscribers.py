@@ -2,9 +2,10 @@
 
 from wanshang.ads.accounts import topup_credit
 from wanshang.ads.attribution import conversions_record
+from wanshang.ads.autoplans import autoplan_keywords_refresh
 from wanshang.ads.privacy import ad_clicks_forget
 from wanshang.common import events
-from wanshang.common.domain_events import BuyerDataDeleted, OrdersPaid, PaymentSucceeded
+from wanshang.common.domain_events import BuyerDataDeleted, OrdersPaid, PaymentSucceeded, ProductSaved
 
 AD_TOPUP = "ad_topup"  # payments' Payment.Purpose.AD_TOPUP
 
@@ -28,8 +29,15 @@ def on_buyer_data_deleted(event: BuyerDataDeleted) -> None:
     ad_clicks_forget(user_id=event.user_id, visitors=event.visitors)
 
 
+def on_product_saved(event: ProductSaved) -> None:
+    """A product was edited: the goal plans promoting it bid on the words of its new title and category
+    (after commit, retried by the outbox; idempotent)."""
+    autoplan_keywords_refresh(product_id=event.product_id)
+
+
 SUBSCRIPTIONS = [
     (PaymentSucceeded, on_payment_succeeded, events.IN_TRANSACTION),
     (OrdersPaid, on_orders_paid, events.AFTER_COMMIT),
     (BuyerDataDeleted, on_buyer_data_deleted, events.IN_TRANSACTION),
+    (ProductSaved, on_product_saved, events.AFTER_COMMIT),
 ]

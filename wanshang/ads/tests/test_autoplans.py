@@ -283,3 +283,75 @@ def test_derived_words_skip_single_characters_and_numbers(make_shop, make_produc
     words = [w for w, _ in autoplans.derived_words(product)]
     assert "女" not in words and "2025" not in words and words
     assert len(words) <= autoplans.KEYWORDS_PER_PRODUCT
+
+
+# --- keywords re-derived when the product is edited ----------------------------------------------------------
+
+
+def _edit_title(client, product, title):
+    """The seller's product edit (PUT /api/seller/products/{id}), the SKU kept, its after-commit work run."""
+    sku = product.skus.filter(is_active=True).first()
+    payload = {
+        "title": title,
+        "category_id": product.category_id,
+        "skus": [{"spec_values": [], "price_fen": sku.price_fen}],
+    }
+    return client.put(f"/api/seller/products/{product.pk}", payload, content_type="application/json")
+
+
+def test_a_new_title_re_derives_the_goal_plans_keywords_through_the_product_edit(
+    live_auto, client, django_capture_on_commit_callbacks
+):
+    shop, plan, product = live_auto(title="夏季碎花连衣裙", pacing="accelerated")
+    assert [a.plan_id for a in serve("碎花")] == [plan.pk]
+    assert serve("羊毛 围巾") == []
+    client.force_login(shop.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _edit_title(client, product, "冬季羊毛围巾")
+    assert response.status_code == 200, response.json()
+    words = dict(AdKeyword.objects.filter(group__plan=plan).values_list("word", "status"))
+    assert words["围巾"] == "active" and words["碎花"] == "paused"  # paused, not deleted: clicks refer to it
+    assert words["连衣裙"] == "active"  # the category's name is still the product's
+    # the serving index was rebuilt: the ad follows the new title
+    assert [a.plan_id for a in serve("羊毛 围巾")] == [plan.pk]
+    assert serve("碎花") == []
+
+
+def test_the_refresh_is_idempotent_and_leaves_other_plans_alone(
+    live_auto, make_shop, make_plan, make_group, make_product, django_capture_on_commit_callbacks
+):
+    from wanshang.catalog.models import Product
+
+    shop, plan, product = live_auto(title="夏季碎花连衣裙")
+    keyword_plan = make_plan(shop)
+    group = make_group(shop, keyword_plan, product=product)
+    from wanshang.ads.services import KeywordInput, keywords_add
+
+    keywords_add(shop=shop, group_id=group.pk, rows=[KeywordInput(word="连衣裙", match_type="broad")])
+    Product.objects.filter(pk=product.pk).update(title="冬季羊毛围巾")
+    assert autoplans.autoplan_keywords_refresh(product_id=product.pk) == 1
+    snapshot = sorted(AdKeyword.objects.filter(group__plan=plan).values_list("word", "status", "pk"))
+    assert autoplans.autoplan_keywords_refresh(product_id=product.pk) == 0  # a replayed event
+    assert sorted(AdKeyword.objects.filter(group__plan=plan).values_list("word", "status", "pk")) == snapshot
+    # a keyword plan's words are the merchant's own: untouched
+    assert list(AdKeyword.objects.filter(group=group).values_list("word", "status")) == [("连衣裙", "active")]
+    assert autoplans.autoplan_keywords_refresh(product_id=make_product(shop).pk) == 0  # in no goal plan
+
+
+def test_an_ended_goal_plan_keeps_its_keywords(live_auto, django_capture_on_commit_callbacks):
+    from wanshang.catalog.models import Product
+
+    shop, plan, product = live_auto(title="夏季碎花连衣裙")
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_set_status(shop=shop, plan_id=plan.pk, status="ended")
+    Product.objects.filter(pk=product.pk).update(title="冬季羊毛围巾")
+    assert autoplans.autoplan_keywords_refresh(product_id=product.pk) == 0
+    assert not AdKeyword.objects.filter(group__plan=plan, word="围巾").exists()
+
+
+def test_the_product_saved_subscription_is_registered():
+    from wanshang.ads.subscribers import SUBSCRIPTIONS, on_product_saved
+    from wanshang.common import events
+    from wanshang.common.domain_events import ProductSaved
+
+    assert (ProductSaved, on_product_saved, events.AFTER_COMMIT) in SUBSCRIPTIONS

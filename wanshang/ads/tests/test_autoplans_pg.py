@@ -48,3 +48,32 @@ def test_concurrent_ticks_step_each_hour_once(shop, fund, make_product):
     assert sum(results) == 6  # hours −6 … −1, stepped by whichever tick got the lock first
     assert AutoPlanHour.objects.filter(plan=plan).count() == 6
     assert AutoPlan.objects.get(plan=plan).hours == 6
+
+
+def test_concurrent_keyword_refreshes_of_one_product_change_it_once(shop, fund, make_product):
+    from wanshang.ads.models import AdKeyword
+    from wanshang.ads.services import AutoPlanInput, autoplan_create, autoplan_keywords_refresh
+    from wanshang.catalog.models import Product
+
+    fund(shop, 10_000)
+    product = make_product(shop, title="夏季碎花连衣裙")
+    plan = autoplan_create(
+        shop=shop,
+        data=AutoPlanInput(
+            name="全站推广",
+            product_ids=[product.pk],
+            daily_budget_fen=5_000,
+            target_roas_centi=300,
+            start_date=timezone.localdate(),
+        ),
+    )
+    Product.objects.filter(pk=product.pk).update(title="冬季羊毛围巾")
+
+    results = run_concurrently(
+        lambda _n: autoplan_keywords_refresh(product_id=product.pk), list(range(6)), threads=6
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(results) == 1  # the first under the plan's lock; the others find nothing to change
+    words = list(AdKeyword.objects.filter(group__plan=plan, status="active").values_list("word", flat=True))
+    assert "围巾" in words and "碎花" not in words and len(words) == len(set(words))
