@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from wanshang.ads import regions
 from wanshang.ads.audience_cpm import CPM_BLOCK, cpm_uncharged_fen
 from wanshang.ads.audience_models import AudienceSetup, AudienceTarget, Billing
 from wanshang.ads.engine import audience as eng
@@ -96,6 +97,7 @@ class AudienceIndex:
     ctr: dict  # (group id, placement) → (impressions, clicks)
     placement_ctr: dict  # placement → its average CTR
     max_bid_fen: int = 0
+    regions: dict = field(default_factory=dict)  # plan id → {province: percent other than 100}
 
 
 # --- the index -----------------------------------------------------------------------------------------------
@@ -159,10 +161,16 @@ def audience_index_build(now=None) -> AudienceIndex:
         groups[g.plan_id].append(
             GroupInfo(g.pk, g.plan_id, plan.shop_id, g.product_id, g.product.category_id, bid)
         )
+    percents = {
+        pk: got
+        for pk, (plan, _pct) in plans.items()
+        if (got := regions.plan_percents(plan.region_multipliers))
+    }
     for plan_id, found in groups.items():
         plan, _pct = plans[plan_id]
         setup = setups.get(plan_id)
         top_mult = max(t.multiplier_pct for t in targets[plan_id])
+        peak = max(100, *percents[plan_id].values()) if plan_id in percents else 100
         info[plan_id] = PlanInfo(
             shop_id=plan.shop_id,
             on_pc=plan.on_pc,
@@ -171,7 +179,11 @@ def audience_index_build(now=None) -> AudienceIndex:
             total_budget_fen=plan.total_budget_fen,
             billing=setup.billing if setup else Billing.CPC,
             frequency_cap=setup.frequency_cap if setup else 3,
-            highest_bid_fen=max(eng.multiplied_bid(g.bid_fen, top_mult, max_bid) for g in found),
+            highest_bid_fen=regions.bid_in_region(
+                max(eng.multiplied_bid(g.bid_fen, top_mult, max_bid) for g in found),
+                peak,
+                max_bid_fen=max_bid,
+            ),
         )
     pack_ids = {t.pack_id for p in info for t in targets[p] if t.kind == T.PACK}
     categories = {g.category_id for p in info for g in groups[p]}
@@ -187,6 +199,7 @@ def audience_index_build(now=None) -> AudienceIndex:
         ctr=ctr,
         placement_ctr=averages,
         max_bid_fen=max_bid,
+        regions={pk: percents[pk] for pk in info if pk in percents},
     )
 
 
@@ -360,17 +373,21 @@ def _claim(plan_id: int, who: str, cap: int, now) -> bool:
 # --- serving -------------------------------------------------------------------------------------------------
 
 
-def _candidates(index, placement, who, seen, stopped, mobile, exclude, *, keep=None, seed=0) -> list:
+def _candidates(
+    index, placement, who, seen, stopped, mobile, exclude, *, keep=None, seed=0, percents=None
+) -> list:
     """The auction's candidates of the groups whose crowds hold the visitor. With `keep`, only the `keep` best
     by the auction's own order (rank, quality, the seeded tie mix): GSP's wins and prices depend on the shown
     ads and the one after them only, so the auction over them is the auction over all, and the thousands of
-    other matches are never built as candidates."""
-    best, average = [], index.placement_ctr[placement]
+    other matches are never built as candidates. `percents`: plan id → its region percent for this visitor
+    (0 leaves the plan out; others scale its bids, at most the maximum bid)."""
+    best, average, percents = [], index.placement_ctr[placement], percents or {}
     for plan_id, info in index.plans.items():
         if plan_id in stopped or not (info.on_mobile if mobile else info.on_pc):
             continue
-        if seen.get(plan_id, 0) >= info.frequency_cap:
+        if seen.get(plan_id, 0) >= info.frequency_cap or percents.get(plan_id) == 0:
             continue
+        pct = percents.get(plan_id, 100)
         cpm = info.billing == Billing.CPM
         for group in index.groups[plan_id]:
             if group.product_id in exclude:
@@ -379,6 +396,8 @@ def _candidates(index, placement, who, seen, stopped, mobile, exclude, *, keep=N
             if crowd is None:
                 continue
             bid = eng.multiplied_bid(group.bid_fen, crowd.multiplier_pct, index.max_bid_fen)
+            if pct != 100:
+                bid = regions.bid_in_region(bid, pct, max_bid_fen=index.max_bid_fen)
             if cpm:
                 pctr = average
             else:
@@ -414,16 +433,35 @@ class _Neg:
 
 
 def audience_auction(
-    *, placement: str, who: Visitor, visitor_key: str, terminal: str, seed: int, exclude=(), now=None
+    *,
+    placement: str,
+    who: Visitor,
+    visitor_key: str,
+    terminal: str,
+    seed: int,
+    exclude=(),
+    now=None,
+    province: str = "",
 ):
-    """The GSP auction of one placement among the audience plans serving now whose crowds hold this visitor."""
+    """The GSP auction of one placement among the audience plans serving now whose crowds hold this visitor,
+    with the plans' region multipliers for the visitor's province ("" = unknown: every plan at 100 %)."""
     now = now or timezone.now()
     index = current_audience_index(now)
     stopped = audience_stopped(index, now)
     seen = _seen_today(list(index.plans), visitor_key, now) if index.plans else {}
     slots = PLACEMENT_SLOTS[placement]
+    percents = {pk: got[province] for pk, got in index.regions.items() if province in got} if province else {}
     found = _candidates(
-        index, placement, who, seen, stopped, terminal == "h5", set(exclude), keep=slots + 1, seed=seed
+        index,
+        placement,
+        who,
+        seen,
+        stopped,
+        terminal == "h5",
+        set(exclude),
+        keep=slots + 1,
+        seed=seed,
+        percents=percents,
     )
     reserve = eng.reserve_ecpm(ad_settings().reserve_price_fen, index.placement_ctr[placement])
     return index, run_auction(found, slots=slots, reserve_fen=reserve, tie_seed=seed)
@@ -445,9 +483,12 @@ def audience_ads_serve(
     who_key = visitor or (f"u{user_id}" if user_id else "")
     if placement not in PLACEMENT_SLOTS or not who_key or (user_agent and BOT_AGENTS.search(user_agent)):
         return []
-    if not current_audience_index(now).plans:
+    index = current_audience_index(now)
+    if not index.plans:
         return []
     who = visitor_profile(visitor=visitor, user_id=user_id, now=now)
+    # the buyer's address is read only when a serving plan has region multipliers (as for search)
+    province = regions.buyer_province(user_id=user_id, regional=bool(index.regions))
     page_view = secrets.token_hex(16)
     index, result = audience_auction(
         placement=placement,
@@ -457,6 +498,7 @@ def audience_ads_serve(
         seed=int(page_view[:12], 16),
         exclude=exclude_product_ids,
         now=now,
+        province=province,
     )
     if not result.wins:
         return []

@@ -1,4 +1,5 @@
-"""Region multipliers (地域溢价): a plan's {province code: percent}, applied per search request.
+"""Region multipliers (地域溢价): a plan's {province code: percent}, applied per search request and per audience
+placement request (audience_serving.py keeps its plans' percents in its own index).
 
 - **Input**: GB/T 2260 province codes (fulfillment's regions of level 1, e.g. 310000 上海市) → a whole percent
   0–`REGION_MAX`; a province not listed is 100. An unknown code or a percent out of range is refused.
@@ -54,6 +55,23 @@ def visitor_province(served, *, user_id: int | None) -> str:
     return default_province_code(user_id=user_id)
 
 
+def buyer_province(*, user_id: int | None, regional: bool) -> str:
+    """The buyer's province for the audience placements: looked up only when `regional` (a plan serving there
+    has region multipliers), as `visitor_province` does for search."""
+    if not user_id or not regional:
+        return ""
+    return default_province_code(user_id=user_id)
+
+
+def plan_percents(regions) -> dict[str, int]:
+    """A plan's stored multipliers other than 100 (anything malformed left out)."""
+    return {
+        code: pct
+        for code, pct in (regions if isinstance(regions, dict) else {}).items()
+        if isinstance(pct, int) and not isinstance(pct, bool) and pct != 100
+    }
+
+
 def _plans(served) -> dict[int, dict[str, int]]:
     """plan id → its multipliers other than 100, for the plans of this serving index."""
     with _lock:
@@ -62,11 +80,7 @@ def _plans(served) -> dict[int, dict[str, int]]:
     rows = AdPlan.objects.filter(pk__in=list(served.plans)).exclude(region_multipliers={})
     plans = {}
     for pk, regions in rows.values_list("pk", "region_multipliers"):
-        got = {
-            code: pct
-            for code, pct in (regions if isinstance(regions, dict) else {}).items()
-            if isinstance(pct, int) and pct != 100
-        }
+        got = plan_percents(regions)
         if got:
             plans[pk] = got
     with _lock:
