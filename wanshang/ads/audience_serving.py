@@ -30,6 +30,7 @@ from django.utils import timezone
 from wanshang.ads import regions
 from wanshang.ads.audience_cpm import CPM_BLOCK, cpm_uncharged_fen
 from wanshang.ads.audience_models import AudienceSetup, AudienceTarget, Billing
+from wanshang.ads.autobidding import group_bids
 from wanshang.ads.engine import audience as eng
 from wanshang.ads.engine.auction import run_auction
 from wanshang.ads.models import AdAccount, AdClick, AdGroup, AdImpression, AdPlan, AdPlanDay, Placement
@@ -53,6 +54,9 @@ INTENT_DAYS = 15  # keyword-intent crowds
 CTR_DAYS = 30  # the history pCTR is predicted from
 VALID_CLICKS = (AdClick.Status.CHARGED, AdClick.Status.DUPLICATE, AdClick.Status.UNPAID)
 T = AudienceTarget.Kind
+SHOP_VISITORS = "shop"  # a goal plan's crowd only: visitors who touched a product of the plan's shop
+# 全站推广 plans in the audience placements reach, at their goal bid (multiplier 100 %), the visitors who touched
+# a product of the promoted product's category (any shop's) or of the plan's own shop in the last 30 days
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ class TargetInfo:
     words: tuple = ()
 
 
+GOAL_CROWDS = (TargetInfo(0, T.SIMILAR, 100), TargetInfo(0, SHOP_VISITORS, 100))
+
+
 @dataclass(frozen=True)
 class AudienceIndex:
     key: tuple
@@ -98,15 +105,17 @@ class AudienceIndex:
     placement_ctr: dict  # placement → its average CTR
     max_bid_fen: int = 0
     regions: dict = field(default_factory=dict)  # plan id → {province: percent other than 100}
+    goal_bids: dict = field(default_factory=dict)  # placement → {group id → a goal plan's bid there}
 
 
 # --- the index -----------------------------------------------------------------------------------------------
 
 
 def _audience_plans(today, hour: int) -> dict:
+    """The audience and 全站推广 plans that may serve this hour: plan id → (plan, hour percent)."""
     plans = AdPlan.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
-        kind=AdPlan.Kind.AUDIENCE,
+        kind__in=(AdPlan.Kind.AUDIENCE, AdPlan.Kind.AUTO),
         status=AdPlan.Status.ACTIVE,
         start_date__lte=today,
     )
@@ -136,8 +145,18 @@ def _ctr_history(group_ids, now) -> tuple[dict, dict]:
     return {k: tuple(v) for k, v in per_group.items()}, averages
 
 
+def _goal_bids(plans: dict, rows: list, now) -> dict:
+    """placement → {group id → its goal bid there}: `autobidding.group_bids` for the 全站推广 plans' groups, the
+    placement's own conversions smoothed toward the product's (a few grouped queries per placement)."""
+    goal = [p for p, _pct in plans.values() if p.kind == AdPlan.Kind.AUTO]
+    if not goal:
+        return {}
+    return {place: group_bids(plans=goal, groups=rows, placement=place, now=now) for place in PLACEMENT_SLOTS}
+
+
 def audience_index_build(now=None) -> AudienceIndex:
-    """Every audience ad that may serve this hour (the caller keeps it)."""
+    """Every audience ad that may serve this hour, and the 全站推广 plans' products on their goal crowds (the
+    caller keeps it)."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     plans = _audience_plans(local.date(), local.hour)
@@ -145,19 +164,27 @@ def audience_index_build(now=None) -> AudienceIndex:
     targets = defaultdict(list)
     for t in AudienceTarget.objects.filter(plan_id__in=list(plans), status=AudienceTarget.Status.ACTIVE):
         targets[t.plan_id].append(TargetInfo(t.pk, t.kind, t.multiplier_pct, t.pack_id, tuple(t.words or ())))
+    for pk, (plan, _pct) in plans.items():
+        if plan.kind == AdPlan.Kind.AUTO:
+            targets[pk] = list(GOAL_CROWDS)
     rows = list(
         AdGroup.objects.filter(plan_id__in=list(targets), status=AdGroup.Status.ACTIVE).select_related(
             "product"
         )
     )
     sellable = sellable_products({g.product_id for g in rows})
+    rows = [g for g in rows if g.product_id in sellable]
+    goal_bids = _goal_bids(plans, rows, now)
     max_bid = ad_settings().max_bid_fen
     groups, info = defaultdict(list), {}
     for g in rows:
-        if g.product_id not in sellable:
-            continue
         plan, pct = plans[g.plan_id]
-        bid = min(max_bid, max(1, g.default_bid_fen * pct // 100))
+        if plan.kind == AdPlan.Kind.AUTO:  # its bids are per placement; the highest counts for the stop list
+            bid = max((b.get(g.pk, 0) for b in goal_bids.values()), default=0)
+            if not bid:
+                continue
+        else:
+            bid = min(max_bid, max(1, g.default_bid_fen * pct // 100))
         groups[g.plan_id].append(
             GroupInfo(g.pk, g.plan_id, plan.shop_id, g.product_id, g.product.category_id, bid)
         )
@@ -200,6 +227,7 @@ def audience_index_build(now=None) -> AudienceIndex:
         placement_ctr=averages,
         max_bid_fen=max_bid,
         regions={pk: percents[pk] for pk in info if pk in percents},
+        goal_bids=goal_bids,
     )
 
 
@@ -314,6 +342,8 @@ def _matches(target: TargetInfo, group: GroupInfo, who: Visitor, index: Audience
         return shop_id == group.shop_id and who.user_id is not None and who.user_id in members
     if target.kind == T.INTENT:
         return any(word in query for word in target.words for query in who.queries)
+    if target.kind == SHOP_VISITORS:
+        return group.shop_id in who.shops
     return False
 
 
@@ -382,6 +412,7 @@ def _candidates(
     other matches are never built as candidates. `percents`: plan id → its region percent for this visitor
     (0 leaves the plan out; others scale its bids, at most the maximum bid)."""
     best, average, percents = [], index.placement_ctr[placement], percents or {}
+    goals = index.goal_bids.get(placement, {})
     for plan_id, info in index.plans.items():
         if plan_id in stopped or not (info.on_mobile if mobile else info.on_pc):
             continue
@@ -395,7 +426,8 @@ def _candidates(
             crowd = best_crowd(index.targets[plan_id], group, who, index)
             if crowd is None:
                 continue
-            bid = eng.multiplied_bid(group.bid_fen, crowd.multiplier_pct, index.max_bid_fen)
+            base = goals.get(group.group_id, group.bid_fen)
+            bid = eng.multiplied_bid(base, crowd.multiplier_pct, index.max_bid_fen)
             if pct != 100:
                 bid = regions.bid_in_region(bid, pct, max_bid_fen=index.max_bid_fen)
             if cpm:
@@ -519,7 +551,7 @@ def audience_ads_serve(
             visitor=visitor,
             now=now,
             placement=placement,
-            crowd_id=ad.crowd_id,
+            crowd_id=ad.crowd_id or None,
             billing=ad.billing,
         )
         served.append(
@@ -532,7 +564,7 @@ def audience_ads_serve(
                 win.price_fen,
                 token,
                 placement=placement,
-                crowd_id=ad.crowd_id,
+                crowd_id=ad.crowd_id or None,
             )
         )
     if served:

@@ -14,7 +14,7 @@ from wanshang.ads.engine import quality
 from wanshang.ads.engine.autobid import DeliveryStats, Limit, limits
 from wanshang.ads.models import AdGroup, AdKeyword, AdLedgerEntry, AdPlan, AdPlanDay
 from wanshang.ads.quality_data import keyword_inputs
-from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression
+from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression, Placement
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.search.selectors import synonym_map
 
@@ -38,6 +38,22 @@ class RoasRow:
 
 
 @dataclass(frozen=True)
+class PlacementRow:
+    """A goal plan's figures at one placement over the period: search and the audience placements."""
+
+    placement: str
+    label: str
+    impressions: int
+    clicks: int  # charged clicks
+    spend_fen: int  # charged prices less invalid-click refunds
+    gmv_fen: int
+
+    @property
+    def achieved(self) -> float | None:
+        return self.gmv_fen / self.spend_fen if self.spend_fen else None
+
+
+@dataclass(frozen=True)
 class AutoReport:
     plan: AdPlan
     auto: AutoPlan
@@ -50,6 +66,7 @@ class AutoReport:
     limits: list[Limit]
     quality: float  # impression-weighted 1–10 quality score of the plan's keywords
     products: list  # the plan's active groups (product loaded)
+    placements: list = ()  # PlacementRow per placement (search first), over the period
 
     @property
     def target(self) -> float:
@@ -154,6 +171,44 @@ def _by_hour(plan: AdPlan, day: date, target: float) -> list[RoasRow]:
     ]
 
 
+def _by_placement(plan: AdPlan, since, until) -> list[PlacementRow]:
+    """Impressions, charged clicks, net spend and GMV per placement in [since, until). An invalid-click refund
+    (its ledger reference is the charge's, `adclick:<click id>`) comes off its click's placement."""
+    span = {"ts__gte": since, "ts__lt": until}
+    imps = dict(
+        AdImpression.objects.filter(plan_id=plan.pk, **span).values_list("placement").annotate(n=Count("id"))
+    )
+    clicks, spend = {}, {}
+    charged = AdClick.objects.filter(plan_id=plan.pk, status=AdClick.Status.CHARGED, **span)
+    for row in charged.values("placement").annotate(n=Count("id"), s=Sum("charged_fen")):
+        clicks[row["placement"]], spend[row["placement"]] = row["n"], row["s"] or 0
+    refunds = {}
+    for ref, amount in AdLedgerEntry.objects.filter(
+        plan_id=plan.pk, kind=AdLedgerEntry.Kind.REFUND, created_at__gte=since, created_at__lt=until
+    ).values_list("reference", "amount_fen"):
+        head, _sep, tail = ref.partition(":")
+        if head == "adclick" and tail.isdigit():
+            refunds[int(tail)] = amount
+    for place in AdClick.objects.filter(pk__in=list(refunds)).values_list("pk", "placement"):
+        spend[place[1]] = spend.get(place[1], 0) - refunds[place[0]]
+    gmv = dict(
+        AdConversion.objects.filter(plan_id=plan.pk, paid_at__gte=since, paid_at__lt=until)
+        .values_list("placement")
+        .annotate(s=Sum("amount_fen"))
+    )
+    return [
+        PlacementRow(
+            p.value,
+            str(p.label),
+            imps.get(p.value, 0),
+            clicks.get(p.value, 0),
+            max(0, spend.get(p.value, 0)),
+            gmv.get(p.value) or 0,
+        )
+        for p in Placement
+    ]
+
+
 def _quality(plan: AdPlan, since) -> float:
     """The plan's keywords' 1–10 quality score, weighted by their impressions in the period (+1 each)."""
     keywords = list(
@@ -234,4 +289,7 @@ def autoplan_report(*, shop, plan_id: int, days: int = 7, day: date | None = Non
         limits=limits(stats),
         quality=round(score, 1),
         products=autoplan_products(shop=shop, plan_id=plan.pk),
+        placements=_by_placement(
+            plan, since, datetime.combine(end + timedelta(days=1), datetime.min.time(), tz)
+        ),
     )

@@ -86,6 +86,18 @@ class SellerAutoRoasRowOut(Schema):
     lam: float | None = Field(None, description="该小时调整后的 λ（按小时）")
 
 
+class SellerAutoPlacementOut(Schema):
+    placement: str = Field(
+        description="search 搜索结果 / home 首页猜你喜欢 / product 商品详情页推荐 / cart 购物车 / order_done 支付完成页"
+    )
+    label: str
+    impressions: int
+    clicks: int
+    spend_fen: int = Field(description="花费（分，已扣除无效点击退款）")
+    gmv_fen: int
+    achieved_roas: float | None
+
+
 class SellerAutoLimitOut(Schema):
     code: str = Field(description="budget 预算不足 / target 目标投产比过高 / quality 质量分偏低")
     text: str
@@ -104,6 +116,7 @@ class SellerAutoPlanReportOut(Schema):
     days: list[SellerAutoRoasRowOut]
     hours: list[SellerAutoRoasRowOut]
     limits: list[SellerAutoLimitOut] = Field(description="投放受限原因，最重要的在前；空为未受限")
+    placements: list[SellerAutoPlacementOut] = Field(description="周期内分投放位置：搜索与人群推广位")
 
 
 def _row(r) -> dict:
@@ -191,4 +204,16 @@ def seller_auto_plan_report(request, plan_id: int, query: Query[SellerAutoReport
         "days": [_row(r) for r in report.days],
         "hours": [_row(r) for r in report.hours],
         "limits": [{"code": x.code, "text": x.text} for x in report.limits],
+        "placements": [
+            {
+                "placement": r.placement,
+                "label": r.label,
+                "impressions": r.impressions,
+                "clicks": r.clicks,
+                "spend_fen": r.spend_fen,
+                "gmv_fen": r.gmv_fen,
+                "achieved_roas": None if r.achieved is None else round(r.achieved, 4),
+            }
+            for r in report.placements
+        ],
     }
