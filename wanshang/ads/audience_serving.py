@@ -14,6 +14,10 @@ recommendation row, the cart, the payment-complete page), and the CPM charges of
 - The **frequency cap**: a shared cache counter per visitor, plan and day, claimed atomically for each ad
   shown; an ad whose claim passes the cap is not shown.
 - **CPM charging** is `audience_cpm.py` (`cpm_charge_due`, the `ads.audience_cpm_charge` job).
+- **全站推广 goal plans** compete too: their products at the goal bid for the placement (`autobidding.group_bids`),
+  CPC, on `GOAL_CROWDS` (visitors of similar products or of the plan's shop).
+- **Pacing** (standard delivery, `throttle.py`) and **region multipliers** (`regions.py`, the buyer's province read
+  only when a serving plan has any) as in search.
 """
 
 import heapq
@@ -27,7 +31,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from wanshang.ads import regions
+from wanshang.ads import regions, throttle
 from wanshang.ads.audience_cpm import CPM_BLOCK, cpm_uncharged_fen
 from wanshang.ads.audience_models import AudienceSetup, AudienceTarget, Billing
 from wanshang.ads.autobidding import group_bids
@@ -106,6 +110,9 @@ class AudienceIndex:
     max_bid_fen: int = 0
     regions: dict = field(default_factory=dict)  # plan id → {province: percent other than 100}
     goal_bids: dict = field(default_factory=dict)  # placement → {group id → a goal plan's bid there}
+    # plan id → (daily budget, one charge) of the standard-paced plans (throttle.py): CPC its highest bid, CPM
+    # its highest per thousand (a block of 1000 impressions is how its spend arrives)
+    paced: dict = field(default_factory=dict)
 
 
 # --- the index -----------------------------------------------------------------------------------------------
@@ -228,6 +235,11 @@ def audience_index_build(now=None) -> AudienceIndex:
         max_bid_fen=max_bid,
         regions={pk: percents[pk] for pk in info if pk in percents},
         goal_bids=goal_bids,
+        paced={
+            pk: (i.daily_budget_fen, i.highest_bid_fen)
+            for pk, i in info.items()
+            if plans[pk][0].pacing == AdPlan.Pacing.STANDARD
+        },
     )
 
 
@@ -403,20 +415,37 @@ def _claim(plan_id: int, who: str, cap: int, now) -> bool:
 # --- serving -------------------------------------------------------------------------------------------------
 
 
+def _sits_out(plan_id, info, *, stopped, mobile, seen, percents, rates, seed) -> bool:
+    """The plan is not in this auction: stopped, not on this terminal, at its frequency cap, at 0 % in the
+    visitor's province, or throttled (standard delivery: its draw for this page view is at or above its rate)."""
+    if plan_id in stopped or not (info.on_mobile if mobile else info.on_pc):
+        return True
+    if seen.get(plan_id, 0) >= info.frequency_cap or percents.get(plan_id) == 0:
+        return True
+    return plan_id in rates and throttle.draw(seed, plan_id) >= rates[plan_id]
+
+
+def _keep_best(best: list, row: tuple, keep) -> None:
+    if keep is None or len(best) < keep:
+        heapq.heappush(best, _Neg(row))
+    elif row[0] < best[0].row[0]:
+        heapq.heapreplace(best, _Neg(row))
+
+
 def _candidates(
-    index, placement, who, seen, stopped, mobile, exclude, *, keep=None, seed=0, percents=None
+    index, placement, who, seen, stopped, mobile, exclude, *, keep=None, seed=0, percents=None, rates=None
 ) -> list:
     """The auction's candidates of the groups whose crowds hold the visitor. With `keep`, only the `keep` best
     by the auction's own order (rank, quality, the seeded tie mix): GSP's wins and prices depend on the shown
     ads and the one after them only, so the auction over them is the auction over all, and the thousands of
     other matches are never built as candidates. `percents`: plan id → its region percent for this visitor
-    (0 leaves the plan out; others scale its bids, at most the maximum bid)."""
-    best, average, percents = [], index.placement_ctr[placement], percents or {}
+    (0 leaves the plan out; others scale its bids, at most the maximum bid). `rates`: plan id → its pacing rate
+    a (standard delivery): the plan enters this auction when its draw for `seed` is below a."""
+    best, average, percents, rates = [], index.placement_ctr[placement], percents or {}, rates or {}
     goals = index.goal_bids.get(placement, {})
+    rules = {"stopped": stopped, "mobile": mobile, "seen": seen, "percents": percents, "rates": rates}
     for plan_id, info in index.plans.items():
-        if plan_id in stopped or not (info.on_mobile if mobile else info.on_pc):
-            continue
-        if seen.get(plan_id, 0) >= info.frequency_cap or percents.get(plan_id) == 0:
+        if _sits_out(plan_id, info, seed=seed, **rules):
             continue
         pct = percents.get(plan_id, 100)
         cpm = info.billing == Billing.CPM
@@ -437,11 +466,7 @@ def _candidates(
                 pctr = eng.predicted_ctr(n, k, average)
             q = 1_000_000 if cpm else round(pctr * 1000 * 1_000_000)
             key = (-bid * q, -q, hash((seed, group.group_id)))
-            row = (key, group, plan_id, crowd, bid, pctr, info.billing)
-            if keep is None or len(best) < keep:
-                heapq.heappush(best, _Neg(row))
-            elif key < best[0].row[0]:
-                heapq.heapreplace(best, _Neg(row))
+            _keep_best(best, (key, group, plan_id, crowd, bid, pctr, info.billing), keep)
     out = []
     for item in best:
         _key, group, plan_id, crowd, bid, pctr, billing = item.row
@@ -494,6 +519,7 @@ def audience_auction(
         keep=slots + 1,
         seed=seed,
         percents=percents,
+        rates=throttle.pacing_rates(index.paced, now) if index.paced else {},
     )
     reserve = eng.reserve_ecpm(ad_settings().reserve_price_fen, index.placement_ctr[placement])
     return index, run_auction(found, slots=slots, reserve_fen=reserve, tie_seed=seed)

@@ -43,7 +43,9 @@ DEFAULT_CURVE = (
 # with no forecast a plan enters every auction until it gets ahead of its plan (the engine's 0.3 would leave a
 # new plan's first searches without its ad for no reason)
 FIRST_DAY = pacing.PacingSettings(initial_rate=1.0)
-_memo: dict = {"key": None, "rates": {}, "budgets": None}
+# per `budgets` dict (the keyword index's and the audience index's): its id → ((day, slot), rates, budgets)
+_memo: dict = {}
+MEMO_SIZE = 8
 
 
 def slot_of(now) -> int:
@@ -125,12 +127,13 @@ def _seen(spent: int, last: int, budget: int, slack: int, weights, state) -> int
 def pacing_rates(budgets: dict[int, tuple[int, int]], now=None) -> dict[int, float]:
     """plan id → its entry probability a in this slot, for the standard-paced plans `budgets` (id → (daily
     budget, highest bid) in fen). Advances each plan's shared state to the current slot; memoised per process
-    for the slot."""
+    for the slot and `budgets` dict (a held index's, one per build: keyword and audience serving each have one,
+    and a plan in both shares its state in the cache)."""
     now = now or timezone.now()
     day, slot = timezone.localdate(now), slot_of(now)
-    memo_key = (day, slot, id(budgets), len(budgets))  # `budgets` is the held index's, one per build
-    if _memo["key"] == memo_key:
-        return _memo["rates"]
+    memo = _memo.get(id(budgets))
+    if memo is not None and memo[2] is budgets and memo[0] == (day, slot):
+        return memo[1]
     keys = {pk: _state_key(day, pk) for pk in budgets}
     held = cache.get_many(list(keys.values()))
     spend, click = {}, {}
@@ -154,8 +157,10 @@ def pacing_rates(budgets: dict[int, tuple[int, int]], now=None) -> dict[int, flo
         rates[pk] = state[0]
     if changed:
         cache.set_many(changed, STATE_TTL)
-    # keep `budgets` alive with its memo so a later dict cannot reuse its id
-    _memo["key"], _memo["rates"], _memo["budgets"] = memo_key, rates, budgets
+    # keep `budgets` alive with its memo (and compare it by identity) so a later dict reusing its id is not fooled
+    if len(_memo) >= MEMO_SIZE:
+        _memo.clear()
+    _memo[id(budgets)] = ((day, slot), rates, budgets)
     return rates
 
 
@@ -190,4 +195,4 @@ class Excluded:
 
 def reset() -> None:
     """Forget this process's memo (tests, after a cache clear)."""
-    _memo["key"], _memo["rates"], _memo["budgets"] = None, {}, None
+    _memo.clear()
