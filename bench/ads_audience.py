@@ -97,17 +97,26 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=2000)
     parser.add_argument("--groups", type=int, default=5)
     parser.add_argument("--views", type=int, default=3000)
+    parser.add_argument(
+        "--paced", action="store_true", help="every plan standard-paced at a = 0.5, one in ten at 150 %% here"
+    )
     args = parser.parse_args()
     rng = random.Random(14)
     index = build(args.plans, args.groups, rng)
     reserve = eng.reserve_ecpm(10, 0.01)
     walls, cpus = [], []
+    extra = {}
+    if args.paced:  # the draw per plan and the regional bid: what pacing and region multipliers add per view
+        extra = {
+            "rates": dict.fromkeys(index.plans, 0.5),
+            "percents": {p: 150 for p in index.plans if p % 10 == 0},
+        }
     places = list(PLACEMENT_SLOTS)
     for i in range(args.views):
         who, place = visitor(rng, args.plans), places[i % len(places)]
         w0, c0 = time.perf_counter(), time.thread_time()
         slots = PLACEMENT_SLOTS[place]
-        found = _candidates(index, place, who, {}, frozenset(), False, set(), keep=slots + 1, seed=i)
+        found = _candidates(index, place, who, {}, frozenset(), False, set(), keep=slots + 1, seed=i, **extra)
         run_auction(found, slots=slots, reserve_fen=reserve, tie_seed=i)
         cpus.append((time.thread_time() - c0) * 1000)
         walls.append((time.perf_counter() - w0) * 1000)
@@ -119,6 +128,7 @@ def main() -> None:
         "plans": args.plans,
         "groups": args.plans * args.groups,
         "views": args.views,
+        "paced": args.paced,
         "wall_ms": {
             "p50": round(q(walls, 0.5), 3),
             "p99": round(q(walls, 0.99), 3),

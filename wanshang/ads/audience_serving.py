@@ -380,6 +380,7 @@ def _shown_today(plan_ids, who: str, day) -> dict:
     start, end = day_bounds(day)
     return dict(
         AdImpression.objects.filter(plan_id__in=plan_ids, visitor=who[:32], ts__gte=start, ts__lt=end)
+        .exclude(placement=Placement.SEARCH)  # a goal plan's search ads are not capped
         .values_list("plan_id")
         .annotate(n=Count("id"))
     )
