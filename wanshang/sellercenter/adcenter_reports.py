@@ -32,7 +32,8 @@ BY_LABELS = (
 def _id(raw, name: str):
     if raw in (None, ""):
         return None
-    if not str(raw).isdigit() or len(str(raw)) > 18:
+    text = str(raw)
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # "²" is a digit to isdigit(), not to int()
         raise ValidationError(_("%(name)s编号无效") % {"name": name}, field=name)
     return int(raw)
 

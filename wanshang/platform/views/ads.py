@@ -56,7 +56,8 @@ class AdSettingsForm(forms.Form):
         parts = [
             p.strip() for p in self.cleaned_data["slot_positions"].replace("，", ",").split(",") if p.strip()
         ]
-        if not parts or not all(p.isdigit() for p in parts):
+        # ASCII digits only: "²" passes str.isdigit() and fails int()
+        if not parts or not all(p.isascii() and p.isdigit() for p in parts):
             raise forms.ValidationError(_("请填写逗号隔开的正整数"))
         return [int(p) for p in parts]
 

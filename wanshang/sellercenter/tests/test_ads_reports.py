@@ -73,7 +73,16 @@ def test_another_shops_ids_are_404_in_the_api(shop, login_client, other_tree):
 
 @pytest.mark.parametrize(
     "params",
-    [{"days": "5"}, {"days": "abc"}, {"by": "minute"}, {"plan": "abc"}, {"group": "-1"}, {"plan": "9" * 30}],
+    [
+        {"days": "5"},
+        {"days": "abc"},
+        {"by": "minute"},
+        {"plan": "abc"},
+        {"group": "-1"},
+        {"plan": "9" * 30},
+        {"plan": "²"},  # str.isdigit() is true for it, int() refuses it
+        {"group": "١٢"},  # Arabic-Indic digits: int() would read 12
+    ],
 )
 def test_bad_filters_are_a_400_with_the_reason(shop, login_client, params):
     client = login_client(shop.owner)

@@ -24,3 +24,11 @@ def test_the_ad_row_without_ads_is_empty_and_an_unknown_place_is_400(client):
         assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert client.get(reverse("storefront:ad_row"), {"place": "banner"}).status_code == 400
     assert client.get(reverse("storefront:ad_row")).status_code == 400
+
+
+@pytest.mark.parametrize("product", ["²", "9" * 30, "-1", "abc"])
+def test_the_ad_row_ignores_a_product_that_is_no_id(client, product):
+    response = client.get(
+        reverse("storefront:ad_row"), {"place": "product", "product": product}, HTTP_USER_AGENT=BROWSER
+    )
+    assert response.status_code == 200

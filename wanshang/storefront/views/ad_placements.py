@@ -18,7 +18,9 @@ def ad_row(request):
     if place not in PLACES:
         return HttpResponse("", status=400)
     product = request.GET.get("product", "")
-    ads = placement_ads(request, place=place, product_id=int(product) if product.isdigit() else None)
+    # ASCII only: "²" passes str.isdigit() and fails int(); not an id either way
+    product_id = int(product) if product.isascii() and product.isdigit() and len(product) <= 18 else None
+    ads = placement_ads(request, place=place, product_id=product_id)
     if not ads:
         return HttpResponse("")
     overlay = card_overlay(buyer=request.user, products=[ad.product for ad, _url in ads])
