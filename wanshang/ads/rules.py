@@ -2,6 +2,7 @@
 
 from wanshang.ads.models import AdSettings
 from wanshang.common.errors import ValidationError
+from wanshang.common.money import MAX_FEN, fen_to_yuan_str
 
 EDITABLE = (
     "reserve_price_fen",
@@ -52,6 +53,9 @@ def ad_settings_update(**values) -> AdSettings:
         raise ValidationError("每单元关键词上限须在 1–1000 之间", field="max_keywords_per_group")
     if not 1 <= row.min_topup_fen <= row.max_topup_fen:
         raise ValidationError("最低充值须大于 0 且不高于最高充值", field="min_topup_fen")
+    if row.max_topup_fen > MAX_FEN:
+        # a balance sums top-ups and adjustments (each ≤ this): past MAX_FEN it nears the 64-bit column's end
+        raise ValidationError(f"最高充值不能超过 ¥{fen_to_yuan_str(MAX_FEN)}", field="max_topup_fen")
     words = row.trust_words
     if not isinstance(words, list) or not all(isinstance(w, str) and 0 < len(w.strip()) <= 10 for w in words):
         raise ValidationError("信任背书词须是 1–10 个字的词", field="trust_words")

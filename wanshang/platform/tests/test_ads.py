@@ -44,6 +44,10 @@ def test_settings_page_and_api(op_client):
     )
     bad = op_client.post(reverse("platform:ads"), {**data, "reserve_price_fen": "60"})
     assert bad.status_code == 400 and "底价" in bad.text
+    for slots in ("1,²", "1,٣", "9" * 30):  # digits to str.isdigit() (not all to int()); past bigint
+        bad = op_client.post(reverse("platform:ads"), {**data, "slot_positions": slots})
+        assert bad.status_code == 400, slots
+        assert selectors.ad_settings().slot_positions == [1, 5, 9]
     assert selectors.ad_settings().reserve_price_fen == 20
 
     response = op_client.patch("/api/platform/ads/settings", {"attribution_days": 15}, content_type=JSON)
@@ -53,6 +57,7 @@ def test_settings_page_and_api(op_client):
         {"slot_positions": [1, 1]},
         {"max_bid_fen": 1},
         {"trust_words": [""]},
+        {"max_topup_fen": 2**62},  # a balance of such top-ups overflows the 64-bit column
     ):
         response = op_client.patch("/api/platform/ads/settings", body, content_type=JSON)
         assert response.status_code == 400, body
