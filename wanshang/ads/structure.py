@@ -93,6 +93,13 @@ def _manual(plan: AdPlan) -> None:
         raise Conflict("全站推广计划的商品和关键词由系统管理，请在计划设置中修改")
 
 
+def _on_search(plan: AdPlan) -> None:
+    """Keywords, negatives and creatives are search ads' (直通车, 全站推广): an audience plan serves on crowds
+    and shows the product's own picture and title, so they would be stored and never used."""
+    if plan.kind == AdPlan.Kind.AUDIENCE:
+        raise Conflict("人群推广计划按定向人群投放，不用关键词、否定词和创意")
+
+
 # --- checks --------------------------------------------------------------------------------------------------
 
 
@@ -291,6 +298,7 @@ def keywords_add(*, shop, group_id: int, rows: list[KeywordInput]) -> list[AdKey
         plan = group.plan
         _editable(plan)
         _manual(plan)
+        _on_search(plan)
         existing = set(AdKeyword.objects.filter(group=group).values_list("word", flat=True))
         limit = ad_settings().max_keywords_per_group
         if len(existing) + len(rows) > limit:
@@ -375,6 +383,7 @@ def negative_add(
         raise ValidationError("否定词只能精确或短语匹配", field="match_type")
     plan = _plan(shop, plan_id)
     _editable(plan)
+    _on_search(plan)
     group = None
     if group_id is not None:
         group = _group(shop, group_id)
@@ -421,6 +430,7 @@ def creative_add(*, shop, group_id: int, title: str, image_url: str) -> tuple[Ad
     with transaction.atomic():
         group = _group(shop, group_id, lock=True)
         _editable(group.plan)
+        _on_search(group.plan)
         if image_url not in (group.product.images or []):
             raise ValidationError("请从该商品的图片中选择创意图片", field="image_url")
         if AdCreative.objects.filter(group=group).count() >= CREATIVES_PER_GROUP:

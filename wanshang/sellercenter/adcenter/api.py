@@ -5,7 +5,8 @@ shop's ids are 404. Money in integer fen.
 Errors (JSON `{detail, code, field}`): 400 a refused value (a bid ≤ 0 or above the platform's maximum or below
 its reserve, a keyword over 20 characters or already in the group, a daily budget below one click, dates out of
 order, a product not on sale, a fifth creative, a top-up amount out of range); 404 not found or another shop's;
-409 a plan's status does not allow the change (an ended plan), a top-up already credited; 422 a malformed body.
+409 a plan's status does not allow the change (an ended plan), a top-up already credited, keywords, negatives or
+creatives on an audience plan (it serves on crowds); 422 a malformed body.
 """
 
 from datetime import date, datetime

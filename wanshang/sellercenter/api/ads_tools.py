@@ -6,7 +6,7 @@ Permission ads.manage. Money in integer fen.
   the suggested bid (the rule: docs/ads.md "Keyword suggestions").
 - `POST /api/seller/ads/groups/{id}/keyword-suggestions`: add one word with a match type; without `bid_fen`, at
   the suggested bid. 400: the word is empty, over 20 characters or already in the group, a bad bid; 409 an
-  ended plan; 422 a malformed body.
+  ended plan or an audience plan's group (no keywords); 422 a malformed body.
 - `GET /api/seller/ads/groups/{id}/creatives/report?days=7|14|30`: each creative's impressions, clicks (charged),
   CTR and rotation share; 422 another period.
 """

@@ -286,3 +286,39 @@ def test_another_shop_gets_404_from_every_audience_route(make_shop, login_client
     client = login_client(shop_b.owner)
     [still] = client.get(f"{base_b}/targets").json()["items"]
     assert (still["multiplier_pct"], still["status"]) == (150, "active")
+
+
+def test_an_audience_group_takes_no_keywords_negatives_or_creatives(audience_plan, make_group):
+    """Audience ads serve on crowds with the product's own picture and title: keywords, negatives and creatives
+    would be stored and never used, so the pages do not offer them and the services refuse them (409)."""
+    from wanshang.ads.models import AdCreative, AdKeyword, NegativeKeyword
+
+    shop, plan, client = audience_plan()
+    group = make_group(shop, plan, bid=80)
+    page = client.get(reverse("sellercenter:ads_group", args=[group.pk]))
+    assert page.status_code == 200 and 'data-testid="audience-group-note"' in page.text
+    assert reverse("sellercenter:ads_keywords_add", args=[group.pk]) not in page.text
+    assert reverse("sellercenter:ads_plan_negative_add", args=[plan.pk]) not in (
+        client.get(reverse("sellercenter:ads_plan", args=[plan.pk])).text
+    )
+    posted = client.post(
+        reverse("sellercenter:ads_keywords_add", args=[group.pk]), {"lines": "纯棉t恤", "match_type": "broad"}
+    )
+    assert posted.status_code == 409
+    api = [
+        (f"/api/seller/ads/groups/{group.pk}/keywords", {"keywords": [{"word": "纯棉t恤", "bid_fen": 100}]}),
+        (f"/api/seller/ads/groups/{group.pk}/keyword-suggestions", {"word": "纯棉t恤"}),
+        (f"/api/seller/ads/plans/{plan.pk}/negatives", {"word": "二手", "match_type": "phrase"}),
+        (f"/api/seller/ads/groups/{group.pk}/negatives", {"word": "二手", "match_type": "phrase"}),
+        (
+            f"/api/seller/ads/groups/{group.pk}/creatives",
+            {"title": "青禾纯棉T恤", "image_url": "/media/x.jpg"},
+        ),
+    ]
+    for url, body in api:
+        response = client.post(url, body, content_type=JSON)
+        assert response.status_code == 409, (url, response.json())
+        assert "人群推广" in response.json()["detail"]
+    assert not AdKeyword.objects.filter(group=group).exists()
+    assert not NegativeKeyword.objects.filter(plan=plan).exists()
+    assert not AdCreative.objects.filter(group=group).exists()
