@@ -85,7 +85,8 @@ def trend_chart(rows, *, hourly: bool = False) -> dict:
     names = [_("展现量"), _("点击量"), _("花费(元)"), _("成交金额(元)")]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": names, "top": 0},
+        # a scroll legend keeps one line: wrapped at phone width it covered the axis names
+        "legend": {"data": names, "top": 0, "type": "scroll"},
         "grid": {"left": 48, "right": 56, "top": 56, "bottom": 28},
         "xAxis": {
             "type": "category",

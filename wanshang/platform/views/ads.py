@@ -121,7 +121,8 @@ def revenue_chart(days) -> dict:
     names = [_("广告收入(元)"), _("无效点击退款(元)"), _("无效点击率(%)")]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": names, "top": 0},
+        # a scroll legend keeps one line: wrapped at phone width it covered the axis names
+        "legend": {"data": names, "top": 0, "type": "scroll"},
         "grid": {"left": 56, "right": 56, "top": 56, "bottom": 28},
         "xAxis": {"type": "category", "data": [r.key.strftime("%m-%d") for r in days]},
         "yAxis": [{"type": "value", "name": _("元")}, {"type": "value", "name": "%"}],

@@ -165,7 +165,8 @@ def roas_chart(rows, *, hourly: bool) -> dict:
     labels = [f"{r.key:02d}:00" if hourly else r.key.strftime("%m-%d") for r in rows]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": names, "top": 0},
+        # a scroll legend keeps one line: wrapped at phone width it covered the axis names
+        "legend": {"data": names, "top": 0, "type": "scroll"},
         "grid": {"left": 48, "right": 48, "top": 56, "bottom": 28},
         "xAxis": {"type": "category", "data": labels},
         "yAxis": [{"type": "value", "name": _("元")}, {"type": "value", "name": _("投产比")}],

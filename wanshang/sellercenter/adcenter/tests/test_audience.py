@@ -291,8 +291,6 @@ def test_another_shop_gets_404_from_every_audience_route(make_shop, login_client
 def test_an_audience_group_takes_no_keywords_negatives_or_creatives(audience_plan, make_group):
     """Audience ads serve on crowds with the product's own picture and title: keywords, negatives and creatives
     would be stored and never used, so the pages do not offer them and the services refuse them (409)."""
-    from wanshang.ads.models import AdCreative, AdKeyword, NegativeKeyword
-
     shop, plan, client = audience_plan()
     group = make_group(shop, plan, bid=80)
     page = client.get(reverse("sellercenter:ads_group", args=[group.pk]))
@@ -319,6 +317,7 @@ def test_an_audience_group_takes_no_keywords_negatives_or_creatives(audience_pla
         response = client.post(url, body, content_type=JSON)
         assert response.status_code == 409, (url, response.json())
         assert "人群推广" in response.json()["detail"]
-    assert not AdKeyword.objects.filter(group=group).exists()
-    assert not NegativeKeyword.objects.filter(plan=plan).exists()
-    assert not AdCreative.objects.filter(group=group).exists()
+    assert not selectors.keyword_list(shop=shop, group_id=group.pk)
+    assert not selectors.negative_list(shop=shop, plan_id=plan.pk)
+    assert not selectors.negative_list(shop=shop, plan_id=plan.pk, group_id=group.pk)
+    assert not selectors.creative_list(shop=shop, group=group)
