@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from wanshang.ads.audience_models import (
     FREQUENCY_CAP_MAX,
@@ -202,15 +203,16 @@ def target_get(*, shop, target_id) -> AudienceTarget:
 def target_label(target: AudienceTarget, pack_names: dict) -> str:
     kind = str(target.get_kind_display())
     if target.kind == Kind.PACK:
-        return f"{kind}：{pack_names.get(target.pack_id, '（已删除）')}"
+        name = pack_names.get(target.pack_id) or _("（已删除）")
+        return _("%(kind)s：%(name)s") % {"kind": kind, "name": name}
     if target.kind == Kind.INTENT:
-        return f"{kind}：{'、'.join(target.words)}"
+        return _("%(kind)s：%(name)s") % {"kind": kind, "name": _("、").join(target.words)}
     return kind
 
 
 def pack_choices(*, shop) -> list[tuple[int, str]]:
     """The shop's 人群包 a plan may target: (id, name with its size)."""
-    return [(p.pk, f"{p.name}（{p.size} 人）") for p in crowd_packs(shop=shop)]
+    return [(p.pk, _("%(name)s（%(n)s 人）") % {"name": p.name, "n": p.size}) for p in crowd_packs(shop=shop)]
 
 
 def crowd_packs_of(*, shop):

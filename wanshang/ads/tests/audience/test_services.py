@@ -157,3 +157,17 @@ def test_a_multiplier_that_would_price_a_click_over_the_daily_budget_is_refused(
         target_update(shop=shop, target_id=target.pk, multiplier_pct=300)
     target.refresh_from_db()
     assert target.multiplier_pct == 200
+
+
+def test_a_crowd_label_reads_in_the_page_language():
+    from django.utils import translation
+
+    from wanshang.ads.audience import target_label
+    from wanshang.ads.audience_models import AudienceTarget
+
+    intent = AudienceTarget(kind="intent", words=["夹克", "外套"])
+    pack = AudienceTarget(kind="pack", pack_id=7)
+    assert target_label(intent, {}).endswith("：夹克、外套")
+    with translation.override("en"):
+        assert target_label(intent, {}) == "Keyword-intent crowd: 夹克, 外套"
+        assert target_label(pack, {}).endswith(": (deleted)")
