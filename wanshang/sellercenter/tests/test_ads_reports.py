@@ -104,3 +104,10 @@ def test_a_buyer_gets_no_report(buyer, login_client):
     client = login_client(buyer)
     assert client.get("/api/seller/ads/reports").status_code in (401, 403)
     assert client.get(reverse("sellercenter:ads_reports")).status_code in (302, 403)
+
+
+def test_the_dimension_choices_read_in_english(shop, login_client):
+    client = login_client(shop.owner)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("sellercenter:ads_reports"), {"by": "placement"})
+    assert page.status_code == 200 and "By placement" in page.text and "按广告位" not in page.text
