@@ -308,3 +308,16 @@ def test_roles_without_the_permission_get_403(shop, make_staff, login_client):
     assert client.get(reverse("sellercenter:ads_plans")).status_code == 403
     client = login_client(make_staff(shop, "operations"))
     assert client.get(reverse("sellercenter:ads_plans")).status_code == 200
+
+
+def test_a_bad_negative_match_type_is_shown_on_the_form(shop, login_client, ad_tree):
+    tree = ad_tree(shop)
+    client = login_client(shop.owner)
+    for url in (
+        reverse("sellercenter:ads_plan_negative_add", args=[tree["plan"].pk]),
+        reverse("sellercenter:ads_group_negative_add", args=[tree["group"].pk]),
+    ):
+        response = client.post(url, {"word": "旧款", "match_type": "broad"})
+        assert response.status_code == 400
+        assert '<ul class="errorlist"' in response.text, url  # the refused choice is named, not a bare 400
+    assert "旧款" not in [n.word for n in selectors.negative_list(shop=shop, plan_id=tree["plan"].pk)]
