@@ -22,7 +22,7 @@ from wanshang.ads.wording import (
 )
 from wanshang.catalog.selectors import seller_product_get
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from wanshang.common.money import fen_to_yuan_str
+from wanshang.common.money import MAX_FEN, fen_to_yuan_str
 from wanshang.search.selectors import query_words
 
 S = AdPlan.Status
@@ -167,6 +167,9 @@ def _check_plan(data: PlanInput, *, highest_bid: int) -> None:
         raise ValidationError("日预算过大", field="daily_budget")
     if data.total_budget_fen is not None and data.total_budget_fen < budget:
         raise ValidationError("总预算不能低于日预算", field="total_budget")
+    if data.total_budget_fen is not None and data.total_budget_fen > MAX_FEN:
+        # past the 64-bit column PostgreSQL refuses the row (a DataError, a 500)
+        raise ValidationError(f"总预算不能超过 ¥{fen_to_yuan_str(MAX_FEN)}", field="total_budget")
     if data.end_date is not None and data.end_date < data.start_date:
         raise ValidationError("结束日期不能早于开始日期", field="end_date")
     if not (data.on_pc or data.on_mobile):
