@@ -15,23 +15,19 @@ the same lines go to a stream, and `ingest()` reads it after the files, exactly 
 
 import json
 import logging
-import os
-import socket
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
-import redis
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from wanshang.analytics import stream
 from wanshang.analytics.models import Event, SpoolCursor
+from wanshang.common import spool as spooling
+from wanshang.common.spool import GRACE_SECONDS, WINDOW_SECONDS  # noqa: F401 - re-exported for callers
 
-WINDOW_SECONDS = 300
-GRACE_SECONDS = 120
 BATCH = 5000
 log = logging.getLogger("wanshang.analytics")
 
@@ -57,71 +53,10 @@ FIELDS = (
 
 
 def spool_dir() -> Path:
-    path = Path(settings.WANSHANG["ANALYTICS_SPOOL_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return spooling.folder("ANALYTICS_SPOOL_DIR")
 
 
-class _Writer:
-    """One open append-only file per process and window; a lock keeps threads' lines whole."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.fd = None
-        self.window = None
-        self.path = None
-        self.pid = None
-        self.setting = None
-
-    def write(self, line: bytes, now: float) -> None:
-        window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
-        with self.lock:
-            pid = os.getpid()
-            setting = settings.WANSHANG["ANALYTICS_SPOOL_DIR"]
-            if self.fd is None or window != self.window or pid != self.pid or setting != self.setting:
-                self._close()
-                directory, self.setting = spool_dir(), setting  # the folder is made when a file is opened
-                stamp = datetime.fromtimestamp(window, UTC).strftime("%Y%m%d%H%M")
-                self.path = directory / f"{stamp}-{socket.gethostname()}-{pid}.jsonl"
-                self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-                self.window, self.pid = window, pid
-                if _ends_torn(self.path):
-                    # An earlier process with our pid (pids repeat after a container restart) died mid-write:
-                    # end its torn line, or our first line would be glued to it and skipped as unreadable.
-                    line = b"\n" + line
-            view = memoryview(line)
-            try:
-                while view:  # a regular file takes all of it unless the disk is full or a signal cut it short
-                    written = os.write(self.fd, view)
-                    if written <= 0:
-                        raise OSError("the event spool took no bytes")
-                    view = view[written:]
-            except OSError:
-                self._close()  # reopened on the next event, which then ends the torn line first
-                raise
-
-    def _close(self):
-        if self.fd is not None:
-            try:
-                os.close(self.fd)  # after a fork this closes only the child's copy
-            except OSError:
-                pass
-        self.fd = None
-
-
-def _ends_torn(path: Path) -> bool:
-    """Whether the file ends with an unfinished line."""
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(0, os.SEEK_END)
-            if fh.tell() == 0:
-                return False
-            fh.seek(-1, os.SEEK_END)
-            return fh.read(1) != b"\n"
-    except OSError:
-        return False
-
-
+_Writer = partial(spooling.Writer, "ANALYTICS_SPOOL_DIR")  # a fresh writer: one per process
 _writer = _Writer()
 
 
@@ -156,27 +91,14 @@ def spool(records: list[EventRecord]) -> None:
         row[0] = r.ts.timestamp()
         lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
     data = ("\n".join(lines) + "\n").encode()
-    if stream.enabled():
-        try:
-            stream.publish(data)
-            return
-        except redis.TimeoutError as exc:
-            if not _before_sending(exc):
-                log.error("event stream did not answer; %d event(s) may be lost", len(records), exc_info=True)
-                return  # written or not: spooling them too could count them twice
-        except redis.RedisError:
-            pass
-        # Redis could not be reached: keep them in this host's spool file instead
-        log.warning("event stream unreachable; %d event(s) spooled locally", len(records), exc_info=True)
-    try:
-        _writer.write(data, time.time())
-    except OSError:  # a full disk loses these events; it must not fail the buyer's page or cart
-        log.exception("event spool write failed; %d event(s) dropped", len(records))
-
-
-def _before_sending(exc: Exception) -> bool:
-    """Whether a redis-py timeout happened while connecting (nothing was sent), not while awaiting the answer."""
-    return "connecting" in str(exc).lower()
+    spooling.append(
+        data,
+        writer=_writer,
+        now=time.time(),
+        publish=stream.publish if stream.enabled() else None,
+        log=log,
+        what=f"{len(records)} event(s)",
+    )
 
 
 _TEXT = {
@@ -265,62 +187,23 @@ def _insert_entries(payloads: list[bytes]) -> int:
     return len(rows)
 
 
+def _insert_chunk(chunk: bytes) -> int:
+    rows = _parse(chunk)
+    _insert(rows)
+    return len(rows)
+
+
 def ingest(*, now: float | None = None, max_rows: int = 200_000) -> int:
     """Insert what the spool files hold beyond their cursors, then (with the Redis transport) what the event
     stream holds; delete files that are finished. Returns rows."""
     now = time.time() if now is None else now
-    done = 0
-    for path in sorted(spool_dir().glob("*.jsonl")):
-        name = path.name
-        while done < max_rows:
-            with transaction.atomic():
-                cursor, _ = SpoolCursor.objects.get_or_create(name=name)
-                cursor = SpoolCursor.objects.select_for_update().get(pk=cursor.pk)
-                try:
-                    with open(path, "rb") as fh:
-                        fh.seek(cursor.offset)
-                        chunk = fh.read(4 << 20)
-                except FileNotFoundError:
-                    cursor.delete()
-                    break
-                end = chunk.rfind(b"\n")
-                if end < 0:
-                    break
-                rows = _parse(chunk[: end + 1])
-                _insert(rows)
-                cursor.offset += end + 1
-                cursor.save(update_fields=["offset", "updated_at"])
-                done += len(rows)
-        _delete_if_finished(path, now)
+    done = spooling.ingest_files(
+        setting="ANALYTICS_SPOOL_DIR",
+        cursors=SpoolCursor,
+        handle=_insert_chunk,
+        now=now,
+        max_rows=max_rows,
+    )
     if stream.enabled() and done < max_rows:
         done += stream.consume(_insert_entries, max_rows=max_rows - done)
     return done
-
-
-def _window_of(name: str) -> float | None:
-    try:
-        return datetime.strptime(name[:12], "%Y%m%d%H%M").replace(tzinfo=UTC).timestamp()
-    except ValueError:
-        return None
-
-
-def _delete_if_finished(path: Path, now: float) -> None:
-    window = _window_of(path.name)
-    if window is None or now < window + WINDOW_SECONDS + GRACE_SECONDS:
-        return  # a writer may still append to it
-    with transaction.atomic():
-        cursor = SpoolCursor.objects.select_for_update().filter(name=path.name).first()
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            size = 0
-        if cursor is None:
-            return
-        if cursor.offset < size:
-            with open(path, "rb") as fh:
-                fh.seek(cursor.offset)
-                if b"\n" in fh.read():
-                    return  # complete lines still to read
-            # only a torn last line is left (its writer died mid-write): nothing acknowledged is in it
-        path.unlink(missing_ok=True)
-        cursor.delete()

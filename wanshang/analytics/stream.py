@@ -21,26 +21,19 @@ Entry ids ("<ms>-<seq>") are packed into the cursor's integer as ms·2²⁰ + se
 within one millisecond, far below 2²⁰.
 """
 
-import logging
-import threading
 from collections.abc import Callable
 
 import redis
 from django.conf import settings
-from django.db import transaction
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from wanshang.analytics.models import SpoolCursor
+from wanshang.common import spool
+from wanshang.common.spool import SEQ_BITS, pack, unpack  # noqa: F401 - the entry id packing, re-exported
 
 GROUP = "ingest"
 CONSUMER = "ingest"
 READ_COUNT = 5000  # entries per read and transaction (an entry holds the events of one spool() call)
-SEQ_BITS = 20
-log = logging.getLogger("wanshang.analytics")
-
-_clients: dict[str, redis.Redis] = {}
-_clients_lock = threading.Lock()
+_STREAM = spool.RedisStream(group=GROUP, consumer=CONSUMER, read_count=READ_COUNT)
 
 
 def enabled() -> bool:
@@ -52,87 +45,24 @@ def stream_key() -> str:
 
 
 def client() -> redis.Redis:
-    """One client (and connection pool) per process and URL; redis-py makes a new pool in a forked child.
-    Short timeouts: a Redis that does not answer must not hold a buyer's page."""
+    """One client per process and URL, short timeouts, no retries (common/spool.redis_client)."""
     url = settings.WANSHANG["ANALYTICS_REDIS_URL"]
     if not url:
         raise redis.ConnectionError("ANALYTICS_TRANSPORT=redis needs ANALYTICS_REDIS_URL or REDIS_URL")
-    found = _clients.get(url)
-    if found is None:
-        with _clients_lock:
-            # No retries: an XADD whose answer timed out may have been written, and sending it again would
-            # add its events twice.
-            found = _clients.setdefault(
-                url,
-                redis.Redis.from_url(
-                    url, socket_timeout=1.0, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
-                ),
-            )
-    return found
+    return spool.redis_client(url, what="event")
 
 
 def publish(data: bytes) -> None:
     """Append one entry (newline-separated JSON rows). Raises redis.ConnectionError when Redis could not be
     reached (nothing was written) and redis.TimeoutError when it did not answer in time (it may have been)."""
-    client().xadd(
-        stream_key(), {"e": data}, maxlen=settings.WANSHANG["ANALYTICS_STREAM_MAXLEN"], approximate=True
-    )
-
-
-def pack(entry_id: bytes | str) -> int:
-    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    ms, seq = (int(part) for part in text.split("-"))
-    if seq >= 1 << SEQ_BITS:
-        raise ValueError(f"stream entry id {text} has a sequence number too large to pack")
-    return (ms << SEQ_BITS) | seq
-
-
-def unpack(value: int) -> str:
-    return f"{value >> SEQ_BITS}-{value & ((1 << SEQ_BITS) - 1)}"
+    _STREAM.publish(client(), stream_key(), data, maxlen=settings.WANSHANG["ANALYTICS_STREAM_MAXLEN"])
 
 
 def _ensure_group(conn: redis.Redis, key: str) -> None:
-    try:
-        conn.xgroup_create(key, GROUP, id="0", mkstream=True)  # from the start: entries sent before it exists
-    except redis.ResponseError as exc:
-        if "BUSYGROUP" not in str(exc):
-            raise
-
-
-def _read(conn: redis.Redis, key: str) -> list:
-    """This consumer's unacknowledged entries first, else new ones: [(id, fields or None), …] in id order."""
-    for start in ("0", ">"):
-        reply = conn.xreadgroup(GROUP, CONSUMER, {key: start}, count=READ_COUNT)
-        entries = reply[0][1] if reply else []
-        if entries:
-            return entries
-    return []
+    _STREAM.ensure_group(conn, key)
 
 
 def consume(handle: Callable[[list[bytes]], int], *, max_rows: int) -> int:
     """Read, insert through `handle` (called inside the transaction with the entries' payloads; returns rows)
     and acknowledge, batch after batch, until the stream is drained or `max_rows` rows went in."""
-    conn, key = client(), stream_key()
-    _ensure_group(conn, key)
-    name = f"redis:{key}"[:200]
-    done = 0
-    while done < max_rows:
-        with transaction.atomic():
-            SpoolCursor.objects.get_or_create(name=name)
-            cursor = SpoolCursor.objects.select_for_update().get(name=name)
-            entries = _read(conn, key)
-            if not entries:
-                break
-            fresh = [(eid, fields) for eid, fields in entries if pack(eid) > cursor.offset]
-            # An entry trimmed away while pending comes back without fields: nothing left to insert.
-            payloads = [fields[b"e"] for _, fields in fresh if fields and b"e" in fields]
-            if fresh:
-                done += handle(payloads)
-                cursor.offset = pack(fresh[-1][0])
-                cursor.save(update_fields=["offset", "updated_at"])
-        ids = [eid for eid, _ in entries]
-        conn.xack(key, GROUP, *ids)
-        # Everything before the last acknowledged entry is in the database: let Redis free it. (An approximate
-        # trim removes whole nodes, at most 10,000 entries a call: more than one batch.)
-        conn.xtrim(key, minid=ids[-1], approximate=True)
-    return done
+    return _STREAM.consume(client(), stream_key(), cursors=SpoolCursor, handle=handle, max_rows=max_rows)

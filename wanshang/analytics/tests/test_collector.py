@@ -8,6 +8,7 @@ import pytest
 from wanshang.analytics import collector
 from wanshang.analytics.collector import GRACE_SECONDS, WINDOW_SECONDS, EventRecord, ingest, spool, spool_dir
 from wanshang.analytics.models import Event, SpoolCursor
+from wanshang.common import spool as spooling
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +185,7 @@ def test_a_foreign_line_is_skipped_and_the_rest_is_read(line):
 
 
 def test_a_failed_write_never_fails_the_page_and_later_events_still_land(monkeypatch):
-    real_write = collector.os.write
+    real_write = spooling.os.write
     calls = []
 
     def disk_full(fd, data):
@@ -193,9 +194,9 @@ def test_a_failed_write_never_fails_the_page_and_later_events_still_land(monkeyp
             return real_write(fd, bytes(data[: len(data) // 2]))  # half of it made it to the disk
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(collector.os, "write", disk_full)
+    monkeypatch.setattr(spooling.os, "write", disk_full)
     spool([pv(1)])  # logged and dropped, not raised
-    monkeypatch.setattr(collector.os, "write", real_write)
+    monkeypatch.setattr(spooling.os, "write", real_write)
     spool([pv(2)])
     assert ingest(now=NOW) == 1
     assert Event.objects.get().visitor == f"{2:032x}"
