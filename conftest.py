@@ -101,8 +101,13 @@ def require_postgres():
 
 @pytest.fixture(autouse=True)
 def _own_event_spool(settings, tmp_path):
-    """Each test spools its 数据中心 events into a folder of its own (tests/analytics read them with ingest())."""
-    settings.WANSHANG = {**settings.WANSHANG, "ANALYTICS_SPOOL_DIR": str(tmp_path / "events")}
+    """Each test spools its 数据中心 events and its ad impressions and clicks into folders of its own (tests read
+    them with the ingest jobs: analytics' ingest(), ads' `wanshang.ads.tests.spooling.ads_ingested()`)."""
+    settings.WANSHANG = {
+        **settings.WANSHANG,
+        "ANALYTICS_SPOOL_DIR": str(tmp_path / "events"),
+        "ADS_SPOOL_DIR": str(tmp_path / "adevents"),
+    }
 
 
 @pytest.fixture(autouse=True)

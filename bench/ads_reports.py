@@ -12,10 +12,11 @@ Database: `wanshang_bench_adreports` on PostgreSQL, `$WANSHANG_VAR_DIR/events/ad
 each a funded keyword plan through `ads.services`: the first shop 20 ad groups × 10 keywords (200), the others one
 group of 20.
 
-`logging` times the real write paths, one process: `traffic.impressions_record` (one multi-row INSERT per search
-page view of 4 ads; then the same calls committed 50 page views at a time), `traffic.click_record` for valid clicks (signed token → click row → `ad_charge` under its
-budget guards → status) and for robots' clicks (recorded, never charged), and a mixed stream (4 impressions a
-page view, 3 % of page views clicked). Events per second of each.
+`logging` times the real paths, one process, with a fresh ads spool folder: the request side
+(`traffic.impressions_record` of a page view of 4 ads and `traffic.click_record` of a valid or a robot's click
+append a line to the spool: µs each), then the `ads.ingest` job over what was spooled (events/s: read, parse,
+insert impressions, settle and charge clicks under the budget guards, commit) for impressions, valid clicks
+(charged), robots' clicks and a mixed stream (4 impressions a page view, each clicked with `--ctr`, 3 %).
 
 `load` bulk-inserts 30 local days ending now (the hourly curve of bench/_events.py) of raw rows: impressions of the
 first shop over its 200 keywords and two placements, `--others` impressions spread over the other shops; clicks at
@@ -58,6 +59,7 @@ def parse_args(argv=None):
     log = sub.add_parser("logging", help="impression and click logging throughput")
     log.add_argument("--pages", type=int, default=5000, help="search page views of 4 ads")
     log.add_argument("--clicks", type=int, default=3000)
+    log.add_argument("--ctr", type=float, default=0.03, help="mixed stream: share of impressions clicked")
     load = sub.add_parser("load", help="bulk-insert 30 days of ad events")
     load.add_argument("--impressions", type=int, default=3_000_000, help="the first shop's impressions")
     load.add_argument("--others", type=int, default=1_500_000, help="the other shops' impressions")
@@ -188,80 +190,103 @@ def _token(ad, shop_of, *, visitor: str, now) -> str:
     return token_make(win=win, query="压测", page_view=os.urandom(16).hex(), visitor=visitor, now=now)
 
 
-def logging_bench(db: str, pages: int, clicks: int) -> None:
-    from django.db import transaction
+def _spool_dir() -> str:
+    """A fresh ads spool folder for this run (so the ingest reads only what this run spooled)."""
+    import tempfile
+
+    from django.conf import settings
+
+    path = tempfile.mkdtemp(prefix="adlog-spool-")
+    settings.WANSHANG = {**settings.WANSHANG, "ADS_SPOOL_DIR": path, "ADS_TRANSPORT": "spool"}
+    return path
+
+
+def _ingest_figure(events: int) -> dict:
+    """Run the ads.ingest job over what was spooled: events/s of the whole job (read, parse, insert, settle
+    and charge the clicks, commit), and the clicks' statuses."""
+    from django.db.models import Count
+
+    from wanshang.ads.models import AdClick
+    from wanshang.ads.services import ad_events_ingest
+
+    before = dict(AdClick.objects.values_list("status").annotate(n=Count("id")))
+    t0 = time.perf_counter()
+    read = ad_events_ingest(max_rows=10**9)
+    took = time.perf_counter() - t0
+    after = dict(AdClick.objects.values_list("status").annotate(n=Count("id")))
+    statuses = {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
+    return {"events": read, "expected": events, "seconds": round(took, 3), "per_s": round(read / took),
+            "statuses": statuses}  # fmt: skip
+
+
+def _timed(fn, items) -> tuple[float, list]:
+    t0 = time.perf_counter()
+    out = [fn(*item) for item in items]
+    return time.perf_counter() - t0, out
+
+
+def logging_bench(db: str, pages: int, clicks: int, ctr: float) -> None:
+    """The request side (µs a page view's impressions and a click cost the web process) and the ingest job's
+    throughput (events/s) for impressions, valid clicks (charged), and a mixed stream."""
     from django.utils import timezone
 
     from wanshang.ads.traffic import click_record, impressions_record
 
     meta, rng = _meta(db), random.Random(7)
-    now = timezone.now()
+    spool = _spool_dir()
     figures = {}
-    batches = [_ads(meta, rng) for _ in range(pages)]
-    t0 = time.perf_counter()
-    for served, shop_of in batches:
-        impressions_record(
-            served=served, shop_of=shop_of, page_view=os.urandom(16).hex(), query="压测", visitor="v" * 32,
-            terminal="pc", now=now,
-        )  # fmt: skip
-    took = time.perf_counter() - t0
-    figures["impressions"] = {
-        "events": pages * 4,
-        "seconds": round(took, 2),
-        "per_s": round(pages * 4 / took),
-    }
-    # the same calls, 50 page views per transaction (what a batching writer would commit at once)
-    t0 = time.perf_counter()
-    for i in range(0, pages, 50):
-        with transaction.atomic():
-            for served, shop_of in batches[i : i + 50]:
-                impressions_record(
-                    served=served, shop_of=shop_of, page_view=os.urandom(16).hex(), query="压测",
-                    visitor="v" * 32, terminal="pc", now=now,
-                )  # fmt: skip
-    took = time.perf_counter() - t0
-    figures["impressions_50_per_tx"] = {"events": pages * 4, "seconds": round(took, 2),
-                                        "per_s": round(pages * 4 / took)}  # fmt: skip
-    for kind, agent in (("valid_clicks", BROWSER), ("bot_clicks", "Baiduspider/2.0")):
-        todo = []
-        for i in range(clicks):
-            served, shop_of = _ads(meta, rng, 1)
-            visitor = f"{kind}{i}{os.urandom(4).hex()}"[:32]
-            todo.append((_token(served[0], shop_of, visitor=visitor, now=timezone.now()), visitor))
-        click_record(token=todo[0][0], visitor=todo[0][1], user_id=None, user_agent=agent)  # the index, once
-        t0 = time.perf_counter()
-        statuses: dict[str, int] = {}
-        for token, visitor in todo[1:]:
-            out = click_record(token=token, visitor=visitor, user_id=None, user_agent=agent)
-            statuses[out.status] = statuses.get(out.status, 0) + 1
-        took = time.perf_counter() - t0
-        figures[kind] = {"events": len(todo) - 1, "seconds": round(took, 2), "per_s": round((len(todo) - 1) / took),
-                         "statuses": statuses}  # fmt: skip
-    # the mixed stream: 4 impressions a page view, 3 % of page views clicked (valid)
-    stream = []
-    for i in range(pages):
-        served, shop_of = _ads(meta, rng)
-        visitor = f"mix{i}{os.urandom(4).hex()}"[:32]
-        token = (
-            _token(served[0], shop_of, visitor=visitor, now=timezone.now()) if rng.random() < 0.03 else None
-        )
-        stream.append((served, shop_of, visitor, token))
-    t0 = time.perf_counter()
-    events = 0
-    for served, shop_of, visitor, token in stream:
+
+    def page(served, shop_of, visitor):
         impressions_record(
             served=served, shop_of=shop_of, page_view=os.urandom(16).hex(), query="压测", visitor=visitor,
             terminal="pc", now=timezone.now(),
         )  # fmt: skip
-        events += len(served)
-        if token:
-            click_record(token=token, visitor=visitor, user_id=None, user_agent=BROWSER)
+        return len(served)
+
+    def click(token, visitor, agent=BROWSER):
+        return click_record(token=token, visitor=visitor, user_id=None, user_agent=agent).status
+
+    def clicks_todo(kind: str, n: int) -> list[tuple]:
+        todo = []
+        for i in range(n):
+            served, shop_of = _ads(meta, rng, 1)
+            visitor = f"{kind}{i}{os.urandom(4).hex()}"[:32]
+            todo.append((_token(served[0], shop_of, visitor=visitor, now=timezone.now()), visitor))
+        return todo
+
+    # impressions: page views of 4 ads
+    batches = [(*_ads(meta, rng), "v" * 32) for _ in range(pages)]
+    took, _ = _timed(page, batches)
+    figures["impressions_request"] = {"pages": pages, "us_per_page_view": round(took / pages * 1e6, 1)}
+    figures["impressions_ingest"] = _ingest_figure(pages * 4)
+    # valid clicks (every one charged) and robots' clicks (recorded, never charged)
+    for kind, agent in (("valid_clicks", BROWSER), ("bot_clicks", "Baiduspider/2.0")):
+        todo = [(token, visitor, agent) for token, visitor in clicks_todo(kind, clicks)]
+        took, _ = _timed(click, todo)
+        figures[f"{kind}_request"] = {"clicks": clicks, "us_per_click": round(took / clicks * 1e6, 1)}
+        figures[f"{kind}_ingest"] = _ingest_figure(clicks)
+    # the mixed stream: 4 impressions a page view, each clicked with probability `ctr` (valid, charged)
+    stream = []
+    for i in range(pages):
+        served, shop_of = _ads(meta, rng)
+        visitor = f"mix{i}{os.urandom(4).hex()}"[:32]
+        tokens = [
+            _token(ad, shop_of, visitor=visitor, now=timezone.now()) for ad in served if rng.random() < ctr
+        ]
+        stream.append((served, shop_of, visitor, tokens))
+    t0 = time.perf_counter()
+    events = 0
+    for served, shop_of, visitor, tokens in stream:
+        events += page(served, shop_of, visitor)
+        for token in tokens:
+            click(token, visitor)
             events += 1
     took = time.perf_counter() - t0
-    figures["mixed"] = {"events": events, "seconds": round(took, 2), "per_s": round(events / took)}
+    figures["mixed_request"] = {"events": events, "us_per_event": round(took / events * 1e6, 1)}
+    figures["mixed_ingest"] = _ingest_figure(events)
     for name, f in figures.items():
-        print(f"{name:14} {f['events']:>8} events in {f['seconds']:>7.2f} s = {f['per_s']:>7} /s")
-    result("logging", db, **figures)
+        print(f"{name:22} {json.dumps(f, ensure_ascii=False)}")
+    result("logging", db, spool=spool, **figures)
 
 
 # --- load -------------------------------------------------------------------------------------------------------
@@ -498,7 +523,7 @@ def main(argv=None) -> None:
         _common.require_current_schema()
     {
         "setup": lambda: setup(db),
-        "logging": lambda: logging_bench(db, args.pages, args.clicks),
+        "logging": lambda: logging_bench(db, args.pages, args.clicks, args.ctr),
         "load": lambda: load(db, args.impressions, args.others, args.seed),
         "rollup": lambda: rollup(db),
         "measure": lambda: measure(db, args.reps, not args.no_terms),

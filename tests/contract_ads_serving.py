@@ -10,6 +10,7 @@ BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/1
 
 def seller_ads_reports(contract, owner, B: str, shop, make_product) -> None:
     from wanshang.ads import services
+    from wanshang.ads.tests.spooling import click_settled
     from wanshang.search.selectors import query_words
 
     data = services.PlanInput(
@@ -31,7 +32,7 @@ def seller_ads_reports(contract, owner, B: str, shop, make_product) -> None:
     [ad] = services.search_ads_serve(
         words=query_words("半身裙"), query="半身裙", page=1, per_page=40, visitor="c" * 32, terminal="pc"
     )
-    services.click_record(token=ad.token, visitor="c" * 32, user_id=None, user_agent=BROWSER)
+    click_settled(token=ad.token, visitor="c" * 32, user_id=None, user_agent=BROWSER)
 
     for by in ("day", "hour", "plan", "group", "keyword", "placement"):
         contract.call(owner, "get", f"{B}/ads/reports", query={"by": by, "days": 7}, expect=200)

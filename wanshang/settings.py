@@ -387,6 +387,11 @@ WANSHANG = {
     "ANALYTICS_REDIS_URL": os.environ.get("ANALYTICS_REDIS_URL", os.environ.get("REDIS_URL", "")),
     "ANALYTICS_STREAM": os.environ.get("ANALYTICS_STREAM", "wanshang:events"),
     "ANALYTICS_STREAM_MAXLEN": int(os.environ.get("ANALYTICS_STREAM_MAXLEN", "5000000")),
+    # Ad impressions and clicks are spooled the same way and inserted (and clicks charged) by `ads.ingest`
+    # (ads/adspool.py); ADS_TRANSPORT=redis sends them to the ADS_STREAM stream on ANALYTICS_REDIS_URL.
+    "ADS_SPOOL_DIR": os.environ.get("ADS_SPOOL_DIR", str(VAR_DIR / "adevents")),
+    "ADS_TRANSPORT": os.environ.get("ADS_TRANSPORT", os.environ.get("ANALYTICS_TRANSPORT", "spool")),
+    "ADS_STREAM": os.environ.get("ADS_STREAM", "wanshang:adevents"),
     # An hour is a payment gap when its paid orders fall below this share of the usual level for that hour.
     "ANOMALY_DROP_RATIO": float(os.environ.get("ANOMALY_DROP_RATIO", "0.3")),
     "SCHEDULER_INTERVAL_SECONDS": int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30")),

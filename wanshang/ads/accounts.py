@@ -3,6 +3,7 @@ clicks and the platform's adjustments. Every movement is one ledger row written 
 the balance; every debit is an atomic conditional update. docs/ads.md, "Money"."""
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -133,8 +134,9 @@ def topup_credit(*, payment_id: int, amount_fen: int, now=None) -> AdLedgerEntry
 @dataclass(frozen=True)
 class ChargeResult:
     charged: bool
-    reason: str = ""  # "" / duplicate / daily_budget / total_budget / balance
+    reason: str = ""  # "" / duplicate / daily_budget / total_budget / balance (or why the charge is invalid)
     entry: AdLedgerEntry | None = None
+    invalid: bool = False  # ad_charge_batch: the charge itself is not allowed (group gone, price too high)
 
 
 class _Refused(Exception):
@@ -244,6 +246,153 @@ def _mark_exhausted(*, day_id: int, reason: str, now) -> None:
     AdPlanDay.objects.filter(pk=day_id, exhausted_at__isnull=True).update(
         exhausted_at=now, exhausted_reason=reason
     )
+
+
+# --- a batch of clicks' charges (the ads ingest job) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChargeItem:
+    ref: str  # the ledger reference, unique per click: `adclick:<id>`
+    group_id: int
+    price_fen: int
+    keyword_id: int | None
+    now: object  # the click's time: its plan day
+
+
+class ChargeConflict(Exception):
+    """A guarded update found less room than the locked rows said: the batch rolls back (and is retried)."""
+
+
+def ad_charge_batch(*, items: list[ChargeItem]) -> dict[str, ChargeResult]:
+    """Charge many clicks in the caller's transaction, in their order, with the same hard limits as
+    `ad_charge`: {ref: ChargeResult}. The rows are locked in `ad_charge`'s order (every plan day by primary key,
+    then every plan, then every account), so a batch and single charges never wait on each other in a cycle;
+    each click is checked against the locked values as the earlier ones left them (daily budget, total budget,
+    balance: a refused click changes nothing and marks its day exhausted, as a refused `ad_charge` does); then
+    one conditional UPDATE per day, plan and account adds up the accepted clicks (a guard that finds less room
+    raises ChargeConflict: the batch rolls back), and the ledger rows go in together with their running
+    balances. A reference already in the ledger is answered `duplicate`; a charge that is not allowed (group
+    gone, a price above the platform's maximum bid) is answered `invalid` with the reason."""
+    results: dict[str, ChargeResult] = {}
+    max_bid = ad_settings().max_bid_fen
+    groups = {
+        g.pk: g for g in AdGroup.objects.select_related("plan").filter(pk__in={i.group_id for i in items})
+    }
+    done = set(
+        AdLedgerEntry.objects.filter(kind=Kind.CHARGE, reference__in=[i.ref for i in items]).values_list(
+            "reference", flat=True
+        )
+    )
+    todo = []
+    for item in items:
+        if item.ref in done:
+            results[item.ref] = ChargeResult(False, "duplicate")
+        elif not isinstance(item.price_fen, int) or item.price_fen <= 0:
+            results[item.ref] = ChargeResult(False, "扣费金额必须大于 0", invalid=True)
+        elif item.price_fen > max_bid:
+            results[item.ref] = ChargeResult(False, "扣费金额超过平台最高出价", invalid=True)
+        elif item.group_id not in groups:
+            results[item.ref] = ChargeResult(False, "推广单元不存在", invalid=True)
+        else:
+            done.add(item.ref)
+            todo.append((item, groups[item.group_id].plan, _today(item.now)))
+    if todo:
+        results.update(_batch_guarded(todo))
+    return results
+
+
+def _locked_days(todo) -> dict:
+    plans = {plan.pk: plan for _i, plan, _d in todo}
+    wanted = {(plan.pk, day) for _i, plan, day in todo}
+    AdPlanDay.objects.bulk_create(
+        [AdPlanDay(plan_id=p, date=d, shop_id=plans[p].shop_id) for p, d in wanted], ignore_conflicts=True
+    )
+    days = AdPlanDay.objects.filter(plan_id__in=plans, date__in={d for _p, d in wanted}).order_by("pk")
+    return {(row.plan_id, row.date): row for row in days.select_for_update()}
+
+
+def _batch_guarded(todo) -> dict[str, ChargeResult]:
+    days = _locked_days(todo)
+    plans = {
+        p.pk: p
+        for p in AdPlan.objects.filter(pk__in={plan.pk for _i, plan, _d in todo})
+        .order_by("pk")
+        .select_for_update()
+    }
+    accounts = {
+        a.shop_id: a
+        for a in AdAccount.objects.filter(shop_id__in={p.shop_id for p in plans.values()})
+        .order_by("pk")
+        .select_for_update()
+    }
+    results, added, entries, exhausted = {}, defaultdict(lambda: [0, 0]), [], {}
+    for item, _plan, date_ in todo:
+        plan, day = plans[_plan.pk], days[(_plan.pk, date_)]
+        account = accounts.get(plan.shop_id)
+        price = item.price_fen
+        if day.spend_fen + price > plan.daily_budget_fen:
+            reason = AdPlanDay.Stop.DAILY_BUDGET
+        elif plan.total_budget_fen is not None and plan.total_spend_fen + price > plan.total_budget_fen:
+            reason = AdPlanDay.Stop.TOTAL_BUDGET
+        elif account is None or account.balance_fen < price:
+            reason = AdPlanDay.Stop.BALANCE
+        else:
+            reason = ""
+        if reason:
+            exhausted.setdefault(day.pk, (reason, item.now))
+            results[item.ref] = ChargeResult(False, reason)
+            continue
+        day.spend_fen += price
+        plan.total_spend_fen += price
+        account.balance_fen -= price
+        for key in (("day", day.pk), ("plan", plan.pk), ("account", account.pk)):
+            added[key][0] += price
+            added[key][1] += 1
+        entries.append(
+            AdLedgerEntry(
+                account_id=account.pk,
+                shop_id=plan.shop_id,
+                kind=Kind.CHARGE,
+                amount_fen=-price,
+                balance_after_fen=account.balance_fen,
+                reference=item.ref,
+                note=f"点击扣费 {plan.name}"[:200],
+                plan_id=plan.pk,
+                group_id=item.group_id,
+                keyword_id=item.keyword_id,
+            )
+        )
+        results[item.ref] = ChargeResult(True, "")
+    _apply(added, days, plans)
+    made = AdLedgerEntry.objects.bulk_create(entries)
+    for entry in made:
+        results[entry.reference] = ChargeResult(True, "", entry)
+    for day_id, (reason, when) in exhausted.items():
+        _mark_exhausted(day_id=day_id, reason=reason, now=when)
+    return results
+
+
+def _apply(added: dict, days: dict, plans: dict) -> None:
+    """The accepted clicks' sums, each through the conditional update `ad_charge` uses."""
+    budgets = {row.pk: plans[row.plan_id].daily_budget_fen for row in days.values()}
+    order = ("day", "plan", "account")  # the lock order
+    for (kind, pk), (fen, clicks) in sorted(added.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
+        if kind == "day":
+            ok = AdPlanDay.objects.filter(pk=pk, spend_fen__lte=budgets[pk] - fen).update(
+                spend_fen=F("spend_fen") + fen, clicks=F("clicks") + clicks
+            )
+        elif kind == "plan":
+            rows = AdPlan.objects.filter(pk=pk)
+            if plans[pk].total_budget_fen is not None:
+                rows = rows.filter(total_spend_fen__lte=F("total_budget_fen") - fen)
+            ok = rows.update(total_spend_fen=F("total_spend_fen") + fen)
+        else:
+            ok = AdAccount.objects.filter(pk=pk, balance_fen__gte=fen).update(
+                balance_fen=F("balance_fen") - fen
+            )
+        if not ok:
+            raise ChargeConflict(f"{kind} {pk}: less room than its locked row showed")
 
 
 def invalid_click_refund(*, charge_ref: str, reason: str, actor=None) -> AdLedgerEntry:

@@ -17,6 +17,7 @@ from wanshang.common.dates import day_bounds
 
 CPM_BLOCK = 1000
 CPM_CATCH_UP_DAYS = 7
+LATE_IMPRESSIONS = timedelta(minutes=2)  # a day's impressions may reach the table this late (ads.ingest)
 
 
 def cpm_uncharged_fen(*, plan_ids, day) -> dict:
@@ -75,9 +76,11 @@ def cpm_charge_due(now=None) -> CpmRun:
         .values_list("group_id", "plan_id")
         .distinct()
     )
+    # a past day's short last block waits until its last impressions can have been ingested
+    closed_before = timezone.localdate(now - LATE_IMPRESSIONS)
     for group_id, plan_id in sorted(pairs):
         for offset in range(CPM_CATCH_UP_DAYS, -1, -1):
-            _charge_group_day(plans[plan_id], group_id, today - timedelta(days=offset), today, run)
+            _charge_group_day(plans[plan_id], group_id, today - timedelta(days=offset), closed_before, run)
     return run
 
 

@@ -363,6 +363,7 @@ from wanshang.ads.traffic_models import (  # noqa: E402, F401  (serving)
     AdClick,
     AdConversion,
     AdImpression,
+    AdSpoolCursor,
     Placement,
 )
 

@@ -1,15 +1,18 @@
 """Writes of 推广中心 (re-exported from the modules behind them: `accounts` the money, `structure` the
 直通车 plans, groups, keywords, negatives and creatives, `rules` the platform's settings)."""
 
+from wanshang.ads.accounts import ChargeItem as ChargeItem
 from wanshang.ads.accounts import ChargeResult as ChargeResult
 from wanshang.ads.accounts import account_adjust as account_adjust
 from wanshang.ads.accounts import account_for_shop as account_for_shop
 from wanshang.ads.accounts import ad_charge as ad_charge
+from wanshang.ads.accounts import ad_charge_batch as ad_charge_batch
 from wanshang.ads.accounts import invalid_click_refund as invalid_click_refund
 from wanshang.ads.accounts import topup_create as topup_create
 from wanshang.ads.accounts import topup_credit as topup_credit
 from wanshang.ads.accounts import topup_pay_sandbox as topup_pay_sandbox
 from wanshang.ads.accounts import topup_start as topup_start
+from wanshang.ads.adspool import ad_events_ingest as ad_events_ingest
 from wanshang.ads.rules import ad_settings_update as ad_settings_update
 from wanshang.ads.structure import KeywordInput as KeywordInput
 from wanshang.ads.structure import PlanInput as PlanInput

@@ -1,6 +1,7 @@
 """What ads does when other apps change things (see common/events.py)."""
 
 from wanshang.ads.accounts import topup_credit
+from wanshang.ads.adspool import ad_events_ingest
 from wanshang.ads.attribution import conversions_record
 from wanshang.ads.autoplans import autoplan_keywords_refresh
 from wanshang.ads.privacy import ad_clicks_forget
@@ -8,6 +9,9 @@ from wanshang.common import events
 from wanshang.common.domain_events import BuyerDataDeleted, OrdersPaid, PaymentSucceeded, ProductSaved
 
 AD_TOPUP = "ad_topup"  # payments' Payment.Purpose.AD_TOPUP
+ATTRIBUTION_INGEST_ROWS = (
+    100_000  # a stalled ingester's backlog is left to the job, not to a payment's request
+)
 
 
 def on_payment_succeeded(event: PaymentSucceeded) -> None:
@@ -20,7 +24,10 @@ def on_payment_succeeded(event: PaymentSucceeded) -> None:
 
 def on_orders_paid(event: OrdersPaid) -> None:
     """Attribute the paid lines to the buyer's last ad click on their product (reporting: after commit, so it
-    may lag and never fails the payment; idempotent per order line)."""
+    may lag and never fails the payment; idempotent per order line). The spooled ad events are ingested first:
+    a click made seconds before the payment may not have reached the table yet (ads/adspool.py). A failure
+    of either is retried by the outbox (`events.retry`)."""
+    ad_events_ingest(max_rows=ATTRIBUTION_INGEST_ROWS)
     conversions_record(orders=event.orders, at=event.at)
 
 

@@ -1,10 +1,18 @@
 """Scheduled work of this context (registered with common.scheduler)."""
 
+from wanshang.ads.adspool import ad_events_ingest
 from wanshang.ads.audience_cpm import cpm_charge_due
 from wanshang.ads.autoplans import autobid_tick
 from wanshang.ads.rollup import rollup_run
 from wanshang.ads.serving import serving_refresh
 from wanshang.common.scheduler import register
+
+
+@register("ads.ingest", every_seconds=10)
+def ads_ingest(now) -> int:
+    """Insert the spooled ad impressions and settle (record, charge) the spooled clicks (ads/adspool.py);
+    exactly once per line, and a missed run's lines are read by the next one."""
+    return ad_events_ingest(now=now.timestamp())
 
 
 @register("ads.serving_refresh", every_seconds=60)

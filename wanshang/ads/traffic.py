@@ -19,18 +19,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core import signing
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from wanshang.ads.accounts import ad_charge
-from wanshang.ads.models import AdKeyword
+from wanshang.ads.adspool import append
 from wanshang.ads.regions import visitor_province
 from wanshang.ads.rotation import arms_of, choose, draw
-from wanshang.ads.serving import current_index, search_auction, serving_state, state_invalidate
-from wanshang.ads.traffic_models import AdClick, AdImpression, Placement
+from wanshang.ads.serving import current_index, search_auction, serving_state
+from wanshang.ads.traffic_models import AdClick, Placement
 from wanshang.catalog.selectors import public_products_in_order
-from wanshang.common.errors import NotFound, ValidationError
+from wanshang.common.errors import ValidationError
 
 log = logging.getLogger("wanshang.ads")
 SALT = "wanshang.ads.click"
@@ -196,40 +193,46 @@ def search_ads_serve(
 def impressions_record(
     *, served, shop_of: dict, page_view: str, query: str, visitor: str, terminal: str, now
 ):
-    """One row per shown ad, in one INSERT (append-only; reports count them)."""
-    AdImpression.objects.bulk_create(
+    """One spooled line per shown ad, in one write (adspool.py); the `ads.ingest` job inserts them within one
+    ingest interval (append-only; reports count them)."""
+    append(
+        "i",
         [
-            AdImpression(
-                ts=now,
-                page_view=page_view,
-                shop_id=shop_of[ad.group_id],
-                plan_id=ad.plan_id,
-                group_id=ad.group_id,
-                keyword_id=ad.keyword_id,
-                product_id=ad.product.pk,
-                position=ad.position,
-                price_fen=ad.price_fen,
-                query=query[:100],
-                visitor=visitor[:32],
-                terminal=terminal[:3],
-                placement=ad.placement,
-                creative_id=ad.creative_id,
-                crowd_id=ad.crowd_id,
+            (
+                now,
+                page_view[:32],
+                shop_of[ad.group_id],
+                ad.plan_id,
+                ad.group_id,
+                ad.keyword_id,
+                ad.product.pk,
+                ad.position,
+                ad.price_fen,
+                query[:100],
+                visitor[:32],
+                terminal[:3],
+                ad.placement,
+                ad.creative_id,
+                ad.crowd_id,
             )
             for ad in served
-        ]
+        ],
     )
 
 
 # --- clicks ----------------------------------------------------------------------------------------------------
 
 
+PENDING = "pending"  # a ClickOutcome of a click the ingest job will settle (charge, or find a replay)
+
+
 @dataclass(frozen=True)
 class ClickOutcome:
     product_id: int
     group_id: int
-    status: str  # an AdClick status, or "replay" for a token already used (nothing recorded)
+    status: str  # an AdClick status known at once (bot, invalid), "pending", or "replay" (nothing recorded)
     charged_fen: int = 0
+    token_hash: str = ""
 
 
 _FIELDS = ("g", "k", "l", "s", "p", "c", "b", "n", "t")
@@ -274,82 +277,45 @@ def _why_not(data: dict, *, visitor: str, user_agent: str, now) -> tuple[str, st
     return "", ""
 
 
-def _first_in_window(data: dict, *, who: str, minutes: int, now) -> bool:
-    """Whether this is the visitor's first click on this ad within the window: an atomic cache claim (shared by
-    every process), and the recorded clicks behind it (a cleared cache)."""
-    if not who:
-        return True
-    if not cache.add(f"ads:click:{who}:{data['g']}", 1, minutes * 60):
-        return False
-    return not AdClick.objects.filter(
-        visitor=who, group_id=data["g"], status=S.CHARGED, ts__gt=now - timedelta(minutes=minutes)
-    ).exists()
-
-
 def click_record(
     *, token: str, visitor: str, user_id: int | None, user_agent: str, terminal: str = "", now=None
 ) -> ClickOutcome:
-    """Record a click on an ad link and charge it when it is valid. Raises ValidationError for a token that
-    is not ours (forged, altered, truncated): nothing is recorded."""
+    """Take a click on an ad link: verify its token, classify what is known at once (a bot, an expired token, a
+    token shown to another visitor, a price outside the bid) and spool it; the `ads.ingest` job records it and,
+    when valid, charges it (click_batch.py: replays, the dedupe window, the budgets). Raises ValidationError for
+    a token that is not ours (forged, altered, truncated): nothing is spooled."""
     now = now or timezone.now()
     data = _payload(token)
     token_hash = hashlib.sha256(token.encode()).hexdigest()
-    if AdClick.objects.filter(token_hash=token_hash).exists():
-        return ClickOutcome(data["p"], data["g"], "replay")
     status, reason = _why_not(data, visitor=visitor, user_agent=user_agent, now=now)
     who = visitor or (f"u{user_id}" if user_id else "")
-    try:  # the token is claimed first: of the same link clicked at once, one request goes on
-        with transaction.atomic():
-            click = AdClick.objects.create(
-                token_hash=token_hash,
-                ts=now,
-                issued_at=datetime.fromtimestamp(data["t"], UTC),
-                page_view=str(data.get("v", ""))[:32],
-                shop_id=data["s"],
-                plan_id=data["l"],
-                group_id=data["g"],
-                keyword_id=data["k"],
-                product_id=data["p"],
-                position=min(data["n"], 32767),
-                query=str(data.get("q", ""))[:100],
-                visitor=who[:32],
-                user_id=user_id,
-                terminal=(terminal or "")[:3],
-                price_fen=data["c"],
-                status=status or S.UNPAID,  # provisional until the charge below says
-                reason=reason or ("" if status else "pending"),
-                **_extras(data),
+    extras = _extras(data)
+    append(
+        "c",
+        [
+            (
+                now,
+                token_hash,
+                datetime.fromtimestamp(data["t"], UTC),
+                str(data.get("v", ""))[:32],
+                data["s"],
+                data["l"],
+                data["g"],
+                data["k"],
+                data["p"],
+                min(data["n"], 32767),
+                str(data.get("q", ""))[:100],
+                who[:32],
+                user_id,
+                (terminal or "")[:3],
+                data["c"],
+                status,
+                reason,
+                extras["placement"],
+                extras.get("creative_id"),
+                extras.get("crowd_id"),
+                "cpm" if data.get("x") == "cpm" else "cpc",
             )
-    except IntegrityError:  # the same token at the same moment: the other request has it
-        return ClickOutcome(data["p"], data["g"], "replay")
-    if status:
-        return ClickOutcome(data["p"], data["g"], status)
-    settings = serving_state(current_index(now), now)[1]
-    if not _first_in_window(data, who=who, minutes=settings.click_dedup_minutes, now=now):
-        AdClick.objects.filter(pk=click.pk).update(status=S.DUPLICATE, reason="window")
-        return ClickOutcome(data["p"], data["g"], S.DUPLICATE)
-    if data.get("x") == "cpm":  # paid by its impressions: a valid click, charged nothing
-        AdClick.objects.filter(pk=click.pk).update(status=S.CHARGED, charged_fen=0, reason="cpm")
-        return ClickOutcome(data["p"], data["g"], S.CHARGED)
-    return _charge(click)
-
-
-def _charge(click: AdClick) -> ClickOutcome:
-    keyword_id = click.keyword_id if AdKeyword.objects.filter(pk=click.keyword_id).exists() else None
-    try:
-        result = ad_charge(
-            group_id=click.group_id,
-            price_fen=click.price_fen,
-            ref=f"adclick:{click.pk}",
-            keyword_id=keyword_id,
-            now=click.ts,
-        )
-    except (NotFound, ValidationError) as exc:  # the group is gone, or the price passes today's maximum bid
-        AdClick.objects.filter(pk=click.pk).update(status=S.INVALID, reason=str(exc.message)[:40])
-        return ClickOutcome(click.product_id, click.group_id, S.INVALID)
-    state_invalidate()  # the plan may have reached its hard stop (or been refused): re-read the stop lists
-    if not result.charged:
-        AdClick.objects.filter(pk=click.pk).update(status=S.UNPAID, reason=result.reason[:40])
-        return ClickOutcome(click.product_id, click.group_id, S.UNPAID)
-    AdClick.objects.filter(pk=click.pk).update(status=S.CHARGED, charged_fen=click.price_fen, reason="")
-    return ClickOutcome(click.product_id, click.group_id, S.CHARGED, click.price_fen)
+        ],
+    )
+    return ClickOutcome(data["p"], data["g"], status or PENDING, 0, token_hash)

@@ -125,3 +125,12 @@ class AdConversion(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["shop", "paid_at"], name="ad_conv_shop_paid")]
+
+
+class AdSpoolCursor(models.Model):
+    """How far the ads' ingest job has read one spool file (or the Redis stream, `redis:<key>`); moved in the
+    transaction that inserts the file's impressions and clicks and charges them (common/spool.py)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    offset = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)

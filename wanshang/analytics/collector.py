@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from django.db import connection
-
 from wanshang.analytics import stream
 from wanshang.analytics.models import Event, SpoolCursor
 from wanshang.common import spool as spooling
@@ -142,30 +140,8 @@ def _row_values(row: list) -> dict:
 
 
 def _insert(rows: list[dict]) -> None:
-    """One multi-row INSERT per batch through the driver's executemany: building an Event instance per row
-    (bulk_create) cost more than the insert itself."""
-    meta = Event._meta
-    columns = [meta.get_field("shop" if f == "shop_id" else f).column for f in FIELDS]
-    quote = connection.ops.quote_name
-    if connection.vendor == "postgresql":  # COPY: one stream instead of a round trip per row
-        connection.ensure_connection()
-        with connection.connection.cursor() as raw:
-            with raw.copy(
-                f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-            ) as copy:
-                for r in rows:
-                    copy.write_row([r[f] for f in FIELDS])
-        return
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cur:
-        for start in range(0, len(rows), BATCH):
-            cur.executemany(
-                sql, [(adapt(r["ts"]), *(r[f] for f in FIELDS[1:])) for r in rows[start : start + BATCH]]
-            )
+    """One COPY (PostgreSQL) or one executemany per batch (common/spool.insert_rows)."""
+    spooling.insert_rows(Event, list(FIELDS), [tuple(r[f] for f in FIELDS) for r in rows], batch=BATCH)
 
 
 def _parse(chunk: bytes) -> list[dict]:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import redis
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import DateTimeField
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -187,6 +188,34 @@ def delete_if_finished(path: Path, now: float, *, cursors) -> None:
             # only a torn last line is left (its writer died mid-write): nothing acknowledged is in it
         path.unlink(missing_ok=True)
         cursor.delete()
+
+
+def insert_rows(model, fields: list[str], rows: list[tuple], *, batch: int = 5000) -> None:
+    """Append rows (tuples in `fields` order) to `model`'s table: COPY on PostgreSQL (one stream instead of a
+    round trip per row), else one prepared INSERT through the driver's executemany. No model instances: building
+    one per row cost more than the insert itself."""
+    if not rows:
+        return
+    meta = model._meta
+    found = [meta.get_field(f) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in found)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.connection.cursor() as raw:
+            with raw.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(found))})"  # noqa: S608 - names from the model
+    adapt = connection.ops.adapt_datetimefield_value
+    times = [i for i, f in enumerate(found) if isinstance(f, DateTimeField)]
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            if times:
+                part = [tuple(adapt(v) if i in times else v for i, v in enumerate(row)) for row in part]
+            cur.executemany(sql, part)
 
 
 # --- the Redis stream transport ---------------------------------------------------------------------------------

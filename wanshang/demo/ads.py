@@ -4,15 +4,16 @@ and a creative —, all through the real services. The plan and the top-up are d
 so the marketplace simulator (`AdTraffic`, below) can run the month's auctions on them.
 
 `AdTraffic` is the simulator's ad side: each simulated search page runs the real auction (`search_ads_serve`,
-impressions recorded at the simulated time); some visitors click an ad (`click_record`, charged through
-`ad_charge` against the plan's day and the account's balance, so balance and ledger agree by construction), a
+impressions spooled at the simulated time); some visitors click an ad (`click_record` spools it; the ingest job,
+run right after each click as the real one runs every 10 s, records it and charges it through `ad_charge_batch`
+against the plan's day and the account's balance, so balance and ledger agree by construction), a
 few clicks come from a robot's user agent (recorded, never charged) or repeat within the dedupe window
 (recorded as duplicates), and the visitor lands on the product as 付费流量 / 直通车. Paid orders are attributed at
 their simulated payment time (`conversions_at`). At the end the ledger's charge rows take their clicks' times and
 the platform refunds a few charged clicks as invalid (`finish`)."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.db.models import Case, DateTimeField, Max, Value, When
@@ -26,6 +27,7 @@ from wanshang.ads.services import (
     AutoPlanInput,
     KeywordInput,
     PlanInput,
+    ad_events_ingest,
     audience_ads_serve,
     audience_setup_update,
     autobid_tick,
@@ -292,7 +294,9 @@ class AdTraffic:
     def day_done(self, end) -> None:
         """The simulated day before `end` is over: the goal plans' λ stepped through its hours in order (the
         `ads.autobid_tick` job catching up at the simulated time, as after downtime), so the next day's bids
-        follow the achieved 投产比. Once a day rather than hourly: each step rebuilds the serving indexes."""
+        follow the achieved 投产比. Once a day rather than hourly: each step rebuilds the serving indexes. The
+        day's spooled impressions are ingested first (the ads.ingest job runs every 10 s)."""
+        ad_events_ingest()
         if self.audience_live:
             autobid_tick(now=end)
 
@@ -322,6 +326,7 @@ class AdTraffic:
             terminal=visit.terminal,
             now=when,
         )
+        outcome = _settled(outcome)
         tally = self.tally
         tally.clicks += outcome.status != "replay"
         tally.robots += outcome.status == "bot"
@@ -343,7 +348,9 @@ class AdTraffic:
 
     def finish(self, *, log) -> None:
         """The ledger's charges dated at their clicks; about one charged click in INVALID_REFUND_EVERY refunded
-        by the platform as invalid a day later (through the service, so the balance moves with the ledger)."""
+        by the platform as invalid a day later (through the service, so the balance moves with the ledger).
+        The impressions spooled since the last click are ingested first."""
+        ad_events_ingest()
         if not self.tally.charged:
             return
         entries = list(
@@ -372,6 +379,17 @@ class AdTraffic:
                 AdLedgerEntry.objects.filter(pk=pk).update(created_at=min(when + timedelta(days=1), now))
         self.tally.refunded = len(refunds)
         log(self.tally.line())
+
+
+def _settled(outcome):
+    """The click as the ingest job settled it (run now, so the next auction sees the charge): "replay" when its
+    token was recorded before."""
+    used = AdClick.objects.filter(token_hash=outcome.token_hash).exists()
+    ad_events_ingest()
+    row = None if used else AdClick.objects.filter(token_hash=outcome.token_hash).first()
+    if row is None:
+        return replace(outcome, status="replay" if used else outcome.status)
+    return replace(outcome, status=row.status, charged_fen=row.charged_fen)
 
 
 def _click_times(references: list[str]) -> dict:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wanshang.ads import selectors, services
+from wanshang.ads.tests.spooling import click_settled
 from wanshang.search.selectors import query_words
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +49,7 @@ def traffic(make_shop, make_product, django_capture_on_commit_callbacks):
             )
             [ad] = [ad for ad in served if ad.plan_id == plan.pk]
             agent = BROWSER if i < clicks else "Baiduspider/2.0"
-            services.click_record(
-                token=ad.token, visitor=visitor, user_id=None, user_agent=agent, terminal="pc"
-            )
+            click_settled(token=ad.token, visitor=visitor, user_id=None, user_agent=agent, terminal="pc")
         return shop
 
     return make

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from wanshang.ads import services
+from wanshang.ads.tests.spooling import ads_ingested, click_settled
 from wanshang.search.selectors import query_words
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +49,11 @@ def traffic(make_shop, make_product, django_capture_on_commit_callbacks):
             served = services.search_ads_serve(
                 words=query_words(word), query=word, page=1, per_page=40, visitor=visitor, terminal="pc"
             )
+            ads_ingested()
             mine = [ad for ad in served if ad.plan_id == plan.pk]
             assert len(mine) == 1
             if i < clicks:
-                outcome = services.click_record(
+                outcome = click_settled(
                     token=mine[0].token, visitor=visitor, user_id=None, user_agent=BROWSER, terminal="pc"
                 )
                 assert outcome.status == "charged"

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from wanshang.ads.services import audience_ads_serve, plan_set_status, target_add
+from wanshang.ads.tests.spooling import ads_ingested
 
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15"
 
@@ -88,7 +89,8 @@ def new_visitor() -> str:
 
 
 def serve(placement="home", *, visitor, user_id=None, terminal="pc", exclude=(), now=None, agent=BROWSER):
-    return audience_ads_serve(
+    """The placement's ads; their impressions ingested (in the table), as after the ingest job ran."""
+    served = audience_ads_serve(
         placement=placement,
         visitor=visitor,
         user_id=user_id,
@@ -97,6 +99,8 @@ def serve(placement="home", *, visitor, user_id=None, terminal="pc", exclude=(),
         exclude_product_ids=exclude,
         now=now,
     )
+    ads_ingested()
+    return served
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from wanshang.ads.models import AdClick, AdImpression, AdLedgerEntry
 from wanshang.ads.tests.audience.conftest import BROWSER, new_visitor
+from wanshang.ads.tests.spooling import ads_ingested
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,7 @@ def test_seller_audience_plan_to_labelled_ads_on_every_placement_to_a_charged_cl
         assert 'class="goods-card ad-card"' in row.text and "广告" in row.text, place
         assert f'data-ad="{group.pk}"' in row.text
         rows[place] = row.text
+    ads_ingested()
     placements = sorted(AdImpression.objects.filter(group_id=group.pk).values_list("placement", flat=True))
     assert placements == ["cart", "home", "order_done", "product"]
     # the plan's frequency cap (4 a day) was reached: a fifth page shows nothing
@@ -93,6 +95,7 @@ def test_seller_audience_plan_to_labelled_ads_on_every_placement_to_a_charged_cl
     assert response.status_code == 302
     # to the product page with the signed paid-traffic marker (analytics counts the visit as 引力魔方)
     assert response["Location"].startswith(f"{reverse('storefront:product', args=[product.pk])}?ad=ads_aud")
+    ads_ingested()  # the ads.ingest job records and charges it
     [click] = AdClick.objects.all()
     assert (click.status, click.placement, click.crowd_id) == ("charged", "home", target.pk)
     assert 1 <= click.charged_fen <= 180  # ¥1.20 × 150 %

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from wanshang.ads.engine import audience as eng
 from wanshang.ads.models import AdClick, AdImpression, AdLedgerEntry, AdPlanDay
-from wanshang.ads.services import click_record
 from wanshang.ads.tests.audience.conftest import BROWSER, new_visitor, serve
+from wanshang.ads.tests.spooling import click_settled
 from wanshang.insights.models import CrowdPack
 
 pytestmark = pytest.mark.django_db
@@ -227,9 +227,9 @@ def test_click_on_cpc_charges_the_gsp_price_and_cpm_click_is_free(
     touch(visitor, make_product(make_shop(category=category)))
     by_group = {a.group_id: a for a in serve("home", visitor=visitor)}
 
-    paid = click_record(token=by_group[cpc.pk].token, visitor=visitor, user_id=None, user_agent=BROWSER)
+    paid = click_settled(token=by_group[cpc.pk].token, visitor=visitor, user_id=None, user_agent=BROWSER)
     assert (paid.status, paid.charged_fen) == ("charged", by_group[cpc.pk].price_fen)
-    free = click_record(token=by_group[cpm.pk].token, visitor=visitor, user_id=None, user_agent=BROWSER)
+    free = click_settled(token=by_group[cpm.pk].token, visitor=visitor, user_id=None, user_agent=BROWSER)
     assert (free.status, free.charged_fen) == ("charged", 0)
     clicks = {c.group_id: c for c in AdClick.objects.all()}
     assert (clicks[cpc.pk].placement, clicks[cpc.pk].crowd_id) == ("home", by_group[cpc.pk].crowd_id)

@@ -3,6 +3,7 @@
 import pytest
 
 from wanshang.ads.services import KeywordInput, keywords_add, plan_set_status
+from wanshang.ads.tests.spooling import ads_ingested
 from wanshang.ads.traffic import search_ads_serve
 from wanshang.search.selectors import query_words
 
@@ -30,7 +31,8 @@ def live_ad(make_shop, make_product, make_plan, make_group, fund, django_capture
 
 
 def serve(q, *, page=1, per_page=40, terminal="pc", visitor="v" * 32, now=None):
-    return search_ads_serve(
+    """The ads of one results page; their impressions ingested (in the table), as after the ingest job ran."""
+    served = search_ads_serve(
         words=query_words(q),
         query=q,
         page=page,
@@ -39,3 +41,5 @@ def serve(q, *, page=1, per_page=40, terminal="pc", visitor="v" * 32, now=None):
         terminal=terminal,
         now=now,
     )
+    ads_ingested()
+    return served

@@ -11,6 +11,7 @@ from django.utils import timezone
 from wanshang.ads import traffic
 from wanshang.ads.models import AdAccount, AdClick, AdConversion, AdLedgerEntry
 from wanshang.ads.tests.serving.conftest import serve
+from wanshang.ads.tests.spooling import click_settled
 from wanshang.common.errors import ValidationError
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ V = "a" * 32
 
 
 def click(token, *, visitor=V, agent=BROWSER, user_id=None, now=None):
-    return traffic.click_record(token=token, visitor=visitor, user_id=user_id, user_agent=agent, now=now)
+    return click_settled(token=token, visitor=visitor, user_id=user_id, user_agent=agent, now=now)
 
 
 def _ad(live_ad, **kw):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from wanshang.ads.models import AdClick, AdConversion, AdLedgerEntry
+from wanshang.ads.tests.spooling import ads_ingested
 
 pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15"
@@ -82,12 +83,14 @@ def test_seller_plan_to_buyer_click_to_attributed_order_to_report(
     assert response.status_code == 302
     location = response["Location"]  # the product page, with the signed marker of a 直通车 landing
     assert location.startswith(f"{reverse('storefront:product', args=[product.pk])}?ad=ads_kw%3A")
+    ads_ingested()  # the ads.ingest job records and charges it
     charge = AdLedgerEntry.objects.get(kind="charge")
     click = AdClick.objects.get()
     assert click.status == "charged" and click.user_id == buyer.pk and click.query == "连衣裙"
     assert 1 <= -charge.amount_fen == click.charged_fen <= 150
     # the same link again is not charged
     assert client.get(href, HTTP_USER_AGENT=BROWSER).status_code == 302
+    ads_ingested()
     assert AdLedgerEntry.objects.filter(kind="charge").count() == 1
 
     # the buyer pays an order of the product: attributed to the click

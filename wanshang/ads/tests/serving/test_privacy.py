@@ -3,9 +3,9 @@ charges, the conversions and other people's clicks stay as they were."""
 
 import pytest
 
-from wanshang.ads import traffic
 from wanshang.ads.models import AdClick, AdLedgerEntry
 from wanshang.ads.tests.serving.conftest import serve
+from wanshang.ads.tests.spooling import click_settled
 
 pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"
@@ -13,7 +13,7 @@ BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/1
 
 def _click(visitor, user_id=None):
     [ad] = serve("连衣裙", visitor=visitor)
-    return traffic.click_record(token=ad.token, visitor=visitor, user_id=user_id, user_agent=BROWSER)
+    return click_settled(token=ad.token, visitor=visitor, user_id=user_id, user_agent=BROWSER)
 
 
 def test_a_deletion_unlinks_the_buyers_ad_clicks_and_keeps_the_charges(live_ad, buyer, make_user):

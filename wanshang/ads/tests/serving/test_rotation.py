@@ -5,8 +5,9 @@ import pytest
 
 from wanshang.ads.creative_report import creative_report
 from wanshang.ads.rotation import EXPLORE_IMPRESSIONS, Arm, choose, shares
-from wanshang.ads.services import click_record, creative_add, creative_delete
+from wanshang.ads.services import creative_add, creative_delete
 from wanshang.ads.tests.serving.conftest import serve
+from wanshang.ads.tests.spooling import ads_ingested, click_settled
 from wanshang.ads.traffic_models import AdClick, AdImpression
 from wanshang.common.errors import NotFound
 
@@ -64,7 +65,7 @@ def test_served_ads_wear_the_groups_creatives_in_turn(with_creatives):
     recorded = list(AdImpression.objects.filter(group_id=group.pk).values_list("creative_id", flat=True))
     assert sorted(recorded) == sorted(seen)
     # the click carries the creative through the signed token
-    click_record(token=ad.token, visitor="v" * 32, user_id=None, user_agent=BROWSER)
+    click_settled(token=ad.token, visitor="v" * 32, user_id=None, user_agent=BROWSER)
     assert AdClick.objects.get().creative_id == ad.creative_id
 
 
@@ -87,7 +88,7 @@ def test_the_creatives_report_counts_each_creative(with_creatives, django_captur
     shop, group, _kws, (first, second) = with_creatives()
     served = [serve("连衣裙")[0] for _ in range(12)]
     clicked = next(ad for ad in served if ad.creative_id == first.pk)
-    click_record(token=clicked.token, visitor="v" * 32, user_id=None, user_agent=BROWSER)
+    click_settled(token=clicked.token, visitor="v" * 32, user_id=None, user_agent=BROWSER)
     rows = {r.creative_id: r for r in creative_report(shop=shop, group_id=group.pk, days=7)}
     shown = {c: sum(1 for ad in served if ad.creative_id == c) for c in (first.pk, second.pk)}
     assert (rows[first.pk].impressions, rows[first.pk].clicks) == (shown[first.pk], 1)
@@ -121,6 +122,7 @@ def test_the_search_page_and_api_show_the_creative_on_the_ad_card(client, with_c
     card = html[html.index('class="goods-card ad-card"') :][:2000]
     assert f'data-ad-creative="{creative.pk}"' in card
     assert creative.title in card and creative.image_url in card
+    ads_ingested()
     assert AdImpression.objects.get().creative_id == creative.pk
     answer = client.get("/api/store/search", {"q": "连衣裙"}, HTTP_USER_AGENT=BROWSER).json()
     [ad] = answer["ads"]

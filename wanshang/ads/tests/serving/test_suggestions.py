@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from wanshang.ads.rules import ad_settings
-from wanshang.ads.services import KeywordInput, click_record, keywords_add, suggestion_add
+from wanshang.ads.services import KeywordInput, keywords_add, suggestion_add
 from wanshang.ads.suggestions import keyword_suggestions, suggested_bid
 from wanshang.ads.tests.serving.conftest import serve
+from wanshang.ads.tests.spooling import click_settled
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.search.services import query_click, query_record
 
@@ -67,7 +68,7 @@ def test_competition_ctr_and_the_suggested_bid(scene):
     for _ in range(3):
         ads = serve("雪纺连衣裙")
         assert len(ads) == 2  # both rivals shown: 2 impressions per search
-    click_record(token=ads[0].token, visitor="v" * 32, user_id=None, user_agent=BROWSER)
+    click_settled(token=ads[0].token, visitor="v" * 32, user_id=None, user_agent=BROWSER)
     rows = {s.word: s for s in keyword_suggestions(shop=shop, group_id=group.pk)}
     dress = rows["雪纺 连衣裙"]
     assert dress.competition == 2  # two other shops bid on these words, with or without the space

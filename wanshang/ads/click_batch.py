@@ -1,0 +1,183 @@
+"""Settle a batch of spooled clicks, inside the ingest job's transaction (adspool.py): one pass per batch.
+
+1. Replays are dropped: a token hash already in the batch or among the recorded clicks (one look-up for the
+   batch) adds nothing. The insert itself skips a hash another ingester recorded meanwhile (ON CONFLICT DO
+   NOTHING on the unique token_hash), and only the rows it inserted are charged.
+2. The dedupe window, in time order: a valid click of a visitor on an ad is a `duplicate` when a valid click
+   (charged or unpaid) of the same visitor on the same ad lies within AdSettings' window before it, in this
+   batch or recorded (one look-up), or when another ingester's click holds the cache claim of that visitor and
+   ad (the claim holds the token hash, so a batch re-processed after a crash finds its own claim).
+3. The rows go in with one multi-row INSERT … RETURNING; the valid CPC clicks are charged through
+   `accounts.ad_charge_batch` (the same hard limits as `ad_charge`, rows locked in its order, one ledger row per
+   click with reference `adclick:<id>`), refused ones are `unpaid`, and the statuses are written with one UPDATE
+   per outcome. A crash before the commit rolls all of it back with the cursor: the batch is settled again from
+   the start, never charged twice.
+4. After the commit the serving processes re-read their stop lists once (a plan may have reached its stop).
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+
+from wanshang.ads.accounts import ChargeItem, ad_charge_batch
+from wanshang.ads.models import AdKeyword
+from wanshang.ads.rules import ad_settings
+from wanshang.ads.serving import state_invalidate
+from wanshang.ads.traffic_models import AdClick, Placement
+
+S = AdClick.Status
+ROW_FIELDS = (
+    "token_hash",
+    "ts",
+    "issued_at",
+    "page_view",
+    "shop_id",
+    "plan_id",
+    "group_id",
+    "keyword_id",
+    "product_id",
+    "position",
+    "query",
+    "visitor",
+    "user_id",
+    "terminal",
+    "price_fen",
+    "charged_fen",
+    "status",
+    "reason",
+    "placement",
+    "creative_id",
+    "crowd_id",
+)
+INSERT_ROWS = 500  # rows per INSERT statement (SQLite's limit on parameters)
+
+
+def clicks_settle(clicks: list[dict]) -> int:
+    """Record and charge spooled clicks (dicts of adspool.CLICK_FIELDS); returns the clicks recorded."""
+    fresh = _unseen(clicks)
+    if not fresh:
+        return 0
+    fresh.sort(key=lambda c: (c["ts"], c["token_hash"]))
+    _window_apply(fresh, timedelta(minutes=ad_settings().click_dedup_minutes))
+    for c in fresh:
+        c["charged_fen"] = 0
+        if c["placement"] not in Placement.values:
+            c["placement"] = Placement.SEARCH
+        if c["status"]:
+            continue
+        if c["billing"] == "cpm":  # paid by its impressions: a valid click, charged nothing
+            c["status"], c["reason"] = S.CHARGED, "cpm"
+        else:
+            c["status"], c["reason"], c["charge"] = S.UNPAID, "pending", True  # settled below
+    ids = _insert(fresh)
+    due = [c for c in fresh if c.get("charge") and c["token_hash"] in ids]
+    if due:
+        _charge(due, ids)
+        transaction.on_commit(state_invalidate)
+    return len(ids)
+
+
+def _unseen(clicks: list[dict]) -> list[dict]:
+    first: dict[str, dict] = {}
+    for c in clicks:
+        first.setdefault(c["token_hash"], c)
+    hashes = list(first)
+    seen = set()
+    for start in range(0, len(hashes), 2000):
+        seen.update(
+            AdClick.objects.filter(token_hash__in=hashes[start : start + 2000]).values_list(
+                "token_hash", flat=True
+            )
+        )
+    return [c for h, c in first.items() if h not in seen]
+
+
+def _window_apply(clicks: list[dict], window: timedelta) -> None:
+    """Mark repeats within the window `duplicate` (clicks in time order)."""
+    valid = [c for c in clicks if not c["status"] and c["visitor"]]
+    if not valid:
+        return
+    earlier: dict[tuple, list] = defaultdict(list)
+    recorded = AdClick.objects.filter(
+        visitor__in={c["visitor"] for c in valid},
+        group_id__in={c["group_id"] for c in valid},
+        status__in=(S.CHARGED, S.UNPAID),
+        ts__gt=valid[0]["ts"] - window,
+        ts__lte=valid[-1]["ts"],
+    ).values_list("visitor", "group_id", "ts")
+    for who, group_id, ts in recorded:
+        earlier[(who, group_id)].append(ts)
+    for c in valid:
+        key = (c["visitor"], c["group_id"])
+        if any(c["ts"] - window < ts <= c["ts"] for ts in earlier[key]) or not _claim(c, window):
+            c["status"], c["reason"] = S.DUPLICATE, "window"
+        else:
+            earlier[key].append(c["ts"])
+
+
+def _claim(click: dict, window: timedelta) -> bool:
+    """The cache claim shared by every ingester: ours when it was free or already held by this click."""
+    key = f"ads:click:{click['visitor']}:{click['group_id']}"
+    mine = click["token_hash"]
+    return cache.add(key, mine, int(window.total_seconds())) or cache.get(key) == mine
+
+
+def _insert(clicks: list[dict]) -> dict[str, int]:
+    """INSERT … ON CONFLICT (token_hash) DO NOTHING RETURNING: {token hash: id} of the rows inserted."""
+    meta = AdClick._meta
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    columns = ", ".join(quote(meta.get_field(f).column) for f in ROW_FIELDS)
+    one = f"({', '.join(['%s'] * len(ROW_FIELDS))})"
+    ids = {}
+    with connection.cursor() as cur:
+        for start in range(0, len(clicks), INSERT_ROWS):
+            part = clicks[start : start + INSERT_ROWS]
+            params = []
+            for c in part:
+                params.extend(adapt(c[f]) if f in ("ts", "issued_at") else c[f] for f in ROW_FIELDS)
+            cur.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * len(part))} "  # noqa: S608 - names from the model
+                f"ON CONFLICT ({quote(meta.get_field('token_hash').column)}) DO NOTHING "
+                f"RETURNING {quote('id')}, {quote(meta.get_field('token_hash').column)}",
+                params,
+            )
+            ids.update((token_hash, pk) for pk, token_hash in cur.fetchall())
+    return ids
+
+
+def _charge(due: list[dict], ids: dict[str, int]) -> None:
+    keywords = set(
+        AdKeyword.objects.filter(pk__in={c["keyword_id"] for c in due}).values_list("pk", "group_id")
+    )
+    results = ad_charge_batch(
+        items=[
+            ChargeItem(
+                ref=f"adclick:{ids[c['token_hash']]}",
+                group_id=c["group_id"],
+                price_fen=c["price_fen"],
+                keyword_id=c["keyword_id"] if (c["keyword_id"], c["group_id"]) in keywords else None,
+                now=c["ts"],
+            )
+            for c in due
+        ]
+    )
+    outcomes: dict[tuple, list[int]] = defaultdict(list)
+    for c in due:
+        pk = ids[c["token_hash"]]
+        result = results[f"adclick:{pk}"]
+        if result.charged:
+            outcomes[(S.CHARGED, "")].append(pk)
+        elif result.invalid:
+            outcomes[(S.INVALID, result.reason[:40])].append(pk)
+        else:
+            outcomes[(S.UNPAID, result.reason[:40])].append(pk)
+    for (status, reason), pks in outcomes.items():
+        charged = F("price_fen") if status == S.CHARGED else 0
+        for start in range(0, len(pks), 2000):
+            AdClick.objects.filter(pk__in=pks[start : start + 2000]).update(
+                status=status, reason=reason, charged_fen=charged
+            )
