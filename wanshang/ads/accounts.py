@@ -15,6 +15,7 @@ from wanshang.ads.models import AdAccount, AdGroup, AdKeyword, AdLedgerEntry, Ad
 from wanshang.ads.rules import ad_settings
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.common.money import fen_to_yuan_str
+from wanshang.common.spool import insert_rows
 from wanshang.payments.selectors import available_gateways
 from wanshang.payments.services import PURPOSE_AD_TOPUP, payment_create, payment_start, sandbox_pay
 
@@ -305,14 +306,31 @@ def ad_charge_batch(*, items: list[ChargeItem]) -> dict[str, ChargeResult]:
 def _locked_days(todo) -> dict:
     plans = {plan.pk: plan for _i, plan, _d in todo}
     wanted = {(plan.pk, day) for _i, plan, day in todo}
-    AdPlanDay.objects.bulk_create(
-        [AdPlanDay(plan_id=p, date=d, shop_id=plans[p].shop_id) for p, d in wanted], ignore_conflicts=True
+    AdPlanDay.objects.bulk_create(  # in key order: two batches inserting the same new days never deadlock
+        [AdPlanDay(plan_id=p, date=d, shop_id=plans[p].shop_id) for p, d in sorted(wanted)],
+        ignore_conflicts=True,
     )
     days = AdPlanDay.objects.filter(plan_id__in=plans, date__in={d for _p, d in wanted}).order_by("pk")
     return {(row.plan_id, row.date): row for row in days.select_for_update()}
 
 
+LEDGER_FIELDS = (
+    "shop_id",
+    "account_id",
+    "kind",
+    "amount_fen",
+    "balance_after_fen",
+    "reference",
+    "note",
+    "plan_id",
+    "group_id",
+    "keyword_id",
+    "created_at",
+)
+
+
 def _batch_guarded(todo) -> dict[str, ChargeResult]:
+    at = timezone.now()
     days = _locked_days(todo)
     plans = {
         p.pk: p
@@ -350,24 +368,24 @@ def _batch_guarded(todo) -> dict[str, ChargeResult]:
             added[key][0] += price
             added[key][1] += 1
         entries.append(
-            AdLedgerEntry(
-                account_id=account.pk,
-                shop_id=plan.shop_id,
-                kind=Kind.CHARGE,
-                amount_fen=-price,
-                balance_after_fen=account.balance_fen,
-                reference=item.ref,
-                note=f"点击扣费 {plan.name}"[:200],
-                plan_id=plan.pk,
-                group_id=item.group_id,
-                keyword_id=item.keyword_id,
+            (
+                plan.shop_id,
+                account.pk,
+                Kind.CHARGE,
+                -price,
+                account.balance_fen,
+                item.ref,
+                f"点击扣费 {plan.name}"[:200],
+                plan.pk,
+                item.group_id,
+                item.keyword_id,
+                at,
             )
         )
         results[item.ref] = ChargeResult(True, "")
     _apply(added, days, plans)
-    made = AdLedgerEntry.objects.bulk_create(entries)
-    for entry in made:
-        results[entry.reference] = ChargeResult(True, "", entry)
+    # one COPY / executemany, no model instances (they cost more than the insert); `entry` stays None
+    insert_rows(AdLedgerEntry, list(LEDGER_FIELDS), entries)
     for day_id, (reason, when) in exhausted.items():
         _mark_exhausted(day_id=day_id, reason=reason, now=when)
     return results

@@ -5,8 +5,8 @@
    NOTHING on the unique token_hash), and only the rows it inserted are charged.
 2. The dedupe window, in time order: a valid click of a visitor on an ad is a `duplicate` when a valid click
    (charged or unpaid) of the same visitor on the same ad lies within AdSettings' window before it, in this
-   batch or recorded (one look-up), or when another ingester's click holds the cache claim of that visitor and
-   ad (the claim holds the token hash, so a batch re-processed after a crash finds its own claim).
+   batch or recorded (one look-up). Ingesters on other files take turns here (the `clicks` row of
+   AdSpoolCursor is locked until the commit), so each sees the clicks the others settled.
 3. The rows go in with one multi-row INSERT … RETURNING; the valid CPC clicks are charged through
    `accounts.ad_charge_batch` (the same hard limits as `ad_charge`, rows locked in its order, one ledger row per
    click with reference `adclick:<id>`), refused ones are `unpaid`, and the statuses are written with one UPDATE
@@ -15,18 +15,17 @@
 4. After the commit the serving processes re-read their stop lists once (a plan may have reached its stop).
 """
 
+import json
 from collections import defaultdict
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
 
 from wanshang.ads.accounts import ChargeItem, ad_charge_batch
 from wanshang.ads.models import AdKeyword
 from wanshang.ads.rules import ad_settings
 from wanshang.ads.serving import state_invalidate
-from wanshang.ads.traffic_models import AdClick, Placement
+from wanshang.ads.traffic_models import AdClick, AdSpoolCursor, Placement
 
 S = AdClick.Status
 ROW_FIELDS = (
@@ -52,11 +51,16 @@ ROW_FIELDS = (
     "creative_id",
     "crowd_id",
 )
+CLICKS_LOCK = "clicks"  # an AdSpoolCursor row that is no file: the lock of click settlement
 INSERT_ROWS = 500  # rows per INSERT statement (SQLite's limit on parameters)
 
 
 def clicks_settle(clicks: list[dict]) -> int:
     """Record and charge spooled clicks (dicts of adspool.CLICK_FIELDS); returns the clicks recorded."""
+    # Ingesters of other files wait here until this batch commits: the replay and window look-ups below then
+    # see every click settled before (the impressions of the batch are already in, unblocked).
+    AdSpoolCursor.objects.get_or_create(name=CLICKS_LOCK)
+    AdSpoolCursor.objects.select_for_update().filter(name=CLICKS_LOCK).values_list("pk").get()
     fresh = _unseen(clicks)
     if not fresh:
         return 0
@@ -80,18 +84,24 @@ def clicks_settle(clicks: list[dict]) -> int:
     return len(ids)
 
 
+def _among(column: str, values: list) -> tuple[str, list]:
+    """SQL for `column` among `values` with one parameter (an array on PostgreSQL, a JSON list on SQLite):
+    thousands of placeholders cost the ORM and the driver more than the query costs the database."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608 - a column name
+
+
 def _unseen(clicks: list[dict]) -> list[dict]:
     first: dict[str, dict] = {}
     for c in clicks:
         first.setdefault(c["token_hash"], c)
-    hashes = list(first)
-    seen = set()
-    for start in range(0, len(hashes), 2000):
-        seen.update(
-            AdClick.objects.filter(token_hash__in=hashes[start : start + 2000]).values_list(
-                "token_hash", flat=True
-            )
-        )
+    meta, quote = AdClick._meta, connection.ops.quote_name
+    column = quote(meta.get_field("token_hash").column)
+    where, params = _among(column, list(first))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {column} FROM {quote(meta.db_table)} WHERE {where}", params)  # noqa: S608
+        seen = {row[0] for row in cur.fetchall()}
     return [c for h, c in first.items() if h not in seen]
 
 
@@ -112,39 +122,43 @@ def _window_apply(clicks: list[dict], window: timedelta) -> None:
         earlier[(who, group_id)].append(ts)
     for c in valid:
         key = (c["visitor"], c["group_id"])
-        if any(c["ts"] - window < ts <= c["ts"] for ts in earlier[key]) or not _claim(c, window):
+        if any(c["ts"] - window < ts <= c["ts"] for ts in earlier[key]):
             c["status"], c["reason"] = S.DUPLICATE, "window"
         else:
             earlier[key].append(c["ts"])
 
 
-def _claim(click: dict, window: timedelta) -> bool:
-    """The cache claim shared by every ingester: ours when it was free or already held by this click."""
-    key = f"ads:click:{click['visitor']}:{click['group_id']}"
-    mine = click["token_hash"]
-    return cache.add(key, mine, int(window.total_seconds())) or cache.get(key) == mine
-
-
 def _insert(clicks: list[dict]) -> dict[str, int]:
-    """INSERT … ON CONFLICT (token_hash) DO NOTHING RETURNING: {token hash: id} of the rows inserted."""
+    """INSERT … ON CONFLICT (token_hash) DO NOTHING RETURNING: {token hash: id} of the rows inserted. On
+    PostgreSQL the rows travel as one array per column (`unnest`): a statement with thousands of placeholders
+    costs the driver more to parse than the insert costs the server."""
     meta = AdClick._meta
     quote = connection.ops.quote_name
-    adapt = connection.ops.adapt_datetimefield_value
-    columns = ", ".join(quote(meta.get_field(f).column) for f in ROW_FIELDS)
-    one = f"({', '.join(['%s'] * len(ROW_FIELDS))})"
+    fields = [meta.get_field(f) for f in ROW_FIELDS]
+    columns = ", ".join(quote(f.column) for f in fields)
+    key = quote(meta.get_field("token_hash").column)
+    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+    tail = f" ON CONFLICT ({key}) DO NOTHING RETURNING {quote('id')}, {key}"
+    clicks = sorted(
+        clicks, key=lambda c: c["token_hash"]
+    )  # one order for every ingester: no deadlock on the key
     ids = {}
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            cur.execute(
+                f"{head}SELECT * FROM unnest({arrays}){tail}",  # noqa: S608 - names and types from the model
+                [[c[f] for c in clicks] for f in ROW_FIELDS],
+            )
+            return {token_hash: pk for pk, token_hash in cur.fetchall()}
+        adapt = connection.ops.adapt_datetimefield_value
+        one = f"({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(clicks), INSERT_ROWS):
             part = clicks[start : start + INSERT_ROWS]
             params = []
             for c in part:
                 params.extend(adapt(c[f]) if f in ("ts", "issued_at") else c[f] for f in ROW_FIELDS)
-            cur.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * len(part))} "  # noqa: S608 - names from the model
-                f"ON CONFLICT ({quote(meta.get_field('token_hash').column)}) DO NOTHING "
-                f"RETURNING {quote('id')}, {quote(meta.get_field('token_hash').column)}",
-                params,
-            )
+            cur.execute(f"{head}VALUES {', '.join([one] * len(part))}{tail}", params)  # noqa: S608
             ids.update((token_hash, pk) for pk, token_hash in cur.fetchall())
     return ids
 
@@ -175,9 +189,13 @@ def _charge(due: list[dict], ids: dict[str, int]) -> None:
             outcomes[(S.INVALID, result.reason[:40])].append(pk)
         else:
             outcomes[(S.UNPAID, result.reason[:40])].append(pk)
-    for (status, reason), pks in outcomes.items():
-        charged = F("price_fen") if status == S.CHARGED else 0
-        for start in range(0, len(pks), 2000):
-            AdClick.objects.filter(pk__in=pks[start : start + 2000]).update(
-                status=status, reason=reason, charged_fen=charged
+    meta, quote = AdClick._meta, connection.ops.quote_name
+    price = quote(meta.get_field("price_fen").column)
+    with connection.cursor() as cur:
+        for (status, reason), pks in outcomes.items():
+            where, params = _among(quote(meta.pk.column), pks)
+            cur.execute(
+                f"UPDATE {quote(meta.db_table)} SET {quote('status')} = %s, {quote('reason')} = %s, "  # noqa: S608
+                f"{quote('charged_fen')} = {price if status == S.CHARGED else 0} WHERE {where}",
+                [status, reason, *params],
             )
