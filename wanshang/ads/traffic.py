@@ -1,14 +1,16 @@
-"""Ads shown on a search page and the clicks on them.
+"""Ads shown on a search page and the clicks on them: the request side (no SQL write).
 
 - `search_ads_serve`: the auction for the page's slots (positions from AdSettings, 1-based among the results),
-  the shown ads' signed click tokens, and their impressions in one multi-row INSERT.
+  the shown ads' signed click tokens, and their impressions appended to the ads spool (`impressions_record`).
 - `click_record`: a click through the redirect. The token is signed (Django's signing, its own salt) and carries
   the ad (group), keyword, product, query, the auction's price and bid, the page view, a hash of the visitor and
-  when it was issued, so neither the price nor the ad can be changed and a token works once: its hash is unique
-  among clicks, and a replay is answered without a charge or a row. Not charged, and recorded with the reason:
-  a known bot's user agent, an expired token, a token shown to another visitor, and a second click of one
-  visitor on one ad within AdSettings' dedupe window. A charge goes through `accounts.ad_charge` at the
-  auction's price (never above the bid the auction used); a refused charge is recorded as `unpaid`.
+  when it was issued, so neither the price nor the ad can be changed. A token that is not ours raises (400,
+  nothing spooled); what is known at once is classified (a known bot's user agent, an expired token, a token
+  shown to another visitor, a price outside the bid) and the click is appended to the ads spool. The `ads.ingest`
+  job settles it (click_batch.py): a replay (the token's hash is unique among clicks) adds nothing, a second
+  click of one visitor on one ad within AdSettings' dedupe window is a duplicate, and a valid one is charged at
+  the auction's price through `accounts.ad_charge_batch` (never above the bid the auction used; a refused charge
+  is recorded as `unpaid`). docs/ads-serving.md, "Impressions" and "Clicks".
 """
 
 import hashlib

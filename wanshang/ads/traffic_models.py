@@ -21,8 +21,8 @@ class Placement(models.TextChoices):
 
 
 class AdImpression(models.Model):
-    """One ad shown in one slot of one search page view. Written in one multi-row INSERT per page view
-    (`traffic.impressions_record`); never updated."""
+    """One ad shown in one slot of one page view. Spooled by the page (`traffic.impressions_record`) and
+    inserted in batches by the `ads.ingest` job (adspool.py), ≤ one ingest interval later; never updated."""
 
     ts = models.DateTimeField()
     page_view = models.CharField(max_length=32)  # the page view's random id (also the auction's tie seed)
@@ -52,8 +52,9 @@ class AdImpression(models.Model):
 
 
 class AdClick(models.Model):
-    """One click through a signed ad link (`traffic.click_record`): one row per token, so a replayed link finds
-    its row and is never charged again. Only `charged` clicks cost money; the others say why not."""
+    """One click through a signed ad link (`traffic.click_record`, settled by the `ads.ingest` job in
+    click_batch.py): one row per token, so a replayed link finds its row and is never charged again. Only
+    `charged` clicks cost money; the others say why not."""
 
     class Status(models.TextChoices):
         CHARGED = "charged", _("已扣费")

@@ -1,7 +1,7 @@
-"""The ads' click redirect: a signed link from a search page (or another placement) → the click recorded (and
-charged when valid) → the product page with a signed `?ad=` marker, so the landing counts as 付费流量 under
-直通车, 引力魔方 or 全站推广 by the clicked plan's kind (analytics/sources.py: the marker is analytics', the kind
-is ads'; this view joins them)."""
+"""The ads' click redirect: a signed link from a search page (or another placement) → the click spooled (the
+`ads.ingest` job records it and charges it when valid) → the product page with a signed `?ad=` marker, so the
+landing counts as 付费流量 under 直通车, 引力魔方 or 全站推广 by the clicked plan's kind (analytics/sources.py: the
+marker is analytics', the kind is ads'; this view joins them)."""
 
 from urllib.parse import urlencode
 
@@ -21,7 +21,8 @@ AD_SOURCES = {"keyword": "ads_kw", "audience": "ads_aud", "auto": "ads_auto"}
 @never_cache
 @require_GET
 def ad_click(request):
-    """A forged or altered link is a 400 (nothing recorded); a used one goes to the product uncharged."""
+    """A forged or altered link is a 400 (nothing spooled); a used one goes to the product and is dropped
+    uncharged by the ingest job."""
     visit = getattr(request, "visit", None)
     user = request.user if request.user.is_authenticated else None
     outcome = click_record(
