@@ -72,6 +72,9 @@ def test_a_seller_created_plan_shows_its_ad_in_search_results(new_page, login, s
     assert "ad=" in buyer.url
     assert buyer.js_errors == []
 
+    from wanshang.ads.tests.spooling import ads_ingested
+
+    ads_ingested()  # the ads.ingest job: the impression and the click from the spool, the click charged
     page.goto(reverse("sellercenter:ads_reports") + "?by=keyword")
     row = page.locator("[data-testid=report-table] tbody tr").first
     expect(row).to_contain_text("连衣裙")
