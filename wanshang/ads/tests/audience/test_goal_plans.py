@@ -11,11 +11,11 @@ from wanshang.ads.services import (
     ad_charge,
     autoplan_create,
     bid_for,
-    click_record,
     plan_set_status,
 )
 from wanshang.ads.serving import state_invalidate
 from wanshang.ads.tests.audience.conftest import BROWSER, new_visitor, serve
+from wanshang.ads.tests.spooling import click_settled
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -96,7 +96,7 @@ def test_a_click_is_charged_to_the_goal_plan_and_shows_in_its_placement_split(
     visitor = new_visitor()
     touch(visitor, make_product(make_shop(category=category)))
     [ad] = serve("order_done", visitor=visitor)
-    click = click_record(token=ad.token, visitor=visitor, user_id=None, user_agent=BROWSER)
+    click = click_settled(token=ad.token, visitor=visitor, user_id=None, user_agent=BROWSER)
     assert (click.status, click.charged_fen) == ("charged", ad.price_fen)
     [entry] = AdLedgerEntry.objects.filter(kind="charge", plan_id=plan.pk)
     assert entry.amount_fen == -ad.price_fen and entry.shop_id == shop.pk
@@ -124,7 +124,7 @@ def test_an_invalid_click_refund_comes_off_its_placement(
     visitor = new_visitor()
     touch(visitor, make_product(make_shop(category=category)))
     [ad] = serve("cart", visitor=visitor)
-    click_record(token=ad.token, visitor=visitor, user_id=None, user_agent=BROWSER)
+    click_settled(token=ad.token, visitor=visitor, user_id=None, user_agent=BROWSER)
     invalid_click_refund(charge_ref=f"adclick:{AdClick.objects.get().pk}", reason="测试")
     client.force_login(shop.owner)
     body = client.get(f"/api/seller/ads/auto-plans/{plan.pk}/report").json()
