@@ -21,6 +21,11 @@ def seller_ads_audience(contract, owner, B: str, shop) -> None:
     contract.call(owner, "put", setup, path=p, body={"billing": "cpm", "frequency_cap": 4}, expect=200)
     contract.call(owner, "put", setup, path=p, body={"billing": "cpm", "frequency_cap": 0}, expect=400)
     contract.call(owner, "get", f"{B}/ads/audience/crowd-packs", expect=200)
+    crowds = f"{B}/ads/reports/crowds"  # 人群报表
+    contract.call(owner, "get", crowds, query={"plan_id": plan["id"], "days": 30}, expect=200)
+    contract.call(owner, "get", crowds, expect=200)
+    contract.call(owner, "get", crowds, query={"plan_id": 999_999}, expect=404)
+    contract.call(owner, "get", crowds, query={"days": 0}, expect=422)
     targets = f"{B}/ads/plans/{{plan_id}}/audience/targets"
     made = contract.call(
         owner,

@@ -372,5 +372,8 @@ from wanshang.ads.rollup_models import (  # noqa: E402, F401  (reports)
     AdRollupCursor,
     AdRollupHour,
     AdStatDay,
+    AdStatGroupHour,
     AdStatHour,
+    AdTermDay,
+    AdTermHour,
 )

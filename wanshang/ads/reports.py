@@ -3,7 +3,10 @@ each keyword's quality score with its components explained; the Excel export. Ev
 
 The figures come from the hourly rollup (`rollup.py`: `AdStatHour`, built by the `ads.rollup` job) for the hours
 it has built, and from the raw rows for the rest (the current hour, the hours since the job's last run), so a
-report is exact and current. The search terms read the raw rows (a query is not a rollup dimension).
+report is exact and current. The search terms read their own rollup (`rollup_terms.py`: each keyword's top
+queries per day and a "rest" row, exact today), the hour-of-day report the rollup's group hours. Spend includes
+the CPM audience ads' blocks (in the hour of a block's last impression, split over its crowds), so 投产比 is
+right for CPM plans; the crowd report (`crowd_report`) gives an audience plan's figures per crowd target.
 
 Definitions (DOMAIN.md "Keyword ads" / "Ads, more"): impressions = ads shown; clicks = **charged** clicks less
 those refunded as invalid since (bots, repeats within the dedupe window and invalid clicks are recorded and never
@@ -19,19 +22,21 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from wanshang.ads import rollup
+from wanshang.ads import rollup, rollup_terms
+from wanshang.ads.audience import target_label
+from wanshang.ads.audience_models import AudienceTarget
 from wanshang.ads.engine import quality
 from wanshang.ads.models import AdGroup, AdKeyword, AdPlan
 from wanshang.ads.quality_data import keyword_inputs
-from wanshang.ads.traffic_models import AdClick, AdConversion, AdImpression, Placement
+from wanshang.ads.traffic_models import Placement
 from wanshang.common.errors import NotFound, ValidationError
+from wanshang.insights.selectors import crowd_packs
 from wanshang.search.selectors import synonym_map
 
 BY = ("day", "hour", "plan", "group", "keyword", "placement")
@@ -246,7 +251,9 @@ def search_terms(
     now=None,
 ) -> list[Row]:
     """Which real queries triggered each keyword: a row per (keyword, query) with its figures, most shown first
-    (from the raw rows; clicks and spend net of invalid-click refunds). `extra` holds the keyword's word."""
+    (clicks and spend net of invalid-click refunds), then per keyword one row "other queries" for the long tail
+    not kept day by day (`extra["rest"]`, `extra["queries"]` how many query-days it sums). `extra` holds the
+    keyword's word."""
     start, end = period(days, now, start=start, end=end)
     _plan, _group, only = _scope(shop, plan_id, group_id)
     if keyword_id is not None:
@@ -254,38 +261,80 @@ def search_terms(
             raise NotFound("关键词不存在")
         only = {**only, "keyword_id": keyword_id}
     lo, hi = period_bounds(start, end)
-    rows: dict = {}
-
-    def row(k) -> Row:
-        return rows.setdefault(k, Row(k))
-
-    imps = AdImpression.objects.for_shop(shop).filter(ts__gte=lo, ts__lt=hi, **only)
-    for r in imps.values("keyword_id", "query").annotate(n=Count("id")).order_by():
-        row((r["keyword_id"], r["query"])).impressions = r["n"]
-    clicks = (
-        AdClick.objects.for_shop(shop)
-        .filter(ts__gte=lo, ts__lt=hi, status=AdClick.Status.CHARGED, **only)
-        .exclude(rollup.refunded_click())
-    )
-    for r in clicks.values("keyword_id", "query").annotate(n=Count("id"), s=Sum("charged_fen")).order_by():
-        got = row((r["keyword_id"], r["query"]))
-        got.clicks, got.spend_fen = r["n"], r["s"] or 0
-    conv = AdConversion.objects.for_shop(shop).filter(paid_at__gte=lo, paid_at__lt=hi, **only)
-    for r in (
-        conv.values("keyword_id", "query")
-        .annotate(n=Count("order_id", distinct=True), s=Sum("amount_fen"))
-        .order_by()
-    ):
-        got = row((r["keyword_id"], r["query"]))
-        got.orders, got.gmv_fen = r["n"], r["s"] or 0
+    got = rollup_terms.term_stats(lo=lo, hi=hi, shop_id=shop.pk, only=only)
+    rows = []
+    for (kw, query, rest), counts in got.items():
+        r = Row(
+            (kw, query, rest),
+            impressions=counts["impressions"],
+            clicks=counts["clicks"] - counts["refunded_clicks"],
+            spend_fen=counts["spend_fen"] - counts["refunded_fen"],
+            orders=counts["conversions"],
+            gmv_fen=counts["gmv_fen"],
+            refunded_fen=counts["refunded_fen"],
+            refunded_clicks=counts["refunded_clicks"],
+        )
+        r.extra = {
+            "keyword_id": kw,
+            "query": "" if rest else query,
+            "rest": rest,
+            "queries": counts["queries"],
+        }
+        rows.append(r)
     words = dict(
-        AdKeyword.objects.for_shop(shop).filter(pk__in={k for k, _q in rows}).values_list("pk", "word")
+        AdKeyword.objects.for_shop(shop).filter(pk__in={r.key[0] for r in rows}).values_list("pk", "word")
     )
-    out = sorted(rows.values(), key=lambda r: (-r.impressions, -r.clicks, r.key))
+    out = sorted(rows, key=lambda r: (r.key[2], -r.impressions, -r.clicks, r.key[0], r.key[1]))
     for r in out:
-        r.label = r.key[1]
-        r.extra = {"keyword_id": r.key[0], "keyword": words.get(r.key[0], _("（已删除）")), "query": r.key[1]}
+        r.label = _("（其他搜索词）") if r.key[2] else r.key[1]
+        r.extra["keyword"] = words.get(r.key[0], _("（已删除）"))
     return out
+
+
+def crowd_report(
+    *,
+    shop,
+    days: int | None = 7,
+    plan_id=None,
+    start: date | None = None,
+    end: date | None = None,
+    now=None,
+) -> Report:
+    """引力魔方: an audience plan's (or all the shop's audience plans') figures per crowd target — impressions,
+    clicks, CTR, spend (CPC clicks and CPM blocks, net of refunds), orders, GMV, 投产比 — most spent first.
+    Another shop's plan is 404, a keyword plan a 400. Row 0 (no crowd) is an impression no target won."""
+    if shop is None or getattr(shop, "pk", None) is None:
+        raise NotFound("店铺不存在")
+    start, end = period(days, now, start=start, end=end)
+    plan, _group, only = _scope(shop, plan_id)
+    if plan is not None and plan.kind != AdPlan.Kind.AUDIENCE:
+        raise ValidationError("人群报表只适用于人群推广（引力魔方）计划", field="plan_id")
+    if plan is None:
+        ids = list(
+            AdPlan.objects.for_shop(shop).filter(kind=AdPlan.Kind.AUDIENCE).values_list("pk", flat=True)
+        )
+        only = {"plan_id__in": ids}
+    rows = []
+    if only.get("plan_id__in", True):
+        lo, hi = period_bounds(start, end)
+        got = rollup.stats(lo=lo, hi=hi, keys=("crowd_id",), shop_id=shop.pk, only=only)
+        rows = [Row.of(k[0], counts) for k, counts in got.items()]
+    rows.sort(key=lambda r: (-r.spend_fen, -r.impressions, r.key))
+    targets = {t.pk: t for t in AudienceTarget.objects.for_shop(shop).filter(pk__in=[r.key for r in rows])}
+    packs = {p.pk: p.name for p in crowd_packs(shop=shop)} if any(t.pack_id for t in targets.values()) else {}
+    for r in rows:
+        target = targets.get(r.key)
+        if not r.key:
+            r.label = _("未定向人群")
+        elif target is None:
+            r.label = _("（已删除）")
+        else:
+            r.label = target_label(target, packs)
+            r.extra = {"kind": target.kind, "plan_id": target.plan_id}
+    total = Row("total", _("合计"))
+    for r in rows:
+        total.add(r)
+    return Report(by="crowd", start=start, end=end, rows=rows, total=total, plan=plan)
 
 
 @dataclass(frozen=True)
@@ -374,9 +423,11 @@ _FIRST = {
 }
 
 
-def report_xlsx(report: Report, terms: list[Row], *, hourly: Report | None = None) -> bytes:
+def report_xlsx(
+    report: Report, terms: list[Row], *, hourly: Report | None = None, crowds: Report | None = None
+) -> bytes:
     """Sheets: the report by its dimension (with the total), the hours of the day when given and not already the
-    first, and the search terms."""
+    first, the crowds of the audience plans when given, and the search terms."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("推广报表")
@@ -390,6 +441,12 @@ def report_xlsx(report: Report, terms: list[Row], *, hourly: Report | None = Non
         for r in [*hourly.rows, hourly.total]:
             hours.append(_cells(r))
         sheets.append(hours)
+    if crowds is not None:
+        crowd_sheet = book.create_sheet(_("人群报表"))
+        crowd_sheet.append(_headers(_("人群")))
+        for r in [*crowds.rows, crowds.total]:
+            crowd_sheet.append(_cells(r))
+        sheets.append(crowd_sheet)
     terms_sheet = book.create_sheet(_("搜索词"))
     terms_sheet.append([_("关键词"), *_headers(_("搜索词"))])
     for r in terms:

@@ -28,6 +28,7 @@ from wanshang.ads.platform_reports import platform_overview as platform_overview
 from wanshang.ads.regions import REGION_MAX as REGION_MAX
 from wanshang.ads.reports import KeywordQuality as KeywordQuality
 from wanshang.ads.reports import Report as Report
+from wanshang.ads.reports import crowd_report as crowd_report
 from wanshang.ads.reports import keyword_quality as keyword_quality
 from wanshang.ads.reports import report_plans as report_plans
 from wanshang.ads.reports import report_xlsx as report_xlsx

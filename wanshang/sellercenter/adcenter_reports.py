@@ -1,5 +1,6 @@
 """推广报表 pages under /seller/ads/reports/: the keyword ads' figures by day, plan, group and keyword with the
-daily chart (ECharts), the search terms, each keyword's quality score explained, and the Excel export. Over
+daily chart (ECharts), the search terms, the audience plans' crowds (引力魔方), each keyword's quality score
+explained, and the Excel export. Over
 `ads.selectors`; another shop's plan, group or keyword id is 404, a bad filter a 400 with the reason."""
 
 from datetime import date
@@ -81,6 +82,19 @@ def _scope(f: dict) -> dict:
     return {k: f[k] for k in ("days", "start", "end", "plan_id", "group_id", "placement")}
 
 
+def crowds_for(shop, f: dict):
+    """The crowd report of the selected audience plan, or of all the shop's audience plans when none is selected;
+    None for a keyword plan, a group, or a shop without audience data."""
+    if f["group_id"] is not None:
+        return None
+    period = {k: f[k] for k in ("days", "start", "end")}
+    try:
+        report = ads.crowd_report(shop=shop, plan_id=f["plan_id"], **period)
+    except ValidationError:  # a keyword plan has no crowds
+        return None
+    return report if report.rows or report.plan is not None else None
+
+
 def trend_chart(rows, *, hourly: bool = False) -> dict:
     """Impressions and clicks (bars and a line) with spend (net of refunds) and GMV in yuan on the second axis,
     by day or by hour of day."""
@@ -134,6 +148,7 @@ def reports_view(request):
     terms_scope = {k: v for k, v in scope.items() if k != "placement"}
     terms = ads.search_terms(shop=request.shop, **terms_scope)[:50]
     quality = ads.keyword_quality(shop=request.shop, group_id=f["group_id"]) if f["group_id"] else []
+    crowds = crowds_for(request.shop, f)
     return seller_render(
         request,
         "sellercenter/ads/reports.html",
@@ -143,6 +158,7 @@ def reports_view(request):
             "hourly": hourly,
             "table": table,
             "terms": terms,
+            "crowds": crowds,
             "quality": quality,
             "chart": trend_chart(daily.rows),
             "hour_chart": trend_chart(hourly.rows, hourly=True),
@@ -170,7 +186,8 @@ def reports_export(request):
     report = ads.traffic_report(shop=request.shop, by=f["by"], **scope)
     hourly = report if f["by"] == "hour" else ads.traffic_report(shop=request.shop, by="hour", **scope)
     terms = ads.search_terms(shop=request.shop, **{k: v for k, v in scope.items() if k != "placement"})
-    response = HttpResponse(ads.report_xlsx(report, terms, hourly=hourly), content_type=XLSX)
+    crowds = crowds_for(request.shop, f)
+    response = HttpResponse(ads.report_xlsx(report, terms, hourly=hourly, crowds=crowds), content_type=XLSX)
     name = f"ads-report-{request.shop.pk}-{f['by']}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

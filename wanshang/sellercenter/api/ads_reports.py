@@ -1,5 +1,5 @@
-"""Seller JSON API for 推广报表 (/api/seller/ads/reports…, /api/seller/ads/search-terms,
-/api/seller/ads/keywords/{id}/quality): the same selectors as the pages. The shop is the caller's; another
+"""Seller JSON API for 推广报表 (/api/seller/ads/reports…, /api/seller/ads/reports/crowds,
+/api/seller/ads/search-terms, /api/seller/ads/keywords/{id}/quality): the same selectors as the pages. The shop is the caller's; another
 shop's plan, group or keyword id is 404; a bad dimension or period is 400/422. Permission ads.manage."""
 
 from datetime import date
@@ -7,7 +7,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from wanshang.ads.selectors import keyword_quality, search_terms, traffic_report
+from wanshang.ads.selectors import crowd_report, keyword_quality, search_terms, traffic_report
 from wanshang.common.api_paging import Paged
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
@@ -84,7 +84,26 @@ class AdReportOut(Schema):
 class AdSearchTermOut(AdReportRowOut):
     keyword_id: int = Field(alias="extra.keyword_id")
     keyword: str = Field(alias="extra.keyword")
-    query: str = Field(alias="extra.query", description="买家实际搜索的词")
+    query: str = Field(alias="extra.query", description="买家实际搜索的词（其他搜索词行为空）")
+    rest: bool = Field(
+        alias="extra.rest",
+        description="其他搜索词：该关键词每天展现前 50 以外（且无成交）的搜索词之和，每个关键词一行",
+    )
+    queries: int = Field(alias="extra.queries", description="本行合计的搜索词数（按天计；普通行为 1）")
+
+
+class AdCrowdReportOut(Schema):
+    start: date
+    end: date
+    plan_id: int | None = Field(None, description="所选的人群推广计划；为空表示店铺全部人群推广计划")
+    rows: list[AdReportRowOut] = Field(
+        description="每个定向人群一行（key 为人群定向编号，0 为未定向人群），花费多的在前"
+    )
+    total: AdReportRowOut
+
+    @staticmethod
+    def resolve_plan_id(obj) -> int | None:
+        return obj.plan.pk if obj.plan is not None else None
 
 
 class AdQualityComponentOut(Schema):
@@ -112,6 +131,24 @@ class AdKeywordQualityOut(Schema):
 def seller_ads_report(request, filters: Query[AdReportFilters]):
     staff = staff_require(user=request.user, perm=P.ADS_MANAGE)
     return traffic_report(shop=staff.shop, **filters.period())
+
+
+@router.get(
+    "/ads/reports/crowds",
+    response={200: AdCrowdReportOut, **ERRORS},
+    summary="人群报表（引力魔方）：每个定向人群的展现、点击、花费（含千次展示扣费）、成交与投产比",
+    auth=AUTH,
+)
+def seller_ads_crowd_report(
+    request,
+    days: int = Query(7, ge=1, le=90, description="最近多少天（含今天）；给了 start 和 end 时不用"),
+    start: date | None = None,
+    end: date | None = None,
+    plan_id: int | None = Query(None, ge=1, le=2**62, description="只看该人群推广计划"),
+):
+    staff = staff_require(user=request.user, perm=P.ADS_MANAGE)
+    custom = start is not None or end is not None
+    return crowd_report(shop=staff.shop, days=None if custom else days, start=start, end=end, plan_id=plan_id)
 
 
 @router.get(

@@ -1,0 +1,115 @@
+"""Reads of the search terms over the rollup (`rollup.py` builds `AdTermDay` and `AdTermHour`): the whole days
+before the job's watermark from `AdTermDay`, today's built hours from `AdTermHour`, and the rest — the hours since
+the last run, and a day with a pending hour (a late refund or conversion until its hour is rebuilt) — from the
+raw rows, so the report is exact up to the kept top queries and current.
+
+A keyword's `rest` rows (its queries beyond the top TERMS_PER_KEYWORD of a day) are summed into one row per
+keyword: over several days a query counts only on the days it was among its keyword's top, the rest row keeps
+the keyword's totals exact."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from wanshang.ads import rollup
+from wanshang.ads.rollup_models import AdTermDay, AdTermHour
+from wanshang.ads.traffic_models import Placement
+from wanshang.common.dates import day_bounds
+
+TERM_FIELDS = rollup.TERM_FIELDS
+
+
+def _plan(lo: datetime, hi: datetime) -> tuple[list, list, list]:
+    """(whole days read from AdTermDay, hour ranges read from AdTermHour, ranges read raw) covering [lo, hi)."""
+    stored, pending, live = rollup.split(lo, hi)
+    if not stored:
+        return [], [], live
+    pending_days = sorted({timezone.localtime(h).date() for h in pending})
+    raw = [day_bounds(d) for d in pending_days]
+    days, hour_ranges = [], []
+    whole = rollup._whole_days(*stored)  # noqa: SLF001  (the same day boundaries as the other reads)
+    edges = [stored]
+    if whole:
+        first, last = whole
+        day = first.date()
+        while day < last.date():
+            if day not in pending_days:
+                days.append(day)
+            day += timedelta(days=1)
+        edges = [(stored[0], first), (last, stored[1])]
+    # the edges lie on the watermark's day, whose term hours the last run kept (it prunes only older days)
+    for a, b in edges:
+        for d in _dates(a, b):
+            part = (max(a, day_bounds(d)[0]), min(b, day_bounds(d)[1]))
+            if d not in pending_days and part[0] < part[1]:
+                hour_ranges.append(part)
+    # the live ranges outside the pending days (those are read whole above)
+    for a, b in live:
+        for d in _dates(a, b):
+            if d not in pending_days:
+                part = (max(a, day_bounds(d)[0]), min(b, day_bounds(d)[1]))
+                if part[0] < part[1]:
+                    raw.append(part)
+    return days, hour_ranges, raw
+
+
+def _dates(a: datetime, b: datetime) -> list:
+    if a >= b:
+        return []
+    first, last = timezone.localtime(a).date(), timezone.localtime(b - timedelta(microseconds=1)).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def term_stats(*, lo: datetime, hi: datetime, shop_id: int, only=None) -> dict[tuple, dict]:
+    """{(keyword_id, query, rest): TERM_FIELDS + `queries`} of one shop's search terms over [lo, hi), narrowed by
+    `only` (plan_id / group_id / keyword_id)."""
+    only = dict(only or {})
+    days, hour_ranges, raw = _plan(lo, hi)
+    out: dict[tuple, dict] = {}
+
+    def acc(key, values: dict, queries: int = 1) -> None:
+        got = out.setdefault(key, {**dict.fromkeys(TERM_FIELDS, 0), "queries": 0})
+        for f in TERM_FIELDS:
+            got[f] += values[f] or 0
+        if not key[2]:
+            got["queries"] = 1
+        else:
+            got["queries"] += queries
+
+    sums = {f"s_{f}": Sum(f) for f in TERM_FIELDS}
+    if days:
+        rows = (
+            AdTermDay.objects.filter(shop_id=shop_id, day__gte=days[0], day__lte=days[-1], **only)
+            .exclude(day__in=_gaps(days))
+            .values("keyword_id", "query", "rest")
+            .annotate(**sums, n=Sum("queries"))
+            .order_by()
+        )
+        for r in rows:
+            acc((r["keyword_id"], r["query"], r["rest"]), {f: r[f"s_{f}"] for f in TERM_FIELDS}, r["n"] or 0)
+    if hour_ranges:
+        rows = (
+            AdTermHour.objects.filter(rollup._in(hour_ranges, "hour_start"), shop_id=shop_id, **only)  # noqa: SLF001
+            .values("keyword_id", "query")
+            .annotate(**sums)
+            .order_by()
+        )
+        for r in rows:
+            acc((r["keyword_id"], r["query"], False), {f: r[f"s_{f}"] for f in TERM_FIELDS})
+    if raw:
+        got = rollup.aggregate(raw, shop_id=shop_id, only={**only, "placement": Placement.SEARCH}, terms=True)
+        for key, values in got.items():
+            if key[4]:  # a keyword (the search placement always has one)
+                acc((key[4], key[-1], False), values)
+    return out
+
+
+def _gaps(days: list) -> list:
+    """The dates between the first and the last of `days` that are not in it (read otherwise)."""
+    want, out, day = set(days), [], days[0]
+    while day <= days[-1]:
+        if day not in want:
+            out.append(day)
+        day += timedelta(days=1)
+    return out
