@@ -21,11 +21,16 @@ insert impressions, settle and charge clicks under the budget guards, commit) fo
 `load` bulk-inserts 30 local days ending now (the hourly curve of bench/_events.py) of raw rows: impressions of the
 first shop over its 200 keywords and two placements, `--others` impressions spread over the other shops; clicks at
 3 % (90 % charged, 7 % bot / invalid / duplicate, 3 % unpaid), a charge ledger row per charged click, 1 % of them
-refunded, conversions for 4 % of the charged clicks. COPY on PostgreSQL, executemany on SQLite.
+refunded, conversions for 4 % of the charged clicks. A search impression's query is its group's head word (40 %),
+the head with one or two of ten modifiers (40 %), or a one-off long-tail query (20 %). `--audience` impressions
+of a CPM audience plan of the first shop (made on the first load: one group, three crowd targets) over three
+placements, 1 % clicked (charged nothing), 4 % of those converted, and a CpmCharge + ledger charge per block of
+1000 of its impressions per day (as `audience_cpm` charges them). COPY on PostgreSQL, executemany on SQLite.
 
 `rollup` runs the `ads.rollup` job until it has built every hour (HOURS_PER_TICK a run), then a quiet run, then one
 hour rebuilt. `measure` times each report read `--reps` times (the raw search terms 3 times) after one untimed call: the seller's 30-day
-`traffic_report` by day, hour, group, keyword and placement, the search terms (raw rows), and the platform's
+`traffic_report` by day, hour, group, keyword and placement, the search terms over 30 days, 7 days and today (the
+term rollup; the raw rows before it), the audience plan's crowd report over 30 days, and the platform's
 `platform_overview`; p50 / p95 / max in ms and the load average. One `RESULT {json}` line per command.
 """
 
@@ -63,11 +68,14 @@ def parse_args(argv=None):
     load = sub.add_parser("load", help="bulk-insert 30 days of ad events")
     load.add_argument("--impressions", type=int, default=3_000_000, help="the first shop's impressions")
     load.add_argument("--others", type=int, default=1_500_000, help="the other shops' impressions")
+    load.add_argument(
+        "--audience", type=int, default=300_000, help="the first shop's CPM audience impressions"
+    )
     load.add_argument("--seed", type=int, default=1)
     sub.add_parser("rollup", help="time the ads.rollup job")
     measure = sub.add_parser("measure", help="time the report reads")
     measure.add_argument("--reps", type=int, default=20)
-    measure.add_argument("--no-terms", action="store_true", help="leave out the raw search-term reads")
+    measure.add_argument("--no-terms", action="store_true", help="leave out the search-term reads")
     for sp in sub.choices.values():
         _common.add_db_argument(sp)
     return p.parse_args(argv)
@@ -293,12 +301,16 @@ def logging_bench(db: str, pages: int, clicks: int, ctr: float) -> None:
 
 IMP_COLS = (
     "ts", "page_view", "shop_id", "plan_id", "group_id", "keyword_id", "product_id", "position", "price_fen",
-    "query", "visitor", "terminal", "placement",
+    "query", "visitor", "terminal", "placement", "crowd_id",
 )  # fmt: skip
 CLICK_COLS = (
     "id", "token_hash", "ts", "issued_at", "page_view", "shop_id", "plan_id", "group_id", "keyword_id",
     "product_id", "position", "query", "visitor", "terminal", "price_fen", "charged_fen", "status", "reason",
-    "placement",
+    "placement", "crowd_id",
+)  # fmt: skip
+CPM_COLS = (
+    "shop_id", "plan_id", "group_id", "date", "block", "impressions", "last_impression_id", "amount_fen", "status",
+    "created_at",
 )  # fmt: skip
 CONV_COLS = (
     "shop_id", "click_id", "order_id", "line_id", "plan_id", "group_id", "keyword_id", "product_id", "query",
@@ -369,15 +381,50 @@ class Generator:
             placement = "search" if rng.random() < 0.8 else "home"
             price = rng.randrange(30, 150)
             ad = (shop["id"], shop["plan_id"], g["id"], k)
-            out["imps"].append((ts, "pv", *ad, g["product_id"], 1, price, g["head"], "v", "pc", placement))
+            query = self.query(g["head"]) if placement == "search" else ""
+            out["imps"].append((ts, "pv", *ad, g["product_id"], 1, price, query, "v", "pc", placement, None))
             if rng.random() < 0.03:
-                self._click(out, shop, g, ad, ts, price, placement)
+                self._click(out, shop, g, ad, ts, price, placement, query)
         self.counts["impressions"] += len(out["imps"])
         self.counts["clicks"] += len(out["clicks"])
         self.counts["conversions"] += len(out["convs"])
         return out
 
-    def _click(self, out, shop, g, ad, ts, price, placement) -> None:
+    def query(self, head: str) -> str:
+        """The head word (40 %), with one or two modifiers (40 %, the first ones likelier), or a one-off (20 %)."""
+        roll = self.rng.random()
+        if roll < 0.4:
+            return head
+        if roll < 0.8:
+            first = MODIFIERS[min(int(self.rng.expovariate(0.5)), len(MODIFIERS) - 1)]
+            second = self.rng.choice(MODIFIERS) if self.rng.random() < 0.5 else ""
+            return f"{second}{first}{head}"
+        return f"{head} {self.rng.randrange(10**6)}号"
+
+    def audience(self, aud: dict, n: int) -> dict[str, list]:
+        """The raw rows of n impressions of the CPM audience plan (crowds 50/30/20 %, three placements)."""
+        rng, out = self.rng, {"imps": [], "clicks": [], "ledger": [], "convs": []}
+        g = aud["group"]
+        ad = (aud["shop_id"], aud["plan_id"], g["id"], 0)
+        for ts in _instants(rng, n, self.start, DAYS, self.now):
+            crowd = rng.choices(aud["crowds"], weights=(5, 3, 2))[0]
+            placement = rng.choice(("home", "product", "cart"))
+            price = rng.randrange(300, 1500)  # per mille
+            out["imps"].append((ts, "pv", *ad, g["product_id"], 1, price, "", "v", "app", placement, crowd))
+            if rng.random() < 0.01:
+                cid, self.next_click = self.next_click, self.next_click + 1
+                cts = min(ts + timedelta(seconds=rng.randrange(1, 60)), self.now)
+                out["clicks"].append((cid, f"a{self.seed}-{cid}", cts, ts, "pv", *ad, g["product_id"], 1, "", "v",
+                                      "app", price, 0, "charged", "cpm", placement, crowd))  # fmt: skip
+                if rng.random() < 0.04:
+                    self.order_no += 1
+                    paid = min(cts + timedelta(minutes=rng.randrange(1, 600)), self.now)
+                    out["convs"].append((ad[0], cid, self.order_no, self.order_no, *ad[1:], g["product_id"], "", 1,
+                                         rng.randrange(2000, 30000), paid, placement))  # fmt: skip
+        self.counts["audience"] = self.counts.get("audience", 0) + len(out["imps"])
+        return out
+
+    def _click(self, out, shop, g, ad, ts, price, placement, query="") -> None:
         rng, now = self.rng, self.now
         roll = rng.random()
         status = (
@@ -388,8 +435,8 @@ class Generator:
         cid, self.next_click = self.next_click, self.next_click + 1
         cts = min(ts + timedelta(seconds=rng.randrange(1, 60)), now)
         charged = price if status == "charged" else 0
-        out["clicks"].append((cid, f"b{self.seed}-{cid}", cts, ts, "pv", *ad, g["product_id"], 1, g["head"], "v",
-                              "pc", price, charged, status, "", placement))  # fmt: skip
+        out["clicks"].append((cid, f"b{self.seed}-{cid}", cts, ts, "pv", *ad, g["product_id"], 1, query, "v",
+                              "pc", price, charged, status, "", placement, None))  # fmt: skip
         if status != "charged":
             return
         account, ref = self.accounts[shop["id"]], f"adclick:{cid}"
@@ -403,11 +450,82 @@ class Generator:
         if rng.random() < 0.04:
             self.order_no += 1
             paid = min(cts + timedelta(minutes=rng.randrange(1, 600)), now)
-            out["convs"].append((shop["id"], cid, self.order_no, self.order_no, *ad[1:], g["product_id"], g["head"], 1,
+            out["convs"].append((shop["id"], cid, self.order_no, self.order_no, *ad[1:], g["product_id"], query, 1,
                                  rng.randrange(2000, 30000), paid, placement))  # fmt: skip
 
 
-def load(db: str, impressions: int, others: int, seed: int) -> None:
+def _audience_plan(meta) -> dict:
+    """The first shop's CPM audience plan (one group, three crowds), made once through the services."""
+    if meta.get("audience"):
+        return meta["audience"]
+    from django.utils import timezone
+
+    from wanshang.ads.services import PlanInput, audience_setup_update, group_create, plan_create, target_add
+    from wanshang.merchants.selectors import shop_get
+
+    first = meta["shops"][0]
+    shop = shop_get(shop_id=first["id"])
+    plan = plan_create(
+        shop=shop,
+        data=PlanInput(name="压测人群计划", daily_budget_fen=10_000_000, start_date=timezone.localdate(),
+                       end_date=timezone.localdate() + timedelta(days=365), kind="audience"),
+    )  # fmt: skip
+    audience_setup_update(shop=shop, plan_id=plan.pk, billing="cpm", frequency_cap=10)
+    product_id = first["groups"][0]["product_id"]
+    group = group_create(shop=shop, plan_id=plan.pk, product_id=product_id, default_bid_fen=800)
+    crowds = [
+        target_add(shop=shop, plan_id=plan.pk, kind="similar", multiplier_pct=100).pk,
+        target_add(shop=shop, plan_id=plan.pk, kind="competitor", multiplier_pct=120).pk,
+        target_add(
+            shop=shop, plan_id=plan.pk, kind="intent", multiplier_pct=150, words=["连衣裙", "半身裙"]
+        ).pk,
+    ]
+    meta["audience"] = {"shop_id": shop.pk, "plan_id": plan.pk, "group": {"id": group.pk, "product_id": product_id},
+                        "crowds": crowds}  # fmt: skip
+    return meta["audience"]
+
+
+def _cpm_blocks(writer, aud: dict, accounts: dict, now) -> int:
+    """A CpmCharge and a ledger charge (`adcpm:<group>:<date>:<block>`) per block of 1000 of the audience group's
+    impressions per day in id order, as `audience_cpm.cpm_charge_due` writes them (today's last block waits)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from wanshang.ads.engine.audience import cpm_block_fen
+    from wanshang.ads.models import AdImpression, CpmCharge
+    from wanshang.common.dates import day_bounds
+
+    group_id, done = aud["group"]["id"], 0
+    today = timezone.localdate(now)
+    for offset in range(DAYS - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        if CpmCharge.objects.filter(group_id=group_id, date=day).exists():
+            continue
+        lo, hi = day_bounds(day)
+        rows = list(
+            AdImpression.objects.filter(group_id=group_id, shop_id=aud["shop_id"], ts__gte=lo, ts__lt=hi)
+            .order_by("id")
+            .values_list("id", "price_fen", "ts")
+        )
+        full = len(rows) // 1000 + (1 if day < today and len(rows) % 1000 else 0)
+        blocks, ledger = [], []
+        for n in range(full):
+            part = rows[n * 1000 : (n + 1) * 1000]
+            fen = cpm_block_fen(p for _i, p, _t in part)
+            blocks.append((aud["shop_id"], aud["plan_id"], group_id, day, n, len(part), part[-1][0], fen,
+                           "charged" if fen else "free", part[-1][2]))  # fmt: skip
+            if fen:
+                ledger.append((aud["shop_id"], accounts[aud["shop_id"]], "charge", -fen, 10**12,
+                               f"adcpm:{group_id}:{day.isoformat()}:{n}", "千次展示扣费", aud["plan_id"], group_id,
+                               None, part[-1][2]))  # fmt: skip
+        with transaction.atomic():
+            writer.write("ads_cpmcharge", CPM_COLS, blocks)
+            writer.write("ads_adledgerentry", LEDGER_COLS, ledger)
+        done += len(blocks)
+    return done
+
+
+def load(db: str, impressions: int, others: int, seed: int, audience: int = 0) -> None:
     from django.db import connection, transaction
     from django.db.models import Max
     from django.utils import timezone
@@ -416,27 +534,38 @@ def load(db: str, impressions: int, others: int, seed: int) -> None:
 
     meta, rng = _meta(db), random.Random(f"ads-load:{seed}")
     now = timezone.localtime()
+    accounts = dict(AdAccount.objects.values_list("shop_id", "pk"))
     gen = Generator(
         rng,
         seed=seed,
         start=now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=DAYS - 1),
         now=now,
-        accounts=dict(AdAccount.objects.values_list("shop_id", "pk")),
+        accounts=accounts,
         next_click=(AdClick.objects.aggregate(m=Max("id"))["m"] or 0) + 1,
     )
     writer, t0, chunk = Writer(), time.perf_counter(), 200_000
     target, rest = meta["shops"][0], meta["shops"][1:]
-    for shop, total in [(target, impressions)] + [(s, others // len(rest)) for s in rest]:
+    aud = _audience_plan(meta) if audience else None
+    _events.meta_save(db, NAME, meta)
+    jobs = (
+        [(target, impressions)]
+        + [(s, others // len(rest)) for s in rest]
+        + ([(aud, audience)] if aud else [])
+    )
+    for shop, total in jobs:
         done = 0
         while done < total:
-            rows = gen.chunk(shop, min(chunk, total - done))
+            n = min(chunk, total - done)
+            rows = gen.audience(shop, n) if shop is aud else gen.chunk(shop, n)
             with transaction.atomic():
                 writer.write("ads_adimpression", IMP_COLS, rows["imps"])
                 writer.write("ads_adclick", CLICK_COLS, rows["clicks"])
                 writer.write("ads_adledgerentry", LEDGER_COLS, rows["ledger"])
                 writer.write("ads_adconversion", CONV_COLS, rows["convs"])
             done += len(rows["imps"])
-            print(f"shop {shop['id']}: {done}/{total} impressions", flush=True)
+            print(f"shop {shop.get('id', 'audience')}: {done}/{total} impressions", flush=True)
+    if aud:
+        gen.counts["cpm_blocks"] = _cpm_blocks(writer, aud, accounts, now)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(
@@ -454,7 +583,7 @@ def load(db: str, impressions: int, others: int, seed: int) -> None:
 def rollup(db: str) -> None:
     from django.utils import timezone
 
-    from wanshang.ads.models import AdStatHour
+    from wanshang.ads.models import AdStatDay, AdStatGroupHour, AdStatHour, AdTermDay, AdTermHour
     from wanshang.ads.rollup import hour_build, hour_floor, rollup_run
 
     t0, runs, hours = time.perf_counter(), [], 0
@@ -474,15 +603,16 @@ def rollup(db: str) -> None:
     rows = hour_build(busy)
     one = time.perf_counter() - h0
     stat_rows = AdStatHour.objects.count()
+    side = {m.__name__: m.objects.count() for m in (AdStatDay, AdStatGroupHour, AdTermHour, AdTermDay)}
     print(f"full build: {hours} hours in {full:.1f} s over {len(runs)} runs; quiet run {quiet * 1000:.0f} ms; "
-          f"one busy hour ({rows} rows) {one * 1000:.0f} ms; {stat_rows} AdStatHour rows")  # fmt: skip
+          f"one busy hour ({rows} rows) {one * 1000:.0f} ms; {stat_rows} AdStatHour rows; {side}")  # fmt: skip
     result("rollup", db, hours=hours, full_s=round(full, 1), runs=len(runs), quiet_ms=round(quiet * 1000, 1),
-           one_hour_ms=round(one * 1000, 1), one_hour_rows=rows, stat_rows=stat_rows)  # fmt: skip
+           one_hour_ms=round(one * 1000, 1), one_hour_rows=rows, stat_rows=stat_rows, **side)  # fmt: skip
 
 
 def measure(db: str, reps: int, terms: bool = True) -> None:
     from wanshang.ads.platform_reports import platform_overview
-    from wanshang.ads.reports import search_terms, traffic_report
+    from wanshang.ads.reports import crowd_report, search_terms, traffic_report
     from wanshang.merchants.selectors import shop_get
 
     meta = _meta(db)
@@ -493,26 +623,41 @@ def measure(db: str, reps: int, terms: bool = True) -> None:
         traffic_report(shop=shop, by=by, days=30) for by in ("day", "hour", "keyword")
     ]
     if terms:
-        reads["search_terms_30d_raw"] = lambda: search_terms(shop=shop, days=30)
-        reads["search_terms_7d_raw"] = lambda: search_terms(shop=shop, days=7)
+        reads["search_terms_30d"] = lambda: search_terms(shop=shop, days=30)
+        reads["search_terms_7d"] = lambda: search_terms(shop=shop, days=7)
+        reads["search_terms_today"] = lambda: search_terms(shop=shop, days=1)
+    if meta.get("audience"):
+        plan_id = meta["audience"]["plan_id"]
+        reads["crowds_30d_plan"] = lambda: crowd_report(shop=shop, plan_id=plan_id, days=30)
+        reads["crowds_30d_shop"] = lambda: crowd_report(shop=shop, days=30)
     reads["platform_30d"] = lambda: platform_overview(days=30)
     figures = {}
     for name, fn in reads.items():
         fn()
         times = []
-        for _ in range(min(reps, 3) if name.startswith("search_terms") else reps):  # seconds each: 3 runs
+        for _ in range(reps):
             t0 = time.perf_counter()
             fn()
             times.append((time.perf_counter() - t0) * 1000)
         times.sort()
         figures[name] = {"p50": round(_common.percentile(times, 50), 1), "p95": round(_common.percentile(times, 95), 1),
-                         "max": round(times[-1], 1)}  # fmt: skip
+                         "max": round(times[-1], 1), "load": _common.loadavg()}  # fmt: skip
         print(
-            f"{name:24} p50 {figures[name]['p50']:>8.1f} ms  p95 {figures[name]['p95']:>8.1f} ms  max {figures[name]['max']:>8.1f} ms",
+            f"{name:24} p50 {figures[name]['p50']:>8.1f} ms  p95 {figures[name]['p95']:>8.1f} ms  max {figures[name]['max']:>8.1f} ms  load {figures[name]['load']}",
             flush=True,
         )
     total = traffic_report(shop=shop, by="day", days=30).total
-    result("measure", db, reps=reps, impressions_30d=total.impressions, clicks_30d=total.clicks, **figures)
+    extra = {}
+    if terms:
+        rows = search_terms(shop=shop, days=30)
+        extra = {"terms_30d_rows": len(rows), "terms_30d_rest_rows": sum(1 for r in rows if r.extra["rest"])}
+    if meta.get("audience"):
+        crowds = crowd_report(shop=shop, plan_id=meta["audience"]["plan_id"], days=30)
+        extra["crowds_30d"] = [
+            [r.label, r.impressions, r.spend_fen, r.orders, round(r.roas, 2)] for r in crowds.rows
+        ]
+    result("measure", db, reps=reps, impressions_30d=total.impressions, clicks_30d=total.clicks,
+           spend_30d_fen=total.spend_fen, **extra, **figures)  # fmt: skip
 
 
 def main(argv=None) -> None:
@@ -524,7 +669,7 @@ def main(argv=None) -> None:
     {
         "setup": lambda: setup(db),
         "logging": lambda: logging_bench(db, args.pages, args.clicks, args.ctr),
-        "load": lambda: load(db, args.impressions, args.others, args.seed),
+        "load": lambda: load(db, args.impressions, args.others, args.seed, args.audience),
         "rollup": lambda: rollup(db),
         "measure": lambda: measure(db, args.reps, not args.no_terms),
     }[args.cmd]()
