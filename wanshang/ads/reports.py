@@ -249,11 +249,12 @@ def search_terms(
     start: date | None = None,
     end: date | None = None,
     now=None,
+    limit: int | None = None,
 ) -> list[Row]:
     """Which real queries triggered each keyword: a row per (keyword, query) with its figures, most shown first
     (clicks and spend net of invalid-click refunds), then per keyword one row "other queries" for the long tail
-    not kept day by day (`extra["rest"]`, `extra["queries"]` how many query-days it sums). `extra` holds the
-    keyword's word."""
+    not kept day by day (`extra["rest"]`, `extra["queries"]` how many query-days it sums); the first `limit` rows
+    when given. `extra` holds the keyword's word."""
     start, end = period(days, now, start=start, end=end)
     _plan, _group, only = _scope(shop, plan_id, group_id)
     if keyword_id is not None:
@@ -262,32 +263,35 @@ def search_terms(
         only = {**only, "keyword_id": keyword_id}
     lo, hi = period_bounds(start, end)
     got = rollup_terms.term_stats(lo=lo, hi=hi, shop_id=shop.pk, only=only)
-    rows = []
-    for (kw, query, rest), counts in got.items():
+    # imps, clicks, spend, refunded clicks, refunded fen, orders, gmv, queries (rollup.TERM_FIELDS + queries)
+    ordered = sorted(got.items(), key=lambda kv: (kv[0][2], -kv[1][0], -kv[1][1], kv[0][0], kv[0][1]))
+    if limit is not None:
+        ordered = ordered[:limit]
+    words = dict(
+        AdKeyword.objects.for_shop(shop).filter(pk__in={k[0] for k, _v in ordered}).values_list("pk", "word")
+    )
+    deleted, other = _("（已删除）"), _("（其他搜索词）")
+    out = []
+    for (kw, query, rest), (imps, clicks, spend, r_clicks, r_fen, orders, gmv, queries) in ordered:
         r = Row(
             (kw, query, rest),
-            impressions=counts["impressions"],
-            clicks=counts["clicks"] - counts["refunded_clicks"],
-            spend_fen=counts["spend_fen"] - counts["refunded_fen"],
-            orders=counts["conversions"],
-            gmv_fen=counts["gmv_fen"],
-            refunded_fen=counts["refunded_fen"],
-            refunded_clicks=counts["refunded_clicks"],
+            other if rest else query,
+            impressions=imps,
+            clicks=clicks - r_clicks,
+            spend_fen=spend - r_fen,
+            orders=orders,
+            gmv_fen=gmv,
+            refunded_fen=r_fen,
+            refunded_clicks=r_clicks,
         )
         r.extra = {
             "keyword_id": kw,
+            "keyword": words.get(kw, deleted),
             "query": "" if rest else query,
             "rest": rest,
-            "queries": counts["queries"],
+            "queries": queries,
         }
-        rows.append(r)
-    words = dict(
-        AdKeyword.objects.for_shop(shop).filter(pk__in={r.key[0] for r in rows}).values_list("pk", "word")
-    )
-    out = sorted(rows, key=lambda r: (r.key[2], -r.impressions, -r.clicks, r.key[0], r.key[1]))
-    for r in out:
-        r.label = _("（其他搜索词）") if r.key[2] else r.key[1]
-        r.extra["keyword"] = words.get(r.key[0], _("（已删除）"))
+        out.append(r)
     return out
 
 

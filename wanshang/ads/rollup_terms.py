@@ -61,47 +61,49 @@ def _dates(a: datetime, b: datetime) -> list:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def term_stats(*, lo: datetime, hi: datetime, shop_id: int, only=None) -> dict[tuple, dict]:
-    """{(keyword_id, query, rest): TERM_FIELDS + `queries`} of one shop's search terms over [lo, hi), narrowed by
-    `only` (plan_id / group_id / keyword_id)."""
+def term_stats(*, lo: datetime, hi: datetime, shop_id: int, only=None) -> dict[tuple, list[int]]:
+    """{(keyword_id, query, rest): [*TERM_FIELDS, queries]} of one shop's search terms over [lo, hi), narrowed by
+    `only` (plan_id / group_id / keyword_id). Lists, not dicts: a month holds tens of thousands of queries."""
     only = dict(only or {})
     days, hour_ranges, raw = _plan(lo, hi)
-    out: dict[tuple, dict] = {}
+    out: dict[tuple, list[int]] = {}
+    width = len(TERM_FIELDS)
 
-    def acc(key, values: dict, queries: int = 1) -> None:
-        got = out.setdefault(key, {**dict.fromkeys(TERM_FIELDS, 0), "queries": 0})
-        for f in TERM_FIELDS:
-            got[f] += values[f] or 0
-        if not key[2]:
-            got["queries"] = 1
-        else:
-            got["queries"] += queries
+    def acc(key, values, queries: int) -> None:
+        got = out.get(key)
+        if got is None:
+            out[key] = [*(v or 0 for v in values), queries]
+            return
+        for i in range(width):
+            got[i] += values[i] or 0
+        if key[2]:  # a rest row counts the queries it sums; a query is one
+            got[width] += queries
 
-    sums = {f"s_{f}": Sum(f) for f in TERM_FIELDS}
+    sums = [Sum(f) for f in TERM_FIELDS]
     if days:
         rows = (
             AdTermDay.objects.filter(shop_id=shop_id, day__gte=days[0], day__lte=days[-1], **only)
             .exclude(day__in=_gaps(days))
-            .values("keyword_id", "query", "rest")
-            .annotate(**sums, n=Sum("queries"))
+            .values_list("keyword_id", "query", "rest")
+            .annotate(*sums, Sum("queries"))
             .order_by()
         )
-        for r in rows:
-            acc((r["keyword_id"], r["query"], r["rest"]), {f: r[f"s_{f}"] for f in TERM_FIELDS}, r["n"] or 0)
+        for kw, query, rest, *values, n in rows:
+            acc((kw, query, bool(rest)), values, n or 0)
     if hour_ranges:
         rows = (
             AdTermHour.objects.filter(rollup._in(hour_ranges, "hour_start"), shop_id=shop_id, **only)  # noqa: SLF001
-            .values("keyword_id", "query")
-            .annotate(**sums)
+            .values_list("keyword_id", "query")
+            .annotate(*sums)
             .order_by()
         )
-        for r in rows:
-            acc((r["keyword_id"], r["query"], False), {f: r[f"s_{f}"] for f in TERM_FIELDS})
+        for kw, query, *values in rows:
+            acc((kw, query, False), values, 1)
     if raw:
         got = rollup.aggregate(raw, shop_id=shop_id, only={**only, "placement": Placement.SEARCH}, terms=True)
         for key, values in got.items():
             if key[4]:  # a keyword (the search placement always has one)
-                acc((key[4], key[-1], False), values)
+                acc((key[4], key[-1], False), [values[f] for f in TERM_FIELDS], 1)
     return out
 
 

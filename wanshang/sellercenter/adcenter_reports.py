@@ -146,7 +146,7 @@ def reports_view(request):
         shop=request.shop, by=f["by"], **scope
     )
     terms_scope = {k: v for k, v in scope.items() if k != "placement"}
-    terms = ads.search_terms(shop=request.shop, **terms_scope)[:50]
+    terms = ads.search_terms(shop=request.shop, **terms_scope, limit=50)
     quality = ads.keyword_quality(shop=request.shop, group_id=f["group_id"]) if f["group_id"] else []
     crowds = crowds_for(request.shop, f)
     return seller_render(

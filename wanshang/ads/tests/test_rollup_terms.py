@@ -216,3 +216,25 @@ def test_the_hour_of_day_report_reads_the_group_hours(ad, day0):
     again = traffic_report(shop=a[0], by="hour", start=day0, end=day0).rows
     assert [(r.impressions, r.clicks, r.spend_fen) for r in again] == hours
     assert (hours[9], hours[20]) == ((8, 1, 70), (2, 0, 0))
+
+
+def test_a_days_terms_are_built_when_the_watermark_passes_its_end(ad, day0):
+    a = ad()
+    kw1 = a[3][0]
+    imp_q(a, kw1, local(day0, 10, 5), "碎花连衣裙", n=3)
+    rollup_run(now=local(day0, 12, 30))  # 10:00 built; the day is not over
+    assert not AdTermDay.objects.exists()
+    rollup_run(now=local(day0 + timedelta(days=1), 0, 5))  # nothing due, but the day is over now
+    assert list(AdTermDay.objects.values_list("query", "impressions")) == [("碎花连衣裙", 3)]
+    AdImpression.objects.all().delete()
+    [row] = search_terms(shop=a[0], start=day0, end=day0, now=local(day0 + timedelta(days=1), 0, 5))
+    assert row.impressions == 3
+
+
+def test_the_page_reads_only_the_top_rows(ad, day0):
+    a = ad()
+    kw1 = a[3][0]
+    for i, query in enumerate(("甲", "乙", "丙")):
+        imp_q(a, kw1, local(day0, 10, 0), query, n=3 - i)
+    rows = search_terms(shop=a[0], start=day0, end=day0, limit=2)
+    assert [r.label for r in rows] == ["甲", "乙"]
