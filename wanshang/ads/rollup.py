@@ -20,7 +20,8 @@ charge). New blocks are found by the cursor's `cpm_id` and mark their hour pendi
 
 **Side tables** written with each hour: `AdStatGroupHour` (the hour summed over keywords and crowds: what the
 hour-of-day report reads) and `AdTermHour` (each keyword's real queries, exact, kept `TERM_HOURS_KEPT_DAYS`);
-with each day that is over, `AdTermDay` (its top `TERMS_PER_KEYWORD` queries per keyword and a `rest` row).
+with each day one of whose hours was built, `AdTermDay` (the top `TERMS_PER_KEYWORD` queries per keyword of its
+built hours — today's so far — and a `rest` row).
 Reads of the search terms: `rollup_terms.py`.
 
 Hours are Asia/Shanghai (settings.TIME_ZONE), a fixed UTC+8: a local hour is a UTC hour.
@@ -434,8 +435,9 @@ def _day_terms(day, now) -> dict[tuple, dict]:
 
 
 def term_day_build(day, *, now=None) -> int:
-    """Rewrite one local day's `AdTermDay` rows: per keyword its top TERMS_PER_KEYWORD queries by impressions and
-    every query with an order, and one `rest` row summing the others. Returns the rows written."""
+    """Rewrite one local day's `AdTermDay` rows from its built hours (a day not over yet: those so far): per
+    keyword its top TERMS_PER_KEYWORD queries by impressions and every query with an order, and one `rest` row
+    summing the others. Returns the rows written."""
     per_keyword: dict[tuple, list] = {}
     for key, values in _day_terms(day, now).items():
         per_keyword.setdefault(key[:4], []).append((key[4], values))
@@ -465,32 +467,10 @@ def term_day_build(day, *, now=None) -> int:
     return len(objs)
 
 
-def _days_over(due: list[datetime], before, closed, now) -> list:
-    """The days whose terms are (re)built this run: those over with an hour built now, and those whose end the
-    watermark passed since the last run with none of their hours still pending."""
-    days = {
-        timezone.localtime(h).date()
-        for h in due
-        if timezone.localtime(h).replace(hour=0) + timedelta(days=1) <= closed
-    }
-    if before is not None:
-        day = timezone.localtime(before).date()
-        while day_bounds(day)[1] <= closed:
-            if (
-                day_bounds(day)[1] > before
-                and not AdRollupHour.objects.filter(
-                    pending=True, hour_start__gte=day_bounds(day)[0], hour_start__lt=day_bounds(day)[1]
-                ).exists()
-            ):
-                days.add(day)
-            day += timedelta(days=1)
-    return sorted(days)
-
-
 def rollup_run(*, now=None) -> int:
     """The `ads.rollup` job: mark the hours with new source rows, rebuild the pending hours that are over (oldest
-    first, at most HOURS_PER_TICK) and their days, the search terms of the days that are over, prune the term
-    hours past TERM_HOURS_KEPT_DAYS, move the cursor and the watermark. Idempotent. Returns the hours built."""
+    first, at most HOURS_PER_TICK), their days and the days' search terms, prune the term hours past
+    TERM_HOURS_KEPT_DAYS, move the cursor and the watermark. Idempotent. Returns the hours built."""
     now = now or timezone.now()
     cursor = _cursor()
     hours, upto = _new_hours(cursor)
@@ -505,8 +485,7 @@ def rollup_run(*, now=None) -> int:
         hour_build(hour_start, now=now)
     for day in sorted({timezone.localtime(h).date() for h in due}):
         day_build(day)
-    for day in _days_over(due, cursor.watermark, closed, now):
-        term_day_build(day, now=now)
+        term_day_build(day, now=now)  # today's too: its built hours so far, what today's reads take
     AdTermHour.objects.filter(day__lt=term_cutoff(now)).delete()
     AdRollupCursor.objects.filter(pk=1).update(**upto, watermark=closed, updated_at=now)
     return len(due)
@@ -523,8 +502,7 @@ def rollup_rebuild(*, start: datetime, end: datetime, now=None) -> int:
         hour, built = hour + HOUR, built + 1
     for day in sorted(days):
         day_build(day)
-        if day_bounds(day)[1] <= closed:
-            term_day_build(day, now=now)
+        term_day_build(day, now=now)
     return built
 
 

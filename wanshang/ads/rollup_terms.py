@@ -1,7 +1,8 @@
-"""Reads of the search terms over the rollup (`rollup.py` builds `AdTermDay` and `AdTermHour`): the whole days
-before the job's watermark from `AdTermDay`, today's built hours from `AdTermHour`, and the rest — the hours since
-the last run, and a day with a pending hour (a late refund or conversion until its hour is rebuilt) — from the
-raw rows, so the report is exact up to the kept top queries and current.
+"""Reads of the search terms over the rollup (`rollup.py` builds `AdTermDay` and `AdTermHour`): the days before
+the job's watermark — and the watermark's day (today) up to it — from `AdTermDay`, which the job rewrites with
+each hour it builds; an edge not starting at midnight from `AdTermHour`; and the rest — the hours since the last
+run, and a day with a pending hour (a late refund or conversion until its hour is rebuilt) — from the raw rows, so
+the report is exact up to the kept top queries and current.
 
 A keyword's `rest` rows (its queries beyond the top TERMS_PER_KEYWORD of a day) are summed into one row per
 keyword: over several days a query counts only on the days it was among its keyword's top, the rest row keeps
@@ -21,37 +22,39 @@ TERM_FIELDS = rollup.TERM_FIELDS
 
 
 def _plan(lo: datetime, hi: datetime) -> tuple[list, list, list]:
-    """(whole days read from AdTermDay, hour ranges read from AdTermHour, ranges read raw) covering [lo, hi)."""
+    """(days read from AdTermDay, hour ranges read from AdTermHour, ranges read raw) covering [lo, hi)."""
     stored, pending, live = rollup.split(lo, hi)
     if not stored:
         return [], [], live
-    pending_days = sorted({timezone.localtime(h).date() for h in pending})
-    raw = [day_bounds(d) for d in pending_days]
+    pending_days = {timezone.localtime(h).date() for h in pending}
+    raw = [day_bounds(d) for d in sorted(pending_days)]
     days, hour_ranges = [], []
     whole = rollup._whole_days(*stored)  # noqa: SLF001  (the same day boundaries as the other reads)
     edges = [stored]
     if whole:
         first, last = whole
-        day = first.date()
-        while day < last.date():
-            if day not in pending_days:
-                days.append(day)
-            day += timedelta(days=1)
+        days = [d for d in _dates(first, last) if d not in pending_days]
         edges = [(stored[0], first), (last, stored[1])]
-    # the edges lie on the watermark's day, whose term hours the last run kept (it prunes only older days)
-    for a, b in edges:
+    # the edges lie on the watermark's day, whose term hours the last run kept (it prunes only older days); the
+    # part from its midnight to the watermark is that day's AdTermDay so far (rebuilt with each of its hours)
+    for d, part in _day_parts(edges, pending_days):
+        if part == (day_bounds(d)[0], stored[1]) and stored[1] < hi:
+            days.append(d)
+        else:
+            hour_ranges.append(part)
+    raw += [part for _d, part in _day_parts(live, pending_days)]  # the pending days are read whole above
+    return sorted(days), hour_ranges, raw
+
+
+def _day_parts(ranges, skip_days) -> list[tuple]:
+    """(day, [a, b) within it) of each range cut at local midnights, leaving out `skip_days` and empty parts."""
+    out = []
+    for a, b in ranges:
         for d in _dates(a, b):
             part = (max(a, day_bounds(d)[0]), min(b, day_bounds(d)[1]))
-            if d not in pending_days and part[0] < part[1]:
-                hour_ranges.append(part)
-    # the live ranges outside the pending days (those are read whole above)
-    for a, b in live:
-        for d in _dates(a, b):
-            if d not in pending_days:
-                part = (max(a, day_bounds(d)[0]), min(b, day_bounds(d)[1]))
-                if part[0] < part[1]:
-                    raw.append(part)
-    return days, hour_ranges, raw
+            if d not in skip_days and part[0] < part[1]:
+                out.append((d, part))
+    return out
 
 
 def _dates(a: datetime, b: datetime) -> list:

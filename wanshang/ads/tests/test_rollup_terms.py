@@ -161,7 +161,7 @@ def test_a_keywords_long_tail_is_one_rest_row_and_totals_stay_exact(ad, day0, mo
     assert (rows[2].orders, rows[2].gmv_fen, rows[2].spend_fen) == (1, 3000, 90)
 
 
-def test_today_reads_the_built_term_hours_and_the_live_hour(ad, day0):
+def test_today_reads_the_day_so_far_and_the_live_hour(ad, day0):
     a = ad()
     kw1 = a[3][0]
     today = day0 + timedelta(days=1)
@@ -169,9 +169,9 @@ def test_today_reads_the_built_term_hours_and_the_live_hour(ad, day0):
     imp_q(a, kw1, local(today, 10, 5), "碎花连衣裙", n=4)
     rollup_run(now=now)
     assert AdTermHour.objects.for_shop(a[0]).get(hour_start=local(today, 10)).impressions == 4
-    assert not AdTermDay.objects.filter(day=today).exists()  # the day is not over
+    assert AdTermDay.objects.get(day=today).impressions == 4  # the day so far
     imp_q(a, kw1, local(today, 12, 10), "碎花连衣裙", n=1)  # the current hour: live
-    AdImpression.objects.filter(ts__lt=local(today, 11)).delete()  # the built hour comes from AdTermHour
+    AdImpression.objects.filter(ts__lt=local(today, 11)).delete()  # the built hour comes from the rollup
 
     [row] = search_terms(shop=a[0], days=1, now=now)
     assert (row.label, row.impressions) == ("碎花连衣裙", 5)
@@ -218,17 +218,18 @@ def test_the_hour_of_day_report_reads_the_group_hours(ad, day0):
     assert (hours[9], hours[20]) == ((8, 1, 70), (2, 0, 0))
 
 
-def test_a_days_terms_are_built_when_the_watermark_passes_its_end(ad, day0):
+def test_a_days_terms_follow_each_built_hour_of_it(ad, day0):
     a = ad()
     kw1 = a[3][0]
     imp_q(a, kw1, local(day0, 10, 5), "碎花连衣裙", n=3)
-    rollup_run(now=local(day0, 12, 30))  # 10:00 built; the day is not over
-    assert not AdTermDay.objects.exists()
-    rollup_run(now=local(day0 + timedelta(days=1), 0, 5))  # nothing due, but the day is over now
+    rollup_run(now=local(day0, 12, 30))  # 10:00 built; the day so far
     assert list(AdTermDay.objects.values_list("query", "impressions")) == [("碎花连衣裙", 3)]
+    imp_q(a, kw1, local(day0, 14, 5), "碎花连衣裙", n=2)
+    rollup_run(now=local(day0 + timedelta(days=1), 0, 5))  # 14:00 built, the day is over
+    assert list(AdTermDay.objects.values_list("query", "impressions")) == [("碎花连衣裙", 5)]
     AdImpression.objects.all().delete()
     [row] = search_terms(shop=a[0], start=day0, end=day0, now=local(day0 + timedelta(days=1), 0, 5))
-    assert row.impressions == 3
+    assert row.impressions == 5
 
 
 def test_the_page_reads_only_the_top_rows(ad, day0):
