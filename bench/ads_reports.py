@@ -29,8 +29,8 @@ placements, 1 % clicked (charged nothing), 4 % of those converted, and a CpmChar
 
 `rollup` runs the `ads.rollup` job until it has built every hour (HOURS_PER_TICK a run), then a quiet run, then one
 hour rebuilt. `measure` times each report read `--reps` times (the raw search terms 3 times) after one untimed call: the seller's 30-day
-`traffic_report` by day, hour, group, keyword and placement, the search terms over 30 days, 7 days and today (the
-term rollup; the raw rows before it), the audience plan's crowd report over 30 days, and the platform's
+`traffic_report` by day, hour, group, keyword and placement, the search terms over 30 days (the page's top 50 and
+the whole list), 7 days and today (the term rollup), the audience plan's crowd report over 30 days, and the platform's
 `platform_overview`; p50 / p95 / max in ms and the load average. One `RESULT {json}` line per command.
 """
 
@@ -622,10 +622,11 @@ def measure(db: str, reps: int, terms: bool = True) -> None:
     reads["seller_30d_page_set"] = lambda: [
         traffic_report(shop=shop, by=by, days=30) for by in ("day", "hour", "keyword")
     ]
-    if terms:
-        reads["search_terms_30d"] = lambda: search_terms(shop=shop, days=30)
-        reads["search_terms_7d"] = lambda: search_terms(shop=shop, days=7)
-        reads["search_terms_today"] = lambda: search_terms(shop=shop, days=1)
+    if terms:  # the page's top 50 (limit) and the whole list the API pages through and the Excel holds
+        reads["search_terms_30d_page"] = lambda: search_terms(shop=shop, days=30, limit=50)
+        reads["search_terms_30d_all"] = lambda: search_terms(shop=shop, days=30)
+        reads["search_terms_7d_page"] = lambda: search_terms(shop=shop, days=7, limit=50)
+        reads["search_terms_today_page"] = lambda: search_terms(shop=shop, days=1, limit=50)
     if meta.get("audience"):
         plan_id = meta["audience"]["plan_id"]
         reads["crowds_30d_plan"] = lambda: crowd_report(shop=shop, plan_id=plan_id, days=30)

@@ -75,10 +75,12 @@ TERM_FIELDS = (
     "conversions",
     "gmv_fen",
 )
-# A keyword's queries of a day beyond its top 50 by impressions (those with an order are always kept) are summed
-# into one `rest` row: a long tail of one-off queries would otherwise store about a row per search every day,
-# and the report shows the top of the list anyway. Today's exact queries stay in AdTermHour for 7 days.
+# A keyword's queries of a day beyond its top 50 by impressions, and those shown once and never clicked, are
+# summed into one `rest` row (a query with an order is always kept): a long tail of one-off queries would
+# otherwise store about a row per search every day — for a keyword with little traffic the top 50 alone never
+# cuts — and the report shows the top of the list anyway. Today's exact queries stay in AdTermHour for 7 days.
 TERMS_PER_KEYWORD = 50
+TERM_MIN_IMPRESSIONS = 2  # a query kept needs this many impressions of the day, or a click
 TERM_HOURS_KEPT_DAYS = 7
 INVALID = (AdClick.Status.BOT, AdClick.Status.INVALID, AdClick.Status.DUPLICATE)
 CLICK_REF = "adclick:"  # the charge's ledger reference of a click (traffic._charge), and so its refund's
@@ -436,8 +438,8 @@ def _day_terms(day, now) -> dict[tuple, dict]:
 
 def term_day_build(day, *, now=None) -> int:
     """Rewrite one local day's `AdTermDay` rows from its built hours (a day not over yet: those so far): per
-    keyword its top TERMS_PER_KEYWORD queries by impressions and every query with an order, and one `rest` row
-    summing the others. Returns the rows written."""
+    keyword its top TERMS_PER_KEYWORD queries by impressions that were shown at least TERM_MIN_IMPRESSIONS times
+    or clicked, every query with an order, and one `rest` row summing the others. Returns the rows written."""
     per_keyword: dict[tuple, list] = {}
     for key, values in _day_terms(day, now).items():
         per_keyword.setdefault(key[:4], []).append((key[4], values))
@@ -454,7 +456,8 @@ def term_day_build(day, *, now=None) -> int:
             "keyword_id": keyword_id,
         }
         for i, (query, values) in enumerate(queries):
-            if i < TERMS_PER_KEYWORD or values["conversions"]:
+            seen = values["impressions"] >= TERM_MIN_IMPRESSIONS or values["clicks"]
+            if (i < TERMS_PER_KEYWORD and seen) or values["conversions"]:
                 objs.append(AdTermDay(**ids, query=query, **values))
             else:
                 _sum_into({0: rest}, 0, values, TERM_FIELDS)

@@ -239,3 +239,19 @@ def test_the_page_reads_only_the_top_rows(ad, day0):
         imp_q(a, kw1, local(day0, 10, 0), query, n=3 - i)
     rows = search_terms(shop=a[0], start=day0, end=day0, limit=2)
     assert [r.label for r in rows] == ["甲", "乙"]
+
+
+def test_a_query_shown_once_and_never_clicked_goes_to_the_rest_row(ad, day0):
+    a = ad()
+    kw1 = a[3][0]
+    imp_q(a, kw1, local(day0, 10, 0), "碎花连衣裙", n=2)
+    imp_q(a, kw1, local(day0, 10, 0), "连衣裙 12345号", n=1)  # a one-off
+    imp_q(a, kw1, local(day0, 10, 0), "连衣裙 67890号", n=1)
+    click_q(a, kw1, local(day0, 10, 5), "连衣裙 67890号", price=90)  # clicked: kept
+    rollup_run(now=timezone.now())
+    rows = search_terms(shop=a[0], start=day0, end=day0)
+    assert [(r.label, r.impressions, r.extra["queries"]) for r in rows] == [
+        ("碎花连衣裙", 2, 1),
+        ("连衣裙 67890号", 1, 1),
+        ("（其他搜索词）", 1, 1),
+    ]
