@@ -21,7 +21,7 @@ class PlatformRow:
     charged_clicks: int = 0  # before refunds
     invalid_clicks: int = 0
     unpaid_clicks: int = 0
-    gross_fen: int = 0  # Σ charged prices
+    gross_fen: int = 0  # Σ charged click prices and CPM blocks
     refunded_fen: int = 0
     orders: int = 0
     gmv_fen: int = 0
@@ -29,7 +29,7 @@ class PlatformRow:
 
     @property
     def revenue_fen(self) -> int:
-        """Ad revenue: what the clicks charged, less the invalid-click refunds."""
+        """Ad revenue: what the clicks and the CPM blocks charged, less the invalid-click refunds."""
         return self.gross_fen - self.refunded_fen
 
     @property
