@@ -12,7 +12,7 @@ def rebuild_all_hours(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ads", "0006_stat_hour"),
+        ("ads", "0007_ad_spool_cursor"),
         ("merchants", "0003_alter_shopstaff_role"),
     ]
 
