@@ -262,7 +262,7 @@ def search_terms(
             raise NotFound("关键词不存在")
         only = {**only, "keyword_id": keyword_id}
     lo, hi = period_bounds(start, end)
-    got = rollup_terms.term_stats(lo=lo, hi=hi, shop_id=shop.pk, only=only)
+    got = rollup_terms.term_stats(lo=lo, hi=hi, shop_id=shop.pk, only=only, top=limit)
     # imps, clicks, spend, refunded clicks, refunded fen, orders, gmv, queries (rollup.TERM_FIELDS + queries)
     ordered = sorted(got.items(), key=lambda kv: (kv[0][2], -kv[1][0], -kv[1][1], kv[0][0], kv[0][1]))
     if limit is not None:

@@ -64,11 +64,15 @@ def _dates(a: datetime, b: datetime) -> list:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def term_stats(*, lo: datetime, hi: datetime, shop_id: int, only=None) -> dict[tuple, list[int]]:
+def term_stats(
+    *, lo: datetime, hi: datetime, shop_id: int, only=None, top: int | None = None, _parts=None
+) -> dict[tuple, list[int]]:
     """{(keyword_id, query, rest): [*TERM_FIELDS, queries]} of one shop's search terms over [lo, hi), narrowed by
-    `only` (plan_id / group_id / keyword_id). Lists, not dicts: a month holds tens of thousands of queries."""
+    `only` (plan_id / group_id / keyword_id). Lists, not dicts: a month holds tens of thousands of queries.
+    With `top`, at least the `top` first by (impressions, clicks, keyword, query) among the queries, exactly
+    (`_top_terms`), without reading every query of the period when that can be proven."""
     only = dict(only or {})
-    days, hour_ranges, raw = _plan(lo, hi)
+    days, hour_ranges, raw = _parts or _plan(lo, hi)
     out: dict[tuple, list[int]] = {}
     width = len(TERM_FIELDS)
 
@@ -83,10 +87,14 @@ def term_stats(*, lo: datetime, hi: datetime, shop_id: int, only=None) -> dict[t
             got[width] += queries
 
     sums = [Sum(f) for f in TERM_FIELDS]
+    if days and top is not None:
+        live = term_stats(lo=lo, hi=hi, shop_id=shop_id, only=only, _parts=([], hour_ranges, raw))
+        found = _top_terms(_days_of(days, shop_id, only), live, top)
+        if found is not None:
+            return found
     if days:
         rows = (
-            AdTermDay.objects.filter(shop_id=shop_id, day__gte=days[0], day__lte=days[-1], **only)
-            .exclude(day__in=_gaps(days))
+            _days_of(days, shop_id, only)
             .values_list("keyword_id", "query", "rest")
             .annotate(*sums, Sum("queries"))
             .order_by()
@@ -108,6 +116,61 @@ def term_stats(*, lo: datetime, hi: datetime, shop_id: int, only=None) -> dict[t
             if key[4]:  # a keyword (the search placement always has one)
                 acc((key[4], key[-1], False), [values[f] for f in TERM_FIELDS], 1)
     return out
+
+
+def _days_of(days: list, shop_id: int, only: dict):
+    """The AdTermDay rows of `days` (consecutive but for the gaps read otherwise)."""
+    return AdTermDay.objects.filter(shop_id=shop_id, day__gte=days[0], day__lte=days[-1], **only).exclude(
+        day__in=_gaps(days)
+    )
+
+
+LIVE_KEYS_MAX = 2000  # more (keyword, query) pairs outside the day table than this: read everything
+
+
+def _top_terms(day_rows, live: dict, top: int) -> dict | None:
+    """The `top` first queries (not rest rows) by (impressions, clicks, keyword, query) of the day rows plus
+    `live` (the hours and raw rows of the period), or None when that cannot be proven cheaper than reading all.
+
+    The database sums the day rows and returns only their `top` first; t = the last one's impressions. Every
+    other query has at most t impressions in the day rows, so with no live part it ranks at most t. The live
+    queries are summed exactly (their day rows fetched by key). If the `top`-th of the merged list has more than t
+    impressions, nothing left out can reach it: the answer is exact. Otherwise (ties at the boundary, a period
+    with few queries whose rest rows matter, too many live queries) the caller reads everything."""
+    live = {k: v for k, v in live.items() if not k[2]}
+    if len(live) > LIVE_KEYS_MAX:
+        return None
+    names = {f: f"s_{f}" for f in TERM_FIELDS}
+    sums = {names[f]: Sum(f) for f in TERM_FIELDS}
+    ordered = (
+        day_rows.filter(rest=False)
+        .values_list("keyword_id", "query")
+        .annotate(**sums, s_queries=Sum("queries"))
+    )
+    head = list(
+        ordered.order_by(f"-{names['impressions']}", f"-{names['clicks']}", "keyword_id", "query")[:top]
+    )
+    if len(head) < top:
+        return None
+    threshold = head[-1][2] or 0
+    out = {(kw, q, False): [*(v or 0 for v in values), n or 0] for kw, q, *values, n in head}
+    missing = {k for k in live if k not in out}
+    if missing:  # one query for their keywords × queries (a superset), kept by key
+        wanted = ordered.filter(
+            keyword_id__in={k[0] for k in missing}, query__in={k[1] for k in missing}
+        ).order_by()
+        for kw, q, *values, n in wanted:
+            if (kw, q, False) in missing:
+                out[(kw, q, False)] = [*(v or 0 for v in values), n or 0]
+    width = len(TERM_FIELDS)
+    for key, values in live.items():
+        got = out.setdefault(key, [0] * width + [values[width]])
+        for i in range(width):
+            got[i] += values[i]
+    ranked = sorted(out.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0][0], kv[0][1]))[:top]
+    if len(ranked) < top or ranked[-1][1][0] <= threshold:
+        return None
+    return dict(ranked)
 
 
 def _gaps(days: list) -> list:

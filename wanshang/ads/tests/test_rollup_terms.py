@@ -255,3 +255,50 @@ def test_a_query_shown_once_and_never_clicked_goes_to_the_rest_row(ad, day0):
         ("连衣裙 67890号", 1, 1),
         ("（其他搜索词）", 1, 1),
     ]
+
+
+def test_the_pages_top_terms_equal_the_head_of_the_full_list(ad, day0, monkeypatch):
+    """The page's top N (read without summing every query when it can be proven) is exactly the first N rows of
+    the full report: queries spread over built days, today's live hour adding to some of them and bringing new
+    ones, ties at the boundary falling back to the full read."""
+    import random
+
+    from wanshang.ads import rollup_terms
+
+    monkeypatch.setattr(rollup, "TERMS_PER_KEYWORD", 6)
+    a = ad()
+    kw1, kw2 = a[3]
+    rng = random.Random(14)
+    today = day0 + timedelta(days=3)
+    now = local(today, 12, 30)
+    for d in range(3):
+        for i in range(14):
+            imp_q(
+                a,
+                rng.choice((kw1, kw2)),
+                local(day0 + timedelta(days=d), 10, i),
+                f"词{i}",
+                n=rng.randint(1, 9),
+            )
+    for i in range(0, 14, 3):
+        click_q(a, kw1, local(day0, 11, i), f"词{i}", price=50 + i)
+    rollup_run(now=now)
+    for i in (2, 5, 20, 21):  # today's live hour: known queries grow, new ones appear
+        imp_q(a, kw2, local(today, 12, 10), f"词{i}", n=7)
+
+    proven = []
+    real = rollup_terms._top_terms
+
+    def spy(*args, **kwargs):
+        got = real(*args, **kwargs)
+        proven.append(got is not None)
+        return got
+
+    monkeypatch.setattr(rollup_terms, "_top_terms", spy)
+    full = figures(search_terms(shop=a[0], start=day0, end=today, now=now))
+    keys = list(full)
+    for n in (1, 3, 5, 8, 12):
+        head = search_terms(shop=a[0], start=day0, end=today, now=now, limit=n)
+        assert list(figures(head)) == keys[:n]
+        assert figures(head) == {k: full[k] for k in keys[:n]}
+    assert any(proven)  # the short path answered some of them, not only the fallback
