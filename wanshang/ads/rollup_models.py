@@ -10,7 +10,35 @@ from wanshang.ads.traffic_models import Placement
 from wanshang.common.scoping import ShopOwnedManager
 
 
-class AdStatHour(models.Model):
+class TermFigures(models.Model):
+    """What an ad row was shown, clicked, charged, refunded and sold: the columns every rollup table sums (the
+    search-term tables have only these; the stat tables add the uncharged clicks, `Figures`)."""
+
+    impressions = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)  # charged clicks (a later refund does not remove one)
+    spend_fen = models.BigIntegerField(
+        default=0
+    )  # Σ charged click prices + CPM blocks charged, before refunds
+    refunded_clicks = models.BigIntegerField(default=0)  # charged clicks of the row refunded as invalid since
+    refunded_fen = models.BigIntegerField(default=0)  # their refunds (the ledger's `refund` entries)
+    conversions = models.BigIntegerField(default=0)  # distinct paid orders attributed to the row's clicks
+    gmv_fen = models.BigIntegerField(default=0)  # Σ the attributed lines' payable, no freight
+
+    class Meta:
+        abstract = True
+
+
+class Figures(TermFigures):
+    """`TermFigures` and the clicks recorded but not charged."""
+
+    invalid_clicks = models.BigIntegerField(default=0)  # bot + invalid + duplicate: recorded, never charged
+    unpaid_clicks = models.BigIntegerField(default=0)  # valid, but a budget or the balance refused the charge
+
+    class Meta:
+        abstract = True
+
+
+class AdStatHour(Figures):
     """One hour of one shop's ad (plan → group → keyword, placement): what was shown, clicked, charged, refunded
     and sold. Written only by the rollup (delete + insert of a whole hour); never edited."""
 
@@ -25,19 +53,6 @@ class AdStatHour(models.Model):
     keyword_id = models.BigIntegerField()
     placement = models.CharField(max_length=10, choices=Placement.choices, default=Placement.SEARCH)
     crowd_id = models.BigIntegerField(default=0)  # the audience target (AudienceTarget) that won, 0 for none
-    impressions = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)  # charged clicks (a later refund does not remove one)
-    invalid_clicks = models.BigIntegerField(default=0)  # bot + invalid + duplicate: recorded, never charged
-    unpaid_clicks = models.BigIntegerField(default=0)  # valid, but a budget or the balance refused the charge
-    spend_fen = models.BigIntegerField(
-        default=0
-    )  # Σ charged click prices + CPM blocks charged, before refunds
-    refunded_clicks = models.BigIntegerField(
-        default=0
-    )  # charged clicks of this hour refunded as invalid since
-    refunded_fen = models.BigIntegerField(default=0)  # their refunds (the ledger's `refund` entries)
-    conversions = models.BigIntegerField(default=0)  # distinct paid orders attributed to this row's clicks
-    gmv_fen = models.BigIntegerField(default=0)  # Σ the attributed lines' payable, no freight
 
     objects = ShopOwnedManager()
 
@@ -56,7 +71,7 @@ class AdStatHour(models.Model):
         ]
 
 
-class AdStatDay(models.Model):
+class AdStatDay(Figures):
     """A local day of one shop's ad: the sum of that day's built `AdStatHour` rows, rewritten whenever one of its
     hours is (re)built. Reports over whole days read it (24 times fewer rows); `rollup.stats` uses it only for
     the days whose every hour is built and none pending."""
@@ -70,15 +85,6 @@ class AdStatDay(models.Model):
     keyword_id = models.BigIntegerField()
     placement = models.CharField(max_length=10, choices=Placement.choices, default=Placement.SEARCH)
     crowd_id = models.BigIntegerField(default=0)
-    impressions = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)
-    invalid_clicks = models.BigIntegerField(default=0)
-    unpaid_clicks = models.BigIntegerField(default=0)
-    spend_fen = models.BigIntegerField(default=0)
-    refunded_clicks = models.BigIntegerField(default=0)
-    refunded_fen = models.BigIntegerField(default=0)
-    conversions = models.BigIntegerField(default=0)
-    gmv_fen = models.BigIntegerField(default=0)
 
     objects = ShopOwnedManager()
 
@@ -92,7 +98,7 @@ class AdStatDay(models.Model):
         ]
 
 
-class AdStatGroupHour(models.Model):
+class AdStatGroupHour(Figures):
     """One hour of one shop's ad group and placement: `AdStatHour`'s rows of that hour summed over the keywords
     and crowds, written in the same transaction. The hour-of-day report and the hour edges of every read that
     does not ask for a keyword or crowd read it (about a tenth of the rows over 30 days)."""
@@ -106,15 +112,6 @@ class AdStatGroupHour(models.Model):
     plan_id = models.BigIntegerField()
     group_id = models.BigIntegerField()
     placement = models.CharField(max_length=10, choices=Placement.choices, default=Placement.SEARCH)
-    impressions = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)
-    invalid_clicks = models.BigIntegerField(default=0)
-    unpaid_clicks = models.BigIntegerField(default=0)
-    spend_fen = models.BigIntegerField(default=0)
-    refunded_clicks = models.BigIntegerField(default=0)
-    refunded_fen = models.BigIntegerField(default=0)
-    conversions = models.BigIntegerField(default=0)
-    gmv_fen = models.BigIntegerField(default=0)
 
     objects = ShopOwnedManager()
 
@@ -129,7 +126,7 @@ class AdStatGroupHour(models.Model):
         ]
 
 
-class AdTermHour(models.Model):
+class AdTermHour(TermFigures):
     """One hour of one keyword's real search query (search placement only), exact. Written by the rollup with
     the hour; kept `TERM_HOURS_KEPT_DAYS` days: it serves today's built hours and builds `AdTermDay`."""
 
@@ -142,13 +139,6 @@ class AdTermHour(models.Model):
     group_id = models.BigIntegerField()
     keyword_id = models.BigIntegerField()
     query = models.CharField(max_length=100, blank=True)
-    impressions = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)
-    spend_fen = models.BigIntegerField(default=0)
-    refunded_clicks = models.BigIntegerField(default=0)
-    refunded_fen = models.BigIntegerField(default=0)
-    conversions = models.BigIntegerField(default=0)
-    gmv_fen = models.BigIntegerField(default=0)
 
     objects = ShopOwnedManager()
 
@@ -164,7 +154,7 @@ class AdTermHour(models.Model):
         ]
 
 
-class AdTermDay(models.Model):
+class AdTermDay(TermFigures):
     """One local day of one keyword's search queries: the day's top `TERMS_PER_KEYWORD` queries by impressions
     (plus every query with an order), and one `rest` row (query "") with the sum of the others, so a keyword's
     totals stay exact while the long tail of one-off queries is not stored day after day."""
@@ -179,13 +169,6 @@ class AdTermDay(models.Model):
     query = models.CharField(max_length=100, blank=True)
     rest = models.BooleanField(default=False)  # the sum of the queries not kept
     queries = models.PositiveIntegerField(default=1)  # distinct queries in this row (> 1 only for `rest`)
-    impressions = models.BigIntegerField(default=0)
-    clicks = models.BigIntegerField(default=0)
-    spend_fen = models.BigIntegerField(default=0)
-    refunded_clicks = models.BigIntegerField(default=0)
-    refunded_fen = models.BigIntegerField(default=0)
-    conversions = models.BigIntegerField(default=0)
-    gmv_fen = models.BigIntegerField(default=0)
 
     objects = ShopOwnedManager()
 
