@@ -65,56 +65,71 @@ def _dates(a: datetime, b: datetime) -> list:
 
 
 def term_stats(
-    *, lo: datetime, hi: datetime, shop_id: int, only=None, top: int | None = None, _parts=None
+    *, lo: datetime, hi: datetime, shop_id: int, only=None, top: int | None = None
 ) -> dict[tuple, list[int]]:
     """{(keyword_id, query, rest): [*TERM_FIELDS, queries]} of one shop's search terms over [lo, hi), narrowed by
     `only` (plan_id / group_id / keyword_id). Lists, not dicts: a month holds tens of thousands of queries.
     With `top`, at least the `top` first by (impressions, clicks, keyword, query) among the queries, exactly
     (`_top_terms`), without reading every query of the period when that can be proven."""
     only = dict(only or {})
-    days, hour_ranges, raw = _parts or _plan(lo, hi)
-    out: dict[tuple, list[int]] = {}
-    width = len(TERM_FIELDS)
-
-    def acc(key, values, queries: int) -> None:
-        got = out.get(key)
-        if got is None:
-            out[key] = [*(v or 0 for v in values), queries]
-            return
-        for i in range(width):
-            got[i] += values[i] or 0
-        if key[2]:  # a rest row counts the queries it sums; a query is one
-            got[width] += queries
-
-    sums = [Sum(f) for f in TERM_FIELDS]
+    days, hour_ranges, raw = _plan(lo, hi)
+    live = _live_terms(hour_ranges, raw, shop_id, only)
     if days and top is not None:
-        live = term_stats(lo=lo, hi=hi, shop_id=shop_id, only=only, _parts=([], hour_ranges, raw))
         found = _top_terms(_days_of(days, shop_id, only), live, top)
         if found is not None:
             return found
-    if days:
-        rows = (
-            _days_of(days, shop_id, only)
-            .values_list("keyword_id", "query", "rest")
-            .annotate(*sums, Sum("queries"))
-            .order_by()
-        )
-        for kw, query, rest, *values, n in rows:
-            acc((kw, query, bool(rest)), values, n or 0)
+    out = _day_terms(days, shop_id, only) if days else {}
+    for key, values in live.items():
+        _acc(out, key, values, 1)
+    return out
+
+
+WIDTH = len(TERM_FIELDS)
+
+
+def _acc(out: dict, key: tuple, values, queries: int) -> None:
+    """Add one row's figures to `out[key]`. A rest row counts the queries it sums; a query is one."""
+    got = out.get(key)
+    if got is None:
+        out[key] = [*(v or 0 for v in values[:WIDTH]), queries]
+        return
+    for i in range(WIDTH):
+        got[i] += values[i] or 0
+    if key[2]:
+        got[WIDTH] += queries
+
+
+def _day_terms(days: list, shop_id: int, only: dict) -> dict:
+    out: dict[tuple, list[int]] = {}
+    rows = (
+        _days_of(days, shop_id, only)
+        .values_list("keyword_id", "query", "rest")
+        .annotate(*[Sum(f) for f in TERM_FIELDS], Sum("queries"))
+        .order_by()
+    )
+    for kw, query, rest, *values, n in rows:
+        _acc(out, (kw, query, bool(rest)), values, n or 0)
+    return out
+
+
+def _live_terms(hour_ranges: list, raw: list, shop_id: int, only: dict) -> dict:
+    """The queries of the period's edges kept by the hour (AdTermHour) and of its raw ranges (since the last run,
+    pending days)."""
+    out: dict[tuple, list[int]] = {}
     if hour_ranges:
         rows = (
             AdTermHour.objects.filter(rollup._in(hour_ranges, "hour_start"), shop_id=shop_id, **only)  # noqa: SLF001
             .values_list("keyword_id", "query")
-            .annotate(*sums)
+            .annotate(*[Sum(f) for f in TERM_FIELDS])
             .order_by()
         )
         for kw, query, *values in rows:
-            acc((kw, query, False), values, 1)
+            _acc(out, (kw, query, False), values, 1)
     if raw:
         got = rollup.aggregate(raw, shop_id=shop_id, only={**only, "placement": Placement.SEARCH}, terms=True)
         for key, values in got.items():
             if key[4]:  # a keyword (the search placement always has one)
-                acc((key[4], key[-1], False), [values[f] for f in TERM_FIELDS], 1)
+                _acc(out, (key[4], key[-1], False), [values[f] for f in TERM_FIELDS], 1)
     return out
 
 
@@ -162,10 +177,9 @@ def _top_terms(day_rows, live: dict, top: int) -> dict | None:
         for kw, q, *values, n in wanted:
             if (kw, q, False) in missing:
                 out[(kw, q, False)] = [*(v or 0 for v in values), n or 0]
-    width = len(TERM_FIELDS)
     for key, values in live.items():
-        got = out.setdefault(key, [0] * width + [values[width]])
-        for i in range(width):
+        got = out.setdefault(key, [0] * WIDTH + [values[WIDTH]])
+        for i in range(WIDTH):
             got[i] += values[i]
     ranked = sorted(out.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0][0], kv[0][1]))[:top]
     if len(ranked) < top or ranked[-1][1][0] <= threshold:
