@@ -189,7 +189,7 @@ def ad_charge(
     if keyword_id is not None and not AdKeyword.objects.filter(pk=keyword_id, group_id=group_id).exists():
         raise NotFound("关键词不存在")
     plan, now = group.plan, now or timezone.now()
-    if AdLedgerEntry.objects.filter(kind=Kind.CHARGE, reference=ref).exists():
+    if _charged(ref):
         return ChargeResult(False, "duplicate")
     day = _day_row(plan, _today(now))
     try:
@@ -205,14 +205,23 @@ def ad_charge(
                 note=note,
             )
     except _Refused as refused:
+        if _charged(ref):
+            # the same charge made at the same moment by another process, committed while our guard waited on its
+            # row locks: its spend is what refused ours. It stands; this is not an exhausted budget.
+            return ChargeResult(False, "duplicate")
         _mark_exhausted(day_id=day.pk, reason=refused.reason, now=now)
         return ChargeResult(False, refused.reason)
     except IntegrityError:
         # the same click charged at the same moment by another process: its charge stands, ours rolled back
-        if AdLedgerEntry.objects.filter(kind=Kind.CHARGE, reference=ref).exists():
+        if _charged(ref):
             return ChargeResult(False, "duplicate")
         raise
     return ChargeResult(True, "", entry)
+
+
+def _charged(ref: str) -> bool:
+    """Whether a charge with this reference is in the ledger (committed, as this statement sees it)."""
+    return AdLedgerEntry.objects.filter(kind=Kind.CHARGE, reference=ref).exists()
 
 
 def _charge_guarded(*, plan, day, group, keyword_id, price_fen, ref, clicks=1, note="") -> AdLedgerEntry:

@@ -86,6 +86,35 @@ def test_retried_charge_counts_once(shop, fund, make_plan, make_group):
     assert selectors.account_balance(shop=shop) == 900
 
 
+def test_a_charge_refused_by_its_own_twin_is_a_duplicate_not_an_exhausted_day(
+    shop, fund, make_plan, make_group, monkeypatch
+):
+    """Two runs charge one reference at once (two CPM jobs on one block): the second passed the duplicate
+    check before the first committed, then its budget guard waited on the first's row locks and was refused by
+    the first's spend. It must answer `duplicate` (the first charge stands) and not mark the day exhausted;
+    answering `daily_budget` made the CPM job record a charged block as unpaid (seen on PostgreSQL)."""
+    from wanshang.ads import accounts
+
+    fund(shop, 1000)
+    plan = make_plan(shop, daily=300)
+    group = make_group(shop, plan, bid=200)
+    assert services.ad_charge(group_id=group.pk, price_fen=200, ref="blk").charged  # the first run's charge
+    seen = iter([False])  # the second run's first look happened before that commit
+    real = accounts._charged
+    monkeypatch.setattr(accounts, "_charged", lambda ref: _first(seen, real, ref))
+    again = services.ad_charge(group_id=group.pk, price_fen=200, ref="blk")
+    assert (again.charged, again.reason) == (False, "duplicate")
+    day = AdPlanDay.objects.get(plan=plan)
+    assert day.exhausted_at is None and day.spend_fen == 200
+    assert selectors.account_balance(shop=shop) == 800
+
+
+def _first(seen, real, ref):
+    """False for the first call (not committed yet), then the real look-up."""
+    got = next(seen, None)
+    return real(ref) if got is None else got
+
+
 @pytest.mark.parametrize(
     ("balance", "daily", "total", "reason"),
     [(10_000, 250, None, "daily_budget"), (10_000, 300, 350, "total_budget"), (250, 5000, None, "balance")],
