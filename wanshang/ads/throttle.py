@@ -158,8 +158,10 @@ def pacing_rates(budgets: dict[int, tuple[int, int]], now=None) -> dict[int, flo
     if changed:
         cache.set_many(changed, STATE_TTL)
     # keep `budgets` alive with its memo (and compare it by identity) so a later dict reusing its id is not fooled
-    if len(_memo) >= MEMO_SIZE:
-        _memo.clear()
+    _memo.pop(id(budgets), None)
+    # full: the oldest out (an index long replaced), not the other side's current memo with it
+    while len(_memo) >= MEMO_SIZE:
+        _memo.pop(next(iter(_memo)))
     _memo[id(budgets)] = ((day, slot), rates, budgets)
     return rates
 

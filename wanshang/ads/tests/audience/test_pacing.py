@@ -82,6 +82,9 @@ def test_keyword_and_audience_serving_keep_their_own_memo_and_share_a_plans_stat
     _shop, plan, _group, _ = live_audience(bid=100, daily=1_000)
     now = datetime.combine(timezone.localdate(), datetime.min.time(), timezone.get_current_timezone())
     keyword_side, audience_side = {plan.pk: (1_000, 100)}, {plan.pk: (1_000, 100), plan.pk + 1: (500, 50)}
+    # earlier indexes' memos, one short of full (the memo used to be cleared whole when full)
+    for n in range(throttle.MEMO_SIZE - 1):
+        throttle.pacing_rates({plan.pk: (1_000, 100 + n)}, now)
     first = throttle.pacing_rates(keyword_side, now)
     second = throttle.pacing_rates(audience_side, now)
     assert throttle.pacing_rates(keyword_side, now) is first  # memoised per dict, not thrown out by the other
