@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 import redis
 from django.conf import settings
 
-from wanshang.ads.click_batch import clicks_settle
+from wanshang.ads.click_batch import CLICK_FIELDS, clicks_settle
 from wanshang.ads.traffic_models import AdImpression, AdSpoolCursor
 from wanshang.common import spool as spooling
 
@@ -48,29 +48,6 @@ IMPRESSION_FIELDS = (
     "placement",
     "creative_id",
     "crowd_id",
-)
-CLICK_FIELDS = (
-    "ts",
-    "token_hash",
-    "issued_at",
-    "page_view",
-    "shop_id",
-    "plan_id",
-    "group_id",
-    "keyword_id",
-    "product_id",
-    "position",
-    "query",
-    "visitor",
-    "user_id",
-    "terminal",
-    "price_fen",
-    "status",
-    "reason",
-    "placement",
-    "creative_id",
-    "crowd_id",
-    "billing",
 )
 _TIMES = {"ts", "issued_at"}
 _OPTIONAL = {"creative_id", "crowd_id", "user_id"}

@@ -28,9 +28,10 @@ from wanshang.ads.serving import state_invalidate
 from wanshang.ads.traffic_models import AdClick, AdSpoolCursor, Placement
 
 S = AdClick.Status
-ROW_FIELDS = (
-    "token_hash",
+# a spooled click's fields (adspool.py writes and reads its lines in this order)
+CLICK_FIELDS = (
     "ts",
+    "token_hash",
     "issued_at",
     "page_view",
     "shop_id",
@@ -44,19 +45,22 @@ ROW_FIELDS = (
     "user_id",
     "terminal",
     "price_fen",
-    "charged_fen",
     "status",
     "reason",
     "placement",
     "creative_id",
     "crowd_id",
+    "billing",
 )
+# the AdClick columns written: the spooled fields but the billing (a CPM ad's click is charged nothing), and
+# what the settlement decides
+ROW_FIELDS = (*(f for f in CLICK_FIELDS if f != "billing"), "charged_fen")
 CLICKS_LOCK = "clicks"  # an AdSpoolCursor row that is no file: the lock of click settlement
 INSERT_ROWS = 500  # rows per INSERT statement (SQLite's limit on parameters)
 
 
 def clicks_settle(clicks: list[dict]) -> int:
-    """Record and charge spooled clicks (dicts of adspool.CLICK_FIELDS); returns the clicks recorded."""
+    """Record and charge spooled clicks (dicts of CLICK_FIELDS); returns the clicks recorded."""
     # Ingesters of other files wait here until this batch commits: the replay and window look-ups below then
     # see every click settled before (the impressions of the batch are already in, unblocked).
     AdSpoolCursor.objects.get_or_create(name=CLICKS_LOCK)
