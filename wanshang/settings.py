@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     # bounded contexts
     "wanshang.accounts",
     "wanshang.merchants",
+    "wanshang.adlaw",
     "wanshang.media",
     "wanshang.catalog",
     "wanshang.inventory",
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "wanshang.stores",
     "wanshang.helpdesk",
     "wanshang.compliance",
+    "wanshang.copywriting",
     "wanshang.analytics",
     "wanshang.insights",
     "wanshang.service",
@@ -98,6 +100,8 @@ INSTALLED_APPS = [
     "wanshang.recommendations",
     "wanshang.affiliates",
     "wanshang.ads",
+    "wanshang.health",
+    "wanshang.patrol",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",

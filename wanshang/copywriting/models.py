@@ -1,0 +1,1 @@
+"""Copy tools: the FABE detail builder, title and button checks, the visual brief."""
