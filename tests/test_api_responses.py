@@ -1803,6 +1803,28 @@ def test_platform_answers_match_the_documented_schemas(
     contract.call(
         op, "get", f"{P}/aftersales/shops/{{shop_id}}/disputes", path={"shop_id": shop.pk}, expect=200
     )
+    # 退款风险: the list of buyers, one buyer's profile and the platform's mark
+    contract.call(op, "get", f"{P}/aftersales/risk/buyers", query={"level": "medium"}, expect=200)
+    contract.call(op, "get", f"{P}/aftersales/risk/buyers", query={"level": "everyone"}, expect=400)
+    risk_buyer = f"{P}/aftersales/risk/buyers/{{buyer_id}}"
+    contract.call(op, "get", risk_buyer, path={"buyer_id": buyer.pk}, expect=200)
+    contract.call(op, "get", risk_buyer, path={"buyer_id": 987654321}, expect=404)
+    contract.call(
+        op,
+        "post",
+        risk_buyer + "/flag",
+        path={"buyer_id": buyer.pk},
+        body={"status": "watch", "note": "多次仅退款，人工复核"},
+        expect=200,
+    )
+    contract.call(
+        op,
+        "post",
+        risk_buyer + "/flag",
+        path={"buyer_id": buyer.pk},
+        body={"status": "ban", "note": "x"},
+        expect=400,
+    )
 
     # refusals
     contract.call(_logged_in(buyer), "get", f"{P}/shops", expect=403)

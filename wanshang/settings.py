@@ -328,6 +328,26 @@ WANSHANG = {
     "AFTERSALES_RESHIP_DAYS": int(os.environ.get("AFTERSALES_RESHIP_DAYS", "5")),
     # the most return postage a buyer may claim on a shop's-fault return (unverified: a setting)
     "AFTERSALES_RETURN_FREIGHT_CAP_FEN": int(os.environ.get("AFTERSALES_RETURN_FREIGHT_CAP_FEN", "2500")),
+    # 退款风险 (docs/refund-risk.md): our own thresholds and weights (no published values exist: settings)
+    "REFUND_RISK_WINDOW_DAYS": int(os.environ.get("REFUND_RISK_WINDOW_DAYS", "90")),
+    "REFUND_RISK_MIN_ORDERS": int(os.environ.get("REFUND_RISK_MIN_ORDERS", "5")),  # before rates count
+    "REFUND_RISK_REFUND_ONLY_PCT": int(os.environ.get("REFUND_RISK_REFUND_ONLY_PCT", "30")),
+    "REFUND_RISK_RETURN_PCT": int(os.environ.get("REFUND_RISK_RETURN_PCT", "50")),
+    "REFUND_RISK_SHARED_ACCOUNTS": int(os.environ.get("REFUND_RISK_SHARED_ACCOUNTS", "3")),  # other accounts
+    "REFUND_RISK_NEW_ACCOUNT_DAYS": int(os.environ.get("REFUND_RISK_NEW_ACCOUNT_DAYS", "30")),
+    "REFUND_RISK_NEW_ACCOUNT_FEN": int(os.environ.get("REFUND_RISK_NEW_ACCOUNT_FEN", "50000")),  # ¥500
+    "REFUND_RISK_MEDIUM": int(
+        os.environ.get("REFUND_RISK_MEDIUM", "40")
+    ),  # score from which the level is medium
+    "REFUND_RISK_HIGH": int(os.environ.get("REFUND_RISK_HIGH", "70")),
+    "REFUND_RISK_WEIGHTS": {  # a reason's base weight; rates and counts scale it up to twice (docs/refund-risk.md)
+        "refund_only_rate": 35,
+        "return_rate": 20,
+        "not_received_signed": 40,
+        "shared_address": 20,
+        "shared_visitor": 20,
+        "new_account_refunds": 25,
+    },
     "DEFAULT_COMMISSION_BPS": int(os.environ.get("DEFAULT_COMMISSION_BPS", "500")),  # 5.00%
     # 淘宝客 (docs/affiliates.md). The attribution window is commonly quoted as 15 days for Taobao (unverified).
     "AFFILIATE_WINDOW_DAYS": int(os.environ.get("AFFILIATE_WINDOW_DAYS", "15")),

@@ -71,3 +71,8 @@ def login_locked(*, login: str) -> bool:
 
 def users_by_ids(*, ids) -> dict[int, User]:
     return {u.pk: u for u in User.objects.filter(pk__in=list(ids), is_active=True)}
+
+
+def usernames_by_ids(*, ids) -> dict[int, str]:
+    """Display names of users, active or not (lists that name buyers, such as the platform's refund-risk list)."""
+    return dict(User.objects.filter(pk__in=list(ids)).values_list("pk", "username"))

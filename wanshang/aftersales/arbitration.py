@@ -20,6 +20,7 @@ from wanshang.aftersales.cases import (
 )
 from wanshang.aftersales.models import Case, CaseLine, CaseMessage, CaseStatus
 from wanshang.aftersales.money import refund_pay_back, refund_quote
+from wanshang.aftersales.risk import case_override_record
 from wanshang.aftersales.transitions import case_transition
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 
@@ -126,6 +127,7 @@ def case_arbitrate(
         for key, value in fields.items():
             setattr(case, key, value)
         label = f"平台裁决：{DECISIONS[decision]}（{note}）"
+        case_override_record(case, action="platform_decide", actor=operator, role="platform", outcome=label)
         if decision == "reject":
             case_transition(case, C.CLOSED, actor=operator, role="platform", note=label, now=now)
         elif decision == "return_first":

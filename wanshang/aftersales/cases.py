@@ -26,6 +26,15 @@ from wanshang.aftersales.models import (
     ReturnAddress,
 )
 from wanshang.aftersales.money import refund_pay_back, refund_quote
+from wanshang.aftersales.risk import (
+    bulk_friction,
+    buyer_risk,
+    case_override_record,
+    case_risk_store,
+    open_friction,
+    risk_decision_record,
+    stored_assessment,
+)
 from wanshang.aftersales.seed import seed_reasons
 from wanshang.aftersales.transitions import case_transition, deadline_for
 from wanshang.catalog.selectors import skus_by_ids
@@ -180,6 +189,28 @@ def case_open(
         raise ValidationError(f"凭证图片最多 {MAX_IMAGES} 张", field="images")
     wanted = _parse_lines(lines)
     reason = _check_reason(reason_id, case_type)
+    try:
+        return _open(buyer, order_id, case_type, wanted, reason, description, images, replacement_sku_id, now)
+    except _ReturnRequired as refused:
+        risk_decision_record(  # the refusal rolled the case back; its audit row stands on its own
+            assessment=refused.assessment,
+            buyer_id=buyer.pk,
+            shop_id=refused.shop_id,
+            order_id=refused.order_id,
+            role="system",
+            action="open_return_required",
+            outcome="已签收订单的仅退款须先退货：已提示买家改选退货退款",
+        )
+        raise ValidationError(refused.message, field="type") from None
+
+
+class _ReturnRequired(Exception):
+    def __init__(self, assessment, message, *, shop_id, order_id):
+        super().__init__(message)
+        self.assessment, self.message, self.shop_id, self.order_id = assessment, message, shop_id, order_id
+
+
+def _open(buyer, order_id, case_type, wanted, reason, description, images, replacement_sku_id, now) -> Case:
     with transaction.atomic():
         order = order_lock(order_id, buyer=buyer)
         order_lines = order_lines_lock(order)
@@ -210,6 +241,11 @@ def case_open(
             [CaseLine(case=case, shop_id=order.shop_id, order_line_id=lid, quantity=q) for lid, q in wanted]
         )
         _open_audit(case, buyer=buyer, now=now)
+        assessment = buyer_risk(buyer=buyer, now=now)  # sees this case too: the request is part of the record
+        refusal = open_friction(assessment, case_type=case_type, order=order, reason_text=reason.name)
+        if refusal:
+            raise _ReturnRequired(assessment, refusal, shop_id=order.shop_id, order_id=order.pk)
+        case_risk_store(case, assessment)
         _attach(case, images, user=buyer, role="buyer")
     return case
 
@@ -339,6 +375,14 @@ def case_approve(
     with transaction.atomic():
         case, order, order_lines = _locked(case_id, shop=shop)
         case_transition(case, C.APPROVED, actor=actor, role=role, note=note or "同意申请", now=now)
+        if role == "seller":
+            case_override_record(
+                case,
+                action="seller_approve",
+                actor=actor,
+                role=role,
+                outcome=f"商家审核后同意{T(case.type).label}",
+            )
         if case.type == T.REFUND_ONLY:
             refund = _start_refund(
                 case, order=order, order_lines=order_lines, actor=actor, role=role, note="退款处理中", now=now
@@ -389,6 +433,9 @@ def case_reject(*, shop, case_id, actor, reason: str, now=None) -> Case:
             note=reason,
             now=now,
             extra_fields={"reject_reason": reason},
+        )
+        case_override_record(
+            case, action="seller_reject", actor=actor, role="seller", outcome=f"商家拒绝：{reason}"
         )
     return case
 
@@ -555,10 +602,30 @@ def cases_approve_bulk(*, shop, case_ids, actor) -> tuple[list[Case], dict[int, 
                 raise NotFound("售后单不存在")
             if kind != T.REFUND_ONLY:
                 raise Conflict("批量同意只适用于仅退款")
+            _bulk_check(shop, case_id, actor)
             done.append(case_approve(shop=shop, case_id=case_id, actor=actor))
         except (Conflict, NotFound, ValidationError) as exc:
             errors[case_id] = exc.message
     return done, errors
+
+
+def _bulk_check(shop, case_id, actor) -> None:
+    """High risk: no batch approval. The refusal is audited (the case is left as it was) and reported."""
+    case = Case.objects.for_shop(shop).get(pk=case_id)
+    refusal = bulk_friction(case)
+    if refusal:
+        risk_decision_record(
+            assessment=stored_assessment(case),
+            buyer_id=case.buyer_id,
+            shop_id=case.shop_id,
+            case=case,
+            order_id=case.order_id,
+            actor=actor,
+            role="seller",
+            action="bulk_refused",
+            outcome="批量同意未执行：须逐单审核",
+        )
+        raise Conflict(refusal)
 
 
 # --- the shops' return address book and the platform's reasons ----------------------------------------------------

@@ -178,6 +178,8 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     arbitrated_at = models.DateTimeField(null=True, blank=True)
+    # sent to the platform by the refund-risk friction (not a dispute the buyer raised: not the shop's loss)
+    risk_review = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -285,3 +287,79 @@ class CaseEvidence(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+# --- refund risk (docs/refund-risk.md) ------------------------------------------------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")
+
+
+class CaseRisk(models.Model):
+    """The buyer's refund-risk score as the system saw it when the case was opened (the merchant sees this)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="risk")
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.PROTECT, related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=6, choices=RiskLevel.choices)  # after the platform's flag
+    reasons = models.JSONField(default=list, blank=True)  # [{"code", "text", "weight"}]
+    flag = models.CharField(
+        max_length=8, blank=True
+    )  # the platform's flag on the buyer then ("" / trusted / watch)
+    computed_at = models.DateTimeField()
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["level", "-id"]), models.Index(fields=["buyer", "-id"])]
+
+
+class BuyerRiskFlag(models.Model):
+    """The platform's word on a buyer: reviewed and trusted (no friction) or watch-listed (at least medium)."""
+
+    class Status(models.TextChoices):
+        TRUSTED = "trusted", _("已核实可信")
+        WATCH = "watch", _("重点关注")
+
+    buyer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices)
+    note = models.CharField(max_length=200)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+
+class RiskDecision(models.Model):
+    """Audit of every decision the refund-risk friction makes and every merchant or platform override: who or
+    what, the score and reasons it acted on, the outcome, when. Rows are only ever added."""
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shop = models.ForeignKey(
+        "merchants.Shop", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_decisions"
+    )
+    order_id = models.BigIntegerField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(max_length=10)  # system / seller / platform
+    action = models.CharField(max_length=24)  # see risk.ACTIONS
+    score = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=6, choices=RiskLevel.choices)
+    reasons = models.JSONField(default=list, blank=True)
+    outcome = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["buyer", "-id"]), models.Index(fields=["case"])]

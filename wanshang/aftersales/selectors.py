@@ -21,6 +21,26 @@ from wanshang.aftersales.models import (
     Refund,
     ReturnAddress,
 )
+from wanshang.aftersales.risk import (  # noqa: F401 — 退款风险 reads (docs/refund-risk.md)
+    ACTIONS as RISK_ACTIONS,
+)
+from wanshang.aftersales.risk import (  # noqa: F401
+    FLAG_LABELS as RISK_FLAG_LABELS,
+)
+from wanshang.aftersales.risk import (  # noqa: F401
+    LEVEL_LABELS as RISK_LEVEL_LABELS,
+)
+from wanshang.aftersales.risk import (  # noqa: F401
+    Assessment,
+    RiskyBuyer,
+    buyer_cases_with_risk,
+    buyer_flag,
+    buyer_risk,
+    buyer_risk_trail,
+    case_risk,
+    risky_buyers,
+    risky_buyers_detail,
+)
 from wanshang.aftersales.transitions import ACTOR_DUE
 from wanshang.common.errors import NotFound
 
@@ -286,6 +306,9 @@ def shop_aftersales_figures(*, shop, since, until) -> AfterSalesFigures:
         cases_opened=Case.objects.for_shop(shop).filter(created_at__gte=since, created_at__lt=until).count(),
         disputes_lost=Case.objects.for_shop(shop)
         .filter(arbitrated_at__gte=since, arbitrated_at__lt=until, arbitration_decision__in=BUYER_WINS)
+        .exclude(
+            risk_review=True
+        )  # the platform reviewing a risky buyer's refund is not a dispute the shop lost
         .count(),
     )
 

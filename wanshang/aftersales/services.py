@@ -34,6 +34,7 @@ from wanshang.aftersales.cases import (  # noqa: F401 — re-exported: the servi
 )
 from wanshang.aftersales.models import OPEN_STATES, Case, Refund
 from wanshang.aftersales.money import RefundQuote, refund_pay_back, refund_quote, refunds_retry  # noqa: F401
+from wanshang.aftersales.risk import buyer_risk_flag_set  # noqa: F401 — 退款风险: the platform's mark
 from wanshang.aftersales.timers import cases_due  # noqa: F401 — the silent-party timers
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.common.numbers import new_no

@@ -11,6 +11,8 @@ logged and the others go on.
   address; a shop without one has the platform step in);
 - awaiting the buyer's return for 7 days → closed;
 - return shipped, the shop has not confirmed it in 10 days → received, and refunded (or reshipping for 换货);
+- refund-risk friction first (docs/refund-risk.md): a medium-risk buyer's 仅退款 of a delivered order, and for a
+  high-risk buyer any 仅退款 request or shipped return, go to the platform's manual review instead;
 - 换货 reshipping, the shop has not sent the replacement in 5 days → the replacement's reservation is released
   and the returned units are refunded instead (they are back on hand already, so nothing is restocked twice).
 """
@@ -29,6 +31,7 @@ from wanshang.aftersales.cases import (
 )
 from wanshang.aftersales.models import Case, CaseStatus, CaseType, ReturnAddress
 from wanshang.aftersales.money import refund_pay_back
+from wanshang.aftersales.risk import risk_decision_record, stored_assessment, timer_manual_review
 from wanshang.aftersales.transitions import case_transition
 
 log = logging.getLogger("wanshang.aftersales")
@@ -36,7 +39,35 @@ C = CaseStatus
 DUE_STATES = (C.REQUESTED, C.AWAITING_RETURN, C.RETURN_SHIPPED, C.RESHIPPING)
 
 
+def _to_review(case: Case, now) -> bool:
+    """Refund-risk friction (docs/refund-risk.md): a decision the timer may not take goes to the platform's
+    manual review instead (平台介入, marked as a risk review, not a dispute), audited. True when it did."""
+    if case.status not in (C.REQUESTED, C.RETURN_SHIPPED):
+        return False
+    with transaction.atomic():
+        locked, order, _lines = _locked(case.pk, shop=case.shop)
+        note = timer_manual_review(locked, order)
+        if not note:
+            return False
+        case_transition(
+            locked, C.ARBITRATING, role="system", now=now, note=note, extra_fields={"risk_review": True}
+        )
+        risk_decision_record(
+            assessment=stored_assessment(locked),
+            buyer_id=locked.buyer_id,
+            shop_id=locked.shop_id,
+            case=locked,
+            order_id=locked.order_id,
+            role="system",
+            action="timer_manual_review",
+            outcome=note,
+        )
+    return True
+
+
 def _decide(case: Case, now) -> None:
+    if _to_review(case, now):
+        return
     if case.status == C.REQUESTED:
         if (
             case.type != CaseType.REFUND_ONLY

@@ -83,3 +83,28 @@ def visitor_recent_activity(
         .order_by("-ts", "-id")
         .values_list("product_id", "category_id", "shop_id", "query", "ts")[:limit]
     )
+
+
+def accounts_sharing_visitors(*, user_id: int, since, visitors_limit: int = 20, limit: int = 50) -> int:
+    """How many other logged-in accounts were seen since `since` in a browser (the `wsv` visitor id) the user
+    was also seen in; counted up to `limit`. The stand-in ids of API-only buyers ("u<id>") are their own and
+    never shared. Bounded: the user's newest `visitors_limit` browsers, each through the (visitor, ts) index."""
+    visitors = list(
+        dict.fromkeys(
+            Event.objects.filter(user_id=user_id, ts__gte=since)
+            .exclude(visitor="")
+            .exclude(visitor__startswith="u")
+            .order_by("-id")
+            .values_list("visitor", flat=True)[: visitors_limit * 20]
+        )
+    )[:visitors_limit]
+    if not visitors:
+        return 0
+    others = (
+        Event.objects.filter(visitor__in=visitors, ts__gte=since, user_id__isnull=False)
+        .exclude(user_id=user_id)
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()[:limit]
+    )
+    return len(list(others))

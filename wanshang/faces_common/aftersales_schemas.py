@@ -11,6 +11,7 @@ from wanshang.aftersales.selectors import (
     case_items,
     case_messages,
     case_refund,
+    case_risk,
     case_timeline,
 )
 
@@ -139,3 +140,34 @@ class AfterSalesReasonOut(Schema):
     no_reason: bool
     active: bool
     position: int
+
+
+class AfterSalesRiskReasonOut(Schema):
+    code: str = Field(
+        description="refund_only_rate / return_rate / not_received_signed / shared_address / shared_visitor / "
+        "new_account_refunds"
+    )
+    text: str = Field(description="原因与数字，例如“近90天发货后仅退款 6 次，占订单 60%（10 笔）”")
+    weight: int
+
+
+class AfterSalesRiskOut(Schema):
+    """The buyer's refund risk (docs/refund-risk.md): the merchant and the platform see it, the buyer never."""
+
+    score: int = Field(description="0–100")
+    level: str = Field(description="low / medium / high（已计入平台标记）")
+    level_label: str
+    reasons: list[AfterSalesRiskReasonOut] = []
+    flag: str = Field(description="平台标记：'' / trusted 已核实可信 / watch 重点关注")
+    flag_label: str
+    computed_at: datetime | None
+    stored: bool = Field(description="true：买家申请售后时的评估；false：申请时尚未评估，为当前评估")
+
+    @staticmethod
+    def resolve_reasons(obj):
+        return obj.reason_rows()
+
+
+def case_risk_of(case):
+    """The case's stored risk, for the seller's and the platform's case schemas (never the buyer's)."""
+    return case_risk(case=case)

@@ -41,6 +41,8 @@ class Order(models.Model):
     visitor = models.CharField(
         "下单访客", max_length=32, blank=True
     )  # the 数据中心 visitor id of the checkout
+    # the delivery address normalised and hashed (addresskey.py): accounts sending to one place share it
+    address_key = models.CharField(max_length=32, blank=True, default="")
     carrier = models.CharField("快递公司", max_length=10, blank=True)
     tracking_no = models.CharField("运单号", max_length=40, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
@@ -74,6 +76,7 @@ class Order(models.Model):
             models.Index(fields=["status", "pay_deadline"]),
             models.Index(fields=["status", "shipped_at"]),
             models.Index(fields=["buyer", "-id"]),
+            models.Index(fields=["address_key", "created_at"], name="order_address_key_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total_fen__gte=0), name="order_total_nonnegative"),

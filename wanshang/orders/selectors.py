@@ -457,3 +457,32 @@ def shop_order_times_of_buyers(*, shop_id: int, buyer_ids, since, until) -> dict
     for buyer_id, created_at in rows:
         out.setdefault(buyer_id, []).append(created_at)
     return out
+
+
+def accounts_sharing_address(*, buyer_id: int, since, keys_limit: int = 20, limit: int = 50) -> int:
+    """How many other accounts placed an order since `since` to a delivery address (normalised: addresskey.py)
+    the buyer also sent an order to since then; counted up to `limit`. Bounded: the buyer's newest
+    `keys_limit` addresses, each looked up through the (address_key, created_at) index."""
+    keys = list(
+        dict.fromkeys(
+            Order.objects.filter(buyer_id=buyer_id, created_at__gte=since)
+            .exclude(address_key="")
+            .order_by("-id")
+            .values_list("address_key", flat=True)[: keys_limit * 5]
+        )
+    )[:keys_limit]
+    if not keys:
+        return 0
+    others = (
+        Order.objects.filter(address_key__in=keys, created_at__gte=since)
+        .exclude(buyer_id=buyer_id)
+        .order_by()
+        .values_list("buyer_id", flat=True)
+        .distinct()[:limit]
+    )
+    return len(list(others))
+
+
+def buyer_paid_order_count(*, buyer_id: int, since) -> int:
+    """Orders the buyer paid since `since` (cancelled before payment aside): the base of the refund rates."""
+    return Order.objects.filter(buyer_id=buyer_id, paid_at__gte=since).count()

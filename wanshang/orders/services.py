@@ -31,6 +31,7 @@ from wanshang.common.money import allocate, fen_to_yuan_str
 from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve
+from wanshang.orders.addresskey import address_key
 from wanshang.orders.lateship import fen_to_points as fen_to_points  # the points a compensation is paid in
 from wanshang.orders.lateship import late_compensation_fen as late_compensation_fen
 from wanshang.orders.lateship import late_shipment_flag as late_shipment_flag
@@ -85,6 +86,7 @@ def orders_create(
             shop_id=group.shop.pk,
             payment=payment,
             address=address.snapshot(),
+            address_key=address_key(address.snapshot()),
             buyer_note=(buyer_note or "").strip()[:200],
             goods_fen=group.subtotal_fen,
             discount_fen=group.discount_fen,

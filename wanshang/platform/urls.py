@@ -103,6 +103,8 @@ urlpatterns = [
     path("aftersales/<int:case_id>/", aftersales.arbitration_case, name="arbitration_case"),
     path("aftersales/<int:case_id>/messages/", aftersales.arbitration_message, name="arbitration_message"),
     path("aftersales/reasons/", aftersales.reason_index, name="case_reasons"),
+    path("aftersales/risk/", aftersales.risk_index, name="refund_risk"),
+    path("aftersales/risk/<int:buyer_id>/", aftersales.risk_buyer, name="refund_risk_buyer"),
     path("aftersales/reasons/<int:reason_id>/", aftersales.reason_index, name="case_reason_edit"),
     # 订单、支付通知、定时任务
     path("orders/", orders.order_index, name="orders"),

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
 
 from wanshang.common.errors import NotFound
 from wanshang.inventory.selectors import stock_bins, warehouse_list
@@ -156,3 +156,26 @@ def buyer_timeline(*, order) -> list[Shipment]:
 def sandbox_number_stalls(*, tracking_no: str) -> bool:
     """Whether the sandbox carrier's trace of this number stops after 运输中 (the demo's 物流异常)."""
     return stalls(tracking_no)
+
+
+def orders_signed_at(*, order_ids) -> dict[int, object]:
+    """For the orders whose every package the carrier shows as signed (已签收): when the last was signed.
+    Orders with a package not signed, or without packages, are left out. One grouped query."""
+    ids = list(order_ids)[:500]
+    if not ids:
+        return {}
+    rows = (
+        Shipment.objects.filter(order_id__in=ids)
+        .values("order_id")
+        .annotate(
+            packages=Count("id"),
+            signed=Count("id", filter=Q(state=TrackState.SIGNED)),
+            last=Max("delivered_at"),
+            last_event=Max("last_event_at"),
+        )
+    )
+    return {
+        r["order_id"]: r["last"] or r["last_event"]
+        for r in rows
+        if r["packages"] and r["packages"] == r["signed"]
+    }

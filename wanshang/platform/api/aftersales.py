@@ -6,19 +6,29 @@ from datetime import datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from wanshang.accounts.selectors import users_by_ids
 from wanshang.aftersales.selectors import (
+    RISK_ACTIONS,
     arbitration_queue,
+    buyer_cases_with_risk,
+    buyer_risk,
+    buyer_risk_trail,
+    case_risk,
     platform_case_get,
     reason_get,
     reason_list,
+    risky_buyers,
+    risky_buyers_detail,
     shop_dispute_stats,
 )
-from wanshang.aftersales.services import case_arbitrate, case_message_post, reason_save
-from wanshang.common.api_paging import Paged
+from wanshang.aftersales.services import buyer_risk_flag_set, case_arbitrate, case_message_post, reason_save
+from wanshang.common.api_paging import Paged, Rows
+from wanshang.common.errors import NotFound, ValidationError
 from wanshang.faces_common.aftersales_schemas import (
     AfterSalesCaseBase,
     AfterSalesCaseDetailBase,
     AfterSalesReasonOut,
+    AfterSalesRiskOut,
 )
 from wanshang.platform.api.errors import ERRORS
 
@@ -67,6 +77,12 @@ class PlatformCaseOut(AfterSalesCaseBase):
 class PlatformCaseDetailOut(AfterSalesCaseDetailBase):
     shop_name: str = Field(alias="shop.name")
     buyer_name: str = Field(alias="buyer.username")
+    risk_review: bool = Field(description="由退款风险转入的平台人工审核（不计入店铺纠纷）")
+    risk: AfterSalesRiskOut | None = None
+
+    @staticmethod
+    def resolve_risk(obj):
+        return case_risk(case=obj)
 
 
 class PlatformCaseDecisionIn(Schema):
@@ -134,3 +150,132 @@ def case_decide(request, case_id: int, payload: PlatformCaseDecisionIn):
 )
 def shop_disputes(request, shop_id: int):
     return shop_dispute_stats(shop_id=shop_id)
+
+
+# --- 退款风险 (docs/refund-risk.md) ----------------------------------------------------------------------------------
+
+RISK_LEVEL_FILTERS = {"high", "medium", "watch", "trusted"}
+
+
+class PlatformRiskyBuyerOut(Schema):
+    buyer_id: int
+    username: str
+    cases: int = Field(description="评估过的售后单数（全部店铺）")
+    latest: AfterSalesRiskOut | None = Field(None, description="最近一次申请售后时的评估")
+    flag: str = Field(description="'' / trusted / watch")
+    flag_label: str
+    flag_note: str
+
+
+class PlatformRiskCaseOut(Schema):
+    id: int
+    no: str
+    shop_id: int
+    shop_name: str
+    type: str
+    reason_text: str
+    status: str
+    amount_fen: int
+    created_at: datetime
+    risk: AfterSalesRiskOut | None
+
+
+class PlatformRiskDecisionOut(Schema):
+    id: int
+    action: str
+    action_label: str
+    role: str = Field(description="system / seller / platform")
+    actor: str = ""
+    shop_id: int | None
+    case_id: int | None
+    order_id: int | None
+    score: int
+    level: str
+    reasons: list[dict]
+    outcome: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_action_label(obj):
+        return RISK_ACTIONS.get(obj.action, obj.action)
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.username if obj.actor_id else ""
+
+
+class PlatformRiskBuyerOut(Schema):
+    buyer_id: int
+    username: str
+    date_joined: datetime
+    risk: AfterSalesRiskOut = Field(description="当前评估（实时计算）")
+    cases: list[PlatformRiskCaseOut]
+    trail: list[PlatformRiskDecisionOut] = Field(description="风控决策与人工干预记录，最新在前")
+
+
+class PlatformRiskFlagIn(Schema):
+    status: str = Field(description="trusted 已核实可信 / watch 重点关注 / '' 取消标记")
+    note: str = Field(max_length=200)
+
+
+def _buyer(buyer_id: int):
+    buyer = users_by_ids(ids=[buyer_id]).get(buyer_id)
+    if buyer is None:
+        raise NotFound("买家不存在")
+    return buyer
+
+
+def _risk_profile(buyer) -> dict:
+    return {
+        "buyer_id": buyer.pk,
+        "username": buyer.username,
+        "date_joined": buyer.date_joined,
+        "risk": buyer_risk(buyer=buyer),
+        "cases": [
+            {
+                "id": c.pk,
+                "no": c.no,
+                "shop_id": c.shop_id,
+                "shop_name": c.shop.name,
+                "type": c.type,
+                "reason_text": c.reason_text,
+                "status": c.status,
+                "amount_fen": c.amount_fen,
+                "created_at": c.created_at,
+                "risk": r,
+            }
+            for c, r in buyer_cases_with_risk(buyer_id=buyer.pk)
+        ],
+        "trail": buyer_risk_trail(buyer_id=buyer.pk),
+    }
+
+
+@router.get(
+    "/aftersales/risk/buyers", response={200: list[PlatformRiskyBuyerOut], **ERRORS}, summary="退款风险买家"
+)
+@paginate(Paged, page_size=20, max_page_size=100)
+def risk_buyers(request, level: str = "high"):
+    """`level`: high (default), medium (medium and above), watch (重点关注), trusted (已核实可信)."""
+    if level not in RISK_LEVEL_FILTERS:
+        raise ValidationError("level 只能是 high、medium、watch 或 trusted", field="level")
+    return Rows(risky_buyers(level=level), risky_buyers_detail)
+
+
+@router.get(
+    "/aftersales/risk/buyers/{buyer_id}",
+    response={200: PlatformRiskBuyerOut, **ERRORS},
+    summary="买家退款风险详情",
+)
+def risk_buyer(request, buyer_id: int):
+    return _risk_profile(_buyer(buyer_id))
+
+
+@router.post(
+    "/aftersales/risk/buyers/{buyer_id}/flag",
+    response={200: PlatformRiskBuyerOut, **ERRORS},
+    summary="标记买家（已核实可信 / 重点关注 / 取消）",
+)
+def risk_buyer_flag(request, buyer_id: int, payload: PlatformRiskFlagIn):
+    buyer = _buyer(buyer_id)
+    buyer_risk_flag_set(operator=request.user, buyer=buyer, status=payload.status, note=payload.note)
+    return _risk_profile(buyer)

@@ -8,23 +8,40 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from wanshang.accounts.selectors import users_by_ids
 from wanshang.aftersales.selectors import (
+    RISK_ACTIONS,
+    RISK_FLAG_LABELS,
     arbitration_queue,
+    buyer_cases_with_risk,
+    buyer_flag,
+    buyer_risk,
+    buyer_risk_trail,
     case_evidence,
     case_items,
     case_messages,
     case_refund,
+    case_risk,
     case_timeline,
     platform_case_get,
     reason_get,
     reason_list,
+    risky_buyers,
+    risky_buyers_detail,
     shop_dispute_stats,
 )
-from wanshang.aftersales.services import DECISIONS, case_arbitrate, case_message_post, reason_save
+from wanshang.aftersales.services import (
+    DECISIONS,
+    buyer_risk_flag_set,
+    case_arbitrate,
+    case_message_post,
+    reason_save,
+)
 from wanshang.common.errors import NotFound
 from wanshang.common.money import yuan_to_fen
 from wanshang.common.web import form_errors, message_errors
 from wanshang.platform.access import operator_view
+from wanshang.platform.views._util import page_of
 
 
 class CaseReasonForm(forms.Form):
@@ -107,6 +124,7 @@ def arbitration_case(request, case_id: int):
             "evidence": case_evidence(case=case),
             "thread": case_messages(case=case),
             "refund": case_refund(case=case),
+            "risk": case_risk(case=case),
             "stats": shop_dispute_stats(shop_id=case.shop_id),
             "form": form,
         },
@@ -123,3 +141,95 @@ def arbitration_message(request, case_id: int):
         )
         messages.success(request, _("留言已发送"))
     return redirect("platform:arbitration_case", case_id=case_id)
+
+
+# --- 退款风险 (docs/refund-risk.md) ----------------------------------------------------------------------------------
+
+RISK_FILTERS = [
+    ("high", _("高风险")),
+    ("medium", _("中风险及以上")),
+    ("watch", _("重点关注")),
+    ("trusted", _("已核实可信")),
+]
+
+
+class RiskFlagForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("标记"),
+        choices=[
+            ("trusted", _("已核实可信（不再增加售后阻力）")),
+            ("watch", _("重点关注（至少按中风险处理）")),
+            ("", _("取消标记")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("说明"), min_length=2, max_length=200, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@operator_view
+def risk_index(request):
+    level = request.GET.get("level", "high")
+    if level not in dict(RISK_FILTERS):
+        level = "high"
+    page = page_of(request, risky_buyers(level=level))
+    return render(
+        request,
+        "platform/refund_risk.html",
+        {
+            "nav": "aftersales",
+            "page": page,
+            "rows": risky_buyers_detail(page.object_list),
+            "level": level,
+            "filters": RISK_FILTERS,
+        },
+    )
+
+
+def _buyer(buyer_id):
+    buyer = users_by_ids(ids=[buyer_id]).get(buyer_id)
+    if buyer is None:
+        raise NotFound("买家不存在")
+    return buyer
+
+
+@operator_view
+def risk_buyer(request, buyer_id: int):
+    buyer = _buyer(buyer_id)
+    flag = buyer_flag(buyer_id=buyer.pk)
+    form = RiskFlagForm(request.POST or None, initial={"status": flag.status if flag else "trusted"})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            with form_errors(form) as outcome:
+                buyer_risk_flag_set(
+                    operator=request.user,
+                    buyer=buyer,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("已保存平台标记"))
+                return redirect("platform:refund_risk_buyer", buyer_id=buyer.pk)
+            status = outcome.status
+        else:
+            status = 400
+    trail = buyer_risk_trail(buyer_id=buyer.pk)
+    for row in trail:
+        row.action_label = RISK_ACTIONS.get(row.action, row.action)
+    return render(
+        request,
+        "platform/refund_risk_buyer.html",
+        {
+            "nav": "aftersales",
+            "buyer": buyer,
+            "risk": buyer_risk(buyer=buyer),
+            "flag": flag,
+            "flag_labels": RISK_FLAG_LABELS,
+            "cases": buyer_cases_with_risk(buyer_id=buyer.pk),
+            "trail": trail,
+            "form": form,
+        },
+        status=status,
+    )

@@ -29,7 +29,12 @@ from wanshang.aftersales.services import (
 )
 from wanshang.common.api_paging import Paged
 from wanshang.common.errors import ValidationError
-from wanshang.faces_common.aftersales_schemas import AfterSalesCaseBase, AfterSalesCaseDetailBase
+from wanshang.faces_common.aftersales_schemas import (
+    AfterSalesCaseBase,
+    AfterSalesCaseDetailBase,
+    AfterSalesRiskOut,
+    case_risk_of,
+)
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
 from wanshang.sellercenter.access import seller_auth
@@ -50,6 +55,13 @@ class SellerCaseOut(AfterSalesCaseBase):
 
 class SellerCaseDetailOut(AfterSalesCaseDetailBase):
     buyer_name: str = Field(alias="buyer.username")
+    risk: AfterSalesRiskOut | None = Field(
+        None, description="买家退款风险：申请时的评分、等级与原因（统计全平台记录，不含其他店铺的订单明细）"
+    )
+
+    @staticmethod
+    def resolve_risk(obj):
+        return case_risk_of(obj)
 
 
 class SellerCaseApproveIn(SellerCaseIn):

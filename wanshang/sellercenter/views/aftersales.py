@@ -17,6 +17,7 @@ from wanshang.aftersales.selectors import (
     case_items,
     case_messages,
     case_refund,
+    case_risk,
     case_timeline,
     return_address_get,
     return_address_list,
@@ -126,6 +127,7 @@ def _case_page(request, case, *, reject_form=None, status=200):
             "evidence": case_evidence(case=case),
             "thread": case_messages(case=case),
             "refund": case_refund(case=case),
+            "risk": case_risk(case=case),  # the buyer's score when the case was opened (docs/refund-risk.md)
             "deadline": case_deadline(case=case),
             "addresses": return_address_list(shop=request.shop),
             "reject_form": reject_form or RejectForm(),
