@@ -430,6 +430,17 @@ WANSHANG = {
     "MEDIA_MAIN_MIN_SIDE": int(os.environ.get("MEDIA_MAIN_MIN_SIDE", "800")),
     "MEDIA_VIDEO_MAX_BYTES": int(os.environ.get("MEDIA_VIDEO_MAX_BYTES", str(50 * 1024 * 1024))),
     "MEDIA_SERVE": env_bool("MEDIA_SERVE", DEBUG),
+    # Image checks (docs/image-checks.md). Our defaults, no published platform rule: 主图 at least 800×800 and
+    # square within 2 %; blurred below a variance of the Laplacian of 30 on the ≤512 px greyscale copy (sharp
+    # generated and demo pictures score 60–5000, a 4 px Gaussian blur of an 800 px checkerboard 25); at least 5
+    # 主图; near-duplicates within 6 differing bits of 64 (copies resized, re-encoded or brightened measured
+    # 0–2, unrelated pictures 26–36); an authorisation file up to 5 MB.
+    "IMAGE_CHECK_MIN_SIDE": int(os.environ.get("IMAGE_CHECK_MIN_SIDE", "800")),
+    "IMAGE_CHECK_ASPECT_TOLERANCE_PCT": float(os.environ.get("IMAGE_CHECK_ASPECT_TOLERANCE_PCT", "2")),
+    "IMAGE_BLUR_THRESHOLD": float(os.environ.get("IMAGE_BLUR_THRESHOLD", "30")),
+    "IMAGE_MIN_MAIN_COUNT": int(os.environ.get("IMAGE_MIN_MAIN_COUNT", "5")),
+    "IMAGE_DUPLICATE_MAX_DISTANCE": int(os.environ.get("IMAGE_DUPLICATE_MAX_DISTANCE", "6")),
+    "IMAGE_DECLARATION_MAX_BYTES": int(os.environ.get("IMAGE_DECLARATION_MAX_BYTES", str(5 * 1024 * 1024))),
     # Reviews (docs/reviews.md): a received line may be reviewed for N days, after which a system default
     # positive review is written; one 追评 within N days of the review; up to N pictures each; the DSR is
     # averaged over a rolling window counting each buyer at most N times per shop per calendar month.

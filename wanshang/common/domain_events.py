@@ -268,3 +268,11 @@ class BuyerDataDeleted(DomainEvent):
 
     user_id: int
     visitors: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageDeclarationChanged(DomainEvent):
+    """A picture's logo/portrait declaration was marked, given its authorisation, withdrawn or reviewed."""
+
+    shop_id: int
+    asset_id: int

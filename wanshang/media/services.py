@@ -8,6 +8,10 @@ as WebP plus a JPEG fallback, under names that carry a hash of their own bytes (
 
 Videos: an MP4 (`ftyp` box) or WebM (EBML magic), within the byte limit; stored as uploaded.
 
+Each picture is measured as it is stored (media.analysis: blur, perceptual hash, white background; about 14 ms
+for an 800 px picture, 150 ms at the 40-megapixel limit) and its near-duplicates in other shops are recorded for
+the platform (media.checks, docs/image-checks.md).
+
 Everything goes through Django's default storage (the file system under MEDIA_ROOT, or S3 with
 django-storages: docs/deploy.md). The same content uploaded again to the same shop returns the asset it
 already has. Limits are settings (WANSHANG["MEDIA_*"], see settings.py).
@@ -21,9 +25,18 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from wanshang.common.errors import ValidationError
+from wanshang.media.analysis import analyse
+from wanshang.media.checks import assets_analyse_pending as assets_analyse_pending
+from wanshang.media.checks import cross_shop_record, figure_fields
+from wanshang.media.declarations import declaration_mark as declaration_mark
+from wanshang.media.declarations import declaration_review as declaration_review
+from wanshang.media.declarations import declaration_submit as declaration_submit
+from wanshang.media.declarations import declaration_withdraw as declaration_withdraw
+from wanshang.media.declarations import duplicate_decide as duplicate_decide
 from wanshang.media.models import MediaAsset
 from wanshang.media.types import IMAGE_FORMATS, RENDITIONS, VIDEO_TYPES, Purpose
 
@@ -190,6 +203,7 @@ def image_upload(*, shop, file, purpose: str = Purpose.GALLERY, by=None, source:
         ):  # the shop uploads the same picture itself: now its own
             MediaAsset.objects.filter(pk=found.pk).update(source="shop")
             found.source = "shop"
+            cross_shop_record(found)
         return found
     image, fmt = _open_image(data)
     if purpose == Purpose.MAIN:
@@ -212,7 +226,9 @@ def image_upload(*, shop, file, purpose: str = Purpose.GALLERY, by=None, source:
         renditions=_renditions(clean, folder),
         uploaded_by=by,
         source=source,
+        **figure_fields(analyse(clean), now=timezone.now()),
     )
+    cross_shop_record(asset)
     return asset
 
 
