@@ -233,3 +233,84 @@ class ProductMedia(models.Model):
     class Meta:
         ordering = ["role", "position", "id"]
         indexes = [models.Index(fields=["product", "role"])]
+
+
+class ImageProblem(models.Model):
+    """A problem of a product's pictures (docs/image-checks.md): open while `resolved_at` is None. Opened and
+    closed only by catalog.imagechecks, which compares what it finds with the open rows (one open row per
+    product and `key`), so a check repeated finds nothing new and a fixed picture closes its row."""
+
+    class Kind(models.TextChoices):
+        LOW_RESOLUTION = "low_resolution", _("主图分辨率不足")
+        NOT_SQUARE = "not_square", _("主图不是 1:1")
+        BLURRED = "blurred", _("主图模糊")
+        TOO_FEW = "too_few", _("主图数量不足")
+        DUPLICATE = "duplicate", _("与本店其他商品主图重复")
+        DECLARATION = "declaration", _("品牌/肖像授权缺失或被驳回")
+
+    shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="image_problems")
+    asset = models.ForeignKey(
+        "media.MediaAsset", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=60)  # kind plus what it is about: "blurred:12", "too_few"
+    detail = models.JSONField(default=dict, blank=True)  # the figures behind it, for the message
+    opened_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["product_id", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "key"],
+                condition=Q(resolved_at__isnull=True),
+                name="uniq_open_image_problem",
+            )
+        ]
+        indexes = [models.Index(fields=["shop", "resolved_at"]), models.Index(fields=["shop", "opened_at"])]
+
+    @property
+    def message(self) -> str:
+        """What is wrong, for the shop, with the figures behind it."""
+        d = self.detail or {}
+        n = d.get("position", "")
+        if self.kind == self.Kind.LOW_RESOLUTION:
+            return _("第%(n)s张主图 %(w)s×%(h)s 像素，低于 %(m)s×%(m)s") % {
+                "n": n,
+                "w": d.get("w"),
+                "h": d.get("h"),
+                "m": d.get("min_side"),
+            }
+        if self.kind == self.Kind.NOT_SQUARE:
+            return _("第%(n)s张主图 %(w)s×%(h)s 像素，不是 1:1 正方形") % {
+                "n": n,
+                "w": d.get("w"),
+                "h": d.get("h"),
+            }
+        if self.kind == self.Kind.BLURRED:
+            return _("第%(n)s张主图清晰度 %(s)s，低于 %(t)s（拉普拉斯方差）") % {
+                "n": n,
+                "s": round(d.get("score") or 0, 1),
+                "t": d.get("threshold"),
+            }
+        if self.kind == self.Kind.TOO_FEW:
+            return _("主图 %(c)s 张，至少需要 %(m)s 张") % {"c": d.get("count"), "m": d.get("min_count")}
+        if self.kind == self.Kind.DUPLICATE:
+            titles = "、".join(f"“{o.get('title', '')}”" for o in d.get("others", [])[:3])
+            return _("主图与本店商品 %(t)s 的图片相同或几乎相同") % {"t": titles}
+        if d.get("status") == "rejected":
+            return _("标记为品牌标识/人物肖像的图片，授权被驳回：%(r)s") % {"r": d.get("reason", "")}
+        return _("标记为品牌标识/人物肖像的图片，还没有上传授权文件")
+
+
+class ProductImageCheck(models.Model):
+    """When a product's pictures were last checked: the `catalog.image_checks` job checks again a day later,
+    or sooner when one of its pictures was measured since."""
+
+    product = models.OneToOneField(
+        Product, on_delete=models.CASCADE, primary_key=True, related_name="image_check"
+    )
+    checked_at = models.DateTimeField(db_index=True)

@@ -12,6 +12,7 @@ from wanshang.catalog.models import (
     Category,
     ExcludableReturnKind,
     Favourite,
+    ImageProblem,
     NeverReturnKind,
     PriceHistory,
     Product,
@@ -741,4 +742,68 @@ def shops_selling_in(*, category_ids) -> dict[int, set[int]]:
     )
     for category_id, shop_id in rows:
         out.setdefault(category_id, set()).add(shop_id)
+    return out
+
+
+# --- image checks (docs/image-checks.md) ------------------------------------------------------------------------
+
+
+def shop_image_problem_counts(*, shop_ids, since, open_only: bool = False) -> dict[int, int]:
+    """{shop id: image problems of its products on sale that were open at some moment since `since`} (still
+    open, or closed after `since`); with `open_only`, only those open now. Every shop asked for is in the
+    answer (0 when none). For the 体检中心's 30-day indicator."""
+    ids = [int(i) for i in shop_ids]
+    qs = ImageProblem.objects.filter(shop_id__in=ids, product__status=Product.Status.ON_SALE)
+    qs = (
+        qs.filter(resolved_at__isnull=True)
+        if open_only
+        else qs.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=since))
+    )
+    counts = dict(qs.values_list("shop_id").annotate(n=Count("id")).values_list("shop_id", "n"))
+    return {shop_id: counts.get(shop_id, 0) for shop_id in ids}
+
+
+def product_image_problems(*, product_id, shop=None) -> list[ImageProblem]:
+    """A product's open image problems (scoped to `shop` when given: another shop's product has none)."""
+    qs = ImageProblem.objects.filter(product_id=product_id, resolved_at__isnull=True).select_related("asset")
+    return list(qs.for_shop(shop) if shop is not None else qs)
+
+
+IMAGE_PROBLEM_KINDS = ImageProblem.Kind.choices
+
+
+def shop_image_problems(*, shop, kind: str = "", on_sale_only: bool = False):
+    """The shop's open image problems, by product, with the product and picture."""
+    qs = (
+        ImageProblem.objects.for_shop(shop)
+        .filter(resolved_at__isnull=True)
+        .select_related("product", "asset")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if on_sale_only:
+        qs = qs.filter(product__status=Product.Status.ON_SALE)
+    return qs.order_by("-product_id", "kind", "id")
+
+
+def shop_image_problem_summary(*, shop) -> dict:
+    """{kind: open problems}, with "products": how many products have any."""
+    qs = ImageProblem.objects.for_shop(shop).filter(resolved_at__isnull=True)
+    out = {k: 0 for k, _label in ImageProblem.Kind.choices}
+    out.update(dict(qs.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")))
+    out["products"] = qs.values("product_id").distinct().count()
+    return out
+
+
+def products_using_assets(*, asset_ids) -> dict[int, list[Product]]:
+    """{asset id: the products (any shop) showing it}, for the platform's duplicate pairs."""
+    out: dict[int, list[Product]] = {}
+    rows = (
+        ProductMedia.objects.filter(asset_id__in=list(asset_ids))
+        .select_related("product")
+        .order_by("product_id")
+    )
+    for row in rows:
+        if row.product not in out.setdefault(row.asset_id, []):
+            out[row.asset_id].append(row.product)
     return out

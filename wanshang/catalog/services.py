@@ -12,6 +12,8 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from wanshang.analytics.services import favourite_record
+from wanshang.catalog.imagechecks import product_image_problems_refresh, products_for_asset
+from wanshang.catalog.imagechecks import products_image_check_due as products_image_check_due
 from wanshang.catalog.models import (
     AttributeTemplate,
     Brand,
@@ -323,10 +325,12 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
                 raise PermissionDenied("你的角色没有设置价格的权限")
             product = Product.objects.create(shop=shop, **fields)
             existing: dict[str, Sku] = {}
+            images_before = []
         else:
             product = Product.objects.for_shop(shop).select_for_update().filter(pk=product_id).first()
             if product is None:
                 raise NotFound("商品不存在")
+            images_before = list(product.images or [])
             for key, value in fields.items():
                 setattr(product, key, value)
             existing = {s.spec_key: s for s in Sku.objects.filter(product=product)}
@@ -408,6 +412,8 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
         )
         if data.media is not None:
             _apply_media(product, shop, data.media)
+        elif product_id is None or images_before != product.images:
+            product_image_problems_refresh(product_ids=[product.pk])
         for event in price_events:
             events.publish(event)
     return product
@@ -586,6 +592,7 @@ def _apply_media(product: Product, shop, media: MediaInput) -> None:
         product.video_url = ""
     product.save(update_fields=["images", "pictures", "video_url", "updated_at"])
     listings_changed()
+    product_image_problems_refresh(product_ids=[product.pk])
 
 
 def product_media_set(*, staff, product_id, media: MediaInput) -> Product:
@@ -600,6 +607,13 @@ def product_media_set(*, staff, product_id, media: MediaInput) -> Product:
             raise NotFound("商品不存在")
         _apply_media(product, staff.shop, media)
     return product
+
+
+def image_problems_for_asset_refresh(*, shop_id: int, asset_id: int) -> None:
+    """Check again the products showing a picture whose declaration changed."""
+    ids = products_for_asset(shop_id=shop_id, asset_id=asset_id)
+    if ids:
+        product_image_problems_refresh(product_ids=ids)
 
 
 # --- platform taxonomy ------------------------------------------------------------------------------------
