@@ -7,6 +7,7 @@ from wanshang.platform.views import (
     catalog,
     compliance,
     flash,
+    imagechecks,
     marketing,
     merchants,
     orders,
@@ -96,6 +97,23 @@ urlpatterns = [
         name="flash_slot_toggle",
     ),
     # 价格合规
+    path("images/duplicates/", imagechecks.duplicate_index, name="image_duplicates"),
+    path(
+        "images/duplicates/<int:duplicate_id>/decide/",
+        imagechecks.duplicate_decide_view,
+        name="image_duplicate_decide",
+    ),
+    path("images/declarations/", imagechecks.declaration_index, name="image_declarations"),
+    path(
+        "images/declarations/<int:declaration_id>/review/",
+        imagechecks.declaration_review_view,
+        name="image_declaration_review",
+    ),
+    path(
+        "images/declarations/<int:declaration_id>/file/",
+        imagechecks.declaration_file_view,
+        name="image_declaration_file",
+    ),
     path("price-alerts/", compliance.alert_index, name="price_alerts"),
     path("price-alerts/<int:alert_id>/resolve/", compliance.alert_resolve, name="price_alert_resolve"),
     # 售后

@@ -28,6 +28,8 @@ NAV = [
         [
             (_("商品管理"), "sellercenter:product_list", "products"),
             (_("发布商品"), "sellercenter:product_create", "product_new"),
+            (_("图片体检"), "sellercenter:image_problems", "image_problems"),
+            (_("图片授权声明"), "sellercenter:image_declarations", "image_declarations"),
         ],
     ),
     (

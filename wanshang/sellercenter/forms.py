@@ -529,3 +529,24 @@ class PickupVerifyForm(forms.Form):
     def __init__(self, *args, stores=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["store_id"].choices = [(s.pk, s.name) for s in stores]
+
+
+class ImageDeclarationForm(forms.Form):
+    """图片授权声明: a picture of the shop marked as showing a brand's logo or a person's portrait."""
+
+    asset_id = forms.IntegerField(label=_("图片"), error_messages={"required": _("请选择图片")})
+    kind = forms.ChoiceField(
+        label=_("图片包含"),
+        choices=[("brand", _("品牌标识（Logo）")), ("portrait", _("人物肖像"))],
+        error_messages={"required": _("请选择图片包含的内容")},
+    )
+    subject = forms.CharField(label=_("品牌或人物名称"), max_length=60, required=False)
+    file = forms.FileField(
+        label=_("授权文件（PDF 或图片）"),
+        required=False,
+        help_text=_("品牌授权书或肖像使用授权书；PDF、JPEG、PNG、WebP，不超过 5 MB。可以稍后再上传。"),
+    )
+
+
+class DeclarationFileForm(forms.Form):
+    file = forms.FileField(label=_("授权文件"), error_messages={"required": _("请选择授权文件")})

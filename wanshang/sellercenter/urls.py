@@ -6,6 +6,7 @@ from wanshang.sellercenter.views import (
     freight,
     helpdesk,
     home,
+    imagechecks,
     inventory,
     marketing,
     orders,
@@ -33,6 +34,24 @@ urlpatterns = [
     path("products/attributes/", products.product_attributes, name="product_attributes"),
     path("products/<int:product_id>/", products.product_edit, name="product_edit"),
     path("skus/<int:sku_id>/prices/", products.sku_prices, name="sku_prices"),
+    # 图片体检
+    path("images/problems/", imagechecks.image_problems, name="image_problems"),
+    path("images/declarations/", imagechecks.image_declarations, name="image_declarations"),
+    path(
+        "images/declarations/<int:declaration_id>/file/",
+        imagechecks.image_declaration_file,
+        name="image_declaration_file",
+    ),
+    path(
+        "images/declarations/<int:declaration_id>/upload/",
+        imagechecks.image_declaration_file_upload,
+        name="image_declaration_upload",
+    ),
+    path(
+        "images/declarations/<int:declaration_id>/withdraw/",
+        imagechecks.image_declaration_withdraw,
+        name="image_declaration_withdraw",
+    ),
     # 库存与仓库
     path("stock/", inventory.stock_list, name="stock_list"),
     path("stock/adjust/", inventory.stock_adjust_page, name="stock_adjust"),

@@ -54,6 +54,7 @@ from wanshang.sellercenter.api.ads_tools import router as ads_tools_router
 from wanshang.sellercenter.api.affiliates import router as affiliates_router
 from wanshang.sellercenter.api.aftersales import router as aftersales_router
 from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
+from wanshang.sellercenter.api.imagechecks import router as imagechecks_router
 from wanshang.sellercenter.api.media import router as media_router
 from wanshang.sellercenter.api.pickers import router as pickers_router
 from wanshang.sellercenter.api.reviews import router as reviews_router
@@ -566,6 +567,7 @@ def price_alerts_resolve(request, alert_id: int):
 def _mount_data():
     router.add_router("/data", data_router, tags=["seller data center"])
     router.add_router("", media_router, tags=["seller media"])
+    router.add_router("", imagechecks_router, tags=["seller image checks"])
     router.add_router("", aftersales_router, tags=["seller aftersales"])
     router.add_router("", pickers_router, tags=["seller pickers"])
     router.add_router("", reviews_router, tags=["seller reviews"])

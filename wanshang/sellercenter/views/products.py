@@ -15,6 +15,7 @@ from wanshang.catalog.selectors import (
     leaf_categories,
     price_history,
     product_counts_of_shop,
+    product_image_problems,
     seller_product_get,
     seller_products_in_tab,
     seller_sku_get,
@@ -201,6 +202,9 @@ def _render_form(request, form, matrix, attr_fields, product, *, status, rebuild
             "matrix_errors": [] if rebuild else matrix.errors,
             "media": media or media_of_product(product),
             "main_min_side": settings.WANSHANG["MEDIA_MAIN_MIN_SIDE"],
+            "image_problems": product_image_problems(product_id=product.pk, shop=request.shop)
+            if product
+            else [],
         },
         status=status,
         active="product_new" if product is None else "products",
