@@ -25,6 +25,7 @@ from tests.contract_ads import platform_ads, seller_ads
 from tests.contract_ads_audience import seller_ads_audience
 from tests.contract_ads_auto import seller_ads_auto
 from tests.contract_ads_serving import seller_ads_reports
+from tests.contract_imagecheck import platform_image_checks, seller_image_checks
 from wanshang.search.services import query_record, terms_refresh
 
 pytestmark = [pytest.mark.sql, pytest.mark.django_db]
@@ -1516,6 +1517,7 @@ def test_seller_answers_match_the_documented_schemas(
     seller_ads_reports(contract, owner, B, shop, make_product)
     seller_ads_auto(contract, owner, B, shop, make_product)
     seller_ads_audience(contract, owner, B, shop)
+    seller_image_checks(contract, owner, B, shop, make_product)
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")
@@ -1854,6 +1856,7 @@ def test_platform_answers_match_the_documented_schemas(
         make_user=make_user,
         operator=operator,
     )
+    platform_image_checks(contract, op, P, make_shop)
 
     assert contract.uncovered_gets(P + "/") == []
     assert contract.gets_without_data(P + "/") == []
