@@ -116,9 +116,10 @@ def cross_shop_record(asset: MediaAsset) -> int:
                 distance=d,
             )
         )
-    before = ImageDuplicate.objects.count()
-    ImageDuplicate.objects.bulk_create(rows, ignore_conflicts=True)
-    return ImageDuplicate.objects.count() - before
+    mine = ImageDuplicate.objects.filter(Q(original=asset) | Q(copy=asset))
+    before = mine.count()
+    ImageDuplicate.objects.bulk_create(rows, ignore_conflicts=True)  # a pair recorded already stays as it is
+    return mine.count() - before
 
 
 def _read(asset: MediaAsset) -> Image.Image | None:
