@@ -311,6 +311,18 @@ LOGGING = {
 
 # --- Business settings (platform rules). Durations in minutes/days. ---
 WANSHANG = {
+    # 广告法 scanner: catalog category slug (the product's category or any ancestor) → strict category, in
+    # which warn terms block (docs/adlaw.md). The nearest mapped category wins.
+    "ADLAW_STRICT_CATEGORIES": {
+        "food": "food",
+        "beauty": "cosmetics",
+        "health": "medical",
+        "medical": "medical",
+        "finance": "finance",
+    },
+    # 广告法 evidence files for an exemption claim: at most this many per claim, this many bytes each
+    "ADLAW_EVIDENCE_MAX_FILES": 5,
+    "ADLAW_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
     "ORDER_PAYMENT_TIMEOUT_MINUTES": int(os.environ.get("ORDER_PAYMENT_TIMEOUT_MINUTES", "30")),
     "ORDER_AUTO_RECEIVE_DAYS": int(os.environ.get("ORDER_AUTO_RECEIVE_DAYS", "10")),
     # 到店自提: a paid pickup not collected within this many days is cancelled and refunded (stores.tasks)
