@@ -8,8 +8,12 @@ from django.db.models import Sum
 
 from wanshang.adlaw.matching import CompiledTerm, Matcher, normalise, original_span, snippet
 from wanshang.adlaw.models import (
+    FAMILIES,
     NO_EXEMPTION_CATEGORIES,
     NO_EXEMPTION_FAMILIES,
+    SEVERITIES,
+    SOURCES,
+    STRICT_CATEGORIES,
     STRICT_CATEGORY_KEYS,
     Claim,
     ClaimEvidence,
@@ -19,6 +23,13 @@ from wanshang.adlaw.models import (
 )
 from wanshang.adlaw.types import Hit, TextHits
 from wanshang.common.errors import NotFound
+
+CLAIM_KINDS = Claim.KINDS
+CLAIM_STATUSES = Claim.STATUSES
+FAMILY_CHOICES = FAMILIES
+SOURCE_CHOICES = SOURCES
+SEVERITY_CHOICES = SEVERITIES
+STRICT_CATEGORY_CHOICES = STRICT_CATEGORIES
 
 _compiled: dict[str, tuple[int, Matcher]] = {}
 _lock = threading.Lock()

@@ -24,6 +24,7 @@ from wanshang.adlaw.models import (
 from wanshang.adlaw.termfile import read_terms
 from wanshang.adlaw.types import Hit
 from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.merchants.services import shop_update_settings
 
 FIELD_LABELS = {
     "title": "标题",
@@ -404,3 +405,24 @@ def texts_rescan(*, now=None) -> int:
     done = _rescan_rows(ScannedText.objects.exclude(list_version=target), now=now, mark_new=True)
     TermListState.objects.filter(pk=1).update(rescanned_version=target, rescanned_at=now)
     return done
+
+
+def shop_settings_save(*, shop, name, description, logo_url="", ship_within_hours=None):
+    """merchants.services.shop_update_settings with the shop's name and description scanned first (merchants
+    sits below adlaw, so the faces call this). Returns (shop, warnings per field); a blocking term raises
+    ValidationError on its field and nothing changes."""
+    with transaction.atomic():
+        warnings = texts_check(
+            shop=shop,
+            source="shop",
+            source_id=shop.pk,
+            fields={"name": str(name or "").strip(), "description": str(description or "").strip()},
+        )
+        shop = shop_update_settings(
+            shop=shop,
+            name=name,
+            description=description,
+            logo_url=logo_url,
+            ship_within_hours=ship_within_hours,
+        )
+    return shop, warnings

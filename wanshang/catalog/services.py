@@ -10,7 +10,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min
 from django.utils import timezone
+from django.utils.html import strip_tags
 
+from wanshang.adlaw.selectors import strict_category_for
+from wanshang.adlaw.services import texts_check, texts_forget
 from wanshang.analytics.services import favourite_record
 from wanshang.catalog.imagechecks import product_image_problems_refresh, products_for_asset
 from wanshang.catalog.imagechecks import products_image_check_due as products_image_check_due
@@ -399,6 +402,7 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
             if item.stock is not None:
                 stock.append(SkuStock(sku_id=sku.pk, on_hand=item.stock))
         Sku.objects.filter(product=product).exclude(spec_key__in=keep).update(is_active=False)
+        product.adlaw_warnings = _adlaw_check(shop, product)
         _refresh_min_price(product)
         listings_changed()
         events.publish(
@@ -417,6 +421,24 @@ def product_save(*, staff, data: ProductInput, product_id: int | None = None) ->
         for event in price_events:
             events.publish(event)
     return product
+
+
+def _adlaw_check(shop, product: Product) -> dict:
+    """广告法: scan what buyers read of the product (title, subtitle, detail text, SKU names). A blocking term
+    refuses the save (ValidationError on its field); warnings come back per field for the form to show."""
+    fields = {
+        "title": product.title,
+        "subtitle": product.subtitle,
+        "detail_html": strip_tags(product.detail_html or ""),
+    }
+    for sku in Sku.objects.filter(product=product, is_active=True):
+        fields[f"sku.{sku.pk}"] = " ".join(str(v) for v in sku.spec_values or [])
+    category = strict_category_for(category_slugs=[c.slug for c in category_ancestors(product.category)])
+    warnings = texts_check(
+        shop=shop, source="product", source_id=product.pk, fields=fields, category=category
+    )
+    texts_forget(shop=shop, source="product", source_id=product.pk, keep_fields=fields)  # SKUs gone
+    return warnings
 
 
 def _refresh_min_price(product: Product) -> None:

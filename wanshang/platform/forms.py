@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from wanshang.adlaw.selectors import FAMILY_CHOICES as ADLAW_FAMILIES
+from wanshang.adlaw.selectors import SEVERITY_CHOICES as ADLAW_SEVERITIES
+from wanshang.adlaw.selectors import STRICT_CATEGORY_CHOICES as ADLAW_STRICT
 from wanshang.catalog.selectors import NEVER_RETURN_KINDS
 from wanshang.common.forms import YuanField  # noqa: F401  (re-exported for the platform views)
 from wanshang.marketing.types import LATER_TOKENS, TOKEN_LABELS
@@ -424,3 +427,31 @@ class HotWordForm(forms.Form):
             ("unhide", _("恢复联想")),
         ],
     )
+
+
+class AdlawTermForm(forms.Form):
+    """One 广告法 term as the platform edits it; lists are typed comma- or line-separated."""
+
+    text = forms.CharField(label=_("用语"), max_length=40)
+    family = forms.ChoiceField(label=_("类别"), choices=ADLAW_FAMILIES)
+    severity = forms.ChoiceField(label=_("级别"), choices=ADLAW_SEVERITIES)
+    strict_categories = forms.MultipleChoiceField(
+        label=_("严格类目（在这些类目中提醒类用语也禁止）"),
+        choices=ADLAW_STRICT,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    explanation = forms.CharField(label=_("说明"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    replacements = forms.CharField(label=_("替换建议（逗号分隔）"), max_length=400, required=False)
+    allowed_words = forms.CharField(
+        label=_("不算违规的普通词（逗号分隔，须包含该用语）"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+
+class AdlawDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("通过")), ("reject", _("驳回"))])
+    reason = forms.CharField(label=_("审核理由"), max_length=300)

@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from wanshang.platform.views import (
+    adlaw,
     ads,
     affiliates,
     aftersales,
@@ -115,6 +116,14 @@ urlpatterns = [
         name="image_declaration_file",
     ),
     path("price-alerts/", compliance.alert_index, name="price_alerts"),
+    path("adlaw/terms/", adlaw.term_index, name="adlaw_terms"),
+    path("adlaw/terms/new/", adlaw.term_edit, name="adlaw_term_new"),
+    path("adlaw/terms/<int:term_id>/", adlaw.term_edit, name="adlaw_term_edit"),
+    path("adlaw/terms/<int:term_id>/toggle/", adlaw.term_toggle, name="adlaw_term_toggle"),
+    path("adlaw/terms/import/", adlaw.term_import, name="adlaw_term_import"),
+    path("adlaw/claims/", adlaw.claim_index, name="adlaw_claims"),
+    path("adlaw/claims/<int:claim_id>/decide/", adlaw.claim_decide_view, name="adlaw_claim_decide"),
+    path("adlaw/evidence/<int:evidence_id>/", adlaw.evidence_view, name="adlaw_evidence"),
     path("price-alerts/<int:alert_id>/resolve/", compliance.alert_resolve, name="price_alert_resolve"),
     # 售后
     path("aftersales/", aftersales.arbitration_index, name="arbitration"),

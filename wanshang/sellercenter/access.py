@@ -122,6 +122,8 @@ NAV = [
             (_("店铺设置"), "sellercenter:shop_settings", "settings"),
             (_("员工与角色"), "sellercenter:staff_list", "staff"),
             (_("结算台账"), "sellercenter:settlements", "settlements"),
+            (_("广告法用语"), "sellercenter:adlaw_hits", "adlaw_hits"),
+            (_("广告法豁免"), "sellercenter:adlaw_claims", "adlaw_claims"),
         ],
     ),
 ]

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wanshang.adlaw.selectors import CLAIM_KINDS as ADLAW_CLAIM_KINDS
 from wanshang.catalog.selectors import EXCLUDABLE_RETURN_KINDS
 from wanshang.common.errors import ValidationError as DomainValidationError
 from wanshang.common.forms import YuanField  # noqa: F401  (re-exported for the seller views)
@@ -550,3 +551,19 @@ class ImageDeclarationForm(forms.Form):
 
 class DeclarationFileForm(forms.Form):
     file = forms.FileField(label=_("授权文件"), error_messages={"required": _("请选择授权文件")})
+class AdlawClaimForm(forms.Form):
+    """广告法 exemption claim: the term, the exact wording it is allowed in, the SAMR 2023 kind, a note.
+    The evidence files come from request.FILES.getlist("evidence") (checked by the service)."""
+
+    term = forms.CharField(label=_("用语"), max_length=40)
+    text = forms.CharField(
+        label=_("适用文字"), max_length=200, help_text=_("含该用语的原文，豁免仅对这段文字有效")
+    )
+    kind = forms.ChoiceField(label=_("豁免类型"), choices=ADLAW_CLAIM_KINDS)
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("统计数据须写明时间、地域和数据来源"),
+    )

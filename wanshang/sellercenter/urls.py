@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from wanshang.sellercenter.views import (
+    adlaw,
     affiliates,
     aftersales,
     freight,
@@ -183,6 +184,10 @@ urlpatterns = [
     path("ads/", include("wanshang.sellercenter.adcenter.urls")),  # 推广中心
     # 店铺
     path("settings/", shop.shop_settings, name="shop_settings"),
+    path("adlaw/", adlaw.hits_view, name="adlaw_hits"),
+    path("adlaw/claims/", adlaw.claims_view, name="adlaw_claims"),
+    path("adlaw/claims/<int:claim_id>/withdraw/", adlaw.claim_withdraw_view, name="adlaw_claim_withdraw"),
+    path("adlaw/evidence/<int:evidence_id>/", adlaw.evidence_view, name="adlaw_evidence"),
     path("staff/", shop.staff_page, name="staff_list"),
     path("staff/<int:staff_id>/role/", shop.staff_role, name="staff_role"),
     path("staff/<int:staff_id>/remove/", shop.staff_delete, name="staff_remove"),

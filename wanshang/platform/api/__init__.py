@@ -21,6 +21,7 @@ from wanshang.merchants.services import (
 )
 from wanshang.orders.selectors import late_shipments_list
 from wanshang.platform.access import OPERATOR_AUTH
+from wanshang.platform.api.adlaw import router as adlaw_router
 from wanshang.platform.api.ads import router as ads_router
 from wanshang.platform.api.affiliates import router as affiliates_router
 from wanshang.platform.api.aftersales import router as aftersales_router
@@ -261,6 +262,7 @@ def _mount_marketing():
     router.add_router("", marketing_router)
     router.add_router("", search_router)
     router.add_router("", reviews_router)
+    router.add_router("", adlaw_router)
     router.add_router("", aftersales_router)
     router.add_router("", ads_router)
     router.add_router("", affiliates_router)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
 
+from wanshang.adlaw.services import shop_settings_save
 from wanshang.aftersales.selectors import REFUND_STATUS_LABELS, seller_refund_get, seller_refund_list
 from wanshang.aftersales.services import refund_approve, refund_reject
 from wanshang.catalog.selectors import SELLER_PRODUCT_TABS, seller_product_get, seller_products_in_tab
@@ -42,12 +43,13 @@ from wanshang.marketing.services import (
 from wanshang.marketing.types import Kind
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_require
-from wanshang.merchants.services import shop_update_settings
 from wanshang.orders.selectors import ORDER_STATUS_LABELS, seller_order_get, seller_order_list
 from wanshang.payments.selectors import settlement_list, settlement_totals
 from wanshang.sellercenter.access import SELLER_AUTH, seller_auth
 from wanshang.sellercenter.adcenter.api import router as ads_router
 from wanshang.sellercenter.adcenter.api_auto import router as ads_auto_router
+from wanshang.sellercenter.api.adlaw import hits_out
+from wanshang.sellercenter.api.adlaw import router as adlaw_router
 from wanshang.sellercenter.api.ads_audience import router as ads_audience_router
 from wanshang.sellercenter.api.ads_reports import router as ads_reports_router
 from wanshang.sellercenter.api.ads_tools import router as ads_tools_router
@@ -120,6 +122,7 @@ def _product_with_stock(shop, product_id: int):
     """The shop's product (404 for another shop's) with its SKUs' stock, as SellerProductOut reads it."""
     product = seller_product_get(shop=shop, product_id=product_id)
     _with_available(product.skus.all())  # the prefetched SKUs the schema reads next
+    product.adlaw_hits = hits_out(shop=shop, source="product", source_id=product.pk)
     return product
 
 
@@ -345,7 +348,9 @@ def refunds_reject(request, refund_id: int, payload: RejectIn):
     "/shop", response={200: SellerShopOut, **ERRORS}, summary="店铺设置", auth=seller_auth(P.SHOP_EDIT)
 )
 def shop_get(request):
-    return _staff(request, P.SHOP_EDIT).shop
+    shop = _staff(request, P.SHOP_EDIT).shop
+    shop.adlaw_hits = hits_out(shop=shop, source="shop", source_id=shop.pk)
+    return shop
 
 
 @router.put(
@@ -356,7 +361,9 @@ def shop_get(request):
 )
 def shop_update(request, payload: ShopSettingsIn):
     staff = _staff(request, P.SHOP_EDIT)
-    return shop_update_settings(shop=staff.shop, **payload.model_dump())
+    shop, _ = shop_settings_save(shop=staff.shop, **payload.model_dump())
+    shop.adlaw_hits = hits_out(shop=shop, source="shop", source_id=shop.pk)
+    return shop
 
 
 # --- settlements -------------------------------------------------------------------------------------------
@@ -582,6 +589,7 @@ def _mount_data():
     router.add_router("", ads_router, tags=["seller ads"])
     router.add_router("", ads_auto_router, tags=["seller ads auto"])
     router.add_router("", ads_audience_router, tags=["seller ads audience"])
+    router.add_router("", adlaw_router, tags=["seller adlaw"])
 
 
 _mount_data()

@@ -5,6 +5,7 @@ attribute of its name, `Field(alias="a.b")` a related one, `resolve_<field>` wha
 """
 
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
@@ -73,6 +74,24 @@ class ShopSettingsIn(In):
     )
 
 
+class AdlawHitOut(Schema):
+    """One 广告法 term found in a text; `start`/`end` index the original text (for highlighting)."""
+
+    field: str = Field("", description="字段")
+    term: str
+    family: str
+    severity: Literal["block", "warn"] = Field(
+        description="block 禁止（严格类目中的提醒类用语也是）/ warn 提醒"
+    )
+    start: int
+    end: int
+    snippet: str
+    explanation: str
+    replacements: list[str] = Field(description="建议替换为")
+    exempt: bool
+    claim_id: int | None
+
+
 class SellerShopOut(Schema):
     id: int
     name: str
@@ -80,6 +99,7 @@ class SellerShopOut(Schema):
     description: str
     logo_url: str
     ship_within_hours: int = Field(description="承诺发货时间（小时）")
+    adlaw_hits: list[AdlawHitOut] = Field([], description="店铺名称与简介中未豁免的广告法用语（保存后提醒）")
 
 
 class StatusIn(In):
@@ -216,6 +236,7 @@ class SellerProductOut(Schema):
     no_return_note: str
     min_price_fen: int
     skus: list[SellerSkuOut]
+    adlaw_hits: list[AdlawHitOut] = Field([], description="标题、副标题、详情、规格名称中未豁免的广告法用语")
 
 
 class StockOut(Schema):

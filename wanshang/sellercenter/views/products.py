@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from wanshang.adlaw.selectors import open_hits
 from wanshang.catalog.selectors import (
     attribute_templates,
     brand_list,
@@ -37,6 +38,7 @@ from wanshang.sellercenter.matrix import (
     product_input,
 )
 from wanshang.sellercenter.uploads import media_from_post, media_of_product
+from wanshang.sellercenter.views.adlaw import hit_rows, warnings_message
 
 TABS = [("on_sale", _("出售中")), ("warehouse", _("仓库中")), ("all", _("全部"))]
 
@@ -168,6 +170,7 @@ def _product_form(request, product=None):
                     product_id=product.pk if product else None,
                 )
                 messages.success(request, _("商品已保存") if product else _("商品已创建，可在“仓库中”上架"))
+                warnings_message(request, saved.adlaw_warnings)
                 return redirect("sellercenter:product_edit", product_id=saved.pk)
             status = outcome.status
         else:
@@ -203,6 +206,9 @@ def _render_form(request, form, matrix, attr_fields, product, *, status, rebuild
             "media": media or media_of_product(product),
             "main_min_side": settings.WANSHANG["MEDIA_MAIN_MIN_SIDE"],
             "image_problems": product_image_problems(product_id=product.pk, shop=request.shop)
+            if product
+            else [],
+            "adlaw_rows": hit_rows(open_hits(shop=request.shop, source="product", source_id=product.pk))
             if product
             else [],
         },

@@ -6,14 +6,17 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from wanshang.adlaw.selectors import open_hits
+from wanshang.adlaw.services import shop_settings_save
 from wanshang.common.errors import NotFound
 from wanshang.common.web import form_errors, message_errors
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_list
-from wanshang.merchants.services import shop_update_settings, staff_add, staff_change_role, staff_remove
+from wanshang.merchants.services import staff_add, staff_change_role, staff_remove
 from wanshang.payments.selectors import SETTLEMENT_STATUSES, settlement_list, settlement_totals
 from wanshang.sellercenter.access import seller_render, seller_view
 from wanshang.sellercenter.forms import ShopSettingsForm, StaffAddForm, StaffRoleForm
+from wanshang.sellercenter.views.adlaw import hit_rows, warnings_message
 
 
 @seller_view(P.SHOP_EDIT)
@@ -24,8 +27,9 @@ def shop_settings(request):
         form = ShopSettingsForm(request.POST)
         if form.is_valid():
             with form_errors(form) as outcome:
-                shop_update_settings(shop=shop, **form.cleaned_data)
+                _, warnings = shop_settings_save(shop=shop, **form.cleaned_data)
                 messages.success(request, _("店铺设置已保存"))
+                warnings_message(request, warnings)
                 return redirect("sellercenter:shop_settings")
             status = outcome.status
         else:
@@ -39,8 +43,13 @@ def shop_settings(request):
                 "ship_within_hours": shop.ship_within_hours,
             }
         )
+    adlaw_rows = hit_rows(open_hits(shop=shop, source="shop", source_id=shop.pk))
     return seller_render(
-        request, "sellercenter/shop/settings.html", {"form": form}, status=status, active="settings"
+        request,
+        "sellercenter/shop/settings.html",
+        {"form": form, "adlaw_rows": adlaw_rows},
+        status=status,
+        active="settings",
     )
 
 
