@@ -88,7 +88,7 @@ def _clean_term(data: dict) -> dict:
         "text": text,
         "family": data["family"],
         "severity": data["severity"],
-        "strict_categories": sorted(set(strict)),
+        "strict_categories": list(dict.fromkeys(strict)),
         "explanation": explanation,
         "replacements": _words(data.get("replacements"), field="replacements", label="替换建议", max_len=20),
         "allowed_words": allowed,
@@ -231,7 +231,8 @@ def texts_check(
             version=version,
             now=now,
         )
-    return {field: [h for h in hits if not h.exempt] for field, hits in found.items() if hits}
+    warnings = {field: [h for h in hits if not h.exempt] for field, hits in found.items()}
+    return {field: hits for field, hits in warnings.items() if hits}
 
 
 def texts_forget(*, shop, source: str, source_id: int, keep_fields=None) -> int:

@@ -107,6 +107,16 @@ def terms_list(request, family: FamilyName | None = None, q: str = "", active: b
     return term_list(family=family, q=q[:40], active=active)
 
 
+@router.post(
+    "/adlaw/terms/import",
+    response={200: PlatformAdlawImportOut, **ERRORS},
+    summary="从仓库文件导入用语表",
+    description="读取 wanshang/adlaw/terms.json：新增缺少的用语，把改动过的用语恢复为文件中的写法；平台自己新增的用语不变。",
+)
+def terms_import_file(request):
+    return {**terms_import(), "version": list_version()}
+
+
 @router.post("/adlaw/terms", response={201: PlatformAdlawTermOut, **ERRORS}, summary="新增用语")
 def terms_create(request, payload: PlatformAdlawTermIn):
     return 201, term_save(**payload.model_dump())
@@ -129,16 +139,6 @@ def terms_update(request, term_id: int, payload: PlatformAdlawTermIn):
 )
 def terms_active(request, term_id: int, payload: PlatformAdlawActiveIn):
     return term_set_active(term_id=term_id, active=payload.is_active)
-
-
-@router.post(
-    "/adlaw/terms/import",
-    response={200: PlatformAdlawImportOut, **ERRORS},
-    summary="从仓库文件导入用语表",
-    description="读取 wanshang/adlaw/terms.json：新增缺少的用语，把改动过的用语恢复为文件中的写法；平台自己新增的用语不变。",
-)
-def terms_import_file(request):
-    return {**terms_import(), "version": list_version()}
 
 
 @router.get(

@@ -1,6 +1,6 @@
 """Seller JSON API for 广告法用语 (/api/seller/adlaw/…): the shop's texts with hits (offsets into the original
 text for highlighting, the suggested wording), a dry-run scan, and exemption claims (file with evidence as
-multipart, withdraw). The shop is the caller's; another shop's claim ids are 404. Permission shop.edit."""
+multipart, withdraw). The shop is the caller's; another shop's claim ids are 404. Permission product.edit (the copy writers: owner, operations)."""
 
 from datetime import datetime
 from typing import Literal
@@ -73,7 +73,7 @@ class AdlawClaimOut(Schema):
 
 
 def _staff(request):
-    return staff_require(user=request.user, perm=P.SHOP_EDIT)
+    return staff_require(user=request.user, perm=P.PRODUCT_EDIT)
 
 
 def _claim_out(claim) -> dict:
@@ -96,7 +96,7 @@ def _claim_out(claim) -> dict:
     response={200: list[AdlawTextOut], **ERRORS},
     summary="广告法用语命中",
     description="本店买家可见文字中未豁免的命中，新发现的在前；`source` 按来源筛选。",
-    auth=seller_auth(P.SHOP_EDIT),
+    auth=seller_auth(P.PRODUCT_EDIT),
 )
 @paginate(Paged, page_size=20, max_page_size=100)
 def adlaw_hits(request, source: SourceName | None = None):
@@ -108,7 +108,7 @@ def adlaw_hits(request, source: SourceName | None = None):
     response={200: list[AdlawHitOut], **ERRORS},
     summary="检测一段文字（不保存）",
     description="按当前用语表与本店已通过的豁免检测；`category` 为严格类目时提醒类用语也按禁止处理。",
-    auth=seller_auth(P.SHOP_EDIT),
+    auth=seller_auth(P.PRODUCT_EDIT),
 )
 def adlaw_scan(request, payload: AdlawScanIn):
     shop = _staff(request).shop
@@ -122,7 +122,7 @@ def adlaw_scan(request, payload: AdlawScanIn):
     "/adlaw/claims",
     response={200: list[AdlawClaimOut], **ERRORS},
     summary="广告法豁免申请",
-    auth=seller_auth(P.SHOP_EDIT),
+    auth=seller_auth(P.PRODUCT_EDIT),
 )
 @paginate(Paged, page_size=20, max_page_size=100)
 def adlaw_claims(request, status: Literal["pending", "approved", "rejected", "withdrawn"] | None = None):
@@ -133,7 +133,7 @@ def adlaw_claims(request, status: Literal["pending", "approved", "rejected", "wi
     "/adlaw/claims/{claim_id}",
     response={200: AdlawClaimOut, **ERRORS},
     summary="豁免申请详情",
-    auth=seller_auth(P.SHOP_EDIT),
+    auth=seller_auth(P.PRODUCT_EDIT),
 )
 def adlaw_claim_get(request, claim_id: int):
     return _claim_out(shop_claim_get(shop=_staff(request).shop, claim_id=claim_id))
@@ -146,7 +146,7 @@ def adlaw_claim_get(request, claim_id: int):
     description="multipart/form-data：`term` 用语、`text` 含该用语的原文（豁免只对这段文字有效）、`kind` 豁免类型、"
     "`note` 说明（统计数据须写明时间、地域与来源）、`evidence` 证明文件 1–5 个（PDF/JPG/PNG/WebP，按内容识别）。"
     "医疗与投资理财用语不能豁免（400）；同一文字同一用语已在审核或已通过：409。",
-    auth=seller_auth(P.SHOP_EDIT),
+    auth=seller_auth(P.PRODUCT_EDIT),
 )
 def adlaw_claim_file(
     request,
@@ -168,7 +168,7 @@ def adlaw_claim_file(
     response={200: AdlawClaimOut, **ERRORS},
     summary="撤回豁免申请",
     description="待审核或已通过的申请可撤回；已通过的撤回后不再豁免。",
-    auth=seller_auth(P.SHOP_EDIT),
+    auth=seller_auth(P.PRODUCT_EDIT),
 )
 def adlaw_claim_withdraw(request, claim_id: int):
     staff = _staff(request)

@@ -73,7 +73,7 @@ def warnings_message(request, warnings: dict) -> None:
         )
 
 
-@seller_view(P.SHOP_EDIT)
+@seller_view(P.PRODUCT_EDIT)
 def hits_view(request):
     source = request.GET.get("source") or None
     if source not in SOURCE_LABELS:
@@ -87,7 +87,7 @@ def hits_view(request):
     )
 
 
-@seller_view(P.SHOP_EDIT)
+@seller_view(P.PRODUCT_EDIT)
 def claims_view(request):
     status = 200
     if request.method == "POST":
@@ -117,14 +117,14 @@ def claims_view(request):
 
 
 @require_POST
-@seller_view(P.SHOP_EDIT)
+@seller_view(P.PRODUCT_EDIT)
 def claim_withdraw_view(request, claim_id: int):
     claim_withdraw(shop=request.shop, claim_id=claim_id)  # another shop's claim: NotFound → 404
     messages.success(request, _("豁免申请已撤回"))
     return redirect("sellercenter:adlaw_claims")
 
 
-@seller_view(P.SHOP_EDIT)
+@seller_view(P.PRODUCT_EDIT)
 def evidence_view(request, evidence_id: int):
     row = evidence_get(evidence_id=evidence_id, shop=request.shop)
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)

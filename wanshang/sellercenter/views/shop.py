@@ -27,7 +27,7 @@ def shop_settings(request):
         form = ShopSettingsForm(request.POST)
         if form.is_valid():
             with form_errors(form) as outcome:
-                _, warnings = shop_settings_save(shop=shop, **form.cleaned_data)
+                warnings = shop_settings_save(shop=shop, **form.cleaned_data)[1]
                 messages.success(request, _("店铺设置已保存"))
                 warnings_message(request, warnings)
                 return redirect("sellercenter:shop_settings")
