@@ -21,6 +21,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
 from tests.api_contract_affiliates import platform_affiliates, seller_affiliates, store_affiliates
+from tests.contract_adlaw import platform_adlaw, seller_adlaw
 from tests.contract_ads import platform_ads, seller_ads
 from tests.contract_ads_audience import seller_ads_audience
 from tests.contract_ads_auto import seller_ads_auto
@@ -1518,6 +1519,7 @@ def test_seller_answers_match_the_documented_schemas(
     seller_ads_auto(contract, owner, B, shop, make_product)
     seller_ads_audience(contract, owner, B, shop)
     seller_image_checks(contract, owner, B, shop, make_product)
+    seller_adlaw(contract, owner, B, shop)
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")
@@ -1845,6 +1847,7 @@ def test_platform_answers_match_the_documented_schemas(
     review_edit(buyer=buyer, review_id=edited.pk, stars=4, text="还行")
     _platform_reviews(contract, op, P, shop, edited.pk)
     platform_ads(contract, op, P, shop)
+    platform_adlaw(contract, op, P, shop)
     platform_affiliates(
         contract,
         op,

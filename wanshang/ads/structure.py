@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from wanshang.adlaw.selectors import strict_category_for
+from wanshang.adlaw.services import texts_check, texts_forget
 from wanshang.ads.models import AdCreative, AdGroup, AdKeyword, AdPlan, MatchType, NegativeKeyword
 from wanshang.ads.regions import check_regions
 from wanshang.ads.rules import ad_settings
@@ -20,7 +22,7 @@ from wanshang.ads.wording import (
     normalise,
     title_words,
 )
-from wanshang.catalog.selectors import seller_product_get
+from wanshang.catalog.selectors import category_ancestors, seller_product_get
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from wanshang.common.money import MAX_FEN, fen_to_yuan_str
 from wanshang.search.selectors import query_words
@@ -439,9 +441,28 @@ def creative_add(*, shop, group_id: int, title: str, image_url: str) -> tuple[Ad
         if AdCreative.objects.filter(group=group).count() >= CREATIVES_PER_GROUP:
             raise ValidationError(f"每个推广单元最多 {CREATIVES_PER_GROUP} 个创意", field="title")
         creative = AdCreative.objects.create(shop=shop, group=group, title=title, image_url=image_url)
-    return creative, creative_title_check(group=group, title=title)
+        adlaw = _adlaw_creative(shop, group, creative)
+    return creative, creative_title_check(group=group, title=title) + adlaw
+
+
+def _adlaw_creative(shop, group: AdGroup, creative: AdCreative) -> list[TitleWarning]:
+    """广告法: a blocking term refuses the creative on its title (strict in the product's category); warn
+    terms come back as title warnings with the suggestion."""
+    path = [c.slug for c in category_ancestors(group.product.category)]
+    found = texts_check(
+        shop=shop,
+        source="ad",
+        source_id=creative.pk,
+        fields={"title": creative.title},
+        category=strict_category_for(category_slugs=path),
+    )
+    return [
+        TitleWarning("adlaw", f"含广告法提醒用语“{h.term}”，建议改为“{'”“'.join(h.replacements[:3])}”")
+        for h in found.get("title", [])
+    ]
 
 
 def creative_delete(*, shop, creative_id: int) -> None:
     if not AdCreative.objects.for_shop(shop).filter(pk=creative_id).delete()[0]:
         raise NotFound("创意不存在")
+    texts_forget(shop=shop, source="ad", source_id=creative_id)

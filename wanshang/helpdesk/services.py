@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from wanshang.adlaw.services import texts_check, texts_forget
 from wanshang.common.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from wanshang.common.numbers import new_no
 from wanshang.helpdesk import matching, selectors
@@ -224,9 +225,16 @@ def phrase_create(*, shop, actor, personal: bool, category="常用", code="", te
     try:
         with transaction.atomic():
             _phrase_code_free(shop, owner_id, values["code"])
-            return QuickPhrase.objects.create(shop=shop, owner_id=owner_id, **values)
+            row = QuickPhrase.objects.create(shop=shop, owner_id=owner_id, **values)
+            _adlaw_phrase(shop, row)
+            return row
     except IntegrityError:
         raise ValidationError(f"快捷码 {values['code']} 已被使用", field="code") from None
+
+
+def _adlaw_phrase(shop, row: QuickPhrase) -> None:
+    """广告法: buyers read quick phrases in chat; a blocking term refuses the phrase on its text."""
+    texts_check(shop=shop, source="quick_phrase", source_id=row.pk, fields={"text": row.text})
 
 
 def _phrase_for_edit(shop, actor, phrase_id) -> QuickPhrase:
@@ -246,6 +254,7 @@ def phrase_update(*, shop, actor, phrase_id: int, category="常用", code="", te
             for k, v in values.items():
                 setattr(row, k, v)
             row.save(update_fields=list(values))
+            _adlaw_phrase(shop, row)
     except IntegrityError:
         raise ValidationError(f"快捷码 {values['code']} 已被使用", field="code") from None
     return row
@@ -289,7 +298,14 @@ def phrases_import_xlsx(*, shop, actor, personal: bool, data: bytes) -> int:
         raise ValidationError("；".join(problems[:10]) + ("……" if len(problems) > 10 else ""), field="file")
     try:
         with transaction.atomic():
-            QuickPhrase.objects.bulk_create(QuickPhrase(shop=shop, owner_id=owner_id, **v) for v in values)
+            created = QuickPhrase.objects.bulk_create(
+                QuickPhrase(shop=shop, owner_id=owner_id, **v) for v in values
+            )
+            for n, row in enumerate(created, start=2):
+                try:
+                    _adlaw_phrase(shop, row)
+                except ValidationError as exc:
+                    raise ValidationError(f"第 {n} 行：{exc.message}", field="file") from None
     except IntegrityError:
         raise ValidationError("有快捷码刚被占用，请重新导入", field="file") from None
     return len(values)
@@ -297,7 +313,9 @@ def phrases_import_xlsx(*, shop, actor, personal: bool, data: bytes) -> int:
 
 def phrase_delete(*, shop, actor, phrase_id: int) -> None:
     _staff_of(shop, actor)
-    _phrase_for_edit(shop, actor, phrase_id).delete()
+    row = _phrase_for_edit(shop, actor, phrase_id)
+    texts_forget(shop=shop, source="quick_phrase", source_id=row.pk)
+    row.delete()
 
 
 # ── FAQ ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -359,7 +377,9 @@ def faq_create(*, shop, category_id, question, phrasings=(), answer, enabled=Tru
         shop, category_id=category_id, question=question, phrasings=phrasings, answer=answer, enabled=enabled
     )
     with transaction.atomic():
-        return Faq.objects.create(shop=shop, **values)
+        row = Faq.objects.create(shop=shop, **values)
+        texts_check(shop=shop, source="faq", source_id=row.pk, fields={"answer": row.answer})
+        return row
 
 
 def faq_update(*, shop, faq_id: int, category_id, question, phrasings=(), answer, enabled=True) -> Faq:
@@ -371,6 +391,7 @@ def faq_update(*, shop, faq_id: int, category_id, question, phrasings=(), answer
         for k, v in values.items():
             setattr(row, k, v)
         row.save()
+        texts_check(shop=shop, source="faq", source_id=row.pk, fields={"answer": row.answer})
     return row
 
 
@@ -382,7 +403,9 @@ def faq_set_enabled(*, shop, faq_id: int, enabled: bool) -> Faq:
 
 
 def faq_delete(*, shop, faq_id: int) -> None:
-    selectors.faq_get(shop=shop, faq_id=faq_id).delete()
+    row = selectors.faq_get(shop=shop, faq_id=faq_id)
+    texts_forget(shop=shop, source="faq", source_id=row.pk)
+    row.delete()
 
 
 def faq_record_hit(*, shop, faq_id: int) -> None:

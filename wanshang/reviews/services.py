@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from wanshang.adlaw.services import texts_check
 from wanshang.common import events
 from wanshang.common.domain_events import ProductRatingChanged
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -307,6 +308,13 @@ def review_reply(*, shop, actor, review_id, text, followup: bool = False) -> Rev
     field, at = ("followup_reply", "followup_replied_at") if followup else ("reply", "replied_at")
     now = timezone.now()
     with transaction.atomic():
+        # 广告法: a blocking term refuses the reply on its text; the key keeps reply and 追评回复 apart
+        texts_check(
+            shop=shop,
+            source="review_reply",
+            source_id=review.pk,
+            fields={"text.followup" if followup else "text": text},
+        )
         updated = (
             Review.objects.for_shop(shop)
             .filter(pk=review.pk, **{f"{at}__isnull": True})

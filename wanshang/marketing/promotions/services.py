@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from wanshang.adlaw.services import texts_check
 from wanshang.catalog.selectors import categories_by_ids, seller_product_list, seller_skus_by_id
 from wanshang.catalog.services import listings_changed
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -196,6 +197,12 @@ def _check_shop_scope(*, shop, scope: str, scope_ids: list[int]) -> None:
                 raise ValidationError(f"店铺未获准经营“{category.name}”类目", field="scope_ids")
 
 
+def _adlaw_name(shop, promo: Promotion) -> dict:
+    """广告法: buyers read a coupon's or a promotion's name; a blocking term refuses it on the name."""
+    source = "coupon" if promo.kind == Kind.COUPON else "promotion"
+    return texts_check(shop=shop, source=source, source_id=promo.pk, fields={"name": promo.name})
+
+
 def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=None) -> Promotion:
     """Create a promotion, or edit one that has not started. `shop=None` is a platform promotion (operators only).
 
@@ -255,6 +262,7 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
         promo.platform_share_bps, promo.slot = data.platform_share_bps, slot
         promo.status = Promotion.Status.ACTIVE
         promo.save()
+        promo.adlaw_warnings = {} if platform else _adlaw_name(shop, promo)
         for old_item in promo.items.filter(held__gt=0).values_list("pk", flat=True) if promo.pk else []:
             hold_give_back(item_id=old_item, reason=f"秒杀修改，释放锁定：{promo.name}")
         promo.items.all().delete()

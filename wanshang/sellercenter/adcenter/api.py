@@ -210,7 +210,9 @@ class SellerAdCreativeIn(Schema):
 
 
 class SellerAdTitleWarningOut(Schema):
-    code: str = Field(description="too_long / no_brand / no_core_word / no_trust_word")
+    code: str = Field(
+        description="too_long / no_brand / no_core_word / no_trust_word / adlaw（广告法提醒用语）"
+    )
     message: str
 
 

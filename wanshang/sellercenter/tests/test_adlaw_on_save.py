@@ -4,7 +4,7 @@
 import pytest
 
 from wanshang.adlaw.selectors import open_hits
-from wanshang.catalog.models import Product
+from wanshang.catalog.selectors import seller_product_list
 from wanshang.catalog.services import product_save
 from wanshang.common.errors import ValidationError
 from wanshang.sellercenter.tests.conftest import FOUR_ROWS, matrix_post
@@ -31,7 +31,7 @@ def test_product_block_term_refuses_the_save(shop):
     with pytest.raises(ValidationError) as exc:
         product_save(staff=shop.owner_staff, data=_input(shop, subtitle="包治百病"))
     assert exc.value.field == "subtitle"
-    assert not Product.objects.filter(shop=shop).exists()
+    assert not seller_product_list(shop=shop).exists()
 
 
 def test_product_warnings_are_recorded_per_field(shop):
@@ -83,7 +83,7 @@ def test_product_page_shows_block_on_the_field_and_warnings_after_save(owner_cli
     )
     assert response.status_code == 400
     assert "广告法禁用语“根治”" in response.content.decode()
-    assert not Product.objects.filter(shop=shop).exists()
+    assert not seller_product_list(shop=shop).exists()
 
     response = owner_client.post(
         "/seller/products/new/",
