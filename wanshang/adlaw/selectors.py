@@ -98,43 +98,54 @@ def _exempting_claim(claims, normalised: str, start: int, end: int, term_key: st
     return None
 
 
+class Scanner:
+    """The current list and one shop's approved claims, read once for several texts (texts_check, the rescan)."""
+
+    def __init__(self, shop=None):
+        self.matcher = _matcher(list_version())
+        self.claims = _approved_claims(shop)
+
+    def scan(self, text: str, *, category: str | None = None) -> list[Hit]:
+        if not text:
+            return []
+        normalised, origin = normalise(str(text))
+        raw = self.matcher.find(normalised)
+        claims = self.claims if category not in NO_EXEMPTION_CATEGORIES else []
+        return [_hit(text, normalised, origin, r, category, claims) for r in raw]
+
+
+def _hit(text, normalised, origin, r, category, claims) -> Hit:
+    term = r.term
+    severity = "block" if term.severity == "block" or category in term.strict_categories else "warn"
+    claim_id = None
+    if claims and term.family not in NO_EXEMPTION_FAMILIES:
+        claim_id = _exempting_claim(claims, normalised, r.start, r.end, normalise(term.text)[0])
+    start, end = original_span(origin, r.start, r.end)
+    return Hit(
+        term=term.text,
+        family=term.family,
+        severity=severity,
+        start=start,
+        end=end,
+        snippet=snippet(text, start, end),
+        explanation=term.explanation,
+        replacements=term.replacements,
+        exempt=claim_id is not None,
+        claim_id=claim_id,
+    )
+
+
 def text_scan(text: str, *, category: str | None = None, shop=None) -> list[Hit]:
     """Every term of the active list found in `text`, in order, with offsets into `text` as given.
 
     `category` is the text's strict category (medical, cosmetics, food, finance; None for a shop's or a
     coupon's text): a warn term listing it among its strict categories becomes "block". With `shop`, hits
     covered by the shop's approved exemption claims come back `exempt=True` (never in the medical and
-    investment families, nor in the medical and finance categories). A pure read."""
+    investment families, nor in the medical and finance categories). A pure read; the compiled list is cached
+    per list version and process."""
     if not text:
         return []
-    normalised, origin = normalise(str(text))
-    raw = _matcher(list_version()).find(normalised)
-    if not raw:
-        return []
-    claims = _approved_claims(shop) if category not in NO_EXEMPTION_CATEGORIES else []
-    hits = []
-    for r in raw:
-        term = r.term
-        severity = "block" if term.severity == "block" or category in term.strict_categories else "warn"
-        claim_id = None
-        if claims and term.family not in NO_EXEMPTION_FAMILIES:
-            claim_id = _exempting_claim(claims, normalised, r.start, r.end, normalise(term.text)[0])
-        start, end = original_span(origin, r.start, r.end)
-        hits.append(
-            Hit(
-                term=term.text,
-                family=term.family,
-                severity=severity,
-                start=start,
-                end=end,
-                snippet=snippet(text, start, end),
-                explanation=term.explanation,
-                replacements=term.replacements,
-                exempt=claim_id is not None,
-                claim_id=claim_id,
-            )
-        )
-    return hits
+    return Scanner(shop).scan(text, category=category)
 
 
 def _text_hits(row: ScannedText) -> TextHits:

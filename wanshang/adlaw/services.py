@@ -210,10 +210,11 @@ def texts_check(
     if source not in SOURCE_LABELS:
         raise ValueError(f"unknown adlaw source {source!r}")
     version = selectors.list_version()
+    scanner = selectors.Scanner(shop)
     found: dict[str, list[Hit]] = {}
     for field, text in fields.items():
         text = str(text or "")[:MAX_TEXT]
-        hits = selectors.text_scan(text, category=category, shop=shop)
+        hits = scanner.scan(text, category=category)
         for hit in hits:
             if hit.blocking:
                 raise ValidationError(block_message(field, hit), field=field.split(".")[0], code="adlaw")
@@ -366,10 +367,11 @@ def _rescan_rows(rows, *, now: datetime, mark_new: bool) -> int:
     before are listed in `new_terms` and move `hits_since` (the shop's "new since" mark)."""
     version = selectors.list_version()
     changed = 0
-    shops = {}
+    scanners: dict[int, selectors.Scanner] = {}
     for row in rows.select_related("shop").order_by("pk").iterator(chunk_size=500):
-        shop = shops.setdefault(row.shop_id, row.shop)
-        hits = selectors.text_scan(row.text, category=row.category or None, shop=shop)
+        if row.shop_id not in scanners:
+            scanners[row.shop_id] = selectors.Scanner(row.shop)
+        hits = scanners[row.shop_id].scan(row.text, category=row.category or None)
         before = {h["term"] for h in row.hits if not h.get("exempt")}
         now_open = {h.term for h in hits if not h.exempt}
         new = sorted(now_open - before)

@@ -235,6 +235,7 @@ FALSE_POSITIVES: list[str] = [
     "产生发热现象请停止使用",
     "显白送礼礼盒",
     "绝对值编码器",
+    "治愈系毛绒玩具",
     # ordinary marketing words that are not on the list
     "热销",
     "优选",
