@@ -31,7 +31,7 @@ FIELD_LABELS = {
     "subtitle": "副标题",
     "detail_html": "详情",
     "name": "名称",
-    "description": "描述",
+    "description": "简介",
 }
 MAX_TEXT = 100_000
 EVIDENCE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".webp"}
