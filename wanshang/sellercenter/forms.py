@@ -551,6 +551,8 @@ class ImageDeclarationForm(forms.Form):
 
 class DeclarationFileForm(forms.Form):
     file = forms.FileField(label=_("授权文件"), error_messages={"required": _("请选择授权文件")})
+
+
 class AdlawClaimForm(forms.Form):
     """广告法 exemption claim: the term, the exact wording it is allowed in, the SAMR 2023 kind, a note.
     The evidence files come from request.FILES.getlist("evidence") (checked by the service)."""
