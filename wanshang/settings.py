@@ -462,6 +462,26 @@ WANSHANG = {
     "REVIEW_TEXT_MAX": int(os.environ.get("REVIEW_TEXT_MAX", "500")),
     "DSR_WINDOW_DAYS": int(os.environ.get("DSR_WINDOW_DAYS", "180")),
     "DSR_MONTHLY_CAP": int(os.environ.get("DSR_MONTHLY_CAP", "3")),
+    # 体检中心 (docs/health.md). A shop under 搜索降权 has its products' 综合 score multiplied by this factor.
+    "SEARCH_SANCTION_FACTOR": float(os.environ.get("SEARCH_SANCTION_FACTOR", "0.5")),
+    # an item opened by a warning must be fixed within this many hours, or it earns its points
+    "HEALTH_FIX_HOURS": int(os.environ.get("HEALTH_FIX_HOURS", "48")),
+    "HEALTH_WINDOW_DAYS": int(os.environ.get("HEALTH_WINDOW_DAYS", "30")),
+    # points count for 365 days from the day they were given ("rolling"), or to the end of that calendar
+    # year in Asia/Shanghai ("calendar")
+    "HEALTH_POINTS_EXPIRY": os.environ.get("HEALTH_POINTS_EXPIRY", "rolling"),
+    # the published rules: per indicator, the threshold that opens an item, the smallest base (orders, cases)
+    # the rate is judged on, and the points an unfixed item earns. Keys not given keep the indicator's defaults.
+    "HEALTH_RULES": {},
+    # points (unexpired, not overturned) → the sanctions they bring; each lifts when the points drop below it
+    # the merchant credit level: one 钻 per step of 90-day paid sales reached (fen: ¥0, ¥1千, ¥1万, ¥10万, ¥100万)
+    "HEALTH_CREDIT_SALES_FEN": [0, 100_000, 1_000_000, 10_000_000, 100_000_000],
+    "HEALTH_SANCTIONS": [
+        (6, "search_demote"),
+        (12, "no_campaign"),
+        (24, "no_ads"),
+        (48, "suspend"),
+    ],
 }
 
 # Celery (production worker, wanshang/celery.py). The embedded default runs the same jobs in-process:

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from wanshang.ads.models import AdAccount, AdGroup, AdKeyword, AdLedgerEntry, AdPlan, AdPlanDay, AdTopUp
 from wanshang.ads.rules import ad_settings
-from wanshang.common.errors import Conflict, NotFound, ValidationError
+from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.spool import insert_rows
+from wanshang.merchants.selectors import shop_sanctions
 from wanshang.payments.selectors import available_gateways
 from wanshang.payments.services import PURPOSE_AD_TOPUP, payment_create, payment_start, sandbox_pay
 
@@ -53,6 +54,8 @@ def topup_create(*, shop, user, amount_fen: int) -> AdTopUp:
     """Start a top-up: a pending payment with purpose `ad_topup` (paid at the gateway like any payment) and the
     row that credits the account once the payment arrives."""
     rules = ad_settings()
+    if "no_ads" in shop_sanctions(shop_id=shop.pk):  # 体检中心 禁止推广 (docs/health.md)
+        raise PermissionDenied("店铺体检中心扣分已达“禁止推广”处罚，暂不能充值推广账户；整改或申诉后可恢复")
     if not isinstance(amount_fen, int) or amount_fen < rules.min_topup_fen:
         raise ValidationError(f"充值金额不能低于 ¥{fen_to_yuan_str(rules.min_topup_fen)}", field="amount")
     if amount_fen > rules.max_topup_fen:

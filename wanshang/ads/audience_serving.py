@@ -45,6 +45,7 @@ from wanshang.analytics.selectors import visitor_recent_activity
 from wanshang.catalog.selectors import public_products_in_order, shops_selling_in
 from wanshang.common.dates import day_bounds
 from wanshang.insights.selectors import crowd_pack_members
+from wanshang.merchants.selectors import shops_with_sanction
 
 # how many ads each placement shows (1-based positions within the placement's row)
 PLACEMENT_SLOTS = {
@@ -125,7 +126,7 @@ def _audience_plans(today, hour: int) -> dict:
         kind__in=(AdPlan.Kind.AUDIENCE, AdPlan.Kind.AUTO),
         status=AdPlan.Status.ACTIVE,
         start_date__lte=today,
-    )
+    ).exclude(shop_id__in=shops_with_sanction(kind="no_ads"))  # 体检中心 禁止推广 (docs/health.md)
     out = {}
     for plan in plans:
         hours = plan.hour_multipliers if isinstance(plan.hour_multipliers, list) else []

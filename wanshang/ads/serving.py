@@ -36,6 +36,7 @@ from wanshang.ads.quality_data import keyword_inputs, keyword_tokens
 from wanshang.ads.rules import ad_settings
 from wanshang.catalog.selectors import active_skus_of_products, public_products_in_order
 from wanshang.inventory.selectors import available_by_sku
+from wanshang.merchants.selectors import shops_with_sanction
 from wanshang.search.selectors import synonym_map
 
 VERSION_KEY = "ads:serving:version"
@@ -90,7 +91,7 @@ def _serving_plans(today, hour: int):
         kind__in=(AdPlan.Kind.KEYWORD, AdPlan.Kind.AUTO),
         status=AdPlan.Status.ACTIVE,
         start_date__lte=today,
-    )
+    ).exclude(shop_id__in=shops_with_sanction(kind="no_ads"))  # 体检中心 禁止推广 (docs/health.md)
     out = {}
     for plan in plans:
         hours = plan.hour_multipliers if isinstance(plan.hour_multipliers, list) else []
@@ -322,6 +323,7 @@ def structure_fingerprint() -> tuple:
         keywords["m"],
         negatives["n"],
         statuses["n"],
+        tuple(sorted(shops_with_sanction(kind="no_ads"))),
     )
 
 

@@ -23,8 +23,9 @@ from wanshang.ads.wording import (
     title_words,
 )
 from wanshang.catalog.selectors import category_ancestors, seller_product_get
-from wanshang.common.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from wanshang.common.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from wanshang.common.money import MAX_FEN, fen_to_yuan_str
+from wanshang.merchants.selectors import shop_sanctions
 from wanshang.search.selectors import query_words
 
 S = AdPlan.Status
@@ -239,9 +240,19 @@ def plan_set_status(*, shop, plan_id: int, status: str) -> AdPlan:
             raise InvalidTransition(f"计划{plan.get_status_display()}，不能改为{S(status).label}")
         if status == S.ACTIVE and plan.end_date is not None and plan.end_date < _today():
             raise Conflict("计划已过结束日期，不能开启")
+        if status == S.ACTIVE:
+            check_ads_allowed(shop_id=plan.shop_id)
         plan.status = status
         plan.save(update_fields=["status", "updated_at"])
         return plan
+
+
+def check_ads_allowed(*, shop_id: int) -> None:
+    """体检中心 禁止推广 (docs/health.md): a sanctioned shop cannot start a plan or top up its account."""
+    if "no_ads" in shop_sanctions(shop_id=shop_id):
+        raise PermissionDenied(
+            "店铺体检中心扣分已达“禁止推广”处罚，暂不能开启推广计划或充值；整改或申诉后可恢复"
+        )
 
 
 def _today() -> date:

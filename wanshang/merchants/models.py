@@ -101,3 +101,30 @@ class CommissionRate(models.Model):
     category = models.OneToOneField("catalog.Category", on_delete=models.CASCADE, related_name="commission")
     rate_bps = models.PositiveIntegerField("佣金比例(万分之)")
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class SanctionKind(models.TextChoices):
+    """What a shop may not do while a sanction stands (set by the 体检中心, enforced by the app named)."""
+
+    SEARCH_DEMOTE = "search_demote", _("搜索降权")  # search: a lower rank factor in 综合
+    NO_CAMPAIGN = "no_campaign", _("禁止报名活动")  # marketing: 秒杀场次 enrolment refused
+    NO_ADS = "no_ads", _("禁止推广")  # ads: plans do not serve, no start, no top-up
+    SUSPEND = "suspend", _("店铺暂停")  # merchants: the shop suspended (shop_suspend)
+
+
+class ShopSanction(models.Model):
+    """A sanction standing on a shop. One row per shop and kind; deleted when lifted. Kept here, low in the
+    layers, so search, marketing and ads can enforce it; the 体检中心 (health) decides when it applies."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="sanctions")
+    kind = models.CharField(max_length=16, choices=SanctionKind.choices)
+    reason = models.CharField(max_length=300)
+    # SUSPEND only: this sanction suspended an open shop (so lifting it restores the shop, and nothing else does)
+    suspended_shop = models.BooleanField(default=False)
+    since = models.DateTimeField()
+
+    objects = ShopOwnedManager()
+
+    class Meta:
+        ordering = ["shop_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["shop", "kind"], name="uniq_shop_sanction_kind")]

@@ -2,7 +2,14 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from wanshang.common.errors import NotFound, PermissionDenied
-from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop, ShopStaff
+from wanshang.merchants.models import (
+    CommissionRate,
+    MerchantApplication,
+    SanctionKind,
+    Shop,
+    ShopSanction,
+    ShopStaff,
+)
 from wanshang.merchants.permissions import LABELS, role_can
 
 
@@ -138,3 +145,31 @@ def shops_main_category() -> dict[int, int]:
 
 def shops_by_ids(*, ids) -> dict[int, Shop]:
     return {s.pk: s for s in Shop.objects.filter(pk__in=list(ids))}
+
+
+SANCTION_LABELS = dict(SanctionKind.choices)
+
+
+def shop_sanctions(*, shop_id: int) -> frozenset[str]:
+    """The sanctions standing on a shop (`SanctionKind` values: search_demote, no_campaign, no_ads, suspend)."""
+    return frozenset(ShopSanction.objects.filter(shop_id=shop_id).values_list("kind", flat=True))
+
+
+def shops_sanctions(*, shop_ids) -> dict[int, frozenset[str]]:
+    """The batch form: shop id → its sanctions (shops without any are left out)."""
+    out: dict[int, set[str]] = {}
+    for shop_id, kind in ShopSanction.objects.filter(shop_id__in=list(shop_ids)).values_list(
+        "shop_id", "kind"
+    ):
+        out.setdefault(shop_id, set()).add(kind)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def shops_with_sanction(*, kind: str) -> set[int]:
+    """Every shop under this sanction (ads leaves their plans out of serving)."""
+    return set(ShopSanction.objects.filter(kind=kind).values_list("shop_id", flat=True))
+
+
+def sanction_list(*, shop_id: int | None = None) -> list[ShopSanction]:
+    qs = ShopSanction.objects.select_related("shop")
+    return list(qs.filter(shop_id=shop_id) if shop_id is not None else qs)

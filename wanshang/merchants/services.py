@@ -9,7 +9,15 @@ from wanshang.common import events
 from wanshang.common.domain_events import ShopChanged, ShopOpened
 from wanshang.common.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from wanshang.fulfillment.services import freight_template_create_default
-from wanshang.merchants.models import CommissionRate, MerchantApplication, Shop, ShopStaff, StaffRole
+from wanshang.merchants.models import (
+    CommissionRate,
+    MerchantApplication,
+    SanctionKind,
+    Shop,
+    ShopSanction,
+    ShopStaff,
+    StaffRole,
+)
 from wanshang.merchants.selectors import staff_for_user
 from wanshang.merchants.validators import credit_code_is_valid
 
@@ -247,3 +255,49 @@ def operator_grant(*, user, superuser: bool = False):
     if staff_for_user(user=user) is not None:
         raise ValidationError("商家员工不能成为平台运营", field="user")
     return user_staff_grant(user=user, superuser=superuser)
+
+
+# --- sanctions (体检中心 decides, search / marketing / ads enforce) ---------------------------------------------
+
+
+def shop_sanction_set(*, shop_id: int, kind: str, reason: str, now=None) -> bool:
+    """Put a sanction on a shop; True when it was not already standing (a repeat does nothing).
+
+    SUSPEND suspends an open shop through `shop_suspend` and remembers that it did, so lifting restores only a
+    shop it suspended (an operator's own suspension stays). Publishes ShopChanged (search re-ranks the shop's
+    products). Raises ValidationError for an unknown kind, NotFound for an unknown shop."""
+    if kind not in SanctionKind.values:
+        raise ValidationError("未知的处罚类型", field="kind")
+    reason = _clean_text(reason, field="reason", label="处罚原因", max_len=300, min_len=2)
+    now = now or timezone.now()
+    with transaction.atomic():
+        shop = Shop.objects.select_for_update().filter(pk=shop_id).first()
+        if shop is None:
+            raise NotFound("店铺不存在")
+        row, created = ShopSanction.objects.get_or_create(
+            shop=shop, kind=kind, defaults={"reason": reason, "since": now}
+        )
+        if not created:
+            return False
+        if kind == SanctionKind.SUSPEND and shop.status == Shop.Status.OPEN:
+            shop_suspend(shop_id=shop.pk, reason=reason)
+            row.suspended_shop = True
+            row.save(update_fields=["suspended_shop"])
+        else:
+            events.publish(ShopChanged(shop_id=shop.pk))
+    return True
+
+
+def shop_sanction_clear(*, shop_id: int, kind: str) -> bool:
+    """Lift a sanction; True when one stood. Lifting a SUSPEND that suspended the shop restores it."""
+    with transaction.atomic():
+        row = ShopSanction.objects.select_for_update().filter(shop_id=shop_id, kind=kind).first()
+        if row is None:
+            return False
+        row.delete()
+        shop = Shop.objects.filter(pk=shop_id).first()
+        if row.suspended_shop and shop is not None and shop.status == Shop.Status.SUSPENDED:
+            shop_restore(shop_id=shop_id)
+        else:
+            events.publish(ShopChanged(shop_id=shop_id))
+    return True

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from html import unescape
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.db.models import Count, Q
@@ -21,6 +22,7 @@ from wanshang.catalog.selectors import (
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.marketing.selectors import product_tags
+from wanshang.merchants.selectors import shops_sanctions
 from wanshang.reviews.selectors import product_ratings
 from wanshang.search import text
 from wanshang.search.backends import backend
@@ -39,6 +41,13 @@ def popularity(*, sales_count: int, conversion: float, rating: float | None) -> 
     if rating is not None:
         score += 0.2 * (rating - 4.0)
     return max(score, 0.0)
+
+
+def demoted(popularity_score: float, *, factor: float) -> float:
+    """A 搜索降权 sanction (体检中心, kept by merchants): 综合 is relevance × (1 + popularity), so storing
+    (1 + p) × factor − 1 multiplies the shop's products' whole 综合 score by `factor` (and sinks them in the
+    popularity order too) without another column or a change to the ranking SQL."""
+    return (1.0 + popularity_score) * factor - 1.0
 
 
 def _words(*texts: str, chars: bool = False) -> str:
@@ -67,7 +76,14 @@ def _flags(products, *, now=None) -> tuple[set[int], set[int]]:
 
 
 def _document(
-    product, *, categories, in_stock: set[int], promoted: set[int], now, rating: float | None = None
+    product,
+    *,
+    categories,
+    in_stock: set[int],
+    promoted: set[int],
+    now,
+    rating: float | None = None,
+    demote: bool = False,
 ) -> SearchDoc:
     chain = [categories[int(i)] for i in product.category.path.strip("/").split("/") if int(i) in categories]
     names = [c.name for c in chain] or [product.category.name]
@@ -78,6 +94,9 @@ def _document(
     category_words = _words(*names, chars=True)
     brand_words = _words(brand, brand_en)
     visible = product.status == "on_sale" and product.shop.status == "open"
+    score = popularity(sales_count=product.sales_count, conversion=0.0, rating=rating)
+    if demote:
+        score = demoted(score, factor=settings.WANSHANG["SEARCH_SANCTION_FACTOR"])
     return SearchDoc(
         product_id=product.pk,
         shop_id=product.shop_id,
@@ -91,7 +110,7 @@ def _document(
         min_price_fen=product.min_price_fen,
         sales_count=product.sales_count,
         rating=rating,
-        popularity=popularity(sales_count=product.sales_count, conversion=0.0, rating=rating),
+        popularity=score,
         attributes={k: str(v) for k, v in (product.attributes or {}).items() if isinstance(v, str | int)},
         created_at=product.created_at,
         title_words=title_words,
@@ -126,6 +145,7 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         in_stock, promoted = _flags(products)
         categories = categories_by_id()
         ratings = product_ratings(product_ids=chunk)
+        sanctions = shops_sanctions(shop_ids={p.shop_id for p in products})
         now = timezone.now()
         docs = [
             _document(
@@ -135,6 +155,7 @@ def index_products(*, product_ids: Iterable[int]) -> int:
                 promoted=promoted,
                 now=now,
                 rating=ratings.get(p.pk),
+                demote="search_demote" in sanctions.get(p.shop_id, ()),
             )
             for p in products
         ]

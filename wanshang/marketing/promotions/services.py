@@ -19,6 +19,7 @@ from wanshang.marketing.promotions.display import refresh_shop
 from wanshang.marketing.promotions.kinds import spec_for
 from wanshang.marketing.steps.context import snapshot_bump
 from wanshang.marketing.types import ITEM_KINDS, Kind, PromotionInput, Scope
+from wanshang.merchants.selectors import shop_sanctions
 
 MAX_ITEMS = 200
 MAX_DAYS = {
@@ -231,6 +232,11 @@ def promotion_save(*, shop, actor, data: PromotionInput, promotion_id=None, now=
             raise NotFound("秒杀场次不存在")
         if not slot.is_open:
             raise Conflict("该秒杀场次已停止报名")
+        if not platform and "no_campaign" in shop_sanctions(shop_id=shop.pk):
+            # 体检中心: penalty points over the published threshold (docs/health.md)
+            raise PermissionDenied(
+                "店铺体检中心扣分已达“禁止报名活动”处罚，暂不能报名秒杀场次；整改或申诉后可恢复"
+            )
         starts_at, ends_at = slot.starts_at, slot.ends_at
     items = [] if platform else _clean_items(data, shop=shop, config=common["config"])
     with transaction.atomic():
