@@ -4,7 +4,7 @@ the platform's reasons."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from wanshang.aftersales.cases import claimed_units
@@ -341,3 +341,47 @@ def shop_case_reasons_by_product(
     for entry in top:
         entry.reasons = sorted(entry.reasons, key=lambda r: (-r[1], r[0]))[:reasons]
     return top
+
+
+# --- 体检中心 (health reads these, one query each over all shops) --------------------------------------------
+
+
+def shops_cases_by_reason(*, shop_ids, reason: str, since, until) -> dict[int, int]:
+    """shop → after-sales cases opened in [since, until) with this reason (描述不符), leaving out the ones the
+    platform's 平台介入 decided for the shop (arbitration `reject`)."""
+    return dict(
+        Case.objects.filter(
+            shop_id__in=list(shop_ids), reason_text=reason, created_at__gte=since, created_at__lt=until
+        )
+        .exclude(arbitration_decision="reject")
+        .values_list("shop_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def shops_refunded_orders(*, shop_ids, since, until) -> dict[int, int]:
+    """shop → distinct orders with a refund paid back in [since, until)."""
+    return dict(
+        Refund.objects.filter(
+            shop_id__in=list(shop_ids),
+            status=Refund.Status.REFUNDED,
+            refunded_at__gte=since,
+            refunded_at__lt=until,
+        )
+        .values_list("shop_id")
+        .annotate(n=Count("order_id", distinct=True))
+        .order_by()
+    )
+
+
+def shops_disputes_decided(*, shop_ids, since, until) -> dict[int, tuple[int, int]]:
+    """shop → (平台介入 cases decided in [since, until), of those decided against the shop)."""
+    rows = (
+        Case.objects.filter(shop_id__in=list(shop_ids), arbitrated_at__gte=since, arbitrated_at__lt=until)
+        .exclude(arbitration_decision="")
+        .values_list("shop_id")
+        .annotate(n=Count("id"), lost=Count("id", filter=Q(arbitration_decision__in=BUYER_WINS)))
+        .order_by()
+    )
+    return {shop_id: (n, lost) for shop_id, n, lost in rows}

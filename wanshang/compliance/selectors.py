@@ -1,5 +1,7 @@
 """Price-rule reads for the seller center and the platform."""
 
+from django.db.models import Count
+
 from wanshang.compliance.models import PriceAlert
 
 
@@ -26,3 +28,13 @@ def open_price_alert_messages(*, shop, promotion_id) -> dict[int, list[str]]:
 def open_price_alert_count(*, shop=None) -> int:
     qs = PriceAlert.objects.for_shop(shop) if shop is not None else PriceAlert.objects.all()
     return qs.filter(resolved=False).count()
+
+
+def shops_open_price_alerts(*, shop_ids, since) -> dict[int, int]:
+    """体检中心: shop → price-rule alerts (§16/§17) raised since `since` and not yet resolved."""
+    return dict(
+        PriceAlert.objects.filter(shop_id__in=list(shop_ids), created_at__gte=since, resolved=False)
+        .values_list("shop_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )

@@ -486,3 +486,36 @@ def accounts_sharing_address(*, buyer_id: int, since, keys_limit: int = 20, limi
 def buyer_paid_order_count(*, buyer_id: int, since) -> int:
     """Orders the buyer paid since `since` (cancelled before payment aside): the base of the refund rates."""
     return Order.objects.filter(buyer_id=buyer_id, paid_at__gte=since).count()
+
+
+# --- 体检中心 (health reads these, one query each over all shops) --------------------------------------------
+
+
+def shops_due_and_late(*, shop_ids, since, until) -> dict[int, tuple[int, int]]:
+    """shop → (orders whose shipping deadline fell in [since, until), of those the 延迟发货 ones not exempted)."""
+    due = dict(
+        Order.objects.filter(shop_id__in=list(shop_ids), ship_deadline__gte=since, ship_deadline__lt=until)
+        .values_list("shop_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    late = dict(
+        LateShipment.objects.filter(
+            shop_id__in=list(shop_ids), deadline__gte=since, deadline__lt=until, exempt_reason=""
+        )
+        .values_list("shop_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {s: (due.get(s, 0), late.get(s, 0)) for s in set(due) | set(late)}
+
+
+def shops_paid_orders(*, shop_ids, since, until) -> dict[int, tuple[int, int]]:
+    """shop → (orders paid in [since, until), what the buyers paid for them in fen); refunds not taken off."""
+    rows = (
+        Order.objects.filter(shop_id__in=list(shop_ids), paid_at__gte=since, paid_at__lt=until)
+        .values_list("shop_id")
+        .annotate(n=Count("id"), fen=Sum("total_fen"))
+        .order_by()
+    )
+    return {shop_id: (n, fen or 0) for shop_id, n, fen in rows}

@@ -311,3 +311,12 @@ def product_rating_totals(*, shop) -> dict:
     rows = {k: v or 0 for k, v in rows.items()}
     rows["good_rate"] = round(100 * rows["good"] / rows["count"], 1) if rows["count"] else None
     return rows
+
+
+def shops_dsr(*, shop_ids) -> dict[int, tuple[float | None, int]]:
+    """体检中心: shop → (the mean of its three DSR scores as stored in ShopScore, ratings counted)."""
+    out = {}
+    for row in ShopScore.objects.filter(shop_id__in=list(shop_ids)):
+        parts = [v for v in (row.description, row.service, row.logistics) if v is not None]
+        out[row.shop_id] = (round(sum(parts) / len(parts), 2) if parts else None, row.counted)
+    return out

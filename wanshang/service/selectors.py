@@ -1,7 +1,9 @@
 """Customer-service reads: a buyer's conversations, the workbench queue, messages after a cursor (notes never
 reach the buyer), the buyer's orders and cases beside the thread, who may open which socket."""
 
-from django.db.models import Q, Sum
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from wanshang.aftersales.selectors import buyer_case_list
@@ -11,7 +13,10 @@ from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_for_user, staff_list
 from wanshang.orders.selectors import buyer_order_list, orders_by_ids
 from wanshang.service import autoreply
-from wanshang.service.figures import service_figures  # noqa: F401 - re-exported: the 客服数据 page's figures
+from wanshang.service.figures import (
+    QUICK_SECONDS,
+    service_figures,  # noqa: F401 - re-exported: the 客服数据 page's figures
+)
 from wanshang.service.models import (
     AgentPresence,
     Conversation,
@@ -266,3 +271,26 @@ def phrases_rendered(*, conversation, user) -> list[dict]:
         {"id": p.id, "category": p.category, "code": p.code, "text": autoreply.render_phrase(p.text, context)}
         for p in autoreply.phrases(conversation.shop, user)
     ]
+
+
+def shops_first_responses(*, shop_ids, since, until) -> dict[int, tuple[int, int]]:
+    """体检中心: shop → (conversations whose buyer first wrote in [since, until), of those answered within
+    3 minutes — the 客服数据 page's quick_rate, docs/service.md)."""
+    rows = (
+        Conversation.objects.filter(
+            shop_id__in=list(shop_ids), first_buyer_at__gte=since, first_buyer_at__lt=until
+        )
+        .values_list("shop_id")
+        .annotate(
+            n=Count("id"),
+            quick=Count(
+                "id",
+                filter=Q(
+                    first_response_at__isnull=False,
+                    first_response_at__lte=F("first_buyer_at") + timedelta(seconds=QUICK_SECONDS),
+                ),
+            ),
+        )
+        .order_by()
+    )
+    return {shop_id: (n, quick) for shop_id, n, quick in rows}
