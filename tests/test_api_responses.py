@@ -26,6 +26,7 @@ from tests.contract_ads import platform_ads, seller_ads
 from tests.contract_ads_audience import seller_ads_audience
 from tests.contract_ads_auto import seller_ads_auto
 from tests.contract_ads_serving import seller_ads_reports
+from tests.contract_health import platform_health, seller_health
 from tests.contract_imagecheck import platform_image_checks, seller_image_checks
 from wanshang.search.services import query_record, terms_refresh
 
@@ -1520,6 +1521,7 @@ def test_seller_answers_match_the_documented_schemas(
     seller_ads_audience(contract, owner, B, shop)
     seller_image_checks(contract, owner, B, shop, make_product)
     seller_adlaw(contract, owner, B, shop)
+    seller_health(contract, owner, B, shop, make_user(is_staff=True))
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")
@@ -1860,6 +1862,7 @@ def test_platform_answers_match_the_documented_schemas(
         operator=operator,
     )
     platform_image_checks(contract, op, P, make_shop)
+    platform_health(contract, op, P, shop, operator)
 
     assert contract.uncovered_gets(P + "/") == []
     assert contract.gets_without_data(P + "/") == []

@@ -46,6 +46,25 @@ class IndicatorRow:
     warning: bool
     day: object
 
+    def _fmt(self, value) -> str:
+        if value is None:
+            return "—"
+        if self.unit == registry.RATE:
+            return f"{value * 100:.1f}%"
+        if self.unit == registry.COUNT:
+            return str(int(value))
+        return f"{value:.2f}"
+
+    @property
+    def value_text(self) -> str:
+        return self._fmt(self.value)
+
+    @property
+    def rule_text(self) -> str:
+        side = "≤" if self.higher_is_worse else "≥"
+        base = f"（样本 ≥ {self.min_base}）" if self.min_base else ""
+        return f"{side} {self._fmt(self.threshold)}{base}，逾期扣 {self.points} 分"
+
 
 def indicator_rows(*, shop_id: int) -> list[IndicatorRow]:
     """Every registered indicator with the shop's latest stored value (None before the first run)."""
@@ -227,7 +246,7 @@ def platform_appeal_get(*, appeal_id) -> Appeal:
 
 
 def rule_list():
-    return PlatformRule.objects.annotate(ack_count=Count("acks"))
+    return PlatformRule.objects.annotate(ack_count=Count("acks")).order_by("-published_at", "-id")
 
 
 def rule_get(*, rule_id) -> PlatformRule:

@@ -22,6 +22,7 @@ PICKUP_VERIFY = "pickup.verify"  # 核销: verify a pickup code (a 门店 member
 SERVICE_HANDLE = "service.handle"  # 客服: personal quick phrases, read the FAQ, handle tickets
 SERVICE_MANAGE = "service.manage"  # 客服设置: hours, auto-replies, shop-wide phrases, FAQ, SLA policies
 ADS_MANAGE = "ads.manage"  # 推广中心: the ad account (top-up, ledger), plans, groups, keywords, creatives
+HEALTH_HANDLE = "health.handle"  # 体检中心: mark items fixed, appeal, acknowledge platform rules
 
 ALL = {
     PRODUCT_EDIT,
@@ -42,6 +43,7 @@ ALL = {
     SERVICE_HANDLE,
     SERVICE_MANAGE,
     ADS_MANAGE,
+    HEALTH_HANDLE,
 }
 
 STORE_ROLE = StaffRole.STORE  # 门店: limited to the stores it is assigned to (wanshang.stores)
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         REVIEW_HANDLE,
         STORE_EDIT,
         ADS_MANAGE,
+        HEALTH_HANDLE,
     },
     StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE, REVIEW_HANDLE, SERVICE_HANDLE},
     StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP},
@@ -86,6 +89,7 @@ LABELS = {
     SERVICE_HANDLE: _("客服接待与工单"),
     SERVICE_MANAGE: _("客服设置"),
     ADS_MANAGE: _("推广中心"),
+    HEALTH_HANDLE: _("体检中心"),
 }
 
 

@@ -117,6 +117,13 @@ NAV = [
         ],
     ),
     (
+        _("体检中心"),
+        [
+            (_("店铺体检"), "sellercenter:health", "health"),
+            (_("规则中心"), "sellercenter:health_rules", "health_rules"),
+        ],
+    ),
+    (
         _("店铺"),
         [
             (_("店铺设置"), "sellercenter:shop_settings", "settings"),

@@ -26,6 +26,7 @@ from wanshang.platform.api.ads import router as ads_router
 from wanshang.platform.api.affiliates import router as affiliates_router
 from wanshang.platform.api.aftersales import router as aftersales_router
 from wanshang.platform.api.errors import ERRORS
+from wanshang.platform.api.health import router as health_router
 from wanshang.platform.api.imagechecks import router as imagechecks_router
 from wanshang.platform.api.marketing import router as marketing_router
 from wanshang.platform.api.reviews import router as reviews_router
@@ -267,6 +268,7 @@ def _mount_marketing():
     router.add_router("", ads_router)
     router.add_router("", affiliates_router)
     router.add_router("", imagechecks_router)
+    router.add_router("", health_router)
 
     router.add_router("/data", data_router)
 

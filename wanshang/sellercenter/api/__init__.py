@@ -55,6 +55,7 @@ from wanshang.sellercenter.api.ads_reports import router as ads_reports_router
 from wanshang.sellercenter.api.ads_tools import router as ads_tools_router
 from wanshang.sellercenter.api.affiliates import router as affiliates_router
 from wanshang.sellercenter.api.aftersales import router as aftersales_router
+from wanshang.sellercenter.api.health import router as health_router
 from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
 from wanshang.sellercenter.api.imagechecks import router as imagechecks_router
 from wanshang.sellercenter.api.media import router as media_router
@@ -590,6 +591,7 @@ def _mount_data():
     router.add_router("", ads_auto_router, tags=["seller ads auto"])
     router.add_router("", ads_audience_router, tags=["seller ads audience"])
     router.add_router("", adlaw_router, tags=["seller adlaw"])
+    router.add_router("", health_router, tags=["seller health"])
 
 
 _mount_data()

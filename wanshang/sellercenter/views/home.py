@@ -10,6 +10,7 @@ from wanshang.aftersales.selectors import seller_cases_waiting, seller_refunds_o
 from wanshang.catalog.selectors import categories_by_ids, category_tree
 from wanshang.common.web import form_errors
 from wanshang.fulfillment.selectors import region_children
+from wanshang.health.selectors import credit_of, unacked_rule_count
 from wanshang.insights.selectors import stock_cover_alerts_unread
 from wanshang.inventory.selectors import low_stock_skus
 from wanshang.merchants import permissions as P
@@ -92,6 +93,9 @@ def dashboard(request):
             "low_stock": low_stock_skus(shop=shop).count(),
             "stock_alerts": stock_cover_alerts_unread(shop=shop),
             "shipping_alerts": seller_alert_count(shop=shop),
+            "unacked_rules": unacked_rule_count(shop=shop),
+            "credit": credit_of(shop_id=shop.pk),
+            "can_health": P.role_can(request.staff.role, P.HEALTH_HANDLE),
         },
         active="dashboard",
     )

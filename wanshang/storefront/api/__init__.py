@@ -44,6 +44,7 @@ from wanshang.checkout.services import checkout_preview as preview
 from wanshang.common.api_paging import Paged, Rows
 from wanshang.common.errors import NotFound, ValidationError
 from wanshang.fulfillment.selectors import region_children
+from wanshang.health.selectors import credit_of
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.merchants.selectors import shop_get_public
 from wanshang.orders.selectors import (
@@ -240,6 +241,8 @@ def _affiliate_landing(request, *, aff: str, item) -> tuple[str, str]:
 def shop(request, slug: str):
     the_shop = shop_get_public(slug=slug)
     the_shop.product_count = product_search(shop=the_shop).count()
+    credit = credit_of(shop_id=the_shop.pk)
+    the_shop.credit_level = credit.level if credit else None
     return the_shop
 
 

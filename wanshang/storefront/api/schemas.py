@@ -143,6 +143,7 @@ class StoreShopOut(ShopBrief):
     description: str
     company_name: str
     product_count: int
+    credit_level: int | None = Field(None, description="信用等级 1–5 钻（体检中心每日计算；未计算为 null）")
 
 
 def _card_price(product):

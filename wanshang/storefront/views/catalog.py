@@ -30,6 +30,7 @@ from wanshang.common.dbrouter import replica_safe_ttl
 from wanshang.common.errors import NotFound
 from wanshang.common.money import fen_to_yuan_str
 from wanshang.common.web import error_page
+from wanshang.health.selectors import credit_of
 from wanshang.helpdesk.selectors import public_faq
 from wanshang.insights.selectors import experiment_variant_for
 from wanshang.inventory.selectors import available_by_sku
@@ -203,6 +204,7 @@ def shop(request, slug):
         extra={
             "title": the_shop.name,
             "dsr": shop_dsr(shop_id=the_shop.pk),
+            "credit": credit_of(shop_id=the_shop.pk),
             "faq_q": (faq_q := (request.GET.get("faq_q") or "").strip()[:60]),
             "faq_groups": public_faq(the_shop, q=faq_q),
         },
