@@ -4,7 +4,7 @@ the platform's queues, the rules center. Pages read the stored rows; nothing her
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from wanshang.common.errors import NotFound
@@ -180,42 +180,48 @@ def credit_of(*, shop_id: int) -> ShopCredit | None:
 # --- platform ---------------------------------------------------------------------------------------------------
 
 
+def _live_q(now) -> Q:
+    return Q(cancelled_at__isnull=True, expires_at__gt=now, given_at__lte=now)
+
+
 def platform_shop_health(*, q: str = "", warning_only: bool = False):
-    """Every shop's latest indicators (from the stored rows), points and credit, for the platform's list."""
-    shops = list(shop_list(q=q)[:500])
-    ids = [s.pk for s in shops]
-    latest = ShopIndicator.objects.filter(shop_id__in=ids).aggregate(d=Max("day"))["d"]
-    warnings = dict(
-        ShopIndicator.objects.filter(shop_id__in=ids, day=latest, warning=True)
-        .values_list("shop_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    now = timezone.now()
-    points = dict(
-        PenaltyPoint.objects.filter(
-            shop_id__in=ids, cancelled_at__isnull=True, expires_at__gt=now, given_at__lte=now
+    """Every shop for the platform's list (`warning_only`: those with a warning on their latest day, live
+    points or an open item); `shop_health_decorate` adds the figures to the page shown."""
+    shops = shop_list(q=q)
+    if warning_only:
+        now = timezone.now()
+        shops = shops.filter(
+            Exists(ShopIndicator.objects.filter(shop_id=OuterRef("pk"), warning=True, day=_latest_day()))
+            | Exists(PenaltyPoint.objects.filter(_live_q(now), shop_id=OuterRef("pk")))
+            | Exists(HealthItem.objects.filter(shop_id=OuterRef("pk"), status__in=OPEN_STATUSES))
         )
-        .values_list("shop_id")
-        .annotate(n=Sum("points"))
-        .order_by()
-    )
-    open_items = dict(
-        HealthItem.objects.filter(shop_id__in=ids, status__in=OPEN_STATUSES)
-        .values_list("shop_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    return shops
+
+
+def _latest_day():
+    return ShopIndicator.objects.aggregate(d=Max("day"))["d"]
+
+
+def shop_health_decorate(shops) -> list:
+    """The stored figures of these shops (one query each): warnings on the latest day, open items, live
+    points, credit level."""
+    shops = list(shops)
+    ids = [s.pk for s in shops]
+    now = timezone.now()
+
+    def counts(qs, agg):
+        return dict(qs.filter(shop_id__in=ids).values_list("shop_id").annotate(n=agg).order_by())
+
+    warnings = counts(ShopIndicator.objects.filter(day=_latest_day(), warning=True), Count("id"))
+    points = counts(PenaltyPoint.objects.filter(_live_q(now)), Sum("points"))
+    open_items = counts(HealthItem.objects.filter(status__in=OPEN_STATUSES), Count("id"))
     credits = {c.shop_id: c.level for c in ShopCredit.objects.filter(shop_id__in=ids)}
-    rows = []
     for shop in shops:
         shop.health_warnings = warnings.get(shop.pk, 0)
-        shop.health_points = points.get(shop.pk, 0)
+        shop.health_points = points.get(shop.pk, 0) or 0
         shop.health_open_items = open_items.get(shop.pk, 0)
         shop.credit_level = credits.get(shop.pk)
-        if not warning_only or shop.health_warnings or shop.health_points or shop.health_open_items:
-            rows.append(shop)
-    return rows
+    return shops
 
 
 def items_to_verify():

@@ -19,6 +19,7 @@ from wanshang.health.selectors import (
     rule_acks,
     rule_get,
     rule_list,
+    shop_health_decorate,
 )
 from wanshang.health.services import appeal_decide, item_verify, rule_publish
 from wanshang.platform.api.errors import ERRORS
@@ -106,7 +107,7 @@ class PlatformRuleAckOut(Schema):
 @router.get("/health/shops", response={200: list[PlatformShopHealthOut], **ERRORS}, summary="各店铺体检概况")
 @paginate(Paged, page_size=50, max_page_size=200)
 def health_shops(request, q: str = "", warning_only: bool = False):
-    return platform_shop_health(q=q.strip()[:60], warning_only=warning_only)
+    return Rows(platform_shop_health(q=q.strip()[:60], warning_only=warning_only), shop_health_decorate)
 
 
 @router.get("/health/items", response={200: list[PlatformHealthItemOut], **ERRORS}, summary="待核验的整改")

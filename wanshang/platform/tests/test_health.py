@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from wanshang.health.models import PenaltyPoint, PlatformRule
+from wanshang.health.selectors import rule_list, seller_item_get, seller_points
 from wanshang.health.services import (
     appeal_submit,
     deadlines_run,
@@ -37,19 +37,17 @@ def test_verify_an_item_and_decide_an_appeal(op_client, shop):
     assert shop.name in page
     assert "已优化售后流程" in op_client.get("/platform/health/items/").content.decode()
     op_client.post(f"/platform/health/items/{fresh.pk}/verify/", {"decision": "fail", "note": ""})
-    fresh.refresh_from_db()
-    assert fresh.status == "fixed"  # a send-back needs a reason
+    assert seller_item_get(shop=shop, item_id=fresh.pk).status == "fixed"  # a send-back needs a reason
     op_client.post(f"/platform/health/items/{fresh.pk}/verify/", {"decision": "pass", "note": ""})
-    fresh.refresh_from_db()
-    assert fresh.status == "verified"
+    assert seller_item_get(shop=shop, item_id=fresh.pk).status == "verified"
 
     assert "超时订单为买家要求延后" in op_client.get("/platform/health/appeals/").content.decode()
     op_client.post(f"/platform/health/appeals/{appeal.pk}/decide/", {"decision": "overturn", "note": ""})
-    assert PenaltyPoint.objects.get().cancelled_at is None  # no reason: nothing decided
+    assert seller_points(shop=shop).get().cancelled_at is None  # no reason: nothing decided
     op_client.post(
         f"/platform/health/appeals/{appeal.pk}/decide/", {"decision": "overturn", "note": "核实为买家原因"}
     )
-    assert PenaltyPoint.objects.get().cancelled_at is not None
+    assert seller_points(shop=shop).get().cancelled_at is not None
 
 
 def test_publish_rules_and_see_acknowledgements(op_client, shop):
@@ -59,8 +57,8 @@ def test_publish_rules_and_see_acknowledgements(op_client, shop):
     assert op_client.post("/platform/health/rules/", {**data, "title": "发货规则（修订）"}).status_code == 302
     bad = op_client.post("/platform/health/rules/", {**data, "code": "坏 编号"})
     assert bad.status_code == 400 and "规则编号" in bad.content.decode()
-    assert list(PlatformRule.objects.order_by("version").values_list("version", flat=True)) == [1, 2]
-    latest = PlatformRule.objects.get(version=2)
+    assert [r.version for r in rule_list()] == [2, 1]
+    latest = rule_list()[0]
     rule_acknowledge(shop=shop, actor=shop.owner, rule_id=latest.pk)
     page = op_client.get(f"/platform/health/rules/{latest.pk}/").content.decode()
     assert shop.name in page

@@ -19,6 +19,7 @@ from wanshang.health.selectors import (
     rule_acks,
     rule_get,
     rule_list,
+    shop_health_decorate,
 )
 from wanshang.health.services import appeal_decide, item_verify, rule_publish
 from wanshang.platform.access import operator_view
@@ -41,9 +42,9 @@ def health_shops(request):
     q = (request.GET.get("q") or "").strip()[:60]
     warning_only = request.GET.get("warning") == "1"
     page = page_of(request, platform_shop_health(q=q, warning_only=warning_only))
-    return _render(
-        request, "platform/health/shops.html", {"page": page, "q": q, "warning_only": warning_only}
-    )
+    rows = shop_health_decorate(page.object_list)
+    context = {"page": page, "rows": rows, "q": q, "warning_only": warning_only}
+    return _render(request, "platform/health/shops.html", context)
 
 
 @operator_view

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from wanshang.health.models import Appeal, HealthItem
+from wanshang.health.selectors import item_appeals, seller_appeals, seller_item_get
 from wanshang.health.services import deadlines_run, indicators_compute, item_open, rule_publish
 from wanshang.merchants.services import staff_add
 
@@ -44,32 +44,31 @@ def test_mark_fixed_and_appeal_by_form(owner_client, shop, items):
     penalised, fresh = items
     response = owner_client.post(f"/seller/health/items/{fresh.pk}/fix/", {"note": "已优化售后流程"})
     assert response.status_code == 302
-    fresh.refresh_from_db()
+    fresh = seller_item_get(shop=shop, item_id=fresh.pk)
     assert (fresh.status, fresh.fix_note) == ("fixed", "已优化售后流程")
     owner_client.post(
         f"/seller/health/items/{penalised.pk}/appeal/",
         {"reason": "超时订单为买家要求延后", "evidence": "聊天记录"},
     )
-    assert Appeal.objects.get().item_id == penalised.pk
+    assert [a.item_id for a in seller_appeals(shop=shop)] == [penalised.pk]
     page = owner_client.get(f"/seller/health/items/{penalised.pk}/").content.decode()
     assert "超时订单为买家要求延后" in page and "待平台处理" in page
 
 
 @pytest.mark.parametrize("data", [{}, {"note": ""}, {"note": "x"}, {"note": "长" * 501}])
-def test_a_bad_fix_note_changes_nothing(owner_client, items, data):
+def test_a_bad_fix_note_changes_nothing(owner_client, shop, items, data):
     fresh = items[1]
     response = owner_client.post(f"/seller/health/items/{fresh.pk}/fix/", data, follow=True)
     assert response.status_code == 200 and "整改说明" in response.content.decode()
-    fresh.refresh_from_db()
-    assert fresh.status == "open"
+    assert seller_item_get(shop=shop, item_id=fresh.pk).status == "open"
 
 
-def test_a_bad_appeal_changes_nothing(owner_client, items):
+def test_a_bad_appeal_changes_nothing(owner_client, shop, items):
     owner_client.post(f"/seller/health/items/{items[0].pk}/appeal/", {"reason": "短"})
-    assert not Appeal.objects.exists()
+    assert not seller_appeals(shop=shop).exists()
 
 
-def test_another_shops_items_are_404(make_shop, client, items):
+def test_another_shops_items_are_404(make_shop, client, shop, items):
     other = make_shop()
     client.force_login(other.owner)
     penalised, fresh = items
@@ -95,7 +94,8 @@ def test_another_shops_items_are_404(make_shop, client, items):
     assert client.get(f"{api}/items").json()["count"] == 0
     assert client.get(f"{api}/points").json()["count"] == 0
     assert client.get(api).json()["live_points"] == 0
-    assert HealthItem.objects.get(pk=fresh.pk).status == "open" and not Appeal.objects.exists()
+    assert seller_item_get(shop=shop, item_id=fresh.pk).status == "open"
+    assert item_appeals(item=fresh) == []
 
 
 def test_a_role_without_the_permission_is_refused(shop, client, make_user):
