@@ -27,6 +27,18 @@ from wanshang.merchants.selectors import SANCTION_LABELS, shop_list, shop_sancti
 
 ITEM_STATUS_LABELS = dict(ItemStatus.choices)
 APPEAL_STATUS_LABELS = dict(AppealStatus.choices)
+AUDIT_LABELS = {
+    "open": "发现问题，开始整改计时",
+    "fixed": "商家标记已整改",
+    "verified": "核验通过",
+    "sent_back": "核验未通过，退回整改",
+    "penalised": "逾期未整改，扣分",
+    "appeal": "商家提交申诉",
+    "appeal_uphold": "平台维持原判",
+    "appeal_overturn": "平台撤销扣分",
+    "sanction_set": "处罚生效",
+    "sanction_lift": "处罚解除",
+}
 LEVEL_NAMES = {1: "一钻", 2: "二钻", 3: "三钻", 4: "四钻", 5: "五钻"}
 
 
@@ -130,7 +142,10 @@ def item_appeals(*, item) -> list[Appeal]:
 
 
 def item_audit(*, item) -> list[HealthAudit]:
-    return list(item.audit.select_related("actor"))
+    rows = list(item.audit.select_related("actor"))
+    for row in rows:
+        row.label = AUDIT_LABELS.get(row.action, row.action)
+    return rows
 
 
 @dataclass(frozen=True)
