@@ -163,13 +163,33 @@ def test_an_inactive_member_of_staff_is_not_let_in(shop, make_staff):
 P = perms
 ROLE_TABLE = {
     #              product price stock  o.view o.ship refund finance freight shop  staff  mkt   data  review
-    #              store.edit pickup.verify service.handle service.manage ads.manage
-    "owner": (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
-    "operations": (1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1),
-    "service": (0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0),
-    "warehouse": (0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-    "finance": (0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
-    "store": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0),  # 门店: only 核销, at their own stores
+    #              store.edit pickup.verify service.handle service.manage ads.manage health.handle
+    "owner": (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+    "operations": (1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1),
+    "service": (0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0),
+    "warehouse": (0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    "finance": (0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0),
+    "store": (
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+        0,
+        0,
+        0,
+        0,
+    ),  # 门店: only 核销, at their own stores
 }
 COLUMNS = (
     P.PRODUCT_EDIT,
@@ -190,6 +210,7 @@ COLUMNS = (
     P.SERVICE_HANDLE,
     P.SERVICE_MANAGE,
     P.ADS_MANAGE,
+    P.HEALTH_HANDLE,
 )
 
 
