@@ -16,7 +16,9 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 
+from wanshang.adlaw.selectors import shop_hit_counts
 from wanshang.aftersales.selectors import shops_cases_by_reason, shops_disputes_decided, shops_refunded_orders
+from wanshang.catalog.selectors import shop_image_problem_counts
 from wanshang.compliance.selectors import shops_open_price_alerts
 from wanshang.orders.selectors import shops_due_and_late, shops_paid_orders
 from wanshang.reviews.selectors import shops_dsr
@@ -232,5 +234,42 @@ register(
         min_base=20,
         points=1,
         order=70,
+    )
+)
+
+
+def image_problems(*, shop_ids, since, until):
+    """Open now, so that a shop that replaced its pictures is verified at once (a 30-day count would keep a
+    fixed problem for a month)."""
+    counts = shop_image_problem_counts(shop_ids=shop_ids, since=since, open_only=True)
+    return {shop_id: Reading(float(n), n, 1) for shop_id, n in counts.items()}
+
+
+register(
+    Indicator(
+        key="adlaw_hits",
+        label="广告法违规用语",
+        definition="买家可见的文字（商品标题、详情、店铺简介、优惠券与活动名称、推广创意、客服话术、评价回复）中，"
+        "近30天出现且仍未修改、未获豁免的广告法禁用或慎用用语条数。",
+        unit=COUNT,
+        compute=count_of(shop_hit_counts),
+        threshold=0,
+        points=2,
+        auto_verify=True,
+        order=65,
+    )
+)
+register(
+    Indicator(
+        key="image_problems",
+        label="商品图片问题",
+        definition="在售商品当前未解决的图片问题数：主图分辨率不足、非1:1、模糊、主图数量不足、同店重复使用，"
+        "以及标记含品牌标识或人物肖像却缺少或被驳回授权文件的图片。",
+        unit=COUNT,
+        compute=image_problems,
+        threshold=0,
+        points=1,
+        auto_verify=True,
+        order=67,
     )
 )
