@@ -26,6 +26,7 @@ from tests.contract_ads import platform_ads, seller_ads
 from tests.contract_ads_audience import seller_ads_audience
 from tests.contract_ads_auto import seller_ads_auto
 from tests.contract_ads_serving import seller_ads_reports
+from tests.contract_copywriting import seller_copywriting
 from tests.contract_health import platform_health, seller_health
 from tests.contract_imagecheck import platform_image_checks, seller_image_checks
 from wanshang.search.services import query_record, terms_refresh
@@ -1522,6 +1523,7 @@ def test_seller_answers_match_the_documented_schemas(
     seller_image_checks(contract, owner, B, shop, make_product)
     seller_adlaw(contract, owner, B, shop)
     seller_health(contract, owner, B, shop, make_user(is_staff=True))
+    seller_copywriting(contract, owner, B, product, make_product(make_shop(name="别家店铺")))
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")

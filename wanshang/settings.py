@@ -453,6 +453,32 @@ WANSHANG = {
     "IMAGE_MIN_MAIN_COUNT": int(os.environ.get("IMAGE_MIN_MAIN_COUNT", "5")),
     "IMAGE_DUPLICATE_MAX_DISTANCE": int(os.environ.get("IMAGE_DUPLICATE_MAX_DISTANCE", "6")),
     "IMAGE_DECLARATION_MAX_BYTES": int(os.environ.get("IMAGE_DECLARATION_MAX_BYTES", str(5 * 1024 * 1024))),
+    # 文案工具 (docs/copywriting.md). FABE: lines per module and characters per line. Product titles: the
+    # length window in 字符 (a 汉字 counts 2, Latin 1: Taobao's 60 字符 = 30 汉字), how often a word may repeat.
+    # Ad creative titles: the endorsement words of the formula when no ad settings give them. Visual brief: the
+    # main images wanted, how many of them on a white background, and the categories (a name anywhere on the
+    # product's category path) that need a size chart.
+    "COPY_FABE_MAX_LINES": int(os.environ.get("COPY_FABE_MAX_LINES", "3")),
+    "COPY_FABE_LINE_MAX_CHARS": int(os.environ.get("COPY_FABE_LINE_MAX_CHARS", "40")),
+    "COPY_TITLE_MIN_WIDTH": int(os.environ.get("COPY_TITLE_MIN_WIDTH", "20")),
+    "COPY_TITLE_MAX_WIDTH": int(os.environ.get("COPY_TITLE_MAX_WIDTH", "60")),
+    "COPY_TITLE_WORD_MAX_REPEAT": int(os.environ.get("COPY_TITLE_WORD_MAX_REPEAT", "1")),
+    "COPY_TRUST_WORDS": [
+        w.strip()
+        for w in os.environ.get(
+            "COPY_TRUST_WORDS", "官方,正品,旗舰,授权,认证,质检,质保,保障,销量,热销,包邮,顺丰,专柜,原装,国标"
+        ).split(",")
+        if w.strip()
+    ],
+    "COPY_BRIEF_MAIN_IMAGES": int(os.environ.get("COPY_BRIEF_MAIN_IMAGES", "5")),
+    "COPY_BRIEF_WHITE_BACKGROUND": int(os.environ.get("COPY_BRIEF_WHITE_BACKGROUND", "1")),
+    "COPY_SIZE_CHART_CATEGORIES": [
+        w.strip()
+        for w in os.environ.get(
+            "COPY_SIZE_CHART_CATEGORIES", "服饰内衣,女装,男装,内衣家居服,童装童鞋,运动鞋服,鞋靴,女鞋,男鞋"
+        ).split(",")
+        if w.strip()
+    ],
     # Reviews (docs/reviews.md): a received line may be reviewed for N days, after which a system default
     # positive review is written; one 追评 within N days of the review; up to N pictures each; the DSR is
     # averaged over a rolling window counting each buyer at most N times per shop per calendar month.

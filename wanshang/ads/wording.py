@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import jieba
 
+from wanshang.copywriting.selectors import AD_TITLE_MAX_CHARS, ad_title_findings
+
 # A keyword is at most 20 characters after normalising (Taobao counts 20 汉字 = 40 bytes in GBK; we count
 # characters, so a Latin letter and a 汉字 weigh the same and a buyer's query is compared character for character).
 KEYWORD_MAX_CHARS = 20
-CREATIVE_TITLE_MAX_CHARS = 20
+CREATIVE_TITLE_MAX_CHARS = AD_TITLE_MAX_CHARS  # the rule lives in copywriting.titles
 CREATIVES_PER_GROUP = 4
 
 _SPACES = re.compile(r"\s+")
@@ -25,6 +27,7 @@ def normalise(word: str) -> str:
 class TitleWarning:
     code: str  # too_long / no_brand / no_core_word / no_trust_word
     message: str
+    suggestion: str = ""
 
 
 def creative_title_warnings(
@@ -32,28 +35,18 @@ def creative_title_warnings(
 ) -> list[TitleWarning]:
     """What a creative title lacks against the formula. Warnings, never a refusal: the merchant decides.
 
-    `brand_names`: the product's brand (Chinese and Latin name) and the shop's name; `core_words`: the product's
-    category name and the words of its title; `trust_words`: the platform's endorsement words (AdSettings).
+    The rule is copywriting's (`copywriting.titles.ad_title_findings`, docs/copywriting.md); ads hands in
+    `brand_names` (the product's brand and the shop's name), `core_words` (the product's category name and the
+    words of its title) and `trust_words` (the platform's endorsement words, AdSettings).
     """
-    text = normalise(title)
-    warnings = []
-    if len(title.strip()) > CREATIVE_TITLE_MAX_CHARS:
-        warnings.append(
-            TitleWarning(
-                "too_long", f"标题 {len(title.strip())} 个字，超过 {CREATIVE_TITLE_MAX_CHARS} 个字会被截断"
-            )
+    if not (title or "").strip():
+        return []
+    return [
+        TitleWarning(f.code, f.message, f.suggestion)
+        for f in ad_title_findings(
+            title, brand_names=brand_names, core_words=core_words, trust_words=trust_words
         )
-    if not any(normalise(b) and normalise(b) in text for b in brand_names):
-        warnings.append(TitleWarning("no_brand", "标题里没有品牌词（品牌名或店铺名），买家不易认出是谁家的"))
-    if not any(normalise(w) in text for w in core_words if len(normalise(w)) >= 2):
-        warnings.append(
-            TitleWarning("no_core_word", "标题里没有核心功能词（类目名或商品标题里的词），买家看不出卖什么")
-        )
-    if not any(normalise(w) in text for w in trust_words if normalise(w)):
-        warnings.append(
-            TitleWarning("no_trust_word", "标题里没有信任背书（如 官方、正品、包邮、质保），点击意愿会低一些")
-        )
-    return warnings
+    ]
 
 
 def title_words(title: str) -> list[str]:

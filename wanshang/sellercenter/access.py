@@ -33,6 +33,14 @@ NAV = [
         ],
     ),
     (
+        _("文案工具"),
+        [
+            (_("FABE 详情与设计单"), "sellercenter:copy_products", "copy_products"),
+            (_("标题检查"), "sellercenter:copy_titles", "copy_titles"),
+            (_("按钮文案检查"), "sellercenter:copy_buttons", "copy_buttons"),
+        ],
+    ),
+    (
         pgettext_lazy("seller nav group", "库存"),
         [
             (_("库存管理"), "sellercenter:stock_list", "stock"),

@@ -4,6 +4,7 @@ from wanshang.sellercenter.views import (
     adlaw,
     affiliates,
     aftersales,
+    copywriting,
     freight,
     health,
     helpdesk,
@@ -53,6 +54,18 @@ urlpatterns = [
         "images/declarations/<int:declaration_id>/withdraw/",
         imagechecks.image_declaration_withdraw,
         name="image_declaration_withdraw",
+    ),
+    # 文案工具
+    path("copy/", copywriting.copy_products, name="copy_products"),
+    path("copy/titles/", copywriting.title_check, name="copy_titles"),
+    path("copy/titles/live/", copywriting.title_live, name="copy_title_live"),
+    path("copy/buttons/", copywriting.button_check, name="copy_buttons"),
+    path("copy/products/<int:product_id>/fabe/", copywriting.fabe_builder, name="copy_fabe"),
+    path("copy/products/<int:product_id>/brief/", copywriting.brief_page, name="copy_brief"),
+    path("copy/products/<int:product_id>/brief/print/", copywriting.brief_print, name="copy_brief_print"),
+    path("copy/products/<int:product_id>/brief.xlsx", copywriting.brief_export, name="copy_brief_export"),
+    path(
+        "copy/products/<int:product_id>/brief/order/", copywriting.brief_order_save, name="copy_brief_order"
     ),
     # 库存与仓库
     path("stock/", inventory.stock_list, name="stock_list"),

@@ -214,6 +214,7 @@ class SellerAdTitleWarningOut(Schema):
         description="too_long / no_brand / no_core_word / no_trust_word / adlaw（广告法提醒用语）"
     )
     message: str
+    suggestion: str = Field(description="怎么改（docs/copywriting.md）")
 
 
 class SellerAdCreativeOut(Schema):

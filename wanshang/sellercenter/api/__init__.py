@@ -55,6 +55,7 @@ from wanshang.sellercenter.api.ads_reports import router as ads_reports_router
 from wanshang.sellercenter.api.ads_tools import router as ads_tools_router
 from wanshang.sellercenter.api.affiliates import router as affiliates_router
 from wanshang.sellercenter.api.aftersales import router as aftersales_router
+from wanshang.sellercenter.api.copywriting import router as copywriting_router
 from wanshang.sellercenter.api.health import router as health_router
 from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
 from wanshang.sellercenter.api.imagechecks import router as imagechecks_router
@@ -586,6 +587,7 @@ def _mount_data():
     router.add_router("", stores_router, tags=["seller stores"])
     router.add_router("", affiliates_router, tags=["seller affiliates"])
     router.add_router("", helpdesk_router, tags=["seller service"])
+    router.add_router("", copywriting_router, tags=["seller copywriting"])
     router.add_router("", service_router, tags=["seller chat"])
     router.add_router("", ads_router, tags=["seller ads"])
     router.add_router("", ads_auto_router, tags=["seller ads auto"])

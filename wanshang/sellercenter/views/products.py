@@ -22,8 +22,9 @@ from wanshang.catalog.selectors import (
     seller_sku_get,
 )
 from wanshang.catalog.services import product_save, product_set_status, sku_price_update
-from wanshang.common.errors import PermissionDenied
+from wanshang.common.errors import DomainError, PermissionDenied
 from wanshang.common.web import form_errors, message_errors
+from wanshang.copywriting.selectors import product_title_check
 from wanshang.fulfillment.selectors import freight_template_list
 from wanshang.inventory.selectors import available_by_sku
 from wanshang.merchants import permissions as P
@@ -171,6 +172,8 @@ def _product_form(request, product=None):
                 )
                 messages.success(request, _("商品已保存") if product else _("商品已创建，可在“仓库中”上架"))
                 warnings_message(request, saved.adlaw_warnings)
+                if _title_findings(request, saved.title, saved.brand_id, saved.category_id):
+                    messages.warning(request, _("标题有待改进之处，见标题下方的提醒（不影响保存）"))
                 return redirect("sellercenter:product_edit", product_id=saved.pk)
             status = outcome.status
         else:
@@ -185,6 +188,20 @@ def _product_form(request, product=None):
         matrix = empty_matrix()
         attr_fields = []
     return _render_form(request, form, matrix, attr_fields, product, status=status)
+
+
+def _title_findings(request, title, brand_id, category_id) -> list:
+    """copywriting's title checks for the title as typed: warnings under the field, never blocking."""
+    if not (title or "").strip():
+        return []
+    try:
+        return product_title_check(shop=request.shop, title=title, brand_id=brand_id, category_id=category_id)
+    except DomainError:
+        return []
+
+
+def _form_value(form, name):
+    return form[name].value()
 
 
 def _render_form(request, form, matrix, attr_fields, product, *, status, rebuild=False, media=None):
@@ -211,6 +228,13 @@ def _render_form(request, form, matrix, attr_fields, product, *, status, rebuild
             "adlaw_rows": hit_rows(open_hits(shop=request.shop, source="product", source_id=product.pk))
             if product
             else [],
+            "title_findings": _title_findings(
+                request,
+                _form_value(form, "title"),
+                _form_value(form, "brand_id") or None,
+                _form_value(form, "category_id") or None,
+            ),
+            "title": _form_value(form, "title"),
         },
         status=status,
         active="product_new" if product is None else "products",

@@ -321,3 +321,15 @@ def test_a_bad_negative_match_type_is_shown_on_the_form(shop, login_client, ad_t
         assert response.status_code == 400
         assert '<ul class="errorlist"' in response.text, url  # the refused choice is named, not a bare 400
     assert "旧款" not in [n.word for n in selectors.negative_list(shop=shop, plan_id=tree["plan"].pk)]
+
+
+def test_creative_title_warnings_carry_copywritings_suggestions(shop, login_client, ad_tree):
+    """The formula is copywriting's rule: each warning says how to fix it, in the live check and the list."""
+    tree = ad_tree(shop)
+    client = login_client(shop.owner)
+    check = client.get(
+        reverse("sellercenter:ads_creative_check", args=[tree["group"].pk]), {"title": "夏日好物"}
+    )
+    assert "加一个背书词" in check.text and "在开头加上品牌词" in check.text
+    page = client.get(reverse("sellercenter:ads_group", args=[tree["group"].pk]))
+    assert page.status_code == 200
