@@ -14,7 +14,7 @@ from wanshang.catalog.selectors import (
     ship_promise_hours,
 )
 from wanshang.catalog.services import sanitize_html
-from wanshang.common.errors import ValidationError
+from wanshang.common.errors import NotFound, ValidationError
 from wanshang.copywriting import brief as briefs
 from wanshang.copywriting.buttons import ButtonFinding, button_findings
 from wanshang.copywriting.exports import XLSX as XLSX
@@ -42,8 +42,12 @@ _SHOP_KIND = re.compile(r"(官方)?(旗舰店|专营店|专卖店|企业店|店�
 
 
 def product_get(*, shop, product_id):
-    """The shop's product (NotFound for another shop's or none)."""
-    return seller_product_get(shop=shop, product_id=product_id)
+    """The shop's product (NotFound for another shop's, none, or not a number)."""
+    try:
+        pk = int(product_id)
+    except (TypeError, ValueError):
+        raise NotFound("商品不存在") from None
+    return seller_product_get(shop=shop, product_id=pk)
 
 
 # --- FABE ----------------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ def fabe_save(*, staff, product_id, modules) -> FabeDetail:
         raise NotFound(f"图片不存在（编号 {missing[0]}）", field="modules")
     html = sanitize_html(render_html(cleaned, {k: v["url"] for k, v in urls.items()}))
     with transaction.atomic():
+        # get_or_create falls back to reading the row when a concurrent first save created it
         row, _ = FabeDetail.objects.select_for_update().get_or_create(
             product=product, defaults={"shop": shop}
         )

@@ -231,8 +231,7 @@ def ad_title_findings(
             )
         )
     if not any(normalise(w) in text for w in core_words if len(normalise(w)) >= 2):
-        some = "、".join(dict.fromkeys(w for w in core_words if len(normalise(w)) >= 2).keys())
-        some = "、".join(some.split("、")[:3])
+        some = "、".join(list(dict.fromkeys(w for w in core_words if len(normalise(w)) >= 2))[:3])
         findings.append(
             Finding(
                 "no_core_word",

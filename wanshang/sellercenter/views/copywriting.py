@@ -123,10 +123,11 @@ def fabe_builder(request, product_id: int):
 
 
 def _checked(fn, **kwargs):
+    """(findings, None) or (None, the refusal): a check's bad input is shown on the page with its status."""
     try:
-        return fn(**kwargs), ""
+        return fn(**kwargs), None
     except DomainError as exc:
-        return None, exc.message
+        return None, exc
 
 
 @seller_view(PERM)
@@ -137,17 +138,17 @@ def title_check(request):
     context = {"kind": kind, "title": title, "brands": brand_list(), "findings": None, "error": ""}
     context["brand_id"] = request.GET.get("brand_id") or ""
     context["product_id"] = request.GET.get("product_id") or ""
-    status = 200
+    refused = None
     if kind == "product":
-        context["findings"], context["error"] = _checked(
+        context["findings"], refused = _checked(
             copy.product_title_check, shop=request.shop, title=title, brand_id=context["brand_id"] or None
         )
     elif kind == "ad":
-        context["findings"], context["error"] = _checked(
+        context["findings"], refused = _checked(
             copy.ad_title_check, shop=request.shop, product_id=context["product_id"] or 0, title=title
         )
-    if context["error"]:
-        status = 404 if context["error"] == "商品不存在" else 400
+    status = refused.status_code if refused else 200
+    context["error"] = refused.message if refused else ""
     context["products"] = list(seller_products_in_tab(shop=request.shop, tab="all")[:200])
     return seller_render(
         request, "sellercenter/copywriting/titles.html", context, status=status, active="copy_titles"
@@ -161,7 +162,7 @@ def title_live(request):
     title = (request.GET.get("title") or "")[:200]
     findings = []
     if title.strip():
-        findings, _error = _checked(
+        findings, _refused = _checked(
             copy.product_title_check,
             shop=request.shop,
             title=title,
@@ -183,8 +184,8 @@ def button_check(request):
     text, findings, error, status = "", None, "", 200
     if request.method == "POST":
         text = request.POST.get("text") or ""
-        findings, error = _checked(copy.button_check, text=text)
-        status = 400 if error else 200
+        findings, refused = _checked(copy.button_check, text=text)
+        status, error = (refused.status_code, refused.message) if refused else (200, "")
     return seller_render(
         request,
         "sellercenter/copywriting/buttons.html",
