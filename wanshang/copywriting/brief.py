@@ -29,77 +29,16 @@ ATTRIBUTE_NAMES = {
 }
 # a title word or a detail sentence belongs to a kind when it contains one of these
 TEXT_WORDS = {
-    "function": (
-        "防水",
-        "防风",
-        "保暖",
-        "透气",
-        "速干",
-        "降噪",
-        "防晒",
-        "保湿",
-        "补水",
-        "控油",
-        "美白",
-        "抗皱",
-        "静音",
-        "快充",
-        "续航",
-        "防摔",
-        "除螨",
-        "杀菌",
-        "收纳",
-        "折叠",
-        "便携",
-        "恒温",
-        "减震",
-        "吸汗",
-        "显瘦",
-        "抗菌",
+    "function": tuple(
+        """防水 防风 保暖 透气 速干 降噪 防晒 保湿 补水 控油 美白 抗皱 静音 快充 续航 防摔 除螨 杀菌 收纳 折叠
+        便携 恒温 减震 吸汗 显瘦 抗菌""".split()
     ),
-    "material": (
-        "纯棉",
-        "全棉",
-        "棉",
-        "麻",
-        "真丝",
-        "桑蚕丝",
-        "羊毛",
-        "羊绒",
-        "皮",
-        "牛皮",
-        "不锈钢",
-        "陶瓷",
-        "玻璃",
-        "实木",
-        "竹",
-        "硅胶",
-        "铝合金",
-        "碳纤维",
-        "涤纶",
-        "锦纶",
-        "莫代尔",
-        "天丝",
-        "乳胶",
-        "钛",
+    "material": tuple(
+        """纯棉 全棉 棉 亚麻 棉麻 苎麻 真丝 桑蚕丝 羊毛 羊绒 真皮 牛皮 羊皮 皮革 不锈钢 陶瓷 玻璃 实木 竹 硅胶
+        铝合金 碳纤维 涤纶 锦纶 莫代尔 天丝 乳胶 钛""".split()
     ),
-    "size": (
-        "尺码",
-        "尺寸",
-        "大码",
-        "小码",
-        "加长",
-        "加大",
-        "宽松",
-        "修身",
-        "厘米",
-        "cm",
-        "ml",
-        "毫升",
-        "克",
-        "kg",
-    ),
-    "after_sales": ("质保", "保修", "包换", "退换", "无理由", "运费险", "以旧换新", "上门安装", "售后"),
+    "size": tuple("尺码 尺寸 大码 小码 加长 加大 宽松 修身 均码".split()),
+    "after_sales": tuple("质保 保修 包换 退换 无理由 运费险 以旧换新 上门安装 售后".split()),
 }
 FABE_KIND_POINTS = {
     "feature": "function",
@@ -111,6 +50,8 @@ WHITE_LEVEL = 235
 WHITE_SHARE = 0.9
 BORDER = 0.04
 _SENTENCES = re.compile(r"[。！？!?\n；;]+")
+# a measure is a size point only with its number (夹克 is not 克)
+_MEASURE = re.compile(r"\d+(\.\d+)?\s*(cm|mm|ml|kg|g|l|厘米|毫米|毫升|升|千克|公斤|克|寸|码)(?![a-z])")
 
 
 @dataclass
@@ -158,7 +99,8 @@ def _kind_of_name(name: str) -> str | None:
 
 def _kind_of_text(text: str) -> str | None:
     low = normalise(text)
-    return next((kind for kind, keys in TEXT_WORDS.items() if any(k in low for k in keys)), None)
+    found = next((kind for kind, keys in TEXT_WORDS.items() if any(k in low for k in keys)), None)
+    return found or ("size" if _MEASURE.search(low) else None)
 
 
 def detail_text(html: str) -> str:

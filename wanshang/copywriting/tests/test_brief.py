@@ -136,3 +136,19 @@ def test_another_shops_brief_is_404(owner, other_shop, make_product):
     for url in ("brief/", "brief/print/", "brief.xlsx"):
         assert owner.get(f"/seller/copy/products/{theirs.pk}/{url}").status_code == 404
     assert owner.post(f"/seller/copy/products/{theirs.pk}/brief/order/", {"pos0": "size"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("夹克外套", None),
+        ("长75厘米", "size"),
+        ("净含量500ml", "size"),
+        ("纯棉", "material"),
+        ("防水", "function"),
+    ],
+)
+def test_a_word_or_sentence_belongs_to_a_kind(text, kind):
+    from wanshang.copywriting.brief import _kind_of_text
+
+    assert _kind_of_text(text) == kind
