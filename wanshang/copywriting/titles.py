@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from wanshang.adlaw.selectors import strict_category_for, text_scan
+from wanshang.catalog.selectors import category_ancestors
 from wanshang.copywriting.text import normalise, width, words
 from wanshang.copywriting.types import Finding
 
@@ -63,11 +65,26 @@ def _conf(name: str):
 
 
 def banned_term_findings(text: str, *, shop=None, category=None) -> list[Finding]:
-    """The 广告法 terms found in `text`: the place the adlaw scanner plugs in (not wired yet, so none).
-
-    Meant to return one Finding per hit, code "banned_term", message naming the term and why, suggestion its
-    replacements; level "block" for a blocking term."""
-    return []
+    """The 广告法 terms in `text` (adlaw's scanner, the shop's approved exemptions applied): one Finding per hit,
+    code "banned_term", level "block" for a term the product save would refuse (a forbidden term, or a
+    cautioned one in a strict category such as 医疗 or 食品 that `category` — the product's — falls in)."""
+    strict = None
+    if category is not None:
+        strict = strict_category_for(category_slugs=[c.slug for c in category_ancestors(category)])
+    out = []
+    for hit in text_scan(text, category=strict, shop=shop):
+        if hit.exempt:
+            continue
+        swap = "、".join(hit.replacements)
+        out.append(
+            Finding(
+                "banned_term",
+                f"“{hit.term}”{'是广告法禁用语，保存时会被拒绝' if hit.blocking else '属广告法慎用语'}：{hit.explanation}",
+                f"改用“{swap}”等表述" if swap else "删去该词，或申请广告法豁免并附依据",
+                level="block" if hit.blocking else "warn",
+            )
+        )
+    return out
 
 
 def _length_findings(title: str) -> list[Finding]:

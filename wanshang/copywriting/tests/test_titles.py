@@ -10,6 +10,8 @@ from wanshang.copywriting.titles import (
     product_title_findings,
 )
 
+pytestmark = pytest.mark.django_db  # the 广告法 terms are data
+
 BRANDS = [BrandName("青禾", "Qinghe"), BrandName("耐克", "Nike"), BrandName("苹果", "Apple")]
 
 
@@ -94,8 +96,16 @@ def test_a_brand_named_for_compatibility_is_not_flagged():
     )
 
 
-def test_banned_terms_plug_point_answers_nothing_until_wired():
-    assert banned_term_findings("全网最低价 第一品牌") == []
+def test_banned_terms_come_from_the_adlaw_list_with_their_replacements():
+    findings = banned_term_findings("全网最低价 第一品牌")
+    assert {f.code for f in findings} == {"banned_term"}
+    assert any("最低价" in f.message for f in findings)
+    assert all(f.suggestion for f in findings)
+    assert {f.level for f in findings} <= {"warn", "block"}  # warn by default; block in strict categories
+    assert banned_term_findings("青禾 纯棉碎花连衣裙 最近上新") == []  # 最近 is an ordinary word
+    assert "banned_term" in codes(
+        product_title_findings("青禾 史上最好的连衣裙", own_brand=BRANDS[0], brands=BRANDS)
+    )
 
 
 AD = {
