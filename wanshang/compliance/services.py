@@ -72,45 +72,53 @@ def strike_price_ok(*, original_fen: int | None, reference_fen: int | None) -> b
     return reference_fen is not None and original_fen <= reference_fen
 
 
-def price_rise_check(*, promotion, now=None) -> list[PriceAlert]:
+def price_rise_check(*, promotion, now=None, until=None) -> list[PriceAlert]:
     """§17: for each SKU of an item-level promotion, flag a rise of PRICE_RAISE_FLAG_BPS or more within
-    PRICE_RAISE_WINDOW_DAYS before it starts (compared with the lowest list price in that window)."""
+    PRICE_RAISE_WINDOW_DAYS before it starts (compared with the lowest list price in that window).
+
+    `until` (default: the start) extends the window: the daily re-check (marketing's
+    `promotions_price_rise_patrol`) passes the current time for a running promotion, so a price raised while
+    it runs is caught too. Idempotent: one alert per SKU, promotion and rule; an alert the shop marked handled
+    opens again only when the price history behind it changed (a new rise)."""
     cfg = settings.WANSHANG
     start = promotion.starts_at - timedelta(days=cfg["PRICE_RAISE_WINDOW_DAYS"])
+    end = until if until is not None and until > promotion.starts_at else promotion.starts_at
     sku_ids = list(promotion.items.values_list("sku_id", flat=True))
     alerts = []
-    for sku_id, rows in price_changes_between(sku_ids=sku_ids, start=start, end=promotion.starts_at).items():
+    for sku_id, rows in price_changes_between(sku_ids=sku_ids, start=start, end=end).items():
         if len(rows) < 2:
             continue
         low = min(r["price_fen"] for r in rows)
         current = rows[-1]["price_fen"]
         if current - low >= low * cfg["PRICE_RAISE_FLAG_BPS"] // 10000 and current > low:
-            pct = (current - low) * 100 / low
-
-            message = (
-                f"活动“{promotion.name}”开始前 {cfg['PRICE_RAISE_WINDOW_DAYS']} 天内售价由 ¥{y(low)} 提到 "
-                f"¥{y(current)}（+{pct:.0f}%），疑似先提价后打折（§17）"
-            )
-            alert, _ = PriceAlert.objects.update_or_create(
-                sku_id=sku_id,
-                promotion_id=promotion.pk,
-                rule=PriceAlert.Rule.RAISE_BEFORE_DISCOUNT,
-                defaults={
-                    "shop_id": promotion.shop_id,
-                    "message": message,
-                    "evidence": [
-                        {
-                            "at": r["changed_at"].isoformat(),
-                            "price_fen": r["price_fen"],
-                            "old_price_fen": r["old_price_fen"],
-                        }
-                        for r in rows
-                    ],
-                    "resolved": False,
-                },
-            )
-            alerts.append(alert)
+            alerts.append(_raise_alert(promotion, sku_id, rows, low, current))
     return alerts
+
+
+def _raise_alert(promotion, sku_id: int, rows: list[dict], low: int, current: int) -> PriceAlert:
+    cfg = settings.WANSHANG
+    pct = (current - low) * 100 / low
+    when = (
+        f"活动“{promotion.name}”进行中"
+        if rows[-1]["changed_at"] >= promotion.starts_at
+        else f"活动“{promotion.name}”开始前 {cfg['PRICE_RAISE_WINDOW_DAYS']} 天内"
+    )
+    message = f"{when}售价由 ¥{y(low)} 提到 ¥{y(current)}（+{pct:.0f}%），疑似先提价后打折（§17）"
+    evidence = [
+        {"at": r["changed_at"].isoformat(), "price_fen": r["price_fen"], "old_price_fen": r["old_price_fen"]}
+        for r in rows
+    ]
+    rule = PriceAlert.Rule.RAISE_BEFORE_DISCOUNT
+    found = PriceAlert.objects.filter(sku_id=sku_id, promotion_id=promotion.pk, rule=rule).first()
+    if found is not None and found.evidence == evidence:
+        return found  # nothing new: a handled alert stays handled
+    alert, _ = PriceAlert.objects.update_or_create(
+        sku_id=sku_id,
+        promotion_id=promotion.pk,
+        rule=rule,
+        defaults={"shop_id": promotion.shop_id, "message": message, "evidence": evidence, "resolved": False},
+    )
+    return alert
 
 
 def price_alert_resolve(*, alert_id, shop=None) -> PriceAlert:

@@ -16,6 +16,7 @@ from wanshang.marketing.promotions.services import (
     promotion_pause,
     promotion_resume,
     promotion_save,
+    promotions_price_rise_patrol,
 )
 from wanshang.marketing.types import PromotionInput
 
@@ -28,6 +29,7 @@ __all__ = [
     "promotion_pause",
     "promotion_resume",
     "promotion_save",
+    "promotions_price_rise_patrol",
     # coupons
     "coupon_claim",
     "coupon_issue",

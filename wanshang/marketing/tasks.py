@@ -5,6 +5,7 @@ from wanshang.marketing.coupons.services import coupons_expire_cleanup
 from wanshang.marketing.flash.holds import flash_holds_release
 from wanshang.marketing.groupbuy.services import group_teams_expire
 from wanshang.marketing.promotions.display import refresh_due
+from wanshang.marketing.services import promotions_price_rise_patrol
 
 
 @register("marketing.group_teams_expire", every_seconds=60)
@@ -26,3 +27,9 @@ def release_flash_holds(now):
 def refresh_display_prices(now):
     """Promotions that started or ended since a shop's display prices were written (promotions/display.py)."""
     return refresh_due(now=now)
+
+
+@register("marketing.price_rise_daily", every_seconds=86400)
+def price_rise_daily(now):
+    """§17 every day for running and scheduled item promotions (a price raised after saving is caught)."""
+    return promotions_price_rise_patrol(now=now)

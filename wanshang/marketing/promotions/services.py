@@ -310,6 +310,22 @@ def promotions_changed(*, shop_id: int | None) -> None:
     listings_changed()
 
 
+def promotions_price_rise_patrol(*, now=None) -> int:
+    """The daily §17 re-check (`marketing.price_rise_daily`): every running or scheduled item-level promotion of
+    a shop is checked again, through now for a running one, so a price raised after the promotion was saved is
+    caught. It reads the price history, not what it missed, so a run after downtime catches up, and a repeated
+    run adds nothing (compliance keeps one alert per SKU, promotion and rule). Returns the alerts standing."""
+    now = now or timezone.now()
+    found = 0
+    promos = Promotion.objects.filter(
+        shop__isnull=False, kind__in=ITEM_KINDS, status=Promotion.Status.ACTIVE, ends_at__gt=now
+    ).order_by("pk")
+    for promo in promos.iterator(chunk_size=200):
+        with transaction.atomic():
+            found += len(price_rise_check(promotion=promo, now=now, until=min(now, promo.ends_at)))
+    return found
+
+
 def promotion_lock(*, shop, promotion_id, platform: bool = False) -> Promotion:
     """The shop's (or, with `platform`, a platform) promotion locked for update; NotFound otherwise."""
     qs = Promotion.objects.filter(shop__isnull=True) if platform else Promotion.objects.for_shop(shop)
