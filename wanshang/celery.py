@@ -44,6 +44,8 @@ QUEUES = {
     "search.catch_up": "heavy",
     "search.signals": "heavy",
     "search.terms": "heavy",
+    "patrol.daily": "heavy",
+    "marketing.price_rise_daily": "heavy",
 }
 
 

@@ -577,6 +577,19 @@ def products_for_index(*, product_ids) -> list[Product]:
     )
 
 
+def products_on_sale_of_shop(*, shop_id) -> list[Product]:
+    """The shop's products on sale with their active SKUs (`.active_skus`), by id (the daily patrol)."""
+    return list(
+        Product.objects.filter(shop_id=shop_id, status=Product.Status.ON_SALE)
+        .prefetch_related(
+            Prefetch(
+                "skus", queryset=Sku.objects.filter(is_active=True).order_by("pk"), to_attr="active_skus"
+            )
+        )
+        .order_by("pk")
+    )
+
+
 def product_ids_after(*, after_id: int = 0, limit: int = 1000) -> list[int]:
     """Every product id above `after_id`, ascending (the index rebuild walks the table in chunks)."""
     return list(Product.objects.filter(pk__gt=after_id).order_by("pk").values_list("pk", flat=True)[:limit])

@@ -651,6 +651,20 @@ def _bump(key: str) -> None:
         cache.set(f"{key}:at", time.time(), None)
 
 
+def product_cache_refresh(*, shop_id: int, product_id: int) -> Product:
+    """The product's denormalised columns written again from its SKUs (`min_price_fen`, which lists sort by and
+    cards show) and the cached lists dropped. A safe repair (the daily patrol's 刷新商品缓存); NotFound for a
+    product of another shop."""
+    with transaction.atomic():
+        product = Product.objects.filter(shop_id=shop_id, pk=product_id).select_for_update().first()
+        if product is None:
+            raise NotFound("商品不存在")
+        _refresh_min_price(product)
+    listings_changed()
+    transaction.on_commit(listings_changed)
+    return product
+
+
 def listings_changed() -> None:
     """Public product lists must be rendered afresh (now and after the caller's commit)."""
     _bump(LISTING_VERSION_KEY)

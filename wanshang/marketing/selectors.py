@@ -33,6 +33,7 @@ from wanshang.marketing.promotions.storefront import (
     list_prices,
     product_promotions,
     product_tags,
+    running_item_skus,
     sku_prices,
 )
 from wanshang.marketing.steps.discounts import coupon_label
@@ -51,6 +52,7 @@ __all__ = [
     "list_prices",
     "product_promotions",
     "product_tags",
+    "running_item_skus",
     "sku_prices",
     # coupons
     "claimed_counts",

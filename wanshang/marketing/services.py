@@ -10,6 +10,7 @@ from wanshang.marketing.flash.services import flash_buy_check, flash_slot_remove
 from wanshang.marketing.groupbuy.services import group_buy_check, group_teams_expire
 from wanshang.marketing.lifecycle import promotions_commit
 from wanshang.marketing.loyalty.services import member_levels_save, points_change
+from wanshang.marketing.promotions.display import display_prices_refresh
 from wanshang.marketing.promotions.services import (
     MAX_ITEMS,
     promotion_end,
@@ -30,6 +31,8 @@ __all__ = [
     "promotion_resume",
     "promotion_save",
     "promotions_price_rise_patrol",
+    # display prices written again for some products (a safe repair)
+    "display_prices_refresh",
     # coupons
     "coupon_claim",
     "coupon_issue",

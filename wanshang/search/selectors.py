@@ -36,7 +36,7 @@ from wanshang.merchants.selectors import shops_by_ids
 from wanshang.search import text
 from wanshang.search.backends import Match, backend
 from wanshang.search.models import SearchDoc, SearchQuery, SearchTerm, Synonym
-from wanshang.search.services import SYNONYM_VERSION_KEY
+from wanshang.search.services import SYNONYM_VERSION_KEY, title_words_of
 
 SORTS = ("default", "sales", "new", "price_asc", "price_desc")
 PRICE_BANDS = ((0, 5000), (5000, 10000), (10000, 20000), (20000, 50000), (50000, 100000), (100000, None))
@@ -677,3 +677,40 @@ def query_volumes(*, normalised, since) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     return {r["normalised"]: r["n"] for r in rows}
+
+
+@dataclass(frozen=True)
+class IndexedDoc:
+    """What the search index holds of a product, for a consistency check (the daily patrol)."""
+
+    product_id: int
+    visible: bool
+    in_stock: bool
+    on_promotion: bool
+    min_price_fen: int
+    title_words: str
+    title_current: bool  # the indexed title words are the product's title, subtitle and tags of now
+    indexed_at: object
+
+
+def _chars(words: str) -> frozenset:
+    # compared by characters, not tokens: how jieba groups them depends on the words a process has learned
+    return frozenset(words.replace(" ", "").lower())
+
+
+def indexed_docs(*, products) -> dict[int, IndexedDoc]:
+    """product id -> its search document as indexed; products with no document are absent."""
+    by_id = {p.pk: p for p in products}
+    return {
+        d.product_id: IndexedDoc(
+            product_id=d.product_id,
+            visible=d.visible,
+            in_stock=d.in_stock,
+            on_promotion=d.on_promotion,
+            min_price_fen=d.min_price_fen,
+            title_words=d.title_words,
+            title_current=_chars(d.title_words) == _chars(title_words_of(by_id[d.product_id])),
+            indexed_at=d.indexed_at,
+        )
+        for d in SearchDoc.objects.filter(product_id__in=list(by_id))
+    }

@@ -58,6 +58,11 @@ def _words(*texts: str, chars: bool = False) -> str:
     return " ".join(seen)
 
 
+def title_words_of(product) -> str:
+    """The words a product's document holds for its title (title, subtitle and tags)."""
+    return _words(product.title, product.subtitle, " ".join(product.tags or []), chars=True)
+
+
 def _attribute_text(attributes: dict) -> str:
     return " ".join(f"{k} {v}" for k, v in (attributes or {}).items() if isinstance(v, str | int))
 
@@ -90,7 +95,7 @@ def _document(
     brand = product.brand.name if product.brand else ""
     brand_en = product.brand.name_en if product.brand else ""
     text.learn([*names, brand])
-    title_words = _words(product.title, product.subtitle, " ".join(product.tags or []), chars=True)
+    title_words = title_words_of(product)
     category_words = _words(*names, chars=True)
     brand_words = _words(brand, brand_en)
     visible = product.status == "on_sale" and product.shop.status == "open"

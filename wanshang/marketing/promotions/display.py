@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wanshang.catalog.selectors import active_skus_for_pricing
+from wanshang.catalog.services import listings_changed
 from wanshang.marketing.models import (
     LIVE_FLASH,
     LIVE_LIMIT,
@@ -40,7 +41,7 @@ from wanshang.marketing.models import (
     PromotionItem,
     SkuDisplayPrice,
 )
-from wanshang.marketing.steps.context import authenticated, load_context, shop_promotions
+from wanshang.marketing.steps.context import authenticated, load_context, shop_promotions, snapshot_bump
 from wanshang.marketing.steps.items import best_item_price
 from wanshang.marketing.types import Kind, SkuPrice
 from wanshang.merchants.selectors import shop_list
@@ -264,6 +265,15 @@ def refresh_products(*, shop_id: int, product_ids, now=None) -> int:
                 valid_until=valid_until
             )
     return len(sku_rows)
+
+
+def display_prices_refresh(*, shop_id: int, product_ids) -> int:
+    """A safe repair (the daily patrol's 重算展示价): the products' display prices written again now, and the
+    promotions snapshot and cached lists dropped so every process reads them afresh."""
+    snapshot_bump()  # first: the rows are computed from the promotions as they are now, not a process's copy
+    done = refresh_products(shop_id=shop_id, product_ids=product_ids)
+    listings_changed()
+    return done
 
 
 def refresh_due(*, now=None, limit: int = 50) -> int:

@@ -224,3 +224,23 @@ def product_tags(*, product_ids, now=None) -> dict[int, list[str]]:
         if label not in out[pid]:
             out[pid].append(label)
     return out
+
+
+def running_item_skus(*, product_ids, now=None) -> dict[int, list[tuple[int, int, str]]]:
+    """product id -> (sku id, promotion id, promotion name) of the shop item promotions running now that set a
+    price for a buyer at large (限时折扣, 拼团, 会员价, 阶梯价). Flash sales are left out: they sell their own
+    units set aside, and selling out is their normal end."""
+    now = now or timezone.now()
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    rows = (
+        PromotionItem.objects.filter(product_id__in=list(product_ids), promotion__shop__isnull=False)
+        .filter(promotion__status=Promotion.Status.ACTIVE, promotion__starts_at__lte=now)
+        .filter(
+            promotion__ends_at__gt=now, promotion__kind__in=[k for k in ITEM_KINDS if k != Kind.FLASH_SALE]
+        )
+        .order_by("product_id", "sku_id", "promotion_id")
+        .values_list("product_id", "sku_id", "promotion_id", "promotion__name")
+    )
+    for product_id, sku_id, promotion_id, name in rows:
+        out.setdefault(product_id, []).append((sku_id, promotion_id, name))
+    return out
