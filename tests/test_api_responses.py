@@ -29,6 +29,7 @@ from tests.contract_ads_serving import seller_ads_reports
 from tests.contract_copywriting import seller_copywriting
 from tests.contract_health import platform_health, seller_health
 from tests.contract_imagecheck import platform_image_checks, seller_image_checks
+from tests.contract_patrol import platform_patrol, seller_patrol
 from wanshang.search.services import query_record, terms_refresh
 
 pytestmark = [pytest.mark.sql, pytest.mark.django_db]
@@ -1358,6 +1359,20 @@ def test_seller_answers_match_the_documented_schemas(
         path={"promotion_id": scheduled["id"]},
         expect=200,
     )
+    stacked = _promo(
+        shop, "full_reduction", name="满200减20", config={"mode": "tiers", "tiers": [[20000, 2000]]}
+    )
+    rows = contract.call(
+        owner,
+        "get",
+        f"{B}/promotions/{{promotion_id}}/stacking",
+        path={"promotion_id": stacked.pk},
+        expect=200,
+    )
+    assert rows and rows[0]["final_total_fen"] > 0
+    contract.call(
+        owner, "get", f"{B}/promotions/{{promotion_id}}/stacking", path={"promotion_id": 10**9}, expect=404
+    )
     contract.call(
         owner,
         "post",
@@ -1524,6 +1539,7 @@ def test_seller_answers_match_the_documented_schemas(
     seller_adlaw(contract, owner, B, shop)
     seller_health(contract, owner, B, shop, make_user(is_staff=True))
     seller_copywriting(contract, owner, B, product, make_product(make_shop(name="别家店铺")))
+    seller_patrol(contract, owner, B, shop, make_product, _logged_in(make_shop().owner))
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")
@@ -1852,6 +1868,7 @@ def test_platform_answers_match_the_documented_schemas(
     _platform_reviews(contract, op, P, shop, edited.pk)
     platform_ads(contract, op, P, shop)
     platform_adlaw(contract, op, P, shop)
+    platform_patrol(contract, op, P, shop, make_product)
     platform_affiliates(
         contract,
         op,

@@ -391,6 +391,10 @@ WANSHANG = {
     # 先提价后打折 (§17): a rise of at least this share within this many days before a promotion is flagged.
     "PRICE_RAISE_WINDOW_DAYS": int(os.environ.get("PRICE_RAISE_WINDOW_DAYS", "30")),
     "PRICE_RAISE_FLAG_BPS": int(os.environ.get("PRICE_RAISE_FLAG_BPS", "1000")),
+    # 折上折 warnings of a 满减's preview (docs/promotions.md "Stacking"): the buyer's final price more than this
+    # share below what the announced 满减 alone gives, or below this share of the list price.
+    "STACKING_EXTRA_BPS": int(os.environ.get("STACKING_EXTRA_BPS", "1000")),
+    "STACKING_FLOOR_BPS": int(os.environ.get("STACKING_FLOOR_BPS", "5000")),
     # 日常巡检 (docs/patrol.md): the local hour from which a day's report is due, and shops per job run.
     "PATROL_HOUR": int(os.environ.get("PATROL_HOUR", "6")),
     "PATROL_SHOPS_PER_RUN": int(os.environ.get("PATROL_SHOPS_PER_RUN", "50")),

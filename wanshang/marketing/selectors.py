@@ -27,6 +27,7 @@ from wanshang.marketing.promotions.selectors import (
     promotion_preview,
     upcoming_campaigns,
 )
+from wanshang.marketing.promotions.stacking import promotion_stacking_preview
 from wanshang.marketing.promotions.storefront import (
     card_prices,
     item_prices_for,
@@ -45,6 +46,7 @@ __all__ = [
     "promotion_list",
     "promotion_phase_label",
     "promotion_preview",
+    "promotion_stacking_preview",
     "upcoming_campaigns",
     # what buyers see: prices, tags, the product page's offers
     "card_prices",

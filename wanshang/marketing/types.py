@@ -76,6 +76,31 @@ class PreviewRow:
 
 
 @dataclass
+class StackingRow:
+    """One example basket of `promotion_stacking_preview` (a 满减 stacked with item prices and coupons): what the
+    announced 满减 alone makes it cost on the list price, what the buyer really pays through the checkout's
+    pricing pipeline, and the 折上折 warnings (docs/promotions.md)."""
+
+    sku: object
+    quantity: int
+    list_total_fen: int
+    rule_total_fen: int  # the list price less the announced 满减 alone
+    final_total_fen: int  # the pipeline's payable for the goods (no freight)
+    rule_label: str
+    discounts: list[str] = field(default_factory=list)  # what applied, in the pipeline's order
+    warnings: list[str] = field(default_factory=list)
+    problem: str = ""  # the basket could not be priced (sold out …): no figures
+
+    @property
+    def final_unit_fen(self) -> int:
+        return self.final_total_fen // self.quantity
+
+    @property
+    def rule_unit_fen(self) -> int:
+        return self.rule_total_fen // self.quantity
+
+
+@dataclass
 class SkuPrice:
     """What one SKU costs a buyer now (`item_prices_for`, `list_prices`)."""
 

@@ -14,6 +14,7 @@ from wanshang.platform.views import (
     merchants,
     orders,
     overview,
+    patrol,
     reviews,
     search,
 )
@@ -132,6 +133,7 @@ urlpatterns = [
     path("adlaw/claims/", adlaw.claim_index, name="adlaw_claims"),
     path("adlaw/claims/<int:claim_id>/decide/", adlaw.claim_decide_view, name="adlaw_claim_decide"),
     path("adlaw/evidence/<int:evidence_id>/", adlaw.evidence_view, name="adlaw_evidence"),
+    path("patrol/", patrol.patrol_overview, name="patrol"),
     path("price-alerts/<int:alert_id>/resolve/", compliance.alert_resolve, name="price_alert_resolve"),
     # 售后
     path("aftersales/", aftersales.arbitration_index, name="arbitration"),

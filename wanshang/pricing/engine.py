@@ -41,6 +41,10 @@ class PricingOptions:
     # 到店自提: shop_id -> the chosen store's warehouse id. That shop's goods come from this warehouse only
     # and carry no freight.
     pickup_warehouses: dict[int, int] = field(default_factory=dict)
+    # A seller's preview prices for a made-up example buyer instead of `buyer` (the promotion steps read it:
+    # marketing's which coupon promotions that buyer holds and whether they reached the top member level).
+    # Empty for every real buyer: checkout never sets it.
+    example: dict = field(default_factory=dict)
 
 
 @dataclass

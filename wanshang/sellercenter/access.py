@@ -30,6 +30,7 @@ NAV = [
             (_("发布商品"), "sellercenter:product_create", "product_new"),
             (_("图片体检"), "sellercenter:image_problems", "image_problems"),
             (_("图片授权声明"), "sellercenter:image_declarations", "image_declarations"),
+            (_("日常巡检"), "sellercenter:patrol", "patrol"),
         ],
     ),
     (

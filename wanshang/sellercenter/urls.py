@@ -13,6 +13,7 @@ from wanshang.sellercenter.views import (
     inventory,
     marketing,
     orders,
+    patrol,
     products,
     reviews,
     service,
@@ -67,6 +68,8 @@ urlpatterns = [
     path(
         "copy/products/<int:product_id>/brief/order/", copywriting.brief_order_save, name="copy_brief_order"
     ),
+    path("patrol/", patrol.patrol_view, name="patrol"),
+    path("patrol/findings/<int:finding_id>/fix/", patrol.patrol_fix_view, name="patrol_fix"),
     # 库存与仓库
     path("stock/", inventory.stock_list, name="stock_list"),
     path("stock/adjust/", inventory.stock_adjust_page, name="stock_adjust"),

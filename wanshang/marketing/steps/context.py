@@ -186,7 +186,12 @@ def _running_now(promo, now) -> bool:
     return promo.status == "active" and promo.starts_at <= now < promo.ends_at
 
 
-def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = True) -> Context:
+def load_context(
+    *, buyer, lines: list[PricedLine], now, with_coupons: bool = True, example: dict | None = None
+) -> Context:
+    """What the steps read for this cart. `example` (a seller's preview, `PricingOptions.example`) stands for a
+    made-up buyer: `coupon_promotion_ids` are the coupons they hold (one of each, valid while its promotion
+    runs) and `top_member` puts them at each shop's highest member level; nothing of a real buyer is read."""
     ctx = Context(now=now)
     if not lines:
         return ctx
@@ -218,6 +223,9 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
             "pk", "sold", "held"
         ):
             ctx.flash_sold[pk], ctx.flash_held_units[pk] = sold, held
+    if example:
+        _example_buyer(ctx, example, snapshot)
+        return ctx
     if not authenticated(buyer):
         return ctx
     if with_coupons:  # first: the same statement gives the points balance that member levels read
@@ -239,6 +247,21 @@ def load_context(*, buyer, lines: list[PricedLine], now, with_coupons: bool = Tr
             FlashClaim.objects.filter(item_id__in=flash, buyer=buyer).values_list("item_id", "quantity")
         )
     return ctx
+
+
+def _example_buyer(ctx: Context, example: dict, snapshot: dict) -> None:
+    promos = Promotion.objects.filter(
+        pk__in=list(example.get("coupon_promotion_ids", ())), kind=Kind.COUPON
+    ).order_by("pk")
+    ctx.coupons = [
+        HeldCoupon(-n, p.pk, p.shop_id, p.starts_at, p.ends_at, p, coupon_label(p))
+        for n, p in enumerate(promos, start=1)
+    ]
+    if example.get("top_member"):
+        for shop_id, held in snapshot.items():
+            if held.levels:
+                top = max(held.levels, key=lambda level: level.rank)
+                ctx.ranks[shop_id] = (top.rank, top.name)
 
 
 def _buyer_ranks(ctx: Context, buyer, snapshot: dict) -> None:

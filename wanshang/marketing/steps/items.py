@@ -167,7 +167,7 @@ def apply_bundles(lines: list[PricedLine], ctx: Context) -> list[tuple[Adjustmen
 @register_step(stage="item", order=10, name="marketing.item_prices")
 def item_prices(cart: PricedCart, now) -> None:
     lines = cart.valid_lines
-    ctx = load_context(buyer=cart.buyer, lines=lines, now=now)
+    ctx = load_context(buyer=cart.buyer, lines=lines, now=now, example=cart.options.example)
     cart.context["marketing"] = ctx
     for line in lines:
         best_item_price(line, ctx, buyer=cart.buyer, group_buy=cart.options.group_buy)

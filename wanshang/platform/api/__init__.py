@@ -29,6 +29,7 @@ from wanshang.platform.api.errors import ERRORS
 from wanshang.platform.api.health import router as health_router
 from wanshang.platform.api.imagechecks import router as imagechecks_router
 from wanshang.platform.api.marketing import router as marketing_router
+from wanshang.platform.api.patrol import router as patrol_router
 from wanshang.platform.api.reviews import router as reviews_router
 from wanshang.platform.api.search import router as search_router
 from wanshang.platform.datacenter.api import router as data_router
@@ -262,6 +263,7 @@ def commission_rate_set(request: HttpRequest, payload: CommissionIn):
 def _mount_marketing():
     router.add_router("", marketing_router)
     router.add_router("", search_router)
+    router.add_router("", patrol_router)
     router.add_router("", reviews_router)
     router.add_router("", adlaw_router)
     router.add_router("", aftersales_router)

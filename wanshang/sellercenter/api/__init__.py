@@ -30,6 +30,7 @@ from wanshang.marketing.selectors import (
     promotion_get,
     promotion_list,
     promotion_preview,
+    promotion_stacking_preview,
 )
 from wanshang.marketing.services import (
     PromotionInput,
@@ -60,6 +61,7 @@ from wanshang.sellercenter.api.health import router as health_router
 from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
 from wanshang.sellercenter.api.imagechecks import router as imagechecks_router
 from wanshang.sellercenter.api.media import router as media_router
+from wanshang.sellercenter.api.patrol import router as patrol_router
 from wanshang.sellercenter.api.pickers import router as pickers_router
 from wanshang.sellercenter.api.reviews import router as reviews_router
 from wanshang.sellercenter.api.schemas import (
@@ -84,6 +86,7 @@ from wanshang.sellercenter.api.schemas import (
     SellerRefundOut,
     SellerShopOut,
     SellerSkuOut,
+    SellerStackingRowOut,
     SettlementOut,
     SettlementPage,
     ShipIn,
@@ -511,6 +514,19 @@ def promotions_preview(request, promotion_id: int):
     return promotion_preview(shop=staff.shop, promotion_id=promotion_id)
 
 
+@router.get(
+    "/promotions/{promotion_id}/stacking",
+    response={200: list[SellerStackingRowOut], **ERRORS},
+    summary="满减叠加试算（折上折提醒）",
+    description="只对满减/满折：示例订单按结算的计价规则叠加商品级优惠、会员价和本店优惠券后的到手价，"
+    "与只按满减规则计算的价格对比；其他类型、已暂停或已结束的活动返回空列表。",
+    auth=seller_auth(P.MARKETING),
+)
+def promotions_stacking(request, promotion_id: int):
+    staff = _staff(request, P.MARKETING)
+    return promotion_stacking_preview(shop=staff.shop, promotion_id=promotion_id)
+
+
 @router.post(
     "/promotions/{promotion_id}/issue",
     response={200: IssuedOut, **ERRORS},
@@ -585,6 +601,7 @@ def _mount_data():
     router.add_router("", ads_tools_router, tags=["seller ads"])
     router.add_router("", shipping_router, tags=["seller shipping"])
     router.add_router("", stores_router, tags=["seller stores"])
+    router.add_router("", patrol_router, tags=["seller patrol"])
     router.add_router("", affiliates_router, tags=["seller affiliates"])
     router.add_router("", helpdesk_router, tags=["seller service"])
     router.add_router("", copywriting_router, tags=["seller copywriting"])

@@ -462,6 +462,22 @@ class SellerPromotionPreviewOut(Schema):
     warnings: list[str]
 
 
+class SellerStackingRowOut(Schema):
+    sku_id: int = Field(alias="sku.pk")
+    title: str = Field(alias="sku.product.title")
+    spec_text: str = Field(alias="sku.spec_text")
+    quantity: int = Field(description="示例订单的件数：达到最高档门槛的最少件数")
+    list_total_fen: int = Field(description="原价合计")
+    rule_total_fen: int = Field(description="只按本满减公布的规则计算的价格")
+    rule_unit_fen: int
+    final_total_fen: int = Field(description="买家到手价（与结算同一套计价规则，不含运费）")
+    final_unit_fen: int
+    rule_label: str
+    discounts: list[str]
+    warnings: list[str] = Field(description="折上折提醒；空：无")
+    problem: str = Field(description="无法试算的原因（如已售罄）；空：正常")
+
+
 class IssuedOut(Schema):
     issued: int
 

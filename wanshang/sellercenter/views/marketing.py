@@ -30,6 +30,7 @@ from wanshang.marketing.selectors import (
     promotion_list,
     promotion_phase_label,
     promotion_preview,
+    promotion_stacking_preview,
 )
 from wanshang.marketing.services import (
     coupon_issue,
@@ -310,6 +311,9 @@ def _detail_page(request, promo, *, issue_form=None, status=200):
             "can_edit": editable(promo, now),
             "preview": promotion_preview(shop=request.shop, promotion_id=promo.pk)
             if has_items(promo.kind)
+            else [],
+            "stacking": promotion_stacking_preview(shop=request.shop, promotion_id=promo.pk)
+            if promo.kind == Kind.FULL_REDUCTION
             else [],
             "stats": coupon_stats(shop=request.shop, promotion_id=promo.pk)
             if promo.kind == Kind.COUPON
