@@ -119,19 +119,18 @@ def finding_recheck(*, finding: PatrolFinding, now=None) -> bool:
 
 def finding_fix(*, shop, finding_id, actor=None) -> PatrolFinding:
     """Run the finding's safe fix (refresh the product's cache, recompute its display prices, re-index it),
-    re-check it and write the audit row. NotFound for another shop's finding; Conflict when it has no safe fix
-    or is already fixed."""
-    finding = PatrolFinding.objects.for_shop(shop).filter(pk=finding_id).first()
-    if finding is None:
-        raise NotFound("巡检问题不存在")
-    if not finding.fix:
-        raise Conflict("该问题没有一键修复，请按提示到对应页面处理")
-    if finding.status == PatrolFinding.Status.FIXED:
-        raise Conflict("该问题已修复")
-    before = finding.diffs
-    _apply(finding)
+    re-check it and write the audit row, all under the finding's row lock: a second click waits, then finds it
+    fixed. NotFound for another shop's finding; Conflict when it has no safe fix or is already fixed."""
     with transaction.atomic():
-        finding = PatrolFinding.objects.select_for_update().get(pk=finding.pk)
+        finding = PatrolFinding.objects.for_shop(shop).select_for_update().filter(pk=finding_id).first()
+        if finding is None:
+            raise NotFound("巡检问题不存在")
+        if not finding.fix:
+            raise Conflict("该问题没有一键修复，请按提示到对应页面处理")
+        if finding.status == PatrolFinding.Status.FIXED:
+            raise Conflict("该问题已修复")
+        before = finding.diffs
+        _apply(finding)
         resolved = finding_recheck(finding=finding)
         PatrolFix.objects.create(
             shop=shop, finding=finding, action=finding.fix, actor=actor, before=before, resolved=resolved
