@@ -27,7 +27,8 @@ MAX_EXAMPLES = 5
 
 
 def promotion_stacking_preview(*, shop, promotion_id, now=None) -> list[StackingRow]:
-    """Up to MAX_EXAMPLES baskets of the shop's 满减 (SKUs with an item-level price first), each the smallest
+    """Up to MAX_EXAMPLES baskets of the shop's 满减 (one SKU per product, SKUs with an item-level price first),
+    each the smallest
     quantity of one SKU that reaches the rule's top tier, priced when the 满减 runs (now, or at its start).
     Empty for another kind, a paused or an ended promotion. NotFound for another shop's promotion."""
     promo = promotion_get(shop=shop, promotion_id=promotion_id)
@@ -59,16 +60,23 @@ def _examples(shop, promo, at) -> list:
             for i in items
         )
     }
-    return sorted(skus, key=lambda s: (s.pk not in promoted, s.pk))[:MAX_EXAMPLES]
+    out, seen = [], set()
+    for sku in sorted(skus, key=lambda s: (s.pk not in promoted, s.pk)):  # one SKU per product
+        if sku.product_id not in seen:
+            seen.add(sku.product_id)
+            out.append(sku)
+    return out[:MAX_EXAMPLES]
 
 
-def _quantity(promo, unit_fen: int) -> int:
+def _quantity(promo, sku, unit_fen: int) -> int:
     c = promo.config
     if c["mode"] == "qty":
         q = c["tiers"][-1][0]
     else:
         target = c["tiers"][-1][0] if c["mode"] == "tiers" else c["every_fen"]
         q = -(-target // max(unit_fen, 1))
+    if sku.product.is_wholesale:  # a wholesale product is sold from its minimum order up
+        q = max(q, sku.product.min_order_qty)
     return max(1, min(q, settings.WANSHANG["MAX_LINE_QUANTITY"]))
 
 
@@ -80,8 +88,8 @@ def _price(sku, quantity: int, at, example: dict):
 
 
 def _basket(promo, sku, at, example: dict) -> StackingRow:
-    one = _price(sku, 1, at, example)
-    quantity = _quantity(promo, one.unit_price_fen)
+    one = _price(sku, sku.product.min_order_qty if sku.product.is_wholesale else 1, at, example)
+    quantity = _quantity(promo, sku, one.unit_price_fen)
     line = _price(sku, quantity, at, example)
     list_total = sku.price_fen * quantity
     off, rule_label, _hint = full_reduction_offer(promo, list_total, quantity)
@@ -115,7 +123,7 @@ def _warnings(row: StackingRow) -> list[str]:
     if below * 10000 > row.rule_total_fen * extra:
         out.append(
             f"叠加后到手 ¥{y(row.final_unit_fen)}/件，比只按公布的“{row.rule_label}”计算的 "
-            f"¥{y(row.rule_unit_fen)}/件再低 {below * 100 / row.rule_total_fen:.0f}%（超过 {extra / 100:g}%）："
+            f"¥{y(row.rule_unit_fen)}/件再低 {below * 100 / row.rule_total_fen:.1f}%（超过 {extra / 100:g}%）："
             "买家看到的是折上折，请在活动页写明可叠加的优惠，或取消叠加"
         )
     if row.final_total_fen * 10000 < row.list_total_fen * floor:
