@@ -64,7 +64,9 @@ def test_late_shipments_warn_from_real_orders(shop, make_product, make_user, pla
     late = rows["late_shipment"]
     assert (late.value, late.numerator, late.denominator, late.warning) == (1.0, 1, 1, True)
     assert late.definition and rows["refund_rate"].value == 0.0
-    assert HealthItem.objects.get(shop=shop).kind == "late_shipment"
+    assert (
+        HealthItem.objects.filter(shop=shop, kind="late_shipment").count() == 1
+    )  # (its picture-less product opens image_problems too)
     assert credit_of(shop_id=shop.pk).sales_fen == order.total_fen
 
 
