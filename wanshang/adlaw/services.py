@@ -175,27 +175,31 @@ def block_message(field: str, hit: Hit) -> str:
 
 
 def _record(*, shop, source, source_id, field, text, category, hits: list[Hit], version: int, now) -> None:
+    """Keep the field's latest scan. Two first saves of one field at once (a review reply submitted twice) must
+    not both insert: the row is put with INSERT … ON CONFLICT DO NOTHING, which waits for the other
+    transaction's row, and then updated, so the last save's scan is the one kept."""
     open_terms = {h.term for h in hits if not h.exempt}
-    row = ScannedText.objects.for_shop(shop).filter(source=source, source_id=source_id, field=field).first()
+    key = {"source": source, "source_id": source_id, "field": field}
+    row = ScannedText.objects.for_shop(shop).filter(**key).first()
     if not text and row is None:
         return
-    if row is None:
-        row = ScannedText(shop=shop, source=source, source_id=source_id, field=field)
-        before: set[str] = set()
-    else:
-        before = {h["term"] for h in row.hits if not h.get("exempt")}
-    row.text = text
-    row.category = category or ""
-    row.hits = [h.as_dict() for h in hits]
-    row.open_count = len([h for h in hits if not h.exempt])
-    row.list_version = version
-    row.scanned_at = now
+    before = set() if row is None else {h["term"] for h in row.hits if not h.get("exempt")}
+    values = {
+        "text": text,
+        "category": category or "",
+        "hits": [h.as_dict() for h in hits],
+        "open_count": len([h for h in hits if not h.exempt]),
+        "list_version": version,
+        "scanned_at": now,
+        "new_terms": [],
+    }
     if not open_terms:
-        row.hits_since = None
+        values["hits_since"] = None
     elif not before or open_terms - before:
-        row.hits_since = now
-    row.new_terms = []
-    row.save()
+        values["hits_since"] = now
+    if row is None:
+        ScannedText.objects.bulk_create([ScannedText(shop=shop, **key, **values)], ignore_conflicts=True)
+    ScannedText.objects.for_shop(shop).filter(**key).update(**values)
 
 
 def texts_check(
