@@ -136,6 +136,24 @@ def _document(
     )
 
 
+_INDEX_LOCK = (
+    0x5358  # "SX": the first key of the two-key advisory locks of indexing (the scheduler uses "WS")
+)
+
+
+def _lock_for_indexing(cursor, product_ids: list[int]) -> None:
+    """Two indexers of one product at once (a save's subscriber and the patrol's reindex, say) would both delete
+    nothing and both insert its document: the second fails on the primary key. On PostgreSQL each product's
+    transaction-scoped advisory lock is taken first, in ascending id order (the chunk is sorted), so they take
+    turns and cannot deadlock. SQLite has one writer at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    cursor.execute(
+        "SELECT pg_advisory_xact_lock(%s, (id %% 2147483647)::int) FROM unnest(%s::bigint[]) AS id",
+        [_INDEX_LOCK, list(product_ids)],
+    )
+
+
 def index_products(*, product_ids: Iterable[int]) -> int:
     """(Re)index these products: documents and full text in one transaction. Idempotent; returns how many.
 
@@ -166,6 +184,7 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         ]
         gone = sorted(set(chunk) - {d.product_id for d in docs})
         with transaction.atomic(), connection.cursor() as cursor:
+            _lock_for_indexing(cursor, chunk)
             SearchDoc.objects.filter(product_id__in=chunk).delete()
             SearchDoc.objects.bulk_create(docs)
             backend().write(cursor, [d.product_id for d in docs])
