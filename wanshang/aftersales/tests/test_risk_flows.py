@@ -47,6 +47,17 @@ def _as(user) -> Client:
     return c
 
 
+def _open(order, case_type, why):
+    """The buyer opens a case of `case_type` on one unit of the order's first line, for the reason `why`."""
+    return case_open(
+        buyer=order.buyer,
+        order_id=order.pk,
+        case_type=case_type,
+        lines=[(_line(order).pk, 1)],
+        reason_id=why.pk,
+    )
+
+
 def _line(order):
     return order.lines.get(title="陶瓷杯")
 
@@ -94,13 +105,7 @@ def test_medium_risk_delivered_refund_only_is_not_auto_approved(make_order, rece
     order = make_order()
     receive(order)
     score(45)
-    case = case_open(
-        buyer=order.buyer,
-        order_id=order.pk,
-        case_type="refund_only",
-        lines=[(_line(order).pk, 1)],
-        reason_id=reason("描述不符").pk,
-    )
+    case = _open(order, "refund_only", reason("描述不符"))
     assert cases_due(now=case.created_at + 5 * D + H) == 1
     case.refresh_from_db()
     assert case.status == "arbitrating" and case.risk_review
@@ -110,13 +115,7 @@ def test_medium_risk_delivered_refund_only_is_not_auto_approved(make_order, rece
 def test_medium_risk_unshipped_refund_is_still_refunded_by_the_timer(make_order, reason, score):
     order = make_order()
     score(45)
-    case = case_open(
-        buyer=order.buyer,
-        order_id=order.pk,
-        case_type="refund_only",
-        lines=[(_line(order).pk, 1)],
-        reason_id=reason("不想要了").pk,
-    )
+    case = _open(order, "refund_only", reason("不想要了"))
     assert cases_due(now=case.created_at + 49 * H) == 1
     case.refresh_from_db()
     assert case.status == "done"
@@ -128,13 +127,7 @@ def test_high_risk_return_not_confirmed_goes_to_review_not_refund(
     order = make_order()
     receive(order)
     score(80)
-    case = case_open(
-        buyer=order.buyer,
-        order_id=order.pk,
-        case_type="return_refund",
-        lines=[(_line(order).pk, 1)],
-        reason_id=reason("质量问题").pk,
-    )
+    case = _open(order, "return_refund", reason("质量问题"))
     case_approve(shop=order.shop, case_id=case.pk, actor=order.shop.owner)
     case_return_ship(buyer=order.buyer, case_id=case.pk, carrier="SF", tracking_no="SF77665544")
     assert cases_due(now=timezone.now() + 11 * D) == 1
@@ -153,13 +146,7 @@ def test_seller_sees_the_score_bulk_approve_refuses_high_and_a_manual_approve_is
     order = make_order()
     ship(order)
     score(80)
-    case = case_open(
-        buyer=order.buyer,
-        order_id=order.pk,
-        case_type="refund_only",
-        lines=[(_line(order).pk, 1)],
-        reason_id=reason("未收到货").pk,
-    )
+    case = _open(order, "refund_only", reason("未收到货"))
     seller = _as(order.shop.owner)
     page = seller.get(f"/seller/aftersales/{case.pk}/").content.decode()
     assert 'data-risk-level="high"' in page and "测试信号（80）" in page
@@ -182,13 +169,7 @@ def test_seller_sees_the_score_bulk_approve_refuses_high_and_a_manual_approve_is
 def test_low_risk_is_as_before_and_leaves_no_override_rows(make_order, receive, reason):
     order = make_order()
     receive(order)
-    case = case_open(
-        buyer=order.buyer,
-        order_id=order.pk,
-        case_type="refund_only",
-        lines=[(_line(order).pk, 1)],
-        reason_id=reason("描述不符").pk,
-    )
+    case = _open(order, "refund_only", reason("描述不符"))
     assert cases_due(now=case.created_at + 5 * D + H) == 1
     case.refresh_from_db()
     assert case.status == "done"
@@ -199,13 +180,7 @@ def test_the_buyer_never_sees_the_score(make_order, ship, reason, score):
     order = make_order()
     ship(order)
     score(80)
-    case = case_open(
-        buyer=order.buyer,
-        order_id=order.pk,
-        case_type="refund_only",
-        lines=[(_line(order).pk, 1)],
-        reason_id=reason("未收到货").pk,
-    )
+    case = _open(order, "refund_only", reason("未收到货"))
     buyer = _as(order.buyer)
     page = buyer.get(f"/aftersales/{case.pk}/").content.decode()
     api = buyer.get(f"/api/store/cases/{case.pk}")
@@ -228,13 +203,7 @@ def test_isolation_other_shop_gets_404_and_merchants_see_reasons_not_other_shops
     )
     order = make_order()
     ship(order)
-    case = case_open(
-        buyer=order.buyer,
-        order_id=order.pk,
-        case_type="refund_only",
-        lines=[(_line(order).pk, 1)],
-        reason_id=reason("不想要了").pk,
-    )
+    case = _open(order, "refund_only", reason("不想要了"))
     mine = _as(order.shop.owner)
     page = mine.get(f"/seller/aftersales/{case.pk}/").content.decode()
     # the history counts across shops (2 refunds on 2 orders), the page shows numbers, not the other shop
@@ -254,13 +223,7 @@ def test_platform_lists_high_risk_buyers_and_marks_one_trusted(make_order, ship,
     order = make_order()
     ship(order)
     score(80)
-    case = case_open(
-        buyer=order.buyer,
-        order_id=order.pk,
-        case_type="refund_only",
-        lines=[(_line(order).pk, 1)],
-        reason_id=reason("未收到货").pk,
-    )
+    case = _open(order, "refund_only", reason("未收到货"))
     op = _as(operator)
     listing = op.get("/platform/aftersales/risk/").content.decode()
     assert f'data-buyer="{order.buyer.pk}"' in listing and "测试信号（80）" in listing
