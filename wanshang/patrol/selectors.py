@@ -3,7 +3,7 @@ platform's overview of the shops with the most findings."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from wanshang.common.errors import NotFound
 from wanshang.merchants.selectors import shops_by_ids
@@ -82,11 +82,29 @@ class ShopPatrolRow:
     by_kind: dict
 
 
+def _latest_reports() -> list[PatrolReport]:
+    """Each shop's latest finished report, without reading the reports' history: one grouped query for each
+    shop's last day, then the reports of those days (the job writes every shop each day, so the shops fall
+    into a few distinct last days)."""
+    shops_by_day: dict = {}
+    for shop_id, day in (
+        PatrolReport.objects.filter(finished_at__isnull=False)
+        .values("shop_id")
+        .annotate(last=Max("day"))
+        .values_list("shop_id", "last")
+    ):
+        shops_by_day.setdefault(day, []).append(shop_id)
+    if not shops_by_day:
+        return []
+    wanted = Q()
+    for day, shop_ids in shops_by_day.items():
+        wanted |= Q(day=day, shop_id__in=shop_ids)
+    return list(PatrolReport.objects.filter(wanted, finished_at__isnull=False))
+
+
 def platform_overview(*, limit: int = 50) -> list[ShopPatrolRow]:
     """Each shop's latest report, the shops with the most open findings first."""
-    latest = {}
-    for report in PatrolReport.objects.filter(finished_at__isnull=False).order_by("shop_id", "-day"):
-        latest.setdefault(report.shop_id, report)
+    latest = {r.shop_id: r for r in _latest_reports()}
     reports = {r.pk: r for r in latest.values()}
     open_by: dict[int, dict[str, int]] = {}
     for report_id, kind, n in (

@@ -73,3 +73,9 @@ def pct_bps(bps) -> str:
         return "—"
     whole, rest = divmod(int(bps), 100)
     return f"{whole}%" if not rest else f"{whole}.{rest:02d}".rstrip("0") + "%"
+
+
+@register.filter
+def holds_key(items, key) -> bool:
+    """Whether a menu group's entries ({"key": …} dicts) include the page's active key: that group opens."""
+    return bool(key) and any(item.get("key") == key for item in items or ())

@@ -99,3 +99,17 @@ def test_the_platform_sees_the_shops_with_most_findings_first(client, seeded, pa
     assert rows[1]["open_count"] == 0
     client.force_login(shop.owner)
     assert client.get("/api/platform/patrol").status_code in (401, 403)
+
+
+def test_the_platform_overview_counts_each_shops_latest_report_only(client, seeded, operator):
+    from datetime import timedelta
+
+    from wanshang.patrol.selectors import platform_overview
+
+    shop, _, report = seeded
+    older = patrol_run_shop(shop=shop, day=report.day - timedelta(days=1))  # yesterday's, written late
+    assert older.pk != report.pk and older.findings_count == report.findings_count
+    rows = [r for r in platform_overview() if r.shop.pk == shop.pk]
+    assert len(rows) == 1 and rows[0].day == report.day
+    PatrolFinding.objects.filter(report=older).update(status="fixed")  # the older report's state is not read
+    assert [r.open_count for r in platform_overview() if r.shop.pk == shop.pk] == [report.findings_count]

@@ -56,3 +56,14 @@ def test_menu_entry_follows_the_permission_its_view_declares(client, shop, make_
 def test_every_menu_entry_is_a_seller_view():
     for name in EVERY_ENTRY:
         access.view_perm(name)  # raises ImproperlyConfigured for a page without @seller_view
+
+
+def test_menu_groups_fold_and_the_current_pages_group_is_open(client, shop):
+    client.force_login(shop.owner)
+    body = client.get(reverse("sellercenter:stock_list")).content.decode()
+    side = re.search(r'<nav class="sc-side".*?</nav>', body, re.S).group(0)
+    groups = re.findall(r"<details class=\"sc-group\"[^>]*>\s*<summary>([^<]+)</summary>", side)
+    opened = re.findall(r"<details class=\"sc-group\"[^>]*\bopen>\s*<summary>([^<]+)</summary>", side)
+    assert len(groups) > 5
+    assert opened == ["概览", "库存"]  # the first group and the one holding 库存管理; the rest folded
+    assert 'class="active"' in side and reverse("sellercenter:stock_list") in side

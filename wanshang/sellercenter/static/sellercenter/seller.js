@@ -321,3 +321,23 @@ document.addEventListener("alpine:init", () => {
     },
   }));
 });
+
+// --- the sidebar's folding groups ----------------------------------------------------------------------------
+// The server opens the group holding the current page; groups the user opened by hand stay open on the next
+// pages (kept in localStorage by the group's title, since roles see different groups).
+document.addEventListener("DOMContentLoaded", () => {
+  const KEY = "sc-open-groups";
+  let kept = [];
+  try { kept = JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { kept = []; }
+  const groups = document.querySelectorAll(".sc-side details.sc-group");
+  groups.forEach((group) => {
+    const title = group.querySelector("summary")?.textContent.trim();
+    if (title && kept.includes(title)) group.open = true;
+    group.addEventListener("toggle", () => {
+      const open = new Set(kept);
+      if (group.open) open.add(title); else open.delete(title);
+      kept = [...open];
+      try { localStorage.setItem(KEY, JSON.stringify(kept)); } catch (e) { /* private mode: folding still works */ }
+    });
+  });
+});
