@@ -18,6 +18,8 @@ The surfaces:
 - 搜索索引 (search): the product's `SearchDoc` (`search.selectors.indexed_docs`).
 - 缓存 (cache): the product's denormalised lowest price (`Product.min_price_fen`, which lists sort by, cached
   cards carry and the search index copies).
+- 页面缓存 (rendered pages): what a face's HTML cache holds for the product (the storefront's cached cards),
+  through the readers the faces register in `surfaces` (the patrol cannot import a face).
 """
 
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from wanshang.marketing.selectors import (
     running_item_skus,
     sku_prices,
 )
+from wanshang.patrol import surfaces
 from wanshang.patrol.models import PatrolFinding
 from wanshang.search.selectors import indexed_docs
 
@@ -70,6 +73,7 @@ class _Facts:
     truth_tags: list
     card_tags: list
     doc: object
+    pages: list = field(default_factory=list)  # [(surface label, surfaces.Shown)]
 
 
 def y(fen) -> str:
@@ -94,6 +98,7 @@ def _gather(products, now) -> tuple[list[_Facts], dict, dict]:
     cards, tags = card_prices(buyer=None, products=products, now=now)
     live_tags = product_tags(product_ids=ids, now=now)
     docs = indexed_docs(products=products)
+    pages = surfaces.read(ids)
     out = []
     for p in products:
         own = p.active_skus
@@ -111,6 +116,7 @@ def _gather(products, now) -> tuple[list[_Facts], dict, dict]:
                 truth_tags=list(live_tags.get(p.pk, [])),
                 card_tags=list(tags.get(p.pk, [])),
                 doc=docs.get(p.pk),
+                pages=pages.get(p.pk, []),
             )
         )
     return out, stock, live
@@ -142,6 +148,34 @@ def _cache(f: _Facts) -> list[Found]:
                     ],
                 )
             ],
+            FIX.REFRESH_CACHE,
+        )
+    ]
+
+
+def _rendered(f: _Facts) -> list[Found]:
+    """A rendered page cached with an old title or list price: the caches are keyed by the catalog's listing
+    version, so this is a change that did not bump it, or a render that raced one. Refreshing the product's
+    cache bumps the version, so every cached page is rendered afresh."""
+    p = f.product
+    diffs = []
+    for label, shown in f.pages:
+        if shown.title != p.title:
+            diffs.append(_diff("title", "标题", [(TRUTH, p.title), (label, shown.title)]))
+        if shown.price_fen is not None and shown.price_fen != p.min_price_fen:
+            diffs.append(
+                _diff("list_price", "最低标价", [(TRUTH, y(p.min_price_fen)), (label, y(shown.price_fen))])
+            )
+    if not diffs:
+        return []
+    labels = "、".join(dict.fromkeys(d["label"] for d in diffs))
+    return [
+        Found(
+            K.STALE_PAGE,
+            p.pk,
+            p.title,
+            f"已缓存的页面显示的{labels}与商品不一致，买家会看到旧内容",
+            diffs,
             FIX.REFRESH_CACHE,
         )
     ]
@@ -324,6 +358,7 @@ def check_products(products, *, now) -> list[Found]:
         out += cache
         out += _display(f, stale_cache=bool(cache))
         out += _search(f)
+        out += _rendered(f)
         out += _promo_stock(f, running.get(f.product.pk, []), stock)
         out += _below_cost(f, live)
         out += _images(f)

@@ -37,6 +37,7 @@ class PatrolFinding(models.Model):
         PROMO_OUT_OF_STOCK = "promo_oos", "活动商品缺货"
         BELOW_COST = "below_cost", "售价低于成本"
         IMAGE = "image", "图片缺失或损坏"
+        STALE_PAGE = "stale_page", "页面缓存与商品不一致"
 
     class Fix(models.TextChoices):
         NONE = "", "—"

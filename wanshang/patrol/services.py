@@ -12,11 +12,15 @@ from wanshang.catalog.services import product_cache_refresh
 from wanshang.common.errors import Conflict, NotFound
 from wanshang.marketing.services import display_prices_refresh
 from wanshang.merchants.selectors import shop_list_open
+from wanshang.patrol import surfaces
 from wanshang.patrol.checks import check_products
 from wanshang.patrol.models import PatrolFinding, PatrolFix, PatrolReport
 from wanshang.search.services import index_products
 
 CHUNK = 100  # products checked per batch of reads
+
+# A web face plugs in what its rendered-HTML cache shows of products (patrol/surfaces.py; types.SurfaceReader).
+surface_register = surfaces.register
 
 
 def due_day(now):

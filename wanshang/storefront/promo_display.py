@@ -99,6 +99,12 @@ def card_marker(product) -> str:
     )
 
 
+def card_marker_fields(html: str) -> int | None:
+    """The own minimum price the first marked card price of `html` was rendered with (None: no marker)."""
+    found = _MARK.search(html)
+    return int(found.group(3)) if found else None
+
+
 def splice_card_prices(html: str, *, buyer) -> str:
     """Replace every marked card price of a (cached) list fragment with this buyer's price now."""
     marks = [(int(m.group(1)), int(m.group(2)), int(m.group(3))) for m in _MARK.finditer(html)]

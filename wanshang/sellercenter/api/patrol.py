@@ -33,7 +33,7 @@ class PatrolDiffOut(Schema):
 class PatrolFindingOut(Schema):
     id: int
     kind: str = Field(
-        description="stale_cache / stale_display / ended_tag / stale_search / promo_oos / below_cost / image"
+        description="stale_cache / stale_display / ended_tag / stale_search / stale_page / promo_oos / below_cost / image"
     )
     kind_label: str = Field(alias="get_kind_display")
     product_id: int

@@ -152,6 +152,11 @@ def hot_search_words(limit: int = 6) -> list[str]:
 CARD_TTL = 120  # seconds; sales counts on a card may lag this long (as the listing blocks' LISTING_TTL)
 
 
+def card_cache_prefix(version: int, language: str) -> str:
+    """The cache key of a product's card fragment is this + its id (read back by the patrol, patrol_surface)."""
+    return f"storefront:card:{version}:{language}:"
+
+
 @register.simple_tag
 def goods_cards(products) -> str:
     """The product cards of a cached list block, joined from per-product fragments (issue 13, Run 9g).
@@ -165,7 +170,7 @@ def goods_cards(products) -> str:
     products = list(products)
     if not products:
         return ""
-    prefix = f"storefront:card:{listing_version()}:{get_language()}:"
+    prefix = card_cache_prefix(listing_version(), get_language())
     found = cache.get_many([f"{prefix}{p.pk}" for p in products])
     missing = {}
     out = []
