@@ -7,6 +7,7 @@ See docs/patrol.md for what each kind means.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.scoping import ShopOwnedManager
 
@@ -30,24 +31,24 @@ class PatrolReport(models.Model):
 
 class PatrolFinding(models.Model):
     class Kind(models.TextChoices):
-        STALE_CACHE = "stale_cache", "商品缓存过期"
-        STALE_DISPLAY = "stale_display", "列表/详情价与实际价不一致"
-        ENDED_TAG = "ended_tag", "活动已结束仍显示标签"
-        STALE_SEARCH = "stale_search", "搜索索引与商品不一致"
-        PROMO_OUT_OF_STOCK = "promo_oos", "活动商品缺货"
-        BELOW_COST = "below_cost", "售价低于成本"
-        IMAGE = "image", "图片缺失或损坏"
-        STALE_PAGE = "stale_page", "页面缓存与商品不一致"
+        STALE_CACHE = "stale_cache", _("商品缓存过期")
+        STALE_DISPLAY = "stale_display", _("列表/详情价与实际价不一致")
+        ENDED_TAG = "ended_tag", _("活动已结束仍显示标签")
+        STALE_SEARCH = "stale_search", _("搜索索引与商品不一致")
+        PROMO_OUT_OF_STOCK = "promo_oos", _("活动商品缺货")
+        BELOW_COST = "below_cost", _("售价低于成本")
+        IMAGE = "image", _("图片缺失或损坏")
+        STALE_PAGE = "stale_page", _("页面缓存与商品不一致")
 
     class Fix(models.TextChoices):
         NONE = "", "—"
-        REFRESH_CACHE = "refresh_cache", "刷新商品缓存"
-        REPRICE = "reprice", "重算展示价"
-        REINDEX = "reindex", "重建搜索索引"
+        REFRESH_CACHE = "refresh_cache", _("刷新商品缓存")
+        REPRICE = "reprice", _("重算展示价")
+        REINDEX = "reindex", _("重建搜索索引")
 
     class Status(models.TextChoices):
-        OPEN = "open", "待处理"
-        FIXED = "fixed", "已修复"
+        OPEN = "open", _("待处理")
+        FIXED = "fixed", _("已修复")
 
     shop = models.ForeignKey("merchants.Shop", on_delete=models.CASCADE, related_name="+")
     report = models.ForeignKey(PatrolReport, on_delete=models.CASCADE, related_name="findings")

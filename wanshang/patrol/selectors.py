@@ -56,7 +56,7 @@ def findings_by_kind(*, shop, report) -> list[KindGroup]:
     return [
         KindGroup(
             kind=k,
-            label=label,
+            label=str(label),
             findings=groups[k],
             open_count=sum(1 for f in groups[k] if f.status == PatrolFinding.Status.OPEN),
         )
@@ -121,7 +121,7 @@ def platform_overview(*, limit: int = 50) -> list[ShopPatrolRow]:
             products_checked=r.products_checked,
             findings_count=r.findings_count,
             open_count=sum(open_by.get(r.pk, {}).values()),
-            by_kind={KIND_LABELS[k]: n for k, n in open_by.get(r.pk, {}).items()},
+            by_kind={str(KIND_LABELS[k]): n for k, n in open_by.get(r.pk, {}).items()},
         )
         for r in reports.values()
         if r.shop_id in shops

@@ -51,6 +51,7 @@ class Cluster:
         self.log = tmp_path / "jobs.log"
         self.log.touch()
         self.procs: list[subprocess.Popen] = []
+        self.outs: list = []  # the workers' log files, closed in stop()
         db = connection.settings_dict
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DB_POOL_MAX"}},
@@ -100,6 +101,7 @@ class Cluster:
             start_new_session=True,  # its own process group: SIGKILL reaches the pool's child too
         )
         self.procs.append(proc)
+        self.outs.append(out)
         return proc
 
     def send(self, job: str) -> None:
@@ -128,6 +130,8 @@ class Cluster:
     def stop(self) -> None:
         for proc in self.procs:  # nothing to finish gracefully: the test has seen what it needed
             self.kill(proc)
+        for out in self.outs:
+            out.close()
         keys = list(self.redis.scan_iter(match=f"{self.prefix}*", count=1000))
         if keys:
             self.redis.delete(*keys)

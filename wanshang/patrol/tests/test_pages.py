@@ -113,3 +113,14 @@ def test_the_platform_overview_counts_each_shops_latest_report_only(client, seed
     assert len(rows) == 1 and rows[0].day == report.day
     PatrolFinding.objects.filter(report=older).update(status="fixed")  # the older report's state is not read
     assert [r.open_count for r in platform_overview() if r.shop.pk == shop.pk] == [report.findings_count]
+
+
+def test_the_seller_page_in_english_names_kinds_fixes_and_surfaces_in_english(client, seeded):
+    shop, _, _ = seeded
+    client.force_login(shop.owner)
+    page = client.get("/seller/patrol/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Search index differs from the product" in page and "Rebuild search index" in page
+    assert "Actual" in page and "Search index" in page
+    assert "搜索索引与商品不一致" not in page
+    answer = client.get("/api/seller/patrol", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert {g["label"] for g in answer["groups"]} >= {"Search index differs from the product"}
