@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     # bounded contexts
     "wanshang.accounts",
     "wanshang.merchants",
+    "wanshang.inbox",
     "wanshang.adlaw",
     "wanshang.media",
     "wanshang.catalog",
@@ -500,6 +501,8 @@ WANSHANG = {
     # an item opened by a warning must be fixed within this many hours, or it earns its points
     "HEALTH_FIX_HOURS": int(os.environ.get("HEALTH_FIX_HOURS", "48")),
     "HEALTH_WINDOW_DAYS": int(os.environ.get("HEALTH_WINDOW_DAYS", "30")),
+    # an open item whose deadline is this many hours away or less gets one reminder in the shop's inbox
+    "HEALTH_REMIND_HOURS": int(os.environ.get("HEALTH_REMIND_HOURS", "12")),
     # points count for 365 days from the day they were given ("rolling"), or to the end of that calendar
     # year in Asia/Shanghai ("calendar")
     "HEALTH_POINTS_EXPIRY": os.environ.get("HEALTH_POINTS_EXPIRY", "rolling"),

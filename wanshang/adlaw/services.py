@@ -23,6 +23,8 @@ from wanshang.adlaw.models import (
 )
 from wanshang.adlaw.termfile import read_terms
 from wanshang.adlaw.types import Hit
+from wanshang.common import events
+from wanshang.common.domain_events import AdlawClaimDecided, AdlawRescanFound
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.merchants.services import shop_update_settings
 
@@ -355,6 +357,16 @@ def claim_decide(*, claim_id, reviewer, approve: bool, reason: str) -> Claim:
         claim.reviewed_by = reviewer
         claim.reviewed_at = timezone.now()
         claim.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
+        events.publish(
+            AdlawClaimDecided(
+                shop_id=claim.shop_id,
+                claim_id=claim.pk,
+                term=claim.term,
+                approved=approve,
+                reason=reason,
+                at=claim.reviewed_at,
+            )
+        )
         if approve:
             _rescan_rows(
                 ScannedText.objects.filter(shop_id=claim.shop_id), now=claim.reviewed_at, mark_new=False
@@ -410,8 +422,38 @@ def texts_rescan(*, now=None) -> int:
         return 0
     target = state.version
     done = _rescan_rows(ScannedText.objects.exclude(list_version=target), now=now, mark_new=True)
-    TermListState.objects.filter(pk=1).update(rescanned_version=target, rescanned_at=now)
+    with transaction.atomic():
+        _announce_new_hits(version=target, since=state.rescanned_at, now=now)
+        TermListState.objects.filter(pk=1).update(rescanned_version=target, rescanned_at=now)
     return done
+
+
+def _announce_new_hits(*, version: int, since, now) -> int:
+    """One AdlawRescanFound per shop whose texts this rescan (or a run of it killed midway) marked with new
+    terms: how many texts, how many new terms, the first few of them. Read from the marks the rows carry, so a
+    run that redoes a killed one still counts the rows the killed one marked. Returns the shops told."""
+    rows = ScannedText.objects.filter(open_count__gt=0, hits_since__isnull=False)
+    if since is not None:
+        rows = rows.filter(hits_since__gt=since)
+    per_shop: dict[int, tuple[int, dict[str, None]]] = {}
+    for shop_id, new_terms in rows.order_by("shop_id", "pk").values_list("shop_id", "new_terms").iterator():
+        if not new_terms:
+            continue
+        texts, terms = per_shop.get(shop_id, (0, {}))
+        terms.update(dict.fromkeys(new_terms))
+        per_shop[shop_id] = (texts + 1, terms)
+    for shop_id, (texts, terms) in per_shop.items():
+        events.publish(
+            AdlawRescanFound(
+                shop_id=shop_id,
+                version=version,
+                texts=texts,
+                term_count=len(terms),
+                terms=tuple(list(terms)[:10]),
+                at=now,
+            )
+        )
+    return len(per_shop)
 
 
 def shop_settings_save(*, shop, name, description, logo_url="", ship_within_hours=None):

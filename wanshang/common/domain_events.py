@@ -10,7 +10,7 @@ docs/architecture.md lists each event with its publisher and subscribers.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from wanshang.common.events import DomainEvent
 
@@ -276,3 +276,126 @@ class ImageDeclarationChanged(DomainEvent):
 
     shop_id: int
     asset_id: int
+
+
+# --- rules and risk: what the seller's inbox (消息中心) tells the shops ------------------------------------------
+# Each is published in the transaction of its change by an app above the inbox; the inbox subscribes after commit
+# and writes one message per event (its dedupe key makes a retried handler write nothing more).
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdlawRescanFound(DomainEvent):
+    """The nightly 广告法 rescan (the term list moved to `version`) found terms a shop's texts did not have
+    before: `texts` texts now carry `term_count` new terms, the first of them listed in `terms` (at most 10).
+    One event per shop and list version, so the shop gets one message per rescan, not one per hit."""
+
+    shop_id: int
+    version: int
+    texts: int
+    term_count: int
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdlawClaimDecided(DomainEvent):
+    """The platform approved or rejected a shop's 广告法 exemption claim for `term`, with its `reason`."""
+
+    shop_id: int
+    claim_id: int
+    term: str
+    approved: bool
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlatformRulePublished(DomainEvent):
+    """规则中心: the platform published version `version` of rule `code` (every shop is to acknowledge it)."""
+
+    rule_id: int
+    code: str
+    version: int
+    title: str
+    effective_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthItemOpened(DomainEvent):
+    """体检中心: a warning opened item `item_id` (`kind`: an indicator key or a registered item kind) that the
+    shop must fix by `deadline_at`."""
+
+    shop_id: int
+    item_id: int
+    kind: str
+    title: str
+    deadline_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthItemDeadlineNear(DomainEvent):
+    """体检中心: an open item's deadline falls within the reminder window (HEALTH_REMIND_HOURS); published once
+    per item by the `health.deadlines` job (the item's `reminded_at` is set by a conditional update)."""
+
+    shop_id: int
+    item_id: int
+    title: str
+    deadline_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthPointsGiven(DomainEvent):
+    """体检中心: item `item_id` was left unfixed at its deadline and earned `points` penalty points (once)."""
+
+    shop_id: int
+    item_id: int
+    title: str
+    points: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShopSanctionChanged(DomainEvent):
+    """体检中心: a sanction (`kind`: search_demote / no_campaign / no_ads / suspend) was set (`active`) or lifted
+    because the shop's live points are now `points`. `audit_id`: the health audit row of the change."""
+
+    shop_id: int
+    kind: str
+    active: bool
+    points: int
+    audit_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthAppealDecided(DomainEvent):
+    """体检中心: the platform upheld or overturned (`overturned`) the shop's appeal against item `item_id`."""
+
+    shop_id: int
+    appeal_id: int
+    item_id: int
+    title: str
+    overturned: bool
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageDeclarationDecided(DomainEvent):
+    """The platform approved or rejected (with `reason`) the authorisation of a picture's logo/portrait
+    declaration (`kind`: brand / portrait). A declaration may be reviewed again after a new upload: `at`
+    tells the decisions apart."""
+
+    shop_id: int
+    declaration_id: int
+    asset_id: int
+    kind: str
+    approved: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PatrolReportReady(DomainEvent):
+    """日常巡检: the shop's report of `day` is finished with `findings` findings over `products_checked`
+    products (published only when it found something)."""
+
+    shop_id: int
+    report_id: int
+    day: date
+    findings: int
+    products_checked: int

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.adlaw.selectors import shop_hit_counts
 from wanshang.aftersales.selectors import shops_cases_by_reason, shops_disputes_decided, shops_refunded_orders
@@ -147,8 +148,8 @@ def slow_response(*, shop_ids, since, until):
 register(
     Indicator(
         key="late_shipment",
-        label="延迟发货率",
-        definition="近30天发货截止时间已到的订单中，未按承诺时间发货（延迟发货判定且未豁免）的订单占比。",
+        label=_("延迟发货率"),
+        definition=_("近30天发货截止时间已到的订单中，未按承诺时间发货（延迟发货判定且未豁免）的订单占比。"),
         unit=RATE,
         compute=late_shipment,
         threshold=0.05,
@@ -160,8 +161,10 @@ register(
 register(
     Indicator(
         key="not_as_described",
-        label="描述不符投诉率",
-        definition="近30天买家以“描述不符”发起的售后单数 ÷ 近30天支付订单数；平台介入判定商家无责（驳回买家）的不计。",
+        label=_("描述不符投诉率"),
+        definition=_(
+            "近30天买家以“描述不符”发起的售后单数 ÷ 近30天支付订单数；平台介入判定商家无责（驳回买家）的不计。"
+        ),
         unit=RATE,
         compute=not_as_described,
         threshold=0.02,
@@ -173,8 +176,8 @@ register(
 register(
     Indicator(
         key="refund_rate",
-        label="退款率",
-        definition="近30天退款成功的订单数（去重）÷ 近30天支付订单数。",
+        label=_("退款率"),
+        definition=_("近30天退款成功的订单数（去重）÷ 近30天支付订单数。"),
         unit=RATE,
         compute=refund_rate,
         threshold=0.15,
@@ -186,8 +189,8 @@ register(
 register(
     Indicator(
         key="dispute_loss",
-        label="纠纷败诉率",
-        definition="近30天平台介入已判定的售后单中，判商家责任（全额/部分退款、先退货后退款）的占比。",
+        label=_("纠纷败诉率"),
+        definition=_("近30天平台介入已判定的售后单中，判商家责任（全额/部分退款、先退货后退款）的占比。"),
         unit=RATE,
         compute=dispute_loss,
         threshold=0.3,
@@ -199,8 +202,10 @@ register(
 register(
     Indicator(
         key="dsr",
-        label="店铺评分（DSR）",
-        definition="描述相符、服务态度、物流服务三项评分的平均（评价中心的滚动窗口，默认180天，每位买家每月计入有限次数）。",
+        label=_("店铺评分（DSR）"),
+        definition=_(
+            "描述相符、服务态度、物流服务三项评分的平均（评价中心的滚动窗口，默认180天，每位买家每月计入有限次数）。"
+        ),
         unit=SCORE,
         compute=dsr,
         threshold=4.5,
@@ -213,8 +218,10 @@ register(
 register(
     Indicator(
         key="price_rule_hits",
-        label="价格违规（明码标价）",
-        definition="近30天触发的价格规则提醒（§16 划线价高于7天最低成交价、§17 先提价后打折）中尚未处理的条数。",
+        label=_("价格违规（明码标价）"),
+        definition=_(
+            "近30天触发的价格规则提醒（§16 划线价高于7天最低成交价、§17 先提价后打折）中尚未处理的条数。"
+        ),
         unit=COUNT,
         compute=price_rule_hits,
         threshold=0,
@@ -226,8 +233,10 @@ register(
 register(
     Indicator(
         key="slow_response",
-        label="客服慢响应率",
-        definition="近30天买家发起的咨询中，客服未在3分钟内首次回复的占比（与数据中心·客服数据的3分钟回复率互补）。",
+        label=_("客服慢响应率"),
+        definition=_(
+            "近30天买家发起的咨询中，客服未在3分钟内首次回复的占比（与数据中心·客服数据的3分钟回复率互补）。"
+        ),
         unit=RATE,
         compute=slow_response,
         threshold=0.5,
@@ -248,9 +257,11 @@ def image_problems(*, shop_ids, since, until):
 register(
     Indicator(
         key="adlaw_hits",
-        label="广告法违规用语",
-        definition="买家可见的文字（商品标题、详情、店铺简介、优惠券与活动名称、推广创意、客服话术、评价回复）中，"
-        "近30天出现且仍未修改、未获豁免的广告法禁用或慎用用语条数。",
+        label=_("广告法违规用语"),
+        definition=_(
+            "买家可见的文字（商品标题、详情、店铺简介、优惠券与活动名称、推广创意、客服话术、评价回复）中，"
+            "近30天出现且仍未修改、未获豁免的广告法禁用或慎用用语条数。"
+        ),
         unit=COUNT,
         compute=count_of(shop_hit_counts),
         threshold=0,
@@ -262,9 +273,11 @@ register(
 register(
     Indicator(
         key="image_problems",
-        label="商品图片问题",
-        definition="在售商品当前未解决的图片问题数：主图分辨率不足、非1:1、模糊、主图数量不足、同店重复使用，"
-        "以及标记含品牌标识或人物肖像却缺少或被驳回授权文件的图片。",
+        label=_("商品图片问题"),
+        definition=_(
+            "在售商品当前未解决的图片问题数：主图分辨率不足、非1:1、模糊、主图数量不足、同店重复使用，"
+            "以及标记含品牌标识或人物肖像却缺少或被驳回授权文件的图片。"
+        ),
         unit=COUNT,
         compute=image_problems,
         threshold=0,

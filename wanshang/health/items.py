@@ -8,6 +8,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wanshang.common import events
+from wanshang.common.domain_events import (
+    HealthAppealDecided,
+    HealthItemDeadlineNear,
+    HealthItemOpened,
+    HealthPointsGiven,
+)
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.health.kinds import kind as kind_of
 from wanshang.health.models import (
@@ -32,8 +39,8 @@ def audit(
     item=None,
     appeal=None,
     now=None,
-):
-    HealthAudit.objects.create(
+) -> HealthAudit:
+    return HealthAudit.objects.create(
         shop_id=shop_id,
         item=item,
         appeal=appeal,
@@ -87,6 +94,16 @@ def item_open(
                 deadline_at=now + timedelta(hours=settings.WANSHANG["HEALTH_FIX_HOURS"]),
             )
             audit(shop_id=shop_id, item=item, action="open", note=title, now=now)
+            events.publish(
+                HealthItemOpened(
+                    shop_id=shop_id,
+                    item_id=item.pk,
+                    kind=kind,
+                    title=item.title,
+                    deadline_at=item.deadline_at,
+                    at=now,
+                )
+            )
     except IntegrityError:  # opened by a concurrent run: the partial unique index keeps one
         return None
     return item
@@ -232,7 +249,39 @@ def item_penalise(*, item_id: int, now) -> PenaltyPoint | None:
             expires_at=points_expire_at(item.deadline_at),
         )
         audit(shop_id=item.shop_id, item=item, action="penalised", note=f"逾期未整改，扣{points}分", now=now)
+        events.publish(
+            HealthPointsGiven(shop_id=item.shop_id, item_id=item.pk, title=item.title, points=points, at=now)
+        )
     return penalty
+
+
+def items_remind_due(*, now=None) -> int:
+    """One reminder per open item whose deadline is at most HEALTH_REMIND_HOURS away and still ahead: the
+    conditional update of `reminded_at` picks each item once (a repeated or concurrent run reminds nobody
+    twice; a run after downtime reminds the items still before their deadline, the overdue ones get their
+    points instead). Publishes HealthItemDeadlineNear in the update's transaction. Returns how many."""
+    now = now or timezone.now()
+    horizon = now + timedelta(hours=settings.WANSHANG["HEALTH_REMIND_HOURS"])
+    due = HealthItem.objects.filter(
+        status=ItemStatus.OPEN, reminded_at__isnull=True, deadline_at__gt=now, deadline_at__lte=horizon
+    )
+    reminded = 0
+    for item_id in list(due.order_by("deadline_at", "pk").values_list("pk", flat=True)[:BATCH]):
+        with transaction.atomic():
+            if not HealthItem.objects.filter(pk=item_id, reminded_at__isnull=True).update(reminded_at=now):
+                continue  # another run took it
+            item = HealthItem.objects.get(pk=item_id)
+            events.publish(
+                HealthItemDeadlineNear(
+                    shop_id=item.shop_id,
+                    item_id=item.pk,
+                    title=item.title,
+                    deadline_at=item.deadline_at,
+                    at=now,
+                )
+            )
+            reminded += 1
+    return reminded
 
 
 def items_penalise_due(*, now=None) -> set[int]:
@@ -318,5 +367,16 @@ def appeal_decide(*, actor, appeal_id, decision: str, note: str, now=None) -> Ap
             actor_kind="platform",
             note=note,
             now=now,
+        )
+        events.publish(
+            HealthAppealDecided(
+                shop_id=appeal.shop_id,
+                appeal_id=appeal.pk,
+                item_id=item.pk,
+                title=item.title,
+                overturned=decision == "overturn",
+                note=note,
+                at=now,
+            )
         )
     return appeal

@@ -70,6 +70,7 @@ class HealthItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the deadline reminder went out (once)
 
     objects = ShopOwnedManager()
 

@@ -7,6 +7,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from wanshang.common import events
+from wanshang.common.domain_events import PlatformRulePublished
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.health.items import _text
 from wanshang.health.models import PlatformRule, RuleAck
@@ -31,7 +33,7 @@ def rule_publish(*, actor, code: str, title: str, body: str, effective_at, now=N
         try:
             with transaction.atomic():
                 last = PlatformRule.objects.filter(code=code).aggregate(v=Max("version"))["v"] or 0
-                return PlatformRule.objects.create(
+                rule = PlatformRule.objects.create(
                     code=code,
                     version=last + 1,
                     title=title,
@@ -40,6 +42,17 @@ def rule_publish(*, actor, code: str, title: str, body: str, effective_at, now=N
                     published_by=actor,
                     published_at=now,
                 )
+                events.publish(
+                    PlatformRulePublished(
+                        rule_id=rule.pk,
+                        code=code,
+                        version=rule.version,
+                        title=title,
+                        effective_at=effective_at,
+                        at=now,
+                    )
+                )
+                return rule
         except IntegrityError:  # a concurrent publish took the version: take the next
             continue
     raise Conflict("规则正在被同时发布，请稍后重试")

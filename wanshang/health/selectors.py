@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wanshang.common.errors import NotFound
 from wanshang.health import indicators as registry
@@ -28,16 +29,16 @@ from wanshang.merchants.selectors import SANCTION_LABELS, shop_list, shop_sancti
 ITEM_STATUS_LABELS = dict(ItemStatus.choices)
 APPEAL_STATUS_LABELS = dict(AppealStatus.choices)
 AUDIT_LABELS = {
-    "open": "发现问题，开始整改计时",
-    "fixed": "商家标记已整改",
-    "verified": "核验通过",
-    "sent_back": "核验未通过，退回整改",
-    "penalised": "逾期未整改，扣分",
-    "appeal": "商家提交申诉",
-    "appeal_uphold": "平台维持原判",
-    "appeal_overturn": "平台撤销扣分",
-    "sanction_set": "处罚生效",
-    "sanction_lift": "处罚解除",
+    "open": _("发现问题，开始整改计时"),
+    "fixed": _("商家标记已整改"),
+    "verified": _("核验通过"),
+    "sent_back": _("核验未通过，退回整改"),
+    "penalised": _("逾期未整改，扣分"),
+    "appeal": _("商家提交申诉"),
+    "appeal_uphold": _("平台维持原判"),
+    "appeal_overturn": _("平台撤销扣分"),
+    "sanction_set": _("处罚生效"),
+    "sanction_lift": _("处罚解除"),
 }
 LEVEL_NAMES = {1: "一钻", 2: "二钻", 3: "三钻", 4: "四钻", 5: "五钻"}
 
@@ -144,7 +145,7 @@ def item_appeals(*, item) -> list[Appeal]:
 def item_audit(*, item) -> list[HealthAudit]:
     rows = list(item.audit.select_related("actor"))
     for row in rows:
-        row.label = AUDIT_LABELS.get(row.action, row.action)
+        row.label = str(AUDIT_LABELS.get(row.action, row.action))
     return rows
 
 

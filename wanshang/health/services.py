@@ -12,6 +12,7 @@ from wanshang.health.items import item_mark_fixed as item_mark_fixed
 from wanshang.health.items import item_open as item_open
 from wanshang.health.items import item_verify as item_verify
 from wanshang.health.items import items_penalise_due as items_penalise_due
+from wanshang.health.items import items_remind_due as items_remind_due
 from wanshang.health.items import items_verify_auto as items_verify_auto
 from wanshang.health.kinds import ItemKind as ItemKind
 from wanshang.health.kinds import register_kind as register_kind
@@ -33,9 +34,11 @@ def appeal_decide(*, actor, appeal_id, decision: str, note: str, now=None):
 
 
 def deadlines_run(*, now=None) -> int:
-    """The `health.deadlines` job: re-verify fixed items, penalise overdue ones once, then bring sanctions in
-    line with the points (new points, expired points). Returns the changes made."""
+    """The `health.deadlines` job: re-verify fixed items, remind the shops of deadlines near (once per item),
+    penalise overdue ones once, then bring sanctions in line with the points (new points, expired points).
+    Returns the changes made."""
     now = now or timezone.now()
     verified = items_verify_auto(now=now)
+    items_remind_due(now=now)
     items_penalise_due(now=now)
     return verified + sanctions_evaluate(now=now)

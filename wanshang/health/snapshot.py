@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wanshang.health import indicators as registry
 from wanshang.health.items import item_open
@@ -69,8 +69,9 @@ def indicators_compute(*, now=None) -> int:
         for ind in registry.indicators():
             readings = ind.compute(shop_ids=shop_ids, since=since, until=now)
             for shop_id, value in _store(ind, shop_ids, readings, day=day, now=now):
-                text = warning_text(ind, value)
-                item = item_open(shop_id=shop_id, kind=ind.key, title=str(ind.label), detail=text, now=now)
+                with translation.override(settings.LANGUAGE_CODE):  # stored: in the site's language
+                    text, title = warning_text(ind, value), str(ind.label)
+                item = item_open(shop_id=shop_id, kind=ind.key, title=title, detail=text, now=now)
                 opened += item is not None
     credits_compute(shop_ids=all_ids, now=now)
     return opened

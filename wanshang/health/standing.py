@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from wanshang.ads.services import serving_invalidate
+from wanshang.common import events
+from wanshang.common.domain_events import ShopSanctionChanged
 from wanshang.health.items import audit
 from wanshang.health.models import PenaltyPoint
 from wanshang.health.snapshot import live_points
@@ -15,6 +17,14 @@ from wanshang.merchants.services import shop_sanction_clear, shop_sanction_set
 
 def sanctions_for(points: int) -> set[str]:
     return {kind for threshold, kind in settings.WANSHANG["HEALTH_SANCTIONS"] if points >= threshold}
+
+
+def _announce(row, *, kind: str, active: bool, points: int) -> None:
+    events.publish(
+        ShopSanctionChanged(
+            shop_id=row.shop_id, kind=kind, active=active, points=points, audit_id=row.pk, at=row.created_at
+        )
+    )
 
 
 def sanctions_evaluate(*, now=None, shop_ids=None) -> int:
@@ -34,18 +44,20 @@ def sanctions_evaluate(*, now=None, shop_ids=None) -> int:
             reason = f"体检中心扣分 {points.get(shop_id, 0)} 分，达到“{SANCTION_LABELS[kind]}”处罚线"
             with transaction.atomic():
                 if shop_sanction_set(shop_id=shop_id, kind=kind, reason=reason, now=now):
-                    audit(shop_id=shop_id, action="sanction_set", note=f"{kind}：{reason}", now=now)
+                    row = audit(shop_id=shop_id, action="sanction_set", note=f"{kind}：{reason}", now=now)
+                    _announce(row, kind=kind, active=True, points=points.get(shop_id, 0))
                     changed += 1
                     ads_changed |= kind == "no_ads"
         for kind in sorted(have - want):
             with transaction.atomic():
                 if shop_sanction_clear(shop_id=shop_id, kind=kind):
-                    audit(
+                    row = audit(
                         shop_id=shop_id,
                         action="sanction_lift",
                         note=f"{kind}：扣分降至 {points.get(shop_id, 0)} 分，解除“{SANCTION_LABELS[kind]}”",
                         now=now,
                     )
+                    _announce(row, kind=kind, active=False, points=points.get(shop_id, 0))
                     changed += 1
                     ads_changed |= kind == "no_ads"
     if ads_changed:

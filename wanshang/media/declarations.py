@@ -20,7 +20,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from wanshang.common import events
-from wanshang.common.domain_events import ImageDeclarationChanged
+from wanshang.common.domain_events import ImageDeclarationChanged, ImageDeclarationDecided
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.media.models import ImageDeclaration, ImageDuplicate, MediaAsset
 
@@ -173,6 +173,17 @@ def declaration_review(*, operator, declaration_id, approve: bool, reason: str =
         declaration.reviewed_by = operator
         declaration.reviewed_at = timezone.now()
         declaration.save()
+        events.publish(
+            ImageDeclarationDecided(
+                shop_id=declaration.shop_id,
+                declaration_id=declaration.pk,
+                asset_id=declaration.asset_id,
+                kind=declaration.kind,
+                approved=approve,
+                reason=declaration.reason,
+                at=declaration.reviewed_at,
+            )
+        )
         return _published(declaration)
 
 

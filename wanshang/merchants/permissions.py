@@ -23,6 +23,7 @@ SERVICE_HANDLE = "service.handle"  # 客服: personal quick phrases, read the FA
 SERVICE_MANAGE = "service.manage"  # 客服设置: hours, auto-replies, shop-wide phrases, FAQ, SLA policies
 ADS_MANAGE = "ads.manage"  # 推广中心: the ad account (top-up, ledger), plans, groups, keywords, creatives
 HEALTH_HANDLE = "health.handle"  # 体检中心: mark items fixed, appeal, acknowledge platform rules
+INBOX_READ = "inbox.read"  # 消息中心: read the shop's messages, mark them read
 
 ALL = {
     PRODUCT_EDIT,
@@ -44,6 +45,7 @@ ALL = {
     SERVICE_MANAGE,
     ADS_MANAGE,
     HEALTH_HANDLE,
+    INBOX_READ,
 }
 
 STORE_ROLE = StaffRole.STORE  # 门店: limited to the stores it is assigned to (wanshang.stores)
@@ -62,10 +64,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         STORE_EDIT,
         ADS_MANAGE,
         HEALTH_HANDLE,
+        INBOX_READ,
     },
-    StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE, REVIEW_HANDLE, SERVICE_HANDLE},
-    StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP},
-    StaffRole.FINANCE: {ORDER_VIEW, FINANCE_VIEW, DATA_VIEW},
+    StaffRole.SERVICE: {ORDER_VIEW, REFUND_HANDLE, REVIEW_HANDLE, SERVICE_HANDLE, INBOX_READ},
+    StaffRole.WAREHOUSE: {STOCK_EDIT, ORDER_VIEW, ORDER_SHIP, INBOX_READ},
+    StaffRole.FINANCE: {ORDER_VIEW, FINANCE_VIEW, DATA_VIEW, INBOX_READ},
     # 门店: the 核销 page and its own stores' pickup orders, nothing else (no order list, no shipping)
     StaffRole.STORE: {PICKUP_VERIFY},
 }
@@ -90,6 +93,7 @@ LABELS = {
     SERVICE_MANAGE: _("客服设置"),
     ADS_MANAGE: _("推广中心"),
     HEALTH_HANDLE: _("体检中心"),
+    INBOX_READ: _("消息中心"),
 }
 
 

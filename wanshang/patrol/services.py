@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from wanshang.catalog.selectors import products_on_sale_of_shop
 from wanshang.catalog.services import product_cache_refresh
+from wanshang.common import events
+from wanshang.common.domain_events import PatrolReportReady
 from wanshang.common.errors import Conflict, NotFound
 from wanshang.marketing.services import display_prices_refresh
 from wanshang.merchants.selectors import shop_list_open
@@ -57,6 +59,17 @@ def patrol_run_shop(*, shop, day=None, now=None) -> PatrolReport:
         report.started_at, report.finished_at = now, timezone.now()
         report.products_checked, report.findings_count = checked, len(found)
         report.save()
+        if found:  # the shop hears of a report only when there is something to do
+            events.publish(
+                PatrolReportReady(
+                    shop_id=shop.pk,
+                    report_id=report.pk,
+                    day=day,
+                    findings=len(found),
+                    products_checked=checked,
+                    at=report.finished_at,
+                )
+            )
     return report
 
 

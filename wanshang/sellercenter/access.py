@@ -16,13 +16,20 @@ from django.utils.translation import pgettext_lazy
 
 from wanshang.accounts.api_auth import BearerToken, Session
 from wanshang.common.errors import DomainError, PermissionDenied
+from wanshang.inbox.selectors import unread_count
 from wanshang.merchants import permissions as P
 from wanshang.merchants.selectors import staff_for_user, staff_require
 
 # (group, [(label, url name, "active" key)]). Who sees an entry is not written here: it is the permission the
 # entry's view declared with @seller_view (see `view_perm`), so the menu and the page cannot disagree.
 NAV = [
-    (_("概览"), [(_("工作台"), "sellercenter:dashboard", "dashboard")]),
+    (
+        _("概览"),
+        [
+            (_("工作台"), "sellercenter:dashboard", "dashboard"),
+            (_("消息中心"), "sellercenter:inbox", "inbox"),
+        ],
+    ),
     (
         pgettext_lazy("seller nav group", "商品"),
         [
@@ -233,6 +240,8 @@ def seller_context(request) -> dict:
         "staff": staff,
         "shop": request.shop,
         "nav": nav_for(staff),
+        # the bell in the header of every page: one indexed count query, for the roles that read the inbox
+        "inbox_unread": unread_count(shop=request.shop) if P.role_can(staff.role, P.INBOX_READ) else None,
         "allowed": {
             name: P.role_can(staff.role, perm)
             for name, perm in (

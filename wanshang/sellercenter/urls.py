@@ -10,6 +10,7 @@ from wanshang.sellercenter.views import (
     helpdesk,
     home,
     imagechecks,
+    inbox,
     inventory,
     marketing,
     orders,
@@ -31,6 +32,11 @@ urlpatterns = [
     path("apply/", home.apply, name="apply"),
     path("apply/status/", home.apply_status, name="apply_status"),
     path("regions/", home.regions, name="regions"),
+    # 消息中心
+    path("inbox/", inbox.inbox_view, name="inbox"),
+    path("inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
+    path("inbox/<int:message_id>/read/", inbox.inbox_read, name="inbox_read"),
+    path("inbox/<int:message_id>/open/", inbox.inbox_open, name="inbox_open"),
     # 商品
     path("products/", products.product_list, name="product_list"),
     path("products/new/", products.product_create, name="product_create"),

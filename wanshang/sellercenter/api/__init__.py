@@ -60,6 +60,7 @@ from wanshang.sellercenter.api.copywriting import router as copywriting_router
 from wanshang.sellercenter.api.health import router as health_router
 from wanshang.sellercenter.api.helpdesk import router as helpdesk_router
 from wanshang.sellercenter.api.imagechecks import router as imagechecks_router
+from wanshang.sellercenter.api.inbox import router as inbox_router
 from wanshang.sellercenter.api.media import router as media_router
 from wanshang.sellercenter.api.patrol import router as patrol_router
 from wanshang.sellercenter.api.pickers import router as pickers_router
@@ -611,6 +612,7 @@ def _mount_data():
     router.add_router("", ads_audience_router, tags=["seller ads audience"])
     router.add_router("", adlaw_router, tags=["seller adlaw"])
     router.add_router("", health_router, tags=["seller health"])
+    router.add_router("", inbox_router, tags=["seller inbox"])
 
 
 _mount_data()
