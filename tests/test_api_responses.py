@@ -29,6 +29,7 @@ from tests.contract_ads_serving import seller_ads_reports
 from tests.contract_copywriting import seller_copywriting
 from tests.contract_health import platform_health, seller_health
 from tests.contract_imagecheck import platform_image_checks, seller_image_checks
+from tests.contract_inbox import seller_inbox
 from tests.contract_patrol import platform_patrol, seller_patrol
 from wanshang.search.services import query_record, terms_refresh
 
@@ -1540,6 +1541,7 @@ def test_seller_answers_match_the_documented_schemas(
     seller_health(contract, owner, B, shop, make_user(is_staff=True))
     seller_copywriting(contract, owner, B, product, make_product(make_shop(name="别家店铺")))
     seller_patrol(contract, owner, B, shop, make_product, _logged_in(make_shop().owner))
+    seller_inbox(contract, owner, B, shop, make_user(is_staff=True), _logged_in(make_shop().owner))
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")
