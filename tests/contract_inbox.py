@@ -28,9 +28,7 @@ def seller_inbox(contract, owner, B: str, shop, operator, stranger) -> None:
     contract.call(owner, "get", f"{B}/inbox/unread-count", expect=200)
     first = next(m["id"] for m in page["items"] if not m["broadcast"])  # the shop's own
     read = f"{B}/inbox/messages/{{message_id}}/read"
-    contract.call(
-        stranger, "post", read, path={"message_id": first}, expect=404
-    )  # another shop's
+    contract.call(stranger, "post", read, path={"message_id": first}, expect=404)  # another shop's
     contract.call(owner, "post", read, path={"message_id": first}, expect=200)
     contract.call(owner, "post", read, path={"message_id": 10**9}, expect=404)
     contract.call(owner, "post", f"{B}/inbox/read-all", body={"kind": "health"}, expect=200)
