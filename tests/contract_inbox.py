@@ -31,6 +31,7 @@ def seller_inbox(contract, owner, B: str, shop, operator, stranger) -> None:
     contract.call(stranger, "post", read, path={"message_id": first}, expect=404)  # another shop's
     contract.call(owner, "post", read, path={"message_id": first}, expect=200)
     contract.call(owner, "post", read, path={"message_id": 10**9}, expect=404)
-    contract.call(owner, "post", f"{B}/inbox/read-all", body={"kind": "health"}, expect=200)
-    contract.call(owner, "post", f"{B}/inbox/read-all", body={"kind": "spam"}, expect=422)
+    contract.call(owner, "post", f"{B}/inbox/read-all", query={"kind": "health"}, expect=200)
+    contract.call(owner, "post", f"{B}/inbox/read-all", query={"kind": "spam"}, expect=422)
+    contract.call(owner, "post", f"{B}/inbox/read-all", expect=200)
     contract.call(Client(), "get", f"{B}/inbox/unread-count", expect=401)

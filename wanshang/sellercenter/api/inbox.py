@@ -10,7 +10,6 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from wanshang.common.api_paging import Paged, PageOut, Rows
 from wanshang.inbox.selectors import message_list, shown_all, unread_count
@@ -65,8 +64,7 @@ class InboxUnreadOut(Schema):
     unread: int = Field(description="未读消息数（含平台公告）")
 
 
-class InboxReadAllIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class InboxReadAllQuery(Schema):
     kind: KindIn | None = Field(None, description="只把该分类标为已读；不传：全部")
 
 
@@ -123,10 +121,9 @@ def seller_inbox_read(request, message_id: int):
     "/inbox/read-all",
     response={200: InboxReadAllOut, **ERRORS},
     summary="消息中心：全部标为已读",
-    description="可只标某一分类（kind）。422：kind 无效或多余字段。",
+    description="可只标某一分类（查询参数 kind）；没有请求体。422：kind 无效。",
     auth=seller_auth(P.INBOX_READ),
 )
-def seller_inbox_read_all(request, payload: InboxReadAllIn | None = None):
+def seller_inbox_read_all(request, q: Query[InboxReadAllQuery]):
     staff = _staff(request)
-    kind = payload.kind if payload else None
-    return {"marked": messages_mark_all_read(shop=staff.shop, user=request.user, kind=kind or "")}
+    return {"marked": messages_mark_all_read(shop=staff.shop, user=request.user, kind=q.kind or "")}
