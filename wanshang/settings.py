@@ -353,6 +353,11 @@ WANSHANG = {
         os.environ.get("REFUND_RISK_MEDIUM", "40")
     ),  # score from which the level is medium
     "REFUND_RISK_HIGH": int(os.environ.get("REFUND_RISK_HIGH", "70")),
+    # 极速退款 (docs/refund-risk.md): an unshipped 仅退款 refunded at application when all of these hold (our own
+    # starting values, unverified: settings); each shop may also turn it off in its 售后设置
+    "INSTANT_REFUND_ENABLED": env_bool("INSTANT_REFUND_ENABLED", True),
+    "INSTANT_REFUND_MAX_FEN": int(os.environ.get("INSTANT_REFUND_MAX_FEN", "50000")),  # ¥500 per application
+    "INSTANT_REFUND_MIN_ACCOUNT_DAYS": int(os.environ.get("INSTANT_REFUND_MIN_ACCOUNT_DAYS", "30")),
     "REFUND_RISK_WEIGHTS": {  # a reason's base weight; rates and counts scale it up to twice (docs/refund-risk.md)
         "refund_only_rate": 35,
         "return_rate": 20,

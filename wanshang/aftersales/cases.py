@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from wanshang.aftersales.instant import InstantVerdict, instant_refund_record, instant_refund_verdict
 from wanshang.aftersales.models import (
     OPEN_STATES,
     Case,
@@ -46,11 +47,12 @@ from wanshang.common.numbers import new_no
 from wanshang.fulfillment.types import Carrier
 from wanshang.inventory.services import Allocation, stock_confirm, stock_release, stock_reserve, stock_return
 from wanshang.media.services import image_upload
+from wanshang.orders.selectors import buyer_order_get, order_facts
 from wanshang.orders.selectors import no_reason_return_open as order_no_reason_return_open
-from wanshang.orders.selectors import order_facts
 from wanshang.orders.services import fen_to_points, order_lines_lock, order_lock, points_to_fen
 from wanshang.orders.types import OrderStatus
 from wanshang.payments.services import SETTLEMENT_KIND_RETURN_FREIGHT, settlement_charge
+from wanshang.shipping.selectors import shipped_units_by_line
 
 C, S, T = CaseStatus, OrderStatus, CaseType
 TRACKING_RE = re.compile(r"^[A-Za-z0-9-]{6,40}$")
@@ -138,7 +140,7 @@ def _check_units(order, order_lines, wanted, *, reason, now) -> None:
                 else f"“{line.title}”已全部退款或在售后中",
                 field="lines",
             )
-        if reason.no_reason and not no_reason_return_open(line=line, now=now):
+        if reason is not None and reason.no_reason and not no_reason_return_open(line=line, now=now):
             raise ValidationError(f"“{line.title}”不支持七天无理由退货或已超过期限", field="reason")
         asked[line_id] = asked.get(line_id, 0) + qty
 
@@ -190,7 +192,9 @@ def case_open(
     wanted = _parse_lines(lines)
     reason = _check_reason(reason_id, case_type)
     try:
-        return _open(buyer, order_id, case_type, wanted, reason, description, images, replacement_sku_id, now)
+        case, refund = _open(
+            buyer, order_id, case_type, wanted, reason, description, images, replacement_sku_id, now
+        )
     except _ReturnRequired as refused:
         risk_decision_record(  # the refusal rolled the case back; its audit row stands on its own
             assessment=refused.assessment,
@@ -202,6 +206,12 @@ def case_open(
             outcome="已签收订单的仅退款须先退货：已提示买家改选退货退款",
         )
         raise ValidationError(refused.message, field="type") from None
+    if (
+        refund is not None
+    ):  # 极速退款: the money goes back through the gateway after the commit, as on approval
+        refund_pay_back(refund)
+        case.refresh_from_db()
+    return case
 
 
 class _ReturnRequired(Exception):
@@ -210,13 +220,15 @@ class _ReturnRequired(Exception):
         self.assessment, self.message, self.shop_id, self.order_id = assessment, message, shop_id, order_id
 
 
-def _open(buyer, order_id, case_type, wanted, reason, description, images, replacement_sku_id, now) -> Case:
+def _open(buyer, order_id, case_type, wanted, reason, description, images, replacement_sku_id, now):
+    """The case (and, 极速退款, its processing refund) in one transaction under order → lines → case locks."""
     with transaction.atomic():
         order = order_lock(order_id, buyer=buyer)
         order_lines = order_lines_lock(order)
         _check_order(order, case_type, now)
         _check_units(order, order_lines, wanted, reason=reason, now=now)
         sku_id = _check_replacement(case_type, replacement_sku_id, order_lines, wanted)
+        free = unshipped_free(order=order, order_lines=order_lines)  # before this case holds its units
         amount = 0
         if case_type != T.EXCHANGE:
             amount = refund_quote(
@@ -247,7 +259,74 @@ def _open(buyer, order_id, case_type, wanted, reason, description, images, repla
             raise _ReturnRequired(assessment, refusal, shop_id=order.shop_id, order_id=order.pk)
         case_risk_store(case, assessment)
         _attach(case, images, user=buyer, role="buyer")
-    return case
+        refund = _instant(case, order, order_lines, wanted=wanted, free=free, assessment=assessment, now=now)
+    return case, refund
+
+
+def unshipped_free(*, order, order_lines) -> dict[int, int]:
+    """Units of each line neither in a package nor claimed (refunded, paying out, held by an open case)."""
+    claimed = claimed_units(order=order, order_lines=order_lines)
+    shipped = shipped_units_by_line(order_id=order.pk)
+    return {
+        line.pk: max(line.quantity - claimed.get(line.pk, 0) - shipped.get(line.pk, 0), 0)
+        for line in order_lines
+    }
+
+
+def _instant(case: Case, order, order_lines, *, wanted, free, assessment, now) -> Refund | None:
+    """极速退款 (instant.py): a 仅退款 that qualifies is approved by the system and its refund started here, in
+    the case's transaction under its locks; one that does not keeps its reasons and waits for the shop."""
+    if case.type != T.REFUND_ONLY:
+        return None
+    verdict = instant_refund_verdict(
+        buyer=case.buyer,
+        order=order,
+        case_type=case.type,
+        wanted=wanted,
+        unshipped_free=free,
+        amount_fen=case.amount_fen,
+        assessment=assessment,
+        now=now,
+    )
+    instant_refund_record(case, verdict, assessment)
+    if not verdict.eligible:
+        return None
+    case_transition(case, C.APPROVED, role="system", note="极速退款：符合条件，系统即时同意", now=now)
+    return _start_refund(
+        case, order=order, order_lines=order_lines, actor=None, role="system", note="极速退款处理中", now=now
+    )
+
+
+def case_instant_preview(
+    *, buyer, order_id, case_type: str, lines, reason_id=None, now=None
+) -> InstantVerdict:
+    """The buyer's eligibility preview before submitting: the same decision `case_open` takes, on the order as it
+    is now (no locks, nothing written). The case opened may still differ if the order changes in between.
+    Raises as `case_open` does for bad input (type, lines, reason) and an order that takes no case."""
+    now = now or timezone.now()
+    if case_type not in T.values:
+        raise ValidationError("请选择售后类型：仅退款、退货退款或换货", field="type")
+    wanted = _parse_lines(lines)
+    reason = _check_reason(reason_id, case_type) if reason_id not in (None, "") else None
+    order = buyer_order_get(buyer=buyer, order_id=order_id)
+    order_lines = list(order.lines.order_by("pk"))
+    _check_order(order, case_type, now)
+    _check_units(order, order_lines, wanted, reason=reason, now=now)
+    if case_type != T.REFUND_ONLY:
+        return InstantVerdict(eligible=False, reasons=(("not_refund_only", "极速退款只适用于仅退款"),))
+    quote = refund_quote(
+        order=order, lines=wanted, order_lines=order_lines, shop_fault=bool(reason and reason.fault == "shop")
+    )
+    return instant_refund_verdict(
+        buyer=buyer,
+        order=order,
+        case_type=case_type,
+        wanted=wanted,
+        unshipped_free=unshipped_free(order=order, order_lines=order_lines),
+        amount_fen=quote.amount_fen,
+        assessment=buyer_risk(buyer=buyer, now=now),
+        now=now,
+    )
 
 
 def _open_audit(case: Case, *, buyer, now) -> None:

@@ -180,6 +180,10 @@ class Case(models.Model):
     arbitrated_at = models.DateTimeField(null=True, blank=True)
     # sent to the platform by the refund-risk friction (not a dispute the buyer raised: not the shop's loss)
     risk_review = models.BooleanField(default=False)
+    # 极速退款 (docs/refund-risk.md): refunded at application, without the shop; else why not ([{"code", "text"}],
+    # 仅退款 only; the merchant and the platform see them, the buyer never)
+    instant_refund = models.BooleanField("极速退款", default=False)
+    instant_refund_reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -217,6 +221,19 @@ class Case(models.Model):
             if self.reship_carrier in Carrier.values
             else self.reship_carrier
         )
+
+
+class ShopAfterSalesSettings(models.Model):
+    """A shop's own after-sales settings, one row per shop once it changed one (no row: the defaults)."""
+
+    shop = models.OneToOneField("merchants.Shop", on_delete=models.CASCADE, related_name="+")
+    instant_refund = models.BooleanField("极速退款", default=True)  # the shop may turn it off
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShopOwnedManager()
 
 
 class CaseLine(models.Model):

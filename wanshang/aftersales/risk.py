@@ -51,6 +51,8 @@ ACTIONS = {
     "flag_trusted": "平台标记：已核实可信",
     "flag_watch": "平台标记：重点关注",
     "flag_clear": "平台取消标记",
+    "instant_refund": "极速退款：申请时即退款",
+    "instant_refund_declined": "未极速退款：须商家处理",
 }
 
 
@@ -497,6 +499,7 @@ class RiskyBuyer:
     latest: Assessment | None  # the score with the latest case
     flag: str
     flag_note: str
+    instant: object = None  # 极速退款 figures (instant.risky_buyers_page fills them in)
 
     @property
     def flag_label(self) -> str:

@@ -8,6 +8,18 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from wanshang.aftersales.cases import claimed_units
+from wanshang.aftersales.instant import (  # noqa: F401 — 极速退款 reads (docs/refund-risk.md)
+    REASON_CODES as INSTANT_REASON_CODES,
+)
+from wanshang.aftersales.instant import (  # noqa: F401
+    InstantFigures,
+    InstantVerdict,
+    buyers_instant_figures,
+    platform_instant_figures,
+    risky_buyers_page,
+    shop_instant_figures,
+    shop_instant_refund_on,
+)
 from wanshang.aftersales.models import (
     OPEN_STATES,
     Case,
@@ -48,12 +60,14 @@ REFUND_STATUS_LABELS: dict[str, str] = dict(Refund.Status.choices)
 
 
 def seller_refund_list(*, shop, status: str | None = None):
-    qs = Refund.objects.for_shop(shop).select_related("order", "buyer")
+    qs = Refund.objects.for_shop(shop).select_related("order", "buyer", "case")
     return qs.filter(status=status) if status else qs
 
 
 def seller_refund_get(*, shop, refund_id) -> Refund:
-    refund = Refund.objects.for_shop(shop).select_related("order", "buyer").filter(pk=refund_id).first()
+    refund = (
+        Refund.objects.for_shop(shop).select_related("order", "buyer", "case").filter(pk=refund_id).first()
+    )
     if refund is None:
         raise NotFound("退款申请不存在")
     return refund

@@ -21,6 +21,7 @@ from wanshang.aftersales.cases import (  # noqa: F401 — re-exported: the servi
     case_approve,
     case_cancel,
     case_evidence_add,
+    case_instant_preview,
     case_open,
     case_reject,
     case_reship,
@@ -32,6 +33,7 @@ from wanshang.aftersales.cases import (  # noqa: F401 — re-exported: the servi
     return_address_delete,
     return_address_save,
 )
+from wanshang.aftersales.instant import shop_instant_refund_set  # noqa: F401 — 极速退款: the shop's switch
 from wanshang.aftersales.models import OPEN_STATES, Case, Refund
 from wanshang.aftersales.money import RefundQuote, refund_pay_back, refund_quote, refunds_retry  # noqa: F401
 from wanshang.aftersales.risk import buyer_risk_flag_set  # noqa: F401 — 退款风险: the platform's mark

@@ -16,7 +16,12 @@ def on_order_shipping(event: OrderShipping) -> None:
     refund shipped anyway would be paid back and the goods sent), nor while a 仅退款 case on it is open."""
     order_id = event.order.order_id
     refunds = Refund.objects.filter(order_id=order_id)
-    if refunds.filter(status=Refund.Status.PROCESSING).exists():
+    paying = list(
+        refunds.filter(status=Refund.Status.PROCESSING).values_list("case__instant_refund", flat=True)[:10]
+    )
+    if any(paying):
+        raise Conflict("买家已极速退款，款项正在原路退回：已退款的商品不能发货")
+    if paying:
         raise Conflict("该订单有退款正在原路退回，退款完成前不能发货")
     if refunds.filter(status=Refund.Status.REQUESTED).exists():
         raise Conflict("买家已申请退款，请先处理退款申请")

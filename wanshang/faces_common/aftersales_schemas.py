@@ -79,6 +79,7 @@ class AfterSalesCaseBase(Schema):
     reason_text: str
     shop_fault: bool
     amount_fen: int = Field(description="应退金额（分）：申请时的报价，退款时按锁定后的份额重算")
+    instant_refund: bool = Field(description="极速退款：申请时即由系统同意并退款，无需商家处理")
     deadline_at: datetime | None
     deadline: AfterSalesDeadlineOut | None = None
     items: list[AfterSalesLineOut] = []
@@ -166,6 +167,14 @@ class AfterSalesRiskOut(Schema):
     @staticmethod
     def resolve_reasons(obj):
         return obj.reason_rows()
+
+
+class AfterSalesInstantReasonOut(Schema):
+    code: str = Field(
+        description="platform_off / shop_off / not_refund_only / shipped / over_cap / risk_level / "
+        "platform_watch / new_account"
+    )
+    text: str = Field(description="原因与数字，例如“退款金额 ¥800.00 超过极速退款上限 ¥500.00”")
 
 
 def case_risk_of(case):

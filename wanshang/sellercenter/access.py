@@ -67,6 +67,7 @@ NAV = [
             (_("评价管理"), "sellercenter:review_list", "reviews"),
             (_("售后工作台"), "sellercenter:case_list", "cases"),
             (_("退货地址"), "sellercenter:return_addresses", "return_addresses"),
+            (_("售后设置"), "sellercenter:aftersales_settings", "aftersales_settings"),
             (_("运费模板"), "sellercenter:freight_list", "freight"),
         ],
     ),

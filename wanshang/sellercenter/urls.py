@@ -176,6 +176,8 @@ urlpatterns = [
     path("aftersales/<int:case_id>/receive/", aftersales.case_receive_view, name="case_receive"),
     path("aftersales/<int:case_id>/reship/", aftersales.case_reship_view, name="case_reship"),
     path("aftersales/<int:case_id>/messages/", aftersales.case_message_view, name="case_message"),
+    path("aftersales/settings/", aftersales.aftersales_settings, name="aftersales_settings"),
+    path("aftersales/settings/save/", aftersales.aftersales_settings_save, name="aftersales_settings_save"),
     path("aftersales/addresses/", aftersales.return_addresses, name="return_addresses"),
     path("aftersales/addresses/new/", aftersales.return_address_edit, name="return_address_create"),
     path(

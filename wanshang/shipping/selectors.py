@@ -179,3 +179,15 @@ def orders_signed_at(*, order_ids) -> dict[int, object]:
         for r in rows
         if r["packages"] and r["packages"] == r["signed"]
     }
+
+
+def shipped_units_by_line(*, order_id) -> dict[int, int]:
+    """Units of each order line already in a package (order line id → units); lines never shipped are left out.
+    After-sales reads it under the order's row lock (shipping packs under the same lock)."""
+    rows = (
+        ShipmentLine.objects.filter(shipment__order_id=order_id)
+        .values("order_line_id")
+        .annotate(n=Sum("quantity"))
+        .order_by()
+    )
+    return {r["order_line_id"]: r["n"] for r in rows}

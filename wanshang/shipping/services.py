@@ -13,7 +13,6 @@ from io import BytesIO
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from wanshang.common.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -34,7 +33,7 @@ from wanshang.shipping.models import (
     TrackingEvent,
     TrackState,
 )
-from wanshang.shipping.selectors import ship_plan
+from wanshang.shipping.selectors import ship_plan, shipped_units_by_line
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +109,7 @@ def account_save(
 
 
 def _shipped_by_line(order_id) -> dict[int, int]:
-    rows = (
-        ShipmentLine.objects.filter(shipment__order_id=order_id)
-        .values("order_line_id")
-        .annotate(n=Sum("quantity"))
-    )
-    return {r["order_line_id"]: r["n"] for r in rows}
+    return shipped_units_by_line(order_id=order_id)
 
 
 def _plan(lines, shipped: dict[int, int], items) -> list[tuple[object, int]]:

@@ -9,16 +9,19 @@ from ninja.pagination import paginate
 from wanshang.accounts.selectors import users_by_ids
 from wanshang.aftersales.selectors import (
     RISK_ACTIONS,
+    InstantFigures,
     arbitration_queue,
     buyer_cases_with_risk,
     buyer_risk,
     buyer_risk_trail,
+    buyers_instant_figures,
     case_risk,
     platform_case_get,
+    platform_instant_figures,
     reason_get,
     reason_list,
     risky_buyers,
-    risky_buyers_detail,
+    risky_buyers_page,
     shop_dispute_stats,
 )
 from wanshang.aftersales.services import buyer_risk_flag_set, case_arbitrate, case_message_post, reason_save
@@ -27,6 +30,7 @@ from wanshang.common.errors import NotFound, ValidationError
 from wanshang.faces_common.aftersales_schemas import (
     AfterSalesCaseBase,
     AfterSalesCaseDetailBase,
+    AfterSalesInstantReasonOut,
     AfterSalesReasonOut,
     AfterSalesRiskOut,
 )
@@ -79,6 +83,9 @@ class PlatformCaseDetailOut(AfterSalesCaseDetailBase):
     buyer_name: str = Field(alias="buyer.username")
     risk_review: bool = Field(description="由退款风险转入的平台人工审核（不计入店铺纠纷）")
     risk: AfterSalesRiskOut | None = None
+    instant_refund_reasons: list[AfterSalesInstantReasonOut] = Field(
+        [], description="仅退款未极速退款的原因（申请时的判断）"
+    )
 
     @staticmethod
     def resolve_risk(obj):
@@ -143,6 +150,24 @@ def case_decide(request, case_id: int, payload: PlatformCaseDecisionIn):
     return platform_case_get(case_id=case_id)
 
 
+class PlatformInstantFiguresOut(Schema):
+    days: int
+    count: int = Field(description="极速退款的售后单数")
+    amount_fen: int = Field(description="极速退款金额（分，退款中与已退款）")
+
+
+@router.get(
+    "/aftersales/instant-refunds",
+    response={200: PlatformInstantFiguresOut, **ERRORS},
+    summary="极速退款统计（全部店铺）",
+)
+def instant_refunds(request, days: int = 30):
+    """`days`: 1–365, the last so many days (by when the case was opened)."""
+    if not 1 <= days <= 365:
+        raise ValidationError("days 须在 1–365 之间", field="days")
+    return platform_instant_figures(days=days)
+
+
 @router.get(
     "/aftersales/shops/{shop_id}/disputes",
     response={200: PlatformDisputeStatsOut, **ERRORS},
@@ -165,6 +190,7 @@ class PlatformRiskyBuyerOut(Schema):
     flag: str = Field(description="'' / trusted / watch")
     flag_label: str
     flag_note: str
+    instant: PlatformInstantFiguresOut = Field(description="近 30 天的极速退款（全部店铺）")
 
 
 class PlatformRiskCaseOut(Schema):
@@ -176,6 +202,7 @@ class PlatformRiskCaseOut(Schema):
     reason_text: str
     status: str
     amount_fen: int
+    instant_refund: bool
     created_at: datetime
     risk: AfterSalesRiskOut | None
 
@@ -209,6 +236,7 @@ class PlatformRiskBuyerOut(Schema):
     username: str
     date_joined: datetime
     risk: AfterSalesRiskOut = Field(description="当前评估（实时计算）")
+    instant: PlatformInstantFiguresOut = Field(description="近 30 天的极速退款（全部店铺）")
     cases: list[PlatformRiskCaseOut]
     trail: list[PlatformRiskDecisionOut] = Field(description="风控决策与人工干预记录，最新在前")
 
@@ -231,6 +259,7 @@ def _risk_profile(buyer) -> dict:
         "username": buyer.username,
         "date_joined": buyer.date_joined,
         "risk": buyer_risk(buyer=buyer),
+        "instant": buyers_instant_figures(buyer_ids=[buyer.pk]).get(buyer.pk) or InstantFigures(0, 0),
         "cases": [
             {
                 "id": c.pk,
@@ -241,6 +270,7 @@ def _risk_profile(buyer) -> dict:
                 "reason_text": c.reason_text,
                 "status": c.status,
                 "amount_fen": c.amount_fen,
+                "instant_refund": c.instant_refund,
                 "created_at": c.created_at,
                 "risk": r,
             }
@@ -258,7 +288,7 @@ def risk_buyers(request, level: str = "high"):
     """`level`: high (default), medium (medium and above), watch (重点关注), trusted (已核实可信)."""
     if level not in RISK_LEVEL_FILTERS:
         raise ValidationError("level 只能是 high、medium、watch 或 trusted", field="level")
-    return Rows(risky_buyers(level=level), risky_buyers_detail)
+    return Rows(risky_buyers(level=level), risky_buyers_page)
 
 
 @router.get(

@@ -17,6 +17,7 @@ from wanshang.aftersales.selectors import (
     buyer_flag,
     buyer_risk,
     buyer_risk_trail,
+    buyers_instant_figures,
     case_evidence,
     case_items,
     case_messages,
@@ -24,10 +25,11 @@ from wanshang.aftersales.selectors import (
     case_risk,
     case_timeline,
     platform_case_get,
+    platform_instant_figures,
     reason_get,
     reason_list,
     risky_buyers,
-    risky_buyers_detail,
+    risky_buyers_page,
     shop_dispute_stats,
 )
 from wanshang.aftersales.services import (
@@ -89,7 +91,11 @@ class DecisionForm(forms.Form):
 @operator_view
 def arbitration_index(request):
     page = Paginator(arbitration_queue(), 20).get_page(request.GET.get("page"))
-    return render(request, "platform/aftersales_queue.html", {"nav": "aftersales", "page": page})
+    return render(
+        request,
+        "platform/aftersales_queue.html",
+        {"nav": "aftersales", "page": page, "instant": platform_instant_figures()},
+    )
 
 
 @operator_view
@@ -181,7 +187,8 @@ def risk_index(request):
         {
             "nav": "aftersales",
             "page": page,
-            "rows": risky_buyers_detail(page.object_list),
+            "rows": risky_buyers_page(page.object_list),
+            "instant": platform_instant_figures(),
             "level": level,
             "filters": RISK_FILTERS,
         },
@@ -225,6 +232,7 @@ def risk_buyer(request, buyer_id: int):
             "nav": "aftersales",
             "buyer": buyer,
             "risk": buyer_risk(buyer=buyer),
+            "instant": buyers_instant_figures(buyer_ids=[buyer.pk]).get(buyer.pk),
             "flag": flag,
             "flag_labels": RISK_FLAG_LABELS,
             "cases": buyer_cases_with_risk(buyer_id=buyer.pk),

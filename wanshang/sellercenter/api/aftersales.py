@@ -3,6 +3,7 @@ filters, a case with its evidence and timeline, approve (with a return address),
 the return received, bulk approve of 仅退款, and the return address book. The same services as the pages; the
 shop is the caller's, so another shop's ids are 404."""
 
+from django.conf import settings
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -15,6 +16,8 @@ from wanshang.aftersales.selectors import (
     return_address_list,
     seller_case_get,
     seller_case_list,
+    shop_instant_figures,
+    shop_instant_refund_on,
 )
 from wanshang.aftersales.services import (
     case_approve,
@@ -26,12 +29,14 @@ from wanshang.aftersales.services import (
     cases_approve_bulk,
     return_address_delete,
     return_address_save,
+    shop_instant_refund_set,
 )
 from wanshang.common.api_paging import Paged
 from wanshang.common.errors import ValidationError
 from wanshang.faces_common.aftersales_schemas import (
     AfterSalesCaseBase,
     AfterSalesCaseDetailBase,
+    AfterSalesInstantReasonOut,
     AfterSalesRiskOut,
     case_risk_of,
 )
@@ -57,6 +62,10 @@ class SellerCaseDetailOut(AfterSalesCaseDetailBase):
     buyer_name: str = Field(alias="buyer.username")
     risk: AfterSalesRiskOut | None = Field(
         None, description="买家退款风险：申请时的评分、等级与原因（统计全平台记录，不含其他店铺的订单明细）"
+    )
+
+    instant_refund_reasons: list[AfterSalesInstantReasonOut] = Field(
+        [], description="仅退款未极速退款的原因（申请时的判断；买家看不到）"
     )
 
     @staticmethod
@@ -95,6 +104,24 @@ class SellerReturnAddressIn(SellerCaseIn):
     phone: str = Field(..., max_length=20)
     address: str = Field(..., max_length=200)
     is_default: bool = False
+
+
+class SellerAfterSalesSettingsIn(SellerCaseIn):
+    instant_refund: bool = Field(..., description="极速退款：true 开启（默认）/ false 关闭本店的极速退款")
+
+
+class SellerInstantFiguresOut(Schema):
+    days: int
+    count: int = Field(description="极速退款的售后单数")
+    amount_fen: int = Field(description="极速退款金额（分）")
+
+
+class SellerAfterSalesSettingsOut(Schema):
+    instant_refund: bool = Field(description="本店是否开启极速退款")
+    platform_enabled: bool = Field(description="平台是否开启极速退款（关闭时本店设置不生效）")
+    max_fen: int = Field(description="单次极速退款上限（分，平台设置）")
+    min_account_days: int = Field(description="买家账户注册满多少天（平台设置）")
+    recent: SellerInstantFiguresOut = Field(description="近 30 天的极速退款")
 
 
 class SellerReturnAddressOut(Schema):
@@ -229,6 +256,39 @@ def cases_evidence(request, case_id: int, images: File[list[UploadedFile]]):
     shop = _shop(request, P.REFUND_HANDLE)
     case_evidence_add(case_id=case_id, user=request.user, role="seller", files=images, shop=shop)
     return seller_case_get(shop=shop, case_id=case_id)
+
+
+def _settings_of(shop) -> dict:
+    cfg = settings.WANSHANG
+    return {
+        "instant_refund": shop_instant_refund_on(shop_id=shop.pk),
+        "platform_enabled": cfg["INSTANT_REFUND_ENABLED"],
+        "max_fen": cfg["INSTANT_REFUND_MAX_FEN"],
+        "min_account_days": cfg["INSTANT_REFUND_MIN_ACCOUNT_DAYS"],
+        "recent": shop_instant_figures(shop=shop),
+    }
+
+
+@router.get(
+    "/aftersales/settings",
+    response={200: SellerAfterSalesSettingsOut, **ERRORS},
+    summary="售后设置（极速退款）",
+    auth=seller_auth(P.ORDER_VIEW),
+)
+def aftersales_settings(request):
+    return _settings_of(_shop(request, P.ORDER_VIEW))
+
+
+@router.put(
+    "/aftersales/settings",
+    response={200: SellerAfterSalesSettingsOut, **ERRORS},
+    summary="修改售后设置（开启或关闭极速退款）",
+    auth=seller_auth(P.SHOP_EDIT),
+)
+def aftersales_settings_update(request, payload: SellerAfterSalesSettingsIn):
+    shop = _shop(request, P.SHOP_EDIT)
+    shop_instant_refund_set(shop=shop, enabled=payload.instant_refund, actor=request.user)
+    return _settings_of(shop)
 
 
 @router.get(

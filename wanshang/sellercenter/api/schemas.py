@@ -365,11 +365,16 @@ class SellerRefundOut(Schema):
     decided_at: datetime | None
     refunded_at: datetime | None
     is_full: bool = True
+    instant_refund: bool = Field(False, description="极速退款：售后单申请时即由系统同意的退款")
     items: list[RefundItemOut] = []
 
     @staticmethod
     def resolve_status_label(obj) -> str:
         return str(REFUND_STATUS_LABELS.get(obj.status, obj.status))
+
+    @staticmethod
+    def resolve_instant_refund(obj) -> bool:
+        return bool(obj.case_id and obj.case.instant_refund)
 
     @staticmethod
     def resolve_items(obj) -> list[dict]:

@@ -3,6 +3,7 @@ evidence and timeline (approve with a return address, reject with a reason, conf
 the return address book."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
@@ -23,6 +24,8 @@ from wanshang.aftersales.selectors import (
     return_address_list,
     seller_case_get,
     seller_case_list,
+    shop_instant_figures,
+    shop_instant_refund_on,
 )
 from wanshang.aftersales.services import (
     case_approve,
@@ -33,6 +36,7 @@ from wanshang.aftersales.services import (
     cases_approve_bulk,
     return_address_delete,
     return_address_save,
+    shop_instant_refund_set,
 )
 from wanshang.common.errors import NotFound
 from wanshang.common.web import form_errors, message_errors
@@ -270,3 +274,55 @@ def return_address_remove(request, address_id: int):
     return_address_delete(shop=request.shop, address_id=address_id)
     messages.success(request, _("退货地址已删除"))
     return redirect("sellercenter:return_addresses")
+
+
+# --- 售后设置: the shop's 极速退款 switch (docs/refund-risk.md) ------------------------------------------------------
+
+
+class AfterSalesSettingsForm(forms.Form):
+    instant_refund = forms.ChoiceField(
+        label=_("极速退款"),
+        choices=[
+            ("on", _("开启：符合条件的未发货仅退款申请，提交即退款")),
+            ("off", _("关闭：每笔仅退款由本店处理")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择开启或关闭"), "invalid_choice": _("请选择开启或关闭")},
+    )
+
+
+def _settings_page(request, form, *, status=200):
+    cfg = settings.WANSHANG
+    return seller_render(
+        request,
+        "sellercenter/aftersales/settings.html",
+        {
+            "form": form,
+            "enabled": shop_instant_refund_on(shop_id=request.shop.pk),
+            "platform_enabled": cfg["INSTANT_REFUND_ENABLED"],
+            "max_fen": cfg["INSTANT_REFUND_MAX_FEN"],
+            "min_days": cfg["INSTANT_REFUND_MIN_ACCOUNT_DAYS"],
+            "figures": shop_instant_figures(shop=request.shop),
+            "can_edit": can(request.staff, P.SHOP_EDIT),
+        },
+        status=status,
+        active="aftersales_settings",
+    )
+
+
+@seller_view(P.ORDER_VIEW)
+def aftersales_settings(request):
+    on = shop_instant_refund_on(shop_id=request.shop.pk)
+    return _settings_page(request, AfterSalesSettingsForm(initial={"instant_refund": "on" if on else "off"}))
+
+
+@seller_view(P.SHOP_EDIT)
+@require_POST
+def aftersales_settings_save(request):
+    form = AfterSalesSettingsForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, form, status=400)
+    enabled = form.cleaned_data["instant_refund"] == "on"
+    shop_instant_refund_set(shop=request.shop, enabled=enabled, actor=request.user)
+    messages.success(request, _("已开启极速退款") if enabled else _("已关闭极速退款"))
+    return redirect("sellercenter:aftersales_settings")

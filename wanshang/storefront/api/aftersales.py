@@ -2,7 +2,8 @@
 case with its timeline, cancelling, the return's tracking number, evidence images (multipart). The same services
 as the pages; another buyer's order or case is 404."""
 
-from ninja import File, Router
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
@@ -12,6 +13,7 @@ from wanshang.aftersales.services import (
     case_cancel,
     case_escalate,
     case_evidence_add,
+    case_instant_preview,
     case_message_post,
     case_open,
     case_return_ship,
@@ -65,6 +67,51 @@ class StoreCaseReturnIn(In):
         ge=0,
         description="垫付的退货运费（分）：仅商家责任的退货可填，商家收到退货后以积分补偿，上限见平台设置",
     )
+
+
+class StoreInstantRefundOut(Schema):
+    """极速退款 eligibility before submitting (the same decision as when the case is opened). The buyer is told
+    only whether it applies, never why not."""
+
+    eligible: bool = Field(description="true：提交后立即原路退款，无需等待商家处理")
+    label: str = Field(description="“极速退款”或“该申请需商家处理”")
+    note: str
+
+
+def _lines_query(raw: str) -> list[tuple[int, int]]:
+    out = []
+    for part in (raw or "").split(","):
+        line_id, sep, qty = part.strip().partition(":")
+        if not sep or not line_id.isdigit() or not qty.lstrip("-").isdigit():
+            raise ValidationError(
+                "lines 格式为 订单商品编号:数量，多个用逗号分隔，例如 12:1,13:2", field="lines"
+            )
+        out.append((int(line_id), int(qty)))
+    return out
+
+
+def instant_label(eligible: bool) -> dict:
+    """What the buyer is told (the storefront page says the same)."""
+    if eligible:
+        return {"eligible": True, "label": _("极速退款"), "note": _("提交后立即原路退款，无需等待商家处理")}
+    return {"eligible": False, "label": _("该申请需商家处理"), "note": _("提交后由商家处理，同意后原路退款")}
+
+
+@router.get(
+    "/orders/{order_id}/instant-refund",
+    response={200: StoreInstantRefundOut, **ERRORS},
+    summary="极速退款预判（提交售后前）",
+)
+def case_instant_refund_preview(
+    request, order_id: int, lines: str, type: str = "refund_only", reason_id: int | None = None
+):
+    """`lines`: the units asked for, `订单商品编号:数量` separated by commas (`12:1,13:2`); `type` the case type;
+    `reason_id` the reason chosen (a shop's-fault reason refunds the freight too, which counts toward the cap).
+    400 for bad input, 404 for another buyer's order, 409 for an order that takes no case."""
+    verdict = case_instant_preview(
+        buyer=request.user, order_id=order_id, case_type=type, lines=_lines_query(lines), reason_id=reason_id
+    )
+    return instant_label(verdict.eligible)
 
 
 @router.get(

@@ -26,12 +26,13 @@ from wanshang.aftersales.services import (
     case_cancel,
     case_escalate,
     case_evidence_add,
+    case_instant_preview,
     case_message_post,
     case_open,
     case_return_ship,
 )
 from wanshang.catalog.selectors import active_skus_of_products
-from wanshang.common.errors import NotFound
+from wanshang.common.errors import DomainError, NotFound
 from wanshang.common.money import yuan_to_fen
 from wanshang.common.web import form_errors, message_errors
 from wanshang.fulfillment.selectors import carrier_choices
@@ -99,32 +100,52 @@ def case_new(request, order_id):
                 images=request.FILES.getlist("images"),
                 replacement_sku_id=request.POST.get("replacement_sku") or None,
             )
-            messages.success(request, _("售后申请已提交，等待商家处理"))
+            if case.instant_refund:
+                messages.success(request, _("已极速退款，款项将原路退回"))
+            else:
+                messages.success(request, _("售后申请已提交，等待商家处理"))
             return redirect("storefront:case_detail", case_id=case.pk)
         status = outcome.status
     elif request.method == "POST":
         status = 400
+    rows = [
+        {
+            "line": line,
+            "max": claimable[line.pk],
+            "value": request.POST.get(f"qty_{line.pk}")
+            or (claimable[line.pk] if str(line.pk) == chosen or len(lines) == 1 else 0),
+        }
+        for line in lines
+    ]
     return render(
         request,
         "storefront/aftersales_new.html",
         {
             "order": order,
             "form": form,
-            "rows": [
-                {
-                    "line": line,
-                    "max": claimable[line.pk],
-                    "value": request.POST.get(f"qty_{line.pk}")
-                    or (claimable[line.pk] if str(line.pk) == chosen or len(lines) == 1 else 0),
-                }
-                for line in lines
-            ],
+            "rows": rows,
+            "instant": _instant_preview(request, order, form, rows),
             "reasons": reasons,
             "skus": active_skus_of_products(product_ids={line.product_id for line in lines}),
             "chosen_sku": request.POST.get("replacement_sku", ""),
         },
         status=status,
     )
+
+
+def _instant_preview(request, order, form, rows) -> bool | None:
+    """极速退款 for the units shown as chosen (the same decision as on submitting; the page asks the API again
+    when the buyer changes them): True, False (the shop decides), or None when nothing is chosen yet."""
+    case_type = form["type"].value() or "refund_only"
+    wanted = [(r["line"].pk, int(r["value"])) for r in rows if str(r["value"]).isdigit() and int(r["value"])]
+    if case_type != "refund_only" or not wanted:
+        return None
+    try:
+        return case_instant_preview(
+            buyer=request.user, order_id=order.pk, case_type=case_type, lines=wanted
+        ).eligible
+    except DomainError:
+        return None
 
 
 @buyer_required

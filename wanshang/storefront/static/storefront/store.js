@@ -157,6 +157,31 @@
     };
   };
 
+  /* 极速退款 preview on the 申请售后 form: asks /api/store/orders/{id}/instant-refund for the units chosen whenever
+     the type, a quantity or the reason changes. `state` is "yes", "no" or "" (not a 仅退款, or nothing chosen). */
+  window.instantPreview = function (url, initial) {
+    return {
+      state: initial,
+      check: function (form) {
+        var self = this;
+        var type = (form.querySelector("input[name=type]:checked") || {}).value || "refund_only";
+        var lines = [];
+        form.querySelectorAll("input[name^=qty_]").forEach(function (el) {
+          var n = parseInt(el.value, 10);
+          if (n > 0) { lines.push(el.name.slice(4) + ":" + n); }
+        });
+        if (type !== "refund_only" || !lines.length) { self.state = ""; return; }
+        var q = "?type=" + type + "&lines=" + encodeURIComponent(lines.join(","));
+        var reason = form.querySelector("select[name=reason]").value;
+        if (reason) { q += "&reason_id=" + encodeURIComponent(reason); }
+        fetch(url + q, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) { self.state = data ? (data.eligible ? "yes" : "no") : ""; })
+          .catch(function () { self.state = ""; });
+      }
+    };
+  };
+
   /* After-sales deadline: x-data="dueCountdown('2026-01-01T10:00:00+08:00')" → "2 天 3 小时 5 分" */
   window.dueCountdown = function (iso) {
     var end = new Date(iso).getTime();
