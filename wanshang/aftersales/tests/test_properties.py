@@ -1,9 +1,13 @@
 """Properties over random sequences of after-sales moves (hypothesis): whatever buyers and the shop do, in any
 order and with the gateway failing at times, no line or order is refunded more than it was paid, no unit is held
-by two open cases, and every case's audit trail is an unbroken chain of allowed transitions ending where it is."""
+by two open cases, and every case's audit trail is an unbroken chain of allowed transitions ending where it is.
+Among the moves, "instant" opens a 仅退款 the buyer qualifies for as 极速退款 (refunded at application)."""
+
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +23,19 @@ pytestmark = pytest.mark.django_db
 MOVES = st.lists(
     st.tuples(
         st.sampled_from(
-            ["open", "open", "open", "approve", "approve", "approve", "reject", "cancel", "gateway", "retry"]
+            [
+                "open",
+                "open",
+                "instant",
+                "instant",
+                "approve",
+                "approve",
+                "approve",
+                "reject",
+                "cancel",
+                "gateway",
+                "retry",
+            ]
         ),
         st.integers(0, 5),
         st.sampled_from([1, 1, 1, 2, 0, -1, 4]),  # mostly one unit; sometimes a bad quantity
@@ -93,8 +109,23 @@ def _check(order):
         ("approve", 2, 1),
     ]
 )
-def test_any_sequence_keeps_refunds_within_what_was_paid(moves, order, shop, reason, gateway_down):
+# an instant refund paying out while a case on the next unit of the same line is quoted and approved
+@example(
+    moves=[
+        ("instant", 1, 1),
+        ("open", 1, 1),
+        ("approve", 1, 0),
+        ("gateway", 0, 0),
+        ("instant", 1, 1),
+        ("retry", 0, 0),
+    ]
+)
+def test_any_sequence_keeps_refunds_within_what_was_paid(moves, order, shop, reason, gateway_down, settings):
     gateway_down.down = True  # refunds pile up paying out until a move brings the gateway back
+    order.buyer.date_joined = timezone.now() - timedelta(days=400)  # old enough for 极速退款
+    order.buyer.save(update_fields=["date_joined"])
+    plain = {**settings.WANSHANG, "INSTANT_REFUND_ENABLED": False}
+    instant = {**plain, "INSTANT_REFUND_ENABLED": True}
     OrderLine.objects.filter(order=order, title="陶瓷杯").update(
         payable_fen=8999
     )  # 3 units: 3000 / 3000 / 2999
@@ -106,10 +137,11 @@ def test_any_sequence_keeps_refunds_within_what_was_paid(moves, order, shop, rea
             cases: list[int] = []
             for op, a, b in moves:
                 try:
-                    if op == "open":
+                    if op in ("open", "instant"):
                         line = (
                             lines[0] if a % 3 else lines[1]
                         )  # mostly the cups, whose units are owed unequal fen
+                        settings.WANSHANG = instant if op == "instant" else plain
                         c = case_open(
                             buyer=order.buyer,
                             order_id=order.pk,
@@ -117,6 +149,9 @@ def test_any_sequence_keeps_refunds_within_what_was_paid(moves, order, shop, rea
                             lines=[(line.pk, b)],
                             reason_id=why.pk,
                         )
+                        assert c.instant_refund == (
+                            op == "instant"
+                        )  # the buyer qualifies: low risk, unshipped
                         cases.append(c.pk)
                     elif op in ("approve", "reject", "cancel") and cases:
                         case_id = cases[a % len(cases)]
