@@ -862,6 +862,14 @@ def test_storefront_answers_match_the_documented_schemas(
         expect=409,
     )
     contract.call(me, "post", one + "/cancel", path={"case_id": case["id"]}, expect=200)
+    # 极速退款: the eligibility preview before applying
+    unshipped = _paid_order(buyer, address, sku2)
+    preview = f"{S}/orders/{{order_id}}/instant-refund"
+    unit = {"lines": f"{unshipped.lines.get().pk}:1"}
+    contract.call(me, "get", preview, path={"order_id": unshipped.pk}, query=unit, expect=200)
+    contract.call(me, "get", preview, path={"order_id": unshipped.pk}, query={"lines": "x"}, expect=400)
+    contract.call(me, "get", preview, path={"order_id": 987654321}, query=unit, expect=404)
+    contract.call(me, "get", preview, path={"order_id": unshipped.pk}, expect=422)
     unpaid = contract.call(
         me,
         "post",
@@ -1290,6 +1298,11 @@ def test_seller_answers_match_the_documented_schemas(
         expect=200,
     )
     contract.call(owner, "get", f"{B}/cases", query={"due": "mine"}, expect=200)
+    # 售后设置: the shop's 极速退款 switch and its 30-day figures
+    contract.call(owner, "get", f"{B}/aftersales/settings", expect=200)
+    contract.call(owner, "put", f"{B}/aftersales/settings", body={"instant_refund": False}, expect=200)
+    contract.call(owner, "put", f"{B}/aftersales/settings", body={"instant_refund": "maybe"}, expect=422)
+    contract.call(owner, "put", f"{B}/aftersales/settings", body={"instant_refund": True}, expect=200)
     contract.call(owner, "get", f"{B}/cases", query={"due": "soon"}, expect=400)
     one_case = f"{B}/cases/{{case_id}}"
     contract.call(owner, "get", one_case, path={"case_id": ret.pk}, expect=200)
@@ -1829,6 +1842,8 @@ def test_platform_answers_match_the_documented_schemas(
     contract.call(
         op, "get", f"{P}/aftersales/shops/{{shop_id}}/disputes", path={"shop_id": shop.pk}, expect=200
     )
+    contract.call(op, "get", f"{P}/aftersales/instant-refunds", query={"days": 30}, expect=200)
+    contract.call(op, "get", f"{P}/aftersales/instant-refunds", query={"days": 0}, expect=400)
     # 退款风险: the list of buyers, one buyer's profile and the platform's mark
     risk_buyer = f"{P}/aftersales/risk/buyers/{{buyer_id}}"
     contract.call(op, "get", risk_buyer, path={"buyer_id": buyer.pk}, expect=200)
