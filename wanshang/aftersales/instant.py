@@ -135,10 +135,13 @@ def instant_refund_verdict(
 
 
 def instant_refund_record(case: Case, verdict: InstantVerdict, assessment: Assessment) -> None:
-    """Keep the decision with the case (in the case's transaction) and audit it as a friction decision."""
+    """Keep the decision with the case (in the case's transaction) and audit it as a friction decision. A 仅退款
+    of goods already shipped was never a candidate: its reason is kept with the case, with no audit row."""
     case.instant_refund = verdict.eligible
     case.instant_refund_reasons = verdict.reason_rows()
     case.save(update_fields=["instant_refund", "instant_refund_reasons"])
+    if any(code == "shipped" for code, _text in verdict.reasons):
+        return
     if verdict.eligible:
         action, outcome = "instant_refund", f"极速退款：申请时即退款 ¥{fen_to_yuan_str(case.amount_fen)}"
     else:
