@@ -1,7 +1,8 @@
 """售后 in the demo: return addresses for the first shops and a few cases on recent orders, opened through the
 real services at load time (so their deadlines count from now): a return waiting for the shop, a return the
 buyer must send back, a 仅退款 of an unshipped order, and a rejected request taken to the platform. No money moves
-(the orders stay as the order history made them)."""
+(the orders stay as the order history made them): the shops' 极速退款 is off while these scenes are opened, so the
+unshipped 仅退款 waits for the shop, and back on afterwards."""
 
 from collections.abc import Callable
 
@@ -12,6 +13,7 @@ from wanshang.aftersales.services import (
     case_open,
     case_reject,
     return_address_save,
+    shop_instant_refund_set,
 )
 from wanshang.common.errors import DomainError
 from wanshang.orders.selectors import seller_order_list
@@ -45,6 +47,7 @@ def aftersales_create(*, shops, log: Callable[[str], None] = print) -> int:
             is_default=True,
         )
         used: set[int] = set()
+        shop_instant_refund_set(shop=shop, enabled=False)
         for statuses, kind, reason, then in PLANS:
             candidates = [o for status in statuses for o in seller_order_list(shop=shop, status=status)[:15]]
             for order in candidates:
@@ -75,5 +78,6 @@ def aftersales_create(*, shops, log: Callable[[str], None] = print) -> int:
                     )
                 made += 1
                 break
+        shop_instant_refund_set(shop=shop, enabled=True)
     log(f"  售后单 {made} 个（退货待处理、待买家寄回、仅退款、平台介入）")
     return made
