@@ -102,6 +102,7 @@ TOP_ART: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 STYLE = "v1"  # bump when the composition changes: stored demo pictures are named by it
 SPARKLE = "2728"
+LAYOUTS = 6  # variants 0–5 are six different compositions; 6+ repeat layout 3 with the next motif
 DEFAULT_ART = "2728"
 
 # SKU colour names of the demo catalogue (and a few common ones) → RGB hex.
@@ -291,10 +292,43 @@ def caches_clear() -> None:
     _picture.cache_clear()
 
 
+def _grid(canvas: Image.Image, rgb, codes: tuple[str, ...], size: int) -> None:
+    """Layout 4, the range at a glance: four smaller motifs on light tiles, two by two."""
+    draw = ImageDraw.Draw(canvas)
+    tile = (*_shade(rgb, light=0.16, sat=0.7), 235)
+    edge = size * 0.06
+    cell = (size - 3 * edge) / 2
+    for k in range(4):
+        x0 = edge + (k % 2) * (cell + edge)
+        y0 = edge + (k // 2) * (cell + edge)
+        draw.rounded_rectangle((x0, y0, x0 + cell, y0 + cell), radius=int(size * 0.04), fill=tile)
+        code = codes[k % len(codes)] if k != 3 or len(codes) > 1 else SPARKLE
+        _place(canvas, code, centre=(x0 + cell / 2, y0 + cell / 2), width=int(cell * 0.72), shadow=False)
+
+
+def _panel(canvas: Image.Image, rgb, code: str, size: int) -> None:
+    """Layout 5, a detail card: a dark panel on the right third with stripes, the motif large on the left."""
+    draw = ImageDraw.Draw(canvas)
+    dark = _luma(rgb) < 90
+    panel = (*_shade(rgb, light=0.3 if dark else -0.3, sat=1.1), 255)
+    left = int(size * 0.64)
+    draw.rectangle((left, 0, size, size), fill=panel)
+    line = (*_shade(rgb, light=0.15 if dark else 0.25), 255)
+    for k in range(4):
+        y = size * (0.22 + 0.16 * k)
+        draw.rounded_rectangle(
+            (left + size * 0.06, y, size - size * 0.06 - (k % 2) * size * 0.08, y + size * 0.045),
+            radius=int(size * 0.02),
+            fill=line,
+        )
+    _place(canvas, code, centre=(size * 0.33, size * 0.62), width=int(size * 0.5))
+
+
 def product_picture(*, kind: str, colour: str | None = None, variant: int = 0, size: int = 800) -> bytes:
     """An 800×800 (by default) JPEG for a demo product of category `kind` (leaf slug) in `colour` (a SKU colour
     name, or None for the category's palette). Variant 0 is the main picture; 1 adds a second motif, 2 is a
-    close-up with small repeats, 3+ cycle through the motifs with a light band at the bottom. Deterministic."""
+    close-up with small repeats, 3 has a light band at the bottom, 4 is a grid of four motifs, 5 a detail card
+    with a side panel; 6+ cycle through the motifs in layout 3. Deterministic."""
     return _picture(kind, colour or "", variant, size)
 
 
@@ -305,7 +339,7 @@ def _picture(kind: str, colour: str, variant: int, size: int) -> bytes:
     seed = zlib.crc32(f"{kind}:{colour}:{variant}".encode())
     canvas = _background(size, rgb, variant, seed)
     main = codes[variant % len(codes)] if variant >= 3 else codes[0]
-    layout = variant if variant < 3 else 3
+    layout = variant if variant < LAYOUTS else 3
     if layout == 0:
         _place(canvas, main, centre=(size / 2, size / 2), width=int(size * 0.58))
     elif layout == 1:
@@ -316,6 +350,10 @@ def _picture(kind: str, colour: str, variant: int, size: int) -> bytes:
         _place(canvas, main, centre=(size * 0.5, size * 0.56), width=int(size * 0.78))
         _place(canvas, SPARKLE, centre=(size * 0.18, size * 0.17), width=int(size * 0.14), shadow=False)
         _place(canvas, SPARKLE, centre=(size * 0.84, size * 0.24), width=int(size * 0.09), shadow=False)
+    elif layout == 4:
+        _grid(canvas, rgb, codes, size)
+    elif layout == 5:
+        _panel(canvas, rgb, main, size)
     else:
         band = Image.new("RGBA", (size, int(size * 0.16)), (255, 255, 255, 120))
         canvas.alpha_composite(band, (0, int(size * 0.84)))

@@ -1,8 +1,9 @@
 """Pictures for the demo's products: which ones a product gets (`picture_plan`) and where they are kept
 (`pictures_store`).
 
-A product gets a main picture, zero to two more gallery pictures (other layouts), and one picture for each
-further colour of its SKUs (up to three), composed by demo/artwork.py. Identical pictures (same category,
+A product gets five 主图 (the main picture and four gallery pictures, each another layout; two when the item is
+marked `few_pictures`) and one picture for each further colour of its SKUs (up to three), composed by
+demo/artwork.py. Identical pictures (same category,
 colour and layout) are composed and written once and shared by URL.
 
 Storage: `pictures_store` writes each JPEG once through Django's default storage under demo/ and returns the
@@ -23,6 +24,11 @@ from wanshang.demo import artwork, content
 
 COLOUR_AXES = ("颜色", "色号")
 MAX_COLOUR_PICTURES = 3
+# 主图: the 图片体检 asks for IMAGE_MIN_MAIN_COUNT (5) of them; each a different layout (artwork.LAYOUTS), far
+# apart by pHash so the near-duplicate check does not pair them. A product marked `few_pictures` keeps two, so
+# the 图片体检 has a 主图数量不足 to show.
+MAIN_PICTURES = 5
+FEW_MAIN_PICTURES = 2
 STORAGE_DIR = "demo"
 
 artwork.register_leaf_tops({leaf["slug"]: leaf["top_slug"] for leaf in content.leaf_categories()})
@@ -38,9 +44,9 @@ def picture_plan(item: dict) -> list[tuple[str, str | None, int]]:
             break
     h = zlib.crc32(item["title"].encode())
     main_variant = h % 3  # products of one category and colour do not all look alike
-    plan = [(kind, colours[0], main_variant)]
-    for k in range(h // 4 % 3):  # 0–2 more gallery pictures
-        plan.append((kind, colours[0], (main_variant + 1 + k) % 4))
+    if item.get("few_pictures"):  # the shop put up two pictures and nothing more
+        return [(kind, colours[0], (main_variant + k) % artwork.LAYOUTS) for k in range(FEW_MAIN_PICTURES)]
+    plan = [(kind, colours[0], (main_variant + k) % artwork.LAYOUTS) for k in range(MAIN_PICTURES)]
     plan += [(kind, colour, main_variant) for colour in colours[1 : 1 + MAX_COLOUR_PICTURES]]
     return plan
 

@@ -40,6 +40,7 @@ from wanshang.demo.people import (
     shared_password_hash,
 )
 from wanshang.demo.reviews import reviews_create
+from wanshang.demo.rules import health_check_run, image_checks_run, rules_publish, shop_copy_create
 from wanshang.demo.service import service_create
 from wanshang.demo.shipping import shipping_create
 from wanshang.demo.shops import (
@@ -193,6 +194,7 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
             operator=operator, shops=shops, buyers=buyers, on_sale=on_sale, seed=seed, phase=phase, log=log
         )
         _customer_service(shops=shops, buyers=buyers, now=now, seed=seed, phase=phase, log=log)
+        _rules_and_risk(operator=operator, shops=shops, on_sale=on_sale, phase=phase, log=log)
     phase("完成")
     return demo_counts()
 
@@ -217,6 +219,16 @@ def _customer_service(*, shops, buyers, now, seed: int, phase, log) -> None:
         log=log,
         demo_buyer=buyers[0] if buyers else None,
     )
+
+
+def _rules_and_risk(*, operator, shops, on_sale, phase, log) -> None:
+    """规则与风控 (demo/rules.py): 广告法 hits and exemption claims, the 图片体检, the 规则中心, the 体检中心."""
+    phase("规则与风控：店铺简介广告法扫描与豁免申请、图片体检、规则中心、体检中心预警")
+    shop_copy_create(operator=operator, shops=shops, log=log)
+    image_checks_run(shops=shops, on_sale=on_sale, log=log)
+    rules_publish(operator=operator, shops=shops, now=timezone.now(), log=log)
+    health_check_run(now=timezone.now(), log=log)
+    phase("提交：写入数据库，提交后的任务（搜索索引等）")  # the last phase inside demo_load's transaction
 
 
 def demo_history_present() -> bool:

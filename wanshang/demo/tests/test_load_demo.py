@@ -570,3 +570,76 @@ def test_the_simulated_days_have_ad_auctions_and_every_charge_is_a_click_at_its_
             AdLedgerEntry.objects.filter(account=account).aggregate(s=Sum("amount_fen"))["s"]
             == account.balance_fen
         )
+
+
+def test_shop_texts_passed_the_adlaw_scanner_with_a_hit_and_two_claims(demo):
+    from wanshang.adlaw.models import Claim, ScannedText
+
+    scanned = ScannedText.objects.filter(source="shop", field="description")
+    assert set(scanned.values_list("shop__slug", flat=True)) == {s["slug"] for s in content.SHOPS}
+    qinghe = scanned.get(shop__slug="qinghe-apparel")
+    assert qinghe.open_count == 1 and [h["term"] for h in qinghe.hits] == ["行业领先"]
+    assert qinghe.hits_since is not None  # the shop's "new" mark: the 体检中心 counts it
+
+    pending = Claim.objects.get(shop__slug="lanxin-digital")
+    assert pending.status == "pending" and pending.kind == "statistic" and pending.note
+    assert sorted(e.name.rsplit(".", 1)[1] for e in pending.evidence.all()) == ["pdf", "png"]
+    assert all(e.size > 0 and e.file for e in pending.evidence.all())
+    assert scanned.get(shop__slug="lanxin-digital").open_count == 1  # waiting: the hit is still open
+
+    approved = Claim.objects.get(shop__slug="chashanli-tea")
+    assert approved.status == "approved" and approved.decision_reason and approved.reviewed_by.is_staff
+    tea = scanned.get(shop__slug="chashanli-tea")
+    assert tea.open_count == 0 and [(h["term"], h["claim_id"]) for h in tea.hits] == [("至臻", approved.pk)]
+    clean = scanned.exclude(shop__slug__in=["qinghe-apparel", "lanxin-digital", "chashanli-tea"])
+    assert not clean.filter(open_count__gt=0).exists()
+
+
+def test_most_products_have_five_main_pictures_and_a_few_show_image_problems(demo):
+    from wanshang.catalog.models import ImageProblem, Product
+
+    on_sale = list(Product.objects.filter(status="on_sale").select_related("shop"))
+    five = [p for p in on_sale if len(p.images) >= 5]
+    assert len(five) >= 0.9 * len(on_sale)
+    assert all(len(set(p.images)) == len(p.images) for p in on_sale)
+
+    problems = ImageProblem.objects.filter(resolved_at__isnull=True).select_related("product__shop")
+    too_few = problems.filter(kind="too_few")
+    assert {p.product.shop.slug for p in too_few} == {"qinghe-apparel", "lanzhi-beauty", "beiya-baby"}
+    assert all(len(p.product.images) == 2 and p.detail["count"] == 2 for p in too_few)
+    blurred = problems.get(kind="blurred")
+    assert blurred.product.shop.slug == "qinghe-apparel" and blurred.detail["position"] == 3
+    assert blurred.product.status == "on_sale" and len(blurred.product.images) == 5
+    assert (
+        blurred.product.media.filter(role__in=["main", "gallery"]).count() == 5
+    )  # uploaded like a merchant's
+    assert set(problems.values_list("kind", flat=True)) == {"too_few", "blurred"}  # no duplicates, no low-res
+
+
+def test_a_rules_version_some_shops_acknowledged_and_others_not(demo, client):
+    from wanshang.accounts.models import User
+    from wanshang.health.models import PlatformRule, RuleAck
+
+    rules = PlatformRule.objects.filter(code="product-info").order_by("version")
+    assert [r.version for r in rules] == [1, 2]
+    current = rules.last()
+    acked = set(RuleAck.objects.filter(rule=current).values_list("shop__slug", flat=True))
+    assert 0 < len(acked) < len(content.SHOPS)
+    first, second = content.SHOPS[0], content.SHOPS[1]
+    assert first["slug"] not in acked and second["slug"] in acked
+    client.force_login(User.objects.get(phone=first["owner"]["phone"]))
+    page = client.get("/seller/health/rules/").content.decode()
+    assert current.title in page and "我已阅读并确认" in page
+
+
+def test_the_health_center_of_a_demo_shop_shows_open_items(demo, client):
+    from wanshang.accounts.models import User
+    from wanshang.health.models import HealthItem
+
+    first = content.SHOPS[0]
+    items = HealthItem.objects.filter(shop__slug=first["slug"], status="open")
+    assert {"adlaw_hits", "image_problems"} <= set(items.values_list("kind", flat=True))
+    assert all(i.deadline_at > i.opened_at for i in items)
+    client.force_login(User.objects.get(phone=first["owner"]["phone"]))
+    page = client.get("/seller/health/").content.decode()
+    assert "广告法违规用语" in page and "商品图片问题" in page
