@@ -22,8 +22,12 @@ def _no_overflow(page):
 
 @pytest.fixture
 def food_shop(make_shop):
-    """A shop selling in 食品 (slug food: a strict category of the 广告法 scanner, where 慎用 terms block)."""
+    """A shop selling in 食品 (slug food: a strict category of the 广告法 scanner, where 慎用 terms block), with
+    the term list loaded (a transactional test before this one may have truncated what the migration seeded)."""
+    from wanshang.adlaw.services import terms_import
     from wanshang.catalog.services import category_create
+
+    terms_import()
 
     top = category_create(name="食品生鲜", slug="food")
     mid = category_create(name="休闲零食", slug="snacks", parent_id=top.pk)

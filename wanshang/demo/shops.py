@@ -4,7 +4,8 @@ warehouses, freight templates and the merchant applications still waiting for re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from wanshang.adlaw.services import shop_settings_save
+from wanshang.adlaw.selectors import term_list
+from wanshang.adlaw.services import shop_settings_save, terms_import
 from wanshang.catalog.models import Category
 from wanshang.catalog.selectors import brand_list
 from wanshang.catalog.services import attribute_template_save, brand_create, category_create
@@ -151,6 +152,10 @@ def _submit(spec: dict, *, categories: dict):
 
 def shops_open(*, operator, categories: dict, now, rng, log) -> list[DemoShop]:
     """Every content.SHOPS entry: owner applies, the operator approves, then staff, warehouses, freight."""
+    if (
+        not term_list().exists()
+    ):  # the scanner's list, as the migration seeds it (a flushed test database has none)
+        terms_import()
     shops = []
     for i, spec in enumerate(content.SHOPS):
         user, app = _submit(spec, categories=categories)
