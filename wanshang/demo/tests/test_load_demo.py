@@ -38,7 +38,11 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test import override_settings
 
     out = io.StringIO()
-    spool = {**settings.WANSHANG, "ANALYTICS_SPOOL_DIR": str(tmp_path_factory.mktemp("events"))}
+    spool = {  # the module's own spools: a file left in var/ by an earlier run must not be ingested here
+        **settings.WANSHANG,
+        "ANALYTICS_SPOOL_DIR": str(tmp_path_factory.mktemp("events")),
+        "ADS_SPOOL_DIR": str(tmp_path_factory.mktemp("adevents")),
+    }
     with override_settings(WANSHANG=spool), django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", *SMALL, stdout=out)
         yield out.getvalue()
