@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "wanshang.ads",
     "wanshang.health",
     "wanshang.patrol",
+    "wanshang.shoppages",
     # web faces
     "wanshang.storefront",
     "wanshang.sellercenter",
@@ -471,6 +472,12 @@ WANSHANG = {
     # Ad creative titles: the endorsement words of the formula when no ad settings give them. Visual brief: the
     # main images wanted, how many of them on a white background, and the categories (a name anywhere on the
     # product's category path) that need a size chart.
+    # 店铺活动页 (docs/shop-pages.md): modules per page, characters of a text paragraph, products per grid,
+    # coupons per coupon block.
+    "SHOPPAGES_MAX_MODULES": int(os.environ.get("SHOPPAGES_MAX_MODULES", "20")),
+    "SHOPPAGES_TEXT_MAX_CHARS": int(os.environ.get("SHOPPAGES_TEXT_MAX_CHARS", "500")),
+    "SHOPPAGES_GRID_MAX_PRODUCTS": int(os.environ.get("SHOPPAGES_GRID_MAX_PRODUCTS", "12")),
+    "SHOPPAGES_MAX_COUPONS": int(os.environ.get("SHOPPAGES_MAX_COUPONS", "6")),
     "COPY_FABE_MAX_LINES": int(os.environ.get("COPY_FABE_MAX_LINES", "3")),
     "COPY_FABE_LINE_MAX_CHARS": int(os.environ.get("COPY_FABE_LINE_MAX_CHARS", "40")),
     "COPY_TITLE_MIN_WIDTH": int(os.environ.get("COPY_TITLE_MIN_WIDTH", "20")),

@@ -34,6 +34,11 @@ FIELD_LABELS = {
     "detail_html": "详情",
     "name": "名称",
     "description": "简介",
+    # 店铺活动页 modules (shoppages): `<key>.<position>`
+    "heading": "小标题",
+    "text": "文字段落",
+    "alt": "图片说明",
+    "label": "按钮文字",
 }
 MAX_TEXT = 100_000
 EVIDENCE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".webp"}

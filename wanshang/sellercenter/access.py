@@ -102,6 +102,7 @@ NAV = [
         _("营销"),
         [
             (_("营销中心"), "sellercenter:marketing", "marketing"),
+            (_("店铺活动页"), "sellercenter:shop_pages", "shop_pages"),
             (_("会员等级"), "sellercenter:member_levels", "member_levels"),
             (_("价格合规提醒"), "sellercenter:price_alerts", "price_alerts"),
             (_("淘宝客推广"), "sellercenter:affiliate_plans", "affiliates"),

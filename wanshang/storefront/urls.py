@@ -17,6 +17,7 @@ from wanshang.storefront.views import (
     reviews,
     search,
     service,
+    shoppages,
 )
 
 app_name = "storefront"
@@ -41,6 +42,8 @@ urlpatterns = [
     path("ad/row/", ad_placements.ad_row, name="ad_row"),  # 引力魔方 audience ads on a page
     path("wholesale/", catalog.wholesale, name="wholesale"),
     path("shop/<slug:slug>/", catalog.shop, name="shop"),
+    path("shop/<slug:slug>/p/<slug:page_slug>/", shoppages.shop_page, name="shop_page"),
+    path("shop/<slug:slug>/preview/<int:page_id>/", shoppages.shop_page_preview, name="shop_page_preview"),
     path("p/<int:product_id>/", catalog.product, name="product"),
     path("p/<int:product_id>/reviews/", reviews.product_reviews, name="product_reviews"),
     path("p/<int:product_id>/recs/", recommendations.product_rows, name="recs_product"),

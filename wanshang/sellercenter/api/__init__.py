@@ -100,6 +100,7 @@ from wanshang.sellercenter.api.schemas import (
 )
 from wanshang.sellercenter.api.service import router as service_router
 from wanshang.sellercenter.api.shipping import router as shipping_router
+from wanshang.sellercenter.api.shoppages import router as shoppages_router
 from wanshang.sellercenter.api.stockplan import router as stockplan_router
 from wanshang.sellercenter.api.stores import router as stores_router
 from wanshang.sellercenter.datacenter.api import router as data_router
@@ -606,6 +607,7 @@ def _mount_data():
     router.add_router("", affiliates_router, tags=["seller affiliates"])
     router.add_router("", helpdesk_router, tags=["seller service"])
     router.add_router("", copywriting_router, tags=["seller copywriting"])
+    router.add_router("", shoppages_router, tags=["seller shop pages"])
     router.add_router("", service_router, tags=["seller chat"])
     router.add_router("", ads_router, tags=["seller ads"])
     router.add_router("", ads_auto_router, tags=["seller ads auto"])

@@ -25,9 +25,20 @@ FIELD_LABELS = {
 CONTEXT = 14
 
 
+MODULE_FIELD_LABELS = {
+    "heading": _("第 %(n)s 个模块的小标题"),
+    "text": _("第 %(n)s 个模块的文字"),
+    "alt": _("第 %(n)s 个模块的图片说明"),
+    "label": _("第 %(n)s 个模块的按钮文字"),
+}
+
+
 def _field_label(field: str):
     if field.startswith("sku."):
         return _("规格名称")
+    key, _dot, n = field.partition(".")
+    if key in MODULE_FIELD_LABELS and n:  # 店铺活动页 modules: <key>.<position>
+        return MODULE_FIELD_LABELS[key] % {"n": n}
     return FIELD_LABELS.get(field, field)
 
 
@@ -36,6 +47,8 @@ def _link(row):
         return ("sellercenter:product_edit", row.source_id)
     if row.source == "shop":
         return ("sellercenter:shop_settings", None)
+    if row.source == "campaign":
+        return ("sellercenter:shop_page_edit", row.source_id)
     return None
 
 

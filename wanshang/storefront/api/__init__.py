@@ -97,6 +97,7 @@ from wanshang.storefront.api.schemas import (
 from wanshang.storefront.api.search import router as search_router
 from wanshang.storefront.api.service import router as service_router
 from wanshang.storefront.api.shipping import router as shipping_router
+from wanshang.storefront.api.shoppages import router as shoppages_router
 from wanshang.storefront.forms import parse_pickup
 from wanshang.storefront.promo_display import parse_ids, with_card_prices
 from wanshang.stores.selectors import pickup_of_order, pickup_stores, qr_svg
@@ -111,6 +112,7 @@ router.add_router("", reviews_router)  # 评价: ratings, reviews, DSR, the buye
 router.add_router("", aftersales_router)  # 售后: cases, reasons, returns, evidence
 router.add_router("", shipping_router)  # 物流跟踪: my order's packages and their timelines
 router.add_router("", helpdesk_router)  # a shop's 常见问题
+router.add_router("", shoppages_router)  # 店铺活动页: a shop's published campaign page
 router.add_router("", promoter_router)  # 达人中心: apply, products and rates, links, commissions, withdrawals
 
 SORTS = {"default", "sales", "new", "price_asc", "price_desc"}

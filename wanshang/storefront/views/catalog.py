@@ -37,6 +37,7 @@ from wanshang.inventory.selectors import available_by_sku
 from wanshang.marketing.selectors import claimed_counts, product_promotions
 from wanshang.merchants.selectors import shop_get_public, shop_list_open
 from wanshang.reviews.selectors import shop_dsr
+from wanshang.shoppages.selectors import pages_running
 from wanshang.storefront.forms import SORTS, PriceFilterForm
 from wanshang.storefront.promo_display import card_overlay, short_tags, sku_displays, splice_card_prices
 from wanshang.storefront.templatetags.storefront import category_menu
@@ -207,6 +208,7 @@ def shop(request, slug):
             "credit": credit_of(shop_id=the_shop.pk),
             "faq_q": (faq_q := (request.GET.get("faq_q") or "").strip()[:60]),
             "faq_groups": public_faq(the_shop, q=faq_q),
+            "campaign_pages": pages_running(shop=the_shop),
         },
         results_template=None,
     )
