@@ -31,6 +31,7 @@ from tests.contract_health import platform_health, seller_health
 from tests.contract_imagecheck import platform_image_checks, seller_image_checks
 from tests.contract_inbox import seller_inbox
 from tests.contract_patrol import platform_patrol, seller_patrol
+from tests.contract_shoppages import seller_shoppages, store_shoppages
 from wanshang.search.services import query_record, terms_refresh
 
 pytestmark = [pytest.mark.sql, pytest.mark.django_db]
@@ -982,6 +983,7 @@ def test_storefront_answers_match_the_documented_schemas(
 
     _store_chat(contract, me, S, shop, dress.pk, _logged_in(make_user()))
     store_affiliates(contract, S, shop=shop, product=dress, buyer=buyer, address=address, make_user=make_user)
+    store_shoppages(contract, S, shop, dress)
 
     assert contract.uncovered_gets(S + "/") == []
     assert contract.gets_without_data(S + "/") == []
@@ -1555,6 +1557,7 @@ def test_seller_answers_match_the_documented_schemas(
     seller_copywriting(contract, owner, B, product, make_product(make_shop(name="别家店铺")))
     seller_patrol(contract, owner, B, shop, make_product, _logged_in(make_shop().owner))
     seller_inbox(contract, owner, B, shop, make_user(is_staff=True), _logged_in(make_shop().owner))
+    seller_shoppages(contract, owner, B, shop, product, _logged_in(make_shop().owner))
 
     assert contract.uncovered_gets(B + "/") == []
     assert contract.gets_without_data(B + "/") == [], contract.gets_without_data(B + "/")

@@ -332,6 +332,30 @@ def product_picture(*, kind: str, colour: str | None = None, variant: int = 0, s
     return _picture(kind, colour or "", variant, size)
 
 
+def banner_picture(*, kind: str, key: str = "", width: int = 1200, height: int = 480) -> bytes:
+    """A wide JPEG for a demo campaign page's banner: the category's palette with its motifs and a few
+    sparkles, laid out by `key` (the shop's slug) so that no two shops' banners look alike (the image checks
+    would take them for copies). Deterministic."""
+    codes = art_codes(kind)
+    seed = zlib.crc32(f"banner:{kind}:{key}".encode())
+    rgb = _rgb(colour_hex(None, kind=kind, variant=seed % 7))
+    canvas = _background(width, rgb, seed % 3, seed)
+    canvas = canvas.crop((0, (width - height) // 2, width, (width + height) // 2))
+    shift = (seed % 5) * 0.03
+    for k, x in enumerate((0.2 + shift, 0.5, 0.8 - shift)):
+        code = codes[(k + seed) % len(codes)]
+        size = 0.66 if k == (seed % 3) else 0.42
+        y = 0.5 + ((seed >> (k * 3)) % 5 - 2) * 0.04
+        _place(canvas, code, centre=(width * x, height * y), width=int(height * size))
+    for k in range(3 + seed % 3):
+        x = ((seed >> (k * 4)) % 97) / 100
+        y = 0.1 + ((seed >> (k * 4 + 2)) % 30) / 100
+        _place(canvas, SPARKLE, centre=(width * x, height * y), width=int(height * 0.08), shadow=False)
+    out = io.BytesIO()
+    canvas.convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 @lru_cache(maxsize=32)
 def _picture(kind: str, colour: str, variant: int, size: int) -> bytes:
     codes = art_codes(kind)

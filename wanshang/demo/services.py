@@ -43,6 +43,7 @@ from wanshang.demo.reviews import reviews_create
 from wanshang.demo.rules import health_check_run, image_checks_run, rules_publish, shop_copy_create
 from wanshang.demo.service import service_create
 from wanshang.demo.shipping import shipping_create
+from wanshang.demo.shoppages import shoppages_create
 from wanshang.demo.shops import (
     applications_pending,
     brands_create,
@@ -172,16 +173,8 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         phase("售后：退货地址、退货退款、仅退款与平台介入")
         aftersales_create(shops=shops, log=log)
 
-        phase("营销：店铺活动、平台券、秒杀场次、领券与积分")
-        marketing_create(
-            operator=operator,
-            shops=shops,
-            on_sale=on_sale,
-            buyers=buyers,
-            now=timezone.now(),
-            rng=_rng(seed, "marketing"),
-            log=log,
-        )
+        phase("营销：店铺活动、平台券、秒杀场次、领券与积分，每店一个店铺活动页")
+        _marketing(operator=operator, shops=shops, on_sale=on_sale, buyers=buyers, seed=seed, log=log)
         phase("评价：已收货订单的评价、追评、商家回复与店铺评分")
         reviews_create(buyers=buyers, now=timezone.now(), rng=_rng(seed, "reviews"), log=log)
         phase("库存计划：畅销款补货、在途入库单、活动备货提醒")
@@ -197,6 +190,21 @@ def demo_load(*, options: DemoOptions, log: Callable[[str], None] = print) -> di
         _rules_and_risk(operator=operator, shops=shops, on_sale=on_sale, phase=phase, log=log)
     phase("完成")
     return demo_counts()
+
+
+def _marketing(*, operator, shops, on_sale, buyers, seed: int, log) -> None:
+    """Promotions, the platform coupon, flash slots, claimed coupons and points; then each shop's campaign page
+    (it shows the shop's coupons, so it comes after them)."""
+    marketing_create(
+        operator=operator,
+        shops=shops,
+        on_sale=on_sale,
+        buyers=buyers,
+        now=timezone.now(),
+        rng=_rng(seed, "marketing"),
+        log=log,
+    )
+    shoppages_create(shops=shops, on_sale=on_sale, now=timezone.now(), log=log)
 
 
 def _paid_traffic(*, operator, shops, buyers, on_sale, seed: int, phase, log) -> None:
