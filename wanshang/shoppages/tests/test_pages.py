@@ -126,6 +126,9 @@ def test_warnings_and_button_findings_are_shown_inline_after_the_save(seller, sc
     assert r.status_code == 200 and ShopPage.objects.count() == 1
     assert "广告法提醒用语“最佳”" in body and "已保存，但含有广告法提醒用语" in body
     assert 'data-testid="button-finding"' in body and "限量抢购" in body
+    hits = seller.get("/seller/adlaw/?source=campaign").content.decode()  # the shop's 广告法用语 list
+    page = ShopPage.objects.get()
+    assert "第 2 个模块的小标题" in hits and f'href="/seller/pages/{page.pk}/"' in hits
 
 
 @pytest.mark.parametrize(
