@@ -319,6 +319,15 @@ class PlatformRulePublished(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PlatformRuleAcknowledged(DomainEvent):
+    """规则中心: shop `shop_id` acknowledged rule version `rule_id` (once; `user_id` the staff member who did)."""
+
+    rule_id: int
+    shop_id: int
+    user_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class HealthItemOpened(DomainEvent):
     """体检中心: a warning opened item `item_id` (`kind`: an indicator key or a registered item kind) that the
     shop must fix by `deadline_at`."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from wanshang.common import events
-from wanshang.common.domain_events import PlatformRulePublished
+from wanshang.common.domain_events import PlatformRuleAcknowledged, PlatformRulePublished
 from wanshang.common.errors import Conflict, NotFound, ValidationError
 from wanshang.health.items import _text
 from wanshang.health.models import PlatformRule, RuleAck
@@ -63,7 +63,15 @@ def rule_acknowledge(*, shop, actor, rule_id, now=None) -> RuleAck:
     rule = PlatformRule.objects.filter(pk=rule_id).first()
     if rule is None:
         raise NotFound("规则不存在")
-    ack, _created = RuleAck.objects.get_or_create(
-        rule=rule, shop=shop, defaults={"user": actor, "acked_at": now or timezone.now()}
-    )
+    now = now or timezone.now()
+    with transaction.atomic():
+        ack, created = RuleAck.objects.get_or_create(
+            rule=rule, shop=shop, defaults={"user": actor, "acked_at": now}
+        )
+        if created:  # the inbox marks the rule's message read for the shop
+            events.publish(
+                PlatformRuleAcknowledged(
+                    rule_id=rule.pk, shop_id=shop.pk, user_id=getattr(actor, "pk", None), at=now
+                )
+            )
     return ack

@@ -71,6 +71,18 @@ def message_mark_read(*, shop, user, message_id, now=None) -> Message:
     return selectors.message_get(shop=shop, message_id=message.pk)
 
 
+def broadcast_mark_read(*, shop_id: int, dedupe_key: str, user_id=None, now=None) -> bool:
+    """Mark the broadcast posted under `dedupe_key` read for the shop (the shop acted on it elsewhere, e.g.
+    acknowledged the rule it announces). Idempotent; False when there is no such broadcast."""
+    message = Message.objects.filter(shop__isnull=True, dedupe_key=dedupe_key).first()
+    if message is None:
+        return False
+    BroadcastRead.objects.get_or_create(
+        message=message, shop_id=shop_id, defaults={"read_at": now or timezone.now(), "read_by_id": user_id}
+    )
+    return True
+
+
 def messages_mark_all_read(*, shop, user, kind: str = "", now=None) -> int:
     """Mark every unread message of the shop read (only those of `kind` when given): its own in one update,
     the broadcasts it had not read by one read mark each. Returns how many were marked. ValidationError for

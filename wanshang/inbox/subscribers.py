@@ -12,10 +12,11 @@ from wanshang.common.domain_events import (
     HealthPointsGiven,
     ImageDeclarationDecided,
     PatrolReportReady,
+    PlatformRuleAcknowledged,
     PlatformRulePublished,
     ShopSanctionChanged,
 )
-from wanshang.inbox.services import message_post
+from wanshang.inbox.services import broadcast_mark_read, message_post
 
 
 def on_adlaw_rescan_found(event: AdlawRescanFound) -> None:
@@ -52,6 +53,12 @@ def on_platform_rule_published(event: PlatformRulePublished) -> None:
         dedupe_key=f"rule:{event.rule_id}",
         target_id=event.rule_id,
         now=event.at,
+    )
+
+
+def on_platform_rule_acknowledged(event: PlatformRuleAcknowledged) -> None:
+    broadcast_mark_read(
+        shop_id=event.shop_id, dedupe_key=f"rule:{event.rule_id}", user_id=event.user_id, now=event.at
     )
 
 
@@ -137,6 +144,7 @@ SUBSCRIPTIONS = [
     (AdlawRescanFound, on_adlaw_rescan_found, events.AFTER_COMMIT),
     (AdlawClaimDecided, on_adlaw_claim_decided, events.AFTER_COMMIT),
     (PlatformRulePublished, on_platform_rule_published, events.AFTER_COMMIT),
+    (PlatformRuleAcknowledged, on_platform_rule_acknowledged, events.AFTER_COMMIT),
     (HealthItemOpened, on_health_item_opened, events.AFTER_COMMIT),
     (HealthItemDeadlineNear, on_health_deadline_near, events.AFTER_COMMIT),
     (HealthPointsGiven, on_health_points_given, events.AFTER_COMMIT),

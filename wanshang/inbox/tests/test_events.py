@@ -11,8 +11,15 @@ from django.utils import timezone
 
 from wanshang.adlaw.services import claim_decide, claim_file, term_save, texts_check, texts_rescan
 from wanshang.health.models import Appeal
-from wanshang.health.services import appeal_decide, appeal_submit, deadlines_run, item_open, rule_publish
-from wanshang.inbox.models import Message
+from wanshang.health.services import (
+    appeal_decide,
+    appeal_submit,
+    deadlines_run,
+    item_open,
+    rule_acknowledge,
+    rule_publish,
+)
+from wanshang.inbox.models import BroadcastRead, Message
 from wanshang.inbox.selectors import message_list, unread_count
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +219,24 @@ def test_a_failing_handler_is_retried_and_still_writes_one_message(
     events.retry_due(now=timezone.now() + timedelta(minutes=5))
     events.retry_due(now=timezone.now() + timedelta(minutes=10))
     assert topics(shop) == ["health.item_opened"] and not OutboxEntry.objects.exists()
+
+
+def test_acknowledging_a_rule_marks_its_message_read_for_that_shop_only(
+    shop, other_shop, operator, delivered_twice
+):
+    rule = delivered_twice(
+        lambda: rule_publish(
+            actor=operator,
+            code="returns-ack",
+            title="七天无理由退货规则",
+            body="买家收货后七天内可以无理由退货。",
+            effective_at=timezone.now() + timedelta(days=7),
+        )
+    )
+    assert unread_count(shop=shop) == 1
+    delivered_twice(lambda: rule_acknowledge(shop=shop, actor=shop.owner, rule_id=rule.pk))
+    assert unread_count(shop=shop) == 0 and unread_count(shop=other_shop) == 1
+    [mark] = BroadcastRead.objects.filter(shop=shop)
+    assert mark.read_by_id == shop.owner.pk and not BroadcastRead.objects.filter(shop=other_shop).exists()
+    rule_acknowledge(shop=shop, actor=shop.owner, rule_id=rule.pk)  # a repeat changes nothing
+    assert unread_count(shop=shop) == 0
