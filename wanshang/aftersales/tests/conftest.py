@@ -103,3 +103,38 @@ def reason():
         return next(r for r in reason_list() if r.name == name)
 
     return get
+
+
+@pytest.fixture
+def score(monkeypatch):
+    """Give the buyer a refund-risk score: a reason of `weight` on top of what the data shows (each reason's own
+    data is test_risk.py's business; the flows only need a level)."""
+    from wanshang.aftersales import risk
+
+    def give(weight: int):
+        real = risk._new_account
+
+        def with_extra(buyer, since, now):
+            return [*real(buyer, since, now), risk.Reason("test", f"测试信号（{weight}）", weight)]
+
+        monkeypatch.setattr(risk, "_new_account", with_extra)
+
+    return give
+
+
+@pytest.fixture
+def without_case_locks(monkeypatch):
+    """Call it to take the order and order-line row locks away from cases.py: the concurrency tests' strict
+    xfail runs, which show their passing runs pass because of the locks, not by luck of timing."""
+    from wanshang.aftersales import cases
+
+    def take_away():
+        def order_unlocked(order_id, **scope):
+            from wanshang.orders.models import Order
+
+            return Order.objects.filter(pk=order_id, **scope).get()
+
+        monkeypatch.setattr(cases, "order_lock", order_unlocked)
+        monkeypatch.setattr(cases, "order_lines_lock", lambda order: list(order.lines.order_by("pk")))
+
+    return take_away

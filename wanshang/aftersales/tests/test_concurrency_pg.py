@@ -20,16 +20,6 @@ def _postgres_only(require_postgres):
     """See conftest.require_postgres: skipped off PostgreSQL, failed under CI."""
 
 
-def _no_lock_order(order_id, **scope):
-    from wanshang.orders.models import Order
-
-    return Order.objects.filter(pk=order_id, **scope).get()
-
-
-def _no_lock_lines(order):
-    return list(order.lines.order_by("pk"))
-
-
 @pytest.mark.parametrize(
     "locked",
     [
@@ -40,9 +30,9 @@ def _no_lock_lines(order):
     ],
 )
 def test_two_partial_cases_on_one_line_never_refund_more_than_paid(
-    locked, shop, make_product, make_order, monkeypatch
+    locked, shop, make_product, make_order, monkeypatch, without_case_locks
 ):
-    from wanshang.aftersales import cases, money
+    from wanshang.aftersales import money
     from wanshang.aftersales.models import Refund
     from wanshang.aftersales.selectors import reason_list
     from wanshang.aftersales.services import case_approve, case_open
@@ -75,8 +65,7 @@ def test_two_partial_cases_on_one_line_never_refund_more_than_paid(
 
     monkeypatch.setattr(money, "committed", slow_committed)
     if not locked:
-        monkeypatch.setattr(cases, "order_lock", _no_lock_order)
-        monkeypatch.setattr(cases, "order_lines_lock", _no_lock_lines)
+        without_case_locks()
 
     results = run_concurrently(
         lambda case_id: case_approve(shop=shop, case_id=case_id, actor=shop.owner), ids

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from wanshang.aftersales import risk
 from wanshang.aftersales.models import Case, RiskDecision
 from wanshang.aftersales.services import buyer_risk_flag_set, case_open, shop_instant_refund_set
 from wanshang.analytics.models import Event, EventKind
@@ -28,21 +27,6 @@ def veteran(buyer):
     buyer.date_joined = timezone.now() - timedelta(days=60)
     buyer.save(update_fields=["date_joined"])
     return buyer
-
-
-@pytest.fixture
-def score(monkeypatch):
-    """Give the buyer a refund-risk score of `weight` (the signals themselves are test_risk.py's business)."""
-
-    def give(weight: int):
-        real = risk._new_account
-
-        def with_extra(buyer, since, now):
-            return [*real(buyer, since, now), risk.Reason("test", f"测试信号（{weight}）", weight)]
-
-        monkeypatch.setattr(risk, "_new_account", with_extra)
-
-    return give
 
 
 def _as(user) -> Client:

@@ -23,16 +23,6 @@ def _postgres_only(require_postgres):
     """See conftest.require_postgres: skipped off PostgreSQL, failed under CI."""
 
 
-def _no_lock_order(order_id, **scope):
-    from wanshang.orders.models import Order
-
-    return Order.objects.filter(pk=order_id, **scope).get()
-
-
-def _no_lock_lines(order):
-    return list(order.lines.order_by("pk"))
-
-
 @pytest.mark.parametrize(
     "first, locked",
     [
@@ -48,7 +38,9 @@ def _no_lock_lines(order):
     ],
     ids=["refund-first", "ship-first", "no-locks"],
 )
-def test_instant_refund_and_shipment_exactly_one_wins(first, locked, buyer, make_order, reason, monkeypatch):
+def test_instant_refund_and_shipment_exactly_one_wins(
+    first, locked, buyer, make_order, reason, monkeypatch, without_case_locks
+):
     from wanshang.aftersales import cases
     from wanshang.aftersales.models import Case
     from wanshang.aftersales.services import case_open
@@ -75,8 +67,7 @@ def test_instant_refund_and_shipment_exactly_one_wins(first, locked, buyer, make
     monkeypatch.setattr(cases, "refund_quote", slow_quote)
     monkeypatch.setattr(shipping, "_plan", slow_plan)
     if not locked:
-        monkeypatch.setattr(cases, "order_lock", _no_lock_order)
-        monkeypatch.setattr(cases, "order_lines_lock", _no_lock_lines)
+        without_case_locks()
 
     def act(who: str, delay: float):
         time.sleep(delay)

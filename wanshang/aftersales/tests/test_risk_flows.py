@@ -25,22 +25,6 @@ pytestmark = pytest.mark.django_db
 H, D = timedelta(hours=1), timedelta(days=1)
 
 
-@pytest.fixture
-def score(monkeypatch):
-    """Give the buyer a score: a reason of that weight on top of what the data shows (each reason's own data is
-    test_risk.py's business; here the flows)."""
-
-    def give(weight: int):
-        real = risk._new_account
-
-        def with_extra(buyer, since, now):
-            return [*real(buyer, since, now), risk.Reason("test", f"测试信号（{weight}）", weight)]
-
-        monkeypatch.setattr(risk, "_new_account", with_extra)
-
-    return give
-
-
 def _as(user) -> Client:
     c = Client()
     c.force_login(user)
